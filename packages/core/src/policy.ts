@@ -1,0 +1,23 @@
+import { type Lifecycle, createLifecycle } from './lifecycle/check-transition.ts';
+import { type OversightEvaluator, createOversightEvaluator } from './oversight/evaluate-oversight.ts';
+import { createReleaseChecklist, createTechReviewExtraction } from './reviews/release-checklist.ts';
+import type { Rulesets } from './rules/default-rulesets.ts';
+
+/** Every rule-driven decision of PS Book, compiled from one set of rulesets. */
+export type Policy = {
+  rulesets: Rulesets;
+  evaluateOversight: OversightEvaluator;
+  lifecycle: Lifecycle;
+  releaseChecklist: ReturnType<typeof createReleaseChecklist>;
+  isExtractedForTechReview: ReturnType<typeof createTechReviewExtraction>;
+};
+
+export function createPolicy(rulesets: Rulesets): Policy {
+  return {
+    rulesets,
+    evaluateOversight: createOversightEvaluator(rulesets['oversight-tier']),
+    lifecycle: createLifecycle(rulesets['lifecycle-gates']),
+    releaseChecklist: createReleaseChecklist(rulesets['release-checklist']),
+    isExtractedForTechReview: createTechReviewExtraction(rulesets['tech-review-extraction']),
+  };
+}

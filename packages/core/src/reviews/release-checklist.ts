@@ -1,0 +1,40 @@
+import { compileRules, type LoadedRuleset } from '../rules/engine.ts';
+import type { TTier } from '../oversight/evaluate-oversight.ts';
+
+export type TChecklistItem = {
+  itemId: string;
+  principle: string;
+  label: string;
+  labelEn: string;
+  description: string;
+  naAllowed: boolean;
+};
+
+/** The release checklist items that apply to a project of `tier`, in the ruleset's order. */
+export function createReleaseChecklist(ruleset: LoadedRuleset<'release-checklist'>) {
+  const { items } = ruleset.content;
+  const compiled = compileRules(
+    items.map((item) => ({ id: item.id, conditions: { fact: 'tier', operator: 'in' as const, value: item.tiers } })),
+  );
+  return async (tier: TTier): Promise<TChecklistItem[]> => {
+    const outcome = await compiled.evaluate({ tier });
+    return items
+      .filter((item) => outcome.get(item.id))
+      .map((item) => ({
+        itemId: item.id,
+        principle: item.principle,
+        label: item.label.ja,
+        labelEn: item.label.en,
+        description: item.description.ja,
+        naAllowed: item.naAllowed,
+      }));
+  };
+}
+
+export type TExtractionFacts = { isNew: boolean; tier: TTier | null; budgetJpy: number | null; bureauCode: string; stage: string };
+
+/** Whether the budget-compilation tech review picks a project (案件抽出). */
+export function createTechReviewExtraction(ruleset: LoadedRuleset<'tech-review-extraction'>) {
+  const compiled = compileRules([{ id: 'extract', conditions: ruleset.content.conditions }]);
+  return async (facts: TExtractionFacts): Promise<boolean> => (await compiled.evaluate(facts)).get('extract') === true;
+}

@@ -1,0 +1,107 @@
+/**
+ * The one module that talks to json-rules-engine. Everything else in PS Book asks it
+ * "which of these rules hold for these facts", so the engine can be swapped or upgraded here.
+ *
+ * json-rules-engine stops evaluating a rule's `all` at its first failing condition, which is
+ * fine for a yes/no answer but not for an explanation. So every fact we need to explain is its own
+ * rule, and callers get every rule's outcome back, not just the first failure.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
+import type { z } from 'zod';
+import { rulesetSchemas, type TConditionTree, type TRulesetName } from './schemas.ts';
+
+export type RulesetOf<N extends TRulesetName> = z.infer<(typeof rulesetSchemas)[N]>;
+export type LoadedRuleset<N extends TRulesetName = TRulesetName> = {
+  name: N;
+  version: string;
+  content: RulesetOf<N>;
+};
+
+export class RulesetError extends Error {
+  readonly file: string;
+  readonly problems: { path: string; message: string }[];
+  constructor(file: string, problems: { path: string; message: string }[]) {
+    super(`${file}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    this.name = 'RulesetError';
+    this.file = file;
+    this.problems = problems;
+  }
+}
+
+/** `$.factors[0].bands[1]` style path, as people read JSON. */
+export function toJsonPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : `${acc}.${String(key)}`), '$');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Content hash of a ruleset: formatting and key order do not change it, any policy edit does. */
+export function computeRulesetVersion(content: unknown): string {
+  return `sha256:${bytesToHex(sha256(utf8ToBytes(canonicalJson(content)))).slice(0, 16)}`;
+}
+
+/**
+ * Validate a ruleset document (already parsed or as JSON text). A malformed document is rejected
+ * with a RulesetError naming the file and the JSON path of every problem.
+ */
+export function parseRuleset<N extends TRulesetName>(name: N, file: string, source: string | unknown): LoadedRuleset<N> {
+  let json: unknown = source;
+  if (typeof source === 'string') {
+    try {
+      json = JSON.parse(source);
+    } catch (error) {
+      throw new RulesetError(file, [{ path: '$', message: `not valid JSON: ${(error as Error).message}` }]);
+    }
+  }
+  const result = rulesetSchemas[name].safeParse(json);
+  if (!result.success) {
+    throw new RulesetError(
+      file,
+      result.error.issues.map((issue) => ({ path: toJsonPath(issue.path), message: issue.message })),
+    );
+  }
+  return { name, version: computeRulesetVersion(result.data), content: result.data as RulesetOf<N> };
+}
+
+export type Facts = Record<string, unknown>;
+
+/** A set of named condition trees compiled once into a json-rules-engine Engine. */
+export type CompiledRules<Id extends string = string> = {
+  /** Every rule's outcome, in the order the rules were given. */
+  evaluate(facts: Facts): Promise<Map<Id, boolean>>;
+};
+
+function toEngineCondition(tree: TConditionTree): TopLevelCondition {
+  // Our schema is a strict subset of json-rules-engine's condition format.
+  return ('all' in tree || 'any' in tree || 'not' in tree ? tree : { all: [tree] }) as TopLevelCondition;
+}
+
+export function compileRules<Id extends string>(rules: readonly { id: Id; conditions: TConditionTree }[]): CompiledRules<Id> {
+  const engine = new Engine([], { allowUndefinedFacts: true });
+  for (const rule of rules) {
+    const properties: RuleProperties = {
+      name: rule.id,
+      conditions: toEngineCondition(rule.conditions),
+      event: { type: 'rule', params: { id: rule.id } },
+    };
+    engine.addRule(properties);
+  }
+  return {
+    async evaluate(facts) {
+      // Undefined facts mean "not known": json-rules-engine then fails the condition, which is what we want.
+      const defined = Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined && v !== null));
+      const { results } = await engine.run(defined);
+      const passed = new Set(results.map((r) => r.name));
+      return new Map(rules.map((r) => [r.id, passed.has(r.id)]));
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+
+/** Japanese and English text of a policy label. */
+export const ZLocalized = z.strictObject({ ja: z.string().min(1), en: z.string().min(1) });
+export type TLocalized = z.infer<typeof ZLocalized>;
+
+const ZOperator = z.enum([
+  'equal',
+  'notEqual',
+  'lessThan',
+  'lessThanInclusive',
+  'greaterThan',
+  'greaterThanInclusive',
+  'in',
+  'notIn',
+  'contains',
+  'doesNotContain',
+]);
+const ZValue = z.union([z.number(), z.string(), z.boolean(), z.null(), z.array(z.union([z.number(), z.string(), z.boolean()]))]);
+
+/** A json-rules-engine condition tree: `all` / `any` / `not` over `{ fact, operator, value }` leaves. */
+export type TConditionTree =
+  | { all: TConditionTree[] }
+  | { any: TConditionTree[] }
+  | { not: TConditionTree }
+  | { fact: string; operator: z.infer<typeof ZOperator>; value: z.infer<typeof ZValue>; path?: string };
+
+export const ZConditionTree: z.ZodType<TConditionTree> = z.lazy(() =>
+  z.union([
+    z.strictObject({ all: z.array(ZConditionTree).min(1) }),
+    z.strictObject({ any: z.array(ZConditionTree).min(1) }),
+    z.strictObject({ not: ZConditionTree }),
+    z.strictObject({ fact: z.string().min(1), operator: ZOperator, value: ZValue, path: z.string().optional() }),
+  ]),
+);
+
+export const ZTier = z.union([z.literal(1), z.literal(2), z.literal(3)]);
+export const ZReviewerRole = z.enum(['bureau_lead', 'cio_advisor', 'chief_cio_advisor']);
+export type TReviewerRole = z.infer<typeof ZReviewerRole>;
+
+const ZBandCondition = z.strictObject({ operator: ZOperator, value: ZValue });
+
+export const ZOversightRuleset = z
+  .strictObject({
+    ruleset: z.literal('oversight-tier'),
+    title: ZLocalized,
+    source: z.string().optional(),
+    maxTier: ZTier,
+    factors: z
+      .array(
+        z.strictObject({
+          factor: z.enum(['budget', 'downtime', 'confidentiality']),
+          input: z.enum(['budgetJpy', 'maxDowntimeHours', 'confidentiality']),
+          label: ZLocalized,
+          bands: z
+            .array(z.strictObject({ tier: ZTier, label: ZLocalized, conditions: z.array(ZBandCondition).min(1) }))
+            .min(1),
+        }),
+      )
+      .length(3),
+    reviewers: z.array(z.strictObject({ tier: ZTier, role: ZReviewerRole, label: ZLocalized })).length(3),
+  })
+  .superRefine((value, ctx) => {
+    const factors = new Set(value.factors.map((f) => f.factor));
+    if (factors.size !== 3) ctx.addIssue({ code: 'custom', path: ['factors'], message: 'each factor must appear once' });
+    const tiers = new Set(value.reviewers.map((r) => r.tier));
+    if (tiers.size !== 3) ctx.addIssue({ code: 'custom', path: ['reviewers'], message: 'one reviewer per tier 1, 2 and 3' });
+  });
+export type TOversightRuleset = z.infer<typeof ZOversightRuleset>;
+
+export const ZStage = z.enum(['planning', 'requirements', 'development', 'operation', 'retired']);
+export type TStage = z.infer<typeof ZStage>;
+
+export const ZLifecycleRuleset = z.strictObject({
+  ruleset: z.literal('lifecycle-gates'),
+  title: ZLocalized,
+  source: z.string().optional(),
+  stages: z.array(ZStage).length(5),
+  gates: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^[a-z][a-z0-9_]*$/),
+        stage: ZStage,
+        label: ZLocalized,
+        message: ZLocalized,
+        conditions: ZConditionTree,
+      }),
+    )
+    .min(1),
+});
+export type TLifecycleRuleset = z.infer<typeof ZLifecycleRuleset>;
+
+export const ZReleaseChecklistRuleset = z.strictObject({
+  ruleset: z.literal('release-checklist'),
+  title: ZLocalized,
+  source: z.string().optional(),
+  items: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^[a-z][a-z0-9_]*$/),
+        principle: z.string(),
+        label: ZLocalized,
+        description: ZLocalized,
+        tiers: z.array(ZTier).min(1),
+        naAllowed: z.boolean(),
+      }),
+    )
+    .min(1),
+});
+export type TReleaseChecklistRuleset = z.infer<typeof ZReleaseChecklistRuleset>;
+
+export const ZTechReviewExtractionRuleset = z.strictObject({
+  ruleset: z.literal('tech-review-extraction'),
+  title: ZLocalized,
+  source: z.string().optional(),
+  conditions: ZConditionTree,
+  viewpoints: z.array(z.strictObject({ id: z.enum(['technical', 'usability', 'security']), label: ZLocalized })).length(3),
+});
+export type TTechReviewExtractionRuleset = z.infer<typeof ZTechReviewExtractionRuleset>;
+
+export const rulesetSchemas = {
+  'oversight-tier': ZOversightRuleset,
+  'lifecycle-gates': ZLifecycleRuleset,
+  'release-checklist': ZReleaseChecklistRuleset,
+  'tech-review-extraction': ZTechReviewExtractionRuleset,
+} as const;
+export type TRulesetName = keyof typeof rulesetSchemas;
+export const rulesetNames = Object.keys(rulesetSchemas) as TRulesetName[];
