@@ -11,3 +11,5 @@ export * from './reviews/schemas.ts';
 export * from './rules/default-rulesets.ts';
 export * from './rules/engine.ts';
 export * from './rules/schemas.ts';
+export * from './projects/responses.ts';
+export * from './rules/run-cases.ts';

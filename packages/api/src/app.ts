@@ -1,0 +1,97 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { authenticate } from './auth/authenticate.ts';
+import type { AppEnv, Services } from './context.ts';
+import { AppError, problemResponse, toAppError } from './errors.ts';
+import { authRoutes } from './routes/auth.ts';
+import { docsRoutes } from './routes/docs.ts';
+import { healthRoutes } from './routes/health.ts';
+import { projectRoutes } from './routes/projects.ts';
+
+/** JSON bodies above this are refused with 413; the expense import route sets its own, larger limit. */
+export const jsonBodyLimitBytes = 1024 * 1024;
+
+export type AppOptions = {
+  /** Log unexpected errors (tests silence them to keep output readable). */
+  logError?: (error: unknown) => void;
+};
+
+export function createApp(services: Services, options: AppOptions = {}) {
+  const logError = options.logError ?? ((error: unknown) => console.error(error));
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use('*', requestId({ headerName: 'X-Request-Id' }));
+  app.use('*', async (c, next) => {
+    c.set('services', services);
+    c.set('actor', null);
+    await next();
+  });
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+      referrerPolicy: 'same-origin',
+    }),
+  );
+  app.use('/api/*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+
+  app.onError((error, c) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500 && appError.code !== 'database_unavailable') logError(error);
+    return problemResponse(c, appError);
+  });
+  app.notFound((c) => problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
+
+  app.route('/', healthRoutes);
+  app.route('/api', docsRoutes);
+
+  const v1 = new OpenAPIHono<AppEnv>();
+  v1.use('*', async (c, next) => {
+    if (c.req.path.startsWith('/api/v1/imports/')) return next();
+    return bodyLimit({
+      maxSize: jsonBodyLimitBytes,
+      onError: () => {
+        throw new AppError('payload_too_large', `The request body is larger than ${jsonBodyLimitBytes} bytes`);
+      },
+    })(c, next);
+  });
+  v1.use('*', async (c, next) => {
+    // Sign-in is the one route that works without a session.
+    if (c.req.path === '/api/v1/auth/login') return next();
+    return authenticate(c, next);
+  });
+  v1.route('/auth', authRoutes);
+  v1.route('/projects', projectRoutes);
+  app.route('/api/v1', v1);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'Session token from /api/v1/auth/login, or an API token (psb_…)' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'cookie', { type: 'apiKey', in: 'cookie', name: 'psbook_session' });
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'PS Book API',
+      version: '1.0.0',
+      description: 'The Project Sharing Book: projects, service canvases, KPIs, lifecycle, oversight tiers and reviews. Errors are application/problem+json (RFC 9457).',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }, { cookie: [] }],
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,75 @@
+import type { TRole } from '@psbook/core';
+import { getCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../context.ts';
+import { findActiveUserByApiTokenHash, findActiveUserBySessionHash } from '../db/queries/users.ts';
+import { AppError } from '../errors.ts';
+import type { Actor } from './actor.ts';
+import { apiTokenPrefix, hashToken } from './tokens.ts';
+
+export const sessionCookieName = 'psbook_session';
+
+/**
+ * API tokens are for machines pulling data: read-only, and only the routes their scopes name.
+ * One table here rather than checks scattered across routes.
+ */
+const tokenScopeRoutes: { scope: string; pattern: RegExp }[] = [
+  { scope: 'tech_reviews:read', pattern: /^\/api\/v1\/tech-reviews(\.csv|\.json)?(\/|$)/ },
+  { scope: 'projects:read', pattern: /^\/api\/v1\/(projects|exports|procurements)(\/|\.|$)/ },
+  { scope: 'stats:read', pattern: /^\/api\/v1\/stats(\/|$)/ },
+];
+
+function isSafeMethod(method: string) {
+  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+}
+
+function bearerToken(header: string | undefined): string | null {
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1] ?? null;
+}
+
+/**
+ * Resolves `c.var.actor` from `Authorization: Bearer` or the session cookie, and requires one.
+ * Cookie-authenticated writes must come from our own origin (CSRF): browsers always send Origin on
+ * such requests, and a cross-site page cannot forge it.
+ */
+export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  const { db, config } = c.var.services;
+  const bearer = bearerToken(c.req.header('authorization'));
+  const cookie = bearer ? null : (getCookie(c, sessionCookieName) ?? null);
+  const token = bearer ?? cookie;
+  if (!token) throw new AppError('unauthenticated', 'Sign in first');
+
+  let actor: Actor | null = null;
+  if (token.startsWith(apiTokenPrefix)) {
+    const row = await findActiveUserByApiTokenHash(db, hashToken(token));
+    if (row) {
+      actor = { id: row.id, email: row.email, displayName: row.displayName, role: row.role as TRole, bureauCodes: row.bureauCodes, via: 'api_token', scopes: row.scopes };
+      // Last use to the minute is enough and spares a write on every pull.
+      if (!row.lastUsedAt || Date.now() - new Date(row.lastUsedAt).getTime() > 60_000) {
+        await db.updateTable('apiToken').set({ lastUsedAt: new Date() }).where('id', '=', row.tokenId).execute();
+      }
+    }
+  } else {
+    const row = await findActiveUserBySessionHash(db, hashToken(token));
+    if (row) actor = { id: row.id, email: row.email, displayName: row.displayName, role: row.role as TRole, bureauCodes: row.bureauCodes, via: 'session', scopes: [] };
+  }
+  if (!actor) throw new AppError('unauthenticated', 'The session has ended or the token is not valid: sign in again');
+
+  if (actor.via === 'api_token') {
+    const path = c.req.path;
+    const allowed = isSafeMethod(c.req.method) && tokenScopeRoutes.some((r) => actor.scopes.includes(r.scope) && r.pattern.test(path));
+    if (!allowed) throw new AppError('forbidden', 'This API token’s scopes do not cover this request');
+  }
+
+  if (cookie && !isSafeMethod(c.req.method)) {
+    const origin = c.req.header('origin');
+    const self = new URL(c.req.url).origin;
+    const fetchSite = c.req.header('sec-fetch-site');
+    const trusted = origin ? origin === self || config.trustedOrigins.includes(origin) : fetchSite === 'same-origin';
+    if (!trusted) throw new AppError('csrf_rejected', 'Cross-site request refused');
+  }
+
+  c.set('actor', actor);
+  await next();
+});

@@ -1,0 +1,13 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Session tokens start `pss_`, API tokens `psb_`; only their SHA-256 is stored. */
+export const sessionTokenPrefix = 'pss_';
+export const apiTokenPrefix = 'psb_';
+
+export function newToken(prefix: string): string {
+  return prefix + randomBytes(32).toString('base64url');
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}

@@ -1,0 +1,70 @@
+import { createPolicy, type Policy } from '@psbook/core';
+import { systemActor } from './auth/actor.ts';
+import { recordAudit } from './audit.ts';
+import type { Config } from './config.ts';
+import type { Services } from './context.ts';
+import { type Db, migrateToLatest, type OpenDatabase, openDatabase } from './db/database.ts';
+import { retierAllProjects } from './domain/oversight.ts';
+import { loadRulesets } from './rules/load-rulesets.ts';
+import { seedDemo } from './seed/demo.ts';
+
+/**
+ * Store the active rulesets' versions. When the oversight ruleset differs from the one stored, every
+ * project is re-evaluated in one set-based pass (tier history, audit events, re-routed requests).
+ */
+export async function activateRulesets(db: Db, policy: Policy): Promise<{ changedRulesets: string[]; retiered: number }> {
+  const stored = new Map((await db.selectFrom('rulesetState').select(['name', 'version']).execute()).map((r) => [r.name, r.version]));
+  const changedRulesets: string[] = [];
+  await db.transaction().execute(async (tx) => {
+    for (const ruleset of Object.values(policy.rulesets)) {
+      if (stored.get(ruleset.name) === ruleset.version) continue;
+      changedRulesets.push(ruleset.name);
+      await tx
+        .insertInto('rulesetState')
+        .values({ name: ruleset.name, version: ruleset.version, content: JSON.stringify(ruleset.content) })
+        .onConflict((oc) => oc.column('name').doUpdateSet({ version: ruleset.version, content: JSON.stringify(ruleset.content), activatedAt: new Date() }))
+        .execute();
+      await recordAudit(tx, { actor: systemActor, requestId: null }, {
+        action: 'ruleset.activate',
+        entityType: 'ruleset',
+        entityId: ruleset.name,
+        before: stored.has(ruleset.name) ? { version: stored.get(ruleset.name) } : null,
+        after: { version: ruleset.version },
+      });
+    }
+  });
+  let retiered = 0;
+  if (changedRulesets.includes('oversight-tier')) {
+    retiered = (await retierAllProjects(db, policy, { actor: systemActor, requestId: null })).changed;
+  }
+  return { changedRulesets, retiered };
+}
+
+export type Started = { services: Services; database: OpenDatabase; seeded: boolean; close(): Promise<void> };
+
+/** Open and migrate the database, load and activate the rules, and create the demo book when new. */
+export async function startServices(config: Config, options: { log?: (message: string) => void } = {}): Promise<Started> {
+  const log = options.log ?? (() => {});
+  const policy = createPolicy(loadRulesets(config.rulesDir));
+  const database = await openDatabase(config);
+  try {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
+    const { changedRulesets, retiered } = await activateRulesets(database.db, policy);
+    if (changedRulesets.length) log(`rulesets activated: ${changedRulesets.join(', ')}${retiered ? ` (${retiered} projects changed tier)` : ''}`);
+    let seeded = false;
+    if (database.kind === 'pglite' && config.demoOnFirstStart) {
+      const hasUsers = await database.db.selectFrom('appUser').select('id').limit(1).executeTakeFirst();
+      if (!hasUsers) {
+        const result = await seedDemo(database.db, policy);
+        log(`demo book created: ${result.projects} projects, ${result.users} accounts (password psbook-demo)`);
+        seeded = true;
+      }
+    }
+    const services: Services = { db: database.db, dbKind: database.kind, config, policy };
+    return { services, database, seeded, close: () => database.close() };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { config as loadDotenv } from 'dotenv';
+
+/** The repository root, found from this file so commands work from any directory. */
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  rulesDir: string;
+  uiDistDir: string;
+  /** Create the demo book and accounts when the embedded database is new. */
+  demoOnFirstStart: boolean;
+  sessionTtlHours: number;
+  dbPoolSize: number;
+  /** Origins allowed to send cookie-authenticated writes besides the server's own. */
+  trustedOrigins: string[];
+  logRequests: boolean;
+};
+
+function readNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new Error(`${name} must be a number, got "${raw}"`);
+  return value;
+}
+
+/** Settings from the environment and an optional `.env` in the working directory (see .env.example). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  if (env === process.env && existsSync('.env')) loadDotenv({ path: '.env', quiet: true });
+  return {
+    port: readNumber(env, 'PORT', 8787),
+    host: env.HOST || '0.0.0.0',
+    dataDir: resolve(env.PSBOOK_DATA_DIR || resolve(repoRoot, '.data')),
+    databaseUrl: env.DATABASE_URL || null,
+    rulesDir: resolve(env.PSBOOK_RULES_DIR || resolve(repoRoot, 'rules')),
+    uiDistDir: resolve(env.PSBOOK_UI_DIST || resolve(repoRoot, 'packages/ui/dist')),
+    demoOnFirstStart: (env.PSBOOK_DEMO ?? 'true') !== 'false',
+    sessionTtlHours: readNumber(env, 'PSBOOK_SESSION_TTL_HOURS', 12),
+    dbPoolSize: readNumber(env, 'PSBOOK_DB_POOL_SIZE', 10),
+    trustedOrigins: (env.PSBOOK_TRUSTED_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean),
+    logRequests: env.PSBOOK_LOG_REQUESTS === 'true',
+  };
+}

@@ -1,0 +1,28 @@
+import type { Policy } from '@psbook/core';
+import type { Actor } from './auth/actor.ts';
+import type { Config } from './config.ts';
+import type { Db, DatabaseKind } from './db/database.ts';
+
+/** What the server holds for its lifetime. `policy` is replaced when the rules are reloaded. */
+export type Services = {
+  db: Db;
+  dbKind: DatabaseKind;
+  config: Config;
+  policy: Policy;
+};
+
+/** What a domain verb needs: the database (or a transaction), the rules, who acts, and the request. */
+export type DomainContext = {
+  db: Db;
+  policy: Policy;
+  actor: Actor;
+  requestId: string | null;
+};
+
+export type AppEnv = {
+  Variables: {
+    services: Services;
+    requestId: string;
+    actor: Actor | null;
+  };
+};

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely/migration';
+import * as initialSchema from './20261122T0000-initial-schema.ts';
+
+/** Every migration, by name; names sort in the order they apply. */
+export const migrations: Record<string, Migration> = {
+  '20261122T0000-initial-schema': initialSchema,
+};

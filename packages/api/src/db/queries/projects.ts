@@ -1,0 +1,104 @@
+import { normalizeSearchText, searchGrams } from '@psbook/core';
+import { type Expression, type SqlBool, sql } from 'kysely';
+import type { Db } from '../database.ts';
+import type { ProjectRow } from '../schema.ts';
+
+export const findProjectById = (db: Db, id: string) =>
+  db.selectFrom('project').selectAll().where('id', '=', id).executeTakeFirst();
+
+/** Lock the project row for the rest of the transaction (serialises writes to one project). */
+export const lockProject = (tx: Db, id: string) =>
+  tx.selectFrom('project').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+
+export type ProjectListFilter = {
+  bureau?: string[];
+  stage?: string[];
+  /** Tiers 1–3 and/or 'unset'. */
+  tier?: (number | 'unset')[];
+  reviewerRole?: string[];
+  fiscalYear?: number[];
+  q?: string;
+  isNew?: boolean;
+};
+export type ProjectCursor = { createdAt: string; id: string };
+
+export function encodeCursor(row: { createdAt: Date; id: string }): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
+}
+export function decodeCursor(cursor: string): ProjectCursor | null {
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+  return { createdAt, id };
+}
+
+const escapeLike = (value: string) => value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+
+/** The WHERE conditions of a project list filter; shared by the list, CSV export and counts. */
+export function projectFilterConditions(filter: ProjectListFilter) {
+  return (eb: import('kysely').ExpressionBuilder<import('../schema.ts').Database, 'project'>) => {
+    const conditions: Expression<SqlBool>[] = [];
+    if (filter.bureau?.length) conditions.push(eb('project.bureauCode', 'in', filter.bureau));
+    if (filter.stage?.length) conditions.push(eb('project.stage', 'in', filter.stage));
+    if (filter.reviewerRole?.length) conditions.push(eb('project.reviewerRole', 'in', filter.reviewerRole));
+    if (filter.fiscalYear?.length) conditions.push(eb('project.fiscalYear', 'in', filter.fiscalYear));
+    if (filter.isNew !== undefined) conditions.push(eb('project.isNew', '=', filter.isNew));
+    if (filter.tier?.length) {
+      const tiers = filter.tier.filter((t): t is number => t !== 'unset');
+      const parts: Expression<SqlBool>[] = [];
+      if (tiers.length) parts.push(eb('project.tier', 'in', tiers));
+      if (filter.tier.includes('unset')) parts.push(eb('project.tier', 'is', null));
+      conditions.push(eb.or(parts));
+    }
+    if (filter.q?.trim()) {
+      const normalized = normalizeSearchText(filter.q);
+      const grams = searchGrams(filter.q);
+      // The bigram index narrows the candidates; LIKE on the normalised text confirms the phrase.
+      if (grams.length) conditions.push(sql<SqlBool>`project.search_grams @> ${sql.val(grams)}::text[]`);
+      conditions.push(sql<SqlBool>`project.search_text like ${`%${escapeLike(normalized)}%`}`);
+    }
+    return eb.and(conditions);
+  };
+}
+
+export async function listProjects(
+  db: Db,
+  filter: ProjectListFilter,
+  page: { limit: number; cursor: ProjectCursor | null; order: 'newest' | 'oldest' },
+): Promise<{ rows: ProjectRow[]; nextCursor: string | null }> {
+  const direction = page.order === 'newest' ? 'desc' : 'asc';
+  let query = db.selectFrom('project').selectAll().where(projectFilterConditions(filter));
+  if (page.cursor) {
+    const { createdAt, id } = page.cursor;
+    query = query.where(
+      page.order === 'newest'
+        ? sql<SqlBool>`(project.created_at, project.id) < (${createdAt}::timestamptz, ${id}::uuid)`
+        : sql<SqlBool>`(project.created_at, project.id) > (${createdAt}::timestamptz, ${id}::uuid)`,
+    );
+  }
+  const rows = await query.orderBy('createdAt', direction).orderBy('id', direction).limit(page.limit + 1).execute();
+  const hasMore = rows.length > page.limit;
+  const items = hasMore ? rows.slice(0, page.limit) : rows;
+  return { rows: items, nextCursor: hasMore ? encodeCursor(items[items.length - 1]!) : null };
+}
+
+/** Name, summary and the latest canvas, normalised and split into bigrams for `q` search. */
+export function projectSearchColumns(name: string, summary: string | null, canvas: Record<string, string | undefined> | null) {
+  const text = normalizeSearchText([name, summary ?? '', ...Object.values(canvas ?? {})].join(' '));
+  return { searchText: text, searchGrams: searchGrams(text) };
+}
+
+export async function refreshProjectSearch(tx: Db, projectId: string): Promise<void> {
+  const project = await tx.selectFrom('project').select(['name', 'summary']).where('id', '=', projectId).executeTakeFirstOrThrow();
+  const canvas = await tx
+    .selectFrom('canvasRevision')
+    .select('fields')
+    .where('projectId', '=', projectId)
+    .orderBy('revision', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  await tx
+    .updateTable('project')
+    .set(projectSearchColumns(project.name, project.summary, (canvas?.fields as Record<string, string>) ?? null))
+    .where('id', '=', projectId)
+    .execute();
+}

@@ -1,0 +1,324 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** Set by the database on insert; readable afterwards. */
+type Default<T> = ColumnType<T, T | undefined, T>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** jsonb: written as JSON text (same on PGlite and postgres.js), read back parsed. */
+type Json<T> = ColumnType<T, string, string>;
+/** date columns are read as 'YYYY-MM-DD' strings on both drivers (see database.ts). */
+type DateString = ColumnType<string, string, string>;
+
+export interface BureauTable {
+  code: string;
+  nameJa: string;
+  nameEn: string;
+  createdAt: Timestamp;
+}
+
+export interface AppUserTable {
+  id: Generated<string>;
+  email: string;
+  displayName: string;
+  role: string;
+  passwordHash: string;
+  isActive: Default<boolean>;
+  version: Default<number>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface UserBureauTable {
+  userId: string;
+  bureauCode: string;
+}
+
+export interface SessionTable {
+  id: Generated<string>;
+  tokenHash: string;
+  userId: string;
+  createdAt: Timestamp;
+  expiresAt: Timestamp;
+  revokedAt: Timestamp | null;
+}
+
+export interface ApiTokenTable {
+  id: Generated<string>;
+  name: string;
+  tokenHash: string;
+  tokenPrefix: string;
+  userId: string;
+  scopes: string[];
+  createdAt: Timestamp;
+  expiresAt: Timestamp | null;
+  revokedAt: Timestamp | null;
+  lastUsedAt: Timestamp | null;
+}
+
+export interface LoginFailureTable {
+  id: Generated<number>;
+  email: string;
+  client: string;
+  at: Timestamp;
+}
+
+export interface ProjectTable {
+  id: Generated<string>;
+  code: Generated<string>;
+  name: string;
+  bureauCode: string;
+  fiscalYear: number;
+  summary: string | null;
+  isNew: Default<boolean>;
+  registrationTrigger: string | null;
+  stage: Default<string>;
+  budgetJpy: number | null;
+  maxDowntimeHours: number | null;
+  confidentiality: string | null;
+  tier: number | null;
+  tierLowerBound: number;
+  reviewerRole: string | null;
+  oversight: Json<unknown>;
+  rulesetVersion: string;
+  canvasWritten: Default<boolean>;
+  searchText: Default<string>;
+  searchGrams: Default<string[]>;
+  version: Default<number>;
+  createdBy: string | null;
+  updatedBy: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface TierHistoryTable {
+  id: Generated<number>;
+  projectId: string;
+  fromTier: number | null;
+  toTier: number | null;
+  fromReviewerRole: string | null;
+  toReviewerRole: string | null;
+  rulesetVersion: string;
+  cause: 'created' | 'inputs_changed' | 'ruleset_changed' | 'import';
+  actorId: string | null;
+  at: Timestamp;
+}
+
+export interface CanvasRevisionTable {
+  projectId: string;
+  revision: number;
+  fields: Json<Record<string, string>>;
+  isWritten: boolean;
+  createdBy: string | null;
+  createdAt: Timestamp;
+}
+
+export interface KpiTable {
+  id: Generated<string>;
+  projectId: string;
+  name: string;
+  unit: string | null;
+  direction: string;
+  baselineValue: number | null;
+  baselineYear: number | null;
+  targetValue: number | null;
+  targetText: string | null;
+  targetFiscalYear: number;
+  version: Default<number>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface KpiMeasurementTable {
+  id: Generated<string>;
+  kpiId: string;
+  fiscalYear: number;
+  value: number | null;
+  achieved: boolean | null;
+  comment: string | null;
+  recordedBy: string | null;
+  recordedAt: Timestamp;
+}
+
+export interface DocumentTable {
+  id: Generated<string>;
+  projectId: string;
+  kind: string;
+  title: string;
+  url: string;
+  createdBy: string | null;
+  createdAt: Timestamp;
+}
+
+export interface StageTransitionTable {
+  id: Generated<number>;
+  projectId: string;
+  fromStage: string;
+  toStage: string;
+  direction: string;
+  reason: string | null;
+  actorId: string | null;
+  at: Timestamp;
+}
+
+export interface ReleaseRequestTable {
+  id: Generated<string>;
+  projectId: string;
+  status: Default<string>;
+  plannedReleaseDate: DateString;
+  notes: string | null;
+  evidence: Json<{ itemId: string; url?: string; note?: string }[]>;
+  tier: number | null;
+  reviewerRole: string | null;
+  checklist: Json<unknown[]>;
+  rulesetVersion: string;
+  requestedBy: string;
+  requestedAt: Timestamp;
+  dueAt: Timestamp;
+  decidedBy: string | null;
+  decidedAt: Timestamp | null;
+  decisionComment: string | null;
+  decisionItems: Json<unknown[]> | null;
+  version: Default<number>;
+}
+
+export interface ReleaseRequestRoutingTable {
+  id: Generated<number>;
+  releaseRequestId: string;
+  fromTier: number | null;
+  toTier: number | null;
+  fromReviewerRole: string | null;
+  toReviewerRole: string | null;
+  at: Timestamp;
+}
+
+export interface BudgetCycleTable {
+  fiscalYear: number;
+  requestDate: DateString;
+  requestDeadline: DateString;
+  evaluationDeadline: DateString;
+  submissionDate: DateString;
+  submittedAt: Timestamp | null;
+  submittedBy: string | null;
+  version: Default<number>;
+  createdAt: Timestamp;
+}
+
+export interface TechReviewTable {
+  id: Generated<string>;
+  fiscalYear: number;
+  projectId: string;
+  status: Default<string>;
+  tierAtExtraction: number | null;
+  budgetJpyAtExtraction: number | null;
+  extractionRulesetVersion: string;
+  technicalRating: number | null;
+  technicalComment: Default<string>;
+  usabilityRating: number | null;
+  usabilityComment: Default<string>;
+  securityRating: number | null;
+  securityComment: Default<string>;
+  overallOpinion: Default<string>;
+  reviewerId: string | null;
+  extractedAt: Timestamp;
+  updatedAt: Timestamp;
+  version: Default<number>;
+}
+
+export interface ProcurementTable {
+  id: Generated<string>;
+  projectId: string;
+  title: string;
+  method: string;
+  status: string;
+  specDocumentId: string | null;
+  vendorName: string | null;
+  corporateNumber: string | null;
+  isStartup: Default<boolean>;
+  contractAmountJpy: number | null;
+  contractStart: DateString | null;
+  contractEnd: DateString | null;
+  version: Default<number>;
+  createdBy: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface YearlyReviewTable {
+  projectId: string;
+  fiscalYear: number;
+  decision: string;
+  rationale: string;
+  decidedBy: string | null;
+  decidedAt: Timestamp;
+}
+
+export interface ExpenseImportTable {
+  id: Generated<string>;
+  fileSha256: string;
+  lineCount: number;
+  summary: Json<unknown>;
+  createdBy: string | null;
+  createdAt: Timestamp;
+}
+
+export interface ExpenseLineTable {
+  id: Generated<string>;
+  externalId: string;
+  importId: string | null;
+  bureauCode: string;
+  projectId: string | null;
+  projectName: string;
+  fiscalYear: number;
+  categories: string[];
+  amountKyen: number;
+  updatedAt: Timestamp;
+}
+
+export interface RulesetStateTable {
+  name: string;
+  version: string;
+  content: Json<unknown>;
+  activatedAt: Timestamp;
+}
+
+export interface AuditEventTable {
+  id: Generated<number>;
+  at: Timestamp;
+  actorId: string | null;
+  actorLabel: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  projectId: string | null;
+  before: Json<unknown> | null;
+  after: Json<unknown> | null;
+  requestId: string | null;
+}
+
+export interface Database {
+  bureau: BureauTable;
+  appUser: AppUserTable;
+  userBureau: UserBureauTable;
+  session: SessionTable;
+  apiToken: ApiTokenTable;
+  loginFailure: LoginFailureTable;
+  project: ProjectTable;
+  tierHistory: TierHistoryTable;
+  canvasRevision: CanvasRevisionTable;
+  kpi: KpiTable;
+  kpiMeasurement: KpiMeasurementTable;
+  document: DocumentTable;
+  stageTransition: StageTransitionTable;
+  releaseRequest: ReleaseRequestTable;
+  releaseRequestRouting: ReleaseRequestRoutingTable;
+  budgetCycle: BudgetCycleTable;
+  techReview: TechReviewTable;
+  procurement: ProcurementTable;
+  yearlyReview: YearlyReviewTable;
+  expenseImport: ExpenseImportTable;
+  expenseLine: ExpenseLineTable;
+  rulesetState: RulesetStateTable;
+  auditEvent: AuditEventTable;
+}
+
+export type ProjectRow = Selectable<ProjectTable>;
+export type NewProject = Insertable<ProjectTable>;

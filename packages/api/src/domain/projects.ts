@@ -1,0 +1,118 @@
+import type { TCreateProjectRequest, TOversightEvaluation, TUpdateProjectRequest } from '@psbook/core';
+import { sql } from 'kysely';
+import { auditActorOf, requireProjectWrite } from '../auth/actor.ts';
+import { recordAudit } from '../audit.ts';
+import type { DomainContext } from '../context.ts';
+import { findProjectById, lockProject, projectSearchColumns, refreshProjectSearch } from '../db/queries/projects.ts';
+import type { ProjectRow } from '../db/schema.ts';
+import { AppError, notFound, versionConflict } from '../errors.ts';
+import { oversightColumns, oversightInputsOf, recordTierChange } from './oversight.ts';
+
+export type ProjectResponse = ReturnType<typeof toProjectResponse>;
+
+/** The API shape of a project: never the raw row (search columns stay inside). */
+export function toProjectResponse(row: ProjectRow) {
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    bureauCode: row.bureauCode,
+    fiscalYear: row.fiscalYear,
+    summary: row.summary,
+    isNew: row.isNew,
+    registrationTrigger: row.registrationTrigger,
+    stage: row.stage,
+    budgetJpy: row.budgetJpy,
+    maxDowntimeHours: row.maxDowntimeHours,
+    confidentiality: row.confidentiality,
+    tier: row.tier,
+    reviewerRole: row.reviewerRole,
+    oversight: row.oversight as TOversightEvaluation,
+    canvasWritten: row.canvasWritten,
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** What an audit event keeps of a project: the fields people change, not derived columns. */
+export function auditProjectState(row: ProjectRow) {
+  const { oversight: _o, searchText: _t, searchGrams: _g, ...rest } = row;
+  return { ...rest, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+}
+
+export const whoOf = (ctx: DomainContext) => ({ actor: auditActorOf(ctx.actor), requestId: ctx.requestId });
+
+export async function getProjectOrThrow(ctx: { db: DomainContext['db'] }, id: string): Promise<ProjectRow> {
+  const row = await findProjectById(ctx.db, id);
+  if (!row) throw notFound('Project');
+  return row;
+}
+
+export async function createProject(ctx: DomainContext, input: TCreateProjectRequest): Promise<ProjectRow> {
+  requireProjectWrite(ctx.actor, input.bureauCode);
+  const evaluation = await ctx.policy.evaluateOversight(input);
+  return ctx.db.transaction().execute(async (tx) => {
+    const bureau = await tx.selectFrom('bureau').select('code').where('code', '=', input.bureauCode).executeTakeFirst();
+    if (!bureau) throw new AppError('validation_failed', 'Unknown bureau', { errors: [{ path: 'bureauCode', message: 'no such bureau' }] });
+    const row = await tx
+      .insertInto('project')
+      .values({
+        name: input.name,
+        bureauCode: input.bureauCode,
+        fiscalYear: input.fiscalYear,
+        summary: input.summary ?? null,
+        isNew: input.isNew ?? true,
+        registrationTrigger: input.registrationTrigger ?? null,
+        budgetJpy: input.budgetJpy ?? null,
+        maxDowntimeHours: input.maxDowntimeHours ?? null,
+        confidentiality: input.confidentiality ?? null,
+        ...oversightColumns(evaluation),
+        ...projectSearchColumns(input.name, input.summary ?? null, null),
+        createdBy: ctx.actor.id,
+        updatedBy: ctx.actor.id,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordTierChange(tx, ctx.policy, whoOf(ctx), row.id, { tier: null, reviewerRole: null }, { ...row, rulesetVersion: row.rulesetVersion }, 'created');
+    await recordAudit(tx, whoOf(ctx), { action: 'project.create', entityType: 'project', entityId: row.id, projectId: row.id, after: auditProjectState(row) });
+    return row;
+  });
+}
+
+const oversightInputKeys = ['budgetJpy', 'maxDowntimeHours', 'confidentiality'] as const;
+
+/**
+ * Apply a change at the version the editor saw. A stale version is a 409 with the current version,
+ * never a silent overwrite; a changed oversight input re-evaluates the tier in the same transaction.
+ */
+export async function updateProject(ctx: DomainContext, id: string, input: Omit<TUpdateProjectRequest, 'version'>, expectedVersion: number): Promise<ProjectRow> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const before = await lockProject(tx, id);
+    if (!before) throw notFound('Project');
+    requireProjectWrite(ctx.actor, before.bureauCode);
+    if (before.version !== expectedVersion) throw versionConflict(before.version, toProjectResponse(before));
+
+    const changes: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(input)) if (value !== undefined) changes[key] = value;
+    const inputsChanged = oversightInputKeys.some((key) => key in changes && changes[key] !== before[key]);
+    let oversight = {};
+    if (inputsChanged) {
+      const evaluation = await ctx.policy.evaluateOversight({ ...oversightInputsOf(before), ...changes });
+      oversight = oversightColumns(evaluation);
+    }
+    const after = await tx
+      .updateTable('project')
+      .set({ ...changes, ...oversight, version: sql`version + 1`, updatedAt: new Date(), updatedBy: ctx.actor.id })
+      .where('id', '=', id)
+      .where('version', '=', expectedVersion)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if ('name' in changes || 'summary' in changes) await refreshProjectSearch(tx, id);
+    if (inputsChanged) {
+      await recordTierChange(tx, ctx.policy, whoOf(ctx), id, before, { ...after, rulesetVersion: after.rulesetVersion }, 'inputs_changed');
+    }
+    await recordAudit(tx, whoOf(ctx), { action: 'project.update', entityType: 'project', entityId: id, projectId: id, before: auditProjectState(before), after: auditProjectState(after) });
+    return after;
+  });
+}

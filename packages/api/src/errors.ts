@@ -1,0 +1,102 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ZodError } from 'zod';
+
+/** Every error code the API can answer with, and its HTTP status. One table, one shape. */
+export const errorStatus = {
+  bad_request: 400,
+  malformed_json: 400,
+  validation_failed: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  csrf_rejected: 403,
+  forbidden: 403,
+  not_found: 404,
+  version_conflict: 409,
+  conflict: 409,
+  precondition_failed: 412,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  gate_unmet: 422,
+  reason_required: 422,
+  invalid_transition: 422,
+  rule_violation: 422,
+  too_many_requests: 429,
+  internal: 500,
+  database_unavailable: 503,
+} as const;
+export type ErrorCode = keyof typeof errorStatus;
+
+export type FieldError = { path: string; message: string };
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly extra: Record<string, unknown>;
+  constructor(code: ErrorCode, title: string, extra: Record<string, unknown> = {}) {
+    super(title);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = errorStatus[code];
+    this.extra = extra;
+  }
+}
+
+export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
+export const forbidden = (why = 'You are not allowed to do this') => new AppError('forbidden', why);
+export const versionConflict = (currentVersion: number, current?: unknown) =>
+  new AppError('version_conflict', 'Someone else changed this first: reload and apply your change again', {
+    currentVersion,
+    ...(current === undefined ? {} : { current }),
+  });
+
+export function fieldErrors(error: ZodError, prefix: readonly PropertyKey[] = []): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    const base = [...prefix, ...issue.path].map(String);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [...base, key].join('.'), message: 'unknown field' }));
+    }
+    return [{ path: base.join('.'), message: issue.message }];
+  });
+}
+
+export const validationError = (errors: FieldError[]) =>
+  new AppError('validation_failed', 'The request has invalid fields', { errors });
+
+export function problemResponse(c: Context, error: AppError): Response {
+  const body = {
+    type: `https://psbook.example/problems/${error.code}`,
+    code: error.code,
+    title: error.message,
+    status: error.status,
+    instance: c.req.path,
+    requestId: c.get('requestId' as never) as string | undefined,
+    ...error.extra,
+  };
+  return new Response(JSON.stringify(body), {
+    status: error.status,
+    headers: { 'content-type': 'application/problem+json; charset=utf-8' },
+  });
+}
+
+const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P02', '57P03', '08006', '08001', '08003']);
+
+/** Turn anything thrown into the problem we can tell a client; never a stack trace or SQL. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof HTTPException) {
+    if (error.status === 413) return new AppError('payload_too_large', 'The request body is too large');
+    if (error.status === 400 && /json/i.test(error.message)) return new AppError('malformed_json', 'The request body is not valid JSON');
+    if (error.status === 401) return new AppError('unauthenticated', 'Sign in first');
+    return new AppError('bad_request', error.message || 'Bad request');
+  }
+  const code = (error as { code?: string } | null)?.code;
+  if (code && unavailableCodes.has(code)) return new AppError('database_unavailable', 'The database is not reachable; try again shortly');
+  if (code === '23505') return new AppError('conflict', 'That already exists');
+  if (code === '23503') return new AppError('conflict', 'That refers to something that does not exist');
+  if (code === '22P02' || code === '22003' || code === '22007' || code === '22008') {
+    return new AppError('bad_request', 'A value is not in the expected form');
+  }
+  if (code === '54000' || code === '54001') return new AppError('payload_too_large', 'A value is too large to store');
+  return new AppError('internal', 'Something went wrong on our side; the error was logged');
+}

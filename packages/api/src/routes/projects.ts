@@ -1,0 +1,138 @@
+import { createRoute } from '@hono/zod-openapi';
+import { ZCreateProjectRequest, ZProjectListResponse, ZProjectResponse, ZTierHistoryEntry, ZUpdateProjectRequest } from '@psbook/core';
+import { z } from 'zod';
+import { requireActor } from '../auth/actor.ts';
+import { decodeCursor, listProjects } from '../db/queries/projects.ts';
+import { createProject, getProjectOrThrow, toProjectResponse, updateProject } from '../domain/projects.ts';
+import { AppError, validationError } from '../errors.ts';
+import { domainContext } from './context.ts';
+import { conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+
+const csv = (pattern: RegExp, message: string) =>
+  z
+    .string()
+    .max(500)
+    .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean))
+    .refine((list) => list.every((item) => pattern.test(item)), message);
+
+export const ZProjectListQuery = z.object({
+  bureau: csv(/^[A-Z][A-Z0-9]{1,7}$/, 'bureau codes, comma-separated').optional(),
+  stage: csv(/^(planning|requirements|development|operation|retired)$/, 'stages, comma-separated').optional(),
+  tier: csv(/^([123]|unset)$/, '1, 2, 3 or unset, comma-separated').optional(),
+  reviewerRole: csv(/^(bureau_lead|cio_advisor|chief_cio_advisor)$/, 'reviewer roles, comma-separated').optional(),
+  fiscalYear: csv(/^\d{4}$/, 'fiscal years, comma-separated').optional(),
+  isNew: z.enum(['true', 'false']).optional(),
+  q: z.string().max(200).optional(),
+  order: z.enum(['newest', 'oldest']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().max(200).optional(),
+});
+export type TProjectListQuery = z.infer<typeof ZProjectListQuery>;
+
+export function toProjectFilter(query: TProjectListQuery) {
+  return {
+    bureau: query.bureau,
+    stage: query.stage,
+    tier: query.tier?.map((t) => (t === 'unset' ? ('unset' as const) : Number(t))),
+    reviewerRole: query.reviewerRole,
+    fiscalYear: query.fiscalYear?.map(Number),
+    isNew: query.isNew === undefined ? undefined : query.isNew === 'true',
+    q: query.q,
+  };
+}
+
+const ZIfMatch = z.object({ 'if-match': z.string().optional() });
+
+/** `If-Match: "3"` or `If-Match: 3`, or `version` in the body: the version the editor saw. */
+function expectedVersion(header: string | undefined, bodyVersion: number | undefined): number {
+  const fromHeader = header?.replace(/^W\//, '').replace(/"/g, '').trim();
+  if (fromHeader) {
+    const n = Number(fromHeader);
+    if (!Number.isInteger(n) || n < 1) throw validationError([{ path: 'header.if-match', message: 'must be the project version' }]);
+    if (bodyVersion !== undefined && bodyVersion !== n) throw validationError([{ path: 'version', message: 'differs from If-Match' }]);
+    return n;
+  }
+  if (bodyVersion === undefined) throw new AppError('precondition_failed', 'Send the version you edited, as `version` in the body or an If-Match header');
+  return bodyVersion;
+}
+
+const create = createRoute({
+  method: 'post',
+  path: '/',
+  tags: ['projects'],
+  summary: 'Register a project (its oversight tier is evaluated at once)',
+  request: jsonBody(ZCreateProjectRequest),
+  responses: { 201: jsonContent(ZProjectResponse, 'The registered project'), ...problems },
+});
+const list = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['projects'],
+  summary: 'List projects with filters and keyset pagination',
+  request: { query: ZProjectListQuery },
+  responses: { 200: jsonContent(ZProjectListResponse, 'A page of projects, newest first by default'), ...problems },
+});
+const get = createRoute({
+  method: 'get',
+  path: '/{id}',
+  tags: ['projects'],
+  summary: 'One project',
+  request: { params: ZIdParam },
+  responses: { 200: jsonContent(ZProjectResponse, 'The project'), ...problems },
+});
+const patch = createRoute({
+  method: 'patch',
+  path: '/{id}',
+  tags: ['projects'],
+  summary: 'Change a project at the version you saw (optimistic concurrency)',
+  request: { params: ZIdParam, headers: ZIfMatch, ...jsonBody(ZUpdateProjectRequest) },
+  responses: { 200: jsonContent(ZProjectResponse, 'The changed project'), 412: { description: 'No version given' }, ...conflictProblems },
+});
+const tierHistory = createRoute({
+  method: 'get',
+  path: '/{id}/tier-history',
+  tags: ['projects'],
+  summary: 'Every change of the project’s tier or reviewer, oldest first',
+  request: { params: ZIdParam },
+  responses: { 200: jsonContent(z.object({ items: z.array(ZTierHistoryEntry) }), 'Tier history'), ...problems },
+});
+
+export const projectRoutes = createRouter()
+  .openapi(create, async (c) => {
+    const row = await createProject(domainContext(c), c.req.valid('json'));
+    c.header('ETag', `"${row.version}"`);
+    return c.json(toProjectResponse(row) as z.infer<typeof ZProjectResponse>, 201);
+  })
+  .openapi(list, async (c) => {
+    requireActor(c.var.actor);
+    const query = c.req.valid('query');
+    const cursor = query.cursor ? decodeCursor(query.cursor) : null;
+    if (query.cursor && !cursor) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
+    const { rows, nextCursor } = await listProjects(c.var.services.db, toProjectFilter(query), {
+      limit: query.limit ?? 50,
+      cursor,
+      order: query.order ?? 'newest',
+    });
+    return c.json({ items: rows.map(toProjectResponse) as z.infer<typeof ZProjectResponse>[], nextCursor }, 200);
+  })
+  .openapi(get, async (c) => {
+    requireActor(c.var.actor);
+    const row = await getProjectOrThrow(c.var.services, c.req.valid('param').id);
+    c.header('ETag', `"${row.version}"`);
+    return c.json(toProjectResponse(row) as z.infer<typeof ZProjectResponse>, 200);
+  })
+  .openapi(patch, async (c) => {
+    const { version, ...changes } = c.req.valid('json');
+    const expected = expectedVersion(c.req.valid('header')['if-match'], version);
+    const row = await updateProject(domainContext(c), c.req.valid('param').id, changes, expected);
+    c.header('ETag', `"${row.version}"`);
+    return c.json(toProjectResponse(row) as z.infer<typeof ZProjectResponse>, 200);
+  })
+  .openapi(tierHistory, async (c) => {
+    requireActor(c.var.actor);
+    const { id } = c.req.valid('param');
+    await getProjectOrThrow(c.var.services, id);
+    const rows = await c.var.services.db.selectFrom('tierHistory').selectAll().where('projectId', '=', id).orderBy('id').execute();
+    const items = rows.map((r) => ({ ...r, at: r.at.toISOString() }));
+    return c.json({ items: items as z.infer<typeof ZTierHistoryEntry>[] }, 200);
+  });

@@ -1,0 +1,39 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { createApp } from './app.ts';
+import { startServices } from './bootstrap.ts';
+import type { Config } from './config.ts';
+
+/** Serve the API and the built UI (single-page app: unknown non-API paths get index.html). */
+export async function runServer(config: Config): Promise<void> {
+  const log = (message: string) => console.log(`[psbook] ${message}`);
+  const started = await startServices(config, { log });
+  const app = createApp(started.services);
+
+  const indexPath = join(config.uiDistDir, 'index.html');
+  if (existsSync(indexPath)) {
+    const indexHtml = readFileSync(indexPath, 'utf8');
+    app.use('/assets/*', serveStatic({ root: config.uiDistDir, onFound: (_p, c) => { c.header('Cache-Control', 'public, max-age=31536000, immutable'); } }));
+    app.use('*', serveStatic({ root: config.uiDistDir }));
+    app.get('*', (c) => (c.req.path.startsWith('/api/') ? c.notFound() : c.html(indexHtml)));
+  } else {
+    log(`no UI build at ${config.uiDistDir}: serving the API only (npm run build -w @psbook/ui)`);
+  }
+
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    log(`PS Book on http://localhost:${info.port} (database: ${started.database.kind} ${started.database.location})`);
+  });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: shutting down`);
+    server.close();
+    await started.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

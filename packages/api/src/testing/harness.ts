@@ -1,0 +1,120 @@
+/**
+ * Tests run the real app against real databases: PGlite in memory and a PostgreSQL server, never
+ * mocked queries. `describeOnBothDatabases` runs a suite once per database.
+ */
+import { randomBytes } from 'node:crypto';
+import { createPolicy, type Policy } from '@psbook/core';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
+import { createApp } from '../app.ts';
+import { activateRulesets } from '../bootstrap.ts';
+import { loadConfig, repoRoot } from '../config.ts';
+import type { Services } from '../context.ts';
+import { migrateToLatest, type OpenDatabase, openPglite, openPostgres } from '../db/database.ts';
+import { loadRulesets } from '../rules/load-rulesets.ts';
+import { demoPassword, seedDemo } from '../seed/demo.ts';
+
+export type DatabaseName = 'pglite' | 'postgres';
+
+export function testDatabases(): DatabaseName[] {
+  const url = inject('postgresUrl');
+  return url ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+async function createServerDatabase(adminUrl: string): Promise<string> {
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const admin = openPostgres(adminUrl, { poolSize: 1 });
+  try {
+    const { sql } = await import('kysely');
+    await sql.raw(`create database ${name}`).execute(admin.db);
+  } finally {
+    await admin.close();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function openTestDatabase(kind: DatabaseName): Promise<OpenDatabase> {
+  if (kind === 'pglite') return openPglite(null);
+  const adminUrl = inject('postgresUrl');
+  if (!adminUrl) throw new Error('no PostgreSQL server for this run');
+  return openPostgres(await createServerDatabase(adminUrl), { poolSize: 20 });
+}
+
+export type TestApp = {
+  kind: DatabaseName;
+  app: ReturnType<typeof createApp>;
+  services: Services;
+  policy: Policy;
+  database: OpenDatabase;
+  /** Sign in as a demo account and return its bearer token (cached per email). */
+  tokenFor(email: string): Promise<string>;
+  /** A JSON request with a bearer token; `as` is a demo email or a raw token. */
+  request(method: string, path: string, options?: { as?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  close(): Promise<void>;
+};
+
+export const testPolicy = () => createPolicy(loadRulesets(loadConfig({}).rulesDir));
+
+export async function createTestApp(kind: DatabaseName, options: { demoProjects?: boolean } = {}): Promise<TestApp> {
+  const database = await openTestDatabase(kind);
+  await migrateToLatest(database.db);
+  const policy = testPolicy();
+  await activateRulesets(database.db, policy);
+  await seedDemo(database.db, policy, { projects: options.demoProjects ?? false });
+  const config = { ...loadConfig({}), rulesDir: `${repoRoot}rules` };
+  const services: Services = { db: database.db, dbKind: database.kind, config, policy };
+  const app = createApp(services, { logError: (error) => console.error('[test app]', error) });
+  const tokens = new Map<string, string>();
+
+  async function tokenFor(email: string): Promise<string> {
+    const cached = tokens.get(email);
+    if (cached) return cached;
+    const res = await app.request('/api/v1/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: demoPassword }),
+    });
+    if (res.status !== 200) throw new Error(`login as ${email} failed: ${res.status} ${await res.text()}`);
+    const { token } = (await res.json()) as { token: string };
+    tokens.set(email, token);
+    return token;
+  }
+
+  return {
+    kind,
+    app,
+    services,
+    policy,
+    database,
+    tokenFor,
+    async request(method, path, opts = {}) {
+      const headers: Record<string, string> = { ...opts.headers };
+      if (opts.as) headers.authorization = `Bearer ${opts.as.includes('@') ? await tokenFor(opts.as) : opts.as}`;
+      let body: string | undefined;
+      if (opts.body !== undefined) {
+        body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      return app.request(path, { method, headers, body });
+    },
+    close: () => database.close(),
+  };
+}
+
+/** Run `suite` once on PGlite and once on the PostgreSQL server, each with a fresh demo database. */
+export function describeOnBothDatabases(title: string, suite: (t: () => TestApp) => void, options: { demoProjects?: boolean } = {}) {
+  describe.each(testDatabases())(`${title} [%s]`, (kind) => {
+    let testApp: TestApp | undefined;
+    beforeAll(async () => {
+      testApp = await createTestApp(kind, options);
+    }, 60_000);
+    afterAll(async () => {
+      await testApp?.close();
+    });
+    suite(() => {
+      if (!testApp) throw new Error('test app not ready');
+      return testApp;
+    });
+  });
+}
