@@ -79,14 +79,19 @@ export function createApp(services: Services, options: AppOptions = {}) {
   v1.route('/projects', projectRoutes);
   app.route('/api/v1', v1);
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'Session token from /api/v1/auth/login, or an API token (psb_…)' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Session token from /api/v1/auth/login, or an API token (psb_…)',
+  });
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookie', { type: 'apiKey', in: 'cookie', name: 'psbook_session' });
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: {
       title: 'PS Book API',
       version: '1.0.0',
-      description: 'The Project Sharing Book: projects, service canvases, KPIs, lifecycle, oversight tiers and reviews. Errors are application/problem+json (RFC 9457).',
+      description:
+        'The Project Sharing Book: projects, service canvases, KPIs, lifecycle, oversight tiers and reviews. Errors are application/problem+json (RFC 9457).',
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }, { cookie: [] }],

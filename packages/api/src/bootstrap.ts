@@ -1,6 +1,6 @@
 import { createPolicy, type Policy } from '@psbook/core';
-import { systemActor } from './auth/actor.ts';
 import { recordAudit } from './audit.ts';
+import { systemActor } from './auth/actor.ts';
 import type { Config } from './config.ts';
 import type { Services } from './context.ts';
 import { type Db, migrateToLatest, type OpenDatabase, openDatabase } from './db/database.ts';
@@ -22,15 +22,21 @@ export async function activateRulesets(db: Db, policy: Policy): Promise<{ change
       await tx
         .insertInto('rulesetState')
         .values({ name: ruleset.name, version: ruleset.version, content: JSON.stringify(ruleset.content) })
-        .onConflict((oc) => oc.column('name').doUpdateSet({ version: ruleset.version, content: JSON.stringify(ruleset.content), activatedAt: new Date() }))
+        .onConflict((oc) =>
+          oc.column('name').doUpdateSet({ version: ruleset.version, content: JSON.stringify(ruleset.content), activatedAt: new Date() }),
+        )
         .execute();
-      await recordAudit(tx, { actor: systemActor, requestId: null }, {
-        action: 'ruleset.activate',
-        entityType: 'ruleset',
-        entityId: ruleset.name,
-        before: stored.has(ruleset.name) ? { version: stored.get(ruleset.name) } : null,
-        after: { version: ruleset.version },
-      });
+      await recordAudit(
+        tx,
+        { actor: systemActor, requestId: null },
+        {
+          action: 'ruleset.activate',
+          entityType: 'ruleset',
+          entityId: ruleset.name,
+          before: stored.has(ruleset.name) ? { version: stored.get(ruleset.name) } : null,
+          after: { version: ruleset.version },
+        },
+      );
     }
   });
   let retiered = 0;
@@ -51,7 +57,8 @@ export async function startServices(config: Config, options: { log?: (message: s
     const applied = await migrateToLatest(database.db);
     if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
     const { changedRulesets, retiered } = await activateRulesets(database.db, policy);
-    if (changedRulesets.length) log(`rulesets activated: ${changedRulesets.join(', ')}${retiered ? ` (${retiered} projects changed tier)` : ''}`);
+    if (changedRulesets.length)
+      log(`rulesets activated: ${changedRulesets.join(', ')}${retiered ? ` (${retiered} projects changed tier)` : ''}`);
     let seeded = false;
     if (database.kind === 'pglite' && config.demoOnFirstStart) {
       const hasUsers = await database.db.selectFrom('appUser').select('id').limit(1).executeTakeFirst();

@@ -79,14 +79,17 @@ rules
     const dir = join(config.rulesDir, 'tests');
     let passed = 0;
     let failed = 0;
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.cases.json')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.cases.json'))
+      .sort()) {
       const cases = JSON.parse(readFileSync(join(dir, file), 'utf8')) as RuleCaseFile;
       for (const result of await runRuleCases(policy, cases)) {
         if (result.passed) passed++;
         else {
           failed++;
           console.log(`FAIL ${file}: ${result.name}`);
-          for (const m of result.mismatches) console.log(`     ${m.key}: expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)}`);
+          for (const m of result.mismatches)
+            console.log(`     ${m.key}: expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)}`);
         }
       }
     }
@@ -117,7 +120,11 @@ program
       console.log(JSON.stringify(result, null, 2));
       return;
     }
-    console.log(result.tier === null ? `区分: 未設定 (not set; at least tier ${result.lowerBound}; missing ${result.missing.join(', ')})` : `区分${result.tier} (tier ${result.tier}) → reviewer: ${result.reviewerRole}`);
+    console.log(
+      result.tier === null
+        ? `区分: 未設定 (not set; at least tier ${result.lowerBound}; missing ${result.missing.join(', ')})`
+        : `区分${result.tier} (tier ${result.tier}) → reviewer: ${result.reviewerRole}`,
+    );
     for (const f of result.factors) console.log(`  ${f.drives ? '*' : ' '} ${f.reasonJa}`);
     console.log(`  ruleset ${result.rulesetVersion}`);
   });
@@ -136,7 +143,10 @@ users
       email: options.email,
       displayName: options.name,
       role: options.role,
-      bureauCodes: String(options.bureau).split(',').map((s: string) => s.trim()).filter(Boolean),
+      bureauCodes: String(options.bureau)
+        .split(',')
+        .map((s: string) => s.trim())
+        .filter(Boolean),
       password: options.password ?? process.env.PSBOOK_NEW_PASSWORD,
     });
     if (!parsed.success) {
@@ -149,9 +159,27 @@ users
       await migrateToLatest(db);
       const passwordHash = await hashPassword(input.password);
       await db.transaction().execute(async (tx) => {
-        const user = await tx.insertInto('appUser').values({ email: input.email, displayName: input.displayName, role: input.role, passwordHash }).returning('id').executeTakeFirstOrThrow();
-        if (input.bureauCodes.length) await tx.insertInto('userBureau').values(input.bureauCodes.map((bureauCode) => ({ userId: user.id, bureauCode }))).execute();
-        await tx.insertInto('auditEvent').values({ actorId: null, actorLabel: 'cli', action: 'user.create', entityType: 'user', entityId: user.id, after: JSON.stringify({ email: input.email, role: input.role, bureauCodes: input.bureauCodes }) }).execute();
+        const user = await tx
+          .insertInto('appUser')
+          .values({ email: input.email, displayName: input.displayName, role: input.role, passwordHash })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        if (input.bureauCodes.length)
+          await tx
+            .insertInto('userBureau')
+            .values(input.bureauCodes.map((bureauCode) => ({ userId: user.id, bureauCode })))
+            .execute();
+        await tx
+          .insertInto('auditEvent')
+          .values({
+            actorId: null,
+            actorLabel: 'cli',
+            action: 'user.create',
+            entityType: 'user',
+            entityId: user.id,
+            after: JSON.stringify({ email: input.email, role: input.role, bureauCodes: input.bureauCodes }),
+          })
+          .execute();
       });
       console.log(`created ${input.email} (${input.role})`);
     });

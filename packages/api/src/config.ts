@@ -43,7 +43,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoOnFirstStart: (env.PSBOOK_DEMO ?? 'true') !== 'false',
     sessionTtlHours: readNumber(env, 'PSBOOK_SESSION_TTL_HOURS', 12),
     dbPoolSize: readNumber(env, 'PSBOOK_DB_POOL_SIZE', 10),
-    trustedOrigins: (env.PSBOOK_TRUSTED_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean),
+    trustedOrigins: (env.PSBOOK_TRUSTED_ORIGINS || '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     logRequests: env.PSBOOK_LOG_REQUESTS === 'true',
   };
 }

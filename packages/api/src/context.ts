@@ -1,7 +1,7 @@
 import type { Policy } from '@psbook/core';
 import type { Actor } from './auth/actor.ts';
 import type { Config } from './config.ts';
-import type { Db, DatabaseKind } from './db/database.ts';
+import type { DatabaseKind, Db } from './db/database.ts';
 
 /** What the server holds for its lifetime. `policy` is replaced when the rules are reloaded. */
 export type Services = {

@@ -60,8 +60,7 @@ export function fieldErrors(error: ZodError, prefix: readonly PropertyKey[] = []
   });
 }
 
-export const validationError = (errors: FieldError[]) =>
-  new AppError('validation_failed', 'The request has invalid fields', { errors });
+export const validationError = (errors: FieldError[]) => new AppError('validation_failed', 'The request has invalid fields', { errors });
 
 export function problemResponse(c: Context, error: AppError): Response {
   const body = {
@@ -79,7 +78,20 @@ export function problemResponse(c: Context, error: AppError): Response {
   });
 }
 
-const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P02', '57P03', '08006', '08001', '08003']);
+const unavailableCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08006',
+  '08001',
+  '08003',
+]);
 
 /** Turn anything thrown into the problem we can tell a client; never a stack trace or SQL. */
 export function toAppError(error: unknown): AppError {

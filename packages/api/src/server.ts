@@ -15,7 +15,15 @@ export async function runServer(config: Config): Promise<void> {
   const indexPath = join(config.uiDistDir, 'index.html');
   if (existsSync(indexPath)) {
     const indexHtml = readFileSync(indexPath, 'utf8');
-    app.use('/assets/*', serveStatic({ root: config.uiDistDir, onFound: (_p, c) => { c.header('Cache-Control', 'public, max-age=31536000, immutable'); } }));
+    app.use(
+      '/assets/*',
+      serveStatic({
+        root: config.uiDistDir,
+        onFound: (_p, c) => {
+          c.header('Cache-Control', 'public, max-age=31536000, immutable');
+        },
+      }),
+    );
     app.use('*', serveStatic({ root: config.uiDistDir }));
     app.get('*', (c) => (c.req.path.startsWith('/api/') ? c.notFound() : c.html(indexHtml)));
   } else {

@@ -1,5 +1,5 @@
-import { type Lifecycle, createLifecycle } from './lifecycle/check-transition.ts';
-import { type OversightEvaluator, createOversightEvaluator } from './oversight/evaluate-oversight.ts';
+import { createLifecycle, type Lifecycle } from './lifecycle/check-transition.ts';
+import { createOversightEvaluator, type OversightEvaluator } from './oversight/evaluate-oversight.ts';
 import { createReleaseChecklist, createTechReviewExtraction } from './reviews/release-checklist.ts';
 import type { Rulesets } from './rules/default-rulesets.ts';
 

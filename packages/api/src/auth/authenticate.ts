@@ -44,7 +44,15 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   if (token.startsWith(apiTokenPrefix)) {
     const row = await findActiveUserByApiTokenHash(db, hashToken(token));
     if (row) {
-      actor = { id: row.id, email: row.email, displayName: row.displayName, role: row.role as TRole, bureauCodes: row.bureauCodes, via: 'api_token', scopes: row.scopes };
+      actor = {
+        id: row.id,
+        email: row.email,
+        displayName: row.displayName,
+        role: row.role as TRole,
+        bureauCodes: row.bureauCodes,
+        via: 'api_token',
+        scopes: row.scopes,
+      };
       // Last use to the minute is enough and spares a write on every pull.
       if (!row.lastUsedAt || Date.now() - new Date(row.lastUsedAt).getTime() > 60_000) {
         await db.updateTable('apiToken').set({ lastUsedAt: new Date() }).where('id', '=', row.tokenId).execute();
@@ -52,7 +60,16 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     }
   } else {
     const row = await findActiveUserBySessionHash(db, hashToken(token));
-    if (row) actor = { id: row.id, email: row.email, displayName: row.displayName, role: row.role as TRole, bureauCodes: row.bureauCodes, via: 'session', scopes: [] };
+    if (row)
+      actor = {
+        id: row.id,
+        email: row.email,
+        displayName: row.displayName,
+        role: row.role as TRole,
+        bureauCodes: row.bureauCodes,
+        via: 'session',
+        scopes: [],
+      };
   }
   if (!actor) throw new AppError('unauthenticated', 'The session has ended or the token is not valid: sign in again');
 

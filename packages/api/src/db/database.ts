@@ -112,7 +112,12 @@ export function openPostgres(url: string, options: { poolSize?: number } = {}): 
       int8: { to: INT8, from: [INT8], serialize: (v: number) => String(v), parse: parseInt8 },
       date: { to: DATE, from: [DATE], serialize: (v: string) => v, parse: identity },
       // We hand jsonb columns JSON text (PGlite takes text as is); postgres.js would encode it again.
-      json: { to: JSONB, from: [JSON_OID, JSONB], serialize: (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v)), parse: (v: string) => JSON.parse(v) },
+      json: {
+        to: JSONB,
+        from: [JSON_OID, JSONB],
+        serialize: (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v)),
+        parse: (v: string) => JSON.parse(v),
+      },
     },
   });
   const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: client }), plugins: [new CamelCasePlugin()] });
@@ -127,9 +132,7 @@ export function openPostgres(url: string, options: { poolSize?: number } = {}): 
 }
 
 export async function openDatabase(config: { databaseUrl: string | null; dataDir: string; dbPoolSize?: number }): Promise<OpenDatabase> {
-  return config.databaseUrl
-    ? openPostgres(config.databaseUrl, { poolSize: config.dbPoolSize })
-    : openPglite(config.dataDir);
+  return config.databaseUrl ? openPostgres(config.databaseUrl, { poolSize: config.dbPoolSize }) : openPglite(config.dataDir);
 }
 
 function createMigrator(db: Kysely<any>) {

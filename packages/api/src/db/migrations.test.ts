@@ -12,8 +12,22 @@ describe.each(testDatabases())('migrations on %s', (kind) => {
       expect(await migrateToLatest(db)).toEqual(Object.keys(migrations));
       expect(await pendingMigrations(db)).toEqual([]);
       expect(await migrateToLatest(db)).toEqual([]);
-      const tables = await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = 'public' order by tablename`.execute(db);
-      expect(tables.rows.map((r) => r.tablename)).toEqual(expect.arrayContaining(['project', 'audit_event', 'canvas_revision', 'kpi_measurement', 'release_request', 'tech_review', 'expense_line', 'tier_history', 'procurement']));
+      const tables = await sql<{
+        tablename: string;
+      }>`select tablename from pg_tables where schemaname = 'public' order by tablename`.execute(db);
+      expect(tables.rows.map((r) => r.tablename)).toEqual(
+        expect.arrayContaining([
+          'project',
+          'audit_event',
+          'canvas_revision',
+          'kpi_measurement',
+          'release_request',
+          'tech_review',
+          'expense_line',
+          'tier_history',
+          'procurement',
+        ]),
+      );
     } finally {
       await close();
     }

@@ -1,7 +1,7 @@
 import type { Policy, TOversightEvaluation, TOversightInput } from '@psbook/core';
 import { sql } from 'kysely';
-import { type AuditActor } from '../auth/actor.ts';
 import { recordAudit } from '../audit.ts';
+import type { AuditActor } from '../auth/actor.ts';
 import type { Db } from '../db/database.ts';
 
 type TierState = { tier: number | null; reviewerRole: string | null };
@@ -18,7 +18,11 @@ export function oversightColumns(evaluation: TOversightEvaluation) {
   };
 }
 
-export const oversightInputsOf = (row: { budgetJpy: number | null; maxDowntimeHours: number | null; confidentiality: string | null }): TOversightInput => ({
+export const oversightInputsOf = (row: {
+  budgetJpy: number | null;
+  maxDowntimeHours: number | null;
+  confidentiality: string | null;
+}): TOversightInput => ({
   budgetJpy: row.budgetJpy,
   maxDowntimeHours: row.maxDowntimeHours,
   confidentiality: row.confidentiality as TOversightInput['confidentiality'],
@@ -71,7 +75,13 @@ async function reroutePendingReleaseRequests(tx: Db, policy: Policy, who: Who, p
       .execute();
     await tx
       .insertInto('releaseRequestRouting')
-      .values({ releaseRequestId: request.id, fromTier: request.tier, toTier: after.tier, fromReviewerRole: request.reviewerRole, toReviewerRole: after.reviewerRole })
+      .values({
+        releaseRequestId: request.id,
+        fromTier: request.tier,
+        toTier: after.tier,
+        fromReviewerRole: request.reviewerRole,
+        toReviewerRole: after.reviewerRole,
+      })
       .execute();
     await recordAudit(tx, who, {
       action: 'release_request.reroute',
@@ -91,11 +101,7 @@ async function reroutePendingReleaseRequests(tx: Db, policy: Policy, who: Who, p
  */
 export async function retierAllProjects(db: Db, policy: Policy, who: Who): Promise<{ combinations: number; changed: number }> {
   return db.transaction().execute(async (tx) => {
-    const combos = await tx
-      .selectFrom('project')
-      .select(['budgetJpy', 'maxDowntimeHours', 'confidentiality'])
-      .distinct()
-      .execute();
+    const combos = await tx.selectFrom('project').select(['budgetJpy', 'maxDowntimeHours', 'confidentiality']).distinct().execute();
     const evaluations = await Promise.all(combos.map((combo) => policy.evaluateOversight(oversightInputsOf(combo))));
     const version = policy.rulesets['oversight-tier'].version;
     let changed = 0;

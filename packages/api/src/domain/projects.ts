@@ -1,7 +1,7 @@
 import type { TCreateProjectRequest, TOversightEvaluation, TUpdateProjectRequest } from '@psbook/core';
 import { sql } from 'kysely';
-import { auditActorOf, requireProjectWrite } from '../auth/actor.ts';
 import { recordAudit } from '../audit.ts';
+import { auditActorOf, requireProjectWrite } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import { findProjectById, lockProject, projectSearchColumns, refreshProjectSearch } from '../db/queries/projects.ts';
 import type { ProjectRow } from '../db/schema.ts';
@@ -74,8 +74,22 @@ export async function createProject(ctx: DomainContext, input: TCreateProjectReq
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordTierChange(tx, ctx.policy, whoOf(ctx), row.id, { tier: null, reviewerRole: null }, { ...row, rulesetVersion: row.rulesetVersion }, 'created');
-    await recordAudit(tx, whoOf(ctx), { action: 'project.create', entityType: 'project', entityId: row.id, projectId: row.id, after: auditProjectState(row) });
+    await recordTierChange(
+      tx,
+      ctx.policy,
+      whoOf(ctx),
+      row.id,
+      { tier: null, reviewerRole: null },
+      { ...row, rulesetVersion: row.rulesetVersion },
+      'created',
+    );
+    await recordAudit(tx, whoOf(ctx), {
+      action: 'project.create',
+      entityType: 'project',
+      entityId: row.id,
+      projectId: row.id,
+      after: auditProjectState(row),
+    });
     return row;
   });
 }
@@ -86,7 +100,12 @@ const oversightInputKeys = ['budgetJpy', 'maxDowntimeHours', 'confidentiality'] 
  * Apply a change at the version the editor saw. A stale version is a 409 with the current version,
  * never a silent overwrite; a changed oversight input re-evaluates the tier in the same transaction.
  */
-export async function updateProject(ctx: DomainContext, id: string, input: Omit<TUpdateProjectRequest, 'version'>, expectedVersion: number): Promise<ProjectRow> {
+export async function updateProject(
+  ctx: DomainContext,
+  id: string,
+  input: Omit<TUpdateProjectRequest, 'version'>,
+  expectedVersion: number,
+): Promise<ProjectRow> {
   return ctx.db.transaction().execute(async (tx) => {
     const before = await lockProject(tx, id);
     if (!before) throw notFound('Project');
@@ -112,7 +131,14 @@ export async function updateProject(ctx: DomainContext, id: string, input: Omit<
     if (inputsChanged) {
       await recordTierChange(tx, ctx.policy, whoOf(ctx), id, before, { ...after, rulesetVersion: after.rulesetVersion }, 'inputs_changed');
     }
-    await recordAudit(tx, whoOf(ctx), { action: 'project.update', entityType: 'project', entityId: id, projectId: id, before: auditProjectState(before), after: auditProjectState(after) });
+    await recordAudit(tx, whoOf(ctx), {
+      action: 'project.update',
+      entityType: 'project',
+      entityId: id,
+      projectId: id,
+      before: auditProjectState(before),
+      after: auditProjectState(after),
+    });
     return after;
   });
 }

@@ -82,13 +82,19 @@ export const authRoutes = createRouter()
     // Always run the KDF, so an unknown email takes as long as a wrong password.
     const isValid = await verifyPassword(password, user?.passwordHash ?? dummyPasswordHash);
     if (!user || !isValid || !user.isActive) {
-      await db.insertInto('loginFailure').values({ email: email.slice(0, 254), client }).execute();
+      await db
+        .insertInto('loginFailure')
+        .values({ email: email.slice(0, 254), client })
+        .execute();
       throw new AppError('invalid_credentials', 'Email or password is wrong');
     }
 
     const token = newToken(sessionTokenPrefix);
     const expiresAt = new Date(Date.now() + config.sessionTtlHours * 3600_000);
-    await db.insertInto('session').values({ tokenHash: hashToken(token), userId: user.id, expiresAt }).execute();
+    await db
+      .insertInto('session')
+      .values({ tokenHash: hashToken(token), userId: user.id, expiresAt })
+      .execute();
     await db.deleteFrom('loginFailure').where(sql`lower(email)`, '=', user.email.toLowerCase()).execute();
     setCookie(c, sessionCookieName, token, {
       httpOnly: true,
@@ -115,5 +121,8 @@ export const authRoutes = createRouter()
   })
   .openapi(me, (c) => {
     const actor = requireActor(c.var.actor);
-    return c.json({ id: actor.id, email: actor.email, displayName: actor.displayName, role: actor.role, bureauCodes: actor.bureauCodes }, 200);
+    return c.json(
+      { id: actor.id, email: actor.email, displayName: actor.displayName, role: actor.role, bureauCodes: actor.bureauCodes },
+      200,
+    );
   });

@@ -47,7 +47,7 @@ export const ZIdParam = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
 /** A router whose validation failures become our problem+json with field paths. */
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({
-    defaultHook: (result, c) => {
+    defaultHook: (result, _c) => {
       if (!result.success) {
         const where = (result as { target?: string }).target;
         throw validationError(fieldErrors(result.error, where === 'param' || where === 'query' ? [where] : []));

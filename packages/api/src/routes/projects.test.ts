@@ -5,10 +5,24 @@ describeOnBothDatabases('projects', (t) => {
   const create = (as: string, body: Record<string, unknown>) => t().request('POST', '/api/v1/projects', { as, body });
 
   it('registers a project in planning with its oversight evaluated', async () => {
-    const res = await create('staff.ind@example.jp', { name: '中小企業支援ポータル', bureauCode: 'IND', fiscalYear: 2025, budgetJpy: 10_000_000, maxDowntimeHours: 24, confidentiality: 'B' });
+    const res = await create('staff.ind@example.jp', {
+      name: '中小企業支援ポータル',
+      bureauCode: 'IND',
+      fiscalYear: 2025,
+      budgetJpy: 10_000_000,
+      maxDowntimeHours: 24,
+      confidentiality: 'B',
+    });
     expect(res.status).toBe(201);
     const body = await res.json();
-    expect(body).toMatchObject({ name: '中小企業支援ポータル', bureauCode: 'IND', stage: 'planning', tier: 2, reviewerRole: 'cio_advisor', version: 1 });
+    expect(body).toMatchObject({
+      name: '中小企業支援ポータル',
+      bureauCode: 'IND',
+      stage: 'planning',
+      tier: 2,
+      reviewerRole: 'cio_advisor',
+      version: 1,
+    });
     expect(body.code).toMatch(/^PS\d{7}$/);
     expect(body.oversight.factors).toHaveLength(3);
   });
@@ -34,12 +48,28 @@ describeOnBothDatabases('projects', (t) => {
   });
 
   it('re-evaluates the tier on PATCH, keeps history, and refuses a stale version with 409', async () => {
-    const created = await (await create('staff.ind@example.jp', { name: '版管理', bureauCode: 'IND', fiscalYear: 2025, budgetJpy: 1_000_000, maxDowntimeHours: 24, confidentiality: 'C' })).json();
+    const created = await (
+      await create('staff.ind@example.jp', {
+        name: '版管理',
+        bureauCode: 'IND',
+        fiscalYear: 2025,
+        budgetJpy: 1_000_000,
+        maxDowntimeHours: 24,
+        confidentiality: 'C',
+      })
+    ).json();
     expect(created.tier).toBe(1);
-    const ok = await t().request('PATCH', `/api/v1/projects/${created.id}`, { as: 'staff.ind@example.jp', body: { version: 1, budgetJpy: 50_000_000 } });
+    const ok = await t().request('PATCH', `/api/v1/projects/${created.id}`, {
+      as: 'staff.ind@example.jp',
+      body: { version: 1, budgetJpy: 50_000_000 },
+    });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ tier: 3, reviewerRole: 'chief_cio_advisor', version: 2 });
-    const stale = await t().request('PATCH', `/api/v1/projects/${created.id}`, { as: 'staff.ind@example.jp', body: { summary: 'late' }, headers: { 'if-match': '"1"' } });
+    const stale = await t().request('PATCH', `/api/v1/projects/${created.id}`, {
+      as: 'staff.ind@example.jp',
+      body: { summary: 'late' },
+      headers: { 'if-match': '"1"' },
+    });
     expect(stale.status).toBe(409);
     expect((await stale.json()).currentVersion).toBe(2);
     const history = await (await t().request('GET', `/api/v1/projects/${created.id}/tier-history`, { as: 'budget@example.jp' })).json();
@@ -47,14 +77,24 @@ describeOnBothDatabases('projects', (t) => {
   });
 
   it('lists with filters, tier=unset, Japanese search and keyset pages', async () => {
-    for (let i = 0; i < 5; i++) await create('staff.wel@example.jp', { name: `介護申請システム${i}`, bureauCode: 'WEL', fiscalYear: 2026, summary: 'ｶｲｺﾞ 半角カナも検索できる' });
+    for (let i = 0; i < 5; i++)
+      await create('staff.wel@example.jp', {
+        name: `介護申請システム${i}`,
+        bureauCode: 'WEL',
+        fiscalYear: 2026,
+        summary: 'ｶｲｺﾞ 半角カナも検索できる',
+      });
     const page1 = await (await t().request('GET', '/api/v1/projects?bureau=WEL&tier=unset&limit=2', { as: 'chief@example.jp' })).json();
     expect(page1.items).toHaveLength(2);
-    const page2 = await (await t().request('GET', `/api/v1/projects?bureau=WEL&tier=unset&limit=2&cursor=${page1.nextCursor}`, { as: 'chief@example.jp' })).json();
+    const page2 = await (
+      await t().request('GET', `/api/v1/projects?bureau=WEL&tier=unset&limit=2&cursor=${page1.nextCursor}`, { as: 'chief@example.jp' })
+    ).json();
     expect(page2.items[0].id).not.toBe(page1.items[1].id);
     const found = await (await t().request('GET', `/api/v1/projects?q=${encodeURIComponent('カイゴ')}`, { as: 'chief@example.jp' })).json();
     expect(found.items.length).toBe(5);
-    const none = await (await t().request('GET', `/api/v1/projects?q=${encodeURIComponent('存在しない語')}`, { as: 'chief@example.jp' })).json();
+    const none = await (
+      await t().request('GET', `/api/v1/projects?q=${encodeURIComponent('存在しない語')}`, { as: 'chief@example.jp' })
+    ).json();
     expect(none.items).toEqual([]);
   });
 

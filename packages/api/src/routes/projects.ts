@@ -12,7 +12,12 @@ const csv = (pattern: RegExp, message: string) =>
   z
     .string()
     .max(500)
-    .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .refine((list) => list.every((item) => pattern.test(item)), message);
 
 export const ZProjectListQuery = z.object({
@@ -52,7 +57,8 @@ function expectedVersion(header: string | undefined, bodyVersion: number | undef
     if (bodyVersion !== undefined && bodyVersion !== n) throw validationError([{ path: 'version', message: 'differs from If-Match' }]);
     return n;
   }
-  if (bodyVersion === undefined) throw new AppError('precondition_failed', 'Send the version you edited, as `version` in the body or an If-Match header');
+  if (bodyVersion === undefined)
+    throw new AppError('precondition_failed', 'Send the version you edited, as `version` in the body or an If-Match header');
   return bodyVersion;
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseRuleset, RulesetError, rulesetNames, type Rulesets } from '@psbook/core';
+import { parseRuleset, RulesetError, type Rulesets, rulesetNames } from '@psbook/core';
 
 /** Read and validate `rules/<name>.json` for every ruleset; every problem of every file is reported. */
 export function loadRulesets(dir: string): Rulesets {

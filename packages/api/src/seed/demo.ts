@@ -43,15 +43,87 @@ const budgetLineInputs: Record<string, { maxDowntimeHours: number; confidentiali
 
 /** Smaller projects of the line's programmes, so the demo book has every tier and the not-set case. */
 const programmeProjects = [
-  { bureauCode: 'IND', name: '中小企業IoT化支援ポータル', summary: '都内中小企業のIoT導入相談と補助金申請をオンラインで受け付ける', budgetJpy: 8_500_000, maxDowntimeHours: 48, confidentiality: 'B' as const, fiscalYear: 2024 },
-  { bureauCode: 'IND', name: '創業支援オンライン相談', summary: '女性起業家を含む創業希望者への予約制オンライン相談', budgetJpy: 4_200_000, maxDowntimeHours: 72, confidentiality: 'C' as const, fiscalYear: 2024 },
-  { bureauCode: 'IND', name: '海外展開マッチングシステム', summary: '中小企業と海外バイヤーの引き合わせを管理する', budgetJpy: 32_000_000, maxDowntimeHours: 24, confidentiality: 'B' as const, fiscalYear: 2025 },
-  { bureauCode: 'IND', name: '農業産出額データ基盤', summary: '都内の単位面積あたり農業産出額を集計・公開する', budgetJpy: 12_000_000, maxDowntimeHours: null, confidentiality: null, fiscalYear: 2025 },
-  { bureauCode: 'WEL', name: '介護事業所指定申請の電子化', summary: '介護サービス事業所の指定・更新申請を電子申請にする', budgetJpy: 45_000_000, maxDowntimeHours: 12, confidentiality: 'A' as const, fiscalYear: 2025 },
-  { bureauCode: 'WEL', name: '高齢者キャッシュレス活用促進', summary: '高齢者等を対象としたキャッシュレス決済の体験会と相談窓口', budgetJpy: 9_000_000, maxDowntimeHours: 168, confidentiality: 'C' as const, fiscalYear: 2024 },
-  { bureauCode: 'WEL', name: '子育て支援給付オンライン申請', summary: '子育て世帯への給付金をスマートフォンから申請できるようにする', budgetJpy: 120_000_000, maxDowntimeHours: 2, confidentiality: 'A' as const, fiscalYear: 2025 },
-  { bureauCode: 'WEL', name: '福祉施設空き情報の公開', summary: '福祉施設の空き状況をオープンデータで公開する', budgetJpy: null, maxDowntimeHours: 24, confidentiality: 'C' as const, fiscalYear: 2025 },
-  { bureauCode: 'HLT', name: '感染症発生届のオンライン化', summary: '医療機関からの発生届をオンラインで受け付ける', budgetJpy: 60_000_000, maxDowntimeHours: 1, confidentiality: 'A' as const, fiscalYear: 2024 },
+  {
+    bureauCode: 'IND',
+    name: '中小企業IoT化支援ポータル',
+    summary: '都内中小企業のIoT導入相談と補助金申請をオンラインで受け付ける',
+    budgetJpy: 8_500_000,
+    maxDowntimeHours: 48,
+    confidentiality: 'B' as const,
+    fiscalYear: 2024,
+  },
+  {
+    bureauCode: 'IND',
+    name: '創業支援オンライン相談',
+    summary: '女性起業家を含む創業希望者への予約制オンライン相談',
+    budgetJpy: 4_200_000,
+    maxDowntimeHours: 72,
+    confidentiality: 'C' as const,
+    fiscalYear: 2024,
+  },
+  {
+    bureauCode: 'IND',
+    name: '海外展開マッチングシステム',
+    summary: '中小企業と海外バイヤーの引き合わせを管理する',
+    budgetJpy: 32_000_000,
+    maxDowntimeHours: 24,
+    confidentiality: 'B' as const,
+    fiscalYear: 2025,
+  },
+  {
+    bureauCode: 'IND',
+    name: '農業産出額データ基盤',
+    summary: '都内の単位面積あたり農業産出額を集計・公開する',
+    budgetJpy: 12_000_000,
+    maxDowntimeHours: null,
+    confidentiality: null,
+    fiscalYear: 2025,
+  },
+  {
+    bureauCode: 'WEL',
+    name: '介護事業所指定申請の電子化',
+    summary: '介護サービス事業所の指定・更新申請を電子申請にする',
+    budgetJpy: 45_000_000,
+    maxDowntimeHours: 12,
+    confidentiality: 'A' as const,
+    fiscalYear: 2025,
+  },
+  {
+    bureauCode: 'WEL',
+    name: '高齢者キャッシュレス活用促進',
+    summary: '高齢者等を対象としたキャッシュレス決済の体験会と相談窓口',
+    budgetJpy: 9_000_000,
+    maxDowntimeHours: 168,
+    confidentiality: 'C' as const,
+    fiscalYear: 2024,
+  },
+  {
+    bureauCode: 'WEL',
+    name: '子育て支援給付オンライン申請',
+    summary: '子育て世帯への給付金をスマートフォンから申請できるようにする',
+    budgetJpy: 120_000_000,
+    maxDowntimeHours: 2,
+    confidentiality: 'A' as const,
+    fiscalYear: 2025,
+  },
+  {
+    bureauCode: 'WEL',
+    name: '福祉施設空き情報の公開',
+    summary: '福祉施設の空き状況をオープンデータで公開する',
+    budgetJpy: null,
+    maxDowntimeHours: 24,
+    confidentiality: 'C' as const,
+    fiscalYear: 2025,
+  },
+  {
+    bureauCode: 'HLT',
+    name: '感染症発生届のオンライン化',
+    summary: '医療機関からの発生届をオンラインで受け付ける',
+    budgetJpy: 60_000_000,
+    maxDowntimeHours: 1,
+    confidentiality: 'A' as const,
+    fiscalYear: 2024,
+  },
 ];
 
 /**
@@ -63,7 +135,11 @@ export async function seedDemo(db: Db, policy: Policy, options: { projects?: boo
   if (existing) throw new Error('the database already has users: demo data is only created in an empty database');
 
   await db.transaction().execute(async (tx) => {
-    await tx.insertInto('bureau').values(demoBureaus).onConflict((oc) => oc.column('code').doNothing()).execute();
+    await tx
+      .insertInto('bureau')
+      .values(demoBureaus)
+      .onConflict((oc) => oc.column('code').doNothing())
+      .execute();
     const passwordHash = await hashPassword(demoPassword);
     for (const account of demoAccounts) {
       const user = await tx
@@ -72,18 +148,32 @@ export async function seedDemo(db: Db, policy: Policy, options: { projects?: boo
         .returning('id')
         .executeTakeFirstOrThrow();
       if (account.bureauCodes.length) {
-        await tx.insertInto('userBureau').values(account.bureauCodes.map((bureauCode) => ({ userId: user.id, bureauCode }))).execute();
+        await tx
+          .insertInto('userBureau')
+          .values(account.bureauCodes.map((bureauCode) => ({ userId: user.id, bureauCode })))
+          .execute();
       }
       await tx
         .insertInto('auditEvent')
-        .values({ actorId: null, actorLabel: 'seed', action: 'user.create', entityType: 'user', entityId: user.id, after: JSON.stringify({ email: account.email, role: account.role, bureauCodes: account.bureauCodes }) })
+        .values({
+          actorId: null,
+          actorLabel: 'seed',
+          action: 'user.create',
+          entityType: 'user',
+          entityId: user.id,
+          after: JSON.stringify({ email: account.email, role: account.role, bureauCodes: account.bureauCodes }),
+        })
         .execute();
     }
   });
 
   if (options.projects === false) return { users: demoAccounts.length, projects: 0 };
 
-  const admin = await db.selectFrom('appUser').select(['id', 'email', 'displayName']).where('email', '=', 'admin@example.jp').executeTakeFirstOrThrow();
+  const admin = await db
+    .selectFrom('appUser')
+    .select(['id', 'email', 'displayName'])
+    .where('email', '=', 'admin@example.jp')
+    .executeTakeFirstOrThrow();
   const actor: Actor = { ...admin, role: 'admin', bureauCodes: ['DSB'], via: 'session', scopes: [] };
   const ctx = { db, policy, actor, requestId: 'seed' };
 

@@ -41,6 +41,9 @@ export async function openTestDatabase(kind: DatabaseName): Promise<OpenDatabase
   return openPostgres(await createServerDatabase(adminUrl), { poolSize: 20 });
 }
 
+/** Test code reads JSON bodies loosely; the assertions say what they must hold. */
+export type TestResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+
 export type TestApp = {
   kind: DatabaseName;
   app: ReturnType<typeof createApp>;
@@ -50,7 +53,7 @@ export type TestApp = {
   /** Sign in as a demo account and return its bearer token (cached per email). */
   tokenFor(email: string): Promise<string>;
   /** A JSON request with a bearer token; `as` is a demo email or a raw token. */
-  request(method: string, path: string, options?: { as?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  request(method: string, path: string, options?: { as?: string; body?: unknown; headers?: Record<string, string> }): Promise<TestResponse>;
   close(): Promise<void>;
 };
 

@@ -59,7 +59,8 @@ function run(bin: string, args: string[]): void {
 
 export async function startPostgresServer(): Promise<PostgresServer> {
   const binDir = findPostgresBinDir();
-  if (!binDir) throw new Error('PostgreSQL server binaries (initdb, pg_ctl) not found: install postgresql (Debian) or set PSBOOK_PG_BINDIR');
+  if (!binDir)
+    throw new Error('PostgreSQL server binaries (initdb, pg_ctl) not found: install postgresql (Debian) or set PSBOOK_PG_BINDIR');
   const root = mkdtempSync(join(tmpdir(), 'psbook-pg-'));
   chmodSync(root, 0o755);
   const dataDir = join(root, 'data');
@@ -115,6 +116,8 @@ export function requirePostgresServer(): boolean {
   if (process.env.CI === 'true') {
     throw new Error('CI=true but the PostgreSQL server binaries are missing: .ci/run must install them');
   }
-  console.warn('\n!!! PostgreSQL server binaries not found: SKIPPING the PostgreSQL-server half of these tests. Install postgresql to run them.\n');
+  console.warn(
+    '\n!!! PostgreSQL server binaries not found: SKIPPING the PostgreSQL-server half of these tests. Install postgresql to run them.\n',
+  );
   return false;
 }

@@ -25,7 +25,13 @@ export const canvasFields = [
   { key: 'issues', area: 'solution', ja: '取り組むべき課題', en: 'Issues to tackle', isKey: true },
   { key: 'solution', area: 'solution', ja: '解決策（実施内容）', en: 'Solution', isKey: true },
   { key: 'spreadMeans', area: 'solution', ja: '施策を普及させるための手段', en: 'Means of spreading', isKey: false },
-  { key: 'activitiesResources', area: 'solution', ja: '解決策を実現するための活動とリソース', en: 'Activities and resources', isKey: false },
+  {
+    key: 'activitiesResources',
+    area: 'solution',
+    ja: '解決策を実現するための活動とリソース',
+    en: 'Activities and resources',
+    isKey: false,
+  },
   { key: 'targetOutcomes', area: 'solution', ja: '目指す成果', en: 'Target outcomes', isKey: true },
   { key: 'activityIndicators', area: 'solution', ja: '活動評価指標（KPI）', en: 'Activity indicators (KPIs)', isKey: false },
 ] as const satisfies readonly { key: string; area: TCanvasArea; ja: string; en: string; isKey: boolean }[];

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { computeKpiStatus, expectedValue, measurementNeedsComment, type TKpiForStatus } from './schemas.ts';
 import { isValidCorporateNumber } from '../reviews/schemas.ts';
+import { computeKpiStatus, expectedValue, measurementNeedsComment, type TKpiForStatus } from './schemas.ts';
 
-const kpi: TKpiForStatus = { direction: 'increase', baselineValue: 0, baselineYear: 2020, targetValue: 40, targetText: null, targetFiscalYear: 2024 };
+const kpi: TKpiForStatus = {
+  direction: 'increase',
+  baselineValue: 0,
+  baselineYear: 2020,
+  targetValue: 40,
+  targetText: null,
+  targetFiscalYear: 2024,
+};
 
 describe('KPI status', () => {
   it('has no data without measurements', () => expect(computeKpiStatus(kpi, [])).toBe('no_data'));
@@ -13,14 +20,19 @@ describe('KPI status', () => {
   it('is achieved when the target is reached', () =>
     expect(computeKpiStatus(kpi, [{ fiscalYear: 2023, value: 40, achieved: null }])).toBe('achieved'));
   it('treats lower as better for decreasing KPIs', () =>
-    expect(computeKpiStatus({ ...kpi, direction: 'decrease', baselineValue: 100, targetValue: 60 }, [{ fiscalYear: 2024, value: 59, achieved: null }])).toBe('achieved'));
+    expect(
+      computeKpiStatus({ ...kpi, direction: 'decrease', baselineValue: 100, targetValue: 60 }, [
+        { fiscalYear: 2024, value: 59, achieved: null },
+      ]),
+    ).toBe('achieved'));
   it('handles a non-numeric target such as 竣工', () => {
     const text = { ...kpi, targetValue: null, targetText: '竣工', targetFiscalYear: 2019 };
     expect(computeKpiStatus(text, [{ fiscalYear: 2018, value: null, achieved: false }])).toBe('on_track');
     expect(computeKpiStatus(text, [{ fiscalYear: 2019, value: null, achieved: true }])).toBe('achieved');
     expect(measurementNeedsComment(text, { fiscalYear: 2019, value: null, achieved: false })).toBe(true);
   });
-  it('asks for a comment on a missed year', () => expect(measurementNeedsComment(kpi, { fiscalYear: 2024, value: 30, achieved: null })).toBe(true));
+  it('asks for a comment on a missed year', () =>
+    expect(measurementNeedsComment(kpi, { fiscalYear: 2024, value: 30, achieved: null })).toBe(true));
 });
 
 describe('corporate number (法人番号)', () => {

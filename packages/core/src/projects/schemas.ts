@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ZStage } from '../rules/schemas.ts';
 
-export { ZStage, type TStage } from '../rules/schemas.ts';
+export { type TStage, ZStage } from '../rules/schemas.ts';
 
 export const ZUuid = z.uuid({ message: 'must be a UUID' });
 export const ZBureauCode = z.string().regex(/^[A-Z][A-Z0-9]{1,7}$/, 'bureau code: 2–8 upper-case letters or digits');
@@ -21,8 +21,7 @@ export const text = (max: number) =>
     .string()
     .max(max)
     .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
-export const requiredText = (max: number) =>
-  text(max).refine((s) => s.trim().length > 0, 'is required');
+export const requiredText = (max: number) => text(max).refine((s) => s.trim().length > 0, 'is required');
 
 export const ZProjectOversightInputs = z.strictObject({
   budgetJpy: ZYen.nullable().optional(),

@@ -1,5 +1,5 @@
-import { compileRules, type LoadedRuleset } from '../rules/engine.ts';
 import type { TTier } from '../oversight/evaluate-oversight.ts';
+import { compileRules, type LoadedRuleset } from '../rules/engine.ts';
 
 export type TChecklistItem = {
   itemId: string;

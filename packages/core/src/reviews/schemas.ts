@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { requiredText, text, ZFiscalYear, ZHttpUrl } from '../projects/schemas.ts';
 
-const ZItemId = z.string().regex(/^[a-z][a-z0-9_]*$/).max(64);
+const ZItemId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/)
+  .max(64);
 const ZIsoDate = z.iso.date({ message: 'must be a date (YYYY-MM-DD)' });
+
 export { ZIsoDate };
 
 export const ZCreateReleaseRequest = z.strictObject({
@@ -54,14 +58,7 @@ export const ZYearlyReviewRequest = z.strictObject({
 });
 export type TYearlyReviewRequest = z.infer<typeof ZYearlyReviewRequest>;
 
-export const ZProcurementMethod = z.enum([
-  'general_competitive',
-  'best_value',
-  'proposal',
-  'negotiated',
-  'policy_negotiated',
-  'other',
-]);
+export const ZProcurementMethod = z.enum(['general_competitive', 'best_value', 'proposal', 'negotiated', 'policy_negotiated', 'other']);
 export const ZProcurementStatus = z.enum(['planned', 'spec_published', 'awarded', 'contracted', 'completed', 'cancelled']);
 
 /**
@@ -91,7 +88,10 @@ const procurementShape = {
 };
 export const ZCreateProcurementRequest = z.strictObject(procurementShape);
 export type TCreateProcurementRequest = z.infer<typeof ZCreateProcurementRequest>;
-export const ZUpdateProcurementRequest = z.strictObject(procurementShape).partial().extend({ version: z.number().int().min(1) });
+export const ZUpdateProcurementRequest = z
+  .strictObject(procurementShape)
+  .partial()
+  .extend({ version: z.number().int().min(1) });
 export type TUpdateProcurementRequest = z.infer<typeof ZUpdateProcurementRequest>;
 
 export const procurementMethodLabels: Record<z.infer<typeof ZProcurementMethod>, { ja: string; en: string }> = {

@@ -3,7 +3,12 @@ import type { TRulesetName } from './schemas.ts';
 
 export type RuleCase = { name: string; input: Record<string, unknown>; expected: Record<string, unknown> };
 export type RuleCaseFile = { ruleset: TRulesetName; cases: RuleCase[] };
-export type RuleCaseResult = { ruleset: TRulesetName; name: string; passed: boolean; mismatches: { key: string; expected: unknown; actual: unknown }[] };
+export type RuleCaseResult = {
+  ruleset: TRulesetName;
+  name: string;
+  passed: boolean;
+  mismatches: { key: string; expected: unknown; actual: unknown }[];
+};
 
 /** Each ruleset's output reduced to what its case files state. */
 const runners: Record<TRulesetName, (policy: Policy, input: any) => Promise<Record<string, unknown>>> = {

@@ -52,9 +52,7 @@ export const ZOversightRuleset = z
           factor: z.enum(['budget', 'downtime', 'confidentiality']),
           input: z.enum(['budgetJpy', 'maxDowntimeHours', 'confidentiality']),
           label: ZLocalized,
-          bands: z
-            .array(z.strictObject({ tier: ZTier, label: ZLocalized, conditions: z.array(ZBandCondition).min(1) }))
-            .min(1),
+          bands: z.array(z.strictObject({ tier: ZTier, label: ZLocalized, conditions: z.array(ZBandCondition).min(1) })).min(1),
         }),
       )
       .length(3),

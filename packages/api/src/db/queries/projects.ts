@@ -3,12 +3,10 @@ import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { ProjectRow } from '../schema.ts';
 
-export const findProjectById = (db: Db, id: string) =>
-  db.selectFrom('project').selectAll().where('id', '=', id).executeTakeFirst();
+export const findProjectById = (db: Db, id: string) => db.selectFrom('project').selectAll().where('id', '=', id).executeTakeFirst();
 
 /** Lock the project row for the rest of the transaction (serialises writes to one project). */
-export const lockProject = (tx: Db, id: string) =>
-  tx.selectFrom('project').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+export const lockProject = (tx: Db, id: string) => tx.selectFrom('project').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 
 export type ProjectListFilter = {
   bureau?: string[];
@@ -75,7 +73,11 @@ export async function listProjects(
         : sql<SqlBool>`(project.created_at, project.id) > (${createdAt}::timestamptz, ${id}::uuid)`,
     );
   }
-  const rows = await query.orderBy('createdAt', direction).orderBy('id', direction).limit(page.limit + 1).execute();
+  const rows = await query
+    .orderBy('createdAt', direction)
+    .orderBy('id', direction)
+    .limit(page.limit + 1)
+    .execute();
   const hasMore = rows.length > page.limit;
   const items = hasMore ? rows.slice(0, page.limit) : rows;
   return { rows: items, nextCursor: hasMore ? encodeCursor(items[items.length - 1]!) : null };

@@ -12,7 +12,9 @@ export type UserWithBureaus = {
   bureauCodes: string[];
 };
 
-const bureauCodesOf = sql<string[]>`coalesce((select array_agg(ub.bureau_code order by ub.bureau_code) from user_bureau ub where ub.user_id = app_user.id), '{}')`;
+const bureauCodesOf = sql<
+  string[]
+>`coalesce((select array_agg(ub.bureau_code order by ub.bureau_code) from user_bureau ub where ub.user_id = app_user.id), '{}')`;
 
 export const findUserByEmail = (db: Db, email: string) =>
   db
@@ -55,7 +57,15 @@ export async function findActiveUserByApiTokenHash(db: Db, tokenHash: string) {
   return db
     .selectFrom('apiToken')
     .innerJoin('appUser', 'appUser.id', 'apiToken.userId')
-    .select(['appUser.id', 'appUser.email', 'appUser.displayName', 'appUser.role', 'apiToken.id as tokenId', 'apiToken.scopes', 'apiToken.lastUsedAt'])
+    .select([
+      'appUser.id',
+      'appUser.email',
+      'appUser.displayName',
+      'appUser.role',
+      'apiToken.id as tokenId',
+      'apiToken.scopes',
+      'apiToken.lastUsedAt',
+    ])
     .select(bureauCodesOf.as('bureauCodes'))
     .where('apiToken.tokenHash', '=', tokenHash)
     .where('apiToken.revokedAt', 'is', null)
