@@ -94,3 +94,9 @@ export const roleLabels: Record<TRole, { ja: string; en: string }> = {
   budget_office: { ja: '財務局', en: 'Budget office' },
   admin: { ja: 'デジタルサービス局 管理者', en: 'Administrator' },
 };
+
+/** Japanese fiscal year (年度): April to March, named by the year it starts in. */
+export function fiscalYearOf(date: Date): number {
+  const year = date.getFullYear();
+  return date.getMonth() < 3 ? year - 1 : year;
+}

@@ -1,0 +1,18 @@
+import { stringify } from 'csv-stringify/sync';
+
+/**
+ * CSV for people who open it in Excel: UTF-8 with a byte-order mark (without it Excel reads the
+ * Japanese as Shift_JIS and shows mojibake), CRLF line ends, every field quoted when needed.
+ */
+export const utf8Bom = '\uFEFF';
+
+export function toExcelCsv(header: string[], rows: unknown[][]): string {
+  return utf8Bom + stringify([header, ...rows], { record_delimiter: '\r\n', cast: { boolean: (v) => (v ? 'true' : 'false') } });
+}
+
+export function csvResponseHeaders(fileName: string): Record<string, string> {
+  return {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': `attachment; filename="${fileName.replace(/[^\w.-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+  };
+}
