@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createPolicy, type RuleCaseFile, runRuleCases, ZConfidentiality, ZCreateUserRequest } from '@psbook/core';
 import { Command, InvalidArgumentError } from 'commander';
 import { hashPassword } from './auth/passwords.ts';
+import { runBackupCommand, runRestoreCommand } from './backup.ts';
 import { loadConfig } from './config.ts';
 import { migrateToLatest, openDatabase } from './db/database.ts';
 import { loadRulesets } from './rules/load-rulesets.ts';
@@ -59,6 +60,20 @@ program
       const result = await seedDemo(db, policy);
       console.log(`demo book created: ${result.projects} projects, ${result.users} accounts (password psbook-demo)`);
     });
+  });
+
+program
+  .command('backup <file>')
+  .description('write a consistent backup (gzip JSON lines) of DATABASE_URL, or of PSBOOK_DATA_DIR when no server is using it')
+  .action(async (file: string) => {
+    await runBackupCommand(loadConfig(), file, (line) => console.log(line));
+  });
+
+program
+  .command('restore <file>')
+  .description('restore a backup into an empty database (DATABASE_URL or PSBOOK_DATA_DIR); refuses a database with data')
+  .action(async (file: string) => {
+    await runRestoreCommand(loadConfig(), file, (line) => console.log(line));
   });
 
 const rules = program.command('rules').description('check and test the policy rules');
