@@ -30,16 +30,26 @@ function readNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   return value;
 }
 
+/**
+ * Where the user ran the command: npm runs workspace scripts inside the package directory but
+ * records the original directory in INIT_CWD, and relative paths in settings mean that one.
+ */
+const userCwd = () => process.env.INIT_CWD || process.cwd();
+
 /** Settings from the environment and an optional `.env` in the working directory (see .env.example). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  if (env === process.env && existsSync('.env')) loadDotenv({ path: '.env', quiet: true });
+  if (env === process.env) {
+    const dotenv = [resolve(userCwd(), '.env'), resolve(repoRoot, '.env')].find((p) => existsSync(p));
+    if (dotenv) loadDotenv({ path: dotenv, quiet: true });
+  }
+  const resolvePath = (value: string) => resolve(userCwd(), value);
   return {
     port: readNumber(env, 'PORT', 8787),
     host: env.HOST || '0.0.0.0',
-    dataDir: resolve(env.PSBOOK_DATA_DIR || resolve(repoRoot, '.data')),
+    dataDir: env.PSBOOK_DATA_DIR ? resolvePath(env.PSBOOK_DATA_DIR) : resolve(repoRoot, '.data'),
     databaseUrl: env.DATABASE_URL || null,
-    rulesDir: resolve(env.PSBOOK_RULES_DIR || resolve(repoRoot, 'rules')),
-    uiDistDir: resolve(env.PSBOOK_UI_DIST || resolve(repoRoot, 'packages/ui/dist')),
+    rulesDir: env.PSBOOK_RULES_DIR ? resolvePath(env.PSBOOK_RULES_DIR) : resolve(repoRoot, 'rules'),
+    uiDistDir: env.PSBOOK_UI_DIST ? resolvePath(env.PSBOOK_UI_DIST) : resolve(repoRoot, 'packages/ui/dist'),
     demoOnFirstStart: (env.PSBOOK_DEMO ?? 'true') !== 'false',
     sessionTtlHours: readNumber(env, 'PSBOOK_SESSION_TTL_HOURS', 12),
     dbPoolSize: readNumber(env, 'PSBOOK_DB_POOL_SIZE', 10),
