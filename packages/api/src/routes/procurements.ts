@@ -1,0 +1,197 @@
+import { createRoute } from '@hono/zod-openapi';
+import { ZCreateProcurementRequest, ZProcurementMethod, ZProcurementStatus, ZUpdateProcurementRequest } from '@psbook/core';
+import { z } from 'zod';
+import { requireActor } from '../auth/actor.ts';
+import { decodeProcurementCursor, findProcurementProject, listProcurements, listProjectProcurements } from '../db/queries/procurements.ts';
+import {
+  createProcurement,
+  procurementStats,
+  tierReviewThresholdJpy,
+  toProcurementResponse,
+  updateProcurement,
+} from '../domain/procurements.ts';
+import { notFound, validationError } from '../errors.ts';
+import { domainContext } from './context.ts';
+import { allProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+
+const ZLabel = z.object({ ja: z.string(), en: z.string() });
+
+export const ZProcurementResponse = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  project: z.object({ id: z.string(), code: z.string(), name: z.string(), bureauCode: z.string(), tier: z.number().int().nullable() }),
+  title: z.string(),
+  method: ZProcurementMethod,
+  status: ZProcurementStatus,
+  specDocumentId: z.string().nullable(),
+  vendorName: z.string().nullable(),
+  corporateNumber: z.string().nullable(),
+  isStartup: z.boolean(),
+  contractAmountJpy: z.number().int().nullable(),
+  contractStart: z.string().nullable(),
+  contractEnd: z.string().nullable(),
+  budgetComparison: z.object({
+    budgetJpy: z.number().int().nullable(),
+    contractAmountJpy: z.number().int().nullable(),
+    differenceJpy: z.number().int().nullable(),
+    ratio: z.number().nullable().describe('contract amount ÷ budget, 4 decimals; null when either is unknown or the budget is 0'),
+    isOverBudget: z.boolean().nullable(),
+  }),
+  tierReviewThresholdJpy: z.number().int().nullable().describe('lower bound of the oversight ruleset’s tier-2 budget band'),
+  needsTierReview: z
+    .boolean()
+    .describe('the project is tier 1 but this contract alone reaches the tier-2 budget band: its tier should be reviewed'),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+type TProcurementResponse = z.infer<typeof ZProcurementResponse>;
+
+const csv = (pattern: RegExp, message: string) =>
+  z
+    .string()
+    .max(500)
+    .transform((value) =>
+      value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((item) => pattern.test(item)), message);
+
+export const ZProcurementListQuery = z.object({
+  method: csv(new RegExp(`^(${ZProcurementMethod.options.join('|')})$`), 'procurement methods, comma-separated').optional(),
+  status: csv(new RegExp(`^(${ZProcurementStatus.options.join('|')})$`), 'procurement statuses, comma-separated').optional(),
+  startup: z.enum(['true', 'false']).optional(),
+  bureau: csv(/^[A-Z][A-Z0-9]{1,7}$/, 'bureau codes, comma-separated').optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().max(200).optional(),
+});
+
+const ZProcurementParams = ZIdParam.extend({ procurementId: z.uuid({ message: 'must be a UUID' }) });
+
+const ZProcurementStats = z.object({
+  fiscalYear: z.number().int().nullable(),
+  byMethod: z.array(
+    z.object({
+      method: ZProcurementMethod,
+      label: ZLabel,
+      count: z.number().int(),
+      awardedCount: z.number().int(),
+      contractTotalJpy: z.number().int(),
+      startupAwardedCount: z.number().int(),
+      startupContractTotalJpy: z.number().int(),
+    }),
+  ),
+  total: z.object({ count: z.number().int(), awardedCount: z.number().int(), contractTotalJpy: z.number().int() }),
+  startups: z.object({
+    awardedCount: z.number().int(),
+    contractTotalJpy: z.number().int(),
+    countShare: z.number().nullable(),
+    amountShare: z.number().nullable(),
+  }),
+  tierReviewThresholdJpy: z.number().int().nullable(),
+  needsTierReview: z.number().int(),
+});
+
+const create = createRoute({
+  method: 'post',
+  path: '/{id}/procurements',
+  tags: ['procurements'],
+  summary: 'Record a procurement (調達) of a project',
+  request: { params: ZIdParam, ...jsonBody(ZCreateProcurementRequest) },
+  responses: { 201: jsonContent(ZProcurementResponse, 'The recorded procurement'), ...problems },
+});
+const patch = createRoute({
+  method: 'patch',
+  path: '/{id}/procurements/{procurementId}',
+  tags: ['procurements'],
+  summary: 'Change a procurement at the version you saw; status only moves forward (or to cancelled)',
+  request: { params: ZProcurementParams, ...jsonBody(ZUpdateProcurementRequest) },
+  responses: { 200: jsonContent(ZProcurementResponse, 'The changed procurement'), ...allProblems },
+});
+const listOfProject = createRoute({
+  method: 'get',
+  path: '/{id}/procurements',
+  tags: ['procurements'],
+  summary: 'The procurements of a project, oldest first',
+  request: { params: ZIdParam },
+  responses: { 200: jsonContent(z.object({ items: z.array(ZProcurementResponse) }), 'Procurements'), ...problems },
+});
+const list = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['procurements'],
+  summary: 'Procurements across the book, newest first, with filters and keyset pagination',
+  request: { query: ZProcurementListQuery },
+  responses: {
+    200: jsonContent(z.object({ items: z.array(ZProcurementResponse), nextCursor: z.string().nullable() }), 'A page of procurements'),
+    ...problems,
+  },
+});
+const stats = createRoute({
+  method: 'get',
+  path: '/stats',
+  tags: ['procurements'],
+  summary: 'Counts and contract totals by method, and the share awarded to startups',
+  description:
+    'A procurement counts in the fiscal year of its contract start (April–March), else in its project’s fiscal year. Cancelled procurements are left out; amounts count awarded, contracted and completed ones.',
+  request: { query: z.object({ fiscalYear: z.coerce.number().int().min(1990).max(2100).optional() }) },
+  responses: { 200: jsonContent(ZProcurementStats, 'Procurement statistics'), ...problems },
+});
+
+/** Mounted under /projects: the procurements of one project. */
+export const projectProcurementRoutes = createRouter()
+  .openapi(create, async (c) => {
+    const ctx = domainContext(c);
+    const { row, project } = await createProcurement(ctx, c.req.valid('param').id, c.req.valid('json'));
+    c.header('ETag', `"${row.version}"`);
+    return c.json(toProcurementResponse(row, project, tierReviewThresholdJpy(ctx.policy)) as TProcurementResponse, 201);
+  })
+  .openapi(patch, async (c) => {
+    const ctx = domainContext(c);
+    const { id, procurementId } = c.req.valid('param');
+    const { version, ...changes } = c.req.valid('json');
+    const { row, project } = await updateProcurement(ctx, id, procurementId, changes, version);
+    c.header('ETag', `"${row.version}"`);
+    return c.json(toProcurementResponse(row, project, tierReviewThresholdJpy(ctx.policy)) as TProcurementResponse, 200);
+  })
+  .openapi(listOfProject, async (c) => {
+    requireActor(c.var.actor);
+    const { db, policy } = c.var.services;
+    const project = await findProcurementProject(db, c.req.valid('param').id);
+    if (!project) throw notFound('Project');
+    const threshold = tierReviewThresholdJpy(policy);
+    const rows = await listProjectProcurements(db, project.id);
+    return c.json({ items: rows.map((row) => toProcurementResponse(row, project, threshold)) as TProcurementResponse[] }, 200);
+  });
+
+/** Mounted under /procurements: the register across the book. */
+export const procurementRoutes = createRouter()
+  .openapi(list, async (c) => {
+    requireActor(c.var.actor);
+    const query = c.req.valid('query');
+    const cursor = query.cursor ? decodeProcurementCursor(query.cursor) : null;
+    if (query.cursor && !cursor) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
+    const { db, policy } = c.var.services;
+    const { rows, nextCursor } = await listProcurements(
+      db,
+      {
+        method: query.method,
+        status: query.status,
+        isStartup: query.startup === undefined ? undefined : query.startup === 'true',
+        bureau: query.bureau,
+      },
+      { limit: query.limit ?? 50, cursor },
+    );
+    const threshold = tierReviewThresholdJpy(policy);
+    return c.json(
+      { items: rows.map((row) => toProcurementResponse(row, row.project, threshold)) as TProcurementResponse[], nextCursor },
+      200,
+    );
+  })
+  .openapi(stats, async (c) => {
+    requireActor(c.var.actor);
+    const { db, policy } = c.var.services;
+    return c.json(await procurementStats(db, policy, c.req.valid('query').fiscalYear ?? null), 200);
+  });
