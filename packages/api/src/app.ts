@@ -6,10 +6,16 @@ import { authenticate } from './auth/authenticate.ts';
 import type { AppEnv, Services } from './context.ts';
 import { AppError, problemResponse, toAppError } from './errors.ts';
 import { authRoutes } from './routes/auth.ts';
+import { budgetCycleRoutes } from './routes/budget-cycles.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { procurementRoutes, projectProcurementRoutes } from './routes/procurements.ts';
 import { projectRoutes } from './routes/projects.ts';
+import { releaseRequestRoutes } from './routes/release-requests.ts';
+import { reviewRoutes } from './routes/reviews.ts';
+import { techReviewRoutes } from './routes/tech-reviews.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+import { yearlyReviewRoutes } from './routes/yearly-reviews.ts';
 
 /** JSON bodies above this are refused with 413; the expense import route sets its own, larger limit. */
 export const jsonBodyLimitBytes = 1024 * 1024;
@@ -80,6 +86,13 @@ export function createApp(services: Services, options: AppOptions = {}) {
   v1.route('/projects', projectRoutes);
   v1.route('/projects', projectProcurementRoutes);
   v1.route('/procurements', procurementRoutes);
+  // Review workflows: these routers carry full paths (/projects/{id}/release-requests, /tech-reviews.csv…).
+  v1.route('/', releaseRequestRoutes);
+  v1.route('/', yearlyReviewRoutes);
+  v1.route('/', techReviewRoutes);
+  v1.route('/reviews', reviewRoutes);
+  v1.route('/budget-cycles', budgetCycleRoutes);
+  v1.route('/tokens', tokenRoutes);
   app.route('/api/v1', v1);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

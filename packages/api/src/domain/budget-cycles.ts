@@ -1,0 +1,317 @@
+import type { TBudgetCycleRequest, TConditionTree, TExtractionFacts } from '@psbook/core';
+import { type RawBuilder, sql } from 'kysely';
+import { recordAudit } from '../audit.ts';
+import { requireRole } from '../auth/actor.ts';
+import type { DomainContext } from '../context.ts';
+import type { Db } from '../db/database.ts';
+import { countTechReviewsByStatus, findBudgetCycle, listExtractedProjects, lockBudgetCycle } from '../db/queries/tech-reviews.ts';
+import { AppError, type FieldError, notFound, validationError } from '../errors.ts';
+import { whoOf } from './projects.ts';
+
+export function toBudgetCycleResponse(
+  row: {
+    fiscalYear: number;
+    requestDate: string;
+    requestDeadline: string;
+    evaluationDeadline: string;
+    submissionDate: string;
+    submittedAt: Date | null;
+    submittedBy: string | null;
+    version: number;
+    createdAt: Date;
+  },
+  counts: Record<string, number> = {},
+) {
+  const extracted = counts.extracted ?? 0;
+  const inReview = counts.in_review ?? 0;
+  const submitted = counts.submitted ?? 0;
+  return {
+    fiscalYear: row.fiscalYear,
+    requestDate: row.requestDate,
+    requestDeadline: row.requestDeadline,
+    evaluationDeadline: row.evaluationDeadline,
+    submissionDate: row.submissionDate,
+    submittedAt: row.submittedAt?.toISOString() ?? null,
+    submittedBy: row.submittedBy,
+    isSubmitted: row.submittedAt !== null,
+    techReviews: { extracted, inReview, submitted, total: extracted + inReview + submitted },
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+export type BudgetCycleResponse = ReturnType<typeof toBudgetCycleResponse>;
+
+/** The calendar's dates must follow each other (DESIGN §2.4: request → deadline → evaluation → submission). */
+function checkDateOrder(input: TBudgetCycleRequest): FieldError[] {
+  const order = ['requestDate', 'requestDeadline', 'evaluationDeadline', 'submissionDate'] as const;
+  const errors: FieldError[] = [];
+  for (let i = 1; i < order.length; i++) {
+    const before = order[i - 1]!;
+    const field = order[i]!;
+    // ISO dates compare correctly as strings.
+    if (input[field] < input[before]) errors.push({ path: field, message: `must be on or after ${before} (${input[before]})` });
+  }
+  return errors;
+}
+
+export async function createBudgetCycle(ctx: DomainContext, input: TBudgetCycleRequest): Promise<BudgetCycleResponse> {
+  requireRole(ctx.actor, 'admin');
+  const errors = checkDateOrder(input);
+  if (errors.length) throw validationError(errors);
+  return ctx.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto('budgetCycle')
+      .values(input)
+      .onConflict((oc) => oc.column('fiscalYear').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw new AppError('conflict', `The budget cycle of fiscal year ${input.fiscalYear} already exists`);
+    await recordAudit(tx, whoOf(ctx), {
+      action: 'budget_cycle.create',
+      entityType: 'budget_cycle',
+      entityId: String(row.fiscalYear),
+      after: toBudgetCycleResponse(row),
+    });
+    return toBudgetCycleResponse(row);
+  });
+}
+
+export async function listBudgetCycles(db: Db): Promise<BudgetCycleResponse[]> {
+  const rows = await db.selectFrom('budgetCycle').selectAll().orderBy('fiscalYear', 'desc').execute();
+  const counts = await countTechReviewsByStatus(
+    db,
+    rows.map((r) => r.fiscalYear),
+  );
+  return rows.map((row) => toBudgetCycleResponse(row, counts.get(row.fiscalYear)));
+}
+
+export async function getBudgetCycle(db: Db, fiscalYear: number): Promise<BudgetCycleResponse> {
+  const row = await findBudgetCycle(db, fiscalYear);
+  if (!row) throw notFound(`Budget cycle ${fiscalYear}`);
+  const counts = await countTechReviewsByStatus(db, [fiscalYear]);
+  return toBudgetCycleResponse(row, counts.get(fiscalYear));
+}
+
+/** The project columns behind each extraction fact (TExtractionFacts), with their SQL types. */
+const extractionColumns = {
+  isNew: { column: 'is_new', type: 'boolean' },
+  tier: { column: 'tier', type: 'smallint' },
+  budgetJpy: { column: 'budget_jpy', type: 'bigint' },
+  bureauCode: { column: 'bureau_code', type: 'text' },
+  stage: { column: 'stage', type: 'text' },
+} as const satisfies Record<keyof TExtractionFacts, { column: string; type: string }>;
+type ExtractionFact = keyof typeof extractionColumns;
+
+function factsOf(tree: TConditionTree, into = new Set<string>()): Set<string> {
+  if ('all' in tree) for (const t of tree.all) factsOf(t, into);
+  else if ('any' in tree) for (const t of tree.any) factsOf(t, into);
+  else if ('not' in tree) factsOf(tree.not, into);
+  else into.add(tree.fact);
+  return into;
+}
+
+type Comparison = {
+  previousFiscalYear: number | null;
+  previousTotal: number;
+  /** Projects on this year's list that were not on the previous cycle's. */
+  added: string[];
+  /** Projects on both lists. */
+  continued: string[];
+  /** Projects on the previous list that are not on this year's. */
+  dropped: string[];
+};
+
+async function compareWithPreviousCycle(db: Db, fiscalYear: number, current: { id: string; code: string }[]): Promise<Comparison> {
+  const previous = await db
+    .selectFrom('budgetCycle')
+    .select('fiscalYear')
+    .where('fiscalYear', '<', fiscalYear)
+    .orderBy('fiscalYear', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const before = previous ? await listExtractedProjects(db, previous.fiscalYear) : [];
+  const beforeIds = new Set(before.map((p) => p.id));
+  const currentIds = new Set(current.map((p) => p.id));
+  return {
+    previousFiscalYear: previous?.fiscalYear ?? null,
+    previousTotal: before.length,
+    added: current.filter((p) => !beforeIds.has(p.id)).map((p) => p.code),
+    continued: current.filter((p) => beforeIds.has(p.id)).map((p) => p.code),
+    dropped: before.filter((p) => !currentIds.has(p.id)).map((p) => p.code),
+  };
+}
+
+/**
+ * 案件抽出: open a tech review for every project of the cycle's budget year (not retired) that the
+ * extraction ruleset picks. Set-based like the tier re-evaluation: the ruleset runs once per distinct
+ * combination of the facts it actually reads (two facts today, so at most a handful of runs for any
+ * number of projects), and one INSERT … SELECT writes the reviews and their audit events. Idempotent:
+ * (fiscal_year, project_id) is unique and existing reviews are left as they are. Refused once the list
+ * was submitted to the budget office.
+ */
+export async function extractTechReviews(ctx: DomainContext, fiscalYear: number) {
+  requireRole(ctx.actor, 'admin');
+  const { policy } = ctx;
+  const ruleset = policy.rulesets['tech-review-extraction'];
+  const referenced = [...factsOf(ruleset.content.conditions)].filter((f): f is ExtractionFact => f in extractionColumns);
+  const who = whoOf(ctx);
+
+  return ctx.db.transaction().execute(async (tx) => {
+    const cycle = await lockBudgetCycle(tx, fiscalYear);
+    if (!cycle) throw notFound(`Budget cycle ${fiscalYear}`);
+    if (cycle.submittedAt) {
+      throw new AppError('conflict', `The tech review list of fiscal year ${fiscalYear} was submitted to the budget office and is frozen`, {
+        submittedAt: cycle.submittedAt.toISOString(),
+      });
+    }
+
+    const candidates = tx.selectFrom('project').where('fiscalYear', '=', fiscalYear).where('stage', '<>', 'retired');
+    const combos = referenced.length
+      ? ((await candidates
+          .select(referenced.map((f) => f))
+          .distinct()
+          .execute()) as Partial<TExtractionFacts>[])
+      : [{}];
+    const outcomes = await Promise.all(combos.map((combo) => policy.isExtractedForTechReview(combo as TExtractionFacts)));
+    const matching = combos.filter((_, i) => outcomes[i]);
+
+    let matched = 0;
+    let inserted = 0;
+    // Chunks keep each statement well inside PostgreSQL's 65,535 parameters.
+    for (let start = 0; start < matching.length; start += 2000) {
+      const slice = matching.slice(start, start + 2000);
+      let join: RawBuilder<unknown>;
+      if (referenced.length) {
+        const values = sql.join(
+          slice.map((combo) => sql`(${sql.join(referenced.map((f) => sql`${combo[f] ?? null}::${sql.raw(extractionColumns[f].type)}`))})`),
+        );
+        const columns = sql.raw(referenced.map((f) => extractionColumns[f].column).join(', '));
+        const on = sql.join(
+          referenced.map((f) => sql.raw(`p.${extractionColumns[f].column} is not distinct from v.${extractionColumns[f].column}`)),
+          sql` and `,
+        );
+        join = sql`join (values ${values}) as v(${columns}) on ${on}`;
+      } else {
+        join = sql``;
+      }
+      const result = await sql<{ matched: number; inserted: number }>`
+        with matched as (
+          select p.id, p.tier, p.budget_jpy from project p ${join}
+          where p.fiscal_year = ${fiscalYear} and p.stage <> 'retired'
+        ),
+        ins as (
+          insert into tech_review (fiscal_year, project_id, tier_at_extraction, budget_jpy_at_extraction, extraction_ruleset_version)
+          select ${fiscalYear}, id, tier, budget_jpy, ${ruleset.version} from matched
+          on conflict (fiscal_year, project_id) do nothing
+          returning id, project_id, tier_at_extraction, budget_jpy_at_extraction
+        ),
+        audit as (
+          insert into audit_event (actor_id, actor_label, action, entity_type, entity_id, project_id, after, request_id)
+          select ${who.actor.id}::uuid, ${who.actor.label}, 'tech_review.extract', 'tech_review', id::text, project_id,
+            jsonb_build_object('fiscalYear', ${fiscalYear}::int, 'tierAtExtraction', tier_at_extraction,
+              'budgetJpyAtExtraction', budget_jpy_at_extraction, 'rulesetVersion', ${ruleset.version}::text),
+            ${who.requestId}::text
+          from ins
+        )
+        select (select count(*)::int from matched) as matched, (select count(*)::int from ins) as inserted
+      `.execute(tx);
+      matched += Number(result.rows[0]?.matched ?? 0);
+      inserted += Number(result.rows[0]?.inserted ?? 0);
+    }
+
+    const list = await listExtractedProjects(tx, fiscalYear);
+    const comparison = await compareWithPreviousCycle(tx, fiscalYear, list);
+    const summary = {
+      fiscalYear,
+      extracted: inserted,
+      alreadyExtracted: matched - inserted,
+      total: list.length,
+      rulesetVersion: ruleset.version,
+    };
+    await recordAudit(tx, who, {
+      action: 'budget_cycle.extract',
+      entityType: 'budget_cycle',
+      entityId: String(fiscalYear),
+      after: { ...summary, added: comparison.added.length },
+    });
+    return { ...summary, comparison };
+  });
+}
+
+/**
+ * Submit the evaluation report (評価書) to the budget office: every tech review must be rated on all
+ * three viewpoints and carry an overall opinion. The reviews are locked first, so an edit racing the
+ * submission either lands before it (and is checked) or finds the list frozen.
+ */
+export async function submitBudgetCycle(ctx: DomainContext, fiscalYear: number): Promise<BudgetCycleResponse> {
+  requireRole(ctx.actor, 'admin');
+  return ctx.db.transaction().execute(async (tx) => {
+    const cycle = await lockBudgetCycle(tx, fiscalYear);
+    if (!cycle) throw notFound(`Budget cycle ${fiscalYear}`);
+    if (cycle.submittedAt) {
+      throw new AppError('conflict', `The tech reviews of fiscal year ${fiscalYear} were already submitted`, {
+        submittedAt: cycle.submittedAt.toISOString(),
+      });
+    }
+    const reviews = await tx.selectFrom('techReview').selectAll().where('fiscalYear', '=', fiscalYear).orderBy('id').forUpdate().execute();
+    // Submitting before extraction would freeze an empty list for good.
+    if (reviews.length === 0) {
+      throw new AppError('rule_violation', `No projects are extracted for fiscal year ${fiscalYear}: run the extraction first`);
+    }
+    const incompleteReviews = reviews
+      .map((r) => ({
+        id: r.id,
+        projectId: r.projectId,
+        missing: [
+          ...(r.technicalRating === null ? ['technical.rating'] : []),
+          ...(r.usabilityRating === null ? ['usability.rating'] : []),
+          ...(r.securityRating === null ? ['security.rating'] : []),
+          ...(r.overallOpinion.trim() ? [] : ['overallOpinion']),
+        ],
+      }))
+      .filter((r) => r.missing.length > 0);
+    if (incompleteReviews.length) {
+      const codes = new Map(
+        (
+          await tx
+            .selectFrom('project')
+            .select(['id', 'code'])
+            .where(
+              'id',
+              'in',
+              incompleteReviews.map((r) => r.projectId),
+            )
+            .execute()
+        ).map((p) => [p.id, p.code]),
+      );
+      const incomplete = incompleteReviews.map((r) => ({ ...r, projectCode: codes.get(r.projectId) ?? '' }));
+      throw new AppError(
+        'rule_violation',
+        `${incomplete.length} of ${reviews.length} tech reviews are not complete: rate all three viewpoints and write the overall opinion`,
+        {
+          incomplete,
+          errors: incomplete.flatMap((r) => r.missing.map((m) => ({ path: `techReviews.${r.id}.${m}`, message: 'is required to submit' }))),
+        },
+      );
+    }
+    await tx
+      .updateTable('techReview')
+      .set({ status: 'submitted', updatedAt: sql<Date>`now()`, version: sql<number>`version + 1` })
+      .where('fiscalYear', '=', fiscalYear)
+      .execute();
+    const after = await tx
+      .updateTable('budgetCycle')
+      .set({ submittedAt: sql<Date>`now()`, submittedBy: ctx.actor.id, version: sql<number>`version + 1` })
+      .where('fiscalYear', '=', fiscalYear)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, whoOf(ctx), {
+      action: 'budget_cycle.submit',
+      entityType: 'budget_cycle',
+      entityId: String(fiscalYear),
+      before: { submittedAt: null, version: cycle.version },
+      after: { submittedAt: after.submittedAt?.toISOString(), version: after.version, techReviews: reviews.map((r) => r.id) },
+    });
+    return toBudgetCycleResponse(after, { submitted: reviews.length });
+  });
+}

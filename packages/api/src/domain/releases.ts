@@ -1,0 +1,253 @@
+import type { TChecklistItem, TCreateReleaseRequest, TOversightEvaluation, TReleaseDecisionRequest, TTier } from '@psbook/core';
+import { sql } from 'kysely';
+import { recordAudit } from '../audit.ts';
+import { requireProjectWrite } from '../auth/actor.ts';
+import type { DomainContext } from '../context.ts';
+import type { Db } from '../db/database.ts';
+import { lockProject } from '../db/queries/projects.ts';
+import {
+  findPendingReleaseRequestOf,
+  findReleaseRequest,
+  findReleaseRequestProjectId,
+  listRoutingOf,
+  lockReleaseRequest,
+  type ReleaseRequestView,
+} from '../db/queries/releases.ts';
+import { AppError, type FieldError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
+import { whoOf } from './projects.ts';
+import { decisionRefusal, designatedReviewers } from './reviewers.ts';
+
+/** A reviewer has this long to judge a release request (DESIGN §2.3; the inbox flags what is late). */
+export const releaseReviewDays = 14;
+
+type Evidence = { itemId: string; url?: string; note?: string };
+type DecisionItem = { itemId: string; result: 'ok' | 'ng' | 'na'; note?: string };
+
+/** The API shape of a release request; `routing` and `reviewers` only on the single-request view. */
+export function toReleaseRequestResponse(row: ReleaseRequestView, now = Date.now()) {
+  const decided = row.status === 'approved' || row.status === 'returned';
+  return {
+    id: row.id,
+    projectId: row.projectId,
+    projectCode: row.projectCode,
+    projectName: row.projectName,
+    bureauCode: row.bureauCode,
+    status: row.status as 'pending' | 'approved' | 'returned' | 'withdrawn',
+    tier: row.tier as TTier | null,
+    reviewerRole: row.reviewerRole as 'bureau_lead' | 'cio_advisor' | 'chief_cio_advisor' | null,
+    checklist: row.checklist as TChecklistItem[],
+    evidence: row.evidence as Evidence[],
+    plannedReleaseDate: row.plannedReleaseDate,
+    notes: row.notes,
+    rulesetVersion: row.rulesetVersion,
+    requestedBy: row.requestedBy,
+    requestedByName: row.requestedByName,
+    requestedAt: row.requestedAt.toISOString(),
+    dueAt: row.dueAt.toISOString(),
+    isOverdue: row.status === 'pending' && row.dueAt.getTime() < now,
+    decision: decided
+      ? {
+          decision: row.status as 'approved' | 'returned',
+          decidedBy: row.decidedBy,
+          decidedByName: row.decidedByName,
+          decidedAt: row.decidedAt?.toISOString() ?? null,
+          comment: row.decisionComment,
+          items: (row.decisionItems ?? []) as DecisionItem[],
+        }
+      : null,
+    version: row.version,
+  };
+}
+export type ReleaseRequestResponse = ReturnType<typeof toReleaseRequestResponse>;
+
+/** One release request with its routing history and who may judge it now. */
+export async function getReleaseRequestDetail(db: Db, id: string) {
+  const row = await findReleaseRequest(db, id);
+  if (!row) throw notFound('Release request');
+  const routing = await listRoutingOf(db, id);
+  const reviewers =
+    row.status === 'pending'
+      ? await designatedReviewers(db, { bureauCode: row.bureauCode, reviewerRole: row.reviewerRole }, row.requestedBy)
+      : [];
+  return {
+    ...toReleaseRequestResponse(row),
+    routing: routing.map((r) => ({
+      fromTier: r.fromTier,
+      toTier: r.toTier,
+      fromReviewerRole: r.fromReviewerRole,
+      toReviewerRole: r.toReviewerRole,
+      at: r.at.toISOString(),
+    })),
+    reviewers: reviewers.map((r) => ({ id: r.id, displayName: r.displayName, email: r.email })),
+  };
+}
+
+const oversightInputLabels: Record<string, string> = {
+  budgetJpy: 'budget (budgetJpy)',
+  maxDowntimeHours: 'allowed downtime (maxDowntimeHours)',
+  confidentiality: 'data confidentiality (confidentiality)',
+};
+
+/**
+ * File a release request (リリース判定) for a project in development. The checklist of the project's
+ * tier is copied onto the request, so the reviewer judges against the items that applied when it was
+ * filed (a tier change re-routes it with the new tier's checklist: domain/oversight.ts).
+ */
+export async function createReleaseRequest(ctx: DomainContext, projectId: string, input: TCreateReleaseRequest): Promise<string> {
+  return ctx.db.transaction().execute(async (tx) => {
+    // The project lock serialises filings, so "one pending request per project" cannot race.
+    const project = await lockProject(tx, projectId);
+    if (!project) throw notFound('Project');
+    requireProjectWrite(ctx.actor, project.bureauCode);
+    if (project.stage !== 'development') {
+      throw new AppError('rule_violation', `A release request is filed in the development stage; this project is in ${project.stage}`, {
+        stage: project.stage,
+      });
+    }
+    if (project.tier === null) {
+      const oversight = project.oversight as TOversightEvaluation;
+      const missing = oversight.missing ?? [];
+      throw new AppError(
+        'rule_violation',
+        `The project’s tier is not set, so no reviewer is designated: enter ${missing.map((m) => oversightInputLabels[m] ?? m).join(', ') || 'the oversight inputs'} first`,
+        {
+          missing,
+          lowerBound: oversight.lowerBound,
+          errors: missing.map((m) => ({ path: `project.${m}`, message: 'needed to set the tier' })),
+        },
+      );
+    }
+    const checklist = await ctx.policy.releaseChecklist(project.tier as TTier);
+    const itemIds = new Set(checklist.map((item) => item.itemId));
+    const evidence = input.evidence ?? [];
+    const unknown: FieldError[] = evidence.flatMap((e, i) =>
+      itemIds.has(e.itemId) ? [] : [{ path: `evidence.${i}.itemId`, message: `not an item of the tier-${project.tier} checklist` }],
+    );
+    if (unknown.length) throw validationError(unknown);
+
+    if (await findPendingReleaseRequestOf(tx, projectId)) {
+      throw new AppError('conflict', 'This project already has a pending release request: wait for its judgement first');
+    }
+    const row = await tx
+      .insertInto('releaseRequest')
+      .values({
+        projectId,
+        plannedReleaseDate: input.plannedReleaseDate,
+        notes: input.notes ?? null,
+        evidence: JSON.stringify(evidence),
+        tier: project.tier,
+        reviewerRole: project.reviewerRole,
+        checklist: JSON.stringify(checklist),
+        rulesetVersion: ctx.policy.rulesets['release-checklist'].version,
+        requestedBy: ctx.actor.id,
+        dueAt: sql<Date>`now() + make_interval(days => ${releaseReviewDays})`,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, whoOf(ctx), {
+      action: 'release_request.create',
+      entityType: 'release_request',
+      entityId: row.id,
+      projectId,
+      after: { ...row, requestedAt: row.requestedAt.toISOString(), dueAt: row.dueAt.toISOString() },
+    });
+    return row.id;
+  });
+}
+
+/**
+ * Check the items of an approval or a return against the request's checklist. Malformed lists (an
+ * item the checklist does not have, or one item twice) are 400; a judgement the rules refuse is 422.
+ */
+function checkDecision(checklist: TChecklistItem[], input: TReleaseDecisionRequest): void {
+  const byId = new Map(checklist.map((item) => [item.itemId, item]));
+  const seen = new Set<string>();
+  const malformed: FieldError[] = [];
+  input.items.forEach((item, i) => {
+    if (!byId.has(item.itemId)) malformed.push({ path: `items.${i}.itemId`, message: 'not an item of this request’s checklist' });
+    else if (seen.has(item.itemId)) malformed.push({ path: `items.${i}.itemId`, message: 'listed twice' });
+    seen.add(item.itemId);
+  });
+  if (malformed.length) throw validationError(malformed);
+
+  if (input.decision === 'returned') {
+    if (!input.comment?.trim()) {
+      throw new AppError('rule_violation', 'Say why the release request is returned', {
+        errors: [{ path: 'comment', message: 'is required when returning a release request' }],
+      });
+    }
+    return;
+  }
+  const refused: (FieldError & { itemId: string })[] = [];
+  input.items.forEach((item, i) => {
+    const spec = byId.get(item.itemId)!;
+    if (item.result === 'ng')
+      refused.push({ path: `items.${i}.result`, itemId: item.itemId, message: 'an item judged ng cannot be approved' });
+    if (item.result === 'na' && !spec.naAllowed) {
+      refused.push({ path: `items.${i}.result`, itemId: item.itemId, message: 'this item applies to every release: it cannot be na' });
+    }
+  });
+  for (const item of checklist) {
+    if (!seen.has(item.itemId)) refused.push({ path: 'items', itemId: item.itemId, message: `no result for “${item.label}”` });
+  }
+  if (refused.length) {
+    throw new AppError('rule_violation', 'Approval needs every checklist item judged ok (or na where allowed)', { errors: refused });
+  }
+}
+
+/**
+ * Approve or return a pending release request. Only the reviewer its tier designates may, never the
+ * applicant (domain/reviewers.ts). Locks the project, then the request, as a tier change does, so a
+ * judgement and a re-routing cannot interleave.
+ */
+export async function decideReleaseRequest(
+  ctx: DomainContext,
+  id: string,
+  input: TReleaseDecisionRequest,
+  expectedVersion?: number,
+): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    const ref = await findReleaseRequestProjectId(tx, id);
+    if (!ref) throw notFound('Release request');
+    const project = await lockProject(tx, ref.projectId);
+    const request = await lockReleaseRequest(tx, id);
+    if (!project || !request) throw notFound('Release request');
+
+    const refusal = decisionRefusal(ctx.actor, project, request);
+    if (refusal) throw forbidden(refusal);
+    if (request.status !== 'pending') {
+      throw new AppError('conflict', `This release request was already ${request.status}`, { status: request.status });
+    }
+    if (expectedVersion !== undefined && expectedVersion !== request.version) throw versionConflict(request.version);
+    checkDecision(request.checklist as TChecklistItem[], input);
+
+    const after = await tx
+      .updateTable('releaseRequest')
+      .set({
+        status: input.decision,
+        decidedBy: ctx.actor.id,
+        decidedAt: sql<Date>`now()`,
+        decisionComment: input.comment?.trim() ? input.comment : null,
+        decisionItems: JSON.stringify(input.items),
+        version: sql<number>`version + 1`,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, whoOf(ctx), {
+      action: input.decision === 'approved' ? 'release_request.approve' : 'release_request.return',
+      entityType: 'release_request',
+      entityId: id,
+      projectId: project.id,
+      before: { status: request.status, version: request.version },
+      after: {
+        status: after.status,
+        version: after.version,
+        tier: after.tier,
+        reviewerRole: after.reviewerRole,
+        comment: after.decisionComment,
+        items: input.items,
+      },
+    });
+  });
+}

@@ -1,0 +1,192 @@
+import { roleLabels, type TReviewerRole } from '@psbook/core';
+import { sql } from 'kysely';
+import type { Actor } from '../auth/actor.ts';
+import type { Db } from '../db/database.ts';
+import { listPendingForReviewer, listReturnedForBureaus } from '../db/queries/releases.ts';
+import { listOpenTechReviews } from '../db/queries/tech-reviews.ts';
+
+/**
+ * Who judges what (DESIGN §1, §2.1). Which tier needs which reviewer role is policy: the oversight
+ * ruleset gives each project (and each pending release request) its `reviewerRole`. What is code is
+ * where a person holds that role: a bureau lead for their own bureaus, a CIO advisor for the bureaus
+ * assigned to them (user_bureau), the chief CIO advisor for every bureau.
+ *
+ * The decision route (canDecide), the reviewer list (designatedReviewers), the inbox and the
+ * outstanding yearly reviews all derive from `reviewerReachOf`, so they cannot disagree.
+ */
+export type ReviewerReach = { reviewerRole: TReviewerRole; bureauCodes: string[] | 'all' };
+
+/** Reviewer roles that act only for the bureaus a user is linked to. */
+const bureauScopedRoles: ReadonlySet<string> = new Set<TReviewerRole>(['bureau_lead', 'cio_advisor']);
+
+/** The release requests an actor may judge, as a role and a set of bureaus; null for everyone else. */
+export function reviewerReachOf(actor: Actor): ReviewerReach | null {
+  // A judgement is a person's act: machine tokens never judge, whatever their owner's role.
+  if (actor.via !== 'session') return null;
+  switch (actor.role) {
+    case 'bureau_lead':
+    case 'cio_advisor':
+      return { reviewerRole: actor.role, bureauCodes: actor.bureauCodes };
+    case 'chief_cio_advisor':
+      return { reviewerRole: 'chief_cio_advisor', bureauCodes: 'all' };
+    default:
+      return null;
+  }
+}
+
+export function reachCovers(reach: ReviewerReach, reviewerRole: string | null, bureauCode: string): boolean {
+  if (reviewerRole !== reach.reviewerRole) return false;
+  return reach.bureauCodes === 'all' || reach.bureauCodes.includes(bureauCode);
+}
+
+export type DecidableProject = { bureauCode: string };
+export type DecidableRequest = { tier: number | null; reviewerRole: string | null; requestedBy: string };
+
+const reviewerLabel = (role: string | null) => (role && role in roleLabels ? roleLabels[role as TReviewerRole].en : 'no one');
+
+/**
+ * Why `actor` may not judge `request`, or null when they may. The applicant never judges their own
+ * request, even when they hold the designated role for the bureau (DESIGN §2.3).
+ */
+export function decisionRefusal(actor: Actor, project: DecidableProject, request: DecidableRequest): string | null {
+  if (request.requestedBy === actor.id) return 'The applicant cannot judge their own release request';
+  if (request.tier === null || request.reviewerRole === null) {
+    return 'The project’s tier is not set, so no reviewer is designated for this release request';
+  }
+  const reach = reviewerReachOf(actor);
+  const designated = `${reviewerLabel(request.reviewerRole)}${bureauScopedRoles.has(request.reviewerRole) ? ` of bureau ${project.bureauCode}` : ''}`;
+  if (!reach || !reachCovers(reach, request.reviewerRole, project.bureauCode)) {
+    return `A tier-${request.tier} release request is judged only by the ${designated}`;
+  }
+  return null;
+}
+
+export function canDecide(actor: Actor, project: DecidableProject, request: DecidableRequest): boolean {
+  return decisionRefusal(actor, project, request) === null;
+}
+
+export type DesignatedReviewer = { id: string; email: string; displayName: string; role: string };
+
+/**
+ * The active users who may judge a release request of `project` routed to `reviewerRole`, except the
+ * applicant. An empty list tells the applicant no one can judge it yet (e.g. a bureau without a lead).
+ */
+export async function designatedReviewers(
+  db: Db,
+  project: { bureauCode: string; reviewerRole: string | null },
+  exceptUserId?: string,
+): Promise<DesignatedReviewer[]> {
+  const role = project.reviewerRole;
+  if (!role) return [];
+  let query = db
+    .selectFrom('appUser')
+    .select(['id', 'email', 'displayName', 'role'])
+    .where('isActive', '=', true)
+    .where('role', '=', role)
+    .orderBy('email');
+  if (bureauScopedRoles.has(role)) {
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('userBureau')
+          .select(sql`1`.as('one'))
+          .whereRef('userBureau.userId', '=', 'appUser.id')
+          .where('userBureau.bureauCode', '=', project.bureauCode),
+      ),
+    );
+  }
+  if (exceptUserId) query = query.where('id', '<>', exceptUserId);
+  return query.execute();
+}
+
+export type InboxItem = {
+  kind: 'release_request' | 'tech_review';
+  /** judge: decide a pending release request; resubmit: a returned request waits for a new filing; evaluate: a tech review to complete. */
+  action: 'judge' | 'resubmit' | 'evaluate';
+  id: string;
+  projectId: string;
+  projectCode: string;
+  projectName: string;
+  bureauCode: string;
+  tier: number | null;
+  status: string;
+  /** When it started waiting: filed, returned, or extracted. */
+  since: string;
+  dueAt: string | null;
+  isOverdue: boolean;
+};
+
+/** A date column's day, due by its end in the server's time zone (the same clock as fiscal years). */
+function endOfDay(date: string): Date {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(y!, m! - 1, d!, 23, 59, 59, 999);
+}
+
+/**
+ * What waits for the signed-in user, oldest first (DESIGN §2.3, §2.4):
+ * reviewers (bureau lead, CIO advisor, chief) the pending release requests they may judge — the same
+ * rule as the decision route; staff and bureau leads their bureaus' returned requests still to be
+ * refiled; admins (the DSB reviewers) the tech reviews still extracted or in review, due at the
+ * cycle's evaluation deadline. Nothing waits on the budget office: its list is empty.
+ */
+export async function listInbox(db: Db, actor: Actor, limit: number): Promise<{ items: InboxItem[]; hasMore: boolean }> {
+  const now = Date.now();
+  const items: InboxItem[] = [];
+  const reach = reviewerReachOf(actor);
+  if (reach) {
+    for (const r of await listPendingForReviewer(db, reach, actor.id, limit + 1)) {
+      items.push({
+        kind: 'release_request',
+        action: 'judge',
+        id: r.id,
+        projectId: r.projectId,
+        projectCode: r.projectCode,
+        projectName: r.projectName,
+        bureauCode: r.bureauCode,
+        tier: r.tier,
+        status: r.status,
+        since: r.requestedAt.toISOString(),
+        dueAt: r.dueAt.toISOString(),
+        isOverdue: r.dueAt.getTime() < now,
+      });
+    }
+  }
+  if (actor.via === 'session' && (actor.role === 'staff' || actor.role === 'bureau_lead')) {
+    for (const r of await listReturnedForBureaus(db, actor.bureauCodes, limit + 1)) {
+      items.push({
+        kind: 'release_request',
+        action: 'resubmit',
+        id: r.id,
+        projectId: r.projectId,
+        projectCode: r.projectCode,
+        projectName: r.projectName,
+        bureauCode: r.bureauCode,
+        tier: r.tier,
+        status: r.status,
+        since: (r.decidedAt ?? r.requestedAt).toISOString(),
+        dueAt: null,
+        isOverdue: false,
+      });
+    }
+  }
+  if (actor.via === 'session' && actor.role === 'admin') {
+    for (const r of await listOpenTechReviews(db, limit + 1)) {
+      const due = endOfDay(r.evaluationDeadline);
+      items.push({
+        kind: 'tech_review',
+        action: 'evaluate',
+        id: r.id,
+        projectId: r.projectId,
+        projectCode: r.projectCode,
+        projectName: r.projectName,
+        bureauCode: r.bureauCode,
+        tier: r.tierAtExtraction,
+        status: r.status,
+        since: r.extractedAt.toISOString(),
+        dueAt: due.toISOString(),
+        isOverdue: due.getTime() < now,
+      });
+    }
+  }
+  items.sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : a.id < b.id ? -1 : 1));
+  return { items: items.slice(0, limit), hasMore: items.length > limit };
+}

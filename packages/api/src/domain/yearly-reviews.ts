@@ -1,0 +1,163 @@
+import { fiscalYearOf, type TYearlyReviewRequest } from '@psbook/core';
+import { type Expression, type SqlBool, sql } from 'kysely';
+import { recordAudit } from '../audit.ts';
+import { type Actor, requireProjectWrite } from '../auth/actor.ts';
+import type { DomainContext } from '../context.ts';
+import type { Db } from '../db/database.ts';
+import { lockProject } from '../db/queries/projects.ts';
+import { AppError, forbidden, notFound, validationError } from '../errors.ts';
+import { whoOf } from './projects.ts';
+import { reviewerReachOf } from './reviewers.ts';
+
+/**
+ * The yearly operation review (運用, DESIGN §2.2): each fiscal year a project in operation measures
+ * every KPI and records a keep-or-retire decision (存廃判断). Recording `retire` does not move the
+ * project: retiring is a stage transition with its own reason, made by the owning bureau.
+ */
+export function toYearlyReviewResponse(row: {
+  projectId: string;
+  fiscalYear: number;
+  decision: string;
+  rationale: string;
+  decidedBy: string | null;
+  decidedByName?: string | null;
+  decidedAt: Date;
+}) {
+  return {
+    projectId: row.projectId,
+    fiscalYear: row.fiscalYear,
+    decision: row.decision as 'continue' | 'improve' | 'retire',
+    rationale: row.rationale,
+    decidedBy: row.decidedBy,
+    decidedByName: row.decidedByName ?? null,
+    decidedAt: row.decidedAt.toISOString(),
+  };
+}
+
+export async function createYearlyReview(ctx: DomainContext, projectId: string, input: TYearlyReviewRequest) {
+  // A decision about a year that has not begun would be a guess; the coming year is allowed because
+  // bureaus decide continuation while compiling next year's budget.
+  const latestYear = fiscalYearOf(new Date()) + 1;
+  if (input.fiscalYear > latestYear) throw validationError([{ path: 'fiscalYear', message: `must be ${latestYear} or earlier` }]);
+  return ctx.db.transaction().execute(async (tx) => {
+    // Locked so the decision and a concurrent stage change of the project cannot cross.
+    const project = await lockProject(tx, projectId);
+    if (!project) throw notFound('Project');
+    requireProjectWrite(ctx.actor, project.bureauCode);
+    if (project.stage !== 'operation') {
+      throw new AppError('rule_violation', `Yearly reviews are recorded for projects in operation; this project is in ${project.stage}`, {
+        stage: project.stage,
+      });
+    }
+    const row = await tx
+      .insertInto('yearlyReview')
+      .values({ projectId, fiscalYear: input.fiscalYear, decision: input.decision, rationale: input.rationale, decidedBy: ctx.actor.id })
+      .onConflict((oc) => oc.columns(['projectId', 'fiscalYear']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (!row)
+      throw new AppError('conflict', `The decision for fiscal year ${input.fiscalYear} is already recorded`, {
+        fiscalYear: input.fiscalYear,
+      });
+    await recordAudit(tx, whoOf(ctx), {
+      action: 'yearly_review.create',
+      entityType: 'yearly_review',
+      entityId: `${projectId}:${input.fiscalYear}`,
+      projectId,
+      after: toYearlyReviewResponse(row),
+    });
+    return toYearlyReviewResponse({ ...row, decidedByName: ctx.actor.displayName });
+  });
+}
+
+export async function listYearlyReviews(db: Db, projectId: string) {
+  const rows = await db
+    .selectFrom('yearlyReview as y')
+    .leftJoin('appUser as u', 'u.id', 'y.decidedBy')
+    .selectAll('y')
+    .select('u.displayName as decidedByName')
+    .where('y.projectId', '=', projectId)
+    .orderBy('y.fiscalYear', 'desc')
+    .execute();
+  return rows.map(toYearlyReviewResponse);
+}
+
+/**
+ * Whose operation projects an actor follows up: a reviewer the projects they review (bureau lead: their
+ * bureaus' tier 1; CIO advisor: their bureaus' tier 2; chief: tier 3), staff their own bureaus' (they
+ * are the ones who must record it), admin every one. Budget office and API tokens: none of this is theirs.
+ */
+type OutstandingScope =
+  | { kind: 'all' }
+  | { kind: 'bureaus'; bureauCodes: string[] }
+  | { kind: 'reviewer'; reviewerRole: string; bureauCodes: string[] | 'all' };
+
+function outstandingScopeOf(actor: Actor): OutstandingScope {
+  if (actor.via !== 'session') throw forbidden('API tokens cannot read the yearly review follow-up');
+  if (actor.role === 'admin') return { kind: 'all' };
+  if (actor.role === 'staff') return { kind: 'bureaus', bureauCodes: actor.bureauCodes };
+  const reach = reviewerReachOf(actor);
+  if (!reach) throw forbidden('Only reviewers, the owning bureaus and admins follow up yearly reviews');
+  return { kind: 'reviewer', ...reach };
+}
+
+export type OutstandingQuery = { fiscalYear?: number; limit?: number; cursor?: string };
+
+/**
+ * Operation-stage projects whose yearly review for `fiscalYear` is incomplete: a KPI without a
+ * measurement for that year, or no keep-or-retire decision. Keyset-paged by project code.
+ */
+export async function listOutstandingYearlyReviews(db: Db, actor: Actor, query: OutstandingQuery) {
+  const scope = outstandingScopeOf(actor);
+  const fiscalYear = query.fiscalYear ?? fiscalYearOf(new Date());
+  const limit = query.limit ?? 100;
+  if (scope.kind !== 'all' && scope.bureauCodes !== 'all' && scope.bureauCodes.length === 0) {
+    return { fiscalYear, items: [], nextCursor: null };
+  }
+
+  const unmeasured = sql<SqlBool>`exists (
+    select 1 from kpi k where k.project_id = p.id
+      and not exists (select 1 from kpi_measurement m where m.kpi_id = k.id and m.fiscal_year = ${fiscalYear}))`;
+  const decided = sql<SqlBool>`exists (select 1 from yearly_review y where y.project_id = p.id and y.fiscal_year = ${fiscalYear})`;
+
+  let q = db
+    .selectFrom('project as p')
+    .select(['p.id', 'p.code', 'p.name', 'p.bureauCode', 'p.tier', 'p.reviewerRole'])
+    .select([
+      sql<number>`(select count(*)::int from kpi k where k.project_id = p.id)`.as('kpiCount'),
+      sql<{ id: string; name: string }[]>`coalesce((
+        select jsonb_agg(jsonb_build_object('id', k.id, 'name', k.name) order by k.created_at, k.id) from kpi k
+        where k.project_id = p.id
+          and not exists (select 1 from kpi_measurement m where m.kpi_id = k.id and m.fiscal_year = ${fiscalYear})
+      ), '[]'::jsonb)`.as('unmeasuredKpis'),
+      decided.as('hasDecision'),
+    ])
+    .where('p.stage', '=', 'operation')
+    .where((eb) => eb.or([eb.not(decided as Expression<SqlBool>), unmeasured]));
+  if (scope.kind === 'bureaus') q = q.where('p.bureauCode', 'in', scope.bureauCodes);
+  if (scope.kind === 'reviewer') {
+    q = q.where('p.reviewerRole', '=', scope.reviewerRole);
+    if (scope.bureauCodes !== 'all') q = q.where('p.bureauCode', 'in', scope.bureauCodes);
+  }
+  if (query.cursor) q = q.where('p.code', '>', query.cursor);
+  const rows = await q
+    .orderBy('p.code')
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit);
+  return {
+    fiscalYear,
+    items: page.map((row) => ({
+      projectId: row.id,
+      projectCode: row.code,
+      projectName: row.name,
+      bureauCode: row.bureauCode,
+      tier: row.tier,
+      reviewerRole: row.reviewerRole,
+      kpiCount: row.kpiCount,
+      unmeasuredKpis: row.unmeasuredKpis,
+      hasDecision: row.hasDecision,
+    })),
+    nextCursor: rows.length > limit ? page[page.length - 1]!.code : null,
+  };
+}

@@ -1,0 +1,138 @@
+import { createRoute } from '@hono/zod-openapi';
+import { ZCreateReleaseRequest, ZReleaseDecisionRequest, ZReleaseItemResult, ZReleaseStatus, ZReviewerRole, ZTier } from '@psbook/core';
+import { z } from 'zod';
+import { requireActor } from '../auth/actor.ts';
+import { listReleaseRequestsOfProject } from '../db/queries/releases.ts';
+import { getProjectOrThrow } from '../domain/projects.ts';
+import { createReleaseRequest, decideReleaseRequest, getReleaseRequestDetail, toReleaseRequestResponse } from '../domain/releases.ts';
+import { validationError } from '../errors.ts';
+import { domainContext } from './context.ts';
+import { allProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+
+const ZChecklistItem = z.object({
+  itemId: z.string(),
+  principle: z.string(),
+  label: z.string(),
+  labelEn: z.string(),
+  description: z.string(),
+  naAllowed: z.boolean(),
+});
+
+export const ZReleaseRequestResponse = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  projectCode: z.string(),
+  projectName: z.string(),
+  bureauCode: z.string(),
+  status: ZReleaseStatus,
+  tier: ZTier.nullable(),
+  reviewerRole: ZReviewerRole.nullable(),
+  checklist: z.array(ZChecklistItem),
+  evidence: z.array(z.object({ itemId: z.string(), url: z.string().optional(), note: z.string().optional() })),
+  plannedReleaseDate: z.string(),
+  notes: z.string().nullable(),
+  rulesetVersion: z.string(),
+  requestedBy: z.string(),
+  requestedByName: z.string(),
+  requestedAt: z.string(),
+  dueAt: z.string(),
+  isOverdue: z.boolean(),
+  decision: z
+    .object({
+      decision: z.enum(['approved', 'returned']),
+      decidedBy: z.string().nullable(),
+      decidedByName: z.string().nullable(),
+      decidedAt: z.string().nullable(),
+      comment: z.string().nullable(),
+      items: z.array(z.object({ itemId: z.string(), result: ZReleaseItemResult, note: z.string().optional() })),
+    })
+    .nullable(),
+  version: z.number().int(),
+});
+export const ZReleaseRequestDetail = ZReleaseRequestResponse.extend({
+  routing: z.array(
+    z.object({
+      fromTier: ZTier.nullable(),
+      toTier: ZTier.nullable(),
+      fromReviewerRole: z.string().nullable(),
+      toReviewerRole: z.string().nullable(),
+      at: z.string(),
+    }),
+  ),
+  reviewers: z.array(z.object({ id: z.string(), displayName: z.string(), email: z.string() })),
+});
+type TReleaseRequestDetail = z.infer<typeof ZReleaseRequestDetail>;
+
+const ZIfMatch = z.object({ 'if-match': z.string().optional() });
+
+const create = createRoute({
+  method: 'post',
+  path: '/projects/{id}/release-requests',
+  tags: ['release requests'],
+  summary: 'File a release request (リリース判定) for a project in development; routed to the reviewer its tier designates, due in 14 days',
+  request: { params: ZIdParam, ...jsonBody(ZCreateReleaseRequest) },
+  responses: { 201: jsonContent(ZReleaseRequestDetail, 'The pending release request with its checklist'), ...allProblems },
+});
+const listOfProject = createRoute({
+  method: 'get',
+  path: '/projects/{id}/release-requests',
+  tags: ['release requests'],
+  summary: 'Every release request of a project, newest first',
+  request: { params: ZIdParam },
+  responses: { 200: jsonContent(z.object({ items: z.array(ZReleaseRequestResponse) }), 'Release requests'), ...problems },
+});
+const get = createRoute({
+  method: 'get',
+  path: '/release-requests/{id}',
+  tags: ['release requests'],
+  summary: 'One release request with its routing history, its judgement and who may judge it',
+  request: { params: ZIdParam },
+  responses: { 200: jsonContent(ZReleaseRequestDetail, 'The release request'), ...problems },
+});
+const decide = createRoute({
+  method: 'post',
+  path: '/release-requests/{id}/decision',
+  tags: ['release requests'],
+  summary:
+    'Approve or return a pending release request: only the reviewer the tier designates (1 bureau lead, 2 the bureau’s CIO advisor, 3 the chief CIO advisor), never the applicant',
+  description:
+    'Approval needs every checklist item `ok` (or `na` where the item allows it); returning needs a comment. An optional If-Match with the request version refuses a stale judgement with 409.',
+  request: { params: ZIdParam, headers: ZIfMatch, ...jsonBody(ZReleaseDecisionRequest) },
+  responses: { 200: jsonContent(ZReleaseRequestDetail, 'The judged release request'), ...allProblems },
+});
+
+function ifMatchVersion(header: string | undefined): number | undefined {
+  const raw = header?.replace(/^W\//, '').replace(/"/g, '').trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw validationError([{ path: 'header.if-match', message: 'must be the release request version' }]);
+  return n;
+}
+
+export const releaseRequestRoutes = createRouter()
+  .openapi(create, async (c) => {
+    const ctx = domainContext(c);
+    const id = await createReleaseRequest(ctx, c.req.valid('param').id, c.req.valid('json'));
+    const detail = await getReleaseRequestDetail(ctx.db, id);
+    return c.json(detail as TReleaseRequestDetail, 201);
+  })
+  .openapi(listOfProject, async (c) => {
+    requireActor(c.var.actor);
+    const { db } = c.var.services;
+    const { id } = c.req.valid('param');
+    await getProjectOrThrow({ db }, id);
+    const rows = await listReleaseRequestsOfProject(db, id);
+    const now = Date.now();
+    return c.json({ items: rows.map((row) => toReleaseRequestResponse(row, now)) as z.infer<typeof ZReleaseRequestResponse>[] }, 200);
+  })
+  .openapi(get, async (c) => {
+    requireActor(c.var.actor);
+    const detail = await getReleaseRequestDetail(c.var.services.db, c.req.valid('param').id);
+    return c.json(detail as TReleaseRequestDetail, 200);
+  })
+  .openapi(decide, async (c) => {
+    const ctx = domainContext(c);
+    const { id } = c.req.valid('param');
+    await decideReleaseRequest(ctx, id, c.req.valid('json'), ifMatchVersion(c.req.valid('header')['if-match']));
+    return c.json((await getReleaseRequestDetail(ctx.db, id)) as TReleaseRequestDetail, 200);
+  });

@@ -1,0 +1,40 @@
+import { createRoute } from '@hono/zod-openapi';
+import { ZTier } from '@psbook/core';
+import { z } from 'zod';
+import { requireActor } from '../auth/actor.ts';
+import { listInbox } from '../domain/reviewers.ts';
+import { createRouter, jsonContent, problems } from './openapi.ts';
+
+const ZInboxItem = z.object({
+  kind: z.enum(['release_request', 'tech_review']),
+  action: z.enum(['judge', 'resubmit', 'evaluate']),
+  id: z.string(),
+  projectId: z.string(),
+  projectCode: z.string(),
+  projectName: z.string(),
+  bureauCode: z.string(),
+  tier: ZTier.nullable(),
+  status: z.string(),
+  since: z.string(),
+  dueAt: z.string().nullable(),
+  isOverdue: z.boolean(),
+});
+
+const inbox = createRoute({
+  method: 'get',
+  path: '/inbox',
+  tags: ['reviews'],
+  summary:
+    'What waits for you, oldest first: reviewers (bureau lead, CIO advisor, chief CIO advisor) the pending release requests they may judge; staff and bureau leads their bureaus’ returned release requests to refile; admins the tech reviews still extracted or in review (due at the cycle’s evaluation deadline); the budget office an empty list',
+  request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).optional() }) },
+  responses: {
+    200: jsonContent(z.object({ items: z.array(ZInboxItem), hasMore: z.boolean() }), 'Inbox items with dueAt and isOverdue'),
+    ...problems,
+  },
+});
+
+export const reviewRoutes = createRouter().openapi(inbox, async (c) => {
+  const actor = requireActor(c.var.actor);
+  const result = await listInbox(c.var.services.db, actor, c.req.valid('query').limit ?? 100);
+  return c.json(result as { items: z.infer<typeof ZInboxItem>[]; hasMore: boolean }, 200);
+});

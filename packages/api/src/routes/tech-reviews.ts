@@ -1,0 +1,138 @@
+import { createRoute } from '@hono/zod-openapi';
+import { ZFiscalYear, ZTechReviewStatus, ZTier, ZUpdateTechReviewRequest } from '@psbook/core';
+import { z } from 'zod';
+import { requireActor } from '../auth/actor.ts';
+import { csvResponseHeaders, toExcelCsv } from '../csv.ts';
+import { decodeTechReviewCursor } from '../db/queries/tech-reviews.ts';
+import {
+  getVisibleTechReview,
+  listAllVisibleTechReviews,
+  listVisibleTechReviews,
+  techReviewCsvRows,
+  updateTechReview,
+} from '../domain/tech-reviews.ts';
+import { validationError } from '../errors.ts';
+import { domainContext } from './context.ts';
+import { conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+
+const ZViewpointResponse = z.object({ rating: z.number().int().nullable(), comment: z.string() });
+export const ZTechReviewResponse = z.object({
+  id: z.string(),
+  fiscalYear: z.number().int(),
+  projectId: z.string(),
+  projectCode: z.string(),
+  projectName: z.string(),
+  bureauCode: z.string(),
+  bureauName: z.string(),
+  status: ZTechReviewStatus,
+  tierAtExtraction: ZTier.nullable(),
+  budgetJpyAtExtraction: z.number().int().nullable(),
+  extractionRulesetVersion: z.string(),
+  technical: ZViewpointResponse,
+  usability: ZViewpointResponse,
+  security: ZViewpointResponse,
+  overallOpinion: z.string(),
+  evaluationDeadline: z.string(),
+  reviewerId: z.string().nullable(),
+  reviewerName: z.string().nullable(),
+  extractedAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+});
+type TTechReviewResponse = z.infer<typeof ZTechReviewResponse>;
+
+const ZStatusList = z
+  .string()
+  .max(100)
+  .transform((value) =>
+    value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .refine((list) => list.every((s) => ZTechReviewStatus.safeParse(s).success), 'extracted, in_review or submitted, comma-separated');
+const ZListQuery = z.object({
+  fiscalYear: z.coerce.number().pipe(ZFiscalYear).optional(),
+  status: ZStatusList.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  cursor: z.string().max(200).optional(),
+});
+const ZCsvQuery = z.object({ fiscalYear: z.coerce.number().pipe(ZFiscalYear), status: ZStatusList.optional() });
+
+const readers =
+  'Readable by admin, the budget office (also by an API token with tech_reviews:read) and CIO advisors; staff and bureau leads see their own bureaus’ reviews.';
+
+const list = createRoute({
+  method: 'get',
+  path: '/tech-reviews',
+  tags: ['tech reviews'],
+  summary: 'Budget compilation tech reviews (技術的関与), latest fiscal year first, by project code',
+  description: readers,
+  request: { query: ZListQuery },
+  responses: {
+    200: jsonContent(z.object({ items: z.array(ZTechReviewResponse), nextCursor: z.string().nullable() }), 'A page of tech reviews'),
+    ...problems,
+  },
+});
+const csv = createRoute({
+  method: 'get',
+  path: '/tech-reviews.csv',
+  tags: ['tech reviews'],
+  summary: 'The tech review report of a fiscal year as Excel CSV (UTF-8 with BOM, Japanese headers)',
+  description: readers,
+  request: { query: ZCsvQuery },
+  responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...problems },
+});
+const get = createRoute({
+  method: 'get',
+  path: '/tech-reviews/{id}',
+  tags: ['tech reviews'],
+  summary: 'One tech review',
+  description: readers,
+  request: { params: ZIdParam },
+  responses: { 200: jsonContent(ZTechReviewResponse, 'The tech review'), ...problems },
+});
+const patch = createRoute({
+  method: 'patch',
+  path: '/tech-reviews/{id}',
+  tags: ['tech reviews'],
+  summary:
+    'Record the evaluation from the technical, usability and security viewpoints (admin) at the version you saw; refused once submitted',
+  request: { params: ZIdParam, ...jsonBody(ZUpdateTechReviewRequest) },
+  responses: { 200: jsonContent(ZTechReviewResponse, 'The tech review'), ...conflictProblems },
+});
+
+export const techReviewRoutes = createRouter()
+  .openapi(list, async (c) => {
+    const actor = requireActor(c.var.actor);
+    const query = c.req.valid('query');
+    const cursor = query.cursor ? decodeTechReviewCursor(query.cursor) : null;
+    if (query.cursor && !cursor) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
+    const page = await listVisibleTechReviews(
+      c.var.services.db,
+      actor,
+      { fiscalYear: query.fiscalYear, status: query.status },
+      { limit: query.limit ?? 200, cursor },
+    );
+    return c.json(page as { items: TTechReviewResponse[]; nextCursor: string | null }, 200);
+  })
+  .openapi(csv, async (c) => {
+    const actor = requireActor(c.var.actor);
+    const { fiscalYear, status } = c.req.valid('query');
+    const reviews = await listAllVisibleTechReviews(c.var.services.db, actor, { fiscalYear, status });
+    const labels = Object.fromEntries(
+      c.var.services.policy.rulesets['tech-review-extraction'].content.viewpoints.map((v) => [v.id, v.label.ja]),
+    ) as Record<'technical' | 'usability' | 'security', string>;
+    const { header, rows } = techReviewCsvRows(reviews, labels);
+    return c.body(toExcelCsv(header, rows), 200, csvResponseHeaders(`技術的関与_${fiscalYear}.csv`));
+  })
+  .openapi(get, async (c) => {
+    const actor = requireActor(c.var.actor);
+    return c.json((await getVisibleTechReview(c.var.services.db, actor, c.req.valid('param').id)) as TTechReviewResponse, 200);
+  })
+  .openapi(patch, async (c) => {
+    const ctx = domainContext(c);
+    const { id } = c.req.valid('param');
+    await updateTechReview(ctx, id, c.req.valid('json'));
+    return c.json((await getVisibleTechReview(ctx.db, ctx.actor, id)) as TTechReviewResponse, 200);
+  });

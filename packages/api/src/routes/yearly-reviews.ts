@@ -1,0 +1,88 @@
+import { createRoute } from '@hono/zod-openapi';
+import { ZFiscalYear, ZReviewerRole, ZTier, ZYearlyDecision, ZYearlyReviewRequest } from '@psbook/core';
+import { z } from 'zod';
+import { requireActor } from '../auth/actor.ts';
+import { getProjectOrThrow } from '../domain/projects.ts';
+import { createYearlyReview, listOutstandingYearlyReviews, listYearlyReviews } from '../domain/yearly-reviews.ts';
+import { domainContext } from './context.ts';
+import { allProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+
+export const ZYearlyReviewResponse = z.object({
+  projectId: z.string(),
+  fiscalYear: z.number().int(),
+  decision: ZYearlyDecision,
+  rationale: z.string(),
+  decidedBy: z.string().nullable(),
+  decidedByName: z.string().nullable(),
+  decidedAt: z.string(),
+});
+
+const ZOutstandingQuery = z.object({
+  fiscalYear: z.coerce.number().pipe(ZFiscalYear).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'not a cursor from this API')
+    .optional(),
+});
+const ZOutstandingResponse = z.object({
+  fiscalYear: z.number().int(),
+  items: z.array(
+    z.object({
+      projectId: z.string(),
+      projectCode: z.string(),
+      projectName: z.string(),
+      bureauCode: z.string(),
+      tier: ZTier.nullable(),
+      reviewerRole: ZReviewerRole.nullable(),
+      kpiCount: z.number().int(),
+      unmeasuredKpis: z.array(z.object({ id: z.string(), name: z.string() })),
+      hasDecision: z.boolean(),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+
+const create = createRoute({
+  method: 'post',
+  path: '/projects/{id}/yearly-reviews',
+  tags: ['yearly reviews'],
+  summary: 'Record the yearly keep-or-retire decision (存廃判断) of a project in operation; one per fiscal year (409 on a second)',
+  request: { params: ZIdParam, ...jsonBody(ZYearlyReviewRequest) },
+  responses: { 201: jsonContent(ZYearlyReviewResponse, 'The recorded decision'), ...allProblems },
+});
+const list = createRoute({
+  method: 'get',
+  path: '/projects/{id}/yearly-reviews',
+  tags: ['yearly reviews'],
+  summary: 'The yearly decisions of a project, latest fiscal year first',
+  request: { params: ZIdParam },
+  responses: { 200: jsonContent(z.object({ items: z.array(ZYearlyReviewResponse) }), 'Yearly decisions'), ...problems },
+});
+const outstanding = createRoute({
+  method: 'get',
+  path: '/yearly-reviews/outstanding',
+  tags: ['yearly reviews'],
+  summary:
+    'Projects in operation missing a KPI measurement or the yearly decision for a fiscal year (default: the current one). Reviewers see the projects they review (bureau lead: own bureaus’ tier 1; CIO advisor: assigned bureaus’ tier 2; chief: tier 3), staff their own bureaus’, admin all; budget office 403',
+  request: { query: ZOutstandingQuery },
+  responses: { 200: jsonContent(ZOutstandingResponse, 'Incomplete yearly reviews, by project code'), ...problems },
+});
+
+export const yearlyReviewRoutes = createRouter()
+  .openapi(create, async (c) => {
+    const review = await createYearlyReview(domainContext(c), c.req.valid('param').id, c.req.valid('json'));
+    return c.json(review, 201);
+  })
+  .openapi(list, async (c) => {
+    requireActor(c.var.actor);
+    const { db } = c.var.services;
+    const { id } = c.req.valid('param');
+    await getProjectOrThrow({ db }, id);
+    return c.json({ items: await listYearlyReviews(db, id) }, 200);
+  })
+  .openapi(outstanding, async (c) => {
+    const actor = requireActor(c.var.actor);
+    const result = await listOutstandingYearlyReviews(c.var.services.db, actor, c.req.valid('query'));
+    return c.json(result as z.infer<typeof ZOutstandingResponse>, 200);
+  });
