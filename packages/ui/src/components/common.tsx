@@ -1,0 +1,96 @@
+import { stageLabels } from '@core/projects/schemas.ts';
+import { type ReactNode, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { describeError } from '../errors.ts';
+import { useFormat } from '../format.ts';
+import type { TStage } from '../types.ts';
+
+/** Sets the window title; every screen has one <h1> with the same words. */
+export function useDocumentTitle(title: string) {
+  const { t } = useTranslation();
+  useEffect(() => {
+    document.title = `${title} | ${t('common.appName')}`;
+  }, [title, t]);
+}
+
+export function PageHeader({ title, lead, actions }: { title: string; lead?: ReactNode; actions?: ReactNode }) {
+  useDocumentTitle(title);
+  return (
+    <div className="page-header">
+      <div>
+        <h1>{title}</h1>
+        {lead ? <p className="lead">{lead}</p> : null}
+      </div>
+      {actions ? <div className="page-actions">{actions}</div> : null}
+    </div>
+  );
+}
+
+export function Loading({ label }: { label?: string }) {
+  const { t } = useTranslation();
+  return (
+    <p className="loading" role="status">
+      <span className="spinner" aria-hidden="true" />
+      {label ?? t('common.loading')}
+    </p>
+  );
+}
+
+export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useTranslation();
+  if (!error) return null;
+  return (
+    <div className="alert alert-error" role="alert">
+      <p>{describeError(error, t)}</p>
+      {onRetry ? (
+        <button type="button" className="button button-secondary" onClick={onRetry}>
+          {t('common.retry')}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+export function Notice({ tone = 'info', children, role }: { tone?: 'info' | 'success' | 'warning'; children: ReactNode; role?: 'status' }) {
+  return (
+    <div className={`alert alert-${tone}`} role={role}>
+      {children}
+    </div>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <p className="empty">{children}</p>;
+}
+
+export function TierBadge({ tier }: { tier: number | null | undefined }) {
+  const { t } = useTranslation();
+  if (tier === null || tier === undefined) return <span className="badge badge-tier-unset">{t('tier.unset')}</span>;
+  return <span className={`badge badge-tier-${tier}`}>{t('tier.label', { tier })}</span>;
+}
+
+export function StageBadge({ stage }: { stage: TStage }) {
+  const f = useFormat();
+  return <span className={`badge badge-stage badge-stage-${stage}`}>{f.label(stageLabels[stage], stage)}</span>;
+}
+
+/** A run of label/value pairs. */
+export function Facts({ items }: { items: { term: ReactNode; value: ReactNode }[] }) {
+  return (
+    <dl className="facts">
+      {items.map((item, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the list is fixed per render
+        <div key={i}>
+          <dt>{item.term}</dt>
+          <dd>{item.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function DateText({ value, withTime = false }: { value: string | null | undefined; withTime?: boolean }) {
+  const f = useFormat();
+  if (!value) return <>—</>;
+  return <time dateTime={value}>{withTime ? f.dateTime(value) : f.date(value)}</time>;
+}

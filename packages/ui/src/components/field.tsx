@@ -1,0 +1,134 @@
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { fieldMessage } from '../errors.ts';
+
+type FieldErrorLike = { message?: string } | undefined;
+
+/** `aria-describedby` for a control with an optional hint and error. */
+export function describedBy(id: string, options: { hint?: boolean; error?: boolean; extra?: string }): string | undefined {
+  const parts = [options.hint ? `${id}-hint` : null, options.error ? `${id}-error` : null, options.extra ?? null].filter(Boolean);
+  return parts.length ? parts.join(' ') : undefined;
+}
+
+/** ARIA wiring for the control of a `Field` with the same id. */
+export function controlProps(id: string, options: { hint?: ReactNode; error?: FieldErrorLike; extra?: string }) {
+  return {
+    id,
+    'aria-invalid': options.error ? true : undefined,
+    'aria-describedby': describedBy(id, { hint: Boolean(options.hint), error: Boolean(options.error), extra: options.extra }),
+  } as const;
+}
+
+function Marker({ required }: { required?: boolean }) {
+  const { t } = useTranslation();
+  if (required === undefined) return null;
+  return required ? <span className="required">{t('common.required')}</span> : <span className="optional">{t('common.optional')}</span>;
+}
+
+function ErrorText({ id, error }: { id: string; error: FieldErrorLike }) {
+  const { t } = useTranslation();
+  if (!error) return null;
+  return (
+    <p className="field-error" id={`${id}-error`}>
+      <span className="visually-hidden">{t('common.errorPrefix')}</span>
+      {fieldMessage(error.message, t)}
+    </p>
+  );
+}
+
+/** Label, hint, error and control of one form field; the control gets `controlProps(id, …)`. */
+export function Field({
+  id,
+  label,
+  required,
+  hint,
+  error,
+  children,
+  className,
+}: {
+  id: string;
+  label: ReactNode;
+  required?: boolean;
+  hint?: ReactNode;
+  error?: FieldErrorLike;
+  children: ReactNode;
+  className?: string;
+}) {
+  return (
+    <div className={['field', error ? 'field-invalid' : '', className ?? ''].filter(Boolean).join(' ')}>
+      <label htmlFor={id}>
+        {label} <Marker required={required} />
+      </label>
+      {hint ? (
+        <div className="hint" id={`${id}-hint`}>
+          {hint}
+        </div>
+      ) : null}
+      <ErrorText id={id} error={error} />
+      {children}
+    </div>
+  );
+}
+
+/** A group of radio buttons or checkboxes under one legend. */
+export function FieldSet({
+  id,
+  legend,
+  required,
+  hint,
+  error,
+  children,
+  className,
+}: {
+  id: string;
+  legend: ReactNode;
+  required?: boolean;
+  hint?: ReactNode;
+  error?: FieldErrorLike;
+  children: ReactNode;
+  className?: string;
+}) {
+  return (
+    <fieldset
+      className={['field', 'fieldset', error ? 'field-invalid' : '', className ?? ''].filter(Boolean).join(' ')}
+      id={id}
+      aria-describedby={describedBy(id, { hint: Boolean(hint), error: Boolean(error) })}
+      tabIndex={-1}
+    >
+      <legend>
+        {legend} <Marker required={required} />
+      </legend>
+      {hint ? (
+        <div className="hint" id={`${id}-hint`}>
+          {hint}
+        </div>
+      ) : null}
+      <ErrorText id={id} error={error} />
+      {children}
+    </fieldset>
+  );
+}
+
+/** The list of problems at the top of a form after a failed submit, each linking to its field. */
+export function ErrorSummary({ items, title }: { items: { id?: string; message: string }[]; title?: string }) {
+  const { t } = useTranslation();
+  if (!items.length) return null;
+  return (
+    <div className="alert alert-error error-summary" role="alert">
+      <h2>{title ?? t('common.errorSummary')}</h2>
+      <ul>
+        {items.map((item, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: messages may repeat; order is stable
+          <li key={i}>{item.id ? <a href={`#${item.id}`}>{item.message}</a> : item.message}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** '' → null, anything else → number (NaN stays NaN so zod reports it). For optional numbers. */
+export const nullableNumber = (value: unknown) => (value === '' || value === null || value === undefined ? null : Number(value));
+/** '' → undefined, anything else → number. For required numbers. */
+export const requiredNumber = (value: unknown) => (value === '' || value === null || value === undefined ? undefined : Number(value));
+/** '' → undefined: an optional text left empty is not sent. */
+export const optionalText = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);

@@ -1,0 +1,136 @@
+import { roleLabels } from '@core/projects/schemas.ts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { api } from '../api.ts';
+import { canImport, canManageTokens, canRegisterProjects, canSeeBudgetReview, isAdmin, meKey, useMe } from '../auth.ts';
+import { useFormat } from '../format.ts';
+import { setLanguage } from '../i18n/index.ts';
+import type { TUser } from '../types.ts';
+import { useBureauName } from './bureaus.ts';
+import { ErrorAlert, Loading } from './common.tsx';
+import { RouteErrorBoundary } from './route-error.tsx';
+
+export function LanguageSwitch() {
+  const { i18n } = useTranslation();
+  const isEnglish = i18n.language === 'en';
+  return (
+    <button type="button" className="button button-quiet lang-switch" onClick={() => setLanguage(isEnglish ? 'ja' : 'en')}>
+      {isEnglish ? <span lang="ja">日本語</span> : <span lang="en">English</span>}
+    </button>
+  );
+}
+
+function navItems(user: TUser) {
+  return [
+    { to: '/', key: 'home', show: true },
+    { to: '/projects', key: 'projects', show: true },
+    { to: '/projects/new', key: 'register', show: canRegisterProjects(user) },
+    { to: '/procurements', key: 'procurements', show: true },
+    { to: '/budget-review', key: 'budgetReview', show: canSeeBudgetReview(user) },
+    { to: '/tokens', key: 'tokens', show: canManageTokens(user) },
+    { to: '/import', key: 'import', show: canImport(user) },
+    { to: '/rules', key: 'rules', show: true },
+    { to: '/admin', key: 'admin', show: isAdmin(user) },
+  ] as const;
+}
+
+function Header({ user }: { user: TUser }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const bureauName = useBureauName();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const signOut = useMutation({
+    mutationFn: api.auth.logout,
+    onSettled: () => {
+      queryClient.clear();
+      queryClient.setQueryData(meKey, null);
+      navigate('/sign-in', { replace: true });
+    },
+  });
+  return (
+    <header className="site-header">
+      <div className="site-header-inner">
+        <Link to="/" className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            PS
+          </span>
+          <span>
+            <span className="brand-name">{t('common.appName')}</span>
+            <span className="brand-sub">{t('common.appFullName')}</span>
+          </span>
+        </Link>
+        <div className="account">
+          <p className="account-who">
+            <span className="visually-hidden">{t('header.signedInAs')}</span>
+            <strong>{user.displayName}</strong>
+            <span className="account-meta">
+              {f.label(roleLabels[user.role], user.role)}
+              {user.bureauCodes.length ? ` · ${user.bureauCodes.map(bureauName).join('、')}` : ''}
+            </span>
+          </p>
+          <LanguageSwitch />
+          <button type="button" className="button button-quiet" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
+            {t('header.signOut')}
+          </button>
+        </div>
+      </div>
+      <nav className="site-nav" aria-label={t('nav.label')}>
+        <ul>
+          {navItems(user)
+            .filter((item) => item.show)
+            .map((item) => (
+              <li key={item.to}>
+                <NavLink to={item.to} end={item.to === '/' || item.to === '/projects'}>
+                  {t(`nav.${item.key}`)}
+                </NavLink>
+              </li>
+            ))}
+        </ul>
+      </nav>
+    </header>
+  );
+}
+
+/** The signed-in frame: skip link, header with navigation, main region. Signed-out users go to sign-in. */
+export function Layout() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const location = useLocation();
+  if (me.isPending) return <Loading />;
+  if (me.isError) return <ErrorAlert error={me.error} onRetry={() => void me.refetch()} />;
+  if (!me.data) {
+    const next = `${location.pathname}${location.search}`;
+    return <Navigate to={next === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`} replace />;
+  }
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('nav.skipToMain')}
+      </a>
+      <Header user={me.data} />
+      <main id="main" tabIndex={-1} className="site-main">
+        <RouteErrorBoundary key={location.pathname}>
+          <Suspense fallback={<Loading />}>
+            <Outlet />
+          </Suspense>
+        </RouteErrorBoundary>
+      </main>
+      <footer className="site-footer">
+        <p>{t('common.footer')}</p>
+      </footer>
+    </>
+  );
+}
+
+/** Pages without the frame (print view) still need a signed-in user. */
+export function RequireSignIn({ children }: { children: React.ReactNode }) {
+  const me = useMe();
+  const location = useLocation();
+  if (me.isPending) return <Loading />;
+  if (me.isError) return <ErrorAlert error={me.error} />;
+  if (!me.data) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname)}`} replace />;
+  return <Suspense fallback={<Loading />}>{children}</Suspense>;
+}

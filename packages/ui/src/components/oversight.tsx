@@ -1,0 +1,262 @@
+import bundledTierRules from '@rules/oversight-tier.json';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api.ts';
+import { describeError } from '../errors.ts';
+import { formatManYen, useFormat } from '../format.ts';
+import type { TOversightEvaluation, TOversightFactor } from '../types.ts';
+import { TierBadge } from './common.tsx';
+import { describeCondition, type TFactorDef, type TReviewerDef, type TTierChange, whatWouldChange } from './oversight-changes.ts';
+
+export type TOversightTable = { factors: TFactorDef[]; reviewers: TReviewerDef[]; version?: string };
+
+const bundled = bundledTierRules as unknown as TOversightTable;
+
+function isTable(value: unknown): value is TOversightTable {
+  const v = value as TOversightTable | null;
+  return Boolean(v && Array.isArray(v.factors) && v.factors.every((f) => Array.isArray(f.bands)) && Array.isArray(v.reviewers));
+}
+
+/**
+ * Find the oversight-tier ruleset in GET /rules, whichever way the answer nests it; the copy of
+ * rules/oversight-tier.json bundled at build time stands in until the route answers.
+ */
+export function oversightTableFrom(rules: unknown): TOversightTable | null {
+  if (!rules || typeof rules !== 'object') return null;
+  const r = rules as Record<string, unknown>;
+  const candidates: unknown[] = [r.tierTable, r['oversight-tier'], r.oversight];
+  const rulesets = r.rulesets ?? r.items;
+  if (Array.isArray(rulesets)) {
+    const found = rulesets.find(
+      (x) =>
+        (x as { name?: string; ruleset?: string })?.name === 'oversight-tier' || (x as { ruleset?: string })?.ruleset === 'oversight-tier',
+    );
+    candidates.push(found, (found as { content?: unknown } | undefined)?.content);
+  } else if (rulesets && typeof rulesets === 'object') {
+    const found = (rulesets as Record<string, unknown>)['oversight-tier'];
+    candidates.push(found, (found as { content?: unknown } | undefined)?.content);
+  }
+  for (const c of candidates) {
+    if (isTable(c)) return c;
+    const content = (c as { content?: unknown } | undefined)?.content;
+    if (isTable(content)) return content;
+  }
+  return null;
+}
+
+export function useRules() {
+  return useQuery({ queryKey: ['rules'], queryFn: api.rules.get, staleTime: 5 * 60_000, retry: false });
+}
+
+export function useOversightTable(): TOversightTable {
+  const { data } = useRules();
+  return oversightTableFrom(data) ?? bundled;
+}
+
+export function useDebounced<T>(value: T, delayMs: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), delayMs);
+    return () => clearTimeout(timer);
+  }, [value, delayMs]);
+  return debounced;
+}
+
+function useReviewerLabel(table: TOversightTable) {
+  const f = useFormat();
+  const { t } = useTranslation();
+  return (tier: number | null) => {
+    if (tier === null) return t('oversight.reviewerUnknown');
+    const reviewer = table.reviewers.find((r) => r.tier === tier);
+    return reviewer ? f.label(reviewer.label) : '—';
+  };
+}
+
+function useValueFormatter() {
+  const f = useFormat();
+  return (input: TFactorDef['input'], value: unknown): string => {
+    if (value === null || value === undefined) return '—';
+    if (input === 'budgetJpy' && typeof value === 'number') return f.lang === 'en' ? f.yen(value) : formatManYen(value, 'ja');
+    if (input === 'maxDowntimeHours' && typeof value === 'number') return f.hours(value);
+    return String(value);
+  };
+}
+
+function factorName(t: ReturnType<typeof useTranslation>['t'], factor: TOversightFactor['factor']) {
+  return t(`oversight.factor.${factor}`);
+}
+
+function ChangeList({ changes, table }: { changes: TTierChange[]; table: TOversightTable }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const formatValue = useValueFormatter();
+  const reviewerLabel = useReviewerLabel(table);
+  if (!changes.length) return <p>{t('oversight.noChange')}</p>;
+  return (
+    <ul className="change-list">
+      {changes.map((change) => {
+        const condition = change.bandLabel
+          ? `「${f.label(change.bandLabel)}」`
+          : change.conditions
+              .map((c) => describeCondition(change.input, c, { lang: f.lang, formatValue }))
+              .join(f.lang === 'en' ? ' and ' : 'かつ');
+        const key =
+          change.direction === 'down' ? 'oversight.changeDown' : change.bandLabel ? 'oversight.changeIfGiven' : 'oversight.changeUp';
+        return (
+          <li key={`${change.factor}-${change.direction}-${change.toTier}`}>
+            {t(key, { factor: factorName(t, change.factor), condition, tier: change.toTier, reviewer: reviewerLabel(change.toTier) })}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** The full explanation of one evaluation: result, reviewer, every factor, and what would change it. */
+export function OversightExplanation({
+  evaluation,
+  headingLevel = 3,
+  showChanges = true,
+}: {
+  evaluation: TOversightEvaluation;
+  headingLevel?: 2 | 3 | 4;
+  showChanges?: boolean;
+}) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const table = useOversightTable();
+  const reviewerLabel = useReviewerLabel(table);
+  const formatValue = useValueFormatter();
+  const Heading = `h${headingLevel}` as 'h3';
+  const drivers = evaluation.factors.filter((x) => x.drives && evaluation.tier !== null);
+  const changes = showChanges ? whatWouldChange(evaluation, table.factors) : [];
+  return (
+    <div className="oversight">
+      <div className="oversight-result">
+        <div>
+          <p className="oversight-label">{t('oversight.tier')}</p>
+          <p className="oversight-tier">
+            <TierBadge tier={evaluation.tier} />
+          </p>
+        </div>
+        <div>
+          <p className="oversight-label">{t('oversight.reviewer')}</p>
+          <p className="oversight-value">{reviewerLabel(evaluation.tier)}</p>
+        </div>
+        <div>
+          <p className="oversight-label">{t('oversight.drivenBy')}</p>
+          <p className="oversight-value">
+            {drivers.length ? drivers.map((d) => factorName(t, d.factor)).join(f.lang === 'en' ? ', ' : '・') : '—'}
+          </p>
+        </div>
+      </div>
+      {evaluation.tier === null ? (
+        <p className="oversight-missing">
+          {t('oversight.notSet', {
+            missing: evaluation.missing
+              .map((input) => {
+                const factor = evaluation.factors.find((x) => x.input === input)?.factor;
+                return factor ? factorName(t, factor) : input;
+              })
+              .join(f.lang === 'en' ? ', ' : '、'),
+            lowerBound: evaluation.lowerBound,
+          })}
+        </p>
+      ) : null}
+      <Heading className="oversight-subheading">{t('oversight.factors')}</Heading>
+      <table className="table table-compact">
+        <caption className="visually-hidden">{t('oversight.factorsCaption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('oversight.colFactor')}</th>
+            <th scope="col">{t('oversight.colValue')}</th>
+            <th scope="col">{t('oversight.colTier')}</th>
+            <th scope="col">{t('oversight.colReason')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {evaluation.factors.map((factor) => (
+            <tr key={factor.factor} className={factor.drives && evaluation.tier !== null ? 'row-emphasis' : undefined}>
+              <th scope="row">
+                {factorName(t, factor.factor)}
+                {factor.drives && evaluation.tier !== null ? <span className="tag">{t('oversight.drives')}</span> : null}
+              </th>
+              <td>{factor.value === null ? t('oversight.notGiven') : formatValue(factor.input, factor.value)}</td>
+              <td>{factor.tier === null ? '—' : t('tier.label', { tier: factor.tier })}</td>
+              <td>{f.lang === 'en' ? factor.reason : factor.reasonJa}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {showChanges ? (
+        <>
+          <Heading className="oversight-subheading">{t('oversight.whatWouldChange')}</Heading>
+          <ChangeList changes={changes} table={table} />
+        </>
+      ) : null}
+      <p className="small muted">{t('oversight.rulesetVersion', { version: evaluation.rulesetVersion.slice(0, 12) })}</p>
+    </div>
+  );
+}
+
+export type TOversightInputs = { budgetJpy: number | null; maxDowntimeHours: number | null; confidentiality: 'A' | 'B' | 'C' | null };
+
+const validNumber = (value: unknown, max: number) =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= max ? value : null;
+
+/** Keep only inputs the API would accept, so a half-typed value previews as "not given". */
+export function cleanOversightInputs(raw: {
+  budgetJpy?: unknown;
+  maxDowntimeHours?: unknown;
+  confidentiality?: unknown;
+}): TOversightInputs {
+  const budget = validNumber(raw.budgetJpy, 9_000_000_000_000_000);
+  return {
+    budgetJpy: budget !== null && Number.isInteger(budget) ? budget : null,
+    maxDowntimeHours: validNumber(raw.maxDowntimeHours, 8760),
+    confidentiality: raw.confidentiality === 'A' || raw.confidentiality === 'B' || raw.confidentiality === 'C' ? raw.confidentiality : null,
+  };
+}
+
+/** Live preview of the tier for inputs being typed: debounced POST /oversight/evaluate. */
+export function OversightPreview({ inputs, title }: { inputs: TOversightInputs; title?: string }) {
+  const { t } = useTranslation();
+  const headingId = useId();
+  // Compare by content: the inputs object is new on every render of the form.
+  const key = JSON.stringify(inputs);
+  const debouncedKey = useDebounced(key, 400);
+  const debounced = JSON.parse(debouncedKey) as TOversightInputs;
+  const query = useQuery({
+    queryKey: ['oversight-preview', debouncedKey],
+    queryFn: ({ signal }) => api.oversight.evaluate(debounced, signal),
+    placeholderData: keepPreviousData,
+    staleTime: 5 * 60_000,
+  });
+  const isStale = query.isFetching || debouncedKey !== key;
+  return (
+    <section className="card oversight-preview" aria-labelledby={headingId} aria-busy={isStale}>
+      <h2 id={headingId}>{title ?? t('oversight.previewTitle')}</h2>
+      <p className="small muted">{t('oversight.previewLead')}</p>
+      <p className="visually-hidden" aria-live="polite">
+        {query.data && !isStale
+          ? query.data.tier === null
+            ? t('oversight.announceUnset')
+            : t('oversight.announce', { tier: query.data.tier })
+          : ''}
+      </p>
+      {query.isError ? (
+        <p className="alert alert-error">{describeError(query.error, t)}</p>
+      ) : query.data ? (
+        <div className={isStale ? 'is-updating' : undefined}>
+          <OversightExplanation evaluation={query.data} headingLevel={3} />
+        </div>
+      ) : (
+        <p className="loading" role="status">
+          <span className="spinner" aria-hidden="true" />
+          {t('oversight.evaluating')}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,39 @@
+import './styles.css';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { RouterProvider } from 'react-router';
+import { isApiError } from './api.ts';
+import { createAppRouter } from './app.tsx';
+import { meKey } from './auth.ts';
+import { initI18n } from './i18n/index.ts';
+
+initI18n();
+
+/** A 401 anywhere means the session ended: forget the user, and the layout sends them to sign-in. */
+function onAnyError(error: unknown) {
+  if (isApiError(error) && error.status === 401) queryClient.setQueryData(meKey, null);
+}
+
+const queryClient = new QueryClient({
+  queryCache: new QueryCache({ onError: onAnyError }),
+  mutationCache: new MutationCache({ onError: onAnyError }),
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      refetchOnWindowFocus: false,
+      // Retry only what may pass on a second try: the network or the server, not 4xx answers.
+      retry: (count, error) => count < 2 && (!isApiError(error) || error.status === 0 || error.status >= 500),
+    },
+  },
+});
+
+const router = createAppRouter();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,7 @@
+import { useTranslation } from 'react-i18next';
+import { PageHeader } from '../components/common.tsx';
+
+export default function Admin() {
+  const { t } = useTranslation();
+  return <PageHeader title={t('common.comingSoon')} />;
+}

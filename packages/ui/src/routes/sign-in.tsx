@@ -1,0 +1,123 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { api, isApiError } from '../api.ts';
+import { meKey, useMe } from '../auth.ts';
+import { Loading, useDocumentTitle } from '../components/common.tsx';
+import { LanguageSwitch } from '../components/layout.tsx';
+import { describeError } from '../errors.ts';
+
+/** Only paths inside this app: never bounce to another site after sign-in. */
+function safeNext(value: string | null): string {
+  return value?.startsWith('/') && !value.startsWith('//') ? value : '/';
+}
+
+export default function SignIn() {
+  const { t } = useTranslation();
+  useDocumentTitle(t('auth.title'));
+  const me = useMe();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [missing, setMissing] = useState<{ email?: boolean; password?: boolean }>({});
+  const ids = { email: useId(), password: useId(), error: useId(), hint: useId() };
+  const next = safeNext(params.get('next'));
+
+  const login = useMutation({
+    mutationFn: () => api.auth.login(email.trim(), password),
+    onSuccess: (result) => {
+      queryClient.setQueryData(meKey, result.user);
+      navigate(next, { replace: true });
+    },
+  });
+
+  if (me.isPending) return <Loading />;
+  if (me.data) return <Navigate to={next} replace />;
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    const missingNow = { email: !email.trim(), password: !password };
+    setMissing(missingNow);
+    if (missingNow.email || missingNow.password) return;
+    login.mutate();
+  };
+
+  const error = login.error;
+  const errorText =
+    error && isApiError(error) && error.code === 'invalid_credentials'
+      ? t('auth.invalidCredentials')
+      : error
+        ? describeError(error, t)
+        : null;
+
+  return (
+    <div className="sign-in-page">
+      <header className="sign-in-header">
+        <p className="brand-name">{t('common.appName')}</p>
+        <LanguageSwitch />
+      </header>
+      <main id="main" className="sign-in-main">
+        <h1>{t('auth.title')}</h1>
+        <p className="lead">{t('auth.lead')}</p>
+        <form onSubmit={onSubmit} noValidate className="form sign-in-form" aria-describedby={ids.hint}>
+          {errorText ? (
+            <div className="alert alert-error" role="alert" id={ids.error}>
+              {errorText}
+            </div>
+          ) : null}
+          <div className="field">
+            <label htmlFor={ids.email}>
+              {t('auth.email')} <span className="required">{t('common.required')}</span>
+            </label>
+            <input
+              id={ids.email}
+              type="email"
+              name="email"
+              autoComplete="username"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              aria-invalid={missing.email || undefined}
+              aria-describedby={missing.email ? `${ids.email}-error` : undefined}
+            />
+            {missing.email ? (
+              <p className="field-error" id={`${ids.email}-error`}>
+                {t('auth.emailRequired')}
+              </p>
+            ) : null}
+          </div>
+          <div className="field">
+            <label htmlFor={ids.password}>
+              {t('auth.password')} <span className="required">{t('common.required')}</span>
+            </label>
+            <input
+              id={ids.password}
+              type="password"
+              name="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              aria-invalid={missing.password || undefined}
+              aria-describedby={missing.password ? `${ids.password}-error` : undefined}
+            />
+            {missing.password ? (
+              <p className="field-error" id={`${ids.password}-error`}>
+                {t('auth.passwordRequired')}
+              </p>
+            ) : null}
+          </div>
+          <button type="submit" className="button" disabled={login.isPending}>
+            {login.isPending ? t('auth.signingIn') : t('auth.submit')}
+          </button>
+        </form>
+        <section className="hint-box" id={ids.hint} aria-labelledby={`${ids.hint}-title`}>
+          <h2 id={`${ids.hint}-title`}>{t('auth.hintTitle')}</h2>
+          <p>{t('auth.hint')}</p>
+          <p>{t('auth.demoHint')}</p>
+        </section>
+      </main>
+    </div>
+  );
+}
