@@ -1,0 +1,21 @@
+import type { Selectable } from 'kysely';
+import type { Db } from '../database.ts';
+import type { DocumentTable } from '../schema.ts';
+
+export type DocumentRow = Selectable<DocumentTable>;
+
+export const listDocumentRows = (db: Db, projectId: string) =>
+  db
+    .selectFrom('document')
+    .leftJoin('appUser', 'appUser.id', 'document.createdBy')
+    .selectAll('document')
+    .select('appUser.displayName as createdByName')
+    .where('document.projectId', '=', projectId)
+    .orderBy('document.kind')
+    .orderBy('document.createdAt')
+    .orderBy('document.id')
+    .execute();
+
+/** A document of this project: an id under another project's path is not found. */
+export const findProjectDocument = (db: Db, projectId: string, documentId: string) =>
+  db.selectFrom('document').selectAll().where('id', '=', documentId).where('projectId', '=', projectId).executeTakeFirst();

@@ -1,0 +1,53 @@
+import type { TProjectFacts, TStage } from '@psbook/core';
+import { sql } from 'kysely';
+import type { Db } from '../database.ts';
+
+/**
+ * Everything the lifecycle gates look at, in one round trip: each fact is a scalar subquery served by
+ * an index on its table's project_id. Counts are bigint, which the drivers turn into exact numbers.
+ */
+export async function selectProjectFacts(db: Db, projectId: string, fiscalYear: number): Promise<TProjectFacts | undefined> {
+  const row = await db
+    .selectFrom('project as p')
+    .select(['p.stage', 'p.canvasWritten'])
+    .select([
+      sql<number>`(select count(*) from kpi k where k.project_id = p.id
+        and (k.target_value is not null or coalesce(btrim(k.target_text), '') <> ''))`.as('kpiWithTargetCount'),
+      sql<number>`(select count(*) from document d where d.project_id = p.id and d.kind = 'requirements_definition')`.as(
+        'requirementsDefinitionCount',
+      ),
+      sql<number>`(select count(*) from document d where d.project_id = p.id and d.kind = 'procurement_spec')`.as('procurementSpecCount'),
+      sql<number>`(select count(*) from release_request r where r.project_id = p.id and r.status = 'approved')`.as('approvedReleaseCount'),
+      sql<number>`(select count(*) from kpi k where k.project_id = p.id
+        and not exists (select 1 from kpi_measurement m where m.kpi_id = k.id and m.fiscal_year = ${fiscalYear}))`.as(
+        'kpisUnmeasuredThisYearCount',
+      ),
+      sql<boolean>`exists (select 1 from yearly_review y where y.project_id = p.id and y.fiscal_year = ${fiscalYear})`.as(
+        'hasYearlyDecision',
+      ),
+    ])
+    .where('p.id', '=', projectId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    stage: row.stage as TStage,
+    canvasWritten: row.canvasWritten,
+    kpiWithTargetCount: Number(row.kpiWithTargetCount),
+    requirementsDefinitionCount: Number(row.requirementsDefinitionCount),
+    procurementSpecCount: Number(row.procurementSpecCount),
+    approvedReleaseCount: Number(row.approvedReleaseCount),
+    kpisUnmeasuredThisYearCount: Number(row.kpisUnmeasuredThisYearCount),
+    hasYearlyDecision: row.hasYearlyDecision === true,
+  };
+}
+
+/** The project's stage moves, oldest first, with who made them. */
+export const listStageTransitions = (db: Db, projectId: string) =>
+  db
+    .selectFrom('stageTransition')
+    .leftJoin('appUser', 'appUser.id', 'stageTransition.actorId')
+    .selectAll('stageTransition')
+    .select('appUser.displayName as actorName')
+    .where('stageTransition.projectId', '=', projectId)
+    .orderBy('stageTransition.id')
+    .execute();

@@ -1,0 +1,118 @@
+import { createRoute } from '@hono/zod-openapi';
+import { ZCreateBureauRequest, ZCreateUserRequest, ZRole, ZUpdateUserRequest } from '@psbook/core';
+import { z } from 'zod';
+import { requireActor } from '../auth/actor.ts';
+import { createBureau, createUser, decodeUserCursor, getUser, listBureaus, listUsersPage, updateUser } from '../domain/users.ts';
+import { validationError } from '../errors.ts';
+import { domainContext } from './context.ts';
+import { allProblems, conflictProblems, createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
+
+export const ZBureauResponse = z.object({ code: z.string(), nameJa: z.string(), nameEn: z.string() });
+export const ZAdminUserResponse = z.object({
+  id: z.string(),
+  email: z.string(),
+  displayName: z.string(),
+  role: ZRole,
+  /** Staff and bureau leads: their bureaus. CIO advisors: the bureaus they advise. */
+  bureauCodes: z.array(z.string()),
+  isActive: z.boolean(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type TAdminUserResponse = z.infer<typeof ZAdminUserResponse>;
+
+const ZUserIdParam = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
+const ZUserListQuery = z.object({
+  q: z.string().max(100).optional(),
+  role: ZRole.optional(),
+  bureau: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9]{1,7}$/, 'a bureau code')
+    .optional(),
+  isActive: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().max(400).optional(),
+});
+
+const bureaus = createRoute({
+  method: 'get',
+  path: '/bureaus',
+  tags: ['reference'],
+  summary: 'Every bureau (局), by code',
+  responses: { 200: jsonContent(z.object({ items: z.array(ZBureauResponse) }), 'Bureaus'), ...problems },
+});
+const addBureau = createRoute({
+  method: 'post',
+  path: '/admin/bureaus',
+  tags: ['admin'],
+  summary: 'Add a bureau (administrators)',
+  request: jsonBody(ZCreateBureauRequest),
+  responses: { 201: jsonContent(ZBureauResponse, 'The new bureau'), ...conflictProblems },
+});
+const users = createRoute({
+  method: 'get',
+  path: '/admin/users',
+  tags: ['admin'],
+  summary: 'Users by email, with filters and keyset pages (administrators)',
+  request: { query: ZUserListQuery },
+  responses: {
+    200: jsonContent(z.object({ items: z.array(ZAdminUserResponse), nextCursor: z.string().nullable() }), 'A page of users'),
+    ...problems,
+  },
+});
+const user = createRoute({
+  method: 'get',
+  path: '/admin/users/{id}',
+  tags: ['admin'],
+  summary: 'One user (administrators)',
+  request: { params: ZUserIdParam },
+  responses: { 200: jsonContent(ZAdminUserResponse, 'The user'), ...problems },
+});
+const addUser = createRoute({
+  method: 'post',
+  path: '/admin/users',
+  tags: ['admin'],
+  summary: 'Create a user (administrators)',
+  request: jsonBody(ZCreateUserRequest),
+  responses: { 201: jsonContent(ZAdminUserResponse, 'The new user'), ...conflictProblems },
+});
+const changeUser = createRoute({
+  method: 'patch',
+  path: '/admin/users/{id}',
+  tags: ['admin'],
+  summary: 'Change a user at the version you saw: role, name, bureaus, active flag, password (administrators)',
+  description: 'Deactivating a user or resetting the password ends their sessions. The last active administrator cannot be removed (422).',
+  request: { params: ZUserIdParam, ...jsonBody(ZUpdateUserRequest) },
+  responses: { 200: jsonContent(ZAdminUserResponse, 'The changed user'), ...allProblems },
+});
+
+export const adminRoutes = createRouter()
+  .openapi(bureaus, async (c) => {
+    requireActor(c.var.actor);
+    return c.json({ items: await listBureaus(c.var.services.db) }, 200);
+  })
+  .openapi(addBureau, async (c) => {
+    return c.json(await createBureau(domainContext(c), c.req.valid('json')), 201);
+  })
+  .openapi(users, async (c) => {
+    const query = c.req.valid('query');
+    const after = query.cursor ? decodeUserCursor(query.cursor) : null;
+    if (query.cursor && !after) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
+    const filter = {
+      q: query.q,
+      role: query.role,
+      bureau: query.bureau,
+      isActive: query.isActive === undefined ? undefined : query.isActive === 'true',
+    };
+    return c.json(await listUsersPage(domainContext(c), filter, { limit: query.limit ?? 100, after }), 200);
+  })
+  .openapi(user, async (c) => {
+    return c.json(await getUser(domainContext(c), c.req.valid('param').id), 200);
+  })
+  .openapi(addUser, async (c) => {
+    return c.json(await createUser(domainContext(c), c.req.valid('json')), 201);
+  })
+  .openapi(changeUser, async (c) => {
+    return c.json(await updateUser(domainContext(c), c.req.valid('param').id, c.req.valid('json')), 200);
+  });

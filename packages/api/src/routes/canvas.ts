@@ -1,0 +1,83 @@
+import { createRoute } from '@hono/zod-openapi';
+import { ZSaveCanvasRequest } from '@psbook/core';
+import { z } from 'zod';
+import { requireActor } from '../auth/actor.ts';
+import { getCanvas, getCanvasRevision, listCanvasHistory, saveCanvas } from '../domain/canvas.ts';
+import { domainContext } from './context.ts';
+import { conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+
+export const ZCanvasResponse = z.object({
+  projectId: z.string(),
+  /** 0 when the canvas was never saved. */
+  revision: z.number().int(),
+  fields: z.record(z.string(), z.string()),
+  isWritten: z.boolean(),
+  missingKeyItems: z.array(z.string()),
+  createdAt: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  createdByName: z.string().nullable(),
+});
+export type TCanvasResponse = z.infer<typeof ZCanvasResponse>;
+export const ZSavedCanvasResponse = ZCanvasResponse.extend({ projectVersion: z.number().int() });
+export const ZCanvasRevisionSummary = z.object({
+  revision: z.number().int(),
+  isWritten: z.boolean(),
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+  createdByName: z.string().nullable(),
+});
+
+const ZRevisionParam = ZIdParam.extend({
+  n: z.coerce.number({ message: 'must be a revision number' }).int().min(1).max(2_147_483_647),
+});
+
+const get = createRoute({
+  method: 'get',
+  path: '/{id}/canvas',
+  tags: ['canvas'],
+  summary: 'The latest service canvas (revision 0 with no fields when none was saved yet)',
+  request: { params: ZIdParam },
+  responses: { 200: jsonContent(ZCanvasResponse, 'The latest canvas'), ...problems },
+});
+const save = createRoute({
+  method: 'put',
+  path: '/{id}/canvas',
+  tags: ['canvas'],
+  summary: 'Save the canvas as a new revision; with baseRevision, a newer saved revision is a 409',
+  request: { params: ZIdParam, ...jsonBody(ZSaveCanvasRequest) },
+  responses: { 200: jsonContent(ZSavedCanvasResponse, 'The saved revision and the new project version'), ...conflictProblems },
+});
+const revisions = createRoute({
+  method: 'get',
+  path: '/{id}/canvas/revisions',
+  tags: ['canvas'],
+  summary: 'Every saved revision of the canvas, newest first (without the cell texts)',
+  request: { params: ZIdParam },
+  responses: { 200: jsonContent(z.object({ items: z.array(ZCanvasRevisionSummary) }), 'Canvas revisions'), ...problems },
+});
+const revision = createRoute({
+  method: 'get',
+  path: '/{id}/canvas/revisions/{n}',
+  tags: ['canvas'],
+  summary: 'One saved revision of the canvas',
+  request: { params: ZRevisionParam },
+  responses: { 200: jsonContent(ZCanvasResponse, 'The revision'), ...problems },
+});
+
+export const canvasRoutes = createRouter()
+  .openapi(get, async (c) => {
+    requireActor(c.var.actor);
+    return c.json(await getCanvas(c.var.services, c.req.valid('param').id), 200);
+  })
+  .openapi(save, async (c) => {
+    return c.json(await saveCanvas(domainContext(c), c.req.valid('param').id, c.req.valid('json')), 200);
+  })
+  .openapi(revisions, async (c) => {
+    requireActor(c.var.actor);
+    return c.json({ items: await listCanvasHistory(c.var.services, c.req.valid('param').id) }, 200);
+  })
+  .openapi(revision, async (c) => {
+    requireActor(c.var.actor);
+    const { id, n } = c.req.valid('param');
+    return c.json(await getCanvasRevision(c.var.services, id, n), 200);
+  });

@@ -1,0 +1,60 @@
+import { createRoute } from '@hono/zod-openapi';
+import { ZCreateDocumentRequest, ZDocumentKind } from '@psbook/core';
+import { z } from 'zod';
+import { requireActor } from '../auth/actor.ts';
+import { createDocument, deleteDocument, listDocuments } from '../domain/documents.ts';
+import { domainContext } from './context.ts';
+import { createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+
+export const ZDocumentResponse = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  kind: ZDocumentKind,
+  title: z.string(),
+  url: z.string(),
+  createdBy: z.string().nullable(),
+  createdByName: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type TDocumentResponse = z.infer<typeof ZDocumentResponse>;
+
+const ZDocumentParam = ZIdParam.extend({ docId: z.uuid({ message: 'must be a UUID' }) });
+
+const list = createRoute({
+  method: 'get',
+  path: '/{id}/documents',
+  tags: ['documents'],
+  summary: 'The project’s documents (requirements definition, procurement specification, …) by kind',
+  request: { params: ZIdParam },
+  responses: { 200: jsonContent(z.object({ items: z.array(ZDocumentResponse) }), 'Documents'), ...problems },
+});
+const create = createRoute({
+  method: 'post',
+  path: '/{id}/documents',
+  tags: ['documents'],
+  summary: 'Register a document by its link',
+  request: { params: ZIdParam, ...jsonBody(ZCreateDocumentRequest) },
+  responses: { 201: jsonContent(ZDocumentResponse, 'The registered document'), ...problems },
+});
+const remove = createRoute({
+  method: 'delete',
+  path: '/{id}/documents/{docId}',
+  tags: ['documents'],
+  summary: 'Remove a document (the audit event keeps what was removed)',
+  request: { params: ZDocumentParam },
+  responses: { 204: { description: 'Removed' }, ...problems },
+});
+
+export const documentRoutes = createRouter()
+  .openapi(list, async (c) => {
+    requireActor(c.var.actor);
+    return c.json({ items: await listDocuments(c.var.services, c.req.valid('param').id) }, 200);
+  })
+  .openapi(create, async (c) => {
+    return c.json(await createDocument(domainContext(c), c.req.valid('param').id, c.req.valid('json')), 201);
+  })
+  .openapi(remove, async (c) => {
+    const { id, docId } = c.req.valid('param');
+    await deleteDocument(domainContext(c), id, docId);
+    return c.body(null, 204);
+  });

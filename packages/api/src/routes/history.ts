@@ -1,0 +1,83 @@
+import { createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { requireActor } from '../auth/actor.ts';
+import { listAudit, listProjectHistory } from '../domain/history.ts';
+import { domainContext } from './context.ts';
+import { createRouter, jsonContent, problems, ZIdParam } from './openapi.ts';
+
+export const ZAuditEvent = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actorId: z.string().nullable(),
+  /** How the actor was recorded (the email at the time, or `system` / `seed`). */
+  actorLabel: z.string(),
+  /** The actor's current display name, when the actor is a user. */
+  actorName: z.string().nullable(),
+  action: z.string(),
+  entityType: z.string(),
+  entityId: z.string(),
+  projectId: z.string().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+  requestId: z.string().nullable(),
+});
+export const ZAuditListResponse = z.object({ items: z.array(ZAuditEvent), nextCursor: z.string().nullable() });
+export type TAuditListResponse = z.infer<typeof ZAuditListResponse>;
+
+const ZPageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,18}$/, 'not a cursor from this API')
+    .optional(),
+});
+const ZInstant = z
+  .string()
+  .max(40)
+  .refine((s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), {
+    message: 'must be a date (YYYY-MM-DD) or an ISO 8601 date-time',
+  });
+export const ZAuditQuery = ZPageQuery.extend({
+  entityType: z.string().max(64).optional(),
+  action: z.string().max(64).optional(),
+  actor: z.string().max(254).optional(),
+  from: ZInstant.optional(),
+  to: ZInstant.optional(),
+});
+
+const page = (query: z.infer<typeof ZPageQuery>) => ({ limit: query.limit ?? 50, before: query.cursor ? Number(query.cursor) : null });
+
+const projectHistory = createRoute({
+  method: 'get',
+  path: '/projects/{id}/history',
+  tags: ['history'],
+  summary: 'Everything that happened to the project (its audit events), newest first',
+  request: { params: ZIdParam, query: ZPageQuery },
+  responses: { 200: jsonContent(ZAuditListResponse, 'A page of audit events'), ...problems },
+});
+const audit = createRoute({
+  method: 'get',
+  path: '/audit',
+  tags: ['history'],
+  summary: 'The audit trail of the whole book, newest first (administrators)',
+  description: '`from` is inclusive and `to` exclusive; a bare date means midnight UTC. `actor` is a user id or the recorded label.',
+  request: { query: ZAuditQuery },
+  responses: { 200: jsonContent(ZAuditListResponse, 'A page of audit events'), ...problems },
+});
+
+export const historyRoutes = createRouter()
+  .openapi(projectHistory, async (c) => {
+    requireActor(c.var.actor);
+    return c.json(await listProjectHistory(c.var.services, c.req.valid('param').id, page(c.req.valid('query'))), 200);
+  })
+  .openapi(audit, async (c) => {
+    const query = c.req.valid('query');
+    const filter = {
+      entityType: query.entityType,
+      action: query.action,
+      actor: query.actor,
+      from: query.from ? new Date(query.from) : undefined,
+      to: query.to ? new Date(query.to) : undefined,
+    };
+    return c.json(await listAudit(domainContext(c), filter, page(query)), 200);
+  });

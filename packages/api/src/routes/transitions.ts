@@ -1,0 +1,103 @@
+import { createRoute } from '@hono/zod-openapi';
+import { ZProjectResponse, ZStage, ZTransitionRequest } from '@psbook/core';
+import { z } from 'zod';
+import { requireActor } from '../auth/actor.ts';
+import { getGates, listTransitions, transitionProject } from '../domain/lifecycle.ts';
+import { toProjectResponse } from '../domain/projects.ts';
+import { validationError } from '../errors.ts';
+import { domainContext } from './context.ts';
+import { allProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+
+export const ZGateStatus = z.object({
+  gate: z.string(),
+  stage: ZStage,
+  label: z.string(),
+  labelEn: z.string(),
+  met: z.boolean(),
+  message: z.string(),
+  messageEn: z.string(),
+});
+export const ZGatesResponse = z.object({
+  projectId: z.string(),
+  stage: ZStage,
+  nextStage: ZStage.nullable(),
+  fiscalYear: z.number().int(),
+  gates: z.array(ZGateStatus),
+  canAdvance: z.boolean(),
+  facts: z.object({
+    canvasWritten: z.boolean(),
+    kpiWithTargetCount: z.number().int(),
+    requirementsDefinitionCount: z.number().int(),
+    procurementSpecCount: z.number().int(),
+    approvedReleaseCount: z.number().int(),
+    kpisUnmeasuredThisYearCount: z.number().int(),
+    hasYearlyDecision: z.boolean(),
+  }),
+});
+export type TGatesResponse = z.infer<typeof ZGatesResponse>;
+export const ZStageTransitionResponse = z.object({
+  id: z.number().int(),
+  fromStage: ZStage,
+  toStage: ZStage,
+  direction: z.enum(['forward', 'backward', 'retire']),
+  reason: z.string().nullable(),
+  actorId: z.string().nullable(),
+  actorName: z.string().nullable(),
+  at: z.string(),
+});
+export type TStageTransitionResponse = z.infer<typeof ZStageTransitionResponse>;
+
+const ZIfMatch = z.object({ 'if-match': z.string().max(20).optional() });
+
+const transition = createRoute({
+  method: 'post',
+  path: '/{id}/transitions',
+  tags: ['lifecycle'],
+  summary: 'Move the project to another stage (gates checked; backward moves and retiring need a reason)',
+  description:
+    '422 gate_unmet lists every unmet gate in `unmet`; 422 reason_required and invalid_transition explain themselves. ' +
+    'An If-Match header with the project version makes a stale read a 409.',
+  request: { params: ZIdParam, headers: ZIfMatch, ...jsonBody(ZTransitionRequest) },
+  responses: { 200: jsonContent(ZProjectResponse, 'The project in its new stage'), ...allProblems },
+});
+const history = createRoute({
+  method: 'get',
+  path: '/{id}/transitions',
+  tags: ['lifecycle'],
+  summary: 'The project’s stage moves, oldest first',
+  request: { params: ZIdParam },
+  responses: { 200: jsonContent(z.object({ items: z.array(ZStageTransitionResponse) }), 'Stage transitions'), ...problems },
+});
+const gates = createRoute({
+  method: 'get',
+  path: '/{id}/gates',
+  tags: ['lifecycle'],
+  summary: 'The gates of the current stage, met or not, and the next stage',
+  request: { params: ZIdParam },
+  responses: { 200: jsonContent(ZGatesResponse, 'The checklist before leaving the current stage'), ...problems },
+});
+
+/** `If-Match: "3"` (or 3): the version the client saw; absent means "whatever is current". */
+export function ifMatchVersion(header: string | undefined): number | undefined {
+  const raw = header?.replace(/^W\//, '').replace(/"/g, '').trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw validationError([{ path: 'header.if-match', message: 'must be the version you saw, e.g. "3"' }]);
+  return n;
+}
+
+export const transitionRoutes = createRouter()
+  .openapi(transition, async (c) => {
+    const expected = ifMatchVersion(c.req.valid('header')['if-match']);
+    const row = await transitionProject(domainContext(c), c.req.valid('param').id, c.req.valid('json'), expected);
+    c.header('ETag', `"${row.version}"`);
+    return c.json(toProjectResponse(row) as z.infer<typeof ZProjectResponse>, 200);
+  })
+  .openapi(history, async (c) => {
+    requireActor(c.var.actor);
+    return c.json({ items: await listTransitions(c.var.services, c.req.valid('param').id) }, 200);
+  })
+  .openapi(gates, async (c) => {
+    requireActor(c.var.actor);
+    return c.json(await getGates(c.var.services, c.req.valid('param').id), 200);
+  });
