@@ -5,16 +5,22 @@ import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from './auth/authenticate.ts';
 import type { AppEnv, Services } from './context.ts';
 import { AppError, problemResponse, toAppError } from './errors.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { budgetCycleRoutes } from './routes/budget-cycles.ts';
+import { canvasRoutes } from './routes/canvas.ts';
 import { docsRoutes } from './routes/docs.ts';
+import { documentRoutes } from './routes/documents.ts';
 import { healthRoutes } from './routes/health.ts';
+import { historyRoutes } from './routes/history.ts';
+import { kpiRoutes } from './routes/kpis.ts';
 import { procurementRoutes, projectProcurementRoutes } from './routes/procurements.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { releaseRequestRoutes } from './routes/release-requests.ts';
 import { reviewRoutes } from './routes/reviews.ts';
 import { techReviewRoutes } from './routes/tech-reviews.ts';
 import { tokenRoutes } from './routes/tokens.ts';
+import { transitionRoutes } from './routes/transitions.ts';
 import { yearlyReviewRoutes } from './routes/yearly-reviews.ts';
 
 /** JSON bodies above this are refused with 413; the expense import route sets its own, larger limit. */
@@ -84,6 +90,10 @@ export function createApp(services: Services, options: AppOptions = {}) {
   });
   v1.route('/auth', authRoutes);
   v1.route('/projects', projectRoutes);
+  v1.route('/projects', canvasRoutes);
+  v1.route('/projects', kpiRoutes);
+  v1.route('/projects', documentRoutes);
+  v1.route('/projects', transitionRoutes);
   v1.route('/projects', projectProcurementRoutes);
   v1.route('/procurements', procurementRoutes);
   // Review workflows: these routers carry full paths (/projects/{id}/release-requests, /tech-reviews.csv…).
@@ -93,6 +103,9 @@ export function createApp(services: Services, options: AppOptions = {}) {
   v1.route('/reviews', reviewRoutes);
   v1.route('/budget-cycles', budgetCycleRoutes);
   v1.route('/tokens', tokenRoutes);
+  // History and admin routers carry full paths (/projects/{id}/history, /audit, /bureaus, /admin/users…).
+  v1.route('/', historyRoutes);
+  v1.route('/', adminRoutes);
   app.route('/api/v1', v1);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
