@@ -1,0 +1,155 @@
+/**
+ * Rows in every table of the schema, with the values a backup most easily gets wrong: quotes,
+ * backslashes, newlines, emoji and NFKC-sensitive Japanese in text; commas, braces, the word NULL and
+ * real NULLs inside arrays; nested jsonb with exact decimals; bigint beyond 2^53; doubles that are
+ * not short decimals; timestamps with microseconds; NULL in every nullable column at least once.
+ * It expects the demo accounts (seedDemo) and writes with plain SQL, so it covers tables whose API
+ * routes do not exist yet.
+ */
+import { type Kysely, sql } from 'kysely';
+
+export const trickyText = `引用符 ' と " とバックスラッシュ \\ と改行\nタブ\t絵文字🏯 ﾊﾝｶｸ ＡＢＣ 𠮷野家 e\u0301`;
+
+export async function fillEveryTable(db: Kysely<any>): Promise<void> {
+  const admin = await sql<{ id: string }>`select id from app_user where email = 'admin@example.jp'`.execute(db);
+  const staff = await sql<{ id: string }>`select id from app_user where email = 'staff.ind@example.jp'`.execute(db);
+  const adminId = admin.rows[0]!.id;
+  const staffId = staff.rows[0]!.id;
+
+  await sql`insert into bureau (code, name_ja, name_en) values ('TST9', ${trickyText}, 'Test "bureau", with \\ backslash')`.execute(db);
+  await sql`insert into user_bureau (user_id, bureau_code) values (${adminId}, 'TST9')`.execute(db);
+  await sql`
+    insert into session (token_hash, user_id, created_at, expires_at, revoked_at)
+    values ('hash-a', ${adminId}, '2025-04-01 09:00:00.123456+09', '2025-04-01 21:00:00.654321+09', null),
+           ('hash-b', ${staffId}, now(), now() + interval '1 hour', now())
+  `.execute(db);
+  await sql`
+    insert into api_token (name, token_hash, token_prefix, user_id, scopes, expires_at, last_used_at)
+    values (${trickyText}, 'tok-hash', 'psb_abcd', ${adminId}, ${sql.val(['projects:read', 'a,b', '{x}', 'NULL', '"quoted"', ''])}::text[], null, '1999-12-31 23:59:59.999999+00')
+  `.execute(db);
+  await sql`insert into login_failure (email, client, at) values ('x@example.jp', '127.0.0.1', '2024-02-29 12:00:00+00'), ('y@example.jp', '::1', now())`.execute(
+    db,
+  );
+
+  const project = await sql<{ id: string }>`
+    insert into project (name, bureau_code, fiscal_year, summary, is_new, registration_trigger, stage, budget_jpy, max_downtime_hours,
+      confidentiality, tier, tier_lower_bound, reviewer_role, oversight, ruleset_version, canvas_written, search_text, search_grams, created_by, updated_by, created_at)
+    values (${trickyText}, 'TST9', 2026, null, false, null, 'operation', 9007199254740993, 0.1, null, null, 2, null,
+      ${JSON.stringify({ nested: { ja: 'データ', list: [1, null, 'x', 0.1] } })}::jsonb, 'sha256:test', true,
+      ${trickyText}, ${sql.val(['引用', 'a,b', 'NULL', '', '{'])}::text[], ${adminId}, null, '1970-01-01 00:00:00.001+00')
+    returning id
+  `.execute(db);
+  // jsonb keeps decimals exactly (numeric); a JavaScript literal could not hold this one.
+  const projectId = project.rows[0]!.id;
+  await sql`update project set oversight = oversight || '{"exactDecimal": 12345678901234567890.123456789}'::jsonb where id = ${projectId}`.execute(
+    db,
+  );
+  await sql`update project set max_downtime_hours = 1e-300 where id = (select id from project where bureau_code <> 'TST9' order by code limit 1)`.execute(
+    db,
+  );
+
+  await sql`
+    insert into tier_history (project_id, from_tier, to_tier, from_reviewer_role, to_reviewer_role, ruleset_version, cause, actor_id)
+    values (${projectId}, null, null, null, null, 'sha256:test', 'import', null)
+  `.execute(db);
+  await sql`
+    insert into canvas_revision (project_id, revision, fields, is_written, created_by)
+    values (${projectId}, 1, ${JSON.stringify({ users: trickyText, solution: '' })}::jsonb, false, null),
+           (${projectId}, 2, '{}'::jsonb, true, ${adminId})
+  `.execute(db);
+  const kpi = await sql<{ id: string }>`
+    insert into kpi (project_id, name, unit, direction, baseline_value, baseline_year, target_value, target_text, target_fiscal_year)
+    values (${projectId}, ${trickyText}, '件', 'increase', -0.0, null, 1.7976931348623157e308, null, 2030)
+    returning id
+  `.execute(db);
+  await sql`
+    insert into kpi_measurement (kpi_id, fiscal_year, value, achieved, comment, recorded_by)
+    values (${kpi.rows[0]!.id}, 2025, 3.141592653589793, null, null, null), (${kpi.rows[0]!.id}, 2026, null, true, ${trickyText}, ${adminId})
+  `.execute(db);
+  const document = await sql<{ id: string }>`
+    insert into document (project_id, kind, title, url, created_by)
+    values (${projectId}, 'procurement_spec', ${trickyText}, 'https://example.jp/spec?a=1&b=%E3%81%82', null)
+    returning id
+  `.execute(db);
+  await sql`
+    insert into stage_transition (project_id, from_stage, to_stage, direction, reason, actor_id)
+    values (${projectId}, 'development', 'operation', 'forward', null, ${adminId}), (${projectId}, 'operation', 'development', 'backward', ${trickyText}, null)
+  `.execute(db);
+  const release = await sql<{ id: string }>`
+    insert into release_request (project_id, status, planned_release_date, notes, evidence, tier, reviewer_role, checklist, ruleset_version,
+      requested_by, due_at, decided_by, decided_at, decision_comment, decision_items)
+    values (${projectId}, 'returned', '2026-02-28', ${trickyText}, '[{"itemId":"security","url":"https://example.jp/"}]'::jsonb, 2, 'cio_advisor',
+      '[{"id":"customer_view"}]'::jsonb, 'sha256:test', ${staffId}, '2026-03-01 00:00:00+09', ${adminId}, now(), '', '[]'::jsonb)
+    returning id
+  `.execute(db);
+  await sql`
+    insert into release_request_routing (release_request_id, from_tier, to_tier, from_reviewer_role, to_reviewer_role)
+    values (${release.rows[0]!.id}, 1, 2, 'bureau_lead', 'cio_advisor'), (${release.rows[0]!.id}, 2, null, 'cio_advisor', null)
+  `.execute(db);
+  await sql`
+    insert into budget_cycle (fiscal_year, request_date, request_deadline, evaluation_deadline, submission_date, submitted_at, submitted_by)
+    values (2026, '2025-07-25', '2025-09-30', '2025-10-31', '2025-11-14', null, null)
+  `.execute(db);
+  await sql`
+    insert into tech_review (fiscal_year, project_id, status, tier_at_extraction, budget_jpy_at_extraction, extraction_ruleset_version,
+      technical_rating, technical_comment, usability_rating, security_rating, overall_opinion, reviewer_id)
+    values (2026, ${projectId}, 'in_review', null, 9007199254740993, 'sha256:x', 5, ${trickyText}, null, 1, '', ${adminId})
+  `.execute(db);
+  await sql`
+    insert into procurement (project_id, title, method, status, spec_document_id, vendor_name, corporate_number, is_startup, contract_amount_jpy,
+      contract_start, contract_end, created_by)
+    values (${projectId}, ${trickyText}, 'policy_negotiated', 'contracted', ${document.rows[0]!.id}, '株式会社テスト', '7000012050002', true,
+      123456789012, '2026-04-01', null, null)
+  `.execute(db);
+  await sql`
+    insert into yearly_review (project_id, fiscal_year, decision, rationale, decided_by)
+    values (${projectId}, 2025, 'improve', ${trickyText}, null)
+  `.execute(db);
+  const expenseImport = await sql<{ id: string }>`
+    insert into expense_import (file_sha256, line_count, summary, created_by)
+    values (repeat('ab', 32), 2, '{"categories":{"スマート東京":1}}'::jsonb, ${adminId})
+    returning id
+  `.execute(db);
+  await sql`
+    insert into expense_line (external_id, import_id, bureau_code, project_id, project_name, fiscal_year, categories, amount_kyen)
+    values ('EXT-1', ${expenseImport.rows[0]!.id}, 'TST9', ${projectId}, ${trickyText}, 2026, ${sql.val(['システム維持管理等', 'シン・トセイ'])}::text[], 157800000),
+           ('EXT-2', null, 'TST9', null, 'x', 2026, '{}'::text[], 0)
+  `.execute(db);
+  await sql`
+    insert into audit_event (actor_id, actor_label, action, entity_type, entity_id, project_id, before, after, request_id)
+    values (null, ${trickyText}, 'fixture.write', 'project', ${projectId}, ${projectId}, null, '{"big": 9007199254740993}'::jsonb, null)
+  `.execute(db);
+}
+
+/**
+ * Every row of every table as canonical text (`to_jsonb` with the time zone fixed), sorted: a path
+ * independent of the backup's own per-column text, so equal dumps mean equal data.
+ */
+export async function dumpEveryTable(db: Kysely<any>): Promise<Record<string, string[]>> {
+  return db.transaction().execute(async (tx) => {
+    await sql`set local timezone = 'UTC'`.execute(tx);
+    const tables = await sql<{ name: string }>`
+      select table_name as name from information_schema.tables
+      where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely_%' order by table_name
+    `.execute(tx);
+    const dump: Record<string, string[]> = {};
+    for (const { name } of tables.rows) {
+      const rows = await sql<{ row: string }>`select to_jsonb(t)::text as row from ${sql.table(name)} t`.execute(tx);
+      dump[name] = rows.rows.map((r) => r.row).sort();
+    }
+    return dump;
+  });
+}
+
+/** Every sequence's state, so a restored database hands out the same next values. */
+export async function dumpSequences(db: Kysely<any>): Promise<Record<string, string>> {
+  const names = await sql<{ name: string }>`
+    select sequence_name as name from information_schema.sequences where sequence_schema = 'public' order by sequence_name
+  `.execute(db);
+  const state: Record<string, string> = {};
+  for (const { name } of names.rows) {
+    const row = await sql<{ v: string }>`select last_value::text || '/' || is_called::text as v from ${sql.table(name)}`.execute(db);
+    state[name] = row.rows[0]!.v;
+  }
+  return state;
+}
