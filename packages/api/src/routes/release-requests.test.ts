@@ -287,6 +287,30 @@ describeOnBothDatabases('release requests', (t) => {
     expect(ok.status).toBe(200);
   });
 
+  it('opens the development → operation gate only with an approved release request', async () => {
+    const project = await projectInDevelopment(t(), tierInputs[1]);
+    const move = () => t().request('POST', `/api/v1/projects/${project.id}/transitions`, { as: staffInd, body: { to: 'operation' } });
+    const unmetGate = async () => {
+      const res = await move();
+      expect(res.status).toBe(422);
+      const body = await res.json();
+      expect(body.code).toBe('gate_unmet');
+      expect(body.unmet.map((g: { gate: string }) => g.gate)).toEqual(['release_approved']);
+    };
+    await unmetGate();
+    const request = await (await file(t(), project.id)).json();
+    await unmetGate();
+    expect((await decide(t(), request.id, leadInd, { decision: 'returned', comment: '要修正', items: [] })).status).toBe(200);
+    await unmetGate();
+    const refiled = await (await file(t(), project.id)).json();
+    expect((await decide(t(), refiled.id, leadInd, { decision: 'approved', items: allOk(refiled.checklist) })).status).toBe(200);
+    const moved = await move();
+    expect(moved.status).toBe(200);
+    expect((await moved.json()).stage).toBe('operation');
+    // Out of development, no new release request can be filed.
+    expect((await file(t(), project.id)).status).toBe(422);
+  });
+
   it('refuses a stale If-Match version and lets exactly one of two racing judgements win', async () => {
     const project = await projectInDevelopment(t(), tierInputs[3]);
     const request = await (await file(t(), project.id)).json();
