@@ -136,14 +136,14 @@ describeOnBothDatabases('admin: users and bureaus', (t) => {
     const input = newUser();
     const user = await (await t().request('POST', '/api/v1/admin/users', { as: admin, body: input })).json();
     const url = `/api/v1/admin/users/${user.id}`;
-    const { token } = await (await login(input.email, input.password)).json();
+    const { token } = (await (await login(input.email, input.password)).json()) as { token: string };
     expect((await t().request('GET', '/api/v1/auth/me', { as: token })).status).toBe(200);
 
     const reset = await t().request('PATCH', url, { as: admin, body: { version: 1, password: 'a brand new passphrase' } });
     expect(reset.status).toBe(200);
     expect((await t().request('GET', '/api/v1/auth/me', { as: token })).status).toBe(401);
     expect((await login(input.email, input.password)).status).toBe(401);
-    const second = await (await login(input.email, 'a brand new passphrase')).json();
+    const second = (await (await login(input.email, 'a brand new passphrase')).json()) as { token: string };
     expect((await t().request('GET', '/api/v1/auth/me', { as: second.token })).status).toBe(200);
 
     const off = await t().request('PATCH', url, { as: admin, body: { version: 2, isActive: false } });

@@ -96,6 +96,7 @@ describeOnBothDatabases('lifecycle', (t) => {
         plannedReleaseDate: '2026-04-01',
         tier: 1,
         reviewerRole: 'bureau_lead',
+        evidence: '[]',
         checklist: '[]',
         rulesetVersion: 'test',
         requestedBy: await userId(staff),
