@@ -39,7 +39,7 @@ export async function createDocument(ctx: DomainContext, projectId: string, inpu
     requireProjectWrite(ctx.actor, project.bureauCode);
     const row = await tx
       .insertInto('document')
-      .values({ projectId, kind: input.kind, title: input.title.trim(), url: input.url, createdBy: ctx.actor.id })
+      .values({ projectId, kind: input.kind, title: input.title, url: input.url, createdBy: ctx.actor.id })
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordAudit(tx, whoOf(ctx), {

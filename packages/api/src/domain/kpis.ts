@@ -82,7 +82,8 @@ async function lockKpiForWrite(tx: Db, ctx: DomainContext, projectId: string, kp
   return kpi;
 }
 
-const blankToNull = (value: string | null | undefined) => (typeof value === 'string' && value.trim() ? value.trim() : null);
+/** Optional text is stored verbatim; a blank one means "none". */
+const blankToNull = (value: string | null | undefined) => (typeof value === 'string' && value.trim() ? value : null);
 
 type KpiPlan = {
   baselineYear: number | null;
@@ -117,7 +118,7 @@ export async function listKpis(ctx: Pick<DomainContext, 'db'>, projectId: string
 
 export async function createKpi(ctx: DomainContext, projectId: string, input: TCreateKpiRequest): Promise<KpiResponse> {
   const values = {
-    name: input.name.trim(),
+    name: input.name,
     unit: blankToNull(input.unit),
     direction: input.direction,
     baselineValue: input.baselineValue ?? null,
@@ -149,7 +150,7 @@ export async function updateKpi(ctx: DomainContext, projectId: string, kpiId: st
     if (before.version !== input.version) throw versionConflict(before.version, toKpiResponse(before, measurements));
 
     const changes: Partial<KpiRow> = {};
-    if (input.name !== undefined) changes.name = input.name.trim();
+    if (input.name !== undefined) changes.name = input.name;
     if (input.unit !== undefined) changes.unit = blankToNull(input.unit);
     if (input.direction !== undefined) changes.direction = input.direction;
     if (input.baselineValue !== undefined) changes.baselineValue = input.baselineValue;

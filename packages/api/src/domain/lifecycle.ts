@@ -70,7 +70,7 @@ export async function transitionProject(
       throw versionConflict(before.version, toProjectResponse(before));
     }
     const facts = await loadProjectFacts(tx, projectId);
-    const reason = input.reason?.trim() ? input.reason.trim() : null;
+    const reason = input.reason?.trim() ? input.reason : null;
     const decision = await ctx.policy.lifecycle.checkTransition(facts, input.to, reason);
     if (!decision.allowed) {
       if (decision.code === 'gate_unmet') {

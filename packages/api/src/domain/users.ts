@@ -58,7 +58,7 @@ export async function createBureau(ctx: DomainContext, input: TCreateBureauReque
     }
     const row = await tx
       .insertInto('bureau')
-      .values({ code: input.code, nameJa: input.nameJa.trim(), nameEn: input.nameEn.trim() })
+      .values({ code: input.code, nameJa: input.nameJa, nameEn: input.nameEn })
       .returning(['code', 'nameJa', 'nameEn'])
       .executeTakeFirstOrThrow();
     await recordAudit(tx, whoOf(ctx), { action: 'bureau.create', entityType: 'bureau', entityId: row.code, after: row });
@@ -168,7 +168,7 @@ export async function createUser(ctx: DomainContext, input: TCreateUserRequest):
     const bureauCodes = await checkBureauCodes(tx, input.role, input.bureauCodes);
     const row = await tx
       .insertInto('appUser')
-      .values({ email, displayName: input.displayName.trim(), role: input.role, passwordHash })
+      .values({ email, displayName: input.displayName, role: input.role, passwordHash })
       .returning(userColumns)
       .executeTakeFirstOrThrow();
     await replaceBureaus(tx, row.id, bureauCodes);
@@ -219,7 +219,7 @@ export async function updateUser(ctx: DomainContext, id: string, input: TUpdateU
     const row = await tx
       .updateTable('appUser')
       .set({
-        ...(input.displayName !== undefined ? { displayName: input.displayName.trim() } : {}),
+        ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
         role,
         isActive,
         ...(passwordHash ? { passwordHash } : {}),
