@@ -4,16 +4,19 @@
  * into an `ApiError` with a stable `code`, so screens never see raw JSON.
  */
 import type {
+  TAdminUser,
   TBudgetCycle,
   TBureau,
   TCanvas,
   TCanvasRevisionSummary,
   TDocument,
+  TExtraction,
   TGates,
   THistoryEvent,
   TImportResult,
   TInboxItem,
   TKpi,
+  TOutstandingYearly,
   TOversightEvaluation,
   TProcurement,
   TProcurementStats,
@@ -225,7 +228,8 @@ export const api = {
     gates: (id: string) => get<TGates>(`/projects/${enc(id)}/gates`),
     transitions: (id: string) => list<TTransition>(`/projects/${enc(id)}/transitions`),
     transition: (id: string, body: { to: string; reason?: string }) => post<TProject>(`/projects/${enc(id)}/transitions`, body),
-    history: (id: string) => list<THistoryEvent>(`/projects/${enc(id)}/history`),
+    history: (id: string, cursor?: string | null) =>
+      get<{ items: THistoryEvent[]; nextCursor: string | null }>(`/projects/${enc(id)}/history`, { cursor: cursor ?? undefined }),
     exportCsvUrl: (filter: ProjectFilter) => `${apiBase}/exports/projects.csv${toQueryString(filter)}`,
   },
   canvas: {
@@ -238,7 +242,7 @@ export const api = {
     list: (id: string) => list<TKpi>(`/projects/${enc(id)}/kpis`),
     create: (id: string, body: unknown) => post<TKpi>(`/projects/${enc(id)}/kpis`, body),
     update: (id: string, kpiId: string, body: unknown) => patch<TKpi>(`/projects/${enc(id)}/kpis/${enc(kpiId)}`, body),
-    measure: (id: string, kpiId: string, body: unknown) => post<unknown>(`/projects/${enc(id)}/kpis/${enc(kpiId)}/measurements`, body),
+    measure: (id: string, kpiId: string, body: unknown) => post<TKpi>(`/projects/${enc(id)}/kpis/${enc(kpiId)}/measurements`, body),
   },
   documents: {
     list: (id: string) => list<TDocument>(`/projects/${enc(id)}/documents`),
@@ -252,20 +256,19 @@ export const api = {
     decide: (id: string, body: unknown) => post<TReleaseRequest>(`/release-requests/${enc(id)}/decision`, body),
   },
   reviews: {
-    inbox: () => list<TInboxItem>('/reviews/inbox'),
+    inbox: () => get<{ items: TInboxItem[]; hasMore: boolean }>('/reviews/inbox'),
   },
   yearlyReviews: {
     list: (projectId: string) => list<TYearlyReview>(`/projects/${enc(projectId)}/yearly-reviews`),
     create: (projectId: string, body: unknown) => post<TYearlyReview>(`/projects/${enc(projectId)}/yearly-reviews`, body),
-    outstanding: () => list<TProject>('/yearly-reviews/outstanding'),
+    outstanding: (fiscalYear?: number) => get<TOutstandingYearly>('/yearly-reviews/outstanding', { fiscalYear }),
   },
   budget: {
     cycles: () => list<TBudgetCycle>('/budget-cycles'),
     createCycle: (body: unknown) => post<TBudgetCycle>('/budget-cycles', body),
-    extract: (fy: number) => post<unknown>(`/budget-cycles/${fy}/extract`),
-    submit: (fy: number) => post<unknown>(`/budget-cycles/${fy}/submit`),
-    techReviews: (fiscalYear: number) => list<TTechReview>('/tech-reviews', { fiscalYear }),
-    techReviewsOfProject: (projectId: string) => list<TTechReview>('/tech-reviews', { projectId }),
+    extract: (fy: number) => post<TExtraction>(`/budget-cycles/${fy}/extract`),
+    submit: (fy: number) => post<TBudgetCycle>(`/budget-cycles/${fy}/submit`),
+    techReviews: (query: Query) => get<{ items: TTechReview[]; nextCursor: string | null }>('/tech-reviews', query),
     updateTechReview: (id: string, body: unknown) => patch<TTechReview>(`/tech-reviews/${enc(id)}`, body),
     csvUrl: (fiscalYear: number) => `${apiBase}/tech-reviews.csv${toQueryString({ fiscalYear })}`,
   },
@@ -280,7 +283,7 @@ export const api = {
     update: (projectId: string, procurementId: string, body: unknown) =>
       patch<TProcurement>(`/projects/${enc(projectId)}/procurements/${enc(procurementId)}`, body),
     list: (query: Query, cursor?: string | null) =>
-      get<{ items: TProcurement[]; nextCursor?: string | null }>('/procurements', { ...query, cursor: cursor ?? undefined }),
+      get<{ items: TProcurement[]; nextCursor: string | null }>('/procurements', { ...query, cursor: cursor ?? undefined }),
     stats: (query?: Query) => get<TProcurementStats>('/procurements/stats', query),
   },
   imports: {
@@ -312,12 +315,14 @@ export const api = {
     simulate: (body: unknown) => post<TSimulationResult>('/rules/simulate', body),
   },
   audit: {
-    list: (query: Query) => get<{ items: THistoryEvent[]; nextCursor?: string | null }>('/audit', query),
+    list: (query: Query, cursor?: string | null) =>
+      get<{ items: THistoryEvent[]; nextCursor: string | null }>('/audit', { ...query, cursor: cursor ?? undefined }),
   },
   users: {
-    list: () => list<TUser>('/admin/users'),
-    create: (body: unknown) => post<TUser>('/admin/users', body),
-    update: (id: string, body: unknown) => patch<TUser>(`/admin/users/${enc(id)}`, body),
+    list: (query?: Query, cursor?: string | null) =>
+      get<{ items: TAdminUser[]; nextCursor: string | null }>('/admin/users', { ...query, cursor: cursor ?? undefined }),
+    create: (body: unknown) => post<TAdminUser>('/admin/users', body),
+    update: (id: string, body: unknown) => patch<TAdminUser>(`/admin/users/${enc(id)}`, body),
   },
 };
 

@@ -17,10 +17,8 @@ export type TUser = {
   displayName: string;
   role: TRole;
   bureauCodes: string[];
-  isActive?: boolean;
-  version?: number;
-  createdAt?: string;
 };
+export type TAdminUser = TUser & { isActive: boolean; version: number; createdAt: string; updatedAt: string };
 
 export type TBureau = { code: string; nameJa: string; nameEn: string };
 
@@ -38,38 +36,47 @@ export type TTierHistoryEntry = {
 
 export type TGateStatus = {
   gate: string;
-  stage?: TStage;
+  stage: TStage;
   label: string;
-  labelEn?: string;
+  labelEn: string;
   met: boolean;
   message: string;
-  messageEn?: string;
+  messageEn: string;
 };
-export type TGates = { stage?: TStage; gates?: TGateStatus[]; items?: TGateStatus[] };
+export type TGates = {
+  projectId: string;
+  stage: TStage;
+  nextStage: TStage | null;
+  fiscalYear: number;
+  gates: TGateStatus[];
+  canAdvance: boolean;
+  facts?: Record<string, number | boolean>;
+};
 
 export type TTransition = {
-  id?: number | string;
+  id: number;
   fromStage: TStage;
   toStage: TStage;
-  direction: string;
+  direction: 'forward' | 'backward' | 'retire';
   reason: string | null;
-  actorId?: string | null;
-  actorName?: string | null;
+  actorId: string | null;
+  actorName: string | null;
   at: string;
 };
 
 export type THistoryEvent = {
-  id: number | string;
+  id: number;
   at: string;
-  actorId?: string | null;
-  actorLabel?: string | null;
-  actorName?: string | null;
+  actorId: string | null;
+  actorLabel: string;
+  actorName: string | null;
   action: string;
   entityType: string;
   entityId: string;
-  projectId?: string | null;
-  before?: unknown;
-  after?: unknown;
+  projectId: string | null;
+  before: unknown;
+  after: unknown;
+  requestId: string | null;
 };
 
 export type TCanvas = {
@@ -97,6 +104,8 @@ export type TMeasurement = {
   value: number | null;
   achieved: boolean | null;
   comment: string | null;
+  expectedValue?: number | null;
+  isOnPlan?: boolean;
   recordedAt?: string;
   recordedBy?: string | null;
 };
@@ -112,8 +121,10 @@ export type TKpi = {
   targetText: string | null;
   targetFiscalYear: number;
   version: number;
-  status?: 'achieved' | 'on_track' | 'behind' | 'no_data';
-  measurements?: TMeasurement[];
+  status: 'achieved' | 'on_track' | 'behind' | 'no_data';
+  measurements: TMeasurement[];
+  createdAt: string;
+  updatedAt: string;
 };
 
 export type TDocument = {
@@ -123,8 +134,8 @@ export type TDocument = {
   title: string;
   url: string;
   createdAt: string;
-  createdBy?: string | null;
-  createdByName?: string | null;
+  createdBy: string | null;
+  createdByName: string | null;
 };
 
 export type TChecklistItem = {
@@ -137,40 +148,74 @@ export type TChecklistItem = {
   naAllowed: boolean;
 };
 export type TReleaseStatus = 'pending' | 'approved' | 'returned' | 'withdrawn';
+export type TReleaseItemResult = 'ok' | 'ng' | 'na';
 export type TReleaseRequest = {
   id: string;
   projectId: string;
-  projectName?: string;
-  projectCode?: string;
-  bureauCode?: string;
+  projectCode: string;
+  projectName: string;
+  bureauCode: string;
   status: TReleaseStatus;
-  plannedReleaseDate: string;
-  notes: string | null;
-  evidence: { itemId: string; url?: string; note?: string }[];
   tier: number | null;
   reviewerRole: string | null;
   checklist: TChecklistItem[];
+  evidence: { itemId: string; url?: string; note?: string }[];
+  plannedReleaseDate: string;
+  notes: string | null;
+  rulesetVersion: string;
   requestedBy: string;
-  requestedByName?: string | null;
+  requestedByName: string;
   requestedAt: string;
   dueAt: string;
-  decidedBy: string | null;
-  decidedByName?: string | null;
-  decidedAt: string | null;
-  decisionComment: string | null;
-  decisionItems: { itemId: string; result: 'ok' | 'ng' | 'na'; note?: string }[] | null;
-  isOverdue?: boolean;
-  version?: number;
+  isOverdue: boolean;
+  decision: {
+    decision: 'approved' | 'returned';
+    decidedBy: string | null;
+    decidedByName: string | null;
+    decidedAt: string | null;
+    comment: string | null;
+    items: { itemId: string; result: TReleaseItemResult; note?: string }[];
+  } | null;
+  version: number;
+  routing?: {
+    fromTier: number | null;
+    toTier: number | null;
+    fromReviewerRole: string | null;
+    toReviewerRole: string | null;
+    at: string;
+  }[];
+  reviewers?: { id: string; displayName: string; email: string }[];
 };
 
-export type TInboxItem = Partial<TReleaseRequest> & {
+export type TInboxItem = {
+  kind: 'release_request' | 'tech_review';
+  action: 'judge' | 'resubmit' | 'evaluate';
   id: string;
-  kind?: string;
   projectId: string;
-  projectName?: string;
-  isOverdue?: boolean;
-  overdue?: boolean;
-  dueAt?: string;
+  projectCode: string;
+  projectName: string;
+  bureauCode: string;
+  tier: number | null;
+  status: string;
+  since: string;
+  dueAt: string | null;
+  isOverdue: boolean;
+};
+
+export type TOutstandingYearly = {
+  fiscalYear: number;
+  items: {
+    projectId: string;
+    projectCode: string;
+    projectName: string;
+    bureauCode: string;
+    tier: number | null;
+    reviewerRole: string | null;
+    kpiCount: number;
+    unmeasuredKpis: { id: string; name: string }[];
+    hasDecision: boolean;
+  }[];
+  nextCursor: string | null;
 };
 
 export type TYearlyReview = {
@@ -190,10 +235,19 @@ export type TBudgetCycle = {
   evaluationDeadline: string;
   submissionDate: string;
   submittedAt: string | null;
-  submittedBy?: string | null;
-  extractedAt?: string | null;
-  reviewCount?: number;
-  version?: number;
+  submittedBy: string | null;
+  isSubmitted: boolean;
+  techReviews: { extracted: number; inReview: number; submitted: number; total: number };
+  version: number;
+  createdAt: string;
+};
+export type TExtraction = {
+  fiscalYear: number;
+  extracted: number;
+  alreadyExtracted: number;
+  total: number;
+  rulesetVersion: string;
+  comparison: { previousFiscalYear: number | null; previousTotal: number; added: string[]; continued: string[]; dropped: string[] };
 };
 
 export type TViewpoint = { rating: number | null; comment: string };
@@ -201,45 +255,44 @@ export type TTechReview = {
   id: string;
   fiscalYear: number;
   projectId: string;
-  projectName?: string;
-  projectCode?: string;
-  bureauCode?: string;
+  projectCode: string;
+  projectName: string;
+  bureauCode: string;
+  bureauName: string;
   status: 'extracted' | 'in_review' | 'submitted';
   tierAtExtraction: number | null;
   budgetJpyAtExtraction: number | null;
-  technical?: TViewpoint;
-  usability?: TViewpoint;
-  security?: TViewpoint;
-  technicalRating?: number | null;
-  technicalComment?: string;
-  usabilityRating?: number | null;
-  usabilityComment?: string;
-  securityRating?: number | null;
-  securityComment?: string;
+  extractionRulesetVersion: string;
+  technical: TViewpoint;
+  usability: TViewpoint;
+  security: TViewpoint;
   overallOpinion: string;
-  updatedAt?: string;
+  evaluationDeadline: string;
+  reviewerId: string | null;
+  reviewerName: string | null;
+  extractedAt: string;
+  updatedAt: string;
   version: number;
 };
 
 export type TToken = {
   id: string;
   name: string;
-  tokenPrefix?: string;
+  tokenPrefix: string;
   scopes: string[];
+  userId: string;
+  ownerEmail: string | null;
+  status: 'active' | 'revoked' | 'expired';
   createdAt: string;
   expiresAt: string | null;
   revokedAt: string | null;
   lastUsedAt: string | null;
-  userId?: string;
-  userName?: string | null;
 };
 
 export type TProcurement = {
   id: string;
   projectId: string;
-  projectName?: string;
-  projectCode?: string;
-  bureauCode?: string;
+  project: { id: string; code: string; name: string; bureauCode: string; tier: number | null };
   title: string;
   method: 'general_competitive' | 'best_value' | 'proposal' | 'negotiated' | 'policy_negotiated' | 'other';
   status: 'planned' | 'spec_published' | 'awarded' | 'contracted' | 'completed' | 'cancelled';
@@ -250,28 +303,53 @@ export type TProcurement = {
   contractAmountJpy: number | null;
   contractStart: string | null;
   contractEnd: string | null;
-  budgetJpy?: number | null;
-  needsTierReview?: boolean;
+  budgetComparison: {
+    budgetJpy: number | null;
+    contractAmountJpy: number | null;
+    differenceJpy: number | null;
+    ratio: number | null;
+    isOverBudget: boolean | null;
+  };
+  tierReviewThresholdJpy: number | null;
+  needsTierReview: boolean;
   version: number;
+  createdAt: string;
+  updatedAt: string;
 };
 export type TProcurementStats = {
-  byMethod?: { method: string; count: number; contractAmountJpy?: number | null; startupCount?: number }[];
-  items?: { method: string; count: number; contractAmountJpy?: number | null; startupCount?: number }[];
-  total?: { count: number; contractAmountJpy?: number | null; startupCount?: number };
+  fiscalYear: number | null;
+  byMethod: {
+    method: TProcurement['method'];
+    label?: { ja: string; en: string };
+    count: number;
+    awardedCount: number;
+    contractTotalJpy: number;
+    startupAwardedCount: number;
+    startupContractTotalJpy: number;
+  }[];
+  total: { count: number; awardedCount: number; contractTotalJpy: number };
+  startups: { awardedCount: number; contractTotalJpy: number; countShare: number | null; amountShare: number | null };
+  tierReviewThresholdJpy: number | null;
+  needsTierReview: number;
 };
 
-export type TImportRowError = { line: number; column?: string | null; message: string };
+export type TImportRowError = { line: number; column: string | null; message: string };
 export type TImportResult = {
-  type: 'result';
-  dryRun?: boolean;
-  processed?: number;
-  total?: number;
-  created?: number;
-  updated?: number;
-  unchanged?: number;
-  projectsCreated?: number;
-  errors?: TImportRowError[];
-  [key: string]: unknown;
+  type?: 'result';
+  dryRun: boolean;
+  importId: string | null;
+  fileSha256: string;
+  encoding: 'utf-8' | 'shift_jis';
+  bytes: number;
+  lineCount: number;
+  lines: { created: number; updated: number; unchanged: number };
+  projects: { created: number; updated: number; tierChanged: number };
+  changes: number;
+  errorCount: number;
+  errors: TImportRowError[];
+  ignoredColumns: string[];
+  previousImportId: string | null;
+  durationMs: number;
 };
 
 export type TStageStats = unknown;

@@ -132,3 +132,19 @@ export const nullableNumber = (value: unknown) => (value === '' || value === nul
 export const requiredNumber = (value: unknown) => (value === '' || value === null || value === undefined ? undefined : Number(value));
 /** '' → undefined: an optional text left empty is not sent. */
 export const optionalText = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+/** Server messages that name no field of the form, in the user's language. */
+export function FormErrors({ messages }: { messages: string[] }) {
+  const { t } = useTranslation();
+  if (!messages.length) return null;
+  return (
+    <div className="alert alert-error" role="alert">
+      <ul className="plain-list">
+        {messages.map((message, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: messages may repeat
+          <li key={i}>{fieldMessage(message, t)}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -9,6 +9,9 @@ import type { TOversightEvaluation, TOversightFactor } from '../types.ts';
 import { TierBadge } from './common.tsx';
 import { describeCondition, type TFactorDef, type TReviewerDef, type TTierChange, whatWouldChange } from './oversight-changes.ts';
 
+/** `sha256:3152a…` → `3152a1b2`: enough to tell rulesets apart. */
+export const shortVersion = (version: string) => version.replace(/^sha256:/, '').slice(0, 8);
+
 export type TOversightTable = { factors: TFactorDef[]; reviewers: TReviewerDef[]; version?: string };
 
 const bundled = bundledTierRules as unknown as TOversightTable;
@@ -195,7 +198,7 @@ export function OversightExplanation({
           <ChangeList changes={changes} table={table} />
         </>
       ) : null}
-      <p className="small muted">{t('oversight.rulesetVersion', { version: evaluation.rulesetVersion.slice(0, 12) })}</p>
+      <p className="small muted">{t('oversight.rulesetVersion', { version: shortVersion(evaluation.rulesetVersion) })}</p>
     </div>
   );
 }

@@ -1,7 +1,164 @@
+import '../../forms/zod-locale.ts';
+import { documentKindLabels, ZCreateDocumentRequest } from '@core/projects/schemas.ts';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../components/common.tsx';
+import type { z } from 'zod';
+import { api, isApiError } from '../../api.ts';
+import { DateText, Empty, ErrorAlert, Loading } from '../../components/common.tsx';
+import { controlProps, Field, FormErrors } from '../../components/field.tsx';
+import { useFormat } from '../../format.ts';
+import { applyServerErrors } from '../../forms/server-errors.ts';
+import type { TDocument } from '../../types.ts';
+import { useProjectContext } from '../project-page.tsx';
+
+type Input = z.input<typeof ZCreateDocumentRequest>;
+type Output = z.output<typeof ZCreateDocumentRequest>;
+
+export function useDocuments(projectId: string) {
+  return useQuery({ queryKey: ['project', projectId, 'documents'], queryFn: () => api.documents.list(projectId) });
+}
+
+function DocumentForm({ projectId }: { projectId: string }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const id = useId();
+  const queryClient = useQueryClient();
+  const [unmatched, setUnmatched] = useState<string[]>([]);
+  const defaults: Input = { kind: 'requirements_definition', title: '', url: '' };
+  const {
+    register,
+    handleSubmit,
+    setError,
+    reset,
+    formState: { errors },
+  } = useForm<Input, unknown, Output>({ resolver: zodResolver(ZCreateDocumentRequest), defaultValues: defaults });
+  const save = useMutation({
+    mutationFn: (values: Output) => api.documents.create(projectId, values),
+    onSuccess: () => {
+      reset(defaults);
+      void queryClient.invalidateQueries({ queryKey: ['project', projectId] });
+    },
+    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['kind', 'title', 'url']).unmatched),
+  });
+  return (
+    <form className="form" noValidate onSubmit={handleSubmit((v) => save.mutate(v))} aria-label={t('documents.addLabel')}>
+      <Field id={`${id}-kind`} label={t('documents.kind')} required error={errors.kind}>
+        <select {...controlProps(`${id}-kind`, { error: errors.kind })} {...register('kind')}>
+          {Object.entries(documentKindLabels).map(([value, label]) => (
+            <option key={value} value={value}>
+              {f.label(label)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id={`${id}-title`} label={t('documents.docTitle')} required error={errors.title}>
+        <input type="text" {...controlProps(`${id}-title`, { error: errors.title })} {...register('title')} />
+      </Field>
+      <Field id={`${id}-url`} label={t('documents.url')} required error={errors.url} hint={t('documents.urlHint')}>
+        <input type="url" inputMode="url" {...controlProps(`${id}-url`, { error: errors.url, hint: true })} {...register('url')} />
+      </Field>
+      {save.isError && !(isApiError(save.error) && save.error.errors.length) ? <ErrorAlert error={save.error} /> : null}
+      <FormErrors messages={unmatched} />
+      {save.isSuccess ? (
+        <p className="alert alert-success" role="status">
+          {t('documents.added')}
+        </p>
+      ) : null}
+      <button type="submit" className="button" disabled={save.isPending}>
+        {save.isPending ? t('common.saving') : t('documents.add')}
+      </button>
+    </form>
+  );
+}
+
+function DeleteButton({ document }: { document: TDocument }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const remove = useMutation({
+    mutationFn: () => api.documents.remove(document.projectId, document.id),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['project', document.projectId] }),
+  });
+  return (
+    <>
+      <button
+        type="button"
+        className="button button-small button-secondary"
+        disabled={remove.isPending}
+        onClick={() => {
+          if (window.confirm(t('documents.confirmDelete', { title: document.title }))) remove.mutate();
+        }}
+      >
+        {t('common.delete')}
+        <span className="visually-hidden">：{document.title}</span>
+      </button>
+      {remove.isError ? <ErrorAlert error={remove.error} /> : null}
+    </>
+  );
+}
 
 export default function DocumentsTab() {
   const { t } = useTranslation();
-  return <PageHeader title={t('common.comingSoon')} />;
+  const f = useFormat();
+  const { project, canWrite } = useProjectContext();
+  const documents = useDocuments(project.id);
+  const headingId = useId();
+  return (
+    <section aria-labelledby={headingId}>
+      <h2 id={headingId}>{t('documents.title')}</h2>
+      <p className="small muted">{t('documents.lead')}</p>
+      {documents.isPending ? (
+        <Loading />
+      ) : documents.isError ? (
+        <ErrorAlert error={documents.error} onRetry={() => void documents.refetch()} />
+      ) : documents.data.length === 0 ? (
+        <Empty>{t('documents.empty')}</Empty>
+      ) : (
+        <div className="table-scroll">
+          <table className="table">
+            <caption className="visually-hidden">{t('documents.title')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('documents.kind')}</th>
+                <th scope="col">{t('documents.docTitle')}</th>
+                <th scope="col">{t('documents.addedBy')}</th>
+                <th scope="col">{t('history.at')}</th>
+                {canWrite ? <th scope="col">{t('documents.actions')}</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {documents.data.map((doc) => (
+                <tr key={doc.id}>
+                  <td>{f.label(documentKindLabels[doc.kind], doc.kind)}</td>
+                  <td>
+                    <a href={doc.url} target="_blank" rel="noopener noreferrer">
+                      {doc.title}
+                      <span className="visually-hidden">{t('common.opensNewWindow')}</span>
+                    </a>
+                  </td>
+                  <td>{doc.createdByName ?? '—'}</td>
+                  <td className="nowrap">
+                    <DateText value={doc.createdAt} />
+                  </td>
+                  {canWrite ? (
+                    <td>
+                      <DeleteButton document={doc} />
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {canWrite ? (
+        <section className="card" aria-labelledby={`${headingId}-add`}>
+          <h3 id={`${headingId}-add`}>{t('documents.add')}</h3>
+          <DocumentForm projectId={project.id} />
+        </section>
+      ) : null}
+    </section>
+  );
 }

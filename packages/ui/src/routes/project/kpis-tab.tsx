@@ -1,7 +1,197 @@
+import { expectedValue, kpiStatusLabels } from '@core/kpis/schemas.ts';
+import { lazy, Suspense, useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../components/common.tsx';
+import { Empty, ErrorAlert, Facts, Loading } from '../../components/common.tsx';
+import { useFormat } from '../../format.ts';
+import { KpiForm } from '../../forms/kpi-form.tsx';
+import { MeasurementForm } from '../../forms/measurement-form.tsx';
+import type { TKpi } from '../../types.ts';
+import { useProjectContext } from '../project-page.tsx';
+import { useKpis } from './canvas-tab.tsx';
+
+const KpiChart = lazy(() => import('../../components/charts/kpi-chart.tsx'));
+
+/** One row per fiscal year from the baseline to the target (and any measured year outside). */
+export function kpiSeries(kpi: TKpi) {
+  const years = new Set<number>();
+  const first = kpi.baselineYear ?? Math.min(kpi.targetFiscalYear, ...kpi.measurements.map((m) => m.fiscalYear));
+  for (let y = first; y <= kpi.targetFiscalYear; y++) years.add(y);
+  for (const m of kpi.measurements) years.add(m.fiscalYear);
+  return [...years]
+    .sort((a, b) => a - b)
+    .map((year) => {
+      const m = kpi.measurements.find((x) => x.fiscalYear === year) ?? null;
+      const plan = kpi.targetValue === null ? null : expectedValue(kpi, year);
+      return { year, plan, measurement: m };
+    });
+}
+
+function KpiCard({ kpi, canWrite }: { kpi: TKpi; canWrite: boolean }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const headingId = useId();
+  const unit = kpi.unit ?? '';
+  const series = kpiSeries(kpi);
+  const isNumeric = kpi.targetValue !== null;
+  const withUnit = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${f.number(v)}${unit}`);
+  return (
+    <section className="card kpi-card" aria-labelledby={headingId}>
+      <div className="card-header">
+        <h3 id={headingId}>{kpi.name}</h3>
+        <span className={`badge badge-${kpi.status}`}>{f.label(kpiStatusLabels[kpi.status])}</span>
+      </div>
+      <Facts
+        items={[
+          { term: t('kpi.direction'), value: t(`kpi.directions.${kpi.direction}`) },
+          {
+            term: t('kpi.baseline'),
+            value: kpi.baselineValue === null ? '—' : `${withUnit(kpi.baselineValue)}（${f.fiscalYear(kpi.baselineYear)}）`,
+          },
+          {
+            term: t('kpi.target'),
+            value: `${isNumeric ? withUnit(kpi.targetValue) : (kpi.targetText ?? '—')}（${f.fiscalYear(kpi.targetFiscalYear)}）`,
+          },
+        ]}
+      />
+      {isNumeric && series.length > 1 ? (
+        <Suspense fallback={<Loading label={t('kpi.chartLoading')} />}>
+          <KpiChart
+            points={series.map((s) => ({ year: s.year, label: f.fiscalYear(s.year), plan: s.plan, actual: s.measurement?.value ?? null }))}
+            planLabel={t('kpi.plan')}
+            actualLabel={t('kpi.actual')}
+            unit={unit}
+            ariaLabel={t('kpi.chartLabel', { name: kpi.name })}
+          />
+        </Suspense>
+      ) : null}
+      <div className="table-scroll">
+        <table className="table table-compact">
+          <caption>{t('kpi.tableCaption', { name: kpi.name })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('kpi.fiscalYear')}</th>
+              {isNumeric ? <th scope="col">{t('kpi.plan')}</th> : null}
+              <th scope="col">{t('kpi.actual')}</th>
+              <th scope="col">{t('kpi.onPlan')}</th>
+              <th scope="col">{t('kpi.comment')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {series.map(({ year, plan, measurement: m }) => (
+              <tr key={year}>
+                <th scope="row" className="nowrap">
+                  {f.fiscalYear(year)}
+                </th>
+                {isNumeric ? <td className="num">{withUnit(plan)}</td> : null}
+                <td className="num">
+                  {m ? (
+                    isNumeric ? (
+                      withUnit(m.value)
+                    ) : m.achieved ? (
+                      t('kpi.achievedYes')
+                    ) : (
+                      t('kpi.achievedNo')
+                    )
+                  ) : (
+                    <span className="muted">{t('kpi.notMeasured')}</span>
+                  )}
+                </td>
+                <td>
+                  {m ? (
+                    m.isOnPlan === false ? (
+                      <span className="badge badge-behind">{t('kpi.behind')}</span>
+                    ) : (
+                      <span className="badge badge-on_track">{t('kpi.onTrack')}</span>
+                    )
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td>{m?.comment ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {canWrite ? (
+        <details className="disclosure">
+          <summary>{t('kpi.addMeasurement')}</summary>
+          <MeasurementForm kpi={kpi} />
+        </details>
+      ) : null}
+    </section>
+  );
+}
 
 export default function KpisTab() {
   const { t } = useTranslation();
-  return <PageHeader title={t('common.comingSoon')} />;
+  const f = useFormat();
+  const { project, canWrite } = useProjectContext();
+  const kpis = useKpis(project.id);
+  const headingId = useId();
+  return (
+    <section aria-labelledby={headingId}>
+      <h2 id={headingId}>{t('kpi.title')}</h2>
+      <p className="small muted">{t('kpi.lead')}</p>
+      {kpis.isPending ? (
+        <Loading />
+      ) : kpis.isError ? (
+        <ErrorAlert error={kpis.error} onRetry={() => void kpis.refetch()} />
+      ) : kpis.data.length === 0 ? (
+        <Empty>{t('kpi.empty')}</Empty>
+      ) : (
+        <>
+          <div className="table-scroll">
+            <table className="table">
+              <caption className="visually-hidden">{t('kpi.summaryCaption')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('kpi.name')}</th>
+                  <th scope="col">{t('kpi.baseline')}</th>
+                  <th scope="col">{t('kpi.target')}</th>
+                  <th scope="col">{t('kpi.latest')}</th>
+                  <th scope="col">{t('kpi.status')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {kpis.data.map((kpi) => {
+                  const latest = [...kpi.measurements].sort((a, b) => b.fiscalYear - a.fiscalYear)[0];
+                  const unit = kpi.unit ?? '';
+                  return (
+                    <tr key={kpi.id}>
+                      <th scope="row">{kpi.name}</th>
+                      <td>
+                        {kpi.baselineValue === null ? '—' : `${f.number(kpi.baselineValue)}${unit}（${f.fiscalYear(kpi.baselineYear)}）`}
+                      </td>
+                      <td>
+                        {kpi.targetValue !== null ? `${f.number(kpi.targetValue)}${unit}` : kpi.targetText}（
+                        {f.fiscalYear(kpi.targetFiscalYear)}）
+                      </td>
+                      <td>
+                        {latest
+                          ? `${latest.value !== null ? `${f.number(latest.value)}${unit}` : latest.achieved ? t('kpi.achievedYes') : t('kpi.achievedNo')}（${f.fiscalYear(latest.fiscalYear)}）`
+                          : t('kpi.notMeasured')}
+                      </td>
+                      <td>
+                        <span className={`badge badge-${kpi.status}`}>{f.label(kpiStatusLabels[kpi.status])}</span>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          {kpis.data.map((kpi) => (
+            <KpiCard key={kpi.id} kpi={kpi} canWrite={canWrite} />
+          ))}
+        </>
+      )}
+      {canWrite ? (
+        <section className="card" aria-labelledby={`${headingId}-add`}>
+          <h3 id={`${headingId}-add`}>{t('kpi.add')}</h3>
+          <KpiForm projectId={project.id} />
+        </section>
+      ) : null}
+    </section>
+  );
 }

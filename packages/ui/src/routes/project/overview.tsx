@@ -1,7 +1,259 @@
+import { registrationTriggerLabels, roleLabels, stageLabels } from '@core/projects/schemas.ts';
+import { useQuery } from '@tanstack/react-query';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../components/common.tsx';
+import { api } from '../../api.ts';
+import { useBureauName } from '../../components/bureaus.ts';
+import { DateText, Empty, ErrorAlert, Facts, Loading, TierBadge } from '../../components/common.tsx';
+import { OversightExplanation, shortVersion } from '../../components/oversight.tsx';
+import { GateChecklist, StageStepper } from '../../components/stage-stepper.tsx';
+import { useFormat } from '../../format.ts';
+import { ProjectEditForm } from '../../forms/project-edit-form.tsx';
+import { TransitionForm } from '../../forms/transition-form.tsx';
+import { YearlyReviewForm } from '../../forms/yearly-review-form.tsx';
+import type { TProject } from '../../types.ts';
+import { useProjectContext } from '../project-page.tsx';
 
-export default function Overview() {
+function Lifecycle({ project, canWrite }: { project: TProject; canWrite: boolean }) {
   const { t } = useTranslation();
-  return <PageHeader title={t('common.comingSoon')} />;
+  const f = useFormat();
+  const headingId = useId();
+  const gates = useQuery({ queryKey: ['project', project.id, 'gates', project.version], queryFn: () => api.projects.gates(project.id) });
+  const transitions = useQuery({
+    queryKey: ['project', project.id, 'transitions', project.version],
+    queryFn: () => api.projects.transitions(project.id),
+  });
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>{t('lifecycle.title')}</h2>
+      <StageStepper stage={project.stage} />
+      {project.stage !== 'retired' ? (
+        <>
+          <h3>{t('lifecycle.gatesTitle', { stage: f.label(stageLabels[project.stage]) })}</h3>
+          {gates.isPending ? (
+            <Loading />
+          ) : gates.isError ? (
+            <ErrorAlert error={gates.error} onRetry={() => void gates.refetch()} />
+          ) : (
+            <>
+              <GateChecklist gates={gates.data.gates} />
+              {gates.data.nextStage ? (
+                <p className="small">
+                  {gates.data.canAdvance
+                    ? t('lifecycle.canAdvance', { stage: f.label(stageLabels[gates.data.nextStage]) })
+                    : t('lifecycle.cannotAdvance', { stage: f.label(stageLabels[gates.data.nextStage]) })}
+                </p>
+              ) : null}
+            </>
+          )}
+        </>
+      ) : null}
+      {canWrite ? (
+        <details className="disclosure" open={project.stage !== 'retired' && gates.data?.canAdvance}>
+          <summary>{t('lifecycle.changeStage')}</summary>
+          <TransitionForm project={project} nextStage={gates.data?.nextStage ?? null} />
+        </details>
+      ) : null}
+      <h3>{t('lifecycle.historyTitle')}</h3>
+      {transitions.isPending ? (
+        <Loading />
+      ) : transitions.isError ? (
+        <ErrorAlert error={transitions.error} />
+      ) : transitions.data.length === 0 ? (
+        <p className="muted">{t('lifecycle.noTransitions')}</p>
+      ) : (
+        <table className="table table-compact">
+          <caption className="visually-hidden">{t('lifecycle.historyTitle')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('history.at')}</th>
+              <th scope="col">{t('lifecycle.move')}</th>
+              <th scope="col">{t('lifecycle.reason')}</th>
+              <th scope="col">{t('history.actor')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {transitions.data.map((tr) => (
+              <tr key={tr.id}>
+                <td className="nowrap">
+                  <DateText value={tr.at} withTime />
+                </td>
+                <td>
+                  {f.label(stageLabels[tr.fromStage])} → {f.label(stageLabels[tr.toStage])}
+                  {tr.direction !== 'forward' ? <span className="tag">{t(`lifecycle.directionTag.${tr.direction}`)}</span> : null}
+                </td>
+                <td>{tr.reason ?? '—'}</td>
+                <td>{tr.actorName ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function YearlyReviews({ project, canWrite }: { project: TProject; canWrite: boolean }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const headingId = useId();
+  const reviews = useQuery({ queryKey: ['project', project.id, 'yearly-reviews'], queryFn: () => api.yearlyReviews.list(project.id) });
+  if (project.stage !== 'operation' && !reviews.data?.length) return null;
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>{t('yearly.title')}</h2>
+      <p className="small muted">{t('yearly.lead')}</p>
+      {reviews.isPending ? (
+        <Loading />
+      ) : reviews.isError ? (
+        <ErrorAlert error={reviews.error} />
+      ) : reviews.data.length === 0 ? (
+        <Empty>{t('yearly.empty')}</Empty>
+      ) : (
+        <table className="table table-compact">
+          <caption className="visually-hidden">{t('yearly.title')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('yearly.fiscalYear')}</th>
+              <th scope="col">{t('yearly.decision')}</th>
+              <th scope="col">{t('yearly.rationale')}</th>
+              <th scope="col">{t('history.actor')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {reviews.data.map((r) => (
+              <tr key={r.fiscalYear}>
+                <td className="nowrap">{f.fiscalYear(r.fiscalYear)}</td>
+                <td>{t(`yearly.decisions.${r.decision}`)}</td>
+                <td>{r.rationale}</td>
+                <td>
+                  {r.decidedByName ?? '—'}（<DateText value={r.decidedAt} />）
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {canWrite && project.stage === 'operation' ? (
+        <details className="disclosure">
+          <summary>{t('yearly.add')}</summary>
+          <YearlyReviewForm projectId={project.id} />
+        </details>
+      ) : null}
+    </section>
+  );
+}
+
+function OversightCard({ project }: { project: TProject }) {
+  const { t } = useTranslation();
+  const headingId = useId();
+  const history = useQuery({
+    queryKey: ['project', project.id, 'tier-history', project.version],
+    queryFn: () => api.projects.tierHistory(project.id),
+  });
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>{t('project.oversightTitle')}</h2>
+      <OversightExplanation evaluation={project.oversight} headingLevel={3} />
+      <h3>{t('project.tierHistory')}</h3>
+      {history.isPending ? (
+        <Loading />
+      ) : history.isError ? (
+        <ErrorAlert error={history.error} />
+      ) : history.data.length === 0 ? (
+        <p className="muted">{t('project.noTierHistory')}</p>
+      ) : (
+        <table className="table table-compact">
+          <caption className="visually-hidden">{t('project.tierHistory')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('history.at')}</th>
+              <th scope="col">{t('project.tierChange')}</th>
+              <th scope="col">{t('project.tierCause')}</th>
+              <th scope="col">{t('project.rulesetVersion')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {history.data.map((h, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: history rows have no id in the API
+              <tr key={i}>
+                <td className="nowrap">
+                  <DateText value={h.at} withTime />
+                </td>
+                <td>
+                  <TierBadge tier={h.fromTier} /> → <TierBadge tier={h.toTier} />
+                </td>
+                <td>{t(`project.causes.${h.cause}`)}</td>
+                <td>
+                  <code>{shortVersion(h.rulesetVersion)}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function Basics({ project, canWrite }: { project: TProject; canWrite: boolean }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const bureauName = useBureauName();
+  const headingId = useId();
+  const [editing, setEditing] = useState(false);
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <div className="card-header">
+        <h2 id={headingId}>{t('project.basicsTitle')}</h2>
+        {canWrite && !editing ? (
+          <button type="button" className="button button-secondary" onClick={() => setEditing(true)}>
+            {t('project.editBasics')}
+          </button>
+        ) : null}
+      </div>
+      {editing ? (
+        <ProjectEditForm project={project} onDone={() => setEditing(false)} />
+      ) : (
+        <Facts
+          items={[
+            { term: t('register.name'), value: project.name },
+            { term: t('register.bureauCode'), value: bureauName(project.bureauCode) },
+            { term: t('register.fiscalYear'), value: f.fiscalYear(project.fiscalYear) },
+            { term: t('register.isNew'), value: project.isNew ? t('register.new') : t('register.continuing') },
+            {
+              term: t('register.registrationTrigger'),
+              value: project.registrationTrigger ? f.label(registrationTriggerLabels[project.registrationTrigger]) : '—',
+            },
+            {
+              term: t('register.budgetJpy'),
+              value: project.budgetJpy === null ? t('oversight.notGiven') : `${f.yen(project.budgetJpy)}（${f.manYen(project.budgetJpy)}）`,
+            },
+            {
+              term: t('register.maxDowntimeHours'),
+              value: project.maxDowntimeHours === null ? t('oversight.notGiven') : f.hours(project.maxDowntimeHours),
+            },
+            { term: t('register.confidentiality'), value: project.confidentiality ?? t('oversight.notGiven') },
+            { term: t('project.reviewerRole'), value: project.reviewerRole ? f.label(roleLabels[project.reviewerRole]) : '—' },
+            { term: t('project.canvasWritten'), value: project.canvasWritten ? t('common.yes') : t('common.no') },
+            { term: t('project.updatedAt'), value: <DateText value={project.updatedAt} withTime /> },
+            { term: t('project.version'), value: project.version },
+            { term: t('register.summary'), value: project.summary || '—' },
+          ]}
+        />
+      )}
+    </section>
+  );
+}
+
+export default function ProjectOverview() {
+  const { project, canWrite } = useProjectContext();
+  return (
+    <>
+      <Lifecycle project={project} canWrite={canWrite} />
+      <YearlyReviews project={project} canWrite={canWrite} />
+      <OversightCard project={project} />
+      <Basics project={project} canWrite={canWrite} />
+    </>
+  );
 }

@@ -1,0 +1,168 @@
+import { canvasFields, type TCanvasArea, type TCanvasFieldKey } from '@core/canvas/schemas.ts';
+import { kpiStatusLabels } from '@core/kpis/schemas.ts';
+import { type ReactNode, useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import { fieldMessage } from '../errors.ts';
+import { useFormat } from '../format.ts';
+import type { TKpi } from '../types.ts';
+
+type CanvasField = (typeof canvasFields)[number];
+const inArea = (area: TCanvasArea) => canvasFields.filter((f) => f.area === area);
+
+export type CanvasEditing = {
+  values: Partial<Record<TCanvasFieldKey, string>>;
+  onChange: (key: TCanvasFieldKey, value: string) => void;
+  errors?: Partial<Record<TCanvasFieldKey, { message?: string } | undefined>>;
+};
+
+function KpiList({ kpis }: { kpis: readonly TKpi[] }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  if (!kpis.length) return <p className="canvas-empty">{t('canvas.noKpis')}</p>;
+  return (
+    <ul className="canvas-kpis">
+      {kpis.map((kpi) => {
+        const target = kpi.targetValue !== null ? `${f.number(kpi.targetValue)}${kpi.unit ?? ''}` : (kpi.targetText ?? '—');
+        const baseline = kpi.baselineValue !== null ? `${f.number(kpi.baselineValue)}${kpi.unit ?? ''}` : null;
+        return (
+          <li key={kpi.id}>
+            <strong>{kpi.name}</strong>
+            <span>
+              {baseline ? `${baseline} → ` : ''}
+              {target}（{f.fiscalYear(kpi.targetFiscalYear)}）
+            </span>
+            <span className={`badge badge-${kpi.status}`}>{f.label(kpiStatusLabels[kpi.status])}</span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function Cell({
+  field,
+  value,
+  editing,
+  kpis,
+  fallback,
+}: {
+  field: CanvasField;
+  value: string | undefined;
+  editing?: CanvasEditing;
+  kpis?: readonly TKpi[];
+  fallback?: string;
+}) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const id = useId();
+  const label = f.label(field);
+  const keyMark = field.isKey ? (
+    <span className="key-mark" title={t('canvas.keyItemHint')}>
+      {t('canvas.keyItem')}
+    </span>
+  ) : null;
+  const isEmpty = !(value ?? '').trim();
+  const error = editing?.errors?.[field.key];
+  let body: ReactNode;
+  if (editing) {
+    body = (
+      <>
+        {error ? (
+          <p className="field-error" id={`${id}-error`}>
+            {fieldMessage(error.message, t)}
+          </p>
+        ) : null}
+        <textarea
+          id={id}
+          name={field.key}
+          value={editing.values[field.key] ?? ''}
+          onChange={(e) => editing.onChange(field.key, e.target.value)}
+          rows={field.area === 'header' ? 2 : 5}
+          placeholder={fallback}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-error` : undefined}
+        />
+      </>
+    );
+  } else if (isEmpty && fallback) {
+    body = <p className="canvas-text">{fallback}</p>;
+  } else if (isEmpty) {
+    body = (
+      <p className={field.isKey ? 'canvas-empty canvas-empty-key' : 'canvas-empty'}>
+        {field.isKey ? t('canvas.emptyKey') : t('canvas.empty')}
+      </p>
+    );
+  } else {
+    body = <p className="canvas-text">{value}</p>;
+  }
+  return (
+    <div className={`canvas-cell canvas-cell-${field.key}${field.isKey ? ' is-key' : ''}`} data-testid={`canvas-cell-${field.key}`}>
+      {editing ? (
+        <label htmlFor={id} className="canvas-cell-label">
+          {label}
+          {keyMark}
+        </label>
+      ) : (
+        <h4 className="canvas-cell-label">
+          {label}
+          {keyMark}
+        </h4>
+      )}
+      {field.key === 'activityIndicators' && kpis ? <KpiList kpis={kpis} /> : null}
+      {field.key === 'activityIndicators' && !editing && isEmpty ? null : body}
+    </div>
+  );
+}
+
+function Area({ area, className, children }: { area: Exclude<TCanvasArea, 'header'>; className?: string; children: ReactNode }) {
+  const { t } = useTranslation();
+  const id = useId();
+  return (
+    <section className={`canvas-area canvas-area-${area} ${className ?? ''}`} aria-labelledby={id}>
+      <h3 id={id} className="canvas-area-title">
+        {t(`canvas.areas.${area}`)}
+      </h3>
+      <div className="canvas-area-cells">{children}</div>
+    </section>
+  );
+}
+
+/**
+ * The Tokyo service canvas as the one-page grid it is on paper: the header row, then the user,
+ * value and provider areas side by side, then the solution area across the bottom. The
+ * activity-indicator cell lists the project's KPIs (linked, not copied).
+ */
+export function CanvasGrid({
+  fields,
+  kpis,
+  defaults,
+  editing,
+}: {
+  fields: Partial<Record<string, string>>;
+  kpis?: readonly TKpi[];
+  /** Shown (not saved) while the header cells are empty: the registered name and bureau. */
+  defaults?: Partial<Record<TCanvasFieldKey, string>>;
+  editing?: CanvasEditing;
+}) {
+  const { t } = useTranslation();
+  const cell = (field: CanvasField) => (
+    <Cell key={field.key} field={field} value={fields[field.key]} editing={editing} kpis={kpis} fallback={defaults?.[field.key]} />
+  );
+  return (
+    <section className="canvas" aria-label={t('canvas.title')}>
+      <div className="canvas-title-row">
+        <p className="canvas-title">{t('canvas.title')}</p>
+        <p className="canvas-legend">
+          <span className="key-mark">{t('canvas.keyItem')}</span> {t('canvas.keyItemLegend')}
+        </p>
+      </div>
+      <div className="canvas-header">{inArea('header').map(cell)}</div>
+      <div className="canvas-body">
+        <Area area="user">{inArea('user').map(cell)}</Area>
+        <Area area="value">{inArea('value').map(cell)}</Area>
+        <Area area="provider">{inArea('provider').map(cell)}</Area>
+      </div>
+      <Area area="solution">{inArea('solution').map(cell)}</Area>
+    </section>
+  );
+}

@@ -1,0 +1,55 @@
+import { stageLabels } from '@core/projects/schemas.ts';
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../format.ts';
+import type { TGateStatus, TStage } from '../types.ts';
+
+export const stageOrder: TStage[] = ['planning', 'requirements', 'development', 'operation', 'retired'];
+
+/** 企画 → 要件定義 → 設計開発 → 運用 → 廃止, with the current stage marked (aria-current="step"). */
+export function StageStepper({ stage }: { stage: TStage }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const current = stageOrder.indexOf(stage);
+  return (
+    <ol className="stepper" aria-label={t('lifecycle.stepperLabel')}>
+      {stageOrder.map((s, i) => {
+        const state = i < current && stage !== 'retired' ? 'done' : i === current ? 'current' : 'todo';
+        return (
+          <li key={s} className={`step step-${state}`} aria-current={state === 'current' ? 'step' : undefined}>
+            <span className="step-number" aria-hidden="true">
+              {state === 'done' ? '✓' : i + 1}
+            </span>
+            <span className="step-label">{f.label(stageLabels[s])}</span>
+            <span className="visually-hidden">{t(`lifecycle.stepState.${state}`)}</span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+/** The gates of one stage as a checklist: met ✓ or not yet, with what to do. */
+export function GateChecklist({ gates }: { gates: TGateStatus[] }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  if (!gates.length) return <p>{t('lifecycle.noGates')}</p>;
+  return (
+    <ul className="checklist">
+      {gates.map((gate) => (
+        <li key={gate.gate} className={gate.met ? 'check-met' : 'check-unmet'}>
+          <span className="check-icon" aria-hidden="true">
+            {gate.met ? '✓' : '!'}
+          </span>
+          <span>
+            <strong>{f.lang === 'en' ? gate.labelEn : gate.label}</strong>
+            <span className="visually-hidden">：</span>
+            <span className={`badge ${gate.met ? 'badge-ok' : 'badge-pending'}`}>
+              {gate.met ? t('lifecycle.met') : t('lifecycle.unmet')}
+            </span>
+            {!gate.met ? <span className="check-message">{f.lang === 'en' ? gate.messageEn : gate.message}</span> : null}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,164 @@
+import './zod-locale.ts';
+import { expectedValue, measurementNeedsComment, type TKpiForStatus, ZCreateMeasurementRequest } from '@core/kpis/schemas.ts';
+import { fiscalYearOf } from '@core/projects/schemas.ts';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useId, useMemo, useState } from 'react';
+import { Controller, useForm, useWatch } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
+import { api, isApiError } from '../api.ts';
+import { ErrorAlert } from '../components/common.tsx';
+import { controlProps, Field, FieldSet, FormErrors, nullableNumber, optionalText, requiredNumber } from '../components/field.tsx';
+import { useFormat } from '../format.ts';
+import type { TKpi } from '../types.ts';
+import { applyServerErrors } from './server-errors.ts';
+
+type Input = z.input<typeof ZCreateMeasurementRequest>;
+type Output = z.output<typeof ZCreateMeasurementRequest>;
+
+/** Matched by errors.ts to the "say why" message in the user's language. */
+export const commentRequiredMessage = 'comment is required: the measurement misses the plan for this year';
+
+const planOf = (kpi: TKpi): TKpiForStatus => ({
+  direction: kpi.direction,
+  baselineValue: kpi.baselineValue,
+  baselineYear: kpi.baselineYear,
+  targetValue: kpi.targetValue,
+  targetText: kpi.targetText,
+  targetFiscalYear: kpi.targetFiscalYear,
+});
+
+/**
+ * core's measurement schema plus the book's rule: a measurement that misses its year's plan
+ * (the baseline → target line) must carry a comment saying why.
+ */
+export function measurementSchema(kpi: TKpi) {
+  const plan = planOf(kpi);
+  return ZCreateMeasurementRequest.superRefine((m, ctx) => {
+    const value = typeof m.value === 'number' ? m.value : null;
+    const achieved = typeof m.achieved === 'boolean' ? m.achieved : null;
+    if (value === null && achieved === null) return;
+    if (measurementNeedsComment(plan, { fiscalYear: m.fiscalYear, value, achieved }) && !m.comment?.trim()) {
+      ctx.addIssue({ code: 'custom', path: ['comment'], message: commentRequiredMessage });
+    }
+  });
+}
+
+/** Record one fiscal year's measurement of a KPI. */
+export function MeasurementForm({ kpi, onSaved, now = new Date() }: { kpi: TKpi; onSaved?: () => void; now?: Date }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const id = useId();
+  const queryClient = useQueryClient();
+  const isNumeric = kpi.targetValue !== null;
+  const schema = useMemo(() => measurementSchema(kpi), [kpi]);
+  const [unmatched, setUnmatched] = useState<string[]>([]);
+  const {
+    register,
+    control,
+    handleSubmit,
+    setError,
+    reset,
+    formState: { errors },
+  } = useForm<Input, unknown, Output>({
+    resolver: zodResolver(schema),
+    defaultValues: { fiscalYear: fiscalYearOf(now), value: null, comment: '' },
+  });
+  const [fiscalYear, value, achieved] = useWatch({ control, name: ['fiscalYear', 'value', 'achieved'] });
+  const plan = planOf(kpi);
+  const expected = typeof fiscalYear === 'number' ? expectedValue(plan, fiscalYear) : null;
+  const behind =
+    typeof fiscalYear === 'number' &&
+    (typeof value === 'number' || typeof achieved === 'boolean') &&
+    !Number.isNaN(value) &&
+    measurementNeedsComment(plan, {
+      fiscalYear,
+      value: typeof value === 'number' ? value : null,
+      achieved: typeof achieved === 'boolean' ? achieved : null,
+    });
+
+  const save = useMutation({
+    mutationFn: (values: Output) => api.kpis.measure(kpi.projectId, kpi.id, values),
+    onSuccess: () => {
+      reset({ fiscalYear: fiscalYearOf(now), value: null, comment: '' });
+      void queryClient.invalidateQueries({ queryKey: ['project', kpi.projectId] });
+      onSaved?.();
+    },
+    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['fiscalYear', 'value', 'achieved', 'comment']).unmatched),
+  });
+
+  return (
+    <form
+      className="form form-compact"
+      noValidate
+      onSubmit={handleSubmit((v) => save.mutate(v))}
+      aria-label={t('kpi.measureLabel', { name: kpi.name })}
+    >
+      <Field id={`${id}-fy`} label={t('kpi.fiscalYear')} required error={errors.fiscalYear}>
+        <input
+          type="number"
+          className="input-short"
+          {...controlProps(`${id}-fy`, { error: errors.fiscalYear })}
+          {...register('fiscalYear', { setValueAs: requiredNumber })}
+        />
+      </Field>
+      {isNumeric ? (
+        <Field
+          id={`${id}-value`}
+          label={t('kpi.value', { unit: kpi.unit ? `（${kpi.unit}）` : '' })}
+          required
+          error={errors.value}
+          hint={expected !== null ? t('kpi.expectedHint', { value: f.number(expected), unit: kpi.unit ?? '' }) : undefined}
+        >
+          <input
+            type="number"
+            step="any"
+            className="input-short"
+            {...controlProps(`${id}-value`, { error: errors.value, hint: expected !== null })}
+            {...register('value', { setValueAs: nullableNumber })}
+          />
+        </Field>
+      ) : (
+        <Controller
+          control={control}
+          name="achieved"
+          render={({ field }) => (
+            <FieldSet
+              id={`${id}-value`}
+              legend={t('kpi.achievedLegend', { target: kpi.targetText ?? '' })}
+              required
+              error={errors.value ?? errors.achieved}
+            >
+              <div className="radio-row">
+                {[true, false].map((v) => (
+                  <label key={String(v)} className="radio">
+                    <input type="radio" name={field.name} checked={field.value === v} onChange={() => field.onChange(v)} />
+                    {v ? t('kpi.achievedYes') : t('kpi.achievedNo')}
+                  </label>
+                ))}
+              </div>
+            </FieldSet>
+          )}
+        />
+      )}
+      {behind ? (
+        <p className="alert alert-warning" role="status">
+          {t('kpi.behindNotice')}
+        </p>
+      ) : null}
+      <Field id={`${id}-comment`} label={t('kpi.comment')} required={behind} error={errors.comment} hint={t('kpi.commentHint')}>
+        <textarea
+          rows={2}
+          {...controlProps(`${id}-comment`, { error: errors.comment, hint: true })}
+          {...register('comment', { setValueAs: optionalText })}
+        />
+      </Field>
+      {save.isError && !(isApiError(save.error) && save.error.errors.length) ? <ErrorAlert error={save.error} /> : null}
+      <FormErrors messages={unmatched} />
+      <button type="submit" className="button" disabled={save.isPending}>
+        {save.isPending ? t('common.saving') : t('kpi.addMeasurement')}
+      </button>
+    </form>
+  );
+}

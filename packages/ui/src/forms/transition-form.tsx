@@ -1,0 +1,113 @@
+import { stageLabels } from '@core/projects/schemas.ts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, isApiError } from '../api.ts';
+import { ErrorAlert } from '../components/common.tsx';
+import { controlProps, Field } from '../components/field.tsx';
+import { stageOrder } from '../components/stage-stepper.tsx';
+import { useFormat } from '../format.ts';
+import type { TProject, TStage } from '../types.ts';
+
+export type TransitionDirection = 'forward' | 'backward' | 'retire';
+
+export function directionOf(from: TStage, to: TStage): TransitionDirection {
+  if (to === 'retired') return 'retire';
+  return stageOrder.indexOf(to) < stageOrder.indexOf(from) ? 'backward' : 'forward';
+}
+
+/**
+ * Move the project to another stage. Forward moves are checked against the gates (422 gate_unmet
+ * lists every unmet one); going back or retiring needs a reason.
+ */
+export function TransitionForm({ project, nextStage }: { project: TProject; nextStage: TStage | null }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const id = useId();
+  const queryClient = useQueryClient();
+  const [to, setTo] = useState<TStage | ''>(nextStage ?? '');
+  const [reason, setReason] = useState('');
+  const [reasonMissing, setReasonMissing] = useState(false);
+  const direction = to ? directionOf(project.stage, to) : null;
+  const needsReason = direction === 'backward' || direction === 'retire';
+
+  const move = useMutation({
+    mutationFn: () => api.projects.transition(project.id, { to: to as TStage, ...(reason.trim() ? { reason: reason.trim() } : {}) }),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(['project', project.id], updated);
+      void queryClient.invalidateQueries({ queryKey: ['project', project.id] });
+      void queryClient.invalidateQueries({ queryKey: ['projects'] });
+      setReason('');
+    },
+  });
+
+  if (project.stage === 'retired') return <p>{t('lifecycle.retiredNote')}</p>;
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!to) return;
+    if (needsReason && !reason.trim()) {
+      setReasonMissing(true);
+      document.getElementById(`${id}-reason`)?.focus();
+      return;
+    }
+    setReasonMissing(false);
+    move.mutate();
+  };
+
+  const error = move.error;
+  const unmet = isApiError(error) && error.code === 'gate_unmet' ? error.unmet : [];
+  const others = stageOrder.filter((s) => s !== project.stage);
+
+  return (
+    <form className="form transition-form" onSubmit={onSubmit} noValidate>
+      <Field id={`${id}-to`} label={t('lifecycle.to')} required>
+        <select {...controlProps(`${id}-to`, {})} value={to} onChange={(e) => setTo(e.target.value as TStage)}>
+          <option value="">{t('common.choose')}</option>
+          {others.map((s) => {
+            const d = directionOf(project.stage, s);
+            return (
+              <option key={s} value={s}>
+                {t(`lifecycle.direction.${d}`, { stage: f.label(stageLabels[s]) })}
+              </option>
+            );
+          })}
+        </select>
+      </Field>
+      <Field
+        id={`${id}-reason`}
+        label={t('lifecycle.reason')}
+        required={needsReason}
+        hint={needsReason ? t('lifecycle.reasonHint') : undefined}
+        error={reasonMissing ? { message: t('lifecycle.reasonRequired') } : undefined}
+      >
+        <textarea
+          rows={3}
+          {...controlProps(`${id}-reason`, { hint: needsReason, error: reasonMissing ? {} : undefined })}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
+      </Field>
+      {unmet.length ? (
+        <div className="alert alert-error" role="alert">
+          <h3>{t('lifecycle.gateUnmetTitle')}</h3>
+          <ul>
+            {unmet.map((gate) => (
+              <li key={gate.gate}>{f.lang === 'en' && gate.messageEn ? gate.messageEn : gate.message}</li>
+            ))}
+          </ul>
+        </div>
+      ) : error ? (
+        <ErrorAlert error={error} />
+      ) : null}
+      {move.isSuccess ? (
+        <p className="alert alert-success" role="status">
+          {t('lifecycle.moved', { stage: f.label(stageLabels[move.data.stage]) })}
+        </p>
+      ) : null}
+      <button type="submit" className="button" disabled={!to || move.isPending}>
+        {move.isPending ? t('common.saving') : t('lifecycle.submit')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,77 @@
+import './zod-locale.ts';
+import { fiscalYearOf } from '@core/projects/schemas.ts';
+import { ZYearlyReviewRequest } from '@core/reviews/schemas.ts';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
+import { api, isApiError } from '../api.ts';
+import { ErrorAlert } from '../components/common.tsx';
+import { controlProps, Field, FieldSet, FormErrors, requiredNumber } from '../components/field.tsx';
+import { applyServerErrors } from './server-errors.ts';
+
+type Input = z.input<typeof ZYearlyReviewRequest>;
+type Output = z.output<typeof ZYearlyReviewRequest>;
+
+/** 存廃判断: continue, improve or retire, once per fiscal year, with the reasoning. */
+export function YearlyReviewForm({ projectId }: { projectId: string }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const queryClient = useQueryClient();
+  const [unmatched, setUnmatched] = useState<string[]>([]);
+  const {
+    register,
+    handleSubmit,
+    setError,
+    reset,
+    formState: { errors },
+  } = useForm<Input, unknown, Output>({
+    resolver: zodResolver(ZYearlyReviewRequest),
+    defaultValues: { fiscalYear: fiscalYearOf(new Date()), rationale: '' },
+  });
+  const save = useMutation({
+    mutationFn: (values: Output) => api.yearlyReviews.create(projectId, values),
+    onSuccess: () => {
+      reset({ fiscalYear: fiscalYearOf(new Date()), rationale: '' });
+      void queryClient.invalidateQueries({ queryKey: ['project', projectId] });
+    },
+    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['fiscalYear', 'decision', 'rationale']).unmatched),
+  });
+  return (
+    <form className="form" noValidate onSubmit={handleSubmit((v) => save.mutate(v))} aria-label={t('yearly.formLabel')}>
+      <Field id={`${id}-fy`} label={t('yearly.fiscalYear')} required error={errors.fiscalYear}>
+        <input
+          type="number"
+          className="input-short"
+          {...controlProps(`${id}-fy`, { error: errors.fiscalYear })}
+          {...register('fiscalYear', { setValueAs: requiredNumber })}
+        />
+      </Field>
+      <FieldSet id={`${id}-decision`} legend={t('yearly.decision')} required error={errors.decision}>
+        <div className="radio-stack">
+          {(['continue', 'improve', 'retire'] as const).map((value) => (
+            <label key={value} className="radio">
+              <input type="radio" value={value} {...register('decision')} />
+              {t(`yearly.decisions.${value}`)}
+            </label>
+          ))}
+        </div>
+      </FieldSet>
+      <Field id={`${id}-rationale`} label={t('yearly.rationale')} required error={errors.rationale} hint={t('yearly.rationaleHint')}>
+        <textarea rows={4} {...controlProps(`${id}-rationale`, { error: errors.rationale, hint: true })} {...register('rationale')} />
+      </Field>
+      {save.isError && !(isApiError(save.error) && save.error.errors.length) ? <ErrorAlert error={save.error} /> : null}
+      <FormErrors messages={unmatched} />
+      {save.isSuccess ? (
+        <p className="alert alert-success" role="status">
+          {t('yearly.saved')}
+        </p>
+      ) : null}
+      <button type="submit" className="button" disabled={save.isPending}>
+        {save.isPending ? t('common.saving') : t('yearly.submit')}
+      </button>
+    </form>
+  );
+}
