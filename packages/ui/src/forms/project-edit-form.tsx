@@ -90,7 +90,7 @@ function ConflictPanel({
       <p>
         {t('project.conflictLead', {
           version: current.version,
-          when: new Date(current.updatedAt).toLocaleString(t('lang') === 'en' ? 'en-GB' : 'ja-JP'),
+          when: f.dateTime(current.updatedAt),
         })}
       </p>
       {rows.length ? (
