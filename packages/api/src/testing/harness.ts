@@ -93,7 +93,9 @@ export async function createTestApp(kind: DatabaseName, options: { demoProjects?
     tokenFor,
     async request(method, path, opts = {}) {
       const headers: Record<string, string> = { ...opts.headers };
-      if (opts.as) headers.authorization = `Bearer ${opts.as.includes('@') ? await tokenFor(opts.as) : opts.as}`;
+      // An explicit Authorization header wins over `as` (e.g. signing out a second session).
+      if (opts.as && headers.authorization === undefined)
+        headers.authorization = `Bearer ${opts.as.includes('@') ? await tokenFor(opts.as) : opts.as}`;
       let body: string | undefined;
       if (opts.body !== undefined) {
         body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);

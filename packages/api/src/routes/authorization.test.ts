@@ -1,0 +1,585 @@
+/**
+ * The authorisation matrix: every API route × every demo account (own and other bureau) → expected
+ * status. A route missing from the table fails the suite, so a new route cannot ship unreviewed.
+ *
+ * Project-scoped cases run against an IND project: staff.ind and lead.ind are its own bureau,
+ * staff.wel is another bureau's staff. Each case prepares fresh targets so one role's write does not
+ * change what the next role sees.
+ */
+import { sql } from 'kysely';
+import { expect, it } from 'vitest';
+import { demoPassword } from '../seed/demo.ts';
+import { describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
+
+const roles = ['staff.ind', 'lead.ind', 'advisor.ind', 'staff.wel', 'advisor.wel', 'chief', 'budget', 'admin'] as const;
+type Role = (typeof roles)[number];
+const email = (role: Role) => `${role}@example.jp`;
+
+const all = [...roles];
+const indWriters: Role[] = ['staff.ind', 'lead.ind', 'admin'];
+const adminOnly: Role[] = ['admin'];
+
+type Request = { path: string; body?: unknown; headers?: Record<string, string> };
+type Case = {
+  /** `METHOD /api/v1/...` exactly as in the OpenAPI document. */
+  route: string;
+  allow: Role[];
+  /** Status for the allowed roles. */
+  ok: number;
+  /** Status for everyone else (default 403). Per-role overrides for the rest of the matrix. */
+  denied?: number;
+  deniedAs?: Partial<Record<Role, number>>;
+  prepare: (f: Fixtures, role: Role) => Promise<Request>;
+};
+
+type Fixtures = {
+  t: TestApp;
+  /** A new IND project (tier 2: advisor.ind reviews it), created by staff.ind. */
+  indProject(stage?: string): Promise<{ id: string; version: number }>;
+  api(as: Role, method: string, path: string, body?: unknown): Promise<any>;
+  /** A fiscal year no budget cycle of this suite has used yet. */
+  nextYear(): number;
+};
+
+async function makeFixtures(t: TestApp, firstYear: number): Promise<Fixtures> {
+  let year = firstYear;
+  const api = async (as: Role, method: string, path: string, body?: unknown) => {
+    const res = await t.request(method, path, { as: email(as), body });
+    if (res.status >= 300) throw new Error(`fixture ${method} ${path} as ${as}: ${res.status} ${await res.text()}`);
+    return res.status === 204 ? null : res.json();
+  };
+  let n = 0;
+  return {
+    t,
+    api,
+    nextYear: () => year++,
+    async indProject(stage = 'planning') {
+      const p = await api('staff.ind', 'POST', '/api/v1/projects', {
+        name: `権限表${n++}`,
+        bureauCode: 'IND',
+        fiscalYear: 2026,
+        budgetJpy: 20_000_000,
+        maxDowntimeHours: 24,
+        confidentiality: 'B',
+      });
+      // Stage is set directly: the matrix is about who may act, not how projects got there.
+      if (stage !== 'planning') await t.services.db.updateTable('project').set({ stage }).where('id', '=', p.id).execute();
+      return { id: p.id, version: p.version };
+    },
+  };
+}
+
+const fullCanvas = {
+  projectName: '権限表',
+  department: '産業労働局',
+  longTermAim: '目指すこと',
+  users: '都民',
+  userPains: '困りごと',
+  userGoals: '実現したいこと',
+  userValue: '価値',
+  providerValue: '価値',
+  issues: '課題',
+  solution: '解決策',
+  targetOutcomes: '成果',
+};
+const kpiBody = { name: '利用件数', unit: '件', direction: 'increase', targetValue: 100, targetFiscalYear: 2027 };
+const checklistTier2 = ['user_test', 'customer_view', 'simple', 'accessibility', 'data_use', 'security', 'all_tokyo', 'learning'];
+
+const cases: Case[] = [
+  { route: 'GET /api/v1/auth/me', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/auth/me' }) },
+  {
+    route: 'POST /api/v1/auth/logout',
+    allow: all,
+    ok: 204,
+    // A fresh sign-in, so the matrix's own session survives.
+    prepare: async (f, role) => {
+      const res = await f.t.request('POST', '/api/v1/auth/login', { body: { email: email(role), password: demoPassword } });
+      const { token } = await res.json();
+      return { path: '/api/v1/auth/logout', headers: { authorization: `Bearer ${token}` } };
+    },
+  },
+  {
+    route: 'POST /api/v1/projects',
+    allow: indWriters,
+    ok: 201,
+    prepare: async () => ({ path: '/api/v1/projects', body: { name: '新規', bureauCode: 'IND', fiscalYear: 2026 } }),
+  },
+  { route: 'GET /api/v1/projects', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/projects?bureau=IND' }) },
+  {
+    route: 'GET /api/v1/projects/{id}',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}` }),
+  },
+  {
+    route: 'PATCH /api/v1/projects/{id}',
+    allow: indWriters,
+    ok: 200,
+    prepare: async (f) => {
+      const p = await f.indProject();
+      return { path: `/api/v1/projects/${p.id}`, body: { version: p.version, summary: '変更' } };
+    },
+  },
+  {
+    route: 'GET /api/v1/projects/{id}/tier-history',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/tier-history` }),
+  },
+  {
+    route: 'GET /api/v1/projects/{id}/canvas',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/canvas` }),
+  },
+  {
+    route: 'PUT /api/v1/projects/{id}/canvas',
+    allow: indWriters,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/canvas`, body: { fields: fullCanvas } }),
+  },
+  {
+    route: 'GET /api/v1/projects/{id}/canvas/revisions',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/canvas/revisions` }),
+  },
+  {
+    route: 'GET /api/v1/projects/{id}/canvas/revisions/{n}',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => {
+      const p = await f.indProject();
+      await f.api('staff.ind', 'PUT', `/api/v1/projects/${p.id}/canvas`, { fields: fullCanvas });
+      return { path: `/api/v1/projects/${p.id}/canvas/revisions/1` };
+    },
+  },
+  {
+    route: 'GET /api/v1/projects/{id}/kpis',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/kpis` }),
+  },
+  {
+    route: 'POST /api/v1/projects/{id}/kpis',
+    allow: indWriters,
+    ok: 201,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/kpis`, body: kpiBody }),
+  },
+  {
+    route: 'PATCH /api/v1/projects/{id}/kpis/{kpiId}',
+    allow: indWriters,
+    ok: 200,
+    prepare: async (f) => {
+      const p = await f.indProject();
+      const kpi = await f.api('staff.ind', 'POST', `/api/v1/projects/${p.id}/kpis`, kpiBody);
+      return { path: `/api/v1/projects/${p.id}/kpis/${kpi.id}`, body: { version: kpi.version, targetValue: 200 } };
+    },
+  },
+  {
+    route: 'DELETE /api/v1/projects/{id}/kpis/{kpiId}',
+    allow: indWriters,
+    ok: 204,
+    prepare: async (f) => {
+      const p = await f.indProject();
+      const kpi = await f.api('staff.ind', 'POST', `/api/v1/projects/${p.id}/kpis`, kpiBody);
+      return { path: `/api/v1/projects/${p.id}/kpis/${kpi.id}` };
+    },
+  },
+  {
+    route: 'POST /api/v1/projects/{id}/kpis/{kpiId}/measurements',
+    allow: indWriters,
+    ok: 201,
+    prepare: async (f) => {
+      const p = await f.indProject();
+      const kpi = await f.api('staff.ind', 'POST', `/api/v1/projects/${p.id}/kpis`, kpiBody);
+      return { path: `/api/v1/projects/${p.id}/kpis/${kpi.id}/measurements`, body: { fiscalYear: 2026, value: 150 } };
+    },
+  },
+  {
+    route: 'DELETE /api/v1/projects/{id}/kpis/{kpiId}/measurements/{fiscalYear}',
+    allow: indWriters,
+    ok: 200,
+    prepare: async (f) => {
+      const p = await f.indProject();
+      const kpi = await f.api('staff.ind', 'POST', `/api/v1/projects/${p.id}/kpis`, kpiBody);
+      await f.api('staff.ind', 'POST', `/api/v1/projects/${p.id}/kpis/${kpi.id}/measurements`, { fiscalYear: 2026, value: 150 });
+      return { path: `/api/v1/projects/${p.id}/kpis/${kpi.id}/measurements/2026` };
+    },
+  },
+  {
+    route: 'GET /api/v1/projects/{id}/documents',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/documents` }),
+  },
+  {
+    route: 'POST /api/v1/projects/{id}/documents',
+    allow: indWriters,
+    ok: 201,
+    prepare: async (f) => ({
+      path: `/api/v1/projects/${(await f.indProject()).id}/documents`,
+      body: { kind: 'requirements_definition', title: '要件定義書', url: 'https://example.jp/req.pdf' },
+    }),
+  },
+  {
+    route: 'DELETE /api/v1/projects/{id}/documents/{docId}',
+    allow: indWriters,
+    ok: 204,
+    prepare: async (f) => {
+      const p = await f.indProject();
+      const doc = await f.api('staff.ind', 'POST', `/api/v1/projects/${p.id}/documents`, {
+        kind: 'other',
+        title: '資料',
+        url: 'https://example.jp/a',
+      });
+      return { path: `/api/v1/projects/${p.id}/documents/${doc.id}` };
+    },
+  },
+  {
+    route: 'POST /api/v1/projects/{id}/transitions',
+    allow: indWriters,
+    ok: 200,
+    prepare: async (f) => ({
+      path: `/api/v1/projects/${(await f.indProject()).id}/transitions`,
+      body: { to: 'retired', reason: '事業終了' },
+    }),
+  },
+  {
+    route: 'GET /api/v1/projects/{id}/transitions',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/transitions` }),
+  },
+  {
+    route: 'GET /api/v1/projects/{id}/gates',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/gates` }),
+  },
+  {
+    route: 'POST /api/v1/projects/{id}/procurements',
+    allow: indWriters,
+    ok: 201,
+    prepare: async (f) => ({
+      path: `/api/v1/projects/${(await f.indProject()).id}/procurements`,
+      body: { title: '構築業務委託', method: 'proposal', status: 'planned' },
+    }),
+  },
+  {
+    route: 'GET /api/v1/projects/{id}/procurements',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/procurements` }),
+  },
+  {
+    route: 'PATCH /api/v1/projects/{id}/procurements/{procurementId}',
+    allow: indWriters,
+    ok: 200,
+    prepare: async (f) => {
+      const p = await f.indProject();
+      const pr = await f.api('staff.ind', 'POST', `/api/v1/projects/${p.id}/procurements`, {
+        title: '構築',
+        method: 'proposal',
+        status: 'planned',
+      });
+      return { path: `/api/v1/projects/${p.id}/procurements/${pr.id}`, body: { version: pr.version, status: 'spec_published' } };
+    },
+  },
+  { route: 'GET /api/v1/procurements', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/procurements' }) },
+  { route: 'GET /api/v1/procurements/stats', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/procurements/stats' }) },
+  {
+    route: 'POST /api/v1/imports/expenses',
+    // Staff import their own bureau's lines: staff.wel's dry run of an IND line is answered (200)
+    // with a row error in the report, not refused outright.
+    allow: ['staff.ind', 'lead.ind', 'staff.wel', 'admin'],
+    ok: 200,
+    prepare: async () => ({
+      path: '/api/v1/imports/expenses?dryRun=true',
+      body: 'external_id,bureau_code,project_name,fiscal_year,category,amount_kyen\nAUTH-1,IND,権限表取込,2026,other,1000\n',
+      headers: { 'content-type': 'text/csv' },
+    }),
+  },
+  {
+    route: 'POST /api/v1/projects/{id}/release-requests',
+    allow: indWriters,
+    ok: 201,
+    prepare: async (f) => ({
+      path: `/api/v1/projects/${(await f.indProject('development')).id}/release-requests`,
+      body: { plannedReleaseDate: '2027-04-01' },
+    }),
+  },
+  {
+    route: 'GET /api/v1/projects/{id}/release-requests',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/release-requests` }),
+  },
+  {
+    route: 'GET /api/v1/release-requests/{id}',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => {
+      const p = await f.indProject('development');
+      const rr = await f.api('staff.ind', 'POST', `/api/v1/projects/${p.id}/release-requests`, { plannedReleaseDate: '2027-04-01' });
+      return { path: `/api/v1/release-requests/${rr.id}` };
+    },
+  },
+  {
+    route: 'POST /api/v1/release-requests/{id}/decision',
+    // Tier 2 of IND: only IND's CIO advisor judges; the applicant (staff.ind) and admins never do.
+    allow: ['advisor.ind'],
+    ok: 200,
+    prepare: async (f) => {
+      const p = await f.indProject('development');
+      const rr = await f.api('staff.ind', 'POST', `/api/v1/projects/${p.id}/release-requests`, { plannedReleaseDate: '2027-04-01' });
+      return {
+        path: `/api/v1/release-requests/${rr.id}/decision`,
+        body: { decision: 'approved', items: checklistTier2.map((itemId) => ({ itemId, result: 'ok' })) },
+      };
+    },
+  },
+  {
+    route: 'POST /api/v1/projects/{id}/yearly-reviews',
+    allow: indWriters,
+    ok: 201,
+    prepare: async (f) => ({
+      path: `/api/v1/projects/${(await f.indProject('operation')).id}/yearly-reviews`,
+      body: { fiscalYear: 2026, decision: 'continue', rationale: '利用が伸びている' },
+    }),
+  },
+  {
+    route: 'GET /api/v1/projects/{id}/yearly-reviews',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject('operation')).id}/yearly-reviews` }),
+  },
+  {
+    route: 'GET /api/v1/yearly-reviews/outstanding',
+    allow: roles.filter((r) => r !== 'budget'),
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/yearly-reviews/outstanding?fiscalYear=2026' }),
+  },
+  { route: 'GET /api/v1/tech-reviews', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/tech-reviews?fiscalYear=2026' }) },
+  {
+    route: 'GET /api/v1/tech-reviews.csv',
+    allow: all,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/tech-reviews.csv?fiscalYear=2026' }),
+  },
+  {
+    route: 'GET /api/v1/tech-reviews/{id}',
+    allow: roles.filter((r) => r !== 'staff.wel'),
+    ok: 200,
+    // Staff and bureau leads see their own bureaus' reviews only; another bureau's is not found.
+    deniedAs: { 'staff.wel': 404 },
+    prepare: async (f) => ({ path: `/api/v1/tech-reviews/${(await techReviewOfInd(f)).id}` }),
+  },
+  {
+    route: 'PATCH /api/v1/tech-reviews/{id}',
+    allow: adminOnly,
+    ok: 200,
+    prepare: async (f) => {
+      const review = await techReviewOfInd(f);
+      return { path: `/api/v1/tech-reviews/${review.id}`, body: { version: review.version, overallOpinion: '妥当' } };
+    },
+  },
+  { route: 'GET /api/v1/reviews/inbox', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/reviews/inbox' }) },
+  {
+    route: 'POST /api/v1/budget-cycles',
+    allow: adminOnly,
+    ok: 201,
+    prepare: async (f) => {
+      const fy = f.nextYear();
+      return {
+        path: '/api/v1/budget-cycles',
+        body: {
+          fiscalYear: fy,
+          requestDate: `${fy - 1}-07-28`,
+          requestDeadline: `${fy - 1}-09-30`,
+          evaluationDeadline: `${fy - 1}-10-31`,
+          submissionDate: `${fy - 1}-11-10`,
+        },
+      };
+    },
+  },
+  { route: 'GET /api/v1/budget-cycles', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/budget-cycles' }) },
+  {
+    route: 'GET /api/v1/budget-cycles/{fiscalYear}',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/budget-cycles/${await budgetCycle(f)}` }),
+  },
+  {
+    route: 'POST /api/v1/budget-cycles/{fiscalYear}/extract',
+    allow: adminOnly,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/budget-cycles/${await budgetCycle(f)}/extract` }),
+  },
+  {
+    route: 'POST /api/v1/budget-cycles/{fiscalYear}/submit',
+    allow: adminOnly,
+    // The only extracted review has no ratings yet: the admin is allowed, and told what is missing.
+    ok: 422,
+    prepare: async (f) => {
+      const fy = await budgetCycle(f);
+      await f.t.services.db
+        .insertInto('project')
+        .values({
+          name: '抽出対象',
+          bureauCode: 'IND',
+          fiscalYear: fy,
+          isNew: true,
+          tier: 2,
+          tierLowerBound: 2,
+          reviewerRole: 'cio_advisor',
+          oversight: '{}',
+          rulesetVersion: 'x',
+        })
+        .execute();
+      await f.api('admin', 'POST', `/api/v1/budget-cycles/${fy}/extract`);
+      return { path: `/api/v1/budget-cycles/${fy}/submit` };
+    },
+  },
+  {
+    route: 'POST /api/v1/tokens',
+    allow: ['budget', 'admin'],
+    ok: 201,
+    prepare: async () => ({ path: '/api/v1/tokens', body: { name: '財務システム', scopes: ['tech_reviews:read'] } }),
+  },
+  { route: 'GET /api/v1/tokens', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/tokens' }) },
+  {
+    route: 'DELETE /api/v1/tokens/{id}',
+    allow: ['budget', 'admin'],
+    ok: 204,
+    // Someone else's token is not even shown to exist.
+    denied: 404,
+    prepare: async (f) => {
+      const token = await f.api('budget', 'POST', '/api/v1/tokens', { name: '失効用', scopes: ['tech_reviews:read'] });
+      return { path: `/api/v1/tokens/${token.id}` };
+    },
+  },
+  {
+    route: 'GET /api/v1/projects/{id}/history',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/history` }),
+  },
+  { route: 'GET /api/v1/audit', allow: adminOnly, ok: 200, prepare: async () => ({ path: '/api/v1/audit' }) },
+  { route: 'GET /api/v1/bureaus', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/bureaus' }) },
+  {
+    route: 'POST /api/v1/admin/bureaus',
+    allow: adminOnly,
+    ok: 201,
+    prepare: async () => ({ path: '/api/v1/admin/bureaus', body: { code: `Z${randomCode()}`, nameJa: '試験局', nameEn: 'Test bureau' } }),
+  },
+  { route: 'GET /api/v1/admin/users', allow: adminOnly, ok: 200, prepare: async () => ({ path: '/api/v1/admin/users' }) },
+  {
+    route: 'POST /api/v1/admin/users',
+    allow: adminOnly,
+    ok: 201,
+    prepare: async () => ({
+      path: '/api/v1/admin/users',
+      body: {
+        email: `new-${randomCode()}@example.jp`,
+        displayName: '新規 職員',
+        role: 'staff',
+        bureauCodes: ['WEL'],
+        password: 'long-enough-password',
+      },
+    }),
+  },
+  {
+    route: 'GET /api/v1/admin/users/{id}',
+    allow: adminOnly,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/admin/users/${await userId(f, 'staff.wel')}` }),
+  },
+  {
+    route: 'PATCH /api/v1/admin/users/{id}',
+    allow: adminOnly,
+    ok: 200,
+    prepare: async (f) => {
+      const id = await userId(f, 'advisor.wel');
+      const user = await f.api('admin', 'GET', `/api/v1/admin/users/${id}`);
+      return { path: `/api/v1/admin/users/${id}`, body: { version: user.version, displayName: user.displayName } };
+    },
+  },
+];
+
+async function userId(f: Fixtures, role: Role): Promise<string> {
+  const row = await f.t.services.db.selectFrom('appUser').select('id').where('email', '=', email(role)).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+const randomCode = () => Math.random().toString(36).slice(2, 8).toUpperCase();
+
+async function budgetCycle(f: Fixtures): Promise<number> {
+  const fy = f.nextYear();
+  await f.api('admin', 'POST', '/api/v1/budget-cycles', {
+    fiscalYear: fy,
+    requestDate: `${fy - 1}-07-28`,
+    requestDeadline: `${fy - 1}-09-30`,
+    evaluationDeadline: `${fy - 1}-10-31`,
+    submissionDate: `${fy - 1}-11-10`,
+  });
+  return fy;
+}
+
+async function techReviewOfInd(f: Fixtures): Promise<{ id: string; version: number }> {
+  const fy = await budgetCycle(f);
+  const p = await f.indProject();
+  await f.t.services.db.updateTable('project').set({ fiscalYear: fy }).where('id', '=', p.id).execute();
+  await f.api('admin', 'POST', `/api/v1/budget-cycles/${fy}/extract`);
+  const review = await f.t.services.db
+    .selectFrom('techReview')
+    .select(['id', 'version'])
+    .where('projectId', '=', p.id)
+    .executeTakeFirstOrThrow();
+  return review;
+}
+
+async function auditCount(t: TestApp): Promise<number> {
+  const row = await sql<{ n: number }>`select count(*) as n from audit_event`.execute(t.services.db);
+  return Number(row.rows[0]?.n);
+}
+
+describeOnBothDatabases('authorisation matrix', (t) => {
+  it('covers every route of the OpenAPI document', async () => {
+    const doc = (await (await t().app.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+      .filter((r) => r !== 'POST /api/v1/auth/login');
+    expect(documented.filter((r) => !cases.some((c) => c.route === r)).sort()).toEqual([]);
+    expect(cases.filter((c) => !documented.includes(c.route)).map((c) => c.route)).toEqual([]);
+  });
+
+  it('refuses every route without a sign-in', async () => {
+    const f = await makeFixtures(t(), 1991);
+    for (const c of cases) {
+      const { path, body, headers } = await c.prepare(f, 'admin');
+      const res = await t().request(c.route.split(' ')[0]!, path, { body, headers: { ...headers, authorization: '' } });
+      expect(res.status, c.route).toBe(401);
+    }
+  }, 120_000);
+
+  it('answers each route for each demo account as the table says', async () => {
+    const f = await makeFixtures(t(), 2030);
+    const mismatches: string[] = [];
+    for (const c of cases) {
+      const method = c.route.split(' ')[0]!;
+      for (const role of roles) {
+        const { path, body, headers } = await c.prepare(f, role);
+        const isAllowed = c.allow.includes(role);
+        const auditBefore = await auditCount(t());
+        const res = await t().request(method, path, { as: email(role), body, headers });
+        const expected = isAllowed ? c.ok : (c.deniedAs?.[role] ?? c.denied ?? 403);
+        if (res.status !== expected)
+          mismatches.push(`${c.route} as ${role}: expected ${expected}, got ${res.status} ${(await res.text()).slice(0, 160)}`);
+        // A refused request changes nothing, so it leaves no audit event either.
+        if (!isAllowed && (await auditCount(t())) !== auditBefore) mismatches.push(`${c.route} as ${role}: refused but audited a change`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  }, 300_000);
+});
