@@ -22,7 +22,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.spec.ts'],
-          globalSetup: [postgresSetup],
+          // One PS Book server on the embedded database for the whole browser run (no PostgreSQL needed).
+          globalSetup: [fileURLToPath(new URL('./e2e/support/global-setup.ts', import.meta.url))],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // One browser and one server at a time on two cores.
