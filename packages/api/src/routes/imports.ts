@@ -1,0 +1,131 @@
+import { createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { importBodyLimitBytes, importExpenses } from '../domain/expense-import.ts';
+import { AppError, toAppError } from '../errors.ts';
+import { domainContext } from './context.ts';
+import { createRouter, problems, ZProblem } from './openapi.ts';
+
+const ZRowError = z.object({ line: z.number().int(), column: z.string().nullable(), message: z.string() });
+
+export const ZImportResult = z.object({
+  dryRun: z.boolean(),
+  importId: z.string().nullable().describe('the expense_import record; null for a dry run'),
+  fileSha256: z.string(),
+  encoding: z.enum(['utf-8', 'shift_jis']),
+  bytes: z.number().int(),
+  lineCount: z.number().int().describe('expense lines read (the header and empty lines not counted)'),
+  lines: z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int() }),
+  projects: z.object({ created: z.number().int(), updated: z.number().int(), tierChanged: z.number().int() }),
+  changes: z.number().int().describe('lines created + updated + projects created + updated: 0 when the same file is imported again'),
+  errorCount: z.number().int(),
+  errors: z.array(ZRowError).describe('at most 1,000, by line'),
+  ignoredColumns: z.array(z.string()),
+  previousImportId: z.string().nullable().describe('the last import of a file with the same SHA-256, if any'),
+  durationMs: z.number().int(),
+  timingsMs: z.record(z.string(), z.number().int()).describe('milliseconds per phase of the import'),
+});
+
+const ZImportQuery = z.object({
+  dryRun: z.enum(['true', 'false']).optional().describe('check and report what would change, without writing'),
+  encoding: z
+    .enum(['utf-8', 'utf8', 'shift_jis', 'sjis', 'cp932'])
+    .optional()
+    .describe('override the detection (a BOM means UTF-8; else valid UTF-8 means UTF-8; else Shift_JIS)'),
+});
+
+const csvTypes = ['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel', 'application/octet-stream'];
+
+const importRoute = createRoute({
+  method: 'post',
+  path: '/expenses',
+  tags: ['imports'],
+  summary: 'Import digital-related expense lines (デジタル関連経費情報) from CSV',
+  description: [
+    'Body: a CSV file (UTF-8 with or without BOM, or Shift_JIS), up to 100 MB, streamed.',
+    'Columns (English or Japanese headers): external_id|経費ID, bureau_code|局コード, project_name|事業名, fiscal_year|年度,',
+    'category|経費区分 (one or more of system_maintenance|システム維持管理等, shin_tosei|シン・トセイ, smart_tokyo|スマート東京, other|その他, separated by ;),',
+    'amount_kyen|金額（千円）, optional project_code|プロジェクト番号.',
+    'Lines upsert by external id, so importing the same file again changes nothing. Lines without a project code create or update the project',
+    'of the same bureau, fiscal year and name; a project’s budget becomes the total of its lines of the latest fiscal year (×¥1,000) and its tier is re-evaluated.',
+    'All or nothing: any row error answers 422 with every error ({ line, column, message }) and nothing is written. `dryRun=true` answers 200 with the errors and what would change.',
+    'With `Accept: application/x-ndjson` the answer streams `{"type":"progress","processed":n}` lines and ends with `{"type":"result",…}` or `{"type":"error",…}` (the problem).',
+    'Admins may import any bureau; staff and bureau leads only lines of their own bureaus.',
+  ].join(' '),
+  request: {
+    query: ZImportQuery,
+    body: { required: true, content: { 'text/csv': { schema: z.string().describe('the CSV file') } } },
+  },
+  responses: {
+    200: {
+      description: 'Dry run: the report',
+      content: { 'application/json': { schema: ZImportResult }, 'application/x-ndjson': { schema: z.string() } },
+    },
+    201: { description: 'Imported', content: { 'application/json': { schema: ZImportResult } } },
+    415: { description: 'Not a CSV body', content: { 'application/problem+json': { schema: ZProblem } } },
+    422: {
+      description: 'Row errors: nothing was imported',
+      content: { 'application/problem+json': { schema: ZProblem.extend({ errors: z.array(ZRowError), errorCount: z.number().int() }) } },
+    },
+    ...problems,
+  },
+});
+
+const encodingOf = (value: string | undefined) =>
+  value === undefined ? undefined : value === 'utf-8' || value === 'utf8' ? ('utf-8' as const) : ('shift_jis' as const);
+
+export const importRoutes = createRouter().openapi(importRoute, async (c) => {
+  const ctx = domainContext(c);
+  const query = c.req.valid('query');
+  const contentType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!csvTypes.includes(contentType)) {
+    throw new AppError('unsupported_media_type', 'Send the file as the request body with Content-Type: text/csv');
+  }
+  const declared = Number(c.req.header('content-length') ?? '0');
+  if (declared > importBodyLimitBytes)
+    throw new AppError('payload_too_large', `The file is larger than ${importBodyLimitBytes / 1024 / 1024} MB`);
+  const body = c.req.raw.body;
+  if (!body) throw new AppError('bad_request', 'The request has no body: send the CSV file');
+  const options = { dryRun: query.dryRun === 'true', encoding: encodingOf(query.encoding) };
+
+  if (!(c.req.header('accept') ?? '').includes('application/x-ndjson')) {
+    const result = await importExpenses(ctx, body, options);
+    if (result.dryRun) return c.json(result, 200);
+    return c.json(result, 201);
+  }
+
+  // Progress as NDJSON: the status is sent before the outcome is known, so the last line carries it.
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (value: unknown) => controller.enqueue(encoder.encode(`${JSON.stringify(value)}\n`));
+      let lastProcessed = -1;
+      try {
+        const result = await importExpenses(ctx, body, {
+          ...options,
+          onProgress: ({ processed, phase }) => {
+            if (processed === lastProcessed && phase === 'reading') return;
+            lastProcessed = processed;
+            send({ type: 'progress', processed, phase });
+          },
+        });
+        send({ type: 'result', status: result.dryRun ? 200 : 201, ...result });
+      } catch (error) {
+        const problem = toAppError(error);
+        if (problem.status >= 500) console.error(error);
+        send({
+          type: 'error',
+          status: problem.status,
+          code: problem.code,
+          title: problem.message,
+          requestId: ctx.requestId,
+          ...problem.extra,
+        });
+      } finally {
+        controller.close();
+      }
+    },
+  });
+  const response = new Response(stream, { status: 200, headers: { 'content-type': 'application/x-ndjson; charset=utf-8' } });
+  // zod-openapi's types read "application/x-ndjson" as a JSON media type and expect c.json(); the stream is deliberate.
+  return response as never;
+});
