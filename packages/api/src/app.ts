@@ -13,6 +13,7 @@ import { docsRoutes } from './routes/docs.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { healthRoutes } from './routes/health.ts';
 import { historyRoutes } from './routes/history.ts';
+import { importRoutes } from './routes/imports.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { procurementRoutes, projectProcurementRoutes } from './routes/procurements.ts';
 import { projectRoutes } from './routes/projects.ts';
@@ -96,6 +97,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
   v1.route('/projects', transitionRoutes);
   v1.route('/projects', projectProcurementRoutes);
   v1.route('/procurements', procurementRoutes);
+  v1.route('/imports', importRoutes);
   // Review workflows: these routers carry full paths (/projects/{id}/release-requests, /tech-reviews.csv…).
   v1.route('/', releaseRequestRoutes);
   v1.route('/', yearlyReviewRoutes);
