@@ -46,7 +46,8 @@ export function describeError(error: unknown, t: TFunction): string {
 
 /** English messages the API and the core schemas use, and how to say them to a user. */
 const messagePatterns: { pattern: RegExp; key: string }[] = [
-  { pattern: /^is required$/i, key: 'required' },
+  { pattern: /^(is )?required$/i, key: 'required' },
+  { pattern: /^choose one$/i, key: 'option' },
   { pattern: /expected (string|number|boolean), received (undefined|null|nan)/i, key: 'required' },
   { pattern: /expected number, received/i, key: 'number' },
   { pattern: /must be an? http\(s\) URL/i, key: 'url' },
@@ -56,6 +57,10 @@ const messagePatterns: { pattern: RegExp; key: string }[] = [
   { pattern: /法人番号/, key: 'corporateNumber' },
   { pattern: /a target value or a target text/i, key: 'target' },
   { pattern: /a value \(or, for a non-numeric target, achieved\) is required/i, key: 'measurementValue' },
+  { pattern: /approval needs every item ok|judged ng cannot be approved/i, key: 'notAllOk' },
+  { pattern: /returning needs a comment|required when returning/i, key: 'returnComment' },
+  { pattern: /not applicable is not allowed|cannot be na/i, key: 'naNotAllowed' },
+  { pattern: /^no result for/i, key: 'resultRequired' },
   { pattern: /comment is required|needs a comment|say why|misses the plan|comment.*behind/i, key: 'commentRequired' },
   { pattern: /baseline year must not be after/i, key: 'baselineYear' },
   { pattern: /bureau code/i, key: 'bureauCode' },

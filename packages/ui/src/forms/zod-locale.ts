@@ -12,11 +12,12 @@ type ErrorMap = NonNullable<Parameters<typeof z.config>[0]>['localeError'];
 function localeFor(lng: string): ErrorMap {
   const base = (lng === 'en' ? en : ja)().localeError;
   const required = lng === 'en' ? 'Required' : '入力してください';
+  const choose = lng === 'en' ? 'Choose one' : '選択してください';
   return (issue) => {
     const input = (issue as { input?: unknown }).input;
-    if (issue.code === 'invalid_type' && (input === undefined || input === null || (typeof input === 'number' && Number.isNaN(input)))) {
-      return required;
-    }
+    const isEmpty = input === undefined || input === null || (typeof input === 'number' && Number.isNaN(input));
+    if (issue.code === 'invalid_type' && isEmpty) return required;
+    if (issue.code === 'invalid_value' && isEmpty) return choose;
     return base(issue);
   };
 }

@@ -1,7 +1,424 @@
+import { stageLabels } from '@core/projects/schemas.ts';
+import { expenseCategoryLabels } from '@core/reviews/schemas.ts';
+import { useQueries, useQuery } from '@tanstack/react-query';
+import { lazy, Suspense, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../components/common.tsx';
+import { Link } from 'react-router';
+import { api } from '../api.ts';
+import { isReviewer, useUser } from '../auth.ts';
+import { useBureauName } from '../components/bureaus.ts';
+import { DateText, Empty, ErrorAlert, Loading, PageHeader, TierBadge } from '../components/common.tsx';
+import { useFormat } from '../format.ts';
+import { readExpenses, readRegistrations, readStageStats, tierKeys } from '../stats.ts';
+import type { TInboxItem, TStage, TUser } from '../types.ts';
+
+const RegistrationsChart = lazy(() => import('../components/charts/registrations-chart.tsx'));
+const AmountsChart = lazy(() => import('../components/charts/amounts-chart.tsx'));
+
+function InboxTasks() {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const bureauName = useBureauName();
+  const inbox = useQuery({ queryKey: ['inbox'], queryFn: api.reviews.inbox });
+  if (inbox.isPending) return <Loading />;
+  if (inbox.isError) return <ErrorAlert error={inbox.error} onRetry={() => void inbox.refetch()} />;
+  const items = inbox.data.items;
+  if (items.length === 0) return <Empty>{t('home.inboxEmpty')}</Empty>;
+  const linkOf = (item: TInboxItem) =>
+    item.kind === 'tech_review'
+      ? '/budget-review'
+      : item.action === 'resubmit'
+        ? `/projects/${item.projectId}/releases`
+        : `/release-requests/${item.id}`;
+  const overdue = items.filter((i) => i.isOverdue).length;
+  return (
+    <>
+      {overdue ? (
+        <p className="alert alert-error">
+          <strong>{t('home.overdueCount', { count: overdue })}</strong>
+        </p>
+      ) : null}
+      <div className="table-scroll">
+        <table className="table">
+          <caption className="visually-hidden">{t('home.inboxTitle')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('home.task')}</th>
+              <th scope="col">{t('home.project')}</th>
+              <th scope="col">{t('projects.tier')}</th>
+              <th scope="col">{t('home.since')}</th>
+              <th scope="col">{t('release.due')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((item) => (
+              <tr key={`${item.kind}-${item.id}`} className={item.isOverdue ? 'row-overdue' : undefined}>
+                <td>
+                  <Link to={linkOf(item)}>{t(`home.actions.${item.action}`)}</Link>
+                </td>
+                <td>
+                  {item.projectName}
+                  <br />
+                  <span className="small muted">
+                    {item.projectCode} · {bureauName(item.bureauCode)}
+                  </span>
+                </td>
+                <td>
+                  <TierBadge tier={item.tier} />
+                </td>
+                <td className="nowrap">
+                  <DateText value={item.since} />
+                </td>
+                <td className="nowrap">
+                  {item.dueAt ? f.date(item.dueAt) : '—'}
+                  {item.isOverdue ? <span className="badge badge-overdue">{t('release.overdue')}</span> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {inbox.data.hasMore ? <p className="small">{t('home.inboxMore')}</p> : null}
+    </>
+  );
+}
+
+/** Projects of my bureaus that cannot leave their stage yet, with what is missing. */
+function UnmetGates({ user }: { user: TUser }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const projects = useQuery({
+    queryKey: ['projects', 'mine', user.bureauCodes],
+    queryFn: () =>
+      api.projects.list({ bureau: user.bureauCodes.join(','), stage: 'planning,requirements,development,operation' }, null, 30),
+    enabled: user.bureauCodes.length > 0,
+  });
+  const items = projects.data?.items ?? [];
+  const gates = useQueries({
+    queries: items.map((p) => ({ queryKey: ['project', p.id, 'gates', p.version], queryFn: () => api.projects.gates(p.id) })),
+  });
+  if (!user.bureauCodes.length) return null;
+  if (projects.isPending) return <Loading />;
+  if (projects.isError) return <ErrorAlert error={projects.error} />;
+  const blocked = items
+    .map((p, i) => ({ project: p, gates: gates[i]?.data }))
+    .filter((x) => x.gates && !x.gates.canAdvance && x.gates.gates.some((g) => !g.met));
+  if (gates.some((g) => g.isPending)) return <Loading />;
+  if (!blocked.length) return <Empty>{t('home.noUnmetGates')}</Empty>;
+  return (
+    <ul className="task-list">
+      {blocked.map(({ project, gates: g }) => (
+        <li key={project.id}>
+          <Link to={`/projects/${project.id}`}>{project.name}</Link>{' '}
+          <span className="small muted">（{f.label(stageLabels[project.stage])}）</span>
+          <ul>
+            {g!.gates
+              .filter((x) => !x.met)
+              .map((x) => (
+                <li key={x.gate}>{f.lang === 'en' ? x.messageEn : x.message}</li>
+              ))}
+          </ul>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function OutstandingMeasurements() {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const outstanding = useQuery({ queryKey: ['yearly-outstanding'], queryFn: () => api.yearlyReviews.outstanding() });
+  if (outstanding.isPending) return <Loading />;
+  if (outstanding.isError) return <ErrorAlert error={outstanding.error} />;
+  const items = outstanding.data.items;
+  if (!items.length) return <Empty>{t('home.noOutstanding', { year: f.fiscalYear(outstanding.data.fiscalYear) })}</Empty>;
+  return (
+    <ul className="task-list">
+      {items.map((item) => (
+        <li key={item.projectId}>
+          <Link to={`/projects/${item.projectId}/kpis`}>{item.projectName}</Link>
+          <ul>
+            {item.unmeasuredKpis.map((k) => (
+              <li key={k.id}>{t('home.unmeasured', { name: k.name, year: f.fiscalYear(outstanding.data.fiscalYear) })}</li>
+            ))}
+            {!item.hasDecision ? <li>{t('home.noDecision', { year: f.fiscalYear(outstanding.data.fiscalYear) })}</li> : null}
+          </ul>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function MyTasks({ user }: { user: TUser }) {
+  const { t } = useTranslation();
+  const headingId = useId();
+  const isDepartment = user.role === 'staff' || user.role === 'bureau_lead';
+  if (user.role === 'budget_office') {
+    return (
+      <section className="card" aria-labelledby={headingId}>
+        <h2 id={headingId}>{t('home.tasksTitle')}</h2>
+        <p>{t('home.budgetOfficeTasks')}</p>
+        <p>
+          <Link to="/budget-review">{t('nav.budgetReview')}</Link>
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>{t('home.tasksTitle')}</h2>
+      <h3>{isReviewer(user) ? t('home.inboxTitleReviewer') : t('home.inboxTitle')}</h3>
+      <InboxTasks />
+      {isDepartment ? (
+        <>
+          <h3>{t('home.unmetGatesTitle')}</h3>
+          <UnmetGates user={user} />
+        </>
+      ) : null}
+      {user.role !== 'chief_cio_advisor' ? (
+        <>
+          <h3>{t('home.outstandingTitle')}</h3>
+          <OutstandingMeasurements />
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+function StageCounts() {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const headingId = useId();
+  const stats = useQuery({ queryKey: ['stats', 'stages'], queryFn: api.stats.stages });
+  const rows = stats.data ? readStageStats(stats.data) : [];
+  const totals = tierKeys.map((k) => rows.reduce((n, r) => n + r.counts[k], 0));
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>{t('home.stagesTitle')}</h2>
+      {stats.isPending ? (
+        <Loading />
+      ) : stats.isError ? (
+        <ErrorAlert error={stats.error} onRetry={() => void stats.refetch()} />
+      ) : rows.length === 0 ? (
+        <Empty>{t('home.noStats')}</Empty>
+      ) : (
+        <div className="table-scroll">
+          <table className="table">
+            <caption className="visually-hidden">{t('home.stagesCaption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('projects.stage')}</th>
+                {tierKeys.map((k) => (
+                  <th scope="col" key={k} className="num">
+                    {k === 'unset' ? t('tier.unset') : t('tier.label', { tier: k })}
+                  </th>
+                ))}
+                <th scope="col" className="num">
+                  {t('common.total')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.stage}>
+                  <th scope="row">
+                    <Link to={`/projects?stage=${row.stage}`}>{f.label(stageLabels[row.stage as TStage], row.stage)}</Link>
+                  </th>
+                  {tierKeys.map((k) => (
+                    <td key={k} className="num">
+                      {row.counts[k] ? <Link to={`/projects?stage=${row.stage}&tier=${k}`}>{f.number(row.counts[k])}</Link> : 0}
+                    </td>
+                  ))}
+                  <td className="num">
+                    <strong>{f.number(row.total)}</strong>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row">{t('common.total')}</th>
+                {totals.map((n, i) => (
+                  <td key={tierKeys[i]} className="num">
+                    <strong>{f.number(n)}</strong>
+                  </td>
+                ))}
+                <td className="num">
+                  <strong>{f.number(totals.reduce((a, b) => a + b, 0))}</strong>
+                </td>
+              </tr>
+            </tfoot>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Registrations() {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const headingId = useId();
+  const [mode, setMode] = useState<'cumulative' | 'added'>('cumulative');
+  const stats = useQuery({ queryKey: ['stats', 'registrations', 'week'], queryFn: () => api.stats.registrations('week') });
+  const points = stats.data ? readRegistrations(stats.data) : [];
+  const names = {
+    '1': t('tier.label', { tier: 1 }),
+    '2': t('tier.label', { tier: 2 }),
+    '3': t('tier.label', { tier: 3 }),
+    unset: t('tier.unset'),
+  };
+  const bars = points.map((p) => ({ label: f.shortDate(p.period), ...p[mode] }));
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <div className="card-header">
+        <h2 id={headingId}>{t('home.registrationsTitle')}</h2>
+        <fieldset className="segmented">
+          <legend className="visually-hidden">{t('home.registrationsMode')}</legend>
+          {(['cumulative', 'added'] as const).map((m) => (
+            <label key={m} className="radio">
+              <input type="radio" name={`${headingId}-mode`} checked={mode === m} onChange={() => setMode(m)} />
+              {t(`home.mode.${m}`)}
+            </label>
+          ))}
+        </fieldset>
+      </div>
+      {stats.isPending ? (
+        <Loading />
+      ) : stats.isError ? (
+        <ErrorAlert error={stats.error} onRetry={() => void stats.refetch()} />
+      ) : points.length === 0 ? (
+        <Empty>{t('home.noStats')}</Empty>
+      ) : (
+        <>
+          <Suspense fallback={<Loading label={t('kpi.chartLoading')} />}>
+            <RegistrationsChart data={bars} names={names} ariaLabel={t('home.registrationsChartLabel')} />
+          </Suspense>
+          <details className="disclosure">
+            <summary>{t('common.showTable')}</summary>
+            <div className="table-scroll">
+              <table className="table table-compact">
+                <caption>{t('common.chartTableCaption', { title: t('home.registrationsTitle') })}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('home.week')}</th>
+                    {tierKeys.map((k) => (
+                      <th scope="col" key={k} className="num">
+                        {names[k]}
+                      </th>
+                    ))}
+                    <th scope="col" className="num">
+                      {t('common.total')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {points.map((p) => (
+                    <tr key={p.period}>
+                      <th scope="row">{f.date(p.period)}</th>
+                      {tierKeys.map((k) => (
+                        <td key={k} className="num">
+                          {f.number(p[mode][k])}
+                        </td>
+                      ))}
+                      <td className="num">{f.number(tierKeys.reduce((n, k) => n + p[mode][k], 0))}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </details>
+        </>
+      )}
+    </section>
+  );
+}
+
+function Expenses() {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const bureauName = useBureauName();
+  const headingId = useId();
+  const stats = useQuery({ queryKey: ['stats', 'expenses'], queryFn: () => api.stats.expenses() });
+  const data = stats.data ? readExpenses(stats.data) : null;
+  const oku = (yen: number) => (f.lang === 'en' ? `¥${f.number(yen / 1e8)}00m` : `${f.number(yen / 1e8)}億円`);
+  const categoryRows = (data?.byCategory ?? []).map((r) => ({
+    label: f.label(expenseCategoryLabels[r.key as keyof typeof expenseCategoryLabels], r.key),
+    value: r.amountJpy,
+  }));
+  const bureauRows = (data?.byBureau ?? []).map((r) => ({ label: bureauName(r.key), value: r.amountJpy }));
+  const table = (rows: { label: string; value: number }[], caption: string, col: string) => (
+    <div className="table-scroll">
+      <table className="table table-compact">
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{col}</th>
+            <th scope="col" className="num">
+              {t('home.amount')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.label}>
+              <th scope="row">{r.label}</th>
+              <td className="num">{f.yen(r.value)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>{t('home.expensesTitle', { year: data?.fiscalYear ? f.fiscalYear(data.fiscalYear) : '' })}</h2>
+      {stats.isPending ? (
+        <Loading />
+      ) : stats.isError ? (
+        <ErrorAlert error={stats.error} onRetry={() => void stats.refetch()} />
+      ) : !data || (categoryRows.length === 0 && bureauRows.length === 0) ? (
+        <Empty>{t('home.noExpenses')}</Empty>
+      ) : (
+        <>
+          {data.totalJpy !== null ? (
+            <p>
+              {t('home.expensesTotal', { total: f.yen(data.totalJpy) })}
+              {data.overlapJpy ? ` ${t('home.expensesOverlap', { overlap: f.yen(data.overlapJpy) })}` : ''}
+            </p>
+          ) : null}
+          <div className="card-grid">
+            <div>
+              <h3>{t('home.byCategory')}</h3>
+              <Suspense fallback={<Loading label={t('kpi.chartLoading')} />}>
+                <AmountsChart rows={categoryRows} ariaLabel={t('home.byCategoryChart')} formatAxis={oku} formatValue={(v) => f.yen(v)} />
+              </Suspense>
+              {table(categoryRows, t('common.chartTableCaption', { title: t('home.byCategory') }), t('home.category'))}
+            </div>
+            <div>
+              <h3>{t('home.byBureau')}</h3>
+              <Suspense fallback={<Loading label={t('kpi.chartLoading')} />}>
+                <AmountsChart rows={bureauRows} ariaLabel={t('home.byBureauChart')} formatAxis={oku} formatValue={(v) => f.yen(v)} />
+              </Suspense>
+              {table(bureauRows, t('common.chartTableCaption', { title: t('home.byBureau') }), t('projects.bureau'))}
+            </div>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
 
 export default function Home() {
   const { t } = useTranslation();
-  return <PageHeader title={t('common.comingSoon')} />;
+  const user = useUser();
+  return (
+    <>
+      <PageHeader title={t('home.title')} lead={t('home.lead', { name: user.displayName })} />
+      <MyTasks user={user} />
+      <StageCounts />
+      <Registrations />
+      <Expenses />
+    </>
+  );
 }

@@ -1,7 +1,254 @@
+import { kpiStatusLabels } from '@core/kpis/schemas.ts';
+import { roleLabels } from '@core/projects/schemas.ts';
+import { useQuery } from '@tanstack/react-query';
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../components/common.tsx';
+import { Link, useParams } from 'react-router';
+import { api, isApiError } from '../api.ts';
+import { useUser } from '../auth.ts';
+import { useBureauName } from '../components/bureaus.ts';
+import { CanvasGrid } from '../components/canvas-grid.tsx';
+import { DateText, ErrorAlert, Facts, Loading, Notice, PageHeader, TierBadge } from '../components/common.tsx';
+import { useFormat } from '../format.ts';
+import { ReleaseDecisionForm } from '../forms/release-decision-form.tsx';
+import type { TReleaseRequest } from '../types.ts';
+import { ReleaseStatusBadge } from './project/releases-tab.tsx';
+
+function DecisionView({ request }: { request: TReleaseRequest }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const headingId = useId();
+  const decision = request.decision;
+  if (!decision) return null;
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>{t('judge.decisionTitle')}</h2>
+      <p>
+        <span className={`badge badge-${decision.decision}`}>{t(`release.status.${decision.decision}`)}</span>{' '}
+        {t('judge.decidedBy', { name: decision.decidedByName ?? t('common.notRecorded') })}（
+        <DateText value={decision.decidedAt} withTime />）
+      </p>
+      {decision.comment ? (
+        <blockquote className="quote">
+          <p className="canvas-text">{decision.comment}</p>
+        </blockquote>
+      ) : null}
+      <div className="table-scroll">
+        <table className="table">
+          <caption>{t('judge.itemsCaption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('judge.item')}</th>
+              <th scope="col">{t('judge.result')}</th>
+              <th scope="col">{t('judge.itemNote')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {request.checklist.map((item) => {
+              const result = decision.items.find((i) => i.itemId === item.itemId);
+              return (
+                <tr key={item.itemId}>
+                  <th scope="row">{f.lang === 'en' ? (item.labelEn ?? item.label) : item.label}</th>
+                  <td>{result ? <span className={`badge badge-${result.result}`}>{t(`judge.results.${result.result}`)}</span> : '—'}</td>
+                  <td>{result?.note ?? '—'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function EvidenceTable({ request }: { request: TReleaseRequest }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  return (
+    <div className="table-scroll">
+      <table className="table table-compact">
+        <caption>{t('judge.evidenceCaption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('judge.item')}</th>
+            <th scope="col">{t('judge.evidence')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {request.checklist.map((item) => {
+            const e = request.evidence.find((x) => x.itemId === item.itemId);
+            return (
+              <tr key={item.itemId}>
+                <th scope="row">{f.lang === 'en' ? (item.labelEn ?? item.label) : item.label}</th>
+                <td>
+                  {e?.url ? (
+                    <a href={e.url} target="_blank" rel="noopener noreferrer">
+                      {e.url}
+                      <span className="visually-hidden">{t('common.opensNewWindow')}</span>
+                    </a>
+                  ) : null}{' '}
+                  {e?.note ?? (e?.url ? '' : <span className="muted">{t('judge.noEvidence')}</span>)}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ProjectAtAGlance({ request }: { request: TReleaseRequest }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const bureauName = useBureauName();
+  const headingId = useId();
+  const canvas = useQuery({ queryKey: ['project', request.projectId, 'canvas'], queryFn: () => api.canvas.get(request.projectId) });
+  const kpis = useQuery({ queryKey: ['project', request.projectId, 'kpis'], queryFn: () => api.kpis.list(request.projectId) });
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>{t('judge.atAGlance')}</h2>
+      <h3>{t('canvas.title')}</h3>
+      {canvas.isPending ? (
+        <Loading />
+      ) : canvas.isError ? (
+        <ErrorAlert error={canvas.error} />
+      ) : (
+        <details className="disclosure" open>
+          <summary>{t('judge.toggleCanvas')}</summary>
+          <CanvasGrid
+            fields={canvas.data.fields}
+            kpis={kpis.data}
+            defaults={{ projectName: request.projectName, department: bureauName(request.bureauCode) }}
+          />
+        </details>
+      )}
+      <h3>{t('kpi.title')}</h3>
+      {kpis.isPending ? (
+        <Loading />
+      ) : kpis.isError ? (
+        <ErrorAlert error={kpis.error} />
+      ) : kpis.data.length === 0 ? (
+        <p className="muted">{t('kpi.empty')}</p>
+      ) : (
+        <table className="table table-compact">
+          <caption className="visually-hidden">{t('kpi.summaryCaption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('kpi.name')}</th>
+              <th scope="col">{t('kpi.target')}</th>
+              <th scope="col">{t('kpi.latest')}</th>
+              <th scope="col">{t('kpi.status')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {kpis.data.map((kpi) => {
+              const latest = [...kpi.measurements].sort((a, b) => b.fiscalYear - a.fiscalYear)[0];
+              return (
+                <tr key={kpi.id}>
+                  <th scope="row">{kpi.name}</th>
+                  <td>
+                    {kpi.targetValue !== null ? `${f.number(kpi.targetValue)}${kpi.unit ?? ''}` : kpi.targetText}（
+                    {f.fiscalYear(kpi.targetFiscalYear)}）
+                  </td>
+                  <td>
+                    {latest
+                      ? `${latest.value !== null ? f.number(latest.value) + (kpi.unit ?? '') : latest.achieved ? t('kpi.achievedYes') : t('kpi.achievedNo')}（${f.fiscalYear(latest.fiscalYear)}）`
+                      : t('kpi.notMeasured')}
+                  </td>
+                  <td>
+                    <span className={`badge badge-${kpi.status}`}>{f.label(kpiStatusLabels[kpi.status])}</span>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
 
 export default function ReleaseJudgement() {
   const { t } = useTranslation();
-  return <PageHeader title={t('common.comingSoon')} />;
+  const f = useFormat();
+  const { id = '' } = useParams();
+  const user = useUser();
+  const bureauName = useBureauName();
+  const query = useQuery({ queryKey: ['release-request', id], queryFn: () => api.releases.get(id) });
+
+  if (query.isPending) return <Loading />;
+  if (query.isError) {
+    return (
+      <>
+        <PageHeader title={t('judge.title')} />
+        {isApiError(query.error) && query.error.status === 403 ? (
+          <div className="alert alert-error" role="alert">
+            {t('judge.forbiddenView')}
+          </div>
+        ) : (
+          <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />
+        )}
+      </>
+    );
+  }
+  const request = query.data;
+  const reviewers = request.reviewers ?? [];
+  const canJudge = request.status === 'pending' && reviewers.some((r) => r.id === user.id) && request.requestedBy !== user.id;
+  const reviewerRole = request.reviewerRole
+    ? f.label(roleLabels[request.reviewerRole as keyof typeof roleLabels], request.reviewerRole)
+    : '—';
+
+  return (
+    <>
+      <PageHeader title={t('judge.title')} lead={t('judge.lead')} />
+      <section className="card" aria-label={t('judge.requestSummary')}>
+        <h2>
+          <Link to={`/projects/${request.projectId}/releases`}>{request.projectName}</Link>
+          <span className="small muted"> {request.projectCode}</span>
+        </h2>
+        <Facts
+          items={[
+            { term: t('release.statusLabel'), value: <ReleaseStatusBadge request={request} /> },
+            { term: t('projects.bureau'), value: bureauName(request.bureauCode) },
+            { term: t('projects.tier'), value: <TierBadge tier={request.tier} /> },
+            { term: t('release.reviewer'), value: reviewerRole },
+            { term: t('release.requestedBy'), value: `${request.requestedByName}` },
+            { term: t('release.requestedAt'), value: <DateText value={request.requestedAt} withTime /> },
+            { term: t('release.due'), value: <DateText value={request.dueAt} /> },
+            { term: t('release.plannedDate'), value: <DateText value={request.plannedReleaseDate} /> },
+          ]}
+        />
+        {request.notes ? <p className="canvas-text">{request.notes}</p> : null}
+      </section>
+
+      {request.status === 'pending' ? (
+        canJudge ? (
+          <section className="card" aria-labelledby="judge-form-title">
+            <h2 id="judge-form-title">{t('judge.checklistTitle')}</h2>
+            <p className="small">{t('judge.checklistLead')}</p>
+            <ReleaseDecisionForm request={request} />
+          </section>
+        ) : (
+          <>
+            <Notice tone="info">
+              {request.requestedBy === user.id
+                ? t('judge.ownRequest')
+                : t('judge.notYourRequest', {
+                    role: reviewerRole,
+                    names: reviewers.map((r) => r.displayName).join('、') || t('judge.noReviewer'),
+                  })}
+            </Notice>
+            <EvidenceTable request={request} />
+          </>
+        )
+      ) : (
+        <>
+          <DecisionView request={request} />
+          <EvidenceTable request={request} />
+        </>
+      )}
+      <ProjectAtAGlance request={request} />
+    </>
+  );
 }

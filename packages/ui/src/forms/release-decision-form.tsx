@@ -1,0 +1,185 @@
+import './zod-locale.ts';
+import { ZReleaseDecisionRequest } from '@core/reviews/schemas.ts';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { useForm, useWatch } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
+import { api, isApiError } from '../api.ts';
+import { ErrorAlert } from '../components/common.tsx';
+import { controlProps, ErrorSummary, Field, FormErrors, optionalText } from '../components/field.tsx';
+import { fieldMessage } from '../errors.ts';
+import { useFormat } from '../format.ts';
+import type { TReleaseRequest } from '../types.ts';
+import { applyServerErrors } from './server-errors.ts';
+
+type Input = z.input<typeof ZReleaseDecisionRequest>;
+type Output = z.output<typeof ZReleaseDecisionRequest>;
+
+/** Matched by errors.ts; the reviewer reads them in their language. */
+export const decisionMessages = {
+  notAllOk: 'approval needs every item ok (or na where allowed)',
+  commentRequired: 'returning needs a comment',
+  resultRequired: 'choose a result for the item',
+};
+
+/**
+ * core's decision schema plus the judgement rules the API enforces: approving needs every item ok
+ * (or not applicable where the item allows it); returning needs a comment.
+ */
+export function decisionSchema(request: Pick<TReleaseRequest, 'checklist'>) {
+  return ZReleaseDecisionRequest.superRefine((value, ctx) => {
+    value.items.forEach((item, i) => {
+      const def = request.checklist.find((c) => c.itemId === item.itemId);
+      if (item.result === 'na' && def && !def.naAllowed) {
+        ctx.addIssue({ code: 'custom', path: ['items', i, 'result'], message: 'not applicable is not allowed for this item' });
+      }
+      if (value.decision === 'approved' && item.result === 'ng') {
+        ctx.addIssue({ code: 'custom', path: ['items', i, 'result'], message: decisionMessages.notAllOk });
+      }
+    });
+    if (value.decision === 'returned' && !value.comment?.trim()) {
+      ctx.addIssue({ code: 'custom', path: ['comment'], message: decisionMessages.commentRequired });
+    }
+  });
+}
+
+export function ReleaseDecisionForm({ request }: { request: TReleaseRequest }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const id = useId();
+  const queryClient = useQueryClient();
+  const [unmatched, setUnmatched] = useState<string[]>([]);
+  const {
+    register,
+    handleSubmit,
+    setValue,
+    setError,
+    control,
+    formState: { errors, isSubmitted },
+  } = useForm<Input, unknown, Output>({
+    resolver: zodResolver(decisionSchema(request)),
+    defaultValues: {
+      decision: 'approved',
+      comment: '',
+      // No result is chosen for the reviewer: each item must be looked at.
+      items: request.checklist.map((item) => ({ itemId: item.itemId, result: undefined as unknown as 'ok', note: '' })),
+    },
+  });
+  const items = useWatch({ control, name: 'items' });
+  const decide = useMutation({
+    mutationFn: (values: Output) =>
+      api.releases.decide(request.id, { ...values, items: values.items.map((i) => ({ ...i, note: i.note || undefined })) }),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(['release-request', request.id], updated);
+      void queryClient.invalidateQueries({ queryKey: ['inbox'] });
+      void queryClient.invalidateQueries({ queryKey: ['project', request.projectId] });
+    },
+    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['decision', 'comment', 'items']).unmatched),
+  });
+  const submit = (decision: 'approved' | 'returned') => {
+    setValue('decision', decision);
+    void handleSubmit((values) => {
+      setUnmatched([]);
+      decide.mutate(values);
+    })();
+  };
+  const label = (itemId: string) => {
+    const item = request.checklist.find((c) => c.itemId === itemId);
+    return item ? (f.lang === 'en' ? (item.labelEn ?? item.label) : item.label) : itemId;
+  };
+  const itemErrors = Array.isArray(errors.items) ? errors.items : [];
+  const summary = [
+    ...request.checklist.flatMap((item, i) => {
+      const e = itemErrors[i]?.result;
+      return e ? [{ id: `${id}-item-${i}`, message: `${label(item.itemId)}：${fieldMessage(e.message, t)}` }] : [];
+    }),
+    ...(errors.comment ? [{ id: `${id}-comment`, message: `${t('judge.comment')}：${fieldMessage(errors.comment.message, t)}` }] : []),
+  ];
+  const okCount = (items ?? []).filter((i) => i?.result === 'ok' || i?.result === 'na').length;
+
+  return (
+    <form className="form form-wide" noValidate onSubmit={(e) => e.preventDefault()} aria-label={t('judge.formLabel')}>
+      {isSubmitted && summary.length ? <ErrorSummary items={summary} /> : null}
+      <p aria-live="polite">{t('judge.progress', { done: okCount, total: request.checklist.length })}</p>
+      <ol className="judge-list">
+        {request.checklist.map((item, i) => {
+          const evidence = request.evidence.find((e) => e.itemId === item.itemId);
+          const error = itemErrors[i]?.result;
+          return (
+            <li key={item.itemId} className={`judge-item${error ? ' field-invalid' : ''}`}>
+              <fieldset
+                className="fieldset"
+                id={`${id}-item-${i}`}
+                tabIndex={-1}
+                aria-describedby={error ? `${id}-item-${i}-error` : undefined}
+              >
+                <legend className="judge-legend">{label(item.itemId)}</legend>
+                <p className="hint">{f.lang === 'en' ? (item.descriptionEn ?? item.description) : item.description}</p>
+                <div className="evidence-box">
+                  <strong>{t('judge.evidence')}：</strong>
+                  {evidence?.url ? (
+                    <a href={evidence.url} target="_blank" rel="noopener noreferrer">
+                      {evidence.url}
+                      <span className="visually-hidden">{t('common.opensNewWindow')}</span>
+                    </a>
+                  ) : null}{' '}
+                  {evidence?.note ?? (evidence?.url ? '' : t('judge.noEvidence'))}
+                </div>
+                {error ? (
+                  <p className="field-error" id={`${id}-item-${i}-error`}>
+                    {fieldMessage(error.message, t)}
+                  </p>
+                ) : null}
+                <input type="hidden" {...register(`items.${i}.itemId`)} />
+                <div className="radio-row">
+                  {(['ok', 'ng', 'na'] as const)
+                    .filter((r) => r !== 'na' || item.naAllowed)
+                    .map((r) => (
+                      <label key={r} className="radio">
+                        <input type="radio" value={r} {...register(`items.${i}.result`)} />
+                        {t(`judge.results.${r}`)}
+                      </label>
+                    ))}
+                </div>
+                <Field id={`${id}-note-${i}`} label={t('judge.itemNote')} required={false}>
+                  <input
+                    type="text"
+                    {...controlProps(`${id}-note-${i}`, {})}
+                    {...register(`items.${i}.note`, { setValueAs: optionalText })}
+                  />
+                </Field>
+              </fieldset>
+            </li>
+          );
+        })}
+      </ol>
+      <Field id={`${id}-comment`} label={t('judge.comment')} error={errors.comment} hint={t('judge.commentHint')}>
+        <textarea
+          rows={4}
+          {...controlProps(`${id}-comment`, { error: errors.comment, hint: true })}
+          {...register('comment', { setValueAs: optionalText })}
+        />
+      </Field>
+      {decide.isError && !(isApiError(decide.error) && decide.error.errors.length) ? (
+        isApiError(decide.error) && decide.error.status === 403 ? (
+          <div className="alert alert-error" role="alert">
+            {t('judge.forbidden')}
+          </div>
+        ) : (
+          <ErrorAlert error={decide.error} />
+        )
+      ) : null}
+      <FormErrors messages={unmatched} />
+      <div className="button-row">
+        <button type="button" className="button" disabled={decide.isPending} onClick={() => submit('approved')}>
+          {t('judge.approve')}
+        </button>
+        <button type="button" className="button button-danger" disabled={decide.isPending} onClick={() => submit('returned')}>
+          {t('judge.return')}
+        </button>
+      </div>
+    </form>
+  );
+}
