@@ -19,6 +19,7 @@ import { procurementRoutes, projectProcurementRoutes } from './routes/procuremen
 import { projectRoutes } from './routes/projects.ts';
 import { releaseRequestRoutes } from './routes/release-requests.ts';
 import { reviewRoutes } from './routes/reviews.ts';
+import { statsRoutes } from './routes/stats.ts';
 import { techReviewRoutes } from './routes/tech-reviews.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { transitionRoutes } from './routes/transitions.ts';
@@ -98,6 +99,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
   v1.route('/projects', projectProcurementRoutes);
   v1.route('/procurements', procurementRoutes);
   v1.route('/imports', importRoutes);
+  v1.route('/stats', statsRoutes);
   // Review workflows: these routers carry full paths (/projects/{id}/release-requests, /tech-reviews.csv…).
   v1.route('/', releaseRequestRoutes);
   v1.route('/', yearlyReviewRoutes);
