@@ -32,7 +32,7 @@ export async function openProjectTab(page: Page, projectId: string, tabName: str
 /** The stage the lifecycle stepper marks as current (aria-current="step"). */
 export async function currentStage(page: Page): Promise<string> {
   const step = page.getByRole('list', { name: 'プロジェクトの段階' }).locator('[aria-current="step"]');
-  const lines = (await step.innerText()).split('\n').map((line) => line.trim());
+  const lines = (await textOf(step)).split('\n').map((line) => line.trim());
   const labels = Object.values(stageLabels).map((label) => label.ja);
   return lines.find((line) => labels.includes(line)) ?? lines.join(' ');
 }
@@ -59,14 +59,20 @@ export async function requestStageChange(page: Page, projectId: string, to: Stag
     return {
       moved: false,
       unmet: (await refused.getByRole('listitem').allInnerTexts()).map((s) => s.trim()),
-      alert: await refused.innerText(),
+      alert: await textOf(refused),
     };
   }
   if (await moved.isVisible()) return { moved: true };
-  return { moved: false, unmet: [], alert: await otherError.first().innerText() };
+  return { moved: false, unmet: [], alert: await textOf(otherError.first()) };
 }
 
 /** Waits for a visible element with this text somewhere inside `scope`. */
 export async function waitForText(scope: Page | Locator, text: string | RegExp): Promise<void> {
   await scope.getByText(text).first().waitFor();
+}
+
+/** The text as rendered for a person (Playwright's innerText: no hidden elements, layout line breaks). */
+export function textOf(locator: Locator): Promise<string> {
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text a person reads is what these tests assert
+  return locator.innerText();
 }

@@ -1,0 +1,139 @@
+/**
+ * [BUDGET] Budget compilation (予算編成における技術的関与): the Digital Service Bureau opens the fiscal
+ * year's cycle and extracts the large new projects (案件抽出); the budget office (財務局) downloads the
+ * tech review report as a CSV that Excel opens in Japanese: UTF-8 with a byte-order mark and the
+ * Japanese header row.
+ */
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiProject, BookApi, runTag } from '../support/api.ts';
+import {
+  demo,
+  e2eRun,
+  launchBrowser,
+  newSession,
+  type Session,
+  screenshotOnFailure,
+  signInQuickly,
+  signInWithForm,
+} from '../support/browser.ts';
+import { requireBuiltScreen, textOf } from '../support/project-steps.ts';
+import { checkScreen } from '../support/screens.ts';
+
+const run = e2eRun();
+const fiscalYear = 2026;
+/** The report's columns, as the finance bureau reads them (packages/api/src/domain/tech-reviews.ts). */
+const expectedHeader = [
+  '年度',
+  'プロジェクト番号',
+  '事業名',
+  '局',
+  '区分',
+  '予算額（円）',
+  '技術面 評価',
+  '技術面 所見',
+  'ユーザビリティ 評価',
+  'ユーザビリティ 所見',
+  'セキュリティ 評価',
+  'セキュリティ 所見',
+  '総合所見',
+  '状況',
+];
+
+describe.skipIf(!run)('[BUDGET] the budget office downloads the tech review report', () => {
+  let browser: Browser;
+  let api: BookApi;
+  let project: ApiProject;
+  let current: Page | undefined;
+  const sessions: Session[] = [];
+
+  beforeAll(async () => {
+    api = new BookApi(run!.baseUrl);
+    // A large new project of this fiscal year: tier 2 and new, so the extraction rules pick it.
+    project = await api.call<ApiProject>(demo.staffInd, 'POST', '/projects', {
+      name: `E2E 産業データ連携基盤（${runTag()}）`,
+      bureauCode: 'IND',
+      fiscalYear,
+      isNew: true,
+      budgetJpy: 45_000_000,
+      maxDowntimeHours: 24,
+      confidentiality: 'B',
+    });
+    expect(project.tier).toBe(2);
+    browser = await launchBrowser(run!);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    api?.close();
+  });
+  screenshotOnFailure(() => current);
+
+  async function session(): Promise<Session> {
+    const s = await newSession(browser, run!);
+    sessions.push(s);
+    current = s.page;
+    return s;
+  }
+
+  it('[BUDGET] the admin opens the fiscal year’s budget cycle and extracts the projects for tech review', async () => {
+    const admin = await session();
+    await signInQuickly(admin, demo.admin);
+    // With the admin's own browser session (cookie, same origin), as the budget review screen would.
+    const request = admin.context.request;
+    const headers = { origin: run!.baseUrl };
+    const created = await request.post('/api/v1/budget-cycles', {
+      headers,
+      data: {
+        fiscalYear,
+        requestDate: `${fiscalYear}-07-25`,
+        requestDeadline: `${fiscalYear}-09-30`,
+        evaluationDeadline: `${fiscalYear}-10-31`,
+        submissionDate: `${fiscalYear}-11-20`,
+      },
+    });
+    // 409: the cycle exists already (a rerun against the same server); extraction is idempotent.
+    expect([201, 409], await created.text()).toContain(created.status());
+    const extracted = await request.post(`/api/v1/budget-cycles/${fiscalYear}/extract`, { headers });
+    expect(extracted.status(), await extracted.text()).toBe(200);
+    expect(((await extracted.json()) as { total: number }).total).toBeGreaterThan(0);
+
+    await admin.page.goto('/budget-review');
+    await requireBuiltScreen(admin.page, 'budget review (予算編成 技術的関与)');
+    await admin.page.getByRole('main').getByText(project.name).first().waitFor();
+    await checkScreen(admin.page, 'budget-review-admin');
+  });
+
+  it('[BUDGET] the budget office downloads the tech review CSV: UTF-8 with BOM and the Japanese header row', async () => {
+    const budget = await session();
+    const page = budget.page;
+    await signInWithForm(page, demo.budget);
+    await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '予算編成 技術的関与' }).click();
+    await page.waitForURL('**/budget-review**');
+    await requireBuiltScreen(page, 'budget review (予算編成 技術的関与)');
+    await page.getByRole('main').getByText(project.name).first().waitFor();
+    await checkScreen(page, 'budget-review-budget-office');
+
+    const control = page
+      .getByRole('main')
+      .getByRole('link', { name: /CSV/ })
+      .or(page.getByRole('main').getByRole('button', { name: /CSV/ }));
+    const [download] = await Promise.all([page.waitForEvent('download'), control.first().click()]);
+    const path = await download.path();
+    const bytes = readFileSync(path);
+    expect([...bytes.subarray(0, 3)], 'the CSV starts with the UTF-8 byte-order mark EF BB BF').toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.subarray(3).toString('utf8');
+    const [headerLine, ...lines] = text.split('\r\n');
+    expect(headerLine!.split(',')).toEqual(expectedHeader);
+    const row = lines.find((line) => line.includes(project.code));
+    expect(row, `the report has a row for ${project.code}`).toBeDefined();
+    expect(row).toContain(project.name);
+    expect(row!.startsWith(`${fiscalYear},${project.code},`)).toBe(true);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    expect(await textOf(page.getByRole('main'))).not.toContain('準備中');
+  });
+
+  it('[BUDGET] no script errors on the screens of this spec', () => {
+    expect(sessions.flatMap((s) => s.errors)).toEqual([]);
+  });
+});
