@@ -116,8 +116,8 @@ describe.skipIf(!run)('[BUDGET] the budget office downloads the tech review repo
 
     const control = page
       .getByRole('main')
-      .getByRole('link', { name: /CSV/ })
-      .or(page.getByRole('main').getByRole('button', { name: /CSV/ }));
+      .getByRole('link', { name: /CSV/i })
+      .or(page.getByRole('main').getByRole('button', { name: /CSV/i }));
     const [download] = await Promise.all([page.waitForEvent('download'), control.first().click()]);
     const path = await download.path();
     const bytes = readFileSync(path);

@@ -203,7 +203,12 @@ describe.skipIf(!run)('[PROJECTS] a department registers a project and takes it 
     }
     await expectAccessible(page, 'projects-flow-project-releases-form');
     await form.getByRole('button', { name: uiText('release.file') }).click();
-    await waitForText(page.getByRole('main'), uiText('release.status.pending'));
+    await waitForText(page.getByRole('main'), uiText('release.filed'));
+    // The request waits for the tier-2 reviewer: the bureau's CIO advisor.
+    const requests = page.getByRole('table', { name: uiText('release.listCaption') });
+    const row = await textOf(requests.getByRole('row').nth(1));
+    expect(row).toContain(uiText('release.status.pending'));
+    expect(row).toContain('各局CIO補佐官');
     await checkScreen(page, 'projects-flow-project-releases-filed');
   });
 

@@ -76,6 +76,7 @@ describe.skipIf(!run)('[RELEASES] release judgement by the reviewer the tier des
     await checkScreen(page, 'release-judgement-applicant');
     expect(await approveButton(page).count(), 'the applicant is offered 承認').toBe(0);
     expect(await returnButton(page).count(), 'the applicant is offered 差し戻し').toBe(0);
+    expect(await textOf(page.getByRole('main'))).toContain(uiText('judge.ownRequest'));
     expect(await decideWithSession(page)).toMatchObject({ status: 403, body: { code: 'forbidden' } });
 
     const outcome = await requestStageChange(page, project.id, 'operation');
@@ -91,7 +92,7 @@ describe.skipIf(!run)('[RELEASES] release judgement by the reviewer the tier des
     await checkScreen(page, 'release-judgement-other-advisor');
     expect(await approveButton(page).count(), 'advisor.wel is offered 承認 on an IND request').toBe(0);
     // The screen says who does judge it: IND's CIO advisor.
-    expect(await textOf(page.getByRole('main'))).toContain('補佐 健太');
+    expect(await textOf(page.getByRole('main'))).toContain(uiText('judge.notYourRequest', { role: '各局CIO補佐官', names: '補佐 健太' }));
     expect(await decideWithSession(page)).toMatchObject({ status: 403, body: { code: 'forbidden' } });
   });
 
@@ -184,6 +185,7 @@ describe.skipIf(!run)('[RELEASES] release judgement by the reviewer the tier des
     await requireBuiltScreen(page, 'release judgement (リリース判定)');
     await page.getByRole('heading', { level: 1 }).waitFor();
     expect(await approveButton(page).count(), 'the applicant is offered 承認 on their own request').toBe(0);
+    expect(await textOf(page.getByRole('main'))).toContain(uiText('judge.ownRequest'));
     const res = await page.context().request.post(`/api/v1/release-requests/${own.id}/decision`, {
       headers: { origin: run!.baseUrl },
       data: { decision: 'approved', items: own.checklist.map((item) => ({ itemId: item.itemId, result: 'ok' })) },

@@ -78,6 +78,8 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
 export async function saveScreenshot(page: Page, screen: string): Promise<string> {
   mkdirSync(artifactsDir, { recursive: true });
   const path = join(artifactsDir, `${screen}.png`);
+  // From the top, so sticky parts (the tier preview) sit where a person first sees them.
+  await page.evaluate(() => (globalThis as any).scrollTo(0, 0));
   await page.screenshot({ path, fullPage: true, animations: 'disabled' });
   return path;
 }
