@@ -49,7 +49,7 @@ const messagePatterns: { pattern: RegExp; key: string }[] = [
   { pattern: /^(is )?required$/i, key: 'required' },
   { pattern: /^choose one$/i, key: 'option' },
   { pattern: /expected (string|number|boolean), received (undefined|null|nan)/i, key: 'required' },
-  { pattern: /expected number, received/i, key: 'number' },
+  { pattern: /expected number, received|is not a number/i, key: 'number' },
   { pattern: /must be an? http\(s\) URL/i, key: 'url' },
   { pattern: /must be an email/i, key: 'email' },
   { pattern: /must be a date/i, key: 'date' },
@@ -76,8 +76,9 @@ const messagePatterns: { pattern: RegExp; key: string }[] = [
 /** A field message in the user's language (zod's own messages are already localised). */
 export function fieldMessage(message: string | undefined, t: TFunction): string {
   if (!message) return t('validation.invalid');
-  if (/[぀-ヿ一-鿿]/.test(message) && t('lang') === 'ja') return message;
   for (const { pattern, key } of messagePatterns) if (pattern.test(message)) return t(`validation.${key as 'required'}`);
+  // zod's Japanese locale and Japanese server messages are shown as they are.
+  if (/[぀-ヿ一-鿿]/.test(message) && t('lang') === 'ja') return message;
   return t('validation.invalidWithDetail', { detail: message });
 }
 

@@ -86,7 +86,9 @@ function useValueFormatter() {
   };
 }
 
-function factorName(t: ReturnType<typeof useTranslation>['t'], factor: TOversightFactor['factor']) {
+type TranslateFactor = (key: 'oversight.factor.budget' | 'oversight.factor.downtime' | 'oversight.factor.confidentiality') => string;
+
+function factorName(t: TranslateFactor, factor: TOversightFactor['factor']): string {
   return t(`oversight.factor.${factor}`);
 }
 
