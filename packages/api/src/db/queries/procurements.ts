@@ -80,7 +80,7 @@ export async function listProcurements(
       return eb.and(conditions);
     });
   if (page.cursor) {
-    query = query.where(sql<SqlBool>`(r.created_at, r.id) < (${page.cursor.createdAt}::timestamptz, ${page.cursor.id}::uuid)`);
+    query = query.where(sql<SqlBool>`(r.created_at, r.id) < (${page.cursor.createdAt}::text::timestamptz, ${page.cursor.id}::uuid)`);
   }
   const rows = await query
     .orderBy('r.createdAt', 'desc')

@@ -1,0 +1,264 @@
+/**
+ * Exports of the book: the internal export (everything a government user may read) and open data
+ * (what may be published). Both stream the projects in keyset-ordered batches, so a book of a
+ * million projects never sits in memory and the first bytes leave at once.
+ *
+ * What open data leaves out is decided here, once:
+ * - the fields in `internalProjectFields` (security-relevant facts — allowed downtime and data
+ *   confidentiality, and the reviewer role derived from them — internal ids, versions, evaluation
+ *   details and audit data such as who changed a project and when);
+ * - the budget of projects whose data confidentiality is A (`budgetWithheld: true`, cell left empty):
+ *   the size of the spend on a system that holds the most sensitive data is itself sensitive.
+ */
+import { type Policy, registrationTriggerLabels, stageLabels } from '@psbook/core';
+import { stringify } from 'csv-stringify/sync';
+import { type SqlBool, sql } from 'kysely';
+import { utf8Bom } from '../csv.ts';
+import type { Db } from '../db/database.ts';
+import { type ProjectListFilter, projectFilterConditions } from '../db/queries/projects.ts';
+
+/** Project fields that never leave the government. Everything exported is checked against this list. */
+export const internalProjectFields = [
+  'id',
+  'maxDowntimeHours',
+  'confidentiality',
+  'reviewerRole',
+  'tierLowerBound',
+  'oversight',
+  'rulesetVersion',
+  'version',
+  'createdBy',
+  'updatedBy',
+  'updatedAt',
+  'searchText',
+  'searchGrams',
+] as const;
+type InternalField = (typeof internalProjectFields)[number];
+const isInternal = (key: string) => (internalProjectFields as readonly string[]).includes(key);
+
+/** The rule for budgets in open data, stated where it is applied. */
+export const isBudgetWithheld = (row: { confidentiality: string | null }) => row.confidentiality === 'A';
+
+export type ExportRow = {
+  id: string;
+  code: string;
+  name: string;
+  bureauCode: string;
+  bureauName: string | null;
+  fiscalYear: number;
+  summary: string | null;
+  stage: string;
+  tier: number | null;
+  reviewerRole: string | null;
+  budgetJpy: number | null;
+  maxDowntimeHours: number | null;
+  confidentiality: string | null;
+  isNew: boolean;
+  registrationTrigger: string | null;
+  canvasWritten: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+/** A Japanese calendar date (UTC+9 all year). */
+const jstDay = (date: Date) => new Date(date.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
+
+type Column = {
+  key: keyof ExportRow | 'registeredOn' | 'budgetWithheld';
+  header: string;
+  /** The value in JSON: raw codes and numbers. */
+  json: (row: ExportRow) => unknown;
+  /** The cell in CSV, for people: Japanese labels, empty for unknown. */
+  csv: (row: ExportRow) => string | number;
+};
+
+function columns(policy: Policy): Column[] {
+  const reviewerLabel = new Map(policy.rulesets['oversight-tier'].content.reviewers.map((r) => [r.role as string, r.label.ja]));
+  const text = (v: string | number | null) => (v === null ? '' : v);
+  return [
+    { key: 'id', header: 'ID', json: (r) => r.id, csv: (r) => r.id },
+    { key: 'code', header: 'プロジェクト番号', json: (r) => r.code, csv: (r) => r.code },
+    { key: 'name', header: '事業名', json: (r) => r.name, csv: (r) => r.name },
+    { key: 'bureauCode', header: '局コード', json: (r) => r.bureauCode, csv: (r) => r.bureauCode },
+    { key: 'bureauName', header: '局', json: (r) => r.bureauName, csv: (r) => text(r.bureauName) },
+    { key: 'fiscalYear', header: '年度', json: (r) => r.fiscalYear, csv: (r) => r.fiscalYear },
+    {
+      key: 'stage',
+      header: '段階',
+      json: (r) => r.stage,
+      csv: (r) => stageLabels[r.stage as keyof typeof stageLabels]?.ja ?? r.stage,
+    },
+    { key: 'tier', header: '区分', json: (r) => r.tier, csv: (r) => (r.tier === null ? '未設定' : r.tier) },
+    {
+      key: 'reviewerRole',
+      header: '協議先',
+      json: (r) => r.reviewerRole,
+      csv: (r) => (r.reviewerRole ? (reviewerLabel.get(r.reviewerRole) ?? r.reviewerRole) : ''),
+    },
+    { key: 'budgetJpy', header: '予算額（円）', json: (r) => r.budgetJpy, csv: (r) => text(r.budgetJpy) },
+    { key: 'maxDowntimeHours', header: '停止許容時間（時間）', json: (r) => r.maxDowntimeHours, csv: (r) => text(r.maxDowntimeHours) },
+    { key: 'confidentiality', header: '機密性', json: (r) => r.confidentiality, csv: (r) => text(r.confidentiality) },
+    { key: 'isNew', header: '新規/継続', json: (r) => r.isNew, csv: (r) => (r.isNew ? '新規' : '継続') },
+    {
+      key: 'registrationTrigger',
+      header: '登録の契機',
+      json: (r) => r.registrationTrigger,
+      csv: (r) =>
+        r.registrationTrigger ? (registrationTriggerLabels[r.registrationTrigger as keyof typeof registrationTriggerLabels]?.ja ?? '') : '',
+    },
+    {
+      key: 'canvasWritten',
+      header: 'サービスキャンバス',
+      json: (r) => r.canvasWritten,
+      csv: (r) => (r.canvasWritten ? '記入済' : '未記入'),
+    },
+    { key: 'summary', header: '概要', json: (r) => r.summary, csv: (r) => text(r.summary) },
+    { key: 'registeredOn', header: '登録日', json: (r) => jstDay(r.createdAt), csv: (r) => jstDay(r.createdAt) },
+    { key: 'updatedAt', header: '更新日時', json: (r) => r.updatedAt.toISOString(), csv: (r) => r.updatedAt.toISOString() },
+  ];
+}
+
+export type ExportAudience = 'internal' | 'open';
+
+/** The columns of an export; open data drops every internal field and adds the budget-withheld flag. */
+export function exportColumns(policy: Policy, audience: ExportAudience): Column[] {
+  const all = columns(policy);
+  if (audience === 'internal') return all;
+  const open = all
+    .filter((c) => !isInternal(c.key))
+    .map((c) =>
+      c.key === 'budgetJpy'
+        ? {
+            ...c,
+            json: (r: ExportRow) => (isBudgetWithheld(r) ? null : r.budgetJpy),
+            csv: (r: ExportRow) => (isBudgetWithheld(r) || r.budgetJpy === null ? '' : r.budgetJpy),
+          }
+        : c,
+    );
+  const budgetAt = open.findIndex((c) => c.key === 'budgetJpy') + 1;
+  open.splice(budgetAt, 0, {
+    key: 'budgetWithheld',
+    header: '予算額非公開',
+    json: (r) => isBudgetWithheld(r),
+    csv: (r) => (isBudgetWithheld(r) ? '非公開' : ''),
+  });
+  return open;
+}
+
+/** Projects matching the filter, oldest first, in batches keyed on (created_at, id): no OFFSET, no full read. */
+export async function* projectBatches(db: Db, filter: ProjectListFilter, batchSize = 2000): AsyncGenerator<ExportRow[]> {
+  // The cursor carries created_at as text, and sends it as text: a driver that turns a timestamptz
+  // parameter into a JavaScript Date would cut microseconds and never get past rows written with them.
+  let cursor: { createdAt: string; id: string } | null = null;
+  for (;;) {
+    let query = db
+      .selectFrom('project')
+      .leftJoin('bureau', 'bureau.code', 'project.bureauCode')
+      .select([
+        'project.id',
+        'project.code',
+        'project.name',
+        'project.bureauCode',
+        'bureau.nameJa as bureauName',
+        'project.fiscalYear',
+        'project.summary',
+        'project.stage',
+        'project.tier',
+        'project.reviewerRole',
+        'project.budgetJpy',
+        'project.maxDowntimeHours',
+        'project.confidentiality',
+        'project.isNew',
+        'project.registrationTrigger',
+        'project.canvasWritten',
+        'project.createdAt',
+        'project.updatedAt',
+        sql<string>`project.created_at::text`.as('cursorAt'),
+      ])
+      .where(projectFilterConditions(filter));
+    if (cursor) {
+      const { createdAt, id } = cursor;
+      query = query.where(sql<SqlBool>`(project.created_at, project.id) > (${createdAt}::text::timestamptz, ${id}::uuid)`);
+    }
+    const rows = await query.orderBy('project.createdAt').orderBy('project.id').limit(batchSize).execute();
+    if (rows.length) yield rows;
+    if (rows.length < batchSize) return;
+    const last = rows[rows.length - 1]!;
+    cursor = { createdAt: last.cursorAt, id: last.id };
+  }
+}
+
+const encoder = new TextEncoder();
+
+function streamOf(chunks: AsyncGenerator<string>, onError: (error: unknown) => void): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await chunks.next();
+        if (done) controller.close();
+        else controller.enqueue(encoder.encode(value));
+      } catch (error) {
+        // The status line is gone already: cut the stream so the client sees an incomplete download, not a short file.
+        onError(error);
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+}
+
+/** CSV for Excel (UTF-8 with BOM, CRLF), Japanese headers, streamed batch by batch. */
+export function projectsCsvStream(
+  db: Db,
+  policy: Policy,
+  filter: ProjectListFilter,
+  audience: ExportAudience,
+  onError: (e: unknown) => void,
+) {
+  const cols = exportColumns(policy, audience);
+  async function* chunks() {
+    yield utf8Bom + stringify([cols.map((c) => c.header)], { record_delimiter: '\r\n' });
+    for await (const batch of projectBatches(db, filter)) {
+      yield stringify(
+        batch.map((row) => cols.map((c) => c.csv(row))),
+        { record_delimiter: '\r\n' },
+      );
+    }
+  }
+  return streamOf(chunks(), onError);
+}
+
+/** JSON `{ …meta, items: [...] }`, streamed batch by batch. */
+export function projectsJsonStream(
+  db: Db,
+  policy: Policy,
+  filter: ProjectListFilter,
+  audience: ExportAudience,
+  meta: Record<string, unknown>,
+  onError: (e: unknown) => void,
+) {
+  const cols = exportColumns(policy, audience);
+  const toItem = (row: ExportRow) => Object.fromEntries(cols.map((c) => [c.key, c.json(row)]));
+  async function* chunks() {
+    const head = JSON.stringify({ ...meta, generatedAt: new Date().toISOString() });
+    yield `${head.slice(0, -1)},"items":[`;
+    let first = true;
+    for await (const batch of projectBatches(db, filter)) {
+      const text = batch.map((row) => JSON.stringify(toItem(row))).join(',');
+      yield first ? text : `,${text}`;
+      first = false;
+    }
+    yield ']}';
+  }
+  return streamOf(chunks(), onError);
+}
+
+export const openDataDescription = {
+  dataset: 'PS Book projects (open data)',
+  excludedFields: internalProjectFields.filter(
+    (f): f is Exclude<InternalField, 'searchText' | 'searchGrams'> => f !== 'searchText' && f !== 'searchGrams',
+  ),
+  budgetPolicy: 'budgetJpy is withheld (null, budgetWithheld: true) for projects whose data confidentiality is A',
+};
