@@ -11,6 +11,7 @@ import { budgetCycleRoutes } from './routes/budget-cycles.ts';
 import { canvasRoutes } from './routes/canvas.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { documentRoutes } from './routes/documents.ts';
+import { exportRoutes } from './routes/exports.ts';
 import { healthRoutes } from './routes/health.ts';
 import { historyRoutes } from './routes/history.ts';
 import { importRoutes } from './routes/imports.ts';
@@ -100,6 +101,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
   v1.route('/procurements', procurementRoutes);
   v1.route('/imports', importRoutes);
   v1.route('/stats', statsRoutes);
+  v1.route('/exports', exportRoutes);
   // Review workflows: these routers carry full paths (/projects/{id}/release-requests, /tech-reviews.csv…).
   v1.route('/', releaseRequestRoutes);
   v1.route('/', yearlyReviewRoutes);
