@@ -16,10 +16,12 @@ import { healthRoutes } from './routes/health.ts';
 import { historyRoutes } from './routes/history.ts';
 import { importRoutes } from './routes/imports.ts';
 import { kpiRoutes } from './routes/kpis.ts';
+import { oversightRoutes } from './routes/oversight.ts';
 import { procurementRoutes, projectProcurementRoutes } from './routes/procurements.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { releaseRequestRoutes } from './routes/release-requests.ts';
 import { reviewRoutes } from './routes/reviews.ts';
+import { rulesRoutes } from './routes/rules.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { techReviewRoutes } from './routes/tech-reviews.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -102,6 +104,8 @@ export function createApp(services: Services, options: AppOptions = {}) {
   v1.route('/imports', importRoutes);
   v1.route('/stats', statsRoutes);
   v1.route('/exports', exportRoutes);
+  v1.route('/oversight', oversightRoutes);
+  v1.route('/rules', rulesRoutes);
   // Review workflows: these routers carry full paths (/projects/{id}/release-requests, /tech-reviews.csv…).
   v1.route('/', releaseRequestRoutes);
   v1.route('/', yearlyReviewRoutes);
