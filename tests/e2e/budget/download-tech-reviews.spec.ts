@@ -5,6 +5,7 @@
  * Japanese header row.
  */
 import { readFileSync } from 'node:fs';
+import { fiscalYearOf } from '@psbook/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiProject, BookApi, runTag } from '../support/api.ts';
@@ -19,10 +20,12 @@ import {
   signInWithForm,
 } from '../support/browser.ts';
 import { requireBuiltScreen, textOf } from '../support/project-steps.ts';
-import { checkScreen } from '../support/screens.ts';
+import { checkScreen, expectAccessible, settle } from '../support/screens.ts';
+import { uiText } from '../support/ui-text.ts';
 
 const run = e2eRun();
-const fiscalYear = 2026;
+/** Budget compilation works on next year’s budget (the request goes out in late July of this one). */
+const fiscalYear = fiscalYearOf(new Date()) + 1;
 /** The report's columns, as the finance bureau reads them (packages/api/src/domain/tech-reviews.ts). */
 const expectedHeader = [
   '年度',
@@ -50,7 +53,7 @@ describe.skipIf(!run)('[BUDGET] the budget office downloads the tech review repo
 
   beforeAll(async () => {
     api = new BookApi(run!.baseUrl);
-    // A large new project of this fiscal year: tier 2 and new, so the extraction rules pick it.
+    // A large new project for that budget: tier 2 and new, so the extraction rules pick it.
     project = await api.call<ApiProject>(demo.staffInd, 'POST', '/projects', {
       name: `E2E 産業データ連携基盤（${runTag()}）`,
       bureauCode: 'IND',
@@ -76,32 +79,30 @@ describe.skipIf(!run)('[BUDGET] the budget office downloads the tech review repo
     return s;
   }
 
-  it('[BUDGET] the admin opens the fiscal year’s budget cycle and extracts the projects for tech review', async () => {
+  it('[BUDGET] the admin opens next year’s budget cycle and extracts the projects for tech review', async () => {
     const admin = await session();
+    const page = admin.page;
     await signInQuickly(admin, demo.admin);
-    // With the admin's own browser session (cookie, same origin), as the budget review screen would.
-    const request = admin.context.request;
-    const headers = { origin: run!.baseUrl };
-    const created = await request.post('/api/v1/budget-cycles', {
-      headers,
-      data: {
-        fiscalYear,
-        requestDate: `${fiscalYear}-07-25`,
-        requestDeadline: `${fiscalYear}-09-30`,
-        evaluationDeadline: `${fiscalYear}-10-31`,
-        submissionDate: `${fiscalYear}-11-20`,
-      },
-    });
-    // 409: the cycle exists already (a rerun against the same server); extraction is idempotent.
-    expect([201, 409], await created.text()).toContain(created.status());
-    const extracted = await request.post(`/api/v1/budget-cycles/${fiscalYear}/extract`, { headers });
-    expect(extracted.status(), await extracted.text()).toBe(200);
-    expect(((await extracted.json()) as { total: number }).total).toBeGreaterThan(0);
-
-    await admin.page.goto('/budget-review');
-    await requireBuiltScreen(admin.page, 'budget review (予算編成 技術的関与)');
-    await admin.page.getByRole('main').getByText(project.name).first().waitFor();
-    await checkScreen(admin.page, 'budget-review-admin');
+    await page.goto('/budget-review');
+    await requireBuiltScreen(page, 'budget review (予算編成 技術的関与)');
+    await settle(page);
+    const yearChooser = page.getByRole('main').getByRole('combobox', { name: uiText('budget.chooseYear'), exact: true });
+    const hasCycle = (await yearChooser.count()) > 0 && (await yearChooser.locator('option', { hasText: `${fiscalYear}年度` }).count()) > 0;
+    if (!hasCycle) {
+      await page.locator('details summary', { hasText: uiText('budget.createCycle') }).click();
+      const form = page.getByRole('form', { name: uiText('budget.createCycle') });
+      // The form proposes next year's budget on Tokyo's calendar (request in late July of this year).
+      expect(await form.getByLabel(uiText('budget.fiscalYear')).inputValue()).toBe(String(fiscalYear));
+      await expectAccessible(page, 'budget-review-create-cycle');
+      await form.getByRole('button', { name: uiText('budget.createCycle') }).click();
+      await yearChooser.locator('option', { hasText: `${fiscalYear}年度` }).waitFor({ state: 'attached' });
+    }
+    await yearChooser.selectOption({ label: `${fiscalYear}年度` });
+    await page.getByRole('heading', { name: uiText('budget.cycleTitle', { year: `${fiscalYear}年度` }) }).waitFor();
+    await page.getByRole('button', { name: uiText('budget.extract') }).click();
+    await page.getByText(/件を新たに抽出しました/).waitFor();
+    await page.getByRole('main').getByRole('heading', { name: project.name }).waitFor();
+    await checkScreen(page, 'budget-review-admin');
   });
 
   it('[BUDGET] the budget office downloads the tech review CSV: UTF-8 with BOM and the Japanese header row', async () => {
@@ -111,7 +112,14 @@ describe.skipIf(!run)('[BUDGET] the budget office downloads the tech review repo
     await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '予算編成 技術的関与' }).click();
     await page.waitForURL('**/budget-review**');
     await requireBuiltScreen(page, 'budget review (予算編成 技術的関与)');
-    await page.getByRole('main').getByText(project.name).first().waitFor();
+    await page
+      .getByRole('main')
+      .getByRole('combobox', { name: uiText('budget.chooseYear'), exact: true })
+      .selectOption({ label: `${fiscalYear}年度` });
+    await page.getByRole('main').getByRole('heading', { name: project.name }).waitFor();
+    // The budget office reads; only the Digital Service Bureau extracts and evaluates.
+    expect(await page.getByRole('button', { name: uiText('budget.extract') }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: uiText('budget.editReview') }).count()).toBe(0);
     await checkScreen(page, 'budget-review-budget-office');
 
     const control = page
