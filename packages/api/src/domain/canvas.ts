@@ -4,8 +4,9 @@ import { recordAudit } from '../audit.ts';
 import { requireProjectWrite } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import { findCanvasRevision, findLatestCanvasRevision, insertCanvasRevision, listCanvasRevisions } from '../db/queries/canvas.ts';
-import { lockProject, refreshProjectSearch } from '../db/queries/projects.ts';
+import { lockProject, projectSearchColumns } from '../db/queries/projects.ts';
 import { AppError, notFound, validationError } from '../errors.ts';
+import { inTransaction } from './lifecycle.ts';
 import { getProjectOrThrow, whoOf } from './projects.ts';
 
 type RevisionRow = {
@@ -86,7 +87,7 @@ export async function saveCanvas(
   projectId: string,
   input: TSaveCanvasRequest,
 ): Promise<CanvasResponse & { projectVersion: number }> {
-  return ctx.db.transaction().execute(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     requireProjectWrite(ctx.actor, project.bureauCode);
@@ -119,12 +120,17 @@ export async function saveCanvas(
     });
     const updated = await tx
       .updateTable('project')
-      .set({ canvasWritten: isWritten, version: sql`version + 1`, updatedAt: new Date(), updatedBy: ctx.actor.id })
+      .set({
+        canvasWritten: isWritten,
+        // The canvas text is searchable with the project (`q`), so the search columns follow each save.
+        ...projectSearchColumns(project.name, project.summary, fields),
+        version: sql`version + 1`,
+        updatedAt: new Date(),
+        updatedBy: ctx.actor.id,
+      })
       .where('id', '=', projectId)
       .returning('version')
       .executeTakeFirstOrThrow();
-    // The canvas text is searchable with the project (`q`), so the search columns follow each save.
-    await refreshProjectSearch(tx, projectId);
     await recordAudit(tx, whoOf(ctx), {
       action: 'canvas.save',
       entityType: 'canvas',

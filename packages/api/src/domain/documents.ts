@@ -1,10 +1,12 @@
 import type { TCreateDocumentRequest } from '@psbook/core';
+import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { requireProjectWrite } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import { type DocumentRow, findProjectDocument, listDocumentRows } from '../db/queries/documents.ts';
 import { lockProject } from '../db/queries/projects.ts';
 import { notFound } from '../errors.ts';
+import { inTransaction } from './lifecycle.ts';
 import { getProjectOrThrow, whoOf } from './projects.ts';
 
 export function toDocumentResponse(row: DocumentRow & { createdByName?: string | null }) {
@@ -33,13 +35,21 @@ export async function listDocuments(ctx: Pick<DomainContext, 'db'>, projectId: s
  * file store). The project row lock orders it against a stage transition checking the gates.
  */
 export async function createDocument(ctx: DomainContext, projectId: string, input: TCreateDocumentRequest): Promise<DocumentResponse> {
-  return ctx.db.transaction().execute(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     requireProjectWrite(ctx.actor, project.bureauCode);
     const row = await tx
       .insertInto('document')
-      .values({ projectId, kind: input.kind, title: input.title, url: input.url, createdBy: ctx.actor.id })
+      // clock_timestamp, not now(): documents list in creation order, also when one transaction adds several.
+      .values({
+        projectId,
+        kind: input.kind,
+        title: input.title,
+        url: input.url,
+        createdBy: ctx.actor.id,
+        createdAt: sql`clock_timestamp()`,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordAudit(tx, whoOf(ctx), {
@@ -55,7 +65,7 @@ export async function createDocument(ctx: DomainContext, projectId: string, inpu
 
 /** Remove a document; the audit event keeps the removed row, so nothing is lost from the record. */
 export async function deleteDocument(ctx: DomainContext, projectId: string, documentId: string): Promise<void> {
-  await ctx.db.transaction().execute(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     requireProjectWrite(ctx.actor, project.bureauCode);

@@ -25,6 +25,7 @@ import {
 } from '../db/queries/kpis.ts';
 import { lockProject } from '../db/queries/projects.ts';
 import { AppError, type FieldError, notFound, validationError, versionConflict } from '../errors.ts';
+import { inTransaction } from './lifecycle.ts';
 import { getProjectOrThrow, whoOf } from './projects.ts';
 
 const forStatus = (kpi: KpiRow): TKpiForStatus => ({
@@ -128,13 +129,14 @@ export async function createKpi(ctx: DomainContext, projectId: string, input: TC
     targetFiscalYear: input.targetFiscalYear,
   };
   checkPlan(values);
-  return ctx.db.transaction().execute(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     requireProjectWrite(ctx.actor, project.bureauCode);
     const kpi = await tx
       .insertInto('kpi')
-      .values({ ...values, projectId })
+      // clock_timestamp, not now(): KPIs list in creation order, also when one transaction adds several.
+      .values({ ...values, projectId, createdAt: sql`clock_timestamp()`, updatedAt: sql`clock_timestamp()` })
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordAudit(tx, whoOf(ctx), { action: 'kpi.create', entityType: 'kpi', entityId: kpi.id, projectId, after: auditKpiState(kpi) });
@@ -144,7 +146,7 @@ export async function createKpi(ctx: DomainContext, projectId: string, input: TC
 
 /** Change a KPI at the version the editor saw; a stale version is a 409 with the current KPI. */
 export async function updateKpi(ctx: DomainContext, projectId: string, kpiId: string, input: TUpdateKpiRequest): Promise<KpiResponse> {
-  return ctx.db.transaction().execute(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const before = await lockKpiForWrite(tx, ctx, projectId, kpiId);
     const measurements = await listKpiMeasurements(tx, kpiId);
     if (before.version !== input.version) throw versionConflict(before.version, toKpiResponse(before, measurements));
@@ -181,7 +183,7 @@ export async function updateKpi(ctx: DomainContext, projectId: string, kpiId: st
 
 /** Remove a KPI and its measurements; with an expected version, a stale one is a 409. */
 export async function deleteKpi(ctx: DomainContext, projectId: string, kpiId: string, expectedVersion?: number): Promise<void> {
-  await ctx.db.transaction().execute(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     const before = await lockKpiForWrite(tx, ctx, projectId, kpiId);
     const measurements = await listKpiMeasurements(tx, kpiId);
     if (expectedVersion !== undefined && before.version !== expectedVersion) {
@@ -209,7 +211,7 @@ export async function addMeasurement(
   input: TCreateMeasurementRequest,
   now = new Date(),
 ): Promise<KpiResponse> {
-  return ctx.db.transaction().execute(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const kpi = await lockKpiForWrite(tx, ctx, projectId, kpiId);
     const value = input.value ?? null;
     const achieved = input.achieved ?? null;
@@ -256,7 +258,7 @@ export async function addMeasurement(
 
 /** Remove one year's measurement (to correct a wrong entry: record it again afterwards). */
 export async function deleteMeasurement(ctx: DomainContext, projectId: string, kpiId: string, fiscalYear: number): Promise<KpiResponse> {
-  return ctx.db.transaction().execute(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const kpi = await lockKpiForWrite(tx, ctx, projectId, kpiId);
     const row = await tx
       .deleteFrom('kpiMeasurement')

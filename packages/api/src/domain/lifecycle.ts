@@ -11,6 +11,15 @@ import { AppError, notFound, versionConflict } from '../errors.ts';
 import { auditProjectState, toProjectResponse, whoOf } from './projects.ts';
 
 /**
+ * Run `work` in a transaction: a new one, or the caller's when `db` already is one. Domain verbs use
+ * it so a caller (the demo seed, a bulk job) can compose several verbs into one transaction; opening
+ * a second transaction inside one is not possible (Kysely refuses it, PGlite would hang).
+ */
+export function inTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}
+
+/**
  * The facts the lifecycle gates are judged on, for `fiscalYear` ("this fiscal year" for the yearly
  * obligations of operation). One query; pass the transaction when the answer must hold until commit.
  */
@@ -62,7 +71,7 @@ export async function transitionProject(
   input: TTransitionRequest,
   expectedVersion?: number,
 ): Promise<ProjectRow> {
-  return ctx.db.transaction().execute(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const before = await lockProject(tx, projectId);
     if (!before) throw notFound('Project');
     requireProjectWrite(ctx.actor, before.bureauCode);

@@ -1,0 +1,91 @@
+import { expect, it } from 'vitest';
+import { describeOnBothDatabases } from '../testing/harness.ts';
+import { policyGoalKpis } from './demo.ts';
+
+it('reads the awkward policy-goal KPIs as they are meant', () => {
+  const kpis = policyGoalKpis();
+  expect(kpis.size).toBe(18);
+  // 竣工 by 2019年 (calendar year): a text target in fiscal year 2019.
+  expect(kpis.get('2-05')).toMatchObject({ targetValue: null, targetText: '竣工', targetFiscalYear: 2019 });
+  // 10％台: the band's floor is the number, the band itself the text.
+  expect(kpis.get('2-06')).toMatchObject({ targetValue: 10, targetText: '10％台（米国・英国並み）', unit: '%', targetFiscalYear: 2024 });
+  expect(kpis.get('2-04')).toMatchObject({ targetValue: 40000, targetText: null, targetFiscalYear: 2020 });
+  expect(kpis.get('3-01')).toMatchObject({ targetValue: 42.6, unit: '万円/10a' });
+  // One goal, two target years: two KPIs told apart by their year.
+  expect([kpis.get('2-08')?.name, kpis.get('2-09')?.name]).toEqual([
+    '都の支援による中小企業の海外展開の実現（2020年度目標）',
+    '都の支援による中小企業の海外展開の実現（2024年度目標）',
+  ]);
+});
+
+describeOnBothDatabases(
+  'demo book',
+  (t) => {
+    const listAll = async () =>
+      (await (await t().request('GET', '/api/v1/projects?limit=200', { as: 'chief@example.jp' })).json()).items as {
+        id: string;
+        name: string;
+        stage: string;
+        canvasWritten: boolean;
+      }[];
+
+    it('spans every stage, each project consistent with the gates it passed', async () => {
+      const projects = await listAll();
+      expect(new Set(projects.map((p) => p.stage))).toEqual(new Set(['planning', 'requirements', 'development', 'operation', 'retired']));
+      for (const p of projects.filter((p) => p.stage === 'development' || p.stage === 'operation')) {
+        expect(p.canvasWritten, p.name).toBe(true);
+        const gates = await (await t().request('GET', `/api/v1/projects/${p.id}/gates`, { as: 'chief@example.jp' })).json();
+        expect(gates.facts.kpiWithTargetCount, p.name).toBeGreaterThan(0);
+        expect(gates.facts.requirementsDefinitionCount, p.name).toBeGreaterThan(0);
+        expect(gates.facts.procurementSpecCount, p.name).toBeGreaterThan(0);
+        if (p.stage === 'operation') expect(gates.facts.approvedReleaseCount, p.name).toBe(1);
+      }
+    });
+
+    it('has the release of each operating project decided by the reviewer its tier designates, never the applicant', async () => {
+      const rows = await t()
+        .services.db.selectFrom('releaseRequest as r')
+        .innerJoin('project as p', 'p.id', 'r.projectId')
+        .innerJoin('appUser as d', 'd.id', 'r.decidedBy')
+        .select([
+          'p.name',
+          'p.tier',
+          'p.reviewerRole',
+          'r.tier as requestTier',
+          'r.status',
+          'r.requestedBy',
+          'r.decidedBy',
+          'd.role as deciderRole',
+        ])
+        .execute();
+      expect(rows.length).toBe(3);
+      for (const r of rows) {
+        expect(r.status).toBe('approved');
+        expect(r.requestTier).toBe(r.tier);
+        expect(r.deciderRole, r.name).toBe(r.reviewerRole);
+        expect(r.decidedBy).not.toBe(r.requestedBy);
+      }
+    });
+
+    it('shows canvases, KPIs with measurements and a stage history on the IoT portal', async () => {
+      const portal = (await listAll()).find((p) => p.name === '中小企業IoT化支援ポータル')!;
+      expect(portal.stage).toBe('operation');
+      const canvas = await (await t().request('GET', `/api/v1/projects/${portal.id}/canvas`, { as: 'staff.wel@example.jp' })).json();
+      expect(canvas).toMatchObject({ revision: 1, isWritten: true, createdByName: '産業 花子' });
+      const kpis = await (await t().request('GET', `/api/v1/projects/${portal.id}/kpis`, { as: 'staff.wel@example.jp' })).json();
+      expect(kpis.items.map((k: { status: string }) => k.status)).toEqual(['achieved', 'behind', 'achieved']);
+      const transitions = await (
+        await t().request('GET', `/api/v1/projects/${portal.id}/transitions`, { as: 'staff.wel@example.jp' })
+      ).json();
+      expect(transitions.items.map((m: { toStage: string }) => m.toStage)).toEqual(['requirements', 'development', 'operation']);
+
+      const farm = (await listAll()).find((p) => p.name === '農業産出額データ基盤')!;
+      const gates = await (await t().request('GET', `/api/v1/projects/${farm.id}/gates`, { as: 'staff.ind@example.jp' })).json();
+      expect(gates.gates.map((g: { gate: string; met: boolean }) => [g.gate, g.met])).toEqual([
+        ['canvas_written', false],
+        ['kpi_with_target', true],
+      ]);
+    });
+  },
+  { demoProjects: true },
+);
