@@ -136,6 +136,22 @@ describe.skipIf(!run)('[SCREENS] every main screen passes axe and is kept as a s
     expect(await textOf(page.getByRole('heading', { level: 1 }))).toBe('ページが見つかりません');
   });
 
+  it('[SCREENS] at a phone’s width (390 px) the busiest screens still pass axe', async () => {
+    const session = await newSession(browser, run!, { viewport: { width: 390, height: 844 } });
+    sessions.push(session);
+    current = session.page;
+    await signInQuickly(session, demo.admin);
+    const page = session.page;
+    await visit(page, '/', 'home-phone');
+    await visit(page, '/projects', 'projects-phone');
+    await visit(page, `/projects/${demoProject.id}`, 'project-overview-phone');
+    await visit(page, `/projects/${demoProject.id}/canvas`, 'project-canvas-phone');
+    await visit(page, `/projects/${demoProject.id}/kpis`, 'project-kpis-phone');
+    await visit(page, '/procurements', 'procurements-phone');
+    await visit(page, '/budget-review', 'budget-review-phone');
+    await visit(page, '/admin', 'admin-phone');
+  });
+
   it('[SECURITY] the app signs in and renders under its strict CSP, with no violation reported', async () => {
     const session = await newSession(browser, run!, { enforceCsp: true });
     sessions.push(session);

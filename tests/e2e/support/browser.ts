@@ -51,12 +51,16 @@ export type Session = { context: BrowserContext; page: Page; errors: string[] };
  * same-origin scripts, and axe is injected as an inline script, so the context bypasses CSP; the
  * [SECURITY] spec signs in once with the CSP enforced to keep that path honest.
  */
-export async function newSession(browser: Browser, run: E2eRun, options: { enforceCsp?: boolean } = {}): Promise<Session> {
+export async function newSession(
+  browser: Browser,
+  run: E2eRun,
+  options: { enforceCsp?: boolean; viewport?: { width: number; height: number } } = {},
+): Promise<Session> {
   const context = await browser.newContext({
     baseURL: run.baseUrl,
     locale: 'ja-JP',
     timezoneId: 'Asia/Tokyo',
-    viewport: { width: 1280, height: 900 },
+    viewport: options.viewport ?? { width: 1280, height: 900 },
     bypassCSP: !options.enforceCsp,
     acceptDownloads: true,
   });
