@@ -12,7 +12,7 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.Collato
   return value;
 }
 
-export const localeOf = (lang: string) => (lang === 'en' ? 'en-GB' : 'ja-JP');
+export const localeOf = (lang: string) => (lang === 'en' ? 'en-US' : 'ja-JP');
 
 /** Japanese reading of an amount of yen in 万円 (ten-thousands), as budget documents word it. */
 export function formatManYen(yen: number, lang = 'ja'): string {

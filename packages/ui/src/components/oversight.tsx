@@ -2,7 +2,7 @@ import bundledTierRules from '@rules/oversight-tier.json';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api.ts';
+import { api, isApiError } from '../api.ts';
 import { describeError } from '../errors.ts';
 import { formatManYen, useFormat } from '../format.ts';
 import type { TOversightEvaluation, TOversightFactor } from '../types.ts';
@@ -251,7 +251,9 @@ export function OversightPreview({ inputs, title }: { inputs: TOversightInputs; 
           : ''}
       </p>
       {query.isError ? (
-        <p className="alert alert-error">{describeError(query.error, t)}</p>
+        <p className="alert alert-error">
+          {isApiError(query.error) && query.error.status === 404 ? t('oversight.previewUnavailable') : describeError(query.error, t)}
+        </p>
       ) : query.data ? (
         <div className={isStale ? 'is-updating' : undefined}>
           <OversightExplanation evaluation={query.data} headingLevel={3} />

@@ -138,6 +138,8 @@ export const en: typeof ja = {
   },
   oversight: {
     previewTitle: 'Expected oversight tier',
+    previewUnavailable:
+      'The expected tier cannot be shown (the evaluation service is not reachable). The tier is evaluated on the server when you register.',
     previewLead: 'The oversight tier and reviewer are evaluated as you type.',
     tier: 'Oversight tier',
     reviewer: 'Reviewer consulted',

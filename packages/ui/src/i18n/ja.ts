@@ -136,6 +136,7 @@ export const ja = {
   },
   oversight: {
     previewTitle: '監理区分の見込み',
+    previewUnavailable: '監理区分の見込みを表示できません（判定機能に接続できません）。登録すると、サーバーで区分が判定されます。',
     previewLead: '入力に合わせて、プロジェクト監理区分と協議先をその場で判定します。',
     tier: 'プロジェクト監理区分',
     reviewer: '協議先',

@@ -1,0 +1,159 @@
+/**
+ * axe-core on whole screens rendered in jsdom (the real routes, lazy chunks included, the API
+ * stubbed): no serious or critical violation. jsdom has no layout, so colour contrast is checked by
+ * the browser end-to-end tests instead.
+ */
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render, screen, waitFor } from '@testing-library/react';
+import { createMemoryRouter, RouterProvider } from 'react-router';
+import { describe, expect, it } from 'vitest';
+import { routes } from '../app.tsx';
+import type { TProject, TUser } from '../types.ts';
+import { bureaus, kpi, tier2ByBudget } from './fixtures.ts';
+import { mockApi } from './render.tsx';
+
+// axe-core comes with the workspace (the browser tests use it); skip rather than fail without it.
+const axe = await import('axe-core').then((m) => m.default ?? m).catch(() => null);
+
+const staff: TUser = { id: 'u1', email: 'staff.ind@example.jp', displayName: '産業 花子', role: 'staff', bureauCodes: ['IND'] };
+const project: TProject = {
+  id: kpi.projectId,
+  code: 'PS0000017',
+  name: '海外展開マッチングシステム',
+  bureauCode: 'IND',
+  fiscalYear: 2025,
+  summary: '中小企業と海外バイヤーの引き合わせを管理する',
+  isNew: true,
+  registrationTrigger: 'measure_planned',
+  stage: 'planning',
+  budgetJpy: 32_000_000,
+  maxDowntimeHours: 24,
+  confidentiality: 'B',
+  tier: 2,
+  reviewerRole: 'cio_advisor',
+  oversight: tier2ByBudget,
+  canvasWritten: false,
+  version: 3,
+  createdAt: '2026-04-01T00:00:00Z',
+  updatedAt: '2026-05-01T00:00:00Z',
+};
+
+function stubApi(signedIn: boolean) {
+  return mockApi({
+    'GET /auth/me': signedIn ? { body: staff } : { status: 401, body: { code: 'unauthenticated', status: 401 } },
+    'GET /bureaus': { body: { items: bureaus } },
+    'GET /projects': { body: { items: [project], nextCursor: null } },
+    [`GET /projects/${project.id}`]: { body: project },
+    [`GET /projects/${project.id}/gates`]: {
+      body: {
+        projectId: project.id,
+        stage: 'planning',
+        nextStage: 'requirements',
+        fiscalYear: 2026,
+        canAdvance: false,
+        gates: [
+          {
+            gate: 'canvas_written',
+            stage: 'planning',
+            label: 'サービスキャンバスを作成',
+            labelEn: 'Canvas',
+            met: false,
+            message: '重要項目が未記入です',
+            messageEn: 'x',
+          },
+          { gate: 'kpi_with_target', stage: 'planning', label: 'KPIを設定', labelEn: 'KPI', met: true, message: '', messageEn: '' },
+        ],
+      },
+    },
+    [`GET /projects/${project.id}/transitions`]: { body: { items: [] } },
+    [`GET /projects/${project.id}/tier-history`]: { body: { items: [] } },
+    [`GET /projects/${project.id}/yearly-reviews`]: { body: { items: [] } },
+    [`GET /projects/${project.id}/canvas`]: {
+      body: {
+        projectId: project.id,
+        revision: 1,
+        fields: { users: '都内の中小企業' },
+        isWritten: false,
+        missingKeyItems: ['userPains'],
+        createdAt: '2026-05-01T00:00:00Z',
+        createdBy: null,
+        createdByName: '産業 花子',
+      },
+    },
+    [`GET /projects/${project.id}/canvas/revisions`]: {
+      body: { items: [{ revision: 1, isWritten: false, createdAt: '2026-05-01T00:00:00Z', createdBy: null, createdByName: '産業 花子' }] },
+    },
+    [`GET /projects/${project.id}/kpis`]: { body: { items: [kpi] } },
+    'POST /oversight/evaluate': { body: tier2ByBudget },
+    'GET /reviews/inbox': { body: { items: [], hasMore: false } },
+    'GET /yearly-reviews/outstanding': { body: { fiscalYear: 2026, items: [], nextCursor: null } },
+    'GET /stats/stages': { body: { stages: [{ stage: 'planning', tier1: 1, tier2: 1, tier3: 0, unset: 1, total: 3 }] } },
+    'GET /stats/registrations': {
+      body: {
+        periods: [
+          {
+            period: '2026-04-06',
+            added: { tier1: 1, tier2: 1, tier3: 0, unset: 1 },
+            cumulative: { tier1: 1, tier2: 1, tier3: 0, unset: 1 },
+          },
+        ],
+      },
+    },
+    'GET /stats/expenses': { body: { fiscalYear: 2026, totalJpy: 0, overlapJpy: 0, byCategory: [], byBureau: [] } },
+  });
+}
+
+async function renderScreen(path: string, signedIn = true) {
+  stubApi(signedIn);
+  const router = createMemoryRouter(routes, { initialEntries: [path] });
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>,
+  );
+  await screen.findByRole('heading', { level: 1 }, { timeout: 5000 });
+  await waitFor(() => expect(document.querySelector('.loading')).toBeNull(), { timeout: 5000 });
+}
+
+async function seriousViolations() {
+  const result = await axe!.run(document.body, { resultTypes: ['violations'], rules: { 'color-contrast': { enabled: false } } });
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe.skipIf(!axe)('accessibility (axe-core in jsdom)', () => {
+  const screens: [string, string, boolean][] = [
+    ['sign-in', '/sign-in', false],
+    ['home', '/', true],
+    ['project list', '/projects', true],
+    ['register', '/projects/new', true],
+    ['project overview', `/projects/${kpi.projectId}`, true],
+    ['service canvas', `/projects/${kpi.projectId}/canvas`, true],
+    ['KPIs', `/projects/${kpi.projectId}/kpis`, true],
+  ];
+  for (const [name, path, signedIn] of screens) {
+    it(`${name} (${path}) has no serious or critical violation`, async () => {
+      await renderScreen(path, signedIn);
+      expect(await seriousViolations()).toEqual([]);
+    });
+  }
+
+  it('would catch a violation (the check is not a no-op)', async () => {
+    render(
+      <main>
+        <h1>x</h1>
+        <input type="text" />
+      </main>,
+    );
+    expect((await seriousViolations()).join('\n')).toContain('label');
+  });
+
+  it('the project page renders in Japanese with lang="ja" and one h1', async () => {
+    await renderScreen(`/projects/${kpi.projectId}`);
+    expect(document.documentElement.lang).toBe('ja');
+    expect(screen.getAllByRole('heading', { level: 1 }).map((h) => h.textContent)).toEqual(['海外展開マッチングシステム']);
+    expect(screen.getByRole('link', { name: '概要' }).getAttribute('aria-current')).toBe('page');
+  });
+});
