@@ -129,9 +129,22 @@ describe.skipIf(!run)('[SCREENS] every main screen passes axe and is kept as a s
     await visit(page, '/rules', 'rules');
   });
 
-  it('[SCREENS] the admin: administration and the not-found page', async () => {
+  it('[SCREENS] the admin: every section of administration, the rules with simulation, the not-found page', async () => {
     const page = await signedIn(demo.admin);
     await visit(page, '/admin', 'admin');
+    const sections = page.getByRole('navigation', { name: '管理メニュー' });
+    for (const [section, name] of [
+      ['bureaus', '局'],
+      ['advisors', 'CIO補佐官の担当'],
+      ['tokens', 'APIトークン'],
+      ['audit', '操作記録'],
+    ] as const) {
+      await sections.getByRole('link', { name, exact: true }).click();
+      await page.waitForURL(`**/admin?section=${section}`);
+      await page.getByRole('heading', { level: 2, name, exact: true }).waitFor();
+      await checkScreen(page, `admin-${section}`);
+    }
+    await visit(page, '/rules', 'rules-admin');
     await visit(page, '/no-such-screen', 'not-found');
     expect(await textOf(page.getByRole('heading', { level: 1 }))).toBe('ページが見つかりません');
   });
