@@ -63,8 +63,10 @@ export async function registrationStats(
 
   // The end of `to` in Japan, as an instant.
   const before = new Date(parseDay(to).getTime() + dayMs - jstOffsetHours * 3_600_000);
-  const rows = await registrationsByDay(db, filter, from, before);
-  const byDay = [...rows].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  // Registrations before `from` count on `from` itself: the running total the chart starts with.
+  const byDay = (await registrationsByDay(db, filter, before))
+    .map((row) => ({ ...row, day: String(row.day) < from ? from : String(row.day) }))
+    .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   const cumulative = emptyCounts();
   let i = 0;
   let previous: string | null = null;

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely/migration';
 import * as initialSchema from './20261122T0000-initial-schema.ts';
 import * as auditFilterIndexes from './20261122T0110-audit-filter-indexes.ts';
 import * as dataIndexes from './20261122T0130-data-indexes.ts';
+import * as dropUnusedCreatedTierIndex from './20261122T0131-drop-unused-created-tier-index.ts';
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '20261122T0000-initial-schema': initialSchema,
   '20261122T0110-audit-filter-indexes': auditFilterIndexes,
   '20261122T0130-data-indexes': dataIndexes,
+  '20261122T0131-drop-unused-created-tier-index': dropUnusedCreatedTierIndex,
 };

