@@ -460,6 +460,48 @@ const cases: Case[] = [
     },
   },
   {
+    route: 'GET /api/v1/exports/projects.csv',
+    allow: all,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/exports/projects.csv?bureau=IND' }),
+  },
+  {
+    route: 'GET /api/v1/exports/projects.json',
+    allow: all,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/exports/projects.json?bureau=IND' }),
+  },
+  { route: 'GET /api/v1/exports/open-data.json', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/exports/open-data.json' }) },
+  { route: 'GET /api/v1/exports/open-data.csv', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/exports/open-data.csv' }) },
+  {
+    route: 'GET /api/v1/stats/registrations',
+    allow: all,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/stats/registrations?interval=week' }),
+  },
+  { route: 'GET /api/v1/stats/stages', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/stats/stages' }) },
+  { route: 'GET /api/v1/stats/expenses', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/stats/expenses?fiscalYear=2026' }) },
+  {
+    route: 'POST /api/v1/oversight/evaluate',
+    allow: all,
+    ok: 200,
+    prepare: async () => ({
+      path: '/api/v1/oversight/evaluate',
+      body: { budgetJpy: 10_000_000, maxDowntimeHours: 24, confidentiality: 'B' },
+    }),
+  },
+  { route: 'GET /api/v1/rules', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/rules' }) },
+  {
+    route: 'POST /api/v1/rules/simulate',
+    allow: adminOnly,
+    ok: 200,
+    prepare: async (f) => {
+      const rules = await f.api('admin', 'GET', '/api/v1/rules');
+      const oversight = rules.rulesets.find((r: { name: string }) => r.name === 'oversight-tier');
+      return { path: '/api/v1/rules/simulate', body: { ruleset: 'oversight-tier', content: oversight.content } };
+    },
+  },
+  {
     route: 'GET /api/v1/projects/{id}/history',
     allow: all,
     ok: 200,
