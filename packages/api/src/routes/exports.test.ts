@@ -190,4 +190,23 @@ describeOnBothDatabases('exports', (t) => {
     expect(startup).toMatchObject({ '予算額（円）': '4200000', 予算額非公開: '', '新規/継続': '継続' });
     expect(csvText).not.toContain('11023761000');
   });
+
+  it('documents the downloads and the upload in OpenAPI with their media types', async () => {
+    const doc = (await (await t().app.request('/api/openapi.json')).json()) as any;
+    const ok = (path: string, method = 'get') => Object.keys(doc.paths[path][method].responses['200'].content);
+    expect(ok('/api/v1/exports/projects.csv')).toEqual(['text/csv']);
+    expect(ok('/api/v1/exports/open-data.csv')).toEqual(['text/csv']);
+    expect(ok('/api/v1/exports/projects.json')).toEqual(['application/json']);
+    expect(Object.keys(doc.paths['/api/v1/imports/expenses'].post.requestBody.content)).toEqual(['text/csv']);
+    expect(ok('/api/v1/imports/expenses', 'post')).toEqual(['application/json', 'application/x-ndjson']);
+    for (const path of [
+      '/api/v1/stats/registrations',
+      '/api/v1/stats/stages',
+      '/api/v1/stats/expenses',
+      '/api/v1/procurements',
+      '/api/v1/rules',
+    ]) {
+      expect(doc.paths[path]?.get, path).toBeDefined();
+    }
+  });
 });

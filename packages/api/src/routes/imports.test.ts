@@ -223,6 +223,15 @@ describeOnBothDatabases('expense import', (t) => {
     expect((await unclosed.json()).errors[0].message).toMatch(/quoted field is not closed/);
     const empty = await upload(t(), '');
     expect(empty.status).toBe(422);
+    const giant = await upload(t(), `${enHeader}\r\nG-1,IND,${'長'.repeat(70_000)},2024,other,1\r\n`);
+    expect(giant.status).toBe(422);
+    expect((await giant.json()).errors[0]).toMatchObject({ line: 2, message: expect.stringMatching(/longer than 65,536/) });
+    const garbage = new Uint8Array(50_000).map((_, i) => (i * 7919 + 13) % 256);
+    const random = await upload(t(), garbage);
+    expect(random.status).toBe(422);
+    expect(random.headers.get('content-type')).toContain('application/problem+json');
+    const utf16 = await upload(t(), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(enHeader, 'utf16le')]));
+    expect(utf16.status).toBe(415);
     const json = await upload(t(), '{}', { headers: { 'content-type': 'application/json' } });
     expect(json.status).toBe(415);
     const anonymous = await t().app.request('/api/v1/imports/expenses', {

@@ -97,7 +97,16 @@ export const importRoutes = createRouter().openapi(importRoute, async (c) => {
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
-      const send = (value: unknown) => controller.enqueue(encoder.encode(`${JSON.stringify(value)}\n`));
+      let open = true;
+      // A client that hangs up mid-import must not turn into an error here: the import still commits or rolls back as a whole.
+      const send = (value: unknown) => {
+        if (!open) return;
+        try {
+          controller.enqueue(encoder.encode(`${JSON.stringify(value)}\n`));
+        } catch {
+          open = false;
+        }
+      };
       let lastProcessed = -1;
       try {
         const result = await importExpenses(ctx, body, {
@@ -121,7 +130,7 @@ export const importRoutes = createRouter().openapi(importRoute, async (c) => {
           ...problem.extra,
         });
       } finally {
-        controller.close();
+        if (open) controller.close();
       }
     },
   });
