@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { useFormat } from '../format.ts';
 import type { THistoryEvent } from '../types.ts';
 import { auditActionLabels, changedFields, entityTypeLabels } from './audit-labels.ts';
-import { DateText } from './common.tsx';
+import { DateText, TableScroll } from './common.tsx';
 
 function show(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
@@ -16,7 +16,7 @@ export function AuditTable({ events, showProject = false }: { events: THistoryEv
   const { t } = useTranslation();
   const f = useFormat();
   return (
-    <div className="table-scroll">
+    <TableScroll>
       <table className="table">
         <caption className="visually-hidden">{t('history.caption')}</caption>
         <thead>
@@ -67,6 +67,6 @@ export function AuditTable({ events, showProject = false }: { events: THistoryEv
           })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

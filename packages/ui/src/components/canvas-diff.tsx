@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../format.ts';
 import type { TCanvas } from '../types.ts';
+import { TableScroll } from './common.tsx';
 
 /** The cells whose text differs between two revisions. */
 export function changedCells(a: Pick<TCanvas, 'fields'>, b: Pick<TCanvas, 'fields'>): string[] {
@@ -27,7 +28,7 @@ export function CanvasDiff({ before, after }: { before: TCanvas; after: TCanvas 
       {rows.length === 0 ? (
         <p className="empty">{t('canvas.noDifference')}</p>
       ) : (
-        <div className="table-scroll">
+        <TableScroll>
           <table className="table diff-table">
             <caption>{t('canvas.diffCaption', { a: before.revision, b: after.revision })}</caption>
             <thead>
@@ -53,7 +54,7 @@ export function CanvasDiff({ before, after }: { before: TCanvas; after: TCanvas 
               })}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </div>
   );

@@ -94,3 +94,15 @@ export function DateText({ value, withTime = false }: { value: string | null | u
   if (!value) return <>—</>;
   return <time dateTime={value}>{withTime ? f.dateTime(value) : f.date(value)}</time>;
 }
+
+/** A wide table's horizontal scroller: focusable so keyboard users can scroll it (axe scrollable-region-focusable). */
+export function TableScroll({ label, children }: { label?: string; children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus to be scrolled by keyboard
+    // biome-ignore lint/a11y/useSemanticElements: a fieldset would announce a form group; this only labels a scroller
+    <div className="table-scroll" tabIndex={0} role="group" aria-label={label ?? t('common.scrollTable')}>
+      {children}
+    </div>
+  );
+}

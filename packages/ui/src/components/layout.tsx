@@ -1,6 +1,6 @@
 import { roleLabels } from '@core/projects/schemas.ts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Suspense } from 'react';
+import { Suspense, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from '../api.ts';
@@ -99,6 +99,21 @@ export function Layout() {
   const { t } = useTranslation();
   const me = useMe();
   const location = useLocation();
+  // After moving to another screen, put focus at the top of the new content (keyboard and screen
+  // reader users would otherwise stay on the link they left). Tabs of one project stay put.
+  const screenKey = location.pathname.replace(
+    /^(\/projects\/[^/]+)\/(canvas|kpis|procurements|documents|releases|tech-reviews|history)$/,
+    '$1',
+  );
+  const firstScreen = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on purpose each time the screen (screenKey) changes
+  useEffect(() => {
+    if (firstScreen.current) {
+      firstScreen.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus();
+  }, [screenKey]);
   if (me.isPending) return <Loading />;
   if (me.isError) return <ErrorAlert error={me.error} onRetry={() => void me.refetch()} />;
   if (!me.data) {

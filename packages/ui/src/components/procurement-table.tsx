@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { useFormat } from '../format.ts';
 import type { TProcurement } from '../types.ts';
 import { useBureauName } from './bureaus.ts';
+import { TableScroll } from './common.tsx';
 
 /** Contract amount against the budget the tier was based on, as a sentence. */
 export function BudgetComparison({ procurement }: { procurement: TProcurement }) {
@@ -42,7 +43,7 @@ export function ProcurementTable({
   const f = useFormat();
   const bureauName = useBureauName();
   return (
-    <div className="table-scroll">
+    <TableScroll>
       <table className="table">
         <caption className="visually-hidden">{t('procurement.listCaption')}</caption>
         <thead>
@@ -96,6 +97,6 @@ export function ProcurementTable({
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -12,7 +12,7 @@ import { api, isApiError } from '../api.ts';
 import { isAdmin, useUser } from '../auth.ts';
 import { AuditTable } from '../components/audit-list.tsx';
 import { useBureauName, useBureaus } from '../components/bureaus.ts';
-import { Empty, ErrorAlert, Loading, PageHeader } from '../components/common.tsx';
+import { Empty, ErrorAlert, Loading, PageHeader, TableScroll } from '../components/common.tsx';
 import { controlProps, Field, FormErrors } from '../components/field.tsx';
 import { useFormat } from '../format.ts';
 import { applyServerErrors } from '../forms/server-errors.ts';
@@ -77,7 +77,7 @@ function Users({ bureaus }: { bureaus: TBureau[] }) {
       ) : items.length === 0 ? (
         <Empty>{t('admin.noUsers')}</Empty>
       ) : (
-        <div className="table-scroll">
+        <TableScroll>
           <table className="table">
             <caption className="visually-hidden">{t('admin.usersCaption')}</caption>
             <thead>
@@ -123,7 +123,7 @@ function Users({ bureaus }: { bureaus: TBureau[] }) {
               )}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {users.hasNextPage ? (
         <p className="load-more">
@@ -166,7 +166,7 @@ function Bureaus({ bureaus }: { bureaus: TBureau[] }) {
   });
   return (
     <>
-      <div className="table-scroll">
+      <TableScroll>
         <table className="table">
           <caption className="visually-hidden">{t('admin.bureausCaption')}</caption>
           <thead>
@@ -190,7 +190,7 @@ function Bureaus({ bureaus }: { bureaus: TBureau[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <details className="disclosure">
         <summary>{t('admin.createBureau')}</summary>
         <form className="form" noValidate onSubmit={handleSubmit((v) => create.mutate(v))} aria-label={t('admin.createBureau')}>
@@ -237,7 +237,7 @@ function Advisors({ bureaus }: { bureaus: TBureau[] }) {
   return (
     <>
       <p className="small">{t('admin.advisorsLead')}</p>
-      <div className="table-scroll">
+      <TableScroll>
         <table className="table">
           <caption>{t('admin.advisorsByBureau')}</caption>
           <thead>
@@ -268,7 +268,7 @@ function Advisors({ bureaus }: { bureaus: TBureau[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {editingUser ? (
         <section className="card" aria-label={t('admin.editUser', { name: editingUser.displayName })}>
           <h3>{t('admin.editUser', { name: editingUser.displayName })}</h3>

@@ -10,7 +10,7 @@ import { Link, Navigate } from 'react-router';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { canManageTokens, canSeeBudgetReview, isAdmin, useUser } from '../auth.ts';
-import { DateText, Empty, ErrorAlert, Facts, Loading, Notice, PageHeader, TierBadge } from '../components/common.tsx';
+import { DateText, Empty, ErrorAlert, Facts, Loading, Notice, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
 import { controlProps, Field, FormErrors, requiredNumber } from '../components/field.tsx';
 import { useFormat } from '../format.ts';
 import { applyServerErrors } from '../forms/server-errors.ts';
@@ -242,7 +242,7 @@ function ReviewRow({ review, canEdit }: { review: TTechReview; canEdit: boolean 
         <TechReviewForm review={review} onDone={() => setEditing(false)} />
       ) : (
         <>
-          <div className="table-scroll">
+          <TableScroll>
             <table className="table table-compact">
               <caption className="visually-hidden">{t('budget.viewpointsCaption', { name: review.projectName })}</caption>
               <thead>
@@ -264,7 +264,7 @@ function ReviewRow({ review, canEdit }: { review: TTechReview; canEdit: boolean 
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <h4>{t('budget.overallOpinion')}</h4>
           <p className="canvas-text">{review.overallOpinion || <span className="muted">{t('budget.noOpinion')}</span>}</p>
           {canEdit && review.status !== 'submitted' ? (

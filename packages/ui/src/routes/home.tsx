@@ -7,7 +7,7 @@ import { Link } from 'react-router';
 import { api } from '../api.ts';
 import { isReviewer, useUser } from '../auth.ts';
 import { useBureauName } from '../components/bureaus.ts';
-import { DateText, Empty, ErrorAlert, Loading, PageHeader, TierBadge } from '../components/common.tsx';
+import { DateText, Empty, ErrorAlert, Loading, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
 import { useFormat } from '../format.ts';
 import { readExpenses, readRegistrations, readStageStats, tierKeys } from '../stats.ts';
 import type { TInboxItem, TStage, TUser } from '../types.ts';
@@ -38,7 +38,7 @@ function InboxTasks() {
           <strong>{t('home.overdueCount', { count: overdue })}</strong>
         </p>
       ) : null}
-      <div className="table-scroll">
+      <TableScroll>
         <table className="table">
           <caption className="visually-hidden">{t('home.inboxTitle')}</caption>
           <thead>
@@ -77,7 +77,7 @@ function InboxTasks() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {inbox.data.hasMore ? <p className="small">{t('home.inboxMore')}</p> : null}
     </>
   );
@@ -202,7 +202,7 @@ function StageCounts() {
       ) : rows.length === 0 ? (
         <Empty>{t('home.noStats')}</Empty>
       ) : (
-        <div className="table-scroll">
+        <TableScroll>
           <table className="table">
             <caption className="visually-hidden">{t('home.stagesCaption')}</caption>
             <thead>
@@ -249,7 +249,7 @@ function StageCounts() {
               </tr>
             </tfoot>
           </table>
-        </div>
+        </TableScroll>
       )}
     </section>
   );
@@ -296,7 +296,7 @@ function Registrations() {
           </Suspense>
           <details className="disclosure">
             <summary>{t('common.showTable')}</summary>
-            <div className="table-scroll">
+            <TableScroll>
               <table className="table table-compact">
                 <caption>{t('common.chartTableCaption', { title: t('home.registrationsTitle') })}</caption>
                 <thead>
@@ -326,7 +326,7 @@ function Registrations() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           </details>
         </>
       )}
@@ -339,8 +339,14 @@ function Expenses() {
   const f = useFormat();
   const bureauName = useBureauName();
   const headingId = useId();
-  const stats = useQuery({ queryKey: ['stats', 'expenses'], queryFn: () => api.stats.expenses() });
+  const [year, setYear] = useState<number | undefined>(undefined);
+  const stats = useQuery({
+    queryKey: ['stats', 'expenses', year],
+    queryFn: () => api.stats.expenses(year),
+    placeholderData: (previous) => previous,
+  });
   const data = stats.data ? readExpenses(stats.data) : null;
+  const years = ((stats.data as { fiscalYears?: unknown } | undefined)?.fiscalYears ?? []) as number[];
   const oku = (yen: number) => (f.lang === 'en' ? `¥${f.number(yen / 1e8)}00m` : `${f.number(yen / 1e8)}億円`);
   const categoryRows = (data?.byCategory ?? []).map((r) => ({
     label: f.label(expenseCategoryLabels[r.key as keyof typeof expenseCategoryLabels], r.key),
@@ -348,7 +354,7 @@ function Expenses() {
   }));
   const bureauRows = (data?.byBureau ?? []).map((r) => ({ label: bureauName(r.key), value: r.amountJpy }));
   const table = (rows: { label: string; value: number }[], caption: string, col: string) => (
-    <div className="table-scroll">
+    <TableScroll>
       <table className="table table-compact">
         <caption>{caption}</caption>
         <thead>
@@ -368,11 +374,30 @@ function Expenses() {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
   return (
     <section className="card" aria-labelledby={headingId}>
-      <h2 id={headingId}>{t('home.expensesTitle', { year: data?.fiscalYear ? f.fiscalYear(data.fiscalYear) : '' })}</h2>
+      <div className="card-header">
+        <h2 id={headingId}>{t('home.expensesTitle', { year: data?.fiscalYear ? f.fiscalYear(data.fiscalYear) : '' })}</h2>
+        {years.length > 1 ? (
+          <div className="field">
+            <label htmlFor={`${headingId}-year`}>{t('projects.fiscalYear')}</label>
+            <select
+              id={`${headingId}-year`}
+              className="input-short"
+              value={data?.fiscalYear ?? ''}
+              onChange={(e) => setYear(Number(e.target.value))}
+            >
+              {years.map((y) => (
+                <option key={y} value={y}>
+                  {f.fiscalYear(y)}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+      </div>
       {stats.isPending ? (
         <Loading />
       ) : stats.isError ? (

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate } from 'react-router';
 import { api, isApiError } from '../api.ts';
 import { canImport, useUser } from '../auth.ts';
-import { ErrorAlert, Facts, Notice, PageHeader } from '../components/common.tsx';
+import { ErrorAlert, Facts, Notice, PageHeader, TableScroll } from '../components/common.tsx';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
 import type { TImportResult, TImportRowError } from '../types.ts';
@@ -33,7 +33,7 @@ function RowErrors({ errors, total }: { errors: TImportRowError[]; total: number
     <section className="card" aria-labelledby="import-errors">
       <h2 id="import-errors">{t('import.errorsTitle', { count: total })}</h2>
       {total > errors.length ? <p className="small">{t('import.errorsTruncated', { shown: errors.length })}</p> : null}
-      <div className="table-scroll">
+      <TableScroll>
         <table className="table table-compact">
           <caption className="visually-hidden">{t('import.errorsCaption')}</caption>
           <thead>
@@ -59,7 +59,7 @@ function RowErrors({ errors, total }: { errors: TImportRowError[]; total: number
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { useId, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { api } from '../api.ts';
-import { Empty, ErrorAlert, Loading, PageHeader } from '../components/common.tsx';
+import { Empty, ErrorAlert, Loading, PageHeader, TableScroll } from '../components/common.tsx';
 import { ProcurementTable } from '../components/procurement-table.tsx';
 import { useFormat } from '../format.ts';
 
@@ -34,7 +34,7 @@ function Stats() {
             })}
             {stats.data.needsTierReview ? ` ${t('procurement.needsTierReviewCount', { count: stats.data.needsTierReview })}` : ''}
           </p>
-          <div className="table-scroll">
+          <TableScroll>
             <table className="table">
               <caption>{t('procurement.statsCaption')}</caption>
               <thead>
@@ -80,7 +80,7 @@ function Stats() {
                 </tr>
               </tfoot>
             </table>
-          </div>
+          </TableScroll>
         </>
       )}
     </section>

@@ -6,7 +6,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api, type ProjectFilter } from '../api.ts';
 import { canRegisterProjects, useUser } from '../auth.ts';
 import { useBureauName, useBureaus } from '../components/bureaus.ts';
-import { Empty, ErrorAlert, Loading, PageHeader, StageBadge, TierBadge } from '../components/common.tsx';
+import { Empty, ErrorAlert, Loading, PageHeader, StageBadge, TableScroll, TierBadge } from '../components/common.tsx';
 import { useOversightTable } from '../components/oversight.tsx';
 import { type Format, useFormat } from '../format.ts';
 import type { TProject } from '../types.ts';
@@ -270,7 +270,7 @@ export default function ProjectList() {
           <p className="result-count" role="status">
             {query.hasNextPage ? t('projects.countMore', { count: rows.length }) : t('projects.count', { count: rows.length })}
           </p>
-          <div className="table-scroll">
+          <TableScroll>
             <table className="table">
               <caption className="visually-hidden">{t('projects.caption')}</caption>
               <thead>
@@ -308,7 +308,7 @@ export default function ProjectList() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           {query.hasNextPage ? (
             <p className="load-more">
               <button

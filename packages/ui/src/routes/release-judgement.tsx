@@ -8,7 +8,7 @@ import { api, isApiError } from '../api.ts';
 import { useUser } from '../auth.ts';
 import { useBureauName } from '../components/bureaus.ts';
 import { CanvasGrid } from '../components/canvas-grid.tsx';
-import { DateText, ErrorAlert, Facts, Loading, Notice, PageHeader, TierBadge } from '../components/common.tsx';
+import { DateText, ErrorAlert, Facts, Loading, Notice, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
 import { useFormat } from '../format.ts';
 import { ReleaseDecisionForm } from '../forms/release-decision-form.tsx';
 import type { TReleaseRequest } from '../types.ts';
@@ -33,7 +33,7 @@ function DecisionView({ request }: { request: TReleaseRequest }) {
           <p className="canvas-text">{decision.comment}</p>
         </blockquote>
       ) : null}
-      <div className="table-scroll">
+      <TableScroll>
         <table className="table">
           <caption>{t('judge.itemsCaption')}</caption>
           <thead>
@@ -56,7 +56,7 @@ function DecisionView({ request }: { request: TReleaseRequest }) {
             })}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </section>
   );
 }
@@ -65,7 +65,7 @@ function EvidenceTable({ request }: { request: TReleaseRequest }) {
   const { t } = useTranslation();
   const f = useFormat();
   return (
-    <div className="table-scroll">
+    <TableScroll>
       <table className="table table-compact">
         <caption>{t('judge.evidenceCaption')}</caption>
         <thead>
@@ -94,7 +94,7 @@ function EvidenceTable({ request }: { request: TReleaseRequest }) {
           })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, isApiError } from '../api.ts';
 import { isAdmin, useUser } from '../auth.ts';
 import { useBureauName } from '../components/bureaus.ts';
-import { ErrorAlert, Loading, PageHeader, TierBadge } from '../components/common.tsx';
+import { ErrorAlert, Loading, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
 import { nullableNumber } from '../components/field.tsx';
 import { cleanOversightInputs, OversightPreview, shortVersion, useOversightTable, useRules } from '../components/oversight.tsx';
 import { fieldMessage } from '../errors.ts';
@@ -18,7 +18,7 @@ function TierTable() {
   const table = useOversightTable();
   const tiers = [1, 2, 3];
   return (
-    <div className="table-scroll">
+    <TableScroll>
       <table className="table tier-table">
         <caption>{t('rules.tierTableCaption')}</caption>
         <thead>
@@ -50,7 +50,7 @@ function TierTable() {
           </tr>
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 
@@ -136,82 +136,152 @@ function WhatIf() {
   );
 }
 
-type Row = Record<string, unknown>;
-const rowsOf = (v: unknown): Row[] => (Array.isArray(v) ? (v as Row[]) : []);
+type TSimulation = {
+  candidateVersion: string;
+  activeVersion: string;
+  isSameAsActive: boolean;
+  projects: number;
+  combinations: number;
+  changed: number;
+  byBureau: {
+    bureauCode: string;
+    total: number;
+    changed: number;
+    toTier: { tier1: number; tier2: number; tier3: number; unset: number };
+  }[];
+  transitions: { fromTier: number | null; toTier: number | null; fromReviewer: string | null; toReviewer: string | null; count: number }[];
+  sample: {
+    code: string;
+    name: string;
+    bureauCode: string;
+    fromTier: number | null;
+    toTier: number | null;
+    fromReviewer: string | null;
+    toReviewer: string | null;
+  }[];
+};
 
-/** The simulation answer: changed counts by bureau and the tier transitions, whatever extra it carries. */
-function SimulationResult({ result }: { result: Record<string, unknown> }) {
+/** What the candidate would change: counts, by bureau, by tier move, and a sample of projects. */
+function SimulationResult({ result }: { result: TSimulation }) {
   const { t } = useTranslation();
   const f = useFormat();
   const bureauName = useBureauName();
-  const byBureau = rowsOf(result.byBureau ?? result.bureaus);
-  const transitions = rowsOf(result.transitions ?? result.changes);
-  const tierText = (v: unknown) =>
-    v === null || v === undefined || v === 'unset' ? t('tier.unset') : t('tier.label', { tier: String(v).replace(/^tier/, '') });
-  const numbers = Object.entries(result).filter(([, v]) => typeof v === 'number') as [string, number][];
+  const reviewer = (role: string | null) => (role ? f.label(roleLabels[role as keyof typeof roleLabels], role) : '—');
+  const changedBureaus = result.byBureau.filter((b) => b.changed > 0);
   return (
-    <section className="card" aria-labelledby="simulation-result" role="status">
+    <section className="card" aria-labelledby="simulation-result">
       <h3 id="simulation-result">{t('rules.simulationResult')}</h3>
-      {numbers.length ? (
-        <dl className="facts">
-          {numbers.map(([k, v]) => (
-            <div key={k}>
-              <dt>{t(`rules.simulationKeys.${k as 'total'}`, { defaultValue: k })}</dt>
-              <dd>{f.number(v)}</dd>
-            </div>
-          ))}
-        </dl>
-      ) : null}
-      {byBureau.length ? (
-        <table className="table table-compact">
-          <caption>{t('rules.byBureau')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('projects.bureau')}</th>
-              <th scope="col" className="num">
-                {t('rules.changed')}
-              </th>
-              <th scope="col" className="num">
-                {t('rules.total')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {byBureau.map((row) => (
-              <tr key={String(row.bureauCode ?? row.bureau)}>
-                <th scope="row">{bureauName(String(row.bureauCode ?? row.bureau ?? ''))}</th>
-                <td className="num">{f.number(Number(row.changed ?? row.changedCount ?? row.count ?? 0))}</td>
-                <td className="num">{row.total === undefined ? '—' : f.number(Number(row.total))}</td>
+      <p role="status">
+        {result.isSameAsActive
+          ? t('rules.sameAsActive')
+          : t('rules.simulationSummary', { projects: f.number(result.projects), changed: f.number(result.changed) })}
+      </p>
+      <p className="small muted">
+        {t('rules.versions', {
+          candidate: shortVersion(result.candidateVersion),
+          active: shortVersion(result.activeVersion),
+          combinations: f.number(result.combinations),
+        })}
+      </p>
+      {changedBureaus.length ? (
+        <TableScroll>
+          <table className="table table-compact">
+            <caption>{t('rules.byBureau')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('projects.bureau')}</th>
+                <th scope="col" className="num">
+                  {t('rules.changed')}
+                </th>
+                <th scope="col" className="num">
+                  {t('rules.total')}
+                </th>
+                {(['tier1', 'tier2', 'tier3', 'unset'] as const).map((k) => (
+                  <th scope="col" className="num" key={k}>
+                    {t('rules.after', { tier: k === 'unset' ? t('tier.unset') : t('tier.label', { tier: k.slice(4) }) })}
+                  </th>
+                ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {changedBureaus.map((row) => (
+                <tr key={row.bureauCode}>
+                  <th scope="row">{bureauName(row.bureauCode)}</th>
+                  <td className="num">{f.number(row.changed)}</td>
+                  <td className="num">{f.number(row.total)}</td>
+                  {(['tier1', 'tier2', 'tier3', 'unset'] as const).map((k) => (
+                    <td className="num" key={k}>
+                      {f.number(row.toTier[k])}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       ) : null}
-      {transitions.length ? (
-        <table className="table table-compact">
-          <caption>{t('rules.transitions')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('rules.from')}</th>
-              <th scope="col">{t('rules.to')}</th>
-              <th scope="col" className="num">
-                {t('rules.count')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {transitions.map((row, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: transitions have no id
-              <tr key={i}>
-                <td>{tierText(row.fromTier ?? row.from)}</td>
-                <td>{tierText(row.toTier ?? row.to)}</td>
-                <td className="num">{f.number(Number(row.count ?? 0))}</td>
+      {result.transitions.length ? (
+        <TableScroll>
+          <table className="table table-compact">
+            <caption>{t('rules.transitions')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('rules.from')}</th>
+                <th scope="col">{t('rules.to')}</th>
+                <th scope="col" className="num">
+                  {t('rules.count')}
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {result.transitions.map((row, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: transitions have no id
+                <tr key={i}>
+                  <td>
+                    <TierBadge tier={row.fromTier} /> {reviewer(row.fromReviewer)}
+                  </td>
+                  <td>
+                    <TierBadge tier={row.toTier} /> {reviewer(row.toReviewer)}
+                  </td>
+                  <td className="num">{f.number(row.count)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       ) : null}
-      {!numbers.length && !byBureau.length && !transitions.length ? <p>{t('rules.noChange')}</p> : null}
+      {result.sample.length ? (
+        <TableScroll>
+          <table className="table table-compact">
+            <caption>{t('rules.sample')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('projects.colCode')}</th>
+                <th scope="col">{t('projects.colName')}</th>
+                <th scope="col">{t('projects.bureau')}</th>
+                <th scope="col">{t('rules.from')}</th>
+                <th scope="col">{t('rules.to')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.sample.map((p) => (
+                <tr key={p.code}>
+                  <td>{p.code}</td>
+                  <td>{p.name}</td>
+                  <td>{bureauName(p.bureauCode)}</td>
+                  <td>
+                    <TierBadge tier={p.fromTier} />
+                  </td>
+                  <td>
+                    <TierBadge tier={p.toTier} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      ) : null}
+      {result.changed === 0 && !result.isSameAsActive ? <p>{t('rules.noChange')}</p> : null}
     </section>
   );
 }
@@ -221,7 +291,9 @@ function Simulate() {
   const id = useId();
   const [text, setText] = useState('');
   const [parseError, setParseError] = useState<string | null>(null);
-  const simulate = useMutation({ mutationFn: (body: unknown) => api.rules.simulate(body) });
+  const simulate = useMutation({
+    mutationFn: (content: unknown) => api.rules.simulate({ ruleset: 'oversight-tier', content }) as unknown as Promise<TSimulation>,
+  });
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     let parsed: unknown;
@@ -267,7 +339,7 @@ function Simulate() {
             {fieldErrors.map((e, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: errors may repeat
               <li key={i}>
-                <code>{e.path}</code>：{fieldMessage(e.message, t)}
+                <code>{e.path.replace(/^content\.?/, '') || '/'}</code>：{fieldMessage(e.message, t)}
               </li>
             ))}
           </ul>

@@ -9,7 +9,7 @@ import { Navigate } from 'react-router';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { canManageTokens, isAdmin, useUser } from '../auth.ts';
-import { DateText, Empty, ErrorAlert, Loading, PageHeader } from '../components/common.tsx';
+import { DateText, Empty, ErrorAlert, Loading, PageHeader, TableScroll } from '../components/common.tsx';
 import { controlProps, Field, FieldSet, FormErrors, nullableNumber } from '../components/field.tsx';
 import { applyServerErrors } from '../forms/server-errors.ts';
 import type { TToken } from '../types.ts';
@@ -181,7 +181,7 @@ export function TokenManager() {
         ) : tokens.data.length === 0 ? (
           <Empty>{t('tokens.empty')}</Empty>
         ) : (
-          <div className="table-scroll">
+          <TableScroll>
             <table className="table">
               <caption className="visually-hidden">{t('tokens.listCaption')}</caption>
               <thead>
@@ -221,7 +221,7 @@ export function TokenManager() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </section>
     </>

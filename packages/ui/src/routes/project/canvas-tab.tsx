@@ -7,7 +7,7 @@ import { api } from '../../api.ts';
 import { useBureauName } from '../../components/bureaus.ts';
 import { CanvasDiff } from '../../components/canvas-diff.tsx';
 import { CanvasGrid } from '../../components/canvas-grid.tsx';
-import { DateText, Empty, ErrorAlert, Loading, Notice } from '../../components/common.tsx';
+import { DateText, Empty, ErrorAlert, Loading, Notice, TableScroll } from '../../components/common.tsx';
 import { useFormat } from '../../format.ts';
 import { CanvasForm } from '../../forms/canvas-form.tsx';
 import type { TProject } from '../../types.ts';
@@ -62,7 +62,7 @@ function Revisions({ projectId, latest }: { projectId: string; latest: number })
   };
   return (
     <>
-      <div className="table-scroll">
+      <TableScroll>
         <table className="table table-compact">
           <caption className="visually-hidden">{t('canvas.revisionsTitle')}</caption>
           <thead>
@@ -86,7 +86,7 @@ function Revisions({ projectId, latest }: { projectId: string; latest: number })
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {list.length > 1 ? (
         <form className="inline-form" onSubmit={onCompare} aria-label={t('canvas.compareLabel')}>
           <div className="field">

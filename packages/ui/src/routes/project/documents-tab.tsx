@@ -7,7 +7,7 @@ import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api, isApiError } from '../../api.ts';
-import { DateText, Empty, ErrorAlert, Loading } from '../../components/common.tsx';
+import { DateText, Empty, ErrorAlert, Loading, TableScroll } from '../../components/common.tsx';
 import { controlProps, Field, FormErrors } from '../../components/field.tsx';
 import { useFormat } from '../../format.ts';
 import { applyServerErrors } from '../../forms/server-errors.ts';
@@ -116,7 +116,7 @@ export default function DocumentsTab() {
       ) : documents.data.length === 0 ? (
         <Empty>{t('documents.empty')}</Empty>
       ) : (
-        <div className="table-scroll">
+        <TableScroll>
           <table className="table">
             <caption className="visually-hidden">{t('documents.title')}</caption>
             <thead>
@@ -151,7 +151,7 @@ export default function DocumentsTab() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {canWrite ? (
         <section className="card" aria-labelledby={`${headingId}-add`}>

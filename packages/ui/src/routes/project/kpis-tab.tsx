@@ -1,7 +1,7 @@
 import { expectedValue, kpiStatusLabels } from '@core/kpis/schemas.ts';
 import { lazy, Suspense, useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Empty, ErrorAlert, Facts, Loading } from '../../components/common.tsx';
+import { Empty, ErrorAlert, Facts, Loading, TableScroll } from '../../components/common.tsx';
 import { useFormat } from '../../format.ts';
 import { KpiForm } from '../../forms/kpi-form.tsx';
 import { MeasurementForm } from '../../forms/measurement-form.tsx';
@@ -64,7 +64,7 @@ function KpiCard({ kpi, canWrite }: { kpi: TKpi; canWrite: boolean }) {
           />
         </Suspense>
       ) : null}
-      <div className="table-scroll">
+      <TableScroll>
         <table className="table table-compact">
           <caption>{t('kpi.tableCaption', { name: kpi.name })}</caption>
           <thead>
@@ -112,7 +112,7 @@ function KpiCard({ kpi, canWrite }: { kpi: TKpi; canWrite: boolean }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {canWrite ? (
         <details className="disclosure">
           <summary>{t('kpi.addMeasurement')}</summary>
@@ -141,7 +141,7 @@ export default function KpisTab() {
         <Empty>{t('kpi.empty')}</Empty>
       ) : (
         <>
-          <div className="table-scroll">
+          <TableScroll>
             <table className="table">
               <caption className="visually-hidden">{t('kpi.summaryCaption')}</caption>
               <thead>
@@ -180,7 +180,7 @@ export default function KpisTab() {
                 })}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           {kpis.data.map((kpi) => (
             <KpiCard key={kpi.id} kpi={kpi} canWrite={canWrite} />
           ))}

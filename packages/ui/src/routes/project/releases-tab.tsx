@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
 import { useReleaseChecklist } from '../../components/checklist.ts';
-import { DateText, Empty, ErrorAlert, Loading, Notice } from '../../components/common.tsx';
+import { DateText, Empty, ErrorAlert, Loading, Notice, TableScroll } from '../../components/common.tsx';
 import { useFormat } from '../../format.ts';
 import { ReleaseRequestForm } from '../../forms/release-request-form.tsx';
 import type { TReleaseRequest } from '../../types.ts';
@@ -52,7 +52,7 @@ export default function ReleasesTab() {
       ) : requests.data.length === 0 ? (
         <Empty>{t('release.empty')}</Empty>
       ) : (
-        <div className="table-scroll">
+        <TableScroll>
           <table className="table">
             <caption className="visually-hidden">{t('release.listCaption')}</caption>
             <thead>
@@ -91,7 +91,7 @@ export default function ReleasesTab() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {canWrite ? (
         <section className="card" aria-labelledby={`${headingId}-file`}>
