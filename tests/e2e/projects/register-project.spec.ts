@@ -67,11 +67,18 @@ describe.skipIf(!run)('[PROJECTS] a department registers a project and takes it 
     await form.getByLabel('事業名').fill(projectName);
     expect(await textOf(form.getByLabel('担当局').locator('option:checked'))).toContain('産業労働局');
     await form.getByLabel('概要').fill('中小企業のデジタル化の相談をオンラインで受け付け、専門家につなぐ');
+    const preview = page.getByRole('complementary', { name: '監理区分の見込み' });
+    // ¥30,000,000 is 1,000万円以上5,000万円未満: tier 2 at least, but not set while the other two are missing.
     await form.getByLabel('予算額（円）').fill('30000000');
+    await preview
+      .getByText(/入力済みの観点からは区分2以上になります/)
+      .or(preview.getByRole('alert'))
+      .first()
+      .waitFor();
+    // 24 h (12時間超) and B stay in tier 1, so the budget decides: tier 2, the bureau's CIO advisor.
     await form.getByLabel('サービス停止の許容時間（時間）').fill('24');
     await form.getByRole('radio', { name: /^B：/ }).check();
 
-    const preview = page.getByRole('complementary', { name: '監理区分の見込み' });
     // The live region announces the tier once the debounced evaluation answers.
     const announced = preview.getByText('監理区分の見込み：区分2');
     const failed = preview.getByRole('alert').or(preview.locator('.alert-error'));
