@@ -1,6 +1,6 @@
 import { registrationTriggerLabels, roleLabels, stageLabels } from '@core/projects/schemas.ts';
 import { useQuery } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { useBureauName } from '../../components/bureaus.ts';
@@ -23,8 +23,15 @@ function Lifecycle({ project, canWrite }: { project: TProject; canWrite: boolean
     queryKey: ['project', project.id, 'transitions', project.version],
     queryFn: () => api.projects.transitions(project.id),
   });
+  // The change form opens by itself when every gate is met; after that the person decides.
+  const [formOpen, setFormOpen] = useState(false);
+  const canAdvance = project.stage !== 'retired' && gates.data?.canAdvance === true && !gates.isFetching;
+  useEffect(() => {
+    if (canAdvance) setFormOpen(true);
+  }, [canAdvance]);
   return (
-    <section className="card" aria-labelledby={headingId}>
+    // While the gates refresh, the checklist may be stale: say so (aria-busy) rather than show it as current.
+    <section className="card" aria-labelledby={headingId} aria-busy={gates.isFetching}>
       <h2 id={headingId}>{t('lifecycle.title')}</h2>
       <StageStepper stage={project.stage} />
       {project.stage !== 'retired' ? (
@@ -49,7 +56,7 @@ function Lifecycle({ project, canWrite }: { project: TProject; canWrite: boolean
         </>
       ) : null}
       {canWrite ? (
-        <details className="disclosure" open={project.stage !== 'retired' && gates.data?.canAdvance}>
+        <details className="disclosure" open={formOpen} onToggle={(e) => setFormOpen(e.currentTarget.open)}>
           <summary>{t('lifecycle.changeStage')}</summary>
           <TransitionForm project={project} nextStage={gates.data?.nextStage ?? null} />
         </details>
