@@ -23,6 +23,8 @@ export function expenseCsv(options: {
   existing: { code: string; bureauCode: string; name: string }[];
   newShare?: number;
   idPrefix?: string;
+  /** Bureau codes new projects may belong to (all the generated book's bureaus by default). */
+  bureaus?: string[];
 }): string {
   const random = createRandom(options.seed);
   const newShare = options.existing.length ? (options.newShare ?? 0.4) : 1;
@@ -39,7 +41,7 @@ export function expenseCsv(options: {
       // Two lines per new project: the second line repeats the first's bureau and name.
       const n = Math.floor(newProject++ / 2);
       const r = createRandom(options.seed * 7919 + n);
-      bureau = r.pick(benchBureaus).code;
+      bureau = r.pick(options.bureaus ?? benchBureaus.map((b) => b.code));
       name = `${r.pick(nameSubjects)}${r.pick(nameObjects)}${r.pick(nameSuffixes)}（${prefix}-${n}）`;
     } else {
       const project = options.existing[random.int(options.existing.length)]!;

@@ -76,6 +76,51 @@ export class HttpClient {
     });
   }
 
+  /**
+   * A request whose response is read line by line as it arrives (NDJSON progress). Resolves with the
+   * status when the response ends; rejects when the connection breaks (a killed server) or on timeout.
+   */
+  streamLines(method: string, path: string, options: RequestOptions, onLine: (line: string) => void): Promise<number> {
+    const headers: Record<string, string> = { accept: 'application/x-ndjson', ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    const payload = Buffer.isBuffer(options.body) ? options.body : Buffer.from(String(options.body ?? ''));
+    headers['content-type'] = options.contentType ?? 'text/csv';
+    headers['content-length'] = String(payload.length);
+    const timeoutMs = options.timeoutMs ?? 600_000;
+    return new Promise((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: this.baseUrl.port, method, path, headers, agent: false }, (res) => {
+        let pending = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          pending += chunk;
+          let newline = pending.indexOf('\n');
+          while (newline >= 0) {
+            const line = pending.slice(0, newline).trim();
+            pending = pending.slice(newline + 1);
+            if (line) onLine(line);
+            newline = pending.indexOf('\n');
+          }
+        });
+        res.on('error', reject);
+        res.on('aborted', () => reject(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+        res.on('end', () => {
+          clearTimeout(timer);
+          if (pending.trim()) onLine(pending.trim());
+          resolve(res.statusCode ?? 0);
+        });
+      });
+      const timer = setTimeout(
+        () => req.destroy(Object.assign(new Error(`${method} ${path}: not done within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+        timeoutMs,
+      );
+      req.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      req.end(payload);
+    });
+  }
+
   /** Sign in and return the bearer token. */
   async login(email: string, password: string): Promise<string> {
     const res = await this.request('POST', '/api/v1/auth/login', { body: { email, password } });
