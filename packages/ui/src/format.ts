@@ -70,6 +70,10 @@ export function makeFormat(lang: string) {
     hours: (value: number | null | undefined) =>
       value === null || value === undefined ? '—' : lang === 'en' ? `${number.format(value)} h` : `${number.format(value)}時間`,
     compare: (a: string, b: string) => collator.compare(a, b),
+    /** Japanese and English punctuation: 「A、B」/"A, B", 「項目：値」/"Item: value", 「値（補足）」/"value (note)". */
+    listSep: lang === 'en' ? ', ' : '、',
+    colon: lang === 'en' ? ': ' : '：',
+    paren: (text: string | number) => (lang === 'en' ? ` (${text})` : `（${text}）`),
     /** Pick the label of the current language from a `{ ja, en }` map entry. */
     label: (value: Localized | null | undefined, fallback = '—') => (value ? (lang === 'en' ? value.en : value.ja) : fallback),
   };

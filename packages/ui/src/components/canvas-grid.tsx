@@ -29,7 +29,8 @@ function KpiList({ kpis }: { kpis: readonly TKpi[] }) {
             <strong>{kpi.name}</strong>
             <span>
               {baseline ? `${baseline} → ` : ''}
-              {target}（{f.fiscalYear(kpi.targetFiscalYear)}）
+              {target}
+              {f.paren(f.fiscalYear(kpi.targetFiscalYear))}
             </span>
             <span className={`badge badge-${kpi.status}`}>{f.label(kpiStatusLabels[kpi.status])}</span>
           </li>

@@ -68,7 +68,7 @@ function Header({ user }: { user: TUser }) {
             <strong>{user.displayName}</strong>
             <span className="account-meta">
               {f.label(roleLabels[user.role], user.role)}
-              {user.bureauCodes.length ? ` · ${user.bureauCodes.map(bureauName).join('、')}` : ''}
+              {user.bureauCodes.length ? ` · ${user.bureauCodes.map(bureauName).join(f.listSep)}` : ''}
             </span>
           </p>
           <LanguageSwitch />

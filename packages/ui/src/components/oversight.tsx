@@ -164,7 +164,7 @@ export function OversightExplanation({
                 const factor = evaluation.factors.find((x) => x.input === input)?.factor;
                 return factor ? factorName(t, factor) : input;
               })
-              .join(f.lang === 'en' ? ', ' : '、'),
+              .join(f.listSep),
             lowerBound: evaluation.lowerBound,
           })}
         </p>

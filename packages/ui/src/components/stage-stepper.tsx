@@ -42,7 +42,7 @@ export function GateChecklist({ gates }: { gates: TGateStatus[] }) {
           </span>
           <span>
             <strong>{f.lang === 'en' ? gate.labelEn : gate.label}</strong>
-            <span className="visually-hidden">：</span>
+            <span className="visually-hidden">{f.colon}</span>
             <span className={`badge ${gate.met ? 'badge-ok' : 'badge-pending'}`}>
               {gate.met ? t('lifecycle.met') : t('lifecycle.unmet')}
             </span>

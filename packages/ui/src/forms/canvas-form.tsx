@@ -123,7 +123,7 @@ export function CanvasForm({
       />
       <div className={missing.length ? 'alert alert-warning' : 'alert alert-success'} aria-live="polite">
         {missing.length
-          ? t('canvas.missingKeyItems', { items: missing.map((key) => f.label(canvasFields.find((c) => c.key === key)!)).join('、') })
+          ? t('canvas.missingKeyItems', { items: missing.map((key) => f.label(canvasFields.find((c) => c.key === key)!)).join(f.listSep) })
           : t('canvas.allKeyItems')}
       </div>
       <div className="button-row">

@@ -106,7 +106,7 @@ export function MeasurementForm({ kpi, onSaved, now = new Date() }: { kpi: TKpi;
       {isNumeric ? (
         <Field
           id={`${id}-value`}
-          label={t('kpi.value', { unit: kpi.unit ? `（${kpi.unit}）` : '' })}
+          label={t('kpi.value', { unit: kpi.unit ? f.paren(kpi.unit) : '' })}
           required
           error={errors.value}
           hint={expected !== null ? t('kpi.expectedHint', { value: f.number(expected), unit: kpi.unit ?? '' }) : undefined}

@@ -179,7 +179,7 @@ export function ProjectEditForm({ project, onDone }: { project: TProject; onDone
   const summaryItems = [
     ...editable
       .filter((name) => errors[name])
-      .map((name) => ({ id: fid(name), message: `${t(`register.${name}`)}：${fieldMessage(errors[name]?.message, t)}` })),
+      .map((name) => ({ id: fid(name), message: `${t(`register.${name}`)}${f.colon}${fieldMessage(errors[name]?.message, t)}` })),
     ...unmatched.map((message) => ({ message: fieldMessage(message, t) })),
   ];
 

@@ -95,7 +95,7 @@ export function RegisterProjectForm({
   const summaryItems = [
     ...fieldNames
       .filter((name) => errors[name])
-      .map((name) => ({ id: fid(name), message: `${t(`register.${name}`)}：${fieldMessage(errors[name]?.message, t)}` })),
+      .map((name) => ({ id: fid(name), message: `${t(`register.${name}`)}${f.colon}${fieldMessage(errors[name]?.message, t)}` })),
     ...unmatched.map((message) => ({ message: fieldMessage(message, t) })),
   ];
   const budgetHelper = typeof budget === 'number' && Number.isFinite(budget) && budget >= 0 ? formatManYen(budget, 'ja') : null;
@@ -124,7 +124,8 @@ export function RegisterProjectForm({
             <option value="">{t('common.choose')}</option>
             {options.map((b) => (
               <option key={b.code} value={b.code}>
-                {f.label({ ja: b.nameJa, en: b.nameEn })}（{b.code}）
+                {f.label({ ja: b.nameJa, en: b.nameEn })}
+                {f.paren(b.code)}
               </option>
             ))}
           </select>

@@ -93,9 +93,11 @@ export function ReleaseDecisionForm({ request }: { request: TReleaseRequest }) {
   const summary = [
     ...request.checklist.flatMap((item, i) => {
       const e = itemErrors[i]?.result;
-      return e ? [{ id: `${id}-item-${i}`, message: `${label(item.itemId)}：${fieldMessage(e.message, t)}` }] : [];
+      return e ? [{ id: `${id}-item-${i}`, message: `${label(item.itemId)}${f.colon}${fieldMessage(e.message, t)}` }] : [];
     }),
-    ...(errors.comment ? [{ id: `${id}-comment`, message: `${t('judge.comment')}：${fieldMessage(errors.comment.message, t)}` }] : []),
+    ...(errors.comment
+      ? [{ id: `${id}-comment`, message: `${t('judge.comment')}${f.colon}${fieldMessage(errors.comment.message, t)}` }]
+      : []),
   ];
   const okCount = (items ?? []).filter((i) => i?.result === 'ok' || i?.result === 'na').length;
 
@@ -118,7 +120,10 @@ export function ReleaseDecisionForm({ request }: { request: TReleaseRequest }) {
                 <legend className="judge-legend">{label(item.itemId)}</legend>
                 <p className="hint">{f.lang === 'en' ? (item.descriptionEn ?? item.description) : item.description}</p>
                 <div className="evidence-box">
-                  <strong>{t('judge.evidence')}：</strong>
+                  <strong>
+                    {t('judge.evidence')}
+                    {f.colon}
+                  </strong>
                   {evidence?.url ? (
                     <a href={evidence.url} target="_blank" rel="noopener noreferrer">
                       {evidence.url}

@@ -59,7 +59,7 @@ export function ReleaseRequestForm({
   const evidenceErrors = errors.evidence;
   const summary = [
     ...(errors.plannedReleaseDate
-      ? [{ id: `${id}-date`, message: `${t('release.plannedDate')}：${fieldMessage(errors.plannedReleaseDate.message, t)}` }]
+      ? [{ id: `${id}-date`, message: `${t('release.plannedDate')}${f.colon}${fieldMessage(errors.plannedReleaseDate.message, t)}` }]
       : []),
     ...checklist.flatMap((item, i) => {
       const e = Array.isArray(evidenceErrors) ? evidenceErrors[i] : undefined;
@@ -67,7 +67,7 @@ export function ReleaseRequestForm({
         ? [
             {
               id: `${id}-url-${i}`,
-              message: `${f.lang === 'en' ? (item.labelEn ?? item.label) : item.label}：${fieldMessage(e.url.message, t)}`,
+              message: `${f.lang === 'en' ? (item.labelEn ?? item.label) : item.label}${f.colon}${fieldMessage(e.url.message, t)}`,
             },
           ]
         : [];

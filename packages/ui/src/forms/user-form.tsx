@@ -47,7 +47,8 @@ function BureauChecklist({
               checked={value.includes(b.code)}
               onChange={(e) => onChange(e.target.checked ? [...value, b.code] : value.filter((c) => c !== b.code))}
             />
-            {f.label({ ja: b.nameJa, en: b.nameEn })}（{b.code}）
+            {f.label({ ja: b.nameJa, en: b.nameEn })}
+            {f.paren(b.code)}
           </label>
         ))}
       </div>

@@ -104,7 +104,7 @@ function Users({ bureaus }: { bureaus: TBureau[] }) {
                     <th scope="row">{u.displayName}</th>
                     <td>{u.email}</td>
                     <td>{f.label(roleLabels[u.role], u.role)}</td>
-                    <td>{u.bureauCodes.map(bureauName).join('、') || '—'}</td>
+                    <td>{u.bureauCodes.map(bureauName).join(f.listSep) || '—'}</td>
                     <td>
                       {u.isActive ? (
                         <span className="badge badge-approved">{t('admin.active')}</span>
@@ -115,7 +115,10 @@ function Users({ bureaus }: { bureaus: TBureau[] }) {
                     <td>
                       <button type="button" className="button button-small button-secondary" onClick={() => setEditing(u.id)}>
                         {t('common.edit')}
-                        <span className="visually-hidden">：{u.displayName}</span>
+                        <span className="visually-hidden">
+                          {f.colon}
+                          {u.displayName}
+                        </span>
                       </button>
                     </td>
                   </tr>
@@ -254,7 +257,7 @@ function Advisors({ bureaus }: { bureaus: TBureau[] }) {
                   {list.length ? (
                     list.map((u, i) => (
                       <span key={u.id}>
-                        {i ? '、' : ''}
+                        {i ? f.listSep : ''}
                         <button type="button" className="button-link" onClick={() => setEditing(u.id)}>
                           {u.displayName}
                         </button>

@@ -184,7 +184,9 @@ function CycleStatus({ cycle, admin }: { cycle: TBudgetCycle; admin: boolean }) 
             <ul>
               {incomplete.map((r) => (
                 <li key={r.id}>
-                  {r.projectCode}：{r.missing.map(missingLabel).join('、')}
+                  {r.projectCode}
+                  {f.colon}
+                  {r.missing.map(missingLabel).join(f.listSep)}
                 </li>
               ))}
             </ul>
@@ -234,9 +236,10 @@ function ReviewRow({ review, canEdit }: { review: TTechReview; canEdit: boolean 
         </span>
       </div>
       <p className="small">
-        {review.bureauName} · <TierBadge tier={review.tierAtExtraction} /> · {t('budget.budgetAtExtraction')}：
+        {review.bureauName} · <TierBadge tier={review.tierAtExtraction} /> · {t('budget.budgetAtExtraction')}
+        {f.colon}
         {f.yen(review.budgetJpyAtExtraction)}
-        {review.reviewerName ? ` · ${t('budget.reviewer')}：${review.reviewerName}` : ''}
+        {review.reviewerName ? ` · ${t('budget.reviewer')}${f.colon}${review.reviewerName}` : ''}
       </p>
       {editing ? (
         <TechReviewForm review={review} onDone={() => setEditing(false)} />
@@ -270,7 +273,10 @@ function ReviewRow({ review, canEdit }: { review: TTechReview; canEdit: boolean 
           {canEdit && review.status !== 'submitted' ? (
             <button type="button" className="button button-secondary" onClick={() => setEditing(true)}>
               {t('budget.editReview')}
-              <span className="visually-hidden">：{review.projectName}</span>
+              <span className="visually-hidden">
+                {f.colon}
+                {review.projectName}
+              </span>
             </button>
           ) : null}
         </>

@@ -32,7 +32,7 @@ function PrintBody({ project }: { project: TProject }) {
         <span className="print-subtitle">
           {t('canvas.title')} · {project.code}
           {canvas.data && canvas.data.revision > 0
-            ? ` · ${t('canvas.revisionN', { n: canvas.data.revision })}（${f.date(canvas.data.createdAt)}）`
+            ? ` · ${t('canvas.revisionN', { n: canvas.data.revision })}${f.paren(f.date(canvas.data.createdAt))}`
             : ''}
         </span>
       </h1>

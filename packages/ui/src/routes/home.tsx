@@ -110,7 +110,7 @@ function UnmetGates({ user }: { user: TUser }) {
       {blocked.map(({ project, gates: g }) => (
         <li key={project.id}>
           <Link to={`/projects/${project.id}`}>{project.name}</Link>{' '}
-          <span className="small muted">（{f.label(stageLabels[project.stage])}）</span>
+          <span className="small muted">{f.paren(f.label(stageLabels[project.stage]))}</span>
           <ul>
             {g!.gates
               .filter((x) => !x.met)

@@ -224,7 +224,7 @@ export default function Import() {
           <Summary result={phase.result} />
           {phase.result.previousImportId && phase.result.changes === 0 ? <p>{t('import.sameFile')}</p> : null}
           {phase.result.ignoredColumns.length ? (
-            <p className="small">{t('import.ignoredColumns', { columns: phase.result.ignoredColumns.join('、') })}</p>
+            <p className="small">{t('import.ignoredColumns', { columns: phase.result.ignoredColumns.join(f.listSep) })}</p>
           ) : null}
         </Notice>
       ) : null}

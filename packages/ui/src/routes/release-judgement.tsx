@@ -25,8 +25,7 @@ function DecisionView({ request }: { request: TReleaseRequest }) {
       <h2 id={headingId}>{t('judge.decisionTitle')}</h2>
       <p>
         <span className={`badge badge-${decision.decision}`}>{t(`release.status.${decision.decision}`)}</span>{' '}
-        {t('judge.decidedBy', { name: decision.decidedByName ?? t('common.notRecorded') })}（
-        <DateText value={decision.decidedAt} withTime />）
+        {t('judge.decidedBy', { name: decision.decidedByName ?? t('common.notRecorded') })} <DateText value={decision.decidedAt} withTime />
       </p>
       {decision.comment ? (
         <blockquote className="quote">
@@ -148,8 +147,8 @@ function ProjectAtAGlance({ request }: { request: TReleaseRequest }) {
                 <tr key={kpi.id}>
                   <th scope="row">{kpi.name}</th>
                   <td>
-                    {kpi.targetValue !== null ? `${f.number(kpi.targetValue)}${kpi.unit ?? ''}` : kpi.targetText}（
-                    {f.fiscalYear(kpi.targetFiscalYear)}）
+                    {kpi.targetValue !== null ? `${f.number(kpi.targetValue)}${kpi.unit ?? ''}` : kpi.targetText}
+                    {f.paren(f.fiscalYear(kpi.targetFiscalYear))}
                   </td>
                   <td>
                     {latest
@@ -236,7 +235,7 @@ export default function ReleaseJudgement() {
                 ? t('judge.ownRequest')
                 : t('judge.notYourRequest', {
                     role: reviewerRole,
-                    names: reviewers.map((r) => r.displayName).join('、') || t('judge.noReviewer'),
+                    names: reviewers.map((r) => r.displayName).join(f.listSep) || t('judge.noReviewer'),
                   })}
             </Notice>
             <EvidenceTable request={request} />

@@ -73,8 +73,10 @@ function ActiveRulesets() {
     <ul className="plain-list small">
       {list.map((r) => (
         <li key={r.name ?? r.ruleset}>
-          {r.title ? f.label(r.title) : (r.name ?? r.ruleset)}：<code>{r.version ? shortVersion(r.version) : '—'}</code>
-          {r.activatedAt ? `（${t('rules.activatedAt', { when: f.dateTime(r.activatedAt) })}）` : ''}
+          {r.title ? f.label(r.title) : (r.name ?? r.ruleset)}
+          {f.colon}
+          <code>{r.version ? shortVersion(r.version) : '—'}</code>
+          {r.activatedAt ? f.paren(t('rules.activatedAt', { when: f.dateTime(r.activatedAt) })) : ''}
         </li>
       ))}
     </ul>
@@ -288,6 +290,7 @@ function SimulationResult({ result }: { result: TSimulation }) {
 
 function Simulate() {
   const { t } = useTranslation();
+  const f = useFormat();
   const id = useId();
   const [text, setText] = useState('');
   const [parseError, setParseError] = useState<string | null>(null);
@@ -339,7 +342,9 @@ function Simulate() {
             {fieldErrors.map((e, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: errors may repeat
               <li key={i}>
-                <code>{e.path.replace(/^content\.?/, '') || '/'}</code>：{fieldMessage(e.message, t)}
+                <code>{e.path.replace(/^content\.?/, '') || '/'}</code>
+                {f.colon}
+                {fieldMessage(e.message, t)}
               </li>
             ))}
           </ul>

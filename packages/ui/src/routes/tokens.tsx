@@ -11,6 +11,7 @@ import { api, isApiError } from '../api.ts';
 import { canManageTokens, isAdmin, useUser } from '../auth.ts';
 import { DateText, Empty, ErrorAlert, Loading, PageHeader, TableScroll } from '../components/common.tsx';
 import { controlProps, Field, FieldSet, FormErrors, nullableNumber } from '../components/field.tsx';
+import { useFormat } from '../format.ts';
 import { applyServerErrors } from '../forms/server-errors.ts';
 import type { TToken } from '../types.ts';
 
@@ -135,6 +136,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: TToken & { token: s
 
 function RevokeButton({ token }: { token: TToken }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const queryClient = useQueryClient();
   const revoke = useMutation({
     mutationFn: () => api.tokens.revoke(token.id),
@@ -151,7 +153,10 @@ function RevokeButton({ token }: { token: TToken }) {
         }}
       >
         {t('tokens.revoke')}
-        <span className="visually-hidden">：{token.name}</span>
+        <span className="visually-hidden">
+          {f.colon}
+          {token.name}
+        </span>
       </button>
       {revoke.isError ? <ErrorAlert error={revoke.error} /> : null}
     </>
@@ -161,6 +166,7 @@ function RevokeButton({ token }: { token: TToken }) {
 /** API tokens for machines (the budget office pulls tech reviews with one). */
 export function TokenManager() {
   const { t } = useTranslation();
+  const f = useFormat();
   const user = useUser();
   const headingId = useId();
   const [created, setCreated] = useState<(TToken & { token: string }) | null>(null);
@@ -204,7 +210,9 @@ export function TokenManager() {
                     <td>
                       <code>{token.tokenPrefix}…</code>
                     </td>
-                    <td>{token.scopes.map((s) => t(`tokens.scopeLabels.${s.replace(':', '_') as 'tech_reviews_read'}`)).join('、')}</td>
+                    <td>
+                      {token.scopes.map((s) => t(`tokens.scopeLabels.${s.replace(':', '_') as 'tech_reviews_read'}`)).join(f.listSep)}
+                    </td>
                     <td>
                       <span className={`badge badge-${token.status === 'active' ? 'approved' : 'withdrawn'}`}>
                         {t(`tokens.status.${token.status}`)}

@@ -187,7 +187,7 @@ export default function CanvasTab() {
           data.isWritten ? (
             <Notice tone="success">{t('canvas.allKeyItems')}</Notice>
           ) : (
-            <Notice tone="warning">{t('canvas.missingKeyItems', { items: missing.join('、') })}</Notice>
+            <Notice tone="warning">{t('canvas.missingKeyItems', { items: missing.join(f.listSep) })}</Notice>
           )
         ) : null}
         {editing ? (

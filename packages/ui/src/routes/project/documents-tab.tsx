@@ -76,6 +76,7 @@ function DocumentForm({ projectId }: { projectId: string }) {
 
 function DeleteButton({ document }: { document: TDocument }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const queryClient = useQueryClient();
   const remove = useMutation({
     mutationFn: () => api.documents.remove(document.projectId, document.id),
@@ -92,7 +93,10 @@ function DeleteButton({ document }: { document: TDocument }) {
         }}
       >
         {t('common.delete')}
-        <span className="visually-hidden">：{document.title}</span>
+        <span className="visually-hidden">
+          {f.colon}
+          {document.title}
+        </span>
       </button>
       {remove.isError ? <ErrorAlert error={remove.error} /> : null}
     </>

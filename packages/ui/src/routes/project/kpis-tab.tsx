@@ -45,11 +45,11 @@ function KpiCard({ kpi, canWrite }: { kpi: TKpi; canWrite: boolean }) {
           { term: t('kpi.direction'), value: t(`kpi.directions.${kpi.direction}`) },
           {
             term: t('kpi.baseline'),
-            value: kpi.baselineValue === null ? '—' : `${withUnit(kpi.baselineValue)}（${f.fiscalYear(kpi.baselineYear)}）`,
+            value: kpi.baselineValue === null ? '—' : `${withUnit(kpi.baselineValue)}${f.paren(f.fiscalYear(kpi.baselineYear))}`,
           },
           {
             term: t('kpi.target'),
-            value: `${isNumeric ? withUnit(kpi.targetValue) : (kpi.targetText ?? '—')}（${f.fiscalYear(kpi.targetFiscalYear)}）`,
+            value: `${isNumeric ? withUnit(kpi.targetValue) : (kpi.targetText ?? '—')}${f.paren(f.fiscalYear(kpi.targetFiscalYear))}`,
           },
         ]}
       />
@@ -161,11 +161,13 @@ export default function KpisTab() {
                     <tr key={kpi.id}>
                       <th scope="row">{kpi.name}</th>
                       <td>
-                        {kpi.baselineValue === null ? '—' : `${f.number(kpi.baselineValue)}${unit}（${f.fiscalYear(kpi.baselineYear)}）`}
+                        {kpi.baselineValue === null
+                          ? '—'
+                          : `${f.number(kpi.baselineValue)}${unit}${f.paren(f.fiscalYear(kpi.baselineYear))}`}
                       </td>
                       <td>
-                        {kpi.targetValue !== null ? `${f.number(kpi.targetValue)}${unit}` : kpi.targetText}（
-                        {f.fiscalYear(kpi.targetFiscalYear)}）
+                        {kpi.targetValue !== null ? `${f.number(kpi.targetValue)}${unit}` : kpi.targetText}
+                        {f.paren(f.fiscalYear(kpi.targetFiscalYear))}
                       </td>
                       <td>
                         {latest

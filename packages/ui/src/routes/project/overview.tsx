@@ -134,7 +134,7 @@ function YearlyReviews({ project, canWrite }: { project: TProject; canWrite: boo
                 <td>{t(`yearly.decisions.${r.decision}`)}</td>
                 <td>{r.rationale}</td>
                 <td>
-                  {r.decidedByName ?? '—'}（<DateText value={r.decidedAt} />）
+                  {r.decidedByName ?? '—'} <DateText value={r.decidedAt} />
                 </td>
               </tr>
             ))}
@@ -234,7 +234,8 @@ function Basics({ project, canWrite }: { project: TProject; canWrite: boolean })
             },
             {
               term: t('register.budgetJpy'),
-              value: project.budgetJpy === null ? t('oversight.notGiven') : `${f.yen(project.budgetJpy)}（${f.manYen(project.budgetJpy)}）`,
+              value:
+                project.budgetJpy === null ? t('oversight.notGiven') : `${f.yen(project.budgetJpy)}${f.paren(f.manYen(project.budgetJpy))}`,
             },
             {
               term: t('register.maxDowntimeHours'),

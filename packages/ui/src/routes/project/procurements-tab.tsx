@@ -50,7 +50,10 @@ export default function ProcurementsTab() {
               ? (p) => (
                   <button type="button" className="button button-small button-secondary" onClick={() => setEditing(p.id)}>
                     {t('common.edit')}
-                    <span className="visually-hidden">：{p.title}</span>
+                    <span className="visually-hidden">
+                      {f.colon}
+                      {p.title}
+                    </span>
                   </button>
                 )
               : undefined

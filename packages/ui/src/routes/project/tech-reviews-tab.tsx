@@ -42,7 +42,9 @@ export default function TechReviewsTab() {
               <span className="small">{t(`budget.reviewStatus.${r.status}`)}</span>
             </h3>
             <p className="small">
-              <TierBadge tier={r.tierAtExtraction} /> · {t('budget.budgetAtExtraction')}：{f.yen(r.budgetJpyAtExtraction)}
+              <TierBadge tier={r.tierAtExtraction} /> · {t('budget.budgetAtExtraction')}
+              {f.colon}
+              {f.yen(r.budgetJpyAtExtraction)}
             </p>
             <table className="table table-compact">
               <caption className="visually-hidden">{t('budget.viewpointsCaption', { name: project.name })}</caption>
