@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { todayInJapan } from '../domain/stats.ts';
@@ -227,11 +228,22 @@ describeOnBothDatabases('statistics at 1,000,000 projects', (t) => {
       const stages = await time('/api/v1/stats/stages');
       const weekly = await time('/api/v1/stats/registrations?from=2023-06-30&to=2025-06-30&interval=week');
       const monthly = await time('/api/v1/stats/registrations?interval=month');
-      const direct = performance.now();
-      await sql`select stage, tier, count(*) from project group by 1, 2`.execute(db);
-      const directMs = Math.round(performance.now() - direct);
+      const bare = async (query: ReturnType<typeof sql>) => {
+        const times: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          const s = performance.now();
+          await query.execute(db);
+          times.push(performance.now() - s);
+        }
+        return Math.round(times.sort((a, b) => a - b)[2]!);
+      };
+      // The least any route can do: the grouping the chart needs, sent straight to the database.
+      const bareStages = await bare(sql`select stage, tier, count(*) from project group by 1, 2`);
+      const bareMonths = await bare(
+        sql`select date_trunc('month', created_at at time zone 'Asia/Tokyo') as month, tier, count(*) from project group by 1, 2`,
+      );
       console.log(
-        `[${t().kind}] at 1,000,000 projects (median of 5): stages ${stages} ms (the bare GROUP BY: ${directMs} ms), registrations weekly ${weekly} ms, monthly ${monthly} ms`,
+        `[${t().kind}] at 1,000,000 projects (median of 5), load ${loadavg()[0]!.toFixed(1)}: stages ${stages} ms (bare GROUP BY ${bareStages} ms); registrations weekly ${weekly} ms, monthly ${monthly} ms (bare monthly GROUP BY ${bareMonths} ms)`,
       );
     },
     600_000,
