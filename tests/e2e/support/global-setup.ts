@@ -4,7 +4,7 @@
  * 10–20 s on two cores, so the spec files share it; each spec registers its own projects under
  * unique names and never depends on what another spec did.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -46,16 +46,21 @@ export default async function setup(project: TestProject) {
     ]);
 
   mkdirSync(artifactsDir, { recursive: true });
-  const dataDir = mkdtempSync(join(tmpdir(), 'psbook-e2e-'));
+  const runDir = mkdtempSync(join(tmpdir(), 'psbook-e2e-'));
+  const dataDir = join(runDir, 'data');
+  // The server serves a copy of the build: others rebuilding packages/ui/dist in the same tree
+  // during the run would otherwise swap the chunks under the pages being tested.
+  const distCopy = join(runDir, 'ui-dist');
+  cpSync(uiDist, distCopy, { recursive: true });
   let server: ServerProcess;
   try {
     server = await startServer({
       // Explicit empty DATABASE_URL: a developer's .env must not point the browser run at their database.
-      env: { PSBOOK_DATA_DIR: dataDir, PSBOOK_DEMO: 'true', PSBOOK_UI_DIST: uiDist, DATABASE_URL: '' },
+      env: { PSBOOK_DATA_DIR: dataDir, PSBOOK_DEMO: 'true', PSBOOK_UI_DIST: distCopy, DATABASE_URL: '' },
       readyTimeoutMs: 180_000,
     });
   } catch (error) {
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(runDir, { recursive: true, force: true });
     throw error;
   }
   console.log(`[e2e] PS Book at ${server.url} (ready after ${Math.round(server.readyAfterMs)} ms, data ${dataDir}, Chromium ${chromium})`);
@@ -66,6 +71,6 @@ export default async function setup(project: TestProject) {
     await server.stop();
     // The server's log beside the screenshots, for whoever reads a failed run.
     writeFileSync(join(artifactsDir, 'server.log'), server.output());
-    if (statSync(dataDir, { throwIfNoEntry: false })) rmSync(dataDir, { recursive: true, force: true });
+    rmSync(runDir, { recursive: true, force: true });
   };
 }
