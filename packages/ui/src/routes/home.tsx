@@ -402,7 +402,7 @@ function Expenses() {
         <Loading />
       ) : stats.isError ? (
         <ErrorAlert error={stats.error} onRetry={() => void stats.refetch()} />
-      ) : !data || (categoryRows.length === 0 && bureauRows.length === 0) ? (
+      ) : !data || [...categoryRows, ...bureauRows].every((r) => r.value === 0) ? (
         <Empty>{t('home.noExpenses')}</Empty>
       ) : (
         <>
