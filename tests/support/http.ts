@@ -29,7 +29,9 @@ export class HttpClient {
   constructor(baseUrl: string, options: { maxSockets?: number } = {}) {
     this.baseUrl = new URL(baseUrl);
     if (this.baseUrl.hostname !== '127.0.0.1') throw new Error(`tests only talk to 127.0.0.1, not ${this.baseUrl.hostname}`);
-    this.agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 });
+    // Idle sockets are closed before the server's keep-alive timeout (5 s in Node), so a request never
+    // goes out on a socket the server is closing at that moment (a spurious ECONNRESET).
+    this.agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64, timeout: 4000 });
   }
 
   request(method: string, path: string, options: RequestOptions = {}): Promise<HttpResponse> {
