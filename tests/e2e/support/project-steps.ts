@@ -5,6 +5,7 @@
 import { stageLabels } from '@psbook/core';
 import type { Locator, Page } from 'playwright-core';
 import { settle } from './screens.ts';
+import { uiText } from './ui-text.ts';
 
 export type StageName = keyof typeof stageLabels;
 
@@ -52,9 +53,9 @@ export async function requestStageChange(page: Page, projectId: string, to: Stag
   await form.getByRole('button', { name: '段階を変更する' }).click();
   const refused = page.getByRole('alert').filter({ hasText: '次の条件を満たしていないため、段階を変更できません' });
   const otherError = form.getByRole('alert');
-  const header = page.locator('.project-header');
-  const moved = header.getByText(label, { exact: true });
-  await refused.or(moved).or(otherError).first().waitFor();
+  // Success is what the person is told (the form's status line) and what the page header then shows.
+  const confirmed = form.getByRole('status').filter({ hasText: uiText('lifecycle.moved', { stage: label }) });
+  await refused.or(confirmed).or(otherError).first().waitFor();
   if (await refused.isVisible()) {
     return {
       moved: false,
@@ -62,7 +63,10 @@ export async function requestStageChange(page: Page, projectId: string, to: Stag
       alert: await textOf(refused),
     };
   }
-  if (await moved.isVisible()) return { moved: true };
+  if (await confirmed.isVisible()) {
+    await page.locator('.project-header').getByText(label, { exact: true }).waitFor();
+    return { moved: true };
+  }
   return { moved: false, unmet: [], alert: await textOf(otherError.first()) };
 }
 
