@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeOnBothDatabases } from '../testing/harness.ts';
 
@@ -100,5 +101,26 @@ describeOnBothDatabases('projects', (t) => {
 
   it('needs a sign-in to read', async () => {
     expect((await t().request('GET', '/api/v1/projects')).status).toBe(401);
+  });
+
+  it('pages exactly through rows whose timestamps differ only in microseconds', async () => {
+    const { db } = t().services;
+    for (const micro of ['100', '200', '300']) {
+      // As text: postgres.js would pass a timestamp parameter through a JavaScript Date (milliseconds).
+      await sql`insert into project (name, bureau_code, fiscal_year, oversight, ruleset_version, tier_lower_bound, created_at)
+        values (${`µs ${micro}`}, 'FIN', 2019, '{}', 'x', 1, ${`2020-01-01T00:00:00.000${micro}Z`}::text::timestamptz)`.execute(db);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = await (
+        await t().request('GET', `/api/v1/projects?bureau=FIN&fiscalYear=2019&limit=1${cursor ? `&cursor=${cursor}` : ''}`, {
+          as: 'chief@example.jp',
+        })
+      ).json();
+      seen.push(...page.items.map((p: { name: string }) => p.name));
+      cursor = page.nextCursor;
+    } while (cursor && seen.length < 10);
+    expect(seen).toEqual(['µs 300', 'µs 200', 'µs 100']);
   });
 });

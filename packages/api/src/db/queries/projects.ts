@@ -20,9 +20,14 @@ export type ProjectListFilter = {
 };
 export type ProjectCursor = { createdAt: string; id: string };
 
-export function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
+/**
+ * The cursor carries created_at as PostgreSQL's own text (microseconds), not through a JavaScript
+ * Date (milliseconds): rows written with microsecond timestamps would otherwise repeat or vanish.
+ */
+export function encodeCursor(row: { cursorAt: string; id: string }): string {
+  return Buffer.from(`${row.cursorAt}|${row.id}`).toString('base64url');
 }
+const cursorAt = sql<string>`to_char(project.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 export function decodeCursor(cursor: string): ProjectCursor | null {
   const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
@@ -64,13 +69,13 @@ export async function listProjects(
   page: { limit: number; cursor: ProjectCursor | null; order: 'newest' | 'oldest' },
 ): Promise<{ rows: ProjectRow[]; nextCursor: string | null }> {
   const direction = page.order === 'newest' ? 'desc' : 'asc';
-  let query = db.selectFrom('project').selectAll().where(projectFilterConditions(filter));
+  let query = db.selectFrom('project').selectAll().select(cursorAt.as('cursorAt')).where(projectFilterConditions(filter));
   if (page.cursor) {
     const { createdAt, id } = page.cursor;
     query = query.where(
       page.order === 'newest'
-        ? sql<SqlBool>`(project.created_at, project.id) < (${createdAt}::timestamptz, ${id}::uuid)`
-        : sql<SqlBool>`(project.created_at, project.id) > (${createdAt}::timestamptz, ${id}::uuid)`,
+        ? sql<SqlBool>`(project.created_at, project.id) < (${createdAt}::text::timestamptz, ${id}::uuid)`
+        : sql<SqlBool>`(project.created_at, project.id) > (${createdAt}::text::timestamptz, ${id}::uuid)`,
     );
   }
   const rows = await query
