@@ -16,7 +16,7 @@ export function LanguageSwitch() {
   const { i18n } = useTranslation();
   const isEnglish = i18n.language === 'en';
   return (
-    <button type="button" className="button button-quiet lang-switch" onClick={() => setLanguage(isEnglish ? 'ja' : 'en')}>
+    <button type="button" className="button button-quiet lang-switch" onClick={() => void setLanguage(isEnglish ? 'ja' : 'en')}>
       {isEnglish ? <span lang="ja">日本語</span> : <span lang="en">English</span>}
     </button>
   );

@@ -2,7 +2,7 @@ import bundledTierRules from '@rules/oversight-tier.json';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
-import { i18n } from '../i18n/index.ts';
+import { setLanguage } from '../i18n/index.ts';
 import { tier2ByBudget, unsetBudgetOnly } from '../test/fixtures.ts';
 import { mockApi, renderWithProviders } from '../test/render.tsx';
 import { OversightPreview, oversightTableFrom } from './oversight.tsx';
@@ -108,7 +108,7 @@ describe('OversightPreview', () => {
     renderWithProviders(<OversightPreview inputs={{ budgetJpy: 32_000_000, maxDowntimeHours: 24, confidentiality: 'B' }} />);
     await screen.findByText('監理区分の見込み：区分2');
     await act(async () => {
-      await i18n.changeLanguage('en');
+      await setLanguage('en');
     });
     expect(screen.getByText(tier2ByBudget.factors[0]!.reason)).toBeTruthy();
     expect(screen.getByText('If budget size becomes ¥50,000,000 or more: tier 3 (reviewer: the chief CIO advisor)')).toBeTruthy();

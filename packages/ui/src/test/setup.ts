@@ -9,4 +9,5 @@ afterEach(() => {
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
   if (i18n.language !== 'ja') void i18n.changeLanguage('ja');
+  localStorage.clear();
 });
