@@ -42,6 +42,19 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description: string)
   content: { 'application/json': { schema } },
 });
 
+/** A query parameter holding a comma-separated list whose every item must match `pattern`. */
+export const commaSeparated = (pattern: RegExp, message: string) =>
+  z
+    .string()
+    .max(500)
+    .transform((value) =>
+      value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((item) => pattern.test(item)), message);
+
 export const ZIdParam = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
 
 /** A router whose validation failures become our problem+json with field paths. */

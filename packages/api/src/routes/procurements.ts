@@ -12,7 +12,7 @@ import {
 } from '../domain/procurements.ts';
 import { notFound, validationError } from '../errors.ts';
 import { domainContext } from './context.ts';
-import { allProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { allProblems, commaSeparated, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
 const ZLabel = z.object({ ja: z.string(), en: z.string() });
 
@@ -47,23 +47,11 @@ export const ZProcurementResponse = z.object({
 });
 type TProcurementResponse = z.infer<typeof ZProcurementResponse>;
 
-const csv = (pattern: RegExp, message: string) =>
-  z
-    .string()
-    .max(500)
-    .transform((value) =>
-      value
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .refine((list) => list.every((item) => pattern.test(item)), message);
-
 export const ZProcurementListQuery = z.object({
-  method: csv(new RegExp(`^(${ZProcurementMethod.options.join('|')})$`), 'procurement methods, comma-separated').optional(),
-  status: csv(new RegExp(`^(${ZProcurementStatus.options.join('|')})$`), 'procurement statuses, comma-separated').optional(),
+  method: commaSeparated(new RegExp(`^(${ZProcurementMethod.options.join('|')})$`), 'procurement methods, comma-separated').optional(),
+  status: commaSeparated(new RegExp(`^(${ZProcurementStatus.options.join('|')})$`), 'procurement statuses, comma-separated').optional(),
   startup: z.enum(['true', 'false']).optional(),
-  bureau: csv(/^[A-Z][A-Z0-9]{1,7}$/, 'bureau codes, comma-separated').optional(),
+  bureau: commaSeparated(/^[A-Z][A-Z0-9]{1,7}$/, 'bureau codes, comma-separated').optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
   cursor: z.string().max(200).optional(),
 });

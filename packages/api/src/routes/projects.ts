@@ -6,26 +6,14 @@ import { decodeCursor, listProjects } from '../db/queries/projects.ts';
 import { createProject, getProjectOrThrow, toProjectResponse, updateProject } from '../domain/projects.ts';
 import { AppError, validationError } from '../errors.ts';
 import { domainContext } from './context.ts';
-import { conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
-
-const csv = (pattern: RegExp, message: string) =>
-  z
-    .string()
-    .max(500)
-    .transform((value) =>
-      value
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .refine((list) => list.every((item) => pattern.test(item)), message);
+import { commaSeparated, conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
 export const ZProjectListQuery = z.object({
-  bureau: csv(/^[A-Z][A-Z0-9]{1,7}$/, 'bureau codes, comma-separated').optional(),
-  stage: csv(/^(planning|requirements|development|operation|retired)$/, 'stages, comma-separated').optional(),
-  tier: csv(/^([123]|unset)$/, '1, 2, 3 or unset, comma-separated').optional(),
-  reviewerRole: csv(/^(bureau_lead|cio_advisor|chief_cio_advisor)$/, 'reviewer roles, comma-separated').optional(),
-  fiscalYear: csv(/^\d{4}$/, 'fiscal years, comma-separated').optional(),
+  bureau: commaSeparated(/^[A-Z][A-Z0-9]{1,7}$/, 'bureau codes, comma-separated').optional(),
+  stage: commaSeparated(/^(planning|requirements|development|operation|retired)$/, 'stages, comma-separated').optional(),
+  tier: commaSeparated(/^([123]|unset)$/, '1, 2, 3 or unset, comma-separated').optional(),
+  reviewerRole: commaSeparated(/^(bureau_lead|cio_advisor|chief_cio_advisor)$/, 'reviewer roles, comma-separated').optional(),
+  fiscalYear: commaSeparated(/^\d{4}$/, 'fiscal years, comma-separated').optional(),
   isNew: z.enum(['true', 'false']).optional(),
   q: z.string().max(200).optional(),
   order: z.enum(['newest', 'oldest']).optional(),
