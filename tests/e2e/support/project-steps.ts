@@ -77,6 +77,6 @@ export async function waitForText(scope: Page | Locator, text: string | RegExp):
 
 /** The text as rendered for a person (Playwright's innerText: no hidden elements, layout line breaks). */
 export function textOf(locator: Locator): Promise<string> {
-  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text a person reads is what these tests assert
+  // innerText, not textContent: the rendered text a person reads is what these tests assert.
   return locator.innerText();
 }

@@ -101,17 +101,17 @@ describeOnBothDatabases('exports', (t) => {
 
     rows.forEach((row, i) => {
       const item = json.items[i] as JsonItem;
-      expect(row['プロジェクト番号']).toBe(item.code);
-      expect(row['事業名']).toBe(item.name);
-      expect(row['局コード']).toBe(item.bureauCode);
-      expect(row['年度']).toBe(String(item.fiscalYear));
-      expect(row['段階']).toBe(stageLabels[item.stage as keyof typeof stageLabels].ja);
-      expect(row['区分']).toBe(item.tier === null ? '未設定' : String(item.tier));
+      expect(row.プロジェクト番号).toBe(item.code);
+      expect(row.事業名).toBe(item.name);
+      expect(row.局コード).toBe(item.bureauCode);
+      expect(row.年度).toBe(String(item.fiscalYear));
+      expect(row.段階).toBe(stageLabels[item.stage as keyof typeof stageLabels].ja);
+      expect(row.区分).toBe(item.tier === null ? '未設定' : String(item.tier));
       expect(row['予算額（円）']).toBe(item.budgetJpy === null ? '' : String(item.budgetJpy));
       expect(row['停止許容時間（時間）']).toBe(item.maxDowntimeHours === null ? '' : String(item.maxDowntimeHours));
-      expect(row['機密性']).toBe(item.confidentiality ?? '');
+      expect(row.機密性).toBe(item.confidentiality ?? '');
       expect(row['新規/継続']).toBe(item.isNew ? '新規' : '継続');
-      expect(row['登録日']).toBe(item.registeredOn);
+      expect(row.登録日).toBe(item.registeredOn);
     });
 
     // And the JSON says what the book says.
@@ -126,7 +126,7 @@ describeOnBothDatabases('exports', (t) => {
       reviewerRole: 'chief_cio_advisor',
       summary: '一行目\n二行目',
     });
-    const csvTricky = rows.find((r) => r['プロジェクト番号'] === tricky.code)!;
+    const csvTricky = rows.find((r) => r.プロジェクト番号 === tricky.code)!;
     expect(csvTricky).toMatchObject({
       事業名: '子育て給付, "オンライン"\n申請',
       協議先: 'CIO統括補佐官',
@@ -142,7 +142,7 @@ describeOnBothDatabases('exports', (t) => {
     expect(json.items.length).toBeGreaterThan(0);
     const csv = await (await t().request('GET', `/api/v1/exports/projects.csv?q=${encodeURIComponent('空き情報')}`, { as: reader })).text();
     const rows = parse(csv, { bom: true, columns: true }) as Record<string, string>[];
-    expect(rows.map((r) => r['事業名'])).toEqual(['福祉施設の空き情報']);
+    expect(rows.map((r) => r.事業名)).toEqual(['福祉施設の空き情報']);
     const bad = await t().request('GET', '/api/v1/exports/projects.csv?tier=4&stage=done', { as: reader });
     expect(bad.status).toBe(400);
     expect((await bad.json()).errors.map((e: { path: string }) => e.path).sort()).toEqual(['query.stage', 'query.tier']);
@@ -184,9 +184,9 @@ describeOnBothDatabases('exports', (t) => {
     const headers = Object.keys(rows[0]!);
     for (const internal of ['ID', '協議先', '停止許容時間（時間）', '機密性', '更新日時']) expect(headers).not.toContain(internal);
     expect(headers).toEqual(expect.arrayContaining(['プロジェクト番号', '事業名', '区分', '予算額（円）', '予算額非公開']));
-    const platform = rows.find((r) => r['事業名'] === '電子都庁基盤')!;
+    const platform = rows.find((r) => r.事業名 === '電子都庁基盤')!;
     expect(platform).toMatchObject({ '予算額（円）': '', 予算額非公開: '非公開', 区分: '3' });
-    const startup = rows.find((r) => r['事業名'] === '創業支援オンライン相談')!;
+    const startup = rows.find((r) => r.事業名 === '創業支援オンライン相談')!;
     expect(startup).toMatchObject({ '予算額（円）': '4200000', 予算額非公開: '', '新規/継続': '継続' });
     expect(csvText).not.toContain('11023761000');
   });
