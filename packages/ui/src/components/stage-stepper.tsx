@@ -1,5 +1,6 @@
 import { stageLabels } from '@core/projects/schemas.ts';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { useFormat } from '../format.ts';
 import type { TGateStatus, TStage } from '../types.ts';
 
@@ -28,8 +29,18 @@ export function StageStepper({ stage }: { stage: TStage }) {
   );
 }
 
-/** The gates of one stage as a checklist: met ✓ or not yet, with what to do. */
-export function GateChecklist({ gates }: { gates: TGateStatus[] }) {
+/** Where each gate of rules/lifecycle-gates.json is met; unknown gates get no link. */
+const gateTabs: Record<string, string> = {
+  canvas_written: 'canvas',
+  kpi_with_target: 'kpis',
+  requirements_definition: 'documents',
+  procurement_spec: 'documents',
+  release_approved: 'releases',
+  kpis_measured_yearly: 'kpis',
+};
+
+/** The gates of one stage as a checklist: met ✓ or not yet, with what to do and where. */
+export function GateChecklist({ gates, projectId }: { gates: TGateStatus[]; projectId?: string }) {
   const { t } = useTranslation();
   const f = useFormat();
   if (!gates.length) return <p>{t('lifecycle.noGates')}</p>;
@@ -46,7 +57,19 @@ export function GateChecklist({ gates }: { gates: TGateStatus[] }) {
             <span className={`badge ${gate.met ? 'badge-ok' : 'badge-pending'}`}>
               {gate.met ? t('lifecycle.met') : t('lifecycle.unmet')}
             </span>
-            {!gate.met ? <span className="check-message">{f.lang === 'en' ? gate.messageEn : gate.message}</span> : null}
+            {!gate.met ? (
+              <span className="check-message">
+                {f.lang === 'en' ? gate.messageEn : gate.message}
+                {projectId && gateTabs[gate.gate] ? (
+                  <>
+                    {' '}
+                    <Link to={`/projects/${projectId}/${gateTabs[gate.gate]}`}>
+                      {t('lifecycle.goFix', { tab: t(`lifecycle.gateTab.${gateTabs[gate.gate] as 'canvas'}`) })}
+                    </Link>
+                  </>
+                ) : null}
+              </span>
+            ) : null}
           </span>
         </li>
       ))}

@@ -280,6 +280,8 @@ export const en: typeof ja = {
     stepState: { done: '(done)', current: '(current stage)', todo: '(not reached)' },
     gatesTitle: 'Conditions for leaving “{{stage}}”',
     noGates: 'This stage has no conditions.',
+    goFix: 'Go to the {{tab}} tab',
+    gateTab: { canvas: 'Service canvas', kpis: 'KPIs', documents: 'Documents', releases: 'Release judgement' },
     met: 'Met',
     unmet: 'Not met',
     canAdvance: 'Every condition is met: the project can move to “{{stage}}”.',

@@ -276,6 +276,8 @@ export const ja = {
     stepState: { done: '（完了）', current: '（現在の段階）', todo: '（未到達）' },
     gatesTitle: '「{{stage}}」を終えるための条件',
     noGates: 'この段階に条件はありません。',
+    goFix: '{{tab}}タブで対応する',
+    gateTab: { canvas: 'サービスキャンバス', kpis: 'KPI', documents: '文書', releases: 'リリース判定' },
     met: '達成',
     unmet: '未達成',
     canAdvance: 'すべての条件を満たしています。「{{stage}}」に進めます。',

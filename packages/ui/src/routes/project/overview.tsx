@@ -43,7 +43,7 @@ function Lifecycle({ project, canWrite }: { project: TProject; canWrite: boolean
             <ErrorAlert error={gates.error} onRetry={() => void gates.refetch()} />
           ) : (
             <>
-              <GateChecklist gates={gates.data.gates} />
+              <GateChecklist gates={gates.data.gates} projectId={project.id} />
               {gates.data.nextStage ? (
                 <p className="small">
                   {gates.data.canAdvance
