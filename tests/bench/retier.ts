@@ -3,15 +3,14 @@
  * distinct input combination, one UPDATE per chunk with history and audit in the same statement)
  * against the limit: one SQL UPDATE that computes the same tiers with CASE from the tier table.
  */
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPolicy, type TOversightRuleset } from '@psbook/core';
 import type postgres from 'postgres';
-import { openPostgres } from '../../packages/api/src/db/database.ts';
-import { retierAllProjects } from '../../packages/api/src/domain/oversight.ts';
 import { loadRulesets } from '../../packages/api/src/rules/load-rulesets.ts';
-import { repoRoot } from '../support/server.ts';
+import { childEnv, repoRoot } from '../support/server.ts';
 import type { BenchContext } from './context.ts';
 import { type BenchResult, machineLoad, round } from './measure.ts';
 
@@ -91,46 +90,67 @@ async function cancelOthers(sql: postgres.Sql) {
   `;
 }
 
+/**
+ * Run retierAllProjects in a child process (the heap and pool the API server would have), bounded by
+ * `capSeconds`: past it the child is killed and its statements cancelled, so its transaction rolls back.
+ */
+async function runRetierChild(
+  ctx: BenchContext,
+  rulesDir: string,
+): Promise<{ seconds: number; outcome: Record<string, unknown> | null; failure: string | null }> {
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', new URL('./retier-child.ts', import.meta.url).pathname, ctx.databaseUrl, rulesDir],
+    {
+      cwd: new URL('..', import.meta.url).pathname,
+      env: childEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString('utf8');
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr = (stderr + c.toString('utf8')).slice(-4000);
+  });
+  let capped = false;
+  const timer = setTimeout(() => {
+    capped = true;
+    child.kill('SIGKILL');
+  }, ctx.retierCapSeconds * 1000);
+  const code = await new Promise<number | string>((resolve) => child.on('exit', (c, s) => resolve(c ?? s ?? 'unknown')));
+  clearTimeout(timer);
+  const seconds = (performance.now() - started) / 1000;
+  // A killed client leaves its statement running until PostgreSQL notices: stop it now.
+  await cancelOthers(ctx.sql).catch(() => {});
+  const line = stdout.trim().split('\n').pop() ?? '';
+  if (code === 0 && line.startsWith('{')) return { seconds, outcome: JSON.parse(line), failure: null };
+  const reason = capped
+    ? `not finished after the cap of ${ctx.retierCapSeconds} s (killed)`
+    : `exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`;
+  return { seconds, outcome: null, failure: reason };
+}
+
 export async function benchRetier(ctx: BenchContext): Promise<BenchResult> {
   const rules = writeChangedRules();
-  const database = openPostgres(ctx.databaseUrl, { poolSize: 2 });
   try {
     const policy = createPolicy(loadRulesets(rules.dir));
     const ruleset = policy.rulesets['oversight-tier'];
     const version = ruleset.version;
     const loadBefore = machineLoad();
 
-    // Ours, bounded: past the cap its statements are cancelled and the transaction rolls back.
-    let finished = false;
-    const capMs = ctx.retierCapSeconds * 1000;
-    const timer = setTimeout(() => {
-      const cancelLoop = async () => {
-        while (!finished) {
-          await cancelOthers(ctx.sql).catch(() => {});
-          await new Promise((r) => setTimeout(r, 1000));
-        }
-      };
-      void cancelLoop();
-    }, capMs);
-    const t0 = performance.now();
-    let ours: { combinations: number; changed: number } | null = null;
-    let failure: string | null = null;
-    try {
-      ours = await retierAllProjects(database.db, policy, { actor: { id: null, label: 'bench' }, requestId: null });
-    } catch (error) {
-      failure = (error as Error).message;
-    } finally {
-      finished = true;
-      clearTimeout(timer);
-    }
-    const oursSeconds = (performance.now() - t0) / 1000;
+    const ours = await runRetierChild(ctx, rules.dir);
+    const oursSeconds = ours.seconds;
     ctx.log(
-      `  retierAllProjects: ${round(oursSeconds, 1)} s${ours ? ` (${ours.combinations} combinations, ${ours.changed} changed)` : ` — stopped: ${failure}`}`,
+      `  retierAllProjects: ${round(oursSeconds, 1)} s${ours.outcome ? ` (${ours.outcome.combinations} combinations, ${ours.outcome.changed} changed)` : ` — ${ours.failure}`}`,
     );
 
     const { tier, lowerBound, reviewer } = tierSql(ruleset.content);
     let disagreements: number | null = null;
-    if (ours) {
+    if (ours.outcome) {
       const rows = await ctx.sql.unsafe(
         `select count(*)::int as n from project where tier is distinct from ${tier} or tier_lower_bound <> ${lowerBound} or reviewer_role is distinct from ${reviewer}`,
       );
@@ -159,12 +179,14 @@ export async function benchRetier(ctx: BenchContext): Promise<BenchResult> {
       better: 'lower',
       limitKind: 'measured',
       target: 'ratio <= 1.5',
-      pass: ours !== null && disagreements === 0 && ratio <= 1.5,
+      pass: ours.outcome !== null && disagreements === 0 && ratio <= 1.5,
       details: {
-        completed: ours !== null,
-        ...(failure ? { stoppedAfterCapSeconds: ctx.retierCapSeconds, error: failure } : {}),
-        combinations: ours?.combinations,
-        changed: ours?.changed,
+        completed: ours.outcome !== null,
+        // When not completed, value is a lower bound: the time until it was stopped.
+        ...(ours.failure ? { failure: ours.failure } : {}),
+        combinations: ours.outcome?.combinations,
+        changed: ours.outcome?.changed,
+        childRssMb: ours.outcome?.heapMb,
         disagreements,
         loadBefore,
         loadAfter: machineLoad(),
@@ -172,6 +194,5 @@ export async function benchRetier(ctx: BenchContext): Promise<BenchResult> {
     };
   } finally {
     rules.cleanup();
-    await database.close();
   }
 }
