@@ -38,6 +38,16 @@ export async function benchEvaluate(ctx: BenchContext): Promise<BenchResult | { 
         if (res.status !== 200) throw new Error(`healthz → ${res.status}`);
       },
     });
+  // Where the difference goes: the same authentication and routing with no engine (GET /api/v1/auth/me).
+  const signedIn = (durationMs: number) =>
+    closedLoop({
+      clients: ctx.clients,
+      durationMs,
+      op: async () => {
+        const res = await ctx.http.request('GET', '/api/v1/auth/me', { token: ctx.readerToken });
+        if (res.status !== 200) throw new Error(`auth/me → ${res.status}`);
+      },
+    });
   await ours(1500);
   await constant(1500);
   const loadBefore = machineLoad();
@@ -46,6 +56,7 @@ export async function benchEvaluate(ctx: BenchContext): Promise<BenchResult | { 
   const b1 = await constant(half);
   const a2 = await ours(half);
   const b2 = await constant(half);
+  const c1 = await signedIn(half);
   const oursRate = (a1.requests + a2.requests) / (a1.seconds + a2.seconds);
   const limitRate = (b1.requests + b2.requests) / (b1.seconds + b2.seconds);
   const ratio = oursRate / limitRate;
