@@ -75,6 +75,7 @@ export async function benchEvaluate(ctx: BenchContext): Promise<BenchResult | { 
       clients: ctx.clients,
       ours: [summarizeRun(a1), summarizeRun(a2)],
       limit: [summarizeRun(b1), summarizeRun(b2)],
+      signedInConstant: summarizeRun(c1),
       loadBefore,
       loadAfter: machineLoad(),
     },
