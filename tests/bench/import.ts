@@ -45,7 +45,13 @@ export async function benchImport(ctx: BenchContext): Promise<BenchResult | { na
   });
   const oursSeconds = (performance.now() - t0) / 1000;
   if (res.status !== 201) throw new Error(`import → ${res.status} ${res.text.slice(0, 500)}`);
-  const result = res.json<{ lineCount: number; lines: unknown; projects: unknown; durationMs: number }>();
+  const result = res.json<{
+    lineCount: number;
+    lines: unknown;
+    projects: unknown;
+    durationMs: number;
+    timingsMs?: Record<string, number>;
+  }>();
   if (result.lineCount !== importLines) throw new Error(`the import read ${result.lineCount} lines, expected ${importLines}`);
   ctx.log(
     `  import: ${round(oursSeconds, 2)} s (${JSON.stringify(result.lines)} lines, ${JSON.stringify(result.projects)} projects); COPY: ${round(limitSeconds, 2)} s`,
@@ -65,7 +71,7 @@ export async function benchImport(ctx: BenchContext): Promise<BenchResult | { na
     details: {
       lines: importLines,
       bytes: csv.length,
-      result: { lines: result.lines, projects: result.projects, serverMs: result.durationMs },
+      result: { lines: result.lines, projects: result.projects, serverMs: result.durationMs, phasesMs: result.timingsMs },
       loadBefore,
       loadAfter: machineLoad(),
     },
