@@ -115,5 +115,9 @@ export function summarizeRun(run: LoadRun) {
 
 export function formatBenchLine(r: BenchResult): string {
   const fmt = (v: number) => (Number.isFinite(v) ? String(round(v, v >= 100 ? 1 : 3)) : String(v));
+  // A path that did not finish (crashed, or stopped at its time cap) has no ratio, only a time it ran for.
+  if (r.details.completed === false) {
+    return `BENCH ${r.name} value=>${fmt(r.value)}${r.unit} limit=${fmt(r.limit)}${r.unit} ratio=INCOMPLETE (${String(r.details.failure ?? 'did not finish').slice(0, 120)})`;
+  }
   return `BENCH ${r.name} value=${fmt(r.value)}${r.unit} limit=${fmt(r.limit)}${r.unit} ratio=${fmt(r.ratio)}`;
 }

@@ -128,9 +128,12 @@ async function runRetierChild(
   await cancelOthers(ctx.sql).catch(() => {});
   const line = stdout.trim().split('\n').pop() ?? '';
   if (code === 0 && line.startsWith('{')) return { seconds, outcome: JSON.parse(line), failure: null };
+  const outOfMemory = /heap out of memory|Allocation failed/i.test(stderr);
   const reason = capped
     ? `not finished after the cap of ${ctx.retierCapSeconds} s (killed)`
-    : `exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`;
+    : outOfMemory
+      ? `crashed: JavaScript heap out of memory (exit ${code})`
+      : `exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`;
   return { seconds, outcome: null, failure: reason };
 }
 
