@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { findPostgresBinDir, type PostgresServer } from '../../packages/api/src/testing/postgres-server.ts';
 
-async function pgCtl(server: PostgresServer, args: string[]): Promise<void> {
+async function pgCtl(args: string[]): Promise<void> {
   const binDir = findPostgresBinDir();
   if (!binDir) throw new Error('no PostgreSQL binaries');
   const pgCtlBin = join(binDir, 'pg_ctl');
@@ -23,6 +23,6 @@ async function pgCtl(server: PostgresServer, args: string[]): Promise<void> {
 }
 
 /** Fast shutdown: open connections are terminated, as when an operator restarts the server. */
-export const stopPostgres = (server: PostgresServer) => pgCtl(server, ['-D', server.dataDir, '-m', 'fast', '-w', '-t', '60', 'stop']);
+export const stopPostgres = (server: PostgresServer) => pgCtl(['-D', server.dataDir, '-m', 'fast', '-w', '-t', '60', 'stop']);
 export const startPostgres = (server: PostgresServer) =>
-  pgCtl(server, ['-D', server.dataDir, '-l', join(dirname(server.dataDir), 'server.log'), '-m', 'fast', '-w', '-t', '60', 'restart']);
+  pgCtl(['-D', server.dataDir, '-l', join(dirname(server.dataDir), 'server.log'), '-m', 'fast', '-w', '-t', '60', 'restart']);
