@@ -102,7 +102,6 @@ async function reroutePendingReleaseRequests(tx: Db, policy: Policy, who: Who, p
 export async function retierAllProjects(db: Db, policy: Policy, who: Who): Promise<{ combinations: number; changed: number }> {
   return db.transaction().execute(async (tx) => {
     const combos = await tx.selectFrom('project').select(['budgetJpy', 'maxDowntimeHours', 'confidentiality']).distinct().execute();
-    const evaluations = await Promise.all(combos.map((combo) => policy.evaluateOversight(oversightInputsOf(combo))));
     const version = policy.rulesets['oversight-tier'].version;
     let changed = 0;
     // Chunks keep each statement's parameter count well inside PostgreSQL's limit of 65,535.
@@ -110,9 +109,12 @@ export async function retierAllProjects(db: Db, policy: Policy, who: Who): Promi
     // million changed projects cost no per-row round trips.
     for (let start = 0; start < combos.length; start += 5000) {
       const slice = combos.slice(start, start + 5000);
+      // Evaluated chunk by chunk: with budgets to the thousand yen nearly every project is its own
+      // combination, and a million explanations at once exhaust the heap.
+      const evaluations = await Promise.all(slice.map((combo) => policy.evaluateOversight(oversightInputsOf(combo))));
       const values = sql.join(
         slice.map((combo, i) => {
-          const e = evaluations[start + i]!;
+          const e = evaluations[i]!;
           return sql`(${combo.budgetJpy}::bigint, ${combo.maxDowntimeHours}::double precision, ${combo.confidentiality}::text, ${e.tier}::smallint, ${e.lowerBound}::smallint, ${e.reviewerRole}::text, ${JSON.stringify(e)}::jsonb)`;
         }),
       );
@@ -121,9 +123,11 @@ export async function retierAllProjects(db: Db, policy: Policy, who: Who): Promi
         old as (
           select p.id, p.tier, p.reviewer_role, v.tier as new_tier, v.lower_bound, v.reviewer_role as new_reviewer_role, v.oversight
           from project p
-          join v on p.budget_jpy is not distinct from v.budget_jpy
-            and p.max_downtime_hours is not distinct from v.max_downtime_hours
-            and p.confidentiality is not distinct from v.confidentiality
+          -- Plain equality on sentinel-filled keys (inputs are never negative or empty), so PostgreSQL
+          -- can hash-join; IS NOT DISTINCT FROM would force a nested loop over every project.
+          join v on coalesce(p.budget_jpy, -1) = coalesce(v.budget_jpy, -1)
+            and coalesce(p.max_downtime_hours, -1) = coalesce(v.max_downtime_hours, -1)
+            and coalesce(p.confidentiality, '') = coalesce(v.confidentiality, '')
           where p.ruleset_version <> ${version}
         ),
         upd as (
