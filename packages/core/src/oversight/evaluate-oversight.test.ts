@@ -67,6 +67,15 @@ describe('rulesets', () => {
     }
   });
 
+  it('refuses a hostile, deeply nested condition tree with its JSON path instead of overflowing the stack', () => {
+    let conditions: unknown = { fact: 'isNew', operator: 'equal', value: true };
+    for (let i = 0; i < 20_000; i++) conditions = { not: conditions };
+    const candidate = { ...defaultRulesets['tech-review-extraction'].content, conditions };
+    expect(() => parseRuleset('tech-review-extraction', 'rules/tech-review-extraction.json', candidate)).toThrow(
+      /rules\/tech-review-extraction\.json: \$\.conditions(\.not)+: nested deeper than 64 levels/,
+    );
+  });
+
   it('rejects text that is not JSON', () => {
     expect(() => parseRuleset('lifecycle-gates', 'x.json', '{ nope')).toThrow(/x\.json: \$: not valid JSON/);
   });

@@ -30,6 +30,24 @@ export class RulesetError extends Error {
   }
 }
 
+/** Deeper than any real policy; a hostile file this deep would overflow the recursive schema check. */
+export const maxRulesetDepth = 64;
+
+/** The path of the first value nested deeper than `limit`, found without recursion. */
+function findTooDeep(root: unknown, limit: number): PropertyKey[] | null {
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: root, path: [] }];
+  while (stack.length) {
+    const { value, path } = stack.pop()!;
+    if (path.length > limit) return path;
+    if (value && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) {
+        stack.push({ value: child, path: [...path, Array.isArray(value) ? Number(key) : key] });
+      }
+    }
+  }
+  return null;
+}
+
 /** `$.factors[0].bands[1]` style path, as people read JSON. */
 export function toJsonPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : `${acc}.${String(key)}`), '$');
@@ -62,6 +80,8 @@ export function parseRuleset<N extends TRulesetName>(name: N, file: string, sour
       throw new RulesetError(file, [{ path: '$', message: `not valid JSON: ${(error as Error).message}` }]);
     }
   }
+  const tooDeep = findTooDeep(json, maxRulesetDepth);
+  if (tooDeep) throw new RulesetError(file, [{ path: toJsonPath(tooDeep), message: `nested deeper than ${maxRulesetDepth} levels` }]);
   const result = rulesetSchemas[name].safeParse(json);
   if (!result.success) {
     throw new RulesetError(
