@@ -83,9 +83,9 @@ const cases: { title: string; file: string; path: string | null; message: RegExp
   {
     title: 'a condition tree nested 20,000 levels deep',
     file: 'lifecycle-gates.json',
-    // Too deep to validate: the refusal names the file; see docs/performance.md for the missing JSON path.
-    path: null,
-    message: /./,
+    // Refused before the recursive schema check could overflow the stack, at the first level too deep.
+    path: '$.gates[0].conditions.not.not',
+    message: /nested deeper than 64 levels/,
     edit: (dir) => {
       // Written as text: JSON.stringify itself cannot nest this deep.
       const depth = 20_000;
