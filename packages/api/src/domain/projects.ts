@@ -11,7 +11,7 @@ import { oversightColumns, oversightInputsOf, recordTierChange } from './oversig
 export type ProjectResponse = ReturnType<typeof toProjectResponse>;
 
 /** The API shape of a project: never the raw row (search columns stay inside). */
-export function toProjectResponse(row: ProjectRow) {
+export function toProjectResponse(row: Omit<ProjectRow, 'searchText' | 'searchGrams'>) {
   return {
     id: row.id,
     code: row.code,

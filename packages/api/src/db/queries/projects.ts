@@ -19,6 +19,32 @@ export type ProjectListFilter = {
   isNew?: boolean;
 };
 export type ProjectCursor = { createdAt: string; id: string };
+export type ProjectListRow = Omit<ProjectRow, 'searchText' | 'searchGrams'>;
+const projectListColumns = [
+  'id',
+  'code',
+  'name',
+  'bureauCode',
+  'fiscalYear',
+  'summary',
+  'isNew',
+  'registrationTrigger',
+  'stage',
+  'budgetJpy',
+  'maxDowntimeHours',
+  'confidentiality',
+  'tier',
+  'tierLowerBound',
+  'reviewerRole',
+  'oversight',
+  'rulesetVersion',
+  'canvasWritten',
+  'version',
+  'createdBy',
+  'updatedBy',
+  'createdAt',
+  'updatedAt',
+] as const satisfies readonly (keyof ProjectListRow)[];
 
 /**
  * The cursor carries created_at as PostgreSQL's own text (microseconds), not through a JavaScript
@@ -67,9 +93,10 @@ export async function listProjects(
   db: Db,
   filter: ProjectListFilter,
   page: { limit: number; cursor: ProjectCursor | null; order: 'newest' | 'oldest' },
-): Promise<{ rows: ProjectRow[]; nextCursor: string | null }> {
+): Promise<{ rows: ProjectListRow[]; nextCursor: string | null }> {
   const direction = page.order === 'newest' ? 'desc' : 'asc';
-  let query = db.selectFrom('project').selectAll().select(cursorAt.as('cursorAt')).where(projectFilterConditions(filter));
+  // Every column but the search ones: they are the widest and a list never shows them.
+  let query = db.selectFrom('project').select(projectListColumns).select(cursorAt.as('cursorAt')).where(projectFilterConditions(filter));
   if (page.cursor) {
     const { createdAt, id } = page.cursor;
     query = query.where(
