@@ -81,6 +81,10 @@ export function problemResponse(c: Context, error: AppError): Response {
 const unavailableCodes = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  '53300',
   'CONNECTION_CLOSED',
   'CONNECTION_ENDED',
   'CONNECTION_DESTROYED',
@@ -93,6 +97,17 @@ const unavailableCodes = new Set([
   '08003',
 ]);
 
+/**
+ * node-postgres reports a connection lost or never made with a plain Error and no code; these are its
+ * messages (pg/lib/client.js, pg-pool). A write cut off this way was rolled back by the server.
+ */
+const connectionLostMessage =
+  /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect|timeout expired)/;
+
+function isConnectionLost(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === undefined && connectionLostMessage.test(error.message);
+}
+
 /** Turn anything thrown into the problem we can tell a client; never a stack trace or SQL. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
@@ -103,7 +118,7 @@ export function toAppError(error: unknown): AppError {
     return new AppError('bad_request', error.message || 'Bad request');
   }
   const code = (error as { code?: string } | null)?.code;
-  if (code && unavailableCodes.has(code)) return new AppError('database_unavailable', 'The database is not reachable; try again shortly');
+  if ((code && unavailableCodes.has(code)) || isConnectionLost(error)) return new AppError('database_unavailable', 'The database is not reachable; try again shortly');
   if (code === '23505') return new AppError('conflict', 'That already exists');
   if (code === '23503') return new AppError('conflict', 'That refers to something that does not exist');
   if (code === '22P02' || code === '22003' || code === '22007' || code === '22008') {

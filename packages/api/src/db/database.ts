@@ -1,10 +1,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { CamelCasePlugin, Kysely, PGliteDialect, type Transaction } from 'kysely';
+import { CamelCasePlugin, Kysely, PGliteDialect, PostgresDialect, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
-import { PostgresJSDialect } from 'kysely-postgres-js';
-import postgres from 'postgres';
+import pg from 'pg';
 import { migrations } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 
@@ -31,8 +30,6 @@ export function parseInt8(text: string): number {
 }
 const INT8 = 20;
 const DATE = 1082;
-const JSON_OID = 114;
-const JSONB = 3802;
 const identity = (text: string) => text;
 
 export class DataDirLockedError extends Error {
@@ -102,25 +99,36 @@ export async function openPglite(dataDir: string | null): Promise<OpenDatabase> 
   }
 }
 
-export function openPostgres(url: string, options: { poolSize?: number } = {}): OpenDatabase {
-  const client = postgres(url, {
+/**
+ * A PostgreSQL server through node-postgres (decision 0007: postgres.js crashed the process and kept
+ * dead connections when the server restarted). Types: bigint through `parseInt8`, dates as text; json
+ * and jsonb are parsed by pg itself, and we hand it JSON text for jsonb parameters.
+ */
+export function openPostgres(url: string, options: { poolSize?: number; onError?: (error: Error) => void } = {}): OpenDatabase {
+  const parsers = new Map<number, (text: string) => unknown>([
+    [INT8, parseInt8],
+    [DATE, identity],
+  ]);
+  const types = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      parsers.get(oid) ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({
+    connectionString: url,
     max: options.poolSize ?? 10,
-    connect_timeout: 5,
-    idle_timeout: 60,
-    onnotice: () => {},
-    types: {
-      int8: { to: INT8, from: [INT8], serialize: (v: number) => String(v), parse: parseInt8 },
-      date: { to: DATE, from: [DATE], serialize: (v: string) => v, parse: identity },
-      // We hand jsonb columns JSON text (PGlite takes text as is); postgres.js would encode it again.
-      json: {
-        to: JSONB,
-        from: [JSON_OID, JSONB],
-        serialize: (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v)),
-        parse: (v: string) => JSON.parse(v),
-      },
-    },
+    // A request waits at most this long for a connection, so an unreachable server means a prompt 503.
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 60_000,
+    keepAlive: true,
+    types,
   });
-  const db = new Kysely<Database>({ dialect: new PostgresJSDialect({ postgres: client }), plugins: [new CamelCasePlugin()] });
+  const report = options.onError ?? (() => {});
+  // A connection the server drops emits 'error'. The pool listens while a connection is idle; while
+  // Kysely holds it nobody would, and an unheard 'error' event ends the process. The query in flight
+  // is rejected anyway (→ 503), and pg-pool discards the broken connection when it is released.
+  pool.on('connect', (client) => client.on('error', report));
+  pool.on('error', report);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
   const parsed = new URL(url);
   parsed.password = '';
   return {
