@@ -1,5 +1,5 @@
 /**
- * Mixed load at about 100 requests per second for 60 s (CI: 15 s) against the real server on
+ * Mixed load at about 100 requests per second for 60 s (CI: 30 s) against the real server on
  * PostgreSQL: lists, reads, searches, edits, registrations, and pairs of edits that conflict on
  * purpose. No 5xx, every acknowledged write has exactly one audit event (and refused ones none), each
  * conflicting pair has exactly one winner, and the server's memory shows no growth trend.
@@ -13,7 +13,7 @@ import { type ServerProcess, startServer } from '../support/server.ts';
 import { benchBureaus, searchQueries } from '../support/vocabulary.ts';
 
 const isCI = process.env.CI === 'true';
-const durationMs = isCI ? 15_000 : 60_000;
+const durationMs = isCI ? 30_000 : 60_000;
 const ratePerSecond = 100;
 const maxInFlight = 256;
 const stages = ['planning', 'requirements', 'development', 'operation', 'retired'];
@@ -216,8 +216,9 @@ describe('mixed load at ~100 req/s', () => {
       expect(conflictPairs).toBeGreaterThan(0);
       expect(conflictPairsWithOneWinner).toBe(conflictPairs);
 
-      // No growth trend once warm: the slope over the last three quarters, and the end against the start.
-      const warm = memory.filter((p) => p.x >= elapsed / 4);
+      // No growth trend once warm: the slope over the second half (the first fills the pool, the JIT
+      // and the caches; over a short run its rise would read as a trend), and the end against the start.
+      const warm = memory.filter((p) => p.x >= elapsed / 2);
       const mbPerMinute = slope(warm) * 60;
       const first = warm[0]!.y;
       const last = warm[warm.length - 1]!.y;

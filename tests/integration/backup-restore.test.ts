@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../packages/api/src/app.ts';
 import { backupToFile, restoreFromFile } from '../../packages/api/src/backup.ts';
 import { loadConfig } from '../../packages/api/src/config.ts';
+import { createServices } from '../../packages/api/src/context.ts';
 import { demoPassword } from '../../packages/api/src/seed/demo.ts';
 import { createTestApp, openTestDatabase, testDatabases, testPolicy } from '../../packages/api/src/testing/harness.ts';
 import { dumpEveryTable, dumpSequences, fillEveryTable } from '../support/database-fixture.ts';
@@ -59,7 +60,7 @@ describe.each(pairs)('a backup taken from %s restores into an empty %s database'
       expect(big.rows[0]?.v).toBe('9007199254740993');
 
       // The restored book works: the demo accounts sign in, and new rows continue the sequences.
-      const app = createApp({ db: target.db, dbKind: target.kind, config: loadConfig({}), policy: testPolicy() }, { logError: () => {} });
+      const app = createApp(createServices(target, loadConfig({}), testPolicy()), { logError: () => {} });
       const login = await app.request('/api/v1/auth/login', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

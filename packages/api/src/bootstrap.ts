@@ -2,7 +2,7 @@ import { createPolicy, type Policy } from '@psbook/core';
 import { recordAudit } from './audit.ts';
 import { systemActor } from './auth/actor.ts';
 import type { Config } from './config.ts';
-import type { Services } from './context.ts';
+import { createServices, type Services } from './context.ts';
 import { type Db, migrateToLatest, type OpenDatabase, openDatabase } from './db/database.ts';
 import { retierAllProjects } from './domain/oversight.ts';
 import { loadRulesets } from './rules/load-rulesets.ts';
@@ -68,7 +68,7 @@ export async function startServices(config: Config, options: { log?: (message: s
         seeded = true;
       }
     }
-    const services: Services = { db: database.db, dbKind: database.kind, config, policy };
+    const services = createServices(database, config, policy);
     return { services, database, seeded, close: () => database.close() };
   } catch (error) {
     await database.close();

@@ -16,6 +16,8 @@ export type Config = {
   /** Create the demo book and accounts when the embedded database is new. */
   demoOnFirstStart: boolean;
   sessionTtlHours: number;
+  /** How long a resolved session or API token is remembered in process; 0 turns the cache off. */
+  authCacheSeconds: number;
   dbPoolSize: number;
   /** Origins allowed to send cookie-authenticated writes besides the server's own. */
   trustedOrigins: string[];
@@ -52,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uiDistDir: env.PSBOOK_UI_DIST ? resolvePath(env.PSBOOK_UI_DIST) : resolve(repoRoot, 'packages/ui/dist'),
     demoOnFirstStart: (env.PSBOOK_DEMO ?? 'true') !== 'false',
     sessionTtlHours: readNumber(env, 'PSBOOK_SESSION_TTL_HOURS', 12),
+    authCacheSeconds: readNumber(env, 'PSBOOK_AUTH_CACHE_SECONDS', 5),
     dbPoolSize: readNumber(env, 'PSBOOK_DB_POOL_SIZE', 10),
     trustedOrigins: (env.PSBOOK_TRUSTED_ORIGINS || '')
       .split(',')

@@ -1,5 +1,6 @@
 import type { Policy } from '@psbook/core';
 import type { Actor } from './auth/actor.ts';
+import { ActorCache } from './auth/actor-cache.ts';
 import type { Config } from './config.ts';
 import type { DatabaseKind, Db } from './db/database.ts';
 
@@ -9,6 +10,8 @@ export type Services = {
   dbKind: DatabaseKind;
   config: Config;
   policy: Policy;
+  /** Resolved sessions and API tokens, for a few seconds (auth/actor-cache.ts). */
+  actorCache: ActorCache;
 };
 
 /** What a domain verb needs: the database (or a transaction), the rules, who acts, and the request. */
@@ -26,3 +29,8 @@ export type AppEnv = {
     actor: Actor | null;
   };
 };
+
+/** The services of one server (or test app) on an open database. */
+export function createServices(database: { db: Db; kind: DatabaseKind }, config: Config, policy: Policy): Services {
+  return { db: database.db, dbKind: database.kind, config, policy, actorCache: new ActorCache(config.authCacheSeconds * 1000) };
+}

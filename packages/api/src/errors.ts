@@ -118,7 +118,8 @@ export function toAppError(error: unknown): AppError {
     return new AppError('bad_request', error.message || 'Bad request');
   }
   const code = (error as { code?: string } | null)?.code;
-  if ((code && unavailableCodes.has(code)) || isConnectionLost(error)) return new AppError('database_unavailable', 'The database is not reachable; try again shortly');
+  if ((code && unavailableCodes.has(code)) || isConnectionLost(error))
+    return new AppError('database_unavailable', 'The database is not reachable; try again shortly');
   if (code === '23505') return new AppError('conflict', 'That already exists');
   if (code === '23503') return new AppError('conflict', 'That refers to something that does not exist');
   if (code === '22P02' || code === '22003' || code === '22007' || code === '22008') {

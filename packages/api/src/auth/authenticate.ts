@@ -2,9 +2,11 @@ import type { TRole } from '@psbook/core';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context.ts';
+import type { Db } from '../db/database.ts';
 import { findActiveUserByApiTokenHash, findActiveUserBySessionHash } from '../db/queries/users.ts';
 import { AppError } from '../errors.ts';
 import type { Actor } from './actor.ts';
+import type { ActorCache } from './actor-cache.ts';
 import { apiTokenPrefix, hashToken } from './tokens.ts';
 
 export const sessionCookieName = 'psbook_session';
@@ -34,43 +36,14 @@ function bearerToken(header: string | undefined): string | null {
  * such requests, and a cross-site page cannot forge it.
  */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
-  const { db, config } = c.var.services;
+  const { db, config, actorCache } = c.var.services;
   const bearer = bearerToken(c.req.header('authorization'));
   const cookie = bearer ? null : (getCookie(c, sessionCookieName) ?? null);
   const token = bearer ?? cookie;
   if (!token) throw new AppError('unauthenticated', 'Sign in first');
 
-  let actor: Actor | null = null;
-  if (token.startsWith(apiTokenPrefix)) {
-    const row = await findActiveUserByApiTokenHash(db, hashToken(token));
-    if (row) {
-      actor = {
-        id: row.id,
-        email: row.email,
-        displayName: row.displayName,
-        role: row.role as TRole,
-        bureauCodes: row.bureauCodes,
-        via: 'api_token',
-        scopes: row.scopes,
-      };
-      // Last use to the minute is enough and spares a write on every pull.
-      if (!row.lastUsedAt || Date.now() - new Date(row.lastUsedAt).getTime() > 60_000) {
-        await db.updateTable('apiToken').set({ lastUsedAt: new Date() }).where('id', '=', row.tokenId).execute();
-      }
-    }
-  } else {
-    const row = await findActiveUserBySessionHash(db, hashToken(token));
-    if (row)
-      actor = {
-        id: row.id,
-        email: row.email,
-        displayName: row.displayName,
-        role: row.role as TRole,
-        bureauCodes: row.bureauCodes,
-        via: 'session',
-        scopes: [],
-      };
-  }
+  const tokenHash = hashToken(token);
+  const actor = actorCache.get(tokenHash) ?? (await resolveActor(db, token, tokenHash, actorCache));
   if (!actor) throw new AppError('unauthenticated', 'The session has ended or the token is not valid: sign in again');
 
   if (actor.via === 'api_token') {
@@ -88,5 +61,48 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   }
 
   c.set('actor', actor);
-  await next();
+  try {
+    await next();
+  } finally {
+    // Sign-out and changes to users or tokens may end or narrow someone's access: forget every
+    // resolved actor of this process (other processes forget within the cache's few seconds).
+    if (!isSafeMethod(c.req.method) && changesAccess.test(c.req.path)) actorCache.clear();
+  }
 });
+
+const changesAccess = /^\/api\/v1\/(auth\/logout|admin\/users|tokens)(\/|$)/;
+
+async function resolveActor(db: Db, token: string, tokenHash: string, cache: ActorCache): Promise<Actor | null> {
+  if (token.startsWith(apiTokenPrefix)) {
+    const row = await findActiveUserByApiTokenHash(db, tokenHash);
+    if (!row) return null;
+    // Last use to the minute is enough and spares a write on every pull.
+    if (!row.lastUsedAt || Date.now() - new Date(row.lastUsedAt).getTime() > 60_000) {
+      await db.updateTable('apiToken').set({ lastUsedAt: new Date() }).where('id', '=', row.tokenId).execute();
+    }
+    const actor: Actor = {
+      id: row.id,
+      email: row.email,
+      displayName: row.displayName,
+      role: row.role as TRole,
+      bureauCodes: row.bureauCodes,
+      via: 'api_token',
+      scopes: row.scopes,
+    };
+    cache.set(tokenHash, actor, row.expiresAt ? new Date(row.expiresAt) : null);
+    return actor;
+  }
+  const row = await findActiveUserBySessionHash(db, tokenHash);
+  if (!row) return null;
+  const actor: Actor = {
+    id: row.id,
+    email: row.email,
+    displayName: row.displayName,
+    role: row.role as TRole,
+    bureauCodes: row.bureauCodes,
+    via: 'session',
+    scopes: [],
+  };
+  cache.set(tokenHash, actor, new Date(row.expiresAt));
+  return actor;
+}

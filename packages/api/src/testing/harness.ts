@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { createApp } from '../app.ts';
 import { activateRulesets } from '../bootstrap.ts';
 import { loadConfig, repoRoot } from '../config.ts';
-import type { Services } from '../context.ts';
+import { createServices, type Services } from '../context.ts';
 import { migrateToLatest, type OpenDatabase, openPglite, openPostgres } from '../db/database.ts';
 import { loadRulesets } from '../rules/load-rulesets.ts';
 import { demoPassword, seedDemo } from '../seed/demo.ts';
@@ -66,7 +66,7 @@ export async function createTestApp(kind: DatabaseName, options: { demoProjects?
   await activateRulesets(database.db, policy);
   await seedDemo(database.db, policy, { projects: options.demoProjects ?? false });
   const config = { ...loadConfig({}), rulesDir: `${repoRoot}rules` };
-  const services: Services = { db: database.db, dbKind: database.kind, config, policy };
+  const services = createServices(database, config, policy);
   const app = createApp(services, { logError: (error) => console.error('[test app]', error) });
   const tokens = new Map<string, string>();
 

@@ -44,7 +44,7 @@ export async function findActiveUserBySessionHash(db: Db, tokenHash: string) {
   return db
     .selectFrom('session')
     .innerJoin('appUser', 'appUser.id', 'session.userId')
-    .select(['appUser.id', 'appUser.email', 'appUser.displayName', 'appUser.role', 'session.id as sessionId'])
+    .select(['appUser.id', 'appUser.email', 'appUser.displayName', 'appUser.role', 'session.id as sessionId', 'session.expiresAt'])
     .select(bureauCodesOf.as('bureauCodes'))
     .where('session.tokenHash', '=', tokenHash)
     .where('session.revokedAt', 'is', null)
@@ -65,6 +65,7 @@ export async function findActiveUserByApiTokenHash(db: Db, tokenHash: string) {
       'apiToken.id as tokenId',
       'apiToken.scopes',
       'apiToken.lastUsedAt',
+      'apiToken.expiresAt',
     ])
     .select(bureauCodesOf.as('bureauCodes'))
     .where('apiToken.tokenHash', '=', tokenHash)
