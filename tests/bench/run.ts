@@ -175,5 +175,14 @@ const misses = results.filter((r) => !r.pass);
 log(
   `\n${results.length} measured, ${misses.length} missing their target${misses.length ? `: ${misses.map((r) => r.name).join(', ')}` : ''}`,
 );
+// A benchmark that crashed or did not finish is a failure whatever its target: its numbers say nothing.
+const broken = [
+  ...skipped.filter((s) => s.reason.startsWith('failed')).map((s) => s.name),
+  ...results.filter((r) => r.details.completed === false).map((r) => r.name),
+];
+if (broken.length) {
+  log(`did not complete: ${broken.join(', ')}`);
+  exitCode = exitCode || 1;
+}
 if (args.strict && misses.length) exitCode = exitCode || 2;
 process.exit(exitCode);
