@@ -14,8 +14,10 @@ if (!databaseUrl || !rulesDir) throw new Error('usage: retier-child.ts <database
 const database = openPostgres(databaseUrl, { poolSize: 2 });
 try {
   const policy = createPolicy(loadRulesets(rulesDir));
+  const started = performance.now();
   const result = await retierAllProjects(database.db, policy, { actor: { id: null, label: 'bench' }, requestId: null });
-  console.log(JSON.stringify({ ok: true, ...result, heapMb: Math.round(process.memoryUsage().rss / 2 ** 20) }));
+  const seconds = (performance.now() - started) / 1000;
+  console.log(JSON.stringify({ ok: true, ...result, seconds, heapMb: Math.round(process.memoryUsage().rss / 2 ** 20) }));
 } finally {
   await database.close();
 }
