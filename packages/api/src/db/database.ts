@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -123,10 +124,13 @@ export function openPostgres(url: string, options: { poolSize?: number; onError?
     types,
   });
   const report = options.onError ?? (() => {});
-  // A connection the server drops emits 'error'. The pool listens while a connection is idle; while
-  // Kysely holds it nobody would, and an unheard 'error' event ends the process. The query in flight
-  // is rejected anyway (→ 503), and pg-pool discards the broken connection when it is released.
-  pool.on('connect', (client) => client.on('error', report));
+  pool.on('connect', (client) => {
+    // A connection the server drops emits 'error'. The pool listens while a connection is idle; while
+    // Kysely holds it nobody would, and an unheard 'error' event ends the process. The query in flight
+    // is rejected anyway (→ 503), and pg-pool discards the broken connection when it is released.
+    client.on('error', report);
+    prepareStatements(client);
+  });
   pool.on('error', report);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
   const parsed = new URL(url);
@@ -137,6 +141,38 @@ export function openPostgres(url: string, options: { poolSize?: number; onError?
     location: parsed.toString(),
     close: () => db.destroy(),
   };
+}
+
+const statementNames = new Map<string, string>();
+/** Longer statements (bulk VALUES lists) are rare and would pin server memory per connection. */
+const maxPreparedLength = 4096;
+const maxPreparedPerConnection = 500;
+
+/**
+ * Kysely hands node-postgres bare text, which it sends as an unnamed statement: parsed and planned on
+ * every call. Naming a statement by its text makes pg prepare it once per connection, as postgres.js
+ * did; the list benchmark lost a third of its throughput without it (performance.md §4.2). Bounded per
+ * connection, and only for statements of ordinary length.
+ */
+function prepareStatements(client: pg.PoolClient) {
+  const query = client.query.bind(client) as (config: pg.QueryConfig) => Promise<pg.QueryResult>;
+  const prepared = new Set<string>();
+  client.query = ((text: unknown, values?: unknown) => {
+    if (typeof text !== 'string' || !Array.isArray(values) || text.length > maxPreparedLength) {
+      return (query as (...args: unknown[]) => unknown)(text, values);
+    }
+    let name = statementNames.get(text);
+    if (!name) {
+      name = `psb_${createHash('sha1').update(text).digest('base64url')}`;
+      if (statementNames.size >= 10_000) statementNames.clear();
+      statementNames.set(text, name);
+    }
+    if (!prepared.has(name)) {
+      if (prepared.size >= maxPreparedPerConnection) return query({ text, values });
+      prepared.add(name);
+    }
+    return query({ name, text, values });
+  }) as typeof client.query;
 }
 
 export async function openDatabase(config: { databaseUrl: string | null; dataDir: string; dbPoolSize?: number }): Promise<OpenDatabase> {

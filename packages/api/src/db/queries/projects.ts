@@ -62,6 +62,9 @@ export function decodeCursor(cursor: string): ProjectCursor | null {
 
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
+/** The normalised phrase occurs in the project's search text (name, summary, canvas). */
+const phraseCondition = (q: string) => sql<SqlBool>`project.search_text like ${`%${escapeLike(normalizeSearchText(q))}%`}`;
+
 /** The WHERE conditions of a project list filter; shared by the list, CSV export and counts. */
 export function projectFilterConditions(filter: ProjectListFilter) {
   return (eb: import('kysely').ExpressionBuilder<import('../schema.ts').Database, 'project'>) => {
@@ -79,40 +82,76 @@ export function projectFilterConditions(filter: ProjectListFilter) {
       conditions.push(eb.or(parts));
     }
     if (filter.q?.trim()) {
-      const normalized = normalizeSearchText(filter.q);
       const grams = searchGrams(filter.q);
       // The bigram index narrows the candidates; LIKE on the normalised text confirms the phrase.
       if (grams.length) conditions.push(sql<SqlBool>`project.search_grams @> ${sql.val(grams)}::text[]`);
-      conditions.push(sql<SqlBool>`project.search_text like ${`%${escapeLike(normalized)}%`}`);
+      conditions.push(phraseCondition(filter.q));
     }
     return eb.and(conditions);
   };
 }
 
+/**
+ * How many of the newest rows a search reads before it turns to the bigram index. A common word fills
+ * a page within a few hundred rows, but the index would hand over every match (100,000s at national
+ * scale) to be fetched and sorted (performance.md §4.3); a rare word misses here and the index has
+ * few matches to fetch.
+ */
+export const searchSliceRows = 4000;
+
 export async function listProjects(
   db: Db,
   filter: ProjectListFilter,
   page: { limit: number; cursor: ProjectCursor | null; order: 'newest' | 'oldest' },
+  sliceRows = searchSliceRows,
 ): Promise<{ rows: ProjectListRow[]; nextCursor: string | null }> {
   const direction = page.order === 'newest' ? 'desc' : 'asc';
-  // Every column but the search ones: they are the widest and a list never shows them.
-  let query = db.selectFrom('project').select(projectListColumns).select(cursorAt.as('cursorAt')).where(projectFilterConditions(filter));
-  if (page.cursor) {
+  const afterCursor = (query: ReturnType<typeof projectsOf>) => {
+    if (!page.cursor) return query;
     const { createdAt, id } = page.cursor;
-    query = query.where(
+    return query.where(
       page.order === 'newest'
         ? sql<SqlBool>`(project.created_at, project.id) < (${createdAt}::text::timestamptz, ${id}::uuid)`
         : sql<SqlBool>`(project.created_at, project.id) > (${createdAt}::text::timestamptz, ${id}::uuid)`,
     );
+  };
+  const projectsOf = (f: ProjectListFilter) => db.selectFrom('project').where(projectFilterConditions(f));
+  const toPage = (rows: (ProjectListRow & { cursorAt: string })[]) => {
+    const hasMore = rows.length > page.limit;
+    const items = hasMore ? rows.slice(0, page.limit) : rows;
+    return { rows: items, nextCursor: hasMore ? encodeCursor(items[items.length - 1]!) : null };
+  };
+
+  if (filter.q?.trim()) {
+    // The newest slice first, read in order through the created_at index; the phrase is checked on
+    // each row. When the slice holds a full page, that page is the answer.
+    const { q, ...rest } = filter;
+    const slice = afterCursor(projectsOf(rest))
+      .select(projectListColumns)
+      .select('searchText')
+      .orderBy('createdAt', direction)
+      .orderBy('id', direction)
+      .limit(sliceRows);
+    const rows = await db
+      .selectFrom(slice.as('project'))
+      .select(projectListColumns)
+      .select(cursorAt.as('cursorAt'))
+      .where(phraseCondition(q))
+      .orderBy('createdAt', direction)
+      .orderBy('id', direction)
+      .limit(page.limit + 1)
+      .execute();
+    if (rows.length > page.limit) return toPage(rows);
   }
-  const rows = await query
+  // Every column but the search ones: they are the widest and a list never shows them.
+  const rows = await afterCursor(projectsOf(filter))
+    .select(projectListColumns)
+    .select(cursorAt.as('cursorAt'))
     .orderBy('createdAt', direction)
     .orderBy('id', direction)
     .limit(page.limit + 1)
     .execute();
-  const hasMore = rows.length > page.limit;
-  const items = hasMore ? rows.slice(0, page.limit) : rows;
-  return { rows: items, nextCursor: hasMore ? encodeCursor(items[items.length - 1]!) : null };
+  return toPage(rows);
 }
 
 /** Name, summary and the latest canvas, normalised and split into bigrams for `q` search. */
