@@ -79,14 +79,16 @@ export function createApp(services: Services, options: AppOptions = {}) {
   app.route('/api', docsRoutes);
 
   const v1 = new OpenAPIHono<AppEnv>();
+  const limitJsonBody = bodyLimit({
+    maxSize: jsonBodyLimitBytes,
+    onError: () => {
+      throw new AppError('payload_too_large', `The request body is larger than ${jsonBodyLimitBytes} bytes`);
+    },
+  });
   v1.use('*', async (c, next) => {
-    if (c.req.path.startsWith('/api/v1/imports/')) return next();
-    return bodyLimit({
-      maxSize: jsonBodyLimitBytes,
-      onError: () => {
-        throw new AppError('payload_too_large', `The request body is larger than ${jsonBodyLimitBytes} bytes`);
-      },
-    })(c, next);
+    // GET and HEAD carry no body; asking for one would build the full web Request on every read.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.path.startsWith('/api/v1/imports/')) return next();
+    return limitJsonBody(c, next);
   });
   v1.use('*', async (c, next) => {
     // Sign-in is the one route that works without a session.
