@@ -1,8 +1,19 @@
-import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPolicy, parseRuleset } from '@psbook/core';
 import { sql } from 'kysely';
+import { Migrator } from 'kysely/migration';
 import { describe, expect, it } from 'vitest';
+import { backupToFile, restoreFromFile } from '../backup.ts';
+import { activateRulesets } from '../bootstrap.ts';
+import type { Db } from '../db/database.ts';
+import { migrations } from '../db/migrations/index.ts';
+import { expenseFiscalYears, expenseTotals } from '../db/queries/expenses.ts';
+import type { ProjectListFilter } from '../db/queries/projects.ts';
+import { projectsByStageAndTier, registrationsByDay } from '../db/queries/stats.ts';
 import { todayInJapan } from '../domain/stats.ts';
-import { describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
+import { describeOnBothDatabases, openTestDatabase, type TestApp, testDatabases } from '../testing/harness.ts';
 
 type Seeded = { createdAt: string; tier: 1 | 2 | 3 | null; stage?: string; fiscalYear: number; bureauCode?: string };
 
@@ -36,6 +47,64 @@ const onDay = (day: string, n: number, fiscalYear: number): Seeded[] =>
     tier: tiers[i % 4]!,
     fiscalYear,
   }));
+
+type Counts = { tier1: number; tier2: number; tier3: number; unset: number; total: number };
+const countsOf = (rows: { tier: number | null; count: number }[]): Counts => {
+  const c = { tier1: 0, tier2: 0, tier3: 0, unset: 0, total: 0 };
+  for (const { tier, count } of rows) {
+    const n = Number(count);
+    if (tier === 1) c.tier1 += n;
+    else if (tier === 2) c.tier2 += n;
+    else if (tier === 3) c.tier3 += n;
+    else c.unset += n;
+    c.total += n;
+  }
+  return c;
+};
+
+/**
+ * Every grouping the project summary stores (totals plus changes not folded in yet), and the same
+ * groupings computed from project itself; then the expense summary and expense_line the same way.
+ */
+async function summariesAndTheBook(db: Db) {
+  const order = sql`order by dims, day, bureau_code nulls first, fiscal_year nulls first, is_new nulls first, stage nulls first`;
+  const projectSummary = await sql`
+    select dims, day, bureau_code, fiscal_year, is_new, stage,
+      sum(tier1)::int as tier1, sum(tier2)::int as tier2, sum(tier3)::int as tier3, sum(unset)::int as unset
+    from (select * from stats.project_counts union all select * from stats.project_count_changes) s
+    group by dims, day, bureau_code, fiscal_year, is_new, stage
+    having sum(tier1 + tier2 + tier3 + unset) <> 0
+    ${order}`.execute(db);
+  const projectBook = await sql`
+    select 15 - grouping(stage, is_new, fiscal_year, bureau_code) as dims, day, bureau_code, fiscal_year, is_new, stage,
+      (count(*) filter (where tier = 1))::int as tier1, (count(*) filter (where tier = 2))::int as tier2,
+      (count(*) filter (where tier = 3))::int as tier3, (count(*) filter (where tier is null))::int as unset
+    from (select (created_at at time zone 'Asia/Tokyo')::date as day, bureau_code, fiscal_year, is_new, stage, tier from project) p
+    group by day, grouping sets (
+      (), (bureau_code), (fiscal_year), (is_new), (stage), (fiscal_year, is_new, stage), (bureau_code, fiscal_year, is_new, stage))
+    ${order}`.execute(db);
+  const expenseOrder = sql`order by fiscal_year, bureau_code, category nulls first`;
+  const expenseSummary = await sql`
+    select fiscal_year, bureau_code, category, sum(lines)::int as lines, sum(amount_kyen)::text as amount, sum(category_sum_kyen)::text as category_sum
+    from (select * from stats.expense_totals union all select * from stats.expense_total_changes) s
+    group by fiscal_year, bureau_code, category
+    having sum(lines) <> 0 or sum(amount_kyen) <> 0 or sum(category_sum_kyen) <> 0
+    ${expenseOrder}`.execute(db);
+  const expenseBook = await sql`
+    select * from (
+      select fiscal_year, bureau_code, null::text as category, count(*)::int as lines, sum(amount_kyen)::text as amount,
+        sum(amount_kyen * cardinality(categories))::text as category_sum
+      from expense_line group by fiscal_year, bureau_code
+      union all
+      select l.fiscal_year, l.bureau_code, c.category, count(*)::int, sum(l.amount_kyen)::text, '0'
+      from expense_line l cross join lateral unnest(l.categories) as c(category) group by 1, 2, 3
+    ) x
+    ${expenseOrder}`.execute(db);
+  return {
+    projects: { summary: projectSummary.rows, book: projectBook.rows },
+    expenses: { summary: expenseSummary.rows, book: expenseBook.rows },
+  };
+}
 
 describe('todayInJapan', () => {
   it('turns at midnight in Japan, not in UTC', () => {
@@ -100,6 +169,198 @@ describeOnBothDatabases('statistics', (t) => {
       ['2023-08-30', 418],
       ['2023-08-31', 418],
     ]);
+    // One point: everything up to that day.
+    const single = await (
+      await t().request('GET', '/api/v1/stats/registrations?from=2023-07-03&to=2023-07-03&fiscalYear=2023', { as: 'budget@example.jp' })
+    ).json();
+    expect(single.periods).toEqual([
+      { period: '2023-07-03', start: null, end: '2023-07-03', added: single.total, cumulative: single.total },
+    ]);
+    expect(single.total).toEqual({ tier1: 5, tier2: 4, tier3: 5, unset: 2, total: 16 });
+  });
+
+  it('stays equal to the book itself after registrations, edits, stage moves, imports, re-tiers, bulk writes and deletes', async () => {
+    const db = t().services.db;
+    const reader = 'chief@example.jp';
+    const filters: [string, ProjectListFilter][] = [
+      ['', {}],
+      ['bureau=IND', { bureau: ['IND'] }],
+      ['fiscalYear=2026', { fiscalYear: [2026] }],
+      ['isNew=false', { isNew: false }],
+      ['stage=planning,retired', { stage: ['planning', 'retired'] }],
+      ['bureau=IND,WEL&fiscalYear=2025,2026', { bureau: ['IND', 'WEL'], fiscalYear: [2025, 2026] }],
+      ['isNew=false&stage=planning,operation', { isNew: false, stage: ['planning', 'operation'] }],
+      ['bureau=IND&isNew=true&stage=planning', { bureau: ['IND'], isNew: true, stage: ['planning'] }],
+    ];
+    /** The summaries as triggers left them, then every statistic against the queries that aggregate the book. */
+    const expectTheBook = async (step: string) => {
+      const pending = await summariesAndTheBook(db);
+      expect(pending.projects.summary, `${step}: project summary before folding`).toEqual(pending.projects.book);
+      expect(pending.expenses.summary, `${step}: expense summary before folding`).toEqual(pending.expenses.book);
+      for (const [query, filter] of filters) {
+        const chart = await (await t().request('GET', `/api/v1/stats/registrations?interval=month&${query}`, { as: reader })).json();
+        const days = (await registrationsByDay(db, filter, new Date('2100-01-01'))).map((r) => ({ ...r, day: String(r.day) }));
+        expect(chart.from, `${step}: first registration, ${query}`).toBe(days.map((r) => r.day).sort()[0] ?? chart.to);
+        for (const p of chart.periods) {
+          const added = days.filter((r) => (p.start === null || r.day >= p.start) && r.day <= p.end);
+          expect(p.added, `${step}: ${query} ${p.period}`).toEqual(countsOf(added));
+        }
+        expect(chart.total, `${step}: ${query} total`).toEqual(countsOf(days.filter((r) => r.day <= chart.to)));
+        if (filter.stage) continue;
+        const stages = await (await t().request('GET', `/api/v1/stats/stages?${query}`, { as: reader })).json();
+        const byStage = await projectsByStageAndTier(db, filter);
+        for (const s of stages.stages) {
+          const { stage, label: _label, ...counts } = s;
+          expect(counts, `${step}: ${query} stage ${stage}`).toEqual(countsOf(byStage.filter((r) => r.stage === stage)));
+        }
+      }
+      const years = await expenseFiscalYears(db);
+      for (const fiscalYear of years) {
+        const body = await (await t().request('GET', `/api/v1/stats/expenses?fiscalYear=${fiscalYear}`, { as: reader })).json();
+        expect(body.fiscalYears, step).toEqual(years);
+        const { byBureau, byCategory } = await expenseTotals(db, fiscalYear);
+        expect(
+          body.byBureau.map((b: { bureauCode: string; lineCount: number; amountJpy: number; sumOfCategoriesJpy: number }) => [
+            b.bureauCode,
+            b.lineCount,
+            b.amountJpy,
+            b.sumOfCategoriesJpy,
+          ]),
+          `${step}: expenses ${fiscalYear} by bureau`,
+        ).toEqual(byBureau.map((b) => [b.bureauCode, Number(b.lines), Number(b.amountKyen) * 1000, Number(b.categorySumKyen) * 1000]));
+        for (const c of body.byCategory) {
+          const expected = byCategory.find((r) => r.category === c.category);
+          expect([c.lineCount, c.amountJpy], `${step}: expenses ${fiscalYear} ${c.category}`).toEqual([
+            Number(expected?.lines ?? 0),
+            Number(expected?.amountKyen ?? 0) * 1000,
+          ]);
+        }
+      }
+      // The statistics folded the changes into the totals: still the same sums.
+      const folded = await summariesAndTheBook(db);
+      expect(folded.projects.summary, `${step}: project summary folded`).toEqual(folded.projects.book);
+      expect(folded.expenses.summary, `${step}: expense summary folded`).toEqual(folded.expenses.book);
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from stats.project_count_changes`.execute(db);
+      expect(rows[0]!.n, `${step}: changes left after folding`).toBe(0);
+    };
+    await expectTheBook('start');
+
+    const create = async (as: string, body: Record<string, unknown>) => {
+      const res = await t().request('POST', '/api/v1/projects', { as, body: { maxDowntimeHours: 24, confidentiality: 'C', ...body } });
+      expect(res.status).toBe(201);
+      return res.json();
+    };
+    const small = await create('staff.ind@example.jp', { name: '統計検証・小', bureauCode: 'IND', fiscalYear: 2026, budgetJpy: 3_000_000 });
+    const middle = await create('staff.ind@example.jp', {
+      name: '統計検証・中',
+      bureauCode: 'IND',
+      fiscalYear: 2026,
+      budgetJpy: 20_000_000,
+    });
+    const unknown = await create('staff.wel@example.jp', { name: '統計検証・未定', bureauCode: 'WEL', fiscalYear: 2025 });
+    const banded = await create('staff.ind@example.jp', {
+      name: '統計検証・境界',
+      bureauCode: 'IND',
+      fiscalYear: 2026,
+      budgetJpy: 5_000_000,
+    });
+    expect([small.tier, middle.tier, unknown.tier, banded.tier]).toEqual([1, 2, null, 1]);
+    await expectTheBook('registrations');
+
+    const patch = async (project: { id: string }, as: string, body: Record<string, unknown>) => {
+      const current = await (await t().request('GET', `/api/v1/projects/${project.id}`, { as })).json();
+      const res = await t().request('PATCH', `/api/v1/projects/${project.id}`, { as, body: { version: current.version, ...body } });
+      expect(res.status).toBe(200);
+    };
+    await patch(small, 'staff.ind@example.jp', { budgetJpy: 80_000_000 });
+    await patch(middle, 'staff.ind@example.jp', { fiscalYear: 2025, isNew: false });
+    await patch(unknown, 'staff.wel@example.jp', { summary: 'counted columns unchanged' });
+    await expectTheBook('PATCH');
+
+    const moved = await t().request('POST', `/api/v1/projects/${middle.id}/transitions`, {
+      as: 'staff.ind@example.jp',
+      body: { to: 'retired', reason: '事業終了' },
+    });
+    expect(moved.status).toBe(200);
+    await expectTheBook('stage transition');
+
+    const upload = async (lines: string[]) => {
+      const token = await t().tokenFor('admin@example.jp');
+      const res = await t().app.request('/api/v1/imports/expenses', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        body: ['external_id,bureau_code,project_name,fiscal_year,category,amount_kyen', ...lines].join('\n'),
+      });
+      expect(res.status).toBe(201);
+    };
+    // New projects from lines, and a line for a project registered above (its budget and tier change).
+    await upload([
+      'SUM-1,IND,統計検証・取込A,2026,system_maintenance,1200',
+      'SUM-2,IND,統計検証・取込A,2026,shin_tosei;smart_tokyo,30000',
+      'SUM-3,WEL,統計検証・取込B,2025,smart_tokyo,70000',
+      'SUM-4,WEL,統計検証・未定,2025,system_maintenance;shin_tosei;smart_tokyo,9000',
+    ]);
+    await expectTheBook('import creating projects');
+    // Amounts, categories and fiscal years of stored lines change; one more line.
+    await upload([
+      'SUM-1,IND,統計検証・取込A,2026,system_maintenance;other,1500',
+      'SUM-2,IND,統計検証・取込A,2026,shin_tosei;smart_tokyo,30000',
+      'SUM-3,WEL,統計検証・取込B,2024,smart_tokyo,70000',
+      'SUM-4,WEL,統計検証・未定,2025,shin_tosei,90000',
+      'SUM-5,DSB,統計検証・取込C,2026,other,10',
+    ]);
+    await expectTheBook('import changing lines');
+
+    // A ruleset change re-tiers the book set-based (tier 2 from ¥1,000,000: 統計検証・境界 moves up);
+    // then the original ruleset re-tiers it back.
+    const candidate = structuredClone(t().policy.rulesets['oversight-tier'].content);
+    const budget = candidate.factors.find((f) => f.factor === 'budget')!;
+    budget.bands.find((b) => b.tier === 2)!.conditions[0]!.value = 1_000_000;
+    budget.bands.find((b) => b.tier === 1)!.conditions[0]!.value = 1_000_000;
+    const retiered = await activateRulesets(
+      db,
+      createPolicy({ ...t().policy.rulesets, 'oversight-tier': parseRuleset('oversight-tier', 'candidate.json', candidate) }),
+    );
+    expect(retiered.retiered).toBeGreaterThan(0);
+    await expectTheBook('re-tier');
+    expect((await activateRulesets(db, t().policy)).retiered).toBeGreaterThan(0);
+    await expectTheBook('re-tier back');
+
+    // Bulk statements like the bench loader's and a data fix: insert, update many, delete.
+    await insertProjects(t(), [...onDay('2025-04-01', 40, 2025), ...onDay('2026-01-15', 30, 2025)]);
+    await sql`update project set stage = 'operation', is_new = false where fiscal_year = 2025 and created_at < '2026-01-16'`.execute(db);
+    await sql`update project set created_at = created_at - interval '1 day' where name like '統計用2025-%' and tier = 2`.execute(db);
+    await expectTheBook('bulk insert and updates');
+    await sql`delete from project where name like '統計用2025-%' and tier is null`.execute(db);
+    await sql`delete from expense_line where external_id = 'SUM-5'`.execute(db);
+    await expectTheBook('deletes');
+  });
+
+  it('never makes a registration wait for another transaction that counted projects on the same day', async (context) => {
+    if (t().kind !== 'postgres') {
+      // PGlite has one connection: no two transactions at once.
+      context.skip();
+      return;
+    }
+    const { db } = t().services;
+    await db.transaction().execute(async (tx) => {
+      // Open and uncommitted: a project registered today, not yet tiered (the same summary keys as below).
+      await tx
+        .insertInto('project')
+        .values({ name: '未確定の登録', bureauCode: 'IND', fiscalYear: 2026, tierLowerBound: 1, oversight: '{}', rulesetVersion: 'test' })
+        .execute();
+      const registered = t().request('POST', '/api/v1/projects', {
+        as: 'staff.ind@example.jp',
+        body: { name: '待たされない登録', bureauCode: 'IND', fiscalYear: 2026 },
+      });
+      const waited = new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 10_000));
+      const res = await Promise.race([registered, waited]);
+      expect(res === 'waited' ? res : res.status).toBe(201);
+      // The statistics answer meanwhile too, without the uncommitted project.
+      const before = await (await t().request('GET', '/api/v1/stats/stages?bureau=IND', { as: 'chief@example.jp' })).json();
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from project where bureau_code = 'IND'`.execute(db);
+      expect(before.total.total).toBe(rows[0]!.n);
+    });
   });
 
   it('answers bad ranges with 400 and field paths', async () => {
@@ -191,6 +452,67 @@ describeOnBothDatabases('statistics', (t) => {
     expect(latest.fiscalYear).toBe(body.fiscalYears[0]);
     const none = await (await t().request('GET', '/api/v1/stats/expenses?fiscalYear=1999', { as: 'budget@example.jp' })).json();
     expect(none).toMatchObject({ fiscalYear: 1999, totalJpy: 0, overlapJpy: 0, byBureau: [] });
+  });
+});
+
+describe.each(testDatabases())('the statistics summaries migration on %s', (kind) => {
+  it('counts the book already there, comes off and back on cleanly, and is rebuilt by a restore', async () => {
+    const { db, close } = await openTestDatabase(kind);
+    try {
+      const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+      const names = Object.keys(migrations);
+      const summaries = '20261122T0150-stats-summaries';
+      expect((await migrator.migrateTo(names[names.indexOf(summaries) - 1]!)).error).toBeUndefined();
+      // A book written before the summaries existed.
+      await sql`insert into bureau (code, name_ja, name_en) values ('IND', '産業労働局', 'Industry'), ('WEL', '福祉局', 'Welfare')`.execute(
+        db,
+      );
+      await sql`
+        insert into project (name, bureau_code, fiscal_year, is_new, stage, tier, tier_lower_bound, oversight, ruleset_version, created_at)
+        select 'p' || g, (array['IND', 'WEL'])[1 + g % 2], 2024 + g % 3, g % 4 = 0,
+          (array['planning', 'requirements', 'development', 'operation', 'retired'])[1 + g % 5],
+          case when g % 7 = 0 then null else 1 + g % 3 end, 1, '{}'::jsonb, 'test',
+          timestamptz '2024-03-31 14:30:00+00' + g * interval '97 minutes'
+        from generate_series(1, 600) g`.execute(db);
+      await sql`
+        insert into expense_line (external_id, bureau_code, project_name, fiscal_year, categories, amount_kyen)
+        select 'L' || g, (array['IND', 'WEL'])[1 + g % 2], 'p' || g, 2024 + g % 3,
+          case g % 4 when 0 then array['system_maintenance'] when 1 then array['shin_tosei', 'smart_tokyo'] when 2 then array['other']
+            else array['system_maintenance', 'shin_tosei', 'smart_tokyo'] end,
+          g * 10
+        from generate_series(1, 300) g`.execute(db);
+      expect((await migrator.migrateTo(summaries)).error).toBeUndefined();
+      const migrated = await summariesAndTheBook(db);
+      expect(migrated.projects.book.length).toBeGreaterThan(600);
+      expect(migrated.projects.summary).toEqual(migrated.projects.book);
+      expect(migrated.expenses.book.length).toBeGreaterThan(10);
+      expect(migrated.expenses.summary).toEqual(migrated.expenses.book);
+
+      expect((await migrator.migrateDown()).error).toBeUndefined();
+      const { rows } = await sql<{ gone: boolean }>`select to_regnamespace('stats') is null as gone`.execute(db);
+      expect(rows[0]!.gone).toBe(true);
+      await sql`update project set tier = 3 where tier = 1`.execute(db);
+      expect((await migrator.migrateToLatest()).error).toBeUndefined();
+      const again = await summariesAndTheBook(db);
+      expect(again.projects.summary).toEqual(again.projects.book);
+      expect(again.expenses.summary).toEqual(again.expenses.book);
+
+      // A backup leaves the summaries out (they are not in `public`); a restore rebuilds them as it inserts.
+      const work = mkdtempSync(join(tmpdir(), 'psbook-stats-'));
+      const target = await openTestDatabase(kind);
+      try {
+        await backupToFile(db, join(work, 'book.psbackup'), { source: kind });
+        await restoreFromFile(target.db, join(work, 'book.psbackup'));
+        const restored = await summariesAndTheBook(target.db);
+        expect(restored.projects.summary).toEqual(again.projects.book);
+        expect(restored.expenses.summary).toEqual(again.expenses.book);
+      } finally {
+        await target.close();
+        rmSync(work, { recursive: true, force: true });
+      }
+    } finally {
+      await close();
+    }
   });
 });
 
