@@ -23,7 +23,8 @@ export type StatsFilter = Pick<ProjectListFilter, 'bureau' | 'fiscalYear' | 'isN
  * the time, and skipped while another fold runs (the answer then sums the changes instead).
  */
 async function foldSummaryChanges(db: Db): Promise<void> {
-  await sql`select stats.fold_changes()`.execute(db);
+  // A read replica (or a read-only transaction) cannot fold; the answer sums the changes instead.
+  await sql`select stats.fold_changes() where current_setting('transaction_read_only') = 'off'`.execute(db);
 }
 
 /** A summary: its totals plus the changes not folded in yet (same columns). */

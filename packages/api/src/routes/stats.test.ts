@@ -12,7 +12,7 @@ import { migrations } from '../db/migrations/index.ts';
 import { expenseFiscalYears, expenseTotals } from '../db/queries/expenses.ts';
 import type { ProjectListFilter } from '../db/queries/projects.ts';
 import { projectsByStageAndTier, registrationsByDay } from '../db/queries/stats.ts';
-import { todayInJapan } from '../domain/stats.ts';
+import { expenseStats, registrationStats, stageStats, todayInJapan } from '../domain/stats.ts';
 import { describeOnBothDatabases, openTestDatabase, type TestApp, testDatabases } from '../testing/harness.ts';
 
 type Seeded = { createdAt: string; tier: 1 | 2 | 3 | null; stage?: string; fiscalYear: number; bureauCode?: string };
@@ -361,6 +361,17 @@ describeOnBothDatabases('statistics', (t) => {
       const { rows } = await sql<{ n: number }>`select count(*)::int as n from project where bureau_code = 'IND'`.execute(db);
       expect(before.total.total).toBe(rows[0]!.n);
     });
+  });
+
+  it('answers in a read-only transaction (a read replica) without folding, and the same as a fold would', async () => {
+    await t().request('POST', '/api/v1/projects', { as: 'staff.ind@example.jp', body: { name: '読取専用の集計', bureauCode: 'IND', fiscalYear: 2026 } });
+    const db = t().services.db;
+    const readOnly = await db.transaction().execute(async (tx) => {
+      await sql`set transaction read only`.execute(tx);
+      return [await registrationStats(tx, {}, { interval: 'month' }), await stageStats(tx, {}), await expenseStats(tx, 2026)];
+    });
+    const folded = [await registrationStats(db, {}, { interval: 'month' }), await stageStats(db, {}), await expenseStats(db, 2026)];
+    expect(readOnly).toEqual(folded);
   });
 
   it('answers bad ranges with 400 and field paths', async () => {
