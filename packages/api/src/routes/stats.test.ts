@@ -364,7 +364,10 @@ describeOnBothDatabases('statistics', (t) => {
   });
 
   it('answers in a read-only transaction (a read replica) without folding, and the same as a fold would', async () => {
-    await t().request('POST', '/api/v1/projects', { as: 'staff.ind@example.jp', body: { name: '読取専用の集計', bureauCode: 'IND', fiscalYear: 2026 } });
+    await t().request('POST', '/api/v1/projects', {
+      as: 'staff.ind@example.jp',
+      body: { name: '読取専用の集計', bureauCode: 'IND', fiscalYear: 2026 },
+    });
     const db = t().services.db;
     const readOnly = await db.transaction().execute(async (tx) => {
       await sql`set transaction read only`.execute(tx);
