@@ -72,6 +72,18 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
 
 const changesAccess = /^\/api\/v1\/(auth\/logout|admin\/users|tokens)(\/|$)/;
 
+type UserRow = { id: string; email: string; displayName: string; role: string; bureauCodes: string[] };
+
+const actorOf = (row: UserRow, via: Actor['via'], scopes: string[]): Actor => ({
+  id: row.id,
+  email: row.email,
+  displayName: row.displayName,
+  role: row.role as TRole,
+  bureauCodes: row.bureauCodes,
+  via,
+  scopes,
+});
+
 async function resolveActor(db: Db, token: string, tokenHash: string, cache: ActorCache): Promise<Actor | null> {
   if (token.startsWith(apiTokenPrefix)) {
     const row = await findActiveUserByApiTokenHash(db, tokenHash);
@@ -80,29 +92,13 @@ async function resolveActor(db: Db, token: string, tokenHash: string, cache: Act
     if (!row.lastUsedAt || Date.now() - new Date(row.lastUsedAt).getTime() > 60_000) {
       await db.updateTable('apiToken').set({ lastUsedAt: new Date() }).where('id', '=', row.tokenId).execute();
     }
-    const actor: Actor = {
-      id: row.id,
-      email: row.email,
-      displayName: row.displayName,
-      role: row.role as TRole,
-      bureauCodes: row.bureauCodes,
-      via: 'api_token',
-      scopes: row.scopes,
-    };
+    const actor = actorOf(row, 'api_token', row.scopes);
     cache.set(tokenHash, actor, row.expiresAt ? new Date(row.expiresAt) : null);
     return actor;
   }
   const row = await findActiveUserBySessionHash(db, tokenHash);
   if (!row) return null;
-  const actor: Actor = {
-    id: row.id,
-    email: row.email,
-    displayName: row.displayName,
-    role: row.role as TRole,
-    bureauCodes: row.bureauCodes,
-    via: 'session',
-    scopes: [],
-  };
+  const actor = actorOf(row, 'session', []);
   cache.set(tokenHash, actor, new Date(row.expiresAt));
   return actor;
 }
