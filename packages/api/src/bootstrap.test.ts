@@ -1,4 +1,5 @@
 import { createPolicy, parseRuleset } from '@psbook/core';
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { activateRulesets } from './bootstrap.ts';
 import { describeOnBothDatabases } from './testing/harness.ts';
@@ -37,6 +38,9 @@ describeOnBothDatabases('starting with a changed oversight ruleset', (t) => {
     const first = await activateRulesets(db, policy);
     expect(first.changedRulesets).toEqual(['oversight-tier']);
     expect(first.retiered).toBeGreaterThanOrEqual(2);
+    // The re-tier's changes to the statistics summaries are folded in before the server serves.
+    const unfolded = await sql<{ n: number }>`select count(*)::int as n from stats.project_count_changes`.execute(db);
+    expect(unfolded.rows[0]?.n).toBe(0);
 
     const rows = await db
       .selectFrom('project')

@@ -1,4 +1,5 @@
 import { createPolicy, type Policy } from '@psbook/core';
+import { sql } from 'kysely';
 import { recordAudit } from './audit.ts';
 import { systemActor } from './auth/actor.ts';
 import type { Config } from './config.ts';
@@ -42,6 +43,9 @@ export async function activateRulesets(db: Db, policy: Policy): Promise<{ change
   let retiered = 0;
   if (changedRulesets.includes('oversight-tier')) {
     retiered = (await retierAllProjects(db, policy, { actor: systemActor, requestId: null })).changed;
+    // A re-tier appends a change for every project to the statistics summaries; fold them in now so
+    // the first statistics request after a start does not pay for it (seconds at a million projects).
+    await sql`select stats.fold_changes()`.execute(db);
   }
   return { changedRulesets, retiered };
 }
