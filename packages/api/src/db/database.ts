@@ -165,7 +165,8 @@ export function openPostgres(url: string, options: { poolSize?: number; onError?
     keepAlive: true,
     types,
   });
-  const report = options.onError ?? (() => {});
+  // The operator's one sign of an outage: requests meanwhile answer 503 and are not logged one by one.
+  const report = options.onError ?? ((error: Error) => console.error(`[psbook] database connection: ${error.message}`));
   pool.on('connect', (client) => {
     // A connection the server drops emits 'error'. The pool listens while a connection is idle; while
     // Kysely holds it nobody would, and an unheard 'error' event ends the process. The query in flight
