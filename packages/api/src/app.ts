@@ -24,6 +24,7 @@ import { reviewRoutes } from './routes/reviews.ts';
 import { rulesRoutes } from './routes/rules.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { techReviewRoutes } from './routes/tech-reviews.ts';
+import { tierDecreaseRoutes } from './routes/tier-decreases.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { transitionRoutes } from './routes/transitions.ts';
 import { yearlyReviewRoutes } from './routes/yearly-reviews.ts';
@@ -112,6 +113,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
   v1.route('/', releaseRequestRoutes);
   v1.route('/', yearlyReviewRoutes);
   v1.route('/', techReviewRoutes);
+  v1.route('/', tierDecreaseRoutes);
   v1.route('/reviews', reviewRoutes);
   v1.route('/budget-cycles', budgetCycleRoutes);
   v1.route('/tokens', tokenRoutes);

@@ -1,3 +1,4 @@
+import type { TOversightEvaluation, TOversightInput, TTierDecreaseStatus, TTierHistoryCause } from '@psbook/core';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** Set by the database on insert; readable afterwards. */
@@ -97,9 +98,32 @@ export interface TierHistoryTable {
   fromReviewerRole: string | null;
   toReviewerRole: string | null;
   rulesetVersion: string;
-  cause: 'created' | 'inputs_changed' | 'ruleset_changed' | 'import';
+  cause: TTierHistoryCause;
   actorId: string | null;
+  tierDecreaseId: string | null;
   at: Timestamp;
+}
+
+export interface TierDecreaseTable {
+  id: Generated<string>;
+  projectId: string;
+  status: Default<TTierDecreaseStatus>;
+  cause: 'inputs_changed' | 'import';
+  fromTier: number;
+  fromReviewerRole: string;
+  fromInputs: Json<TOversightInput>;
+  toTier: number | null;
+  toReviewerRole: string | null;
+  toEvaluation: Json<TOversightEvaluation>;
+  rulesetVersion: string;
+  /** Null when the system made the edit (an import from the command line). */
+  requestedBy: string | null;
+  requestedAt: Timestamp;
+  decidedBy: string | null;
+  decidedAt: Timestamp | null;
+  decisionComment: string | null;
+  supersededBy: 'inputs_changed' | 'import' | 'ruleset_changed' | null;
+  version: Default<number>;
 }
 
 export interface CanvasRevisionTable {
@@ -303,6 +327,7 @@ export interface Database {
   loginFailure: LoginFailureTable;
   project: ProjectTable;
   tierHistory: TierHistoryTable;
+  tierDecrease: TierDecreaseTable;
   canvasRevision: CanvasRevisionTable;
   kpi: KpiTable;
   kpiMeasurement: KpiMeasurementTable;

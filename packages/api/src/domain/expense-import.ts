@@ -51,10 +51,11 @@ import {
   stageRows,
   writePlannedLines,
 } from '../db/queries/expenses.ts';
-import { projectSearchColumns } from '../db/queries/projects.ts';
+import { lockProject, projectSearchColumns } from '../db/queries/projects.ts';
 import { AppError, forbidden } from '../errors.ts';
-import { recordTierChange } from './oversight.ts';
+import { oversightInputsOf, recordTierChange, tierRank } from './oversight.ts';
 import { whoOf } from './projects.ts';
+import { settleEvaluation } from './tier-decrease.ts';
 
 export const importBodyLimitBytes = 100 * 1024 * 1024;
 const sniffBytes = 64 * 1024;
@@ -596,7 +597,10 @@ export async function importExpenses(ctx: DomainContext, body: ReadableStream<Ui
         for (const combo of combos) {
           const e = evaluations.get(comboKey(combo))!;
           projects.updated += Number(combo.projects);
-          if (e.tier !== combo.tier || e.reviewerRole !== combo.reviewerRole) projects.tierChanged += Number(combo.projects);
+          // A decrease would wait for its reviewer's consent: not a change yet.
+          const raisesOrMoves = tierRank(e.tier) >= tierRank(combo.tier);
+          if (raisesOrMoves && (e.tier !== combo.tier || e.reviewerRole !== combo.reviewerRole))
+            projects.tierChanged += Number(combo.projects);
         }
         const changes = lines.created + lines.updated + projects.created + projects.updated;
         throw new RollbackDryRun(
@@ -622,6 +626,14 @@ export async function importExpenses(ctx: DomainContext, body: ReadableStream<Ui
         const applied = await applyBudgetChunk(tx, evaluated.slice(start, start + comboChunk), context);
         projects.updated += applied.updated;
         projects.tierChanged += applied.tierChanged;
+        // A lower tier waits for consent, as an edit's would (tier-decrease.ts); the rest applied above.
+        for (const r of applied.settle) {
+          const project = (await lockProject(tx, r.id))!;
+          const budgetBefore = r.oldBudgetJpy === null ? null : Number(r.oldBudgetJpy);
+          const evaluation = await policy.evaluateOversight(oversightInputsOf(project));
+          const inForce = { ...oversightInputsOf(project), budgetJpy: budgetBefore };
+          if ((await settleEvaluation(tx, policy, who, project, inForce, evaluation, 'import')).tierChanged) projects.tierChanged++;
+        }
         // Pending release requests follow the new reviewer (recordTierChange writes their history row too).
         for (const r of applied.reroute) {
           await recordTierChange(

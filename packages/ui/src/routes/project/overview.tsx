@@ -7,6 +7,7 @@ import { useBureauName } from '../../components/bureaus.ts';
 import { DateText, Empty, ErrorAlert, Facts, Loading, TierBadge } from '../../components/common.tsx';
 import { OversightExplanation, shortVersion } from '../../components/oversight.tsx';
 import { GateChecklist, StageStepper } from '../../components/stage-stepper.tsx';
+import { TierDecreasePanel } from '../../components/tier-decrease.tsx';
 import { useFormat } from '../../format.ts';
 import { ProjectEditForm } from '../../forms/project-edit-form.tsx';
 import { TransitionForm } from '../../forms/transition-form.tsx';
@@ -161,6 +162,7 @@ function OversightCard({ project }: { project: TProject }) {
   return (
     <section className="card" aria-labelledby={headingId}>
       <h2 id={headingId}>{t('project.oversightTitle')}</h2>
+      <TierDecreasePanel project={project} />
       <OversightExplanation evaluation={project.oversight} headingLevel={3} />
       <h3>{t('project.tierHistory')}</h3>
       {history.isPending ? (
@@ -177,6 +179,7 @@ function OversightCard({ project }: { project: TProject }) {
               <th scope="col">{t('history.at')}</th>
               <th scope="col">{t('project.tierChange')}</th>
               <th scope="col">{t('project.tierCause')}</th>
+              <th scope="col">{t('project.tierActor')}</th>
               <th scope="col">{t('project.rulesetVersion')}</th>
             </tr>
           </thead>
@@ -191,6 +194,7 @@ function OversightCard({ project }: { project: TProject }) {
                   <TierBadge tier={h.fromTier} /> → <TierBadge tier={h.toTier} />
                 </td>
                 <td>{t(`project.causes.${h.cause}`)}</td>
+                <td>{h.actorName ?? '—'}</td>
                 <td>
                   <code>{shortVersion(h.rulesetVersion)}</code>
                 </td>
