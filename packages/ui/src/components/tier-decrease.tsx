@@ -19,10 +19,21 @@ export function TierDecreasePanel({ project }: { project: TProject }) {
     queryKey: ['project', project.id, 'tier-decreases', project.version],
     queryFn: () => api.projects.tierDecreases(project.id),
   });
+  // The decision just made, kept after the list reloads without the pending request.
+  const [decided, setDecided] = useState<TTierDecrease | null>(null);
   const pending = decreases.data?.find((d) => d.status === 'pending');
-  if (decreases.isError) return <ErrorAlert error={decreases.error} />;
-  if (!pending) return null;
   const tierText = (tier: number | null) => (tier === null ? t('tierDecrease.unset') : t('tierDecrease.tierN', { tier }));
+  if (decreases.isError) return <ErrorAlert error={decreases.error} />;
+  if (decided && !pending) {
+    return (
+      <Notice tone="success" role="status">
+        {decided.status === 'approved'
+          ? t('tierDecrease.approved', { to: tierText(decided.toTier) })
+          : t('tierDecrease.refused', { from: decided.fromTier })}
+      </Notice>
+    );
+  }
+  if (!pending) return null;
   const reviewer = f.label(roleLabels[pending.fromReviewerRole]);
   return (
     <section id="tier-decrease" className="alert alert-warning" aria-labelledby="tier-decrease-title">
@@ -33,7 +44,7 @@ export function TierDecreasePanel({ project }: { project: TProject }) {
         {pending.cause === 'import' ? ` ${t('tierDecrease.causeImport')}` : null}
       </p>
       {pending.canDecide ? (
-        <DecisionForm decrease={pending} projectId={project.id} tierText={tierText} />
+        <DecisionForm decrease={pending} projectId={project.id} onDecided={setDecided} />
       ) : (
         <p className="small">{t('tierDecrease.waitingOther', { reviewer })}</p>
       )}
@@ -44,11 +55,11 @@ export function TierDecreasePanel({ project }: { project: TProject }) {
 function DecisionForm({
   decrease,
   projectId,
-  tierText,
+  onDecided,
 }: {
   decrease: TTierDecrease;
   projectId: string;
-  tierText: (tier: number | null) => string;
+  onDecided: (decided: TTierDecrease) => void;
 }) {
   const { t } = useTranslation();
   const id = useId();
@@ -63,20 +74,12 @@ function DecisionForm({
         ...(comment.trim() ? { comment: comment.trim() } : {}),
         version: decrease.version,
       }),
-    onSuccess: () => {
+    onSuccess: (decided) => {
+      onDecided(decided);
       void queryClient.invalidateQueries({ queryKey: ['project', projectId] });
       void queryClient.invalidateQueries({ queryKey: ['inbox'] });
     },
   });
-  if (decide.isSuccess) {
-    return (
-      <Notice tone="success" role="status">
-        {decide.data.status === 'approved'
-          ? t('tierDecrease.approved', { to: tierText(decrease.toTier) })
-          : t('tierDecrease.refused', { from: decrease.fromTier })}
-      </Notice>
-    );
-  }
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     if (!decision) return;
