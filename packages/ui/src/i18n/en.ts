@@ -138,6 +138,8 @@ export const en: typeof ja = {
     unset: 'Not set',
   },
   oversight: {
+    decreaseNeedsConsent:
+      'This change lowers the tier. The project stays under tier {{from}} until the {{reviewer}} agrees (your values are saved).',
     previewTitle: 'Expected oversight tier',
     previewUnavailable:
       'The expected tier cannot be shown (the evaluation service is not reachable). The tier is evaluated on the server when you register.',

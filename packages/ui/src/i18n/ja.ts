@@ -136,6 +136,8 @@ export const ja = {
     unset: '未設定',
   },
   oversight: {
+    decreaseNeedsConsent:
+      'この変更で区分が下がります。{{reviewer}}が同意するまでは区分{{from}}のまま監理されます（変更した値は保存されます）。',
     previewTitle: '監理区分の見込み',
     previewUnavailable: '監理区分の見込みを表示できません（判定機能に接続できません）。登録すると、サーバーで区分が判定されます。',
     previewLead: '入力に合わせて、プロジェクト監理区分と協議先をその場で判定します。',
