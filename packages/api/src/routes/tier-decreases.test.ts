@@ -106,6 +106,13 @@ describeOnBothDatabases('tier decreases', (t) => {
     ).toBe(403);
     const again = await decide(t(), pending!.id, chief, { decision: 'approved', version: pending!.version + 1 });
     expect(again.status).toBe(409);
+    // The chief still judges the release, against the tier-3 checklist it was filed with.
+    const byChief = await t().request('POST', `/api/v1/release-requests/${request.id}/decision`, {
+      as: chief,
+      body: { decision: 'approved', items: allOk(request.checklist) },
+    });
+    expect(byChief.status).toBe(200);
+    expect(await byChief.json()).toMatchObject({ status: 'approved', tier: 3, reviewerRole: 'chief_cio_advisor' });
 
     // Tier history shows the request, who agreed and when; the audit log has every step.
     const history = (await (await t().request('GET', `/api/v1/projects/${project.id}/tier-history`, { as: 'budget@example.jp' })).json())
