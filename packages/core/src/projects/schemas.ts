@@ -57,6 +57,8 @@ export type TDocumentKind = z.infer<typeof ZDocumentKind>;
 export const ZHttpUrl = z
   .string()
   .max(2000)
+  // The URL parser would quietly drop or escape them, but the string is stored as sent.
+  .refine((s) => !/[\u0000-\u001f\u007f-\u009f]/.test(s), 'must not contain control characters')
   .refine((s) => {
     try {
       const url = new URL(s);
