@@ -1,9 +1,7 @@
+import { hasControlCharacters } from '@psbook/core';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from './context.ts';
 import { type FieldError, validationError } from './errors.ts';
-
-/** C0 controls and DEL: no query parameter (search text, filters, cursors, codes) has a use for them. */
-const controlCharacter = /[\u0000-\u001f\u007f]/;
 
 type Visit = { value: unknown; key: string | null; parent: Visit | null };
 
@@ -32,7 +30,7 @@ function nulPaths(body: unknown, errors: FieldError[]): void {
 
 /**
  * Refuses, before any route runs, the characters that have no meaning in this API and that
- * PostgreSQL cannot store: a control character in any query parameter, and a NUL anywhere in a JSON
+ * PostgreSQL cannot store: a control character in any query parameter (search text, filters, cursors), and a NUL anywhere in a JSON
  * body (text columns cannot hold it; free text may still hold tabs, line breaks and other controls,
  * and the schemas refuse them where they make no sense, such as e-mail addresses and URLs). The answer
  * is the usual 400 with field paths, instead of the database's error turning into a 500.
@@ -40,7 +38,7 @@ function nulPaths(body: unknown, errors: FieldError[]): void {
 export const refuseHostileCharacters = createMiddleware<AppEnv>(async (c, next) => {
   const errors: FieldError[] = [];
   for (const [name, values] of Object.entries(c.req.queries())) {
-    if (controlCharacter.test(name) || values.some((v) => controlCharacter.test(v))) {
+    if (hasControlCharacters(name) || values.some(hasControlCharacters)) {
       errors.push({ path: `query.${name}`, message: 'must not contain control characters' });
     }
   }

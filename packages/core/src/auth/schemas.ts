@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requiredText, ZBureauCode, ZRole } from '../projects/schemas.ts';
+import { hasControlCharacters, requiredText, ZBureauCode, ZRole } from '../projects/schemas.ts';
 
 export const ZEmail = z.email({ message: 'must be an email address' }).max(254);
 /**
@@ -12,7 +12,7 @@ export const ZSignInEmail = z
   .string()
   .max(254)
   .transform((s) => s.normalize('NFKC').trim().toLowerCase())
-  .refine((s) => !/[\u0000-\u001f\u007f-\u009f]/.test(s), 'must not contain control characters');
+  .refine((s) => !hasControlCharacters(s), 'must not contain control characters');
 export const ZLoginRequest = z.strictObject({ email: ZSignInEmail, password: z.string().max(1024) });
 export type TLoginRequest = z.infer<typeof ZLoginRequest>;
 export const ZPassword = z.string().min(10, 'at least 10 characters').max(1024);
