@@ -8,7 +8,9 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
 import { excelSafe, toExcelCsv } from '../csv.ts';
-import { describeOnBothDatabases } from '../testing/harness.ts';
+import { openPglite } from '../db/database.ts';
+import { projectsCsvStream, projectsJsonStream } from '../domain/exports.ts';
+import { describeOnBothDatabases, testPolicy } from '../testing/harness.ts';
 
 const admin = 'admin@example.jp';
 const formulaStart = /^[=+\-@\t\r]/;
@@ -59,6 +61,19 @@ it('writes every text cell formula-safe and every CR/LF quoted (the one CSV writ
     }),
     { numRuns: 300, seed: 20261206 },
   );
+});
+
+it('fails an export before its first byte when the first query fails, so the route can still answer a problem', async () => {
+  // A database without the schema: the first batch's query fails at once.
+  const empty = await openPglite(null);
+  try {
+    const logged: unknown[] = [];
+    await expect(projectsCsvStream(empty.db, testPolicy(), {}, 'internal', (e) => logged.push(e))).rejects.toThrow(/project/);
+    await expect(projectsJsonStream(empty.db, testPolicy(), {}, 'open', {}, (e) => logged.push(e))).rejects.toThrow(/project/);
+    expect(logged).toEqual([]);
+  } finally {
+    await empty.close();
+  }
 });
 
 describeOnBothDatabases('CSV exports against hostile text', (t) => {

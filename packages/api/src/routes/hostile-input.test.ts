@@ -201,6 +201,22 @@ describeOnBothDatabases('hostile input', (t) => {
     await expectProblemWithHeaders(notFound, 'not found');
   });
 
+  it('sends X-Request-Id and the security headers on streams: the NDJSON import and the exports', async () => {
+    const token = await t().tokenFor('admin@example.jp');
+    const ndjson = await t().app.request('/api/v1/imports/expenses?dryRun=true', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', accept: 'application/x-ndjson' },
+      body: 'external_id,bureau_code,project_name,fiscal_year,category,amount_kyen\r\nHDR-1,IND,見出し確認,2025,system_maintenance,1\r\n',
+    });
+    expect(ndjson.status).toBe(200);
+    expect(ndjson.headers.get('content-type')).toContain('application/x-ndjson');
+    await ndjson.text();
+    for (const res of [ndjson, await t().request('GET', '/api/v1/exports/projects.csv', { as: 'admin@example.jp' })]) {
+      expect(res.headers.get('x-request-id')).toBeTruthy();
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+
   it('refuses NUL and control characters in every body field of every write route, never 5xx', async () => {
     const operations = (await operationInputs(t())).filter((op) => op.bodyFields.length > 0 && op.path !== '/api/v1/auth/logout');
     expect(operations.length).toBeGreaterThanOrEqual(10);
