@@ -183,6 +183,19 @@ describeOnBothDatabases('hostile input', (t) => {
     }
   }, 240_000);
 
+  it('answers NUL and control characters in every path parameter with a 4xx, never 5xx', async () => {
+    const operations = (await operationInputs(t())).filter((op) => op.path.includes('{') && op.path !== '/api/v1/auth/logout');
+    expect(operations.length).toBeGreaterThanOrEqual(10);
+    for (const op of operations) {
+      for (const value of controlStrings) {
+        const path = op.path.replace(/\{\w+\}/g, encodeURIComponent(value));
+        const res = await t().request(op.method, path, { as: 'admin@example.jp', body: op.method === 'GET' ? undefined : {} });
+        await expectClientError(res, `${op.method} ${path}`);
+        if (res.status >= 400) await expectProblemWithHeaders(res, `${op.method} ${path}`);
+      }
+    }
+  }, 120_000);
+
   it('answers NUL in a search or filter as problem+json with the security headers, exports and all', async () => {
     for (const path of [
       '/api/v1/projects?q=a%00b',
