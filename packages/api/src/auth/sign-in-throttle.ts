@@ -1,5 +1,5 @@
 /**
- * Sign-in throttling (docs/decisions/0008-sign-in-throttling.md, OWASP ASVS 2.2.1): slow down guessing
+ * Sign-in throttling (docs/decisions/0009-sign-in-throttling.md, OWASP ASVS 2.2.1): slow down guessing
  * per account and per address without letting anyone lock the owner out of their account.
  *
  * - an account at one address: 5 attempts per 15 minutes, then 429 until the window ends;

@@ -55,7 +55,7 @@ export interface ApiTokenTable {
   lastUsedAt: Timestamp | null;
 }
 
-/** One throttle key's attempts in its current window (docs/decisions/0008-sign-in-throttling.md). */
+/** One throttle key's attempts in its current window (docs/decisions/0009-sign-in-throttling.md). */
 export interface LoginThrottleTable {
   key: string;
   attempts: number;

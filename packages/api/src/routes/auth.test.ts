@@ -1,5 +1,5 @@
 /**
- * Sign-in throttling (docs/decisions/0008-sign-in-throttling.md) as an attacker tries it: padded
+ * Sign-in throttling (docs/decisions/0009-sign-in-throttling.md) as an attacker tries it: padded
  * e-mails, forged forwarding headers, parallel guesses, and locking the owner out.
  */
 import { expect, it } from 'vitest';

@@ -3,7 +3,7 @@ import { executeScript } from '../sql-script.ts';
 
 /**
  * Sign-in throttling counts attempts in one row per key (an account, an address, an account at an
- * address; docs/decisions/0008-sign-in-throttling.md) instead of a row per failure: a single
+ * address; docs/decisions/0009-sign-in-throttling.md) instead of a row per failure: a single
  * INSERT … ON CONFLICT DO UPDATE both checks and counts, so parallel attempts cannot all pass the check.
  * The failure log it replaces held only throttling state, valid for 15 minutes, so nothing is carried over.
  */
