@@ -55,11 +55,15 @@ export interface ApiTokenTable {
   lastUsedAt: Timestamp | null;
 }
 
-export interface LoginFailureTable {
-  id: Generated<number>;
-  email: string;
-  client: string;
-  at: Timestamp;
+/** One throttle key's attempts in its current window (docs/decisions/0009-sign-in-throttling.md). */
+export interface LoginThrottleTable {
+  key: string;
+  attempts: number;
+  windowStartedAt: Timestamp;
+  /** No attempt is taken before this (the progressive delay). */
+  notBefore: Timestamp;
+  /** When the row means nothing any more and may be deleted. */
+  expiresAt: Timestamp;
 }
 
 export interface ProjectTable {
@@ -324,7 +328,7 @@ export interface Database {
   userBureau: UserBureauTable;
   session: SessionTable;
   apiToken: ApiTokenTable;
-  loginFailure: LoginFailureTable;
+  loginThrottle: LoginThrottleTable;
   project: ProjectTable;
   tierHistory: TierHistoryTable;
   tierDecrease: TierDecreaseTable;

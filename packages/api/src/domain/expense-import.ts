@@ -27,6 +27,7 @@ import { CsvError, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { recordAudit } from '../audit.ts';
 import type { DomainContext } from '../context.ts';
+import { startsLikeFormula } from '../csv.ts';
 import {
   analyzeStage,
   applyBudgetChunk,
@@ -126,6 +127,15 @@ const categoryHint = ZExpenseCategory.options.map((c) => `${c} / ${expenseCatego
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rejects
 const controlChars = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Names lose the padding people leave around cells, but not the space in front of a formula
+ * character: " =1+1" trimmed would be stored as "=1+1", a formula in any spreadsheet that reads it later.
+ */
+function trimName(raw: string): string {
+  const trimmed = raw.trim();
+  return startsLikeFormula(trimmed) ? raw.trimEnd() : trimmed;
+}
 
 /* ------------------------------------------------------------------ reading */
 
@@ -345,7 +355,7 @@ export async function readExpenseFile(
       fail('bureauCode', `you may import only lines of ${[...context.writableBureaus].join(', ') || 'no bureau'}`);
     }
 
-    const projectName = cell('projectName').trim();
+    const projectName = trimName(cell('projectName'));
     if (!projectName) fail('projectName', 'is required');
     else if (projectName.length > 200 || controlChars.test(projectName)) fail('projectName', 'must be at most 200 printable characters');
 
