@@ -260,6 +260,9 @@ export const api = {
     create: (projectId: string, body: unknown) => post<TReleaseRequest>(`/projects/${enc(projectId)}/release-requests`, body),
     get: (id: string) => get<TReleaseRequest>(`/release-requests/${enc(id)}`),
     decide: (id: string, body: unknown) => post<TReleaseRequest>(`/release-requests/${enc(id)}/decision`, body),
+    update: (id: string, body: unknown) => patch<TReleaseRequest>(`/release-requests/${enc(id)}`, body),
+    withdraw: (id: string, body: { version: number; reason?: string }) =>
+      post<TReleaseRequest>(`/release-requests/${enc(id)}/withdraw`, body),
   },
   reviews: {
     inbox: () => get<{ items: TInboxItem[]; hasMore: boolean }>('/reviews/inbox'),

@@ -53,6 +53,7 @@ const messagePatterns: { pattern: RegExp; key: string }[] = [
   { pattern: /must be an? http\(s\) URL/i, key: 'url' },
   { pattern: /must be an email/i, key: 'email' },
   { pattern: /must be a date/i, key: 'date' },
+  { pattern: /must not be in the past/i, key: 'pastDate' },
   { pattern: /at least 10 characters/i, key: 'password' },
   { pattern: /法人番号/, key: 'corporateNumber' },
   { pattern: /a target value or a target text/i, key: 'target' },

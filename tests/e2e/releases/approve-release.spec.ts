@@ -59,6 +59,11 @@ describe.skipIf(!run)('[RELEASES] release judgement by the reviewer the tier des
 
   const approveButton = (page: Page) => page.getByRole('button', { name: uiText('judge.approve') });
   const returnButton = (page: Page) => page.getByRole('button', { name: uiText('judge.return') });
+  /** 承認する, then the check step's 承認を確定する. */
+  async function approveAndConfirm(page: Page) {
+    await approveButton(page).click();
+    await page.getByRole('button', { name: uiText('judge.confirmApprove') }).click();
+  }
 
   /** A decision straight to the API with the page's own session cookie, as a hand-made request would. */
   async function decideWithSession(page: Page) {
@@ -115,7 +120,7 @@ describe.skipIf(!run)('[RELEASES] release judgement by the reviewer the tier des
         .getByRole('radio', { name: uiText('judge.results.ok'), exact: true })
         .check();
     }
-    await approveButton(page).click();
+    await approveAndConfirm(page);
     const refusal = page.getByRole('alert').filter({ hasText: uiText('judge.forbidden') });
     await refusal.waitFor();
     await checkScreen(page, 'release-judgement-refused');
@@ -147,7 +152,7 @@ describe.skipIf(!run)('[RELEASES] release judgement by the reviewer the tier des
       expect(await textOf(group)).toContain('https://docs.example.jp/e2e/evidence-');
       await group.getByRole('radio', { name: uiText('judge.results.ok'), exact: true }).check();
     }
-    await approveButton(page).click();
+    await approveAndConfirm(page);
     await page.getByRole('heading', { name: uiText('judge.decisionTitle') }).waitFor();
     expect(await textOf(page.getByRole('main'))).toContain(uiText('release.status.approved'));
     expect(await approveButton(page).count()).toBe(0);

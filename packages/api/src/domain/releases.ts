@@ -1,4 +1,12 @@
-import type { TChecklistItem, TCreateReleaseRequest, TOversightEvaluation, TReleaseDecisionRequest, TTier } from '@psbook/core';
+import type {
+  TChecklistItem,
+  TCreateReleaseRequest,
+  TOversightEvaluation,
+  TReleaseDecisionRequest,
+  TTier,
+  TUpdateReleaseRequest,
+  TWithdrawReleaseRequest,
+} from '@psbook/core';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { requireProjectWrite } from '../auth/actor.ts';
@@ -88,6 +96,15 @@ const oversightInputLabels: Record<string, string> = {
   confidentiality: 'data confidentiality (confidentiality)',
 };
 
+/** Evidence names only items of the checklist it is filed against (400 with the path otherwise). */
+function checkEvidenceItems(checklist: TChecklistItem[], evidence: Evidence[], tier: number | null): void {
+  const itemIds = new Set(checklist.map((item) => item.itemId));
+  const unknown: FieldError[] = evidence.flatMap((e, i) =>
+    itemIds.has(e.itemId) ? [] : [{ path: `evidence.${i}.itemId`, message: `not an item of the tier-${tier} checklist` }],
+  );
+  if (unknown.length) throw validationError(unknown);
+}
+
 /**
  * File a release request (リリース判定) for a project in development. The checklist of the project's
  * tier is copied onto the request, so the reviewer judges against the items that applied when it was
@@ -118,12 +135,8 @@ export async function createReleaseRequest(ctx: DomainContext, projectId: string
       );
     }
     const checklist = await ctx.policy.releaseChecklist(project.tier as TTier);
-    const itemIds = new Set(checklist.map((item) => item.itemId));
     const evidence = input.evidence ?? [];
-    const unknown: FieldError[] = evidence.flatMap((e, i) =>
-      itemIds.has(e.itemId) ? [] : [{ path: `evidence.${i}.itemId`, message: `not an item of the tier-${project.tier} checklist` }],
-    );
-    if (unknown.length) throw validationError(unknown);
+    checkEvidenceItems(checklist, evidence, project.tier);
 
     if (await findPendingReleaseRequestOf(tx, projectId)) {
       throw new AppError('conflict', 'This project already has a pending release request: wait for its judgement first');
@@ -248,6 +261,82 @@ export async function decideReleaseRequest(
         comment: after.decisionComment,
         items: input.items,
       },
+    });
+  });
+}
+
+/**
+ * The pending request, locked with its project, for the applicant's bureau to correct or withdraw.
+ * Locks in the order a judgement does (project, then request), so the two cannot interleave.
+ */
+async function lockPendingForApplicant(ctx: DomainContext, tx: Db, id: string, expectedVersion: number) {
+  const ref = await findReleaseRequestProjectId(tx, id);
+  if (!ref) throw notFound('Release request');
+  const project = await lockProject(tx, ref.projectId);
+  const request = await lockReleaseRequest(tx, id);
+  if (!project || !request) throw notFound('Release request');
+  requireProjectWrite(ctx.actor, project.bureauCode);
+  if (request.status !== 'pending') {
+    throw new AppError('conflict', `This release request was already ${request.status}: only a pending request can be changed`, {
+      status: request.status,
+    });
+  }
+  if (expectedVersion !== request.version) throw versionConflict(request.version);
+  return { project, request };
+}
+
+/**
+ * Correct a pending release request (its planned date, notes or evidence) before it is judged. The
+ * reviewer and checklist stay: they follow the tier, not the applicant's wording.
+ */
+export async function updateReleaseRequest(ctx: DomainContext, id: string, input: TUpdateReleaseRequest): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    const { project, request } = await lockPendingForApplicant(ctx, tx, id, input.version);
+    if (input.evidence) checkEvidenceItems(request.checklist as TChecklistItem[], input.evidence, request.tier);
+    const after = await tx
+      .updateTable('releaseRequest')
+      .set({
+        ...(input.plannedReleaseDate !== undefined ? { plannedReleaseDate: input.plannedReleaseDate } : {}),
+        ...(input.notes !== undefined ? { notes: input.notes.trim() ? input.notes : null } : {}),
+        ...(input.evidence !== undefined ? { evidence: JSON.stringify(input.evidence) } : {}),
+        version: sql<number>`version + 1`,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, whoOf(ctx), {
+      action: 'release_request.update',
+      entityType: 'release_request',
+      entityId: id,
+      projectId: project.id,
+      before: {
+        plannedReleaseDate: request.plannedReleaseDate,
+        notes: request.notes,
+        evidence: request.evidence,
+        version: request.version,
+      },
+      after: { plannedReleaseDate: after.plannedReleaseDate, notes: after.notes, evidence: after.evidence, version: after.version },
+    });
+  });
+}
+
+/** Withdraw a pending release request: it leaves the reviewer's inbox and a new one may be filed. */
+export async function withdrawReleaseRequest(ctx: DomainContext, id: string, input: TWithdrawReleaseRequest): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    const { project, request } = await lockPendingForApplicant(ctx, tx, id, input.version);
+    const after = await tx
+      .updateTable('releaseRequest')
+      .set({ status: 'withdrawn', version: sql<number>`version + 1` })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, whoOf(ctx), {
+      action: 'release_request.withdraw',
+      entityType: 'release_request',
+      entityId: id,
+      projectId: project.id,
+      before: { status: request.status, version: request.version },
+      after: { status: after.status, version: after.version, reason: input.reason?.trim() || null },
     });
   });
 }

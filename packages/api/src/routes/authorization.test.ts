@@ -370,6 +370,27 @@ const cases: Case[] = [
     },
   },
   {
+    route: 'PATCH /api/v1/release-requests/{id}',
+    // The applicant's bureau corrects its own pending request; the reviewer and other bureaus do not.
+    allow: indWriters,
+    ok: 200,
+    prepare: async (f) => {
+      const p = await f.indProject('development');
+      const rr = await f.api('staff.ind', 'POST', `/api/v1/projects/${p.id}/release-requests`, { plannedReleaseDate: '2027-04-01' });
+      return { path: `/api/v1/release-requests/${rr.id}`, body: { version: rr.version, plannedReleaseDate: '2027-05-01' } };
+    },
+  },
+  {
+    route: 'POST /api/v1/release-requests/{id}/withdraw',
+    allow: indWriters,
+    ok: 200,
+    prepare: async (f) => {
+      const p = await f.indProject('development');
+      const rr = await f.api('staff.ind', 'POST', `/api/v1/projects/${p.id}/release-requests`, { plannedReleaseDate: '2027-04-01' });
+      return { path: `/api/v1/release-requests/${rr.id}/withdraw`, body: { version: rr.version } };
+    },
+  },
+  {
     route: 'POST /api/v1/projects/{id}/yearly-reviews',
     allow: indWriters,
     ok: 201,

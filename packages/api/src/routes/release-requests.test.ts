@@ -333,4 +333,73 @@ describeOnBothDatabases('release requests', (t) => {
     const filings = await Promise.all([file(t(), other.id), file(t(), other.id), file(t(), other.id)]);
     expect(filings.map((r) => r.status).sort()).toEqual([201, 409, 409]);
   });
+
+  it('lets the applicant’s bureau correct and withdraw a pending request, audited and version-checked, and nothing after judgement', async () => {
+    const project = await projectInDevelopment(t(), tierInputs[1]);
+    const request = await (await file(t(), project.id)).json();
+    const patch = (as: string, body: Record<string, unknown>) =>
+      t().request('PATCH', `/api/v1/release-requests/${request.id}`, { as, body });
+    const withdraw = (as: string, id: string, body: Record<string, unknown>) =>
+      t().request('POST', `/api/v1/release-requests/${id}/withdraw`, { as, body });
+
+    // Staff of the applicant's bureau (its lead included) may correct it, another bureau may not; a stale
+    // version and an unknown item are refused.
+    expect((await patch(leadInd, { version: 1, plannedReleaseDate: '2027-01-10' })).status).toBe(200);
+    expect((await patch('staff.wel@example.jp', { version: 2, notes: '他局' })).status).toBe(403);
+    const stale = await patch(staffInd, { version: 1, notes: '古い画面から' });
+    expect(stale.status).toBe(409);
+    expect((await stale.json()).currentVersion).toBe(2);
+    const unknownItem = await patch(staffInd, { version: 2, evidence: [{ itemId: 'no_such_item', note: 'x' }] });
+    expect(unknownItem.status).toBe(400);
+    expect((await unknownItem.json()).errors).toEqual([expect.objectContaining({ path: 'evidence.0.itemId' })]);
+
+    const corrected = await patch(staffInd, {
+      version: 2,
+      notes: '日程を訂正しました',
+      evidence: [{ itemId: 'user_test', url: 'https://example.jp/user-test.pdf' }],
+    });
+    expect(corrected.status).toBe(200);
+    expect(await corrected.json()).toMatchObject({
+      status: 'pending',
+      plannedReleaseDate: '2027-01-10',
+      notes: '日程を訂正しました',
+      evidence: [{ itemId: 'user_test', url: 'https://example.jp/user-test.pdf' }],
+      version: 3,
+    });
+
+    expect((await withdraw(staffInd, request.id, { version: 2 })).status).toBe(409);
+    const withdrawn = await withdraw(staffInd, request.id, { version: 3, reason: '日程が延期になった' });
+    expect(withdrawn.status).toBe(200);
+    expect(await withdrawn.json()).toMatchObject({ status: 'withdrawn', decision: null, reviewers: [], version: 4 });
+    // Gone from the reviewer's inbox, nothing left to judge or change, and a new request may be filed.
+    const inbox = await (await t().request('GET', '/api/v1/reviews/inbox', { as: leadInd })).json();
+    expect(inbox.items.map((i: { id: string }) => i.id)).not.toContain(request.id);
+    expect((await decide(t(), request.id, leadInd, { decision: 'approved', items: allOk(request.checklist) })).status).toBe(409);
+    expect((await patch(staffInd, { version: 4, notes: '取り下げ後' })).status).toBe(409);
+    expect((await file(t(), project.id)).status).toBe(201);
+
+    const audit = await t()
+      .services.db.selectFrom('auditEvent')
+      .select(['action', 'after'])
+      .where('entityId', '=', request.id)
+      .orderBy('id')
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual([
+      'release_request.create',
+      'release_request.update',
+      'release_request.update',
+      'release_request.withdraw',
+    ]);
+    expect(audit[3]!.after).toMatchObject({ status: 'withdrawn', reason: '日程が延期になった' });
+  });
+
+  it('lets exactly one of a racing withdrawal and judgement win', async () => {
+    const project = await projectInDevelopment(t(), tierInputs[1]);
+    const request = await (await file(t(), project.id)).json();
+    const results = await Promise.all([
+      t().request('POST', `/api/v1/release-requests/${request.id}/withdraw`, { as: staffInd, body: { version: 1 } }),
+      decide(t(), request.id, leadInd, { decision: 'approved', items: allOk(request.checklist) }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+  });
 });

@@ -1,10 +1,26 @@
 import { createRoute } from '@hono/zod-openapi';
-import { ZCreateReleaseRequest, ZReleaseDecisionRequest, ZReleaseItemResult, ZReleaseStatus, ZReviewerRole, ZTier } from '@psbook/core';
+import {
+  ZCreateReleaseRequest,
+  ZReleaseDecisionRequest,
+  ZReleaseItemResult,
+  ZReleaseStatus,
+  ZReviewerRole,
+  ZTier,
+  ZUpdateReleaseRequest,
+  ZWithdrawReleaseRequest,
+} from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { listReleaseRequestsOfProject } from '../db/queries/releases.ts';
 import { getProjectOrThrow } from '../domain/projects.ts';
-import { createReleaseRequest, decideReleaseRequest, getReleaseRequestDetail, toReleaseRequestResponse } from '../domain/releases.ts';
+import {
+  createReleaseRequest,
+  decideReleaseRequest,
+  getReleaseRequestDetail,
+  toReleaseRequestResponse,
+  updateReleaseRequest,
+  withdrawReleaseRequest,
+} from '../domain/releases.ts';
 import { validationError } from '../errors.ts';
 import { domainContext } from './context.ts';
 import { allProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
@@ -101,6 +117,24 @@ const decide = createRoute({
   responses: { 200: jsonContent(ZReleaseRequestDetail, 'The judged release request'), ...allProblems },
 });
 
+const update = createRoute({
+  method: 'patch',
+  path: '/release-requests/{id}',
+  tags: ['release requests'],
+  summary: 'Correct a pending release request (planned date, notes, evidence): the applicant’s bureau, at the version it read',
+  description: 'Fields left out are kept. A request already judged or withdrawn is 409, as is a stale version.',
+  request: { params: ZIdParam, ...jsonBody(ZUpdateReleaseRequest) },
+  responses: { 200: jsonContent(ZReleaseRequestDetail, 'The corrected release request'), ...allProblems },
+});
+const withdraw = createRoute({
+  method: 'post',
+  path: '/release-requests/{id}/withdraw',
+  tags: ['release requests'],
+  summary: 'Withdraw a pending release request: the applicant’s bureau, at the version it read; it leaves the reviewer’s inbox',
+  request: { params: ZIdParam, ...jsonBody(ZWithdrawReleaseRequest) },
+  responses: { 200: jsonContent(ZReleaseRequestDetail, 'The withdrawn release request'), ...allProblems },
+});
+
 function ifMatchVersion(header: string | undefined): number | undefined {
   const raw = header?.replace(/^W\//, '').replace(/"/g, '').trim();
   if (!raw) return undefined;
@@ -134,5 +168,17 @@ export const releaseRequestRoutes = createRouter()
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');
     await decideReleaseRequest(ctx, id, c.req.valid('json'), ifMatchVersion(c.req.valid('header')['if-match']));
+    return c.json((await getReleaseRequestDetail(ctx.db, id)) as TReleaseRequestDetail, 200);
+  })
+  .openapi(update, async (c) => {
+    const ctx = domainContext(c);
+    const { id } = c.req.valid('param');
+    await updateReleaseRequest(ctx, id, c.req.valid('json'));
+    return c.json((await getReleaseRequestDetail(ctx.db, id)) as TReleaseRequestDetail, 200);
+  })
+  .openapi(withdraw, async (c) => {
+    const ctx = domainContext(c);
+    const { id } = c.req.valid('param');
+    await withdrawReleaseRequest(ctx, id, c.req.valid('json'));
     return c.json((await getReleaseRequestDetail(ctx.db, id)) as TReleaseRequestDetail, 200);
   });

@@ -19,6 +19,17 @@ export const ZCreateReleaseRequest = z.strictObject({
 });
 export type TCreateReleaseRequest = z.infer<typeof ZCreateReleaseRequest>;
 
+/**
+ * The applicant corrects a pending request (planned date, notes, evidence) before it is judged; the
+ * version it was read at refuses a correction that crossed a judgement or another correction.
+ */
+export const ZUpdateReleaseRequest = ZCreateReleaseRequest.partial().extend({ version: z.number().int().min(1) });
+export type TUpdateReleaseRequest = z.infer<typeof ZUpdateReleaseRequest>;
+
+/** The applicant takes back a pending request (a reason is optional), at the version they read. */
+export const ZWithdrawReleaseRequest = z.strictObject({ version: z.number().int().min(1), reason: text(2000).optional() });
+export type TWithdrawReleaseRequest = z.infer<typeof ZWithdrawReleaseRequest>;
+
 export const ZReleaseItemResult = z.enum(['ok', 'ng', 'na']);
 export const ZReleaseDecisionRequest = z.strictObject({
   decision: z.enum(['approved', 'returned']),

@@ -1,11 +1,11 @@
 import './zod-locale.ts';
-import { ZReleaseDecisionRequest } from '@core/reviews/schemas.ts';
+import { ZReleaseItemResult } from '@core/reviews/schemas.ts';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { type Ref, useEffect, useId, useRef, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { ErrorAlert } from '../components/common.tsx';
 import { controlProps, ErrorSummary, Field, FormErrors, optionalText } from '../components/field.tsx';
@@ -14,22 +14,33 @@ import { useFormat } from '../format.ts';
 import type { TReleaseRequest } from '../types.ts';
 import { applyServerErrors } from './server-errors.ts';
 
-type Input = z.input<typeof ZReleaseDecisionRequest>;
-type Output = z.output<typeof ZReleaseDecisionRequest>;
+type Input = z.input<typeof ZDecisionForm>;
+type Output = z.output<typeof ZDecisionForm>;
 
 /** Matched by errors.ts; the reviewer reads them in their language. */
 export const decisionMessages = {
   notAllOk: 'approval needs every item ok (or na where allowed)',
   commentRequired: 'returning needs a comment',
-  resultRequired: 'choose a result for the item',
+  resultRequired: 'no result for the item: choose one',
 };
 
 /**
- * core's decision schema plus the judgement rules the API enforces: approving needs every item ok
- * (or not applicable where the item allows it); returning needs a comment.
+ * The judgement as the form holds it: a result may still be unchosen. Every rule is checked in one
+ * refinement, so one press shows every problem at once (a refinement after a failed base schema would
+ * not run, and the comment a return needs would only surface on a second try).
+ */
+const ZDecisionForm = z.object({
+  decision: z.enum(['approved', 'returned']),
+  comment: z.string().optional(),
+  items: z.array(z.object({ itemId: z.string(), result: ZReleaseItemResult.nullish(), note: z.string().optional() })),
+});
+
+/**
+ * The judgement rules the API enforces: approving needs every item ok (or not applicable where the
+ * item allows it); returning needs a comment, and the results chosen so far go with it.
  */
 export function decisionSchema(request: Pick<TReleaseRequest, 'checklist'>) {
-  return ZReleaseDecisionRequest.superRefine((value, ctx) => {
+  return ZDecisionForm.superRefine((value, ctx) => {
     value.items.forEach((item, i) => {
       const def = request.checklist.find((c) => c.itemId === item.itemId);
       if (item.result === 'na' && def && !def.naAllowed) {
@@ -37,6 +48,9 @@ export function decisionSchema(request: Pick<TReleaseRequest, 'checklist'>) {
       }
       if (value.decision === 'approved' && item.result === 'ng') {
         ctx.addIssue({ code: 'custom', path: ['items', i, 'result'], message: decisionMessages.notAllOk });
+      }
+      if (value.decision === 'approved' && !item.result) {
+        ctx.addIssue({ code: 'custom', path: ['items', i, 'result'], message: decisionMessages.resultRequired });
       }
     });
     if (value.decision === 'returned' && !value.comment?.trim()) {
@@ -64,25 +78,39 @@ export function ReleaseDecisionForm({ request }: { request: TReleaseRequest }) {
       decision: 'approved',
       comment: '',
       // No result is chosen for the reviewer: each item must be looked at.
-      items: request.checklist.map((item) => ({ itemId: item.itemId, result: undefined as unknown as 'ok', note: '' })),
+      items: request.checklist.map((item) => ({ itemId: item.itemId, result: null, note: '' })),
     },
   });
   const items = useWatch({ control, name: 'items' });
+  // The judgement that passed the checks, waiting for the reviewer to confirm it.
+  const [toConfirm, setToConfirm] = useState<Output | null>(null);
+  const confirmRef = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (toConfirm) confirmRef.current?.focus();
+  }, [toConfirm]);
   const decide = useMutation({
     mutationFn: (values: Output) =>
-      api.releases.decide(request.id, { ...values, items: values.items.map((i) => ({ ...i, note: i.note || undefined })) }),
+      api.releases.decide(request.id, {
+        decision: values.decision,
+        comment: values.comment,
+        // A return carries the results chosen so far; an approval has them all.
+        items: values.items.flatMap((i) => (i.result ? [{ itemId: i.itemId, result: i.result, note: i.note || undefined }] : [])),
+      }),
     onSuccess: (updated) => {
       queryClient.setQueryData(['release-request', request.id], updated);
       void queryClient.invalidateQueries({ queryKey: ['inbox'] });
       void queryClient.invalidateQueries({ queryKey: ['project', request.projectId] });
     },
-    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['decision', 'comment', 'items']).unmatched),
+    onError: (error) => {
+      setToConfirm(null);
+      setUnmatched(applyServerErrors(error, setError, ['decision', 'comment', 'items']).unmatched);
+    },
   });
   const submit = (decision: 'approved' | 'returned') => {
     setValue('decision', decision);
     void handleSubmit((values) => {
       setUnmatched([]);
-      decide.mutate(values);
+      setToConfirm(values);
     })();
   };
   const label = (itemId: string) => {
@@ -105,7 +133,7 @@ export function ReleaseDecisionForm({ request }: { request: TReleaseRequest }) {
     <form className="form form-wide" noValidate onSubmit={(e) => e.preventDefault()} aria-label={t('judge.formLabel')}>
       {isSubmitted && summary.length ? <ErrorSummary items={summary} /> : null}
       <p aria-live="polite">{t('judge.progress', { done: okCount, total: request.checklist.length })}</p>
-      <ol className="judge-list">
+      <ul className="judge-list">
         {request.checklist.map((item, i) => {
           const evidence = request.evidence.find((e) => e.itemId === item.itemId);
           const error = itemErrors[i]?.result;
@@ -159,7 +187,7 @@ export function ReleaseDecisionForm({ request }: { request: TReleaseRequest }) {
             </li>
           );
         })}
-      </ol>
+      </ul>
       <Field id={`${id}-comment`} label={t('judge.comment')} error={errors.comment} hint={t('judge.commentHint')}>
         <textarea
           rows={4}
@@ -177,14 +205,91 @@ export function ReleaseDecisionForm({ request }: { request: TReleaseRequest }) {
         )
       ) : null}
       <FormErrors messages={unmatched} />
+      {toConfirm ? (
+        <ConfirmDecision
+          ref={confirmRef}
+          request={request}
+          values={toConfirm}
+          label={label}
+          pending={decide.isPending}
+          onConfirm={() => decide.mutate(toConfirm)}
+          onBack={() => setToConfirm(null)}
+        />
+      ) : (
+        <div className="button-row">
+          <button type="button" className="button" disabled={decide.isPending} onClick={() => submit('approved')}>
+            {t('judge.approve')}
+          </button>
+          <button type="button" className="button button-danger" disabled={decide.isPending} onClick={() => submit('returned')}>
+            {t('judge.return')}
+          </button>
+        </div>
+      )}
+    </form>
+  );
+}
+
+/** The check step: what is about to be sent, with the items the applicant gave no evidence for. */
+function ConfirmDecision({
+  ref,
+  request,
+  values,
+  label,
+  pending,
+  onConfirm,
+  onBack,
+}: {
+  ref: Ref<HTMLElement>;
+  request: TReleaseRequest;
+  values: Output;
+  label: (itemId: string) => string;
+  pending: boolean;
+  onConfirm: () => void;
+  onBack: () => void;
+}) {
+  const { t } = useTranslation();
+  const headingId = useId();
+  const count = (r: 'ok' | 'ng' | 'na') => values.items.filter((i) => i.result === r).length;
+  const noEvidence = request.checklist.filter((item) => {
+    const e = request.evidence.find((x) => x.itemId === item.itemId);
+    return !e?.url && !e?.note;
+  });
+  const approving = values.decision === 'approved';
+  return (
+    <section className="confirm-panel" ref={ref} tabIndex={-1} aria-labelledby={headingId}>
+      <h3 id={headingId}>{t('judge.confirmTitle')}</h3>
+      <p>{approving ? t('judge.confirmLeadApprove') : t('judge.confirmLeadReturn')}</p>
+      <p>
+        {t('judge.confirmCounts', {
+          ok: count('ok'),
+          ng: count('ng'),
+          na: count('na'),
+          none: values.items.filter((i) => !i.result).length,
+        })}
+      </p>
+      {noEvidence.length ? (
+        <div className="alert alert-warning">
+          <p>{t('judge.confirmMissingEvidence', { count: noEvidence.length })}</p>
+          <ul>
+            {noEvidence.map((item) => (
+              <li key={item.itemId}>{label(item.itemId)}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {values.comment?.trim() ? (
+        <blockquote className="quote">
+          <p className="canvas-text">{values.comment}</p>
+        </blockquote>
+      ) : null}
       <div className="button-row">
-        <button type="button" className="button" disabled={decide.isPending} onClick={() => submit('approved')}>
-          {t('judge.approve')}
+        <button type="button" className={approving ? 'button' : 'button button-danger'} disabled={pending} onClick={onConfirm}>
+          {pending ? t('common.saving') : approving ? t('judge.confirmApprove') : t('judge.confirmReturn')}
         </button>
-        <button type="button" className="button button-danger" disabled={decide.isPending} onClick={() => submit('returned')}>
-          {t('judge.return')}
+        <button type="button" className="button button-secondary" disabled={pending} onClick={onBack}>
+          {t('judge.back')}
         </button>
       </div>
-    </form>
+    </section>
   );
 }

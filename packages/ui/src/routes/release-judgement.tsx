@@ -1,16 +1,18 @@
 import { kpiStatusLabels } from '@core/kpis/schemas.ts';
 import { roleLabels } from '@core/projects/schemas.ts';
-import { useQuery } from '@tanstack/react-query';
-import { useId } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, isApiError } from '../api.ts';
-import { useUser } from '../auth.ts';
+import { canWriteProject, useUser } from '../auth.ts';
 import { useBureauName } from '../components/bureaus.ts';
 import { CanvasGrid } from '../components/canvas-grid.tsx';
 import { DateText, ErrorAlert, Facts, Loading, Notice, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
+import { controlProps, Field, optionalText } from '../components/field.tsx';
 import { useFormat } from '../format.ts';
 import { ReleaseDecisionForm } from '../forms/release-decision-form.tsx';
+import { ReleaseRequestForm } from '../forms/release-request-form.tsx';
 import type { TReleaseRequest } from '../types.ts';
 import { ReleaseStatusBadge } from './project/releases-tab.tsx';
 
@@ -168,6 +170,75 @@ function ProjectAtAGlance({ request }: { request: TReleaseRequest }) {
   );
 }
 
+/**
+ * What the applicant's bureau may do while the request waits: correct it (the same form it was filed
+ * with, filled in) or withdraw it, each behind its own step.
+ */
+function ApplicantActions({ request, onDone }: { request: TReleaseRequest; onDone: (message: string) => void }) {
+  const { t } = useTranslation();
+  const headingId = useId();
+  const reasonId = useId();
+  const queryClient = useQueryClient();
+  const [mode, setMode] = useState<'idle' | 'correct' | 'withdraw'>('idle');
+  const [reason, setReason] = useState('');
+  const withdraw = useMutation({
+    mutationFn: () => api.releases.withdraw(request.id, { version: request.version, reason: optionalText(reason) as string | undefined }),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(['release-request', request.id], updated);
+      void queryClient.invalidateQueries({ queryKey: ['project', request.projectId] });
+      void queryClient.invalidateQueries({ queryKey: ['inbox'] });
+      setMode('idle');
+      onDone(t('release.withdrawn'));
+    },
+  });
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>{t('release.applicantTitle')}</h2>
+      {mode === 'idle' ? (
+        <>
+          <p className="small">{t('release.applicantLead')}</p>
+          <div className="button-row">
+            <button type="button" className="button button-secondary" onClick={() => setMode('correct')}>
+              {t('release.correct')}
+            </button>
+            <button type="button" className="button button-danger" onClick={() => setMode('withdraw')}>
+              {t('release.withdraw')}
+            </button>
+          </div>
+        </>
+      ) : mode === 'correct' ? (
+        <ReleaseRequestForm
+          projectId={request.projectId}
+          checklist={request.checklist}
+          existing={request}
+          onCancel={() => setMode('idle')}
+          onFiled={() => {
+            setMode('idle');
+            onDone(t('release.corrected'));
+          }}
+        />
+      ) : (
+        <div className="confirm-panel">
+          <h3>{t('release.withdrawTitle')}</h3>
+          <p>{t('release.withdrawLead')}</p>
+          <Field id={reasonId} label={t('release.withdrawReason')} required={false}>
+            <textarea rows={2} {...controlProps(reasonId, {})} value={reason} onChange={(e) => setReason(e.target.value)} />
+          </Field>
+          {withdraw.isError ? <ErrorAlert error={withdraw.error} /> : null}
+          <div className="button-row">
+            <button type="button" className="button button-danger" disabled={withdraw.isPending} onClick={() => withdraw.mutate()}>
+              {withdraw.isPending ? t('common.saving') : t('release.withdrawConfirm')}
+            </button>
+            <button type="button" className="button button-secondary" disabled={withdraw.isPending} onClick={() => setMode('idle')}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
 export default function ReleaseJudgement() {
   const { t } = useTranslation();
   const f = useFormat();
@@ -175,6 +246,7 @@ export default function ReleaseJudgement() {
   const user = useUser();
   const bureauName = useBureauName();
   const query = useQuery({ queryKey: ['release-request', id], queryFn: () => api.releases.get(id) });
+  const [done, setDone] = useState<string | null>(null);
 
   if (query.isPending) return <Loading />;
   if (query.isError) {
@@ -194,6 +266,7 @@ export default function ReleaseJudgement() {
   const request = query.data;
   const reviewers = request.reviewers ?? [];
   const canJudge = request.status === 'pending' && reviewers.some((r) => r.id === user.id) && request.requestedBy !== user.id;
+  const canAmend = request.status === 'pending' && !canJudge && canWriteProject(user, request.bureauCode);
   const reviewerRole = request.reviewerRole
     ? f.label(roleLabels[request.reviewerRole as keyof typeof roleLabels], request.reviewerRole)
     : '—';
@@ -201,6 +274,11 @@ export default function ReleaseJudgement() {
   return (
     <>
       <PageHeader title={t('judge.title')} lead={t('judge.lead')} />
+      {done ? (
+        <Notice tone="success" role="status">
+          {done}
+        </Notice>
+      ) : null}
       <section className="card" aria-label={t('judge.requestSummary')}>
         <h2>
           <Link to={`/projects/${request.projectId}/releases`}>{request.projectName}</Link>
@@ -239,8 +317,14 @@ export default function ReleaseJudgement() {
                   })}
             </Notice>
             <EvidenceTable request={request} />
+            {canAmend ? <ApplicantActions request={request} onDone={setDone} /> : null}
           </>
         )
+      ) : request.status === 'withdrawn' ? (
+        <>
+          <Notice tone="info">{t('release.withdrawnNotice')}</Notice>
+          <EvidenceTable request={request} />
+        </>
       ) : (
         <>
           <DecisionView request={request} />
