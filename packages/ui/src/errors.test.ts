@@ -25,8 +25,8 @@ describe('fieldMessage', () => {
     expect(fieldMessage('the measurement misses the plan for this year: say why', t)).toContain('理由のコメント');
   });
 
-  it('keeps zod’s Japanese messages and wraps unknown English ones', () => {
-    expect(fieldMessage('1文字以上である必要があります', t)).toBe('1文字以上である必要があります');
-    expect(fieldMessage('something odd', t)).toBe('入力内容が正しくありません（something odd）');
+  it('keeps Japanese messages and never shows an unknown English one on the Japanese screen', () => {
+    expect(fieldMessage('1文字以上で入力してください', t)).toBe('1文字以上で入力してください');
+    expect(fieldMessage('something odd', t)).toBe('入力内容が正しくありません');
   });
 });

@@ -78,8 +78,10 @@ const messagePatterns: { pattern: RegExp; key: string }[] = [
 export function fieldMessage(message: string | undefined, t: TFunction): string {
   if (!message) return t('validation.invalid');
   for (const { pattern, key } of messagePatterns) if (pattern.test(message)) return t(`validation.${key as 'required'}`);
-  // zod's Japanese locale and Japanese server messages are shown as they are.
+  // The catalogue's own messages (forms/zod-locale.ts) and Japanese server messages are shown as they are.
   if (/[぀-ヿ一-鿿]/.test(message) && t('lang') === 'ja') return message;
+  // An English message no pattern knows stays out of the Japanese screen: it would be machine wording.
+  if (t('lang') === 'ja') return t('validation.invalid');
   return t('validation.invalidWithDetail', { detail: message });
 }
 

@@ -10,6 +10,7 @@ import { type ApiProject, BookApi } from '../support/api.ts';
 import { arrangeProjectInDevelopment, checklistOfTier, type ReleaseRequest } from '../support/arrange.ts';
 import { demo, e2eRun, launchBrowser, newSession, type Session, screenshotOnFailure, signInQuickly } from '../support/browser.ts';
 import { openProjectTab, requireBuiltScreen, textOf, waitForText } from '../support/project-steps.ts';
+import { horizontalOverflow } from '../support/raw-text.ts';
 import { checkScreen } from '../support/screens.ts';
 import { uiText } from '../support/ui-text.ts';
 
@@ -77,11 +78,7 @@ describe.skipIf(!run)('[UI-AUDIT] release requests: refuse, warn, correct, withd
     for (const item of items.slice(1)) expect(await textOf(warning)).toContain(item.label);
     expect((await requestsOf(project)).items, 'sent before the applicant saw the missing evidence').toEqual([]);
     await checkScreen(page, 'ui-audit-release-missing-evidence-390');
-    const overflow = await page.evaluate(() => {
-      const root = (globalThis as any).document.documentElement;
-      return root.scrollWidth - root.clientWidth;
-    });
-    expect(overflow, 'the release form pans sideways at 390 px').toBeLessThanOrEqual(0);
+    expect(await horizontalOverflow(page), 'the release form pans sideways at 390 px').toMatchObject({ px: 0 });
 
     await form.getByRole('button', { name: uiText('release.fileWithoutEvidence') }).click();
     await waitForText(page.getByRole('main'), uiText('release.filed'));

@@ -1,4 +1,11 @@
-/** Audit actions as people say them. Unknown actions show their code. */
+import { documentKindLabels, registrationTriggerLabels, roleLabels, stageLabels } from '@core/projects/schemas.ts';
+import { expenseCategoryLabels, procurementMethodLabels, procurementStatusLabels } from '@core/reviews/schemas.ts';
+
+import type { Format } from '../format.ts';
+
+type Localized = { ja: string; en: string };
+
+/** Audit actions as people say them. An action missing here is shown as 「その他の操作」, never as its code. */
 export const auditActionLabels: Record<string, { ja: string; en: string }> = {
   'project.create': { ja: 'プロジェクトを登録', en: 'Registered the project' },
   'project.update': { ja: '基本情報を変更', en: 'Changed the basics' },
@@ -27,6 +34,7 @@ export const auditActionLabels: Record<string, { ja: string; en: string }> = {
   'tier_decrease.reroute': { ja: 'ルール改定により引下げの同意者を変更', en: 'Tier decrease re-routed by a rules change' },
   'yearly_review.create': { ja: '存廃判断を記録', en: 'Recorded the yearly decision' },
   'tech_review.update': { ja: '技術評価を更新', en: 'Updated the tech review' },
+  'tech_review.extract': { ja: '技術評価の対象として抽出', en: 'Extracted for a tech review' },
   'budget_cycle.create': { ja: '予算編成サイクルを作成', en: 'Opened a budget cycle' },
   'budget_cycle.extract': { ja: '案件を抽出', en: 'Extracted projects' },
   'budget_cycle.submit': { ja: '評価書を提出', en: 'Submitted the evaluation report' },
@@ -65,4 +73,168 @@ export function changedFields(before: unknown, after: unknown): { key: string; b
   const ignored = new Set(['version', 'updatedAt', 'updatedBy', 'createdAt', 'createdBy']);
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !ignored.has(k));
   return keys.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).map((k) => ({ key: k, before: a[k], after: b[k] }));
+}
+
+/**
+ * The fields of audit snapshots as the screens name them. A field not listed here is technical
+ * (ids, hashes, internal counters) and is shown only under 詳細.
+ */
+export const auditFieldLabels: Record<string, Localized> = {
+  name: { ja: '名称', en: 'Name' },
+  nameJa: { ja: '名称', en: 'Name (Japanese)' },
+  nameEn: { ja: '英語名', en: 'Name (English)' },
+  summary: { ja: '概要', en: 'Summary' },
+  bureauCode: { ja: '局', en: 'Bureau' },
+  fiscalYear: { ja: '年度', en: 'Fiscal year' },
+  isNew: { ja: '新規事業', en: 'New project' },
+  budgetJpy: { ja: '予算額', en: 'Budget' },
+  maxDowntimeHours: { ja: '停止許容時間', en: 'Allowed downtime' },
+  confidentiality: { ja: '機密性', en: 'Confidentiality' },
+  registrationTrigger: { ja: '登録のきっかけ', en: 'Registered because' },
+  stage: { ja: '段階', en: 'Stage' },
+  fromStage: { ja: '変更前の段階', en: 'From stage' },
+  toStage: { ja: '変更後の段階', en: 'To stage' },
+  tier: { ja: '監理区分', en: 'Tier' },
+  fromTier: { ja: '変更前の区分', en: 'From tier' },
+  toTier: { ja: '変更後の区分', en: 'To tier' },
+  tierLowerBound: { ja: '区分の下限', en: 'Lowest possible tier' },
+  tierAtExtraction: { ja: '抽出時の区分', en: 'Tier when extracted' },
+  budgetJpyAtExtraction: { ja: '抽出時の予算額', en: 'Budget when extracted' },
+  reviewerRole: { ja: '協議先', en: 'Reviewer' },
+  fromReviewerRole: { ja: '変更前の協議先', en: 'From reviewer' },
+  toReviewerRole: { ja: '変更後の協議先', en: 'To reviewer' },
+  reason: { ja: '理由', en: 'Reason' },
+  comment: { ja: 'コメント', en: 'Comment' },
+  decisionComment: { ja: '協議先のコメント', en: 'Reviewer’s comment' },
+  status: { ja: '状態', en: 'Status' },
+  decision: { ja: '判断', en: 'Decision' },
+  rationale: { ja: '判断の理由', en: 'Rationale' },
+  plannedReleaseDate: { ja: 'リリース予定日', en: 'Planned release date' },
+  notes: { ja: '補足', en: 'Notes' },
+  evidence: { ja: '根拠', en: 'Evidence' },
+  items: { ja: '項目ごとの判定', en: 'Item results' },
+  decisionItems: { ja: '項目ごとの判定', en: 'Item results' },
+  dueAt: { ja: '審査期限', en: 'Due' },
+  title: { ja: '件名', en: 'Title' },
+  kind: { ja: '種類', en: 'Kind' },
+  url: { ja: 'URL', en: 'URL' },
+  unit: { ja: '単位', en: 'Unit' },
+  direction: { ja: '目標の向き', en: 'Direction' },
+  baselineValue: { ja: '基準値', en: 'Baseline' },
+  baselineYear: { ja: '基準年度', en: 'Baseline year' },
+  targetValue: { ja: '目標値', en: 'Target' },
+  targetText: { ja: '目標の内容', en: 'Target (text)' },
+  targetFiscalYear: { ja: '目標年度', en: 'Target year' },
+  value: { ja: '実績値', en: 'Value' },
+  achieved: { ja: '達成', en: 'Achieved' },
+  method: { ja: '調達方法', en: 'Method' },
+  vendorName: { ja: '契約相手', en: 'Vendor' },
+  corporateNumber: { ja: '法人番号', en: 'Corporate number' },
+  isStartup: { ja: 'スタートアップ', en: 'Start-up' },
+  contractAmountJpy: { ja: '契約額', en: 'Contract amount' },
+  contractStart: { ja: '契約開始日', en: 'Contract start' },
+  contractEnd: { ja: '契約終了日', en: 'Contract end' },
+  categories: { ja: '経費区分', en: 'Categories' },
+  technicalRating: { ja: '技術面の評価', en: 'Technical rating' },
+  technicalComment: { ja: '技術面の所見', en: 'Technical comment' },
+  usabilityRating: { ja: '利用者視点の評価', en: 'Usability rating' },
+  usabilityComment: { ja: '利用者視点の所見', en: 'Usability comment' },
+  securityRating: { ja: 'セキュリティの評価', en: 'Security rating' },
+  securityComment: { ja: 'セキュリティの所見', en: 'Security comment' },
+  overallOpinion: { ja: '総合所見', en: 'Overall opinion' },
+  requestDate: { ja: '依頼日', en: 'Requested on' },
+  requestDeadline: { ja: '依頼の期限', en: 'Request deadline' },
+  evaluationDeadline: { ja: '評価の期限', en: 'Evaluation deadline' },
+  submissionDate: { ja: '提出日', en: 'Submitted on' },
+  displayName: { ja: '氏名', en: 'Name' },
+  email: { ja: 'メールアドレス', en: 'Email' },
+  role: { ja: '役割', en: 'Role' },
+  isActive: { ja: '有効', en: 'Active' },
+  bureauCodes: { ja: '所属局', en: 'Bureaus' },
+  fields: { ja: '記入した項目', en: 'Fields written' },
+  lineCount: { ja: '行数', en: 'Lines' },
+  expiresAt: { ja: '有効期限', en: 'Expires' },
+  scopes: { ja: '権限', en: 'Scopes' },
+  count: { ja: '件数', en: 'Count' },
+};
+
+const releaseStatusLabels: Record<string, Localized> = {
+  pending: { ja: '審査中', en: 'In review' },
+  approved: { ja: '承認', en: 'Approved' },
+  returned: { ja: '差し戻し', en: 'Returned' },
+  withdrawn: { ja: '取り下げ', en: 'Withdrawn' },
+  refused: { ja: '不同意', en: 'Refused' },
+  superseded: { ja: '取消', en: 'Superseded' },
+  open: { ja: '受付中', en: 'Open' },
+  extracted: { ja: '抽出済み', en: 'Extracted' },
+  submitted: { ja: '提出済み', en: 'Submitted' },
+  ok: { ja: '適合', en: 'Met' },
+  ng: { ja: '不適合', en: 'Not met' },
+  na: { ja: '対象外', en: 'Not applicable' },
+};
+const decisionLabels: Record<string, Localized> = {
+  ...releaseStatusLabels,
+  continue: { ja: '継続', en: 'Continue' },
+  improve: { ja: '改善', en: 'Improve' },
+  retire: { ja: '廃止', en: 'Retire' },
+};
+const directionLabels: Record<string, Localized> = {
+  increase: { ja: '増やす', en: 'Increase' },
+  decrease: { ja: '減らす', en: 'Decrease' },
+};
+const confidentialityLabels: Record<string, Localized> = {
+  A: { ja: '機密性A', en: 'Confidentiality A' },
+  B: { ja: '機密性B', en: 'Confidentiality B' },
+  C: { ja: '機密性C', en: 'Confidentiality C' },
+};
+/** Which enum a field's value belongs to. */
+const valueLabelsOf: Record<string, Record<string, Localized>> = {
+  stage: stageLabels,
+  fromStage: stageLabels,
+  toStage: stageLabels,
+  role: roleLabels,
+  reviewerRole: roleLabels,
+  fromReviewerRole: roleLabels,
+  toReviewerRole: roleLabels,
+  status: { ...releaseStatusLabels, ...procurementStatusLabels },
+  decision: decisionLabels,
+  direction: directionLabels,
+  confidentiality: confidentialityLabels,
+  kind: documentKindLabels,
+  registrationTrigger: registrationTriggerLabels,
+  method: procurementMethodLabels,
+  categories: expenseCategoryLabels,
+};
+const tierFields = new Set(['tier', 'fromTier', 'toTier', 'tierLowerBound', 'tierAtExtraction']);
+const yenFields = new Set(['budgetJpy', 'contractAmountJpy', 'budgetJpyAtExtraction']);
+const isoTimestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * One value of an audit snapshot in words: enum values by their labels, tiers as 区分N, money as
+ * yen, dates in the reader's calendar, lists by their labels or their length. `null` when the value
+ * is technical (an id, a hash, a structure) and belongs under 詳細.
+ */
+export function auditValueText(key: string, value: unknown, f: Format): string | null {
+  if (value === null || value === undefined || value === '') return '—';
+  const ja = f.lang !== 'en';
+  if (typeof value === 'boolean') return value ? (ja ? 'はい' : 'Yes') : ja ? 'いいえ' : 'No';
+  if (tierFields.has(key) && typeof value === 'number') return ja ? `区分${value}` : `Tier ${value}`;
+  if (yenFields.has(key) && (typeof value === 'number' || typeof value === 'string')) return f.yen(Number(value));
+  if (key === 'maxDowntimeHours' && typeof value === 'number') return f.hours(value);
+  const labels = valueLabelsOf[key];
+  if (labels && typeof value === 'string') return labels[value] ? f.label(labels[value]) : null;
+  if (Array.isArray(value)) {
+    if (labels && value.every((v) => typeof v === 'string' && labels[v]))
+      return value.map((v) => f.label(labels[v as string])).join(f.listSep);
+    return ja ? `${value.length}件` : `${value.length} item(s)`;
+  }
+  if (typeof value === 'number') return f.number(value);
+  if (typeof value === 'string') {
+    if (/^sha256:|^[0-9a-f]{32,}$/i.test(value) || /^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(value)) return null;
+    if (isoTimestamp.test(value)) return f.dateTime(value);
+    if (isoDate.test(value)) return f.date(value);
+    return value;
+  }
+  return null;
 }

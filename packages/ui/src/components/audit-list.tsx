@@ -2,10 +2,11 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useFormat } from '../format.ts';
 import type { THistoryEvent } from '../types.ts';
-import { auditActionLabels, changedFields, entityTypeLabels } from './audit-labels.ts';
+import { auditActionLabels, auditFieldLabels, auditValueText, changedFields, entityTypeLabels } from './audit-labels.ts';
 import { DateText, TableScroll } from './common.tsx';
 
-function show(value: unknown): string {
+/** The raw form, for 詳細 only: ids, hashes and structures a person rarely needs. */
+function raw(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'string') return value;
   return JSON.stringify(value);
@@ -31,32 +32,54 @@ export function AuditTable({ events, showProject = false }: { events: THistoryEv
         </thead>
         <tbody>
           {events.map((event) => {
-            const changes = changedFields(event.before, event.after);
+            const all = changedFields(event.before, event.after).map((c) => ({
+              ...c,
+              label: auditFieldLabels[c.key],
+              beforeText: auditValueText(c.key, c.before, f),
+              afterText: auditValueText(c.key, c.after, f),
+            }));
+            const changes = all.filter((c) => c.label && c.beforeText !== null && c.afterText !== null);
+            const technical = all.filter((c) => !changes.includes(c));
             return (
               <tr key={event.id}>
                 <td className="nowrap">
                   <DateText value={event.at} withTime />
                 </td>
                 <td>{event.actorName ?? event.actorLabel}</td>
-                <td>{f.label(auditActionLabels[event.action], event.action)}</td>
-                <td>{f.label(entityTypeLabels[event.entityType], event.entityType)}</td>
+                <td>{f.label(auditActionLabels[event.action], t('history.otherAction'))}</td>
+                <td>{f.label(entityTypeLabels[event.entityType])}</td>
                 {showProject ? (
                   <td>{event.projectId ? <Link to={`/projects/${event.projectId}/history`}>{t('history.openProject')}</Link> : '—'}</td>
                 ) : null}
                 <td>
-                  {changes.length ? (
+                  {all.length ? (
                     <details>
-                      <summary>{t('history.changedCount', { count: changes.length })}</summary>
+                      <summary>{t('history.changedCount', { count: all.length })}</summary>
                       <dl className="change-details">
                         {changes.map((c) => (
                           <div key={c.key}>
-                            <dt>{c.key}</dt>
+                            <dt>{f.label(c.label)}</dt>
                             <dd>
-                              <span className="diff-before">{show(c.before)}</span> → <span className="diff-after">{show(c.after)}</span>
+                              <span className="diff-before">{c.beforeText}</span> → <span className="diff-after">{c.afterText}</span>
                             </dd>
                           </div>
                         ))}
                       </dl>
+                      {technical.length ? (
+                        <details className="technical-details">
+                          <summary>{t('history.technical', { count: technical.length })}</summary>
+                          <dl className="change-details" lang="en">
+                            {technical.map((c) => (
+                              <div key={c.key}>
+                                <dt>{c.key}</dt>
+                                <dd>
+                                  <span className="diff-before">{raw(c.before)}</span> → <span className="diff-after">{raw(c.after)}</span>
+                                </dd>
+                              </div>
+                            ))}
+                          </dl>
+                        </details>
+                      ) : null}
                     </details>
                   ) : (
                     '—'

@@ -102,7 +102,7 @@ export function RegisterProjectForm({
 
   return (
     <div className="two-column">
-      <form className="form" onSubmit={onSubmit} noValidate aria-label={t('register.formLabel')}>
+      <form id={fid('form')} className="form" onSubmit={onSubmit} noValidate aria-label={t('register.formLabel')}>
         {isSubmitted || unmatched.length ? <ErrorSummary items={summaryItems} /> : null}
         {create.isError && !applyServerErrorsHandled(create.error) ? <ErrorAlert error={create.error} /> : null}
 
@@ -267,16 +267,16 @@ export function RegisterProjectForm({
             )}
           />
         </fieldset>
-
-        <div className="button-row">
-          <button type="submit" className="button" disabled={create.isPending}>
-            {create.isPending ? t('register.submitting') : t('register.submit')}
-          </button>
-        </div>
       </form>
       <aside className="sticky-aside" aria-label={t('oversight.previewTitle')}>
         <OversightPreview inputs={preview} />
       </aside>
+      {/* After the preview, so on a phone (one column) the person sees the tier before pressing 登録する. */}
+      <div className="button-row">
+        <button type="submit" form={fid('form')} className="button" disabled={create.isPending}>
+          {create.isPending ? t('register.submitting') : t('register.submit')}
+        </button>
+      </div>
     </div>
   );
 }

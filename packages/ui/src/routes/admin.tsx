@@ -10,6 +10,7 @@ import { Link, Navigate, useSearchParams } from 'react-router';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { isAdmin, useUser } from '../auth.ts';
+import { entityTypeLabels } from '../components/audit-labels.ts';
 import { AuditTable } from '../components/audit-list.tsx';
 import { useBureauName, useBureaus } from '../components/bureaus.ts';
 import { Empty, ErrorAlert, Loading, PageHeader, TableScroll } from '../components/common.tsx';
@@ -284,6 +285,7 @@ function Advisors({ bureaus }: { bureaus: TBureau[] }) {
 
 function Audit() {
   const { t } = useTranslation();
+  const f = useFormat();
   const id = useId();
   const [entityType, setEntityType] = useState('');
   const audit = useInfiniteQuery({
@@ -314,7 +316,7 @@ function Audit() {
             'ruleset',
           ].map((type) => (
             <option key={type} value={type}>
-              {type}
+              {f.label(entityTypeLabels[type])}
             </option>
           ))}
         </select>

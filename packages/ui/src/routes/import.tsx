@@ -142,13 +142,11 @@ export default function Import() {
         <h2 id={`${id}-format`}>{t('import.formatTitle')}</h2>
         <p>{t('import.formatLead')}</p>
         <ul>
-          <li>{t('import.columns.externalId')}</li>
-          <li>{t('import.columns.bureau')}</li>
-          <li>{t('import.columns.name')}</li>
-          <li>{t('import.columns.fiscalYear')}</li>
-          <li>{t('import.columns.category')}</li>
-          <li>{t('import.columns.amount')}</li>
-          <li>{t('import.columns.projectCode')}</li>
+          {(['externalId', 'bureau', 'name', 'fiscalYear', 'category', 'amount', 'projectCode'] as const).map((key) => (
+            <li key={key}>
+              <ColumnText text={t(`import.columns.${key}`)} />
+            </li>
+          ))}
         </ul>
         <p className="small">{t('import.formatNote')}</p>
       </section>
@@ -238,6 +236,25 @@ export default function Import() {
         )
       ) : null}
       <RowErrors errors={rowErrors.list} total={rowErrors.total} />
+    </>
+  );
+}
+
+/** A column's description with its English CSV header (e.g. （bureau_code）) set as code, as it is typed in the file. */
+function ColumnText({ text }: { text: string }) {
+  const parts = text.split(/[（(]([a-z_]+)[）)]/);
+  return (
+    <>
+      {parts.map((part, i) =>
+        i % 2 ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed sentence
+          <span key={i}>
+            （<code lang="en">{part}</code>）
+          </span>
+        ) : (
+          part
+        ),
+      )}
     </>
   );
 }

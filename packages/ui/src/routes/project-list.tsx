@@ -271,7 +271,7 @@ export default function ProjectList() {
             {query.hasNextPage ? t('projects.countMore', { count: rows.length }) : t('projects.count', { count: rows.length })}
           </p>
           <TableScroll>
-            <table className="table">
+            <table className="table table-cards">
               <caption className="visually-hidden">{t('projects.caption')}</caption>
               <thead>
                 <tr>
@@ -289,21 +289,29 @@ export default function ProjectList() {
               <tbody>
                 {sorted.map((p) => (
                   <tr key={p.id}>
-                    <td className="nowrap">{p.code}</td>
-                    <td>
+                    <td className="nowrap" data-label={t('projects.colCode')}>
+                      {p.code}
+                    </td>
+                    <td data-label={t('projects.colName')}>
                       <Link to={`/projects/${p.id}`}>{p.name}</Link>
                     </td>
-                    <td>{bureauName(p.bureauCode)}</td>
-                    <td className="nowrap">{f.fiscalYear(p.fiscalYear)}</td>
-                    <td>
+                    <td data-label={t('projects.bureau')}>{bureauName(p.bureauCode)}</td>
+                    <td className="nowrap" data-label={t('projects.fiscalYear')}>
+                      {f.fiscalYear(p.fiscalYear)}
+                    </td>
+                    <td data-label={t('projects.stage')}>
                       <StageBadge stage={p.stage} />
                     </td>
-                    <td>
+                    <td data-label={t('projects.tier')}>
                       <TierBadge tier={p.tier} />
                     </td>
-                    <td>{reviewerLabel(p.reviewerRole)}</td>
-                    <td className="num">{f.yen(p.budgetJpy)}</td>
-                    <td className="nowrap">{f.date(p.updatedAt)}</td>
+                    <td data-label={t('projects.reviewer')}>{reviewerLabel(p.reviewerRole)}</td>
+                    <td className="num" data-label={t('projects.colBudget')}>
+                      {f.yen(p.budgetJpy)}
+                    </td>
+                    <td className="nowrap" data-label={t('projects.colUpdated')}>
+                      {f.date(p.updatedAt)}
+                    </td>
                   </tr>
                 ))}
               </tbody>
