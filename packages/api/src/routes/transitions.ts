@@ -34,7 +34,7 @@ export const ZGatesResponse = z.object({
     kpisUnmeasuredThisYearCount: z.number().int(),
     hasYearlyDecision: z.boolean(),
     openBlockingActionCount: z.number().int(),
-    exemptGates: z.array(z.object({ gate: z.string(), reason: z.string(), expiresOn: z.string() })),
+    exemptGates: z.array(z.object({ gate: z.string(), reason: z.string(), expiresOn: z.string() })).optional(),
   }),
 });
 export type TGatesResponse = z.infer<typeof ZGatesResponse>;

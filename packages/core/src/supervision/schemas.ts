@@ -52,14 +52,14 @@ export const ratingDefinitions: Labels<TRating> = {
 };
 
 /** What a rating is given for: the overall view and each dimension. */
-export const ratingDimensions = ['overall', 'schedule', 'cost', 'scope', 'quality_usability', 'security'] as const;
+export const ratingDimensions = ['overall', 'schedule', 'cost', 'scope', 'qualityUsability', 'security'] as const;
 export type TRatingDimension = (typeof ratingDimensions)[number];
 export const ratingDimensionLabels: Labels<TRatingDimension> = {
   overall: { ja: '総合', en: 'Overall' },
   schedule: { ja: 'スケジュール', en: 'Schedule' },
   cost: { ja: 'コスト', en: 'Cost' },
   scope: { ja: 'スコープ', en: 'Scope' },
-  quality_usability: { ja: '品質・使いやすさ', en: 'Quality and usability' },
+  qualityUsability: { ja: '品質・使いやすさ', en: 'Quality and usability' },
   security: { ja: 'セキュリティ', en: 'Security' },
 };
 export const ZRatings = z.strictObject(

@@ -8,7 +8,7 @@ const all = (rating: 'green' | 'amber' | 'red'): TRatings => ({
   schedule: rating,
   cost: rating,
   scope: rating,
-  quality_usability: rating,
+  qualityUsability: rating,
   security: rating,
 });
 
