@@ -39,6 +39,7 @@ import {
 import type { ProjectRow } from '../db/schema.ts';
 import { AppError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
 import { insertFollowUpAction, requireBureauOwner } from './follow-up-actions.ts';
+import { inTransaction } from './lifecycle.ts';
 import { whoOf } from './projects.ts';
 import { decisionRefusal, designatedReviewers, reviewerReachOf } from './reviewers.ts';
 
@@ -119,7 +120,7 @@ const noConsultee = () =>
  * release requests. Due the rules' working days after today.
  */
 export async function openConsultation(ctx: DomainContext, projectId: string, input: TCreateConsultationRequest): Promise<string> {
-  return ctx.db.transaction().execute(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     requireProjectWrite(ctx.actor, project.bureauCode);
@@ -181,7 +182,7 @@ async function lockConsultationWithProject(tx: Db, id: string) {
  * becomes a follow-up action for the bureau); the bureau's message puts it back in the consultee's inbox.
  */
 export async function postConsultationMessage(ctx: DomainContext, id: string, input: TConsultationMessageRequest): Promise<void> {
-  await ctx.db.transaction().execute(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     const { project, consultation } = await lockConsultationWithProject(tx, id);
     const isConsultee =
       decisionRefusal(ctx.actor, project, { ...consultation, requestedBy: consultation.openedBy }, 'consultation') === null;
@@ -233,7 +234,7 @@ export async function postConsultationMessage(ctx: DomainContext, id: string, in
 
 /** Close a consultation: the bureau or the consultee, with the version they last saw. */
 export async function closeConsultation(ctx: DomainContext, id: string, expectedVersion: number): Promise<void> {
-  await ctx.db.transaction().execute(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     const { project, consultation } = await lockConsultationWithProject(tx, id);
     const isConsultee =
       decisionRefusal(ctx.actor, project, { ...consultation, requestedBy: consultation.openedBy }, 'consultation') === null;
@@ -290,7 +291,7 @@ export function toStatusReportResponse(row: StatusReportView) {
 
 /** File the status report (状況報告) of one period. One per project and period: a second is 409. */
 export async function fileStatusReport(ctx: DomainContext, projectId: string, input: TCreateStatusReportRequest): Promise<void> {
-  await ctx.db.transaction().execute(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     requireProjectWrite(ctx.actor, project.bureauCode);
@@ -344,7 +345,7 @@ export async function fileStatusReport(ctx: DomainContext, projectId: string, in
 
 /** Record (or revise) the consultee's independent assessment of one report; only the consultee, never the filer. */
 export async function assessStatusReport(ctx: DomainContext, projectId: string, period: string, input: TAssessmentRequest): Promise<void> {
-  await ctx.db.transaction().execute(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     const report = await lockStatusReport(tx, projectId, period);
