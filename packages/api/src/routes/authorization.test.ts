@@ -482,6 +482,12 @@ const cases: Case[] = [
     prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/actions` }),
   },
   {
+    route: 'GET /api/v1/projects/{id}/action-owners',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/action-owners` }),
+  },
+  {
     route: 'POST /api/v1/projects/{id}/actions',
     allow: [...indWriters, 'advisor.ind'],
     ok: 201,

@@ -34,6 +34,7 @@ import {
   findAction,
   findExemption,
   listActionsOfProject,
+  listBureauOwners,
   listConsultationsOfProject,
   listExemptionsOfProject,
   listStatusReportsOfProject,
@@ -354,6 +355,17 @@ const listActions = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(z.object({ items: z.array(ZActionResponse) }), 'Actions'), ...problems },
 });
+const listOwners = createRoute({
+  method: 'get',
+  path: '/projects/{id}/action-owners',
+  tags,
+  summary: 'Who may own a follow-up action of this project: the active staff and bureau leads of its bureau',
+  request: { params: ZIdParam },
+  responses: {
+    200: jsonContent(z.object({ items: z.array(z.object({ id: z.string(), displayName: z.string(), role: z.string() })) }), 'Owners'),
+    ...problems,
+  },
+});
 const createAction = createRoute({
   method: 'post',
   path: '/projects/{id}/actions',
@@ -499,6 +511,12 @@ export const supervisionRoutes = createRouter()
     const { id } = c.req.valid('param');
     await getProjectOrThrow({ db }, id);
     return c.json({ items: (await listActionsOfProject(db, id)).map(toActionResponse) as TActionResponse[] }, 200);
+  })
+  .openapi(listOwners, async (c) => {
+    requireActor(c.var.actor);
+    const { db } = c.var.services;
+    const project = await getProjectOrThrow({ db }, c.req.valid('param').id);
+    return c.json({ items: await listBureauOwners(db, project.bureauCode) }, 200);
   })
   .openapi(createAction, async (c) => {
     const ctx = domainContext(c);

@@ -108,6 +108,18 @@ export const lockAction = (tx: Db, id: string) =>
 export const listActionsOfProject = (db: Db, projectId: string) =>
   selectActions(db).where('a.projectId', '=', projectId).orderBy('a.raisedAt', 'desc').orderBy('a.id', 'desc').execute();
 
+/** Who may own an action of a bureau's project: its active staff and bureau leads, by name. */
+export const listBureauOwners = (db: Db, bureauCode: string) =>
+  db
+    .selectFrom('appUser')
+    .innerJoin('userBureau', 'userBureau.userId', 'appUser.id')
+    .select(['appUser.id', 'appUser.displayName', 'appUser.role'])
+    .where('userBureau.bureauCode', '=', bureauCode)
+    .where('appUser.isActive', '=', true)
+    .where('appUser.role', 'in', ['staff', 'bureau_lead'])
+    .orderBy('appUser.displayName')
+    .execute();
+
 /** What waits on a person: open actions they own, and done actions they raised and must verify. */
 export const listActionsWaitingOn = (db: Db, userId: string, limit: number) =>
   selectActions(db)
