@@ -412,7 +412,13 @@ export type TMilestoneRow = {
   forecastDate: string | null;
   actualDate: string | null;
 };
-export type TRiskRow = { title: string; likelihood: 'low' | 'medium' | 'high'; impact: 'low' | 'medium' | 'high'; owner: string; mitigation: string };
+export type TRiskRow = {
+  title: string;
+  likelihood: 'low' | 'medium' | 'high';
+  impact: 'low' | 'medium' | 'high';
+  owner: string;
+  mitigation: string;
+};
 export type TStatusReport = {
   id: string;
   projectId: string;
@@ -427,7 +433,13 @@ export type TStatusReport = {
   filedBy: string;
   filedByName: string;
   filedAt: string;
-  assessment: { ratings: TRatings; comment: string; assessedBy: string | null; assessedByName: string | null; assessedAt: string | null } | null;
+  assessment: {
+    ratings: TRatings;
+    comment: string;
+    assessedBy: string | null;
+    assessedByName: string | null;
+    assessedAt: string | null;
+  } | null;
   version: number;
 };
 export type TDivergenceReason = { rule: 'two_steps' | 'two_periods'; periods: string[]; dimensions: (keyof TRatings)[] };

@@ -46,6 +46,8 @@ export function decisionSchema(request: Pick<TReleaseRequest, 'checklist'>) {
 }
 
 export function ReleaseDecisionForm({ request }: { request: TReleaseRequest }) {
+  // An exempted item (免除) counts as met whatever its result: the API accepts the approval.
+  const exemptionOf = (itemId: string) => request.exemptions?.find((e) => e.itemId === itemId);
   const { t } = useTranslation();
   const f = useFormat();
   const id = useId();
@@ -119,6 +121,15 @@ export function ReleaseDecisionForm({ request }: { request: TReleaseRequest }) {
               >
                 <legend className="judge-legend">{label(item.itemId)}</legend>
                 <p className="hint">{f.lang === 'en' ? (item.descriptionEn ?? item.description) : item.description}</p>
+                {exemptionOf(item.itemId) ? (
+                  <p>
+                    <span className="badge badge-exempt">{t('supervision.exempt')}</span>{' '}
+                    {t('supervision.exemptUntil', {
+                      date: f.date(exemptionOf(item.itemId)?.expiresOn),
+                      reason: exemptionOf(item.itemId)?.reason,
+                    })}
+                  </p>
+                ) : null}
                 <div className="evidence-box">
                   <strong>
                     {t('judge.evidence')}
