@@ -46,6 +46,18 @@ describe('overdue reports', () => {
     expect(reportDue({ ...monthly, latestReportPeriod: '2026-09', today: '2026-10-15' }).overdue).toBe(false));
   it('is overdue with nothing filed at all', () =>
     expect(reportDue({ ...monthly, latestReportPeriod: null, today: '2026-10-15' }).overdue).toBe(true));
+  it('owes the next period after one reported early', () =>
+    expect(reportDue({ ...monthly, latestReportPeriod: '2026-10', today: '2026-10-20' })).toMatchObject({
+      duePeriod: '2026-09',
+      overdue: false,
+      nextPeriod: '2026-11',
+      nextDeadline: '2026-12-14',
+    }));
+  it('owes the current quarter until a month of it is reported', () => {
+    const quarterly = { ...monthly, cadenceMonths: 3 };
+    expect(reportDue({ ...quarterly, latestReportPeriod: '2026-09', today: '2026-11-01' }).nextPeriod).toBe('2026-12');
+    expect(reportDue({ ...quarterly, latestReportPeriod: '2026-11', today: '2026-11-01' }).nextPeriod).toBe('2027-03');
+  });
   it('crosses the new year', () =>
     expect(reportDue({ ...monthly, latestReportPeriod: '2026-11', today: '2027-01-15' })).toMatchObject({
       duePeriod: '2026-12',

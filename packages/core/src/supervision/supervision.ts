@@ -83,8 +83,9 @@ export function reportDue(input: TReportDueInput): TReportDue {
   const candidate = periodOfIndex(index);
   const duePeriod = periodEnd(candidate) >= supervisedSince ? candidate : null;
   const overdue = duePeriod !== null && (latestReportPeriod === null || periodIndex(latestReportPeriod) <= index - n);
+  // The next period still owed: a report filed early (for a month of a later cycle) covers that cycle too.
   let next = index + 1;
-  while (!isReportingPeriod(periodOfIndex(next), n)) next++;
+  while (!isReportingPeriod(periodOfIndex(next), n) || (latestReportPeriod !== null && periodIndex(latestReportPeriod) > next - n)) next++;
   const nextPeriod = periodOfIndex(next);
   return { duePeriod, overdue, nextPeriod, nextDeadline: deadlineOf(nextPeriod, graceDays) };
 }
