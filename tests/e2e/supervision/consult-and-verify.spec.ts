@@ -157,7 +157,10 @@ describe.skipIf(!run)('[SUPERVISION] consultation → guidance → action → ve
     await form.getByLabel(`リリース ${uiText('supervision.reports.forecast')}`).fill('2027-05-01');
     await form.getByLabel(uiText('supervision.reports.spent')).fill('4000000');
     for (const dimension of ['総合', 'スケジュール', 'コスト', 'スコープ', '品質・使いやすさ', 'セキュリティ']) {
-      await form.getByRole('group', { name: new RegExp(`^${dimension}`) }).getByRole('radio', { name: '緑', exact: true }).check();
+      await form
+        .getByRole('group', { name: new RegExp(`^${dimension}`) })
+        .getByRole('radio', { name: '緑', exact: true })
+        .check();
     }
     await form.getByRole('button', { name: uiText('supervision.reports.addRisk') }).click();
     const risk = form.getByRole('group', { name: `${uiText('supervision.reports.riskTitle')} 1`, exact: true });
@@ -178,7 +181,10 @@ describe.skipIf(!run)('[SUPERVISION] consultation → guidance → action → ve
     await advisor.goto(`/projects/${project.id}/status-reports`);
     await settle(advisor);
     const assess = advisor.getByRole('form', { name: `${uiText('supervision.reports.assessTitle')} ${period}` });
-    await assess.getByRole('group', { name: /^スケジュール/ }).getByRole('radio', { name: '赤', exact: true }).check();
+    await assess
+      .getByRole('group', { name: /^スケジュール/ })
+      .getByRole('radio', { name: '赤', exact: true })
+      .check();
     await assess.getByLabel(uiText('supervision.reports.comment')).fill('リリース見込みが計画から1か月遅れている。');
     await assess.getByRole('button', { name: uiText('supervision.reports.assess') }).click();
     await advisor
