@@ -26,11 +26,14 @@ export const decisionMessages = {
 
 /**
  * core's decision schema plus the judgement rules the API enforces: approving needs every item ok
- * (or not applicable where the item allows it); returning needs a comment.
+ * (or not applicable where the item allows it), except items the project is exempted from (免除);
+ * returning needs a comment.
  */
-export function decisionSchema(request: Pick<TReleaseRequest, 'checklist'>) {
+export function decisionSchema(request: Pick<TReleaseRequest, 'checklist' | 'exemptions'>) {
+  const exempt = new Set((request.exemptions ?? []).map((e) => e.itemId));
   return ZReleaseDecisionRequest.superRefine((value, ctx) => {
     value.items.forEach((item, i) => {
+      if (exempt.has(item.itemId)) return;
       const def = request.checklist.find((c) => c.itemId === item.itemId);
       if (item.result === 'na' && def && !def.naAllowed) {
         ctx.addIssue({ code: 'custom', path: ['items', i, 'result'], message: 'not applicable is not allowed for this item' });
