@@ -200,6 +200,9 @@ describeOnBothDatabases('supervision', (t) => {
     expect(again.status).toBe(409);
     expect(await again.json()).toMatchObject({ code: 'conflict', period: '2026-09' });
     expect((await fileReport(t(), p.id, '2099-01')).status).toBe(422);
+    // Two filings of one period at once: the project lock lets one in, the other is told 409.
+    const racing = await Promise.all([fileReport(t(), p.id, '2026-08'), fileReport(t(), p.id, '2026-08', all('amber'))]);
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 409]);
     const planning = await project(t(), 3, 'planning');
     expect((await fileReport(t(), planning.id, '2026-09')).status).toBe(422);
     const bad = await t().request('POST', `/api/v1/projects/${p.id}/status-reports`, {
