@@ -232,30 +232,42 @@ export function listPortfolioProjects(
   return query.orderBy('p.code').execute();
 }
 
+/**
+ * A query per slice of ids: an IN list is one bind parameter per id, and PostgreSQL takes at most
+ * 65,535 per statement, so a portfolio of every project (the chief's, an admin's) is read in slices.
+ */
+async function bySlices<T>(ids: string[], read: (slice: string[]) => Promise<T[]>): Promise<T[]> {
+  const rows: T[] = [];
+  for (let i = 0; i < ids.length; i += idSlice) rows.push(...(await read(ids.slice(i, i + idSlice))));
+  return rows;
+}
+const idSlice = 5000;
+
 /** Every report of the given projects, newest period first: divergence needs the latest two assessed. */
 export const listReportRatingsOf = (db: Db, projectIds: string[]) =>
-  projectIds.length === 0
-    ? Promise.resolve([])
-    : db
-        .selectFrom('statusReport')
-        .select(['projectId', 'period', 'selfRating', 'assessment'])
-        .where('projectId', 'in', projectIds)
-        .orderBy('projectId')
-        .orderBy('period', 'desc')
-        .execute();
+  bySlices(projectIds, (slice) =>
+    db
+      .selectFrom('statusReport')
+      .select(['projectId', 'period', 'selfRating', 'assessment'])
+      .where('projectId', 'in', slice)
+      .orderBy('projectId')
+      .orderBy('period', 'desc')
+      .execute(),
+  );
 
 /** The KPIs and measurements of the given projects, for each project's KPI status. */
 export async function listKpisOf(db: Db, projectIds: string[]) {
-  if (projectIds.length === 0) return { kpis: [], measurements: [] };
   const [kpis, measurements] = await Promise.all([
-    db.selectFrom('kpi').selectAll().where('projectId', 'in', projectIds).execute(),
-    db
-      .selectFrom('kpiMeasurement')
-      .innerJoin('kpi', 'kpi.id', 'kpiMeasurement.kpiId')
-      .selectAll('kpiMeasurement')
-      .where('kpi.projectId', 'in', projectIds)
-      .orderBy('kpiMeasurement.fiscalYear')
-      .execute(),
+    bySlices(projectIds, (slice) => db.selectFrom('kpi').selectAll().where('projectId', 'in', slice).execute()),
+    bySlices(projectIds, (slice) =>
+      db
+        .selectFrom('kpiMeasurement')
+        .innerJoin('kpi', 'kpi.id', 'kpiMeasurement.kpiId')
+        .selectAll('kpiMeasurement')
+        .where('kpi.projectId', 'in', slice)
+        .orderBy('kpiMeasurement.fiscalYear')
+        .execute(),
+    ),
   ]);
   return { kpis, measurements };
 }
