@@ -822,6 +822,14 @@ export const en: typeof ja = {
     noAdvisor: 'None (no tier-2 reviewer)',
   },
   supervision: {
+    rules: {
+      title: 'Supervision (report cadence and due dates)',
+      caption: 'How often each tier reports',
+      cadence: 'Cadence',
+      stages: 'Stages that file status reports: {{stages}}.',
+      grace: 'A report is due {{days}} days after the end of its month.',
+      consultationDue: 'Consultations are answered within {{days}} working days (weekends, holidays and the year-end closure excluded).',
+    },
     exempt: 'Exempted',
     exemptUntil: 'Exempted until {{date}}: {{reason}}',
     divergent: 'Divergent',

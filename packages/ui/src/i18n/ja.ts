@@ -811,6 +811,14 @@ export const ja = {
     noAdvisor: '未割当（区分2の審査者がいません）',
   },
   supervision: {
+    rules: {
+      title: '監理（状況報告の頻度と期限）',
+      caption: '監理区分ごとの状況報告の頻度',
+      cadence: '報告の頻度',
+      stages: '状況報告の対象となる段階：{{stages}}。',
+      grace: '報告期限は報告月の末日から{{days}}日後です。',
+      consultationDue: '協議の回答期限は{{days}}営業日（土日・祝日・年末年始を除く）です。',
+    },
     exempt: '免除',
     exemptUntil: '{{date}}まで免除：{{reason}}',
     divergent: '乖離',
