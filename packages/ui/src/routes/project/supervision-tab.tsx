@@ -1,3 +1,4 @@
+import { stageLabels } from '@core/projects/schemas.ts';
 import { actionSourceLabels, actionStatusLabels, exemptionStatusLabels } from '@core/supervision/schemas.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
@@ -99,7 +100,12 @@ export default function SupervisionTab() {
     <section aria-labelledby={headingId}>
       <h2 id={headingId}>{t('supervision.actions.title')}</h2>
       <p className="small muted">{t('supervision.actions.lead')}</p>
-      {gates.data ? <GateChecklist gates={gates.data.gates} projectId={project.id} /> : null}
+      {gates.data ? (
+        <>
+          <h3>{t('lifecycle.gatesTitle', { stage: f.label(stageLabels[gates.data.stage]) })}</h3>
+          <GateChecklist gates={gates.data.gates} projectId={project.id} />
+        </>
+      ) : null}
       {actions.isPending ? (
         <Loading />
       ) : actions.isError ? (
