@@ -212,11 +212,14 @@ export async function postConsultationMessage(ctx: DomainContext, id: string, in
       await tx.updateTable('consultationMessage').set({ actionId }).where('id', '=', message.id).execute();
     }
     const status = isConsultee ? 'answered' : 'open';
+    // A bureau's follow-up to an answer is a new question: the consultee gets the full time again.
+    const isReopened = !isConsultee && consultation.status === 'answered';
     await tx
       .updateTable('consultation')
       .set({
         status,
         ...(isConsultee ? { answeredAt: sql<Date>`now()` } : {}),
+        ...(isReopened ? { dueOn: ctx.policy.supervision.consultationDueOn(localToday()) } : {}),
         version: sql<number>`version + 1`,
       })
       .where('id', '=', id)

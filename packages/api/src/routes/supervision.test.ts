@@ -180,8 +180,12 @@ describeOnBothDatabases('supervision', (t) => {
     const verified = await patch(advisorInd, { version: 2, status: 'verified' });
     expect(await verified.json()).toMatchObject({ status: 'verified', verifiedAt: expect.any(String), version: 3 });
 
-    // The bureau's follow-up reopens the consultation; closing needs the current version.
-    await t().request('POST', `/api/v1/consultations/${opened.id}/messages`, { as: staffInd, body: { body: '反映しました' } });
+    // The bureau's follow-up reopens the consultation with a new due date; closing needs the current version.
+    await t().services.db.updateTable('consultation').set({ dueOn: '2020-01-06' }).where('id', '=', opened.id).execute();
+    const reopened = await (
+      await t().request('POST', `/api/v1/consultations/${opened.id}/messages`, { as: staffInd, body: { body: '反映しました' } })
+    ).json();
+    expect(reopened).toMatchObject({ status: 'open', isOverdue: false, dueOn: t().policy.supervision.consultationDueOn(localToday()) });
     expect((await t().request('POST', `/api/v1/consultations/${opened.id}/close`, { as: staffInd, body: { version: 2 } })).status).toBe(
       409,
     );
