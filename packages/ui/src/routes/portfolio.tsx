@@ -48,8 +48,8 @@ export function sortPortfolio(rows: readonly TPortfolioRow[], key: SortKey, dir:
   return [...rows].sort((a, b) => compare(a, b) || f.compare(a.projectCode, b.projectCode));
 }
 
-/** Tier × rating: how many projects of each tier sit at each latest rating. */
-function RatingGrid({ rows }: { rows: readonly TPortfolioRow[] }) {
+/** Tier × rating: how many projects of each tier sit at each latest rating; a count filters the list to its cell. */
+function RatingGrid({ rows, onPick }: { rows: readonly TPortfolioRow[]; onPick: (tier: number, rating: string) => void }) {
   const { t } = useTranslation();
   const f = useFormat();
   const id = useId();
@@ -76,9 +76,23 @@ function RatingGrid({ rows }: { rows: readonly TPortfolioRow[] }) {
             {[3, 2, 1].map((tier) => (
               <tr key={tier}>
                 <th scope="row">{t('supervision.portfolio.tierRow', { tier })}</th>
-                {[...ratings, null].map((r) => (
-                  <td key={r ?? 'none'}>{count(tier, r)}</td>
-                ))}
+                {[...ratings, null].map((r) => {
+                  const n = count(tier, r);
+                  return (
+                    <td key={r ?? 'none'}>
+                      {n && r ? (
+                        <button type="button" className="button-link" onClick={() => onPick(tier, r)}>
+                          {n}
+                          <span className="visually-hidden">
+                            {f.paren(`${t('supervision.portfolio.tierRow', { tier })} ${f.label(ratingLabels[r])}`)}
+                          </span>
+                        </button>
+                      ) : (
+                        n
+                      )}
+                    </td>
+                  );
+                })}
               </tr>
             ))}
           </tbody>
@@ -224,7 +238,15 @@ export default function Portfolio() {
               awaiting: rows.filter((r) => r.awaitingAssessment).length,
             })}
           </p>
-          <RatingGrid rows={rows} />
+          <RatingGrid
+            rows={rows}
+            onPick={(tier, rating) => {
+              const next = new URLSearchParams(params);
+              next.set('tier', String(tier));
+              next.set('rating', rating);
+              setParams(next, { replace: true });
+            }}
+          />
           <TableScroll>
             <table className="table">
               <caption>{t('supervision.portfolio.caption')}</caption>
