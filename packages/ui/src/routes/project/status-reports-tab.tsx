@@ -39,6 +39,8 @@ function ReportView({ report, canAssess, projectId }: { report: TStatusReport; c
   const { t } = useTranslation();
   const f = useFormat();
   const headingId = useId();
+  // Open while the report waits for its assessment; recording one must not fold away its confirmation.
+  const [isAssessOpen] = useState(!report.assessment);
   return (
     <article className="card" aria-labelledby={headingId} id={`report-${report.period}`}>
       <h3 id={headingId}>
@@ -135,7 +137,7 @@ function ReportView({ report, canAssess, projectId }: { report: TStatusReport; c
         </TableScroll>
       ) : null}
       {canAssess ? (
-        <details open={!report.assessment}>
+        <details open={isAssessOpen}>
           <summary>{t('supervision.reports.assessTitle')}</summary>
           <AssessmentForm projectId={projectId} report={report} />
         </details>
