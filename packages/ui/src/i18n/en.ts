@@ -877,6 +877,7 @@ export const en: typeof ja = {
       topic: 'Topic',
       subject: 'Subject',
       body: 'Question',
+      attached: 'Attached documents',
       documents: 'Attach documents',
       noDocuments: 'No documents registered.',
       openTitle: 'Start a consultation',

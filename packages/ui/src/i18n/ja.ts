@@ -866,6 +866,7 @@ export const ja = {
       topic: '主題',
       subject: '件名',
       body: '相談内容',
+      attached: '添付文書',
       documents: '添付する文書',
       noDocuments: '登録された文書はありません。',
       openTitle: '協議を始める',

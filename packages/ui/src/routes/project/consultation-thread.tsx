@@ -24,6 +24,7 @@ export default function ConsultationThread() {
     queryKey: ['consultation', consultationId],
     queryFn: () => api.supervision.consultation(consultationId),
   });
+  const documents = useQuery({ queryKey: ['project', project.id, 'documents'], queryFn: () => api.documents.list(project.id) });
   const close = useMutation({
     mutationFn: (version: number) => api.supervision.closeConsultation(consultationId, version),
     onSuccess: (detail) => {
@@ -68,6 +69,25 @@ export default function ConsultationThread() {
           },
           { term: t('supervision.consultations.due'), value: <DateText value={c.dueOn} /> },
           { term: t('supervision.consultations.openedBy'), value: c.openedByName },
+          {
+            term: t('supervision.consultations.attached'),
+            value: c.documentIds.length ? (
+              <ul className="plain-list">
+                {(documents.data ?? [])
+                  .filter((d) => c.documentIds.includes(d.id))
+                  .map((d) => (
+                    <li key={d.id}>
+                      <a href={d.url} target="_blank" rel="noopener noreferrer">
+                        {d.title}
+                        <span className="visually-hidden">{t('common.opensNewWindow')}</span>
+                      </a>
+                    </li>
+                  ))}
+              </ul>
+            ) : (
+              '—'
+            ),
+          },
         ]}
       />
       {lastRouting ? (
