@@ -90,6 +90,11 @@ describe.skipIf(!run)('[SUPERVISION] consultation → guidance → action → ve
     await page.getByRole('heading', { level: 2, name: subject }).waitFor();
     await settle(page);
     expect(await textOf(page.getByRole('main'))).toContain('多要素認証の方式について');
+    // The document the bureau attached is at hand.
+    await page
+      .getByRole('main')
+      .getByRole('link', { name: /^調達仕様書/ })
+      .waitFor();
 
     const form = page.getByRole('form', { name: uiText('supervision.consultations.reply') });
     await form.getByLabel(uiText('supervision.consultations.reply')).fill('フィッシング耐性のあるパスキーを推奨します。');
