@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { config as loadDotenv } from 'dotenv';
+import { compileTrustedProxies } from './auth/client.ts';
 
 /** The repository root, found from this file so commands work from any directory. */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -21,6 +22,11 @@ export type Config = {
   dbPoolSize: number;
   /** Origins allowed to send cookie-authenticated writes besides the server's own. */
   trustedOrigins: string[];
+  /**
+   * Proxies (addresses, CIDR ranges, `loopback`…) whose X-Forwarded-For and X-Forwarded-Proto are believed.
+   * Empty: the socket's peer is the client, and forwarding headers are ignored.
+   */
+  trustedProxies: string[];
   logRequests: boolean;
 };
 
@@ -30,6 +36,22 @@ function readNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   const value = Number(raw);
   if (!Number.isFinite(value)) throw new Error(`${name} must be a number, got "${raw}"`);
   return value;
+}
+
+const readList = (env: NodeJS.ProcessEnv, name: string): string[] =>
+  (env[name] || '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function readProxies(env: NodeJS.ProcessEnv): string[] {
+  const entries = readList(env, 'PSBOOK_TRUSTED_PROXIES');
+  try {
+    compileTrustedProxies(entries);
+  } catch (error) {
+    throw new Error(`PSBOOK_TRUSTED_PROXIES must list addresses or CIDR ranges: ${(error as Error).message}`);
+  }
+  return entries;
 }
 
 /**
@@ -47,7 +69,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const resolvePath = (value: string) => resolve(userCwd(), value);
   return {
     port: readNumber(env, 'PORT', 8787),
-    host: env.HOST || '0.0.0.0',
+    // The embedded demo serves this machine only; a server that others reach sets HOST (docs/operations.md).
+    host: env.HOST || '127.0.0.1',
     dataDir: env.PSBOOK_DATA_DIR ? resolvePath(env.PSBOOK_DATA_DIR) : resolve(repoRoot, '.data'),
     databaseUrl: env.DATABASE_URL || null,
     rulesDir: env.PSBOOK_RULES_DIR ? resolvePath(env.PSBOOK_RULES_DIR) : resolve(repoRoot, 'rules'),
@@ -56,10 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlHours: readNumber(env, 'PSBOOK_SESSION_TTL_HOURS', 12),
     authCacheSeconds: readNumber(env, 'PSBOOK_AUTH_CACHE_SECONDS', 5),
     dbPoolSize: readNumber(env, 'PSBOOK_DB_POOL_SIZE', 10),
-    trustedOrigins: (env.PSBOOK_TRUSTED_ORIGINS || '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    trustedOrigins: readList(env, 'PSBOOK_TRUSTED_ORIGINS'),
+    trustedProxies: readProxies(env),
     logRequests: env.PSBOOK_LOG_REQUESTS === 'true',
   };
 }

@@ -1,6 +1,7 @@
 import type { Policy } from '@psbook/core';
 import type { Actor } from './auth/actor.ts';
 import { ActorCache } from './auth/actor-cache.ts';
+import { compileTrustedProxies, type TrustProxy } from './auth/client.ts';
 import type { Config } from './config.ts';
 import type { DatabaseKind, Db } from './db/database.ts';
 
@@ -12,6 +13,8 @@ export type Services = {
   policy: Policy;
   /** Resolved sessions and API tokens, for a few seconds (auth/actor-cache.ts). */
   actorCache: ActorCache;
+  /** `config.trustedProxies`, compiled. */
+  trustProxy: TrustProxy;
 };
 
 /** What a domain verb needs: the database (or a transaction), the rules, who acts, and the request. */
@@ -32,5 +35,12 @@ export type AppEnv = {
 
 /** The services of one server (or test app) on an open database. */
 export function createServices(database: { db: Db; kind: DatabaseKind }, config: Config, policy: Policy): Services {
-  return { db: database.db, dbKind: database.kind, config, policy, actorCache: new ActorCache(config.authCacheSeconds * 1000) };
+  return {
+    db: database.db,
+    dbKind: database.kind,
+    config,
+    policy,
+    actorCache: new ActorCache(config.authCacheSeconds * 1000),
+    trustProxy: compileTrustedProxies(config.trustedProxies),
+  };
 }

@@ -10,6 +10,7 @@ import {
   listUnassessedReportsForReviewer,
 } from '../db/queries/supervision.ts';
 import { listOpenTechReviews } from '../db/queries/tech-reviews.ts';
+import { listPendingDecreasesForReviewer } from './tier-decrease.ts';
 
 /**
  * Who judges what (DESIGN §1, §2.1). Which tier needs which reviewer role is policy: the oversight
@@ -112,13 +113,15 @@ export async function designatedReviewers(
 }
 
 export type InboxItem = {
-  kind: 'release_request' | 'tech_review' | 'consultation' | 'status_report' | 'exemption' | 'follow_up_action';
+  kind: 'release_request' | 'tech_review' | 'tier_decrease' | 'consultation' | 'status_report' | 'exemption' | 'follow_up_action';
   /**
-   * judge: decide a pending release request; resubmit: a returned request waits for a new filing; evaluate: a tech review to
-   * complete; answer: a consultation waits on its consultee; assess: a status report waits for the independent assessment;
-   * decide: an exemption request; act: a follow-up action its owner must do; verify: a done action its raiser must verify.
+   * judge: decide a pending release request; resubmit: a returned request waits for a new filing;
+   * evaluate: a tech review to complete; consent: agree to or refuse a tier decrease; answer: a
+   * consultation waits on its consultee; assess: a status report waits for the independent assessment;
+   * decide: an exemption request; act: a follow-up action its owner must do; verify: a done action its
+   * raiser must verify.
    */
-  action: 'judge' | 'resubmit' | 'evaluate' | 'answer' | 'assess' | 'decide' | 'act' | 'verify';
+  action: 'judge' | 'resubmit' | 'evaluate' | 'consent' | 'answer' | 'assess' | 'decide' | 'act' | 'verify';
   id: string;
   projectId: string;
   projectCode: string;
@@ -141,7 +144,7 @@ function endOfDay(date: string): Date {
 /**
  * What waits for the signed-in user, oldest first (DESIGN §2.3, §2.4):
  * reviewers (bureau lead, CIO advisor, chief) the pending release requests they may judge — the same
- * rule as the decision route; staff and bureau leads their bureaus' returned requests still to be
+ * rule as the decision route — and the tier decreases they may agree to; staff and bureau leads their bureaus' returned requests still to be
  * refiled; admins (the DSB reviewers) the tech reviews still extracted or in review, due at the
  * cycle's evaluation deadline. Nothing waits on the budget office: its list is empty.
  */
@@ -168,6 +171,22 @@ export async function listInbox(db: Db, actor: Actor, limit: number): Promise<{ 
     }
   }
   if (reach) {
+    for (const d of await listPendingDecreasesForReviewer(db, reach, actor.id, limit + 1)) {
+      items.push({
+        kind: 'tier_decrease',
+        action: 'consent',
+        id: d.id,
+        projectId: d.projectId,
+        projectCode: d.projectCode,
+        projectName: d.projectName,
+        bureauCode: d.bureauCode,
+        tier: d.fromTier,
+        status: d.status,
+        since: d.requestedAt.toISOString(),
+        dueAt: null,
+        isOverdue: false,
+      });
+    }
     // Supervision (DESIGN §2.8): the same reach as release requests decides what waits on a consultee.
     for (const c of await listOpenConsultationsForReviewer(db, reach, actor.id, limit + 1)) {
       const due = endOfDay(c.dueOn);

@@ -60,15 +60,15 @@ const openDataCsv = exportRoute('/open-data.csv', 'Open data of the book (CSV, U
 
 type ExportQuery = z.infer<typeof ZExportQuery>;
 
-function respond(c: Context<AppEnv>, query: ExportQuery, format: 'csv' | 'json', audience: ExportAudience) {
+async function respond(c: Context<AppEnv>, query: ExportQuery, format: 'csv' | 'json', audience: ExportAudience) {
   requireActor(c.var.actor);
   const { db, policy } = c.var.services;
   const filter = toProjectFilter(query);
   const logError = (error: unknown) => console.error('[export]', error);
   const name = `${audience === 'open' ? 'psbook-open-data' : 'psbook-projects'}-${todayInJapan()}.${format}`;
-  if (format === 'csv') return c.body(projectsCsvStream(db, policy, filter, audience, logError), 200, csvResponseHeaders(name));
+  if (format === 'csv') return c.body(await projectsCsvStream(db, policy, filter, audience, logError), 200, csvResponseHeaders(name));
   const meta = audience === 'open' ? openDataDescription : { dataset: 'PS Book projects' };
-  return c.body(projectsJsonStream(db, policy, filter, audience, meta, logError), 200, {
+  return c.body(await projectsJsonStream(db, policy, filter, audience, meta, logError), 200, {
     'content-type': 'application/json; charset=utf-8',
     'content-disposition': `attachment; filename="${name}"`,
   });

@@ -29,6 +29,8 @@ function InboxTasks() {
     switch (item.kind) {
       case 'tech_review':
         return '/budget-review';
+      case 'tier_decrease':
+        return `/projects/${item.projectId}#tier-decrease`;
       case 'consultation':
         return `/projects/${item.projectId}/consultations/${item.id}`;
       case 'status_report':
