@@ -131,6 +131,27 @@ describeOnBothDatabases('supervision', (t) => {
     expect(audit.map((a) => a.action)).toEqual(['consultation.create', 'consultation.reroute']);
   });
 
+  it('never re-routes a consultation downwards: after an agreed decrease it stays with the higher tier’s consultee', async () => {
+    const p = await project(t(), 3);
+    const opened = await (await consult(t(), p.id)).json();
+    expect(opened).toMatchObject({ tier: 3, reviewerRole: 'chief_cio_advisor' });
+    const lowered = await t().request('PATCH', `/api/v1/projects/${p.id}`, {
+      as: staffInd,
+      body: { version: p.version, ...tierInputs[1] },
+    });
+    expect(await lowered.json()).toMatchObject({ tier: 3 });
+    const [pending] = (await (await t().request('GET', `/api/v1/projects/${p.id}/tier-decreases`, { as: staffInd })).json()).items;
+    const agreed = await t().request('POST', `/api/v1/tier-decreases/${pending.id}/decision`, {
+      as: chief,
+      body: { decision: 'approved', version: pending.version },
+    });
+    expect(agreed.status).toBe(200);
+    const after = await (await t().request('GET', `/api/v1/consultations/${opened.id}`, { as: staffInd })).json();
+    expect(after).toMatchObject({ tier: 3, reviewerRole: 'chief_cio_advisor', routing: [] });
+    expect(await inboxOf(t(), chief)).toContainEqual(expect.objectContaining({ id: opened.id, action: 'answer' }));
+    expect((await inboxOf(t(), leadInd)).map((i) => i.id)).not.toContain(opened.id);
+  });
+
   it('turns guidance into an action the owner does and the consultee verifies', async () => {
     const p = await project(t(), 2);
     const opened = await (await consult(t(), p.id)).json();
