@@ -106,7 +106,7 @@ const rosierDimensions = (r: TAssessedReport, minSteps: number) =>
   ratingDimensions.filter((d) => r.assessment !== null && stepsRosier(r.selfRating[d], r.assessment[d]) >= minSteps);
 
 /**
- * Whether a project's self-rating diverges from its consultee's assessment (decision 0010): the latest
+ * Whether a project's self-rating diverges from its consultee's assessment (decision 0011): the latest
  * assessed report is two steps rosier (green against red) on the overall rating or any dimension, or the
  * latest two assessed reports are each rosier on some dimension. Reports may come in any order.
  */
