@@ -16,6 +16,7 @@ import { healthRoutes } from './routes/health.ts';
 import { historyRoutes } from './routes/history.ts';
 import { importRoutes } from './routes/imports.ts';
 import { kpiRoutes } from './routes/kpis.ts';
+import { oidcRoutes, publicAuthPaths } from './routes/oidc.ts';
 import { oversightRoutes } from './routes/oversight.ts';
 import { procurementRoutes, projectProcurementRoutes } from './routes/procurements.ts';
 import { projectRoutes } from './routes/projects.ts';
@@ -91,11 +92,12 @@ export function createApp(services: Services, options: AppOptions = {}) {
     return limitJsonBody(c, next);
   });
   v1.use('*', async (c, next) => {
-    // Sign-in is the one route that works without a session.
-    if (c.req.path === '/api/v1/auth/login') return next();
+    // Signing in, and asking how to, are the routes that work without a session.
+    if (c.req.path === '/api/v1/auth/login' || publicAuthPaths.includes(c.req.path)) return next();
     return authenticate(c, next);
   });
   v1.route('/auth', authRoutes);
+  v1.route('/auth', oidcRoutes);
   v1.route('/projects', projectRoutes);
   v1.route('/projects', canvasRoutes);
   v1.route('/projects', kpiRoutes);

@@ -1,6 +1,7 @@
 import type { Policy } from '@psbook/core';
 import type { Actor } from './auth/actor.ts';
 import { ActorCache } from './auth/actor-cache.ts';
+import { OidcSignIn } from './auth/oidc.ts';
 import type { Config } from './config.ts';
 import type { DatabaseKind, Db } from './db/database.ts';
 
@@ -12,6 +13,8 @@ export type Services = {
   policy: Policy;
   /** Resolved sessions and API tokens, for a few seconds (auth/actor-cache.ts). */
   actorCache: ActorCache;
+  /** Sign-in through the organisation's OpenID Provider; null when it is not configured. */
+  oidc: OidcSignIn | null;
 };
 
 /** What a domain verb needs: the database (or a transaction), the rules, who acts, and the request. */
@@ -31,6 +34,11 @@ export type AppEnv = {
 };
 
 /** The services of one server (or test app) on an open database. */
-export function createServices(database: { db: Db; kind: DatabaseKind }, config: Config, policy: Policy): Services {
-  return { db: database.db, dbKind: database.kind, config, policy, actorCache: new ActorCache(config.authCacheSeconds * 1000) };
+export function createServices(
+  database: { db: Db; kind: DatabaseKind },
+  config: Config,
+  policy: Policy,
+  oidc: OidcSignIn | null = config.oidc ? new OidcSignIn(config.oidc) : null,
+): Services {
+  return { db: database.db, dbKind: database.kind, config, policy, actorCache: new ActorCache(config.authCacheSeconds * 1000), oidc };
 }

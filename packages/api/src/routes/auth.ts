@@ -1,13 +1,15 @@
 import { createRoute } from '@hono/zod-openapi';
 import { ZLoginRequest, ZRole } from '@psbook/core';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie } from 'hono/cookie';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { authenticate, sessionCookieName } from '../auth/authenticate.ts';
 import { dummyPasswordHash, verifyPassword } from '../auth/passwords.ts';
-import { hashToken, newToken, sessionTokenPrefix } from '../auth/tokens.ts';
+import { startSession } from '../auth/sessions.ts';
+import { hashToken } from '../auth/tokens.ts';
 import { findUserByEmail } from '../db/queries/users.ts';
+import { requireLocalPasswordAllowed } from '../domain/sign-in-settings.ts';
 import { AppError } from '../errors.ts';
 import { createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
 
@@ -37,6 +39,7 @@ const login = createRoute({
     200: jsonContent(ZLoginResponse, 'Signed in; the token also arrives as an httpOnly session cookie'),
     401: problems[401],
     400: problems[400],
+    403: { description: 'Local passwords are turned off (single sign-on only); administrators may still sign in' },
     429: { description: 'Too many failed attempts' },
   },
 });
@@ -61,7 +64,7 @@ const me = createRoute({
 
 export const authRoutes = createRouter()
   .openapi(login, async (c) => {
-    const { db, config } = c.var.services;
+    const { db } = c.var.services;
     const { email, password } = c.req.valid('json');
     const client = clientAddress(c, 'local');
     const since = sql<Date>`now() - make_interval(mins => ${throttle.windowMinutes})`;
@@ -89,20 +92,9 @@ export const authRoutes = createRouter()
       throw new AppError('invalid_credentials', 'Email or password is wrong');
     }
 
-    const token = newToken(sessionTokenPrefix);
-    const expiresAt = new Date(Date.now() + config.sessionTtlHours * 3600_000);
-    await db
-      .insertInto('session')
-      .values({ tokenHash: hashToken(token), userId: user.id, expiresAt })
-      .execute();
+    await requireLocalPasswordAllowed(db, user.role);
+    const { token, expiresAt } = await startSession(c, user.id);
     await db.deleteFrom('loginFailure').where(sql`lower(email)`, '=', user.email.toLowerCase()).execute();
-    setCookie(c, sessionCookieName, token, {
-      httpOnly: true,
-      sameSite: 'Strict',
-      path: '/',
-      secure: new URL(c.req.url).protocol === 'https:',
-      expires: expiresAt,
-    });
     const body = {
       token,
       expiresAt: expiresAt.toISOString(),
