@@ -8,8 +8,10 @@
  */
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
+import { getSignInSettings } from '../domain/sign-in-settings.ts';
 import { demoPassword } from '../seed/demo.ts';
 import { describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
+import { publicAuthPaths } from './oidc.ts';
 
 const roles = ['staff.ind', 'lead.ind', 'advisor.ind', 'staff.wel', 'advisor.wel', 'chief', 'budget', 'admin'] as const;
 type Role = (typeof roles)[number];
@@ -97,6 +99,21 @@ const cases: Case[] = [
       const { token } = await res.json();
       return { path: '/api/v1/auth/logout', headers: { authorization: `Bearer ${token}` } };
     },
+  },
+  {
+    route: 'GET /api/v1/auth/sign-in-settings',
+    allow: adminOnly,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/auth/sign-in-settings' }),
+  },
+  {
+    route: 'PUT /api/v1/auth/sign-in-settings',
+    allow: adminOnly,
+    ok: 200,
+    prepare: async (f) => ({
+      path: '/api/v1/auth/sign-in-settings',
+      body: { localPasswords: true, version: (await getSignInSettings(f.t.services.db)).version },
+    }),
   },
   {
     route: 'POST /api/v1/projects',
@@ -591,7 +608,7 @@ describeOnBothDatabases('authorisation matrix', (t) => {
     const doc = (await (await t().app.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(doc.paths)
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
-      .filter((r) => r !== 'POST /api/v1/auth/login');
+      .filter((r) => r !== 'POST /api/v1/auth/login' && !publicAuthPaths.some((p) => r === `GET ${p}`));
     expect(documented.filter((r) => !cases.some((c) => c.route === r)).sort()).toEqual([]);
     expect(cases.filter((c) => !documented.includes(c.route)).map((c) => c.route)).toEqual([]);
   });
