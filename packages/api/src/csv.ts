@@ -6,6 +6,14 @@ import { stringify } from 'csv-stringify/sync';
  */
 export const utf8Bom = '\uFEFF';
 
+/**
+ * Text that Excel would read as a formula (=, +, -, @, or a tab or carriage return first) gets a
+ * leading apostrophe, in CSV and in workbooks alike (formula injection, OWASP). A workbook's text
+ * cell is never evaluated as it stands, but a person who edits it and presses Enter would turn it
+ * into a formula. Idempotent: already protected text starts with the apostrophe.
+ */
+export const excelSafeText = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+
 export function toExcelCsv(header: string[], rows: unknown[][]): string {
   return utf8Bom + stringify([header, ...rows], { record_delimiter: '\r\n', cast: { boolean: (v) => (v ? 'true' : 'false') } });
 }

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { type Actor, requireRole } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
+import { excelSafeText } from '../csv.ts';
 import type { Db } from '../db/database.ts';
 import {
   findTechReview,
@@ -155,7 +156,7 @@ export async function updateTechReview(ctx: DomainContext, id: string, input: TU
  * Text that Excel would run as a formula (=, +, -, @, or a leading tab/CR) gets a leading apostrophe,
  * which Excel shows as plain text: names and opinions are typed by many people (CSV injection).
  */
-const excelSafe = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+const excelSafe = excelSafeText;
 
 /** The tech review report as Excel reads it: Japanese headers, one row per project. */
 export function techReviewCsvRows(reviews: TechReviewResponse[], viewpointLabels: Record<(typeof viewpoints)[number], string>) {
