@@ -18,7 +18,7 @@ import { importRoutes } from './routes/imports.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { oidcRoutes, publicAuthPaths } from './routes/oidc.ts';
 import { oversightRoutes } from './routes/oversight.ts';
-import { procurementRoutes, projectProcurementRoutes } from './routes/procurements.ts';
+import { procurementExportRoutes, procurementRoutes, projectProcurementRoutes } from './routes/procurements.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { releaseRequestRoutes } from './routes/release-requests.ts';
 import { reviewRoutes } from './routes/reviews.ts';
@@ -105,6 +105,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
   v1.route('/projects', transitionRoutes);
   v1.route('/projects', projectProcurementRoutes);
   v1.route('/procurements', procurementRoutes);
+  v1.route('/', procurementExportRoutes);
   v1.route('/imports', importRoutes);
   v1.route('/stats', statsRoutes);
   v1.route('/exports', exportRoutes);

@@ -171,3 +171,28 @@ export function xlsxResponseHeaders(fileName: string): Record<string, string> {
 export function downloadTime(now = new Date()): string {
   return `${new Date(now.getTime() + jstOffsetMs).toISOString().slice(0, 19).replace('T', ' ')}（日本時間）`;
 }
+
+/**
+ * A table that leaves as CSV and as a workbook sheet from one definition: each column's header,
+ * its cell kind in a workbook, and its value. Text is protected against formula injection here,
+ * once, for both formats.
+ */
+export type TableColumn<R> = { header: string; kind: CellKind; value: (row: R) => string | number | null };
+
+export function tableHeader<R>(columns: TableColumn<R>[]): string[] {
+  return columns.map((c) => c.header);
+}
+
+export function tableRow<R>(columns: TableColumn<R>[], row: R): (string | number)[] {
+  return columns.map((c) => {
+    const value = c.value(row);
+    return value === null ? '' : typeof value === 'string' ? excelSafeText(value) : value;
+  });
+}
+
+export function tableSheet<R>(name: string, columns: TableColumn<R>[], rows: AsyncIterable<R[]> | Iterable<R[]>): SheetSpec {
+  async function* cells() {
+    for await (const batch of rows as AsyncIterable<R[]>) yield batch.map((row) => tableRow(columns, row));
+  }
+  return { name, header: tableHeader(columns), kinds: columns.map((c) => c.kind), rows: cells() };
+}

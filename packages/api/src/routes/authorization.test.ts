@@ -305,6 +305,8 @@ const cases: Case[] = [
   },
   { route: 'GET /api/v1/procurements', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/procurements' }) },
   { route: 'GET /api/v1/procurements/stats', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/procurements/stats' }) },
+  { route: 'GET /api/v1/procurements.csv', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/procurements.csv?bureau=IND' }) },
+  { route: 'GET /api/v1/procurements.xlsx', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/procurements.xlsx?bureau=IND' }) },
   {
     route: 'POST /api/v1/imports/expenses',
     // Staff import their own bureau's lines: staff.wel's dry run of an IND line is answered (200)
@@ -383,6 +385,12 @@ const cases: Case[] = [
     allow: all,
     ok: 200,
     prepare: async () => ({ path: '/api/v1/tech-reviews.csv?fiscalYear=2026' }),
+  },
+  {
+    route: 'GET /api/v1/tech-reviews.xlsx',
+    allow: all,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/tech-reviews.xlsx?fiscalYear=2026' }),
   },
   {
     route: 'GET /api/v1/tech-reviews/{id}',
@@ -490,6 +498,13 @@ const cases: Case[] = [
   },
   { route: 'GET /api/v1/exports/open-data.json', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/exports/open-data.json' }) },
   { route: 'GET /api/v1/exports/open-data.csv', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/exports/open-data.csv' }) },
+  { route: 'GET /api/v1/exports/open-data.xlsx', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/exports/open-data.xlsx' }) },
+  {
+    route: 'GET /api/v1/exports/projects.xlsx',
+    allow: all,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/exports/projects.xlsx?bureau=IND' }),
+  },
   {
     route: 'GET /api/v1/stats/registrations',
     allow: all,
@@ -498,6 +513,18 @@ const cases: Case[] = [
   },
   { route: 'GET /api/v1/stats/stages', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/stats/stages' }) },
   { route: 'GET /api/v1/stats/expenses', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/stats/expenses?fiscalYear=2026' }) },
+  {
+    route: 'GET /api/v1/stats/expenses.csv',
+    allow: all,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/stats/expenses.csv?fiscalYear=2026&table=category' }),
+  },
+  {
+    route: 'GET /api/v1/stats/expenses.xlsx',
+    allow: all,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/stats/expenses.xlsx?fiscalYear=2026' }),
+  },
   {
     route: 'POST /api/v1/oversight/evaluate',
     allow: all,

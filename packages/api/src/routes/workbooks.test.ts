@@ -3,6 +3,7 @@
  * compared with the CSV of the same request cell by cell — values, types (numbers are numbers,
  * dates are dates) and Japanese text.
  */
+import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
@@ -16,6 +17,13 @@ const budget = 'budget@example.jp';
 const year = 2034;
 
 type CellType = ReturnType<typeof cellAsCsv>['type'];
+
+/** A valid 法人番号 for 12 base digits (check digit first). */
+function corporateNumber(base12: string): string {
+  let sum = 0;
+  for (let n = 1; n <= 12; n++) sum += Number(base12[12 - n]) * (n % 2 === 1 ? 1 : 2);
+  return `${9 - (sum % 9)}${base12}`;
+}
 
 /** Every CSV cell equals its workbook cell; returns the types found per column (header → types). */
 function expectSameCells(csv: string[][], cells: (ReadCell | undefined)[][]): Map<string, Set<CellType>> {
@@ -78,6 +86,37 @@ describeOnBothDatabases(
         },
       });
       expect((await t().request('POST', `/api/v1/budget-cycles/${year}/extract`, { as: admin })).status).toBe(200);
+
+      const project = await (
+        await t().request('POST', '/api/v1/projects', {
+          as: 'staff.wel@example.jp',
+          body: { name: '介護記録の電子化', bureauCode: 'WEL', fiscalYear: year, isNew: true, budgetJpy: 8_000_000 },
+        })
+      ).json();
+      const procurements = [
+        {
+          title: '介護記録システム構築',
+          method: 'policy_negotiated',
+          status: 'contracted',
+          vendorName: '株式会社スタートアップ',
+          corporateNumber: corporateNumber('000012050002'),
+          isStartup: true,
+          contractAmountJpy: 12_500_000,
+          contractStart: `${year}-04-01`,
+          contractEnd: `${year + 1}-03-31`,
+        },
+        { title: '=保守（予定）', method: 'general_competitive', status: 'planned' },
+      ];
+      for (const body of procurements) {
+        const res = await t().request('POST', `/api/v1/projects/${project.id}/procurements`, { as: 'staff.wel@example.jp', body });
+        expect(res.status).toBe(201);
+      }
+      const imported = await t().app.request('/api/v1/imports/expenses', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await t().tokenFor(admin)}`, 'content-type': 'text/csv' },
+        body: readFileSync(new URL('../testing/fixtures/expense-lines-fy2021-dsb.csv', import.meta.url)),
+      });
+      expect(imported.status).toBe(201);
     });
 
     it('gives the project list as a workbook with the same cells as the CSV: numbers as numbers, dates as dates, Japanese text', async () => {
@@ -143,6 +182,7 @@ describeOnBothDatabases(
         '\'=HYPERLINK("http://example.com","開く")',
         "'@SUM(A1:A9)",
         '介護人材マッチング',
+        '介護記録の電子化',
       ]);
       expect(
         csv
@@ -194,6 +234,55 @@ describeOnBothDatabases(
       const staffCsv = parseCsv((await download(t(), `/api/v1/tech-reviews.csv?fiscalYear=${year}`, 'staff.ind@example.jp')).bytes);
       const staffBook = readWorkbook((await download(t(), `/api/v1/tech-reviews.xlsx?fiscalYear=${year}`, 'staff.ind@example.jp')).bytes);
       expectSameCells(staffCsv, sheetCells(staffBook, '技術的関与'));
+    });
+
+    it('gives the procurement register as a workbook with the CSV’s cells: amounts, dates and the budget ratio as numbers, the corporate number as text', async () => {
+      const csv = parseCsv((await download(t(), '/api/v1/procurements.csv?bureau=WEL', reader)).bytes);
+      const workbook = readWorkbook((await download(t(), '/api/v1/procurements.xlsx?bureau=WEL', reader)).bytes);
+      expect(workbook.SheetNames).toEqual(['条件', '調達']);
+      const types = expectSameCells(csv, sheetCells(workbook, '調達'));
+      expect(csv).toHaveLength(3);
+      const contracted = csv.find((row) => row.includes('介護記録システム構築'))!;
+      const column = (name: string) => csv[0]!.indexOf(name);
+      expect(contracted[column('調達方式')]).toBe('政策目的随意契約');
+      expect(contracted[column('法人番号')]).toBe(corporateNumber('000012050002'));
+      expect(contracted[column('契約額/予算')]).toBe('1.5625');
+      expect(contracted[column('予算超過')]).toBe('はい');
+      expect(csv.find((row) => row.includes("'=保守（予定）"))).toBeDefined();
+      for (const header of ['契約金額（円）', '予算額（円）', '差額（円）', '契約額/予算'])
+        expect(types.get(header)!.has('number'), header).toBe(true);
+      expect([...types.get('契約開始日')!].filter((x) => x !== 'empty')).toEqual(['date']);
+      expect([...types.get('法人番号')!].filter((x) => x !== 'empty')).toEqual(['text']);
+      const ratioCell = sheetCells(workbook, '調達')
+        .slice(1)
+        .map((row) => row[column('契約額/予算')])
+        .find(Boolean)!;
+      expect(ratioCell.z).toBe('0.0%');
+      const conditions = Object.fromEntries(sheetCells(workbook, '条件').map((row) => row.map((c) => cellAsCsv(c).text)));
+      expect(conditions).toMatchObject({ 内容: 'PS Book 調達一覧', 局: 'WEL' });
+    });
+
+    it('gives the expense statistics as a workbook: one sheet per table, each with the cells of its CSV', async () => {
+      const workbook = readWorkbook((await download(t(), '/api/v1/stats/expenses.xlsx?fiscalYear=2021', reader)).bytes);
+      expect(workbook.SheetNames).toEqual(['条件', '合計', '区分別', '局別']);
+      for (const [table, sheet] of [
+        ['total', '合計'],
+        ['category', '区分別'],
+        ['bureau', '局別'],
+      ] as const) {
+        const csv = parseCsv((await download(t(), `/api/v1/stats/expenses.csv?fiscalYear=2021&table=${table}`, reader)).bytes);
+        const types = expectSameCells(csv, sheetCells(workbook, sheet));
+        for (const header of csv[0]!.filter((h) => h.includes('円') || h === '件数'))
+          expect([...types.get(header)!], header).toEqual(['number']);
+      }
+      const total = parseCsv((await download(t(), '/api/v1/stats/expenses.csv?fiscalYear=2021&table=total', reader)).bytes);
+      expect(total).toEqual([
+        ['年度', '件数', '合計（円・重複除く）', '区分の合計（円）', '重複額（円）'],
+        ['2021', '14', expect.any(String), expect.any(String), expect.any(String)],
+      ]);
+      expect(Number(total[1]![2])).toBe(24_444_044_000);
+      const byBureau = parseCsv((await download(t(), '/api/v1/stats/expenses.csv?fiscalYear=2021', reader)).bytes);
+      expect(byBureau[1]!.slice(0, 2)).toEqual(['DSB', 'デジタルサービス局']);
     });
 
     it('refuses a workbook without a sign-in and answers bad filters with the CSV’s problem', async () => {

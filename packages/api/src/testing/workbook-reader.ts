@@ -53,7 +53,8 @@ const pad = (n: number) => String(n).padStart(2, '0');
  * type the cell has, so a test can insist that numbers are numbers.
  */
 export function cellAsCsv(cell: ReadCell | undefined): { text: string; type: 'empty' | 'number' | 'date' | 'datetime' | 'text' } {
-  if (!cell) return { text: '', type: 'empty' };
+  // A styled cell without a value (the column's number format) is an empty cell.
+  if (!cell || cell.t === 'z' || cell.v === undefined) return { text: '', type: 'empty' };
   if (cell.t === 's' || cell.t === 'str') return { text: String(cell.v), type: 'text' };
   if (cell.t !== 'n') return { text: String(cell.v), type: 'text' };
   const format = cell.z ?? '';
