@@ -14,7 +14,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestProvider, type TestProvider } from '../../../packages/api/src/testing/oidc-provider.ts';
 import { freePort } from '../../../packages/api/src/testing/postgres-server.ts';
 import { type ServerProcess, startServer } from '../../support/server.ts';
-import { e2eRun, launchBrowser, newSession, type Session, screenshotOnFailure } from '../support/browser.ts';
+import {
+  demo,
+  demoPassword,
+  e2eRun,
+  launchBrowser,
+  newSession,
+  type Session,
+  screenshotOnFailure,
+  signInQuickly,
+} from '../support/browser.ts';
 import { uiDist } from '../support/environment.ts';
 import { checkScreen } from '../support/screens.ts';
 import { uiText } from '../support/ui-text.ts';
@@ -132,6 +141,35 @@ describe.skipIf(!shared)('[SIGN-IN] signing in with the organisation’s account
     await page.getByRole('heading', { name: 'You have no PS Book role' }).waitFor();
     expect((await page.request.get('/api/v1/auth/me')).status()).toBe(401);
     await checkScreen(page, 'sign-in-refused');
+  });
+
+  it('[SIGN-IN] the admin turns password sign-in off: staff are refused, the form waits behind 管理者のサインイン（緊急時）', async () => {
+    const admin = await session();
+    await signInQuickly(admin, demo.admin);
+    await admin.page.goto('/admin?section=signIn');
+    await admin.page.getByText(uiText('admin.signIn.ssoOn')).waitFor();
+    await admin.page.getByRole('button', { name: uiText('admin.signIn.turnOff') }).click();
+    await admin.page.getByText(uiText('admin.signIn.passwordsOff')).waitFor();
+    await checkScreen(admin.page, 'admin-sign-in');
+    try {
+      const visitor = await session();
+      await visitor.page.goto('/sign-in');
+      await visitor.page.getByRole('link', { name: uiText('auth.sso') }).waitFor();
+      const breakGlass = visitor.page.getByText(uiText('auth.breakGlass'));
+      await breakGlass.waitFor();
+      expect(await visitor.page.getByLabel('パスワード').isVisible()).toBe(false);
+      const staff = await visitor.context.request.post('/api/v1/auth/login', { data: { email: demo.staffInd, password: demoPassword } });
+      expect(staff.status()).toBe(403);
+      // The break-glass administrator still signs in with a password, through the form.
+      await breakGlass.click();
+      await visitor.page.getByLabel('メールアドレス').fill(demo.admin);
+      await visitor.page.getByLabel('パスワード').fill(demoPassword);
+      await visitor.page.getByRole('button', { name: 'サインイン', exact: true }).click();
+      await visitor.page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+    } finally {
+      await admin.page.getByRole('button', { name: uiText('admin.signIn.turnOn') }).click();
+      await admin.page.getByText(uiText('admin.signIn.passwordsOn')).waitFor();
+    }
   });
 
   it('[SIGN-IN] no script errors on the screens of this spec', () => {
