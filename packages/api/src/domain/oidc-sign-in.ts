@@ -14,7 +14,7 @@ import type { Db } from '../db/database.ts';
 /** Roles that act for their own bureau: without one they could do nothing (as in domain/users.ts). */
 const bureauBoundRoles: readonly TRole[] = ['staff', 'bureau_lead'];
 
-export type OidcRefusal = 'no_email' | 'no_role' | 'no_bureau' | 'deactivated';
+export type OidcRefusal = 'no_email' | 'no_role' | 'no_bureau' | 'deactivated' | 'email_in_use';
 export type OidcSignInOutcome = { ok: true; userId: string; created: boolean } | { ok: false; reason: OidcRefusal };
 
 type AccountRow = {
@@ -62,12 +62,26 @@ const accountState = (row: { id: string; email: string; displayName: string; rol
   bureauCodes: row.bureauCodes,
 });
 
+/**
+ * Two first sign-ins of the same new person at once (two tabs, a double click) both find no account
+ * and both insert: the loser hits the unique e-mail or subject index. Its second attempt finds the
+ * winner's account, so it is tried once more.
+ */
 export async function signInWithOidc(
   db: Db,
   identity: OidcIdentity,
   mapping: GroupMapping,
   requestId: string | null,
 ): Promise<OidcSignInOutcome> {
+  try {
+    return await attemptSignIn(db, identity, mapping, requestId);
+  } catch (error) {
+    if ((error as { code?: string } | null)?.code !== '23505') throw error;
+    return attemptSignIn(db, identity, mapping, requestId);
+  }
+}
+
+async function attemptSignIn(db: Db, identity: OidcIdentity, mapping: GroupMapping, requestId: string | null): Promise<OidcSignInOutcome> {
   return db.transaction().execute(async (tx) => {
     const refuse = async (reason: OidcRefusal, detail: Record<string, unknown> = {}): Promise<OidcSignInOutcome> => {
       // Refusals are audited too: an administrator asked "why can't X sign in?" finds the answer here.
@@ -84,7 +98,20 @@ export async function signInWithOidc(
       return { ok: false, reason };
     };
 
-    const account = await findAccount(tx, identity);
+    let account = await findAccount(tx, identity);
+    if (!account && identity.email) {
+      const holder = await tx
+        .selectFrom('appUser')
+        .select(['id', 'oidcIssuer', 'oidcSubject'])
+        .where(sql`lower(email)`, '=', identity.email.toLowerCase())
+        .executeTakeFirst();
+      // This very person, created by a sign-in that committed a moment ago (two tabs at once).
+      if (holder && holder.oidcIssuer === identity.issuer && holder.oidcSubject === identity.subject)
+        account = await findAccount(tx, identity);
+      // Else the address belongs to an account linked to another provider subject (a reused
+      // address, or a second provider): never merge the two people.
+      else if (holder) return refuse('email_in_use', { userId: holder.id });
+    }
     if (account && !account.isActive) return refuse('deactivated', { userId: account.id });
     if (!identity.email) return refuse('no_email');
     const access = mapClaimsToAccess(identity.claims, mapping);

@@ -26,6 +26,8 @@ const provider = await startTestProvider({
     'wel-linked': { email: 'staff.wel@example.jp', name: '福祉 陽子', groups: ['psbook:staff:WEL'] },
     'bureauless-staff': { email: 'sso.bureauless@example.jp', groups: ['psbook:staff'] },
     'no-email': { name: 'メール なし', groups: ['psbook:staff:IND'] },
+    twin: { email: 'sso.twin@example.jp', name: '同時 サインイン', groups: ['psbook:staff:IND'] },
+    'reused-address': { email: 'SSO.Advisor@example.jp', name: '別人', groups: ['psbook:staff:IND'] },
   },
 });
 afterAll(() => provider.close());
@@ -81,14 +83,19 @@ const request = (app: TestApp, path: string, init?: RequestInit) => app.app.requ
  * Sign in at the provider as `login` and come back. `atCallback` may change the callback URL (a
  * wrong state). Answers PS Book's response to the callback.
  */
-async function signIn(browser: Browser, login: string, atCallback: (url: URL) => URL = (u) => u): Promise<TestResponse> {
+async function signIn(browser: Browser, login: string, atCallback: (url: URL) => URL | Promise<URL> = (u) => u): Promise<TestResponse> {
+  return visit(browser, (await atCallback(new URL(await reachCallback(browser, login)))).toString());
+}
+
+/** Everything up to PS Book's callback: start, then the provider's sign-in and consent. Answers the callback URL. */
+async function reachCallback(browser: Browser, login: string): Promise<string> {
   const started = await visit(browser, '/api/v1/auth/oidc/start?returnTo=/projects');
   expect(started.status).toBe(302);
   let location = started.headers.get('location')!;
   expect(location.startsWith(`${provider.issuer}/auth?`)).toBe(true);
   const providerJar: Jar = new Map();
   for (let step = 0; step < 20; step++) {
-    if (location.startsWith(publicUrl)) return visit(browser, atCallback(new URL(location)).toString());
+    if (location.startsWith(publicUrl)) return location;
     const response = await fetch(location, { redirect: 'manual', headers: { cookie: cookieHeader(providerJar) } });
     keep(providerJar, response);
     if (response.status >= 300 && response.status < 400) {
@@ -284,6 +291,51 @@ describeOnBothDatabases(
       const replayed = await visit(victim, callback);
       expect(replayed.status).toBe(400);
       expect(victim.jar.has('psbook_session')).toBe(false);
+    });
+
+    it('answers a sign-in cancelled at the provider, or left longer than 10 minutes, with a clear page', async () => {
+      const browser = browserOf(t());
+      const started = await visit(browser, '/api/v1/auth/oidc/start');
+      const state = new URL(started.headers.get('location')!).searchParams.get('state')!;
+      const cancelled = await visit(
+        browser,
+        `/api/v1/auth/oidc/callback?error=access_denied&state=${state}&iss=${encodeURIComponent(provider.issuer)}`,
+      );
+      expect(cancelled.status).toBe(400);
+      expect(await cancelled.text()).toContain('サインインを完了できませんでした');
+
+      const late = await signIn(browserOf(t()), 'advisor-ind', async (url) => {
+        await t()
+          .services.db.updateTable('oidcSignIn')
+          .set({ expiresAt: new Date(Date.now() - 1000) })
+          .execute();
+        return url;
+      });
+      expect(late.status).toBe(400);
+      expect(await late.text()).toContain('サインインの有効期限が切れました');
+    });
+
+    it('creates one account when a new person’s first two sign-ins arrive at once', async () => {
+      const first = browserOf(t());
+      const second = browserOf(t());
+      const callbacks = [await reachCallback(first, 'twin'), await reachCallback(second, 'twin')];
+      const [a, b] = await Promise.all([visit(first, callbacks[0]!), visit(second, callbacks[1]!)]);
+      expect([a.status, b.status]).toEqual([302, 302]);
+      const ids = [(await (await me(first)).json()).id, (await (await me(second)).json()).id];
+      expect(ids[0]).toBe(ids[1]);
+      const created = await t()
+        .services.db.selectFrom('auditEvent')
+        .select('id')
+        .where('action', '=', 'user.create')
+        .where('entityId', '=', ids[0])
+        .execute();
+      expect(created).toHaveLength(1);
+    });
+
+    it('never merges a second provider identity into an account linked to another one by the same address', async () => {
+      const res = await signIn(browserOf(t()), 'reused-address');
+      expect(res.status).toBe(403);
+      expect(await res.text()).toContain('このメールアドレスは別のアカウントで使われています');
     });
 
     it('refuses an ID token whose content was changed after the provider signed it', async () => {

@@ -24,6 +24,8 @@ import { conflictProblems, createRouter, jsonBody, jsonContent, problems, rulePr
 /** Carries the state to the callback, so a callback started in another browser is refused (login CSRF). */
 const stateCookieName = 'psbook_oidc_state';
 const signInMinutes = 10;
+/** How long GET /auth/methods waits for the provider's metadata before answering without it. */
+const methodsDiscoveryWaitMs = 2000;
 
 /** Paths that work without a session (app.ts lets them through the authentication middleware). */
 export const publicAuthPaths = ['/api/v1/auth/methods', '/api/v1/auth/oidc/start', oidcCallbackPath];
@@ -105,7 +107,9 @@ const callback = createRoute({
   responses: {
     302: { description: 'Signed in: to the page the sign-in started from, with the session cookie' },
     400: html('The sign-in could not be completed (wrong or expired state, an error from the provider, an invalid ID token)'),
-    403: html('Refused: no PS Book role in the groups, no bureau, no e-mail address, or a deactivated account'),
+    403: html(
+      'Refused: no PS Book role in the groups, no bureau, no e-mail address, an address of another account, or a deactivated account',
+    ),
     404: html('Single sign-on is not configured'),
     503: html('The provider cannot be reached'),
   },
@@ -151,6 +155,17 @@ const pages: Record<PageKind, { status: 400 | 403 | 404 | 503; ja: [string, stri
     status: 403,
     ja: ['メールアドレスを確認できません', '組織の認証サービスからメールアドレスが届きませんでした。システム管理者に連絡してください。'],
     en: ['No e-mail address', 'The identity provider sent no e-mail address for your account. Contact your system administrator.'],
+  },
+  email_in_use: {
+    status: 403,
+    ja: [
+      'このメールアドレスは別のアカウントで使われています',
+      'PS Book には同じメールアドレスの別のアカウントがあります。PS Book 管理者に連絡してください。',
+    ],
+    en: [
+      'This e-mail address belongs to another account',
+      'PS Book has another account with the same e-mail address. Contact your PS Book administrator.',
+    ],
   },
   deactivated: {
     status: 403,
@@ -217,12 +232,12 @@ export const oidcRoutes = createRouter()
     const { localPasswords } = await getSignInSettings(db);
     let endSessionUrl: string | null = null;
     if (oidc) {
-      try {
-        endSessionUrl = await oidc.endSessionUrl();
-      } catch (error) {
-        // The sign-in page must load while the provider is down; the button then leads to a clear page.
-        logOidc('discovery failed', error);
-      }
+      // The sign-in page must load at once while the provider is down or slow: wait for discovery a
+      // moment only; the button then leads to a clear page if the provider really is unreachable.
+      const discovery = oidc.endSessionUrl();
+      discovery.catch((error: unknown) => logOidc('discovery failed', error));
+      const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), methodsDiscoveryWaitMs).unref());
+      endSessionUrl = await Promise.race([discovery.catch(() => null), timeout]);
     }
     const body = {
       password: localPasswords,
