@@ -91,6 +91,12 @@ async function* batchesOf(rows: SheetSpec['rows']): AsyncGenerator<unknown[][]> 
   for await (const batch of rows as AsyncIterable<unknown[][]>) yield batch;
 }
 
+class ClientGone extends Error {
+  constructor() {
+    super('the client closed the download');
+  }
+}
+
 /** Write the workbook to `output`; resolves when the last byte is written. */
 export async function writeWorkbook(output: NodeJS.WritableStream, conditions: Conditions, sheets: SheetSpec[]): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output as never, useStyles: true, useSharedStrings: false });
@@ -126,8 +132,16 @@ export async function writeWorkbook(output: NodeJS.WritableStream, conditions: C
     headerRow.commit();
     const writeBatch = async (batch: unknown[][]) => {
       for (const row of batch) sheet.addRow(row.map((value, i) => toCell(value, spec.kinds[i] ?? 'text'))).commit();
-      // Let the zip stream drain before the next batch, so memory stays at a batch or so.
-      if ((output as PassThrough).writableNeedDrain) await new Promise((resolve) => (output as PassThrough).once('drain', resolve));
+      // Let the zip stream drain before the next batch, so memory stays at a batch or so; a client
+      // that hung up destroys the stream, and the rest of the list is not read.
+      const stream = output as PassThrough;
+      if (stream.writableNeedDrain && !stream.destroyed) {
+        await new Promise((resolve) => {
+          stream.once('drain', resolve);
+          stream.once('close', resolve);
+        });
+      }
+      if (stream.destroyed) throw new ClientGone();
     };
     if (!first.done) await writeBatch(sample);
     for (;;) {
@@ -151,6 +165,7 @@ export function workbookStream(conditions: Conditions, sheets: SheetSpec[], onEr
       if (!output.writableEnded) output.end();
     },
     (error: unknown) => {
+      if (error instanceof ClientGone || output.destroyed) return;
       onError(error);
       output.destroy(error instanceof Error ? error : new Error(String(error)));
     },

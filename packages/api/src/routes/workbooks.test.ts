@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as XLSX from 'xlsx';
 import { createTestApp, describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
 import { cellAsCsv, parseCsv, type ReadCell, readWorkbook, sheetCells, workbookPart } from '../testing/workbook-reader.ts';
@@ -339,6 +339,22 @@ describe('a 100,000-project workbook', () => {
       expect(sheetXml).toContain('大量登録の事業 第100000号');
       // Bounded: the whole sheet is ~60 MB of XML (~1.8 million cells); the stream holds a batch or so.
       expect(growthMb).toBeLessThan(100);
+
+      // A client that hangs up after the first bytes ends the workbook quietly: no error logged, and
+      // the server answers the next request.
+      const logged: unknown[] = [];
+      const spy = vi.spyOn(console, 'error').mockImplementation((...args) => void logged.push(args));
+      try {
+        const abandoned = await t.request('GET', '/api/v1/exports/projects.xlsx?bureau=HLT', { as: reader });
+        const partial = abandoned.body!.getReader();
+        await partial.read();
+        await partial.cancel();
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        expect(logged).toEqual([]);
+      } finally {
+        spy.mockRestore();
+      }
+      expect((await t.request('GET', '/api/v1/exports/projects.xlsx?bureau=DSB', { as: reader })).status).toBe(200);
     } finally {
       await t.close();
     }
