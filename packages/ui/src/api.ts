@@ -299,6 +299,8 @@ export const api = {
     list: (query: Query, cursor?: string | null) =>
       get<{ items: TProcurement[]; nextCursor: string | null }>('/procurements', { ...query, cursor: cursor ?? undefined }),
     stats: (query?: Query) => get<TProcurementStats>('/procurements/stats', query),
+    csvUrl: (query: Query) => `${apiBase}/procurements.csv${toQueryString(query)}`,
+    xlsxUrl: (query: Query) => `${apiBase}/procurements.xlsx${toQueryString(query)}`,
   },
   imports: {
     /** Stream the import: NDJSON progress lines, then the result. */
@@ -319,6 +321,7 @@ export const api = {
   stats: {
     registrations: (interval: 'week' | 'month' = 'week') => get<unknown>('/stats/registrations', { interval }),
     expenses: (fiscalYear?: number) => get<unknown>('/stats/expenses', { fiscalYear }),
+    expensesXlsxUrl: (fiscalYear?: number) => `${apiBase}/stats/expenses.xlsx${toQueryString({ fiscalYear })}`,
     stages: () => get<TStageStats>('/stats/stages'),
   },
   oversight: {

@@ -538,6 +538,7 @@ export const en: typeof ja = {
       'Stacked bar chart of projects registered by week, by oversight tier (tier 1, 2, 3, not set). The same numbers are under “Show as a table”.',
     week: 'Week',
     expensesTitle: 'Digital-related expenses {{year}}',
+    expensesXlsx: 'Download Excel',
     expensesTotal: 'Total {{total}}',
     expensesOverlap: '(without the {{overlap}} counted in more than one category)',
     byCategory: 'By category',
@@ -640,6 +641,8 @@ export const en: typeof ja = {
     confirmRevoke: 'Revoke the token “{{name}}”? Systems using it stop working at once.',
   },
   procurement: {
+    csv: 'Download CSV of this filter',
+    xlsx: 'Download Excel of this filter',
     title: 'Procurements',
     lead: 'Record how each procurement based on the procurement specification is made: method, status, vendor and contract amount.',
     empty: 'No procurements yet.',

@@ -534,6 +534,7 @@ export const ja = {
       '週ごとのPSブック登録件数の推移を、監理区分（区分1・区分2・区分3・未設定）別に積み上げた棒グラフ。同じ数値は「表で表示」から確認できます。',
     week: '週',
     expensesTitle: 'デジタル関連経費 {{year}}',
+    expensesXlsx: 'Excelをダウンロード',
     expensesTotal: '合計 {{total}}',
     expensesOverlap: '（区分間の重複 {{overlap}} を除いた額）',
     byCategory: '経費区分別',
@@ -635,6 +636,8 @@ export const ja = {
     confirmRevoke: 'トークン「{{name}}」を失効させます。このトークンを使うシステムは直ちに利用できなくなります。よろしいですか？',
   },
   procurement: {
+    csv: 'この条件でCSVをダウンロード',
+    xlsx: 'この条件でExcelをダウンロード',
     title: '調達',
     lead: '要件定義で作成した調達仕様書に基づく調達の方法・状況・契約相手・契約額を記録します。',
     empty: '調達はまだ記録されていません。',
