@@ -229,6 +229,14 @@ describeOnBothDatabases(
         await t().request('POST', '/api/v1/tokens', { as: budget, body: { name: '一覧', scopes: ['projects:read'], expiresInDays: 1 } })
       ).json();
       expect((await t().request('GET', '/api/v1/exports/projects.xlsx', { as: projectsToken.token })).status).toBe(200);
+      expect((await t().request('GET', '/api/v1/procurements.xlsx', { as: projectsToken.token })).status).toBe(200);
+      expect((await t().request('GET', '/api/v1/stats/expenses.xlsx', { as: projectsToken.token })).status).toBe(403);
+      const statsToken = await (
+        await t().request('POST', '/api/v1/tokens', { as: budget, body: { name: '集計', scopes: ['stats:read'], expiresInDays: 1 } })
+      ).json();
+      expect((await t().request('GET', '/api/v1/stats/expenses.xlsx', { as: statsToken.token })).status).toBe(200);
+      expect((await t().request('GET', '/api/v1/stats/expenses.csv', { as: statsToken.token })).status).toBe(200);
+      expect((await t().request('GET', '/api/v1/procurements.xlsx', { as: statsToken.token })).status).toBe(403);
       expect((await t().request('GET', `/api/v1/tech-reviews.xlsx?fiscalYear=${year}`, { as: projectsToken.token })).status).toBe(403);
       // Staff see only their own bureaus' reviews, in the workbook as in the CSV.
       const staffCsv = parseCsv((await download(t(), `/api/v1/tech-reviews.csv?fiscalYear=${year}`, 'staff.ind@example.jp')).bytes);
