@@ -27,9 +27,11 @@ export async function fillEveryTable(db: Kysely<any>): Promise<void> {
     insert into api_token (name, token_hash, token_prefix, user_id, scopes, expires_at, last_used_at)
     values (${trickyText}, 'tok-hash', 'psb_abcd', ${adminId}, ${sql.val(['projects:read', 'a,b', '{x}', 'NULL', '"quoted"', ''])}::text[], null, '1999-12-31 23:59:59.999999+00')
   `.execute(db);
-  await sql`insert into login_failure (email, client, at) values ('x@example.jp', '127.0.0.1', '2024-02-29 12:00:00+00'), ('y@example.jp', '::1', now())`.execute(
-    db,
-  );
+  await sql`
+    insert into login_throttle (key, attempts, window_started_at, not_before, expires_at)
+    values ('account:x@example.jp', 3, '2024-02-29 12:00:00.123456+00', '2024-02-29 12:00:02+00', '2024-02-29 12:15:00.123456+00'),
+           ('account-at:::1 y@example.jp', 0, now(), now(), now() + interval '30 days')
+  `.execute(db);
 
   const project = await sql<{ id: string }>`
     insert into project (name, bureau_code, fiscal_year, summary, is_new, registration_trigger, stage, budget_jpy, max_downtime_hours,

@@ -5,6 +5,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from './auth/authenticate.ts';
 import type { AppEnv, Services } from './context.ts';
 import { AppError, problemResponse, toAppError } from './errors.ts';
+import { refuseHostileCharacters } from './input-guard.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { budgetCycleRoutes } from './routes/budget-cycles.ts';
@@ -25,6 +26,7 @@ import { reviewRoutes } from './routes/reviews.ts';
 import { rulesRoutes } from './routes/rules.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { techReviewRoutes } from './routes/tech-reviews.ts';
+import { tierDecreaseRoutes } from './routes/tier-decreases.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { transitionRoutes } from './routes/transitions.ts';
 import { yearlyReviewRoutes } from './routes/yearly-reviews.ts';
@@ -46,6 +48,8 @@ export function createApp(services: Services, options: AppOptions = {}) {
     c.set('services', services);
     c.set('actor', null);
     await next();
+    // A route that answers with its own Response (a stream) skips the header requestId() prepared.
+    if (!c.res.headers.has('X-Request-Id')) c.res.headers.set('X-Request-Id', c.get('requestId'));
   });
   app.use(
     '*',
@@ -96,6 +100,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
     if (c.req.path === '/api/v1/auth/login' || publicAuthPaths.includes(c.req.path)) return next();
     return authenticate(c, next);
   });
+  v1.use('*', refuseHostileCharacters);
   v1.route('/auth', authRoutes);
   v1.route('/auth', oidcRoutes);
   v1.route('/projects', projectRoutes);
@@ -115,6 +120,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
   v1.route('/', releaseRequestRoutes);
   v1.route('/', yearlyReviewRoutes);
   v1.route('/', techReviewRoutes);
+  v1.route('/', tierDecreaseRoutes);
   v1.route('/reviews', reviewRoutes);
   v1.route('/budget-cycles', budgetCycleRoutes);
   v1.route('/tokens', tokenRoutes);

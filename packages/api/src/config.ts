@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { config as loadDotenv } from 'dotenv';
+import { compileTrustedProxies } from './auth/client.ts';
 
 /** The repository root, found from this file so commands work from any directory. */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -21,6 +22,11 @@ export type Config = {
   dbPoolSize: number;
   /** Origins allowed to send cookie-authenticated writes besides the server's own. */
   trustedOrigins: string[];
+  /**
+   * Proxies (addresses, CIDR ranges, `loopback`…) whose X-Forwarded-For and X-Forwarded-Proto are believed.
+   * Empty: the socket's peer is the client, and forwarding headers are ignored.
+   */
+  trustedProxies: string[];
   logRequests: boolean;
   /** Sign-in through the organisation's OpenID Provider; null when not configured. */
   oidc: OidcConfig | null;
@@ -73,6 +79,22 @@ function readNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   return value;
 }
 
+const readList = (env: NodeJS.ProcessEnv, name: string): string[] =>
+  (env[name] || '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function readProxies(env: NodeJS.ProcessEnv): string[] {
+  const entries = readList(env, 'PSBOOK_TRUSTED_PROXIES');
+  try {
+    compileTrustedProxies(entries);
+  } catch (error) {
+    throw new Error(`PSBOOK_TRUSTED_PROXIES must list addresses or CIDR ranges: ${(error as Error).message}`);
+  }
+  return entries;
+}
+
 /**
  * Where the user ran the command: npm runs workspace scripts inside the package directory but
  * records the original directory in INIT_CWD, and relative paths in settings mean that one.
@@ -88,7 +110,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const resolvePath = (value: string) => resolve(userCwd(), value);
   return {
     port: readNumber(env, 'PORT', 8787),
-    host: env.HOST || '0.0.0.0',
+    // The embedded demo serves this machine only; a server that others reach sets HOST (docs/operations.md).
+    host: env.HOST || '127.0.0.1',
     dataDir: env.PSBOOK_DATA_DIR ? resolvePath(env.PSBOOK_DATA_DIR) : resolve(repoRoot, '.data'),
     databaseUrl: env.DATABASE_URL || null,
     rulesDir: env.PSBOOK_RULES_DIR ? resolvePath(env.PSBOOK_RULES_DIR) : resolve(repoRoot, 'rules'),
@@ -97,10 +120,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlHours: readNumber(env, 'PSBOOK_SESSION_TTL_HOURS', 12),
     authCacheSeconds: readNumber(env, 'PSBOOK_AUTH_CACHE_SECONDS', 5),
     dbPoolSize: readNumber(env, 'PSBOOK_DB_POOL_SIZE', 10),
-    trustedOrigins: (env.PSBOOK_TRUSTED_ORIGINS || '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    trustedOrigins: readList(env, 'PSBOOK_TRUSTED_ORIGINS'),
+    trustedProxies: readProxies(env),
     logRequests: env.PSBOOK_LOG_REQUESTS === 'true',
     oidc: readOidc(env, resolvePath),
   };

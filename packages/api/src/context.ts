@@ -1,6 +1,7 @@
 import type { Policy } from '@psbook/core';
 import type { Actor } from './auth/actor.ts';
 import { ActorCache } from './auth/actor-cache.ts';
+import { compileTrustedProxies, type TrustProxy } from './auth/client.ts';
 import { OidcSignIn } from './auth/oidc.ts';
 import type { Config } from './config.ts';
 import type { DatabaseKind, Db } from './db/database.ts';
@@ -13,6 +14,8 @@ export type Services = {
   policy: Policy;
   /** Resolved sessions and API tokens, for a few seconds (auth/actor-cache.ts). */
   actorCache: ActorCache;
+  /** `config.trustedProxies`, compiled. */
+  trustProxy: TrustProxy;
   /** Sign-in through the organisation's OpenID Provider; null when it is not configured. */
   oidc: OidcSignIn | null;
 };
@@ -40,5 +43,13 @@ export function createServices(
   policy: Policy,
   oidc: OidcSignIn | null = config.oidc ? new OidcSignIn(config.oidc) : null,
 ): Services {
-  return { db: database.db, dbKind: database.kind, config, policy, actorCache: new ActorCache(config.authCacheSeconds * 1000), oidc };
+  return {
+    db: database.db,
+    dbKind: database.kind,
+    config,
+    policy,
+    actorCache: new ActorCache(config.authCacheSeconds * 1000),
+    trustProxy: compileTrustedProxies(config.trustedProxies),
+    oidc,
+  };
 }

@@ -1,21 +1,40 @@
-import { stringify } from 'csv-stringify/sync';
+import { type Options, stringify } from 'csv-stringify/sync';
 
 /**
- * CSV for people who open it in Excel: UTF-8 with a byte-order mark (without it Excel reads the
- * Japanese as Shift_JIS and shows mojibake), CRLF line ends, every field quoted when needed.
+ * Every CSV the system writes goes through here, so one rule protects every cell:
+ * - UTF-8 with a byte-order mark (without it Excel reads the Japanese as Shift_JIS and shows mojibake);
+ * - CRLF line ends, and every field that holds a CR, LF, quote or comma is quoted (RFC 4180): csv-stringify
+ *   on its own quotes only the record delimiter, so a bare LF in a name split one row into two in Excel;
+ * - text that a spreadsheet would run as a formula gets a leading apostrophe (`excelSafe`).
  */
 export const utf8Bom = '\uFEFF';
 
 /**
- * Text that Excel would read as a formula (=, +, -, @, or a tab or carriage return first) gets a
- * leading apostrophe, in CSV and in workbooks alike (formula injection, OWASP). A workbook's text
- * cell is never evaluated as it stands, but a person who edits it and presses Enter would turn it
- * into a formula. Idempotent: already protected text starts with the apostrophe.
+ * A cell starting with =, +, -, @, TAB or CR is a formula to Excel and LibreOffice (OWASP "CSV
+ * injection"); a leading apostrophe makes it text, and Excel does not show the apostrophe. Names,
+ * summaries and opinions are typed by many people, so every text cell is treated this way. Numbers
+ * are not text: a negative amount stays a number.
  */
-export const excelSafeText = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+export const startsLikeFormula = (text: string) => /^[=+\-@\t\r]/.test(text);
+export const excelSafe = (text: string) => (startsLikeFormula(text) ? `'${text}` : text);
 
+const csvOptions: Options = {
+  record_delimiter: '\r\n',
+  quoted_match: /[\r\n",]/,
+  cast: {
+    string: excelSafe,
+    boolean: (v) => (v ? 'true' : 'false'),
+  },
+};
+
+/** CSV lines (no BOM) for a streamed file's header or a batch of rows. */
+export function toCsvLines(rows: unknown[][]): string {
+  return stringify(rows, csvOptions);
+}
+
+/** A whole CSV file for Excel: BOM, header row, rows. */
 export function toExcelCsv(header: string[], rows: unknown[][]): string {
-  return utf8Bom + stringify([header, ...rows], { record_delimiter: '\r\n', cast: { boolean: (v) => (v ? 'true' : 'false') } });
+  return utf8Bom + toCsvLines([header, ...rows]);
 }
 
 export function csvResponseHeaders(fileName: string): Record<string, string> {

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 
 /** Every error code the API can answer with, and its HTTP status. One table, one shape. */
@@ -33,12 +34,15 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly extra: Record<string, unknown>;
-  constructor(code: ErrorCode, title: string, extra: Record<string, unknown> = {}) {
+  /** Response headers the answer needs (Retry-After on 429). */
+  readonly headers: Record<string, string>;
+  constructor(code: ErrorCode, title: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
     super(title);
     this.name = 'AppError';
     this.code = code;
     this.status = errorStatus[code];
     this.extra = extra;
+    this.headers = headers;
   }
 }
 
@@ -72,10 +76,12 @@ export function problemResponse(c: Context, error: AppError): Response {
     requestId: c.get('requestId' as never) as string | undefined,
     ...error.extra,
   };
-  return new Response(JSON.stringify(body), {
-    status: error.status,
-    headers: { 'content-type': 'application/problem+json; charset=utf-8' },
-  });
+  const headers: Record<string, string> = { ...error.headers, 'content-type': 'application/problem+json; charset=utf-8' };
+  // The body of a refused upload is left unread; reading a keep-alive connection after it would take
+  // the rest of that body for the next request, so the connection ends with this answer.
+  if (error.status === 413) headers.connection = 'close';
+  // c.body keeps the headers set before the error (X-Request-Id); a bare Response would drop them.
+  return c.body(JSON.stringify(body), error.status as ContentfulStatusCode, headers);
 }
 
 const unavailableCodes = new Set([
@@ -125,6 +131,8 @@ export function toAppError(error: unknown): AppError {
   if (code === '22P02' || code === '22003' || code === '22007' || code === '22008') {
     return new AppError('bad_request', 'A value is not in the expected form');
   }
+  // A NUL or a character the database encoding cannot hold, past the edge checks: the client's input, not our failure.
+  if (code === '22021' || code === '22P05') return new AppError('bad_request', 'A value holds a character that cannot be stored');
   if (code === '54000' || code === '54001') return new AppError('payload_too_large', 'A value is too large to store');
   return new AppError('internal', 'Something went wrong on our side; the error was logged');
 }

@@ -11,7 +11,7 @@
  */
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { excelSafeText } from './csv.ts';
+import { excelSafe } from './csv.ts';
 
 /** How a column's CSV value becomes a typed cell. */
 export type CellKind = 'text' | 'integer' | 'number' | 'yen' | 'percent' | 'date' | 'datetime';
@@ -46,7 +46,7 @@ const jstOffsetMs = 9 * 3_600_000;
  */
 export function toCell(value: unknown, kind: CellKind): string | number | boolean | Date | null {
   if (value === null || value === undefined || value === '') return null;
-  if (kind === 'text') return typeof value === 'string' ? excelSafeText(value) : typeof value === 'number' ? value : String(value);
+  if (kind === 'text') return typeof value === 'string' ? excelSafe(value) : typeof value === 'number' ? value : String(value);
   if (typeof value === 'number') return value;
   const text = String(value);
   if (kind === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(text)) return new Date(`${text}T00:00:00Z`);
@@ -55,7 +55,7 @@ export function toCell(value: unknown, kind: CellKind): string | number | boolea
   }
   if ((kind === 'integer' || kind === 'yen' || kind === 'number' || kind === 'percent') && /^-?\d+(\.\d+)?$/.test(text))
     return Number(text);
-  return excelSafeText(text);
+  return excelSafe(text);
 }
 
 /** Display width: East Asian wide characters take two columns. */
@@ -114,7 +114,7 @@ export async function writeWorkbook(output: NodeJS.WritableStream, conditions: C
     { header: '値', key: 'value', width: conditionWidths[1] },
   ];
   conditionSheet.getRow(1).font = { bold: true };
-  for (const c of conditions) conditionSheet.addRow([excelSafeText(c.label), excelSafeText(c.value)]).commit();
+  for (const c of conditions) conditionSheet.addRow([excelSafe(c.label), excelSafe(c.value)]).commit();
   conditionSheet.commit();
 
   for (const spec of sheets) {
@@ -201,7 +201,7 @@ export function tableHeader<R>(columns: TableColumn<R>[]): string[] {
 export function tableRow<R>(columns: TableColumn<R>[], row: R): (string | number)[] {
   return columns.map((c) => {
     const value = c.value(row);
-    return value === null ? '' : typeof value === 'string' ? excelSafeText(value) : value;
+    return value === null ? '' : typeof value === 'string' ? excelSafe(value) : value;
   });
 }
 

@@ -26,6 +26,7 @@ import type {
   TSimulationResult,
   TStageStats,
   TTechReview,
+  TTierDecrease,
   TTierHistoryEntry,
   TToken,
   TTransition,
@@ -237,6 +238,7 @@ export const api = {
     create: (body: unknown) => post<TProject>('/projects', body),
     update: (id: string, body: unknown) => patch<TProject>(`/projects/${enc(id)}`, body),
     tierHistory: (id: string) => list<TTierHistoryEntry>(`/projects/${enc(id)}/tier-history`),
+    tierDecreases: (id: string) => list<TTierDecrease>(`/projects/${enc(id)}/tier-decreases`),
     gates: (id: string) => get<TGates>(`/projects/${enc(id)}/gates`),
     transitions: (id: string) => list<TTransition>(`/projects/${enc(id)}/transitions`),
     transition: (id: string, body: { to: string; reason?: string }) => post<TProject>(`/projects/${enc(id)}/transitions`, body),
@@ -244,6 +246,10 @@ export const api = {
       get<{ items: THistoryEvent[]; nextCursor: string | null }>(`/projects/${enc(id)}/history`, { cursor: cursor ?? undefined }),
     exportCsvUrl: (filter: ProjectFilter) => `${apiBase}/exports/projects.csv${toQueryString(filter)}`,
     exportXlsxUrl: (filter: ProjectFilter) => `${apiBase}/exports/projects.xlsx${toQueryString(filter)}`,
+  },
+  tierDecreases: {
+    decide: (id: string, body: { decision: 'approved' | 'refused'; comment?: string; version: number }) =>
+      post<TTierDecrease>(`/tier-decreases/${enc(id)}/decision`, body),
   },
   canvas: {
     get: (id: string) => get<TCanvas>(`/projects/${enc(id)}/canvas`),

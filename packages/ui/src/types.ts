@@ -3,7 +3,7 @@
  * OpenAPI); the rest mirror the API routes. Fields a route may leave out are optional, so a
  * screen shows "—" instead of breaking.
  */
-import type { TProjectResponse } from '@core/projects/responses.ts';
+import type { TProjectResponse, TTierHistoryCause } from '@core/projects/responses.ts';
 import type { TRole, TStage } from '@core/projects/schemas.ts';
 
 export type { TOversightEvaluation, TOversightFactor, TTier } from '@core/oversight/evaluate-oversight.ts';
@@ -28,11 +28,14 @@ export type TTierHistoryEntry = {
   fromReviewerRole: string | null;
   toReviewerRole: string | null;
   rulesetVersion: string;
-  cause: 'created' | 'inputs_changed' | 'ruleset_changed' | 'import';
+  cause: TTierHistoryCause;
   actorId: string | null;
-  actorName?: string | null;
+  actorName: string | null;
+  tierDecreaseId: string | null;
   at: string;
 };
+
+export type { TTierDecrease } from '@core/projects/responses.ts';
 
 export type TGateStatus = {
   gate: string;
@@ -188,8 +191,8 @@ export type TReleaseRequest = {
 };
 
 export type TInboxItem = {
-  kind: 'release_request' | 'tech_review';
-  action: 'judge' | 'resubmit' | 'evaluate';
+  kind: 'release_request' | 'tech_review' | 'tier_decrease';
+  action: 'judge' | 'resubmit' | 'evaluate' | 'consent';
   id: string;
   projectId: string;
   projectCode: string;

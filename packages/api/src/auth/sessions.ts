@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { setCookie } from 'hono/cookie';
 import type { AppEnv } from '../context.ts';
 import { sessionCookieName } from './authenticate.ts';
+import { clientOf } from './client.ts';
 import { hashToken, newToken, sessionTokenPrefix } from './tokens.ts';
 
 /**
@@ -10,7 +11,7 @@ import { hashToken, newToken, sessionTokenPrefix } from './tokens.ts';
  * signing in end in the same kind of session.
  */
 export async function startSession(c: Context<AppEnv>, userId: string): Promise<{ token: string; expiresAt: Date }> {
-  const { db, config } = c.var.services;
+  const { db, config, trustProxy } = c.var.services;
   const token = newToken(sessionTokenPrefix);
   const expiresAt = new Date(Date.now() + config.sessionTtlHours * 3600_000);
   await db
@@ -21,7 +22,8 @@ export async function startSession(c: Context<AppEnv>, userId: string): Promise<
     httpOnly: true,
     sameSite: 'Strict',
     path: '/',
-    secure: new URL(c.req.url).protocol === 'https:',
+    // https as the browser sees it: behind a trusted TLS-terminating proxy too (auth/client.ts).
+    secure: clientOf(c, trustProxy).isHttps,
     expires: expiresAt,
   });
   return { token, expiresAt };

@@ -1,3 +1,4 @@
+import type { TOversightEvaluation, TOversightInput, TTierDecreaseStatus, TTierHistoryCause } from '@psbook/core';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** Set by the database on insert; readable afterwards. */
@@ -74,11 +75,15 @@ export interface InstanceSettingTable {
   updatedBy: string | null;
 }
 
-export interface LoginFailureTable {
-  id: Generated<number>;
-  email: string;
-  client: string;
-  at: Timestamp;
+/** One throttle key's attempts in its current window (docs/decisions/0009-sign-in-throttling.md). */
+export interface LoginThrottleTable {
+  key: string;
+  attempts: number;
+  windowStartedAt: Timestamp;
+  /** No attempt is taken before this (the progressive delay). */
+  notBefore: Timestamp;
+  /** When the row means nothing any more and may be deleted. */
+  expiresAt: Timestamp;
 }
 
 export interface ProjectTable {
@@ -117,9 +122,32 @@ export interface TierHistoryTable {
   fromReviewerRole: string | null;
   toReviewerRole: string | null;
   rulesetVersion: string;
-  cause: 'created' | 'inputs_changed' | 'ruleset_changed' | 'import';
+  cause: TTierHistoryCause;
   actorId: string | null;
+  tierDecreaseId: string | null;
   at: Timestamp;
+}
+
+export interface TierDecreaseTable {
+  id: Generated<string>;
+  projectId: string;
+  status: Default<TTierDecreaseStatus>;
+  cause: 'inputs_changed' | 'import';
+  fromTier: number;
+  fromReviewerRole: string;
+  fromInputs: Json<TOversightInput>;
+  toTier: number | null;
+  toReviewerRole: string | null;
+  toEvaluation: Json<TOversightEvaluation>;
+  rulesetVersion: string;
+  /** Null when the system made the edit (an import from the command line). */
+  requestedBy: string | null;
+  requestedAt: Timestamp;
+  decidedBy: string | null;
+  decidedAt: Timestamp | null;
+  decisionComment: string | null;
+  supersededBy: 'inputs_changed' | 'import' | 'ruleset_changed' | null;
+  version: Default<number>;
 }
 
 export interface CanvasRevisionTable {
@@ -320,11 +348,12 @@ export interface Database {
   userBureau: UserBureauTable;
   session: SessionTable;
   apiToken: ApiTokenTable;
-  loginFailure: LoginFailureTable;
+  loginThrottle: LoginThrottleTable;
   oidcSignIn: OidcSignInTable;
   instanceSetting: InstanceSettingTable;
   project: ProjectTable;
   tierHistory: TierHistoryTable;
+  tierDecrease: TierDecreaseTable;
   canvasRevision: CanvasRevisionTable;
   kpi: KpiTable;
   kpiMeasurement: KpiMeasurementTable;

@@ -27,6 +27,7 @@ import { CsvError, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { recordAudit } from '../audit.ts';
 import type { DomainContext } from '../context.ts';
+import { startsLikeFormula } from '../csv.ts';
 import {
   analyzeStage,
   applyBudgetChunk,
@@ -51,11 +52,12 @@ import {
   stageRows,
   writePlannedLines,
 } from '../db/queries/expenses.ts';
-import { projectSearchColumns } from '../db/queries/projects.ts';
+import { lockProject, projectSearchColumns } from '../db/queries/projects.ts';
 import { AppError, forbidden } from '../errors.ts';
 import { readExpenseWorkbook } from './expense-workbook.ts';
-import { recordTierChange } from './oversight.ts';
+import { oversightInputsOf, recordTierChange, tierRank } from './oversight.ts';
 import { whoOf } from './projects.ts';
+import { settleEvaluation } from './tier-decrease.ts';
 
 export const importBodyLimitBytes = 100 * 1024 * 1024;
 const sniffBytes = 64 * 1024;
@@ -133,6 +135,15 @@ const categoryHint = ZExpenseCategory.options.map((c) => `${c} / ${expenseCatego
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rejects
 const controlChars = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Names lose the padding people leave around cells, but not the space in front of a formula
+ * character: " =1+1" trimmed would be stored as "=1+1", a formula in any spreadsheet that reads it later.
+ */
+function trimName(raw: string): string {
+  const trimmed = raw.trim();
+  return startsLikeFormula(trimmed) ? raw.trimEnd() : trimmed;
+}
 
 /* ------------------------------------------------------------------ reading */
 
@@ -356,7 +367,7 @@ export function createRowChecker(context: ReadContext, sheet?: string) {
       fail('bureauCode', `you may import only lines of ${[...context.writableBureaus].join(', ') || 'no bureau'}`);
     }
 
-    const projectName = cell('projectName').trim();
+    const projectName = trimName(cell('projectName'));
     if (!projectName) fail('projectName', 'is required');
     else if (projectName.length > 200 || controlChars.test(projectName)) fail('projectName', 'must be at most 200 printable characters');
 
@@ -637,7 +648,10 @@ export async function importExpenses(ctx: DomainContext, body: ReadableStream<Ui
         for (const combo of combos) {
           const e = evaluations.get(comboKey(combo))!;
           projects.updated += Number(combo.projects);
-          if (e.tier !== combo.tier || e.reviewerRole !== combo.reviewerRole) projects.tierChanged += Number(combo.projects);
+          // A decrease would wait for its reviewer's consent: not a change yet.
+          const raisesOrMoves = tierRank(e.tier) >= tierRank(combo.tier);
+          if (raisesOrMoves && (e.tier !== combo.tier || e.reviewerRole !== combo.reviewerRole))
+            projects.tierChanged += Number(combo.projects);
         }
         const changes = lines.created + lines.updated + projects.created + projects.updated;
         throw new RollbackDryRun(
@@ -663,6 +677,14 @@ export async function importExpenses(ctx: DomainContext, body: ReadableStream<Ui
         const applied = await applyBudgetChunk(tx, evaluated.slice(start, start + comboChunk), context);
         projects.updated += applied.updated;
         projects.tierChanged += applied.tierChanged;
+        // A lower tier waits for consent, as an edit's would (tier-decrease.ts); the rest applied above.
+        for (const r of applied.settle) {
+          const project = (await lockProject(tx, r.id))!;
+          const budgetBefore = r.oldBudgetJpy === null ? null : Number(r.oldBudgetJpy);
+          const evaluation = await policy.evaluateOversight(oversightInputsOf(project));
+          const inForce = { ...oversightInputsOf(project), budgetJpy: budgetBefore };
+          if ((await settleEvaluation(tx, policy, who, project, inForce, evaluation, 'import')).tierChanged) projects.tierChanged++;
+        }
         // Pending release requests follow the new reviewer (recordTierChange writes their history row too).
         for (const r of applied.reroute) {
           await recordTierChange(

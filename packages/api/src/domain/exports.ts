@@ -11,9 +11,8 @@
  *   the size of the spend on a system that holds the most sensitive data is itself sensitive.
  */
 import { type Policy, registrationTriggerLabels, stageLabels } from '@psbook/core';
-import { stringify } from 'csv-stringify/sync';
 import { type SqlBool, sql } from 'kysely';
-import { excelSafeText, utf8Bom } from '../csv.ts';
+import { excelSafe, toCsvLines, utf8Bom } from '../csv.ts';
 import type { Db } from '../db/database.ts';
 import { type ProjectListFilter, projectFilterConditions } from '../db/queries/projects.ts';
 import { type CellKind, type Conditions, workbookStream } from '../xlsx.ts';
@@ -191,11 +190,20 @@ export async function* projectBatches(db: Db, filter: ProjectListFilter, batchSi
 
 const encoder = new TextEncoder();
 
-function streamOf(chunks: AsyncGenerator<string>, onError: (error: unknown) => void): ReadableStream<Uint8Array> {
+/**
+ * A byte stream of `chunks` whose first chunk has already been made: the export generators read their
+ * first batch before the first chunk, so a query that fails at once (a bad filter, the database gone)
+ * throws here, before the status line, and the client gets a problem+json answer with the usual headers
+ * instead of a cut 200 or the server's bare text/plain 500.
+ */
+async function primedStream(chunks: AsyncGenerator<string>, onError: (error: unknown) => void): Promise<ReadableStream<Uint8Array>> {
+  const first = await chunks.next();
+  let pending: IteratorResult<string> | null = first;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const { done, value } = await chunks.next();
+        const { done, value } = pending ?? (await chunks.next());
+        pending = null;
         if (done) controller.close();
         else controller.enqueue(encoder.encode(value));
       } catch (error) {
@@ -210,11 +218,11 @@ function streamOf(chunks: AsyncGenerator<string>, onError: (error: unknown) => v
   });
 }
 
-/** A project's CSV cells; text that Excel would take for a formula is protected (csv.ts). */
+/** A project's cells as the CSV writes them: text that Excel would take for a formula is protected (csv.ts). */
 const csvRow = (cols: Column[], row: ExportRow) =>
   cols.map((c) => {
     const value = c.csv(row);
-    return typeof value === 'string' ? excelSafeText(value) : value;
+    return typeof value === 'string' ? excelSafe(value) : value;
   });
 
 /** The cell type of each column in a workbook; every other column is text. */
@@ -258,16 +266,15 @@ export function projectsCsvStream(
   onError: (e: unknown) => void,
 ) {
   const cols = exportColumns(policy, audience);
+  const toCells = (row: ExportRow) => cols.map((c) => c.csv(row));
   async function* chunks() {
-    yield utf8Bom + stringify([cols.map((c) => c.header)], { record_delimiter: '\r\n' });
-    for await (const batch of projectBatches(db, filter)) {
-      yield stringify(
-        batch.map((row) => csvRow(cols, row)),
-        { record_delimiter: '\r\n' },
-      );
-    }
+    const batches = projectBatches(db, filter);
+    const first = await batches.next();
+    yield utf8Bom + toCsvLines([cols.map((c) => c.header), ...(first.done ? [] : first.value.map(toCells))]);
+    if (first.done) return;
+    for await (const batch of batches) yield toCsvLines(batch.map(toCells));
   }
-  return streamOf(chunks(), onError);
+  return primedStream(chunks(), onError);
 }
 
 /** JSON `{ …meta, items: [...] }`, streamed batch by batch. */
@@ -280,19 +287,17 @@ export function projectsJsonStream(
   onError: (e: unknown) => void,
 ) {
   const cols = exportColumns(policy, audience);
-  const toItem = (row: ExportRow) => Object.fromEntries(cols.map((c) => [c.key, c.json(row)]));
+  const toItems = (batch: ExportRow[]) =>
+    batch.map((row) => JSON.stringify(Object.fromEntries(cols.map((c) => [c.key, c.json(row)])))).join(',');
   async function* chunks() {
+    const batches = projectBatches(db, filter);
+    const first = await batches.next();
     const head = JSON.stringify({ ...meta, generatedAt: new Date().toISOString() });
-    yield `${head.slice(0, -1)},"items":[`;
-    let first = true;
-    for await (const batch of projectBatches(db, filter)) {
-      const text = batch.map((row) => JSON.stringify(toItem(row))).join(',');
-      yield first ? text : `,${text}`;
-      first = false;
-    }
+    yield `${head.slice(0, -1)},"items":[${first.done ? '' : toItems(first.value)}`;
+    if (!first.done) for await (const batch of batches) yield `,${toItems(batch)}`;
     yield ']}';
   }
-  return streamOf(chunks(), onError);
+  return primedStream(chunks(), onError);
 }
 
 export const openDataDescription = {

@@ -4,8 +4,12 @@ import { recordAudit } from '../audit.ts';
 import type { AuditActor } from '../auth/actor.ts';
 import type { Db } from '../db/database.ts';
 import { bandIndexSql, bandWhenMissing, oversightInputColumns, UntranslatableRulesetError, unmatchedBand } from './oversight-bands.ts';
+import { retierPendingDecreases } from './tier-decrease.ts';
 
 type TierState = { tier: number | null; reviewerRole: string | null };
+
+/** Tiers in order of oversight; an unset tier (no reviewer) is the least. */
+export const tierRank = (tier: number | null) => tier ?? 0;
 type Who = { actor: AuditActor; requestId: string | null };
 
 /** The project columns that store an evaluation. */
@@ -42,6 +46,7 @@ export async function recordTierChange(
   after: TierState & { rulesetVersion: string },
   cause: 'created' | 'inputs_changed' | 'ruleset_changed' | 'import',
 ): Promise<void> {
+  // Callers let a tier fall only with the consent of its reviewer (tier-decrease.ts) or by a ruleset change.
   if (cause !== 'created' && before.tier === after.tier && before.reviewerRole === after.reviewerRole) return;
   await tx
     .insertInto('tierHistory')
@@ -68,6 +73,8 @@ async function reroutePendingReleaseRequests(tx: Db, policy: Policy, who: Who, p
     .execute();
   for (const request of pending) {
     if (request.tier === after.tier && request.reviewerRole === after.reviewerRole) continue;
+    // Never downwards: a request filed under a higher tier stays with that tier's reviewer (issue 10 §1).
+    if (tierRank(after.tier) < tierRank(request.tier)) continue;
     const checklist = after.tier === null ? [] : await policy.releaseChecklist(after.tier as 1 | 2 | 3);
     await tx
       .updateTable('releaseRequest')
@@ -260,6 +267,8 @@ export async function retierAllProjects(
   return db.transaction().execute(async (tx) => {
     // Shortest round-trip text for double precision (PostgreSQL's default since 12), as String(number).
     await sql`set local extra_float_digits = 1`.execute(tx);
+    // Projects waiting on a tier decrease first, one by one (few): both sides of the decrease are re-evaluated.
+    const withDecrease = await retierPendingDecreases(tx, policy, who, version);
     const plan = planBands(policy.rulesets['oversight-tier'].content);
     const byBands = plan ? await retierByBands(tx, policy, who, plan, version) : { combinations: 0, changed: 0 };
     // Whatever the band path left still has the old ruleset version.
@@ -274,7 +283,7 @@ export async function retierAllProjects(
       .distinct()
       .execute();
     for (const p of stale) await reroutePendingReleaseRequests(tx, policy, who, p.id, p);
-    return { combinations: byBands.combinations, exactInputs: byInput.inputs, changed: byBands.changed + byInput.changed };
+    return { combinations: byBands.combinations, exactInputs: byInput.inputs, changed: withDecrease + byBands.changed + byInput.changed };
   });
 }
 

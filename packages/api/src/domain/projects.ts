@@ -7,6 +7,7 @@ import { findProjectById, lockProject, projectSearchColumns, refreshProjectSearc
 import type { ProjectRow } from '../db/schema.ts';
 import { AppError, notFound, versionConflict } from '../errors.ts';
 import { oversightColumns, oversightInputsOf, recordTierChange } from './oversight.ts';
+import { settleEvaluation } from './tier-decrease.ts';
 
 export type ProjectResponse = ReturnType<typeof toProjectResponse>;
 
@@ -98,7 +99,8 @@ const oversightInputKeys = ['budgetJpy', 'maxDowntimeHours', 'confidentiality'] 
 
 /**
  * Apply a change at the version the editor saw. A stale version is a 409 with the current version,
- * never a silent overwrite; a changed oversight input re-evaluates the tier in the same transaction.
+ * never a silent overwrite; a changed oversight input re-evaluates the tier in the same transaction
+ * (a lower tier waits for the consent of the reviewer of the tier in force: tier-decrease.ts).
  */
 export async function updateProject(
   ctx: DomainContext,
@@ -115,21 +117,18 @@ export async function updateProject(
     const changes: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(input)) if (value !== undefined) changes[key] = value;
     const inputsChanged = oversightInputKeys.some((key) => key in changes && changes[key] !== before[key]);
-    let oversight = {};
-    if (inputsChanged) {
-      const evaluation = await ctx.policy.evaluateOversight({ ...oversightInputsOf(before), ...changes });
-      oversight = oversightColumns(evaluation);
-    }
-    const after = await tx
+    let after = await tx
       .updateTable('project')
-      .set({ ...changes, ...oversight, version: sql`version + 1`, updatedAt: new Date(), updatedBy: ctx.actor.id })
+      .set({ ...changes, version: sql`version + 1`, updatedAt: new Date(), updatedBy: ctx.actor.id })
       .where('id', '=', id)
       .where('version', '=', expectedVersion)
       .returningAll()
       .executeTakeFirstOrThrow();
     if ('name' in changes || 'summary' in changes) await refreshProjectSearch(tx, id);
     if (inputsChanged) {
-      await recordTierChange(tx, ctx.policy, whoOf(ctx), id, before, { ...after, rulesetVersion: after.rulesetVersion }, 'inputs_changed');
+      // A lower tier waits for its reviewer's consent; the same tier or a higher one applies at once.
+      const evaluation = await ctx.policy.evaluateOversight(oversightInputsOf(after));
+      after = (await settleEvaluation(tx, ctx.policy, whoOf(ctx), after, oversightInputsOf(before), evaluation, 'inputs_changed')).row;
     }
     await recordAudit(tx, whoOf(ctx), {
       action: 'project.update',

@@ -4,6 +4,7 @@ import type { Actor } from '../auth/actor.ts';
 import type { Db } from '../db/database.ts';
 import { listPendingForReviewer, listReturnedForBureaus } from '../db/queries/releases.ts';
 import { listOpenTechReviews } from '../db/queries/tech-reviews.ts';
+import { listPendingDecreasesForReviewer } from './tier-decrease.ts';
 
 /**
  * Who judges what (DESIGN §1, §2.1). Which tier needs which reviewer role is policy: the oversight
@@ -99,9 +100,12 @@ export async function designatedReviewers(
 }
 
 export type InboxItem = {
-  kind: 'release_request' | 'tech_review';
-  /** judge: decide a pending release request; resubmit: a returned request waits for a new filing; evaluate: a tech review to complete. */
-  action: 'judge' | 'resubmit' | 'evaluate';
+  kind: 'release_request' | 'tech_review' | 'tier_decrease';
+  /**
+   * judge: decide a pending release request; resubmit: a returned request waits for a new filing;
+   * evaluate: a tech review to complete; consent: agree to or refuse a tier decrease.
+   */
+  action: 'judge' | 'resubmit' | 'evaluate' | 'consent';
   id: string;
   projectId: string;
   projectCode: string;
@@ -124,7 +128,7 @@ function endOfDay(date: string): Date {
 /**
  * What waits for the signed-in user, oldest first (DESIGN §2.3, §2.4):
  * reviewers (bureau lead, CIO advisor, chief) the pending release requests they may judge — the same
- * rule as the decision route; staff and bureau leads their bureaus' returned requests still to be
+ * rule as the decision route — and the tier decreases they may agree to; staff and bureau leads their bureaus' returned requests still to be
  * refiled; admins (the DSB reviewers) the tech reviews still extracted or in review, due at the
  * cycle's evaluation deadline. Nothing waits on the budget office: its list is empty.
  */
@@ -147,6 +151,24 @@ export async function listInbox(db: Db, actor: Actor, limit: number): Promise<{ 
         since: r.requestedAt.toISOString(),
         dueAt: r.dueAt.toISOString(),
         isOverdue: r.dueAt.getTime() < now,
+      });
+    }
+  }
+  if (reach) {
+    for (const d of await listPendingDecreasesForReviewer(db, reach, actor.id, limit + 1)) {
+      items.push({
+        kind: 'tier_decrease',
+        action: 'consent',
+        id: d.id,
+        projectId: d.projectId,
+        projectCode: d.projectCode,
+        projectName: d.projectName,
+        bureauCode: d.bureauCode,
+        tier: d.fromTier,
+        status: d.status,
+        since: d.requestedAt.toISOString(),
+        dueAt: null,
+        isOverdue: false,
       });
     }
   }

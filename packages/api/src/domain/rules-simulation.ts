@@ -8,6 +8,7 @@ import { createOversightEvaluator, type LoadedRuleset, type Policy, parseRuleset
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { type FieldError, validationError } from '../errors.ts';
+import { tierRank } from './oversight.ts';
 
 /* ------------------------------------------------------------------ the tier table */
 
@@ -104,12 +105,18 @@ type Group = {
   tier: number | null;
   reviewerRole: string | null;
   bureauCode: string;
+  /** The inputs the tier in force came from, when a tier decrease waits (decision 0008); JSON text. */
+  fromInputs: string | null;
   projects: number;
 };
 type TierCounts = { tier1: number; tier2: number; tier3: number; unset: number };
 const tierKey = (tier: number | null): keyof TierCounts => (tier === 1 ? 'tier1' : tier === 2 ? 'tier2' : tier === 3 ? 'tier3' : 'unset');
-const inputKey = (g: { budgetJpy: number | null; maxDowntimeHours: number | null; confidentiality: string | null }) =>
-  `${g.budgetJpy}|${g.maxDowntimeHours}|${g.confidentiality}`;
+const inputKey = (g: {
+  budgetJpy: number | null;
+  maxDowntimeHours: number | null;
+  confidentiality: string | null;
+  fromInputs: string | null;
+}) => `${g.budgetJpy}|${g.maxDowntimeHours}|${g.confidentiality}|${g.fromInputs}`;
 
 export const maxSample = 50;
 
@@ -127,20 +134,24 @@ export async function simulateOversightRuleset(db: Db, active: Policy, content: 
     await sql`set transaction isolation level repeatable read, read only`.execute(tx);
     const groups = (
       await sql<Group>`
-        select budget_jpy, max_downtime_hours, confidentiality, tier, reviewer_role, bureau_code, count(*)::bigint as projects
-        from project
-        group by budget_jpy, max_downtime_hours, confidentiality, tier, reviewer_role, bureau_code`.execute(tx)
+        select p.budget_jpy, p.max_downtime_hours, p.confidentiality, p.tier, p.reviewer_role, p.bureau_code,
+          d.from_inputs::text as from_inputs, count(*)::bigint as projects
+        from project p left join tier_decrease d on d.project_id = p.id and d.status = 'pending'
+        group by 1, 2, 3, 4, 5, 6, 7`.execute(tx)
     ).rows;
 
     const outcomes = new Map<string, { tier: number | null; reviewerRole: string | null }>();
     for (const g of groups) {
       const key = inputKey(g);
       if (outcomes.has(key)) continue;
-      const e = await evaluate({
+      const current = await evaluate({
         budgetJpy: g.budgetJpy,
         maxDowntimeHours: g.maxDowntimeHours,
         confidentiality: g.confidentiality as TOversightInput['confidentiality'],
       });
+      // As the re-tier would do it: with a decrease waiting, the inputs in force decide unless the current ones give more.
+      const inForce = g.fromInputs ? await evaluate(JSON.parse(g.fromInputs) as TOversightInput) : null;
+      const e = inForce && tierRank(current.tier) < tierRank(inForce.tier) ? inForce : current;
       outcomes.set(key, { tier: e.tier, reviewerRole: e.reviewerRole });
     }
 
@@ -202,16 +213,19 @@ export async function simulateOversightRuleset(db: Db, active: Policy, content: 
       const values = sql.join(
         picked.map(
           (g, i) =>
-            sql`(${i}::int, ${g.budgetJpy}::bigint, ${g.maxDowntimeHours}::double precision, ${g.confidentiality}::text, ${g.tier}::smallint, ${g.reviewerRole}::text, ${g.bureauCode}::text)`,
+            sql`(${i}::int, ${g.budgetJpy}::bigint, ${g.maxDowntimeHours}::double precision, ${g.confidentiality}::text, ${g.tier}::smallint, ${g.reviewerRole}::text, ${g.bureauCode}::text, ${g.fromInputs}::jsonb)`,
         ),
       );
       const rows = await sql<{ code: string; name: string; bureauCode: string; groupIndex: number }>`
-        with g(group_index, budget_jpy, max_downtime_hours, confidentiality, tier, reviewer_role, bureau_code) as (values ${values})
+        with g(group_index, budget_jpy, max_downtime_hours, confidentiality, tier, reviewer_role, bureau_code, from_inputs) as (values ${values})
         select p.code, p.name, p.bureau_code, g.group_index
-        from project p join g
+        from project p
+        left join tier_decrease d on d.project_id = p.id and d.status = 'pending'
+        join g
           on p.budget_jpy is not distinct from g.budget_jpy and p.max_downtime_hours is not distinct from g.max_downtime_hours
           and p.confidentiality is not distinct from g.confidentiality and p.tier is not distinct from g.tier
           and p.reviewer_role is not distinct from g.reviewer_role and p.bureau_code = g.bureau_code
+          and d.from_inputs is not distinct from g.from_inputs
         order by g.group_index, p.code
         limit ${maxSample}`.execute(tx);
       sample = rows.rows.map((r) => {

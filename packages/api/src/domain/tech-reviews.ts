@@ -3,7 +3,6 @@ import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { type Actor, requireRole } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
-import { excelSafeText } from '../csv.ts';
 import type { Db } from '../db/database.ts';
 import {
   findTechReview,
@@ -152,12 +151,6 @@ export async function updateTechReview(ctx: DomainContext, id: string, input: TU
   });
 }
 
-/**
- * Text that Excel would run as a formula (=, +, -, @, or a leading tab/CR) gets a leading apostrophe,
- * which Excel shows as plain text: names and opinions are typed by many people (CSV injection).
- */
-const excelSafe = excelSafeText;
-
 /** The tech review report as Excel reads it: Japanese headers, one row per project. */
 export function techReviewCsvRows(reviews: TechReviewResponse[], viewpointLabels: Record<(typeof viewpoints)[number], string>) {
   const header = [
@@ -175,12 +168,12 @@ export function techReviewCsvRows(reviews: TechReviewResponse[], viewpointLabels
   const rows = reviews.map((r) => [
     r.fiscalYear,
     r.projectCode,
-    excelSafe(r.projectName),
+    r.projectName,
     r.bureauName,
     r.tierAtExtraction ?? '',
     r.budgetJpyAtExtraction ?? '',
-    ...viewpoints.flatMap((v) => [r[v].rating ?? '', excelSafe(r[v].comment)]),
-    excelSafe(r.overallOpinion),
+    ...viewpoints.flatMap((v) => [r[v].rating ?? '', r[v].comment]),
+    r.overallOpinion,
     techReviewStatusLabels[r.status],
   ]);
   return { header, rows };

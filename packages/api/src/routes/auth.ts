@@ -1,12 +1,13 @@
 import { createRoute } from '@hono/zod-openapi';
 import { ZLoginRequest, ZRole } from '@psbook/core';
 import { deleteCookie, getCookie } from 'hono/cookie';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { authenticate, sessionCookieName } from '../auth/authenticate.ts';
+import { clientOf } from '../auth/client.ts';
 import { dummyPasswordHash, verifyPassword } from '../auth/passwords.ts';
 import { startSession } from '../auth/sessions.ts';
+import { recordSignInFailure, recordSignInSuccess, takeSignInAttempt } from '../auth/sign-in-throttle.ts';
 import { hashToken } from '../auth/tokens.ts';
 import { findUserByEmail } from '../db/queries/users.ts';
 import { requireLocalPasswordAllowed } from '../domain/sign-in-settings.ts';
@@ -22,13 +23,6 @@ export const ZUserResponse = z.object({
 });
 const ZLoginResponse = z.object({ token: z.string(), expiresAt: z.string(), user: ZUserResponse });
 
-/** Failed sign-ins allowed per account and per client address in the window before 429. */
-const throttle = { windowMinutes: 15, perEmail: 5, perClient: 30 };
-
-function clientAddress(c: { req: { header(name: string): string | undefined } }, fallback: string): string {
-  return c.req.header('x-forwarded-for')?.split(',')[0]?.trim() || fallback;
-}
-
 const login = createRoute({
   method: 'post',
   path: '/login',
@@ -40,7 +34,11 @@ const login = createRoute({
     401: problems[401],
     400: problems[400],
     403: { description: 'Local passwords are turned off (single sign-on only); administrators may still sign in' },
-    429: { description: 'Too many failed attempts' },
+    429: {
+      description: 'Too many attempts: wait the seconds in Retry-After',
+      headers: { 'Retry-After': { description: 'Seconds to wait before the next attempt', schema: { type: 'integer' } } },
+      content: problems[401].content,
+    },
   },
 });
 
@@ -64,37 +62,33 @@ const me = createRoute({
 
 export const authRoutes = createRouter()
   .openapi(login, async (c) => {
-    const { db } = c.var.services;
+    const { db, trustProxy } = c.var.services;
+    // The e-mail arrives canonical (ZSignInEmail): trimmed, case-folded, free of control characters.
     const { email, password } = c.req.valid('json');
-    const client = clientAddress(c, 'local');
-    const since = sql<Date>`now() - make_interval(mins => ${throttle.windowMinutes})`;
-    const counts = await db
-      .selectFrom('loginFailure')
-      .select([
-        sql<number>`count(*) filter (where lower(email) = ${email.trim().toLowerCase()})`.as('byEmail'),
-        sql<number>`count(*) filter (where client = ${client})`.as('byClient'),
-      ])
-      .where('at', '>', since)
-      .executeTakeFirstOrThrow();
-    if (Number(counts.byEmail) >= throttle.perEmail || Number(counts.byClient) >= throttle.perClient) {
-      c.header('Retry-After', String(throttle.windowMinutes * 60));
-      throw new AppError('too_many_requests', 'Too many failed sign-ins: wait a while and try again');
+    const client = clientOf(c, trustProxy);
+    const wait = await takeSignInAttempt(db, email, client.address);
+    if (wait !== null) {
+      throw new AppError(
+        'too_many_requests',
+        'Too many sign-in attempts: wait a while and try again',
+        { retryAfterSeconds: wait },
+        {
+          'Retry-After': String(wait),
+        },
+      );
     }
 
     const user = await findUserByEmail(db, email);
     // Always run the KDF, so an unknown email takes as long as a wrong password.
     const isValid = await verifyPassword(password, user?.passwordHash ?? dummyPasswordHash);
     if (!user || !isValid || !user.isActive) {
-      await db
-        .insertInto('loginFailure')
-        .values({ email: email.slice(0, 254), client })
-        .execute();
+      await recordSignInFailure(db);
       throw new AppError('invalid_credentials', 'Email or password is wrong');
     }
 
     await requireLocalPasswordAllowed(db, user.role);
     const { token, expiresAt } = await startSession(c, user.id);
-    await db.deleteFrom('loginFailure').where(sql`lower(email)`, '=', user.email.toLowerCase()).execute();
+    await recordSignInSuccess(db, email, client.address);
     const body = {
       token,
       expiresAt: expiresAt.toISOString(),

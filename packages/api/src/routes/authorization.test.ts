@@ -71,6 +71,14 @@ async function makeFixtures(t: TestApp, firstYear: number): Promise<Fixtures> {
   };
 }
 
+/** A tier-2 IND project whose inputs staff.ind lowered to tier 1: the decrease waits for advisor.ind. */
+async function pendingDecrease(f: Fixtures): Promise<{ id: string; version: number }> {
+  const p = await f.indProject();
+  await f.api('staff.ind', 'PATCH', `/api/v1/projects/${p.id}`, { version: p.version, budgetJpy: 1_000_000 });
+  const { items } = await f.api('staff.ind', 'GET', `/api/v1/projects/${p.id}/tier-decreases`);
+  return items[0];
+}
+
 const fullCanvas = {
   projectName: '権限表',
   department: '産業労働局',
@@ -142,6 +150,28 @@ const cases: Case[] = [
     allow: all,
     ok: 200,
     prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/tier-history` }),
+  },
+  {
+    route: 'GET /api/v1/projects/{id}/tier-decreases',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/tier-decreases` }),
+  },
+  {
+    route: 'GET /api/v1/tier-decreases/{id}',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/tier-decreases/${(await pendingDecrease(f)).id}` }),
+  },
+  {
+    // Only the reviewer of the tier in force (tier 2: the bureau's CIO advisor) agrees.
+    route: 'POST /api/v1/tier-decreases/{id}/decision',
+    allow: ['advisor.ind'],
+    ok: 200,
+    prepare: async (f) => {
+      const d = await pendingDecrease(f);
+      return { path: `/api/v1/tier-decreases/${d.id}/decision`, body: { decision: 'approved', version: d.version } };
+    },
   },
   {
     route: 'GET /api/v1/projects/{id}/canvas',

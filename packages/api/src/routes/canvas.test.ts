@@ -123,10 +123,14 @@ describeOnBothDatabases('service canvas', (t) => {
 
   it('answers bad input with field paths, never 500', async () => {
     const project = await newProject();
-    const res = await put(project.id, { fields: { projectName: 'x'.repeat(4001), notACell: 'y', users: 'a\u0000b' }, baseRevision: -1 });
+    const res = await put(project.id, { fields: { projectName: 'x'.repeat(4001), notACell: 'y' }, baseRevision: -1 });
     expect(res.status).toBe(400);
     const paths = (await res.json()).errors.map((e: { path: string }) => e.path).sort();
-    expect(paths).toEqual(['baseRevision', 'fields.notACell', 'fields.projectName', 'fields.users']);
+    expect(paths).toEqual(['baseRevision', 'fields.notACell', 'fields.projectName']);
+    // A NUL is refused at the edge, before the fields are validated (issue 10 §4).
+    const nul = await put(project.id, { fields: { users: 'a\u0000b' } });
+    expect(nul.status).toBe(400);
+    expect((await nul.json()).errors.map((e: { path: string }) => e.path)).toEqual(['fields.users']);
     expect((await put(project.id, { fields: 'text' })).status).toBe(400);
     const badId = await t().request('GET', '/api/v1/projects/not-a-uuid/canvas', { as: staff });
     expect(badId.status).toBe(400);

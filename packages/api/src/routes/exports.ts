@@ -123,20 +123,20 @@ export function exportConditions(
   return conditions;
 }
 
-function respond(c: Context<AppEnv>, query: ExportQuery, format: 'csv' | 'json' | 'xlsx', audience: ExportAudience) {
+async function respond(c: Context<AppEnv>, query: ExportQuery, format: 'csv' | 'json' | 'xlsx', audience: ExportAudience) {
   requireActor(c.var.actor);
   const { db, policy } = c.var.services;
   const filter = toProjectFilter(query);
   const logError = (error: unknown) => console.error('[export]', error);
   const name = `${audience === 'open' ? 'psbook-open-data' : 'psbook-projects'}-${todayInJapan()}.${format}`;
-  if (format === 'csv') return c.body(projectsCsvStream(db, policy, filter, audience, logError), 200, csvResponseHeaders(name));
+  if (format === 'csv') return c.body(await projectsCsvStream(db, policy, filter, audience, logError), 200, csvResponseHeaders(name));
   if (format === 'xlsx') {
     const title = audience === 'open' ? 'PS Book オープンデータ' : 'PS Book プロジェクト一覧';
     const conditions = exportConditions(c, title, query, filterLabels);
     return c.body(projectsXlsxStream(db, policy, filter, audience, conditions, logError), 200, xlsxResponseHeaders(name));
   }
   const meta = audience === 'open' ? openDataDescription : { dataset: 'PS Book projects' };
-  return c.body(projectsJsonStream(db, policy, filter, audience, meta, logError), 200, {
+  return c.body(await projectsJsonStream(db, policy, filter, audience, meta, logError), 200, {
     'content-type': 'application/json; charset=utf-8',
     'content-disposition': `attachment; filename="${name}"`,
   });

@@ -348,6 +348,27 @@ describeOnBothDatabases('expense import', (t) => {
     expect(last).toMatchObject({ type: 'error', status: 422, code: 'rule_violation', errors: [{ line: 2, column: 'bureau_code' }] });
   });
 
+  it('keeps the space in front of a formula character: " =1+1" is not stored as the formula "=1+1"', async () => {
+    const res = await upload(
+      t(),
+      csvOf(enHeader, [
+        'FORMULA-1,IND," =1+1 ",2027,system_maintenance,100',
+        'FORMULA-2,IND,  -2+3,2027,system_maintenance,100',
+        'FORMULA-3,IND,  普通の名前  ,2027,system_maintenance,100',
+      ]),
+    );
+    expect(res.status, await res.clone().text()).toBe(201);
+    const names = await t()
+      .services.db.selectFrom('project')
+      .select('name')
+      .where('bureauCode', '=', 'IND')
+      .where('fiscalYear', '=', 2027)
+      .orderBy('name')
+      .execute();
+    // Padding is still trimmed where trimming cannot make a formula, and always at the end.
+    expect(names.map((n) => n.name).sort()).toEqual(['  -2+3', ' =1+1', '普通の名前'].sort());
+  });
+
   it('imports a generated 100,000-line file in one go, and the second time changes nothing', async () => {
     const bureaus = ['DSB', 'IND', 'WEL', 'FIN', 'HLT'];
     const categories = ['system_maintenance', 'shin_tosei', 'smart_tokyo', 'other', 'shin_tosei;smart_tokyo'];

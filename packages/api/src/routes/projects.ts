@@ -86,7 +86,7 @@ const tierHistory = createRoute({
   method: 'get',
   path: '/{id}/tier-history',
   tags: ['projects'],
-  summary: 'Every change of the project’s tier or reviewer, oldest first',
+  summary: 'Every change of the project’s tier or reviewer, and every tier decrease requested, agreed or refused, oldest first',
   request: { params: ZIdParam },
   responses: { 200: jsonContent(z.object({ items: z.array(ZTierHistoryEntry) }), 'Tier history'), ...problems },
 });
@@ -126,7 +126,24 @@ export const projectRoutes = createRouter()
     requireActor(c.var.actor);
     const { id } = c.req.valid('param');
     await getProjectOrThrow(c.var.services, id);
-    const rows = await c.var.services.db.selectFrom('tierHistory').selectAll().where('projectId', '=', id).orderBy('id').execute();
+    const rows = await c.var.services.db
+      .selectFrom('tierHistory as h')
+      .leftJoin('appUser as u', 'u.id', 'h.actorId')
+      .select([
+        'h.fromTier',
+        'h.toTier',
+        'h.fromReviewerRole',
+        'h.toReviewerRole',
+        'h.rulesetVersion',
+        'h.cause',
+        'h.actorId',
+        'u.displayName as actorName',
+        'h.tierDecreaseId',
+        'h.at',
+      ])
+      .where('h.projectId', '=', id)
+      .orderBy('h.id')
+      .execute();
     const items = rows.map((r) => ({ ...r, at: r.at.toISOString() }));
     return c.json({ items: items as z.infer<typeof ZTierHistoryEntry>[] }, 200);
   });

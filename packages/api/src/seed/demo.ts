@@ -19,7 +19,7 @@ import { saveCanvas } from '../domain/canvas.ts';
 import { createDocument } from '../domain/documents.ts';
 import { addMeasurement, createKpi } from '../domain/kpis.ts';
 import { inTransaction, transitionProject } from '../domain/lifecycle.ts';
-import { createProject } from '../domain/projects.ts';
+import { createProject, updateProject } from '../domain/projects.ts';
 
 export const demoPassword = 'psbook-demo';
 
@@ -217,6 +217,7 @@ export async function seedDemo(db: Db, policy: Policy, options: { projects?: boo
   }
   // One transaction for all the stories: fast on PGlite, and a failed seed leaves no half-told story.
   await db.transaction().execute((tx) => tellStories(tx, policy, programme));
+  await awaitTierDecrease(db, policy, programme);
   return { users: demoAccounts.length, projects };
 }
 
@@ -658,6 +659,20 @@ async function approveRelease(
       after: { status: 'approved', version: 2, tier: row.tier, reviewerRole: row.reviewerRole, comment: release.comment },
     });
   });
+}
+
+/**
+ * A tier decrease waiting for consent (decision 0008): the bureau cut the matching system's budget
+ * below ¥10,000,000, which would make it tier 1; tier 2 stays until IND's CIO advisor agrees, so
+ * advisor.ind finds it among their tasks on first sign-in.
+ */
+async function awaitTierDecrease(db: Db, policy: Policy, projects: Map<string, ProjectRow>): Promise<void> {
+  const project = projects.get('海外展開マッチングシステム');
+  if (!project) throw new Error('no demo project 海外展開マッチングシステム');
+  const actors = await loadActors(db);
+  const ctx = { db, policy, actor: actors.get('staff.ind@example.jp')!, requestId: 'seed' };
+  const current = await db.selectFrom('project').select('version').where('id', '=', project.id).executeTakeFirstOrThrow();
+  await updateProject(ctx, project.id, { budgetJpy: 9_500_000 }, current.version);
 }
 
 async function tellStories(db: Db, policy: Policy, projects: Map<string, ProjectRow>): Promise<void> {

@@ -75,11 +75,11 @@ export async function createTestApp(kind: DatabaseName, options: TestAppOptions 
   const config = { ...loadConfig({}), rulesDir: `${repoRoot}rules` };
   const services = createServices(database, { ...config, oidc: options.oidc?.settings ?? null }, policy, options.oidc ?? null);
   const app = createApp(services, { logError: (error) => console.error('[test app]', error) });
-  const tokens = new Map<string, string>();
+  // One sign-in per account, even when a test's first requests run in parallel: sign-in attempts are
+  // throttled per account and address (decision 0009), and a test is one client at one address.
+  const tokens = new Map<string, Promise<string>>();
 
-  async function tokenFor(email: string): Promise<string> {
-    const cached = tokens.get(email);
-    if (cached) return cached;
+  async function signIn(email: string): Promise<string> {
     const res = await app.request('/api/v1/auth/login', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -87,7 +87,17 @@ export async function createTestApp(kind: DatabaseName, options: TestAppOptions 
     });
     if (res.status !== 200) throw new Error(`login as ${email} failed: ${res.status} ${await res.text()}`);
     const { token } = (await res.json()) as { token: string };
-    tokens.set(email, token);
+    return token;
+  }
+
+  function tokenFor(email: string): Promise<string> {
+    let token = tokens.get(email);
+    if (!token) {
+      token = signIn(email);
+      tokens.set(email, token);
+      // A failed sign-in is not remembered: the next call tries again.
+      token.catch(() => tokens.delete(email));
+    }
     return token;
   }
 

@@ -50,13 +50,66 @@ export type TProjectResponse = z.infer<typeof ZProjectResponse>;
 export const ZProjectListResponse = z.object({ items: z.array(ZProjectResponse), nextCursor: z.string().nullable() });
 export type TProjectListResponse = z.infer<typeof ZProjectListResponse>;
 
+/**
+ * Why a tier history row was written. The decrease_* rows follow a tier decrease (issue 10 §1): the
+ * bureau's edit asked for it (the tier in force did not change), its reviewer agreed (it changed), or
+ * refused (it did not).
+ */
+export const ZTierHistoryCause = z.enum([
+  'created',
+  'inputs_changed',
+  'ruleset_changed',
+  'import',
+  'decrease_requested',
+  'decrease_approved',
+  'decrease_refused',
+]);
+export type TTierHistoryCause = z.infer<typeof ZTierHistoryCause>;
+
 export const ZTierHistoryEntry = z.object({
   fromTier: ZTier.nullable(),
   toTier: ZTier.nullable(),
   fromReviewerRole: z.string().nullable(),
   toReviewerRole: z.string().nullable(),
   rulesetVersion: z.string(),
-  cause: z.enum(['created', 'inputs_changed', 'ruleset_changed', 'import']),
+  cause: ZTierHistoryCause,
   actorId: z.string().nullable(),
+  actorName: z.string().nullable(),
+  tierDecreaseId: z.string().nullable(),
   at: z.string(),
 });
+
+/**
+ * pending: the tier in force stays until the reviewer of that tier agrees; approved / refused: they
+ * decided; superseded: a later edit, import or ruleset change replaced it before a decision.
+ */
+export const ZTierDecreaseStatus = z.enum(['pending', 'approved', 'refused', 'superseded']);
+export type TTierDecreaseStatus = z.infer<typeof ZTierDecreaseStatus>;
+
+export const ZTierDecrease = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  projectCode: z.string(),
+  projectName: z.string(),
+  bureauCode: z.string(),
+  status: ZTierDecreaseStatus,
+  cause: z.enum(['inputs_changed', 'import']),
+  fromTier: ZTier,
+  fromReviewerRole: ZReviewerRole,
+  toTier: ZTier.nullable(),
+  toReviewerRole: ZReviewerRole.nullable(),
+  /** The evaluation of the project's current inputs: what applies once the reviewer agrees. */
+  toEvaluation: ZOversightEvaluation,
+  requestedBy: z.string().nullable(),
+  requestedByName: z.string(),
+  requestedAt: z.string(),
+  decidedBy: z.string().nullable(),
+  decidedByName: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  comment: z.string().nullable(),
+  supersededBy: z.enum(['inputs_changed', 'import', 'ruleset_changed']).nullable(),
+  /** Whether the signed-in user may agree or refuse (the reviewer of the tier in force, not the editor). */
+  canDecide: z.boolean(),
+  version: z.number().int(),
+});
+export type TTierDecrease = z.infer<typeof ZTierDecrease>;

@@ -15,6 +15,11 @@ export const ZRegistrationTrigger = z.enum(['measure_planned', 'initial_budget',
 export const ZRole = z.enum(['staff', 'bureau_lead', 'cio_advisor', 'chief_cio_advisor', 'budget_office', 'admin']);
 export type TRole = z.infer<typeof ZRole>;
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this finds
+const controlCharacters = /[\u0000-\u001f\u007f-\u009f]/;
+/** C0 and C1 control characters and DEL: meaningless in identifiers, e-mail addresses, URLs and query parameters. */
+export const hasControlCharacters = (s: string) => controlCharacters.test(s);
+
 /** Free text: any Unicode, stored verbatim, but no NUL (PostgreSQL text cannot hold it). */
 export const text = (max: number) =>
   z
@@ -57,6 +62,8 @@ export type TDocumentKind = z.infer<typeof ZDocumentKind>;
 export const ZHttpUrl = z
   .string()
   .max(2000)
+  // The URL parser would quietly drop or escape them, but the string is stored as sent.
+  .refine((s) => !hasControlCharacters(s), 'must not contain control characters')
   .refine((s) => {
     try {
       const url = new URL(s);

@@ -27,6 +27,19 @@ export const ZReleaseDecisionRequest = z.strictObject({
 });
 export type TReleaseDecisionRequest = z.infer<typeof ZReleaseDecisionRequest>;
 
+/** The reviewer of the tier in force agrees to a tier decrease, or refuses it with a reason. */
+export const ZTierDecreaseDecisionRequest = z
+  .strictObject({
+    decision: z.enum(['approved', 'refused']),
+    comment: text(4000).optional(),
+    version: z.number().int().min(1),
+  })
+  .refine((body) => body.decision !== 'refused' || (body.comment ?? '').trim().length > 0, {
+    path: ['comment'],
+    message: 'a refusal needs a comment',
+  });
+export type TTierDecreaseDecisionRequest = z.infer<typeof ZTierDecreaseDecisionRequest>;
+
 export const ZReleaseStatus = z.enum(['pending', 'approved', 'returned', 'withdrawn']);
 
 export const ZBudgetCycleRequest = z.strictObject({

@@ -1,3 +1,5 @@
+import { roleLabels } from '@core/projects/schemas.ts';
+import type { TReviewerRole } from '@core/rules/schemas.ts';
 import bundledTierRules from '@rules/oversight-tier.json';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
@@ -225,8 +227,18 @@ export function cleanOversightInputs(raw: {
 }
 
 /** Live preview of the tier for inputs being typed: debounced POST /oversight/evaluate. */
-export function OversightPreview({ inputs, title }: { inputs: TOversightInputs; title?: string }) {
+export function OversightPreview({
+  inputs,
+  title,
+  inForce,
+}: {
+  inputs: TOversightInputs;
+  title?: string;
+  /** When editing: the tier in force, which a lower evaluation does not replace without consent (decision 0008). */
+  inForce?: { tier: number | null; reviewerRole: TReviewerRole | null };
+}) {
   const { t } = useTranslation();
+  const f = useFormat();
   const headingId = useId();
   // Compare by content: the inputs object is new on every render of the form.
   const key = JSON.stringify(inputs);
@@ -256,6 +268,14 @@ export function OversightPreview({ inputs, title }: { inputs: TOversightInputs; 
         </p>
       ) : query.data ? (
         <div className={isStale ? 'is-updating' : undefined}>
+          {inForce?.tier && inForce.reviewerRole && (query.data.tier ?? 0) < inForce.tier ? (
+            <p className="alert alert-warning">
+              {t('oversight.decreaseNeedsConsent', {
+                from: inForce.tier,
+                reviewer: f.label(roleLabels[inForce.reviewerRole]),
+              })}
+            </p>
+          ) : null}
           <OversightExplanation evaluation={query.data} headingLevel={3} />
         </div>
       ) : (

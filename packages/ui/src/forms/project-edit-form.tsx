@@ -325,7 +325,10 @@ export function ProjectEditForm({ project, onDone }: { project: TProject; onDone
       </form>
       {inputsChanged ? (
         <aside className="sticky-aside" aria-label={t('oversight.previewTitle')}>
-          <OversightPreview inputs={cleanOversightInputs({ budgetJpy: budget, maxDowntimeHours: downtime, confidentiality })} />
+          <OversightPreview
+            inputs={cleanOversightInputs({ budgetJpy: budget, maxDowntimeHours: downtime, confidentiality })}
+            inForce={{ tier: project.tier, reviewerRole: project.reviewerRole }}
+          />
         </aside>
       ) : null}
     </div>

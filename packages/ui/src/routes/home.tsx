@@ -27,9 +27,11 @@ function InboxTasks() {
   const linkOf = (item: TInboxItem) =>
     item.kind === 'tech_review'
       ? '/budget-review'
-      : item.action === 'resubmit'
-        ? `/projects/${item.projectId}/releases`
-        : `/release-requests/${item.id}`;
+      : item.kind === 'tier_decrease'
+        ? `/projects/${item.projectId}#tier-decrease`
+        : item.action === 'resubmit'
+          ? `/projects/${item.projectId}/releases`
+          : `/release-requests/${item.id}`;
   const overdue = items.filter((i) => i.isOverdue).length;
   return (
     <>

@@ -4,6 +4,8 @@ import * as auditFilterIndexes from './20261122T0110-audit-filter-indexes.ts';
 import * as dataIndexes from './20261122T0130-data-indexes.ts';
 import * as dropUnusedCreatedTierIndex from './20261122T0131-drop-unused-created-tier-index.ts';
 import * as statsSummaries from './20261122T0150-stats-summaries.ts';
+import * as tierDecrease from './20261206T0000-tier-decrease.ts';
+import * as loginThrottle from './20261206T0100-login-throttle.ts';
 import * as oidcSignIn from './20261206T0300-oidc-sign-in.ts';
 
 /** Every migration, by name; names sort in the order they apply. */
@@ -13,5 +15,7 @@ export const migrations: Record<string, Migration> = {
   '20261122T0130-data-indexes': dataIndexes,
   '20261122T0131-drop-unused-created-tier-index': dropUnusedCreatedTierIndex,
   '20261122T0150-stats-summaries': statsSummaries,
+  '20261206T0000-tier-decrease': tierDecrease,
+  '20261206T0100-login-throttle': loginThrottle,
   '20261206T0300-oidc-sign-in': oidcSignIn,
 };

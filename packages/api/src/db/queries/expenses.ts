@@ -330,26 +330,30 @@ export type RerouteRow = {
  * Write new budgets and tiers of existing projects for one chunk of evaluated combinations in one
  * statement, with tier history and audit events as data-modifying CTEs (no per-project round trips).
  * Projects with pending release requests get no history row here: the caller re-routes them with
- * recordTierChange, which writes it.
+ * recordTierChange, which writes it. A project whose new tier would be lower than the tier in force,
+ * or that already waits on a tier decrease, gets only its new budget here: the caller settles its tier
+ * one by one (`settle`), as an edit would (a decrease waits for the reviewer's consent).
  */
 export async function applyBudgetChunk(
   tx: Db,
   chunk: ComboEvaluation[],
   context: WriteContext,
-): Promise<{ updated: number; tierChanged: number; reroute: RerouteRow[] }> {
+): Promise<{ updated: number; tierChanged: number; reroute: RerouteRow[]; settle: SettleRow[] }> {
   const values = sql.join(
     chunk.map(
       (e) =>
         sql`(${e.budgetJpy}::numeric, ${e.maxDowntimeHours}::double precision, ${e.confidentiality}::text, ${e.tier}::smallint, ${e.lowerBound}::smallint, ${e.reviewerRole}::text, ${e.oversight}::jsonb)`,
     ),
   );
-  const changed = sql`(u.old_tier is distinct from u.tier or u.old_reviewer_role is distinct from u.reviewer_role)`;
-  const result = await sql<{ updated: number; tierChanged: number; reroute: RerouteRow[] | string }>`
+  const changed = sql`(not u.settle and (u.old_tier is distinct from u.tier or u.old_reviewer_role is distinct from u.reviewer_role))`;
+  const result = await sql<{ updated: number; tierChanged: number; reroute: RerouteRow[] | string; settle: SettleRow[] | string }>`
     with v(budget_jpy, max_downtime_hours, confidentiality, tier, lower_bound, reviewer_role, oversight) as (values ${values}),
     target as (
       select p.id, p.tier as old_tier, p.reviewer_role as old_reviewer_role, p.budget_jpy as old_budget_jpy,
         v.budget_jpy, v.tier, v.lower_bound, v.reviewer_role, v.oversight,
-        exists (select 1 from release_request rr where rr.project_id = p.id and rr.status = 'pending') as has_pending
+        exists (select 1 from release_request rr where rr.project_id = p.id and rr.status = 'pending') as has_pending,
+        (coalesce(v.tier, 0) < coalesce(p.tier, 0)
+          or exists (select 1 from tier_decrease d where d.project_id = p.id and d.status = 'pending')) as settle
       from expense_budget b
       join project p on p.id = b.project_id
       join v on v.budget_jpy = b.budget_jpy
@@ -359,13 +363,17 @@ export async function applyBudgetChunk(
     ),
     upd as (
       update project p set
-        budget_jpy = t.budget_jpy::bigint, tier = t.tier, tier_lower_bound = t.lower_bound, reviewer_role = t.reviewer_role,
-        oversight = t.oversight, ruleset_version = ${context.rulesetVersion}, version = p.version + 1,
-        updated_at = now(), updated_by = ${context.actorId}::uuid
+        budget_jpy = t.budget_jpy::bigint,
+        tier = case when t.settle then p.tier else t.tier end,
+        tier_lower_bound = case when t.settle then p.tier_lower_bound else t.lower_bound end,
+        reviewer_role = case when t.settle then p.reviewer_role else t.reviewer_role end,
+        oversight = case when t.settle then p.oversight else t.oversight end,
+        ruleset_version = case when t.settle then p.ruleset_version else ${context.rulesetVersion} end,
+        version = p.version + 1, updated_at = now(), updated_by = ${context.actorId}::uuid
       from target t
       where p.id = t.id
       returning p.id, p.code, p.name, p.bureau_code, p.fiscal_year, p.budget_jpy, p.tier, p.reviewer_role, p.version, p.is_new,
-        p.registration_trigger, t.old_tier, t.old_reviewer_role, t.old_budget_jpy, t.has_pending
+        p.registration_trigger, t.old_tier, t.old_reviewer_role, t.old_budget_jpy, t.has_pending, t.settle
     ),
     history as (
       insert into tier_history (project_id, from_tier, to_tier, from_reviewer_role, to_reviewer_role, ruleset_version, cause, actor_id)
@@ -383,12 +391,17 @@ export async function applyBudgetChunk(
     select count(*)::bigint as updated,
       count(*) filter (where ${changed})::bigint as tier_changed,
       coalesce(json_agg(json_build_object('id', u.id, 'oldTier', u.old_tier, 'oldReviewerRole', u.old_reviewer_role,
-        'tier', u.tier, 'reviewerRole', u.reviewer_role)) filter (where u.has_pending and ${changed}), '[]'::json) as reroute
+        'tier', u.tier, 'reviewerRole', u.reviewer_role)) filter (where u.has_pending and ${changed}), '[]'::json) as reroute,
+      coalesce(json_agg(json_build_object('id', u.id, 'oldBudgetJpy', u.old_budget_jpy::text))
+        filter (where u.settle), '[]'::json) as settle
     from upd u`.execute(tx);
   const row = result.rows[0]!;
-  const reroute = typeof row.reroute === 'string' ? (JSON.parse(row.reroute) as RerouteRow[]) : row.reroute;
-  return { updated: Number(row.updated), tierChanged: Number(row.tierChanged), reroute };
+  const parse = <T>(value: T[] | string): T[] => (typeof value === 'string' ? (JSON.parse(value) as T[]) : value);
+  return { updated: Number(row.updated), tierChanged: Number(row.tierChanged), reroute: parse(row.reroute), settle: parse(row.settle) };
 }
+
+/** A project of the import whose tier is settled one by one; its budget before the import (bigint as text). */
+export type SettleRow = { id: string; oldBudgetJpy: string | null };
 
 /** Insert the new lines and update the changed ones, one statement each; unchanged lines keep their row and import id. */
 export async function writePlannedLines(tx: Db, importId: string): Promise<void> {

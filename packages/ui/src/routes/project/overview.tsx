@@ -4,9 +4,10 @@ import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { useBureauName } from '../../components/bureaus.ts';
-import { DateText, Empty, ErrorAlert, Facts, Loading, TierBadge } from '../../components/common.tsx';
+import { DateText, Empty, ErrorAlert, Facts, Loading, TableScroll, TierBadge } from '../../components/common.tsx';
 import { OversightExplanation, shortVersion } from '../../components/oversight.tsx';
 import { GateChecklist, StageStepper } from '../../components/stage-stepper.tsx';
+import { TierDecreasePanel } from '../../components/tier-decrease.tsx';
 import { useFormat } from '../../format.ts';
 import { ProjectEditForm } from '../../forms/project-edit-form.tsx';
 import { TransitionForm } from '../../forms/transition-form.tsx';
@@ -69,32 +70,34 @@ function Lifecycle({ project, canWrite }: { project: TProject; canWrite: boolean
       ) : transitions.data.length === 0 ? (
         <p className="muted">{t('lifecycle.noTransitions')}</p>
       ) : (
-        <table className="table table-compact">
-          <caption className="visually-hidden">{t('lifecycle.historyTitle')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('history.at')}</th>
-              <th scope="col">{t('lifecycle.move')}</th>
-              <th scope="col">{t('lifecycle.reason')}</th>
-              <th scope="col">{t('history.actor')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {transitions.data.map((tr) => (
-              <tr key={tr.id}>
-                <td className="nowrap">
-                  <DateText value={tr.at} withTime />
-                </td>
-                <td>
-                  {f.label(stageLabels[tr.fromStage])} → {f.label(stageLabels[tr.toStage])}
-                  {tr.direction !== 'forward' ? <span className="tag">{t(`lifecycle.directionTag.${tr.direction}`)}</span> : null}
-                </td>
-                <td>{tr.reason ?? '—'}</td>
-                <td>{tr.actorName ?? '—'}</td>
+        <TableScroll label={t('lifecycle.historyTitle')}>
+          <table className="table table-compact">
+            <caption className="visually-hidden">{t('lifecycle.historyTitle')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('history.at')}</th>
+                <th scope="col">{t('lifecycle.move')}</th>
+                <th scope="col">{t('lifecycle.reason')}</th>
+                <th scope="col">{t('history.actor')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {transitions.data.map((tr) => (
+                <tr key={tr.id}>
+                  <td className="nowrap">
+                    <DateText value={tr.at} withTime />
+                  </td>
+                  <td>
+                    {f.label(stageLabels[tr.fromStage])} → {f.label(stageLabels[tr.toStage])}
+                    {tr.direction !== 'forward' ? <span className="tag">{t(`lifecycle.directionTag.${tr.direction}`)}</span> : null}
+                  </td>
+                  <td>{tr.reason ?? '—'}</td>
+                  <td>{tr.actorName ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </section>
   );
@@ -161,6 +164,7 @@ function OversightCard({ project }: { project: TProject }) {
   return (
     <section className="card" aria-labelledby={headingId}>
       <h2 id={headingId}>{t('project.oversightTitle')}</h2>
+      <TierDecreasePanel project={project} />
       <OversightExplanation evaluation={project.oversight} headingLevel={3} />
       <h3>{t('project.tierHistory')}</h3>
       {history.isPending ? (
@@ -170,34 +174,38 @@ function OversightCard({ project }: { project: TProject }) {
       ) : history.data.length === 0 ? (
         <p className="muted">{t('project.noTierHistory')}</p>
       ) : (
-        <table className="table table-compact">
-          <caption className="visually-hidden">{t('project.tierHistory')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('history.at')}</th>
-              <th scope="col">{t('project.tierChange')}</th>
-              <th scope="col">{t('project.tierCause')}</th>
-              <th scope="col">{t('project.rulesetVersion')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {history.data.map((h, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: history rows have no id in the API
-              <tr key={i}>
-                <td className="nowrap">
-                  <DateText value={h.at} withTime />
-                </td>
-                <td>
-                  <TierBadge tier={h.fromTier} /> → <TierBadge tier={h.toTier} />
-                </td>
-                <td>{t(`project.causes.${h.cause}`)}</td>
-                <td>
-                  <code>{shortVersion(h.rulesetVersion)}</code>
-                </td>
+        <TableScroll label={t('project.tierHistory')}>
+          <table className="table table-compact">
+            <caption className="visually-hidden">{t('project.tierHistory')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('history.at')}</th>
+                <th scope="col">{t('project.tierChange')}</th>
+                <th scope="col">{t('project.tierCause')}</th>
+                <th scope="col">{t('project.tierActor')}</th>
+                <th scope="col">{t('project.rulesetVersion')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {history.data.map((h, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: history rows have no id in the API
+                <tr key={i}>
+                  <td className="nowrap">
+                    <DateText value={h.at} withTime />
+                  </td>
+                  <td>
+                    <TierBadge tier={h.fromTier} /> → <TierBadge tier={h.toTier} />
+                  </td>
+                  <td>{t(`project.causes.${h.cause}`)}</td>
+                  <td>{h.actorName ?? '—'}</td>
+                  <td>
+                    <code>{shortVersion(h.rulesetVersion)}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </section>
   );

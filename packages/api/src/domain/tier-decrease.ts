@@ -1,0 +1,337 @@
+import {
+  type Policy,
+  roleLabels,
+  type TOversightEvaluation,
+  type TOversightInput,
+  type TReviewerRole,
+  type TTierDecrease,
+  type TTierDecreaseDecisionRequest,
+} from '@psbook/core';
+import { sql } from 'kysely';
+import { recordAudit } from '../audit.ts';
+import type { Actor, AuditActor } from '../auth/actor.ts';
+import type { DomainContext } from '../context.ts';
+import type { Db } from '../db/database.ts';
+import { lockProject } from '../db/queries/projects.ts';
+import type { ProjectRow } from '../db/schema.ts';
+import { AppError, forbidden, notFound, versionConflict } from '../errors.ts';
+import { oversightColumns, oversightInputsOf, recordTierChange, tierRank } from './oversight.ts';
+import { type ReviewerReach, reachCovers, reviewerReachOf } from './reviewers.ts';
+
+/*
+ * A project's tier never falls through its own bureau's edit alone (issue 10 §1). The project's tier,
+ * reviewer and explanation are the tier *in force*: an edit (or an import) whose evaluation would lower
+ * it is kept as data, and a tier decrease waits for the reviewer of the tier in force to agree. Raising
+ * a tier, or keeping it, applies at once. A ruleset change is the rules owner's decision and applies
+ * directly (see `retierPendingDecreases`).
+ */
+
+type Who = { actor: AuditActor; requestId: string | null };
+type Cause = 'inputs_changed' | 'import';
+
+const pendingOf = (tx: Db, projectId: string) =>
+  tx
+    .selectFrom('tierDecrease')
+    .selectAll()
+    .where('projectId', '=', projectId)
+    .where('status', '=', 'pending')
+    .forUpdate()
+    .executeTakeFirst();
+
+async function supersede(tx: Db, who: Who, request: { id: string; projectId: string }, by: Cause | 'ruleset_changed') {
+  await tx
+    .updateTable('tierDecrease')
+    .set({ status: 'superseded', supersededBy: by, version: sql`version + 1` })
+    .where('id', '=', request.id)
+    .execute();
+  await recordAudit(tx, who, {
+    action: 'tier_decrease.supersede',
+    entityType: 'tier_decrease',
+    entityId: request.id,
+    projectId: request.projectId,
+    after: { status: 'superseded', supersededBy: by },
+  });
+}
+
+/**
+ * Settle a new evaluation of a project whose inputs just changed (the row is locked and already holds
+ * the new inputs, with the tier in force unchanged). At or above the tier in force it applies, and a
+ * waiting decrease is void; below it, the tier in force stays and a decrease waits for its reviewer
+ * (replacing any earlier one, so what the reviewer agrees to is always the project's current data).
+ * Returns the project row as it is now and whether the tier or reviewer in force changed.
+ */
+export async function settleEvaluation(
+  tx: Db,
+  policy: Policy,
+  who: Who,
+  project: ProjectRow,
+  inputsInForce: TOversightInput,
+  evaluation: TOversightEvaluation,
+  cause: Cause,
+): Promise<{ row: ProjectRow; tierChanged: boolean }> {
+  const pending = await pendingOf(tx, project.id);
+  if (tierRank(evaluation.tier) >= tierRank(project.tier)) {
+    if (pending) await supersede(tx, who, pending, cause);
+    const row = await tx
+      .updateTable('project')
+      .set(oversightColumns(evaluation))
+      .where('id', '=', project.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordTierChange(tx, policy, who, project.id, project, { ...row, rulesetVersion: row.rulesetVersion }, cause);
+    return { row, tierChanged: project.tier !== row.tier || project.reviewerRole !== row.reviewerRole };
+  }
+  if (pending) await supersede(tx, who, pending, cause);
+  const request = await tx
+    .insertInto('tierDecrease')
+    .values({
+      projectId: project.id,
+      cause,
+      fromTier: project.tier!,
+      fromReviewerRole: project.reviewerRole!,
+      // The inputs the tier in force was evaluated from: those of the first edit in a row of edits.
+      fromInputs: JSON.stringify(pending ? pending.fromInputs : inputsInForce),
+      toTier: evaluation.tier,
+      toReviewerRole: evaluation.reviewerRole,
+      toEvaluation: JSON.stringify(evaluation),
+      rulesetVersion: evaluation.rulesetVersion,
+      requestedBy: who.actor.id,
+    })
+    .returning(['id'])
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('tierHistory')
+    .values({
+      projectId: project.id,
+      fromTier: project.tier,
+      toTier: evaluation.tier,
+      fromReviewerRole: project.reviewerRole,
+      toReviewerRole: evaluation.reviewerRole,
+      rulesetVersion: evaluation.rulesetVersion,
+      cause: 'decrease_requested',
+      actorId: who.actor.id,
+      tierDecreaseId: request.id,
+    })
+    .execute();
+  await recordAudit(tx, who, {
+    action: 'tier_decrease.request',
+    entityType: 'tier_decrease',
+    entityId: request.id,
+    projectId: project.id,
+    before: { tier: project.tier, reviewerRole: project.reviewerRole },
+    after: { tier: evaluation.tier, reviewerRole: evaluation.reviewerRole, cause },
+  });
+  return { row: project, tierChanged: false };
+}
+
+/**
+ * The rules owner changed the oversight ruleset: each project with a decrease waiting gets the tier its
+ * inputs in force give under the new rules (applied directly, recorded as a ruleset change); if its
+ * current inputs still give less, the decrease keeps waiting, now from that tier, for that tier's
+ * reviewer. Runs before the set-based re-tier, which then skips these projects (already on `version`).
+ */
+export async function retierPendingDecreases(tx: Db, policy: Policy, who: Who, version: string): Promise<number> {
+  const pending = await tx
+    .selectFrom('tierDecrease as d')
+    .innerJoin('project as p', 'p.id', 'd.projectId')
+    .select(['d.id', 'd.projectId', 'd.fromInputs'])
+    .where('d.status', '=', 'pending')
+    .where('p.rulesetVersion', '<>', version)
+    .orderBy('p.id')
+    .forUpdate()
+    .execute();
+  let changed = 0;
+  for (const request of pending) {
+    const project = (await lockProject(tx, request.projectId))!;
+    const inForce = await policy.evaluateOversight(request.fromInputs);
+    const current = await policy.evaluateOversight(oversightInputsOf(project));
+    const applied = tierRank(current.tier) >= tierRank(inForce.tier) ? current : inForce;
+    const row = await tx
+      .updateTable('project')
+      .set(oversightColumns(applied))
+      .where('id', '=', project.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordTierChange(tx, policy, who, project.id, project, { ...row, rulesetVersion: version }, 'ruleset_changed');
+    if (project.tier !== row.tier || project.reviewerRole !== row.reviewerRole) changed++;
+    if (applied === current) {
+      await supersede(tx, who, { id: request.id, projectId: project.id }, 'ruleset_changed');
+      continue;
+    }
+    await tx
+      .updateTable('tierDecrease')
+      .set({
+        fromTier: inForce.tier!,
+        fromReviewerRole: inForce.reviewerRole!,
+        toTier: current.tier,
+        toReviewerRole: current.reviewerRole,
+        toEvaluation: JSON.stringify(current),
+        rulesetVersion: version,
+        version: sql`version + 1`,
+      })
+      .where('id', '=', request.id)
+      .execute();
+    await recordAudit(tx, who, {
+      action: 'tier_decrease.reroute',
+      entityType: 'tier_decrease',
+      entityId: request.id,
+      projectId: project.id,
+      after: { fromTier: inForce.tier, fromReviewerRole: inForce.reviewerRole, toTier: current.tier, rulesetVersion: version },
+    });
+  }
+  return changed;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading and deciding
+
+function selectTierDecreases(db: Db) {
+  return db
+    .selectFrom('tierDecrease as d')
+    .innerJoin('project as p', 'p.id', 'd.projectId')
+    .leftJoin('appUser as requester', 'requester.id', 'd.requestedBy')
+    .leftJoin('appUser as decider', 'decider.id', 'd.decidedBy')
+    .selectAll('d')
+    .select([
+      'p.code as projectCode',
+      'p.name as projectName',
+      'p.bureauCode',
+      'requester.displayName as requestedByName',
+      'decider.displayName as decidedByName',
+    ]);
+}
+type TierDecreaseView = Awaited<ReturnType<ReturnType<typeof selectTierDecreases>['executeTakeFirstOrThrow']>>;
+
+const reviewerLabel = (role: string) => (role in roleLabels ? roleLabels[role as TReviewerRole].en : role);
+
+/** Why `actor` may not agree to or refuse `request`, or null when they may: the same rule as a release judgement. */
+export function tierDecreaseRefusal(
+  actor: Actor,
+  request: { fromTier: number; fromReviewerRole: string; requestedBy: string | null; bureauCode: string },
+): string | null {
+  if (request.requestedBy === actor.id) return 'The person who lowered the inputs cannot agree to their own tier decrease';
+  const reach = reviewerReachOf(actor);
+  if (!reach || !reachCovers(reach, request.fromReviewerRole, request.bureauCode)) {
+    const scoped = request.fromReviewerRole === 'chief_cio_advisor' ? '' : ` of bureau ${request.bureauCode}`;
+    return `A decrease from tier ${request.fromTier} is agreed only by the ${reviewerLabel(request.fromReviewerRole)}${scoped}`;
+  }
+  return null;
+}
+
+export function toTierDecreaseResponse(view: TierDecreaseView, actor: Actor): TTierDecrease {
+  return {
+    id: view.id,
+    projectId: view.projectId,
+    projectCode: view.projectCode,
+    projectName: view.projectName,
+    bureauCode: view.bureauCode,
+    status: view.status,
+    cause: view.cause,
+    fromTier: view.fromTier as 1 | 2 | 3,
+    fromReviewerRole: view.fromReviewerRole as TReviewerRole,
+    toTier: view.toTier as 1 | 2 | 3 | null,
+    toReviewerRole: view.toReviewerRole as TReviewerRole | null,
+    toEvaluation: view.toEvaluation,
+    requestedBy: view.requestedBy,
+    requestedByName: view.requestedByName ?? 'system',
+    requestedAt: view.requestedAt.toISOString(),
+    decidedBy: view.decidedBy,
+    decidedByName: view.decidedByName,
+    decidedAt: view.decidedAt?.toISOString() ?? null,
+    comment: view.decisionComment,
+    supersededBy: view.supersededBy,
+    canDecide: view.status === 'pending' && tierDecreaseRefusal(actor, view) === null,
+    version: view.version,
+  };
+}
+
+export async function listTierDecreasesOfProject(ctx: DomainContext, projectId: string): Promise<TTierDecrease[]> {
+  const project = await ctx.db.selectFrom('project').select('id').where('id', '=', projectId).executeTakeFirst();
+  if (!project) throw notFound('Project');
+  const rows = await selectTierDecreases(ctx.db).where('d.projectId', '=', projectId).orderBy('d.requestedAt', 'desc').execute();
+  return rows.map((row) => toTierDecreaseResponse(row, ctx.actor));
+}
+
+export async function getTierDecrease(ctx: DomainContext, id: string): Promise<TTierDecrease> {
+  const row = await selectTierDecreases(ctx.db).where('d.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('Tier decrease');
+  return toTierDecreaseResponse(row, ctx.actor);
+}
+
+/** Pending decreases an actor may decide, oldest first: the same rule as `tierDecreaseRefusal`, as SQL. */
+export function listPendingDecreasesForReviewer(db: Db, reach: ReviewerReach, actorId: string, limit: number) {
+  if (reach.bureauCodes !== 'all' && reach.bureauCodes.length === 0) return Promise.resolve([]);
+  let query = selectTierDecreases(db)
+    .where('d.status', '=', 'pending')
+    .where('d.fromReviewerRole', '=', reach.reviewerRole)
+    .where((eb) => eb.or([eb('d.requestedBy', 'is', null), eb('d.requestedBy', '<>', actorId)]));
+  if (reach.bureauCodes !== 'all') query = query.where('p.bureauCode', 'in', reach.bureauCodes);
+  return query.orderBy('d.requestedAt').orderBy('d.id').limit(limit).execute();
+}
+
+/**
+ * The reviewer of the tier in force agrees (the project takes the evaluation of its current inputs) or
+ * refuses (the tier in force stays). Pending release requests keep their reviewer either way: they are
+ * never re-routed downwards.
+ */
+export async function decideTierDecrease(ctx: DomainContext, id: string, body: TTierDecreaseDecisionRequest): Promise<TTierDecrease> {
+  const { actor } = ctx;
+  const who = { actor: { id: actor.id, label: actor.email }, requestId: ctx.requestId };
+  await ctx.db.transaction().execute(async (tx) => {
+    const found = await tx.selectFrom('tierDecrease').select('projectId').where('id', '=', id).executeTakeFirst();
+    if (!found) throw notFound('Tier decrease');
+    // Project first, then the request: the order every tier change locks in.
+    const project = (await lockProject(tx, found.projectId))!;
+    const request = (await tx.selectFrom('tierDecrease').selectAll().where('id', '=', id).forUpdate().executeTakeFirst())!;
+    const refusal = tierDecreaseRefusal(actor, { ...request, bureauCode: project.bureauCode });
+    if (refusal) throw forbidden(refusal);
+    if (request.status !== 'pending') {
+      throw new AppError('conflict', `This tier decrease is already ${request.status}`, { currentStatus: request.status });
+    }
+    if (request.version !== body.version) throw versionConflict(request.version);
+    const comment = body.comment?.trim() || null;
+    let after = { tier: project.tier, reviewerRole: project.reviewerRole };
+    if (body.decision === 'approved') {
+      const evaluation = await ctx.policy.evaluateOversight(oversightInputsOf(project));
+      if (evaluation.tier !== request.toTier || evaluation.reviewerRole !== request.toReviewerRole) {
+        // Every edit replaces the waiting request, so this means the rules changed under it.
+        throw new AppError('conflict', 'The project’s inputs or rules changed since this decrease was requested; reload it');
+      }
+      const row = await tx
+        .updateTable('project')
+        .set({ ...oversightColumns(evaluation), version: sql`version + 1`, updatedAt: new Date(), updatedBy: actor.id })
+        .where('id', '=', project.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      after = { tier: row.tier, reviewerRole: row.reviewerRole };
+    }
+    await tx
+      .updateTable('tierDecrease')
+      .set({ status: body.decision, decidedBy: actor.id, decidedAt: new Date(), decisionComment: comment, version: sql`version + 1` })
+      .where('id', '=', id)
+      .execute();
+    await tx
+      .insertInto('tierHistory')
+      .values({
+        projectId: project.id,
+        fromTier: project.tier,
+        toTier: request.toTier,
+        fromReviewerRole: project.reviewerRole,
+        toReviewerRole: request.toReviewerRole,
+        rulesetVersion: request.rulesetVersion,
+        cause: body.decision === 'approved' ? 'decrease_approved' : 'decrease_refused',
+        actorId: actor.id,
+        tierDecreaseId: id,
+      })
+      .execute();
+    await recordAudit(tx, who, {
+      action: body.decision === 'approved' ? 'tier_decrease.approve' : 'tier_decrease.refuse',
+      entityType: 'tier_decrease',
+      entityId: id,
+      projectId: project.id,
+      before: { tier: project.tier, reviewerRole: project.reviewerRole, status: 'pending' },
+      after: { ...after, status: body.decision, comment },
+    });
+  });
+  return getTierDecrease(ctx, id);
+}

@@ -1,0 +1,40 @@
+import { createRoute } from '@hono/zod-openapi';
+import { ZTierDecrease, ZTierDecreaseDecisionRequest } from '@psbook/core';
+import { z } from 'zod';
+import { decideTierDecrease, getTierDecrease, listTierDecreasesOfProject } from '../domain/tier-decrease.ts';
+import { domainContext } from './context.ts';
+import { allProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+
+const listOfProject = createRoute({
+  method: 'get',
+  path: '/projects/{id}/tier-decreases',
+  tags: ['projects'],
+  summary: 'Every tier decrease of a project (区分の引下げ), newest first',
+  description:
+    'An edit or import that would lower a project’s tier keeps the tier in force and asks the reviewer of that tier to agree. At most one is pending per project; a later edit supersedes it.',
+  request: { params: ZIdParam },
+  responses: { 200: jsonContent(z.object({ items: z.array(ZTierDecrease) }), 'Tier decreases'), ...problems },
+});
+const get = createRoute({
+  method: 'get',
+  path: '/tier-decreases/{id}',
+  tags: ['projects'],
+  summary: 'One tier decrease, with whether the signed-in user may decide it',
+  request: { params: ZIdParam },
+  responses: { 200: jsonContent(ZTierDecrease, 'The tier decrease'), ...problems },
+});
+const decide = createRoute({
+  method: 'post',
+  path: '/tier-decreases/{id}/decision',
+  tags: ['projects'],
+  summary: 'Agree to or refuse a pending tier decrease: only the reviewer of the tier in force, never the person who lowered the inputs',
+  description:
+    'Agreeing applies the evaluation of the project’s current inputs; refusing needs a comment and keeps the tier in force. Pending release requests keep their reviewer either way. `version` is the decrease’s version (409 when stale).',
+  request: { params: ZIdParam, ...jsonBody(ZTierDecreaseDecisionRequest) },
+  responses: { 200: jsonContent(ZTierDecrease, 'The decided tier decrease'), ...allProblems },
+});
+
+export const tierDecreaseRoutes = createRouter()
+  .openapi(listOfProject, async (c) => c.json({ items: await listTierDecreasesOfProject(domainContext(c), c.req.valid('param').id) }, 200))
+  .openapi(get, async (c) => c.json(await getTierDecrease(domainContext(c), c.req.valid('param').id), 200))
+  .openapi(decide, async (c) => c.json(await decideTierDecrease(domainContext(c), c.req.valid('param').id, c.req.valid('json')), 200));
