@@ -81,7 +81,7 @@ const start = createRoute({
   },
   responses: {
     302: { description: 'To the provider’s authorization endpoint' },
-    404: html('Single sign-on is not configured'),
+    404: problems[404],
     503: html('The provider cannot be reached'),
   },
 });
@@ -110,7 +110,7 @@ const callback = createRoute({
     403: html(
       'Refused: no PS Book role in the groups, no bureau, no e-mail address, an address of another account, or a deactivated account',
     ),
-    404: html('Single sign-on is not configured'),
+    404: problems[404],
     503: html('The provider cannot be reached'),
   },
 });
@@ -132,9 +132,9 @@ const putSettings = createRoute({
   responses: { 200: jsonContent(ZSignInSettings, 'The sign-in settings'), ...conflictProblems, ...ruleProblems },
 });
 
-type PageKind = OidcRefusal | 'failed' | 'expired' | 'unavailable' | 'not_configured';
+type PageKind = OidcRefusal | 'failed' | 'expired' | 'unavailable';
 
-const pages: Record<PageKind, { status: 400 | 403 | 404 | 503; ja: [string, string]; en: [string, string] }> = {
+const pages: Record<PageKind, { status: 400 | 403 | 503; ja: [string, string]; en: [string, string] }> = {
   no_role: {
     status: 403,
     ja: [
@@ -187,11 +187,6 @@ const pages: Record<PageKind, { status: 400 | 403 | 404 | 503; ja: [string, stri
     ja: ['組織の認証サービスに接続できません', 'しばらくしてからもう一度お試しください。'],
     en: ['The identity provider cannot be reached', 'Please try again in a while.'],
   },
-  not_configured: {
-    status: 404,
-    ja: ['組織のアカウントでのサインインは設定されていません', 'メールアドレスとパスワードでサインインしてください。'],
-    en: ['Single sign-on is not configured', 'Sign in with your e-mail address and password.'],
-  },
 };
 
 const escapeHtml = (text: string) =>
@@ -212,6 +207,9 @@ function page(c: Context<AppEnv>, kind: PageKind) {
 </main></body></html>`;
   return c.html(body, status);
 }
+
+/** Nobody is sent here without single sign-on (the sign-in page shows no button): an API answer will do. */
+const notConfigured = () => new AppError('not_found', 'Single sign-on is not configured here: sign in with e-mail and password');
 
 /** Only a path of this site: never another origin (an open redirect would help phishing). */
 function safeReturnTo(value: string | undefined): string {
@@ -247,7 +245,7 @@ export const oidcRoutes = createRouter()
   })
   .openapi(start, async (c) => {
     const { db, oidc } = c.var.services;
-    if (!oidc) return page(c, 'not_configured') as never;
+    if (!oidc) throw notConfigured();
     let request: Awaited<ReturnType<typeof oidc.start>>;
     try {
       request = await oidc.start();
@@ -280,7 +278,7 @@ export const oidcRoutes = createRouter()
   })
   .openapi(callback, async (c) => {
     const { db, oidc } = c.var.services;
-    if (!oidc) return page(c, 'not_configured') as never;
+    if (!oidc) throw notConfigured();
     const url = new URL(c.req.url);
     const state = url.searchParams.get('state');
     const cookieState = getCookie(c, stateCookieName);
