@@ -341,7 +341,7 @@ export type TProcurementStats = {
   needsTierReview: number;
 };
 
-export type TImportRowError = { line: number; column: string | null; message: string };
+export type TImportRowError = { line: number; column: string | null; message: string; sheet?: string };
 export type TImportResult = {
   type?: 'result';
   dryRun: boolean;
