@@ -17,13 +17,15 @@ import { healthRoutes } from './routes/health.ts';
 import { historyRoutes } from './routes/history.ts';
 import { importRoutes } from './routes/imports.ts';
 import { kpiRoutes } from './routes/kpis.ts';
+import { oidcRoutes, publicAuthPaths } from './routes/oidc.ts';
 import { oversightRoutes } from './routes/oversight.ts';
-import { procurementRoutes, projectProcurementRoutes } from './routes/procurements.ts';
+import { procurementExportRoutes, procurementRoutes, projectProcurementRoutes } from './routes/procurements.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { releaseRequestRoutes } from './routes/release-requests.ts';
 import { reviewRoutes } from './routes/reviews.ts';
 import { rulesRoutes } from './routes/rules.ts';
 import { statsRoutes } from './routes/stats.ts';
+import { supervisionRoutes } from './routes/supervision.ts';
 import { techReviewRoutes } from './routes/tech-reviews.ts';
 import { tierDecreaseRoutes } from './routes/tier-decreases.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -95,12 +97,13 @@ export function createApp(services: Services, options: AppOptions = {}) {
     return limitJsonBody(c, next);
   });
   v1.use('*', async (c, next) => {
-    // Sign-in is the one route that works without a session.
-    if (c.req.path === '/api/v1/auth/login') return next();
+    // Signing in, and asking how to, are the routes that work without a session.
+    if (c.req.path === '/api/v1/auth/login' || publicAuthPaths.includes(c.req.path)) return next();
     return authenticate(c, next);
   });
   v1.use('*', refuseHostileCharacters);
   v1.route('/auth', authRoutes);
+  v1.route('/auth', oidcRoutes);
   v1.route('/projects', projectRoutes);
   v1.route('/projects', canvasRoutes);
   v1.route('/projects', kpiRoutes);
@@ -108,6 +111,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
   v1.route('/projects', transitionRoutes);
   v1.route('/projects', projectProcurementRoutes);
   v1.route('/procurements', procurementRoutes);
+  v1.route('/', procurementExportRoutes);
   v1.route('/imports', importRoutes);
   v1.route('/stats', statsRoutes);
   v1.route('/exports', exportRoutes);
@@ -118,6 +122,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
   v1.route('/', yearlyReviewRoutes);
   v1.route('/', techReviewRoutes);
   v1.route('/', tierDecreaseRoutes);
+  v1.route('/', supervisionRoutes);
   v1.route('/reviews', reviewRoutes);
   v1.route('/budget-cycles', budgetCycleRoutes);
   v1.route('/tokens', tokenRoutes);

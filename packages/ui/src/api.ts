@@ -9,8 +9,12 @@ import type {
   TBureau,
   TCanvas,
   TCanvasRevisionSummary,
+  TConsultation,
+  TConsultationDetail,
   TDocument,
+  TExemption,
   TExtraction,
+  TFollowUpAction,
   TGates,
   THistoryEvent,
   TImportResult,
@@ -18,6 +22,7 @@ import type {
   TKpi,
   TOutstandingYearly,
   TOversightEvaluation,
+  TPortfolioRow,
   TProcurement,
   TProcurementStats,
   TProject,
@@ -25,6 +30,8 @@ import type {
   TRulesResponse,
   TSimulationResult,
   TStageStats,
+  TStatusReport,
+  TStatusReportList,
   TTechReview,
   TTierDecrease,
   TTierHistoryEntry,
@@ -191,6 +198,14 @@ const list = async <T>(path: string, query?: Query) => itemsOf<T>(await get<unkn
 
 const enc = encodeURIComponent;
 
+export const xlsxContentType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export type TSignInMethods = {
+  password: boolean;
+  oidc: { label: string | null; startUrl: string; endSessionUrl: string | null } | null;
+};
+export type TSignInSettings = { localPasswords: boolean; version: number; updatedAt: string | null; ssoConfigured: boolean };
+
 export type ProjectFilter = {
   bureau?: string;
   stage?: string;
@@ -214,6 +229,10 @@ export const api = {
     },
     login: (email: string, password: string) => post<{ user: TUser; expiresAt: string }>('/auth/login', { email, password }),
     logout: () => post<void>('/auth/logout'),
+    /** How to sign in here: password, and the organisation's OpenID Provider when configured (no session needed). */
+    methods: () => get<TSignInMethods>('/auth/methods'),
+    settings: () => get<TSignInSettings>('/auth/sign-in-settings'),
+    updateSettings: (body: { localPasswords: boolean; version: number }) => put<TSignInSettings>('/auth/sign-in-settings', body),
   },
   bureaus: {
     list: () => list<TBureau>('/bureaus'),
@@ -233,6 +252,7 @@ export const api = {
     history: (id: string, cursor?: string | null) =>
       get<{ items: THistoryEvent[]; nextCursor: string | null }>(`/projects/${enc(id)}/history`, { cursor: cursor ?? undefined }),
     exportCsvUrl: (filter: ProjectFilter) => `${apiBase}/exports/projects.csv${toQueryString(filter)}`,
+    exportXlsxUrl: (filter: ProjectFilter) => `${apiBase}/exports/projects.xlsx${toQueryString(filter)}`,
   },
   tierDecreases: {
     decide: (id: string, body: { decision: 'approved' | 'refused'; comment?: string; version: number }) =>
@@ -264,6 +284,26 @@ export const api = {
     withdraw: (id: string, body: { version: number; reason?: string }) =>
       post<TReleaseRequest>(`/release-requests/${enc(id)}/withdraw`, body),
   },
+  supervision: {
+    consultations: (projectId: string) => list<TConsultation>(`/projects/${enc(projectId)}/consultations`),
+    openConsultation: (projectId: string, body: unknown) => post<TConsultationDetail>(`/projects/${enc(projectId)}/consultations`, body),
+    consultation: (id: string) => get<TConsultationDetail>(`/consultations/${enc(id)}`),
+    postMessage: (id: string, body: unknown) => post<TConsultationDetail>(`/consultations/${enc(id)}/messages`, body),
+    closeConsultation: (id: string, version: number) => post<TConsultationDetail>(`/consultations/${enc(id)}/close`, { version }),
+    reports: (projectId: string) => get<TStatusReportList>(`/projects/${enc(projectId)}/status-reports`),
+    fileReport: (projectId: string, body: unknown) => post<TStatusReport>(`/projects/${enc(projectId)}/status-reports`, body),
+    assess: (projectId: string, period: string, body: unknown) =>
+      put<TStatusReport>(`/projects/${enc(projectId)}/status-reports/${enc(period)}/assessment`, body),
+    portfolio: (query: Query) => list<TPortfolioRow>('/supervision/portfolio', query),
+    portfolioCsvUrl: (query: Query) => `${apiBase}/supervision/portfolio.csv${toQueryString(query)}`,
+    actions: (projectId: string) => list<TFollowUpAction>(`/projects/${enc(projectId)}/actions`),
+    owners: (projectId: string) => list<{ id: string; displayName: string; role: string }>(`/projects/${enc(projectId)}/action-owners`),
+    raiseAction: (projectId: string, body: unknown) => post<TFollowUpAction>(`/projects/${enc(projectId)}/actions`, body),
+    updateAction: (id: string, body: unknown) => patch<TFollowUpAction>(`/actions/${enc(id)}`, body),
+    exemptions: (projectId: string) => list<TExemption>(`/projects/${enc(projectId)}/exemptions`),
+    requestExemption: (projectId: string, body: unknown) => post<TExemption>(`/projects/${enc(projectId)}/exemptions`, body),
+    decideExemption: (id: string, body: unknown) => post<TExemption>(`/exemptions/${enc(id)}/decision`, body),
+  },
   reviews: {
     inbox: () => get<{ items: TInboxItem[]; hasMore: boolean }>('/reviews/inbox'),
   },
@@ -280,6 +320,7 @@ export const api = {
     techReviews: (query: Query) => get<{ items: TTechReview[]; nextCursor: string | null }>('/tech-reviews', query),
     updateTechReview: (id: string, body: unknown) => patch<TTechReview>(`/tech-reviews/${enc(id)}`, body),
     csvUrl: (fiscalYear: number) => `${apiBase}/tech-reviews.csv${toQueryString({ fiscalYear })}`,
+    xlsxUrl: (fiscalYear: number) => `${apiBase}/tech-reviews.xlsx${toQueryString({ fiscalYear })}`,
   },
   tokens: {
     list: () => list<TToken>('/tokens'),
@@ -294,17 +335,19 @@ export const api = {
     list: (query: Query, cursor?: string | null) =>
       get<{ items: TProcurement[]; nextCursor: string | null }>('/procurements', { ...query, cursor: cursor ?? undefined }),
     stats: (query?: Query) => get<TProcurementStats>('/procurements/stats', query),
+    csvUrl: (query: Query) => `${apiBase}/procurements.csv${toQueryString(query)}`,
+    xlsxUrl: (query: Query) => `${apiBase}/procurements.xlsx${toQueryString(query)}`,
   },
   imports: {
     /** Stream the import: NDJSON progress lines, then the result. */
     expenses: async (
-      csv: Blob | string,
-      options: { dryRun: boolean; onProgress?: (processed: number) => void; signal?: AbortSignal },
+      file: Blob | string,
+      options: { dryRun: boolean; onProgress?: (processed: number) => void; signal?: AbortSignal; workbook?: { sheet?: string } },
     ): Promise<TImportResult> => {
       const response = await send('POST', '/imports/expenses', {
-        query: { dryRun: options.dryRun ? 'true' : undefined },
-        rawBody: csv,
-        contentType: 'text/csv',
+        query: { dryRun: options.dryRun ? 'true' : undefined, sheet: options.workbook?.sheet || undefined },
+        rawBody: file,
+        contentType: options.workbook ? xlsxContentType : 'text/csv',
         headers: { Accept: 'application/x-ndjson' },
         signal: options.signal,
       });
@@ -314,6 +357,7 @@ export const api = {
   stats: {
     registrations: (interval: 'week' | 'month' = 'week') => get<unknown>('/stats/registrations', { interval }),
     expenses: (fiscalYear?: number) => get<unknown>('/stats/expenses', { fiscalYear }),
+    expensesXlsxUrl: (fiscalYear?: number) => `${apiBase}/stats/expenses.xlsx${toQueryString({ fiscalYear })}`,
     stages: () => get<TStageStats>('/stats/stages'),
   },
   oversight: {

@@ -21,7 +21,10 @@ export interface AppUserTable {
   email: string;
   displayName: string;
   role: string;
-  passwordHash: string;
+  /** Null for accounts created by single sign-on: they cannot sign in with a password. */
+  passwordHash: string | null;
+  oidcIssuer: string | null;
+  oidcSubject: string | null;
   isActive: Default<boolean>;
   version: Default<number>;
   createdAt: Timestamp;
@@ -53,6 +56,23 @@ export interface ApiTokenTable {
   expiresAt: Timestamp | null;
   revokedAt: Timestamp | null;
   lastUsedAt: Timestamp | null;
+}
+
+export interface OidcSignInTable {
+  stateHash: string;
+  nonce: string;
+  codeVerifier: string;
+  returnTo: string;
+  createdAt: Default<Date>;
+  expiresAt: Timestamp;
+}
+
+export interface InstanceSettingTable {
+  key: string;
+  value: Json<unknown>;
+  version: Default<number>;
+  updatedAt: Default<Date>;
+  updatedBy: string | null;
 }
 
 /** One throttle key's attempts in its current window (docs/decisions/0009-sign-in-throttling.md). */
@@ -218,6 +238,104 @@ export interface ReleaseRequestRoutingTable {
   at: Timestamp;
 }
 
+export interface ConsultationTable {
+  id: Generated<string>;
+  projectId: string;
+  topic: string;
+  subject: string;
+  status: Default<string>;
+  tier: number | null;
+  reviewerRole: string | null;
+  documentIds: Json<string[]>;
+  openedBy: string;
+  openedAt: Timestamp;
+  dueOn: DateString;
+  answeredAt: Timestamp | null;
+  closedBy: string | null;
+  closedAt: Timestamp | null;
+  version: Default<number>;
+}
+
+export interface ConsultationRoutingTable {
+  id: Generated<number>;
+  consultationId: string;
+  fromTier: number | null;
+  toTier: number | null;
+  fromReviewerRole: string | null;
+  toReviewerRole: string | null;
+  at: Timestamp;
+}
+
+export interface ConsultationMessageTable {
+  id: Generated<string>;
+  consultationId: string;
+  authorId: string;
+  side: 'bureau' | 'consultee';
+  body: string;
+  actionId: string | null;
+  createdAt: Timestamp;
+}
+
+export interface StatusReportTable {
+  id: Generated<string>;
+  projectId: string;
+  period: string;
+  stage: string;
+  tier: number | null;
+  milestones: Json<unknown[]>;
+  budgetJpy: number | null;
+  contractJpy: number | null;
+  spentJpy: number | null;
+  forecastJpy: number | null;
+  selfRating: Json<Record<string, string>>;
+  risks: Json<unknown[]>;
+  narrative: string;
+  filedBy: string;
+  filedAt: Timestamp;
+  assessment: Json<Record<string, string>> | null;
+  assessmentComment: string | null;
+  assessedBy: string | null;
+  assessedAt: Timestamp | null;
+  version: Default<number>;
+}
+
+export interface FollowUpActionTable {
+  id: Generated<string>;
+  projectId: string;
+  title: string;
+  ownerId: string;
+  dueDate: DateString;
+  sourceKind: string;
+  sourceRef: string | null;
+  sourceDetail: string | null;
+  blocking: boolean;
+  status: Default<string>;
+  note: string | null;
+  raisedBy: string;
+  raisedAt: Timestamp;
+  doneBy: string | null;
+  doneAt: Timestamp | null;
+  verifiedBy: string | null;
+  verifiedAt: Timestamp | null;
+  version: Default<number>;
+}
+
+export interface ExemptionTable {
+  id: Generated<string>;
+  projectId: string;
+  targetKind: string;
+  target: string;
+  reason: string;
+  expiresOn: DateString;
+  status: Default<string>;
+  requestedBy: string;
+  requestedAt: Timestamp;
+  decidedBy: string | null;
+  decidedAt: Timestamp | null;
+  decisionComment: string | null;
+  version: Default<number>;
+}
+
 export interface BudgetCycleTable {
   fiscalYear: number;
   requestDate: DateString;
@@ -329,6 +447,8 @@ export interface Database {
   session: SessionTable;
   apiToken: ApiTokenTable;
   loginThrottle: LoginThrottleTable;
+  oidcSignIn: OidcSignInTable;
+  instanceSetting: InstanceSettingTable;
   project: ProjectTable;
   tierHistory: TierHistoryTable;
   tierDecrease: TierDecreaseTable;
@@ -339,6 +459,12 @@ export interface Database {
   stageTransition: StageTransitionTable;
   releaseRequest: ReleaseRequestTable;
   releaseRequestRouting: ReleaseRequestRoutingTable;
+  consultation: ConsultationTable;
+  consultationRouting: ConsultationRoutingTable;
+  consultationMessage: ConsultationMessageTable;
+  statusReport: StatusReportTable;
+  followUpAction: FollowUpActionTable;
+  exemption: ExemptionTable;
   budgetCycle: BudgetCycleTable;
   techReview: TechReviewTable;
   procurement: ProcurementTable;
