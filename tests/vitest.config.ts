@@ -32,6 +32,18 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'lighthouse',
+          include: ['lighthouse/**/*.test.ts'],
+          // The same single server on the embedded demo book as the browser tests.
+          globalSetup: [fileURLToPath(new URL('./e2e/support/global-setup.ts', import.meta.url))],
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
+          // Lighthouse times the page: nothing else may run beside it.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'faults',
           include: ['faults/**/*.test.ts'],
           globalSetup: [postgresSetup],

@@ -1,7 +1,49 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const here = (relative: string) => decodeURIComponent(new URL(relative, import.meta.url).pathname);
+
+/**
+ * Brotli and gzip copies of every text file of the build (x.js → x.js.br, x.js.gz), made once at
+ * build time at the highest levels, so the server sends them with no compression work per request
+ * (packages/api/src/server.ts serves them by Accept-Encoding). Files under 1 KiB are left alone:
+ * the headers would cost more than the saving.
+ */
+function precompress(): Plugin {
+  let outDir = 'dist';
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? walk(path) : [path];
+    });
+  return {
+    name: 'psbook-precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir.startsWith('/') ? config.build.outDir : join(config.root, config.build.outDir);
+    },
+    closeBundle() {
+      for (const path of walk(outDir)) {
+        if (!/\.(js|css|html|svg|json|txt)$/.test(path)) continue;
+        const content = readFileSync(path);
+        if (content.length < 1024) continue;
+        const br = brotliCompressSync(content, {
+          params: {
+            [constants.BROTLI_PARAM_QUALITY]: 11,
+            [constants.BROTLI_PARAM_SIZE_HINT]: content.length,
+            [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+          },
+        });
+        const gz = gzipSync(content, { level: 9 });
+        if (br.length < content.length) writeFileSync(`${path}.br`, br);
+        if (gz.length < content.length) writeFileSync(`${path}.gz`, gz);
+      }
+    },
+  };
+}
 
 /**
  * `@core/*` imports single browser-safe modules of packages/core (zod schemas, label maps, pure
@@ -9,7 +51,7 @@ const here = (relative: string) => decodeURIComponent(new URL(relative, import.m
  * bundled rule files, which the browser never needs, so the UI does not import '@psbook/core'.
  */
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), precompress()],
   resolve: {
     alias: {
       '@core': here('../core/src'),

@@ -14,18 +14,45 @@ export async function runServer(config: Config): Promise<void> {
 
   const indexPath = join(config.uiDistDir, 'index.html');
   if (existsSync(indexPath)) {
-    const indexHtml = readFileSync(indexPath, 'utf8');
+    const indexHtml = readFileSync(indexPath);
+    // The page every screen starts from, in the encodings the build made (br, gzip) and plain.
+    const indexVariants = (['br', 'gzip'] as const)
+      .map((encoding) => ({ encoding, path: `${indexPath}.${encoding === 'br' ? 'br' : 'gz'}` }))
+      .filter((v) => existsSync(v.path))
+      .map((v) => ({ encoding: v.encoding, body: readFileSync(v.path) }));
+    // The build ships brotli and gzip copies of its text files (packages/ui/vite.config.ts):
+    // `precompressed` picks the one the browser accepts and sets Content-Encoding; Vary is set on
+    // every answer so a cache never hands a compressed copy to a client that did not ask for it.
     app.use(
       '/assets/*',
       serveStatic({
         root: config.uiDistDir,
+        precompressed: true,
         onFound: (_p, c) => {
           c.header('Cache-Control', 'public, max-age=31536000, immutable');
+          c.header('Vary', 'Accept-Encoding');
         },
       }),
     );
-    app.use('*', serveStatic({ root: config.uiDistDir }));
-    app.get('*', (c) => (c.req.path.startsWith('/api/') ? c.notFound() : c.html(indexHtml)));
+    app.use(
+      '*',
+      serveStatic({
+        root: config.uiDistDir,
+        precompressed: true,
+        onFound: (_p, c) => {
+          c.header('Vary', 'Accept-Encoding');
+        },
+      }),
+    );
+    app.get('*', (c) => {
+      if (c.req.path.startsWith('/api/')) return c.notFound();
+      const accepted = new Set((c.req.header('accept-encoding') ?? '').split(',').map((e) => e.trim().split(';')[0]));
+      const variant = indexVariants.find((v) => accepted.has(v.encoding));
+      c.header('Content-Type', 'text/html; charset=UTF-8');
+      c.header('Vary', 'Accept-Encoding');
+      if (variant) c.header('Content-Encoding', variant.encoding);
+      return c.body(new Uint8Array(variant?.body ?? indexHtml));
+    });
   } else {
     log(`no UI build at ${config.uiDistDir}: serving the API only (npm run build -w @psbook/ui)`);
   }

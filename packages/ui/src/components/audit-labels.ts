@@ -25,7 +25,7 @@ export const auditActionLabels: Record<string, { ja: string; en: string }> = {
   'release_request.return': { ja: 'リリース申請を差し戻し', en: 'Returned the release request' },
   'release_request.update': { ja: 'リリース判定の申請を訂正', en: 'Corrected the release request' },
   'release_request.withdraw': { ja: 'リリース判定の申請を取り下げ', en: 'Withdrew the release request' },
-  'release_request.reroute': { ja: 'リリース申請の審査者を変更', en: 'Rerouted the release request' },
+  'release_request.reroute': { ja: 'リリース判定の申請の協議先を変更', en: 'Rerouted the release request' },
   'project.retier': { ja: 'ルール改定により区分を再判定', en: 'Re-tiered by a rules change' },
   'tier_decrease.request': { ja: '区分の引下げを申請（同意待ち）', en: 'Requested a tier decrease' },
   'tier_decrease.approve': { ja: '区分の引下げに同意', en: 'Agreed to the tier decrease' },

@@ -36,6 +36,16 @@ export function Loading({ label }: { label?: string }) {
   );
 }
 
+/** Where a chart will be, at its size, while its code loads: the page below it does not jump. */
+export function ChartPlaceholder() {
+  const { t } = useTranslation();
+  return (
+    <div className="chart chart-placeholder">
+      <Loading label={t('kpi.chartLoading')} />
+    </div>
+  );
+}
+
 export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t } = useTranslation();
   if (!error) return null;

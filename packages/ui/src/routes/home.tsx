@@ -1,4 +1,4 @@
-import { stageLabels } from '@core/projects/schemas.ts';
+import { roleLabels, stageLabels } from '@core/projects/schemas.ts';
 import { expenseCategoryLabels } from '@core/reviews/schemas.ts';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useId, useState } from 'react';
@@ -7,11 +7,11 @@ import { Link } from 'react-router';
 import { api } from '../api.ts';
 import { isReviewer, useUser } from '../auth.ts';
 import { useBureauName } from '../components/bureaus.ts';
-import { DateText, Empty, ErrorAlert, Loading, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
+import { ChartPlaceholder, DateText, Empty, ErrorAlert, Loading, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
 import { hasPortfolio } from '../components/supervision.tsx';
 import { useFormat } from '../format.ts';
 import { readExpenses, readRegistrations, readStageStats, tierKeys } from '../stats.ts';
-import type { TInboxItem, TStage, TUser } from '../types.ts';
+import type { TGateStatus, TInboxItem, TStage, TUser } from '../types.ts';
 
 const RegistrationsChart = lazy(() => import('../components/charts/registrations-chart.tsx'));
 const AmountsChart = lazy(() => import('../components/charts/amounts-chart.tsx'));
@@ -95,10 +95,72 @@ function InboxTasks() {
   );
 }
 
+/** The latest release request of each project of my bureaus in 設計開発 (the stage that files them). */
+function useMyReleaseRequests(user: TUser) {
+  const projects = useQuery({
+    queryKey: ['projects', 'mine', 'development', user.bureauCodes],
+    queryFn: () => api.projects.list({ bureau: user.bureauCodes.join(','), stage: 'development' }, null, 30),
+    enabled: user.bureauCodes.length > 0,
+  });
+  const items = projects.data?.items ?? [];
+  const requests = useQueries({
+    queries: items.map((p) => ({ queryKey: ['project', p.id, 'release-requests'], queryFn: () => api.releases.list(p.id) })),
+  });
+  const isPending = user.bureauCodes.length > 0 && (projects.isPending || requests.some((r) => r.isPending));
+  const latest = items.flatMap((project, i) => {
+    const request = requests[i]?.data?.[0];
+    return request ? [{ project, request }] : [];
+  });
+  return { isPending, error: projects.error, latest };
+}
+
+/**
+ * Where the bureau's release requests stand: waiting (with the reviewer and the due date), or approved
+ * with the next step, 運用へ進める. A returned request is in the inbox above (差し戻された申請に対応する).
+ */
+function ReleaseRequestTasks({ user }: { user: TUser }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const mine = useMyReleaseRequests(user);
+  if (mine.isPending) return <Loading />;
+  if (mine.error) return <ErrorAlert error={mine.error} />;
+  const rows = mine.latest.filter(({ request }) => request.status === 'pending' || request.status === 'approved');
+  if (!rows.length) return <Empty>{t('home.noReleaseRequests')}</Empty>;
+  return (
+    <ul className="task-list">
+      {rows.map(({ project, request }) => (
+        <li key={request.id}>
+          {request.status === 'pending' ? (
+            <>
+              <span className="badge badge-pending">{t('home.releasePending')}</span>{' '}
+              <Link to={`/release-requests/${request.id}`}>{project.name}</Link>
+              <span className="small">
+                {f.paren(
+                  t('home.releasePendingDetail', {
+                    reviewer: request.reviewerRole ? f.label(roleLabels[request.reviewerRole as keyof typeof roleLabels]) : '—',
+                    due: f.date(request.dueAt),
+                  }),
+                )}
+              </span>
+              {request.isOverdue ? <span className="badge badge-overdue">{t('release.overdue')}</span> : null}
+            </>
+          ) : (
+            <>
+              <span className="badge badge-approved">{t('home.releaseApproved')}</span> {project.name}{' '}
+              <Link to={`/projects/${project.id}`}>{t('home.releaseApprovedNext')}</Link>
+            </>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** Projects of my bureaus that cannot leave their stage yet, with what is missing. */
 function UnmetGates({ user }: { user: TUser }) {
   const { t } = useTranslation();
   const f = useFormat();
+  const mine = useMyReleaseRequests(user);
   const projects = useQuery({
     queryKey: ['projects', 'mine', user.bureauCodes],
     queryFn: () =>
@@ -112,9 +174,13 @@ function UnmetGates({ user }: { user: TUser }) {
   if (!user.bureauCodes.length) return null;
   if (projects.isPending) return <Loading />;
   if (projects.isError) return <ErrorAlert error={projects.error} />;
+  const waiting = new Set(mine.latest.filter(({ request }) => request.status === 'pending').map(({ project }) => project.id));
+  // A release gate with its request waiting is not a missing step: 「リリース判定」 above says where it stands.
+  const unmetOf = (projectId: string, list: TGateStatus[]) =>
+    list.filter((g) => !g.met && !(g.gate === 'release_approved' && waiting.has(projectId)));
   const blocked = items
     .map((p, i) => ({ project: p, gates: gates[i]?.data }))
-    .filter((x) => x.gates && !x.gates.canAdvance && x.gates.gates.some((g) => !g.met));
+    .filter((x) => x.gates && !x.gates.canAdvance && unmetOf(x.project.id, x.gates.gates).length > 0);
   if (gates.some((g) => g.isPending)) return <Loading />;
   if (!blocked.length) return <Empty>{t('home.noUnmetGates')}</Empty>;
   return (
@@ -124,11 +190,9 @@ function UnmetGates({ user }: { user: TUser }) {
           <Link to={`/projects/${project.id}`}>{project.name}</Link>{' '}
           <span className="small muted">{f.paren(f.label(stageLabels[project.stage]))}</span>
           <ul>
-            {g!.gates
-              .filter((x) => !x.met)
-              .map((x) => (
-                <li key={x.gate}>{f.lang === 'en' ? x.messageEn : x.message}</li>
-              ))}
+            {unmetOf(project.id, g!.gates).map((x) => (
+              <li key={x.gate}>{f.lang === 'en' ? x.messageEn : x.message}</li>
+            ))}
           </ul>
         </li>
       ))}
@@ -204,6 +268,8 @@ function MyTasks({ user }: { user: TUser }) {
       <InboxTasks />
       {isDepartment ? (
         <>
+          <h3>{t('home.releaseRequestsTitle')}</h3>
+          <ReleaseRequestTasks user={user} />
           <h3>{t('home.unmetGatesTitle')}</h3>
           <UnmetGates user={user} />
         </>
@@ -324,7 +390,7 @@ function Registrations() {
         <Empty>{t('home.noStats')}</Empty>
       ) : (
         <>
-          <Suspense fallback={<Loading label={t('kpi.chartLoading')} />}>
+          <Suspense fallback={<ChartPlaceholder />}>
             <RegistrationsChart data={bars} names={names} ariaLabel={t('home.registrationsChartLabel')} />
           </Suspense>
           <details className="disclosure">
@@ -453,14 +519,14 @@ function Expenses() {
           <div className="card-grid">
             <div>
               <h3>{t('home.byCategory')}</h3>
-              <Suspense fallback={<Loading label={t('kpi.chartLoading')} />}>
+              <Suspense fallback={<ChartPlaceholder />}>
                 <AmountsChart rows={categoryRows} ariaLabel={t('home.byCategoryChart')} formatAxis={oku} formatValue={(v) => f.yen(v)} />
               </Suspense>
               {table(categoryRows, t('common.chartTableCaption', { title: t('home.byCategory') }), t('home.category'))}
             </div>
             <div>
               <h3>{t('home.byBureau')}</h3>
-              <Suspense fallback={<Loading label={t('kpi.chartLoading')} />}>
+              <Suspense fallback={<ChartPlaceholder />}>
                 <AmountsChart rows={bureauRows} ariaLabel={t('home.byBureauChart')} formatAxis={oku} formatValue={(v) => f.yen(v)} />
               </Suspense>
               {table(bureauRows, t('common.chartTableCaption', { title: t('home.byBureau') }), t('projects.bureau'))}

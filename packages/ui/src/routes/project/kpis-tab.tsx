@@ -1,7 +1,7 @@
 import { expectedValue, kpiStatusLabels } from '@core/kpis/schemas.ts';
 import { lazy, Suspense, useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Empty, ErrorAlert, Facts, Loading, TableScroll } from '../../components/common.tsx';
+import { ChartPlaceholder, Empty, ErrorAlert, Facts, Loading, TableScroll } from '../../components/common.tsx';
 import { useFormat } from '../../format.ts';
 import { KpiForm } from '../../forms/kpi-form.tsx';
 import { MeasurementForm } from '../../forms/measurement-form.tsx';
@@ -54,7 +54,7 @@ function KpiCard({ kpi, canWrite }: { kpi: TKpi; canWrite: boolean }) {
         ]}
       />
       {isNumeric && series.length > 1 ? (
-        <Suspense fallback={<Loading label={t('kpi.chartLoading')} />}>
+        <Suspense fallback={<ChartPlaceholder />}>
           <KpiChart
             points={series.map((s) => ({ year: s.year, label: f.fiscalYear(s.year), plan: s.plan, actual: s.measurement?.value ?? null }))}
             planLabel={t('kpi.plan')}
