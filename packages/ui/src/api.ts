@@ -147,6 +147,9 @@ type RequestOptions = {
 };
 
 /** Send one request; resolve with the response or reject with an ApiError. */
+/** How long a write waits for the server before the person is told (imports stream their own progress). */
+const writeTimeoutMs = 30_000;
+
 export async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   let body: BodyInit | undefined;
@@ -157,6 +160,11 @@ export async function send(method: string, path: string, options: RequestOptions
     body = JSON.stringify(options.body);
     headers['Content-Type'] = 'application/json';
   }
+  // Offline, a save would sit at 「保存中…」 until the browser gives up: say so at once instead.
+  if (typeof navigator !== 'undefined' && navigator.onLine === false) throw new ApiError(0, 'offline', 'The browser is offline');
+  // A write on a line that stopped answering fails after a while rather than spinning for ever.
+  const deadline = method === 'GET' ? undefined : AbortSignal.timeout(writeTimeoutMs);
+  const signal = options.signal && deadline ? AbortSignal.any([options.signal, deadline]) : (options.signal ?? deadline);
   let response: Response;
   try {
     response = await fetch(`${apiBase}${path}${toQueryString(options.query)}`, {
@@ -164,10 +172,14 @@ export async function send(method: string, path: string, options: RequestOptions
       headers,
       body,
       credentials: 'same-origin',
-      signal: options.signal,
+      signal,
     });
   } catch (error) {
+    if (error instanceof DOMException && error.name === 'TimeoutError') {
+      throw new ApiError(0, 'network_timeout', 'The server did not answer in time');
+    }
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) throw new ApiError(0, 'offline', 'The browser is offline');
     throw new ApiError(0, 'network_error', 'The server could not be reached');
   }
   if (!response.ok) throw await parseProblem(response);

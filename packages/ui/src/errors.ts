@@ -27,6 +27,8 @@ const knownCodes = [
   'internal',
   'database_unavailable',
   'network_error',
+  'offline',
+  'network_timeout',
 ] as const;
 type KnownCode = (typeof knownCodes)[number];
 const isKnownCode = (code: string): code is KnownCode => (knownCodes as readonly string[]).includes(code);

@@ -25,6 +25,10 @@ const queryClient = new QueryClient({
       // Retry only what may pass on a second try: the network or the server, not 4xx answers.
       retry: (count, error) => count < 2 && (!isApiError(error) || error.status === 0 || error.status >= 500),
     },
+    // React Query pauses a mutation while the browser is offline, which left a save at 「保存中…」 with
+    // no word for as long as the line was down. Sent at once, it fails with the offline message
+    // (api.ts) and what the person typed stays in the form.
+    mutations: { networkMode: 'always' },
   },
 });
 

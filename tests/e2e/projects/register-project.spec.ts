@@ -92,7 +92,8 @@ describe.skipIf(!run)('[PROJECTS] a department registers a project and takes it 
     }
     await checkScreen(page, 'projects-flow-register');
 
-    await form.getByRole('button', { name: '登録する' }).click();
+    // 登録する sits after the tier preview (outside the form element, tied to it by its form attribute).
+    await page.getByRole('button', { name: '登録する', exact: true }).click();
     await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
     projectId = new URL(page.url()).pathname.split('/').pop()!;
     await page.getByRole('heading', { level: 1, name: projectName }).waitFor();

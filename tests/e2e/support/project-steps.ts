@@ -53,8 +53,9 @@ export async function requestStageChange(page: Page, projectId: string, to: Stag
   await form.getByRole('button', { name: '段階を変更する' }).click();
   const refused = page.getByRole('alert').filter({ hasText: '次の条件を満たしていないため、段階を変更できません' });
   const otherError = form.getByRole('alert');
-  // Success is what the person is told (the form's status line) and what the page header then shows.
-  const confirmed = form.getByRole('status').filter({ hasText: uiText('lifecycle.moved', { stage: label }) });
+  // Success is what the person is told (the banner above the stepper; the form closes) and what the
+  // page header then shows.
+  const confirmed = page.getByRole('status').filter({ hasText: uiText('lifecycle.moved', { stage: label }) });
   await refused.or(confirmed).or(otherError).first().waitFor();
   if (await refused.isVisible()) {
     return {

@@ -1,6 +1,6 @@
 import { roleLabels } from '@core/projects/schemas.ts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Suspense, useEffect, useRef } from 'react';
+import { Suspense, useEffect, useRef, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from '../api.ts';
@@ -98,6 +98,30 @@ function Header({ user }: { user: TUser }) {
 }
 
 /** The signed-in frame: skip link, header with navigation, main region. Signed-out users go to sign-in. */
+function subscribeOnline(onChange: () => void) {
+  window.addEventListener('online', onChange);
+  window.addEventListener('offline', onChange);
+  return () => {
+    window.removeEventListener('online', onChange);
+    window.removeEventListener('offline', onChange);
+  };
+}
+
+/** While the browser is offline, every screen says so before a save fails. */
+function OfflineBanner() {
+  const { t } = useTranslation();
+  const online = useSyncExternalStore(
+    subscribeOnline,
+    () => navigator.onLine,
+    () => true,
+  );
+  return (
+    <div role="status" className={online ? 'visually-hidden' : 'offline-banner'}>
+      {online ? '' : t('common.offline')}
+    </div>
+  );
+}
+
 export function Layout() {
   const { t } = useTranslation();
   const me = useMe();
@@ -129,6 +153,7 @@ export function Layout() {
         {t('nav.skipToMain')}
       </a>
       <Header user={me.data} />
+      <OfflineBanner />
       <main id="main" tabIndex={-1} className="site-main">
         <RouteErrorBoundary key={location.pathname}>
           <Suspense fallback={<Loading />}>

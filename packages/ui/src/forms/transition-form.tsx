@@ -17,17 +17,40 @@ export function directionOf(from: TStage, to: TStage): TransitionDirection {
 }
 
 /**
- * Move the project to another stage. Forward moves are checked against the gates (422 gate_unmet
- * lists every unmet one); going back or retiring needs a reason.
+ * The moves a person is offered from a stage: the next stage (never a skip past one), any earlier
+ * stage (back, with a reason), or retirement (with a reason).
  */
-export function TransitionForm({ project, nextStage }: { project: TProject; nextStage: TStage | null }) {
+export function offeredStages(from: TStage, nextStage: TStage | null): TStage[] {
+  const at = stageOrder.indexOf(from);
+  const next = nextStage ?? stageOrder.filter((s) => s !== 'retired')[at + 1] ?? null;
+  const back = stageOrder.slice(0, at).filter((s) => s !== 'retired');
+  return [...(next && next !== 'retired' ? [next] : []), ...back.reverse(), ...(from !== 'retired' ? (['retired'] as TStage[]) : [])];
+}
+
+/**
+ * Move the project to another stage. Forward moves are checked against the gates (422 gate_unmet
+ * lists every unmet one); going back or retiring needs a reason. On success the form closes and the
+ * overview says so above the stepper (`onMoved`).
+ */
+export function TransitionForm({
+  project,
+  nextStage,
+  onMoved,
+}: {
+  project: TProject;
+  nextStage: TStage | null;
+  onMoved?: (stage: TStage) => void;
+}) {
   const { t } = useTranslation();
   const f = useFormat();
   const id = useId();
   const queryClient = useQueryClient();
-  const [to, setTo] = useState<TStage | ''>(nextStage ?? '');
+  // Until the person chooses, the next stage is chosen for them (the gates answer after the first render).
+  const [chosen, setTo] = useState<TStage | '' | null>(null);
+  const to: TStage | '' = chosen ?? nextStage ?? '';
   const [reason, setReason] = useState('');
   const [reasonMissing, setReasonMissing] = useState(false);
+  const [stageMissing, setStageMissing] = useState(false);
   const direction = to ? directionOf(project.stage, to) : null;
   const needsReason = direction === 'backward' || direction === 'retire';
 
@@ -38,6 +61,7 @@ export function TransitionForm({ project, nextStage }: { project: TProject; next
       void queryClient.invalidateQueries({ queryKey: ['project', project.id] });
       void queryClient.invalidateQueries({ queryKey: ['projects'] });
       setReason('');
+      onMoved?.(updated.stage);
     },
   });
 
@@ -45,7 +69,11 @@ export function TransitionForm({ project, nextStage }: { project: TProject; next
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    if (!to) return;
+    setStageMissing(!to);
+    if (!to) {
+      document.getElementById(`${id}-to`)?.focus();
+      return;
+    }
     if (needsReason && !reason.trim()) {
       setReasonMissing(true);
       document.getElementById(`${id}-reason`)?.focus();
@@ -57,12 +85,21 @@ export function TransitionForm({ project, nextStage }: { project: TProject; next
 
   const error = move.error;
   const unmet = isApiError(error) && error.code === 'gate_unmet' ? error.unmet : [];
-  const others = stageOrder.filter((s) => s !== project.stage);
+  const others = offeredStages(project.stage, nextStage);
 
   return (
     <form className="form transition-form" onSubmit={onSubmit} noValidate>
-      <Field id={`${id}-to`} label={t('lifecycle.to')} required>
-        <select {...controlProps(`${id}-to`, {})} value={to} onChange={(e) => setTo(e.target.value as TStage)}>
+      <Field
+        id={`${id}-to`}
+        label={t('lifecycle.to')}
+        required
+        error={stageMissing ? { message: t('lifecycle.stageRequired') } : undefined}
+      >
+        <select
+          {...controlProps(`${id}-to`, { error: stageMissing ? {} : undefined })}
+          value={to}
+          onChange={(e) => setTo(e.target.value as TStage)}
+        >
           <option value="">{t('common.choose')}</option>
           {others.map((s) => {
             const d = directionOf(project.stage, s);
@@ -100,12 +137,12 @@ export function TransitionForm({ project, nextStage }: { project: TProject; next
       ) : error ? (
         <ErrorAlert error={error} />
       ) : null}
-      {move.isSuccess ? (
+      {move.isSuccess && !onMoved ? (
         <p className="alert alert-success" role="status">
           {t('lifecycle.moved', { stage: f.label(stageLabels[move.data.stage]) })}
         </p>
       ) : null}
-      <button type="submit" className="button" disabled={!to || move.isPending}>
+      <button type="submit" className="button" disabled={move.isPending}>
         {move.isPending ? t('common.saving') : t('lifecycle.submit')}
       </button>
     </form>

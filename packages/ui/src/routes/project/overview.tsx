@@ -4,7 +4,7 @@ import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { useBureauName } from '../../components/bureaus.ts';
-import { DateText, Empty, ErrorAlert, Facts, Loading, TableScroll, TierBadge } from '../../components/common.tsx';
+import { DateText, Empty, ErrorAlert, Facts, Loading, Notice, TableScroll, TierBadge } from '../../components/common.tsx';
 import { OversightExplanation, shortVersion } from '../../components/oversight.tsx';
 import { GateChecklist, StageStepper } from '../../components/stage-stepper.tsx';
 import { TierDecreasePanel } from '../../components/tier-decrease.tsx';
@@ -12,7 +12,7 @@ import { useFormat } from '../../format.ts';
 import { ProjectEditForm } from '../../forms/project-edit-form.tsx';
 import { TransitionForm } from '../../forms/transition-form.tsx';
 import { YearlyReviewForm } from '../../forms/yearly-review-form.tsx';
-import type { TProject } from '../../types.ts';
+import type { TProject, TStage } from '../../types.ts';
 import { useProjectContext } from '../project-page.tsx';
 
 function Lifecycle({ project, canWrite }: { project: TProject; canWrite: boolean }) {
@@ -26,6 +26,7 @@ function Lifecycle({ project, canWrite }: { project: TProject; canWrite: boolean
   });
   // The change form opens by itself when every gate is met; after that the person decides.
   const [formOpen, setFormOpen] = useState(false);
+  const [movedTo, setMovedTo] = useState<TStage | null>(null);
   const canAdvance = project.stage !== 'retired' && gates.data?.canAdvance === true && !gates.isFetching;
   useEffect(() => {
     if (canAdvance) setFormOpen(true);
@@ -34,6 +35,11 @@ function Lifecycle({ project, canWrite }: { project: TProject; canWrite: boolean
     // While the gates refresh, the checklist may be stale: say so (aria-busy) rather than show it as current.
     <section className="card" aria-labelledby={headingId} aria-busy={gates.isFetching}>
       <h2 id={headingId}>{t('lifecycle.title')}</h2>
+      {movedTo ? (
+        <Notice tone="success" role="status">
+          {t('lifecycle.moved', { stage: f.label(stageLabels[movedTo]) })}
+        </Notice>
+      ) : null}
       <StageStepper stage={project.stage} />
       {project.stage !== 'retired' ? (
         <>
@@ -59,7 +65,14 @@ function Lifecycle({ project, canWrite }: { project: TProject; canWrite: boolean
       {canWrite ? (
         <details className="disclosure" open={formOpen} onToggle={(e) => setFormOpen(e.currentTarget.open)}>
           <summary>{t('lifecycle.changeStage')}</summary>
-          <TransitionForm project={project} nextStage={gates.data?.nextStage ?? null} />
+          <TransitionForm
+            project={project}
+            nextStage={gates.data?.nextStage ?? null}
+            onMoved={(stage) => {
+              setMovedTo(stage);
+              setFormOpen(false);
+            }}
+          />
         </details>
       ) : null}
       <h3>{t('lifecycle.historyTitle')}</h3>
