@@ -13,3 +13,4 @@ export * from './rules/default-rulesets.ts';
 export * from './rules/engine.ts';
 export * from './rules/run-cases.ts';
 export * from './rules/schemas.ts';
+export * from './notifications/schemas.ts';

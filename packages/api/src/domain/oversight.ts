@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import type { AuditActor } from '../auth/actor.ts';
 import type { Db } from '../db/database.ts';
+import { notifyReleaseRequestRouted } from './notification-events.ts';
 import { bandIndexSql, bandWhenMissing, oversightInputColumns, UntranslatableRulesetError, unmatchedBand } from './oversight-bands.ts';
 import { retierPendingDecreases } from './tier-decrease.ts';
 
@@ -67,7 +68,7 @@ export async function recordTierChange(
 async function reroutePendingReleaseRequests(tx: Db, policy: Policy, who: Who, projectId: string, after: TierState) {
   const pending = await tx
     .selectFrom('releaseRequest')
-    .select(['id', 'tier', 'reviewerRole'])
+    .select(['id', 'tier', 'reviewerRole', 'requestedBy'])
     .where('projectId', '=', projectId)
     .where('status', '=', 'pending')
     .execute();
@@ -99,6 +100,8 @@ async function reroutePendingReleaseRequests(tx: Db, policy: Policy, who: Who, p
       before: { tier: request.tier, reviewerRole: request.reviewerRole },
       after: { tier: after.tier, reviewerRole: after.reviewerRole },
     });
+    const project = await tx.selectFrom('project').select(['id', 'code', 'name', 'bureauCode']).where('id', '=', projectId).executeTakeFirstOrThrow();
+    await notifyReleaseRequestRouted(tx, project, { ...request, tier: after.tier, reviewerRole: after.reviewerRole }, true);
   }
 }
 

@@ -14,6 +14,7 @@ import {
   type ReleaseRequestView,
 } from '../db/queries/releases.ts';
 import { AppError, type FieldError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
+import { notifyReleaseRequestDecided, notifyReleaseRequestRouted } from './notification-events.ts';
 import { whoOf } from './projects.ts';
 import { decisionRefusal, designatedReviewers } from './reviewers.ts';
 
@@ -151,6 +152,7 @@ export async function createReleaseRequest(ctx: DomainContext, projectId: string
       projectId,
       after: { ...row, requestedAt: row.requestedAt.toISOString(), dueAt: row.dueAt.toISOString() },
     });
+    await notifyReleaseRequestRouted(tx, project, row, false);
     return row.id;
   });
 }
@@ -249,5 +251,6 @@ export async function decideReleaseRequest(
         items: input.items,
       },
     });
+    await notifyReleaseRequestDecided(tx, project, request, input.decision);
   });
 }

@@ -1,0 +1,122 @@
+import { roleLabels, type TReviewerRole } from '@psbook/core';
+import type { Db } from '../db/database.ts';
+import { activeUser, activeUsersWithRole, notify } from './notifications.ts';
+import { designatedReviewers } from './reviewers.ts';
+
+/*
+ * The events that ask someone to act, and who that is. Every recipient list comes from the rule that
+ * lets the person act: `designatedReviewers` (the same reach as the decision route and the inbox) for
+ * release requests and tier decreases, the person who filed a request for its outcome, the roles the
+ * budget cycle's own verbs and inbox name for its milestones.
+ */
+
+type ProjectRef = { id: string; code: string; name: string; bureauCode: string };
+
+const roleJa = (role: string) => (role in roleLabels ? roleLabels[role as TReviewerRole].ja : role);
+const roleEn = (role: string) => (role in roleLabels ? roleLabels[role as TReviewerRole].en : role);
+
+/** A release request waits for a reviewer: filed, or re-routed to another tier's reviewer. */
+export async function notifyReleaseRequestRouted(
+  tx: Db,
+  project: ProjectRef,
+  request: { id: string; tier: number | null; reviewerRole: string | null; requestedBy: string },
+  rerouted: boolean,
+) {
+  const reviewers = await designatedReviewers(tx, { bureauCode: project.bureauCode, reviewerRole: request.reviewerRole }, request.requestedBy);
+  await notify(tx, reviewers, {
+    kind: 'release_request_routed',
+    entityType: 'release_request',
+    entityId: request.id,
+    projectId: project.id,
+    path: `/release-requests/${request.id}`,
+    titleJa: `${rerouted ? '区分の変更により回付: ' : ''}リリース判定の依頼 ${project.code} ${project.name}`,
+    titleEn: `${rerouted ? 'Re-routed after a tier change: ' : ''}release request to judge, ${project.code} ${project.name}`,
+    detailJa: `区分${request.tier}の${roleJa(request.reviewerRole ?? '')}として判定してください（期限14日）。`,
+    detailEn: `Please judge it as the tier-${request.tier} ${roleEn(request.reviewerRole ?? '')} (due in 14 days).`,
+  });
+}
+
+export async function notifyReleaseRequestDecided(
+  tx: Db,
+  project: ProjectRef,
+  request: { id: string; requestedBy: string },
+  decision: 'approved' | 'returned',
+) {
+  await notify(tx, await activeUser(tx, request.requestedBy), {
+    kind: 'release_request_decided',
+    entityType: 'release_request',
+    entityId: request.id,
+    projectId: project.id,
+    path: `/release-requests/${request.id}`,
+    titleJa: `リリース判定: ${decision === 'approved' ? '承認' : '差戻し'} ${project.code} ${project.name}`,
+    titleEn: `Release request ${decision}: ${project.code} ${project.name}`,
+    detailJa: decision === 'returned' ? 'コメントを確認し、対応のうえ再申請してください。' : 'リリースに進めます。',
+    detailEn: decision === 'returned' ? 'Read the comments, address them and file again.' : 'The release may go ahead.',
+  });
+}
+
+/** A tier decrease waits for the reviewer of the tier in force (the same rule as `tierDecreaseRefusal`). */
+export async function notifyTierDecreaseWaiting(
+  tx: Db,
+  project: ProjectRef,
+  decrease: { id: string; fromTier: number; fromReviewerRole: string; toTier: number | null; requestedBy: string | null },
+) {
+  const reviewers = await designatedReviewers(
+    tx,
+    { bureauCode: project.bureauCode, reviewerRole: decrease.fromReviewerRole },
+    decrease.requestedBy ?? undefined,
+  );
+  const to = decrease.toTier === null ? '未設定' : `区分${decrease.toTier}`;
+  await notify(tx, reviewers, {
+    kind: 'tier_decrease_waiting',
+    entityType: 'tier_decrease',
+    entityId: decrease.id,
+    projectId: project.id,
+    path: `/projects/${project.id}`,
+    titleJa: `区分引下げの同意依頼 ${project.code} ${project.name}（区分${decrease.fromTier}→${to}）`,
+    titleEn: `Tier decrease to consent to: ${project.code} ${project.name} (tier ${decrease.fromTier} → ${decrease.toTier ?? 'not set'})`,
+    detailJa: `現在の区分${decrease.fromTier}の${roleJa(decrease.fromReviewerRole)}として、同意または不同意を判断してください。`,
+    detailEn: `As the ${roleEn(decrease.fromReviewerRole)} of the tier in force, agree to it or refuse it.`,
+  });
+}
+
+export async function notifyTierDecreaseDecided(
+  tx: Db,
+  project: ProjectRef,
+  decrease: { id: string; requestedBy: string | null },
+  decision: 'approved' | 'refused',
+) {
+  await notify(tx, await activeUser(tx, decrease.requestedBy), {
+    kind: 'tier_decrease_decided',
+    entityType: 'tier_decrease',
+    entityId: decrease.id,
+    projectId: project.id,
+    path: `/projects/${project.id}`,
+    titleJa: `区分引下げ: ${decision === 'approved' ? '同意' : '不同意'} ${project.code} ${project.name}`,
+    titleEn: `Tier decrease ${decision}: ${project.code} ${project.name}`,
+  });
+}
+
+/** Extraction opened tech reviews: the DSB's administrators write them (the inbox's rule). */
+export async function notifyTechReviewsToWrite(tx: Db, fiscalYear: number, count: number, evaluationDeadline: string, actorId: string) {
+  await notify(tx, await activeUsersWithRole(tx, ['admin'], actorId), {
+    kind: 'tech_reviews_to_write',
+    entityType: 'budget_cycle',
+    entityId: String(fiscalYear),
+    path: '/budget-review',
+    titleJa: `${fiscalYear}年度 技術的評価の作成依頼（${count}件、期限 ${evaluationDeadline}）`,
+    titleEn: `Fiscal ${fiscalYear}: ${count} tech reviews to write (due ${evaluationDeadline})`,
+  });
+}
+
+/** The evaluation report went to the finance bureau: every budget office user reads it. */
+export async function notifyTechReviewsSubmitted(tx: Db, fiscalYear: number, count: number) {
+  await notify(tx, await activeUsersWithRole(tx, ['budget_office']), {
+    kind: 'tech_reviews_submitted',
+    entityType: 'budget_cycle',
+    entityId: String(fiscalYear),
+    path: '/budget-review',
+    titleJa: `${fiscalYear}年度 評価書の提出（技術的評価 ${count}件）`,
+    titleEn: `Fiscal ${fiscalYear}: evaluation report submitted (${count} tech reviews)`,
+  });
+}
