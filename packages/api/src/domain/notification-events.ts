@@ -32,7 +32,7 @@ export async function notifyReleaseRequestRouted(
     titleJa: `${rerouted ? '区分の変更により回付: ' : ''}リリース判定の依頼 ${project.code} ${project.name}`,
     titleEn: `Release request to judge: ${project.code} ${project.name}${rerouted ? ' (re-routed after a tier change)' : ''}`,
     detailJa: `区分${request.tier}の${roleJa(request.reviewerRole ?? '')}として判定してください（期限14日）。`,
-    detailEn: `Please judge it as the tier-${request.tier} ${roleEn(request.reviewerRole ?? '')} (due in 14 days).`,
+    detailEn: `Please judge it as the tier-${request.tier} ${roleEn(request.reviewerRole ?? '').toLowerCase()} (due in 14 days).`,
   });
 }
 
