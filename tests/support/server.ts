@@ -19,6 +19,8 @@ export type ServerOptions = {
   readyTimeoutMs?: number;
   /** Do not wait for readiness (for processes expected to refuse to start). */
   waitForReady?: boolean;
+  /** A port chosen beforehand (e.g. when an OpenID Provider must know the server's address first). */
+  port?: number;
 };
 
 export type ServerProcess = {
@@ -67,7 +69,7 @@ export async function waitForReady(url: string, timeoutMs: number, isAlive: () =
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<ServerProcess> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const started = performance.now();
   const child = spawn(process.execPath, [psbookBin, 'serve'], {
     cwd: tmpdir(),

@@ -17,9 +17,10 @@ import { healthRoutes } from './routes/health.ts';
 import { historyRoutes } from './routes/history.ts';
 import { importRoutes } from './routes/imports.ts';
 import { kpiRoutes } from './routes/kpis.ts';
+import { oidcRoutes, publicAuthPaths } from './routes/oidc.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { oversightRoutes } from './routes/oversight.ts';
-import { procurementRoutes, projectProcurementRoutes } from './routes/procurements.ts';
+import { procurementExportRoutes, procurementRoutes, projectProcurementRoutes } from './routes/procurements.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { releaseRequestRoutes } from './routes/release-requests.ts';
 import { reviewRoutes } from './routes/reviews.ts';
@@ -96,12 +97,13 @@ export function createApp(services: Services, options: AppOptions = {}) {
     return limitJsonBody(c, next);
   });
   v1.use('*', async (c, next) => {
-    // Sign-in is the one route that works without a session.
-    if (c.req.path === '/api/v1/auth/login') return next();
+    // Signing in, and asking how to, are the routes that work without a session.
+    if (c.req.path === '/api/v1/auth/login' || publicAuthPaths.includes(c.req.path)) return next();
     return authenticate(c, next);
   });
   v1.use('*', refuseHostileCharacters);
   v1.route('/auth', authRoutes);
+  v1.route('/auth', oidcRoutes);
   v1.route('/projects', projectRoutes);
   v1.route('/projects', canvasRoutes);
   v1.route('/projects', kpiRoutes);
@@ -109,6 +111,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
   v1.route('/projects', transitionRoutes);
   v1.route('/projects', projectProcurementRoutes);
   v1.route('/procurements', procurementRoutes);
+  v1.route('/', procurementExportRoutes);
   v1.route('/imports', importRoutes);
   v1.route('/stats', statsRoutes);
   v1.route('/exports', exportRoutes);

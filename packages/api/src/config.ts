@@ -39,7 +39,48 @@ export type Config = {
   mailRetrySeconds: number;
   /** How often each process runs the reminder scheduler; 0 turns it off. */
   reminderIntervalSeconds: number;
+  /** Sign-in through the organisation's OpenID Provider; null when not configured. */
+  oidc: OidcConfig | null;
 };
+
+export type OidcConfig = {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The address users reach PS Book at; the callback is this + /api/v1/auth/oidc/callback. */
+  publicUrl: string;
+  scopes: string;
+  /** JSON file mapping the organisation's group names or ids to roles and bureaus; null = `psbook:` groups. */
+  groupMapFile: string | null;
+  /** The name shown on the sign-in button, if not 組織のアカウント. */
+  providerName: string | null;
+};
+
+const oidcVariables = ['PSBOOK_OIDC_ISSUER', 'PSBOOK_OIDC_CLIENT_ID', 'PSBOOK_OIDC_CLIENT_SECRET', 'PSBOOK_PUBLIC_URL'] as const;
+
+/** All four OIDC settings or none: half a configuration fails at start, not at the first sign-in. */
+function readOidc(env: NodeJS.ProcessEnv, resolvePath: (value: string) => string): OidcConfig | null {
+  const set = oidcVariables.filter((name) => env[name]);
+  if (!env.PSBOOK_OIDC_ISSUER) {
+    if (set.length && set.some((name) => name !== 'PSBOOK_PUBLIC_URL'))
+      throw new Error(`PSBOOK_OIDC_ISSUER is not set but ${set.join(', ')} are: set all of ${oidcVariables.join(', ')} or none`);
+    return null;
+  }
+  const missing = oidcVariables.filter((name) => !env[name]);
+  if (missing.length) throw new Error(`single sign-on needs ${missing.join(', ')} as well as PSBOOK_OIDC_ISSUER`);
+  for (const name of ['PSBOOK_OIDC_ISSUER', 'PSBOOK_PUBLIC_URL'] as const) {
+    if (!URL.canParse(env[name]!)) throw new Error(`${name} must be an absolute URL, got "${env[name]}"`);
+  }
+  return {
+    issuer: env.PSBOOK_OIDC_ISSUER,
+    clientId: env.PSBOOK_OIDC_CLIENT_ID!,
+    clientSecret: env.PSBOOK_OIDC_CLIENT_SECRET!,
+    publicUrl: env.PSBOOK_PUBLIC_URL!.replace(/\/+$/, ''),
+    scopes: env.PSBOOK_OIDC_SCOPES || 'openid email profile',
+    groupMapFile: env.PSBOOK_OIDC_GROUP_MAP ? resolvePath(env.PSBOOK_OIDC_GROUP_MAP) : null,
+    providerName: env.PSBOOK_OIDC_PROVIDER_NAME || null,
+  };
+}
 
 function readNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -112,5 +153,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailPollSeconds: readNumber(env, 'PSBOOK_MAIL_POLL_SECONDS', 5),
     mailRetrySeconds: readNumber(env, 'PSBOOK_MAIL_RETRY_SECONDS', 30),
     reminderIntervalSeconds: readNumber(env, 'PSBOOK_REMINDER_INTERVAL_SECONDS', 300),
+    oidc: readOidc(env, resolvePath),
   };
 }

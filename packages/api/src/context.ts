@@ -2,6 +2,7 @@ import type { Policy } from '@psbook/core';
 import type { Actor } from './auth/actor.ts';
 import { ActorCache } from './auth/actor-cache.ts';
 import { compileTrustedProxies, type TrustProxy } from './auth/client.ts';
+import { OidcSignIn } from './auth/oidc.ts';
 import type { Config } from './config.ts';
 import type { DatabaseKind, Db } from './db/database.ts';
 
@@ -15,6 +16,8 @@ export type Services = {
   actorCache: ActorCache;
   /** `config.trustedProxies`, compiled. */
   trustProxy: TrustProxy;
+  /** Sign-in through the organisation's OpenID Provider; null when it is not configured. */
+  oidc: OidcSignIn | null;
 };
 
 /** What a domain verb needs: the database (or a transaction), the rules, who acts, and the request. */
@@ -34,7 +37,12 @@ export type AppEnv = {
 };
 
 /** The services of one server (or test app) on an open database. */
-export function createServices(database: { db: Db; kind: DatabaseKind }, config: Config, policy: Policy): Services {
+export function createServices(
+  database: { db: Db; kind: DatabaseKind },
+  config: Config,
+  policy: Policy,
+  oidc: OidcSignIn | null = config.oidc ? new OidcSignIn(config.oidc) : null,
+): Services {
   return {
     db: database.db,
     dbKind: database.kind,
@@ -42,5 +50,6 @@ export function createServices(database: { db: Db; kind: DatabaseKind }, config:
     policy,
     actorCache: new ActorCache(config.authCacheSeconds * 1000),
     trustProxy: compileTrustedProxies(config.trustedProxies),
+    oidc,
   };
 }

@@ -191,6 +191,14 @@ const list = async <T>(path: string, query?: Query) => itemsOf<T>(await get<unkn
 
 const enc = encodeURIComponent;
 
+export const xlsxContentType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export type TSignInMethods = {
+  password: boolean;
+  oidc: { label: string | null; startUrl: string; endSessionUrl: string | null } | null;
+};
+export type TSignInSettings = { localPasswords: boolean; version: number; updatedAt: string | null; ssoConfigured: boolean };
+
 export type ProjectFilter = {
   bureau?: string;
   stage?: string;
@@ -214,6 +222,10 @@ export const api = {
     },
     login: (email: string, password: string) => post<{ user: TUser; expiresAt: string }>('/auth/login', { email, password }),
     logout: () => post<void>('/auth/logout'),
+    /** How to sign in here: password, and the organisation's OpenID Provider when configured (no session needed). */
+    methods: () => get<TSignInMethods>('/auth/methods'),
+    settings: () => get<TSignInSettings>('/auth/sign-in-settings'),
+    updateSettings: (body: { localPasswords: boolean; version: number }) => put<TSignInSettings>('/auth/sign-in-settings', body),
   },
   bureaus: {
     list: () => list<TBureau>('/bureaus'),
@@ -233,6 +245,7 @@ export const api = {
     history: (id: string, cursor?: string | null) =>
       get<{ items: THistoryEvent[]; nextCursor: string | null }>(`/projects/${enc(id)}/history`, { cursor: cursor ?? undefined }),
     exportCsvUrl: (filter: ProjectFilter) => `${apiBase}/exports/projects.csv${toQueryString(filter)}`,
+    exportXlsxUrl: (filter: ProjectFilter) => `${apiBase}/exports/projects.xlsx${toQueryString(filter)}`,
   },
   tierDecreases: {
     decide: (id: string, body: { decision: 'approved' | 'refused'; comment?: string; version: number }) =>
@@ -277,6 +290,7 @@ export const api = {
     techReviews: (query: Query) => get<{ items: TTechReview[]; nextCursor: string | null }>('/tech-reviews', query),
     updateTechReview: (id: string, body: unknown) => patch<TTechReview>(`/tech-reviews/${enc(id)}`, body),
     csvUrl: (fiscalYear: number) => `${apiBase}/tech-reviews.csv${toQueryString({ fiscalYear })}`,
+    xlsxUrl: (fiscalYear: number) => `${apiBase}/tech-reviews.xlsx${toQueryString({ fiscalYear })}`,
   },
   tokens: {
     list: () => list<TToken>('/tokens'),
@@ -291,17 +305,19 @@ export const api = {
     list: (query: Query, cursor?: string | null) =>
       get<{ items: TProcurement[]; nextCursor: string | null }>('/procurements', { ...query, cursor: cursor ?? undefined }),
     stats: (query?: Query) => get<TProcurementStats>('/procurements/stats', query),
+    csvUrl: (query: Query) => `${apiBase}/procurements.csv${toQueryString(query)}`,
+    xlsxUrl: (query: Query) => `${apiBase}/procurements.xlsx${toQueryString(query)}`,
   },
   imports: {
     /** Stream the import: NDJSON progress lines, then the result. */
     expenses: async (
-      csv: Blob | string,
-      options: { dryRun: boolean; onProgress?: (processed: number) => void; signal?: AbortSignal },
+      file: Blob | string,
+      options: { dryRun: boolean; onProgress?: (processed: number) => void; signal?: AbortSignal; workbook?: { sheet?: string } },
     ): Promise<TImportResult> => {
       const response = await send('POST', '/imports/expenses', {
-        query: { dryRun: options.dryRun ? 'true' : undefined },
-        rawBody: csv,
-        contentType: 'text/csv',
+        query: { dryRun: options.dryRun ? 'true' : undefined, sheet: options.workbook?.sheet || undefined },
+        rawBody: file,
+        contentType: options.workbook ? xlsxContentType : 'text/csv',
         headers: { Accept: 'application/x-ndjson' },
         signal: options.signal,
       });
@@ -311,6 +327,7 @@ export const api = {
   stats: {
     registrations: (interval: 'week' | 'month' = 'week') => get<unknown>('/stats/registrations', { interval }),
     expenses: (fiscalYear?: number) => get<unknown>('/stats/expenses', { fiscalYear }),
+    expensesXlsxUrl: (fiscalYear?: number) => `${apiBase}/stats/expenses.xlsx${toQueryString({ fiscalYear })}`,
     stages: () => get<TStageStats>('/stats/stages'),
   },
   oversight: {

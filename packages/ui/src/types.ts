@@ -336,7 +336,7 @@ export type TProcurementStats = {
   needsTierReview: number;
 };
 
-export type TImportRowError = { line: number; column: string | null; message: string };
+export type TImportRowError = { line: number; column: string | null; message: string; sheet?: string };
 export type TImportResult = {
   type?: 'result';
   dryRun: boolean;

@@ -16,7 +16,7 @@ export const sessionCookieName = 'psbook_session';
  * One table here rather than checks scattered across routes.
  */
 const tokenScopeRoutes: { scope: string; pattern: RegExp }[] = [
-  { scope: 'tech_reviews:read', pattern: /^\/api\/v1\/tech-reviews(\.csv|\.json)?(\/|$)/ },
+  { scope: 'tech_reviews:read', pattern: /^\/api\/v1\/tech-reviews(\.csv|\.xlsx|\.json)?(\/|$)/ },
   { scope: 'projects:read', pattern: /^\/api\/v1\/(projects|exports|procurements)(\/|\.|$)/ },
   { scope: 'stats:read', pattern: /^\/api\/v1\/stats(\/|$)/ },
 ];

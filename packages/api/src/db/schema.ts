@@ -29,7 +29,10 @@ export interface AppUserTable {
   email: string;
   displayName: string;
   role: string;
-  passwordHash: string;
+  /** Null for accounts created by single sign-on: they cannot sign in with a password. */
+  passwordHash: string | null;
+  oidcIssuer: string | null;
+  oidcSubject: string | null;
   isActive: Default<boolean>;
   version: Default<number>;
   createdAt: Timestamp;
@@ -61,6 +64,23 @@ export interface ApiTokenTable {
   expiresAt: Timestamp | null;
   revokedAt: Timestamp | null;
   lastUsedAt: Timestamp | null;
+}
+
+export interface OidcSignInTable {
+  stateHash: string;
+  nonce: string;
+  codeVerifier: string;
+  returnTo: string;
+  createdAt: Default<Date>;
+  expiresAt: Timestamp;
+}
+
+export interface InstanceSettingTable {
+  key: string;
+  value: Json<unknown>;
+  version: Default<number>;
+  updatedAt: Default<Date>;
+  updatedBy: string | null;
 }
 
 /** One throttle key's attempts in its current window (docs/decisions/0009-sign-in-throttling.md). */
@@ -389,6 +409,8 @@ export interface Database {
   session: SessionTable;
   apiToken: ApiTokenTable;
   loginThrottle: LoginThrottleTable;
+  oidcSignIn: OidcSignInTable;
+  instanceSetting: InstanceSettingTable;
   project: ProjectTable;
   tierHistory: TierHistoryTable;
   tierDecrease: TierDecreaseTable;

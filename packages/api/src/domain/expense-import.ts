@@ -54,6 +54,7 @@ import {
 } from '../db/queries/expenses.ts';
 import { lockProject, projectSearchColumns } from '../db/queries/projects.ts';
 import { AppError, forbidden } from '../errors.ts';
+import { readExpenseWorkbook } from './expense-workbook.ts';
 import { oversightInputsOf, recordTierChange, tierRank } from './oversight.ts';
 import { whoOf } from './projects.ts';
 import { settleEvaluation } from './tier-decrease.ts';
@@ -69,11 +70,15 @@ const maxYen = 9_000_000_000_000_000;
 const maxAmountKyen = maxYen / 1000;
 
 export type ImportEncoding = 'utf-8' | 'shift_jis';
-export type RowError = { line: number; column: string | null; message: string };
+/** `line` is the CSV line, or the row of the workbook sheet named in `sheet`. */
+export type RowError = { line: number; column: string | null; message: string; sheet?: string };
 
 export type ImportOptions = {
   dryRun: boolean;
   encoding?: ImportEncoding;
+  /** CSV (default) or an Excel workbook; for a workbook, the sheet to read (default: the first). */
+  format?: 'csv' | 'xlsx';
+  sheet?: string;
   /** Called every few thousand rows while reading, and once per phase while writing. */
   onProgress?: (progress: { processed: number; phase: 'reading' | 'writing' }) => void;
 };
@@ -82,6 +87,9 @@ export type ImportResult = {
   dryRun: boolean;
   importId: string | null;
   fileSha256: string;
+  format: 'csv' | 'xlsx';
+  /** The sheet read from a workbook; null for CSV. */
+  sheet: string | null;
   encoding: ImportEncoding;
   bytes: number;
   lineCount: number;
@@ -205,7 +213,9 @@ async function* decodeBody(body: ReadableStream<Uint8Array>, forced: ImportEncod
   }
 }
 
-type ParsedFile = {
+export type ParsedFile = {
+  format: 'csv' | 'xlsx';
+  sheet: string | null;
   rows: StagedColumns;
   errors: RowError[];
   errorCount: number;
@@ -269,31 +279,35 @@ function parseCategories(raw: string): number | string {
   return mask;
 }
 
-export async function readExpenseFile(
-  body: ReadableStream<Uint8Array>,
-  context: {
-    bureaus: Set<string>;
-    writableBureaus: Set<string> | 'all';
-    encoding?: ImportEncoding;
-    onProgress?: ImportOptions['onProgress'];
-  },
-): Promise<ParsedFile> {
-  const state: ReadState = { encoding: null, bytes: 0, hash: createHash('sha256') };
+export type ReadContext = {
+  bureaus: Set<string>;
+  writableBureaus: Set<string> | 'all';
+  encoding?: ImportEncoding;
+  onProgress?: ImportOptions['onProgress'];
+};
+
+/**
+ * Checks records one by one, the first being the header, and keeps the valid rows in staged
+ * columns. Shared by the CSV reader and the workbook reader (expense-workbook.ts): a row of a sheet
+ * is checked exactly like a line of a CSV file. `sheet` names the sheet in every error.
+ */
+export function createRowChecker(context: ReadContext, sheet?: string) {
   const rows = emptyStagedColumns();
   const collector: Collector = { errors: [], count: 0 };
   const firstLineOf = new Map<string, number>();
   let header: { index: Map<ColumnKey, number>; names: string[] } | null = null;
   let headerFailed = false;
-  let csvFailed = false;
   let lineCount = 0;
   let ignoredColumns: string[] = [];
+  let encoding: ImportEncoding | null = null;
+  const add = (error: RowError) => report(collector, sheet === undefined ? error : { ...error, sheet });
 
   const handleHeader = (record: string[], line: number) => {
     const index = new Map<ColumnKey, number>();
     const ignored: string[] = [];
     record.forEach((name, i) => {
       if (name.includes('\uFFFD')) {
-        report(collector, { line, column: null, message: 'the header is not readable: the file is neither valid UTF-8 nor Shift_JIS' });
+        add({ line, column: null, message: 'the header is not readable: the file is neither valid UTF-8 nor Shift_JIS' });
         return;
       }
       const key = headerLookup.get(normalizeHeader(name));
@@ -301,12 +315,11 @@ export async function readExpenseFile(
         if (name.trim()) ignored.push(name.trim());
         return;
       }
-      if (index.has(key)) report(collector, { line, column: name, message: 'this column appears twice' });
+      if (index.has(key)) add({ line, column: name, message: 'this column appears twice' });
       else index.set(key, i);
     });
     for (const key of requiredColumns) {
-      if (!index.has(key))
-        report(collector, { line, column: headerAliases[key][0]!, message: `missing column (${headerAliases[key].join(' or ')})` });
+      if (!index.has(key)) add({ line, column: headerAliases[key][0]!, message: `missing column (${headerAliases[key].join(' or ')})` });
     }
     ignoredColumns = ignored;
     header = { index, names: record };
@@ -326,21 +339,20 @@ export async function readExpenseFile(
     let ok = true;
     const fail = (key: ColumnKey | null, message: string) => {
       ok = false;
-      report(collector, { line, column: key ? columnName(key) : null, message });
+      add({ line, column: key ? columnName(key) : null, message });
     };
     if (record.length !== names.length) fail(null, `expected ${names.length} fields, found ${record.length}`);
     for (const key of index.keys()) {
       if (cell(key).includes('\uFFFD')) {
         fail(
           key,
-          state.encoding === 'utf-8'
+          encoding === 'utf-8'
             ? 'broken encoding: bytes that are not valid UTF-8 (if the file is Shift_JIS, send ?encoding=shift_jis)'
             : 'broken encoding: bytes that are not valid Shift_JIS',
         );
       }
     }
     if (!ok) return;
-
     const externalId = cell('externalId').trim();
     if (!externalId) fail('externalId', 'is required');
     else if (externalId.length > 100 || controlChars.test(externalId)) fail('externalId', 'must be at most 100 printable characters');
@@ -380,6 +392,33 @@ export async function readExpenseFile(
     rows.projectCode.push(projectCode || null);
   };
 
+  let seen = 0;
+  return {
+    /** The encoding the record text was decoded from, for the error message about broken bytes. */
+    setEncoding(value: ImportEncoding) {
+      encoding = value;
+    },
+    check(record: string[], line: number) {
+      if (!header) handleHeader(record, line);
+      else handleRow(record, line);
+      seen++;
+      if (seen % progressEvery === 0) context.onProgress?.({ processed: seen - 1, phase: 'reading' });
+    },
+    report: add,
+    get hasHeader() {
+      return header !== null;
+    },
+    result() {
+      return { rows, errors: collector.errors, errorCount: collector.count, lineCount, ignoredColumns };
+    },
+  };
+}
+export type RowChecker = ReturnType<typeof createRowChecker>;
+
+export async function readExpenseFile(body: ReadableStream<Uint8Array>, context: ReadContext): Promise<ParsedFile> {
+  const state: ReadState = { encoding: null, bytes: 0, hash: createHash('sha256') };
+  const checker = createRowChecker(context);
+  let csvFailed = false;
   const parser = parse({
     relax_column_count: true,
     skip_empty_lines: true,
@@ -391,29 +430,24 @@ export async function readExpenseFile(
       Readable.from(decodeBody(body, context.encoding, state)),
       parser,
       async (records: AsyncIterable<{ record: string[]; info: { lines: number } }>) => {
-        let seen = 0;
         for await (const { record, info } of records) {
-          if (!header) handleHeader(record, info.lines);
-          else handleRow(record, info.lines);
-          seen++;
-          if (seen % progressEvery === 0) context.onProgress?.({ processed: seen - 1, phase: 'reading' });
+          if (state.encoding) checker.setEncoding(state.encoding);
+          checker.check(record, info.lines);
         }
       },
     );
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
     const line = (error as CsvError & { lines?: number }).lines ?? 0;
-    report(collector, { line, column: null, message: `not readable as CSV: ${csvErrorMessages[error.code] ?? error.code}` });
+    checker.report({ line, column: null, message: `not readable as CSV: ${csvErrorMessages[error.code] ?? error.code}` });
     csvFailed = true;
   }
-  if (!header && !csvFailed)
-    report(collector, { line: 1, column: null, message: 'the file is empty: expected a header row and expense lines' });
+  if (!checker.hasHeader && !csvFailed)
+    checker.report({ line: 1, column: null, message: 'the file is empty: expected a header row and expense lines' });
   return {
-    rows,
-    errors: collector.errors,
-    errorCount: collector.count,
-    lineCount,
-    ignoredColumns,
+    format: 'csv',
+    sheet: null,
+    ...checker.result(),
     encoding: state.encoding ?? context.encoding ?? 'utf-8',
     bytes: state.bytes,
     sha256: state.hash.digest('hex'),
@@ -475,7 +509,9 @@ export async function importExpenses(ctx: DomainContext, body: ReadableStream<Ui
   };
   const writableBureaus = writableBureausOf(ctx.actor);
   const bureaus = new Set((await ctx.db.selectFrom('bureau').select('code').execute()).map((b) => b.code));
-  const file = await readExpenseFile(body, { bureaus, writableBureaus, encoding: options.encoding, onProgress: options.onProgress });
+  const readContext = { bureaus, writableBureaus, encoding: options.encoding, onProgress: options.onProgress };
+  const file =
+    options.format === 'xlsx' ? await readExpenseWorkbook(body, readContext, options.sheet) : await readExpenseFile(body, readContext);
   const { rows } = file;
   timing('read');
   options.onProgress?.({ processed: file.lineCount, phase: 'writing' });
@@ -483,6 +519,8 @@ export async function importExpenses(ctx: DomainContext, body: ReadableStream<Ui
   const base = {
     dryRun: options.dryRun,
     fileSha256: file.sha256,
+    format: file.format,
+    sheet: file.sheet,
     encoding: file.encoding,
     bytes: file.bytes,
     lineCount: file.lineCount,
@@ -499,6 +537,8 @@ export async function importExpenses(ctx: DomainContext, body: ReadableStream<Ui
       errors: sortErrors(errors),
       errorCount,
       fileSha256: file.sha256,
+      format: file.format,
+      sheet: file.sheet,
       encoding: file.encoding,
       lineCount: file.lineCount,
     });
@@ -518,9 +558,10 @@ export async function importExpenses(ctx: DomainContext, body: ReadableStream<Ui
 
       const errors = [...file.errors];
       let errorCount = file.errorCount;
+      // Errors found in the database name the sheet as the reading errors do.
       const add = (error: RowError) => {
         errorCount++;
-        errors.push(error);
+        errors.push(file.sheet === null ? error : { ...error, sheet: file.sheet });
       };
       for (const p of await projectCodeProblems(tx)) {
         add({

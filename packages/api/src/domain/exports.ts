@@ -12,9 +12,10 @@
  */
 import { type Policy, registrationTriggerLabels, stageLabels } from '@psbook/core';
 import { type SqlBool, sql } from 'kysely';
-import { toCsvLines, utf8Bom } from '../csv.ts';
+import { excelSafe, toCsvLines, utf8Bom } from '../csv.ts';
 import type { Db } from '../db/database.ts';
 import { type ProjectListFilter, projectFilterConditions } from '../db/queries/projects.ts';
+import { type CellKind, type Conditions, workbookStream } from '../xlsx.ts';
 
 /** Project fields that never leave the government. Everything exported is checked against this list. */
 export const internalProjectFields = [
@@ -215,6 +216,45 @@ async function primedStream(chunks: AsyncGenerator<string>, onError: (error: unk
       await chunks.return(undefined);
     },
   });
+}
+
+/** A project's cells as the CSV writes them: text that Excel would take for a formula is protected (csv.ts). */
+const csvRow = (cols: Column[], row: ExportRow) =>
+  cols.map((c) => {
+    const value = c.csv(row);
+    return typeof value === 'string' ? excelSafe(value) : value;
+  });
+
+/** The cell type of each column in a workbook; every other column is text. */
+const workbookKinds: Partial<Record<Column['key'], CellKind>> = {
+  fiscalYear: 'integer',
+  tier: 'integer',
+  budgetJpy: 'yen',
+  maxDowntimeHours: 'number',
+  registeredOn: 'date',
+  updatedAt: 'datetime',
+};
+
+/** The same rows as the CSV, as an .xlsx workbook: a 条件 sheet, then one sheet of projects. */
+export function projectsXlsxStream(
+  db: Db,
+  policy: Policy,
+  filter: ProjectListFilter,
+  audience: ExportAudience,
+  conditions: Conditions,
+  onError: (e: unknown) => void,
+) {
+  const cols = exportColumns(policy, audience);
+  async function* rows() {
+    for await (const batch of projectBatches(db, filter)) yield batch.map((row) => csvRow(cols, row));
+  }
+  const sheet = {
+    name: audience === 'open' ? 'オープンデータ' : 'プロジェクト',
+    header: cols.map((c) => c.header),
+    kinds: cols.map((c) => workbookKinds[c.key] ?? 'text'),
+    rows: rows(),
+  };
+  return workbookStream(conditions, [sheet], onError);
 }
 
 /** CSV for Excel (UTF-8 with BOM, CRLF), Japanese headers, streamed batch by batch. */

@@ -1,6 +1,7 @@
 import {
   type Policy,
   procurementMethodLabels,
+  procurementStatusLabels,
   type TCreateProcurementRequest,
   type TUpdateProcurementRequest,
   ZProcurementMethod,
@@ -18,6 +19,7 @@ import {
   procurementStatsByMethod,
 } from '../db/queries/procurements.ts';
 import { AppError, type FieldError, notFound, validationError, versionConflict } from '../errors.ts';
+import type { TableColumn } from '../xlsx.ts';
 import { whoOf } from './projects.ts';
 
 /**
@@ -251,3 +253,32 @@ export async function procurementStats(db: DomainContext['db'], policy: Policy, 
     needsTierReview: [...rows.values()].reduce((acc, r) => acc + Number(r.needsTierReview), 0),
   };
 }
+
+const yesNo = (value: boolean | null) => (value === null ? null : value ? 'はい' : 'いいえ');
+
+/** The procurement register as a table: the CSV and the workbook of GET /procurements.csv|.xlsx. */
+export const procurementTableColumns: TableColumn<ProcurementResponse>[] = [
+  { header: 'プロジェクト番号', kind: 'text', value: (p) => p.project.code },
+  { header: '事業名', kind: 'text', value: (p) => p.project.name },
+  { header: '局コード', kind: 'text', value: (p) => p.project.bureauCode },
+  { header: '件名', kind: 'text', value: (p) => p.title },
+  {
+    header: '調達方式',
+    kind: 'text',
+    value: (p) => procurementMethodLabels[p.method as keyof typeof procurementMethodLabels]?.ja ?? p.method,
+  },
+  { header: '状況', kind: 'text', value: (p) => procurementStatusLabels[p.status as keyof typeof procurementStatusLabels]?.ja ?? p.status },
+  { header: '事業者名', kind: 'text', value: (p) => p.vendorName },
+  // 13 digits as text: as a number Excel would show 1.23E+12 and could drop the check digit's meaning.
+  { header: '法人番号', kind: 'text', value: (p) => p.corporateNumber },
+  { header: 'スタートアップ', kind: 'text', value: (p) => yesNo(p.isStartup) },
+  { header: '契約金額（円）', kind: 'yen', value: (p) => p.contractAmountJpy },
+  { header: '契約開始日', kind: 'date', value: (p) => p.contractStart },
+  { header: '契約終了日', kind: 'date', value: (p) => p.contractEnd },
+  { header: '予算額（円）', kind: 'yen', value: (p) => p.budgetComparison.budgetJpy },
+  { header: '差額（円）', kind: 'yen', value: (p) => p.budgetComparison.differenceJpy },
+  { header: '契約額/予算', kind: 'percent', value: (p) => p.budgetComparison.ratio },
+  { header: '予算超過', kind: 'text', value: (p) => yesNo(p.budgetComparison.isOverBudget) },
+  { header: '区分見直し要', kind: 'text', value: (p) => (p.needsTierReview ? '要' : null) },
+  { header: '登録日時', kind: 'datetime', value: (p) => p.createdAt },
+];

@@ -1,14 +1,16 @@
 import { createRoute } from '@hono/zod-openapi';
 import { ZLoginRequest, ZRole } from '@psbook/core';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { authenticate, sessionCookieName } from '../auth/authenticate.ts';
 import { clientOf } from '../auth/client.ts';
 import { dummyPasswordHash, verifyPassword } from '../auth/passwords.ts';
+import { startSession } from '../auth/sessions.ts';
 import { recordSignInFailure, recordSignInSuccess, takeSignInAttempt } from '../auth/sign-in-throttle.ts';
-import { hashToken, newToken, sessionTokenPrefix } from '../auth/tokens.ts';
+import { hashToken } from '../auth/tokens.ts';
 import { findUserByEmail } from '../db/queries/users.ts';
+import { requireLocalPasswordAllowed } from '../domain/sign-in-settings.ts';
 import { AppError } from '../errors.ts';
 import { createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
 
@@ -31,6 +33,7 @@ const login = createRoute({
     200: jsonContent(ZLoginResponse, 'Signed in; the token also arrives as an httpOnly session cookie'),
     401: problems[401],
     400: problems[400],
+    403: { description: 'Local passwords are turned off (single sign-on only); administrators may still sign in' },
     429: {
       description: 'Too many attempts: wait the seconds in Retry-After',
       headers: { 'Retry-After': { description: 'Seconds to wait before the next attempt', schema: { type: 'integer' } } },
@@ -59,7 +62,7 @@ const me = createRoute({
 
 export const authRoutes = createRouter()
   .openapi(login, async (c) => {
-    const { db, config, trustProxy } = c.var.services;
+    const { db, trustProxy } = c.var.services;
     // The e-mail arrives canonical (ZSignInEmail): trimmed, case-folded, free of control characters.
     const { email, password } = c.req.valid('json');
     const client = clientOf(c, trustProxy);
@@ -83,20 +86,9 @@ export const authRoutes = createRouter()
       throw new AppError('invalid_credentials', 'Email or password is wrong');
     }
 
-    const token = newToken(sessionTokenPrefix);
-    const expiresAt = new Date(Date.now() + config.sessionTtlHours * 3600_000);
-    await db
-      .insertInto('session')
-      .values({ tokenHash: hashToken(token), userId: user.id, expiresAt })
-      .execute();
+    await requireLocalPasswordAllowed(db, user.role);
+    const { token, expiresAt } = await startSession(c, user.id);
     await recordSignInSuccess(db, email, client.address);
-    setCookie(c, sessionCookieName, token, {
-      httpOnly: true,
-      sameSite: 'Strict',
-      path: '/',
-      secure: client.isHttps,
-      expires: expiresAt,
-    });
     const body = {
       token,
       expiresAt: expiresAt.toISOString(),

@@ -8,8 +8,10 @@
  */
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
+import { getSignInSettings } from '../domain/sign-in-settings.ts';
 import { demoPassword } from '../seed/demo.ts';
 import { describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
+import { publicAuthPaths } from './oidc.ts';
 
 const roles = ['staff.ind', 'lead.ind', 'advisor.ind', 'staff.wel', 'advisor.wel', 'chief', 'budget', 'admin'] as const;
 type Role = (typeof roles)[number];
@@ -105,6 +107,21 @@ const cases: Case[] = [
       const { token } = await res.json();
       return { path: '/api/v1/auth/logout', headers: { authorization: `Bearer ${token}` } };
     },
+  },
+  {
+    route: 'GET /api/v1/auth/sign-in-settings',
+    allow: adminOnly,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/auth/sign-in-settings' }),
+  },
+  {
+    route: 'PUT /api/v1/auth/sign-in-settings',
+    allow: adminOnly,
+    ok: 200,
+    prepare: async (f) => ({
+      path: '/api/v1/auth/sign-in-settings',
+      body: { localPasswords: true, version: (await getSignInSettings(f.t.services.db)).version },
+    }),
   },
   {
     route: 'POST /api/v1/projects',
@@ -318,6 +335,8 @@ const cases: Case[] = [
   },
   { route: 'GET /api/v1/procurements', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/procurements' }) },
   { route: 'GET /api/v1/procurements/stats', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/procurements/stats' }) },
+  { route: 'GET /api/v1/procurements.csv', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/procurements.csv?bureau=IND' }) },
+  { route: 'GET /api/v1/procurements.xlsx', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/procurements.xlsx?bureau=IND' }) },
   {
     route: 'POST /api/v1/imports/expenses',
     // Staff import their own bureau's lines: staff.wel's dry run of an IND line is answered (200)
@@ -396,6 +415,12 @@ const cases: Case[] = [
     allow: all,
     ok: 200,
     prepare: async () => ({ path: '/api/v1/tech-reviews.csv?fiscalYear=2026' }),
+  },
+  {
+    route: 'GET /api/v1/tech-reviews.xlsx',
+    allow: all,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/tech-reviews.xlsx?fiscalYear=2026' }),
   },
   {
     route: 'GET /api/v1/tech-reviews/{id}',
@@ -503,6 +528,13 @@ const cases: Case[] = [
   },
   { route: 'GET /api/v1/exports/open-data.json', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/exports/open-data.json' }) },
   { route: 'GET /api/v1/exports/open-data.csv', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/exports/open-data.csv' }) },
+  { route: 'GET /api/v1/exports/open-data.xlsx', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/exports/open-data.xlsx' }) },
+  {
+    route: 'GET /api/v1/exports/projects.xlsx',
+    allow: all,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/exports/projects.xlsx?bureau=IND' }),
+  },
   {
     route: 'GET /api/v1/stats/registrations',
     allow: all,
@@ -511,6 +543,18 @@ const cases: Case[] = [
   },
   { route: 'GET /api/v1/stats/stages', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/stats/stages' }) },
   { route: 'GET /api/v1/stats/expenses', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/stats/expenses?fiscalYear=2026' }) },
+  {
+    route: 'GET /api/v1/stats/expenses.csv',
+    allow: all,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/stats/expenses.csv?fiscalYear=2026&table=category' }),
+  },
+  {
+    route: 'GET /api/v1/stats/expenses.xlsx',
+    allow: all,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/stats/expenses.xlsx?fiscalYear=2026' }),
+  },
   {
     route: 'POST /api/v1/oversight/evaluate',
     allow: all,
@@ -661,7 +705,7 @@ describeOnBothDatabases('authorisation matrix', (t) => {
     const doc = (await (await t().app.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(doc.paths)
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
-      .filter((r) => r !== 'POST /api/v1/auth/login');
+      .filter((r) => r !== 'POST /api/v1/auth/login' && !publicAuthPaths.some((p) => r === `GET ${p}`));
     expect(documented.filter((r) => !cases.some((c) => c.route === r)).sort()).toEqual([]);
     expect(cases.filter((c) => !documented.includes(c.route)).map((c) => c.route)).toEqual([]);
   });

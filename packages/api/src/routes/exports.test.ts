@@ -197,7 +197,21 @@ describeOnBothDatabases('exports', (t) => {
     expect(ok('/api/v1/exports/projects.csv')).toEqual(['text/csv']);
     expect(ok('/api/v1/exports/open-data.csv')).toEqual(['text/csv']);
     expect(ok('/api/v1/exports/projects.json')).toEqual(['application/json']);
-    expect(Object.keys(doc.paths['/api/v1/imports/expenses'].post.requestBody.content)).toEqual(['text/csv']);
+    expect(Object.keys(doc.paths['/api/v1/imports/expenses'].post.requestBody.content)).toEqual([
+      'text/csv',
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    ]);
+    for (const path of [
+      '/api/v1/exports/projects.xlsx',
+      '/api/v1/exports/open-data.xlsx',
+      '/api/v1/tech-reviews.xlsx',
+      '/api/v1/procurements.xlsx',
+      '/api/v1/stats/expenses.xlsx',
+    ]) {
+      expect(ok(path), path).toEqual(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']);
+    }
+    expect(ok('/api/v1/procurements.csv')).toEqual(['text/csv']);
+    expect(ok('/api/v1/stats/expenses.csv')).toEqual(['text/csv']);
     expect(ok('/api/v1/imports/expenses', 'post')).toEqual(['application/json', 'application/x-ndjson']);
     for (const path of [
       '/api/v1/stats/registrations',

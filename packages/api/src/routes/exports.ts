@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import { stageLabels } from '@psbook/core';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
@@ -10,8 +11,10 @@ import {
   openDataDescription,
   projectsCsvStream,
   projectsJsonStream,
+  projectsXlsxStream,
 } from '../domain/exports.ts';
 import { todayInJapan } from '../domain/stats.ts';
+import { type Conditions, downloadTime, xlsxContentType, xlsxResponseHeaders } from '../xlsx.ts';
 import { createRouter, problems } from './openapi.ts';
 import { toProjectFilter, ZProjectListQuery } from './projects.ts';
 
@@ -19,12 +22,16 @@ import { toProjectFilter, ZProjectListQuery } from './projects.ts';
 const ZExportQuery = ZProjectListQuery.omit({ limit: true, cursor: true, order: true });
 
 const csvContent = (description: string) => ({ description, content: { 'text/csv': { schema: z.string() } } });
+export const xlsxContent = (description: string) => ({
+  description,
+  content: { [xlsxContentType]: { schema: z.string().describe('an Excel workbook (.xlsx)') } },
+});
 const jsonStreamContent = (description: string) => ({
   description,
   content: { 'application/json': { schema: z.object({ generatedAt: z.string(), items: z.array(z.record(z.string(), z.unknown())) }) } },
 });
 
-const exportRoute = <T extends ReturnType<typeof csvContent> | ReturnType<typeof jsonStreamContent>>(
+const exportRoute = <T extends ReturnType<typeof csvContent> | ReturnType<typeof jsonStreamContent> | ReturnType<typeof xlsxContent>>(
   path: string,
   summary: string,
   description: string,
@@ -57,16 +64,77 @@ const openDataJson = exportRoute(
   jsonStreamContent('{ dataset, excludedFields, budgetPolicy, generatedAt, items }'),
 );
 const openDataCsv = exportRoute('/open-data.csv', 'Open data of the book (CSV, UTF-8 with BOM)', openNote, csvContent('Open data'));
+const workbookNote =
+  'The same rows and cells as the CSV of the same request, as an Excel workbook: a first sheet 条件 (filters, time), then the projects with a frozen header row; yen, years, tiers and dates are numbers with formats.';
+const projectsXlsx = exportRoute(
+  '/projects.xlsx',
+  'The book as an Excel workbook (.xlsx)',
+  `${internalNote} ${workbookNote}`,
+  xlsxContent('Sheets 条件 and プロジェクト'),
+);
+const openDataXlsx = exportRoute(
+  '/open-data.xlsx',
+  'Open data of the book as an Excel workbook (.xlsx)',
+  `${openNote} ${workbookNote}`,
+  xlsxContent('Sheets 条件 and オープンデータ'),
+);
 
 type ExportQuery = z.infer<typeof ZExportQuery>;
 
-async function respond(c: Context<AppEnv>, query: ExportQuery, format: 'csv' | 'json', audience: ExportAudience) {
+const filterLabels: Record<keyof ExportQuery, string> = {
+  bureau: '局',
+  stage: '段階',
+  tier: '区分',
+  reviewerRole: '協議先',
+  fiscalYear: '年度',
+  isNew: '新規/継続',
+  q: '検索語',
+};
+
+/** The 条件 sheet: what was asked for, by whom and when, in words a person reads. */
+export function exportConditions(
+  c: Context<AppEnv>,
+  title: string,
+  query: Record<string, unknown>,
+  labels: Record<string, string>,
+): Conditions {
+  const conditions: Conditions = [
+    { label: '内容', value: title },
+    { label: '出力日時', value: downloadTime() },
+    { label: '出力者', value: c.var.actor?.email ?? '' },
+  ];
+  for (const [key, raw] of Object.entries(query)) {
+    if (raw === undefined || raw === '') continue;
+    const values = Array.isArray(raw) ? raw.map(String) : [String(raw)];
+    const shown = values.map((v) =>
+      key === 'stage'
+        ? (stageLabels[v as keyof typeof stageLabels]?.ja ?? v)
+        : key === 'isNew'
+          ? v === 'true'
+            ? '新規'
+            : '継続'
+          : key === 'tier' && v === 'unset'
+            ? '未設定'
+            : v,
+    );
+    conditions.push({ label: labels[key] ?? key, value: shown.join(', ') });
+  }
+  if (conditions.length === 3) conditions.push({ label: '絞り込み', value: 'なし（すべて）' });
+  return conditions;
+}
+
+async function respond(c: Context<AppEnv>, query: ExportQuery, format: 'csv' | 'json' | 'xlsx', audience: ExportAudience) {
   requireActor(c.var.actor);
   const { db, policy } = c.var.services;
   const filter = toProjectFilter(query);
   const logError = (error: unknown) => console.error('[export]', error);
   const name = `${audience === 'open' ? 'psbook-open-data' : 'psbook-projects'}-${todayInJapan()}.${format}`;
   if (format === 'csv') return c.body(await projectsCsvStream(db, policy, filter, audience, logError), 200, csvResponseHeaders(name));
+  if (format === 'xlsx') {
+    const title = audience === 'open' ? 'PS Book オープンデータ' : 'PS Book プロジェクト一覧';
+    const conditions = exportConditions(c, title, query, filterLabels);
+    return c.body(projectsXlsxStream(db, policy, filter, audience, conditions, logError), 200, xlsxResponseHeaders(name));
+  }
   const meta = audience === 'open' ? openDataDescription : { dataset: 'PS Book projects' };
   return c.body(await projectsJsonStream(db, policy, filter, audience, meta, logError), 200, {
     'content-type': 'application/json; charset=utf-8',
@@ -79,4 +147,6 @@ export const exportRoutes = createRouter()
   .openapi(projectsCsv, (c) => respond(c, c.req.valid('query'), 'csv', 'internal'))
   .openapi(projectsJson, (c) => respond(c, c.req.valid('query'), 'json', 'internal') as never)
   .openapi(openDataJson, (c) => respond(c, c.req.valid('query'), 'json', 'open') as never)
-  .openapi(openDataCsv, (c) => respond(c, c.req.valid('query'), 'csv', 'open'));
+  .openapi(openDataCsv, (c) => respond(c, c.req.valid('query'), 'csv', 'open'))
+  .openapi(projectsXlsx, (c) => respond(c, c.req.valid('query'), 'xlsx', 'internal'))
+  .openapi(openDataXlsx, (c) => respond(c, c.req.valid('query'), 'xlsx', 'open'));

@@ -1,17 +1,26 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { importBodyLimitBytes, importExpenses } from '../domain/expense-import.ts';
-import { AppError, toAppError } from '../errors.ts';
+import { workbookBodyLimitBytes } from '../domain/expense-workbook.ts';
+import { AppError, toAppError, validationError } from '../errors.ts';
+import { xlsxContentType } from '../xlsx.ts';
 import { domainContext } from './context.ts';
 import { createRouter, problems, ZProblem } from './openapi.ts';
 
-const ZRowError = z.object({ line: z.number().int(), column: z.string().nullable(), message: z.string() });
+const ZRowError = z.object({
+  line: z.number().int().describe('the CSV line, or the row of the sheet'),
+  column: z.string().nullable(),
+  message: z.string(),
+  sheet: z.string().optional().describe('the workbook sheet (.xlsx imports only)'),
+});
 
 export const ZImportResult = z.object({
   dryRun: z.boolean(),
   importId: z.string().nullable().describe('the expense_import record; null for a dry run'),
   fileSha256: z.string(),
-  encoding: z.enum(['utf-8', 'shift_jis']),
+  format: z.enum(['csv', 'xlsx']),
+  sheet: z.string().nullable().describe('the sheet read from a workbook; null for CSV'),
+  encoding: z.enum(['utf-8', 'shift_jis']).describe('of a CSV file; utf-8 for a workbook'),
   bytes: z.number().int(),
   lineCount: z.number().int().describe('expense lines read (the header and empty lines not counted)'),
   lines: z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int() }),
@@ -31,6 +40,7 @@ const ZImportQuery = z.object({
     .enum(['utf-8', 'utf8', 'shift_jis', 'sjis', 'cp932'])
     .optional()
     .describe('override the detection (a BOM means UTF-8; else valid UTF-8 means UTF-8; else Shift_JIS)'),
+  sheet: z.string().min(1).max(31).optional().describe('for a workbook: the sheet to read (default: the first visible sheet)'),
 });
 
 const csvTypes = ['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel', 'application/octet-stream'];
@@ -39,9 +49,10 @@ const importRoute = createRoute({
   method: 'post',
   path: '/expenses',
   tags: ['imports'],
-  summary: 'Import digital-related expense lines (デジタル関連経費情報) from CSV',
+  summary: 'Import digital-related expense lines (デジタル関連経費情報) from CSV or an Excel workbook',
   description: [
-    'Body: a CSV file (UTF-8 with or without BOM, or Shift_JIS), up to 100 MB, streamed.',
+    'Body: a CSV file (UTF-8 with or without BOM, or Shift_JIS), up to 100 MB, streamed;',
+    `or an Excel workbook (Content-Type: ${xlsxContentType}), up to ${workbookBodyLimitBytes / 1024 / 1024} MB: the first visible sheet, or the one named by \`sheet\`, with the same columns; errors then give the sheet and its row.`,
     'Columns (English or Japanese headers): external_id|経費ID, bureau_code|局コード, project_name|事業名, fiscal_year|年度,',
     'category|経費区分 (one or more of system_maintenance|システム維持管理等, shin_tosei|シン・トセイ, smart_tokyo|スマート東京, other|その他, separated by ;),',
     'amount_kyen|金額（千円）, optional project_code|プロジェクト番号.',
@@ -53,7 +64,13 @@ const importRoute = createRoute({
   ].join(' '),
   request: {
     query: ZImportQuery,
-    body: { required: true, content: { 'text/csv': { schema: z.string().describe('the CSV file') } } },
+    body: {
+      required: true,
+      content: {
+        'text/csv': { schema: z.string().describe('the CSV file') },
+        [xlsxContentType]: { schema: z.string().describe('the workbook (.xlsx)') },
+      },
+    },
   },
   responses: {
     200: {
@@ -61,7 +78,7 @@ const importRoute = createRoute({
       content: { 'application/json': { schema: ZImportResult }, 'application/x-ndjson': { schema: z.string() } },
     },
     201: { description: 'Imported', content: { 'application/json': { schema: ZImportResult } } },
-    415: { description: 'Not a CSV body', content: { 'application/problem+json': { schema: ZProblem } } },
+    415: { description: 'Neither CSV nor a workbook', content: { 'application/problem+json': { schema: ZProblem } } },
     422: {
       description: 'Row errors: nothing was imported',
       content: { 'application/problem+json': { schema: ZProblem.extend({ errors: z.array(ZRowError), errorCount: z.number().int() }) } },
@@ -77,15 +94,21 @@ export const importRoutes = createRouter().openapi(importRoute, async (c) => {
   const ctx = domainContext(c);
   const query = c.req.valid('query');
   const contentType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (!csvTypes.includes(contentType)) {
-    throw new AppError('unsupported_media_type', 'Send the file as the request body with Content-Type: text/csv');
+  const format = contentType === xlsxContentType ? 'xlsx' : 'csv';
+  if (format === 'csv' && !csvTypes.includes(contentType)) {
+    throw new AppError(
+      'unsupported_media_type',
+      `Send the file as the request body with Content-Type: text/csv, or ${xlsxContentType} for an Excel workbook`,
+    );
   }
+  if (query.sheet !== undefined && format !== 'xlsx')
+    throw validationError([{ path: 'query.sheet', message: 'only for an Excel workbook' }]);
   const declared = Number(c.req.header('content-length') ?? '0');
   if (declared > importBodyLimitBytes)
     throw new AppError('payload_too_large', `The file is larger than ${importBodyLimitBytes / 1024 / 1024} MB`);
   const body = c.req.raw.body;
-  if (!body) throw new AppError('bad_request', 'The request has no body: send the CSV file');
-  const options = { dryRun: query.dryRun === 'true', encoding: encodingOf(query.encoding) };
+  if (!body) throw new AppError('bad_request', 'The request has no body: send the file');
+  const options = { dryRun: query.dryRun === 'true', encoding: encodingOf(query.encoding), format, sheet: query.sheet } as const;
 
   if (!(c.req.header('accept') ?? '').includes('application/x-ndjson')) {
     const result = await importExpenses(ctx, body, options);

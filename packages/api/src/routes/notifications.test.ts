@@ -1,4 +1,4 @@
-import { notificationKindList } from '@psbook/core';
+import { notificationKindList, type TNotificationKind } from '@psbook/core';
 import { expect, it } from 'vitest';
 import { runReminders } from '../domain/reminders.ts';
 import { demoAccounts } from '../seed/demo.ts';
@@ -20,7 +20,7 @@ async function userIds(t: TestApp): Promise<Map<string, string>> {
 }
 
 /** Who was notified of `entityId` (by kind), as emails, sorted; and who got a mail for it. */
-async function recipientsOf(t: TestApp, entityId: string, kind: string) {
+async function recipientsOf(t: TestApp, entityId: string, kind: TNotificationKind) {
   const emails = await userIds(t);
   const notices = await t.services.db.selectFrom('notification').select(['id', 'userId']).where('entityId', '=', entityId).where('kind', '=', kind).execute();
   const mails = notices.length

@@ -1,17 +1,24 @@
 import { createRoute } from '@hono/zod-openapi';
 import { ZCreateProcurementRequest, ZProcurementMethod, ZProcurementStatus, ZUpdateProcurementRequest } from '@psbook/core';
+import type { Context } from 'hono';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
+import type { AppEnv } from '../context.ts';
+import { csvResponseHeaders, toExcelCsv } from '../csv.ts';
 import { decodeProcurementCursor, findProcurementProject, listProcurements, listProjectProcurements } from '../db/queries/procurements.ts';
 import {
   createProcurement,
   procurementStats,
+  procurementTableColumns,
   tierReviewThresholdJpy,
   toProcurementResponse,
   updateProcurement,
 } from '../domain/procurements.ts';
+import { todayInJapan } from '../domain/stats.ts';
 import { notFound, validationError } from '../errors.ts';
+import { tableHeader, tableRow, tableSheet, workbookStream, xlsxResponseHeaders } from '../xlsx.ts';
 import { domainContext } from './context.ts';
+import { exportConditions, xlsxContent } from './exports.ts';
 import { allProblems, commaSeparated, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
 const ZLabel = z.object({ ja: z.string(), en: z.string() });
@@ -182,4 +189,66 @@ export const procurementRoutes = createRouter()
     requireActor(c.var.actor);
     const { db, policy } = c.var.services;
     return c.json(await procurementStats(db, policy, c.req.valid('query').fiscalYear ?? null), 200);
+  });
+
+const ZProcurementExportQuery = ZProcurementListQuery.omit({ limit: true, cursor: true });
+type TProcurementExportQuery = z.infer<typeof ZProcurementExportQuery>;
+const exportDescription =
+  'Every procurement matching the filters of GET /procurements, newest first, one row each with the budget comparison. Readable by every signed-in user and by API tokens with projects:read.';
+const procurementsCsv = createRoute({
+  method: 'get',
+  path: '/procurements.csv',
+  tags: ['procurements'],
+  summary: 'The procurement register as Excel CSV (UTF-8 with BOM, Japanese headers)',
+  description: exportDescription,
+  request: { query: ZProcurementExportQuery },
+  responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...problems },
+});
+const procurementsXlsx = createRoute({
+  method: 'get',
+  path: '/procurements.xlsx',
+  tags: ['procurements'],
+  summary: 'The procurement register as an Excel workbook (.xlsx): the CSV’s rows, amounts and dates as numbers',
+  description: exportDescription,
+  request: { query: ZProcurementExportQuery },
+  responses: { 200: xlsxContent('Sheets 条件 and 調達'), ...problems },
+});
+
+/** Every matching procurement, page by page (keyset), as API responses. */
+async function* allProcurements(c: Context<AppEnv>, query: TProcurementExportQuery) {
+  const { db, policy } = c.var.services;
+  const threshold = tierReviewThresholdJpy(policy);
+  const filter = {
+    method: query.method,
+    status: query.status,
+    isStartup: query.startup === undefined ? undefined : query.startup === 'true',
+    bureau: query.bureau,
+  };
+  let cursor = null;
+  for (;;) {
+    const page = await listProcurements(db, filter, { limit: 500, cursor });
+    yield page.rows.map((row) => toProcurementResponse(row, row.project, threshold));
+    if (!page.nextCursor) return;
+    cursor = decodeProcurementCursor(page.nextCursor);
+  }
+}
+
+const procurementFilterLabels = { method: '調達方式', status: '状況', startup: 'スタートアップ', bureau: '局' };
+
+/** Mounted at the root of /api/v1: the register's downloads carry their full paths. */
+export const procurementExportRoutes = createRouter()
+  .openapi(procurementsCsv, async (c) => {
+    requireActor(c.var.actor);
+    const rows: (string | number)[][] = [];
+    for await (const batch of allProcurements(c, c.req.valid('query')))
+      for (const p of batch) rows.push(tableRow(procurementTableColumns, p));
+    return c.body(toExcelCsv(tableHeader(procurementTableColumns), rows), 200, csvResponseHeaders(`調達_${todayInJapan()}.csv`));
+  })
+  .openapi(procurementsXlsx, (c) => {
+    requireActor(c.var.actor);
+    const query = c.req.valid('query');
+    const conditions = exportConditions(c, 'PS Book 調達一覧', query, procurementFilterLabels);
+    const sheet = tableSheet('調達', procurementTableColumns, allProcurements(c, query));
+    const body = workbookStream(conditions, [sheet], (e) => console.error('[export]', e));
+    return c.body(body, 200, xlsxResponseHeaders(`調達_${todayInJapan()}.xlsx`)) as never;
   });

@@ -2,7 +2,10 @@ import { createRoute } from '@hono/zod-openapi';
 import { ZExpenseCategory, ZStage } from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
+import { csvResponseHeaders, toExcelCsv } from '../csv.ts';
 import { expenseStats, registrationStats, stageStats } from '../domain/stats.ts';
+import { type TableColumn, tableHeader, tableRow, tableSheet, workbookStream, xlsxResponseHeaders } from '../xlsx.ts';
+import { exportConditions, xlsxContent } from './exports.ts';
 import { createRouter, jsonContent, problems } from './openapi.ts';
 import { toProjectFilter, ZProjectListQuery } from './projects.ts';
 
@@ -109,6 +112,56 @@ const expenses = createRoute({
   },
 });
 
+type ExpenseStats = Awaited<ReturnType<typeof expenseStats>>;
+type CategoryRow = ExpenseStats['byCategory'][number];
+type BureauRow = ExpenseStats['byBureau'][number];
+
+/** The expense statistics as tables: one CSV each (?table=), one sheet each in the workbook. */
+const expenseTotalColumns: TableColumn<ExpenseStats>[] = [
+  { header: '年度', kind: 'integer', value: (s) => s.fiscalYear },
+  { header: '件数', kind: 'integer', value: (s) => s.lineCount },
+  { header: '合計（円・重複除く）', kind: 'yen', value: (s) => s.totalJpy },
+  { header: '区分の合計（円）', kind: 'yen', value: (s) => s.sumOfCategoriesJpy },
+  { header: '重複額（円）', kind: 'yen', value: (s) => s.overlapJpy },
+];
+const expenseCategoryColumns: TableColumn<CategoryRow>[] = [
+  { header: '経費区分', kind: 'text', value: (r) => r.label.ja },
+  { header: '件数', kind: 'integer', value: (r) => r.lineCount },
+  { header: '金額（円）', kind: 'yen', value: (r) => r.amountJpy },
+];
+const expenseBureauColumns: TableColumn<BureauRow>[] = [
+  { header: '局コード', kind: 'text', value: (r) => r.bureauCode },
+  { header: '局', kind: 'text', value: (r) => r.nameJa },
+  { header: '件数', kind: 'integer', value: (r) => r.lineCount },
+  { header: '金額（円・重複除く）', kind: 'yen', value: (r) => r.amountJpy },
+  { header: '区分の合計（円）', kind: 'yen', value: (r) => r.sumOfCategoriesJpy },
+];
+const expenseTables = { total: '合計', category: '区分別', bureau: '局別' } as const;
+
+const ZExpenseExportQuery = z.object({
+  fiscalYear: z.coerce.number().int().min(1990).max(2100).optional(),
+  table: z
+    .enum(['bureau', 'category', 'total'])
+    .optional()
+    .describe('which table the CSV holds (default bureau); the workbook has all three'),
+});
+const expensesCsv = createRoute({
+  method: 'get',
+  path: '/expenses.csv',
+  tags: ['stats'],
+  summary: 'Expense statistics as Excel CSV: by bureau (default), by category, or the totals',
+  request: { query: ZExpenseExportQuery },
+  responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...problems },
+});
+const expensesXlsx = createRoute({
+  method: 'get',
+  path: '/expenses.xlsx',
+  tags: ['stats'],
+  summary: 'Expense statistics as an Excel workbook: sheets 条件, 合計, 区分別 and 局別, amounts as numbers',
+  request: { query: ZExpenseExportQuery.omit({ table: true }) },
+  responses: { 200: xlsxContent('Sheets 条件, 合計, 区分別, 局別'), ...problems },
+});
+
 export const statsRoutes = createRouter()
   .openapi(registrations, async (c) => {
     requireActor(c.var.actor);
@@ -127,4 +180,36 @@ export const statsRoutes = createRouter()
   .openapi(expenses, async (c) => {
     requireActor(c.var.actor);
     return c.json(await expenseStats(c.var.services.db, c.req.valid('query').fiscalYear), 200);
+  })
+  .openapi(expensesCsv, async (c) => {
+    requireActor(c.var.actor);
+    const query = c.req.valid('query');
+    const stats = await expenseStats(c.var.services.db, query.fiscalYear);
+    const table = query.table ?? 'bureau';
+    const csv =
+      table === 'total'
+        ? toExcelCsv(tableHeader(expenseTotalColumns), [tableRow(expenseTotalColumns, stats)])
+        : table === 'category'
+          ? toExcelCsv(
+              tableHeader(expenseCategoryColumns),
+              stats.byCategory.map((r) => tableRow(expenseCategoryColumns, r)),
+            )
+          : toExcelCsv(
+              tableHeader(expenseBureauColumns),
+              stats.byBureau.map((r) => tableRow(expenseBureauColumns, r)),
+            );
+    return c.body(csv, 200, csvResponseHeaders(`デジタル関連経費_${stats.fiscalYear ?? 'なし'}_${expenseTables[table]}.csv`));
+  })
+  .openapi(expensesXlsx, async (c) => {
+    requireActor(c.var.actor);
+    const query = c.req.valid('query');
+    const stats = await expenseStats(c.var.services.db, query.fiscalYear);
+    const conditions = exportConditions(c, 'デジタル関連経費の集計', { fiscalYear: stats.fiscalYear ?? 'なし' }, { fiscalYear: '年度' });
+    const sheets = [
+      tableSheet(expenseTables.total, expenseTotalColumns, [[stats]]),
+      tableSheet(expenseTables.category, expenseCategoryColumns, [stats.byCategory]),
+      tableSheet(expenseTables.bureau, expenseBureauColumns, [stats.byBureau]),
+    ];
+    const body = workbookStream(conditions, sheets, (e) => console.error('[export]', e));
+    return c.body(body, 200, xlsxResponseHeaders(`デジタル関連経費_${stats.fiscalYear ?? 'なし'}.xlsx`)) as never;
   });

@@ -12,7 +12,9 @@ import {
   updateTechReview,
 } from '../domain/tech-reviews.ts';
 import { validationError } from '../errors.ts';
+import { type CellKind, workbookStream, xlsxResponseHeaders } from '../xlsx.ts';
 import { domainContext } from './context.ts';
+import { exportConditions, xlsxContent } from './exports.ts';
 import { conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
 const ZViewpointResponse = z.object({ rating: z.number().int().nullable(), comment: z.string() });
@@ -83,6 +85,15 @@ const csv = createRoute({
   request: { query: ZCsvQuery },
   responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...problems },
 });
+const xlsx = createRoute({
+  method: 'get',
+  path: '/tech-reviews.xlsx',
+  tags: ['tech reviews'],
+  summary: 'The tech review report of a fiscal year as an Excel workbook (.xlsx): the CSV’s rows, with 年度, 区分 and 予算額 as numbers',
+  description: readers,
+  request: { query: ZCsvQuery },
+  responses: { 200: xlsxContent('Sheets 条件 and 技術的関与'), ...problems },
+});
 const get = createRoute({
   method: 'get',
   path: '/tech-reviews/{id}',
@@ -125,6 +136,19 @@ export const techReviewRoutes = createRouter()
     ) as Record<'technical' | 'usability' | 'security', string>;
     const { header, rows } = techReviewCsvRows(reviews, labels);
     return c.body(toExcelCsv(header, rows), 200, csvResponseHeaders(`技術的関与_${fiscalYear}.csv`));
+  })
+  .openapi(xlsx, async (c) => {
+    const actor = requireActor(c.var.actor);
+    const query = c.req.valid('query');
+    const reviews = await listAllVisibleTechReviews(c.var.services.db, actor, query);
+    const labels = Object.fromEntries(
+      c.var.services.policy.rulesets['tech-review-extraction'].content.viewpoints.map((v) => [v.id, v.label.ja]),
+    ) as Record<'technical' | 'usability' | 'security', string>;
+    const { header, rows } = techReviewCsvRows(reviews, labels);
+    const kinds = header.map((h): CellKind => (h === '年度' || h === '区分' ? 'integer' : h === '予算額（円）' ? 'yen' : 'text'));
+    const conditions = exportConditions(c, `技術的関与 ${query.fiscalYear}年度`, query, { fiscalYear: '年度', status: '状況' });
+    const body = workbookStream(conditions, [{ name: '技術的関与', header, kinds, rows: [rows] }], (e) => console.error('[export]', e));
+    return c.body(body, 200, xlsxResponseHeaders(`技術的関与_${query.fiscalYear}.xlsx`)) as never;
   })
   .openapi(get, async (c) => {
     const actor = requireActor(c.var.actor);

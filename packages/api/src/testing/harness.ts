@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createPolicy, type Policy } from '@psbook/core';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { createApp } from '../app.ts';
+import type { OidcSignIn } from '../auth/oidc.ts';
 import { activateRulesets } from '../bootstrap.ts';
 import { loadConfig, repoRoot } from '../config.ts';
 import { createServices, type Services } from '../context.ts';
@@ -59,14 +60,20 @@ export type TestApp = {
 
 export const testPolicy = () => createPolicy(loadRulesets(loadConfig({}).rulesDir));
 
-export async function createTestApp(kind: DatabaseName, options: { demoProjects?: boolean } = {}): Promise<TestApp> {
+export type TestAppOptions = {
+  demoProjects?: boolean;
+  /** Single sign-on against a provider the test started (testing/oidc-provider.ts). */
+  oidc?: OidcSignIn;
+};
+
+export async function createTestApp(kind: DatabaseName, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await openTestDatabase(kind);
   await migrateToLatest(database.db);
   const policy = testPolicy();
   await activateRulesets(database.db, policy);
   await seedDemo(database.db, policy, { projects: options.demoProjects ?? false });
   const config = { ...loadConfig({}), rulesDir: `${repoRoot}rules` };
-  const services = createServices(database, config, policy);
+  const services = createServices(database, { ...config, oidc: options.oidc?.settings ?? null }, policy, options.oidc ?? null);
   const app = createApp(services, { logError: (error) => console.error('[test app]', error) });
   // One sign-in per account, even when a test's first requests run in parallel: sign-in attempts are
   // throttled per account and address (decision 0009), and a test is one client at one address.
@@ -118,7 +125,7 @@ export async function createTestApp(kind: DatabaseName, options: { demoProjects?
 }
 
 /** Run `suite` once on PGlite and once on the PostgreSQL server, each with a fresh demo database. */
-export function describeOnBothDatabases(title: string, suite: (t: () => TestApp) => void, options: { demoProjects?: boolean } = {}) {
+export function describeOnBothDatabases(title: string, suite: (t: () => TestApp) => void, options: TestAppOptions = {}) {
   describe.each(testDatabases())(`${title} [%s]`, (kind) => {
     let testApp: TestApp | undefined;
     beforeAll(async () => {

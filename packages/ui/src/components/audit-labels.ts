@@ -33,6 +33,8 @@ export const auditActionLabels: Record<string, { ja: string; en: string }> = {
   'api_token.revoke': { ja: 'APIトークンを失効', en: 'Revoked an API token' },
   'user.create': { ja: '利用者を作成', en: 'Created a user' },
   'user.update': { ja: '利用者を変更', en: 'Changed a user' },
+  'user.sign_in_refused': { ja: 'サインインを拒否（組織のアカウント）', en: 'Refused a sign-in (organisation account)' },
+  'settings.sign_in': { ja: 'サインインの設定を変更', en: 'Changed the sign-in settings' },
   'bureau.create': { ja: '局を追加', en: 'Added a bureau' },
   'ruleset.activate': { ja: 'ルールを有効化', en: 'Activated a ruleset' },
 };
@@ -52,6 +54,7 @@ export const entityTypeLabels: Record<string, { ja: string; en: string }> = {
   expense_import: { ja: '経費取込', en: 'Expense import' },
   api_token: { ja: 'APIトークン', en: 'API token' },
   user: { ja: '利用者', en: 'User' },
+  setting: { ja: '設定', en: 'Setting' },
   bureau: { ja: '局', en: 'Bureau' },
   ruleset: { ja: 'ルール', en: 'Ruleset' },
 };

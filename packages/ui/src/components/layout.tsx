@@ -47,7 +47,8 @@ function Header({ user }: { user: TUser }) {
     onSettled: () => {
       queryClient.clear();
       queryClient.setQueryData(meKey, null);
-      navigate('/sign-in', { replace: true });
+      // The sign-in page then offers the provider's own sign-out, when it has one.
+      navigate('/sign-in?signedOut=1', { replace: true });
     },
   });
   return (

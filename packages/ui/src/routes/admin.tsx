@@ -20,7 +20,7 @@ import { CreateUserForm, EditUserForm } from '../forms/user-form.tsx';
 import type { TBureau } from '../types.ts';
 import { TokenManager } from './tokens.tsx';
 
-const sections = ['users', 'bureaus', 'advisors', 'tokens', 'audit'] as const;
+const sections = ['users', 'bureaus', 'advisors', 'tokens', 'signIn', 'audit'] as const;
 type Section = (typeof sections)[number];
 
 function Users({ bureaus }: { bureaus: TBureau[] }) {
@@ -339,6 +339,41 @@ function Audit() {
   );
 }
 
+/** Password sign-in on or off (decision 0010): off only with single sign-on; admins keep it (break-glass). */
+function SignInSettings() {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const settings = useQuery({ queryKey: ['auth', 'sign-in-settings'], queryFn: api.auth.settings });
+  const change = useMutation({
+    mutationFn: (body: { localPasswords: boolean; version: number }) => api.auth.updateSettings(body),
+    onSuccess: (data) => {
+      queryClient.setQueryData(['auth', 'sign-in-settings'], data);
+      void queryClient.invalidateQueries({ queryKey: ['auth', 'methods'] });
+    },
+  });
+  if (settings.isPending) return <Loading />;
+  if (settings.isError) return <ErrorAlert error={settings.error} />;
+  const { localPasswords, version, ssoConfigured } = settings.data;
+  return (
+    <div className="card">
+      <p>{ssoConfigured ? t('admin.signIn.ssoOn') : t('admin.signIn.ssoOff')}</p>
+      <p>
+        <strong>{localPasswords ? t('admin.signIn.passwordsOn') : t('admin.signIn.passwordsOff')}</strong>
+      </p>
+      <p className="small muted">{t('admin.signIn.breakGlass')}</p>
+      {change.error ? <ErrorAlert error={change.error} /> : null}
+      <button
+        type="button"
+        className="button button-secondary"
+        disabled={change.isPending || (localPasswords && !ssoConfigured)}
+        onClick={() => change.mutate({ localPasswords: !localPasswords, version })}
+      >
+        {localPasswords ? t('admin.signIn.turnOff') : t('admin.signIn.turnOn')}
+      </button>
+    </div>
+  );
+}
+
 export default function Admin() {
   const { t } = useTranslation();
   const user = useUser();
@@ -381,6 +416,8 @@ export default function Admin() {
           <Advisors bureaus={bureaus.data} />
         ) : section === 'tokens' ? (
           <TokenManager />
+        ) : section === 'signIn' ? (
+          <SignInSettings />
         ) : (
           <Audit />
         )}

@@ -351,9 +351,14 @@ export default function BudgetReview() {
             <section aria-labelledby={`${id}-reviews`}>
               <div className="card-header">
                 <h2 id={`${id}-reviews`}>{t('budget.reviewsTitle', { year: f.fiscalYear(fiscalYear) })}</h2>
-                <a className="button button-secondary" href={api.budget.csvUrl(fiscalYear)} download>
-                  {t('budget.csv')}
-                </a>
+                <span className="button-row">
+                  <a className="button button-secondary" href={api.budget.csvUrl(fiscalYear)} download>
+                    {t('budget.csv')}
+                  </a>
+                  <a className="button button-secondary" href={api.budget.xlsxUrl(fiscalYear)} download>
+                    {t('budget.xlsx')}
+                  </a>
+                </span>
               </div>
               <p className="small muted">{admin ? t('budget.adminHint') : t('budget.readerHint')}</p>
               {reviews.isPending ? (

@@ -382,6 +382,11 @@ function Expenses() {
     <section className="card" aria-labelledby={headingId}>
       <div className="card-header">
         <h2 id={headingId}>{t('home.expensesTitle', { year: data?.fiscalYear ? f.fiscalYear(data.fiscalYear) : '' })}</h2>
+        {data?.fiscalYear ? (
+          <a className="button button-secondary" href={api.stats.expensesXlsxUrl(data.fiscalYear)} download>
+            {t('home.expensesXlsx')}
+          </a>
+        ) : null}
         {years.length > 1 ? (
           <div className="field">
             <label htmlFor={`${headingId}-year`}>{t('projects.fiscalYear')}</label>

@@ -15,9 +15,12 @@ type Phase =
   | { kind: 'done'; dryRun: boolean; result: TImportResult }
   | { kind: 'failed'; dryRun: boolean; error: unknown };
 
+const isWorkbook = (file: File) => /\.xlsx$/i.test(file.name);
+
 /** Rough count of data lines, for the progress bar's maximum (the header is not a line). */
 async function countLines(file: File): Promise<number> {
-  if (file.size > 20 * 1024 * 1024) return 0;
+  // A workbook is a zip: its lines cannot be counted here, so its progress shows a count only.
+  if (file.size > 20 * 1024 * 1024 || isWorkbook(file)) return 0;
   const text = await file.text();
   let n = 0;
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
@@ -49,7 +52,7 @@ function RowErrors({ errors, total }: { errors: TImportRowError[]; total: number
             {errors.map((e, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: one line may have several errors
               <tr key={i}>
-                <td className="num">{f.number(e.line)}</td>
+                <td className="num">{e.sheet ? t('import.sheetRow', { sheet: e.sheet, row: f.number(e.line) }) : f.number(e.line)}</td>
                 <td>{e.column ?? '—'}</td>
                 <td>
                   {fieldMessage(e.message, t)}
@@ -93,6 +96,7 @@ export default function Import() {
   const [expected, setExpected] = useState(0);
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const [checked, setChecked] = useState<TImportResult | null>(null);
+  const [sheet, setSheet] = useState('');
   const abort = useRef<AbortController | null>(null);
   if (!canImport(user)) return <Navigate to="/" replace />;
 
@@ -103,6 +107,7 @@ export default function Import() {
     try {
       const result = await api.imports.expenses(file, {
         dryRun,
+        workbook: isWorkbook(file) ? { sheet: sheet.trim() } : undefined,
         signal: abort.current.signal,
         onProgress: (processed) => setPhase({ kind: 'running', dryRun, processed }),
       });
@@ -163,7 +168,7 @@ export default function Import() {
           <input
             id={`${id}-file`}
             type="file"
-            accept=".csv,text/csv"
+            accept=".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             aria-describedby={`${id}-file-hint`}
             onChange={(e) => {
               const chosen = e.target.files?.[0] ?? null;
@@ -176,6 +181,26 @@ export default function Import() {
           />
           {file ? <p className="small">{t('import.chosen', { name: file.name, size: f.number(Math.ceil(file.size / 1024)) })}</p> : null}
         </div>
+        {file && isWorkbook(file) ? (
+          <div className="field">
+            <label htmlFor={`${id}-sheet`}>{t('import.sheet')}</label>
+            <p className="hint" id={`${id}-sheet-hint`}>
+              {t('import.sheetHint')}
+            </p>
+            <input
+              id={`${id}-sheet`}
+              type="text"
+              value={sheet}
+              maxLength={31}
+              aria-describedby={`${id}-sheet-hint`}
+              onChange={(e) => {
+                setSheet(e.target.value);
+                setChecked(null);
+                setPhase({ kind: 'idle' });
+              }}
+            />
+          </div>
+        ) : null}
         <div className="button-row">
           <button type="submit" className="button" disabled={!file || running}>
             {t('import.dryRun')}

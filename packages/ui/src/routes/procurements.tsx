@@ -111,7 +111,20 @@ export default function Procurements() {
   };
   return (
     <>
-      <PageHeader title={t('procurement.bookTitle')} lead={t('procurement.bookLead')} />
+      <PageHeader
+        title={t('procurement.bookTitle')}
+        lead={t('procurement.bookLead')}
+        actions={
+          <>
+            <a className="button button-secondary" href={api.procurements.csvUrl(filter)} download>
+              {t('procurement.csv')}
+            </a>
+            <a className="button button-secondary" href={api.procurements.xlsxUrl(filter)} download>
+              {t('procurement.xlsx')}
+            </a>
+          </>
+        }
+      />
       <Stats />
       <search className="filters" aria-label={t('procurement.filters')}>
         <div className="filter-grid">

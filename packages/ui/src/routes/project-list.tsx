@@ -254,6 +254,9 @@ export default function ProjectList() {
             <a className="button button-secondary" href={api.projects.exportCsvUrl(filter)} download>
               {t('projects.csv')}
             </a>
+            <a className="button button-secondary" href={api.projects.exportXlsxUrl(filter)} download>
+              {t('projects.xlsx')}
+            </a>
           </>
         }
       />

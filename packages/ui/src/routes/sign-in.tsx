@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
@@ -25,6 +25,10 @@ export default function SignIn() {
   const [missing, setMissing] = useState<{ email?: boolean; password?: boolean }>({});
   const ids = { email: useId(), password: useId(), error: useId(), hint: useId() };
   const next = safeNext(params.get('next'));
+  const methods = useQuery({ queryKey: ['auth', 'methods'], queryFn: api.auth.methods, staleTime: 5 * 60_000, retry: false });
+  const oidc = methods.data?.oidc ?? null;
+  const isPasswordOff = methods.data?.password === false;
+  const signedOut = params.get('signedOut') === '1';
 
   const login = useMutation({
     mutationFn: () => api.auth.login(email.trim(), password),
@@ -62,62 +66,94 @@ export default function SignIn() {
       <main id="main" className="sign-in-main">
         <h1>{t('auth.title')}</h1>
         <p className="lead">{t('auth.lead')}</p>
-        <form onSubmit={onSubmit} noValidate className="form sign-in-form" aria-describedby={ids.hint}>
-          {errorText ? (
-            <div className="alert alert-error" role="alert" id={ids.error}>
-              {errorText}
-            </div>
-          ) : null}
-          <div className="field">
-            <label htmlFor={ids.email}>
-              {t('auth.email')} <span className="required">{t('common.required')}</span>
-            </label>
-            <input
-              id={ids.email}
-              type="email"
-              name="email"
-              autoComplete="username"
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-              aria-invalid={missing.email || undefined}
-              aria-describedby={missing.email ? `${ids.email}-error` : undefined}
-            />
-            {missing.email ? (
-              <p className="field-error" id={`${ids.email}-error`}>
-                {t('auth.emailRequired')}
-              </p>
+        {signedOut ? (
+          <div className="alert" role="status">
+            {t('auth.signedOut')}
+            {oidc?.endSessionUrl ? (
+              <>
+                {' '}
+                <a href={oidc.endSessionUrl}>{t('auth.providerSignOut')}</a>
+              </>
             ) : null}
           </div>
-          <div className="field">
-            <label htmlFor={ids.password}>
-              {t('auth.password')} <span className="required">{t('common.required')}</span>
-            </label>
-            <input
-              id={ids.password}
-              type="password"
-              name="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              aria-invalid={missing.password || undefined}
-              aria-describedby={missing.password ? `${ids.password}-error` : undefined}
-            />
-            {missing.password ? (
-              <p className="field-error" id={`${ids.password}-error`}>
-                {t('auth.passwordRequired')}
-              </p>
-            ) : null}
+        ) : null}
+        {oidc ? (
+          <div className="sign-in-sso">
+            <a className="button sign-in-sso-button" href={`${oidc.startUrl}?returnTo=${encodeURIComponent(next)}`}>
+              {oidc.label ? t('auth.ssoWith', { name: oidc.label }) : t('auth.sso')}
+            </a>
+            <p className="small muted">{isPasswordOff ? t('auth.ssoOnlyHint') : t('auth.ssoHint')}</p>
           </div>
-          <button type="submit" className="button" disabled={login.isPending}>
-            {login.isPending ? t('auth.signingIn') : t('auth.submit')}
-          </button>
-        </form>
+        ) : null}
+        {isPasswordOff ? (
+          <details className="disclosure">
+            <summary>{t('auth.breakGlass')}</summary>
+            {passwordForm()}
+          </details>
+        ) : (
+          passwordForm()
+        )}
         <section className="hint-box" id={ids.hint} aria-labelledby={`${ids.hint}-title`}>
           <h2 id={`${ids.hint}-title`}>{t('auth.hintTitle')}</h2>
-          <p>{t('auth.hint')}</p>
-          <p>{t('auth.demoHint')}</p>
+          <p>{oidc ? t('auth.ssoAccountHint') : t('auth.hint')}</p>
+          {isPasswordOff ? null : <p>{t('auth.demoHint')}</p>}
         </section>
       </main>
     </div>
   );
+
+  function passwordForm() {
+    return (
+      <form onSubmit={onSubmit} noValidate className="form sign-in-form" aria-describedby={ids.hint}>
+        {errorText ? (
+          <div className="alert alert-error" role="alert" id={ids.error}>
+            {errorText}
+          </div>
+        ) : null}
+        <div className="field">
+          <label htmlFor={ids.email}>
+            {t('auth.email')} <span className="required">{t('common.required')}</span>
+          </label>
+          <input
+            id={ids.email}
+            type="email"
+            name="email"
+            autoComplete="username"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            aria-invalid={missing.email || undefined}
+            aria-describedby={missing.email ? `${ids.email}-error` : undefined}
+          />
+          {missing.email ? (
+            <p className="field-error" id={`${ids.email}-error`}>
+              {t('auth.emailRequired')}
+            </p>
+          ) : null}
+        </div>
+        <div className="field">
+          <label htmlFor={ids.password}>
+            {t('auth.password')} <span className="required">{t('common.required')}</span>
+          </label>
+          <input
+            id={ids.password}
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            aria-invalid={missing.password || undefined}
+            aria-describedby={missing.password ? `${ids.password}-error` : undefined}
+          />
+          {missing.password ? (
+            <p className="field-error" id={`${ids.password}-error`}>
+              {t('auth.passwordRequired')}
+            </p>
+          ) : null}
+        </div>
+        <button type="submit" className="button" disabled={login.isPending}>
+          {login.isPending ? t('auth.signingIn') : t('auth.submit')}
+        </button>
+      </form>
+    );
+  }
 }

@@ -8,7 +8,7 @@ export type UserWithBureaus = {
   role: string;
   isActive: boolean;
   version: number;
-  passwordHash: string;
+  passwordHash: string | null;
   bureauCodes: string[];
 };
 

@@ -1,0 +1,104 @@
+/**
+ * Expense lines from an Excel workbook (.xlsx): the first visible sheet, or the one named in the
+ * request. Each row becomes the same record a CSV line would be, and goes through the same checks
+ * (expense-import.ts createRowChecker) and the same all-or-nothing, idempotent import; errors name
+ * the sheet and the row.
+ *
+ * A workbook is a zip: it is read whole (up to `workbookBodyLimitBytes`), unlike CSV, which streams.
+ * The limit is far above any real expense list (400,000 lines fit) and keeps the unzipped sheet in
+ * a bounded amount of memory.
+ */
+import { createHash } from 'node:crypto';
+import ExcelJS from 'exceljs';
+import { AppError } from '../errors.ts';
+import type { ParsedFile, ReadContext } from './expense-import.ts';
+import { createRowChecker } from './expense-import.ts';
+
+export const workbookBodyLimitBytes = 20 * 1024 * 1024;
+
+async function readWhole(body: ReadableStream<Uint8Array>): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      if (bytes > workbookBodyLimitBytes) {
+        throw new AppError(
+          'payload_too_large',
+          `The workbook is larger than ${workbookBodyLimitBytes / 1024 / 1024} MB: split it, or send CSV`,
+        );
+      }
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return Buffer.concat(chunks);
+}
+
+const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+
+/** A cell as the text a CSV would hold: numbers in digits, formulas by their computed result. */
+export function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value instanceof Date) return isoDay(value);
+  if ('richText' in value) return value.richText.map((part) => part.text).join('');
+  if ('error' in value) return String(value.error);
+  if ('formula' in value || 'sharedFormula' in value) return cellText((value as { result?: ExcelJS.CellValue }).result ?? null);
+  if ('text' in value) return typeof value.text === 'string' ? value.text : cellText(value.text as ExcelJS.CellValue);
+  return '';
+}
+
+export async function readExpenseWorkbook(body: ReadableStream<Uint8Array>, context: ReadContext, sheetName?: string): Promise<ParsedFile> {
+  const buffer = await readWhole(body);
+  const sha256 = createHash('sha256').update(buffer).digest('hex');
+  const workbook = new ExcelJS.Workbook();
+  const parsed = { format: 'xlsx' as const, encoding: 'utf-8' as const, bytes: buffer.length, sha256 };
+  try {
+    await workbook.xlsx.load(buffer as unknown as ExcelJS.Buffer);
+  } catch {
+    const checker = createRowChecker(context);
+    checker.report({
+      line: 0,
+      column: null,
+      message: 'not readable as an Excel workbook (.xlsx): save it from Excel as .xlsx, or send CSV',
+    });
+    return { ...parsed, sheet: null, ...checker.result() };
+  }
+  const visible = workbook.worksheets.filter((s) => s.state !== 'hidden' && s.state !== 'veryHidden');
+  const sheet = sheetName === undefined ? visible[0] : workbook.worksheets.find((s) => s.name === sheetName);
+  if (!sheet) {
+    const checker = createRowChecker(context);
+    const names = workbook.worksheets.map((s) => `「${s.name}」`).join(', ') || 'none';
+    checker.report({
+      line: 0,
+      column: null,
+      message: sheetName === undefined ? 'the workbook has no visible sheet' : `no sheet named 「${sheetName}」 (sheets: ${names})`,
+    });
+    return { ...parsed, sheet: sheetName ?? null, ...checker.result() };
+  }
+
+  const checker = createRowChecker(context, sheet.name);
+  checker.setEncoding('utf-8');
+  let width = 0;
+  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    if (width === 0) {
+      // The header decides how many columns a record has; cells right of it are not read.
+      row.eachCell({ includeEmpty: false }, (cell, col) => {
+        if (cellText(cell.value).trim()) width = Math.max(width, col);
+      });
+      if (width === 0) return;
+    }
+    const record: string[] = [];
+    for (let col = 1; col <= width; col++) record.push(cellText(row.getCell(col).value));
+    checker.check(record, rowNumber);
+  });
+  if (!checker.hasHeader) checker.report({ line: 1, column: null, message: 'the sheet is empty: expected a header row and expense lines' });
+  return { ...parsed, sheet: sheet.name, ...checker.result() };
+}
