@@ -3,8 +3,9 @@
  * committed sends its mail exactly once after a restart; two servers on one PostgreSQL send each
  * reminder once. The SMTP server is real (smtp-server) and runs in the test process.
  */
-import type { AddressInfo } from 'node:net';
+
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';

@@ -16,6 +16,10 @@ import type {
   TImportResult,
   TInboxItem,
   TKpi,
+  TNotification,
+  TNotificationPreference,
+  TNotificationSetting,
+  TOutboxMail,
   TOutstandingYearly,
   TOversightEvaluation,
   TProcurement,
@@ -273,6 +277,22 @@ export const api = {
     create: (projectId: string, body: unknown) => post<TReleaseRequest>(`/projects/${enc(projectId)}/release-requests`, body),
     get: (id: string) => get<TReleaseRequest>(`/release-requests/${enc(id)}`),
     decide: (id: string, body: unknown) => post<TReleaseRequest>(`/release-requests/${enc(id)}/decision`, body),
+  },
+  notifications: {
+    list: (query: { unread?: 'true' }, cursor?: string | null, limit = 50) =>
+      get<{ items: TNotification[]; nextCursor: string | null; unread: number }>('/notifications', {
+        ...query,
+        cursor: cursor ?? undefined,
+        limit,
+      }),
+    unreadCount: () => get<{ unread: number }>('/notifications/unread-count'),
+    markRead: (body: { ids: string[] } | { all: true }) => post<{ marked: number; unread: number }>('/notifications/read', body),
+    preferences: () => list<TNotificationSetting>('/notifications/preferences'),
+    savePreferences: (items: TNotificationPreference[]) => put<{ items: TNotificationSetting[] }>('/notifications/preferences', { items }),
+    defaults: () => list<TNotificationSetting>('/admin/notification-defaults'),
+    saveDefaults: (items: TNotificationPreference[]) => put<{ items: TNotificationSetting[] }>('/admin/notification-defaults', { items }),
+    outbox: (query: { status?: string }, cursor?: string | null) =>
+      get<{ items: TOutboxMail[]; nextCursor: string | null }>('/admin/outbox', { ...query, cursor: cursor ?? undefined, limit: 50 }),
   },
   reviews: {
     inbox: () => get<{ items: TInboxItem[]; hasMore: boolean }>('/reviews/inbox'),

@@ -22,7 +22,11 @@ export async function notifyReleaseRequestRouted(
   request: { id: string; tier: number | null; reviewerRole: string | null; requestedBy: string },
   rerouted: boolean,
 ) {
-  const reviewers = await designatedReviewers(tx, { bureauCode: project.bureauCode, reviewerRole: request.reviewerRole }, request.requestedBy);
+  const reviewers = await designatedReviewers(
+    tx,
+    { bureauCode: project.bureauCode, reviewerRole: request.reviewerRole },
+    request.requestedBy,
+  );
   await notify(tx, reviewers, {
     kind: 'release_request_routed',
     entityType: 'release_request',

@@ -195,7 +195,8 @@ export async function listNotifications(
       createdAt: n.createdAt.toISOString(),
       readAt: n.readAt?.toISOString() ?? null,
     })),
-    nextCursor: rows.length > page.limit && last ? encodeNotificationCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
+    nextCursor:
+      rows.length > page.limit && last ? encodeNotificationCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
     unread: await countUnread(db, actor.id),
   };
 }
@@ -230,7 +231,9 @@ export async function savePreferences(ctx: DomainContext, input: TNotificationPr
       await tx
         .insertInto('notificationPreference')
         .values({ userId: ctx.actor.id, kind: item.kind, channel: item.channel, cadence: item.cadence })
-        .onConflict((oc) => oc.columns(['userId', 'kind']).doUpdateSet({ channel: item.channel, cadence: item.cadence, updatedAt: new Date() }))
+        .onConflict((oc) =>
+          oc.columns(['userId', 'kind']).doUpdateSet({ channel: item.channel, cadence: item.cadence, updatedAt: new Date() }),
+        )
         .execute();
     }
     await recordAudit(
@@ -303,6 +306,7 @@ export async function listOutbox(
       createdAt: m.createdAt.toISOString(),
       sentAt: m.sentAt?.toISOString() ?? null,
     })),
-    nextCursor: rows.length > page.limit && last ? encodeNotificationCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
+    nextCursor:
+      rows.length > page.limit && last ? encodeNotificationCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
   };
 }

@@ -100,7 +100,11 @@ async function reroutePendingReleaseRequests(tx: Db, policy: Policy, who: Who, p
       before: { tier: request.tier, reviewerRole: request.reviewerRole },
       after: { tier: after.tier, reviewerRole: after.reviewerRole },
     });
-    const project = await tx.selectFrom('project').select(['id', 'code', 'name', 'bureauCode']).where('id', '=', projectId).executeTakeFirstOrThrow();
+    const project = await tx
+      .selectFrom('project')
+      .select(['id', 'code', 'name', 'bureauCode'])
+      .where('id', '=', projectId)
+      .executeTakeFirstOrThrow();
     await notifyReleaseRequestRouted(tx, project, { ...request, tier: after.tier, reviewerRole: after.reviewerRole }, true);
   }
 }

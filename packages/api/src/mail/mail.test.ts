@@ -52,11 +52,21 @@ const staffInd = 'staff.ind@example.jp';
 async function fileTier1Request(t: TestApp): Promise<string> {
   const created = await t.request('POST', '/api/v1/projects', {
     as: staffInd,
-    body: { name: 'メール配信の確認', bureauCode: 'IND', fiscalYear: 2026, budgetJpy: 1_000_000, maxDowntimeHours: 24, confidentiality: 'C' },
+    body: {
+      name: 'メール配信の確認',
+      bureauCode: 'IND',
+      fiscalYear: 2026,
+      budgetJpy: 1_000_000,
+      maxDowntimeHours: 24,
+      confidentiality: 'C',
+    },
   });
   const project = await created.json();
   await t.services.db.updateTable('project').set({ stage: 'development' }).where('id', '=', project.id).execute();
-  const res = await t.request('POST', `/api/v1/projects/${project.id}/release-requests`, { as: staffInd, body: { plannedReleaseDate: '2026-12-01' } });
+  const res = await t.request('POST', `/api/v1/projects/${project.id}/release-requests`, {
+    as: staffInd,
+    body: { plannedReleaseDate: '2026-12-01' },
+  });
   expect(res.status).toBe(201);
   return (await res.json()).id;
 }

@@ -1,9 +1,9 @@
+import type { Selectable } from 'kysely';
+import { sql } from 'kysely';
 import nodemailer from 'nodemailer';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { EmailOutboxTable } from '../db/schema.ts';
-import type { Selectable } from 'kysely';
-import { sql } from 'kysely';
 import { runReminders } from '../domain/reminders.ts';
 
 /*
@@ -91,7 +91,11 @@ export async function deliverDueMails(db: Db, config: Pick<Config, 'publicUrl' |
           text: renderMailText(row, config.publicUrl),
           messageId: row.messageId,
         });
-        await db.updateTable('emailOutbox').set({ status: 'sent', sentAt: sql<Date>`now()`, lastError: null }).where('id', '=', row.id).execute();
+        await db
+          .updateTable('emailOutbox')
+          .set({ status: 'sent', sentAt: sql<Date>`now()`, lastError: null })
+          .where('id', '=', row.id)
+          .execute();
         sent++;
       } catch (error) {
         const reason = describe(error);

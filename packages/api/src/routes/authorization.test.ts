@@ -623,7 +623,12 @@ const cases: Case[] = [
   },
   // Notifications are each person's own: every signed-in person reads and marks theirs.
   { route: 'GET /api/v1/notifications', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/notifications?limit=5' }) },
-  { route: 'GET /api/v1/notifications/unread-count', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/notifications/unread-count' }) },
+  {
+    route: 'GET /api/v1/notifications/unread-count',
+    allow: all,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/notifications/unread-count' }),
+  },
   {
     route: 'POST /api/v1/notifications/read',
     allow: all,

@@ -22,7 +22,12 @@ async function userIds(t: TestApp): Promise<Map<string, string>> {
 /** Who was notified of `entityId` (by kind), as emails, sorted; and who got a mail for it. */
 async function recipientsOf(t: TestApp, entityId: string, kind: TNotificationKind) {
   const emails = await userIds(t);
-  const notices = await t.services.db.selectFrom('notification').select(['id', 'userId']).where('entityId', '=', entityId).where('kind', '=', kind).execute();
+  const notices = await t.services.db
+    .selectFrom('notification')
+    .select(['id', 'userId'])
+    .where('entityId', '=', entityId)
+    .where('kind', '=', kind)
+    .execute();
   const mails = notices.length
     ? await t.services.db
         .selectFrom('emailOutbox')
@@ -53,7 +58,10 @@ async function projectInDevelopment(t: TestApp, inputs: Record<string, unknown>)
 }
 
 async function fileRequest(t: TestApp, projectId: string) {
-  const res = await t.request('POST', `/api/v1/projects/${projectId}/release-requests`, { as: staffInd, body: { plannedReleaseDate: '2026-12-01' } });
+  const res = await t.request('POST', `/api/v1/projects/${projectId}/release-requests`, {
+    as: staffInd,
+    body: { plannedReleaseDate: '2026-12-01' },
+  });
   expect(res.status).toBe(201);
   return (await res.json()) as { id: string; checklist: { itemId: string }[]; version: number };
 }
@@ -76,7 +84,10 @@ describeOnBothDatabases('notifications', (t) => {
   it('a re-routed release request notifies the new reviewer only, and the decision goes to the applicant', async () => {
     const project = await projectInDevelopment(t(), tierInputs[1]);
     const request = await fileRequest(t(), project.id);
-    const raised = await t().request('PATCH', `/api/v1/projects/${project.id}`, { as: staffInd, body: { version: project.version, budgetJpy: 60_000_000 } });
+    const raised = await t().request('PATCH', `/api/v1/projects/${project.id}`, {
+      as: staffInd,
+      body: { version: project.version, budgetJpy: 60_000_000 },
+    });
     expect(raised.status).toBe(200);
     const got = await recipientsOf(t(), request.id, 'release_request_routed');
     expect(got.notified).toEqual([designated[3], leadInd].sort());
@@ -101,36 +112,62 @@ describeOnBothDatabases('notifications', (t) => {
     expect(outcome.mailed).toEqual([staffInd]);
   });
 
-  it.each([2, 3] as const)('a decrease from tier %i waits for that tier’s reviewer, and its decision goes to the person who lowered the inputs', async (tier) => {
-    const project = await projectInDevelopment(t(), tierInputs[tier]);
-    const lowered = await t().request('PATCH', `/api/v1/projects/${project.id}`, { as: staffInd, body: { version: project.version, budgetJpy: 1_000_000 } });
-    expect(lowered.status).toBe(200);
-    const { items } = await (await t().request('GET', `/api/v1/projects/${project.id}/tier-decreases`, { as: staffInd })).json();
-    const decrease = items[0];
-    expect((await recipientsOf(t(), decrease.id, 'tier_decrease_waiting')).notified).toEqual([designated[tier]]);
-    const decided = await t().request('POST', `/api/v1/tier-decreases/${decrease.id}/decision`, {
-      as: designated[tier],
-      body: { decision: 'approved', version: decrease.version },
-    });
-    expect(decided.status, await decided.clone().text()).toBe(200);
-    const outcome = await recipientsOf(t(), decrease.id, 'tier_decrease_decided');
-    expect(outcome.notified).toEqual([staffInd]);
-    // tier_decrease_decided is in-app by default: no mail.
-    expect(outcome.mailed).toEqual([]);
-  });
+  it.each([2, 3] as const)(
+    'a decrease from tier %i waits for that tier’s reviewer, and its decision goes to the person who lowered the inputs',
+    async (tier) => {
+      const project = await projectInDevelopment(t(), tierInputs[tier]);
+      const lowered = await t().request('PATCH', `/api/v1/projects/${project.id}`, {
+        as: staffInd,
+        body: { version: project.version, budgetJpy: 1_000_000 },
+      });
+      expect(lowered.status).toBe(200);
+      const { items } = await (await t().request('GET', `/api/v1/projects/${project.id}/tier-decreases`, { as: staffInd })).json();
+      const decrease = items[0];
+      expect((await recipientsOf(t(), decrease.id, 'tier_decrease_waiting')).notified).toEqual([designated[tier]]);
+      const decided = await t().request('POST', `/api/v1/tier-decreases/${decrease.id}/decision`, {
+        as: designated[tier],
+        body: { decision: 'approved', version: decrease.version },
+      });
+      expect(decided.status, await decided.clone().text()).toBe(200);
+      const outcome = await recipientsOf(t(), decrease.id, 'tier_decrease_decided');
+      expect(outcome.notified).toEqual([staffInd]);
+      // tier_decrease_decided is in-app by default: no mail.
+      expect(outcome.mailed).toEqual([]);
+    },
+  );
 
   it('budget-cycle milestones: extraction tells the other administrators, submission the budget office', async () => {
     const second = await t().request('POST', '/api/v1/admin/users', {
       as: admin,
-      body: { email: 'admin2@example.jp', displayName: '第二 管理者', role: 'admin', bureauCodes: ['DSB'], password: 'long-enough-password' },
+      body: {
+        email: 'admin2@example.jp',
+        displayName: '第二 管理者',
+        role: 'admin',
+        bureauCodes: ['DSB'],
+        password: 'long-enough-password',
+      },
     });
     expect(second.status, await second.clone().text()).toBe(201);
     const fy = 2061;
-    const cycle = { fiscalYear: fy, requestDate: `${fy - 1}-07-28`, requestDeadline: `${fy - 1}-09-30`, evaluationDeadline: `${fy - 1}-10-31`, submissionDate: `${fy - 1}-11-10` };
+    const cycle = {
+      fiscalYear: fy,
+      requestDate: `${fy - 1}-07-28`,
+      requestDeadline: `${fy - 1}-09-30`,
+      evaluationDeadline: `${fy - 1}-10-31`,
+      submissionDate: `${fy - 1}-11-10`,
+    };
     expect((await t().request('POST', '/api/v1/budget-cycles', { as: admin, body: cycle })).status).toBe(201);
     const p = await t().request('POST', '/api/v1/projects', {
       as: staffInd,
-      body: { name: '抽出対象', bureauCode: 'IND', fiscalYear: fy, isNew: true, budgetJpy: 80_000_000, maxDowntimeHours: 24, confidentiality: 'C' },
+      body: {
+        name: '抽出対象',
+        bureauCode: 'IND',
+        fiscalYear: fy,
+        isNew: true,
+        budgetJpy: 80_000_000,
+        maxDowntimeHours: 24,
+        confidentiality: 'C',
+      },
     });
     expect(p.status).toBe(201);
     expect((await t().request('POST', `/api/v1/budget-cycles/${fy}/extract`, { as: admin })).status).toBe(200);
@@ -159,10 +196,18 @@ describeOnBothDatabases('notifications', (t) => {
     const project = await projectInDevelopment(t(), tierInputs[2]);
     const request = await fileRequest(t(), project.id);
     const { db } = t().services;
-    await db.updateTable('releaseRequest').set({ dueAt: new Date(Date.now() + 86_400_000) }).where('id', '=', request.id).execute();
+    await db
+      .updateTable('releaseRequest')
+      .set({ dueAt: new Date(Date.now() + 86_400_000) })
+      .where('id', '=', request.id)
+      .execute();
     await Promise.all([runReminders(db), runReminders(db), runReminders(db)]);
     expect((await recipientsOf(t(), request.id, 'release_request_due')).notified).toEqual([designated[2]]);
-    await db.updateTable('releaseRequest').set({ dueAt: new Date(Date.now() - 60_000) }).where('id', '=', request.id).execute();
+    await db
+      .updateTable('releaseRequest')
+      .set({ dueAt: new Date(Date.now() - 60_000) })
+      .where('id', '=', request.id)
+      .execute();
     await Promise.all([runReminders(db), runReminders(db)]);
     await runReminders(db);
     const overdue = await recipientsOf(t(), request.id, 'release_request_overdue');
@@ -239,7 +284,12 @@ describeOnBothDatabases('notifications', (t) => {
     expect((await recipientsOf(t(), digested.id, 'release_request_routed')).mailed).toEqual([]);
     const tomorrow = new Date(Date.now() + 86_400_000);
     await Promise.all([runReminders(t().services.db, tomorrow), runReminders(t().services.db, tomorrow)]);
-    const digests = await t().services.db.selectFrom('emailOutbox').selectAll().where('toEmail', '=', designated[3]).where('path', '=', '/notifications').execute();
+    const digests = await t()
+      .services.db.selectFrom('emailOutbox')
+      .selectAll()
+      .where('toEmail', '=', designated[3])
+      .where('path', '=', '/notifications')
+      .execute();
     expect(digests).toHaveLength(1);
     expect(digests[0]!.body).toContain('リリース判定の依頼');
     expect(digests[0]!.subject).toContain('のお知らせ');

@@ -108,7 +108,10 @@ export const notificationRoutes = createRouter()
   .openapi(list, async (c) => {
     const actor = requirePerson(c);
     const q = c.req.valid('query');
-    return c.json(await listNotifications(c.var.services.db, actor, { limit: q.limit ?? 50, cursor: q.cursor, unreadOnly: q.unread === 'true' }), 200);
+    return c.json(
+      await listNotifications(c.var.services.db, actor, { limit: q.limit ?? 50, cursor: q.cursor, unreadOnly: q.unread === 'true' }),
+      200,
+    );
   })
   .openapi(unreadCount, async (c) => {
     const actor = requirePerson(c);
@@ -139,5 +142,10 @@ export const notificationRoutes = createRouter()
     const actor = requirePerson(c);
     const q = c.req.valid('query');
     const { db, config } = c.var.services;
-    return c.json(await listOutbox(db, actor, { limit: q.limit ?? 50, cursor: q.cursor, status: q.status }, (row) => renderMailText(row, config.publicUrl)), 200);
+    return c.json(
+      await listOutbox(db, actor, { limit: q.limit ?? 50, cursor: q.cursor, status: q.status }, (row) =>
+        renderMailText(row, config.publicUrl),
+      ),
+      200,
+    );
   });

@@ -45,7 +45,14 @@ export const ZNotificationPreferencesRequest = z
 export type TNotificationPreferencesRequest = z.infer<typeof ZNotificationPreferencesRequest>;
 
 export const ZMarkNotificationsReadRequest = z.union([
-  z.object({ ids: z.array(z.uuid({ message: 'must be a UUID' })).min(1).max(500) }).strict(),
+  z
+    .object({
+      ids: z
+        .array(z.uuid({ message: 'must be a UUID' }))
+        .min(1)
+        .max(500),
+    })
+    .strict(),
   z.object({ all: z.literal(true) }).strict(),
 ]);
 export type TMarkNotificationsReadRequest = z.infer<typeof ZMarkNotificationsReadRequest>;
