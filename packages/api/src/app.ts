@@ -26,6 +26,7 @@ import { releaseRequestRoutes } from './routes/release-requests.ts';
 import { reviewRoutes } from './routes/reviews.ts';
 import { rulesRoutes } from './routes/rules.ts';
 import { statsRoutes } from './routes/stats.ts';
+import { supervisionRoutes } from './routes/supervision.ts';
 import { techReviewRoutes } from './routes/tech-reviews.ts';
 import { tierDecreaseRoutes } from './routes/tier-decreases.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -122,6 +123,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
   v1.route('/', yearlyReviewRoutes);
   v1.route('/', techReviewRoutes);
   v1.route('/', tierDecreaseRoutes);
+  v1.route('/', supervisionRoutes);
   v1.route('/reviews', reviewRoutes);
   v1.route('/budget-cycles', budgetCycleRoutes);
   v1.route('/tokens', tokenRoutes);

@@ -5,7 +5,7 @@ import { activateRulesets } from './bootstrap.ts';
 import { describeOnBothDatabases } from './testing/harness.ts';
 
 describeOnBothDatabases('starting with a changed oversight ruleset', (t) => {
-  it('re-evaluates every project set-based, records history and audit, re-routes pending requests, once', async () => {
+  it('re-evaluates every project set-based, records history and audit, re-routes pending requests and open consultations, once', async () => {
     const create = async (name: string, budgetJpy: number) =>
       (
         await t().request('POST', '/api/v1/projects', {
@@ -26,6 +26,14 @@ describeOnBothDatabases('starting with a changed oversight ruleset', (t) => {
       })
     ).json();
     expect(request.reviewerRole).toBe('bureau_lead');
+    // A consultation on a project with no release request: re-routed by the same pass.
+    const consultation = await (
+      await t().request('POST', `/api/v1/projects/${middle.id}/consultations`, {
+        as: 'staff.ind@example.jp',
+        body: { topic: 'design', subject: '設計の相談', body: '画面設計について' },
+      })
+    ).json();
+    expect(consultation.reviewerRole).toBe('bureau_lead');
 
     // Candidate policy: tier 2 starts at ¥5,000,000 instead of ¥10,000,000.
     const active = t().policy.rulesets['oversight-tier'].content;
@@ -69,6 +77,14 @@ describeOnBothDatabases('starting with a changed oversight ruleset', (t) => {
 
     const rerouted = await (await t().request('GET', `/api/v1/release-requests/${request.id}`, { as: 'advisor.ind@example.jp' })).json();
     expect(rerouted.reviewerRole).toBe('cio_advisor');
+    const movedConsultation = await (
+      await t().request('GET', `/api/v1/consultations/${consultation.id}`, { as: 'staff.ind@example.jp' })
+    ).json();
+    expect(movedConsultation).toMatchObject({
+      tier: 2,
+      reviewerRole: 'cio_advisor',
+      routing: [expect.objectContaining({ fromTier: 1, toTier: 2 })],
+    });
     const state = await db.selectFrom('rulesetState').select('version').where('name', '=', 'oversight-tier').executeTakeFirstOrThrow();
     expect(state.version).toBe(policy.rulesets['oversight-tier'].version);
 

@@ -2,6 +2,7 @@ import { createLifecycle, type Lifecycle } from './lifecycle/check-transition.ts
 import { createOversightEvaluator, type OversightEvaluator } from './oversight/evaluate-oversight.ts';
 import { createReleaseChecklist, createTechReviewExtraction } from './reviews/release-checklist.ts';
 import type { Rulesets } from './rules/default-rulesets.ts';
+import { createSupervision, type Supervision } from './supervision/supervision.ts';
 
 /** Every rule-driven decision of PS Book, compiled from one set of rulesets. */
 export type Policy = {
@@ -10,6 +11,7 @@ export type Policy = {
   lifecycle: Lifecycle;
   releaseChecklist: ReturnType<typeof createReleaseChecklist>;
   isExtractedForTechReview: ReturnType<typeof createTechReviewExtraction>;
+  supervision: Supervision;
 };
 
 export function createPolicy(rulesets: Rulesets): Policy {
@@ -19,5 +21,6 @@ export function createPolicy(rulesets: Rulesets): Policy {
     lifecycle: createLifecycle(rulesets['lifecycle-gates']),
     releaseChecklist: createReleaseChecklist(rulesets['release-checklist']),
     isExtractedForTechReview: createTechReviewExtraction(rulesets['tech-review-extraction']),
+    supervision: createSupervision(rulesets.supervision),
   };
 }

@@ -17,6 +17,11 @@ const DocumentsTab = lazy(() => import('./routes/project/documents-tab.tsx'));
 const ReleasesTab = lazy(() => import('./routes/project/releases-tab.tsx'));
 const TechReviewsTab = lazy(() => import('./routes/project/tech-reviews-tab.tsx'));
 const HistoryTab = lazy(() => import('./routes/project/history-tab.tsx'));
+const ConsultationsTab = lazy(() => import('./routes/project/consultations-tab.tsx'));
+const ConsultationThread = lazy(() => import('./routes/project/consultation-thread.tsx'));
+const StatusReportsTab = lazy(() => import('./routes/project/status-reports-tab.tsx'));
+const SupervisionTab = lazy(() => import('./routes/project/supervision-tab.tsx'));
+const Portfolio = lazy(() => import('./routes/portfolio.tsx'));
 const CanvasPrint = lazy(() => import('./routes/canvas-print.tsx'));
 const ReleaseJudgement = lazy(() => import('./routes/release-judgement.tsx'));
 const BudgetReview = lazy(() => import('./routes/budget-review.tsx'));
@@ -64,10 +69,15 @@ export const routes: RouteObject[] = [
           { path: 'documents', element: <DocumentsTab /> },
           { path: 'releases', element: <ReleasesTab /> },
           { path: 'tech-reviews', element: <TechReviewsTab /> },
+          { path: 'consultations', element: <ConsultationsTab /> },
+          { path: 'consultations/:consultationId', element: <ConsultationThread /> },
+          { path: 'status-reports', element: <StatusReportsTab /> },
+          { path: 'supervision', element: <SupervisionTab /> },
           { path: 'history', element: <HistoryTab /> },
         ],
       },
       { path: 'release-requests/:id', element: <ReleaseJudgement /> },
+      { path: 'portfolio', element: <Portfolio /> },
       { path: 'budget-review', element: <BudgetReview /> },
       { path: 'tokens', element: <Tokens /> },
       { path: 'procurements', element: <Procurements /> },

@@ -50,6 +50,8 @@ export type TGateStatus = {
   met: boolean;
   message: string;
   messageEn: string;
+  /** Set when the gate counts as met only because an approved exemption waives it (免除). */
+  exemption?: { reason: string; expiresOn: string } | null;
 };
 export type TGates = {
   projectId: string;
@@ -193,11 +195,14 @@ export type TReleaseRequest = {
     at: string;
   }[];
   reviewers?: { id: string; displayName: string; email: string }[];
+  /** Checklist items the project is exempted from today (免除): they count as met. */
+  exemptions?: { itemId: string; reason: string; expiresOn: string }[];
 };
 
 export type TInboxItem = {
-  kind: 'release_request' | 'tech_review' | 'tier_decrease';
-  action: 'judge' | 'resubmit' | 'evaluate' | 'consent';
+  kind: 'release_request' | 'tech_review' | 'tier_decrease' | 'consultation' | 'status_report' | 'exemption' | 'follow_up_action';
+  action: 'judge' | 'resubmit' | 'evaluate' | 'consent' | 'answer' | 'assess' | 'decide' | 'act' | 'verify';
+  /** A status report's period (YYYY-MM); otherwise the item's id. */
   id: string;
   projectId: string;
   projectCode: string;
@@ -369,3 +374,156 @@ export type TRulesResponse = {
   [key: string]: unknown;
 };
 export type TSimulationResult = Record<string, unknown>;
+
+// Supervision (監理): consultations, status reports, follow-up actions, exemptions, the portfolio.
+type TRatingValue = 'green' | 'amber' | 'red';
+export type TRatings = Record<'overall' | 'schedule' | 'cost' | 'scope' | 'qualityUsability' | 'security', TRatingValue>;
+
+export type TConsultation = {
+  id: string;
+  projectId: string;
+  projectCode: string;
+  projectName: string;
+  bureauCode: string;
+  topic: 'requirements' | 'procurement_spec' | 'design' | 'security' | 'ux' | 'other';
+  subject: string;
+  status: 'open' | 'answered' | 'closed';
+  tier: number | null;
+  reviewerRole: string | null;
+  documentIds: string[];
+  openedBy: string;
+  openedByName: string;
+  openedAt: string;
+  dueOn: string;
+  isOverdue: boolean;
+  answeredAt: string | null;
+  closedAt: string | null;
+  version: number;
+};
+export type TConsultationDetail = TConsultation & {
+  messages: {
+    id: string;
+    authorId: string;
+    authorName: string;
+    side: 'bureau' | 'consultee';
+    body: string;
+    actionId: string | null;
+    createdAt: string;
+  }[];
+  routing: { fromTier: number | null; toTier: number | null; fromReviewerRole: string | null; toReviewerRole: string | null; at: string }[];
+  consultees: { id: string; displayName: string; email: string }[];
+};
+
+export type TMilestoneRow = {
+  milestone: 'requirements_done' | 'procurement_awarded' | 'release' | 'operation_start';
+  plannedDate: string | null;
+  forecastDate: string | null;
+  actualDate: string | null;
+};
+export type TRiskRow = {
+  title: string;
+  likelihood: 'low' | 'medium' | 'high';
+  impact: 'low' | 'medium' | 'high';
+  owner: string;
+  mitigation: string;
+};
+export type TStatusReport = {
+  id: string;
+  projectId: string;
+  period: string;
+  stage: TStage;
+  tier: number | null;
+  milestones: TMilestoneRow[];
+  cost: { budgetJpy: number | null; contractJpy: number | null; spentJpy: number | null; forecastJpy: number | null };
+  selfRating: TRatings;
+  risks: TRiskRow[];
+  narrative: string;
+  filedBy: string;
+  filedByName: string;
+  filedAt: string;
+  assessment: {
+    ratings: TRatings;
+    comment: string;
+    assessedBy: string | null;
+    assessedByName: string | null;
+    assessedAt: string | null;
+  } | null;
+  version: number;
+};
+export type TDivergenceReason = { rule: 'two_steps' | 'two_periods'; periods: string[]; dimensions: (keyof TRatings)[] };
+export type TStatusReportList = {
+  items: TStatusReport[];
+  supervised: boolean;
+  cadenceMonths: number | null;
+  divergent: boolean;
+  divergence: TDivergenceReason[];
+  reportOverdue: boolean;
+  duePeriod: string | null;
+  nextPeriod: string | null;
+  nextDeadline: string | null;
+};
+
+export type TFollowUpAction = {
+  id: string;
+  projectId: string;
+  title: string;
+  ownerId: string;
+  ownerName: string;
+  dueDate: string;
+  isOverdue: boolean;
+  source: { kind: 'checklist_item' | 'guidance' | 'tech_review' | 'status_report_risk'; refId: string | null; detail: string | null };
+  blocking: boolean;
+  status: 'open' | 'done' | 'verified';
+  note: string | null;
+  raisedBy: string;
+  raisedByName: string;
+  raisedAt: string;
+  doneAt: string | null;
+  verifiedAt: string | null;
+  version: number;
+};
+
+export type TExemption = {
+  id: string;
+  projectId: string;
+  targetKind: 'gate' | 'checklist_item';
+  target: string;
+  reason: string;
+  expiresOn: string;
+  status: 'requested' | 'approved' | 'refused';
+  isActive: boolean;
+  isExpired: boolean;
+  requestedBy: string;
+  requestedByName: string;
+  requestedAt: string;
+  decidedBy: string | null;
+  decidedByName: string | null;
+  decidedAt: string | null;
+  decisionComment: string | null;
+  version: number;
+};
+
+export type TPortfolioRow = {
+  projectId: string;
+  projectCode: string;
+  projectName: string;
+  bureauCode: string;
+  tier: number;
+  stage: TStage;
+  latestPeriod: string | null;
+  selfRating: TRatingValue | null;
+  assessment: TRatingValue | null;
+  assessedPeriod: string | null;
+  divergent: boolean;
+  divergence: TDivergenceReason[];
+  reportOverdue: boolean;
+  duePeriod: string | null;
+  nextPeriod: string | null;
+  nextDeadline: string | null;
+  awaitingAssessment: boolean;
+  openActions: number;
+  openBlockingActions: number;
+  openConsultations: number;
+  overdueConsultations: number;
+  kpiStatus: 'achieved' | 'on_track' | 'behind' | 'no_data' | null;
+};

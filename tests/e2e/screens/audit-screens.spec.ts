@@ -33,6 +33,9 @@ const projectTabs = [
   { name: '文書', path: 'documents', screen: 'project-documents' },
   { name: 'リリース判定', path: 'releases', screen: 'project-releases' },
   { name: '技術的関与', path: 'tech-reviews', screen: 'project-tech-reviews' },
+  { name: '協議', path: 'consultations', screen: 'project-consultations' },
+  { name: '状況報告', path: 'status-reports', screen: 'project-status-reports' },
+  { name: '措置・免除', path: 'supervision', screen: 'project-supervision' },
   { name: '履歴', path: 'history', screen: 'project-history' },
 ] as const;
 
@@ -116,6 +119,7 @@ describe.skipIf(!run)('[SCREENS] every main screen passes axe and is kept as a s
   it('[SCREENS] reviewers: the CIO advisor’s home and a judged release request', async () => {
     const page = await signedIn(demo.advisorInd);
     await visit(page, '/', 'home-advisor');
+    await visit(page, '/portfolio', 'portfolio-advisor');
     const releases = await api.call<{ items: { id: string }[] }>(demo.advisorInd, 'GET', `/projects/${demoProject.id}/release-requests`);
     expect(releases.items.length, 'the demo project has its approved release request').toBeGreaterThan(0);
     await visit(page, `/release-requests/${releases.items[0]!.id}`, 'release-judgement-decided');
@@ -162,6 +166,7 @@ describe.skipIf(!run)('[SCREENS] every main screen passes axe and is kept as a s
     await visit(page, `/projects/${demoProject.id}/kpis`, 'project-kpis-phone');
     await visit(page, '/procurements', 'procurements-phone');
     await visit(page, '/budget-review', 'budget-review-phone');
+    await visit(page, '/portfolio', 'portfolio-phone');
     await visit(page, '/admin', 'admin-phone');
   });
 

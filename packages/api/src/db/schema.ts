@@ -246,6 +246,104 @@ export interface ReleaseRequestRoutingTable {
   at: Timestamp;
 }
 
+export interface ConsultationTable {
+  id: Generated<string>;
+  projectId: string;
+  topic: string;
+  subject: string;
+  status: Default<string>;
+  tier: number | null;
+  reviewerRole: string | null;
+  documentIds: Json<string[]>;
+  openedBy: string;
+  openedAt: Timestamp;
+  dueOn: DateString;
+  answeredAt: Timestamp | null;
+  closedBy: string | null;
+  closedAt: Timestamp | null;
+  version: Default<number>;
+}
+
+export interface ConsultationRoutingTable {
+  id: Generated<number>;
+  consultationId: string;
+  fromTier: number | null;
+  toTier: number | null;
+  fromReviewerRole: string | null;
+  toReviewerRole: string | null;
+  at: Timestamp;
+}
+
+export interface ConsultationMessageTable {
+  id: Generated<string>;
+  consultationId: string;
+  authorId: string;
+  side: 'bureau' | 'consultee';
+  body: string;
+  actionId: string | null;
+  createdAt: Timestamp;
+}
+
+export interface StatusReportTable {
+  id: Generated<string>;
+  projectId: string;
+  period: string;
+  stage: string;
+  tier: number | null;
+  milestones: Json<unknown[]>;
+  budgetJpy: number | null;
+  contractJpy: number | null;
+  spentJpy: number | null;
+  forecastJpy: number | null;
+  selfRating: Json<Record<string, string>>;
+  risks: Json<unknown[]>;
+  narrative: string;
+  filedBy: string;
+  filedAt: Timestamp;
+  assessment: Json<Record<string, string>> | null;
+  assessmentComment: string | null;
+  assessedBy: string | null;
+  assessedAt: Timestamp | null;
+  version: Default<number>;
+}
+
+export interface FollowUpActionTable {
+  id: Generated<string>;
+  projectId: string;
+  title: string;
+  ownerId: string;
+  dueDate: DateString;
+  sourceKind: string;
+  sourceRef: string | null;
+  sourceDetail: string | null;
+  blocking: boolean;
+  status: Default<string>;
+  note: string | null;
+  raisedBy: string;
+  raisedAt: Timestamp;
+  doneBy: string | null;
+  doneAt: Timestamp | null;
+  verifiedBy: string | null;
+  verifiedAt: Timestamp | null;
+  version: Default<number>;
+}
+
+export interface ExemptionTable {
+  id: Generated<string>;
+  projectId: string;
+  targetKind: string;
+  target: string;
+  reason: string;
+  expiresOn: DateString;
+  status: Default<string>;
+  requestedBy: string;
+  requestedAt: Timestamp;
+  decidedBy: string | null;
+  decidedAt: Timestamp | null;
+  decisionComment: string | null;
+  version: Default<number>;
+}
+
 export interface BudgetCycleTable {
   fiscalYear: number;
   requestDate: DateString;
@@ -421,6 +519,12 @@ export interface Database {
   stageTransition: StageTransitionTable;
   releaseRequest: ReleaseRequestTable;
   releaseRequestRouting: ReleaseRequestRoutingTable;
+  consultation: ConsultationTable;
+  consultationRouting: ConsultationRoutingTable;
+  consultationMessage: ConsultationMessageTable;
+  statusReport: StatusReportTable;
+  followUpAction: FollowUpActionTable;
+  exemption: ExemptionTable;
   budgetCycle: BudgetCycleTable;
   techReview: TechReviewTable;
   procurement: ProcurementTable;

@@ -35,8 +35,8 @@ export const oversightInputsOf = (row: {
 });
 
 /**
- * Record a change of tier or reviewer: tier history, and pending release requests re-routed to the
- * reviewer the new tier designates with the checklist of the new tier (DESIGN §2.3, issue: re-routing).
+ * Record a change of tier or reviewer: tier history, and pending release requests and open
+ * consultations re-routed to the reviewer the new tier designates (DESIGN §2.3, §2.8).
  */
 export async function recordTierChange(
   tx: Db,
@@ -62,10 +62,34 @@ export async function recordTierChange(
       actorId: who.actor.id,
     })
     .execute();
-  if (cause !== 'created') await reroutePendingReleaseRequests(tx, policy, who, projectId, after);
+  if (cause !== 'created') await reroutePendingReviews(tx, policy, who, projectId, after);
 }
 
-async function reroutePendingReleaseRequests(tx: Db, policy: Policy, who: Who, projectId: string, after: TierState) {
+/**
+ * Everything still waiting on the project's reviewer follows the tier: pending release requests (with
+ * the checklist of the new tier) and consultations not yet closed. One function for both, so whatever
+ * rule decides whether a pending review moves applies to release requests and consultations alike.
+ */
+async function reroutePendingReviews(tx: Db, policy: Policy, who: Who, projectId: string, after: TierState) {
+  const isRouted = (item: TierState) => item.tier === after.tier && item.reviewerRole === after.reviewerRole;
+  // Never downwards: a review filed under a higher tier stays with that tier's reviewer (issue 10 §1).
+  const staysPut = (item: TierState) => isRouted(item) || tierRank(after.tier) < tierRank(item.tier);
+  const routing = (item: TierState) => ({
+    fromTier: item.tier,
+    toTier: after.tier,
+    fromReviewerRole: item.reviewerRole,
+    toReviewerRole: after.reviewerRole,
+  });
+  const audit = (entityType: string, id: string, item: TierState) =>
+    recordAudit(tx, who, {
+      action: `${entityType}.reroute`,
+      entityType,
+      entityId: id,
+      projectId,
+      before: { tier: item.tier, reviewerRole: item.reviewerRole },
+      after: { tier: after.tier, reviewerRole: after.reviewerRole },
+    });
+
   const pending = await tx
     .selectFrom('releaseRequest')
     .select(['id', 'tier', 'reviewerRole', 'requestedBy'])
@@ -73,9 +97,7 @@ async function reroutePendingReleaseRequests(tx: Db, policy: Policy, who: Who, p
     .where('status', '=', 'pending')
     .execute();
   for (const request of pending) {
-    if (request.tier === after.tier && request.reviewerRole === after.reviewerRole) continue;
-    // Never downwards: a request filed under a higher tier stays with that tier's reviewer (issue 10 §1).
-    if (tierRank(after.tier) < tierRank(request.tier)) continue;
+    if (staysPut(request)) continue;
     const checklist = after.tier === null ? [] : await policy.releaseChecklist(after.tier as 1 | 2 | 3);
     await tx
       .updateTable('releaseRequest')
@@ -84,28 +106,35 @@ async function reroutePendingReleaseRequests(tx: Db, policy: Policy, who: Who, p
       .execute();
     await tx
       .insertInto('releaseRequestRouting')
-      .values({
-        releaseRequestId: request.id,
-        fromTier: request.tier,
-        toTier: after.tier,
-        fromReviewerRole: request.reviewerRole,
-        toReviewerRole: after.reviewerRole,
-      })
+      .values({ releaseRequestId: request.id, ...routing(request) })
       .execute();
-    await recordAudit(tx, who, {
-      action: 'release_request.reroute',
-      entityType: 'release_request',
-      entityId: request.id,
-      projectId,
-      before: { tier: request.tier, reviewerRole: request.reviewerRole },
-      after: { tier: after.tier, reviewerRole: after.reviewerRole },
-    });
+    await audit('release_request', request.id, request);
     const project = await tx
       .selectFrom('project')
       .select(['id', 'code', 'name', 'bureauCode'])
       .where('id', '=', projectId)
       .executeTakeFirstOrThrow();
     await notifyReleaseRequestRouted(tx, project, { ...request, tier: after.tier, reviewerRole: after.reviewerRole }, true);
+  }
+
+  const consultations = await tx
+    .selectFrom('consultation')
+    .select(['id', 'tier', 'reviewerRole'])
+    .where('projectId', '=', projectId)
+    .where('status', '<>', 'closed')
+    .execute();
+  for (const consultation of consultations) {
+    if (staysPut(consultation)) continue;
+    await tx
+      .updateTable('consultation')
+      .set({ tier: after.tier, reviewerRole: after.reviewerRole, version: sql`version + 1` })
+      .where('id', '=', consultation.id)
+      .execute();
+    await tx
+      .insertInto('consultationRouting')
+      .values({ consultationId: consultation.id, ...routing(consultation) })
+      .execute();
+    await audit('consultation', consultation.id, consultation);
   }
 }
 
@@ -280,16 +309,23 @@ export async function retierAllProjects(
     const byBands = plan ? await retierByBands(tx, policy, who, plan, version) : { combinations: 0, changed: 0 };
     // Whatever the band path left still has the old ruleset version.
     const byInput = await retierInputByInput(tx, policy, who, version);
-    // Pending release requests follow their project's new reviewer.
+    // Pending release requests and open consultations follow their project's new reviewer.
     const stale = await tx
       .selectFrom('releaseRequest as rr')
       .innerJoin('project as p', 'p.id', 'rr.projectId')
       .select(['p.id', 'p.tier', 'p.reviewerRole'])
       .where('rr.status', '=', 'pending')
       .where(sql<boolean>`(rr.tier is distinct from p.tier or rr.reviewer_role is distinct from p.reviewer_role)`)
-      .distinct()
+      .union((eb) =>
+        eb
+          .selectFrom('consultation as c')
+          .innerJoin('project as p', 'p.id', 'c.projectId')
+          .select(['p.id', 'p.tier', 'p.reviewerRole'])
+          .where('c.status', '<>', 'closed')
+          .where(sql<boolean>`(c.tier is distinct from p.tier or c.reviewer_role is distinct from p.reviewer_role)`),
+      )
       .execute();
-    for (const p of stale) await reroutePendingReleaseRequests(tx, policy, who, p.id, p);
+    for (const p of stale) await reroutePendingReviews(tx, policy, who, p.id, p);
     return { combinations: byBands.combinations, exactInputs: byInput.inputs, changed: withDecrease + byBands.changed + byInput.changed };
   });
 }

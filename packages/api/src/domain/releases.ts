@@ -13,6 +13,7 @@ import {
   lockReleaseRequest,
   type ReleaseRequestView,
 } from '../db/queries/releases.ts';
+import { listActiveChecklistExemptions } from '../db/queries/supervision.ts';
 import { AppError, type FieldError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
 import { notifyReleaseRequestDecided, notifyReleaseRequestRouted } from './notification-events.ts';
 import { whoOf } from './projects.ts';
@@ -65,7 +66,7 @@ export type ReleaseRequestResponse = ReturnType<typeof toReleaseRequestResponse>
 export async function getReleaseRequestDetail(db: Db, id: string) {
   const row = await findReleaseRequest(db, id);
   if (!row) throw notFound('Release request');
-  const routing = await listRoutingOf(db, id);
+  const [routing, exemptions] = await Promise.all([listRoutingOf(db, id), listActiveChecklistExemptions(db, row.projectId)]);
   const reviewers =
     row.status === 'pending'
       ? await designatedReviewers(db, { bureauCode: row.bureauCode, reviewerRole: row.reviewerRole }, row.requestedBy)
@@ -80,6 +81,8 @@ export async function getReleaseRequestDetail(db: Db, id: string) {
       at: r.at.toISOString(),
     })),
     reviewers: reviewers.map((r) => ({ id: r.id, displayName: r.displayName, email: r.email })),
+    /** Checklist items the project is exempted from today (免除): they count as met. */
+    exemptions: exemptions.map((e) => ({ itemId: e.target, reason: e.reason, expiresOn: e.expiresOn })),
   };
 }
 
@@ -160,8 +163,9 @@ export async function createReleaseRequest(ctx: DomainContext, projectId: string
 /**
  * Check the items of an approval or a return against the request's checklist. Malformed lists (an
  * item the checklist does not have, or one item twice) are 400; a judgement the rules refuse is 422.
+ * An item the project is exempted from (approved, unexpired) counts as met whatever its result.
  */
-function checkDecision(checklist: TChecklistItem[], input: TReleaseDecisionRequest): void {
+function checkDecision(checklist: TChecklistItem[], input: TReleaseDecisionRequest, exempt: ReadonlySet<string>): void {
   const byId = new Map(checklist.map((item) => [item.itemId, item]));
   const seen = new Set<string>();
   const malformed: FieldError[] = [];
@@ -183,6 +187,7 @@ function checkDecision(checklist: TChecklistItem[], input: TReleaseDecisionReque
   const refused: (FieldError & { itemId: string })[] = [];
   input.items.forEach((item, i) => {
     const spec = byId.get(item.itemId)!;
+    if (exempt.has(item.itemId)) return;
     if (item.result === 'ng')
       refused.push({ path: `items.${i}.result`, itemId: item.itemId, message: 'an item judged ng cannot be approved' });
     if (item.result === 'na' && !spec.naAllowed) {
@@ -190,7 +195,8 @@ function checkDecision(checklist: TChecklistItem[], input: TReleaseDecisionReque
     }
   });
   for (const item of checklist) {
-    if (!seen.has(item.itemId)) refused.push({ path: 'items', itemId: item.itemId, message: `no result for “${item.label}”` });
+    if (!seen.has(item.itemId) && !exempt.has(item.itemId))
+      refused.push({ path: 'items', itemId: item.itemId, message: `no result for “${item.label}”` });
   }
   if (refused.length) {
     throw new AppError('rule_violation', 'Approval needs every checklist item judged ok (or na where allowed)', { errors: refused });
@@ -221,7 +227,8 @@ export async function decideReleaseRequest(
       throw new AppError('conflict', `This release request was already ${request.status}`, { status: request.status });
     }
     if (expectedVersion !== undefined && expectedVersion !== request.version) throw versionConflict(request.version);
-    checkDecision(request.checklist as TChecklistItem[], input);
+    const exempt = new Set((await listActiveChecklistExemptions(tx, project.id)).map((e) => e.target));
+    checkDecision(request.checklist as TChecklistItem[], input, exempt);
 
     const after = await tx
       .updateTable('releaseRequest')

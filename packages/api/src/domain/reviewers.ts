@@ -3,6 +3,12 @@ import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import type { Db } from '../db/database.ts';
 import { listPendingForReviewer, listReturnedForBureaus } from '../db/queries/releases.ts';
+import {
+  listActionsWaitingOn,
+  listOpenConsultationsForReviewer,
+  listRequestedExemptionsForReviewer,
+  listUnassessedReportsForReviewer,
+} from '../db/queries/supervision.ts';
 import { listOpenTechReviews } from '../db/queries/tech-reviews.ts';
 import { listPendingDecreasesForReviewer } from './tier-decrease.ts';
 
@@ -47,17 +53,24 @@ const reviewerLabel = (role: string | null) => (role && role in roleLabels ? rol
 
 /**
  * Why `actor` may not judge `request`, or null when they may. The applicant never judges their own
- * request, even when they hold the designated role for the bureau (DESIGN §2.3).
+ * request, even when they hold the designated role for the bureau (DESIGN §2.3). The same rule decides
+ * who answers a consultation, assesses a status report or decides an exemption (the tier's consultee,
+ * DESIGN §2.8): `subject` names what is judged in the refusal.
  */
-export function decisionRefusal(actor: Actor, project: DecidableProject, request: DecidableRequest): string | null {
-  if (request.requestedBy === actor.id) return 'The applicant cannot judge their own release request';
+export function decisionRefusal(
+  actor: Actor,
+  project: DecidableProject,
+  request: DecidableRequest,
+  subject = 'release request',
+): string | null {
+  if (request.requestedBy === actor.id) return `The applicant cannot judge their own ${subject}`;
   if (request.tier === null || request.reviewerRole === null) {
-    return 'The project’s tier is not set, so no reviewer is designated for this release request';
+    return `The project’s tier is not set, so no reviewer is designated for this ${subject}`;
   }
   const reach = reviewerReachOf(actor);
   const designated = `${reviewerLabel(request.reviewerRole)}${bureauScopedRoles.has(request.reviewerRole) ? ` of bureau ${project.bureauCode}` : ''}`;
   if (!reach || !reachCovers(reach, request.reviewerRole, project.bureauCode)) {
-    return `A tier-${request.tier} release request is judged only by the ${designated}`;
+    return `A tier-${request.tier} ${subject} is judged only by the ${designated}`;
   }
   return null;
 }
@@ -100,12 +113,15 @@ export async function designatedReviewers(
 }
 
 export type InboxItem = {
-  kind: 'release_request' | 'tech_review' | 'tier_decrease';
+  kind: 'release_request' | 'tech_review' | 'tier_decrease' | 'consultation' | 'status_report' | 'exemption' | 'follow_up_action';
   /**
    * judge: decide a pending release request; resubmit: a returned request waits for a new filing;
-   * evaluate: a tech review to complete; consent: agree to or refuse a tier decrease.
+   * evaluate: a tech review to complete; consent: agree to or refuse a tier decrease; answer: a
+   * consultation waits on its consultee; assess: a status report waits for the independent assessment;
+   * decide: an exemption request; act: a follow-up action its owner must do; verify: a done action its
+   * raiser must verify.
    */
-  action: 'judge' | 'resubmit' | 'evaluate' | 'consent';
+  action: 'judge' | 'resubmit' | 'evaluate' | 'consent' | 'answer' | 'assess' | 'decide' | 'act' | 'verify';
   id: string;
   projectId: string;
   projectCode: string;
@@ -169,6 +185,75 @@ export async function listInbox(db: Db, actor: Actor, limit: number): Promise<{ 
         since: d.requestedAt.toISOString(),
         dueAt: null,
         isOverdue: false,
+      });
+    }
+    // Supervision (DESIGN §2.8): the same reach as release requests decides what waits on a consultee.
+    for (const c of await listOpenConsultationsForReviewer(db, reach, actor.id, limit + 1)) {
+      const due = endOfDay(c.dueOn);
+      items.push({
+        kind: 'consultation',
+        action: 'answer',
+        id: c.id,
+        projectId: c.projectId,
+        projectCode: c.projectCode,
+        projectName: c.projectName,
+        bureauCode: c.bureauCode,
+        tier: c.tier,
+        status: c.status,
+        since: c.openedAt.toISOString(),
+        dueAt: due.toISOString(),
+        isOverdue: due.getTime() < now,
+      });
+    }
+    for (const r of await listUnassessedReportsForReviewer(db, reach, actor.id, limit + 1)) {
+      items.push({
+        kind: 'status_report',
+        action: 'assess',
+        id: r.period,
+        projectId: r.projectId,
+        projectCode: r.projectCode,
+        projectName: r.projectName,
+        bureauCode: r.bureauCode,
+        tier: r.tier,
+        status: 'filed',
+        since: r.filedAt.toISOString(),
+        dueAt: null,
+        isOverdue: false,
+      });
+    }
+    for (const e of await listRequestedExemptionsForReviewer(db, reach, actor.id, limit + 1)) {
+      items.push({
+        kind: 'exemption',
+        action: 'decide',
+        id: e.id,
+        projectId: e.projectId,
+        projectCode: e.projectCode,
+        projectName: e.projectName,
+        bureauCode: e.bureauCode,
+        tier: null,
+        status: e.status,
+        since: e.requestedAt.toISOString(),
+        dueAt: null,
+        isOverdue: false,
+      });
+    }
+  }
+  if (actor.via === 'session') {
+    for (const a of await listActionsWaitingOn(db, actor.id, limit + 1)) {
+      const due = endOfDay(a.dueDate);
+      items.push({
+        kind: 'follow_up_action',
+        action: a.status === 'open' ? 'act' : 'verify',
+        id: a.id,
+        projectId: a.projectId,
+        projectCode: a.projectCode,
+        projectName: a.projectName,
+        bureauCode: a.bureauCode,
+        tier: null,
+        status: a.status,
+        since: (a.doneAt ?? a.raisedAt).toISOString(),
+        dueAt: a.status === 'open' ? due.toISOString() : null,
+        isOverdue: a.status === 'open' && due.getTime() < now,
       });
     }
   }

@@ -93,6 +93,24 @@ const fullCanvas = {
   targetOutcomes: '成果',
 };
 const kpiBody = { name: '利用件数', unit: '件', direction: 'increase', targetValue: 100, targetFiscalYear: 2027 };
+const consultationBody = { topic: 'design', subject: '画面設計', body: '画面設計について相談したい' };
+const rating = { overall: 'green', schedule: 'green', cost: 'green', scope: 'green', qualityUsability: 'green', security: 'green' };
+const statusReportBody = {
+  period: '2026-09',
+  milestones: ['requirements_done', 'procurement_awarded', 'release', 'operation_start'].map((milestone) => ({
+    milestone,
+    plannedDate: null,
+    forecastDate: null,
+    actualDate: null,
+  })),
+  cost: { budgetJpy: 20_000_000, contractJpy: null, spentJpy: 0, forecastJpy: null },
+  selfRating: rating,
+  risks: [],
+  narrative: '順調',
+};
+const exemptionBody = { targetKind: 'gate', target: 'canvas_written', reason: '既存事業の継続', expiresOn: '2099-03-31' };
+/** Who has a portfolio: the reviewer roles and admins. */
+const reviewers: Role[] = ['lead.ind', 'advisor.ind', 'advisor.wel', 'chief', 'admin'];
 const checklistTier2 = ['user_test', 'customer_view', 'simple', 'accessibility', 'data_use', 'security', 'all_tokyo', 'learning'];
 
 const cases: Case[] = [
@@ -441,6 +459,129 @@ const cases: Case[] = [
   },
   { route: 'GET /api/v1/reviews/inbox', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/reviews/inbox' }) },
   {
+    route: 'POST /api/v1/projects/{id}/consultations',
+    allow: indWriters,
+    ok: 201,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/consultations`, body: consultationBody }),
+  },
+  {
+    route: 'GET /api/v1/projects/{id}/consultations',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/consultations` }),
+  },
+  {
+    route: 'GET /api/v1/consultations/{id}',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/consultations/${(await consultationOfInd(f)).id}` }),
+  },
+  {
+    route: 'POST /api/v1/consultations/{id}/messages',
+    // The bureau (and admins) and the tier-2 consultee, IND's CIO advisor; nobody else takes part.
+    allow: [...indWriters, 'advisor.ind'],
+    ok: 201,
+    prepare: async (f) => ({ path: `/api/v1/consultations/${(await consultationOfInd(f)).id}/messages`, body: { body: '回答' } }),
+  },
+  {
+    route: 'POST /api/v1/consultations/{id}/close',
+    allow: [...indWriters, 'advisor.ind'],
+    ok: 200,
+    prepare: async (f) => {
+      const consultation = await consultationOfInd(f);
+      return { path: `/api/v1/consultations/${consultation.id}/close`, body: { version: consultation.version } };
+    },
+  },
+  {
+    route: 'POST /api/v1/projects/{id}/status-reports',
+    allow: indWriters,
+    ok: 201,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject('development')).id}/status-reports`, body: statusReportBody }),
+  },
+  {
+    route: 'GET /api/v1/projects/{id}/status-reports',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject('development')).id}/status-reports` }),
+  },
+  {
+    route: 'PUT /api/v1/projects/{id}/status-reports/{period}/assessment',
+    // Only the project's consultee; the chief and admins do not assess a tier-2 project.
+    allow: ['advisor.ind'],
+    ok: 200,
+    prepare: async (f) => {
+      const p = await f.indProject('development');
+      await f.api('staff.ind', 'POST', `/api/v1/projects/${p.id}/status-reports`, statusReportBody);
+      return {
+        path: `/api/v1/projects/${p.id}/status-reports/${statusReportBody.period}/assessment`,
+        body: { version: 1, ratings: statusReportBody.selfRating, comment: '妥当' },
+      };
+    },
+  },
+  {
+    route: 'GET /api/v1/supervision/portfolio',
+    allow: reviewers,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/supervision/portfolio' }),
+  },
+  {
+    route: 'GET /api/v1/supervision/portfolio.csv',
+    allow: reviewers,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/supervision/portfolio.csv' }),
+  },
+  {
+    route: 'GET /api/v1/projects/{id}/actions',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/actions` }),
+  },
+  {
+    route: 'GET /api/v1/projects/{id}/action-owners',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/action-owners` }),
+  },
+  {
+    route: 'POST /api/v1/projects/{id}/actions',
+    allow: [...indWriters, 'advisor.ind'],
+    ok: 201,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/actions`, body: await actionBody(f) }),
+  },
+  {
+    route: 'PATCH /api/v1/actions/{id}',
+    // Marking done is the owner's (staff.ind) alone; the raiser (advisor.ind) verifies later.
+    allow: ['staff.ind'],
+    ok: 200,
+    prepare: async (f) => {
+      const p = await f.indProject();
+      const action = await f.api('advisor.ind', 'POST', `/api/v1/projects/${p.id}/actions`, await actionBody(f));
+      return { path: `/api/v1/actions/${action.id}`, body: { version: action.version, status: 'done' } };
+    },
+  },
+  {
+    route: 'GET /api/v1/projects/{id}/exemptions',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/exemptions` }),
+  },
+  {
+    route: 'POST /api/v1/projects/{id}/exemptions',
+    allow: indWriters,
+    ok: 201,
+    prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/exemptions`, body: exemptionBody }),
+  },
+  {
+    route: 'POST /api/v1/exemptions/{id}/decision',
+    allow: ['advisor.ind'],
+    ok: 200,
+    prepare: async (f) => {
+      const p = await f.indProject();
+      const exemption = await f.api('staff.ind', 'POST', `/api/v1/projects/${p.id}/exemptions`, exemptionBody);
+      return { path: `/api/v1/exemptions/${exemption.id}/decision`, body: { version: exemption.version, decision: 'approved' } };
+    },
+  },
+  {
     route: 'POST /api/v1/budget-cycles',
     allow: adminOnly,
     ok: 201,
@@ -698,6 +839,15 @@ async function techReviewOfInd(f: Fixtures): Promise<{ id: string; version: numb
     .where('projectId', '=', p.id)
     .executeTakeFirstOrThrow();
   return review;
+}
+
+async function consultationOfInd(f: Fixtures): Promise<{ id: string; version: number }> {
+  const p = await f.indProject();
+  return f.api('staff.ind', 'POST', `/api/v1/projects/${p.id}/consultations`, consultationBody);
+}
+
+async function actionBody(f: Fixtures) {
+  return { title: '対応', ownerId: await userId(f, 'staff.ind'), dueDate: '2027-03-31', blocking: false, source: { kind: 'guidance' } };
 }
 
 async function auditCount(t: TestApp): Promise<number> {

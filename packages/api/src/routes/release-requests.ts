@@ -60,6 +60,7 @@ export const ZReleaseRequestDetail = ZReleaseRequestResponse.extend({
     }),
   ),
   reviewers: z.array(z.object({ id: z.string(), displayName: z.string(), email: z.string() })),
+  exemptions: z.array(z.object({ itemId: z.string(), reason: z.string(), expiresOn: z.string() })),
 });
 type TReleaseRequestDetail = z.infer<typeof ZReleaseRequestDetail>;
 

@@ -6,8 +6,9 @@ import { listInbox } from '../domain/reviewers.ts';
 import { createRouter, jsonContent, problems } from './openapi.ts';
 
 const ZInboxItem = z.object({
-  kind: z.enum(['release_request', 'tech_review', 'tier_decrease']),
-  action: z.enum(['judge', 'resubmit', 'evaluate', 'consent']),
+  kind: z.enum(['release_request', 'tech_review', 'tier_decrease', 'consultation', 'status_report', 'exemption', 'follow_up_action']),
+  action: z.enum(['judge', 'resubmit', 'evaluate', 'consent', 'answer', 'assess', 'decide', 'act', 'verify']),
+  /** For a status report, its period (YYYY-MM); otherwise the item's id. */
   id: z.string(),
   projectId: z.string(),
   projectCode: z.string(),
@@ -25,7 +26,7 @@ const inbox = createRoute({
   path: '/inbox',
   tags: ['reviews'],
   summary:
-    'What waits for you, oldest first: reviewers (bureau lead, CIO advisor, chief CIO advisor) the pending release requests they may judge and the tier decreases waiting for their consent; staff and bureau leads their bureaus’ returned release requests to refile; admins the tech reviews still extracted or in review (due at the cycle’s evaluation deadline); the budget office an empty list',
+    'What waits for you, oldest first: reviewers (bureau lead, CIO advisor, chief CIO advisor) the pending release requests they may judge, the tier decreases waiting for their consent, the consultations waiting on their answer, the status reports waiting for their assessment and the exemptions to decide; everyone the follow-up actions they own (act) or raised and must verify; staff and bureau leads their bureaus’ returned release requests to refile; admins the tech reviews still extracted or in review (due at the cycle’s evaluation deadline); the budget office an empty list',
   request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).optional() }) },
   responses: {
     200: jsonContent(z.object({ items: z.array(ZInboxItem), hasMore: z.boolean() }), 'Inbox items with dueAt and isOverdue'),

@@ -55,6 +55,7 @@ describeOnBothDatabases(
         'lifecycle-gates',
         'release-checklist',
         'tech-review-extraction',
+        'supervision',
       ]);
       for (const r of body.rulesets) {
         expect(r.version).toBe(t().policy.rulesets[r.name as keyof TestApp['policy']['rulesets']].version);

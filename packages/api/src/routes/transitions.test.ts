@@ -43,6 +43,7 @@ describeOnBothDatabases('lifecycle', (t) => {
     expect(checklist.gates.map((g: { gate: string; met: boolean }) => [g.gate, g.met])).toEqual([
       ['canvas_written', false],
       ['kpi_with_target', false],
+      ['planning_actions_verified', true],
     ]);
 
     // planning → requirements: both gates listed until the canvas and a KPI with a target exist.

@@ -16,6 +16,7 @@ export const ZGateStatus = z.object({
   met: z.boolean(),
   message: z.string(),
   messageEn: z.string(),
+  exemption: z.object({ reason: z.string(), expiresOn: z.string() }).nullable(),
 });
 export const ZGatesResponse = z.object({
   projectId: z.string(),
@@ -32,6 +33,8 @@ export const ZGatesResponse = z.object({
     approvedReleaseCount: z.number().int(),
     kpisUnmeasuredThisYearCount: z.number().int(),
     hasYearlyDecision: z.boolean(),
+    openBlockingActionCount: z.number().int(),
+    exemptGates: z.array(z.object({ gate: z.string(), reason: z.string(), expiresOn: z.string() })).optional(),
   }),
 });
 export type TGatesResponse = z.infer<typeof ZGatesResponse>;

@@ -84,7 +84,45 @@ describeOnBothDatabases(
       expect(gates.gates.map((g: { gate: string; met: boolean }) => [g.gate, g.met])).toEqual([
         ['canvas_written', false],
         ['kpi_with_target', true],
+        ['planning_actions_verified', true],
       ]);
+    });
+
+    it('gives each reviewer and keeper supervision work on first sign-in', async () => {
+      const inbox = async (email: string) =>
+        ((await (await t().request('GET', '/api/v1/reviews/inbox', { as: email })).json()).items as { kind: string; action: string }[]).map(
+          (i) => `${i.kind}:${i.action}`,
+        );
+      expect(await inbox('advisor.ind@example.jp')).toContain('consultation:answer');
+      expect(await inbox('advisor.wel@example.jp')).toEqual(expect.arrayContaining(['status_report:assess', 'exemption:decide']));
+      expect(await inbox('chief@example.jp')).toContain('consultation:answer');
+      expect(await inbox('lead.ind@example.jp')).toContain('follow_up_action:verify');
+      expect(await inbox('staff.ind@example.jp')).toContain('follow_up_action:act');
+      expect(await inbox('staff.wel@example.jp')).toContain('follow_up_action:act');
+
+      const portfolio = async (email: string) =>
+        (await (await t().request('GET', '/api/v1/supervision/portfolio', { as: email })).json()).items as {
+          projectName: string;
+          divergent: boolean;
+          reportOverdue: boolean;
+        }[];
+      expect((await portfolio('advisor.ind@example.jp'))[0]).toMatchObject({ projectName: '海外展開マッチングシステム', divergent: true });
+      expect((await portfolio('lead.ind@example.jp'))[0]).toMatchObject({ projectName: '創業支援オンライン相談', reportOverdue: true });
+      const everything = await portfolio('chief@example.jp');
+      expect(everything.map((r) => r.projectName).sort()).toEqual(
+        ['介護事業所指定申請の電子化', '創業支援オンライン相談', '海外展開マッチングシステム'].sort(),
+      );
+
+      // One exemption in force (免除) and one expired; one action verified.
+      const startup = (await listAll()).find((p) => p.name === '創業支援オンライン相談')!;
+      const overseas = (await listAll()).find((p) => p.name === '海外展開マッチングシステム')!;
+      const exemptions = async (id: string) =>
+        (await (await t().request('GET', `/api/v1/projects/${id}/exemptions`, { as: 'staff.ind@example.jp' })).json()).items;
+      expect(await exemptions(startup.id)).toEqual([expect.objectContaining({ target: 'all_tokyo', isActive: true })]);
+      expect(await exemptions(overseas.id)).toEqual([expect.objectContaining({ target: 'procurement_spec', isExpired: true })]);
+      const actions = (await (await t().request('GET', `/api/v1/projects/${overseas.id}/actions`, { as: 'staff.ind@example.jp' })).json())
+        .items;
+      expect(actions.map((a: { status: string }) => a.status)).toEqual(['verified']);
     });
   },
   { demoProjects: true },

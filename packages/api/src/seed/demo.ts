@@ -20,6 +20,7 @@ import { createDocument } from '../domain/documents.ts';
 import { addMeasurement, createKpi } from '../domain/kpis.ts';
 import { inTransaction, transitionProject } from '../domain/lifecycle.ts';
 import { createProject, updateProject } from '../domain/projects.ts';
+import { tellSupervisionStories } from './demo-supervision.ts';
 
 export const demoPassword = 'psbook-demo';
 
@@ -707,4 +708,5 @@ async function tellStories(db: Db, policy: Policy, projects: Map<string, Project
       await transitionProject(ctx, project.id, move);
     }
   }
+  await tellSupervisionStories(db, policy, projects, actor);
 }

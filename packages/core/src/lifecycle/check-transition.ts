@@ -13,9 +13,25 @@ export type TProjectFacts = {
   approvedReleaseCount: number;
   kpisUnmeasuredThisYearCount: number;
   hasYearlyDecision: boolean;
+  /** Blocking follow-up actions not yet verified (supervision). */
+  openBlockingActionCount: number;
+  /** Gates waived by an approved, unexpired exemption: they count as met, and say why. */
+  exemptGates?: TGateExemption[];
 };
 
-export type TGateStatus = { gate: string; stage: TStage; label: string; labelEn: string; met: boolean; message: string; messageEn: string };
+export type TGateExemption = { gate: string; reason: string; expiresOn: string };
+
+export type TGateStatus = {
+  gate: string;
+  stage: TStage;
+  label: string;
+  labelEn: string;
+  met: boolean;
+  message: string;
+  messageEn: string;
+  /** Set when the gate counts as met only because it is exempted (免除). */
+  exemption: { reason: string; expiresOn: string } | null;
+};
 export type TUnmetGate = { gate: string; message: string; messageEn: string };
 
 export type TTransitionDecision =
@@ -36,18 +52,24 @@ export function createLifecycle(ruleset: LoadedRuleset<'lifecycle-gates'>): Life
   const order = (stage: TStage) => stages.indexOf(stage);
 
   async function gatesOf(stage: TStage, facts: TProjectFacts): Promise<TGateStatus[]> {
-    const outcome = await compiled.evaluate(facts);
+    const { exemptGates = [], ...engineFacts } = facts;
+    const outcome = await compiled.evaluate(engineFacts);
     return gates
       .filter((g) => g.stage === stage)
-      .map((g) => ({
-        gate: g.id,
-        stage: g.stage,
-        label: g.label.ja,
-        labelEn: g.label.en,
-        met: outcome.get(g.id) === true,
-        message: g.message.ja,
-        messageEn: g.message.en,
-      }));
+      .map((g) => {
+        const isMet = outcome.get(g.id) === true;
+        const exemption = isMet ? undefined : exemptGates.find((e) => e.gate === g.id);
+        return {
+          gate: g.id,
+          stage: g.stage,
+          label: g.label.ja,
+          labelEn: g.label.en,
+          met: isMet || exemption !== undefined,
+          message: g.message.ja,
+          messageEn: g.message.en,
+          exemption: exemption ? { reason: exemption.reason, expiresOn: exemption.expiresOn } : null,
+        };
+      });
   }
 
   return {

@@ -22,6 +22,11 @@ const runners: Record<TRulesetName, (policy: Policy, input: any) => Promise<Reco
   },
   'release-checklist': async (p, input) => ({ items: (await p.releaseChecklist(input.tier)).map((i) => i.itemId) }),
   'tech-review-extraction': async (p, input) => ({ extracted: await p.isExtractedForTechReview(input) }),
+  supervision: async (p, input) => {
+    if (input.consultationOpenedOn) return { consultationDueOn: p.supervision.consultationDueOn(input.consultationOpenedOn) };
+    const due = p.supervision.reportDue(input);
+    return { supervised: due !== null, cadenceMonths: p.supervision.cadenceOf(input.tier), ...due };
+  },
 };
 
 function isDeepEqual(a: unknown, b: unknown): boolean {

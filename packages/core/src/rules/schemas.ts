@@ -116,11 +116,45 @@ export const ZTechReviewExtractionRuleset = z.strictObject({
 });
 export type TTechReviewExtractionRuleset = z.infer<typeof ZTechReviewExtractionRuleset>;
 
+const ZRulesDate = z.iso.date({ message: 'must be a date (YYYY-MM-DD)' });
+
+/**
+ * Supervision (DESIGN §2.8): which stages file status reports, how often by tier, the grace before a
+ * missing report is overdue, and the working days a consultee has to answer a consultation.
+ */
+export const ZSupervisionRuleset = z
+  .strictObject({
+    ruleset: z.literal('supervision'),
+    title: ZLocalized,
+    source: z.string().optional(),
+    supervisedStages: z.array(ZStage.exclude(['planning', 'retired'])).min(1),
+    cadence: z
+      .array(
+        z.strictObject({
+          tier: ZTier,
+          months: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(6), z.literal(12)]),
+          label: ZLocalized,
+        }),
+      )
+      .length(3),
+    reportGraceDays: z.number().int().min(0).max(180),
+    consultationDueWorkingDays: z.number().int().min(1).max(120),
+    /** Days that are not working days besides Saturdays and Sundays (national holidays, year-end closure). */
+    holidays: z.array(ZRulesDate).max(2000),
+    holidaysSource: z.string().optional(),
+  })
+  .superRefine((value, ctx) => {
+    const tiers = new Set(value.cadence.map((c) => c.tier));
+    if (tiers.size !== 3) ctx.addIssue({ code: 'custom', path: ['cadence'], message: 'one cadence per tier 1, 2 and 3' });
+  });
+export type TSupervisionRuleset = z.infer<typeof ZSupervisionRuleset>;
+
 export const rulesetSchemas = {
   'oversight-tier': ZOversightRuleset,
   'lifecycle-gates': ZLifecycleRuleset,
   'release-checklist': ZReleaseChecklistRuleset,
   'tech-review-extraction': ZTechReviewExtractionRuleset,
+  supervision: ZSupervisionRuleset,
 } as const;
 export type TRulesetName = keyof typeof rulesetSchemas;
 export const rulesetNames = Object.keys(rulesetSchemas) as TRulesetName[];

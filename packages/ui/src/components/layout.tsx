@@ -11,6 +11,7 @@ import type { TUser } from '../types.ts';
 import { useBureauName } from './bureaus.ts';
 import { ErrorAlert, Loading } from './common.tsx';
 import { RouteErrorBoundary } from './route-error.tsx';
+import { hasPortfolio } from './supervision.tsx';
 
 export function LanguageSwitch() {
   const { i18n } = useTranslation();
@@ -27,6 +28,7 @@ function navItems(user: TUser) {
     { to: '/', key: 'home', show: true },
     { to: '/projects', key: 'projects', show: true },
     { to: '/projects/new', key: 'register', show: canRegisterProjects(user) },
+    { to: '/portfolio', key: 'portfolio', show: hasPortfolio(user) },
     { to: '/procurements', key: 'procurements', show: true },
     { to: '/budget-review', key: 'budgetReview', show: canSeeBudgetReview(user) },
     { to: '/tokens', key: 'tokens', show: canManageTokens(user) },

@@ -37,6 +37,9 @@ const gateTabs: Record<string, string> = {
   procurement_spec: 'documents',
   release_approved: 'releases',
   kpis_measured_yearly: 'kpis',
+  planning_actions_verified: 'supervision',
+  requirements_actions_verified: 'supervision',
+  development_actions_verified: 'supervision',
 };
 
 /** The gates of one stage as a checklist: met ✓ or not yet, with what to do and where. */
@@ -54,9 +57,18 @@ export function GateChecklist({ gates, projectId }: { gates: TGateStatus[]; proj
           <span>
             <strong>{f.lang === 'en' ? gate.labelEn : gate.label}</strong>
             <span className="visually-hidden">{f.colon}</span>
-            <span className={`badge ${gate.met ? 'badge-ok' : 'badge-pending'}`}>
-              {gate.met ? t('lifecycle.met') : t('lifecycle.unmet')}
-            </span>
+            {gate.exemption ? (
+              <>
+                <span className="badge badge-exempt">{t('supervision.exempt')}</span>
+                <span className="check-message">
+                  {t('supervision.exemptUntil', { date: f.date(gate.exemption.expiresOn), reason: gate.exemption.reason })}
+                </span>
+              </>
+            ) : (
+              <span className={`badge ${gate.met ? 'badge-ok' : 'badge-pending'}`}>
+                {gate.met ? t('lifecycle.met') : t('lifecycle.unmet')}
+              </span>
+            )}
             {!gate.met ? (
               <span className="check-message">
                 {f.lang === 'en' ? gate.messageEn : gate.message}

@@ -26,11 +26,14 @@ export const decisionMessages = {
 
 /**
  * core's decision schema plus the judgement rules the API enforces: approving needs every item ok
- * (or not applicable where the item allows it); returning needs a comment.
+ * (or not applicable where the item allows it), except items the project is exempted from (免除);
+ * returning needs a comment.
  */
-export function decisionSchema(request: Pick<TReleaseRequest, 'checklist'>) {
+export function decisionSchema(request: Pick<TReleaseRequest, 'checklist' | 'exemptions'>) {
+  const exempt = new Set((request.exemptions ?? []).map((e) => e.itemId));
   return ZReleaseDecisionRequest.superRefine((value, ctx) => {
     value.items.forEach((item, i) => {
+      if (exempt.has(item.itemId)) return;
       const def = request.checklist.find((c) => c.itemId === item.itemId);
       if (item.result === 'na' && def && !def.naAllowed) {
         ctx.addIssue({ code: 'custom', path: ['items', i, 'result'], message: 'not applicable is not allowed for this item' });
@@ -46,6 +49,8 @@ export function decisionSchema(request: Pick<TReleaseRequest, 'checklist'>) {
 }
 
 export function ReleaseDecisionForm({ request }: { request: TReleaseRequest }) {
+  // An exempted item (免除) counts as met whatever its result: the API accepts the approval.
+  const exemptionOf = (itemId: string) => request.exemptions?.find((e) => e.itemId === itemId);
   const { t } = useTranslation();
   const f = useFormat();
   const id = useId();
@@ -119,6 +124,15 @@ export function ReleaseDecisionForm({ request }: { request: TReleaseRequest }) {
               >
                 <legend className="judge-legend">{label(item.itemId)}</legend>
                 <p className="hint">{f.lang === 'en' ? (item.descriptionEn ?? item.description) : item.description}</p>
+                {exemptionOf(item.itemId) ? (
+                  <p>
+                    <span className="badge badge-exempt">{t('supervision.exempt')}</span>{' '}
+                    {t('supervision.exemptUntil', {
+                      date: f.date(exemptionOf(item.itemId)?.expiresOn),
+                      reason: exemptionOf(item.itemId)?.reason,
+                    })}
+                  </p>
+                ) : null}
                 <div className="evidence-box">
                   <strong>
                     {t('judge.evidence')}

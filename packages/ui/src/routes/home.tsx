@@ -8,6 +8,7 @@ import { api } from '../api.ts';
 import { isReviewer, useUser } from '../auth.ts';
 import { useBureauName } from '../components/bureaus.ts';
 import { DateText, Empty, ErrorAlert, Loading, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
+import { hasPortfolio } from '../components/supervision.tsx';
 import { useFormat } from '../format.ts';
 import { readExpenses, readRegistrations, readStageStats, tierKeys } from '../stats.ts';
 import type { TInboxItem, TStage, TUser } from '../types.ts';
@@ -24,14 +25,23 @@ function InboxTasks() {
   if (inbox.isError) return <ErrorAlert error={inbox.error} onRetry={() => void inbox.refetch()} />;
   const items = inbox.data.items;
   if (items.length === 0) return <Empty>{t('home.inboxEmpty')}</Empty>;
-  const linkOf = (item: TInboxItem) =>
-    item.kind === 'tech_review'
-      ? '/budget-review'
-      : item.kind === 'tier_decrease'
-        ? `/projects/${item.projectId}#tier-decrease`
-        : item.action === 'resubmit'
-          ? `/projects/${item.projectId}/releases`
-          : `/release-requests/${item.id}`;
+  const linkOf = (item: TInboxItem) => {
+    switch (item.kind) {
+      case 'tech_review':
+        return '/budget-review';
+      case 'tier_decrease':
+        return `/projects/${item.projectId}#tier-decrease`;
+      case 'consultation':
+        return `/projects/${item.projectId}/consultations/${item.id}`;
+      case 'status_report':
+        return `/projects/${item.projectId}/status-reports#report-${item.id}`;
+      case 'exemption':
+      case 'follow_up_action':
+        return `/projects/${item.projectId}/supervision`;
+      default:
+        return item.action === 'resubmit' ? `/projects/${item.projectId}/releases` : `/release-requests/${item.id}`;
+    }
+  };
   const overdue = items.filter((i) => i.isOverdue).length;
   return (
     <>
@@ -151,6 +161,26 @@ function OutstandingMeasurements() {
   );
 }
 
+/** For reviewers: the portfolio in one line, with the way to it. */
+function PortfolioSummary() {
+  const { t } = useTranslation();
+  const portfolio = useQuery({ queryKey: ['portfolio', {}], queryFn: () => api.supervision.portfolio({}) });
+  if (!portfolio.data) return null;
+  const rows = portfolio.data;
+  return (
+    <p>
+      <strong>{t('supervision.portfolio.title')}</strong>
+      {'：'}
+      {t('supervision.portfolio.summary', {
+        divergent: rows.filter((r) => r.divergent).length,
+        overdue: rows.filter((r) => r.reportOverdue).length,
+        awaiting: rows.filter((r) => r.awaitingAssessment).length,
+      })}{' '}
+      <Link to="/portfolio">{t('supervision.portfolio.open')}</Link>
+    </p>
+  );
+}
+
 function MyTasks({ user }: { user: TUser }) {
   const { t } = useTranslation();
   const headingId = useId();
@@ -169,6 +199,7 @@ function MyTasks({ user }: { user: TUser }) {
   return (
     <section className="card" aria-labelledby={headingId}>
       <h2 id={headingId}>{t('home.tasksTitle')}</h2>
+      {hasPortfolio(user) ? <PortfolioSummary /> : null}
       <h3>{isReviewer(user) ? t('home.inboxTitleReviewer') : t('home.inboxTitle')}</h3>
       <InboxTasks />
       {isDepartment ? (

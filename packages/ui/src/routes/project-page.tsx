@@ -30,6 +30,9 @@ const tabs = [
   { path: 'documents', key: 'documents' },
   { path: 'releases', key: 'releases' },
   { path: 'tech-reviews', key: 'techReviews' },
+  { path: 'consultations', key: 'consultations' },
+  { path: 'status-reports', key: 'statusReports' },
+  { path: 'supervision', key: 'supervision' },
   { path: 'history', key: 'history' },
 ] as const;
 

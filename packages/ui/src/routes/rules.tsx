@@ -1,4 +1,5 @@
-import { roleLabels } from '@core/projects/schemas.ts';
+import { roleLabels, stageLabels } from '@core/projects/schemas.ts';
+import supervisionRules from '@rules/supervision.json';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +11,7 @@ import { nullableNumber } from '../components/field.tsx';
 import { cleanOversightInputs, OversightPreview, shortVersion, useOversightTable, useRules } from '../components/oversight.tsx';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
+import type { TStage } from '../types.ts';
 
 /** The tier table as on the slide: factors down the side, tiers across, the consulted reviewer last. */
 function TierTable() {
@@ -360,6 +362,52 @@ function Simulate() {
   );
 }
 
+type SupervisionContent = {
+  supervisedStages: TStage[];
+  cadence: { tier: number; months: number; label: { ja: string; en: string } }[];
+  reportGraceDays: number;
+  consultationDueWorkingDays: number;
+};
+
+/** The active supervision ruleset (rules/supervision.json): who reports how often, and the due days. */
+function SupervisionRules() {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const rules = useRules();
+  const raw = (rules.data ?? {}) as { rulesets?: { name?: string; content?: unknown }[] };
+  const content = (raw.rulesets?.find((r) => r.name === 'supervision')?.content ?? supervisionRules) as SupervisionContent;
+  return (
+    <>
+      <TableScroll>
+        <table className="table">
+          <caption>{t('supervision.rules.caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('supervision.portfolio.tier')}</th>
+              <th scope="col">{t('supervision.rules.cadence')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...content.cadence]
+              .sort((a, b) => b.tier - a.tier)
+              .map((c) => (
+                <tr key={c.tier}>
+                  <th scope="row">{t('tier.label', { tier: c.tier })}</th>
+                  <td>{f.label(c.label)}</td>
+                </tr>
+              ))}
+          </tbody>
+        </table>
+      </TableScroll>
+      <p className="small">
+        {t('supervision.rules.stages', { stages: content.supervisedStages.map((s) => f.label(stageLabels[s])).join(f.listSep) })}{' '}
+        {t('supervision.rules.grace', { days: content.reportGraceDays })}{' '}
+        {t('supervision.rules.consultationDue', { days: content.consultationDueWorkingDays })}
+      </p>
+    </>
+  );
+}
+
 export default function Rules() {
   const { t } = useTranslation();
   const f = useFormat();
@@ -380,6 +428,10 @@ export default function Rules() {
           })}
         </p>
         <ActiveRulesets />
+      </section>
+      <section className="card" aria-labelledby={`${id}-supervision`}>
+        <h2 id={`${id}-supervision`}>{t('supervision.rules.title')}</h2>
+        <SupervisionRules />
       </section>
       <section className="card" aria-labelledby={`${id}-whatif`}>
         <h2 id={`${id}-whatif`}>{t('rules.whatIfTitle')}</h2>

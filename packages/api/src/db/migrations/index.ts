@@ -6,6 +6,7 @@ import * as dropUnusedCreatedTierIndex from './20261122T0131-drop-unused-created
 import * as statsSummaries from './20261122T0150-stats-summaries.ts';
 import * as tierDecrease from './20261206T0000-tier-decrease.ts';
 import * as loginThrottle from './20261206T0100-login-throttle.ts';
+import * as supervision from './20261206T0200-supervision.ts';
 import * as oidcSignIn from './20261206T0300-oidc-sign-in.ts';
 import * as notifications from './20261206T0500-notifications.ts';
 
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '20261122T0150-stats-summaries': statsSummaries,
   '20261206T0000-tier-decrease': tierDecrease,
   '20261206T0100-login-throttle': loginThrottle,
+  '20261206T0200-supervision': supervision,
   '20261206T0300-oidc-sign-in': oidcSignIn,
   '20261206T0500-notifications': notifications,
 };

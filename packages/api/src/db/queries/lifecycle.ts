@@ -1,4 +1,4 @@
-import type { TProjectFacts, TStage } from '@psbook/core';
+import type { TGateExemption, TProjectFacts, TStage } from '@psbook/core';
 import { sql } from 'kysely';
 import type { Db } from '../database.ts';
 
@@ -25,6 +25,15 @@ export async function selectProjectFacts(db: Db, projectId: string, fiscalYear: 
       sql<boolean>`exists (select 1 from yearly_review y where y.project_id = p.id and y.fiscal_year = ${fiscalYear})`.as(
         'hasYearlyDecision',
       ),
+      sql<number>`(select count(*) from follow_up_action a where a.project_id = p.id and a.blocking and a.status <> 'verified')`.as(
+        'openBlockingActionCount',
+      ),
+      // An approved exemption counts until the end of its expiry day; after that the gate is unmet again.
+      sql<
+        TGateExemption[] | null
+      >`(select jsonb_agg(jsonb_build_object('gate', e.target, 'reason', e.reason, 'expiresOn', e.expires_on::text)
+        order by e.decided_at) from exemption e where e.project_id = p.id and e.target_kind = 'gate'
+        and e.status = 'approved' and e.expires_on >= current_date)`.as('exemptGates'),
     ])
     .where('p.id', '=', projectId)
     .executeTakeFirst();
@@ -38,6 +47,8 @@ export async function selectProjectFacts(db: Db, projectId: string, fiscalYear: 
     approvedReleaseCount: Number(row.approvedReleaseCount),
     kpisUnmeasuredThisYearCount: Number(row.kpisUnmeasuredThisYearCount),
     hasYearlyDecision: row.hasYearlyDecision === true,
+    openBlockingActionCount: Number(row.openBlockingActionCount),
+    exemptGates: row.exemptGates ?? [],
   };
 }
 

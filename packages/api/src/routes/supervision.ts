@@ -1,0 +1,557 @@
+import { createRoute } from '@hono/zod-openapi';
+import {
+  ratingDimensions,
+  ratingLabels,
+  stageLabels,
+  ZActionSourceKind,
+  ZActionStatus,
+  ZAssessmentRequest,
+  ZBureauCode,
+  ZCloseConsultationRequest,
+  ZConsultationMessageRequest,
+  ZConsultationStatus,
+  ZConsultationTopic,
+  ZCreateActionRequest,
+  ZCreateConsultationRequest,
+  ZCreateExemptionRequest,
+  ZCreateStatusReportRequest,
+  ZExemptionDecisionRequest,
+  ZExemptionStatus,
+  ZExemptionTargetKind,
+  ZMilestoneKind,
+  ZPeriod,
+  ZRating,
+  ZReviewerRole,
+  ZRiskLevel,
+  ZStage,
+  ZTier,
+  ZUpdateActionRequest,
+} from '@psbook/core';
+import { z } from 'zod';
+import { requireActor } from '../auth/actor.ts';
+import { csvResponseHeaders, toExcelCsv } from '../csv.ts';
+import {
+  findAction,
+  findExemption,
+  listActionsOfProject,
+  listBureauOwners,
+  listConsultationsOfProject,
+  listExemptionsOfProject,
+  listStatusReportsOfProject,
+} from '../db/queries/supervision.ts';
+import {
+  decideExemption,
+  raiseFollowUpAction,
+  requestExemption,
+  toActionResponse,
+  toExemptionResponse,
+  updateFollowUpAction,
+} from '../domain/follow-up-actions.ts';
+import { getProjectOrThrow } from '../domain/projects.ts';
+import {
+  assessStatusReport,
+  closeConsultation,
+  fileStatusReport,
+  getConsultationDetail,
+  getStatusReport,
+  listPortfolio,
+  localToday,
+  openConsultation,
+  postConsultationMessage,
+  summariseReports,
+  toConsultationResponse,
+  toStatusReportResponse,
+} from '../domain/supervision.ts';
+import { notFound } from '../errors.ts';
+import { domainContext } from './context.ts';
+import { allProblems, conflictProblems, createRouter, jsonBody, jsonContent, problems, ruleProblems, ZIdParam } from './openapi.ts';
+
+const ZRatingsResponse = z.object(
+  Object.fromEntries(ratingDimensions.map((d) => [d, ZRating])) as Record<(typeof ratingDimensions)[number], typeof ZRating>,
+);
+
+export const ZConsultationResponse = z
+  .object({
+    id: z.string(),
+    projectId: z.string(),
+    projectCode: z.string(),
+    projectName: z.string(),
+    bureauCode: z.string(),
+    topic: ZConsultationTopic,
+    subject: z.string(),
+    status: ZConsultationStatus,
+    tier: ZTier.nullable(),
+    reviewerRole: ZReviewerRole.nullable(),
+    documentIds: z.array(z.string()),
+    openedBy: z.string(),
+    openedByName: z.string(),
+    openedAt: z.string(),
+    dueOn: z.string(),
+    isOverdue: z.boolean(),
+    answeredAt: z.string().nullable(),
+    closedAt: z.string().nullable(),
+    version: z.number().int(),
+  })
+  .openapi('Consultation');
+export const ZConsultationDetail = ZConsultationResponse.extend({
+  messages: z.array(
+    z.object({
+      id: z.string(),
+      authorId: z.string(),
+      authorName: z.string(),
+      side: z.enum(['bureau', 'consultee']),
+      body: z.string(),
+      actionId: z.string().nullable(),
+      createdAt: z.string(),
+    }),
+  ),
+  routing: z.array(
+    z.object({
+      fromTier: ZTier.nullable(),
+      toTier: ZTier.nullable(),
+      fromReviewerRole: z.string().nullable(),
+      toReviewerRole: z.string().nullable(),
+      at: z.string(),
+    }),
+  ),
+  consultees: z.array(z.object({ id: z.string(), displayName: z.string(), email: z.string() })),
+}).openapi('ConsultationDetail');
+type TConsultationDetail = z.infer<typeof ZConsultationDetail>;
+
+const ZDate = z.string().nullable();
+export const ZStatusReportResponse = z
+  .object({
+    id: z.string(),
+    projectId: z.string(),
+    period: z.string(),
+    stage: ZStage,
+    tier: ZTier.nullable(),
+    milestones: z.array(z.object({ milestone: ZMilestoneKind, plannedDate: ZDate, forecastDate: ZDate, actualDate: ZDate })),
+    cost: z.object({
+      budgetJpy: z.number().int().nullable(),
+      contractJpy: z.number().int().nullable(),
+      spentJpy: z.number().int().nullable(),
+      forecastJpy: z.number().int().nullable(),
+    }),
+    selfRating: ZRatingsResponse,
+    risks: z.array(z.object({ title: z.string(), likelihood: ZRiskLevel, impact: ZRiskLevel, owner: z.string(), mitigation: z.string() })),
+    narrative: z.string(),
+    filedBy: z.string(),
+    filedByName: z.string(),
+    filedAt: z.string(),
+    assessment: z
+      .object({
+        ratings: ZRatingsResponse,
+        comment: z.string(),
+        assessedBy: z.string().nullable(),
+        assessedByName: z.string().nullable(),
+        assessedAt: z.string().nullable(),
+      })
+      .nullable(),
+    version: z.number().int(),
+  })
+  .openapi('StatusReport');
+type TStatusReportResponse = z.infer<typeof ZStatusReportResponse>;
+
+const ZDivergenceReason = z.object({
+  rule: z.enum(['two_steps', 'two_periods']),
+  periods: z.array(z.string()),
+  dimensions: z.array(z.enum(ratingDimensions)),
+});
+const ZStatusReportList = z.object({
+  items: z.array(ZStatusReportResponse),
+  supervised: z.boolean(),
+  cadenceMonths: z.number().int().nullable(),
+  divergent: z.boolean(),
+  divergence: z.array(ZDivergenceReason),
+  reportOverdue: z.boolean(),
+  duePeriod: z.string().nullable(),
+  nextPeriod: z.string().nullable(),
+  nextDeadline: z.string().nullable(),
+});
+
+export const ZActionResponse = z
+  .object({
+    id: z.string(),
+    projectId: z.string(),
+    projectCode: z.string(),
+    projectName: z.string(),
+    bureauCode: z.string(),
+    title: z.string(),
+    ownerId: z.string(),
+    ownerName: z.string(),
+    dueDate: z.string(),
+    isOverdue: z.boolean(),
+    source: z.object({ kind: ZActionSourceKind, refId: z.string().nullable(), detail: z.string().nullable() }),
+    blocking: z.boolean(),
+    status: ZActionStatus,
+    note: z.string().nullable(),
+    raisedBy: z.string(),
+    raisedByName: z.string(),
+    raisedAt: z.string(),
+    doneAt: z.string().nullable(),
+    verifiedAt: z.string().nullable(),
+    version: z.number().int(),
+  })
+  .openapi('FollowUpAction');
+type TActionResponse = z.infer<typeof ZActionResponse>;
+
+export const ZExemptionResponse = z
+  .object({
+    id: z.string(),
+    projectId: z.string(),
+    projectCode: z.string(),
+    projectName: z.string(),
+    bureauCode: z.string(),
+    targetKind: ZExemptionTargetKind,
+    target: z.string(),
+    reason: z.string(),
+    expiresOn: z.string(),
+    status: ZExemptionStatus,
+    isActive: z.boolean(),
+    isExpired: z.boolean(),
+    requestedBy: z.string(),
+    requestedByName: z.string(),
+    requestedAt: z.string(),
+    decidedBy: z.string().nullable(),
+    decidedByName: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+    decisionComment: z.string().nullable(),
+    version: z.number().int(),
+  })
+  .openapi('Exemption');
+type TExemptionResponse = z.infer<typeof ZExemptionResponse>;
+
+export const ZPortfolioRow = z
+  .object({
+    projectId: z.string(),
+    projectCode: z.string(),
+    projectName: z.string(),
+    bureauCode: z.string(),
+    tier: ZTier,
+    stage: ZStage,
+    latestPeriod: z.string().nullable(),
+    selfRating: ZRating.nullable(),
+    assessment: ZRating.nullable(),
+    assessedPeriod: z.string().nullable(),
+    divergent: z.boolean(),
+    divergence: z.array(ZDivergenceReason),
+    reportOverdue: z.boolean(),
+    duePeriod: z.string().nullable(),
+    nextPeriod: z.string().nullable(),
+    nextDeadline: z.string().nullable(),
+    awaitingAssessment: z.boolean(),
+    openActions: z.number().int(),
+    openBlockingActions: z.number().int(),
+    openConsultations: z.number().int(),
+    overdueConsultations: z.number().int(),
+    kpiStatus: z.enum(['achieved', 'on_track', 'behind', 'no_data']).nullable(),
+  })
+  .openapi('PortfolioRow');
+type TPortfolioRow = z.infer<typeof ZPortfolioRow>;
+
+const ZPeriodParam = z.object({ id: z.uuid({ message: 'must be a UUID' }), period: ZPeriod });
+const ZBooleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+const ZPortfolioQuery = z.object({
+  bureau: ZBureauCode.optional(),
+  tier: z.coerce.number().pipe(ZTier).optional(),
+  rating: ZRating.optional().openapi({ description: 'The latest overall rating: the assessment where there is one, else the self-rating' }),
+  divergent: ZBooleanQuery.optional(),
+  overdue: ZBooleanQuery.optional(),
+});
+
+const tags = ['supervision'];
+
+const createConsultation = createRoute({
+  method: 'post',
+  path: '/projects/{id}/consultations',
+  tags,
+  summary:
+    'Open a consultation (協議) with the project’s consultee (tier 1 bureau lead, 2 the bureau’s CIO advisor, 3 the chief CIO advisor)',
+  description:
+    'The bureau (staff, bureau lead) or an admin; due the rules’ working days later (rules/supervision.json). Attached documents must be the project’s.',
+  request: { params: ZIdParam, ...jsonBody(ZCreateConsultationRequest) },
+  responses: { 201: jsonContent(ZConsultationDetail, 'The open consultation with its first message'), ...ruleProblems },
+});
+const listConsultations = createRoute({
+  method: 'get',
+  path: '/projects/{id}/consultations',
+  tags,
+  summary: 'The consultations of a project, newest first',
+  request: { params: ZIdParam },
+  responses: { 200: jsonContent(z.object({ items: z.array(ZConsultationResponse) }), 'Consultations'), ...problems },
+});
+const getConsultation = createRoute({
+  method: 'get',
+  path: '/consultations/{id}',
+  tags,
+  summary: 'One consultation with its messages, routing history and who answers it',
+  request: { params: ZIdParam },
+  responses: { 200: jsonContent(ZConsultationDetail, 'The consultation'), ...problems },
+});
+const postMessage = createRoute({
+  method: 'post',
+  path: '/consultations/{id}/messages',
+  tags,
+  summary:
+    'Add a message: the consultee’s answers it (and may record guidance, 指導, which becomes a follow-up action); the bureau’s reopens it',
+  request: { params: ZIdParam, ...jsonBody(ZConsultationMessageRequest) },
+  responses: { 201: jsonContent(ZConsultationDetail, 'The consultation with the new message'), ...allProblems },
+});
+const close = createRoute({
+  method: 'post',
+  path: '/consultations/{id}/close',
+  tags,
+  summary: 'Close a consultation (the bureau or the consultee), at the version last seen',
+  request: { params: ZIdParam, ...jsonBody(ZCloseConsultationRequest) },
+  responses: { 200: jsonContent(ZConsultationDetail, 'The closed consultation'), ...conflictProblems },
+});
+const fileReport = createRoute({
+  method: 'post',
+  path: '/projects/{id}/status-reports',
+  tags,
+  summary: 'File the status report (状況報告) of a period (YYYY-MM) for a supervised project; a second report for the same period is 409',
+  request: { params: ZIdParam, ...jsonBody(ZCreateStatusReportRequest) },
+  responses: { 201: jsonContent(ZStatusReportResponse, 'The report'), ...allProblems },
+});
+const listReports = createRoute({
+  method: 'get',
+  path: '/projects/{id}/status-reports',
+  tags,
+  summary: 'The status reports of a project, newest period first, with its divergence flag and the report owed next',
+  request: { params: ZIdParam },
+  responses: { 200: jsonContent(ZStatusReportList, 'Reports'), ...problems },
+});
+const assess = createRoute({
+  method: 'put',
+  path: '/projects/{id}/status-reports/{period}/assessment',
+  tags,
+  summary:
+    'Record the consultee’s independent assessment (独立評価) of a report: only the project’s consultee, never the filer; at the report’s version',
+  request: { params: ZPeriodParam, ...jsonBody(ZAssessmentRequest) },
+  responses: { 200: jsonContent(ZStatusReportResponse, 'The assessed report'), ...conflictProblems },
+});
+const portfolio = createRoute({
+  method: 'get',
+  path: '/supervision/portfolio',
+  tags,
+  summary: 'The signed-in reviewer’s supervised projects (every one for the chief CIO advisor and admins), divergent and overdue first',
+  request: { query: ZPortfolioQuery },
+  responses: { 200: jsonContent(z.object({ items: z.array(ZPortfolioRow) }), 'The portfolio'), ...problems },
+});
+const portfolioCsv = createRoute({
+  method: 'get',
+  path: '/supervision/portfolio.csv',
+  tags,
+  summary: 'The portfolio as CSV for Excel (UTF-8 with BOM, Japanese headers), in the same order and with the same filters',
+  request: { query: ZPortfolioQuery },
+  responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...problems },
+});
+const listActions = createRoute({
+  method: 'get',
+  path: '/projects/{id}/actions',
+  tags,
+  summary: 'The follow-up actions (フォローアップ措置) of a project, newest first',
+  request: { params: ZIdParam },
+  responses: { 200: jsonContent(z.object({ items: z.array(ZActionResponse) }), 'Actions'), ...problems },
+});
+const listOwners = createRoute({
+  method: 'get',
+  path: '/projects/{id}/action-owners',
+  tags,
+  summary: 'Who may own a follow-up action of this project: the active staff and bureau leads of its bureau',
+  request: { params: ZIdParam },
+  responses: {
+    200: jsonContent(z.object({ items: z.array(z.object({ id: z.string(), displayName: z.string(), role: z.string() })) }), 'Owners'),
+    ...problems,
+  },
+});
+const createAction = createRoute({
+  method: 'post',
+  path: '/projects/{id}/actions',
+  tags,
+  summary: 'Raise a follow-up action (the bureau or the project’s consultee); a blocking one holds the next stage until verified',
+  request: { params: ZIdParam, ...jsonBody(ZCreateActionRequest) },
+  responses: { 201: jsonContent(ZActionResponse, 'The action'), ...problems },
+});
+const patchAction = createRoute({
+  method: 'patch',
+  path: '/actions/{id}',
+  tags,
+  summary:
+    'Move a follow-up action on: the owner marks it done, the one who raised it verifies it (or sends it back); at the version last seen',
+  request: { params: ZIdParam, ...jsonBody(ZUpdateActionRequest) },
+  responses: { 200: jsonContent(ZActionResponse, 'The action'), ...allProblems },
+});
+const listExemptions = createRoute({
+  method: 'get',
+  path: '/projects/{id}/exemptions',
+  tags,
+  summary: 'The exemptions (免除) of a project, newest first; `isActive` when approved and unexpired',
+  request: { params: ZIdParam },
+  responses: { 200: jsonContent(z.object({ items: z.array(ZExemptionResponse) }), 'Exemptions'), ...problems },
+});
+const createExemption = createRoute({
+  method: 'post',
+  path: '/projects/{id}/exemptions',
+  tags,
+  summary: 'Ask to waive one lifecycle gate or one release-checklist item until a date (the bureau); the consultee decides',
+  request: { params: ZIdParam, ...jsonBody(ZCreateExemptionRequest) },
+  responses: { 201: jsonContent(ZExemptionResponse, 'The requested exemption'), ...allProblems },
+});
+const decideExemptionRoute = createRoute({
+  method: 'post',
+  path: '/exemptions/{id}/decision',
+  tags,
+  summary: 'Approve or refuse an exemption: only the project’s consultee, never the requester; refusing needs a comment',
+  request: { params: ZIdParam, ...jsonBody(ZExemptionDecisionRequest) },
+  responses: { 200: jsonContent(ZExemptionResponse, 'The decided exemption'), ...allProblems },
+});
+
+const csvHeader = [
+  '事業番号',
+  '事業名',
+  '局',
+  '区分',
+  '段階',
+  '最新の報告月',
+  '自己評価',
+  '独立評価',
+  '乖離',
+  '報告遅延',
+  '未完了の措置',
+  '進行中の協議',
+  'KPI',
+];
+const kpiLabels = { achieved: '達成', on_track: '順調', behind: '遅れ', no_data: '実績なし' } as const;
+const portfolioCsvRow = (r: TPortfolioRow) => [
+  r.projectCode,
+  r.projectName,
+  r.bureauCode,
+  r.tier,
+  stageLabels[r.stage].ja,
+  r.latestPeriod ?? '',
+  r.selfRating ? ratingLabels[r.selfRating].ja : '',
+  r.assessment ? ratingLabels[r.assessment].ja : '',
+  r.divergent ? '乖離あり' : '',
+  r.reportOverdue ? `遅延（${r.duePeriod}）` : '',
+  r.openActions,
+  r.openConsultations,
+  r.kpiStatus ? kpiLabels[r.kpiStatus] : '',
+];
+
+export const supervisionRoutes = createRouter()
+  .openapi(createConsultation, async (c) => {
+    const ctx = domainContext(c);
+    const id = await openConsultation(ctx, c.req.valid('param').id, c.req.valid('json'));
+    return c.json((await getConsultationDetail(ctx.db, id)) as TConsultationDetail, 201);
+  })
+  .openapi(listConsultations, async (c) => {
+    requireActor(c.var.actor);
+    const { db } = c.var.services;
+    const { id } = c.req.valid('param');
+    await getProjectOrThrow({ db }, id);
+    const today = localToday();
+    const rows = await listConsultationsOfProject(db, id);
+    return c.json({ items: rows.map((r) => toConsultationResponse(r, today)) }, 200);
+  })
+  .openapi(getConsultation, async (c) => {
+    requireActor(c.var.actor);
+    return c.json((await getConsultationDetail(c.var.services.db, c.req.valid('param').id)) as TConsultationDetail, 200);
+  })
+  .openapi(postMessage, async (c) => {
+    const ctx = domainContext(c);
+    const { id } = c.req.valid('param');
+    await postConsultationMessage(ctx, id, c.req.valid('json'));
+    return c.json((await getConsultationDetail(ctx.db, id)) as TConsultationDetail, 201);
+  })
+  .openapi(close, async (c) => {
+    const ctx = domainContext(c);
+    const { id } = c.req.valid('param');
+    await closeConsultation(ctx, id, c.req.valid('json').version);
+    return c.json((await getConsultationDetail(ctx.db, id)) as TConsultationDetail, 200);
+  })
+  .openapi(fileReport, async (c) => {
+    const ctx = domainContext(c);
+    const { id } = c.req.valid('param');
+    const input = c.req.valid('json');
+    await fileStatusReport(ctx, id, input);
+    return c.json((await getStatusReport(ctx.db, id, input.period)) as TStatusReportResponse, 201);
+  })
+  .openapi(listReports, async (c) => {
+    requireActor(c.var.actor);
+    const { db, policy } = c.var.services;
+    const { id } = c.req.valid('param');
+    const project = await getProjectOrThrow({ db }, id);
+    const items = (await listStatusReportsOfProject(db, id)).map(toStatusReportResponse);
+    const summary = await summariseReports(db, policy, project, items);
+    return c.json({ items: items as TStatusReportResponse[], ...summary }, 200);
+  })
+  .openapi(assess, async (c) => {
+    const ctx = domainContext(c);
+    const { id, period } = c.req.valid('param');
+    await assessStatusReport(ctx, id, period, c.req.valid('json'));
+    return c.json((await getStatusReport(ctx.db, id, period)) as TStatusReportResponse, 200);
+  })
+  .openapi(portfolio, async (c) => {
+    const page = await listPortfolio(domainContext(c), c.req.valid('query'));
+    return c.json(page as { items: TPortfolioRow[] }, 200);
+  })
+  .openapi(portfolioCsv, async (c) => {
+    const { items } = await listPortfolio(domainContext(c), c.req.valid('query'));
+    return c.body(
+      toExcelCsv(csvHeader, (items as TPortfolioRow[]).map(portfolioCsvRow)),
+      200,
+      csvResponseHeaders(`監理ポートフォリオ_${localToday()}.csv`),
+    );
+  })
+  .openapi(listActions, async (c) => {
+    requireActor(c.var.actor);
+    const { db } = c.var.services;
+    const { id } = c.req.valid('param');
+    await getProjectOrThrow({ db }, id);
+    return c.json({ items: (await listActionsOfProject(db, id)).map(toActionResponse) as TActionResponse[] }, 200);
+  })
+  .openapi(listOwners, async (c) => {
+    requireActor(c.var.actor);
+    const { db } = c.var.services;
+    const project = await getProjectOrThrow({ db }, c.req.valid('param').id);
+    return c.json({ items: await listBureauOwners(db, project.bureauCode) }, 200);
+  })
+  .openapi(createAction, async (c) => {
+    const ctx = domainContext(c);
+    const id = await raiseFollowUpAction(ctx, c.req.valid('param').id, c.req.valid('json'));
+    const row = await findAction(ctx.db, id);
+    if (!row) throw notFound('Follow-up action');
+    return c.json(toActionResponse(row) as TActionResponse, 201);
+  })
+  .openapi(patchAction, async (c) => {
+    const ctx = domainContext(c);
+    const { id } = c.req.valid('param');
+    await updateFollowUpAction(ctx, id, c.req.valid('json'));
+    const row = await findAction(ctx.db, id);
+    if (!row) throw notFound('Follow-up action');
+    return c.json(toActionResponse(row) as TActionResponse, 200);
+  })
+  .openapi(listExemptions, async (c) => {
+    requireActor(c.var.actor);
+    const { db } = c.var.services;
+    const { id } = c.req.valid('param');
+    await getProjectOrThrow({ db }, id);
+    return c.json({ items: (await listExemptionsOfProject(db, id)).map(toExemptionResponse) as TExemptionResponse[] }, 200);
+  })
+  .openapi(createExemption, async (c) => {
+    const ctx = domainContext(c);
+    const id = await requestExemption(ctx, c.req.valid('param').id, c.req.valid('json'));
+    const row = await findExemption(ctx.db, id);
+    if (!row) throw notFound('Exemption');
+    return c.json(toExemptionResponse(row) as TExemptionResponse, 201);
+  })
+  .openapi(decideExemptionRoute, async (c) => {
+    const ctx = domainContext(c);
+    const { id } = c.req.valid('param');
+    await decideExemption(ctx, id, c.req.valid('json'));
+    const row = await findExemption(ctx.db, id);
+    if (!row) throw notFound('Exemption');
+    return c.json(toExemptionResponse(row) as TExemptionResponse, 200);
+  });

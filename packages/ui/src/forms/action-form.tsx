@@ -1,0 +1,94 @@
+import './zod-locale.ts';
+import { actionSourceKinds, actionSourceLabels, ZCreateActionRequest } from '@core/supervision/schemas.ts';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
+import { api, isApiError } from '../api.ts';
+import { ErrorAlert } from '../components/common.tsx';
+import { controlProps, Field, FormErrors, optionalText } from '../components/field.tsx';
+import { useFormat } from '../format.ts';
+import { applyServerErrors } from './server-errors.ts';
+
+type Input = z.input<typeof ZCreateActionRequest>;
+type Output = z.output<typeof ZCreateActionRequest>;
+
+/** Raise a follow-up action (フォローアップ措置) for a person of the bureau. */
+export function ActionForm({ projectId }: { projectId: string }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const id = useId();
+  const queryClient = useQueryClient();
+  const [unmatched, setUnmatched] = useState<string[]>([]);
+  const owners = useQuery({ queryKey: ['project', projectId, 'action-owners'], queryFn: () => api.supervision.owners(projectId) });
+  const {
+    register,
+    handleSubmit,
+    setError,
+    reset,
+    formState: { errors },
+  } = useForm<Input, unknown, Output>({
+    resolver: zodResolver(ZCreateActionRequest),
+    defaultValues: { title: '', ownerId: '', dueDate: '', blocking: false, source: { kind: 'status_report_risk' } },
+  });
+  const raise = useMutation({
+    mutationFn: (values: Output) => api.supervision.raiseAction(projectId, values),
+    onSuccess: () => {
+      reset();
+      void queryClient.invalidateQueries({ queryKey: ['project', projectId] });
+    },
+    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['title', 'ownerId', 'dueDate', 'blocking', 'source']).unmatched),
+  });
+  return (
+    <form className="form" noValidate onSubmit={handleSubmit((v) => raise.mutate(v))} aria-label={t('supervision.actions.raiseTitle')}>
+      <Field id={`${id}-title`} label={t('supervision.actions.action')} required error={errors.title}>
+        <input type="text" {...controlProps(`${id}-title`, { error: errors.title })} {...register('title')} />
+      </Field>
+      <Field id={`${id}-owner`} label={t('supervision.actions.owner')} required error={errors.ownerId}>
+        <select {...controlProps(`${id}-owner`, { error: errors.ownerId })} {...register('ownerId')}>
+          <option value="">{t('common.choose')}</option>
+          {(owners.data ?? []).map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.displayName}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id={`${id}-due`} label={t('supervision.actions.due')} required error={errors.dueDate}>
+        <input type="date" className="input-short" {...controlProps(`${id}-due`, { error: errors.dueDate })} {...register('dueDate')} />
+      </Field>
+      <Field id={`${id}-source`} label={t('supervision.actions.sourceKind')} required error={errors.source?.kind}>
+        <select {...controlProps(`${id}-source`, { error: errors.source?.kind })} {...register('source.kind')}>
+          {actionSourceKinds.map((kind) => (
+            <option key={kind} value={kind}>
+              {f.label(actionSourceLabels[kind])}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id={`${id}-detail`} label={t('supervision.actions.sourceDetail')} required={false} error={errors.source?.detail}>
+        <input
+          type="text"
+          {...controlProps(`${id}-detail`, { error: errors.source?.detail })}
+          {...register('source.detail', { setValueAs: optionalText })}
+        />
+      </Field>
+      <label className="checkbox">
+        <input type="checkbox" {...register('blocking')} />
+        {t('supervision.actions.blocking')}
+      </label>
+      {raise.isError && !(isApiError(raise.error) && raise.error.errors.length) ? <ErrorAlert error={raise.error} /> : null}
+      <FormErrors messages={unmatched} />
+      {raise.isSuccess ? (
+        <p className="alert alert-success" role="status">
+          {t('supervision.actions.raised')}
+        </p>
+      ) : null}
+      <button type="submit" className="button" disabled={raise.isPending}>
+        {raise.isPending ? t('common.saving') : t('supervision.actions.raise')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,90 @@
+import './zod-locale.ts';
+import { consultationTopicLabels, consultationTopics, ZCreateConsultationRequest } from '@core/supervision/schemas.ts';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
+import { api, isApiError } from '../api.ts';
+import { ErrorAlert } from '../components/common.tsx';
+import { controlProps, Field, FieldSet, FormErrors } from '../components/field.tsx';
+import { useFormat } from '../format.ts';
+import type { TConsultationDetail } from '../types.ts';
+import { applyServerErrors } from './server-errors.ts';
+
+type Input = z.input<typeof ZCreateConsultationRequest>;
+type Output = z.output<typeof ZCreateConsultationRequest>;
+
+/** Open a consultation (協議) with the project's consultee: topic, subject, question, documents of the project. */
+export function ConsultationForm({ projectId, onOpened }: { projectId: string; onOpened: (c: TConsultationDetail) => void }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const id = useId();
+  const queryClient = useQueryClient();
+  const [unmatched, setUnmatched] = useState<string[]>([]);
+  const documents = useQuery({ queryKey: ['project', projectId, 'documents'], queryFn: () => api.documents.list(projectId) });
+  const {
+    register,
+    handleSubmit,
+    setError,
+    reset,
+    formState: { errors },
+  } = useForm<Input, unknown, Output>({
+    resolver: zodResolver(ZCreateConsultationRequest),
+    defaultValues: { topic: 'requirements', subject: '', body: '', documentIds: [] },
+  });
+  const open = useMutation({
+    mutationFn: (values: Output) => api.supervision.openConsultation(projectId, values),
+    onSuccess: (consultation) => {
+      reset();
+      void queryClient.invalidateQueries({ queryKey: ['project', projectId] });
+      void queryClient.invalidateQueries({ queryKey: ['inbox'] });
+      onOpened(consultation);
+    },
+    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['topic', 'subject', 'body', 'documentIds']).unmatched),
+  });
+  return (
+    <form className="form" noValidate onSubmit={handleSubmit((v) => open.mutate(v))} aria-label={t('supervision.consultations.openTitle')}>
+      <Field id={`${id}-topic`} label={t('supervision.consultations.topic')} required error={errors.topic}>
+        <select {...controlProps(`${id}-topic`, { error: errors.topic })} {...register('topic')}>
+          {consultationTopics.map((topic) => (
+            <option key={topic} value={topic}>
+              {f.label(consultationTopicLabels[topic])}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id={`${id}-subject`} label={t('supervision.consultations.subject')} required error={errors.subject}>
+        <input type="text" {...controlProps(`${id}-subject`, { error: errors.subject })} {...register('subject')} />
+      </Field>
+      <Field id={`${id}-body`} label={t('supervision.consultations.body')} required error={errors.body}>
+        <textarea rows={5} {...controlProps(`${id}-body`, { error: errors.body })} {...register('body')} />
+      </Field>
+      <FieldSet
+        id={`${id}-docs`}
+        legend={t('supervision.consultations.documents')}
+        required={false}
+        error={errors.documentIds as { message?: string }}
+      >
+        {documents.data?.length ? (
+          <div className="radio-stack">
+            {documents.data.map((d) => (
+              <label key={d.id} className="checkbox">
+                <input type="checkbox" value={d.id} {...register('documentIds')} />
+                {d.title}
+              </label>
+            ))}
+          </div>
+        ) : (
+          <p className="small muted">{t('supervision.consultations.noDocuments')}</p>
+        )}
+      </FieldSet>
+      {open.isError && !(isApiError(open.error) && open.error.errors.length) ? <ErrorAlert error={open.error} /> : null}
+      <FormErrors messages={unmatched} />
+      <button type="submit" className="button" disabled={open.isPending}>
+        {open.isPending ? t('common.saving') : t('supervision.consultations.open')}
+      </button>
+    </form>
+  );
+}

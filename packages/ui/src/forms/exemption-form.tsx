@@ -1,0 +1,116 @@
+import './zod-locale.ts';
+import { ZCreateExemptionRequest } from '@core/supervision/schemas.ts';
+import { zodResolver } from '@hookform/resolvers/zod';
+import lifecycleRules from '@rules/lifecycle-gates.json';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
+import { api, isApiError } from '../api.ts';
+import { useReleaseChecklist } from '../components/checklist.ts';
+import { ErrorAlert } from '../components/common.tsx';
+import { controlProps, Field, FieldSet, FormErrors } from '../components/field.tsx';
+import { useFormat } from '../format.ts';
+import { applyServerErrors } from './server-errors.ts';
+
+type Input = z.input<typeof ZCreateExemptionRequest>;
+type Output = z.output<typeof ZCreateExemptionRequest>;
+
+/** The label of a gate or checklist item an exemption names, in the user's language. */
+export function useExemptionTargetLabel(tier: number | null) {
+  const f = useFormat();
+  const checklist = useReleaseChecklist(tier);
+  return (kind: 'gate' | 'checklist_item', target: string) => {
+    if (kind === 'gate') {
+      const gate = lifecycleRules.gates.find((g) => g.id === target);
+      return gate ? f.label(gate.label) : target;
+    }
+    const item = checklist.find((i) => i.itemId === target);
+    return item ? (f.lang === 'en' ? (item.labelEn ?? item.label) : item.label) : target;
+  };
+}
+
+/** Ask the consultee to waive one gate or one release-checklist item until a date (免除). */
+export function ExemptionForm({ projectId, tier }: { projectId: string; tier: number | null }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const id = useId();
+  const queryClient = useQueryClient();
+  const checklist = useReleaseChecklist(tier);
+  const [unmatched, setUnmatched] = useState<string[]>([]);
+  const {
+    register,
+    handleSubmit,
+    setError,
+    reset,
+    watch,
+    formState: { errors },
+  } = useForm<Input, unknown, Output>({
+    resolver: zodResolver(ZCreateExemptionRequest),
+    defaultValues: { targetKind: 'gate', target: '', reason: '', expiresOn: '' },
+  });
+  const kind = watch('targetKind');
+  const request = useMutation({
+    mutationFn: (values: Output) => api.supervision.requestExemption(projectId, values),
+    onSuccess: () => {
+      reset();
+      void queryClient.invalidateQueries({ queryKey: ['project', projectId] });
+    },
+    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['targetKind', 'target', 'reason', 'expiresOn']).unmatched),
+  });
+  const options =
+    kind === 'gate'
+      ? lifecycleRules.gates.map((g) => ({ id: g.id, label: f.label(g.label) }))
+      : checklist.map((i) => ({ id: i.itemId, label: f.lang === 'en' ? (i.labelEn ?? i.label) : i.label }));
+  return (
+    <form
+      className="form"
+      noValidate
+      onSubmit={handleSubmit((v) => request.mutate(v))}
+      aria-label={t('supervision.exemptions.requestTitle')}
+    >
+      <FieldSet id={`${id}-kind`} legend={t('supervision.exemptions.targetKind')} required error={errors.targetKind}>
+        <div className="radio-stack">
+          {(['gate', 'checklist_item'] as const).map((value) => (
+            <label key={value} className="radio">
+              <input type="radio" value={value} {...register('targetKind')} />
+              {t(`supervision.exemptions.kinds.${value}`)}
+            </label>
+          ))}
+        </div>
+      </FieldSet>
+      <Field id={`${id}-target`} label={t('supervision.exemptions.target')} required error={errors.target}>
+        <select {...controlProps(`${id}-target`, { error: errors.target })} {...register('target')}>
+          <option value="">{t('common.choose')}</option>
+          {options.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id={`${id}-reason`} label={t('supervision.exemptions.reason')} required error={errors.reason}>
+        <textarea rows={3} {...controlProps(`${id}-reason`, { error: errors.reason })} {...register('reason')} />
+      </Field>
+      <Field id={`${id}-expires`} label={t('supervision.exemptions.expiresOn')} required error={errors.expiresOn}>
+        <input
+          type="date"
+          className="input-short"
+          {...controlProps(`${id}-expires`, { error: errors.expiresOn })}
+          {...register('expiresOn')}
+        />
+      </Field>
+      {request.isError && !(isApiError(request.error) && request.error.errors.length) ? <ErrorAlert error={request.error} /> : null}
+      <FormErrors messages={unmatched} />
+      {request.isSuccess ? (
+        <p className="alert alert-success" role="status">
+          {t('supervision.exemptions.requested')}
+        </p>
+      ) : null}
+      <button type="submit" className="button" disabled={request.isPending}>
+        {request.isPending ? t('common.saving') : t('supervision.exemptions.request')}
+      </button>
+    </form>
+  );
+}
