@@ -36,7 +36,7 @@ export async function runServer(config: Config): Promise<void> {
   });
   // Each process delivers the outbox and runs the reminders; both are safe with several processes.
   const mailWorker = startMailWorker(started.services.db, config, log);
-  const reminders = startReminderScheduler(started.services.db, config, log);
+  const reminders = startReminderScheduler(started.services, log);
   if (!mailWorker) log('PSBOOK_SMTP_URL is not set: mails stay in the outbox (admin can read them)');
   let stopping = false;
   const stop = async (signal: string) => {

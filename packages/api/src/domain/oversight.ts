@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import type { AuditActor } from '../auth/actor.ts';
 import type { Db } from '../db/database.ts';
-import { notifyReleaseRequestRouted } from './notification-events.ts';
+import { notifyConsultationRouted, notifyReleaseRequestRouted } from './notification-events.ts';
 import { bandIndexSql, bandWhenMissing, oversightInputColumns, UntranslatableRulesetError, unmatchedBand } from './oversight-bands.ts';
 import { retierPendingDecreases } from './tier-decrease.ts';
 
@@ -119,7 +119,7 @@ async function reroutePendingReviews(tx: Db, policy: Policy, who: Who, projectId
 
   const consultations = await tx
     .selectFrom('consultation')
-    .select(['id', 'tier', 'reviewerRole'])
+    .select(['id', 'tier', 'reviewerRole', 'subject', 'openedBy'])
     .where('projectId', '=', projectId)
     .where('status', '<>', 'closed')
     .execute();
@@ -135,6 +135,12 @@ async function reroutePendingReviews(tx: Db, policy: Policy, who: Who, projectId
       .values({ consultationId: consultation.id, ...routing(consultation) })
       .execute();
     await audit('consultation', consultation.id, consultation);
+    const project = await tx
+      .selectFrom('project')
+      .select(['id', 'code', 'name', 'bureauCode'])
+      .where('id', '=', projectId)
+      .executeTakeFirstOrThrow();
+    await notifyConsultationRouted(tx, project, { ...consultation, tier: after.tier, reviewerRole: after.reviewerRole }, 'rerouted');
   }
 }
 

@@ -1,7 +1,10 @@
-import type { TNotificationKind } from '@psbook/core';
+import type { Policy, TNotificationKind, TStage, TTier } from '@psbook/core';
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { activeUsersWithRole, notify, preferencesFor } from './notifications.ts';
+import { bureauMembers } from './notification-events.ts';
+import { activeUser, activeUsersWithRole, notify, preferencesFor } from './notifications.ts';
 import { designatedReviewers } from './reviewers.ts';
+import { localToday } from './supervision.ts';
 
 /*
  * Reminders for what is due soon or overdue, from a scheduler every API process runs
@@ -15,6 +18,10 @@ import { designatedReviewers } from './reviewers.ts';
 export const releaseDueSoonDays = 3;
 /** Tech reviews are "due soon" this many days before the cycle's evaluation deadline. */
 export const techReviewDueSoonDays = 7;
+/** A status report is "due soon" this many days before its deadline. */
+export const statusReportDueSoonDays = 7;
+/** An approved exemption is "expiring" this many days before its last day. */
+export const exemptionExpiringDays = 7;
 
 /** Run `write` once for `key`: in one transaction with the key, or not at all if the key was taken. */
 async function once(db: Db, key: string, write: (tx: Db) => Promise<void>): Promise<boolean> {
@@ -164,9 +171,151 @@ async function sendDigests(db: Db, now: Date): Promise<number> {
   return sent;
 }
 
+/** Consultations still waiting on the consultee past their due day: the consultees, once per due day. */
+async function remindConsultations(db: Db, now: Date): Promise<number> {
+  const today = localToday(now);
+  const late = await db
+    .selectFrom('consultation as c')
+    .innerJoin('project as p', 'p.id', 'c.projectId')
+    .select(['c.id', 'c.subject', 'c.reviewerRole', 'c.openedBy', 'c.dueOn', 'p.id as projectId', 'p.code', 'p.bureauCode'])
+    .where('c.status', '=', 'open')
+    .where('c.dueOn', '<', today)
+    .orderBy('c.dueOn')
+    .limit(1000)
+    .execute();
+  let sent = 0;
+  for (const c of late) {
+    // The due day is part of the key: a consultation asked again gets a new due day and a new reminder.
+    const done = await once(db, `consultation:${c.id}:${c.dueOn}:overdue`, async (tx) => {
+      await notify(tx, await designatedReviewers(tx, { bureauCode: c.bureauCode, reviewerRole: c.reviewerRole }, c.openedBy), {
+        kind: 'consultation_overdue',
+        entityType: 'consultation',
+        entityId: c.id,
+        projectId: c.projectId,
+        path: `/projects/${c.projectId}/consultations/${c.id}`,
+        titleJa: `期限超過: 協議 ${c.code}「${c.subject}」（回答期限 ${c.dueOn}）`,
+        titleEn: `Overdue: consultation ${c.code} “${c.subject}” (answer due ${c.dueOn})`,
+      });
+    });
+    if (done) sent++;
+  }
+  return sent;
+}
+
+/** Approved exemptions that end within a week: the person who asked for them, once per exemption. */
+async function remindExemptions(db: Db, now: Date): Promise<number> {
+  const today = localToday(now);
+  const soon = localToday(new Date(now.getTime() + exemptionExpiringDays * 86_400_000));
+  const ending = await db
+    .selectFrom('exemption as e')
+    .innerJoin('project as p', 'p.id', 'e.projectId')
+    .select(['e.id', 'e.target', 'e.expiresOn', 'e.requestedBy', 'p.id as projectId', 'p.code'])
+    .where('e.status', '=', 'approved')
+    .where('e.expiresOn', '>=', today)
+    .where('e.expiresOn', '<=', soon)
+    .limit(1000)
+    .execute();
+  let sent = 0;
+  for (const e of ending) {
+    const done = await once(db, `exemption:${e.id}:expiring`, async (tx) => {
+      await notify(tx, await activeUser(tx, e.requestedBy), {
+        kind: 'exemption_expiring',
+        entityType: 'exemption',
+        entityId: e.id,
+        projectId: e.projectId,
+        path: `/projects/${e.projectId}/supervision`,
+        titleJa: `免除の期限が近い: ${e.code}（${e.target}、${e.expiresOn}まで）`,
+        titleEn: `Exemption expiring: ${e.code} (${e.target} until ${e.expiresOn})`,
+      });
+    });
+    if (done) sent++;
+  }
+  return sent;
+}
+
+/**
+ * Status reports (DESIGN §2.8): the bureau of each supervised project is reminded a week before a
+ * report's deadline and once it is overdue — the same `reportDue` rule as the portfolio. Projects are
+ * read a page at a time.
+ */
+async function remindStatusReports(db: Db, policy: Policy, now: Date): Promise<number> {
+  const today = localToday(now);
+  const soon = localToday(new Date(now.getTime() + statusReportDueSoonDays * 86_400_000));
+  const stages = policy.rulesets.supervision.content.supervisedStages;
+  let sent = 0;
+  let after: string | null = null;
+  for (;;) {
+    let query = db
+      .selectFrom('project as p')
+      .select([
+        'p.id',
+        'p.code',
+        'p.name',
+        'p.bureauCode',
+        'p.stage',
+        'p.tier',
+        sql<string>`coalesce((select max(t.at) from stage_transition t where t.project_id = p.id and t.to_stage = p.stage), p.created_at)::date::text`.as(
+          'supervisedSince',
+        ),
+        sql<string | null>`(select max(r.period) from status_report r where r.project_id = p.id)`.as('latestPeriod'),
+      ])
+      .where('p.stage', 'in', [...stages])
+      .where('p.tier', 'is not', null);
+    if (after) query = query.where('p.id', '>', after);
+    const page = await query.orderBy('p.id').limit(500).execute();
+    if (!page.length) return sent;
+    after = page[page.length - 1]!.id;
+    for (const p of page) {
+      const due = policy.supervision.reportDue({
+        stage: p.stage as TStage,
+        tier: p.tier as TTier,
+        supervisedSince: p.supervisedSince,
+        latestReportPeriod: p.latestPeriod,
+        today,
+      });
+      if (!due) continue;
+      const reminders: { key: string; kind: TNotificationKind; period: string; deadline: string | null }[] = [];
+      if (due.overdue && due.duePeriod)
+        reminders.push({
+          key: `status_report:${p.id}:${due.duePeriod}:overdue`,
+          kind: 'status_report_overdue',
+          period: due.duePeriod,
+          deadline: null,
+        });
+      if (due.nextDeadline <= soon)
+        reminders.push({
+          key: `status_report:${p.id}:${due.nextPeriod}:due`,
+          kind: 'status_report_due',
+          period: due.nextPeriod,
+          deadline: due.nextDeadline,
+        });
+      for (const r of reminders) {
+        const done = await once(db, r.key, async (tx) => {
+          const overdue = r.kind === 'status_report_overdue';
+          await notify(tx, await bureauMembers(tx, p.bureauCode), {
+            kind: r.kind,
+            entityType: 'status_report',
+            entityId: `${p.id}:${r.period}`,
+            projectId: p.id,
+            path: `/projects/${p.id}/status-reports`,
+            titleJa: `${overdue ? '期限超過' : '期限間近'}: 状況報告 ${p.code} ${p.name}（${r.period}${r.deadline ? `、期限 ${r.deadline}` : ''}）`,
+            titleEn: `${overdue ? 'Overdue' : 'Due soon'}: status report ${p.code} ${p.name} (${r.period}${r.deadline ? `, due ${r.deadline}` : ''})`,
+          });
+        });
+        if (done) sent++;
+      }
+    }
+  }
+}
+
 /** One pass of the scheduler: every reminder that is due and not yet sent, then yesterday's digests. */
-export async function runReminders(db: Db, now = new Date()): Promise<{ reminders: number; digests: number }> {
-  const reminders = (await remindReleaseRequests(db, now)) + (await remindTechReviews(db, now));
+export async function runReminders(db: Db, policy: Policy, now = new Date()): Promise<{ reminders: number; digests: number }> {
+  const reminders =
+    (await remindReleaseRequests(db, now)) +
+    (await remindTechReviews(db, now)) +
+    (await remindConsultations(db, now)) +
+    (await remindExemptions(db, now)) +
+    (await remindStatusReports(db, policy, now));
   const digests = await sendDigests(db, now);
   return { reminders, digests };
 }

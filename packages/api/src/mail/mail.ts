@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
 import nodemailer from 'nodemailer';
 import type { Config } from '../config.ts';
+import type { Services } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import type { EmailOutboxTable } from '../db/schema.ts';
 import { runReminders } from '../domain/reminders.ts';
@@ -159,10 +160,12 @@ export function startMailWorker(db: Db, config: Config, log: (message: string) =
 }
 
 /** The reminder scheduler of one API process (domain/reminders.ts); each reminder goes out once across processes. */
-export function startReminderScheduler(db: Db, config: Config, log: (message: string) => void) {
+export function startReminderScheduler(services: Services, log: (message: string) => void) {
+  const { db, config } = services;
   if (config.reminderIntervalSeconds <= 0) return null;
   return startLoop(
-    () => runReminders(db),
+    // The policy is read at each pass: a rules reload applies to the next one.
+    () => runReminders(db, services.policy),
     config.reminderIntervalSeconds * 1000,
     (error) => log(`reminders: ${(error as Error).message}`),
   );

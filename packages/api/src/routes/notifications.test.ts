@@ -201,15 +201,15 @@ describeOnBothDatabases('notifications', (t) => {
       .set({ dueAt: new Date(Date.now() + 86_400_000) })
       .where('id', '=', request.id)
       .execute();
-    await Promise.all([runReminders(db), runReminders(db), runReminders(db)]);
+    await Promise.all([runReminders(db, t().policy), runReminders(db, t().policy), runReminders(db, t().policy)]);
     expect((await recipientsOf(t(), request.id, 'release_request_due')).notified).toEqual([designated[2]]);
     await db
       .updateTable('releaseRequest')
       .set({ dueAt: new Date(Date.now() - 60_000) })
       .where('id', '=', request.id)
       .execute();
-    await Promise.all([runReminders(db), runReminders(db)]);
-    await runReminders(db);
+    await Promise.all([runReminders(db, t().policy), runReminders(db, t().policy)]);
+    await runReminders(db, t().policy);
     const overdue = await recipientsOf(t(), request.id, 'release_request_overdue');
     expect(overdue.notified).toEqual([designated[2]]);
     expect(overdue.mailed).toEqual([designated[2]]);
@@ -283,7 +283,7 @@ describeOnBothDatabases('notifications', (t) => {
     const digested = await fileRequest(t(), (await projectInDevelopment(t(), tierInputs[3])).id);
     expect((await recipientsOf(t(), digested.id, 'release_request_routed')).mailed).toEqual([]);
     const tomorrow = new Date(Date.now() + 86_400_000);
-    await Promise.all([runReminders(t().services.db, tomorrow), runReminders(t().services.db, tomorrow)]);
+    await Promise.all([runReminders(t().services.db, t().policy, tomorrow), runReminders(t().services.db, t().policy, tomorrow)]);
     const digests = await t()
       .services.db.selectFrom('emailOutbox')
       .selectAll()
@@ -324,5 +324,113 @@ describeOnBothDatabases('notifications', (t) => {
     expect(mail.body.indexOf('判定してください')).toBeLessThan(mail.body.indexOf('Please judge'));
     expect(mail.body).toContain(`${t().services.config.publicUrl}/release-requests/${request.id}`);
     expect((await t().request('GET', '/api/v1/admin/outbox', { as: leadInd })).status).toBe(403);
+  });
+
+  // Supervision (issue 13): the consultee is the reviewer the tier designates, the bureau side its staff and leads.
+  const consult = async (projectId: string) => {
+    const res = await t().request('POST', `/api/v1/projects/${projectId}/consultations`, {
+      as: staffInd,
+      body: { topic: 'security', subject: '認証方式の相談', body: '多要素認証の方式について相談したい' },
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    return (await res.json()) as { id: string; version: number };
+  };
+
+  it.each([1, 2, 3] as const)(
+    'a tier-%i consultation notifies exactly its consultee, and re-routing notifies the new one',
+    async (tier) => {
+      const project = await projectInDevelopment(t(), tierInputs[tier]);
+      const consultation = await consult(project.id);
+      const got = await recipientsOf(t(), consultation.id, 'consultation_routed');
+      expect(got.notified).toEqual([designated[tier]]);
+      expect(got.mailed).toEqual([designated[tier]]);
+      if (tier === 3) return;
+      const raised = await t().request('PATCH', `/api/v1/projects/${project.id}`, {
+        as: staffInd,
+        body: { version: project.version, budgetJpy: 60_000_000 },
+      });
+      expect(raised.status).toBe(200);
+      expect((await recipientsOf(t(), consultation.id, 'consultation_routed')).notified).toEqual([designated[3], designated[tier]].sort());
+    },
+  );
+
+  it('replies, guidance, actions and exemptions each tell the other side only', async () => {
+    const project = await projectInDevelopment(t(), tierInputs[2]);
+    const consultation = await consult(project.id);
+    const answered = await t().request('POST', `/api/v1/consultations/${consultation.id}/messages`, {
+      as: designated[2],
+      body: { body: 'パスキーを推奨します。', guidance: { title: 'パスキー対応を設計に反映', dueDate: '2027-01-31', blocking: true } },
+    });
+    expect(answered.status).toBe(201);
+    expect((await recipientsOf(t(), consultation.id, 'guidance_recorded')).notified).toEqual([staffInd]);
+    const actionId = (await answered.json()).messages[1].actionId as string;
+    expect((await recipientsOf(t(), actionId, 'action_assigned')).notified).toEqual([staffInd]);
+
+    const followUp = await t().request('POST', `/api/v1/consultations/${consultation.id}/messages`, {
+      as: staffInd,
+      body: { body: '反映しました' },
+    });
+    expect(followUp.status).toBe(201);
+    expect((await recipientsOf(t(), consultation.id, 'consultation_replied')).notified).toEqual([designated[2]]);
+
+    const done = await t().request('PATCH', `/api/v1/actions/${actionId}`, { as: staffInd, body: { version: 1, status: 'done' } });
+    expect(done.status).toBe(200);
+    expect((await recipientsOf(t(), actionId, 'action_to_verify')).notified).toEqual([designated[2]]);
+
+    const requested = await t().request('POST', `/api/v1/projects/${project.id}/exemptions`, {
+      as: staffInd,
+      body: { targetKind: 'gate', target: 'procurement_spec', reason: '既存契約の延長', expiresOn: '2099-03-31' },
+    });
+    expect(requested.status).toBe(201);
+    const exemption = await requested.json();
+    expect((await recipientsOf(t(), exemption.id, 'exemption_to_decide')).notified).toEqual([designated[2]]);
+    const decided = await t().request('POST', `/api/v1/exemptions/${exemption.id}/decision`, {
+      as: designated[2],
+      body: { decision: 'approved', version: exemption.version },
+    });
+    expect(decided.status, await decided.clone().text()).toBe(200);
+    expect((await recipientsOf(t(), exemption.id, 'exemption_decided')).notified).toEqual([staffInd]);
+  });
+
+  it('reminds once: an overdue consultation its consultee, an expiring exemption its requester, an overdue status report the bureau', async () => {
+    const { db } = t().services;
+    const project = await projectInDevelopment(t(), tierInputs[2]);
+    const consultation = await consult(project.id);
+    await db.updateTable('consultation').set({ dueOn: '2020-01-06' }).where('id', '=', consultation.id).execute();
+    const requested = await t().request('POST', `/api/v1/projects/${project.id}/exemptions`, {
+      as: staffInd,
+      body: { targetKind: 'gate', target: 'procurement_spec', reason: '既存契約の延長', expiresOn: '2099-03-31' },
+    });
+    const exemption = await requested.json();
+    await t().request('POST', `/api/v1/exemptions/${exemption.id}/decision`, {
+      as: designated[2],
+      body: { decision: 'approved', version: exemption.version },
+    });
+    const inThreeDays = new Date(Date.now() + 3 * 86_400_000);
+    const day = `${inThreeDays.getFullYear()}-${String(inThreeDays.getMonth() + 1).padStart(2, '0')}-${String(inThreeDays.getDate()).padStart(2, '0')}`;
+    await db.updateTable('exemption').set({ expiresOn: day }).where('id', '=', exemption.id).execute();
+    // Under supervision for a year with no report: the last reporting period is overdue.
+    await db
+      .updateTable('project')
+      .set({ createdAt: new Date(Date.now() - 400 * 86_400_000) })
+      .where('id', '=', project.id)
+      .execute();
+
+    await Promise.all([runReminders(db, t().policy), runReminders(db, t().policy)]);
+    await runReminders(db, t().policy);
+    expect((await recipientsOf(t(), consultation.id, 'consultation_overdue')).notified).toEqual([designated[2]]);
+    expect((await recipientsOf(t(), exemption.id, 'exemption_expiring')).notified).toEqual([staffInd]);
+    const reports = await db
+      .selectFrom('notification as n')
+      .innerJoin('appUser as u', 'u.id', 'n.userId')
+      .select(['u.email', 'n.path'])
+      .where('n.projectId', '=', project.id)
+      .where('n.kind', '=', 'status_report_overdue')
+      .execute();
+    const members = demoAccounts
+      .filter((a) => (a.role === 'staff' || a.role === 'bureau_lead') && (a.bureauCodes as readonly string[]).includes('IND'))
+      .map((a) => a.email);
+    expect(reports.map((r) => r.email).sort()).toEqual(members.sort());
+    expect(reports[0]!.path).toBe(`/projects/${project.id}/status-reports`);
   });
 });

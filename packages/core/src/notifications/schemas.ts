@@ -15,6 +15,17 @@ export const notificationKinds = {
   tech_reviews_to_write: { ja: '技術的評価の作成依頼', en: 'Tech reviews to write', defaultChannel: 'email' },
   tech_reviews_due: { ja: '技術的評価の期限が近い', en: 'Tech reviews due soon', defaultChannel: 'email' },
   tech_reviews_submitted: { ja: '評価書の提出', en: 'Evaluation report submitted', defaultChannel: 'email' },
+  consultation_routed: { ja: '協議の依頼', en: 'Consultation to answer', defaultChannel: 'email' },
+  consultation_replied: { ja: '協議への返信', en: 'Reply in a consultation', defaultChannel: 'email' },
+  consultation_overdue: { ja: '協議の回答期限超過', en: 'Consultation overdue', defaultChannel: 'email' },
+  guidance_recorded: { ja: '指導の記録', en: 'Guidance recorded', defaultChannel: 'email' },
+  action_assigned: { ja: '対応事項の割当て', en: 'Follow-up action assigned', defaultChannel: 'email' },
+  action_to_verify: { ja: '対応事項の確認依頼', en: 'Follow-up action to verify', defaultChannel: 'email' },
+  exemption_to_decide: { ja: '免除の判断依頼', en: 'Exemption to decide', defaultChannel: 'email' },
+  exemption_decided: { ja: '免除の判断', en: 'Exemption decided', defaultChannel: 'email' },
+  exemption_expiring: { ja: '免除の期限が近い', en: 'Exemption expiring', defaultChannel: 'email' },
+  status_report_due: { ja: '状況報告の期限が近い', en: 'Status report due soon', defaultChannel: 'email' },
+  status_report_overdue: { ja: '状況報告の期限超過', en: 'Status report overdue', defaultChannel: 'email' },
 } as const satisfies Record<string, { ja: string; en: string; defaultChannel: 'in_app' | 'email' }>;
 
 export type TNotificationKind = keyof typeof notificationKinds;
