@@ -171,6 +171,21 @@ async function sendDigests(db: Db, now: Date): Promise<number> {
   return sent;
 }
 
+/**
+ * Whether this process is the one to run an hourly scan. The status-report pass reads every supervised
+ * project, so one process per hour does it rather than every process every few minutes; a process that
+ * dies mid-scan leaves the rest to the next hour (each reminder still has its own key).
+ */
+async function claimScan(db: Db, key: string): Promise<boolean> {
+  const claimed = await db
+    .insertInto('reminderSent')
+    .values({ key })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .returning('key')
+    .executeTakeFirst();
+  return claimed !== undefined;
+}
+
 /** Consultations still waiting on the consultee past their due day: the consultees, once per due day. */
 async function remindConsultations(db: Db, now: Date): Promise<number> {
   const today = localToday(now);
@@ -315,7 +330,9 @@ export async function runReminders(db: Db, policy: Policy, now = new Date()): Pr
     (await remindTechReviews(db, now)) +
     (await remindConsultations(db, now)) +
     (await remindExemptions(db, now)) +
-    (await remindStatusReports(db, policy, now));
+    ((await claimScan(db, `scan:status_reports:${localToday(now)}T${String(now.getHours()).padStart(2, '0')}`))
+      ? await remindStatusReports(db, policy, now)
+      : 0);
   const digests = await sendDigests(db, now);
   return { reminders, digests };
 }
