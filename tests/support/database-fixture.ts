@@ -121,6 +121,20 @@ export async function fillEveryTable(db: Kysely<any>): Promise<void> {
     insert into audit_event (actor_id, actor_label, action, entity_type, entity_id, project_id, before, after, request_id)
     values (null, ${trickyText}, 'fixture.write', 'project', ${projectId}, ${projectId}, null, '{"big": 9007199254740993}'::jsonb, null)
   `.execute(db);
+  // A consultation of the demo book, re-routed (the demo has none re-routed).
+  await sql`
+    insert into consultation_routing (consultation_id, from_tier, to_tier, from_reviewer_role, to_reviewer_role, at)
+    select id, 1, 3, 'bureau_lead', null, '2026-01-01 00:00:00.000001+00' from consultation order by id limit 1
+  `.execute(db);
+  await sql`
+    insert into oidc_sign_in (state_hash, nonce, code_verifier, return_to, created_at, expires_at)
+    values ('state-hash', ${trickyText}, 'verifier', '/projects?q=%E3%83%86', '2026-12-06 10:00:00.123456+00', '2026-12-06 10:10:00.654321+00')
+  `.execute(db);
+  await sql`
+    insert into instance_setting (key, value, updated_by)
+    values ('fixture.setting', ${JSON.stringify({ ja: trickyText, n: 0.1, list: [null, true] })}::jsonb, ${adminId}),
+           ('fixture.empty', '{}'::jsonb, null)
+  `.execute(db);
 }
 
 /**
