@@ -436,4 +436,35 @@ describeOnBothDatabases('notifications', (t) => {
     expect(reports.map((r) => r.email).sort()).toEqual(members.sort());
     expect(reports[0]!.path).toBe(`/projects/${project.id}/status-reports`);
   });
+
+  it('reminds every active administrator once when a cycle’s tech reviews are due within a week', async () => {
+    const day = (offset: number) => {
+      const d = new Date(Date.now() + offset * 86_400_000);
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    };
+    const fy = 2071;
+    const cycle = { fiscalYear: fy, requestDate: day(-60), requestDeadline: day(-30), evaluationDeadline: day(3), submissionDate: day(10) };
+    const created = await t().request('POST', '/api/v1/budget-cycles', { as: admin, body: cycle });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const p = await t().request('POST', '/api/v1/projects', {
+      as: staffInd,
+      body: {
+        name: '評価期限',
+        bureauCode: 'IND',
+        fiscalYear: fy,
+        isNew: true,
+        budgetJpy: 80_000_000,
+        maxDowntimeHours: 24,
+        confidentiality: 'C',
+      },
+    });
+    expect(p.status).toBe(201);
+    expect((await t().request('POST', `/api/v1/budget-cycles/${fy}/extract`, { as: admin })).status).toBe(200);
+    const { db } = t().services;
+    await Promise.all([runReminders(db, t().policy), runReminders(db, t().policy)]);
+    const admins = (await db.selectFrom('appUser').select('email').where('role', '=', 'admin').where('isActive', '=', true).execute()).map(
+      (a) => a.email,
+    );
+    expect((await recipientsOf(t(), String(fy), 'tech_reviews_due')).notified).toEqual(admins.sort());
+  });
 });
