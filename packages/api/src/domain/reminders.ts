@@ -46,6 +46,20 @@ async function remindReleaseRequests(db: Db, now: Date): Promise<number> {
     .select(['r.id', 'r.tier', 'r.reviewerRole', 'r.requestedBy', 'r.dueAt', 'p.id as projectId', 'p.code', 'p.name', 'p.bureauCode'])
     .where('r.status', '=', 'pending')
     .where('r.dueAt', '<=', soon)
+    // Only those whose reminder for the current stage is not sent yet, so a long backlog cannot hide new ones.
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('reminderSent as k')
+            .select(sql`1`.as('one'))
+            .whereRef(
+              'k.key',
+              '=',
+              sql<string>`'release_request:' || r.id || case when r.due_at <= ${now} then ':overdue' else ':due' end`,
+            ),
+        ),
+      ),
+    )
     .orderBy('r.dueAt')
     .limit(1000)
     .execute();
@@ -195,6 +209,15 @@ async function remindConsultations(db: Db, now: Date): Promise<number> {
     .select(['c.id', 'c.subject', 'c.reviewerRole', 'c.openedBy', 'c.dueOn', 'p.id as projectId', 'p.code', 'p.bureauCode'])
     .where('c.status', '=', 'open')
     .where('c.dueOn', '<', today)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('reminderSent as k')
+            .select(sql`1`.as('one'))
+            .whereRef('k.key', '=', sql<string>`'consultation:' || c.id || ':' || c.due_on::text || ':overdue'`),
+        ),
+      ),
+    )
     .orderBy('c.dueOn')
     .limit(1000)
     .execute();
@@ -228,6 +251,13 @@ async function remindExemptions(db: Db, now: Date): Promise<number> {
     .where('e.status', '=', 'approved')
     .where('e.expiresOn', '>=', today)
     .where('e.expiresOn', '<=', soon)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('reminderSent as k').select(sql`1`.as('one')).whereRef('k.key', '=', sql<string>`'exemption:' || e.id || ':expiring'`),
+        ),
+      ),
+    )
     .limit(1000)
     .execute();
   let sent = 0;
@@ -333,6 +363,9 @@ export async function runReminders(db: Db, policy: Policy, now = new Date()): Pr
     ((await claimScan(db, `scan:status_reports:${localToday(now)}T${String(now.getHours()).padStart(2, '0')}`))
       ? await remindStatusReports(db, policy, now)
       : 0);
-  const digests = await sendDigests(db, now);
+  // Yesterday's notices are read once an hour by one process (a crashed pass is redone the next hour).
+  const digests = (await claimScan(db, `scan:digests:${localToday(now)}T${String(now.getHours()).padStart(2, '0')}`))
+    ? await sendDigests(db, now)
+    : 0;
   return { reminders, digests };
 }

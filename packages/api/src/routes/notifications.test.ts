@@ -283,6 +283,7 @@ describeOnBothDatabases('notifications', (t) => {
     const digested = await fileRequest(t(), (await projectInDevelopment(t(), tierInputs[3])).id);
     expect((await recipientsOf(t(), digested.id, 'release_request_routed')).mailed).toEqual([]);
     const tomorrow = new Date(Date.now() + 86_400_000);
+    await t().services.db.deleteFrom('reminderSent').where('key', 'like', 'scan:%').execute();
     await Promise.all([runReminders(t().services.db, t().policy, tomorrow), runReminders(t().services.db, t().policy, tomorrow)]);
     const digests = await t()
       .services.db.selectFrom('emailOutbox')
