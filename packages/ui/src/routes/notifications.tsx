@@ -145,58 +145,45 @@ function PreferenceTable({
       }}
       aria-label={label}
     >
-      <TableScroll label={label}>
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('notifications.kind')}</th>
-              <th scope="col">{t('notifications.channel')}</th>
-              <th scope="col">{t('notifications.cadence')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {settings.map((s) => {
-              const d = draft[s.kind]!;
-              const name = f.label(notificationKinds[s.kind]);
-              return (
-                <tr key={s.kind}>
-                  <th scope="row">
-                    {name}
-                    {s.isDefault ? <span className="notification-meta"> {f.paren(t('notifications.isDefault'))}</span> : null}
-                  </th>
-                  <td>
-                    <label className="visually-hidden" htmlFor={`${id}-${s.kind}-channel`}>
-                      {`${name} ${t('notifications.channel')}`}
-                    </label>
-                    <select
-                      id={`${id}-${s.kind}-channel`}
-                      value={d.channel}
-                      onChange={(e) => setDraft({ ...draft, [s.kind]: { ...d, channel: e.target.value as 'in_app' | 'email' } })}
-                    >
-                      <option value="in_app">{t('notifications.channels.in_app')}</option>
-                      <option value="email">{t('notifications.channels.email')}</option>
-                    </select>
-                  </td>
-                  <td>
-                    <label className="visually-hidden" htmlFor={`${id}-${s.kind}-cadence`}>
-                      {`${name} ${t('notifications.cadence')}`}
-                    </label>
-                    <select
-                      id={`${id}-${s.kind}-cadence`}
-                      value={d.cadence}
-                      disabled={d.channel === 'in_app'}
-                      onChange={(e) => setDraft({ ...draft, [s.kind]: { ...d, cadence: e.target.value as 'immediate' | 'digest' } })}
-                    >
-                      <option value="immediate">{t('notifications.cadences.immediate')}</option>
-                      <option value="digest">{t('notifications.cadences.digest')}</option>
-                    </select>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </TableScroll>
+      <div className="preference-list">
+        {settings.map((s) => {
+          const d = draft[s.kind]!;
+          const name = f.label(notificationKinds[s.kind]);
+          return (
+            <fieldset key={s.kind} className="preference-item">
+              <legend>
+                {name}
+                {s.isDefault ? <span className="notification-meta"> {f.paren(t('notifications.isDefault'))}</span> : null}
+              </legend>
+              <div className="preference-controls">
+                <label htmlFor={`${id}-${s.kind}-channel`}>
+                  <span className="preference-label">{t('notifications.channel')}</span>
+                  <select
+                    id={`${id}-${s.kind}-channel`}
+                    value={d.channel}
+                    onChange={(e) => setDraft({ ...draft, [s.kind]: { ...d, channel: e.target.value as 'in_app' | 'email' } })}
+                  >
+                    <option value="in_app">{t('notifications.channels.in_app')}</option>
+                    <option value="email">{t('notifications.channels.email')}</option>
+                  </select>
+                </label>
+                <label htmlFor={`${id}-${s.kind}-cadence`}>
+                  <span className="preference-label">{t('notifications.cadence')}</span>
+                  <select
+                    id={`${id}-${s.kind}-cadence`}
+                    value={d.cadence}
+                    disabled={d.channel === 'in_app'}
+                    onChange={(e) => setDraft({ ...draft, [s.kind]: { ...d, cadence: e.target.value as 'immediate' | 'digest' } })}
+                  >
+                    <option value="immediate">{t('notifications.cadences.immediate')}</option>
+                    <option value="digest">{t('notifications.cadences.digest')}</option>
+                  </select>
+                </label>
+              </div>
+            </fieldset>
+          );
+        })}
+      </div>
       <button type="submit" className="button" disabled={!changed.length || saving}>
         {saving ? t('common.saving') : t('common.save')}
       </button>
