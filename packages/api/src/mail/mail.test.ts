@@ -3,7 +3,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
-import { deliverDueMails, smtpSender } from './mail.ts';
+import { claimDueMails, deliverDueMails, smtpSender } from './mail.ts';
 
 /**
  * A real SMTP server in the test process: `reply` decides, per message, whether it is accepted or
@@ -151,5 +151,26 @@ describeOnBothDatabases('e-mail delivery to a real SMTP server', (t) => {
     await Promise.all([deliver(), deliver(), deliver()]);
     const sent = smtp.received.slice(before).map((m) => m.messageId);
     expect(sent.sort()).toEqual(due.map((d) => d.messageId).sort());
+  });
+
+  it('a process that dies mid-send leaves its claim to expire: the mail is claimed again, with the same Message-ID', async () => {
+    smtp.setReply(() => null);
+    const requestId = await fileTier1Request(t());
+    const { db } = t().services;
+    // Another process claimed the due mails and died before sending (or before marking them sent).
+    const claimed = await claimDueMails(db, 100);
+    const row = claimed.find((m) => m.body.includes('メール配信の確認') && m.path === `/release-requests/${requestId}`)!;
+    expect(row).toBeDefined();
+    await deliver();
+    expect(smtp.received.filter((m) => m.messageId === row.messageId)).toHaveLength(0);
+    // Its lease ends.
+    await db
+      .updateTable('emailOutbox')
+      .set({ nextAttemptAt: new Date(Date.now() - 1000) })
+      .where('status', '=', 'pending')
+      .execute();
+    await deliver();
+    expect(smtp.received.filter((m) => m.messageId === row.messageId)).toHaveLength(1);
+    expect(await mailOf(t(), requestId)).toMatchObject({ status: 'sent', attempts: 2, messageId: row.messageId });
   });
 });

@@ -1,5 +1,6 @@
 import { notificationKindList, type TNotificationKind } from '@psbook/core';
 import { expect, it } from 'vitest';
+import { notify } from '../domain/notifications.ts';
 import { runReminders } from '../domain/reminders.ts';
 import { demoAccounts } from '../seed/demo.ts';
 import { describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
@@ -467,5 +468,29 @@ describeOnBothDatabases('notifications', (t) => {
       (a) => a.email,
     );
     expect((await recipientsOf(t(), String(fy), 'tech_reviews_due')).notified).toEqual(admins.sort());
+  });
+
+  it('writes notices and mails only with their event: a rolled-back transaction leaves neither', async () => {
+    const { db } = t().services;
+    const lead = await db.selectFrom('appUser').select(['id', 'email']).where('email', '=', leadInd).executeTakeFirstOrThrow();
+    const event = {
+      kind: 'release_request_routed',
+      entityType: 'release_request',
+      entityId: 'rolled-back',
+      path: '/x',
+      titleJa: 'x',
+      titleEn: 'x',
+    } as const;
+    await expect(
+      db.transaction().execute(async (tx) => {
+        await notify(tx, [lead], event);
+        throw new Error('the event failed after notify');
+      }),
+    ).rejects.toThrow('the event failed');
+    expect(await db.selectFrom('notification').select('id').where('entityId', '=', 'rolled-back').execute()).toEqual([]);
+    await db.transaction().execute((tx) => notify(tx, [lead, lead], event));
+    const written = await db.selectFrom('notification').select('id').where('entityId', '=', 'rolled-back').execute();
+    expect(written).toHaveLength(1);
+    expect(await db.selectFrom('emailOutbox').select('id').where('notificationId', '=', written[0]!.id).execute()).toHaveLength(1);
   });
 });
