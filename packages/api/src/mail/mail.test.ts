@@ -2,8 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadConfig } from '../config.ts';
 import { describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
-import { claimDueMails, deliverDueMails, smtpSender } from './mail.ts';
+import { claimDueMails, deliverDueMails, renderMailText, smtpSender } from './mail.ts';
 
 /**
  * A real SMTP server in the test process: `reply` decides, per message, whether it is accepted or
@@ -173,4 +174,18 @@ describeOnBothDatabases('e-mail delivery to a real SMTP server', (t) => {
     expect(smtp.received.filter((m) => m.messageId === row.messageId)).toHaveLength(1);
     expect(await mailOf(t(), requestId)).toMatchObject({ status: 'sent', attempts: 2, messageId: row.messageId });
   });
+});
+
+it('reads the mail settings: an SMTP URL must be smtp:// or smtps://, the public URL loses its trailing slash', () => {
+  expect(loadConfig({}).smtpUrl).toBeNull();
+  expect(loadConfig({}).publicUrl).toBe('http://localhost:8787');
+  expect(loadConfig({ PSBOOK_SMTP_URL: 'smtps://u:p@mail.example.jp:465' }).smtpUrl).toBe('smtps://u:p@mail.example.jp:465');
+  expect(() => loadConfig({ PSBOOK_SMTP_URL: 'http://mail.example.jp' })).toThrow(
+    /PSBOOK_SMTP_URL must start with smtp:\/\/ or smtps:\/\//,
+  );
+  expect(() => loadConfig({ PSBOOK_SMTP_URL: 'mail.example.jp' })).toThrow(/absolute URL/);
+  expect(loadConfig({ PSBOOK_PUBLIC_URL: 'https://psbook.example.jp/' }).publicUrl).toBe('https://psbook.example.jp');
+  expect(renderMailText({ body: '本文', path: '/release-requests/1' }, 'https://psbook.example.jp')).toBe(
+    '本文\n\n画面を開く / Open: https://psbook.example.jp/release-requests/1\n',
+  );
 });
