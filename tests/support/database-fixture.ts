@@ -121,6 +121,41 @@ export async function fillEveryTable(db: Kysely<any>): Promise<void> {
     insert into audit_event (actor_id, actor_label, action, entity_type, entity_id, project_id, before, after, request_id)
     values (null, ${trickyText}, 'fixture.write', 'project', ${projectId}, ${projectId}, null, '{"big": 9007199254740993}'::jsonb, null)
   `.execute(db);
+  // A consultation of the demo book, re-routed (the demo has none re-routed).
+  await sql`
+    insert into consultation_routing (consultation_id, from_tier, to_tier, from_reviewer_role, to_reviewer_role, at)
+    select id, 1, 3, 'bureau_lead', null, '2026-01-01 00:00:00.000001+00' from consultation order by id limit 1
+  `.execute(db);
+  await sql`
+    insert into oidc_sign_in (state_hash, nonce, code_verifier, return_to, created_at, expires_at)
+    values ('state-hash', ${trickyText}, 'verifier', '/projects?q=%E3%83%86', '2026-12-06 10:00:00.123456+00', '2026-12-06 10:10:00.654321+00')
+  `.execute(db);
+  await sql`
+    insert into instance_setting (key, value, updated_by)
+    values ('fixture.setting', ${JSON.stringify({ ja: trickyText, n: 0.1, list: [null, true] })}::jsonb, ${adminId}),
+           ('fixture.empty', '{}'::jsonb, null)
+  `.execute(db); // Notifications (decision 0012): a read and an unread notice, a mail that failed with a reason, a
+  // digest mail without a notice, a preference, a default and reminder keys.
+  const notice = await sql<{ id: string }>`
+    insert into notification (user_id, kind, entity_type, entity_id, project_id, path, title_ja, title_en, created_at, read_at)
+    values (${staffId}, 'release_request_decided', 'release_request', 'x', ${projectId}, '/projects?q=%E3%83%86', ${trickyText}, 'Title "en"', '2026-12-06 10:00:00.123456+00', '2026-12-06 11:00:00.000001+00'),
+           (${adminId}, 'tech_reviews_to_write', 'budget_cycle', '2027', null, '/budget-review', '技術的評価', 'Tech reviews', now(), null)
+    returning id
+  `.execute(db);
+  await sql`
+    insert into email_outbox (notification_id, user_id, message_id, to_email, subject, body, path, status, attempts, next_attempt_at, last_error, sent_at)
+    values (${notice.rows[0]!.id}, ${staffId}, '<fixture.1@psbook>', 'staff.ind@example.jp', ${trickyText}, ${trickyText}, '/x', 'failed', 8, '2026-12-06 10:00:00.5+00', ${trickyText}, null),
+           (null, ${adminId}, '<digest.fixture@psbook>', 'admin@example.jp', '件名', '本文\n---\nbody', '/notifications', 'sent', 1, now(), null, now())
+  `.execute(db);
+  await sql`
+    insert into notification_preference (user_id, kind, channel, cadence) values (${staffId}, 'release_request_decided', 'email', 'digest')
+  `.execute(db);
+  await sql`
+    insert into notification_default (kind, channel, cadence, updated_by) values ('tier_decrease_decided', 'in_app', 'immediate', ${adminId})
+  `.execute(db);
+  await sql`insert into reminder_sent (key, sent_at) values ('release_request:fixture:overdue', '2026-12-06 10:00:00.000001+00'), (${trickyText}, now())`.execute(
+    db,
+  );
 }
 
 /**

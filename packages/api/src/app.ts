@@ -17,6 +17,7 @@ import { healthRoutes } from './routes/health.ts';
 import { historyRoutes } from './routes/history.ts';
 import { importRoutes } from './routes/imports.ts';
 import { kpiRoutes } from './routes/kpis.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 import { oidcRoutes, publicAuthPaths } from './routes/oidc.ts';
 import { oversightRoutes } from './routes/oversight.ts';
 import { procurementExportRoutes, procurementRoutes, projectProcurementRoutes } from './routes/procurements.ts';
@@ -126,6 +127,8 @@ export function createApp(services: Services, options: AppOptions = {}) {
   v1.route('/reviews', reviewRoutes);
   v1.route('/budget-cycles', budgetCycleRoutes);
   v1.route('/tokens', tokenRoutes);
+  // Full paths: /notifications… and /admin/notification-defaults, /admin/outbox.
+  v1.route('/', notificationRoutes);
   // History and admin routers carry full paths (/projects/{id}/history, /audit, /bureaus, /admin/users…).
   v1.route('/', historyRoutes);
   v1.route('/', adminRoutes);

@@ -28,6 +28,17 @@ export type Config = {
    */
   trustedProxies: string[];
   logRequests: boolean;
+  /** Where people reach PS Book (no trailing slash): links in mails are this + the screen's path. */
+  publicUrl: string;
+  /** smtp://user:pass@host:587 (or smtps://); null keeps mails in the outbox, readable by admin. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** How often the mail worker looks for due mails. */
+  mailPollSeconds: number;
+  /** The first retry waits this long, then twice as long each time (capped at an hour). */
+  mailRetrySeconds: number;
+  /** How often each process runs the reminder scheduler; 0 turns it off. */
+  reminderIntervalSeconds: number;
   /** Sign-in through the organisation's OpenID Provider; null when not configured. */
   oidc: OidcConfig | null;
 };
@@ -95,6 +106,19 @@ function readProxies(env: NodeJS.ProcessEnv): string[] {
   return entries;
 }
 
+function readUrl(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`${name} must be an absolute URL, got "${raw}"`);
+  }
+  if (!protocols.includes(url.protocol)) throw new Error(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  return raw.replace(/\/+$/, '');
+}
+
 /**
  * Where the user ran the command: npm runs workspace scripts inside the package directory but
  * records the original directory in INIT_CWD, and relative paths in settings mean that one.
@@ -123,6 +147,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedOrigins: readList(env, 'PSBOOK_TRUSTED_ORIGINS'),
     trustedProxies: readProxies(env),
     logRequests: env.PSBOOK_LOG_REQUESTS === 'true',
+    publicUrl: readUrl(env, 'PSBOOK_PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${readNumber(env, 'PORT', 8787)}`,
+    smtpUrl: readUrl(env, 'PSBOOK_SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: env.PSBOOK_MAIL_FROM || 'PS Book <psbook@localhost>',
+    mailPollSeconds: readNumber(env, 'PSBOOK_MAIL_POLL_SECONDS', 5),
+    mailRetrySeconds: readNumber(env, 'PSBOOK_MAIL_RETRY_SECONDS', 30),
+    reminderIntervalSeconds: readNumber(env, 'PSBOOK_REMINDER_INTERVAL_SECONDS', 300),
     oidc: readOidc(env, resolvePath),
   };
 }

@@ -5,6 +5,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from './app.ts';
 import { startServices } from './bootstrap.ts';
 import type { Config } from './config.ts';
+import { startMailWorker, startReminderScheduler } from './mail/mail.ts';
 
 /** Serve the API and the built UI (single-page app: unknown non-API paths get index.html). */
 export async function runServer(config: Config): Promise<void> {
@@ -60,12 +61,18 @@ export async function runServer(config: Config): Promise<void> {
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log(`PS Book on http://localhost:${info.port} (database: ${started.database.kind} ${started.database.location})`);
   });
+  // Each process delivers the outbox and runs the reminders; both are safe with several processes.
+  const mailWorker = startMailWorker(started.services.db, config, log);
+  const reminders = startReminderScheduler(started.services, log);
+  if (!mailWorker) log('PSBOOK_SMTP_URL is not set: mails stay in the outbox (admin can read them)');
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: shutting down`);
     server.close();
+    await mailWorker?.stop();
+    await reminders?.stop();
     await started.close();
     process.exit(0);
   };

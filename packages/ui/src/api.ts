@@ -20,6 +20,10 @@ import type {
   TImportResult,
   TInboxItem,
   TKpi,
+  TNotification,
+  TNotificationPreference,
+  TNotificationSetting,
+  TOutboxMail,
   TOutstandingYearly,
   TOversightEvaluation,
   TPortfolioRow,
@@ -295,6 +299,22 @@ export const api = {
     update: (id: string, body: unknown) => patch<TReleaseRequest>(`/release-requests/${enc(id)}`, body),
     withdraw: (id: string, body: { version: number; reason?: string }) =>
       post<TReleaseRequest>(`/release-requests/${enc(id)}/withdraw`, body),
+  },
+  notifications: {
+    list: (query: { unread?: 'true' }, cursor?: string | null, limit = 50) =>
+      get<{ items: TNotification[]; nextCursor: string | null; unread: number }>('/notifications', {
+        ...query,
+        cursor: cursor ?? undefined,
+        limit,
+      }),
+    unreadCount: () => get<{ unread: number }>('/notifications/unread-count'),
+    markRead: (body: { ids: string[] } | { all: true }) => post<{ marked: number; unread: number }>('/notifications/read', body),
+    preferences: () => list<TNotificationSetting>('/notifications/preferences'),
+    savePreferences: (items: TNotificationPreference[]) => put<{ items: TNotificationSetting[] }>('/notifications/preferences', { items }),
+    defaults: () => list<TNotificationSetting>('/admin/notification-defaults'),
+    saveDefaults: (items: TNotificationPreference[]) => put<{ items: TNotificationSetting[] }>('/admin/notification-defaults', { items }),
+    outbox: (query: { status?: string }, cursor?: string | null) =>
+      get<{ items: TOutboxMail[]; nextCursor: string | null }>('/admin/outbox', { ...query, cursor: cursor ?? undefined, limit: 50 }),
   },
   supervision: {
     consultations: (projectId: string) => list<TConsultation>(`/projects/${enc(projectId)}/consultations`),

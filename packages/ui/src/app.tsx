@@ -30,6 +30,9 @@ const Procurements = lazy(() => import('./routes/procurements.tsx'));
 const Import = lazy(() => import('./routes/import.tsx'));
 const Rules = lazy(() => import('./routes/rules.tsx'));
 const Admin = lazy(() => import('./routes/admin.tsx'));
+const Notifications = lazy(() => import('./routes/notifications.tsx').then((m) => ({ default: m.Notifications })));
+const NotificationPreferences = lazy(() => import('./routes/notifications.tsx').then((m) => ({ default: m.NotificationPreferences })));
+const Outbox = lazy(() => import('./routes/notifications.tsx').then((m) => ({ default: m.Outbox })));
 const NotFound = lazy(() => import('./routes/not-found.tsx'));
 
 export const routes: RouteObject[] = [
@@ -81,6 +84,9 @@ export const routes: RouteObject[] = [
       { path: 'import', element: <Import /> },
       { path: 'rules', element: <Rules /> },
       { path: 'admin', element: <Admin /> },
+      { path: 'admin/outbox', element: <Outbox /> },
+      { path: 'notifications', element: <Notifications /> },
+      { path: 'notifications/preferences', element: <NotificationPreferences /> },
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -3,6 +3,8 @@
  * OpenAPI); the rest mirror the API routes. Fields a route may leave out are optional, so a
  * screen shows "—" instead of breaking.
  */
+
+import type { TNotificationPreference } from '@core/notifications/schemas.ts';
 import type { TProjectResponse, TTierHistoryCause } from '@core/projects/responses.ts';
 import type { TRole, TStage } from '@core/projects/schemas.ts';
 
@@ -35,7 +37,10 @@ export type TTierHistoryEntry = {
   at: string;
 };
 
+export type { TNotification, TNotificationKind, TNotificationPreference, TOutboxMail } from '@core/notifications/schemas.ts';
 export type { TTierDecrease } from '@core/projects/responses.ts';
+/** A kind's channel and cadence, and whether it is the default (not chosen by the user). */
+export type TNotificationSetting = TNotificationPreference & { isDefault: boolean };
 
 export type TGateStatus = {
   gate: string;

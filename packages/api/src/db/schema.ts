@@ -1,4 +1,12 @@
-import type { TOversightEvaluation, TOversightInput, TTierDecreaseStatus, TTierHistoryCause } from '@psbook/core';
+import type {
+  TNotificationCadence,
+  TNotificationChannel,
+  TNotificationKind,
+  TOversightEvaluation,
+  TOversightInput,
+  TTierDecreaseStatus,
+  TTierHistoryCause,
+} from '@psbook/core';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** Set by the database on insert; readable afterwards. */
@@ -440,6 +448,58 @@ export interface AuditEventTable {
   requestId: string | null;
 }
 
+export interface NotificationTable {
+  id: Generated<string>;
+  userId: string;
+  kind: TNotificationKind;
+  entityType: string;
+  entityId: string;
+  projectId: string | null;
+  path: string;
+  titleJa: string;
+  titleEn: string;
+  createdAt: Timestamp;
+  readAt: Timestamp | null;
+}
+
+export interface EmailOutboxTable {
+  id: Generated<string>;
+  notificationId: string | null;
+  userId: string;
+  messageId: string;
+  toEmail: string;
+  subject: string;
+  body: string;
+  path: string;
+  status: Default<'pending' | 'sent' | 'failed'>;
+  attempts: Default<number>;
+  nextAttemptAt: Timestamp;
+  lastError: string | null;
+  createdAt: Timestamp;
+  sentAt: Timestamp | null;
+}
+
+export interface NotificationDefaultTable {
+  kind: TNotificationKind;
+  channel: TNotificationChannel;
+  cadence: TNotificationCadence;
+  updatedBy: string | null;
+  updatedAt: Timestamp;
+}
+
+export interface NotificationPreferenceTable {
+  userId: string;
+  kind: TNotificationKind;
+  channel: TNotificationChannel;
+  cadence: TNotificationCadence;
+  updatedAt: Timestamp;
+}
+
+export interface ReminderSentTable {
+  key: string;
+  sentAt: Timestamp;
+}
+
 export interface Database {
   bureau: BureauTable;
   appUser: AppUserTable;
@@ -473,6 +533,11 @@ export interface Database {
   expenseLine: ExpenseLineTable;
   rulesetState: RulesetStateTable;
   auditEvent: AuditEventTable;
+  notification: NotificationTable;
+  emailOutbox: EmailOutboxTable;
+  notificationDefault: NotificationDefaultTable;
+  notificationPreference: NotificationPreferenceTable;
+  reminderSent: ReminderSentTable;
 }
 
 export type ProjectRow = Selectable<ProjectTable>;

@@ -6,6 +6,7 @@ import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { countTechReviewsByStatus, findBudgetCycle, listExtractedProjects, lockBudgetCycle } from '../db/queries/tech-reviews.ts';
 import { AppError, type FieldError, notFound, validationError } from '../errors.ts';
+import { notifyTechReviewsSubmitted, notifyTechReviewsToWrite } from './notification-events.ts';
 import { whoOf } from './projects.ts';
 
 export function toBudgetCycleResponse(
@@ -234,6 +235,7 @@ export async function extractTechReviews(ctx: DomainContext, fiscalYear: number)
       entityId: String(fiscalYear),
       after: { ...summary, added: comparison.added.length },
     });
+    if (inserted > 0) await notifyTechReviewsToWrite(tx, fiscalYear, list.length, cycle.evaluationDeadline, ctx.actor.id);
     return { ...summary, comparison };
   });
 }
@@ -312,6 +314,7 @@ export async function submitBudgetCycle(ctx: DomainContext, fiscalYear: number):
       before: { submittedAt: null, version: cycle.version },
       after: { submittedAt: after.submittedAt?.toISOString(), version: after.version, techReviews: reviews.map((r) => r.id) },
     });
+    await notifyTechReviewsSubmitted(tx, fiscalYear, reviews.length);
     return toBudgetCycleResponse(after, { submitted: reviews.length });
   });
 }

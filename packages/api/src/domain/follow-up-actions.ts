@@ -22,6 +22,7 @@ import {
 } from '../db/queries/supervision.ts';
 import { AppError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
 import { inTransaction } from './lifecycle.ts';
+import { notifyActionAssigned, notifyActionToVerify, notifyExemptionDecided, notifyExemptionToDecide } from './notification-events.ts';
 import { whoOf } from './projects.ts';
 import { consulteeRefusal, localToday } from './supervision.ts';
 
@@ -90,6 +91,12 @@ export async function insertFollowUpAction(tx: Db, ctx: DomainContext, projectId
     projectId,
     after: { ...row, raisedAt: row.raisedAt.toISOString() },
   });
+  const project = await tx
+    .selectFrom('project')
+    .select(['id', 'code', 'name', 'bureauCode'])
+    .where('id', '=', projectId)
+    .executeTakeFirstOrThrow();
+  await notifyActionAssigned(tx, project, row);
   return row.id;
 }
 
@@ -171,6 +178,7 @@ export async function updateFollowUpAction(ctx: DomainContext, id: string, input
         version: after.version,
       },
     });
+    if (to !== action.status && to === 'done') await notifyActionToVerify(tx, project, after);
   });
 }
 
@@ -243,6 +251,7 @@ export async function requestExemption(ctx: DomainContext, projectId: string, in
       projectId,
       after: { ...row, requestedAt: row.requestedAt.toISOString() },
     });
+    await notifyExemptionToDecide(tx, project, row);
     return row.id;
   });
 }
@@ -291,5 +300,6 @@ export async function decideExemption(ctx: DomainContext, id: string, input: TEx
         expiresOn: exemption.expiresOn,
       },
     });
+    await notifyExemptionDecided(tx, project, exemption, input.decision);
   });
 }

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import type { AuditActor } from '../auth/actor.ts';
 import type { Db } from '../db/database.ts';
+import { notifyConsultationRouted, notifyReleaseRequestRouted } from './notification-events.ts';
 import { bandIndexSql, bandWhenMissing, oversightInputColumns, UntranslatableRulesetError, unmatchedBand } from './oversight-bands.ts';
 import { retierPendingDecreases } from './tier-decrease.ts';
 
@@ -91,7 +92,7 @@ async function reroutePendingReviews(tx: Db, policy: Policy, who: Who, projectId
 
   const pending = await tx
     .selectFrom('releaseRequest')
-    .select(['id', 'tier', 'reviewerRole'])
+    .select(['id', 'tier', 'reviewerRole', 'requestedBy'])
     .where('projectId', '=', projectId)
     .where('status', '=', 'pending')
     .execute();
@@ -108,11 +109,17 @@ async function reroutePendingReviews(tx: Db, policy: Policy, who: Who, projectId
       .values({ releaseRequestId: request.id, ...routing(request) })
       .execute();
     await audit('release_request', request.id, request);
+    const project = await tx
+      .selectFrom('project')
+      .select(['id', 'code', 'name', 'bureauCode'])
+      .where('id', '=', projectId)
+      .executeTakeFirstOrThrow();
+    await notifyReleaseRequestRouted(tx, project, { ...request, tier: after.tier, reviewerRole: after.reviewerRole }, true);
   }
 
   const consultations = await tx
     .selectFrom('consultation')
-    .select(['id', 'tier', 'reviewerRole'])
+    .select(['id', 'tier', 'reviewerRole', 'subject', 'openedBy'])
     .where('projectId', '=', projectId)
     .where('status', '<>', 'closed')
     .execute();
@@ -128,6 +135,12 @@ async function reroutePendingReviews(tx: Db, policy: Policy, who: Who, projectId
       .values({ consultationId: consultation.id, ...routing(consultation) })
       .execute();
     await audit('consultation', consultation.id, consultation);
+    const project = await tx
+      .selectFrom('project')
+      .select(['id', 'code', 'name', 'bureauCode'])
+      .where('id', '=', projectId)
+      .executeTakeFirstOrThrow();
+    await notifyConsultationRouted(tx, project, { ...consultation, tier: after.tier, reviewerRole: after.reviewerRole }, 'rerouted');
   }
 }
 

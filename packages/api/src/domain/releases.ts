@@ -23,6 +23,7 @@ import {
 } from '../db/queries/releases.ts';
 import { listActiveChecklistExemptions } from '../db/queries/supervision.ts';
 import { AppError, type FieldError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
+import { notifyReleaseRequestDecided, notifyReleaseRequestRouted } from './notification-events.ts';
 import { whoOf } from './projects.ts';
 import { decisionRefusal, designatedReviewers } from './reviewers.ts';
 
@@ -167,6 +168,7 @@ export async function createReleaseRequest(ctx: DomainContext, projectId: string
       projectId,
       after: { ...row, requestedAt: row.requestedAt.toISOString(), dueAt: row.dueAt.toISOString() },
     });
+    await notifyReleaseRequestRouted(tx, project, row, false);
     return row.id;
   });
 }
@@ -269,6 +271,7 @@ export async function decideReleaseRequest(
         items: input.items,
       },
     });
+    await notifyReleaseRequestDecided(tx, project, request, input.decision);
   });
 }
 

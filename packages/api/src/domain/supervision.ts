@@ -40,6 +40,7 @@ import type { ProjectRow } from '../db/schema.ts';
 import { AppError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
 import { insertFollowUpAction, requireBureauOwner } from './follow-up-actions.ts';
 import { inTransaction } from './lifecycle.ts';
+import { notifyConsultationReplied, notifyConsultationRouted } from './notification-events.ts';
 import { whoOf } from './projects.ts';
 import { decisionRefusal, designatedReviewers, reviewerReachOf } from './reviewers.ts';
 
@@ -163,6 +164,7 @@ export async function openConsultation(ctx: DomainContext, projectId: string, in
       projectId,
       after: { ...row, openedAt: row.openedAt.toISOString(), messageId: message.id, body: input.body },
     });
+    await notifyConsultationRouted(tx, project, row, 'opened');
     return row.id;
   });
 }
@@ -232,6 +234,7 @@ export async function postConsultationMessage(ctx: DomainContext, id: string, in
       before: { status: consultation.status, version: consultation.version },
       after: { status, version: consultation.version + 1, messageId: message.id, side, body: input.body, actionId },
     });
+    await notifyConsultationReplied(tx, project, consultation, side, ctx.actor.id, actionId !== null);
   });
 }
 

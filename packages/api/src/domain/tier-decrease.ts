@@ -15,6 +15,7 @@ import type { Db } from '../db/database.ts';
 import { lockProject } from '../db/queries/projects.ts';
 import type { ProjectRow } from '../db/schema.ts';
 import { AppError, forbidden, notFound, versionConflict } from '../errors.ts';
+import { notifyTierDecreaseDecided, notifyTierDecreaseWaiting } from './notification-events.ts';
 import { oversightColumns, oversightInputsOf, recordTierChange, tierRank } from './oversight.ts';
 import { type ReviewerReach, reachCovers, reviewerReachOf } from './reviewers.ts';
 
@@ -97,8 +98,9 @@ export async function settleEvaluation(
       rulesetVersion: evaluation.rulesetVersion,
       requestedBy: who.actor.id,
     })
-    .returning(['id'])
+    .returning(['id', 'fromTier', 'fromReviewerRole', 'toTier', 'requestedBy'])
     .executeTakeFirstOrThrow();
+  await notifyTierDecreaseWaiting(tx, project, request);
   await tx
     .insertInto('tierHistory')
     .values({
@@ -134,7 +136,7 @@ export async function retierPendingDecreases(tx: Db, policy: Policy, who: Who, v
   const pending = await tx
     .selectFrom('tierDecrease as d')
     .innerJoin('project as p', 'p.id', 'd.projectId')
-    .select(['d.id', 'd.projectId', 'd.fromInputs'])
+    .select(['d.id', 'd.projectId', 'd.fromInputs', 'd.fromReviewerRole', 'd.requestedBy'])
     .where('d.status', '=', 'pending')
     .where('p.rulesetVersion', '<>', version)
     .orderBy('p.id')
@@ -178,6 +180,16 @@ export async function retierPendingDecreases(tx: Db, policy: Policy, who: Who, v
       projectId: project.id,
       after: { fromTier: inForce.tier, fromReviewerRole: inForce.reviewerRole, toTier: current.tier, rulesetVersion: version },
     });
+    // The decrease now waits for another reviewer: tell them, as a new request would.
+    if (inForce.reviewerRole !== request.fromReviewerRole) {
+      await notifyTierDecreaseWaiting(tx, project, {
+        id: request.id,
+        fromTier: inForce.tier!,
+        fromReviewerRole: inForce.reviewerRole!,
+        toTier: current.tier,
+        requestedBy: request.requestedBy,
+      });
+    }
   }
   return changed;
 }
@@ -332,6 +344,7 @@ export async function decideTierDecrease(ctx: DomainContext, id: string, body: T
       before: { tier: project.tier, reviewerRole: project.reviewerRole, status: 'pending' },
       after: { ...after, status: body.decision, comment },
     });
+    await notifyTierDecreaseDecided(tx, project, request, body.decision);
   });
   return getTierDecrease(ctx, id);
 }

@@ -783,6 +783,51 @@ const cases: Case[] = [
       return { path: `/api/v1/admin/users/${id}`, body: { version: user.version, displayName: user.displayName } };
     },
   },
+  // Notifications are each person's own: every signed-in person reads and marks theirs.
+  { route: 'GET /api/v1/notifications', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/notifications?limit=5' }) },
+  {
+    route: 'GET /api/v1/notifications/unread-count',
+    allow: all,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/notifications/unread-count' }),
+  },
+  {
+    route: 'POST /api/v1/notifications/read',
+    allow: all,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/notifications/read', body: { all: true } }),
+  },
+  {
+    route: 'GET /api/v1/notifications/preferences',
+    allow: all,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/notifications/preferences' }),
+  },
+  {
+    route: 'PUT /api/v1/notifications/preferences',
+    allow: all,
+    ok: 200,
+    prepare: async () => ({
+      path: '/api/v1/notifications/preferences',
+      body: { items: [{ kind: 'tier_decrease_decided', channel: 'in_app', cadence: 'immediate' }] },
+    }),
+  },
+  {
+    route: 'GET /api/v1/admin/notification-defaults',
+    allow: adminOnly,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/admin/notification-defaults' }),
+  },
+  {
+    route: 'PUT /api/v1/admin/notification-defaults',
+    allow: adminOnly,
+    ok: 200,
+    prepare: async () => ({
+      path: '/api/v1/admin/notification-defaults',
+      body: { items: [{ kind: 'tier_decrease_decided', channel: 'in_app', cadence: 'immediate' }] },
+    }),
+  },
+  { route: 'GET /api/v1/admin/outbox', allow: adminOnly, ok: 200, prepare: async () => ({ path: '/api/v1/admin/outbox?limit=5' }) },
 ];
 
 async function userId(f: Fixtures, role: Role): Promise<string> {

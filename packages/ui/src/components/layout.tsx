@@ -1,5 +1,5 @@
 import { roleLabels } from '@core/projects/schemas.ts';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Suspense, useEffect, useRef, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
@@ -38,6 +38,34 @@ function navItems(user: TUser) {
   ] as const;
 }
 
+/** Under ['notifications'], so marking read anywhere (which invalidates that prefix) refreshes the bell. */
+const unreadCountKey = ['notifications', 'unread-count'] as const;
+
+/** The bell: how many notifications are unread, on every screen; a link to the list. */
+function NotificationBell() {
+  const { t } = useTranslation();
+  // Checked every minute and whenever a screen marks something read (it invalidates this key).
+  const unread = useQuery({ queryKey: unreadCountKey, queryFn: api.notifications.unreadCount, refetchInterval: 60_000, staleTime: 0 });
+  const count = unread.data?.unread ?? 0;
+  return (
+    <Link to="/notifications" className="bell">
+      <svg aria-hidden="true" viewBox="0 0 24 24" width="22" height="22" focusable="false">
+        <path
+          fill="currentColor"
+          d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z"
+        />
+      </svg>
+      {/* The name says the count in words; the badge shows the number to the eye. */}
+      <span className="visually-hidden">{count ? t('notifications.bellUnread', { count }) : t('notifications.bell')}</span>
+      {count ? (
+        <span className="bell-count" data-testid="bell-count" aria-hidden="true">
+          {count > 99 ? '99+' : count}
+        </span>
+      ) : null}
+    </Link>
+  );
+}
+
 function Header({ user }: { user: TUser }) {
   const { t } = useTranslation();
   const f = useFormat();
@@ -74,6 +102,7 @@ function Header({ user }: { user: TUser }) {
               {user.bureauCodes.length ? ` · ${user.bureauCodes.map(bureauName).join(f.listSep)}` : ''}
             </span>
           </p>
+          <NotificationBell />
           <LanguageSwitch />
           <button type="button" className="button button-quiet" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
             {t('header.signOut')}

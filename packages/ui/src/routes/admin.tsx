@@ -385,7 +385,20 @@ export default function Admin() {
   if (!isAdmin(user)) return <Navigate to="/" replace />;
   return (
     <>
-      <PageHeader title={t('admin.title')} lead={t('admin.lead')} />
+      <PageHeader
+        title={t('admin.title')}
+        lead={t('admin.lead')}
+        actions={
+          <>
+            <Link className="button button-secondary" to="/admin/outbox">
+              {t('notifications.outboxLink')}
+            </Link>
+            <Link className="button button-quiet" to="/notifications/preferences">
+              {t('notifications.defaultsTitle')}
+            </Link>
+          </>
+        }
+      />
       <nav className="tabs" aria-label={t('admin.sectionsLabel')}>
         <ul>
           {sections.map((s) => (

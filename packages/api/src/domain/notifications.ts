@@ -1,0 +1,312 @@
+import {
+  notificationKinds,
+  type TMarkNotificationsReadRequest,
+  type TNotification,
+  type TNotificationCadence,
+  type TNotificationChannel,
+  type TNotificationKind,
+  type TNotificationPreference,
+  type TNotificationPreferencesRequest,
+  type TOutboxMail,
+} from '@psbook/core';
+import { sql } from 'kysely';
+import { recordAudit } from '../audit.ts';
+import { type Actor, auditActorOf, requireRole } from '../auth/actor.ts';
+import type { DomainContext } from '../context.ts';
+import type { Db } from '../db/database.ts';
+import { validationError } from '../errors.ts';
+
+/*
+ * Notifications (issue 14, DESIGN §2.8; docs/decisions/0012-notifications-outbox.md). A domain verb
+ * that asks someone to act calls `notify` with its own transaction and the people its routing rule
+ * designates (never a second list): the in-app notice and, where the person wants mail, the outbox
+ * row commit with the event or not at all. The mail worker (mail/worker.ts) delivers the outbox.
+ */
+
+export type Recipient = { id: string; email: string };
+
+export type NotificationEvent = {
+  kind: TNotificationKind;
+  entityType: string;
+  entityId: string;
+  projectId?: string | null;
+  /** The UI path of the screen to act on. */
+  path: string;
+  titleJa: string;
+  titleEn: string;
+  /** A sentence or two for the mail, under the title (Japanese first, English below). */
+  detailJa?: string;
+  detailEn?: string;
+};
+
+export type EffectivePreference = { channel: TNotificationChannel; cadence: TNotificationCadence };
+
+/** The Message-ID of the mail for one notification: fixed when the notice is written, so a resend is the same message. */
+export const messageIdOf = (notificationId: string) => `<notification.${notificationId}@psbook>`;
+
+/** Each user's channel and cadence for `kind`: their own choice, else the administrators' default, else the kind's. */
+export async function preferencesFor(tx: Db, kind: TNotificationKind, userIds: string[]): Promise<Map<string, EffectivePreference>> {
+  const fallback = await tx.selectFrom('notificationDefault').select(['channel', 'cadence']).where('kind', '=', kind).executeTakeFirst();
+  const base: EffectivePreference = fallback ?? { channel: notificationKinds[kind].defaultChannel, cadence: 'immediate' };
+  const own = userIds.length
+    ? await tx
+        .selectFrom('notificationPreference')
+        .select(['userId', 'channel', 'cadence'])
+        .where('kind', '=', kind)
+        .where('userId', 'in', userIds)
+        .execute()
+    : [];
+  const byUser = new Map(own.map((p) => [p.userId, { channel: p.channel, cadence: p.cadence }]));
+  return new Map(userIds.map((id) => [id, byUser.get(id) ?? base]));
+}
+
+/** The mail text as stored in the outbox: Japanese first, English below; the link is added at delivery (mail/mail.ts). */
+function mailBody(event: NotificationEvent): string {
+  return [event.titleJa, event.detailJa, '', '---', '', event.titleEn, event.detailEn].filter((line) => line !== undefined).join('\n');
+}
+
+/**
+ * Write the notice for each recipient (one each, however often a person appears) and, for those who
+ * want mail at once, the outbox row. Call it inside the transaction of the event.
+ */
+export async function notify(tx: Db, recipients: Recipient[], event: NotificationEvent): Promise<void> {
+  const unique = [...new Map(recipients.map((r) => [r.id, r])).values()];
+  if (!unique.length) return;
+  const rows = await tx
+    .insertInto('notification')
+    .values(
+      unique.map((r) => ({
+        userId: r.id,
+        kind: event.kind,
+        entityType: event.entityType,
+        entityId: event.entityId,
+        projectId: event.projectId ?? null,
+        path: event.path,
+        titleJa: event.titleJa,
+        titleEn: event.titleEn,
+      })),
+    )
+    .returning(['id', 'userId'])
+    .execute();
+  const preferences = await preferencesFor(
+    tx,
+    event.kind,
+    unique.map((r) => r.id),
+  );
+  const emailOf = new Map(unique.map((r) => [r.id, r.email]));
+  const mails = rows.filter((row) => {
+    const p = preferences.get(row.userId)!;
+    return p.channel === 'email' && p.cadence === 'immediate';
+  });
+  if (!mails.length) return;
+  await tx
+    .insertInto('emailOutbox')
+    .values(
+      mails.map((row) => ({
+        notificationId: row.id,
+        userId: row.userId,
+        messageId: messageIdOf(row.id),
+        toEmail: emailOf.get(row.userId)!,
+        subject: `[PS Book] ${event.titleJa} / ${event.titleEn}`,
+        body: mailBody(event),
+        path: event.path,
+      })),
+    )
+    .execute();
+}
+
+/** Active users of the given roles (e.g. every administrator), except one person (the one who acted). */
+export function activeUsersWithRole(db: Db, roles: string[], exceptUserId?: string | null): Promise<Recipient[]> {
+  let query = db.selectFrom('appUser').select(['id', 'email']).where('isActive', '=', true).where('role', 'in', roles).orderBy('email');
+  if (exceptUserId) query = query.where('id', '<>', exceptUserId);
+  return query.execute();
+}
+
+/** One user, if still active: a decision on a request goes to the person who filed it. */
+export async function activeUser(db: Db, userId: string | null): Promise<Recipient[]> {
+  if (!userId) return [];
+  return db.selectFrom('appUser').select(['id', 'email']).where('id', '=', userId).where('isActive', '=', true).execute();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading and marking read: each user sees only their own notices.
+
+type Cursor = { createdAt: string; id: string };
+
+export function encodeNotificationCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify([c.createdAt, c.id]), 'utf8').toString('base64url');
+}
+
+export function decodeNotificationCursor(raw: string): Cursor | null {
+  try {
+    const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 2) return null;
+    const [createdAt, id] = value;
+    if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) return null;
+    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+    return { createdAt, id };
+  } catch {
+    return null;
+  }
+}
+
+export const countUnread = async (db: Db, userId: string): Promise<number> =>
+  Number(
+    (
+      await db
+        .selectFrom('notification')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('userId', '=', userId)
+        .where('readAt', 'is', null)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+export async function listNotifications(
+  db: Db,
+  actor: Actor,
+  page: { limit: number; cursor?: string; unreadOnly?: boolean },
+): Promise<{ items: TNotification[]; nextCursor: string | null; unread: number }> {
+  const after = page.cursor ? decodeNotificationCursor(page.cursor) : null;
+  if (page.cursor && !after) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
+  let query = db.selectFrom('notification').selectAll().where('userId', '=', actor.id);
+  if (page.unreadOnly) query = query.where('readAt', 'is', null);
+  if (after) {
+    const at = new Date(after.createdAt);
+    query = query.where((eb) => eb.or([eb('createdAt', '<', at), eb.and([eb('createdAt', '=', at), eb('id', '<', after.id)])]));
+  }
+  const rows = await query
+    .orderBy('createdAt', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
+  const items = rows.slice(0, page.limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map((n) => ({
+      id: n.id,
+      kind: n.kind,
+      entityType: n.entityType,
+      entityId: n.entityId,
+      projectId: n.projectId,
+      path: n.path,
+      titleJa: n.titleJa,
+      titleEn: n.titleEn,
+      createdAt: n.createdAt.toISOString(),
+      readAt: n.readAt?.toISOString() ?? null,
+    })),
+    nextCursor:
+      rows.length > page.limit && last ? encodeNotificationCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
+    unread: await countUnread(db, actor.id),
+  };
+}
+
+/** Mark the actor's own notices read (ids of someone else's are ignored, not revealed). Returns how many changed. */
+export async function markNotificationsRead(db: Db, actor: Actor, input: TMarkNotificationsReadRequest): Promise<number> {
+  let query = db.updateTable('notification').set({ readAt: sql<Date>`now()` }).where('userId', '=', actor.id).where('readAt', 'is', null);
+  if ('ids' in input) query = query.where('id', 'in', input.ids);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Preferences
+
+export async function listPreferences(db: Db, userId: string | null): Promise<(TNotificationPreference & { isDefault: boolean })[]> {
+  const defaults = new Map((await db.selectFrom('notificationDefault').selectAll().execute()).map((d) => [d.kind, d]));
+  const own = userId
+    ? new Map((await db.selectFrom('notificationPreference').selectAll().where('userId', '=', userId).execute()).map((p) => [p.kind, p]))
+    : new Map();
+  return (Object.keys(notificationKinds) as TNotificationKind[]).map((kind) => {
+    const mine = own.get(kind);
+    const fallback = defaults.get(kind) ?? { channel: notificationKinds[kind].defaultChannel, cadence: 'immediate' as const };
+    const chosen = mine ?? fallback;
+    return { kind, channel: chosen.channel, cadence: chosen.cadence, isDefault: !mine };
+  });
+}
+
+export async function savePreferences(ctx: DomainContext, input: TNotificationPreferencesRequest) {
+  await ctx.db.transaction().execute(async (tx) => {
+    for (const item of input.items) {
+      await tx
+        .insertInto('notificationPreference')
+        .values({ userId: ctx.actor.id, kind: item.kind, channel: item.channel, cadence: item.cadence })
+        .onConflict((oc) =>
+          oc.columns(['userId', 'kind']).doUpdateSet({ channel: item.channel, cadence: item.cadence, updatedAt: new Date() }),
+        )
+        .execute();
+    }
+    await recordAudit(
+      tx,
+      { actor: auditActorOf(ctx.actor), requestId: ctx.requestId },
+      { action: 'notification_preference.update', entityType: 'app_user', entityId: ctx.actor.id, after: input.items },
+    );
+  });
+  return listPreferences(ctx.db, ctx.actor.id);
+}
+
+/** The administrators' defaults: what every user gets for a kind they have not chosen themselves. */
+export async function saveDefaultPreferences(ctx: DomainContext, input: TNotificationPreferencesRequest) {
+  requireRole(ctx.actor, 'admin');
+  await ctx.db.transaction().execute(async (tx) => {
+    for (const item of input.items) {
+      await tx
+        .insertInto('notificationDefault')
+        .values({ kind: item.kind, channel: item.channel, cadence: item.cadence, updatedBy: ctx.actor.id })
+        .onConflict((oc) =>
+          oc.column('kind').doUpdateSet({ channel: item.channel, cadence: item.cadence, updatedBy: ctx.actor.id, updatedAt: new Date() }),
+        )
+        .execute();
+    }
+    await recordAudit(
+      tx,
+      { actor: auditActorOf(ctx.actor), requestId: ctx.requestId },
+      { action: 'notification_default.update', entityType: 'notification_default', entityId: 'all', after: input.items },
+    );
+  });
+  return listPreferences(ctx.db, null);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The outbox, for administrators
+
+export async function listOutbox(
+  db: Db,
+  actor: Actor,
+  page: { limit: number; cursor?: string; status?: 'pending' | 'sent' | 'failed' },
+  render: (row: { body: string; path: string }) => string,
+): Promise<{ items: TOutboxMail[]; nextCursor: string | null }> {
+  requireRole(actor, 'admin');
+  const after = page.cursor ? decodeNotificationCursor(page.cursor) : null;
+  if (page.cursor && !after) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
+  let query = db.selectFrom('emailOutbox').selectAll();
+  if (page.status) query = query.where('status', '=', page.status);
+  if (after) {
+    const at = new Date(after.createdAt);
+    query = query.where((eb) => eb.or([eb('createdAt', '<', at), eb.and([eb('createdAt', '=', at), eb('id', '<', after.id)])]));
+  }
+  const rows = await query
+    .orderBy('createdAt', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
+  const items = rows.slice(0, page.limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map((m) => ({
+      id: m.id,
+      messageId: m.messageId,
+      toEmail: m.toEmail,
+      subject: m.subject,
+      body: render(m),
+      status: m.status,
+      attempts: m.attempts,
+      nextAttemptAt: m.nextAttemptAt.toISOString(),
+      lastError: m.lastError,
+      createdAt: m.createdAt.toISOString(),
+      sentAt: m.sentAt?.toISOString() ?? null,
+    })),
+    nextCursor:
+      rows.length > page.limit && last ? encodeNotificationCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
+  };
+}

@@ -1,0 +1,151 @@
+import { createRoute } from '@hono/zod-openapi';
+import {
+  ZMarkNotificationsReadRequest,
+  ZNotificationPage,
+  ZNotificationPreference,
+  ZNotificationPreferencesRequest,
+  ZOutboxMail,
+  ZOutboxStatus,
+} from '@psbook/core';
+import { z } from 'zod';
+import { requireActor, requireRole } from '../auth/actor.ts';
+import {
+  countUnread,
+  listNotifications,
+  listOutbox,
+  listPreferences,
+  markNotificationsRead,
+  saveDefaultPreferences,
+  savePreferences,
+} from '../domain/notifications.ts';
+import { forbidden } from '../errors.ts';
+import { renderMailText } from '../mail/mail.ts';
+import { domainContext } from './context.ts';
+import { createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
+
+const ZPageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().max(400).optional(),
+});
+const ZNotificationQuery = ZPageQuery.extend({ unread: z.enum(['true', 'false']).optional() });
+const ZOutboxQuery = ZPageQuery.extend({ status: ZOutboxStatus.optional() });
+const ZPreferences = z.object({ items: z.array(ZNotificationPreference.extend({ isDefault: z.boolean() })) });
+
+/** Notifications are a person's own: machine tokens have none. */
+function requirePerson(c: { var: { actor: Parameters<typeof requireActor>[0] } }) {
+  const actor = requireActor(c.var.actor);
+  if (actor.via !== 'session') throw forbidden('Notifications belong to people: sign in to read them');
+  return actor;
+}
+
+const list = createRoute({
+  method: 'get',
+  path: '/notifications',
+  tags: ['notifications'],
+  summary: 'The signed-in user’s notifications, newest first, in keyset pages (limit ≤ 200, default 50), with the unread count',
+  request: { query: ZNotificationQuery },
+  responses: { 200: jsonContent(ZNotificationPage, 'A page of notifications'), ...problems },
+});
+const unreadCount = createRoute({
+  method: 'get',
+  path: '/notifications/unread-count',
+  tags: ['notifications'],
+  summary: 'How many of the signed-in user’s notifications are unread (the bell)',
+  responses: { 200: jsonContent(z.object({ unread: z.number().int() }), 'The unread count'), ...problems },
+});
+const markRead = createRoute({
+  method: 'post',
+  path: '/notifications/read',
+  tags: ['notifications'],
+  summary: 'Mark notifications read: `{ "ids": […] }` or `{ "all": true }`; ids of other users’ notifications change nothing',
+  request: jsonBody(ZMarkNotificationsReadRequest),
+  responses: { 200: jsonContent(z.object({ marked: z.number().int(), unread: z.number().int() }), 'How many changed'), ...problems },
+});
+const getPreferences = createRoute({
+  method: 'get',
+  path: '/notifications/preferences',
+  tags: ['notifications'],
+  summary: 'The signed-in user’s channel (in_app / email) and cadence (immediate / digest) per kind; isDefault when not chosen',
+  responses: { 200: jsonContent(ZPreferences, 'Preferences'), ...problems },
+});
+const putPreferences = createRoute({
+  method: 'put',
+  path: '/notifications/preferences',
+  tags: ['notifications'],
+  summary: 'Choose the channel and cadence for some kinds (the others keep theirs)',
+  request: jsonBody(ZNotificationPreferencesRequest),
+  responses: { 200: jsonContent(ZPreferences, 'Preferences'), ...problems },
+});
+const getDefaults = createRoute({
+  method: 'get',
+  path: '/admin/notification-defaults',
+  tags: ['admin'],
+  summary: 'What users get for the kinds they have not chosen (administrators)',
+  responses: { 200: jsonContent(ZPreferences, 'Defaults'), ...problems },
+});
+const putDefaults = createRoute({
+  method: 'put',
+  path: '/admin/notification-defaults',
+  tags: ['admin'],
+  summary: 'Set the defaults for some kinds (administrators)',
+  request: jsonBody(ZNotificationPreferencesRequest),
+  responses: { 200: jsonContent(ZPreferences, 'Defaults'), ...problems },
+});
+const outbox = createRoute({
+  method: 'get',
+  path: '/admin/outbox',
+  tags: ['admin'],
+  summary: 'The e-mail outbox, newest first: pending, sent and failed mails with the reason (administrators)',
+  description: 'Without PSBOOK_SMTP_URL every mail stays pending here, readable as it would be sent.',
+  request: { query: ZOutboxQuery },
+  responses: {
+    200: jsonContent(z.object({ items: z.array(ZOutboxMail), nextCursor: z.string().nullable() }), 'A page of mails'),
+    ...problems,
+  },
+});
+
+export const notificationRoutes = createRouter()
+  .openapi(list, async (c) => {
+    const actor = requirePerson(c);
+    const q = c.req.valid('query');
+    return c.json(
+      await listNotifications(c.var.services.db, actor, { limit: q.limit ?? 50, cursor: q.cursor, unreadOnly: q.unread === 'true' }),
+      200,
+    );
+  })
+  .openapi(unreadCount, async (c) => {
+    const actor = requirePerson(c);
+    return c.json({ unread: await countUnread(c.var.services.db, actor.id) }, 200);
+  })
+  .openapi(markRead, async (c) => {
+    const actor = requirePerson(c);
+    const marked = await markNotificationsRead(c.var.services.db, actor, c.req.valid('json'));
+    return c.json({ marked, unread: await countUnread(c.var.services.db, actor.id) }, 200);
+  })
+  .openapi(getPreferences, async (c) => {
+    const actor = requirePerson(c);
+    return c.json({ items: await listPreferences(c.var.services.db, actor.id) }, 200);
+  })
+  .openapi(putPreferences, async (c) => {
+    requirePerson(c);
+    return c.json({ items: await savePreferences(domainContext(c), c.req.valid('json')) }, 200);
+  })
+  .openapi(getDefaults, async (c) => {
+    requireRole(requirePerson(c), 'admin');
+    return c.json({ items: await listPreferences(c.var.services.db, null) }, 200);
+  })
+  .openapi(putDefaults, async (c) => {
+    requirePerson(c);
+    return c.json({ items: await saveDefaultPreferences(domainContext(c), c.req.valid('json')) }, 200);
+  })
+  .openapi(outbox, async (c) => {
+    const actor = requirePerson(c);
+    const q = c.req.valid('query');
+    const { db, config } = c.var.services;
+    return c.json(
+      await listOutbox(db, actor, { limit: q.limit ?? 50, cursor: q.cursor, status: q.status }, (row) =>
+        renderMailText(row, config.publicUrl),
+      ),
+      200,
+    );
+  });
