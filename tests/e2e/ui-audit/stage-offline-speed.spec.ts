@@ -52,8 +52,8 @@ describe.skipIf(!run)('[UI-AUDIT] stage change, offline, compression', () => {
     return session;
   }
 
-  /** A planning project whose gates to 要件定義 are met (canvas key items and a KPI). */
-  async function readyPlanningProject(): Promise<ApiProject> {
+  /** A planning project whose gates to 要件定義 are met (canvas key items and a KPI), or all but the KPI. */
+  async function readyPlanningProject(options: { withKpi?: boolean } = {}): Promise<ApiProject> {
     const project = await api.call<ApiProject>(demo.staffInd, 'POST', '/projects', {
       name: `E2E 段階変更の確認（${runTag()}）`,
       bureauCode: 'IND',
@@ -64,6 +64,7 @@ describe.skipIf(!run)('[UI-AUDIT] stage change, offline, compression', () => {
     });
     const fields = Object.fromEntries(canvasFields.filter((f) => f.isKey).map((f) => [f.key, `${f.ja}（E2E）`]));
     await api.call(demo.staffInd, 'PUT', `/projects/${project.id}/canvas`, { fields, baseRevision: 0 });
+    if (options.withKpi === false) return project;
     await api.call(demo.staffInd, 'POST', `/projects/${project.id}/kpis`, {
       name: '申請の電子化率',
       unit: '％',
@@ -148,6 +149,33 @@ describe.skipIf(!run)('[UI-AUDIT] stage change, offline, compression', () => {
     expect(gz.body.length).toBeLessThan(plain.body.length / 2);
     // The loading indicator is in the page itself, before any script runs.
     expect((await rawGet('/', 'identity')).body.toString('utf8')).toContain('PSブックを読み込んでいます');
+  });
+
+  it('[UI-AUDIT 15] at 390 px: adding the missing KPI says so, says the stage can move on, and links back to 概要; the canvas KPI cell is not a second editor', async () => {
+    const project = await readyPlanningProject({ withKpi: false });
+    const { page } = await pageOf(demo.staffInd, { width: 390, height: 844 });
+    await openProjectTab(page, project.id, 'KPI');
+    const form = page.getByRole('form', { name: 'KPIの追加フォーム' });
+    await form.getByLabel('指標名').fill('オンライン相談の利用件数');
+    await form.getByLabel('単位').fill('件');
+    await form.getByLabel(/^基準値/).fill('120');
+    await form.getByLabel('基準年度').fill('2025');
+    await form.getByLabel('目標値（数値）').fill('1200');
+    await form.getByLabel('目標年度').fill('2028');
+    await form.getByRole('button', { name: 'KPIを追加する' }).click();
+    const saved = page.getByRole('status').filter({ hasText: uiText('kpi.added') });
+    await saved.getByText(uiText('lifecycle.nowCanAdvance', { stage: '要件定義' })).waitFor();
+    await checkScreen(page, 'ui-audit-kpi-added-next-step-390');
+    await saved.getByRole('link', { name: uiText('lifecycle.toOverview') }).click();
+    await page.waitForURL(`**/projects/${project.id}`);
+
+    await openProjectTab(page, project.id, 'サービスキャンバス');
+    await page.getByRole('button', { name: /編集/ }).first().click();
+    const editor = page.getByRole('form', { name: 'サービスキャンバスの編集' });
+    await editor.waitFor();
+    expect(await editor.getByRole('textbox', { name: /^活動評価指標/ }).count(), 'the KPI cell is still a free-text box').toBe(0);
+    await editor.getByRole('link', { name: uiText('canvas.editKpisOnTab') }).click();
+    await page.waitForURL(`**/projects/${project.id}/kpis`);
   });
 
   it('[UI-AUDIT] no script errors on the screens of this spec', () => {

@@ -78,7 +78,9 @@ describe('CanvasForm (editing in place)', () => {
       />,
     );
     const form = screen.getByRole('form', { name: 'サービスキャンバスの編集' });
-    expect(within(form).getAllByRole('textbox')).toHaveLength(19);
+    // 18 boxes: the KPI cell lists the KPI tab's KPIs and links there instead of a second free-text copy.
+    expect(within(form).getAllByRole('textbox')).toHaveLength(18);
+    expect(within(form).getByRole('link', { name: 'KPIは「KPI」タブで追加・変更します' })).toBeTruthy();
     const user = userEvent.setup();
     await user.type(within(form).getByRole('textbox', { name: /^困りごと（利用者）/ }), '窓口が遠い');
     await user.clear(within(form).getByRole('textbox', { name: /^利用者はどんな人/ }));

@@ -2,6 +2,7 @@ import { canvasFields, type TCanvasArea, type TCanvasFieldKey } from '@core/canv
 import { kpiStatusLabels } from '@core/kpis/schemas.ts';
 import { type ReactNode, useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
 import type { TKpi } from '../types.ts';
@@ -65,7 +66,18 @@ function Cell({
   const isEmpty = !(value ?? '').trim();
   const error = editing?.errors?.[field.key];
   let body: ReactNode;
-  if (editing) {
+  // The KPI cell shows the KPI tab's list: it is edited there, not as a second free-text copy here.
+  const kpiCellReadOnly = Boolean(editing && field.key === 'activityIndicators' && kpis);
+  if (kpiCellReadOnly) {
+    body = (
+      <p className="small">
+        {isEmpty ? null : <span className="canvas-text">{value}</span>}{' '}
+        <Link to="../kpis" relative="path">
+          {t('canvas.editKpisOnTab')}
+        </Link>
+      </p>
+    );
+  } else if (editing) {
     body = (
       <>
         {error ? (
@@ -98,7 +110,7 @@ function Cell({
   }
   return (
     <div className={`canvas-cell canvas-cell-${field.key}${field.isKey ? ' is-key' : ''}`} data-testid={`canvas-cell-${field.key}`}>
-      {editing ? (
+      {editing && !kpiCellReadOnly ? (
         <label htmlFor={id} className="canvas-cell-label">
           {label}
           {keyMark}

@@ -1,6 +1,8 @@
 import { stageLabels } from '@core/projects/schemas.ts';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { api } from '../api.ts';
 import { useFormat } from '../format.ts';
 import type { TGateStatus, TStage } from '../types.ts';
 
@@ -86,5 +88,27 @@ export function GateChecklist({ gates, projectId }: { gates: TGateStatus[]; proj
         </li>
       ))}
     </ul>
+  );
+}
+
+/**
+ * Said after a save on a tab that feeds a gate (a KPI, a document): what was saved and, when that met
+ * the last gate of the stage, that the project can now move on, with the way back to 概要.
+ */
+export function SavedWithNextStep({ projectId, version, saved }: { projectId: string; version: number; saved: string }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const gates = useQuery({ queryKey: ['project', projectId, 'gates', version], queryFn: () => api.projects.gates(projectId) });
+  const next = gates.data?.canAdvance && gates.data.nextStage ? gates.data.nextStage : null;
+  return (
+    <div className="alert alert-success" role="status">
+      <p>{saved}</p>
+      {next ? (
+        <p>
+          {t('lifecycle.nowCanAdvance', { stage: f.label(stageLabels[next]) })}{' '}
+          <Link to={`/projects/${projectId}`}>{t('lifecycle.toOverview')}</Link>
+        </p>
+      ) : null}
+    </div>
   );
 }

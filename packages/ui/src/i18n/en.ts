@@ -379,6 +379,8 @@ export const en: typeof ja = {
     submit: 'Change the stage',
     moved: 'The stage is now “{{stage}}”.',
     stageRequired: 'Choose the stage to move to',
+    nowCanAdvance: 'Every condition to move on to “{{stage}}” is now met.',
+    toOverview: 'Change the stage on the overview',
     retiredNote: 'This project is retired; its stage cannot change.',
     historyTitle: 'Stage history',
     noTransitions: 'The stage has not changed yet.',
@@ -399,6 +401,7 @@ export const en: typeof ja = {
     saved: 'The yearly decision is recorded.',
   },
   canvas: {
+    editKpisOnTab: 'KPIs are added and changed on the KPI tab',
     title: 'Tokyo service canvas',
     areas: { user: 'User area', value: 'Value area', provider: 'Provider area', solution: 'Solution area' },
     keyItem: 'Key item',
@@ -443,6 +446,7 @@ export const en: typeof ja = {
     changed: 'Changed',
   },
   kpi: {
+    added: 'The KPI is added.',
     title: 'KPIs (activity indicators)',
     lead: 'Record each fiscal year’s measurement against the plan line from baseline to target. A year behind plan needs a comment.',
     empty: 'No KPIs yet. Leaving planning needs at least one KPI with a target.',

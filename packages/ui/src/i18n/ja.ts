@@ -370,6 +370,8 @@ export const ja = {
     submit: '段階を変更する',
     moved: '段階を「{{stage}}」に変更しました。',
     stageRequired: '変更後の段階を選択してください',
+    nowCanAdvance: 'これで「{{stage}}」に進む条件がそろいました。',
+    toOverview: '概要で段階を変更する',
     retiredNote: 'このプロジェクトは廃止済みのため、段階は変更できません。',
     historyTitle: '段階の変更履歴',
     noTransitions: 'まだ段階は変更されていません。',
@@ -390,6 +392,7 @@ export const ja = {
     saved: '存廃判断を記録しました。',
   },
   canvas: {
+    editKpisOnTab: 'KPIは「KPI」タブで追加・変更します',
     title: '東京都サービスキャンバス',
     areas: { user: '利用者エリア', value: '価値エリア', provider: '提供者エリア', solution: '解決策エリア' },
     keyItem: '重要項目',
@@ -434,6 +437,7 @@ export const ja = {
     changed: '変更',
   },
   kpi: {
+    added: 'KPIを追加しました。',
     title: 'KPI（活動評価指標）',
     lead: '基準値から目標値までの計画線に対して、年度ごとの実績を記録します。計画を下回った年度は理由のコメントが必要です。',
     empty: 'KPIはまだ登録されていません。企画段階を終えるには、目標のあるKPIが1つ以上必要です。',

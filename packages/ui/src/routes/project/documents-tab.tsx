@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { api, isApiError } from '../../api.ts';
 import { DateText, Empty, ErrorAlert, Loading, TableScroll } from '../../components/common.tsx';
 import { controlProps, Field, FormErrors } from '../../components/field.tsx';
+import { SavedWithNextStep } from '../../components/stage-stepper.tsx';
 import { useFormat } from '../../format.ts';
 import { applyServerErrors } from '../../forms/server-errors.ts';
 import type { TDocument } from '../../types.ts';
@@ -21,7 +22,7 @@ export function useDocuments(projectId: string) {
   return useQuery({ queryKey: ['project', projectId, 'documents'], queryFn: () => api.documents.list(projectId) });
 }
 
-function DocumentForm({ projectId }: { projectId: string }) {
+function DocumentForm({ projectId, onAdded }: { projectId: string; onAdded: () => void }) {
   const { t } = useTranslation();
   const f = useFormat();
   const id = useId();
@@ -40,6 +41,7 @@ function DocumentForm({ projectId }: { projectId: string }) {
     onSuccess: () => {
       reset(defaults);
       void queryClient.invalidateQueries({ queryKey: ['project', projectId] });
+      onAdded();
     },
     onError: (error) => setUnmatched(applyServerErrors(error, setError, ['kind', 'title', 'url']).unmatched),
   });
@@ -62,11 +64,6 @@ function DocumentForm({ projectId }: { projectId: string }) {
       </Field>
       {save.isError && !(isApiError(save.error) && save.error.errors.length) ? <ErrorAlert error={save.error} /> : null}
       <FormErrors messages={unmatched} />
-      {save.isSuccess ? (
-        <p className="alert alert-success" role="status">
-          {t('documents.added')}
-        </p>
-      ) : null}
       <button type="submit" className="button" disabled={save.isPending}>
         {save.isPending ? t('common.saving') : t('documents.add')}
       </button>
@@ -107,6 +104,7 @@ export default function DocumentsTab() {
   const { t } = useTranslation();
   const f = useFormat();
   const { project, canWrite } = useProjectContext();
+  const [added, setAdded] = useState(false);
   const documents = useDocuments(project.id);
   const headingId = useId();
   return (
@@ -160,7 +158,8 @@ export default function DocumentsTab() {
       {canWrite ? (
         <section className="card" aria-labelledby={`${headingId}-add`}>
           <h3 id={`${headingId}-add`}>{t('documents.add')}</h3>
-          <DocumentForm projectId={project.id} />
+          {added ? <SavedWithNextStep projectId={project.id} version={project.version} saved={t('documents.added')} /> : null}
+          <DocumentForm projectId={project.id} onAdded={() => setAdded(true)} />
         </section>
       ) : null}
     </section>

@@ -1,7 +1,8 @@
 import { expectedValue, kpiStatusLabels } from '@core/kpis/schemas.ts';
-import { lazy, Suspense, useId } from 'react';
+import { lazy, Suspense, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ChartPlaceholder, Empty, ErrorAlert, Facts, Loading, TableScroll } from '../../components/common.tsx';
+import { SavedWithNextStep } from '../../components/stage-stepper.tsx';
 import { useFormat } from '../../format.ts';
 import { KpiForm } from '../../forms/kpi-form.tsx';
 import { MeasurementForm } from '../../forms/measurement-form.tsx';
@@ -129,6 +130,7 @@ export default function KpisTab() {
   const { project, canWrite } = useProjectContext();
   const kpis = useKpis(project.id);
   const headingId = useId();
+  const [added, setAdded] = useState(false);
   return (
     <section aria-labelledby={headingId}>
       <h2 id={headingId}>{t('kpi.title')}</h2>
@@ -191,7 +193,8 @@ export default function KpisTab() {
       {canWrite ? (
         <section className="card" aria-labelledby={`${headingId}-add`}>
           <h3 id={`${headingId}-add`}>{t('kpi.add')}</h3>
-          <KpiForm projectId={project.id} />
+          {added ? <SavedWithNextStep projectId={project.id} version={project.version} saved={t('kpi.added')} /> : null}
+          <KpiForm projectId={project.id} onDone={() => setAdded(true)} />
         </section>
       ) : null}
     </section>
