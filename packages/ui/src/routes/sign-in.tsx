@@ -116,7 +116,8 @@ export default function SignIn() {
           </label>
           <input
             id={ids.email}
-            type="email"
+            type="text"
+            inputMode="email"
             name="email"
             autoComplete="username"
             value={email}

@@ -1,0 +1,94 @@
+/**
+ * [UI-AUDIT] pa11y 9 with both its runners (HTML_CodeSniffer, WCAG 2 AA, and axe) on the eight main
+ * pages, each as the person who uses it, in the system Chromium (puppeteer's own download is never
+ * run: its install script is not allowed). The issue's target is 0 errors; `reached` holds what each
+ * page has today where it is not 0, so the count can only go down.
+ */
+import pa11y from 'pa11y';
+import puppeteer, { type Browser } from 'puppeteer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiProject, BookApi } from '../e2e/support/api.ts';
+import { demo, e2eRun } from '../e2e/support/browser.ts';
+import { sessionCookie } from './lighthouse.ts';
+
+const run = e2eRun();
+
+type PageCase = { name: string; who: string; path: (ids: { project: string; release: string }) => string; reached?: number };
+const pages: PageCase[] = [
+  // axe color-contrast on the chart texts (recharts' axis and legend labels): 35 measured.
+  { name: 'home', who: demo.staffInd, path: () => '/', reached: 35 },
+  { name: 'project list', who: demo.staffInd, path: () => '/projects' },
+  // color contrast (G18 and axe): 6 measured.
+  { name: 'project overview', who: demo.staffInd, path: (ids) => `/projects/${ids.project}`, reached: 6 },
+  { name: 'canvas', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/canvas` },
+  // axe color-contrast on the KPI chart texts: 34 measured.
+  { name: 'KPI', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/kpis`, reached: 34 },
+  { name: 'release judgement', who: demo.advisorInd, path: (ids) => `/release-requests/${ids.release}` },
+  { name: 'budget review', who: demo.budget, path: () => '/budget-review' },
+  // HTML_CodeSniffer H32.2: a form without a submit button: 1 measured.
+  { name: 'rules', who: demo.admin, path: () => '/rules', reached: 1 },
+];
+
+describe.skipIf(!run)('[UI-AUDIT] pa11y (HTML_CodeSniffer and axe) on the main pages', () => {
+  let api: BookApi;
+  let ids: { project: string; release: string };
+  let browser: Browser;
+  const report: string[] = [];
+
+  beforeAll(async () => {
+    api = new BookApi(run!.baseUrl);
+    const found = await api.call<{ items: ApiProject[] }>(
+      demo.admin,
+      'GET',
+      `/projects?q=${encodeURIComponent('中小企業IoT化支援ポータル')}`,
+    );
+    const project = found.items.find((p) => p.name === '中小企業IoT化支援ポータル')!;
+    const releases = await api.call<{ items: { id: string }[] }>(demo.admin, 'GET', `/projects/${project.id}/release-requests`);
+    ids = { project: project.id, release: releases.items[0]!.id };
+    browser = await puppeteer.launch({
+      executablePath: run!.chromiumPath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--lang=ja'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    api?.close();
+    console.log(`pa11y errors by page:\n${report.join('\n')}`);
+  });
+
+  it('[UI-AUDIT] no page has more errors than it reached (target 0)', { timeout: 600_000 }, async () => {
+    const cookies = new Map<string, string>();
+    for (const page of pages) {
+      let cookie = cookies.get(page.who);
+      if (!cookie) {
+        cookie = await sessionCookie(run!.baseUrl, page.who);
+        cookies.set(page.who, cookie);
+      }
+      // Signed in by the session cookie in the tab's own cookie jar, as after the sign-in screen.
+      const tab = await browser.newPage();
+      await tab.setCookie(
+        ...cookie.split('; ').map((pair) => {
+          const at = pair.indexOf('=');
+          return { name: pair.slice(0, at), value: pair.slice(at + 1), url: run!.baseUrl };
+        }),
+      );
+      const result = await pa11y(`${run!.baseUrl}${page.path(ids)}`, {
+        runners: ['htmlcs', 'axe'],
+        standard: 'WCAG2AA',
+        timeout: 60_000,
+        // Long enough for the screen's data to arrive after the first render.
+        wait: 2000,
+        browser,
+        page: tab,
+      });
+      await tab.close();
+      // The page checked is the screen itself, not the sign-in screen it would fall back to.
+      expect(result.documentTitle, `${page.name} was checked signed out`).not.toMatch(/サインイン/);
+      const errors = result.issues.filter((issue) => issue.type === 'error');
+      report.push(
+        `${page.name}: ${errors.length}${errors.length ? `\n${errors.map((e) => `  - [${e.runner}] ${e.code}: ${e.message.slice(0, 160)} (${e.selector})`).join('\n')}` : ''}`,
+      );
+      expect.soft(errors.length, `${page.name}: ${errors.map((e) => e.code).join(', ')}`).toBeLessThanOrEqual(page.reached ?? 0);
+    }
+  });
+});
