@@ -96,8 +96,15 @@ describe.skipIf(!run)('[BUDGET] the budget office downloads the tech review repo
       await expectAccessible(page, 'budget-review-create-cycle');
       await form.getByRole('button', { name: uiText('budget.createCycle') }).click();
       await yearChooser.locator('option', { hasText: `${fiscalYear}年度` }).waitFor({ state: 'attached' });
+      // [UI-AUDIT 5] The cycle just opened is the one shown, and its year is in the address.
+      await page.waitForURL(`**/budget-review?year=${fiscalYear}`);
+      expect(await yearChooser.inputValue()).toBe(String(fiscalYear));
     }
     await yearChooser.selectOption({ label: `${fiscalYear}年度` });
+    await page.getByRole('heading', { name: uiText('budget.cycleTitle', { year: `${fiscalYear}年度` }) }).waitFor();
+    // [UI-AUDIT 5] The year is in the address: a reload shows the same cycle.
+    expect(new URL(page.url()).searchParams.get('year')).toBe(String(fiscalYear));
+    await page.reload();
     await page.getByRole('heading', { name: uiText('budget.cycleTitle', { year: `${fiscalYear}年度` }) }).waitFor();
     await page.getByRole('button', { name: uiText('budget.extract') }).click();
     await page.getByText(/件を新たに抽出しました/).waitFor();

@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { Link, Navigate } from 'react-router';
+import { Link, Navigate, useSearchParams } from 'react-router';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { canManageTokens, canSeeBudgetReview, isAdmin, useUser } from '../auth.ts';
@@ -32,7 +32,8 @@ function defaultCycle(fiscalYear: number): CycleInput {
   };
 }
 
-function CycleForm() {
+/** Opens a cycle; the new year then becomes the one shown (and in the address). */
+function CycleForm({ onCreated }: { onCreated: (fiscalYear: number) => void }) {
   const { t } = useTranslation();
   const id = useId();
   const queryClient = useQueryClient();
@@ -48,7 +49,10 @@ function CycleForm() {
   });
   const create = useMutation({
     mutationFn: (values: CycleOutput) => api.budget.createCycle(values),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['budget-cycles'] }),
+    onSuccess: (_created, values) => {
+      void queryClient.invalidateQueries({ queryKey: ['budget-cycles'] });
+      onCreated(values.fiscalYear);
+    },
     onError: (error) =>
       setUnmatched(
         applyServerErrors(error, setError, ['fiscalYear', 'requestDate', 'requestDeadline', 'evaluationDeadline', 'submissionDate'])
@@ -292,7 +296,10 @@ export default function BudgetReview() {
   const admin = isAdmin(user);
   const id = useId();
   const cycles = useQuery({ queryKey: ['budget-cycles'], queryFn: api.budget.cycles });
-  const [chosen, setChosen] = useState<number | null>(null);
+  // The year is in the address (?year=2027), so a link or a reload shows the same cycle.
+  const [params, setParams] = useSearchParams();
+  const chosen = Number(params.get('year')) || null;
+  const setChosen = (year: number) => setParams({ year: String(year) }, { replace: true });
   const fiscalYear = chosen ?? cycles.data?.[0]?.fiscalYear ?? null;
   const reviews = useQuery({
     queryKey: ['tech-reviews', fiscalYear],
@@ -344,7 +351,7 @@ export default function BudgetReview() {
           {admin ? (
             <details className="disclosure">
               <summary>{t('budget.createCycle')}</summary>
-              <CycleForm />
+              <CycleForm onCreated={setChosen} />
             </details>
           ) : null}
           {fiscalYear !== null ? (
