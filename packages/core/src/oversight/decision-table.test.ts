@@ -6,7 +6,13 @@ import { createPolicy } from '../policy.ts';
 import { defaultRulesets } from '../rules/default-rulesets.ts';
 import { type LoadedRuleset, parseRuleset } from '../rules/engine.ts';
 import type { TOversightRuleset } from '../rules/schemas.ts';
-import { bandNotGiven, compileOversightRuleset } from './decision-table.ts';
+import {
+  bandNotGiven,
+  compileOversightRuleset,
+  decisionRowJsonPieces,
+  oversightValueAffixes,
+  type ValueAffixes,
+} from './decision-table.ts';
 import { createOversightEvaluator, type TOversightInput } from './evaluate-oversight.ts';
 
 const base = defaultRulesets['oversight-tier'];
@@ -203,6 +209,35 @@ describe('the oversight decision table', () => {
       );
     });
   }
+
+  it('cuts each row into JSON pieces that, filled with the values, are the evaluation as JSON text', async () => {
+    const written = new Intl.NumberFormat('ja-JP');
+    const affixes: Record<string, ValueAffixes> = {
+      budgetJpy: oversightValueAffixes('budgetJpy', 1_234_567, '1,234,567'),
+      maxDowntimeHours: oversightValueAffixes('maxDowntimeHours', 1.5, '1.5'),
+      confidentiality: oversightValueAffixes('confidentiality', 'B', 'B'),
+    };
+    expect(affixes.budgetJpy).toEqual({ en: ['¥', ''], ja: ['', '円'] });
+    for (const [, ruleset] of compilable) {
+      const table = await compileOversightRuleset(ruleset);
+      await fc.assert(
+        fc.asyncProperty(inputs(ruleset), async (input) => {
+          const bands = table.bandsOf(input)!;
+          const pieces = decisionRowJsonPieces(table, table.rowOf(bands)!, (name) => affixes[name]!);
+          expect(pieces).toHaveLength(3 * 3 + 1);
+          const holes = table.factors.flatMap(({ input: name }) => {
+            const value = input[name];
+            if (value === null || value === undefined) return ['', '', ''];
+            const text = name === 'budgetJpy' ? written.format(value as number) : String(value);
+            return [JSON.stringify(value), text, text];
+          });
+          const filled = pieces.map((piece, i) => piece + (holes[i] ?? '')).join('');
+          expect(filled).toBe(JSON.stringify(table.evaluateFromTable(input)));
+        }),
+        { numRuns: 300 },
+      );
+    }
+  });
 
   it('answers an input outside the schema (a code it does not know) from the engine', async () => {
     const table = await compileOversightRuleset(base);

@@ -329,3 +329,53 @@ export async function compileOversightRuleset(ruleset: LoadedRuleset<'oversight-
 }
 
 export { render as renderDecisionRow };
+
+/** Text put on either side of a factor's value where the reasons show it, e.g. `['¥', '']` and `['', '円']`. */
+export type ValueAffixes = { en: readonly [string, string]; ja: readonly [string, string] };
+
+/**
+ * A row's evaluation as JSON text cut where each factor's value goes: 3 × factors + 1 pieces, and per
+ * factor three holes — the value as JSON, then the value as the English reason shows it, then as the
+ * Japanese one shows it, each without `affixes` (which go into the pieces). A factor not given has
+ * empty holes. Joined with its holes filled, it is `JSON.stringify` of the row's evaluation; so SQL can
+ * write an explanation by concatenation (decision-table.test.ts checks this).
+ */
+export function decisionRowJsonPieces(
+  table: { version: string },
+  row: DecisionRow,
+  affixes: (input: TOversightInputName) => ValueAffixes,
+): string[] {
+  const text = (s: string) => JSON.stringify(s).slice(1, -1);
+  const json = JSON.stringify;
+  const pieces: string[] = [];
+  let piece = `{"tier":${json(row.tier)},"lowerBound":${row.lowerBound},"reviewerRole":${json(row.reviewerRole)},"missing":${json(row.missing)},"factors":[`;
+  row.factors.forEach((f, i) => {
+    const isGiven = row.bands[i] !== bandNotGiven;
+    const around = affixes(f.input);
+    piece += `${i ? ',' : ''}{"factor":${json(f.factor)},"input":${json(f.input)},"value":${isGiven ? '' : 'null'}`;
+    pieces.push(piece);
+    piece = `,"tier":${json(f.tier)},"drives":${json(f.drives)},"band":${json(f.band)},"thresholds":${json(f.thresholds)},"reason":"${text(f.reason[0])}`;
+    pieces.push(isGiven ? piece + text(around.en[0]) : piece);
+    piece = isGiven ? text(around.en[1]) + text(f.reason[1]!) : '';
+    piece += `","reasonJa":"${text(f.reasonJa[0])}`;
+    pieces.push(isGiven ? piece + text(around.ja[0]) : piece);
+    piece = `${isGiven ? text(around.ja[1]) + text(f.reasonJa[1]!) : ''}"}`;
+  });
+  pieces.push(`${piece}],"rulesetVersion":${json(table.version)}}`);
+  return pieces;
+}
+
+/**
+ * The text the reasons put around a value (formatOversightValue), found by formatting `sample`, which
+ * the caller writes as `written`: `['¥', '']` for a budget written `1,234,567`. Throws when `written`
+ * does not occur exactly once, in either language.
+ */
+export function oversightValueAffixes(input: TOversightInputName, sample: number | string, written: string): ValueAffixes {
+  const shown = formatOversightValue(input, sample);
+  const cut = (text: string) => {
+    const parts = text.split(written);
+    if (parts.length !== 2) throw new Error(`${input}: ${JSON.stringify(written)} does not occur once in ${JSON.stringify(text)}`);
+    return [parts[0]!, parts[1]!] as const;
+  };
+  return { en: cut(shown.en), ja: cut(shown.ja) };
+}
