@@ -103,6 +103,15 @@ const notCompilable = [
   variant('string-threshold', (r) => {
     factorOf(r, 'budget').bands[2]!.conditions = [{ operator: 'lessThan', value: '10000000' }];
   }),
+  variant('too-many-bands', (r) => {
+    // 100 budget bands × 100 downtime bands: 41,616 combinations, more than a table is worth.
+    for (const name of ['budget', 'downtime'])
+      factorOf(r, name).bands = Array.from({ length: 100 }, (_, i) => ({
+        tier: 1 as const,
+        label: { ja: `${i}`, en: `${i}` },
+        conditions: [{ operator: 'lessThan' as const, value: (i + 1) * 1000 }],
+      }));
+  }),
 ];
 
 /** Every number a ruleset's conditions name, and the doubles around it. */
@@ -198,7 +207,7 @@ describe('the oversight decision table', () => {
     it(`leaves a ruleset it cannot band to the engine, and says why: ${name}`, async () => {
       const table = await compileOversightRuleset(ruleset);
       const engine = createOversightEvaluator(ruleset);
-      expect(table.fallback).toMatch(/budget|confidentiality/);
+      expect(table.fallback).toMatch(/budget|confidentiality|combinations/);
       expect(table.rows).toEqual([]);
       await fc.assert(
         fc.asyncProperty(inputs(ruleset), async (input) => {

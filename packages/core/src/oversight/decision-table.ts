@@ -87,6 +87,9 @@ export type OversightDecisionTable = {
 
 class NotBandable extends Error {}
 
+/** More band combinations than this are not compiled: the table would cost more to build than it saves. */
+export const maxCombinations = 4096;
+
 /** Numbers a factor's conditions compare with; throws NotBandable for a condition without an exact cut. */
 function cutsOf(factor: TOversightRuleset['factors'][number]): number[] {
   const cuts = new Set<number>();
@@ -252,6 +255,9 @@ export async function compileOversightRuleset(ruleset: LoadedRuleset<'oversight-
     }
 
     // Every band combination: the engine's evaluation of one input, kept as a template and checked.
+    const count = reachable.reduce((n, keys) => n * keys.size, 1);
+    // A real tier table has a few dozen; a candidate with thousands of bands is answered by the engine.
+    if (count > maxCombinations) throw new NotBandable(`${count} band combinations (at most ${maxCombinations} are compiled)`);
     let combinations: number[][] = [[]];
     for (const keys of reachable) combinations = combinations.flatMap((c) => [...keys.keys()].map((k) => [...c, k]));
     for (const bands of combinations) {
