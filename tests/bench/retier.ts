@@ -144,6 +144,13 @@ export async function benchRetier(ctx: BenchContext): Promise<BenchResult> {
     const version = ruleset.version;
     const loadBefore = machineLoad();
 
+    // Both sides start from the same physical table: one full rewrite, vacuumed. A freshly loaded book
+    // has full pages, so every row ours rewrites goes to a new page with new entries in every index
+    // (the GIN search index among them), while the limit, run after ours' dead rows were vacuumed,
+    // finds half-empty pages and updates in place (HOT). Measured at 20,000 projects, that order alone
+    // put the ratio at 2.0–2.3 where the same statements from the same state give 1.2–1.45.
+    await ctx.sql`update project set updated_at = updated_at`;
+    await ctx.sql`vacuum project`;
     const ours = await runRetierChild(ctx, rules.dir);
     // Timed around the call, as the limit is timed around its statement: the child's own start (node,
     // tsx, modules, pool; 1–2 s on a busy two-core machine) is not re-tiering. Its wall time is kept.
