@@ -11,6 +11,7 @@ import {
   type OversightDecisionTable,
   oversightValueAffixes,
   type TOversightInputName,
+  ZReviewerRole,
 } from '@psbook/core';
 import { type RawBuilder, sql } from 'kysely';
 import type { AuditActor } from '../auth/actor.ts';
@@ -166,15 +167,11 @@ function explanationSql(table: OversightDecisionTable): string {
 }
 
 /** Every (tier, reviewer) a project can hold before it is tiered: joined as values, so PostgreSQL hashes the few rows. */
-const priorStates = sql.raw(
-  `(values ${[
-    'null::smallint, null::text',
-    ...[1, 2, 3].flatMap((tier) => ['null', "'bureau_lead'", "'cio_advisor'", "'chief_cio_advisor'"].map((role) => `${tier}, ${role}`)),
-    ...["'bureau_lead'", "'cio_advisor'", "'chief_cio_advisor'"].map((role) => `null, ${role}`),
-  ]
-    .map((v) => `(${v})`)
-    .join(', ')}) as o(from_tier, from_reviewer_role)`,
-);
+const priorStates = (() => {
+  const roles = ['null', ...ZReviewerRole.options.map((role) => `'${role}'`)];
+  const pairs = ['null', '1', '2', '3'].flatMap((tier) => roles.map((role) => `(${tier}::smallint, ${role}::text)`));
+  return sql.raw(`(values ${pairs.join(', ')}) as o(from_tier, from_reviewer_role)`);
+})();
 
 /**
  * History and audit rows for the projects an `upd` CTE (UPDATE … RETURNING id, from/to tier and
