@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { describeOnBothDatabases, type TestApp, testPolicy } from '../testing/harness.ts';
 import { oversightColumns, oversightInputsOf, retierAllProjects } from './oversight.ts';
 import { bandIndexSql, tierSql, UntranslatableRulesetError } from './oversight-bands.ts';
+import { tierFromDecisionTable } from './oversight-table.ts';
 
 /** mulberry32: the same projects on every run. */
 function random(seed: number) {
@@ -405,5 +406,46 @@ describeOnBothDatabases('re-tiering every project after the oversight ruleset ch
     await expectEngineEverywhere(t(), policy);
     const version = policy.rulesets['oversight-tier'].version;
     expect(result.changed).toBe(await expectHistoryForChanges(t(), before, version, 'retier-4'));
+  });
+
+  it('tiers only the projects a caller selects, set-based, with the cause it names (what the import calls)', async () => {
+    const policy = revised(t().policy);
+    const table = await policy.oversightTable;
+    const db = t().services.db;
+    await db.updateTable('project').set({ bureauCode: 'WEL' }).where(sql<boolean>`budget_jpy % 2 = 0`).execute();
+    const versionsBefore = new Map(
+      (await db.selectFrom('project').select(['id', 'rulesetVersion']).execute()).map((r) => [r.id, r.rulesetVersion]),
+    );
+    expect([...versionsBefore.values()]).not.toContain(table.version);
+    const { changed } = await db
+      .transaction()
+      .execute((tx) =>
+        tierFromDecisionTable(tx, table, who('import-1'), {
+          where: sql<boolean>`p.bureau_code = 'WEL'`,
+          cause: 'import',
+          action: 'project.import',
+        }),
+      );
+    const rows = await db.selectFrom('project').select(['id', 'bureauCode', 'rulesetVersion']).execute();
+    const exact = await sql<{ id: string }>`
+      select id from project where max_downtime_hours is null or max_downtime_hours = 0
+        or (abs(max_downtime_hours) >= 0.0001 and abs(max_downtime_hours) < 1e15)`.execute(db);
+    const isExact = new Set(exact.rows.map((r) => r.id));
+    for (const row of rows) {
+      const expected = row.bureauCode === 'WEL' && isExact.has(row.id) ? table.version : versionsBefore.get(row.id);
+      expect(row.rulesetVersion, row.id).toBe(expected);
+    }
+    const history = await db
+      .selectFrom('tierHistory')
+      .select(['projectId', 'cause'])
+      .where('rulesetVersion', '=', table.version)
+      .where('cause', '=', 'import')
+      .execute();
+    expect(history.length).toBe(changed);
+    expect(changed).toBeGreaterThan(0);
+    const audits = await db.selectFrom('auditEvent').select('entityId').where('requestId', '=', 'import-1').execute();
+    expect(audits.map((a) => a.entityId).sort()).toEqual(history.map((h) => h.projectId).sort());
+    const wel = new Set(rows.filter((r) => r.bureauCode === 'WEL').map((r) => r.id));
+    for (const h of history) expect(wel.has(h.projectId)).toBe(true);
   });
 });
