@@ -161,6 +161,9 @@ function inputs(ruleset: LoadedRuleset<'oversight-tier'>) {
   ) as fc.Arbitrary<TOversightInput>;
 }
 
+/** Thousands of engine runs per test: generous, so a busy shared machine does not fail them by the clock. */
+const propertyTimeout = 120_000;
+
 describe('the oversight decision table', () => {
   it('has a few dozen rows for the default rules: budget and downtime in 3 bands, confidentiality in 2, each also not given or unrated', async () => {
     const table = await compileOversightRuleset(base);
@@ -184,69 +187,81 @@ describe('the oversight decision table', () => {
   });
 
   for (const [name, ruleset] of compilable) {
-    it(`equals the engine for random and boundary inputs: ${name} rules`, async () => {
-      const table = await compileOversightRuleset(ruleset);
-      const engine = createOversightEvaluator(ruleset);
-      expect(table.fallback).toBeNull();
-      expect(table.rows.length).toBeLessThanOrEqual(200);
-      for (const input of caseInputs) expect(table.evaluateFromTable(input)).toEqual(await engine(input));
-      await fc.assert(
-        fc.asyncProperty(inputs(ruleset), async (input) => {
-          // From the table alone: every input the schema allows is covered, none falls back to the engine.
-          const fromTable = table.evaluateFromTable(input);
-          expect(fromTable).not.toBeNull();
-          // toEqual tells -0 from 0 and NaN from null, so the value shown is the input's own.
-          expect(fromTable).toEqual(await engine(input));
-        }),
-        { numRuns: 3000 },
-      );
-    });
+    it(
+      `equals the engine for random and boundary inputs: ${name} rules`,
+      async () => {
+        const table = await compileOversightRuleset(ruleset);
+        const engine = createOversightEvaluator(ruleset);
+        expect(table.fallback).toBeNull();
+        expect(table.rows.length).toBeLessThanOrEqual(200);
+        for (const input of caseInputs) expect(table.evaluateFromTable(input)).toEqual(await engine(input));
+        await fc.assert(
+          fc.asyncProperty(inputs(ruleset), async (input) => {
+            // From the table alone: every input the schema allows is covered, none falls back to the engine.
+            const fromTable = table.evaluateFromTable(input);
+            expect(fromTable).not.toBeNull();
+            // toEqual tells -0 from 0 and NaN from null, so the value shown is the input's own.
+            expect(fromTable).toEqual(await engine(input));
+          }),
+          { numRuns: 3000 },
+        );
+      },
+      propertyTimeout,
+    );
   }
 
   for (const [name, ruleset] of notCompilable) {
-    it(`leaves a ruleset it cannot band to the engine, and says why: ${name}`, async () => {
-      const table = await compileOversightRuleset(ruleset);
-      const engine = createOversightEvaluator(ruleset);
-      expect(table.fallback).toMatch(/budget|confidentiality|combinations/);
-      expect(table.rows).toEqual([]);
-      await fc.assert(
-        fc.asyncProperty(inputs(ruleset), async (input) => {
-          expect(table.evaluateFromTable(input)).toBeNull();
-          expect(await table.evaluate(input)).toEqual(await engine(input));
-        }),
-        { numRuns: 300 },
-      );
-    });
+    it(
+      `leaves a ruleset it cannot band to the engine, and says why: ${name}`,
+      async () => {
+        const table = await compileOversightRuleset(ruleset);
+        const engine = createOversightEvaluator(ruleset);
+        expect(table.fallback).toMatch(/budget|confidentiality|combinations/);
+        expect(table.rows).toEqual([]);
+        await fc.assert(
+          fc.asyncProperty(inputs(ruleset), async (input) => {
+            expect(table.evaluateFromTable(input)).toBeNull();
+            expect(await table.evaluate(input)).toEqual(await engine(input));
+          }),
+          { numRuns: 300 },
+        );
+      },
+      propertyTimeout,
+    );
   }
 
-  it('cuts each row into JSON pieces that, filled with the values, are the evaluation as JSON text', async () => {
-    const written = new Intl.NumberFormat('ja-JP');
-    const affixes: Record<string, ValueAffixes> = {
-      budgetJpy: oversightValueAffixes('budgetJpy', 1_234_567, '1,234,567'),
-      maxDowntimeHours: oversightValueAffixes('maxDowntimeHours', 1.5, '1.5'),
-      confidentiality: oversightValueAffixes('confidentiality', 'B', 'B'),
-    };
-    expect(affixes.budgetJpy).toEqual({ en: ['¥', ''], ja: ['', '円'] });
-    for (const [, ruleset] of compilable) {
-      const table = await compileOversightRuleset(ruleset);
-      await fc.assert(
-        fc.asyncProperty(inputs(ruleset), async (input) => {
-          const bands = table.bandsOf(input)!;
-          const pieces = decisionRowJsonPieces(table, table.rowOf(bands)!, (name) => affixes[name]!);
-          expect(pieces).toHaveLength(3 * 3 + 1);
-          const holes = table.factors.flatMap(({ input: name }) => {
-            const value = input[name];
-            if (value === null || value === undefined) return ['', '', ''];
-            const text = name === 'budgetJpy' ? written.format(value as number) : String(value);
-            return [JSON.stringify(value), text, text];
-          });
-          const filled = pieces.map((piece, i) => piece + (holes[i] ?? '')).join('');
-          expect(filled).toBe(JSON.stringify(table.evaluateFromTable(input)));
-        }),
-        { numRuns: 300 },
-      );
-    }
-  });
+  it(
+    'cuts each row into JSON pieces that, filled with the values, are the evaluation as JSON text',
+    async () => {
+      const written = new Intl.NumberFormat('ja-JP');
+      const affixes: Record<string, ValueAffixes> = {
+        budgetJpy: oversightValueAffixes('budgetJpy', 1_234_567, '1,234,567'),
+        maxDowntimeHours: oversightValueAffixes('maxDowntimeHours', 1.5, '1.5'),
+        confidentiality: oversightValueAffixes('confidentiality', 'B', 'B'),
+      };
+      expect(affixes.budgetJpy).toEqual({ en: ['¥', ''], ja: ['', '円'] });
+      for (const [, ruleset] of compilable) {
+        const table = await compileOversightRuleset(ruleset);
+        await fc.assert(
+          fc.asyncProperty(inputs(ruleset), async (input) => {
+            const bands = table.bandsOf(input)!;
+            const pieces = decisionRowJsonPieces(table, table.rowOf(bands)!, (name) => affixes[name]!);
+            expect(pieces).toHaveLength(3 * 3 + 1);
+            const holes = table.factors.flatMap(({ input: name }) => {
+              const value = input[name];
+              if (value === null || value === undefined) return ['', '', ''];
+              const text = name === 'budgetJpy' ? written.format(value as number) : String(value);
+              return [JSON.stringify(value), text, text];
+            });
+            const filled = pieces.map((piece, i) => piece + (holes[i] ?? '')).join('');
+            expect(filled).toBe(JSON.stringify(table.evaluateFromTable(input)));
+          }),
+          { numRuns: 300 },
+        );
+      }
+    },
+    propertyTimeout,
+  );
 
   it('answers an input outside the schema (a code it does not know) from the engine', async () => {
     const table = await compileOversightRuleset(base);
