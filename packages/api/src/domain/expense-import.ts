@@ -602,12 +602,13 @@ export async function importExpenses(ctx: DomainContext, body: ReadableStream<Ui
       await lockExpenseImports(tx);
       if (file.header) await checkRawRows(tx, checkSpec(file, file.header, writableBureaus));
       await analyzeStage(tx, 'expense_stage');
+      timing('check rows');
       await checkStagedReferences(tx, writableBureaus === 'all' ? null : [...writableBureaus]);
       if ((await errorCount()) > 0) await dropRefusedStagedRows(tx);
       const tooLarge = `¥${maxYen.toLocaleString('en')}`;
       const newProjects = await planNewProjects(tx, maxYen, tooLarge);
       const previous = await findImportBySha(tx, file.sha256);
-      timing('check');
+      timing('check against the book');
       if (!options.dryRun && (await errorCount()) > 0) throw await reject();
 
       const importId = options.dryRun ? null : randomUUID();

@@ -192,7 +192,9 @@ export async function checkRawRows(tx: Db, spec: RawCheckSpec): Promise<void> {
   const writable = spec.writableBureaus ? sql`not (w.bureau_code = any(${sql.val(spec.writableBureaus)}::text[]))` : sql`false`;
   await sql`
     create temp table expense_checked on commit drop as
-    with v as (
+    -- Materialized: inlined, each reference to a column of v or w would compute its expression again
+    -- (the amount's more than ten times), which made this statement eight times slower.
+    with v as materialized (
       select r.line,
         ${trimmed(raw('externalId'))} as external_id,
         upper(${trimmed(nfkc(raw('bureauCode')))}) as bureau_code,
@@ -207,7 +209,7 @@ export async function checkRawRows(tx: Db, spec: RawCheckSpec): Promise<void> {
       from expense_raw r
       where r.field_count = ${spec.fieldCount}::integer and position(${replacement} in ${anyMapped}) = 0
     ),
-    w as (
+    w as materialized (
       select v.*, case when v.amount ~ '^[0-9]{1,3}(,[0-9]{3})+$' then replace(v.amount, ',', '') else v.amount end as digits
       from v
     ),
