@@ -127,7 +127,10 @@ export async function openPglite(dataDir: string | null): Promise<OpenDatabase> 
       const fresh = readFreshCluster();
       pglite = await PGlite.create('memory://', fresh ? { ...options, loadDataDir: new Blob([fresh]) } : options);
     }
-    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite: withCopyFromStdin(pglite) }), plugins: [new CamelCasePlugin()] });
+    const db = new Kysely<Database>({
+      dialect: new PGliteDialect({ pglite: withCopyFromStdin(pglite) }),
+      plugins: [new CamelCasePlugin()],
+    });
     return {
       db,
       kind: 'pglite',

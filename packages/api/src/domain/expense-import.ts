@@ -211,7 +211,6 @@ async function* decodeBody(body: ReadableStream<Uint8Array>, forced: ImportEncod
   }
 }
 
-
 /** One record of the file: its fields and the line it starts on (the row, in a workbook). */
 export type SourceRecord = { record: string[]; line: number };
 
@@ -311,7 +310,8 @@ function createRecordStager(onProgress: ImportOptions['onProgress']) {
       else index.set(key, i);
     });
     for (const key of requiredColumns) {
-      if (!index.has(key)) errors.push({ line, column: headerAliases[key][0]!, message: `missing column (${headerAliases[key].join(' or ')})` });
+      if (!index.has(key))
+        errors.push({ line, column: headerAliases[key][0]!, message: `missing column (${headerAliases[key].join(' or ')})` });
     }
     ignoredColumns = ignored;
     header = { index, names: record };
@@ -639,7 +639,9 @@ export async function importExpenses(ctx: DomainContext, body: ReadableStream<Ui
 
       if (!context) {
         const changes = lines.created + lines.updated + projects.created + projects.updated;
-        throw new RollbackDryRun(finish({ importId: null, lines, projects, changes, ...(await report()), previousImportId: previous?.id ?? null }));
+        throw new RollbackDryRun(
+          finish({ importId: null, lines, projects, changes, ...(await report()), previousImportId: previous?.id ?? null }),
+        );
       }
       await writePlannedLines(tx, context.importId);
       timing('write lines');

@@ -113,10 +113,12 @@ export async function errorReport(tx: Db, limit: number): Promise<{ count: numbe
  * JavaScript's String.prototype.trim() set (WhiteSpace and LineTerminator), so that SQL trims what the
  * previous reader trimmed: ideographic space (U+3000) and no-break space are padding in Japanese files too.
  */
-const jsWhitespace = '\t\n\u000b\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
+const jsWhitespace =
+  '\t\n\u000b\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
 const trimmed = (value: RawBuilder<unknown>) => sql`btrim(${value}, ${jsWhitespace}::text)`;
 /** NFKC (full-width digits and letters → ASCII); ASCII text is already NFKC, and skipping it saves most of the cost. */
-const nfkc = (value: RawBuilder<unknown>) => sql`(case when octet_length(${value}) = length(${value}) then ${value} else normalize(${value}, nfkc) end)`;
+const nfkc = (value: RawBuilder<unknown>) =>
+  sql`(case when octet_length(${value}) = length(${value}) then ${value} else normalize(${value}, nfkc) end)`;
 const controlChars = String.raw`[\x01-\x1f\x7f]`;
 
 export type RawCheckSpec = {
@@ -149,7 +151,12 @@ export async function checkRawRows(tx: Db, spec: RawCheckSpec): Promise<void> {
   const raw = (key: RawColumnKey) => sql.ref(`r.${rawColumn[key]}`);
   const name = (key: RawColumnKey) => sql`${spec.columnNames[key]}::text`;
   const replacement = sql`U&'\\FFFD'`;
-  const anyMapped = spec.mapped.length ? sql.join(spec.mapped.map((m) => raw(m.key)), sql` || `) : sql`''`;
+  const anyMapped = spec.mapped.length
+    ? sql.join(
+        spec.mapped.map((m) => raw(m.key)),
+        sql` || `,
+      )
+    : sql`''`;
 
   // Records that cannot be read as a row: a wrong number of fields, or bytes the decoder could not read.
   await sql`
@@ -167,7 +174,9 @@ export async function checkRawRows(tx: Db, spec: RawCheckSpec): Promise<void> {
         sql``,
       )}
     ) as e(ordinal, column_name, message)
-    where (r.field_count <> ${spec.fieldCount}::integer or position(${replacement} in ${anyMapped}) > 0) and e.message is not null`.execute(tx);
+    where (r.field_count <> ${spec.fieldCount}::integer or position(${replacement} in ${anyMapped}) > 0) and e.message is not null`.execute(
+    tx,
+  );
 
   // Each distinct category cell once: a file has a handful of them, whatever its length.
   await sql`
