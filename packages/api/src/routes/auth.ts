@@ -24,6 +24,7 @@ export const ZLoginResponse = z.object({ token: z.string(), expiresAt: z.string(
 
 const login = apiRoute({
   operationId: 'signIn',
+  successHeaders: ['Set-Cookie'],
   method: 'post',
   path: '/login',
   tags: ['auth'],
@@ -44,6 +45,7 @@ const login = apiRoute({
 
 const logout = apiRoute({
   operationId: 'signOut',
+  successHeaders: ['Set-Cookie'],
   method: 'post',
   path: '/logout',
   tags: ['auth'],

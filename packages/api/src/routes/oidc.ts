@@ -70,6 +70,7 @@ const methods = apiRoute({
 
 const start = apiRoute({
   operationId: 'startOidcSignIn',
+  successHeaders: ['Set-Cookie'],
   method: 'get',
   path: '/oidc/start',
   tags: ['auth'],
@@ -89,6 +90,7 @@ const start = apiRoute({
 
 const callback = apiRoute({
   operationId: 'completeOidcSignIn',
+  successHeaders: ['Set-Cookie'],
   method: 'get',
   path: '/oidc/callback',
   tags: ['auth'],

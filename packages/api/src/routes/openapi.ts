@@ -122,6 +122,7 @@ const problem = (status: number) => ({
   description: statusText[status] ?? 'A problem',
   headers: {
     'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
+    'Cache-Control': { $ref: '#/components/headers/Cache-Control' },
     ...(status === 429 || status === 503 ? { 'Retry-After': { $ref: '#/components/headers/Retry-After' } } : {}),
   },
   content: { 'application/problem+json': { schema: statusProblem.get(status) as z.ZodType } },

@@ -90,6 +90,7 @@ export const ZProcurementStats = z.object({
 
 const create = apiRoute({
   operationId: 'createProcurement',
+  successHeaders: ['ETag'],
   method: 'post',
   path: '/{id}/procurements',
   tags: ['procurements'],
@@ -99,6 +100,7 @@ const create = apiRoute({
 });
 const patch = apiRoute({
   operationId: 'updateProcurement',
+  successHeaders: ['ETag'],
   method: 'patch',
   path: '/{id}/procurements/{procurementId}',
   tags: ['procurements'],

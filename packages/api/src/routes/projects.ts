@@ -51,6 +51,7 @@ function expectedVersion(header: string | undefined, bodyVersion: number | undef
 
 const create = apiRoute({
   operationId: 'createProject',
+  successHeaders: ['ETag'],
   method: 'post',
   path: '/',
   tags: ['projects'],
@@ -69,6 +70,7 @@ const list = apiRoute({
 });
 const get = apiRoute({
   operationId: 'getProject',
+  successHeaders: ['ETag'],
   method: 'get',
   path: '/{id}',
   tags: ['projects'],
@@ -78,6 +80,7 @@ const get = apiRoute({
 });
 const patch = apiRoute({
   operationId: 'updateProject',
+  successHeaders: ['ETag'],
   method: 'patch',
   path: '/{id}',
   tags: ['projects'],

@@ -53,6 +53,7 @@ export const ZIfMatch = z.object({ 'if-match': z.string().max(20).optional() });
 
 const transition = apiRoute({
   operationId: 'createTransition',
+  successHeaders: ['ETag'],
   method: 'post',
   path: '/{id}/transitions',
   tags: ['lifecycle'],
