@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { ZFiscalYear, ZTechReviewStatus, ZTier, ZUpdateTechReviewRequest } from '@psbook/core';
+import { ZFiscalYear, ZReflectionOutcome, ZTechReviewReflectionRequest, ZTechReviewStatus, ZTier, ZUpdateTechReviewRequest } from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { csvResponseHeaders, toExcelCsv } from '../csv.ts';
@@ -7,7 +7,9 @@ import { decodeTechReviewCursor } from '../db/queries/tech-reviews.ts';
 import {
   getVisibleTechReview,
   listAllVisibleTechReviews,
+  listReflectionOutcomes,
   listVisibleTechReviews,
+  recordReflection,
   techReviewCsvRows,
   updateTechReview,
 } from '../domain/tech-reviews.ts';
@@ -17,7 +19,16 @@ import { domainContext } from './context.ts';
 import { exportConditions, xlsxContent } from './exports.ts';
 import { conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
-const ZViewpointResponse = z.object({ rating: z.number().int().nullable(), comment: z.string() });
+const ZLocalizedText = z.object({ ja: z.string(), en: z.string() });
+const ZViewpointResponse = z.object({ id: z.string(), label: ZLocalizedText, rating: z.number().int().nullable(), comment: z.string() });
+const ZReflectionResponse = z.object({
+  outcome: ZReflectionOutcome,
+  amountChangeJpy: z.number().int(),
+  comment: z.string(),
+  recordedByName: z.string().nullable(),
+  recordedAt: z.string(),
+  version: z.number().int(),
+});
 export const ZTechReviewResponse = z.object({
   id: z.string(),
   fiscalYear: z.number().int(),
@@ -30,16 +41,30 @@ export const ZTechReviewResponse = z.object({
   tierAtExtraction: ZTier.nullable(),
   budgetJpyAtExtraction: z.number().int().nullable(),
   extractionRulesetVersion: z.string(),
-  technical: ZViewpointResponse,
-  usability: ZViewpointResponse,
-  security: ZViewpointResponse,
+  isTierNotSet: z.boolean(),
+  isCanvasMissing: z.boolean(),
+  viewpoints: z.array(ZViewpointResponse),
   overallOpinion: z.string(),
   evaluationDeadline: z.string(),
   reviewerId: z.string().nullable(),
   reviewerName: z.string().nullable(),
+  reflection: ZReflectionResponse.nullable(),
   extractedAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int(),
+});
+const ZReflectionOutcomesResponse = z.object({
+  items: z.array(
+    z.object({
+      fiscalYear: z.number().int(),
+      submitted: z.number().int(),
+      reflected: z.number().int(),
+      partlyReflected: z.number().int(),
+      notReflected: z.number().int(),
+      unrecorded: z.number().int(),
+      amountChangeJpy: z.number().int(),
+    }),
+  ),
 });
 type TTechReviewResponse = z.infer<typeof ZTechReviewResponse>;
 
@@ -62,7 +87,7 @@ const ZListQuery = z.object({
 const ZCsvQuery = z.object({ fiscalYear: z.coerce.number().pipe(ZFiscalYear), status: ZStatusList.optional() });
 
 const readers =
-  'Readable by admin, the budget office (also by an API token with tech_reviews:read) and CIO advisors; staff and bureau leads see their own bureaus’ reviews.';
+  'Readable by admin, GovTech Tokyo and CIO advisors; by the budget office (also by an API token with tech_reviews:read) only once the cycle’s evaluation report is submitted (評価書提出), then all of it; staff and bureau leads see their own bureaus’ reviews.';
 
 const list = createRoute({
   method: 'get',
@@ -108,9 +133,26 @@ const patch = createRoute({
   path: '/tech-reviews/{id}',
   tags: ['tech reviews'],
   summary:
-    'Record the evaluation from the technical, usability and security viewpoints (admin) at the version you saw; refused once submitted',
+    'Record the evaluation on the viewpoints of the cycle (GovTech Tokyo, role govtech) at the version you saw; refused once submitted',
   request: { params: ZIdParam, ...jsonBody(ZUpdateTechReviewRequest) },
   responses: { 200: jsonContent(ZTechReviewResponse, 'The tech review'), ...conflictProblems },
+});
+const reflect = createRoute({
+  method: 'put',
+  path: '/tech-reviews/{id}/reflection',
+  tags: ['tech reviews'],
+  summary:
+    'Record how a submitted review’s opinion was reflected in the budget (budget office, signed in): 反映 / 一部反映 / 未反映, amount change in yen, comment; version 0 for the first record',
+  request: { params: ZIdParam, ...jsonBody(ZTechReviewReflectionRequest) },
+  responses: { 200: jsonContent(ZTechReviewResponse, 'The tech review with its reflection'), ...conflictProblems },
+});
+const reflectionOutcomes = createRoute({
+  method: 'get',
+  path: '/tech-reviews/reflection-outcomes',
+  tags: ['tech reviews'],
+  summary: 'Reflection outcomes year on year: per submitted cycle, how many opinions were reflected, partly, not, or unrecorded',
+  description: readers,
+  responses: { 200: jsonContent(ZReflectionOutcomesResponse, 'One row per fiscal year, latest first'), ...problems },
 });
 
 export const techReviewRoutes = createRouter()
@@ -131,24 +173,24 @@ export const techReviewRoutes = createRouter()
     const actor = requireActor(c.var.actor);
     const { fiscalYear, status } = c.req.valid('query');
     const reviews = await listAllVisibleTechReviews(c.var.services.db, actor, { fiscalYear, status });
-    const labels = Object.fromEntries(
-      c.var.services.policy.rulesets['tech-review-extraction'].content.viewpoints.map((v) => [v.id, v.label.ja]),
-    ) as Record<'technical' | 'usability' | 'security', string>;
-    const { header, rows } = techReviewCsvRows(reviews, labels);
+    const { header, rows } = techReviewCsvRows(reviews);
     return c.body(toExcelCsv(header, rows), 200, csvResponseHeaders(`技術的関与_${fiscalYear}.csv`));
   })
   .openapi(xlsx, async (c) => {
     const actor = requireActor(c.var.actor);
     const query = c.req.valid('query');
     const reviews = await listAllVisibleTechReviews(c.var.services.db, actor, query);
-    const labels = Object.fromEntries(
-      c.var.services.policy.rulesets['tech-review-extraction'].content.viewpoints.map((v) => [v.id, v.label.ja]),
-    ) as Record<'technical' | 'usability' | 'security', string>;
-    const { header, rows } = techReviewCsvRows(reviews, labels);
-    const kinds = header.map((h): CellKind => (h === '年度' || h === '区分' ? 'integer' : h === '予算額（円）' ? 'yen' : 'text'));
+    const { header, rows } = techReviewCsvRows(reviews);
+    const kinds = header.map((h): CellKind =>
+      h === '年度' || h === '区分' || h.endsWith(' 評価') ? 'integer' : h === '予算額（円）' || h === '増減額（円）' ? 'yen' : 'text',
+    );
     const conditions = exportConditions(c, `技術的関与 ${query.fiscalYear}年度`, query, { fiscalYear: '年度', status: '状況' });
     const body = workbookStream(conditions, [{ name: '技術的関与', header, kinds, rows: [rows] }], (e) => console.error('[export]', e));
     return c.body(body, 200, xlsxResponseHeaders(`技術的関与_${query.fiscalYear}.xlsx`)) as never;
+  })
+  .openapi(reflectionOutcomes, async (c) => {
+    const actor = requireActor(c.var.actor);
+    return c.json({ items: await listReflectionOutcomes(c.var.services.db, actor) }, 200);
   })
   .openapi(get, async (c) => {
     const actor = requireActor(c.var.actor);
@@ -158,5 +200,11 @@ export const techReviewRoutes = createRouter()
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');
     await updateTechReview(ctx, id, c.req.valid('json'));
+    return c.json((await getVisibleTechReview(ctx.db, ctx.actor, id)) as TTechReviewResponse, 200);
+  })
+  .openapi(reflect, async (c) => {
+    const ctx = domainContext(c);
+    const { id } = c.req.valid('param');
+    await recordReflection(ctx, id, c.req.valid('json'));
     return c.json((await getVisibleTechReview(ctx.db, ctx.actor, id)) as TTechReviewResponse, 200);
   });

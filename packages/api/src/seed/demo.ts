@@ -41,6 +41,8 @@ export const demoAccounts = [
   { email: 'chief@example.jp', displayName: '統括 誠', role: 'chief_cio_advisor', bureauCodes: [] },
   { email: 'budget@example.jp', displayName: '財務 直樹', role: 'budget_office', bureauCodes: ['FIN'] },
   { email: 'admin@example.jp', displayName: 'デジタル 管理者', role: 'admin', bureauCodes: ['DSB'] },
+  // GovTech Tokyo's technical staff: writes the budget-compilation tech reviews (slide 83).
+  { email: 'govtech@example.jp', displayName: '技術 翔太', role: 'govtech', bureauCodes: ['DSB'] },
 ] as const;
 
 type BudgetLine = { no: string; name_ja: string; name_en: string; fy2021_estimate_kyen: string; fy2020_budget_kyen: string; notes: string };
