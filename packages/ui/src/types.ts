@@ -440,7 +440,7 @@ export type TConsultationDetail = TConsultation & {
     id: string;
     authorId: string;
     authorName: string;
-    side: 'bureau' | 'consultee';
+    side: 'bureau' | 'consultee' | 'technical';
     body: string;
     actionId: string | null;
     createdAt: string;

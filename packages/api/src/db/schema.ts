@@ -278,7 +278,7 @@ export interface ConsultationMessageTable {
   id: Generated<string>;
   consultationId: string;
   authorId: string;
-  side: 'bureau' | 'consultee';
+  side: 'bureau' | 'consultee' | 'technical';
   body: string;
   actionId: string | null;
   createdAt: Timestamp;

@@ -20,6 +20,7 @@ import { createDocument } from '../domain/documents.ts';
 import { addMeasurement, createKpi } from '../domain/kpis.ts';
 import { inTransaction, transitionProject } from '../domain/lifecycle.ts';
 import { createProject, updateProject } from '../domain/projects.ts';
+import { tellBudgetStory } from './demo-budget.ts';
 import { tellSupervisionStories } from './demo-supervision.ts';
 
 export const demoPassword = 'psbook-demo';
@@ -221,6 +222,7 @@ export async function seedDemo(db: Db, policy: Policy, options: { projects?: boo
   // One transaction for all the stories: fast on PGlite, and a failed seed leaves no half-told story.
   await db.transaction().execute((tx) => tellStories(tx, policy, programme));
   await awaitTierDecrease(db, policy, programme);
+  await tellBudgetStory(db, policy);
   return { users: demoAccounts.length, projects };
 }
 

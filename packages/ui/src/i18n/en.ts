@@ -126,7 +126,7 @@ export const en: typeof ja = {
     hintTitle: 'About signing in',
     hint: 'Accounts are issued by your bureau administrator or the Digital Service Bureau. If you forgot your password, ask an administrator to reset it.',
     demoHint:
-      'In a demo installation you can sign in with demo accounts such as staff.ind@example.jp (department staff), lead.ind@example.jp (bureau lead), advisor.ind@example.jp (CIO advisor), chief@example.jp (chief CIO advisor), budget@example.jp (budget office) or admin@example.jp (administrator), password psbook-demo.',
+      'In a demo installation you can sign in with demo accounts such as staff.ind@example.jp (department staff), lead.ind@example.jp (bureau lead), advisor.ind@example.jp (CIO advisor), chief@example.jp (chief CIO advisor), budget@example.jp (budget office), govtech@example.jp (GovTech Tokyo) or admin@example.jp (administrator), password psbook-demo.',
   },
   errors: {
     generic: 'This could not be completed. Please try again in a moment.',
@@ -1077,6 +1077,7 @@ export const en: typeof ja = {
       thread: 'Messages',
       sideBureau: 'Bureau',
       sideConsultee: 'Consultee',
+      sideTechnical: 'GovTech Tokyo (technical advice)',
       reply: 'Reply',
       post: 'Send',
       posted: 'Sent.',

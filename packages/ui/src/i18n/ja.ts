@@ -125,7 +125,7 @@ export const ja = {
     hintTitle: 'サインインについて',
     hint: 'アカウントは所属局の管理者またはデジタルサービス局が発行します。パスワードを忘れた場合は管理者に再設定を依頼してください。',
     demoHint:
-      'デモ環境では、staff.ind@example.jp（産業労働局 担当）、lead.ind@example.jp（管理者）、advisor.ind@example.jp（CIO補佐官）、chief@example.jp（CIO統括補佐官）、budget@example.jp（財務局）、admin@example.jp（管理者）などのデモアカウントで、パスワード psbook-demo を使ってサインインできます。',
+      'デモ環境では、staff.ind@example.jp（産業労働局 担当）、lead.ind@example.jp（管理者）、advisor.ind@example.jp（CIO補佐官）、chief@example.jp（CIO統括補佐官）、budget@example.jp（財務局）、govtech@example.jp（GovTech東京）、admin@example.jp（管理者）などのデモアカウントで、パスワード psbook-demo を使ってサインインできます。',
   },
   errors: {
     generic: '処理を完了できませんでした。時間をおいてもう一度お試しください。',
@@ -1067,6 +1067,7 @@ export const ja = {
       thread: 'やりとり',
       sideBureau: '局',
       sideConsultee: '協議先',
+      sideTechnical: 'GovTech東京（技術的助言）',
       reply: '返信',
       post: '送信する',
       posted: '送信しました。',

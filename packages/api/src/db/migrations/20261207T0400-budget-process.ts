@@ -10,6 +10,7 @@ import { executeScript } from '../sql-script.ts';
  * - A review's ratings move from three fixed column pairs into one jsonb keyed by viewpoint id.
  * - Extraction flags: 区分未設定 (tier not set, the known factors already give tier ≥ 2) and no written canvas.
  * - The budget office's reflection of each submitted review (反映 / 一部反映 / 未反映, amount change).
+ * - GovTech Tokyo's technical guidance in consultations: a third side of the thread, `technical`.
  */
 const slide83Viewpoints = JSON.stringify({
   rulesetVersion: 'slide-83',
@@ -50,6 +51,10 @@ export async function up(db: Kysely<any>): Promise<void> {
       add column is_tier_not_set boolean not null default false,
       add column is_canvas_missing boolean not null default false;
 
+    -- GovTech Tokyo's technical guidance in a consultation is its own side of the thread.
+    alter table consultation_message drop constraint consultation_message_side_check;
+    alter table consultation_message add constraint consultation_message_side_check check (side in ('bureau','consultee','technical'));
+
     create table tech_review_reflection (
       tech_review_id uuid primary key references tech_review(id) on delete cascade,
       outcome text not null check (outcome in ('reflected','partly_reflected','not_reflected')),
@@ -69,6 +74,9 @@ export async function down(db: Kysely<any>): Promise<void> {
     db,
     `
     drop table tech_review_reflection;
+    update consultation_message set side = 'consultee' where side = 'technical';
+    alter table consultation_message drop constraint consultation_message_side_check;
+    alter table consultation_message add constraint consultation_message_side_check check (side in ('bureau','consultee'));
     alter table tech_review drop column is_tier_not_set, drop column is_canvas_missing;
     alter table tech_review
       add column technical_rating smallint check (technical_rating between 1 and 5),
