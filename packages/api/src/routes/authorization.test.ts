@@ -444,7 +444,8 @@ const cases: Case[] = [
   },
   {
     route: 'GET /api/v1/yearly-reviews/outstanding',
-    allow: roles.filter((r) => r !== 'budget'),
+    // Yearly reviews are followed by reviewers, the owning bureaus and admins; not by the budget office or GovTech Tokyo.
+    allow: roles.filter((r) => r !== 'budget' && r !== 'govtech'),
     ok: 200,
     prepare: async () => ({ path: '/api/v1/yearly-reviews/outstanding?fiscalYear=2026' }),
   },
@@ -520,8 +521,9 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/consultations/{id}/messages',
-    // The bureau (and admins) and the tier-2 consultee, IND's CIO advisor; nobody else takes part.
-    allow: [...indWriters, 'advisor.ind'],
+    // The bureau (and admins), the tier-2 consultee (IND's CIO advisor) and GovTech Tokyo's technical
+    // guidance; nobody else takes part.
+    allow: [...indWriters, 'advisor.ind', 'govtech'],
     ok: 201,
     prepare: async (f) => ({ path: `/api/v1/consultations/${(await consultationOfInd(f)).id}/messages`, body: { body: '回答' } }),
   },

@@ -137,7 +137,7 @@ describeOnBothDatabases(
       );
       expect(new Set(reviews.map((r) => `${r.status}:${r.reviewerName}`))).toEqual(new Set(['submitted:技術 翔太']));
       expect(reviews.filter((r) => r.isTierNotSet).map((r) => r.projectName)).toEqual(['農業産出額データ基盤']);
-      expect(reviews.map((r) => r.reflection?.outcome ?? null).sort()).toEqual([null, 'not_reflected', 'partly_reflected', 'reflected']);
+      expect(reviews.map((r) => r.reflection?.outcome ?? 'unrecorded').sort()).toEqual(['not_reflected', 'partly_reflected', 'reflected', 'unrecorded']);
     });
   },
   { demoProjects: true },
