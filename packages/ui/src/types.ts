@@ -269,7 +269,13 @@ export type TBudgetCycle = {
   version: number;
   createdAt: string;
 };
-export type TComparison = { previousFiscalYear: number | null; previousTotal: number; added: string[]; continued: string[]; dropped: string[] };
+export type TComparison = {
+  previousFiscalYear: number | null;
+  previousTotal: number;
+  added: string[];
+  continued: string[];
+  dropped: string[];
+};
 export type TExtraction = {
   fiscalYear: number;
   extracted: number;

@@ -153,7 +153,10 @@ describe.skipIf(!run)('[BUDGET] the budget office downloads the tech review repo
     const row = lines.find((line) => line.includes('子育て支援給付オンライン申請'));
     expect(row, 'the report has a row for the demo’s tier-3 project').toBeDefined();
     expect(row!.startsWith(`${submittedYear},`)).toBe(true);
-    expect(lines.some((line) => line.includes(project.code)), 'nothing of the unsubmitted year').toBe(false);
+    expect(
+      lines.some((line) => line.includes(project.code)),
+      'nothing of the unsubmitted year',
+    ).toBe(false);
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
     expect(await textOf(page.getByRole('main'))).not.toContain('準備中');
   });

@@ -38,7 +38,10 @@ describe.skipIf(!run)('[BUDGET] the budget office reads submitted reviews with t
   }
 
   const reviewCard = (page: Page, name: string) =>
-    page.getByRole('main').getByRole('article').filter({ has: page.getByRole('heading', { name }) });
+    page
+      .getByRole('main')
+      .getByRole('article')
+      .filter({ has: page.getByRole('heading', { name }) });
 
   it('[BUDGET] a newcomer sees the submitted FY2025 review list, each review with its reflection', async () => {
     const { page } = await session();

@@ -332,7 +332,9 @@ export async function submitBudgetCycle(ctx: DomainContext, fiscalYear: number):
         id: r.id,
         projectId: r.projectId,
         missing: [
-          ...cycle.viewpoints.viewpoints.flatMap((v) => ((r.viewpoints[v.id]?.rating ?? null) === null ? [`viewpoints.${v.id}.rating`] : [])),
+          ...cycle.viewpoints.viewpoints.flatMap((v) =>
+            (r.viewpoints[v.id]?.rating ?? null) === null ? [`viewpoints.${v.id}.rating`] : [],
+          ),
           ...(r.overallOpinion.trim() ? [] : ['overallOpinion']),
         ],
       }))
@@ -380,6 +382,10 @@ export async function submitBudgetCycle(ctx: DomainContext, fiscalYear: number):
       after: { submittedAt: after.submittedAt?.toISOString(), version: after.version, techReviews: reviews.map((r) => r.id) },
     });
     await notifyTechReviewsSubmitted(tx, fiscalYear, reviews.length);
-    return toBudgetCycleResponse(after, { ...noProgress, counts: { ...noProgress.counts, submitted: reviews.length }, unreflected: reviews.length });
+    return toBudgetCycleResponse(after, {
+      ...noProgress,
+      counts: { ...noProgress.counts, submitted: reviews.length },
+      unreflected: reviews.length,
+    });
   });
 }

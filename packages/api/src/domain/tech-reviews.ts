@@ -162,7 +162,10 @@ export async function updateTechReview(ctx: DomainContext, id: string, input: TU
       const errors: FieldError[] = [];
       for (const [viewpoint, value] of Object.entries(input.viewpoints)) {
         if (!known.has(viewpoint)) {
-          errors.push({ path: `viewpoints.${viewpoint}`, message: `not a viewpoint of the ${before.fiscalYear} cycle (${[...known].join(', ')})` });
+          errors.push({
+            path: `viewpoints.${viewpoint}`,
+            message: `not a viewpoint of the ${before.fiscalYear} cycle (${[...known].join(', ')})`,
+          });
         } else if (value.rating !== null && !scale.includes(value.rating)) {
           errors.push({ path: `viewpoints.${viewpoint}.rating`, message: `must be one of ${scale.join(', ')}` });
         }
@@ -206,7 +209,7 @@ export async function recordReflection(ctx: DomainContext, id: string, input: TT
   if (ctx.actor.via !== 'session') throw forbidden('Reflections are recorded by a signed-in person, not by an API token');
   await ctx.db.transaction().execute(async (tx) => {
     const review = await lockTechReview(tx, id);
-    if (!review || review.status !== 'submitted') {
+    if (review?.status !== 'submitted') {
       // An unsubmitted review does not exist for the budget office (techReviewReadScope).
       throw notFound('Tech review');
     }

@@ -257,14 +257,35 @@ describeOnBothDatabases('budget cycles: slide 83’s process', (t) => {
 
   it('flags what extraction found: 区分未設定 (known factors give tier ≥ 2) and no written canvas', async () => {
     await createCycle(t(), 2060);
-    const notSet = await register(t(), { name: '予算だけで区分3', fiscalYear: 2060, isNew: true, budgetJpy: 60_000_000, confidentiality: null });
-    const lowNotSet = await register(t(), { name: '区分未設定 下限1', fiscalYear: 2060, isNew: true, budgetJpy: 3_000_000, maxDowntimeHours: null });
+    const notSet = await register(t(), {
+      name: '予算だけで区分3',
+      fiscalYear: 2060,
+      isNew: true,
+      budgetJpy: 60_000_000,
+      confidentiality: null,
+    });
+    const lowNotSet = await register(t(), {
+      name: '区分未設定 下限1',
+      fiscalYear: 2060,
+      isNew: true,
+      budgetJpy: 3_000_000,
+      maxDowntimeHours: null,
+    });
     const written = await register(t(), { name: 'キャンバス記入済', fiscalYear: 2060, isNew: true, budgetJpy: 20_000_000 });
-    const canvas = await t().request('PUT', `/api/v1/projects/${written.id}/canvas`, { as: 'staff.ind@example.jp', body: { fields: fullCanvas } });
+    const canvas = await t().request('PUT', `/api/v1/projects/${written.id}/canvas`, {
+      as: 'staff.ind@example.jp',
+      body: { fields: fullCanvas },
+    });
     expect(canvas.status).toBe(200);
     // budget ≥ ¥50,000,000 already reaches tier 3, so that tier is determined even with confidentiality unknown.
     expect(notSet.tier).toBe(3);
-    const unknown = await register(t(), { name: '区分未設定 下限2', fiscalYear: 2060, isNew: true, budgetJpy: 20_000_000, maxDowntimeHours: null });
+    const unknown = await register(t(), {
+      name: '区分未設定 下限2',
+      fiscalYear: 2060,
+      isNew: true,
+      budgetJpy: 20_000_000,
+      maxDowntimeHours: null,
+    });
     expect([unknown.tier, lowNotSet.tier]).toEqual([null, null]);
 
     expect((await extract(t(), 2060)).status).toBe(200);
@@ -297,7 +318,14 @@ describeOnBothDatabases('budget cycles: slide 83’s process', (t) => {
     expect((await t().request('POST', '/api/v1/budget-cycles/2063/submit', { as: admin })).status).toBe(200);
     expect((await extract(t(), 2063)).status).toBe(409);
 
-    const expected = { fiscalYear: 2063, previousFiscalYear: 2062, previousTotal: 2, added: [added.code], continued: [both.code], dropped: [first.code] };
+    const expected = {
+      fiscalYear: 2063,
+      previousFiscalYear: 2062,
+      previousTotal: 2,
+      added: [added.code],
+      continued: [both.code],
+      dropped: [first.code],
+    };
     for (const as of [admin, govtech, 'budget@example.jp', 'chief@example.jp']) {
       const res = await t().request('GET', '/api/v1/budget-cycles/2063/comparison', { as });
       expect(res.status, as).toBe(200);
@@ -322,7 +350,11 @@ describeOnBothDatabases('budget cycles: slide 83’s process', (t) => {
           rulesetVersion: cycle.viewpointRulesetVersion,
           viewpoints: [
             ...cycle.viewpoints,
-            { id: 'accessibility', label: { ja: 'アクセシビリティ', en: 'Accessibility' }, guidance: { ja: 'JIS X 8341-3', en: 'JIS X 8341-3' } },
+            {
+              id: 'accessibility',
+              label: { ja: 'アクセシビリティ', en: 'Accessibility' },
+              guidance: { ja: 'JIS X 8341-3', en: 'JIS X 8341-3' },
+            },
           ],
           ratingScale: cycle.ratingScale.slice(0, 4),
         }),
@@ -379,7 +411,13 @@ describeOnBothDatabases('budget cycles: slide 83’s process', (t) => {
     await createCycle(t(), 2090);
     const ahead = await (await t().request('GET', '/api/v1/budget-cycles/2090', { as: admin })).json();
     expect(ahead.milestones.map((m: { status: string }) => m.status)).toEqual(['upcoming', 'upcoming', 'upcoming', 'upcoming', 'upcoming']);
-    expect(ahead.milestones.map((m: { date: string }) => m.date)).toEqual(['2089-07-25', '2089-09-30', '2089-10-31', '2089-11-20', '2090-01-25']);
+    expect(ahead.milestones.map((m: { date: string }) => m.date)).toEqual([
+      '2089-07-25',
+      '2089-09-30',
+      '2089-10-31',
+      '2089-11-20',
+      '2090-01-25',
+    ]);
     expect(ahead.milestones.every((m: { warning: unknown }) => m.warning === null)).toBe(true);
   });
 });

@@ -112,8 +112,7 @@ const comparison = createRoute({
   tags: ['budget cycles'],
   summary:
     'The year-on-year comparison of the cycle’s list with the previous cycle’s (project codes added, continued, dropped), also after the list is frozen',
-  description:
-    'The budget office reads it once the cycle is submitted; staff and bureau leads see their own bureaus’ projects.',
+  description: 'The budget office reads it once the cycle is submitted; staff and bureau leads see their own bureaus’ projects.',
   request: { params: ZFiscalYearParam },
   responses: { 200: jsonContent(ZComparisonResponse, 'The comparison'), ...problems },
 });

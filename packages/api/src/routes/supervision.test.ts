@@ -233,7 +233,10 @@ describeOnBothDatabases('supervision', (t) => {
     expect(detail.messages[1]).toMatchObject({ side: 'technical', authorName: '技術 翔太', actionId: expect.any(String) });
     const actions = (await (await t().request('GET', `/api/v1/projects/${p.id}/actions`, { as: staffInd })).json()).items;
     expect(actions).toContainEqual(
-      expect.objectContaining({ title: '共通認証基盤の利用を検討', source: expect.objectContaining({ kind: 'guidance', refId: opened.id }) }),
+      expect.objectContaining({
+        title: '共通認証基盤の利用を検討',
+        source: expect.objectContaining({ kind: 'guidance', refId: opened.id }),
+      }),
     );
     const notes = await t()
       .services.db.selectFrom('notification as n')
@@ -246,7 +249,10 @@ describeOnBothDatabases('supervision', (t) => {
     // Closing stays with the bureau and the consultee.
     const close = await t().request('POST', `/api/v1/consultations/${opened.id}/close`, { as: 'govtech@example.jp', body: { version: 2 } });
     expect(close.status).toBe(403);
-    const answered = await t().request('POST', `/api/v1/consultations/${opened.id}/messages`, { as: advisorInd, body: { body: '同意見です' } });
+    const answered = await t().request('POST', `/api/v1/consultations/${opened.id}/messages`, {
+      as: advisorInd,
+      body: { body: '同意見です' },
+    });
     expect((await answered.json()).status).toBe('answered');
   });
 

@@ -147,7 +147,11 @@ describeOnBothDatabases('tech reviews', (t) => {
     };
     for (const as of [admin, budget, 'chief@example.jp', 'staff.ind@example.jp']) expect((await patch(as, body)).status, as).toBe(403);
 
-    const invalid = await patch(govtech, { version: review.version, viewpoints: { technical: { rating: 11, comment: 'x' } }, status: 'submitted' });
+    const invalid = await patch(govtech, {
+      version: review.version,
+      viewpoints: { technical: { rating: 11, comment: 'x' } },
+      status: 'submitted',
+    });
     expect(invalid.status).toBe(400);
     expect((await invalid.json()).errors.map((e: { path: string }) => e.path).sort()).toEqual(['status', 'viewpoints.technical.rating']);
     // Ids and ratings outside the cycle's ruleset are refused with their paths.
@@ -164,7 +168,12 @@ describeOnBothDatabases('tech reviews', (t) => {
     const ok = await patch(govtech, body);
     expect(ok.status).toBe(200);
     const saved = await ok.json();
-    expect(saved).toMatchObject({ status: 'in_review', version: review.version + 1, overallOpinion: '概ね妥当', reviewerName: '技術 翔太' });
+    expect(saved).toMatchObject({
+      status: 'in_review',
+      version: review.version + 1,
+      overallOpinion: '概ね妥当',
+      reviewerName: '技術 翔太',
+    });
     expect(saved.viewpoints.map((v: { id: string; rating: number | null; comment: string }) => [v.id, v.rating, v.comment])).toEqual([
       ['technical', 4, '=1+1 は数式ではなく所見'],
       ['usability', null, ''],
@@ -242,7 +251,9 @@ describeOnBothDatabases('tech reviews', (t) => {
       .where('action', '=', 'tech_review.reflect')
       .orderBy('id')
       .execute();
-    expect(audit.map((a) => [a.before && (a.before as { version: number }).version, (a.after as { amountChangeJpy: number }).amountChangeJpy])).toEqual([
+    expect(
+      audit.map((a) => [a.before && (a.before as { version: number }).version, (a.after as { amountChangeJpy: number }).amountChangeJpy]),
+    ).toEqual([
       [null, -12_345_678],
       [1, -20_000_000],
     ]);

@@ -1,5 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
-import { ZFiscalYear, ZReflectionOutcome, ZTechReviewReflectionRequest, ZTechReviewStatus, ZTier, ZUpdateTechReviewRequest } from '@psbook/core';
+import {
+  ZFiscalYear,
+  ZReflectionOutcome,
+  ZTechReviewReflectionRequest,
+  ZTechReviewStatus,
+  ZTier,
+  ZUpdateTechReviewRequest,
+} from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { csvResponseHeaders, toExcelCsv } from '../csv.ts';
@@ -181,8 +188,9 @@ export const techReviewRoutes = createRouter()
     const query = c.req.valid('query');
     const reviews = await listAllVisibleTechReviews(c.var.services.db, actor, query);
     const { header, rows } = techReviewCsvRows(reviews);
-    const kinds = header.map((h): CellKind =>
-      h === '年度' || h === '区分' || h.endsWith(' 評価') ? 'integer' : h === '予算額（円）' || h === '増減額（円）' ? 'yen' : 'text',
+    const kinds = header.map(
+      (h): CellKind =>
+        h === '年度' || h === '区分' || h.endsWith(' 評価') ? 'integer' : h === '予算額（円）' || h === '増減額（円）' ? 'yen' : 'text',
     );
     const conditions = exportConditions(c, `技術的関与 ${query.fiscalYear}年度`, query, { fiscalYear: '年度', status: '状況' });
     const body = workbookStream(conditions, [{ name: '技術的関与', header, kinds, rows: [rows] }], (e) => console.error('[export]', e));

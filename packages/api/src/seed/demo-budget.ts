@@ -44,7 +44,10 @@ const evaluations: Record<
 };
 
 /** How the budget office reflected each opinion (the last project's is left for the newcomer to record). */
-const reflections: Record<string, { outcome: 'reflected' | 'partly_reflected' | 'not_reflected'; amountChangeJpy: number; comment: string }> = {
+const reflections: Record<
+  string,
+  { outcome: 'reflected' | 'partly_reflected' | 'not_reflected'; amountChangeJpy: number; comment: string }
+> = {
   海外展開マッチングシステム: { outcome: 'reflected', amountChangeJpy: 0, comment: '多言語ユーザテストの経費を要求額の範囲内で計上。' },
   介護事業所指定申請の電子化: {
     outcome: 'partly_reflected',

@@ -113,19 +113,27 @@ export function budgetCycleMilestones(dates: TBudgetCycleDates, progress: TBudge
       'submission',
       dates.submissionDate,
       isSubmitted,
-      { ja: '評価書提出日を過ぎましたが、評価書が未提出です', en: 'The submission date has passed but the evaluation report is not submitted' },
+      {
+        ja: '評価書提出日を過ぎましたが、評価書が未提出です',
+        en: 'The submission date has passed but the evaluation report is not submitted',
+      },
       progress.submittedOn !== null && progress.submittedOn > dates.submissionDate
         ? { ja: `予定より遅れて提出されました（${progress.submittedOn}）`, en: `Submitted late (${progress.submittedOn})` }
         : null,
     ),
-    step('budgetAnnouncement', dates.budgetAnnouncementDate, isSubmitted && progress.unreflected === 0 && isPast(dates.budgetAnnouncementDate), {
-      ja: isSubmitted
-        ? `予算案発表を過ぎましたが、${progress.unreflected}件の反映結果が未記録です`
-        : '予算案発表を過ぎましたが、評価書が未提出です',
-      en: isSubmitted
-        ? `The draft budget was announced but ${progress.unreflected} reflections are not recorded`
-        : 'The draft budget was announced but the evaluation report is not submitted',
-    }),
+    step(
+      'budgetAnnouncement',
+      dates.budgetAnnouncementDate,
+      isSubmitted && progress.unreflected === 0 && isPast(dates.budgetAnnouncementDate),
+      {
+        ja: isSubmitted
+          ? `予算案発表を過ぎましたが、${progress.unreflected}件の反映結果が未記録です`
+          : '予算案発表を過ぎましたが、評価書が未提出です',
+        en: isSubmitted
+          ? `The draft budget was announced but ${progress.unreflected} reflections are not recorded`
+          : 'The draft budget was announced but the evaluation report is not submitted',
+      },
+    ),
   ];
 }
 

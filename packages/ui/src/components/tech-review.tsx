@@ -80,7 +80,9 @@ export function ReflectionView({ review }: { review: TTechReview }) {
       <h4>{t('budget.reflection.title')}</h4>
       {r ? (
         <p>
-          <span className={`badge badge-${r.outcome === 'reflected' ? 'approved' : r.outcome === 'partly_reflected' ? 'on_track' : 'pending'}`}>
+          <span
+            className={`badge badge-${r.outcome === 'reflected' ? 'approved' : r.outcome === 'partly_reflected' ? 'on_track' : 'pending'}`}
+          >
             {f.label(reflectionOutcomeLabels[r.outcome])}
           </span>{' '}
           {t('budget.reflection.amountChange')}

@@ -746,7 +746,8 @@ export const en: typeof ja = {
     cannotRead: 'Your role cannot read tech reviews.',
     // Budget compilation, slide 83 (lane budget)
     writerHint: 'Use “Edit the review” on each project to rate this year’s viewpoints with comments and write the overall opinion.',
-    reflectorHint: 'For each submitted review, record how it was reflected in the budget (reflected, partly, not), the amount change and a comment.',
+    reflectorHint:
+      'For each submitted review, record how it was reflected in the budget (reflected, partly, not), the amount change and a comment.',
     notSubmittedYet: 'The evaluation report is not submitted yet. The budget office sees every review once it is submitted (due {{date}}).',
     viewpointsOfCycle: 'Viewpoints this year',
     comparisonTitle: 'Compared with {{year}}',

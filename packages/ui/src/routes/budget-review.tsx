@@ -13,10 +13,10 @@ import { api, isApiError } from '../api.ts';
 import { canManageTokens, canRecordReflections, canSeeBudgetReview, canWriteTechReviews, isAdmin, useUser } from '../auth.ts';
 import { DateText, Empty, ErrorAlert, Facts, Loading, Notice, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
 import { controlProps, Field, FormErrors, requiredNumber } from '../components/field.tsx';
-import { useFormat } from '../format.ts';
-import { applyServerErrors } from '../forms/server-errors.ts';
 import { ExtractionFlags, ReflectionView, ViewpointTable } from '../components/tech-review.tsx';
+import { useFormat } from '../format.ts';
 import { ReflectionForm } from '../forms/reflection-form.tsx';
+import { applyServerErrors } from '../forms/server-errors.ts';
 import { TechReviewForm } from '../forms/tech-review-form.tsx';
 import type { TBudgetCycle, TExtraction, TTechReview } from '../types.ts';
 
@@ -155,7 +155,12 @@ function CycleStatus({ cycle, admin }: { cycle: TBudgetCycle; admin: boolean }) 
             }),
           },
           ...(cycle.isSubmitted
-            ? [{ term: t('budget.reflection.count'), value: t('budget.reflection.counts', { reflected: cycle.techReviews.reflected, total: cycle.techReviews.submitted }) }]
+            ? [
+                {
+                  term: t('budget.reflection.count'),
+                  value: t('budget.reflection.counts', { reflected: cycle.techReviews.reflected, total: cycle.techReviews.submitted }),
+                },
+              ]
             : []),
           { term: t('budget.viewpointsOfCycle'), value: cycle.viewpoints.map((v) => f.label(v.label)).join(f.listSep) },
         ]}
@@ -182,7 +187,6 @@ function CycleStatus({ cycle, admin }: { cycle: TBudgetCycle; admin: boolean }) 
       {extraction ? (
         <Notice tone="success" role="status">
           <p>{t('budget.extracted', { extracted: extraction.extracted, already: extraction.alreadyExtracted, total: extraction.total })}</p>
-
         </Notice>
       ) : null}
       {submit.isError ? (
@@ -246,7 +250,8 @@ function Comparison({ fiscalYear }: { fiscalYear: number }) {
   const headingId = useId();
   const comparison = useQuery({ queryKey: ['tech-reviews', 'comparison', fiscalYear], queryFn: () => api.budget.comparison(fiscalYear) });
   if (comparison.isPending) return null;
-  if (comparison.isError) return isApiError(comparison.error) && comparison.error.status === 403 ? null : <ErrorAlert error={comparison.error} />;
+  if (comparison.isError)
+    return isApiError(comparison.error) && comparison.error.status === 403 ? null : <ErrorAlert error={comparison.error} />;
   const c = comparison.data;
   if (c.previousFiscalYear === null) return null;
   const rows = [
@@ -320,7 +325,17 @@ function ReflectionOutcomes() {
   );
 }
 
-function ReviewRow({ review, cycle, canEdit, canReflect }: { review: TTechReview; cycle: TBudgetCycle; canEdit: boolean; canReflect: boolean }) {
+function ReviewRow({
+  review,
+  cycle,
+  canEdit,
+  canReflect,
+}: {
+  review: TTechReview;
+  cycle: TBudgetCycle;
+  canEdit: boolean;
+  canReflect: boolean;
+}) {
   const { t } = useTranslation();
   const f = useFormat();
   const [editing, setEditing] = useState<'review' | 'reflection' | null>(null);
@@ -465,7 +480,13 @@ export default function BudgetReview() {
                 </span>
               </div>
               <p className="small muted">
-                {writer ? t('budget.writerHint') : admin ? t('budget.adminHint') : reflector ? t('budget.reflectorHint') : t('budget.readerHint')}
+                {writer
+                  ? t('budget.writerHint')
+                  : admin
+                    ? t('budget.adminHint')
+                    : reflector
+                      ? t('budget.reflectorHint')
+                      : t('budget.readerHint')}
               </p>
               {reflector && cycle && !cycle.isSubmitted ? (
                 <Notice>{t('budget.notSubmittedYet', { date: f.date(cycle.submissionDate) })}</Notice>

@@ -107,8 +107,7 @@ export default function ConsultationThread() {
                 : m.side === 'technical'
                   ? t('supervision.consultations.sideTechnical')
                   : t('supervision.consultations.sideBureau')}{' '}
-              ·{' '}
-              <DateText value={m.createdAt} withTime />
+              · <DateText value={m.createdAt} withTime />
               {m.actionId ? (
                 <>
                   {' '}
