@@ -103,7 +103,8 @@ export async function notifyTierDecreaseDecided(
 
 /** Extraction opened tech reviews: the DSB's administrators write them (the inbox's rule). */
 export async function notifyTechReviewsToWrite(tx: Db, fiscalYear: number, count: number, evaluationDeadline: string, actorId: string) {
-  await notify(tx, await activeUsersWithRole(tx, ['admin'], actorId), {
+  // GovTech Tokyo writes the reviews (slide 83).
+  await notify(tx, await activeUsersWithRole(tx, ['govtech'], actorId), {
     kind: 'tech_reviews_to_write',
     entityType: 'budget_cycle',
     entityId: String(fiscalYear),
