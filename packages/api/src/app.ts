@@ -10,6 +10,8 @@ import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { budgetCycleRoutes } from './routes/budget-cycles.ts';
 import { canvasRoutes } from './routes/canvas.ts';
+import { allowedMethods, documentHead, registerDocumentComponents, requireJsonBody } from './routes/conventions.ts';
+import './routes/schema-names.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { exportRoutes } from './routes/exports.ts';
@@ -82,7 +84,15 @@ export function createApp(services: Services, options: AppOptions = {}) {
     if (appError.status >= 500 && appError.code !== 'database_unavailable') logError(error);
     return problemResponse(c, appError);
   });
-  app.notFound((c) => problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
+  app.notFound((c) => {
+    const allow = allowedMethods(app.routes, c.req.path);
+    if (allow.length)
+      return problemResponse(
+        c,
+        new AppError('method_not_allowed', `${c.req.path} has no ${c.req.method}`, { allow }, { Allow: allow.join(', ') }),
+      );
+    return problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`));
+  });
 
   app.route('/', healthRoutes);
   app.route('/api', docsRoutes);
@@ -115,6 +125,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
     return authenticate(c, next);
   });
   v1.use('*', refuseHostileCharacters);
+  v1.use('*', requireJsonBody);
   v1.route('/auth', authRoutes);
   v1.route('/auth', oidcRoutes);
   v1.route('/projects', projectRoutes);
@@ -146,24 +157,15 @@ export function createApp(services: Services, options: AppOptions = {}) {
   v1.route('/', adminRoutes);
   app.route('/api/v1', v1);
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'Session token from /api/v1/auth/login, or an API token (psb_…)',
-  });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'cookie', { type: 'apiKey', in: 'cookie', name: 'psbook_session' });
-  app.doc31('/api/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'PS Book API',
-      version: '1.0.0',
-      description:
-        'The Project Sharing Book: projects, service canvases, KPIs, lifecycle, oversight tiers and reviews. Errors are application/problem+json (RFC 9457).',
-    },
-    servers: [{ url: '/' }],
-    security: [{ bearer: [] }, { cookie: [] }],
-  });
+  registerDocumentComponents(app.openAPIRegistry);
+  app.doc31('/api/openapi.json', documentHead());
   return app;
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** The OpenAPI document without a database: the routes' descriptions need none (scripts, lint, client generation). */
+export function openApiDocument() {
+  const app = createApp({} as Services);
+  return app.getOpenAPI31Document(documentHead());
+}

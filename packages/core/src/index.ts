@@ -9,6 +9,7 @@ export * from './policy.ts';
 export * from './projects/responses.ts';
 export * from './projects/schemas.ts';
 export * from './projects/search.ts';
+export * from './reviews/budget-cycle.ts';
 export * from './reviews/release-checklist.ts';
 export * from './reviews/schemas.ts';
 export * from './rules/default-rulesets.ts';

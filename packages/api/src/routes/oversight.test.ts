@@ -70,7 +70,7 @@ describeOnBothDatabases('oversight evaluation', (t) => {
       const expected = await createOversightEvaluator(t().policy.rulesets['oversight-tier'])(input);
       const json = JSON.stringify(input);
       // A declared Content-Length, then a chunked body (a stream has no length), then one over the limit.
-      const bodies: [string, string | ReadableStream<Uint8Array>, RequestInit?][] = [
+      const bodies: [string, RequestInit['body'], RequestInit?][] = [
         ['with a length', json],
         ['chunked', new Blob([json]).stream(), { duplex: 'half' } as RequestInit],
       ];
