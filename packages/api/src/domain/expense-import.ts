@@ -17,12 +17,16 @@
  *
  * Budget rule: a project's budgetJpy becomes the total (amount × ¥1,000) of its lines of the latest
  * fiscal year it has lines for. Lines without a project code belong to the project of the same
- * bureau, fiscal year and name (created when there is none, with trigger initial_budget, isNew true).
+ * bureau, fiscal year and name (created when there is none, isNew true). The optional column 登録の契機
+ * (registration_trigger) says at which of the three moments of DESIGN §2.2 such a project is registered:
+ * 当初予算要求時 when it is empty, since that is the moment an expense list stands for. The trigger is
+ * a fact of the registration, so it is set on the projects the file creates and never changes an
+ * existing project's; lines of one new project that name different triggers are refused.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { expenseCategoryLabels, type TOversightInput, ZExpenseCategory } from '@psbook/core';
+import { expenseCategoryLabels, registrationTriggerLabels, type TOversightInput, ZExpenseCategory, ZRegistrationTrigger } from '@psbook/core';
 import { CsvError, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { recordAudit } from '../audit.ts';
@@ -107,7 +111,15 @@ export type ImportResult = {
 
 /* ------------------------------------------------------------------ columns */
 
-type ColumnKey = 'externalId' | 'bureauCode' | 'projectName' | 'fiscalYear' | 'category' | 'amountKyen' | 'projectCode';
+type ColumnKey =
+  | 'externalId'
+  | 'bureauCode'
+  | 'projectName'
+  | 'fiscalYear'
+  | 'category'
+  | 'amountKyen'
+  | 'projectCode'
+  | 'registrationTrigger';
 
 /** Accepted headers, English or Japanese; compared after NFKC (so 金額（千円） and 金額(千円) are one). */
 const headerAliases: Record<ColumnKey, string[]> = {
@@ -118,6 +130,7 @@ const headerAliases: Record<ColumnKey, string[]> = {
   category: ['category', '経費区分'],
   amountKyen: ['amount_kyen', '金額（千円）'],
   projectCode: ['project_code', 'プロジェクト番号'],
+  registrationTrigger: ['registration_trigger', '登録の契機'],
 };
 const requiredColumns: ColumnKey[] = ['externalId', 'bureauCode', 'projectName', 'fiscalYear', 'category', 'amountKyen'];
 const normalizeHeader = (value: string) => value.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
@@ -132,6 +145,25 @@ const categoryLookup = new Map<string, number>(
   ]),
 );
 const categoryHint = ZExpenseCategory.options.map((c) => `${c} / ${expenseCategoryLabels[c].ja}`).join(', ');
+
+const normalizeTrigger = (value: string) => value.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
+/**
+ * A trigger by its code, its Japanese label (with or without the parenthesis, so 当初予算要求時 and
+ * 当初予算要求時（デジタル関連経費情報） are one) or its English label.
+ */
+const triggerLookup = new Map<string, string>(
+  ZRegistrationTrigger.options.flatMap((trigger) => {
+    const { ja, en } = registrationTriggerLabels[trigger];
+    return [trigger, ja, ja.replace(/（.*）$/, ''), en].map((name) => [normalizeTrigger(name), trigger] as [string, string]);
+  }),
+);
+const triggerHint = ZRegistrationTrigger.options.map((t) => `${t} / ${registrationTriggerLabels[t].ja.replace(/（.*）$/, '')}`).join(', ');
+
+function parseTrigger(raw: string): string | null | { error: string } {
+  const value = normalizeTrigger(raw);
+  if (!value) return null;
+  return triggerLookup.get(value) ?? { error: `unknown registration trigger "${raw.trim().slice(0, 40)}" (one of ${triggerHint})` };
+}
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rejects
 const controlChars = /[\u0000-\u001f\u007f]/;
@@ -380,6 +412,8 @@ export function createRowChecker(context: ReadContext, sheet?: string) {
     const projectCode = cell('projectCode').normalize('NFKC').trim().toUpperCase();
     if (projectCode && !/^PS\d{7}$/.test(projectCode))
       fail('projectCode', `is not a project number (PS + 7 digits): "${projectCode.slice(0, 20)}"`);
+    const trigger = parseTrigger(cell('registrationTrigger'));
+    if (trigger !== null && typeof trigger === 'object') fail('registrationTrigger', trigger.error);
 
     if (!ok) return;
     rows.line.push(line);
@@ -390,6 +424,7 @@ export function createRowChecker(context: ReadContext, sheet?: string) {
     rows.categoryMask.push(categories as number);
     rows.amountKyen.push(amount as number);
     rows.projectCode.push(projectCode || null);
+    rows.registrationTrigger.push(trigger as string | null);
   };
 
   let seen = 0;
@@ -584,6 +619,13 @@ export async function importExpenses(ctx: DomainContext, body: ReadableStream<Ui
       if (errorCount > 0) await dropRefusedStagedRows(tx, writableBureaus === 'all' ? null : [...writableBureaus]);
       const keys = await newProjectKeys(tx);
       for (const key of keys) {
+        if (key.triggerCount > 1) {
+          add({
+            line: key.firstLine,
+            column: 'registrationTrigger',
+            message: `the lines of "${key.projectName}" name different registration triggers: a project is registered at one moment`,
+          });
+        }
         if (BigInt(key.budgetJpy) > BigInt(maxYen)) {
           add({
             line: key.firstLine,
@@ -618,6 +660,7 @@ export async function importExpenses(ctx: DomainContext, body: ReadableStream<Ui
             fiscalYear: k.fiscalYear,
             projectName: k.projectName,
             budgetJpy: Number(k.budgetJpy),
+            registrationTrigger: k.registrationTrigger ?? 'initial_budget',
             searchText: search.searchText,
             searchGrams: search.searchGrams.join('\u001f'),
           };

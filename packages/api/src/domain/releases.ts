@@ -12,6 +12,7 @@ import { recordAudit } from '../audit.ts';
 import { requireProjectWrite } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
+import { countProjectDocumentsOfKind } from '../db/queries/documents.ts';
 import { lockProject } from '../db/queries/projects.ts';
 import {
   findPendingReleaseRequestOf,
@@ -216,6 +217,29 @@ function checkDecision(checklist: TChecklistItem[], input: TReleaseDecisionReque
   }
 }
 
+/** The checklist item of 「テストしないものはリリースしない」, and the item an exemption from it names. */
+export const userTestItemId = 'user_test';
+
+/**
+ * 「テストしないものはリリースしない」(the user-test guideline): a release is approved only when the
+ * project has registered a user test report (ユーザテスト結果報告書), or an approved, unexpired
+ * exemption from the user-test item covers it. The reviewer's "ok" on the item is not enough: the
+ * report is the evidence the book keeps.
+ */
+async function requireUserTestReport(tx: Db, projectId: string, exempt: ReadonlySet<string>): Promise<void> {
+  if (exempt.has(userTestItemId)) return;
+  if ((await countProjectDocumentsOfKind(tx, projectId, 'user_test_report')) > 0) return;
+  throw new AppError('rule_violation', 'No user test report is registered: what is not tested is not released (テストしないものはリリースしない)', {
+    errors: [
+      {
+        path: 'items',
+        itemId: userTestItemId,
+        message: 'register a user test report (ユーザテスト結果報告書) on the project, or get an exemption from the user-test item approved',
+      },
+    ],
+  });
+}
+
 /**
  * Approve or return a pending release request. Only the reviewer its tier designates may, never the
  * applicant (domain/reviewers.ts). Locks the project, then the request, as a tier change does, so a
@@ -242,6 +266,7 @@ export async function decideReleaseRequest(
     if (expectedVersion !== undefined && expectedVersion !== request.version) throw versionConflict(request.version);
     const exempt = new Set((await listActiveChecklistExemptions(tx, project.id)).map((e) => e.target));
     checkDecision(request.checklist as TChecklistItem[], input, exempt);
+    if (input.decision === 'approved') await requireUserTestReport(tx, project.id, exempt);
 
     const after = await tx
       .updateTable('releaseRequest')

@@ -21,6 +21,8 @@ export type StagedColumns = {
   categoryMask: number[];
   amountKyen: number[];
   projectCode: (string | null)[];
+  /** 登録の契機 of the line (null: not given, so 当初予算要求時, the import's own moment). */
+  registrationTrigger: (string | null)[];
 };
 
 export const emptyStagedColumns = (): StagedColumns => ({
@@ -32,6 +34,7 @@ export const emptyStagedColumns = (): StagedColumns => ({
   categoryMask: [],
   amountKyen: [],
   projectCode: [],
+  registrationTrigger: [],
 });
 
 const categoriesFromMask = (mask: RawBuilder<unknown>) =>
@@ -49,7 +52,8 @@ export async function createImportStage(tx: Db): Promise<void> {
       fiscal_year integer not null,
       categories text[] not null,
       amount_kyen bigint not null,
-      project_code text
+      project_code text,
+      registration_trigger text
     ) on commit drop`.execute(tx);
   await sql`create temp table expense_created (id uuid primary key) on commit drop`.execute(tx);
   await sql`
@@ -60,12 +64,14 @@ export async function createImportStage(tx: Db): Promise<void> {
     ) on commit drop`.execute(tx);
 }
 
-/** Stage rows [from, to) with one INSERT … SELECT FROM unnest(…): eight array parameters, no per-row SQL. */
+/** Stage rows [from, to) with one INSERT … SELECT FROM unnest(…): nine array parameters, no per-row SQL. */
 export async function stageRows(tx: Db, rows: StagedColumns, from: number, to: number): Promise<void> {
   const mask = sql`t.mask`;
   await sql`
-    insert into expense_stage (line, external_id, bureau_code, project_name, fiscal_year, categories, amount_kyen, project_code)
-    select t.line, t.external_id, t.bureau_code, t.project_name, t.fiscal_year, ${categoriesFromMask(mask)}, t.amount_kyen, t.project_code
+    insert into expense_stage (line, external_id, bureau_code, project_name, fiscal_year, categories, amount_kyen, project_code,
+      registration_trigger)
+    select t.line, t.external_id, t.bureau_code, t.project_name, t.fiscal_year, ${categoriesFromMask(mask)}, t.amount_kyen, t.project_code,
+      t.registration_trigger
     from unnest(
       ${sql.val(rows.line.slice(from, to))}::integer[],
       ${sql.val(rows.externalId.slice(from, to))}::text[],
@@ -74,8 +80,9 @@ export async function stageRows(tx: Db, rows: StagedColumns, from: number, to: n
       ${sql.val(rows.fiscalYear.slice(from, to))}::integer[],
       ${sql.val(rows.categoryMask.slice(from, to))}::integer[],
       ${sql.val(rows.amountKyen.slice(from, to))}::bigint[],
-      ${sql.val(rows.projectCode.slice(from, to))}::text[]
-    ) as t(line, external_id, bureau_code, project_name, fiscal_year, mask, amount_kyen, project_code)
+      ${sql.val(rows.projectCode.slice(from, to))}::text[],
+      ${sql.val(rows.registrationTrigger.slice(from, to))}::text[]
+    ) as t(line, external_id, bureau_code, project_name, fiscal_year, mask, amount_kyen, project_code, registration_trigger)
   `.execute(tx);
 }
 
@@ -121,7 +128,16 @@ export async function dropRefusedStagedRows(tx: Db, writableBureaus: string[] | 
   }
 }
 
-export type NewProjectKey = { bureauCode: string; fiscalYear: number; projectName: string; budgetJpy: string; firstLine: number };
+export type NewProjectKey = {
+  bureauCode: string;
+  fiscalYear: number;
+  projectName: string;
+  budgetJpy: string;
+  firstLine: number;
+  /** The trigger its lines name (null when none does); `triggerCount` > 1 means they disagree. */
+  registrationTrigger: string | null;
+  triggerCount: number;
+};
 
 /**
  * The projects the file creates: one per bureau + fiscal year + name that no project has yet, with the
@@ -129,7 +145,8 @@ export type NewProjectKey = { bureauCode: string; fiscalYear: number; projectNam
  */
 export async function newProjectKeys(tx: Db): Promise<NewProjectKey[]> {
   const result = await sql<NewProjectKey>`
-    select s.bureau_code, s.fiscal_year, s.project_name, (sum(s.amount_kyen) * 1000)::text as budget_jpy, min(s.line) as first_line
+    select s.bureau_code, s.fiscal_year, s.project_name, (sum(s.amount_kyen) * 1000)::text as budget_jpy, min(s.line) as first_line,
+      min(s.registration_trigger) as registration_trigger, count(distinct s.registration_trigger)::integer as trigger_count
     from expense_stage s
     where s.project_code is null
       and not exists (
@@ -148,7 +165,15 @@ type WriteContext = { rulesetVersion: string; actorId: string; actorLabel: strin
  */
 export async function insertImportedProjects(
   tx: Db,
-  keys: { bureauCode: string; fiscalYear: number; projectName: string; budgetJpy: number; searchText: string; searchGrams: string }[],
+  keys: {
+    bureauCode: string;
+    fiscalYear: number;
+    projectName: string;
+    budgetJpy: number;
+    registrationTrigger: string;
+    searchText: string;
+    searchGrams: string;
+  }[],
   evaluations: Map<number, Evaluated>,
   context: WriteContext,
 ): Promise<number> {
@@ -162,9 +187,10 @@ export async function insertImportedProjects(
         ${sql.val(keys.map((k) => k.bureauCode))}::text[],
         ${sql.val(keys.map((k) => k.fiscalYear))}::integer[],
         ${sql.val(keys.map((k) => k.budgetJpy))}::bigint[],
+        ${sql.val(keys.map((k) => k.registrationTrigger))}::text[],
         ${sql.val(keys.map((k) => k.searchText))}::text[],
         ${sql.val(keys.map((k) => k.searchGrams))}::text[]
-      ) with ordinality as t(name, bureau_code, fiscal_year, budget_jpy, search_text, search_grams, ordinal)
+      ) with ordinality as t(name, bureau_code, fiscal_year, budget_jpy, registration_trigger, search_text, search_grams, ordinal)
     ),
     v as (
       select * from unnest(
@@ -178,7 +204,7 @@ export async function insertImportedProjects(
     created as (
       insert into project (name, bureau_code, fiscal_year, is_new, registration_trigger, budget_jpy, tier, tier_lower_bound,
         reviewer_role, oversight, ruleset_version, search_text, search_grams, created_by, updated_by)
-      select k.name, k.bureau_code, k.fiscal_year, true, 'initial_budget', k.budget_jpy, v.tier, v.lower_bound, v.reviewer_role,
+      select k.name, k.bureau_code, k.fiscal_year, true, k.registration_trigger, k.budget_jpy, v.tier, v.lower_bound, v.reviewer_role,
         v.oversight::jsonb, ${context.rulesetVersion}::text, k.search_text,
         coalesce(string_to_array(nullif(k.search_grams, ''), E'\\x1f'), '{}'), ${context.actorId}::uuid, ${context.actorId}::uuid
       from k join v on v.budget_jpy = k.budget_jpy
