@@ -342,6 +342,8 @@ export const api = {
   yearlyReviews: {
     list: (projectId: string) => list<TYearlyReview>(`/projects/${enc(projectId)}/yearly-reviews`),
     create: (projectId: string, body: unknown) => post<TYearlyReview>(`/projects/${enc(projectId)}/yearly-reviews`, body),
+    decideRetirement: (projectId: string, fiscalYear: number, body: unknown) =>
+      post<TYearlyReview>(`/projects/${enc(projectId)}/yearly-reviews/${fiscalYear}/retirement`, body),
     outstanding: (fiscalYear?: number) => get<TOutstandingYearly>('/yearly-reviews/outstanding', { fiscalYear }),
   },
   budget: {

@@ -239,6 +239,14 @@ export type TYearlyReview = {
   decidedBy?: string | null;
   decidedByName?: string | null;
   decidedAt: string;
+  /** The retirement a `retire` decision opened (decision 0019). */
+  retirement?: {
+    status: 'pending' | 'confirmed' | 'withdrawn';
+    reason: string | null;
+    decidedBy: string | null;
+    decidedByName: string | null;
+    decidedAt: string | null;
+  } | null;
 };
 
 export type TBudgetCycle = {

@@ -400,6 +400,17 @@ export const en: typeof ja = {
     submit: 'Record the decision',
     saved: 'The yearly decision is recorded.',
   },
+  retirement: {
+    column: 'Retirement',
+    status: { pending: 'Awaiting confirmation', confirmed: 'Retired', withdrawn: 'Withdrawn' },
+    title: 'Confirm the retirement decided for {{year}}',
+    lead: 'The yearly review decided to retire this project. Confirm it with a reason and the project moves to Retired; withdrawing also needs a reason.',
+    formLabel: 'Retirement confirmation form',
+    decision: 'Action',
+    decisions: { confirm: 'Confirm the retirement', withdraw: 'Withdraw the retirement' },
+    reason: 'Reason',
+    submit: 'Record',
+  },
   canvas: {
     editKpisOnTab: 'KPIs are added and changed on the KPI tab',
     title: 'Tokyo service canvas',

@@ -391,6 +391,17 @@ export const ja = {
     submit: '判断を記録する',
     saved: '存廃判断を記録しました。',
   },
+  retirement: {
+    column: '廃止の手続',
+    status: { pending: '確認待ち', confirmed: '廃止済み', withdrawn: '取り下げ' },
+    title: '{{year}}の廃止判断を確定する',
+    lead: '存廃判断で「廃止」とされました。理由を記入して廃止を確定すると、プロジェクトは廃止段階に移ります。取り下げる場合も理由を記入します。',
+    formLabel: '廃止の確定フォーム',
+    decision: '手続',
+    decisions: { confirm: '廃止を確定する', withdraw: '廃止を取り下げる' },
+    reason: '理由',
+    submit: '記録する',
+  },
   canvas: {
     editKpisOnTab: 'KPIは「KPI」タブで追加・変更します',
     title: '東京都サービスキャンバス',
