@@ -330,6 +330,7 @@ export type TProcurement = {
     differenceJpy: number | null;
     ratio: number | null;
     isOverBudget: boolean | null;
+    overBudgetMarginRatio: number;
   };
   tierReviewThresholdJpy: number | null;
   needsTierReview: boolean;

@@ -142,6 +142,11 @@ export const ZSupervisionRuleset = z
     /** Days that are not working days besides Saturdays and Sundays (national holidays, year-end closure). */
     holidays: z.array(ZRulesDate).max(2000),
     holidaysSource: z.string().optional(),
+    /**
+     * A contract counts as over budget when it exceeds the project's budget by more than this share
+     * (0.1 = 10 %), at every tier (DESIGN §2.7). Absent: any excess.
+     */
+    procurementOverBudgetMarginRatio: z.number().min(0).max(10).optional(),
   })
   .superRefine((value, ctx) => {
     const tiers = new Set(value.cadence.map((c) => c.tier));

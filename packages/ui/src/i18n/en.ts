@@ -813,11 +813,11 @@ export const en: typeof ja = {
     contractEnd: 'Contract end',
     period: 'Contract period',
     ofBudget: '{{ratio}}% of the budget {{budget}}',
-    overBudget: '(over budget)',
+    overBudget: '(over budget by more than {{margin}}%)',
     noBudget: 'No budget given',
     needsTierReview: 'Tier review needed',
     tierReviewWarning:
-      'This tier-1 project has a contract reaching the tier-2 budget band ({{threshold}}). Review the budget and the oversight tier.',
+      'This tier-{{tier}} project has a contract reaching the budget band of a higher tier ({{threshold}}). Review the budget and the oversight tier.',
     add: 'Record a procurement',
     addLabel: 'Record a procurement',
     editLabel: 'Change a procurement',

@@ -803,11 +803,11 @@ export const ja = {
     contractEnd: '契約終了日',
     period: '契約期間',
     ofBudget: '予算 {{budget}} の {{ratio}}%',
-    overBudget: '（予算超過）',
+    overBudget: '（予算超過：{{margin}}%を超える）',
     noBudget: '予算額未入力',
     needsTierReview: '区分の見直しが必要',
     tierReviewWarning:
-      '区分1のプロジェクトですが、契約額が区分2の予算基準（{{threshold}}）に達しています。予算額を見直し、監理区分を更新してください。',
+      '区分{{tier}}のプロジェクトですが、契約額が上位の区分の予算基準（{{threshold}}）に達しています。予算額を見直し、監理区分を更新してください。',
     add: '調達を記録する',
     addLabel: '調達の記録フォーム',
     editLabel: '調達の変更フォーム',
