@@ -229,15 +229,20 @@ export const userTestItemId = 'user_test';
 async function requireUserTestReport(tx: Db, projectId: string, exempt: ReadonlySet<string>): Promise<void> {
   if (exempt.has(userTestItemId)) return;
   if ((await countProjectDocumentsOfKind(tx, projectId, 'user_test_report')) > 0) return;
-  throw new AppError('rule_violation', 'No user test report is registered: what is not tested is not released (テストしないものはリリースしない)', {
-    errors: [
-      {
-        path: 'items',
-        itemId: userTestItemId,
-        message: 'register a user test report (ユーザテスト結果報告書) on the project, or get an exemption from the user-test item approved',
-      },
-    ],
-  });
+  throw new AppError(
+    'rule_violation',
+    'No user test report is registered: what is not tested is not released (テストしないものはリリースしない)',
+    {
+      errors: [
+        {
+          path: 'items',
+          itemId: userTestItemId,
+          message:
+            'register a user test report (ユーザテスト結果報告書) on the project, or get an exemption from the user-test item approved',
+        },
+      ],
+    },
+  );
 }
 
 /**

@@ -86,7 +86,11 @@ describeOnBothDatabases('expense import: registration trigger', (t) => {
     const body = await res.json();
     expect(body.errors).toEqual([
       expect.objectContaining({ line: 2, column: '登録の契機', message: expect.stringContaining('unknown registration trigger') }),
-      expect.objectContaining({ line: 3, column: 'registrationTrigger', message: expect.stringContaining('different registration triggers') }),
+      expect.objectContaining({
+        line: 3,
+        column: 'registrationTrigger',
+        message: expect.stringContaining('different registration triggers'),
+      }),
     ]);
     expect(await t().services.db.selectFrom('project').select('id').execute()).toHaveLength(before.length);
   });

@@ -113,13 +113,23 @@ describeOnBothDatabases('procurements', (t) => {
     expect(below.budgetComparison.isOverBudget).toBe(true);
     const tier2 = await project({ budgetJpy: 30_000_000 });
     const big = await (await post(tier2.id, { title: 'c', method: 'best_value', status: 'planned', contractAmountJpy: 20_000_000 })).json();
-    expect(big).toMatchObject({ needsTierReview: false, tierReviewThresholdJpy: 50_000_000, budgetComparison: { ratio: 0.6667, isOverBudget: false } });
+    expect(big).toMatchObject({
+      needsTierReview: false,
+      tierReviewThresholdJpy: 50_000_000,
+      budgetComparison: { ratio: 0.6667, isOverBudget: false },
+    });
     // A tier-2 project whose contract alone reaches the tier-3 band is flagged too.
-    const tier2Below = await (await post(tier2.id, { title: 'c2', method: 'best_value', status: 'planned', contractAmountJpy: 49_999_999 })).json();
-    const tier2At = await (await post(tier2.id, { title: 'c3', method: 'best_value', status: 'planned', contractAmountJpy: 50_000_000 })).json();
+    const tier2Below = await (
+      await post(tier2.id, { title: 'c2', method: 'best_value', status: 'planned', contractAmountJpy: 49_999_999 })
+    ).json();
+    const tier2At = await (
+      await post(tier2.id, { title: 'c3', method: 'best_value', status: 'planned', contractAmountJpy: 50_000_000 })
+    ).json();
     expect([tier2Below.needsTierReview, tier2At.needsTierReview]).toEqual([false, true]);
     const tier3 = await project({ budgetJpy: 60_000_000 });
-    const huge = await (await post(tier3.id, { title: 'e', method: 'best_value', status: 'planned', contractAmountJpy: 900_000_000 })).json();
+    const huge = await (
+      await post(tier3.id, { title: 'e', method: 'best_value', status: 'planned', contractAmountJpy: 900_000_000 })
+    ).json();
     expect(huge).toMatchObject({ needsTierReview: false, tierReviewThresholdJpy: null, budgetComparison: { isOverBudget: true } });
     const stats = await (await t().request('GET', '/api/v1/procurements/stats', { as: staff })).json();
     expect(stats).toMatchObject({ needsTierReview: flaggedBefore + 2, tierReviewThresholdsJpy: { tier1: 10_000_000, tier2: 50_000_000 } });

@@ -8,9 +8,9 @@ import { csvResponseHeaders, toExcelCsv } from '../csv.ts';
 import { decodeProcurementCursor, findProcurementProject, listProcurements, listProjectProcurements } from '../db/queries/procurements.ts';
 import {
   createProcurement,
+  procurementLimits,
   procurementStats,
   procurementTableColumns,
-  procurementLimits,
   toProcurementResponse,
   updateProcurement,
 } from '../domain/procurements.ts';

@@ -307,7 +307,12 @@ describeOnBothDatabases('release requests', (t) => {
     const exemption = await (
       await t().request('POST', `/api/v1/projects/${project.id}/exemptions`, {
         as: staffInd,
-        body: { targetKind: 'checklist_item', target: 'user_test', reason: '法改正対応の軽微な改修で利用者向け画面の変更なし', expiresOn: '2099-03-31' },
+        body: {
+          targetKind: 'checklist_item',
+          target: 'user_test',
+          reason: '法改正対応の軽微な改修で利用者向け画面の変更なし',
+          expiresOn: '2099-03-31',
+        },
       })
     ).json();
     // Requested is not approved: still refused.

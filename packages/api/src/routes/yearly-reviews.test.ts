@@ -81,7 +81,11 @@ describeOnBothDatabases('yearly reviews', (t) => {
 
   it('opens a pending retirement on a retire decision, which the bureau confirms with a reason (the project is retired) or withdraws', async () => {
     const project = await projectIn(t(), 'operation', 'IND', 1, '廃止を判断したサービス');
-    const created = await decide(t(), project.id, staffInd, { fiscalYear: fy, decision: 'retire', rationale: '利用者が国の共通サービスへ移った' });
+    const created = await decide(t(), project.id, staffInd, {
+      fiscalYear: fy,
+      decision: 'retire',
+      rationale: '利用者が国の共通サービスへ移った',
+    });
     expect(created.status).toBe(201);
     expect(await created.json()).toMatchObject({ decision: 'retire', retirement: { status: 'pending', reason: null } });
     // Still in operation: the decision alone does not move it.
@@ -127,9 +131,9 @@ describeOnBothDatabases('yearly reviews', (t) => {
     });
     expect(withdrawn.status).toBe(200);
     expect((await withdrawn.json()).retirement.status).toBe('withdrawn');
-    expect(
-      (await t().services.db.selectFrom('project').select('stage').where('id', '=', kept.id).executeTakeFirstOrThrow()).stage,
-    ).toBe('operation');
+    expect((await t().services.db.selectFrom('project').select('stage').where('id', '=', kept.id).executeTakeFirstOrThrow()).stage).toBe(
+      'operation',
+    );
     const continued = await decide(t(), kept.id, staffInd, { fiscalYear: fy + 1, decision: 'continue', rationale: '継続' });
     expect((await continued.json()).retirement).toBeNull();
     const none = await t().request('POST', `/api/v1/projects/${kept.id}/yearly-reviews/${fy + 1}/retirement`, {

@@ -125,11 +125,7 @@ export type ProcurementStatsRow = {
  * One GROUP BY over the procurements of a fiscal year (all years when null). Cancelled procurements
  * are left out; "awarded" means awarded, contracted or completed, and only those count in amounts.
  */
-export async function procurementStatsByMethod(
-  db: Db,
-  fiscalYear: number | null,
-  tierReviewJpy: { 1: number | null; 2: number | null },
-) {
+export async function procurementStatsByMethod(db: Db, fiscalYear: number | null, tierReviewJpy: { 1: number | null; 2: number | null }) {
   const awarded = sql<SqlBool>`r.status in ('awarded', 'contracted', 'completed')`;
   // The bound above the project's tier: tier 1 and 未設定 the lowest band above tier 1, tier 2 the tier-3 band.
   const threshold = sql`case when p.tier = 2 then ${tierReviewJpy[2]}::bigint when p.tier = 3 then null else ${tierReviewJpy[1]}::bigint end`;

@@ -10,8 +10,8 @@ import { GateChecklist, StageStepper } from '../../components/stage-stepper.tsx'
 import { TierDecreasePanel } from '../../components/tier-decrease.tsx';
 import { useFormat } from '../../format.ts';
 import { ProjectEditForm } from '../../forms/project-edit-form.tsx';
-import { TransitionForm } from '../../forms/transition-form.tsx';
 import { RetirementForm } from '../../forms/retirement-form.tsx';
+import { TransitionForm } from '../../forms/transition-form.tsx';
 import { YearlyReviewForm } from '../../forms/yearly-review-form.tsx';
 import type { TProject, TStage } from '../../types.ts';
 import { useProjectContext } from '../project-page.tsx';
