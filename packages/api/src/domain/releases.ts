@@ -24,6 +24,7 @@ import {
 } from '../db/queries/releases.ts';
 import { listActiveChecklistExemptions } from '../db/queries/supervision.ts';
 import { AppError, type FieldError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
+import { inTransaction } from './lifecycle.ts';
 import { notifyReleaseRequestDecided, notifyReleaseRequestRouted } from './notification-events.ts';
 import { whoOf } from './projects.ts';
 import { decisionRefusal, designatedReviewers } from './reviewers.ts';
@@ -116,7 +117,7 @@ function checkEvidenceItems(checklist: TChecklistItem[], evidence: Evidence[], t
  * filed (a tier change re-routes it with the new tier's checklist: domain/oversight.ts).
  */
 export async function createReleaseRequest(ctx: DomainContext, projectId: string, input: TCreateReleaseRequest): Promise<string> {
-  return ctx.db.transaction().execute(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     // The project lock serialises filings, so "one pending request per project" cannot race.
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
@@ -256,7 +257,7 @@ export async function decideReleaseRequest(
   input: TReleaseDecisionRequest,
   expectedVersion?: number,
 ): Promise<void> {
-  await ctx.db.transaction().execute(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     const ref = await findReleaseRequestProjectId(tx, id);
     if (!ref) throw notFound('Release request');
     const project = await lockProject(tx, ref.projectId);
@@ -330,7 +331,7 @@ async function lockPendingForApplicant(ctx: DomainContext, tx: Db, id: string, e
  * reviewer and checklist stay: they follow the tier, not the applicant's wording.
  */
 export async function updateReleaseRequest(ctx: DomainContext, id: string, input: TUpdateReleaseRequest): Promise<void> {
-  await ctx.db.transaction().execute(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     const { project, request } = await lockPendingForApplicant(ctx, tx, id, input.version);
     if (input.evidence) checkEvidenceItems(request.checklist as TChecklistItem[], input.evidence, request.tier);
     const after = await tx
@@ -362,7 +363,7 @@ export async function updateReleaseRequest(ctx: DomainContext, id: string, input
 
 /** Withdraw a pending release request: it leaves the reviewer's inbox and a new one may be filed. */
 export async function withdrawReleaseRequest(ctx: DomainContext, id: string, input: TWithdrawReleaseRequest): Promise<void> {
-  await ctx.db.transaction().execute(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     const { project, request } = await lockPendingForApplicant(ctx, tx, id, input.version);
     const after = await tx
       .updateTable('releaseRequest')
