@@ -1,3 +1,4 @@
+import { createServiceCanvas, type ServiceCanvas } from './canvas/schemas.ts';
 import { createLifecycle, type Lifecycle } from './lifecycle/check-transition.ts';
 import { createOversightEvaluator, type OversightEvaluator } from './oversight/evaluate-oversight.ts';
 import { createReleaseChecklist, createTechReviewExtraction } from './reviews/release-checklist.ts';
@@ -12,6 +13,8 @@ export type Policy = {
   releaseChecklist: ReturnType<typeof createReleaseChecklist>;
   isExtractedForTechReview: ReturnType<typeof createTechReviewExtraction>;
   supervision: Supervision;
+  /** Key items (重要項目) and guidance of the service canvas. */
+  canvas: ServiceCanvas;
 };
 
 export function createPolicy(rulesets: Rulesets): Policy {
@@ -22,5 +25,6 @@ export function createPolicy(rulesets: Rulesets): Policy {
     releaseChecklist: createReleaseChecklist(rulesets['release-checklist']),
     isExtractedForTechReview: createTechReviewExtraction(rulesets['tech-review-extraction']),
     supervision: createSupervision(rulesets.supervision),
+    canvas: createServiceCanvas(rulesets['service-canvas'].content),
   };
 }

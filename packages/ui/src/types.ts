@@ -95,10 +95,17 @@ export type TCanvas = {
   fields: Record<string, string>;
   isWritten: boolean;
   missingKeyItems: string[];
+  /** The key items (重要項目) and the guidance of the active service-canvas ruleset (decision 0019). */
+  keyItems?: string[];
+  guidance?: CanvasGuidance;
   createdAt: string | null;
   createdBy: string | null;
   createdByName: string | null;
   projectVersion?: number;
+};
+export type CanvasGuidance = {
+  areas: Record<string, { ja: string; en: string }>;
+  fields: Record<string, { ja: string; en: string }>;
 };
 export type TCanvasRevisionSummary = {
   revision: number;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canvasFieldKeys } from '../canvas/fields.ts';
 
 /** Japanese and English text of a policy label. */
 export const ZLocalized = z.strictObject({ ja: z.string().min(1), en: z.string().min(1) });
@@ -154,12 +155,39 @@ export const ZSupervisionRuleset = z
   });
 export type TSupervisionRuleset = z.infer<typeof ZSupervisionRuleset>;
 
+/**
+ * The service canvas (DESIGN §2.5): which cells are key items (重要項目: the canvas counts as written
+ * only with all of them filled) and the guidance shown beside each area and cell. Policy, so a year can
+ * change what must be written without a code change. Every cell of the canvas appears exactly once.
+ */
+export const ZServiceCanvasRuleset = z
+  .strictObject({
+    ruleset: z.literal('service-canvas'),
+    title: ZLocalized,
+    source: z.string().optional(),
+    areas: z.array(z.strictObject({ area: z.enum(['header', 'user', 'provider', 'value', 'solution']), guidance: ZLocalized.optional() })),
+    fields: z.array(z.strictObject({ key: z.enum(canvasFieldKeys), isKey: z.boolean(), guidance: ZLocalized.optional() })),
+  })
+  .superRefine((value, ctx) => {
+    const keys = value.fields.map((f) => f.key);
+    const missing = canvasFieldKeys.filter((key) => !keys.includes(key));
+    if (missing.length || new Set(keys).size !== keys.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fields'],
+        message: `every canvas cell exactly once (missing: ${missing.join(', ') || 'none'})`,
+      });
+    if (!value.fields.some((f) => f.isKey)) ctx.addIssue({ code: 'custom', path: ['fields'], message: 'at least one key item' });
+  });
+export type TServiceCanvasRuleset = z.infer<typeof ZServiceCanvasRuleset>;
+
 export const rulesetSchemas = {
   'oversight-tier': ZOversightRuleset,
   'lifecycle-gates': ZLifecycleRuleset,
   'release-checklist': ZReleaseChecklistRuleset,
   'tech-review-extraction': ZTechReviewExtractionRuleset,
   supervision: ZSupervisionRuleset,
+  'service-canvas': ZServiceCanvasRuleset,
 } as const;
 export type TRulesetName = keyof typeof rulesetSchemas;
 export const rulesetNames = Object.keys(rulesetSchemas) as TRulesetName[];
