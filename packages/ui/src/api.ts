@@ -13,6 +13,7 @@ import type {
   TConsultationDetail,
   TDocument,
   TExemption,
+  TExpenseYears,
   TExtraction,
   TFollowUpAction,
   TGates,
@@ -391,6 +392,7 @@ export const api = {
   stats: {
     registrations: (interval: 'week' | 'month' = 'week') => get<unknown>('/stats/registrations', { interval }),
     expenses: (fiscalYear?: number) => get<unknown>('/stats/expenses', { fiscalYear }),
+    expenseYears: () => get<TExpenseYears>('/stats/expenses/years'),
     expensesXlsxUrl: (fiscalYear?: number) => `${apiBase}/stats/expenses.xlsx${toQueryString({ fiscalYear })}`,
     stages: () => get<TStageStats>('/stats/stages'),
   },

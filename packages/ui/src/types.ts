@@ -543,3 +543,24 @@ export type TPortfolioRow = {
   overdueConsultations: number;
   kpiStatus: 'achieved' | 'on_track' | 'behind' | 'no_data' | null;
 };
+
+/** GET /stats/expenses/years: digital-related expenses over several fiscal years (slide 82). */
+export type TExpenseYears = {
+  unit: 'JPY';
+  years: {
+    fiscalYear: number;
+    lineCount: number;
+    totalJpy: number;
+    sumOfCategoriesJpy: number;
+    overlapJpy: number;
+    growthFromPrevious: number | null;
+    growthFromFirst: number | null;
+    byCategory: {
+      category: string;
+      label: { ja: string; en: string };
+      amountJpy: number;
+      growthFromPrevious: number | null;
+      growthFromFirst: number | null;
+    }[];
+  }[];
+};

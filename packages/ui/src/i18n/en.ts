@@ -400,6 +400,16 @@ export const en: typeof ja = {
     submit: 'Record the decision',
     saved: 'The yearly decision is recorded.',
   },
+  expenseYears: {
+    title: 'Digital-related expenses over the years',
+    summary: 'From {{first}} to {{last}}: {{total}} ({{ratio}}). Totals count a line in several categories once.',
+    chart: 'Digital-related expenses by fiscal year (bar chart)',
+    total: 'Total (overlap removed)',
+    growthFromPrevious: 'vs previous year',
+    growthFromFirst: 'vs first year',
+    overlap: 'Overlap between categories',
+    times: '×{{ratio}}',
+  },
   retirement: {
     column: 'Retirement',
     status: { pending: 'Awaiting confirmation', confirmed: 'Retired', withdrawn: 'Withdrawn' },

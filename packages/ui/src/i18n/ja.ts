@@ -391,6 +391,16 @@ export const ja = {
     submit: '判断を記録する',
     saved: '存廃判断を記録しました。',
   },
+  expenseYears: {
+    title: 'デジタル関連経費の推移',
+    summary: '{{first}}から{{last}}にかけて{{total}}（{{ratio}}）。区分の重複分を除いた合計です。',
+    chart: '年度別のデジタル関連経費の合計（棒グラフ）',
+    total: '合計（重複除く）',
+    growthFromPrevious: '前年度比',
+    growthFromFirst: '初年度比',
+    overlap: '区分の重複',
+    times: '{{ratio}}倍',
+  },
   retirement: {
     column: '廃止の手続',
     status: { pending: '確認待ち', confirmed: '廃止済み', withdrawn: '取り下げ' },
