@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Policy, TChecklistItem, TCreateKpiRequest, TRole } from '@psbook/core';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
-import type { Actor } from '../auth/actor.ts';
+import { type Actor, setupActor } from '../auth/actor.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { Db } from '../db/database.ts';
 import type { ProjectRow } from '../db/schema.ts';
@@ -12,6 +12,7 @@ import { addMeasurement, createKpi } from '../domain/kpis.ts';
 import { transitionProject } from '../domain/lifecycle.ts';
 import { createProject, updateProject } from '../domain/projects.ts';
 import { createReleaseRequest, decideReleaseRequest, getReleaseRequestDetail } from '../domain/releases.ts';
+import { createBureau, createUser, listBureaus } from '../domain/users.ts';
 import {
   budgetLineInputs,
   type DemoStory,
@@ -39,38 +40,24 @@ export async function seedDemo(db: Db, policy: Policy, options: { projects?: boo
   const existing = await db.selectFrom('appUser').select('id').limit(1).executeTakeFirst();
   if (existing) throw new Error('the database already has users: demo data is only created in an empty database');
 
-  await db.transaction().execute(async (tx) => {
-    await tx
-      .insertInto('bureau')
-      .values(demoBureaus)
-      .onConflict((oc) => oc.column('code').doNothing())
-      .execute();
-    const passwordHash = await hashPassword(demoPassword);
-    for (const account of demoAccounts) {
-      const user = await tx
-        .insertInto('appUser')
-        .values({ email: account.email, displayName: account.displayName, role: account.role, passwordHash })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      if (account.bureauCodes.length) {
-        await tx
-          .insertInto('userBureau')
-          .values(account.bureauCodes.map((bureauCode) => ({ userId: user.id, bureauCode })))
-          .execute();
-      }
-      await tx
-        .insertInto('auditEvent')
-        .values({
-          actorId: null,
-          actorLabel: 'seed',
-          action: 'user.create',
-          entityType: 'user',
-          entityId: user.id,
-          after: JSON.stringify({ email: account.email, role: account.role, bureauCodes: account.bureauCodes }),
-        })
-        .execute();
-    }
-  });
+  // Through the domain verbs, as an administrator would create them: the same checks and audit events.
+  const setup = { db, policy, actor: setupActor('seed'), requestId: 'seed' };
+  const knownBureaus = new Set((await listBureaus(db)).map((b) => b.code));
+  for (const bureau of demoBureaus) if (!knownBureaus.has(bureau.code)) await createBureau(setup, bureau);
+  const passwordHash = await hashPassword(demoPassword);
+  for (const account of demoAccounts) {
+    await createUser(
+      setup,
+      {
+        email: account.email,
+        displayName: account.displayName,
+        role: account.role,
+        bureauCodes: [...account.bureauCodes],
+        password: demoPassword,
+      },
+      { passwordHash },
+    );
+  }
 
   if (options.projects === false) return { users: demoAccounts.length, projects: 0 };
 
@@ -148,12 +135,14 @@ async function spreadRegistrations(db: Db, projects: ProjectRow[]): Promise<void
     // Spread within the week so the registrations do not share one instant.
     const at = new Date(firstMonday.getTime() + (week * 7 - (k % 5)) * 86_400_000);
     await db.updateTable('project').set({ createdAt: at }).where('id', '=', project.id).execute();
-    await db
-      .updateTable('tierHistory')
-      .set({ at })
+    const first = await db
+      .selectFrom('tierHistory')
+      .select('id')
       .where('projectId', '=', project.id)
-      .where('id', '=', sql<string>`(select min(h.id) from tier_history h where h.project_id = ${project.id})`)
-      .execute();
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    await db.updateTable('tierHistory').set({ at }).where('id', '=', first.id).execute();
   }
 }
 
