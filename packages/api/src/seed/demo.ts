@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Policy, TChecklistItem, TCreateKpiRequest, TRole } from '@psbook/core';
 import { parse } from 'csv-parse/sync';
-import { sql } from 'kysely';
 import { type Actor, setupActor } from '../auth/actor.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { Db } from '../db/database.ts';

@@ -865,6 +865,8 @@ export const en: typeof ja = {
       category: 'category (経費区分): system_maintenance, shin_tosei, smart_tokyo or other; several separated by “;”',
       amount: 'amount_kyen (金額（千円）)',
       projectCode: 'project_code (プロジェクト番号): optional; without it lines attach to the project of the same bureau, year and name',
+      registrationTrigger:
+        'registration_trigger (登録の契機): optional; initial_budget, supplementary_budget or measure_planned (or their Japanese names); empty means the initial budget request; used only for projects the file creates',
     },
     formatNote: 'UTF-8 (with or without BOM) or Shift_JIS. Importing the same file again changes nothing.',
     formLabel: 'Import expense data',

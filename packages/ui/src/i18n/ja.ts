@@ -855,6 +855,8 @@ export const ja = {
       category: '経費区分（category）：システム維持管理等・シン・トセイ・スマート東京・その他。複数の場合は「;」で区切ります',
       amount: '金額（千円）（amount_kyen）',
       projectCode: 'プロジェクト番号（project_code）：任意。空欄の場合は局・年度・事業名が同じプロジェクトに結び付けます',
+      registrationTrigger:
+        '登録の契機（registration_trigger）：任意。当初予算要求時・補正予算による事業決定時・デジタル関連施策の立案時。空欄は当初予算要求時。新しく登録するプロジェクトにだけ使います',
     },
     formatNote: '文字コードはUTF-8（BOM付き可）またはShift_JISです。同じファイルをもう一度取り込んでも、内容は変わりません。',
     formLabel: '経費データの取込フォーム',
