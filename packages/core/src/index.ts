@@ -3,6 +3,7 @@ export * from './canvas/schemas.ts';
 export * from './kpis/schemas.ts';
 export * from './lifecycle/check-transition.ts';
 export * from './notifications/schemas.ts';
+export * from './oversight/decision-table.ts';
 export * from './oversight/evaluate-oversight.ts';
 export * from './policy.ts';
 export * from './projects/responses.ts';

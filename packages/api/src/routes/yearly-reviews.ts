@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi';
 import {
   ZFiscalYear,
   ZRetirementDecisionRequest,
@@ -13,7 +12,7 @@ import { requireActor } from '../auth/actor.ts';
 import { getProjectOrThrow } from '../domain/projects.ts';
 import { createYearlyReview, decideRetirement, listOutstandingYearlyReviews, listYearlyReviews } from '../domain/yearly-reviews.ts';
 import { domainContext } from './context.ts';
-import { allProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { allProblems, apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
 export const ZYearlyReviewResponse = z.object({
   projectId: z.string(),
@@ -35,7 +34,7 @@ export const ZYearlyReviewResponse = z.object({
     .nullable(),
 });
 
-const ZOutstandingQuery = z.object({
+export const ZOutstandingQuery = z.object({
   fiscalYear: z.coerce.number().pipe(ZFiscalYear).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
   cursor: z
@@ -43,7 +42,7 @@ const ZOutstandingQuery = z.object({
     .regex(/^[A-Za-z0-9_-]{1,40}$/, 'not a cursor from this API')
     .optional(),
 });
-const ZOutstandingResponse = z.object({
+export const ZOutstandingResponse = z.object({
   fiscalYear: z.number().int(),
   items: z.array(
     z.object({
@@ -61,7 +60,8 @@ const ZOutstandingResponse = z.object({
   nextCursor: z.string().nullable(),
 });
 
-const create = createRoute({
+const create = apiRoute({
+  operationId: 'createYearlyReview',
   method: 'post',
   path: '/projects/{id}/yearly-reviews',
   tags: ['yearly reviews'],
@@ -69,7 +69,8 @@ const create = createRoute({
   request: { params: ZIdParam, ...jsonBody(ZYearlyReviewRequest) },
   responses: { 201: jsonContent(ZYearlyReviewResponse, 'The recorded decision'), ...allProblems },
 });
-const list = createRoute({
+const list = apiRoute({
+  operationId: 'listYearlyReviews',
   method: 'get',
   path: '/projects/{id}/yearly-reviews',
   tags: ['yearly reviews'],
@@ -77,7 +78,8 @@ const list = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(z.object({ items: z.array(ZYearlyReviewResponse) }), 'Yearly decisions'), ...problems },
 });
-const outstanding = createRoute({
+const outstanding = apiRoute({
+  operationId: 'listOutstandingYearlyReviews',
   method: 'get',
   path: '/yearly-reviews/outstanding',
   tags: ['yearly reviews'],
@@ -87,7 +89,8 @@ const outstanding = createRoute({
   responses: { 200: jsonContent(ZOutstandingResponse, 'Incomplete yearly reviews, by project code'), ...problems },
 });
 
-const retirement = createRoute({
+const retirement = apiRoute({
+  operationId: 'decideRetirement',
   method: 'post',
   path: '/projects/{id}/yearly-reviews/{fiscalYear}/retirement',
   tags: ['yearly reviews'],
