@@ -232,7 +232,7 @@ export async function checkRawRows(tx: Db, spec: RawCheckSpec): Promise<void> {
         ${trimmed(nfkc(raw('amountKyen')))} as amount,
         ${raw('amountKyen')} as amount_raw,
         upper(${trimmed(nfkc(raw('projectCode')))}) as project_code,
-        lower(regexp_replace(${nfkc(raw('registrationTrigger'))}, '\s', '', 'g')) as trigger_name,
+        lower(regexp_replace(${nfkc(raw('registrationTrigger'))}, '\\s', '', 'g')) as trigger_name,
         ${raw('registrationTrigger')} as trigger_raw
       from expense_raw r
       where r.field_count = ${spec.fieldCount}::integer and position(${replacement} in ${anyMapped}) = 0
