@@ -27,7 +27,13 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { expenseCategoryLabels, registrationTriggerLabels, type TOversightInput, ZExpenseCategory, ZRegistrationTrigger } from '@psbook/core';
+import {
+  expenseCategoryLabels,
+  registrationTriggerLabels,
+  type TOversightInput,
+  ZExpenseCategory,
+  ZRegistrationTrigger,
+} from '@psbook/core';
 import { CsvError, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { recordAudit } from '../audit.ts';

@@ -375,7 +375,13 @@ export async function planNewProjects(tx: Db, maxJpy: number, tooLarge: string):
   return Number(result.rows[0]?.n ?? 0);
 }
 
-export type NewProjectKey = { bureauCode: string; fiscalYear: number; projectName: string; budgetJpy: string; registrationTrigger: string | null };
+export type NewProjectKey = {
+  bureauCode: string;
+  fiscalYear: number;
+  projectName: string;
+  budgetJpy: string;
+  registrationTrigger: string | null;
+};
 
 /** One page of the projects to create, by their ordinal (1-based, inclusive). */
 export async function newProjectPage(tx: Db, fromOrdinal: number, toOrdinal: number): Promise<NewProjectKey[]> {
