@@ -56,6 +56,7 @@ describeOnBothDatabases(
         'release-checklist',
         'tech-review-extraction',
         'supervision',
+        'service-canvas',
       ]);
       for (const r of body.rulesets) {
         expect(r.version).toBe(t().policy.rulesets[r.name as keyof TestApp['policy']['rulesets']].version);
