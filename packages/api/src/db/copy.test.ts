@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OpenDatabase, openTestDatabase, testDatabases } from '../testing/harness.ts';
+import { openTestDatabase, testDatabases } from '../testing/harness.ts';
 import { copyField, copyInto } from './copy.ts';
+import type { OpenDatabase } from './database.ts';
 
 async function* pieces(rows: string[], size: number): AsyncGenerator<string> {
   for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size).join('');
