@@ -200,6 +200,9 @@ export async function checkRawRows(tx: Db, spec: RawCheckSpec): Promise<void> {
     ) x`.execute(tx);
 
   const writable = spec.writableBureaus ? sql`not (w.bureau_code = any(${sql.val(spec.writableBureaus)}::text[]))` : sql`false`;
+  // The default 4 MB made the sort for duplicate ids and the join spill to temporary files at
+  // 100,000 rows (on PGlite, files in memory written through its file system layer).
+  await sql`set local work_mem = '32MB'`.execute(tx);
   await sql`
     create temp table expense_checked on commit drop as
     -- Materialized: inlined, each reference to a column of w would compute its expression again.
@@ -244,6 +247,7 @@ export async function checkRawRows(tx: Db, spec: RawCheckSpec): Promise<void> {
         then 'duplicate external id "' || e.external_id || '" (first on line ' || min(e.line) over (partition by e.external_id) || ')'
       end as e_duplicate
     from e`.execute(tx);
+  await sql`reset work_mem`.execute(tx);
 
   const checks: [number, RawColumnKey, string][] = [
     [checkOrder.externalId, 'externalId', 'e_external_id'],
