@@ -38,7 +38,7 @@ import { CsvError, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { recordAudit } from '../audit.ts';
 import type { DomainContext } from '../context.ts';
-import { formulaStart } from '../csv.ts';
+import { startsLikeFormula } from '../csv.ts';
 import { copyField, copyInto } from '../db/copy.ts';
 import type { Db } from '../db/database.ts';
 import {
@@ -299,6 +299,41 @@ function csvSource(body: ReadableStream<Uint8Array>, forced: ImportEncoding | un
   };
 }
 
+/**
+ * A cell as the checks read it: NFKC where people type full-width (１，２００, ２０２７年度, ＩＮＤ), trimmed
+ * of padding (ideographic spaces too), codes upper-cased. This is reading, not checking: it is done
+ * here, once per cell with the runtime's native Unicode tables, because the same in SQL cost several
+ * times more, most of all on the embedded database (decision 0015). Checking is SQL's (checkRawRows).
+ */
+function normalizeCell(key: ColumnKey, value: string): string {
+  switch (key) {
+    case 'externalId':
+      return value.trim();
+    case 'projectName':
+      return trimName(value);
+    case 'bureauCode':
+    case 'projectCode':
+      return value.normalize('NFKC').trim().toUpperCase();
+    case 'fiscalYear':
+      return value.normalize('NFKC').trim().replace(/年度$/, '');
+    case 'category':
+      return value.normalize('NFKC');
+    case 'amountKyen':
+      return value.normalize('NFKC').trim();
+    case 'registrationTrigger':
+      return normalizeTrigger(value);
+  }
+}
+
+/**
+ * Names lose the padding people leave around cells, but not the space in front of a formula
+ * character: " =1+1" trimmed would be stored as "=1+1", a formula in any spreadsheet that reads it later.
+ */
+function trimName(raw: string): string {
+  const trimmed = raw.trim();
+  return startsLikeFormula(trimmed) ? raw.trimEnd() : trimmed;
+}
+
 type Header = { index: Map<ColumnKey, number>; names: string[] };
 
 /**
@@ -345,12 +380,13 @@ function createRecordStager(onProgress: ImportOptions['onProgress']) {
     if (record.every((cell) => cell.trim() === '')) return '';
     lineCount++;
     const { index } = header;
-    let row = `${line}\t${record.length}`;
-    for (const key of rawColumnKeys) {
+    const cell = (key: ColumnKey) => {
       const i = index.get(key);
-      row += `\t${i === undefined ? '' : copyField(record[i] ?? '')}`;
-    }
-    return `${row}\n`;
+      return i === undefined ? '' : (record[i] ?? '');
+    };
+    let row = `${line}\t${record.length}`;
+    for (const key of rawColumnKeys) row += `\t${copyField(normalizeCell(key, cell(key)))}`;
+    return `${row}\t${copyField(cell('fiscalYear'))}\t${copyField(cell('amountKyen'))}\t${copyField(cell('registrationTrigger'))}\n`;
   };
 
   return {
@@ -422,7 +458,6 @@ function checkSpec(file: StagedFile, header: Header, writableBureaus: Set<string
     categoryHint,
     triggerNames,
     triggerHint,
-    formulaPattern: formulaStart.source,
     maxAmountKyen,
     maxAmountMessage: `is larger than ${maxAmountKyen.toLocaleString('en')} thousand yen`,
   };

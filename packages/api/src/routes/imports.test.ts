@@ -215,6 +215,43 @@ describeOnBothDatabases('expense import', (t) => {
     expect(await footprint(t())).toEqual(before);
   });
 
+  it('reads what government files vary in (full-width digits, 年度, ideographic spaces, labels, case) as before, and refuses the rest', async () => {
+    const header = `${enHeader},project_code`;
+    const good = [
+      'W-1,\u3000ind\u3000,全角の金額,２０２９年度,シン・トセイ ; スマート東京,"１，２００",',
+      'W-8,IND,大文字の区分,2029,OTHER,10,',
+    ];
+    const file = csvOf(header, [
+      good[0]!,
+      'W-2,IND,三角の金額,2029,other,△100,',
+      'W-3,IND,大きすぎる金額,2029,other,9000000000001,',
+      'W-4,IND,小文字の番号,2029,other,10,ps9999998',
+      'W-5,IND,年度の範囲外,1989,other,10,',
+      'W-6,IND,,2029,other,10,',
+      ' W-1 ,IND,重複,2029,other,10,',
+      'W-7,IND,区分なし,2029, ; ,10,',
+      good[1]!,
+    ]);
+    const dry = await (await upload(t(), file, { query: '?dryRun=true' })).json();
+    expect(dry.errors).toEqual([
+      { line: 3, column: 'amount_kyen', message: 'must not be negative' },
+      { line: 4, column: 'amount_kyen', message: 'is larger than 9,000,000,000,000 thousand yen' },
+      { line: 5, column: 'projectCode', message: 'unknown project code PS9999998' },
+      { line: 6, column: 'fiscal_year', message: 'must be between 1990 and 2100' },
+      { line: 7, column: 'project_name', message: 'is required' },
+      { line: 8, column: 'external_id', message: 'duplicate external id "W-1" (first on line 2)' },
+      { line: 9, column: 'category', message: 'is required' },
+    ]);
+    expect(dry).toMatchObject({ errorCount: 7, lineCount: 9, lines: { created: 2 }, projects: { created: 2 } });
+
+    const res = await upload(t(), csvOf(header, good));
+    expect(res.status).toBe(201);
+    expect(await projectNamed(t(), '全角の金額')).toMatchObject({ bureauCode: 'IND', fiscalYear: 2029, budgetJpy: 1_200_000 });
+    const line = await t().services.db.selectFrom('expenseLine').selectAll().where('externalId', '=', 'W-1').executeTakeFirstOrThrow();
+    expect(line).toMatchObject({ amountKyen: 1200, categories: ['shin_tosei', 'smart_tokyo'] });
+    expect((await projectNamed(t(), '大文字の区分')).budgetJpy).toBe(10_000);
+  });
+
   it('reports missing columns and files that are not CSV', async () => {
     const missing = await upload(t(), csvOf('external_id,bureau_code,project_name', ['X,IND,x']));
     expect(missing.status).toBe(422);

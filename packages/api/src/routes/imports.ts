@@ -33,6 +33,16 @@ export const ZImportResult = z.object({
   timingsMs: z.record(z.string(), z.number().int()).describe('milliseconds per phase of the import'),
 });
 
+/** One line of the NDJSON answer: progress while reading and writing, then the result or the problem. */
+const ZImportEvent = z
+  .looseObject({
+    type: z.enum(['progress', 'result', 'error']),
+    processed: z.number().int().optional().describe('progress: records read, or lines being written'),
+    phase: z.enum(['reading', 'writing']).optional(),
+    status: z.number().int().optional().describe('result and error: the HTTP status the answer would have had'),
+  })
+  .describe('One line of the NDJSON stream: {"type":"progress",…}, then {"type":"result",…ImportResult} or {"type":"error",…Problem}');
+
 export const ZImportQuery = z.object({
   dryRun: z.enum(['true', 'false']).optional().describe('check and report what would change, without writing'),
   encoding: z
@@ -75,7 +85,7 @@ const importRoute = apiRoute({
   responses: {
     200: {
       description: 'Dry run: the report',
-      content: { 'application/json': { schema: ZImportResult }, 'application/x-ndjson': { schema: z.string() } },
+      content: { 'application/json': { schema: ZImportResult }, 'application/x-ndjson': { schema: ZImportEvent } },
     },
     201: { description: 'Imported', content: { 'application/json': { schema: ZImportResult } } },
     415: { description: 'Neither CSV nor a workbook', content: { 'application/problem+json': { schema: ZProblem } } },

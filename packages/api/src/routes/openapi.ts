@@ -61,7 +61,12 @@ const extensions: Partial<Record<ErrorCode, Record<string, z.ZodType>>> = {
     errors: z.array(ZFieldError).optional(),
   },
   rule_violation: {
-    errors: z.array(z.looseObject({ path: z.string(), message: z.string() })).optional(),
+    // Field errors, or an expense import's row errors ({ line, column, message, sheet? }).
+    errors: z
+      .array(
+        z.union([z.looseObject({ path: z.string(), message: z.string() }), z.looseObject({ line: z.number().int(), message: z.string() })]),
+      )
+      .optional(),
     stage: z.string().optional(),
     errorCount: z.number().int().optional(),
     fileSha256: z.string().optional(),

@@ -33,8 +33,19 @@ const rawColumn: Record<RawColumnKey, string> = {
   projectCode: 'project_code',
   registrationTrigger: 'registration_trigger',
 };
-/** What `copyInto` fills: the record's line, its number of fields, and each known column's text as read. */
-export const rawStageColumns = ['line', 'field_count', ...rawColumnKeys.map((k) => rawColumn[k])];
+/**
+ * What `copyInto` fills: the record's line, its number of fields, each known column's text as the
+ * reader normalised it (see `normalizeCell` in expense-import.ts), and the fiscal year and amount as
+ * written, which their error messages quote (and the registration trigger as written).
+ */
+export const rawStageColumns = [
+  'line',
+  'field_count',
+  ...rawColumnKeys.map((k) => rawColumn[k]),
+  'fiscal_year_raw',
+  'amount_kyen_raw',
+  'registration_trigger_raw',
+];
 
 const categoriesFromMask = (mask: RawBuilder<unknown>) =>
   sql`array_remove(array[${sql.join(
@@ -51,7 +62,10 @@ export async function createImportStage(tx: Db): Promise<void> {
     create temp table expense_raw (
       line integer not null,
       field_count integer not null,
-      ${sql.join(rawColumnKeys.map((k) => sql`${sql.ref(rawColumn[k])} text not null`))}
+      ${sql.join(rawColumnKeys.map((k) => sql`${sql.ref(rawColumn[k])} text not null`))},
+      fiscal_year_raw text not null,
+      amount_kyen_raw text not null,
+      registration_trigger_raw text not null
     ) on commit drop`.execute(tx);
   await sql`
     create temp table expense_error (
@@ -124,15 +138,12 @@ export async function errorReport(tx: Db, limit: number): Promise<{ count: numbe
 }
 
 /**
- * JavaScript's String.prototype.trim() set (WhiteSpace and LineTerminator), so that SQL trims what the
- * previous reader trimmed: ideographic space (U+3000) and no-break space are padding in Japanese files too.
+ * JavaScript's String.prototype.trim() set (WhiteSpace and LineTerminator), so that the category names
+ * split in SQL are trimmed as the reader trims cells: ideographic space (U+3000) is padding too.
  */
 const jsWhitespace =
   '\t\n\u000b\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
 const trimmed = (value: RawBuilder<unknown>) => sql`btrim(${value}, ${jsWhitespace}::text)`;
-/** NFKC (full-width digits and letters → ASCII); ASCII text is already NFKC, and skipping it saves most of the cost. */
-const nfkc = (value: RawBuilder<unknown>) =>
-  sql`(case when octet_length(${value}) = length(${value}) then ${value} else normalize(${value}, nfkc) end)`;
 const controlChars = String.raw`[\x01-\x1f\x7f]`;
 
 export type RawCheckSpec = {
@@ -153,8 +164,6 @@ export type RawCheckSpec = {
   /** The accepted registration-trigger names (normalised: NFKC, no spaces, lower case) with their code, and the hint. */
   triggerNames: { name: string; code: string }[];
   triggerHint: string;
-  /** A cell that starts like a spreadsheet formula keeps its leading space (pattern of csv.ts startsLikeFormula). */
-  formulaPattern: string;
   maxAmountKyen: number;
   maxAmountMessage: string;
 };
@@ -208,7 +217,7 @@ export async function checkRawRows(tx: Db, spec: RawCheckSpec): Promise<void> {
         (array_agg(p.name order by p.ord) filter (where coalesce(k1.bit, k2.bit) is null))[1] as unknown
       from (
         select ${trimmed(sql`u.part`)} as name, u.ord
-        from unnest(string_to_array(${nfkc(sql`d.raw`)}, ';')) with ordinality as u(part, ord)
+        from unnest(string_to_array(d.raw, ';')) with ordinality as u(part, ord)
       ) p
       left join names k1 on k1.name = p.name
       left join names k2 on k2.name = lower(p.name)
@@ -216,24 +225,16 @@ export async function checkRawRows(tx: Db, spec: RawCheckSpec): Promise<void> {
     ) x`.execute(tx);
 
   const writable = spec.writableBureaus ? sql`not (w.bureau_code = any(${sql.val(spec.writableBureaus)}::text[]))` : sql`false`;
+  // The default 4 MB made the sort for duplicate ids and the join spill to temporary files at
+  // 100,000 rows (on PGlite, files in memory written through its file system layer).
+  await sql`set local work_mem = '32MB'`.execute(tx);
   await sql`
     create temp table expense_checked on commit drop as
-    -- Materialized: inlined, each reference to a column of v or w would compute its expression again
-    -- (the amount's more than ten times), which made this statement eight times slower.
-    with v as materialized (
-      select r.line,
-        ${trimmed(raw('externalId'))} as external_id,
-        upper(${trimmed(nfkc(raw('bureauCode')))}) as bureau_code,
-        case when ${trimmed(raw('projectName'))} ~ ${spec.formulaPattern}::text
-          then rtrim(${raw('projectName')}, ${jsWhitespace}::text) else ${trimmed(raw('projectName'))} end as project_name,
-        regexp_replace(${trimmed(nfkc(raw('fiscalYear')))}, '年度$', '') as fiscal_year,
-        ${raw('fiscalYear')} as fiscal_year_raw,
-        ${raw('category')} as category,
-        ${trimmed(nfkc(raw('amountKyen')))} as amount,
-        ${raw('amountKyen')} as amount_raw,
-        upper(${trimmed(nfkc(raw('projectCode')))}) as project_code,
-        lower(regexp_replace(${nfkc(raw('registrationTrigger'))}, '\\s', '', 'g')) as trigger_name,
-        ${raw('registrationTrigger')} as trigger_raw
+    -- Materialized: inlined, each reference to a column of w would compute its expression again.
+    with v as (
+      select r.line, r.external_id, r.bureau_code, r.project_name, r.fiscal_year, r.fiscal_year_raw, r.category,
+        r.amount_kyen as amount, r.amount_kyen_raw as amount_raw, r.project_code,
+        r.registration_trigger as trigger_name, r.registration_trigger_raw as trigger_raw
       from expense_raw r
       where r.field_count = ${spec.fieldCount}::integer and position(${replacement} in ${anyMapped}) = 0
     ),
@@ -278,6 +279,7 @@ export async function checkRawRows(tx: Db, spec: RawCheckSpec): Promise<void> {
         then 'duplicate external id "' || e.external_id || '" (first on line ' || min(e.line) over (partition by e.external_id) || ')'
       end as e_duplicate
     from e`.execute(tx);
+  await sql`reset work_mem`.execute(tx);
 
   const checks: [number, RawColumnKey, string][] = [
     [checkOrder.externalId, 'externalId', 'e_external_id'],
