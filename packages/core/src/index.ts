@@ -16,3 +16,5 @@ export * from './rules/run-cases.ts';
 export * from './rules/schemas.ts';
 export * from './supervision/schemas.ts';
 export * from './supervision/supervision.ts';
+/** The API's types generated from its OpenAPI document (paths, components, operations): for clients and the UI. */
+export type * as Api from './generated/api.ts';

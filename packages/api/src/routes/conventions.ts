@@ -151,3 +151,27 @@ export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
   }
   return next();
 });
+
+/**
+ * Corrections to what the generator writes. A nullable named schema comes out as
+ * `allOf: [{ $ref }, { type: [T, 'null'] }]`, which no null satisfies (the $ref refuses it): it becomes
+ * `anyOf: [{ $ref }, { type: 'null' }]`.
+ */
+export function finishDocument<T>(doc: T): T {
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (!node || typeof node !== 'object') return node;
+    const entries = Object.entries(node as Record<string, unknown>).map(([k, v]) => [k, visit(v)] as const);
+    const out = Object.fromEntries(entries) as Record<string, unknown>;
+    const allOf = out.allOf as Record<string, unknown>[] | undefined;
+    if (allOf?.length === 2 && allOf[0]?.$ref && Array.isArray(allOf[1]?.type) && (allOf[1].type as string[]).includes('null')) {
+      const nullable = allOf[1];
+      if (Object.keys(nullable).every((k) => k === 'type' || k === 'description' || k === 'default')) {
+        const { allOf: _, ...rest } = out;
+        return { ...rest, anyOf: [allOf[0], { type: 'null' }] };
+      }
+    }
+    return out;
+  };
+  return visit(doc) as T;
+}

@@ -33,6 +33,33 @@ export const ZImportResult = z.object({
   timingsMs: z.record(z.string(), z.number().int()).describe('milliseconds per phase of the import'),
 });
 
+/**
+ * One line of the NDJSON answer (Accept: application/x-ndjson). The HTTP status is 200 before the outcome
+ * is known, so the last line carries it: a `result` (200 dry run, 201 imported) or an `error` (the problem).
+ */
+export const ZImportEvent = z
+  .discriminatedUnion('type', [
+    z.object({
+      type: z.literal('progress'),
+      processed: z.number().int().describe('lines read or written so far'),
+      phase: z.enum(['reading', 'writing']).describe('what the import is doing'),
+    }),
+    ZImportResult.extend({ type: z.literal('result'), status: z.union([z.literal(200), z.literal(201)]) }),
+    z.looseObject({
+      type: z.literal('error'),
+      status: z.number().int().describe('the HTTP status the import would have answered without streaming'),
+      code: ZProblem.shape.code,
+      title: z.string(),
+      requestId: z.string(),
+      errors: z.array(ZRowError).optional(),
+      errorCount: z.number().int().optional(),
+    }),
+  ])
+  .meta({
+    example: { type: 'progress', processed: 5000, phase: 'reading' },
+    description: 'One line of an NDJSON import answer: progress lines, then one result or one error line',
+  });
+
 export const ZImportQuery = z.object({
   dryRun: z.enum(['true', 'false']).optional().describe('check and report what would change, without writing'),
   encoding: z
@@ -75,7 +102,10 @@ const importRoute = apiRoute({
   responses: {
     200: {
       description: 'Dry run: the report',
-      content: { 'application/json': { schema: ZImportResult }, 'application/x-ndjson': { schema: z.string() } },
+      content: {
+        'application/json': { schema: ZImportResult },
+        'application/x-ndjson': { schema: ZImportEvent, description: 'Each line is one ImportEvent (JSON), ended by a newline' } as never,
+      },
     },
     201: { description: 'Imported', content: { 'application/json': { schema: ZImportResult } } },
     415: { description: 'Neither CSV nor a workbook', content: { 'application/problem+json': { schema: ZProblem } } },

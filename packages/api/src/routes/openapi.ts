@@ -61,7 +61,17 @@ const extensions: Partial<Record<ErrorCode, Record<string, z.ZodType>>> = {
     errors: z.array(ZFieldError).optional(),
   },
   rule_violation: {
-    errors: z.array(z.looseObject({ path: z.string(), message: z.string() })).optional(),
+    errors: z
+      .array(
+        z.looseObject({
+          message: z.string(),
+          path: z.string().optional().meta({ description: 'The field, for a rule about a request' }),
+          line: z.number().int().optional().meta({ description: 'The line (CSV) or row (sheet), for an import' }),
+          column: z.string().nullable().optional(),
+          sheet: z.string().optional(),
+        }),
+      )
+      .optional(),
     stage: z.string().optional(),
     errorCount: z.number().int().optional(),
     fileSha256: z.string().optional(),
@@ -210,6 +220,7 @@ export function apiRoute<P extends string, R extends Omit<RouteConfig, 'path'> &
         ...('headers' in response ? response.headers : {}),
         'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
         'Cache-Control': { $ref: '#/components/headers/Cache-Control' },
+        ...(code === 429 || code === 503 ? { 'Retry-After': { $ref: '#/components/headers/Retry-After' } } : {}),
         ...Object.fromEntries(successHeaders.filter(() => code < 300).map((h) => [h, { $ref: `#/components/headers/${h}` }])),
       },
     };

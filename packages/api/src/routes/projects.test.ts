@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
-import { describeOnBothDatabases } from '../testing/harness.ts';
+import { describeOnBothDatabases, unevaluatedOversight } from '../testing/harness.ts';
 
 describeOnBothDatabases('projects', (t) => {
   const create = (as: string, body: Record<string, unknown>) => t().request('POST', '/api/v1/projects', { as, body });
@@ -117,7 +117,7 @@ describeOnBothDatabases('projects', (t) => {
     for (const micro of ['100', '200', '300']) {
       // As text: postgres.js would pass a timestamp parameter through a JavaScript Date (milliseconds).
       await sql`insert into project (name, bureau_code, fiscal_year, oversight, ruleset_version, tier_lower_bound, created_at)
-        values (${`µs ${micro}`}, 'FIN', 2019, ${unevaluated}, 'x', 1, ${`2020-01-01T00:00:00.000${micro}Z`}::text::timestamptz)`.execute(
+        values (${`µs ${micro}`}, 'FIN', 2019, ${unevaluatedOversight}, 'x', 1, ${`2020-01-01T00:00:00.000${micro}Z`}::text::timestamptz)`.execute(
         db,
       );
     }
