@@ -1,5 +1,7 @@
 export * from './auth/schemas.ts';
 export * from './canvas/schemas.ts';
+/** The API's types generated from its OpenAPI document (paths, components, operations): for clients and the UI. */
+export type * as Api from './generated/api.ts';
 export * from './kpis/schemas.ts';
 export * from './lifecycle/check-transition.ts';
 export * from './notifications/schemas.ts';
@@ -16,5 +18,3 @@ export * from './rules/run-cases.ts';
 export * from './rules/schemas.ts';
 export * from './supervision/schemas.ts';
 export * from './supervision/supervision.ts';
-/** The API's types generated from its OpenAPI document (paths, components, operations): for clients and the UI. */
-export type * as Api from './generated/api.ts';

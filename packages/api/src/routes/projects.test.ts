@@ -105,15 +105,6 @@ describeOnBothDatabases('projects', (t) => {
 
   it('pages exactly through rows whose timestamps differ only in microseconds', async () => {
     const { db } = t().services;
-    // A project whose inputs are not yet entered, as the API would have stored it.
-    const unevaluated = JSON.stringify({
-      tier: null,
-      lowerBound: 1,
-      reviewerRole: null,
-      missing: ['budgetJpy', 'maxDowntimeHours', 'confidentiality'],
-      factors: [],
-      rulesetVersion: 'x',
-    });
     for (const micro of ['100', '200', '300']) {
       // As text: postgres.js would pass a timestamp parameter through a JavaScript Date (milliseconds).
       await sql`insert into project (name, bureau_code, fiscal_year, oversight, ruleset_version, tier_lower_bound, created_at)
