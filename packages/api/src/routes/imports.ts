@@ -101,10 +101,11 @@ const importRoute = apiRoute({
   },
   responses: {
     200: {
-      description: 'Dry run: the report',
+      description:
+        'Dry run: the report (application/json); or, with Accept: application/x-ndjson, the stream: each line one ImportEvent, the last a result or an error',
       content: {
         'application/json': { schema: ZImportResult },
-        'application/x-ndjson': { schema: ZImportEvent, description: 'Each line is one ImportEvent (JSON), ended by a newline' } as never,
+        'application/x-ndjson': { schema: ZImportEvent },
       },
     },
     201: { description: 'Imported', content: { 'application/json': { schema: ZImportResult } } },

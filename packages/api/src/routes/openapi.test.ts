@@ -84,6 +84,17 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/api/v1/auth/login'].post.security).toEqual([]);
     expect(doc.paths['/healthz'].get.security).toEqual([]);
     expect(doc.paths['/api/v1/stats/stages'].get.security).toContainEqual({ apiToken: ['stats:read'] });
+    const schemes = new Set(Object.keys(doc.components.securitySchemes));
+    const publicOperations: string[] = [];
+    for (const ops of Object.values(doc.paths as Record<string, Record<string, any>>)) {
+      for (const op of Object.values(ops)) {
+        for (const requirement of op.security) for (const name of Object.keys(requirement)) expect(schemes.has(name), name).toBe(true);
+        if (op.security.length === 0) publicOperations.push(op.operationId);
+      }
+    }
+    expect(publicOperations.sort()).toEqual(
+      ['completeOidcSignIn', 'getLiveness', 'getReadiness', 'listSignInMethods', 'signIn', 'startOidcSignIn'].sort(),
+    );
     // No scope accepts writes: tokens are read-only.
     expect(doc.paths['/api/v1/projects'].post.security).toEqual([{ session: [] }, { cookie: [] }]);
   });

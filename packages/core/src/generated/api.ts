@@ -1892,11 +1892,13 @@ export interface components {
             isActive: boolean;
             role: components["schemas"]["Role"];
             updatedAt: string;
+            /** Format: int64 */
             version: number;
         };
         AssessmentRequest: {
             comment: string;
             ratings: components["schemas"]["Ratings"];
+            /** Format: int64 */
             version: number;
         };
         AuditEvent: {
@@ -1909,6 +1911,7 @@ export interface components {
             before?: unknown;
             entityId: string;
             entityType: string;
+            /** Format: int64 */
             id: number;
             projectId: string | null;
             requestId: string | null;
@@ -1937,6 +1940,7 @@ export interface components {
         BudgetCycle: {
             createdAt: string;
             evaluationDeadline: string;
+            /** Format: int64 */
             fiscalYear: number;
             isSubmitted: boolean;
             requestDate: string;
@@ -1945,11 +1949,16 @@ export interface components {
             submittedAt: string | null;
             submittedBy: string | null;
             techReviews: {
+                /** Format: int64 */
                 extracted: number;
+                /** Format: int64 */
                 inReview: number;
+                /** Format: int64 */
                 submitted: number;
+                /** Format: int64 */
                 total: number;
             };
+            /** Format: int64 */
             version: number;
         };
         BudgetCycleRequest: {
@@ -1975,6 +1984,7 @@ export interface components {
             isWritten: boolean;
             missingKeyItems: string[];
             projectId: string;
+            /** Format: int64 */
             revision: number;
         };
         CanvasFields: {
@@ -2003,6 +2013,7 @@ export interface components {
             createdBy: string | null;
             createdByName: string | null;
             isWritten: boolean;
+            /** Format: int64 */
             revision: number;
         };
         ChecklistItem: {
@@ -2014,6 +2025,7 @@ export interface components {
             principle: string;
         };
         CloseConsultationRequest: {
+            /** Format: int64 */
             version: number;
         };
         /** @enum {string|null} */
@@ -2025,6 +2037,7 @@ export interface components {
             /** @description The status the thing already has (approved, closed …) */
             currentStatus?: string;
             errors?: components["schemas"]["FieldError"][];
+            /** Format: int64 */
             fiscalYear?: number;
             /** @description The thing already waiting */
             id?: string;
@@ -2061,6 +2074,7 @@ export interface components {
             subject: string;
             tier: components["schemas"]["Tier"];
             topic: components["schemas"]["ConsultationTopic"];
+            /** Format: int64 */
             version: number;
         };
         ConsultationDetail: components["schemas"]["Consultation"] & {
@@ -2147,7 +2161,7 @@ export interface components {
         };
         CreateKpiRequest: {
             baselineValue?: number | null;
-            baselineYear?: components["schemas"]["FiscalYear"] | null;
+            baselineYear?: components["schemas"]["FiscalYear"] & (number | null);
             direction: components["schemas"]["KpiDirection"];
             name: string;
             targetFiscalYear: components["schemas"]["FiscalYear"];
@@ -2162,6 +2176,7 @@ export interface components {
             value?: number | null;
         };
         CreateProcurementRequest: {
+            /** Format: int64 */
             contractAmountJpy?: number | null;
             contractEnd?: components["schemas"]["IsoDate"];
             contractStart?: components["schemas"]["IsoDate"];
@@ -2214,6 +2229,7 @@ export interface components {
             selfRating: components["schemas"]["Ratings"];
         };
         CreateTokenRequest: {
+            /** Format: int64 */
             expiresInDays?: number;
             name: string;
             scopes: components["schemas"]["TokenScope"][];
@@ -2300,12 +2316,14 @@ export interface components {
             status: components["schemas"]["ExemptionStatus"];
             target: string;
             targetKind: components["schemas"]["ExemptionTargetKind"];
+            /** Format: int64 */
             version: number;
         };
         ExemptionDecisionRequest: {
             comment?: string;
             /** @enum {string} */
             decision: "approved" | "refused";
+            /** Format: int64 */
             version: number;
         };
         /** @enum {string} */
@@ -2315,17 +2333,23 @@ export interface components {
         /** @enum {string} */
         ExpenseCategory: "system_maintenance" | "shin_tosei" | "smart_tokyo" | "other";
         Extraction: {
+            /** Format: int64 */
             alreadyExtracted: number;
             comparison: {
                 added: string[];
                 continued: string[];
                 dropped: string[];
+                /** Format: int64 */
                 previousFiscalYear: number | null;
+                /** Format: int64 */
                 previousTotal: number;
             };
+            /** Format: int64 */
             extracted: number;
+            /** Format: int64 */
             fiscalYear: number;
             rulesetVersion: string;
+            /** Format: int64 */
             total: number;
         };
         /**
@@ -2339,6 +2363,7 @@ export interface components {
             /** @description Where the problem is: a body field path (`bureauCode`), or `query.limit`, `header.if-match` */
             path: string;
         };
+        /** Format: int64 */
         FiscalYear: number;
         FollowUpAction: {
             blocking: boolean;
@@ -2364,6 +2389,7 @@ export interface components {
             status: components["schemas"]["ActionStatus"];
             title: string;
             verifiedAt: string | null;
+            /** Format: int64 */
             version: number;
         };
         /** @description The problem answered with code `forbidden` */
@@ -2386,6 +2412,7 @@ export interface components {
         Gates: {
             canAdvance: boolean;
             facts: {
+                /** Format: int64 */
                 approvedReleaseCount: number;
                 canvasWritten: boolean;
                 exemptGates?: {
@@ -2394,12 +2421,18 @@ export interface components {
                     reason: string;
                 }[];
                 hasYearlyDecision: boolean;
+                /** Format: int64 */
                 kpisUnmeasuredThisYearCount: number;
+                /** Format: int64 */
                 kpiWithTargetCount: number;
+                /** Format: int64 */
                 openBlockingActionCount: number;
+                /** Format: int64 */
                 procurementSpecCount: number;
+                /** Format: int64 */
                 requirementsDefinitionCount: number;
             };
+            /** Format: int64 */
             fiscalYear: number;
             gates: components["schemas"]["GateStatus"][];
             nextStage: components["schemas"]["Stage"] | null;
@@ -2463,21 +2496,30 @@ export interface components {
              * @enum {string}
              */
             phase: "reading" | "writing";
-            /** @description lines read or written so far */
+            /**
+             * Format: int64
+             * @description lines read or written so far
+             */
             processed: number;
             /** @enum {string} */
             type: "progress";
         } | {
+            /** Format: int64 */
             bytes: number;
-            /** @description lines created + updated + projects created + updated: 0 when the same file is imported again */
+            /**
+             * Format: int64
+             * @description lines created + updated + projects created + updated: 0 when the same file is imported again
+             */
             changes: number;
             dryRun: boolean;
+            /** Format: int64 */
             durationMs: number;
             /**
              * @description of a CSV file; utf-8 for a workbook
              * @enum {string}
              */
             encoding: "utf-8" | "shift_jis";
+            /** Format: int64 */
             errorCount: number;
             /** @description at most 1,000, by line */
             errors: components["schemas"]["RowError"][];
@@ -2487,18 +2529,27 @@ export interface components {
             ignoredColumns: string[];
             /** @description the expense_import record; null for a dry run */
             importId: string | null;
-            /** @description expense lines read (the header and empty lines not counted) */
+            /**
+             * Format: int64
+             * @description expense lines read (the header and empty lines not counted)
+             */
             lineCount: number;
             lines: {
+                /** Format: int64 */
                 created: number;
+                /** Format: int64 */
                 unchanged: number;
+                /** Format: int64 */
                 updated: number;
             };
             /** @description the last import of a file with the same SHA-256, if any */
             previousImportId: string | null;
             projects: {
+                /** Format: int64 */
                 created: number;
+                /** Format: int64 */
                 tierChanged: number;
+                /** Format: int64 */
                 updated: number;
             };
             /** @description the sheet read from a workbook; null for CSV */
@@ -2513,10 +2564,14 @@ export interface components {
         } | ({
             /** @enum {string} */
             code: "bad_request" | "malformed_json" | "validation_failed" | "unauthenticated" | "invalid_credentials" | "csrf_rejected" | "forbidden" | "not_found" | "method_not_allowed" | "version_conflict" | "conflict" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "gate_unmet" | "reason_required" | "invalid_transition" | "rule_violation" | "too_many_requests" | "internal" | "database_unavailable";
+            /** Format: int64 */
             errorCount?: number;
             errors?: components["schemas"]["RowError"][];
             requestId: string;
-            /** @description the HTTP status the import would have answered without streaming */
+            /**
+             * Format: int64
+             * @description the HTTP status the import would have answered without streaming
+             */
             status: number;
             title: string;
             /** @enum {string} */
@@ -2525,16 +2580,22 @@ export interface components {
             [key: string]: unknown;
         });
         ImportResult: {
+            /** Format: int64 */
             bytes: number;
-            /** @description lines created + updated + projects created + updated: 0 when the same file is imported again */
+            /**
+             * Format: int64
+             * @description lines created + updated + projects created + updated: 0 when the same file is imported again
+             */
             changes: number;
             dryRun: boolean;
+            /** Format: int64 */
             durationMs: number;
             /**
              * @description of a CSV file; utf-8 for a workbook
              * @enum {string}
              */
             encoding: "utf-8" | "shift_jis";
+            /** Format: int64 */
             errorCount: number;
             /** @description at most 1,000, by line */
             errors: components["schemas"]["RowError"][];
@@ -2544,18 +2605,27 @@ export interface components {
             ignoredColumns: string[];
             /** @description the expense_import record; null for a dry run */
             importId: string | null;
-            /** @description expense lines read (the header and empty lines not counted) */
+            /**
+             * Format: int64
+             * @description expense lines read (the header and empty lines not counted)
+             */
             lineCount: number;
             lines: {
+                /** Format: int64 */
                 created: number;
+                /** Format: int64 */
                 unchanged: number;
+                /** Format: int64 */
                 updated: number;
             };
             /** @description the last import of a file with the same SHA-256, if any */
             previousImportId: string | null;
             projects: {
+                /** Format: int64 */
                 created: number;
+                /** Format: int64 */
                 tierChanged: number;
+                /** Format: int64 */
                 updated: number;
             };
             /** @description the sheet read from a workbook; null for CSV */
@@ -2636,6 +2706,7 @@ export interface components {
         IsoDate: string | null;
         Kpi: {
             baselineValue: number | null;
+            /** Format: int64 */
             baselineYear: number | null;
             createdAt: string;
             direction: components["schemas"]["KpiDirection"];
@@ -2645,11 +2716,13 @@ export interface components {
             projectId: string;
             /** @enum {string} */
             status: "achieved" | "on_track" | "behind" | "no_data";
+            /** Format: int64 */
             targetFiscalYear: number;
             targetText: string | null;
             targetValue: number | null;
             unit: string | null;
             updatedAt: string;
+            /** Format: int64 */
             version: number;
         };
         /** @enum {string} */
@@ -2658,6 +2731,7 @@ export interface components {
             achieved: boolean | null;
             comment: string | null;
             expectedValue: number | null;
+            /** Format: int64 */
             fiscalYear: number;
             id: string;
             isOnPlan: boolean;
@@ -2763,6 +2837,7 @@ export interface components {
         NotificationPage: {
             items: components["schemas"]["Notification"][];
             nextCursor: string | null;
+            /** Format: int64 */
             unread: number;
         };
         NotificationPreference: {
@@ -2774,6 +2849,7 @@ export interface components {
             items: components["schemas"]["NotificationPreference"][];
         };
         OutboxMail: {
+            /** Format: int64 */
             attempts: number;
             body: string;
             createdAt: string;
@@ -2789,10 +2865,12 @@ export interface components {
         /** @enum {string} */
         OutboxStatus: "pending" | "sent" | "failed";
         Outstanding: {
+            /** Format: int64 */
             fiscalYear: number;
             items: {
                 bureauCode: string;
                 hasDecision: boolean;
+                /** Format: int64 */
                 kpiCount: number;
                 projectCode: string;
                 projectId: string;
@@ -2862,9 +2940,13 @@ export interface components {
             latestPeriod: string | null;
             nextDeadline: string | null;
             nextPeriod: string | null;
+            /** Format: int64 */
             openActions: number;
+            /** Format: int64 */
             openBlockingActions: number;
+            /** Format: int64 */
             openConsultations: number;
+            /** Format: int64 */
             overdueConsultations: number;
             projectCode: string;
             projectId: string;
@@ -2905,6 +2987,7 @@ export interface components {
             instance?: string;
             /** @description The X-Request-Id of the answer: quote it when reporting a problem */
             requestId?: string;
+            /** Format: int64 */
             status: number;
             /** @description What went wrong, for a person */
             title: string;
@@ -2913,13 +2996,17 @@ export interface components {
         };
         Procurement: {
             budgetComparison: {
+                /** Format: int64 */
                 budgetJpy: number | null;
+                /** Format: int64 */
                 contractAmountJpy: number | null;
+                /** Format: int64 */
                 differenceJpy: number | null;
                 isOverBudget: boolean | null;
                 /** @description contract amount ÷ budget, 4 decimals; null when either is unknown or the budget is 0 */
                 ratio: number | null;
             };
+            /** Format: int64 */
             contractAmountJpy: number | null;
             contractEnd: string | null;
             contractStart: string | null;
@@ -2935,54 +3022,74 @@ export interface components {
                 code: string;
                 id: string;
                 name: string;
+                /** Format: int64 */
                 tier: number | null;
             };
             projectId: string;
             specDocumentId: string | null;
             status: components["schemas"]["ProcurementStatus"];
-            /** @description lower bound of the oversight ruleset’s tier-2 budget band */
+            /**
+             * Format: int64
+             * @description lower bound of the oversight ruleset’s tier-2 budget band
+             */
             tierReviewThresholdJpy: number | null;
             title: string;
             updatedAt: string;
             vendorName: string | null;
+            /** Format: int64 */
             version: number;
         };
         /** @enum {string} */
         ProcurementMethod: "general_competitive" | "best_value" | "proposal" | "negotiated" | "policy_negotiated" | "other";
         ProcurementStats: {
             byMethod: {
+                /** Format: int64 */
                 awardedCount: number;
+                /** Format: int64 */
                 contractTotalJpy: number;
+                /** Format: int64 */
                 count: number;
                 label: components["schemas"]["Label"];
                 method: components["schemas"]["ProcurementMethod"];
+                /** Format: int64 */
                 startupAwardedCount: number;
+                /** Format: int64 */
                 startupContractTotalJpy: number;
             }[];
+            /** Format: int64 */
             fiscalYear: number | null;
+            /** Format: int64 */
             needsTierReview: number;
             startups: {
                 amountShare: number | null;
+                /** Format: int64 */
                 awardedCount: number;
+                /** Format: int64 */
                 contractTotalJpy: number;
                 countShare: number | null;
             };
+            /** Format: int64 */
             tierReviewThresholdJpy: number | null;
             total: {
+                /** Format: int64 */
                 awardedCount: number;
+                /** Format: int64 */
                 contractTotalJpy: number;
+                /** Format: int64 */
                 count: number;
             };
         };
         /** @enum {string} */
         ProcurementStatus: "planned" | "spec_published" | "awarded" | "contracted" | "completed" | "cancelled";
         Project: {
+            /** Format: int64 */
             budgetJpy: number | null;
             bureauCode: string;
             canvasWritten: boolean;
             code: string;
             confidentiality: components["schemas"]["Confidentiality"];
             createdAt: string;
+            /** Format: int64 */
             fiscalYear: number;
             id: string;
             isNew: boolean;
@@ -2995,6 +3102,7 @@ export interface components {
             summary: string | null;
             tier: components["schemas"]["Tier"];
             updatedAt: string;
+            /** Format: int64 */
             version: number;
         };
         ProjectOversightInputs: {
@@ -3105,6 +3213,7 @@ export interface components {
             rulesetVersion: string;
             status: components["schemas"]["ReleaseStatus"];
             tier: components["schemas"]["Tier"];
+            /** Format: int64 */
             version: number;
         };
         ReleaseRequestDetail: {
@@ -3160,6 +3269,7 @@ export interface components {
             rulesetVersion: string;
             status: components["schemas"]["ReleaseStatus"];
             tier: components["schemas"]["Tier"];
+            /** Format: int64 */
             version: number;
         };
         /** @enum {string} */
@@ -3178,7 +3288,10 @@ export interface components {
         Role: "staff" | "bureau_lead" | "cio_advisor" | "chief_cio_advisor" | "budget_office" | "admin";
         RowError: {
             column: string | null;
-            /** @description the CSV line, or the row of the sheet */
+            /**
+             * Format: int64
+             * @description the CSV line, or the row of the sheet
+             */
             line: number;
             message: string;
             /** @description the workbook sheet (.xlsx imports only) */
@@ -3189,10 +3302,14 @@ export interface components {
             /** @enum {string} */
             code: "rule_violation";
             encoding?: string | null;
+            /** Format: int64 */
             errorCount?: number;
             errors?: ({
                 column?: string | null;
-                /** @description The line (CSV) or row (sheet), for an import */
+                /**
+                 * Format: int64
+                 * @description The line (CSV) or row (sheet), for an import
+                 */
                 line?: number;
                 message: string;
                 /** @description The field, for a rule about a request */
@@ -3205,6 +3322,7 @@ export interface components {
             format?: string;
             /** @description The path that was asked for */
             instance?: string;
+            /** Format: int64 */
             lineCount?: number;
             /** @description The X-Request-Id of the answer: quote it when reporting a problem */
             requestId?: string;
@@ -3218,6 +3336,7 @@ export interface components {
             type: string;
         };
         SaveCanvasRequest: {
+            /** Format: int64 */
             baseRevision?: number;
             fields: components["schemas"]["CanvasFields"];
         };
@@ -3231,7 +3350,9 @@ export interface components {
             isWritten: boolean;
             missingKeyItems: string[];
             projectId: string;
+            /** Format: int64 */
             projectVersion: number;
+            /** Format: int64 */
             revision: number;
         };
         SignInEmail: string;
@@ -3252,6 +3373,7 @@ export interface components {
             localPasswords: boolean;
             ssoConfigured: boolean;
             updatedAt: string | null;
+            /** Format: int64 */
             version: number;
         };
         SimulateRequest: {
@@ -3269,6 +3391,7 @@ export interface components {
             /** @enum {string} */
             direction: "forward" | "backward" | "retire";
             fromStage: components["schemas"]["Stage"];
+            /** Format: int64 */
             id: number;
             reason: string | null;
             toStage: components["schemas"]["Stage"];
@@ -3300,9 +3423,13 @@ export interface components {
                 };
             } | null;
             cost: {
+                /** Format: int64 */
                 budgetJpy: number | null;
+                /** Format: int64 */
                 contractJpy: number | null;
+                /** Format: int64 */
                 forecastJpy: number | null;
+                /** Format: int64 */
                 spentJpy: number | null;
             };
             filedAt: string;
@@ -3335,9 +3462,11 @@ export interface components {
             };
             stage: components["schemas"]["Stage"];
             tier: components["schemas"]["Tier"];
+            /** Format: int64 */
             version: number;
         };
         StatusReportList: {
+            /** Format: int64 */
             cadenceMonths: number | null;
             divergence: components["schemas"]["DivergenceReason"][];
             divergent: boolean;
@@ -3349,12 +3478,14 @@ export interface components {
             supervised: boolean;
         };
         TechReview: {
+            /** Format: int64 */
             budgetJpyAtExtraction: number | null;
             bureauCode: string;
             bureauName: string;
             evaluationDeadline: string;
             extractedAt: string;
             extractionRulesetVersion: string;
+            /** Format: int64 */
             fiscalYear: number;
             id: string;
             overallOpinion: string;
@@ -3369,15 +3500,20 @@ export interface components {
             tierAtExtraction: components["schemas"]["Tier"];
             updatedAt: string;
             usability: components["schemas"]["Viewpoint"];
+            /** Format: int64 */
             version: number;
         };
         /** @enum {string} */
         TechReviewStatus: "extracted" | "in_review" | "submitted";
         Tier: 1 | 2 | 3 | null;
         TierCounts: {
+            /** Format: int64 */
             tier1: number;
+            /** Format: int64 */
             tier2: number;
+            /** Format: int64 */
             tier3: number;
+            /** Format: int64 */
             unset: number;
         };
         TierDecrease: {
@@ -3404,12 +3540,14 @@ export interface components {
             toEvaluation: components["schemas"]["OversightEvaluation"];
             toReviewerRole: components["schemas"]["ReviewerRole"];
             toTier: components["schemas"]["Tier"];
+            /** Format: int64 */
             version: number;
         };
         TierDecreaseDecisionRequest: {
             comment?: string;
             /** @enum {string} */
             decision: "approved" | "refused";
+            /** Format: int64 */
             version: number;
         };
         /** @enum {string} */
@@ -3439,6 +3577,7 @@ export interface components {
                         en: string;
                         ja: string;
                     };
+                    /** Format: int64 */
                     tier: number;
                 }[];
                 factor: string;
@@ -3454,6 +3593,7 @@ export interface components {
                     ja: string;
                 };
                 role: string;
+                /** Format: int64 */
                 tier: number;
             }[];
             /** @description the tier table as displayed: one row per factor (band label per tier), then the consulted reviewer per tier */
@@ -3463,6 +3603,7 @@ export interface components {
                         en: string;
                         ja: string;
                     } | null;
+                    /** Format: int64 */
                     tier: number;
                 }[];
                 key: string;
@@ -3504,7 +3645,10 @@ export interface components {
             instance?: string;
             /** @description The X-Request-Id of the answer: quote it when reporting a problem */
             requestId?: string;
-            /** @description The same as the Retry-After header */
+            /**
+             * Format: int64
+             * @description The same as the Retry-After header
+             */
             retryAfterSeconds: number;
             /** @enum {number} */
             status: 429;
@@ -3553,20 +3697,23 @@ export interface components {
             note?: string;
             status?: components["schemas"]["ActionStatus"];
             title?: string;
+            /** Format: int64 */
             version: number;
         };
         UpdateKpiRequest: {
             baselineValue?: number | null;
-            baselineYear?: components["schemas"]["FiscalYear"] | null;
+            baselineYear?: components["schemas"]["FiscalYear"] & (number | null);
             direction?: components["schemas"]["KpiDirection"];
             name?: string;
             targetFiscalYear?: components["schemas"]["FiscalYear"];
             targetText?: string | null;
             targetValue?: number | null;
             unit?: string;
+            /** Format: int64 */
             version: number;
         };
         UpdateProcurementRequest: {
+            /** Format: int64 */
             contractAmountJpy?: number | null;
             contractEnd?: components["schemas"]["IsoDate"];
             contractStart?: components["schemas"]["IsoDate"];
@@ -3578,6 +3725,7 @@ export interface components {
             status?: components["schemas"]["ProcurementStatus"];
             title?: string;
             vendorName?: string | null;
+            /** Format: int64 */
             version: number;
         };
         UpdateProjectRequest: {
@@ -3589,6 +3737,7 @@ export interface components {
             name?: string;
             registrationTrigger?: components["schemas"]["RegistrationTrigger"];
             summary?: string | null;
+            /** Format: int64 */
             version?: number;
         };
         UpdateReleaseRequest: {
@@ -3599,30 +3748,38 @@ export interface components {
             }[];
             notes?: string;
             plannedReleaseDate?: components["schemas"]["IsoDate"];
+            /** Format: int64 */
             version: number;
         };
         UpdateSignInSettings: {
             /** @description false: only administrators (break-glass) may sign in with a password */
             localPasswords: boolean;
-            /** @description the version you read (0 before the first change) */
+            /**
+             * Format: int64
+             * @description the version you read (0 before the first change)
+             */
             version: number;
         };
         UpdateTechReviewRequest: {
             overallOpinion?: string;
             security?: {
                 comment: string;
+                /** Format: int64 */
                 rating: number | null;
             };
             /** @enum {string} */
             status?: "extracted" | "in_review";
             technical?: {
                 comment: string;
+                /** Format: int64 */
                 rating: number | null;
             };
             usability?: {
                 comment: string;
+                /** Format: int64 */
                 rating: number | null;
             };
+            /** Format: int64 */
             version: number;
         };
         UpdateUserRequest: {
@@ -3631,6 +3788,7 @@ export interface components {
             isActive?: boolean;
             password?: components["schemas"]["Password"];
             role?: components["schemas"]["Role"];
+            /** Format: int64 */
             version: number;
         };
         User: {
@@ -3667,9 +3825,15 @@ export interface components {
             current?: {
                 [key: string]: unknown;
             };
-            /** @description For a canvas, the revision now saved */
+            /**
+             * Format: int64
+             * @description For a canvas, the revision now saved
+             */
             currentRevision?: number;
-            /** @description The version now stored: reload, reapply, send it */
+            /**
+             * Format: int64
+             * @description The version now stored: reload, reapply, send it
+             */
             currentVersion?: number;
             /** @description The path that was asked for */
             instance?: string;
@@ -3684,10 +3848,12 @@ export interface components {
         };
         Viewpoint: {
             comment: string;
+            /** Format: int64 */
             rating: number | null;
         };
         WithdrawReleaseRequest: {
             reason?: string;
+            /** Format: int64 */
             version: number;
         };
         /** @enum {string} */
@@ -3697,6 +3863,7 @@ export interface components {
             decidedBy: string | null;
             decidedByName: string | null;
             decision: components["schemas"]["YearlyDecision"];
+            /** Format: int64 */
             fiscalYear: number;
             projectId: string;
             rationale: string;
@@ -3706,6 +3873,7 @@ export interface components {
             fiscalYear: components["schemas"]["FiscalYear"];
             rationale: string;
         };
+        /** Format: int64 */
         Yen: number | null;
     };
     responses: never;
@@ -7871,7 +8039,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Dry run: the report */
+            /** @description Dry run: the report (application/json); or, with Accept: application/x-ndjson, the stream: each line one ImportEvent, the last a result or an error */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -7880,7 +8048,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportResult"];
-                    /** @description Each line is one ImportEvent (JSON), ended by a newline */
                     "application/x-ndjson": components["schemas"]["ImportEvent"];
                 };
             };
@@ -8360,7 +8527,9 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** Format: int64 */
                         marked: number;
+                        /** Format: int64 */
                         unread: number;
                     };
                 };
@@ -8474,6 +8643,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** Format: int64 */
                         unread: number;
                     };
                 };
@@ -14976,16 +15146,25 @@ export interface operations {
                         activeVersion: string;
                         byBureau: {
                             bureauCode: string;
+                            /** Format: int64 */
                             changed: number;
+                            /** Format: int64 */
                             total: number;
                             toTier: components["schemas"]["TierCounts"];
                         }[];
                         candidateVersion: string;
-                        /** @description projects whose tier or reviewer would change */
+                        /**
+                         * Format: int64
+                         * @description projects whose tier or reviewer would change
+                         */
                         changed: number;
-                        /** @description distinct input combinations evaluated */
+                        /**
+                         * Format: int64
+                         * @description distinct input combinations evaluated
+                         */
                         combinations: number;
                         isSameAsActive: boolean;
+                        /** Format: int64 */
                         projects: number;
                         /** @enum {string} */
                         ruleset: "oversight-tier";
@@ -14993,16 +15172,21 @@ export interface operations {
                             bureauCode: string;
                             code: string;
                             fromReviewer: string | null;
+                            /** Format: int64 */
                             fromTier: number | null;
                             name: string;
                             toReviewer: string | null;
+                            /** Format: int64 */
                             toTier: number | null;
                         }[];
                         transitions: {
+                            /** Format: int64 */
                             count: number;
                             fromReviewer: string | null;
+                            /** Format: int64 */
                             fromTier: number | null;
                             toReviewer: string | null;
+                            /** Format: int64 */
                             toTier: number | null;
                         }[];
                     };
@@ -15120,27 +15304,37 @@ export interface operations {
                 content: {
                     "application/json": {
                         byBureau: {
+                            /** Format: int64 */
                             amountJpy: number;
                             bureauCode: string;
+                            /** Format: int64 */
                             lineCount: number;
                             nameJa: string | null;
+                            /** Format: int64 */
                             sumOfCategoriesJpy: number;
                         }[];
                         byCategory: {
+                            /** Format: int64 */
                             amountJpy: number;
                             category: components["schemas"]["ExpenseCategory"];
                             label: {
                                 en: string;
                                 ja: string;
                             };
+                            /** Format: int64 */
                             lineCount: number;
                         }[];
+                        /** Format: int64 */
                         fiscalYear: number | null;
                         /** @description every fiscal year with expense lines, latest first */
                         fiscalYears: number[];
+                        /** Format: int64 */
                         lineCount: number;
+                        /** Format: int64 */
                         overlapJpy: number;
+                        /** Format: int64 */
                         sumOfCategoriesJpy: number;
+                        /** Format: int64 */
                         totalJpy: number;
                         /** @enum {string} */
                         unit: "JPY";
@@ -15497,19 +15691,33 @@ export interface operations {
                         interval: "week" | "month";
                         periods: {
                             added: {
+                                /** Format: int64 */
                                 tier1: number;
+                                /** Format: int64 */
                                 tier2: number;
+                                /** Format: int64 */
                                 tier3: number;
+                                /** Format: int64 */
                                 total: number;
-                                /** @description 未設定: the tier is not determined yet */
+                                /**
+                                 * Format: int64
+                                 * @description 未設定: the tier is not determined yet
+                                 */
                                 unset: number;
                             };
                             cumulative: {
+                                /** Format: int64 */
                                 tier1: number;
+                                /** Format: int64 */
                                 tier2: number;
+                                /** Format: int64 */
                                 tier3: number;
+                                /** Format: int64 */
                                 total: number;
-                                /** @description 未設定: the tier is not determined yet */
+                                /**
+                                 * Format: int64
+                                 * @description 未設定: the tier is not determined yet
+                                 */
                                 unset: number;
                             };
                             end: string;
@@ -15522,11 +15730,18 @@ export interface operations {
                         timeZone: "Asia/Tokyo";
                         to: string;
                         total: {
+                            /** Format: int64 */
                             tier1: number;
+                            /** Format: int64 */
                             tier2: number;
+                            /** Format: int64 */
                             tier3: number;
+                            /** Format: int64 */
                             total: number;
-                            /** @description 未設定: the tier is not determined yet */
+                            /**
+                             * Format: int64
+                             * @description 未設定: the tier is not determined yet
+                             */
                             unset: number;
                         };
                     };
@@ -15651,19 +15866,33 @@ export interface operations {
                                 ja: string;
                             };
                             stage: components["schemas"]["Stage"];
+                            /** Format: int64 */
                             tier1: number;
+                            /** Format: int64 */
                             tier2: number;
+                            /** Format: int64 */
                             tier3: number;
+                            /** Format: int64 */
                             total: number;
-                            /** @description 未設定: the tier is not determined yet */
+                            /**
+                             * Format: int64
+                             * @description 未設定: the tier is not determined yet
+                             */
                             unset: number;
                         }[];
                         total: {
+                            /** Format: int64 */
                             tier1: number;
+                            /** Format: int64 */
                             tier2: number;
+                            /** Format: int64 */
                             tier3: number;
+                            /** Format: int64 */
                             total: number;
-                            /** @description 未設定: the tier is not determined yet */
+                            /**
+                             * Format: int64
+                             * @description 未設定: the tier is not determined yet
+                             */
                             unset: number;
                         };
                     };
