@@ -343,6 +343,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/budget-cycles/{fiscalYear}/comparison": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The year-on-year comparison of the cycle’s list with the previous cycle’s (project codes added, continued, dropped), also after the list is frozen
+         * @description The budget office reads it once the cycle is submitted; staff and bureau leads see their own bureaus’ projects.
+         */
+        get: operations["getBudgetCycleComparison"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/budget-cycles/{fiscalYear}/extract": {
         parameters: {
             query?: never;
@@ -1656,7 +1676,7 @@ export interface paths {
         };
         /**
          * Budget compilation tech reviews (技術的関与), latest fiscal year first, by project code
-         * @description Readable by admin, the budget office (also by an API token with tech_reviews:read) and CIO advisors; staff and bureau leads see their own bureaus’ reviews.
+         * @description Readable by admin, GovTech Tokyo and CIO advisors; by the budget office (also by an API token with tech_reviews:read) only once the cycle’s evaluation report is submitted (評価書提出), then all of it; staff and bureau leads see their own bureaus’ reviews.
          */
         get: operations["listTechReviews"];
         put?: never;
@@ -1676,7 +1696,7 @@ export interface paths {
         };
         /**
          * The tech review report of a fiscal year as Excel CSV (UTF-8 with BOM, Japanese headers)
-         * @description Readable by admin, the budget office (also by an API token with tech_reviews:read) and CIO advisors; staff and bureau leads see their own bureaus’ reviews.
+         * @description Readable by admin, GovTech Tokyo and CIO advisors; by the budget office (also by an API token with tech_reviews:read) only once the cycle’s evaluation report is submitted (評価書提出), then all of it; staff and bureau leads see their own bureaus’ reviews.
          */
         get: operations["exportTechReviewsCsv"];
         put?: never;
@@ -1696,7 +1716,7 @@ export interface paths {
         };
         /**
          * The tech review report of a fiscal year as an Excel workbook (.xlsx): the CSV’s rows, with 年度, 区分 and 予算額 as numbers
-         * @description Readable by admin, the budget office (also by an API token with tech_reviews:read) and CIO advisors; staff and bureau leads see their own bureaus’ reviews.
+         * @description Readable by admin, GovTech Tokyo and CIO advisors; by the budget office (also by an API token with tech_reviews:read) only once the cycle’s evaluation report is submitted (評価書提出), then all of it; staff and bureau leads see their own bureaus’ reviews.
          */
         get: operations["exportTechReviewsXlsx"];
         put?: never;
@@ -1716,7 +1736,7 @@ export interface paths {
         };
         /**
          * One tech review
-         * @description Readable by admin, the budget office (also by an API token with tech_reviews:read) and CIO advisors; staff and bureau leads see their own bureaus’ reviews.
+         * @description Readable by admin, GovTech Tokyo and CIO advisors; by the budget office (also by an API token with tech_reviews:read) only once the cycle’s evaluation report is submitted (評価書提出), then all of it; staff and bureau leads see their own bureaus’ reviews.
          */
         get: operations["getTechReview"];
         put?: never;
@@ -1725,10 +1745,50 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Record the evaluation from the technical, usability and security viewpoints (admin) at the version you saw; refused once submitted
-         * @description Record the evaluation from the technical, usability and security viewpoints (admin) at the version you saw; refused once submitted
+         * Record the evaluation on the viewpoints of the cycle (GovTech Tokyo, role govtech) at the version you saw; refused once submitted
+         * @description Record the evaluation on the viewpoints of the cycle (GovTech Tokyo, role govtech) at the version you saw; refused once submitted
          */
         patch: operations["updateTechReview"];
+        trace?: never;
+    };
+    "/api/v1/tech-reviews/{id}/reflection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record how a submitted review’s opinion was reflected in the budget (budget office, signed in): 反映 / 一部反映 / 未反映, amount change in yen, comment; version 0 for the first record
+         * @description Record how a submitted review’s opinion was reflected in the budget (budget office, signed in): 反映 / 一部反映 / 未反映, amount change in yen, comment; version 0 for the first record
+         */
+        put: operations["recordTechReviewReflection"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tech-reviews/reflection-outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reflection outcomes year on year: per submitted cycle, how many opinions were reflected, partly, not, or unrecorded
+         * @description Readable by admin, GovTech Tokyo and CIO advisors; by the budget office (also by an API token with tech_reviews:read) only once the cycle’s evaluation report is submitted (評価書提出), then all of it; staff and bureau leads see their own bureaus’ reviews.
+         */
+        get: operations["listReflectionOutcomes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/tier-decreases/{id}": {
@@ -1938,11 +1998,35 @@ export interface components {
         /** @enum {string} */
         BooleanQuery: "true" | "false";
         BudgetCycle: {
+            budgetAnnouncementDate: string;
             createdAt: string;
             evaluationDeadline: string;
             /** Format: int64 */
             fiscalYear: number;
             isSubmitted: boolean;
+            milestones: {
+                date: string;
+                /** @enum {string} */
+                key: "request" | "requestDeadline" | "evaluationDeadline" | "submission" | "budgetAnnouncement";
+                label: {
+                    en: string;
+                    ja: string;
+                };
+                /** @enum {string} */
+                status: "upcoming" | "done" | "late";
+                warning: {
+                    en: string;
+                    ja: string;
+                } | null;
+            }[];
+            ratingScale: {
+                label: {
+                    en: string;
+                    ja: string;
+                };
+                /** Format: int64 */
+                value: number;
+            }[];
             requestDate: string;
             requestDeadline: string;
             submissionDate: string;
@@ -1954,14 +2038,29 @@ export interface components {
                 /** Format: int64 */
                 inReview: number;
                 /** Format: int64 */
+                reflected: number;
+                /** Format: int64 */
                 submitted: number;
                 /** Format: int64 */
                 total: number;
             };
             /** Format: int64 */
             version: number;
+            viewpointRulesetVersion: string;
+            viewpoints: {
+                guidance: {
+                    en: string;
+                    ja: string;
+                };
+                id: string;
+                label: {
+                    en: string;
+                    ja: string;
+                };
+            }[];
         };
         BudgetCycleRequest: {
+            budgetAnnouncementDate?: components["schemas"]["IsoDate"];
             evaluationDeadline: components["schemas"]["IsoDate"];
             fiscalYear: components["schemas"]["FiscalYear"];
             requestDate: components["schemas"]["IsoDate"];
@@ -2091,7 +2190,7 @@ export interface components {
                 createdAt: string;
                 id: string;
                 /** @enum {string} */
-                side: "bureau" | "consultee";
+                side: "bureau" | "consultee" | "technical";
             }[];
             routing: {
                 at: string;
@@ -3163,6 +3262,8 @@ export interface components {
             /** @description A URI naming the problem kind; it ends with the code */
             type: string;
         };
+        /** @enum {string} */
+        ReflectionOutcome: "reflected" | "partly_reflected" | "not_reflected";
         /** @enum {string|null} */
         RegistrationTrigger: "measure_planned" | "initial_budget" | "supplementary_budget" | null;
         ReleaseDecisionRequest: {
@@ -3285,7 +3386,7 @@ export interface components {
         /** @enum {string} */
         RiskLevel: "low" | "medium" | "high";
         /** @enum {string} */
-        Role: "staff" | "bureau_lead" | "cio_advisor" | "chief_cio_advisor" | "budget_office" | "admin";
+        Role: "staff" | "bureau_lead" | "cio_advisor" | "chief_cio_advisor" | "budget_office" | "govtech" | "admin";
         RowError: {
             column: string | null;
             /**
@@ -3488,18 +3589,36 @@ export interface components {
             /** Format: int64 */
             fiscalYear: number;
             id: string;
+            isCanvasMissing: boolean;
+            isTierNotSet: boolean;
             overallOpinion: string;
             projectCode: string;
             projectId: string;
             projectName: string;
+            reflection: {
+                /** Format: int64 */
+                amountChangeJpy: number;
+                comment: string;
+                outcome: components["schemas"]["ReflectionOutcome"];
+                recordedAt: string;
+                recordedByName: string | null;
+                /** Format: int64 */
+                version: number;
+            } | null;
             reviewerId: string | null;
             reviewerName: string | null;
-            security: components["schemas"]["Viewpoint"];
             status: components["schemas"]["TechReviewStatus"];
-            technical: components["schemas"]["Viewpoint"];
             tierAtExtraction: components["schemas"]["Tier"];
             updatedAt: string;
-            usability: components["schemas"]["Viewpoint"];
+            /** Format: int64 */
+            version: number;
+            viewpoints: components["schemas"]["Viewpoint"][];
+        };
+        TechReviewReflectionRequest: {
+            /** Format: int64 */
+            amountChangeJpy: number;
+            comment: string;
+            outcome: components["schemas"]["ReflectionOutcome"];
             /** Format: int64 */
             version: number;
         };
@@ -3762,25 +3881,17 @@ export interface components {
         };
         UpdateTechReviewRequest: {
             overallOpinion?: string;
-            security?: {
-                comment: string;
-                /** Format: int64 */
-                rating: number | null;
-            };
             /** @enum {string} */
             status?: "extracted" | "in_review";
-            technical?: {
-                comment: string;
-                /** Format: int64 */
-                rating: number | null;
-            };
-            usability?: {
-                comment: string;
-                /** Format: int64 */
-                rating: number | null;
-            };
             /** Format: int64 */
             version: number;
+            viewpoints?: {
+                [key: string]: {
+                    comment: string;
+                    /** Format: int64 */
+                    rating: number | null;
+                };
+            };
         };
         UpdateUserRequest: {
             bureauCodes?: components["schemas"]["BureauCode"][];
@@ -3848,6 +3959,11 @@ export interface components {
         };
         Viewpoint: {
             comment: string;
+            id: string;
+            label: {
+                en: string;
+                ja: string;
+            };
             /** Format: int64 */
             rating: number | null;
         };
@@ -6255,6 +6371,129 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BudgetCycle"];
+                };
+            };
+            /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status400Problem"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status401Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed (a role, a bureau, a token scope or the cross-site check) */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status403Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads */
+            415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Something went wrong on our side (logged under the request id) */
+            500: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description The database is not reachable: retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DatabaseUnavailableProblem"];
+                };
+            };
+        };
+    };
+    getBudgetCycleComparison: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fiscalYear: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The comparison */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        added: string[];
+                        continued: string[];
+                        dropped: string[];
+                        /** Format: int64 */
+                        fiscalYear: number;
+                        /** Format: int64 */
+                        previousFiscalYear: number | null;
+                        /** Format: int64 */
+                        previousTotal: number;
+                    };
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -16777,6 +17016,273 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["PreconditionFailedProblem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads */
+            415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Something went wrong on our side (logged under the request id) */
+            500: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description The database is not reachable: retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DatabaseUnavailableProblem"];
+                };
+            };
+        };
+    };
+    recordTechReviewReflection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TechReviewReflectionRequest"];
+            };
+        };
+        responses: {
+            /** @description The tech review with its reflection */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TechReview"];
+                };
+            };
+            /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status400Problem"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status401Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed (a role, a bureau, a token scope or the cross-site check) */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status403Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description A conflict: someone else changed it first (version_conflict), or it already exists or was already decided */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status409Problem"];
+                };
+            };
+            /** @description No version given: send If-Match or `version` */
+            412: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionFailedProblem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads */
+            415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Something went wrong on our side (logged under the request id) */
+            500: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description The database is not reachable: retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DatabaseUnavailableProblem"];
+                };
+            };
+        };
+    };
+    listReflectionOutcomes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per fiscal year, latest first */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: int64 */
+                            amountChangeJpy: number;
+                            /** Format: int64 */
+                            fiscalYear: number;
+                            /** Format: int64 */
+                            notReflected: number;
+                            /** Format: int64 */
+                            partlyReflected: number;
+                            /** Format: int64 */
+                            reflected: number;
+                            /** Format: int64 */
+                            submitted: number;
+                            /** Format: int64 */
+                            unrecorded: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status400Problem"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status401Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed (a role, a bureau, a token scope or the cross-site check) */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status403Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
             /** @description The body is too large */
