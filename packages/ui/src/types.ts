@@ -1,7 +1,7 @@
 /**
- * Response shapes the UI reads. Projects and oversight come from core (shared with the API's
- * OpenAPI); the rest mirror the API routes. Fields a route may leave out are optional, so a
- * screen shows "—" instead of breaking.
+ * Response shapes the UI reads. Most are the API's named schemas, generated from its OpenAPI document
+ * (`Schemas[...]` below); projects, oversight and notifications come from core's zod schemas. The types
+ * still written out here are those not yet reconciled with the API's schema (docs/api.md, "What is not yet true").
  */
 
 import type { Api } from '@core/index.ts';
