@@ -49,8 +49,31 @@ export type THistoryEvent = {
   requestId: string | null;
 };
 
-export type TCanvas = Schemas['Canvas'];
-export type TCanvasRevisionSummary = Schemas['CanvasRevisionSummary'];
+export type TCanvas = {
+  projectId: string;
+  revision: number;
+  fields: Record<string, string>;
+  isWritten: boolean;
+  missingKeyItems: string[];
+  /** The key items (重要項目) and the guidance of the active service-canvas ruleset (decision 0019). */
+  keyItems?: string[];
+  guidance?: CanvasGuidance;
+  createdAt: string | null;
+  createdBy: string | null;
+  createdByName: string | null;
+  projectVersion?: number;
+};
+export type CanvasGuidance = {
+  areas: Record<string, { ja: string; en: string }>;
+  fields: Record<string, { ja: string; en: string }>;
+};
+export type TCanvasRevisionSummary = {
+  revision: number;
+  isWritten: boolean;
+  createdAt: string;
+  createdBy: string | null;
+  createdByName: string | null;
+};
 
 export type TMeasurement = Schemas['KpiMeasurement'];
 export type TKpi = Schemas['Kpi'];
@@ -126,7 +149,23 @@ export type TOutstandingYearly = {
   nextCursor: string | null;
 };
 
-export type TYearlyReview = Schemas['YearlyReview'];
+export type TYearlyReview = {
+  projectId: string;
+  fiscalYear: number;
+  decision: 'continue' | 'improve' | 'retire';
+  rationale: string;
+  decidedBy?: string | null;
+  decidedByName?: string | null;
+  decidedAt: string;
+  /** The retirement a `retire` decision opened (decision 0019). */
+  retirement?: {
+    status: 'pending' | 'confirmed' | 'withdrawn';
+    reason: string | null;
+    decidedBy: string | null;
+    decidedByName: string | null;
+    decidedAt: string | null;
+  } | null;
+};
 
 export type TLocalizedText = { ja: string; en: string };
 export type TBudgetMilestone = {
@@ -171,8 +210,50 @@ export type TTechReview = Schemas['TechReview'];
 
 export type TToken = Schemas['Token'];
 
-export type TProcurement = Schemas['Procurement'];
-export type TProcurementStats = Schemas['ProcurementStats'];
+export type TProcurement = {
+  id: string;
+  projectId: string;
+  project: { id: string; code: string; name: string; bureauCode: string; tier: number | null };
+  title: string;
+  method: 'general_competitive' | 'best_value' | 'proposal' | 'negotiated' | 'policy_negotiated' | 'other';
+  status: 'planned' | 'spec_published' | 'awarded' | 'contracted' | 'completed' | 'cancelled';
+  specDocumentId: string | null;
+  vendorName: string | null;
+  corporateNumber: string | null;
+  isStartup: boolean;
+  contractAmountJpy: number | null;
+  contractStart: string | null;
+  contractEnd: string | null;
+  budgetComparison: {
+    budgetJpy: number | null;
+    contractAmountJpy: number | null;
+    differenceJpy: number | null;
+    ratio: number | null;
+    isOverBudget: boolean | null;
+    overBudgetMarginRatio: number;
+  };
+  tierReviewThresholdJpy: number | null;
+  needsTierReview: boolean;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+};
+export type TProcurementStats = {
+  fiscalYear: number | null;
+  byMethod: {
+    method: TProcurement['method'];
+    label?: { ja: string; en: string };
+    count: number;
+    awardedCount: number;
+    contractTotalJpy: number;
+    startupAwardedCount: number;
+    startupContractTotalJpy: number;
+  }[];
+  total: { count: number; awardedCount: number; contractTotalJpy: number };
+  startups: { awardedCount: number; contractTotalJpy: number; countShare: number | null; amountShare: number | null };
+  tierReviewThresholdJpy: number | null;
+  needsTierReview: number;
+};
 
 export type TImportRowError = Schemas['RowError'];
 export type TImportResult = Schemas['ImportResult'];
@@ -250,4 +331,25 @@ export type TPortfolioRow = {
   openConsultations: number;
   overdueConsultations: number;
   kpiStatus: 'achieved' | 'on_track' | 'behind' | 'no_data' | null;
+};
+
+/** GET /stats/expenses/years: digital-related expenses over several fiscal years (slide 82). */
+export type TExpenseYears = {
+  unit: 'JPY';
+  years: {
+    fiscalYear: number;
+    lineCount: number;
+    totalJpy: number;
+    sumOfCategoriesJpy: number;
+    overlapJpy: number;
+    growthFromPrevious: number | null;
+    growthFromFirst: number | null;
+    byCategory: {
+      category: string;
+      label: { ja: string; en: string };
+      amountJpy: number;
+      growthFromPrevious: number | null;
+      growthFromFirst: number | null;
+    }[];
+  }[];
 };

@@ -1403,6 +1403,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{id}/yearly-reviews/{fiscalYear}/retirement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm (the project moves to 廃止) or withdraw, with a reason, the retirement a yearly `retire` decision opened; the owning bureau or admin; 409 when it is not pending
+         * @description Confirm (the project moves to 廃止) or withdraw, with a reason, the retirement a yearly `retire` decision opened; the owning bureau or admin; 409 when it is not pending
+         */
+        post: operations["decideRetirement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/release-requests/{id}": {
         parameters: {
             query?: never;
@@ -1587,6 +1607,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/expenses/years": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Digital-related expenses over several fiscal years: de-duplicated totals, categories, overlap and growth
+         * @description One item per fiscal year with expense lines (oldest first), optionally from/to. `totalJpy` counts each line once; `growthFromPrevious` compares with the year before in the list, `growthFromFirst` with the first year listed (slide 82: 1,737 → 2,334 → 2,758 億円, 約1.6倍).
+         */
+        get: operations["getExpenseStatsByYear"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/registrations": {
         parameters: {
             query?: never;
@@ -1595,8 +1635,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Registered projects over time by current tier (未設定 included), with running totals
-         * @description Points every week or month from `from` (default: the first registration) to `to` (default: today), Japanese dates; each point has the registrations since the previous point and the running total as of that day. The last point is `to`.
+         * Registered projects over time by the tier they had at each point (未設定 included), with running totals
+         * @description Points every week or month from `from` (default: the first registration) to `to` (default: today), Japanese dates; each point has the registrations since the previous point and the running total as of that day, each by the tier the projects had on that day (from tier history), not by today’s tier. The last point is `to`.
          */
         get: operations["getRegistrationStats"];
         put?: never;
@@ -2080,7 +2120,24 @@ export interface components {
             fields: {
                 [key: string]: string;
             };
+            /** @description help shown beside the canvas areas and cells (rules/service-canvas.json) */
+            guidance: {
+                areas: {
+                    [key: string]: {
+                        en: string;
+                        ja: string;
+                    };
+                };
+                fields: {
+                    [key: string]: {
+                        en: string;
+                        ja: string;
+                    };
+                };
+            };
             isWritten: boolean;
+            /** @description the key items (重要項目) of the active service-canvas ruleset */
+            keyItems: string[];
             missingKeyItems: string[];
             projectId: string;
             /** Format: int64 */
@@ -3101,7 +3158,9 @@ export interface components {
                 contractAmountJpy: number | null;
                 /** Format: int64 */
                 differenceJpy: number | null;
+                /** @description the contract exceeds the budget by more than overBudgetMarginRatio (supervision ruleset); null when either is unknown */
                 isOverBudget: boolean | null;
+                overBudgetMarginRatio: number;
                 /** @description contract amount ÷ budget, 4 decimals; null when either is unknown or the budget is 0 */
                 ratio: number | null;
             };
@@ -3114,7 +3173,7 @@ export interface components {
             id: string;
             isStartup: boolean;
             method: components["schemas"]["ProcurementMethod"];
-            /** @description the project is tier 1 but this contract alone reaches the tier-2 budget band: its tier should be reviewed */
+            /** @description this contract alone reaches a budget band above the project’s tier, at any tier: its tier should be reviewed */
             needsTierReview: boolean;
             project: {
                 bureauCode: string;
@@ -3129,7 +3188,7 @@ export interface components {
             status: components["schemas"]["ProcurementStatus"];
             /**
              * Format: int64
-             * @description lower bound of the oversight ruleset’s tier-2 budget band
+             * @description the lowest budget of the oversight ruleset’s bands above the project’s tier (未設定 counts as tier 1); null for tier 3
              */
             tierReviewThresholdJpy: number | null;
             title: string;
@@ -3169,6 +3228,12 @@ export interface components {
             };
             /** Format: int64 */
             tierReviewThresholdJpy: number | null;
+            tierReviewThresholdsJpy: {
+                /** Format: int64 */
+                tier1: number | null;
+                /** Format: int64 */
+                tier2: number | null;
+            };
             total: {
                 /** Format: int64 */
                 awardedCount: number;
@@ -3381,6 +3446,13 @@ export interface components {
             forecastJpy: components["schemas"]["Yen"];
             spentJpy: components["schemas"]["Yen"];
         };
+        RetirementDecisionRequest: {
+            /** @enum {string} */
+            decision: "confirm" | "withdraw";
+            reason: string;
+        };
+        /** @enum {string} */
+        RetirementStatus: "pending" | "confirmed" | "withdrawn";
         /** @enum {string|null} */
         ReviewerRole: "bureau_lead" | "cio_advisor" | "chief_cio_advisor" | null;
         /** @enum {string} */
@@ -3448,7 +3520,24 @@ export interface components {
             fields: {
                 [key: string]: string;
             };
+            /** @description help shown beside the canvas areas and cells (rules/service-canvas.json) */
+            guidance: {
+                areas: {
+                    [key: string]: {
+                        en: string;
+                        ja: string;
+                    };
+                };
+                fields: {
+                    [key: string]: {
+                        en: string;
+                        ja: string;
+                    };
+                };
+            };
             isWritten: boolean;
+            /** @description the key items (重要項目) of the active service-canvas ruleset */
+            keyItems: string[];
             missingKeyItems: string[];
             projectId: string;
             /** Format: int64 */
@@ -3983,6 +4072,13 @@ export interface components {
             fiscalYear: number;
             projectId: string;
             rationale: string;
+            retirement: {
+                decidedAt: string | null;
+                decidedBy: string | null;
+                decidedByName: string | null;
+                reason: string | null;
+                status: components["schemas"]["RetirementStatus"];
+            } | null;
         };
         YearlyReviewRequest: {
             decision: components["schemas"]["YearlyDecision"];
@@ -14562,6 +14658,157 @@ export interface operations {
             };
         };
     };
+    decideRetirement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fiscalYear: number;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetirementDecisionRequest"];
+            };
+        };
+        responses: {
+            /** @description The decision with its retirement decided */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearlyReview"];
+                };
+            };
+            /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status400Problem"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status401Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed (a role, a bureau, a token scope or the cross-site check) */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status403Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description A conflict: someone else changed it first (version_conflict), or it already exists or was already decided */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status409Problem"];
+                };
+            };
+            /** @description No version given: send If-Match or `version` */
+            412: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionFailedProblem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads */
+            415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description A rule refuses it (gate_unmet, reason_required, invalid_transition, rule_violation) */
+            422: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status422Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (logged under the request id) */
+            500: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description The database is not reachable: retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DatabaseUnavailableProblem"];
+                };
+            };
+        };
+    };
     getReleaseRequest: {
         parameters: {
             query?: never;
@@ -15905,6 +16152,152 @@ export interface operations {
             };
         };
     };
+    getExpenseStatsByYear: {
+        parameters: {
+            query?: {
+                from?: number;
+                to?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Expenses by fiscal year */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        unit: "JPY";
+                        years: {
+                            byCategory: {
+                                /** Format: int64 */
+                                amountJpy: number;
+                                category: components["schemas"]["ExpenseCategory"];
+                                /** @description this amount ÷ the compared one, 4 decimals; null without a compared amount */
+                                growthFromFirst: number | null;
+                                /** @description this amount ÷ the compared one, 4 decimals; null without a compared amount */
+                                growthFromPrevious: number | null;
+                                label: {
+                                    en: string;
+                                    ja: string;
+                                };
+                            }[];
+                            /** Format: int64 */
+                            fiscalYear: number;
+                            /** @description this amount ÷ the compared one, 4 decimals; null without a compared amount */
+                            growthFromFirst: number | null;
+                            /** @description this amount ÷ the compared one, 4 decimals; null without a compared amount */
+                            growthFromPrevious: number | null;
+                            /** Format: int64 */
+                            lineCount: number;
+                            /** Format: int64 */
+                            overlapJpy: number;
+                            /** Format: int64 */
+                            sumOfCategoriesJpy: number;
+                            /** Format: int64 */
+                            totalJpy: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status400Problem"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status401Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed (a role, a bureau, a token scope or the cross-site check) */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status403Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads */
+            415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Something went wrong on our side (logged under the request id) */
+            500: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description The database is not reachable: retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DatabaseUnavailableProblem"];
+                };
+            };
+        };
+    };
     getRegistrationStats: {
         parameters: {
             query?: {
@@ -15971,6 +16364,11 @@ export interface operations {
                             /** @description first day counted in `added`; null for the first point, which also counts everything before it */
                             start: string | null;
                         }[];
+                        /**
+                         * @description tiers as they were on each point’s day (tier history)
+                         * @enum {string}
+                         */
+                        tierBasis: "as_of_period_end";
                         /** @enum {string} */
                         timeZone: "Asia/Tokyo";
                         to: string;
