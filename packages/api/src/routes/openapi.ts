@@ -215,8 +215,14 @@ export function apiRoute<P extends string, R extends Omit<RouteConfig, 'path'> &
       responses[status] = problem(code);
       continue;
     }
+    // A page answer (HTML) of a browser navigation can still be refused at the edge with a problem (a control character).
+    const content =
+      code >= 400 && 'content' in response && response.content && statusProblem.has(code)
+        ? { ...response.content, 'application/problem+json': { schema: statusProblem.get(code) as z.ZodType } }
+        : undefined;
     responses[status] = {
       ...response,
+      ...(content ? { content } : {}),
       headers: {
         ...('headers' in response ? response.headers : {}),
         'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },

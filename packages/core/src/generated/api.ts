@@ -5800,6 +5800,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Status400Problem"];
                     "text/html": string;
                 };
             };
@@ -5812,6 +5813,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Status403Problem"];
                     "text/html": string;
                 };
             };
@@ -5858,6 +5860,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["DatabaseUnavailableProblem"];
                     "text/html": string;
                 };
             };
@@ -5939,6 +5942,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["DatabaseUnavailableProblem"];
                     "text/html": string;
                 };
             };
@@ -18583,6 +18587,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Readiness"];
+                    "application/problem+json": components["schemas"]["DatabaseUnavailableProblem"];
                 };
             };
         };
