@@ -1,10 +1,11 @@
 /**
- * Writes the OpenAPI document to openapi.json (for the linters and the generated client):
- * `npm run openapi -w @psbook/api`. A test checks the committed file is the one the code makes.
+ * Writes the OpenAPI document (packages/api/openapi.json, read by the linters) and the TypeScript types
+ * generated from it by openapi-typescript (packages/core/src/generated/api.ts, read by the UI and by
+ * clients through openapi-fetch): `npm run openapi -w @psbook/api`. A test fails when either is stale.
  */
 import { writeFileSync } from 'node:fs';
-import { openApiDocument } from '../src/app.ts';
+import { documentFile, generatedDocument, generatedTypes, typesFile } from './openapi-files.ts';
 
-const target = new URL('../openapi.json', import.meta.url);
-writeFileSync(target, `${JSON.stringify(openApiDocument(), null, 2)}\n`);
-console.log(`wrote ${target.pathname}`);
+writeFileSync(documentFile, generatedDocument());
+writeFileSync(typesFile, await generatedTypes());
+console.log(`wrote ${documentFile.pathname} and ${typesFile.pathname}`);

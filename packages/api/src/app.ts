@@ -10,7 +10,8 @@ import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { budgetCycleRoutes } from './routes/budget-cycles.ts';
 import { canvasRoutes } from './routes/canvas.ts';
-import { allowedMethods, documentHead, registerDocumentComponents, requireJsonBody } from './routes/conventions.ts';
+import { allowedMethods, documentHead, finishDocument, registerDocumentComponents, requireJsonBody } from './routes/conventions.ts';
+import { problemSchemas, ZProblem } from './routes/openapi.ts';
 import './routes/schema-names.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { documentRoutes } from './routes/documents.ts';
@@ -120,6 +121,13 @@ export function createApp(services: Services, options: AppOptions = {}) {
     return limitJsonBody(c, next);
   });
   v1.use('*', async (c, next) => {
+    // A method the path does not have is 405 before anything else, signed in or not.
+    const allow = allowedMethods(app.routes, c.req.path);
+    if (allow.length && !allow.includes(c.req.method))
+      throw new AppError('method_not_allowed', `${c.req.path} has no ${c.req.method}`, { allow }, { Allow: allow.join(', ') });
+    return next();
+  });
+  v1.use('*', async (c, next) => {
     // Signing in, and asking how to, are the routes that work without a session.
     if (c.req.path === '/api/v1/auth/login' || publicAuthPaths.includes(c.req.path)) return next();
     return authenticate(c, next);
@@ -158,7 +166,13 @@ export function createApp(services: Services, options: AppOptions = {}) {
   app.route('/api/v1', v1);
 
   registerDocumentComponents(app.openAPIRegistry);
-  app.doc31('/api/openapi.json', documentHead());
+  // Named even where no operation lists them: any problem (404 and 405 of unknown paths), and every code's own.
+  for (const schema of [ZProblem, ...Object.values(problemSchemas)]) app.openAPIRegistry.register(schema.meta()?.id as string, schema);
+  let document: unknown;
+  app.get('/api/openapi.json', (c) => {
+    document ??= finishDocument(app.getOpenAPI31Document(documentHead()));
+    return c.json(document as object);
+  });
   return app;
 }
 
@@ -167,5 +181,5 @@ export type App = ReturnType<typeof createApp>;
 /** The OpenAPI document without a database: the routes' descriptions need none (scripts, lint, client generation). */
 export function openApiDocument() {
   const app = createApp({} as Services);
-  return app.getOpenAPI31Document(documentHead());
+  return finishDocument(app.getOpenAPI31Document(documentHead()));
 }

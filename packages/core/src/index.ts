@@ -1,5 +1,7 @@
 export * from './auth/schemas.ts';
 export * from './canvas/schemas.ts';
+/** The API's types generated from its OpenAPI document (paths, components, operations): for clients and the UI. */
+export type * as Api from './generated/api.ts';
 export * from './kpis/schemas.ts';
 export * from './lifecycle/check-transition.ts';
 export * from './notifications/schemas.ts';

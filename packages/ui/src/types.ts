@@ -1,9 +1,10 @@
 /**
- * Response shapes the UI reads. Projects and oversight come from core (shared with the API's
- * OpenAPI); the rest mirror the API routes. Fields a route may leave out are optional, so a
- * screen shows "—" instead of breaking.
+ * Response shapes the UI reads. Most are the API's named schemas, generated from its OpenAPI document
+ * (`Schemas[...]` below); projects, oversight and notifications come from core's zod schemas. The types
+ * still written out here are those not yet reconciled with the API's schema (docs/api.md, "What is not yet true").
  */
 
+import type { Api } from '@core/index.ts';
 import type { TNotificationPreference } from '@core/notifications/schemas.ts';
 import type { TProjectResponse, TTierHistoryCause } from '@core/projects/responses.ts';
 import type { TRole, TStage } from '@core/projects/schemas.ts';
@@ -13,66 +14,25 @@ export type { TRole, TStage };
 
 export type TProject = TProjectResponse;
 
-export type TUser = {
-  id: string;
-  email: string;
-  displayName: string;
-  role: TRole;
-  bureauCodes: string[];
-};
+/** The API's named schemas, generated from its OpenAPI document (npm run openapi -w @psbook/api). */
+type Schemas = Api.components['schemas'];
+
+export type TUser = Schemas['User'];
 export type TAdminUser = TUser & { isActive: boolean; version: number; createdAt: string; updatedAt: string };
 
-export type TBureau = { code: string; nameJa: string; nameEn: string };
+export type TBureau = Schemas['Bureau'];
 
-export type TTierHistoryEntry = {
-  fromTier: number | null;
-  toTier: number | null;
-  fromReviewerRole: string | null;
-  toReviewerRole: string | null;
-  rulesetVersion: string;
-  cause: TTierHistoryCause;
-  actorId: string | null;
-  actorName: string | null;
-  tierDecreaseId: string | null;
-  at: string;
-};
+export type TTierHistoryEntry = Schemas['TierHistoryEntry'];
 
 export type { TNotification, TNotificationKind, TNotificationPreference, TOutboxMail } from '@core/notifications/schemas.ts';
 export type { TTierDecrease } from '@core/projects/responses.ts';
 /** A kind's channel and cadence, and whether it is the default (not chosen by the user). */
 export type TNotificationSetting = TNotificationPreference & { isDefault: boolean };
 
-export type TGateStatus = {
-  gate: string;
-  stage: TStage;
-  label: string;
-  labelEn: string;
-  met: boolean;
-  message: string;
-  messageEn: string;
-  /** Set when the gate counts as met only because an approved exemption waives it (免除). */
-  exemption?: { reason: string; expiresOn: string } | null;
-};
-export type TGates = {
-  projectId: string;
-  stage: TStage;
-  nextStage: TStage | null;
-  fiscalYear: number;
-  gates: TGateStatus[];
-  canAdvance: boolean;
-  facts?: Record<string, number | boolean>;
-};
+export type TGateStatus = Schemas['GateStatus'];
+export type TGates = Schemas['Gates'];
 
-export type TTransition = {
-  id: number;
-  fromStage: TStage;
-  toStage: TStage;
-  direction: 'forward' | 'backward' | 'retire';
-  reason: string | null;
-  actorId: string | null;
-  actorName: string | null;
-  at: string;
-};
+export type TTransition = Schemas['StageTransition'];
 
 export type THistoryEvent = {
   id: number;
@@ -115,45 +75,10 @@ export type TCanvasRevisionSummary = {
   createdByName: string | null;
 };
 
-export type TMeasurement = {
-  id: string;
-  fiscalYear: number;
-  value: number | null;
-  achieved: boolean | null;
-  comment: string | null;
-  expectedValue?: number | null;
-  isOnPlan?: boolean;
-  recordedAt?: string;
-  recordedBy?: string | null;
-};
-export type TKpi = {
-  id: string;
-  projectId: string;
-  name: string;
-  unit: string | null;
-  direction: 'increase' | 'decrease';
-  baselineValue: number | null;
-  baselineYear: number | null;
-  targetValue: number | null;
-  targetText: string | null;
-  targetFiscalYear: number;
-  version: number;
-  status: 'achieved' | 'on_track' | 'behind' | 'no_data';
-  measurements: TMeasurement[];
-  createdAt: string;
-  updatedAt: string;
-};
+export type TMeasurement = Schemas['KpiMeasurement'];
+export type TKpi = Schemas['Kpi'];
 
-export type TDocument = {
-  id: string;
-  projectId: string;
-  kind: 'requirements_definition' | 'procurement_spec' | 'user_test_report' | 'other';
-  title: string;
-  url: string;
-  createdAt: string;
-  createdBy: string | null;
-  createdByName: string | null;
-};
+export type TDocument = Schemas['Document'];
 
 export type TChecklistItem = {
   itemId: string;
@@ -206,21 +131,7 @@ export type TReleaseRequest = {
   exemptions?: { itemId: string; reason: string; expiresOn: string }[];
 };
 
-export type TInboxItem = {
-  kind: 'release_request' | 'tech_review' | 'tier_decrease' | 'consultation' | 'status_report' | 'exemption' | 'follow_up_action';
-  action: 'judge' | 'resubmit' | 'evaluate' | 'consent' | 'answer' | 'assess' | 'decide' | 'act' | 'verify';
-  /** A status report's period (YYYY-MM); otherwise the item's id. */
-  id: string;
-  projectId: string;
-  projectCode: string;
-  projectName: string;
-  bureauCode: string;
-  tier: number | null;
-  status: string;
-  since: string;
-  dueAt: string | null;
-  isOverdue: boolean;
-};
+export type TInboxItem = Schemas['InboxItem'];
 
 export type TOutstandingYearly = {
   fiscalYear: number;
@@ -266,24 +177,7 @@ export type TBudgetMilestone = {
 };
 export type TCycleViewpoint = { id: string; label: TLocalizedText; guidance: TLocalizedText };
 export type TRatingStep = { value: number; label: TLocalizedText };
-export type TBudgetCycle = {
-  fiscalYear: number;
-  requestDate: string;
-  requestDeadline: string;
-  evaluationDeadline: string;
-  submissionDate: string;
-  budgetAnnouncementDate: string;
-  submittedAt: string | null;
-  submittedBy: string | null;
-  isSubmitted: boolean;
-  techReviews: { extracted: number; inReview: number; submitted: number; total: number; reflected: number };
-  viewpoints: TCycleViewpoint[];
-  ratingScale: TRatingStep[];
-  viewpointRulesetVersion: string;
-  milestones: TBudgetMilestone[];
-  version: number;
-  createdAt: string;
-};
+export type TBudgetCycle = Schemas['BudgetCycle'];
 export type TComparison = {
   previousFiscalYear: number | null;
   previousTotal: number;
@@ -291,14 +185,7 @@ export type TComparison = {
   continued: string[];
   dropped: string[];
 };
-export type TExtraction = {
-  fiscalYear: number;
-  extracted: number;
-  alreadyExtracted: number;
-  total: number;
-  rulesetVersion: string;
-  comparison: TComparison;
-};
+export type TExtraction = Schemas['Extraction'];
 
 export type TReflectionOutcome = 'reflected' | 'partly_reflected' | 'not_reflected';
 export type TReflection = {
@@ -319,44 +206,9 @@ export type TReflectionOutcomeYear = {
   amountChangeJpy: number;
 };
 export type TReviewViewpoint = { id: string; label: TLocalizedText; rating: number | null; comment: string };
-export type TTechReview = {
-  id: string;
-  fiscalYear: number;
-  projectId: string;
-  projectCode: string;
-  projectName: string;
-  bureauCode: string;
-  bureauName: string;
-  status: 'extracted' | 'in_review' | 'submitted';
-  tierAtExtraction: number | null;
-  budgetJpyAtExtraction: number | null;
-  extractionRulesetVersion: string;
-  isTierNotSet: boolean;
-  isCanvasMissing: boolean;
-  viewpoints: TReviewViewpoint[];
-  overallOpinion: string;
-  evaluationDeadline: string;
-  reviewerId: string | null;
-  reviewerName: string | null;
-  reflection: TReflection | null;
-  extractedAt: string;
-  updatedAt: string;
-  version: number;
-};
+export type TTechReview = Schemas['TechReview'];
 
-export type TToken = {
-  id: string;
-  name: string;
-  tokenPrefix: string;
-  scopes: string[];
-  userId: string;
-  ownerEmail: string | null;
-  status: 'active' | 'revoked' | 'expired';
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-};
+export type TToken = Schemas['Token'];
 
 export type TProcurement = {
   id: string;
@@ -403,24 +255,8 @@ export type TProcurementStats = {
   needsTierReview: number;
 };
 
-export type TImportRowError = { line: number; column: string | null; message: string; sheet?: string };
-export type TImportResult = {
-  type?: 'result';
-  dryRun: boolean;
-  importId: string | null;
-  fileSha256: string;
-  encoding: 'utf-8' | 'shift_jis';
-  bytes: number;
-  lineCount: number;
-  lines: { created: number; updated: number; unchanged: number };
-  projects: { created: number; updated: number; tierChanged: number };
-  changes: number;
-  errorCount: number;
-  errors: TImportRowError[];
-  ignoredColumns: string[];
-  previousImportId: string | null;
-  durationMs: number;
-};
+export type TImportRowError = Schemas['RowError'];
+export type TImportResult = Schemas['ImportResult'];
 
 export type TStageStats = unknown;
 
@@ -436,27 +272,7 @@ export type TSimulationResult = Record<string, unknown>;
 type TRatingValue = 'green' | 'amber' | 'red';
 export type TRatings = Record<'overall' | 'schedule' | 'cost' | 'scope' | 'qualityUsability' | 'security', TRatingValue>;
 
-export type TConsultation = {
-  id: string;
-  projectId: string;
-  projectCode: string;
-  projectName: string;
-  bureauCode: string;
-  topic: 'requirements' | 'procurement_spec' | 'design' | 'security' | 'ux' | 'other';
-  subject: string;
-  status: 'open' | 'answered' | 'closed';
-  tier: number | null;
-  reviewerRole: string | null;
-  documentIds: string[];
-  openedBy: string;
-  openedByName: string;
-  openedAt: string;
-  dueOn: string;
-  isOverdue: boolean;
-  answeredAt: string | null;
-  closedAt: string | null;
-  version: number;
-};
+export type TConsultation = Schemas['ConsultationDetail'];
 export type TConsultationDetail = TConsultation & {
   messages: {
     id: string;
@@ -484,81 +300,13 @@ export type TRiskRow = {
   owner: string;
   mitigation: string;
 };
-export type TStatusReport = {
-  id: string;
-  projectId: string;
-  period: string;
-  stage: TStage;
-  tier: number | null;
-  milestones: TMilestoneRow[];
-  cost: { budgetJpy: number | null; contractJpy: number | null; spentJpy: number | null; forecastJpy: number | null };
-  selfRating: TRatings;
-  risks: TRiskRow[];
-  narrative: string;
-  filedBy: string;
-  filedByName: string;
-  filedAt: string;
-  assessment: {
-    ratings: TRatings;
-    comment: string;
-    assessedBy: string | null;
-    assessedByName: string | null;
-    assessedAt: string | null;
-  } | null;
-  version: number;
-};
+export type TStatusReport = Schemas['StatusReport'];
 export type TDivergenceReason = { rule: 'two_steps' | 'two_periods'; periods: string[]; dimensions: (keyof TRatings)[] };
-export type TStatusReportList = {
-  items: TStatusReport[];
-  supervised: boolean;
-  cadenceMonths: number | null;
-  divergent: boolean;
-  divergence: TDivergenceReason[];
-  reportOverdue: boolean;
-  duePeriod: string | null;
-  nextPeriod: string | null;
-  nextDeadline: string | null;
-};
+export type TStatusReportList = Schemas['StatusReportList'];
 
-export type TFollowUpAction = {
-  id: string;
-  projectId: string;
-  title: string;
-  ownerId: string;
-  ownerName: string;
-  dueDate: string;
-  isOverdue: boolean;
-  source: { kind: 'checklist_item' | 'guidance' | 'tech_review' | 'status_report_risk'; refId: string | null; detail: string | null };
-  blocking: boolean;
-  status: 'open' | 'done' | 'verified';
-  note: string | null;
-  raisedBy: string;
-  raisedByName: string;
-  raisedAt: string;
-  doneAt: string | null;
-  verifiedAt: string | null;
-  version: number;
-};
+export type TFollowUpAction = Schemas['FollowUpAction'];
 
-export type TExemption = {
-  id: string;
-  projectId: string;
-  targetKind: 'gate' | 'checklist_item';
-  target: string;
-  reason: string;
-  expiresOn: string;
-  status: 'requested' | 'approved' | 'refused';
-  isActive: boolean;
-  isExpired: boolean;
-  requestedBy: string;
-  requestedByName: string;
-  requestedAt: string;
-  decidedBy: string | null;
-  decidedByName: string | null;
-  decidedAt: string | null;
-  decisionComment: string | null;
-  version: number;
-};
+export type TExemption = Schemas['Exemption'];
 
 export type TPortfolioRow = {
   projectId: string;

@@ -102,7 +102,13 @@ export function documentHead() {
       contact: { name: 'PS Book', email: 'psbook@example.jp' },
       license: { name: 'MIT', identifier: 'MIT' },
     },
-    servers: [{ url: '/', description: 'The server that serves this document' }],
+    servers: [
+      {
+        url: '/',
+        description: 'The server that serves this document: production, staging or local alike',
+        'x-internal': true,
+      },
+    ],
     tags: Object.entries(tags).map(([name, description]) => ({ name, description })),
   };
 }
@@ -151,3 +157,30 @@ export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
   }
   return next();
 });
+
+/**
+ * Corrections to what the generator writes. A nullable named schema comes out as
+ * `allOf: [{ $ref }, { type: [T, 'null'] }]`, which no null satisfies (the $ref refuses it): it becomes
+ * `anyOf: [{ $ref }, { type: 'null' }]`. An integer without a format gets int64.
+ */
+export function finishDocument<T>(doc: T): T {
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (!node || typeof node !== 'object') return node;
+    const entries = Object.entries(node as Record<string, unknown>).map(([k, v]) => [k, visit(v)] as const);
+    const out = Object.fromEntries(entries) as Record<string, unknown>;
+    // Integers are JavaScript safe integers (yen amounts included): int64 says they may exceed 32 bits.
+    const isInteger = out.type === 'integer' || (Array.isArray(out.type) && out.type.includes('integer'));
+    if (isInteger && out.format === undefined) out.format = 'int64';
+    const allOf = out.allOf as Record<string, unknown>[] | undefined;
+    if (allOf?.length === 2 && allOf[0]?.$ref && Array.isArray(allOf[1]?.type) && (allOf[1].type as string[]).includes('null')) {
+      const nullable = allOf[1];
+      if (Object.keys(nullable).every((k) => k === 'type' || k === 'description' || k === 'default')) {
+        const { allOf: _, ...rest } = out;
+        return { ...rest, anyOf: [allOf[0], { type: 'null' }] };
+      }
+    }
+    return out;
+  };
+  return visit(doc) as T;
+}

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { pendingMigrations } from '../db/database.ts';
+import { databaseRetrySeconds } from '../errors.ts';
 import { apiRoute, createRouter, jsonContent } from './openapi.ts';
 
 export const ZLiveness = z.object({ status: z.literal('ok') }).meta({ id: 'Liveness', example: { status: 'ok' } });
@@ -36,13 +37,19 @@ export const healthRoutes = createRouter()
   .openapi(liveness, (c) => c.json({ status: 'ok' as const }, 200))
   .openapi(readiness, async (c) => {
     const { db, dbKind, policy } = c.var.services;
+    // Only a 503 carries it; a load balancer reads it as when to ask again.
+    const notReady = () => c.header('Retry-After', String(databaseRetrySeconds));
     try {
       await sql`select 1`.execute(db);
       const pending = await pendingMigrations(db);
-      if (pending.length) return c.json({ status: 'migrations_pending' as const, pending }, 503);
+      if (pending.length) {
+        notReady();
+        return c.json({ status: 'migrations_pending' as const, pending }, 503);
+      }
       const rulesets = Object.fromEntries(Object.entries(policy.rulesets).map(([name, r]) => [name, String(r.version)]));
       return c.json({ status: 'ready' as const, database: dbKind, rulesets }, 200);
     } catch {
+      notReady();
       return c.json({ status: 'database_unavailable' as const }, 503);
     }
   });

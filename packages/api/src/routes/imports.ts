@@ -33,15 +33,32 @@ export const ZImportResult = z.object({
   timingsMs: z.record(z.string(), z.number().int()).describe('milliseconds per phase of the import'),
 });
 
-/** One line of the NDJSON answer: progress while reading and writing, then the result or the problem. */
-const ZImportEvent = z
-  .looseObject({
-    type: z.enum(['progress', 'result', 'error']),
-    processed: z.number().int().optional().describe('progress: records read, or lines being written'),
-    phase: z.enum(['reading', 'writing']).optional(),
-    status: z.number().int().optional().describe('result and error: the HTTP status the answer would have had'),
-  })
-  .describe('One line of the NDJSON stream: {"type":"progress",…}, then {"type":"result",…ImportResult} or {"type":"error",…Problem}');
+/**
+ * One line of the NDJSON answer (Accept: application/x-ndjson). The HTTP status is 200 before the outcome
+ * is known, so the last line carries it: a `result` (200 dry run, 201 imported) or an `error` (the problem).
+ */
+export const ZImportEvent = z
+  .discriminatedUnion('type', [
+    z.object({
+      type: z.literal('progress'),
+      processed: z.number().int().describe('lines read or written so far'),
+      phase: z.enum(['reading', 'writing']).describe('what the import is doing'),
+    }),
+    ZImportResult.extend({ type: z.literal('result'), status: z.union([z.literal(200), z.literal(201)]) }),
+    z.looseObject({
+      type: z.literal('error'),
+      status: z.number().int().describe('the HTTP status the import would have answered without streaming'),
+      code: ZProblem.shape.code,
+      title: z.string(),
+      requestId: z.string(),
+      errors: z.array(ZRowError).optional(),
+      errorCount: z.number().int().optional(),
+    }),
+  ])
+  .meta({
+    example: { type: 'progress', processed: 5000, phase: 'reading' },
+    description: 'One line of an NDJSON import answer: progress lines, then one result or one error line',
+  });
 
 export const ZImportQuery = z.object({
   dryRun: z.enum(['true', 'false']).optional().describe('check and report what would change, without writing'),
@@ -84,8 +101,12 @@ const importRoute = apiRoute({
   },
   responses: {
     200: {
-      description: 'Dry run: the report',
-      content: { 'application/json': { schema: ZImportResult }, 'application/x-ndjson': { schema: ZImportEvent } },
+      description:
+        'Dry run: the report (application/json); or, with Accept: application/x-ndjson, the stream: each line one ImportEvent, the last a result or an error',
+      content: {
+        'application/json': { schema: ZImportResult },
+        'application/x-ndjson': { schema: ZImportEvent },
+      },
     },
     201: { description: 'Imported', content: { 'application/json': { schema: ZImportResult } } },
     415: { description: 'Neither CSV nor a workbook', content: { 'application/problem+json': { schema: ZProblem } } },

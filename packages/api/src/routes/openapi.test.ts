@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentFile, generatedDocument, generatedTypes, typesFile } from '../../scripts/openapi-files.ts';
 import { createTestApp, type TestApp } from '../testing/harness.ts';
 
 /** Routes outside the API contract: static assets of the reference page, probes. */
@@ -48,6 +50,82 @@ describe('OpenAPI document', () => {
         const success = Object.entries(op.responses as Record<string, any>).find(([status]) => /^[23]/.test(status));
         expect(success, `${method} ${path} has a 2xx (or, for a browser navigation, 3xx) response`).toBeTruthy();
       }
+    }
+  });
+
+  it('is the committed openapi.json, and the committed generated types are from it (npm run openapi -w @psbook/api)', async () => {
+    expect(readFileSync(documentFile, 'utf8')).toBe(generatedDocument());
+    expect(JSON.parse(generatedDocument())).toEqual(doc);
+    expect(readFileSync(typesFile, 'utf8')).toBe(await generatedTypes());
+  });
+
+  it('gives every operation a camelCase operationId, a defined tag, a description and the headers of its answers', () => {
+    const tags = new Set((doc.tags as { name: string; description: string }[]).map((t) => t.name));
+    const ids = new Set<string>();
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const where = `${method} ${path}`;
+        expect(op.operationId, where).toMatch(/^[a-z][A-Za-z]+$/);
+        expect(ids.has(op.operationId), `${where}: operationId ${op.operationId} used twice`).toBe(false);
+        ids.add(op.operationId);
+        expect(op.tags, where).toHaveLength(1);
+        expect(tags.has(op.tags[0]), `${where}: tag ${op.tags[0]} is defined`).toBe(true);
+        expect(op.description, where).toBeTruthy();
+        for (const [status, response] of Object.entries(op.responses as Record<string, any>)) {
+          expect(response.headers?.['X-Request-Id'], `${where} ${status} declares X-Request-Id`).toBeTruthy();
+          if ((status === '429' || status === '503') && response.content?.['application/problem+json'])
+            expect(response.headers?.['Retry-After'], `${where} ${status}`).toBeTruthy();
+        }
+      }
+    }
+  });
+
+  it('lets sign-in and the probes work without credentials, and lists each operation’s token scopes', () => {
+    expect(doc.paths['/api/v1/auth/login'].post.security).toEqual([]);
+    expect(doc.paths['/healthz'].get.security).toEqual([]);
+    expect(doc.paths['/api/v1/stats/stages'].get.security).toContainEqual({ apiToken: ['stats:read'] });
+    const schemes = new Set(Object.keys(doc.components.securitySchemes));
+    const publicOperations: string[] = [];
+    for (const ops of Object.values(doc.paths as Record<string, Record<string, any>>)) {
+      for (const op of Object.values(ops)) {
+        for (const requirement of op.security) for (const name of Object.keys(requirement)) expect(schemes.has(name), name).toBe(true);
+        if (op.security.length === 0) publicOperations.push(op.operationId);
+      }
+    }
+    expect(publicOperations.sort()).toEqual(
+      ['completeOidcSignIn', 'getLiveness', 'getReadiness', 'listSignInMethods', 'signIn', 'startOidcSignIn'].sort(),
+    );
+    // No scope accepts writes: tokens are read-only.
+    expect(doc.paths['/api/v1/projects'].post.security).toEqual([{ session: [] }, { cookie: [] }]);
+  });
+
+  it('names one schema per problem code, whose status is the HTTP status', () => {
+    const schemas = doc.components.schemas as Record<string, any>;
+    expect(schemas.VersionConflictProblem.properties.code.enum).toEqual(['version_conflict']);
+    expect(schemas.VersionConflictProblem.properties.status).toMatchObject({ enum: [409] });
+    expect(schemas.Problem.properties.code.enum).toContain('method_not_allowed');
+    for (const name of ['Project', 'ProjectPage', 'Kpi', 'Canvas', 'ReleaseRequest', 'Problem']) expect(schemas[name], name).toBeTruthy();
+  });
+
+  it('answers a wrong method with 405 and Allow, and a body that is not JSON with 415', async () => {
+    const wrong = await t.app.request('/api/v1/projects', { method: 'PUT' });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('GET, HEAD, POST');
+    expect(await wrong.json()).toMatchObject({ code: 'method_not_allowed', status: 405, allow: ['GET', 'HEAD', 'POST'] });
+    expect(wrong.headers.get('x-request-id')).toBeTruthy();
+    const token = await t.tokenFor('staff.ind@example.jp');
+    for (const [method, path] of [
+      ['POST', '/api/v1/projects'],
+      ['POST', '/api/v1/oversight/evaluate'],
+      ['POST', '/api/v1/auth/login'],
+    ] as const) {
+      const asText = await t.app.request(path, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' },
+        body: '{"name":"x"}',
+      });
+      expect(asText.status, `${method} ${path}`).toBe(415);
+      expect(((await asText.json()) as { code: string }).code).toBe('unsupported_media_type');
     }
   });
 

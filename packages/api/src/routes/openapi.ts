@@ -61,10 +61,15 @@ const extensions: Partial<Record<ErrorCode, Record<string, z.ZodType>>> = {
     errors: z.array(ZFieldError).optional(),
   },
   rule_violation: {
-    // Field errors, or an expense import's row errors ({ line, column, message, sheet? }).
     errors: z
       .array(
-        z.union([z.looseObject({ path: z.string(), message: z.string() }), z.looseObject({ line: z.number().int(), message: z.string() })]),
+        z.looseObject({
+          message: z.string(),
+          path: z.string().optional().meta({ description: 'The field, for a rule about a request' }),
+          line: z.number().int().optional().meta({ description: 'The line (CSV) or row (sheet), for an import' }),
+          column: z.string().nullable().optional(),
+          sheet: z.string().optional(),
+        }),
       )
       .optional(),
     stage: z.string().optional(),
@@ -186,6 +191,7 @@ const requireScope = (operationId: OperationId) =>
     await next();
   });
 
+/** Headers a route sets on its own answers (not problems): ETag of what it read or wrote, Set-Cookie of a session or sign-on state. */
 type ResponseHeaderName = 'ETag' | 'Set-Cookie';
 
 /** Errors the gateway gives any authenticated operation, before it runs. */
@@ -209,13 +215,20 @@ export function apiRoute<P extends string, R extends Omit<RouteConfig, 'path'> &
       responses[status] = problem(code);
       continue;
     }
+    // A page answer (HTML) of a browser navigation can still be refused at the edge with a problem (a control character).
+    const content =
+      code >= 400 && 'content' in response && response.content && statusProblem.has(code)
+        ? { ...response.content, 'application/problem+json': { schema: statusProblem.get(code) as z.ZodType } }
+        : undefined;
     responses[status] = {
       ...response,
+      ...(content ? { content } : {}),
       headers: {
         ...('headers' in response ? response.headers : {}),
         'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
         'Cache-Control': { $ref: '#/components/headers/Cache-Control' },
-        ...Object.fromEntries(successHeaders.filter(() => code < 300).map((h) => [h, { $ref: `#/components/headers/${h}` }])),
+        ...(code === 429 || code === 503 ? { 'Retry-After': { $ref: '#/components/headers/Retry-After' } } : {}),
+        ...Object.fromEntries(successHeaders.map((h) => [h, { $ref: `#/components/headers/${h}` }])),
       },
     };
   }

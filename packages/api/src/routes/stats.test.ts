@@ -13,7 +13,7 @@ import { expenseFiscalYears, expenseTotals } from '../db/queries/expenses.ts';
 import type { ProjectListFilter } from '../db/queries/projects.ts';
 import { projectsByStageAndTier, registrationsByDay } from '../db/queries/stats.ts';
 import { expenseStats, registrationStats, stageStats, todayInJapan } from '../domain/stats.ts';
-import { describeOnBothDatabases, openTestDatabase, type TestApp, testDatabases } from '../testing/harness.ts';
+import { describeOnBothDatabases, openTestDatabase, type TestApp, testDatabases, unevaluatedOversight } from '../testing/harness.ts';
 
 type Seeded = { createdAt: string; tier: 1 | 2 | 3 | null; stage?: string; fiscalYear: number; bureauCode?: string };
 
@@ -30,7 +30,7 @@ async function insertProjects(t: TestApp, rows: Seeded[]) {
           stage: r.stage ?? 'planning',
           tier: r.tier,
           tierLowerBound: r.tier ?? 1,
-          oversight: '{}',
+          oversight: unevaluatedOversight,
           rulesetVersion: 'test',
           createdAt: r.createdAt,
         })),
@@ -347,7 +347,14 @@ describeOnBothDatabases('statistics', (t) => {
       // Open and uncommitted: a project registered today, not yet tiered (the same summary keys as below).
       await tx
         .insertInto('project')
-        .values({ name: '未確定の登録', bureauCode: 'IND', fiscalYear: 2026, tierLowerBound: 1, oversight: '{}', rulesetVersion: 'test' })
+        .values({
+          name: '未確定の登録',
+          bureauCode: 'IND',
+          fiscalYear: 2026,
+          tierLowerBound: 1,
+          oversight: unevaluatedOversight,
+          rulesetVersion: 'test',
+        })
         .execute();
       const registered = t().request('POST', '/api/v1/projects', {
         as: 'staff.ind@example.jp',

@@ -26,7 +26,12 @@ import { exportConditions, xlsxContent } from './exports.ts';
 import { apiRoute, conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
 const ZLocalizedText = z.object({ ja: z.string(), en: z.string() });
-export const ZViewpointResponse = z.object({ id: z.string(), label: ZLocalizedText, rating: z.number().int().nullable(), comment: z.string() });
+export const ZViewpointResponse = z.object({
+  id: z.string(),
+  label: ZLocalizedText,
+  rating: z.number().int().nullable(),
+  comment: z.string(),
+});
 const ZReflectionResponse = z.object({
   outcome: ZReflectionOutcome,
   amountChangeJpy: z.number().int(),

@@ -12,6 +12,7 @@ import { transitionProject } from '../domain/lifecycle.ts';
 import { createProject, updateProject } from '../domain/projects.ts';
 import { createReleaseRequest, decideReleaseRequest, getReleaseRequestDetail } from '../domain/releases.ts';
 import { createBureau, createUser, listBureaus } from '../domain/users.ts';
+import { tellBudgetStory } from './demo-budget.ts';
 import {
   budgetLineInputs,
   type DemoStory,
@@ -23,7 +24,6 @@ import {
   nonDigitalBudgetLines,
   programmeProjects,
 } from './demo-data.ts';
-import { tellBudgetStory } from './demo-budget.ts';
 import { tellSupervisionStories } from './demo-supervision.ts';
 
 export { demoAccounts, demoBureaus, demoPassword };

@@ -26,7 +26,17 @@ export class ContractError extends Error {
 }
 
 export function createContract(doc: Doc) {
-  const backend = new OpenAPIBackend({ definition: doc as never, quick: true, validate: true, strict: false, ajvOpts: { strict: false } });
+  const backend = new OpenAPIBackend({
+    definition: doc as never,
+    quick: true,
+    validate: true,
+    strict: false,
+    ajvOpts: { strict: false },
+    customizeAjv: (ajv) => {
+      addFormats(ajv as never);
+      return ajv;
+    },
+  });
   backend.init();
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);

@@ -51,6 +51,16 @@ export async function openTestDatabase(kind: DatabaseName): Promise<OpenDatabase
   return openPostgres(await createServerDatabase(adminUrl), { poolSize: 20 });
 }
 
+/** The stored evaluation of a project whose oversight inputs are not entered: for rows a test inserts directly. */
+export const unevaluatedOversight = JSON.stringify({
+  tier: null,
+  lowerBound: 1,
+  reviewerRole: null,
+  missing: ['budgetJpy', 'maxDowntimeHours', 'confidentiality'],
+  factors: [],
+  rulesetVersion: 'test',
+});
+
 /** Test code reads JSON bodies loosely; the assertions say what they must hold. */
 export type TestResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 
