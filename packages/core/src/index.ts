@@ -8,6 +8,26 @@ export * from './policy.ts';
 export * from './projects/responses.ts';
 export * from './projects/schemas.ts';
 export * from './projects/search.ts';
+export * from './registry/define-registry.ts';
+export {
+  bureauBoundRoles,
+  confidentialityRegistry,
+  documentKindRegistry,
+  expenseCategoryRegistry,
+  extractionFactRegistry,
+  factorOfInput,
+  gateFactRegistry,
+  oversightFactorRegistry,
+  oversightInputNames,
+  registrationTriggerRegistry,
+  roleRegistry,
+  stageRegistry,
+  type TBureauScope,
+  type TExtractionFact,
+  type TGateFact,
+  ZOversightFactorName,
+  ZOversightInputName,
+} from './registry/domain-lists.ts';
 export * from './reviews/release-checklist.ts';
 export * from './reviews/schemas.ts';
 export * from './rules/default-rulesets.ts';

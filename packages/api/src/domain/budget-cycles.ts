@@ -1,4 +1,4 @@
-import type { TBudgetCycleRequest, TConditionTree, TExtractionFacts } from '@psbook/core';
+import { conditionLeaves, type TBudgetCycleRequest, type TConditionTree, type TExtractionFact, type TExtractionFacts } from '@psbook/core';
 import { type RawBuilder, sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { requireRole } from '../auth/actor.ts';
@@ -100,16 +100,10 @@ const extractionColumns = {
   budgetJpy: { column: 'budget_jpy', type: 'bigint' },
   bureauCode: { column: 'bureau_code', type: 'text' },
   stage: { column: 'stage', type: 'text' },
-} as const satisfies Record<keyof TExtractionFacts, { column: string; type: string }>;
+} as const satisfies Record<TExtractionFact, { column: string; type: string }>;
 type ExtractionFact = keyof typeof extractionColumns;
 
-function factsOf(tree: TConditionTree, into = new Set<string>()): Set<string> {
-  if ('all' in tree) for (const t of tree.all) factsOf(t, into);
-  else if ('any' in tree) for (const t of tree.any) factsOf(t, into);
-  else if ('not' in tree) factsOf(tree.not, into);
-  else into.add(tree.fact);
-  return into;
-}
+const factsOf = (tree: TConditionTree) => new Set(conditionLeaves(tree).map((leaf) => leaf.fact));
 
 type Comparison = {
   previousFiscalYear: number | null;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { text } from '../projects/schemas.ts';
+import { defineRegistry } from '../registry/define-registry.ts';
 
 export type TCanvasArea = 'header' | 'user' | 'provider' | 'value' | 'solution';
 
@@ -35,6 +36,9 @@ export const canvasFields = [
   { key: 'targetOutcomes', area: 'solution', ja: '目指す成果', en: 'Target outcomes', isKey: true },
   { key: 'activityIndicators', area: 'solution', ja: '活動評価指標（KPI）', en: 'Activity indicators (KPIs)', isKey: false },
 ] as const satisfies readonly { key: string; area: TCanvasArea; ja: string; en: string; isKey: boolean }[];
+
+/** The canvas cells as a registry, like every other domain list (keys, enum, labels). */
+export const canvasFieldRegistry = defineRegistry('canvas field', canvasFields);
 
 export type TCanvasFieldKey = (typeof canvasFields)[number]['key'];
 export const canvasKeyFields: TCanvasFieldKey[] = canvasFields.filter((f) => f.isKey).map((f) => f.key);

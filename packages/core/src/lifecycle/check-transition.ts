@@ -1,7 +1,8 @@
+import { stageRegistry, type TGateFact } from '../registry/domain-lists.ts';
 import { compileRules, type LoadedRuleset } from '../rules/engine.ts';
 import type { TStage } from '../rules/schemas.ts';
 
-export const stages = ['planning', 'requirements', 'development', 'operation', 'retired'] as const satisfies readonly TStage[];
+export const stages: readonly TStage[] = stageRegistry.keys;
 
 /** What the gates look at. The API gathers these from the database; the rules decide what they must be. */
 export type TProjectFacts = {
@@ -18,6 +19,14 @@ export type TProjectFacts = {
   /** Gates waived by an approved, unexpired exemption: they count as met, and say why. */
   exemptGates?: TGateExemption[];
 };
+
+// The facts gathered are exactly the registered gate facts: adding one to either side without the other fails to compile.
+const _gateFactsMatchRegistry: [keyof Omit<TProjectFacts, 'exemptGates'>] extends [TGateFact]
+  ? [TGateFact] extends [keyof Omit<TProjectFacts, 'exemptGates'>]
+    ? true
+    : never
+  : never = true;
+void _gateFactsMatchRegistry;
 
 export type TGateExemption = { gate: string; reason: string; expiresOn: string };
 

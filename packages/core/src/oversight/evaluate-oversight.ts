@@ -1,15 +1,9 @@
+import { factorOfInput, type TOversightFactorName, type TOversightInput, type TOversightInputName } from '../registry/domain-lists.ts';
 import { compileRules, type LoadedRuleset } from '../rules/engine.ts';
 import type { TReviewerRole } from '../rules/schemas.ts';
 
+export type { TConfidentiality, TOversightFactorName, TOversightInput, TOversightInputName } from '../registry/domain-lists.ts';
 export type TTier = 1 | 2 | 3;
-export type TConfidentiality = 'A' | 'B' | 'C';
-export type TOversightInput = {
-  budgetJpy?: number | null;
-  maxDowntimeHours?: number | null;
-  confidentiality?: TConfidentiality | null;
-};
-export type TOversightInputName = 'budgetJpy' | 'maxDowntimeHours' | 'confidentiality';
-export type TOversightFactorName = 'budget' | 'downtime' | 'confidentiality';
 
 export type TOversightFactor = {
   factor: TOversightFactorName;
@@ -39,9 +33,11 @@ export type TOversightEvaluation = {
 
 const yen = new Intl.NumberFormat('ja-JP');
 
-function formatValue(input: TOversightInputName, value: number | string): { en: string; ja: string } {
-  if (input === 'budgetJpy') return { en: `¥${yen.format(Number(value))}`, ja: `${yen.format(Number(value))}円` };
-  if (input === 'maxDowntimeHours') return { en: `${value} h`, ja: `${value}時間` };
+/** A factor's input value as the explanation shows it, by the unit its registry entry gives. */
+export function formatOversightValue(input: TOversightInputName, value: number | string): { en: string; ja: string } {
+  const { unit } = factorOfInput(input);
+  if (unit === 'yen') return { en: `¥${yen.format(Number(value))}`, ja: `${yen.format(Number(value))}円` };
+  if (unit === 'hours') return { en: `${value} h`, ja: `${value}時間` };
   return { en: String(value), ja: String(value) };
 }
 
@@ -85,7 +81,7 @@ export function createOversightEvaluator(ruleset: LoadedRuleset<'oversight-tier'
 
     const result: TOversightFactor[] = partial.map(({ factor, value, band }) => {
       const drives = band !== null && band.tier === lowerBound;
-      const shown = value === null ? null : formatValue(factor.input, value);
+      const shown = value === null ? null : formatOversightValue(factor.input, value);
       let reason: string;
       let reasonJa: string;
       if (shown === null) {

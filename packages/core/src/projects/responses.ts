@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZOversightFactorName, ZOversightInputName } from '../registry/domain-lists.ts';
 import { ZReviewerRole, ZTier } from '../rules/schemas.ts';
 import { ZConfidentiality, ZRegistrationTrigger, ZStage } from './schemas.ts';
 
@@ -7,11 +8,11 @@ export const ZOversightEvaluation = z.object({
   tier: ZTier.nullable(),
   lowerBound: ZTier,
   reviewerRole: ZReviewerRole.nullable(),
-  missing: z.array(z.enum(['budgetJpy', 'maxDowntimeHours', 'confidentiality'])),
+  missing: z.array(ZOversightInputName),
   factors: z.array(
     z.object({
-      factor: z.enum(['budget', 'downtime', 'confidentiality']),
-      input: z.enum(['budgetJpy', 'maxDowntimeHours', 'confidentiality']),
+      factor: ZOversightFactorName,
+      input: ZOversightInputName,
       value: z.union([z.number(), z.string()]).nullable(),
       tier: ZTier.nullable(),
       drives: z.boolean(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { requiredText, text, ZFiscalYear, ZHttpUrl } from '../projects/schemas.ts';
+import { expenseCategoryRegistry, type TExpenseCategory } from '../registry/domain-lists.ts';
 
 const ZItemId = z
   .string()
@@ -135,14 +136,9 @@ export const procurementStatusLabels: Record<z.infer<typeof ZProcurementStatus>,
   cancelled: { ja: '中止', en: 'Cancelled' },
 };
 
-export const ZExpenseCategory = z.enum(['system_maintenance', 'shin_tosei', 'smart_tokyo', 'other']);
-export type TExpenseCategory = z.infer<typeof ZExpenseCategory>;
-export const expenseCategoryLabels: Record<TExpenseCategory, { ja: string; en: string }> = {
-  system_maintenance: { ja: 'システム維持管理等', en: 'System maintenance' },
-  shin_tosei: { ja: 'シン・トセイ', en: 'Shin-Tosei structural reform' },
-  smart_tokyo: { ja: 'スマート東京', en: 'Smart Tokyo' },
-  other: { ja: 'その他', en: 'Other' },
-};
+export const ZExpenseCategory = expenseCategoryRegistry.schema;
+export type { TExpenseCategory };
+export const expenseCategoryLabels: Record<TExpenseCategory, { ja: string; en: string }> = expenseCategoryRegistry.labels;
 
 export const ZTokenScope = z.enum(['tech_reviews:read', 'projects:read', 'stats:read']);
 export const ZCreateTokenRequest = z.strictObject({
