@@ -28,6 +28,7 @@ import { Migrator } from 'kysely/migration';
 import type { Config } from './config.ts';
 import { DataDirLockedError, type OpenDatabase, openDatabase } from './db/database.ts';
 import { migrations } from './db/migrations/index.ts';
+import { syncEnumChecks } from './db/enum-checks.ts';
 
 export const backupFormat = 'psbook-backup';
 export const backupFormatVersion = 1;
@@ -410,6 +411,7 @@ async function restoreLines(db: Kysely<any>, file: string, lines: AsyncGenerator
   });
   const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations } }).migrateToLatest();
   if (error) throw new Error(`restored, but applying newer migrations failed: ${(error as Error).message}`);
+  await syncEnumChecks(db);
   return { tables: counts, sequences: sequenceCount, migrations: header.migrations };
 }
 

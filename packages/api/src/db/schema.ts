@@ -1,11 +1,33 @@
 import type {
+  TActionSourceKind,
+  TActionStatus,
+  TConfidentiality,
+  TConsultationStatus,
+  TConsultationTopic,
+  TDocumentKind,
+  TExemptionStatus,
+  TExemptionTargetKind,
+  TExpenseCategory,
+  TKpiDirection,
   TNotificationCadence,
   TNotificationChannel,
   TNotificationKind,
+  TOutboxStatus,
   TOversightEvaluation,
   TOversightInput,
+  TProcurementMethod,
+  TProcurementStatus,
+  TRegistrationTrigger,
+  TReleaseStatus,
+  TReviewerRole,
+  TRole,
+  TStage,
+  TTechReviewStatus,
+  TTierDecreaseCause,
   TTierDecreaseStatus,
   TTierHistoryCause,
+  TTransitionDirection,
+  TYearlyDecision,
 } from '@psbook/core';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
@@ -28,7 +50,7 @@ export interface AppUserTable {
   id: Generated<string>;
   email: string;
   displayName: string;
-  role: string;
+  role: TRole;
   /** Null for accounts created by single sign-on: they cannot sign in with a password. */
   passwordHash: string | null;
   oidcIssuer: string | null;
@@ -102,14 +124,14 @@ export interface ProjectTable {
   fiscalYear: number;
   summary: string | null;
   isNew: Default<boolean>;
-  registrationTrigger: string | null;
-  stage: Default<string>;
+  registrationTrigger: TRegistrationTrigger | null;
+  stage: Default<TStage>;
   budgetJpy: number | null;
   maxDowntimeHours: number | null;
-  confidentiality: string | null;
+  confidentiality: TConfidentiality | null;
   tier: number | null;
   tierLowerBound: number;
-  reviewerRole: string | null;
+  reviewerRole: TReviewerRole | null;
   oversight: Json<unknown>;
   rulesetVersion: string;
   canvasWritten: Default<boolean>;
@@ -127,8 +149,8 @@ export interface TierHistoryTable {
   projectId: string;
   fromTier: number | null;
   toTier: number | null;
-  fromReviewerRole: string | null;
-  toReviewerRole: string | null;
+  fromReviewerRole: TReviewerRole | null;
+  toReviewerRole: TReviewerRole | null;
   rulesetVersion: string;
   cause: TTierHistoryCause;
   actorId: string | null;
@@ -140,12 +162,12 @@ export interface TierDecreaseTable {
   id: Generated<string>;
   projectId: string;
   status: Default<TTierDecreaseStatus>;
-  cause: 'inputs_changed' | 'import';
+  cause: TTierDecreaseCause;
   fromTier: number;
-  fromReviewerRole: string;
+  fromReviewerRole: TReviewerRole;
   fromInputs: Json<TOversightInput>;
   toTier: number | null;
-  toReviewerRole: string | null;
+  toReviewerRole: TReviewerRole | null;
   toEvaluation: Json<TOversightEvaluation>;
   rulesetVersion: string;
   /** Null when the system made the edit (an import from the command line). */
@@ -172,7 +194,7 @@ export interface KpiTable {
   projectId: string;
   name: string;
   unit: string | null;
-  direction: string;
+  direction: TKpiDirection;
   baselineValue: number | null;
   baselineYear: number | null;
   targetValue: number | null;
@@ -197,7 +219,7 @@ export interface KpiMeasurementTable {
 export interface DocumentTable {
   id: Generated<string>;
   projectId: string;
-  kind: string;
+  kind: TDocumentKind;
   title: string;
   url: string;
   createdBy: string | null;
@@ -207,9 +229,9 @@ export interface DocumentTable {
 export interface StageTransitionTable {
   id: Generated<number>;
   projectId: string;
-  fromStage: string;
-  toStage: string;
-  direction: string;
+  fromStage: TStage;
+  toStage: TStage;
+  direction: TTransitionDirection;
   reason: string | null;
   actorId: string | null;
   at: Timestamp;
@@ -218,12 +240,12 @@ export interface StageTransitionTable {
 export interface ReleaseRequestTable {
   id: Generated<string>;
   projectId: string;
-  status: Default<string>;
+  status: Default<TReleaseStatus>;
   plannedReleaseDate: DateString;
   notes: string | null;
   evidence: Json<{ itemId: string; url?: string; note?: string }[]>;
   tier: number | null;
-  reviewerRole: string | null;
+  reviewerRole: TReviewerRole | null;
   checklist: Json<unknown[]>;
   rulesetVersion: string;
   requestedBy: string;
@@ -241,19 +263,19 @@ export interface ReleaseRequestRoutingTable {
   releaseRequestId: string;
   fromTier: number | null;
   toTier: number | null;
-  fromReviewerRole: string | null;
-  toReviewerRole: string | null;
+  fromReviewerRole: TReviewerRole | null;
+  toReviewerRole: TReviewerRole | null;
   at: Timestamp;
 }
 
 export interface ConsultationTable {
   id: Generated<string>;
   projectId: string;
-  topic: string;
+  topic: TConsultationTopic;
   subject: string;
-  status: Default<string>;
+  status: Default<TConsultationStatus>;
   tier: number | null;
-  reviewerRole: string | null;
+  reviewerRole: TReviewerRole | null;
   documentIds: Json<string[]>;
   openedBy: string;
   openedAt: Timestamp;
@@ -269,8 +291,8 @@ export interface ConsultationRoutingTable {
   consultationId: string;
   fromTier: number | null;
   toTier: number | null;
-  fromReviewerRole: string | null;
-  toReviewerRole: string | null;
+  fromReviewerRole: TReviewerRole | null;
+  toReviewerRole: TReviewerRole | null;
   at: Timestamp;
 }
 
@@ -288,7 +310,7 @@ export interface StatusReportTable {
   id: Generated<string>;
   projectId: string;
   period: string;
-  stage: string;
+  stage: TStage;
   tier: number | null;
   milestones: Json<unknown[]>;
   budgetJpy: number | null;
@@ -313,11 +335,11 @@ export interface FollowUpActionTable {
   title: string;
   ownerId: string;
   dueDate: DateString;
-  sourceKind: string;
+  sourceKind: TActionSourceKind;
   sourceRef: string | null;
   sourceDetail: string | null;
   blocking: boolean;
-  status: Default<string>;
+  status: Default<TActionStatus>;
   note: string | null;
   raisedBy: string;
   raisedAt: Timestamp;
@@ -331,11 +353,11 @@ export interface FollowUpActionTable {
 export interface ExemptionTable {
   id: Generated<string>;
   projectId: string;
-  targetKind: string;
+  targetKind: TExemptionTargetKind;
   target: string;
   reason: string;
   expiresOn: DateString;
-  status: Default<string>;
+  status: Default<TExemptionStatus>;
   requestedBy: string;
   requestedAt: Timestamp;
   decidedBy: string | null;
@@ -360,7 +382,7 @@ export interface TechReviewTable {
   id: Generated<string>;
   fiscalYear: number;
   projectId: string;
-  status: Default<string>;
+  status: Default<TTechReviewStatus>;
   tierAtExtraction: number | null;
   budgetJpyAtExtraction: number | null;
   extractionRulesetVersion: string;
@@ -381,8 +403,8 @@ export interface ProcurementTable {
   id: Generated<string>;
   projectId: string;
   title: string;
-  method: string;
-  status: string;
+  method: TProcurementMethod;
+  status: TProcurementStatus;
   specDocumentId: string | null;
   vendorName: string | null;
   corporateNumber: string | null;
@@ -399,7 +421,7 @@ export interface ProcurementTable {
 export interface YearlyReviewTable {
   projectId: string;
   fiscalYear: number;
-  decision: string;
+  decision: TYearlyDecision;
   rationale: string;
   decidedBy: string | null;
   decidedAt: Timestamp;
@@ -422,7 +444,7 @@ export interface ExpenseLineTable {
   projectId: string | null;
   projectName: string;
   fiscalYear: number;
-  categories: string[];
+  categories: TExpenseCategory[];
   amountKyen: number;
   updatedAt: Timestamp;
 }
@@ -471,7 +493,7 @@ export interface EmailOutboxTable {
   subject: string;
   body: string;
   path: string;
-  status: Default<'pending' | 'sent' | 'failed'>;
+  status: Default<TOutboxStatus>;
   attempts: Default<number>;
   nextAttemptAt: Timestamp;
   lastError: string | null;

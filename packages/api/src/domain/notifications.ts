@@ -1,14 +1,4 @@
-import {
-  notificationKinds,
-  type TMarkNotificationsReadRequest,
-  type TNotification,
-  type TNotificationCadence,
-  type TNotificationChannel,
-  type TNotificationKind,
-  type TNotificationPreference,
-  type TNotificationPreferencesRequest,
-  type TOutboxMail,
-} from '@psbook/core';
+import { notificationKinds, type TMarkNotificationsReadRequest, type TNotification, type TNotificationCadence, type TNotificationChannel, type TNotificationKind, type TNotificationPreference, type TNotificationPreferencesRequest, type TOutboxMail, type TRole } from '@psbook/core';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { type Actor, auditActorOf, requireRole } from '../auth/actor.ts';
@@ -116,7 +106,7 @@ export async function notify(tx: Db, recipients: Recipient[], event: Notificatio
 }
 
 /** Active users of the given roles (e.g. every administrator), except one person (the one who acted). */
-export function activeUsersWithRole(db: Db, roles: string[], exceptUserId?: string | null): Promise<Recipient[]> {
+export function activeUsersWithRole(db: Db, roles: TRole[], exceptUserId?: string | null): Promise<Recipient[]> {
   let query = db.selectFrom('appUser').select(['id', 'email']).where('isActive', '=', true).where('role', 'in', roles).orderBy('email');
   if (exceptUserId) query = query.where('id', '<>', exceptUserId);
   return query.execute();

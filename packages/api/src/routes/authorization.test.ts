@@ -1,3 +1,4 @@
+import type { TStage } from '@psbook/core';
 /**
  * The authorisation matrix: every API route × every demo account (own and other bureau) → expected
  * status. A route missing from the table fails the suite, so a new route cannot ship unreviewed.
@@ -37,7 +38,7 @@ type Case = {
 type Fixtures = {
   t: TestApp;
   /** A new IND project (tier 2: advisor.ind reviews it), created by staff.ind. */
-  indProject(stage?: string): Promise<{ id: string; version: number }>;
+  indProject(stage?: TStage): Promise<{ id: string; version: number }>;
   api(as: Role, method: string, path: string, body?: unknown): Promise<any>;
   /** A fiscal year no budget cycle of this suite has used yet. */
   nextYear(): number;
@@ -55,7 +56,7 @@ async function makeFixtures(t: TestApp, firstYear: number): Promise<Fixtures> {
     t,
     api,
     nextYear: () => year++,
-    async indProject(stage = 'planning') {
+    async indProject(stage: TStage = 'planning') {
       const p = await api('staff.ind', 'POST', '/api/v1/projects', {
         name: `権限表${n++}`,
         bureauCode: 'IND',

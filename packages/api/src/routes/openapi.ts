@@ -55,6 +55,20 @@ export const commaSeparated = (pattern: RegExp, message: string) =>
     )
     .refine((list) => list.every((item) => pattern.test(item)), message);
 
+/** A comma-separated list of one of core's enums, typed as that enum; the description lists the values. */
+export const commaSeparatedEnum = <T extends Readonly<Record<string, string>>>(values: z.ZodEnum<T>, message: string) =>
+  z
+    .string()
+    .max(500)
+    .describe(`${message}: ${values.options.join(', ')}`)
+    .transform((value) =>
+      value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(values, { message }));
+
 export const ZIdParam = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
 
 /** A router whose validation failures become our problem+json with field paths. */

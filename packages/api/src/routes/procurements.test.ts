@@ -1,4 +1,4 @@
-import { createPolicy, defaultRulesets, parseRuleset } from '@psbook/core';
+import { createPolicy, defaultRulesets, parseRuleset, type TDocumentKind } from '@psbook/core';
 import { describe, expect, it } from 'vitest';
 import { canMoveProcurementStatus, tierReviewThresholdJpy } from '../domain/procurements.ts';
 import { describeOnBothDatabases } from '../testing/harness.ts';
@@ -51,7 +51,7 @@ describeOnBothDatabases('procurements', (t) => {
     expect(res.status).toBe(201);
     return res.json();
   }
-  async function documentOf(projectId: string, kind: string) {
+  async function documentOf(projectId: string, kind: TDocumentKind) {
     const row = await t()
       .services.db.insertInto('document')
       .values({ projectId, kind, title: `${kind} doc`, url: 'https://example.jp/spec.pdf' })

@@ -15,7 +15,7 @@ import { validationError } from '../errors.ts';
 import { type CellKind, workbookStream, xlsxResponseHeaders } from '../xlsx.ts';
 import { domainContext } from './context.ts';
 import { exportConditions, xlsxContent } from './exports.ts';
-import { conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { commaSeparatedEnum, conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
 const ZViewpointResponse = z.object({ rating: z.number().int().nullable(), comment: z.string() });
 export const ZTechReviewResponse = z.object({
@@ -43,16 +43,7 @@ export const ZTechReviewResponse = z.object({
 });
 type TTechReviewResponse = z.infer<typeof ZTechReviewResponse>;
 
-const ZStatusList = z
-  .string()
-  .max(100)
-  .transform((value) =>
-    value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  )
-  .refine((list) => list.every((s) => ZTechReviewStatus.safeParse(s).success), 'extracted, in_review or submitted, comma-separated');
+const ZStatusList = commaSeparatedEnum(ZTechReviewStatus, 'tech review statuses, comma-separated');
 const ZListQuery = z.object({
   fiscalYear: z.coerce.number().pipe(ZFiscalYear).optional(),
   status: ZStatusList.optional(),

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { stageRegistry, type TGateFact } from '../registry/domain-lists.ts';
 import { compileRules, type LoadedRuleset } from '../rules/engine.ts';
 import type { TStage } from '../rules/schemas.ts';
@@ -43,8 +44,12 @@ export type TGateStatus = {
 };
 export type TUnmetGate = { gate: string; message: string; messageEn: string };
 
+/** How a stage move went: past the gates, back with a reason, or to retirement with a reason. */
+export const ZTransitionDirection = z.enum(['forward', 'backward', 'retire']);
+export type TTransitionDirection = z.infer<typeof ZTransitionDirection>;
+
 export type TTransitionDecision =
-  | { allowed: true; direction: 'forward' | 'backward' | 'retire' }
+  | { allowed: true; direction: TTransitionDirection }
   | { allowed: false; code: 'gate_unmet'; unmet: TUnmetGate[] }
   | { allowed: false; code: 'reason_required' | 'invalid_transition'; message: string };
 

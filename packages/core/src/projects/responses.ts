@@ -87,6 +87,10 @@ export const ZTierHistoryEntry = z.object({
 export const ZTierDecreaseStatus = z.enum(['pending', 'approved', 'refused', 'superseded']);
 export type TTierDecreaseStatus = z.infer<typeof ZTierDecreaseStatus>;
 
+export const ZTierDecreaseCause = z.enum(['inputs_changed', 'import']);
+export const ZTierDecreaseSupersededBy = z.enum(['inputs_changed', 'import', 'ruleset_changed']);
+export type TTierDecreaseCause = z.infer<typeof ZTierDecreaseCause>;
+
 export const ZTierDecrease = z.object({
   id: z.string(),
   projectId: z.string(),
@@ -94,7 +98,7 @@ export const ZTierDecrease = z.object({
   projectName: z.string(),
   bureauCode: z.string(),
   status: ZTierDecreaseStatus,
-  cause: z.enum(['inputs_changed', 'import']),
+  cause: ZTierDecreaseCause,
   fromTier: ZTier,
   fromReviewerRole: ZReviewerRole,
   toTier: ZTier.nullable(),
@@ -108,7 +112,7 @@ export const ZTierDecrease = z.object({
   decidedByName: z.string().nullable(),
   decidedAt: z.string().nullable(),
   comment: z.string().nullable(),
-  supersededBy: z.enum(['inputs_changed', 'import', 'ruleset_changed']).nullable(),
+  supersededBy: ZTierDecreaseSupersededBy.nullable(),
   /** Whether the signed-in user may agree or refuse (the reviewer of the tier in force, not the editor). */
   canDecide: z.boolean(),
   version: z.number().int(),

@@ -53,6 +53,7 @@ export const ZTierDecreaseDecisionRequest = z
 export type TTierDecreaseDecisionRequest = z.infer<typeof ZTierDecreaseDecisionRequest>;
 
 export const ZReleaseStatus = z.enum(['pending', 'approved', 'returned', 'withdrawn']);
+export type TReleaseStatus = z.infer<typeof ZReleaseStatus>;
 
 export const ZBudgetCycleRequest = z.strictObject({
   fiscalYear: ZFiscalYear,
@@ -64,6 +65,7 @@ export const ZBudgetCycleRequest = z.strictObject({
 export type TBudgetCycleRequest = z.infer<typeof ZBudgetCycleRequest>;
 
 export const ZTechReviewStatus = z.enum(['extracted', 'in_review', 'submitted']);
+export type TTechReviewStatus = z.infer<typeof ZTechReviewStatus>;
 const ZViewpoint = z.strictObject({ rating: z.number().int().min(1).max(5).nullable(), comment: text(4000) });
 export const ZUpdateTechReviewRequest = z.strictObject({
   version: z.number().int().min(1),
@@ -76,6 +78,7 @@ export const ZUpdateTechReviewRequest = z.strictObject({
 export type TUpdateTechReviewRequest = z.infer<typeof ZUpdateTechReviewRequest>;
 
 export const ZYearlyDecision = z.enum(['continue', 'improve', 'retire']);
+export type TYearlyDecision = z.infer<typeof ZYearlyDecision>;
 export const ZYearlyReviewRequest = z.strictObject({
   fiscalYear: ZFiscalYear,
   decision: ZYearlyDecision,
@@ -85,6 +88,8 @@ export type TYearlyReviewRequest = z.infer<typeof ZYearlyReviewRequest>;
 
 export const ZProcurementMethod = z.enum(['general_competitive', 'best_value', 'proposal', 'negotiated', 'policy_negotiated', 'other']);
 export const ZProcurementStatus = z.enum(['planned', 'spec_published', 'awarded', 'contracted', 'completed', 'cancelled']);
+export type TProcurementMethod = z.infer<typeof ZProcurementMethod>;
+export type TProcurementStatus = z.infer<typeof ZProcurementStatus>;
 
 /**
  * 法人番号: 13 digits, the first a check digit = 9 − (Σ Pn×Qn mod 9) over the 12 base digits,
