@@ -27,8 +27,8 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { Config } from './config.ts';
 import { DataDirLockedError, type OpenDatabase, openDatabase } from './db/database.ts';
-import { migrations } from './db/migrations/index.ts';
 import { syncEnumChecks } from './db/enum-checks.ts';
+import { migrations } from './db/migrations/index.ts';
 
 export const backupFormat = 'psbook-backup';
 export const backupFormatVersion = 1;

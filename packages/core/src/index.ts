@@ -36,3 +36,4 @@ export * from './rules/run-cases.ts';
 export * from './rules/schemas.ts';
 export * from './supervision/schemas.ts';
 export * from './supervision/supervision.ts';
+export * from './auth/permissions.ts';

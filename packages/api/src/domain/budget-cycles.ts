@@ -1,7 +1,7 @@
 import { conditionLeaves, type TBudgetCycleRequest, type TConditionTree, type TExtractionFact, type TExtractionFacts } from '@psbook/core';
 import { type RawBuilder, sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
-import { requireRole } from '../auth/actor.ts';
+import { requirePermission } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { countTechReviewsByStatus, findBudgetCycle, listExtractedProjects, lockBudgetCycle } from '../db/queries/tech-reviews.ts';
@@ -56,7 +56,7 @@ function checkDateOrder(input: TBudgetCycleRequest): FieldError[] {
 }
 
 export async function createBudgetCycle(ctx: DomainContext, input: TBudgetCycleRequest): Promise<BudgetCycleResponse> {
-  requireRole(ctx.actor, 'admin');
+  requirePermission(ctx.actor, 'budgetCycle.manage');
   const errors = checkDateOrder(input);
   if (errors.length) throw validationError(errors);
   return ctx.db.transaction().execute(async (tx) => {
@@ -145,7 +145,7 @@ async function compareWithPreviousCycle(db: Db, fiscalYear: number, current: { i
  * was submitted to the budget office.
  */
 export async function extractTechReviews(ctx: DomainContext, fiscalYear: number) {
-  requireRole(ctx.actor, 'admin');
+  requirePermission(ctx.actor, 'budgetCycle.manage');
   const { policy } = ctx;
   const ruleset = policy.rulesets['tech-review-extraction'];
   const referenced = [...factsOf(ruleset.content.conditions)].filter((f): f is ExtractionFact => f in extractionColumns);
@@ -240,7 +240,7 @@ export async function extractTechReviews(ctx: DomainContext, fiscalYear: number)
  * submission either lands before it (and is checked) or finds the list frozen.
  */
 export async function submitBudgetCycle(ctx: DomainContext, fiscalYear: number): Promise<BudgetCycleResponse> {
-  requireRole(ctx.actor, 'admin');
+  requirePermission(ctx.actor, 'budgetCycle.manage');
   return ctx.db.transaction().execute(async (tx) => {
     const cycle = await lockBudgetCycle(tx, fiscalYear);
     if (!cycle) throw notFound(`Budget cycle ${fiscalYear}`);

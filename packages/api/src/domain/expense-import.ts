@@ -22,7 +22,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { expenseCategoryLabels, type TOversightInput, ZExpenseCategory } from '@psbook/core';
+import { bureausAllowed, expenseCategoryLabels, permissionScope, rolesAllowed, type TOversightInput, ZExpenseCategory } from '@psbook/core';
 import { CsvError, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { recordAudit } from '../audit.ts';
@@ -459,9 +459,11 @@ export async function readExpenseFile(body: ReadableStream<Uint8Array>, context:
 /** Who may import: admins any bureau, staff and bureau leads their own bureaus (DESIGN §1). */
 function writableBureausOf(actor: DomainContext['actor']): Set<string> | 'all' {
   if (actor.via !== 'session') throw forbidden('Imports need a signed-in person, not an API token');
-  if (actor.role === 'admin') return 'all';
-  if (actor.role === 'staff' || actor.role === 'bureau_lead') return new Set(actor.bureauCodes);
-  throw forbidden('Only bureau staff, bureau leads and admins may import expense lines');
+  if (permissionScope(actor.role, 'expense.import') === null) {
+    throw forbidden(`Only ${rolesAllowed('expense.import').join(', ')} may import expense lines`);
+  }
+  const bureaus = bureausAllowed(actor, 'expense.import');
+  return bureaus === 'all' ? 'all' : new Set(bureaus);
 }
 
 class RollbackDryRun extends Error {

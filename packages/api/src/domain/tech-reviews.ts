@@ -1,7 +1,7 @@
 import type { TTier, TUpdateTechReviewRequest } from '@psbook/core';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
-import { type Actor, requireRole } from '../auth/actor.ts';
+import { type Actor, requirePermission } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import {
@@ -105,7 +105,7 @@ const viewpoints = ['technical', 'usability', 'security'] as const;
  * submitting the whole cycle, and a submitted review is frozen.
  */
 export async function updateTechReview(ctx: DomainContext, id: string, input: TUpdateTechReviewRequest): Promise<void> {
-  requireRole(ctx.actor, 'admin');
+  requirePermission(ctx.actor, 'techReview.manage');
   await ctx.db.transaction().execute(async (tx) => {
     const before = await lockTechReview(tx, id);
     if (!before) throw notFound('Tech review');

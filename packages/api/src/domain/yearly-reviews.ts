@@ -1,4 +1,4 @@
-import { fiscalYearOf, type TYearlyReviewRequest, type TReviewerRole } from '@psbook/core';
+import { fiscalYearOf, type TReviewerRole, type TYearlyReviewRequest } from '@psbook/core';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { type Actor, requireProjectWrite } from '../auth/actor.ts';

@@ -14,7 +14,16 @@ import { decodeCursor, listProjects } from '../db/queries/projects.ts';
 import { createProject, getProjectOrThrow, toProjectResponse, updateProject } from '../domain/projects.ts';
 import { AppError, validationError } from '../errors.ts';
 import { domainContext } from './context.ts';
-import { commaSeparated, commaSeparatedEnum, conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import {
+  commaSeparated,
+  commaSeparatedEnum,
+  conflictProblems,
+  createRouter,
+  jsonBody,
+  jsonContent,
+  problems,
+  ZIdParam,
+} from './openapi.ts';
 
 export const ZProjectListQuery = z.object({
   bureau: commaSeparated(/^[A-Z][A-Z0-9]{1,7}$/, 'bureau codes, comma-separated').optional(),
