@@ -1,3 +1,4 @@
+export * from './auth/permissions.ts';
 export * from './auth/schemas.ts';
 export * from './canvas/schemas.ts';
 export * from './kpis/schemas.ts';
@@ -36,4 +37,3 @@ export * from './rules/run-cases.ts';
 export * from './rules/schemas.ts';
 export * from './supervision/schemas.ts';
 export * from './supervision/supervision.ts';
-export * from './auth/permissions.ts';

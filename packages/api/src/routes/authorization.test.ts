@@ -1,4 +1,4 @@
-import type { TStage } from '@psbook/core';
+import { isAllowed, roleRegistry, type TAction, type TRole, type TStage } from '@psbook/core';
 /**
  * The authorisation matrix: every API route × every demo account (own and other bureau) → expected
  * status. A route missing from the table fails the suite, so a new route cannot ship unreviewed.
@@ -19,8 +19,25 @@ type Role = (typeof roles)[number];
 const email = (role: Role) => `${role}@example.jp`;
 
 const all = [...roles];
-const indWriters: Role[] = ['staff.ind', 'lead.ind', 'admin'];
-const adminOnly: Role[] = ['admin'];
+
+/**
+ * Who each demo account is. The matrix's expectations for permission-table actions are computed from
+ * core's table through these, and every role of the registry must have an account here, so a new role
+ * is tested the moment it exists (issue 11 §2).
+ */
+const accounts = {
+  'staff.ind': { role: 'staff', bureauCodes: ['IND'] },
+  'lead.ind': { role: 'bureau_lead', bureauCodes: ['IND'] },
+  'advisor.ind': { role: 'cio_advisor', bureauCodes: ['IND'] },
+  'staff.wel': { role: 'staff', bureauCodes: ['WEL'] },
+  'advisor.wel': { role: 'cio_advisor', bureauCodes: ['WEL'] },
+  chief: { role: 'chief_cio_advisor', bureauCodes: [] },
+  budget: { role: 'budget_office', bureauCodes: [] },
+  admin: { role: 'admin', bureauCodes: [] },
+} as const satisfies Record<Role, { role: TRole; bureauCodes: readonly string[] }>;
+
+/** The accounts core's permission table lets take `action` (on a project of `bureauCode`, when given). */
+const by = (action: TAction, bureauCode?: string): Role[] => roles.filter((r) => isAllowed(accounts[r], action, bureauCode));
 
 type Request = { path: string; body?: unknown; headers?: Record<string, string> };
 type Case = {
@@ -129,13 +146,13 @@ const cases: Case[] = [
   },
   {
     route: 'GET /api/v1/auth/sign-in-settings',
-    allow: adminOnly,
+    allow: by('signInSettings.manage'),
     ok: 200,
     prepare: async () => ({ path: '/api/v1/auth/sign-in-settings' }),
   },
   {
     route: 'PUT /api/v1/auth/sign-in-settings',
-    allow: adminOnly,
+    allow: by('signInSettings.manage'),
     ok: 200,
     prepare: async (f) => ({
       path: '/api/v1/auth/sign-in-settings',
@@ -144,7 +161,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects',
-    allow: indWriters,
+    allow: by('project.create', 'IND'),
     ok: 201,
     prepare: async () => ({ path: '/api/v1/projects', body: { name: '新規', bureauCode: 'IND', fiscalYear: 2026 } }),
   },
@@ -157,7 +174,7 @@ const cases: Case[] = [
   },
   {
     route: 'PATCH /api/v1/projects/{id}',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 200,
     prepare: async (f) => {
       const p = await f.indProject();
@@ -200,7 +217,7 @@ const cases: Case[] = [
   },
   {
     route: 'PUT /api/v1/projects/{id}/canvas',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 200,
     prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/canvas`, body: { fields: fullCanvas } }),
   },
@@ -228,13 +245,13 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects/{id}/kpis',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 201,
     prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/kpis`, body: kpiBody }),
   },
   {
     route: 'PATCH /api/v1/projects/{id}/kpis/{kpiId}',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 200,
     prepare: async (f) => {
       const p = await f.indProject();
@@ -244,7 +261,7 @@ const cases: Case[] = [
   },
   {
     route: 'DELETE /api/v1/projects/{id}/kpis/{kpiId}',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 204,
     prepare: async (f) => {
       const p = await f.indProject();
@@ -254,7 +271,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects/{id}/kpis/{kpiId}/measurements',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 201,
     prepare: async (f) => {
       const p = await f.indProject();
@@ -264,7 +281,7 @@ const cases: Case[] = [
   },
   {
     route: 'DELETE /api/v1/projects/{id}/kpis/{kpiId}/measurements/{fiscalYear}',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 200,
     prepare: async (f) => {
       const p = await f.indProject();
@@ -281,7 +298,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects/{id}/documents',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 201,
     prepare: async (f) => ({
       path: `/api/v1/projects/${(await f.indProject()).id}/documents`,
@@ -290,7 +307,7 @@ const cases: Case[] = [
   },
   {
     route: 'DELETE /api/v1/projects/{id}/documents/{docId}',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 204,
     prepare: async (f) => {
       const p = await f.indProject();
@@ -304,7 +321,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects/{id}/transitions',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 200,
     prepare: async (f) => ({
       path: `/api/v1/projects/${(await f.indProject()).id}/transitions`,
@@ -325,7 +342,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects/{id}/procurements',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 201,
     prepare: async (f) => ({
       path: `/api/v1/projects/${(await f.indProject()).id}/procurements`,
@@ -340,7 +357,7 @@ const cases: Case[] = [
   },
   {
     route: 'PATCH /api/v1/projects/{id}/procurements/{procurementId}',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 200,
     prepare: async (f) => {
       const p = await f.indProject();
@@ -360,7 +377,7 @@ const cases: Case[] = [
     route: 'POST /api/v1/imports/expenses',
     // Staff import their own bureau's lines: staff.wel's dry run of an IND line is answered (200)
     // with a row error in the report, not refused outright.
-    allow: ['staff.ind', 'lead.ind', 'staff.wel', 'admin'],
+    allow: by('expense.import'),
     ok: 200,
     prepare: async () => ({
       path: '/api/v1/imports/expenses?dryRun=true',
@@ -370,7 +387,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects/{id}/release-requests',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 201,
     prepare: async (f) => ({
       path: `/api/v1/projects/${(await f.indProject('development')).id}/release-requests`,
@@ -410,7 +427,7 @@ const cases: Case[] = [
   {
     route: 'PATCH /api/v1/release-requests/{id}',
     // The applicant's bureau corrects its own pending request; the reviewer and other bureaus do not.
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 200,
     prepare: async (f) => {
       const p = await f.indProject('development');
@@ -420,7 +437,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/release-requests/{id}/withdraw',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 200,
     prepare: async (f) => {
       const p = await f.indProject('development');
@@ -430,7 +447,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects/{id}/yearly-reviews',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 201,
     prepare: async (f) => ({
       path: `/api/v1/projects/${(await f.indProject('operation')).id}/yearly-reviews`,
@@ -472,7 +489,7 @@ const cases: Case[] = [
   },
   {
     route: 'PATCH /api/v1/tech-reviews/{id}',
-    allow: adminOnly,
+    allow: by('techReview.manage'),
     ok: 200,
     prepare: async (f) => {
       const review = await techReviewOfInd(f);
@@ -482,7 +499,7 @@ const cases: Case[] = [
   { route: 'GET /api/v1/reviews/inbox', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/reviews/inbox' }) },
   {
     route: 'POST /api/v1/projects/{id}/consultations',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 201,
     prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/consultations`, body: consultationBody }),
   },
@@ -501,13 +518,13 @@ const cases: Case[] = [
   {
     route: 'POST /api/v1/consultations/{id}/messages',
     // The bureau (and admins) and the tier-2 consultee, IND's CIO advisor; nobody else takes part.
-    allow: [...indWriters, 'advisor.ind'],
+    allow: [...by('project.write', 'IND'), 'advisor.ind'],
     ok: 201,
     prepare: async (f) => ({ path: `/api/v1/consultations/${(await consultationOfInd(f)).id}/messages`, body: { body: '回答' } }),
   },
   {
     route: 'POST /api/v1/consultations/{id}/close',
-    allow: [...indWriters, 'advisor.ind'],
+    allow: [...by('project.write', 'IND'), 'advisor.ind'],
     ok: 200,
     prepare: async (f) => {
       const consultation = await consultationOfInd(f);
@@ -516,7 +533,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects/{id}/status-reports',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 201,
     prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject('development')).id}/status-reports`, body: statusReportBody }),
   },
@@ -566,7 +583,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects/{id}/actions',
-    allow: [...indWriters, 'advisor.ind'],
+    allow: [...by('project.write', 'IND'), 'advisor.ind'],
     ok: 201,
     prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/actions`, body: await actionBody(f) }),
   },
@@ -589,7 +606,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects/{id}/exemptions',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 201,
     prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/exemptions`, body: exemptionBody }),
   },
@@ -605,7 +622,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/budget-cycles',
-    allow: adminOnly,
+    allow: by('budgetCycle.manage'),
     ok: 201,
     prepare: async (f) => {
       const fy = f.nextYear();
@@ -630,13 +647,13 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/budget-cycles/{fiscalYear}/extract',
-    allow: adminOnly,
+    allow: by('budgetCycle.manage'),
     ok: 200,
     prepare: async (f) => ({ path: `/api/v1/budget-cycles/${await budgetCycle(f)}/extract` }),
   },
   {
     route: 'POST /api/v1/budget-cycles/{fiscalYear}/submit',
-    allow: adminOnly,
+    allow: by('budgetCycle.manage'),
     // The only extracted review has no ratings yet: the admin is allowed, and told what is missing.
     ok: 422,
     prepare: async (f) => {
@@ -730,7 +747,7 @@ const cases: Case[] = [
   { route: 'GET /api/v1/rules', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/rules' }) },
   {
     route: 'POST /api/v1/rules/simulate',
-    allow: adminOnly,
+    allow: by('rules.manage'),
     ok: 200,
     prepare: async (f) => {
       const rules = await f.api('admin', 'GET', '/api/v1/rules');
@@ -744,18 +761,18 @@ const cases: Case[] = [
     ok: 200,
     prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/history` }),
   },
-  { route: 'GET /api/v1/audit', allow: adminOnly, ok: 200, prepare: async () => ({ path: '/api/v1/audit' }) },
+  { route: 'GET /api/v1/audit', allow: by('audit.read'), ok: 200, prepare: async () => ({ path: '/api/v1/audit' }) },
   { route: 'GET /api/v1/bureaus', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/bureaus' }) },
   {
     route: 'POST /api/v1/admin/bureaus',
-    allow: adminOnly,
+    allow: by('user.manage'),
     ok: 201,
     prepare: async () => ({ path: '/api/v1/admin/bureaus', body: { code: `Z${randomCode()}`, nameJa: '試験局', nameEn: 'Test bureau' } }),
   },
-  { route: 'GET /api/v1/admin/users', allow: adminOnly, ok: 200, prepare: async () => ({ path: '/api/v1/admin/users' }) },
+  { route: 'GET /api/v1/admin/users', allow: by('user.manage'), ok: 200, prepare: async () => ({ path: '/api/v1/admin/users' }) },
   {
     route: 'POST /api/v1/admin/users',
-    allow: adminOnly,
+    allow: by('user.manage'),
     ok: 201,
     prepare: async () => ({
       path: '/api/v1/admin/users',
@@ -770,13 +787,13 @@ const cases: Case[] = [
   },
   {
     route: 'GET /api/v1/admin/users/{id}',
-    allow: adminOnly,
+    allow: by('user.manage'),
     ok: 200,
     prepare: async (f) => ({ path: `/api/v1/admin/users/${await userId(f, 'staff.wel')}` }),
   },
   {
     route: 'PATCH /api/v1/admin/users/{id}',
-    allow: adminOnly,
+    allow: by('user.manage'),
     ok: 200,
     prepare: async (f) => {
       const id = await userId(f, 'advisor.wel');
@@ -815,20 +832,25 @@ const cases: Case[] = [
   },
   {
     route: 'GET /api/v1/admin/notification-defaults',
-    allow: adminOnly,
+    allow: by('notificationDefaults.manage'),
     ok: 200,
     prepare: async () => ({ path: '/api/v1/admin/notification-defaults' }),
   },
   {
     route: 'PUT /api/v1/admin/notification-defaults',
-    allow: adminOnly,
+    allow: by('notificationDefaults.manage'),
     ok: 200,
     prepare: async () => ({
       path: '/api/v1/admin/notification-defaults',
       body: { items: [{ kind: 'tier_decrease_decided', channel: 'in_app', cadence: 'immediate' }] },
     }),
   },
-  { route: 'GET /api/v1/admin/outbox', allow: adminOnly, ok: 200, prepare: async () => ({ path: '/api/v1/admin/outbox?limit=5' }) },
+  {
+    route: 'GET /api/v1/admin/outbox',
+    allow: by('notificationDefaults.manage'),
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/admin/outbox?limit=5' }),
+  },
 ];
 
 async function userId(f: Fixtures, role: Role): Promise<string> {
@@ -878,6 +900,14 @@ async function auditCount(t: TestApp): Promise<number> {
 }
 
 describeOnBothDatabases('authorisation matrix', (t) => {
+  it('has a demo account for every role of the registry, and each account holds the role the matrix assumes', async () => {
+    expect(roleRegistry.keys.filter((role) => !Object.values(accounts).some((a) => a.role === role))).toEqual([]);
+    const users = await t().services.db.selectFrom('appUser').select(['email', 'role']).execute();
+    for (const account of roles) {
+      expect(users.find((u) => u.email === email(account))?.role, account).toBe(accounts[account].role);
+    }
+  });
+
   it('covers every route of the OpenAPI document', async () => {
     const doc = (await (await t().app.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(doc.paths)

@@ -30,7 +30,12 @@ export const permissionRegistry = defineRegistry('action', [
     en: 'Read technical reviews',
     grants: { ...bureauWriters, cio_advisor: 'any', chief_cio_advisor: 'any', budget_office: 'any' },
   },
-  { key: 'budgetReview.read', ja: '予算編成の評価一覧を見る', en: 'See the budget review list', grants: { admin: 'any', budget_office: 'any' } },
+  {
+    key: 'budgetReview.read',
+    ja: '予算編成の評価一覧を見る',
+    en: 'See the budget review list',
+    grants: { admin: 'any', budget_office: 'any' },
+  },
   { key: 'apiToken.manage', ja: 'APIトークンを発行する', en: 'Issue API tokens', grants: { admin: 'any', budget_office: 'any' } },
   {
     key: 'portfolio.read',
