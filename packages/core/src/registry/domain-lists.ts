@@ -98,7 +98,9 @@ export type TConfidentiality = KeyOf<typeof confidentialityRegistry>;
 
 /**
  * Oversight factors (DESIGN §2.1): the project input each reads, its column and SQL type (for the set-based
- * re-tier and the bands in SQL), the zod schema of its value, and how a value is shown. The oversight
+ * re-tier and the bands in SQL), the zod schema of its value, how a value is shown, its export column
+ * header, and whether open data may publish it (allowed downtime and confidentiality are security facts:
+ * internal). The oversight
  * ruleset names factors and inputs from here; the request schemas, CSV exports and UI forms derive from it.
  */
 export const oversightFactorRegistry = defineRegistry('oversight factor', [
@@ -110,6 +112,8 @@ export const oversightFactorRegistry = defineRegistry('oversight factor', [
     valueType: 'number',
     unit: 'yen',
     schema: ZYen,
+    exportHeader: '予算額（円）',
+    isPublic: true,
     ja: '予算規模',
     en: 'Budget size',
   },
@@ -121,6 +125,8 @@ export const oversightFactorRegistry = defineRegistry('oversight factor', [
     valueType: 'number',
     unit: 'hours',
     schema: ZDowntimeHours,
+    exportHeader: '停止許容時間（時間）',
+    isPublic: false,
     ja: '業務不可欠性（許容停止時間）',
     en: 'Allowed service downtime',
   },
@@ -132,6 +138,8 @@ export const oversightFactorRegistry = defineRegistry('oversight factor', [
     valueType: 'string',
     unit: 'grade',
     schema: ZConfidentiality,
+    exportHeader: '機密性',
+    isPublic: false,
     ja: 'データの機密性',
     en: 'Data confidentiality',
   },
