@@ -3,7 +3,9 @@ export * from './auth/schemas.ts';
 export * from './canvas/schemas.ts';
 export * from './kpis/schemas.ts';
 export * from './lifecycle/check-transition.ts';
+export * from './lifecycle/stages.ts';
 export * from './notifications/schemas.ts';
+export * from './oversight/decision-table.ts';
 export * from './oversight/evaluate-oversight.ts';
 export * from './policy.ts';
 export * from './projects/responses.ts';
@@ -29,6 +31,7 @@ export {
   ZOversightFactorName,
   ZOversightInputName,
 } from './registry/domain-lists.ts';
+export * from './reviews/procurement-status.ts';
 export * from './reviews/release-checklist.ts';
 export * from './reviews/schemas.ts';
 export * from './rules/default-rulesets.ts';

@@ -456,6 +456,18 @@ export interface RulesetStateTable {
   activatedAt: Timestamp;
 }
 
+/** The compiled oversight ruleset, one row per band combination (migration 20261207T0200). */
+export interface OversightDecisionTable {
+  rulesetVersion: string;
+  budgetBand: number;
+  downtimeBand: number;
+  confidentialityBand: number;
+  tier: number | null;
+  lowerBound: number;
+  reviewerRole: string | null;
+  explanation: string[];
+}
+
 export interface AuditEventTable {
   id: Generated<number>;
   at: Timestamp;
@@ -560,6 +572,7 @@ export interface Database {
   notificationDefault: NotificationDefaultTable;
   notificationPreference: NotificationPreferenceTable;
   reminderSent: ReminderSentTable;
+  oversightDecision: OversightDecisionTable;
 }
 
 export type ProjectRow = Selectable<ProjectTable>;

@@ -191,7 +191,7 @@ export async function postConsultationMessage(ctx: DomainContext, id: string, in
     if (!isConsultee && !canWriteProject(ctx.actor, project.bureauCode)) {
       throw forbidden(`Only the bureau ${project.bureauCode} and the project’s consultee take part in this consultation`);
     }
-    if (consultation.status === 'closed') throw new AppError('conflict', 'This consultation is closed', { status: 'closed' });
+    if (consultation.status === 'closed') throw new AppError('conflict', 'This consultation is closed', { currentStatus: 'closed' });
     if (input.guidance && !isConsultee) throw forbidden('Only the consultee records guidance (指導)');
 
     const side = isConsultee ? 'consultee' : 'bureau';
@@ -247,7 +247,8 @@ export async function closeConsultation(ctx: DomainContext, id: string, expected
     if (!isConsultee && !canWriteProject(ctx.actor, project.bureauCode)) {
       throw forbidden(`Only the bureau ${project.bureauCode} and the project’s consultee close this consultation`);
     }
-    if (consultation.status === 'closed') throw new AppError('conflict', 'This consultation is already closed', { status: 'closed' });
+    if (consultation.status === 'closed')
+      throw new AppError('conflict', 'This consultation is already closed', { currentStatus: 'closed' });
     if (consultation.version !== expectedVersion) throw versionConflict(consultation.version);
     await tx
       .updateTable('consultation')

@@ -1,10 +1,9 @@
-import { createRoute } from '@hono/zod-openapi';
 import { ZBudgetCycleRequest, ZFiscalYear } from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { createBudgetCycle, extractTechReviews, getBudgetCycle, listBudgetCycles, submitBudgetCycle } from '../domain/budget-cycles.ts';
 import { domainContext } from './context.ts';
-import { allProblems, conflictProblems, createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
+import { allProblems, apiRoute, conflictProblems, createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
 
 export const ZBudgetCycleResponse = z.object({
   fiscalYear: z.number().int(),
@@ -19,7 +18,7 @@ export const ZBudgetCycleResponse = z.object({
   version: z.number().int(),
   createdAt: z.string(),
 });
-const ZExtractionResponse = z.object({
+export const ZExtractionResponse = z.object({
   fiscalYear: z.number().int(),
   extracted: z.number().int(),
   alreadyExtracted: z.number().int(),
@@ -33,9 +32,10 @@ const ZExtractionResponse = z.object({
     dropped: z.array(z.string()),
   }),
 });
-const ZFiscalYearParam = z.object({ fiscalYear: z.coerce.number().pipe(ZFiscalYear) });
+export const ZFiscalYearParam = z.object({ fiscalYear: z.coerce.number().pipe(ZFiscalYear) });
 
-const create = createRoute({
+const create = apiRoute({
+  operationId: 'createBudgetCycle',
   method: 'post',
   path: '/',
   tags: ['budget cycles'],
@@ -43,14 +43,16 @@ const create = createRoute({
   request: jsonBody(ZBudgetCycleRequest),
   responses: { 201: jsonContent(ZBudgetCycleResponse, 'The cycle'), ...conflictProblems },
 });
-const list = createRoute({
+const list = apiRoute({
+  operationId: 'listBudgetCycles',
   method: 'get',
   path: '/',
   tags: ['budget cycles'],
   summary: 'Every budget cycle with its tech review counts, latest first',
   responses: { 200: jsonContent(z.object({ items: z.array(ZBudgetCycleResponse) }), 'Budget cycles'), ...problems },
 });
-const get = createRoute({
+const get = apiRoute({
+  operationId: 'getBudgetCycle',
   method: 'get',
   path: '/{fiscalYear}',
   tags: ['budget cycles'],
@@ -58,7 +60,8 @@ const get = createRoute({
   request: { params: ZFiscalYearParam },
   responses: { 200: jsonContent(ZBudgetCycleResponse, 'The cycle'), ...problems },
 });
-const extract = createRoute({
+const extract = apiRoute({
+  operationId: 'extractBudgetCycle',
   method: 'post',
   path: '/{fiscalYear}/extract',
   tags: ['budget cycles'],
@@ -67,7 +70,8 @@ const extract = createRoute({
   request: { params: ZFiscalYearParam },
   responses: { 200: jsonContent(ZExtractionResponse, 'What the extraction added'), ...conflictProblems },
 });
-const submit = createRoute({
+const submit = apiRoute({
+  operationId: 'submitBudgetCycle',
   method: 'post',
   path: '/{fiscalYear}/submit',
   tags: ['budget cycles'],

@@ -1,6 +1,6 @@
-import { createPolicy, defaultRulesets, parseRuleset, type TDocumentKind } from '@psbook/core';
+import { canMoveProcurementStatus, createPolicy, defaultRulesets, parseRuleset, type TDocumentKind } from '@psbook/core';
 import { describe, expect, it } from 'vitest';
-import { canMoveProcurementStatus, tierReviewThresholdJpy } from '../domain/procurements.ts';
+import { tierReviewThresholdJpy } from '../domain/procurements.ts';
 import { describeOnBothDatabases } from '../testing/harness.ts';
 
 /** A 法人番号 with a correct check digit for the 12 base digits given. */

@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi';
 import {
   stageRegistry,
   ZCreateProjectRequest,
@@ -15,6 +14,7 @@ import { createProject, getProjectOrThrow, toProjectResponse, updateProject } fr
 import { AppError, validationError } from '../errors.ts';
 import { domainContext } from './context.ts';
 import {
+  apiRoute,
   commaSeparated,
   commaSeparatedEnum,
   conflictProblems,
@@ -51,7 +51,7 @@ export function toProjectFilter(query: TProjectListQuery) {
   };
 }
 
-const ZIfMatch = z.object({ 'if-match': z.string().optional() });
+export const ZIfMatch = z.object({ 'if-match': z.string().optional() });
 
 /** `If-Match: "3"` or `If-Match: 3`, or `version` in the body: the version the editor saw. */
 function expectedVersion(header: string | undefined, bodyVersion: number | undefined): number {
@@ -67,7 +67,9 @@ function expectedVersion(header: string | undefined, bodyVersion: number | undef
   return bodyVersion;
 }
 
-const create = createRoute({
+const create = apiRoute({
+  operationId: 'createProject',
+  successHeaders: ['ETag'],
   method: 'post',
   path: '/',
   tags: ['projects'],
@@ -75,7 +77,8 @@ const create = createRoute({
   request: jsonBody(ZCreateProjectRequest),
   responses: { 201: jsonContent(ZProjectResponse, 'The registered project'), ...problems },
 });
-const list = createRoute({
+const list = apiRoute({
+  operationId: 'listProjects',
   method: 'get',
   path: '/',
   tags: ['projects'],
@@ -83,7 +86,9 @@ const list = createRoute({
   request: { query: ZProjectListQuery },
   responses: { 200: jsonContent(ZProjectListResponse, 'A page of projects, newest first by default'), ...problems },
 });
-const get = createRoute({
+const get = apiRoute({
+  operationId: 'getProject',
+  successHeaders: ['ETag'],
   method: 'get',
   path: '/{id}',
   tags: ['projects'],
@@ -91,15 +96,18 @@ const get = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(ZProjectResponse, 'The project'), ...problems },
 });
-const patch = createRoute({
+const patch = apiRoute({
+  operationId: 'updateProject',
+  successHeaders: ['ETag'],
   method: 'patch',
   path: '/{id}',
   tags: ['projects'],
   summary: 'Change a project at the version you saw (optimistic concurrency)',
   request: { params: ZIdParam, headers: ZIfMatch, ...jsonBody(ZUpdateProjectRequest) },
-  responses: { 200: jsonContent(ZProjectResponse, 'The changed project'), 412: { description: 'No version given' }, ...conflictProblems },
+  responses: { 200: jsonContent(ZProjectResponse, 'The changed project'), ...conflictProblems },
 });
-const tierHistory = createRoute({
+const tierHistory = apiRoute({
+  operationId: 'listTierHistory',
   method: 'get',
   path: '/{id}/tier-history',
   tags: ['projects'],

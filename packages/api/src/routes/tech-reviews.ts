@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi';
 import { ZFiscalYear, ZTechReviewStatus, ZTier, ZUpdateTechReviewRequest } from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
@@ -15,9 +14,9 @@ import { validationError } from '../errors.ts';
 import { type CellKind, workbookStream, xlsxResponseHeaders } from '../xlsx.ts';
 import { domainContext } from './context.ts';
 import { exportConditions, xlsxContent } from './exports.ts';
-import { commaSeparatedEnum, conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { apiRoute, commaSeparatedEnum, conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
-const ZViewpointResponse = z.object({ rating: z.number().int().nullable(), comment: z.string() });
+export const ZViewpointResponse = z.object({ rating: z.number().int().nullable(), comment: z.string() });
 export const ZTechReviewResponse = z.object({
   id: z.string(),
   fiscalYear: z.number().int(),
@@ -43,19 +42,20 @@ export const ZTechReviewResponse = z.object({
 });
 type TTechReviewResponse = z.infer<typeof ZTechReviewResponse>;
 
-const ZStatusList = commaSeparatedEnum(ZTechReviewStatus, 'tech review statuses, comma-separated');
-const ZListQuery = z.object({
+export const ZStatusList = commaSeparatedEnum(ZTechReviewStatus, 'tech review statuses, comma-separated');
+export const ZListQuery = z.object({
   fiscalYear: z.coerce.number().pipe(ZFiscalYear).optional(),
   status: ZStatusList.optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
   cursor: z.string().max(200).optional(),
 });
-const ZCsvQuery = z.object({ fiscalYear: z.coerce.number().pipe(ZFiscalYear), status: ZStatusList.optional() });
+export const ZCsvQuery = z.object({ fiscalYear: z.coerce.number().pipe(ZFiscalYear), status: ZStatusList.optional() });
 
 const readers =
   'Readable by admin, the budget office (also by an API token with tech_reviews:read) and CIO advisors; staff and bureau leads see their own bureaus’ reviews.';
 
-const list = createRoute({
+const list = apiRoute({
+  operationId: 'listTechReviews',
   method: 'get',
   path: '/tech-reviews',
   tags: ['tech reviews'],
@@ -67,7 +67,8 @@ const list = createRoute({
     ...problems,
   },
 });
-const csv = createRoute({
+const csv = apiRoute({
+  operationId: 'exportTechReviewsCsv',
   method: 'get',
   path: '/tech-reviews.csv',
   tags: ['tech reviews'],
@@ -76,7 +77,8 @@ const csv = createRoute({
   request: { query: ZCsvQuery },
   responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...problems },
 });
-const xlsx = createRoute({
+const xlsx = apiRoute({
+  operationId: 'exportTechReviewsXlsx',
   method: 'get',
   path: '/tech-reviews.xlsx',
   tags: ['tech reviews'],
@@ -85,7 +87,8 @@ const xlsx = createRoute({
   request: { query: ZCsvQuery },
   responses: { 200: xlsxContent('Sheets 条件 and 技術的関与'), ...problems },
 });
-const get = createRoute({
+const get = apiRoute({
+  operationId: 'getTechReview',
   method: 'get',
   path: '/tech-reviews/{id}',
   tags: ['tech reviews'],
@@ -94,7 +97,8 @@ const get = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(ZTechReviewResponse, 'The tech review'), ...problems },
 });
-const patch = createRoute({
+const patch = apiRoute({
+  operationId: 'updateTechReview',
   method: 'patch',
   path: '/tech-reviews/{id}',
   tags: ['tech reviews'],
