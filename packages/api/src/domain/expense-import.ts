@@ -23,7 +23,6 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { bureausAllowed, expenseCategoryLabels, permissionScope, rolesAllowed, type TOversightInput, ZExpenseCategory } from '@psbook/core';
 import { CsvError, parse } from 'csv-parse';
 import iconv from 'iconv-lite';

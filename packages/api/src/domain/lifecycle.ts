@@ -1,7 +1,6 @@
 import {
   fiscalYearOf,
   nextStageOf,
-  stages,
   type TGateStatus,
   type TProjectFacts,
   type TStage,
