@@ -1,11 +1,4 @@
-import {
-  fiscalYearOf,
-  nextStageOf,
-  type TGateStatus,
-  type TProjectFacts,
-  type TStage,
-  type TTransitionRequest,
-} from '@psbook/core';
+import { fiscalYearOf, nextStageOf, type TGateStatus, type TProjectFacts, type TStage, type TTransitionRequest } from '@psbook/core';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { requireProjectWrite } from '../auth/actor.ts';
