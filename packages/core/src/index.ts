@@ -31,6 +31,7 @@ export {
   ZOversightFactorName,
   ZOversightInputName,
 } from './registry/domain-lists.ts';
+export * from './reviews/budget-cycle.ts';
 export * from './reviews/procurement-status.ts';
 export * from './reviews/release-checklist.ts';
 export * from './reviews/schemas.ts';

@@ -28,4 +28,8 @@ export const canRegisterProjects = (user: Who) => isAllowed(user, 'project.creat
 export const canImport = (user: Who) => isAllowed(user, 'expense.import');
 export const canSeeBudgetReview = (user: Who) => isAllowed(user, 'budgetReview.read');
 export const canManageTokens = (user: Who) => isAllowed(user, 'apiToken.manage');
+export const canWriteTechReviews = (user: Who) => isAllowed(user, 'techReview.manage');
+/** GovTech Tokyo gives technical guidance (技術的指導) in consultations. */
+export const canGiveTechnicalGuidance = (user: Who) => isAllowed(user, 'technicalGuidance.give');
+export const canRecordReflections = (user: Who) => isAllowed(user, 'techReview.reflect');
 export const isAdmin = (user: Pick<TUser, 'role'>) => user.role === 'admin';

@@ -300,7 +300,7 @@ export interface ConsultationMessageTable {
   id: Generated<string>;
   consultationId: string;
   authorId: string;
-  side: 'bureau' | 'consultee';
+  side: 'bureau' | 'consultee' | 'technical';
   body: string;
   actionId: string | null;
   createdAt: Timestamp;
@@ -372,11 +372,21 @@ export interface BudgetCycleTable {
   requestDeadline: DateString;
   evaluationDeadline: DateString;
   submissionDate: DateString;
+  budgetAnnouncementDate: DateString;
+  /** The viewpoints and rating scale of the extraction ruleset when the cycle opened (its reviews rate these). */
+  viewpoints: Json<TCycleViewpoints>;
   submittedAt: Timestamp | null;
   submittedBy: string | null;
   version: Default<number>;
   createdAt: Timestamp;
 }
+
+export type TCycleViewpoints = {
+  rulesetVersion: string;
+  viewpoints: { id: string; label: { ja: string; en: string }; guidance: { ja: string; en: string } }[];
+  ratingScale: { value: number; label: { ja: string; en: string } }[];
+};
+export type TViewpointRatings = Record<string, { rating: number | null; comment: string }>;
 
 export interface TechReviewTable {
   id: Generated<string>;
@@ -386,16 +396,26 @@ export interface TechReviewTable {
   tierAtExtraction: number | null;
   budgetJpyAtExtraction: number | null;
   extractionRulesetVersion: string;
-  technicalRating: number | null;
-  technicalComment: Default<string>;
-  usabilityRating: number | null;
-  usabilityComment: Default<string>;
-  securityRating: number | null;
-  securityComment: Default<string>;
+  /** Rating and comment by viewpoint id of the cycle's viewpoints. */
+  viewpoints: ColumnType<TViewpointRatings, string | undefined, string>;
+  /** Extracted with its tier 未設定 because the known factors already give tier ≥ 2. */
+  isTierNotSet: Default<boolean>;
+  /** No written service canvas when it was extracted. */
+  isCanvasMissing: Default<boolean>;
   overallOpinion: Default<string>;
   reviewerId: string | null;
   extractedAt: Timestamp;
   updatedAt: Timestamp;
+  version: Default<number>;
+}
+
+export interface TechReviewReflectionTable {
+  techReviewId: string;
+  outcome: string;
+  amountChangeJpy: number;
+  comment: Default<string>;
+  recordedBy: string;
+  recordedAt: Timestamp;
   version: Default<number>;
 }
 
@@ -561,6 +581,7 @@ export interface Database {
   exemption: ExemptionTable;
   budgetCycle: BudgetCycleTable;
   techReview: TechReviewTable;
+  techReviewReflection: TechReviewReflectionTable;
   procurement: ProcurementTable;
   yearlyReview: YearlyReviewTable;
   expenseImport: ExpenseImportTable;

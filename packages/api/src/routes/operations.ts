@@ -129,12 +129,15 @@ export const operations = {
   exportTechReviewsXlsx: op('tech reviews', techReviewsRead),
   getTechReview: op('tech reviews', techReviewsRead),
   updateTechReview: op('tech reviews'),
+  recordTechReviewReflection: op('tech reviews'),
+  listReflectionOutcomes: op('tech reviews', techReviewsRead),
   // budget cycles
   createBudgetCycle: op('budget cycles'),
   listBudgetCycles: op('budget cycles'),
   getBudgetCycle: op('budget cycles'),
   extractBudgetCycle: op('budget cycles'),
   submitBudgetCycle: op('budget cycles'),
+  getBudgetCycleComparison: op('budget cycles'),
   // imports, exports, stats
   importExpenses: op('imports'),
   exportProjectsCsv: op('exports', projectsRead),

@@ -108,7 +108,7 @@ export const ZConsultationDetail = ZConsultationResponse.extend({
       id: z.string(),
       authorId: z.string(),
       authorName: z.string(),
-      side: z.enum(['bureau', 'consultee']),
+      side: z.enum(['bureau', 'consultee', 'technical']),
       body: z.string(),
       actionId: z.string().nullable(),
       createdAt: z.string(),

@@ -28,14 +28,21 @@ export const permissionRegistry = defineRegistry('action', [
     key: 'techReview.read',
     ja: '技術的関与の評価を読む',
     en: 'Read technical reviews',
-    grants: { ...bureauWriters, cio_advisor: 'any', chief_cio_advisor: 'any', budget_office: 'any' },
+    grants: { ...bureauWriters, cio_advisor: 'any', chief_cio_advisor: 'any', budget_office: 'any', govtech: 'any' },
   },
   {
     key: 'budgetReview.read',
     ja: '予算編成の評価一覧を見る',
     en: 'See the budget review list',
-    grants: { admin: 'any', budget_office: 'any' },
+    grants: { admin: 'any', budget_office: 'any', govtech: 'any' },
   },
+  {
+    key: 'techReview.reflect',
+    ja: '技術的関与の意見の反映状況を記録する',
+    en: 'Record how a technical review was reflected',
+    grants: { budget_office: 'any' },
+  },
+  { key: 'technicalGuidance.give', ja: '技術的指導を行う', en: 'Give technical guidance', grants: { govtech: 'any' } },
   { key: 'apiToken.manage', ja: 'APIトークンを発行する', en: 'Issue API tokens', grants: { admin: 'any', budget_office: 'any' } },
   {
     key: 'portfolio.read',
@@ -45,7 +52,8 @@ export const permissionRegistry = defineRegistry('action', [
   },
   { key: 'user.manage', ja: '利用者を管理する', en: 'Manage users', grants: adminOnly },
   { key: 'budgetCycle.manage', ja: '予算編成サイクルを管理する', en: 'Manage budget cycles', grants: adminOnly },
-  { key: 'techReview.manage', ja: '技術的関与の評価を管理する', en: 'Manage technical reviews', grants: adminOnly },
+  // GovTech Tokyo's technical staff write the tech reviews (slide 83); admins run the cycle.
+  { key: 'techReview.manage', ja: '技術的関与の評価を書く', en: 'Write technical reviews', grants: { govtech: 'any' } },
   { key: 'rules.manage', ja: 'ルールを管理する', en: 'Manage rules', grants: adminOnly },
   { key: 'audit.read', ja: '監査ログを読む', en: 'Read the audit log', grants: adminOnly },
   { key: 'signInSettings.manage', ja: 'サインイン設定を変更する', en: 'Change sign-in settings', grants: adminOnly },

@@ -20,6 +20,7 @@ export const roleRegistry = defineRegistry('role', [
   { key: 'cio_advisor', ja: '各局CIO補佐官', en: 'CIO advisor', bureauScope: 'assigned' },
   { key: 'chief_cio_advisor', ja: 'CIO統括補佐官', en: 'Chief CIO advisor', bureauScope: 'none' },
   { key: 'budget_office', ja: '財務局', en: 'Budget office', bureauScope: 'none' },
+  { key: 'govtech', ja: 'GovTech東京（技術支援）', en: 'GovTech Tokyo (technical staff)', bureauScope: 'none' },
   { key: 'admin', ja: 'デジタルサービス局 管理者', en: 'Administrator', bureauScope: 'none' },
 ] as const);
 export type TRole = KeyOf<typeof roleRegistry>;
@@ -165,6 +166,7 @@ export const factorOfInput = (input: TOversightInputName) => oversightFactorRegi
 export const extractionFactRegistry = defineRegistry('extraction fact', [
   { key: 'isNew', ja: '新規事業', en: 'New project' },
   { key: 'tier', ja: 'プロジェクト監理区分', en: 'Oversight tier' },
+  { key: 'tierLowerBound', ja: '監理区分の下限（未設定のとき）', en: 'Least tier the known factors give' },
   { key: 'budgetJpy', ja: '予算規模', en: 'Budget size' },
   { key: 'bureauCode', ja: '局', en: 'Bureau' },
   { key: 'stage', ja: '段階', en: 'Stage' },

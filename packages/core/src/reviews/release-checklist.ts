@@ -32,7 +32,15 @@ export function createReleaseChecklist(ruleset: LoadedRuleset<'release-checklist
   };
 }
 
-export type TExtractionFacts = { isNew: boolean; tier: TTier | null; budgetJpy: number | null; bureauCode: string; stage: string };
+export type TExtractionFacts = {
+  isNew: boolean;
+  tier: TTier | null;
+  /** The tier the known oversight factors already give (1 when none is known): decides a 未設定 project. */
+  tierLowerBound: TTier;
+  budgetJpy: number | null;
+  bureauCode: string;
+  stage: string;
+};
 // Every registered extraction fact is gathered, and nothing the registry lacks.
 type _ExtractionFactsMatchRegistry = [keyof TExtractionFacts] extends [TExtractionFact]
   ? [TExtractionFact] extends [keyof TExtractionFacts]
