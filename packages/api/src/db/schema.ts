@@ -17,6 +17,7 @@ import type {
   TOversightInput,
   TProcurementMethod,
   TProcurementStatus,
+  TReflectionOutcome,
   TRegistrationTrigger,
   TReleaseStatus,
   TReviewerRole,
@@ -411,7 +412,7 @@ export interface TechReviewTable {
 
 export interface TechReviewReflectionTable {
   techReviewId: string;
-  outcome: string;
+  outcome: TReflectionOutcome;
   amountChangeJpy: number;
   comment: Default<string>;
   recordedBy: string;
