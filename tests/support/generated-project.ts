@@ -4,7 +4,7 @@
  * register: budgets at thousand-yen granularity from a log-normal spread (as in the city's budget
  * documents), some inputs missing, stages that depend on age, Japanese names, summaries and canvases.
  */
-import { canvasKeyFields, type Policy, type TConfidentiality, type TOversightInput } from '@psbook/core';
+import { createServiceCanvas, defaultRulesets, type Policy, type TConfidentiality, type TOversightInput } from '@psbook/core';
 import { projectSearchColumns } from '../../packages/api/src/db/queries/projects.ts';
 import { oversightColumns } from '../../packages/api/src/domain/oversight.ts';
 import {
@@ -19,6 +19,9 @@ import {
   summaryActions,
   summaryOpenings,
 } from './vocabulary.ts';
+
+/** The key items (重要項目) of the default service-canvas ruleset. */
+const canvasKeyFields = createServiceCanvas(defaultRulesets['service-canvas'].content).keyItems;
 
 /** mulberry32: small, fast, good enough for test data. */
 export function createRandom(seed: number) {

@@ -27,6 +27,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { Config } from './config.ts';
 import { DataDirLockedError, type OpenDatabase, openDatabase } from './db/database.ts';
+import { syncEnumChecks } from './db/enum-checks.ts';
 import { migrations } from './db/migrations/index.ts';
 
 export const backupFormat = 'psbook-backup';
@@ -410,6 +411,7 @@ async function restoreLines(db: Kysely<any>, file: string, lines: AsyncGenerator
   });
   const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations } }).migrateToLatest();
   if (error) throw new Error(`restored, but applying newer migrations failed: ${(error as Error).message}`);
+  await syncEnumChecks(db);
   return { tables: counts, sequences: sequenceCount, migrations: header.migrations };
 }
 

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { enumColumns } from './db/enum-columns.ts';
 
 /** Every error code the API can answer with, and its HTTP status. One table, one shape. */
 export const errorStatus = {
@@ -121,6 +122,17 @@ function isConnectionLost(error: unknown): boolean {
   return error instanceof Error && (error as { code?: unknown }).code === undefined && connectionLostMessage.test(error.message);
 }
 
+/**
+ * A check constraint refused a value the request schema let through: the client's value, so a 400 that
+ * names the field when the constraint is one of the enum checks derived from core, never a 500.
+ */
+function checkViolation(constraint: string | undefined): AppError {
+  const column = enumColumns.find((c) => `${c.table}_${c.column}_check` === constraint);
+  if (!column) return new AppError('bad_request', 'A value is outside what the register allows');
+  const path = column.column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  return validationError([{ path, message: `must be one of ${column.values.join(', ')}` }]);
+}
+
 /** Turn anything thrown into the problem we can tell a client; never a stack trace or SQL. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
@@ -135,6 +147,7 @@ export function toAppError(error: unknown): AppError {
     return new AppError('database_unavailable', 'The database is not reachable; try again shortly');
   if (code === '23505') return new AppError('conflict', 'That already exists');
   if (code === '23503') return new AppError('conflict', 'That refers to something that does not exist');
+  if (code === '23514') return checkViolation((error as { constraint?: string }).constraint);
   if (code === '22P02' || code === '22003' || code === '22007' || code === '22008') {
     return new AppError('bad_request', 'A value is not in the expected form');
   }

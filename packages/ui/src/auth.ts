@@ -1,3 +1,4 @@
+import { isAllowed } from '@core/auth/permissions.ts';
 import { useQuery } from '@tanstack/react-query';
 import { api } from './api.ts';
 import type { TRole, TUser } from './types.ts';
@@ -19,21 +20,16 @@ export function useUser(): TUser {
 export const reviewerRoles: readonly TRole[] = ['bureau_lead', 'cio_advisor', 'chief_cio_advisor'];
 export const isReviewer = (user: Pick<TUser, 'role'>) => reviewerRoles.includes(user.role);
 
-/** Mirrors the API: a bureau's staff and lead write its projects, admins write all. */
-export function canWriteProject(user: Pick<TUser, 'role' | 'bureauCodes'>, bureauCode: string): boolean {
-  if (user.role === 'admin') return true;
-  return (user.role === 'staff' || user.role === 'bureau_lead') && user.bureauCodes.includes(bureauCode);
-}
+type Who = Pick<TUser, 'role' | 'bureauCodes'>;
 
-export const canRegisterProjects = (user: Pick<TUser, 'role'>) =>
-  user.role === 'staff' || user.role === 'bureau_lead' || user.role === 'admin';
-export const canImport = (user: Pick<TUser, 'role'>) => user.role === 'staff' || user.role === 'admin';
-export const canSeeBudgetReview = (user: Pick<TUser, 'role'>) =>
-  user.role === 'admin' || user.role === 'budget_office' || user.role === 'govtech';
-/** GovTech Tokyo's technical staff write the tech reviews (slide 83); admins run the cycle. */
-export const canWriteTechReviews = (user: Pick<TUser, 'role'>) => user.role === 'govtech';
+// Every show/hide below reads core's permission table, the one the API's guards enforce.
+export const canWriteProject = (user: Who, bureauCode: string) => isAllowed(user, 'project.write', bureauCode);
+export const canRegisterProjects = (user: Who) => isAllowed(user, 'project.create');
+export const canImport = (user: Who) => isAllowed(user, 'expense.import');
+export const canSeeBudgetReview = (user: Who) => isAllowed(user, 'budgetReview.read');
+export const canManageTokens = (user: Who) => isAllowed(user, 'apiToken.manage');
+export const canWriteTechReviews = (user: Who) => isAllowed(user, 'techReview.manage');
 /** GovTech Tokyo gives technical guidance (技術的指導) in consultations. */
-export const canGiveTechnicalGuidance = (user: Pick<TUser, 'role'>) => user.role === 'govtech';
-export const canRecordReflections = (user: Pick<TUser, 'role'>) => user.role === 'budget_office';
-export const canManageTokens = (user: Pick<TUser, 'role'>) => user.role === 'admin' || user.role === 'budget_office';
+export const canGiveTechnicalGuidance = (user: Who) => isAllowed(user, 'technicalGuidance.give');
+export const canRecordReflections = (user: Who) => isAllowed(user, 'techReview.reflect');
 export const isAdmin = (user: Pick<TUser, 'role'>) => user.role === 'admin';

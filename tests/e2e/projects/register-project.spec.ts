@@ -8,6 +8,7 @@
  * skipped with the reason, so the report names the first broken step.
  */
 import { canvasFields, documentKindLabels } from '@psbook/core';
+import { isKeyItem } from '../support/key-items.ts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { runTag } from '../support/api.ts';
@@ -108,7 +109,7 @@ describe.skipIf(!run)('[PROJECTS] a department registers a project and takes it 
     await page.getByRole('button', { name: 'キャンバスを編集する' }).click();
     const form = page.getByRole('form', { name: 'サービスキャンバスの編集' });
     await form.waitFor();
-    const keyItems = canvasFields.filter((field) => field.isKey);
+    const keyItems = canvasFields.filter((field) => isKeyItem(field.key));
     for (const field of keyItems) {
       const box = form.getByRole('textbox', { name: field.ja });
       // The header cells start with the registered name and bureau; the rest are written here.

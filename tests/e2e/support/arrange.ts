@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { canvasFields } from '@psbook/core';
+import { isKeyItem } from './key-items.ts';
 import { type ApiProject, type BookApi, runTag } from './api.ts';
 import { demo } from './browser.ts';
 
@@ -39,7 +40,7 @@ export async function arrangeProjectInDevelopment(api: BookApi, options: Arrange
     maxDowntimeHours: options.maxDowntimeHours ?? 24,
     confidentiality: options.confidentiality ?? 'B',
   });
-  const fields = Object.fromEntries(canvasFields.filter((f) => f.isKey).map((f) => [f.key, `${f.ja}（E2E）`]));
+  const fields = Object.fromEntries(canvasFields.filter((f) => isKeyItem(f.key)).map((f) => [f.key, `${f.ja}（E2E）`]));
   await api.call(who, 'PUT', `/projects/${project.id}/canvas`, { fields, baseRevision: 0 });
   await api.call(who, 'POST', `/projects/${project.id}/kpis`, {
     name: 'チャットボットの解決率',

@@ -5,6 +5,7 @@
  */
 import { request } from 'node:http';
 import { canvasFields } from '@psbook/core';
+import { isKeyItem } from '../support/key-items.ts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiProject, BookApi, runTag } from '../support/api.ts';
@@ -62,7 +63,7 @@ describe.skipIf(!run)('[UI-AUDIT] stage change, offline, compression', () => {
       maxDowntimeHours: 24,
       confidentiality: 'B',
     });
-    const fields = Object.fromEntries(canvasFields.filter((f) => f.isKey).map((f) => [f.key, `${f.ja}（E2E）`]));
+    const fields = Object.fromEntries(canvasFields.filter((f) => isKeyItem(f.key)).map((f) => [f.key, `${f.ja}（E2E）`]));
     await api.call(demo.staffInd, 'PUT', `/projects/${project.id}/canvas`, { fields, baseRevision: 0 });
     if (options.withKpi === false) return project;
     await api.call(demo.staffInd, 'POST', `/projects/${project.id}/kpis`, {

@@ -1,4 +1,4 @@
-import type { TRole } from '@psbook/core';
+import { isAllowed, permissionScope, rolesAllowed, type TAction, type TRole } from '@psbook/core';
 import { AppError, forbidden } from '../errors.ts';
 
 export type Actor = {
@@ -42,11 +42,21 @@ export function requireRole(actor: Actor, ...roles: TRole[]): void {
   if (!roles.includes(actor.role)) throw forbidden(`Only ${roles.join(' or ')} may do this`);
 }
 
-/** Projects are writable by their own bureau's staff and bureau lead, and by admin (DESIGN §1). */
+/**
+ * The guard of core's permission table: the actor's role may take `action` (on a project of
+ * `bureauCode`, when given). Refusals name the roles that may.
+ */
+export function requirePermission(actor: Actor, action: TAction, bureauCode?: string): void {
+  if (isAllowed(actor, action, bureauCode)) return;
+  const scope = permissionScope(actor.role, action);
+  if (scope !== null && bureauCode !== undefined)
+    throw forbidden(`You may do this only for your own bureaus' projects, not bureau ${bureauCode}'s`);
+  throw forbidden(`Only ${rolesAllowed(action).join(' or ')} may do this`);
+}
+
+/** Projects are writable by their own bureau's staff and bureau lead, and by admin (DESIGN §1); never by an API token. */
 export function canWriteProject(actor: Actor, bureauCode: string): boolean {
-  if (actor.via !== 'session') return false;
-  if (actor.role === 'admin') return true;
-  return (actor.role === 'staff' || actor.role === 'bureau_lead') && actor.bureauCodes.includes(bureauCode);
+  return actor.via === 'session' && isAllowed(actor, 'project.write', bureauCode);
 }
 
 export function requireProjectWrite(actor: Actor, bureauCode: string): void {

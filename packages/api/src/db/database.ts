@@ -7,6 +7,7 @@ import { CamelCasePlugin, Kysely, PGliteDialect, PostgresDialect, type Transacti
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { acceptCopyFromStdin, withCopyFromStdin } from './copy.ts';
+import { syncEnumChecks } from './enum-checks.ts';
 import { migrations } from './migrations/index.ts';
 import { readFreshCluster, restoreFreshCluster } from './pglite-cluster.ts';
 import type { Database } from './schema.ts';
@@ -232,13 +233,17 @@ function createMigrator(db: Kysely<any>) {
   return new Migrator({ db, provider: { getMigrations: async () => migrations } });
 }
 
-/** Apply every pending migration; throws with the failing migration's name. */
+/**
+ * Apply every pending migration, then derive the enum check constraints from core's registries
+ * (db/enum-checks.ts); throws with the failing migration's name.
+ */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { error, results } = await createMigrator(db).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed: ${(error as Error).message}`);
   }
+  await syncEnumChecks(db);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 

@@ -1,11 +1,34 @@
 import type {
+  TActionSourceKind,
+  TActionStatus,
+  TConfidentiality,
+  TConsultationStatus,
+  TConsultationTopic,
+  TDocumentKind,
+  TExemptionStatus,
+  TExemptionTargetKind,
+  TExpenseCategory,
+  TKpiDirection,
   TNotificationCadence,
   TNotificationChannel,
   TNotificationKind,
+  TOutboxStatus,
   TOversightEvaluation,
   TOversightInput,
+  TProcurementMethod,
+  TProcurementStatus,
+  TReflectionOutcome,
+  TRegistrationTrigger,
+  TReleaseStatus,
+  TReviewerRole,
+  TRole,
+  TStage,
+  TTechReviewStatus,
+  TTierDecreaseCause,
   TTierDecreaseStatus,
   TTierHistoryCause,
+  TTransitionDirection,
+  TYearlyDecision,
 } from '@psbook/core';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
@@ -28,7 +51,7 @@ export interface AppUserTable {
   id: Generated<string>;
   email: string;
   displayName: string;
-  role: string;
+  role: TRole;
   /** Null for accounts created by single sign-on: they cannot sign in with a password. */
   passwordHash: string | null;
   oidcIssuer: string | null;
@@ -102,14 +125,14 @@ export interface ProjectTable {
   fiscalYear: number;
   summary: string | null;
   isNew: Default<boolean>;
-  registrationTrigger: string | null;
-  stage: Default<string>;
+  registrationTrigger: TRegistrationTrigger | null;
+  stage: Default<TStage>;
   budgetJpy: number | null;
   maxDowntimeHours: number | null;
-  confidentiality: string | null;
+  confidentiality: TConfidentiality | null;
   tier: number | null;
   tierLowerBound: number;
-  reviewerRole: string | null;
+  reviewerRole: TReviewerRole | null;
   oversight: Json<unknown>;
   rulesetVersion: string;
   canvasWritten: Default<boolean>;
@@ -127,8 +150,8 @@ export interface TierHistoryTable {
   projectId: string;
   fromTier: number | null;
   toTier: number | null;
-  fromReviewerRole: string | null;
-  toReviewerRole: string | null;
+  fromReviewerRole: TReviewerRole | null;
+  toReviewerRole: TReviewerRole | null;
   rulesetVersion: string;
   cause: TTierHistoryCause;
   actorId: string | null;
@@ -140,12 +163,12 @@ export interface TierDecreaseTable {
   id: Generated<string>;
   projectId: string;
   status: Default<TTierDecreaseStatus>;
-  cause: 'inputs_changed' | 'import';
+  cause: TTierDecreaseCause;
   fromTier: number;
-  fromReviewerRole: string;
+  fromReviewerRole: TReviewerRole;
   fromInputs: Json<TOversightInput>;
   toTier: number | null;
-  toReviewerRole: string | null;
+  toReviewerRole: TReviewerRole | null;
   toEvaluation: Json<TOversightEvaluation>;
   rulesetVersion: string;
   /** Null when the system made the edit (an import from the command line). */
@@ -172,7 +195,7 @@ export interface KpiTable {
   projectId: string;
   name: string;
   unit: string | null;
-  direction: string;
+  direction: TKpiDirection;
   baselineValue: number | null;
   baselineYear: number | null;
   targetValue: number | null;
@@ -197,7 +220,7 @@ export interface KpiMeasurementTable {
 export interface DocumentTable {
   id: Generated<string>;
   projectId: string;
-  kind: string;
+  kind: TDocumentKind;
   title: string;
   url: string;
   createdBy: string | null;
@@ -207,9 +230,9 @@ export interface DocumentTable {
 export interface StageTransitionTable {
   id: Generated<number>;
   projectId: string;
-  fromStage: string;
-  toStage: string;
-  direction: string;
+  fromStage: TStage;
+  toStage: TStage;
+  direction: TTransitionDirection;
   reason: string | null;
   actorId: string | null;
   at: Timestamp;
@@ -218,12 +241,12 @@ export interface StageTransitionTable {
 export interface ReleaseRequestTable {
   id: Generated<string>;
   projectId: string;
-  status: Default<string>;
+  status: Default<TReleaseStatus>;
   plannedReleaseDate: DateString;
   notes: string | null;
   evidence: Json<{ itemId: string; url?: string; note?: string }[]>;
   tier: number | null;
-  reviewerRole: string | null;
+  reviewerRole: TReviewerRole | null;
   checklist: Json<unknown[]>;
   rulesetVersion: string;
   requestedBy: string;
@@ -241,19 +264,19 @@ export interface ReleaseRequestRoutingTable {
   releaseRequestId: string;
   fromTier: number | null;
   toTier: number | null;
-  fromReviewerRole: string | null;
-  toReviewerRole: string | null;
+  fromReviewerRole: TReviewerRole | null;
+  toReviewerRole: TReviewerRole | null;
   at: Timestamp;
 }
 
 export interface ConsultationTable {
   id: Generated<string>;
   projectId: string;
-  topic: string;
+  topic: TConsultationTopic;
   subject: string;
-  status: Default<string>;
+  status: Default<TConsultationStatus>;
   tier: number | null;
-  reviewerRole: string | null;
+  reviewerRole: TReviewerRole | null;
   documentIds: Json<string[]>;
   openedBy: string;
   openedAt: Timestamp;
@@ -269,8 +292,8 @@ export interface ConsultationRoutingTable {
   consultationId: string;
   fromTier: number | null;
   toTier: number | null;
-  fromReviewerRole: string | null;
-  toReviewerRole: string | null;
+  fromReviewerRole: TReviewerRole | null;
+  toReviewerRole: TReviewerRole | null;
   at: Timestamp;
 }
 
@@ -288,7 +311,7 @@ export interface StatusReportTable {
   id: Generated<string>;
   projectId: string;
   period: string;
-  stage: string;
+  stage: TStage;
   tier: number | null;
   milestones: Json<unknown[]>;
   budgetJpy: number | null;
@@ -313,11 +336,11 @@ export interface FollowUpActionTable {
   title: string;
   ownerId: string;
   dueDate: DateString;
-  sourceKind: string;
+  sourceKind: TActionSourceKind;
   sourceRef: string | null;
   sourceDetail: string | null;
   blocking: boolean;
-  status: Default<string>;
+  status: Default<TActionStatus>;
   note: string | null;
   raisedBy: string;
   raisedAt: Timestamp;
@@ -331,11 +354,11 @@ export interface FollowUpActionTable {
 export interface ExemptionTable {
   id: Generated<string>;
   projectId: string;
-  targetKind: string;
+  targetKind: TExemptionTargetKind;
   target: string;
   reason: string;
   expiresOn: DateString;
-  status: Default<string>;
+  status: Default<TExemptionStatus>;
   requestedBy: string;
   requestedAt: Timestamp;
   decidedBy: string | null;
@@ -370,7 +393,7 @@ export interface TechReviewTable {
   id: Generated<string>;
   fiscalYear: number;
   projectId: string;
-  status: Default<string>;
+  status: Default<TTechReviewStatus>;
   tierAtExtraction: number | null;
   budgetJpyAtExtraction: number | null;
   extractionRulesetVersion: string;
@@ -389,7 +412,7 @@ export interface TechReviewTable {
 
 export interface TechReviewReflectionTable {
   techReviewId: string;
-  outcome: string;
+  outcome: TReflectionOutcome;
   amountChangeJpy: number;
   comment: Default<string>;
   recordedBy: string;
@@ -401,8 +424,8 @@ export interface ProcurementTable {
   id: Generated<string>;
   projectId: string;
   title: string;
-  method: string;
-  status: string;
+  method: TProcurementMethod;
+  status: TProcurementStatus;
   specDocumentId: string | null;
   vendorName: string | null;
   corporateNumber: string | null;
@@ -419,7 +442,7 @@ export interface ProcurementTable {
 export interface YearlyReviewTable {
   projectId: string;
   fiscalYear: number;
-  decision: string;
+  decision: TYearlyDecision;
   rationale: string;
   decidedBy: string | null;
   decidedAt: Timestamp;
@@ -447,7 +470,7 @@ export interface ExpenseLineTable {
   projectId: string | null;
   projectName: string;
   fiscalYear: number;
-  categories: string[];
+  categories: TExpenseCategory[];
   amountKyen: number;
   updatedAt: Timestamp;
 }
@@ -508,7 +531,7 @@ export interface EmailOutboxTable {
   subject: string;
   body: string;
   path: string;
-  status: Default<'pending' | 'sent' | 'failed'>;
+  status: Default<TOutboxStatus>;
   attempts: Default<number>;
   nextAttemptAt: Timestamp;
   lastError: string | null;

@@ -1,13 +1,15 @@
 import {
   budgetCycleMilestones,
+  conditionLeaves,
   defaultBudgetAnnouncementDate,
   type TBudgetCycleRequest,
   type TConditionTree,
+  type TExtractionFact,
   type TExtractionFacts,
 } from '@psbook/core';
 import { type RawBuilder, sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
-import { type Actor, requireRole } from '../auth/actor.ts';
+import { type Actor, requirePermission } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import {
@@ -90,7 +92,7 @@ function checkDateOrder(input: TBudgetCycleRequest & { budgetAnnouncementDate: s
  * the reviews of a year rate one set even if the rules change before the report is submitted.
  */
 export async function createBudgetCycle(ctx: DomainContext, input: TBudgetCycleRequest): Promise<BudgetCycleResponse> {
-  requireRole(ctx.actor, 'admin');
+  requirePermission(ctx.actor, 'budgetCycle.manage');
   const values = { ...input, budgetAnnouncementDate: input.budgetAnnouncementDate ?? defaultBudgetAnnouncementDate(input.fiscalYear) };
   const errors = checkDateOrder(values);
   if (errors.length) throw validationError(errors);
@@ -142,16 +144,10 @@ const extractionColumns = {
   budgetJpy: { column: 'budget_jpy', type: 'bigint' },
   bureauCode: { column: 'bureau_code', type: 'text' },
   stage: { column: 'stage', type: 'text' },
-} as const satisfies Record<keyof TExtractionFacts, { column: string; type: string }>;
+} as const satisfies Record<TExtractionFact, { column: string; type: string }>;
 type ExtractionFact = keyof typeof extractionColumns;
 
-function factsOf(tree: TConditionTree, into = new Set<string>()): Set<string> {
-  if ('all' in tree) for (const t of tree.all) factsOf(t, into);
-  else if ('any' in tree) for (const t of tree.any) factsOf(t, into);
-  else if ('not' in tree) factsOf(tree.not, into);
-  else into.add(tree.fact);
-  return into;
-}
+const factsOf = (tree: TConditionTree) => new Set(conditionLeaves(tree).map((leaf) => leaf.fact));
 
 type Comparison = {
   previousFiscalYear: number | null;
@@ -216,7 +212,7 @@ async function compareWithPreviousCycle(
  * was submitted to the budget office.
  */
 export async function extractTechReviews(ctx: DomainContext, fiscalYear: number) {
-  requireRole(ctx.actor, 'admin');
+  requirePermission(ctx.actor, 'budgetCycle.manage');
   const { policy } = ctx;
   const ruleset = policy.rulesets['tech-review-extraction'];
   const referenced = [...factsOf(ruleset.content.conditions)].filter((f): f is ExtractionFact => f in extractionColumns);
@@ -313,7 +309,7 @@ export async function extractTechReviews(ctx: DomainContext, fiscalYear: number)
  * submission either lands before it (and is checked) or finds the list frozen.
  */
 export async function submitBudgetCycle(ctx: DomainContext, fiscalYear: number): Promise<BudgetCycleResponse> {
-  requireRole(ctx.actor, 'admin');
+  requirePermission(ctx.actor, 'budgetCycle.manage');
   return ctx.db.transaction().execute(async (tx) => {
     const cycle = await lockBudgetCycle(tx, fiscalYear);
     if (!cycle) throw notFound(`Budget cycle ${fiscalYear}`);

@@ -28,8 +28,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
+  bureausAllowed,
   expenseCategoryLabels,
+  permissionScope,
   registrationTriggerLabels,
+  rolesAllowed,
   type TOversightInput,
   ZExpenseCategory,
   ZRegistrationTrigger,
@@ -468,9 +471,11 @@ function checkSpec(file: StagedFile, header: Header, writableBureaus: Set<string
 /** Who may import: admins any bureau, staff and bureau leads their own bureaus (DESIGN §1). */
 function writableBureausOf(actor: DomainContext['actor']): Set<string> | 'all' {
   if (actor.via !== 'session') throw forbidden('Imports need a signed-in person, not an API token');
-  if (actor.role === 'admin') return 'all';
-  if (actor.role === 'staff' || actor.role === 'bureau_lead') return new Set(actor.bureauCodes);
-  throw forbidden('Only bureau staff, bureau leads and admins may import expense lines');
+  if (permissionScope(actor.role, 'expense.import') === null) {
+    throw forbidden(`Only ${rolesAllowed('expense.import').join(', ')} may import expense lines`);
+  }
+  const bureaus = bureausAllowed(actor, 'expense.import');
+  return bureaus === 'all' ? 'all' : new Set(bureaus);
 }
 
 class RollbackDryRun extends Error {

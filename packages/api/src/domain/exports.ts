@@ -10,7 +10,15 @@
  * - the budget of projects whose data confidentiality is A (`budgetWithheld: true`, cell left empty):
  *   the size of the spend on a system that holds the most sensitive data is itself sensitive.
  */
-import { type Policy, registrationTriggerLabels, stageLabels } from '@psbook/core';
+import {
+  oversightFactorRegistry,
+  type Policy,
+  registrationTriggerLabels,
+  stageLabels,
+  type TOversightInput,
+  type TRegistrationTrigger,
+  type TStage,
+} from '@psbook/core';
 import { type SqlBool, sql } from 'kysely';
 import { excelSafe, toCsvLines, utf8Bom } from '../csv.ts';
 import type { Db } from '../db/database.ts';
@@ -47,18 +55,18 @@ export type ExportRow = {
   bureauName: string | null;
   fiscalYear: number;
   summary: string | null;
-  stage: string;
+  stage: TStage;
   tier: number | null;
   reviewerRole: string | null;
-  budgetJpy: number | null;
-  maxDowntimeHours: number | null;
-  confidentiality: string | null;
   isNew: boolean;
-  registrationTrigger: string | null;
+  registrationTrigger: TRegistrationTrigger | null;
   canvasWritten: boolean;
   createdAt: Date;
   updatedAt: Date;
-};
+} & { [K in keyof TOversightInput]-?: NonNullable<TOversightInput[K]> | null };
+
+/** The project columns of the oversight inputs, from the factor registry. */
+const oversightInputSelections = oversightFactorRegistry.entries.map((f) => `project.${f.input}` as const);
 
 /** A Japanese calendar date (UTC+9 all year). */
 const jstDay = (date: Date) => new Date(date.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
@@ -86,7 +94,7 @@ function columns(policy: Policy): Column[] {
       key: 'stage',
       header: '段階',
       json: (r) => r.stage,
-      csv: (r) => stageLabels[r.stage as keyof typeof stageLabels]?.ja ?? r.stage,
+      csv: (r) => stageLabels[r.stage].ja,
     },
     { key: 'tier', header: '区分', json: (r) => r.tier, csv: (r) => (r.tier === null ? '未設定' : r.tier) },
     {
@@ -95,16 +103,16 @@ function columns(policy: Policy): Column[] {
       json: (r) => r.reviewerRole,
       csv: (r) => (r.reviewerRole ? (reviewerLabel.get(r.reviewerRole) ?? r.reviewerRole) : ''),
     },
-    { key: 'budgetJpy', header: '予算額（円）', json: (r) => r.budgetJpy, csv: (r) => text(r.budgetJpy) },
-    { key: 'maxDowntimeHours', header: '停止許容時間（時間）', json: (r) => r.maxDowntimeHours, csv: (r) => text(r.maxDowntimeHours) },
-    { key: 'confidentiality', header: '機密性', json: (r) => r.confidentiality, csv: (r) => text(r.confidentiality) },
+    // One column per oversight input: a factor added to the registry is exported without an edit here.
+    ...oversightFactorRegistry.entries.map(
+      (f): Column => ({ key: f.input, header: f.exportHeader, json: (r) => r[f.input], csv: (r) => text(r[f.input]) }),
+    ),
     { key: 'isNew', header: '新規/継続', json: (r) => r.isNew, csv: (r) => (r.isNew ? '新規' : '継続') },
     {
       key: 'registrationTrigger',
       header: '登録の契機',
       json: (r) => r.registrationTrigger,
-      csv: (r) =>
-        r.registrationTrigger ? (registrationTriggerLabels[r.registrationTrigger as keyof typeof registrationTriggerLabels]?.ja ?? '') : '',
+      csv: (r) => (r.registrationTrigger ? registrationTriggerLabels[r.registrationTrigger].ja : ''),
     },
     {
       key: 'canvasWritten',
@@ -165,9 +173,7 @@ export async function* projectBatches(db: Db, filter: ProjectListFilter, batchSi
         'project.stage',
         'project.tier',
         'project.reviewerRole',
-        'project.budgetJpy',
-        'project.maxDowntimeHours',
-        'project.confidentiality',
+        ...oversightInputSelections,
         'project.isNew',
         'project.registrationTrigger',
         'project.canvasWritten',

@@ -1,5 +1,5 @@
 import { type SqlBool, sql } from 'kysely';
-import { requireRole } from '../auth/actor.ts';
+import { requirePermission } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { notFound } from '../errors.ts';
@@ -71,6 +71,6 @@ export async function listProjectHistory(ctx: Pick<DomainContext, 'db'>, project
 
 /** The whole audit trail (users, bureaus, every project): administrators only. */
 export async function listAudit(ctx: DomainContext, filter: AuditFilter, page: AuditPage): Promise<AuditListResponse> {
-  requireRole(ctx.actor, 'admin');
+  requirePermission(ctx.actor, 'audit.read');
   return listAuditEvents(ctx.db, filter, page);
 }

@@ -1,4 +1,4 @@
-import { fiscalYearOf, stages, type TGateStatus, type TProjectFacts, type TStage, type TTransitionRequest } from '@psbook/core';
+import { fiscalYearOf, nextStageOf, type TGateStatus, type TProjectFacts, type TStage, type TTransitionRequest } from '@psbook/core';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { requireProjectWrite } from '../auth/actor.ts';
@@ -27,15 +27,6 @@ export async function loadProjectFacts(db: Db, projectId: string, fiscalYear = f
   const facts = await selectProjectFacts(db, projectId, fiscalYear);
   if (!facts) throw notFound('Project');
   return facts;
-}
-
-/**
- * The stage a project normally moves on to. Operation has none: leaving it means retiring, which
- * needs a reason rather than gates; its gates are the yearly duties of a running service.
- */
-export function nextStageOf(stage: TStage): TStage | null {
-  if (stage === 'operation' || stage === 'retired') return null;
-  return stages[stages.indexOf(stage) + 1] ?? null;
 }
 
 export type GatesResponse = {

@@ -12,14 +12,15 @@ import { designatedReviewers } from './reviewers.ts';
 
 type ProjectRef = { id: string; code: string; name: string; bureauCode: string };
 
-const roleJa = (role: string) => (role in roleLabels ? roleLabels[role as TReviewerRole].ja : role);
-const roleEn = (role: string) => (role in roleLabels ? roleLabels[role as TReviewerRole].en : role);
+// Reached only once a reviewer was designated; the empty label keeps the sentence readable if not.
+const roleJa = (role: TReviewerRole | null) => (role ? roleLabels[role].ja : '');
+const roleEn = (role: TReviewerRole | null) => (role ? roleLabels[role].en : '');
 
 /** A release request waits for a reviewer: filed, or re-routed to another tier's reviewer. */
 export async function notifyReleaseRequestRouted(
   tx: Db,
   project: ProjectRef,
-  request: { id: string; tier: number | null; reviewerRole: string | null; requestedBy: string },
+  request: { id: string; tier: number | null; reviewerRole: TReviewerRole | null; requestedBy: string },
   rerouted: boolean,
 ) {
   const reviewers = await designatedReviewers(
@@ -35,8 +36,8 @@ export async function notifyReleaseRequestRouted(
     path: `/release-requests/${request.id}`,
     titleJa: `${rerouted ? '区分の変更により回付: ' : ''}リリース判定の依頼 ${project.code} ${project.name}`,
     titleEn: `Release request to judge: ${project.code} ${project.name}${rerouted ? ' (re-routed after a tier change)' : ''}`,
-    detailJa: `区分${request.tier}の${roleJa(request.reviewerRole ?? '')}として判定してください（期限14日）。`,
-    detailEn: `Please judge it as the tier-${request.tier} ${roleEn(request.reviewerRole ?? '').toLowerCase()} (due in 14 days).`,
+    detailJa: `区分${request.tier}の${roleJa(request.reviewerRole)}として判定してください（期限14日）。`,
+    detailEn: `Please judge it as the tier-${request.tier} ${roleEn(request.reviewerRole).toLowerCase()} (due in 14 days).`,
   });
 }
 
@@ -63,7 +64,7 @@ export async function notifyReleaseRequestDecided(
 export async function notifyTierDecreaseWaiting(
   tx: Db,
   project: ProjectRef,
-  decrease: { id: string; fromTier: number; fromReviewerRole: string; toTier: number | null; requestedBy: string | null },
+  decrease: { id: string; fromTier: number; fromReviewerRole: TReviewerRole; toTier: number | null; requestedBy: string | null },
 ) {
   const reviewers = await designatedReviewers(
     tx,
@@ -151,7 +152,7 @@ const consultationPath = (projectId: string, id: string) => `/projects/${project
 export async function notifyConsultationRouted(
   tx: Db,
   project: ProjectRef,
-  consultation: { id: string; subject: string; tier: number | null; reviewerRole: string | null; openedBy: string },
+  consultation: { id: string; subject: string; tier: number | null; reviewerRole: TReviewerRole | null; openedBy: string },
   how: 'opened' | 'rerouted',
 ) {
   const consultees = await designatedReviewers(
@@ -167,8 +168,8 @@ export async function notifyConsultationRouted(
     path: consultationPath(project.id, consultation.id),
     titleJa: `${how === 'rerouted' ? '区分の変更により回付: ' : ''}協議の依頼 ${project.code}「${consultation.subject}」`,
     titleEn: `Consultation to answer: ${project.code} “${consultation.subject}”${how === 'rerouted' ? ' (re-routed after a tier change)' : ''}`,
-    detailJa: `区分${consultation.tier}の${roleJa(consultation.reviewerRole ?? '')}として回答してください。`,
-    detailEn: `Please answer as the tier-${consultation.tier} ${roleEn(consultation.reviewerRole ?? '').toLowerCase()}.`,
+    detailJa: `区分${consultation.tier}の${roleJa(consultation.reviewerRole)}として回答してください。`,
+    detailEn: `Please answer as the tier-${consultation.tier} ${roleEn(consultation.reviewerRole).toLowerCase()}.`,
   });
 }
 
@@ -179,7 +180,7 @@ export async function notifyConsultationRouted(
 export async function notifyConsultationReplied(
   tx: Db,
   project: ProjectRef,
-  consultation: { id: string; subject: string; reviewerRole: string | null; openedBy: string },
+  consultation: { id: string; subject: string; reviewerRole: TReviewerRole | null; openedBy: string },
   side: 'consultee' | 'bureau' | 'technical',
   authorId: string,
   hasGuidance: boolean,
@@ -246,7 +247,7 @@ export async function notifyActionToVerify(
 /** An exemption waits for the project's consultee (the same reach as `consulteeRefusal`). */
 export async function notifyExemptionToDecide(
   tx: Db,
-  project: ProjectRef & { reviewerRole: string | null },
+  project: ProjectRef & { reviewerRole: TReviewerRole | null },
   exemption: { id: string; target: string; expiresOn: string; requestedBy: string },
 ) {
   await notify(

@@ -8,10 +8,11 @@ import {
   type TNotificationPreference,
   type TNotificationPreferencesRequest,
   type TOutboxMail,
+  type TRole,
 } from '@psbook/core';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
-import { type Actor, auditActorOf, requireRole } from '../auth/actor.ts';
+import { type Actor, auditActorOf, requirePermission } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { validationError } from '../errors.ts';
@@ -116,7 +117,7 @@ export async function notify(tx: Db, recipients: Recipient[], event: Notificatio
 }
 
 /** Active users of the given roles (e.g. every administrator), except one person (the one who acted). */
-export function activeUsersWithRole(db: Db, roles: string[], exceptUserId?: string | null): Promise<Recipient[]> {
+export function activeUsersWithRole(db: Db, roles: TRole[], exceptUserId?: string | null): Promise<Recipient[]> {
   let query = db.selectFrom('appUser').select(['id', 'email']).where('isActive', '=', true).where('role', 'in', roles).orderBy('email');
   if (exceptUserId) query = query.where('id', '<>', exceptUserId);
   return query.execute();
@@ -247,7 +248,7 @@ export async function savePreferences(ctx: DomainContext, input: TNotificationPr
 
 /** The administrators' defaults: what every user gets for a kind they have not chosen themselves. */
 export async function saveDefaultPreferences(ctx: DomainContext, input: TNotificationPreferencesRequest) {
-  requireRole(ctx.actor, 'admin');
+  requirePermission(ctx.actor, 'notificationDefaults.manage');
   await ctx.db.transaction().execute(async (tx) => {
     for (const item of input.items) {
       await tx
@@ -276,7 +277,7 @@ export async function listOutbox(
   page: { limit: number; cursor?: string; status?: 'pending' | 'sent' | 'failed' },
   render: (row: { body: string; path: string }) => string,
 ): Promise<{ items: TOutboxMail[]; nextCursor: string | null }> {
-  requireRole(actor, 'admin');
+  requirePermission(actor, 'notificationDefaults.manage');
   const after = page.cursor ? decodeNotificationCursor(page.cursor) : null;
   if (page.cursor && !after) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
   let query = db.selectFrom('emailOutbox').selectAll();

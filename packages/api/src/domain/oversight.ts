@@ -1,4 +1,4 @@
-import type { Policy, TOversightEvaluation, TOversightInput } from '@psbook/core';
+import type { Policy, TOversightEvaluation, TOversightInput, TReviewerRole } from '@psbook/core';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import type { AuditActor } from '../auth/actor.ts';
@@ -7,7 +7,7 @@ import { notifyConsultationRouted, notifyReleaseRequestRouted } from './notifica
 import { recordTierChangesSql, tierFromDecisionTable } from './oversight-table.ts';
 import { retierPendingDecreases } from './tier-decrease.ts';
 
-type TierState = { tier: number | null; reviewerRole: string | null };
+type TierState = { tier: number | null; reviewerRole: TReviewerRole | null };
 
 /** Tiers in order of oversight; an unset tier (no reviewer) is the least. */
 export const tierRank = (tier: number | null) => tier ?? 0;

@@ -1,6 +1,8 @@
 import {
+  canMoveProcurementStatus,
   type Policy,
   procurementMethodLabels,
+  procurementMovesFrom,
   procurementStatusLabels,
   type TCreateProcurementRequest,
   type TUpdateProcurementRequest,
@@ -21,22 +23,6 @@ import {
 import { AppError, type FieldError, notFound, validationError, versionConflict } from '../errors.ts';
 import type { TableColumn } from '../xlsx.ts';
 import { whoOf } from './projects.ts';
-
-/**
- * Procurement status only moves forward (steps may be skipped: a negotiated contract goes from
- * planned straight to contracted); cancelled is reachable from every status that is not final.
- */
-const statusOrder = ['planned', 'spec_published', 'awarded', 'contracted', 'completed'] as const;
-const finalStatuses = new Set(['completed', 'cancelled']);
-
-export function canMoveProcurementStatus(from: string, to: string): boolean {
-  if (from === to) return true;
-  if (finalStatuses.has(from)) return false;
-  if (to === 'cancelled') return true;
-  const fromIndex = statusOrder.indexOf(from as (typeof statusOrder)[number]);
-  const toIndex = statusOrder.indexOf(to as (typeof statusOrder)[number]);
-  return fromIndex >= 0 && toIndex > fromIndex;
-}
 
 /** What a contract is compared with: the budget bands of the oversight ruleset and the supervision ruleset's margin. */
 export type ProcurementLimits = {
@@ -203,11 +189,11 @@ export async function updateProcurement(
 
     const changes: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(input)) if (value !== undefined) changes[key] = value;
-    if (typeof changes.status === 'string' && !canMoveProcurementStatus(before.status, changes.status)) {
-      throw new AppError('invalid_transition', `A procurement cannot move from ${before.status} to ${changes.status}`, {
+    if (input.status !== undefined && !canMoveProcurementStatus(before.status, input.status)) {
+      throw new AppError('invalid_transition', `A procurement cannot move from ${before.status} to ${input.status}`, {
         from: before.status,
         to: changes.status,
-        allowed: [...statusOrder, 'cancelled'].filter((s) => s !== before.status && canMoveProcurementStatus(before.status, s)),
+        allowed: procurementMovesFrom(before.status),
       });
     }
     await checkReferences(tx, projectId, {

@@ -87,7 +87,7 @@ export type DesignatedReviewer = { id: string; email: string; displayName: strin
  */
 export async function designatedReviewers(
   db: Db,
-  project: { bureauCode: string; reviewerRole: string | null },
+  project: { bureauCode: string; reviewerRole: TReviewerRole | null },
   exceptUserId?: string,
 ): Promise<DesignatedReviewer[]> {
   const role = project.reviewerRole;

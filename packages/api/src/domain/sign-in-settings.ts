@@ -1,7 +1,7 @@
 import type { TRole } from '@psbook/core';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
-import { requireRole } from '../auth/actor.ts';
+import { requirePermission } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { AppError, versionConflict } from '../errors.ts';
@@ -47,7 +47,7 @@ export async function updateSignInSettings(
   isSsoConfigured: boolean,
   input: { localPasswords: boolean; version: number },
 ): Promise<SignInSettings> {
-  requireRole(ctx.actor, 'admin');
+  requirePermission(ctx.actor, 'signInSettings.manage');
   if (!input.localPasswords && !isSsoConfigured) {
     throw new AppError('rule_violation', 'Single sign-on is not configured: password sign-in is the only way in and stays on', {
       errors: [{ path: 'localPasswords', message: 'needs PSBOOK_OIDC_ISSUER and the other single sign-on settings' }],

@@ -7,7 +7,7 @@ import {
 } from '@psbook/core';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
-import { type Actor, requireRole } from '../auth/actor.ts';
+import { type Actor, requirePermission } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import {
@@ -144,7 +144,7 @@ export async function getVisibleTechReview(db: Db, actor: Actor, id: string): Pr
  * reached only by submitting the whole cycle, and a submitted review is frozen.
  */
 export async function updateTechReview(ctx: DomainContext, id: string, input: TUpdateTechReviewRequest): Promise<void> {
-  requireRole(ctx.actor, 'govtech');
+  requirePermission(ctx.actor, 'techReview.manage');
   await ctx.db.transaction().execute(async (tx) => {
     const before = await lockTechReview(tx, id);
     if (!before) throw notFound('Tech review');
@@ -205,7 +205,7 @@ export async function updateTechReview(ctx: DomainContext, id: string, input: TU
  * 「意見を付し、予算編成作業に反映」), or corrects it, at the reflection version it saw (0: none yet).
  */
 export async function recordReflection(ctx: DomainContext, id: string, input: TTechReviewReflectionRequest): Promise<void> {
-  requireRole(ctx.actor, 'budget_office');
+  requirePermission(ctx.actor, 'techReview.reflect');
   if (ctx.actor.via !== 'session') throw forbidden('Reflections are recorded by a signed-in person, not by an API token');
   await ctx.db.transaction().execute(async (tx) => {
     const review = await lockTechReview(tx, id);

@@ -1,7 +1,7 @@
 import type { TCreateBureauRequest, TCreateUserRequest, TRole, TUpdateUserRequest } from '@psbook/core';
 import { type SqlBool, sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
-import { requireRole } from '../auth/actor.ts';
+import { requirePermission } from '../auth/actor.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
@@ -50,7 +50,7 @@ const auditUserState = toUserResponse;
 export const listBureaus = (db: Db) => db.selectFrom('bureau').select(['code', 'nameJa', 'nameEn']).orderBy('code').execute();
 
 export async function createBureau(ctx: DomainContext, input: TCreateBureauRequest) {
-  requireRole(ctx.actor, 'admin');
+  requirePermission(ctx.actor, 'user.manage');
   return ctx.db.transaction().execute(async (tx) => {
     const existing = await tx.selectFrom('bureau').select('code').where('code', '=', input.code).executeTakeFirst();
     if (existing) {
@@ -80,7 +80,7 @@ const escapeLike = (value: string) => value.replace(/[\\%_]/g, (ch) => `\\${ch}`
 
 /** Users ordered by email, keyset-paginated on lower(email), which the unique email index serves. */
 export async function listUsersPage(ctx: DomainContext, filter: UserListFilter, page: { limit: number; after: string | null }) {
-  requireRole(ctx.actor, 'admin');
+  requirePermission(ctx.actor, 'user.manage');
   let query = ctx.db.selectFrom('appUser').select(userColumns).select(bureauCodesOf.as('bureauCodes'));
   if (filter.role) query = query.where('role', '=', filter.role);
   if (filter.isActive !== undefined) query = query.where('isActive', '=', filter.isActive);
@@ -107,7 +107,7 @@ export async function listUsersPage(ctx: DomainContext, filter: UserListFilter, 
 }
 
 export async function getUser(ctx: DomainContext, id: string): Promise<UserResponse> {
-  requireRole(ctx.actor, 'admin');
+  requirePermission(ctx.actor, 'user.manage');
   const row = (await ctx.db
     .selectFrom('appUser')
     .select(userColumns)
@@ -164,7 +164,7 @@ export async function createUser(
   input: TCreateUserRequest,
   options: { passwordHash?: string } = {},
 ): Promise<UserResponse> {
-  requireRole(ctx.actor, 'admin');
+  requirePermission(ctx.actor, 'user.manage');
   // Hash before the transaction: scrypt takes ~100 ms and holds no locks.
   const passwordHash = options.passwordHash ?? (await hashPassword(input.password));
   return ctx.db.transaction().execute(async (tx) => {
@@ -192,7 +192,7 @@ export async function createUser(
  * at the same moment.
  */
 export async function updateUser(ctx: DomainContext, id: string, input: TUpdateUserRequest): Promise<UserResponse> {
-  requireRole(ctx.actor, 'admin');
+  requirePermission(ctx.actor, 'user.manage');
   const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
   return ctx.db.transaction().execute(async (tx) => {
     const before = await findUserForUpdate(tx, id);

@@ -1,4 +1,4 @@
-import { fiscalYearOf, type TRetirementDecisionRequest, type TYearlyReviewRequest } from '@psbook/core';
+import { fiscalYearOf, type TRetirementDecisionRequest, type TReviewerRole, type TYearlyReviewRequest } from '@psbook/core';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { type Actor, requireProjectWrite } from '../auth/actor.ts';
@@ -172,7 +172,7 @@ export async function listYearlyReviews(db: Db, projectId: string) {
 type OutstandingScope =
   | { kind: 'all' }
   | { kind: 'bureaus'; bureauCodes: string[] }
-  | { kind: 'reviewer'; reviewerRole: string; bureauCodes: string[] | 'all' };
+  | { kind: 'reviewer'; reviewerRole: TReviewerRole; bureauCodes: string[] | 'all' };
 
 function outstandingScopeOf(actor: Actor): OutstandingScope {
   if (actor.via !== 'session') throw forbidden('API tokens cannot read the yearly review follow-up');

@@ -1,3 +1,4 @@
+import { isAllowed, roleRegistry, type TAction, type TRole, type TStage } from '@psbook/core';
 /**
  * The authorisation matrix: every API route × every demo account (own and other bureau) → expected
  * status. A route missing from the table fails the suite, so a new route cannot ship unreviewed.
@@ -18,8 +19,26 @@ type Role = (typeof roles)[number];
 const email = (role: Role) => `${role}@example.jp`;
 
 const all = [...roles];
-const indWriters: Role[] = ['staff.ind', 'lead.ind', 'admin'];
-const adminOnly: Role[] = ['admin'];
+
+/**
+ * Who each demo account is. The matrix's expectations for permission-table actions are computed from
+ * core's table through these, and every role of the registry must have an account here, so a new role
+ * is tested the moment it exists (issue 11 §2).
+ */
+const accounts = {
+  'staff.ind': { role: 'staff', bureauCodes: ['IND'] },
+  'lead.ind': { role: 'bureau_lead', bureauCodes: ['IND'] },
+  'advisor.ind': { role: 'cio_advisor', bureauCodes: ['IND'] },
+  'staff.wel': { role: 'staff', bureauCodes: ['WEL'] },
+  'advisor.wel': { role: 'cio_advisor', bureauCodes: ['WEL'] },
+  chief: { role: 'chief_cio_advisor', bureauCodes: [] },
+  budget: { role: 'budget_office', bureauCodes: [] },
+  govtech: { role: 'govtech', bureauCodes: [] },
+  admin: { role: 'admin', bureauCodes: [] },
+} as const satisfies Record<Role, { role: TRole; bureauCodes: readonly string[] }>;
+
+/** The accounts core's permission table lets take `action` (on a project of `bureauCode`, when given). */
+const by = (action: TAction, bureauCode?: string): Role[] => roles.filter((r) => isAllowed(accounts[r], action, bureauCode));
 
 type Request = { path: string; body?: unknown; headers?: Record<string, string> };
 type Case = {
@@ -37,7 +56,7 @@ type Case = {
 type Fixtures = {
   t: TestApp;
   /** A new IND project (tier 2: advisor.ind reviews it), created by staff.ind. */
-  indProject(stage?: string): Promise<{ id: string; version: number }>;
+  indProject(stage?: TStage): Promise<{ id: string; version: number }>;
   api(as: Role, method: string, path: string, body?: unknown): Promise<any>;
   /** A fiscal year no budget cycle of this suite has used yet. */
   nextYear(): number;
@@ -55,7 +74,7 @@ async function makeFixtures(t: TestApp, firstYear: number): Promise<Fixtures> {
     t,
     api,
     nextYear: () => year++,
-    async indProject(stage = 'planning') {
+    async indProject(stage: TStage = 'planning') {
       const p = await api('staff.ind', 'POST', '/api/v1/projects', {
         name: `権限表${n++}`,
         bureauCode: 'IND',
@@ -128,13 +147,13 @@ const cases: Case[] = [
   },
   {
     route: 'GET /api/v1/auth/sign-in-settings',
-    allow: adminOnly,
+    allow: by('signInSettings.manage'),
     ok: 200,
     prepare: async () => ({ path: '/api/v1/auth/sign-in-settings' }),
   },
   {
     route: 'PUT /api/v1/auth/sign-in-settings',
-    allow: adminOnly,
+    allow: by('signInSettings.manage'),
     ok: 200,
     prepare: async (f) => ({
       path: '/api/v1/auth/sign-in-settings',
@@ -143,7 +162,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects',
-    allow: indWriters,
+    allow: by('project.create', 'IND'),
     ok: 201,
     prepare: async () => ({ path: '/api/v1/projects', body: { name: '新規', bureauCode: 'IND', fiscalYear: 2026 } }),
   },
@@ -156,7 +175,7 @@ const cases: Case[] = [
   },
   {
     route: 'PATCH /api/v1/projects/{id}',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 200,
     prepare: async (f) => {
       const p = await f.indProject();
@@ -199,7 +218,7 @@ const cases: Case[] = [
   },
   {
     route: 'PUT /api/v1/projects/{id}/canvas',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 200,
     prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/canvas`, body: { fields: fullCanvas } }),
   },
@@ -227,13 +246,13 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects/{id}/kpis',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 201,
     prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/kpis`, body: kpiBody }),
   },
   {
     route: 'PATCH /api/v1/projects/{id}/kpis/{kpiId}',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 200,
     prepare: async (f) => {
       const p = await f.indProject();
@@ -243,7 +262,7 @@ const cases: Case[] = [
   },
   {
     route: 'DELETE /api/v1/projects/{id}/kpis/{kpiId}',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 204,
     prepare: async (f) => {
       const p = await f.indProject();
@@ -253,7 +272,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects/{id}/kpis/{kpiId}/measurements',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 201,
     prepare: async (f) => {
       const p = await f.indProject();
@@ -263,7 +282,7 @@ const cases: Case[] = [
   },
   {
     route: 'DELETE /api/v1/projects/{id}/kpis/{kpiId}/measurements/{fiscalYear}',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 200,
     prepare: async (f) => {
       const p = await f.indProject();
@@ -280,7 +299,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects/{id}/documents',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 201,
     prepare: async (f) => ({
       path: `/api/v1/projects/${(await f.indProject()).id}/documents`,
@@ -289,7 +308,7 @@ const cases: Case[] = [
   },
   {
     route: 'DELETE /api/v1/projects/{id}/documents/{docId}',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 204,
     prepare: async (f) => {
       const p = await f.indProject();
@@ -303,7 +322,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects/{id}/transitions',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 200,
     prepare: async (f) => ({
       path: `/api/v1/projects/${(await f.indProject()).id}/transitions`,
@@ -324,7 +343,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects/{id}/procurements',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 201,
     prepare: async (f) => ({
       path: `/api/v1/projects/${(await f.indProject()).id}/procurements`,
@@ -339,7 +358,7 @@ const cases: Case[] = [
   },
   {
     route: 'PATCH /api/v1/projects/{id}/procurements/{procurementId}',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 200,
     prepare: async (f) => {
       const p = await f.indProject();
@@ -359,7 +378,7 @@ const cases: Case[] = [
     route: 'POST /api/v1/imports/expenses',
     // Staff import their own bureau's lines: staff.wel's dry run of an IND line is answered (200)
     // with a row error in the report, not refused outright.
-    allow: ['staff.ind', 'lead.ind', 'staff.wel', 'admin'],
+    allow: by('expense.import'),
     ok: 200,
     prepare: async () => ({
       path: '/api/v1/imports/expenses?dryRun=true',
@@ -369,7 +388,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects/{id}/release-requests',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 201,
     prepare: async (f) => ({
       path: `/api/v1/projects/${(await f.indProject('development')).id}/release-requests`,
@@ -415,7 +434,7 @@ const cases: Case[] = [
   {
     route: 'PATCH /api/v1/release-requests/{id}',
     // The applicant's bureau corrects its own pending request; the reviewer and other bureaus do not.
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 200,
     prepare: async (f) => {
       const p = await f.indProject('development');
@@ -425,7 +444,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/release-requests/{id}/withdraw',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 200,
     prepare: async (f) => {
       const p = await f.indProject('development');
@@ -435,7 +454,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects/{id}/yearly-reviews',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 201,
     prepare: async (f) => ({
       path: `/api/v1/projects/${(await f.indProject('operation')).id}/yearly-reviews`,
@@ -513,7 +532,7 @@ const cases: Case[] = [
   },
   {
     route: 'PATCH /api/v1/tech-reviews/{id}',
-    allow: ['govtech'],
+    allow: by('techReview.manage'),
     ok: 200,
     prepare: async (f) => {
       const review = await techReviewOfInd(f);
@@ -523,7 +542,7 @@ const cases: Case[] = [
   { route: 'GET /api/v1/reviews/inbox', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/reviews/inbox' }) },
   {
     route: 'POST /api/v1/projects/{id}/consultations',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 201,
     prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/consultations`, body: consultationBody }),
   },
@@ -543,13 +562,13 @@ const cases: Case[] = [
     route: 'POST /api/v1/consultations/{id}/messages',
     // The bureau (and admins), the tier-2 consultee (IND's CIO advisor) and GovTech Tokyo's technical
     // guidance; nobody else takes part.
-    allow: [...indWriters, 'advisor.ind', 'govtech'],
+    allow: [...by('project.write', 'IND'), 'advisor.ind', ...by('technicalGuidance.give')],
     ok: 201,
     prepare: async (f) => ({ path: `/api/v1/consultations/${(await consultationOfInd(f)).id}/messages`, body: { body: '回答' } }),
   },
   {
     route: 'POST /api/v1/consultations/{id}/close',
-    allow: [...indWriters, 'advisor.ind'],
+    allow: [...by('project.write', 'IND'), 'advisor.ind'],
     ok: 200,
     prepare: async (f) => {
       const consultation = await consultationOfInd(f);
@@ -558,7 +577,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects/{id}/status-reports',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 201,
     prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject('development')).id}/status-reports`, body: statusReportBody }),
   },
@@ -608,7 +627,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects/{id}/actions',
-    allow: [...indWriters, 'advisor.ind'],
+    allow: [...by('project.write', 'IND'), 'advisor.ind'],
     ok: 201,
     prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/actions`, body: await actionBody(f) }),
   },
@@ -631,7 +650,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects/{id}/exemptions',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 201,
     prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/exemptions`, body: exemptionBody }),
   },
@@ -647,7 +666,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/budget-cycles',
-    allow: adminOnly,
+    allow: by('budgetCycle.manage'),
     ok: 201,
     prepare: async (f) => {
       const fy = f.nextYear();
@@ -679,13 +698,13 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/budget-cycles/{fiscalYear}/extract',
-    allow: adminOnly,
+    allow: by('budgetCycle.manage'),
     ok: 200,
     prepare: async (f) => ({ path: `/api/v1/budget-cycles/${await budgetCycle(f)}/extract` }),
   },
   {
     route: 'POST /api/v1/budget-cycles/{fiscalYear}/submit',
-    allow: adminOnly,
+    allow: by('budgetCycle.manage'),
     // The only extracted review has no ratings yet: the admin is allowed, and told what is missing.
     ok: 422,
     prepare: async (f) => {
@@ -780,7 +799,7 @@ const cases: Case[] = [
   { route: 'GET /api/v1/rules', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/rules' }) },
   {
     route: 'POST /api/v1/rules/simulate',
-    allow: adminOnly,
+    allow: by('rules.manage'),
     ok: 200,
     prepare: async (f) => {
       const rules = await f.api('admin', 'GET', '/api/v1/rules');
@@ -794,18 +813,18 @@ const cases: Case[] = [
     ok: 200,
     prepare: async (f) => ({ path: `/api/v1/projects/${(await f.indProject()).id}/history` }),
   },
-  { route: 'GET /api/v1/audit', allow: adminOnly, ok: 200, prepare: async () => ({ path: '/api/v1/audit' }) },
+  { route: 'GET /api/v1/audit', allow: by('audit.read'), ok: 200, prepare: async () => ({ path: '/api/v1/audit' }) },
   { route: 'GET /api/v1/bureaus', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/bureaus' }) },
   {
     route: 'POST /api/v1/admin/bureaus',
-    allow: adminOnly,
+    allow: by('user.manage'),
     ok: 201,
     prepare: async () => ({ path: '/api/v1/admin/bureaus', body: { code: `Z${randomCode()}`, nameJa: '試験局', nameEn: 'Test bureau' } }),
   },
-  { route: 'GET /api/v1/admin/users', allow: adminOnly, ok: 200, prepare: async () => ({ path: '/api/v1/admin/users' }) },
+  { route: 'GET /api/v1/admin/users', allow: by('user.manage'), ok: 200, prepare: async () => ({ path: '/api/v1/admin/users' }) },
   {
     route: 'POST /api/v1/admin/users',
-    allow: adminOnly,
+    allow: by('user.manage'),
     ok: 201,
     prepare: async () => ({
       path: '/api/v1/admin/users',
@@ -820,13 +839,13 @@ const cases: Case[] = [
   },
   {
     route: 'GET /api/v1/admin/users/{id}',
-    allow: adminOnly,
+    allow: by('user.manage'),
     ok: 200,
     prepare: async (f) => ({ path: `/api/v1/admin/users/${await userId(f, 'staff.wel')}` }),
   },
   {
     route: 'PATCH /api/v1/admin/users/{id}',
-    allow: adminOnly,
+    allow: by('user.manage'),
     ok: 200,
     prepare: async (f) => {
       const id = await userId(f, 'advisor.wel');
@@ -865,20 +884,25 @@ const cases: Case[] = [
   },
   {
     route: 'GET /api/v1/admin/notification-defaults',
-    allow: adminOnly,
+    allow: by('notificationDefaults.manage'),
     ok: 200,
     prepare: async () => ({ path: '/api/v1/admin/notification-defaults' }),
   },
   {
     route: 'PUT /api/v1/admin/notification-defaults',
-    allow: adminOnly,
+    allow: by('notificationDefaults.manage'),
     ok: 200,
     prepare: async () => ({
       path: '/api/v1/admin/notification-defaults',
       body: { items: [{ kind: 'tier_decrease_decided', channel: 'in_app', cadence: 'immediate' }] },
     }),
   },
-  { route: 'GET /api/v1/admin/outbox', allow: adminOnly, ok: 200, prepare: async () => ({ path: '/api/v1/admin/outbox?limit=5' }) },
+  {
+    route: 'GET /api/v1/admin/outbox',
+    allow: by('notificationDefaults.manage'),
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/admin/outbox?limit=5' }),
+  },
 ];
 
 async function userId(f: Fixtures, role: Role): Promise<string> {
@@ -928,6 +952,14 @@ async function auditCount(t: TestApp): Promise<number> {
 }
 
 describeOnBothDatabases('authorisation matrix', (t) => {
+  it('has a demo account for every role of the registry, and each account holds the role the matrix assumes', async () => {
+    expect(roleRegistry.keys.filter((role) => !Object.values(accounts).some((a) => a.role === role))).toEqual([]);
+    const users = await t().services.db.selectFrom('appUser').select(['email', 'role']).execute();
+    for (const account of roles) {
+      expect(users.find((u) => u.email === email(account))?.role, account).toBe(accounts[account].role);
+    }
+  });
+
   it('covers every route of the OpenAPI document', async () => {
     const doc = (await (await t().app.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(doc.paths)

@@ -7,7 +7,7 @@ import {
   ZOutboxStatus,
 } from '@psbook/core';
 import { z } from 'zod';
-import { requireActor, requireRole } from '../auth/actor.ts';
+import { requireActor, requirePermission } from '../auth/actor.ts';
 import {
   countUnread,
   listNotifications,
@@ -138,7 +138,7 @@ export const notificationRoutes = createRouter()
     return c.json({ items: await savePreferences(domainContext(c), c.req.valid('json')) }, 200);
   })
   .openapi(getDefaults, async (c) => {
-    requireRole(requirePerson(c), 'admin');
+    requirePermission(requirePerson(c), 'notificationDefaults.manage');
     return c.json({ items: await listPreferences(c.var.services.db, null) }, 200);
   })
   .openapi(putDefaults, async (c) => {

@@ -9,7 +9,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { requireActor } from '../auth/actor.ts';
+import { requireActor, requirePermission } from '../auth/actor.ts';
 import { oidcCallbackPath } from '../auth/oidc.ts';
 import { startSession } from '../auth/sessions.ts';
 import { hashToken } from '../auth/tokens.ts';
@@ -312,7 +312,7 @@ export const oidcRoutes = createRouter()
   })
   .openapi(getSettings, async (c) => {
     const actor = requireActor(c.var.actor);
-    if (actor.role !== 'admin') throw new AppError('forbidden', 'Only admin may read the sign-in settings');
+    requirePermission(actor, 'signInSettings.manage');
     const settings = await getSignInSettings(c.var.services.db);
     return c.json({ ...settings, ssoConfigured: c.var.services.oidc !== null }, 200);
   })

@@ -172,6 +172,26 @@ export const commaSeparated = (pattern: RegExp, message: string) =>
     )
     .refine((list) => list.every((item) => pattern.test(item)), message);
 
+/**
+ * A comma-separated list of one of core's enums, typed as that enum; the description lists the values.
+ * A bad item is reported on the parameter itself, like `commaSeparated`.
+ */
+export const commaSeparatedEnum = <T extends Readonly<Record<string, string>>>(values: z.ZodEnum<T>, message: string) => {
+  const isValue = (item: string): item is z.output<z.ZodEnum<T>> => values.safeParse(item).success;
+  return z
+    .string()
+    .max(500)
+    .describe(`${message}: ${values.options.join(', ')}`)
+    .transform((value) =>
+      value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every(isValue), `${message}: ${values.options.join(', ')}`)
+    .transform((list) => list.filter(isValue));
+};
+
 export const ZIdParam = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
 
 /** Refuses an API token whose scopes the operation does not accept; sessions are limited by role in the domain. */

@@ -1,6 +1,6 @@
-import { createPolicy, defaultRulesets, parseRuleset } from '@psbook/core';
+import { canMoveProcurementStatus, createPolicy, defaultRulesets, parseRuleset, type TDocumentKind } from '@psbook/core';
 import { describe, expect, it } from 'vitest';
-import { canMoveProcurementStatus, procurementLimits } from '../domain/procurements.ts';
+import { procurementLimits } from '../domain/procurements.ts';
 import { describeOnBothDatabases } from '../testing/harness.ts';
 
 /** A 法人番号 with a correct check digit for the 12 base digits given. */
@@ -54,7 +54,7 @@ describeOnBothDatabases('procurements', (t) => {
     expect(res.status).toBe(201);
     return res.json();
   }
-  async function documentOf(projectId: string, kind: string) {
+  async function documentOf(projectId: string, kind: TDocumentKind) {
     const row = await t()
       .services.db.insertInto('document')
       .values({ projectId, kind, title: `${kind} doc`, url: 'https://example.jp/spec.pdf' })

@@ -18,7 +18,17 @@ import { notFound, validationError } from '../errors.ts';
 import { tableHeader, tableRow, tableSheet, workbookStream, xlsxResponseHeaders } from '../xlsx.ts';
 import { domainContext } from './context.ts';
 import { exportConditions, xlsxContent } from './exports.ts';
-import { allProblems, apiRoute, commaSeparated, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import {
+  allProblems,
+  apiRoute,
+  commaSeparated,
+  commaSeparatedEnum,
+  createRouter,
+  jsonBody,
+  jsonContent,
+  problems,
+  ZIdParam,
+} from './openapi.ts';
 
 export const ZLabel = z.object({ ja: z.string(), en: z.string() });
 
@@ -62,8 +72,8 @@ export const ZProcurementResponse = z.object({
 type TProcurementResponse = z.infer<typeof ZProcurementResponse>;
 
 export const ZProcurementListQuery = z.object({
-  method: commaSeparated(new RegExp(`^(${ZProcurementMethod.options.join('|')})$`), 'procurement methods, comma-separated').optional(),
-  status: commaSeparated(new RegExp(`^(${ZProcurementStatus.options.join('|')})$`), 'procurement statuses, comma-separated').optional(),
+  method: commaSeparatedEnum(ZProcurementMethod, 'procurement methods, comma-separated').optional(),
+  status: commaSeparatedEnum(ZProcurementStatus, 'procurement statuses, comma-separated').optional(),
   startup: z.enum(['true', 'false']).optional(),
   bureau: commaSeparated(/^[A-Z][A-Z0-9]{1,7}$/, 'bureau codes, comma-separated').optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),

@@ -1,17 +1,35 @@
-import { ZCreateProjectRequest, ZProjectListResponse, ZProjectResponse, ZTierHistoryEntry, ZUpdateProjectRequest } from '@psbook/core';
+import {
+  stageRegistry,
+  ZCreateProjectRequest,
+  ZProjectListResponse,
+  ZProjectResponse,
+  ZReviewerRole,
+  ZTierHistoryEntry,
+  ZUpdateProjectRequest,
+} from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { decodeCursor, listProjects } from '../db/queries/projects.ts';
 import { createProject, getProjectOrThrow, toProjectResponse, updateProject } from '../domain/projects.ts';
 import { AppError, validationError } from '../errors.ts';
 import { domainContext } from './context.ts';
-import { apiRoute, commaSeparated, conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import {
+  apiRoute,
+  commaSeparated,
+  commaSeparatedEnum,
+  conflictProblems,
+  createRouter,
+  jsonBody,
+  jsonContent,
+  problems,
+  ZIdParam,
+} from './openapi.ts';
 
 export const ZProjectListQuery = z.object({
   bureau: commaSeparated(/^[A-Z][A-Z0-9]{1,7}$/, 'bureau codes, comma-separated').optional(),
-  stage: commaSeparated(/^(planning|requirements|development|operation|retired)$/, 'stages, comma-separated').optional(),
+  stage: commaSeparatedEnum(stageRegistry.schema, 'stages, comma-separated').optional(),
   tier: commaSeparated(/^([123]|unset)$/, '1, 2, 3 or unset, comma-separated').optional(),
-  reviewerRole: commaSeparated(/^(bureau_lead|cio_advisor|chief_cio_advisor)$/, 'reviewer roles, comma-separated').optional(),
+  reviewerRole: commaSeparatedEnum(ZReviewerRole, 'reviewer roles, comma-separated').optional(),
   fiscalYear: commaSeparated(/^\d{4}$/, 'fiscal years, comma-separated').optional(),
   isNew: z.enum(['true', 'false']).optional(),
   q: z.string().max(200).optional(),

@@ -1,6 +1,6 @@
 import { rulesetNames } from '@psbook/core';
 import { z } from 'zod';
-import { requireActor, requireRole } from '../auth/actor.ts';
+import { requireActor, requirePermission } from '../auth/actor.ts';
 import { simulateOversightRuleset, tierTableOf } from '../domain/rules-simulation.ts';
 import { apiRoute, createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
 
@@ -132,7 +132,7 @@ export const rulesRoutes = createRouter()
   })
   .openapi(simulate, async (c) => {
     const actor = requireActor(c.var.actor);
-    requireRole(actor, 'admin');
+    requirePermission(actor, 'rules.manage');
     const { db, policy } = c.var.services;
     return c.json(await simulateOversightRuleset(db, policy, c.req.valid('json').content), 200);
   });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPolicy, parseRuleset } from '@psbook/core';
+import { createPolicy, parseRuleset, type TStage } from '@psbook/core';
 import { sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import { projectsByStageAndTier, registrationsByDay } from '../db/queries/stats.
 import { expenseStats, registrationStats, stageStats, todayInJapan } from '../domain/stats.ts';
 import { describeOnBothDatabases, openTestDatabase, type TestApp, testDatabases, unevaluatedOversight } from '../testing/harness.ts';
 
-type Seeded = { createdAt: string; tier: 1 | 2 | 3 | null; stage?: string; fiscalYear: number; bureauCode?: string };
+type Seeded = { createdAt: string; tier: 1 | 2 | 3 | null; stage?: TStage; fiscalYear: number; bureauCode?: string };
 
 /** Projects with chosen registration instants, tiers and stages, written directly (the routes never set created_at). */
 async function insertProjects(t: TestApp, rows: Seeded[]) {
@@ -400,7 +400,7 @@ describeOnBothDatabases('statistics', (t) => {
 
   it('counts projects by stage × tier, every stage listed', async () => {
     const rows: Seeded[] = [];
-    const plan: [string, 1 | 2 | 3 | null, number][] = [
+    const plan: [TStage, 1 | 2 | 3 | null, number][] = [
       ['planning', 1, 3],
       ['planning', null, 2],
       ['requirements', 2, 4],

@@ -1,3 +1,4 @@
+import type { TStage } from '@psbook/core';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { localToday } from '../domain/supervision.ts';
@@ -18,7 +19,7 @@ const tierInputs = {
 } as const;
 const consulteeOf = { 1: leadInd, 2: advisorInd, 3: chief } as const;
 
-async function project(t: TestApp, tier: 1 | 2 | 3, stage = 'development') {
+async function project(t: TestApp, tier: 1 | 2 | 3, stage: TStage = 'development') {
   const res = await t.request('POST', '/api/v1/projects', {
     as: staffInd,
     body: { name: '監理の対象', bureauCode: 'IND', fiscalYear: 2026, ...tierInputs[tier] },

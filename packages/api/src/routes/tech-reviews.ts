@@ -23,7 +23,7 @@ import { validationError } from '../errors.ts';
 import { type CellKind, workbookStream, xlsxResponseHeaders } from '../xlsx.ts';
 import { domainContext } from './context.ts';
 import { exportConditions, xlsxContent } from './exports.ts';
-import { apiRoute, conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { apiRoute, commaSeparatedEnum, conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
 const ZLocalizedText = z.object({ ja: z.string(), en: z.string() });
 export const ZViewpointResponse = z.object({
@@ -79,16 +79,7 @@ const ZReflectionOutcomesResponse = z.object({
 });
 type TTechReviewResponse = z.infer<typeof ZTechReviewResponse>;
 
-export const ZStatusList = z
-  .string()
-  .max(100)
-  .transform((value) =>
-    value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  )
-  .refine((list) => list.every((s) => ZTechReviewStatus.safeParse(s).success), 'extracted, in_review or submitted, comma-separated');
+export const ZStatusList = commaSeparatedEnum(ZTechReviewStatus, 'tech review statuses, comma-separated');
 export const ZListQuery = z.object({
   fiscalYear: z.coerce.number().pipe(ZFiscalYear).optional(),
   status: ZStatusList.optional(),

@@ -1,4 +1,4 @@
-import { fiscalYearOf } from '@psbook/core';
+import { fiscalYearOf, type TStage } from '@psbook/core';
 import { beforeAll, expect, it } from 'vitest';
 import { describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
 
@@ -11,7 +11,7 @@ const tierInputs = {
   3: { budgetJpy: 50_000_000, maxDowntimeHours: 24, confidentiality: 'C' },
 } as const;
 
-async function projectIn(t: TestApp, stage: string, bureauCode: 'IND' | 'WEL', tier: 1 | 2 | 3, name: string) {
+async function projectIn(t: TestApp, stage: TStage, bureauCode: 'IND' | 'WEL', tier: 1 | 2 | 3, name: string) {
   const as = bureauCode === 'IND' ? staffInd : 'staff.wel@example.jp';
   const res = await t.request('POST', '/api/v1/projects', { as, body: { name, bureauCode, fiscalYear: 2023, ...tierInputs[tier] } });
   expect(res.status).toBe(201);

@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { text } from '../projects/schemas.ts';
+import { defineRegistry } from '../registry/define-registry.ts';
 
 export { canvasFieldKeys, canvasFields, type TCanvasArea } from './fields.ts';
 
 import { canvasFields } from './fields.ts';
+
+/** The canvas cells as a registry, like every other domain list (keys, enum, labels). */
+export const canvasFieldRegistry = defineRegistry('canvas field', canvasFields);
 
 export type TCanvasFieldKey = (typeof canvasFields)[number]['key'];
 

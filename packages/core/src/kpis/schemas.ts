@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { requiredText, text, ZFiscalYear } from '../projects/schemas.ts';
 
 export const ZKpiDirection = z.enum(['increase', 'decrease']);
+export type TKpiDirection = z.infer<typeof ZKpiDirection>;
 const ZMeasure = z.number().min(-1e12).max(1e12);
 
 const kpiShape = {

@@ -1,7 +1,9 @@
+import { z } from 'zod';
+import { stageRegistry, type TGateFact } from '../registry/domain-lists.ts';
 import { compileRules, type LoadedRuleset } from '../rules/engine.ts';
 import type { TStage } from '../rules/schemas.ts';
 
-export const stages = ['planning', 'requirements', 'development', 'operation', 'retired'] as const satisfies readonly TStage[];
+export const stages: readonly TStage[] = stageRegistry.keys;
 
 /** What the gates look at. The API gathers these from the database; the rules decide what they must be. */
 export type TProjectFacts = {
@@ -19,6 +21,14 @@ export type TProjectFacts = {
   exemptGates?: TGateExemption[];
 };
 
+// The facts gathered are exactly the registered gate facts: adding one to either side without the other fails to compile.
+const _gateFactsMatchRegistry: [keyof Omit<TProjectFacts, 'exemptGates'>] extends [TGateFact]
+  ? [TGateFact] extends [keyof Omit<TProjectFacts, 'exemptGates'>]
+    ? true
+    : never
+  : never = true;
+void _gateFactsMatchRegistry;
+
 export type TGateExemption = { gate: string; reason: string; expiresOn: string };
 
 export type TGateStatus = {
@@ -34,8 +44,12 @@ export type TGateStatus = {
 };
 export type TUnmetGate = { gate: string; message: string; messageEn: string };
 
+/** How a stage move went: past the gates, back with a reason, or to retirement with a reason. */
+export const ZTransitionDirection = z.enum(['forward', 'backward', 'retire']);
+export type TTransitionDirection = z.infer<typeof ZTransitionDirection>;
+
 export type TTransitionDecision =
-  | { allowed: true; direction: 'forward' | 'backward' | 'retire' }
+  | { allowed: true; direction: TTransitionDirection }
   | { allowed: false; code: 'gate_unmet'; unmet: TUnmetGate[] }
   | { allowed: false; code: 'reason_required' | 'invalid_transition'; message: string };
 

@@ -86,6 +86,7 @@ export type TNotification = z.infer<typeof ZNotification>;
 export const ZNotificationPage = z.object({ items: z.array(ZNotification), nextCursor: z.string().nullable(), unread: z.number().int() });
 
 export const ZOutboxStatus = z.enum(['pending', 'sent', 'failed']);
+export type TOutboxStatus = z.infer<typeof ZOutboxStatus>;
 export const ZOutboxMail = z.object({
   id: z.string(),
   messageId: z.string(),

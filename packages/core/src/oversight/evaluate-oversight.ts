@@ -1,15 +1,9 @@
+import { factorOfInput, type TOversightFactorName, type TOversightInput, type TOversightInputName } from '../registry/domain-lists.ts';
 import { compileRules, type LoadedRuleset } from '../rules/engine.ts';
 import type { TReviewerRole } from '../rules/schemas.ts';
 
+export type { TConfidentiality, TOversightFactorName, TOversightInput, TOversightInputName } from '../registry/domain-lists.ts';
 export type TTier = 1 | 2 | 3;
-export type TConfidentiality = 'A' | 'B' | 'C';
-export type TOversightInput = {
-  budgetJpy?: number | null;
-  maxDowntimeHours?: number | null;
-  confidentiality?: TConfidentiality | null;
-};
-export type TOversightInputName = 'budgetJpy' | 'maxDowntimeHours' | 'confidentiality';
-export type TOversightFactorName = 'budget' | 'downtime' | 'confidentiality';
 
 export type TOversightFactor = {
   factor: TOversightFactorName;
@@ -39,10 +33,11 @@ export type TOversightEvaluation = {
 
 const yen = new Intl.NumberFormat('ja-JP');
 
-/** How an input value reads inside a factor's reason: ¥/円 for budgets, h/時間 for downtime. */
+/** How an input value reads inside a factor's reason, by the unit its registry entry gives: ¥/円, h/時間. */
 export function formatOversightValue(input: TOversightInputName, value: number | string): { en: string; ja: string } {
-  if (input === 'budgetJpy') return { en: `¥${yen.format(Number(value))}`, ja: `${yen.format(Number(value))}円` };
-  if (input === 'maxDowntimeHours') return { en: `${value} h`, ja: `${value}時間` };
+  const { unit } = factorOfInput(input);
+  if (unit === 'yen') return { en: `¥${yen.format(Number(value))}`, ja: `${yen.format(Number(value))}円` };
+  if (unit === 'hours') return { en: `${value} h`, ja: `${value}時間` };
   return { en: String(value), ja: String(value) };
 }
 

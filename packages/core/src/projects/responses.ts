@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZOversightFactorName, ZOversightInputName } from '../registry/domain-lists.ts';
 import { ZReviewerRole, ZTier } from '../rules/schemas.ts';
 import { ZConfidentiality, ZRegistrationTrigger, ZStage } from './schemas.ts';
 
@@ -7,11 +8,11 @@ export const ZOversightEvaluation = z.object({
   tier: ZTier.nullable(),
   lowerBound: ZTier,
   reviewerRole: ZReviewerRole.nullable(),
-  missing: z.array(z.enum(['budgetJpy', 'maxDowntimeHours', 'confidentiality'])),
+  missing: z.array(ZOversightInputName),
   factors: z.array(
     z.object({
-      factor: z.enum(['budget', 'downtime', 'confidentiality']),
-      input: z.enum(['budgetJpy', 'maxDowntimeHours', 'confidentiality']),
+      factor: ZOversightFactorName,
+      input: ZOversightInputName,
       value: z.union([z.number(), z.string()]).nullable(),
       tier: ZTier.nullable(),
       drives: z.boolean(),
@@ -86,6 +87,10 @@ export const ZTierHistoryEntry = z.object({
 export const ZTierDecreaseStatus = z.enum(['pending', 'approved', 'refused', 'superseded']);
 export type TTierDecreaseStatus = z.infer<typeof ZTierDecreaseStatus>;
 
+export const ZTierDecreaseCause = z.enum(['inputs_changed', 'import']);
+export const ZTierDecreaseSupersededBy = z.enum(['inputs_changed', 'import', 'ruleset_changed']);
+export type TTierDecreaseCause = z.infer<typeof ZTierDecreaseCause>;
+
 export const ZTierDecrease = z.object({
   id: z.string(),
   projectId: z.string(),
@@ -93,7 +98,7 @@ export const ZTierDecrease = z.object({
   projectName: z.string(),
   bureauCode: z.string(),
   status: ZTierDecreaseStatus,
-  cause: z.enum(['inputs_changed', 'import']),
+  cause: ZTierDecreaseCause,
   fromTier: ZTier,
   fromReviewerRole: ZReviewerRole,
   toTier: ZTier.nullable(),
@@ -107,7 +112,7 @@ export const ZTierDecrease = z.object({
   decidedByName: z.string().nullable(),
   decidedAt: z.string().nullable(),
   comment: z.string().nullable(),
-  supersededBy: z.enum(['inputs_changed', 'import', 'ruleset_changed']).nullable(),
+  supersededBy: ZTierDecreaseSupersededBy.nullable(),
   /** Whether the signed-in user may agree or refuse (the reviewer of the tier in force, not the editor). */
   canDecide: z.boolean(),
   version: z.number().int(),

@@ -1,4 +1,5 @@
 import type { TTier } from '../oversight/evaluate-oversight.ts';
+import type { TExtractionFact } from '../registry/domain-lists.ts';
 import { compileRules, type LoadedRuleset } from '../rules/engine.ts';
 
 export type TChecklistItem = {
@@ -40,6 +41,14 @@ export type TExtractionFacts = {
   bureauCode: string;
   stage: string;
 };
+// Every registered extraction fact is gathered, and nothing the registry lacks.
+type _ExtractionFactsMatchRegistry = [keyof TExtractionFacts] extends [TExtractionFact]
+  ? [TExtractionFact] extends [keyof TExtractionFacts]
+    ? true
+    : never
+  : never;
+const _extractionFactsMatch: _ExtractionFactsMatchRegistry = true;
+void _extractionFactsMatch;
 
 /** Whether the budget-compilation tech review picks a project (案件抽出). */
 export function createTechReviewExtraction(ruleset: LoadedRuleset<'tech-review-extraction'>) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { requiredText, text, ZFiscalYear, ZHttpUrl } from '../projects/schemas.ts';
+import { expenseCategoryRegistry, type TExpenseCategory } from '../registry/domain-lists.ts';
 
 const ZItemId = z
   .string()
@@ -52,6 +53,7 @@ export const ZTierDecreaseDecisionRequest = z
 export type TTierDecreaseDecisionRequest = z.infer<typeof ZTierDecreaseDecisionRequest>;
 
 export const ZReleaseStatus = z.enum(['pending', 'approved', 'returned', 'withdrawn']);
+export type TReleaseStatus = z.infer<typeof ZReleaseStatus>;
 
 export const ZBudgetCycleRequest = z.strictObject({
   fiscalYear: ZFiscalYear,
@@ -65,6 +67,7 @@ export const ZBudgetCycleRequest = z.strictObject({
 export type TBudgetCycleRequest = z.infer<typeof ZBudgetCycleRequest>;
 
 export const ZTechReviewStatus = z.enum(['extracted', 'in_review', 'submitted']);
+export type TTechReviewStatus = z.infer<typeof ZTechReviewStatus>;
 export const ZViewpointId = z
   .string()
   .regex(/^[a-z][a-z0-9_]*$/, 'a viewpoint id of the cycle’s ruleset')
@@ -83,6 +86,7 @@ export const ZUpdateTechReviewRequest = z.strictObject({
 export type TUpdateTechReviewRequest = z.infer<typeof ZUpdateTechReviewRequest>;
 
 export const ZYearlyDecision = z.enum(['continue', 'improve', 'retire']);
+export type TYearlyDecision = z.infer<typeof ZYearlyDecision>;
 export const ZYearlyReviewRequest = z.strictObject({
   fiscalYear: ZFiscalYear,
   decision: ZYearlyDecision,
@@ -100,6 +104,8 @@ export type TRetirementDecisionRequest = z.infer<typeof ZRetirementDecisionReque
 
 export const ZProcurementMethod = z.enum(['general_competitive', 'best_value', 'proposal', 'negotiated', 'policy_negotiated', 'other']);
 export const ZProcurementStatus = z.enum(['planned', 'spec_published', 'awarded', 'contracted', 'completed', 'cancelled']);
+export type TProcurementMethod = z.infer<typeof ZProcurementMethod>;
+export type TProcurementStatus = z.infer<typeof ZProcurementStatus>;
 
 /**
  * 法人番号: 13 digits, the first a check digit = 9 − (Σ Pn×Qn mod 9) over the 12 base digits,
@@ -151,14 +157,9 @@ export const procurementStatusLabels: Record<z.infer<typeof ZProcurementStatus>,
   cancelled: { ja: '中止', en: 'Cancelled' },
 };
 
-export const ZExpenseCategory = z.enum(['system_maintenance', 'shin_tosei', 'smart_tokyo', 'other']);
-export type TExpenseCategory = z.infer<typeof ZExpenseCategory>;
-export const expenseCategoryLabels: Record<TExpenseCategory, { ja: string; en: string }> = {
-  system_maintenance: { ja: 'システム維持管理等', en: 'System maintenance' },
-  shin_tosei: { ja: 'シン・トセイ', en: 'Shin-Tosei structural reform' },
-  smart_tokyo: { ja: 'スマート東京', en: 'Smart Tokyo' },
-  other: { ja: 'その他', en: 'Other' },
-};
+export const ZExpenseCategory = expenseCategoryRegistry.schema;
+export type { TExpenseCategory };
+export const expenseCategoryLabels: Record<TExpenseCategory, { ja: string; en: string }> = expenseCategoryRegistry.labels;
 
 export const ZTokenScope = z.enum(['tech_reviews:read', 'projects:read', 'stats:read']);
 export const ZCreateTokenRequest = z.strictObject({

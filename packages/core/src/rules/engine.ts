@@ -10,6 +10,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
 import type { z } from 'zod';
+import type { Registry } from '../registry/define-registry.ts';
+import { extractionFactRegistry, gateFactRegistry } from '../registry/domain-lists.ts';
 import { rulesetSchemas, type TConditionTree, type TRulesetName } from './schemas.ts';
 
 export type RulesetOf<N extends TRulesetName> = z.infer<(typeof rulesetSchemas)[N]>;
@@ -89,7 +91,40 @@ export function parseRuleset<N extends TRulesetName>(name: N, file: string, sour
       result.error.issues.map((issue) => ({ path: toJsonPath(issue.path), message: issue.message })),
     );
   }
+  const unknownFacts = findUnknownFacts(name, result.data);
+  if (unknownFacts.length) throw new RulesetError(file, unknownFacts);
   return { name, version: computeRulesetVersion(result.data), content: result.data as RulesetOf<N> };
+}
+
+/** The facts each ruleset's conditions may name: the registries of what the API can gather. */
+const factRegistries: Partial<Record<TRulesetName, Registry<{ key: string; ja: string; en: string }>>> = {
+  'lifecycle-gates': gateFactRegistry,
+  'tech-review-extraction': extractionFactRegistry,
+};
+
+/** Every condition leaf of a tree, with its JSON path below `at`. */
+export function conditionLeaves(tree: TConditionTree, at: PropertyKey[] = []): { fact: string; path: PropertyKey[] }[] {
+  if ('all' in tree) return tree.all.flatMap((t, i) => conditionLeaves(t, [...at, 'all', i]));
+  if ('any' in tree) return tree.any.flatMap((t, i) => conditionLeaves(t, [...at, 'any', i]));
+  if ('not' in tree) return conditionLeaves(tree.not, [...at, 'not']);
+  return [{ fact: tree.fact, path: [...at, 'fact'] }];
+}
+
+/**
+ * A fact no registry entry names would be undefined at evaluation, which json-rules-engine treats as
+ * "condition fails": a typo would silently close a gate for every project. So it is refused at load.
+ */
+function findUnknownFacts(name: TRulesetName, content: unknown): { path: string; message: string }[] {
+  const registry = factRegistries[name];
+  if (!registry) return [];
+  const trees: { tree: TConditionTree; at: PropertyKey[] }[] =
+    name === 'lifecycle-gates'
+      ? (content as RulesetOf<'lifecycle-gates'>).gates.map((g, i) => ({ tree: g.conditions, at: ['gates', i, 'conditions'] }))
+      : [{ tree: (content as RulesetOf<'tech-review-extraction'>).conditions, at: ['conditions'] }];
+  return trees
+    .flatMap(({ tree, at }) => conditionLeaves(tree, at))
+    .filter((leaf) => !registry.has(leaf.fact))
+    .map((leaf) => ({ path: toJsonPath(leaf.path), message: `unknown fact "${leaf.fact}"; known facts: ${registry.keys.join(', ')}` }));
 }
 
 export type Facts = Record<string, unknown>;

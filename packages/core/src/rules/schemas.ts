@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { canvasFieldKeys } from '../canvas/fields.ts';
+import { oversightFactorRegistry, stageRegistry, type TOversightInputName as TOversightInput } from '../registry/domain-lists.ts';
 
 /** Japanese and English text of a policy label. */
 export const ZLocalized = z.strictObject({ ja: z.string().min(1), en: z.string().min(1) });
@@ -50,31 +51,42 @@ export const ZOversightRuleset = z
     factors: z
       .array(
         z.strictObject({
-          factor: z.enum(['budget', 'downtime', 'confidentiality']),
-          input: z.enum(['budgetJpy', 'maxDowntimeHours', 'confidentiality']),
+          factor: oversightFactorRegistry.schema,
+          input: z.enum(oversightFactorRegistry.entries.map((f) => f.input) as [TOversightInput, ...TOversightInput[]]),
           label: ZLocalized,
           bands: z.array(z.strictObject({ tier: ZTier, label: ZLocalized, conditions: z.array(ZBandCondition).min(1) })).min(1),
         }),
       )
-      .length(3),
+      .length(oversightFactorRegistry.keys.length),
     reviewers: z.array(z.strictObject({ tier: ZTier, role: ZReviewerRole, label: ZLocalized })).length(3),
   })
   .superRefine((value, ctx) => {
     const factors = new Set(value.factors.map((f) => f.factor));
-    if (factors.size !== 3) ctx.addIssue({ code: 'custom', path: ['factors'], message: 'each factor must appear once' });
+    if (factors.size !== oversightFactorRegistry.keys.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['factors'],
+        message: `each factor (${oversightFactorRegistry.keys.join(', ')}) must appear once`,
+      });
+    }
+    value.factors.forEach((f, i) => {
+      const expected = oversightFactorRegistry.get(f.factor).input;
+      if (f.input !== expected)
+        ctx.addIssue({ code: 'custom', path: ['factors', i, 'input'], message: `factor ${f.factor} reads ${expected}` });
+    });
     const tiers = new Set(value.reviewers.map((r) => r.tier));
     if (tiers.size !== 3) ctx.addIssue({ code: 'custom', path: ['reviewers'], message: 'one reviewer per tier 1, 2 and 3' });
   });
 export type TOversightRuleset = z.infer<typeof ZOversightRuleset>;
 
-export const ZStage = z.enum(['planning', 'requirements', 'development', 'operation', 'retired']);
+export const ZStage = stageRegistry.schema;
 export type TStage = z.infer<typeof ZStage>;
 
 export const ZLifecycleRuleset = z.strictObject({
   ruleset: z.literal('lifecycle-gates'),
   title: ZLocalized,
   source: z.string().optional(),
-  stages: z.array(ZStage).length(5),
+  stages: z.array(ZStage).length(stageRegistry.keys.length),
   gates: z
     .array(
       z.strictObject({

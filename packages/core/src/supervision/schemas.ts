@@ -23,6 +23,10 @@ export const consultationTopicLabels: Labels<TConsultationTopic> = {
 };
 
 /** open → answered (the consultee replied) → closed. A bureau's follow-up moves it back to open. */
+/** Who wrote a consultation message: the project's bureau or its consultee. */
+export const ZConsultationSide = z.enum(['bureau', 'consultee']);
+export type TConsultationSide = z.infer<typeof ZConsultationSide>;
+
 export const consultationStatuses = ['open', 'answered', 'closed'] as const;
 export const ZConsultationStatus = z.enum(consultationStatuses);
 export type TConsultationStatus = z.infer<typeof ZConsultationStatus>;

@@ -1,3 +1,4 @@
+import { stageOrder } from '@core/lifecycle/stages.ts';
 import { stageLabels } from '@core/projects/schemas.ts';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -6,7 +7,7 @@ import { api } from '../api.ts';
 import { useFormat } from '../format.ts';
 import type { TGateStatus, TStage } from '../types.ts';
 
-export const stageOrder: TStage[] = ['planning', 'requirements', 'development', 'operation', 'retired'];
+export { stageOrder };
 
 /** 企画 → 要件定義 → 設計開発 → 運用 → 廃止, with the current stage marked (aria-current="step"). */
 export function StageStepper({ stage }: { stage: TStage }) {

@@ -1,3 +1,4 @@
+import { directionOf, offeredStages } from '@core/lifecycle/stages.ts';
 import { stageLabels } from '@core/projects/schemas.ts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
@@ -5,27 +6,8 @@ import { useTranslation } from 'react-i18next';
 import { api, isApiError } from '../api.ts';
 import { ErrorAlert } from '../components/common.tsx';
 import { controlProps, Field } from '../components/field.tsx';
-import { stageOrder } from '../components/stage-stepper.tsx';
 import { useFormat } from '../format.ts';
 import type { TProject, TStage } from '../types.ts';
-
-export type TransitionDirection = 'forward' | 'backward' | 'retire';
-
-export function directionOf(from: TStage, to: TStage): TransitionDirection {
-  if (to === 'retired') return 'retire';
-  return stageOrder.indexOf(to) < stageOrder.indexOf(from) ? 'backward' : 'forward';
-}
-
-/**
- * The moves a person is offered from a stage: the next stage (never a skip past one), any earlier
- * stage (back, with a reason), or retirement (with a reason).
- */
-export function offeredStages(from: TStage, nextStage: TStage | null): TStage[] {
-  const at = stageOrder.indexOf(from);
-  const next = nextStage ?? stageOrder.filter((s) => s !== 'retired')[at + 1] ?? null;
-  const back = stageOrder.slice(0, at).filter((s) => s !== 'retired');
-  return [...(next && next !== 'retired' ? [next] : []), ...back.reverse(), ...(from !== 'retired' ? (['retired'] as TStage[]) : [])];
-}
 
 /**
  * Move the project to another stage. Forward moves are checked against the gates (422 gate_unmet

@@ -4,7 +4,7 @@
  * whatever the number of lines. Temporary tables live in the importing transaction (`on commit drop`),
  * so a dry run or a rejected file leaves nothing behind.
  */
-import { ZExpenseCategory } from '@psbook/core';
+import { type TReviewerRole, ZExpenseCategory } from '@psbook/core';
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../database.ts';
 
@@ -393,7 +393,7 @@ export async function newProjectPage(tx: Db, fromOrdinal: number, toOrdinal: num
   return result.rows;
 }
 
-export type Evaluated = { tier: number | null; lowerBound: number; reviewerRole: string | null; oversight: string };
+export type Evaluated = { tier: number | null; lowerBound: number; reviewerRole: TReviewerRole | null; oversight: string };
 type WriteContext = { rulesetVersion: string; actorId: string; actorLabel: string; requestId: string | null; importId: string };
 
 /**
@@ -559,7 +559,7 @@ export type BudgetCombo = {
   maxDowntimeHours: number | null;
   confidentiality: string | null;
   tier: number | null;
-  reviewerRole: string | null;
+  reviewerRole: TReviewerRole | null;
   projects: number;
 };
 
@@ -599,9 +599,9 @@ export type ComboEvaluation = Evaluated & { budgetJpy: number; maxDowntimeHours:
 export type RerouteRow = {
   id: string;
   oldTier: number | null;
-  oldReviewerRole: string | null;
+  oldReviewerRole: TReviewerRole | null;
   tier: number | null;
-  reviewerRole: string | null;
+  reviewerRole: TReviewerRole | null;
 };
 
 /**

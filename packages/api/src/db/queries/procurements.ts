@@ -1,3 +1,4 @@
+import type { TProcurementMethod, TProcurementStatus } from '@psbook/core';
 import { type Expression, type Selectable, type SqlBool, sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { ProcurementTable } from '../schema.ts';
@@ -37,8 +38,8 @@ export const listProjectProcurements = (db: Db, projectId: string) =>
   db.selectFrom('procurement').selectAll().where('projectId', '=', projectId).orderBy('createdAt').orderBy('id').execute();
 
 export type ProcurementListFilter = {
-  method?: string[];
-  status?: string[];
+  method?: TProcurementMethod[];
+  status?: TProcurementStatus[];
   isStartup?: boolean;
   bureau?: string[];
 };

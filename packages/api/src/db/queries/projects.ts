@@ -1,4 +1,4 @@
-import { normalizeSearchText, searchGrams } from '@psbook/core';
+import { normalizeSearchText, searchGrams, type TReviewerRole, type TStage } from '@psbook/core';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { ProjectRow } from '../schema.ts';
@@ -10,10 +10,10 @@ export const lockProject = (tx: Db, id: string) => tx.selectFrom('project').sele
 
 export type ProjectListFilter = {
   bureau?: string[];
-  stage?: string[];
+  stage?: TStage[];
   /** Tiers 1–3 and/or 'unset'. */
   tier?: (number | 'unset')[];
-  reviewerRole?: string[];
+  reviewerRole?: TReviewerRole[];
   fiscalYear?: number[];
   q?: string;
   isNew?: boolean;

@@ -1,3 +1,4 @@
+import type { TReviewerRole, TStage } from '@psbook/core';
 import { type SelectQueryBuilder, sql } from 'kysely';
 import type { ReviewerReach } from '../../domain/reviewers.ts';
 import type { Db } from '../database.ts';
@@ -186,7 +187,7 @@ export function listRequestedExemptionsForReviewer(db: Db, reach: ReviewerReach,
 
 /* Portfolio (ポートフォリオ) */
 
-export type PortfolioScope = { reviewerRole: string; bureauCodes: string[] | 'all' } | 'all';
+export type PortfolioScope = { reviewerRole: TReviewerRole; bureauCodes: string[] | 'all' } | 'all';
 
 /**
  * The supervised projects in a scope, with what the portfolio shows besides the reports: open actions,
@@ -195,7 +196,7 @@ export type PortfolioScope = { reviewerRole: string; bureauCodes: string[] | 'al
 export function listPortfolioProjects(
   db: Db,
   scope: PortfolioScope,
-  stages: readonly string[],
+  stages: readonly TStage[],
   filter: { bureau?: string; tier?: number },
 ) {
   if (scope !== 'all' && scope.bureauCodes !== 'all' && scope.bureauCodes.length === 0) return Promise.resolve([]);

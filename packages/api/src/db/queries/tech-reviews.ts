@@ -1,3 +1,4 @@
+import type { TTechReviewStatus } from '@psbook/core';
 import { type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { Database } from '../schema.ts';
@@ -34,7 +35,7 @@ export type TechReviewView = TechReviewQuery extends SelectQueryBuilder<Database
 
 export type TechReviewFilter = {
   fiscalYear?: number;
-  status?: string[];
+  status?: TTechReviewStatus[];
   /** Only these bureaus' projects (staff and bureau leads); undefined for everyone else. */
   bureauCodes?: string[];
   /** Only cycles whose evaluation report was submitted (the budget office's view, slide 83's 評価書提出). */
