@@ -4,6 +4,7 @@ import type {
   TNotificationKind,
   TOversightEvaluation,
   TOversightInput,
+  TRulesetName,
   TTierDecreaseStatus,
   TTierHistoryCause,
 } from '@psbook/core';
@@ -434,6 +435,46 @@ export interface RulesetStateTable {
   activatedAt: Timestamp;
 }
 
+export type TRulesetVersionStatus = 'proposed' | 'rejected' | 'approved' | 'active' | 'superseded' | 'failed';
+export interface RulesetVersionTable {
+  id: Generated<string>;
+  ruleset: TRulesetName;
+  version: string;
+  content: Json<unknown>;
+  cases: Json<unknown>;
+  caseCount: number;
+  status: TRulesetVersionStatus;
+  note: Default<string>;
+  impact: Json<unknown> | null;
+  baseVersionId: string | null;
+  /** Null for a first version read from rules/. */
+  proposedBy: string | null;
+  proposedAt: Timestamp;
+  decidedBy: string | null;
+  decidedAt: Timestamp | null;
+  decisionComment: string | null;
+  activateAt: Timestamp | null;
+  activatedAt: Timestamp | null;
+  supersededAt: Timestamp | null;
+  revision: Default<number>;
+}
+
+export type TRulesetActivationStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted';
+export interface RulesetActivationTable {
+  id: Generated<string>;
+  rulesetVersionId: string;
+  status: Default<TRulesetActivationStatus>;
+  runAt: Timestamp;
+  step: Default<string>;
+  stepsDone: Default<number>;
+  stepsTotal: number;
+  projectsChanged: number | null;
+  error: string | null;
+  createdAt: Timestamp;
+  startedAt: Timestamp | null;
+  finishedAt: Timestamp | null;
+}
+
 export interface AuditEventTable {
   id: Generated<number>;
   at: Timestamp;
@@ -532,6 +573,8 @@ export interface Database {
   expenseImport: ExpenseImportTable;
   expenseLine: ExpenseLineTable;
   rulesetState: RulesetStateTable;
+  rulesetVersion: RulesetVersionTable;
+  rulesetActivation: RulesetActivationTable;
   auditEvent: AuditEventTable;
   notification: NotificationTable;
   emailOutbox: EmailOutboxTable;
