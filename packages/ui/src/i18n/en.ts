@@ -1233,7 +1233,7 @@ export const en: typeof ja = {
     activateAtHint: 'Leave empty to apply right after approval.',
     comment: 'Comment',
     commentRequired: 'Say why it is rejected.',
-    submit: { approved: 'Approve', rejected: 'Reject' },
+    submit: { approved: 'Confirm the approval', rejected: 'Confirm the rejection' },
     ownProposal: 'You cannot approve your own proposal: another admin or the chief CIO advisor decides it.',
     whoDecides: 'Another admin or the chief CIO advisor (not the proposer) approves or rejects it.',
     conflict: {

@@ -1224,7 +1224,7 @@ export const ja = {
     activateAtHint: '空欄なら承認後すぐに適用します。',
     comment: 'コメント',
     commentRequired: '差し戻す理由を入力してください。',
-    submit: { approved: '承認する', rejected: '差し戻す' },
+    submit: { approved: '承認を確定する', rejected: '差戻しを確定する' },
     ownProposal: 'ご自身の提案は承認できません。提案者以外の管理者またはCIO統括補佐官が承認します。',
     whoDecides: '提案者以外の管理者またはCIO統括補佐官が承認・差戻しを行います。',
     conflict: {

@@ -408,9 +408,7 @@ function ActivationProgress({ activation }: { activation: TActivation }) {
     <div className="activation" aria-live="polite">
       <p>
         <label htmlFor={`${id}-progress`}>{t(`ruleVersions.activation.${activation.status}`)}</label>{' '}
-        {activation.status === 'running'
-          ? t('ruleVersions.step', { step: t(`ruleVersions.steps.${activation.step as TStep}`) })
-          : null}
+        {activation.status === 'running' ? t('ruleVersions.step', { step: t(`ruleVersions.steps.${activation.step as TStep}`) }) : null}
       </p>
       <progress id={`${id}-progress`} max={activation.stepsTotal} value={activation.stepsDone}>
         {activation.stepsDone}/{activation.stepsTotal}
@@ -562,7 +560,7 @@ export function RuleVersion() {
         <Facts
           items={[
             { term: t('ruleVersions.ruleset'), value: title(v.ruleset) },
-            { term: t('ruleVersions.version'), value: <code>{v.version}</code> },
+            { term: t('ruleVersions.version'), value: <code>{shortVersion(v.version)}</code> },
             { term: t('ruleVersions.statusLabel'), value: <StatusBadge status={v.status} /> },
             {
               term: t('ruleVersions.proposedBy'),
