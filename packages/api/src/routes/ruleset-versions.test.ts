@@ -7,8 +7,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPolicy, defaultRulesets, parseRuleset, type RuleCase, runRuleCases } from '@psbook/core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { repoRoot } from '../config.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServices } from '../bootstrap.ts';
+import { loadConfig, repoRoot } from '../config.ts';
 import { migrateToLatest } from '../db/database.ts';
 import { loadActivePolicy, RulesetCasesFailed, runDueActivations, startRulesets } from '../domain/ruleset-versions.ts';
 import { demoPassword } from '../seed/demo.ts';
@@ -346,4 +347,35 @@ describeOnBothDatabases('starting with a ruleset whose own cases fail', (t) => {
       ),
     ]);
   });
+});
+
+describe('a server started with a ruleset whose own cases fail', () => {
+  it('does not start on a new database; on a database with rules it starts with the active version and says why', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'psbook-start-'));
+    try {
+      const rulesDir = join(root, 'rules');
+      cpSync(join(repoRoot, 'rules'), rulesDir, { recursive: true });
+      writeFileSync(join(rulesDir, 'oversight-tier.json'), JSON.stringify(raisedThreshold()));
+      const config = (dir: string) =>
+        loadConfig({ PSBOOK_DATA_DIR: join(root, 'data'), PSBOOK_RULES_DIR: dir, PSBOOK_DEMO: 'false', DATABASE_URL: '' });
+
+      await expect(startServices(config(rulesDir))).rejects.toThrow(/rules not activated: the cases of rules\/oversight-tier\.json fail/);
+
+      const first = await startServices(config(join(repoRoot, 'rules')));
+      expect(first.services.policy.rulesets['oversight-tier'].version).toBe(defaultRulesets['oversight-tier'].version);
+      await first.close();
+
+      const log: string[] = [];
+      const again = await startServices(config(rulesDir), { log: (m) => log.push(m) });
+      try {
+        expect(again.services.policy.rulesets['oversight-tier'].version).toBe(defaultRulesets['oversight-tier'].version);
+        expect(log.join('\n')).toMatch(/rules\/oversight-tier\.json \(sha256:\w+\) differs from the active version and its cases fail/);
+        expect(log.join('\n')).not.toMatch(/rulesets activated/);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
