@@ -392,6 +392,9 @@ export async function proposeRulesetVersion(ctx: DomainContext, body: TRulesetPr
   if (candidate.version === active.version)
     throw new AppError('rule_violation', 'The proposal is the active version itself: change something first', { version: active.version });
   const cases = body.cases ?? (active.cases as RuleCase[]);
+  // Each case is walked by the engine, compared as JSON and stored as jsonb: the same bounds as a ruleset.
+  const caseShape = (body.cases ?? []).map((c, i) => checkCandidateShape(c, `cases[${i}]`)).find((problem) => problem);
+  if (caseShape) throw validationError([caseShape]);
   const run = await runCasesOf(ctx.policy.rulesets, candidate, cases);
   if (run.failed) {
     throw new AppError('rule_violation', `${run.failed} of ${cases.length} cases fail: nothing was proposed`, {

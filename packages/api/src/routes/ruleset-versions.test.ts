@@ -118,6 +118,17 @@ describeOnBothDatabases('ruleset versions', (t) => {
     });
     expect(bad.status).toBe(400);
     expect((await bad.json()).errors[0].path).toBe('content.maxTier');
+    // Written by hand, as a hostile client would: 100,000 nested arrays in a case's input.
+    const deep = `${'['.repeat(100_000)}1${']'.repeat(100_000)}`;
+    const deepCase = await t().request('POST', '/api/v1/rules/versions', {
+      as: admin,
+      body: `{"ruleset":"oversight-tier","content":${JSON.stringify(raisedThreshold())},"cases":[{"name":"深い入力","input":{"budgetJpy":${deep}},"expected":{"tier":1}}]}`,
+    });
+    expect(deepCase.status).toBe(400);
+    expect((await deepCase.json()).errors[0]).toMatchObject({
+      path: expect.stringMatching(/^cases\[0\]\.input\.budgetJpy/),
+      message: expect.stringMatching(/nested too deeply/),
+    });
     const unknown = await t().request('POST', '/api/v1/rules/versions', { as: admin, body: { ruleset: 'nope', content: {} } });
     expect(unknown.status).toBe(400);
     const staff = await t().request('POST', '/api/v1/rules/versions', {
