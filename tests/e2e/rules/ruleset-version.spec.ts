@@ -5,7 +5,8 @@
  * to 12.25 h — and proposes it: the impact screen shows the project and the pending release request
  * that move. The admin cannot approve their own proposal; the chief CIO advisor approves it on a
  * phone and follows the activation to the end; the project's history shows 判定ルールの改定. Finally
- * the earlier version is proposed again and approved, so the shared server's rules are as they were.
+ * the earlier version is proposed again from its page, scheduled for tomorrow and stopped there, then
+ * proposed and approved once more, so the shared server's rules are as they were.
  *
  * Only a project this spec registers has a downtime between 12 and 12.25 hours: the demo book and
  * the other specs' projects keep their tiers throughout.
@@ -152,10 +153,11 @@ describe.skipIf(!run)('[RULES] a ruleset version: propose → cases → impact �
     await waitForText(page.getByRole('main'), 'ルール改定により区分を再判定');
   });
 
-  it('[RULES] rolling back is another approved version: the earlier one proposed again from its page', async () => {
+  it('[RULES] rolling back is another approved version, proposed again from the earlier one’s page; a scheduled one can be stopped', async () => {
     const versions = await api.call<{ items: Version[] }>(demo.admin, 'GET', '/rules/versions?ruleset=oversight-tier');
-    const earlier = versions.items.find((v) => v.version === originalVersion && v.status === 'superseded')!;
-    expect(earlier, 'the version in force before is kept, readable').toBeTruthy();
+    const earlierSummary = versions.items.find((v) => v.version === originalVersion && v.status === 'superseded')!;
+    expect(earlierSummary, 'the version in force before is kept, readable').toBeTruthy();
+    const earlier = await api.call<Version>(demo.admin, 'GET', `/rules/versions/${earlierSummary.id}`);
     const page = await pageOf(demo.admin);
     await page.goto(`/rules/versions/${earlier.id}`);
     await page.getByRole('link', { name: uiText('ruleVersions.proposeAgain') }).click();
@@ -171,7 +173,32 @@ describe.skipIf(!run)('[RULES] a ruleset version: propose → cases → impact �
     const rollbackId = page.url().split('/').pop()!;
     await waitForText(page.getByRole('main'), uiText('ruleVersions.impactTitle'));
 
-    const approved = await api.call<Version>(demo.chief, 'POST', `/rules/versions/${rollbackId}/decision`, {
+    // Scheduled for tomorrow, then stopped on its page before it starts.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    await api.call<Version>(demo.chief, 'POST', `/rules/versions/${rollbackId}/decision`, {
+      decision: 'approved',
+      revision: 1,
+      activateAt: tomorrow,
+    });
+    await page.reload();
+    const main = page.getByRole('main');
+    await waitForText(main, uiText('ruleVersions.activation.queued'));
+    await page.getByRole('button', { name: uiText('ruleVersions.cancelSubmit') }).click();
+    await waitForText(main, uiText('ruleVersions.cancelCommentRequired'));
+    await page.getByLabel(uiText('ruleVersions.cancelComment')).fill('適用日を見直す（E2E）');
+    await page.getByRole('button', { name: uiText('ruleVersions.cancelSubmit') }).click();
+    await waitForText(main, uiText('ruleVersions.activation.cancelled'));
+    await waitForText(main, uiText('ruleVersions.status.cancelled'));
+    await checkScreen(page, 'rule-version-cancelled');
+
+    // The rollback itself, proposed and approved through the API, applies now.
+    const again = await api.call<Version>(demo.admin, 'POST', '/rules/versions', {
+      ruleset: 'oversight-tier',
+      content: earlier.content,
+      cases: earlier.cases,
+      note: '元に戻す（E2E）',
+    });
+    const approved = await api.call<Version>(demo.chief, 'POST', `/rules/versions/${again.id}/decision`, {
       decision: 'approved',
       revision: 1,
     });

@@ -435,7 +435,7 @@ export interface RulesetStateTable {
   activatedAt: Timestamp;
 }
 
-export type TRulesetVersionStatus = 'proposed' | 'rejected' | 'approved' | 'active' | 'superseded' | 'failed';
+export type TRulesetVersionStatus = 'proposed' | 'rejected' | 'approved' | 'cancelled' | 'active' | 'superseded' | 'failed';
 export interface RulesetVersionTable {
   id: Generated<string>;
   ruleset: TRulesetName;
@@ -459,7 +459,7 @@ export interface RulesetVersionTable {
   revision: Default<number>;
 }
 
-export type TRulesetActivationStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted';
+export type TRulesetActivationStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted' | 'cancelled';
 export interface RulesetActivationTable {
   id: Generated<string>;
   rulesetVersionId: string;

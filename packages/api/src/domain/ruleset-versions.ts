@@ -24,6 +24,7 @@ import {
   runRuleCases,
   type TOversightInput,
   type TRulesetActivation,
+  type TRulesetCancelRequest,
   type TRulesetDecisionRequest,
   type TRulesetName,
   type TRulesetProposalRequest,
@@ -535,6 +536,43 @@ export async function decideRulesetVersion(ctx: DomainContext, id: string, body:
       before: { status: 'proposed' },
       after: { status: 'approved', activateAt: activateAt.toISOString(), activationId: job.id, comment: body.comment },
     });
+  });
+  return getRulesetVersion(ctx, id);
+}
+
+/**
+ * Stop an approved version before its date (admin or chief CIO advisor; the one who approved it may
+ * too — stopping never lets a rule in). 409 once its job has started: then it runs to its end.
+ */
+export async function cancelRulesetVersion(ctx: DomainContext, id: string, body: TRulesetCancelRequest): Promise<TRulesetVersion> {
+  requireRole(ctx.actor, ...deciderRoles);
+  await ctx.db.transaction().execute(async (tx) => {
+    const row = await tx.selectFrom('rulesetVersion').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!row) throw notFound('Ruleset version');
+    if (row.revision !== body.revision) throw versionConflict(row.revision);
+    if (row.status !== 'approved')
+      throw new AppError('conflict', `Only a scheduled version can be cancelled; this one is ${row.status}`, { status: row.status });
+    // The job row is claimed by `runDueActivations` with an UPDATE: only a job still queued stops here.
+    const job = await tx
+      .updateTable('rulesetActivation')
+      .set({ status: 'cancelled', step: 'cancelled', finishedAt: new Date(), error: body.comment })
+      .where('rulesetVersionId', '=', id)
+      .where('status', '=', 'queued')
+      .returning('id')
+      .executeTakeFirst();
+    if (!job) throw new AppError('conflict', 'Its activation has started already: it runs to its end', { status: 'activating' });
+    await tx.updateTable('rulesetVersion').set({ status: 'cancelled', revision: sql`revision + 1` }).where('id', '=', id).execute();
+    await recordAudit(
+      tx,
+      { actor: auditActorOf(ctx.actor), requestId: ctx.requestId },
+      {
+        action: 'ruleset_version.cancel',
+        entityType: 'ruleset_version',
+        entityId: id,
+        before: { status: 'approved', activateAt: iso(row.activateAt) },
+        after: { status: 'cancelled', comment: body.comment },
+      },
+    );
   });
   return getRulesetVersion(ctx, id);
 }

@@ -76,6 +76,22 @@ async function proposedSupervision(f: Fixtures) {
     .executeTakeFirstOrThrow();
 }
 
+/** A version approved for a date far ahead, with its queued job (an earlier one left by a denied role is set aside). */
+async function scheduledSupervision(f: Fixtures) {
+  const { db } = f.t.services;
+  await db
+    .updateTable('rulesetVersion')
+    .set({ status: 'cancelled' })
+    .where('ruleset', '=', 'supervision')
+    .where('status', '=', 'approved')
+    .execute();
+  const version = await proposedSupervision(f);
+  const runAt = new Date('2999-01-01T00:00:00Z');
+  await db.updateTable('rulesetVersion').set({ status: 'approved', activateAt: runAt }).where('id', '=', version.id).execute();
+  await db.insertInto('rulesetActivation').values({ rulesetVersionId: version.id, runAt, stepsTotal: 4 }).execute();
+  return { id: version.id, revision: 1 };
+}
+
 /** An activation record of a rejected version, already failed: nothing will ever run it. */
 async function queuedActivation(f: Fixtures) {
   const version = await proposedSupervision(f);
@@ -803,6 +819,15 @@ const cases: Case[] = [
       path: `/api/v1/rules/versions/${(await proposedSupervision(f)).id}/decision`,
       body: { decision: 'rejected', revision: 1, comment: '権限表の確認' },
     }),
+  },
+  {
+    route: 'POST /api/v1/rules/versions/{id}/cancel',
+    allow: ['chief', 'admin'],
+    ok: 200,
+    prepare: async (f) => {
+      const { id, revision } = await scheduledSupervision(f);
+      return { path: `/api/v1/rules/versions/${id}/cancel`, body: { revision, comment: '権限表の確認' } };
+    },
   },
   {
     route: 'GET /api/v1/rules/activations/{id}',

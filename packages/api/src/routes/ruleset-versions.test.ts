@@ -304,6 +304,40 @@ describeOnBothDatabases('ruleset versions', (t) => {
     expect((await loadActivePolicy(db)).rulesets['oversight-tier'].version).toBe(activeBefore);
   });
 
+  it('stops a scheduled version before its date: its job never runs', async () => {
+    const content = structuredClone(defaultRulesets.supervision.content) as { title: { ja: string } };
+    content.title.ja = `${content.title.ja}（予定の取消）`;
+    const version = await (
+      await t().request('POST', '/api/v1/rules/versions', { as: admin, body: { ruleset: 'supervision', content } })
+    ).json();
+    const scheduled = await (
+      await t().request('POST', `/api/v1/rules/versions/${version.id}/decision`, {
+        as: 'chief@example.jp',
+        body: { decision: 'approved', revision: 1, activateAt: new Date(Date.now() + 86_400_000).toISOString() },
+      })
+    ).json();
+    expect(scheduled.status).toBe('approved');
+    const cancel = (as: string, body: Record<string, unknown>) =>
+      t().request('POST', `/api/v1/rules/versions/${version.id}/cancel`, { as, body });
+    expect((await cancel('staff.ind@example.jp', { revision: scheduled.revision, comment: '取消' })).status).toBe(403);
+    expect((await cancel(admin, { revision: scheduled.revision, comment: ' ' })).status).toBe(400);
+    expect((await cancel(admin, { revision: 1, comment: '取消' })).status).toBe(409);
+    const cancelled = await cancel(admin, { revision: scheduled.revision, comment: '適用時期を見直す' });
+    expect(cancelled.status).toBe(200);
+    expect(await cancelled.json()).toMatchObject({ status: 'cancelled', activation: { status: 'cancelled', error: '適用時期を見直す' } });
+    expect((await cancel(admin, { revision: scheduled.revision + 1, comment: '再度' })).status).toBe(409);
+    const { db } = t().services;
+    await db
+      .updateTable('rulesetActivation')
+      .set({ runAt: new Date(Date.now() - 1000) })
+      .where('id', '=', scheduled.activation.id)
+      .execute();
+    expect(await runDueActivations(t().services)).toBe(0);
+    expect(t().services.policy.rulesets.supervision.version).toBe(defaultRulesets.supervision.version);
+    const audit = await db.selectFrom('auditEvent').select('action').where('entityId', '=', version.id).orderBy('id').execute();
+    expect(audit.map((e) => e.action)).toEqual(['ruleset_version.propose', 'ruleset_version.approve', 'ruleset_version.cancel']);
+  });
+
   it('rejects with a comment; a rejected version cannot be approved', async () => {
     const content = structuredClone(defaultRulesets.supervision.content) as { title: { ja: string } };
     content.title.ja = `${content.title.ja}（改定案）`;

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import {
   ZRulesetActivation,
+  ZRulesetCancelRequest,
   ZRulesetDecisionRequest,
   ZRulesetName,
   ZRulesetProposalRequest,
@@ -9,6 +10,7 @@ import {
 } from '@psbook/core';
 import { z } from 'zod';
 import {
+  cancelRulesetVersion,
   decideRulesetVersion,
   getRulesetActivation,
   getRulesetVersion,
@@ -55,6 +57,16 @@ const decide = createRoute({
   request: { params: ZIdParam, ...jsonBody(ZRulesetDecisionRequest) },
   responses: { 200: jsonContent(ZRulesetVersion, 'The decided version'), ...allProblems },
 });
+const cancel = createRoute({
+  method: 'post',
+  path: '/versions/{id}/cancel',
+  tags: ['rules'],
+  summary: 'Stop a scheduled version before its activation starts (admin or chief CIO advisor)',
+  description:
+    'The version becomes `cancelled` and its job never runs. 409 when `revision` is stale, when it is not scheduled, or when its activation has started.',
+  request: { params: ZIdParam, ...jsonBody(ZRulesetCancelRequest) },
+  responses: { 200: jsonContent(ZRulesetVersion, 'The cancelled version'), ...allProblems },
+});
 const activation = createRoute({
   method: 'get',
   path: '/activations/{id}',
@@ -80,4 +92,5 @@ export const rulesetVersionRoutes = createRouter()
     }
     return c.json(decided, 200);
   })
+  .openapi(cancel, async (c) => c.json(await cancelRulesetVersion(domainContext(c), c.req.valid('param').id, c.req.valid('json')), 200))
   .openapi(activation, async (c) => c.json(await getRulesetActivation(domainContext(c), c.req.valid('param').id), 200));

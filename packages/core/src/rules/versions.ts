@@ -43,11 +43,19 @@ export const ZRulesetDecisionRequest = z
   });
 export type TRulesetDecisionRequest = z.infer<typeof ZRulesetDecisionRequest>;
 
-export const ZRulesetVersionStatus = z.enum(['proposed', 'rejected', 'approved', 'active', 'superseded', 'failed']);
+export const ZRulesetCancelRequest = z.strictObject({
+  comment: text(4000)
+    .refine((s) => s.trim().length > 0, 'is required')
+    .describe('why the scheduled activation stops'),
+  revision: z.number().int().min(1).describe('the version row’s revision (409 when stale)'),
+});
+export type TRulesetCancelRequest = z.infer<typeof ZRulesetCancelRequest>;
+
+export const ZRulesetVersionStatus = z.enum(['proposed', 'rejected', 'approved', 'cancelled', 'active', 'superseded', 'failed']);
 
 export const ZRulesetActivation = z.object({
   id: z.uuid(),
-  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'interrupted']),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'interrupted', 'cancelled']),
   runAt: z.string(),
   step: z.string().describe('queued, cases, switch, load, retier, finished'),
   stepsDone: z.number().int(),

@@ -1163,6 +1163,7 @@ export const en: typeof ja = {
     version: 'Version',
     statusLabel: 'Status',
     status: {
+      cancelled: 'Cancelled',
       proposed: 'Awaiting approval',
       rejected: 'Rejected',
       approved: 'Scheduled',
@@ -1198,6 +1199,7 @@ export const en: typeof ja = {
     proposeAgain: 'Propose a new version with this content (roll back)',
     activationTitle: 'Activation progress',
     activation: {
+      cancelled: 'The activation was cancelled',
       queued: 'Waiting to apply',
       running: 'Applying',
       succeeded: 'Applied',
@@ -1206,6 +1208,7 @@ export const en: typeof ja = {
     },
     step: '({{step}})',
     steps: {
+      cancelled: 'cancelled',
       queued: 'waiting',
       cases: 'running the cases',
       switch: 'switching the active version',
@@ -1242,6 +1245,13 @@ export const en: typeof ja = {
       decided: 'This version was already decided. Reload the page.',
       stale: 'Someone else changed it first. Reload the page.',
     },
+    cancelReason: 'Reason: {{reason}}',
+    cancelTitle: 'Cancel the scheduled activation',
+    cancelLead: 'Before its activation starts, an approved version can be stopped. The active version stays in force.',
+    cancelComment: 'Why it is cancelled',
+    cancelCommentRequired: 'Say why it is cancelled.',
+    cancelSubmit: 'Cancel the activation',
+    cancelConflict: 'Its activation has started, or someone else changed it first. Reload the page.',
     contentTitle: 'Content',
   },
 };

@@ -1153,6 +1153,7 @@ export const ja = {
     version: '版',
     statusLabel: '状態',
     status: {
+      cancelled: '適用取消',
       proposed: '承認待ち',
       rejected: '差戻し',
       approved: '適用予定',
@@ -1188,6 +1189,7 @@ export const ja = {
     proposeAgain: 'この版の内容で新しい版を提案する（元に戻す）',
     activationTitle: '適用の進み具合',
     activation: {
+      cancelled: '適用を取り消しました',
       queued: '適用を待っています',
       running: '適用しています',
       succeeded: '適用が完了しました',
@@ -1196,6 +1198,7 @@ export const ja = {
     },
     step: '（{{step}}）',
     steps: {
+      cancelled: '取消',
       queued: '待機中',
       cases: '確認ケースを実行',
       switch: '適用中の版を切替',
@@ -1233,6 +1236,13 @@ export const ja = {
       decided: 'この版はすでに承認または差し戻されています。画面を読み込み直してください。',
       stale: '他の方が先に更新しました。画面を読み込み直してください。',
     },
+    cancelReason: '取り消した理由：{{reason}}',
+    cancelTitle: '予定した適用の取消',
+    cancelLead: '適用が始まる前であれば、承認済みの版の適用を取り消せます。適用中の版はそのまま使われます。',
+    cancelComment: '取り消す理由',
+    cancelCommentRequired: '取り消す理由を入力してください。',
+    cancelSubmit: '適用を取り消す',
+    cancelConflict: 'すでに適用が始まったか、他の方が先に更新しました。画面を読み込み直してください。',
     contentTitle: '版の内容',
   },
 };

@@ -19,12 +19,12 @@ import { SimulationResult, type TSimulation } from './rules.tsx';
 
 const rulesetNames = ['oversight-tier', 'lifecycle-gates', 'release-checklist', 'tech-review-extraction', 'supervision'] as const;
 type TRulesetName = (typeof rulesetNames)[number];
-type TStatus = 'proposed' | 'rejected' | 'approved' | 'active' | 'superseded' | 'failed';
+type TStatus = 'proposed' | 'rejected' | 'approved' | 'cancelled' | 'active' | 'superseded' | 'failed';
 type TRuleCase = { name: string; input: Record<string, unknown>; expected: Record<string, unknown> };
-type TStep = 'queued' | 'cases' | 'switch' | 'load' | 'retier' | 'finished';
+type TStep = 'queued' | 'cases' | 'switch' | 'load' | 'retier' | 'finished' | 'cancelled';
 type TActivation = {
   id: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted';
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted' | 'cancelled';
   runAt: string;
   step: string;
   stepsDone: number;
@@ -77,6 +77,7 @@ const versionsApi = {
   get: (id: string) => get<TVersion>(`/rules/versions/${encodeURIComponent(id)}`),
   propose: (body: unknown) => post<TVersion>('/rules/versions', body),
   decide: (id: string, body: unknown) => post<TVersion>(`/rules/versions/${encodeURIComponent(id)}/decision`, body),
+  cancel: (id: string, body: unknown) => post<TVersion>(`/rules/versions/${encodeURIComponent(id)}/cancel`, body),
 };
 
 const isRulesetName = (value: string | null): value is TRulesetName => rulesetNames.includes(value as TRulesetName);
@@ -418,7 +419,8 @@ function ActivationProgress({ activation }: { activation: TActivation }) {
         {activation.status === 'queued' ? <> {t('ruleVersions.runsAt', { when: f.dateTime(activation.runAt) })}</> : null}
         {activation.projectsChanged !== null ? <> {t('ruleVersions.projectsChanged', { count: activation.projectsChanged })}</> : null}
       </p>
-      {activation.error ? (
+      {activation.status === 'cancelled' && activation.error ? <p>{t('ruleVersions.cancelReason', { reason: activation.error })}</p> : null}
+      {activation.error && activation.status !== 'cancelled' ? (
         <div className="alert alert-error" role="alert">
           <p>{t('ruleVersions.activationFailed')}</p>
           <p className="small">
@@ -522,6 +524,64 @@ function DecisionForm({ version }: { version: TVersion }) {
   );
 }
 
+/** Stop a scheduled version before its activation starts. */
+function CancelForm({ version }: { version: TVersion }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const queryClient = useQueryClient();
+  const [comment, setComment] = useState('');
+  const cancel = useMutation({
+    mutationFn: (body: unknown) => versionsApi.cancel(version.id, body),
+    onSuccess: (cancelled) => {
+      queryClient.setQueryData(['rule-version', version.id], cancelled);
+      void queryClient.invalidateQueries({ queryKey: ['rule-versions'] });
+    },
+  });
+  const error = cancel.error as ApiError | null;
+  const commentError = isApiError(error) ? error.errors.find((e) => e.path === 'comment') : undefined;
+  return (
+    <form
+      className="form"
+      noValidate
+      aria-label={t('ruleVersions.cancelTitle')}
+      onSubmit={(event) => {
+        event.preventDefault();
+        cancel.mutate({ revision: version.revision, comment });
+      }}
+    >
+      <p className="small">{t('ruleVersions.cancelLead')}</p>
+      <div className={`field${commentError ? ' field-invalid' : ''}`}>
+        <label htmlFor={`${id}-comment`}>
+          {t('ruleVersions.cancelComment')} <span className="required">{t('common.required')}</span>
+        </label>
+        {commentError ? (
+          <p className="field-error" id={`${id}-comment-error`}>
+            {t('ruleVersions.cancelCommentRequired')}
+          </p>
+        ) : null}
+        <textarea
+          id={`${id}-comment`}
+          rows={2}
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+          aria-invalid={commentError ? true : undefined}
+          aria-describedby={commentError ? `${id}-comment-error` : undefined}
+        />
+      </div>
+      {isApiError(error) && error.status === 409 ? (
+        <div className="alert alert-error" role="alert">
+          <p>{t('ruleVersions.cancelConflict')}</p>
+        </div>
+      ) : cancel.isError && !commentError ? (
+        <ErrorAlert error={cancel.error} />
+      ) : null}
+      <button type="submit" className="button button-secondary" disabled={cancel.isPending}>
+        {t('ruleVersions.cancelSubmit')}
+      </button>
+    </form>
+  );
+}
+
 export function RuleVersion() {
   const { t } = useTranslation();
   const f = useFormat();
@@ -596,6 +656,9 @@ export function RuleVersion() {
         <section className="card" aria-labelledby={`${id}-activation`}>
           <h2 id={`${id}-activation`}>{t('ruleVersions.activationTitle')}</h2>
           <ActivationProgress activation={v.activation} />
+          {v.status === 'approved' && v.activation.status === 'queued' && (user.role === 'admin' || user.role === 'chief_cio_advisor') ? (
+            <CancelForm version={v} />
+          ) : null}
         </section>
       ) : null}
       {v.impact ? (

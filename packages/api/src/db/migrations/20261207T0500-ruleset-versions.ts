@@ -19,7 +19,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       content jsonb not null,
       cases jsonb not null,
       case_count integer not null,
-      status text not null check (status in ('proposed','rejected','approved','active','superseded','failed')),
+      status text not null check (status in ('proposed','rejected','approved','cancelled','active','superseded','failed')),
       note text not null default '',
       -- The whole-book simulation at proposal time (oversight-tier only), and the version it was compared with.
       impact jsonb,
@@ -44,7 +44,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     create table ruleset_activation (
       id uuid primary key default gen_random_uuid(),
       ruleset_version_id uuid not null unique references ruleset_version(id),
-      status text not null default 'queued' check (status in ('queued','running','succeeded','failed','interrupted')),
+      status text not null default 'queued' check (status in ('queued','running','succeeded','failed','interrupted','cancelled')),
       run_at timestamptz not null,
       step text not null default 'queued',
       steps_done integer not null default 0,
