@@ -64,6 +64,10 @@ export async function startServices(config: Config, options: { log?: (message: s
     const applied = await migrateToLatest(database.db);
     if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
     const policy = await startRulesets(database.db, config.rulesDir, log);
+    const oversightTable = await policy.oversightTable;
+    // Said once, at start: every evaluation under this ruleset then runs json-rules-engine instead of the table.
+    if (oversightTable.fallback)
+      log(`oversight ruleset ${oversightTable.version} is evaluated by the engine, not compiled: ${oversightTable.fallback}`);
     const { changedRulesets, retiered } = await activateRulesets(database.db, policy);
     if (changedRulesets.length)
       log(`rulesets activated: ${changedRulesets.join(', ')}${retiered ? ` (${retiered} projects changed tier)` : ''}`);

@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi';
 import {
   ZRulesetActivation,
   ZRulesetCancelRequest,
@@ -19,9 +18,10 @@ import {
   runDueActivations,
 } from '../domain/ruleset-versions.ts';
 import { domainContext } from './context.ts';
-import { allProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { allProblems, apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
-const list = createRoute({
+const list = apiRoute({
+  operationId: 'listRulesetVersions',
   method: 'get',
   path: '/versions',
   tags: ['rules'],
@@ -29,7 +29,8 @@ const list = createRoute({
   request: { query: z.object({ ruleset: ZRulesetName.optional() }) },
   responses: { 200: jsonContent(z.object({ items: z.array(ZRulesetVersionSummary) }), 'Ruleset versions'), ...problems },
 });
-const get = createRoute({
+const get = apiRoute({
+  operationId: 'getRulesetVersion',
   method: 'get',
   path: '/versions/{id}',
   tags: ['rules'],
@@ -37,7 +38,8 @@ const get = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(ZRulesetVersion, 'The ruleset version'), ...problems },
 });
-const propose = createRoute({
+const propose = apiRoute({
+  operationId: 'proposeRulesetVersion',
   method: 'post',
   path: '/versions',
   tags: ['rules'],
@@ -47,7 +49,8 @@ const propose = createRoute({
   request: jsonBody(ZRulesetProposalRequest),
   responses: { 201: jsonContent(ZRulesetVersion, 'The proposed version'), ...allProblems },
 });
-const decide = createRoute({
+const decide = apiRoute({
+  operationId: 'decideRulesetVersion',
   method: 'post',
   path: '/versions/{id}/decision',
   tags: ['rules'],
@@ -57,7 +60,8 @@ const decide = createRoute({
   request: { params: ZIdParam, ...jsonBody(ZRulesetDecisionRequest) },
   responses: { 200: jsonContent(ZRulesetVersion, 'The decided version'), ...allProblems },
 });
-const cancel = createRoute({
+const cancel = apiRoute({
+  operationId: 'cancelRulesetVersion',
   method: 'post',
   path: '/versions/{id}/cancel',
   tags: ['rules'],
@@ -67,7 +71,8 @@ const cancel = createRoute({
   request: { params: ZIdParam, ...jsonBody(ZRulesetCancelRequest) },
   responses: { 200: jsonContent(ZRulesetVersion, 'The cancelled version'), ...allProblems },
 });
-const activation = createRoute({
+const activation = apiRoute({
+  operationId: 'getRulesetActivation',
   method: 'get',
   path: '/activations/{id}',
   tags: ['rules'],

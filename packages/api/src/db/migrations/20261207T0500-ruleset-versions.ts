@@ -13,7 +13,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     `
     create table ruleset_version (
       id uuid primary key default gen_random_uuid(),
-      ruleset text not null check (ruleset in ('oversight-tier','lifecycle-gates','release-checklist','tech-review-extraction','supervision')),
+      -- The names are the code's (rulesetNames in packages/core): a new ruleset needs no migration here.
+      ruleset text not null,
       -- The content hash (sha256:…), as rulesets are identified everywhere else.
       version text not null,
       content jsonb not null,
