@@ -18,7 +18,7 @@ import { useFormat } from '../format.ts';
 import { SimulationResult, type TSimulation } from './rules.tsx';
 
 const rulesetNames = ['oversight-tier', 'lifecycle-gates', 'release-checklist', 'tech-review-extraction', 'supervision'] as const;
-type TRulesetName = (typeof rulesetNames)[number];
+type TRulesetName = (typeof rulesetNames)[number] | (string & {});
 type TStatus = 'proposed' | 'rejected' | 'approved' | 'cancelled' | 'active' | 'superseded' | 'failed';
 type TRuleCase = { name: string; input: Record<string, unknown>; expected: Record<string, unknown> };
 type TStep = 'queued' | 'cases' | 'switch' | 'load' | 'retier' | 'finished' | 'cancelled';
@@ -80,15 +80,17 @@ const versionsApi = {
   cancel: (id: string, body: unknown) => post<TVersion>(`/rules/versions/${encodeURIComponent(id)}/cancel`, body),
 };
 
-const isRulesetName = (value: string | null): value is TRulesetName => rulesetNames.includes(value as TRulesetName);
+function useActiveRulesets() {
+  const rules = useRules();
+  return ((rules.data as { rulesets?: { name: TRulesetName; title: { ja: string; en: string } }[] } | undefined)?.rulesets ?? []) as {
+    name: TRulesetName;
+    title: { ja: string; en: string };
+  }[];
+}
 
 function useRulesetTitle() {
   const f = useFormat();
-  const rules = useRules();
-  const list = ((rules.data as { rulesets?: { name: string; title: { ja: string; en: string } }[] } | undefined)?.rulesets ?? []) as {
-    name: string;
-    title: { ja: string; en: string };
-  }[];
+  const list = useActiveRulesets();
   return (name: TRulesetName) => {
     const title = list.find((r) => r.name === name)?.title;
     return title ? f.label(title) : name;
@@ -322,7 +324,10 @@ export default function RuleVersions() {
   const id = useId();
   const [search, setSearch] = useSearchParams();
   const requested = search.get('ruleset');
-  const ruleset: TRulesetName = isRulesetName(requested) ? requested : 'oversight-tier';
+  // The server's list when it has answered (a ruleset added later appears without a UI change).
+  const active = useActiveRulesets();
+  const names: readonly TRulesetName[] = active.length ? active.map((r) => r.name) : rulesetNames;
+  const ruleset: TRulesetName = requested && names.includes(requested as TRulesetName) ? (requested as TRulesetName) : 'oversight-tier';
   const fromId = search.get('from');
   const title = useRulesetTitle();
   return (
@@ -337,7 +342,7 @@ export default function RuleVersions() {
         <div className="field">
           <label htmlFor={`${id}-ruleset`}>{t('ruleVersions.ruleset')}</label>
           <select id={`${id}-ruleset`} value={ruleset} onChange={(e) => setSearch({ ruleset: e.target.value })}>
-            {rulesetNames.map((name) => (
+            {names.map((name) => (
               <option key={name} value={name}>
                 {title(name)}
               </option>
