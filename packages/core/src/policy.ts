@@ -1,3 +1,4 @@
+import { createServiceCanvas, type ServiceCanvas } from './canvas/schemas.ts';
 import { createLifecycle, type Lifecycle } from './lifecycle/check-transition.ts';
 import { compileOversightRuleset, type OversightDecisionTable } from './oversight/decision-table.ts';
 import type { OversightEvaluator } from './oversight/evaluate-oversight.ts';
@@ -16,6 +17,8 @@ export type Policy = {
   releaseChecklist: ReturnType<typeof createReleaseChecklist>;
   isExtractedForTechReview: ReturnType<typeof createTechReviewExtraction>;
   supervision: Supervision;
+  /** Key items (重要項目) and guidance of the service canvas. */
+  canvas: ServiceCanvas;
 };
 
 /**
@@ -35,5 +38,6 @@ export function createPolicy(rulesets: Rulesets): Policy {
     releaseChecklist: createReleaseChecklist(rulesets['release-checklist']),
     isExtractedForTechReview: createTechReviewExtraction(rulesets['tech-review-extraction']),
     supervision: createSupervision(rulesets.supervision),
+    canvas: createServiceCanvas(rulesets['service-canvas'].content),
   };
 }

@@ -14,6 +14,7 @@ import type {
   TConsultationDetail,
   TDocument,
   TExemption,
+  TExpenseYears,
   TExtraction,
   TFollowUpAction,
   TGates,
@@ -344,6 +345,8 @@ export const api = {
   yearlyReviews: {
     list: (projectId: string) => list<TYearlyReview>(`/projects/${enc(projectId)}/yearly-reviews`),
     create: (projectId: string, body: unknown) => post<TYearlyReview>(`/projects/${enc(projectId)}/yearly-reviews`, body),
+    decideRetirement: (projectId: string, fiscalYear: number, body: unknown) =>
+      post<TYearlyReview>(`/projects/${enc(projectId)}/yearly-reviews/${fiscalYear}/retirement`, body),
     outstanding: (fiscalYear?: number) => get<TOutstandingYearly>('/yearly-reviews/outstanding', { fiscalYear }),
   },
   budget: {
@@ -394,6 +397,7 @@ export const api = {
   stats: {
     registrations: (interval: 'week' | 'month' = 'week') => get<unknown>('/stats/registrations', { interval }),
     expenses: (fiscalYear?: number) => get<unknown>('/stats/expenses', { fiscalYear }),
+    expenseYears: () => get<TExpenseYears>('/stats/expenses/years'),
     expensesXlsxUrl: (fiscalYear?: number) => `${apiBase}/stats/expenses.xlsx${toQueryString({ fiscalYear })}`,
     stages: () => get<TStageStats>('/stats/stages'),
   },

@@ -95,10 +95,17 @@ export type TCanvas = {
   fields: Record<string, string>;
   isWritten: boolean;
   missingKeyItems: string[];
+  /** The key items (重要項目) and the guidance of the active service-canvas ruleset (decision 0019). */
+  keyItems?: string[];
+  guidance?: CanvasGuidance;
   createdAt: string | null;
   createdBy: string | null;
   createdByName: string | null;
   projectVersion?: number;
+};
+export type CanvasGuidance = {
+  areas: Record<string, { ja: string; en: string }>;
+  fields: Record<string, { ja: string; en: string }>;
 };
 export type TCanvasRevisionSummary = {
   revision: number;
@@ -239,6 +246,14 @@ export type TYearlyReview = {
   decidedBy?: string | null;
   decidedByName?: string | null;
   decidedAt: string;
+  /** The retirement a `retire` decision opened (decision 0019). */
+  retirement?: {
+    status: 'pending' | 'confirmed' | 'withdrawn';
+    reason: string | null;
+    decidedBy: string | null;
+    decidedByName: string | null;
+    decidedAt: string | null;
+  } | null;
 };
 
 export type TLocalizedText = { ja: string; en: string };
@@ -363,6 +378,7 @@ export type TProcurement = {
     differenceJpy: number | null;
     ratio: number | null;
     isOverBudget: boolean | null;
+    overBudgetMarginRatio: number;
   };
   tierReviewThresholdJpy: number | null;
   needsTierReview: boolean;
@@ -567,4 +583,25 @@ export type TPortfolioRow = {
   openConsultations: number;
   overdueConsultations: number;
   kpiStatus: 'achieved' | 'on_track' | 'behind' | 'no_data' | null;
+};
+
+/** GET /stats/expenses/years: digital-related expenses over several fiscal years (slide 82). */
+export type TExpenseYears = {
+  unit: 'JPY';
+  years: {
+    fiscalYear: number;
+    lineCount: number;
+    totalJpy: number;
+    sumOfCategoriesJpy: number;
+    overlapJpy: number;
+    growthFromPrevious: number | null;
+    growthFromFirst: number | null;
+    byCategory: {
+      category: string;
+      label: { ja: string; en: string };
+      amountJpy: number;
+      growthFromPrevious: number | null;
+      growthFromFirst: number | null;
+    }[];
+  }[];
 };

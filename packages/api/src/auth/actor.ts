@@ -7,7 +7,8 @@ export type Actor = {
   displayName: string;
   role: TRole;
   bureauCodes: string[];
-  via: 'session' | 'api_token';
+  /** `system`: the book setting itself up (the demo seed), never a person or a token that signed in. */
+  via: 'session' | 'api_token' | 'system';
   /** Scopes of an API token; sessions carry none and are limited by role only. */
   scopes: string[];
 };
@@ -15,7 +16,22 @@ export type Actor = {
 /** Who did a thing, for audit events: a person, or the system itself (start-up re-evaluation, seed). */
 export type AuditActor = { id: string | null; label: string };
 export const systemActor: AuditActor = { id: null, label: 'system' };
-export const auditActorOf = (actor: Actor): AuditActor => ({ id: actor.id, label: actor.email });
+export const auditActorOf = (actor: Actor): AuditActor => ({ id: actor.via === 'system' ? null : actor.id, label: actor.email });
+
+/**
+ * The administrator that creates the first bureaus and accounts of an empty book (the demo seed), so
+ * those go through the same domain verbs as an administrator's: there is no person to be yet. Audited
+ * with no actor id and `label` as the actor's label.
+ */
+export const setupActor = (label: string): Actor => ({
+  id: '',
+  email: label,
+  displayName: label,
+  role: 'admin',
+  bureauCodes: [],
+  via: 'system',
+  scopes: [],
+});
 
 export function requireActor(actor: Actor | null): Actor {
   if (!actor) throw new AppError('unauthenticated', 'Sign in first');

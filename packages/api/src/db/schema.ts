@@ -424,6 +424,11 @@ export interface YearlyReviewTable {
   rationale: string;
   decidedBy: string | null;
   decidedAt: Timestamp;
+  /** Only on `retire` decisions: the retirement it opened (pending until the bureau confirms or withdraws it). */
+  retirementStatus: 'pending' | 'confirmed' | 'withdrawn' | null;
+  retirementReason: string | null;
+  retirementDecidedBy: string | null;
+  retirementDecidedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface ExpenseImportTable {

@@ -1,4 +1,4 @@
-import { canvasFields, missingKeyItems, type TCanvasFieldKey, type TSaveCanvasRequest } from '@psbook/core';
+import { canvasFields, type ServiceCanvas, type TCanvasFieldKey, type TSaveCanvasRequest } from '@psbook/core';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { requireProjectWrite } from '../auth/actor.ts';
@@ -19,15 +19,20 @@ type RevisionRow = {
   fields: Record<string, string>;
 };
 
-/** The API shape of one canvas revision; revision 0 is the empty canvas of a project never saved. */
-export function toCanvasResponse(projectId: string, row: RevisionRow | undefined) {
+/**
+ * The API shape of one canvas revision; revision 0 is the empty canvas of a project never saved. The key
+ * items and the guidance come from the active service-canvas ruleset, so the form shows what it counts.
+ */
+export function toCanvasResponse(canvas: ServiceCanvas, projectId: string, row: RevisionRow | undefined) {
   const fields = row?.fields ?? {};
   return {
     projectId,
     revision: row?.revision ?? 0,
     fields,
     isWritten: row?.isWritten ?? false,
-    missingKeyItems: missingKeyItems(fields),
+    missingKeyItems: canvas.missingKeyItems(fields),
+    keyItems: canvas.keyItems,
+    guidance: canvas.guidance,
     createdAt: row ? row.createdAt.toISOString() : null,
     createdBy: row?.createdBy ?? null,
     createdByName: row?.createdByName ?? null,
@@ -52,16 +57,20 @@ function changedCells(before: Record<string, string>, after: Record<string, stri
   return canvasFields.map((f) => f.key).filter((key) => (before[key] ?? '') !== (after[key] ?? ''));
 }
 
-export async function getCanvas(ctx: Pick<DomainContext, 'db'>, projectId: string): Promise<CanvasResponse> {
+export async function getCanvas(ctx: Pick<DomainContext, 'db' | 'policy'>, projectId: string): Promise<CanvasResponse> {
   await getProjectOrThrow(ctx, projectId);
-  return toCanvasResponse(projectId, await findLatestCanvasRevision(ctx.db, projectId));
+  return toCanvasResponse(ctx.policy.canvas, projectId, await findLatestCanvasRevision(ctx.db, projectId));
 }
 
-export async function getCanvasRevision(ctx: Pick<DomainContext, 'db'>, projectId: string, revision: number): Promise<CanvasResponse> {
+export async function getCanvasRevision(
+  ctx: Pick<DomainContext, 'db' | 'policy'>,
+  projectId: string,
+  revision: number,
+): Promise<CanvasResponse> {
   await getProjectOrThrow(ctx, projectId);
   const row = await findCanvasRevision(ctx.db, projectId, revision);
   if (!row) throw notFound(`Canvas revision ${revision}`);
-  return toCanvasResponse(projectId, row);
+  return toCanvasResponse(ctx.policy.canvas, projectId, row);
 }
 
 export async function listCanvasHistory(ctx: Pick<DomainContext, 'db'>, projectId: string) {
@@ -103,13 +112,13 @@ export async function saveCanvas(
       if (input.baseRevision < latestRevision) {
         throw new AppError('version_conflict', 'Someone else saved the canvas first: reload it and apply your change again', {
           currentRevision: latestRevision,
-          current: toCanvasResponse(projectId, latest),
+          current: toCanvasResponse(ctx.policy.canvas, projectId, latest),
         });
       }
     }
 
     const fields = filledCells(input.fields);
-    const missing = missingKeyItems(fields);
+    const missing = ctx.policy.canvas.missingKeyItems(fields);
     const isWritten = missing.length === 0;
     const saved = await insertCanvasRevision(tx, {
       projectId,
@@ -140,7 +149,7 @@ export async function saveCanvas(
       after: { revision: saved.revision, isWritten, changedFields: changedCells(latest?.fields ?? {}, fields), missingKeyItems: missing },
     });
     return {
-      ...toCanvasResponse(projectId, { ...saved, fields, createdByName: ctx.actor.displayName }),
+      ...toCanvasResponse(ctx.policy.canvas, projectId, { ...saved, fields, createdByName: ctx.actor.displayName }),
       projectVersion: updated.version,
     };
   });

@@ -19,11 +19,21 @@
  *
  * Budget rule: a project's budgetJpy becomes the total (amount × ¥1,000) of its lines of the latest
  * fiscal year it has lines for. Lines without a project code belong to the project of the same
- * bureau, fiscal year and name (created when there is none, with trigger initial_budget, isNew true).
+ * bureau, fiscal year and name (created when there is none, isNew true). The optional column 登録の契機
+ * (registration_trigger) says at which of the three moments of DESIGN §2.2 such a project is registered:
+ * 当初予算要求時 when empty, the moment an expense list stands for. It is a fact of the registration, so it
+ * is set on the projects the file creates and never changes an existing project's; lines of one new
+ * project that name different triggers are refused (decision 0019).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { expenseCategoryLabels, type TOversightInput, ZExpenseCategory } from '@psbook/core';
+import {
+  expenseCategoryLabels,
+  registrationTriggerLabels,
+  type TOversightInput,
+  ZExpenseCategory,
+  ZRegistrationTrigger,
+} from '@psbook/core';
 import { CsvError, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { recordAudit } from '../audit.ts';
@@ -128,12 +138,24 @@ const headerAliases: Record<ColumnKey, string[]> = {
   category: ['category', '経費区分'],
   amountKyen: ['amount_kyen', '金額（千円）'],
   projectCode: ['project_code', 'プロジェクト番号'],
+  registrationTrigger: ['registration_trigger', '登録の契機'],
 };
 const requiredColumns: ColumnKey[] = ['externalId', 'bureauCode', 'projectName', 'fiscalYear', 'category', 'amountKyen'];
 const normalizeHeader = (value: string) => value.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
 const headerLookup = new Map<string, ColumnKey>(
   (Object.entries(headerAliases) as [ColumnKey, string[]][]).flatMap(([key, names]) => names.map((n) => [normalizeHeader(n), key])),
 );
+
+/**
+ * Registration triggers by code, Japanese label (with or without its parenthesis, so 当初予算要求時 and
+ * 当初予算要求時（デジタル関連経費情報） are one) or English label; compared without spaces, lower case, after NFKC.
+ */
+const normalizeTrigger = (value: string) => value.normalize('NFKC').replace(/\s/g, '').toLowerCase();
+const triggerNames = ZRegistrationTrigger.options.flatMap((code) => {
+  const { ja, en } = registrationTriggerLabels[code];
+  return [...new Set([code, ja, ja.replace(/（.*）$/, ''), en].map(normalizeTrigger))].map((name) => ({ name, code }));
+});
+const triggerHint = ZRegistrationTrigger.options.map((t) => `${t} / ${registrationTriggerLabels[t].ja.replace(/（.*）$/, '')}`).join(', ');
 
 const categoryLookup = new Map<string, number>(
   expenseCategoryBits.flatMap(({ category, bit }) => [
@@ -398,6 +420,8 @@ function checkSpec(file: StagedFile, header: Header, writableBureaus: Set<string
     notWritableMessage: `you may import only lines of ${writable?.join(', ') || 'no bureau'}`,
     categoryNames: [...categoryLookup.entries()].map(([name, bit]) => ({ name, bit })),
     categoryHint,
+    triggerNames,
+    triggerHint,
     formulaPattern: formulaStart.source,
     maxAmountKyen,
     maxAmountMessage: `is larger than ${maxAmountKyen.toLocaleString('en')} thousand yen`,
@@ -516,6 +540,7 @@ async function createNewProjects(tx: Db, policy: DomainContext['policy'], count:
         fiscalYear: k.fiscalYear,
         projectName: k.projectName,
         budgetJpy: Number(k.budgetJpy),
+        registrationTrigger: k.registrationTrigger,
         searchText: search.searchText,
         searchGrams: search.searchGrams.join('\u001f'),
       };

@@ -38,39 +38,56 @@ export function canMoveProcurementStatus(from: string, to: string): boolean {
   return fromIndex >= 0 && toIndex > fromIndex;
 }
 
-const thresholdCache = new WeakMap<object, number | null>();
+/** What a contract is compared with: the budget bands of the oversight ruleset and the supervision ruleset's margin. */
+export type ProcurementLimits = {
+  /** The lowest budget of any band above each tier (tier 3 has none); 未設定 compares like tier 1. */
+  tierReviewJpy: { 1: number | null; 2: number | null; 3: null };
+  /** A contract is over budget when it exceeds the budget by more than this share (0.1 = 10 %). */
+  overBudgetMarginRatio: number;
+};
 
 /**
- * The budget at which a project stops being tier 1: the lower bound of the oversight ruleset's
- * tier-2 budget band (¥10,000,000 in the published table). Read from the rules, never hard-coded,
- * so a policy change moves it too. Null when the ruleset has no such bound.
+ * The budget at which a contract alone would put its project in a higher tier, per tier: the lowest
+ * bound of the oversight ruleset's budget bands above it (¥10,000,000 above tier 1, ¥50,000,000 above
+ * tier 2 in the published table). Read from the rules, never hard-coded, so a policy change moves it.
  */
-export function tierReviewThresholdJpy(policy: Policy): number | null {
-  const content = policy.rulesets['oversight-tier'].content;
-  const cached = thresholdCache.get(content);
-  if (cached !== undefined) return cached;
-  const budget = content.factors.find((f) => f.factor === 'budget');
-  const lowerBounds = (tier: number) =>
-    (budget?.bands ?? [])
-      .filter((band) => band.tier === tier)
+export function procurementLimits(policy: Policy): ProcurementLimits {
+  const oversight = policy.rulesets['oversight-tier'].content;
+  const supervision = policy.rulesets.supervision.content;
+  const budget = oversight.factors.find((f) => f.factor === 'budget');
+  const lowestAbove = (tier: number) => {
+    const bounds = (budget?.bands ?? [])
+      .filter((band) => band.tier > tier)
       .flatMap((band) => band.conditions)
       .filter((c) => (c.operator === 'greaterThanInclusive' || c.operator === 'greaterThan') && typeof c.value === 'number')
       .map((c) => (c.operator === 'greaterThan' ? Math.floor(c.value as number) + 1 : (c.value as number)));
-  // The tier-2 band's bound; failing that, the lowest bound of any band above tier 1.
-  const bounds = lowerBounds(2).length ? lowerBounds(2) : [...lowerBounds(3)];
-  const threshold = bounds.length ? Math.min(...bounds) : null;
-  thresholdCache.set(content, threshold);
-  return threshold;
+    return bounds.length ? Math.min(...bounds) : null;
+  };
+  return {
+    tierReviewJpy: { 1: lowestAbove(1), 2: lowestAbove(2), 3: null },
+    overBudgetMarginRatio: supervision.procurementOverBudgetMarginRatio ?? 0,
+  };
+}
+
+/** The contract amount that calls for a tier review of a project of this tier (null: none can). */
+export const tierReviewThresholdOf = (limits: ProcurementLimits, tier: number | null): number | null =>
+  tier === 2 ? limits.tierReviewJpy[2] : tier === 3 ? null : limits.tierReviewJpy[1];
+
+/** Over budget by more than the margin, compared in integers (amounts reach 9 × 10^15 yen). */
+function isOverBudgetBy(amount: number, budget: number, marginRatio: number): boolean {
+  const basisPoints = BigInt(Math.round((1 + marginRatio) * 10_000));
+  return BigInt(amount) * 10_000n > BigInt(budget) * basisPoints;
 }
 
 export type ProcurementResponse = ReturnType<typeof toProcurementResponse>;
 
 /**
  * The API shape of a procurement, with the comparison DESIGN §2.7 asks for: the contract amount
- * against the budget the project's tier was based on, and a flag when a tier-1 project's contract
- * alone reaches the tier-2 budget band (the project was really tier 2 or higher).
+ * against the budget the project's tier was based on (over budget beyond the ruleset's margin), and a
+ * flag, at every tier, when the contract alone reaches a budget band above the project's tier.
  */
-export function toProcurementResponse(row: ProcurementRow, project: ProcurementProject, threshold: number | null) {
+export function toProcurementResponse(row: ProcurementRow, project: ProcurementProject, limits: ProcurementLimits) {
+  const threshold = tierReviewThresholdOf(limits, project.tier);
   const amount = row.contractAmountJpy;
   const budget = project.budgetJpy;
   const known = amount !== null && budget !== null;
@@ -93,10 +110,11 @@ export function toProcurementResponse(row: ProcurementRow, project: ProcurementP
       contractAmountJpy: amount,
       differenceJpy: known ? amount - budget : null,
       ratio: known && budget > 0 ? Math.round((amount / budget) * 10_000) / 10_000 : null,
-      isOverBudget: known ? amount > budget : null,
+      isOverBudget: known ? isOverBudgetBy(amount, budget, limits.overBudgetMarginRatio) : null,
+      overBudgetMarginRatio: limits.overBudgetMarginRatio,
     },
     tierReviewThresholdJpy: threshold,
-    needsTierReview: project.tier === 1 && amount !== null && threshold !== null && amount >= threshold,
+    needsTierReview: amount !== null && threshold !== null && amount >= threshold,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -181,7 +199,7 @@ export async function updateProcurement(
     const project = await projectOrThrow(tx, projectId);
     requireProjectWrite(ctx.actor, project.bureauCode);
     if (before.version !== expectedVersion)
-      throw versionConflict(before.version, toProcurementResponse(before, project, tierReviewThresholdJpy(ctx.policy)));
+      throw versionConflict(before.version, toProcurementResponse(before, project, procurementLimits(ctx.policy)));
 
     const changes: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(input)) if (value !== undefined) changes[key] = value;
@@ -220,8 +238,8 @@ const share = (part: number, whole: number) => (whole > 0 ? Math.round((part / w
 
 /** Counts and contract totals by method, and the share awarded to startups (count and amount). */
 export async function procurementStats(db: DomainContext['db'], policy: Policy, fiscalYear: number | null) {
-  const threshold = tierReviewThresholdJpy(policy);
-  const rows = new Map((await procurementStatsByMethod(db, fiscalYear, threshold)).map((r) => [r.method, r]));
+  const limits = procurementLimits(policy);
+  const rows = new Map((await procurementStatsByMethod(db, fiscalYear, limits.tierReviewJpy)).map((r) => [r.method, r]));
   const byMethod = ZProcurementMethod.options.map((method) => {
     const r = rows.get(method);
     return {
@@ -249,7 +267,8 @@ export async function procurementStats(db: DomainContext['db'], policy: Policy, 
       countShare: share(startupAwardedCount, awardedCount),
       amountShare: share(startupContractTotalJpy, contractTotalJpy),
     },
-    tierReviewThresholdJpy: threshold,
+    tierReviewThresholdJpy: limits.tierReviewJpy[1],
+    tierReviewThresholdsJpy: { tier1: limits.tierReviewJpy[1], tier2: limits.tierReviewJpy[2] },
     needsTierReview: [...rows.values()].reduce((acc, r) => acc + Number(r.needsTierReview), 0),
   };
 }

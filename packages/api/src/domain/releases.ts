@@ -12,6 +12,7 @@ import { recordAudit } from '../audit.ts';
 import { requireProjectWrite } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
+import { countProjectDocumentsOfKind } from '../db/queries/documents.ts';
 import { lockProject } from '../db/queries/projects.ts';
 import {
   findPendingReleaseRequestOf,
@@ -23,6 +24,7 @@ import {
 } from '../db/queries/releases.ts';
 import { listActiveChecklistExemptions } from '../db/queries/supervision.ts';
 import { AppError, type FieldError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
+import { inTransaction } from './lifecycle.ts';
 import { notifyReleaseRequestDecided, notifyReleaseRequestRouted } from './notification-events.ts';
 import { whoOf } from './projects.ts';
 import { decisionRefusal, designatedReviewers } from './reviewers.ts';
@@ -115,7 +117,7 @@ function checkEvidenceItems(checklist: TChecklistItem[], evidence: Evidence[], t
  * filed (a tier change re-routes it with the new tier's checklist: domain/oversight.ts).
  */
 export async function createReleaseRequest(ctx: DomainContext, projectId: string, input: TCreateReleaseRequest): Promise<string> {
-  return ctx.db.transaction().execute(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     // The project lock serialises filings, so "one pending request per project" cannot race.
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
@@ -216,6 +218,34 @@ function checkDecision(checklist: TChecklistItem[], input: TReleaseDecisionReque
   }
 }
 
+/** The checklist item of 「テストしないものはリリースしない」, and the item an exemption from it names. */
+export const userTestItemId = 'user_test';
+
+/**
+ * 「テストしないものはリリースしない」(the user-test guideline): a release is approved only when the
+ * project has registered a user test report (ユーザテスト結果報告書), or an approved, unexpired
+ * exemption from the user-test item covers it. The reviewer's "ok" on the item is not enough: the
+ * report is the evidence the book keeps.
+ */
+async function requireUserTestReport(tx: Db, projectId: string, exempt: ReadonlySet<string>): Promise<void> {
+  if (exempt.has(userTestItemId)) return;
+  if ((await countProjectDocumentsOfKind(tx, projectId, 'user_test_report')) > 0) return;
+  throw new AppError(
+    'rule_violation',
+    'No user test report is registered: what is not tested is not released (テストしないものはリリースしない)',
+    {
+      errors: [
+        {
+          path: 'items',
+          itemId: userTestItemId,
+          message:
+            'register a user test report (ユーザテスト結果報告書) on the project, or get an exemption from the user-test item approved',
+        },
+      ],
+    },
+  );
+}
+
 /**
  * Approve or return a pending release request. Only the reviewer its tier designates may, never the
  * applicant (domain/reviewers.ts). Locks the project, then the request, as a tier change does, so a
@@ -227,7 +257,7 @@ export async function decideReleaseRequest(
   input: TReleaseDecisionRequest,
   expectedVersion?: number,
 ): Promise<void> {
-  await ctx.db.transaction().execute(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     const ref = await findReleaseRequestProjectId(tx, id);
     if (!ref) throw notFound('Release request');
     const project = await lockProject(tx, ref.projectId);
@@ -242,6 +272,7 @@ export async function decideReleaseRequest(
     if (expectedVersion !== undefined && expectedVersion !== request.version) throw versionConflict(request.version);
     const exempt = new Set((await listActiveChecklistExemptions(tx, project.id)).map((e) => e.target));
     checkDecision(request.checklist as TChecklistItem[], input, exempt);
+    if (input.decision === 'approved') await requireUserTestReport(tx, project.id, exempt);
 
     const after = await tx
       .updateTable('releaseRequest')
@@ -300,7 +331,7 @@ async function lockPendingForApplicant(ctx: DomainContext, tx: Db, id: string, e
  * reviewer and checklist stay: they follow the tier, not the applicant's wording.
  */
 export async function updateReleaseRequest(ctx: DomainContext, id: string, input: TUpdateReleaseRequest): Promise<void> {
-  await ctx.db.transaction().execute(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     const { project, request } = await lockPendingForApplicant(ctx, tx, id, input.version);
     if (input.evidence) checkEvidenceItems(request.checklist as TChecklistItem[], input.evidence, request.tier);
     const after = await tx
@@ -332,7 +363,7 @@ export async function updateReleaseRequest(ctx: DomainContext, id: string, input
 
 /** Withdraw a pending release request: it leaves the reviewer's inbox and a new one may be filed. */
 export async function withdrawReleaseRequest(ctx: DomainContext, id: string, input: TWithdrawReleaseRequest): Promise<void> {
-  await ctx.db.transaction().execute(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     const { project, request } = await lockPendingForApplicant(ctx, tx, id, input.version);
     const after = await tx
       .updateTable('releaseRequest')

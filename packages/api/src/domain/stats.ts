@@ -2,7 +2,7 @@ import { expenseCategoryLabels, stageLabels, ZExpenseCategory, ZStage } from '@p
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { ProjectListFilter } from '../db/queries/projects.ts';
-import { jstOffsetHours } from '../db/queries/stats.ts';
+import { jstOffsetHours, tierChangesByPoint } from '../db/queries/stats.ts';
 import { validationError } from '../errors.ts';
 
 export type TierCounts = { tier1: number; tier2: number; tier3: number; unset: number; total: number };
@@ -99,6 +99,40 @@ async function registrationsByPoint(db: Db, filter: StatsFilter, points: string[
   return added;
 }
 
+const tierKeyOf = (tier: number | null): keyof TierSums => (tier === 1 ? 'tier1' : tier === 2 ? 'tier2' : tier === 3 ? 'tier3' : 'unset');
+
+/**
+ * Turn counts by current tier into counts by the tier each project had on each point's day, from tier
+ * history: a change after the point is undone (its `to` tier loses the project, its `from` tier gets
+ * it back). `cumulative[k]` counts every project registered by point k; `added[k]` those registered
+ * in point k's period. Totals do not move: only the tier mix does.
+ */
+async function asOfEachPoint(db: Db, filter: StatsFilter, points: string[], added: TierCounts[]) {
+  // The day after every point: a change after the last point falls in bucket points.length, seen by none.
+  const bounds = points.map((point) => toDay(new Date(parseDay(point).getTime() + dayMs)));
+  const changes = await tierChangesByPoint(db, filter, bounds, points[0]!, points[points.length - 1]!);
+  const cumulativeCurrent: TierCounts[] = [];
+  const running = emptyCounts();
+  for (const a of added) {
+    for (const key of tierCountKeys) running[key] += a[key];
+    cumulativeCurrent.push({ ...running });
+  }
+  const cumulative = cumulativeCurrent.map((c) => ({ ...c }));
+  const addedAsOf = added.map((a) => ({ ...a }));
+  for (const change of changes) {
+    // Changed on a day in point c's period: points before c had not seen it yet.
+    for (let k = change.registeredPoint; k < Math.min(change.changedPoint, points.length); k++) {
+      cumulative[k]![tierKeyOf(change.toTier)] -= change.count;
+      cumulative[k]![tierKeyOf(change.fromTier)] += change.count;
+    }
+    if (change.registeredPoint < points.length && change.changedPoint > change.registeredPoint) {
+      addedAsOf[change.registeredPoint]![tierKeyOf(change.toTier)] -= change.count;
+      addedAsOf[change.registeredPoint]![tierKeyOf(change.fromTier)] += change.count;
+    }
+  }
+  return { cumulative, added: addedAsOf };
+}
+
 /** Projects matching `filter` by stage and current tier. */
 async function projectsByStage(db: Db, filter: StatsFilter): Promise<Map<string, TierCounts>> {
   const result = await sql<TierSums & { stage: string }>`
@@ -142,6 +176,23 @@ async function expenseTotals(db: Db, fiscalYear: number) {
   return { byBureau: byBureau.rows, byCategory: byCategory.rows };
 }
 
+/**
+ * Totals of every fiscal year in one pass, in thousand yen: each line once (`category` null rows of
+ * the summary) and by category.
+ */
+async function expenseTotalsByYear(db: Db, from: number | undefined, to: number | undefined) {
+  const result = await sql<{ fiscalYear: number; category: string | null; lines: number; amountKyen: number; categorySumKyen: number }>`
+    select t.fiscal_year, t.category, sum(t.lines)::bigint as lines, sum(t.amount_kyen)::bigint as amount_kyen,
+      coalesce(sum(t.category_sum_kyen), 0)::bigint as category_sum_kyen
+    from ${summary('expense_totals')} t
+    where (${from ?? null}::int is null or t.fiscal_year >= ${from ?? null}::int)
+      and (${to ?? null}::int is null or t.fiscal_year <= ${to ?? null}::int)
+    group by t.fiscal_year, t.category
+    having sum(t.lines) <> 0
+    order by t.fiscal_year`.execute(db);
+  return result.rows;
+}
+
 /* ------------------------------------------------------------------ dates (Japanese calendar days) */
 
 const dayMs = 86_400_000;
@@ -161,10 +212,11 @@ function addMonths(day: string, months: number, anchorDay: number): string {
 export const maxRegistrationPoints = 1000;
 
 /**
- * Registered projects over time, by the tier each project has now (未設定 included): one point per
- * week or month from `from`, each with the registrations since the previous point and the running
- * total as of that day (Japanese dates). The book's launch chart is this series weekly from
- * 2023-07-03: 16, 33, 118, 297, 360, … 418.
+ * Registered projects over time: one point per week or month from `from`, each with the registrations
+ * since the previous point and the running total as of that day (Japanese dates), by the tier each
+ * project had on that day (tier history; 未設定 included), not by today's tier projected backwards
+ * (slide 86; decision 0019). The book's launch chart is this series weekly from 2023-07-03:
+ * 16, 33, 118, 297, 360, … 418.
  */
 export async function registrationStats(
   db: Db,
@@ -190,19 +242,24 @@ export async function registrationStats(
   if (points[points.length - 1] !== to) points.push(to);
 
   // Registrations before `from` count on `from` itself: the running total the chart starts with.
-  const added = await registrationsByPoint(db, filter, points);
-  const cumulative = emptyCounts();
-  const periods = points.map((point, k) => {
-    for (const key of tierCountKeys) cumulative[key] += added[k]![key];
-    return {
-      period: point,
-      start: k === 0 ? null : toDay(new Date(parseDay(points[k - 1]!).getTime() + dayMs)),
-      end: point,
-      added: added[k]!,
-      cumulative: { ...cumulative },
-    };
-  });
-  return { interval: query.interval, from, to, timeZone: 'Asia/Tokyo' as const, total: { ...cumulative }, periods };
+  const asOf = await asOfEachPoint(db, filter, points, await registrationsByPoint(db, filter, points));
+  const periods = points.map((point, k) => ({
+    period: point,
+    start: k === 0 ? null : toDay(new Date(parseDay(points[k - 1]!).getTime() + dayMs)),
+    end: point,
+    added: asOf.added[k]!,
+    cumulative: asOf.cumulative[k]!,
+  }));
+  const total = asOf.cumulative[asOf.cumulative.length - 1] ?? emptyCounts();
+  return {
+    interval: query.interval,
+    from,
+    to,
+    timeZone: 'Asia/Tokyo' as const,
+    tierBasis: 'as_of_period_end' as const,
+    total: { ...total },
+    periods,
+  };
 }
 
 /** Projects by lifecycle stage × tier (every stage listed, zeros included). */
@@ -255,4 +312,56 @@ export async function expenseStats(db: Db, requestedYear: number | undefined) {
     byCategory: categories(new Map(byCategory.map((c) => [c.category, { lines: c.lines, amountKyen: c.amountKyen }]))),
     byBureau: bureaus,
   };
+}
+
+/** A ratio to 4 decimals, null when there is nothing to compare with. */
+const growth = (value: number, base: number | undefined) => (base ? Math.round((value / base) * 10_000) / 10_000 : null);
+
+/**
+ * Digital-related expenses over several fiscal years (slide 82: 1,737 → 2,334 → 2,758 億円, 約1.6倍):
+ * each year's de-duplicated total (a line in several categories counts once), its categories and their
+ * overlap, and the growth against the year before and against the first year shown.
+ */
+export async function expenseTrend(db: Db, query: { from?: number; to?: number }) {
+  if (query.from !== undefined && query.to !== undefined && query.from > query.to)
+    throw validationError([{ path: 'query.from', message: 'must not be after to' }]);
+  await foldSummaryChanges(db);
+  const rows = await expenseTotalsByYear(db, query.from, query.to);
+  const years = [...new Set(rows.map((r) => r.fiscalYear))].sort((a, b) => a - b);
+  const first = new Map<string, number>();
+  const previous = new Map<string, number>();
+  const items = years.map((fiscalYear) => {
+    const ofYear = rows.filter((r) => r.fiscalYear === fiscalYear);
+    const all = ofYear.filter((r) => r.category === null);
+    const totalJpy = all.reduce((sum, r) => sum + Number(r.amountKyen), 0) * 1000;
+    const sumOfCategoriesJpy = all.reduce((sum, r) => sum + Number(r.categorySumKyen), 0) * 1000;
+    const byCategory = ZExpenseCategory.options.map((category) => {
+      const row = ofYear.find((r) => r.category === category);
+      const amountJpy = Number(row?.amountKyen ?? 0) * 1000;
+      const item = {
+        category,
+        label: expenseCategoryLabels[category],
+        amountJpy,
+        growthFromPrevious: growth(amountJpy, previous.get(category)),
+        growthFromFirst: growth(amountJpy, first.get(category)),
+      };
+      if (!first.has(category) && amountJpy) first.set(category, amountJpy);
+      previous.set(category, amountJpy);
+      return item;
+    });
+    const item = {
+      fiscalYear,
+      lineCount: all.reduce((sum, r) => sum + Number(r.lines), 0),
+      totalJpy,
+      sumOfCategoriesJpy,
+      overlapJpy: sumOfCategoriesJpy - totalJpy,
+      growthFromPrevious: growth(totalJpy, previous.get('total')),
+      growthFromFirst: growth(totalJpy, first.get('total')),
+      byCategory,
+    };
+    if (!first.has('total') && totalJpy) first.set('total', totalJpy);
+    previous.set('total', totalJpy);
+    return item;
+  });
+  return { unit: 'JPY' as const, years: items };
 }

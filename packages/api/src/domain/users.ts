@@ -155,11 +155,18 @@ async function replaceBureaus(tx: Db, userId: string, codes: readonly string[]):
   }
 }
 
-/** Create an account. For a CIO advisor the bureau codes are the bureaus they advise. */
-export async function createUser(ctx: DomainContext, input: TCreateUserRequest): Promise<UserResponse> {
+/**
+ * Create an account. For a CIO advisor the bureau codes are the bureaus they advise. `passwordHash`
+ * lets a caller creating many accounts with one password (the demo seed) hash it once.
+ */
+export async function createUser(
+  ctx: DomainContext,
+  input: TCreateUserRequest,
+  options: { passwordHash?: string } = {},
+): Promise<UserResponse> {
   requireRole(ctx.actor, 'admin');
   // Hash before the transaction: scrypt takes ~100 ms and holds no locks.
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = options.passwordHash ?? (await hashPassword(input.password));
   return ctx.db.transaction().execute(async (tx) => {
     const email = input.email.trim();
     const taken = await tx.selectFrom('appUser').select('id').where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();

@@ -1,4 +1,4 @@
-import { fiscalYearOf, type TYearlyReviewRequest } from '@psbook/core';
+import { fiscalYearOf, type TRetirementDecisionRequest, type TYearlyReviewRequest } from '@psbook/core';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { type Actor, requireProjectWrite } from '../auth/actor.ts';
@@ -6,13 +6,16 @@ import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { lockProject } from '../db/queries/projects.ts';
 import { AppError, forbidden, notFound, validationError } from '../errors.ts';
+import { transitionProject } from './lifecycle.ts';
 import { whoOf } from './projects.ts';
 import { reviewerReachOf } from './reviewers.ts';
 
 /**
  * The yearly operation review (運用, DESIGN §2.2): each fiscal year a project in operation measures
- * every KPI and records a keep-or-retire decision (存廃判断). Recording `retire` does not move the
- * project: retiring is a stage transition with its own reason, made by the owning bureau.
+ * every KPI and records a keep-or-retire decision (存廃判断). Recording `retire` opens a pending
+ * retirement: the owning bureau then confirms it with a reason, which retires the project (the stage
+ * transition, with its audit event), or withdraws it with a reason. Until then the project shows the
+ * retirement as open work (decision 0019).
  */
 export function toYearlyReviewResponse(row: {
   projectId: string;
@@ -22,6 +25,11 @@ export function toYearlyReviewResponse(row: {
   decidedBy: string | null;
   decidedByName?: string | null;
   decidedAt: Date;
+  retirementStatus?: 'pending' | 'confirmed' | 'withdrawn' | null;
+  retirementReason?: string | null;
+  retirementDecidedBy?: string | null;
+  retirementDecidedByName?: string | null;
+  retirementDecidedAt?: Date | null;
 }) {
   return {
     projectId: row.projectId,
@@ -31,6 +39,15 @@ export function toYearlyReviewResponse(row: {
     decidedBy: row.decidedBy,
     decidedByName: row.decidedByName ?? null,
     decidedAt: row.decidedAt.toISOString(),
+    retirement: row.retirementStatus
+      ? {
+          status: row.retirementStatus,
+          reason: row.retirementReason ?? null,
+          decidedBy: row.retirementDecidedBy ?? null,
+          decidedByName: row.retirementDecidedByName ?? null,
+          decidedAt: row.retirementDecidedAt?.toISOString() ?? null,
+        }
+      : null,
   };
 }
 
@@ -51,7 +68,14 @@ export async function createYearlyReview(ctx: DomainContext, projectId: string, 
     }
     const row = await tx
       .insertInto('yearlyReview')
-      .values({ projectId, fiscalYear: input.fiscalYear, decision: input.decision, rationale: input.rationale, decidedBy: ctx.actor.id })
+      .values({
+        projectId,
+        fiscalYear: input.fiscalYear,
+        decision: input.decision,
+        rationale: input.rationale,
+        decidedBy: ctx.actor.id,
+        retirementStatus: input.decision === 'retire' ? 'pending' : null,
+      })
       .onConflict((oc) => oc.columns(['projectId', 'fiscalYear']).doNothing())
       .returningAll()
       .executeTakeFirst();
@@ -70,12 +94,70 @@ export async function createYearlyReview(ctx: DomainContext, projectId: string, 
   });
 }
 
+/**
+ * Confirm or withdraw the retirement a `retire` decision opened. Confirming moves the project to
+ * 廃止 through the lifecycle's own transition (same lock, checks and audit), with the bureau's reason,
+ * in the same transaction, so the decision and the stage cannot disagree.
+ */
+export async function decideRetirement(ctx: DomainContext, projectId: string, fiscalYear: number, input: TRetirementDecisionRequest) {
+  return inTransactionOf(ctx, async (tx) => {
+    const project = await lockProject(tx, projectId);
+    if (!project) throw notFound('Project');
+    requireProjectWrite(ctx.actor, project.bureauCode);
+    const review = await tx
+      .selectFrom('yearlyReview')
+      .selectAll()
+      .where('projectId', '=', projectId)
+      .where('fiscalYear', '=', fiscalYear)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!review) throw notFound('Yearly review');
+    if (review.retirementStatus !== 'pending') {
+      throw new AppError(
+        'conflict',
+        review.retirementStatus
+          ? `This retirement was already ${review.retirementStatus}`
+          : `The decision for fiscal year ${fiscalYear} is ${review.decision}, not retire: there is no retirement to decide`,
+        { retirementStatus: review.retirementStatus },
+      );
+    }
+    if (input.decision === 'confirm') {
+      await transitionProject({ ...ctx, db: tx }, projectId, { to: 'retired', reason: input.reason });
+    }
+    const after = await tx
+      .updateTable('yearlyReview')
+      .set({
+        retirementStatus: input.decision === 'confirm' ? 'confirmed' : 'withdrawn',
+        retirementReason: input.reason,
+        retirementDecidedBy: ctx.actor.id,
+        retirementDecidedAt: sql<Date>`now()`,
+      })
+      .where('projectId', '=', projectId)
+      .where('fiscalYear', '=', fiscalYear)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, whoOf(ctx), {
+      action: input.decision === 'confirm' ? 'yearly_review.retirement_confirm' : 'yearly_review.retirement_withdraw',
+      entityType: 'yearly_review',
+      entityId: `${projectId}:${fiscalYear}`,
+      projectId,
+      before: { retirementStatus: 'pending' },
+      after: { retirementStatus: after.retirementStatus, reason: input.reason },
+    });
+    return toYearlyReviewResponse({ ...after, retirementDecidedByName: ctx.actor.displayName });
+  });
+}
+
+const inTransactionOf = <T>(ctx: DomainContext, work: (tx: Db) => Promise<T>) =>
+  ctx.db.isTransaction ? work(ctx.db) : ctx.db.transaction().execute(work);
+
 export async function listYearlyReviews(db: Db, projectId: string) {
   const rows = await db
     .selectFrom('yearlyReview as y')
     .leftJoin('appUser as u', 'u.id', 'y.decidedBy')
+    .leftJoin('appUser as r', 'r.id', 'y.retirementDecidedBy')
     .selectAll('y')
-    .select('u.displayName as decidedByName')
+    .select(['u.displayName as decidedByName', 'r.displayName as retirementDecidedByName'])
     .where('y.projectId', '=', projectId)
     .orderBy('y.fiscalYear', 'desc')
     .execute();

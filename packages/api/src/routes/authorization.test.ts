@@ -460,6 +460,12 @@ const cases: Case[] = [
     ok: 200,
     prepare: async (f) => {
       const p = await f.indProject('development');
+      // Tested, so that approval is possible at all (テストしないものはリリースしない).
+      await f.api('staff.ind', 'POST', `/api/v1/projects/${p.id}/documents`, {
+        kind: 'user_test_report',
+        title: 'ユーザテスト結果報告書',
+        url: 'https://example.jp/user-test.pdf',
+      });
       const rr = await f.api('staff.ind', 'POST', `/api/v1/projects/${p.id}/release-requests`, { plannedReleaseDate: '2027-04-01' });
       return {
         path: `/api/v1/release-requests/${rr.id}/decision`,
@@ -496,6 +502,20 @@ const cases: Case[] = [
       path: `/api/v1/projects/${(await f.indProject('operation')).id}/yearly-reviews`,
       body: { fiscalYear: 2026, decision: 'continue', rationale: '利用が伸びている' },
     }),
+  },
+  {
+    route: 'POST /api/v1/projects/{id}/yearly-reviews/{fiscalYear}/retirement',
+    allow: indWriters,
+    ok: 200,
+    prepare: async (f) => {
+      const p = await f.indProject('operation');
+      await f.api('staff.ind', 'POST', `/api/v1/projects/${p.id}/yearly-reviews`, {
+        fiscalYear: 2026,
+        decision: 'retire',
+        rationale: '役目を終えた',
+      });
+      return { path: `/api/v1/projects/${p.id}/yearly-reviews/2026/retirement`, body: { decision: 'confirm', reason: '移行が完了した' } };
+    },
   },
   {
     route: 'GET /api/v1/projects/{id}/yearly-reviews',
@@ -796,6 +816,7 @@ const cases: Case[] = [
   },
   { route: 'GET /api/v1/stats/stages', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/stats/stages' }) },
   { route: 'GET /api/v1/stats/expenses', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/stats/expenses?fiscalYear=2026' }) },
+  { route: 'GET /api/v1/stats/expenses/years', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/stats/expenses/years' }) },
   {
     route: 'GET /api/v1/stats/expenses.csv',
     allow: all,

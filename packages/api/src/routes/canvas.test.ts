@@ -1,4 +1,8 @@
-import { canvasKeyFields } from '@psbook/core';
+import { createPolicy, defaultRulesets, parseRuleset } from '@psbook/core';
+import { getCanvas } from '../domain/canvas.ts';
+
+const canvasKeyFields = createPolicy(defaultRulesets).canvas.keyItems;
+
 import { expect, it } from 'vitest';
 import { describeOnBothDatabases } from '../testing/harness.ts';
 
@@ -36,10 +40,31 @@ describeOnBothDatabases('service canvas', (t) => {
       fields: {},
       isWritten: false,
       missingKeyItems: canvasKeyFields,
+      keyItems: canvasKeyFields,
+      guidance: expect.objectContaining({ areas: expect.any(Object), fields: expect.any(Object) }),
       createdAt: null,
       createdBy: null,
       createdByName: null,
     });
+  });
+
+  it('takes the key items and the slide’s guidance from the service-canvas ruleset, not from code', async () => {
+    const project = await newProject('ルールで決まる重要項目');
+    const body = await (await t().request('GET', `/api/v1/projects/${project.id}/canvas`, { as: staff })).json();
+    expect(body.guidance.areas.header.ja).toContain('行政が直面している課題を踏まえ「実現したい変化」');
+    expect(body.guidance.areas.user.ja).toContain('利用者が「本当に実現したいことは何か」');
+    expect(body.guidance.fields.activityIndicators.ja).toContain('KPIを設定 ⇒ 効果測定 ⇒ 改善サイクル');
+    // A year that makes only the name and the solution key items: the same canvas is judged by that list.
+    const content = structuredClone(defaultRulesets['service-canvas'].content);
+    for (const field of content.fields) field.isKey = field.key === 'projectName' || field.key === 'solution';
+    const policy = createPolicy({ ...defaultRulesets, 'service-canvas': parseRuleset('service-canvas', 'candidate', content) });
+    const judged = await getCanvas({ db: t().services.db, policy }, project.id);
+    expect(judged.keyItems).toEqual(['projectName', 'solution']);
+    expect(judged.missingKeyItems).toEqual(['projectName', 'solution']);
+    // A ruleset that forgets a cell is refused at load.
+    const broken = structuredClone(defaultRulesets['service-canvas'].content);
+    broken.fields = broken.fields.filter((f) => f.key !== 'issues');
+    expect(() => parseRuleset('service-canvas', 'broken', broken)).toThrow(/issues/);
   });
 
   it('saves revisions, marks the project written only when every key item is filled, and keeps every revision', async () => {

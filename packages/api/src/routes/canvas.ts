@@ -12,6 +12,13 @@ export const ZCanvasResponse = z.object({
   fields: z.record(z.string(), z.string()),
   isWritten: z.boolean(),
   missingKeyItems: z.array(z.string()),
+  keyItems: z.array(z.string()).describe('the key items (重要項目) of the active service-canvas ruleset'),
+  guidance: z
+    .object({
+      areas: z.record(z.string(), z.object({ ja: z.string(), en: z.string() })),
+      fields: z.record(z.string(), z.object({ ja: z.string(), en: z.string() })),
+    })
+    .describe('help shown beside the canvas areas and cells (rules/service-canvas.json)'),
   createdAt: z.string().nullable(),
   createdBy: z.string().nullable(),
   createdByName: z.string().nullable(),

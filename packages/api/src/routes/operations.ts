@@ -104,6 +104,7 @@ export const operations = {
   createYearlyReview: op('yearly reviews'),
   listYearlyReviews: op('yearly reviews', projectsRead),
   listOutstandingYearlyReviews: op('yearly reviews'),
+  decideRetirement: op('yearly reviews'),
   // supervision
   createConsultation: op('supervision'),
   listConsultations: op('supervision', projectsRead),
@@ -150,6 +151,7 @@ export const operations = {
   getRegistrationStats: op('stats', statsRead),
   getStageStats: op('stats', statsRead),
   getExpenseStats: op('stats', statsRead),
+  getExpenseStatsByYear: op('stats', statsRead),
   exportExpenseStatsCsv: op('stats', statsRead),
   exportExpenseStatsXlsx: op('stats', statsRead),
   // oversight, rules

@@ -1,6 +1,6 @@
 import { createPolicy, defaultRulesets, parseRuleset } from '@psbook/core';
 import { describe, expect, it } from 'vitest';
-import { canMoveProcurementStatus, tierReviewThresholdJpy } from '../domain/procurements.ts';
+import { canMoveProcurementStatus, procurementLimits } from '../domain/procurements.ts';
 import { describeOnBothDatabases } from '../testing/harness.ts';
 
 /** A 法人番号 with a correct check digit for the 12 base digits given. */
@@ -20,14 +20,17 @@ describe('procurement rules without a database', () => {
     expect(canMoveProcurementStatus('cancelled', 'planned')).toBe(false);
   });
 
-  it('reads the tier-review threshold from the oversight ruleset, not from code', () => {
-    expect(tierReviewThresholdJpy(createPolicy(defaultRulesets))).toBe(10_000_000);
+  it('reads the tier-review thresholds and the over-budget margin from the rulesets, not from code', () => {
+    expect(procurementLimits(createPolicy(defaultRulesets))).toEqual({
+      tierReviewJpy: { 1: 10_000_000, 2: 50_000_000, 3: null },
+      overBudgetMarginRatio: 0.1,
+    });
     const content = structuredClone(defaultRulesets['oversight-tier'].content);
     const budget = content.factors.find((f) => f.factor === 'budget')!;
     for (const band of budget.bands)
       for (const c of band.conditions) if (c.value === 10_000_000) (c as { value: unknown }).value = 20_000_000;
     const changed = parseRuleset('oversight-tier', 'candidate', content);
-    expect(tierReviewThresholdJpy(createPolicy({ ...defaultRulesets, 'oversight-tier': changed }))).toBe(20_000_000);
+    expect(procurementLimits(createPolicy({ ...defaultRulesets, 'oversight-tier': changed })).tierReviewJpy[1]).toBe(20_000_000);
   });
 });
 
@@ -86,7 +89,14 @@ describeOnBothDatabases('procurements', (t) => {
       status: 'contracted',
       isStartup: true,
       version: 1,
-      budgetComparison: { budgetJpy: 5_000_000, contractAmountJpy: 12_000_000, differenceJpy: 7_000_000, ratio: 2.4, isOverBudget: true },
+      budgetComparison: {
+        budgetJpy: 5_000_000,
+        contractAmountJpy: 12_000_000,
+        differenceJpy: 7_000_000,
+        ratio: 2.4,
+        isOverBudget: true,
+        overBudgetMarginRatio: 0.1,
+      },
       tierReviewThresholdJpy: 10_000_000,
       needsTierReview: true,
     });
@@ -94,7 +104,8 @@ describeOnBothDatabases('procurements', (t) => {
     expect(audit).toEqual([{ action: 'procurement.create', projectId: p.id }]);
   });
 
-  it('puts the flag exactly at the threshold: ¥9,999,999 no, ¥10,000,000 yes; never for tier 2+', async () => {
+  it('puts the flag exactly at the threshold above the tier: tier 1 at ¥10,000,000, tier 2 at ¥50,000,000, never tier 3', async () => {
+    const flaggedBefore = (await (await t().request('GET', '/api/v1/procurements/stats', { as: staff })).json()).needsTierReview;
     const p = await project();
     const below = await (await post(p.id, { title: 'a', method: 'negotiated', status: 'contracted', contractAmountJpy: 9_999_999 })).json();
     const at = await (await post(p.id, { title: 'b', method: 'negotiated', status: 'contracted', contractAmountJpy: 10_000_000 })).json();
@@ -102,7 +113,30 @@ describeOnBothDatabases('procurements', (t) => {
     expect(below.budgetComparison.isOverBudget).toBe(true);
     const tier2 = await project({ budgetJpy: 30_000_000 });
     const big = await (await post(tier2.id, { title: 'c', method: 'best_value', status: 'planned', contractAmountJpy: 20_000_000 })).json();
-    expect(big).toMatchObject({ needsTierReview: false, budgetComparison: { ratio: 0.6667, isOverBudget: false } });
+    expect(big).toMatchObject({
+      needsTierReview: false,
+      tierReviewThresholdJpy: 50_000_000,
+      budgetComparison: { ratio: 0.6667, isOverBudget: false },
+    });
+    // A tier-2 project whose contract alone reaches the tier-3 band is flagged too.
+    const tier2Below = await (
+      await post(tier2.id, { title: 'c2', method: 'best_value', status: 'planned', contractAmountJpy: 49_999_999 })
+    ).json();
+    const tier2At = await (
+      await post(tier2.id, { title: 'c3', method: 'best_value', status: 'planned', contractAmountJpy: 50_000_000 })
+    ).json();
+    expect([tier2Below.needsTierReview, tier2At.needsTierReview]).toEqual([false, true]);
+    const tier3 = await project({ budgetJpy: 60_000_000 });
+    const huge = await (
+      await post(tier3.id, { title: 'e', method: 'best_value', status: 'planned', contractAmountJpy: 900_000_000 })
+    ).json();
+    expect(huge).toMatchObject({ needsTierReview: false, tierReviewThresholdJpy: null, budgetComparison: { isOverBudget: true } });
+    const stats = await (await t().request('GET', '/api/v1/procurements/stats', { as: staff })).json();
+    expect(stats).toMatchObject({ needsTierReview: flaggedBefore + 2, tierReviewThresholdsJpy: { tier1: 10_000_000, tier2: 50_000_000 } });
+    // Over budget beyond the supervision ruleset's margin (10 %): ¥5,500,000 on ¥5,000,000 is within it.
+    const within = await (await post(p.id, { title: 'f', method: 'negotiated', status: 'planned', contractAmountJpy: 5_500_000 })).json();
+    const beyond = await (await post(p.id, { title: 'g', method: 'negotiated', status: 'planned', contractAmountJpy: 5_500_001 })).json();
+    expect([within.budgetComparison.isOverBudget, beyond.budgetComparison.isOverBudget]).toEqual([false, true]);
     const unknown = await (await post(tier2.id, { title: 'd', method: 'proposal', status: 'planned' })).json();
     expect(unknown.budgetComparison).toEqual({
       budgetJpy: 30_000_000,
@@ -110,6 +144,7 @@ describeOnBothDatabases('procurements', (t) => {
       differenceJpy: null,
       ratio: null,
       isOverBudget: null,
+      overBudgetMarginRatio: 0.1,
     });
   });
 

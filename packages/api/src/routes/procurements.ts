@@ -7,9 +7,9 @@ import { csvResponseHeaders, toExcelCsv } from '../csv.ts';
 import { decodeProcurementCursor, findProcurementProject, listProcurements, listProjectProcurements } from '../db/queries/procurements.ts';
 import {
   createProcurement,
+  procurementLimits,
   procurementStats,
   procurementTableColumns,
-  tierReviewThresholdJpy,
   toProcurementResponse,
   updateProcurement,
 } from '../domain/procurements.ts';
@@ -41,12 +41,20 @@ export const ZProcurementResponse = z.object({
     contractAmountJpy: z.number().int().nullable(),
     differenceJpy: z.number().int().nullable(),
     ratio: z.number().nullable().describe('contract amount ÷ budget, 4 decimals; null when either is unknown or the budget is 0'),
-    isOverBudget: z.boolean().nullable(),
+    isOverBudget: z
+      .boolean()
+      .nullable()
+      .describe('the contract exceeds the budget by more than overBudgetMarginRatio (supervision ruleset); null when either is unknown'),
+    overBudgetMarginRatio: z.number(),
   }),
-  tierReviewThresholdJpy: z.number().int().nullable().describe('lower bound of the oversight ruleset’s tier-2 budget band'),
+  tierReviewThresholdJpy: z
+    .number()
+    .int()
+    .nullable()
+    .describe('the lowest budget of the oversight ruleset’s bands above the project’s tier (未設定 counts as tier 1); null for tier 3'),
   needsTierReview: z
     .boolean()
-    .describe('the project is tier 1 but this contract alone reaches the tier-2 budget band: its tier should be reviewed'),
+    .describe('this contract alone reaches a budget band above the project’s tier, at any tier: its tier should be reviewed'),
   version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -85,6 +93,7 @@ export const ZProcurementStats = z.object({
     amountShare: z.number().nullable(),
   }),
   tierReviewThresholdJpy: z.number().int().nullable(),
+  tierReviewThresholdsJpy: z.object({ tier1: z.number().int().nullable(), tier2: z.number().int().nullable() }),
   needsTierReview: z.number().int(),
 });
 
@@ -147,7 +156,7 @@ export const projectProcurementRoutes = createRouter()
     const ctx = domainContext(c);
     const { row, project } = await createProcurement(ctx, c.req.valid('param').id, c.req.valid('json'));
     c.header('ETag', `"${row.version}"`);
-    return c.json(toProcurementResponse(row, project, tierReviewThresholdJpy(ctx.policy)) as TProcurementResponse, 201);
+    return c.json(toProcurementResponse(row, project, procurementLimits(ctx.policy)) as TProcurementResponse, 201);
   })
   .openapi(patch, async (c) => {
     const ctx = domainContext(c);
@@ -155,14 +164,14 @@ export const projectProcurementRoutes = createRouter()
     const { version, ...changes } = c.req.valid('json');
     const { row, project } = await updateProcurement(ctx, id, procurementId, changes, version);
     c.header('ETag', `"${row.version}"`);
-    return c.json(toProcurementResponse(row, project, tierReviewThresholdJpy(ctx.policy)) as TProcurementResponse, 200);
+    return c.json(toProcurementResponse(row, project, procurementLimits(ctx.policy)) as TProcurementResponse, 200);
   })
   .openapi(listOfProject, async (c) => {
     requireActor(c.var.actor);
     const { db, policy } = c.var.services;
     const project = await findProcurementProject(db, c.req.valid('param').id);
     if (!project) throw notFound('Project');
-    const threshold = tierReviewThresholdJpy(policy);
+    const threshold = procurementLimits(policy);
     const rows = await listProjectProcurements(db, project.id);
     return c.json({ items: rows.map((row) => toProcurementResponse(row, project, threshold)) as TProcurementResponse[] }, 200);
   });
@@ -185,7 +194,7 @@ export const procurementRoutes = createRouter()
       },
       { limit: query.limit ?? 50, cursor },
     );
-    const threshold = tierReviewThresholdJpy(policy);
+    const threshold = procurementLimits(policy);
     return c.json(
       { items: rows.map((row) => toProcurementResponse(row, row.project, threshold)) as TProcurementResponse[], nextCursor },
       200,
@@ -225,7 +234,7 @@ const procurementsXlsx = apiRoute({
 /** Every matching procurement, page by page (keyset), as API responses. */
 async function* allProcurements(c: Context<AppEnv>, query: TProcurementExportQuery) {
   const { db, policy } = c.var.services;
-  const threshold = tierReviewThresholdJpy(policy);
+  const threshold = procurementLimits(policy);
   const filter = {
     method: query.method,
     status: query.status,

@@ -17,7 +17,15 @@ const designated = { 1: leadInd, 2: 'advisor.ind@example.jp', 3: 'chief@example.
 type Checklist = { itemId: string; naAllowed: boolean }[];
 const allOk = (checklist: Checklist) => checklist.map((item) => ({ itemId: item.itemId, result: 'ok' as const }));
 
-async function projectInDevelopment(t: TestApp, inputs: Record<string, unknown>, as = staffInd) {
+async function registerUserTestReport(t: TestApp, projectId: string, as = staffInd) {
+  const res = await t.request('POST', `/api/v1/projects/${projectId}/documents`, {
+    as,
+    body: { kind: 'user_test_report', title: 'ユーザテスト結果報告書', url: 'https://example.jp/user-test.pdf' },
+  });
+  expect(res.status).toBe(201);
+}
+
+async function projectInDevelopment(t: TestApp, inputs: Record<string, unknown>, as = staffInd, withUserTest = true) {
   const res = await t.request('POST', '/api/v1/projects', {
     as,
     body: { name: 'リリース判定の対象', bureauCode: 'IND', fiscalYear: 2026, ...inputs },
@@ -26,6 +34,7 @@ async function projectInDevelopment(t: TestApp, inputs: Record<string, unknown>,
   const project = await res.json();
   // The lifecycle transitions belong to another route; here the stage is the precondition only.
   await t.services.db.updateTable('project').set({ stage: 'development' }).where('id', '=', project.id).execute();
+  if (withUserTest) await registerUserTestReport(t, project.id, as);
   return project as { id: string; version: number; tier: number | null };
 }
 
@@ -285,6 +294,43 @@ describeOnBothDatabases('release requests', (t) => {
     expect(stale.status).toBe(422);
     const ok = await decide(t(), request.id, designated[2], { decision: 'approved', items: allOk(rerouted.checklist) });
     expect(ok.status).toBe(200);
+  });
+
+  it('refuses approval without a registered user test report unless an approved exemption from the user-test item covers it', async () => {
+    const project = await projectInDevelopment(t(), tierInputs[2], staffInd, false);
+    const request = await (await file(t(), project.id)).json();
+    const approve = () => decide(t(), request.id, designated[2], { decision: 'approved', items: allOk(request.checklist) });
+    const refused = await approve();
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ code: 'rule_violation', errors: [expect.objectContaining({ itemId: 'user_test' })] });
+    // Returning is still possible: the rule guards the approval only.
+    const exemption = await (
+      await t().request('POST', `/api/v1/projects/${project.id}/exemptions`, {
+        as: staffInd,
+        body: {
+          targetKind: 'checklist_item',
+          target: 'user_test',
+          reason: '法改正対応の軽微な改修で利用者向け画面の変更なし',
+          expiresOn: '2099-03-31',
+        },
+      })
+    ).json();
+    // Requested is not approved: still refused.
+    expect((await approve()).status).toBe(422);
+    const decided = await t().request('POST', `/api/v1/exemptions/${exemption.id}/decision`, {
+      as: designated[2],
+      body: { version: 1, decision: 'approved' },
+    });
+    expect(decided.status).toBe(200);
+    expect((await approve()).status).toBe(200);
+
+    // Without an exemption, registering the report is what lets the approval through.
+    const other = await projectInDevelopment(t(), tierInputs[1], staffInd, false);
+    const second = await (await file(t(), other.id)).json();
+    const approveSecond = () => decide(t(), second.id, leadInd, { decision: 'approved', items: allOk(second.checklist) });
+    expect((await approveSecond()).status).toBe(422);
+    await registerUserTestReport(t(), other.id);
+    expect((await approveSecond()).status).toBe(200);
   });
 
   it('opens the development → operation gate only with an approved release request', async () => {

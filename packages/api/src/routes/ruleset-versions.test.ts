@@ -6,7 +6,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPolicy, defaultRulesets, parseRuleset, type RuleCase, runRuleCases } from '@psbook/core';
+import { createPolicy, defaultRulesets, parseRuleset, type RuleCase, rulesetNames, runRuleCases } from '@psbook/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServices } from '../bootstrap.ts';
 import { loadConfig, repoRoot } from '../config.ts';
@@ -88,7 +88,7 @@ describeOnBothDatabases('ruleset versions', (t) => {
     const res = await t().request('GET', '/api/v1/rules/versions', { as: 'staff.wel@example.jp' });
     expect(res.status).toBe(200);
     const { items } = await res.json();
-    expect(items).toHaveLength(5);
+    expect(items).toHaveLength(rulesetNames.length);
     for (const v of items) {
       expect(v).toMatchObject({ status: 'active', proposedBy: null, note: `rules/${v.ruleset}.json` });
       expect(v.version).toBe(t().policy.rulesets[v.ruleset as 'supervision'].version);

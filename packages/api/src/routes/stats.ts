@@ -2,7 +2,7 @@ import { ZExpenseCategory, ZStage } from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { csvResponseHeaders, toExcelCsv } from '../csv.ts';
-import { expenseStats, registrationStats, stageStats } from '../domain/stats.ts';
+import { expenseStats, expenseTrend, registrationStats, stageStats } from '../domain/stats.ts';
 import { type TableColumn, tableHeader, tableRow, tableSheet, workbookStream, xlsxResponseHeaders } from '../xlsx.ts';
 import { exportConditions, xlsxContent } from './exports.ts';
 import { apiRoute, createRouter, jsonContent, problems } from './openapi.ts';
@@ -26,9 +26,9 @@ const registrations = apiRoute({
   method: 'get',
   path: '/registrations',
   tags: ['stats'],
-  summary: 'Registered projects over time by current tier (未設定 included), with running totals',
+  summary: 'Registered projects over time by the tier they had at each point (未設定 included), with running totals',
   description:
-    'Points every week or month from `from` (default: the first registration) to `to` (default: today), Japanese dates; each point has the registrations since the previous point and the running total as of that day. The last point is `to`.',
+    'Points every week or month from `from` (default: the first registration) to `to` (default: today), Japanese dates; each point has the registrations since the previous point and the running total as of that day, each by the tier the projects had on that day (from tier history), not by today’s tier. The last point is `to`.',
   request: {
     query: ZStatsFilter.extend({
       from: ZDay.optional(),
@@ -43,6 +43,7 @@ const registrations = apiRoute({
         from: z.string(),
         to: z.string(),
         timeZone: z.literal('Asia/Tokyo'),
+        tierBasis: z.literal('as_of_period_end').describe('tiers as they were on each point’s day (tier history)'),
         total: ZTierCounts,
         periods: z.array(
           z.object({
@@ -109,6 +110,52 @@ const expenses = apiRoute({
         ),
       }),
       'Expense totals',
+    ),
+    ...problems,
+  },
+});
+
+const ZGrowth = z.number().nullable().describe('this amount ÷ the compared one, 4 decimals; null without a compared amount');
+const expenseYears = apiRoute({
+  operationId: 'getExpenseStatsByYear',
+  method: 'get',
+  path: '/expenses/years',
+  tags: ['stats'],
+  summary: 'Digital-related expenses over several fiscal years: de-duplicated totals, categories, overlap and growth',
+  description:
+    'One item per fiscal year with expense lines (oldest first), optionally from/to. `totalJpy` counts each line once; `growthFromPrevious` compares with the year before in the list, `growthFromFirst` with the first year listed (slide 82: 1,737 → 2,334 → 2,758 億円, 約1.6倍).',
+  request: {
+    query: z.object({
+      from: z.coerce.number().int().min(1990).max(2100).optional(),
+      to: z.coerce.number().int().min(1990).max(2100).optional(),
+    }),
+  },
+  responses: {
+    200: jsonContent(
+      z.object({
+        unit: z.literal('JPY'),
+        years: z.array(
+          z.object({
+            fiscalYear: z.number().int(),
+            lineCount: z.number().int(),
+            totalJpy: z.number().int(),
+            sumOfCategoriesJpy: z.number().int(),
+            overlapJpy: z.number().int(),
+            growthFromPrevious: ZGrowth,
+            growthFromFirst: ZGrowth,
+            byCategory: z.array(
+              z.object({
+                category: ZExpenseCategory,
+                label: ZLabel,
+                amountJpy: z.number().int(),
+                growthFromPrevious: ZGrowth,
+                growthFromFirst: ZGrowth,
+              }),
+            ),
+          }),
+        ),
+      }),
+      'Expenses by fiscal year',
     ),
     ...problems,
   },
@@ -184,6 +231,10 @@ export const statsRoutes = createRouter()
   .openapi(expenses, async (c) => {
     requireActor(c.var.actor);
     return c.json(await expenseStats(c.var.services.db, c.req.valid('query').fiscalYear), 200);
+  })
+  .openapi(expenseYears, async (c) => {
+    requireActor(c.var.actor);
+    return c.json(await expenseTrend(c.var.services.db, c.req.valid('query')), 200);
   })
   .openapi(expensesCsv, async (c) => {
     requireActor(c.var.actor);

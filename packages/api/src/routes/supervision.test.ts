@@ -486,6 +486,10 @@ describeOnBothDatabases('supervision', (t) => {
       as: advisorInd,
       body: { version: 1, decision: 'approved' },
     });
+    await t().request('POST', `/api/v1/projects/${p.id}/documents`, {
+      as: staffInd,
+      body: { kind: 'user_test_report', title: 'ユーザテスト結果報告書', url: 'https://example.jp/user-test.pdf' },
+    });
     const request = await (
       await t().request('POST', `/api/v1/projects/${p.id}/release-requests`, { as: staffInd, body: { plannedReleaseDate: '2027-04-01' } })
     ).json();

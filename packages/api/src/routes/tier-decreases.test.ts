@@ -23,6 +23,12 @@ async function registerInDevelopment(t: TestApp, name: string, inputs: Record<st
   expect(res.status).toBe(201);
   const project = (await res.json()) as Project;
   await t.services.db.updateTable('project').set({ stage: 'development' }).where('id', '=', project.id).execute();
+  // Tested, so the release can be approved (テストしないものはリリースしない).
+  const report = await t.request('POST', `/api/v1/projects/${project.id}/documents`, {
+    as: staffInd,
+    body: { kind: 'user_test_report', title: 'ユーザテスト結果報告書', url: 'https://example.jp/user-test.pdf' },
+  });
+  expect(report.status).toBe(201);
   return project;
 }
 

@@ -78,6 +78,70 @@ describeOnBothDatabases('yearly reviews', (t) => {
   });
 
   outstandingSuite(t);
+
+  it('opens a pending retirement on a retire decision, which the bureau confirms with a reason (the project is retired) or withdraws', async () => {
+    const project = await projectIn(t(), 'operation', 'IND', 1, '廃止を判断したサービス');
+    const created = await decide(t(), project.id, staffInd, {
+      fiscalYear: fy,
+      decision: 'retire',
+      rationale: '利用者が国の共通サービスへ移った',
+    });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ decision: 'retire', retirement: { status: 'pending', reason: null } });
+    // Still in operation: the decision alone does not move it.
+    const stageOf = async () =>
+      (await t().services.db.selectFrom('project').select('stage').where('id', '=', project.id).executeTakeFirstOrThrow()).stage;
+    expect(await stageOf()).toBe('operation');
+
+    const retire = (as: string, body: Record<string, unknown>, year = fy) =>
+      t().request('POST', `/api/v1/projects/${project.id}/yearly-reviews/${year}/retirement`, { as, body });
+    expect((await retire('advisor.ind@example.jp', { decision: 'confirm', reason: '移行完了' })).status).toBe(403);
+    expect((await retire('staff.wel@example.jp', { decision: 'confirm', reason: '移行完了' })).status).toBe(403);
+    const noReason = await retire(staffInd, { decision: 'confirm', reason: ' ' });
+    expect(noReason.status).toBe(400);
+    expect((await noReason.json()).errors.map((e: { path: string }) => e.path)).toEqual(['reason']);
+    expect((await retire(staffInd, { decision: 'confirm', reason: '移行完了' }, fy - 1)).status).toBe(404);
+
+    const confirmed = await retire('lead.ind@example.jp', { decision: 'confirm', reason: '国の共通サービスへの移行が完了したため' });
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.json()).toMatchObject({
+      retirement: { status: 'confirmed', reason: '国の共通サービスへの移行が完了したため', decidedByName: '産業 一郎' },
+    });
+    expect(await stageOf()).toBe('retired');
+    const transitions = (await (await t().request('GET', `/api/v1/projects/${project.id}/transitions`, { as: staffInd })).json()).items;
+    expect(transitions.map((m: { toStage: string; reason: string }) => [m.toStage, m.reason])).toEqual([
+      ['retired', '国の共通サービスへの移行が完了したため'],
+    ]);
+    expect((await retire(staffInd, { decision: 'withdraw', reason: '取り消し' })).status).toBe(409);
+    const audit = await t()
+      .services.db.selectFrom('auditEvent')
+      .select('action')
+      .where('projectId', '=', project.id)
+      .where('action', 'like', 'yearly_review.%')
+      .orderBy('id')
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual(['yearly_review.create', 'yearly_review.retirement_confirm']);
+
+    // Withdrawn: the project stays in operation; continue/improve decisions open nothing.
+    const kept = await projectIn(t(), 'operation', 'IND', 1, '廃止を取り下げたサービス');
+    await decide(t(), kept.id, staffInd, { fiscalYear: fy, decision: 'retire', rationale: '利用が少ない' });
+    const withdrawn = await t().request('POST', `/api/v1/projects/${kept.id}/yearly-reviews/${fy}/retirement`, {
+      as: staffInd,
+      body: { decision: 'withdraw', reason: '災害時の連絡手段として残すことになった' },
+    });
+    expect(withdrawn.status).toBe(200);
+    expect((await withdrawn.json()).retirement.status).toBe('withdrawn');
+    expect((await t().services.db.selectFrom('project').select('stage').where('id', '=', kept.id).executeTakeFirstOrThrow()).stage).toBe(
+      'operation',
+    );
+    const continued = await decide(t(), kept.id, staffInd, { fiscalYear: fy + 1, decision: 'continue', rationale: '継続' });
+    expect((await continued.json()).retirement).toBeNull();
+    const none = await t().request('POST', `/api/v1/projects/${kept.id}/yearly-reviews/${fy + 1}/retirement`, {
+      as: staffInd,
+      body: { decision: 'confirm', reason: '廃止' },
+    });
+    expect(none.status).toBe(409);
+  });
 });
 
 /** The follow-up list: which operation projects miss a measurement or the decision, per reviewer. */

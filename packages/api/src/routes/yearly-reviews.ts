@@ -1,8 +1,16 @@
-import { ZFiscalYear, ZReviewerRole, ZTier, ZYearlyDecision, ZYearlyReviewRequest } from '@psbook/core';
+import {
+  ZFiscalYear,
+  ZRetirementDecisionRequest,
+  ZRetirementStatus,
+  ZReviewerRole,
+  ZTier,
+  ZYearlyDecision,
+  ZYearlyReviewRequest,
+} from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { getProjectOrThrow } from '../domain/projects.ts';
-import { createYearlyReview, listOutstandingYearlyReviews, listYearlyReviews } from '../domain/yearly-reviews.ts';
+import { createYearlyReview, decideRetirement, listOutstandingYearlyReviews, listYearlyReviews } from '../domain/yearly-reviews.ts';
 import { domainContext } from './context.ts';
 import { allProblems, apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
@@ -14,6 +22,16 @@ export const ZYearlyReviewResponse = z.object({
   decidedBy: z.string().nullable(),
   decidedByName: z.string().nullable(),
   decidedAt: z.string(),
+  /** The retirement a `retire` decision opened; null for continue and improve. */
+  retirement: z
+    .object({
+      status: ZRetirementStatus,
+      reason: z.string().nullable(),
+      decidedBy: z.string().nullable(),
+      decidedByName: z.string().nullable(),
+      decidedAt: z.string().nullable(),
+    })
+    .nullable(),
 });
 
 export const ZOutstandingQuery = z.object({
@@ -71,10 +89,28 @@ const outstanding = apiRoute({
   responses: { 200: jsonContent(ZOutstandingResponse, 'Incomplete yearly reviews, by project code'), ...problems },
 });
 
+const retirement = apiRoute({
+  operationId: 'decideRetirement',
+  method: 'post',
+  path: '/projects/{id}/yearly-reviews/{fiscalYear}/retirement',
+  tags: ['yearly reviews'],
+  summary:
+    'Confirm (the project moves to 廃止) or withdraw, with a reason, the retirement a yearly `retire` decision opened; the owning bureau or admin; 409 when it is not pending',
+  request: {
+    params: ZIdParam.extend({ fiscalYear: z.coerce.number().pipe(ZFiscalYear) }),
+    ...jsonBody(ZRetirementDecisionRequest),
+  },
+  responses: { 200: jsonContent(ZYearlyReviewResponse, 'The decision with its retirement decided'), ...allProblems },
+});
+
 export const yearlyReviewRoutes = createRouter()
   .openapi(create, async (c) => {
     const review = await createYearlyReview(domainContext(c), c.req.valid('param').id, c.req.valid('json'));
     return c.json(review, 201);
+  })
+  .openapi(retirement, async (c) => {
+    const { id, fiscalYear } = c.req.valid('param');
+    return c.json(await decideRetirement(domainContext(c), id, fiscalYear, c.req.valid('json')), 200);
   })
   .openapi(list, async (c) => {
     requireActor(c.var.actor);

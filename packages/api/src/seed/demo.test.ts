@@ -1,6 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { expect, it } from 'vitest';
 import { describeOnBothDatabases } from '../testing/harness.ts';
-import { policyGoalKpis } from './demo.ts';
+import { budgetLineSummary, policyGoalKpis } from './demo.ts';
+import { launchRegistrations, nonDigitalBudgetLines } from './demo-data.ts';
+
+const budgetLines = parse(readFileSync(new URL('./data/fy2021-strategy-office-budget-lines.csv', import.meta.url)), {
+  columns: true,
+  bom: true,
+}) as { no: string; name_ja: string; name_en: string; fy2021_estimate_kyen: string; fy2020_budget_kyen: string; notes: string }[];
+
+it('writes budget-line summaries in Japanese only, without the CSV’s working notes', () => {
+  for (const line of budgetLines) {
+    const summary = budgetLineSummary(line);
+    expect(summary, line.no).toMatch(/^令和3年度見積 [\d,]+千円（前年度 [\d,]+千円）。/);
+    expect(summary, line.no).not.toContain(line.name_en);
+    expect(summary, line.no).not.toMatch(/change_kyen|summary-table|rate=/);
+  }
+  expect(budgetLineSummary(budgetLines.find((l) => l.no === '6')!)).toBe(
+    '令和3年度見積 11,023,761千円（前年度 10,593,775千円）。○ 電子都庁基盤の運用管理及び東京2020大会開催に向けたセキュリティ強化等',
+  );
+});
 
 it('reads the awkward policy-goal KPIs as they are meant', () => {
   const kpis = policyGoalKpis();
@@ -57,8 +77,10 @@ describeOnBothDatabases(
           'r.decidedBy',
           'd.role as deciderRole',
         ])
+        .where('r.status', '=', 'approved')
         .execute();
-      expect(rows.length).toBe(3);
+      // Three programme projects and the five running systems of the strategy office.
+      expect(rows.length).toBe(8);
       for (const r of rows) {
         expect(r.status).toBe('approved');
         expect(r.requestTier).toBe(r.tier);
@@ -110,7 +132,13 @@ describeOnBothDatabases(
       expect((await portfolio('lead.ind@example.jp'))[0]).toMatchObject({ projectName: '創業支援オンライン相談', reportOverdue: true });
       const everything = await portfolio('chief@example.jp');
       expect(everything.map((r) => r.projectName).sort()).toEqual(
-        ['介護事業所指定申請の電子化', '創業支援オンライン相談', '海外展開マッチングシステム'].sort(),
+        [
+          '介護事業所指定申請の電子化',
+          '創業支援オンライン相談',
+          '海外展開マッチングシステム',
+          '島しょのインターネット環境改善',
+          '次世代通信推進事業',
+        ].sort(),
       );
 
       // One exemption in force (免除) and one expired; one action verified.
@@ -151,6 +179,64 @@ describeOnBothDatabases(
         'reflected',
         'unrecorded',
       ]);
+    });
+
+    it('registers only digital projects: personnel, general administration, the growth strategy and the special zones are left out', async () => {
+      const names = new Set((await listAll()).map((p) => p.name));
+      for (const no of Object.keys(nonDigitalBudgetLines)) {
+        const line = budgetLines.find((l) => l.no === no)!;
+        expect(names.has(line.name_ja), line.name_ja).toBe(false);
+      }
+      for (const name of ['職員費', '管理事務', '特区の推進']) expect(names.has(name), name).toBe(false);
+      const digitalLines = budgetLines.filter((l) => !nonDigitalBudgetLines[l.no]);
+      for (const line of digitalLines) expect(names.has(line.name_ja), line.name_ja).toBe(true);
+    });
+
+    it('has the running systems in operation with measured KPIs, and Japanese-only summaries', async () => {
+      const all = await listAll();
+      for (const name of [
+        '電子都庁基盤の運用管理',
+        '中央コンピュータ室の運用管理',
+        '東京都カードシステムの運用管理',
+        '社会保障・税番号制度の共通基盤整備',
+        'サイバーセキュリティ対策',
+      ]) {
+        const project = all.find((p) => p.name === name)!;
+        expect(project.stage, name).toBe('operation');
+        const kpis = (await (await t().request('GET', `/api/v1/projects/${project.id}/kpis`, { as: 'chief@example.jp' })).json()).items;
+        expect(kpis.length, name).toBeGreaterThan(0);
+        for (const kpi of kpis) expect(kpi.measurements.length, `${name}: ${kpi.name}`).toBeGreaterThan(0);
+      }
+      const summaries = await t().services.db.selectFrom('project').select(['name', 'summary']).execute();
+      for (const { name, summary } of summaries) {
+        expect(summary ?? '', name).not.toMatch(/change_kyen|summary-table|Personnel|Operation and management/);
+      }
+    });
+
+    it('spreads registrations over the weeks in the shape of the real book’s launch (slide 86), scaled', async () => {
+      const count = (await listAll()).length;
+      const res = await t().request('GET', '/api/v1/stats/registrations?interval=week', { as: 'budget@example.jp' });
+      const chart = await res.json();
+      const total = launchRegistrations[launchRegistrations.length - 1]!;
+      const scaled = launchRegistrations.map((n) => Math.round((n / total) * count));
+      expect(chart.periods.slice(0, launchRegistrations.length).map((p: { cumulative: { total: number } }) => p.cumulative.total)).toEqual(
+        scaled,
+      );
+      // The fourth week is the big one, as in the real book (118 → 297).
+      const added = chart.periods.slice(0, launchRegistrations.length).map((p: { added: { total: number } }) => p.added.total);
+      expect(Math.max(...added)).toBe(added[3]);
+      expect(chart.total.total).toBe(count);
+    });
+
+    it('has a pending request for every reviewer on first sign-in', async () => {
+      const inbox = async (email: string) =>
+        ((await (await t().request('GET', '/api/v1/reviews/inbox', { as: email })).json()).items as { kind: string; action: string }[]).map(
+          (i) => `${i.kind}:${i.action}`,
+        );
+      expect(await inbox('lead.ind@example.jp')).toContain('release_request:judge');
+      expect(await inbox('advisor.ind@example.jp')).toContain('tier_decrease:consent');
+      expect(await inbox('advisor.wel@example.jp')).toContain('exemption:decide');
+      expect(await inbox('chief@example.jp')).toContain('consultation:answer');
     });
   },
   { demoProjects: true },

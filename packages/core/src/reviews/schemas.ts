@@ -90,6 +90,14 @@ export const ZYearlyReviewRequest = z.strictObject({
 });
 export type TYearlyReviewRequest = z.infer<typeof ZYearlyReviewRequest>;
 
+/** A `retire` decision opens a pending retirement; the bureau confirms it (the project is retired) or withdraws it, with a reason. */
+export const ZRetirementStatus = z.enum(['pending', 'confirmed', 'withdrawn']);
+export const ZRetirementDecisionRequest = z.strictObject({
+  decision: z.enum(['confirm', 'withdraw']),
+  reason: requiredText(2000),
+});
+export type TRetirementDecisionRequest = z.infer<typeof ZRetirementDecisionRequest>;
+
 export const ZProcurementMethod = z.enum(['general_competitive', 'best_value', 'proposal', 'negotiated', 'policy_negotiated', 'other']);
 export const ZProcurementStatus = z.enum(['planned', 'spec_published', 'awarded', 'contracted', 'completed', 'cancelled']);
 

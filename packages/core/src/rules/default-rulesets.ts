@@ -6,6 +6,7 @@
 import lifecycleGates from '../../../../rules/lifecycle-gates.json' with { type: 'json' };
 import oversightTier from '../../../../rules/oversight-tier.json' with { type: 'json' };
 import releaseChecklist from '../../../../rules/release-checklist.json' with { type: 'json' };
+import serviceCanvas from '../../../../rules/service-canvas.json' with { type: 'json' };
 import supervision from '../../../../rules/supervision.json' with { type: 'json' };
 import techReviewExtraction from '../../../../rules/tech-review-extraction.json' with { type: 'json' };
 import { type LoadedRuleset, parseRuleset } from './engine.ts';
@@ -16,6 +17,7 @@ export type Rulesets = {
   'release-checklist': LoadedRuleset<'release-checklist'>;
   'tech-review-extraction': LoadedRuleset<'tech-review-extraction'>;
   supervision: LoadedRuleset<'supervision'>;
+  'service-canvas': LoadedRuleset<'service-canvas'>;
 };
 
 export const defaultRulesets: Rulesets = {
@@ -24,4 +26,5 @@ export const defaultRulesets: Rulesets = {
   'release-checklist': parseRuleset('release-checklist', 'rules/release-checklist.json', releaseChecklist),
   'tech-review-extraction': parseRuleset('tech-review-extraction', 'rules/tech-review-extraction.json', techReviewExtraction),
   supervision: parseRuleset('supervision', 'rules/supervision.json', supervision),
+  'service-canvas': parseRuleset('service-canvas', 'rules/service-canvas.json', serviceCanvas),
 };

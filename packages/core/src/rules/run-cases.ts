@@ -22,6 +22,10 @@ const runners: Record<TRulesetName, (policy: Policy, input: any) => Promise<Reco
   },
   'release-checklist': async (p, input) => ({ items: (await p.releaseChecklist(input.tier)).map((i) => i.itemId) }),
   'tech-review-extraction': async (p, input) => ({ extracted: await p.isExtractedForTechReview(input) }),
+  'service-canvas': async (p, input) => {
+    const missingKeyItems = p.canvas.missingKeyItems(input.fields);
+    return { missingKeyItems, isWritten: missingKeyItems.length === 0 };
+  },
   supervision: async (p, input) => {
     if (input.consultationOpenedOn) return { consultationDueOn: p.supervision.consultationDueOn(input.consultationOpenedOn) };
     const due = p.supervision.reportDue(input);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canvasFieldKeys } from '../canvas/fields.ts';
 
 /** Japanese and English text of a policy label. */
 export const ZLocalized = z.strictObject({ ja: z.string().min(1), en: z.string().min(1) });
@@ -175,6 +176,11 @@ export const ZSupervisionRuleset = z
     /** Days that are not working days besides Saturdays and Sundays (national holidays, year-end closure). */
     holidays: z.array(ZRulesDate).max(2000),
     holidaysSource: z.string().optional(),
+    /**
+     * A contract counts as over budget when it exceeds the project's budget by more than this share
+     * (0.1 = 10 %), at every tier (DESIGN §2.7). Absent: any excess.
+     */
+    procurementOverBudgetMarginRatio: z.number().min(0).max(10).optional(),
   })
   .superRefine((value, ctx) => {
     const tiers = new Set(value.cadence.map((c) => c.tier));
@@ -182,12 +188,39 @@ export const ZSupervisionRuleset = z
   });
 export type TSupervisionRuleset = z.infer<typeof ZSupervisionRuleset>;
 
+/**
+ * The service canvas (DESIGN §2.5): which cells are key items (重要項目: the canvas counts as written
+ * only with all of them filled) and the guidance shown beside each area and cell. Policy, so a year can
+ * change what must be written without a code change. Every cell of the canvas appears exactly once.
+ */
+export const ZServiceCanvasRuleset = z
+  .strictObject({
+    ruleset: z.literal('service-canvas'),
+    title: ZLocalized,
+    source: z.string().optional(),
+    areas: z.array(z.strictObject({ area: z.enum(['header', 'user', 'provider', 'value', 'solution']), guidance: ZLocalized.optional() })),
+    fields: z.array(z.strictObject({ key: z.enum(canvasFieldKeys), isKey: z.boolean(), guidance: ZLocalized.optional() })),
+  })
+  .superRefine((value, ctx) => {
+    const keys = value.fields.map((f) => f.key);
+    const missing = canvasFieldKeys.filter((key) => !keys.includes(key));
+    if (missing.length || new Set(keys).size !== keys.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fields'],
+        message: `every canvas cell exactly once (missing: ${missing.join(', ') || 'none'})`,
+      });
+    if (!value.fields.some((f) => f.isKey)) ctx.addIssue({ code: 'custom', path: ['fields'], message: 'at least one key item' });
+  });
+export type TServiceCanvasRuleset = z.infer<typeof ZServiceCanvasRuleset>;
+
 export const rulesetSchemas = {
   'oversight-tier': ZOversightRuleset,
   'lifecycle-gates': ZLifecycleRuleset,
   'release-checklist': ZReleaseChecklistRuleset,
   'tech-review-extraction': ZTechReviewExtractionRuleset,
   supervision: ZSupervisionRuleset,
+  'service-canvas': ZServiceCanvasRuleset,
 } as const;
 export type TRulesetName = keyof typeof rulesetSchemas;
 export const rulesetNames = Object.keys(rulesetSchemas) as TRulesetName[];

@@ -1,4 +1,4 @@
-import { canvasFields, canvasKeyFields } from '@core/canvas/schemas.ts';
+import { canvasFields } from '@core/canvas/schemas.ts';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
@@ -11,9 +11,26 @@ import { CanvasGrid } from './canvas-grid.tsx';
 const projectId = kpi.projectId;
 const cellKeys = () => screen.getAllByTestId(/^canvas-cell-/).map((el) => el.dataset.testid!.replace('canvas-cell-', ''));
 
+/** The key items of rules/service-canvas.json, as the canvas response carries them. */
+const canvasKeyFields = [
+  'projectName',
+  'department',
+  'longTermAim',
+  'users',
+  'userPains',
+  'userGoals',
+  'userValue',
+  'providerValue',
+  'issues',
+  'solution',
+  'targetOutcomes',
+];
+
 describe('CanvasGrid', () => {
   it('lays out all 19 cells: the header row, then the four areas of the Tokyo canvas', () => {
-    renderWithProviders(<CanvasGrid fields={{ users: '都内の中小企業', solution: 'オンライン相談' }} kpis={[kpi]} />);
+    renderWithProviders(
+      <CanvasGrid keyItems={canvasKeyFields} fields={{ users: '都内の中小企業', solution: 'オンライン相談' }} kpis={[kpi]} />,
+    );
     expect(cellKeys()).toHaveLength(19);
     expect(new Set(cellKeys())).toEqual(new Set(canvasFields.map((f) => f.key)));
     const areas = { 利用者エリア: 4, 価値エリア: 2, 提供者エリア: 4, 解決策エリア: 6 };
@@ -28,7 +45,7 @@ describe('CanvasGrid', () => {
   });
 
   it('marks the 重要項目 (key items) and flags the empty ones', () => {
-    renderWithProviders(<CanvasGrid fields={{ users: '都内の中小企業' }} />);
+    renderWithProviders(<CanvasGrid keyItems={canvasKeyFields} fields={{ users: '都内の中小企業' }} />);
     const keyCells = screen.getAllByTestId(/^canvas-cell-/).filter((el) => el.classList.contains('is-key'));
     expect(keyCells.map((el) => el.dataset.testid!.replace('canvas-cell-', '')).sort()).toEqual([...canvasKeyFields].sort());
     for (const cell of keyCells) expect(within(cell).getByText('重要項目')).toBeTruthy();
@@ -38,14 +55,16 @@ describe('CanvasGrid', () => {
   });
 
   it('shows the KPIs in the activity-indicator cell (linked, not copied)', () => {
-    renderWithProviders(<CanvasGrid fields={{}} kpis={[kpi]} />);
+    renderWithProviders(<CanvasGrid keyItems={canvasKeyFields} fields={{}} kpis={[kpi]} />);
     const cell = screen.getByTestId('canvas-cell-activityIndicators');
     expect(within(cell).getByText('オンライン申請率')).toBeTruthy();
     expect(cell.textContent).toContain('10% → 50%（2028年度）');
   });
 
   it('shows the registered name and bureau while the header cells are empty', () => {
-    renderWithProviders(<CanvasGrid fields={{}} defaults={{ projectName: '窓口予約', department: '産業労働局' }} />);
+    renderWithProviders(
+      <CanvasGrid keyItems={canvasKeyFields} fields={{}} defaults={{ projectName: '窓口予約', department: '産業労働局' }} />,
+    );
     expect(within(screen.getByTestId('canvas-cell-projectName')).getByText('窓口予約')).toBeTruthy();
     expect(within(screen.getByTestId('canvas-cell-department')).getByText('産業労働局')).toBeTruthy();
   });
@@ -58,6 +77,11 @@ describe('CanvasForm (editing in place)', () => {
     fields: { users: '都内の中小企業', longTermAim: '誰一人取り残さない' },
     isWritten: false,
     missingKeyItems: [],
+    keyItems: canvasKeyFields,
+    guidance: {
+      areas: { user: { ja: '利用者が「本当に実現したいことは何か」利用者の立場で考える', en: 'Think from the users’ side' } },
+      fields: {},
+    },
     createdAt: '2026-05-01T00:00:00Z',
     createdBy: null,
     createdByName: '産業 花子',
@@ -81,6 +105,10 @@ describe('CanvasForm (editing in place)', () => {
     // 18 boxes: the KPI cell lists the KPI tab's KPIs and links there instead of a second free-text copy.
     expect(within(form).getAllByRole('textbox')).toHaveLength(18);
     expect(within(form).getByRole('link', { name: 'KPIは「KPI」タブで追加・変更します' })).toBeTruthy();
+    // The slide's prompt for the user area, from the service-canvas ruleset, beside the cells being written.
+    expect(
+      within(screen.getByRole('region', { name: '利用者エリア' })).getByText('利用者が「本当に実現したいことは何か」利用者の立場で考える'),
+    ).toBeTruthy();
     const user = userEvent.setup();
     await user.type(within(form).getByRole('textbox', { name: /^困りごと（利用者）/ }), '窓口が遠い');
     await user.clear(within(form).getByRole('textbox', { name: /^利用者はどんな人/ }));

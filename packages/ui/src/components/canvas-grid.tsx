@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
-import type { TKpi } from '../types.ts';
+import type { CanvasGuidance, TKpi } from '../types.ts';
 
 type CanvasField = (typeof canvasFields)[number];
 const inArea = (area: TCanvasArea) => canvasFields.filter((f) => f.area === area);
@@ -43,12 +43,16 @@ function KpiList({ kpis }: { kpis: readonly TKpi[] }) {
 
 function Cell({
   field,
+  isKey,
+  guidance,
   value,
   editing,
   kpis,
   fallback,
 }: {
   field: CanvasField;
+  isKey: boolean;
+  guidance?: { ja: string; en: string };
   value: string | undefined;
   editing?: CanvasEditing;
   kpis?: readonly TKpi[];
@@ -58,7 +62,7 @@ function Cell({
   const f = useFormat();
   const id = useId();
   const label = f.label(field);
-  const keyMark = field.isKey ? (
+  const keyMark = isKey ? (
     <span className="key-mark" title={t('canvas.keyItemHint')}>
       {t('canvas.keyItem')}
     </span>
@@ -100,16 +104,12 @@ function Cell({
   } else if (isEmpty && fallback) {
     body = <p className="canvas-text">{fallback}</p>;
   } else if (isEmpty) {
-    body = (
-      <p className={field.isKey ? 'canvas-empty canvas-empty-key' : 'canvas-empty'}>
-        {field.isKey ? t('canvas.emptyKey') : t('canvas.empty')}
-      </p>
-    );
+    body = <p className={isKey ? 'canvas-empty canvas-empty-key' : 'canvas-empty'}>{isKey ? t('canvas.emptyKey') : t('canvas.empty')}</p>;
   } else {
     body = <p className="canvas-text">{value}</p>;
   }
   return (
-    <div className={`canvas-cell canvas-cell-${field.key}${field.isKey ? ' is-key' : ''}`} data-testid={`canvas-cell-${field.key}`}>
+    <div className={`canvas-cell canvas-cell-${field.key}${isKey ? ' is-key' : ''}`} data-testid={`canvas-cell-${field.key}`}>
       {editing && !kpiCellReadOnly ? (
         <label htmlFor={id} className="canvas-cell-label">
           {label}
@@ -121,20 +121,33 @@ function Cell({
           {keyMark}
         </h4>
       )}
+      {editing && guidance ? <p className="canvas-guidance small muted">{f.label(guidance)}</p> : null}
       {field.key === 'activityIndicators' && kpis ? <KpiList kpis={kpis} /> : null}
       {field.key === 'activityIndicators' && !editing && isEmpty ? null : body}
     </div>
   );
 }
 
-function Area({ area, className, children }: { area: Exclude<TCanvasArea, 'header'>; className?: string; children: ReactNode }) {
+function Area({
+  area,
+  guidance,
+  className,
+  children,
+}: {
+  area: Exclude<TCanvasArea, 'header'>;
+  guidance?: { ja: string; en: string };
+  className?: string;
+  children: ReactNode;
+}) {
   const { t } = useTranslation();
+  const f = useFormat();
   const id = useId();
   return (
     <section className={`canvas-area canvas-area-${area} ${className ?? ''}`} aria-labelledby={id}>
       <h3 id={id} className="canvas-area-title">
         {t(`canvas.areas.${area}`)}
       </h3>
+      {guidance ? <p className="canvas-guidance small muted">{f.label(guidance)}</p> : null}
       <div className="canvas-area-cells">{children}</div>
     </section>
   );
@@ -150,17 +163,34 @@ export function CanvasGrid({
   kpis,
   defaults,
   editing,
+  keyItems,
+  guidance,
 }: {
   fields: Partial<Record<string, string>>;
+  /** The key items of the active service-canvas ruleset (the canvas response's keyItems). */
+  keyItems: readonly string[];
+  /** Shown while editing: the slide's prompts beside the areas and cells. */
+  guidance?: CanvasGuidance;
   kpis?: readonly TKpi[];
   /** Shown (not saved) while the header cells are empty: the registered name and bureau. */
   defaults?: Partial<Record<TCanvasFieldKey, string>>;
   editing?: CanvasEditing;
 }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const cell = (field: CanvasField) => (
-    <Cell key={field.key} field={field} value={fields[field.key]} editing={editing} kpis={kpis} fallback={defaults?.[field.key]} />
+    <Cell
+      key={field.key}
+      field={field}
+      isKey={keyItems.includes(field.key)}
+      guidance={guidance?.fields[field.key]}
+      value={fields[field.key]}
+      editing={editing}
+      kpis={kpis}
+      fallback={defaults?.[field.key]}
+    />
   );
+  const areaGuidance = (area: TCanvasArea) => (editing ? guidance?.areas[area] : undefined);
   return (
     <section className="canvas" aria-label={t('canvas.title')}>
       <div className="canvas-title-row">
@@ -169,13 +199,22 @@ export function CanvasGrid({
           <span className="key-mark">{t('canvas.keyItem')}</span> {t('canvas.keyItemLegend')}
         </p>
       </div>
+      {areaGuidance('header') ? <p className="canvas-guidance small muted">{f.label(areaGuidance('header')!)}</p> : null}
       <div className="canvas-header">{inArea('header').map(cell)}</div>
       <div className="canvas-body">
-        <Area area="user">{inArea('user').map(cell)}</Area>
-        <Area area="value">{inArea('value').map(cell)}</Area>
-        <Area area="provider">{inArea('provider').map(cell)}</Area>
+        <Area area="user" guidance={areaGuidance('user')}>
+          {inArea('user').map(cell)}
+        </Area>
+        <Area area="value" guidance={areaGuidance('value')}>
+          {inArea('value').map(cell)}
+        </Area>
+        <Area area="provider" guidance={areaGuidance('provider')}>
+          {inArea('provider').map(cell)}
+        </Area>
       </div>
-      <Area area="solution">{inArea('solution').map(cell)}</Area>
+      <Area area="solution" guidance={areaGuidance('solution')}>
+        {inArea('solution').map(cell)}
+      </Area>
     </section>
   );
 }

@@ -21,7 +21,7 @@ export function BudgetComparison({ procurement }: { procurement: TProcurement })
             budget: f.yen(c.budgetJpy),
             ratio: c.ratio === null ? '—' : f.number(Math.round(c.ratio * 1000) / 10),
           })}
-          {c.isOverBudget ? ` ${t('procurement.overBudget')}` : ''}
+          {c.isOverBudget ? ` ${t('procurement.overBudget', { margin: f.number(Math.round(c.overBudgetMarginRatio * 1000) / 10) })}` : ''}
         </span>
       ) : (
         <span className="block small muted">{t('procurement.noBudget')}</span>

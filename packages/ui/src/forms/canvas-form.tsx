@@ -83,7 +83,8 @@ export function CanvasForm({
 
   const onSubmit = handleSubmit((body) => save.mutate(body));
 
-  const missing = missingKeyItems(values);
+  const keyItems = (canvas.keyItems ?? []) as TCanvasFieldKey[];
+  const missing = missingKeyItems(values, keyItems);
   const conflict = isApiError(save.error) && save.error.code === 'version_conflict' ? save.error : null;
   const conflictRevision = conflict ? ((conflict.body.currentRevision as number | undefined) ?? null) : null;
   const conflictBy = conflict ? ((conflict.current as TCanvas | undefined)?.createdByName ?? null) : null;
@@ -113,6 +114,8 @@ export function CanvasForm({
       ) : null}
       <CanvasGrid
         fields={values}
+        keyItems={keyItems}
+        guidance={canvas.guidance}
         kpis={kpis}
         defaults={defaults}
         editing={{

@@ -41,7 +41,7 @@ function PrintBody({ project }: { project: TProject }) {
       ) : canvas.isError ? (
         <ErrorAlert error={canvas.error} />
       ) : (
-        <CanvasGrid fields={canvas.data.fields} kpis={kpis.data} defaults={defaults} />
+        <CanvasGrid fields={canvas.data.fields} keyItems={canvas.data.keyItems ?? []} kpis={kpis.data} defaults={defaults} />
       )}
     </>
   );

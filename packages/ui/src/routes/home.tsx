@@ -538,6 +538,99 @@ function Expenses() {
   );
 }
 
+/**
+ * Digital-related expenses over the fiscal years with lines (slide 82: 1,737 → 2,334 → 2,758 億円,
+ * 約1.6倍): each year's total with the overlap between categories removed, its growth, and the
+ * categories, as a chart and the same figures as a table.
+ */
+function ExpenseYears() {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const headingId = useId();
+  const stats = useQuery({ queryKey: ['stats', 'expenses', 'years'], queryFn: () => api.stats.expenseYears() });
+  const years = stats.data?.years ?? [];
+  if (stats.isSuccess && years.length < 2) return null;
+  const oku = (yen: number) => (f.lang === 'en' ? `¥${f.number(yen / 1e8)}00m` : `${f.number(yen / 1e8)}億円`);
+  const ratio = (value: number | null) =>
+    value === null ? '—' : t('expenseYears.times', { ratio: f.number(Math.round(value * 100) / 100) });
+  const last = years[years.length - 1];
+  const categories = years[0]?.byCategory.map((c) => c.category) ?? [];
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>{t('expenseYears.title')}</h2>
+      {stats.isPending ? (
+        <Loading />
+      ) : stats.isError ? (
+        <ErrorAlert error={stats.error} onRetry={() => void stats.refetch()} />
+      ) : (
+        <>
+          {last && years[0] ? (
+            <p>
+              {t('expenseYears.summary', {
+                first: f.fiscalYear(years[0].fiscalYear),
+                last: f.fiscalYear(last.fiscalYear),
+                total: oku(last.totalJpy),
+                ratio: ratio(last.growthFromFirst),
+              })}
+            </p>
+          ) : null}
+          <Suspense fallback={<ChartPlaceholder />}>
+            <AmountsChart
+              rows={years.map((y) => ({ label: f.fiscalYear(y.fiscalYear), value: y.totalJpy }))}
+              ariaLabel={t('expenseYears.chart')}
+              formatAxis={oku}
+              formatValue={(v) => f.yen(v)}
+            />
+          </Suspense>
+          <TableScroll>
+            <table className="table table-compact">
+              <caption>{t('common.chartTableCaption', { title: t('expenseYears.title') })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('projects.fiscalYear')}</th>
+                  <th scope="col" className="num">
+                    {t('expenseYears.total')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('expenseYears.growthFromPrevious')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('expenseYears.growthFromFirst')}
+                  </th>
+                  {categories.map((category) => (
+                    <th key={category} scope="col" className="num">
+                      {f.label(expenseCategoryLabels[category as keyof typeof expenseCategoryLabels], category)}
+                    </th>
+                  ))}
+                  <th scope="col" className="num">
+                    {t('expenseYears.overlap')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {years.map((y) => (
+                  <tr key={y.fiscalYear}>
+                    <th scope="row">{f.fiscalYear(y.fiscalYear)}</th>
+                    <td className="num">{oku(y.totalJpy)}</td>
+                    <td className="num">{ratio(y.growthFromPrevious)}</td>
+                    <td className="num">{ratio(y.growthFromFirst)}</td>
+                    {y.byCategory.map((c) => (
+                      <td key={c.category} className="num">
+                        {oku(c.amountJpy)}
+                      </td>
+                    ))}
+                    <td className="num">{oku(y.overlapJpy)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
+        </>
+      )}
+    </section>
+  );
+}
+
 export default function Home() {
   const { t } = useTranslation();
   const user = useUser();
@@ -548,6 +641,7 @@ export default function Home() {
       <StageCounts />
       <Registrations />
       <Expenses />
+      <ExpenseYears />
     </>
   );
 }

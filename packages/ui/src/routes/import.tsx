@@ -147,11 +147,13 @@ export default function Import() {
         <h2 id={`${id}-format`}>{t('import.formatTitle')}</h2>
         <p>{t('import.formatLead')}</p>
         <ul>
-          {(['externalId', 'bureau', 'name', 'fiscalYear', 'category', 'amount', 'projectCode'] as const).map((key) => (
-            <li key={key}>
-              <ColumnText text={t(`import.columns.${key}`)} />
-            </li>
-          ))}
+          {(['externalId', 'bureau', 'name', 'fiscalYear', 'category', 'amount', 'projectCode', 'registrationTrigger'] as const).map(
+            (key) => (
+              <li key={key}>
+                <ColumnText text={t(`import.columns.${key}`)} />
+              </li>
+            ),
+          )}
         </ul>
         <p className="small">{t('import.formatNote')}</p>
       </section>

@@ -119,6 +119,7 @@ function ProjectAtAGlance({ request }: { request: TReleaseRequest }) {
           <summary>{t('judge.toggleCanvas')}</summary>
           <CanvasGrid
             fields={canvas.data.fields}
+            keyItems={canvas.data.keyItems ?? []}
             kpis={kpis.data}
             defaults={{ projectName: request.projectName, department: bureauName(request.bureauCode) }}
           />

@@ -17,7 +17,14 @@ import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
 import { SimulationResult, type TSimulation } from './rules.tsx';
 
-const rulesetNames = ['oversight-tier', 'lifecycle-gates', 'release-checklist', 'tech-review-extraction', 'supervision'] as const;
+const rulesetNames = [
+  'oversight-tier',
+  'lifecycle-gates',
+  'release-checklist',
+  'tech-review-extraction',
+  'supervision',
+  'service-canvas',
+] as const;
 type TRulesetName = (typeof rulesetNames)[number] | (string & {});
 type TStatus = 'proposed' | 'rejected' | 'approved' | 'cancelled' | 'active' | 'superseded' | 'failed';
 type TRuleCase = { name: string; input: Record<string, unknown>; expected: Record<string, unknown> };

@@ -259,6 +259,29 @@ function stubApi(signedIn: boolean) {
       },
     },
     'GET /stats/expenses': { body: { fiscalYear: 2026, totalJpy: 0, overlapJpy: 0, byCategory: [], byBureau: [] } },
+    'GET /stats/expenses/years': {
+      body: {
+        unit: 'JPY',
+        years: [2025, 2026].map((fiscalYear, i) => ({
+          fiscalYear,
+          lineCount: 1,
+          totalJpy: (i + 1) * 100_000_000,
+          sumOfCategoriesJpy: (i + 1) * 100_000_000,
+          overlapJpy: 0,
+          growthFromPrevious: i ? 2 : null,
+          growthFromFirst: i ? 2 : null,
+          byCategory: [
+            {
+              category: 'system_maintenance',
+              label: { ja: 'システム維持管理等', en: 'System maintenance' },
+              amountJpy: (i + 1) * 100_000_000,
+              growthFromPrevious: null,
+              growthFromFirst: null,
+            },
+          ],
+        })),
+      },
+    },
   });
 }
 

@@ -12,6 +12,7 @@ import * as notifications from './20261206T0500-notifications.ts';
 import * as oversightDecision from './20261207T0200-oversight-decision.ts';
 import * as budgetProcess from './20261207T0400-budget-process.ts';
 import * as rulesetVersions from './20261207T0500-ruleset-versions.ts';
+import * as pendingRetirement from './20261207T0600-pending-retirement.ts';
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '20261207T0200-oversight-decision': oversightDecision,
   '20261207T0400-budget-process': budgetProcess,
   '20261207T0500-ruleset-versions': rulesetVersions,
+  '20261207T0600-pending-retirement': pendingRetirement,
 };

@@ -19,3 +19,14 @@ export const listDocumentRows = (db: Db, projectId: string) =>
 /** A document of this project: an id under another project's path is not found. */
 export const findProjectDocument = (db: Db, projectId: string, documentId: string) =>
   db.selectFrom('document').selectAll().where('id', '=', documentId).where('projectId', '=', projectId).executeTakeFirst();
+
+/** How many documents of one kind the project has registered (e.g. user test reports before a release). */
+export async function countProjectDocumentsOfKind(db: Db, projectId: string, kind: DocumentRow['kind']): Promise<number> {
+  const row = await db
+    .selectFrom('document')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('projectId', '=', projectId)
+    .where('kind', '=', kind)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}

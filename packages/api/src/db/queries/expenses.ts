@@ -12,7 +12,16 @@ import type { Db } from '../database.ts';
 export const expenseCategoryBits = ZExpenseCategory.options.map((category, i) => ({ category, bit: 1 << i }));
 
 /** The columns of a file the import reads, in the order they are staged (expense_raw). */
-export const rawColumnKeys = ['externalId', 'bureauCode', 'projectName', 'fiscalYear', 'category', 'amountKyen', 'projectCode'] as const;
+export const rawColumnKeys = [
+  'externalId',
+  'bureauCode',
+  'projectName',
+  'fiscalYear',
+  'category',
+  'amountKyen',
+  'projectCode',
+  'registrationTrigger',
+] as const;
 export type RawColumnKey = (typeof rawColumnKeys)[number];
 const rawColumn: Record<RawColumnKey, string> = {
   externalId: 'external_id',
@@ -22,6 +31,7 @@ const rawColumn: Record<RawColumnKey, string> = {
   category: 'category',
   amountKyen: 'amount_kyen',
   projectCode: 'project_code',
+  registrationTrigger: 'registration_trigger',
 };
 /** What `copyInto` fills: the record's line, its number of fields, and each known column's text as read. */
 export const rawStageColumns = ['line', 'field_count', ...rawColumnKeys.map((k) => rawColumn[k])];
@@ -60,7 +70,9 @@ export async function createImportStage(tx: Db): Promise<void> {
       fiscal_year integer not null,
       categories text[] not null,
       amount_kyen bigint not null,
-      project_code text
+      project_code text,
+      -- 登録の契機 of the line; null: not given (当初予算要求時)
+      registration_trigger text
     ) on commit drop`.execute(tx);
   await sql`create temp table expense_created (id uuid primary key) on commit drop`.execute(tx);
   await sql`
@@ -85,9 +97,11 @@ const checkOrder = {
   category: 60,
   amountKyen: 70,
   projectCode: 80,
+  registrationTrigger: 85,
   projectCodeInBook: 90,
   foreignLine: 95,
   projectTotal: 100,
+  projectTrigger: 101,
 } as const;
 
 export type RowErrorRow = { line: number; column: string | null; message: string };
@@ -136,6 +150,9 @@ export type RawCheckSpec = {
   /** The accepted category names (codes and Japanese labels, NFKC) with their bit, and the hint an error gives. */
   categoryNames: { name: string; bit: number }[];
   categoryHint: string;
+  /** The accepted registration-trigger names (normalised: NFKC, no spaces, lower case) with their code, and the hint. */
+  triggerNames: { name: string; code: string }[];
+  triggerHint: string;
   /** A cell that starts like a spreadsheet formula keeps its leading space (pattern of csv.ts startsLikeFormula). */
   formulaPattern: string;
   maxAmountKyen: number;
@@ -214,7 +231,9 @@ export async function checkRawRows(tx: Db, spec: RawCheckSpec): Promise<void> {
         ${raw('category')} as category,
         ${trimmed(nfkc(raw('amountKyen')))} as amount,
         ${raw('amountKyen')} as amount_raw,
-        upper(${trimmed(nfkc(raw('projectCode')))}) as project_code
+        upper(${trimmed(nfkc(raw('projectCode')))}) as project_code,
+        lower(regexp_replace(${nfkc(raw('registrationTrigger'))}, '\\s', '', 'g')) as trigger_name,
+        ${raw('registrationTrigger')} as trigger_raw
       from expense_raw r
       where r.field_count = ${spec.fieldCount}::integer and position(${replacement} in ${anyMapped}) = 0
     ),
@@ -224,6 +243,7 @@ export async function checkRawRows(tx: Db, spec: RawCheckSpec): Promise<void> {
     ),
     e as (
       select w.line, w.external_id, w.bureau_code, w.project_name, w.fiscal_year, w.digits, w.project_code, c.mask,
+        tn.code as registration_trigger,
         case when w.external_id = '' then 'is required'
           when length(w.external_id) > 100 or w.external_id ~ ${controlChars}::text then 'must be at most 100 printable characters' end
           as e_external_id,
@@ -242,8 +262,13 @@ export async function checkRawRows(tx: Db, spec: RawCheckSpec): Promise<void> {
           when w.digits !~ '^[0-9]+$' then 'is not a number: "' || left(w.amount_raw, 40) || '"'
           when w.digits::numeric > ${spec.maxAmountKyen}::numeric then ${spec.maxAmountMessage}::text end as e_amount_kyen,
         case when w.project_code <> '' and w.project_code !~ '^PS[0-9]{7}$'
-          then 'is not a project number (PS + 7 digits): "' || left(w.project_code, 20) || '"' end as e_project_code
+          then 'is not a project number (PS + 7 digits): "' || left(w.project_code, 20) || '"' end as e_project_code,
+        case when w.trigger_name <> '' and tn.code is null
+          then 'unknown registration trigger "' || left(${trimmed(sql`w.trigger_raw`)}, 40) || '" (one of ' || ${spec.triggerHint}::text || ')' end
+          as e_registration_trigger
       from w
+      left join (values ${sql.join(spec.triggerNames.map((t) => sql`(${t.name}::text, ${t.code}::text)`))}) as tn(name, code)
+        on tn.name = w.trigger_name
       left join bureau b on b.code = w.bureau_code
       left join expense_category_value c on c.raw = w.category
     )
@@ -263,6 +288,7 @@ export async function checkRawRows(tx: Db, spec: RawCheckSpec): Promise<void> {
     [checkOrder.category, 'category', 'e_category'],
     [checkOrder.amountKyen, 'amountKyen', 'e_amount_kyen'],
     [checkOrder.projectCode, 'projectCode', 'e_project_code'],
+    [checkOrder.registrationTrigger, 'registrationTrigger', 'e_registration_trigger'],
   ];
   const anyError = sql.join(
     checks.map(([, , column]) => sql`${sql.ref(`c.${column}`)} is not null`),
@@ -278,9 +304,10 @@ export async function checkRawRows(tx: Db, spec: RawCheckSpec): Promise<void> {
     where (${anyError}) and e.message is not null`.execute(tx);
   const mask = sql`c.mask`;
   await sql`
-    insert into expense_stage (line, external_id, bureau_code, project_name, fiscal_year, categories, amount_kyen, project_code)
+    insert into expense_stage (line, external_id, bureau_code, project_name, fiscal_year, categories, amount_kyen, project_code,
+      registration_trigger)
     select c.line, c.external_id, c.bureau_code, c.project_name, c.fiscal_year::integer, ${categoriesFromMask(mask)}, c.digits::bigint,
-      nullif(c.project_code, '')
+      nullif(c.project_code, ''), c.registration_trigger
     from expense_checked c
     where not (${anyError})`.execute(tx);
 }
@@ -327,7 +354,8 @@ export async function planNewProjects(tx: Db, maxJpy: number, tooLarge: string):
   await sql`
     create temp table expense_new_project on commit drop as
     select row_number() over (order by min(s.line)) as ordinal, s.bureau_code, s.fiscal_year, s.project_name,
-      sum(s.amount_kyen) * 1000 as budget_jpy, min(s.line) as first_line
+      sum(s.amount_kyen) * 1000 as budget_jpy, min(s.line) as first_line,
+      min(s.registration_trigger) as registration_trigger, count(distinct s.registration_trigger) as trigger_count
     from expense_stage s
     where s.project_code is null
       and not exists (
@@ -337,16 +365,28 @@ export async function planNewProjects(tx: Db, maxJpy: number, tooLarge: string):
     insert into expense_error (line, ordinal, column_name, message)
     select k.first_line, ${checkOrder.projectTotal}::integer, null, 'the lines of "' || k.project_name || '" total more than ' || ${tooLarge}::text
     from expense_new_project k where k.budget_jpy > ${maxJpy}::numeric`.execute(tx);
+  // The trigger is a fact of the registration: one project is registered at one moment.
+  await sql`
+    insert into expense_error (line, ordinal, column_name, message)
+    select k.first_line, ${checkOrder.projectTrigger}::integer, 'registrationTrigger',
+      'the lines of "' || k.project_name || '" name different registration triggers: a project is registered at one moment'
+    from expense_new_project k where k.trigger_count > 1`.execute(tx);
   const result = await sql<{ n: number }>`select count(*)::bigint as n from expense_new_project`.execute(tx);
   return Number(result.rows[0]?.n ?? 0);
 }
 
-export type NewProjectKey = { bureauCode: string; fiscalYear: number; projectName: string; budgetJpy: string };
+export type NewProjectKey = {
+  bureauCode: string;
+  fiscalYear: number;
+  projectName: string;
+  budgetJpy: string;
+  registrationTrigger: string | null;
+};
 
 /** One page of the projects to create, by their ordinal (1-based, inclusive). */
 export async function newProjectPage(tx: Db, fromOrdinal: number, toOrdinal: number): Promise<NewProjectKey[]> {
   const result = await sql<NewProjectKey>`
-    select bureau_code, fiscal_year, project_name, budget_jpy::text as budget_jpy
+    select bureau_code, fiscal_year, project_name, budget_jpy::text as budget_jpy, registration_trigger
     from expense_new_project where ordinal between ${fromOrdinal} and ${toOrdinal} order by ordinal`.execute(tx);
   return result.rows;
 }
@@ -360,7 +400,16 @@ type WriteContext = { rulesetVersion: string; actorId: string; actorLabel: strin
  */
 export async function insertImportedProjects(
   tx: Db,
-  keys: { bureauCode: string; fiscalYear: number; projectName: string; budgetJpy: number; searchText: string; searchGrams: string }[],
+  keys: {
+    bureauCode: string;
+    fiscalYear: number;
+    projectName: string;
+    budgetJpy: number;
+    /** null: 当初予算要求時, the moment an expense list stands for. */
+    registrationTrigger: string | null;
+    searchText: string;
+    searchGrams: string;
+  }[],
   evaluations: Map<number, Evaluated>,
   context: WriteContext,
 ): Promise<number> {
@@ -374,9 +423,10 @@ export async function insertImportedProjects(
         ${sql.val(keys.map((k) => k.bureauCode))}::text[],
         ${sql.val(keys.map((k) => k.fiscalYear))}::integer[],
         ${sql.val(keys.map((k) => k.budgetJpy))}::bigint[],
+        ${sql.val(keys.map((k) => k.registrationTrigger))}::text[],
         ${sql.val(keys.map((k) => k.searchText))}::text[],
         ${sql.val(keys.map((k) => k.searchGrams))}::text[]
-      ) with ordinality as t(name, bureau_code, fiscal_year, budget_jpy, search_text, search_grams, ordinal)
+      ) with ordinality as t(name, bureau_code, fiscal_year, budget_jpy, registration_trigger, search_text, search_grams, ordinal)
     ),
     v as (
       select * from unnest(
@@ -390,7 +440,7 @@ export async function insertImportedProjects(
     created as (
       insert into project (name, bureau_code, fiscal_year, is_new, registration_trigger, budget_jpy, tier, tier_lower_bound,
         reviewer_role, oversight, ruleset_version, search_text, search_grams, created_by, updated_by)
-      select k.name, k.bureau_code, k.fiscal_year, true, 'initial_budget', k.budget_jpy, v.tier, v.lower_bound, v.reviewer_role,
+      select k.name, k.bureau_code, k.fiscal_year, true, coalesce(k.registration_trigger, 'initial_budget'), k.budget_jpy, v.tier, v.lower_bound, v.reviewer_role,
         v.oversight::jsonb, ${context.rulesetVersion}::text, k.search_text,
         coalesce(string_to_array(nullif(k.search_grams, ''), E'\\x1f'), '{}'), ${context.actorId}::uuid, ${context.actorId}::uuid
       from k join v on v.budget_jpy = k.budget_jpy

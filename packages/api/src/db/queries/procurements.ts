@@ -125,9 +125,10 @@ export type ProcurementStatsRow = {
  * One GROUP BY over the procurements of a fiscal year (all years when null). Cancelled procurements
  * are left out; "awarded" means awarded, contracted or completed, and only those count in amounts.
  */
-export async function procurementStatsByMethod(db: Db, fiscalYear: number | null, tierReviewThresholdJpy: number | null) {
+export async function procurementStatsByMethod(db: Db, fiscalYear: number | null, tierReviewJpy: { 1: number | null; 2: number | null }) {
   const awarded = sql<SqlBool>`r.status in ('awarded', 'contracted', 'completed')`;
-  const threshold = tierReviewThresholdJpy ?? null;
+  // The bound above the project's tier: tier 1 and 未設定 the lowest band above tier 1, tier 2 the tier-3 band.
+  const threshold = sql`case when p.tier = 2 then ${tierReviewJpy[2]}::bigint when p.tier = 3 then null else ${tierReviewJpy[1]}::bigint end`;
   const result = await sql<ProcurementStatsRow>`
     select r.method,
       count(*)::bigint as count,
@@ -135,7 +136,7 @@ export async function procurementStatsByMethod(db: Db, fiscalYear: number | null
       coalesce(sum(r.contract_amount_jpy) filter (where ${awarded}), 0)::bigint as contract_total_jpy,
       count(*) filter (where ${awarded} and r.is_startup)::bigint as startup_awarded_count,
       coalesce(sum(r.contract_amount_jpy) filter (where ${awarded} and r.is_startup), 0)::bigint as startup_contract_total_jpy,
-      count(*) filter (where p.tier = 1 and ${threshold}::bigint is not null and r.contract_amount_jpy >= ${threshold}::bigint)::bigint
+      count(*) filter (where r.contract_amount_jpy >= ${threshold})::bigint
         as needs_tier_review
     from procurement r
     join project p on p.id = r.project_id

@@ -3,7 +3,7 @@
  * an index-only scan — so the database does the counting and only a few thousand grouped rows at
  * most reach JavaScript, whatever the size of the book.
  */
-import { sql } from 'kysely';
+import { type SqlBool, sql } from 'kysely';
 import type { Db } from '../database.ts';
 import { type ProjectListFilter, projectFilterConditions } from './projects.ts';
 
@@ -50,4 +50,59 @@ export async function projectsByStageAndTier(db: Db, filter: ProjectListFilter) 
     .where(projectFilterConditions(filter))
     .groupBy(['project.stage', 'project.tier'])
     .execute();
+}
+
+const jstDayOf = (column: string) => sql<string>`((${sql.ref(column)} at time zone 'UTC') + interval '9 hours')::date`;
+
+export type TierChangeBucket = {
+  registeredPoint: number;
+  changedPoint: number;
+  fromTier: number | null;
+  toTier: number | null;
+  count: number;
+};
+
+/**
+ * Tier changes after a project's registration (every tier-history row but the project's first, which
+ * records the tier it was registered with), counted by the point of the chart the project was
+ * registered in and the point the change happened in (`width_bucket` over `bounds`, the day after each
+ * point), and by from → to tier. Only changes after `since` matter to a chart starting
+ * there. Tier changes are rare next to registrations, and the answer has at most points² × 16 rows.
+ */
+export async function tierChangesByPoint(
+  db: Db,
+  filter: ProjectListFilter,
+  bounds: string[],
+  since: string,
+  until: string,
+): Promise<TierChangeBucket[]> {
+  const rows = await db
+    .selectFrom('tierHistory as h')
+    .innerJoin('project', 'project.id', 'h.projectId')
+    .select([
+      sql<number>`width_bucket(${jstDayOf('project.created_at')}, ${bounds}::date[])`.as('registeredPoint'),
+      sql<number>`width_bucket(${jstDayOf('h.at')}, ${bounds}::date[])`.as('changedPoint'),
+      'h.fromTier',
+      'h.toTier',
+      sql<number>`count(*)::bigint`.as('count'),
+    ])
+    .where(projectFilterConditions(filter))
+    .where(sql<SqlBool>`${jstDayOf('h.at')} > ${since}::date`)
+    .where(sql<SqlBool>`${jstDayOf('project.created_at')} <= ${until}::date`)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('tierHistory as first')
+          .select('first.id')
+          .whereRef('first.projectId', '=', 'h.projectId')
+          .whereRef('first.id', '<', 'h.id'),
+      ),
+    )
+    .groupBy([sql`1`, sql`2`, 'h.fromTier', 'h.toTier'])
+    .execute();
+  return rows.map((r) => ({
+    ...r,
+    registeredPoint: Number(r.registeredPoint),
+    changedPoint: Number(r.changedPoint),
+    count: Number(r.count),
+  }));
 }

@@ -203,7 +203,7 @@ export default function CanvasTab() {
             onCancel={() => setEditing(false)}
           />
         ) : (
-          <CanvasGrid fields={data.fields} kpis={kpis.data} defaults={defaults} />
+          <CanvasGrid fields={data.fields} keyItems={data.keyItems ?? []} kpis={kpis.data} defaults={defaults} />
         )}
         <p className="small">
           <Link to={`/projects/${project.id}/kpis`}>{t('canvas.kpiLink')}</Link>

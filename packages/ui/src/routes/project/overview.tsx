@@ -10,6 +10,7 @@ import { GateChecklist, StageStepper } from '../../components/stage-stepper.tsx'
 import { TierDecreasePanel } from '../../components/tier-decrease.tsx';
 import { useFormat } from '../../format.ts';
 import { ProjectEditForm } from '../../forms/project-edit-form.tsx';
+import { RetirementForm } from '../../forms/retirement-form.tsx';
 import { TransitionForm } from '../../forms/transition-form.tsx';
 import { YearlyReviewForm } from '../../forms/yearly-review-form.tsx';
 import type { TProject, TStage } from '../../types.ts';
@@ -141,6 +142,7 @@ function YearlyReviews({ project, canWrite }: { project: TProject; canWrite: boo
               <th scope="col">{t('yearly.decision')}</th>
               <th scope="col">{t('yearly.rationale')}</th>
               <th scope="col">{t('history.actor')}</th>
+              <th scope="col">{t('retirement.column')}</th>
             </tr>
           </thead>
           <tbody>
@@ -152,11 +154,28 @@ function YearlyReviews({ project, canWrite }: { project: TProject; canWrite: boo
                 <td>
                   {r.decidedByName ?? '—'} <DateText value={r.decidedAt} />
                 </td>
+                <td>
+                  {r.retirement ? (
+                    <>
+                      <span className={r.retirement.status === 'pending' ? 'badge badge-behind' : 'badge'}>
+                        {t(`retirement.status.${r.retirement.status}`)}
+                      </span>
+                      {r.retirement.reason ? <span className="small"> {r.retirement.reason}</span> : null}
+                    </>
+                  ) : (
+                    '—'
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      {canWrite && project.stage === 'operation'
+        ? (reviews.data ?? [])
+            .filter((r) => r.retirement?.status === 'pending')
+            .map((r) => <RetirementForm key={r.fiscalYear} projectId={project.id} fiscalYear={r.fiscalYear} />)
+        : null}
       {canWrite && project.stage === 'operation' ? (
         <details className="disclosure">
           <summary>{t('yearly.add')}</summary>

@@ -31,6 +31,7 @@ export default function ProcurementsTab() {
         <div className="alert alert-warning" role="status">
           <p>
             {t('procurement.tierReviewWarning', {
+              tier: flagged[0]?.project.tier ?? 1,
               threshold: flagged[0]?.tierReviewThresholdJpy ? f.manYen(flagged[0].tierReviewThresholdJpy) : '—',
             })}
           </p>
