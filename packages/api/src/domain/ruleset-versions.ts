@@ -162,7 +162,8 @@ export async function startRulesets(db: Db, rulesDir: string, log: (message: str
           activatedAt: new Date(),
         })
         // Two processes starting on a new database: the first one's version stands.
-        .onConflict((oc) => oc.column('ruleset').where('status', '=', 'active').doNothing())
+        // A literal, not a parameter: PostgreSQL must see the predicate to pick the partial unique index.
+        .onConflict((oc) => oc.column('ruleset').where('status', '=', sql.lit('active')).doNothing())
         .returning('id')
         .executeTakeFirst();
       if (inserted)
