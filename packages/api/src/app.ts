@@ -28,6 +28,7 @@ import { projectRoutes } from './routes/projects.ts';
 import { releaseRequestRoutes } from './routes/release-requests.ts';
 import { reviewRoutes } from './routes/reviews.ts';
 import { rulesRoutes } from './routes/rules.ts';
+import { rulesetVersionRoutes } from './routes/ruleset-versions.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { supervisionRoutes } from './routes/supervision.ts';
 import { techReviewRoutes } from './routes/tech-reviews.ts';
@@ -149,6 +150,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
   v1.route('/exports', exportRoutes);
   v1.route('/oversight', oversightRoutes);
   v1.route('/rules', rulesRoutes);
+  v1.route('/rules', rulesetVersionRoutes);
   // Review workflows: these routers carry full paths (/projects/{id}/release-requests, /tech-reviews.csv…).
   v1.route('/', releaseRequestRoutes);
   v1.route('/', yearlyReviewRoutes);

@@ -1,4 +1,4 @@
-import { createPolicy, type Policy } from '@psbook/core';
+import type { Policy } from '@psbook/core';
 import { sql } from 'kysely';
 import { recordAudit } from './audit.ts';
 import { systemActor } from './auth/actor.ts';
@@ -6,7 +6,7 @@ import type { Config } from './config.ts';
 import { createServices, type Services } from './context.ts';
 import { type Db, migrateToLatest, type OpenDatabase, openDatabase } from './db/database.ts';
 import { retierAllProjects } from './domain/oversight.ts';
-import { loadRulesets } from './rules/load-rulesets.ts';
+import { startRulesets } from './domain/ruleset-versions.ts';
 import { seedDemo } from './seed/demo.ts';
 
 /**
@@ -52,18 +52,22 @@ export async function activateRulesets(db: Db, policy: Policy): Promise<{ change
 
 export type Started = { services: Services; database: OpenDatabase; seeded: boolean; close(): Promise<void> };
 
-/** Open and migrate the database, load and activate the rules, and create the demo book when new. */
+/**
+ * Open and migrate the database, load and activate the rules, and create the demo book when new.
+ * The rules in force are the database's active versions; rules/ gives the first ones, and only when
+ * their own cases pass (decision 0017).
+ */
 export async function startServices(config: Config, options: { log?: (message: string) => void } = {}): Promise<Started> {
   const log = options.log ?? (() => {});
-  const policy = createPolicy(loadRulesets(config.rulesDir));
-  const oversightTable = await policy.oversightTable;
-  // Said once, at start: every evaluation under this ruleset then runs json-rules-engine instead of the table.
-  if (oversightTable.fallback)
-    log(`oversight ruleset ${oversightTable.version} is evaluated by the engine, not compiled: ${oversightTable.fallback}`);
   const database = await openDatabase(config);
   try {
     const applied = await migrateToLatest(database.db);
     if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
+    const policy = await startRulesets(database.db, config.rulesDir, log);
+    const oversightTable = await policy.oversightTable;
+    // Said once, at start: every evaluation under this ruleset then runs json-rules-engine instead of the table.
+    if (oversightTable.fallback)
+      log(`oversight ruleset ${oversightTable.version} is evaluated by the engine, not compiled: ${oversightTable.fallback}`);
     const { changedRulesets, retiered } = await activateRulesets(database.db, policy);
     if (changedRulesets.length)
       log(`rulesets activated: ${changedRulesets.join(', ')}${retiered ? ` (${retiered} projects changed tier)` : ''}`);

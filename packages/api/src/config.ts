@@ -39,6 +39,8 @@ export type Config = {
   mailRetrySeconds: number;
   /** How often each process runs the reminder scheduler; 0 turns it off. */
   reminderIntervalSeconds: number;
+  /** How often each process runs due ruleset activations and picks up versions another process activated. */
+  rulesPollSeconds: number;
   /** Sign-in through the organisation's OpenID Provider; null when not configured. */
   oidc: OidcConfig | null;
 };
@@ -153,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailPollSeconds: readNumber(env, 'PSBOOK_MAIL_POLL_SECONDS', 5),
     mailRetrySeconds: readNumber(env, 'PSBOOK_MAIL_RETRY_SECONDS', 30),
     reminderIntervalSeconds: readNumber(env, 'PSBOOK_REMINDER_INTERVAL_SECONDS', 300),
+    rulesPollSeconds: readNumber(env, 'PSBOOK_RULES_POLL_SECONDS', 10),
     oidc: readOidc(env, resolvePath),
   };
 }

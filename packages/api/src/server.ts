@@ -5,7 +5,8 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from './app.ts';
 import { startServices } from './bootstrap.ts';
 import type { Config } from './config.ts';
-import { startMailWorker, startReminderScheduler } from './mail/mail.ts';
+import { rulesetTick } from './domain/ruleset-versions.ts';
+import { startLoop, startMailWorker, startReminderScheduler } from './mail/mail.ts';
 
 /** Serve the API and the built UI (single-page app: unknown non-API paths get index.html). */
 export async function runServer(config: Config): Promise<void> {
@@ -64,6 +65,10 @@ export async function runServer(config: Config): Promise<void> {
   // Each process delivers the outbox and runs the reminders; both are safe with several processes.
   const mailWorker = startMailWorker(started.services.db, config, log);
   const reminders = startReminderScheduler(started.services, log);
+  // Approved ruleset versions activate at their date; a version another process activated is loaded here too.
+  const rulesLoop = startLoop(rulesetTick(started.services), Math.max(1, config.rulesPollSeconds) * 1000, (error) =>
+    log(`rules: ${(error as Error).message}`),
+  );
   if (!mailWorker) log('PSBOOK_SMTP_URL is not set: mails stay in the outbox (admin can read them)');
   let stopping = false;
   const stop = async (signal: string) => {
@@ -73,6 +78,7 @@ export async function runServer(config: Config): Promise<void> {
     server.close();
     await mailWorker?.stop();
     await reminders?.stop();
+    await rulesLoop.stop();
     await started.close();
     process.exit(0);
   };

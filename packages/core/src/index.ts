@@ -41,5 +41,6 @@ export * from './rules/default-rulesets.ts';
 export * from './rules/engine.ts';
 export * from './rules/run-cases.ts';
 export * from './rules/schemas.ts';
+export * from './rules/versions.ts';
 export * from './supervision/schemas.ts';
 export * from './supervision/supervision.ts';

@@ -29,6 +29,8 @@ const Tokens = lazy(() => import('./routes/tokens.tsx'));
 const Procurements = lazy(() => import('./routes/procurements.tsx'));
 const Import = lazy(() => import('./routes/import.tsx'));
 const Rules = lazy(() => import('./routes/rules.tsx'));
+const RuleVersions = lazy(() => import('./routes/rule-versions.tsx'));
+const RuleVersion = lazy(() => import('./routes/rule-versions.tsx').then((m) => ({ default: m.RuleVersion })));
 const Admin = lazy(() => import('./routes/admin.tsx'));
 const Notifications = lazy(() => import('./routes/notifications.tsx').then((m) => ({ default: m.Notifications })));
 const NotificationPreferences = lazy(() => import('./routes/notifications.tsx').then((m) => ({ default: m.NotificationPreferences })));
@@ -83,6 +85,8 @@ export const routes: RouteObject[] = [
       { path: 'procurements', element: <Procurements /> },
       { path: 'import', element: <Import /> },
       { path: 'rules', element: <Rules /> },
+      { path: 'rules/versions', element: <RuleVersions /> },
+      { path: 'rules/versions/:id', element: <RuleVersion /> },
       { path: 'admin', element: <Admin /> },
       { path: 'admin/outbox', element: <Outbox /> },
       { path: 'notifications', element: <Notifications /> },

@@ -22,6 +22,7 @@ import type {
   TReleaseStatus,
   TReviewerRole,
   TRole,
+  TRulesetName,
   TStage,
   TTechReviewStatus,
   TTierDecreaseCause,
@@ -482,6 +483,46 @@ export interface RulesetStateTable {
   activatedAt: Timestamp;
 }
 
+export type TRulesetVersionStatus = 'proposed' | 'rejected' | 'approved' | 'cancelled' | 'active' | 'superseded' | 'failed';
+export interface RulesetVersionTable {
+  id: Generated<string>;
+  ruleset: TRulesetName;
+  version: string;
+  content: Json<unknown>;
+  cases: Json<unknown>;
+  caseCount: number;
+  status: TRulesetVersionStatus;
+  note: Default<string>;
+  impact: Json<unknown> | null;
+  baseVersionId: string | null;
+  /** Null for a first version read from rules/. */
+  proposedBy: string | null;
+  proposedAt: Timestamp;
+  decidedBy: string | null;
+  decidedAt: Timestamp | null;
+  decisionComment: string | null;
+  activateAt: Timestamp | null;
+  activatedAt: Timestamp | null;
+  supersededAt: Timestamp | null;
+  revision: Default<number>;
+}
+
+export type TRulesetActivationStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted' | 'cancelled';
+export interface RulesetActivationTable {
+  id: Generated<string>;
+  rulesetVersionId: string;
+  status: Default<TRulesetActivationStatus>;
+  runAt: Timestamp;
+  step: Default<string>;
+  stepsDone: Default<number>;
+  stepsTotal: number;
+  projectsChanged: number | null;
+  error: string | null;
+  createdAt: Timestamp;
+  startedAt: Timestamp | null;
+  finishedAt: Timestamp | null;
+}
+
 /** The compiled oversight ruleset, one row per band combination (migration 20261207T0200). */
 export interface OversightDecisionTable {
   rulesetVersion: string;
@@ -593,6 +634,8 @@ export interface Database {
   expenseImport: ExpenseImportTable;
   expenseLine: ExpenseLineTable;
   rulesetState: RulesetStateTable;
+  rulesetVersion: RulesetVersionTable;
+  rulesetActivation: RulesetActivationTable;
   auditEvent: AuditEventTable;
   notification: NotificationTable;
   emailOutbox: EmailOutboxTable;

@@ -7,6 +7,7 @@ import { isAllowed, roleRegistry, type TAction, type TRole, type TStage } from '
  * staff.wel is another bureau's staff. Each case prepares fresh targets so one role's write does not
  * change what the next role sees.
  */
+import { computeRulesetVersion, defaultRulesets } from '@psbook/core';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { getSignInSettings } from '../domain/sign-in-settings.ts';
@@ -61,6 +62,66 @@ type Fixtures = {
   /** A fiscal year no budget cycle of this suite has used yet. */
   nextYear(): number;
 };
+
+/** The supervision ruleset with another title: a valid proposal whose cases pass and which re-tiers nothing. */
+function retitledSupervision() {
+  const content = structuredClone(defaultRulesets.supervision.content) as { title: { ja: string } };
+  content.title.ja = `${content.title.ja}（権限表）`;
+  return content;
+}
+
+/** A proposed version from rules/ (no person proposed it), so that every role's decision is a second person's. */
+async function proposedSupervision(f: Fixtures) {
+  const { db } = f.t.services;
+  const active = await db
+    .selectFrom('rulesetVersion')
+    .select(['id', 'cases', 'caseCount'])
+    .where('ruleset', '=', 'supervision')
+    .where('status', '=', 'active')
+    .executeTakeFirstOrThrow();
+  const content = retitledSupervision();
+  return db
+    .insertInto('rulesetVersion')
+    .values({
+      ruleset: 'supervision',
+      version: computeRulesetVersion(content),
+      content: JSON.stringify(content),
+      cases: JSON.stringify(active.cases),
+      caseCount: active.caseCount,
+      status: 'proposed',
+      baseVersionId: active.id,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+}
+
+/** A version approved for a date far ahead, with its queued job (an earlier one left by a denied role is set aside). */
+async function scheduledSupervision(f: Fixtures) {
+  const { db } = f.t.services;
+  await db
+    .updateTable('rulesetVersion')
+    .set({ status: 'cancelled' })
+    .where('ruleset', '=', 'supervision')
+    .where('status', '=', 'approved')
+    .execute();
+  const version = await proposedSupervision(f);
+  const runAt = new Date('2999-01-01T00:00:00Z');
+  await db.updateTable('rulesetVersion').set({ status: 'approved', activateAt: runAt }).where('id', '=', version.id).execute();
+  await db.insertInto('rulesetActivation').values({ rulesetVersionId: version.id, runAt, stepsTotal: 4 }).execute();
+  return { id: version.id, revision: 1 };
+}
+
+/** An activation record of a rejected version, already failed: nothing will ever run it. */
+async function queuedActivation(f: Fixtures) {
+  const version = await proposedSupervision(f);
+  const { db } = f.t.services;
+  await db.updateTable('rulesetVersion').set({ status: 'rejected' }).where('id', '=', version.id).execute();
+  return db
+    .insertInto('rulesetActivation')
+    .values({ rulesetVersionId: version.id, runAt: new Date('2999-01-01T00:00:00Z'), stepsTotal: 4, status: 'failed' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+}
 
 async function makeFixtures(t: TestApp, firstYear: number): Promise<Fixtures> {
   let year = firstYear;
@@ -806,6 +867,43 @@ const cases: Case[] = [
       const oversight = rules.rulesets.find((r: { name: string }) => r.name === 'oversight-tier');
       return { path: '/api/v1/rules/simulate', body: { ruleset: 'oversight-tier', content: oversight.content } };
     },
+  },
+  { route: 'GET /api/v1/rules/versions', allow: all, ok: 200, prepare: async () => ({ path: '/api/v1/rules/versions' }) },
+  {
+    route: 'GET /api/v1/rules/versions/{id}',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/rules/versions/${(await proposedSupervision(f)).id}` }),
+  },
+  {
+    route: 'POST /api/v1/rules/versions',
+    allow: adminOnly,
+    ok: 201,
+    prepare: async () => ({ path: '/api/v1/rules/versions', body: { ruleset: 'supervision', content: retitledSupervision() } }),
+  },
+  {
+    route: 'POST /api/v1/rules/versions/{id}/decision',
+    allow: ['chief', 'admin'],
+    ok: 200,
+    prepare: async (f) => ({
+      path: `/api/v1/rules/versions/${(await proposedSupervision(f)).id}/decision`,
+      body: { decision: 'rejected', revision: 1, comment: '権限表の確認' },
+    }),
+  },
+  {
+    route: 'POST /api/v1/rules/versions/{id}/cancel',
+    allow: ['chief', 'admin'],
+    ok: 200,
+    prepare: async (f) => {
+      const { id, revision } = await scheduledSupervision(f);
+      return { path: `/api/v1/rules/versions/${id}/cancel`, body: { revision, comment: '権限表の確認' } };
+    },
+  },
+  {
+    route: 'GET /api/v1/rules/activations/{id}',
+    allow: all,
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/rules/activations/${(await queuedActivation(f)).id}` }),
   },
   {
     route: 'GET /api/v1/projects/{id}/history',

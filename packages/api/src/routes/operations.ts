@@ -28,7 +28,8 @@ export const tags = {
   exports: 'The book as CSV, JSON or Excel, for staff and as open data',
   stats: 'Statistics: registrations, stages × tiers, expenses',
   oversight: 'The oversight tier (区分) evaluation, without storing anything',
-  rules: 'The active rulesets and simulations of candidate rulesets',
+  rules:
+    'The active rulesets, simulations of candidate rulesets, and ruleset versions: proposed, approved by a second person, activated at a date',
   notifications: 'Notifications of the signed-in user and their channel and cadence',
   history: 'Audit events: of a project, and of the whole book',
   reference: 'Reference lists (bureaus 局)',
@@ -157,6 +158,12 @@ export const operations = {
   evaluateOversight: op('oversight'),
   listRulesets: op('rules'),
   simulateRuleset: op('rules'),
+  listRulesetVersions: op('rules'),
+  getRulesetVersion: op('rules'),
+  proposeRulesetVersion: op('rules'),
+  decideRulesetVersion: op('rules'),
+  cancelRulesetVersion: op('rules'),
+  getRulesetActivation: op('rules'),
   // notifications
   listNotifications: op('notifications'),
   countUnreadNotifications: op('notifications'),

@@ -11,6 +11,7 @@ import { activateRulesets } from '../bootstrap.ts';
 import { loadConfig, repoRoot } from '../config.ts';
 import { createServices, type Services } from '../context.ts';
 import { migrateToLatest, type OpenDatabase, openPglite, openPostgres } from '../db/database.ts';
+import { startRulesets } from '../domain/ruleset-versions.ts';
 import { loadRulesets } from '../rules/load-rulesets.ts';
 import { demoPassword, seedDemo } from '../seed/demo.ts';
 import { createContract } from './contract.ts';
@@ -88,7 +89,8 @@ export type TestAppOptions = {
 export async function createTestApp(kind: DatabaseName, options: TestAppOptions = {}): Promise<TestApp> {
   const database = await openTestDatabase(kind);
   await migrateToLatest(database.db);
-  const policy = testPolicy();
+  // As a server starts: rules/ gives the first ruleset versions, whose policy is the one in force.
+  const policy = await startRulesets(database.db, `${repoRoot}rules`);
   await activateRulesets(database.db, policy);
   await seedDemo(database.db, policy, { projects: options.demoProjects ?? false });
   const config = { ...loadConfig({}), rulesDir: `${repoRoot}rules` };

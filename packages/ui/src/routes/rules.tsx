@@ -3,6 +3,7 @@ import supervisionRules from '@rules/supervision.json';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { api, isApiError } from '../api.ts';
 import { isAdmin, useUser } from '../auth.ts';
 import { useBureauName } from '../components/bureaus.ts';
@@ -140,7 +141,7 @@ function WhatIf() {
   );
 }
 
-type TSimulation = {
+export type TSimulation = {
   candidateVersion: string;
   activeVersion: string;
   isSameAsActive: boolean;
@@ -166,7 +167,7 @@ type TSimulation = {
 };
 
 /** What the candidate would change: counts, by bureau, by tier move, and a sample of projects. */
-function SimulationResult({ result }: { result: TSimulation }) {
+export function SimulationResult({ result }: { result: TSimulation }) {
   const { t } = useTranslation();
   const f = useFormat();
   const bureauName = useBureauName();
@@ -415,7 +416,7 @@ export default function Rules() {
   const id = useId();
   return (
     <>
-      <PageHeader title={t('rules.title')} lead={t('rules.lead')} />
+      <PageHeader title={t('rules.title')} lead={t('rules.lead')} actions={<Link to="/rules/versions">{t('ruleVersions.link')}</Link>} />
       <section className="card" aria-labelledby={`${id}-table`}>
         <h2 id={`${id}-table`}>{t('rules.tierTableTitle')}</h2>
         <TierTable />

@@ -11,6 +11,7 @@ import * as oidcSignIn from './20261206T0300-oidc-sign-in.ts';
 import * as notifications from './20261206T0500-notifications.ts';
 import * as oversightDecision from './20261207T0200-oversight-decision.ts';
 import * as budgetProcess from './20261207T0400-budget-process.ts';
+import * as rulesetVersions from './20261207T0500-ruleset-versions.ts';
 import * as pendingRetirement from './20261207T0600-pending-retirement.ts';
 
 /** Every migration, by name; names sort in the order they apply. */
@@ -27,5 +28,6 @@ export const migrations: Record<string, Migration> = {
   '20261206T0500-notifications': notifications,
   '20261207T0200-oversight-decision': oversightDecision,
   '20261207T0400-budget-process': budgetProcess,
+  '20261207T0500-ruleset-versions': rulesetVersions,
   '20261207T0600-pending-retirement': pendingRetirement,
 };
