@@ -201,6 +201,7 @@ export async function simulateOversightRuleset(db: Db, active: Policy, content: 
       covered += Number(g.projects);
     }
     let sample: {
+      id: string;
       code: string;
       name: string;
       bureauCode: string;
@@ -216,9 +217,9 @@ export async function simulateOversightRuleset(db: Db, active: Policy, content: 
             sql`(${i}::int, ${g.budgetJpy}::bigint, ${g.maxDowntimeHours}::double precision, ${g.confidentiality}::text, ${g.tier}::smallint, ${g.reviewerRole}::text, ${g.bureauCode}::text, ${g.fromInputs}::jsonb)`,
         ),
       );
-      const rows = await sql<{ code: string; name: string; bureauCode: string; groupIndex: number }>`
+      const rows = await sql<{ id: string; code: string; name: string; bureauCode: string; groupIndex: number }>`
         with g(group_index, budget_jpy, max_downtime_hours, confidentiality, tier, reviewer_role, bureau_code, from_inputs) as (values ${values})
-        select p.code, p.name, p.bureau_code, g.group_index
+        select p.id, p.code, p.name, p.bureau_code, g.group_index
         from project p
         left join tier_decrease d on d.project_id = p.id and d.status = 'pending'
         join g
@@ -231,6 +232,8 @@ export async function simulateOversightRuleset(db: Db, active: Policy, content: 
       sample = rows.rows.map((r) => {
         const g = picked[r.groupIndex]!;
         return {
+          // The id, so the screen can link each project.
+          id: r.id,
           code: r.code,
           name: r.name,
           bureauCode: r.bureauCode,

@@ -92,6 +92,7 @@ const simulate = createRoute({
         ),
         sample: z.array(
           z.object({
+            id: z.string().uuid(),
             code: z.string(),
             name: z.string(),
             bureauCode: z.string(),

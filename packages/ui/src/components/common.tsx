@@ -116,3 +116,16 @@ export function TableScroll({ label, children }: { label?: string; children: Rea
     </div>
   );
 }
+
+/**
+ * The arrow between a value before and after a change: drawn by CSS (a lone → is text that contrast
+ * checkers cannot judge), read as 「から」/"to".
+ */
+export function ChangeArrow() {
+  const { t } = useTranslation();
+  return (
+    <span className="change-arrow">
+      <span className="visually-hidden">{t('common.changedTo')}</span>
+    </span>
+  );
+}
