@@ -158,6 +158,7 @@ export function CanvasGrid({
   editing?: CanvasEditing;
 }) {
   const { t } = useTranslation();
+  const headerId = useId();
   const cell = (field: CanvasField) => (
     <Cell key={field.key} field={field} value={fields[field.key]} editing={editing} kpis={kpis} fallback={defaults?.[field.key]} />
   );
@@ -169,7 +170,13 @@ export function CanvasGrid({
           <span className="key-mark">{t('canvas.keyItem')}</span> {t('canvas.keyItemLegend')}
         </p>
       </div>
-      <div className="canvas-header">{inArea('header').map(cell)}</div>
+      {/* A heading for the header row too, so its cells' h4 follow an h3 like every other area's. */}
+      <section className="canvas-header" aria-labelledby={headerId}>
+        <h3 id={headerId} className="visually-hidden">
+          {t('uiAudit2.canvasHeader')}
+        </h3>
+        {inArea('header').map(cell)}
+      </section>
       <div className="canvas-body">
         <Area area="user">{inArea('user').map(cell)}</Area>
         <Area area="value">{inArea('value').map(cell)}</Area>

@@ -1,5 +1,6 @@
 import { stageLabels } from '@core/projects/schemas.ts';
-import { type ReactNode, useEffect } from 'react';
+import { useIsFetching } from '@tanstack/react-query';
+import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../errors.ts';
 import { useFormat } from '../format.ts';
@@ -127,5 +128,35 @@ export function ChangeArrow() {
     <span className="change-arrow">
       <span className="visually-hidden">{t('common.changedTo')}</span>
     </span>
+  );
+}
+
+/**
+ * A page of independent sections, shown at once when their data has arrived: each section filling
+ * in on its own pushed the ones below it down, one after another (layout shift). Until nothing has
+ * been fetching for a moment (dependent queries start a tick after the ones they need), the
+ * sections are laid out but invisible under one loading line; after `maxWaitMs` they show anyway.
+ */
+export function ArriveTogether({ children, maxWaitMs = 4000 }: { children: ReactNode; maxWaitMs?: number }) {
+  const fetching = useIsFetching();
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    if (ready) return;
+    const timer = setTimeout(() => setReady(true), fetching ? maxWaitMs : 120);
+    return () => clearTimeout(timer);
+  }, [fetching, ready, maxWaitMs]);
+  useEffect(() => {
+    const cap = setTimeout(() => setReady(true), maxWaitMs);
+    return () => clearTimeout(cap);
+  }, [maxWaitMs]);
+  return (
+    <div className="arrive-together" aria-busy={ready ? undefined : true}>
+      {ready ? null : (
+        <div className="arrive-together-loading">
+          <Loading />
+        </div>
+      )}
+      <div className={ready ? undefined : 'arrive-together-pending'}>{children}</div>
+    </div>
   );
 }

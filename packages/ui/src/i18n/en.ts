@@ -916,6 +916,10 @@ export const en: typeof ja = {
     noChange: 'No project would change tier.',
   },
   // Issue 18 item 2: the simulation started from the active rules (components/rules-simulation.tsx).
+  // Issue 18, second pass: words the other screens needed.
+  uiAudit2: {
+    canvasHeader: 'About the project',
+  },
   rulesSim: {
     boundaryLabel: '{{factor}}: threshold of tier {{tier}}',
     boundaryHint: 'Now {{now}} (tier {{tier}} is “{{band}}”)',

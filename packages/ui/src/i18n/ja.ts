@@ -906,6 +906,10 @@ export const ja = {
     noChange: '区分が変わるプロジェクトはありません。',
   },
   // Issue 18 item 2: the simulation started from the active rules (components/rules-simulation.tsx).
+  // Issue 18, second pass: words the other screens needed.
+  uiAudit2: {
+    canvasHeader: '事業の基本情報',
+  },
   rulesSim: {
     boundaryLabel: '{{factor}}：区分{{tier}}の境目',
     boundaryHint: '現在は{{now}}（区分{{tier}}は「{{band}}」）',

@@ -7,7 +7,17 @@ import { Link } from 'react-router';
 import { api } from '../api.ts';
 import { isReviewer, useUser } from '../auth.ts';
 import { useBureauName } from '../components/bureaus.ts';
-import { ChartPlaceholder, DateText, Empty, ErrorAlert, Loading, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
+import {
+  ArriveTogether,
+  ChartPlaceholder,
+  DateText,
+  Empty,
+  ErrorAlert,
+  Loading,
+  PageHeader,
+  TableScroll,
+  TierBadge,
+} from '../components/common.tsx';
 import { hasPortfolio } from '../components/supervision.tsx';
 import { useFormat } from '../format.ts';
 import { readExpenses, readRegistrations, readStageStats, tierKeys } from '../stats.ts';
@@ -544,10 +554,12 @@ export default function Home() {
   return (
     <>
       <PageHeader title={t('home.title')} lead={t('home.lead', { name: user.displayName })} />
-      <MyTasks user={user} />
-      <StageCounts />
-      <Registrations />
-      <Expenses />
+      <ArriveTogether>
+        <MyTasks user={user} />
+        <StageCounts />
+        <Registrations />
+        <Expenses />
+      </ArriveTogether>
     </>
   );
 }

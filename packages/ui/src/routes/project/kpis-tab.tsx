@@ -190,7 +190,8 @@ export default function KpisTab() {
           ))}
         </>
       )}
-      {canWrite ? (
+      {/* After the list has arrived: appearing first, the form would be pushed down the page by it. */}
+      {canWrite && !kpis.isPending ? (
         <section className="card" aria-labelledby={`${headingId}-add`}>
           <h3 id={`${headingId}-add`}>{t('kpi.add')}</h3>
           {added ? <SavedWithNextStep projectId={project.id} version={project.version} saved={t('kpi.added')} /> : null}
