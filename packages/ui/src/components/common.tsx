@@ -1,6 +1,6 @@
 import { stageLabels } from '@core/projects/schemas.ts';
 import { useIsFetching } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, Suspense, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../errors.ts';
 import { useFormat } from '../format.ts';
@@ -157,6 +157,39 @@ export function ArriveTogether({ children, maxWaitMs = 4000 }: { children: React
         </div>
       )}
       <div className={ready ? undefined : 'arrive-together-pending'}>{children}</div>
+    </div>
+  );
+}
+
+/**
+ * A chart drawn when it comes near the screen: until then (and while its code loads) a placeholder
+ * of its height holds its place. The charts are the heaviest thing a page renders, and one further
+ * down than the reader scrolls costs a slow phone seconds of script for nothing.
+ */
+export function LazyChart({ children }: { children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [near, setNear] = useState(false);
+  useEffect(() => {
+    const element = ref.current;
+    if (near || !element) return;
+    if (typeof IntersectionObserver === 'undefined') {
+      setNear(true);
+      return;
+    }
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) setNear(true);
+      },
+      { rootMargin: '200px 0px' },
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [near]);
+  return near ? (
+    <Suspense fallback={<ChartPlaceholder />}>{children}</Suspense>
+  ) : (
+    <div ref={ref}>
+      <ChartPlaceholder />
     </div>
   );
 }

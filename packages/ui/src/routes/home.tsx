@@ -1,7 +1,7 @@
 import { roleLabels, stageLabels } from '@core/projects/schemas.ts';
 import { expenseCategoryLabels } from '@core/reviews/schemas.ts';
 import { useQueries, useQuery } from '@tanstack/react-query';
-import { lazy, Suspense, useId, useState } from 'react';
+import { lazy, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../api.ts';
@@ -9,10 +9,10 @@ import { isReviewer, useUser } from '../auth.ts';
 import { useBureauName } from '../components/bureaus.ts';
 import {
   ArriveTogether,
-  ChartPlaceholder,
   DateText,
   Empty,
   ErrorAlert,
+  LazyChart,
   Loading,
   PageHeader,
   TableScroll,
@@ -400,9 +400,9 @@ function Registrations() {
         <Empty>{t('home.noStats')}</Empty>
       ) : (
         <>
-          <Suspense fallback={<ChartPlaceholder />}>
+          <LazyChart>
             <RegistrationsChart data={bars} names={names} ariaLabel={t('home.registrationsChartLabel')} />
-          </Suspense>
+          </LazyChart>
           <details className="disclosure">
             <summary>{t('common.showTable')}</summary>
             <TableScroll>
@@ -529,16 +529,16 @@ function Expenses() {
           <div className="card-grid">
             <div>
               <h3>{t('home.byCategory')}</h3>
-              <Suspense fallback={<ChartPlaceholder />}>
+              <LazyChart>
                 <AmountsChart rows={categoryRows} ariaLabel={t('home.byCategoryChart')} formatAxis={oku} formatValue={(v) => f.yen(v)} />
-              </Suspense>
+              </LazyChart>
               {table(categoryRows, t('common.chartTableCaption', { title: t('home.byCategory') }), t('home.category'))}
             </div>
             <div>
               <h3>{t('home.byBureau')}</h3>
-              <Suspense fallback={<ChartPlaceholder />}>
+              <LazyChart>
                 <AmountsChart rows={bureauRows} ariaLabel={t('home.byBureauChart')} formatAxis={oku} formatValue={(v) => f.yen(v)} />
-              </Suspense>
+              </LazyChart>
               {table(bureauRows, t('common.chartTableCaption', { title: t('home.byBureau') }), t('projects.bureau'))}
             </div>
           </div>
