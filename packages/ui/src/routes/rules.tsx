@@ -96,7 +96,8 @@ function WhatIf() {
   return (
     <div className="two-column">
       {/* Not a form: nothing is sent, the preview follows each keystroke (a form would need a submit button). */}
-      <fieldset className="form fieldset-plain" aria-label={t('rules.whatIfLabel')}>
+      <fieldset className="form fieldset-plain">
+        <legend className="visually-hidden">{t('rules.whatIfLabel')}</legend>
         <div className="field">
           <label htmlFor={`${id}-budget`}>{t('register.budgetJpy')}</label>
           <p className="hint" id={`${id}-budget-hint`}>
