@@ -185,11 +185,10 @@ export function LazyChart({ children }: { children: ReactNode }) {
     observer.observe(element);
     return () => observer.disconnect();
   }, [near]);
+  // Not yet near: an empty box of the chart's height (not a loading indicator — nothing is loading).
   return near ? (
     <Suspense fallback={<ChartPlaceholder />}>{children}</Suspense>
   ) : (
-    <div ref={ref}>
-      <ChartPlaceholder />
-    </div>
+    <div ref={ref} className="chart chart-placeholder" aria-hidden="true" />
   );
 }
