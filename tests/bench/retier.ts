@@ -1,14 +1,21 @@
 /**
- * retier: after a change of the oversight ruleset, retierAllProjects (our path: projects grouped by
- * the band each factor falls in, the engine once per band combination, one UPDATE writing tiers and
- * explanations with history and audit in the same statement) against the limit: one SQL UPDATE that
- * computes the same tiers with CASE from the tier table (tierSql, shared with our path's grouping).
+ * retier: after a change of the oversight ruleset, retierAllProjects (our path: the ruleset compiled
+ * into its decision table, stored as the relation oversight_decision, and one UPDATE … FROM joining it
+ * on each project's band keys, writing tiers and explanations with history and audit in the same
+ * statement) against the limit: one SQL UPDATE that computes the same tiers with CASE from the tier
+ * table's conditions (tierSql). Explanations are checked against json-rules-engine itself.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPolicy, type Policy, type TConfidentiality, type TOversightRuleset } from '@psbook/core';
+import {
+  createOversightEvaluator,
+  createPolicy,
+  type OversightEvaluator,
+  type TConfidentiality,
+  type TOversightRuleset,
+} from '@psbook/core';
 import type postgres from 'postgres';
 import { tierSql } from '../../packages/api/src/domain/oversight-bands.ts';
 import { loadRulesets } from '../../packages/api/src/rules/load-rulesets.ts';
@@ -49,7 +56,7 @@ export function writeChangedRules(): { dir: string; cleanup(): void } {
 const explanationSample = 500;
 
 /** Of a random sample of projects, how many hold an explanation (oversight jsonb) other than the engine's. */
-async function sampleExplanationMismatches(ctx: BenchContext, policy: Policy): Promise<number> {
+async function sampleExplanationMismatches(ctx: BenchContext, engine: OversightEvaluator): Promise<number> {
   const rows = await ctx.sql<
     { id: string; budget_jpy: string | null; max_downtime_hours: number | null; confidentiality: string | null }[]
   >`
@@ -58,7 +65,7 @@ async function sampleExplanationMismatches(ctx: BenchContext, policy: Policy): P
   const documents = await Promise.all(
     rows.map(async (row) =>
       JSON.stringify(
-        await policy.evaluateOversight({
+        await engine({
           budgetJpy: row.budget_jpy === null ? null : Number(row.budget_jpy),
           maxDowntimeHours: row.max_downtime_hours,
           confidentiality: row.confidentiality as TConfidentiality | null,
@@ -155,7 +162,7 @@ export async function benchRetier(ctx: BenchContext): Promise<BenchResult> {
       );
       disagreements = Number(rows[0]?.n);
       ctx.log(`  projects where the engine and the CASE disagree: ${disagreements}`);
-      explanationMismatches = await sampleExplanationMismatches(ctx, policy);
+      explanationMismatches = await sampleExplanationMismatches(ctx, createOversightEvaluator(ruleset));
       ctx.log(`  sampled explanations unlike the engine's: ${explanationMismatches} of ${explanationSample}`);
     }
     // Both paths start from a table without the other's dead rows.

@@ -89,13 +89,25 @@ export async function fillEveryTable(db: Kysely<any>): Promise<void> {
     values (${release.rows[0]!.id}, 1, 2, 'bureau_lead', 'cio_advisor'), (${release.rows[0]!.id}, 2, null, 'cio_advisor', null)
   `.execute(db);
   await sql`
-    insert into budget_cycle (fiscal_year, request_date, request_deadline, evaluation_deadline, submission_date, submitted_at, submitted_by)
-    values (2026, '2025-07-25', '2025-09-30', '2025-10-31', '2025-11-14', null, null)
+    insert into budget_cycle (fiscal_year, request_date, request_deadline, evaluation_deadline, submission_date, budget_announcement_date,
+      viewpoints, submitted_at, submitted_by)
+    values (2026, '2025-07-25', '2025-09-30', '2025-10-31', '2025-11-14', '2026-01-23',
+      ${JSON.stringify({
+        rulesetVersion: 'sha256:x',
+        viewpoints: [{ id: 'technical', label: { ja: '技術面', en: 'Technical' }, guidance: { ja: trickyText, en: 'x' } }],
+        ratingScale: [1, 2, 3, 4, 5].map((value) => ({ value, label: { ja: String(value), en: String(value) } })),
+      })}::jsonb, now(), ${adminId})
+  `.execute(db);
+  const techReview = await sql<{ id: string }>`
+    insert into tech_review (fiscal_year, project_id, status, tier_at_extraction, budget_jpy_at_extraction, extraction_ruleset_version,
+      viewpoints, is_tier_not_set, is_canvas_missing, overall_opinion, reviewer_id)
+    values (2026, ${projectId}, 'submitted', null, 9007199254740993, 'sha256:x',
+      ${JSON.stringify({ technical: { rating: 5, comment: trickyText } })}::jsonb, true, true, '', ${adminId})
+    returning id
   `.execute(db);
   await sql`
-    insert into tech_review (fiscal_year, project_id, status, tier_at_extraction, budget_jpy_at_extraction, extraction_ruleset_version,
-      technical_rating, technical_comment, usability_rating, security_rating, overall_opinion, reviewer_id)
-    values (2026, ${projectId}, 'in_review', null, 9007199254740993, 'sha256:x', 5, ${trickyText}, null, 1, '', ${adminId})
+    insert into tech_review_reflection (tech_review_id, outcome, amount_change_jpy, comment, recorded_by)
+    values (${techReview.rows[0]!.id}, 'partly_reflected', -9007199254740993, ${trickyText}, ${adminId})
   `.execute(db);
   await sql`
     insert into procurement (project_id, title, method, status, spec_document_id, vendor_name, corporate_number, is_startup, contract_amount_jpy,

@@ -56,6 +56,10 @@ export type Started = { services: Services; database: OpenDatabase; seeded: bool
 export async function startServices(config: Config, options: { log?: (message: string) => void } = {}): Promise<Started> {
   const log = options.log ?? (() => {});
   const policy = createPolicy(loadRulesets(config.rulesDir));
+  const oversightTable = await policy.oversightTable;
+  // Said once, at start: every evaluation under this ruleset then runs json-rules-engine instead of the table.
+  if (oversightTable.fallback)
+    log(`oversight ruleset ${oversightTable.version} is evaluated by the engine, not compiled: ${oversightTable.fallback}`);
   const database = await openDatabase(config);
   try {
     const applied = await migrateToLatest(database.db);

@@ -150,7 +150,7 @@ users
   .description('create an account (password from --password or PSBOOK_NEW_PASSWORD)')
   .requiredOption('--email <email>')
   .requiredOption('--name <displayName>')
-  .requiredOption('--role <role>', 'staff, bureau_lead, cio_advisor, chief_cio_advisor, budget_office or admin')
+  .requiredOption('--role <role>', 'staff, bureau_lead, cio_advisor, chief_cio_advisor, budget_office, govtech or admin')
   .option('--bureau <codes>', 'bureau codes, comma-separated', '')
   .option('--password <password>', 'at least 10 characters (prefer PSBOOK_NEW_PASSWORD: arguments show in ps)')
   .action(async (options) => {

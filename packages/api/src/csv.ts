@@ -15,7 +15,8 @@ export const utf8Bom = '\uFEFF';
  * summaries and opinions are typed by many people, so every text cell is treated this way. Numbers
  * are not text: a negative amount stays a number.
  */
-export const startsLikeFormula = (text: string) => /^[=+\-@\t\r]/.test(text);
+export const formulaStart = /^[=+\-@\t\r]/;
+export const startsLikeFormula = (text: string) => formulaStart.test(text);
 export const excelSafe = (text: string) => (startsLikeFormula(text) ? `'${text}` : text);
 
 const csvOptions: Options = {

@@ -13,6 +13,7 @@ export const errorStatus = {
   csrf_rejected: 403,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   version_conflict: 409,
   conflict: 409,
   precondition_failed: 412,
@@ -27,6 +28,9 @@ export const errorStatus = {
   database_unavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof errorStatus;
+
+/** How long a client waits before retrying when the database is not reachable. */
+export const databaseRetrySeconds = 5;
 
 export type FieldError = { path: string; message: string };
 
@@ -67,16 +71,19 @@ export function fieldErrors(error: ZodError, prefix: readonly PropertyKey[] = []
 export const validationError = (errors: FieldError[]) => new AppError('validation_failed', 'The request has invalid fields', { errors });
 
 export function problemResponse(c: Context, error: AppError): Response {
+  // The common members come last: an extension can never change `status` from the HTTP status.
   const body = {
+    ...error.extra,
     type: `https://psbook.example/problems/${error.code}`,
     code: error.code,
     title: error.message,
     status: error.status,
     instance: c.req.path,
     requestId: c.get('requestId' as never) as string | undefined,
-    ...error.extra,
   };
   const headers: Record<string, string> = { ...error.headers, 'content-type': 'application/problem+json; charset=utf-8' };
+  // A client told when to come back does not hammer a database that is starting again.
+  if (error.status === 503) headers['Retry-After'] ??= String(databaseRetrySeconds);
   // The body of a refused upload is left unread; reading a keep-alive connection after it would take
   // the rest of that body for the next request, so the connection ends with this answer.
   if (error.status === 413) headers.connection = 'close';

@@ -28,6 +28,12 @@ export function canWriteProject(user: Pick<TUser, 'role' | 'bureauCodes'>, burea
 export const canRegisterProjects = (user: Pick<TUser, 'role'>) =>
   user.role === 'staff' || user.role === 'bureau_lead' || user.role === 'admin';
 export const canImport = (user: Pick<TUser, 'role'>) => user.role === 'staff' || user.role === 'admin';
-export const canSeeBudgetReview = (user: Pick<TUser, 'role'>) => user.role === 'admin' || user.role === 'budget_office';
+export const canSeeBudgetReview = (user: Pick<TUser, 'role'>) =>
+  user.role === 'admin' || user.role === 'budget_office' || user.role === 'govtech';
+/** GovTech Tokyo's technical staff write the tech reviews (slide 83); admins run the cycle. */
+export const canWriteTechReviews = (user: Pick<TUser, 'role'>) => user.role === 'govtech';
+/** GovTech Tokyo gives technical guidance (技術的指導) in consultations. */
+export const canGiveTechnicalGuidance = (user: Pick<TUser, 'role'>) => user.role === 'govtech';
+export const canRecordReflections = (user: Pick<TUser, 'role'>) => user.role === 'budget_office';
 export const canManageTokens = (user: Pick<TUser, 'role'>) => user.role === 'admin' || user.role === 'budget_office';
 export const isAdmin = (user: Pick<TUser, 'role'>) => user.role === 'admin';

@@ -241,18 +241,40 @@ export type TYearlyReview = {
   decidedAt: string;
 };
 
+export type TLocalizedText = { ja: string; en: string };
+export type TBudgetMilestone = {
+  key: 'request' | 'requestDeadline' | 'evaluationDeadline' | 'submission' | 'budgetAnnouncement';
+  label: TLocalizedText;
+  date: string;
+  status: 'upcoming' | 'done' | 'late';
+  warning: TLocalizedText | null;
+};
+export type TCycleViewpoint = { id: string; label: TLocalizedText; guidance: TLocalizedText };
+export type TRatingStep = { value: number; label: TLocalizedText };
 export type TBudgetCycle = {
   fiscalYear: number;
   requestDate: string;
   requestDeadline: string;
   evaluationDeadline: string;
   submissionDate: string;
+  budgetAnnouncementDate: string;
   submittedAt: string | null;
   submittedBy: string | null;
   isSubmitted: boolean;
-  techReviews: { extracted: number; inReview: number; submitted: number; total: number };
+  techReviews: { extracted: number; inReview: number; submitted: number; total: number; reflected: number };
+  viewpoints: TCycleViewpoint[];
+  ratingScale: TRatingStep[];
+  viewpointRulesetVersion: string;
+  milestones: TBudgetMilestone[];
   version: number;
   createdAt: string;
+};
+export type TComparison = {
+  previousFiscalYear: number | null;
+  previousTotal: number;
+  added: string[];
+  continued: string[];
+  dropped: string[];
 };
 export type TExtraction = {
   fiscalYear: number;
@@ -260,10 +282,28 @@ export type TExtraction = {
   alreadyExtracted: number;
   total: number;
   rulesetVersion: string;
-  comparison: { previousFiscalYear: number | null; previousTotal: number; added: string[]; continued: string[]; dropped: string[] };
+  comparison: TComparison;
 };
 
-export type TViewpoint = { rating: number | null; comment: string };
+export type TReflectionOutcome = 'reflected' | 'partly_reflected' | 'not_reflected';
+export type TReflection = {
+  outcome: TReflectionOutcome;
+  amountChangeJpy: number;
+  comment: string;
+  recordedByName: string | null;
+  recordedAt: string;
+  version: number;
+};
+export type TReflectionOutcomeYear = {
+  fiscalYear: number;
+  submitted: number;
+  reflected: number;
+  partlyReflected: number;
+  notReflected: number;
+  unrecorded: number;
+  amountChangeJpy: number;
+};
+export type TReviewViewpoint = { id: string; label: TLocalizedText; rating: number | null; comment: string };
 export type TTechReview = {
   id: string;
   fiscalYear: number;
@@ -276,13 +316,14 @@ export type TTechReview = {
   tierAtExtraction: number | null;
   budgetJpyAtExtraction: number | null;
   extractionRulesetVersion: string;
-  technical: TViewpoint;
-  usability: TViewpoint;
-  security: TViewpoint;
+  isTierNotSet: boolean;
+  isCanvasMissing: boolean;
+  viewpoints: TReviewViewpoint[];
   overallOpinion: string;
   evaluationDeadline: string;
   reviewerId: string | null;
   reviewerName: string | null;
+  reflection: TReflection | null;
   extractedAt: string;
   updatedAt: string;
   version: number;
@@ -405,7 +446,7 @@ export type TConsultationDetail = TConsultation & {
     id: string;
     authorId: string;
     authorName: string;
-    side: 'bureau' | 'consultee';
+    side: 'bureau' | 'consultee' | 'technical';
     body: string;
     actionId: string | null;
     createdAt: string;

@@ -2,7 +2,8 @@
  * [BUDGET] Budget compilation (予算編成における技術的関与): the Digital Service Bureau opens the fiscal
  * year's cycle and extracts the large new projects (案件抽出); the budget office (財務局) downloads the
  * tech review report as a CSV that Excel opens in Japanese: UTF-8 with a byte-order mark and the
- * Japanese header row.
+ * Japanese header row. Until a cycle's evaluation report is submitted (評価書提出) the budget office
+ * sees none of its reviews, so the download is of the demo's submitted FY2025 cycle.
  */
 import { readFileSync } from 'node:fs';
 import { fiscalYearOf } from '@psbook/core';
@@ -34,6 +35,7 @@ const expectedHeader = [
   '局',
   '区分',
   '予算額（円）',
+  '抽出時の注記',
   '技術面 評価',
   '技術面 所見',
   'ユーザビリティ 評価',
@@ -42,7 +44,12 @@ const expectedHeader = [
   'セキュリティ 所見',
   '総合所見',
   '状況',
+  '反映状況',
+  '増減額（円）',
+  '反映についてのコメント',
 ];
+/** The demo book's submitted cycle (packages/api/src/seed/demo-budget.ts). */
+const submittedYear = 2025;
 
 describe.skipIf(!run)('[BUDGET] the budget office downloads the tech review report', () => {
   let browser: Browser;
@@ -112,22 +119,25 @@ describe.skipIf(!run)('[BUDGET] the budget office downloads the tech review repo
     await checkScreen(page, 'budget-review-admin');
   });
 
-  it('[BUDGET] the budget office downloads the tech review CSV: UTF-8 with BOM and the Japanese header row', async () => {
+  it('[BUDGET] the budget office sees nothing of next year’s cycle before 評価書提出, then downloads a submitted year’s CSV: UTF-8 with BOM and the Japanese header row', async () => {
     const budget = await session();
     const page = budget.page;
     await signInWithForm(page, demo.budget);
     await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '予算編成 技術的関与' }).click();
     await page.waitForURL('**/budget-review**');
     await requireBuiltScreen(page, 'budget review (予算編成 技術的関与)');
-    await page
-      .getByRole('main')
-      .getByRole('combobox', { name: uiText('budget.chooseYear'), exact: true })
-      .selectOption({ label: `${fiscalYear}年度` });
-    await page.getByRole('main').getByRole('heading', { name: project.name }).waitFor();
-    // The budget office reads; only the Digital Service Bureau extracts and evaluates.
+    const yearChooser = page.getByRole('main').getByRole('combobox', { name: uiText('budget.chooseYear'), exact: true });
+    await yearChooser.selectOption({ label: `${fiscalYear}年度` });
+    await page.getByRole('main').getByText(uiText('budget.noReviews')).waitFor();
+    expect(await textOf(page.getByRole('main'))).toContain('評価書はまだ提出されていません');
+    expect(await page.getByRole('main').getByRole('heading', { name: project.name }).count()).toBe(0);
+    // The budget office reads; only the Digital Service Bureau extracts and GovTech Tokyo evaluates.
     expect(await page.getByRole('button', { name: uiText('budget.extract') }).count()).toBe(0);
     expect(await page.getByRole('button', { name: uiText('budget.editReview') }).count()).toBe(0);
     await checkScreen(page, 'budget-review-budget-office');
+
+    await yearChooser.selectOption({ label: `${submittedYear}年度` });
+    await page.getByRole('main').getByRole('heading', { name: '子育て支援給付オンライン申請' }).waitFor();
 
     const control = page
       .getByRole('main')
@@ -140,10 +150,13 @@ describe.skipIf(!run)('[BUDGET] the budget office downloads the tech review repo
     const text = bytes.subarray(3).toString('utf8');
     const [headerLine, ...lines] = text.split('\r\n');
     expect(headerLine!.split(',')).toEqual(expectedHeader);
-    const row = lines.find((line) => line.includes(project.code));
-    expect(row, `the report has a row for ${project.code}`).toBeDefined();
-    expect(row).toContain(project.name);
-    expect(row!.startsWith(`${fiscalYear},${project.code},`)).toBe(true);
+    const row = lines.find((line) => line.includes('子育て支援給付オンライン申請'));
+    expect(row, 'the report has a row for the demo’s tier-3 project').toBeDefined();
+    expect(row!.startsWith(`${submittedYear},`)).toBe(true);
+    expect(
+      lines.some((line) => line.includes(project.code)),
+      'nothing of the unsubmitted year',
+    ).toBe(false);
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
     expect(await textOf(page.getByRole('main'))).not.toContain('準備中');
   });

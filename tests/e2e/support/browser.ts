@@ -17,6 +17,7 @@ export const demo = {
   advisorWel: 'advisor.wel@example.jp',
   chief: 'chief@example.jp',
   budget: 'budget@example.jp',
+  govtech: 'govtech@example.jp',
   admin: 'admin@example.jp',
 } as const;
 

@@ -29,7 +29,15 @@ export type GroupMapping = {
 };
 
 /** Highest first: a member of an admin group and a staff group is an admin. */
-export const rolePrecedence: readonly TRole[] = ['admin', 'chief_cio_advisor', 'cio_advisor', 'budget_office', 'bureau_lead', 'staff'];
+export const rolePrecedence: readonly TRole[] = [
+  'admin',
+  'chief_cio_advisor',
+  'cio_advisor',
+  'govtech',
+  'budget_office',
+  'bureau_lead',
+  'staff',
+];
 
 export const defaultGroupMapping: GroupMapping = { claim: 'groups', acceptPsbookGroups: true, groups: new Map() };
 

@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { CamelCasePlugin, Kysely, PGliteDialect, PostgresDialect, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
+import { acceptCopyFromStdin, withCopyFromStdin } from './copy.ts';
 import { migrations } from './migrations/index.ts';
 import { readFreshCluster, restoreFreshCluster } from './pglite-cluster.ts';
 import type { Database } from './schema.ts';
@@ -126,7 +127,10 @@ export async function openPglite(dataDir: string | null): Promise<OpenDatabase> 
       const fresh = readFreshCluster();
       pglite = await PGlite.create('memory://', fresh ? { ...options, loadDataDir: new Blob([fresh]) } : options);
     }
-    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins: [new CamelCasePlugin()] });
+    const db = new Kysely<Database>({
+      dialect: new PGliteDialect({ pglite: withCopyFromStdin(pglite) }),
+      plugins: [new CamelCasePlugin()],
+    });
     return {
       db,
       kind: 'pglite',
@@ -173,6 +177,8 @@ export function openPostgres(url: string, options: { poolSize?: number; onError?
     // is rejected anyway (→ 503), and pg-pool discards the broken connection when it is released.
     client.on('error', report);
     prepareStatements(client);
+    // After prepareStatements, so a marked COPY is never prepared (copy.ts).
+    acceptCopyFromStdin(client);
   });
   pool.on('error', report);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });

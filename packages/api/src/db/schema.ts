@@ -278,7 +278,7 @@ export interface ConsultationMessageTable {
   id: Generated<string>;
   consultationId: string;
   authorId: string;
-  side: 'bureau' | 'consultee';
+  side: 'bureau' | 'consultee' | 'technical';
   body: string;
   actionId: string | null;
   createdAt: Timestamp;
@@ -350,11 +350,21 @@ export interface BudgetCycleTable {
   requestDeadline: DateString;
   evaluationDeadline: DateString;
   submissionDate: DateString;
+  budgetAnnouncementDate: DateString;
+  /** The viewpoints and rating scale of the extraction ruleset when the cycle opened (its reviews rate these). */
+  viewpoints: Json<TCycleViewpoints>;
   submittedAt: Timestamp | null;
   submittedBy: string | null;
   version: Default<number>;
   createdAt: Timestamp;
 }
+
+export type TCycleViewpoints = {
+  rulesetVersion: string;
+  viewpoints: { id: string; label: { ja: string; en: string }; guidance: { ja: string; en: string } }[];
+  ratingScale: { value: number; label: { ja: string; en: string } }[];
+};
+export type TViewpointRatings = Record<string, { rating: number | null; comment: string }>;
 
 export interface TechReviewTable {
   id: Generated<string>;
@@ -364,16 +374,26 @@ export interface TechReviewTable {
   tierAtExtraction: number | null;
   budgetJpyAtExtraction: number | null;
   extractionRulesetVersion: string;
-  technicalRating: number | null;
-  technicalComment: Default<string>;
-  usabilityRating: number | null;
-  usabilityComment: Default<string>;
-  securityRating: number | null;
-  securityComment: Default<string>;
+  /** Rating and comment by viewpoint id of the cycle's viewpoints. */
+  viewpoints: ColumnType<TViewpointRatings, string | undefined, string>;
+  /** Extracted with its tier 未設定 because the known factors already give tier ≥ 2. */
+  isTierNotSet: Default<boolean>;
+  /** No written service canvas when it was extracted. */
+  isCanvasMissing: Default<boolean>;
   overallOpinion: Default<string>;
   reviewerId: string | null;
   extractedAt: Timestamp;
   updatedAt: Timestamp;
+  version: Default<number>;
+}
+
+export interface TechReviewReflectionTable {
+  techReviewId: string;
+  outcome: string;
+  amountChangeJpy: number;
+  comment: Default<string>;
+  recordedBy: string;
+  recordedAt: Timestamp;
   version: Default<number>;
 }
 
@@ -432,6 +452,18 @@ export interface RulesetStateTable {
   version: string;
   content: Json<unknown>;
   activatedAt: Timestamp;
+}
+
+/** The compiled oversight ruleset, one row per band combination (migration 20261207T0200). */
+export interface OversightDecisionTable {
+  rulesetVersion: string;
+  budgetBand: number;
+  downtimeBand: number;
+  confidentialityBand: number;
+  tier: number | null;
+  lowerBound: number;
+  reviewerRole: string | null;
+  explanation: string[];
 }
 
 export interface AuditEventTable {
@@ -527,6 +559,7 @@ export interface Database {
   exemption: ExemptionTable;
   budgetCycle: BudgetCycleTable;
   techReview: TechReviewTable;
+  techReviewReflection: TechReviewReflectionTable;
   procurement: ProcurementTable;
   yearlyReview: YearlyReviewTable;
   expenseImport: ExpenseImportTable;
@@ -538,6 +571,7 @@ export interface Database {
   notificationDefault: NotificationDefaultTable;
   notificationPreference: NotificationPreferenceTable;
   reminderSent: ReminderSentTable;
+  oversightDecision: OversightDecisionTable;
 }
 
 export type ProjectRow = Selectable<ProjectTable>;

@@ -1,50 +1,80 @@
-import type { TBudgetCycleRequest, TConditionTree, TExtractionFacts } from '@psbook/core';
+import {
+  budgetCycleMilestones,
+  defaultBudgetAnnouncementDate,
+  type TBudgetCycleRequest,
+  type TConditionTree,
+  type TExtractionFacts,
+} from '@psbook/core';
 import { type RawBuilder, sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
-import { requireRole } from '../auth/actor.ts';
+import { type Actor, requireRole } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
-import { countTechReviewsByStatus, findBudgetCycle, listExtractedProjects, lockBudgetCycle } from '../db/queries/tech-reviews.ts';
+import {
+  budgetCycleProgress,
+  type CycleProgress,
+  findBudgetCycle,
+  listExtractedProjects,
+  lockBudgetCycle,
+  noProgress,
+} from '../db/queries/tech-reviews.ts';
+import type { TCycleViewpoints } from '../db/schema.ts';
 import { AppError, type FieldError, notFound, validationError } from '../errors.ts';
 import { notifyTechReviewsSubmitted, notifyTechReviewsToWrite } from './notification-events.ts';
 import { whoOf } from './projects.ts';
+import { localToday } from './supervision.ts';
+import { techReviewReadScope } from './tech-reviews.ts';
 
-export function toBudgetCycleResponse(
-  row: {
-    fiscalYear: number;
-    requestDate: string;
-    requestDeadline: string;
-    evaluationDeadline: string;
-    submissionDate: string;
-    submittedAt: Date | null;
-    submittedBy: string | null;
-    version: number;
-    createdAt: Date;
-  },
-  counts: Record<string, number> = {},
-) {
-  const extracted = counts.extracted ?? 0;
-  const inReview = counts.in_review ?? 0;
-  const submitted = counts.submitted ?? 0;
+type BudgetCycleRow = {
+  fiscalYear: number;
+  requestDate: string;
+  requestDeadline: string;
+  evaluationDeadline: string;
+  submissionDate: string;
+  budgetAnnouncementDate: string;
+  viewpoints: TCycleViewpoints;
+  submittedAt: Date | null;
+  submittedBy: string | null;
+  version: number;
+  createdAt: Date;
+};
+
+export function toBudgetCycleResponse(row: BudgetCycleRow, progress: CycleProgress = noProgress, today = localToday()) {
+  const { extracted, in_review: inReview, submitted } = progress.counts;
+  const total = extracted + inReview + submitted;
   return {
     fiscalYear: row.fiscalYear,
     requestDate: row.requestDate,
     requestDeadline: row.requestDeadline,
     evaluationDeadline: row.evaluationDeadline,
     submissionDate: row.submissionDate,
+    budgetAnnouncementDate: row.budgetAnnouncementDate,
     submittedAt: row.submittedAt?.toISOString() ?? null,
     submittedBy: row.submittedBy,
     isSubmitted: row.submittedAt !== null,
-    techReviews: { extracted, inReview, submitted, total: extracted + inReview + submitted },
+    techReviews: { extracted, inReview, submitted, total, reflected: submitted - progress.unreflected },
+    viewpoints: row.viewpoints.viewpoints,
+    ratingScale: row.viewpoints.ratingScale,
+    viewpointRulesetVersion: row.viewpoints.rulesetVersion,
+    milestones: budgetCycleMilestones(
+      row,
+      {
+        extracted: total,
+        incomplete: progress.incomplete,
+        submittedOn: row.submittedAt ? localToday(row.submittedAt) : null,
+        unreflected: progress.unreflected,
+      },
+      today,
+    ),
     version: row.version,
     createdAt: row.createdAt.toISOString(),
   };
 }
 export type BudgetCycleResponse = ReturnType<typeof toBudgetCycleResponse>;
 
-/** The calendar's dates must follow each other (DESIGN §2.4: request → deadline → evaluation → submission). */
-function checkDateOrder(input: TBudgetCycleRequest): FieldError[] {
-  const order = ['requestDate', 'requestDeadline', 'evaluationDeadline', 'submissionDate'] as const;
+/** The calendar's dates must follow each other (DESIGN §2.4: request → deadline → evaluation → submission → draft budget). */
+function checkDateOrder(input: TBudgetCycleRequest & { budgetAnnouncementDate: string }): FieldError[] {
+  const order = ['requestDate', 'requestDeadline', 'evaluationDeadline', 'submissionDate', 'budgetAnnouncementDate'] as const;
   const errors: FieldError[] = [];
   for (let i = 1; i < order.length; i++) {
     const before = order[i - 1]!;
@@ -55,14 +85,25 @@ function checkDateOrder(input: TBudgetCycleRequest): FieldError[] {
   return errors;
 }
 
+/**
+ * Open a cycle. It keeps the viewpoints and rating scale of the extraction ruleset in force today, so
+ * the reviews of a year rate one set even if the rules change before the report is submitted.
+ */
 export async function createBudgetCycle(ctx: DomainContext, input: TBudgetCycleRequest): Promise<BudgetCycleResponse> {
   requireRole(ctx.actor, 'admin');
-  const errors = checkDateOrder(input);
+  const values = { ...input, budgetAnnouncementDate: input.budgetAnnouncementDate ?? defaultBudgetAnnouncementDate(input.fiscalYear) };
+  const errors = checkDateOrder(values);
   if (errors.length) throw validationError(errors);
+  const ruleset = ctx.policy.rulesets['tech-review-extraction'];
+  const viewpoints: TCycleViewpoints = {
+    rulesetVersion: ruleset.version,
+    viewpoints: ruleset.content.viewpoints,
+    ratingScale: ruleset.content.ratingScale,
+  };
   return ctx.db.transaction().execute(async (tx) => {
     const row = await tx
       .insertInto('budgetCycle')
-      .values(input)
+      .values({ ...values, viewpoints: JSON.stringify(viewpoints) })
       .onConflict((oc) => oc.column('fiscalYear').doNothing())
       .returningAll()
       .executeTakeFirst();
@@ -79,24 +120,25 @@ export async function createBudgetCycle(ctx: DomainContext, input: TBudgetCycleR
 
 export async function listBudgetCycles(db: Db): Promise<BudgetCycleResponse[]> {
   const rows = await db.selectFrom('budgetCycle').selectAll().orderBy('fiscalYear', 'desc').execute();
-  const counts = await countTechReviewsByStatus(
+  const progress = await budgetCycleProgress(
     db,
     rows.map((r) => r.fiscalYear),
   );
-  return rows.map((row) => toBudgetCycleResponse(row, counts.get(row.fiscalYear)));
+  return rows.map((row) => toBudgetCycleResponse(row, progress.get(row.fiscalYear)));
 }
 
 export async function getBudgetCycle(db: Db, fiscalYear: number): Promise<BudgetCycleResponse> {
   const row = await findBudgetCycle(db, fiscalYear);
   if (!row) throw notFound(`Budget cycle ${fiscalYear}`);
-  const counts = await countTechReviewsByStatus(db, [fiscalYear]);
-  return toBudgetCycleResponse(row, counts.get(fiscalYear));
+  const progress = await budgetCycleProgress(db, [fiscalYear]);
+  return toBudgetCycleResponse(row, progress.get(fiscalYear));
 }
 
 /** The project columns behind each extraction fact (TExtractionFacts), with their SQL types. */
 const extractionColumns = {
   isNew: { column: 'is_new', type: 'boolean' },
   tier: { column: 'tier', type: 'smallint' },
+  tierLowerBound: { column: 'tier_lower_bound', type: 'smallint' },
   budgetJpy: { column: 'budget_jpy', type: 'bigint' },
   bureauCode: { column: 'bureau_code', type: 'text' },
   stage: { column: 'stage', type: 'text' },
@@ -122,7 +164,30 @@ type Comparison = {
   dropped: string[];
 };
 
-async function compareWithPreviousCycle(db: Db, fiscalYear: number, current: { id: string; code: string }[]): Promise<Comparison> {
+/**
+ * The year-on-year comparison of a cycle's list, readable at any time (also after the list is frozen
+ * at submission). The budget office sees it only once the cycle's reviews were submitted, like the
+ * reviews themselves; staff and bureau leads see their own bureaus' projects.
+ */
+export async function getBudgetCycleComparison(db: Db, actor: Actor, fiscalYear: number): Promise<Comparison & { fiscalYear: number }> {
+  const cycle = await findBudgetCycle(db, fiscalYear);
+  if (!cycle) throw notFound(`Budget cycle ${fiscalYear}`);
+  const scope = techReviewReadScope(actor);
+  if (scope.submittedOnly && !cycle.submittedAt) {
+    throw new AppError('forbidden', `The tech reviews of fiscal year ${fiscalYear} are not submitted to the budget office yet`);
+  }
+  const inScope = (p: { bureauCode: string }) => !scope.bureauCodes || scope.bureauCodes.includes(p.bureauCode);
+  const current = (await listExtractedProjects(db, fiscalYear)).filter(inScope);
+  const comparison = await compareWithPreviousCycle(db, fiscalYear, current, inScope);
+  return { fiscalYear, ...comparison };
+}
+
+async function compareWithPreviousCycle(
+  db: Db,
+  fiscalYear: number,
+  current: { id: string; code: string }[],
+  inScope: (p: { bureauCode: string }) => boolean = () => true,
+): Promise<Comparison> {
   const previous = await db
     .selectFrom('budgetCycle')
     .select('fiscalYear')
@@ -130,7 +195,7 @@ async function compareWithPreviousCycle(db: Db, fiscalYear: number, current: { i
     .orderBy('fiscalYear', 'desc')
     .limit(1)
     .executeTakeFirst();
-  const before = previous ? await listExtractedProjects(db, previous.fiscalYear) : [];
+  const before = previous ? (await listExtractedProjects(db, previous.fiscalYear)).filter(inScope) : [];
   const beforeIds = new Set(before.map((p) => p.id));
   const currentIds = new Set(current.map((p) => p.id));
   return {
@@ -197,20 +262,22 @@ export async function extractTechReviews(ctx: DomainContext, fiscalYear: number)
       }
       const result = await sql<{ matched: number; inserted: number }>`
         with matched as (
-          select p.id, p.tier, p.budget_jpy from project p ${join}
+          select p.id, p.tier, p.budget_jpy, p.canvas_written from project p ${join}
           where p.fiscal_year = ${fiscalYear} and p.stage <> 'retired'
         ),
         ins as (
-          insert into tech_review (fiscal_year, project_id, tier_at_extraction, budget_jpy_at_extraction, extraction_ruleset_version)
-          select ${fiscalYear}, id, tier, budget_jpy, ${ruleset.version} from matched
+          insert into tech_review (fiscal_year, project_id, tier_at_extraction, budget_jpy_at_extraction, extraction_ruleset_version,
+            is_tier_not_set, is_canvas_missing)
+          select ${fiscalYear}, id, tier, budget_jpy, ${ruleset.version}, tier is null, not canvas_written from matched
           on conflict (fiscal_year, project_id) do nothing
-          returning id, project_id, tier_at_extraction, budget_jpy_at_extraction
+          returning id, project_id, tier_at_extraction, budget_jpy_at_extraction, is_tier_not_set, is_canvas_missing
         ),
         audit as (
           insert into audit_event (actor_id, actor_label, action, entity_type, entity_id, project_id, after, request_id)
           select ${who.actor.id}::uuid, ${who.actor.label}, 'tech_review.extract', 'tech_review', id::text, project_id,
             jsonb_build_object('fiscalYear', ${fiscalYear}::int, 'tierAtExtraction', tier_at_extraction,
-              'budgetJpyAtExtraction', budget_jpy_at_extraction, 'rulesetVersion', ${ruleset.version}::text),
+              'budgetJpyAtExtraction', budget_jpy_at_extraction, 'rulesetVersion', ${ruleset.version}::text,
+              'isTierNotSet', is_tier_not_set, 'isCanvasMissing', is_canvas_missing),
             ${who.requestId}::text
           from ins
         )
@@ -241,8 +308,8 @@ export async function extractTechReviews(ctx: DomainContext, fiscalYear: number)
 }
 
 /**
- * Submit the evaluation report (評価書) to the budget office: every tech review must be rated on all
- * three viewpoints and carry an overall opinion. The reviews are locked first, so an edit racing the
+ * Submit the evaluation report (評価書) to the budget office: every tech review must be rated on every
+ * viewpoint of the cycle and carry an overall opinion. The reviews are locked first, so an edit racing the
  * submission either lands before it (and is checked) or finds the list frozen.
  */
 export async function submitBudgetCycle(ctx: DomainContext, fiscalYear: number): Promise<BudgetCycleResponse> {
@@ -265,9 +332,9 @@ export async function submitBudgetCycle(ctx: DomainContext, fiscalYear: number):
         id: r.id,
         projectId: r.projectId,
         missing: [
-          ...(r.technicalRating === null ? ['technical.rating'] : []),
-          ...(r.usabilityRating === null ? ['usability.rating'] : []),
-          ...(r.securityRating === null ? ['security.rating'] : []),
+          ...cycle.viewpoints.viewpoints.flatMap((v) =>
+            (r.viewpoints[v.id]?.rating ?? null) === null ? [`viewpoints.${v.id}.rating`] : [],
+          ),
           ...(r.overallOpinion.trim() ? [] : ['overallOpinion']),
         ],
       }))
@@ -289,7 +356,7 @@ export async function submitBudgetCycle(ctx: DomainContext, fiscalYear: number):
       const incomplete = incompleteReviews.map((r) => ({ ...r, projectCode: codes.get(r.projectId) ?? '' }));
       throw new AppError(
         'rule_violation',
-        `${incomplete.length} of ${reviews.length} tech reviews are not complete: rate all three viewpoints and write the overall opinion`,
+        `${incomplete.length} of ${reviews.length} tech reviews are not complete: rate every viewpoint of the cycle and write the overall opinion`,
         {
           incomplete,
           errors: incomplete.flatMap((r) => r.missing.map((m) => ({ path: `techReviews.${r.id}.${m}`, message: 'is required to submit' }))),
@@ -315,6 +382,10 @@ export async function submitBudgetCycle(ctx: DomainContext, fiscalYear: number):
       after: { submittedAt: after.submittedAt?.toISOString(), version: after.version, techReviews: reviews.map((r) => r.id) },
     });
     await notifyTechReviewsSubmitted(tx, fiscalYear, reviews.length);
-    return toBudgetCycleResponse(after, { submitted: reviews.length });
+    return toBudgetCycleResponse(after, {
+      ...noProgress,
+      counts: { ...noProgress.counts, submitted: reviews.length },
+      unreflected: reviews.length,
+    });
   });
 }

@@ -3,17 +3,19 @@
  * registration path "at the initial budget request". A CSV file of expense lines creates or updates
  * projects and sets their budget, and their oversight tier follows.
  *
- * Two phases:
- * 1. Read: the request body is streamed through the decoder and csv-parse; each row is validated and
- *    kept in compact column arrays (never the whole file as one string). Encoding: a UTF-8 BOM means
- *    UTF-8; otherwise the first 64 KiB decide (valid UTF-8 → UTF-8, else Shift_JIS, read as
- *    Windows-31J, which is what Excel writes). Text that still does not decode is a row error.
- * 2. Write, in one transaction: the rows are staged in a temporary table and every step after that
- *    is a set-based statement (resolve projects, compare lines, compute budgets, evaluate each
- *    distinct oversight input combination once, update projects with history and audit in one
- *    statement per chunk, upsert lines). All or nothing: any row error rolls everything back. A dry
- *    run does the same reading and planning and then rolls back, so it writes nothing, not even a
- *    sequence number.
+ * A pipeline, in one transaction, with memory bounded whatever the size of the file (decision 0015):
+ * 1. Stream: the request body goes through the decoder and csv-parse; the header is mapped here, and
+ *    every following record is written, as read, to a temporary table with `COPY … FROM STDIN`
+ *    (db/copy.ts). Encoding: a UTF-8 BOM means UTF-8; otherwise the first 64 KiB decide (valid UTF-8 →
+ *    UTF-8, else Shift_JIS, read as Windows-31J, which is what Excel writes). A workbook's rows take
+ *    the same path.
+ * 2. Validate, set-based in SQL: every row error, with its line, goes to a table of errors; the rows
+ *    that pass are staged (db/queries/expenses.ts checkRawRows).
+ * 3. Merge, set-based: resolve projects, create the new ones, compare lines, compute budgets, upsert
+ *    lines, with history and audit in the same statements.
+ * 4. Tier (`tierChangedBudgets`): one call, a page of distinct oversight inputs at a time.
+ * All or nothing: any row error rolls everything back. A dry run does the same reading and planning
+ * and then rolls back, so it writes nothing, not even a sequence number.
  *
  * Budget rule: a project's budgetJpy becomes the total (amount × ¥1,000) of its lines of the latest
  * fiscal year it has lines for. Lines without a project code belong to the project of the same
@@ -21,35 +23,41 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { expenseCategoryLabels, type TOversightInput, ZExpenseCategory } from '@psbook/core';
 import { CsvError, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { recordAudit } from '../audit.ts';
 import type { DomainContext } from '../context.ts';
-import { startsLikeFormula } from '../csv.ts';
+import { formulaStart } from '../csv.ts';
+import { copyField, copyInto } from '../db/copy.ts';
+import type { Db } from '../db/database.ts';
 import {
   analyzeStage,
   applyBudgetChunk,
+  budgetComboPage,
   buildImportPlan,
   type ComboEvaluation,
-  changedBudgetCombos,
+  checkBudgetTotals,
+  checkRawRows,
+  checkStagedReferences,
   computeProjectBudgets,
   createImportStage,
   dropRefusedStagedRows,
   type Evaluated,
-  emptyStagedColumns,
+  errorReport,
   expenseCategoryBits,
   findImportBySha,
-  foreignLines,
   insertImportedProjects,
   lockBudgetProjects,
   lockExpenseImports,
-  newProjectKeys,
-  oversizedBudgets,
-  projectCodeProblems,
-  type StagedColumns,
-  stageRows,
+  newProjectPage,
+  planBudgetCombos,
+  planNewProjects,
+  type RawCheckSpec,
+  type RawColumnKey,
+  rawColumnKeys,
+  rawStageColumns,
+  recordErrors,
   writePlannedLines,
 } from '../db/queries/expenses.ts';
 import { lockProject, projectSearchColumns } from '../db/queries/projects.ts';
@@ -62,8 +70,10 @@ import { settleEvaluation } from './tier-decrease.ts';
 export const importBodyLimitBytes = 100 * 1024 * 1024;
 const sniffBytes = 64 * 1024;
 const maxReportedErrors = 1000;
-const stageBatchRows = 20_000;
-const comboChunk = 5_000;
+/** Distinct oversight inputs evaluated and written per statement (and new projects created per statement). */
+const tierPage = 5_000;
+/** COPY text handed on in pieces of about this many characters. */
+const copyPieceChars = 256 * 1024;
 const progressEvery = 5_000;
 /** ZYen's ceiling: every yen amount stays exact in a JS number and in bigint. */
 const maxYen = 9_000_000_000_000_000;
@@ -107,7 +117,7 @@ export type ImportResult = {
 
 /* ------------------------------------------------------------------ columns */
 
-type ColumnKey = 'externalId' | 'bureauCode' | 'projectName' | 'fiscalYear' | 'category' | 'amountKyen' | 'projectCode';
+type ColumnKey = RawColumnKey;
 
 /** Accepted headers, English or Japanese; compared after NFKC (so 金額（千円） and 金額(千円) are one). */
 const headerAliases: Record<ColumnKey, string[]> = {
@@ -132,18 +142,6 @@ const categoryLookup = new Map<string, number>(
   ]),
 );
 const categoryHint = ZExpenseCategory.options.map((c) => `${c} / ${expenseCategoryLabels[c].ja}`).join(', ');
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rejects
-const controlChars = /[\u0000-\u001f\u007f]/;
-
-/**
- * Names lose the padding people leave around cells, but not the space in front of a formula
- * character: " =1+1" trimmed would be stored as "=1+1", a formula in any spreadsheet that reads it later.
- */
-function trimName(raw: string): string {
-  const trimmed = raw.trim();
-  return startsLikeFormula(trimmed) ? raw.trimEnd() : trimmed;
-}
 
 /* ------------------------------------------------------------------ reading */
 
@@ -213,24 +211,27 @@ async function* decodeBody(body: ReadableStream<Uint8Array>, forced: ImportEncod
   }
 }
 
-export type ParsedFile = {
+/** One record of the file: its fields and the line it starts on (the row, in a workbook). */
+export type SourceRecord = { record: string[]; line: number };
+
+/** What reading a file found out besides its records. */
+export type ReadingInfo = {
   format: 'csv' | 'xlsx';
+  /** The sheet read from a workbook; null for CSV. */
   sheet: string | null;
-  rows: StagedColumns;
-  errors: RowError[];
-  errorCount: number;
-  lineCount: number;
-  ignoredColumns: string[];
+  /** The sheet whose rows the records are, named in every row error; undefined for CSV. */
+  errorSheet?: string;
   encoding: ImportEncoding;
   bytes: number;
   sha256: string;
+  /** Problems that end the reading: not CSV, not a workbook, no such sheet. */
+  errors: RowError[];
+  /** The message when the file turns out to have no header; null when an error above already says why. */
+  emptyMessage: string | null;
 };
 
-type Collector = { errors: RowError[]; count: number };
-function report(collector: Collector, error: RowError) {
-  collector.count++;
-  if (collector.errors.length < maxReportedErrors) collector.errors.push(error);
-}
+/** A file being read: its records, then (once they are read) what was found out. */
+export type ExpenseSource = { records: AsyncIterable<SourceRecord>; info(): ReadingInfo };
 
 const csvErrorMessages: Record<string, string> = {
   CSV_QUOTE_NOT_CLOSED: 'a quoted field is not closed',
@@ -239,75 +240,65 @@ const csvErrorMessages: Record<string, string> = {
   CSV_MAX_RECORD_SIZE: 'a row is longer than 65,536 characters',
 };
 
-/**
- * Validate one value; return the error message or the parsed value. Lenient where government files
- * vary (full-width digits, thousands separators, 2023年度), strict where a mistake would be silent.
- */
-function parseAmount(raw: string): number | string {
-  const value = raw.normalize('NFKC').trim();
-  if (value === '') return 'is required';
-  if (/^[-\u2212\u25b3\u25b2]\s*[\d,.]+$/.test(value)) return 'must not be negative';
-  const digits = /^\d{1,3}(,\d{3})+$/.test(value) ? value.replaceAll(',', '') : value;
-  if (/^\d+\.\d*$/.test(digits)) return 'must be a whole number of thousand yen';
-  if (!/^\d+$/.test(digits)) return `is not a number: "${raw.slice(0, 40)}"`;
-  const amount = Number(digits);
-  if (amount > maxAmountKyen) return `is larger than ${maxAmountKyen.toLocaleString('en')} thousand yen`;
-  return amount;
-}
-
-function parseFiscalYear(raw: string): number | string {
-  const value = raw.normalize('NFKC').trim().replace(/年度$/, '');
-  if (!/^\d{4}$/.test(value)) return `is not a fiscal year (YYYY): "${raw.slice(0, 40)}"`;
-  const year = Number(value);
-  if (year < 1990 || year > 2100) return 'must be between 1990 and 2100';
-  return year;
-}
-
-function parseCategories(raw: string): number | string {
-  const names = raw
-    .normalize('NFKC')
-    .split(';')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (!names.length) return 'is required';
-  let mask = 0;
-  for (const name of names) {
-    const bit = categoryLookup.get(name) ?? categoryLookup.get(name.toLowerCase());
-    if (!bit) return `unknown category "${name.slice(0, 40)}" (one or more of ${categoryHint}, separated by ;)`;
-    mask |= bit;
+/** A CSV body: decoded, hashed and counted as it streams through csv-parse. */
+function csvSource(body: ReadableStream<Uint8Array>, forced: ImportEncoding | undefined): ExpenseSource {
+  const state: ReadState = { encoding: null, bytes: 0, hash: createHash('sha256') };
+  const errors: RowError[] = [];
+  let csvFailed = false;
+  async function* records(): AsyncGenerator<SourceRecord> {
+    const parser = parse({ relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: 65_536 });
+    const decoded = Readable.from(decodeBody(body, forced, state));
+    decoded.on('error', (error) => parser.destroy(error));
+    decoded.pipe(parser);
+    try {
+      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+        yield { record, line: info.lines };
+      }
+    } catch (error) {
+      if (!(error instanceof CsvError)) throw error;
+      const line = (error as CsvError & { lines?: number }).lines ?? 0;
+      errors.push({ line, column: null, message: `not readable as CSV: ${csvErrorMessages[error.code] ?? error.code}` });
+      csvFailed = true;
+    } finally {
+      decoded.destroy();
+    }
   }
-  return mask;
+  return {
+    records: records(),
+    info: () => ({
+      format: 'csv',
+      sheet: null,
+      encoding: state.encoding ?? forced ?? 'utf-8',
+      bytes: state.bytes,
+      sha256: state.hash.digest('hex'),
+      errors,
+      emptyMessage: csvFailed ? null : 'the file is empty: expected a header row and expense lines',
+    }),
+  };
 }
 
-export type ReadContext = {
-  bureaus: Set<string>;
-  writableBureaus: Set<string> | 'all';
-  encoding?: ImportEncoding;
-  onProgress?: ImportOptions['onProgress'];
-};
+type Header = { index: Map<ColumnKey, number>; names: string[] };
 
 /**
- * Checks records one by one, the first being the header, and keeps the valid rows in staged
- * columns. Shared by the CSV reader and the workbook reader (expense-workbook.ts): a row of a sheet
- * is checked exactly like a line of a CSV file. `sheet` names the sheet in every error.
+ * Maps the header (the first record) and turns each following record into one COPY row of
+ * expense_raw: its line, its number of fields and the text of each known column, exactly as read.
+ * Checking the rows is SQL's job (checkRawRows); here only the header, and records with no text at
+ * all, which are skipped as empty lines are.
  */
-export function createRowChecker(context: ReadContext, sheet?: string) {
-  const rows = emptyStagedColumns();
-  const collector: Collector = { errors: [], count: 0 };
-  const firstLineOf = new Map<string, number>();
-  let header: { index: Map<ColumnKey, number>; names: string[] } | null = null;
+function createRecordStager(onProgress: ImportOptions['onProgress']) {
+  const errors: RowError[] = [];
+  let header: Header | null = null;
   let headerFailed = false;
   let lineCount = 0;
   let ignoredColumns: string[] = [];
-  let encoding: ImportEncoding | null = null;
-  const add = (error: RowError) => report(collector, sheet === undefined ? error : { ...error, sheet });
+  let seen = 0;
 
-  const handleHeader = (record: string[], line: number) => {
+  const mapHeader = (record: string[], line: number) => {
     const index = new Map<ColumnKey, number>();
     const ignored: string[] = [];
     record.forEach((name, i) => {
       if (name.includes('\uFFFD')) {
-        add({ line, column: null, message: 'the header is not readable: the file is neither valid UTF-8 nor Shift_JIS' });
+        errors.push({ line, column: null, message: 'the header is not readable: the file is neither valid UTF-8 nor Shift_JIS' });
         return;
       }
       const key = headerLookup.get(normalizeHeader(name));
@@ -315,142 +306,101 @@ export function createRowChecker(context: ReadContext, sheet?: string) {
         if (name.trim()) ignored.push(name.trim());
         return;
       }
-      if (index.has(key)) add({ line, column: name, message: 'this column appears twice' });
+      if (index.has(key)) errors.push({ line, column: name, message: 'this column appears twice' });
       else index.set(key, i);
     });
     for (const key of requiredColumns) {
-      if (!index.has(key)) add({ line, column: headerAliases[key][0]!, message: `missing column (${headerAliases[key].join(' or ')})` });
+      if (!index.has(key))
+        errors.push({ line, column: headerAliases[key][0]!, message: `missing column (${headerAliases[key].join(' or ')})` });
     }
     ignoredColumns = ignored;
     header = { index, names: record };
-    headerFailed = collector.count > 0;
+    headerFailed = errors.length > 0;
   };
 
-  const handleRow = (record: string[], line: number) => {
-    if (!header || headerFailed) return;
-    if (record.every((cell) => cell.trim() === '')) return;
+  const rowOf = (record: string[], line: number): string => {
+    if (!header || headerFailed) return '';
+    if (record.every((cell) => cell.trim() === '')) return '';
     lineCount++;
-    const { index, names } = header;
-    const cell = (key: ColumnKey) => {
+    const { index } = header;
+    let row = `${line}\t${record.length}`;
+    for (const key of rawColumnKeys) {
       const i = index.get(key);
-      return i === undefined ? '' : (record[i] ?? '');
-    };
-    const columnName = (key: ColumnKey) => names[index.get(key)!]?.trim() ?? headerAliases[key][0]!;
-    let ok = true;
-    const fail = (key: ColumnKey | null, message: string) => {
-      ok = false;
-      add({ line, column: key ? columnName(key) : null, message });
-    };
-    if (record.length !== names.length) fail(null, `expected ${names.length} fields, found ${record.length}`);
-    for (const key of index.keys()) {
-      if (cell(key).includes('\uFFFD')) {
-        fail(
-          key,
-          encoding === 'utf-8'
-            ? 'broken encoding: bytes that are not valid UTF-8 (if the file is Shift_JIS, send ?encoding=shift_jis)'
-            : 'broken encoding: bytes that are not valid Shift_JIS',
-        );
-      }
+      row += `\t${i === undefined ? '' : copyField(record[i] ?? '')}`;
     }
-    if (!ok) return;
-    const externalId = cell('externalId').trim();
-    if (!externalId) fail('externalId', 'is required');
-    else if (externalId.length > 100 || controlChars.test(externalId)) fail('externalId', 'must be at most 100 printable characters');
-    else if (firstLineOf.has(externalId))
-      fail('externalId', `duplicate external id "${externalId}" (first on line ${firstLineOf.get(externalId)})`);
-    else firstLineOf.set(externalId, line);
-
-    const bureauCode = cell('bureauCode').normalize('NFKC').trim().toUpperCase();
-    if (!bureauCode) fail('bureauCode', 'is required');
-    else if (!context.bureaus.has(bureauCode)) fail('bureauCode', `unknown bureau "${bureauCode.slice(0, 20)}"`);
-    else if (context.writableBureaus !== 'all' && !context.writableBureaus.has(bureauCode)) {
-      fail('bureauCode', `you may import only lines of ${[...context.writableBureaus].join(', ') || 'no bureau'}`);
-    }
-
-    const projectName = trimName(cell('projectName'));
-    if (!projectName) fail('projectName', 'is required');
-    else if (projectName.length > 200 || controlChars.test(projectName)) fail('projectName', 'must be at most 200 printable characters');
-
-    const fiscalYear = parseFiscalYear(cell('fiscalYear'));
-    if (typeof fiscalYear === 'string') fail('fiscalYear', fiscalYear);
-    const categories = parseCategories(cell('category'));
-    if (typeof categories === 'string') fail('category', categories);
-    const amount = parseAmount(cell('amountKyen'));
-    if (typeof amount === 'string') fail('amountKyen', amount);
-    const projectCode = cell('projectCode').normalize('NFKC').trim().toUpperCase();
-    if (projectCode && !/^PS\d{7}$/.test(projectCode))
-      fail('projectCode', `is not a project number (PS + 7 digits): "${projectCode.slice(0, 20)}"`);
-
-    if (!ok) return;
-    rows.line.push(line);
-    rows.externalId.push(externalId);
-    rows.bureauCode.push(bureauCode);
-    rows.projectName.push(projectName);
-    rows.fiscalYear.push(fiscalYear as number);
-    rows.categoryMask.push(categories as number);
-    rows.amountKyen.push(amount as number);
-    rows.projectCode.push(projectCode || null);
+    return `${row}\n`;
   };
 
-  let seen = 0;
   return {
-    /** The encoding the record text was decoded from, for the error message about broken bytes. */
-    setEncoding(value: ImportEncoding) {
-      encoding = value;
+    /** The COPY text of the records, in pieces that end at a row's end. */
+    async *copyText(records: AsyncIterable<SourceRecord>): AsyncGenerator<string> {
+      let piece = '';
+      for await (const { record, line } of records) {
+        if (!header) mapHeader(record, line);
+        else piece += rowOf(record, line);
+        seen++;
+        if (seen % progressEvery === 0) onProgress?.({ processed: seen - 1, phase: 'reading' });
+        if (piece.length >= copyPieceChars) {
+          yield piece;
+          piece = '';
+        }
+      }
+      if (piece) yield piece;
     },
-    check(record: string[], line: number) {
-      if (!header) handleHeader(record, line);
-      else handleRow(record, line);
-      seen++;
-      if (seen % progressEvery === 0) context.onProgress?.({ processed: seen - 1, phase: 'reading' });
+    get header(): Header | null {
+      return headerFailed ? null : header;
     },
-    report: add,
     get hasHeader() {
       return header !== null;
     },
-    result() {
-      return { rows, errors: collector.errors, errorCount: collector.count, lineCount, ignoredColumns };
+    errors,
+    get lineCount() {
+      return lineCount;
+    },
+    get ignoredColumns() {
+      return ignoredColumns;
     },
   };
 }
-export type RowChecker = ReturnType<typeof createRowChecker>;
 
-export async function readExpenseFile(body: ReadableStream<Uint8Array>, context: ReadContext): Promise<ParsedFile> {
-  const state: ReadState = { encoding: null, bytes: 0, hash: createHash('sha256') };
-  const checker = createRowChecker(context);
-  let csvFailed = false;
-  const parser = parse({
-    relax_column_count: true,
-    skip_empty_lines: true,
-    info: true,
-    max_record_size: 65_536,
-  });
-  try {
-    await pipeline(
-      Readable.from(decodeBody(body, context.encoding, state)),
-      parser,
-      async (records: AsyncIterable<{ record: string[]; info: { lines: number } }>) => {
-        for await (const { record, info } of records) {
-          if (state.encoding) checker.setEncoding(state.encoding);
-          checker.check(record, info.lines);
-        }
-      },
-    );
-  } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    const line = (error as CsvError & { lines?: number }).lines ?? 0;
-    checker.report({ line, column: null, message: `not readable as CSV: ${csvErrorMessages[error.code] ?? error.code}` });
-    csvFailed = true;
-  }
-  if (!checker.hasHeader && !csvFailed)
-    checker.report({ line: 1, column: null, message: 'the file is empty: expected a header row and expense lines' });
+type StagedFile = ReadingInfo & { lineCount: number; ignoredColumns: string[]; header: Header | null };
+
+/** Stream the file into expense_raw and record what reading found (header and syntax errors) in expense_error. */
+async function stageFile(tx: Db, source: ExpenseSource, onProgress: ImportOptions['onProgress']): Promise<StagedFile> {
+  const stager = createRecordStager(onProgress);
+  await copyInto(tx, 'expense_raw', rawStageColumns, stager.copyText(source.records));
+  const info = source.info();
+  const errors = [...info.errors, ...stager.errors];
+  if (!stager.hasHeader && info.emptyMessage) errors.push({ line: 1, column: null, message: info.emptyMessage });
+  await recordErrors(tx, errors);
+  return { ...info, lineCount: stager.lineCount, ignoredColumns: stager.ignoredColumns, header: stager.header };
+}
+
+/** What the SQL checks need to know about the file and the importer. */
+function checkSpec(file: StagedFile, header: Header, writableBureaus: Set<string> | 'all'): RawCheckSpec {
+  const columnNames = Object.fromEntries(
+    rawColumnKeys.map((key) => {
+      const i = header.index.get(key);
+      return [key, (i === undefined ? undefined : header.names[i]?.trim()) ?? headerAliases[key][0]!];
+    }),
+  ) as Record<ColumnKey, string>;
+  const mapped = [...header.index.entries()].sort((a, b) => a[1] - b[1]).map(([key, i]) => ({ key, name: header.names[i]!.trim() }));
+  const writable = writableBureaus === 'all' ? null : [...writableBureaus];
   return {
-    format: 'csv',
-    sheet: null,
-    ...checker.result(),
-    encoding: state.encoding ?? context.encoding ?? 'utf-8',
-    bytes: state.bytes,
-    sha256: state.hash.digest('hex'),
+    fieldCount: header.names.length,
+    mapped,
+    columnNames,
+    brokenEncodingMessage:
+      file.encoding === 'utf-8'
+        ? 'broken encoding: bytes that are not valid UTF-8 (if the file is Shift_JIS, send ?encoding=shift_jis)'
+        : 'broken encoding: bytes that are not valid Shift_JIS',
+    writableBureaus: writable,
+    notWritableMessage: `you may import only lines of ${writable?.join(', ') || 'no bureau'}`,
+    categoryNames: [...categoryLookup.entries()].map(([name, bit]) => ({ name, bit })),
+    categoryHint,
+    formulaPattern: formulaStart.source,
+    maxAmountKyen,
+    maxAmountMessage: `is larger than ${maxAmountKyen.toLocaleString('en')} thousand yen`,
   };
 }
 
@@ -468,10 +418,6 @@ class RollbackDryRun extends Error {
   constructor(readonly result: ImportResult) {
     super('dry run');
   }
-}
-
-function sortErrors(errors: RowError[]): RowError[] {
-  return errors.sort((a, b) => a.line - b.line).slice(0, maxReportedErrors);
 }
 
 /** Evaluate each distinct combination of oversight inputs once (the tier depends on nothing else). */
@@ -495,6 +441,100 @@ async function evaluateDistinct<T extends { budgetJpy: number; maxDowntimeHours:
 const comboKey = (c: { budgetJpy: number; maxDowntimeHours: number | null; confidentiality: string | null }) =>
   `${c.budgetJpy}|${c.maxDowntimeHours}|${c.confidentiality}`;
 
+type WriteContext = { rulesetVersion: string; actorId: string; actorLabel: string; requestId: string | null; importId: string };
+
+/**
+ * Tier the existing projects whose budget the import changes, one page of distinct oversight inputs at
+ * a time (memory stays bounded at any size): evaluate each combination once, then one statement per page
+ * writes budgets, tiers, history and audit. A lower tier waits for consent, as an edit's would
+ * (tier-decrease.ts); pending release requests follow the new reviewer. A dry run only counts.
+ *
+ * This is the tiering step of the import as one call, so that it can be replaced by a join with a
+ * compiled decision table (issue 16) without touching the rest of the pipeline.
+ */
+async function tierChangedBudgets(
+  tx: Db,
+  policy: DomainContext['policy'],
+  who: ReturnType<typeof whoOf>,
+  context: WriteContext | null,
+): Promise<{ updated: number; tierChanged: number }> {
+  const counts = { updated: 0, tierChanged: 0 };
+  const inputs = await planBudgetCombos(tx, maxYen);
+  for (let from = 1; from <= inputs; from += tierPage) {
+    const combos = await budgetComboPage(tx, from, from + tierPage - 1);
+    const evaluations = await evaluateDistinct(policy, combos);
+    if (!context) {
+      for (const combo of combos) {
+        const e = evaluations.get(comboKey(combo))!;
+        counts.updated += Number(combo.projects);
+        // A decrease would wait for its reviewer's consent: not a change yet.
+        const raisesOrMoves = tierRank(e.tier) >= tierRank(combo.tier);
+        if (raisesOrMoves && (e.tier !== combo.tier || e.reviewerRole !== combo.reviewerRole)) counts.tierChanged += Number(combo.projects);
+      }
+      continue;
+    }
+    const evaluated: ComboEvaluation[] = [...new Map(combos.map((c) => [comboKey(c), c])).values()].map((c) => ({
+      budgetJpy: Number(c.budgetJpy),
+      maxDowntimeHours: c.maxDowntimeHours,
+      confidentiality: c.confidentiality,
+      ...evaluations.get(comboKey(c))!,
+    }));
+    const applied = await applyBudgetChunk(tx, evaluated, context);
+    counts.updated += applied.updated;
+    counts.tierChanged += applied.tierChanged;
+    for (const r of applied.settle) {
+      const project = (await lockProject(tx, r.id))!;
+      const budgetBefore = r.oldBudgetJpy === null ? null : Number(r.oldBudgetJpy);
+      const evaluation = await policy.evaluateOversight(oversightInputsOf(project));
+      const inForce = { ...oversightInputsOf(project), budgetJpy: budgetBefore };
+      if ((await settleEvaluation(tx, policy, who, project, inForce, evaluation, 'import')).tierChanged) counts.tierChanged++;
+    }
+    // recordTierChange writes their history row too.
+    for (const r of applied.reroute) {
+      await recordTierChange(
+        tx,
+        policy,
+        who,
+        r.id,
+        { tier: r.oldTier, reviewerRole: r.oldReviewerRole },
+        { tier: r.tier, reviewerRole: r.reviewerRole, rulesetVersion: context.rulesetVersion },
+        'import',
+      );
+    }
+  }
+  return counts;
+}
+
+/** Create the projects the file registers, a page at a time, each with its final budget and tier. */
+async function createNewProjects(tx: Db, policy: DomainContext['policy'], count: number, context: WriteContext): Promise<number> {
+  let created = 0;
+  for (let from = 1; from <= count; from += tierPage) {
+    const keys = (await newProjectPage(tx, from, from + tierPage - 1)).map((k) => {
+      const search = projectSearchColumns(k.projectName, null, null);
+      return {
+        bureauCode: k.bureauCode,
+        fiscalYear: k.fiscalYear,
+        projectName: k.projectName,
+        budgetJpy: Number(k.budgetJpy),
+        searchText: search.searchText,
+        searchGrams: search.searchGrams.join('\u001f'),
+      };
+    });
+    const byInputs = await evaluateDistinct(
+      policy,
+      keys.map((k) => ({ budgetJpy: k.budgetJpy, maxDowntimeHours: null, confidentiality: null })),
+    );
+    const byBudget = new Map([...byInputs.entries()].map(([key, e]) => [Number(key.split('|')[0]), e]));
+    created += await insertImportedProjects(tx, keys, byBudget, context);
+  }
+  return created;
+}
+
+/** The source of the request body: a CSV stream, or the rows of a workbook's sheet. */
+async function openSource(body: ReadableStream<Uint8Array>, options: ImportOptions): Promise<ExpenseSource> {
+  return options.format === 'xlsx' ? readExpenseWorkbook(body, options.sheet) : csvSource(body, options.encoding);
+}
+
 /**
  * Read, check and (unless a dry run) apply an expense file. A real import with any row error is
  * refused with 422 and the errors; a dry run answers with the errors and what would change.
@@ -508,202 +548,106 @@ export async function importExpenses(ctx: DomainContext, body: ReadableStream<Ui
     lap = performance.now();
   };
   const writableBureaus = writableBureausOf(ctx.actor);
-  const bureaus = new Set((await ctx.db.selectFrom('bureau').select('code').execute()).map((b) => b.code));
-  const readContext = { bureaus, writableBureaus, encoding: options.encoding, onProgress: options.onProgress };
-  const file =
-    options.format === 'xlsx' ? await readExpenseWorkbook(body, readContext, options.sheet) : await readExpenseFile(body, readContext);
-  const { rows } = file;
-  timing('read');
-  options.onProgress?.({ processed: file.lineCount, phase: 'writing' });
-
-  const base = {
-    dryRun: options.dryRun,
-    fileSha256: file.sha256,
-    format: file.format,
-    sheet: file.sheet,
-    encoding: file.encoding,
-    bytes: file.bytes,
-    lineCount: file.lineCount,
-    ignoredColumns: file.ignoredColumns,
-  };
-  const finish = (partial: Omit<ImportResult, keyof typeof base | 'durationMs' | 'timingsMs'>): ImportResult => ({
-    ...base,
-    ...partial,
-    durationMs: Math.round(performance.now() - started),
-    timingsMs,
-  });
-  const reject = (errors: RowError[], errorCount: number) =>
-    new AppError('rule_violation', `The file has ${errorCount} error(s); nothing was imported`, {
-      errors: sortErrors(errors),
-      errorCount,
-      fileSha256: file.sha256,
-      format: file.format,
-      sheet: file.sheet,
-      encoding: file.encoding,
-      lineCount: file.lineCount,
-    });
   const policy = ctx.policy;
   const who = whoOf(ctx);
   const rulesetVersion = policy.rulesets['oversight-tier'].version;
+  // A workbook is read whole before the transaction (it is a zip); a CSV streams inside it.
+  const source = await openSource(body, options);
 
   try {
     return await ctx.db.transaction().execute(async (tx) => {
-      await lockExpenseImports(tx);
       await createImportStage(tx);
-      for (let from = 0; from < rows.line.length; from += stageBatchRows) {
-        await stageRows(tx, rows, from, Math.min(from + stageBatchRows, rows.line.length));
-      }
-      await analyzeStage(tx, 'expense_stage');
-      timing('stage');
-
-      const errors = [...file.errors];
-      let errorCount = file.errorCount;
-      // Errors found in the database name the sheet as the reading errors do.
-      const add = (error: RowError) => {
-        errorCount++;
-        errors.push(file.sheet === null ? error : { ...error, sheet: file.sheet });
+      const file = await stageFile(tx, source, options.onProgress);
+      timing('read');
+      options.onProgress?.({ processed: file.lineCount, phase: 'writing' });
+      const base = {
+        dryRun: options.dryRun,
+        fileSha256: file.sha256,
+        format: file.format,
+        sheet: file.sheet,
+        encoding: file.encoding,
+        bytes: file.bytes,
+        lineCount: file.lineCount,
+        ignoredColumns: file.ignoredColumns,
       };
-      for (const p of await projectCodeProblems(tx)) {
-        add({
-          line: p.line,
-          column: 'projectCode',
-          message: p.detail
-            ? `project ${p.value} belongs to bureau ${p.detail}, not to this line's bureau`
-            : `unknown project code ${p.value}`,
+      const finish = (partial: Omit<ImportResult, keyof typeof base | 'durationMs' | 'timingsMs'>): ImportResult => ({
+        ...base,
+        ...partial,
+        durationMs: Math.round(performance.now() - started),
+        timingsMs,
+      });
+      // Errors name the sheet of a workbook whose rows were read.
+      const report = async () => {
+        const { count, errors } = await errorReport(tx, maxReportedErrors);
+        return {
+          errorCount: count,
+          errors: file.errorSheet === undefined ? errors : errors.map((e) => ({ ...e, sheet: file.errorSheet })),
+        };
+      };
+      const reject = async () => {
+        const { errorCount, errors } = await report();
+        return new AppError('rule_violation', `The file has ${errorCount} error(s); nothing was imported`, {
+          errors,
+          errorCount,
+          fileSha256: file.sha256,
+          format: file.format,
+          sheet: file.sheet,
+          encoding: file.encoding,
+          lineCount: file.lineCount,
         });
-      }
-      if (writableBureaus !== 'all') {
-        for (const p of await foreignLines(tx, [...writableBureaus])) {
-          add({
-            line: p.line,
-            column: 'externalId',
-            message: `external id ${p.value} is a line of bureau ${p.detail}, which you may not change`,
-          });
-        }
-      }
-      if (errorCount > 0) await dropRefusedStagedRows(tx, writableBureaus === 'all' ? null : [...writableBureaus]);
-      const keys = await newProjectKeys(tx);
-      for (const key of keys) {
-        if (BigInt(key.budgetJpy) > BigInt(maxYen)) {
-          add({
-            line: key.firstLine,
-            column: null,
-            message: `the lines of "${key.projectName}" total more than ¥${maxYen.toLocaleString('en')}`,
-          });
-        }
-      }
+      };
+      const errorCount = async () => (await errorReport(tx, 0)).count;
+
+      // Only the checks against the book need it: one import at a time from here.
+      await lockExpenseImports(tx);
+      if (file.header) await checkRawRows(tx, checkSpec(file, file.header, writableBureaus));
+      await analyzeStage(tx, 'expense_stage');
+      timing('check rows');
+      await checkStagedReferences(tx, writableBureaus === 'all' ? null : [...writableBureaus]);
+      if ((await errorCount()) > 0) await dropRefusedStagedRows(tx);
+      const tooLarge = `¥${maxYen.toLocaleString('en')}`;
+      const newProjects = await planNewProjects(tx, maxYen, tooLarge);
       const previous = await findImportBySha(tx, file.sha256);
-      timing('check');
-      if (errorCount > 0 && !options.dryRun) throw reject(errors, errorCount);
+      timing('check against the book');
+      if (!options.dryRun && (await errorCount()) > 0) throw await reject();
 
       const importId = options.dryRun ? null : randomUUID();
-      const context = {
-        rulesetVersion,
-        actorId: ctx.actor.id,
-        actorLabel: who.actor.label,
-        requestId: ctx.requestId,
-        importId: importId ?? '',
-      };
-      let projectsCreated = keys.length;
-      if (importId) {
+      const context = importId
+        ? { rulesetVersion, actorId: ctx.actor.id, actorLabel: who.actor.label, requestId: ctx.requestId, importId }
+        : null;
+      let projectsCreated = newProjects;
+      if (context) {
         await tx
           .insertInto('expenseImport')
-          .values({ id: importId, fileSha256: file.sha256, lineCount: file.lineCount, summary: '{}', createdBy: ctx.actor.id })
+          .values({ id: context.importId, fileSha256: file.sha256, lineCount: file.lineCount, summary: '{}', createdBy: ctx.actor.id })
           .execute();
         // New projects get their final budget and tier at once: all their lines are in this file.
-        const newKeys = keys.map((k) => {
-          const search = projectSearchColumns(k.projectName, null, null);
-          return {
-            bureauCode: k.bureauCode,
-            fiscalYear: k.fiscalYear,
-            projectName: k.projectName,
-            budgetJpy: Number(k.budgetJpy),
-            searchText: search.searchText,
-            searchGrams: search.searchGrams.join('\u001f'),
-          };
-        });
-        const byInputs = await evaluateDistinct(
-          policy,
-          newKeys.map((k) => ({ budgetJpy: k.budgetJpy, maxDowntimeHours: null, confidentiality: null })),
-        );
-        const byBudget = new Map([...byInputs.entries()].map(([key, e]) => [Number(key.split('|')[0]), e]));
-        projectsCreated = await insertImportedProjects(tx, newKeys, byBudget, context);
+        projectsCreated = await createNewProjects(tx, policy, newProjects, context);
         timing('create projects');
       }
 
       const lines = await buildImportPlan(tx);
       timing('plan');
       await computeProjectBudgets(tx);
-      for (const big of await oversizedBudgets(tx, maxYen)) {
-        add({ line: big.line, column: null, message: `the lines of project ${big.code} total more than ¥${maxYen.toLocaleString('en')}` });
-      }
-      if (errorCount > 0 && !options.dryRun) throw reject(errors, errorCount);
-      if (importId) await lockBudgetProjects(tx);
-      const combos = await changedBudgetCombos(tx, maxYen);
-      const evaluations = await evaluateDistinct(policy, combos);
-      timing('budgets and evaluation');
+      await checkBudgetTotals(tx, maxYen, tooLarge);
+      if (!options.dryRun && (await errorCount()) > 0) throw await reject();
+      if (context) await lockBudgetProjects(tx);
+      timing('budgets');
+      const tiered = await tierChangedBudgets(tx, policy, who, context);
+      timing('tier');
+      const projects = { created: projectsCreated, ...tiered };
 
-      const projects = { created: projectsCreated, updated: 0, tierChanged: 0 };
-      if (!importId) {
-        for (const combo of combos) {
-          const e = evaluations.get(comboKey(combo))!;
-          projects.updated += Number(combo.projects);
-          // A decrease would wait for its reviewer's consent: not a change yet.
-          const raisesOrMoves = tierRank(e.tier) >= tierRank(combo.tier);
-          if (raisesOrMoves && (e.tier !== combo.tier || e.reviewerRole !== combo.reviewerRole))
-            projects.tierChanged += Number(combo.projects);
-        }
+      if (!context) {
         const changes = lines.created + lines.updated + projects.created + projects.updated;
         throw new RollbackDryRun(
-          finish({
-            importId: null,
-            lines,
-            projects,
-            changes,
-            errorCount,
-            errors: sortErrors(errors),
-            previousImportId: previous?.id ?? null,
-          }),
+          finish({ importId: null, lines, projects, changes, ...(await report()), previousImportId: previous?.id ?? null }),
         );
       }
-
-      const evaluated: ComboEvaluation[] = [...new Map(combos.map((c) => [comboKey(c), c])).values()].map((c) => ({
-        budgetJpy: Number(c.budgetJpy),
-        maxDowntimeHours: c.maxDowntimeHours,
-        confidentiality: c.confidentiality,
-        ...evaluations.get(comboKey(c))!,
-      }));
-      for (let start = 0; start < evaluated.length; start += comboChunk) {
-        const applied = await applyBudgetChunk(tx, evaluated.slice(start, start + comboChunk), context);
-        projects.updated += applied.updated;
-        projects.tierChanged += applied.tierChanged;
-        // A lower tier waits for consent, as an edit's would (tier-decrease.ts); the rest applied above.
-        for (const r of applied.settle) {
-          const project = (await lockProject(tx, r.id))!;
-          const budgetBefore = r.oldBudgetJpy === null ? null : Number(r.oldBudgetJpy);
-          const evaluation = await policy.evaluateOversight(oversightInputsOf(project));
-          const inForce = { ...oversightInputsOf(project), budgetJpy: budgetBefore };
-          if ((await settleEvaluation(tx, policy, who, project, inForce, evaluation, 'import')).tierChanged) projects.tierChanged++;
-        }
-        // Pending release requests follow the new reviewer (recordTierChange writes their history row too).
-        for (const r of applied.reroute) {
-          await recordTierChange(
-            tx,
-            policy,
-            who,
-            r.id,
-            { tier: r.oldTier, reviewerRole: r.oldReviewerRole },
-            { tier: r.tier, reviewerRole: r.reviewerRole, rulesetVersion },
-            'import',
-          );
-        }
-      }
-      timing('update projects');
-      await writePlannedLines(tx, importId);
+      await writePlannedLines(tx, context.importId);
       timing('write lines');
 
       const result = finish({
-        importId,
+        importId: context.importId,
         lines,
         projects,
         changes: lines.created + lines.updated + projects.created + projects.updated,
@@ -715,9 +659,14 @@ export async function importExpenses(ctx: DomainContext, body: ReadableStream<Ui
       await tx
         .updateTable('expenseImport')
         .set({ summary: JSON.stringify(summary) })
-        .where('id', '=', importId)
+        .where('id', '=', context.importId)
         .execute();
-      await recordAudit(tx, who, { action: 'expense_import.create', entityType: 'expense_import', entityId: importId, after: summary });
+      await recordAudit(tx, who, {
+        action: 'expense_import.create',
+        entityType: 'expense_import',
+        entityId: context.importId,
+        after: summary,
+      });
       return result;
     });
   } catch (error) {

@@ -1,7 +1,7 @@
 /**
  * Expense lines from an Excel workbook (.xlsx): the first visible sheet, or the one named in the
- * request. Each row becomes the same record a CSV line would be, and goes through the same checks
- * (expense-import.ts createRowChecker) and the same all-or-nothing, idempotent import; errors name
+ * request. Each row becomes the same record a CSV line would be, and takes the same path (COPY into
+ * the staging table, the same SQL checks, the same all-or-nothing, idempotent import); errors name
  * the sheet and the row.
  *
  * A workbook is a zip: it is read whole (up to `workbookBodyLimitBytes`), unlike CSV, which streams.
@@ -11,8 +11,7 @@
 import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { AppError } from '../errors.ts';
-import type { ParsedFile, ReadContext } from './expense-import.ts';
-import { createRowChecker } from './expense-import.ts';
+import type { ExpenseSource, ReadingInfo, SourceRecord } from './expense-import.ts';
 
 export const workbookBodyLimitBytes = 20 * 1024 * 1024;
 
@@ -55,50 +54,56 @@ export function cellText(value: ExcelJS.CellValue): string {
   return '';
 }
 
-export async function readExpenseWorkbook(body: ReadableStream<Uint8Array>, context: ReadContext, sheetName?: string): Promise<ParsedFile> {
+/** The rows of the first visible sheet, or of the one named, as records (the header first). */
+export async function readExpenseWorkbook(body: ReadableStream<Uint8Array>, sheetName?: string): Promise<ExpenseSource> {
   const buffer = await readWhole(body);
   const sha256 = createHash('sha256').update(buffer).digest('hex');
+  const base = { format: 'xlsx' as const, encoding: 'utf-8' as const, bytes: buffer.length, sha256 };
+  const unreadable = (sheet: string | null, message: string): ExpenseSource => {
+    const info: ReadingInfo = { ...base, sheet, errors: [{ line: 0, column: null, message }], emptyMessage: null };
+    return { records: (async function* () {})(), info: () => info };
+  };
   const workbook = new ExcelJS.Workbook();
-  const parsed = { format: 'xlsx' as const, encoding: 'utf-8' as const, bytes: buffer.length, sha256 };
   try {
     await workbook.xlsx.load(buffer as unknown as ExcelJS.Buffer);
   } catch {
-    const checker = createRowChecker(context);
-    checker.report({
-      line: 0,
-      column: null,
-      message: 'not readable as an Excel workbook (.xlsx): save it from Excel as .xlsx, or send CSV',
-    });
-    return { ...parsed, sheet: null, ...checker.result() };
+    return unreadable(null, 'not readable as an Excel workbook (.xlsx): save it from Excel as .xlsx, or send CSV');
   }
   const visible = workbook.worksheets.filter((s) => s.state !== 'hidden' && s.state !== 'veryHidden');
   const sheet = sheetName === undefined ? visible[0] : workbook.worksheets.find((s) => s.name === sheetName);
   if (!sheet) {
-    const checker = createRowChecker(context);
     const names = workbook.worksheets.map((s) => `「${s.name}」`).join(', ') || 'none';
-    checker.report({
-      line: 0,
-      column: null,
-      message: sheetName === undefined ? 'the workbook has no visible sheet' : `no sheet named 「${sheetName}」 (sheets: ${names})`,
-    });
-    return { ...parsed, sheet: sheetName ?? null, ...checker.result() };
+    return unreadable(
+      sheetName ?? null,
+      sheetName === undefined ? 'the workbook has no visible sheet' : `no sheet named 「${sheetName}」 (sheets: ${names})`,
+    );
   }
 
-  const checker = createRowChecker(context, sheet.name);
-  checker.setEncoding('utf-8');
-  let width = 0;
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    if (width === 0) {
-      // The header decides how many columns a record has; cells right of it are not read.
-      row.eachCell({ includeEmpty: false }, (cell, col) => {
-        if (cellText(cell.value).trim()) width = Math.max(width, col);
-      });
-      if (width === 0) return;
+  async function* records(): AsyncGenerator<SourceRecord> {
+    let width = 0;
+    const rows: { number: number; row: ExcelJS.Row }[] = [];
+    sheet!.eachRow({ includeEmpty: false }, (row, number) => {
+      rows.push({ number, row });
+    });
+    for (const { number, row } of rows) {
+      if (width === 0) {
+        // The header decides how many columns a record has; cells right of it are not read.
+        row.eachCell({ includeEmpty: false }, (cell, col) => {
+          if (cellText(cell.value).trim()) width = Math.max(width, col);
+        });
+        if (width === 0) continue;
+      }
+      const record: string[] = [];
+      for (let col = 1; col <= width; col++) record.push(cellText(row.getCell(col).value));
+      yield { record, line: number };
     }
-    const record: string[] = [];
-    for (let col = 1; col <= width; col++) record.push(cellText(row.getCell(col).value));
-    checker.check(record, rowNumber);
-  });
-  if (!checker.hasHeader) checker.report({ line: 1, column: null, message: 'the sheet is empty: expected a header row and expense lines' });
-  return { ...parsed, sheet: sheet.name, ...checker.result() };
+  }
+  const info: ReadingInfo = {
+    ...base,
+    sheet: sheet.name,
+    errorSheet: sheet.name,
+    errors: [],
+    emptyMessage: 'the sheet is empty: expected a header row and expense lines',
+  };
+  return { records: records(), info: () => info };
 }

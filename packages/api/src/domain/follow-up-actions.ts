@@ -267,7 +267,7 @@ export async function decideExemption(ctx: DomainContext, id: string, input: TEx
     const refusal = consulteeRefusal(ctx.actor, project, exemption.requestedBy, 'exemption');
     if (refusal) throw forbidden(refusal);
     if (exemption.status !== 'requested') {
-      throw new AppError('conflict', `This exemption was already ${exemption.status}`, { status: exemption.status });
+      throw new AppError('conflict', `This exemption was already ${exemption.status}`, { currentStatus: exemption.status });
     }
     if (exemption.version !== input.version) throw versionConflict(exemption.version);
     if (input.decision === 'refused' && !input.comment?.trim()) {

@@ -103,7 +103,8 @@ export async function notifyTierDecreaseDecided(
 
 /** Extraction opened tech reviews: the DSB's administrators write them (the inbox's rule). */
 export async function notifyTechReviewsToWrite(tx: Db, fiscalYear: number, count: number, evaluationDeadline: string, actorId: string) {
-  await notify(tx, await activeUsersWithRole(tx, ['admin'], actorId), {
+  // GovTech Tokyo writes the reviews (slide 83).
+  await notify(tx, await activeUsersWithRole(tx, ['govtech'], actorId), {
     kind: 'tech_reviews_to_write',
     entityType: 'budget_cycle',
     entityId: String(fiscalYear),
@@ -179,27 +180,28 @@ export async function notifyConsultationReplied(
   tx: Db,
   project: ProjectRef,
   consultation: { id: string; subject: string; reviewerRole: string | null; openedBy: string },
-  side: 'consultee' | 'bureau',
+  side: 'consultee' | 'bureau' | 'technical',
   authorId: string,
   hasGuidance: boolean,
 ) {
+  // GovTech Tokyo's technical guidance goes to the bureau, like the consultee's answer.
   const recipients =
-    side === 'consultee'
+    side !== 'bureau'
       ? (await activeUser(tx, consultation.openedBy)).filter((r) => r.id !== authorId)
       : await designatedReviewers(
           tx,
           { bureauCode: project.bureauCode, reviewerRole: consultation.reviewerRole },
           consultation.openedBy,
         ).then((list) => list.filter((r) => r.id !== authorId));
-  const guidance = side === 'consultee' && hasGuidance;
+  const guidance = side !== 'bureau' && hasGuidance;
   await notify(tx, recipients, {
     kind: guidance ? 'guidance_recorded' : 'consultation_replied',
     entityType: 'consultation',
     entityId: consultation.id,
     projectId: project.id,
     path: consultationPath(project.id, consultation.id),
-    titleJa: `${guidance ? '指導の記録' : side === 'consultee' ? '協議への回答' : '協議への返信'} ${project.code}「${consultation.subject}」`,
-    titleEn: `${guidance ? 'Guidance recorded' : side === 'consultee' ? 'Consultation answered' : 'Reply in a consultation'}: ${project.code} “${consultation.subject}”`,
+    titleJa: `${guidance ? '指導の記録' : side === 'consultee' ? '協議への回答' : side === 'technical' ? '技術的助言' : '協議への返信'} ${project.code}「${consultation.subject}」`,
+    titleEn: `${guidance ? 'Guidance recorded' : side === 'consultee' ? 'Consultation answered' : side === 'technical' ? 'Technical advice' : 'Reply in a consultation'}: ${project.code} “${consultation.subject}”`,
   });
 }
 

@@ -1,10 +1,10 @@
-import type { Policy, TOversightEvaluation, TOversightInput, TOversightInputName } from '@psbook/core';
+import type { Policy, TOversightEvaluation, TOversightInput } from '@psbook/core';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import type { AuditActor } from '../auth/actor.ts';
 import type { Db } from '../db/database.ts';
 import { notifyConsultationRouted, notifyReleaseRequestRouted } from './notification-events.ts';
-import { bandIndexSql, bandWhenMissing, oversightInputColumns, UntranslatableRulesetError, unmatchedBand } from './oversight-bands.ts';
+import { recordTierChangesSql, tierFromDecisionTable } from './oversight-table.ts';
 import { retierPendingDecreases } from './tier-decrease.ts';
 
 type TierState = { tier: number | null; reviewerRole: string | null };
@@ -144,176 +144,34 @@ async function reroutePendingReviews(tx: Db, policy: Policy, who: Who, projectId
   }
 }
 
-type OversightRuleset = Policy['rulesets']['oversight-tier']['content'];
-type Factor = OversightRuleset['factors'][number];
-
-/** The group key of an input that is not given: the band CASE gives null, and a hash join needs a value. */
-const notGiven = -2;
-
 /**
- * The value of a project's input as the explanation shows it, in SQL: `json` as `factors[i].value`,
- * `text` as the reasons embed it (the evaluator's formatValue wraps it in ¥/円, h/時間). `exact` is
- * where both equal what JavaScript writes; other rows take the engine path.
- */
-const valueSql: Record<TOversightInputName, { json(e: string): string; text(e: string): string; exact(e: string): string }> = {
-  budgetJpy: {
-    json: (e) => `${e}::text`,
-    // Intl's ja-JP grouping: a comma every three digits (the pattern covers every bigint).
-    text: (e) => `to_char(${e}, 'FM9,999,999,999,999,999,999')`,
-    exact: (e) => `${e} between -9007199254740991 and 9007199254740991`,
-  },
-  maxDowntimeHours: {
-    // Shortest round-trip digits, as String(number), where neither writes an exponent: JavaScript
-    // switches to one below 1e-6 and from 1e21, PostgreSQL below 1e-4 and from 1e15. -0 prints as 0.
-    json: (e) => `(case when ${e} = 0 then '0' else ${e}::text end)`,
-    text: (e) => `(case when ${e} = 0 then '0' else ${e}::text end)`,
-    // NaN fails the range test, so the band CASE never sees it (see oversight-bands.ts).
-    exact: (e) => `(${e} = 0 or (abs(${e}) >= 0.0001 and abs(${e}) < 1e15))`,
-  },
-  confidentiality: {
-    json: (e) => `to_json(${e})::text`,
-    // 'A', 'B' or 'C': nothing to escape inside a JSON string (the template check would notice).
-    text: (e) => e,
-    exact: () => 'true',
-  },
-};
-
-type BandPlan = {
-  factors: { factor: Factor; column: string; bandSql: string; missingBand: number | null }[];
-  /** Rows whose values the SQL formats exactly as JavaScript does. */
-  exactSql: string;
-};
-
-/** The ruleset's bands as SQL over `project p`, or null when a condition has no exact SQL form. */
-function planBands(ruleset: OversightRuleset): BandPlan | null {
-  let bandSql: string[];
-  try {
-    bandSql = bandIndexSql(ruleset, 'p');
-  } catch (error) {
-    if (error instanceof UntranslatableRulesetError) return null;
-    throw error;
-  }
-  const factors = ruleset.factors.map((factor, i) => ({
-    factor,
-    column: `p.${oversightInputColumns[factor.input].column}`,
-    bandSql: bandSql[i]!,
-    missingBand: bandWhenMissing(factor),
-  }));
-  const inputs = [...new Set(ruleset.factors.map((f) => f.input))];
-  const exactSql = inputs
-    .map((input) => {
-      const column = `p.${oversightInputColumns[input].column}`;
-      return `(${column} is null or ${valueSql[input].exact(column)})`;
-    })
-    .join(' and ');
-  return { factors, exactSql };
-}
-
-/** How SQL writes one given input value: as JSON and as the reasons' text. Null: the input is not given. */
-type Slot = { json: string; text: string } | null;
-const slotKinds = ['value', 'reason', 'reasonJa'] as const;
-const marker = (kind: (typeof slotKinds)[number], i: number) => `<<retier:${kind}:${i}>>`;
-
-/**
- * The evaluation of one input as JSON text cut around the places that vary with the input within its
- * group: per factor its value and the value in its two reasons (3 slots per factor, in that order).
- * Null when the value cannot be found in the reasons or the markers are not where expected.
- */
-function templateOf(evaluation: TOversightEvaluation, slots: Slot[]): string[] | null {
-  if (JSON.stringify(evaluation).includes('<<retier:')) return null;
-  const marked = structuredClone(evaluation);
-  const markers: (string | null)[] = [];
-  for (const [i, f] of marked.factors.entries()) {
-    const slot = slots[i];
-    if (!slot) {
-      markers.push(null, null, null);
-      continue;
-    }
-    // The first occurrence: the reason names the value right after the factor's label. Checked on a
-    // second input of the group by the caller, so a label containing the value cannot slip through.
-    const at = f.reason.indexOf(slot.text);
-    const atJa = f.reasonJa.indexOf(slot.text);
-    if (at < 0 || atJa < 0) return null;
-    (f as { value: unknown }).value = marker('value', i);
-    f.reason = f.reason.slice(0, at) + marker('reason', i) + f.reason.slice(at + slot.text.length);
-    f.reasonJa = f.reasonJa.slice(0, atJa) + marker('reasonJa', i) + f.reasonJa.slice(atJa + slot.text.length);
-    markers.push(`"${marker('value', i)}"`, marker('reason', i), marker('reasonJa', i));
-  }
-  const pieces: string[] = [];
-  let rest = JSON.stringify(marked);
-  for (const m of markers) {
-    if (m === null) {
-      pieces.push('');
-      continue;
-    }
-    const at = rest.indexOf(m);
-    if (at < 0) return null;
-    pieces.push(rest.slice(0, at));
-    rest = rest.slice(at + m.length);
-  }
-  pieces.push(rest);
-  return pieces;
-}
-
-/** The template filled with one input's slots, as the UPDATE fills it in SQL. */
-function renderTemplate(pieces: string[], slots: Slot[]): string {
-  let out = pieces[0]!;
-  for (let j = 0; j < pieces.length - 1; j++) {
-    const slot = slots[Math.floor(j / slotKinds.length)];
-    const fill = slot ? (j % slotKinds.length === 0 ? slot.json : slot.text) : '';
-    out += fill + pieces[j + 1]!;
-  }
-  return out;
-}
-
-/** Whether the engine put each factor in the band the SQL names (by what the explanation shows of it). */
-function agreesWithBands(plan: BandPlan, evaluation: TOversightEvaluation, keys: number[]): boolean {
-  return plan.factors.every(({ factor, missingBand }, i) => {
-    const shown = evaluation.factors[i];
-    if (!shown || shown.factor !== factor.factor) return false;
-    const key = keys[i]!;
-    if ((key === notGiven) !== (shown.value === null)) return false;
-    const band = key === notGiven ? missingBand : key === unmatchedBand ? null : key;
-    const expected = band === null ? null : factor.bands[band]!;
-    return (
-      JSON.stringify([shown.tier, shown.band, shown.thresholds]) ===
-      JSON.stringify(expected ? [expected.tier, expected.label, expected.conditions] : [null, null, []])
-    );
-  });
-}
-
-type GroupRow = Record<string, unknown> & {
-  iscombination: number;
-  projects: number;
-  oldtier: number | null;
-  oldreviewer: string | null;
-};
-
-/**
- * Re-evaluate every project under the policy's oversight ruleset. The tier and the explanation depend
- * on the inputs only through the band each factor falls in, so projects are grouped in SQL by their
- * bands (a few dozen groups), the engine evaluates one real input per group — on its lowest values and
- * again on its highest — and must agree with the SQL on the bands and on the explanation's text; then
- * one UPDATE writes each project's explanation from its group's, with the project's own values put in.
- * What that cannot cover exactly (a condition without an exact SQL form, values SQL formats differently
- * from JavaScript, a group the engine disagrees on) is evaluated input by input, as before.
- * Returns the band combinations evaluated, the inputs evaluated one by one, and how many projects
- * changed tier or reviewer.
+ * Re-evaluate every project under the policy's oversight ruleset, from its decision table: one
+ * UPDATE … FROM oversight_decision joined on each project's band keys writes tiers, explanations,
+ * history and audit (tierFromDecisionTable). What that cannot write exactly (values SQL formats
+ * differently from JavaScript, a ruleset the compiler left to the engine) is evaluated input by input.
+ * Returns the band combinations of the table used, the inputs evaluated one by one, and how many
+ * projects changed tier or reviewer.
  */
 export async function retierAllProjects(
   db: Db,
   policy: Policy,
   who: Who,
 ): Promise<{ combinations: number; exactInputs: number; changed: number }> {
-  const version = policy.rulesets['oversight-tier'].version;
+  const table = await policy.oversightTable;
+  const version = table.version;
   return db.transaction().execute(async (tx) => {
     // Shortest round-trip text for double precision (PostgreSQL's default since 12), as String(number).
     await sql`set local extra_float_digits = 1`.execute(tx);
     // Projects waiting on a tier decrease first, one by one (few): both sides of the decrease are re-evaluated.
     const withDecrease = await retierPendingDecreases(tx, policy, who, version);
-    const plan = planBands(policy.rulesets['oversight-tier'].content);
-    const byBands = plan ? await retierByBands(tx, policy, who, plan, version) : { combinations: 0, changed: 0 };
-    // Whatever the band path left still has the old ruleset version.
+    const left = await tx.selectFrom('project').select('id').where('rulesetVersion', '<>', version).limit(1).executeTakeFirst();
+    if (!left) return { combinations: 0, exactInputs: 0, changed: withDecrease };
+    const byTable = await tierFromDecisionTable(tx, table, who, {
+      where: sql<boolean>`p.ruleset_version <> ${version}`,
+      cause: 'ruleset_changed',
+      action: 'project.retier',
+    });
+    // Whatever the table path left still has the old ruleset version.
     const byInput = await retierInputByInput(tx, policy, who, version);
     // Pending release requests and open consultations follow their project's new reviewer.
     const stale = await tx
@@ -332,143 +190,13 @@ export async function retierAllProjects(
       )
       .execute();
     for (const p of stale) await reroutePendingReviews(tx, policy, who, p.id, p);
-    return { combinations: byBands.combinations, exactInputs: byInput.inputs, changed: withDecrease + byBands.changed + byInput.changed };
+    return { combinations: table.rows.length, exactInputs: byInput.inputs, changed: withDecrease + byTable.changed + byInput.changed };
   });
-}
-
-/** History and audit rows for the projects an UPDATE … RETURNING `upd` changed, and the count of them. */
-const recordRetierChanges = (who: Who, version: string) => sql`
-  changed as (
-    select * from upd where from_tier is distinct from to_tier or from_reviewer_role is distinct from to_reviewer_role
-  ),
-  history as (
-    insert into tier_history (project_id, from_tier, to_tier, from_reviewer_role, to_reviewer_role, ruleset_version, cause, actor_id)
-    select id, from_tier, to_tier, from_reviewer_role, to_reviewer_role, ${version}, 'ruleset_changed', ${who.actor.id}::uuid from changed
-  ),
-  audit as (
-    insert into audit_event (actor_id, actor_label, action, entity_type, entity_id, project_id, before, after, request_id)
-    select ${who.actor.id}::uuid, ${who.actor.label}, 'project.retier', 'project', id::text, id,
-      jsonb_build_object('tier', from_tier, 'reviewerRole', from_reviewer_role),
-      jsonb_build_object('tier', to_tier, 'reviewerRole', to_reviewer_role, 'rulesetVersion', ${version}::text),
-      ${who.requestId}::text
-    from changed
-  )
-  select count(*)::int as changed from changed
-`;
-
-async function retierByBands(tx: Db, policy: Policy, who: Who, plan: BandPlan, version: string) {
-  const n = plan.factors.length;
-  const keyOf = (row: Record<string, unknown>) => plan.factors.map((_, i) => Number(row[`k${i}`]));
-  const perFactor = (f: (factor: BandPlan['factors'][number], i: number) => string) => sql.raw(plan.factors.map(f).join(', '));
-  // One scan: per band combination and old tier/reviewer (what the UPDATE joins on), and per band
-  // combination alone with its lowest and highest values, as numbers and as the SQL writes them.
-  const { rows } = await sql<GroupRow>`
-    with s as (
-      select ${perFactor((f, i) => `coalesce(${f.bandSql}, ${notGiven}) as k${i}, ${f.column} as v${i}`)},
-        p.tier as oldtier, p.reviewer_role as oldreviewer
-      from project p
-      where p.ruleset_version <> ${version} and ${sql.raw(plan.exactSql)}
-    )
-    select ${perFactor((_, i) => `k${i}`)}, oldtier, oldreviewer, grouping(oldtier, oldreviewer) as iscombination, count(*)::int as projects,
-      ${perFactor((f, i) => {
-        const format = valueSql[f.factor.input];
-        return [
-          `min(v${i}) as lo${i}`,
-          `max(v${i}) as hi${i}`,
-          `${format.json(`min(v${i})`)} as lojson${i}`,
-          `${format.text(`min(v${i})`)} as lotext${i}`,
-          `${format.json(`max(v${i})`)} as hijson${i}`,
-          `${format.text(`max(v${i})`)} as hitext${i}`,
-        ].join(', ');
-      })}
-    from s
-    group by grouping sets ((${perFactor((_, i) => `k${i}`)}, oldtier, oldreviewer), (${perFactor((_, i) => `k${i}`)}))
-  `.execute(tx);
-
-  type Outcome = { evaluation: TOversightEvaluation; pieces: string[] };
-  const outcomes = new Map<string, Outcome>();
-  let combinations = 0;
-  for (const row of rows) {
-    if (!row.iscombination) continue;
-    combinations++;
-    const keys = keyOf(row);
-    const side = (end: 'lo' | 'hi') => {
-      const input: Record<string, unknown> = {};
-      const slots: Slot[] = plan.factors.map(({ factor }, i) => {
-        input[factor.input] = row[`${end}${i}`] ?? null;
-        return keys[i] === notGiven ? null : { json: String(row[`${end}json${i}`]), text: String(row[`${end}text${i}`]) };
-      });
-      return { input: input as TOversightInput, slots };
-    };
-    const lo = side('lo');
-    const hi = side('hi');
-    const low = await policy.evaluateOversight(lo.input);
-    if (!agreesWithBands(plan, low, keys)) continue;
-    const pieces = templateOf(low, lo.slots);
-    if (!pieces || renderTemplate(pieces, lo.slots) !== JSON.stringify(low)) continue;
-    if (JSON.stringify(hi.input) !== JSON.stringify(lo.input)) {
-      const high = await policy.evaluateOversight(hi.input);
-      if (!agreesWithBands(plan, high, keys) || renderTemplate(pieces, hi.slots) !== JSON.stringify(high)) continue;
-    }
-    outcomes.set(keys.join(','), { evaluation: low, pieces });
-  }
-
-  // The UPDATE's groups: band combination × old tier and reviewer, so history needs no second look.
-  const groups = rows.filter((row) => !row.iscombination && outcomes.has(keyOf(row).join(',')));
-  const fills = plan.factors.flatMap(({ column, factor }) => {
-    const format = valueSql[factor.input];
-    return [format.json(column), format.text(column), format.text(column)];
-  });
-  // concat() builds the text in one buffer and reads a null (an input not given) as nothing.
-  const oversight = sql.raw(`concat(${['g.p0', ...fills.flatMap((fill, j) => [fill, `g.p${j + 1}`])].join(', ')})::jsonb`);
-  const pieceCount = n * slotKinds.length + 1;
-  const columns = sql.raw(
-    [...plan.factors.map((_, i) => `k${i}`), 'from_tier', 'from_reviewer_role', 'tier', 'lower_bound', 'reviewer_role']
-      .concat(Array.from({ length: pieceCount }, (_, j) => `p${j}`))
-      .join(', '),
-  );
-  const joinKeys = sql.raw(plan.factors.map((f, i) => `g.k${i} = coalesce(${f.bandSql}, ${notGiven})`).join(' and '));
-  let changed = 0;
-  // Batches only bound a statement's parameters: a real tier table gives one.
-  for (let start = 0; start < groups.length; start += 500) {
-    const values = sql.join(
-      groups.slice(start, start + 500).map((row) => {
-        const { evaluation: e, pieces } = outcomes.get(keyOf(row).join(','))!;
-        return sql`(${sql.join([
-          ...keyOf(row).map((k) => sql`${k}::int`),
-          sql`${row.oldtier}::smallint`,
-          sql`${row.oldreviewer}::text`,
-          sql`${e.tier}::smallint`,
-          sql`${e.lowerBound}::smallint`,
-          sql`${e.reviewerRole}::text`,
-          ...pieces.map((piece) => sql`${piece}::text`),
-        ])})`;
-      }),
-    );
-    const result = await sql<{ changed: number }>`
-      with g(${columns}) as (values ${values}),
-      upd as (
-        update project p set
-          tier = g.tier, tier_lower_bound = g.lower_bound, reviewer_role = g.reviewer_role,
-          oversight = ${oversight}, ruleset_version = ${version}, updated_at = now()
-        from g
-        -- Equalities on values, not IS NOT DISTINCT FROM, so PostgreSQL hashes the few groups.
-        where ${joinKeys}
-          and coalesce(p.tier, 0) = coalesce(g.from_tier, 0)
-          and coalesce(p.reviewer_role, '') = coalesce(g.from_reviewer_role, '')
-          and p.reviewer_role is not distinct from g.from_reviewer_role
-          and p.ruleset_version <> ${version} and ${sql.raw(plan.exactSql)}
-        returning p.id, g.from_tier, p.tier as to_tier, g.from_reviewer_role, p.reviewer_role as to_reviewer_role
-      ),
-      ${recordRetierChanges(who, version)}
-    `.execute(tx);
-    changed += Number(result.rows[0]?.changed ?? 0);
-  }
-  return { combinations, changed };
 }
 
 /**
- * The exact path: the engine once per distinct input of the projects still on another ruleset version.
+ * The exact path: one evaluation (from the table, or the engine for a ruleset it could not compile) per
+ * distinct input of the projects still on another ruleset version.
  * Inputs come through a cursor and their evaluations go to a temporary table, so memory stays bounded
  * and one UPDATE joins them all.
  */
@@ -519,7 +247,7 @@ async function retierInputByInput(tx: Db, policy: Policy, who: Who, version: str
       where old.id = p.id
       returning p.id, old.tier as from_tier, p.tier as to_tier, old.reviewer_role as from_reviewer_role, p.reviewer_role as to_reviewer_role
     ),
-    ${recordRetierChanges(who, version)}
+    ${recordTierChangesSql(who, version, 'ruleset_changed', 'project.retier')}
   `.execute(tx);
   return { inputs, changed: Number(result.rows[0]?.changed ?? 0) };
 }

@@ -237,7 +237,7 @@ export async function decideReleaseRequest(
     const refusal = decisionRefusal(ctx.actor, project, request);
     if (refusal) throw forbidden(refusal);
     if (request.status !== 'pending') {
-      throw new AppError('conflict', `This release request was already ${request.status}`, { status: request.status });
+      throw new AppError('conflict', `This release request was already ${request.status}`, { currentStatus: request.status });
     }
     if (expectedVersion !== undefined && expectedVersion !== request.version) throw versionConflict(request.version);
     const exempt = new Set((await listActiveChecklistExemptions(tx, project.id)).map((e) => e.target));
@@ -288,7 +288,7 @@ async function lockPendingForApplicant(ctx: DomainContext, tx: Db, id: string, e
   requireProjectWrite(ctx.actor, project.bureauCode);
   if (request.status !== 'pending') {
     throw new AppError('conflict', `This release request was already ${request.status}: only a pending request can be changed`, {
-      status: request.status,
+      currentStatus: request.status,
     });
   }
   if (expectedVersion !== request.version) throw versionConflict(request.version);

@@ -109,7 +109,7 @@ async function remindTechReviews(db: Db, now: Date): Promise<number> {
     if (daysLeft > techReviewDueSoonDays) continue;
     const stage = daysLeft < 0 ? 'overdue' : 'due';
     const done = await once(db, `budget_cycle:${c.fiscalYear}:evaluation_${stage}`, async (tx) => {
-      await notify(tx, await activeUsersWithRole(tx, ['admin']), {
+      await notify(tx, await activeUsersWithRole(tx, ['govtech']), {
         kind: 'tech_reviews_due',
         entityType: 'budget_cycle',
         entityId: String(c.fiscalYear),

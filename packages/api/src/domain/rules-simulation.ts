@@ -1,14 +1,16 @@
 /**
  * The rules as people read them, and "what if": a candidate oversight ruleset evaluated against the
  * whole book without changing it. Read-only by construction — one READ ONLY transaction, so the
- * database itself refuses any write — and set-based: the engine runs once per distinct combination
- * of oversight inputs, and the projects are counted in one GROUP BY.
+ * database itself refuses any write — and set-based: the candidate is compiled into its decision
+ * table, the projects are counted in one GROUP BY on the band keys its CASE gives them, and each
+ * group's tier is the table's row (the engine only for a candidate the compiler cannot band).
  */
-import { createOversightEvaluator, type LoadedRuleset, type Policy, parseRuleset, RulesetError, type TOversightInput } from '@psbook/core';
+import { compileOversightRuleset, type LoadedRuleset, type Policy, parseRuleset, RulesetError, type TOversightInput } from '@psbook/core';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { type FieldError, validationError } from '../errors.ts';
 import { tierRank } from './oversight.ts';
+import { bandKeySql } from './oversight-table.ts';
 
 /* ------------------------------------------------------------------ the tier table */
 
@@ -99,6 +101,12 @@ export function parseCandidate(content: unknown): LoadedRuleset<'oversight-tier'
 /* ------------------------------------------------------------------ simulation */
 
 type Group = {
+  /** The candidate's band key of each factor (0 for a candidate left to the engine). */
+  k0: number;
+  k1: number;
+  k2: number;
+  /** False when a key is not in the table (or there is no table): the group is then one input, given below. */
+  covered: boolean;
   budgetJpy: number | null;
   maxDowntimeHours: number | null;
   confidentiality: string | null;
@@ -111,12 +119,8 @@ type Group = {
 };
 type TierCounts = { tier1: number; tier2: number; tier3: number; unset: number };
 const tierKey = (tier: number | null): keyof TierCounts => (tier === 1 ? 'tier1' : tier === 2 ? 'tier2' : tier === 3 ? 'tier3' : 'unset');
-const inputKey = (g: {
-  budgetJpy: number | null;
-  maxDowntimeHours: number | null;
-  confidentiality: string | null;
-  fromInputs: string | null;
-}) => `${g.budgetJpy}|${g.maxDowntimeHours}|${g.confidentiality}|${g.fromInputs}`;
+const inputKey = (g: Group) =>
+  g.covered ? `${g.k0},${g.k1},${g.k2}|${g.fromInputs}` : `|${g.budgetJpy}|${g.maxDowntimeHours}|${g.confidentiality}|${g.fromInputs}`;
 
 export const maxSample = 50;
 
@@ -126,31 +130,45 @@ export const maxSample = 50;
  */
 export async function simulateOversightRuleset(db: Db, active: Policy, content: unknown) {
   const candidate = parseCandidate(content);
-  const evaluate = createOversightEvaluator(candidate);
+  const table = await compileOversightRuleset(candidate);
   const activeVersion = active.rulesets['oversight-tier'].version;
+  // Per project: the candidate's band keys, and its inputs where the table does not cover them.
+  const keys = table.fallback === null ? bandKeySql(table, 'p') : ['0', '0', '0'];
+  const covered = table.fallback === null ? keys.map((k) => `${k} >= -2`).join(' and ') : 'false';
+  const projectKeys = sql.raw(
+    `${keys.map((k, i) => `${k} as k${i}`).join(', ')}, (${covered}) as covered, ` +
+      ['budget_jpy', 'max_downtime_hours', 'confidentiality']
+        .map((c) => `case when ${covered} then null else p.${c} end as ${c}`)
+        .join(', '),
+  );
 
   return db.transaction().execute(async (tx) => {
     // First statement of the transaction: one consistent snapshot, and the database refuses writes.
     await sql`set transaction isolation level repeatable read, read only`.execute(tx);
+    const projectsWithKeys = sql`
+      select p.id, p.code, p.name, p.tier, p.reviewer_role, p.bureau_code, d.from_inputs::text as from_inputs, ${projectKeys}
+      from project p left join tier_decrease d on d.project_id = p.id and d.status = 'pending'`;
     const groups = (
       await sql<Group>`
-        select p.budget_jpy, p.max_downtime_hours, p.confidentiality, p.tier, p.reviewer_role, p.bureau_code,
-          d.from_inputs::text as from_inputs, count(*)::bigint as projects
-        from project p left join tier_decrease d on d.project_id = p.id and d.status = 'pending'
-        group by 1, 2, 3, 4, 5, 6, 7`.execute(tx)
+        select k0, k1, k2, covered, budget_jpy, max_downtime_hours, confidentiality, tier, reviewer_role, bureau_code, from_inputs,
+          count(*)::bigint as projects
+        from (${projectsWithKeys}) s
+        group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`.execute(tx)
     ).rows;
 
     const outcomes = new Map<string, { tier: number | null; reviewerRole: string | null }>();
     for (const g of groups) {
       const key = inputKey(g);
       if (outcomes.has(key)) continue;
-      const current = await evaluate({
-        budgetJpy: g.budgetJpy,
-        maxDowntimeHours: g.maxDowntimeHours,
-        confidentiality: g.confidentiality as TOversightInput['confidentiality'],
-      });
+      const current = g.covered
+        ? table.rowOf([g.k0, g.k1, g.k2].map(Number))!
+        : await table.evaluate({
+            budgetJpy: g.budgetJpy === null ? null : Number(g.budgetJpy),
+            maxDowntimeHours: g.maxDowntimeHours,
+            confidentiality: g.confidentiality as TOversightInput['confidentiality'],
+          });
       // As the re-tier would do it: with a decrease waiting, the inputs in force decide unless the current ones give more.
-      const inForce = g.fromInputs ? await evaluate(JSON.parse(g.fromInputs) as TOversightInput) : null;
+      const inForce = g.fromInputs ? await table.evaluate(JSON.parse(g.fromInputs) as TOversightInput) : null;
       const e = inForce && tierRank(current.tier) < tierRank(inForce.tier) ? inForce : current;
       outcomes.set(key, { tier: e.tier, reviewerRole: e.reviewerRole });
     }
@@ -214,20 +232,20 @@ export async function simulateOversightRuleset(db: Db, active: Policy, content: 
       const values = sql.join(
         picked.map(
           (g, i) =>
-            sql`(${i}::int, ${g.budgetJpy}::bigint, ${g.maxDowntimeHours}::double precision, ${g.confidentiality}::text, ${g.tier}::smallint, ${g.reviewerRole}::text, ${g.bureauCode}::text, ${g.fromInputs}::jsonb)`,
+            sql`(${i}::int, ${g.k0}::int, ${g.k1}::int, ${g.k2}::int, ${g.covered}::boolean, ${g.budgetJpy}::bigint, ${g.maxDowntimeHours}::double precision, ${g.confidentiality}::text, ${g.tier}::smallint, ${g.reviewerRole}::text, ${g.bureauCode}::text, ${g.fromInputs}::text)`,
         ),
       );
       const rows = await sql<{ id: string; code: string; name: string; bureauCode: string; groupIndex: number }>`
-        with g(group_index, budget_jpy, max_downtime_hours, confidentiality, tier, reviewer_role, bureau_code, from_inputs) as (values ${values})
-        select p.id, p.code, p.name, p.bureau_code, g.group_index
-        from project p
-        left join tier_decrease d on d.project_id = p.id and d.status = 'pending'
+        with g(group_index, k0, k1, k2, covered, budget_jpy, max_downtime_hours, confidentiality, tier, reviewer_role, bureau_code, from_inputs) as (values ${values})
+        select s.id, s.code, s.name, s.bureau_code, g.group_index
+        from (${projectsWithKeys}) s
         join g
-          on p.budget_jpy is not distinct from g.budget_jpy and p.max_downtime_hours is not distinct from g.max_downtime_hours
-          and p.confidentiality is not distinct from g.confidentiality and p.tier is not distinct from g.tier
-          and p.reviewer_role is not distinct from g.reviewer_role and p.bureau_code = g.bureau_code
-          and d.from_inputs is not distinct from g.from_inputs
-        order by g.group_index, p.code
+          on s.k0 = g.k0 and s.k1 = g.k1 and s.k2 = g.k2 and s.covered = g.covered
+          and s.budget_jpy is not distinct from g.budget_jpy and s.max_downtime_hours is not distinct from g.max_downtime_hours
+          and s.confidentiality is not distinct from g.confidentiality and s.tier is not distinct from g.tier
+          and s.reviewer_role is not distinct from g.reviewer_role and s.bureau_code = g.bureau_code
+          and s.from_inputs is not distinct from g.from_inputs
+        order by g.group_index, s.code
         limit ${maxSample}`.execute(tx);
       sample = rows.rows.map((r) => {
         const g = picked[r.groupIndex]!;

@@ -182,19 +182,23 @@ async function lockConsultationWithProject(tx: Db, id: string) {
 /**
  * Add a message to a consultation. The consultee's message answers it (and may record guidance, which
  * becomes a follow-up action for the bureau); the bureau's message puts it back in the consultee's inbox.
+ * GovTech Tokyo (role govtech) gives technical guidance in any consultation (slide 83/85: the DSB
+ * "works with GovTech Tokyo to give technical guidance"): its message may record guidance too, but
+ * does not answer for the consultee, so the consultation's status stays as it was.
  */
 export async function postConsultationMessage(ctx: DomainContext, id: string, input: TConsultationMessageRequest): Promise<void> {
   await inTransaction(ctx.db, async (tx) => {
     const { project, consultation } = await lockConsultationWithProject(tx, id);
     const isConsultee =
       decisionRefusal(ctx.actor, project, { ...consultation, requestedBy: consultation.openedBy }, 'consultation') === null;
-    if (!isConsultee && !canWriteProject(ctx.actor, project.bureauCode)) {
-      throw forbidden(`Only the bureau ${project.bureauCode} and the project’s consultee take part in this consultation`);
+    const isTechnical = !isConsultee && ctx.actor.role === 'govtech' && ctx.actor.via === 'session';
+    if (!isConsultee && !isTechnical && !canWriteProject(ctx.actor, project.bureauCode)) {
+      throw forbidden(`Only the bureau ${project.bureauCode}, the project’s consultee and GovTech Tokyo take part in this consultation`);
     }
-    if (consultation.status === 'closed') throw new AppError('conflict', 'This consultation is closed', { status: 'closed' });
-    if (input.guidance && !isConsultee) throw forbidden('Only the consultee records guidance (指導)');
+    if (consultation.status === 'closed') throw new AppError('conflict', 'This consultation is closed', { currentStatus: 'closed' });
+    if (input.guidance && !isConsultee && !isTechnical) throw forbidden('Only the consultee and GovTech Tokyo record guidance (指導)');
 
-    const side = isConsultee ? 'consultee' : 'bureau';
+    const side = isConsultee ? 'consultee' : isTechnical ? 'technical' : 'bureau';
     const message = await tx
       .insertInto('consultationMessage')
       .values({ consultationId: id, authorId: ctx.actor.id, side, body: input.body })
@@ -213,9 +217,9 @@ export async function postConsultationMessage(ctx: DomainContext, id: string, in
       });
       await tx.updateTable('consultationMessage').set({ actionId }).where('id', '=', message.id).execute();
     }
-    const status = isConsultee ? 'answered' : 'open';
+    const status = isConsultee ? 'answered' : isTechnical ? consultation.status : 'open';
     // A bureau's follow-up to an answer is a new question: the consultee gets the full time again.
-    const isReopened = !isConsultee && consultation.status === 'answered';
+    const isReopened = side === 'bureau' && consultation.status === 'answered';
     await tx
       .updateTable('consultation')
       .set({
@@ -247,7 +251,8 @@ export async function closeConsultation(ctx: DomainContext, id: string, expected
     if (!isConsultee && !canWriteProject(ctx.actor, project.bureauCode)) {
       throw forbidden(`Only the bureau ${project.bureauCode} and the project’s consultee close this consultation`);
     }
-    if (consultation.status === 'closed') throw new AppError('conflict', 'This consultation is already closed', { status: 'closed' });
+    if (consultation.status === 'closed')
+      throw new AppError('conflict', 'This consultation is already closed', { currentStatus: 'closed' });
     if (consultation.version !== expectedVersion) throw versionConflict(consultation.version);
     await tx
       .updateTable('consultation')

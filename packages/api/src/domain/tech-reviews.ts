@@ -1,18 +1,27 @@
-import type { TTier, TUpdateTechReviewRequest } from '@psbook/core';
+import {
+  reflectionOutcomeLabels,
+  type TReflectionOutcome,
+  type TTechReviewReflectionRequest,
+  type TTier,
+  type TUpdateTechReviewRequest,
+} from '@psbook/core';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { type Actor, requireRole } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import {
+  findBudgetCycle,
   findTechReview,
+  listReflectionOutcomesByYear,
   listTechReviews,
   lockTechReview,
+  lockTechReviewReflection,
   type TechReviewCursor,
   type TechReviewFilter,
   type TechReviewView,
 } from '../db/queries/tech-reviews.ts';
-import { AppError, forbidden, notFound, versionConflict } from '../errors.ts';
+import { AppError, type FieldError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
 import { whoOf } from './projects.ts';
 
 export const techReviewStatusLabels = { extracted: '抽出済', in_review: '評価中', submitted: '提出済' } as const;
@@ -31,13 +40,32 @@ export function toTechReviewResponse(row: TechReviewView) {
     tierAtExtraction: row.tierAtExtraction as TTier | null,
     budgetJpyAtExtraction: row.budgetJpyAtExtraction,
     extractionRulesetVersion: row.extractionRulesetVersion,
-    technical: { rating: row.technicalRating, comment: row.technicalComment },
-    usability: { rating: row.usabilityRating, comment: row.usabilityComment },
-    security: { rating: row.securityRating, comment: row.securityComment },
+    /** 区分未設定: extracted because its known factors already give tier ≥ 2. */
+    isTierNotSet: row.isTierNotSet,
+    /** The bureau had not written the service canvas when the project was extracted. */
+    isCanvasMissing: row.isCanvasMissing,
+    // In the cycle's order, every viewpoint of the cycle, rated or not.
+    viewpoints: row.cycleViewpoints.viewpoints.map((v) => ({
+      id: v.id,
+      label: v.label,
+      rating: row.viewpoints[v.id]?.rating ?? null,
+      comment: row.viewpoints[v.id]?.comment ?? '',
+    })),
     overallOpinion: row.overallOpinion,
     evaluationDeadline: row.evaluationDeadline,
     reviewerId: row.reviewerId,
     reviewerName: row.reviewerName,
+    reflection:
+      row.reflectionOutcome === null
+        ? null
+        : {
+            outcome: row.reflectionOutcome as TReflectionOutcome,
+            amountChangeJpy: row.reflectionAmountChangeJpy ?? 0,
+            comment: row.reflectionComment ?? '',
+            recordedByName: row.reflectionRecordedByName,
+            recordedAt: row.reflectionRecordedAt?.toISOString() ?? '',
+            version: row.reflectionVersion ?? 1,
+          },
     extractedAt: row.extractedAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     version: row.version,
@@ -45,21 +73,30 @@ export function toTechReviewResponse(row: TechReviewView) {
 }
 export type TechReviewResponse = ReturnType<typeof toTechReviewResponse>;
 
+export type TechReviewReadScope = {
+  /** Only these bureaus' projects; undefined for every bureau. */
+  bureauCodes: string[] | undefined;
+  /** Only cycles whose evaluation report was submitted. */
+  submittedOnly: boolean;
+};
+
 /**
- * Who reads tech reviews (DESIGN §2.4): the DSB (admin), the budget office (also by API token), the
- * CIO advisors; staff and bureau leads only their own bureaus' projects. Returns the bureau filter to
- * apply, or undefined for "every bureau".
+ * Who reads tech reviews (DESIGN §2.4, slide 83): the DSB (admin) and GovTech Tokyo, the CIO advisors;
+ * the budget office (also by API token) only once a cycle's evaluation report is submitted (評価書提出),
+ * then all of it; staff and bureau leads only their own bureaus' projects.
  */
-export function techReviewReadScope(actor: Actor): string[] | undefined {
+export function techReviewReadScope(actor: Actor): TechReviewReadScope {
   switch (actor.role) {
     case 'admin':
-    case 'budget_office':
+    case 'govtech':
     case 'chief_cio_advisor':
     case 'cio_advisor':
-      return undefined;
+      return { bureauCodes: undefined, submittedOnly: false };
+    case 'budget_office':
+      return { bureauCodes: undefined, submittedOnly: true };
     case 'staff':
     case 'bureau_lead':
-      return actor.bureauCodes;
+      return { bureauCodes: actor.bureauCodes, submittedOnly: false };
     default:
       throw forbidden('You cannot read tech reviews');
   }
@@ -68,20 +105,20 @@ export function techReviewReadScope(actor: Actor): string[] | undefined {
 export async function listVisibleTechReviews(
   db: Db,
   actor: Actor,
-  filter: Omit<TechReviewFilter, 'bureauCodes'>,
+  filter: Omit<TechReviewFilter, 'bureauCodes' | 'submittedOnly'>,
   page: { limit: number; cursor: TechReviewCursor | null },
 ) {
-  const { rows, nextCursor } = await listTechReviews(db, { ...filter, bureauCodes: techReviewReadScope(actor) }, page);
+  const { rows, nextCursor } = await listTechReviews(db, { ...filter, ...techReviewReadScope(actor) }, page);
   return { items: rows.map(toTechReviewResponse), nextCursor };
 }
 
 /** Every visible tech review matching the filter, read page by page (for the CSV report). */
-export async function listAllVisibleTechReviews(db: Db, actor: Actor, filter: Omit<TechReviewFilter, 'bureauCodes'>) {
-  const bureauCodes = techReviewReadScope(actor);
+export async function listAllVisibleTechReviews(db: Db, actor: Actor, filter: Omit<TechReviewFilter, 'bureauCodes' | 'submittedOnly'>) {
+  const scope = techReviewReadScope(actor);
   const all: TechReviewResponse[] = [];
   let cursor: TechReviewCursor | null = null;
   for (;;) {
-    const page = await listTechReviews(db, { ...filter, bureauCodes }, { limit: 1000, cursor });
+    const page = await listTechReviews(db, { ...filter, ...scope }, { limit: 1000, cursor });
     all.push(...page.rows.map(toTechReviewResponse));
     if (!page.nextCursor) return all;
     const last = page.rows[page.rows.length - 1]!;
@@ -90,22 +127,24 @@ export async function listAllVisibleTechReviews(db: Db, actor: Actor, filter: Om
 }
 
 export async function getVisibleTechReview(db: Db, actor: Actor, id: string): Promise<TechReviewResponse> {
-  const bureauCodes = techReviewReadScope(actor);
+  const { bureauCodes, submittedOnly } = techReviewReadScope(actor);
   const row = await findTechReview(db, id);
   // Another bureau's review is "not found" to staff: they may not even learn which projects were picked.
-  if (!row || (bureauCodes && !bureauCodes.includes(row.bureauCode))) throw notFound('Tech review');
+  // So is an unsubmitted one to the budget office: before 評価書提出 it does not exist for them.
+  if (!row || (bureauCodes && !bureauCodes.includes(row.bureauCode)) || (submittedOnly && row.status !== 'submitted')) {
+    throw notFound('Tech review');
+  }
   return toTechReviewResponse(row);
 }
 
-const viewpoints = ['technical', 'usability', 'security'] as const;
-
 /**
- * An admin (DSB reviewer) records the evaluation at the version they saw. Writing any evaluation on an
- * `extracted` review moves it to `in_review` unless a status is sent; `submitted` is reached only by
- * submitting the whole cycle, and a submitted review is frozen.
+ * GovTech Tokyo (role govtech) records the evaluation at the version they saw, on the viewpoints of the
+ * cycle (ids and ratings outside the cycle's ruleset are refused with their paths). Writing any
+ * evaluation on an `extracted` review moves it to `in_review` unless a status is sent; `submitted` is
+ * reached only by submitting the whole cycle, and a submitted review is frozen.
  */
 export async function updateTechReview(ctx: DomainContext, id: string, input: TUpdateTechReviewRequest): Promise<void> {
-  requireRole(ctx.actor, 'admin');
+  requireRole(ctx.actor, 'govtech');
   await ctx.db.transaction().execute(async (tx) => {
     const before = await lockTechReview(tx, id);
     if (!before) throw notFound('Tech review');
@@ -114,13 +153,25 @@ export async function updateTechReview(ctx: DomainContext, id: string, input: TU
     }
     if (before.version !== input.version) throw versionConflict(before.version);
 
-    const changes: Record<string, unknown> = {};
-    for (const viewpoint of viewpoints) {
-      const value = input[viewpoint];
-      if (value) {
-        changes[`${viewpoint}Rating`] = value.rating;
-        changes[`${viewpoint}Comment`] = value.comment;
+    const changes: { viewpoints?: string; overallOpinion?: string } = {};
+    if (input.viewpoints) {
+      const cycle = await findBudgetCycle(tx, before.fiscalYear);
+      if (!cycle) throw notFound(`Budget cycle ${before.fiscalYear}`);
+      const known = new Set(cycle.viewpoints.viewpoints.map((v) => v.id));
+      const scale = cycle.viewpoints.ratingScale.map((r) => r.value);
+      const errors: FieldError[] = [];
+      for (const [viewpoint, value] of Object.entries(input.viewpoints)) {
+        if (!known.has(viewpoint)) {
+          errors.push({
+            path: `viewpoints.${viewpoint}`,
+            message: `not a viewpoint of the ${before.fiscalYear} cycle (${[...known].join(', ')})`,
+          });
+        } else if (value.rating !== null && !scale.includes(value.rating)) {
+          errors.push({ path: `viewpoints.${viewpoint}.rating`, message: `must be one of ${scale.join(', ')}` });
+        }
       }
+      if (errors.length) throw validationError(errors);
+      changes.viewpoints = JSON.stringify({ ...before.viewpoints, ...input.viewpoints });
     }
     if (input.overallOpinion !== undefined) changes.overallOpinion = input.overallOpinion;
     const hasEvaluation = Object.keys(changes).length > 0;
@@ -134,9 +185,7 @@ export async function updateTechReview(ctx: DomainContext, id: string, input: TU
       .executeTakeFirstOrThrow();
     const state = (r: typeof before) => ({
       status: r.status,
-      technical: { rating: r.technicalRating, comment: r.technicalComment },
-      usability: { rating: r.usabilityRating, comment: r.usabilityComment },
-      security: { rating: r.securityRating, comment: r.securityComment },
+      viewpoints: r.viewpoints,
       overallOpinion: r.overallOpinion,
       version: r.version,
     });
@@ -151,8 +200,61 @@ export async function updateTechReview(ctx: DomainContext, id: string, input: TU
   });
 }
 
-/** The tech review report as Excel reads it: Japanese headers, one row per project. */
-export function techReviewCsvRows(reviews: TechReviewResponse[], viewpointLabels: Record<(typeof viewpoints)[number], string>) {
+/**
+ * The budget office records how a submitted review's opinion was reflected in the budget (slide 83:
+ * 「意見を付し、予算編成作業に反映」), or corrects it, at the reflection version it saw (0: none yet).
+ */
+export async function recordReflection(ctx: DomainContext, id: string, input: TTechReviewReflectionRequest): Promise<void> {
+  requireRole(ctx.actor, 'budget_office');
+  if (ctx.actor.via !== 'session') throw forbidden('Reflections are recorded by a signed-in person, not by an API token');
+  await ctx.db.transaction().execute(async (tx) => {
+    const review = await lockTechReview(tx, id);
+    if (review?.status !== 'submitted') {
+      // An unsubmitted review does not exist for the budget office (techReviewReadScope).
+      throw notFound('Tech review');
+    }
+    const before = await lockTechReviewReflection(tx, id);
+    if ((before?.version ?? 0) !== input.version) throw versionConflict(before?.version ?? 0);
+    const values = { outcome: input.outcome, amountChangeJpy: input.amountChangeJpy, comment: input.comment, recordedBy: ctx.actor.id };
+    const after = before
+      ? await tx
+          .updateTable('techReviewReflection')
+          .set({ ...values, recordedAt: sql<Date>`now()`, version: sql<number>`version + 1` })
+          .where('techReviewId', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow()
+      : await tx
+          .insertInto('techReviewReflection')
+          .values({ ...values, techReviewId: id })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+    const state = (r: NonNullable<typeof before>) => ({
+      outcome: r.outcome,
+      amountChangeJpy: r.amountChangeJpy,
+      comment: r.comment,
+      version: r.version,
+    });
+    await recordAudit(tx, whoOf(ctx), {
+      action: 'tech_review.reflect',
+      entityType: 'tech_review',
+      entityId: id,
+      projectId: review.projectId,
+      before: before ? state(before) : null,
+      after: state(after),
+    });
+  });
+}
+
+/** The year-on-year list of reflection outcomes, over the submitted cycles the actor may read. */
+export async function listReflectionOutcomes(db: Db, actor: Actor) {
+  const { bureauCodes } = techReviewReadScope(actor);
+  return listReflectionOutcomesByYear(db, bureauCodes);
+}
+
+/** The tech review report as Excel reads it: Japanese headers, one row per project, the cycle's viewpoints in order. */
+export function techReviewCsvRows(reviews: TechReviewResponse[]) {
+  // One report is one fiscal year, so one set of viewpoints; the first review's set names the columns.
+  const viewpoints = reviews[0]?.viewpoints ?? [];
   const header = [
     '年度',
     'プロジェクト番号',
@@ -160,21 +262,37 @@ export function techReviewCsvRows(reviews: TechReviewResponse[], viewpointLabels
     '局',
     '区分',
     '予算額（円）',
-    ...viewpoints.flatMap((v) => [`${viewpointLabels[v]} 評価`, `${viewpointLabels[v]} 所見`]),
+    '抽出時の注記',
+    ...viewpoints.flatMap((v) => [`${v.label.ja} 評価`, `${v.label.ja} 所見`]),
     '総合所見',
     '状況',
+    '反映状況',
+    '増減額（円）',
+    '反映についてのコメント',
   ];
   // 区分 and 予算額 are the figures the review assessed (at extraction), as the report states them.
-  const rows = reviews.map((r) => [
-    r.fiscalYear,
-    r.projectCode,
-    r.projectName,
-    r.bureauName,
-    r.tierAtExtraction ?? '',
-    r.budgetJpyAtExtraction ?? '',
-    ...viewpoints.flatMap((v) => [r[v].rating ?? '', r[v].comment]),
-    r.overallOpinion,
-    techReviewStatusLabels[r.status],
-  ]);
+  const rows = reviews.map((r) => {
+    const byId = new Map(r.viewpoints.map((v) => [v.id, v]));
+    return [
+      r.fiscalYear,
+      r.projectCode,
+      r.projectName,
+      r.bureauName,
+      r.tierAtExtraction ?? '',
+      r.budgetJpyAtExtraction ?? '',
+      extractionNotes(r).join('・'),
+      ...viewpoints.flatMap((v) => [byId.get(v.id)?.rating ?? '', byId.get(v.id)?.comment ?? '']),
+      r.overallOpinion,
+      techReviewStatusLabels[r.status],
+      r.reflection ? reflectionOutcomeLabels[r.reflection.outcome].ja : '',
+      r.reflection?.amountChangeJpy ?? '',
+      r.reflection?.comment ?? '',
+    ];
+  });
   return { header, rows };
+}
+
+/** The flags an extraction left, as the report words them. */
+export function extractionNotes(r: Pick<TechReviewResponse, 'isTierNotSet' | 'isCanvasMissing'>): string[] {
+  return [...(r.isTierNotSet ? ['区分未設定'] : []), ...(r.isCanvasMissing ? ['キャンバス未記入'] : [])];
 }

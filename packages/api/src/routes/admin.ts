@@ -1,11 +1,10 @@
-import { createRoute } from '@hono/zod-openapi';
 import { ZCreateBureauRequest, ZCreateUserRequest, ZRole, ZUpdateUserRequest } from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { createBureau, createUser, decodeUserCursor, getUser, listBureaus, listUsersPage, updateUser } from '../domain/users.ts';
 import { validationError } from '../errors.ts';
 import { domainContext } from './context.ts';
-import { allProblems, conflictProblems, createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
+import { allProblems, apiRoute, conflictProblems, createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
 
 export const ZBureauResponse = z.object({ code: z.string(), nameJa: z.string(), nameEn: z.string() });
 export const ZAdminUserResponse = z.object({
@@ -22,8 +21,8 @@ export const ZAdminUserResponse = z.object({
 });
 export type TAdminUserResponse = z.infer<typeof ZAdminUserResponse>;
 
-const ZUserIdParam = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
-const ZUserListQuery = z.object({
+export const ZUserIdParam = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
+export const ZUserListQuery = z.object({
   q: z.string().max(100).optional(),
   role: ZRole.optional(),
   bureau: z
@@ -35,14 +34,16 @@ const ZUserListQuery = z.object({
   cursor: z.string().max(400).optional(),
 });
 
-const bureaus = createRoute({
+const bureaus = apiRoute({
+  operationId: 'listBureaus',
   method: 'get',
   path: '/bureaus',
   tags: ['reference'],
   summary: 'Every bureau (局), by code',
   responses: { 200: jsonContent(z.object({ items: z.array(ZBureauResponse) }), 'Bureaus'), ...problems },
 });
-const addBureau = createRoute({
+const addBureau = apiRoute({
+  operationId: 'createBureau',
   method: 'post',
   path: '/admin/bureaus',
   tags: ['admin'],
@@ -50,7 +51,8 @@ const addBureau = createRoute({
   request: jsonBody(ZCreateBureauRequest),
   responses: { 201: jsonContent(ZBureauResponse, 'The new bureau'), ...conflictProblems },
 });
-const users = createRoute({
+const users = apiRoute({
+  operationId: 'listUsers',
   method: 'get',
   path: '/admin/users',
   tags: ['admin'],
@@ -61,7 +63,8 @@ const users = createRoute({
     ...problems,
   },
 });
-const user = createRoute({
+const user = apiRoute({
+  operationId: 'getUser',
   method: 'get',
   path: '/admin/users/{id}',
   tags: ['admin'],
@@ -69,7 +72,8 @@ const user = createRoute({
   request: { params: ZUserIdParam },
   responses: { 200: jsonContent(ZAdminUserResponse, 'The user'), ...problems },
 });
-const addUser = createRoute({
+const addUser = apiRoute({
+  operationId: 'createUser',
   method: 'post',
   path: '/admin/users',
   tags: ['admin'],
@@ -77,7 +81,8 @@ const addUser = createRoute({
   request: jsonBody(ZCreateUserRequest),
   responses: { 201: jsonContent(ZAdminUserResponse, 'The new user'), ...conflictProblems },
 });
-const changeUser = createRoute({
+const changeUser = apiRoute({
+  operationId: 'updateUser',
   method: 'patch',
   path: '/admin/users/{id}',
   tags: ['admin'],

@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi';
 import { ZLoginRequest, ZRole } from '@psbook/core';
 import { deleteCookie, getCookie } from 'hono/cookie';
 import { z } from 'zod';
@@ -12,7 +11,7 @@ import { hashToken } from '../auth/tokens.ts';
 import { findUserByEmail } from '../db/queries/users.ts';
 import { requireLocalPasswordAllowed } from '../domain/sign-in-settings.ts';
 import { AppError } from '../errors.ts';
-import { createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
+import { apiRoute, createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
 
 export const ZUserResponse = z.object({
   id: z.string(),
@@ -21,9 +20,11 @@ export const ZUserResponse = z.object({
   role: ZRole,
   bureauCodes: z.array(z.string()),
 });
-const ZLoginResponse = z.object({ token: z.string(), expiresAt: z.string(), user: ZUserResponse });
+export const ZLoginResponse = z.object({ token: z.string(), expiresAt: z.string(), user: ZUserResponse });
 
-const login = createRoute({
+const login = apiRoute({
+  operationId: 'signIn',
+  successHeaders: ['Set-Cookie'],
   method: 'post',
   path: '/login',
   tags: ['auth'],
@@ -42,7 +43,9 @@ const login = createRoute({
   },
 });
 
-const logout = createRoute({
+const logout = apiRoute({
+  operationId: 'signOut',
+  successHeaders: ['Set-Cookie'],
   method: 'post',
   path: '/logout',
   tags: ['auth'],
@@ -51,7 +54,8 @@ const logout = createRoute({
   responses: { 204: { description: 'Signed out' }, 401: problems[401] },
 });
 
-const me = createRoute({
+const me = apiRoute({
+  operationId: 'getCurrentUser',
   method: 'get',
   path: '/me',
   tags: ['auth'],

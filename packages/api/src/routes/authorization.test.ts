@@ -13,7 +13,7 @@ import { demoPassword } from '../seed/demo.ts';
 import { describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
 import { publicAuthPaths } from './oidc.ts';
 
-const roles = ['staff.ind', 'lead.ind', 'advisor.ind', 'staff.wel', 'advisor.wel', 'chief', 'budget', 'admin'] as const;
+const roles = ['staff.ind', 'lead.ind', 'advisor.ind', 'staff.wel', 'advisor.wel', 'chief', 'budget', 'govtech', 'admin'] as const;
 type Role = (typeof roles)[number];
 const email = (role: Role) => `${role}@example.jp`;
 
@@ -444,7 +444,8 @@ const cases: Case[] = [
   },
   {
     route: 'GET /api/v1/yearly-reviews/outstanding',
-    allow: roles.filter((r) => r !== 'budget'),
+    // Yearly reviews are followed by reviewers, the owning bureaus and admins; not by the budget office or GovTech Tokyo.
+    allow: roles.filter((r) => r !== 'budget' && r !== 'govtech'),
     ok: 200,
     prepare: async () => ({ path: '/api/v1/yearly-reviews/outstanding?fiscalYear=2026' }),
   },
@@ -463,15 +464,36 @@ const cases: Case[] = [
   },
   {
     route: 'GET /api/v1/tech-reviews/{id}',
-    allow: roles.filter((r) => r !== 'staff.wel'),
+    allow: roles.filter((r) => r !== 'staff.wel' && r !== 'budget'),
     ok: 200,
-    // Staff and bureau leads see their own bureaus' reviews only; another bureau's is not found.
-    deniedAs: { 'staff.wel': 404 },
+    // Staff and bureau leads see their own bureaus' reviews only; another bureau's is not found. So is
+    // an unsubmitted review to the budget office (it receives them at 評価書提出).
+    deniedAs: { 'staff.wel': 404, budget: 404 },
     prepare: async (f) => ({ path: `/api/v1/tech-reviews/${(await techReviewOfInd(f)).id}` }),
   },
   {
+    route: 'GET /api/v1/tech-reviews/reflection-outcomes',
+    allow: all,
+    ok: 200,
+    prepare: async () => ({ path: '/api/v1/tech-reviews/reflection-outcomes' }),
+  },
+  {
+    route: 'PUT /api/v1/tech-reviews/{id}/reflection',
+    allow: ['budget'],
+    ok: 200,
+    prepare: async (f) => {
+      const review = await techReviewOfInd(f);
+      // Reflections are recorded on submitted reviews; the report's contents do not matter here.
+      await f.t.services.db.updateTable('techReview').set({ status: 'submitted' }).where('id', '=', review.id).execute();
+      return {
+        path: `/api/v1/tech-reviews/${review.id}/reflection`,
+        body: { outcome: 'partly_reflected', amountChangeJpy: -1_000_000, comment: '一部反映', version: 0 },
+      };
+    },
+  },
+  {
     route: 'PATCH /api/v1/tech-reviews/{id}',
-    allow: adminOnly,
+    allow: ['govtech'],
     ok: 200,
     prepare: async (f) => {
       const review = await techReviewOfInd(f);
@@ -499,8 +521,9 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/consultations/{id}/messages',
-    // The bureau (and admins) and the tier-2 consultee, IND's CIO advisor; nobody else takes part.
-    allow: [...indWriters, 'advisor.ind'],
+    // The bureau (and admins), the tier-2 consultee (IND's CIO advisor) and GovTech Tokyo's technical
+    // guidance; nobody else takes part.
+    allow: [...indWriters, 'advisor.ind', 'govtech'],
     ok: 201,
     prepare: async (f) => ({ path: `/api/v1/consultations/${(await consultationOfInd(f)).id}/messages`, body: { body: '回答' } }),
   },
@@ -626,6 +649,13 @@ const cases: Case[] = [
     allow: all,
     ok: 200,
     prepare: async (f) => ({ path: `/api/v1/budget-cycles/${await budgetCycle(f)}` }),
+  },
+  {
+    route: 'GET /api/v1/budget-cycles/{fiscalYear}/comparison',
+    // The budget office reads a cycle's list (and its comparison) once the cycle is submitted.
+    allow: roles.filter((r) => r !== 'budget'),
+    ok: 200,
+    prepare: async (f) => ({ path: `/api/v1/budget-cycles/${await budgetCycle(f)}/comparison` }),
   },
   {
     route: 'POST /api/v1/budget-cycles/{fiscalYear}/extract',
@@ -896,7 +926,7 @@ describeOnBothDatabases('authorisation matrix', (t) => {
   }, 120_000);
 
   it('answers each route for each demo account as the table says', async () => {
-    const f = await makeFixtures(t(), 2030);
+    const f = await makeFixtures(t(), 2005);
     const mismatches: string[] = [];
     for (const c of cases) {
       const method = c.route.split(' ')[0]!;

@@ -1,41 +1,70 @@
-import { createRoute } from '@hono/zod-openapi';
-import { ZBudgetCycleRequest, ZFiscalYear } from '@psbook/core';
+import { budgetMilestoneKeys, ZBudgetCycleRequest, ZFiscalYear } from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
-import { createBudgetCycle, extractTechReviews, getBudgetCycle, listBudgetCycles, submitBudgetCycle } from '../domain/budget-cycles.ts';
+import {
+  createBudgetCycle,
+  extractTechReviews,
+  getBudgetCycle,
+  getBudgetCycleComparison,
+  listBudgetCycles,
+  submitBudgetCycle,
+} from '../domain/budget-cycles.ts';
 import { domainContext } from './context.ts';
-import { allProblems, conflictProblems, createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
+import { allProblems, apiRoute, conflictProblems, createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
 
+const ZLocalizedText = z.object({ ja: z.string(), en: z.string() });
 export const ZBudgetCycleResponse = z.object({
   fiscalYear: z.number().int(),
   requestDate: z.string(),
   requestDeadline: z.string(),
   evaluationDeadline: z.string(),
   submissionDate: z.string(),
+  budgetAnnouncementDate: z.string(),
   submittedAt: z.string().nullable(),
   submittedBy: z.string().nullable(),
   isSubmitted: z.boolean(),
-  techReviews: z.object({ extracted: z.number().int(), inReview: z.number().int(), submitted: z.number().int(), total: z.number().int() }),
+  techReviews: z.object({
+    extracted: z.number().int(),
+    inReview: z.number().int(),
+    submitted: z.number().int(),
+    total: z.number().int(),
+    reflected: z.number().int(),
+  }),
+  viewpoints: z.array(z.object({ id: z.string(), label: ZLocalizedText, guidance: ZLocalizedText })),
+  ratingScale: z.array(z.object({ value: z.number().int(), label: ZLocalizedText })),
+  viewpointRulesetVersion: z.string(),
+  milestones: z.array(
+    z.object({
+      key: z.enum(budgetMilestoneKeys),
+      label: ZLocalizedText,
+      date: z.string(),
+      status: z.enum(['upcoming', 'done', 'late']),
+      warning: ZLocalizedText.nullable(),
+    }),
+  ),
   version: z.number().int(),
   createdAt: z.string(),
 });
-const ZExtractionResponse = z.object({
+const ZComparison = {
+  previousFiscalYear: z.number().int().nullable(),
+  previousTotal: z.number().int(),
+  added: z.array(z.string()),
+  continued: z.array(z.string()),
+  dropped: z.array(z.string()),
+};
+const ZComparisonResponse = z.object({ fiscalYear: z.number().int(), ...ZComparison });
+export const ZExtractionResponse = z.object({
   fiscalYear: z.number().int(),
   extracted: z.number().int(),
   alreadyExtracted: z.number().int(),
   total: z.number().int(),
   rulesetVersion: z.string(),
-  comparison: z.object({
-    previousFiscalYear: z.number().int().nullable(),
-    previousTotal: z.number().int(),
-    added: z.array(z.string()),
-    continued: z.array(z.string()),
-    dropped: z.array(z.string()),
-  }),
+  comparison: z.object(ZComparison),
 });
-const ZFiscalYearParam = z.object({ fiscalYear: z.coerce.number().pipe(ZFiscalYear) });
+export const ZFiscalYearParam = z.object({ fiscalYear: z.coerce.number().pipe(ZFiscalYear) });
 
-const create = createRoute({
+const create = apiRoute({
+  operationId: 'createBudgetCycle',
   method: 'post',
   path: '/',
   tags: ['budget cycles'],
@@ -43,14 +72,16 @@ const create = createRoute({
   request: jsonBody(ZBudgetCycleRequest),
   responses: { 201: jsonContent(ZBudgetCycleResponse, 'The cycle'), ...conflictProblems },
 });
-const list = createRoute({
+const list = apiRoute({
+  operationId: 'listBudgetCycles',
   method: 'get',
   path: '/',
   tags: ['budget cycles'],
   summary: 'Every budget cycle with its tech review counts, latest first',
   responses: { 200: jsonContent(z.object({ items: z.array(ZBudgetCycleResponse) }), 'Budget cycles'), ...problems },
 });
-const get = createRoute({
+const get = apiRoute({
+  operationId: 'getBudgetCycle',
   method: 'get',
   path: '/{fiscalYear}',
   tags: ['budget cycles'],
@@ -58,7 +89,8 @@ const get = createRoute({
   request: { params: ZFiscalYearParam },
   responses: { 200: jsonContent(ZBudgetCycleResponse, 'The cycle'), ...problems },
 });
-const extract = createRoute({
+const extract = apiRoute({
+  operationId: 'extractBudgetCycle',
   method: 'post',
   path: '/{fiscalYear}/extract',
   tags: ['budget cycles'],
@@ -67,7 +99,8 @@ const extract = createRoute({
   request: { params: ZFiscalYearParam },
   responses: { 200: jsonContent(ZExtractionResponse, 'What the extraction added'), ...conflictProblems },
 });
-const submit = createRoute({
+const submit = apiRoute({
+  operationId: 'submitBudgetCycle',
   method: 'post',
   path: '/{fiscalYear}/submit',
   tags: ['budget cycles'],
@@ -75,6 +108,18 @@ const submit = createRoute({
     'Submit the evaluation report to the budget office (admin): every tech review rated on all three viewpoints with an overall opinion, else 422 listing the incomplete ones; freezes the list',
   request: { params: ZFiscalYearParam },
   responses: { 200: jsonContent(ZBudgetCycleResponse, 'The submitted cycle'), ...allProblems },
+});
+
+const comparison = apiRoute({
+  operationId: 'getBudgetCycleComparison',
+  method: 'get',
+  path: '/{fiscalYear}/comparison',
+  tags: ['budget cycles'],
+  summary:
+    'The year-on-year comparison of the cycle’s list with the previous cycle’s (project codes added, continued, dropped), also after the list is frozen',
+  description: 'The budget office reads it once the cycle is submitted; staff and bureau leads see their own bureaus’ projects.',
+  request: { params: ZFiscalYearParam },
+  responses: { 200: jsonContent(ZComparisonResponse, 'The comparison'), ...problems },
 });
 
 export const budgetCycleRoutes = createRouter()
@@ -86,6 +131,10 @@ export const budgetCycleRoutes = createRouter()
   .openapi(get, async (c) => {
     requireActor(c.var.actor);
     return c.json(await getBudgetCycle(c.var.services.db, c.req.valid('param').fiscalYear), 200);
+  })
+  .openapi(comparison, async (c) => {
+    const actor = requireActor(c.var.actor);
+    return c.json(await getBudgetCycleComparison(c.var.services.db, actor, c.req.valid('param').fiscalYear), 200);
   })
   .openapi(extract, async (c) => c.json(await extractTechReviews(domainContext(c), c.req.valid('param').fiscalYear), 200))
   .openapi(submit, async (c) => c.json(await submitBudgetCycle(domainContext(c), c.req.valid('param').fiscalYear), 200));

@@ -1,10 +1,9 @@
-import { createRoute } from '@hono/zod-openapi';
 import { ZSaveCanvasRequest } from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { getCanvas, getCanvasRevision, listCanvasHistory, saveCanvas } from '../domain/canvas.ts';
 import { domainContext } from './context.ts';
-import { conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { apiRoute, conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
 export const ZCanvasResponse = z.object({
   projectId: z.string(),
@@ -27,11 +26,12 @@ export const ZCanvasRevisionSummary = z.object({
   createdByName: z.string().nullable(),
 });
 
-const ZRevisionParam = ZIdParam.extend({
+export const ZRevisionParam = ZIdParam.extend({
   n: z.coerce.number({ message: 'must be a revision number' }).int().min(1).max(2_147_483_647),
 });
 
-const get = createRoute({
+const get = apiRoute({
+  operationId: 'getCanvas',
   method: 'get',
   path: '/{id}/canvas',
   tags: ['canvas'],
@@ -39,7 +39,8 @@ const get = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(ZCanvasResponse, 'The latest canvas'), ...problems },
 });
-const save = createRoute({
+const save = apiRoute({
+  operationId: 'saveCanvas',
   method: 'put',
   path: '/{id}/canvas',
   tags: ['canvas'],
@@ -47,7 +48,8 @@ const save = createRoute({
   request: { params: ZIdParam, ...jsonBody(ZSaveCanvasRequest) },
   responses: { 200: jsonContent(ZSavedCanvasResponse, 'The saved revision and the new project version'), ...conflictProblems },
 });
-const revisions = createRoute({
+const revisions = apiRoute({
+  operationId: 'listCanvasRevisions',
   method: 'get',
   path: '/{id}/canvas/revisions',
   tags: ['canvas'],
@@ -55,7 +57,8 @@ const revisions = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(z.object({ items: z.array(ZCanvasRevisionSummary) }), 'Canvas revisions'), ...problems },
 });
-const revision = createRoute({
+const revision = apiRoute({
+  operationId: 'getCanvasRevision',
   method: 'get',
   path: '/{id}/canvas/revisions/{n}',
   tags: ['canvas'],

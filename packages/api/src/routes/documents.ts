@@ -1,10 +1,9 @@
-import { createRoute } from '@hono/zod-openapi';
 import { ZCreateDocumentRequest, ZDocumentKind } from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { createDocument, deleteDocument, listDocuments } from '../domain/documents.ts';
 import { domainContext } from './context.ts';
-import { createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
 export const ZDocumentResponse = z.object({
   id: z.string(),
@@ -18,9 +17,10 @@ export const ZDocumentResponse = z.object({
 });
 export type TDocumentResponse = z.infer<typeof ZDocumentResponse>;
 
-const ZDocumentParam = ZIdParam.extend({ docId: z.uuid({ message: 'must be a UUID' }) });
+export const ZDocumentParam = ZIdParam.extend({ docId: z.uuid({ message: 'must be a UUID' }) });
 
-const list = createRoute({
+const list = apiRoute({
+  operationId: 'listDocuments',
   method: 'get',
   path: '/{id}/documents',
   tags: ['documents'],
@@ -28,7 +28,8 @@ const list = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(z.object({ items: z.array(ZDocumentResponse) }), 'Documents'), ...problems },
 });
-const create = createRoute({
+const create = apiRoute({
+  operationId: 'createDocument',
   method: 'post',
   path: '/{id}/documents',
   tags: ['documents'],
@@ -36,7 +37,8 @@ const create = createRoute({
   request: { params: ZIdParam, ...jsonBody(ZCreateDocumentRequest) },
   responses: { 201: jsonContent(ZDocumentResponse, 'The registered document'), ...problems },
 });
-const remove = createRoute({
+const remove = apiRoute({
+  operationId: 'deleteDocument',
   method: 'delete',
   path: '/{id}/documents/{docId}',
   tags: ['documents'],

@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi';
 import { stageLabels } from '@psbook/core';
 import type { Context } from 'hono';
 import { z } from 'zod';
@@ -15,11 +14,12 @@ import {
 } from '../domain/exports.ts';
 import { todayInJapan } from '../domain/stats.ts';
 import { type Conditions, downloadTime, xlsxContentType, xlsxResponseHeaders } from '../xlsx.ts';
-import { createRouter, problems } from './openapi.ts';
+import { apiRoute, createRouter, problems } from './openapi.ts';
+import type { OperationId } from './operations.ts';
 import { toProjectFilter, ZProjectListQuery } from './projects.ts';
 
 /** The filters of GET /projects; an export has no pages. */
-const ZExportQuery = ZProjectListQuery.omit({ limit: true, cursor: true, order: true });
+export const ZExportQuery = ZProjectListQuery.omit({ limit: true, cursor: true, order: true });
 
 const csvContent = (description: string) => ({ description, content: { 'text/csv': { schema: z.string() } } });
 export const xlsxContent = (description: string) => ({
@@ -32,12 +32,14 @@ const jsonStreamContent = (description: string) => ({
 });
 
 const exportRoute = <T extends ReturnType<typeof csvContent> | ReturnType<typeof jsonStreamContent> | ReturnType<typeof xlsxContent>>(
+  operationId: OperationId,
   path: string,
   summary: string,
   description: string,
   response: T,
 ) =>
-  createRoute({
+  apiRoute({
+    operationId,
     method: 'get',
     path,
     tags: ['exports'],
@@ -51,28 +53,44 @@ const internalNote = 'Every field a signed-in user may read. Same filters as GET
 const openNote = `Open data: leaves out ${internalProjectFields.filter((f) => f !== 'searchText' && f !== 'searchGrams').join(', ')}, and the budget of projects whose data confidentiality is A (budgetWithheld). Same filters as GET /projects; streamed.`;
 
 const projectsCsv = exportRoute(
+  'exportProjectsCsv',
   '/projects.csv',
   'The book as CSV for Excel (UTF-8 with BOM, Japanese headers)',
   internalNote,
   csvContent('プロジェクト番号, 事業名, 局, 年度, 段階, 区分, 協議先, 予算額（円）, 停止許容時間, 機密性, 新規/継続, 登録日 …'),
 );
-const projectsJson = exportRoute('/projects.json', 'The book as JSON', internalNote, jsonStreamContent('{ generatedAt, items }'));
+const projectsJson = exportRoute(
+  'exportProjectsJson',
+  '/projects.json',
+  'The book as JSON',
+  internalNote,
+  jsonStreamContent('{ generatedAt, items }'),
+);
 const openDataJson = exportRoute(
+  'exportOpenDataJson',
   '/open-data.json',
   'Open data of the book (JSON)',
   openNote,
   jsonStreamContent('{ dataset, excludedFields, budgetPolicy, generatedAt, items }'),
 );
-const openDataCsv = exportRoute('/open-data.csv', 'Open data of the book (CSV, UTF-8 with BOM)', openNote, csvContent('Open data'));
+const openDataCsv = exportRoute(
+  'exportOpenDataCsv',
+  '/open-data.csv',
+  'Open data of the book (CSV, UTF-8 with BOM)',
+  openNote,
+  csvContent('Open data'),
+);
 const workbookNote =
   'The same rows and cells as the CSV of the same request, as an Excel workbook: a first sheet 条件 (filters, time), then the projects with a frozen header row; yen, years, tiers and dates are numbers with formats.';
 const projectsXlsx = exportRoute(
+  'exportProjectsXlsx',
   '/projects.xlsx',
   'The book as an Excel workbook (.xlsx)',
   `${internalNote} ${workbookNote}`,
   xlsxContent('Sheets 条件 and プロジェクト'),
 );
 const openDataXlsx = exportRoute(
+  'exportOpenDataXlsx',
   '/open-data.xlsx',
   'Open data of the book as an Excel workbook (.xlsx)',
   `${openNote} ${workbookNote}`,

@@ -1,20 +1,48 @@
-import { Hono } from 'hono';
 import { sql } from 'kysely';
-import type { AppEnv } from '../context.ts';
+import { z } from 'zod';
 import { pendingMigrations } from '../db/database.ts';
+import { apiRoute, createRouter, jsonContent } from './openapi.ts';
+
+export const ZLiveness = z.object({ status: z.literal('ok') }).meta({ id: 'Liveness', example: { status: 'ok' } });
+export const ZReadiness = z
+  .object({
+    status: z.enum(['ready', 'migrations_pending', 'database_unavailable']),
+    database: z.enum(['pglite', 'postgres']).optional(),
+    rulesets: z.record(z.string(), z.string()).optional().meta({ description: 'The version of each active ruleset' }),
+    pending: z.array(z.string()).optional().meta({ description: 'Migrations not yet applied' }),
+  })
+  .meta({ id: 'Readiness', example: { status: 'ready', database: 'postgres', rulesets: { oversight: '2026.1' } } });
+
+const liveness = apiRoute({
+  operationId: 'getLiveness',
+  method: 'get',
+  path: '/healthz',
+  summary: 'The process answers (liveness)',
+  responses: { 200: jsonContent(ZLiveness, 'The process is up') },
+});
+const readiness = apiRoute({
+  operationId: 'getReadiness',
+  method: 'get',
+  path: '/readyz',
+  summary: 'The process can serve: the database answers, no migration is pending (readiness)',
+  responses: {
+    200: jsonContent(ZReadiness, 'Ready, with the database kind and the active ruleset versions'),
+    503: jsonContent(ZReadiness, 'Not ready: migrations pending, or the database is not reachable'),
+  },
+});
 
 /** Liveness and readiness for load balancers and orchestrators; no authentication. */
-export const healthRoutes = new Hono<AppEnv>()
-  .get('/healthz', (c) => c.json({ status: 'ok' }))
-  .get('/readyz', async (c) => {
+export const healthRoutes = createRouter()
+  .openapi(liveness, (c) => c.json({ status: 'ok' as const }, 200))
+  .openapi(readiness, async (c) => {
     const { db, dbKind, policy } = c.var.services;
     try {
       await sql`select 1`.execute(db);
       const pending = await pendingMigrations(db);
-      if (pending.length) return c.json({ status: 'migrations_pending', pending }, 503);
-      const rulesets = Object.fromEntries(Object.entries(policy.rulesets).map(([name, r]) => [name, r.version]));
-      return c.json({ status: 'ready', database: dbKind, rulesets }, 200);
+      if (pending.length) return c.json({ status: 'migrations_pending' as const, pending }, 503);
+      const rulesets = Object.fromEntries(Object.entries(policy.rulesets).map(([name, r]) => [name, String(r.version)]));
+      return c.json({ status: 'ready' as const, database: dbKind, rulesets }, 200);
     } catch {
-      return c.json({ status: 'database_unavailable' }, 503);
+      return c.json({ status: 'database_unavailable' as const }, 503);
     }
   });

@@ -1,9 +1,8 @@
-import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { listAudit, listProjectHistory } from '../domain/history.ts';
 import { domainContext } from './context.ts';
-import { createRouter, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { apiRoute, createRouter, jsonContent, problems, ZIdParam } from './openapi.ts';
 
 export const ZAuditEvent = z.object({
   id: z.number().int(),
@@ -24,14 +23,14 @@ export const ZAuditEvent = z.object({
 export const ZAuditListResponse = z.object({ items: z.array(ZAuditEvent), nextCursor: z.string().nullable() });
 export type TAuditListResponse = z.infer<typeof ZAuditListResponse>;
 
-const ZPageQuery = z.object({
+export const ZPageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).optional(),
   cursor: z
     .string()
     .regex(/^\d{1,18}$/, 'not a cursor from this API')
     .optional(),
 });
-const ZInstant = z
+export const ZInstant = z
   .string()
   .max(40)
   .refine((s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), {
@@ -47,7 +46,8 @@ export const ZAuditQuery = ZPageQuery.extend({
 
 const page = (query: z.infer<typeof ZPageQuery>) => ({ limit: query.limit ?? 50, before: query.cursor ? Number(query.cursor) : null });
 
-const projectHistory = createRoute({
+const projectHistory = apiRoute({
+  operationId: 'listProjectHistory',
   method: 'get',
   path: '/projects/{id}/history',
   tags: ['history'],
@@ -55,7 +55,8 @@ const projectHistory = createRoute({
   request: { params: ZIdParam, query: ZPageQuery },
   responses: { 200: jsonContent(ZAuditListResponse, 'A page of audit events'), ...problems },
 });
-const audit = createRoute({
+const audit = apiRoute({
+  operationId: 'listAuditEvents',
   method: 'get',
   path: '/audit',
   tags: ['history'],

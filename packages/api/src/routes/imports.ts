@@ -1,13 +1,12 @@
-import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { importBodyLimitBytes, importExpenses } from '../domain/expense-import.ts';
 import { workbookBodyLimitBytes } from '../domain/expense-workbook.ts';
 import { AppError, toAppError, validationError } from '../errors.ts';
 import { xlsxContentType } from '../xlsx.ts';
 import { domainContext } from './context.ts';
-import { createRouter, problems, ZProblem } from './openapi.ts';
+import { apiRoute, createRouter, problems, ZProblem } from './openapi.ts';
 
-const ZRowError = z.object({
+export const ZRowError = z.object({
   line: z.number().int().describe('the CSV line, or the row of the sheet'),
   column: z.string().nullable(),
   message: z.string(),
@@ -34,7 +33,7 @@ export const ZImportResult = z.object({
   timingsMs: z.record(z.string(), z.number().int()).describe('milliseconds per phase of the import'),
 });
 
-const ZImportQuery = z.object({
+export const ZImportQuery = z.object({
   dryRun: z.enum(['true', 'false']).optional().describe('check and report what would change, without writing'),
   encoding: z
     .enum(['utf-8', 'utf8', 'shift_jis', 'sjis', 'cp932'])
@@ -45,7 +44,8 @@ const ZImportQuery = z.object({
 
 const csvTypes = ['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel', 'application/octet-stream'];
 
-const importRoute = createRoute({
+const importRoute = apiRoute({
+  operationId: 'importExpenses',
   method: 'post',
   path: '/expenses',
   tags: ['imports'],

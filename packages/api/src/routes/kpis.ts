@@ -1,10 +1,9 @@
-import { createRoute } from '@hono/zod-openapi';
 import { ZCreateKpiRequest, ZCreateMeasurementRequest, ZKpiDirection, ZUpdateKpiRequest } from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { addMeasurement, createKpi, deleteKpi, deleteMeasurement, listKpis, updateKpi } from '../domain/kpis.ts';
 import { domainContext } from './context.ts';
-import { allProblems, conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { allProblems, apiRoute, conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 import { ifMatchVersion } from './transitions.ts';
 
 export const ZKpiMeasurementResponse = z.object({
@@ -38,11 +37,14 @@ export const ZKpiResponse = z.object({
 });
 export type TKpiResponse = z.infer<typeof ZKpiResponse>;
 
-const ZKpiParam = ZIdParam.extend({ kpiId: z.uuid({ message: 'must be a UUID' }) });
-const ZMeasurementParam = ZKpiParam.extend({ fiscalYear: z.coerce.number({ message: 'must be a fiscal year' }).int().min(1990).max(2100) });
-const ZIfMatch = z.object({ 'if-match': z.string().max(20).optional() });
+export const ZKpiParam = ZIdParam.extend({ kpiId: z.uuid({ message: 'must be a UUID' }) });
+export const ZMeasurementParam = ZKpiParam.extend({
+  fiscalYear: z.coerce.number({ message: 'must be a fiscal year' }).int().min(1990).max(2100),
+});
+export const ZIfMatch = z.object({ 'if-match': z.string().max(20).optional() });
 
-const list = createRoute({
+const list = apiRoute({
+  operationId: 'listKpis',
   method: 'get',
   path: '/{id}/kpis',
   tags: ['kpis'],
@@ -50,7 +52,8 @@ const list = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(z.object({ items: z.array(ZKpiResponse) }), 'KPIs, oldest first'), ...problems },
 });
-const create = createRoute({
+const create = apiRoute({
+  operationId: 'createKpi',
   method: 'post',
   path: '/{id}/kpis',
   tags: ['kpis'],
@@ -58,7 +61,8 @@ const create = createRoute({
   request: { params: ZIdParam, ...jsonBody(ZCreateKpiRequest) },
   responses: { 201: jsonContent(ZKpiResponse, 'The new KPI'), ...problems },
 });
-const update = createRoute({
+const update = apiRoute({
+  operationId: 'updateKpi',
   method: 'patch',
   path: '/{id}/kpis/{kpiId}',
   tags: ['kpis'],
@@ -66,7 +70,8 @@ const update = createRoute({
   request: { params: ZKpiParam, ...jsonBody(ZUpdateKpiRequest) },
   responses: { 200: jsonContent(ZKpiResponse, 'The changed KPI'), ...conflictProblems },
 });
-const remove = createRoute({
+const remove = apiRoute({
+  operationId: 'deleteKpi',
   method: 'delete',
   path: '/{id}/kpis/{kpiId}',
   tags: ['kpis'],
@@ -74,7 +79,8 @@ const remove = createRoute({
   request: { params: ZKpiParam, headers: ZIfMatch },
   responses: { 204: { description: 'Removed' }, ...conflictProblems },
 });
-const measure = createRoute({
+const measure = apiRoute({
+  operationId: 'recordMeasurement',
   method: 'post',
   path: '/{id}/kpis/{kpiId}/measurements',
   tags: ['kpis'],
@@ -82,7 +88,8 @@ const measure = createRoute({
   request: { params: ZKpiParam, ...jsonBody(ZCreateMeasurementRequest) },
   responses: { 201: jsonContent(ZKpiResponse, 'The KPI with the new measurement'), ...allProblems },
 });
-const unmeasure = createRoute({
+const unmeasure = apiRoute({
+  operationId: 'deleteMeasurement',
   method: 'delete',
   path: '/{id}/kpis/{kpiId}/measurements/{fiscalYear}',
   tags: ['kpis'],

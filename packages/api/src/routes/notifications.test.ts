@@ -137,13 +137,13 @@ describeOnBothDatabases('notifications', (t) => {
     },
   );
 
-  it('budget-cycle milestones: extraction tells the other administrators, submission the budget office', async () => {
+  it('budget-cycle milestones: extraction tells GovTech Tokyo (who write the reviews), submission the budget office', async () => {
     const second = await t().request('POST', '/api/v1/admin/users', {
       as: admin,
       body: {
-        email: 'admin2@example.jp',
-        displayName: '第二 管理者',
-        role: 'admin',
+        email: 'govtech2@example.jp',
+        displayName: '第二 技術',
+        role: 'govtech',
         bureauCodes: ['DSB'],
         password: 'long-enough-password',
       },
@@ -172,17 +172,23 @@ describeOnBothDatabases('notifications', (t) => {
     });
     expect(p.status).toBe(201);
     expect((await t().request('POST', `/api/v1/budget-cycles/${fy}/extract`, { as: admin })).status).toBe(200);
-    expect((await recipientsOf(t(), String(fy), 'tech_reviews_to_write')).notified).toEqual(['admin2@example.jp']);
+    // Not the administrators any more: GovTech Tokyo writes the reviews.
+    expect((await recipientsOf(t(), String(fy), 'tech_reviews_to_write')).notified.sort()).toEqual([
+      'govtech2@example.jp',
+      'govtech@example.jp',
+    ]);
 
     const reviews = await (await t().request('GET', `/api/v1/tech-reviews?fiscalYear=${fy}`, { as: admin })).json();
     for (const r of reviews.items) {
       const res = await t().request('PATCH', `/api/v1/tech-reviews/${r.id}`, {
-        as: admin,
+        as: 'govtech@example.jp',
         body: {
           version: r.version,
-          technical: { rating: 4, comment: '良' },
-          usability: { rating: 3, comment: '可' },
-          security: { rating: 5, comment: '良' },
+          viewpoints: {
+            technical: { rating: 4, comment: '良' },
+            usability: { rating: 3, comment: '可' },
+            security: { rating: 5, comment: '良' },
+          },
           overallOpinion: '妥当',
         },
       });
@@ -439,7 +445,7 @@ describeOnBothDatabases('notifications', (t) => {
     expect(reports[0]!.path).toBe(`/projects/${project.id}/status-reports`);
   });
 
-  it('reminds every active administrator once when a cycle’s tech reviews are due within a week', async () => {
+  it('reminds every active GovTech Tokyo reviewer once when a cycle’s tech reviews are due within a week', async () => {
     const day = (offset: number) => {
       const d = new Date(Date.now() + offset * 86_400_000);
       return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -464,10 +470,11 @@ describeOnBothDatabases('notifications', (t) => {
     expect((await t().request('POST', `/api/v1/budget-cycles/${fy}/extract`, { as: admin })).status).toBe(200);
     const { db } = t().services;
     await Promise.all([runReminders(db, t().policy), runReminders(db, t().policy)]);
-    const admins = (await db.selectFrom('appUser').select('email').where('role', '=', 'admin').where('isActive', '=', true).execute()).map(
-      (a) => a.email,
-    );
-    expect((await recipientsOf(t(), String(fy), 'tech_reviews_due')).notified).toEqual(admins.sort());
+    const writers = (
+      await db.selectFrom('appUser').select('email').where('role', '=', 'govtech').where('isActive', '=', true).execute()
+    ).map((a) => a.email);
+    expect(writers.length).toBeGreaterThan(0);
+    expect((await recipientsOf(t(), String(fy), 'tech_reviews_due')).notified).toEqual(writers.sort());
   });
 
   it('writes notices and mails only with their event: a rolled-back transaction leaves neither', async () => {

@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi';
 import {
   ZMarkNotificationsReadRequest,
   ZNotificationPage,
@@ -21,15 +20,15 @@ import {
 import { forbidden } from '../errors.ts';
 import { renderMailText } from '../mail/mail.ts';
 import { domainContext } from './context.ts';
-import { createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
+import { apiRoute, createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
 
-const ZPageQuery = z.object({
+export const ZPageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).optional(),
   cursor: z.string().max(400).optional(),
 });
-const ZNotificationQuery = ZPageQuery.extend({ unread: z.enum(['true', 'false']).optional() });
-const ZOutboxQuery = ZPageQuery.extend({ status: ZOutboxStatus.optional() });
-const ZPreferences = z.object({ items: z.array(ZNotificationPreference.extend({ isDefault: z.boolean() })) });
+export const ZNotificationQuery = ZPageQuery.extend({ unread: z.enum(['true', 'false']).optional() });
+export const ZOutboxQuery = ZPageQuery.extend({ status: ZOutboxStatus.optional() });
+export const ZPreferences = z.object({ items: z.array(ZNotificationPreference.extend({ isDefault: z.boolean() })) });
 
 /** Notifications are a person's own: machine tokens have none. */
 function requirePerson(c: { var: { actor: Parameters<typeof requireActor>[0] } }) {
@@ -38,7 +37,8 @@ function requirePerson(c: { var: { actor: Parameters<typeof requireActor>[0] } }
   return actor;
 }
 
-const list = createRoute({
+const list = apiRoute({
+  operationId: 'listNotifications',
   method: 'get',
   path: '/notifications',
   tags: ['notifications'],
@@ -46,14 +46,16 @@ const list = createRoute({
   request: { query: ZNotificationQuery },
   responses: { 200: jsonContent(ZNotificationPage, 'A page of notifications'), ...problems },
 });
-const unreadCount = createRoute({
+const unreadCount = apiRoute({
+  operationId: 'countUnreadNotifications',
   method: 'get',
   path: '/notifications/unread-count',
   tags: ['notifications'],
   summary: 'How many of the signed-in user’s notifications are unread (the bell)',
   responses: { 200: jsonContent(z.object({ unread: z.number().int() }), 'The unread count'), ...problems },
 });
-const markRead = createRoute({
+const markRead = apiRoute({
+  operationId: 'markNotificationsRead',
   method: 'post',
   path: '/notifications/read',
   tags: ['notifications'],
@@ -61,14 +63,16 @@ const markRead = createRoute({
   request: jsonBody(ZMarkNotificationsReadRequest),
   responses: { 200: jsonContent(z.object({ marked: z.number().int(), unread: z.number().int() }), 'How many changed'), ...problems },
 });
-const getPreferences = createRoute({
+const getPreferences = apiRoute({
+  operationId: 'getNotificationPreferences',
   method: 'get',
   path: '/notifications/preferences',
   tags: ['notifications'],
   summary: 'The signed-in user’s channel (in_app / email) and cadence (immediate / digest) per kind; isDefault when not chosen',
   responses: { 200: jsonContent(ZPreferences, 'Preferences'), ...problems },
 });
-const putPreferences = createRoute({
+const putPreferences = apiRoute({
+  operationId: 'updateNotificationPreferences',
   method: 'put',
   path: '/notifications/preferences',
   tags: ['notifications'],
@@ -76,14 +80,16 @@ const putPreferences = createRoute({
   request: jsonBody(ZNotificationPreferencesRequest),
   responses: { 200: jsonContent(ZPreferences, 'Preferences'), ...problems },
 });
-const getDefaults = createRoute({
+const getDefaults = apiRoute({
+  operationId: 'getNotificationDefaults',
   method: 'get',
   path: '/admin/notification-defaults',
   tags: ['admin'],
   summary: 'What users get for the kinds they have not chosen (administrators)',
   responses: { 200: jsonContent(ZPreferences, 'Defaults'), ...problems },
 });
-const putDefaults = createRoute({
+const putDefaults = apiRoute({
+  operationId: 'updateNotificationDefaults',
   method: 'put',
   path: '/admin/notification-defaults',
   tags: ['admin'],
@@ -91,7 +97,8 @@ const putDefaults = createRoute({
   request: jsonBody(ZNotificationPreferencesRequest),
   responses: { 200: jsonContent(ZPreferences, 'Defaults'), ...problems },
 });
-const outbox = createRoute({
+const outbox = apiRoute({
+  operationId: 'listOutbox',
   method: 'get',
   path: '/admin/outbox',
   tags: ['admin'],

@@ -5,7 +5,6 @@
  * start and callback are browser navigations, not API calls: they answer with redirects, and with a
  * small bilingual page when something is refused (a problem+json would show raw to a person).
  */
-import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { sql } from 'kysely';
@@ -19,7 +18,7 @@ import { type OidcRefusal, signInWithOidc } from '../domain/oidc-sign-in.ts';
 import { getSignInSettings, updateSignInSettings } from '../domain/sign-in-settings.ts';
 import { AppError } from '../errors.ts';
 import { domainContext } from './context.ts';
-import { conflictProblems, createRouter, jsonBody, jsonContent, problems, ruleProblems } from './openapi.ts';
+import { apiRoute, conflictProblems, createRouter, jsonBody, jsonContent, problems, ruleProblems } from './openapi.ts';
 
 /** Carries the state to the callback, so a callback started in another browser is refused (login CSRF). */
 const stateCookieName = 'psbook_oidc_state';
@@ -30,7 +29,7 @@ const methodsDiscoveryWaitMs = 2000;
 /** Paths that work without a session (app.ts lets them through the authentication middleware). */
 export const publicAuthPaths = ['/api/v1/auth/methods', '/api/v1/auth/oidc/start', oidcCallbackPath];
 
-const ZSignInMethods = z
+export const ZSignInMethods = z
   .object({
     password: z.boolean().describe('whether password sign-in is on for everyone (administrators may always use it)'),
     oidc: z
@@ -47,10 +46,10 @@ const ZSignInMethods = z
   })
   .openapi('SignInMethods');
 
-const ZSignInSettings = z
+export const ZSignInSettings = z
   .object({ localPasswords: z.boolean(), version: z.number().int(), updatedAt: z.string().nullable(), ssoConfigured: z.boolean() })
   .openapi('SignInSettings');
-const ZUpdateSignInSettings = z
+export const ZUpdateSignInSettings = z
   .object({
     localPasswords: z.boolean().describe('false: only administrators (break-glass) may sign in with a password'),
     version: z.number().int().min(0).describe('the version you read (0 before the first change)'),
@@ -59,7 +58,8 @@ const ZUpdateSignInSettings = z
 
 const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
 
-const methods = createRoute({
+const methods = apiRoute({
+  operationId: 'listSignInMethods',
   method: 'get',
   path: '/methods',
   tags: ['auth'],
@@ -68,7 +68,9 @@ const methods = createRoute({
   responses: { 200: jsonContent(ZSignInMethods, 'The sign-in methods') },
 });
 
-const start = createRoute({
+const start = apiRoute({
+  operationId: 'startOidcSignIn',
+  successHeaders: ['Set-Cookie'],
   method: 'get',
   path: '/oidc/start',
   tags: ['auth'],
@@ -86,7 +88,9 @@ const start = createRoute({
   },
 });
 
-const callback = createRoute({
+const callback = apiRoute({
+  operationId: 'completeOidcSignIn',
+  successHeaders: ['Set-Cookie'],
   method: 'get',
   path: '/oidc/callback',
   tags: ['auth'],
@@ -115,7 +119,8 @@ const callback = createRoute({
   },
 });
 
-const getSettings = createRoute({
+const getSettings = apiRoute({
+  operationId: 'getSignInSettings',
   method: 'get',
   path: '/sign-in-settings',
   tags: ['auth'],
@@ -123,7 +128,8 @@ const getSettings = createRoute({
   responses: { 200: jsonContent(ZSignInSettings, 'The sign-in settings'), ...problems },
 });
 
-const putSettings = createRoute({
+const putSettings = apiRoute({
+  operationId: 'updateSignInSettings',
   method: 'put',
   path: '/sign-in-settings',
   tags: ['auth'],

@@ -24,7 +24,7 @@ describe('OpenAPI document', () => {
   it('documents every API route the app serves, and nothing it does not', () => {
     const served = new Set(
       t.app.routes
-        .filter((r) => r.path.startsWith('/api/') && r.method !== 'ALL')
+        .filter((r) => (r.path.startsWith('/api/') || r.path === '/healthz' || r.path === '/readyz') && r.method !== 'ALL')
         .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`)
         .filter((r) => !undocumented.has(r)),
     );

@@ -1,37 +1,144 @@
 /**
- * Small helpers so each route's OpenAPI description stays one readable `createRoute` call.
- * The request schemas are core's zod schemas; the same objects validate the request.
+ * How every operation is described: `apiRoute` wraps `createRoute` so each one carries its operationId,
+ * tag, description, accepted token scopes (declared in the document and enforced from the same table),
+ * the headers every answer has, and a named problem schema for every error status it can give.
+ * The request and response schemas are core's zod schemas, named once in `schemas.ts`; the same objects
+ * validate the request.
  */
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import type { ZTokenScope } from '@psbook/core';
+import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import type { AppEnv } from '../context.ts';
-import { fieldErrors, validationError } from '../errors.ts';
+import { AppError, type ErrorCode, errorStatus, fieldErrors, validationError } from '../errors.ts';
+import { type OperationId, operations } from './operations.ts';
+
+const ZFieldError = z
+  .object({
+    path: z.string().meta({ description: 'Where the problem is: a body field path (`bureauCode`), or `query.limit`, `header.if-match`' }),
+    message: z.string(),
+  })
+  .meta({ id: 'FieldError', example: { path: 'name', message: 'Required' } });
+
+/** What every problem has (RFC 9457). `status` is always the HTTP status of the answer. */
+const problemBase = {
+  type: z.string().meta({ description: 'A URI naming the problem kind; it ends with the code' }),
+  title: z.string().meta({ description: 'What went wrong, for a person' }),
+  instance: z.string().optional().meta({ description: 'The path that was asked for' }),
+  requestId: z.string().optional().meta({ description: 'The X-Request-Id of the answer: quote it when reporting a problem' }),
+};
 
 export const ZProblem = z
-  .object({
-    type: z.string(),
-    code: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    instance: z.string().optional(),
-    requestId: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .passthrough();
+  .object({ ...problemBase, code: z.enum(Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]]), status: z.number().int() })
+  .meta({ id: 'Problem', description: 'An error answer (application/problem+json, RFC 9457)' });
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ZProblem } } });
+/** The members a problem of a code may carry beyond the common ones. */
+const extensions: Partial<Record<ErrorCode, Record<string, z.ZodType>>> = {
+  validation_failed: { errors: z.array(ZFieldError).meta({ description: 'Every invalid field' }) },
+  conflict: {
+    errors: z.array(ZFieldError).optional(),
+    currentStatus: z.string().optional().meta({ description: 'The status the thing already has (approved, closed …)' }),
+    id: z.string().optional().meta({ description: 'The thing already waiting' }),
+    period: z.string().optional(),
+    fiscalYear: z.number().int().optional(),
+    submittedAt: z.iso.datetime({ offset: true }).optional(),
+  },
+  version_conflict: {
+    currentVersion: z.number().int().optional().meta({ description: 'The version now stored: reload, reapply, send it' }),
+    currentRevision: z.number().int().optional().meta({ description: 'For a canvas, the revision now saved' }),
+    current: z.looseObject({}).optional().meta({ description: 'The thing as now stored, when the answer carries it' }),
+  },
+  gate_unmet: {
+    from: z.string(),
+    to: z.string(),
+    unmet: z.array(z.looseObject({ gate: z.string() })).meta({ description: 'The gates of the stage that are not met' }),
+  },
+  reason_required: { from: z.string(), to: z.string(), errors: z.array(ZFieldError).optional() },
+  invalid_transition: {
+    from: z.string().optional(),
+    to: z.string().optional(),
+    allowed: z.array(z.string()).optional().meta({ description: 'Where it may move from here' }),
+    errors: z.array(ZFieldError).optional(),
+  },
+  rule_violation: {
+    errors: z.array(z.looseObject({ path: z.string(), message: z.string() })).optional(),
+    stage: z.string().optional(),
+    errorCount: z.number().int().optional(),
+    fileSha256: z.string().optional(),
+    format: z.string().optional(),
+    sheet: z.string().nullable().optional(),
+    encoding: z.string().nullable().optional(),
+    lineCount: z.number().int().optional(),
+  },
+  forbidden: { reason: z.string().optional().meta({ description: 'local_passwords_off when password sign-in is turned off' }) },
+  too_many_requests: { retryAfterSeconds: z.number().int().meta({ description: 'The same as the Retry-After header' }) },
+  method_not_allowed: { allow: z.array(z.string()).meta({ description: 'The methods the path has (the Allow header)' }) },
+};
+
+const pascal = (code: string) => code.replace(/(^|_)(\w)/g, (_, _u, ch: string) => ch.toUpperCase());
+
+/** One named schema per problem code, its `code` an enum of that one value and its `status` that one number. */
+export const problemSchemas = Object.fromEntries(
+  (Object.keys(errorStatus) as ErrorCode[]).map((code) => [
+    code,
+    z
+      .object({ ...problemBase, code: z.enum([code]), status: z.literal(errorStatus[code]), ...extensions[code] })
+      .meta({ id: `${pascal(code)}Problem`, description: `The problem answered with code \`${code}\`` }),
+  ]),
+) as unknown as Record<ErrorCode, z.ZodType>;
+
+const codesByStatus = new Map<number, ErrorCode[]>();
+for (const [code, status] of Object.entries(errorStatus) as [ErrorCode, number][]) {
+  codesByStatus.set(status, [...(codesByStatus.get(status) ?? []), code]);
+}
+const statusProblem = new Map<number, z.ZodType>(
+  [...codesByStatus].map(([status, codes]) => [
+    status,
+    codes.length === 1
+      ? (problemSchemas[codes[0] as ErrorCode] as z.ZodType)
+      : z
+          .union(codes.map((code) => problemSchemas[code]) as [z.ZodType, z.ZodType, ...z.ZodType[]])
+          .meta({ id: `Status${status}Problem`, description: `Any problem answered with HTTP ${status}: ${codes.join(', ')}` }),
+  ]),
+);
+
+const statusText: Record<number, string> = {
+  400: 'Malformed JSON, or invalid fields (`errors` lists each field path)',
+  401: 'Not signed in, or the session has ended',
+  403: 'Signed in, but not allowed (a role, a bureau, a token scope or the cross-site check)',
+  404: 'Not found',
+  405: 'The path has no such method (the Allow header lists those it has)',
+  409: 'A conflict: someone else changed it first (version_conflict), or it already exists or was already decided',
+  412: 'No version given: send If-Match or `version`',
+  413: 'The body is too large',
+  415: 'The body is not of a media type this operation reads',
+  422: 'A rule refuses it (gate_unmet, reason_required, invalid_transition, rule_violation)',
+  429: 'Too many attempts: wait the seconds in Retry-After',
+  500: 'Something went wrong on our side (logged under the request id)',
+  503: 'The database is not reachable: retry after the seconds in Retry-After',
+};
+
+const problem = (status: number) => ({
+  description: statusText[status] ?? 'A problem',
+  headers: {
+    'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
+    'Cache-Control': { $ref: '#/components/headers/Cache-Control' },
+    ...(status === 429 || status === 503 ? { 'Retry-After': { $ref: '#/components/headers/Retry-After' } } : {}),
+  },
+  content: { 'application/problem+json': { schema: statusProblem.get(status) as z.ZodType } },
+});
 
 /** Error responses every authenticated route can give. */
 export const problems = {
-  400: problem('Malformed JSON or invalid fields (errors lists each field path)'),
-  401: problem('Not signed in'),
-  403: problem('Signed in, but not allowed'),
-  404: problem('Not found'),
-  413: problem('Body too large'),
-  503: problem('Database unavailable'),
+  400: problem(400),
+  401: problem(401),
+  403: problem(403),
+  404: problem(404),
+  413: problem(413),
+  503: problem(503),
 } as const;
-export const conflictProblems = { 409: problem('Stale version: someone else changed it first'), ...problems } as const;
-export const ruleProblems = { 422: problem('A rule refuses it (gate_unmet, reason_required, …)'), ...problems } as const;
+export const conflictProblems = { 409: problem(409), 412: problem(412), ...problems } as const;
+export const ruleProblems = { 422: problem(422), ...problems } as const;
 export const allProblems = { ...conflictProblems, ...ruleProblems } as const;
 
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({
@@ -56,6 +163,71 @@ export const commaSeparated = (pattern: RegExp, message: string) =>
     .refine((list) => list.every((item) => pattern.test(item)), message);
 
 export const ZIdParam = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
+
+/** Refuses an API token whose scopes the operation does not accept; sessions are limited by role in the domain. */
+const requireScope = (operationId: OperationId) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const actor = c.get('actor');
+    if (actor?.via === 'api_token') {
+      const accepted: readonly z.infer<typeof ZTokenScope>[] = operations[operationId].scopes;
+      if (!accepted.some((scope) => actor.scopes.includes(scope)))
+        throw new AppError(
+          'forbidden',
+          accepted.length
+            ? `This operation needs an API token with the scope ${accepted.join(' or ')}`
+            : 'API tokens are read-only and cannot call this operation: sign in',
+        );
+    }
+    await next();
+  });
+
+type ResponseHeaderName = 'ETag' | 'Set-Cookie';
+
+/** Errors the gateway gives any authenticated operation, before it runs. */
+const everywhere = [400, 401, 403, 415, 500, 503] as const;
+
+/**
+ * `createRoute` with the conventions filled in. The operationId must be a key of the operations table,
+ * so an operation without scopes, tag or description does not compile.
+ */
+export function apiRoute<P extends string, R extends Omit<RouteConfig, 'path'> & { path: P; operationId: OperationId }>(
+  config: R & { successHeaders?: ResponseHeaderName[] },
+) {
+  const { successHeaders = [], ...rest } = config;
+  const op = operations[config.operationId];
+  const isPublic = op.public === true;
+  const responses: Record<string, unknown> = {};
+  for (const [status, response] of Object.entries(config.responses)) {
+    const code = Number(status);
+    const isProblem = code >= 400 && (!('content' in response) || (response.content && 'application/problem+json' in response.content));
+    if (isProblem) {
+      responses[status] = problem(code);
+      continue;
+    }
+    responses[status] = {
+      ...response,
+      headers: {
+        ...('headers' in response ? response.headers : {}),
+        'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
+        'Cache-Control': { $ref: '#/components/headers/Cache-Control' },
+        ...Object.fromEntries(successHeaders.filter(() => code < 300).map((h) => [h, { $ref: `#/components/headers/${h}` }])),
+      },
+    };
+  }
+  const statuses = [...(isPublic ? [400, 415, 500, 503] : everywhere), ...(config.path.includes('{') ? [404] : [])];
+  if (config.method !== 'get' && config.method !== 'delete') statuses.push(413);
+  for (const status of statuses) responses[String(status)] ??= problem(status);
+  const route = createRoute({
+    ...rest,
+    tags: [op.tag],
+    description: op.description ?? config.description ?? config.summary,
+    security: isPublic ? [] : [{ session: [] }, { cookie: [] }, ...(op.scopes.length ? [{ apiToken: [...op.scopes] }] : [])],
+    responses: responses as R['responses'],
+  } as unknown as R);
+  // Added after createRoute so the handler's types stay those of the route as written.
+  const middleware = [requireScope(config.operationId), ...(config.middleware ? [config.middleware].flat() : [])];
+  return Object.assign(route, { middleware }) as typeof route;
+}
 
 /** A router whose validation failures become our problem+json with field paths. */
 export function createRouter() {

@@ -1,5 +1,7 @@
+import { createOversightEvaluator } from '@psbook/core';
 import { expect, it } from 'vitest';
 import { describeOnBothDatabases } from '../testing/harness.ts';
+import { listen } from '../testing/http-server.ts';
 
 describeOnBothDatabases('oversight evaluation', (t) => {
   const evaluate = (body: unknown, as = 'staff.ind@example.jp') => t().request('POST', '/api/v1/oversight/evaluate', { as, body });
@@ -58,5 +60,42 @@ describeOnBothDatabases('oversight evaluation', (t) => {
     const malformed = await t().request('POST', '/api/v1/oversight/evaluate', { as: 'staff.ind@example.jp', body: '{"budgetJpy":' });
     expect(malformed.status).toBe(400);
     expect((await t().request('POST', '/api/v1/oversight/evaluate', { body: {} })).status).toBe(401);
+  });
+
+  it('answers over HTTP with the engine’s evaluation, no-store and the security headers, for bodies with and without a length', async () => {
+    const server = await listen(t().app);
+    try {
+      const token = await t().tokenFor('staff.ind@example.jp');
+      const input = { budgetJpy: 49_999_999, maxDowntimeHours: 2.5, confidentiality: 'A' as const };
+      const expected = await createOversightEvaluator(t().policy.rulesets['oversight-tier'])(input);
+      const json = JSON.stringify(input);
+      // A declared Content-Length, then a chunked body (a stream has no length), then one over the limit.
+      const bodies: [string, RequestInit['body'], RequestInit?][] = [
+        ['with a length', json],
+        ['chunked', new Blob([json]).stream(), { duplex: 'half' } as RequestInit],
+      ];
+      for (const [what, body, init] of bodies) {
+        const res = await fetch(`${server.url}/api/v1/oversight/evaluate`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body,
+          ...init,
+        });
+        expect(res.status, what).toBe(200);
+        expect(res.headers.get('cache-control'), what).toBe('no-store');
+        expect(res.headers.get('x-content-type-options'), what).toBe('nosniff');
+        expect(res.headers.get('x-request-id'), what).toBeTruthy();
+        expect(await res.json(), what).toEqual(JSON.parse(JSON.stringify(expected)));
+      }
+      const chunkedTooLarge = await fetch(`${server.url}/api/v1/oversight/evaluate`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: new Blob([`{"budgetJpy":1,"x":"${'a'.repeat(1_100_000)}"}`]).stream(),
+        duplex: 'half',
+      } as RequestInit);
+      expect(chunkedTooLarge.status).toBe(413);
+    } finally {
+      await server.close();
+    }
   });
 });

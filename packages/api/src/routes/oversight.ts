@@ -1,10 +1,10 @@
-import { createRoute } from '@hono/zod-openapi';
 import { ZOversightEvaluation, ZProjectOversightInputs } from '@psbook/core';
 import type { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
-import { createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
+import { apiRoute, createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
 
-const evaluate = createRoute({
+const evaluate = apiRoute({
+  operationId: 'evaluateOversight',
   method: 'post',
   path: '/evaluate',
   tags: ['oversight'],

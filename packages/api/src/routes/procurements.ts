@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi';
 import { ZCreateProcurementRequest, ZProcurementMethod, ZProcurementStatus, ZUpdateProcurementRequest } from '@psbook/core';
 import type { Context } from 'hono';
 import { z } from 'zod';
@@ -19,9 +18,9 @@ import { notFound, validationError } from '../errors.ts';
 import { tableHeader, tableRow, tableSheet, workbookStream, xlsxResponseHeaders } from '../xlsx.ts';
 import { domainContext } from './context.ts';
 import { exportConditions, xlsxContent } from './exports.ts';
-import { allProblems, commaSeparated, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { allProblems, apiRoute, commaSeparated, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
-const ZLabel = z.object({ ja: z.string(), en: z.string() });
+export const ZLabel = z.object({ ja: z.string(), en: z.string() });
 
 export const ZProcurementResponse = z.object({
   id: z.string(),
@@ -63,9 +62,9 @@ export const ZProcurementListQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-const ZProcurementParams = ZIdParam.extend({ procurementId: z.uuid({ message: 'must be a UUID' }) });
+export const ZProcurementParams = ZIdParam.extend({ procurementId: z.uuid({ message: 'must be a UUID' }) });
 
-const ZProcurementStats = z.object({
+export const ZProcurementStats = z.object({
   fiscalYear: z.number().int().nullable(),
   byMethod: z.array(
     z.object({
@@ -89,7 +88,9 @@ const ZProcurementStats = z.object({
   needsTierReview: z.number().int(),
 });
 
-const create = createRoute({
+const create = apiRoute({
+  operationId: 'createProcurement',
+  successHeaders: ['ETag'],
   method: 'post',
   path: '/{id}/procurements',
   tags: ['procurements'],
@@ -97,7 +98,9 @@ const create = createRoute({
   request: { params: ZIdParam, ...jsonBody(ZCreateProcurementRequest) },
   responses: { 201: jsonContent(ZProcurementResponse, 'The recorded procurement'), ...problems },
 });
-const patch = createRoute({
+const patch = apiRoute({
+  operationId: 'updateProcurement',
+  successHeaders: ['ETag'],
   method: 'patch',
   path: '/{id}/procurements/{procurementId}',
   tags: ['procurements'],
@@ -105,7 +108,8 @@ const patch = createRoute({
   request: { params: ZProcurementParams, ...jsonBody(ZUpdateProcurementRequest) },
   responses: { 200: jsonContent(ZProcurementResponse, 'The changed procurement'), ...allProblems },
 });
-const listOfProject = createRoute({
+const listOfProject = apiRoute({
+  operationId: 'listProjectProcurements',
   method: 'get',
   path: '/{id}/procurements',
   tags: ['procurements'],
@@ -113,7 +117,8 @@ const listOfProject = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(z.object({ items: z.array(ZProcurementResponse) }), 'Procurements'), ...problems },
 });
-const list = createRoute({
+const list = apiRoute({
+  operationId: 'listProcurements',
   method: 'get',
   path: '/',
   tags: ['procurements'],
@@ -124,7 +129,8 @@ const list = createRoute({
     ...problems,
   },
 });
-const stats = createRoute({
+const stats = apiRoute({
+  operationId: 'getProcurementStats',
   method: 'get',
   path: '/stats',
   tags: ['procurements'],
@@ -191,11 +197,12 @@ export const procurementRoutes = createRouter()
     return c.json(await procurementStats(db, policy, c.req.valid('query').fiscalYear ?? null), 200);
   });
 
-const ZProcurementExportQuery = ZProcurementListQuery.omit({ limit: true, cursor: true });
+export const ZProcurementExportQuery = ZProcurementListQuery.omit({ limit: true, cursor: true });
 type TProcurementExportQuery = z.infer<typeof ZProcurementExportQuery>;
 const exportDescription =
   'Every procurement matching the filters of GET /procurements, newest first, one row each with the budget comparison. Readable by every signed-in user and by API tokens with projects:read.';
-const procurementsCsv = createRoute({
+const procurementsCsv = apiRoute({
+  operationId: 'exportProcurementsCsv',
   method: 'get',
   path: '/procurements.csv',
   tags: ['procurements'],
@@ -204,7 +211,8 @@ const procurementsCsv = createRoute({
   request: { query: ZProcurementExportQuery },
   responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...problems },
 });
-const procurementsXlsx = createRoute({
+const procurementsXlsx = apiRoute({
+  operationId: 'exportProcurementsXlsx',
   method: 'get',
   path: '/procurements.xlsx',
   tags: ['procurements'],

@@ -105,10 +105,21 @@ describeOnBothDatabases('projects', (t) => {
 
   it('pages exactly through rows whose timestamps differ only in microseconds', async () => {
     const { db } = t().services;
+    // A project whose inputs are not yet entered, as the API would have stored it.
+    const unevaluated = JSON.stringify({
+      tier: null,
+      lowerBound: 1,
+      reviewerRole: null,
+      missing: ['budgetJpy', 'maxDowntimeHours', 'confidentiality'],
+      factors: [],
+      rulesetVersion: 'x',
+    });
     for (const micro of ['100', '200', '300']) {
       // As text: postgres.js would pass a timestamp parameter through a JavaScript Date (milliseconds).
       await sql`insert into project (name, bureau_code, fiscal_year, oversight, ruleset_version, tier_lower_bound, created_at)
-        values (${`µs ${micro}`}, 'FIN', 2019, '{}', 'x', 1, ${`2020-01-01T00:00:00.000${micro}Z`}::text::timestamptz)`.execute(db);
+        values (${`µs ${micro}`}, 'FIN', 2019, ${unevaluated}, 'x', 1, ${`2020-01-01T00:00:00.000${micro}Z`}::text::timestamptz)`.execute(
+        db,
+      );
     }
     const seen: string[] = [];
     let cursor: string | null = null;

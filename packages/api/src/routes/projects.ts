@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi';
 import { ZCreateProjectRequest, ZProjectListResponse, ZProjectResponse, ZTierHistoryEntry, ZUpdateProjectRequest } from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
@@ -6,7 +5,7 @@ import { decodeCursor, listProjects } from '../db/queries/projects.ts';
 import { createProject, getProjectOrThrow, toProjectResponse, updateProject } from '../domain/projects.ts';
 import { AppError, validationError } from '../errors.ts';
 import { domainContext } from './context.ts';
-import { commaSeparated, conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { apiRoute, commaSeparated, conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
 export const ZProjectListQuery = z.object({
   bureau: commaSeparated(/^[A-Z][A-Z0-9]{1,7}$/, 'bureau codes, comma-separated').optional(),
@@ -34,7 +33,7 @@ export function toProjectFilter(query: TProjectListQuery) {
   };
 }
 
-const ZIfMatch = z.object({ 'if-match': z.string().optional() });
+export const ZIfMatch = z.object({ 'if-match': z.string().optional() });
 
 /** `If-Match: "3"` or `If-Match: 3`, or `version` in the body: the version the editor saw. */
 function expectedVersion(header: string | undefined, bodyVersion: number | undefined): number {
@@ -50,7 +49,9 @@ function expectedVersion(header: string | undefined, bodyVersion: number | undef
   return bodyVersion;
 }
 
-const create = createRoute({
+const create = apiRoute({
+  operationId: 'createProject',
+  successHeaders: ['ETag'],
   method: 'post',
   path: '/',
   tags: ['projects'],
@@ -58,7 +59,8 @@ const create = createRoute({
   request: jsonBody(ZCreateProjectRequest),
   responses: { 201: jsonContent(ZProjectResponse, 'The registered project'), ...problems },
 });
-const list = createRoute({
+const list = apiRoute({
+  operationId: 'listProjects',
   method: 'get',
   path: '/',
   tags: ['projects'],
@@ -66,7 +68,9 @@ const list = createRoute({
   request: { query: ZProjectListQuery },
   responses: { 200: jsonContent(ZProjectListResponse, 'A page of projects, newest first by default'), ...problems },
 });
-const get = createRoute({
+const get = apiRoute({
+  operationId: 'getProject',
+  successHeaders: ['ETag'],
   method: 'get',
   path: '/{id}',
   tags: ['projects'],
@@ -74,15 +78,18 @@ const get = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(ZProjectResponse, 'The project'), ...problems },
 });
-const patch = createRoute({
+const patch = apiRoute({
+  operationId: 'updateProject',
+  successHeaders: ['ETag'],
   method: 'patch',
   path: '/{id}',
   tags: ['projects'],
   summary: 'Change a project at the version you saw (optimistic concurrency)',
   request: { params: ZIdParam, headers: ZIfMatch, ...jsonBody(ZUpdateProjectRequest) },
-  responses: { 200: jsonContent(ZProjectResponse, 'The changed project'), 412: { description: 'No version given' }, ...conflictProblems },
+  responses: { 200: jsonContent(ZProjectResponse, 'The changed project'), ...conflictProblems },
 });
-const tierHistory = createRoute({
+const tierHistory = apiRoute({
+  operationId: 'listTierHistory',
   method: 'get',
   path: '/{id}/tier-history',
   tags: ['projects'],

@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi';
 import {
   ZCreateReleaseRequest,
   ZReleaseDecisionRequest,
@@ -23,9 +22,9 @@ import {
 } from '../domain/releases.ts';
 import { validationError } from '../errors.ts';
 import { domainContext } from './context.ts';
-import { allProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { allProblems, apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
-const ZChecklistItem = z.object({
+export const ZChecklistItem = z.object({
   itemId: z.string(),
   principle: z.string(),
   label: z.string(),
@@ -80,9 +79,10 @@ export const ZReleaseRequestDetail = ZReleaseRequestResponse.extend({
 });
 type TReleaseRequestDetail = z.infer<typeof ZReleaseRequestDetail>;
 
-const ZIfMatch = z.object({ 'if-match': z.string().optional() });
+export const ZIfMatch = z.object({ 'if-match': z.string().optional() });
 
-const create = createRoute({
+const create = apiRoute({
+  operationId: 'createReleaseRequest',
   method: 'post',
   path: '/projects/{id}/release-requests',
   tags: ['release requests'],
@@ -90,7 +90,8 @@ const create = createRoute({
   request: { params: ZIdParam, ...jsonBody(ZCreateReleaseRequest) },
   responses: { 201: jsonContent(ZReleaseRequestDetail, 'The pending release request with its checklist'), ...allProblems },
 });
-const listOfProject = createRoute({
+const listOfProject = apiRoute({
+  operationId: 'listReleaseRequests',
   method: 'get',
   path: '/projects/{id}/release-requests',
   tags: ['release requests'],
@@ -98,7 +99,8 @@ const listOfProject = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(z.object({ items: z.array(ZReleaseRequestResponse) }), 'Release requests'), ...problems },
 });
-const get = createRoute({
+const get = apiRoute({
+  operationId: 'getReleaseRequest',
   method: 'get',
   path: '/release-requests/{id}',
   tags: ['release requests'],
@@ -106,7 +108,8 @@ const get = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(ZReleaseRequestDetail, 'The release request'), ...problems },
 });
-const decide = createRoute({
+const decide = apiRoute({
+  operationId: 'decideReleaseRequest',
   method: 'post',
   path: '/release-requests/{id}/decision',
   tags: ['release requests'],
@@ -118,7 +121,8 @@ const decide = createRoute({
   responses: { 200: jsonContent(ZReleaseRequestDetail, 'The judged release request'), ...allProblems },
 });
 
-const update = createRoute({
+const update = apiRoute({
+  operationId: 'updateReleaseRequest',
   method: 'patch',
   path: '/release-requests/{id}',
   tags: ['release requests'],
@@ -127,7 +131,8 @@ const update = createRoute({
   request: { params: ZIdParam, ...jsonBody(ZUpdateReleaseRequest) },
   responses: { 200: jsonContent(ZReleaseRequestDetail, 'The corrected release request'), ...allProblems },
 });
-const withdraw = createRoute({
+const withdraw = apiRoute({
+  operationId: 'withdrawReleaseRequest',
   method: 'post',
   path: '/release-requests/{id}/withdraw',
   tags: ['release requests'],

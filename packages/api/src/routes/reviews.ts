@@ -1,11 +1,10 @@
-import { createRoute } from '@hono/zod-openapi';
 import { ZTier } from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { listInbox } from '../domain/reviewers.ts';
-import { createRouter, jsonContent, problems } from './openapi.ts';
+import { apiRoute, createRouter, jsonContent, problems } from './openapi.ts';
 
-const ZInboxItem = z.object({
+export const ZInboxItem = z.object({
   kind: z.enum(['release_request', 'tech_review', 'tier_decrease', 'consultation', 'status_report', 'exemption', 'follow_up_action']),
   action: z.enum(['judge', 'resubmit', 'evaluate', 'consent', 'answer', 'assess', 'decide', 'act', 'verify']),
   /** For a status report, its period (YYYY-MM); otherwise the item's id. */
@@ -21,7 +20,8 @@ const ZInboxItem = z.object({
   isOverdue: z.boolean(),
 });
 
-const inbox = createRoute({
+const inbox = apiRoute({
+  operationId: 'listInbox',
   method: 'get',
   path: '/inbox',
   tags: ['reviews'],

@@ -1,4 +1,4 @@
-import { defaultRulesets } from '@psbook/core';
+import { createOversightEvaluator, defaultRulesets, parseRuleset, type TOversightInput } from '@psbook/core';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { checkCandidateShape } from '../domain/rules-simulation.ts';
@@ -152,6 +152,96 @@ describeOnBothDatabases(
       const moved = reviewers.transitions.find((x: { fromTier: number; toTier: number }) => x.fromTier === 2 && x.toTier === 2);
       expect(moved).toMatchObject({ fromReviewer: 'cio_advisor', toReviewer: 'chief_cio_advisor' });
       expect(moved.count).toBeGreaterThanOrEqual(62);
+    });
+
+    it('gives the counts, transitions and bureaus the engine gives project by project, decreases waiting included', async () => {
+      // Boundary and random inputs across bureaus, stored with the tiers the active rules give them.
+      const budgets = [null, 0, 9_999_999, 10_000_000, 19_999_999, 20_000_000, 49_999_999, 50_000_000];
+      const downtimes = [null, 0, 2, 2.5, 12, 12.5, 720, 1e-5, Number.NaN];
+      const bureaus = ['FIN', 'IND', 'WEL'];
+      let seed = 7;
+      const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+      const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
+      const evaluate = t().policy.evaluateOversight;
+      const rows = [];
+      for (let i = 0; i < 240; i++) {
+        const input = {
+          budgetJpy: next() < 0.5 ? pick(budgets) : Math.round(next() * 80_000_000),
+          maxDowntimeHours: next() < 0.5 ? pick(downtimes) : Math.round(next() * 4000) / 8,
+          confidentiality: pick([null, 'A', 'B', 'C'] as const),
+        };
+        const e = await evaluate(input);
+        rows.push({
+          name: `照合${i}`,
+          bureauCode: pick(bureaus),
+          fiscalYear: 2026,
+          ...input,
+          tier: e.tier,
+          tierLowerBound: e.lowerBound,
+          reviewerRole: e.reviewerRole,
+          oversight: JSON.stringify(e),
+          rulesetVersion: e.rulesetVersion,
+        });
+      }
+      const inserted = await t().services.db.insertInto('project').values(rows).returning(['id', 'tier', 'reviewerRole']).execute();
+      // A tier-2 project whose lower inputs wait for its reviewer's consent: the inputs in force decide.
+      const waiting = inserted.find((p) => p.tier === 2)!;
+      await sql`update project set budget_jpy = 0, max_downtime_hours = 100, confidentiality = 'C' where id = ${waiting.id}`.execute(
+        t().services.db,
+      );
+      const from = { budgetJpy: 30_000_000, maxDowntimeHours: 100, confidentiality: 'C' };
+      await sql`
+        insert into tier_decrease (project_id, cause, from_tier, from_reviewer_role, from_inputs, to_tier, to_reviewer_role, to_evaluation, ruleset_version)
+        values (${waiting.id}, 'inputs_changed', 2, 'cio_advisor', ${JSON.stringify(from)}::jsonb, 1, 'bureau_lead', '{}'::jsonb, 'x')`.execute(
+        t().services.db,
+      );
+
+      const candidate = raisedThreshold();
+      const engine = createOversightEvaluator(parseRuleset('oversight-tier', 'candidate', candidate));
+      const all = await sql<{
+        bureauCode: string;
+        budgetJpy: string | null;
+        maxDowntimeHours: number | null;
+        confidentiality: string | null;
+        tier: number | null;
+        reviewerRole: string | null;
+        fromInputs: TOversightInput | null;
+      }>`select p.bureau_code, p.budget_jpy, p.max_downtime_hours, p.confidentiality, p.tier, p.reviewer_role, d.from_inputs
+          from project p left join tier_decrease d on d.project_id = p.id and d.status = 'pending'`.execute(t().services.db);
+      const transitions = new Map<string, number>();
+      const changedByBureau = new Map<string, number>();
+      let changed = 0;
+      for (const p of all.rows) {
+        const current = await engine({
+          budgetJpy: p.budgetJpy === null ? null : Number(p.budgetJpy),
+          maxDowntimeHours: p.maxDowntimeHours,
+          confidentiality: p.confidentiality as TOversightInput['confidentiality'],
+        });
+        const inForce = p.fromInputs ? await engine(p.fromInputs) : null;
+        const e = inForce && (inForce.tier ?? 0) > (current.tier ?? 0) ? inForce : current;
+        if (e.tier === p.tier && e.reviewerRole === p.reviewerRole) continue;
+        changed++;
+        changedByBureau.set(p.bureauCode, (changedByBureau.get(p.bureauCode) ?? 0) + 1);
+        const key = `${p.tier}|${e.tier}|${p.reviewerRole}|${e.reviewerRole}`;
+        transitions.set(key, (transitions.get(key) ?? 0) + 1);
+      }
+      expect(changed).toBeGreaterThan(10);
+
+      const body = await (await simulate(candidate)).json();
+      expect(body.projects).toBe(all.rows.length);
+      expect(body.changed).toBe(changed);
+      expect(
+        Object.fromEntries(
+          body.transitions.map((x: { fromTier: number; toTier: number; fromReviewer: string; toReviewer: string; count: number }) => [
+            `${x.fromTier}|${x.toTier}|${x.fromReviewer}|${x.toReviewer}`,
+            x.count,
+          ]),
+        ),
+      ).toEqual(Object.fromEntries(transitions));
+      for (const b of body.byBureau as { bureauCode: string; changed: number }[])
+        expect(b.changed, b.bureauCode).toBe(changedByBureau.get(b.bureauCode) ?? 0);
+      // Grouped by band combination, not by input: a few dozen groups for hundreds of distinct inputs.
+      expect(body.combinations).toBeLessThan(80);
     });
 
     it('is for admins only', async () => {

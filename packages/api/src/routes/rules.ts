@@ -1,14 +1,13 @@
-import { createRoute } from '@hono/zod-openapi';
 import { rulesetNames } from '@psbook/core';
 import { z } from 'zod';
 import { requireActor, requireRole } from '../auth/actor.ts';
 import { simulateOversightRuleset, tierTableOf } from '../domain/rules-simulation.ts';
-import { createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
+import { apiRoute, createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
 
-const ZLabel = z.object({ ja: z.string(), en: z.string() });
-const ZTierCounts = z.object({ tier1: z.number().int(), tier2: z.number().int(), tier3: z.number().int(), unset: z.number().int() });
+export const ZLabel = z.object({ ja: z.string(), en: z.string() });
+export const ZTierCounts = z.object({ tier1: z.number().int(), tier2: z.number().int(), tier3: z.number().int(), unset: z.number().int() });
 
-const ZTierTable = z.object({
+export const ZTierTable = z.object({
   version: z.string(),
   title: ZLabel,
   tiers: z.array(z.number().int()),
@@ -35,7 +34,8 @@ const ZTierTable = z.object({
     .describe('the tier table as displayed: one row per factor (band label per tier), then the consulted reviewer per tier'),
 });
 
-const list = createRoute({
+const list = apiRoute({
+  operationId: 'listRulesets',
   method: 'get',
   path: '/',
   tags: ['rules'],
@@ -62,7 +62,8 @@ export const ZSimulateRequest = z.strictObject({
     .describe('the candidate ruleset, as in rules/oversight-tier.json'),
 });
 
-const simulate = createRoute({
+const simulate = apiRoute({
+  operationId: 'simulateRuleset',
   method: 'post',
   path: '/simulate',
   tags: ['rules'],

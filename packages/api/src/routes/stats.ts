@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi';
 import { ZExpenseCategory, ZStage } from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
@@ -6,23 +5,24 @@ import { csvResponseHeaders, toExcelCsv } from '../csv.ts';
 import { expenseStats, registrationStats, stageStats } from '../domain/stats.ts';
 import { type TableColumn, tableHeader, tableRow, tableSheet, workbookStream, xlsxResponseHeaders } from '../xlsx.ts';
 import { exportConditions, xlsxContent } from './exports.ts';
-import { createRouter, jsonContent, problems } from './openapi.ts';
+import { apiRoute, createRouter, jsonContent, problems } from './openapi.ts';
 import { toProjectFilter, ZProjectListQuery } from './projects.ts';
 
-const ZLabel = z.object({ ja: z.string(), en: z.string() });
-const ZTierCounts = z.object({
+export const ZLabel = z.object({ ja: z.string(), en: z.string() });
+export const ZTierCounts = z.object({
   tier1: z.number().int(),
   tier2: z.number().int(),
   tier3: z.number().int(),
   unset: z.number().int().describe('未設定: the tier is not determined yet'),
   total: z.number().int(),
 });
-const ZDay = z.iso.date({ message: 'must be a date (YYYY-MM-DD)' });
+export const ZDay = z.iso.date({ message: 'must be a date (YYYY-MM-DD)' });
 
 /** The project filters the statistics accept: the same meaning as on GET /projects. */
-const ZStatsFilter = ZProjectListQuery.pick({ bureau: true, fiscalYear: true, isNew: true, stage: true });
+export const ZStatsFilter = ZProjectListQuery.pick({ bureau: true, fiscalYear: true, isNew: true, stage: true });
 
-const registrations = createRoute({
+const registrations = apiRoute({
+  operationId: 'getRegistrationStats',
   method: 'get',
   path: '/registrations',
   tags: ['stats'],
@@ -63,7 +63,8 @@ const registrations = createRoute({
   },
 });
 
-const stages = createRoute({
+const stages = apiRoute({
+  operationId: 'getStageStats',
   method: 'get',
   path: '/stages',
   tags: ['stats'],
@@ -75,7 +76,8 @@ const stages = createRoute({
   },
 });
 
-const expenses = createRoute({
+const expenses = apiRoute({
+  operationId: 'getExpenseStats',
   method: 'get',
   path: '/expenses',
   tags: ['stats'],
@@ -138,14 +140,15 @@ const expenseBureauColumns: TableColumn<BureauRow>[] = [
 ];
 const expenseTables = { total: '合計', category: '区分別', bureau: '局別' } as const;
 
-const ZExpenseExportQuery = z.object({
+export const ZExpenseExportQuery = z.object({
   fiscalYear: z.coerce.number().int().min(1990).max(2100).optional(),
   table: z
     .enum(['bureau', 'category', 'total'])
     .optional()
     .describe('which table the CSV holds (default bureau); the workbook has all three'),
 });
-const expensesCsv = createRoute({
+const expensesCsv = apiRoute({
+  operationId: 'exportExpenseStatsCsv',
   method: 'get',
   path: '/expenses.csv',
   tags: ['stats'],
@@ -153,7 +156,8 @@ const expensesCsv = createRoute({
   request: { query: ZExpenseExportQuery },
   responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...problems },
 });
-const expensesXlsx = createRoute({
+const expensesXlsx = apiRoute({
+  operationId: 'exportExpenseStatsXlsx',
   method: 'get',
   path: '/expenses.xlsx',
   tags: ['stats'],

@@ -216,6 +216,46 @@ describeOnBothDatabases('supervision', (t) => {
     expect(late.status).toBe(409);
   });
 
+  it('lets GovTech Tokyo give technical guidance in any consultation without answering for the consultee', async () => {
+    const p = await project(t(), 2);
+    const opened = await (await consult(t(), p.id)).json();
+    const advice = await t().request('POST', `/api/v1/consultations/${opened.id}/messages`, {
+      as: 'govtech@example.jp',
+      body: {
+        body: '認証基盤は都の共通基盤を利用できます。',
+        guidance: { title: '共通認証基盤の利用を検討', dueDate: '2027-02-28', blocking: false },
+      },
+    });
+    expect(advice.status).toBe(201);
+    const detail = await advice.json();
+    // Still waiting for the consultee: the technical advice does not answer for the CIO advisor.
+    expect(detail).toMatchObject({ status: 'open', version: 2 });
+    expect(detail.messages[1]).toMatchObject({ side: 'technical', authorName: '技術 翔太', actionId: expect.any(String) });
+    const actions = (await (await t().request('GET', `/api/v1/projects/${p.id}/actions`, { as: staffInd })).json()).items;
+    expect(actions).toContainEqual(
+      expect.objectContaining({
+        title: '共通認証基盤の利用を検討',
+        source: expect.objectContaining({ kind: 'guidance', refId: opened.id }),
+      }),
+    );
+    const notes = await t()
+      .services.db.selectFrom('notification as n')
+      .innerJoin('appUser as u', 'u.id', 'n.userId')
+      .select(['u.email', 'n.kind'])
+      .where('n.entityId', '=', opened.id)
+      .where('n.kind', '=', 'guidance_recorded')
+      .execute();
+    expect(notes).toEqual([{ email: staffInd, kind: 'guidance_recorded' }]);
+    // Closing stays with the bureau and the consultee.
+    const close = await t().request('POST', `/api/v1/consultations/${opened.id}/close`, { as: 'govtech@example.jp', body: { version: 2 } });
+    expect(close.status).toBe(403);
+    const answered = await t().request('POST', `/api/v1/consultations/${opened.id}/messages`, {
+      as: advisorInd,
+      body: { body: '同意見です' },
+    });
+    expect((await answered.json()).status).toBe('answered');
+  });
+
   it('files one report per period: the second for the same period is 409, a future month or an unsupervised stage 422', async () => {
     const p = await project(t(), 3);
     const first = await fileReport(t(), p.id, '2026-09');

@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi';
 import {
   ratingDimensions,
   ratingLabels,
@@ -64,9 +63,19 @@ import {
 } from '../domain/supervision.ts';
 import { notFound } from '../errors.ts';
 import { domainContext } from './context.ts';
-import { allProblems, conflictProblems, createRouter, jsonBody, jsonContent, problems, ruleProblems, ZIdParam } from './openapi.ts';
+import {
+  allProblems,
+  apiRoute,
+  conflictProblems,
+  createRouter,
+  jsonBody,
+  jsonContent,
+  problems,
+  ruleProblems,
+  ZIdParam,
+} from './openapi.ts';
 
-const ZRatingsResponse = z.object(
+export const ZRatingsResponse = z.object(
   Object.fromEntries(ratingDimensions.map((d) => [d, ZRating])) as Record<(typeof ratingDimensions)[number], typeof ZRating>,
 );
 
@@ -99,7 +108,7 @@ export const ZConsultationDetail = ZConsultationResponse.extend({
       id: z.string(),
       authorId: z.string(),
       authorName: z.string(),
-      side: z.enum(['bureau', 'consultee']),
+      side: z.enum(['bureau', 'consultee', 'technical']),
       body: z.string(),
       actionId: z.string().nullable(),
       createdAt: z.string(),
@@ -118,7 +127,7 @@ export const ZConsultationDetail = ZConsultationResponse.extend({
 }).openapi('ConsultationDetail');
 type TConsultationDetail = z.infer<typeof ZConsultationDetail>;
 
-const ZDate = z.string().nullable();
+export const ZDate = z.string().nullable();
 export const ZStatusReportResponse = z
   .object({
     id: z.string(),
@@ -153,12 +162,12 @@ export const ZStatusReportResponse = z
   .openapi('StatusReport');
 type TStatusReportResponse = z.infer<typeof ZStatusReportResponse>;
 
-const ZDivergenceReason = z.object({
+export const ZDivergenceReason = z.object({
   rule: z.enum(['two_steps', 'two_periods']),
   periods: z.array(z.string()),
   dimensions: z.array(z.enum(ratingDimensions)),
 });
-const ZStatusReportList = z.object({
+export const ZStatusReportList = z.object({
   items: z.array(ZStatusReportResponse),
   supervised: z.boolean(),
   cadenceMonths: z.number().int().nullable(),
@@ -250,9 +259,9 @@ export const ZPortfolioRow = z
   .openapi('PortfolioRow');
 type TPortfolioRow = z.infer<typeof ZPortfolioRow>;
 
-const ZPeriodParam = z.object({ id: z.uuid({ message: 'must be a UUID' }), period: ZPeriod });
-const ZBooleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
-const ZPortfolioQuery = z.object({
+export const ZPeriodParam = z.object({ id: z.uuid({ message: 'must be a UUID' }), period: ZPeriod });
+export const ZBooleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+export const ZPortfolioQuery = z.object({
   bureau: ZBureauCode.optional(),
   tier: z.coerce.number().pipe(ZTier).optional(),
   rating: ZRating.optional().openapi({ description: 'The latest overall rating: the assessment where there is one, else the self-rating' }),
@@ -262,7 +271,8 @@ const ZPortfolioQuery = z.object({
 
 const tags = ['supervision'];
 
-const createConsultation = createRoute({
+const createConsultation = apiRoute({
+  operationId: 'createConsultation',
   method: 'post',
   path: '/projects/{id}/consultations',
   tags,
@@ -273,7 +283,8 @@ const createConsultation = createRoute({
   request: { params: ZIdParam, ...jsonBody(ZCreateConsultationRequest) },
   responses: { 201: jsonContent(ZConsultationDetail, 'The open consultation with its first message'), ...ruleProblems },
 });
-const listConsultations = createRoute({
+const listConsultations = apiRoute({
+  operationId: 'listConsultations',
   method: 'get',
   path: '/projects/{id}/consultations',
   tags,
@@ -281,7 +292,8 @@ const listConsultations = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(z.object({ items: z.array(ZConsultationResponse) }), 'Consultations'), ...problems },
 });
-const getConsultation = createRoute({
+const getConsultation = apiRoute({
+  operationId: 'getConsultation',
   method: 'get',
   path: '/consultations/{id}',
   tags,
@@ -289,7 +301,8 @@ const getConsultation = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(ZConsultationDetail, 'The consultation'), ...problems },
 });
-const postMessage = createRoute({
+const postMessage = apiRoute({
+  operationId: 'addConsultationMessage',
   method: 'post',
   path: '/consultations/{id}/messages',
   tags,
@@ -298,7 +311,8 @@ const postMessage = createRoute({
   request: { params: ZIdParam, ...jsonBody(ZConsultationMessageRequest) },
   responses: { 201: jsonContent(ZConsultationDetail, 'The consultation with the new message'), ...allProblems },
 });
-const close = createRoute({
+const close = apiRoute({
+  operationId: 'closeConsultation',
   method: 'post',
   path: '/consultations/{id}/close',
   tags,
@@ -306,7 +320,8 @@ const close = createRoute({
   request: { params: ZIdParam, ...jsonBody(ZCloseConsultationRequest) },
   responses: { 200: jsonContent(ZConsultationDetail, 'The closed consultation'), ...conflictProblems },
 });
-const fileReport = createRoute({
+const fileReport = apiRoute({
+  operationId: 'createStatusReport',
   method: 'post',
   path: '/projects/{id}/status-reports',
   tags,
@@ -314,7 +329,8 @@ const fileReport = createRoute({
   request: { params: ZIdParam, ...jsonBody(ZCreateStatusReportRequest) },
   responses: { 201: jsonContent(ZStatusReportResponse, 'The report'), ...allProblems },
 });
-const listReports = createRoute({
+const listReports = apiRoute({
+  operationId: 'listStatusReports',
   method: 'get',
   path: '/projects/{id}/status-reports',
   tags,
@@ -322,7 +338,8 @@ const listReports = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(ZStatusReportList, 'Reports'), ...problems },
 });
-const assess = createRoute({
+const assess = apiRoute({
+  operationId: 'assessStatusReport',
   method: 'put',
   path: '/projects/{id}/status-reports/{period}/assessment',
   tags,
@@ -331,7 +348,8 @@ const assess = createRoute({
   request: { params: ZPeriodParam, ...jsonBody(ZAssessmentRequest) },
   responses: { 200: jsonContent(ZStatusReportResponse, 'The assessed report'), ...conflictProblems },
 });
-const portfolio = createRoute({
+const portfolio = apiRoute({
+  operationId: 'getSupervisionPortfolio',
   method: 'get',
   path: '/supervision/portfolio',
   tags,
@@ -339,7 +357,8 @@ const portfolio = createRoute({
   request: { query: ZPortfolioQuery },
   responses: { 200: jsonContent(z.object({ items: z.array(ZPortfolioRow) }), 'The portfolio'), ...problems },
 });
-const portfolioCsv = createRoute({
+const portfolioCsv = apiRoute({
+  operationId: 'exportSupervisionPortfolioCsv',
   method: 'get',
   path: '/supervision/portfolio.csv',
   tags,
@@ -347,7 +366,8 @@ const portfolioCsv = createRoute({
   request: { query: ZPortfolioQuery },
   responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...problems },
 });
-const listActions = createRoute({
+const listActions = apiRoute({
+  operationId: 'listFollowUpActions',
   method: 'get',
   path: '/projects/{id}/actions',
   tags,
@@ -355,7 +375,8 @@ const listActions = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(z.object({ items: z.array(ZActionResponse) }), 'Actions'), ...problems },
 });
-const listOwners = createRoute({
+const listOwners = apiRoute({
+  operationId: 'listActionOwners',
   method: 'get',
   path: '/projects/{id}/action-owners',
   tags,
@@ -366,7 +387,8 @@ const listOwners = createRoute({
     ...problems,
   },
 });
-const createAction = createRoute({
+const createAction = apiRoute({
+  operationId: 'createFollowUpAction',
   method: 'post',
   path: '/projects/{id}/actions',
   tags,
@@ -374,7 +396,8 @@ const createAction = createRoute({
   request: { params: ZIdParam, ...jsonBody(ZCreateActionRequest) },
   responses: { 201: jsonContent(ZActionResponse, 'The action'), ...problems },
 });
-const patchAction = createRoute({
+const patchAction = apiRoute({
+  operationId: 'updateFollowUpAction',
   method: 'patch',
   path: '/actions/{id}',
   tags,
@@ -383,7 +406,8 @@ const patchAction = createRoute({
   request: { params: ZIdParam, ...jsonBody(ZUpdateActionRequest) },
   responses: { 200: jsonContent(ZActionResponse, 'The action'), ...allProblems },
 });
-const listExemptions = createRoute({
+const listExemptions = apiRoute({
+  operationId: 'listExemptions',
   method: 'get',
   path: '/projects/{id}/exemptions',
   tags,
@@ -391,7 +415,8 @@ const listExemptions = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(z.object({ items: z.array(ZExemptionResponse) }), 'Exemptions'), ...problems },
 });
-const createExemption = createRoute({
+const createExemption = apiRoute({
+  operationId: 'createExemption',
   method: 'post',
   path: '/projects/{id}/exemptions',
   tags,
@@ -399,7 +424,8 @@ const createExemption = createRoute({
   request: { params: ZIdParam, ...jsonBody(ZCreateExemptionRequest) },
   responses: { 201: jsonContent(ZExemptionResponse, 'The requested exemption'), ...allProblems },
 });
-const decideExemptionRoute = createRoute({
+const decideExemptionRoute = apiRoute({
+  operationId: 'decideExemption',
   method: 'post',
   path: '/exemptions/{id}/decision',
   tags,

@@ -3,6 +3,8 @@ import { beforeAll, expect, it } from 'vitest';
 import { describeOnBothDatabases } from '../testing/harness.ts';
 
 const admin = 'admin@example.jp';
+const govtech = 'govtech@example.jp';
+const budget = 'budget@example.jp';
 const year = 2031;
 
 type Review = {
@@ -16,10 +18,11 @@ type Review = {
   status: string;
   tierAtExtraction: number | null;
   budgetJpyAtExtraction: number | null;
-  technical: { rating: number | null; comment: string };
-  usability: { rating: number | null; comment: string };
-  security: { rating: number | null; comment: string };
+  isTierNotSet: boolean;
+  isCanvasMissing: boolean;
+  viewpoints: { id: string; label: { ja: string; en: string }; rating: number | null; comment: string }[];
   overallOpinion: string;
+  reflection: { outcome: string; amountChangeJpy: number; comment: string; recordedByName: string | null; version: number } | null;
   version: number;
 };
 
@@ -73,9 +76,9 @@ describeOnBothDatabases('tech reviews', (t) => {
   };
   const reviewOf = async (key: string) => (await list(admin)).find((r) => r.projectId === projects[key]!.id)!;
 
-  it('shows every review to admin, the budget office and CIO advisors; staff and bureau leads only their bureaus’', async () => {
+  it('shows every review to admin, GovTech Tokyo and CIO advisors, none to the budget office before 評価書提出; staff and bureau leads only their bureaus’', async () => {
     const all = [projects.ind2!.code, projects.ind3!.code, projects.wel2!.code].sort();
-    for (const as of [admin, 'budget@example.jp', 'chief@example.jp', 'advisor.wel@example.jp', 'advisor.ind@example.jp']) {
+    for (const as of [admin, govtech, 'chief@example.jp', 'advisor.wel@example.jp', 'advisor.ind@example.jp']) {
       expect((await list(as)).map((r) => r.projectCode)).toEqual(all);
     }
     expect((await list('staff.ind@example.jp')).map((r) => r.projectCode)).toEqual([projects.ind2!.code, projects.ind3!.code].sort());
@@ -89,10 +92,30 @@ describeOnBothDatabases('tech reviews', (t) => {
       status: 'extracted',
       tierAtExtraction: 3,
       budgetJpyAtExtraction: 90_000_000,
+      isTierNotSet: false,
+      isCanvasMissing: true,
+      reflection: null,
     });
+    expect(ind.viewpoints.map((v) => [v.id, v.label.ja, v.rating])).toEqual([
+      ['technical', '技術面', null],
+      ['usability', 'ユーザビリティ', null],
+      ['security', 'セキュリティ', null],
+    ]);
     expect((await t().request('GET', `/api/v1/tech-reviews/${ind.id}`, { as: 'staff.ind@example.jp' })).status).toBe(200);
     expect((await t().request('GET', `/api/v1/tech-reviews/${ind.id}`, { as: 'staff.wel@example.jp' })).status).toBe(404);
     expect((await t().request('GET', '/api/v1/tech-reviews/00000000-0000-4000-8000-000000000000', { as: admin })).status).toBe(404);
+
+    // The budget office receives the evaluation at 評価書提出: before it, nothing, in the UI's API or by token.
+    const { token } = await (
+      await t().request('POST', '/api/v1/tokens', { as: budget, body: { name: '財務会計システム', scopes: ['tech_reviews:read'] } })
+    ).json();
+    for (const as of [budget, token]) {
+      expect(await list(as)).toEqual([]);
+      expect((await t().request('GET', `/api/v1/tech-reviews/${ind.id}`, { as })).status).toBe(404);
+      const csv = parse(await (await t().request('GET', `/api/v1/tech-reviews.csv?fiscalYear=${year}`, { as })).text(), { bom: true });
+      expect(csv).toHaveLength(1);
+    }
+    expect((await t().request('GET', `/api/v1/budget-cycles/${year}/comparison`, { as: budget })).status).toBe(403);
   });
 
   it('pages by keyset and filters by status', async () => {
@@ -114,31 +137,52 @@ describeOnBothDatabases('tech reviews', (t) => {
     expect((await bad.json()).errors.map((e: { path: string }) => e.path).sort()).toEqual(['query.fiscalYear', 'query.status']);
   });
 
-  it('records the evaluation (admin only) at the version seen, moving it into review', async () => {
+  it('records the evaluation (GovTech Tokyo only, not admin) on the cycle’s viewpoints at the version seen, moving it into review', async () => {
     const review = await reviewOf('ind2');
     const patch = (as: string, body: Record<string, unknown>) => t().request('PATCH', `/api/v1/tech-reviews/${review.id}`, { as, body });
-    const body = { version: review.version, technical: { rating: 4, comment: '=1+1 は数式ではなく所見' }, overallOpinion: '概ね妥当' };
-    for (const as of ['budget@example.jp', 'chief@example.jp', 'staff.ind@example.jp'])
-      expect((await patch(as, body)).status, as).toBe(403);
+    const body = {
+      version: review.version,
+      viewpoints: { technical: { rating: 4, comment: '=1+1 は数式ではなく所見' } },
+      overallOpinion: '概ね妥当',
+    };
+    for (const as of [admin, budget, 'chief@example.jp', 'staff.ind@example.jp']) expect((await patch(as, body)).status, as).toBe(403);
 
-    const invalid = await patch(admin, { version: review.version, technical: { rating: 6, comment: 'x' }, status: 'submitted' });
+    const invalid = await patch(govtech, {
+      version: review.version,
+      viewpoints: { technical: { rating: 11, comment: 'x' } },
+      status: 'submitted',
+    });
     expect(invalid.status).toBe(400);
-    expect((await invalid.json()).errors.map((e: { path: string }) => e.path).sort()).toEqual(['status', 'technical.rating']);
+    expect((await invalid.json()).errors.map((e: { path: string }) => e.path).sort()).toEqual(['status', 'viewpoints.technical.rating']);
+    // Ids and ratings outside the cycle's ruleset are refused with their paths.
+    const outside = await patch(govtech, {
+      version: review.version,
+      viewpoints: { accessibility: { rating: 3, comment: '' }, security: { rating: 7, comment: '' } },
+    });
+    expect(outside.status).toBe(400);
+    expect((await outside.json()).errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'viewpoints.accessibility',
+      'viewpoints.security.rating',
+    ]);
 
-    const ok = await patch(admin, body);
+    const ok = await patch(govtech, body);
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toMatchObject({
+    const saved = await ok.json();
+    expect(saved).toMatchObject({
       status: 'in_review',
       version: review.version + 1,
-      technical: { rating: 4, comment: '=1+1 は数式ではなく所見' },
-      usability: { rating: null, comment: '' },
       overallOpinion: '概ね妥当',
-      reviewerName: 'デジタル 管理者',
+      reviewerName: '技術 翔太',
     });
-    const stale = await patch(admin, { ...body, overallOpinion: '上書き' });
+    expect(saved.viewpoints.map((v: { id: string; rating: number | null; comment: string }) => [v.id, v.rating, v.comment])).toEqual([
+      ['technical', 4, '=1+1 は数式ではなく所見'],
+      ['usability', null, ''],
+      ['security', null, ''],
+    ]);
+    const stale = await patch(govtech, { ...body, overallOpinion: '上書き' });
     expect(stale.status).toBe(409);
     expect((await stale.json()).currentVersion).toBe(review.version + 1);
-    const back = await patch(admin, { version: review.version + 1, status: 'extracted' });
+    const back = await patch(govtech, { version: review.version + 1, status: 'extracted' });
     expect((await back.json()).status).toBe('extracted');
 
     const audit = await t()
@@ -148,6 +192,87 @@ describeOnBothDatabases('tech reviews', (t) => {
       .orderBy('id')
       .execute();
     expect(audit.map((a) => a.action)).toEqual(['tech_review.extract', 'tech_review.update', 'tech_review.update']);
+  });
+
+  it('shows all reviews to the budget office once submitted, who records each reflection; bureaus see it', async () => {
+    for (const key of ['ind2', 'ind3', 'wel2']) {
+      const r = await reviewOf(key);
+      const rated = { rating: 4, comment: '所見' };
+      const res = await t().request('PATCH', `/api/v1/tech-reviews/${r.id}`, {
+        as: govtech,
+        body: { version: r.version, viewpoints: { technical: rated, usability: rated, security: rated }, overallOpinion: '妥当' },
+      });
+      expect(res.status).toBe(200);
+    }
+    const unsubmitted = await reviewOf('ind3');
+    const reflect = (as: string, id: string, body: Record<string, unknown>) =>
+      t().request('PUT', `/api/v1/tech-reviews/${id}/reflection`, { as, body });
+    const cut = { outcome: 'partly_reflected', amountChangeJpy: -12_345_678, comment: 'クラウド利用で運用費を減額', version: 0 };
+    // Before submission there is nothing to reflect: the review does not exist for the budget office.
+    expect((await reflect(budget, unsubmitted.id, cut)).status).toBe(404);
+    expect((await t().request('POST', `/api/v1/budget-cycles/${year}/submit`, { as: admin })).status).toBe(200);
+
+    expect((await list(budget)).map((r) => r.status)).toEqual(['submitted', 'submitted', 'submitted']);
+    const ind3 = await reviewOf('ind3');
+    for (const as of [admin, govtech, 'staff.ind@example.jp', 'chief@example.jp']) {
+      expect((await reflect(as, ind3.id, cut)).status, as).toBe(403);
+    }
+    const invalid = await reflect(budget, ind3.id, { outcome: 'done', amountChangeJpy: 1.5, comment: 'x', version: 0 });
+    expect(invalid.status).toBe(400);
+    expect((await invalid.json()).errors.map((e: { path: string }) => e.path).sort()).toEqual(['amountChangeJpy', 'outcome']);
+
+    const first = await reflect(budget, ind3.id, cut);
+    expect(first.status).toBe(200);
+    expect((await first.json()).reflection).toMatchObject({
+      outcome: 'partly_reflected',
+      amountChangeJpy: -12_345_678,
+      comment: 'クラウド利用で運用費を減額',
+      recordedByName: '財務 直樹',
+      version: 1,
+    });
+    // A second first record (version 0) lost the race: it is told the current version.
+    const racing = await reflect(budget, ind3.id, { ...cut, outcome: 'reflected' });
+    expect(racing.status).toBe(409);
+    expect((await racing.json()).currentVersion).toBe(1);
+    const corrected = await reflect(budget, ind3.id, { ...cut, amountChangeJpy: -20_000_000, version: 1 });
+    expect((await corrected.json()).reflection).toMatchObject({ amountChangeJpy: -20_000_000, version: 2 });
+    const wel2 = await reviewOf('wel2');
+    expect((await reflect(budget, wel2.id, { outcome: 'not_reflected', amountChangeJpy: 0, comment: '', version: 0 })).status).toBe(200);
+
+    // The bureau and the Digital Service Bureau see the reflection.
+    for (const as of ['staff.ind@example.jp', 'lead.ind@example.jp', admin, govtech]) {
+      const seen = await (await t().request('GET', `/api/v1/tech-reviews/${ind3.id}`, { as })).json();
+      expect(seen.reflection, as).toMatchObject({ outcome: 'partly_reflected', amountChangeJpy: -20_000_000 });
+    }
+    const audit = await t()
+      .services.db.selectFrom('auditEvent')
+      .select(['action', 'before', 'after'])
+      .where('entityId', '=', ind3.id)
+      .where('action', '=', 'tech_review.reflect')
+      .orderBy('id')
+      .execute();
+    expect(
+      audit.map((a) => [a.before && (a.before as { version: number }).version, (a.after as { amountChangeJpy: number }).amountChangeJpy]),
+    ).toEqual([
+      [null, -12_345_678],
+      [1, -20_000_000],
+    ]);
+
+    // Year on year: the outcomes of every submitted cycle, scoped like the reviews.
+    const outcomes = await (await t().request('GET', '/api/v1/tech-reviews/reflection-outcomes', { as: budget })).json();
+    expect(outcomes.items.find((i: { fiscalYear: number }) => i.fiscalYear === year)).toEqual({
+      fiscalYear: year,
+      submitted: 3,
+      reflected: 0,
+      partlyReflected: 1,
+      notReflected: 1,
+      unrecorded: 1,
+      amountChangeJpy: -20_000_000,
+    });
+    const welOutcomes = await (await t().request('GET', '/api/v1/tech-reviews/reflection-outcomes', { as: 'staff.wel@example.jp' })).json();
+    expect(welOutcomes.items.find((i: { fiscalYear: number }) => i.fiscalYear === year)).toMatchObject({ submitted: 1, notReflected: 1 });
+    const cycle = await (await t().request('GET', `/api/v1/budget-cycles/${year}`, { as: budget })).json();
+    expect(cycle.techReviews).toEqual({ extracted: 0, inReview: 0, submitted: 3, total: 3, reflected: 2 });
   });
 
   it('exports the CSV report that parses back to the JSON list, with a BOM, Japanese headers and formula-safe text', async () => {
@@ -168,6 +293,7 @@ describeOnBothDatabases('tech reviews', (t) => {
       '局',
       '区分',
       '予算額（円）',
+      '抽出時の注記',
       '技術面 評価',
       '技術面 所見',
       'ユーザビリティ 評価',
@@ -176,9 +302,13 @@ describeOnBothDatabases('tech reviews', (t) => {
       'セキュリティ 所見',
       '総合所見',
       '状況',
+      '反映状況',
+      '増減額（円）',
+      '反映についてのコメント',
     ]);
     const json = await list('budget@example.jp');
-    const cell = (v: number | null) => (v === null ? '' : String(v));
+    const cell = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
+    const outcomeJa: Record<string, string> = { reflected: '反映', partly_reflected: '一部反映', not_reflected: '未反映' };
     expect(rows).toEqual(
       json.map((r) => [
         String(r.fiscalYear),
@@ -187,16 +317,17 @@ describeOnBothDatabases('tech reviews', (t) => {
         r.bureauName,
         cell(r.tierAtExtraction),
         cell(r.budgetJpyAtExtraction),
-        cell(r.technical.rating),
-        asExcelText(r.technical.comment),
-        cell(r.usability.rating),
-        asExcelText(r.usability.comment),
-        cell(r.security.rating),
-        asExcelText(r.security.comment),
+        r.isCanvasMissing ? 'キャンバス未記入' : '',
+        ...r.viewpoints.flatMap((v) => [cell(v.rating), asExcelText(v.comment)]),
         asExcelText(r.overallOpinion),
         statusJa[r.status],
+        r.reflection ? outcomeJa[r.reflection.outcome] : '',
+        cell(r.reflection?.amountChangeJpy),
+        r.reflection?.comment ?? '',
       ]),
     );
+    expect(rows.map((r) => r[15]).sort()).toEqual(['', '一部反映', '未反映']);
+    expect(rows.map((r) => r[16])).toContain('-20000000');
     // The hostile name really was neutralised, and the comma/quote/newline names survived intact.
     expect(rows.map((r) => r[2])).toContain(`'=HYPERLINK("http://evil")`);
     expect(rows.map((r) => r[2])).toContain('介護認定\n電子化');

@@ -1,5 +1,11 @@
-import { createRoute } from '@hono/zod-openapi';
-import { ZFiscalYear, ZTechReviewStatus, ZTier, ZUpdateTechReviewRequest } from '@psbook/core';
+import {
+  ZFiscalYear,
+  ZReflectionOutcome,
+  ZTechReviewReflectionRequest,
+  ZTechReviewStatus,
+  ZTier,
+  ZUpdateTechReviewRequest,
+} from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { csvResponseHeaders, toExcelCsv } from '../csv.ts';
@@ -7,7 +13,9 @@ import { decodeTechReviewCursor } from '../db/queries/tech-reviews.ts';
 import {
   getVisibleTechReview,
   listAllVisibleTechReviews,
+  listReflectionOutcomes,
   listVisibleTechReviews,
+  recordReflection,
   techReviewCsvRows,
   updateTechReview,
 } from '../domain/tech-reviews.ts';
@@ -15,9 +23,18 @@ import { validationError } from '../errors.ts';
 import { type CellKind, workbookStream, xlsxResponseHeaders } from '../xlsx.ts';
 import { domainContext } from './context.ts';
 import { exportConditions, xlsxContent } from './exports.ts';
-import { conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { apiRoute, conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
-const ZViewpointResponse = z.object({ rating: z.number().int().nullable(), comment: z.string() });
+const ZLocalizedText = z.object({ ja: z.string(), en: z.string() });
+export const ZViewpointResponse = z.object({ id: z.string(), label: ZLocalizedText, rating: z.number().int().nullable(), comment: z.string() });
+const ZReflectionResponse = z.object({
+  outcome: ZReflectionOutcome,
+  amountChangeJpy: z.number().int(),
+  comment: z.string(),
+  recordedByName: z.string().nullable(),
+  recordedAt: z.string(),
+  version: z.number().int(),
+});
 export const ZTechReviewResponse = z.object({
   id: z.string(),
   fiscalYear: z.number().int(),
@@ -30,20 +47,34 @@ export const ZTechReviewResponse = z.object({
   tierAtExtraction: ZTier.nullable(),
   budgetJpyAtExtraction: z.number().int().nullable(),
   extractionRulesetVersion: z.string(),
-  technical: ZViewpointResponse,
-  usability: ZViewpointResponse,
-  security: ZViewpointResponse,
+  isTierNotSet: z.boolean(),
+  isCanvasMissing: z.boolean(),
+  viewpoints: z.array(ZViewpointResponse),
   overallOpinion: z.string(),
   evaluationDeadline: z.string(),
   reviewerId: z.string().nullable(),
   reviewerName: z.string().nullable(),
+  reflection: ZReflectionResponse.nullable(),
   extractedAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int(),
 });
+const ZReflectionOutcomesResponse = z.object({
+  items: z.array(
+    z.object({
+      fiscalYear: z.number().int(),
+      submitted: z.number().int(),
+      reflected: z.number().int(),
+      partlyReflected: z.number().int(),
+      notReflected: z.number().int(),
+      unrecorded: z.number().int(),
+      amountChangeJpy: z.number().int(),
+    }),
+  ),
+});
 type TTechReviewResponse = z.infer<typeof ZTechReviewResponse>;
 
-const ZStatusList = z
+export const ZStatusList = z
   .string()
   .max(100)
   .transform((value) =>
@@ -53,18 +84,19 @@ const ZStatusList = z
       .filter(Boolean),
   )
   .refine((list) => list.every((s) => ZTechReviewStatus.safeParse(s).success), 'extracted, in_review or submitted, comma-separated');
-const ZListQuery = z.object({
+export const ZListQuery = z.object({
   fiscalYear: z.coerce.number().pipe(ZFiscalYear).optional(),
   status: ZStatusList.optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
   cursor: z.string().max(200).optional(),
 });
-const ZCsvQuery = z.object({ fiscalYear: z.coerce.number().pipe(ZFiscalYear), status: ZStatusList.optional() });
+export const ZCsvQuery = z.object({ fiscalYear: z.coerce.number().pipe(ZFiscalYear), status: ZStatusList.optional() });
 
 const readers =
-  'Readable by admin, the budget office (also by an API token with tech_reviews:read) and CIO advisors; staff and bureau leads see their own bureaus’ reviews.';
+  'Readable by admin, GovTech Tokyo and CIO advisors; by the budget office (also by an API token with tech_reviews:read) only once the cycle’s evaluation report is submitted (評価書提出), then all of it; staff and bureau leads see their own bureaus’ reviews.';
 
-const list = createRoute({
+const list = apiRoute({
+  operationId: 'listTechReviews',
   method: 'get',
   path: '/tech-reviews',
   tags: ['tech reviews'],
@@ -76,7 +108,8 @@ const list = createRoute({
     ...problems,
   },
 });
-const csv = createRoute({
+const csv = apiRoute({
+  operationId: 'exportTechReviewsCsv',
   method: 'get',
   path: '/tech-reviews.csv',
   tags: ['tech reviews'],
@@ -85,7 +118,8 @@ const csv = createRoute({
   request: { query: ZCsvQuery },
   responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...problems },
 });
-const xlsx = createRoute({
+const xlsx = apiRoute({
+  operationId: 'exportTechReviewsXlsx',
   method: 'get',
   path: '/tech-reviews.xlsx',
   tags: ['tech reviews'],
@@ -94,7 +128,8 @@ const xlsx = createRoute({
   request: { query: ZCsvQuery },
   responses: { 200: xlsxContent('Sheets 条件 and 技術的関与'), ...problems },
 });
-const get = createRoute({
+const get = apiRoute({
+  operationId: 'getTechReview',
   method: 'get',
   path: '/tech-reviews/{id}',
   tags: ['tech reviews'],
@@ -103,14 +138,34 @@ const get = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(ZTechReviewResponse, 'The tech review'), ...problems },
 });
-const patch = createRoute({
+const patch = apiRoute({
+  operationId: 'updateTechReview',
   method: 'patch',
   path: '/tech-reviews/{id}',
   tags: ['tech reviews'],
   summary:
-    'Record the evaluation from the technical, usability and security viewpoints (admin) at the version you saw; refused once submitted',
+    'Record the evaluation on the viewpoints of the cycle (GovTech Tokyo, role govtech) at the version you saw; refused once submitted',
   request: { params: ZIdParam, ...jsonBody(ZUpdateTechReviewRequest) },
   responses: { 200: jsonContent(ZTechReviewResponse, 'The tech review'), ...conflictProblems },
+});
+const reflect = apiRoute({
+  operationId: 'recordTechReviewReflection',
+  method: 'put',
+  path: '/tech-reviews/{id}/reflection',
+  tags: ['tech reviews'],
+  summary:
+    'Record how a submitted review’s opinion was reflected in the budget (budget office, signed in): 反映 / 一部反映 / 未反映, amount change in yen, comment; version 0 for the first record',
+  request: { params: ZIdParam, ...jsonBody(ZTechReviewReflectionRequest) },
+  responses: { 200: jsonContent(ZTechReviewResponse, 'The tech review with its reflection'), ...conflictProblems },
+});
+const reflectionOutcomes = apiRoute({
+  operationId: 'listReflectionOutcomes',
+  method: 'get',
+  path: '/tech-reviews/reflection-outcomes',
+  tags: ['tech reviews'],
+  summary: 'Reflection outcomes year on year: per submitted cycle, how many opinions were reflected, partly, not, or unrecorded',
+  description: readers,
+  responses: { 200: jsonContent(ZReflectionOutcomesResponse, 'One row per fiscal year, latest first'), ...problems },
 });
 
 export const techReviewRoutes = createRouter()
@@ -131,24 +186,25 @@ export const techReviewRoutes = createRouter()
     const actor = requireActor(c.var.actor);
     const { fiscalYear, status } = c.req.valid('query');
     const reviews = await listAllVisibleTechReviews(c.var.services.db, actor, { fiscalYear, status });
-    const labels = Object.fromEntries(
-      c.var.services.policy.rulesets['tech-review-extraction'].content.viewpoints.map((v) => [v.id, v.label.ja]),
-    ) as Record<'technical' | 'usability' | 'security', string>;
-    const { header, rows } = techReviewCsvRows(reviews, labels);
+    const { header, rows } = techReviewCsvRows(reviews);
     return c.body(toExcelCsv(header, rows), 200, csvResponseHeaders(`技術的関与_${fiscalYear}.csv`));
   })
   .openapi(xlsx, async (c) => {
     const actor = requireActor(c.var.actor);
     const query = c.req.valid('query');
     const reviews = await listAllVisibleTechReviews(c.var.services.db, actor, query);
-    const labels = Object.fromEntries(
-      c.var.services.policy.rulesets['tech-review-extraction'].content.viewpoints.map((v) => [v.id, v.label.ja]),
-    ) as Record<'technical' | 'usability' | 'security', string>;
-    const { header, rows } = techReviewCsvRows(reviews, labels);
-    const kinds = header.map((h): CellKind => (h === '年度' || h === '区分' ? 'integer' : h === '予算額（円）' ? 'yen' : 'text'));
+    const { header, rows } = techReviewCsvRows(reviews);
+    const kinds = header.map(
+      (h): CellKind =>
+        h === '年度' || h === '区分' || h.endsWith(' 評価') ? 'integer' : h === '予算額（円）' || h === '増減額（円）' ? 'yen' : 'text',
+    );
     const conditions = exportConditions(c, `技術的関与 ${query.fiscalYear}年度`, query, { fiscalYear: '年度', status: '状況' });
     const body = workbookStream(conditions, [{ name: '技術的関与', header, kinds, rows: [rows] }], (e) => console.error('[export]', e));
     return c.body(body, 200, xlsxResponseHeaders(`技術的関与_${query.fiscalYear}.xlsx`)) as never;
+  })
+  .openapi(reflectionOutcomes, async (c) => {
+    const actor = requireActor(c.var.actor);
+    return c.json({ items: await listReflectionOutcomes(c.var.services.db, actor) }, 200);
   })
   .openapi(get, async (c) => {
     const actor = requireActor(c.var.actor);
@@ -158,5 +214,11 @@ export const techReviewRoutes = createRouter()
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');
     await updateTechReview(ctx, id, c.req.valid('json'));
+    return c.json((await getVisibleTechReview(ctx.db, ctx.actor, id)) as TTechReviewResponse, 200);
+  })
+  .openapi(reflect, async (c) => {
+    const ctx = domainContext(c);
+    const { id } = c.req.valid('param');
+    await recordReflection(ctx, id, c.req.valid('json'));
     return c.json((await getVisibleTechReview(ctx.db, ctx.actor, id)) as TTechReviewResponse, 200);
   });

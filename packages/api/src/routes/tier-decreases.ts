@@ -1,11 +1,11 @@
-import { createRoute } from '@hono/zod-openapi';
 import { ZTierDecrease, ZTierDecreaseDecisionRequest } from '@psbook/core';
 import { z } from 'zod';
 import { decideTierDecrease, getTierDecrease, listTierDecreasesOfProject } from '../domain/tier-decrease.ts';
 import { domainContext } from './context.ts';
-import { allProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { allProblems, apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
-const listOfProject = createRoute({
+const listOfProject = apiRoute({
+  operationId: 'listTierDecreases',
   method: 'get',
   path: '/projects/{id}/tier-decreases',
   tags: ['projects'],
@@ -15,7 +15,8 @@ const listOfProject = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(z.object({ items: z.array(ZTierDecrease) }), 'Tier decreases'), ...problems },
 });
-const get = createRoute({
+const get = apiRoute({
+  operationId: 'getTierDecrease',
   method: 'get',
   path: '/tier-decreases/{id}',
   tags: ['projects'],
@@ -23,7 +24,8 @@ const get = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(ZTierDecrease, 'The tier decrease'), ...problems },
 });
-const decide = createRoute({
+const decide = apiRoute({
+  operationId: 'decideTierDecrease',
   method: 'post',
   path: '/tier-decreases/{id}/decision',
   tags: ['projects'],

@@ -38,6 +38,10 @@ describeOnBothDatabases('API tokens', (t) => {
     const reviews = await (await t().request('GET', `/api/v1/tech-reviews?fiscalYear=${year}`, { as: admin })).json();
     expect(reviews.items).toHaveLength(1);
     reviewId = reviews.items[0].id;
+    // The budget office pulls reviews once the evaluation report is submitted (評価書提出); the
+    // report's contents do not matter to tokens, so it is marked submitted directly.
+    await t().services.db.updateTable('budgetCycle').set({ submittedAt: new Date() }).where('fiscalYear', '=', year).execute();
+    await t().services.db.updateTable('techReview').set({ status: 'submitted' }).where('fiscalYear', '=', year).execute();
   });
 
   const createToken = (as: string, body: Record<string, unknown>) => t().request('POST', '/api/v1/tokens', { as, body });
@@ -91,6 +95,7 @@ describeOnBothDatabases('API tokens', (t) => {
       ['GET', '/api/v1/yearly-reviews/outstanding'],
       ['POST', '/api/v1/tokens', { name: 'x', scopes: ['tech_reviews:read'] }],
       ['PATCH', `/api/v1/tech-reviews/${reviewId}`, { version: 1, overallOpinion: 'machine' }],
+      ['PUT', `/api/v1/tech-reviews/${reviewId}/reflection`, { outcome: 'reflected', amountChangeJpy: 0, comment: '', version: 0 }],
       ['POST', `/api/v1/budget-cycles/${year}/extract`],
       ['DELETE', '/api/v1/tokens/00000000-0000-4000-8000-000000000000'],
     ];

@@ -1,10 +1,9 @@
-import { createRoute } from '@hono/zod-openapi';
 import { ZCreateTokenRequest, ZTokenScope } from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../domain/api-tokens.ts';
 import { domainContext } from './context.ts';
-import { createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
 export const ZTokenResponse = z.object({
   id: z.string(),
@@ -19,9 +18,10 @@ export const ZTokenResponse = z.object({
   revokedAt: z.string().nullable(),
   lastUsedAt: z.string().nullable(),
 });
-const ZCreatedTokenResponse = ZTokenResponse.extend({ token: z.string().describe('The secret, shown only in this response') });
+export const ZCreatedTokenResponse = ZTokenResponse.extend({ token: z.string().describe('The secret, shown only in this response') });
 
-const create = createRoute({
+const create = apiRoute({
+  operationId: 'createToken',
   method: 'post',
   path: '/',
   tags: ['API tokens'],
@@ -30,14 +30,16 @@ const create = createRoute({
   request: jsonBody(ZCreateTokenRequest),
   responses: { 201: jsonContent(ZCreatedTokenResponse, 'The token, with its secret'), ...problems },
 });
-const list = createRoute({
+const list = apiRoute({
+  operationId: 'listTokens',
   method: 'get',
   path: '/',
   tags: ['API tokens'],
   summary: 'Your API tokens (admin: everyone’s), newest first; never the secret',
   responses: { 200: jsonContent(z.object({ items: z.array(ZTokenResponse) }), 'Tokens'), ...problems },
 });
-const revoke = createRoute({
+const revoke = apiRoute({
+  operationId: 'revokeToken',
   method: 'delete',
   path: '/{id}',
   tags: ['API tokens'],

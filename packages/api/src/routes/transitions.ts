@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi';
 import { ZProjectResponse, ZStage, ZTransitionRequest } from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
@@ -6,7 +5,7 @@ import { getGates, listTransitions, transitionProject } from '../domain/lifecycl
 import { toProjectResponse } from '../domain/projects.ts';
 import { validationError } from '../errors.ts';
 import { domainContext } from './context.ts';
-import { allProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { allProblems, apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
 export const ZGateStatus = z.object({
   gate: z.string(),
@@ -50,9 +49,11 @@ export const ZStageTransitionResponse = z.object({
 });
 export type TStageTransitionResponse = z.infer<typeof ZStageTransitionResponse>;
 
-const ZIfMatch = z.object({ 'if-match': z.string().max(20).optional() });
+export const ZIfMatch = z.object({ 'if-match': z.string().max(20).optional() });
 
-const transition = createRoute({
+const transition = apiRoute({
+  operationId: 'createTransition',
+  successHeaders: ['ETag'],
   method: 'post',
   path: '/{id}/transitions',
   tags: ['lifecycle'],
@@ -63,7 +64,8 @@ const transition = createRoute({
   request: { params: ZIdParam, headers: ZIfMatch, ...jsonBody(ZTransitionRequest) },
   responses: { 200: jsonContent(ZProjectResponse, 'The project in its new stage'), ...allProblems },
 });
-const history = createRoute({
+const history = apiRoute({
+  operationId: 'listTransitions',
   method: 'get',
   path: '/{id}/transitions',
   tags: ['lifecycle'],
@@ -71,7 +73,8 @@ const history = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(z.object({ items: z.array(ZStageTransitionResponse) }), 'Stage transitions'), ...problems },
 });
-const gates = createRoute({
+const gates = apiRoute({
+  operationId: 'getGates',
   method: 'get',
   path: '/{id}/gates',
   tags: ['lifecycle'],

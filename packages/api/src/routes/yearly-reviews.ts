@@ -1,11 +1,10 @@
-import { createRoute } from '@hono/zod-openapi';
 import { ZFiscalYear, ZReviewerRole, ZTier, ZYearlyDecision, ZYearlyReviewRequest } from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { getProjectOrThrow } from '../domain/projects.ts';
 import { createYearlyReview, listOutstandingYearlyReviews, listYearlyReviews } from '../domain/yearly-reviews.ts';
 import { domainContext } from './context.ts';
-import { allProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { allProblems, apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
 
 export const ZYearlyReviewResponse = z.object({
   projectId: z.string(),
@@ -17,7 +16,7 @@ export const ZYearlyReviewResponse = z.object({
   decidedAt: z.string(),
 });
 
-const ZOutstandingQuery = z.object({
+export const ZOutstandingQuery = z.object({
   fiscalYear: z.coerce.number().pipe(ZFiscalYear).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
   cursor: z
@@ -25,7 +24,7 @@ const ZOutstandingQuery = z.object({
     .regex(/^[A-Za-z0-9_-]{1,40}$/, 'not a cursor from this API')
     .optional(),
 });
-const ZOutstandingResponse = z.object({
+export const ZOutstandingResponse = z.object({
   fiscalYear: z.number().int(),
   items: z.array(
     z.object({
@@ -43,7 +42,8 @@ const ZOutstandingResponse = z.object({
   nextCursor: z.string().nullable(),
 });
 
-const create = createRoute({
+const create = apiRoute({
+  operationId: 'createYearlyReview',
   method: 'post',
   path: '/projects/{id}/yearly-reviews',
   tags: ['yearly reviews'],
@@ -51,7 +51,8 @@ const create = createRoute({
   request: { params: ZIdParam, ...jsonBody(ZYearlyReviewRequest) },
   responses: { 201: jsonContent(ZYearlyReviewResponse, 'The recorded decision'), ...allProblems },
 });
-const list = createRoute({
+const list = apiRoute({
+  operationId: 'listYearlyReviews',
   method: 'get',
   path: '/projects/{id}/yearly-reviews',
   tags: ['yearly reviews'],
@@ -59,7 +60,8 @@ const list = createRoute({
   request: { params: ZIdParam },
   responses: { 200: jsonContent(z.object({ items: z.array(ZYearlyReviewResponse) }), 'Yearly decisions'), ...problems },
 });
-const outstanding = createRoute({
+const outstanding = apiRoute({
+  operationId: 'listOutstandingYearlyReviews',
   method: 'get',
   path: '/yearly-reviews/outstanding',
   tags: ['yearly reviews'],

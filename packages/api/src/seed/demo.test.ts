@@ -124,6 +124,34 @@ describeOnBothDatabases(
         .items;
       expect(actions.map((a: { status: string }) => a.status)).toEqual(['verified']);
     });
+
+    it('shows the budget office a submitted FY2025 review list with reflections, one left to record', async () => {
+      const cycle = await (await t().request('GET', '/api/v1/budget-cycles/2025', { as: 'budget@example.jp' })).json();
+      expect(cycle).toMatchObject({ isSubmitted: true, techReviews: { submitted: 4, total: 4, reflected: 3 } });
+      // Submitted on its date: no step is late but the reflection still to record after 予算案発表.
+      expect(cycle.milestones.filter((m: { warning: unknown }) => m.warning).map((m: { key: string }) => m.key)).toEqual([
+        'budgetAnnouncement',
+      ]);
+      const reviews = (await (await t().request('GET', '/api/v1/tech-reviews?fiscalYear=2025', { as: 'budget@example.jp' })).json())
+        .items as {
+        projectName: string;
+        status: string;
+        reviewerName: string;
+        isTierNotSet: boolean;
+        reflection: { outcome: string } | null;
+      }[];
+      expect(reviews.map((r) => r.projectName).sort()).toEqual(
+        ['介護事業所指定申請の電子化', '子育て支援給付オンライン申請', '海外展開マッチングシステム', '農業産出額データ基盤'].sort(),
+      );
+      expect(new Set(reviews.map((r) => `${r.status}:${r.reviewerName}`))).toEqual(new Set(['submitted:技術 翔太']));
+      expect(reviews.filter((r) => r.isTierNotSet).map((r) => r.projectName)).toEqual(['農業産出額データ基盤']);
+      expect(reviews.map((r) => r.reflection?.outcome ?? 'unrecorded').sort()).toEqual([
+        'not_reflected',
+        'partly_reflected',
+        'reflected',
+        'unrecorded',
+      ]);
+    });
   },
   { demoProjects: true },
 );

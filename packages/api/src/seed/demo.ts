@@ -20,6 +20,7 @@ import { createDocument } from '../domain/documents.ts';
 import { addMeasurement, createKpi } from '../domain/kpis.ts';
 import { inTransaction, transitionProject } from '../domain/lifecycle.ts';
 import { createProject, updateProject } from '../domain/projects.ts';
+import { tellBudgetStory } from './demo-budget.ts';
 import { tellSupervisionStories } from './demo-supervision.ts';
 
 export const demoPassword = 'psbook-demo';
@@ -41,6 +42,8 @@ export const demoAccounts = [
   { email: 'chief@example.jp', displayName: '統括 誠', role: 'chief_cio_advisor', bureauCodes: [] },
   { email: 'budget@example.jp', displayName: '財務 直樹', role: 'budget_office', bureauCodes: ['FIN'] },
   { email: 'admin@example.jp', displayName: 'デジタル 管理者', role: 'admin', bureauCodes: ['DSB'] },
+  // GovTech Tokyo's technical staff: writes the budget-compilation tech reviews (slide 83).
+  { email: 'govtech@example.jp', displayName: '技術 翔太', role: 'govtech', bureauCodes: ['DSB'] },
 ] as const;
 
 type BudgetLine = { no: string; name_ja: string; name_en: string; fy2021_estimate_kyen: string; fy2020_budget_kyen: string; notes: string };
@@ -219,6 +222,7 @@ export async function seedDemo(db: Db, policy: Policy, options: { projects?: boo
   // One transaction for all the stories: fast on PGlite, and a failed seed leaves no half-told story.
   await db.transaction().execute((tx) => tellStories(tx, policy, programme));
   await awaitTierDecrease(db, policy, programme);
+  await tellBudgetStory(db, policy);
   return { users: demoAccounts.length, projects };
 }
 

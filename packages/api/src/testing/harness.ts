@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { createPolicy, type Policy } from '@psbook/core';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
-import { createApp } from '../app.ts';
+import { createApp, openApiDocument } from '../app.ts';
 import type { OidcSignIn } from '../auth/oidc.ts';
 import { activateRulesets } from '../bootstrap.ts';
 import { loadConfig, repoRoot } from '../config.ts';
@@ -13,6 +13,15 @@ import { createServices, type Services } from '../context.ts';
 import { migrateToLatest, type OpenDatabase, openPglite, openPostgres } from '../db/database.ts';
 import { loadRulesets } from '../rules/load-rulesets.ts';
 import { demoPassword, seedDemo } from '../seed/demo.ts';
+import { createContract } from './contract.ts';
+
+let contract: ReturnType<typeof createContract> | undefined;
+/** Checks every exchange against the OpenAPI document (testing/contract.ts); built once per worker. */
+export function checkTraffic(app: ReturnType<typeof createApp>) {
+  contract ??= createContract(openApiDocument() as never);
+  app.fetch = contract.wrap(app.fetch) as typeof app.fetch;
+  return app;
+}
 
 export type DatabaseName = 'pglite' | 'postgres';
 
@@ -74,7 +83,7 @@ export async function createTestApp(kind: DatabaseName, options: TestAppOptions 
   await seedDemo(database.db, policy, { projects: options.demoProjects ?? false });
   const config = { ...loadConfig({}), rulesDir: `${repoRoot}rules` };
   const services = createServices(database, { ...config, oidc: options.oidc?.settings ?? null }, policy, options.oidc ?? null);
-  const app = createApp(services, { logError: (error) => console.error('[test app]', error) });
+  const app = checkTraffic(createApp(services, { logError: (error) => console.error('[test app]', error) }));
   // One sign-in per account, even when a test's first requests run in parallel: sign-in attempts are
   // throttled per account and address (decision 0009), and a test is one client at one address.
   const tokens = new Map<string, Promise<string>>();

@@ -39,7 +39,8 @@ export type TOversightEvaluation = {
 
 const yen = new Intl.NumberFormat('ja-JP');
 
-function formatValue(input: TOversightInputName, value: number | string): { en: string; ja: string } {
+/** How an input value reads inside a factor's reason: ¥/円 for budgets, h/時間 for downtime. */
+export function formatOversightValue(input: TOversightInputName, value: number | string): { en: string; ja: string } {
   if (input === 'budgetJpy') return { en: `¥${yen.format(Number(value))}`, ja: `${yen.format(Number(value))}円` };
   if (input === 'maxDowntimeHours') return { en: `${value} h`, ja: `${value}時間` };
   return { en: String(value), ja: String(value) };
@@ -47,13 +48,15 @@ function formatValue(input: TOversightInputName, value: number | string): { en: 
 
 export type OversightEvaluator = (input: TOversightInput) => Promise<TOversightEvaluation>;
 
+/** The band index json-rules-engine picks for a factor, or this when none of its bands holds. */
+export const noBandHolds = -1;
+
 /**
- * Build the evaluator for one oversight ruleset. The tier is the maximum over the factors; it is
- * determined when every factor is known or the known ones already reach the ruleset's top tier
- * (DESIGN §2.1); otherwise it is not set and the result names the missing inputs.
+ * The json-rules-engine side of the tier table: for an input, the band each factor falls in (its index in
+ * the ruleset, `noBandHolds` when none holds). Every band is its own rule, so all are evaluated.
  */
-export function createOversightEvaluator(ruleset: LoadedRuleset<'oversight-tier'>): OversightEvaluator {
-  const { factors, reviewers, maxTier } = ruleset.content;
+export function createOversightBandMatcher(ruleset: LoadedRuleset<'oversight-tier'>): (input: TOversightInput) => Promise<number[]> {
+  const { factors } = ruleset.content;
   const bandRules = factors.flatMap((factor, f) =>
     factor.bands.map((band, b) => ({
       id: `${f}:${b}`,
@@ -61,65 +64,98 @@ export function createOversightEvaluator(ruleset: LoadedRuleset<'oversight-tier'
     })),
   );
   const compiled = compileRules(bandRules);
-  const reviewerByTier = new Map(reviewers.map((r) => [r.tier, r.role]));
-
   return async (input) => {
     const outcome = await compiled.evaluate(input);
-    const partial = factors.map((factor, f) => {
-      const raw = input[factor.input];
-      const value = raw === undefined || raw === null ? null : raw;
-      // The highest band that holds wins, so overlapping bands cannot under-rate a project.
-      let matched: (typeof factor.bands)[number] | null = null;
+    return factors.map((factor, f) => {
+      // The highest band that holds wins (the first listed among equals), so overlapping bands cannot under-rate a project.
+      let matched = noBandHolds;
       factor.bands.forEach((band, b) => {
-        if (outcome.get(`${f}:${b}`) && (!matched || band.tier > matched.tier)) matched = band;
+        if (outcome.get(`${f}:${b}`) && (matched === noBandHolds || band.tier > factor.bands[matched]!.tier)) matched = b;
       });
-      return { factor, value, band: matched as (typeof factor.bands)[number] | null };
+      return matched;
     });
+  };
+}
 
-    const known = partial.filter((p) => p.band).map((p) => p.band!.tier);
-    const lowerBound = (known.length ? Math.max(...known) : 1) as TTier;
-    const missing = partial.filter((p) => p.value === null).map((p) => p.factor.input);
-    const unrated = partial.filter((p) => p.value !== null && !p.band).map((p) => p.factor.input);
-    const isDetermined = (missing.length === 0 && unrated.length === 0) || lowerBound === maxTier;
-    const tier = isDetermined ? lowerBound : null;
+/**
+ * The evaluation for the band of each factor (`matched`, as the band matcher gives it) and the
+ * inputs' values; `shown` is how each given value reads in the reasons. Pure: the tier is the maximum
+ * over the factors, determined when every factor is known or the known ones already reach the
+ * ruleset's top tier (DESIGN §2.1); otherwise it is not set and the result names the missing inputs.
+ */
+export function explainOversight(
+  ruleset: LoadedRuleset<'oversight-tier'>,
+  matched: readonly number[],
+  values: readonly (number | string | null)[],
+  shown: readonly ({ en: string; ja: string } | null)[],
+): TOversightEvaluation {
+  const { factors, reviewers, maxTier } = ruleset.content;
+  const partial = factors.map((factor, f) => ({
+    factor,
+    value: values[f] ?? null,
+    band: matched[f] === noBandHolds ? null : (factor.bands[matched[f]!] ?? null),
+  }));
 
-    const result: TOversightFactor[] = partial.map(({ factor, value, band }) => {
-      const drives = band !== null && band.tier === lowerBound;
-      const shown = value === null ? null : formatValue(factor.input, value);
-      let reason: string;
-      let reasonJa: string;
-      if (shown === null) {
-        reason = `${factor.label.en}: not given${tier === null ? ', so the tier cannot be set yet' : ', but the other factors already reach the top tier'}`;
-        reasonJa = `${factor.label.ja}：未入力${tier === null ? '（区分を確定できません）' : '（他の観点で最上位の区分に達しています）'}`;
-      } else if (!band) {
-        reason = `${factor.label.en}: ${shown.en} matches no band of the tier table`;
-        reasonJa = `${factor.label.ja}：${shown.ja}は区分表のどの区分にも該当しません`;
-      } else {
-        const role = drives ? ' — this factor decides the tier' : ` — lower than tier ${lowerBound}, so it does not decide`;
-        const roleJa = drives ? '（この観点が区分を決定）' : `（区分${lowerBound}より低いため決定要因ではありません）`;
-        reason = `${factor.label.en}: ${shown.en} is ${band.label.en} → tier ${band.tier}${role}`;
-        reasonJa = `${factor.label.ja}：${shown.ja}は「${band.label.ja}」→ 区分${band.tier}${roleJa}`;
-      }
-      return {
-        factor: factor.factor,
-        input: factor.input,
-        value,
-        tier: band?.tier ?? null,
-        drives,
-        band: band ? band.label : null,
-        thresholds: band ? band.conditions : [],
-        reason,
-        reasonJa,
-      };
-    });
+  const known = partial.filter((p) => p.band).map((p) => p.band!.tier);
+  const lowerBound = (known.length ? Math.max(...known) : 1) as TTier;
+  const missing = partial.filter((p) => p.value === null).map((p) => p.factor.input);
+  const unrated = partial.filter((p) => p.value !== null && !p.band).map((p) => p.factor.input);
+  const isDetermined = (missing.length === 0 && unrated.length === 0) || lowerBound === maxTier;
+  const tier = isDetermined ? lowerBound : null;
 
+  const result: TOversightFactor[] = partial.map(({ factor, value, band }, f) => {
+    const drives = band !== null && band.tier === lowerBound;
+    const text = value === null ? null : (shown[f] ?? formatOversightValue(factor.input, value));
+    let reason: string;
+    let reasonJa: string;
+    if (text === null) {
+      reason = `${factor.label.en}: not given${tier === null ? ', so the tier cannot be set yet' : ', but the other factors already reach the top tier'}`;
+      reasonJa = `${factor.label.ja}：未入力${tier === null ? '（区分を確定できません）' : '（他の観点で最上位の区分に達しています）'}`;
+    } else if (!band) {
+      reason = `${factor.label.en}: ${text.en} matches no band of the tier table`;
+      reasonJa = `${factor.label.ja}：${text.ja}は区分表のどの区分にも該当しません`;
+    } else {
+      const role = drives ? ' — this factor decides the tier' : ` — lower than tier ${lowerBound}, so it does not decide`;
+      const roleJa = drives ? '（この観点が区分を決定）' : `（区分${lowerBound}より低いため決定要因ではありません）`;
+      reason = `${factor.label.en}: ${text.en} is ${band.label.en} → tier ${band.tier}${role}`;
+      reasonJa = `${factor.label.ja}：${text.ja}は「${band.label.ja}」→ 区分${band.tier}${roleJa}`;
+    }
     return {
-      tier,
-      lowerBound,
-      reviewerRole: tier === null ? null : (reviewerByTier.get(tier) ?? null),
-      missing: [...missing, ...unrated],
-      factors: result,
-      rulesetVersion: ruleset.version,
+      factor: factor.factor,
+      input: factor.input,
+      value,
+      tier: band?.tier ?? null,
+      drives,
+      band: band ? band.label : null,
+      thresholds: band ? band.conditions : [],
+      reason,
+      reasonJa,
     };
+  });
+
+  return {
+    tier,
+    lowerBound,
+    reviewerRole: tier === null ? null : (reviewers.find((r) => r.tier === tier)?.role ?? null),
+    missing: [...missing, ...unrated],
+    factors: result,
+    rulesetVersion: ruleset.version,
+  };
+}
+
+/** The given inputs of each factor, in ruleset order (null when not given). */
+export const oversightValuesOf = (ruleset: LoadedRuleset<'oversight-tier'>, input: TOversightInput) =>
+  ruleset.content.factors.map((factor) => input[factor.input] ?? null);
+
+/**
+ * Build the evaluator that runs json-rules-engine on every call: the definition and the judge of
+ * the tier. Everything that serves evaluations reads the compiled decision table instead
+ * (`compileOversightRuleset`), which this evaluator proves (decision-table.test.ts).
+ */
+export function createOversightEvaluator(ruleset: LoadedRuleset<'oversight-tier'>): OversightEvaluator {
+  const matchBands = createOversightBandMatcher(ruleset);
+  return async (input) => {
+    const values = oversightValuesOf(ruleset, input);
+    return explainOversight(ruleset, await matchBands(input), values, []);
   };
 }

@@ -12,7 +12,7 @@ export const ZConfidentiality = z.enum(['A', 'B', 'C']);
 export const ZDowntimeHours = z.number().min(0).max(8760);
 /** 登録の契機: デジタル関連施策の立案時 / 当初予算要求時 / 補正予算による事業決定時 */
 export const ZRegistrationTrigger = z.enum(['measure_planned', 'initial_budget', 'supplementary_budget']);
-export const ZRole = z.enum(['staff', 'bureau_lead', 'cio_advisor', 'chief_cio_advisor', 'budget_office', 'admin']);
+export const ZRole = z.enum(['staff', 'bureau_lead', 'cio_advisor', 'chief_cio_advisor', 'budget_office', 'govtech', 'admin']);
 export type TRole = z.infer<typeof ZRole>;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this finds
@@ -99,6 +99,7 @@ export const roleLabels: Record<TRole, { ja: string; en: string }> = {
   cio_advisor: { ja: '各局CIO補佐官', en: 'CIO advisor' },
   chief_cio_advisor: { ja: 'CIO統括補佐官', en: 'Chief CIO advisor' },
   budget_office: { ja: '財務局', en: 'Budget office' },
+  govtech: { ja: 'GovTech東京（技術支援）', en: 'GovTech Tokyo (technical staff)' },
   admin: { ja: 'デジタルサービス局 管理者', en: 'Administrator' },
 };
 

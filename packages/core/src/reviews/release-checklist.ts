@@ -31,7 +31,15 @@ export function createReleaseChecklist(ruleset: LoadedRuleset<'release-checklist
   };
 }
 
-export type TExtractionFacts = { isNew: boolean; tier: TTier | null; budgetJpy: number | null; bureauCode: string; stage: string };
+export type TExtractionFacts = {
+  isNew: boolean;
+  tier: TTier | null;
+  /** The tier the known oversight factors already give (1 when none is known): decides a 未設定 project. */
+  tierLowerBound: TTier;
+  budgetJpy: number | null;
+  bureauCode: string;
+  stage: string;
+};
 
 /** Whether the budget-compilation tech review picks a project (案件抽出). */
 export function createTechReviewExtraction(ruleset: LoadedRuleset<'tech-review-extraction'>) {

@@ -59,16 +59,24 @@ export const ZBudgetCycleRequest = z.strictObject({
   requestDeadline: ZIsoDate,
   evaluationDeadline: ZIsoDate,
   submissionDate: ZIsoDate,
+  /** 予算案発表 (late January of the fiscal year's start); when left out, 25 January of the fiscal year. */
+  budgetAnnouncementDate: ZIsoDate.optional(),
 });
 export type TBudgetCycleRequest = z.infer<typeof ZBudgetCycleRequest>;
 
 export const ZTechReviewStatus = z.enum(['extracted', 'in_review', 'submitted']);
-const ZViewpoint = z.strictObject({ rating: z.number().int().min(1).max(5).nullable(), comment: text(4000) });
+export const ZViewpointId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'a viewpoint id of the cycle’s ruleset')
+  .max(40);
+const ZViewpoint = z.strictObject({ rating: z.number().int().min(1).max(10).nullable(), comment: text(4000) });
+/**
+ * A tech review's evaluation, by viewpoint id of the cycle's ruleset (technical, usability, security
+ * by default); the API refuses ids and ratings the cycle's ruleset does not have.
+ */
 export const ZUpdateTechReviewRequest = z.strictObject({
   version: z.number().int().min(1),
-  technical: ZViewpoint.optional(),
-  usability: ZViewpoint.optional(),
-  security: ZViewpoint.optional(),
+  viewpoints: z.record(ZViewpointId, ZViewpoint).optional(),
   overallOpinion: text(4000).optional(),
   status: z.enum(['extracted', 'in_review']).optional(),
 });

@@ -107,13 +107,46 @@ export const ZReleaseChecklistRuleset = z.strictObject({
 });
 export type TReleaseChecklistRuleset = z.infer<typeof ZReleaseChecklistRuleset>;
 
-export const ZTechReviewExtractionRuleset = z.strictObject({
-  ruleset: z.literal('tech-review-extraction'),
-  title: ZLocalized,
-  source: z.string().optional(),
-  conditions: ZConditionTree,
-  viewpoints: z.array(z.strictObject({ id: z.enum(['technical', 'usability', 'security']), label: ZLocalized })).length(3),
-});
+export const ZTechReviewExtractionRuleset = z
+  .strictObject({
+    ruleset: z.literal('tech-review-extraction'),
+    title: ZLocalized,
+    source: z.string().optional(),
+    conditions: ZConditionTree,
+    /**
+     * The viewpoints a tech review rates (slide 83: 「技術面・ユーザビリティ・セキュリティ 等」). Open-ended:
+     * a year may add e.g. accessibility or data use; a budget cycle keeps the set it was opened with.
+     */
+    viewpoints: z
+      .array(
+        z.strictObject({
+          id: z
+            .string()
+            .regex(/^[a-z][a-z0-9_]*$/)
+            .max(40),
+          label: ZLocalized,
+          guidance: ZLocalized,
+        }),
+      )
+      .min(1)
+      .max(20),
+    /** The rating every viewpoint takes: the values a review may give, worst first, each with its meaning. */
+    ratingScale: z
+      .array(z.strictObject({ value: z.number().int().min(1).max(10), label: ZLocalized }))
+      .min(2)
+      .max(10),
+  })
+  .superRefine((value, ctx) => {
+    const ids = value.viewpoints.map((v) => v.id);
+    ids.forEach((id, i) => {
+      if (ids.indexOf(id) !== i) ctx.addIssue({ code: 'custom', path: ['viewpoints', i, 'id'], message: `viewpoint ${id} appears twice` });
+    });
+    const values = value.ratingScale.map((r) => r.value);
+    values.forEach((v, i) => {
+      if (i > 0 && v <= values[i - 1]!)
+        ctx.addIssue({ code: 'custom', path: ['ratingScale', i, 'value'], message: 'values must increase' });
+    });
+  });
 export type TTechReviewExtractionRuleset = z.infer<typeof ZTechReviewExtractionRuleset>;
 
 const ZRulesDate = z.iso.date({ message: 'must be a date (YYYY-MM-DD)' });

@@ -9,25 +9,27 @@ import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { ErrorAlert } from '../components/common.tsx';
 import { controlProps, Field, FormErrors } from '../components/field.tsx';
-import type { TTechReview } from '../types.ts';
+import { useFormat } from '../format.ts';
+import type { TBudgetCycle, TTechReview } from '../types.ts';
 import { applyServerErrors } from './server-errors.ts';
 
 type Input = z.input<typeof ZUpdateTechReviewRequest>;
 type Output = z.output<typeof ZUpdateTechReviewRequest>;
-export const viewpoints = ['technical', 'usability', 'security'] as const;
 
 const valuesOf = (review: TTechReview): Input => ({
   version: review.version,
-  technical: { rating: review.technical.rating, comment: review.technical.comment },
-  usability: { rating: review.usability.rating, comment: review.usability.comment },
-  security: { rating: review.security.rating, comment: review.security.comment },
+  viewpoints: Object.fromEntries(review.viewpoints.map((v) => [v.id, { rating: v.rating, comment: v.comment }])),
   overallOpinion: review.overallOpinion,
   status: 'in_review',
 });
 
-/** The DSB's evaluation of one extracted project: three viewpoints rated 1–5 with comments, and an overall opinion. */
-export function TechReviewForm({ review, onDone }: { review: TTechReview; onDone: () => void }) {
+/**
+ * GovTech Tokyo's evaluation of one extracted project: each viewpoint of the cycle (with its guidance)
+ * rated on the cycle's scale with a comment, and an overall opinion.
+ */
+export function TechReviewForm({ review, cycle, onDone }: { review: TTechReview; cycle: TBudgetCycle; onDone: () => void }) {
   const { t } = useTranslation();
+  const f = useFormat();
   const id = useId();
   const queryClient = useQueryClient();
   const [unmatched, setUnmatched] = useState<string[]>([]);
@@ -38,6 +40,8 @@ export function TechReviewForm({ review, onDone }: { review: TTechReview; onDone
     reset,
     formState: { errors },
   } = useForm<Input, unknown, Output>({ resolver: zodResolver(ZUpdateTechReviewRequest), defaultValues: valuesOf(review) });
+  const guidanceOf = new Map(cycle.viewpoints.map((v) => [v.id, v.guidance]));
+  const scale = [...cycle.ratingScale].reverse();
   const save = useMutation({
     mutationFn: (values: Output) => api.budget.updateTechReview(review.id, values),
     onSuccess: (updated) => {
@@ -47,7 +51,9 @@ export function TechReviewForm({ review, onDone }: { review: TTechReview; onDone
       onDone();
     },
     onError: (error) =>
-      setUnmatched(applyServerErrors(error, setError, ['technical', 'usability', 'security', 'overallOpinion']).unmatched),
+      setUnmatched(
+        applyServerErrors(error, setError, [...review.viewpoints.map((v) => `viewpoints.${v.id}` as const), 'overallOpinion']).unmatched,
+      ),
   });
   const conflict = isApiError(save.error) && save.error.code === 'version_conflict';
   return (
@@ -58,28 +64,39 @@ export function TechReviewForm({ review, onDone }: { review: TTechReview; onDone
       aria-label={t('budget.reviewFormLabel', { name: review.projectName })}
     >
       <div className="viewpoint-grid">
-        {viewpoints.map((vp) => (
-          <fieldset key={vp} className="fieldset-group">
-            <legend>{t(`budget.viewpoints.${vp}`)}</legend>
-            <Field id={`${id}-${vp}-rating`} label={t('budget.rating')} error={errors[vp]?.rating}>
-              <select
-                className="input-short"
-                {...controlProps(`${id}-${vp}-rating`, { error: errors[vp]?.rating })}
-                {...register(`${vp}.rating`, { setValueAs: (v) => (v === '' || v === null ? null : Number(v)) })}
-              >
-                <option value="">{t('budget.notRated')}</option>
-                {[5, 4, 3, 2, 1].map((n) => (
-                  <option key={n} value={n}>
-                    {t(`budget.ratings.${n as 1 | 2 | 3 | 4 | 5}`)}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <Field id={`${id}-${vp}-comment`} label={t('budget.comment')} error={errors[vp]?.comment}>
-              <textarea rows={3} {...controlProps(`${id}-${vp}-comment`, { error: errors[vp]?.comment })} {...register(`${vp}.comment`)} />
-            </Field>
-          </fieldset>
-        ))}
+        {review.viewpoints.map((vp) => {
+          const error = errors.viewpoints?.[vp.id];
+          const guidance = guidanceOf.get(vp.id);
+          return (
+            <fieldset key={vp.id} className="fieldset-group">
+              <legend>{f.label(vp.label)}</legend>
+              {guidance ? <p className="small muted">{f.label(guidance)}</p> : null}
+              <Field id={`${id}-${vp.id}-rating`} label={t('budget.rating')} error={error?.rating}>
+                <select
+                  className="input-short"
+                  {...controlProps(`${id}-${vp.id}-rating`, { error: error?.rating })}
+                  {...register(`viewpoints.${vp.id}.rating`, { setValueAs: (v) => (v === '' || v === null ? null : Number(v)) })}
+                >
+                  <option value="">{t('budget.notRated')}</option>
+                  {scale.map((step) => (
+                    <option key={step.value} value={step.value}>
+                      {step.value}
+                      {f.colon}
+                      {f.label(step.label)}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <Field id={`${id}-${vp.id}-comment`} label={t('budget.comment')} error={error?.comment}>
+                <textarea
+                  rows={3}
+                  {...controlProps(`${id}-${vp.id}-comment`, { error: error?.comment })}
+                  {...register(`viewpoints.${vp.id}.comment`)}
+                />
+              </Field>
+            </fieldset>
+          );
+        })}
       </div>
       <Field id={`${id}-overall`} label={t('budget.overallOpinion')} error={errors.overallOpinion}>
         <textarea rows={4} {...controlProps(`${id}-overall`, { error: errors.overallOpinion })} {...register('overallOpinion')} />

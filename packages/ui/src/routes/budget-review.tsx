@@ -1,5 +1,6 @@
 import '../forms/zod-locale.ts';
 import { fiscalYearOf } from '@core/projects/schemas.ts';
+import { reflectionOutcomeLabels } from '@core/reviews/budget-cycle.ts';
 import { ZBudgetCycleRequest } from '@core/reviews/schemas.ts';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -9,18 +10,20 @@ import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
-import { canManageTokens, canSeeBudgetReview, isAdmin, useUser } from '../auth.ts';
+import { canManageTokens, canRecordReflections, canSeeBudgetReview, canWriteTechReviews, isAdmin, useUser } from '../auth.ts';
 import { DateText, Empty, ErrorAlert, Facts, Loading, Notice, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
 import { controlProps, Field, FormErrors, requiredNumber } from '../components/field.tsx';
+import { ExtractionFlags, ReflectionView, ViewpointTable } from '../components/tech-review.tsx';
 import { useFormat } from '../format.ts';
+import { ReflectionForm } from '../forms/reflection-form.tsx';
 import { applyServerErrors } from '../forms/server-errors.ts';
-import { TechReviewForm, viewpoints } from '../forms/tech-review-form.tsx';
+import { TechReviewForm } from '../forms/tech-review-form.tsx';
 import type { TBudgetCycle, TExtraction, TTechReview } from '../types.ts';
 
 type CycleInput = z.input<typeof ZBudgetCycleRequest>;
 type CycleOutput = z.output<typeof ZBudgetCycleRequest>;
 
-/** Tokyo's calendar (DESIGN §2.4): request late July, evaluation by late October, report in November. */
+/** Tokyo's calendar (DESIGN §2.4, slide 83): request late July, evaluation by late October, report in November, draft budget late January. */
 function defaultCycle(fiscalYear: number): CycleInput {
   const y = fiscalYear - 1;
   return {
@@ -29,6 +32,7 @@ function defaultCycle(fiscalYear: number): CycleInput {
     requestDeadline: `${y}-09-30`,
     evaluationDeadline: `${y}-10-31`,
     submissionDate: `${y}-11-10`,
+    budgetAnnouncementDate: `${fiscalYear}-01-25`,
   };
 }
 
@@ -55,11 +59,17 @@ function CycleForm({ onCreated }: { onCreated: (fiscalYear: number) => void }) {
     },
     onError: (error) =>
       setUnmatched(
-        applyServerErrors(error, setError, ['fiscalYear', 'requestDate', 'requestDeadline', 'evaluationDeadline', 'submissionDate'])
-          .unmatched,
+        applyServerErrors(error, setError, [
+          'fiscalYear',
+          'requestDate',
+          'requestDeadline',
+          'evaluationDeadline',
+          'submissionDate',
+          'budgetAnnouncementDate',
+        ]).unmatched,
       ),
   });
-  const dateField = (name: 'requestDate' | 'requestDeadline' | 'evaluationDeadline' | 'submissionDate') => (
+  const dateField = (name: 'requestDate' | 'requestDeadline' | 'evaluationDeadline' | 'submissionDate' | 'budgetAnnouncementDate') => (
     <Field id={`${id}-${name}`} label={t(`budget.dates.${name}`)} required error={errors[name]}>
       <input type="date" {...controlProps(`${id}-${name}`, { error: errors[name] })} {...register(name)} />
     </Field>
@@ -82,6 +92,7 @@ function CycleForm({ onCreated }: { onCreated: (fiscalYear: number) => void }) {
         {dateField('evaluationDeadline')}
         {dateField('submissionDate')}
       </div>
+      <div className="field-row">{dateField('budgetAnnouncementDate')}</div>
       {create.isError && !(isApiError(create.error) && create.error.errors.length) ? <ErrorAlert error={create.error} /> : null}
       <FormErrors messages={unmatched} />
       <button type="submit" className="button" disabled={create.isPending}>
@@ -115,10 +126,11 @@ function CycleStatus({ cycle, admin }: { cycle: TBudgetCycle; admin: boolean }) 
     isApiError(submit.error) && Array.isArray(submit.error.body.incomplete)
       ? (submit.error.body.incomplete as { id: string; projectCode: string; missing: string[] }[])
       : [];
+  const viewpointLabel = new Map(cycle.viewpoints.map((v) => [v.id, f.label(v.label)]));
   const missingLabel = (m: string) => {
-    const [vp, part] = m.split('.');
-    if (vp === 'overallOpinion') return t('budget.overallOpinion');
-    return `${t(`budget.viewpoints.${vp as 'technical'}`)}${part === 'rating' ? t('budget.ratingSuffix') : ''}`;
+    const [head, vp, part] = m.split('.');
+    if (head === 'overallOpinion') return t('budget.overallOpinion');
+    return `${viewpointLabel.get(vp ?? '') ?? vp}${part === 'rating' ? t('budget.ratingSuffix') : ''}`;
   };
   return (
     <>
@@ -132,10 +144,6 @@ function CycleStatus({ cycle, admin }: { cycle: TBudgetCycle; admin: boolean }) 
               <span className="badge badge-pending">{t('budget.open')}</span>
             ),
           },
-          { term: t('budget.dates.requestDate'), value: <DateText value={cycle.requestDate} /> },
-          { term: t('budget.dates.requestDeadline'), value: <DateText value={cycle.requestDeadline} /> },
-          { term: t('budget.dates.evaluationDeadline'), value: <DateText value={cycle.evaluationDeadline} /> },
-          { term: t('budget.dates.submissionDate'), value: <DateText value={cycle.submissionDate} /> },
           { term: t('budget.submittedAt'), value: cycle.submittedAt ? <DateText value={cycle.submittedAt} withTime /> : '—' },
           {
             term: t('budget.reviewCounts'),
@@ -146,8 +154,18 @@ function CycleStatus({ cycle, admin }: { cycle: TBudgetCycle; admin: boolean }) 
               submitted: cycle.techReviews.submitted,
             }),
           },
+          ...(cycle.isSubmitted
+            ? [
+                {
+                  term: t('budget.reflection.count'),
+                  value: t('budget.reflection.counts', { reflected: cycle.techReviews.reflected, total: cycle.techReviews.submitted }),
+                },
+              ]
+            : []),
+          { term: t('budget.viewpointsOfCycle'), value: cycle.viewpoints.map((v) => f.label(v.label)).join(f.listSep) },
         ]}
       />
+      <Milestones cycle={cycle} />
       {admin && !cycle.isSubmitted ? (
         <div className="button-row">
           <button type="button" className="button" disabled={extract.isPending} onClick={() => extract.mutate()}>
@@ -169,16 +187,6 @@ function CycleStatus({ cycle, admin }: { cycle: TBudgetCycle; admin: boolean }) 
       {extraction ? (
         <Notice tone="success" role="status">
           <p>{t('budget.extracted', { extracted: extraction.extracted, already: extraction.alreadyExtracted, total: extraction.total })}</p>
-          {extraction.comparison.previousFiscalYear ? (
-            <p>
-              {t('budget.comparison', {
-                year: f.fiscalYear(extraction.comparison.previousFiscalYear),
-                added: extraction.comparison.added.length,
-                continued: extraction.comparison.continued.length,
-                dropped: extraction.comparison.dropped.length,
-              })}
-            </p>
-          ) : null}
         </Notice>
       ) : null}
       {submit.isError ? (
@@ -208,25 +216,131 @@ function CycleStatus({ cycle, admin }: { cycle: TBudgetCycle; admin: boolean }) 
   );
 }
 
-function Rating({ value }: { value: number | null }) {
+/** The cycle's steps on slide 83's calendar, each late step with its warning. */
+function Milestones({ cycle }: { cycle: TBudgetCycle }) {
   const { t } = useTranslation();
-  if (value === null) return <span className="muted">{t('budget.notRated')}</span>;
+  const f = useFormat();
   return (
-    <span className="rating">
-      <span aria-hidden="true">
-        {'★'.repeat(value)}
-        {'☆'.repeat(5 - value)}
-      </span>{' '}
-      {t('budget.ratingValue', { n: value })}
-    </span>
+    <>
+      <h3>{t('budget.milestones.title')}</h3>
+      <ol className="milestones">
+        {cycle.milestones.map((m) => (
+          <li key={m.key} className={`milestone milestone-${m.status}`}>
+            <span className={`badge badge-${m.status === 'done' ? 'approved' : m.status === 'late' ? 'returned' : 'pending'}`}>
+              {t(`budget.milestones.${m.status}`)}
+            </span>{' '}
+            <strong>{f.label(m.label)}</strong> <DateText value={m.date} />
+            {m.warning ? (
+              <span className="milestone-warning" role="note">
+                {' '}
+                {f.label(m.warning)}
+              </span>
+            ) : null}
+          </li>
+        ))}
+      </ol>
+    </>
   );
 }
 
-function ReviewRow({ review, canEdit }: { review: TTechReview; canEdit: boolean }) {
+/** The year-on-year comparison of the list, readable before and after it is frozen. */
+function Comparison({ fiscalYear }: { fiscalYear: number }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const [editing, setEditing] = useState(false);
   const headingId = useId();
+  const comparison = useQuery({ queryKey: ['tech-reviews', 'comparison', fiscalYear], queryFn: () => api.budget.comparison(fiscalYear) });
+  if (comparison.isPending) return null;
+  if (comparison.isError)
+    return isApiError(comparison.error) && comparison.error.status === 403 ? null : <ErrorAlert error={comparison.error} />;
+  const c = comparison.data;
+  if (c.previousFiscalYear === null) return null;
+  const rows = [
+    { key: 'added', codes: c.added },
+    { key: 'continued', codes: c.continued },
+    { key: 'dropped', codes: c.dropped },
+  ] as const;
+  return (
+    <section aria-labelledby={headingId}>
+      <h3 id={headingId}>{t('budget.comparisonTitle', { year: f.fiscalYear(c.previousFiscalYear) })}</h3>
+      <TableScroll>
+        <table className="table table-compact">
+          <caption className="visually-hidden">{t('budget.comparisonTitle', { year: f.fiscalYear(c.previousFiscalYear) })}</caption>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.key}>
+                <th scope="row">{t(`budget.comparisonRows.${row.key}`)}</th>
+                <td className="numeric">{row.codes.length}</td>
+                <td className="small">{row.codes.join(f.listSep) || '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
+    </section>
+  );
+}
+
+/** Reflection outcomes of every submitted cycle, latest year first. */
+function ReflectionOutcomes() {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const headingId = useId();
+  const outcomes = useQuery({ queryKey: ['reflection-outcomes'], queryFn: api.budget.reflectionOutcomes });
+  if (outcomes.isPending) return <Loading />;
+  if (outcomes.isError) return <ErrorAlert error={outcomes.error} onRetry={() => void outcomes.refetch()} />;
+  if (outcomes.data.length === 0) return null;
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>{t('budget.reflection.yearOnYear')}</h2>
+      <TableScroll>
+        <table className="table">
+          <caption className="visually-hidden">{t('budget.reflection.yearOnYear')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('budget.fiscalYear')}</th>
+              <th scope="col">{t('budget.reflection.submitted')}</th>
+              <th scope="col">{f.label(reflectionOutcomeLabels.reflected)}</th>
+              <th scope="col">{f.label(reflectionOutcomeLabels.partly_reflected)}</th>
+              <th scope="col">{f.label(reflectionOutcomeLabels.not_reflected)}</th>
+              <th scope="col">{t('budget.reflection.unrecorded')}</th>
+              <th scope="col">{t('budget.reflection.amountChangeTotal')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {outcomes.data.map((y) => (
+              <tr key={y.fiscalYear}>
+                <th scope="row">{f.fiscalYear(y.fiscalYear)}</th>
+                <td className="numeric">{y.submitted}</td>
+                <td className="numeric">{y.reflected}</td>
+                <td className="numeric">{y.partlyReflected}</td>
+                <td className="numeric">{y.notReflected}</td>
+                <td className="numeric">{y.unrecorded}</td>
+                <td className="numeric">{f.yen(y.amountChangeJpy)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
+    </section>
+  );
+}
+
+function ReviewRow({
+  review,
+  cycle,
+  canEdit,
+  canReflect,
+}: {
+  review: TTechReview;
+  cycle: TBudgetCycle;
+  canEdit: boolean;
+  canReflect: boolean;
+}) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const [editing, setEditing] = useState<'review' | 'reflection' | null>(null);
+  const headingId = useId();
+  const max = Math.max(...cycle.ratingScale.map((r) => r.value));
   return (
     <article className="card review-card" aria-labelledby={headingId}>
       <div className="card-header">
@@ -245,38 +359,33 @@ function ReviewRow({ review, canEdit }: { review: TTechReview; canEdit: boolean 
         {f.yen(review.budgetJpyAtExtraction)}
         {review.reviewerName ? ` · ${t('budget.reviewer')}${f.colon}${review.reviewerName}` : ''}
       </p>
-      {editing ? (
-        <TechReviewForm review={review} onDone={() => setEditing(false)} />
+      <ExtractionFlags review={review} />
+      {editing === 'review' ? (
+        <TechReviewForm review={review} cycle={cycle} onDone={() => setEditing(null)} />
       ) : (
         <>
-          <TableScroll>
-            <table className="table table-compact">
-              <caption className="visually-hidden">{t('budget.viewpointsCaption', { name: review.projectName })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('budget.viewpoint')}</th>
-                  <th scope="col">{t('budget.rating')}</th>
-                  <th scope="col">{t('budget.comment')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {viewpoints.map((vp) => (
-                  <tr key={vp}>
-                    <th scope="row">{t(`budget.viewpoints.${vp}`)}</th>
-                    <td className="nowrap">
-                      <Rating value={review[vp].rating} />
-                    </td>
-                    <td className="canvas-text">{review[vp].comment || '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
+          <ViewpointTable review={review} max={max} caption={t('budget.viewpointsCaption', { name: review.projectName })} />
           <h4>{t('budget.overallOpinion')}</h4>
           <p className="canvas-text">{review.overallOpinion || <span className="muted">{t('budget.noOpinion')}</span>}</p>
           {canEdit && review.status !== 'submitted' ? (
-            <button type="button" className="button button-secondary" onClick={() => setEditing(true)}>
+            <button type="button" className="button button-secondary" onClick={() => setEditing('review')}>
               {t('budget.editReview')}
+              <span className="visually-hidden">
+                {f.colon}
+                {review.projectName}
+              </span>
+            </button>
+          ) : null}
+        </>
+      )}
+      {editing === 'reflection' ? (
+        <ReflectionForm review={review} onDone={() => setEditing(null)} />
+      ) : (
+        <>
+          <ReflectionView review={review} />
+          {canReflect && review.status === 'submitted' ? (
+            <button type="button" className="button button-secondary" onClick={() => setEditing('reflection')}>
+              {review.reflection ? t('budget.reflection.edit') : t('budget.reflection.record')}
               <span className="visually-hidden">
                 {f.colon}
                 {review.projectName}
@@ -294,6 +403,8 @@ export default function BudgetReview() {
   const f = useFormat();
   const user = useUser();
   const admin = isAdmin(user);
+  const writer = canWriteTechReviews(user);
+  const reflector = canRecordReflections(user);
   const id = useId();
   const cycles = useQuery({ queryKey: ['budget-cycles'], queryFn: api.budget.cycles });
   // The year is in the address (?year=2027), so a link or a reload shows the same cycle.
@@ -346,6 +457,7 @@ export default function BudgetReview() {
             <section className="card" aria-labelledby={`${id}-cycle`}>
               <h2 id={`${id}-cycle`}>{t('budget.cycleTitle', { year: f.fiscalYear(cycle.fiscalYear) })}</h2>
               <CycleStatus cycle={cycle} admin={admin} />
+              <Comparison fiscalYear={cycle.fiscalYear} />
             </section>
           ) : null}
           {admin ? (
@@ -367,7 +479,18 @@ export default function BudgetReview() {
                   </a>
                 </span>
               </div>
-              <p className="small muted">{admin ? t('budget.adminHint') : t('budget.readerHint')}</p>
+              <p className="small muted">
+                {writer
+                  ? t('budget.writerHint')
+                  : admin
+                    ? t('budget.adminHint')
+                    : reflector
+                      ? t('budget.reflectorHint')
+                      : t('budget.readerHint')}
+              </p>
+              {reflector && cycle && !cycle.isSubmitted ? (
+                <Notice>{t('budget.notSubmittedYet', { date: f.date(cycle.submissionDate) })}</Notice>
+              ) : null}
               {reviews.isPending ? (
                 <Loading />
               ) : reviews.isError ? (
@@ -375,10 +498,12 @@ export default function BudgetReview() {
               ) : reviews.data.items.length === 0 ? (
                 <Empty>{t('budget.noReviews')}</Empty>
               ) : (
-                reviews.data.items.map((r) => <ReviewRow key={r.id} review={r} canEdit={admin} />)
+                cycle &&
+                reviews.data.items.map((r) => <ReviewRow key={r.id} review={r} cycle={cycle} canEdit={writer} canReflect={reflector} />)
               )}
             </section>
           ) : null}
+          <ReflectionOutcomes />
         </>
       )}
     </>

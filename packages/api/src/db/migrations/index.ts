@@ -9,6 +9,8 @@ import * as loginThrottle from './20261206T0100-login-throttle.ts';
 import * as supervision from './20261206T0200-supervision.ts';
 import * as oidcSignIn from './20261206T0300-oidc-sign-in.ts';
 import * as notifications from './20261206T0500-notifications.ts';
+import * as oversightDecision from './20261207T0200-oversight-decision.ts';
+import * as budgetProcess from './20261207T0400-budget-process.ts';
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +24,6 @@ export const migrations: Record<string, Migration> = {
   '20261206T0200-supervision': supervision,
   '20261206T0300-oidc-sign-in': oidcSignIn,
   '20261206T0500-notifications': notifications,
+  '20261207T0200-oversight-decision': oversightDecision,
+  '20261207T0400-budget-process': budgetProcess,
 };

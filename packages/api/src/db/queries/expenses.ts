@@ -11,35 +11,46 @@ import type { Db } from '../database.ts';
 /** Category names ↔ bit positions in the staged mask (the order of ZExpenseCategory). */
 export const expenseCategoryBits = ZExpenseCategory.options.map((category, i) => ({ category, bit: 1 << i }));
 
-/** The parsed rows of a file, column by column (compact: no object per line). */
-export type StagedColumns = {
-  line: number[];
-  externalId: string[];
-  bureauCode: string[];
-  projectName: string[];
-  fiscalYear: number[];
-  categoryMask: number[];
-  amountKyen: number[];
-  projectCode: (string | null)[];
+/** The columns of a file the import reads, in the order they are staged (expense_raw). */
+export const rawColumnKeys = ['externalId', 'bureauCode', 'projectName', 'fiscalYear', 'category', 'amountKyen', 'projectCode'] as const;
+export type RawColumnKey = (typeof rawColumnKeys)[number];
+const rawColumn: Record<RawColumnKey, string> = {
+  externalId: 'external_id',
+  bureauCode: 'bureau_code',
+  projectName: 'project_name',
+  fiscalYear: 'fiscal_year',
+  category: 'category',
+  amountKyen: 'amount_kyen',
+  projectCode: 'project_code',
 };
-
-export const emptyStagedColumns = (): StagedColumns => ({
-  line: [],
-  externalId: [],
-  bureauCode: [],
-  projectName: [],
-  fiscalYear: [],
-  categoryMask: [],
-  amountKyen: [],
-  projectCode: [],
-});
+/** What `copyInto` fills: the record's line, its number of fields, and each known column's text as read. */
+export const rawStageColumns = ['line', 'field_count', ...rawColumnKeys.map((k) => rawColumn[k])];
 
 const categoriesFromMask = (mask: RawBuilder<unknown>) =>
   sql`array_remove(array[${sql.join(
     expenseCategoryBits.map(({ category, bit }) => sql`case when (${mask} & ${sql.lit(bit)}) <> 0 then ${sql.lit(category)} end`),
   )}]::text[], null)`;
 
+/**
+ * The temporary tables of one import, dropped when its transaction ends: the records as read
+ * (expense_raw, filled by COPY), every row error found (expense_error), the rows that passed every
+ * check (expense_stage), the projects the import creates and the new budgets.
+ */
 export async function createImportStage(tx: Db): Promise<void> {
+  await sql`
+    create temp table expense_raw (
+      line integer not null,
+      field_count integer not null,
+      ${sql.join(rawColumnKeys.map((k) => sql`${sql.ref(rawColumn[k])} text not null`))}
+    ) on commit drop`.execute(tx);
+  await sql`
+    create temp table expense_error (
+      line integer not null,
+      -- the order of the checks within a line
+      ordinal integer not null,
+      column_name text,
+      message text not null
+    ) on commit drop`.execute(tx);
   await sql`
     create temp table expense_stage (
       line integer not null,
@@ -60,23 +71,218 @@ export async function createImportStage(tx: Db): Promise<void> {
     ) on commit drop`.execute(tx);
 }
 
-/** Stage rows [from, to) with one INSERT … SELECT FROM unnest(…): eight array parameters, no per-row SQL. */
-export async function stageRows(tx: Db, rows: StagedColumns, from: number, to: number): Promise<void> {
-  const mask = sql`t.mask`;
+/** Order of the checks within one line, so that a line's errors read as they always did. */
+const checkOrder = {
+  /** Errors of reading (header, CSV syntax) come first on their line, in the order found: ordinals below 0. */
+  reading: 0,
+  fieldCount: 1,
+  encoding: 2,
+  externalId: 20,
+  duplicate: 21,
+  bureauCode: 30,
+  projectName: 40,
+  fiscalYear: 50,
+  category: 60,
+  amountKyen: 70,
+  projectCode: 80,
+  projectCodeInBook: 90,
+  foreignLine: 95,
+  projectTotal: 100,
+} as const;
+
+export type RowErrorRow = { line: number; column: string | null; message: string };
+
+/** Errors found outside SQL (the header, CSV syntax): recorded beside the others, so one query reports them all. */
+export async function recordErrors(tx: Db, errors: RowErrorRow[]): Promise<void> {
+  if (!errors.length) return;
+  await sql`
+    insert into expense_error (line, ordinal, column_name, message)
+    select * from unnest(${sql.val(errors.map((e) => e.line))}::integer[], ${sql.val(errors.map((_, i) => checkOrder.reading - errors.length + i))}::integer[],
+      ${sql.val(errors.map((e) => e.column))}::text[], ${sql.val(errors.map((e) => e.message))}::text[])`.execute(tx);
+}
+
+/** How many errors there are, and the first `limit` of them by line and by the order of the checks. */
+export async function errorReport(tx: Db, limit: number): Promise<{ count: number; errors: RowErrorRow[] }> {
+  const count = await sql<{ n: number }>`select count(*)::bigint as n from expense_error`.execute(tx);
+  const rows = await sql<RowErrorRow>`
+    select line, column_name as column, message from expense_error order by line, ordinal limit ${limit}`.execute(tx);
+  return { count: Number(count.rows[0]?.n ?? 0), errors: rows.rows };
+}
+
+/**
+ * JavaScript's String.prototype.trim() set (WhiteSpace and LineTerminator), so that SQL trims what the
+ * previous reader trimmed: ideographic space (U+3000) and no-break space are padding in Japanese files too.
+ */
+const jsWhitespace =
+  '\t\n\u000b\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
+const trimmed = (value: RawBuilder<unknown>) => sql`btrim(${value}, ${jsWhitespace}::text)`;
+/** NFKC (full-width digits and letters → ASCII); ASCII text is already NFKC, and skipping it saves most of the cost. */
+const nfkc = (value: RawBuilder<unknown>) =>
+  sql`(case when octet_length(${value}) = length(${value}) then ${value} else normalize(${value}, nfkc) end)`;
+const controlChars = String.raw`[\x01-\x1f\x7f]`;
+
+export type RawCheckSpec = {
+  /** Fields in the header: a record with another number of fields is refused. */
+  fieldCount: number;
+  /** Each column the header maps, in the order of the header, with the name the file gives it. */
+  mapped: { key: RawColumnKey; name: string }[];
+  /** The name an error reports for each column (the file's header, or the canonical name when absent). */
+  columnNames: Record<RawColumnKey, string>;
+  /** The message for bytes the decoder could not read (it depends on the encoding). */
+  brokenEncodingMessage: string;
+  /** Bureaus the importer may write, and the message when a line is of another one; null: every bureau. */
+  writableBureaus: string[] | null;
+  notWritableMessage: string;
+  /** The accepted category names (codes and Japanese labels, NFKC) with their bit, and the hint an error gives. */
+  categoryNames: { name: string; bit: number }[];
+  categoryHint: string;
+  /** A cell that starts like a spreadsheet formula keeps its leading space (pattern of csv.ts startsLikeFormula). */
+  formulaPattern: string;
+  maxAmountKyen: number;
+  maxAmountMessage: string;
+};
+
+/**
+ * Check every staged record in a few set-based statements: each row error goes to expense_error with
+ * its line, the rows that pass go to expense_stage. The messages and the order of the checks are those
+ * of the reader that checked rows one by one in JavaScript, which this replaces.
+ */
+export async function checkRawRows(tx: Db, spec: RawCheckSpec): Promise<void> {
+  const raw = (key: RawColumnKey) => sql.ref(`r.${rawColumn[key]}`);
+  const name = (key: RawColumnKey) => sql`${spec.columnNames[key]}::text`;
+  const replacement = sql`U&'\\FFFD'`;
+  const anyMapped = spec.mapped.length
+    ? sql.join(
+        spec.mapped.map((m) => raw(m.key)),
+        sql` || `,
+      )
+    : sql`''`;
+
+  // Records that cannot be read as a row: a wrong number of fields, or bytes the decoder could not read.
+  await sql`
+    insert into expense_error (line, ordinal, column_name, message)
+    select r.line, e.ordinal, e.column_name, e.message
+    from expense_raw r
+    cross join lateral (values
+      (${checkOrder.fieldCount}::integer, null::text,
+        case when r.field_count <> ${spec.fieldCount}::integer then 'expected ' || ${spec.fieldCount}::integer || ' fields, found ' || r.field_count end)
+      ${sql.join(
+        spec.mapped.map(
+          (m, i) =>
+            sql`, (${checkOrder.encoding + i}::integer, ${m.name}::text, case when position(${replacement} in ${raw(m.key)}) > 0 then ${spec.brokenEncodingMessage}::text end)`,
+        ),
+        sql``,
+      )}
+    ) as e(ordinal, column_name, message)
+    where (r.field_count <> ${spec.fieldCount}::integer or position(${replacement} in ${anyMapped}) > 0) and e.message is not null`.execute(
+    tx,
+  );
+
+  // Each distinct category cell once: a file has a handful of them, whatever its length.
+  await sql`
+    create temp table expense_category_value on commit drop as
+    with names(name, bit) as (values ${sql.join(spec.categoryNames.map((c) => sql`(${c.name}::text, ${c.bit}::integer)`))})
+    select d.raw, x.mask,
+      case when x.parts = 0 then 'is required'
+        else 'unknown category "' || left(x.unknown, 40) || '" (one or more of ' || ${spec.categoryHint}::text || ', separated by ;)' end as error
+    from (select distinct category as raw from expense_raw) d
+    cross join lateral (
+      select count(*) as parts, bit_or(coalesce(k1.bit, k2.bit)) as mask,
+        (array_agg(p.name order by p.ord) filter (where coalesce(k1.bit, k2.bit) is null))[1] as unknown
+      from (
+        select ${trimmed(sql`u.part`)} as name, u.ord
+        from unnest(string_to_array(${nfkc(sql`d.raw`)}, ';')) with ordinality as u(part, ord)
+      ) p
+      left join names k1 on k1.name = p.name
+      left join names k2 on k2.name = lower(p.name)
+      where p.name <> ''
+    ) x`.execute(tx);
+
+  const writable = spec.writableBureaus ? sql`not (w.bureau_code = any(${sql.val(spec.writableBureaus)}::text[]))` : sql`false`;
+  await sql`
+    create temp table expense_checked on commit drop as
+    -- Materialized: inlined, each reference to a column of v or w would compute its expression again
+    -- (the amount's more than ten times), which made this statement eight times slower.
+    with v as materialized (
+      select r.line,
+        ${trimmed(raw('externalId'))} as external_id,
+        upper(${trimmed(nfkc(raw('bureauCode')))}) as bureau_code,
+        case when ${trimmed(raw('projectName'))} ~ ${spec.formulaPattern}::text
+          then rtrim(${raw('projectName')}, ${jsWhitespace}::text) else ${trimmed(raw('projectName'))} end as project_name,
+        regexp_replace(${trimmed(nfkc(raw('fiscalYear')))}, '年度$', '') as fiscal_year,
+        ${raw('fiscalYear')} as fiscal_year_raw,
+        ${raw('category')} as category,
+        ${trimmed(nfkc(raw('amountKyen')))} as amount,
+        ${raw('amountKyen')} as amount_raw,
+        upper(${trimmed(nfkc(raw('projectCode')))}) as project_code
+      from expense_raw r
+      where r.field_count = ${spec.fieldCount}::integer and position(${replacement} in ${anyMapped}) = 0
+    ),
+    w as materialized (
+      select v.*, case when v.amount ~ '^[0-9]{1,3}(,[0-9]{3})+$' then replace(v.amount, ',', '') else v.amount end as digits
+      from v
+    ),
+    e as (
+      select w.line, w.external_id, w.bureau_code, w.project_name, w.fiscal_year, w.digits, w.project_code, c.mask,
+        case when w.external_id = '' then 'is required'
+          when length(w.external_id) > 100 or w.external_id ~ ${controlChars}::text then 'must be at most 100 printable characters' end
+          as e_external_id,
+        case when w.bureau_code = '' then 'is required'
+          when b.code is null then 'unknown bureau "' || left(w.bureau_code, 20) || '"'
+          when ${writable} then ${spec.notWritableMessage}::text end as e_bureau_code,
+        case when w.project_name = '' then 'is required'
+          when length(w.project_name) > 200 or w.project_name ~ ${controlChars}::text then 'must be at most 200 printable characters' end
+          as e_project_name,
+        case when w.fiscal_year !~ '^[0-9]{4}$' then 'is not a fiscal year (YYYY): "' || left(w.fiscal_year_raw, 40) || '"'
+          when w.fiscal_year::integer not between 1990 and 2100 then 'must be between 1990 and 2100' end as e_fiscal_year,
+        c.error as e_category,
+        case when w.amount = '' then 'is required'
+          when w.amount ~ '^[-\u2212\u25b3\u25b2]\\s*[0-9,.]+$' then 'must not be negative'
+          when w.digits ~ '^[0-9]+\\.[0-9]*$' then 'must be a whole number of thousand yen'
+          when w.digits !~ '^[0-9]+$' then 'is not a number: "' || left(w.amount_raw, 40) || '"'
+          when w.digits::numeric > ${spec.maxAmountKyen}::numeric then ${spec.maxAmountMessage}::text end as e_amount_kyen,
+        case when w.project_code <> '' and w.project_code !~ '^PS[0-9]{7}$'
+          then 'is not a project number (PS + 7 digits): "' || left(w.project_code, 20) || '"' end as e_project_code
+      from w
+      left join bureau b on b.code = w.bureau_code
+      left join expense_category_value c on c.raw = w.category
+    )
+    select e.*,
+      -- The first line of an external id among the lines that have a valid one: every later line is a duplicate.
+      case when e.e_external_id is null and e.line > min(e.line) over (partition by e.external_id)
+        then 'duplicate external id "' || e.external_id || '" (first on line ' || min(e.line) over (partition by e.external_id) || ')'
+      end as e_duplicate
+    from e`.execute(tx);
+
+  const checks: [number, RawColumnKey, string][] = [
+    [checkOrder.externalId, 'externalId', 'e_external_id'],
+    [checkOrder.duplicate, 'externalId', 'e_duplicate'],
+    [checkOrder.bureauCode, 'bureauCode', 'e_bureau_code'],
+    [checkOrder.projectName, 'projectName', 'e_project_name'],
+    [checkOrder.fiscalYear, 'fiscalYear', 'e_fiscal_year'],
+    [checkOrder.category, 'category', 'e_category'],
+    [checkOrder.amountKyen, 'amountKyen', 'e_amount_kyen'],
+    [checkOrder.projectCode, 'projectCode', 'e_project_code'],
+  ];
+  const anyError = sql.join(
+    checks.map(([, , column]) => sql`${sql.ref(`c.${column}`)} is not null`),
+    sql` or `,
+  );
+  await sql`
+    insert into expense_error (line, ordinal, column_name, message)
+    select c.line, e.ordinal, e.column_name, e.message
+    from expense_checked c
+    cross join lateral (values ${sql.join(
+      checks.map(([ordinal, key, column]) => sql`(${ordinal}::integer, ${name(key)}, ${sql.ref(`c.${column}`)})`),
+    )}) as e(ordinal, column_name, message)
+    where (${anyError}) and e.message is not null`.execute(tx);
+  const mask = sql`c.mask`;
   await sql`
     insert into expense_stage (line, external_id, bureau_code, project_name, fiscal_year, categories, amount_kyen, project_code)
-    select t.line, t.external_id, t.bureau_code, t.project_name, t.fiscal_year, ${categoriesFromMask(mask)}, t.amount_kyen, t.project_code
-    from unnest(
-      ${sql.val(rows.line.slice(from, to))}::integer[],
-      ${sql.val(rows.externalId.slice(from, to))}::text[],
-      ${sql.val(rows.bureauCode.slice(from, to))}::text[],
-      ${sql.val(rows.projectName.slice(from, to))}::text[],
-      ${sql.val(rows.fiscalYear.slice(from, to))}::integer[],
-      ${sql.val(rows.categoryMask.slice(from, to))}::integer[],
-      ${sql.val(rows.amountKyen.slice(from, to))}::bigint[],
-      ${sql.val(rows.projectCode.slice(from, to))}::text[]
-    ) as t(line, external_id, bureau_code, project_name, fiscal_year, mask, amount_kyen, project_code)
-  `.execute(tx);
+    select c.line, c.external_id, c.bureau_code, c.project_name, c.fiscal_year::integer, ${categoriesFromMask(mask)}, c.digits::bigint,
+      nullif(c.project_code, '')
+    from expense_checked c
+    where not (${anyError})`.execute(tx);
 }
 
 /** Temporary tables are never auto-analysed; without statistics the planner picks nested loops over 100,000 rows. */
@@ -84,58 +290,64 @@ export async function analyzeStage(tx: Db, table: 'expense_stage' | 'expense_pla
   await sql`analyze ${sql.table(table)}`.execute(tx);
 }
 
-export type StageProblem = { line: number; value: string; detail: string | null };
-
-/** Lines naming a project code that is unknown, or that belongs to another bureau than the line's. */
-export async function projectCodeProblems(tx: Db): Promise<StageProblem[]> {
-  const result = await sql<{ line: number; projectCode: string; projectBureau: string | null }>`
-    select s.line, s.project_code, p.bureau_code as project_bureau
-    from expense_stage s left join project p on p.code = s.project_code
-    where s.project_code is not null and (p.id is null or p.bureau_code <> s.bureau_code)
-    order by s.line
-    limit 1000`.execute(tx);
-  return result.rows.map((r) => ({ line: r.line, value: r.projectCode, detail: r.projectBureau }));
-}
-
-/** Lines whose external id already belongs to a line of a bureau the importer may not write. */
-export async function foreignLines(tx: Db, bureaus: string[]): Promise<StageProblem[]> {
-  const result = await sql<{ line: number; externalId: string; bureauCode: string }>`
-    select s.line, s.external_id, l.bureau_code
-    from expense_stage s join expense_line l on l.external_id = s.external_id
-    where not (l.bureau_code = any(${sql.val(bureaus)}::text[]))
-    order by s.line
-    limit 1000`.execute(tx);
-  return result.rows.map((r) => ({ line: r.line, value: r.externalId, detail: r.bureauCode }));
-}
-
-/** A dry run goes on past row errors: drop the rows the checks above refused, so the preview counts only good rows. */
-export async function dropRefusedStagedRows(tx: Db, writableBureaus: string[] | null): Promise<void> {
+/**
+ * Rows whose references the book refuses: a project code that is unknown or of another bureau than
+ * the line's, and (for an importer of some bureaus only) an external id that is already a line of a
+ * bureau the importer may not write.
+ */
+export async function checkStagedReferences(tx: Db, writableBureaus: string[] | null): Promise<void> {
   await sql`
-    delete from expense_stage s
-    where s.project_code is not null
-      and not exists (select 1 from project p where p.code = s.project_code and p.bureau_code = s.bureau_code)`.execute(tx);
+    insert into expense_error (line, ordinal, column_name, message)
+    select s.line, ${checkOrder.projectCodeInBook}::integer, 'projectCode',
+      case when p.id is null then 'unknown project code ' || s.project_code
+        else 'project ' || s.project_code || ' belongs to bureau ' || p.bureau_code || ', not to this line''s bureau' end
+    from expense_stage s left join project p on p.code = s.project_code
+    where s.project_code is not null and (p.id is null or p.bureau_code <> s.bureau_code)`.execute(tx);
   if (writableBureaus) {
     await sql`
-      delete from expense_stage s using expense_line l
-      where l.external_id = s.external_id and not (l.bureau_code = any(${sql.val(writableBureaus)}::text[]))`.execute(tx);
+      insert into expense_error (line, ordinal, column_name, message)
+      select s.line, ${checkOrder.foreignLine}::integer, 'externalId',
+        'external id ' || s.external_id || ' is a line of bureau ' || l.bureau_code || ', which you may not change'
+      from expense_stage s join expense_line l on l.external_id = s.external_id
+      where not (l.bureau_code = any(${sql.val(writableBureaus)}::text[]))`.execute(tx);
   }
 }
 
-export type NewProjectKey = { bureauCode: string; fiscalYear: number; projectName: string; budgetJpy: string; firstLine: number };
+/** A dry run goes on past row errors: drop the rows the checks above refused, so the preview counts only good rows. */
+export async function dropRefusedStagedRows(tx: Db): Promise<void> {
+  await sql`delete from expense_stage s using expense_error e where e.line = s.line`.execute(tx);
+}
 
 /**
- * The projects the file creates: one per bureau + fiscal year + name that no project has yet, with the
- * total of its lines (all of them are in the file, so this is its final budget).
+ * The projects the file creates, numbered in the order of their first line: one per bureau + fiscal
+ * year + name that no project has yet, with the total of its lines (all of them are in the file, so
+ * this is its final budget). A total beyond what the book stores exactly is a row error on that line.
  */
-export async function newProjectKeys(tx: Db): Promise<NewProjectKey[]> {
-  const result = await sql<NewProjectKey>`
-    select s.bureau_code, s.fiscal_year, s.project_name, (sum(s.amount_kyen) * 1000)::text as budget_jpy, min(s.line) as first_line
+export async function planNewProjects(tx: Db, maxJpy: number, tooLarge: string): Promise<number> {
+  await sql`
+    create temp table expense_new_project on commit drop as
+    select row_number() over (order by min(s.line)) as ordinal, s.bureau_code, s.fiscal_year, s.project_name,
+      sum(s.amount_kyen) * 1000 as budget_jpy, min(s.line) as first_line
     from expense_stage s
     where s.project_code is null
       and not exists (
         select 1 from project p where p.bureau_code = s.bureau_code and p.fiscal_year = s.fiscal_year and p.name = s.project_name)
-    group by s.bureau_code, s.fiscal_year, s.project_name
-    order by first_line`.execute(tx);
+    group by s.bureau_code, s.fiscal_year, s.project_name`.execute(tx);
+  await sql`
+    insert into expense_error (line, ordinal, column_name, message)
+    select k.first_line, ${checkOrder.projectTotal}::integer, null, 'the lines of "' || k.project_name || '" total more than ' || ${tooLarge}::text
+    from expense_new_project k where k.budget_jpy > ${maxJpy}::numeric`.execute(tx);
+  const result = await sql<{ n: number }>`select count(*)::bigint as n from expense_new_project`.execute(tx);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+export type NewProjectKey = { bureauCode: string; fiscalYear: number; projectName: string; budgetJpy: string };
+
+/** One page of the projects to create, by their ordinal (1-based, inclusive). */
+export async function newProjectPage(tx: Db, fromOrdinal: number, toOrdinal: number): Promise<NewProjectKey[]> {
+  const result = await sql<NewProjectKey>`
+    select bureau_code, fiscal_year, project_name, budget_jpy::text as budget_jpy
+    from expense_new_project where ordinal between ${fromOrdinal} and ${toOrdinal} order by ordinal`.execute(tx);
   return result.rows;
 }
 
@@ -280,16 +492,14 @@ export async function computeProjectBudgets(tx: Db): Promise<void> {
     group by m.project_id`.execute(tx);
 }
 
-/** Existing projects whose new total is beyond what the book stores exactly (¥9,000,000,000,000,000). */
-export async function oversizedBudgets(tx: Db, maxJpy: number): Promise<{ code: string; line: number }[]> {
-  const result = await sql<{ code: string; line: number }>`
-    select p.code, min(s.line) as line
+/** Existing projects whose new total is beyond what the book stores exactly: a row error on their first line in the file. */
+export async function checkBudgetTotals(tx: Db, maxJpy: number, tooLarge: string): Promise<void> {
+  await sql`
+    insert into expense_error (line, ordinal, column_name, message)
+    select min(s.line), ${checkOrder.projectTotal}::integer, null, 'the lines of project ' || p.code || ' total more than ' || ${tooLarge}::text
     from expense_budget b join project p on p.id = b.project_id join expense_plan s on s.project_id = b.project_id
     where b.budget_jpy > ${maxJpy}::numeric
-    group by p.code
-    order by line
-    limit 100`.execute(tx);
-  return result.rows;
+    group by p.code`.execute(tx);
 }
 
 export type BudgetCombo = {
@@ -301,14 +511,30 @@ export type BudgetCombo = {
   projects: number;
 };
 
-/** The oversight inputs of the existing projects whose budget changes, grouped: the engine runs once per combination. */
-export async function changedBudgetCombos(tx: Db, maxJpy: number): Promise<BudgetCombo[]> {
+/**
+ * The oversight inputs of the existing projects whose budget changes, grouped (the engine runs once per
+ * combination) and ranked by their inputs, so that they can be read a page at a time. Returns the
+ * number of distinct inputs.
+ */
+export async function planBudgetCombos(tx: Db, maxJpy: number): Promise<number> {
+  await sql`
+    create temp table expense_combo on commit drop as
+    select dense_rank() over (order by g.budget_jpy, g.max_downtime_hours, g.confidentiality) as input_rank, g.*
+    from (
+      select b.budget_jpy::bigint as budget_jpy, p.max_downtime_hours, p.confidentiality, p.tier, p.reviewer_role, count(*)::bigint as projects
+      from expense_budget b join project p on p.id = b.project_id
+      where p.budget_jpy is distinct from b.budget_jpy and b.budget_jpy <= ${maxJpy}::numeric
+      group by 1, 2, 3, 4, 5
+    ) g`.execute(tx);
+  const result = await sql<{ n: number }>`select coalesce(max(input_rank), 0)::bigint as n from expense_combo`.execute(tx);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+/** The combinations whose input rank is in [from, to]. */
+export async function budgetComboPage(tx: Db, from: number, to: number): Promise<BudgetCombo[]> {
   const result = await sql<BudgetCombo>`
-    select b.budget_jpy::bigint as budget_jpy, p.max_downtime_hours, p.confidentiality, p.tier, p.reviewer_role,
-      count(*)::bigint as projects
-    from expense_budget b join project p on p.id = b.project_id
-    where p.budget_jpy is distinct from b.budget_jpy and b.budget_jpy <= ${maxJpy}::numeric
-    group by 1, 2, 3, 4, 5`.execute(tx);
+    select budget_jpy, max_downtime_hours, confidentiality, tier, reviewer_role, projects
+    from expense_combo where input_rank between ${from} and ${to}`.execute(tx);
   return result.rows;
 }
 

@@ -10,6 +10,8 @@ function selectTechReviews(db: Db) {
     .innerJoin('bureau as b', 'b.code', 'p.bureauCode')
     .innerJoin('budgetCycle as bc', 'bc.fiscalYear', 'tr.fiscalYear')
     .leftJoin('appUser as reviewer', 'reviewer.id', 'tr.reviewerId')
+    .leftJoin('techReviewReflection as rf', 'rf.techReviewId', 'tr.id')
+    .leftJoin('appUser as recorder', 'recorder.id', 'rf.recordedBy')
     .selectAll('tr')
     .select([
       'p.code as projectCode',
@@ -17,7 +19,14 @@ function selectTechReviews(db: Db) {
       'p.bureauCode',
       'b.nameJa as bureauName',
       'bc.evaluationDeadline',
+      'bc.viewpoints as cycleViewpoints',
       'reviewer.displayName as reviewerName',
+      'rf.outcome as reflectionOutcome',
+      'rf.amountChangeJpy as reflectionAmountChangeJpy',
+      'rf.comment as reflectionComment',
+      'rf.recordedAt as reflectionRecordedAt',
+      'rf.version as reflectionVersion',
+      'recorder.displayName as reflectionRecordedByName',
     ]);
 }
 type TechReviewQuery = ReturnType<typeof selectTechReviews>;
@@ -28,6 +37,8 @@ export type TechReviewFilter = {
   status?: string[];
   /** Only these bureaus' projects (staff and bureau leads); undefined for everyone else. */
   bureauCodes?: string[];
+  /** Only cycles whose evaluation report was submitted (the budget office's view, slide 83's 評価書提出). */
+  submittedOnly?: boolean;
 };
 export type TechReviewCursor = { fiscalYear: number; projectCode: string };
 
@@ -47,6 +58,7 @@ export async function listTechReviews(db: Db, filter: TechReviewFilter, page: { 
   if (filter.fiscalYear !== undefined) query = query.where('tr.fiscalYear', '=', filter.fiscalYear);
   if (filter.status?.length) query = query.where('tr.status', 'in', filter.status);
   if (filter.bureauCodes) query = query.where('p.bureauCode', 'in', filter.bureauCodes);
+  if (filter.submittedOnly) query = query.where('bc.submittedAt', 'is not', null);
   if (page.cursor) {
     const { fiscalYear, projectCode } = page.cursor;
     query = query.where(sql<SqlBool>`(tr.fiscal_year < ${fiscalYear} or (tr.fiscal_year = ${fiscalYear} and p.code > ${projectCode}))`);
@@ -82,29 +94,80 @@ export const findBudgetCycle = (db: Db, fiscalYear: number) =>
 export const lockBudgetCycle = (tx: Db, fiscalYear: number) =>
   tx.selectFrom('budgetCycle').selectAll().where('fiscalYear', '=', fiscalYear).forUpdate().executeTakeFirst();
 
-export async function countTechReviewsByStatus(db: Db, fiscalYears: number[]) {
-  if (fiscalYears.length === 0) return new Map<number, Record<string, number>>();
+export type CycleProgress = {
+  counts: { extracted: number; in_review: number; submitted: number };
+  /** Reviews lacking a rating of one of the cycle's viewpoints or the overall opinion. */
+  incomplete: number;
+  /** Submitted reviews without a reflection recorded by the budget office. */
+  unreflected: number;
+};
+export const noProgress: CycleProgress = { counts: { extracted: 0, in_review: 0, submitted: 0 }, incomplete: 0, unreflected: 0 };
+
+/** Each cycle's review counts by status, the incomplete ones and the submitted ones still unreflected. */
+export async function budgetCycleProgress(db: Db, fiscalYears: number[]) {
+  const progress = new Map<number, CycleProgress>();
+  if (fiscalYears.length === 0) return progress;
   const rows = await db
-    .selectFrom('techReview')
-    .select(['fiscalYear', 'status', sql<number>`count(*)::int`.as('count')])
-    .where('fiscalYear', 'in', fiscalYears)
-    .groupBy(['fiscalYear', 'status'])
+    .selectFrom('techReview as tr')
+    .innerJoin('budgetCycle as bc', 'bc.fiscalYear', 'tr.fiscalYear')
+    .leftJoin('techReviewReflection as rf', 'rf.techReviewId', 'tr.id')
+    .select([
+      'tr.fiscalYear',
+      'tr.status',
+      sql<number>`count(*)::int`.as('count'),
+      sql<number>`count(*) filter (where btrim(tr.overall_opinion) = '' or exists (
+        select 1 from jsonb_array_elements(bc.viewpoints->'viewpoints') v
+        where tr.viewpoints->(v->>'id')->>'rating' is null))::int`.as('incomplete'),
+      sql<number>`count(*) filter (where tr.status = 'submitted' and rf.tech_review_id is null)::int`.as('unreflected'),
+    ])
+    .where('tr.fiscalYear', 'in', fiscalYears)
+    .groupBy(['tr.fiscalYear', 'tr.status'])
     .execute();
-  const counts = new Map<number, Record<string, number>>();
   for (const row of rows) {
-    const entry = counts.get(row.fiscalYear) ?? {};
-    entry[row.status] = row.count;
-    counts.set(row.fiscalYear, entry);
+    const entry = progress.get(row.fiscalYear) ?? { ...noProgress, counts: { ...noProgress.counts } };
+    entry.counts[row.status as keyof CycleProgress['counts']] = row.count;
+    entry.incomplete += row.incomplete;
+    entry.unreflected += row.unreflected;
+    progress.set(row.fiscalYear, entry);
   }
-  return counts;
+  return progress;
 }
 
-/** Project codes on a cycle's list, for the year-on-year comparison. */
+/** Projects on a cycle's list, for the year-on-year comparison. */
 export const listExtractedProjects = (db: Db, fiscalYear: number) =>
   db
     .selectFrom('techReview as tr')
     .innerJoin('project as p', 'p.id', 'tr.projectId')
-    .select(['p.id', 'p.code'])
+    .select(['p.id', 'p.code', 'p.name', 'p.bureauCode'])
     .where('tr.fiscalYear', '=', fiscalYear)
     .orderBy('p.code')
     .execute();
+
+export const lockTechReviewReflection = (tx: Db, techReviewId: string) =>
+  tx.selectFrom('techReviewReflection').selectAll().where('techReviewId', '=', techReviewId).forUpdate().executeTakeFirst();
+
+/**
+ * Reflection outcomes per fiscal year of the submitted cycles (the year-on-year list): how many
+ * reviews were reflected, partly, not, or are still unrecorded, and the amount changes they led to.
+ */
+export async function listReflectionOutcomesByYear(db: Db, bureauCodes: string[] | undefined) {
+  if (bureauCodes && bureauCodes.length === 0) return [];
+  let query = db
+    .selectFrom('techReview as tr')
+    .innerJoin('budgetCycle as bc', 'bc.fiscalYear', 'tr.fiscalYear')
+    .innerJoin('project as p', 'p.id', 'tr.projectId')
+    .leftJoin('techReviewReflection as rf', 'rf.techReviewId', 'tr.id')
+    .select([
+      'tr.fiscalYear',
+      sql<number>`count(*)::int`.as('submitted'),
+      sql<number>`count(*) filter (where rf.outcome = 'reflected')::int`.as('reflected'),
+      sql<number>`count(*) filter (where rf.outcome = 'partly_reflected')::int`.as('partlyReflected'),
+      sql<number>`count(*) filter (where rf.outcome = 'not_reflected')::int`.as('notReflected'),
+      sql<number>`count(*) filter (where rf.tech_review_id is null)::int`.as('unrecorded'),
+      // bigint sum: parsed exactly by parseInt8, never through floating point.
+      sql<number>`coalesce(sum(rf.amount_change_jpy), 0)::bigint`.as('amountChangeJpy'),
+    ])
+    .where('bc.submittedAt', 'is not', null);
+  if (bureauCodes) query = query.where('p.bureauCode', 'in', bureauCodes);
+  return query.groupBy('tr.fiscalYear').orderBy('tr.fiscalYear', 'desc').execute();
+}

@@ -5,6 +5,7 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api } from '../../api.ts';
+import { canGiveTechnicalGuidance } from '../../auth.ts';
 import { DateText, ErrorAlert, Facts, Loading, Notice } from '../../components/common.tsx';
 import { isConsulteeOf } from '../../components/supervision.tsx';
 import { useFormat } from '../../format.ts';
@@ -39,7 +40,9 @@ export default function ConsultationThread() {
   const isConsultee =
     isConsulteeOf(user, { reviewerRole: c.reviewerRole as typeof project.reviewerRole, bureauCode: c.bureauCode }) &&
     c.openedBy !== user.id;
-  const canTakePart = canWrite || isConsultee;
+  // GovTech Tokyo gives technical guidance in any consultation; closing it stays with the two parties.
+  const isTechnical = canGiveTechnicalGuidance(user) && !isConsultee;
+  const canTakePart = canWrite || isConsultee || isTechnical;
   const lastRouting = c.routing.at(-1);
   return (
     <section aria-labelledby={headingId}>
@@ -99,8 +102,12 @@ export default function ConsultationThread() {
           <li key={m.id} className={`thread-message thread-message-${m.side}`}>
             <p className="thread-meta">
               <strong>{m.authorName}</strong> ·{' '}
-              {m.side === 'consultee' ? t('supervision.consultations.sideConsultee') : t('supervision.consultations.sideBureau')} ·{' '}
-              <DateText value={m.createdAt} withTime />
+              {m.side === 'consultee'
+                ? t('supervision.consultations.sideConsultee')
+                : m.side === 'technical'
+                  ? t('supervision.consultations.sideTechnical')
+                  : t('supervision.consultations.sideBureau')}{' '}
+              · <DateText value={m.createdAt} withTime />
               {m.actionId ? (
                 <>
                   {' '}
@@ -118,13 +125,15 @@ export default function ConsultationThread() {
         <p>{t('supervision.consultations.closed')}</p>
       ) : canTakePart ? (
         <>
-          <ConsultationMessageForm consultationId={c.id} projectId={project.id} canGiveGuidance={isConsultee} />
+          <ConsultationMessageForm consultationId={c.id} projectId={project.id} canGiveGuidance={isConsultee || isTechnical} />
           {close.isError ? <ErrorAlert error={close.error} /> : null}
-          <p>
-            <button type="button" className="button button-secondary" onClick={() => close.mutate(c.version)} disabled={close.isPending}>
-              {t('supervision.consultations.close')}
-            </button>
-          </p>
+          {isTechnical ? null : (
+            <p>
+              <button type="button" className="button button-secondary" onClick={() => close.mutate(c.version)} disabled={close.isPending}>
+                {t('supervision.consultations.close')}
+              </button>
+            </p>
+          )}
         </>
       ) : (
         <p className="small muted">{t('supervision.consultations.readOnly')}</p>

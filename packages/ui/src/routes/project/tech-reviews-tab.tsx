@@ -5,8 +5,8 @@ import { Link } from 'react-router';
 import { api, isApiError } from '../../api.ts';
 import { canSeeBudgetReview } from '../../auth.ts';
 import { Empty, ErrorAlert, Loading, TierBadge } from '../../components/common.tsx';
+import { ExtractionFlags, ReflectionView, ViewpointTable } from '../../components/tech-review.tsx';
 import { useFormat } from '../../format.ts';
-import { viewpoints } from '../../forms/tech-review-form.tsx';
 import { useProjectContext } from '../project-page.tsx';
 
 /** The budget-compilation tech reviews (技術的関与) this project was extracted for, every year. */
@@ -20,6 +20,10 @@ export default function TechReviewsTab() {
     queryFn: () => api.budget.techReviews({ limit: 1000 }),
   });
   const mine = reviews.data?.items.filter((r) => r.projectId === project.id) ?? [];
+  // Each year's reviews rate on that cycle's scale.
+  const cycles = useQuery({ queryKey: ['budget-cycles'], queryFn: api.budget.cycles });
+  const maxOf = (fiscalYear: number) =>
+    Math.max(...(cycles.data?.find((c) => c.fiscalYear === fiscalYear)?.ratingScale.map((s) => s.value) ?? [5]));
   return (
     <section aria-labelledby={headingId}>
       <h2 id={headingId}>{t('budget.projectTabTitle')}</h2>
@@ -46,27 +50,11 @@ export default function TechReviewsTab() {
               {f.colon}
               {f.yen(r.budgetJpyAtExtraction)}
             </p>
-            <table className="table table-compact">
-              <caption className="visually-hidden">{t('budget.viewpointsCaption', { name: project.name })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('budget.viewpoint')}</th>
-                  <th scope="col">{t('budget.rating')}</th>
-                  <th scope="col">{t('budget.comment')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {viewpoints.map((vp) => (
-                  <tr key={vp}>
-                    <th scope="row">{t(`budget.viewpoints.${vp}`)}</th>
-                    <td>{r[vp].rating === null ? t('budget.notRated') : t('budget.ratingValue', { n: r[vp].rating })}</td>
-                    <td className="canvas-text">{r[vp].comment || '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ExtractionFlags review={r} />
+            <ViewpointTable review={r} max={maxOf(r.fiscalYear)} caption={t('budget.viewpointsCaption', { name: project.name })} />
             <h4>{t('budget.overallOpinion')}</h4>
             <p className="canvas-text">{r.overallOpinion || '—'}</p>
+            <ReflectionView review={r} />
           </article>
         ))
       )}

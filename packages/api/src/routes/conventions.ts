@@ -1,0 +1,153 @@
+/**
+ * What every operation shares and the document says once: names for core's schemas, the security
+ * schemes, the common headers, tags, 405 with Allow, and 415 for a body that is not JSON.
+ */
+import { type OpenAPIRegistry, zodToOpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { createMiddleware } from 'hono/factory';
+import { z } from 'zod';
+import type { AppEnv } from '../context.ts';
+import { AppError, databaseRetrySeconds } from '../errors.ts';
+import { tags } from './operations.ts';
+
+/**
+ * Component names for core's schemas: the export name without `Z` and a `Response` suffix
+ * (ZProjectResponse → Project), and `…ListResponse` → `…Page`. Registering the very objects the
+ * routes use makes the generator emit a `$ref` wherever they appear, so a client gets one type each.
+ */
+export function nameSchemas(modules: readonly Record<string, unknown>[]): string[] {
+  const names: string[] = [];
+  for (const module of modules) {
+    for (const [exportName, value] of Object.entries(module)) {
+      if (!/^Z[A-Z]/.test(exportName) || !(value instanceof z.ZodType)) continue;
+      if (zodToOpenAPIRegistry.has(value) || value.meta()?.id) continue;
+      const name = exportName
+        .slice(1)
+        .replace(/ListResponse$/, 'Page')
+        .replace(/(.)Response$/, '$1');
+      if (names.includes(name)) continue;
+      zodToOpenAPIRegistry.add(value, { _internal: { refId: name } });
+      names.push(name);
+    }
+  }
+  return names;
+}
+
+const header = (description: string, schema: Record<string, unknown>, example: unknown) => ({ description, schema, example });
+
+export function registerDocumentComponents(registry: OpenAPIRegistry) {
+  registry.registerComponent('securitySchemes', 'session', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The session token that POST /api/v1/auth/login answers with. Limited by the user’s role only.',
+  });
+  registry.registerComponent('securitySchemes', 'cookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'psbook_session',
+    description: 'The browser’s session cookie, set by sign-in. Writes must come from the same origin (Origin checked).',
+  });
+  registry.registerComponent('securitySchemes', 'apiToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'A read-only API token (psb_…) from POST /api/v1/tokens. It may call only the operations that list one of its scopes here: projects:read, stats:read, tech_reviews:read.',
+  });
+  registry.registerComponent(
+    'headers',
+    'X-Request-Id',
+    header(
+      'The id of this request in the server’s log; sent on every answer, quote it when reporting a problem',
+      { type: 'string' },
+      '4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23',
+    ),
+  );
+  registry.registerComponent(
+    'headers',
+    'Cache-Control',
+    header('API answers are never stored by caches: no-store', { type: 'string', enum: ['no-store'] }, 'no-store'),
+  );
+  registry.registerComponent(
+    'headers',
+    'ETag',
+    header('The version of the resource, quoted: send it back as If-Match to change it', { type: 'string' }, '"3"'),
+  );
+  registry.registerComponent(
+    'headers',
+    'Retry-After',
+    header('Seconds to wait before trying again', { type: 'integer', minimum: 0 }, databaseRetrySeconds),
+  );
+  registry.registerComponent(
+    'headers',
+    'Set-Cookie',
+    header(
+      'The session cookie (HttpOnly, SameSite=Lax; Secure over HTTPS), or its removal on sign-out',
+      { type: 'string' },
+      'psbook_session=…; Path=/; HttpOnly; SameSite=Lax',
+    ),
+  );
+}
+
+/** The document's head: its tags in order, and no security by default (each operation says its own). */
+export function documentHead() {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'PS Book API',
+      version: '1.0.0',
+      description: [
+        'The Project Sharing Book (PS Book): the register of a government’s digital projects — projects, service canvases,',
+        'KPIs, lifecycle, oversight tiers and reviews. Conventions (pagination, versions and If-Match, errors, tokens and',
+        'scopes, NDJSON, deprecation) are in docs/api.md. Errors are application/problem+json (RFC 9457).',
+      ].join(' '),
+      contact: { name: 'PS Book', email: 'psbook@example.jp' },
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: '/', description: 'The server that serves this document' }],
+    tags: Object.entries(tags).map(([name, description]) => ({ name, description })),
+  };
+}
+
+/** The methods some route serves at `path`, for 405's Allow header; empty when no route has the path. */
+export function allowedMethods(routes: readonly { method: string; path: string }[], path: string): string[] {
+  const methods = new Set<string>();
+  for (const route of routes) {
+    if (route.method === 'ALL' || route.path.includes('*')) continue;
+    if (patternOf(route.path).test(path)) methods.add(route.method);
+  }
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods].sort();
+}
+
+const patterns = new Map<string, RegExp>();
+function patternOf(routePath: string): RegExp {
+  let pattern = patterns.get(routePath);
+  if (!pattern) {
+    const source = routePath
+      .split(/(:\w+(?:\{[^}]*\})?)/)
+      .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    pattern = new RegExp(`^${source}$`);
+    patterns.set(routePath, pattern);
+  }
+  return pattern;
+}
+
+/** The routes that read something other than JSON: the expense import reads CSV or a workbook. */
+const nonJsonBodies = /^\/api\/v1\/imports\//;
+
+/**
+ * A body sent as anything but JSON is 415 on every JSON route, before validation: otherwise some
+ * routes would read it as an empty object (400 with field errors) and others refuse it.
+ */
+export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
+  const method = c.req.method;
+  if (method === 'GET' || method === 'HEAD' || method === 'DELETE' || method === 'OPTIONS' || nonJsonBodies.test(c.req.path)) return next();
+  const length = c.req.header('content-length');
+  const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+  const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (hasBody || type) {
+    if (type !== 'application/json' && !/^application\/[\w.-]+\+json$/.test(type))
+      throw new AppError('unsupported_media_type', 'Send the body as JSON, with Content-Type: application/json');
+  }
+  return next();
+});
