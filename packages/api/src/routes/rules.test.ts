@@ -160,7 +160,10 @@ describeOnBothDatabases(
       const downtimes = [null, 0, 2, 2.5, 12, 12.5, 720, 1e-5, Number.NaN];
       const bureaus = ['FIN', 'IND', 'WEL'];
       let seed = 7;
-      const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+      const next = () => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed / 2147483648;
+      };
       const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
       const evaluate = t().policy.evaluateOversight;
       const rows = [];
