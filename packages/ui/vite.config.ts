@@ -67,5 +67,15 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     chunkSizeWarningLimit: 600,
+    rollupOptions: {
+      output: {
+        // zod and src/zod-config.ts in one chunk, so jitless is set as zod loads, before any
+        // module builds a schema (zod decides at construction whether to compile with eval).
+        manualChunks(id) {
+          if (id.includes('/node_modules/zod/') || id.endsWith('/src/zod-config.ts')) return 'zod';
+          return undefined;
+        },
+      },
+    },
   },
 });

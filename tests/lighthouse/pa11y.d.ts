@@ -10,6 +10,8 @@ declare module 'pa11y' {
     chromeLaunchConfig?: { executablePath?: string; args?: string[] };
     browser?: unknown;
     page?: unknown;
+    /** A CSS selector of elements both runners leave out. */
+    hideElements?: string;
   };
   export default function pa11y(url: string, options?: Options): Promise<{ documentTitle: string; pageUrl: string; issues: Issue[] }>;
 }

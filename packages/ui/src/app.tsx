@@ -1,41 +1,62 @@
-import { lazy } from 'react';
-import { createBrowserRouter, type RouteObject } from 'react-router';
+import type { QueryClient } from '@tanstack/react-query';
+import { type ComponentProps, type ComponentType, createElement, lazy } from 'react';
+import { createBrowserRouter, matchRoutes, type RouteObject } from 'react-router';
 import { Layout, RequireSignIn } from './components/layout.tsx';
 import { RouterErrorPage } from './components/route-error.tsx';
 
 // Every screen is its own chunk, so the first load carries only the frame and the sign-in check.
-const SignIn = lazy(() => import('./routes/sign-in.tsx'));
-const Home = lazy(() => import('./routes/home.tsx'));
-const ProjectList = lazy(() => import('./routes/project-list.tsx'));
-const ProjectNew = lazy(() => import('./routes/project-new.tsx'));
-const ProjectPage = lazy(() => import('./routes/project-page.tsx'));
-const ProjectOverview = lazy(() => import('./routes/project/overview.tsx'));
-const CanvasTab = lazy(() => import('./routes/project/canvas-tab.tsx'));
-const KpisTab = lazy(() => import('./routes/project/kpis-tab.tsx'));
-const ProcurementsTab = lazy(() => import('./routes/project/procurements-tab.tsx'));
-const DocumentsTab = lazy(() => import('./routes/project/documents-tab.tsx'));
-const ReleasesTab = lazy(() => import('./routes/project/releases-tab.tsx'));
-const TechReviewsTab = lazy(() => import('./routes/project/tech-reviews-tab.tsx'));
-const HistoryTab = lazy(() => import('./routes/project/history-tab.tsx'));
-const ConsultationsTab = lazy(() => import('./routes/project/consultations-tab.tsx'));
-const ConsultationThread = lazy(() => import('./routes/project/consultation-thread.tsx'));
-const StatusReportsTab = lazy(() => import('./routes/project/status-reports-tab.tsx'));
-const SupervisionTab = lazy(() => import('./routes/project/supervision-tab.tsx'));
-const Portfolio = lazy(() => import('./routes/portfolio.tsx'));
-const CanvasPrint = lazy(() => import('./routes/canvas-print.tsx'));
-const ReleaseJudgement = lazy(() => import('./routes/release-judgement.tsx'));
-const BudgetReview = lazy(() => import('./routes/budget-review.tsx'));
-const Tokens = lazy(() => import('./routes/tokens.tsx'));
-const Procurements = lazy(() => import('./routes/procurements.tsx'));
-const Import = lazy(() => import('./routes/import.tsx'));
-const Rules = lazy(() => import('./routes/rules.tsx'));
-const RuleVersions = lazy(() => import('./routes/rule-versions.tsx'));
-const RuleVersion = lazy(() => import('./routes/rule-versions.tsx').then((m) => ({ default: m.RuleVersion })));
-const Admin = lazy(() => import('./routes/admin.tsx'));
-const Notifications = lazy(() => import('./routes/notifications.tsx').then((m) => ({ default: m.Notifications })));
-const NotificationPreferences = lazy(() => import('./routes/notifications.tsx').then((m) => ({ default: m.NotificationPreferences })));
-const Outbox = lazy(() => import('./routes/notifications.tsx').then((m) => ({ default: m.Outbox })));
-const NotFound = lazy(() => import('./routes/not-found.tsx'));
+// `screen` also remembers how to load each one, so the screens of the address the app starts on
+// are fetched at once, beside the sign-in check, instead of after it (preloadScreensFor below).
+// A screen whose code has arrived renders directly, not through React.lazy: a lazy screen first
+// shows its loading indicator, and React then holds the screen back for a moment (~300 ms) so
+// that indicators do not flicker, which the first screen of a visit need not pay.
+const loaders = new Map<unknown, () => Promise<unknown>>();
+function screen<T extends ComponentType<any>>(load: () => Promise<{ default: T }>) {
+  let loaded: T | null = null;
+  const remember = () =>
+    load().then((module) => {
+      loaded = module.default;
+      return module;
+    });
+  const Lazy = lazy(remember);
+  function Screen(props: ComponentProps<T>) {
+    return loaded ? createElement(loaded, props) : createElement(Lazy, props);
+  }
+  loaders.set(Screen, remember);
+  return Screen;
+}
+const SignIn = screen(() => import('./routes/sign-in.tsx'));
+const Home = screen(() => import('./routes/home.tsx'));
+const ProjectList = screen(() => import('./routes/project-list.tsx'));
+const ProjectNew = screen(() => import('./routes/project-new.tsx'));
+const ProjectPage = screen(() => import('./routes/project-page.tsx'));
+const ProjectOverview = screen(() => import('./routes/project/overview.tsx'));
+const CanvasTab = screen(() => import('./routes/project/canvas-tab.tsx'));
+const KpisTab = screen(() => import('./routes/project/kpis-tab.tsx'));
+const ProcurementsTab = screen(() => import('./routes/project/procurements-tab.tsx'));
+const DocumentsTab = screen(() => import('./routes/project/documents-tab.tsx'));
+const ReleasesTab = screen(() => import('./routes/project/releases-tab.tsx'));
+const TechReviewsTab = screen(() => import('./routes/project/tech-reviews-tab.tsx'));
+const HistoryTab = screen(() => import('./routes/project/history-tab.tsx'));
+const ConsultationsTab = screen(() => import('./routes/project/consultations-tab.tsx'));
+const ConsultationThread = screen(() => import('./routes/project/consultation-thread.tsx'));
+const StatusReportsTab = screen(() => import('./routes/project/status-reports-tab.tsx'));
+const SupervisionTab = screen(() => import('./routes/project/supervision-tab.tsx'));
+const Portfolio = screen(() => import('./routes/portfolio.tsx'));
+const CanvasPrint = screen(() => import('./routes/canvas-print.tsx'));
+const ReleaseJudgement = screen(() => import('./routes/release-judgement.tsx'));
+const BudgetReview = screen(() => import('./routes/budget-review.tsx'));
+const Tokens = screen(() => import('./routes/tokens.tsx'));
+const Procurements = screen(() => import('./routes/procurements.tsx'));
+const Import = screen(() => import('./routes/import.tsx'));
+const Rules = screen(() => import('./routes/rules.tsx'));
+const RuleVersions = screen(() => import('./routes/rule-versions.tsx'));
+const RuleVersion = screen(() => import('./routes/rule-versions.tsx').then((m) => ({ default: m.RuleVersion })));
+const Admin = screen(() => import('./routes/admin.tsx'));
+const Notifications = screen(() => import('./routes/notifications.tsx').then((m) => ({ default: m.Notifications })));
+const NotificationPreferences = screen(() => import('./routes/notifications.tsx').then((m) => ({ default: m.NotificationPreferences })));
+const Outbox = screen(() => import('./routes/notifications.tsx').then((m) => ({ default: m.Outbox })));
+const NotFound = screen(() => import('./routes/not-found.tsx'));
 
 export const routes: RouteObject[] = [
   {
@@ -97,3 +118,26 @@ export const routes: RouteObject[] = [
 ];
 
 export const createAppRouter = () => createBrowserRouter(routes);
+
+type ScreenModule = { prefetchScreen?: (queryClient: QueryClient, url: URL) => Promise<void> };
+
+/**
+ * Load the screens the address shows (the layout's child and, for a project, its tab), and start
+ * fetching the data of those that say how (`prefetchScreen`). Resolves when their code is here (or
+ * failed to come: rendering the screen then loads it again and reports the failure).
+ */
+export async function preloadScreensFor(url: URL, queryClient: QueryClient): Promise<void> {
+  const loads = (matchRoutes(routes, url.pathname) ?? []).flatMap((match) => {
+    const type = (match.route.element as { type?: unknown } | undefined)?.type;
+    const load = type ? loaders.get(type) : undefined;
+    if (!load) return [];
+    return [
+      load()
+        .then((module) => {
+          void (module as ScreenModule).prefetchScreen?.(queryClient, url);
+        })
+        .catch(() => undefined),
+    ];
+  });
+  await Promise.all(loads);
+}

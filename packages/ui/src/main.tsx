@@ -1,10 +1,12 @@
+import './zod-config.ts';
 import './styles.css';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
-import { isApiError } from './api.ts';
-import { createAppRouter } from './app.tsx';
+import { api, isApiError } from './api.ts';
+import { createAppRouter, preloadScreensFor } from './app.tsx';
+
 import { meKey } from './auth.ts';
 import { initI18n } from './i18n/index.ts';
 
@@ -33,11 +35,15 @@ const queryClient = new QueryClient({
 });
 
 const router = createAppRouter();
-
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <RouterProvider router={router} />
-    </QueryClientProvider>
-  </StrictMode>,
-);
+// The sign-in check and the screen's code are fetched together, and the app is first drawn when
+// that code is here (until then index.html's own loading indicator shows).
+void queryClient.prefetchQuery({ queryKey: meKey, queryFn: api.auth.me, staleTime: 5 * 60_000, retry: false });
+void preloadScreensFor(new URL(window.location.href), queryClient).finally(() => {
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <QueryClientProvider client={queryClient}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>
+    </StrictMode>,
+  );
+});

@@ -8,12 +8,12 @@
  * skipped with the reason, so the report names the first broken step.
  */
 import { canvasFields, documentKindLabels } from '@psbook/core';
-import { isKeyItem } from '../support/key-items.ts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { runTag } from '../support/api.ts';
 import { checklistOfTier } from '../support/arrange.ts';
 import { demo, e2eRun, launchBrowser, newSession, type Session, screenshotOnFailure, signInWithForm } from '../support/browser.ts';
+import { isKeyItem } from '../support/key-items.ts';
 import { currentStage, openProjectTab, requestStageChange, requireBuiltScreen, textOf, waitForText } from '../support/project-steps.ts';
 import { checkScreen, expectAccessible } from '../support/screens.ts';
 import { uiText } from '../support/ui-text.ts';

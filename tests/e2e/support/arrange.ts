@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { canvasFields } from '@psbook/core';
-import { isKeyItem } from './key-items.ts';
 import { type ApiProject, type BookApi, runTag } from './api.ts';
 import { demo } from './browser.ts';
+import { isKeyItem } from './key-items.ts';
 
 export type ReleaseRequest = {
   id: string;

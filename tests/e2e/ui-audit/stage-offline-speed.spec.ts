@@ -5,11 +5,11 @@
  */
 import { request } from 'node:http';
 import { canvasFields } from '@psbook/core';
-import { isKeyItem } from '../support/key-items.ts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiProject, BookApi, runTag } from '../support/api.ts';
 import { demo, e2eRun, launchBrowser, newSession, type Session, screenshotOnFailure, signInQuickly } from '../support/browser.ts';
+import { isKeyItem } from '../support/key-items.ts';
 import { currentStage, openProjectTab, textOf } from '../support/project-steps.ts';
 import { checkScreen, settle } from '../support/screens.ts';
 import { uiText } from '../support/ui-text.ts';

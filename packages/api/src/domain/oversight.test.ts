@@ -417,15 +417,13 @@ describeOnBothDatabases('re-tiering every project after the oversight ruleset ch
       (await db.selectFrom('project').select(['id', 'rulesetVersion']).execute()).map((r) => [r.id, r.rulesetVersion]),
     );
     expect([...versionsBefore.values()]).not.toContain(table.version);
-    const { changed } = await db
-      .transaction()
-      .execute((tx) =>
-        tierFromDecisionTable(tx, table, who('import-1'), {
-          where: sql<boolean>`p.bureau_code = 'WEL'`,
-          cause: 'import',
-          action: 'project.import',
-        }),
-      );
+    const { changed } = await db.transaction().execute((tx) =>
+      tierFromDecisionTable(tx, table, who('import-1'), {
+        where: sql<boolean>`p.bureau_code = 'WEL'`,
+        cause: 'import',
+        action: 'project.import',
+      }),
+    );
     const rows = await db.selectFrom('project').select(['id', 'bureauCode', 'rulesetVersion']).execute();
     const exact = await sql<{ id: string }>`
       select id from project where max_downtime_hours is null or max_downtime_hours = 0

@@ -146,7 +146,7 @@ export async function simulateOversightRuleset(db: Db, active: Policy, content: 
     // First statement of the transaction: one consistent snapshot, and the database refuses writes.
     await sql`set transaction isolation level repeatable read, read only`.execute(tx);
     const projectsWithKeys = sql`
-      select p.code, p.name, p.tier, p.reviewer_role, p.bureau_code, d.from_inputs::text as from_inputs, ${projectKeys}
+      select p.id, p.code, p.name, p.tier, p.reviewer_role, p.bureau_code, d.from_inputs::text as from_inputs, ${projectKeys}
       from project p left join tier_decrease d on d.project_id = p.id and d.status = 'pending'`;
     const groups = (
       await sql<Group>`
@@ -219,6 +219,7 @@ export async function simulateOversightRuleset(db: Db, active: Policy, content: 
       covered += Number(g.projects);
     }
     let sample: {
+      id: string;
       code: string;
       name: string;
       bureauCode: string;
@@ -234,9 +235,9 @@ export async function simulateOversightRuleset(db: Db, active: Policy, content: 
             sql`(${i}::int, ${g.k0}::int, ${g.k1}::int, ${g.k2}::int, ${g.covered}::boolean, ${g.budgetJpy}::bigint, ${g.maxDowntimeHours}::double precision, ${g.confidentiality}::text, ${g.tier}::smallint, ${g.reviewerRole}::text, ${g.bureauCode}::text, ${g.fromInputs}::text)`,
         ),
       );
-      const rows = await sql<{ code: string; name: string; bureauCode: string; groupIndex: number }>`
+      const rows = await sql<{ id: string; code: string; name: string; bureauCode: string; groupIndex: number }>`
         with g(group_index, k0, k1, k2, covered, budget_jpy, max_downtime_hours, confidentiality, tier, reviewer_role, bureau_code, from_inputs) as (values ${values})
-        select s.code, s.name, s.bureau_code, g.group_index
+        select s.id, s.code, s.name, s.bureau_code, g.group_index
         from (${projectsWithKeys}) s
         join g
           on s.k0 = g.k0 and s.k1 = g.k1 and s.k2 = g.k2 and s.covered = g.covered
@@ -249,6 +250,8 @@ export async function simulateOversightRuleset(db: Db, active: Policy, content: 
       sample = rows.rows.map((r) => {
         const g = picked[r.groupIndex]!;
         return {
+          // The id, so the screen can link each project.
+          id: r.id,
           code: r.code,
           name: r.name,
           bureauCode: r.bureauCode,

@@ -1,4 +1,3 @@
-import { isAllowed, roleRegistry, type TAction, type TRole, type TStage } from '@psbook/core';
 /**
  * The authorisation matrix: every API route × every demo account (own and other bureau) → expected
  * status. A route missing from the table fails the suite, so a new route cannot ship unreviewed.
@@ -7,7 +6,7 @@ import { isAllowed, roleRegistry, type TAction, type TRole, type TStage } from '
  * staff.wel is another bureau's staff. Each case prepares fresh targets so one role's write does not
  * change what the next role sees.
  */
-import { computeRulesetVersion, defaultRulesets } from '@psbook/core';
+import { computeRulesetVersion, defaultRulesets, isAllowed, roleRegistry, type TAction, type TRole, type TStage } from '@psbook/core';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { getSignInSettings } from '../domain/sign-in-settings.ts';

@@ -127,6 +127,7 @@ describeOnBothDatabases(
         toReviewer: 'bureau_lead',
       });
       expect(body.sample[0].code).toMatch(/^PS\d{7}$/);
+      expect(body.sample[0].id).toMatch(/^[0-9a-f-]{36}$/);
 
       expect(await snapshot(t())).toEqual(before);
       const rules = await (await t().request('GET', '/api/v1/rules', { as: 'admin@example.jp' })).json();

@@ -93,6 +93,7 @@ const simulate = apiRoute({
         ),
         sample: z.array(
           z.object({
+            id: z.string().uuid(),
             code: z.string(),
             name: z.string(),
             bureauCode: z.string(),

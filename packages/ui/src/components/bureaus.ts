@@ -1,10 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api.ts';
 import { useFormat } from '../format.ts';
+
+/** The bureaus, as every screen asks for them (also prefetched by screens that need them at once). */
+export const bureausQuery = { queryKey: ['bureaus'], queryFn: api.bureaus.list, staleTime: 10 * 60_000 };
+
 import type { TBureau } from '../types.ts';
 
 export function useBureaus() {
-  return useQuery({ queryKey: ['bureaus'], queryFn: api.bureaus.list, staleTime: 10 * 60_000 });
+  return useQuery(bureausQuery);
 }
 
 /** `bureauName('IND')` → 産業労働局 (or the English name), the code itself while loading. */

@@ -178,6 +178,7 @@ export function CanvasGrid({
 }) {
   const { t } = useTranslation();
   const f = useFormat();
+  const headerId = useId();
   const cell = (field: CanvasField) => (
     <Cell
       key={field.key}
@@ -200,7 +201,13 @@ export function CanvasGrid({
         </p>
       </div>
       {areaGuidance('header') ? <p className="canvas-guidance small muted">{f.label(areaGuidance('header')!)}</p> : null}
-      <div className="canvas-header">{inArea('header').map(cell)}</div>
+      {/* A heading for the header row too, so its cells' h4 follow an h3 like every other area's. */}
+      <section className="canvas-header" aria-labelledby={headerId}>
+        <h3 id={headerId} className="visually-hidden">
+          {t('uiAudit2.canvasHeader')}
+        </h3>
+        {inArea('header').map(cell)}
+      </section>
       <div className="canvas-body">
         <Area area="user" guidance={areaGuidance('user')}>
           {inArea('user').map(cell)}

@@ -1,5 +1,6 @@
 import { stageLabels } from '@core/projects/schemas.ts';
-import { type ReactNode, useEffect } from 'react';
+import { useIsFetching } from '@tanstack/react-query';
+import { type ReactNode, Suspense, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../errors.ts';
 import { useFormat } from '../format.ts';
@@ -114,5 +115,80 @@ export function TableScroll({ label, children }: { label?: string; children: Rea
     <div className="table-scroll" tabIndex={0} role="group" aria-label={label ?? t('common.scrollTable')}>
       {children}
     </div>
+  );
+}
+
+/**
+ * The arrow between a value before and after a change: drawn by CSS (a lone → is text that contrast
+ * checkers cannot judge), read as 「から」/"to".
+ */
+export function ChangeArrow() {
+  const { t } = useTranslation();
+  return (
+    <span className="change-arrow">
+      <span className="visually-hidden">{t('common.changedTo')}</span>
+    </span>
+  );
+}
+
+/**
+ * A page of independent sections, shown at once when their data has arrived: each section filling
+ * in on its own pushed the ones below it down, one after another (layout shift). Until nothing has
+ * been fetching for a moment (dependent queries start a tick after the ones they need), the
+ * sections are laid out but invisible under one loading line; after `maxWaitMs` they show anyway.
+ */
+export function ArriveTogether({ children, maxWaitMs = 4000 }: { children: ReactNode; maxWaitMs?: number }) {
+  const fetching = useIsFetching();
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    if (ready) return;
+    const timer = setTimeout(() => setReady(true), fetching ? maxWaitMs : 120);
+    return () => clearTimeout(timer);
+  }, [fetching, ready, maxWaitMs]);
+  useEffect(() => {
+    const cap = setTimeout(() => setReady(true), maxWaitMs);
+    return () => clearTimeout(cap);
+  }, [maxWaitMs]);
+  return (
+    <div className="arrive-together" aria-busy={ready ? undefined : true}>
+      {ready ? null : (
+        <div className="arrive-together-loading">
+          <Loading />
+        </div>
+      )}
+      <div className={ready ? undefined : 'arrive-together-pending'}>{children}</div>
+    </div>
+  );
+}
+
+/**
+ * A chart drawn when it comes near the screen: until then (and while its code loads) a placeholder
+ * of its height holds its place. The charts are the heaviest thing a page renders, and one further
+ * down than the reader scrolls costs a slow phone seconds of script for nothing.
+ */
+export function LazyChart({ children }: { children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [near, setNear] = useState(false);
+  useEffect(() => {
+    const element = ref.current;
+    if (near || !element) return;
+    if (typeof IntersectionObserver === 'undefined') {
+      setNear(true);
+      return;
+    }
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) setNear(true);
+      },
+      { rootMargin: '200px 0px' },
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [near]);
+  // Not yet near: an empty box of the chart's height (not a loading indicator — nothing is loading).
+  return near ? (
+    <Suspense fallback={<ChartPlaceholder />}>{children}</Suspense>
+  ) : (
+    <div ref={ref} className="chart chart-placeholder" aria-hidden="true" />
   );
 }

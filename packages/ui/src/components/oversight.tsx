@@ -50,8 +50,11 @@ export function oversightTableFrom(rules: unknown): TOversightTable | null {
   return null;
 }
 
+/** The active rules, as every screen asks for them (also prefetched by screens that need them at once). */
+export const rulesQuery = { queryKey: ['rules'], queryFn: api.rules.get, staleTime: 5 * 60_000, retry: false };
+
 export function useRules() {
-  return useQuery({ queryKey: ['rules'], queryFn: api.rules.get, staleTime: 5 * 60_000, retry: false });
+  return useQuery(rulesQuery);
 }
 
 export function useOversightTable(): TOversightTable {

@@ -4,6 +4,7 @@ import type { ja } from './ja.ts';
 export const en: typeof ja = {
   lang: 'en',
   common: {
+    changedTo: 'to',
     appName: 'PS Book',
     appFullName: 'Project Sharing Book',
     footer: 'PS Book — one register to track and share every digital project.',
@@ -951,19 +952,16 @@ export const en: typeof ja = {
     whatIfLabel: 'What-if calculator',
     whatIfResult: 'Result',
     simulateTitle: 'Impact of a candidate ruleset (administrators)',
-    simulateLead:
-      'Paste a candidate ruleset (JSON) to see how the tiers of the registered projects would change, by bureau and by tier move. Nothing is changed.',
-    simulateLabel: 'Simulate a candidate ruleset',
-    candidate: 'Candidate ruleset (JSON)',
-    candidateHint: 'The same form as rules/oversight-tier.json.',
     invalidJson: 'This is not valid JSON. Check the brackets and quotes.',
+    simulateLead:
+      'Change the thresholds of the active rules to see how the tiers and reviewers of the registered projects would change, by bureau and by tier move, with the projects concerned. Nothing is changed.',
+    simulateLabel: 'Simulate a candidate ruleset',
     invalidRuleset: 'The candidate ruleset has errors.',
     simulate: 'Simulate the impact',
     simulating: 'Simulating…',
     simulationResult: 'Result',
     sameAsActive: 'The candidate is the same as the active rules: no tier changes.',
     simulationSummary: 'Of the {{projects}} registered projects, {{changed}} would change tier or reviewer.',
-    versions: 'Candidate {{candidate}} / active {{active}} ({{combinations}} input combinations evaluated)',
     after: 'Then {{tier}}',
     sample: 'Examples of projects changing tier',
     byBureau: 'By bureau',
@@ -974,6 +972,27 @@ export const en: typeof ja = {
     to: 'With the candidate',
     count: 'Count',
     noChange: 'No project would change tier.',
+  },
+  // Issue 18 item 2: the simulation started from the active rules (components/rules-simulation.tsx).
+  // Issue 18, second pass: words the other screens needed.
+  uiAudit2: {
+    canvasHeader: 'About the project',
+  },
+  rulesSim: {
+    boundaryLabel: '{{factor}}: threshold of tier {{tier}}',
+    boundaryHint: 'Now {{now}} (tier {{tier}} is “{{band}}”)',
+    classLabel: '{{factor}}: tier of {{value}}',
+    classHint: 'Now tier {{tier}}',
+    unitYen: 'yen',
+    unitHours: 'hours',
+    needNumber: 'Enter {{label}} as a number of 0 or more.',
+    needWholeYen: 'Enter {{label}} in whole yen.',
+    needOrder: '{{label}} must be greater than {{other}}.',
+    reset: 'Back to the active values',
+    candidateIs: 'The candidate (changes from the active rules):',
+    changedBoundary: '{{factor}}: threshold of tier {{tier}} from {{from}} to {{to}}',
+    changedClass: '{{factor}} “{{value}}”: from tier {{from}} to tier {{to}}',
+    sampleNote: 'Showing {{shown}} of the {{changed}} projects that would change.',
   },
   admin: {
     title: 'Administration',

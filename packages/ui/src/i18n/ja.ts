@@ -2,6 +2,7 @@
 export const ja = {
   lang: 'ja',
   common: {
+    changedTo: 'から',
     appName: 'PSブック',
     appFullName: 'プロジェクト・シェアリング・ブック',
     footer: 'PSブック — デジタル関連プロジェクトを一元的に把握し、共有するための台帳です。',
@@ -940,19 +941,16 @@ export const ja = {
     whatIfLabel: '区分の試算フォーム',
     whatIfResult: '試算結果',
     simulateTitle: '新しいルールの影響を確認する（管理者）',
-    simulateLead:
-      'ルールの案（JSON）を貼り付けると、登録済みのプロジェクトの区分がどう変わるかを、局ごと・区分の移動ごとに集計します。ルールは変更されません。',
-    simulateLabel: 'ルール案の影響試算フォーム',
-    candidate: 'ルールの案（JSON）',
-    candidateHint: 'rules/oversight-tier.json と同じ形式です。',
     invalidJson: 'JSONとして読み取れません。括弧や引用符を確認してください。',
+    simulateLead:
+      '現在のルールの基準値を変えると、登録済みのプロジェクトの区分と協議先がどう変わるかを、局ごと・区分の移動ごとに集計し、変わるプロジェクトを示します。試算ではルールは変更されません。',
+    simulateLabel: 'ルール案の影響試算フォーム',
     invalidRuleset: 'ルールの案に誤りがあります。',
     simulate: '影響を試算する',
     simulating: '試算しています…',
     simulationResult: '試算結果',
     sameAsActive: 'この案は現在のルールと同じです。区分は変わりません。',
     simulationSummary: '登録済みの{{projects}}件のうち、{{changed}}件の区分または協議先が変わります。',
-    versions: '案の版 {{candidate}}／現在の版 {{active}}（入力の組合せ {{combinations}}通りを評価）',
     after: '適用後 {{tier}}',
     sample: '区分が変わるプロジェクトの例',
     byBureau: '局ごとの変化',
@@ -963,6 +961,27 @@ export const ja = {
     to: '案の適用後',
     count: '件数',
     noChange: '区分が変わるプロジェクトはありません。',
+  },
+  // Issue 18 item 2: the simulation started from the active rules (components/rules-simulation.tsx).
+  // Issue 18, second pass: words the other screens needed.
+  uiAudit2: {
+    canvasHeader: '事業の基本情報',
+  },
+  rulesSim: {
+    boundaryLabel: '{{factor}}：区分{{tier}}の境目',
+    boundaryHint: '現在は{{now}}（区分{{tier}}は「{{band}}」）',
+    classLabel: '{{factor}}：{{value}}の区分',
+    classHint: '現在は区分{{tier}}',
+    unitYen: '円',
+    unitHours: '時間',
+    needNumber: '{{label}}を0以上の数で入力してください。',
+    needWholeYen: '{{label}}は1円単位の整数で入力してください。',
+    needOrder: '{{label}}は{{other}}より大きくしてください。',
+    reset: '現在のルールの値に戻す',
+    candidateIs: '試算した案（現在のルールからの変更）：',
+    changedBoundary: '{{factor}}の区分{{tier}}の境目を{{from}}から{{to}}に',
+    changedClass: '{{factor}}「{{value}}」を区分{{from}}から区分{{to}}に',
+    sampleNote: '区分が変わる{{changed}}件のうち{{shown}}件を表示しています。',
   },
   admin: {
     title: '管理',

@@ -1,13 +1,23 @@
 import { roleLabels, stageLabels } from '@core/projects/schemas.ts';
 import { expenseCategoryLabels } from '@core/reviews/schemas.ts';
 import { useQueries, useQuery } from '@tanstack/react-query';
-import { lazy, Suspense, useId, useState } from 'react';
+import { lazy, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../api.ts';
 import { isReviewer, useUser } from '../auth.ts';
 import { useBureauName } from '../components/bureaus.ts';
-import { ChartPlaceholder, DateText, Empty, ErrorAlert, Loading, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
+import {
+  ArriveTogether,
+  DateText,
+  Empty,
+  ErrorAlert,
+  LazyChart,
+  Loading,
+  PageHeader,
+  TableScroll,
+  TierBadge,
+} from '../components/common.tsx';
 import { hasPortfolio } from '../components/supervision.tsx';
 import { useFormat } from '../format.ts';
 import { readExpenses, readRegistrations, readStageStats, tierKeys } from '../stats.ts';
@@ -390,9 +400,9 @@ function Registrations() {
         <Empty>{t('home.noStats')}</Empty>
       ) : (
         <>
-          <Suspense fallback={<ChartPlaceholder />}>
+          <LazyChart>
             <RegistrationsChart data={bars} names={names} ariaLabel={t('home.registrationsChartLabel')} />
-          </Suspense>
+          </LazyChart>
           <details className="disclosure">
             <summary>{t('common.showTable')}</summary>
             <TableScroll>
@@ -519,16 +529,16 @@ function Expenses() {
           <div className="card-grid">
             <div>
               <h3>{t('home.byCategory')}</h3>
-              <Suspense fallback={<ChartPlaceholder />}>
+              <LazyChart>
                 <AmountsChart rows={categoryRows} ariaLabel={t('home.byCategoryChart')} formatAxis={oku} formatValue={(v) => f.yen(v)} />
-              </Suspense>
+              </LazyChart>
               {table(categoryRows, t('common.chartTableCaption', { title: t('home.byCategory') }), t('home.category'))}
             </div>
             <div>
               <h3>{t('home.byBureau')}</h3>
-              <Suspense fallback={<ChartPlaceholder />}>
+              <LazyChart>
                 <AmountsChart rows={bureauRows} ariaLabel={t('home.byBureauChart')} formatAxis={oku} formatValue={(v) => f.yen(v)} />
-              </Suspense>
+              </LazyChart>
               {table(bureauRows, t('common.chartTableCaption', { title: t('home.byBureau') }), t('projects.bureau'))}
             </div>
           </div>
@@ -574,14 +584,14 @@ function ExpenseYears() {
               })}
             </p>
           ) : null}
-          <Suspense fallback={<ChartPlaceholder />}>
+          <LazyChart>
             <AmountsChart
               rows={years.map((y) => ({ label: f.fiscalYear(y.fiscalYear), value: y.totalJpy }))}
               ariaLabel={t('expenseYears.chart')}
               formatAxis={oku}
               formatValue={(v) => f.yen(v)}
             />
-          </Suspense>
+          </LazyChart>
           <TableScroll>
             <table className="table table-compact">
               <caption>{t('common.chartTableCaption', { title: t('expenseYears.title') })}</caption>
@@ -637,11 +647,13 @@ export default function Home() {
   return (
     <>
       <PageHeader title={t('home.title')} lead={t('home.lead', { name: user.displayName })} />
-      <MyTasks user={user} />
-      <StageCounts />
-      <Registrations />
-      <Expenses />
-      <ExpenseYears />
+      <ArriveTogether>
+        <MyTasks user={user} />
+        <StageCounts />
+        <Registrations />
+        <Expenses />
+        <ExpenseYears />
+      </ArriveTogether>
     </>
   );
 }

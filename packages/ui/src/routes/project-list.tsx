@@ -1,13 +1,13 @@
 import { fiscalYearOf, stageLabels } from '@core/projects/schemas.ts';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { type QueryClient, useInfiniteQuery } from '@tanstack/react-query';
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api, type ProjectFilter } from '../api.ts';
 import { canRegisterProjects, useUser } from '../auth.ts';
-import { useBureauName, useBureaus } from '../components/bureaus.ts';
+import { bureausQuery, useBureauName, useBureaus } from '../components/bureaus.ts';
 import { Empty, ErrorAlert, Loading, PageHeader, StageBadge, TableScroll, TierBadge } from '../components/common.tsx';
-import { useOversightTable } from '../components/oversight.tsx';
+import { rulesQuery, useOversightTable } from '../components/oversight.tsx';
 import { type Format, useFormat } from '../format.ts';
 import type { TProject } from '../types.ts';
 
@@ -195,6 +195,26 @@ function SortHeader({
   );
 }
 
+const listQuery = (filter: ProjectFilter) => ({
+  queryKey: ['projects', 'list', filter],
+  queryFn: ({ pageParam }: { pageParam: string | null }) => api.projects.list(filter, pageParam),
+  initialPageParam: null as string | null,
+  getNextPageParam: (last: Awaited<ReturnType<typeof api.projects.list>>) => last.nextCursor ?? undefined,
+});
+
+/**
+ * The first page of the list, asked for as soon as this screen's code has arrived (app.tsx,
+ * preloadScreensFor) rather than once the screen has been shown: React holds a screen's first
+ * showing back a little after its loading indicator, and the list would wait for that too.
+ */
+export async function prefetchScreen(queryClient: QueryClient, url: URL): Promise<void> {
+  await Promise.all([
+    queryClient.prefetchInfiniteQuery(listQuery(filterFromParams(url.searchParams))),
+    queryClient.prefetchQuery(bureausQuery),
+    queryClient.prefetchQuery(rulesQuery),
+  ]);
+}
+
 export default function ProjectList() {
   const { t } = useTranslation();
   const f = useFormat();
@@ -209,12 +229,7 @@ export default function ProjectList() {
     dir: params.get('dir') === 'desc' ? ('desc' as const) : ('asc' as const),
   };
 
-  const query = useInfiniteQuery({
-    queryKey: ['projects', 'list', filter],
-    queryFn: ({ pageParam }) => api.projects.list(filter, pageParam),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  const query = useInfiniteQuery(listQuery(filter));
   const rows = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
   const sorted = useMemo(() => sortProjects(rows, sort.key, sort.dir, f, bureauName), [rows, sort.key, sort.dir, f, bureauName]);
 

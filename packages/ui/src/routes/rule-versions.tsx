@@ -13,9 +13,9 @@ import { isAdmin, useUser } from '../auth.ts';
 import { useBureauName } from '../components/bureaus.ts';
 import { DateText, Empty, ErrorAlert, Facts, Loading, Notice, PageHeader, TableScroll } from '../components/common.tsx';
 import { shortVersion, useRules } from '../components/oversight.tsx';
+import { SimulationResult, type TSimulation } from '../components/rules-simulation.tsx';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
-import { SimulationResult, type TSimulation } from './rules.tsx';
 
 const rulesetNames = [
   'oversight-tier',

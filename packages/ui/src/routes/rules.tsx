@@ -1,16 +1,13 @@
 import { roleLabels, stageLabels } from '@core/projects/schemas.ts';
 import supervisionRules from '@rules/supervision.json';
-import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, isApiError } from '../api.ts';
 import { isAdmin, useUser } from '../auth.ts';
-import { useBureauName } from '../components/bureaus.ts';
-import { ErrorAlert, Loading, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
+import { Loading, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
 import { nullableNumber } from '../components/field.tsx';
 import { cleanOversightInputs, OversightPreview, shortVersion, useOversightTable, useRules } from '../components/oversight.tsx';
-import { fieldMessage } from '../errors.ts';
+import { RulesSimulation } from '../components/rules-simulation.tsx';
 import { useFormat } from '../format.ts';
 import type { TStage } from '../types.ts';
 
@@ -99,7 +96,9 @@ function WhatIf() {
   });
   return (
     <div className="two-column">
-      <form className="form" onSubmit={(e) => e.preventDefault()} aria-label={t('rules.whatIfLabel')}>
+      {/* Not a form: nothing is sent, the preview follows each keystroke (a form would need a submit button). */}
+      <fieldset className="form fieldset-plain">
+        <legend className="visually-hidden">{t('rules.whatIfLabel')}</legend>
         <div className="field">
           <label htmlFor={`${id}-budget`}>{t('register.budgetJpy')}</label>
           <p className="hint" id={`${id}-budget-hint`}>
@@ -135,231 +134,9 @@ function WhatIf() {
             <option value="C">C</option>
           </select>
         </div>
-      </form>
+      </fieldset>
       <OversightPreview inputs={inputs} title={t('rules.whatIfResult')} />
     </div>
-  );
-}
-
-export type TSimulation = {
-  candidateVersion: string;
-  activeVersion: string;
-  isSameAsActive: boolean;
-  projects: number;
-  combinations: number;
-  changed: number;
-  byBureau: {
-    bureauCode: string;
-    total: number;
-    changed: number;
-    toTier: { tier1: number; tier2: number; tier3: number; unset: number };
-  }[];
-  transitions: { fromTier: number | null; toTier: number | null; fromReviewer: string | null; toReviewer: string | null; count: number }[];
-  sample: {
-    code: string;
-    name: string;
-    bureauCode: string;
-    fromTier: number | null;
-    toTier: number | null;
-    fromReviewer: string | null;
-    toReviewer: string | null;
-  }[];
-};
-
-/** What the candidate would change: counts, by bureau, by tier move, and a sample of projects. */
-export function SimulationResult({ result }: { result: TSimulation }) {
-  const { t } = useTranslation();
-  const f = useFormat();
-  const bureauName = useBureauName();
-  const reviewer = (role: string | null) => (role ? f.label(roleLabels[role as keyof typeof roleLabels], role) : '—');
-  const changedBureaus = result.byBureau.filter((b) => b.changed > 0);
-  return (
-    <section className="card" aria-labelledby="simulation-result">
-      <h3 id="simulation-result">{t('rules.simulationResult')}</h3>
-      <p role="status">
-        {result.isSameAsActive
-          ? t('rules.sameAsActive')
-          : t('rules.simulationSummary', { projects: f.number(result.projects), changed: f.number(result.changed) })}
-      </p>
-      <p className="small muted">
-        {t('rules.versions', {
-          candidate: shortVersion(result.candidateVersion),
-          active: shortVersion(result.activeVersion),
-          combinations: f.number(result.combinations),
-        })}
-      </p>
-      {changedBureaus.length ? (
-        <TableScroll>
-          <table className="table table-compact">
-            <caption>{t('rules.byBureau')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('projects.bureau')}</th>
-                <th scope="col" className="num">
-                  {t('rules.changed')}
-                </th>
-                <th scope="col" className="num">
-                  {t('rules.total')}
-                </th>
-                {(['tier1', 'tier2', 'tier3', 'unset'] as const).map((k) => (
-                  <th scope="col" className="num" key={k}>
-                    {t('rules.after', { tier: k === 'unset' ? t('tier.unset') : t('tier.label', { tier: k.slice(4) }) })}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {changedBureaus.map((row) => (
-                <tr key={row.bureauCode}>
-                  <th scope="row">{bureauName(row.bureauCode)}</th>
-                  <td className="num">{f.number(row.changed)}</td>
-                  <td className="num">{f.number(row.total)}</td>
-                  {(['tier1', 'tier2', 'tier3', 'unset'] as const).map((k) => (
-                    <td className="num" key={k}>
-                      {f.number(row.toTier[k])}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
-      ) : null}
-      {result.transitions.length ? (
-        <TableScroll>
-          <table className="table table-compact">
-            <caption>{t('rules.transitions')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('rules.from')}</th>
-                <th scope="col">{t('rules.to')}</th>
-                <th scope="col" className="num">
-                  {t('rules.count')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.transitions.map((row, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: transitions have no id
-                <tr key={i}>
-                  <td>
-                    <TierBadge tier={row.fromTier} /> {reviewer(row.fromReviewer)}
-                  </td>
-                  <td>
-                    <TierBadge tier={row.toTier} /> {reviewer(row.toReviewer)}
-                  </td>
-                  <td className="num">{f.number(row.count)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
-      ) : null}
-      {result.sample.length ? (
-        <TableScroll>
-          <table className="table table-compact">
-            <caption>{t('rules.sample')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('projects.colCode')}</th>
-                <th scope="col">{t('projects.colName')}</th>
-                <th scope="col">{t('projects.bureau')}</th>
-                <th scope="col">{t('rules.from')}</th>
-                <th scope="col">{t('rules.to')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.sample.map((p) => (
-                <tr key={p.code}>
-                  <td>{p.code}</td>
-                  <td>{p.name}</td>
-                  <td>{bureauName(p.bureauCode)}</td>
-                  <td>
-                    <TierBadge tier={p.fromTier} />
-                  </td>
-                  <td>
-                    <TierBadge tier={p.toTier} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
-      ) : null}
-      {result.changed === 0 && !result.isSameAsActive ? <p>{t('rules.noChange')}</p> : null}
-    </section>
-  );
-}
-
-function Simulate() {
-  const { t } = useTranslation();
-  const f = useFormat();
-  const id = useId();
-  const [text, setText] = useState('');
-  const [parseError, setParseError] = useState<string | null>(null);
-  const simulate = useMutation({
-    mutationFn: (content: unknown) => api.rules.simulate({ ruleset: 'oversight-tier', content }) as unknown as Promise<TSimulation>,
-  });
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      setParseError(t('rules.invalidJson'));
-      return;
-    }
-    setParseError(null);
-    simulate.mutate(parsed);
-  };
-  const fieldErrors = isApiError(simulate.error) ? simulate.error.errors : [];
-  return (
-    <form className="form form-wide" onSubmit={onSubmit} noValidate aria-label={t('rules.simulateLabel')}>
-      <div className={`field${parseError || fieldErrors.length ? ' field-invalid' : ''}`}>
-        <label htmlFor={`${id}-json`}>
-          {t('rules.candidate')} <span className="required">{t('common.required')}</span>
-        </label>
-        <p className="hint" id={`${id}-hint`}>
-          {t('rules.candidateHint')}
-        </p>
-        {parseError ? (
-          <p className="field-error" id={`${id}-error`}>
-            {parseError}
-          </p>
-        ) : null}
-        <textarea
-          id={`${id}-json`}
-          rows={12}
-          className="code-input"
-          spellCheck={false}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          aria-invalid={parseError ? true : undefined}
-          aria-describedby={`${id}-hint${parseError ? ` ${id}-error` : ''}`}
-        />
-      </div>
-      {fieldErrors.length ? (
-        <div className="alert alert-error" role="alert">
-          <p>{t('rules.invalidRuleset')}</p>
-          <ul>
-            {fieldErrors.map((e, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: errors may repeat
-              <li key={i}>
-                <code>{e.path.replace(/^content\.?/, '') || '/'}</code>
-                {f.colon}
-                {fieldMessage(e.message, t)}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : simulate.isError ? (
-        <ErrorAlert error={simulate.error} />
-      ) : null}
-      <button type="submit" className="button" disabled={!text.trim() || simulate.isPending}>
-        {simulate.isPending ? t('rules.simulating') : t('rules.simulate')}
-      </button>
-      {simulate.data ? <SimulationResult result={simulate.data} /> : null}
-    </form>
   );
 }
 
@@ -443,7 +220,7 @@ export default function Rules() {
         <section className="card" aria-labelledby={`${id}-simulate`}>
           <h2 id={`${id}-simulate`}>{t('rules.simulateTitle')}</h2>
           <p className="small">{t('rules.simulateLead')}</p>
-          <Simulate />
+          <RulesSimulation />
         </section>
       ) : null}
     </>

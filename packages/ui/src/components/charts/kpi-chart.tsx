@@ -1,4 +1,5 @@
 import { CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
+import { legendText } from './chart-text.tsx';
 
 export type KpiChartPoint = { year: number; label: string; plan: number | null; actual: number | null };
 
@@ -26,8 +27,8 @@ export default function KpiChart({
           <CartesianGrid stroke="#d0d3da" strokeDasharray="3 3" />
           <XAxis dataKey="label" tick={{ fill: '#1a1a1c', fontSize: 12 }} />
           <YAxis tick={{ fill: '#1a1a1c', fontSize: 12 }} unit={unit} width={72} />
-          <Tooltip />
-          <Legend />
+          <Tooltip isAnimationActive={false} />
+          <Legend formatter={legendText} />
           <Line
             type="linear"
             dataKey="plan"
@@ -37,9 +38,19 @@ export default function KpiChart({
             strokeWidth={2}
             dot={false}
             connectNulls
+            isAnimationActive={false}
           />
-          <Scatter dataKey="actual" name={actualLabel} fill="#0031d8" shape="circle" />
-          <Line type="linear" dataKey="actual" name={actualLabel} stroke="#0031d8" strokeWidth={3} connectNulls legendType="none" />
+          <Scatter dataKey="actual" name={actualLabel} fill="#0031d8" shape="circle" isAnimationActive={false} />
+          <Line
+            type="linear"
+            dataKey="actual"
+            name={actualLabel}
+            stroke="#0031d8"
+            strokeWidth={3}
+            connectNulls
+            legendType="none"
+            isAnimationActive={false}
+          />
         </ComposedChart>
       </ResponsiveContainer>
     </div>

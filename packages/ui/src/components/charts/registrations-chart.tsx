@@ -1,4 +1,5 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { legendText } from './chart-text.tsx';
 
 export type RegistrationBar = { label: string; '1': number; '2': number; '3': number; unset: number };
 
@@ -22,8 +23,8 @@ export default function RegistrationsChart({
           <CartesianGrid stroke="#d0d3da" strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="label" tick={{ fill: '#1a1a1c', fontSize: 12 }} />
           <YAxis allowDecimals={false} tick={{ fill: '#1a1a1c', fontSize: 12 }} width={48} />
-          <Tooltip />
-          <Legend />
+          <Tooltip isAnimationActive={false} />
+          <Legend formatter={legendText} />
           {(['1', '2', '3', 'unset'] as const).map((key) => (
             <Bar key={key} dataKey={key} name={names[key]} stackId="tier" fill={tierColours[key]} isAnimationActive={false} />
           ))}

@@ -1,7 +1,7 @@
 import { expectedValue, kpiStatusLabels } from '@core/kpis/schemas.ts';
-import { lazy, Suspense, useId, useState } from 'react';
+import { lazy, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ChartPlaceholder, Empty, ErrorAlert, Facts, Loading, TableScroll } from '../../components/common.tsx';
+import { Empty, ErrorAlert, Facts, LazyChart, Loading, TableScroll } from '../../components/common.tsx';
 import { SavedWithNextStep } from '../../components/stage-stepper.tsx';
 import { useFormat } from '../../format.ts';
 import { KpiForm } from '../../forms/kpi-form.tsx';
@@ -55,7 +55,7 @@ function KpiCard({ kpi, canWrite }: { kpi: TKpi; canWrite: boolean }) {
         ]}
       />
       {isNumeric && series.length > 1 ? (
-        <Suspense fallback={<ChartPlaceholder />}>
+        <LazyChart>
           <KpiChart
             points={series.map((s) => ({ year: s.year, label: f.fiscalYear(s.year), plan: s.plan, actual: s.measurement?.value ?? null }))}
             planLabel={t('kpi.plan')}
@@ -63,7 +63,7 @@ function KpiCard({ kpi, canWrite }: { kpi: TKpi; canWrite: boolean }) {
             unit={unit}
             ariaLabel={t('kpi.chartLabel', { name: kpi.name })}
           />
-        </Suspense>
+        </LazyChart>
       ) : null}
       <TableScroll>
         <table className="table table-compact">
@@ -190,7 +190,8 @@ export default function KpisTab() {
           ))}
         </>
       )}
-      {canWrite ? (
+      {/* After the list has arrived: appearing first, the form would be pushed down the page by it. */}
+      {canWrite && !kpis.isPending ? (
         <section className="card" aria-labelledby={`${headingId}-add`}>
           <h3 id={`${headingId}-add`}>{t('kpi.add')}</h3>
           {added ? <SavedWithNextStep projectId={project.id} version={project.version} saved={t('kpi.added')} /> : null}

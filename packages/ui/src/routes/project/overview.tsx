@@ -4,8 +4,8 @@ import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { useBureauName } from '../../components/bureaus.ts';
-import { DateText, Empty, ErrorAlert, Facts, Loading, Notice, TableScroll, TierBadge } from '../../components/common.tsx';
-import { OversightExplanation, shortVersion } from '../../components/oversight.tsx';
+import { ChangeArrow, DateText, Empty, ErrorAlert, Facts, Loading, Notice, TableScroll, TierBadge } from '../../components/common.tsx';
+import { OversightExplanation } from '../../components/oversight.tsx';
 import { GateChecklist, StageStepper } from '../../components/stage-stepper.tsx';
 import { TierDecreasePanel } from '../../components/tier-decrease.tsx';
 import { useFormat } from '../../format.ts';
@@ -215,7 +215,6 @@ function OversightCard({ project }: { project: TProject }) {
                 <th scope="col">{t('project.tierChange')}</th>
                 <th scope="col">{t('project.tierCause')}</th>
                 <th scope="col">{t('project.tierActor')}</th>
-                <th scope="col">{t('project.rulesetVersion')}</th>
               </tr>
             </thead>
             <tbody>
@@ -226,13 +225,10 @@ function OversightCard({ project }: { project: TProject }) {
                     <DateText value={h.at} withTime />
                   </td>
                   <td>
-                    <TierBadge tier={h.fromTier} /> → <TierBadge tier={h.toTier} />
+                    <TierBadge tier={h.fromTier} /> <ChangeArrow /> <TierBadge tier={h.toTier} />
                   </td>
                   <td>{t(`project.causes.${h.cause}`)}</td>
                   <td>{h.actorName ?? '—'}</td>
-                  <td>
-                    <code>{shortVersion(h.rulesetVersion)}</code>
-                  </td>
                 </tr>
               ))}
             </tbody>
