@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import {
   createOversightEvaluator,
   createPolicy,
+  isAllowed,
   type LoadedRuleset,
   type Policy,
   parseRuleset,
@@ -34,7 +35,7 @@ import {
 } from '@psbook/core';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
-import { type AuditActor, auditActorOf, requireRole, systemActor } from '../auth/actor.ts';
+import { type AuditActor, auditActorOf, requirePermission, systemActor } from '../auth/actor.ts';
 import { activateRulesets } from '../bootstrap.ts';
 import type { DomainContext, Services } from '../context.ts';
 import type { Db } from '../db/database.ts';
@@ -264,9 +265,8 @@ function summaryOf(row: VersionRow): TRulesetVersionSummary {
   };
 }
 
-const deciderRoles = ['admin', 'chief_cio_advisor'] as const;
 const mayDecide = (ctx: DomainContext, row: { status: string; proposedBy: string | null }) =>
-  row.status === 'proposed' && (deciderRoles as readonly string[]).includes(ctx.actor.role) && row.proposedBy !== ctx.actor.id;
+  row.status === 'proposed' && isAllowed(ctx.actor, 'rules.decide') && row.proposedBy !== ctx.actor.id;
 
 /** Every version, newest first (optionally of one ruleset). Anyone signed in may read the rules. */
 export async function listRulesetVersions(ctx: DomainContext, ruleset?: TRulesetName): Promise<TRulesetVersionSummary[]> {
@@ -383,7 +383,7 @@ function parseProposed(name: TRulesetName, content: unknown): LoadedRuleset {
  * active version's cases unless new ones are given). Its impact on the book is simulated now and kept.
  */
 export async function proposeRulesetVersion(ctx: DomainContext, body: TRulesetProposalRequest): Promise<TRulesetVersion> {
-  requireRole(ctx.actor, 'admin');
+  requirePermission(ctx.actor, 'rules.manage');
   const candidate = parseProposed(body.ruleset, body.content);
   const active = await ctx.db
     .selectFrom('rulesetVersion')
@@ -453,7 +453,7 @@ export const activationSteps = ['cases', 'switch', 'load', 'retier'] as const;
  * of the ruleset already waits for its date.
  */
 export async function decideRulesetVersion(ctx: DomainContext, id: string, body: TRulesetDecisionRequest): Promise<TRulesetVersion> {
-  requireRole(ctx.actor, ...deciderRoles);
+  requirePermission(ctx.actor, 'rules.decide');
   const who = { actor: auditActorOf(ctx.actor), requestId: ctx.requestId };
   await ctx.db.transaction().execute(async (tx) => {
     const row = await tx.selectFrom('rulesetVersion').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
@@ -546,7 +546,7 @@ export async function decideRulesetVersion(ctx: DomainContext, id: string, body:
  * too — stopping never lets a rule in). 409 once its job has started: then it runs to its end.
  */
 export async function cancelRulesetVersion(ctx: DomainContext, id: string, body: TRulesetCancelRequest): Promise<TRulesetVersion> {
-  requireRole(ctx.actor, ...deciderRoles);
+  requirePermission(ctx.actor, 'rules.decide');
   await ctx.db.transaction().execute(async (tx) => {
     const row = await tx.selectFrom('rulesetVersion').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!row) throw notFound('Ruleset version');

@@ -523,7 +523,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/projects/{id}/yearly-reviews/{fiscalYear}/retirement',
-    allow: indWriters,
+    allow: by('project.write', 'IND'),
     ok: 200,
     prepare: async (f) => {
       const p = await f.indProject('operation');
@@ -876,13 +876,13 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/rules/versions',
-    allow: adminOnly,
+    allow: by('rules.manage'),
     ok: 201,
     prepare: async () => ({ path: '/api/v1/rules/versions', body: { ruleset: 'supervision', content: retitledSupervision() } }),
   },
   {
     route: 'POST /api/v1/rules/versions/{id}/decision',
-    allow: ['chief', 'admin'],
+    allow: by('rules.decide'),
     ok: 200,
     prepare: async (f) => ({
       path: `/api/v1/rules/versions/${(await proposedSupervision(f)).id}/decision`,
@@ -891,7 +891,7 @@ const cases: Case[] = [
   },
   {
     route: 'POST /api/v1/rules/versions/{id}/cancel',
-    allow: ['chief', 'admin'],
+    allow: by('rules.decide'),
     ok: 200,
     prepare: async (f) => {
       const { id, revision } = await scheduledSupervision(f);

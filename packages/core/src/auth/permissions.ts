@@ -55,6 +55,13 @@ export const permissionRegistry = defineRegistry('action', [
   // GovTech Tokyo's technical staff write the tech reviews (slide 83); admins run the cycle.
   { key: 'techReview.manage', ja: '技術的関与の評価を書く', en: 'Write technical reviews', grants: { govtech: 'any' } },
   { key: 'rules.manage', ja: 'ルールを管理する', en: 'Manage rules', grants: adminOnly },
+  // A rules change needs a second person: another admin or the chief CIO advisor (decision 0017).
+  {
+    key: 'rules.decide',
+    ja: 'ルールの版を承認・却下する',
+    en: 'Approve or reject a ruleset version',
+    grants: { admin: 'any', chief_cio_advisor: 'any' },
+  },
   { key: 'audit.read', ja: '監査ログを読む', en: 'Read the audit log', grants: adminOnly },
   { key: 'signInSettings.manage', ja: 'サインイン設定を変更する', en: 'Change sign-in settings', grants: adminOnly },
   { key: 'notificationDefaults.manage', ja: '通知の既定を変更する', en: 'Change notification defaults', grants: adminOnly },

@@ -1527,6 +1527,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rules/activations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The progress of a ruleset activation job
+         * @description The progress of a ruleset activation job
+         */
+        get: operations["getRulesetActivation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rules/simulate": {
         parameters: {
             query?: never;
@@ -1541,6 +1561,90 @@ export interface paths {
          * @description The candidate is validated like a rules file (400 with the JSON path of each problem), then every project is evaluated under it — once per distinct combination of inputs — in a read-only transaction, and compared with its stored tier.
          */
         post: operations["simulateRuleset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every version of the rulesets, newest first: proposed, approved, active, superseded, rejected, failed
+         * @description Every version of the rulesets, newest first: proposed, approved, active, superseded, rejected, failed
+         */
+        get: operations["listRulesetVersions"];
+        put?: never;
+        /**
+         * Propose a ruleset version (admin): its cases must pass; its whole-book impact is simulated and kept
+         * @description The content is validated like a rules file (400 with the JSON path of each problem). The cases are the active version’s unless given. Failing cases → 422 `rule_violation` with `cases.failures`, and nothing is stored. For oversight-tier, `impact` holds the simulation (per bureau, per tier transition) and the pending reviews that would move.
+         */
+        post: operations["proposeRulesetVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/versions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One ruleset version: its content, cases, simulated impact and activation progress
+         * @description One ruleset version: its content, cases, simulated impact and activation progress
+         */
+        get: operations["getRulesetVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/versions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop a scheduled version before its activation starts (admin or chief CIO advisor)
+         * @description The version becomes `cancelled` and its job never runs. 409 when `revision` is stale, when it is not scheduled, or when its activation has started.
+         */
+        post: operations["cancelRulesetVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/versions/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or reject a proposed version: a second person (admin or chief CIO advisor), never the proposer
+         * @description Approving schedules its activation at `activateAt` (now when omitted or past); a job then runs the cases again, switches the active version, loads it and re-tiers the book. 409 when `revision` is stale, when it was decided already, when the active version changed since the proposal, or when another version of the ruleset waits for its date.
+         */
+        post: operations["decideRulesetVersion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3047,10 +3151,8 @@ export interface components {
                     ja: string;
                 } | null;
                 drives: boolean;
-                /** @enum {string} */
-                factor: "budget" | "downtime" | "confidentiality";
-                /** @enum {string} */
-                input: "budgetJpy" | "maxDowntimeHours" | "confidentiality";
+                factor: components["schemas"]["OversightFactorName"];
+                input: components["schemas"]["OversightInputName"];
                 reason: string;
                 reasonJa: string;
                 thresholds: {
@@ -3061,11 +3163,15 @@ export interface components {
                 value: number | string | null;
             }[];
             lowerBound: components["schemas"]["Tier"];
-            missing: ("budgetJpy" | "maxDowntimeHours" | "confidentiality")[];
+            missing: components["schemas"]["OversightInputName"][];
             reviewerRole: components["schemas"]["ReviewerRole"];
             rulesetVersion: string;
             tier: components["schemas"]["Tier"];
         };
+        /** @enum {string} */
+        OversightFactorName: "budget" | "downtime" | "confidentiality";
+        /** @enum {string} */
+        OversightInputName: "budgetJpy" | "maxDowntimeHours" | "confidentiality";
         Password: string;
         /** @description The problem answered with code `payload_too_large` */
         PayloadTooLargeProblem: {
@@ -3470,6 +3576,143 @@ export interface components {
             /** @description the workbook sheet (.xlsx imports only) */
             sheet?: string;
         };
+        RuleCase: {
+            expected: {
+                [key: string]: unknown;
+            };
+            input: {
+                [key: string]: unknown;
+            };
+            name: string;
+        };
+        RulesetActivation: {
+            error: string | null;
+            finishedAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int64
+             * @description projects whose tier or reviewer the re-tier changed
+             */
+            projectsChanged: number | null;
+            runAt: string;
+            startedAt: string | null;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed" | "interrupted" | "cancelled";
+            /** @description queued, cases, switch, load, retier, finished */
+            step: string;
+            /** Format: int64 */
+            stepsDone: number;
+            /** Format: int64 */
+            stepsTotal: number;
+        } | null;
+        RulesetCancelRequest: {
+            /** @description why the scheduled activation stops */
+            comment: string;
+            /**
+             * Format: int64
+             * @description the version row’s revision (409 when stale)
+             */
+            revision: number;
+        };
+        RulesetDecisionRequest: {
+            /**
+             * Format: date-time
+             * @description when the version becomes active; now when omitted or past
+             */
+            activateAt?: string;
+            comment?: string;
+            /** @enum {string} */
+            decision: "approved" | "rejected";
+            /**
+             * Format: int64
+             * @description the version row’s revision (409 when stale)
+             */
+            revision: number;
+        };
+        /** @enum {string} */
+        RulesetName: "oversight-tier" | "lifecycle-gates" | "release-checklist" | "tech-review-extraction" | "supervision" | "service-canvas";
+        RulesetProposalRequest: {
+            /** @description the case file’s cases; the active version’s cases when omitted */
+            cases?: components["schemas"]["RuleCase"][];
+            /** @description the proposed ruleset, as in rules/<ruleset>.json */
+            content: unknown;
+            /** @description why the rules change */
+            note?: string;
+            ruleset: components["schemas"]["RulesetName"];
+        };
+        RulesetVersion: {
+            activateAt: string | null;
+            activatedAt: string | null;
+            activation: components["schemas"]["RulesetActivation"];
+            /** Format: uuid */
+            baseVersionId: string | null;
+            /** @description whether the signed-in user may approve or reject it now */
+            canDecide: boolean;
+            /** Format: int64 */
+            caseCount: number;
+            cases: components["schemas"]["RuleCase"][];
+            content?: unknown;
+            decidedAt: string | null;
+            decidedBy: {
+                displayName: string;
+                /** Format: uuid */
+                id: string;
+            } | null;
+            decisionComment: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description the whole-book simulation at proposal time (POST /rules/simulate’s answer plus pendingReviews); oversight-tier only */
+            impact?: unknown;
+            note: string;
+            proposedAt: string;
+            /** @description null for the first version, read from rules/ */
+            proposedBy: {
+                displayName: string;
+                /** Format: uuid */
+                id: string;
+            } | null;
+            /** Format: int64 */
+            revision: number;
+            ruleset: components["schemas"]["RulesetName"];
+            status: components["schemas"]["RulesetVersionStatus"];
+            supersededAt: string | null;
+            /** @description content hash, as GET /rules reports it */
+            version: string;
+        };
+        /** @enum {string} */
+        RulesetVersionStatus: "proposed" | "rejected" | "approved" | "cancelled" | "active" | "superseded" | "failed";
+        RulesetVersionSummary: {
+            activateAt: string | null;
+            activatedAt: string | null;
+            activation: components["schemas"]["RulesetActivation"];
+            /** Format: int64 */
+            caseCount: number;
+            decidedAt: string | null;
+            decidedBy: {
+                displayName: string;
+                /** Format: uuid */
+                id: string;
+            } | null;
+            decisionComment: string | null;
+            /** Format: uuid */
+            id: string;
+            note: string;
+            proposedAt: string;
+            /** @description null for the first version, read from rules/ */
+            proposedBy: {
+                displayName: string;
+                /** Format: uuid */
+                id: string;
+            } | null;
+            /** Format: int64 */
+            revision: number;
+            ruleset: components["schemas"]["RulesetName"];
+            status: components["schemas"]["RulesetVersionStatus"];
+            supersededAt: string | null;
+            /** @description content hash, as GET /rules reports it */
+            version: string;
+        };
         /** @description The problem answered with code `rule_violation` */
         RuleViolationProblem: {
             /** @enum {string} */
@@ -3596,6 +3839,7 @@ export interface components {
         Status409Problem: components["schemas"]["VersionConflictProblem"] | components["schemas"]["ConflictProblem"];
         /** @description Any problem answered with HTTP 422: gate_unmet, reason_required, invalid_transition, rule_violation */
         Status422Problem: components["schemas"]["GateUnmetProblem"] | components["schemas"]["ReasonRequiredProblem"] | components["schemas"]["InvalidTransitionProblem"] | components["schemas"]["RuleViolationProblem"];
+        /** @description tech review statuses, comma-separated: extracted, in_review, submitted */
         StatusList: string;
         StatusReport: {
             assessment: {
@@ -3727,8 +3971,7 @@ export interface components {
         TierDecrease: {
             bureauCode: string;
             canDecide: boolean;
-            /** @enum {string} */
-            cause: "inputs_changed" | "import";
+            cause: components["schemas"]["TierDecreaseCause"];
             comment: string | null;
             decidedAt: string | null;
             decidedBy: string | null;
@@ -3743,14 +3986,15 @@ export interface components {
             requestedBy: string | null;
             requestedByName: string;
             status: components["schemas"]["TierDecreaseStatus"];
-            /** @enum {string|null} */
-            supersededBy: "inputs_changed" | "import" | "ruleset_changed" | null;
+            supersededBy: components["schemas"]["TierDecreaseSupersededBy"];
             toEvaluation: components["schemas"]["OversightEvaluation"];
             toReviewerRole: components["schemas"]["ReviewerRole"];
             toTier: components["schemas"]["Tier"];
             /** Format: int64 */
             version: number;
         };
+        /** @enum {string} */
+        TierDecreaseCause: "inputs_changed" | "import";
         TierDecreaseDecisionRequest: {
             comment?: string;
             /** @enum {string} */
@@ -3760,6 +4004,8 @@ export interface components {
         };
         /** @enum {string} */
         TierDecreaseStatus: "pending" | "approved" | "refused" | "superseded";
+        /** @enum {string|null} */
+        TierDecreaseSupersededBy: "inputs_changed" | "import" | "ruleset_changed" | null;
         /** @enum {string} */
         TierHistoryCause: "created" | "inputs_changed" | "ruleset_changed" | "import" | "decrease_requested" | "decrease_approved" | "decrease_refused";
         TierHistoryEntry: {
@@ -7646,7 +7892,9 @@ export interface operations {
                 fiscalYear?: string;
                 isNew?: "true" | "false";
                 q?: string;
+                /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
                 reviewerRole?: string;
+                /** @description stages, comma-separated: planning, requirements, development, operation, retired */
                 stage?: string;
                 tier?: string;
             };
@@ -7765,7 +8013,9 @@ export interface operations {
                 fiscalYear?: string;
                 isNew?: "true" | "false";
                 q?: string;
+                /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
                 reviewerRole?: string;
+                /** @description stages, comma-separated: planning, requirements, development, operation, retired */
                 stage?: string;
                 tier?: string;
             };
@@ -7889,7 +8139,9 @@ export interface operations {
                 fiscalYear?: string;
                 isNew?: "true" | "false";
                 q?: string;
+                /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
                 reviewerRole?: string;
+                /** @description stages, comma-separated: planning, requirements, development, operation, retired */
                 stage?: string;
                 tier?: string;
             };
@@ -8008,7 +8260,9 @@ export interface operations {
                 fiscalYear?: string;
                 isNew?: "true" | "false";
                 q?: string;
+                /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
                 reviewerRole?: string;
+                /** @description stages, comma-separated: planning, requirements, development, operation, retired */
                 stage?: string;
                 tier?: string;
             };
@@ -8127,7 +8381,9 @@ export interface operations {
                 fiscalYear?: string;
                 isNew?: "true" | "false";
                 q?: string;
+                /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
                 reviewerRole?: string;
+                /** @description stages, comma-separated: planning, requirements, development, operation, retired */
                 stage?: string;
                 tier?: string;
             };
@@ -8251,7 +8507,9 @@ export interface operations {
                 fiscalYear?: string;
                 isNew?: "true" | "false";
                 q?: string;
+                /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
                 reviewerRole?: string;
+                /** @description stages, comma-separated: planning, requirements, development, operation, retired */
                 stage?: string;
                 tier?: string;
             };
@@ -9205,8 +9463,10 @@ export interface operations {
                 bureau?: string;
                 cursor?: string;
                 limit?: number;
+                /** @description procurement methods, comma-separated: general_competitive, best_value, proposal, negotiated, policy_negotiated, other */
                 method?: string;
                 startup?: "true" | "false";
+                /** @description procurement statuses, comma-separated: planned, spec_published, awarded, contracted, completed, cancelled */
                 status?: string;
             };
             header?: never;
@@ -9324,8 +9584,10 @@ export interface operations {
         parameters: {
             query?: {
                 bureau?: string;
+                /** @description procurement methods, comma-separated: general_competitive, best_value, proposal, negotiated, policy_negotiated, other */
                 method?: string;
                 startup?: "true" | "false";
+                /** @description procurement statuses, comma-separated: planned, spec_published, awarded, contracted, completed, cancelled */
                 status?: string;
             };
             header?: never;
@@ -9440,8 +9702,10 @@ export interface operations {
         parameters: {
             query?: {
                 bureau?: string;
+                /** @description procurement methods, comma-separated: general_competitive, best_value, proposal, negotiated, policy_negotiated, other */
                 method?: string;
                 startup?: "true" | "false";
+                /** @description procurement statuses, comma-separated: planned, spec_published, awarded, contracted, completed, cancelled */
                 status?: string;
             };
             header?: never;
@@ -9675,7 +9939,9 @@ export interface operations {
                 limit?: number;
                 order?: "newest" | "oldest";
                 q?: string;
+                /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
                 reviewerRole?: string;
+                /** @description stages, comma-separated: planning, requirements, development, operation, retired */
                 stage?: string;
                 tier?: string;
             };
@@ -15617,6 +15883,141 @@ export interface operations {
             };
         };
     };
+    getRulesetActivation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The activation */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string | null;
+                        finishedAt: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        /**
+                         * Format: int64
+                         * @description projects whose tier or reviewer the re-tier changed
+                         */
+                        projectsChanged: number | null;
+                        /** Format: uuid */
+                        rulesetVersionId: string;
+                        runAt: string;
+                        startedAt: string | null;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "succeeded" | "failed" | "interrupted" | "cancelled";
+                        /** @description queued, cases, switch, load, retier, finished */
+                        step: string;
+                        /** Format: int64 */
+                        stepsDone: number;
+                        /** Format: int64 */
+                        stepsTotal: number;
+                    };
+                };
+            };
+            /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status400Problem"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status401Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed (a role, a bureau, a token scope or the cross-site check) */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status403Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads */
+            415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Something went wrong on our side (logged under the request id) */
+            500: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description The database is not reachable: retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DatabaseUnavailableProblem"];
+                };
+            };
+        };
+    };
     simulateRuleset: {
         parameters: {
             query?: never;
@@ -15670,6 +16071,8 @@ export interface operations {
                             fromReviewer: string | null;
                             /** Format: int64 */
                             fromTier: number | null;
+                            /** Format: uuid */
+                            id: string;
                             name: string;
                             toReviewer: string | null;
                             /** Format: int64 */
@@ -15752,6 +16155,682 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Something went wrong on our side (logged under the request id) */
+            500: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description The database is not reachable: retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DatabaseUnavailableProblem"];
+                };
+            };
+        };
+    };
+    listRulesetVersions: {
+        parameters: {
+            query?: {
+                ruleset?: components["schemas"]["RulesetName"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ruleset versions */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["RulesetVersionSummary"][];
+                    };
+                };
+            };
+            /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status400Problem"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status401Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed (a role, a bureau, a token scope or the cross-site check) */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status403Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads */
+            415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Something went wrong on our side (logged under the request id) */
+            500: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description The database is not reachable: retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DatabaseUnavailableProblem"];
+                };
+            };
+        };
+    };
+    proposeRulesetVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RulesetProposalRequest"];
+            };
+        };
+        responses: {
+            /** @description The proposed version */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulesetVersion"];
+                };
+            };
+            /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status400Problem"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status401Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed (a role, a bureau, a token scope or the cross-site check) */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status403Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description A conflict: someone else changed it first (version_conflict), or it already exists or was already decided */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status409Problem"];
+                };
+            };
+            /** @description No version given: send If-Match or `version` */
+            412: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionFailedProblem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads */
+            415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description A rule refuses it (gate_unmet, reason_required, invalid_transition, rule_violation) */
+            422: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status422Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (logged under the request id) */
+            500: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description The database is not reachable: retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DatabaseUnavailableProblem"];
+                };
+            };
+        };
+    };
+    getRulesetVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ruleset version */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulesetVersion"];
+                };
+            };
+            /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status400Problem"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status401Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed (a role, a bureau, a token scope or the cross-site check) */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status403Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads */
+            415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description Something went wrong on our side (logged under the request id) */
+            500: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description The database is not reachable: retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DatabaseUnavailableProblem"];
+                };
+            };
+        };
+    };
+    cancelRulesetVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RulesetCancelRequest"];
+            };
+        };
+        responses: {
+            /** @description The cancelled version */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulesetVersion"];
+                };
+            };
+            /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status400Problem"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status401Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed (a role, a bureau, a token scope or the cross-site check) */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status403Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description A conflict: someone else changed it first (version_conflict), or it already exists or was already decided */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status409Problem"];
+                };
+            };
+            /** @description No version given: send If-Match or `version` */
+            412: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionFailedProblem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads */
+            415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description A rule refuses it (gate_unmet, reason_required, invalid_transition, rule_violation) */
+            422: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status422Problem"];
+                };
+            };
+            /** @description Something went wrong on our side (logged under the request id) */
+            500: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description The database is not reachable: retry after the seconds in Retry-After */
+            503: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DatabaseUnavailableProblem"];
+                };
+            };
+        };
+    };
+    decideRulesetVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RulesetDecisionRequest"];
+            };
+        };
+        responses: {
+            /** @description The decided version */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulesetVersion"];
+                };
+            };
+            /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status400Problem"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status401Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed (a role, a bureau, a token scope or the cross-site check) */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status403Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description A conflict: someone else changed it first (version_conflict), or it already exists or was already decided */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status409Problem"];
+                };
+            };
+            /** @description No version given: send If-Match or `version` */
+            412: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PreconditionFailedProblem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads */
+            415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+                };
+            };
+            /** @description A rule refuses it (gate_unmet, reason_required, invalid_transition, rule_violation) */
+            422: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Status422Problem"];
                 };
             };
             /** @description Something went wrong on our side (logged under the request id) */
@@ -16310,6 +17389,7 @@ export interface operations {
                 from?: components["schemas"]["Day"];
                 interval?: "week" | "month";
                 isNew?: "true" | "false";
+                /** @description stages, comma-separated: planning, requirements, development, operation, retired */
                 stage?: string;
                 to?: components["schemas"]["Day"];
             };
@@ -16880,6 +17960,7 @@ export interface operations {
                 cursor?: string;
                 fiscalYear?: number;
                 limit?: number;
+                /** @description tech review statuses, comma-separated: extracted, in_review, submitted */
                 status?: components["schemas"]["StatusList"];
             };
             header?: never;
@@ -16997,6 +18078,7 @@ export interface operations {
         parameters: {
             query: {
                 fiscalYear: number;
+                /** @description tech review statuses, comma-separated: extracted, in_review, submitted */
                 status?: components["schemas"]["StatusList"];
             };
             header?: never;
@@ -17111,6 +18193,7 @@ export interface operations {
         parameters: {
             query: {
                 fiscalYear: number;
+                /** @description tech review statuses, comma-separated: extracted, in_review, submitted */
                 status?: components["schemas"]["StatusList"];
             };
             header?: never;
