@@ -74,10 +74,17 @@ describeOnBothDatabases('a generated client', (t) => {
       'requirements',
     );
 
-    for (const kind of ['requirements_definition', 'procurement_spec'] as const) {
+    // 'テストしないものはリリースしない': the user test report is registered before the release is judged.
+    for (const kind of ['requirements_definition', 'procurement_spec', 'user_test_report'] as const) {
       const document = await staff.POST('/api/v1/projects/{id}/documents', {
         params,
-        body: { kind, title: kind === 'procurement_spec' ? '調達仕様書' : '要件定義書', url: `https://example.jp/${kind}.pdf` },
+        body: {
+          kind,
+          title: { requirements_definition: '要件定義書', procurement_spec: '調達仕様書', user_test_report: 'ユーザテスト結果報告書' }[
+            kind
+          ],
+          url: `https://example.jp/${kind}.pdf`,
+        },
       });
       expect(document.response.status).toBe(201);
     }

@@ -20,8 +20,10 @@ import type {
   TReflectionOutcome,
   TRegistrationTrigger,
   TReleaseStatus,
+  TRetirementStatus,
   TReviewerRole,
   TRole,
+  TRulesetActivationStatus,
   TRulesetName,
   TStage,
   TTechReviewStatus,
@@ -448,7 +450,7 @@ export interface YearlyReviewTable {
   decidedBy: string | null;
   decidedAt: Timestamp;
   /** Only on `retire` decisions: the retirement it opened (pending until the bureau confirms or withdraws it). */
-  retirementStatus: 'pending' | 'confirmed' | 'withdrawn' | null;
+  retirementStatus: TRetirementStatus | null;
   retirementReason: string | null;
   retirementDecidedBy: string | null;
   retirementDecidedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -507,7 +509,6 @@ export interface RulesetVersionTable {
   revision: Default<number>;
 }
 
-export type TRulesetActivationStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted' | 'cancelled';
 export interface RulesetActivationTable {
   id: Generated<string>;
   rulesetVersionId: string;

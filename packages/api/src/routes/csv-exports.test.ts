@@ -157,12 +157,13 @@ function techReviewCsvCases(t: () => import('../testing/harness.ts').TestApp) {
           expect(project.status, await project.clone().text()).toBe(200);
           const review = reviews.find((r) => r.projectId === projectId)!;
           const res = await t().request('PATCH', `/api/v1/tech-reviews/${review.id}`, {
-            as: admin,
-            body: { version: review.version, security: { rating: 3, comment }, overallOpinion: opinion },
+            as: 'govtech@example.jp',
+            body: { version: review.version, viewpoints: { security: { rating: 3, comment } }, overallOpinion: opinion },
           });
           expect(res.status, await res.clone().text()).toBe(200);
         }
-        const res = await t().request('GET', `/api/v1/tech-reviews.csv?fiscalYear=${year}`, { as: 'budget@example.jp' });
+        // Admin reads the report as written (the budget office only after 評価書提出, tested in tech-reviews).
+        const res = await t().request('GET', `/api/v1/tech-reviews.csv?fiscalYear=${year}`, { as: admin });
         expect(res.status).toBe(200);
         const [header, ...rows] = parseCsv(await res.arrayBuffer());
         expect(rows).toHaveLength(2);

@@ -86,6 +86,20 @@ describeOnBothDatabases(
         },
       });
       expect((await t().request('POST', `/api/v1/budget-cycles/${year}/extract`, { as: admin })).status).toBe(200);
+      // GovTech Tokyo evaluates and the report is submitted (評価書提出): only then does the budget office read it.
+      const extracted = (await (await t().request('GET', `/api/v1/tech-reviews?fiscalYear=${year}`, { as: admin })).json()).items as {
+        id: string;
+        version: number;
+      }[];
+      const rated = { rating: 4, comment: '所見' };
+      for (const r of extracted) {
+        const res = await t().request('PATCH', `/api/v1/tech-reviews/${r.id}`, {
+          as: 'govtech@example.jp',
+          body: { version: r.version, viewpoints: { technical: rated, usability: rated, security: rated }, overallOpinion: '妥当' },
+        });
+        expect(res.status).toBe(200);
+      }
+      expect((await t().request('POST', `/api/v1/budget-cycles/${year}/submit`, { as: admin })).status).toBe(200);
 
       const project = await (
         await t().request('POST', '/api/v1/projects', {

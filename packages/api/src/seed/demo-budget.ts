@@ -1,5 +1,6 @@
-import type { Policy, TRole } from '@psbook/core';
+import { fiscalYearOf, type Policy, type TRole } from '@psbook/core';
 import type { Actor } from '../auth/actor.ts';
+import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { createBudgetCycle, extractTechReviews, submitBudgetCycle } from '../domain/budget-cycles.ts';
 import { recordReflection, updateTechReview } from '../domain/tech-reviews.ts';
@@ -57,6 +58,26 @@ const reflections: Record<
   農業産出額データ基盤: { outcome: 'not_reflected', amountChangeJpy: 0, comment: '区分の確定後に改めて査定するため、今回は要求どおり。' },
 };
 
+/**
+ * The compilation under way on the day the demo is seeded: the fiscal year after the current one,
+ * opened two months ago and extracted, its reviews waiting for GovTech Tokyo (so that role too has work
+ * on first sign-in). Its dates are relative to the seed day so that no step is late yet; the budget
+ * office sees none of its reviews until the report is submitted.
+ */
+async function openCycleUnderWay(admin: DomainContext, today: Date): Promise<void> {
+  const day = (offset: number) => new Date(today.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
+  const fiscalYear = fiscalYearOf(today) + 1;
+  await createBudgetCycle(admin, {
+    fiscalYear,
+    requestDate: day(-60),
+    requestDeadline: day(-20),
+    evaluationDeadline: day(20),
+    submissionDate: day(30),
+    budgetAnnouncementDate: day(60),
+  });
+  await extractTechReviews(admin, fiscalYear);
+}
+
 export async function tellBudgetStory(db: Db, policy: Policy): Promise<void> {
   const users = await db.selectFrom('appUser').select(['id', 'email', 'displayName', 'role']).execute();
   const actor = (email: string, bureauCodes: string[]): Actor => {
@@ -111,4 +132,5 @@ export async function tellBudgetStory(db: Db, policy: Policy): Promise<void> {
       reviews.map((r) => r.id),
     )
     .execute();
+  await openCycleUnderWay(admin, new Date());
 }

@@ -62,6 +62,20 @@ export const budgetLineInputs: Record<string, { maxDowntimeHours: number; confid
 };
 
 /** Smaller projects of the line's programmes, so the demo book has every tier and the not-set case. */
+/**
+ * A new project the welfare bureau registers with next year's budget request (当初予算要求時), without a
+ * canvas yet: the budget compilation under way extracts it, so GovTech Tokyo has a review to write
+ * on first sign-in. Its fiscal year is the one after the seed day's.
+ */
+export const requestedProject = {
+  bureauCode: 'WEL',
+  name: '障害福祉サービス指導監査システム',
+  summary: '事業所への実地指導と監査の記録・指摘事項・改善報告を一元管理し、紙の調書をなくす',
+  budgetJpy: 68_000_000,
+  maxDowntimeHours: 24,
+  confidentiality: 'A' as const,
+};
+
 export const programmeProjects = [
   {
     bureauCode: 'IND',

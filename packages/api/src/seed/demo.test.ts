@@ -118,6 +118,8 @@ describeOnBothDatabases(
       expect(await inbox('advisor.ind@example.jp')).toContain('consultation:answer');
       expect(await inbox('advisor.wel@example.jp')).toEqual(expect.arrayContaining(['status_report:assess', 'exemption:decide']));
       expect(await inbox('chief@example.jp')).toContain('consultation:answer');
+      // GovTech Tokyo: the reviews of the budget compilation under way.
+      expect(await inbox('govtech@example.jp')).toContain('tech_review:evaluate');
       expect(await inbox('lead.ind@example.jp')).toContain('follow_up_action:verify');
       expect(await inbox('staff.ind@example.jp')).toContain('follow_up_action:act');
       expect(await inbox('staff.wel@example.jp')).toContain('follow_up_action:act');
@@ -237,6 +239,8 @@ describeOnBothDatabases(
       expect(await inbox('advisor.ind@example.jp')).toContain('tier_decrease:consent');
       expect(await inbox('advisor.wel@example.jp')).toContain('exemption:decide');
       expect(await inbox('chief@example.jp')).toContain('consultation:answer');
+      // GovTech Tokyo: the reviews of the budget compilation under way.
+      expect(await inbox('govtech@example.jp')).toContain('tech_review:evaluate');
     });
   },
   { demoProjects: true },

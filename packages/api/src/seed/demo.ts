@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Policy, TChecklistItem, TCreateKpiRequest, TRole } from '@psbook/core';
+import { fiscalYearOf, type Policy, type TChecklistItem, type TCreateKpiRequest, type TRole } from '@psbook/core';
 import { parse } from 'csv-parse/sync';
 import { type Actor, setupActor } from '../auth/actor.ts';
 import { hashPassword } from '../auth/passwords.ts';
@@ -23,6 +23,7 @@ import {
   launchRegistrations,
   nonDigitalBudgetLines,
   programmeProjects,
+  requestedProject,
 } from './demo-data.ts';
 import { tellSupervisionStories } from './demo-supervision.ts';
 
@@ -94,6 +95,15 @@ export async function seedDemo(db: Db, policy: Policy, options: { projects?: boo
   for (const p of programmeProjects) {
     registered.set(p.name, await createProject(ctx, { ...p, isNew: true, registrationTrigger: 'measure_planned' }));
   }
+  registered.set(
+    requestedProject.name,
+    await createProject(ctx, {
+      ...requestedProject,
+      fiscalYear: fiscalYearOf(new Date()) + 1,
+      isNew: true,
+      registrationTrigger: 'initial_budget',
+    }),
+  );
   // One transaction for all the stories: fast on PGlite, and a failed seed leaves no half-told story.
   await db.transaction().execute((tx) => tellStories(tx, policy, registered));
   await awaitTierDecrease(db, policy, registered);

@@ -3597,8 +3597,7 @@ export interface components {
             projectsChanged: number | null;
             runAt: string;
             startedAt: string | null;
-            /** @enum {string} */
-            status: "queued" | "running" | "succeeded" | "failed" | "interrupted" | "cancelled";
+            status: components["schemas"]["RulesetActivationStatus"];
             /** @description queued, cases, switch, load, retier, finished */
             step: string;
             /** Format: int64 */
@@ -3606,6 +3605,8 @@ export interface components {
             /** Format: int64 */
             stepsTotal: number;
         } | null;
+        /** @enum {string} */
+        RulesetActivationStatus: "queued" | "running" | "succeeded" | "failed" | "interrupted" | "cancelled";
         RulesetCancelRequest: {
             /** @description why the scheduled activation stops */
             comment: string;
@@ -15916,8 +15917,7 @@ export interface operations {
                         rulesetVersionId: string;
                         runAt: string;
                         startedAt: string | null;
-                        /** @enum {string} */
-                        status: "queued" | "running" | "succeeded" | "failed" | "interrupted" | "cancelled";
+                        status: components["schemas"]["RulesetActivationStatus"];
                         /** @description queued, cases, switch, load, retier, finished */
                         step: string;
                         /** Format: int64 */

@@ -96,6 +96,7 @@ export type TYearlyReviewRequest = z.infer<typeof ZYearlyReviewRequest>;
 
 /** A `retire` decision opens a pending retirement; the bureau confirms it (the project is retired) or withdraws it, with a reason. */
 export const ZRetirementStatus = z.enum(['pending', 'confirmed', 'withdrawn']);
+export type TRetirementStatus = z.infer<typeof ZRetirementStatus>;
 export const ZRetirementDecisionRequest = z.strictObject({
   decision: z.enum(['confirm', 'withdraw']),
   reason: requiredText(2000),

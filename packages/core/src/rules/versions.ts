@@ -51,11 +51,14 @@ export const ZRulesetCancelRequest = z.strictObject({
 });
 export type TRulesetCancelRequest = z.infer<typeof ZRulesetCancelRequest>;
 
+/** Where an activation job is: queued for its date, running its steps, or ended. */
+export const ZRulesetActivationStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'interrupted', 'cancelled']);
+export type TRulesetActivationStatus = z.infer<typeof ZRulesetActivationStatus>;
 export const ZRulesetVersionStatus = z.enum(['proposed', 'rejected', 'approved', 'cancelled', 'active', 'superseded', 'failed']);
 
 export const ZRulesetActivation = z.object({
   id: z.uuid(),
-  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'interrupted', 'cancelled']),
+  status: ZRulesetActivationStatus,
   runAt: z.string(),
   step: z.string().describe('queued, cases, switch, load, retier, finished'),
   stepsDone: z.number().int(),

@@ -24,7 +24,8 @@ export const consultationTopicLabels: Labels<TConsultationTopic> = {
 
 /** open → answered (the consultee replied) → closed. A bureau's follow-up moves it back to open. */
 /** Who wrote a consultation message: the project's bureau or its consultee. */
-export const ZConsultationSide = z.enum(['bureau', 'consultee']);
+/** Who wrote a message: the bureau, the consultee, or GovTech Tokyo giving technical guidance (slide 83). */
+export const ZConsultationSide = z.enum(['bureau', 'consultee', 'technical']);
 export type TConsultationSide = z.infer<typeof ZConsultationSide>;
 
 export const consultationStatuses = ['open', 'answered', 'closed'] as const;

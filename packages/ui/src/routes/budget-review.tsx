@@ -411,7 +411,9 @@ export default function BudgetReview() {
   const [params, setParams] = useSearchParams();
   const chosen = Number(params.get('year')) || null;
   const setChosen = (year: number) => setParams({ year: String(year) }, { replace: true });
-  const fiscalYear = chosen ?? cycles.data?.[0]?.fiscalYear ?? null;
+  // The budget office reads only submitted cycles (評価書提出), so its page opens on the latest of those.
+  const shownFirst = reflector ? (cycles.data?.find((c) => c.isSubmitted) ?? cycles.data?.[0]) : cycles.data?.[0];
+  const fiscalYear = chosen ?? shownFirst?.fiscalYear ?? null;
   const reviews = useQuery({
     queryKey: ['tech-reviews', fiscalYear],
     queryFn: () => api.budget.techReviews({ fiscalYear: fiscalYear!, limit: 1000 }),
