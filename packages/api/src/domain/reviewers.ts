@@ -2,6 +2,7 @@ import { roleLabels, type TReviewerRole } from '@psbook/core';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import type { Db } from '../db/database.ts';
+import { listPendingRetirementsForBureaus } from '../db/queries/lifecycle.ts';
 import { listPendingForReviewer, listReturnedForBureaus } from '../db/queries/releases.ts';
 import {
   listActionsWaitingOn,
@@ -113,15 +114,24 @@ export async function designatedReviewers(
 }
 
 export type InboxItem = {
-  kind: 'release_request' | 'tech_review' | 'tier_decrease' | 'consultation' | 'status_report' | 'exemption' | 'follow_up_action';
+  kind:
+    | 'release_request'
+    | 'tech_review'
+    | 'tier_decrease'
+    | 'consultation'
+    | 'status_report'
+    | 'exemption'
+    | 'follow_up_action'
+    | 'retirement';
   /**
    * judge: decide a pending release request; resubmit: a returned request waits for a new filing;
    * evaluate: a tech review to complete; consent: agree to or refuse a tier decrease; answer: a
    * consultation waits on its consultee; assess: a status report waits for the independent assessment;
    * decide: an exemption request; act: a follow-up action its owner must do; verify: a done action its
-   * raiser must verify.
+   * raiser must verify; confirm: a retirement the yearly decision opened waits for the bureau to confirm
+   * or withdraw it.
    */
-  action: 'judge' | 'resubmit' | 'evaluate' | 'consent' | 'answer' | 'assess' | 'decide' | 'act' | 'verify';
+  action: 'judge' | 'resubmit' | 'evaluate' | 'consent' | 'answer' | 'assess' | 'decide' | 'act' | 'verify' | 'confirm';
   id: string;
   projectId: string;
   projectCode: string;
@@ -270,6 +280,26 @@ export async function listInbox(db: Db, actor: Actor, limit: number): Promise<{ 
         tier: r.tier,
         status: r.status,
         since: (r.decidedAt ?? r.requestedAt).toISOString(),
+        dueAt: null,
+        isOverdue: false,
+      });
+    }
+  }
+  // A yearly 廃止 decision opens the retirement; the owning bureau confirms or withdraws it.
+  if (actor.via === 'session' && (actor.role === 'staff' || actor.role === 'bureau_lead')) {
+    for (const r of await listPendingRetirementsForBureaus(db, actor.bureauCodes, limit + 1)) {
+      items.push({
+        kind: 'retirement',
+        action: 'confirm',
+        // The yearly review is keyed by project and fiscal year; its year is the item's id.
+        id: String(r.fiscalYear),
+        projectId: r.projectId,
+        projectCode: r.projectCode,
+        projectName: r.projectName,
+        bureauCode: r.bureauCode,
+        tier: r.tier as InboxItem['tier'],
+        status: 'pending',
+        since: r.decidedAt.toISOString(),
         dueAt: null,
         isOverdue: false,
       });

@@ -5,8 +5,17 @@ import { listInbox } from '../domain/reviewers.ts';
 import { apiRoute, createRouter, jsonContent, problems } from './openapi.ts';
 
 export const ZInboxItem = z.object({
-  kind: z.enum(['release_request', 'tech_review', 'tier_decrease', 'consultation', 'status_report', 'exemption', 'follow_up_action']),
-  action: z.enum(['judge', 'resubmit', 'evaluate', 'consent', 'answer', 'assess', 'decide', 'act', 'verify']),
+  kind: z.enum([
+    'release_request',
+    'tech_review',
+    'tier_decrease',
+    'consultation',
+    'status_report',
+    'exemption',
+    'follow_up_action',
+    'retirement',
+  ]),
+  action: z.enum(['judge', 'resubmit', 'evaluate', 'consent', 'answer', 'assess', 'decide', 'act', 'verify', 'confirm']),
   /** For a status report, its period (YYYY-MM); otherwise the item's id. */
   id: z.string(),
   projectId: z.string(),
@@ -26,7 +35,7 @@ const inbox = apiRoute({
   path: '/inbox',
   tags: ['reviews'],
   summary:
-    'What waits for you, oldest first: reviewers (bureau lead, CIO advisor, chief CIO advisor) the pending release requests they may judge, the tier decreases waiting for their consent, the consultations waiting on their answer, the status reports waiting for their assessment and the exemptions to decide; everyone the follow-up actions they own (act) or raised and must verify; staff and bureau leads their bureaus’ returned release requests to refile; admins the tech reviews still extracted or in review (due at the cycle’s evaluation deadline); the budget office an empty list',
+    'What waits for you, oldest first: reviewers (bureau lead, CIO advisor, chief CIO advisor) the pending release requests they may judge, the tier decreases waiting for their consent, the consultations waiting on their answer, the status reports waiting for their assessment and the exemptions to decide; everyone the follow-up actions they own (act) or raised and must verify; staff and bureau leads their bureaus’ returned release requests to refile and the retirements a yearly decision opened (confirm); admins the tech reviews still extracted or in review (due at the cycle’s evaluation deadline); the budget office an empty list',
   request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).optional() }) },
   responses: {
     200: jsonContent(z.object({ items: z.array(ZInboxItem), hasMore: z.boolean() }), 'Inbox items with dueAt and isOverdue'),

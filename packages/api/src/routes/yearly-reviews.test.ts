@@ -93,6 +93,20 @@ describeOnBothDatabases('yearly reviews', (t) => {
       (await t().services.db.selectFrom('project').select('stage').where('id', '=', project.id).executeTakeFirstOrThrow()).stage;
     expect(await stageOf()).toBe('operation');
 
+    const retirementsInInbox = async (as: string) =>
+      (
+        (await (await t().request('GET', '/api/v1/reviews/inbox', { as })).json()).items as {
+          kind: string;
+          action: string;
+          projectId: string;
+          id: string;
+        }[]
+      )
+        .filter((i) => i.kind === 'retirement' && i.projectId === project.id)
+        .map((i) => `${i.action}:${i.id}`);
+    expect(await retirementsInInbox(staffInd)).toEqual([`confirm:${fy}`]);
+    expect(await retirementsInInbox('staff.wel@example.jp')).toEqual([]);
+    expect(await retirementsInInbox('advisor.ind@example.jp')).toEqual([]);
     const retire = (as: string, body: Record<string, unknown>, year = fy) =>
       t().request('POST', `/api/v1/projects/${project.id}/yearly-reviews/${year}/retirement`, { as, body });
     expect((await retire('advisor.ind@example.jp', { decision: 'confirm', reason: '移行完了' })).status).toBe(403);
@@ -108,6 +122,8 @@ describeOnBothDatabases('yearly reviews', (t) => {
       retirement: { status: 'confirmed', reason: '国の共通サービスへの移行が完了したため', decidedByName: '産業 一郎' },
     });
     expect(await stageOf()).toBe('retired');
+    // The bureau's inbox held the retirement while it waited, and lets it go once confirmed.
+    expect(await retirementsInInbox('lead.ind@example.jp')).toEqual([]);
     const transitions = (await (await t().request('GET', `/api/v1/projects/${project.id}/transitions`, { as: staffInd })).json()).items;
     expect(transitions.map((m: { toStage: string; reason: string }) => [m.toStage, m.reason])).toEqual([
       ['retired', '国の共通サービスへの移行が完了したため'],

@@ -1495,8 +1495,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * What waits for you, oldest first: reviewers (bureau lead, CIO advisor, chief CIO advisor) the pending release requests they may judge, the tier decreases waiting for their consent, the consultations waiting on their answer, the status reports waiting for their assessment and the exemptions to decide; everyone the follow-up actions they own (act) or raised and must verify; staff and bureau leads their bureaus’ returned release requests to refile; admins the tech reviews still extracted or in review (due at the cycle’s evaluation deadline); the budget office an empty list
-         * @description What waits for you, oldest first: reviewers (bureau lead, CIO advisor, chief CIO advisor) the pending release requests they may judge, the tier decreases waiting for their consent, the consultations waiting on their answer, the status reports waiting for their assessment and the exemptions to decide; everyone the follow-up actions they own (act) or raised and must verify; staff and bureau leads their bureaus’ returned release requests to refile; admins the tech reviews still extracted or in review (due at the cycle’s evaluation deadline); the budget office an empty list
+         * What waits for you, oldest first: reviewers (bureau lead, CIO advisor, chief CIO advisor) the pending release requests they may judge, the tier decreases waiting for their consent, the consultations waiting on their answer, the status reports waiting for their assessment and the exemptions to decide; everyone the follow-up actions they own (act) or raised and must verify; staff and bureau leads their bureaus’ returned release requests to refile and the retirements a yearly decision opened (confirm); admins the tech reviews still extracted or in review (due at the cycle’s evaluation deadline); the budget office an empty list
+         * @description What waits for you, oldest first: reviewers (bureau lead, CIO advisor, chief CIO advisor) the pending release requests they may judge, the tier decreases waiting for their consent, the consultations waiting on their answer, the status reports waiting for their assessment and the exemptions to decide; everyone the follow-up actions they own (act) or raised and must verify; staff and bureau leads their bureaus’ returned release requests to refile and the retirements a yearly decision opened (confirm); admins the tech reviews still extracted or in review (due at the cycle’s evaluation deadline); the budget office an empty list
          */
         get: operations["listInbox"];
         put?: never;
@@ -2897,13 +2897,13 @@ export interface components {
         };
         InboxItem: {
             /** @enum {string} */
-            action: "judge" | "resubmit" | "evaluate" | "consent" | "answer" | "assess" | "decide" | "act" | "verify";
+            action: "judge" | "resubmit" | "evaluate" | "consent" | "answer" | "assess" | "decide" | "act" | "verify" | "confirm";
             bureauCode: string;
             dueAt: string | null;
             id: string;
             isOverdue: boolean;
             /** @enum {string} */
-            kind: "release_request" | "tech_review" | "tier_decrease" | "consultation" | "status_report" | "exemption" | "follow_up_action";
+            kind: "release_request" | "tech_review" | "tier_decrease" | "consultation" | "status_report" | "exemption" | "follow_up_action" | "retirement";
             projectCode: string;
             projectId: string;
             projectName: string;

@@ -679,6 +679,7 @@ export const en: typeof ja = {
       decide: 'Decide an exemption',
       act: 'Do a follow-up action',
       verify: 'Verify a follow-up action',
+      confirm: 'Confirm or withdraw a retirement',
     },
     unmetGatesTitle: 'Projects that cannot move to the next stage yet',
     noUnmetGates: 'No project is held up by its stage conditions.',

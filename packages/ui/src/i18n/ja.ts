@@ -670,6 +670,7 @@ export const ja = {
       decide: '免除を判断する',
       act: 'フォローアップ措置に対応する',
       verify: '措置の対応を確認する',
+      confirm: '廃止の判断を確定するか取り下げる',
     },
     unmetGatesTitle: '次の段階に進むための条件が未達成のプロジェクト',
     noUnmetGates: '条件が未達成のプロジェクトはありません。',

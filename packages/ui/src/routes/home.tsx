@@ -45,6 +45,8 @@ function InboxTasks() {
         return `/projects/${item.projectId}/consultations/${item.id}`;
       case 'status_report':
         return `/projects/${item.projectId}/status-reports#report-${item.id}`;
+      case 'retirement':
+        return `/projects/${item.projectId}#yearly-reviews`;
       case 'exemption':
       case 'follow_up_action':
         return `/projects/${item.projectId}/supervision`;

@@ -62,3 +62,18 @@ export const listStageTransitions = (db: Db, projectId: string) =>
     .where('stageTransition.projectId', '=', projectId)
     .orderBy('stageTransition.id')
     .execute();
+
+/** Retirements a yearly decision opened that wait for the owning bureau to confirm or withdraw, oldest first. */
+export function listPendingRetirementsForBureaus(db: Db, bureauCodes: string[], limit: number) {
+  if (bureauCodes.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('yearlyReview as y')
+    .innerJoin('project as p', 'p.id', 'y.projectId')
+    .select(['y.projectId', 'y.fiscalYear', 'y.decidedAt', 'p.code as projectCode', 'p.name as projectName', 'p.bureauCode', 'p.tier'])
+    .where('y.retirementStatus', '=', 'pending')
+    .where('p.bureauCode', 'in', bureauCodes)
+    .orderBy('y.decidedAt')
+    .orderBy('y.projectId')
+    .limit(limit)
+    .execute();
+}

@@ -124,7 +124,7 @@ function YearlyReviews({ project, canWrite }: { project: TProject; canWrite: boo
   const reviews = useQuery({ queryKey: ['project', project.id, 'yearly-reviews'], queryFn: () => api.yearlyReviews.list(project.id) });
   if (project.stage !== 'operation' && !reviews.data?.length) return null;
   return (
-    <section className="card" aria-labelledby={headingId}>
+    <section className="card" aria-labelledby={headingId} id="yearly-reviews">
       <h2 id={headingId}>{t('yearly.title')}</h2>
       <p className="small muted">{t('yearly.lead')}</p>
       {reviews.isPending ? (
