@@ -126,7 +126,7 @@ export async function fillEveryTable(db: Kysely<any>): Promise<void> {
   `.execute(db);
   await sql`
     insert into expense_line (external_id, import_id, bureau_code, project_id, project_name, fiscal_year, categories, amount_kyen)
-    values ('EXT-1', ${expenseImport.rows[0]!.id}, 'TST9', ${projectId}, ${trickyText}, 2026, ${sql.val(['システム維持管理等', 'シン・トセイ'])}::text[], 157800000),
+    values ('EXT-1', ${expenseImport.rows[0]!.id}, 'TST9', ${projectId}, ${trickyText}, 2026, ${sql.val(['system_maintenance', 'shin_tosei'])}::text[], 157800000),
            ('EXT-2', null, 'TST9', null, 'x', 2026, '{}'::text[], 0)
   `.execute(db);
   await sql`
