@@ -130,6 +130,19 @@ export async function fillEveryTable(db: Kysely<any>): Promise<void> {
            ('EXT-2', null, 'TST9', null, 'x', 2026, '{}'::text[], 0)
   `.execute(db);
   await sql`
+    insert into oversight_decision (ruleset_version, budget_band, downtime_band, confidentiality_band, tier, lower_bound, reviewer_role, explanation)
+    values ('sha256:fixture', -2, 0, 1, null, 2, null, ${sql.val(['{"given":false}', trickyText, '未設定'])}::text[])
+  `.execute(db);
+  const rulesetVersion = await sql<{ id: string }>`
+    insert into ruleset_version (ruleset, version, content, cases, case_count, status, note)
+    values ('supervision', 'sha256:fixture', ${JSON.stringify({ title: { ja: trickyText } })}::jsonb, '[]'::jsonb, 0, 'rejected', ${trickyText})
+    returning id
+  `.execute(db);
+  await sql`
+    insert into ruleset_activation (ruleset_version_id, status, run_at, step, steps_done, steps_total, error)
+    values (${rulesetVersion.rows[0]!.id}, 'failed', '2999-01-01T00:00:00Z', 'cases', 1, 4, ${trickyText})
+  `.execute(db);
+  await sql`
     insert into audit_event (actor_id, actor_label, action, entity_type, entity_id, project_id, before, after, request_id)
     values (null, ${trickyText}, 'fixture.write', 'project', ${projectId}, ${projectId}, null, '{"big": 9007199254740993}'::jsonb, null)
   `.execute(db);
