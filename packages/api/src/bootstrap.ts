@@ -7,6 +7,7 @@ import { createServices, type Services } from './context.ts';
 import { type Db, migrateToLatest, type OpenDatabase, openDatabase } from './db/database.ts';
 import { retierAllProjects } from './domain/oversight.ts';
 import { startRulesets } from './domain/ruleset-versions.ts';
+import { loadRulesets } from './rules/load-rulesets.ts';
 import { seedDemo } from './seed/demo.ts';
 
 /**
@@ -59,6 +60,9 @@ export type Started = { services: Services; database: OpenDatabase; seeded: bool
  */
 export async function startServices(config: Config, options: { log?: (message: string) => void } = {}): Promise<Started> {
   const log = options.log ?? (() => {});
+  // A damaged file in rules/ is refused before the database is opened (or an embedded one created):
+  // the first versions come from it, and an operator should meet the file's error, not a half-made book.
+  loadRulesets(config.rulesDir);
   const database = await openDatabase(config);
   try {
     const applied = await migrateToLatest(database.db);
