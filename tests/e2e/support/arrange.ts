@@ -27,7 +27,7 @@ export type ArrangeOptions = {
   fiscalYear?: number;
 };
 
-/** Registered, canvas written, a KPI with a target, both documents, in 設計開発: ready for a release request. */
+/** Registered, canvas written, a KPI with a target, both documents, in 設計開発 with its user test report: ready for a release request. */
 export async function arrangeProjectInDevelopment(api: BookApi, options: ArrangeOptions = {}): Promise<ApiProject> {
   const who = options.applicant ?? demo.staffInd;
   const project = await api.call<ApiProject>(who, 'POST', '/projects', {
@@ -62,7 +62,14 @@ export async function arrangeProjectInDevelopment(api: BookApi, options: Arrange
     title: '調達仕様書',
     url: 'https://docs.example.jp/e2e/procurement-spec.pdf',
   });
-  return api.call<ApiProject>(who, 'POST', `/projects/${project.id}/transitions`, { to: 'development' });
+  const developing = await api.call<ApiProject>(who, 'POST', `/projects/${project.id}/transitions`, { to: 'development' });
+  // テストしないものはリリースしない: a release is approved only with the user test report registered.
+  await api.call(who, 'POST', `/projects/${project.id}/documents`, {
+    kind: 'user_test_report',
+    title: 'ユーザテスト結果報告書',
+    url: 'https://docs.example.jp/e2e/user-test.pdf',
+  });
+  return developing;
 }
 
 const checklistRules = JSON.parse(readFileSync(new URL('../../../rules/release-checklist.json', import.meta.url), 'utf8')) as {
