@@ -24,22 +24,22 @@ type PageCase = {
   who: string;
   path: (ids: { project: string; release: string }) => string;
   /**
-   * Mobile performance this page is held at while it is short of the target: 8 points under what a
-   * quiet CI run measured (load average 2.3), so a regression fails and Lighthouse's run-to-run
-   * spread does not. Accessibility, best practices and desktop CLS are at their targets on every page.
+   * Mobile performance this page is held at while it is short of the target: 12 points under the
+   * lower of two quiet CI runs (the same page measured up to 13 points apart between them), so a
+   * real regression fails and Lighthouse's run-to-run spread does not. Accessibility, best practices and desktop CLS are at their targets on every page.
    */
   performanceFloor: number;
 };
-// Measured 2026-12-07 on the CI run of the merged main: mobile performance in the comment.
+// Mobile performance of the two fresh-clone CI runs of 2026-12-07 in the comments.
 const pages: PageCase[] = [
-  { name: 'home', who: demo.staffInd, path: () => '/', performanceFloor: 72 }, // 80
-  { name: 'project list', who: demo.staffInd, path: () => '/projects', performanceFloor: 71 }, // 79
-  { name: 'project overview', who: demo.staffInd, path: (ids) => `/projects/${ids.project}`, performanceFloor: 66 }, // 74
-  { name: 'canvas', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/canvas`, performanceFloor: 64 }, // 72
-  { name: 'KPI', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/kpis`, performanceFloor: 66 }, // 74
-  { name: 'release judgement', who: demo.advisorInd, path: (ids) => `/release-requests/${ids.release}`, performanceFloor: 68 }, // 76
-  { name: 'budget review', who: demo.budget, path: () => '/budget-review', performanceFloor: 73 }, // 81
-  { name: 'rules', who: demo.admin, path: () => '/rules', performanceFloor: 77 }, // 85
+  { name: 'home', who: demo.staffInd, path: () => '/', performanceFloor: 59 }, // 80, 71
+  { name: 'project list', who: demo.staffInd, path: () => '/projects', performanceFloor: 67 }, // 79, 79
+  { name: 'project overview', who: demo.staffInd, path: (ids) => `/projects/${ids.project}`, performanceFloor: 54 }, // 74, 66
+  { name: 'canvas', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/canvas`, performanceFloor: 60 }, // 72, 72
+  { name: 'KPI', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/kpis`, performanceFloor: 62 }, // 74, 76
+  { name: 'release judgement', who: demo.advisorInd, path: (ids) => `/release-requests/${ids.release}`, performanceFloor: 60 }, // 76, 72
+  { name: 'budget review', who: demo.budget, path: () => '/budget-review', performanceFloor: 56 }, // 81, 68
+  { name: 'rules', who: demo.admin, path: () => '/rules', performanceFloor: 65 }, // 85, 77
 ];
 
 describe.skipIf(!run)('[UI-AUDIT] Lighthouse on the main pages', () => {
