@@ -163,7 +163,7 @@ export const releaseRequestRoutes = createRouter()
     await getProjectOrThrow({ db }, id);
     const rows = await listReleaseRequestsOfProject(db, id);
     const now = Date.now();
-    return c.json({ items: rows.map((row) => toReleaseRequestResponse(row, now)) as z.infer<typeof ZReleaseRequestResponse>[] }, 200);
+    return c.json({ items: rows.map((row) => toReleaseRequestResponse(row, now)) }, 200);
   })
   .openapi(get, async (c) => {
     requireActor(c.var.actor);
