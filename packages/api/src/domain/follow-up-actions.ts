@@ -20,8 +20,8 @@ import {
   lockAction,
   lockExemption,
 } from '../db/queries/supervision.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { AppError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
-import { inTransaction } from './lifecycle.ts';
 import { notifyActionAssigned, notifyActionToVerify, notifyExemptionDecided, notifyExemptionToDecide } from './notification-events.ts';
 import { whoOf } from './projects.ts';
 import { consulteeRefusal, localToday } from './supervision.ts';
@@ -105,7 +105,7 @@ export async function insertFollowUpAction(tx: Db, ctx: DomainContext, projectId
  * (from a release judgement or guidance). The owner is a person of the bureau.
  */
 export async function raiseFollowUpAction(ctx: DomainContext, projectId: string, input: TCreateActionRequest): Promise<string> {
-  return inTransaction(ctx.db, async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     if (!canWriteProject(ctx.actor, project.bureauCode) && consulteeRefusal(ctx.actor, project, '', 'follow-up action') !== null) {
@@ -121,7 +121,7 @@ export async function raiseFollowUpAction(ctx: DomainContext, projectId: string,
  * open; only the raiser changes what was asked (title, due date, blocking). With the version last seen.
  */
 export async function updateFollowUpAction(ctx: DomainContext, id: string, input: TUpdateActionRequest): Promise<void> {
-  await inTransaction(ctx.db, async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const ref = await findActionProjectId(tx, id);
     if (!ref) throw notFound('Follow-up action');
     const project = await lockProject(tx, ref.projectId);
@@ -213,7 +213,7 @@ export function toExemptionResponse(row: ExemptionView) {
 
 /** Ask the consultee to waive one gate or one release-checklist item for this project until a date. */
 export async function requestExemption(ctx: DomainContext, projectId: string, input: TCreateExemptionRequest): Promise<string> {
-  return inTransaction(ctx.db, async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     requireProjectWrite(ctx.actor, project.bureauCode);
@@ -258,7 +258,7 @@ export async function requestExemption(ctx: DomainContext, projectId: string, in
 
 /** Approve or refuse an exemption: the project's consultee only, never the requester; refusing says why. */
 export async function decideExemption(ctx: DomainContext, id: string, input: TExemptionDecisionRequest): Promise<void> {
-  await inTransaction(ctx.db, async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const ref = await findExemptionProjectId(tx, id);
     if (!ref) throw notFound('Exemption');
     const project = await lockProject(tx, ref.projectId);

@@ -37,9 +37,9 @@ import {
   type StatusReportView,
 } from '../db/queries/supervision.ts';
 import type { ProjectRow } from '../db/schema.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { AppError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
 import { insertFollowUpAction, requireBureauOwner } from './follow-up-actions.ts';
-import { inTransaction } from './lifecycle.ts';
 import { notifyConsultationReplied, notifyConsultationRouted } from './notification-events.ts';
 import { whoOf } from './projects.ts';
 import { decisionRefusal, designatedReviewers, reviewerReachOf } from './reviewers.ts';
@@ -121,7 +121,7 @@ const noConsultee = () =>
  * release requests. Due the rules' working days after today.
  */
 export async function openConsultation(ctx: DomainContext, projectId: string, input: TCreateConsultationRequest): Promise<string> {
-  return inTransaction(ctx.db, async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     requireProjectWrite(ctx.actor, project.bureauCode);
@@ -187,7 +187,7 @@ async function lockConsultationWithProject(tx: Db, id: string) {
  * does not answer for the consultee, so the consultation's status stays as it was.
  */
 export async function postConsultationMessage(ctx: DomainContext, id: string, input: TConsultationMessageRequest): Promise<void> {
-  await inTransaction(ctx.db, async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const { project, consultation } = await lockConsultationWithProject(tx, id);
     const isConsultee =
       decisionRefusal(ctx.actor, project, { ...consultation, requestedBy: consultation.openedBy }, 'consultation') === null;
@@ -244,7 +244,7 @@ export async function postConsultationMessage(ctx: DomainContext, id: string, in
 
 /** Close a consultation: the bureau or the consultee, with the version they last saw. */
 export async function closeConsultation(ctx: DomainContext, id: string, expectedVersion: number): Promise<void> {
-  await inTransaction(ctx.db, async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const { project, consultation } = await lockConsultationWithProject(tx, id);
     const isConsultee =
       decisionRefusal(ctx.actor, project, { ...consultation, requestedBy: consultation.openedBy }, 'consultation') === null;
@@ -302,7 +302,7 @@ export function toStatusReportResponse(row: StatusReportView) {
 
 /** File the status report (状況報告) of one period. One per project and period: a second is 409. */
 export async function fileStatusReport(ctx: DomainContext, projectId: string, input: TCreateStatusReportRequest): Promise<void> {
-  await inTransaction(ctx.db, async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     requireProjectWrite(ctx.actor, project.bureauCode);
@@ -356,7 +356,7 @@ export async function fileStatusReport(ctx: DomainContext, projectId: string, in
 
 /** Record (or revise) the consultee's independent assessment of one report; only the consultee, never the filer. */
 export async function assessStatusReport(ctx: DomainContext, projectId: string, period: string, input: TAssessmentRequest): Promise<void> {
-  await inTransaction(ctx.db, async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     const report = await lockStatusReport(tx, projectId, period);

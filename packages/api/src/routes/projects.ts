@@ -9,7 +9,7 @@ import {
 } from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
-import { decodeCursor, listProjects } from '../db/queries/projects.ts';
+import { decodeCursor, listProjects, listTierHistory } from '../db/queries/projects.ts';
 import { createProject, getProjectOrThrow, toProjectResponse, updateProject } from '../domain/projects.ts';
 import { AppError, validationError } from '../errors.ts';
 import { domainContext } from './context.ts';
@@ -151,24 +151,7 @@ export const projectRoutes = createRouter()
     requireActor(c.var.actor);
     const { id } = c.req.valid('param');
     await getProjectOrThrow(c.var.services, id);
-    const rows = await c.var.services.db
-      .selectFrom('tierHistory as h')
-      .leftJoin('appUser as u', 'u.id', 'h.actorId')
-      .select([
-        'h.fromTier',
-        'h.toTier',
-        'h.fromReviewerRole',
-        'h.toReviewerRole',
-        'h.rulesetVersion',
-        'h.cause',
-        'h.actorId',
-        'u.displayName as actorName',
-        'h.tierDecreaseId',
-        'h.at',
-      ])
-      .where('h.projectId', '=', id)
-      .orderBy('h.id')
-      .execute();
+    const rows = await listTierHistory(c.var.services.db, id);
     const items = rows.map((r) => ({ ...r, at: r.at.toISOString() }));
     return c.json({ items: items as z.infer<typeof ZTierHistoryEntry>[] }, 200);
   });
