@@ -25,7 +25,6 @@ const databaseWork = [
 const notYetMoved = new Set([
   'backup.ts',
   'cli.ts',
-  'domain/api-tokens.ts',
   'domain/budget-cycles.ts',
   'domain/expense-import.ts',
   'domain/follow-up-actions.ts',
@@ -41,10 +40,6 @@ const notYetMoved = new Set([
   'domain/tech-reviews.ts',
   'domain/tier-decrease.ts',
   'domain/yearly-reviews.ts',
-  'mail/mail.ts',
-  'seed/demo-budget.ts',
-  'seed/demo-supervision.ts',
-  'seed/demo.ts',
 ]);
 
 function sourceFiles(dir: string): string[] {
