@@ -27,7 +27,6 @@ const notYetMoved = new Set([
   'cli.ts',
   'domain/budget-cycles.ts',
   'domain/expense-import.ts',
-  'domain/follow-up-actions.ts',
   'domain/notifications.ts',
   'domain/oidc-sign-in.ts',
   'domain/oversight-table.ts',
@@ -37,9 +36,7 @@ const notYetMoved = new Set([
   'domain/ruleset-versions.ts',
   'domain/stats.ts',
   'domain/supervision.ts',
-  'domain/tech-reviews.ts',
   'domain/tier-decrease.ts',
-  'domain/yearly-reviews.ts',
 ]);
 
 function sourceFiles(dir: string): string[] {

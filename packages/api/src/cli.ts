@@ -6,6 +6,7 @@ import { hashPassword } from './auth/passwords.ts';
 import { runBackupCommand, runRestoreCommand } from './backup.ts';
 import { loadConfig } from './config.ts';
 import { migrateToLatest, openDatabase } from './db/database.ts';
+import { withTransaction } from './db/transaction.ts';
 import { loadRulesets } from './rules/load-rulesets.ts';
 import { seedDemo } from './seed/demo.ts';
 import { runServer } from './server.ts';
@@ -173,7 +174,7 @@ users
     await withDatabase(async ({ db }) => {
       await migrateToLatest(db);
       const passwordHash = await hashPassword(input.password);
-      await db.transaction().execute(async (tx) => {
+      await withTransaction(db, async (tx) => {
         const user = await tx
           .insertInto('appUser')
           .values({ email: input.email, displayName: input.displayName, role: input.role, passwordHash })

@@ -10,6 +10,7 @@ import { recordAudit } from '../audit.ts';
 import type { OidcIdentity } from '../auth/oidc.ts';
 import { type GroupMapping, mapClaimsToAccess } from '../auth/oidc-mapping.ts';
 import type { Db } from '../db/database.ts';
+import { withTransaction } from '../db/transaction.ts';
 
 /** Roles that act for their own bureau: without one they could do nothing (as in domain/users.ts). */
 const bureauBoundRoles: readonly TRole[] = ['staff', 'bureau_lead'];
@@ -82,7 +83,7 @@ export async function signInWithOidc(
 }
 
 async function attemptSignIn(db: Db, identity: OidcIdentity, mapping: GroupMapping, requestId: string | null): Promise<OidcSignInOutcome> {
-  return db.transaction().execute(async (tx) => {
+  return withTransaction(db, async (tx) => {
     const refuse = async (reason: OidcRefusal, detail: Record<string, unknown> = {}): Promise<OidcSignInOutcome> => {
       // Refusals are audited too: an administrator asked "why can't X sign in?" finds the answer here.
       await recordAudit(

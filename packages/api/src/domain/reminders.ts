@@ -1,6 +1,7 @@
 import type { Policy, TNotificationKind, TStage, TTier } from '@psbook/core';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { bureauMembers } from './notification-events.ts';
 import { activeUser, activeUsersWithRole, notify, preferencesFor } from './notifications.ts';
 import { designatedReviewers } from './reviewers.ts';
@@ -25,7 +26,7 @@ export const exemptionExpiringDays = 7;
 
 /** Run `write` once for `key`: in one transaction with the key, or not at all if the key was taken. */
 async function once(db: Db, key: string, write: (tx: Db) => Promise<void>): Promise<boolean> {
-  return db.transaction().execute(async (tx) => {
+  return withTransaction(db, async (tx) => {
     const claimed = await tx
       .insertInto('reminderSent')
       .values({ key })

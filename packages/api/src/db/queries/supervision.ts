@@ -1,8 +1,8 @@
 import type { TReviewerRole, TStage } from '@psbook/core';
-import { type SelectQueryBuilder, sql } from 'kysely';
+import { type Insertable, type SelectQueryBuilder, sql, type Updateable } from 'kysely';
 import type { ReviewerReach } from '../../domain/reviewers.ts';
 import type { Db } from '../database.ts';
-import type { Database } from '../schema.ts';
+import type { Database, ExemptionTable, FollowUpActionTable } from '../schema.ts';
 
 /* Consultations (協議) */
 
@@ -272,3 +272,57 @@ export async function listKpisOf(db: Db, projectIds: string[]) {
   ]);
   return { kpis, measurements };
 }
+
+/* Writes of follow-up actions and exemptions (domain/follow-up-actions.ts) */
+
+export const insertAction = (tx: Db, values: Insertable<FollowUpActionTable>) =>
+  tx.insertInto('followUpAction').values(values).returningAll().executeTakeFirstOrThrow();
+
+/**
+ * Write `changes` to an action the caller has locked, counting its version up; `done` and `verified`
+ * stamp who and the transaction's time, `reopened` clears the done stamp.
+ */
+export const updateLockedAction = (
+  tx: Db,
+  id: string,
+  changes: Updateable<FollowUpActionTable>,
+  step: { done?: string; verified?: string; reopened?: boolean } = {},
+) =>
+  tx
+    .updateTable('followUpAction')
+    .set({
+      ...changes,
+      ...(step.done ? { doneBy: step.done, doneAt: sql<Date>`now()` } : {}),
+      ...(step.verified ? { verifiedBy: step.verified, verifiedAt: sql<Date>`now()` } : {}),
+      ...(step.reopened ? { doneBy: null, doneAt: null } : {}),
+      version: sql<number>`version + 1`,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+
+/** The exemption of this gate or item still waiting for a decision, if any. */
+export const findRequestedExemption = (db: Db, projectId: string, targetKind: ExemptionTable['targetKind'], target: string) =>
+  db
+    .selectFrom('exemption')
+    .select('id')
+    .where('projectId', '=', projectId)
+    .where('targetKind', '=', targetKind)
+    .where('target', '=', target)
+    .where('status', '=', 'requested')
+    .executeTakeFirst();
+
+export const insertExemption = (tx: Db, values: Insertable<ExemptionTable>) =>
+  tx.insertInto('exemption').values(values).returningAll().executeTakeFirstOrThrow();
+
+/** Record the decision on an exemption the caller has locked, at the transaction's time. */
+export const decideLockedExemption = (
+  tx: Db,
+  id: string,
+  decision: { status: 'approved' | 'refused'; decidedBy: string; decisionComment: string | null },
+) =>
+  tx
+    .updateTable('exemption')
+    .set({ ...decision, decidedAt: sql<Date>`now()`, version: sql<number>`version + 1` })
+    .where('id', '=', id)
+    .execute();

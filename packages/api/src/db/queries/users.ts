@@ -223,3 +223,15 @@ export const revokeUserSessions = async (tx: Db, userId: string) =>
       .returning('id')
       .execute()
   ).length;
+
+/** Whether `userId` is an active account of one of `roles` linked to the bureau. */
+export const isActiveBureauMember = async (db: Db, bureauCode: string, userId: string, roles: readonly TRole[]) =>
+  (await db
+    .selectFrom('appUser')
+    .innerJoin('userBureau', 'userBureau.userId', 'appUser.id')
+    .select('appUser.id')
+    .where('appUser.id', '=', userId)
+    .where('appUser.isActive', '=', true)
+    .where('appUser.role', 'in', roles)
+    .where('userBureau.bureauCode', '=', bureauCode)
+    .executeTakeFirst()) !== undefined;
