@@ -28,7 +28,6 @@ const notYetMoved = new Set([
   'domain/budget-cycles.ts',
   'domain/expense-import.ts',
   'domain/notifications.ts',
-  'domain/oidc-sign-in.ts',
   'domain/oversight-table.ts',
   'domain/oversight.ts',
   'domain/reminders.ts',

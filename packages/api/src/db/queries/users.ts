@@ -235,3 +235,60 @@ export const isActiveBureauMember = async (db: Db, bureauCode: string, userId: s
     .where('appUser.role', 'in', roles)
     .where('userBureau.bureauCode', '=', bureauCode)
     .executeTakeFirst()) !== undefined;
+
+// ---------------------------------------------------------------------------------------------------
+// Accounts of single sign-on (domain/oidc-sign-in.ts).
+
+const oidcAccountColumns = ['id', 'email', 'displayName', 'role', 'isActive', 'oidcSubject'] as const;
+
+/** The account linked to this provider subject, locked. */
+export const lockAccountBySubject = (tx: Db, issuer: string, subject: string) =>
+  tx
+    .selectFrom('appUser')
+    .select(oidcAccountColumns)
+    .select(bureauCodesOf.as('bureauCodes'))
+    .where('oidcIssuer', '=', issuer)
+    .where('oidcSubject', '=', subject)
+    .forUpdate()
+    .executeTakeFirst();
+
+/** The account of this address not yet linked to any provider subject, locked. */
+export const lockUnlinkedAccountByEmail = (tx: Db, email: string) =>
+  tx
+    .selectFrom('appUser')
+    .select(oidcAccountColumns)
+    .select(bureauCodesOf.as('bureauCodes'))
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .where('oidcSubject', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
+
+/** Who holds this address (whatever its case), and the provider subject it is linked to. */
+export const findEmailHolder = (db: Db, email: string) =>
+  db
+    .selectFrom('appUser')
+    .select(['id', 'oidcIssuer', 'oidcSubject'])
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
+
+export const insertOidcAccount = (
+  tx: Db,
+  values: { email: string; displayName: string; role: TRole; oidcIssuer: string; oidcSubject: string },
+) =>
+  tx
+    .insertInto('appUser')
+    .values({ ...values, passwordHash: null })
+    .returning(['id', 'email', 'displayName', 'role'])
+    .executeTakeFirstOrThrow();
+
+/** Bring a locked account in line with the provider's claims, counting its version up. */
+export const updateLockedOidcAccount = (
+  tx: Db,
+  id: string,
+  values: { role: TRole; displayName: string; oidcIssuer: string; oidcSubject: string },
+) =>
+  tx
+    .updateTable('appUser')
+    .set({ ...values, version: sql`version + 1`, updatedAt: new Date() })
+    .where('id', '=', id)
+    .execute();
