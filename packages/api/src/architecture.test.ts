@@ -34,7 +34,6 @@ const notYetMoved = new Set([
   'domain/rules-simulation.ts',
   'domain/ruleset-versions.ts',
   'domain/stats.ts',
-  'domain/supervision.ts',
   'domain/tier-decrease.ts',
 ]);
 

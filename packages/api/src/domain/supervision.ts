@@ -15,17 +15,22 @@ import {
   type TStage,
   type TTier,
 } from '@psbook/core';
-import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { type Actor, canWriteProject, requireProjectWrite } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { lockProject } from '../db/queries/projects.ts';
 import {
+  assessLockedStatusReport,
   type ConsultationView,
   findConsultation,
   findConsultationProjectId,
   findStatusReport,
+  insertConsultation,
+  insertConsultationMessage,
+  insertStatusReport,
+  lastEnteredStageOn,
+  linkMessageAction,
   listConsultationRoutingOf,
   listKpisOf,
   listMessagesOf,
@@ -34,7 +39,9 @@ import {
   lockConsultation,
   lockStatusReport,
   type PortfolioScope,
+  projectDocumentIds,
   type StatusReportView,
+  updateLockedConsultation,
 } from '../db/queries/supervision.ts';
 import type { ProjectRow } from '../db/schema.ts';
 import { withTransaction } from '../db/transaction.ts';
@@ -128,35 +135,28 @@ export async function openConsultation(ctx: DomainContext, projectId: string, in
     if (project.tier === null || project.reviewerRole === null) throw noConsultee();
     const documentIds = [...new Set(input.documentIds ?? [])];
     if (documentIds.length) {
-      const found = new Set(
-        (await tx.selectFrom('document').select('id').where('projectId', '=', projectId).where('id', 'in', documentIds).execute()).map(
-          (d) => d.id,
-        ),
-      );
+      const found = await projectDocumentIds(tx, projectId, documentIds);
       const missing = (input.documentIds ?? []).flatMap((id, i) =>
         found.has(id) ? [] : [{ path: `documentIds.${i}`, message: 'not a document of this project' }],
       );
       if (missing.length) throw validationError(missing);
     }
-    const row = await tx
-      .insertInto('consultation')
-      .values({
-        projectId,
-        topic: input.topic,
-        subject: input.subject,
-        tier: project.tier,
-        reviewerRole: project.reviewerRole,
-        documentIds: JSON.stringify(documentIds),
-        openedBy: ctx.actor.id,
-        dueOn: ctx.policy.supervision.consultationDueOn(localToday()),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const message = await tx
-      .insertInto('consultationMessage')
-      .values({ consultationId: row.id, authorId: ctx.actor.id, side: 'bureau', body: input.body })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const row = await insertConsultation(tx, {
+      projectId,
+      topic: input.topic,
+      subject: input.subject,
+      tier: project.tier,
+      reviewerRole: project.reviewerRole,
+      documentIds: JSON.stringify(documentIds),
+      openedBy: ctx.actor.id,
+      dueOn: ctx.policy.supervision.consultationDueOn(localToday()),
+    });
+    const message = await insertConsultationMessage(tx, {
+      consultationId: row.id,
+      authorId: ctx.actor.id,
+      side: 'bureau',
+      body: input.body,
+    });
     await recordAudit(tx, whoOf(ctx), {
       action: 'consultation.create',
       entityType: 'consultation',
@@ -199,11 +199,7 @@ export async function postConsultationMessage(ctx: DomainContext, id: string, in
     if (input.guidance && !isConsultee && !isTechnical) throw forbidden('Only the consultee and GovTech Tokyo record guidance (指導)');
 
     const side = isConsultee ? 'consultee' : isTechnical ? 'technical' : 'bureau';
-    const message = await tx
-      .insertInto('consultationMessage')
-      .values({ consultationId: id, authorId: ctx.actor.id, side, body: input.body })
-      .returning(['id'])
-      .executeTakeFirstOrThrow();
+    const message = await insertConsultationMessage(tx, { consultationId: id, authorId: ctx.actor.id, side, body: input.body });
     let actionId: string | null = null;
     if (input.guidance) {
       const ownerId = input.guidance.ownerId ?? consultation.openedBy;
@@ -215,21 +211,17 @@ export async function postConsultationMessage(ctx: DomainContext, id: string, in
         blocking: input.guidance.blocking,
         source: { kind: 'guidance', refId: id, detail: message.id },
       });
-      await tx.updateTable('consultationMessage').set({ actionId }).where('id', '=', message.id).execute();
+      await linkMessageAction(tx, message.id, actionId);
     }
     const status = isConsultee ? 'answered' : isTechnical ? consultation.status : 'open';
     // A bureau's follow-up to an answer is a new question: the consultee gets the full time again.
     const isReopened = side === 'bureau' && consultation.status === 'answered';
-    await tx
-      .updateTable('consultation')
-      .set({
-        status,
-        ...(isConsultee ? { answeredAt: sql<Date>`now()` } : {}),
-        ...(isReopened ? { dueOn: ctx.policy.supervision.consultationDueOn(localToday()) } : {}),
-        version: sql<number>`version + 1`,
-      })
-      .where('id', '=', id)
-      .execute();
+    await updateLockedConsultation(
+      tx,
+      id,
+      { status, ...(isReopened ? { dueOn: ctx.policy.supervision.consultationDueOn(localToday()) } : {}) },
+      { answered: isConsultee },
+    );
     await recordAudit(tx, whoOf(ctx), {
       action: 'consultation.message',
       entityType: 'consultation',
@@ -254,11 +246,7 @@ export async function closeConsultation(ctx: DomainContext, id: string, expected
     if (consultation.status === 'closed')
       throw new AppError('conflict', 'This consultation is already closed', { currentStatus: 'closed' });
     if (consultation.version !== expectedVersion) throw versionConflict(consultation.version);
-    await tx
-      .updateTable('consultation')
-      .set({ status: 'closed', closedBy: ctx.actor.id, closedAt: sql<Date>`now()`, version: sql<number>`version + 1` })
-      .where('id', '=', id)
-      .execute();
+    await updateLockedConsultation(tx, id, {}, { closedBy: ctx.actor.id });
     await recordAudit(tx, whoOf(ctx), {
       action: 'consultation.close',
       entityType: 'consultation',
@@ -325,25 +313,21 @@ export async function fileStatusReport(ctx: DomainContext, projectId: string, in
     if (await lockStatusReport(tx, projectId, input.period)) {
       throw new AppError('conflict', `A status report for ${input.period} has already been filed`, { period: input.period });
     }
-    const row = await tx
-      .insertInto('statusReport')
-      .values({
-        projectId,
-        period: input.period,
-        stage,
-        tier: project.tier,
-        milestones: JSON.stringify(input.milestones),
-        budgetJpy: input.cost.budgetJpy,
-        contractJpy: input.cost.contractJpy,
-        spentJpy: input.cost.spentJpy,
-        forecastJpy: input.cost.forecastJpy,
-        selfRating: JSON.stringify(input.selfRating),
-        risks: JSON.stringify(input.risks),
-        narrative: input.narrative,
-        filedBy: ctx.actor.id,
-      })
-      .returning(['id', 'version'])
-      .executeTakeFirstOrThrow();
+    const row = await insertStatusReport(tx, {
+      projectId,
+      period: input.period,
+      stage,
+      tier: project.tier,
+      milestones: JSON.stringify(input.milestones),
+      budgetJpy: input.cost.budgetJpy,
+      contractJpy: input.cost.contractJpy,
+      spentJpy: input.cost.spentJpy,
+      forecastJpy: input.cost.forecastJpy,
+      selfRating: JSON.stringify(input.selfRating),
+      risks: JSON.stringify(input.risks),
+      narrative: input.narrative,
+      filedBy: ctx.actor.id,
+    });
     await recordAudit(tx, whoOf(ctx), {
       action: 'status_report.create',
       entityType: 'status_report',
@@ -364,17 +348,11 @@ export async function assessStatusReport(ctx: DomainContext, projectId: string, 
     const refusal = consulteeRefusal(ctx.actor, project, report.filedBy, 'status report');
     if (refusal) throw forbidden(refusal);
     if (report.version !== input.version) throw versionConflict(report.version);
-    await tx
-      .updateTable('statusReport')
-      .set({
-        assessment: JSON.stringify(input.ratings),
-        assessmentComment: input.comment,
-        assessedBy: ctx.actor.id,
-        assessedAt: sql<Date>`now()`,
-        version: sql<number>`version + 1`,
-      })
-      .where('id', '=', report.id)
-      .execute();
+    await assessLockedStatusReport(tx, report.id, {
+      assessment: JSON.stringify(input.ratings),
+      assessmentComment: input.comment,
+      assessedBy: ctx.actor.id,
+    });
     await recordAudit(tx, whoOf(ctx), {
       action: 'status_report.assess',
       entityType: 'status_report',
@@ -423,12 +401,7 @@ export async function summariseReports(db: Db, policy: Policy, project: ProjectR
 
 /** When the project entered its current stage (its creation if it never moved): supervision starts there. */
 async function supervisedSinceOf(db: Db, project: ProjectRow): Promise<string> {
-  const moved = await db
-    .selectFrom('stageTransition')
-    .select(sql<string>`max(at)::date::text`.as('at'))
-    .where('projectId', '=', project.id)
-    .where('toStage', '=', project.stage)
-    .executeTakeFirst();
+  const moved = await lastEnteredStageOn(db, project.id, project.stage);
   return moved?.at ?? localToday(project.createdAt);
 }
 

@@ -2,7 +2,14 @@ import type { TReviewerRole, TStage } from '@psbook/core';
 import { type Insertable, type SelectQueryBuilder, sql, type Updateable } from 'kysely';
 import type { ReviewerReach } from '../../domain/reviewers.ts';
 import type { Db } from '../database.ts';
-import type { Database, ExemptionTable, FollowUpActionTable } from '../schema.ts';
+import type {
+  ConsultationMessageTable,
+  ConsultationTable,
+  Database,
+  ExemptionTable,
+  FollowUpActionTable,
+  StatusReportTable,
+} from '../schema.ts';
 
 /* Consultations (協議) */
 
@@ -326,3 +333,67 @@ export const decideLockedExemption = (
     .set({ ...decision, decidedAt: sql<Date>`now()`, version: sql<number>`version + 1` })
     .where('id', '=', id)
     .execute();
+
+/* Writes of consultations and status reports (domain/supervision.ts) */
+
+/** Which of `documentIds` are documents of the project. */
+export async function projectDocumentIds(db: Db, projectId: string, documentIds: string[]): Promise<Set<string>> {
+  if (documentIds.length === 0) return new Set();
+  const rows = await db.selectFrom('document').select('id').where('projectId', '=', projectId).where('id', 'in', documentIds).execute();
+  return new Set(rows.map((d) => d.id));
+}
+
+export const insertConsultation = (tx: Db, values: Insertable<ConsultationTable>) =>
+  tx.insertInto('consultation').values(values).returningAll().executeTakeFirstOrThrow();
+
+export const insertConsultationMessage = (tx: Db, values: Insertable<ConsultationMessageTable>) =>
+  tx.insertInto('consultationMessage').values(values).returning('id').executeTakeFirstOrThrow();
+
+/** The follow-up action a message of guidance raised. */
+export const linkMessageAction = (tx: Db, messageId: string, actionId: string) =>
+  tx.updateTable('consultationMessage').set({ actionId }).where('id', '=', messageId).execute();
+
+/**
+ * Write `changes` to a consultation the caller has locked, counting its version up; `answered` and
+ * `closedBy` stamp the transaction's time.
+ */
+export const updateLockedConsultation = (
+  tx: Db,
+  id: string,
+  changes: Updateable<ConsultationTable>,
+  step: { answered?: boolean; closedBy?: string } = {},
+) =>
+  tx
+    .updateTable('consultation')
+    .set({
+      ...changes,
+      ...(step.answered ? { answeredAt: sql<Date>`now()` } : {}),
+      ...(step.closedBy ? { status: 'closed' as const, closedBy: step.closedBy, closedAt: sql<Date>`now()` } : {}),
+      version: sql<number>`version + 1`,
+    })
+    .where('id', '=', id)
+    .execute();
+
+export const insertStatusReport = (tx: Db, values: Insertable<StatusReportTable>) =>
+  tx.insertInto('statusReport').values(values).returning(['id', 'version']).executeTakeFirstOrThrow();
+
+/** Record the consultee's assessment on a report the caller has locked, at the transaction's time. */
+export const assessLockedStatusReport = (
+  tx: Db,
+  id: string,
+  assessment: { assessment: string; assessmentComment: string | null; assessedBy: string },
+) =>
+  tx
+    .updateTable('statusReport')
+    .set({ ...assessment, assessedAt: sql<Date>`now()`, version: sql<number>`version + 1` })
+    .where('id', '=', id)
+    .execute();
+
+/** The day (text, yyyy-mm-dd) the project last entered `stage`; undefined at when it never moved there. */
+export const lastEnteredStageOn = (db: Db, projectId: string, stage: TStage) =>
+  db
+    .selectFrom('stageTransition')
+    .select(sql<string>`max(at)::date::text`.as('at'))
+    .where('projectId', '=', projectId)
+    .where('toStage', '=', stage)
+    .executeTakeFirst();
