@@ -64,8 +64,15 @@ export async function requireBureauOwner(tx: Db, bureauCode: string, ownerId: st
     throw validationError([{ path, message: `must be an active staff member or bureau lead of bureau ${bureauCode}` }]);
 }
 
-/** Insert an action inside the caller's transaction, audited there. */
-export async function insertFollowUpAction(tx: Db, ctx: DomainContext, projectId: string, input: TCreateActionRequest): Promise<string> {
+/**
+ * Insert an action, audited in the same transaction: the caller's (a consultation's guidance raises
+ * one inside its own), or a new one. The caller has checked who may raise it and locked the project.
+ */
+export async function insertFollowUpAction(ctx: DomainContext, projectId: string, input: TCreateActionRequest): Promise<string> {
+  return withTransaction(ctx.db, (tx) => insertActionIn(tx, ctx, projectId, input));
+}
+
+async function insertActionIn(tx: Db, ctx: DomainContext, projectId: string, input: TCreateActionRequest): Promise<string> {
   const row = await insertAction(tx, {
     projectId,
     title: input.title,
@@ -102,7 +109,7 @@ export async function raiseFollowUpAction(ctx: DomainContext, projectId: string,
       throw forbidden(`Only the bureau ${project.bureauCode} and the project’s consultee raise follow-up actions on it`);
     }
     await requireBureauOwner(tx, project.bureauCode, input.ownerId, 'ownerId');
-    return insertFollowUpAction(tx, ctx, projectId, input);
+    return insertFollowUpAction({ ...ctx, db: tx }, projectId, input);
   });
 }
 

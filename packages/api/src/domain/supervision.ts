@@ -204,7 +204,7 @@ export async function postConsultationMessage(ctx: DomainContext, id: string, in
     if (input.guidance) {
       const ownerId = input.guidance.ownerId ?? consultation.openedBy;
       await requireBureauOwner(tx, project.bureauCode, ownerId, 'guidance.ownerId');
-      actionId = await insertFollowUpAction(tx, ctx, project.id, {
+      actionId = await insertFollowUpAction({ ...ctx, db: tx }, project.id, {
         title: input.guidance.title,
         ownerId,
         dueDate: input.guidance.dueDate,
