@@ -17,10 +17,10 @@ const databaseWork = [
 ];
 
 /**
- * Files that still hold SQL or open their own transaction, waiting to be moved. The list only shrinks:
- * a file that is clean must leave it (the test says so), and no other file may join it.
- * oversight*.ts, expense-import.ts and rules-simulation.ts belong to the performance work's lane this
- * session; backup.ts copies every table by name and moves with its own queries file.
+ * Files that still hold SQL, waiting to be moved. The list only shrinks: a file that is clean must
+ * leave it (the test says so), and no other file may join it. oversight*.ts, expense-import.ts and
+ * rules-simulation.ts belong to the performance work's lane this session; backup.ts copies every table
+ * by name and moves with its own queries file (decision 0022).
  */
 const notYetMoved = new Set([
   'backup.ts',
@@ -37,6 +37,9 @@ const notYetMoved = new Set([
   'domain/tier-decrease.ts',
 ]);
 
+/** Of those, the files that still open a transaction of their own instead of through `withTransaction`. */
+const ownTransactionNotYetMoved = new Set(['domain/expense-import.ts', 'domain/oversight.ts', 'domain/rules-simulation.ts']);
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -51,9 +54,9 @@ const checked = sourceFiles(srcDir)
   .filter((path) => !path.startsWith('db/') && !path.startsWith('testing/'))
   .sort();
 
-function findings(path: string): string[] {
+function findings(path: string, kinds = databaseWork): string[] {
   const text = readFileSync(join(srcDir, path), 'utf8');
-  return databaseWork.flatMap(({ name, pattern }) =>
+  return kinds.flatMap(({ name, pattern }) =>
     [...text.matchAll(pattern)].map((match) => `${path}:${text.slice(0, match.index).split('\n').length}: ${name} (${match[0]})`),
   );
 }
@@ -66,10 +69,20 @@ describe('where database work runs', () => {
   });
 
   it('runs no SQL and opens no transaction outside db/, except in the files not yet moved', () => {
-    const offending = checked.filter((path) => !notYetMoved.has(path)).flatMap(findings);
+    const offending = checked.filter((path) => !notYetMoved.has(path)).flatMap((path) => findings(path));
     expect(offending, 'move the statement into db/queries/<entity>.ts; open transactions with withTransaction (db/transaction.ts)').toEqual(
       [],
     );
+  });
+
+  it('opens no transaction of its own in the files not yet moved either, except the three still listed for it', () => {
+    const transactions = databaseWork.filter(({ name }) => name === 'a transaction of its own');
+    const offending = [...notYetMoved]
+      .filter((path) => !ownTransactionNotYetMoved.has(path))
+      .flatMap((path) => findings(path, transactions));
+    expect(offending, 'open transactions with withTransaction (db/transaction.ts)').toEqual([]);
+    const clean = [...ownTransactionNotYetMoved].filter((path) => findings(path, transactions).length === 0);
+    expect(clean, 'these files open no transaction of their own: remove them from ownTransactionNotYetMoved').toEqual([]);
   });
 
   it('lists only files that still need moving, so the list shrinks', () => {
