@@ -30,7 +30,6 @@ const notYetMoved = new Set([
   'domain/notifications.ts',
   'domain/oversight-table.ts',
   'domain/oversight.ts',
-  'domain/reminders.ts',
   'domain/rules-simulation.ts',
   'domain/ruleset-versions.ts',
   'domain/stats.ts',

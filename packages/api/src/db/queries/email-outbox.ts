@@ -1,4 +1,4 @@
-import { type Selectable, sql } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { EmailOutboxTable } from '../schema.ts';
 
@@ -39,3 +39,5 @@ export const retryMailLater = (db: Db, id: OutboxRow['id'], waitSeconds: number,
     .set({ nextAttemptAt: sql<Date>`now() + make_interval(secs => ${waitSeconds})`, lastError })
     .where('id', '=', id)
     .execute();
+
+export const insertOutboxMail = (tx: Db, values: Insertable<EmailOutboxTable>) => tx.insertInto('emailOutbox').values(values).execute();
