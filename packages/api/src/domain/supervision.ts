@@ -434,7 +434,7 @@ async function supervisedSinceOf(db: Db, project: ProjectRow): Promise<string> {
 
 /* Portfolio */
 
-export type PortfolioFilter = { bureau?: string; tier?: number; rating?: TRating; divergent?: boolean; overdue?: boolean };
+export type PortfolioFilter = { bureau?: string; tier?: TTier; rating?: TRating; divergent?: boolean; overdue?: boolean };
 
 const kpiRank: Record<TKpiStatus, number> = { behind: 0, no_data: 1, on_track: 2, achieved: 3 };
 

@@ -1,4 +1,4 @@
-import type { TReviewerRole, TStage } from '@psbook/core';
+import type { TReviewerRole, TStage, TTier } from '@psbook/core';
 import { type SelectQueryBuilder, sql } from 'kysely';
 import type { ReviewerReach } from '../../domain/reviewers.ts';
 import type { Db } from '../database.ts';
@@ -197,7 +197,7 @@ export function listPortfolioProjects(
   db: Db,
   scope: PortfolioScope,
   stages: readonly TStage[],
-  filter: { bureau?: string; tier?: number },
+  filter: { bureau?: string; tier?: TTier },
 ) {
   if (scope !== 'all' && scope.bureauCodes !== 'all' && scope.bureauCodes.length === 0) return Promise.resolve([]);
   let query = db
