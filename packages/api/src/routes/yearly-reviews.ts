@@ -1,8 +1,8 @@
 import {
   ZFiscalYear,
+  ZOutstandingResponse,
   ZRetirementDecisionRequest,
   ZRetirementStatus,
-  ZOutstandingResponse,
   ZYearlyDecision,
   ZYearlyReviewRequest,
 } from '@psbook/core';
