@@ -39,6 +39,7 @@ export * from './reviews/decision-refusal.ts';
 export * from './reviews/procurement-limits.ts';
 export * from './reviews/procurement-status.ts';
 export * from './reviews/release-checklist.ts';
+export * from './reviews/release-decision.ts';
 export * from './reviews/schemas.ts';
 export * from './rules/default-rulesets.ts';
 export * from './rules/engine.ts';
