@@ -120,7 +120,7 @@ describeOnBothDatabases(
       const exported = await t().request('GET', '/api/v1/exports/projects.csv', { as: admin });
       const [header, ...rows] = parse((await exported.text()).replace(/^\uFEFF/, '')) as string[][];
       const column = header!.indexOf('段階');
-      const labels = new Set(stageRegistry.entries.map((s) => s.ja));
+      const labels = new Set<string>(stageRegistry.entries.map((s) => s.ja));
       expect(rows.length).toBeGreaterThan(0);
       for (const row of rows) expect(labels.has(row[column]!), row[column]).toBe(true);
     });
