@@ -7,6 +7,7 @@ import {
   type TTier,
   type TUpdateReleaseRequest,
   type TWithdrawReleaseRequest,
+  ZTier,
 } from '@psbook/core';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
@@ -85,8 +86,9 @@ export async function getReleaseRequestDetail(db: Db, id: string) {
   return {
     ...toReleaseRequestResponse(row),
     routing: routing.map((r) => ({
-      fromTier: r.fromTier,
-      toTier: r.toTier,
+      // Smallints checked to 1–3: parsed into tiers, not cast.
+      fromTier: ZTier.nullable().parse(r.fromTier),
+      toTier: ZTier.nullable().parse(r.toTier),
       fromReviewerRole: r.fromReviewerRole,
       toReviewerRole: r.toReviewerRole,
       at: r.at.toISOString(),
