@@ -13,7 +13,8 @@
  *    that pass are staged (db/queries/expenses.ts checkRawRows).
  * 3. Merge, set-based: resolve projects, create the new ones, compare lines, compute budgets, upsert
  *    lines, with history and audit in the same statements.
- * 4. Tier (`tierChangedBudgets`): one call, a page of distinct oversight inputs at a time.
+ * 4. Tier (`tierChangedBudgets`): one statement joining the compiled decision relation (decision 0014),
+ *    a page of distinct oversight inputs at a time for what it cannot tier exactly.
  * All or nothing: any row error rolls everything back. A dry run does the same reading and planning
  * and then rolls back, so it writes nothing, not even a sequence number.
  *
@@ -47,6 +48,7 @@ import type { Db } from '../db/database.ts';
 import {
   analyzeStage,
   applyBudgetChunk,
+  applyBudgetsFromDecisions,
   budgetComboPage,
   buildImportPlan,
   type ComboEvaluation,
@@ -77,6 +79,7 @@ import { lockProject, projectSearchColumns } from '../db/queries/projects.ts';
 import { AppError, forbidden } from '../errors.ts';
 import { readExpenseWorkbook } from './expense-workbook.ts';
 import { oversightInputsOf, recordTierChange, tierRank } from './oversight.ts';
+import { prepareDecisionTable } from './oversight-table.ts';
 import { whoOf } from './projects.ts';
 import { settleEvaluation } from './tier-decrease.ts';
 
@@ -508,13 +511,14 @@ const comboKey = (c: { budgetJpy: number; maxDowntimeHours: number | null; confi
 type WriteContext = { rulesetVersion: string; actorId: string; actorLabel: string; requestId: string | null; importId: string };
 
 /**
- * Tier the existing projects whose budget the import changes, one page of distinct oversight inputs at
- * a time (memory stays bounded at any size): evaluate each combination once, then one statement per page
- * writes budgets, tiers, history and audit. A lower tier waits for consent, as an edit's would
- * (tier-decrease.ts); pending release requests follow the new reviewer. A dry run only counts.
- *
- * This is the tiering step of the import as one call, so that it can be replaced by a join with a
- * compiled decision table (issue 16) without touching the rest of the pipeline.
+ * Tier the existing projects whose budget the import changes. With a compiled ruleset, one statement
+ * (`applyBudgetsFromDecisions`) writes budgets, tiers, explanations, history and audit for all of them
+ * from the decision relation (decision 0014). What it leaves — values SQL writes otherwise than
+ * JavaScript, a ruleset the compiler left to the engine — goes a page of distinct oversight inputs at a
+ * time (memory stays bounded at any size): evaluate each combination once, then one statement per page.
+ * Either way a lower tier waits for consent, as an edit's would (tier-decrease.ts), and so does a
+ * project already waiting on a decrease: both are settled project by project; pending release requests
+ * follow the new reviewer. A dry run only counts.
  */
 async function tierChangedBudgets(
   tx: Db,
@@ -523,6 +527,34 @@ async function tierChangedBudgets(
   context: WriteContext | null,
 ): Promise<{ updated: number; tierChanged: number }> {
   const counts = { updated: 0, tierChanged: 0 };
+  const settleAndReroute = async (applied: Awaited<ReturnType<typeof applyBudgetChunk>>, rulesetVersion: string) => {
+    counts.updated += applied.updated;
+    counts.tierChanged += applied.tierChanged;
+    for (const r of applied.settle) {
+      const project = (await lockProject(tx, r.id))!;
+      const budgetBefore = r.oldBudgetJpy === null ? null : Number(r.oldBudgetJpy);
+      const evaluation = await policy.evaluateOversight(oversightInputsOf(project));
+      const inForce = { ...oversightInputsOf(project), budgetJpy: budgetBefore };
+      if ((await settleEvaluation(tx, policy, who, project, inForce, evaluation, 'import')).tierChanged) counts.tierChanged++;
+    }
+    // recordTierChange writes their history row too.
+    for (const r of applied.reroute) {
+      await recordTierChange(
+        tx,
+        policy,
+        who,
+        r.id,
+        { tier: r.oldTier, reviewerRole: r.oldReviewerRole },
+        { tier: r.tier, reviewerRole: r.reviewerRole, rulesetVersion },
+        'import',
+      );
+    }
+  };
+  if (context) {
+    const decision = await prepareDecisionTable(tx, await policy.oversightTable, 'n');
+    if (decision) await settleAndReroute(await applyBudgetsFromDecisions(tx, decision, maxYen, context), context.rulesetVersion);
+  }
+  // Whatever is left still has its old budget.
   const inputs = await planBudgetCombos(tx, maxYen);
   for (let from = 1; from <= inputs; from += tierPage) {
     const combos = await budgetComboPage(tx, from, from + tierPage - 1);
@@ -543,35 +575,19 @@ async function tierChangedBudgets(
       confidentiality: c.confidentiality,
       ...evaluations.get(comboKey(c))!,
     }));
-    const applied = await applyBudgetChunk(tx, evaluated, context);
-    counts.updated += applied.updated;
-    counts.tierChanged += applied.tierChanged;
-    for (const r of applied.settle) {
-      const project = (await lockProject(tx, r.id))!;
-      const budgetBefore = r.oldBudgetJpy === null ? null : Number(r.oldBudgetJpy);
-      const evaluation = await policy.evaluateOversight(oversightInputsOf(project));
-      const inForce = { ...oversightInputsOf(project), budgetJpy: budgetBefore };
-      if ((await settleEvaluation(tx, policy, who, project, inForce, evaluation, 'import')).tierChanged) counts.tierChanged++;
-    }
-    // recordTierChange writes their history row too.
-    for (const r of applied.reroute) {
-      await recordTierChange(
-        tx,
-        policy,
-        who,
-        r.id,
-        { tier: r.oldTier, reviewerRole: r.oldReviewerRole },
-        { tier: r.tier, reviewerRole: r.reviewerRole, rulesetVersion: context.rulesetVersion },
-        'import',
-      );
-    }
+    await settleAndReroute(await applyBudgetChunk(tx, evaluated, context), context.rulesetVersion);
   }
   return counts;
 }
 
-/** Create the projects the file registers, a page at a time, each with its final budget and tier. */
+/**
+ * Create the projects the file registers, a page at a time, each with its final budget and tier: from
+ * the decision relation in the insert itself, or evaluated here once per distinct budget where the
+ * relation does not tier it exactly (budgets beyond 2^53, a ruleset left to the engine).
+ */
 async function createNewProjects(tx: Db, policy: DomainContext['policy'], count: number, context: WriteContext): Promise<number> {
   let created = 0;
+  const decision = count > 0 ? await prepareDecisionTable(tx, await policy.oversightTable, 'n') : null;
   for (let from = 1; from <= count; from += tierPage) {
     const keys = (await newProjectPage(tx, from, from + tierPage - 1)).map((k) => {
       const search = projectSearchColumns(k.projectName, null, null);
@@ -587,10 +603,15 @@ async function createNewProjects(tx: Db, policy: DomainContext['policy'], count:
     });
     const byInputs = await evaluateDistinct(
       policy,
-      keys.map((k) => ({ budgetJpy: k.budgetJpy, maxDowntimeHours: null, confidentiality: null })),
+      keys
+        .filter((k) => !decision || !Number.isSafeInteger(k.budgetJpy))
+        .map((k) => ({ budgetJpy: k.budgetJpy, maxDowntimeHours: null, confidentiality: null })),
     );
     const byBudget = new Map([...byInputs.entries()].map(([key, e]) => [Number(key.split('|')[0]), e]));
-    created += await insertImportedProjects(tx, keys, byBudget, context);
+    const inserted = await insertImportedProjects(tx, keys, byBudget, decision, context);
+    // Every key has its evaluation from one side or the other: a project left out would lose its lines.
+    if (inserted !== keys.length) throw new Error(`created ${inserted} of ${keys.length} projects: an evaluation is missing`);
+    created += inserted;
   }
   return created;
 }

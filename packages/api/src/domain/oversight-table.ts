@@ -155,15 +155,46 @@ export async function storeDecisionTable(tx: Db, table: OversightDecisionTable):
   }
 }
 
-/** The explanation of project `p` from its decision row `d`, as jsonb: the pieces with the project's values between them. */
-function explanationSql(table: OversightDecisionTable): string {
+/** The explanation of the inputs under `alias` from their decision row `d`, as jsonb: the pieces with the values between them. */
+function explanationSql(table: OversightDecisionTable, alias = 'p'): string {
   const fills = table.factors.flatMap(({ input }) => {
     const format = oversightInputSql[input];
-    const column = `p.${format.column}`;
+    const column = `${alias}.${format.column}`;
     return [format.json(column), format.text(column), format.text(column)];
   });
   // concat() builds the text in one buffer and reads a null (an input not given) as nothing.
   return `concat(${['d.explanation[1]', ...fills.flatMap((fill, j) => [fill, `d.explanation[${j + 2}]`])].join(', ')})::jsonb`;
+}
+
+/**
+ * How a statement reads its evaluation from the decision relation, for inputs under `alias` (a row with
+ * the columns budget_jpy, max_downtime_hours and confidentiality): join `oversight_decision d` on
+ * `on`, keep only rows where `exact` holds (the others are evaluated input by input), and write
+ * `explanation`. The statement must run after `prepareDecisionTable` in the same transaction.
+ */
+export type DecisionJoin = { version: string; on: RawBuilder<boolean>; exact: RawBuilder<boolean>; explanation: RawBuilder<unknown> };
+
+export function decisionJoinSql(table: OversightDecisionTable, alias: string): DecisionJoin {
+  const keys = bandKeySql(table, alias);
+  const bands = table.factors.map((f, i) => `d.${bandColumn[f.factor]} = ${keys[i]}`).join(' and ');
+  return {
+    version: table.version,
+    on: sql<boolean>`d.ruleset_version = ${table.version} and ${sql.raw(bands)}`,
+    exact: sql.raw<boolean>(exactValuesSql(table, alias)),
+    explanation: sql.raw(explanationSql(table, alias)),
+  };
+}
+
+/**
+ * Make the table joinable in this transaction: its rows stored, and double precision written as
+ * JavaScript writes it (shortest round-trip text, PostgreSQL's default since 12, as String(number)).
+ * Returns the join, or null for a ruleset the compiler left to the engine.
+ */
+export async function prepareDecisionTable(tx: Db, table: OversightDecisionTable, alias: string): Promise<DecisionJoin | null> {
+  if (table.fallback !== null) return null;
+  await storeDecisionTable(tx, table);
+  await sql`set local extra_float_digits = 1`.execute(tx);
+  return decisionJoinSql(table, alias);
 }
 
 /** Every (tier, reviewer) a project can hold before it is tiered: joined as values, so PostgreSQL hashes the few rows. */
