@@ -109,7 +109,7 @@ function fileFor(bureau: string, codes: string[]): string {
   codes.forEach((code, i) => {
     lines.push(`${bureau}-E${i},${bureau},比較事業${i},2026,system_maintenance,${fileAmounts[i % fileAmounts.length]},${code}`);
   });
-  fileAmounts.forEach((amount, j) => lines.push(`${bureau}-N${j},${bureau},新規事業${j},2026,other,${amount},`));
+  for (const [j, amount] of fileAmounts.entries()) lines.push(`${bureau}-N${j},${bureau},新規事業${j},2026,other,${amount},`);
   lines.push(`${bureau}-BIG,${bureau},巨額事業,2026,other,9000000000000,`);
   return `${lines.join('\r\n')}\r\n`;
 }
@@ -135,7 +135,11 @@ async function outcome(t: TestApp, bureau: string) {
       .orderBy('requestedAt')
       .orderBy('id')
       .execute();
-    const releases = await db.selectFrom('releaseRequest').select(['tier', 'reviewerRole', 'status']).where('projectId', '=', p.id).execute();
+    const releases = await db
+      .selectFrom('releaseRequest')
+      .select(['tier', 'reviewerRole', 'status'])
+      .where('projectId', '=', p.id)
+      .execute();
     const audit = await db
       .selectFrom('auditEvent')
       .select(['action', 'entityType', 'before', 'after'])
@@ -230,11 +234,25 @@ describeOnBothDatabases('the expense import tiers from the decision table as the
     const evaluate = createOversightEvaluator(tablePolicy.rulesets['oversight-tier']);
     const rows = await db
       .selectFrom('project as p')
-      .select(['p.id', 'p.name', 'p.budgetJpy', 'p.maxDowntimeHours', 'p.confidentiality', 'p.tier', 'p.tierLowerBound', 'p.reviewerRole', 'p.oversight'])
+      .select([
+        'p.id',
+        'p.name',
+        'p.budgetJpy',
+        'p.maxDowntimeHours',
+        'p.confidentiality',
+        'p.tier',
+        'p.tierLowerBound',
+        'p.reviewerRole',
+        'p.oversight',
+      ])
       .where('p.bureauCode', 'in', ['IND', 'WEL'])
       .where('p.fiscalYear', '=', 2026)
       .where((eb) =>
-        eb.not(eb.exists(eb.selectFrom('tierDecrease as d').select('d.id').whereRef('d.projectId', '=', 'p.id').where('d.status', '=', 'pending'))),
+        eb.not(
+          eb.exists(
+            eb.selectFrom('tierDecrease as d').select('d.id').whereRef('d.projectId', '=', 'p.id').where('d.status', '=', 'pending'),
+          ),
+        ),
       )
       .execute();
     expect(rows.length).toBeGreaterThan(inputs.length);
