@@ -146,6 +146,15 @@ async function outcome(t: TestApp, bureau: string) {
       .where('projectId', '=', p.id)
       .orderBy('id')
       .execute();
+    // Recipients by role: the bureau-scoped reviewers of IND and WEL are different people.
+    const notifications = await db
+      .selectFrom('notification as n')
+      .innerJoin('appUser as u', 'u.id', 'n.userId')
+      .select(['u.role', 'n.kind', 'n.entityType', 'n.titleJa', 'n.titleEn'])
+      .where('n.projectId', '=', p.id)
+      .orderBy('u.role')
+      .orderBy('n.kind')
+      .execute();
     const strip = (value: unknown) => {
       if (value === null || typeof value !== 'object') return value;
       const { code: _c, bureauCode: _b, expenseImportId: _i, ...rest } = value as Record<string, unknown>;
@@ -168,7 +177,13 @@ async function outcome(t: TestApp, bureau: string) {
       history,
       decreases,
       releases,
-      audit: audit.map((a) => ({ ...a, before: strip(a.before), after: strip(a.after) })),
+      // By action: one statement writes a project's update and its decrease request, in no set order.
+      audit: audit.map((a) => ({ ...a, before: strip(a.before), after: strip(a.after) })).sort((x, y) => x.action.localeCompare(y.action)),
+      notifications: notifications.map((n) => ({
+        ...n,
+        titleJa: n.titleJa.replace(p.code, 'CODE'),
+        titleEn: n.titleEn.replace(p.code, 'CODE'),
+      })),
     });
   }
   return byName;
@@ -227,6 +242,14 @@ describeOnBothDatabases('the expense import tiers from the decision table as the
       .where('d.cause', '=', 'import')
       .executeTakeFirstOrThrow();
     expect(Number(decreasesSettled.n)).toBeGreaterThan(0);
+    const told = await db
+      .selectFrom('notification as n')
+      .innerJoin('project as p', 'p.id', 'n.projectId')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('p.bureauCode', '=', 'IND')
+      .where('n.kind', '=', 'tier_decrease_waiting')
+      .executeTakeFirstOrThrow();
+    expect(Number(told.n)).toBeGreaterThan(0);
     // The engine path evaluates every distinct input (about one per project here).
     expect(evaluatedInJs).toBeLessThan(inputs.length / 2);
 

@@ -59,6 +59,7 @@ import {
 import { lockProject, projectSearchColumns } from '../db/queries/projects.ts';
 import { AppError, forbidden } from '../errors.ts';
 import { checkSpec, type ImportEncoding, maxYen, openSource, type ProgressListener, type RowError, stageFile } from './expense-file.ts';
+import { notifyTierDecreaseWaiting } from './notification-events.ts';
 import { oversightInputsOf, recordTierChange, tierRank } from './oversight.ts';
 import { prepareDecisionTable } from './oversight-table.ts';
 import { whoOf } from './projects.ts';
@@ -147,9 +148,10 @@ type WriteContext = { rulesetVersion: string; actorId: string; actorLabel: strin
  * from the decision relation (decision 0014). What it leaves — values SQL writes otherwise than
  * JavaScript, a ruleset the compiler left to the engine — goes a page of distinct oversight inputs at a
  * time (memory stays bounded at any size): evaluate each combination once, then one statement per page.
- * Either way a lower tier waits for consent, as an edit's would (tier-decrease.ts), and so does a
- * project already waiting on a decrease: both are settled project by project; pending release requests
- * follow the new reviewer. A dry run only counts.
+ * Either way a lower tier waits for consent, as an edit's would (tier-decrease.ts): the table's statement
+ * requests those decreases itself (request, history, audit; the reviewers are notified here), while a
+ * project already waiting on a decrease, and every decrease of the input-by-input path, is settled
+ * project by project; pending release requests follow the new reviewer. A dry run only counts.
  */
 async function tierChangedBudgets(
   tx: Db,
@@ -164,6 +166,10 @@ async function tierChangedBudgets(
     counts.updated += applied.updated;
     counts.tierChanged += applied.tierChanged;
     const started = performance.now();
+    // Decreases the statement requested: their reviewers are told, as settleEvaluation tells them.
+    for (const r of applied.requested) {
+      await notifyTierDecreaseWaiting(tx, r.project, { ...r, requestedBy: who.actor.id });
+    }
     for (const r of applied.settle) {
       const project = (await lockProject(tx, r.id))!;
       const budgetBefore = r.oldBudgetJpy === null ? null : Number(r.oldBudgetJpy);

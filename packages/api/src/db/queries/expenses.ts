@@ -628,7 +628,7 @@ export async function applyBudgetChunk(
   tx: Db,
   chunk: ComboEvaluation[],
   context: WriteContext,
-): Promise<{ updated: number; tierChanged: number; reroute: RerouteRow[]; settle: SettleRow[] }> {
+): Promise<{ updated: number; tierChanged: number; reroute: RerouteRow[]; settle: SettleRow[]; requested: RequestedDecrease[] }> {
   const values = sql.join(
     chunk.map(
       (e) =>
@@ -653,14 +653,16 @@ export async function applyBudgetChunk(
  * Write new budgets and tiers of every existing project whose budget changes, in one statement, with
  * each evaluation read from the compiled decision relation (`decision`, built for the alias `n`: the
  * project's inputs with its new budget). Projects whose values SQL does not write as JavaScript does
- * are left for `applyBudgetChunk` (their budget is still the old one).
+ * are left for `applyBudgetChunk` (their budget is still the old one). A decrease of a project that
+ * does not already wait on one is requested by the same statement (`requested`, for the caller to
+ * notify the reviewers).
  */
 export async function applyBudgetsFromDecisions(
   tx: Db,
   decision: { on: RawBuilder<boolean>; exact: RawBuilder<boolean>; explanation: RawBuilder<unknown> },
   maxJpy: number,
   context: WriteContext,
-): Promise<{ updated: number; tierChanged: number; reroute: RerouteRow[]; settle: SettleRow[] }> {
+): Promise<{ updated: number; tierChanged: number; reroute: RerouteRow[]; settle: SettleRow[]; requested: RequestedDecrease[] }> {
   return applyBudgetEvaluations(
     tx,
     sql`
@@ -675,6 +677,7 @@ export async function applyBudgetsFromDecisions(
       join oversight_decision d on ${decision.on}
       where b.budget_jpy <= ${maxJpy}::numeric and ${decision.exact}`,
     context,
+    { requestDecreases: true },
   );
 }
 
@@ -691,20 +694,58 @@ async function applyBudgetEvaluations(
   tx: Db,
   evaluated: RawBuilder<unknown>,
   context: WriteContext,
-): Promise<{ updated: number; tierChanged: number; reroute: RerouteRow[]; settle: SettleRow[] }> {
+  options: { requestDecreases: boolean } = { requestDecreases: false },
+): Promise<{ updated: number; tierChanged: number; reroute: RerouteRow[]; settle: SettleRow[]; requested: RequestedDecrease[] }> {
   const changed = sql`(not u.settle and (u.old_tier is distinct from u.tier or u.old_reviewer_role is distinct from u.reviewer_role))`;
-  const result = await sql<{ updated: number; tierChanged: number; reroute: RerouteRow[] | string; settle: SettleRow[] | string }>`
+  // A lower tier with no decrease waiting yet: the request is made here (settleEvaluation's second
+  // branch, set-based); the rest of `settle` goes project by project.
+  const requestHere = options.requestDecreases ? sql`(t.lower and not t.waiting)` : sql`false`;
+  const result = await sql<{
+    updated: number;
+    tierChanged: number;
+    reroute: RerouteRow[] | string;
+    settle: SettleRow[] | string;
+    requested: RequestedDecrease[] | string;
+  }>`
     with e as (${evaluated}),
-    target as (
+    target0 as (
       select p.id, p.tier as old_tier, p.reviewer_role as old_reviewer_role, p.budget_jpy as old_budget_jpy,
+        p.max_downtime_hours, p.confidentiality,
         b.budget_jpy, e.tier, e.lower_bound, e.reviewer_role, e.oversight,
         exists (select 1 from release_request rr where rr.project_id = p.id and rr.status = 'pending') as has_pending,
-        (coalesce(e.tier, 0) < coalesce(p.tier, 0)
-          or exists (select 1 from tier_decrease d where d.project_id = p.id and d.status = 'pending')) as settle
+        coalesce(e.tier, 0) < coalesce(p.tier, 0) as lower,
+        exists (select 1 from tier_decrease d where d.project_id = p.id and d.status = 'pending') as waiting
       from e
       join expense_budget b on b.project_id = e.project_id
       join project p on p.id = e.project_id
       where p.budget_jpy is distinct from b.budget_jpy
+    ),
+    target as (
+      select t.*, (t.lower or t.waiting) as settle, ${requestHere} as request_here from target0 t
+    ),
+    requested as (
+      insert into tier_decrease (project_id, cause, from_tier, from_reviewer_role, from_inputs, to_tier, to_reviewer_role,
+        to_evaluation, ruleset_version, requested_by)
+      select t.id, 'import', t.old_tier, t.old_reviewer_role,
+        -- The inputs the tier in force was evaluated from; numbers written as JavaScript writes them.
+        jsonb_build_object('budgetJpy', t.old_budget_jpy, 'maxDowntimeHours', t.max_downtime_hours, 'confidentiality', t.confidentiality),
+        t.tier, t.reviewer_role, t.oversight, ${context.rulesetVersion}, ${context.actorId}::uuid
+      from target t where t.request_here
+      returning id, project_id, from_tier, from_reviewer_role, to_tier, to_reviewer_role
+    ),
+    requested_history as (
+      insert into tier_history (project_id, from_tier, to_tier, from_reviewer_role, to_reviewer_role, ruleset_version, cause, actor_id,
+        tier_decrease_id)
+      select r.project_id, r.from_tier, r.to_tier, r.from_reviewer_role, r.to_reviewer_role, ${context.rulesetVersion},
+        'decrease_requested', ${context.actorId}::uuid, r.id
+      from requested r
+    ),
+    requested_audit as (
+      insert into audit_event (actor_id, actor_label, action, entity_type, entity_id, project_id, before, after, request_id)
+      select ${context.actorId}::uuid, ${context.actorLabel}, 'tier_decrease.request', 'tier_decrease', r.id::text, r.project_id,
+        jsonb_build_object('tier', r.from_tier, 'reviewerRole', r.from_reviewer_role),
+        jsonb_build_object('tier', r.to_tier, 'reviewerRole', r.to_reviewer_role, 'cause', 'import'), ${context.requestId}::text
+      from requested r
     ),
     upd as (
       update project p set
@@ -718,7 +759,7 @@ async function applyBudgetEvaluations(
       from target t
       where p.id = t.id
       returning p.id, p.code, p.name, p.bureau_code, p.fiscal_year, p.budget_jpy, p.tier, p.reviewer_role, p.version, p.is_new,
-        p.registration_trigger, t.old_tier, t.old_reviewer_role, t.old_budget_jpy, t.has_pending, t.settle
+        p.registration_trigger, t.old_tier, t.old_reviewer_role, t.old_budget_jpy, t.has_pending, t.settle, t.request_here
     ),
     history as (
       insert into tier_history (project_id, from_tier, to_tier, from_reviewer_role, to_reviewer_role, ruleset_version, cause, actor_id)
@@ -738,12 +779,31 @@ async function applyBudgetEvaluations(
       coalesce(json_agg(json_build_object('id', u.id, 'oldTier', u.old_tier, 'oldReviewerRole', u.old_reviewer_role,
         'tier', u.tier, 'reviewerRole', u.reviewer_role)) filter (where u.has_pending and ${changed}), '[]'::json) as reroute,
       coalesce(json_agg(json_build_object('id', u.id, 'oldBudgetJpy', u.old_budget_jpy::text))
-        filter (where u.settle), '[]'::json) as settle
+        filter (where u.settle and not u.request_here), '[]'::json) as settle,
+      (select coalesce(json_agg(json_build_object('id', r.id, 'fromTier', r.from_tier, 'fromReviewerRole', r.from_reviewer_role,
+          'toTier', r.to_tier, 'project', json_build_object('id', p.id, 'code', p.code, 'name', p.name, 'bureauCode', p.bureau_code))),
+        '[]'::json)
+        from requested r join project p on p.id = r.project_id) as requested
     from upd u`.execute(tx);
   const row = result.rows[0]!;
   const parse = <T>(value: T[] | string): T[] => (typeof value === 'string' ? (JSON.parse(value) as T[]) : value);
-  return { updated: Number(row.updated), tierChanged: Number(row.tierChanged), reroute: parse(row.reroute), settle: parse(row.settle) };
+  return {
+    updated: Number(row.updated),
+    tierChanged: Number(row.tierChanged),
+    reroute: parse(row.reroute),
+    settle: parse(row.settle),
+    requested: parse(row.requested),
+  };
 }
+
+/** A tier decrease the import requested set-based: the caller tells the reviewers. */
+export type RequestedDecrease = {
+  id: string;
+  fromTier: number;
+  fromReviewerRole: TReviewerRole;
+  toTier: number | null;
+  project: { id: string; code: string; name: string; bureauCode: string };
+};
 
 /** A project of the import whose tier is settled one by one; its budget before the import (bigint as text). */
 export type SettleRow = { id: string; oldBudgetJpy: string | null };
