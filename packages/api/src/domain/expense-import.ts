@@ -224,7 +224,8 @@ async function tierChangedBudgets(
 /**
  * Create the projects the file registers, a page at a time, each with its final budget and tier: from
  * the decision relation in the insert itself, or evaluated here once per distinct budget where the
- * relation does not tier it exactly (budgets beyond 2^53, a ruleset left to the engine).
+ * relation does not tier it exactly (a ruleset left to the engine; budgets beyond 2^53, which the
+ * ¥9,000,000,000,000,000 ceiling keeps out of a file).
  */
 async function createNewProjects(tx: Db, policy: DomainContext['policy'], count: number, context: WriteContext): Promise<number> {
   let created = 0;
