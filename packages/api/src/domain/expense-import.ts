@@ -61,7 +61,7 @@ import { AppError, forbidden } from '../errors.ts';
 import { checkSpec, type ImportEncoding, maxYen, openSource, type ProgressListener, type RowError, stageFile } from './expense-file.ts';
 import { notifyTierDecreaseWaiting } from './notification-events.ts';
 import { oversightInputsOf, recordTierChange, tierRank } from './oversight.ts';
-import { prepareDecisionTable } from './oversight-table.ts';
+import { prepareDecisionTable, withHashJoins } from './oversight-table.ts';
 import { whoOf } from './projects.ts';
 import { settleEvaluation } from './tier-decrease.ts';
 
@@ -193,7 +193,10 @@ async function tierChangedBudgets(
   };
   if (context) {
     const decision = await prepareDecisionTable(tx, await policy.oversightTable, 'n');
-    if (decision) await settleAndReroute(await applyBudgetsFromDecisions(tx, decision, maxYen, context), context.rulesetVersion);
+    if (decision) {
+      const applied = await withHashJoins(tx, () => applyBudgetsFromDecisions(tx, decision, maxYen, context));
+      await settleAndReroute(applied, context.rulesetVersion);
+    }
   }
   // Whatever is left still has its old budget.
   const inputs = await planBudgetCombos(tx, maxYen);

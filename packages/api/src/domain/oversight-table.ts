@@ -197,6 +197,22 @@ export async function prepareDecisionTable(tx: Db, table: OversightDecisionTable
   return decisionJoinSql(table, alias);
 }
 
+/**
+ * Run `statement` (a join with the decision relation) with nested loops off, then as they were.
+ * PostgreSQL cannot estimate how many projects match the band CASE expressions and guesses a few
+ * dozen: it then loops the decision rows over a materialised copy of every project, which at
+ * 1,000,000 projects did not finish in 30 minutes (EXPLAIN in docs/performance.md §4.3), or (the
+ * import, §4.6) hashes on one band key and filters the other two out of 15 times too many rows. Hash
+ * joins are right at every size (a few dozen decision rows).
+ */
+export async function withHashJoins<T>(tx: Db, statement: () => Promise<T>): Promise<T> {
+  const nestLoop = await sql<{ setting: string }>`select current_setting('enable_nestloop') as setting`.execute(tx);
+  await sql`select set_config('enable_nestloop', 'off', true)`.execute(tx);
+  const result = await statement();
+  await sql`select set_config('enable_nestloop', ${nestLoop.rows[0]?.setting ?? 'on'}, true)`.execute(tx);
+  return result;
+}
+
 /** Every (tier, reviewer) a project can hold before it is tiered: joined as values, so PostgreSQL hashes the few rows. */
 const priorStates = (() => {
   const roles = ['null', ...ZReviewerRole.options.map((role) => `'${role}'`)];
@@ -248,13 +264,8 @@ export async function tierFromDecisionTable(
   await sql`set local extra_float_digits = 1`.execute(tx);
   const keys = bandKeySql(table, 'p');
   const join = sql.raw(table.factors.map((f, i) => `d.${bandColumn[f.factor]} = ${keys[i]}`).join(' and '));
-  // PostgreSQL cannot estimate how many projects match the band CASE expressions and guesses a few
-  // dozen: it then loops the decision rows over a materialised copy of every project, which at
-  // 1,000,000 projects did not finish in 30 minutes (EXPLAIN in docs/performance.md §4.3). Hash joins
-  // are right at every size (a few dozen decision rows), so nested loops are off for this statement only.
-  const nestLoop = await sql<{ setting: string }>`select current_setting('enable_nestloop') as setting`.execute(tx);
-  await sql`select set_config('enable_nestloop', 'off', true)`.execute(tx);
-  const result = await sql<{ changed: number }>`
+  const result = await withHashJoins(tx, () =>
+    sql<{ changed: number }>`
     with upd as (
       update project p set
         tier = d.tier, tier_lower_bound = d.lower_bound, reviewer_role = d.reviewer_role,
@@ -267,7 +278,7 @@ export async function tierFromDecisionTable(
       returning p.id, o.from_tier, p.tier as to_tier, o.from_reviewer_role, p.reviewer_role as to_reviewer_role
     ),
     ${recordTierChangesSql(who, table.version, options.cause, options.action)}
-  `.execute(tx);
-  await sql`select set_config('enable_nestloop', ${nestLoop.rows[0]?.setting ?? 'on'}, true)`.execute(tx);
+  `.execute(tx),
+  );
   return { changed: Number(result.rows[0]?.changed ?? 0) };
 }
