@@ -1332,4 +1332,12 @@ export const en: typeof ja = {
     cancelConflict: 'Its activation has started, or someone else changed it first. Reload the page.',
     contentTitle: 'Content',
   },
+  // Issue 18: words people read in place of ids and hashes, and the budget office's leads.
+  plainWords: {
+    versionOrdinal: 'Version {{n}}',
+    contentHash: 'Version identifier (technical)',
+    rulesBundled: 'as shipped',
+    rulesetVersionDetails: 'Details (the ruleset version used)',
+    rulesetVersion: 'Version identifier',
+  },
 };

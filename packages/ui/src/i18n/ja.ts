@@ -1322,4 +1322,12 @@ export const ja = {
     cancelConflict: 'すでに適用が始まったか、他の方が先に更新しました。画面を読み込み直してください。',
     contentTitle: '版の内容',
   },
+  // Issue 18: words people read in place of ids and hashes, and the budget office's leads.
+  plainWords: {
+    versionOrdinal: '第{{n}}版',
+    contentHash: '版の識別子（技術情報）',
+    rulesBundled: '配布時のルール',
+    rulesetVersionDetails: '詳細（判定に使ったルールの版）',
+    rulesetVersion: '版の識別子',
+  },
 };

@@ -12,7 +12,7 @@ import { type ApiError, get, isApiError, post } from '../api.ts';
 import { isAdmin, useUser } from '../auth.ts';
 import { useBureauName } from '../components/bureaus.ts';
 import { DateText, Empty, ErrorAlert, Facts, Loading, Notice, PageHeader, TableScroll } from '../components/common.tsx';
-import { shortVersion, useRules } from '../components/oversight.tsx';
+import { useRules } from '../components/oversight.tsx';
 import { SimulationResult, type TSimulation } from '../components/rules-simulation.tsx';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
@@ -104,6 +104,27 @@ function useRulesetTitle() {
   };
 }
 
+/**
+ * People name a version by its place in the ruleset's history (第3版), not by its content hash, which
+ * stays under 詳細 on the version's page. Numbered from the oldest proposal; the list is the one the
+ * versions table already loaded.
+ */
+function useVersionLabel(ruleset: TRulesetName | undefined) {
+  const { t } = useTranslation();
+  const versions = useQuery({
+    queryKey: ['rule-versions', ruleset],
+    queryFn: () => versionsApi.list(ruleset!),
+    enabled: Boolean(ruleset),
+  });
+  const ordered = [...(versions.data?.items ?? [])].sort(
+    (a, b) => Date.parse(a.proposedAt) - Date.parse(b.proposedAt) || a.id.localeCompare(b.id),
+  );
+  return (versionId: string) => {
+    const at = ordered.findIndex((v) => v.id === versionId);
+    return at < 0 ? '…' : t('plainWords.versionOrdinal', { n: at + 1 });
+  };
+}
+
 function StatusBadge({ status }: { status: TStatus }) {
   const { t } = useTranslation();
   return <span className={`badge badge-ruleset-${status}`}>{t(`ruleVersions.status.${status}`)}</span>;
@@ -114,6 +135,7 @@ function StatusBadge({ status }: { status: TStatus }) {
 function VersionTable({ ruleset }: { ruleset: TRulesetName }) {
   const { t } = useTranslation();
   const versions = useQuery({ queryKey: ['rule-versions', ruleset], queryFn: () => versionsApi.list(ruleset) });
+  const label = useVersionLabel(ruleset);
   if (versions.isPending) return <Loading />;
   if (versions.isError) return <ErrorAlert error={versions.error} onRetry={() => void versions.refetch()} />;
   if (!versions.data.items.length) return <Empty>{t('ruleVersions.none')}</Empty>;
@@ -136,9 +158,7 @@ function VersionTable({ ruleset }: { ruleset: TRulesetName }) {
           {versions.data.items.map((v) => (
             <tr key={v.id}>
               <td>
-                <Link to={`/rules/versions/${v.id}`}>
-                  <code>{shortVersion(v.version)}</code>
-                </Link>
+                <Link to={`/rules/versions/${v.id}`}>{label(v.id)}</Link>
               </td>
               <td>
                 <StatusBadge status={v.status} />
@@ -193,6 +213,7 @@ function ProposeForm({ ruleset, fromId }: { ruleset: TRulesetName; fromId: strin
   const versions = useQuery({ queryKey: ['rule-versions', ruleset], queryFn: () => versionsApi.list(ruleset) });
   const startId = fromId ?? versions.data?.items.find((v) => v.status === 'active')?.id ?? null;
   const start = useQuery({ queryKey: ['rule-version', startId], queryFn: () => versionsApi.get(startId!), enabled: !!startId });
+  const label = useVersionLabel(ruleset);
   const [content, setContent] = useState('');
   const [cases, setCases] = useState('');
   const [note, setNote] = useState('');
@@ -240,7 +261,7 @@ function ProposeForm({ ruleset, fromId }: { ruleset: TRulesetName; fromId: strin
   const fieldErrors = isApiError(error) ? error.errors : [];
   return (
     <form className="form form-wide" onSubmit={onSubmit} noValidate aria-label={t('ruleVersions.proposeLabel')}>
-      {fromId && start.data ? <Notice>{t('ruleVersions.startsFrom', { version: shortVersion(start.data.version) })}</Notice> : null}
+      {fromId && start.data ? <Notice>{t('ruleVersions.startsFrom', { version: label(start.data.id) })}</Notice> : null}
       <div className={`field${parseError === 'content' || fieldErrors.length ? ' field-invalid' : ''}`}>
         <label htmlFor={`${id}-content`}>
           {t('ruleVersions.content')} <span className="required">{t('common.required')}</span>
@@ -613,6 +634,7 @@ export function RuleVersion() {
         : false;
     },
   });
+  const label = useVersionLabel(version.data?.ruleset);
   const finished = version.data?.activation?.status === 'succeeded';
   useEffect(() => {
     // The rules in force changed: the rules screen and tier table read them again.
@@ -624,7 +646,7 @@ export function RuleVersion() {
   return (
     <>
       <PageHeader
-        title={t('ruleVersions.versionTitle', { ruleset: title(v.ruleset), version: shortVersion(v.version) })}
+        title={t('ruleVersions.versionTitle', { ruleset: title(v.ruleset), version: label(v.id) })}
         actions={<Link to={`/rules/versions?ruleset=${v.ruleset}`}>{t('ruleVersions.backToList')}</Link>}
       />
       <section className="card" aria-labelledby={`${id}-facts`}>
@@ -632,7 +654,18 @@ export function RuleVersion() {
         <Facts
           items={[
             { term: t('ruleVersions.ruleset'), value: title(v.ruleset) },
-            { term: t('ruleVersions.version'), value: <code>{shortVersion(v.version)}</code> },
+            {
+              term: t('ruleVersions.version'),
+              value: (
+                <>
+                  {label(v.id)}
+                  <details className="technical-details">
+                    <summary>{t('plainWords.contentHash')}</summary>
+                    <code lang="en">{v.version}</code>
+                  </details>
+                </>
+              ),
+            },
             { term: t('ruleVersions.statusLabel'), value: <StatusBadge status={v.status} /> },
             {
               term: t('ruleVersions.proposedBy'),
