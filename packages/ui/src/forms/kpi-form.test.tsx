@@ -42,7 +42,13 @@ describe('KpiForm error summary (issue 18, item 9)', () => {
     mockApi({
       'POST /projects/p1/kpis': {
         status: 422,
-        body: { type: 'about:blank', title: 'x', status: 422, code: 'validation', errors: [{ path: 'body.other', message: '同じ名前のKPIがあります' }] },
+        body: {
+          type: 'about:blank',
+          title: 'x',
+          status: 422,
+          code: 'validation',
+          errors: [{ path: 'body.other', message: '同じ名前のKPIがあります' }],
+        },
       },
     });
     renderWithProviders(<KpiForm projectId="p1" />);
