@@ -35,7 +35,6 @@ type Audience = 'admin' | 'govtech' | 'budgetOffice' | 'reader';
  * `source`), so an extraction's result is read against the rule that produced it.
  */
 function useExtractionRule(): { text: string; activatedAt: string | null } | null {
-  const f = useFormat();
   const rules = useRules();
   // The response's ruleset list is typed loosely in the UI (types.ts TRulesResponse); read it defensively.
   const list: unknown[] = Array.isArray(rules.data?.rulesets) ? rules.data.rulesets : [];

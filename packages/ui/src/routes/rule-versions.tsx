@@ -12,6 +12,7 @@ import { type ApiError, get, isApiError, post } from '../api.ts';
 import { isAdmin, useUser } from '../auth.ts';
 import { useBureauName } from '../components/bureaus.ts';
 import { DateText, Empty, ErrorAlert, Facts, Loading, Notice, PageHeader, TableScroll } from '../components/common.tsx';
+import { controlProps, Field } from '../components/field.tsx';
 import { useRules } from '../components/oversight.tsx';
 import { SimulationResult, type TSimulation } from '../components/rules-simulation.tsx';
 import { fieldMessage } from '../errors.ts';
@@ -203,6 +204,43 @@ function CaseFailures({ failures, failed, total }: { failures: TCaseFailure[]; f
   );
 }
 
+/** A required JSON text box (a ruleset or its cases), with the message when the text is not JSON. */
+function JsonField({
+  id,
+  label,
+  hint,
+  rows,
+  value,
+  onChange,
+  isUnparsable,
+  isInvalid = false,
+}: {
+  id: string;
+  label: string;
+  hint: string;
+  rows: number;
+  value: string;
+  onChange: (value: string) => void;
+  isUnparsable: boolean;
+  /** The server refused what the JSON says (its paths are listed below the form). */
+  isInvalid?: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Field id={id} label={label} required hint={hint} error={isUnparsable ? { message: t('rules.invalidJson') } : undefined}>
+      <textarea
+        rows={rows}
+        className="code-input"
+        spellCheck={false}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        {...controlProps(id, { hint, error: isUnparsable ? {} : undefined })}
+        {...(isInvalid && !isUnparsable ? { 'aria-invalid': true } : {})}
+      />
+    </Field>
+  );
+}
+
 /** Propose a version: the editor starts from the active version (or the one named by ?from=, to roll back). */
 function ProposeForm({ ruleset, fromId }: { ruleset: TRulesetName; fromId: string | null }) {
   const { t } = useTranslation();
@@ -217,7 +255,7 @@ function ProposeForm({ ruleset, fromId }: { ruleset: TRulesetName; fromId: strin
   const [content, setContent] = useState('');
   const [cases, setCases] = useState('');
   const [note, setNote] = useState('');
-  const [parseError, setParseError] = useState<'content' | 'cases' | null>(null);
+  const [parseError, setParseError] = useState({ content: false, cases: false });
   useEffect(() => {
     if (!start.data) return;
     setContent(JSON.stringify(start.data.content, null, 2));
@@ -236,22 +274,22 @@ function ProposeForm({ ruleset, fromId }: { ruleset: TRulesetName; fromId: strin
   };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    let parsedContent: unknown;
-    let parsedCases: unknown;
-    try {
-      parsedContent = JSON.parse(content);
-    } catch {
-      setParseError('content');
+    // Both boxes are read before anything is said, so a broken cases box is not news after the content is fixed.
+    const parse = (text: string): { ok: true; value: unknown } | { ok: false } => {
+      try {
+        return { ok: true, value: JSON.parse(text) };
+      } catch {
+        return { ok: false };
+      }
+    };
+    const parsedContent = parse(content);
+    const parsedCases = parse(cases);
+    if (!parsedContent.ok || !parsedCases.ok) {
+      setParseError({ content: !parsedContent.ok, cases: !parsedCases.ok });
       return;
     }
-    try {
-      parsedCases = JSON.parse(cases);
-    } catch {
-      setParseError('cases');
-      return;
-    }
-    setParseError(null);
-    propose.mutate({ ruleset, content: parsedContent, cases: parsedCases, note: note.trim() || undefined });
+    setParseError({ content: false, cases: false });
+    propose.mutate({ ruleset, content: parsedContent.value, cases: parsedCases.value, note: note.trim() || undefined });
   };
   if (startId && start.isPending) return <Loading />;
   const error = propose.error as ApiError | null;
@@ -262,56 +300,29 @@ function ProposeForm({ ruleset, fromId }: { ruleset: TRulesetName; fromId: strin
   return (
     <form className="form form-wide" onSubmit={onSubmit} noValidate aria-label={t('ruleVersions.proposeLabel')}>
       {fromId && start.data ? <Notice>{t('ruleVersions.startsFrom', { version: label(start.data.id) })}</Notice> : null}
-      <div className={`field${parseError === 'content' || fieldErrors.length ? ' field-invalid' : ''}`}>
-        <label htmlFor={`${id}-content`}>
-          {t('ruleVersions.content')} <span className="required">{t('common.required')}</span>
-        </label>
-        <p className="hint" id={`${id}-content-hint`}>
-          {t('ruleVersions.contentHint', { file: `rules/${ruleset}.json` })}
-        </p>
-        {parseError === 'content' ? (
-          <p className="field-error" id={`${id}-content-error`}>
-            {t('rules.invalidJson')}
-          </p>
-        ) : null}
-        <textarea
-          id={`${id}-content`}
-          rows={16}
-          className="code-input"
-          spellCheck={false}
-          value={content}
-          onChange={(e) => setContent(e.target.value)}
-          aria-invalid={parseError === 'content' ? true : undefined}
-          aria-describedby={`${id}-content-hint${parseError === 'content' ? ` ${id}-content-error` : ''}`}
-        />
-      </div>
+      <JsonField
+        id={`${id}-content`}
+        label={t('ruleVersions.content')}
+        hint={t('ruleVersions.contentHint', { file: `rules/${ruleset}.json` })}
+        rows={16}
+        value={content}
+        onChange={setContent}
+        isUnparsable={parseError.content}
+        isInvalid={fieldErrors.length > 0}
+      />
       <div className="field">
         <label htmlFor={`${id}-file`}>{t('ruleVersions.upload')}</label>
         <input id={`${id}-file`} type="file" accept="application/json,.json" onChange={(e) => void onFile(e)} />
       </div>
-      <div className={`field${parseError === 'cases' ? ' field-invalid' : ''}`}>
-        <label htmlFor={`${id}-cases`}>
-          {t('ruleVersions.cases')} <span className="required">{t('common.required')}</span>
-        </label>
-        <p className="hint" id={`${id}-cases-hint`}>
-          {t('ruleVersions.casesHint', { file: `rules/tests/${ruleset}.cases.json` })}
-        </p>
-        {parseError === 'cases' ? (
-          <p className="field-error" id={`${id}-cases-error`}>
-            {t('rules.invalidJson')}
-          </p>
-        ) : null}
-        <textarea
-          id={`${id}-cases`}
-          rows={10}
-          className="code-input"
-          spellCheck={false}
-          value={cases}
-          onChange={(e) => setCases(e.target.value)}
-          aria-invalid={parseError === 'cases' ? true : undefined}
-          aria-describedby={`${id}-cases-hint${parseError === 'cases' ? ` ${id}-cases-error` : ''}`}
-        />
-      </div>
+      <JsonField
+        id={`${id}-cases`}
+        label={t('ruleVersions.cases')}
+        hint={t('ruleVersions.casesHint', { file: `rules/tests/${ruleset}.cases.json` })}
+        rows={10}
+        value={cases}
+        onChange={setCases}
+        isUnparsable={parseError.cases}
+      />
       <div className="field">
         <label htmlFor={`${id}-note`}>{t('ruleVersions.note')}</label>
         <input id={`${id}-note`} type="text" maxLength={2000} value={note} onChange={(e) => setNote(e.target.value)} />
