@@ -4,7 +4,7 @@ import { reflectionOutcomeLabels } from '@core/reviews/budget-cycle.ts';
 import { ZBudgetCycleRequest } from '@core/reviews/schemas.ts';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useSearchParams } from 'react-router';
@@ -459,6 +459,10 @@ export default function BudgetReview() {
   // The budget office reads only submitted cycles (評価書提出), so its page opens on the latest of those.
   const shownFirst = reflector ? (cycles.data?.find((c) => c.isSubmitted) ?? cycles.data?.[0]) : cycles.data?.[0];
   const fiscalYear = chosen ?? shownFirst?.fiscalYear ?? null;
+  // The year shown is always in the address, also when the page chose it, so a copied link shows the same cycle.
+  useEffect(() => {
+    if (chosen === null && fiscalYear !== null) setParams({ year: String(fiscalYear) }, { replace: true });
+  }, [chosen, fiscalYear, setParams]);
   const reviews = useQuery({
     queryKey: ['tech-reviews', fiscalYear],
     queryFn: () => api.budget.techReviews({ fiscalYear: fiscalYear!, limit: 1000 }),

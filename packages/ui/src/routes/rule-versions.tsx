@@ -739,9 +739,11 @@ export function RuleVersion() {
       ) : null}
       <section className="card" aria-labelledby={`${id}-content`}>
         <h2 id={`${id}-content`}>{t('ruleVersions.contentTitle')}</h2>
-        <details>
+        <details className="technical-details">
           <summary>{t('ruleVersions.content')}</summary>
-          <pre className="code-block rule-json">{JSON.stringify(v.content, null, 2)}</pre>
+          <pre className="code-block rule-json" lang="en">
+            {JSON.stringify(v.content, null, 2)}
+          </pre>
         </details>
         <details>
           <summary>{t('ruleVersions.casesCount', { count: v.caseCount })}</summary>
