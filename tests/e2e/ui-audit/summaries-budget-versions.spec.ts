@@ -24,9 +24,9 @@ const shortHash = /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/;
 
 /** The summary's links: their text and the control each leads to. */
 async function summaryLinks(summary: Locator): Promise<{ text: string; target: string | null }[]> {
-  return summary.getByRole('link').evaluateAll((links) =>
-    links.map((a) => ({ text: (a.textContent ?? '').trim(), target: a.getAttribute('href') })),
-  );
+  return summary
+    .getByRole('link')
+    .evaluateAll((links) => links.map((a) => ({ text: (a.textContent ?? '').trim(), target: a.getAttribute('href') })));
 }
 
 /** Every link of the summary leads to a control that is marked invalid. */
@@ -126,7 +126,9 @@ describe.skipIf(!run)('[UI-AUDIT] error summaries, the budget office, ruleset ve
     await details.getByRole('button', { name: uiText('lifecycle.submit') }).click();
     const stageSummary = details.getByRole('alert').filter({ hasText: uiText('common.errorSummary') });
     await stageSummary.waitFor();
-    expect((await summaryLinks(stageSummary)).map((l) => l.text)).toEqual([`${uiText('lifecycle.reason')}：${uiText('lifecycle.reasonRequired')}`]);
+    expect((await summaryLinks(stageSummary)).map((l) => l.text)).toEqual([
+      `${uiText('lifecycle.reason')}：${uiText('lifecycle.reasonRequired')}`,
+    ]);
     await expectLinksToInvalidControls(page, stageSummary);
     // Back to a forward move: the reason is optional again and no longer marked.
     const forward = uiText('lifecycle.direction.forward', { stage: '要件定義' });
