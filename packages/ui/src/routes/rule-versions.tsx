@@ -536,24 +536,15 @@ function DecisionForm({ version }: { version: TVersion }) {
           />
         </div>
       ) : null}
-      <div className={`field${commentError ? ' field-invalid' : ''}`}>
-        <label htmlFor={`${id}-comment`}>
-          {t('ruleVersions.comment')} {decision === 'rejected' ? <span className="required">{t('common.required')}</span> : null}
-        </label>
-        {commentError ? (
-          <p className="field-error" id={`${id}-comment-error`}>
-            {t('ruleVersions.commentRequired')}
-          </p>
-        ) : null}
-        <textarea
-          id={`${id}-comment`}
-          rows={3}
-          value={comment}
-          onChange={(e) => setComment(e.target.value)}
-          aria-invalid={commentError ? true : undefined}
-          aria-describedby={commentError ? `${id}-comment-error` : undefined}
-        />
-      </div>
+      <CommentField
+        id={`${id}-comment`}
+        label={t('ruleVersions.comment')}
+        required={decision === 'rejected'}
+        rows={3}
+        value={comment}
+        onChange={setComment}
+        error={commentError ? t('ruleVersions.commentRequired') : null}
+      />
       {isApiError(error) && error.status === 409 ? (
         <div className="alert alert-error" role="alert">
           <p>{t(`ruleVersions.conflict.${conflictKind(error)}`)}</p>
@@ -565,6 +556,32 @@ function DecisionForm({ version }: { version: TVersion }) {
         {t(`ruleVersions.submit.${decision}`)}
       </button>
     </form>
+  );
+}
+
+/** The comment of a decision or a cancellation: required when refusing or cancelling, optional otherwise. */
+function CommentField({
+  id,
+  label,
+  required,
+  rows,
+  value,
+  onChange,
+  error,
+}: {
+  id: string;
+  label: string;
+  required: boolean;
+  rows: number;
+  value: string;
+  onChange: (value: string) => void;
+  error: string | null;
+}) {
+  const message = error ? { message: error } : undefined;
+  return (
+    <Field id={id} label={label} required={required} error={message}>
+      <textarea rows={rows} value={value} onChange={(e) => onChange(e.target.value)} {...controlProps(id, { error: message })} />
+    </Field>
   );
 }
 
@@ -594,24 +611,15 @@ function CancelForm({ version }: { version: TVersion }) {
       }}
     >
       <p className="small">{t('ruleVersions.cancelLead')}</p>
-      <div className={`field${commentError ? ' field-invalid' : ''}`}>
-        <label htmlFor={`${id}-comment`}>
-          {t('ruleVersions.cancelComment')} <span className="required">{t('common.required')}</span>
-        </label>
-        {commentError ? (
-          <p className="field-error" id={`${id}-comment-error`}>
-            {t('ruleVersions.cancelCommentRequired')}
-          </p>
-        ) : null}
-        <textarea
-          id={`${id}-comment`}
-          rows={2}
-          value={comment}
-          onChange={(e) => setComment(e.target.value)}
-          aria-invalid={commentError ? true : undefined}
-          aria-describedby={commentError ? `${id}-comment-error` : undefined}
-        />
-      </div>
+      <CommentField
+        id={`${id}-comment`}
+        label={t('ruleVersions.cancelComment')}
+        required
+        rows={2}
+        value={comment}
+        onChange={setComment}
+        error={commentError ? t('ruleVersions.cancelCommentRequired') : null}
+      />
       {isApiError(error) && error.status === 409 ? (
         <div className="alert alert-error" role="alert">
           <p>{t('ruleVersions.cancelConflict')}</p>
