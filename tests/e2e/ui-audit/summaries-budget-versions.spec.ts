@@ -146,9 +146,11 @@ describe.skipIf(!run)('[UI-AUDIT] error summaries, the budget office, ruleset ve
     // The year the page chose is written into the address (no navigation: history.replaceState).
     await expect.poll(() => new URL(page.url()).searchParams.get('year'), { timeout: 10_000 }).toMatch(/^\d{4}$/);
     const year = new URL(page.url()).searchParams.get('year');
-    const rule = page.locator('dt', { hasText: uiText('plainWords.extractionRule') });
+    const rule = page.locator('p.extraction-rule');
     await rule.waitFor();
-    expect((await rule.locator('xpath=following-sibling::dd[1]').innerText()).length).toBeGreaterThan(10);
+    const ruleText = await rule.innerText();
+    expect(ruleText.startsWith(`${uiText('plainWords.extractionRule')}：`)).toBe(true);
+    expect(ruleText).toContain('新規事業');
     await page.reload();
     await page.getByText(lead).waitFor();
     expect(new URL(page.url()).searchParams.get('year')).toBe(year);

@@ -189,21 +189,17 @@ function CycleStatus({ cycle, admin }: { cycle: TBudgetCycle; admin: boolean }) 
               ]
             : []),
           { term: t('budget.viewpointsOfCycle'), value: cycle.viewpoints.map((v) => f.label(v.label)).join(f.listSep) },
-          ...(rule
-            ? [
-                {
-                  term: t('plainWords.extractionRule'),
-                  value: (
-                    <>
-                      {rule.text}
-                      {rule.activatedAt ? f.paren(t('rules.activatedAt', { when: f.date(rule.activatedAt) })) : ''}
-                    </>
-                  ),
-                },
-              ]
-            : []),
         ]}
       />
+      {rule ? (
+        // Under the facts, not in their grid: the rule is a sentence, too long for a fact's column.
+        <p className="small extraction-rule">
+          <strong>{t('plainWords.extractionRule')}</strong>
+          {f.colon}
+          {rule.text}
+          {rule.activatedAt ? f.paren(t('rules.activatedAt', { when: f.date(rule.activatedAt) })) : ''}
+        </p>
+      ) : null}
       <Milestones cycle={cycle} />
       {admin && !cycle.isSubmitted ? (
         <div className="button-row">
