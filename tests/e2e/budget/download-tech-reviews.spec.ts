@@ -128,7 +128,7 @@ describe.skipIf(!run)('[BUDGET] the budget office downloads the tech review repo
     await requireBuiltScreen(page, 'budget review (予算編成 技術的関与)');
     const yearChooser = page.getByRole('main').getByRole('combobox', { name: uiText('budget.chooseYear'), exact: true });
     await yearChooser.selectOption({ label: `${fiscalYear}年度` });
-    await page.getByRole('main').getByText(uiText('budget.noReviews')).waitFor();
+    await page.getByRole('main').getByText(uiText('plainWords.noReviews.budgetOffice')).waitFor();
     expect(await textOf(page.getByRole('main'))).toContain('評価書はまだ提出されていません');
     expect(await page.getByRole('main').getByRole('heading', { name: project.name }).count()).toBe(0);
     // The budget office reads; only the Digital Service Bureau extracts and GovTech Tokyo evaluates.
