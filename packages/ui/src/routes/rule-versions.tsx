@@ -1,9 +1,3 @@
-/**
- * Ruleset versions (decision 0017): every version of a ruleset, proposing one (edit the active one or
- * load a JSON file), and one version's simulated impact, decision by a second person, and activation
- * progress. The rules screen (rules.tsx) shows the rules in force; this one changes them.
- */
-import { roleLabels } from '@core/projects/schemas.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ChangeEvent, type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -407,7 +401,6 @@ function PendingReviews({ impact }: { impact: TImpact['pendingReviews'] }) {
   const { t } = useTranslation();
   const f = useFormat();
   const bureauName = useBureauName();
-  const reviewer = (role: string | null) => (role ? f.label(roleLabels[role as keyof typeof roleLabels], role) : '—');
   return (
     <section aria-label={t('ruleVersions.pendingReviewsTitle')}>
       <h3>{t('ruleVersions.pendingReviewsTitle')}</h3>
@@ -433,8 +426,8 @@ function PendingReviews({ impact }: { impact: TImpact['pendingReviews'] }) {
                   <td>{r.projectCode}</td>
                   <td>{r.projectName}</td>
                   <td>{bureauName(r.bureauCode)}</td>
-                  <td>{reviewer(r.fromReviewer)}</td>
-                  <td>{reviewer(r.toReviewer)}</td>
+                  <td>{f.role(r.fromReviewer)}</td>
+                  <td>{f.role(r.toReviewer)}</td>
                 </tr>
               ))}
             </tbody>
