@@ -1,4 +1,4 @@
-import { fiscalYearOf, type TRetirementDecisionRequest, type TYearlyReviewRequest } from '@psbook/core';
+import { fiscalYearOf, type TOutstandingResponse, type TRetirementDecisionRequest, type TYearlyReviewRequest } from '@psbook/core';
 import { recordAudit } from '../audit.ts';
 import { type Actor, requireProjectWrite } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
@@ -165,7 +165,7 @@ export type OutstandingQuery = { fiscalYear?: number; limit?: number; cursor?: s
  * Operation-stage projects whose yearly review for `fiscalYear` is incomplete: a KPI without a
  * measurement for that year, or no keep-or-retire decision. Keyset-paged by project code.
  */
-export async function listOutstandingYearlyReviews(db: Db, actor: Actor, query: OutstandingQuery) {
+export async function listOutstandingYearlyReviews(db: Db, actor: Actor, query: OutstandingQuery): Promise<TOutstandingResponse> {
   const scope = outstandingScopeOf(actor);
   const fiscalYear = query.fiscalYear ?? fiscalYearOf(new Date());
   const limit = query.limit ?? 100;

@@ -69,7 +69,6 @@ export const ZProcurementResponse = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-type TProcurementResponse = z.infer<typeof ZProcurementResponse>;
 
 export const ZProcurementListQuery = z.object({
   method: commaSeparatedEnum(ZProcurementMethod, 'procurement methods, comma-separated').optional(),
@@ -166,7 +165,7 @@ export const projectProcurementRoutes = createRouter()
     const ctx = domainContext(c);
     const { row, project } = await createProcurement(ctx, c.req.valid('param').id, c.req.valid('json'));
     c.header('ETag', `"${row.version}"`);
-    return c.json(toProcurementResponse(row, project, procurementLimits(ctx.policy)) as TProcurementResponse, 201);
+    return c.json(toProcurementResponse(row, project, procurementLimits(ctx.policy)), 201);
   })
   .openapi(patch, async (c) => {
     const ctx = domainContext(c);
@@ -174,7 +173,7 @@ export const projectProcurementRoutes = createRouter()
     const { version, ...changes } = c.req.valid('json');
     const { row, project } = await updateProcurement(ctx, id, procurementId, changes, version);
     c.header('ETag', `"${row.version}"`);
-    return c.json(toProcurementResponse(row, project, procurementLimits(ctx.policy)) as TProcurementResponse, 200);
+    return c.json(toProcurementResponse(row, project, procurementLimits(ctx.policy)), 200);
   })
   .openapi(listOfProject, async (c) => {
     requireActor(c.var.actor);
@@ -183,7 +182,7 @@ export const projectProcurementRoutes = createRouter()
     if (!project) throw notFound('Project');
     const threshold = procurementLimits(policy);
     const rows = await listProjectProcurements(db, project.id);
-    return c.json({ items: rows.map((row) => toProcurementResponse(row, project, threshold)) as TProcurementResponse[] }, 200);
+    return c.json({ items: rows.map((row) => toProcurementResponse(row, project, threshold)) }, 200);
   });
 
 /** Mounted under /procurements: the register across the book. */
@@ -205,10 +204,7 @@ export const procurementRoutes = createRouter()
       { limit: query.limit ?? 50, cursor },
     );
     const threshold = procurementLimits(policy);
-    return c.json(
-      { items: rows.map((row) => toProcurementResponse(row, row.project, threshold)) as TProcurementResponse[], nextCursor },
-      200,
-    );
+    return c.json({ items: rows.map((row) => toProcurementResponse(row, row.project, threshold)), nextCursor }, 200);
   })
   .openapi(stats, async (c) => {
     requireActor(c.var.actor);

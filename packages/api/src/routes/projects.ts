@@ -4,6 +4,7 @@ import {
   ZProjectListResponse,
   ZProjectResponse,
   ZReviewerRole,
+  ZTier,
   ZTierHistoryEntry,
   ZUpdateProjectRequest,
 } from '@psbook/core';
@@ -43,13 +44,15 @@ export function toProjectFilter(query: TProjectListQuery) {
   return {
     bureau: query.bureau,
     stage: query.stage,
-    tier: query.tier?.map((t) => (t === 'unset' ? ('unset' as const) : Number(t))),
+    tier: query.tier?.map((t) => (t === 'unset' ? ('unset' as const) : ZTier.parse(Number(t)))),
     reviewerRole: query.reviewerRole,
     fiscalYear: query.fiscalYear?.map(Number),
     isNew: query.isNew === undefined ? undefined : query.isNew === 'true',
     q: query.q,
   };
 }
+
+const ZTierOrNull = ZTier.nullable();
 
 export const ZIfMatch = z.object({ 'if-match': z.string().optional() });
 
@@ -120,7 +123,7 @@ export const projectRoutes = createRouter()
   .openapi(create, async (c) => {
     const row = await createProject(domainContext(c), c.req.valid('json'));
     c.header('ETag', `"${row.version}"`);
-    return c.json(toProjectResponse(row) as z.infer<typeof ZProjectResponse>, 201);
+    return c.json(toProjectResponse(row), 201);
   })
   .openapi(list, async (c) => {
     requireActor(c.var.actor);
@@ -132,26 +135,32 @@ export const projectRoutes = createRouter()
       cursor,
       order: query.order ?? 'newest',
     });
-    return c.json({ items: rows.map(toProjectResponse) as z.infer<typeof ZProjectResponse>[], nextCursor }, 200);
+    return c.json({ items: rows.map(toProjectResponse), nextCursor }, 200);
   })
   .openapi(get, async (c) => {
     requireActor(c.var.actor);
     const row = await getProjectOrThrow(c.var.services, c.req.valid('param').id);
     c.header('ETag', `"${row.version}"`);
-    return c.json(toProjectResponse(row) as z.infer<typeof ZProjectResponse>, 200);
+    return c.json(toProjectResponse(row), 200);
   })
   .openapi(patch, async (c) => {
     const { version, ...changes } = c.req.valid('json');
     const expected = expectedVersion(c.req.valid('header')['if-match'], version);
     const row = await updateProject(domainContext(c), c.req.valid('param').id, changes, expected);
     c.header('ETag', `"${row.version}"`);
-    return c.json(toProjectResponse(row) as z.infer<typeof ZProjectResponse>, 200);
+    return c.json(toProjectResponse(row), 200);
   })
   .openapi(tierHistory, async (c) => {
     requireActor(c.var.actor);
     const { id } = c.req.valid('param');
     await getProjectOrThrow(c.var.services, id);
     const rows = await listTierHistory(c.var.services.db, id);
-    const items = rows.map((r) => ({ ...r, at: r.at.toISOString() }));
-    return c.json({ items: items as z.infer<typeof ZTierHistoryEntry>[] }, 200);
+    // Tier history's tier columns are smallints checked to 1–3: parsed into tiers, not cast.
+    const items = rows.map((r) => ({
+      ...r,
+      fromTier: ZTierOrNull.parse(r.fromTier),
+      toTier: ZTierOrNull.parse(r.toTier),
+      at: r.at.toISOString(),
+    }));
+    return c.json({ items }, 200);
   });

@@ -66,7 +66,7 @@ export function listOutstandingYearlyReviewRows(
   const unmeasured = sql<SqlBool>`exists (
     select 1 from kpi k where k.project_id = p.id
       and not exists (select 1 from kpi_measurement m where m.kpi_id = k.id and m.fiscal_year = ${fiscalYear}))`;
-  const decided = sql<SqlBool>`exists (select 1 from yearly_review y where y.project_id = p.id and y.fiscal_year = ${fiscalYear})`;
+  const decided = sql<boolean>`exists (select 1 from yearly_review y where y.project_id = p.id and y.fiscal_year = ${fiscalYear})`;
 
   let q = db
     .selectFrom('project as p')
