@@ -207,13 +207,23 @@ export const put = <T>(path: string, body: unknown) => request<T>('PUT', path, {
 export const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, { body });
 export const del = <T = void>(path: string) => request<T>('DELETE', path);
 
-/** Lists come back as `{ items }`; some routes may answer with a bare array. */
-export function itemsOf<T>(value: unknown): T[] {
-  if (Array.isArray(value)) return value as T[];
-  if (value && typeof value === 'object' && Array.isArray((value as { items?: unknown }).items)) return (value as { items: T[] }).items;
-  return [];
-}
-const list = async <T>(path: string, query?: Query) => itemsOf<T>(await get<unknown>(path, query));
+/** A page of any list of the API (docs/api.md, "Lists and pagination"). */
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+/**
+ * Every item of a list the screen shows whole (a project's KPIs, documents …): the pages are read in
+ * turn, 200 at a time, until `nextCursor` is null.
+ */
+const list = async <T>(path: string, query?: Query): Promise<T[]> => {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await get<Page<T>>(path, { ...query, limit: 200, cursor });
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return items;
+};
 
 const enc = encodeURIComponent;
 
@@ -312,9 +322,9 @@ export const api = {
       }),
     unreadCount: () => get<{ unread: number }>('/notifications/unread-count'),
     markRead: (body: { ids: string[] } | { all: true }) => post<{ marked: number; unread: number }>('/notifications/read', body),
-    preferences: () => list<TNotificationSetting>('/notifications/preferences'),
+    preferences: () => get<{ items: TNotificationSetting[] }>('/notifications/preferences').then((r) => r.items),
     savePreferences: (items: TNotificationPreference[]) => put<{ items: TNotificationSetting[] }>('/notifications/preferences', { items }),
-    defaults: () => list<TNotificationSetting>('/admin/notification-defaults'),
+    defaults: () => get<{ items: TNotificationSetting[] }>('/admin/notification-defaults').then((r) => r.items),
     saveDefaults: (items: TNotificationPreference[]) => put<{ items: TNotificationSetting[] }>('/admin/notification-defaults', { items }),
     outbox: (query: { status?: string }, cursor?: string | null) =>
       get<{ items: TOutboxMail[]; nextCursor: string | null }>('/admin/outbox', { ...query, cursor: cursor ?? undefined, limit: 50 }),
@@ -340,7 +350,7 @@ export const api = {
     decideExemption: (id: string, body: unknown) => post<TExemption>(`/exemptions/${enc(id)}/decision`, body),
   },
   reviews: {
-    inbox: () => get<{ items: TInboxItem[]; hasMore: boolean }>('/reviews/inbox'),
+    inbox: () => get<Page<TInboxItem>>('/reviews/inbox'),
   },
   yearlyReviews: {
     list: (projectId: string) => list<TYearlyReview>(`/projects/${enc(projectId)}/yearly-reviews`),
@@ -354,7 +364,8 @@ export const api = {
     createCycle: (body: unknown) => post<TBudgetCycle>('/budget-cycles', body),
     extract: (fy: number) => post<TExtraction>(`/budget-cycles/${fy}/extract`),
     submit: (fy: number) => post<TBudgetCycle>(`/budget-cycles/${fy}/submit`),
-    techReviews: (query: Query) => get<{ items: TTechReview[]; nextCursor: string | null }>('/tech-reviews', query),
+    /** Every tech review the filter matches, all pages read. */
+    techReviews: async (query: Query) => ({ items: await list<TTechReview>('/tech-reviews', query) }),
     updateTechReview: (id: string, body: unknown) => patch<TTechReview>(`/tech-reviews/${enc(id)}`, body),
     comparison: (fy: number) => get<TComparison & { fiscalYear: number }>(`/budget-cycles/${fy}/comparison`),
     reflect: (id: string, body: unknown) => put<TTechReview>(`/tech-reviews/${enc(id)}/reflection`, body),
@@ -415,6 +426,8 @@ export const api = {
   users: {
     list: (query?: Query, cursor?: string | null) =>
       get<{ items: TAdminUser[]; nextCursor: string | null }>('/admin/users', { ...query, cursor: cursor ?? undefined }),
+    /** Every user the filter matches, all pages read. */
+    all: (query: Query) => list<TAdminUser>('/admin/users', query),
     create: (body: unknown) => post<TAdminUser>('/admin/users', body),
     update: (id: string, body: unknown) => patch<TAdminUser>(`/admin/users/${enc(id)}`, body),
   },

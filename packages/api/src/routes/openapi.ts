@@ -192,6 +192,16 @@ export const commaSeparatedEnum = <T extends Readonly<Record<string, string>>>(v
     .transform((list) => list.filter(isValue));
 };
 
+/**
+ * A true/false query parameter (`?isNew=true`): documented as a boolean, which a client sends as
+ * `true` or `false`; anything else is a 400 on the parameter.
+ */
+export const queryBoolean = () =>
+  z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .openapi({ type: 'boolean' });
+
 export const ZIdParam = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
 
 /** Refuses an API token whose scopes the operation does not accept; sessions are limited by role in the domain. */

@@ -2083,6 +2083,21 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ActionOwner: {
+            displayName: string;
+            id: string;
+            role: string;
+        };
+        ActionOwnerPage: {
+            items: components["schemas"]["ActionOwner"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        ActionPage: {
+            items: components["schemas"]["FollowUpAction"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         /** @enum {string} */
         ActionSourceKind: "checklist_item" | "guidance" | "tech_review" | "status_report_risk";
         /** @enum {string} */
@@ -2098,6 +2113,11 @@ export interface components {
             updatedAt: string;
             /** Format: int64 */
             version: number;
+        };
+        AdminUserPage: {
+            items: components["schemas"]["AdminUser"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         AssessmentRequest: {
             comment: string;
@@ -2122,6 +2142,7 @@ export interface components {
         };
         AuditPage: {
             items: components["schemas"]["AuditEvent"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
         };
         /** @description The problem answered with code `bad_request` */
@@ -2139,8 +2160,6 @@ export interface components {
             /** @description A URI naming the problem kind; it ends with the code */
             type: string;
         };
-        /** @enum {string} */
-        BooleanQuery: "true" | "false";
         BudgetCycle: {
             budgetAnnouncementDate: string;
             createdAt: string;
@@ -2203,6 +2222,11 @@ export interface components {
                 };
             }[];
         };
+        BudgetCyclePage: {
+            items: components["schemas"]["BudgetCycle"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         BudgetCycleRequest: {
             budgetAnnouncementDate?: components["schemas"]["IsoDate"];
             evaluationDeadline: components["schemas"]["IsoDate"];
@@ -2217,6 +2241,11 @@ export interface components {
             nameJa: string;
         };
         BureauCode: string;
+        BureauPage: {
+            items: components["schemas"]["Bureau"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         Canvas: {
             createdAt: string | null;
             createdBy: string | null;
@@ -2267,6 +2296,11 @@ export interface components {
             userPains?: string;
             users?: string;
             userValue?: string;
+        };
+        CanvasRevisionPage: {
+            items: components["schemas"]["CanvasRevisionSummary"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         CanvasRevisionSummary: {
             createdAt: string;
@@ -2364,6 +2398,11 @@ export interface components {
         ConsultationMessageRequest: {
             body: string;
             guidance?: components["schemas"]["Guidance"];
+        };
+        ConsultationPage: {
+            items: components["schemas"]["Consultation"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         /** @enum {string} */
         ConsultationStatus: "open" | "answered" | "closed";
@@ -2553,6 +2592,11 @@ export interface components {
         };
         /** @enum {string} */
         DocumentKind: "requirements_definition" | "procurement_spec" | "user_test_report" | "other";
+        DocumentPage: {
+            items: components["schemas"]["Document"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         DowntimeHours: number | null;
         /** Format: email */
         Email: string;
@@ -2585,6 +2629,11 @@ export interface components {
             decision: "approved" | "refused";
             /** Format: int64 */
             version: number;
+        };
+        ExemptionPage: {
+            items: components["schemas"]["Exemption"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         /** @enum {string} */
         ExemptionStatus: "requested" | "approved" | "refused";
@@ -2911,6 +2960,11 @@ export interface components {
             status: string;
             tier: components["schemas"]["Tier"];
         };
+        InboxPage: {
+            items: components["schemas"]["InboxItem"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         Instant: string;
         /** @description The problem answered with code `internal` */
         InternalProblem: {
@@ -2998,6 +3052,11 @@ export interface components {
             recordedAt: string;
             recordedBy: string | null;
             value: number | null;
+        };
+        KpiPage: {
+            items: components["schemas"]["Kpi"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         Label: {
             en: string;
@@ -3122,27 +3181,34 @@ export interface components {
             subject: string;
             toEmail: string;
         };
+        OutboxMailPage: {
+            items: components["schemas"]["OutboxMail"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         /** @enum {string} */
         OutboxStatus: "pending" | "sent" | "failed";
         Outstanding: {
             /** Format: int64 */
             fiscalYear: number;
-            items: {
-                bureauCode: string;
-                hasDecision: boolean;
-                /** Format: int64 */
-                kpiCount: number;
-                projectCode: string;
-                projectId: string;
-                projectName: string;
-                reviewerRole: components["schemas"]["ReviewerRole"];
-                tier: components["schemas"]["Tier"];
-                unmeasuredKpis: {
-                    id: string;
-                    name: string;
-                }[];
-            }[];
+            items: components["schemas"]["OutstandingProject"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
+        };
+        OutstandingProject: {
+            bureauCode: string;
+            hasDecision: boolean;
+            /** Format: int64 */
+            kpiCount: number;
+            projectCode: string;
+            projectId: string;
+            projectName: string;
+            reviewerRole: components["schemas"]["ReviewerRole"];
+            tier: components["schemas"]["Tier"];
+            unmeasuredKpis: {
+                id: string;
+                name: string;
+            }[];
         };
         OversightEvaluation: {
             factors: {
@@ -3189,6 +3255,11 @@ export interface components {
             type: string;
         };
         Period: string;
+        PortfolioPage: {
+            items: components["schemas"]["PortfolioRow"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         PortfolioRow: {
             assessedPeriod: string | null;
             assessment: components["schemas"]["Rating"] | null;
@@ -3305,6 +3376,11 @@ export interface components {
         };
         /** @enum {string} */
         ProcurementMethod: "general_competitive" | "best_value" | "proposal" | "negotiated" | "policy_negotiated" | "other";
+        ProcurementPage: {
+            items: components["schemas"]["Procurement"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         ProcurementStats: {
             byMethod: {
                 /** Format: int64 */
@@ -3435,6 +3511,27 @@ export interface components {
         };
         /** @enum {string} */
         ReflectionOutcome: "reflected" | "partly_reflected" | "not_reflected";
+        ReflectionOutcomeYear: {
+            /** Format: int64 */
+            amountChangeJpy: number;
+            /** Format: int64 */
+            fiscalYear: number;
+            /** Format: int64 */
+            notReflected: number;
+            /** Format: int64 */
+            partlyReflected: number;
+            /** Format: int64 */
+            reflected: number;
+            /** Format: int64 */
+            submitted: number;
+            /** Format: int64 */
+            unrecorded: number;
+        };
+        ReflectionOutcomeYearPage: {
+            items: components["schemas"]["ReflectionOutcomeYear"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         /** @enum {string|null} */
         RegistrationTrigger: "measure_planned" | "initial_budget" | "supplementary_budget" | null;
         ReleaseDecisionRequest: {
@@ -3543,6 +3640,11 @@ export interface components {
             tier: components["schemas"]["Tier"];
             /** Format: int64 */
             version: number;
+        };
+        ReleaseRequestPage: {
+            items: components["schemas"]["ReleaseRequest"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         /** @enum {string} */
         ReleaseStatus: "pending" | "approved" | "returned" | "withdrawn";
@@ -3680,6 +3782,11 @@ export interface components {
             supersededAt: string | null;
             /** @description content hash, as GET /rules reports it */
             version: string;
+        };
+        RulesetVersionPage: {
+            items: components["schemas"]["RulesetVersionSummary"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         /** @enum {string} */
         RulesetVersionStatus: "proposed" | "rejected" | "approved" | "cancelled" | "active" | "superseded" | "failed";
@@ -3830,6 +3937,11 @@ export interface components {
             reason: string | null;
             toStage: components["schemas"]["Stage"];
         };
+        StageTransitionPage: {
+            items: components["schemas"]["StageTransition"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         /** @description Any problem answered with HTTP 400: bad_request, malformed_json, validation_failed */
         Status400Problem: components["schemas"]["BadRequestProblem"] | components["schemas"]["MalformedJsonProblem"] | components["schemas"]["ValidationFailedProblem"];
         /** @description Any problem answered with HTTP 401: unauthenticated, invalid_credentials */
@@ -3907,6 +4019,8 @@ export interface components {
             divergent: boolean;
             duePeriod: string | null;
             items: components["schemas"]["StatusReport"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
             nextDeadline: string | null;
             nextPeriod: string | null;
             reportOverdue: boolean;
@@ -3947,6 +4061,11 @@ export interface components {
             /** Format: int64 */
             version: number;
             viewpoints: components["schemas"]["Viewpoint"][];
+        };
+        TechReviewPage: {
+            items: components["schemas"]["TechReview"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         TechReviewReflectionRequest: {
             /** Format: int64 */
@@ -4003,6 +4122,11 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        TierDecreasePage: {
+            items: components["schemas"]["TierDecrease"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         /** @enum {string} */
         TierDecreaseStatus: "pending" | "approved" | "refused" | "superseded";
         /** @enum {string|null} */
@@ -4020,6 +4144,11 @@ export interface components {
             tierDecreaseId: string | null;
             toReviewerRole: string | null;
             toTier: components["schemas"]["Tier"];
+        };
+        TierHistoryPage: {
+            items: components["schemas"]["TierHistoryEntry"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         TierTable: {
             factors: {
@@ -4089,6 +4218,11 @@ export interface components {
             status: "active" | "revoked" | "expired";
             tokenPrefix: string;
             userId: string;
+        };
+        TokenPage: {
+            items: components["schemas"]["Token"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         /** @enum {string} */
         TokenScope: "tech_reviews:read" | "projects:read" | "stats:read";
@@ -4326,6 +4460,11 @@ export interface components {
                 reason: string | null;
                 status: components["schemas"]["RetirementStatus"];
             } | null;
+        };
+        YearlyReviewPage: {
+            items: components["schemas"]["YearlyReview"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         YearlyReviewRequest: {
             decision: components["schemas"]["YearlyDecision"];
@@ -4885,7 +5024,9 @@ export interface operations {
     listOutbox: {
         parameters: {
             query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
                 status?: components["schemas"]["OutboxStatus"];
             };
@@ -4903,10 +5044,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["OutboxMail"][];
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["OutboxMailPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -5004,8 +5142,10 @@ export interface operations {
         parameters: {
             query?: {
                 bureau?: string;
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
-                isActive?: "true" | "false";
+                isActive?: boolean;
+                /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
                 q?: string;
                 role?: components["schemas"]["Role"];
@@ -5024,10 +5164,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["AdminUser"][];
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["AdminUserPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -5526,9 +5663,11 @@ export interface operations {
             query?: {
                 action?: string;
                 actor?: string;
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
                 entityType?: string;
                 from?: components["schemas"]["Instant"];
+                /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
                 to?: components["schemas"]["Instant"];
             };
@@ -6456,14 +6595,19 @@ export interface operations {
     };
     listBudgetCycles: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Budget cycles */
+            /** @description A page of budget cycles */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -6471,9 +6615,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["BudgetCycle"][];
-                    };
+                    "application/json": components["schemas"]["BudgetCyclePage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -7223,14 +7365,19 @@ export interface operations {
     };
     listBureaus: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Bureaus */
+            /** @description A page of bureaus */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -7238,9 +7385,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["Bureau"][];
-                    };
+                    "application/json": components["schemas"]["BureauPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -7891,7 +8036,7 @@ export interface operations {
             query?: {
                 bureau?: string;
                 fiscalYear?: string;
-                isNew?: "true" | "false";
+                isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
                 reviewerRole?: string;
@@ -8012,7 +8157,7 @@ export interface operations {
             query?: {
                 bureau?: string;
                 fiscalYear?: string;
-                isNew?: "true" | "false";
+                isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
                 reviewerRole?: string;
@@ -8138,7 +8283,7 @@ export interface operations {
             query?: {
                 bureau?: string;
                 fiscalYear?: string;
-                isNew?: "true" | "false";
+                isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
                 reviewerRole?: string;
@@ -8259,7 +8404,7 @@ export interface operations {
             query?: {
                 bureau?: string;
                 fiscalYear?: string;
-                isNew?: "true" | "false";
+                isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
                 reviewerRole?: string;
@@ -8380,7 +8525,7 @@ export interface operations {
             query?: {
                 bureau?: string;
                 fiscalYear?: string;
-                isNew?: "true" | "false";
+                isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
                 reviewerRole?: string;
@@ -8506,7 +8651,7 @@ export interface operations {
             query?: {
                 bureau?: string;
                 fiscalYear?: string;
-                isNew?: "true" | "false";
+                isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
                 reviewerRole?: string;
@@ -8626,7 +8771,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description check and report what would change, without writing */
-                dryRun?: "true" | "false";
+                dryRun?: boolean;
                 /** @description override the detection (a BOM means UTF-8; else valid UTF-8 means UTF-8; else Shift_JIS) */
                 encoding?: "utf-8" | "utf8" | "shift_jis" | "sjis" | "cp932";
                 /** @description for a workbook: the sheet to read (default: the first visible sheet) */
@@ -8771,9 +8916,11 @@ export interface operations {
     listNotifications: {
         parameters: {
             query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
-                unread?: "true" | "false";
+                unread?: boolean;
             };
             header?: never;
             path?: never;
@@ -9462,11 +9609,13 @@ export interface operations {
         parameters: {
             query?: {
                 bureau?: string;
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
+                isStartup?: boolean;
+                /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
                 /** @description procurement methods, comma-separated: general_competitive, best_value, proposal, negotiated, policy_negotiated, other */
                 method?: string;
-                startup?: "true" | "false";
                 /** @description procurement statuses, comma-separated: planned, spec_published, awarded, contracted, completed, cancelled */
                 status?: string;
             };
@@ -9484,10 +9633,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["Procurement"][];
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["ProcurementPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -9585,9 +9731,9 @@ export interface operations {
         parameters: {
             query?: {
                 bureau?: string;
+                isStartup?: boolean;
                 /** @description procurement methods, comma-separated: general_competitive, best_value, proposal, negotiated, policy_negotiated, other */
                 method?: string;
-                startup?: "true" | "false";
                 /** @description procurement statuses, comma-separated: planned, spec_published, awarded, contracted, completed, cancelled */
                 status?: string;
             };
@@ -9703,9 +9849,9 @@ export interface operations {
         parameters: {
             query?: {
                 bureau?: string;
+                isStartup?: boolean;
                 /** @description procurement methods, comma-separated: general_competitive, best_value, proposal, negotiated, policy_negotiated, other */
                 method?: string;
-                startup?: "true" | "false";
                 /** @description procurement statuses, comma-separated: planned, spec_published, awarded, contracted, completed, cancelled */
                 status?: string;
             };
@@ -9934,9 +10080,11 @@ export interface operations {
         parameters: {
             query?: {
                 bureau?: string;
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
                 fiscalYear?: string;
-                isNew?: "true" | "false";
+                isNew?: boolean;
+                /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
                 order?: "newest" | "oldest";
                 q?: string;
@@ -10428,7 +10576,12 @@ export interface operations {
     };
     listActionOwners: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -10437,7 +10590,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Owners */
+            /** @description A page of possible owners */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -10445,13 +10598,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: {
-                            displayName: string;
-                            id: string;
-                            role: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["ActionOwnerPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -10547,7 +10694,12 @@ export interface operations {
     };
     listFollowUpActions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -10556,7 +10708,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Actions */
+            /** @description A page of follow-up actions */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -10564,9 +10716,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["FollowUpAction"][];
-                    };
+                    "application/json": components["schemas"]["ActionPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -11031,7 +11181,12 @@ export interface operations {
     };
     listCanvasRevisions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -11040,7 +11195,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Canvas revisions */
+            /** @description A page of canvas revisions */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -11048,9 +11203,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["CanvasRevisionSummary"][];
-                    };
+                    "application/json": components["schemas"]["CanvasRevisionPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -11260,7 +11413,12 @@ export interface operations {
     };
     listConsultations: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -11269,7 +11427,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Consultations */
+            /** @description A page of consultations */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -11277,9 +11435,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["Consultation"][];
-                    };
+                    "application/json": components["schemas"]["ConsultationPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -11503,7 +11659,12 @@ export interface operations {
     };
     listDocuments: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -11512,7 +11673,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Documents */
+            /** @description A page of documents */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -11520,9 +11681,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["Document"][];
-                    };
+                    "application/json": components["schemas"]["DocumentPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -11847,7 +12006,12 @@ export interface operations {
     };
     listExemptions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -11856,7 +12020,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Exemptions */
+            /** @description A page of exemptions */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -11864,9 +12028,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["Exemption"][];
-                    };
+                    "application/json": components["schemas"]["ExemptionPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -12226,7 +12388,9 @@ export interface operations {
     listProjectHistory: {
         parameters: {
             query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
             };
             header?: never;
@@ -12341,7 +12505,12 @@ export interface operations {
     };
     listKpis: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -12350,7 +12519,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description KPIs, oldest first */
+            /** @description A page of KPIs, oldest first */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -12358,9 +12527,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["Kpi"][];
-                    };
+                    "application/json": components["schemas"]["KpiPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -13115,7 +13282,12 @@ export interface operations {
     };
     listProjectProcurements: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -13124,7 +13296,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Procurements */
+            /** @description A page of procurements */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -13132,9 +13304,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["Procurement"][];
-                    };
+                    "application/json": components["schemas"]["ProcurementPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -13500,7 +13670,12 @@ export interface operations {
     };
     listReleaseRequests: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -13509,7 +13684,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Release requests */
+            /** @description A page of release requests */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -13517,9 +13692,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["ReleaseRequest"][];
-                    };
+                    "application/json": components["schemas"]["ReleaseRequestPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -13765,7 +13938,12 @@ export interface operations {
     };
     listStatusReports: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -13774,7 +13952,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Reports */
+            /** @description A page of status reports, with the project’s reporting state */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -14168,7 +14346,12 @@ export interface operations {
     };
     listTierDecreases: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -14177,7 +14360,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Tier decreases */
+            /** @description A page of tier decreases */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -14185,9 +14368,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["TierDecrease"][];
-                    };
+                    "application/json": components["schemas"]["TierDecreasePage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -14283,7 +14464,12 @@ export interface operations {
     };
     listTierHistory: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -14292,7 +14478,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Tier history */
+            /** @description A page of the tier history */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -14300,9 +14486,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["TierHistoryEntry"][];
-                    };
+                    "application/json": components["schemas"]["TierHistoryPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -14398,7 +14582,12 @@ export interface operations {
     };
     listTransitions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -14407,7 +14596,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Stage transitions */
+            /** @description A page of stage transitions */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -14415,9 +14604,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["StageTransition"][];
-                    };
+                    "application/json": components["schemas"]["StageTransitionPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -14666,7 +14853,12 @@ export interface operations {
     };
     listYearlyReviews: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -14675,7 +14867,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Yearly decisions */
+            /** @description A page of yearly decisions */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -14683,9 +14875,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["YearlyReview"][];
-                    };
+                    "application/json": components["schemas"]["YearlyReviewPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -15648,6 +15838,9 @@ export interface operations {
     listInbox: {
         parameters: {
             query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
             };
             header?: never;
@@ -15656,7 +15849,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Inbox items with dueAt and isOverdue */
+            /** @description A page of inbox items with dueAt and isOverdue */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -15664,10 +15857,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        hasMore: boolean;
-                        items: components["schemas"]["InboxItem"][];
-                    };
+                    "application/json": components["schemas"]["InboxPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -16185,6 +16375,10 @@ export interface operations {
     listRulesetVersions: {
         parameters: {
             query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
                 ruleset?: components["schemas"]["RulesetName"];
             };
             header?: never;
@@ -16193,7 +16387,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ruleset versions */
+            /** @description A page of ruleset versions */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -16201,9 +16395,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["RulesetVersionSummary"][];
-                    };
+                    "application/json": components["schemas"]["RulesetVersionPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -17388,7 +17580,7 @@ export interface operations {
                 fiscalYear?: string;
                 from?: components["schemas"]["Day"];
                 interval?: "week" | "month";
-                isNew?: "true" | "false";
+                isNew?: boolean;
                 /** @description stages, comma-separated: planning, requirements, development, operation, retired */
                 stage?: string;
                 to?: components["schemas"]["Day"];
@@ -17570,7 +17762,7 @@ export interface operations {
             query?: {
                 bureau?: string;
                 fiscalYear?: string;
-                isNew?: "true" | "false";
+                isNew?: boolean;
             };
             header?: never;
             path?: never;
@@ -17720,8 +17912,12 @@ export interface operations {
         parameters: {
             query?: {
                 bureau?: components["schemas"]["BureauCode"];
-                divergent?: components["schemas"]["BooleanQuery"];
-                overdue?: components["schemas"]["BooleanQuery"];
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                divergent?: boolean;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+                overdue?: boolean;
                 /** @description The latest overall rating: the assessment where there is one, else the self-rating */
                 rating?: "green" | "amber" | "red";
                 tier?: number;
@@ -17732,7 +17928,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The portfolio */
+            /** @description A page of the portfolio */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -17740,9 +17936,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["PortfolioRow"][];
-                    };
+                    "application/json": components["schemas"]["PortfolioPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -17840,8 +18034,8 @@ export interface operations {
         parameters: {
             query?: {
                 bureau?: components["schemas"]["BureauCode"];
-                divergent?: components["schemas"]["BooleanQuery"];
-                overdue?: components["schemas"]["BooleanQuery"];
+                divergent?: boolean;
+                overdue?: boolean;
                 /** @description The latest overall rating: the assessment where there is one, else the self-rating */
                 rating?: "green" | "amber" | "red";
                 tier?: number;
@@ -17957,8 +18151,10 @@ export interface operations {
     listTechReviews: {
         parameters: {
             query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
                 fiscalYear?: number;
+                /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
                 /** @description tech review statuses, comma-separated: extracted, in_review, submitted */
                 status?: components["schemas"]["StatusList"];
@@ -17977,10 +18173,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["TechReview"][];
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["TechReviewPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -18697,14 +18890,19 @@ export interface operations {
     };
     listReflectionOutcomes: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description One row per fiscal year, latest first */
+            /** @description A page of fiscal years, latest first */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -18712,24 +18910,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: {
-                            /** Format: int64 */
-                            amountChangeJpy: number;
-                            /** Format: int64 */
-                            fiscalYear: number;
-                            /** Format: int64 */
-                            notReflected: number;
-                            /** Format: int64 */
-                            partlyReflected: number;
-                            /** Format: int64 */
-                            reflected: number;
-                            /** Format: int64 */
-                            submitted: number;
-                            /** Format: int64 */
-                            unrecorded: number;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["ReflectionOutcomeYearPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -19088,14 +19269,19 @@ export interface operations {
     };
     listTokens: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Tokens */
+            /** @description A page of tokens */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -19103,9 +19289,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["Token"][];
-                    };
+                    "application/json": components["schemas"]["TokenPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -19428,8 +19612,10 @@ export interface operations {
     listOutstandingYearlyReviews: {
         parameters: {
             query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
                 fiscalYear?: number;
+                /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
             };
             header?: never;
