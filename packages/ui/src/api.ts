@@ -4,6 +4,7 @@
  * into an `ApiError` with a stable `code`, so screens never see raw JSON.
  */
 import type {
+  TActionOwner,
   TAdminUser,
   TBudgetCycle,
   TBureau,
@@ -34,7 +35,11 @@ import type {
   TProject,
   TReflectionOutcomeYear,
   TReleaseRequest,
+  TReleaseRequestDetail,
   TRulesResponse,
+  TSavedCanvas,
+  TSignInMethods,
+  TSignInSettings,
   TSimulationResult,
   TStageStats,
   TStatusReport,
@@ -229,12 +234,6 @@ const enc = encodeURIComponent;
 
 export const xlsxContentType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-export type TSignInMethods = {
-  password: boolean;
-  oidc: { label: string | null; startUrl: string; endSessionUrl: string | null } | null;
-};
-export type TSignInSettings = { localPasswords: boolean; version: number; updatedAt: string | null; ssoConfigured: boolean };
-
 export type ProjectFilter = {
   bureau?: string;
   stage?: string;
@@ -289,7 +288,7 @@ export const api = {
   },
   canvas: {
     get: (id: string) => get<TCanvas>(`/projects/${enc(id)}/canvas`),
-    save: (id: string, body: unknown) => put<TCanvas>(`/projects/${enc(id)}/canvas`, body),
+    save: (id: string, body: unknown) => put<TSavedCanvas>(`/projects/${enc(id)}/canvas`, body),
     revisions: (id: string) => list<TCanvasRevisionSummary>(`/projects/${enc(id)}/canvas/revisions`),
     revision: (id: string, n: number) => get<TCanvas>(`/projects/${enc(id)}/canvas/revisions/${n}`),
   },
@@ -306,12 +305,12 @@ export const api = {
   },
   releases: {
     list: (projectId: string) => list<TReleaseRequest>(`/projects/${enc(projectId)}/release-requests`),
-    create: (projectId: string, body: unknown) => post<TReleaseRequest>(`/projects/${enc(projectId)}/release-requests`, body),
-    get: (id: string) => get<TReleaseRequest>(`/release-requests/${enc(id)}`),
-    decide: (id: string, body: unknown) => post<TReleaseRequest>(`/release-requests/${enc(id)}/decision`, body),
-    update: (id: string, body: unknown) => patch<TReleaseRequest>(`/release-requests/${enc(id)}`, body),
+    create: (projectId: string, body: unknown) => post<TReleaseRequestDetail>(`/projects/${enc(projectId)}/release-requests`, body),
+    get: (id: string) => get<TReleaseRequestDetail>(`/release-requests/${enc(id)}`),
+    decide: (id: string, body: unknown) => post<TReleaseRequestDetail>(`/release-requests/${enc(id)}/decision`, body),
+    update: (id: string, body: unknown) => patch<TReleaseRequestDetail>(`/release-requests/${enc(id)}`, body),
     withdraw: (id: string, body: { version: number; reason?: string }) =>
-      post<TReleaseRequest>(`/release-requests/${enc(id)}/withdraw`, body),
+      post<TReleaseRequestDetail>(`/release-requests/${enc(id)}/withdraw`, body),
   },
   notifications: {
     list: (query: { unread?: 'true' }, cursor?: string | null, limit = 50) =>
@@ -342,7 +341,7 @@ export const api = {
     portfolio: (query: Query) => list<TPortfolioRow>('/supervision/portfolio', query),
     portfolioCsvUrl: (query: Query) => `${apiBase}/supervision/portfolio.csv${toQueryString(query)}`,
     actions: (projectId: string) => list<TFollowUpAction>(`/projects/${enc(projectId)}/actions`),
-    owners: (projectId: string) => list<{ id: string; displayName: string; role: string }>(`/projects/${enc(projectId)}/action-owners`),
+    owners: (projectId: string) => list<TActionOwner>(`/projects/${enc(projectId)}/action-owners`),
     raiseAction: (projectId: string, body: unknown) => post<TFollowUpAction>(`/projects/${enc(projectId)}/actions`, body),
     updateAction: (id: string, body: unknown) => patch<TFollowUpAction>(`/actions/${enc(id)}`, body),
     exemptions: (projectId: string) => list<TExemption>(`/projects/${enc(projectId)}/exemptions`),

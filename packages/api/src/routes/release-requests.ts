@@ -31,6 +31,8 @@ export const ZChecklistItem = z.object({
   label: z.string(),
   labelEn: z.string(),
   description: z.string(),
+  /** Absent on requests filed before the checklist carried English descriptions. */
+  descriptionEn: z.string().optional(),
   naAllowed: z.boolean(),
 });
 

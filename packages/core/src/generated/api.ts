@@ -2312,6 +2312,7 @@ export interface components {
         };
         ChecklistItem: {
             description: string;
+            descriptionEn?: string;
             itemId: string;
             label: string;
             labelEn: string;
