@@ -85,15 +85,66 @@ const extensions: Partial<Record<ErrorCode, Record<string, z.ZodType>>> = {
   method_not_allowed: { allow: z.array(z.string()).meta({ description: 'The methods the path has (the Allow header)' }) },
 };
 
+/** A title as the server writes it, for each problem's example. */
+const exampleTitles: Record<ErrorCode, string> = {
+  bad_request: 'The request cannot be read',
+  malformed_json: 'The body is not valid JSON',
+  validation_failed: 'The request has invalid fields',
+  unauthenticated: 'Sign in first',
+  invalid_credentials: 'The e-mail address or password is wrong',
+  csrf_rejected: 'A write from another site was refused',
+  forbidden: 'Only the owning bureau or an admin can change this project',
+  not_found: 'Project not found',
+  method_not_allowed: 'PUT is not allowed here',
+  version_conflict: 'Someone else changed this first: reload and apply your change again',
+  conflict: 'This release request is already approved',
+  precondition_failed: 'Send If-Match with the version you read, or version in the body',
+  payload_too_large: 'The body is larger than the limit',
+  unsupported_media_type: 'Send the body as JSON, with Content-Type: application/json',
+  gate_unmet: 'The project cannot move to 要件定義 yet',
+  reason_required: 'Moving back needs a reason',
+  invalid_transition: 'A project in 企画 cannot move to 運用',
+  rule_violation: 'The expense file has 2 invalid lines',
+  too_many_requests: 'Too many sign-in attempts: wait and try again',
+  internal: 'Something went wrong on our side',
+  database_unavailable: 'The database is not reachable: try again shortly',
+};
+/** The members a problem's example needs beyond the common ones (its schema requires them). */
+const exampleExtensions: Partial<Record<ErrorCode, Record<string, unknown>>> = {
+  validation_failed: { errors: [{ path: 'bureauCode', message: 'must be a bureau code (e.g. IND)' }] },
+  version_conflict: { currentVersion: 4 },
+  conflict: { currentStatus: 'approved' },
+  gate_unmet: {
+    from: 'planning',
+    to: 'requirements',
+    unmet: [{ gate: 'canvas_written', message: 'サービスキャンバスの重要項目が未記入です' }],
+  },
+  reason_required: { from: 'development', to: 'requirements' },
+  invalid_transition: { from: 'planning', to: 'operation', allowed: ['requirements', 'retired'] },
+  rule_violation: { errors: [{ line: 12, column: '金額', message: '金額が整数ではありません' }], errorCount: 2 },
+  too_many_requests: { retryAfterSeconds: 60 },
+  method_not_allowed: { allow: ['GET', 'HEAD', 'POST'] },
+};
+
 const pascal = (code: string) => code.replace(/(^|_)(\w)/g, (_, _u, ch: string) => ch.toUpperCase());
 
 /** One named schema per problem code, its `code` an enum of that one value and its `status` that one number. */
 export const problemSchemas = Object.fromEntries(
   (Object.keys(errorStatus) as ErrorCode[]).map((code) => [
     code,
-    z
-      .object({ ...problemBase, code: z.enum([code]), status: z.literal(errorStatus[code]), ...extensions[code] })
-      .meta({ id: `${pascal(code)}Problem`, description: `The problem answered with code \`${code}\`` }),
+    z.object({ ...problemBase, code: z.enum([code]), status: z.literal(errorStatus[code]), ...extensions[code] }).meta({
+      id: `${pascal(code)}Problem`,
+      description: `The problem answered with code \`${code}\``,
+      example: {
+        type: `https://psbook.example/problems/${code}`,
+        code,
+        title: exampleTitles[code],
+        status: errorStatus[code],
+        instance: '/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13',
+        requestId: '4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23',
+        ...exampleExtensions[code],
+      },
+    }),
   ]),
 ) as unknown as Record<ErrorCode, z.ZodType>;
 

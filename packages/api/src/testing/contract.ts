@@ -9,7 +9,7 @@
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import OpenAPIBackend from 'openapi-backend';
+import { OpenAPIBackend } from 'openapi-backend';
 
 type Doc = { paths: Record<string, Record<string, any>>; components: Record<string, any> };
 type Fetch = (request: Request, ...rest: any[]) => Response | Promise<Response>;
