@@ -117,6 +117,9 @@ export async function benchList(ctx: BenchContext): Promise<BenchResult> {
   const api = combineRuns(ours);
   const direct = combineRuns(limit);
   const ratio = api.throughput / direct.throughput;
+  // Issue 16's target: the absolute 50 ms is not reachable by raw SQL on 2 cores, so the p99 is held
+  // against raw SQL's p99 measured in the same rounds.
+  const p99Ratio = api.p99 / direct.p99;
   return {
     name: 'list',
     value: round(api.throughput, 1),
@@ -126,8 +129,15 @@ export async function benchList(ctx: BenchContext): Promise<BenchResult> {
     n: ctx.n,
     better: 'higher',
     limitKind: 'measured',
-    target: `ratio >= 0.5 and p99 < 50 ms (${ctx.clients} clients)`,
-    pass: api.errors === 0 && ratio >= 0.5 && api.p99 < 50,
-    details: { clients: ctx.clients, ours: summarizeRun(api), limit: summarizeRun(direct), loadBefore, loadAfter: machineLoad() },
+    target: `ratio >= 0.7 and p99 <= 1.25 x raw SQL's p99 (${ctx.clients} clients)`,
+    pass: api.errors === 0 && ratio >= 0.7 && p99Ratio <= 1.25,
+    details: {
+      clients: ctx.clients,
+      p99Ratio: round(p99Ratio, 3),
+      ours: summarizeRun(api),
+      limit: summarizeRun(direct),
+      loadBefore,
+      loadAfter: machineLoad(),
+    },
   };
 }

@@ -217,6 +217,12 @@ export async function tierFromDecisionTable(
   await sql`set local extra_float_digits = 1`.execute(tx);
   const keys = bandKeySql(table, 'p');
   const join = sql.raw(table.factors.map((f, i) => `d.${bandColumn[f.factor]} = ${keys[i]}`).join(' and '));
+  // PostgreSQL cannot estimate how many projects match the band CASE expressions and guesses a few
+  // dozen: it then loops the decision rows over a materialised copy of every project, which at
+  // 1,000,000 projects did not finish in 30 minutes (EXPLAIN in docs/performance.md §4.3). Hash joins
+  // are right at every size (a few dozen decision rows), so nested loops are off for this statement only.
+  const nestLoop = await sql<{ setting: string }>`select current_setting('enable_nestloop') as setting`.execute(tx);
+  await sql`select set_config('enable_nestloop', 'off', true)`.execute(tx);
   const result = await sql<{ changed: number }>`
     with upd as (
       update project p set
@@ -231,5 +237,6 @@ export async function tierFromDecisionTable(
     ),
     ${recordTierChangesSql(who, table.version, options.cause, options.action)}
   `.execute(tx);
+  await sql`select set_config('enable_nestloop', ${nestLoop.rows[0]?.setting ?? 'on'}, true)`.execute(tx);
   return { changed: Number(result.rows[0]?.changed ?? 0) };
 }

@@ -80,7 +80,8 @@ describeOnBothDatabases('expense import', (t) => {
     });
     expect(platform.code).toMatch(/^PS\d{7}$/);
     const history = await t().services.db.selectFrom('tierHistory').selectAll().where('projectId', '=', platform.id).execute();
-    expect(history).toMatchObject([{ fromTier: null, toTier: 3, cause: 'import' }]);
+    // Registered by the import: the first row is the registration, like any other's.
+    expect(history).toMatchObject([{ fromTier: null, toTier: 3, cause: 'created' }]);
     // Searchable like any registered project.
     const found = await t().request('GET', `/api/v1/projects?q=${encodeURIComponent('電子都庁')}`, { as: 'chief@example.jp' });
     expect((await found.json()).items.map((p: { name: string }) => p.name)).toContain('電子都庁基盤の運用管理');

@@ -72,6 +72,38 @@ describeOnBothDatabases('statistics over time', (t) => {
     expect(body.total).toMatchObject({ tier1: 1, tier3: 1, total: 2 });
   });
 
+  it('counts a project registered by an import at the tier it was registered with, and a later import’s change from its day', async () => {
+    const header = 'external_id,bureau_code,project_name,fiscal_year,category,amount_kyen';
+    const csv = (kyen: number) => `${header}\r\nREG-1,IND,取込で登録された事業,2032,system_maintenance,${kyen}\r\n`;
+    expect((await upload(t(), csv(2_000))).status).toBe(201);
+    const db = t().services.db;
+    const project = await db.selectFrom('project').select('id').where('name', '=', '取込で登録された事業').executeTakeFirstOrThrow();
+    // The import registered it: its first history row is the registration, like a form's.
+    const first = await db.selectFrom('tierHistory').select(['cause', 'toTier']).where('projectId', '=', project.id).execute();
+    // ¥2M alone leaves the tier open (downtime and confidentiality unknown): registered 未設定.
+    expect(first).toEqual([{ cause: 'created', toTier: null }]);
+    // A second import (the budget rises past ¥50M) moves it to tier 3 two weeks after registration.
+    expect((await upload(t(), csv(80_000))).status).toBe(201);
+    await sql`update project set created_at = '2025-04-07T01:00:00Z' where id = ${project.id}`.execute(db);
+    await sql`update tier_history set at = '2025-04-07T01:00:00Z' where project_id = ${project.id} and cause = 'created'`.execute(db);
+    await sql`update tier_history set at = '2025-04-22T01:00:00Z' where project_id = ${project.id} and cause = 'import'`.execute(db);
+
+    const res = await t().request('GET', '/api/v1/stats/registrations?from=2025-04-07&to=2025-04-28&interval=week&fiscalYear=2032', {
+      as: 'budget@example.jp',
+    });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    const mix = (c: { tier1: number; tier3: number; unset: number; total: number }) => [c.tier1, c.tier3, c.unset, c.total];
+    expect(
+      body.periods.map((p: { cumulative: { tier1: number; tier3: number; unset: number; total: number } }) => mix(p.cumulative)),
+    ).toEqual([
+      [0, 0, 1, 1],
+      [0, 0, 1, 1],
+      [0, 0, 1, 1],
+      [0, 1, 0, 1],
+    ]);
+  });
+
   it('shows digital expenses over several years like slide 82: 1,737 → 2,334 → 2,758 億円 (約1.6倍), overlap removed', async () => {
     const csv = [
       '経費ID,局コード,事業名,年度,経費区分,金額（千円）',

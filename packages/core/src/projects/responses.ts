@@ -54,7 +54,8 @@ export type TProjectListResponse = z.infer<typeof ZProjectListResponse>;
 /**
  * Why a tier history row was written. The decrease_* rows follow a tier decrease (issue 10 §1): the
  * bureau's edit asked for it (the tier in force did not change), its reviewer agreed (it changed), or
- * refused (it did not).
+ * refused (it did not). `created` is a project's first row and only that, however the project was
+ * registered (an expense import included); `import` is a later change an import made.
  */
 export const ZTierHistoryCause = z.enum([
   'created',

@@ -13,6 +13,7 @@ import * as oversightDecision from './20261207T0200-oversight-decision.ts';
 import * as budgetProcess from './20261207T0400-budget-process.ts';
 import * as rulesetVersions from './20261207T0500-ruleset-versions.ts';
 import * as pendingRetirement from './20261207T0600-pending-retirement.ts';
+import * as tierHistoryRegistration from './20261208T0600-tier-history-registration.ts';
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '20261207T0400-budget-process': budgetProcess,
   '20261207T0500-ruleset-versions': rulesetVersions,
   '20261207T0600-pending-retirement': pendingRetirement,
+  '20261208T0600-tier-history-registration': tierHistoryRegistration,
 };

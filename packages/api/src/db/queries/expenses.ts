@@ -454,7 +454,7 @@ export async function insertImportedProjects(
     ),
     history as (
       insert into tier_history (project_id, from_tier, to_tier, from_reviewer_role, to_reviewer_role, ruleset_version, cause, actor_id)
-      select id, null, tier, null, reviewer_role, ${context.rulesetVersion}, 'import', ${context.actorId}::uuid from created
+      select id, null, tier, null, reviewer_role, ${context.rulesetVersion}, 'created', ${context.actorId}::uuid from created
     ),
     audit as (
       insert into audit_event (actor_id, actor_label, action, entity_type, entity_id, project_id, before, after, request_id)

@@ -64,10 +64,11 @@ export type TierChangeBucket = {
 
 /**
  * Tier changes after a project's registration (every tier-history row but the project's first, which
- * records the tier it was registered with), counted by the point of the chart the project was
- * registered in and the point the change happened in (`width_bucket` over `bounds`, the day after each
- * point), and by from → to tier. Only changes after `since` matter to a chart starting
- * there. Tier changes are rare next to registrations, and the answer has at most points² × 16 rows.
+ * records the tier it was registered with and alone has the cause `created`: read through the partial
+ * index tier_history_change_idx, so the cost follows the number of changes, not the size of the book),
+ * counted by the point of the chart the project was registered in and the point the change happened in
+ * (`width_bucket` over `bounds`, the day after each point), and by from → to tier. Only changes after
+ * `since` matter to a chart starting there. The answer has at most points² × 16 rows.
  */
 export async function tierChangesByPoint(
   db: Db,
@@ -89,14 +90,7 @@ export async function tierChangesByPoint(
     .where(projectFilterConditions(filter))
     .where(sql<SqlBool>`${jstDayOf('h.at')} > ${since}::date`)
     .where(sql<SqlBool>`${jstDayOf('project.created_at')} <= ${until}::date`)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('tierHistory as first')
-          .select('first.id')
-          .whereRef('first.projectId', '=', 'h.projectId')
-          .whereRef('first.id', '<', 'h.id'),
-      ),
-    )
+    .where('h.cause', '<>', 'created')
     .groupBy([sql`1`, sql`2`, 'h.fromTier', 'h.toTier'])
     .execute();
   return rows.map((r) => ({
