@@ -79,6 +79,15 @@ export function registerDocumentComponents(registry: OpenAPIRegistry) {
   );
   registry.registerComponent(
     'headers',
+    'Content-Disposition',
+    header(
+      'A download: attachment, with the file name in ASCII and, for a Japanese name, in UTF-8 (RFC 6266 filename*)',
+      { type: 'string' },
+      'attachment; filename="_2026.csv"; filename*=UTF-8\'\'%E6%8A%80%E8%A1%93%E7%9A%84%E9%96%A2%E4%B8%8E_2026.csv',
+    ),
+  );
+  registry.registerComponent(
+    'headers',
     'Set-Cookie',
     header(
       'The session cookie (HttpOnly, SameSite=Lax; Secure over HTTPS), or its removal on sign-out',

@@ -55,6 +55,8 @@ const exportRoute = <T extends ReturnType<typeof csvContent> | ReturnType<typeof
     description,
     request: { query: ZExportQuery },
     responses: { 200: response, ...problems },
+    // Every export is a download, the JSON ones included.
+    successHeaders: ['Content-Disposition'],
   });
 
 const internalNote = 'Every field a signed-in user may read. Same filters as GET /projects; streamed, oldest first.';

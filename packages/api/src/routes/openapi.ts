@@ -273,7 +273,10 @@ const requireScope = (operationId: OperationId) =>
   });
 
 /** Headers a route sets on its own answers (not problems): ETag of what it read or wrote, Set-Cookie of a session or sign-on state. */
-type ResponseHeaderName = 'ETag' | 'Set-Cookie';
+type ResponseHeaderName = 'ETag' | 'Set-Cookie' | 'Content-Disposition';
+
+/** Media types answered as a download (Content-Disposition: attachment). */
+const fileTypes = /^(text\/csv|application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet)$/;
 
 /** Errors the gateway gives any authenticated operation, before it runs. */
 const everywhere = [400, 401, 403, 415, 500, 503] as const;
@@ -310,6 +313,10 @@ export function apiRoute<P extends string, R extends Omit<RouteConfig, 'path'> &
         'Cache-Control': { $ref: '#/components/headers/Cache-Control' },
         ...(code === 429 || code === 503 ? { 'Retry-After': { $ref: '#/components/headers/Retry-After' } } : {}),
         ...Object.fromEntries(successHeaders.map((h) => [h, { $ref: `#/components/headers/${h}` }])),
+        // A file (CSV, Excel) is sent as a download with its Japanese file name.
+        ...(code < 300 && 'content' in response && Object.keys(response.content ?? {}).some((type) => fileTypes.test(type))
+          ? { 'Content-Disposition': { $ref: '#/components/headers/Content-Disposition' } }
+          : {}),
       },
     };
   }
