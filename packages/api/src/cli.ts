@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPolicy, type RuleCaseFile, runRuleCases, ZConfidentiality, ZCreateUserRequest } from '@psbook/core';
+import { createPolicy, type RuleCaseFile, runRuleCases, ZConfidentiality } from '@psbook/core';
 import { Command, InvalidArgumentError } from 'commander';
-import { hashPassword } from './auth/passwords.ts';
 import { runBackupCommand, runRestoreCommand } from './backup.ts';
+import { addUserFromCommandLine, describeProblem } from './cli-users.ts';
 import { loadConfig } from './config.ts';
 import { migrateToLatest, openDatabase } from './db/database.ts';
 import { loadRulesets } from './rules/load-rulesets.ts';
@@ -154,49 +154,20 @@ users
   .option('--bureau <codes>', 'bureau codes, comma-separated', '')
   .option('--password <password>', 'at least 10 characters (prefer PSBOOK_NEW_PASSWORD: arguments show in ps)')
   .action(async (options) => {
-    const parsed = ZCreateUserRequest.safeParse({
-      email: options.email,
-      displayName: options.name,
-      role: options.role,
-      bureauCodes: String(options.bureau)
-        .split(',')
-        .map((s: string) => s.trim())
-        .filter(Boolean),
-      password: options.password ?? process.env.PSBOOK_NEW_PASSWORD,
-    });
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) console.error(`${issue.path.join('.') || 'input'}: ${issue.message}`);
-      process.exitCode = 2;
-      return;
-    }
-    const input = parsed.data;
+    const config = loadConfig();
+    const policy = createPolicy(loadRulesets(config.rulesDir));
     await withDatabase(async ({ db }) => {
       await migrateToLatest(db);
-      const passwordHash = await hashPassword(input.password);
-      await db.transaction().execute(async (tx) => {
-        const user = await tx
-          .insertInto('appUser')
-          .values({ email: input.email, displayName: input.displayName, role: input.role, passwordHash })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        if (input.bureauCodes.length)
-          await tx
-            .insertInto('userBureau')
-            .values(input.bureauCodes.map((bureauCode) => ({ userId: user.id, bureauCode })))
-            .execute();
-        await tx
-          .insertInto('auditEvent')
-          .values({
-            actorId: null,
-            actorLabel: 'cli',
-            action: 'user.create',
-            entityType: 'user',
-            entityId: user.id,
-            after: JSON.stringify({ email: input.email, role: input.role, bureauCodes: input.bureauCodes }),
-          })
-          .execute();
+      const outcome = await addUserFromCommandLine(db, policy, {
+        ...options,
+        password: options.password ?? process.env.PSBOOK_NEW_PASSWORD,
       });
-      console.log(`created ${input.email} (${input.role})`);
+      if (!outcome.ok) {
+        for (const problem of outcome.problems) console.error(describeProblem(problem));
+        process.exitCode = 2;
+        return;
+      }
+      console.log(`created ${outcome.user.email} (${outcome.user.role})`);
     });
   });
 

@@ -10,6 +10,7 @@ export * from './notifications/schemas.ts';
 export * from './oversight/decision-table.ts';
 export * from './oversight/evaluate-oversight.ts';
 export * from './policy.ts';
+export * from './projects/open-data.ts';
 export * from './projects/responses.ts';
 export * from './projects/schemas.ts';
 export * from './projects/search.ts';
@@ -34,11 +35,15 @@ export {
   ZOversightInputName,
 } from './registry/domain-lists.ts';
 export * from './reviews/budget-cycle.ts';
+export * from './reviews/decision-refusal.ts';
+export * from './reviews/procurement-limits.ts';
 export * from './reviews/procurement-status.ts';
 export * from './reviews/release-checklist.ts';
+export * from './reviews/release-decision.ts';
 export * from './reviews/schemas.ts';
 export * from './rules/default-rulesets.ts';
 export * from './rules/engine.ts';
+export * from './rules/operators.ts';
 export * from './rules/run-cases.ts';
 export * from './rules/schemas.ts';
 export * from './rules/versions.ts';

@@ -27,6 +27,7 @@ import type {
   TRulesetName,
   TStage,
   TTechReviewStatus,
+  TTier,
   TTierDecreaseCause,
   TTierDecreaseStatus,
   TTierHistoryCause,
@@ -133,10 +134,11 @@ export interface ProjectTable {
   budgetJpy: number | null;
   maxDowntimeHours: number | null;
   confidentiality: TConfidentiality | null;
-  tier: number | null;
-  tierLowerBound: number;
+  tier: TTier | null;
+  tierLowerBound: TTier;
   reviewerRole: TReviewerRole | null;
-  oversight: Json<unknown>;
+  /** The evaluation that gave the tier, as the evaluator returned it (written by oversightColumns). */
+  oversight: Json<TOversightEvaluation>;
   rulesetVersion: string;
   canvasWritten: Default<boolean>;
   searchText: Default<string>;

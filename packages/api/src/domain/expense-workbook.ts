@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { AppError } from '../errors.ts';
-import type { ExpenseSource, ReadingInfo, SourceRecord } from './expense-import.ts';
+import type { ExpenseSource, ReadingInfo, SourceRecord } from './expense-file.ts';
 
 export const workbookBodyLimitBytes = 20 * 1024 * 1024;
 

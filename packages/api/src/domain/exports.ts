@@ -3,14 +3,14 @@
  * (what may be published). Both stream the projects in keyset-ordered batches, so a book of a
  * million projects never sits in memory and the first bytes leave at once.
  *
- * What open data leaves out is decided here, once:
- * - the fields in `internalProjectFields` (security-relevant facts — allowed downtime and data
- *   confidentiality, and the reviewer role derived from them — internal ids, versions, evaluation
- *   details and audit data such as who changed a project and when);
- * - the budget of projects whose data confidentiality is A (`budgetWithheld: true`, cell left empty):
- *   the size of the spend on a system that holds the most sensitive data is itself sensitive.
+ * What open data leaves out is core's rule (projects/open-data.ts): the internal fields, and the
+ * budget of projects whose confidentiality withholds it. This file applies it to the columns.
  */
 import {
+  internalProjectFields,
+  isBudgetWithheld,
+  isInternalProjectField,
+  openDataDescription,
   oversightFactorRegistry,
   type Policy,
   registrationTriggerLabels,
@@ -25,27 +25,7 @@ import type { Db } from '../db/database.ts';
 import { type ProjectListFilter, projectFilterConditions } from '../db/queries/projects.ts';
 import { type CellKind, type Conditions, workbookStream } from '../xlsx.ts';
 
-/** Project fields that never leave the government. Everything exported is checked against this list. */
-export const internalProjectFields = [
-  'id',
-  'maxDowntimeHours',
-  'confidentiality',
-  'reviewerRole',
-  'tierLowerBound',
-  'oversight',
-  'rulesetVersion',
-  'version',
-  'createdBy',
-  'updatedBy',
-  'updatedAt',
-  'searchText',
-  'searchGrams',
-] as const;
-type InternalField = (typeof internalProjectFields)[number];
-const isInternal = (key: string) => (internalProjectFields as readonly string[]).includes(key);
-
-/** The rule for budgets in open data, stated where it is applied. */
-export const isBudgetWithheld = (row: { confidentiality: string | null }) => row.confidentiality === 'A';
+export { internalProjectFields, isBudgetWithheld, openDataDescription };
 
 export type ExportRow = {
   id: string;
@@ -133,7 +113,7 @@ export function exportColumns(policy: Policy, audience: ExportAudience): Column[
   const all = columns(policy);
   if (audience === 'internal') return all;
   const open = all
-    .filter((c) => !isInternal(c.key))
+    .filter((c) => !isInternalProjectField(c.key))
     .map((c) =>
       c.key === 'budgetJpy'
         ? {
@@ -305,11 +285,3 @@ export function projectsJsonStream(
   }
   return primedStream(chunks(), onError);
 }
-
-export const openDataDescription = {
-  dataset: 'PS Book projects (open data)',
-  excludedFields: internalProjectFields.filter(
-    (f): f is Exclude<InternalField, 'searchText' | 'searchGrams'> => f !== 'searchText' && f !== 'searchGrams',
-  ),
-  budgetPolicy: 'budgetJpy is withheld (null, budgetWithheld: true) for projects whose data confidentiality is A',
-};

@@ -9,7 +9,13 @@
  * callers: NaN, which a double precision column accepts and which compares greater than everything in
  * SQL but fails every comparison in JavaScript.
  */
-import type { TOversightInputName, TOversightRuleset } from '@psbook/core';
+import {
+  conditionOperatorRegistry,
+  holdsWhenNotGiven,
+  oversightFactorRegistry,
+  type TOversightInputName,
+  type TOversightRuleset,
+} from '@psbook/core';
 
 type Factor = TOversightRuleset['factors'][number];
 type Band = Factor['bands'][number];
@@ -27,19 +33,10 @@ export class UntranslatableRulesetError extends Error {
   }
 }
 
-/** The project column of each input, and the JavaScript type the engine sees for it. */
-export const oversightInputColumns: Record<TOversightInputName, { column: string; type: 'number' | 'string' }> = {
-  budgetJpy: { column: 'budget_jpy', type: 'number' },
-  maxDowntimeHours: { column: 'max_downtime_hours', type: 'number' },
-  confidentiality: { column: 'confidentiality', type: 'string' },
-};
-
-const comparisons: Partial<Record<Condition['operator'], string>> = {
-  lessThan: '<',
-  lessThanInclusive: '<=',
-  greaterThan: '>',
-  greaterThanInclusive: '>=',
-};
+/** The project column of each input, and the JavaScript type the engine sees for it: from the factor registry. */
+export const oversightInputColumns = Object.fromEntries(
+  oversightFactorRegistry.entries.map((f) => [f.input, { column: f.column, type: f.valueType }]),
+) as Record<TOversightInputName, { column: string; type: 'number' | 'string' }>;
 
 function literal(value: number | string, factor: Factor, band: number, condition: Condition): string {
   if (typeof value === 'number') {
@@ -60,39 +57,29 @@ function literal(value: number | string, factor: Factor, band: number, condition
 function conditionSql(column: string, type: 'number' | 'string', factor: Factor, band: number, condition: Condition): string {
   const { operator, value } = condition;
   const lit = (v: number | string) => literal(v, factor, band, condition);
-  switch (operator) {
-    case 'equal':
-      return typeof value === type ? `${column} = ${lit(value as number | string)}` : 'false';
-    case 'notEqual':
-      return typeof value === type ? `${column} <> ${lit(value as number | string)}` : 'true';
-    case 'in':
-    case 'notIn': {
+  // The operator's kind and SQL symbol come from core's operator registry (held against the engine).
+  const { kind, isNegated, sql: symbol } = conditionOperatorRegistry.get(operator);
+  switch (kind) {
+    case 'equality':
+      if (typeof value === type) return `${column} ${symbol} ${lit(value as number | string)}`;
+      return isNegated ? 'true' : 'false';
+    case 'membership': {
       // With a string the engine does a substring search (and coerces the fact); with anything else
       // but an array it throws. Neither is a tier table anyone means to write.
       if (!Array.isArray(value)) throw new UntranslatableRulesetError(factor, band, condition, 'the value is not a list');
       const items = value.filter((v): v is number | string => typeof v === type);
-      if (items.length === 0) return operator === 'in' ? 'false' : 'true';
-      return `${column} ${operator === 'in' ? 'in' : 'not in'} (${items.map(lit).join(', ')})`;
+      if (items.length === 0) return isNegated ? 'true' : 'false';
+      return `${column} ${symbol} (${items.map(lit).join(', ')})`;
     }
-    case 'contains':
-    case 'doesNotContain':
+    case 'collection':
       return 'false';
-    default: {
-      const op = comparisons[operator];
-      if (!op) throw new UntranslatableRulesetError(factor, band, condition, 'unknown operator');
+    case 'order':
       // Confidentiality is 'A', 'B' or 'C' (a check constraint): none parses as a number.
       if (type === 'string') return 'false';
       // JavaScript would coerce a string, null, boolean or list; SQL has no such comparison.
       if (typeof value !== 'number') throw new UntranslatableRulesetError(factor, band, condition, 'the value is not a number');
-      return `${column} ${op} ${lit(value)}`;
-    }
+      return `${column} ${symbol} ${lit(value)}`;
   }
-}
-
-/** Whether a condition holds for a missing input (the engine then sees an undefined fact). */
-function holdsWhenMissing(condition: Condition): boolean {
-  // undefined !== anything, and is in no list; every other operator fails on it.
-  return condition.operator === 'notEqual' || condition.operator === 'notIn';
 }
 
 /** Bands in the order the engine prefers them: the highest tier, then the first listed. */
@@ -102,7 +89,7 @@ function bandsByPreference(factor: Factor): { band: Band; index: number }[] {
 
 /** The band the engine gives a factor whose input is missing (null: none, as in every sensible table). */
 export function bandWhenMissing(factor: Factor): number | null {
-  const hit = bandsByPreference(factor).find(({ band }) => band.conditions.every(holdsWhenMissing));
+  const hit = bandsByPreference(factor).find(({ band }) => band.conditions.every(holdsWhenNotGiven));
   return hit ? hit.index : null;
 }
 

@@ -155,15 +155,62 @@ export async function storeDecisionTable(tx: Db, table: OversightDecisionTable):
   }
 }
 
-/** The explanation of project `p` from its decision row `d`, as jsonb: the pieces with the project's values between them. */
-function explanationSql(table: OversightDecisionTable): string {
+/** The explanation of the inputs under `alias` from their decision row `d`, as jsonb: the pieces with the values between them. */
+function explanationSql(table: OversightDecisionTable, alias = 'p'): string {
   const fills = table.factors.flatMap(({ input }) => {
     const format = oversightInputSql[input];
-    const column = `p.${format.column}`;
+    const column = `${alias}.${format.column}`;
     return [format.json(column), format.text(column), format.text(column)];
   });
   // concat() builds the text in one buffer and reads a null (an input not given) as nothing.
   return `concat(${['d.explanation[1]', ...fills.flatMap((fill, j) => [fill, `d.explanation[${j + 2}]`])].join(', ')})::jsonb`;
+}
+
+/**
+ * How a statement reads its evaluation from the decision relation, for inputs under `alias` (a row with
+ * the columns budget_jpy, max_downtime_hours and confidentiality): join `oversight_decision d` on
+ * `on`, keep only rows where `exact` holds (the others are evaluated input by input), and write
+ * `explanation`. The statement must run after `prepareDecisionTable` in the same transaction.
+ */
+export type DecisionJoin = { version: string; on: RawBuilder<boolean>; exact: RawBuilder<boolean>; explanation: RawBuilder<unknown> };
+
+export function decisionJoinSql(table: OversightDecisionTable, alias: string): DecisionJoin {
+  const keys = bandKeySql(table, alias);
+  const bands = table.factors.map((f, i) => `d.${bandColumn[f.factor]} = ${keys[i]}`).join(' and ');
+  return {
+    version: table.version,
+    on: sql<boolean>`d.ruleset_version = ${table.version} and ${sql.raw(bands)}`,
+    exact: sql.raw<boolean>(exactValuesSql(table, alias)),
+    explanation: sql.raw(explanationSql(table, alias)),
+  };
+}
+
+/**
+ * Make the table joinable in this transaction: its rows stored, and double precision written as
+ * JavaScript writes it (shortest round-trip text, PostgreSQL's default since 12, as String(number)).
+ * Returns the join, or null for a ruleset the compiler left to the engine.
+ */
+export async function prepareDecisionTable(tx: Db, table: OversightDecisionTable, alias: string): Promise<DecisionJoin | null> {
+  if (table.fallback !== null) return null;
+  await storeDecisionTable(tx, table);
+  await sql`set local extra_float_digits = 1`.execute(tx);
+  return decisionJoinSql(table, alias);
+}
+
+/**
+ * Run `statement` (a join with the decision relation) with nested loops off, then as they were.
+ * PostgreSQL cannot estimate how many projects match the band CASE expressions and guesses a few
+ * dozen: it then loops the decision rows over a materialised copy of every project, which at
+ * 1,000,000 projects did not finish in 30 minutes (EXPLAIN in docs/performance.md §4.3), or (the
+ * import, §4.6) hashes on one band key and filters the other two out of 15 times too many rows. Hash
+ * joins are right at every size (a few dozen decision rows).
+ */
+export async function withHashJoins<T>(tx: Db, statement: () => Promise<T>): Promise<T> {
+  const nestLoop = await sql<{ setting: string }>`select current_setting('enable_nestloop') as setting`.execute(tx);
+  await sql`select set_config('enable_nestloop', 'off', true)`.execute(tx);
+  const result = await statement();
+  await sql`select set_config('enable_nestloop', ${nestLoop.rows[0]?.setting ?? 'on'}, true)`.execute(tx);
+  return result;
 }
 
 /** Every (tier, reviewer) a project can hold before it is tiered: joined as values, so PostgreSQL hashes the few rows. */
@@ -217,13 +264,8 @@ export async function tierFromDecisionTable(
   await sql`set local extra_float_digits = 1`.execute(tx);
   const keys = bandKeySql(table, 'p');
   const join = sql.raw(table.factors.map((f, i) => `d.${bandColumn[f.factor]} = ${keys[i]}`).join(' and '));
-  // PostgreSQL cannot estimate how many projects match the band CASE expressions and guesses a few
-  // dozen: it then loops the decision rows over a materialised copy of every project, which at
-  // 1,000,000 projects did not finish in 30 minutes (EXPLAIN in docs/performance.md §4.3). Hash joins
-  // are right at every size (a few dozen decision rows), so nested loops are off for this statement only.
-  const nestLoop = await sql<{ setting: string }>`select current_setting('enable_nestloop') as setting`.execute(tx);
-  await sql`select set_config('enable_nestloop', 'off', true)`.execute(tx);
-  const result = await sql<{ changed: number }>`
+  const result = await withHashJoins(tx, () =>
+    sql<{ changed: number }>`
     with upd as (
       update project p set
         tier = d.tier, tier_lower_bound = d.lower_bound, reviewer_role = d.reviewer_role,
@@ -236,7 +278,7 @@ export async function tierFromDecisionTable(
       returning p.id, o.from_tier, p.tier as to_tier, o.from_reviewer_role, p.reviewer_role as to_reviewer_role
     ),
     ${recordTierChangesSql(who, table.version, options.cause, options.action)}
-  `.execute(tx);
-  await sql`select set_config('enable_nestloop', ${nestLoop.rows[0]?.setting ?? 'on'}, true)`.execute(tx);
+  `.execute(tx),
+  );
   return { changed: Number(result.rows[0]?.changed ?? 0) };
 }

@@ -1,11 +1,16 @@
 import {
   canMoveProcurementStatus,
+  isOverBudgetBy,
+  needsTierReview,
   type Policy,
+  type ProcurementLimits,
+  procurementLimits,
   procurementMethodLabels,
   procurementMovesFrom,
   procurementStatusLabels,
   type TCreateProcurementRequest,
   type TUpdateProcurementRequest,
+  tierReviewThresholdOf,
   ZProcurementMethod,
 } from '@psbook/core';
 import { sql } from 'kysely';
@@ -24,46 +29,7 @@ import { AppError, type FieldError, notFound, validationError, versionConflict }
 import type { TableColumn } from '../xlsx.ts';
 import { whoOf } from './projects.ts';
 
-/** What a contract is compared with: the budget bands of the oversight ruleset and the supervision ruleset's margin. */
-export type ProcurementLimits = {
-  /** The lowest budget of any band above each tier (tier 3 has none); 未設定 compares like tier 1. */
-  tierReviewJpy: { 1: number | null; 2: number | null; 3: null };
-  /** A contract is over budget when it exceeds the budget by more than this share (0.1 = 10 %). */
-  overBudgetMarginRatio: number;
-};
-
-/**
- * The budget at which a contract alone would put its project in a higher tier, per tier: the lowest
- * bound of the oversight ruleset's budget bands above it (¥10,000,000 above tier 1, ¥50,000,000 above
- * tier 2 in the published table). Read from the rules, never hard-coded, so a policy change moves it.
- */
-export function procurementLimits(policy: Policy): ProcurementLimits {
-  const oversight = policy.rulesets['oversight-tier'].content;
-  const supervision = policy.rulesets.supervision.content;
-  const budget = oversight.factors.find((f) => f.factor === 'budget');
-  const lowestAbove = (tier: number) => {
-    const bounds = (budget?.bands ?? [])
-      .filter((band) => band.tier > tier)
-      .flatMap((band) => band.conditions)
-      .filter((c) => (c.operator === 'greaterThanInclusive' || c.operator === 'greaterThan') && typeof c.value === 'number')
-      .map((c) => (c.operator === 'greaterThan' ? Math.floor(c.value as number) + 1 : (c.value as number)));
-    return bounds.length ? Math.min(...bounds) : null;
-  };
-  return {
-    tierReviewJpy: { 1: lowestAbove(1), 2: lowestAbove(2), 3: null },
-    overBudgetMarginRatio: supervision.procurementOverBudgetMarginRatio ?? 0,
-  };
-}
-
-/** The contract amount that calls for a tier review of a project of this tier (null: none can). */
-export const tierReviewThresholdOf = (limits: ProcurementLimits, tier: number | null): number | null =>
-  tier === 2 ? limits.tierReviewJpy[2] : tier === 3 ? null : limits.tierReviewJpy[1];
-
-/** Over budget by more than the margin, compared in integers (amounts reach 9 × 10^15 yen). */
-function isOverBudgetBy(amount: number, budget: number, marginRatio: number): boolean {
-  const basisPoints = BigInt(Math.round((1 + marginRatio) * 10_000));
-  return BigInt(amount) * 10_000n > BigInt(budget) * basisPoints;
-}
+export { type ProcurementLimits, procurementLimits };
 
 export type ProcurementResponse = ReturnType<typeof toProcurementResponse>;
 
@@ -100,7 +66,7 @@ export function toProcurementResponse(row: ProcurementRow, project: ProcurementP
       overBudgetMarginRatio: limits.overBudgetMarginRatio,
     },
     tierReviewThresholdJpy: threshold,
-    needsTierReview: amount !== null && threshold !== null && amount >= threshold,
+    needsTierReview: needsTierReview(limits, project.tier, amount),
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -1,4 +1,4 @@
-import type { TCreateProjectRequest, TOversightEvaluation, TUpdateProjectRequest } from '@psbook/core';
+import type { TCreateProjectRequest, TProjectResponse, TUpdateProjectRequest } from '@psbook/core';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { auditActorOf, requireProjectWrite } from '../auth/actor.ts';
@@ -9,10 +9,13 @@ import { AppError, notFound, versionConflict } from '../errors.ts';
 import { oversightColumns, oversightInputsOf, recordTierChange } from './oversight.ts';
 import { settleEvaluation } from './tier-decrease.ts';
 
-export type ProjectResponse = ReturnType<typeof toProjectResponse>;
+export type ProjectResponse = TProjectResponse;
 
-/** The API shape of a project: never the raw row (search columns stay inside). */
-export function toProjectResponse(row: Omit<ProjectRow, 'searchText' | 'searchGrams'>) {
+/**
+ * The API shape of a project: never the raw row (search columns stay inside). Typed as the response
+ * schema, so a field the schema names and this leaves out (or the reverse) does not compile.
+ */
+export function toProjectResponse(row: Omit<ProjectRow, 'searchText' | 'searchGrams'>): TProjectResponse {
   return {
     id: row.id,
     code: row.code,
@@ -28,7 +31,7 @@ export function toProjectResponse(row: Omit<ProjectRow, 'searchText' | 'searchGr
     confidentiality: row.confidentiality,
     tier: row.tier,
     reviewerRole: row.reviewerRole,
-    oversight: row.oversight as TOversightEvaluation,
+    oversight: row.oversight,
     canvasWritten: row.canvasWritten,
     version: row.version,
     createdAt: row.createdAt.toISOString(),

@@ -1,11 +1,13 @@
-import type {
-  TChecklistItem,
-  TCreateReleaseRequest,
-  TOversightEvaluation,
-  TReleaseDecisionRequest,
-  TTier,
-  TUpdateReleaseRequest,
-  TWithdrawReleaseRequest,
+import {
+  releaseDecisionRefusal,
+  type TChecklistItem,
+  type TCreateReleaseRequest,
+  type TOversightEvaluation,
+  type TReleaseDecisionRequest,
+  type TTier,
+  type TUpdateReleaseRequest,
+  type TWithdrawReleaseRequest,
+  ZTier,
 } from '@psbook/core';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
@@ -84,8 +86,9 @@ export async function getReleaseRequestDetail(db: Db, id: string) {
   return {
     ...toReleaseRequestResponse(row),
     routing: routing.map((r) => ({
-      fromTier: r.fromTier,
-      toTier: r.toTier,
+      // Smallints checked to 1–3: parsed into tiers, not cast.
+      fromTier: ZTier.nullable().parse(r.fromTier),
+      toTier: ZTier.nullable().parse(r.toTier),
       fromReviewerRole: r.fromReviewerRole,
       toReviewerRole: r.toReviewerRole,
       at: r.at.toISOString(),
@@ -176,46 +179,18 @@ export async function createReleaseRequest(ctx: DomainContext, projectId: string
 }
 
 /**
- * Check the items of an approval or a return against the request's checklist. Malformed lists (an
- * item the checklist does not have, or one item twice) are 400; a judgement the rules refuse is 422.
- * An item the project is exempted from (approved, unexpired) counts as met whatever its result.
+ * Check the items of an approval or a return against the request's checklist (core's
+ * `releaseDecisionRefusal`). Malformed lists (an item the checklist does not have, or one item twice)
+ * are 400; a judgement the rules refuse is 422.
  */
 function checkDecision(checklist: TChecklistItem[], input: TReleaseDecisionRequest, exempt: ReadonlySet<string>): void {
-  const byId = new Map(checklist.map((item) => [item.itemId, item]));
-  const seen = new Set<string>();
-  const malformed: FieldError[] = [];
-  input.items.forEach((item, i) => {
-    if (!byId.has(item.itemId)) malformed.push({ path: `items.${i}.itemId`, message: 'not an item of this request’s checklist' });
-    else if (seen.has(item.itemId)) malformed.push({ path: `items.${i}.itemId`, message: 'listed twice' });
-    seen.add(item.itemId);
-  });
-  if (malformed.length) throw validationError(malformed);
-
-  if (input.decision === 'returned') {
-    if (!input.comment?.trim()) {
-      throw new AppError('rule_violation', 'Say why the release request is returned', {
-        errors: [{ path: 'comment', message: 'is required when returning a release request' }],
-      });
-    }
-    return;
+  const refusal = releaseDecisionRefusal(checklist, input, exempt);
+  if (refusal === null) return;
+  if (refusal.kind === 'malformed') throw validationError(refusal.problems);
+  if (refusal.kind === 'comment_required') {
+    throw new AppError('rule_violation', 'Say why the release request is returned', { errors: refusal.problems });
   }
-  const refused: (FieldError & { itemId: string })[] = [];
-  input.items.forEach((item, i) => {
-    const spec = byId.get(item.itemId)!;
-    if (exempt.has(item.itemId)) return;
-    if (item.result === 'ng')
-      refused.push({ path: `items.${i}.result`, itemId: item.itemId, message: 'an item judged ng cannot be approved' });
-    if (item.result === 'na' && !spec.naAllowed) {
-      refused.push({ path: `items.${i}.result`, itemId: item.itemId, message: 'this item applies to every release: it cannot be na' });
-    }
-  });
-  for (const item of checklist) {
-    if (!seen.has(item.itemId) && !exempt.has(item.itemId))
-      refused.push({ path: 'items', itemId: item.itemId, message: `no result for “${item.label}”` });
-  }
-  if (refused.length) {
-    throw new AppError('rule_violation', 'Approval needs every checklist item judged ok (or na where allowed)', { errors: refused });
-  }
+  throw new AppError('rule_violation', 'Approval needs every checklist item judged ok (or na where allowed)', { errors: refusal.problems });
 }
 
 /** The checklist item of 「テストしないものはリリースしない」, and the item an exemption from it names. */

@@ -1,4 +1,12 @@
-import { roleLabels, type TReviewerRole } from '@psbook/core';
+import {
+  decisionRefusal,
+  isBureauScopedReviewer,
+  reachCovers,
+  reviewerReachOf,
+  type TDecidableRequest,
+  type TReviewerReach,
+  type TReviewerRole,
+} from '@psbook/core';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import type { Db } from '../db/database.ts';
@@ -14,67 +22,18 @@ import { listOpenTechReviews } from '../db/queries/tech-reviews.ts';
 import { listPendingDecreasesForReviewer } from './tier-decrease.ts';
 
 /**
- * Who judges what (DESIGN §1, §2.1). Which tier needs which reviewer role is policy: the oversight
- * ruleset gives each project (and each pending release request) its `reviewerRole`. What is code is
- * where a person holds that role: a bureau lead for their own bureaus, a CIO advisor for the bureaus
- * assigned to them (user_bureau), the chief CIO advisor for every bureau.
+ * Who judges what (DESIGN §1, §2.1): the rule itself is core's (reviews/decision-refusal.ts) — which
+ * reviewer role a person holds for which bureaus, and why a decision is refused. Here it meets the
+ * database: the designated reviewers of a project and the inbox.
  *
  * The decision route (canDecide), the reviewer list (designatedReviewers), the inbox and the
  * outstanding yearly reviews all derive from `reviewerReachOf`, so they cannot disagree.
  */
-export type ReviewerReach = { reviewerRole: TReviewerRole; bureauCodes: string[] | 'all' };
-
-/** Reviewer roles that act only for the bureaus a user is linked to. */
-const bureauScopedRoles: ReadonlySet<string> = new Set<TReviewerRole>(['bureau_lead', 'cio_advisor']);
-
-/** The release requests an actor may judge, as a role and a set of bureaus; null for everyone else. */
-export function reviewerReachOf(actor: Actor): ReviewerReach | null {
-  // A judgement is a person's act: machine tokens never judge, whatever their owner's role.
-  if (actor.via !== 'session') return null;
-  switch (actor.role) {
-    case 'bureau_lead':
-    case 'cio_advisor':
-      return { reviewerRole: actor.role, bureauCodes: actor.bureauCodes };
-    case 'chief_cio_advisor':
-      return { reviewerRole: 'chief_cio_advisor', bureauCodes: 'all' };
-    default:
-      return null;
-  }
-}
-
-export function reachCovers(reach: ReviewerReach, reviewerRole: string | null, bureauCode: string): boolean {
-  if (reviewerRole !== reach.reviewerRole) return false;
-  return reach.bureauCodes === 'all' || reach.bureauCodes.includes(bureauCode);
-}
+export type ReviewerReach = TReviewerReach;
+export { decisionRefusal, reachCovers, reviewerReachOf };
 
 export type DecidableProject = { bureauCode: string };
-export type DecidableRequest = { tier: number | null; reviewerRole: string | null; requestedBy: string };
-
-const reviewerLabel = (role: string | null) => (role && role in roleLabels ? roleLabels[role as TReviewerRole].en : 'no one');
-
-/**
- * Why `actor` may not judge `request`, or null when they may. The applicant never judges their own
- * request, even when they hold the designated role for the bureau (DESIGN §2.3). The same rule decides
- * who answers a consultation, assesses a status report or decides an exemption (the tier's consultee,
- * DESIGN §2.8): `subject` names what is judged in the refusal.
- */
-export function decisionRefusal(
-  actor: Actor,
-  project: DecidableProject,
-  request: DecidableRequest,
-  subject = 'release request',
-): string | null {
-  if (request.requestedBy === actor.id) return `The applicant cannot judge their own ${subject}`;
-  if (request.tier === null || request.reviewerRole === null) {
-    return `The project’s tier is not set, so no reviewer is designated for this ${subject}`;
-  }
-  const reach = reviewerReachOf(actor);
-  const designated = `${reviewerLabel(request.reviewerRole)}${bureauScopedRoles.has(request.reviewerRole) ? ` of bureau ${project.bureauCode}` : ''}`;
-  if (!reach || !reachCovers(reach, request.reviewerRole, project.bureauCode)) {
-    return `A tier-${request.tier} ${subject} is judged only by the ${designated}`;
-  }
-  return null;
-}
+export type DecidableRequest = TDecidableRequest;
 
 export function canDecide(actor: Actor, project: DecidableProject, request: DecidableRequest): boolean {
   return decisionRefusal(actor, project, request) === null;
@@ -99,7 +58,7 @@ export async function designatedReviewers(
     .where('isActive', '=', true)
     .where('role', '=', role)
     .orderBy('email');
-  if (bureauScopedRoles.has(role)) {
+  if (isBureauScopedReviewer(role)) {
     query = query.where(({ exists, selectFrom }) =>
       exists(
         selectFrom('userBureau')

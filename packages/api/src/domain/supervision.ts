@@ -14,6 +14,7 @@ import {
   type TRatings,
   type TStage,
   type TTier,
+  ZTier,
 } from '@psbook/core';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
@@ -101,8 +102,9 @@ export async function getConsultationDetail(db: Db, id: string) {
       createdAt: m.createdAt.toISOString(),
     })),
     routing: routing.map((r) => ({
-      fromTier: r.fromTier,
-      toTier: r.toTier,
+      // Smallints checked to 1–3: parsed into tiers, not cast.
+      fromTier: ZTier.nullable().parse(r.fromTier),
+      toTier: ZTier.nullable().parse(r.toTier),
       fromReviewerRole: r.fromReviewerRole,
       toReviewerRole: r.toReviewerRole,
       at: r.at.toISOString(),
@@ -434,7 +436,7 @@ async function supervisedSinceOf(db: Db, project: ProjectRow): Promise<string> {
 
 /* Portfolio */
 
-export type PortfolioFilter = { bureau?: string; tier?: number; rating?: TRating; divergent?: boolean; overdue?: boolean };
+export type PortfolioFilter = { bureau?: string; tier?: TTier; rating?: TRating; divergent?: boolean; overdue?: boolean };
 
 const kpiRank: Record<TKpiStatus, number> = { behind: 0, no_data: 1, on_track: 2, achieved: 3 };
 

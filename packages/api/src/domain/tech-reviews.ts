@@ -263,8 +263,9 @@ export function techReviewCsvRows(reviews: TechReviewResponse[]) {
     '区分',
     '予算額（円）',
     '抽出時の注記',
-    ...viewpoints.flatMap((v) => [`${v.label.ja} 評価`, `${v.label.ja} 所見`]),
-    '総合所見',
+    // The screen's words (docs/glossary.md): a viewpoint's コメント and the 総合意見, not 所見.
+    ...viewpoints.flatMap((v) => [`${v.label.ja} 評価`, `${v.label.ja} コメント`]),
+    '総合意見',
     '状況',
     '反映状況',
     '増減額（円）',

@@ -1,11 +1,11 @@
 import {
   type Policy,
-  roleLabels,
   type TOversightEvaluation,
   type TOversightInput,
   type TReviewerRole,
   type TTierDecrease,
   type TTierDecreaseDecisionRequest,
+  tierDecreaseRefusal,
 } from '@psbook/core';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
@@ -17,7 +17,7 @@ import type { ProjectRow } from '../db/schema.ts';
 import { AppError, forbidden, notFound, versionConflict } from '../errors.ts';
 import { notifyTierDecreaseDecided, notifyTierDecreaseWaiting } from './notification-events.ts';
 import { oversightColumns, oversightInputsOf, recordTierChange, tierRank } from './oversight.ts';
-import { type ReviewerReach, reachCovers, reviewerReachOf } from './reviewers.ts';
+import type { ReviewerReach } from './reviewers.ts';
 
 /*
  * A project's tier never falls through its own bureau's edit alone (issue 10 §1). The project's tier,
@@ -213,22 +213,6 @@ function selectTierDecreases(db: Db) {
     ]);
 }
 type TierDecreaseView = Awaited<ReturnType<ReturnType<typeof selectTierDecreases>['executeTakeFirstOrThrow']>>;
-
-const reviewerLabel = (role: string) => (role in roleLabels ? roleLabels[role as TReviewerRole].en : role);
-
-/** Why `actor` may not agree to or refuse `request`, or null when they may: the same rule as a release judgement. */
-export function tierDecreaseRefusal(
-  actor: Actor,
-  request: { fromTier: number; fromReviewerRole: string; requestedBy: string | null; bureauCode: string },
-): string | null {
-  if (request.requestedBy === actor.id) return 'The person who lowered the inputs cannot agree to their own tier decrease';
-  const reach = reviewerReachOf(actor);
-  if (!reach || !reachCovers(reach, request.fromReviewerRole, request.bureauCode)) {
-    const scoped = request.fromReviewerRole === 'chief_cio_advisor' ? '' : ` of bureau ${request.bureauCode}`;
-    return `A decrease from tier ${request.fromTier} is agreed only by the ${reviewerLabel(request.fromReviewerRole)}${scoped}`;
-  }
-  return null;
-}
 
 export function toTierDecreaseResponse(view: TierDecreaseView, actor: Actor): TTierDecrease {
   return {

@@ -1,4 +1,10 @@
-import { fiscalYearOf, type TRetirementDecisionRequest, type TReviewerRole, type TYearlyReviewRequest } from '@psbook/core';
+import {
+  fiscalYearOf,
+  type TOutstandingResponse,
+  type TRetirementDecisionRequest,
+  type TReviewerRole,
+  type TYearlyReviewRequest,
+} from '@psbook/core';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { type Actor, requireProjectWrite } from '../auth/actor.ts';
@@ -189,7 +195,7 @@ export type OutstandingQuery = { fiscalYear?: number; limit?: number; cursor?: s
  * Operation-stage projects whose yearly review for `fiscalYear` is incomplete: a KPI without a
  * measurement for that year, or no keep-or-retire decision. Keyset-paged by project code.
  */
-export async function listOutstandingYearlyReviews(db: Db, actor: Actor, query: OutstandingQuery) {
+export async function listOutstandingYearlyReviews(db: Db, actor: Actor, query: OutstandingQuery): Promise<TOutstandingResponse> {
   const scope = outstandingScopeOf(actor);
   const fiscalYear = query.fiscalYear ?? fiscalYearOf(new Date());
   const limit = query.limit ?? 100;
@@ -200,7 +206,7 @@ export async function listOutstandingYearlyReviews(db: Db, actor: Actor, query: 
   const unmeasured = sql<SqlBool>`exists (
     select 1 from kpi k where k.project_id = p.id
       and not exists (select 1 from kpi_measurement m where m.kpi_id = k.id and m.fiscal_year = ${fiscalYear}))`;
-  const decided = sql<SqlBool>`exists (select 1 from yearly_review y where y.project_id = p.id and y.fiscal_year = ${fiscalYear})`;
+  const decided = sql<boolean>`exists (select 1 from yearly_review y where y.project_id = p.id and y.fiscal_year = ${fiscalYear})`;
 
   let q = db
     .selectFrom('project as p')

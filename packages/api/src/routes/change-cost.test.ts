@@ -87,6 +87,44 @@ describeOnBothDatabases(
         expect(openHeader!.includes(factor.exportHeader), factor.key).toBe(factor.isPublic);
     });
 
+    it('imports every expense category by its Japanese label and counts it in the category export', async () => {
+      // A category added to the registry is read by the import and reported by the statistics without an
+      // edit there: a hand-written label map or column list would drop it silently.
+      const lines = expenseCategoryRegistry.entries.map(
+        (category, i) => `CATEGORY-PROBE-${i},IND,区分確認${i},2031,${category.ja},${(i + 1) * 1000}`,
+      );
+      const token = await t().tokenFor(admin);
+      const imported = await t().app.request('/api/v1/imports/expenses', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        body: `経費ID,局コード,事業名,年度,経費区分,金額（千円）\r\n${lines.join('\r\n')}\r\n`,
+      });
+      expect(imported.status).toBe(201);
+
+      const stats = await (await t().request('GET', '/api/v1/stats/expenses?fiscalYear=2031', { as: admin })).json();
+      const csv = await t().request('GET', '/api/v1/stats/expenses.csv?fiscalYear=2031&table=category', { as: admin });
+      const [header, ...rows] = parse((await csv.text()).replace(/^\uFEFF/, '')) as string[][];
+      expect(header).toEqual(['経費区分', '件数', '金額（円）']);
+      expenseCategoryRegistry.entries.forEach((category, i) => {
+        const counted = stats.byCategory.find((c: { category: string }) => c.category === category.key);
+        expect(counted, category.key).toMatchObject({ lineCount: 1, amountJpy: (i + 1) * 1_000_000, label: { ja: category.ja } });
+        expect(rows, category.key).toContainEqual([category.ja, '1', String((i + 1) * 1_000_000)]);
+      });
+    });
+
+    it('reports every lifecycle stage, and exports stages by their registry labels only', async () => {
+      const stats = await (await t().request('GET', '/api/v1/stats/stages', { as: admin })).json();
+      expect(stats.stages.map((s: { stage: string }) => s.stage)).toEqual([...stageRegistry.keys]);
+      for (const stage of stats.stages) expect(stage.label).toEqual(stageRegistry.labels[stage.stage as keyof typeof stageRegistry.labels]);
+
+      const exported = await t().request('GET', '/api/v1/exports/projects.csv', { as: admin });
+      const [header, ...rows] = parse((await exported.text()).replace(/^\uFEFF/, '')) as string[][];
+      const column = header!.indexOf('段階');
+      const labels = new Set<string>(stageRegistry.entries.map((s) => s.ja));
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(labels.has(row[column]!), row[column]).toBe(true);
+    });
+
     it('documents every registry entry as an enum of the OpenAPI document', async () => {
       const doc = await (await t().app.request('/api/openapi.json')).json();
       const enums = enumsOf(doc).map((values) => [...values].sort().join(','));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { importBodyLimitBytes, importExpenses } from '../domain/expense-import.ts';
+import { importBodyLimitBytes } from '../domain/expense-file.ts';
+import { importExpenses } from '../domain/expense-import.ts';
 import { workbookBodyLimitBytes } from '../domain/expense-workbook.ts';
 import { AppError, toAppError, validationError } from '../errors.ts';
 import { xlsxContentType } from '../xlsx.ts';

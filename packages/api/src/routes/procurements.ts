@@ -71,7 +71,6 @@ export const ZProcurementResponse = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-type TProcurementResponse = z.infer<typeof ZProcurementResponse>;
 
 export const ZProcurementListQuery = ZPageQuery.extend({
   method: commaSeparatedEnum(ZProcurementMethod, 'procurement methods, comma-separated').optional(),
@@ -167,7 +166,7 @@ export const projectProcurementRoutes = createRouter()
     const ctx = domainContext(c);
     const { row, project } = await createProcurement(ctx, c.req.valid('param').id, c.req.valid('json'));
     c.header('ETag', `"${row.version}"`);
-    return c.json(toProcurementResponse(row, project, procurementLimits(ctx.policy)) as TProcurementResponse, 201);
+    return c.json(toProcurementResponse(row, project, procurementLimits(ctx.policy)), 201);
   })
   .openapi(patch, async (c) => {
     const ctx = domainContext(c);
@@ -175,7 +174,7 @@ export const projectProcurementRoutes = createRouter()
     const { version, ...changes } = c.req.valid('json');
     const { row, project } = await updateProcurement(ctx, id, procurementId, changes, version);
     c.header('ETag', `"${row.version}"`);
-    return c.json(toProcurementResponse(row, project, procurementLimits(ctx.policy)) as TProcurementResponse, 200);
+    return c.json(toProcurementResponse(row, project, procurementLimits(ctx.policy)), 200);
   })
   .openapi(listOfProject, async (c) => {
     requireActor(c.var.actor);
@@ -184,7 +183,7 @@ export const projectProcurementRoutes = createRouter()
     if (!project) throw notFound('Project');
     const threshold = procurementLimits(policy);
     const rows = await listProjectProcurements(db, project.id);
-    const items = rows.map((row) => toProcurementResponse(row, project, threshold)) as TProcurementResponse[];
+    const items = rows.map((row) => toProcurementResponse(row, project, threshold));
     return c.json(
       pageOf(items, c.req.valid('query'), (p) => p.id),
       200,
@@ -211,13 +210,8 @@ export const procurementRoutes = createRouter()
       { limit: query.limit, cursor },
     );
     const threshold = procurementLimits(policy);
-    return c.json(
-      {
-        items: rows.map((row) => toProcurementResponse(row, row.project, threshold)) as TProcurementResponse[],
-        nextCursor: outerCursor(nextCursor),
-      },
-      200,
-    );
+    const items = rows.map((row) => toProcurementResponse(row, row.project, threshold));
+    return c.json({ items, nextCursor: outerCursor(nextCursor) }, 200);
   })
   .openapi(stats, async (c) => {
     requireActor(c.var.actor);

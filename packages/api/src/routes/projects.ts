@@ -4,6 +4,7 @@ import {
   ZProjectListResponse,
   ZProjectResponse,
   ZReviewerRole,
+  ZTier,
   ZTierHistoryEntry,
   ZUpdateProjectRequest,
 } from '@psbook/core';
@@ -43,13 +44,15 @@ export function toProjectFilter(query: Omit<TProjectListQuery, 'limit' | 'cursor
   return {
     bureau: query.bureau,
     stage: query.stage,
-    tier: query.tier?.map((t) => (t === 'unset' ? ('unset' as const) : Number(t))),
+    tier: query.tier?.map((t) => (t === 'unset' ? ('unset' as const) : ZTier.parse(Number(t)))),
     reviewerRole: query.reviewerRole,
     fiscalYear: query.fiscalYear?.map(Number),
     isNew: query.isNew,
     q: query.q,
   };
 }
+
+const ZTierOrNull = ZTier.nullable();
 
 export const ZIfMatch = z.object({ 'if-match': z.string().optional() });
 
@@ -121,7 +124,7 @@ export const projectRoutes = createRouter()
   .openapi(create, async (c) => {
     const row = await createProject(domainContext(c), c.req.valid('json'));
     c.header('ETag', `"${row.version}"`);
-    return c.json(toProjectResponse(row) as z.infer<typeof ZProjectResponse>, 201);
+    return c.json(toProjectResponse(row), 201);
   })
   .openapi(list, async (c) => {
     requireActor(c.var.actor);
@@ -134,20 +137,20 @@ export const projectRoutes = createRouter()
       cursor,
       order: query.order ?? 'newest',
     });
-    return c.json({ items: rows.map(toProjectResponse) as z.infer<typeof ZProjectResponse>[], nextCursor: outerCursor(nextCursor) }, 200);
+    return c.json({ items: rows.map(toProjectResponse), nextCursor: outerCursor(nextCursor) }, 200);
   })
   .openapi(get, async (c) => {
     requireActor(c.var.actor);
     const row = await getProjectOrThrow(c.var.services, c.req.valid('param').id);
     c.header('ETag', `"${row.version}"`);
-    return c.json(toProjectResponse(row) as z.infer<typeof ZProjectResponse>, 200);
+    return c.json(toProjectResponse(row), 200);
   })
   .openapi(patch, async (c) => {
     const { version, ...changes } = c.req.valid('json');
     const expected = expectedVersion(c.req.valid('header')['if-match'], version);
     const row = await updateProject(domainContext(c), c.req.valid('param').id, changes, expected);
     c.header('ETag', `"${row.version}"`);
-    return c.json(toProjectResponse(row) as z.infer<typeof ZProjectResponse>, 200);
+    return c.json(toProjectResponse(row), 200);
   })
   .openapi(tierHistory, async (c) => {
     requireActor(c.var.actor);
@@ -171,10 +174,16 @@ export const projectRoutes = createRouter()
       .where('h.projectId', '=', id)
       .orderBy('h.id')
       .execute();
-    const items = rows.map((r) => ({ ...r, at: r.at.toISOString() }));
+    // Tier history's tier columns are smallints checked to 1–3: parsed into tiers, not cast.
+    const items = rows.map((r) => ({
+      ...r,
+      fromTier: ZTierOrNull.parse(r.fromTier),
+      toTier: ZTierOrNull.parse(r.toTier),
+      at: r.at.toISOString(),
+    }));
     // Entries are only ever appended, oldest first: the position is a stable key.
     return c.json(
-      pageOf(items as z.infer<typeof ZTierHistoryEntry>[], c.req.valid('query'), (_, index) => index),
+      pageOf(items, c.req.valid('query'), (_, index) => index),
       200,
     );
   });

@@ -80,7 +80,6 @@ export const ZReleaseRequestDetail = ZReleaseRequestResponse.extend({
   reviewers: z.array(z.object({ id: z.string(), displayName: z.string(), email: z.string() })),
   exemptions: z.array(z.object({ itemId: z.string(), reason: z.string(), expiresOn: z.string() })),
 });
-type TReleaseRequestDetail = z.infer<typeof ZReleaseRequestDetail>;
 
 export const ZIfMatch = z.object({ 'if-match': z.string().optional() });
 
@@ -158,7 +157,7 @@ export const releaseRequestRoutes = createRouter()
     const ctx = domainContext(c);
     const id = await createReleaseRequest(ctx, c.req.valid('param').id, c.req.valid('json'));
     const detail = await getReleaseRequestDetail(ctx.db, id);
-    return c.json(detail as TReleaseRequestDetail, 201);
+    return c.json(detail, 201);
   })
   .openapi(listOfProject, async (c) => {
     requireActor(c.var.actor);
@@ -179,23 +178,23 @@ export const releaseRequestRoutes = createRouter()
   .openapi(get, async (c) => {
     requireActor(c.var.actor);
     const detail = await getReleaseRequestDetail(c.var.services.db, c.req.valid('param').id);
-    return c.json(detail as TReleaseRequestDetail, 200);
+    return c.json(detail, 200);
   })
   .openapi(decide, async (c) => {
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');
     await decideReleaseRequest(ctx, id, c.req.valid('json'), ifMatchVersion(c.req.valid('header')['if-match']));
-    return c.json((await getReleaseRequestDetail(ctx.db, id)) as TReleaseRequestDetail, 200);
+    return c.json(await getReleaseRequestDetail(ctx.db, id), 200);
   })
   .openapi(update, async (c) => {
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');
     await updateReleaseRequest(ctx, id, c.req.valid('json'));
-    return c.json((await getReleaseRequestDetail(ctx.db, id)) as TReleaseRequestDetail, 200);
+    return c.json(await getReleaseRequestDetail(ctx.db, id), 200);
   })
   .openapi(withdraw, async (c) => {
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');
     await withdrawReleaseRequest(ctx, id, c.req.valid('json'));
-    return c.json((await getReleaseRequestDetail(ctx.db, id)) as TReleaseRequestDetail, 200);
+    return c.json(await getReleaseRequestDetail(ctx.db, id), 200);
   });

@@ -127,7 +127,6 @@ export const ZConsultationDetail = ZConsultationResponse.extend({
   ),
   consultees: z.array(z.object({ id: z.string(), displayName: z.string(), email: z.string() })),
 }).openapi('ConsultationDetail');
-type TConsultationDetail = z.infer<typeof ZConsultationDetail>;
 
 export const ZDate = z.string().nullable();
 export const ZStatusReportResponse = z
@@ -162,7 +161,6 @@ export const ZStatusReportResponse = z
     version: z.number().int(),
   })
   .openapi('StatusReport');
-type TStatusReportResponse = z.infer<typeof ZStatusReportResponse>;
 
 export const ZDivergenceReason = z.object({
   rule: z.enum(['two_steps', 'two_periods']),
@@ -205,7 +203,6 @@ export const ZActionResponse = z
     version: z.number().int(),
   })
   .openapi('FollowUpAction');
-type TActionResponse = z.infer<typeof ZActionResponse>;
 
 export const ZExemptionResponse = z
   .object({
@@ -231,7 +228,6 @@ export const ZExemptionResponse = z
     version: z.number().int(),
   })
   .openapi('Exemption');
-type TExemptionResponse = z.infer<typeof ZExemptionResponse>;
 
 export const ZPortfolioRow = z
   .object({
@@ -478,7 +474,7 @@ export const supervisionRoutes = createRouter()
   .openapi(createConsultation, async (c) => {
     const ctx = domainContext(c);
     const id = await openConsultation(ctx, c.req.valid('param').id, c.req.valid('json'));
-    return c.json((await getConsultationDetail(ctx.db, id)) as TConsultationDetail, 201);
+    return c.json(await getConsultationDetail(ctx.db, id), 201);
   })
   .openapi(listConsultations, async (c) => {
     requireActor(c.var.actor);
@@ -498,26 +494,26 @@ export const supervisionRoutes = createRouter()
   })
   .openapi(getConsultation, async (c) => {
     requireActor(c.var.actor);
-    return c.json((await getConsultationDetail(c.var.services.db, c.req.valid('param').id)) as TConsultationDetail, 200);
+    return c.json(await getConsultationDetail(c.var.services.db, c.req.valid('param').id), 200);
   })
   .openapi(postMessage, async (c) => {
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');
     await postConsultationMessage(ctx, id, c.req.valid('json'));
-    return c.json((await getConsultationDetail(ctx.db, id)) as TConsultationDetail, 201);
+    return c.json(await getConsultationDetail(ctx.db, id), 201);
   })
   .openapi(close, async (c) => {
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');
     await closeConsultation(ctx, id, c.req.valid('json').version);
-    return c.json((await getConsultationDetail(ctx.db, id)) as TConsultationDetail, 200);
+    return c.json(await getConsultationDetail(ctx.db, id), 200);
   })
   .openapi(fileReport, async (c) => {
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
     await fileStatusReport(ctx, id, input);
-    return c.json((await getStatusReport(ctx.db, id, input.period)) as TStatusReportResponse, 201);
+    return c.json(await getStatusReport(ctx.db, id, input.period), 201);
   })
   .openapi(listReports, async (c) => {
     requireActor(c.var.actor);
@@ -526,38 +522,33 @@ export const supervisionRoutes = createRouter()
     const project = await getProjectOrThrow({ db }, id);
     const items = (await listStatusReportsOfProject(db, id)).map(toStatusReportResponse);
     const summary = await summariseReports(db, policy, project, items);
-    return c.json({ ...pageOf(items as TStatusReportResponse[], c.req.valid('query'), (r) => r.period), ...summary }, 200);
+    return c.json({ ...pageOf(items, c.req.valid('query'), (r) => r.period), ...summary }, 200);
   })
   .openapi(assess, async (c) => {
     const ctx = domainContext(c);
     const { id, period } = c.req.valid('param');
     await assessStatusReport(ctx, id, period, c.req.valid('json'));
-    return c.json((await getStatusReport(ctx.db, id, period)) as TStatusReportResponse, 200);
+    return c.json(await getStatusReport(ctx.db, id, period), 200);
   })
   .openapi(portfolio, async (c) => {
     const query = c.req.valid('query');
     const { items } = await listPortfolio(domainContext(c), query);
     return c.json(
-      pageOf(items as TPortfolioRow[], query, (row) => row.projectId),
+      pageOf(items, query, (row) => row.projectId),
       200,
     );
   })
   .openapi(portfolioCsv, async (c) => {
     const { items } = await listPortfolio(domainContext(c), c.req.valid('query'));
-    return c.body(
-      toExcelCsv(csvHeader, (items as TPortfolioRow[]).map(portfolioCsvRow)),
-      200,
-      csvResponseHeaders(`監理ポートフォリオ_${localToday()}.csv`),
-    );
+    return c.body(toExcelCsv(csvHeader, items.map(portfolioCsvRow)), 200, csvResponseHeaders(`監理ポートフォリオ_${localToday()}.csv`));
   })
   .openapi(listActions, async (c) => {
     requireActor(c.var.actor);
     const { db } = c.var.services;
     const { id } = c.req.valid('param');
     await getProjectOrThrow({ db }, id);
-    const items = (await listActionsOfProject(db, id)).map(toActionResponse) as TActionResponse[];
     return c.json(
-      pageOf(items, c.req.valid('query'), (a) => a.id),
+      pageOf((await listActionsOfProject(db, id)).map(toActionResponse), c.req.valid('query'), (a) => a.id),
       200,
     );
   })
@@ -575,7 +566,7 @@ export const supervisionRoutes = createRouter()
     const id = await raiseFollowUpAction(ctx, c.req.valid('param').id, c.req.valid('json'));
     const row = await findAction(ctx.db, id);
     if (!row) throw notFound('Follow-up action');
-    return c.json(toActionResponse(row) as TActionResponse, 201);
+    return c.json(toActionResponse(row), 201);
   })
   .openapi(patchAction, async (c) => {
     const ctx = domainContext(c);
@@ -583,16 +574,15 @@ export const supervisionRoutes = createRouter()
     await updateFollowUpAction(ctx, id, c.req.valid('json'));
     const row = await findAction(ctx.db, id);
     if (!row) throw notFound('Follow-up action');
-    return c.json(toActionResponse(row) as TActionResponse, 200);
+    return c.json(toActionResponse(row), 200);
   })
   .openapi(listExemptions, async (c) => {
     requireActor(c.var.actor);
     const { db } = c.var.services;
     const { id } = c.req.valid('param');
     await getProjectOrThrow({ db }, id);
-    const items = (await listExemptionsOfProject(db, id)).map(toExemptionResponse) as TExemptionResponse[];
     return c.json(
-      pageOf(items, c.req.valid('query'), (e) => e.id),
+      pageOf((await listExemptionsOfProject(db, id)).map(toExemptionResponse), c.req.valid('query'), (e) => e.id),
       200,
     );
   })
@@ -601,7 +591,7 @@ export const supervisionRoutes = createRouter()
     const id = await requestExemption(ctx, c.req.valid('param').id, c.req.valid('json'));
     const row = await findExemption(ctx.db, id);
     if (!row) throw notFound('Exemption');
-    return c.json(toExemptionResponse(row) as TExemptionResponse, 201);
+    return c.json(toExemptionResponse(row), 201);
   })
   .openapi(decideExemptionRoute, async (c) => {
     const ctx = domainContext(c);
@@ -609,5 +599,5 @@ export const supervisionRoutes = createRouter()
     await decideExemption(ctx, id, c.req.valid('json'));
     const row = await findExemption(ctx.db, id);
     if (!row) throw notFound('Exemption');
-    return c.json(toExemptionResponse(row) as TExemptionResponse, 200);
+    return c.json(toExemptionResponse(row), 200);
   });

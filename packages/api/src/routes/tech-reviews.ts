@@ -75,7 +75,6 @@ export const ZReflectionOutcomeYear = z.object({
   amountChangeJpy: z.number().int(),
 });
 export const ZReflectionOutcomeYearListResponse = pageSchema(ZReflectionOutcomeYear);
-type TTechReviewResponse = z.infer<typeof ZTechReviewResponse>;
 
 export const ZStatusList = commaSeparatedEnum(ZTechReviewStatus, 'tech review statuses, comma-separated');
 export const ZListQuery = ZPageQuery.extend({
@@ -176,7 +175,7 @@ export const techReviewRoutes = createRouter()
       { fiscalYear: query.fiscalYear, status: query.status },
       { limit: query.limit, cursor },
     );
-    return c.json({ items: page.items as TTechReviewResponse[], nextCursor: outerCursor(page.nextCursor) }, 200);
+    return c.json({ ...page, nextCursor: outerCursor(page.nextCursor) }, 200);
   })
   .openapi(csv, async (c) => {
     const actor = requireActor(c.var.actor);
@@ -207,17 +206,17 @@ export const techReviewRoutes = createRouter()
   })
   .openapi(get, async (c) => {
     const actor = requireActor(c.var.actor);
-    return c.json((await getVisibleTechReview(c.var.services.db, actor, c.req.valid('param').id)) as TTechReviewResponse, 200);
+    return c.json(await getVisibleTechReview(c.var.services.db, actor, c.req.valid('param').id), 200);
   })
   .openapi(patch, async (c) => {
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');
     await updateTechReview(ctx, id, c.req.valid('json'));
-    return c.json((await getVisibleTechReview(ctx.db, ctx.actor, id)) as TTechReviewResponse, 200);
+    return c.json(await getVisibleTechReview(ctx.db, ctx.actor, id), 200);
   })
   .openapi(reflect, async (c) => {
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');
     await recordReflection(ctx, id, c.req.valid('json'));
-    return c.json((await getVisibleTechReview(ctx.db, ctx.actor, id)) as TTechReviewResponse, 200);
+    return c.json(await getVisibleTechReview(ctx.db, ctx.actor, id), 200);
   });

@@ -99,7 +99,7 @@ export const transitionRoutes = createRouter()
     const expected = ifMatchVersion(c.req.valid('header')['if-match']);
     const row = await transitionProject(domainContext(c), c.req.valid('param').id, c.req.valid('json'), expected);
     c.header('ETag', `"${row.version}"`);
-    return c.json(toProjectResponse(row) as z.infer<typeof ZProjectResponse>, 200);
+    return c.json(toProjectResponse(row), 200);
   })
   .openapi(history, async (c) => {
     requireActor(c.var.actor);

@@ -1,9 +1,8 @@
 import {
   ZFiscalYear,
+  ZOutstandingResponse,
   ZRetirementDecisionRequest,
   ZRetirementStatus,
-  ZReviewerRole,
-  ZTier,
   ZYearlyDecision,
   ZYearlyReviewRequest,
 } from '@psbook/core';
@@ -38,19 +37,6 @@ export const ZYearlyReviewResponse = z.object({
 export const ZOutstandingQuery = ZPageQuery.extend({ fiscalYear: z.coerce.number().pipe(ZFiscalYear).optional() });
 /** The outstanding list pages in SQL by project code. */
 const isProjectCode = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_-]{1,40}$/.test(v);
-export const ZOutstandingProject = z.object({
-  projectId: z.string(),
-  projectCode: z.string(),
-  projectName: z.string(),
-  bureauCode: z.string(),
-  tier: ZTier.nullable(),
-  reviewerRole: ZReviewerRole.nullable(),
-  kpiCount: z.number().int(),
-  unmeasuredKpis: z.array(z.object({ id: z.string(), name: z.string() })),
-  hasDecision: z.boolean(),
-});
-export const ZOutstandingResponse = pageSchema(ZOutstandingProject).extend({ fiscalYear: z.number().int() });
-
 const create = apiRoute({
   operationId: 'createYearlyReview',
   method: 'post',
@@ -119,6 +105,5 @@ export const yearlyReviewRoutes = createRouter()
     const query = c.req.valid('query');
     const after = cursorOf(query, isProjectCode) ?? undefined;
     const result = await listOutstandingYearlyReviews(c.var.services.db, actor, { ...query, cursor: after });
-    const nextCursor = result.nextCursor === null ? null : encodeCursor(result.nextCursor);
-    return c.json({ ...(result as z.infer<typeof ZOutstandingResponse>), nextCursor }, 200);
+    return c.json({ ...result, nextCursor: result.nextCursor === null ? null : encodeCursor(result.nextCursor) }, 200);
   });

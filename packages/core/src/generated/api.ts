@@ -3345,24 +3345,22 @@ export interface components {
         Outstanding: {
             /** Format: int64 */
             fiscalYear: number;
-            items: components["schemas"]["OutstandingProject"][];
-            /** @description Send it back as `cursor` for the next page; null on the last page */
-            nextCursor: string | null;
-        };
-        OutstandingProject: {
-            bureauCode: string;
-            hasDecision: boolean;
-            /** Format: int64 */
-            kpiCount: number;
-            projectCode: string;
-            projectId: string;
-            projectName: string;
-            reviewerRole: components["schemas"]["ReviewerRole"];
-            tier: components["schemas"]["Tier"];
-            unmeasuredKpis: {
-                id: string;
-                name: string;
+            items: {
+                bureauCode: string;
+                hasDecision: boolean;
+                /** Format: int64 */
+                kpiCount: number;
+                projectCode: string;
+                projectId: string;
+                projectName: string;
+                reviewerRole: components["schemas"]["ReviewerRole"];
+                tier: components["schemas"]["Tier"];
+                unmeasuredKpis: {
+                    id: string;
+                    name: string;
+                }[];
             }[];
+            nextCursor: string | null;
         };
         OversightEvaluation: {
             factors: {

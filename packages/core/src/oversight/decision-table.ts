@@ -14,7 +14,9 @@
  * `fallback` says why and every evaluation goes to the engine. So does an input the table does not
  * cover (a type the schema does not allow), one call at a time.
  */
+import { oversightFactorRegistry } from '../registry/domain-lists.ts';
 import type { LoadedRuleset } from '../rules/engine.ts';
+import { conditionOperatorRegistry } from '../rules/operators.ts';
 import type { TOversightRuleset, TReviewerRole } from '../rules/schemas.ts';
 import {
   createOversightBandMatcher,
@@ -35,13 +37,21 @@ import {
 export const bandNotGiven = -2;
 export { noBandHolds };
 
-/** The values an input can take besides "not given": numbers, or one of a closed list of codes. */
-export const oversightInputDomains: Record<TOversightInputName, { type: 'number' } | { type: 'code'; codes: readonly string[] }> = {
-  budgetJpy: { type: 'number' },
-  maxDowntimeHours: { type: 'number' },
-  // The project schema's ZConfidentiality and the column's check constraint.
-  confidentiality: { type: 'code', codes: ['A', 'B', 'C'] },
-};
+/**
+ * The values an input can take besides "not given": numbers, or one of a closed list of codes (the
+ * codes its registry entry's schema allows, which the column's check constraint mirrors).
+ */
+export const oversightInputDomains = Object.fromEntries(
+  oversightFactorRegistry.entries.map((f) => [
+    f.input,
+    f.valueType === 'number' ? { type: 'number' as const } : { type: 'code' as const, codes: codesOf(f.schema) },
+  ]),
+) as Record<TOversightInputName, { type: 'number' } | { type: 'code'; codes: readonly string[] }>;
+
+function codesOf(schema: (typeof oversightFactorRegistry.entries)[number]['schema']): readonly string[] {
+  if (!('options' in schema)) throw new Error('an oversight input of type string must be an enum');
+  return schema.options;
+}
 
 /**
  * How one factor's given values map to band keys. Numbers: `cuts` are the thresholds in ascending
@@ -99,27 +109,23 @@ function cutsOf(factor: TOversightRuleset['factors'][number]): number[] {
   };
   for (const band of factor.bands) {
     for (const { operator, value } of band.conditions) {
-      switch (operator) {
-        case 'lessThan':
-        case 'lessThanInclusive':
-        case 'greaterThan':
-        case 'greaterThanInclusive':
+      // Where an operator cuts the domain follows from its kind (rules/operators.ts, held against the engine).
+      const kind = conditionOperatorRegistry.has(operator) ? conditionOperatorRegistry.get(operator).kind : null;
+      switch (kind) {
+        case 'order':
           // JavaScript coerces a string, boolean or null before comparing: no exact threshold.
           number(value, operator);
           break;
-        case 'equal':
-        case 'notEqual':
+        case 'equality':
           // === with another type never holds: no threshold, the same outcome everywhere.
           if (typeof value === 'number') number(value, operator);
           break;
-        case 'in':
-        case 'notIn':
+        case 'membership':
           // A string is searched as a substring of the coerced number; anything else but a list throws.
           if (!Array.isArray(value)) throw new NotBandable(`${factor.factor}: ${operator} ${JSON.stringify(value)} is not a list`);
           for (const item of value) if (typeof item === 'number') number(item, operator);
           break;
-        case 'contains':
-        case 'doesNotContain':
+        case 'collection':
           // The engine requires the fact to be a list, which a number never is: never holds.
           break;
         default:

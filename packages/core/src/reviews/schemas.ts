@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { requiredText, text, ZFiscalYear, ZHttpUrl } from '../projects/schemas.ts';
 import { expenseCategoryRegistry, type TExpenseCategory } from '../registry/domain-lists.ts';
+import { ZReviewerRole, ZTier } from '../rules/schemas.ts';
 
 const ZItemId = z
   .string()
@@ -102,6 +103,26 @@ export const ZRetirementDecisionRequest = z.strictObject({
   reason: requiredText(2000),
 });
 export type TRetirementDecisionRequest = z.infer<typeof ZRetirementDecisionRequest>;
+
+/** Projects in operation whose yearly review (KPI measurements, the keep-or-retire decision) is incomplete. */
+export const ZOutstandingResponse = z.object({
+  fiscalYear: z.number().int(),
+  items: z.array(
+    z.object({
+      projectId: z.string(),
+      projectCode: z.string(),
+      projectName: z.string(),
+      bureauCode: z.string(),
+      tier: ZTier.nullable(),
+      reviewerRole: ZReviewerRole.nullable(),
+      kpiCount: z.number().int(),
+      unmeasuredKpis: z.array(z.object({ id: z.string(), name: z.string() })),
+      hasDecision: z.boolean(),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+export type TOutstandingResponse = z.infer<typeof ZOutstandingResponse>;
 
 export const ZProcurementMethod = z.enum(['general_competitive', 'best_value', 'proposal', 'negotiated', 'policy_negotiated', 'other']);
 export const ZProcurementStatus = z.enum(['planned', 'spec_published', 'awarded', 'contracted', 'completed', 'cancelled']);

@@ -1,23 +1,14 @@
 import { z } from 'zod';
 import { canvasFieldKeys } from '../canvas/fields.ts';
 import { oversightFactorRegistry, stageRegistry, type TOversightInputName as TOversightInput } from '../registry/domain-lists.ts';
+import { ZConditionOperator } from './operators.ts';
 
 /** Japanese and English text of a policy label. */
 export const ZLocalized = z.strictObject({ ja: z.string().min(1), en: z.string().min(1) });
 export type TLocalized = z.infer<typeof ZLocalized>;
 
-const ZOperator = z.enum([
-  'equal',
-  'notEqual',
-  'lessThan',
-  'lessThanInclusive',
-  'greaterThan',
-  'greaterThanInclusive',
-  'in',
-  'notIn',
-  'contains',
-  'doesNotContain',
-]);
+/** The operators a condition may use: one registry (rules/operators.ts) with their engine semantics. */
+const ZOperator = ZConditionOperator;
 const ZValue = z.union([z.number(), z.string(), z.boolean(), z.null(), z.array(z.union([z.number(), z.string(), z.boolean()]))]);
 
 /** A json-rules-engine condition tree: `all` / `any` / `not` over `{ fact, operator, value }` leaves. */

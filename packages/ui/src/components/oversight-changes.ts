@@ -2,13 +2,15 @@
  * "What would change the tier": derived from the tier table's bands, not hard-coded, so a new
  * ruleset changes the hints with it. Pure functions, shared by the live preview and the project page.
  */
+import type { TOversightFactorName, TOversightInputName } from '@core/registry/domain-lists.ts';
+import { conditionHolds } from '@core/rules/operators.ts';
 import type { TOversightEvaluation } from '../types.ts';
 
 export type TBandCondition = { operator: string; value: unknown };
 export type TBand = { tier: number; label: { ja: string; en: string }; conditions: TBandCondition[] };
 export type TFactorDef = {
-  factor: 'budget' | 'downtime' | 'confidentiality';
-  input: 'budgetJpy' | 'maxDowntimeHours' | 'confidentiality';
+  factor: TOversightFactorName;
+  input: TOversightInputName;
   label: { ja: string; en: string };
   bands: TBand[];
 };
@@ -25,27 +27,16 @@ export type TTierChange = {
   bandLabel: { ja: string; en: string } | null;
 };
 
+/**
+ * Whether an input value meets a band's condition: core's operator registry, which the decision table
+ * and the tier table's SQL read too and a core test holds against json-rules-engine. A condition the
+ * engine would throw on (a membership test against a number) is met by no value.
+ */
 export function holds(condition: TBandCondition, value: unknown): boolean {
-  const v = condition.value;
-  switch (condition.operator) {
-    case 'equal':
-      return value === v;
-    case 'notEqual':
-      return value !== v;
-    case 'lessThan':
-      return typeof value === 'number' && typeof v === 'number' && value < v;
-    case 'lessThanInclusive':
-      return typeof value === 'number' && typeof v === 'number' && value <= v;
-    case 'greaterThan':
-      return typeof value === 'number' && typeof v === 'number' && value > v;
-    case 'greaterThanInclusive':
-      return typeof value === 'number' && typeof v === 'number' && value >= v;
-    case 'in':
-      return Array.isArray(v) && v.includes(value as never);
-    case 'notIn':
-      return Array.isArray(v) && !v.includes(value as never);
-    default:
-      return false;
+  try {
+    return conditionHolds(condition.operator, value ?? undefined, condition.value);
+  } catch {
+    return false;
   }
 }
 

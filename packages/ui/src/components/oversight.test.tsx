@@ -1,3 +1,4 @@
+import { conditionOperatorRegistry } from '@core/rules/operators.ts';
 import bundledTierRules from '@rules/oversight-tier.json';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { useState } from 'react';
@@ -6,7 +7,7 @@ import { setLanguage } from '../i18n/index.ts';
 import { tier2ByBudget, unsetBudgetOnly } from '../test/fixtures.ts';
 import { mockApi, renderWithProviders } from '../test/render.tsx';
 import { OversightPreview, oversightTableFrom } from './oversight.tsx';
-import { describeCondition, type TFactorDef, whatWouldChange } from './oversight-changes.ts';
+import { describeCondition, holds, type TFactorDef, whatWouldChange } from './oversight-changes.ts';
 
 const factors = (bundledTierRules as unknown as { factors: TFactorDef[] }).factors;
 
@@ -23,6 +24,26 @@ describe('whatWouldChange', () => {
     expect(phrase(0)).toBe('50000000以上');
     expect(phrase(1)).toBe('10000000未満');
     expect(phrase(2)).toBe('2以内');
+  });
+
+  it('words every operator of core’s registry, in both languages', () => {
+    const formatValue = (_: unknown, v: unknown) => String(v);
+    for (const operator of conditionOperatorRegistry.keys) {
+      const condition = { operator, value: operator.endsWith('In') || operator === 'in' ? ['A', 'B'] : 10 };
+      expect(describeCondition('budgetJpy', condition, { lang: 'ja', formatValue }), operator).toMatch(/\S/);
+      expect(describeCondition('budgetJpy', condition, { lang: 'en', formatValue }), operator).toMatch(/\S/);
+    }
+  });
+
+  it('tests a band condition as json-rules-engine does (core’s operator registry)', () => {
+    expect(holds({ operator: 'greaterThanInclusive', value: 10_000_000 }, 10_000_000)).toBe(true);
+    expect(holds({ operator: 'lessThanInclusive', value: 12 }, 12.5)).toBe(false);
+    expect(holds({ operator: 'in', value: ['B', 'C'] }, 'B')).toBe(true);
+    // Not given: only the negated operators hold, as in the decision table and the tier table's SQL.
+    expect(holds({ operator: 'notIn', value: ['A'] }, null)).toBe(true);
+    expect(holds({ operator: 'equal', value: 'A' }, null)).toBe(false);
+    // A condition the engine throws on is met by no value.
+    expect(holds({ operator: 'in', value: 5 }, 5)).toBe(false);
   });
 
   it('does not promise a lower tier while another factor is unknown', () => {

@@ -398,7 +398,9 @@ type WriteContext = { rulesetVersion: string; actorId: string; actorLabel: strin
 
 /**
  * Create the new projects with their final budget and tier in one statement, with their tier history
- * and audit events as data-modifying CTEs. Evaluations come once per distinct budget.
+ * and audit events as data-modifying CTEs. A project's evaluation comes from the decision relation
+ * (`decision`, built for the alias `n`: budget, no downtime, no confidentiality) where its budget is
+ * written exactly, otherwise from `evaluations`, which holds the others' (once per distinct budget).
  */
 export async function insertImportedProjects(
   tx: Db,
@@ -413,9 +415,12 @@ export async function insertImportedProjects(
     searchGrams: string;
   }[],
   evaluations: Map<number, Evaluated>,
+  decision: { on: RawBuilder<boolean>; exact: RawBuilder<boolean>; explanation: RawBuilder<unknown> } | null,
   context: WriteContext,
 ): Promise<number> {
   if (!keys.length) return 0;
+  // Without a decision relation every budget has its evaluation in `evaluations`.
+  const fromTable = decision ?? { on: sql<boolean>`false`, exact: sql<boolean>`false`, explanation: sql`null::jsonb` };
   const budgets = [...evaluations.keys()];
   const e = budgets.map((b) => evaluations.get(b)!);
   const result = await sql<{ created: number }>`
@@ -439,13 +444,23 @@ export async function insertImportedProjects(
         ${sql.val(e.map((x) => x.oversight))}::text[]
       ) as t(budget_jpy, tier, lower_bound, reviewer_role, oversight)
     ),
+    e as (
+      select k.ordinal, v.tier, v.lower_bound, v.reviewer_role, v.oversight::jsonb as oversight
+      from k join v on v.budget_jpy = k.budget_jpy
+      union all
+      select k.ordinal, d.tier, d.lower_bound, d.reviewer_role, ${fromTable.explanation}
+      from k
+      cross join lateral (select k.budget_jpy, null::double precision as max_downtime_hours, null::text as confidentiality) n
+      join oversight_decision d on ${fromTable.on}
+      where ${fromTable.exact} and not exists (select 1 from v where v.budget_jpy = k.budget_jpy)
+    ),
     created as (
       insert into project (name, bureau_code, fiscal_year, is_new, registration_trigger, budget_jpy, tier, tier_lower_bound,
         reviewer_role, oversight, ruleset_version, search_text, search_grams, created_by, updated_by)
-      select k.name, k.bureau_code, k.fiscal_year, true, coalesce(k.registration_trigger, 'initial_budget'), k.budget_jpy, v.tier, v.lower_bound, v.reviewer_role,
-        v.oversight::jsonb, ${context.rulesetVersion}::text, k.search_text,
+      select k.name, k.bureau_code, k.fiscal_year, true, coalesce(k.registration_trigger, 'initial_budget'), k.budget_jpy, e.tier, e.lower_bound, e.reviewer_role,
+        e.oversight, ${context.rulesetVersion}::text, k.search_text,
         coalesce(string_to_array(nullif(k.search_grams, ''), E'\\x1f'), '{}'), ${context.actorId}::uuid, ${context.actorId}::uuid
-      from k join v on v.budget_jpy = k.budget_jpy
+      from k join e on e.ordinal = k.ordinal
       order by k.ordinal
       returning id, code, name, bureau_code, fiscal_year, budget_jpy, tier, reviewer_role, version, is_new, registration_trigger
     ),
@@ -606,38 +621,131 @@ export type RerouteRow = {
 
 /**
  * Write new budgets and tiers of existing projects for one chunk of evaluated combinations in one
- * statement, with tier history and audit events as data-modifying CTEs (no per-project round trips).
- * Projects with pending release requests get no history row here: the caller re-routes them with
- * recordTierChange, which writes it. A project whose new tier would be lower than the tier in force,
- * or that already waits on a tier decrease, gets only its new budget here: the caller settles its tier
- * one by one (`settle`), as an edit would (a decrease waits for the reviewer's consent).
+ * statement (see `applyBudgetEvaluations`). The path for inputs the decision relation does not tier
+ * exactly, and for a ruleset the compiler left to the engine.
  */
 export async function applyBudgetChunk(
   tx: Db,
   chunk: ComboEvaluation[],
   context: WriteContext,
-): Promise<{ updated: number; tierChanged: number; reroute: RerouteRow[]; settle: SettleRow[] }> {
+): Promise<{ updated: number; tierChanged: number; reroute: RerouteRow[]; settle: SettleRow[]; requested: RequestedDecrease[] }> {
   const values = sql.join(
     chunk.map(
       (e) =>
         sql`(${e.budgetJpy}::numeric, ${e.maxDowntimeHours}::double precision, ${e.confidentiality}::text, ${e.tier}::smallint, ${e.lowerBound}::smallint, ${e.reviewerRole}::text, ${e.oversight}::jsonb)`,
     ),
   );
-  const changed = sql`(not u.settle and (u.old_tier is distinct from u.tier or u.old_reviewer_role is distinct from u.reviewer_role))`;
-  const result = await sql<{ updated: number; tierChanged: number; reroute: RerouteRow[] | string; settle: SettleRow[] | string }>`
-    with v(budget_jpy, max_downtime_hours, confidentiality, tier, lower_bound, reviewer_role, oversight) as (values ${values}),
-    target as (
-      select p.id, p.tier as old_tier, p.reviewer_role as old_reviewer_role, p.budget_jpy as old_budget_jpy,
-        v.budget_jpy, v.tier, v.lower_bound, v.reviewer_role, v.oversight,
-        exists (select 1 from release_request rr where rr.project_id = p.id and rr.status = 'pending') as has_pending,
-        (coalesce(v.tier, 0) < coalesce(p.tier, 0)
-          or exists (select 1 from tier_decrease d where d.project_id = p.id and d.status = 'pending')) as settle
+  return applyBudgetEvaluations(
+    tx,
+    sql`
+      select b.project_id, v.tier, v.lower_bound, v.reviewer_role, v.oversight
       from expense_budget b
       join project p on p.id = b.project_id
-      join v on v.budget_jpy = b.budget_jpy
+      join (values ${values}) as v(budget_jpy, max_downtime_hours, confidentiality, tier, lower_bound, reviewer_role, oversight)
+        on v.budget_jpy = b.budget_jpy
         and p.max_downtime_hours is not distinct from v.max_downtime_hours
-        and p.confidentiality is not distinct from v.confidentiality
+        and p.confidentiality is not distinct from v.confidentiality`,
+    context,
+  );
+}
+
+/**
+ * Write new budgets and tiers of every existing project whose budget changes, in one statement, with
+ * each evaluation read from the compiled decision relation (`decision`, built for the alias `n`: the
+ * project's inputs with its new budget). Projects whose values SQL does not write as JavaScript does
+ * are left for `applyBudgetChunk` (their budget is still the old one). A decrease of a project that
+ * does not already wait on one is requested by the same statement (`requested`, for the caller to
+ * notify the reviewers).
+ */
+export async function applyBudgetsFromDecisions(
+  tx: Db,
+  decision: { on: RawBuilder<boolean>; exact: RawBuilder<boolean>; explanation: RawBuilder<unknown> },
+  maxJpy: number,
+  context: WriteContext,
+): Promise<{ updated: number; tierChanged: number; reroute: RerouteRow[]; settle: SettleRow[]; requested: RequestedDecrease[] }> {
+  return applyBudgetEvaluations(
+    tx,
+    sql`
+      select b.project_id, d.tier, d.lower_bound, d.reviewer_role, ${decision.explanation} as oversight
+      from expense_budget b
+      join project p on p.id = b.project_id
+      -- The cast only where it fits: a total beyond it is a row error and never written.
+      cross join lateral (
+        select case when b.budget_jpy <= ${maxJpy}::numeric then b.budget_jpy::bigint end as budget_jpy,
+          p.max_downtime_hours, p.confidentiality
+      ) n
+      join oversight_decision d on ${decision.on}
+      where b.budget_jpy <= ${maxJpy}::numeric and ${decision.exact}`,
+    context,
+    { requestDecreases: true },
+  );
+}
+
+/**
+ * Write new budgets and tiers of existing projects in one statement, from `evaluated` (project_id,
+ * tier, lower_bound, reviewer_role, oversight jsonb: the evaluation of the project's inputs with its
+ * new budget), with tier history and audit events as data-modifying CTEs (no per-project round trips).
+ * Projects with pending release requests get no history row here: the caller re-routes them with
+ * recordTierChange, which writes it. A project whose new tier would be lower than the tier in force,
+ * or that already waits on a tier decrease, gets only its new budget here: the caller settles its tier
+ * one by one (`settle`), as an edit would (a decrease waits for the reviewer's consent).
+ */
+async function applyBudgetEvaluations(
+  tx: Db,
+  evaluated: RawBuilder<unknown>,
+  context: WriteContext,
+  options: { requestDecreases: boolean } = { requestDecreases: false },
+): Promise<{ updated: number; tierChanged: number; reroute: RerouteRow[]; settle: SettleRow[]; requested: RequestedDecrease[] }> {
+  const changed = sql`(not u.settle and (u.old_tier is distinct from u.tier or u.old_reviewer_role is distinct from u.reviewer_role))`;
+  // A lower tier with no decrease waiting yet: the request is made here (settleEvaluation's second
+  // branch, set-based); the rest of `settle` goes project by project.
+  const requestHere = options.requestDecreases ? sql`(t.lower and not t.waiting)` : sql`false`;
+  const result = await sql<{
+    updated: number;
+    tierChanged: number;
+    reroute: RerouteRow[] | string;
+    settle: SettleRow[] | string;
+    requested: RequestedDecrease[] | string;
+  }>`
+    with e as (${evaluated}),
+    target0 as (
+      select p.id, p.tier as old_tier, p.reviewer_role as old_reviewer_role, p.budget_jpy as old_budget_jpy,
+        p.max_downtime_hours, p.confidentiality,
+        b.budget_jpy, e.tier, e.lower_bound, e.reviewer_role, e.oversight,
+        exists (select 1 from release_request rr where rr.project_id = p.id and rr.status = 'pending') as has_pending,
+        coalesce(e.tier, 0) < coalesce(p.tier, 0) as lower,
+        exists (select 1 from tier_decrease d where d.project_id = p.id and d.status = 'pending') as waiting
+      from e
+      join expense_budget b on b.project_id = e.project_id
+      join project p on p.id = e.project_id
       where p.budget_jpy is distinct from b.budget_jpy
+    ),
+    target as (
+      select t.*, (t.lower or t.waiting) as settle, ${requestHere} as request_here from target0 t
+    ),
+    requested as (
+      insert into tier_decrease (project_id, cause, from_tier, from_reviewer_role, from_inputs, to_tier, to_reviewer_role,
+        to_evaluation, ruleset_version, requested_by)
+      select t.id, 'import', t.old_tier, t.old_reviewer_role,
+        -- The inputs the tier in force was evaluated from; numbers written as JavaScript writes them.
+        jsonb_build_object('budgetJpy', t.old_budget_jpy, 'maxDowntimeHours', t.max_downtime_hours, 'confidentiality', t.confidentiality),
+        t.tier, t.reviewer_role, t.oversight, ${context.rulesetVersion}, ${context.actorId}::uuid
+      from target t where t.request_here
+      returning id, project_id, from_tier, from_reviewer_role, to_tier, to_reviewer_role
+    ),
+    requested_history as (
+      insert into tier_history (project_id, from_tier, to_tier, from_reviewer_role, to_reviewer_role, ruleset_version, cause, actor_id,
+        tier_decrease_id)
+      select r.project_id, r.from_tier, r.to_tier, r.from_reviewer_role, r.to_reviewer_role, ${context.rulesetVersion},
+        'decrease_requested', ${context.actorId}::uuid, r.id
+      from requested r
+    ),
+    requested_audit as (
+      insert into audit_event (actor_id, actor_label, action, entity_type, entity_id, project_id, before, after, request_id)
+      select ${context.actorId}::uuid, ${context.actorLabel}, 'tier_decrease.request', 'tier_decrease', r.id::text, r.project_id,
+        jsonb_build_object('tier', r.from_tier, 'reviewerRole', r.from_reviewer_role),
+        jsonb_build_object('tier', r.to_tier, 'reviewerRole', r.to_reviewer_role, 'cause', 'import'), ${context.requestId}::text
+      from requested r
     ),
     upd as (
       update project p set
@@ -651,7 +759,7 @@ export async function applyBudgetChunk(
       from target t
       where p.id = t.id
       returning p.id, p.code, p.name, p.bureau_code, p.fiscal_year, p.budget_jpy, p.tier, p.reviewer_role, p.version, p.is_new,
-        p.registration_trigger, t.old_tier, t.old_reviewer_role, t.old_budget_jpy, t.has_pending, t.settle
+        p.registration_trigger, t.old_tier, t.old_reviewer_role, t.old_budget_jpy, t.has_pending, t.settle, t.request_here
     ),
     history as (
       insert into tier_history (project_id, from_tier, to_tier, from_reviewer_role, to_reviewer_role, ruleset_version, cause, actor_id)
@@ -671,12 +779,31 @@ export async function applyBudgetChunk(
       coalesce(json_agg(json_build_object('id', u.id, 'oldTier', u.old_tier, 'oldReviewerRole', u.old_reviewer_role,
         'tier', u.tier, 'reviewerRole', u.reviewer_role)) filter (where u.has_pending and ${changed}), '[]'::json) as reroute,
       coalesce(json_agg(json_build_object('id', u.id, 'oldBudgetJpy', u.old_budget_jpy::text))
-        filter (where u.settle), '[]'::json) as settle
+        filter (where u.settle and not u.request_here), '[]'::json) as settle,
+      (select coalesce(json_agg(json_build_object('id', r.id, 'fromTier', r.from_tier, 'fromReviewerRole', r.from_reviewer_role,
+          'toTier', r.to_tier, 'project', json_build_object('id', p.id, 'code', p.code, 'name', p.name, 'bureauCode', p.bureau_code))),
+        '[]'::json)
+        from requested r join project p on p.id = r.project_id) as requested
     from upd u`.execute(tx);
   const row = result.rows[0]!;
   const parse = <T>(value: T[] | string): T[] => (typeof value === 'string' ? (JSON.parse(value) as T[]) : value);
-  return { updated: Number(row.updated), tierChanged: Number(row.tierChanged), reroute: parse(row.reroute), settle: parse(row.settle) };
+  return {
+    updated: Number(row.updated),
+    tierChanged: Number(row.tierChanged),
+    reroute: parse(row.reroute),
+    settle: parse(row.settle),
+    requested: parse(row.requested),
+  };
 }
+
+/** A tier decrease the import requested set-based: the caller tells the reviewers. */
+export type RequestedDecrease = {
+  id: string;
+  fromTier: number;
+  fromReviewerRole: TReviewerRole;
+  toTier: number | null;
+  project: { id: string; code: string; name: string; bureauCode: string };
+};
 
 /** A project of the import whose tier is settled one by one; its budget before the import (bigint as text). */
 export type SettleRow = { id: string; oldBudgetJpy: string | null };

@@ -1,4 +1,4 @@
-import { normalizeSearchText, searchGrams, type TReviewerRole, type TStage } from '@psbook/core';
+import { normalizeSearchText, searchGrams, type TReviewerRole, type TStage, type TTier } from '@psbook/core';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { ProjectRow } from '../schema.ts';
@@ -12,7 +12,7 @@ export type ProjectListFilter = {
   bureau?: string[];
   stage?: TStage[];
   /** Tiers 1–3 and/or 'unset'. */
-  tier?: (number | 'unset')[];
+  tier?: (TTier | 'unset')[];
   reviewerRole?: TReviewerRole[];
   fiscalYear?: number[];
   q?: string;
@@ -75,7 +75,7 @@ export function projectFilterConditions(filter: ProjectListFilter) {
     if (filter.fiscalYear?.length) conditions.push(eb('project.fiscalYear', 'in', filter.fiscalYear));
     if (filter.isNew !== undefined) conditions.push(eb('project.isNew', '=', filter.isNew));
     if (filter.tier?.length) {
-      const tiers = filter.tier.filter((t): t is number => t !== 'unset');
+      const tiers = filter.tier.filter((t): t is TTier => t !== 'unset');
       const parts: Expression<SqlBool>[] = [];
       if (tiers.length) parts.push(eb('project.tier', 'in', tiers));
       if (filter.tier.includes('unset')) parts.push(eb('project.tier', 'is', null));

@@ -1,4 +1,4 @@
-import type { TReviewerRole, TStage } from '@psbook/core';
+import type { TReviewerRole, TStage, TTier } from '@psbook/core';
 import { type SelectQueryBuilder, sql } from 'kysely';
 import type { ReviewerReach } from '../../domain/reviewers.ts';
 import type { Db } from '../database.ts';
@@ -193,12 +193,7 @@ export type PortfolioScope = { reviewerRole: TReviewerRole; bureauCodes: string[
  * The supervised projects in a scope, with what the portfolio shows besides the reports: open actions,
  * open consultations, when supervision began (the last move into the current stage, else creation).
  */
-export function listPortfolioProjects(
-  db: Db,
-  scope: PortfolioScope,
-  stages: readonly TStage[],
-  filter: { bureau?: string; tier?: number },
-) {
+export function listPortfolioProjects(db: Db, scope: PortfolioScope, stages: readonly TStage[], filter: { bureau?: string; tier?: TTier }) {
   if (scope !== 'all' && scope.bureauCodes !== 'all' && scope.bureauCodes.length === 0) return Promise.resolve([]);
   let query = db
     .selectFrom('project as p')
