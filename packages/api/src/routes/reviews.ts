@@ -56,7 +56,7 @@ export const reviewRoutes = createRouter().openapi(inbox, async (c) => {
   const actor = requireActor(c.var.actor);
   const { items } = await listInbox(c.var.services.db, actor, inboxDepth);
   return c.json(
-    pageOf(items as z.infer<typeof ZInboxItem>[], c.req.valid('query'), (item) => `${item.kind}:${item.id}`),
+    pageOf(items, c.req.valid('query'), (item) => `${item.kind}:${item.id}`),
     200,
   );
 });
