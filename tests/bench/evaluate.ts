@@ -78,7 +78,11 @@ export async function benchEvaluate(ctx: BenchContext): Promise<BenchResult | { 
       limit: [summarizeRun(b1), summarizeRun(b2)],
       signedInConstant: summarizeRun(c1),
       // The server's CPU per request (µs): what the plumbing costs, less moved by a busy machine than the rates.
-      serverCpuUsPerRequest: { ours: [a1.serverCpuUs, a2.serverCpuUs], limit: [b1.serverCpuUs, b2.serverCpuUs], signedInConstant: c1.serverCpuUs },
+      serverCpuUsPerRequest: {
+        ours: [a1.serverCpuUs, a2.serverCpuUs],
+        limit: [b1.serverCpuUs, b2.serverCpuUs],
+        signedInConstant: c1.serverCpuUs,
+      },
       loadBefore,
       loadAfter: machineLoad(),
     },
