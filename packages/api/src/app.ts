@@ -125,7 +125,8 @@ export function createApp(services: Services, options: AppOptions = {}) {
   v1.use('*', async (c, next) => {
     // A method the path does not have is 405 before anything else, signed in or not. The router has
     // already matched this request: when a route (not a `*` middleware) of its method is among the
-    // matches, the method is allowed, and the scan of every route (8% of a small POST's CPU) is skipped.
+    // matches, the method is allowed, and the scan of all 448 routes' patterns (13 µs, a tenth of an
+    // evaluate's CPU) is skipped. Without such a match the scan answers as before: 405 with Allow, or 404.
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
     if (matchedRoutes(c).some((route) => route.method === method && !route.path.includes('*'))) return next();
     const allow = allowedMethods(app.routes, c.req.path);
