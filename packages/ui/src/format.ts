@@ -1,3 +1,4 @@
+import { roleLabels } from '@core/projects/schemas.ts';
 import { useTranslation } from 'react-i18next';
 
 export type Localized = { ja: string; en: string };
@@ -76,6 +77,11 @@ export function makeFormat(lang: string) {
     paren: (text: string | number) => (lang === 'en' ? ` (${text})` : `（${text}）`),
     /** Pick the label of the current language from a `{ ja, en }` map entry. */
     label: (value: Localized | null | undefined, fallback = '—') => (value ? (lang === 'en' ? value.en : value.ja) : fallback),
+    /** A role (a reviewer, a user's role) in words; an unknown or missing role is 「—」, never its code. */
+    role: (role: string | null | undefined) => {
+      const entry = role && Object.hasOwn(roleLabels, role) ? roleLabels[role as keyof typeof roleLabels] : null;
+      return entry ? (lang === 'en' ? entry.en : entry.ja) : '—';
+    },
   };
 }
 export type Format = ReturnType<typeof makeFormat>;

@@ -37,12 +37,12 @@ const expectedHeader = [
   '予算額（円）',
   '抽出時の注記',
   '技術面 評価',
-  '技術面 所見',
+  '技術面 コメント',
   'ユーザビリティ 評価',
-  'ユーザビリティ 所見',
+  'ユーザビリティ コメント',
   'セキュリティ 評価',
-  'セキュリティ 所見',
-  '総合所見',
+  'セキュリティ コメント',
+  '総合意見',
   '状況',
   '反映状況',
   '増減額（円）',
@@ -128,7 +128,7 @@ describe.skipIf(!run)('[BUDGET] the budget office downloads the tech review repo
     await requireBuiltScreen(page, 'budget review (予算編成 技術的関与)');
     const yearChooser = page.getByRole('main').getByRole('combobox', { name: uiText('budget.chooseYear'), exact: true });
     await yearChooser.selectOption({ label: `${fiscalYear}年度` });
-    await page.getByRole('main').getByText(uiText('budget.noReviews')).waitFor();
+    await page.getByRole('main').getByText(uiText('plainWords.noReviews.budgetOffice')).waitFor();
     expect(await textOf(page.getByRole('main'))).toContain('評価書はまだ提出されていません');
     expect(await page.getByRole('main').getByRole('heading', { name: project.name }).count()).toBe(0);
     // The budget office reads; only the Digital Service Bureau extracts and GovTech Tokyo evaluates.

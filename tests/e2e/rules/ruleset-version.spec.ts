@@ -25,6 +25,7 @@ const phone = { width: 390, height: 844 };
 
 type Version = {
   id: string;
+  proposedAt: string;
   status: string;
   version: string;
   revision: number;
@@ -161,10 +162,10 @@ describe.skipIf(!run)('[RULES] a ruleset version: propose → cases → impact �
     const page = await pageOf(demo.admin);
     await page.goto(`/rules/versions/${earlier.id}`);
     await page.getByRole('link', { name: uiText('ruleVersions.proposeAgain') }).click();
-    await waitForText(
-      page.getByRole('main'),
-      uiText('ruleVersions.startsFrom', { version: originalVersion.replace('sha256:', '').slice(0, 8) }),
-    );
+    // Versions are named by their place in the ruleset's history (第N版), the oldest proposal first.
+    const ordinal = [...versions.items].sort((a, b) => Date.parse(a.proposedAt) - Date.parse(b.proposedAt) || a.id.localeCompare(b.id));
+    const n = ordinal.findIndex((v) => v.id === earlier.id) + 1;
+    await waitForText(page.getByRole('main'), uiText('ruleVersions.startsFrom', { version: uiText('plainWords.versionOrdinal', { n }) }));
     const editor = page.getByLabel(uiText('ruleVersions.content'));
     await expect.poll(async () => (await editor.inputValue()).includes('"maxTier": 3')).toBe(true);
     await page.getByLabel(uiText('ruleVersions.note')).fill('元に戻す（E2E）');

@@ -143,7 +143,7 @@ describe.skipIf(!shared)('[SIGN-IN] signing in with the organisation’s account
     await checkScreen(page, 'sign-in-refused');
   });
 
-  it('[SIGN-IN] the admin turns password sign-in off: staff are refused, the form waits behind 管理者のサインイン（緊急時）', async () => {
+  it('[SIGN-IN] the admin turns password sign-in off: staff are refused, the form waits behind システム管理者のサインイン（緊急時）', async () => {
     const admin = await session();
     await signInQuickly(admin, demo.admin);
     await admin.page.goto('/admin?section=signIn');

@@ -38,6 +38,8 @@ const enumValues = [
 const shapes: { name: string; pattern: RegExp }[] = [
   { name: 'UUID', pattern: /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi },
   { name: 'hash', pattern: /sha256:[0-9a-f]*|\b[0-9a-f]{20,}\b/gi },
+  // A short hash as screens once showed ruleset versions (3152addc): hex with a digit and a letter.
+  { name: 'short hash', pattern: /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,19}\b/g },
   { name: 'ISO timestamp', pattern: /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/g },
   { name: 'JSON', pattern: /[[{]"\w+"|\[object Object\]/g },
   { name: 'snake_case', pattern: /\b[a-z]+(?:_[a-z0-9]+)+\b/g },

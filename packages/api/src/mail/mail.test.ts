@@ -106,7 +106,7 @@ describeOnBothDatabases('e-mail delivery to a real SMTP server', (t) => {
     const mail = mails[0]!;
     expect((mail.to as { text: string }).text).toBe('lead.ind@example.jp');
     expect(mail.subject).toMatch(/^\[PS Book\] リリース判定の依頼 PS\d+ メール配信の確認 \/ Release request to judge/);
-    expect(mail.text).toContain('区分1の管理者として判定してください');
+    expect(mail.text).toContain('区分1の各局（管理者）として判定してください');
     expect(mail.text!.indexOf('判定してください')).toBeLessThan(mail.text!.indexOf('Please judge'));
     expect(mail.text).toContain(`https://psbook.example.jp/release-requests/${requestId}`);
     // Sending again finds nothing due.

@@ -176,8 +176,8 @@ function techReviewCsvCases(t: () => import('../testing/harness.ts').TestApp) {
           const row = rows[listed.findIndex((r) => r.projectId === projectId)]!;
           const [name, comment, opinion] = texts[i]!;
           expect(row[column('事業名')]).toBe(asCell(name));
-          expect(row[column('セキュリティ 所見')]).toBe(asCell(comment));
-          expect(row[column('総合所見')]).toBe(asCell(opinion));
+          expect(row[column('セキュリティ コメント')]).toBe(asCell(comment));
+          expect(row[column('総合意見')]).toBe(asCell(opinion));
         }
       }),
       { numRuns: 10, seed: 1206 },

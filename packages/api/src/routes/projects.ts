@@ -10,7 +10,7 @@ import {
 } from '@psbook/core';
 import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
-import { decodeCursor, listProjects } from '../db/queries/projects.ts';
+import { decodeCursor, listProjects, listTierHistory } from '../db/queries/projects.ts';
 import { createProject, getProjectOrThrow, toProjectResponse, updateProject } from '../domain/projects.ts';
 import { AppError, validationError } from '../errors.ts';
 import { domainContext } from './context.ts';
@@ -154,24 +154,7 @@ export const projectRoutes = createRouter()
     requireActor(c.var.actor);
     const { id } = c.req.valid('param');
     await getProjectOrThrow(c.var.services, id);
-    const rows = await c.var.services.db
-      .selectFrom('tierHistory as h')
-      .leftJoin('appUser as u', 'u.id', 'h.actorId')
-      .select([
-        'h.fromTier',
-        'h.toTier',
-        'h.fromReviewerRole',
-        'h.toReviewerRole',
-        'h.rulesetVersion',
-        'h.cause',
-        'h.actorId',
-        'u.displayName as actorName',
-        'h.tierDecreaseId',
-        'h.at',
-      ])
-      .where('h.projectId', '=', id)
-      .orderBy('h.id')
-      .execute();
+    const rows = await listTierHistory(c.var.services.db, id);
     // Tier history's tier columns are smallints checked to 1–3: parsed into tiers, not cast.
     const items = rows.map((r) => ({
       ...r,

@@ -25,7 +25,11 @@ function checkTarget(value: { targetValue?: number | null; targetText?: string |
   }
 }
 
-export const ZCreateKpiRequest = z.strictObject(kpiShape).superRefine(checkTarget);
+// The target rule runs even when another field is wrong, so a form shows every problem in one press
+// (issue 18, item 9); checkTarget reads the fields with typeof, so half-parsed input is safe.
+export const ZCreateKpiRequest = z.strictObject(kpiShape).superRefine(checkTarget, {
+  when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+});
 export type TCreateKpiRequest = z.infer<typeof ZCreateKpiRequest>;
 
 export const ZUpdateKpiRequest = z

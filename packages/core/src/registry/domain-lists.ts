@@ -16,12 +16,12 @@ export type TBureauScope = 'own' | 'assigned' | 'none';
 /** Roles (DESIGN §1), in the order screens list them. */
 export const roleRegistry = defineRegistry('role', [
   { key: 'staff', ja: '各局担当', en: 'Department staff', bureauScope: 'own' },
-  { key: 'bureau_lead', ja: '管理者', en: 'Bureau lead', bureauScope: 'own' },
+  { key: 'bureau_lead', ja: '各局（管理者）', en: 'Bureau lead', bureauScope: 'own' },
   { key: 'cio_advisor', ja: '各局CIO補佐官', en: 'CIO advisor', bureauScope: 'assigned' },
   { key: 'chief_cio_advisor', ja: 'CIO統括補佐官', en: 'Chief CIO advisor', bureauScope: 'none' },
   { key: 'budget_office', ja: '財務局', en: 'Budget office', bureauScope: 'none' },
   { key: 'govtech', ja: 'GovTech東京（技術支援）', en: 'GovTech Tokyo (technical staff)', bureauScope: 'none' },
-  { key: 'admin', ja: 'デジタルサービス局 管理者', en: 'Administrator', bureauScope: 'none' },
+  { key: 'admin', ja: 'システム管理者（デジタルサービス局）', en: 'Administrator', bureauScope: 'none' },
 ] as const);
 export type TRole = KeyOf<typeof roleRegistry>;
 /** Roles that act for their own bureau and so cannot exist without one. */

@@ -205,7 +205,14 @@ export function OversightExplanation({
           <ChangeList changes={changes} table={table} />
         </>
       ) : null}
-      <p className="small muted">{t('oversight.rulesetVersion', { version: shortVersion(evaluation.rulesetVersion) })}</p>
+      <details className="technical-details small muted">
+        <summary>{t('plainWords.rulesetVersionDetails')}</summary>
+        <p>
+          {t('plainWords.rulesetVersion')}
+          {f.colon}
+          <code lang="en">{shortVersion(evaluation.rulesetVersion)}</code>
+        </p>
+      </details>
     </div>
   );
 }

@@ -1,11 +1,3 @@
-/**
- * "What would change if…": the administrator changes the thresholds of the active oversight ruleset
- * in a form (each boundary between two tiers, and the tier of each confidentiality class), and the
- * API evaluates every registered project under that candidate without changing anything
- * (POST /rules/simulate). The candidate is the active ruleset with those values replaced, so
- * everything the form does not show (reviewers, titles) stays as it is.
- */
-import { roleLabels } from '@core/projects/schemas.ts';
 import bundledTierRules from '@rules/oversight-tier.json';
 import { useMutation } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
@@ -198,7 +190,6 @@ export function SimulationResult({ result, changes = [] }: { result: TSimulation
   const { t } = useTranslation();
   const f = useFormat();
   const bureauName = useBureauName();
-  const reviewer = (role: string | null) => (role ? f.label(roleLabels[role as keyof typeof roleLabels], '—') : '—');
   const changedBureaus = result.byBureau.filter((b) => b.changed > 0);
   const tierKeys = ['tier1', 'tier2', 'tier3', 'unset'] as const;
   return (
@@ -273,10 +264,10 @@ export function SimulationResult({ result, changes = [] }: { result: TSimulation
               {result.transitions.map((row) => (
                 <tr key={`${row.fromTier}|${row.toTier}|${row.fromReviewer}|${row.toReviewer}`}>
                   <td>
-                    <TierBadge tier={row.fromTier} /> {reviewer(row.fromReviewer)}
+                    <TierBadge tier={row.fromTier} /> {f.role(row.fromReviewer)}
                   </td>
                   <td>
-                    <TierBadge tier={row.toTier} /> {reviewer(row.toReviewer)}
+                    <TierBadge tier={row.toTier} /> {f.role(row.toReviewer)}
                   </td>
                   <td className="num">{f.number(row.count)}</td>
                 </tr>
@@ -306,10 +297,10 @@ export function SimulationResult({ result, changes = [] }: { result: TSimulation
                     </td>
                     <td>{bureauName(p.bureauCode)}</td>
                     <td>
-                      <TierBadge tier={p.fromTier} /> {reviewer(p.fromReviewer)}
+                      <TierBadge tier={p.fromTier} /> {f.role(p.fromReviewer)}
                     </td>
                     <td>
-                      <TierBadge tier={p.toTier} /> {reviewer(p.toReviewer)}
+                      <TierBadge tier={p.toTier} /> {f.role(p.toReviewer)}
                     </td>
                   </tr>
                 ))}

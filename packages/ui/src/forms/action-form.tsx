@@ -6,9 +6,9 @@ import { useId, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { api, isApiError } from '../api.ts';
-import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, Field, FormErrors, optionalText } from '../components/field.tsx';
+import { api } from '../api.ts';
+import { controlProps, Field, optionalText } from '../components/field.tsx';
+import { FormFooter, FormSummary } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
 import { applyServerErrors } from './server-errors.ts';
 
@@ -28,7 +28,7 @@ export function ActionForm({ projectId }: { projectId: string }) {
     handleSubmit,
     setError,
     reset,
-    formState: { errors },
+    formState: { errors, isSubmitted },
   } = useForm<Input, unknown, Output>({
     resolver: zodResolver(ZCreateActionRequest),
     defaultValues: { title: '', ownerId: '', dueDate: '', blocking: false, source: { kind: 'status_report_risk' } },
@@ -43,6 +43,18 @@ export function ActionForm({ projectId }: { projectId: string }) {
   });
   return (
     <form className="form" noValidate onSubmit={handleSubmit((v) => raise.mutate(v))} aria-label={t('supervision.actions.raiseTitle')}>
+      <FormSummary
+        errors={errors}
+        unmatched={unmatched}
+        isSubmitted={isSubmitted}
+        fields={[
+          { name: 'title', id: `${id}-title`, label: t('supervision.actions.action') },
+          { name: 'ownerId', id: `${id}-owner`, label: t('supervision.actions.owner') },
+          { name: 'dueDate', id: `${id}-due`, label: t('supervision.actions.due') },
+          { name: 'source.kind', id: `${id}-source`, label: t('supervision.actions.sourceKind') },
+          { name: 'source.detail', id: `${id}-detail`, label: t('supervision.actions.sourceDetail') },
+        ]}
+      />
       <Field id={`${id}-title`} label={t('supervision.actions.action')} required error={errors.title}>
         <input type="text" {...controlProps(`${id}-title`, { error: errors.title })} {...register('title')} />
       </Field>
@@ -79,16 +91,7 @@ export function ActionForm({ projectId }: { projectId: string }) {
         <input type="checkbox" {...register('blocking')} />
         {t('supervision.actions.blocking')}
       </label>
-      {raise.isError && !(isApiError(raise.error) && raise.error.errors.length) ? <ErrorAlert error={raise.error} /> : null}
-      <FormErrors messages={unmatched} />
-      {raise.isSuccess ? (
-        <p className="alert alert-success" role="status">
-          {t('supervision.actions.raised')}
-        </p>
-      ) : null}
-      <button type="submit" className="button" disabled={raise.isPending}>
-        {raise.isPending ? t('common.saving') : t('supervision.actions.raise')}
-      </button>
+      <FormFooter save={raise} submitLabel={t('supervision.actions.raise')} success={t('supervision.actions.raised')} />
     </form>
   );
 }

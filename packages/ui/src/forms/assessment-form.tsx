@@ -13,9 +13,9 @@ import { useId, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { api, isApiError } from '../api.ts';
-import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, Field, FieldSet, FormErrors } from '../components/field.tsx';
+import { api } from '../api.ts';
+import { controlProps, Field, FieldSet } from '../components/field.tsx';
+import { FormFooter, FormSummary } from '../components/form-parts.tsx';
 import { RatingLegend } from '../components/supervision.tsx';
 import { useFormat } from '../format.ts';
 import type { TStatusReport } from '../types.ts';
@@ -35,7 +35,7 @@ export function AssessmentForm({ projectId, report }: { projectId: string; repor
     register,
     handleSubmit,
     setError,
-    formState: { errors },
+    formState: { errors, isSubmitted },
   } = useForm<Input, unknown, Output>({
     resolver: zodResolver(ZAssessmentRequest),
     values: {
@@ -60,6 +60,15 @@ export function AssessmentForm({ projectId, report }: { projectId: string; repor
       aria-label={`${t('supervision.reports.assessTitle')} ${report.period}`}
     >
       <p className="small">{t('supervision.reports.assessLead')}</p>
+      <FormSummary
+        errors={errors}
+        unmatched={unmatched}
+        isSubmitted={isSubmitted}
+        fields={[
+          ...ratingDimensions.map((d) => ({ name: `ratings.${d}`, id: `${id}-${d}`, label: f.label(ratingDimensionLabels[d]) })),
+          { name: 'comment', id: `${id}-comment`, label: t('supervision.reports.comment') },
+        ]}
+      />
       <RatingLegend />
       {ratingDimensions.map((d) => (
         <FieldSet key={d} id={`${id}-${d}`} legend={f.label(ratingDimensionLabels[d])} required error={errors.ratings?.[d]}>
@@ -76,16 +85,7 @@ export function AssessmentForm({ projectId, report }: { projectId: string; repor
       <Field id={`${id}-comment`} label={t('supervision.reports.comment')} required error={errors.comment}>
         <textarea rows={3} {...controlProps(`${id}-comment`, { error: errors.comment })} {...register('comment')} />
       </Field>
-      {assess.isError && !(isApiError(assess.error) && assess.error.errors.length) ? <ErrorAlert error={assess.error} /> : null}
-      <FormErrors messages={unmatched} />
-      {assess.isSuccess ? (
-        <p className="alert alert-success" role="status">
-          {t('supervision.reports.assessed')}
-        </p>
-      ) : null}
-      <button type="submit" className="button" disabled={assess.isPending}>
-        {assess.isPending ? t('common.saving') : t('supervision.reports.assess')}
-      </button>
+      <FormFooter save={assess} submitLabel={t('supervision.reports.assess')} success={t('supervision.reports.assessed')} />
     </form>
   );
 }

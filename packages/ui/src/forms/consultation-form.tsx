@@ -6,9 +6,9 @@ import { useId, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { api, isApiError } from '../api.ts';
-import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, Field, FieldSet, FormErrors } from '../components/field.tsx';
+import { api } from '../api.ts';
+import { controlProps, Field, FieldSet } from '../components/field.tsx';
+import { FormFooter, FormSummary } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
 import type { TConsultationDetail } from '../types.ts';
 import { applyServerErrors } from './server-errors.ts';
@@ -29,7 +29,7 @@ export function ConsultationForm({ projectId, onOpened }: { projectId: string; o
     handleSubmit,
     setError,
     reset,
-    formState: { errors },
+    formState: { errors, isSubmitted },
   } = useForm<Input, unknown, Output>({
     resolver: zodResolver(ZCreateConsultationRequest),
     defaultValues: { topic: 'requirements', subject: '', body: '', documentIds: [] },
@@ -46,6 +46,17 @@ export function ConsultationForm({ projectId, onOpened }: { projectId: string; o
   });
   return (
     <form className="form" noValidate onSubmit={handleSubmit((v) => open.mutate(v))} aria-label={t('supervision.consultations.openTitle')}>
+      <FormSummary
+        errors={errors}
+        unmatched={unmatched}
+        isSubmitted={isSubmitted}
+        fields={[
+          { name: 'topic', id: `${id}-topic`, label: t('supervision.consultations.topic') },
+          { name: 'subject', id: `${id}-subject`, label: t('supervision.consultations.subject') },
+          { name: 'body', id: `${id}-body`, label: t('supervision.consultations.body') },
+          { name: 'documentIds', id: `${id}-docs`, label: t('supervision.consultations.documents') },
+        ]}
+      />
       <Field id={`${id}-topic`} label={t('supervision.consultations.topic')} required error={errors.topic}>
         <select {...controlProps(`${id}-topic`, { error: errors.topic })} {...register('topic')}>
           {consultationTopics.map((topic) => (
@@ -80,11 +91,7 @@ export function ConsultationForm({ projectId, onOpened }: { projectId: string; o
           <p className="small muted">{t('supervision.consultations.noDocuments')}</p>
         )}
       </FieldSet>
-      {open.isError && !(isApiError(open.error) && open.error.errors.length) ? <ErrorAlert error={open.error} /> : null}
-      <FormErrors messages={unmatched} />
-      <button type="submit" className="button" disabled={open.isPending}>
-        {open.isPending ? t('common.saving') : t('supervision.consultations.open')}
-      </button>
+      <FormFooter save={open} submitLabel={t('supervision.consultations.open')} />
     </form>
   );
 }

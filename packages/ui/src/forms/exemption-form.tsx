@@ -7,10 +7,10 @@ import { useId, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { api, isApiError } from '../api.ts';
+import { api } from '../api.ts';
 import { useReleaseChecklist } from '../components/checklist.ts';
-import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, Field, FieldSet, FormErrors } from '../components/field.tsx';
+import { controlProps, Field, FieldSet } from '../components/field.tsx';
+import { FormFooter, FormSummary } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
 import { applyServerErrors } from './server-errors.ts';
 
@@ -45,7 +45,7 @@ export function ExemptionForm({ projectId, tier }: { projectId: string; tier: nu
     setError,
     reset,
     watch,
-    formState: { errors },
+    formState: { errors, isSubmitted },
   } = useForm<Input, unknown, Output>({
     resolver: zodResolver(ZCreateExemptionRequest),
     defaultValues: { targetKind: 'gate', target: '', reason: '', expiresOn: '' },
@@ -70,6 +70,17 @@ export function ExemptionForm({ projectId, tier }: { projectId: string; tier: nu
       onSubmit={handleSubmit((v) => request.mutate(v))}
       aria-label={t('supervision.exemptions.requestTitle')}
     >
+      <FormSummary
+        errors={errors}
+        unmatched={unmatched}
+        isSubmitted={isSubmitted}
+        fields={[
+          { name: 'targetKind', id: `${id}-kind`, label: t('supervision.exemptions.targetKind') },
+          { name: 'target', id: `${id}-target`, label: t('supervision.exemptions.target') },
+          { name: 'reason', id: `${id}-reason`, label: t('supervision.exemptions.reason') },
+          { name: 'expiresOn', id: `${id}-expires`, label: t('supervision.exemptions.expiresOn') },
+        ]}
+      />
       <FieldSet id={`${id}-kind`} legend={t('supervision.exemptions.targetKind')} required error={errors.targetKind}>
         <div className="radio-stack">
           {(['gate', 'checklist_item'] as const).map((value) => (
@@ -101,16 +112,7 @@ export function ExemptionForm({ projectId, tier }: { projectId: string; tier: nu
           {...register('expiresOn')}
         />
       </Field>
-      {request.isError && !(isApiError(request.error) && request.error.errors.length) ? <ErrorAlert error={request.error} /> : null}
-      <FormErrors messages={unmatched} />
-      {request.isSuccess ? (
-        <p className="alert alert-success" role="status">
-          {t('supervision.exemptions.requested')}
-        </p>
-      ) : null}
-      <button type="submit" className="button" disabled={request.isPending}>
-        {request.isPending ? t('common.saving') : t('supervision.exemptions.request')}
-      </button>
+      <FormFooter save={request} submitLabel={t('supervision.exemptions.request')} success={t('supervision.exemptions.requested')} />
     </form>
   );
 }

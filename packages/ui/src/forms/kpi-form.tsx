@@ -7,9 +7,9 @@ import { useId, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { api, isApiError } from '../api.ts';
-import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, Field, FieldSet, FormErrors, nullableNumber, optionalText, requiredNumber } from '../components/field.tsx';
+import { api } from '../api.ts';
+import { controlProps, Field, FieldSet, nullableNumber, optionalText, requiredNumber } from '../components/field.tsx';
+import { FormFooter, FormSummary } from '../components/form-parts.tsx';
 import { applyServerErrors } from './server-errors.ts';
 
 type Input = z.input<typeof ZCreateKpiRequest>;
@@ -38,7 +38,7 @@ export function KpiForm({ projectId, onDone }: { projectId: string; onDone?: () 
     handleSubmit,
     setError,
     reset,
-    formState: { errors },
+    formState: { errors, isSubmitted },
   } = useForm<Input, unknown, Output>({ resolver: zodResolver(ZCreateKpiRequest), defaultValues: defaults });
   const save = useMutation({
     mutationFn: (values: Output) => api.kpis.create(projectId, values),
@@ -51,6 +51,12 @@ export function KpiForm({ projectId, onDone }: { projectId: string; onDone?: () 
   });
   return (
     <form className="form" noValidate onSubmit={handleSubmit((v) => save.mutate(v))} aria-label={t('kpi.addLabel')}>
+      <FormSummary
+        errors={errors}
+        unmatched={unmatched}
+        isSubmitted={isSubmitted}
+        fields={names.map((name) => ({ name, id: fid(name), label: t(`kpi.${name}`) }))}
+      />
       <Field id={fid('name')} label={t('kpi.name')} required error={errors.name} hint={t('kpi.nameHint')}>
         <input type="text" {...controlProps(fid('name'), { error: errors.name, hint: true })} {...register('name')} />
       </Field>
@@ -113,13 +119,7 @@ export function KpiForm({ projectId, onDone }: { projectId: string; onDone?: () 
           />
         </Field>
       </div>
-      {save.isError && !(isApiError(save.error) && save.error.errors.length) ? <ErrorAlert error={save.error} /> : null}
-      <FormErrors messages={unmatched} />
-      <div className="button-row">
-        <button type="submit" className="button" disabled={save.isPending}>
-          {save.isPending ? t('common.saving') : t('kpi.add')}
-        </button>
-      </div>
+      <FormFooter save={save} submitLabel={t('kpi.add')} />
     </form>
   );
 }

@@ -13,9 +13,9 @@ import { useId, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { api, isApiError } from '../api.ts';
-import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, Field, FormErrors, nullableNumber } from '../components/field.tsx';
+import { api } from '../api.ts';
+import { controlProps, Field, nullableNumber } from '../components/field.tsx';
+import { FormFooter, FormSummary } from '../components/form-parts.tsx';
 import { formatManYen, useFormat } from '../format.ts';
 import type { TDocument, TProcurement } from '../types.ts';
 import { applyServerErrors } from './server-errors.ts';
@@ -76,7 +76,7 @@ export function ProcurementForm({
     handleSubmit,
     setError,
     reset,
-    formState: { errors },
+    formState: { errors, isSubmitted },
   } = useForm<Input, unknown, Output>({ resolver: zodResolver(ZCreateProcurementRequest), defaultValues: valuesOf(procurement) });
   const amount = useWatch({ control, name: 'contractAmountJpy' });
   const save = useMutation({
@@ -92,7 +92,6 @@ export function ProcurementForm({
     },
     onError: (error) => setUnmatched(applyServerErrors(error, setError, names).unmatched),
   });
-  const conflict = isApiError(save.error) && save.error.code === 'version_conflict';
   return (
     <form
       className="form form-wide"
@@ -100,6 +99,22 @@ export function ProcurementForm({
       onSubmit={handleSubmit((v) => save.mutate(v))}
       aria-label={procurement ? t('procurement.editLabel') : t('procurement.addLabel')}
     >
+      <FormSummary
+        errors={errors}
+        unmatched={unmatched}
+        isSubmitted={isSubmitted}
+        fields={[
+          { name: 'title', id: fid('title'), label: t('procurement.titleField') },
+          { name: 'method', id: fid('method'), label: t('procurement.method') },
+          { name: 'status', id: fid('status'), label: t('procurement.status') },
+          { name: 'specDocumentId', id: fid('spec'), label: t('procurement.specDocument') },
+          { name: 'vendorName', id: fid('vendor'), label: t('procurement.vendor') },
+          { name: 'corporateNumber', id: fid('corp'), label: t('procurement.corporateNumber') },
+          { name: 'contractAmountJpy', id: fid('amount'), label: t('procurement.contractAmount') },
+          { name: 'contractStart', id: fid('start'), label: t('procurement.contractStart') },
+          { name: 'contractEnd', id: fid('end'), label: t('procurement.contractEnd') },
+        ]}
+      />
       <Field id={fid('title')} label={t('procurement.titleField')} required error={errors.title}>
         <input type="text" {...controlProps(fid('title'), { error: errors.title })} {...register('title')} />
       </Field>
@@ -213,34 +228,15 @@ export function ProcurementForm({
           />
         </Field>
       </div>
-      {conflict ? (
-        <div className="alert alert-warning" role="alert">
-          <p>{t('errors.codes.version_conflict')}</p>
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              void queryClient.invalidateQueries({ queryKey: ['project', projectId, 'procurements'] });
-              onDone?.();
-            }}
-          >
-            {t('common.reload')}
-          </button>
-        </div>
-      ) : save.isError && !(isApiError(save.error) && save.error.errors.length) ? (
-        <ErrorAlert error={save.error} />
-      ) : null}
-      <FormErrors messages={unmatched} />
-      <div className="button-row">
-        <button type="submit" className="button" disabled={save.isPending}>
-          {save.isPending ? t('common.saving') : procurement ? t('common.save') : t('procurement.add')}
-        </button>
-        {procurement && onDone ? (
-          <button type="button" className="button button-secondary" onClick={onDone}>
-            {t('common.cancel')}
-          </button>
-        ) : null}
-      </div>
+      <FormFooter
+        save={save}
+        submitLabel={procurement ? t('common.save') : t('procurement.add')}
+        onCancel={procurement ? onDone : undefined}
+        onReload={() => {
+          void queryClient.invalidateQueries({ queryKey: ['project', projectId, 'procurements'] });
+          onDone?.();
+        }}
+      />
     </form>
   );
 }

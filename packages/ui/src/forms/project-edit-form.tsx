@@ -3,17 +3,17 @@ import { registrationTriggerLabels, ZUpdateProjectRequest } from '@core/projects
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { Controller, useForm, useWatch } from 'react-hook-form';
+import { FormProvider, useForm, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, ErrorSummary, Field, FieldSet, nullableNumber, requiredNumber } from '../components/field.tsx';
+import { FormSummary } from '../components/form-parts.tsx';
 import { cleanOversightInputs, OversightPreview } from '../components/oversight.tsx';
 import { useUnsavedChangesWarning } from '../components/unsaved.ts';
-import { fieldMessage } from '../errors.ts';
-import { formatManYen, useFormat } from '../format.ts';
+import { useFormat } from '../format.ts';
 import type { TProject } from '../types.ts';
+import { ProjectFields } from './project-fields.tsx';
 import { applyServerErrors } from './server-errors.ts';
 
 type Input = z.input<typeof ZUpdateProjectRequest>;
@@ -131,7 +131,6 @@ function ConflictPanel({
 /** Edit the basics at the version loaded (optimistic concurrency), with the tier preview when its inputs change. */
 export function ProjectEditForm({ project, onDone }: { project: TProject; onDone: () => void }) {
   const { t } = useTranslation();
-  const f = useFormat();
   const id = useId();
   const fid = (name: string) => `${id}-${name}`;
   const queryClient = useQueryClient();
@@ -139,7 +138,6 @@ export function ProjectEditForm({ project, onDone }: { project: TProject; onDone
   const [unmatched, setUnmatched] = useState<string[]>([]);
   const form = useForm<Input, unknown, Output>({ resolver: zodResolver(ZUpdateProjectRequest), defaultValues: valuesOf(project) });
   const {
-    register,
     control,
     handleSubmit,
     setError,
@@ -176,153 +174,55 @@ export function ProjectEditForm({ project, onDone }: { project: TProject; onDone
     setConflict(null);
     save.mutate(values);
   });
-  const summaryItems = [
-    ...editable
-      .filter((name) => errors[name])
-      .map((name) => ({ id: fid(name), message: `${t(`register.${name}`)}${f.colon}${fieldMessage(errors[name]?.message, t)}` })),
-    ...unmatched.map((message) => ({ message: fieldMessage(message, t) })),
-  ];
 
   return (
     <div className="two-column">
-      <form className="form" onSubmit={onSubmit} noValidate aria-label={t('project.editLabel')}>
-        {isSubmitted && summaryItems.length ? <ErrorSummary items={summaryItems} /> : null}
-        {conflict ? (
-          <ConflictPanel
-            mine={getValues()}
-            current={conflict}
-            onReload={() => {
-              queryClient.setQueryData(['project', project.id], conflict);
-              reset(valuesOf(conflict));
-              setConflict(null);
-              save.reset();
-            }}
-            onOverwrite={() => {
-              setValue('version', conflict.version);
-              setConflict(null);
-              void onSubmit();
-            }}
+      <FormProvider {...form}>
+        <form className="form" onSubmit={onSubmit} noValidate aria-label={t('project.editLabel')}>
+          <FormSummary
+            errors={errors}
+            unmatched={unmatched}
+            isSubmitted={isSubmitted}
+            fields={editable.map((name) => ({ name, id: fid(name), label: t(`register.${name}`) }))}
           />
-        ) : save.isError && !(isApiError(save.error) && save.error.errors.length) ? (
-          <ErrorAlert error={save.error} />
-        ) : null}
+          {conflict ? (
+            <ConflictPanel
+              mine={getValues()}
+              current={conflict}
+              onReload={() => {
+                queryClient.setQueryData(['project', project.id], conflict);
+                reset(valuesOf(conflict));
+                setConflict(null);
+                save.reset();
+              }}
+              onOverwrite={() => {
+                setValue('version', conflict.version);
+                setConflict(null);
+                void onSubmit();
+              }}
+            />
+          ) : save.isError && !(isApiError(save.error) && save.error.errors.length) ? (
+            <ErrorAlert error={save.error} />
+          ) : null}
 
-        <Field id={fid('name')} label={t('register.name')} required error={errors.name}>
-          <input type="text" {...controlProps(fid('name'), { error: errors.name })} {...register('name')} />
-        </Field>
-        <Field id={fid('summary')} label={t('register.summary')} required={false} error={errors.summary}>
-          <textarea rows={3} {...controlProps(fid('summary'), { error: errors.summary })} {...register('summary')} />
-        </Field>
-        <Field id={fid('fiscalYear')} label={t('register.fiscalYear')} required error={errors.fiscalYear}>
-          <input
-            type="number"
-            className="input-short"
-            {...controlProps(fid('fiscalYear'), { error: errors.fiscalYear })}
-            {...register('fiscalYear', { setValueAs: requiredNumber })}
-          />
-        </Field>
-        <Field id={fid('registrationTrigger')} label={t('register.registrationTrigger')} error={errors.registrationTrigger}>
-          <select
-            {...controlProps(fid('registrationTrigger'), { error: errors.registrationTrigger })}
-            {...register('registrationTrigger', { setValueAs: (v) => (v === '' ? null : v) })}
-          >
-            <option value="">{t('common.choose')}</option>
-            {Object.entries(registrationTriggerLabels).map(([value, label]) => (
-              <option key={value} value={value}>
-                {f.label(label)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Controller
-          control={control}
-          name="isNew"
-          render={({ field }) => (
-            <FieldSet id={fid('isNew')} legend={t('register.isNew')} error={errors.isNew}>
-              <div className="radio-row">
-                {[true, false].map((value) => (
-                  <label key={String(value)} className="radio">
-                    <input type="radio" name={field.name} checked={field.value === value} onChange={() => field.onChange(value)} />
-                    {value ? t('register.new') : t('register.continuing')}
-                  </label>
-                ))}
-              </div>
-            </FieldSet>
-          )}
-        />
-        <fieldset className="fieldset-group">
-          <legend>{t('register.oversightInputs')}</legend>
-          <Field
-            id={fid('budgetJpy')}
-            label={t('register.budgetJpy')}
-            required={false}
-            error={errors.budgetJpy}
-            hint={
-              <>
-                {t('register.budgetHint')}
-                <output className="helper" htmlFor={fid('budgetJpy')}>
-                  {typeof budget === 'number' && Number.isFinite(budget)
-                    ? t('register.budgetIs', { amount: formatManYen(budget, 'ja') })
-                    : ''}
-                </output>
-              </>
-            }
-          >
-            <input
-              type="number"
-              min={0}
-              {...controlProps(fid('budgetJpy'), { error: errors.budgetJpy, hint: true })}
-              {...register('budgetJpy', { setValueAs: nullableNumber })}
-            />
-          </Field>
-          <Field id={fid('maxDowntimeHours')} label={t('register.maxDowntimeHours')} required={false} error={errors.maxDowntimeHours}>
-            <input
-              type="number"
-              min={0}
-              step="any"
-              className="input-short"
-              {...controlProps(fid('maxDowntimeHours'), { error: errors.maxDowntimeHours })}
-              {...register('maxDowntimeHours', { setValueAs: nullableNumber })}
-            />
-          </Field>
-          <Controller
-            control={control}
-            name="confidentiality"
-            render={({ field }) => (
-              <FieldSet id={fid('confidentiality')} legend={t('register.confidentiality')} required={false} error={errors.confidentiality}>
-                <div className="radio-stack">
-                  {(['A', 'B', 'C', null] as const).map((value) => (
-                    <label key={String(value)} className="radio">
-                      <input
-                        type="radio"
-                        name={field.name}
-                        checked={(field.value ?? null) === value}
-                        onChange={() => field.onChange(value)}
-                      />
-                      {value === null ? t('register.confidentialityUnknown') : t(`register.confidentiality${value}`)}
-                    </label>
-                  ))}
-                </div>
-              </FieldSet>
-            )}
-          />
-        </fieldset>
-        <div className="button-row">
-          <button type="submit" className="button" disabled={save.isPending}>
-            {save.isPending ? t('common.saving') : t('common.save')}
-          </button>
-          <button
-            type="button"
-            className="button button-secondary"
-            onClick={() => {
-              reset(valuesOf(project));
-              onDone();
-            }}
-          >
-            {t('common.cancel')}
-          </button>
-        </div>
-      </form>
+          <ProjectFields idOf={fid} mode="edit" />
+          <div className="button-row">
+            <button type="submit" className="button" disabled={save.isPending}>
+              {save.isPending ? t('common.saving') : t('common.save')}
+            </button>
+            <button
+              type="button"
+              className="button button-secondary"
+              onClick={() => {
+                reset(valuesOf(project));
+                onDone();
+              }}
+            >
+              {t('common.cancel')}
+            </button>
+          </div>
+        </form>
+      </FormProvider>
       {inputsChanged ? (
         <aside className="sticky-aside" aria-label={t('oversight.previewTitle')}>
           <OversightPreview

@@ -1,18 +1,19 @@
 import './zod-locale.ts';
-import { fiscalYearOf, registrationTriggerLabels, ZCreateProjectRequest } from '@core/projects/schemas.ts';
+import { fiscalYearOf, ZCreateProjectRequest } from '@core/projects/schemas.ts';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { Controller, useForm, useWatch } from 'react-hook-form';
+import { FormProvider, useForm, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api.ts';
 import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, ErrorSummary, Field, FieldSet, nullableNumber, optionalText, requiredNumber } from '../components/field.tsx';
+import { controlProps, Field } from '../components/field.tsx';
+import { FormSummary } from '../components/form-parts.tsx';
 import { cleanOversightInputs, OversightPreview } from '../components/oversight.tsx';
-import { fieldMessage } from '../errors.ts';
-import { formatManYen, useFormat } from '../format.ts';
+import { useFormat } from '../format.ts';
 import type { TBureau, TProject, TUser } from '../types.ts';
+import { ProjectFields } from './project-fields.tsx';
 import { applyServerErrors } from './server-errors.ts';
 
 type Input = z.input<typeof ZCreateProjectRequest>;
@@ -92,182 +93,46 @@ export function RegisterProjectForm({
     create.mutate(values);
   });
 
-  const summaryItems = [
-    ...fieldNames
-      .filter((name) => errors[name])
-      .map((name) => ({ id: fid(name), message: `${t(`register.${name}`)}${f.colon}${fieldMessage(errors[name]?.message, t)}` })),
-    ...unmatched.map((message) => ({ message: fieldMessage(message, t) })),
-  ];
-  const budgetHelper = typeof budget === 'number' && Number.isFinite(budget) && budget >= 0 ? formatManYen(budget, 'ja') : null;
-
   return (
     <div className="two-column">
-      <form id={fid('form')} className="form" onSubmit={onSubmit} noValidate aria-label={t('register.formLabel')}>
-        {isSubmitted || unmatched.length ? <ErrorSummary items={summaryItems} /> : null}
-        {create.isError && !applyServerErrorsHandled(create.error) ? <ErrorAlert error={create.error} /> : null}
-
-        <Field id={fid('name')} label={t('register.name')} required error={errors.name}>
-          <input type="text" {...controlProps(fid('name'), { error: errors.name })} {...register('name')} autoComplete="off" />
-        </Field>
-
-        <Field
-          id={fid('bureauCode')}
-          label={t('register.bureauCode')}
-          required
-          error={errors.bureauCode}
-          hint={options.length === 0 ? t('register.noBureau') : undefined}
-        >
-          <select
-            {...controlProps(fid('bureauCode'), { error: errors.bureauCode, hint: options.length === 0 })}
-            {...register('bureauCode')}
-          >
-            <option value="">{t('common.choose')}</option>
-            {options.map((b) => (
-              <option key={b.code} value={b.code}>
-                {f.label({ ja: b.nameJa, en: b.nameEn })}
-                {f.paren(b.code)}
-              </option>
-            ))}
-          </select>
-        </Field>
-
-        <Field
-          id={fid('fiscalYear')}
-          label={t('register.fiscalYear')}
-          required
-          error={errors.fiscalYear}
-          hint={t('register.fiscalYearHint')}
-        >
-          <input
-            type="number"
-            inputMode="numeric"
-            className="input-short"
-            {...controlProps(fid('fiscalYear'), { error: errors.fiscalYear, hint: true })}
-            {...register('fiscalYear', { setValueAs: requiredNumber })}
+      <FormProvider {...form}>
+        <form id={fid('form')} className="form" onSubmit={onSubmit} noValidate aria-label={t('register.formLabel')}>
+          <FormSummary
+            errors={errors}
+            unmatched={unmatched}
+            isSubmitted={isSubmitted}
+            fields={fieldNames.map((name) => ({ name, id: fid(name), label: t(`register.${name}`) }))}
           />
-        </Field>
+          {create.isError && !applyServerErrorsHandled(create.error) ? <ErrorAlert error={create.error} /> : null}
 
-        <Field id={fid('registrationTrigger')} label={t('register.registrationTrigger')} error={errors.registrationTrigger}>
-          <select
-            {...controlProps(fid('registrationTrigger'), { error: errors.registrationTrigger })}
-            {...register('registrationTrigger', { setValueAs: (v) => (v === '' ? undefined : v) })}
-          >
-            <option value="">{t('common.choose')}</option>
-            {Object.entries(registrationTriggerLabels).map(([value, label]) => (
-              <option key={value} value={value}>
-                {f.label(label)}
-              </option>
-            ))}
-          </select>
-        </Field>
-
-        <Controller
-          control={control}
-          name="isNew"
-          render={({ field }) => (
-            <FieldSet id={fid('isNew')} legend={t('register.isNew')} error={errors.isNew}>
-              <div className="radio-row">
-                {[true, false].map((value) => (
-                  <label key={String(value)} className="radio">
-                    <input
-                      type="radio"
-                      name={field.name}
-                      checked={field.value === value}
-                      onChange={() => field.onChange(value)}
-                      onBlur={field.onBlur}
-                    />
-                    {value ? t('register.new') : t('register.continuing')}
-                  </label>
-                ))}
-              </div>
-            </FieldSet>
-          )}
-        />
-
-        <Field id={fid('summary')} label={t('register.summary')} required={false} error={errors.summary}>
-          <textarea
-            rows={3}
-            {...controlProps(fid('summary'), { error: errors.summary })}
-            {...register('summary', { setValueAs: optionalText })}
-          />
-        </Field>
-
-        <fieldset className="fieldset-group">
-          <legend>{t('register.oversightInputs')}</legend>
-          <p className="hint">{t('register.oversightInputsHint')}</p>
-
-          <Field
-            id={fid('budgetJpy')}
-            label={t('register.budgetJpy')}
-            required={false}
-            error={errors.budgetJpy}
-            hint={
-              <>
-                {t('register.budgetHint')}
-                <output className="helper" htmlFor={fid('budgetJpy')} aria-live="polite">
-                  {budgetHelper ? t('register.budgetIs', { amount: budgetHelper }) : ''}
-                </output>
-              </>
-            }
-          >
-            <input
-              type="number"
-              inputMode="numeric"
-              min={0}
-              step={1}
-              {...controlProps(fid('budgetJpy'), { error: errors.budgetJpy, hint: true })}
-              {...register('budgetJpy', { setValueAs: nullableNumber })}
-            />
-          </Field>
-
-          <Field
-            id={fid('maxDowntimeHours')}
-            label={t('register.maxDowntimeHours')}
-            required={false}
-            error={errors.maxDowntimeHours}
-            hint={t('register.downtimeHint')}
-          >
-            <input
-              type="number"
-              inputMode="decimal"
-              min={0}
-              step="any"
-              className="input-short"
-              {...controlProps(fid('maxDowntimeHours'), { error: errors.maxDowntimeHours, hint: true })}
-              {...register('maxDowntimeHours', { setValueAs: nullableNumber })}
-            />
-          </Field>
-
-          <Controller
-            control={control}
-            name="confidentiality"
-            render={({ field }) => (
-              <FieldSet
-                id={fid('confidentiality')}
-                legend={t('register.confidentiality')}
-                required={false}
-                error={errors.confidentiality}
-                hint={t('register.confidentialityHint')}
+          <ProjectFields
+            idOf={fid}
+            mode="create"
+            afterName={
+              <Field
+                id={fid('bureauCode')}
+                label={t('register.bureauCode')}
+                required
+                error={errors.bureauCode}
+                hint={options.length === 0 ? t('register.noBureau') : undefined}
               >
-                <div className="radio-stack">
-                  {(['A', 'B', 'C', null] as const).map((value) => (
-                    <label key={String(value)} className="radio">
-                      <input
-                        type="radio"
-                        name={field.name}
-                        checked={(field.value ?? null) === value}
-                        onChange={() => field.onChange(value)}
-                        onBlur={field.onBlur}
-                      />
-                      {value === null ? t('register.confidentialityUnknown') : t(`register.confidentiality${value}`)}
-                    </label>
+                <select
+                  {...controlProps(fid('bureauCode'), { error: errors.bureauCode, hint: options.length === 0 })}
+                  {...register('bureauCode')}
+                >
+                  <option value="">{t('common.choose')}</option>
+                  {options.map((b) => (
+                    <option key={b.code} value={b.code}>
+                      {f.label({ ja: b.nameJa, en: b.nameEn })}
+                      {f.paren(b.code)}
+                    </option>
                   ))}
-                </div>
-              </FieldSet>
-            )}
+                </select>
+              </Field>
+            }
           />
-        </fieldset>
-      </form>
+        </form>
+      </FormProvider>
       <aside className="sticky-aside" aria-label={t('oversight.previewTitle')}>
         <OversightPreview inputs={preview} />
       </aside>

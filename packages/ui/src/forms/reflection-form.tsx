@@ -6,9 +6,9 @@ import { useId, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { api, isApiError } from '../api.ts';
-import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, Field, FormErrors, requiredNumber } from '../components/field.tsx';
+import { api } from '../api.ts';
+import { controlProps, Field, requiredNumber } from '../components/field.tsx';
+import { FormFooter, FormSummary } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
 import type { TTechReview } from '../types.ts';
 import { applyServerErrors } from './server-errors.ts';
@@ -27,7 +27,7 @@ export function ReflectionForm({ review, onDone }: { review: TTechReview; onDone
     register,
     handleSubmit,
     setError,
-    formState: { errors },
+    formState: { errors, isSubmitted },
   } = useForm<Input, unknown, Output>({
     resolver: zodResolver(ZTechReviewReflectionRequest),
     defaultValues: {
@@ -47,7 +47,6 @@ export function ReflectionForm({ review, onDone }: { review: TTechReview; onDone
     },
     onError: (error) => setUnmatched(applyServerErrors(error, setError, ['outcome', 'amountChangeJpy', 'comment']).unmatched),
   });
-  const conflict = isApiError(save.error) && save.error.code === 'version_conflict';
   return (
     <form
       className="form"
@@ -55,7 +54,17 @@ export function ReflectionForm({ review, onDone }: { review: TTechReview; onDone
       onSubmit={handleSubmit((v) => save.mutate(v))}
       aria-label={t('budget.reflection.formLabel', { name: review.projectName })}
     >
-      <fieldset className="fieldset-group">
+      <FormSummary
+        errors={errors}
+        unmatched={unmatched}
+        isSubmitted={isSubmitted}
+        fields={[
+          { name: 'outcome', id: `${id}-outcome`, label: t('budget.reflection.outcome') },
+          { name: 'amountChangeJpy', id: `${id}-amount`, label: t('budget.reflection.amountChange') },
+          { name: 'comment', id: `${id}-comment`, label: t('budget.reflection.comment') },
+        ]}
+      />
+      <fieldset className="fieldset-group" id={`${id}-outcome`} tabIndex={-1}>
         <legend>{t('budget.reflection.outcome')}</legend>
         {ZReflectionOutcome.options.map((outcome) => (
           <label key={outcome} className="choice">
@@ -80,32 +89,15 @@ export function ReflectionForm({ review, onDone }: { review: TTechReview; onDone
       <Field id={`${id}-comment`} label={t('budget.reflection.comment')} error={errors.comment}>
         <textarea rows={3} {...controlProps(`${id}-comment`, { error: errors.comment })} {...register('comment')} />
       </Field>
-      {conflict ? (
-        <div className="alert alert-warning" role="alert">
-          <p>{t('errors.codes.version_conflict')}</p>
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              void queryClient.invalidateQueries({ queryKey: ['tech-reviews'] });
-              onDone();
-            }}
-          >
-            {t('common.reload')}
-          </button>
-        </div>
-      ) : save.isError && !(isApiError(save.error) && save.error.errors.length) ? (
-        <ErrorAlert error={save.error} />
-      ) : null}
-      <FormErrors messages={unmatched} />
-      <div className="button-row">
-        <button type="submit" className="button" disabled={save.isPending}>
-          {save.isPending ? t('common.saving') : t('budget.reflection.save')}
-        </button>
-        <button type="button" className="button button-secondary" onClick={onDone}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormFooter
+        save={save}
+        submitLabel={t('budget.reflection.save')}
+        onCancel={onDone}
+        onReload={() => {
+          void queryClient.invalidateQueries({ queryKey: ['tech-reviews'] });
+          onDone();
+        }}
+      />
     </form>
   );
 }

@@ -6,9 +6,9 @@ import { useId, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { api, isApiError } from '../api.ts';
-import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, Field, FieldSet, FormErrors } from '../components/field.tsx';
+import { api } from '../api.ts';
+import { controlProps, Field, FieldSet } from '../components/field.tsx';
+import { FormFooter, FormSummary } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
 import { applyServerErrors } from './server-errors.ts';
 
@@ -26,7 +26,7 @@ export function RetirementForm({ projectId, fiscalYear }: { projectId: string; f
     register,
     handleSubmit,
     setError,
-    formState: { errors },
+    formState: { errors, isSubmitted },
   } = useForm<Input, unknown, Output>({
     resolver: zodResolver(ZRetirementDecisionRequest),
     defaultValues: { decision: 'confirm', reason: '' },
@@ -40,6 +40,15 @@ export function RetirementForm({ projectId, fiscalYear }: { projectId: string; f
     <form className="form" noValidate onSubmit={handleSubmit((v) => save.mutate(v))} aria-label={t('retirement.formLabel')}>
       <h3>{t('retirement.title', { year: f.fiscalYear(fiscalYear) })}</h3>
       <p className="small">{t('retirement.lead')}</p>
+      <FormSummary
+        errors={errors}
+        unmatched={unmatched}
+        isSubmitted={isSubmitted}
+        fields={[
+          { name: 'decision', id: `${id}-decision`, label: t('retirement.decision') },
+          { name: 'reason', id: `${id}-reason`, label: t('retirement.reason') },
+        ]}
+      />
       <FieldSet id={`${id}-decision`} legend={t('retirement.decision')} required error={errors.decision}>
         <div className="radio-stack">
           {(['confirm', 'withdraw'] as const).map((value) => (
@@ -53,11 +62,7 @@ export function RetirementForm({ projectId, fiscalYear }: { projectId: string; f
       <Field id={`${id}-reason`} label={t('retirement.reason')} required error={errors.reason}>
         <textarea rows={3} {...controlProps(`${id}-reason`, { error: errors.reason })} {...register('reason')} />
       </Field>
-      {save.isError && !(isApiError(save.error) && save.error.errors.length) ? <ErrorAlert error={save.error} /> : null}
-      <FormErrors messages={unmatched} />
-      <button type="submit" className="button" disabled={save.isPending}>
-        {save.isPending ? t('common.saving') : t('retirement.submit')}
-      </button>
+      <FormFooter save={save} submitLabel={t('retirement.submit')} />
     </form>
   );
 }

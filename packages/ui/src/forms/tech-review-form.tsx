@@ -6,9 +6,9 @@ import { useId, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { api, isApiError } from '../api.ts';
-import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, Field, FormErrors } from '../components/field.tsx';
+import { api } from '../api.ts';
+import { controlProps, Field } from '../components/field.tsx';
+import { FormFooter, FormSummary } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
 import type { TBudgetCycle, TTechReview } from '../types.ts';
 import { applyServerErrors } from './server-errors.ts';
@@ -38,7 +38,7 @@ export function TechReviewForm({ review, cycle, onDone }: { review: TTechReview;
     handleSubmit,
     setError,
     reset,
-    formState: { errors },
+    formState: { errors, isSubmitted },
   } = useForm<Input, unknown, Output>({ resolver: zodResolver(ZUpdateTechReviewRequest), defaultValues: valuesOf(review) });
   const guidanceOf = new Map(cycle.viewpoints.map((v) => [v.id, v.guidance]));
   const scale = [...cycle.ratingScale].reverse();
@@ -55,7 +55,6 @@ export function TechReviewForm({ review, cycle, onDone }: { review: TTechReview;
         applyServerErrors(error, setError, [...review.viewpoints.map((v) => `viewpoints.${v.id}` as const), 'overallOpinion']).unmatched,
       ),
   });
-  const conflict = isApiError(save.error) && save.error.code === 'version_conflict';
   return (
     <form
       className="form form-wide"
@@ -63,6 +62,18 @@ export function TechReviewForm({ review, cycle, onDone }: { review: TTechReview;
       onSubmit={handleSubmit((v) => save.mutate(v))}
       aria-label={t('budget.reviewFormLabel', { name: review.projectName })}
     >
+      <FormSummary
+        errors={errors}
+        unmatched={unmatched}
+        isSubmitted={isSubmitted}
+        fields={[
+          ...review.viewpoints.flatMap((vp) => [
+            { name: `viewpoints.${vp.id}.rating`, id: `${id}-${vp.id}-rating`, label: `${f.label(vp.label)} ${t('budget.rating')}` },
+            { name: `viewpoints.${vp.id}.comment`, id: `${id}-${vp.id}-comment`, label: `${f.label(vp.label)} ${t('budget.comment')}` },
+          ]),
+          { name: 'overallOpinion', id: `${id}-overall`, label: t('budget.overallOpinion') },
+        ]}
+      />
       <div className="viewpoint-grid">
         {review.viewpoints.map((vp) => {
           const error = errors.viewpoints?.[vp.id];
@@ -101,32 +112,15 @@ export function TechReviewForm({ review, cycle, onDone }: { review: TTechReview;
       <Field id={`${id}-overall`} label={t('budget.overallOpinion')} error={errors.overallOpinion}>
         <textarea rows={4} {...controlProps(`${id}-overall`, { error: errors.overallOpinion })} {...register('overallOpinion')} />
       </Field>
-      {conflict ? (
-        <div className="alert alert-warning" role="alert">
-          <p>{t('errors.codes.version_conflict')}</p>
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              void queryClient.invalidateQueries({ queryKey: ['tech-reviews'] });
-              onDone();
-            }}
-          >
-            {t('common.reload')}
-          </button>
-        </div>
-      ) : save.isError && !(isApiError(save.error) && save.error.errors.length) ? (
-        <ErrorAlert error={save.error} />
-      ) : null}
-      <FormErrors messages={unmatched} />
-      <div className="button-row">
-        <button type="submit" className="button" disabled={save.isPending}>
-          {save.isPending ? t('common.saving') : t('common.save')}
-        </button>
-        <button type="button" className="button button-secondary" onClick={onDone}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormFooter
+        save={save}
+        submitLabel={t('common.save')}
+        onCancel={onDone}
+        onReload={() => {
+          void queryClient.invalidateQueries({ queryKey: ['tech-reviews'] });
+          onDone();
+        }}
+      />
     </form>
   );
 }

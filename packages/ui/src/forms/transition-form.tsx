@@ -5,7 +5,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, isApiError } from '../api.ts';
 import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, Field } from '../components/field.tsx';
+import { controlProps, ErrorSummary, Field } from '../components/field.tsx';
 import { useFormat } from '../format.ts';
 import type { TProject, TStage } from '../types.ts';
 
@@ -31,10 +31,12 @@ export function TransitionForm({
   const [chosen, setTo] = useState<TStage | '' | null>(null);
   const to: TStage | '' = chosen ?? nextStage ?? '';
   const [reason, setReason] = useState('');
-  const [reasonMissing, setReasonMissing] = useState(false);
+  const [isReasonFlagged, setReasonMissing] = useState(false);
   const [stageMissing, setStageMissing] = useState(false);
   const direction = to ? directionOf(project.stage, to) : null;
   const needsReason = direction === 'backward' || direction === 'retire';
+  // A forward move chosen after the flag needs no reason: the old error would mark an optional field.
+  const reasonMissing = isReasonFlagged && needsReason && !reason.trim();
 
   const move = useMutation({
     mutationFn: () => api.projects.transition(project.id, { to: to as TStage, ...(reason.trim() ? { reason: reason.trim() } : {}) }),
@@ -51,17 +53,14 @@ export function TransitionForm({
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
+    // Every problem in one pass: a reason is only asked for once the chosen stage needs one.
+    const isReasonMissing = needsReason && !reason.trim();
     setStageMissing(!to);
-    if (!to) {
-      document.getElementById(`${id}-to`)?.focus();
+    setReasonMissing(isReasonMissing);
+    if (!to || isReasonMissing) {
+      document.getElementById(`${id}-${to ? 'reason' : 'to'}`)?.focus();
       return;
     }
-    if (needsReason && !reason.trim()) {
-      setReasonMissing(true);
-      document.getElementById(`${id}-reason`)?.focus();
-      return;
-    }
-    setReasonMissing(false);
     move.mutate();
   };
 
@@ -71,6 +70,12 @@ export function TransitionForm({
 
   return (
     <form className="form transition-form" onSubmit={onSubmit} noValidate>
+      <ErrorSummary
+        items={[
+          ...(stageMissing ? [{ id: `${id}-to`, message: `${t('lifecycle.to')}${f.colon}${t('lifecycle.stageRequired')}` }] : []),
+          ...(reasonMissing ? [{ id: `${id}-reason`, message: `${t('lifecycle.reason')}${f.colon}${t('lifecycle.reasonRequired')}` }] : []),
+        ]}
+      />
       <Field
         id={`${id}-to`}
         label={t('lifecycle.to')}

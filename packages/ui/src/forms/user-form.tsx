@@ -3,13 +3,14 @@ import { ZCreateUserRequest, ZUpdateUserRequest } from '@core/auth/schemas.ts';
 import { roleLabels, ZRole } from '@core/projects/schemas.ts';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
 import { useId, useState } from 'react';
-import { Controller, useForm, useWatch } from 'react-hook-form';
+import { type FieldErrors, type UseFormRegisterReturn, useController, useForm, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { api, isApiError } from '../api.ts';
-import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, Field, FieldSet, FormErrors, optionalText } from '../components/field.tsx';
+import { api } from '../api.ts';
+import { controlProps, Field, FieldSet, optionalText } from '../components/field.tsx';
+import { FormFooter, FormSummary, type SummaryField } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
 import type { TAdminUser, TBureau } from '../types.ts';
 import { applyServerErrors } from './server-errors.ts';
@@ -56,12 +57,66 @@ function BureauChecklist({
   );
 }
 
+type Profile = { displayName?: unknown; role?: unknown; bureauCodes?: unknown };
+
+const profileSummary = (id: string, role: string, t: TFunction): SummaryField[] => [
+  { name: 'displayName', id: `${id}-name`, label: t('admin.displayName') },
+  { name: 'role', id: `${id}-role`, label: t('admin.role') },
+  { name: 'bureauCodes', id: `${id}-bureaus`, label: role === 'cio_advisor' ? t('admin.advisedBureaus') : t('admin.bureaus') },
+];
+const passwordSummary = (id: string, label: string): SummaryField => ({ name: 'password', id: `${id}-password`, label });
+
+/** Name, role and bureaus: what creating and editing a user share. */
+function ProfileFields({
+  id,
+  bureaus,
+  role,
+  errors,
+  nameInput,
+  roleInput,
+  bureauCodes,
+}: {
+  id: string;
+  bureaus: TBureau[];
+  role: string;
+  errors: FieldErrors<Profile>;
+  nameInput: UseFormRegisterReturn;
+  roleInput: UseFormRegisterReturn;
+  bureauCodes: { value?: string[] | undefined; onChange: (next: string[]) => void };
+}) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  return (
+    <>
+      <Field id={`${id}-name`} label={t('admin.displayName')} required error={errors.displayName}>
+        <input type="text" {...controlProps(`${id}-name`, { error: errors.displayName })} {...nameInput} />
+      </Field>
+      <Field id={`${id}-role`} label={t('admin.role')} required error={errors.role}>
+        <select {...controlProps(`${id}-role`, { error: errors.role })} {...roleInput}>
+          {ZRole.options.map((r) => (
+            <option key={r} value={r}>
+              {f.label(roleLabels[r])}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <BureauChecklist
+        id={`${id}-bureaus`}
+        bureaus={bureaus}
+        value={bureauCodes.value ?? []}
+        onChange={bureauCodes.onChange}
+        role={role}
+        error={errors.bureauCodes as { message?: string } | undefined}
+      />
+    </>
+  );
+}
+
 type CreateInput = z.input<typeof ZCreateUserRequest>;
 type CreateOutput = z.output<typeof ZCreateUserRequest>;
 
 export function CreateUserForm({ bureaus }: { bureaus: TBureau[] }) {
   const { t } = useTranslation();
-  const f = useFormat();
   const id = useId();
   const queryClient = useQueryClient();
   const [unmatched, setUnmatched] = useState<string[]>([]);
@@ -72,9 +127,10 @@ export function CreateUserForm({ bureaus }: { bureaus: TBureau[] }) {
     handleSubmit,
     setError,
     reset,
-    formState: { errors },
+    formState: { errors, isSubmitted },
   } = useForm<CreateInput, unknown, CreateOutput>({ resolver: zodResolver(ZCreateUserRequest), defaultValues: defaults });
   const role = useWatch({ control, name: 'role' });
+  const { field: bureauCodes } = useController({ control, name: 'bureauCodes' });
   const create = useMutation({
     mutationFn: (values: CreateOutput) => api.users.create(values),
     onSuccess: () => {
@@ -86,34 +142,27 @@ export function CreateUserForm({ bureaus }: { bureaus: TBureau[] }) {
   });
   return (
     <form className="form" noValidate onSubmit={handleSubmit((v) => create.mutate(v))} aria-label={t('admin.createUser')}>
+      <FormSummary
+        errors={errors}
+        unmatched={unmatched}
+        isSubmitted={isSubmitted}
+        fields={[
+          { name: 'email', id: `${id}-email`, label: t('auth.email') },
+          ...profileSummary(id, role, t),
+          passwordSummary(id, t('admin.initialPassword')),
+        ]}
+      />
       <Field id={`${id}-email`} label={t('auth.email')} required error={errors.email}>
         <input type="email" autoComplete="off" {...controlProps(`${id}-email`, { error: errors.email })} {...register('email')} />
       </Field>
-      <Field id={`${id}-name`} label={t('admin.displayName')} required error={errors.displayName}>
-        <input type="text" {...controlProps(`${id}-name`, { error: errors.displayName })} {...register('displayName')} />
-      </Field>
-      <Field id={`${id}-role`} label={t('admin.role')} required error={errors.role}>
-        <select {...controlProps(`${id}-role`, { error: errors.role })} {...register('role')}>
-          {ZRole.options.map((r) => (
-            <option key={r} value={r}>
-              {f.label(roleLabels[r])}
-            </option>
-          ))}
-        </select>
-      </Field>
-      <Controller
-        control={control}
-        name="bureauCodes"
-        render={({ field }) => (
-          <BureauChecklist
-            id={`${id}-bureaus`}
-            bureaus={bureaus}
-            value={field.value ?? []}
-            onChange={field.onChange}
-            role={role}
-            error={errors.bureauCodes as { message?: string } | undefined}
-          />
-        )}
+      <ProfileFields
+        id={id}
+        bureaus={bureaus}
+        role={role}
+        errors={errors}
+        nameInput={register('displayName')}
+        roleInput={register('role')}
+        bureauCodes={bureauCodes}
       />
       <Field id={`${id}-password`} label={t('admin.initialPassword')} required error={errors.password} hint={t('admin.passwordHint')}>
         <input
@@ -123,16 +172,7 @@ export function CreateUserForm({ bureaus }: { bureaus: TBureau[] }) {
           {...register('password')}
         />
       </Field>
-      {create.isError && !(isApiError(create.error) && create.error.errors.length) ? <ErrorAlert error={create.error} /> : null}
-      <FormErrors messages={unmatched} />
-      {create.isSuccess ? (
-        <p className="alert alert-success" role="status">
-          {t('admin.userCreated')}
-        </p>
-      ) : null}
-      <button type="submit" className="button" disabled={create.isPending}>
-        {t('admin.createUser')}
-      </button>
+      <FormFooter save={create} submitLabel={t('admin.createUser')} success={t('admin.userCreated')} />
     </form>
   );
 }
@@ -142,7 +182,6 @@ type UpdateOutput = z.output<typeof ZUpdateUserRequest>;
 
 export function EditUserForm({ user, bureaus, onDone }: { user: TAdminUser; bureaus: TBureau[]; onDone: () => void }) {
   const { t } = useTranslation();
-  const f = useFormat();
   const id = useId();
   const queryClient = useQueryClient();
   const [unmatched, setUnmatched] = useState<string[]>([]);
@@ -151,7 +190,7 @@ export function EditUserForm({ user, bureaus, onDone }: { user: TAdminUser; bure
     control,
     handleSubmit,
     setError,
-    formState: { errors },
+    formState: { errors, isSubmitted },
   } = useForm<UpdateInput, unknown, UpdateOutput>({
     resolver: zodResolver(ZUpdateUserRequest),
     defaultValues: {
@@ -163,6 +202,7 @@ export function EditUserForm({ user, bureaus, onDone }: { user: TAdminUser; bure
     },
   });
   const role = useWatch({ control, name: 'role' }) ?? user.role;
+  const { field: bureauCodes } = useController({ control, name: 'bureauCodes' });
   const save = useMutation({
     mutationFn: (values: UpdateOutput) => api.users.update(user.id, values),
     onSuccess: () => {
@@ -172,7 +212,6 @@ export function EditUserForm({ user, bureaus, onDone }: { user: TAdminUser; bure
     onError: (error) =>
       setUnmatched(applyServerErrors(error, setError, ['displayName', 'role', 'bureauCodes', 'isActive', 'password']).unmatched),
   });
-  const conflict = isApiError(save.error) && save.error.code === 'version_conflict';
   return (
     <form
       className="form"
@@ -180,31 +219,20 @@ export function EditUserForm({ user, bureaus, onDone }: { user: TAdminUser; bure
       onSubmit={handleSubmit((v) => save.mutate(v))}
       aria-label={t('admin.editUser', { name: user.displayName })}
     >
-      <Field id={`${id}-name`} label={t('admin.displayName')} required error={errors.displayName}>
-        <input type="text" {...controlProps(`${id}-name`, { error: errors.displayName })} {...register('displayName')} />
-      </Field>
-      <Field id={`${id}-role`} label={t('admin.role')} required error={errors.role}>
-        <select {...controlProps(`${id}-role`, { error: errors.role })} {...register('role')}>
-          {ZRole.options.map((r) => (
-            <option key={r} value={r}>
-              {f.label(roleLabels[r])}
-            </option>
-          ))}
-        </select>
-      </Field>
-      <Controller
-        control={control}
-        name="bureauCodes"
-        render={({ field }) => (
-          <BureauChecklist
-            id={`${id}-bureaus`}
-            bureaus={bureaus}
-            value={field.value ?? []}
-            onChange={field.onChange}
-            role={role}
-            error={errors.bureauCodes as { message?: string } | undefined}
-          />
-        )}
+      <FormSummary
+        errors={errors}
+        unmatched={unmatched}
+        isSubmitted={isSubmitted}
+        fields={[...profileSummary(id, role, t), passwordSummary(id, t('admin.newPassword'))]}
+      />
+      <ProfileFields
+        id={id}
+        bureaus={bureaus}
+        role={role}
+        errors={errors}
+        nameInput={register('displayName')}
+        roleInput={register('role')}
+        bureauCodes={bureauCodes}
       />
       <div className="field">
         <label className="checkbox" htmlFor={`${id}-active`}>
@@ -226,25 +254,7 @@ export function EditUserForm({ user, bureaus, onDone }: { user: TAdminUser; bure
           {...register('password', { setValueAs: optionalText })}
         />
       </Field>
-      {conflict ? (
-        <div className="alert alert-warning" role="alert">
-          <p>{t('errors.codes.version_conflict')}</p>
-          <button type="button" className="button" onClick={onDone}>
-            {t('common.reload')}
-          </button>
-        </div>
-      ) : save.isError && !(isApiError(save.error) && save.error.errors.length) ? (
-        <ErrorAlert error={save.error} />
-      ) : null}
-      <FormErrors messages={unmatched} />
-      <div className="button-row">
-        <button type="submit" className="button" disabled={save.isPending}>
-          {t('common.save')}
-        </button>
-        <button type="button" className="button button-secondary" onClick={onDone}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormFooter save={save} submitLabel={t('common.save')} onCancel={onDone} onReload={onDone} />
     </form>
   );
 }

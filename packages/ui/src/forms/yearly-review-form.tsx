@@ -7,9 +7,9 @@ import { useId, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { api, isApiError } from '../api.ts';
-import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, Field, FieldSet, FormErrors, requiredNumber } from '../components/field.tsx';
+import { api } from '../api.ts';
+import { controlProps, Field, FieldSet, requiredNumber } from '../components/field.tsx';
+import { FormFooter, FormSummary } from '../components/form-parts.tsx';
 import { applyServerErrors } from './server-errors.ts';
 
 type Input = z.input<typeof ZYearlyReviewRequest>;
@@ -26,7 +26,7 @@ export function YearlyReviewForm({ projectId }: { projectId: string }) {
     handleSubmit,
     setError,
     reset,
-    formState: { errors },
+    formState: { errors, isSubmitted },
   } = useForm<Input, unknown, Output>({
     resolver: zodResolver(ZYearlyReviewRequest),
     defaultValues: { fiscalYear: fiscalYearOf(new Date()), rationale: '' },
@@ -41,6 +41,16 @@ export function YearlyReviewForm({ projectId }: { projectId: string }) {
   });
   return (
     <form className="form" noValidate onSubmit={handleSubmit((v) => save.mutate(v))} aria-label={t('yearly.formLabel')}>
+      <FormSummary
+        errors={errors}
+        unmatched={unmatched}
+        isSubmitted={isSubmitted}
+        fields={[
+          { name: 'fiscalYear', id: `${id}-fy`, label: t('yearly.fiscalYear') },
+          { name: 'decision', id: `${id}-decision`, label: t('yearly.decision') },
+          { name: 'rationale', id: `${id}-rationale`, label: t('yearly.rationale') },
+        ]}
+      />
       <Field id={`${id}-fy`} label={t('yearly.fiscalYear')} required error={errors.fiscalYear}>
         <input
           type="number"
@@ -62,16 +72,7 @@ export function YearlyReviewForm({ projectId }: { projectId: string }) {
       <Field id={`${id}-rationale`} label={t('yearly.rationale')} required error={errors.rationale} hint={t('yearly.rationaleHint')}>
         <textarea rows={4} {...controlProps(`${id}-rationale`, { error: errors.rationale, hint: true })} {...register('rationale')} />
       </Field>
-      {save.isError && !(isApiError(save.error) && save.error.errors.length) ? <ErrorAlert error={save.error} /> : null}
-      <FormErrors messages={unmatched} />
-      {save.isSuccess ? (
-        <p className="alert alert-success" role="status">
-          {t('yearly.saved')}
-        </p>
-      ) : null}
-      <button type="submit" className="button" disabled={save.isPending}>
-        {save.isPending ? t('common.saving') : t('yearly.submit')}
-      </button>
+      <FormFooter save={save} submitLabel={t('yearly.submit')} success={t('yearly.saved')} />
     </form>
   );
 }

@@ -1332,4 +1332,38 @@ export const en: typeof ja = {
     cancelConflict: 'Its activation has started, or someone else changed it first. Reload the page.',
     contentTitle: 'Content',
   },
+  // Issue 18: words people read in place of ids and hashes, and the budget office's leads.
+  plainWords: {
+    versionOrdinal: 'Version {{n}}',
+    contentHash: 'Version identifier (technical)',
+    rulesBundled: 'as shipped',
+    rulesetVersionDetails: 'Details (the ruleset version used)',
+    rulesetVersion: 'Version identifier',
+    extractionRule: 'Extraction rule',
+    extractedNone:
+      'No new project meets the extraction rule ({{already}} already extracted). Check on the project list that tiers and “new project” are recorded correctly.',
+    extractedBy: 'Extraction rule: {{rule}}',
+    budgetLead: {
+      admin:
+        'Open the budget compilation cycle and extract the large or important new projects. Once GovTech Tokyo has written the reviews, submit them to the Bureau of Finance.',
+      govtech: 'Review the extracted new projects for technology, usability and security, and write an overall opinion.',
+      budgetOffice:
+        'Read the reviews the Digital Service Bureau and GovTech Tokyo wrote of new projects, and record for each how it was reflected in the budget.',
+      reader: 'The new projects extracted for budget compilation and their technical reviews.',
+    },
+    noCycles: {
+      admin: 'No budget compilation cycle yet. Open one below (“Create a budget compilation cycle”) with its year and dates.',
+      govtech:
+        'No budget compilation cycle has started. When the Digital Service Bureau’s administrator opens one and extracts projects, the projects to review appear here.',
+      budgetOffice:
+        'No reviews yet. The Digital Service Bureau’s administrator opens the cycle; once the reviews are submitted (usually in November) you read them here.',
+      reader: 'No budget compilation cycle yet. The Digital Service Bureau’s administrator creates them.',
+    },
+    noReviews: {
+      admin: 'No project extracted for this year yet. “Extract projects” above extracts the projects the extraction rule selects.',
+      govtech: 'No project to review for this year yet. They appear here once the Digital Service Bureau’s administrator extracts them.',
+      budgetOffice: 'No review to read for this year yet. They appear here once submitted.',
+      reader: 'No project extracted for this year yet.',
+    },
+  },
 };

@@ -84,7 +84,7 @@ export const ja = {
     cadences: { immediate: 'すぐに', digest: '1日分をまとめて' },
     isDefault: '既定のまま',
     saved: '保存しました。',
-    defaultsTitle: '既定の設定（管理者）',
+    defaultsTitle: '既定の設定（システム管理者）',
     defaultsLead: '利用者が自分で選んでいない種類には、この設定が使われます。',
     outboxTitle: 'メール送信箱',
     outboxLead:
@@ -120,13 +120,13 @@ export const ja = {
     ssoOnlyHint: '職員のアカウント（シングルサインオン）でサインインしてください。',
     ssoAccountHint:
       '組織のアカウントでサインインすると、所属と役割は組織のグループから設定されます。利用できない場合は所属局の管理者に連絡してください。',
-    breakGlass: '管理者のサインイン（緊急時）',
+    breakGlass: 'システム管理者のサインイン（緊急時）',
     signedOut: 'サインアウトしました。',
     providerSignOut: '組織のアカウントからもサインアウトする',
     hintTitle: 'サインインについて',
-    hint: 'アカウントは所属局の管理者またはデジタルサービス局が発行します。パスワードを忘れた場合は管理者に再設定を依頼してください。',
+    hint: 'アカウントは所属局の管理者またはデジタルサービス局が発行します。パスワードを忘れた場合はシステム管理者に再設定を依頼してください。',
     demoHint:
-      'デモ環境では、staff.ind@example.jp（産業労働局 担当）、lead.ind@example.jp（管理者）、advisor.ind@example.jp（CIO補佐官）、chief@example.jp（CIO統括補佐官）、budget@example.jp（財務局）、govtech@example.jp（GovTech東京）、admin@example.jp（管理者）などのデモアカウントで、パスワード psbook-demo を使ってサインインできます。',
+      'デモ環境では、staff.ind@example.jp（産業労働局 担当）、lead.ind@example.jp（各局の管理者）、advisor.ind@example.jp（CIO補佐官）、chief@example.jp（CIO統括補佐官）、budget@example.jp（財務局）、govtech@example.jp（GovTech東京）、admin@example.jp（システム管理者）などのデモアカウントで、パスワード psbook-demo を使ってサインインできます。',
   },
   errors: {
     generic: '処理を完了できませんでした。時間をおいてもう一度お試しください。',
@@ -240,7 +240,7 @@ export const ja = {
     name: '事業名',
     summary: '概要',
     bureauCode: '担当局',
-    noBureau: '登録できる局が割り当てられていません。管理者にお問い合わせください。',
+    noBureau: '登録できる局が割り当てられていません。システム管理者にお問い合わせください。',
     fiscalYear: '年度',
     fiscalYearHint: '予算の年度（4月始まり）を西暦で入力します。例：2025',
     registrationTrigger: '登録の契機',
@@ -735,7 +735,7 @@ export const ja = {
     reviewsTitle: '{{year}}予算の技術評価',
     csv: 'CSVをダウンロード',
     xlsx: 'Excelをダウンロード',
-    adminHint: '評価はGovTech東京（技術支援）の担当者が入力します。管理者は案件抽出と評価書の提出を行います。',
+    adminHint: '評価はGovTech東京（技術支援）の担当者が入力します。システム管理者は案件抽出と評価書の提出を行います。',
     readerHint: '財務局の方は評価を閲覧できます。APIトークンを使うと、システムから評価を取得できます。',
     noReviews: 'この年度に抽出された事業はまだありません。',
     reviewStatus: { extracted: '抽出済み（未評価）', in_review: '評価中', submitted: '提出済み' },
@@ -941,7 +941,7 @@ export const ja = {
     whatIfLead: '値を入力すると、登録時と同じ判定で区分・協議先・理由を表示します。',
     whatIfLabel: '区分の試算フォーム',
     whatIfResult: '試算結果',
-    simulateTitle: '新しいルールの影響を確認する（管理者）',
+    simulateTitle: '新しいルールの影響を確認する（システム管理者）',
     invalidJson: 'JSONとして読み取れません。括弧や引用符を確認してください。',
     simulateLead:
       '現在のルールの基準値を変えると、登録済みのプロジェクトの区分と協議先がどう変わるかを、局ごと・区分の移動ごとに集計し、変わるプロジェクトを示します。試算ではルールは変更されません。',
@@ -1000,8 +1000,8 @@ export const ja = {
       ssoOn: '組織のアカウントでのサインイン（シングルサインオン）が設定されています。',
       ssoOff: '組織のアカウントでのサインインは設定されていません（運用ガイド §2.1）。パスワードでのサインインは停止できません。',
       passwordsOn: 'パスワードでのサインイン：利用できます',
-      passwordsOff: 'パスワードでのサインイン：停止中（管理者のみ利用できます）',
-      breakGlass: '停止しても、管理者の役割のアカウントは緊急時のためにパスワードでサインインできます。変更は操作記録に残ります。',
+      passwordsOff: 'パスワードでのサインイン：停止中（システム管理者のみ利用できます）',
+      breakGlass: '停止しても、システム管理者の役割のアカウントは緊急時のためにパスワードでサインインできます。変更は操作記録に残ります。',
       turnOff: 'パスワードでのサインインを停止する',
       turnOn: 'パスワードでのサインインを再開する',
     },
@@ -1220,7 +1220,7 @@ export const ja = {
   ruleVersions: {
     link: 'ルールの版の管理',
     title: 'ルールの版の管理',
-    lead: 'ルールは版として管理します。管理者が新しい版を提案すると、その版の確認ケースがすべて通ることを確かめ、登録済みプロジェクトへの影響を試算します。提案者以外の管理者またはCIO統括補佐官が承認すると、指定した日時に適用され、全プロジェクトの区分を判定し直します（区分の変更は区分の履歴に残ります）。',
+    lead: 'ルールは版として管理します。システム管理者が新しい版を提案すると、その版の確認ケースがすべて通ることを確かめ、登録済みプロジェクトへの影響を試算します。提案者以外の管理者またはCIO統括補佐官が承認すると、指定した日時に適用され、全プロジェクトの区分を判定し直します（区分の変更は区分の履歴に残ります）。',
     backToRules: '監理区分ルールへ戻る',
     backToList: '版の一覧へ戻る',
     listTitle: '版の一覧',
@@ -1244,7 +1244,7 @@ export const ja = {
     activeFrom: '適用日時',
     note: '改定の理由',
     fromRepository: '初期設定（rules/）',
-    proposeTitle: '新しい版を提案する（管理者）',
+    proposeTitle: '新しい版を提案する（システム管理者）',
     proposeLead:
       '現在適用中の版を読み込んでいます。編集するか、JSONファイルを読み込んでから提案してください。提案すると確認ケースを実行し、影響を試算します。ルールはまだ変わりません。',
     proposeLabel: 'ルールの版の提案フォーム',
@@ -1305,8 +1305,8 @@ export const ja = {
     comment: 'コメント',
     commentRequired: '差し戻す理由を入力してください。',
     submit: { approved: '承認を確定する', rejected: '差戻しを確定する' },
-    ownProposal: 'ご自身の提案は承認できません。提案者以外の管理者またはCIO統括補佐官が承認します。',
-    whoDecides: '提案者以外の管理者またはCIO統括補佐官が承認・差戻しを行います。',
+    ownProposal: 'ご自身の提案は承認できません。提案者以外のシステム管理者またはCIO統括補佐官が承認します。',
+    whoDecides: '提案者以外のシステム管理者またはCIO統括補佐官が承認・差戻しを行います。',
     conflict: {
       waiting: 'このルールには適用を待っている別の版があります。その適用後に改めて提案してください。',
       baseChanged: '提案後に適用中の版が変わったため、試算が古くなっています。改めて提案してください。',
@@ -1321,5 +1321,38 @@ export const ja = {
     cancelSubmit: '適用を取り消す',
     cancelConflict: 'すでに適用が始まったか、他の方が先に更新しました。画面を読み込み直してください。',
     contentTitle: '版の内容',
+  },
+  // Issue 18: words people read in place of ids and hashes, and the budget office's leads.
+  plainWords: {
+    versionOrdinal: '第{{n}}版',
+    contentHash: '版の識別子（技術情報）',
+    rulesBundled: '配布時のルール',
+    rulesetVersionDetails: '詳細（判定に使ったルールの版）',
+    rulesetVersion: '版の識別子',
+    extractionRule: '抽出の基準',
+    extractedNone:
+      '抽出の基準に当てはまる新しい事業はありませんでした（既に抽出済み {{already}}件）。事業の区分や「新規事業」の登録が正しいか、事業一覧で確かめてください。',
+    extractedBy: '抽出の基準：{{rule}}',
+    budgetLead: {
+      admin:
+        '予算編成サイクルを作成し、規模や重要度の高い新規事業を抽出します。GovTech東京が評価を入力したら、評価書を財務局に提出します。',
+      govtech: '抽出された新規事業を、技術面・ユーザビリティ・セキュリティの観点から評価し、総合意見を入力します。',
+      budgetOffice: 'デジタルサービス局とGovTech東京が新規事業を評価した評価書を読み、評価ごとに予算への反映状況を記録します。',
+      reader: '予算編成で抽出された新規事業と、その技術評価を閲覧できます。',
+    },
+    noCycles: {
+      admin: '予算編成サイクルはまだありません。下の「予算編成サイクルを作成する」で年度と日程を入れて開始します。',
+      govtech:
+        '予算編成サイクルはまだ開始されていません。デジタルサービス局のシステム管理者がサイクルを作成して案件を抽出すると、評価する事業がここに表示されます。',
+      budgetOffice:
+        '評価書はまだありません。予算編成サイクルはデジタルサービス局のシステム管理者が開始し、評価書が提出されるとここで読めます（例年11月）。',
+      reader: '予算編成サイクルはまだありません。サイクルはデジタルサービス局のシステム管理者が作成します。',
+    },
+    noReviews: {
+      admin: 'この年度に抽出された事業はまだありません。上の「案件を抽出する」で、抽出の基準に当てはまる事業を抽出します。',
+      govtech: 'この年度に評価する事業はまだありません。デジタルサービス局のシステム管理者が案件を抽出すると、ここに表示されます。',
+      budgetOffice: 'この年度に読める評価はまだありません。評価書が提出されると、ここに表示されます。',
+      reader: 'この年度に抽出された事業はまだありません。',
+    },
   },
 };

@@ -4,7 +4,7 @@ import { reflectionOutcomeLabels } from '@core/reviews/budget-cycle.ts';
 import { ZBudgetCycleRequest } from '@core/reviews/schemas.ts';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useSearchParams } from 'react-router';
@@ -13,6 +13,7 @@ import { api, isApiError } from '../api.ts';
 import { canManageTokens, canRecordReflections, canSeeBudgetReview, canWriteTechReviews, isAdmin, useUser } from '../auth.ts';
 import { DateText, Empty, ErrorAlert, Facts, Loading, Notice, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
 import { controlProps, Field, FormErrors, requiredNumber } from '../components/field.tsx';
+import { useRules } from '../components/oversight.tsx';
 import { ExtractionFlags, ReflectionView, ViewpointTable } from '../components/tech-review.tsx';
 import { useFormat } from '../format.ts';
 import { ReflectionForm } from '../forms/reflection-form.tsx';
@@ -21,6 +22,30 @@ import { TechReviewForm } from '../forms/tech-review-form.tsx';
 import type { TBudgetCycle, TExtraction, TTechReview } from '../types.ts';
 
 type CycleInput = z.input<typeof ZBudgetCycleRequest>;
+
+/**
+ * Who reads the page decides what it says first: the Digital Service Bureau's administrator opens
+ * cycles and extracts, GovTech Tokyo writes the reviews, the budget office (財務局) reads the submitted
+ * ones and records how they were reflected; anyone else only reads.
+ */
+type Audience = 'admin' | 'govtech' | 'budgetOffice' | 'reader';
+
+/**
+ * The extraction rule in force, in the words of its own ruleset (rules/tech-review-extraction.json,
+ * `source`), so an extraction's result is read against the rule that produced it.
+ */
+function useExtractionRule(): { text: string; activatedAt: string | null } | null {
+  const rules = useRules();
+  // The response's ruleset list is typed loosely in the UI (types.ts TRulesResponse); read it defensively.
+  const list: unknown[] = Array.isArray(rules.data?.rulesets) ? rules.data.rulesets : [];
+  const ruleset = list.find((r): r is { name: string; title: { ja: string; en: string }; activatedAt: string | null; content: unknown } =>
+    Boolean(r && typeof r === 'object' && 'name' in r && r.name === 'tech-review-extraction'),
+  );
+  const content = ruleset?.content;
+  const source = content && typeof content === 'object' && 'source' in content ? content.source : null;
+  if (!ruleset || typeof source !== 'string') return null;
+  return { text: source, activatedAt: ruleset.activatedAt };
+}
 type CycleOutput = z.output<typeof ZBudgetCycleRequest>;
 
 /** Tokyo's calendar (DESIGN §2.4, slide 83): request late July, evaluation by late October, report in November, draft budget late January. */
@@ -107,6 +132,7 @@ function CycleStatus({ cycle, admin }: { cycle: TBudgetCycle; admin: boolean }) 
   const f = useFormat();
   const queryClient = useQueryClient();
   const [extraction, setExtraction] = useState<TExtraction | null>(null);
+  const rule = useExtractionRule();
   const extract = useMutation({
     mutationFn: () => api.budget.extract(cycle.fiscalYear),
     onSuccess: (result) => {
@@ -165,6 +191,15 @@ function CycleStatus({ cycle, admin }: { cycle: TBudgetCycle; admin: boolean }) 
           { term: t('budget.viewpointsOfCycle'), value: cycle.viewpoints.map((v) => f.label(v.label)).join(f.listSep) },
         ]}
       />
+      {rule ? (
+        // Under the facts, not in their grid: the rule is a sentence, too long for a fact's column.
+        <p className="small extraction-rule">
+          <strong>{t('plainWords.extractionRule')}</strong>
+          {f.colon}
+          {rule.text}
+          {rule.activatedAt ? f.paren(t('rules.activatedAt', { when: f.date(rule.activatedAt) })) : ''}
+        </p>
+      ) : null}
       <Milestones cycle={cycle} />
       {admin && !cycle.isSubmitted ? (
         <div className="button-row">
@@ -185,8 +220,14 @@ function CycleStatus({ cycle, admin }: { cycle: TBudgetCycle; admin: boolean }) 
       ) : null}
       {extract.isError ? <ErrorAlert error={extract.error} /> : null}
       {extraction ? (
-        <Notice tone="success" role="status">
-          <p>{t('budget.extracted', { extracted: extraction.extracted, already: extraction.alreadyExtracted, total: extraction.total })}</p>
+        // Nothing new extracted is news to read, not a success to tick off: said with the rule that found nothing.
+        <Notice tone={extraction.extracted > 0 ? 'success' : 'info'} role="status">
+          <p>
+            {extraction.extracted > 0
+              ? t('budget.extracted', { extracted: extraction.extracted, already: extraction.alreadyExtracted, total: extraction.total })
+              : t('plainWords.extractedNone', { already: extraction.alreadyExtracted })}
+          </p>
+          {rule ? <p className="small">{t('plainWords.extractedBy', { rule: rule.text })}</p> : null}
         </Notice>
       ) : null}
       {submit.isError ? (
@@ -414,6 +455,10 @@ export default function BudgetReview() {
   // The budget office reads only submitted cycles (評価書提出), so its page opens on the latest of those.
   const shownFirst = reflector ? (cycles.data?.find((c) => c.isSubmitted) ?? cycles.data?.[0]) : cycles.data?.[0];
   const fiscalYear = chosen ?? shownFirst?.fiscalYear ?? null;
+  // The year shown is always in the address, also when the page chose it, so a copied link shows the same cycle.
+  useEffect(() => {
+    if (chosen === null && fiscalYear !== null) setParams({ year: String(fiscalYear) }, { replace: true });
+  }, [chosen, fiscalYear, setParams]);
   const reviews = useQuery({
     queryKey: ['tech-reviews', fiscalYear],
     queryFn: () => api.budget.techReviews({ fiscalYear: fiscalYear!, limit: 1000 }),
@@ -421,12 +466,13 @@ export default function BudgetReview() {
   });
   if (!canSeeBudgetReview(user)) return <Navigate to="/" replace />;
   const cycle = cycles.data?.find((c) => c.fiscalYear === fiscalYear) ?? null;
+  const audience: Audience = admin ? 'admin' : writer ? 'govtech' : reflector ? 'budgetOffice' : 'reader';
 
   return (
     <>
       <PageHeader
         title={t('budget.title')}
-        lead={t('budget.lead')}
+        lead={t(`plainWords.budgetLead.${audience}`)}
         actions={
           canManageTokens(user) ? (
             <Link className="button button-secondary" to="/tokens">
@@ -453,7 +499,7 @@ export default function BudgetReview() {
               </select>
             </div>
           ) : (
-            <Empty>{t('budget.noCycles')}</Empty>
+            <Empty>{t(`plainWords.noCycles.${audience}`)}</Empty>
           )}
           {cycle ? (
             <section className="card" aria-labelledby={`${id}-cycle`}>
@@ -498,7 +544,7 @@ export default function BudgetReview() {
               ) : reviews.isError ? (
                 <ErrorAlert error={reviews.error} onRetry={() => void reviews.refetch()} />
               ) : reviews.data.items.length === 0 ? (
-                <Empty>{t('budget.noReviews')}</Empty>
+                <Empty>{t(`plainWords.noReviews.${audience}`)}</Empty>
               ) : (
                 cycle &&
                 reviews.data.items.map((r) => <ReviewRow key={r.id} review={r} cycle={cycle} canEdit={writer} canReflect={reflector} />)

@@ -1,4 +1,4 @@
-import { roleLabels, stageLabels } from '@core/projects/schemas.ts';
+import { stageLabels } from '@core/projects/schemas.ts';
 import { expenseCategoryLabels } from '@core/reviews/schemas.ts';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { lazy, useId, useState } from 'react';
@@ -149,7 +149,7 @@ function ReleaseRequestTasks({ user }: { user: TUser }) {
               <span className="small">
                 {f.paren(
                   t('home.releasePendingDetail', {
-                    reviewer: request.reviewerRole ? f.label(roleLabels[request.reviewerRole as keyof typeof roleLabels]) : '—',
+                    reviewer: f.role(request.reviewerRole),
                     due: f.date(request.dueAt),
                   }),
                 )}

@@ -1,9 +1,3 @@
-/**
- * Ruleset versions (decision 0017): every version of a ruleset, proposing one (edit the active one or
- * load a JSON file), and one version's simulated impact, decision by a second person, and activation
- * progress. The rules screen (rules.tsx) shows the rules in force; this one changes them.
- */
-import { roleLabels } from '@core/projects/schemas.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ChangeEvent, type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,7 +6,8 @@ import { type ApiError, get, isApiError, post } from '../api.ts';
 import { isAdmin, useUser } from '../auth.ts';
 import { useBureauName } from '../components/bureaus.ts';
 import { DateText, Empty, ErrorAlert, Facts, Loading, Notice, PageHeader, TableScroll } from '../components/common.tsx';
-import { shortVersion, useRules } from '../components/oversight.tsx';
+import { controlProps, Field } from '../components/field.tsx';
+import { useRules } from '../components/oversight.tsx';
 import { SimulationResult, type TSimulation } from '../components/rules-simulation.tsx';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
@@ -104,6 +99,27 @@ function useRulesetTitle() {
   };
 }
 
+/**
+ * People name a version by its place in the ruleset's history (第3版), not by its content hash, which
+ * stays under 詳細 on the version's page. Numbered from the oldest proposal; the list is the one the
+ * versions table already loaded.
+ */
+function useVersionLabel(ruleset: TRulesetName | undefined) {
+  const { t } = useTranslation();
+  const versions = useQuery({
+    queryKey: ['rule-versions', ruleset],
+    queryFn: () => versionsApi.list(ruleset!),
+    enabled: Boolean(ruleset),
+  });
+  const ordered = [...(versions.data?.items ?? [])].sort(
+    (a, b) => Date.parse(a.proposedAt) - Date.parse(b.proposedAt) || a.id.localeCompare(b.id),
+  );
+  return (versionId: string) => {
+    const at = ordered.findIndex((v) => v.id === versionId);
+    return at < 0 ? '…' : t('plainWords.versionOrdinal', { n: at + 1 });
+  };
+}
+
 function StatusBadge({ status }: { status: TStatus }) {
   const { t } = useTranslation();
   return <span className={`badge badge-ruleset-${status}`}>{t(`ruleVersions.status.${status}`)}</span>;
@@ -114,6 +130,7 @@ function StatusBadge({ status }: { status: TStatus }) {
 function VersionTable({ ruleset }: { ruleset: TRulesetName }) {
   const { t } = useTranslation();
   const versions = useQuery({ queryKey: ['rule-versions', ruleset], queryFn: () => versionsApi.list(ruleset) });
+  const label = useVersionLabel(ruleset);
   if (versions.isPending) return <Loading />;
   if (versions.isError) return <ErrorAlert error={versions.error} onRetry={() => void versions.refetch()} />;
   if (!versions.data.items.length) return <Empty>{t('ruleVersions.none')}</Empty>;
@@ -136,9 +153,7 @@ function VersionTable({ ruleset }: { ruleset: TRulesetName }) {
           {versions.data.items.map((v) => (
             <tr key={v.id}>
               <td>
-                <Link to={`/rules/versions/${v.id}`}>
-                  <code>{shortVersion(v.version)}</code>
-                </Link>
+                <Link to={`/rules/versions/${v.id}`}>{label(v.id)}</Link>
               </td>
               <td>
                 <StatusBadge status={v.status} />
@@ -183,6 +198,43 @@ function CaseFailures({ failures, failed, total }: { failures: TCaseFailure[]; f
   );
 }
 
+/** A required JSON text box (a ruleset or its cases), with the message when the text is not JSON. */
+function JsonField({
+  id,
+  label,
+  hint,
+  rows,
+  value,
+  onChange,
+  isUnparsable,
+  isInvalid = false,
+}: {
+  id: string;
+  label: string;
+  hint: string;
+  rows: number;
+  value: string;
+  onChange: (value: string) => void;
+  isUnparsable: boolean;
+  /** The server refused what the JSON says (its paths are listed below the form). */
+  isInvalid?: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Field id={id} label={label} required hint={hint} error={isUnparsable ? { message: t('rules.invalidJson') } : undefined}>
+      <textarea
+        rows={rows}
+        className="code-input"
+        spellCheck={false}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        {...controlProps(id, { hint, error: isUnparsable ? {} : undefined })}
+        {...(isInvalid && !isUnparsable ? { 'aria-invalid': true } : {})}
+      />
+    </Field>
+  );
+}
+
 /** Propose a version: the editor starts from the active version (or the one named by ?from=, to roll back). */
 function ProposeForm({ ruleset, fromId }: { ruleset: TRulesetName; fromId: string | null }) {
   const { t } = useTranslation();
@@ -193,10 +245,11 @@ function ProposeForm({ ruleset, fromId }: { ruleset: TRulesetName; fromId: strin
   const versions = useQuery({ queryKey: ['rule-versions', ruleset], queryFn: () => versionsApi.list(ruleset) });
   const startId = fromId ?? versions.data?.items.find((v) => v.status === 'active')?.id ?? null;
   const start = useQuery({ queryKey: ['rule-version', startId], queryFn: () => versionsApi.get(startId!), enabled: !!startId });
+  const label = useVersionLabel(ruleset);
   const [content, setContent] = useState('');
   const [cases, setCases] = useState('');
   const [note, setNote] = useState('');
-  const [parseError, setParseError] = useState<'content' | 'cases' | null>(null);
+  const [parseError, setParseError] = useState({ content: false, cases: false });
   useEffect(() => {
     if (!start.data) return;
     setContent(JSON.stringify(start.data.content, null, 2));
@@ -215,22 +268,22 @@ function ProposeForm({ ruleset, fromId }: { ruleset: TRulesetName; fromId: strin
   };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    let parsedContent: unknown;
-    let parsedCases: unknown;
-    try {
-      parsedContent = JSON.parse(content);
-    } catch {
-      setParseError('content');
+    // Both boxes are read before anything is said, so a broken cases box is not news after the content is fixed.
+    const parse = (text: string): { ok: true; value: unknown } | { ok: false } => {
+      try {
+        return { ok: true, value: JSON.parse(text) };
+      } catch {
+        return { ok: false };
+      }
+    };
+    const parsedContent = parse(content);
+    const parsedCases = parse(cases);
+    if (!parsedContent.ok || !parsedCases.ok) {
+      setParseError({ content: !parsedContent.ok, cases: !parsedCases.ok });
       return;
     }
-    try {
-      parsedCases = JSON.parse(cases);
-    } catch {
-      setParseError('cases');
-      return;
-    }
-    setParseError(null);
-    propose.mutate({ ruleset, content: parsedContent, cases: parsedCases, note: note.trim() || undefined });
+    setParseError({ content: false, cases: false });
+    propose.mutate({ ruleset, content: parsedContent.value, cases: parsedCases.value, note: note.trim() || undefined });
   };
   if (startId && start.isPending) return <Loading />;
   const error = propose.error as ApiError | null;
@@ -240,57 +293,30 @@ function ProposeForm({ ruleset, fromId }: { ruleset: TRulesetName; fromId: strin
   const fieldErrors = isApiError(error) ? error.errors : [];
   return (
     <form className="form form-wide" onSubmit={onSubmit} noValidate aria-label={t('ruleVersions.proposeLabel')}>
-      {fromId && start.data ? <Notice>{t('ruleVersions.startsFrom', { version: shortVersion(start.data.version) })}</Notice> : null}
-      <div className={`field${parseError === 'content' || fieldErrors.length ? ' field-invalid' : ''}`}>
-        <label htmlFor={`${id}-content`}>
-          {t('ruleVersions.content')} <span className="required">{t('common.required')}</span>
-        </label>
-        <p className="hint" id={`${id}-content-hint`}>
-          {t('ruleVersions.contentHint', { file: `rules/${ruleset}.json` })}
-        </p>
-        {parseError === 'content' ? (
-          <p className="field-error" id={`${id}-content-error`}>
-            {t('rules.invalidJson')}
-          </p>
-        ) : null}
-        <textarea
-          id={`${id}-content`}
-          rows={16}
-          className="code-input"
-          spellCheck={false}
-          value={content}
-          onChange={(e) => setContent(e.target.value)}
-          aria-invalid={parseError === 'content' ? true : undefined}
-          aria-describedby={`${id}-content-hint${parseError === 'content' ? ` ${id}-content-error` : ''}`}
-        />
-      </div>
+      {fromId && start.data ? <Notice>{t('ruleVersions.startsFrom', { version: label(start.data.id) })}</Notice> : null}
+      <JsonField
+        id={`${id}-content`}
+        label={t('ruleVersions.content')}
+        hint={t('ruleVersions.contentHint', { file: `rules/${ruleset}.json` })}
+        rows={16}
+        value={content}
+        onChange={setContent}
+        isUnparsable={parseError.content}
+        isInvalid={fieldErrors.length > 0}
+      />
       <div className="field">
         <label htmlFor={`${id}-file`}>{t('ruleVersions.upload')}</label>
         <input id={`${id}-file`} type="file" accept="application/json,.json" onChange={(e) => void onFile(e)} />
       </div>
-      <div className={`field${parseError === 'cases' ? ' field-invalid' : ''}`}>
-        <label htmlFor={`${id}-cases`}>
-          {t('ruleVersions.cases')} <span className="required">{t('common.required')}</span>
-        </label>
-        <p className="hint" id={`${id}-cases-hint`}>
-          {t('ruleVersions.casesHint', { file: `rules/tests/${ruleset}.cases.json` })}
-        </p>
-        {parseError === 'cases' ? (
-          <p className="field-error" id={`${id}-cases-error`}>
-            {t('rules.invalidJson')}
-          </p>
-        ) : null}
-        <textarea
-          id={`${id}-cases`}
-          rows={10}
-          className="code-input"
-          spellCheck={false}
-          value={cases}
-          onChange={(e) => setCases(e.target.value)}
-          aria-invalid={parseError === 'cases' ? true : undefined}
-          aria-describedby={`${id}-cases-hint${parseError === 'cases' ? ` ${id}-cases-error` : ''}`}
-        />
-      </div>
+      <JsonField
+        id={`${id}-cases`}
+        label={t('ruleVersions.cases')}
+        hint={t('ruleVersions.casesHint', { file: `rules/tests/${ruleset}.cases.json` })}
+        rows={10}
+        value={cases}
+        onChange={setCases}
+        isUnparsable={parseError.cases}
+      />
       <div className="field">
         <label htmlFor={`${id}-note`}>{t('ruleVersions.note')}</label>
         <input id={`${id}-note`} type="text" maxLength={2000} value={note} onChange={(e) => setNote(e.target.value)} />
@@ -375,7 +401,6 @@ function PendingReviews({ impact }: { impact: TImpact['pendingReviews'] }) {
   const { t } = useTranslation();
   const f = useFormat();
   const bureauName = useBureauName();
-  const reviewer = (role: string | null) => (role ? f.label(roleLabels[role as keyof typeof roleLabels], role) : '—');
   return (
     <section aria-label={t('ruleVersions.pendingReviewsTitle')}>
       <h3>{t('ruleVersions.pendingReviewsTitle')}</h3>
@@ -401,8 +426,8 @@ function PendingReviews({ impact }: { impact: TImpact['pendingReviews'] }) {
                   <td>{r.projectCode}</td>
                   <td>{r.projectName}</td>
                   <td>{bureauName(r.bureauCode)}</td>
-                  <td>{reviewer(r.fromReviewer)}</td>
-                  <td>{reviewer(r.toReviewer)}</td>
+                  <td>{f.role(r.fromReviewer)}</td>
+                  <td>{f.role(r.toReviewer)}</td>
                 </tr>
               ))}
             </tbody>
@@ -504,24 +529,15 @@ function DecisionForm({ version }: { version: TVersion }) {
           />
         </div>
       ) : null}
-      <div className={`field${commentError ? ' field-invalid' : ''}`}>
-        <label htmlFor={`${id}-comment`}>
-          {t('ruleVersions.comment')} {decision === 'rejected' ? <span className="required">{t('common.required')}</span> : null}
-        </label>
-        {commentError ? (
-          <p className="field-error" id={`${id}-comment-error`}>
-            {t('ruleVersions.commentRequired')}
-          </p>
-        ) : null}
-        <textarea
-          id={`${id}-comment`}
-          rows={3}
-          value={comment}
-          onChange={(e) => setComment(e.target.value)}
-          aria-invalid={commentError ? true : undefined}
-          aria-describedby={commentError ? `${id}-comment-error` : undefined}
-        />
-      </div>
+      <CommentField
+        id={`${id}-comment`}
+        label={t('ruleVersions.comment')}
+        required={decision === 'rejected'}
+        rows={3}
+        value={comment}
+        onChange={setComment}
+        error={commentError ? t('ruleVersions.commentRequired') : null}
+      />
       {isApiError(error) && error.status === 409 ? (
         <div className="alert alert-error" role="alert">
           <p>{t(`ruleVersions.conflict.${conflictKind(error)}`)}</p>
@@ -533,6 +549,32 @@ function DecisionForm({ version }: { version: TVersion }) {
         {t(`ruleVersions.submit.${decision}`)}
       </button>
     </form>
+  );
+}
+
+/** The comment of a decision or a cancellation: required when refusing or cancelling, optional otherwise. */
+function CommentField({
+  id,
+  label,
+  required,
+  rows,
+  value,
+  onChange,
+  error,
+}: {
+  id: string;
+  label: string;
+  required: boolean;
+  rows: number;
+  value: string;
+  onChange: (value: string) => void;
+  error: string | null;
+}) {
+  const message = error ? { message: error } : undefined;
+  return (
+    <Field id={id} label={label} required={required} error={message}>
+      <textarea rows={rows} value={value} onChange={(e) => onChange(e.target.value)} {...controlProps(id, { error: message })} />
+    </Field>
   );
 }
 
@@ -562,24 +604,15 @@ function CancelForm({ version }: { version: TVersion }) {
       }}
     >
       <p className="small">{t('ruleVersions.cancelLead')}</p>
-      <div className={`field${commentError ? ' field-invalid' : ''}`}>
-        <label htmlFor={`${id}-comment`}>
-          {t('ruleVersions.cancelComment')} <span className="required">{t('common.required')}</span>
-        </label>
-        {commentError ? (
-          <p className="field-error" id={`${id}-comment-error`}>
-            {t('ruleVersions.cancelCommentRequired')}
-          </p>
-        ) : null}
-        <textarea
-          id={`${id}-comment`}
-          rows={2}
-          value={comment}
-          onChange={(e) => setComment(e.target.value)}
-          aria-invalid={commentError ? true : undefined}
-          aria-describedby={commentError ? `${id}-comment-error` : undefined}
-        />
-      </div>
+      <CommentField
+        id={`${id}-comment`}
+        label={t('ruleVersions.cancelComment')}
+        required
+        rows={2}
+        value={comment}
+        onChange={setComment}
+        error={commentError ? t('ruleVersions.cancelCommentRequired') : null}
+      />
       {isApiError(error) && error.status === 409 ? (
         <div className="alert alert-error" role="alert">
           <p>{t('ruleVersions.cancelConflict')}</p>
@@ -613,6 +646,7 @@ export function RuleVersion() {
         : false;
     },
   });
+  const label = useVersionLabel(version.data?.ruleset);
   const finished = version.data?.activation?.status === 'succeeded';
   useEffect(() => {
     // The rules in force changed: the rules screen and tier table read them again.
@@ -624,7 +658,7 @@ export function RuleVersion() {
   return (
     <>
       <PageHeader
-        title={t('ruleVersions.versionTitle', { ruleset: title(v.ruleset), version: shortVersion(v.version) })}
+        title={t('ruleVersions.versionTitle', { ruleset: title(v.ruleset), version: label(v.id) })}
         actions={<Link to={`/rules/versions?ruleset=${v.ruleset}`}>{t('ruleVersions.backToList')}</Link>}
       />
       <section className="card" aria-labelledby={`${id}-facts`}>
@@ -632,7 +666,18 @@ export function RuleVersion() {
         <Facts
           items={[
             { term: t('ruleVersions.ruleset'), value: title(v.ruleset) },
-            { term: t('ruleVersions.version'), value: <code>{shortVersion(v.version)}</code> },
+            {
+              term: t('ruleVersions.version'),
+              value: (
+                <>
+                  {label(v.id)}
+                  <details className="technical-details">
+                    <summary>{t('plainWords.contentHash')}</summary>
+                    <code lang="en">{v.version}</code>
+                  </details>
+                </>
+              ),
+            },
             { term: t('ruleVersions.statusLabel'), value: <StatusBadge status={v.status} /> },
             {
               term: t('ruleVersions.proposedBy'),
@@ -695,9 +740,11 @@ export function RuleVersion() {
       ) : null}
       <section className="card" aria-labelledby={`${id}-content`}>
         <h2 id={`${id}-content`}>{t('ruleVersions.contentTitle')}</h2>
-        <details>
+        <details className="technical-details">
           <summary>{t('ruleVersions.content')}</summary>
-          <pre className="code-block rule-json">{JSON.stringify(v.content, null, 2)}</pre>
+          <pre className="code-block rule-json" lang="en">
+            {JSON.stringify(v.content, null, 2)}
+          </pre>
         </details>
         <details>
           <summary>{t('ruleVersions.casesCount', { count: v.caseCount })}</summary>

@@ -6,7 +6,7 @@ import { Link } from 'react-router';
 import { isAdmin, useUser } from '../auth.ts';
 import { Loading, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
 import { nullableNumber } from '../components/field.tsx';
-import { cleanOversightInputs, OversightPreview, shortVersion, useOversightTable, useRules } from '../components/oversight.tsx';
+import { cleanOversightInputs, OversightPreview, useOversightTable, useRules } from '../components/oversight.tsx';
 import { RulesSimulation } from '../components/rules-simulation.tsx';
 import { useFormat } from '../format.ts';
 import type { TStage } from '../types.ts';
@@ -75,8 +75,8 @@ function ActiveRulesets() {
         <li key={r.name ?? r.ruleset}>
           {r.title ? f.label(r.title) : (r.name ?? r.ruleset)}
           {f.colon}
-          <code>{r.version ? shortVersion(r.version) : '—'}</code>
-          {r.activatedAt ? f.paren(t('rules.activatedAt', { when: f.dateTime(r.activatedAt) })) : ''}
+          {/* The version's content hash means nothing to a reader; when it came into force does (its hash is on the versions screen, under 詳細). */}
+          {r.activatedAt ? t('rules.activatedAt', { when: f.dateTime(r.activatedAt) }) : t('plainWords.rulesBundled')}
         </li>
       ))}
     </ul>

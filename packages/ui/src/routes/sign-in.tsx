@@ -5,6 +5,7 @@ import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { api, isApiError } from '../api.ts';
 import { meKey, useMe } from '../auth.ts';
 import { Loading, useDocumentTitle } from '../components/common.tsx';
+import { ErrorSummary } from '../components/field.tsx';
 import { LanguageSwitch } from '../components/layout.tsx';
 import { describeError } from '../errors.ts';
 
@@ -23,7 +24,7 @@ export default function SignIn() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [missing, setMissing] = useState<{ email?: boolean; password?: boolean }>({});
-  const ids = { email: useId(), password: useId(), error: useId(), hint: useId() };
+  const ids = { email: useId(), password: useId(), hint: useId() };
   const next = safeNext(params.get('next'));
   const methods = useQuery({ queryKey: ['auth', 'methods'], queryFn: api.auth.methods, staleTime: 5 * 60_000, retry: false });
   const oidc = methods.data?.oidc ?? null;
@@ -105,11 +106,13 @@ export default function SignIn() {
   function passwordForm() {
     return (
       <form onSubmit={onSubmit} noValidate className="form sign-in-form" aria-describedby={ids.hint}>
-        {errorText ? (
-          <div className="alert alert-error" role="alert" id={ids.error}>
-            {errorText}
-          </div>
-        ) : null}
+        <ErrorSummary
+          items={[
+            ...(missing.email ? [{ id: ids.email, message: t('auth.emailRequired') }] : []),
+            ...(missing.password ? [{ id: ids.password, message: t('auth.passwordRequired') }] : []),
+            ...(errorText ? [{ id: ids.email, message: errorText }] : []),
+          ]}
+        />
         <div className="field">
           <label htmlFor={ids.email}>
             {t('auth.email')} <span className="required">{t('common.required')}</span>

@@ -6,9 +6,10 @@ import { useId, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { api, isApiError } from '../../api.ts';
+import { api } from '../../api.ts';
 import { DateText, Empty, ErrorAlert, Loading, TableScroll } from '../../components/common.tsx';
-import { controlProps, Field, FormErrors } from '../../components/field.tsx';
+import { controlProps, Field } from '../../components/field.tsx';
+import { FormFooter, FormSummary } from '../../components/form-parts.tsx';
 import { SavedWithNextStep } from '../../components/stage-stepper.tsx';
 import { useFormat } from '../../format.ts';
 import { applyServerErrors } from '../../forms/server-errors.ts';
@@ -34,7 +35,7 @@ function DocumentForm({ projectId, onAdded }: { projectId: string; onAdded: () =
     handleSubmit,
     setError,
     reset,
-    formState: { errors },
+    formState: { errors, isSubmitted },
   } = useForm<Input, unknown, Output>({ resolver: zodResolver(ZCreateDocumentRequest), defaultValues: defaults });
   const save = useMutation({
     mutationFn: (values: Output) => api.documents.create(projectId, values),
@@ -47,6 +48,16 @@ function DocumentForm({ projectId, onAdded }: { projectId: string; onAdded: () =
   });
   return (
     <form className="form" noValidate onSubmit={handleSubmit((v) => save.mutate(v))} aria-label={t('documents.addLabel')}>
+      <FormSummary
+        errors={errors}
+        unmatched={unmatched}
+        isSubmitted={isSubmitted}
+        fields={[
+          { name: 'kind', id: `${id}-kind`, label: t('documents.kind') },
+          { name: 'title', id: `${id}-title`, label: t('documents.docTitle') },
+          { name: 'url', id: `${id}-url`, label: t('documents.url') },
+        ]}
+      />
       <Field id={`${id}-kind`} label={t('documents.kind')} required error={errors.kind}>
         <select {...controlProps(`${id}-kind`, { error: errors.kind })} {...register('kind')}>
           {Object.entries(documentKindLabels).map(([value, label]) => (
@@ -62,11 +73,7 @@ function DocumentForm({ projectId, onAdded }: { projectId: string; onAdded: () =
       <Field id={`${id}-url`} label={t('documents.url')} required error={errors.url} hint={t('documents.urlHint')}>
         <input type="url" inputMode="url" {...controlProps(`${id}-url`, { error: errors.url, hint: true })} {...register('url')} />
       </Field>
-      {save.isError && !(isApiError(save.error) && save.error.errors.length) ? <ErrorAlert error={save.error} /> : null}
-      <FormErrors messages={unmatched} />
-      <button type="submit" className="button" disabled={save.isPending}>
-        {save.isPending ? t('common.saving') : t('documents.add')}
-      </button>
+      <FormFooter save={save} submitLabel={t('documents.add')} />
     </form>
   );
 }

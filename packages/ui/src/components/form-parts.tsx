@@ -1,0 +1,108 @@
+import type { ReactNode } from 'react';
+import { type FieldErrors, type FieldValues, get } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { isApiError } from '../api.ts';
+import { fieldMessage } from '../errors.ts';
+import { useFormat } from '../format.ts';
+import { ErrorAlert } from './common.tsx';
+import { ErrorSummary } from './field.tsx';
+
+/** One field a form's error summary may name: its form path, the id of its control, its label. */
+export type SummaryField = { name: string; id: string; label: string };
+
+/** The state of a save the form footer reports on (a react-query mutation fits). */
+type SaveState = { isPending: boolean; isError: boolean; isSuccess: boolean; error: unknown };
+
+/**
+ * The items of an error summary: every field with an error (label: message, linking to the control,
+ * in the order the form shows them), then the server's messages that name no field.
+ */
+export function summaryItems(
+  errors: FieldErrors,
+  fields: readonly SummaryField[],
+  unmatched: readonly string[],
+  t: Parameters<typeof fieldMessage>[1],
+  colon: string,
+): { id?: string; message: string }[] {
+  return [
+    ...fields.flatMap(({ name, id, label }) => {
+      const error = get(errors, name) as { message?: string } | undefined;
+      return error ? [{ id, message: `${label}${colon}${fieldMessage(error.message, t)}` }] : [];
+    }),
+    ...unmatched.map((message) => ({ message: fieldMessage(message, t) })),
+  ];
+}
+
+/**
+ * The GOV.UK-style summary at the top of a form: after a submit, every problem at once, each linking to
+ * its field. Shown only once the user has tried to send (`isSubmitted`) or the server refused.
+ */
+export function FormSummary<T extends FieldValues>({
+  errors,
+  fields,
+  unmatched,
+  isSubmitted,
+}: {
+  errors: FieldErrors<T>;
+  fields: readonly SummaryField[];
+  unmatched: readonly string[];
+  isSubmitted: boolean;
+}) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  if (!isSubmitted && !unmatched.length) return null;
+  return <ErrorSummary items={summaryItems(errors as FieldErrors, fields, unmatched, t, f.colon)} />;
+}
+
+/**
+ * The end of a form: a stale version (409) with a way to reload, any other refusal that names no field,
+ * the success note, and the submit (saying 保存中… while it runs) with an optional cancel.
+ */
+export function FormFooter({
+  save,
+  submitLabel,
+  onCancel,
+  onReload,
+  success,
+}: {
+  save: SaveState;
+  submitLabel: string;
+  onCancel?: () => void;
+  /** Given, a version conflict offers 最新の内容を読み込む, which calls this. */
+  onReload?: () => void;
+  success?: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const conflict = isApiError(save.error) && save.error.code === 'version_conflict';
+  // Field errors from the server are on their fields and in the summary; only the rest is said here.
+  const unnamed = save.isError && !(isApiError(save.error) && save.error.errors.length);
+  return (
+    <>
+      {conflict && onReload ? (
+        <div className="alert alert-warning" role="alert">
+          <p>{t('errors.codes.version_conflict')}</p>
+          <button type="button" className="button" onClick={onReload}>
+            {t('common.reload')}
+          </button>
+        </div>
+      ) : unnamed ? (
+        <ErrorAlert error={save.error} />
+      ) : null}
+      {save.isSuccess && success ? (
+        <p className="alert alert-success" role="status">
+          {success}
+        </p>
+      ) : null}
+      <div className="button-row">
+        <button type="submit" className="button" disabled={save.isPending}>
+          {save.isPending ? t('common.saving') : submitLabel}
+        </button>
+        {onCancel ? (
+          <button type="button" className="button button-secondary" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+        ) : null}
+      </div>
+    </>
+  );
+}
