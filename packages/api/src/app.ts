@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { matchedRoutes } from 'hono/route';
 import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from './auth/authenticate.ts';
 import type { AppEnv, Services } from './context.ts';
@@ -127,7 +128,12 @@ export function createApp(services: Services, options: AppOptions = {}) {
     return limitJsonBody(c, next);
   });
   v1.use('*', async (c, next) => {
-    // A method the path does not have is 405 before anything else, signed in or not.
+    // A method the path does not have is 405 before anything else, signed in or not. The router has
+    // already matched this request: when a route (not a `*` middleware) of its method is among the
+    // matches, the method is allowed, and the scan of all 448 routes' patterns (13 µs, a tenth of an
+    // evaluate's CPU) is skipped. Without such a match the scan answers as before: 405 with Allow, or 404.
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
+    if (matchedRoutes(c).some((route) => route.method === method && !route.path.includes('*'))) return next();
     const allow = allowedMethods(app.routes, c.req.path);
     if (allow.length && !allow.includes(c.req.method))
       throw new AppError('method_not_allowed', `${c.req.path} has no ${c.req.method}`, { allow }, { Allow: allow.join(', ') });

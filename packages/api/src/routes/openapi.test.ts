@@ -117,7 +117,14 @@ describe('OpenAPI document', () => {
     expect(wrong.headers.get('allow')).toBe('GET, HEAD, POST');
     expect(await wrong.json()).toMatchObject({ code: 'method_not_allowed', status: 405, allow: ['GET', 'HEAD', 'POST'] });
     expect(wrong.headers.get('x-request-id')).toBeTruthy();
+    // A path with a parameter, and a method its routes do not have: still 405 with every method they do have.
+    const wrongOnOne = await t.app.request('/api/v1/projects/00000000-0000-4000-8000-000000000000', { method: 'PUT' });
+    expect(wrongOnOne.status).toBe(405);
+    expect(wrongOnOne.headers.get('allow')).toMatch(/^GET, HEAD, PATCH/);
     const token = await t.tokenFor('staff.ind@example.jp');
+    // A path no route has is 404, whatever the method (the router matched nothing, so the scan runs and finds nothing).
+    const unknown = await t.app.request('/api/v1/no-such-thing', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect(unknown.status).toBe(404);
     for (const [method, path] of [
       ['POST', '/api/v1/projects'],
       ['POST', '/api/v1/oversight/evaluate'],
