@@ -13,6 +13,7 @@ import { canvasRoutes } from './routes/canvas.ts';
 import { allowedMethods, documentHead, finishDocument, registerDocumentComponents, requireJsonBody } from './routes/conventions.ts';
 import { problemSchemas, ZProblem } from './routes/openapi.ts';
 import './routes/schema-names.ts';
+import { createMiddleware } from 'hono/factory';
 import { docsRoutes } from './routes/docs.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { exportRoutes } from './routes/exports.ts';
@@ -74,12 +75,16 @@ export function createApp(services: Services, options: AppOptions = {}) {
       referrerPolicy: 'same-origin',
     }),
   );
-  app.use('/api/*', async (c, next) => {
+  const noStore = createMiddleware(async (c, next) => {
     await next();
     // On the response's own headers: c.header() after the handler would rebuild the response around its
     // body as a stream, which @hono/node-server then writes chunk by chunk (a third of a small POST's CPU).
     c.res.headers.set('Cache-Control', 'no-store');
   });
+  app.use('/api/*', noStore);
+  // A probe's answer is as of now: the document declares no-store on it like on every API answer.
+  app.use('/healthz', noStore);
+  app.use('/readyz', noStore);
 
   app.onError((error, c) => {
     const appError = toAppError(error);

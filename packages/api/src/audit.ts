@@ -1,5 +1,6 @@
 import type { AuditActor } from './auth/actor.ts';
 import type { Db } from './db/database.ts';
+import { insertAuditEvent } from './db/queries/audit.ts';
 
 export type AuditEntry = {
   action: string;
@@ -15,18 +16,15 @@ export type AuditEntry = {
  * change commit together or not at all.
  */
 export async function recordAudit(tx: Db, who: { actor: AuditActor; requestId: string | null }, entry: AuditEntry): Promise<void> {
-  await tx
-    .insertInto('auditEvent')
-    .values({
-      actorId: who.actor.id,
-      actorLabel: who.actor.label,
-      action: entry.action,
-      entityType: entry.entityType,
-      entityId: entry.entityId,
-      projectId: entry.projectId ?? null,
-      before: entry.before === undefined ? null : JSON.stringify(entry.before),
-      after: entry.after === undefined ? null : JSON.stringify(entry.after),
-      requestId: who.requestId,
-    })
-    .execute();
+  await insertAuditEvent(tx, {
+    actorId: who.actor.id,
+    actorLabel: who.actor.label,
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: entry.entityId,
+    projectId: entry.projectId ?? null,
+    before: entry.before,
+    after: entry.after,
+    requestId: who.requestId,
+  });
 }

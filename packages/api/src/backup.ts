@@ -29,6 +29,7 @@ import type { Config } from './config.ts';
 import { DataDirLockedError, type OpenDatabase, openDatabase } from './db/database.ts';
 import { syncEnumChecks } from './db/enum-checks.ts';
 import { migrations } from './db/migrations/index.ts';
+import { withTransaction } from './db/transaction.ts';
 
 export const backupFormat = 'psbook-backup';
 export const backupFormatVersion = 1;
@@ -137,7 +138,7 @@ export async function writeBackup(db: Kysely<any>, out: Writable, options: { sou
   const counts: Record<string, number> = {};
   let sequenceCount = 0;
   let migrationNames: string[] = [];
-  await db.transaction().execute(async (tx) => {
+  await withTransaction(db, async (tx) => {
     // Must be the first statement of the transaction; PGlite has one connection, so this also
     // documents the guarantee there.
     await sql`set transaction isolation level repeatable read, read only`.execute(tx);
@@ -336,7 +337,7 @@ async function restoreLines(db: Kysely<any>, file: string, lines: AsyncGenerator
   const counts: Record<string, number> = {};
   let sequenceCount = 0;
   let complete = false;
-  await db.transaction().execute(async (tx) => {
+  await withTransaction(db, async (tx) => {
     const targetTables = new Map((await describeTables(tx)).map((t) => [t.name, t]));
     const occupied = await nonEmptyTables(tx, [...targetTables.values()]);
     if (occupied.length) {

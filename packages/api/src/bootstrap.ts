@@ -1,10 +1,13 @@
 import type { Policy } from '@psbook/core';
-import { sql } from 'kysely';
 import { recordAudit } from './audit.ts';
 import { systemActor } from './auth/actor.ts';
 import type { Config } from './config.ts';
 import { createServices, type Services } from './context.ts';
 import { type Db, migrateToLatest, type OpenDatabase, openDatabase } from './db/database.ts';
+import { listRulesetStates, upsertRulesetState } from './db/queries/rulesets.ts';
+import { foldStatsChanges } from './db/queries/stats.ts';
+import { hasAnyUser } from './db/queries/users.ts';
+import { withTransaction } from './db/transaction.ts';
 import { retierAllProjects } from './domain/oversight.ts';
 import { startRulesets } from './domain/ruleset-versions.ts';
 import { loadRulesets } from './rules/load-rulesets.ts';
@@ -15,19 +18,13 @@ import { seedDemo } from './seed/demo.ts';
  * project is re-evaluated in one set-based pass (tier history, audit events, re-routed requests).
  */
 export async function activateRulesets(db: Db, policy: Policy): Promise<{ changedRulesets: string[]; retiered: number }> {
-  const stored = new Map((await db.selectFrom('rulesetState').select(['name', 'version']).execute()).map((r) => [r.name, r.version]));
+  const stored = new Map((await listRulesetStates(db)).map((r) => [r.name, r.version]));
   const changedRulesets: string[] = [];
-  await db.transaction().execute(async (tx) => {
+  await withTransaction(db, async (tx) => {
     for (const ruleset of Object.values(policy.rulesets)) {
       if (stored.get(ruleset.name) === ruleset.version) continue;
       changedRulesets.push(ruleset.name);
-      await tx
-        .insertInto('rulesetState')
-        .values({ name: ruleset.name, version: ruleset.version, content: JSON.stringify(ruleset.content) })
-        .onConflict((oc) =>
-          oc.column('name').doUpdateSet({ version: ruleset.version, content: JSON.stringify(ruleset.content), activatedAt: new Date() }),
-        )
-        .execute();
+      await upsertRulesetState(tx, ruleset);
       await recordAudit(
         tx,
         { actor: systemActor, requestId: null },
@@ -46,7 +43,7 @@ export async function activateRulesets(db: Db, policy: Policy): Promise<{ change
     retiered = (await retierAllProjects(db, policy, { actor: systemActor, requestId: null })).changed;
     // A re-tier appends a change for every project to the statistics summaries; fold them in now so
     // the first statistics request after a start does not pay for it (seconds at a million projects).
-    await sql`select stats.fold_changes()`.execute(db);
+    await foldStatsChanges(db);
   }
   return { changedRulesets, retiered };
 }
@@ -77,8 +74,7 @@ export async function startServices(config: Config, options: { log?: (message: s
       log(`rulesets activated: ${changedRulesets.join(', ')}${retiered ? ` (${retiered} projects changed tier)` : ''}`);
     let seeded = false;
     if (database.kind === 'pglite' && config.demoOnFirstStart) {
-      const hasUsers = await database.db.selectFrom('appUser').select('id').limit(1).executeTakeFirst();
-      if (!hasUsers) {
+      if (!(await hasAnyUser(database.db))) {
         const result = await seedDemo(database.db, policy);
         log(`demo book created: ${result.projects} projects, ${result.users} accounts (password psbook-demo)`);
         seeded = true;

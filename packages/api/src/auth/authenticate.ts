@@ -3,6 +3,7 @@ import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context.ts';
 import type { Db } from '../db/database.ts';
+import { touchApiToken } from '../db/queries/sessions.ts';
 import { findActiveUserByApiTokenHash, findActiveUserBySessionHash } from '../db/queries/users.ts';
 import { AppError } from '../errors.ts';
 import type { Actor } from './actor.ts';
@@ -76,7 +77,7 @@ async function resolveActor(db: Db, token: string, tokenHash: string, cache: Act
     if (!row) return null;
     // Last use to the minute is enough and spares a write on every pull.
     if (!row.lastUsedAt || Date.now() - new Date(row.lastUsedAt).getTime() > 60_000) {
-      await db.updateTable('apiToken').set({ lastUsedAt: new Date() }).where('id', '=', row.tokenId).execute();
+      await touchApiToken(db, row.tokenId);
     }
     const actor = actorOf(row, 'api_token', row.scopes);
     cache.set(tokenHash, actor, row.expiresAt ? new Date(row.expiresAt) : null);

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { setCookie } from 'hono/cookie';
 import type { AppEnv } from '../context.ts';
+import { insertSession } from '../db/queries/sessions.ts';
 import { sessionCookieName } from './authenticate.ts';
 import { clientOf } from './client.ts';
 import { hashToken, newToken, sessionTokenPrefix } from './tokens.ts';
@@ -14,10 +15,7 @@ export async function startSession(c: Context<AppEnv>, userId: string): Promise<
   const { db, config, trustProxy } = c.var.services;
   const token = newToken(sessionTokenPrefix);
   const expiresAt = new Date(Date.now() + config.sessionTtlHours * 3600_000);
-  await db
-    .insertInto('session')
-    .values({ tokenHash: hashToken(token), userId, expiresAt })
-    .execute();
+  await insertSession(db, { tokenHash: hashToken(token), userId, expiresAt });
   setCookie(c, sessionCookieName, token, {
     httpOnly: true,
     sameSite: 'Strict',

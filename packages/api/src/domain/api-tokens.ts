@@ -1,10 +1,11 @@
 import type { TCreateTokenRequest, TRole } from '@psbook/core';
-import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { apiTokenPrefix, hashToken, newToken } from '../auth/tokens.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
+import { insertApiToken, listApiTokenRows, lockApiToken, revokeApiTokenRow } from '../db/queries/api-tokens.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { AppError, forbidden, notFound, validationError } from '../errors.ts';
 import { whoOf } from './projects.ts';
 
@@ -74,19 +75,12 @@ export async function createApiToken(ctx: DomainContext, input: TCreateTokenRequ
 
   const token = newToken(apiTokenPrefix);
   const days = input.expiresInDays ?? defaultTokenLifetimeDays;
-  return ctx.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .insertInto('apiToken')
-      .values({
-        name: input.name,
-        tokenHash: hashToken(token),
-        tokenPrefix: token.slice(0, shownPrefixLength),
-        userId: ctx.actor.id,
-        scopes,
-        expiresAt: sql<Date>`now() + make_interval(days => ${days})`,
-      })
-      .returning(['id', 'name', 'tokenPrefix', 'userId', 'scopes', 'createdAt', 'expiresAt', 'revokedAt', 'lastUsedAt'])
-      .executeTakeFirstOrThrow();
+  return withTransaction(ctx.db, async (tx) => {
+    const row = await insertApiToken(
+      tx,
+      { name: input.name, tokenHash: hashToken(token), tokenPrefix: token.slice(0, shownPrefixLength), userId: ctx.actor.id, scopes },
+      days,
+    );
     const response = toTokenResponse({ ...row, ownerEmail: ctx.actor.email });
     await recordAudit(tx, whoOf(ctx), { action: 'api_token.create', entityType: 'api_token', entityId: row.id, after: response });
     return { ...response, token };
@@ -96,46 +90,19 @@ export async function createApiToken(ctx: DomainContext, input: TCreateTokenRequ
 /** The signed-in user's tokens; an admin sees everyone's. Never the secret or its hash. */
 export async function listApiTokens(db: Db, actor: Actor) {
   requireSession(actor);
-  let query = db
-    .selectFrom('apiToken as t')
-    .innerJoin('appUser as u', 'u.id', 't.userId')
-    .select([
-      't.id',
-      't.name',
-      't.tokenPrefix',
-      't.userId',
-      't.scopes',
-      't.createdAt',
-      't.expiresAt',
-      't.revokedAt',
-      't.lastUsedAt',
-      'u.email as ownerEmail',
-    ])
-    .orderBy('t.createdAt', 'desc')
-    .orderBy('t.id', 'desc');
-  if (actor.role !== 'admin') query = query.where('t.userId', '=', actor.id);
+  const rows = await listApiTokenRows(db, actor.role === 'admin' ? null : actor.id);
   const now = Date.now();
-  return (await query.execute()).map((row) => toTokenResponse(row, now));
+  return rows.map((row) => toTokenResponse(row, now));
 }
 
 /** Revoke a token (its owner or an admin). Revoking twice is harmless; someone else's token is not found. */
 export async function revokeApiToken(ctx: DomainContext, id: string): Promise<void> {
   requireSession(ctx.actor);
-  await ctx.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .selectFrom('apiToken')
-      .select(['id', 'userId', 'name', 'revokedAt'])
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
+  await withTransaction(ctx.db, async (tx) => {
+    const row = await lockApiToken(tx, id);
     if (!row || (row.userId !== ctx.actor.id && ctx.actor.role !== 'admin')) throw notFound('API token');
     if (row.revokedAt) return;
-    const after = await tx
-      .updateTable('apiToken')
-      .set({ revokedAt: sql<Date>`now()` })
-      .where('id', '=', id)
-      .returning(['revokedAt'])
-      .executeTakeFirstOrThrow();
+    const after = await revokeApiTokenRow(tx, id);
     if (!after.revokedAt) throw new AppError('internal', 'The token was not revoked');
     await recordAudit(tx, whoOf(ctx), {
       action: 'api_token.revoke',

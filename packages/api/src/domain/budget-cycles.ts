@@ -21,6 +21,7 @@ import {
   noProgress,
 } from '../db/queries/tech-reviews.ts';
 import type { TCycleViewpoints } from '../db/schema.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { AppError, type FieldError, notFound, validationError } from '../errors.ts';
 import { notifyTechReviewsSubmitted, notifyTechReviewsToWrite } from './notification-events.ts';
 import { whoOf } from './projects.ts';
@@ -102,7 +103,7 @@ export async function createBudgetCycle(ctx: DomainContext, input: TBudgetCycleR
     viewpoints: ruleset.content.viewpoints,
     ratingScale: ruleset.content.ratingScale,
   };
-  return ctx.db.transaction().execute(async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const row = await tx
       .insertInto('budgetCycle')
       .values({ ...values, viewpoints: JSON.stringify(viewpoints) })
@@ -218,7 +219,7 @@ export async function extractTechReviews(ctx: DomainContext, fiscalYear: number)
   const referenced = [...factsOf(ruleset.content.conditions)].filter((f): f is ExtractionFact => f in extractionColumns);
   const who = whoOf(ctx);
 
-  return ctx.db.transaction().execute(async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const cycle = await lockBudgetCycle(tx, fiscalYear);
     if (!cycle) throw notFound(`Budget cycle ${fiscalYear}`);
     if (cycle.submittedAt) {
@@ -310,7 +311,7 @@ export async function extractTechReviews(ctx: DomainContext, fiscalYear: number)
  */
 export async function submitBudgetCycle(ctx: DomainContext, fiscalYear: number): Promise<BudgetCycleResponse> {
   requirePermission(ctx.actor, 'budgetCycle.manage');
-  return ctx.db.transaction().execute(async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const cycle = await lockBudgetCycle(tx, fiscalYear);
     if (!cycle) throw notFound(`Budget cycle ${fiscalYear}`);
     if (cycle.submittedAt) {

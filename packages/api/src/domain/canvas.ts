@@ -1,12 +1,11 @@
 import { canvasFields, type ServiceCanvas, type TCanvasFieldKey, type TSaveCanvasRequest } from '@psbook/core';
-import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { requireProjectWrite } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import { findCanvasRevision, findLatestCanvasRevision, insertCanvasRevision, listCanvasRevisions } from '../db/queries/canvas.ts';
-import { lockProject, projectSearchColumns } from '../db/queries/projects.ts';
+import { lockProject, projectSearchColumns, updateLockedProject } from '../db/queries/projects.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { AppError, notFound, validationError } from '../errors.ts';
-import { inTransaction } from './lifecycle.ts';
 import { getProjectOrThrow, whoOf } from './projects.ts';
 
 type RevisionRow = {
@@ -96,7 +95,7 @@ export async function saveCanvas(
   projectId: string,
   input: TSaveCanvasRequest,
 ): Promise<CanvasResponse & { projectVersion: number }> {
-  return inTransaction(ctx.db, async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     requireProjectWrite(ctx.actor, project.bureauCode);
@@ -127,19 +126,16 @@ export async function saveCanvas(
       isWritten,
       createdBy: ctx.actor.id,
     });
-    const updated = await tx
-      .updateTable('project')
-      .set({
+    const { version: projectVersion } = await updateLockedProject(
+      tx,
+      projectId,
+      {
         canvasWritten: isWritten,
         // The canvas text is searchable with the project (`q`), so the search columns follow each save.
         ...projectSearchColumns(project.name, project.summary, fields),
-        version: sql`version + 1`,
-        updatedAt: new Date(),
-        updatedBy: ctx.actor.id,
-      })
-      .where('id', '=', projectId)
-      .returning('version')
-      .executeTakeFirstOrThrow();
+      },
+      ctx.actor.id,
+    );
     await recordAudit(tx, whoOf(ctx), {
       action: 'canvas.save',
       entityType: 'canvas',
@@ -150,7 +146,7 @@ export async function saveCanvas(
     });
     return {
       ...toCanvasResponse(ctx.policy.canvas, projectId, { ...saved, fields, createdByName: ctx.actor.displayName }),
-      projectVersion: updated.version,
+      projectVersion,
     };
   });
 }

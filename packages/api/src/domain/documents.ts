@@ -1,12 +1,11 @@
 import type { TCreateDocumentRequest } from '@psbook/core';
-import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { requireProjectWrite } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
-import { type DocumentRow, findProjectDocument, listDocumentRows } from '../db/queries/documents.ts';
+import { type DocumentRow, deleteDocumentRow, findProjectDocument, insertDocument, listDocumentRows } from '../db/queries/documents.ts';
 import { lockProject } from '../db/queries/projects.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { notFound } from '../errors.ts';
-import { inTransaction } from './lifecycle.ts';
 import { getProjectOrThrow, whoOf } from './projects.ts';
 
 export function toDocumentResponse(row: DocumentRow & { createdByName?: string | null }) {
@@ -35,23 +34,11 @@ export async function listDocuments(ctx: Pick<DomainContext, 'db'>, projectId: s
  * file store). The project row lock orders it against a stage transition checking the gates.
  */
 export async function createDocument(ctx: DomainContext, projectId: string, input: TCreateDocumentRequest): Promise<DocumentResponse> {
-  return inTransaction(ctx.db, async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     requireProjectWrite(ctx.actor, project.bureauCode);
-    const row = await tx
-      .insertInto('document')
-      // clock_timestamp, not now(): documents list in creation order, also when one transaction adds several.
-      .values({
-        projectId,
-        kind: input.kind,
-        title: input.title,
-        url: input.url,
-        createdBy: ctx.actor.id,
-        createdAt: sql`clock_timestamp()`,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertDocument(tx, { projectId, kind: input.kind, title: input.title, url: input.url, createdBy: ctx.actor.id });
     await recordAudit(tx, whoOf(ctx), {
       action: 'document.create',
       entityType: 'document',
@@ -65,13 +52,13 @@ export async function createDocument(ctx: DomainContext, projectId: string, inpu
 
 /** Remove a document; the audit event keeps the removed row, so nothing is lost from the record. */
 export async function deleteDocument(ctx: DomainContext, projectId: string, documentId: string): Promise<void> {
-  await inTransaction(ctx.db, async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     requireProjectWrite(ctx.actor, project.bureauCode);
     const before = await findProjectDocument(tx, projectId, documentId);
     if (!before) throw notFound('Document');
-    await tx.deleteFrom('document').where('id', '=', documentId).execute();
+    await deleteDocumentRow(tx, documentId);
     await recordAudit(tx, whoOf(ctx), {
       action: 'document.delete',
       entityType: 'document',

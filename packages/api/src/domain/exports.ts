@@ -19,10 +19,10 @@ import {
   type TRegistrationTrigger,
   type TStage,
 } from '@psbook/core';
-import { type SqlBool, sql } from 'kysely';
 import { excelSafe, toCsvLines, utf8Bom } from '../csv.ts';
 import type { Db } from '../db/database.ts';
-import { type ProjectListFilter, projectFilterConditions } from '../db/queries/projects.ts';
+import { type ExportCursor, selectExportBatch } from '../db/queries/exports.ts';
+import type { ProjectListFilter } from '../db/queries/projects.ts';
 import { type CellKind, type Conditions, workbookStream } from '../xlsx.ts';
 
 export { internalProjectFields, isBudgetWithheld, openDataDescription };
@@ -44,9 +44,6 @@ export type ExportRow = {
   createdAt: Date;
   updatedAt: Date;
 } & { [K in keyof TOversightInput]-?: NonNullable<TOversightInput[K]> | null };
-
-/** The project columns of the oversight inputs, from the factor registry. */
-const oversightInputSelections = oversightFactorRegistry.entries.map((f) => `project.${f.input}` as const);
 
 /** A Japanese calendar date (UTC+9 all year). */
 const jstDay = (date: Date) => new Date(date.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
@@ -135,38 +132,9 @@ export function exportColumns(policy: Policy, audience: ExportAudience): Column[
 
 /** Projects matching the filter, oldest first, in batches keyed on (created_at, id): no OFFSET, no full read. */
 export async function* projectBatches(db: Db, filter: ProjectListFilter, batchSize = 2000): AsyncGenerator<ExportRow[]> {
-  // The cursor carries created_at as text, and sends it as text: a driver that turns a timestamptz
-  // parameter into a JavaScript Date would cut microseconds and never get past rows written with them.
-  let cursor: { createdAt: string; id: string } | null = null;
+  let cursor: ExportCursor | null = null;
   for (;;) {
-    let query = db
-      .selectFrom('project')
-      .leftJoin('bureau', 'bureau.code', 'project.bureauCode')
-      .select([
-        'project.id',
-        'project.code',
-        'project.name',
-        'project.bureauCode',
-        'bureau.nameJa as bureauName',
-        'project.fiscalYear',
-        'project.summary',
-        'project.stage',
-        'project.tier',
-        'project.reviewerRole',
-        ...oversightInputSelections,
-        'project.isNew',
-        'project.registrationTrigger',
-        'project.canvasWritten',
-        'project.createdAt',
-        'project.updatedAt',
-        sql<string>`project.created_at::text`.as('cursorAt'),
-      ])
-      .where(projectFilterConditions(filter));
-    if (cursor) {
-      const { createdAt, id } = cursor;
-      query = query.where(sql<SqlBool>`(project.created_at, project.id) > (${createdAt}::text::timestamptz, ${id}::uuid)`);
-    }
-    const rows = await query.orderBy('project.createdAt').orderBy('project.id').limit(batchSize).execute();
+    const rows = await selectExportBatch(db, filter, cursor, batchSize);
     if (rows.length) yield rows;
     if (rows.length < batchSize) return;
     const last = rows[rows.length - 1]!;

@@ -6,22 +6,27 @@ import type {
   TExemptionDecisionRequest,
   TUpdateActionRequest,
 } from '@psbook/core';
-import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { canWriteProject, requireProjectWrite } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
-import { lockProject } from '../db/queries/projects.ts';
+import { findProjectById, lockProject } from '../db/queries/projects.ts';
 import {
   type ActionView,
+  decideLockedExemption,
   type ExemptionView,
   findActionProjectId,
   findExemptionProjectId,
+  findRequestedExemption,
+  insertAction,
+  insertExemption,
   lockAction,
   lockExemption,
+  updateLockedAction,
 } from '../db/queries/supervision.ts';
+import { isActiveBureauMember } from '../db/queries/users.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { AppError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
-import { inTransaction } from './lifecycle.ts';
 import { notifyActionAssigned, notifyActionToVerify, notifyExemptionDecided, notifyExemptionToDecide } from './notification-events.ts';
 import { whoOf } from './projects.ts';
 import { consulteeRefusal, localToday } from './supervision.ts';
@@ -55,35 +60,30 @@ export function toActionResponse(row: ActionView) {
 
 /** An action's owner is a person of the bureau: an active staff member or bureau lead linked to it. */
 export async function requireBureauOwner(tx: Db, bureauCode: string, ownerId: string, path: string): Promise<void> {
-  const owner = await tx
-    .selectFrom('appUser')
-    .innerJoin('userBureau', 'userBureau.userId', 'appUser.id')
-    .select('appUser.id')
-    .where('appUser.id', '=', ownerId)
-    .where('appUser.isActive', '=', true)
-    .where('appUser.role', 'in', ['staff', 'bureau_lead'])
-    .where('userBureau.bureauCode', '=', bureauCode)
-    .executeTakeFirst();
-  if (!owner) throw validationError([{ path, message: `must be an active staff member or bureau lead of bureau ${bureauCode}` }]);
+  if (!(await isActiveBureauMember(tx, bureauCode, ownerId, ['staff', 'bureau_lead'])))
+    throw validationError([{ path, message: `must be an active staff member or bureau lead of bureau ${bureauCode}` }]);
 }
 
-/** Insert an action inside the caller's transaction, audited there. */
-export async function insertFollowUpAction(tx: Db, ctx: DomainContext, projectId: string, input: TCreateActionRequest): Promise<string> {
-  const row = await tx
-    .insertInto('followUpAction')
-    .values({
-      projectId,
-      title: input.title,
-      ownerId: input.ownerId,
-      dueDate: input.dueDate,
-      sourceKind: input.source.kind,
-      sourceRef: input.source.refId ?? null,
-      sourceDetail: input.source.detail ?? null,
-      blocking: input.blocking,
-      raisedBy: ctx.actor.id,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+/**
+ * Insert an action, audited in the same transaction: the caller's (a consultation's guidance raises
+ * one inside its own), or a new one. The caller has checked who may raise it and locked the project.
+ */
+export async function insertFollowUpAction(ctx: DomainContext, projectId: string, input: TCreateActionRequest): Promise<string> {
+  return withTransaction(ctx.db, (tx) => insertActionIn(tx, ctx, projectId, input));
+}
+
+async function insertActionIn(tx: Db, ctx: DomainContext, projectId: string, input: TCreateActionRequest): Promise<string> {
+  const row = await insertAction(tx, {
+    projectId,
+    title: input.title,
+    ownerId: input.ownerId,
+    dueDate: input.dueDate,
+    sourceKind: input.source.kind,
+    sourceRef: input.source.refId ?? null,
+    sourceDetail: input.source.detail ?? null,
+    blocking: input.blocking,
+    raisedBy: ctx.actor.id,
+  });
   await recordAudit(tx, whoOf(ctx), {
     action: 'follow_up_action.create',
     entityType: 'follow_up_action',
@@ -91,11 +91,8 @@ export async function insertFollowUpAction(tx: Db, ctx: DomainContext, projectId
     projectId,
     after: { ...row, raisedAt: row.raisedAt.toISOString() },
   });
-  const project = await tx
-    .selectFrom('project')
-    .select(['id', 'code', 'name', 'bureauCode'])
-    .where('id', '=', projectId)
-    .executeTakeFirstOrThrow();
+  const project = await findProjectById(tx, projectId);
+  if (!project) throw notFound('Project');
   await notifyActionAssigned(tx, project, row);
   return row.id;
 }
@@ -105,14 +102,14 @@ export async function insertFollowUpAction(tx: Db, ctx: DomainContext, projectId
  * (from a release judgement or guidance). The owner is a person of the bureau.
  */
 export async function raiseFollowUpAction(ctx: DomainContext, projectId: string, input: TCreateActionRequest): Promise<string> {
-  return inTransaction(ctx.db, async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     if (!canWriteProject(ctx.actor, project.bureauCode) && consulteeRefusal(ctx.actor, project, '', 'follow-up action') !== null) {
       throw forbidden(`Only the bureau ${project.bureauCode} and the project’s consultee raise follow-up actions on it`);
     }
     await requireBureauOwner(tx, project.bureauCode, input.ownerId, 'ownerId');
-    return insertFollowUpAction(tx, ctx, projectId, input);
+    return insertFollowUpAction({ ...ctx, db: tx }, projectId, input);
   });
 }
 
@@ -121,7 +118,7 @@ export async function raiseFollowUpAction(ctx: DomainContext, projectId: string,
  * open; only the raiser changes what was asked (title, due date, blocking). With the version last seen.
  */
 export async function updateFollowUpAction(ctx: DomainContext, id: string, input: TUpdateActionRequest): Promise<void> {
-  await inTransaction(ctx.db, async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const ref = await findActionProjectId(tx, id);
     if (!ref) throw notFound('Follow-up action');
     const project = await lockProject(tx, ref.projectId);
@@ -147,22 +144,23 @@ export async function updateFollowUpAction(ctx: DomainContext, id: string, input
     }
     if (action.version !== input.version) throw versionConflict(action.version);
 
-    const after = await tx
-      .updateTable('followUpAction')
-      .set({
+    const moved = to !== action.status;
+    const after = await updateLockedAction(
+      tx,
+      id,
+      {
         status: to,
         ...(input.title !== undefined ? { title: input.title } : {}),
         ...(input.dueDate !== undefined ? { dueDate: input.dueDate } : {}),
         ...(input.blocking !== undefined ? { blocking: input.blocking } : {}),
         ...(input.note !== undefined ? { note: input.note } : {}),
-        ...(to !== action.status && to === 'done' ? { doneBy: ctx.actor.id, doneAt: sql<Date>`now()` } : {}),
-        ...(to !== action.status && to === 'verified' ? { verifiedBy: ctx.actor.id, verifiedAt: sql<Date>`now()` } : {}),
-        ...(to !== action.status && to === 'open' ? { doneBy: null, doneAt: null } : {}),
-        version: sql<number>`version + 1`,
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+      },
+      {
+        done: moved && to === 'done' ? ctx.actor.id : undefined,
+        verified: moved && to === 'verified' ? ctx.actor.id : undefined,
+        reopened: moved && to === 'open',
+      },
+    );
     await recordAudit(tx, whoOf(ctx), {
       action: to === action.status ? 'follow_up_action.update' : `follow_up_action.${to === 'open' ? 'reopen' : to}`,
       entityType: 'follow_up_action',
@@ -213,7 +211,7 @@ export function toExemptionResponse(row: ExemptionView) {
 
 /** Ask the consultee to waive one gate or one release-checklist item for this project until a date. */
 export async function requestExemption(ctx: DomainContext, projectId: string, input: TCreateExemptionRequest): Promise<string> {
-  return inTransaction(ctx.db, async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     requireProjectWrite(ctx.actor, project.bureauCode);
@@ -230,20 +228,9 @@ export async function requestExemption(ctx: DomainContext, projectId: string, in
     if (project.tier === null || project.reviewerRole === null) {
       throw new AppError('rule_violation', 'The project’s tier is not set, so no consultee is designated to decide an exemption');
     }
-    const pending = await tx
-      .selectFrom('exemption')
-      .select('id')
-      .where('projectId', '=', projectId)
-      .where('targetKind', '=', input.targetKind)
-      .where('target', '=', input.target)
-      .where('status', '=', 'requested')
-      .executeTakeFirst();
+    const pending = await findRequestedExemption(tx, projectId, input.targetKind, input.target);
     if (pending) throw new AppError('conflict', 'An exemption of this gate or item is already waiting for a decision', { id: pending.id });
-    const row = await tx
-      .insertInto('exemption')
-      .values({ projectId, ...input, requestedBy: ctx.actor.id })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertExemption(tx, { projectId, ...input, requestedBy: ctx.actor.id });
     await recordAudit(tx, whoOf(ctx), {
       action: 'exemption.create',
       entityType: 'exemption',
@@ -258,7 +245,7 @@ export async function requestExemption(ctx: DomainContext, projectId: string, in
 
 /** Approve or refuse an exemption: the project's consultee only, never the requester; refusing says why. */
 export async function decideExemption(ctx: DomainContext, id: string, input: TExemptionDecisionRequest): Promise<void> {
-  await inTransaction(ctx.db, async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const ref = await findExemptionProjectId(tx, id);
     if (!ref) throw notFound('Exemption');
     const project = await lockProject(tx, ref.projectId);
@@ -275,17 +262,11 @@ export async function decideExemption(ctx: DomainContext, id: string, input: TEx
         errors: [{ path: 'comment', message: 'is required when refusing an exemption' }],
       });
     }
-    await tx
-      .updateTable('exemption')
-      .set({
-        status: input.decision,
-        decidedBy: ctx.actor.id,
-        decidedAt: sql<Date>`now()`,
-        decisionComment: input.comment?.trim() ? input.comment : null,
-        version: sql<number>`version + 1`,
-      })
-      .where('id', '=', id)
-      .execute();
+    await decideLockedExemption(tx, id, {
+      status: input.decision,
+      decidedBy: ctx.actor.id,
+      decisionComment: input.comment?.trim() ? input.comment : null,
+    });
     await recordAudit(tx, whoOf(ctx), {
       action: input.decision === 'approved' ? 'exemption.approve' : 'exemption.refuse',
       entityType: 'exemption',

@@ -1,7 +1,8 @@
-import { type SqlBool, sql } from 'kysely';
 import { requirePermission } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
+import { listAuditEventRows } from '../db/queries/audit.ts';
+import { projectExists } from '../db/queries/projects.ts';
 import { notFound } from '../errors.ts';
 
 export type AuditFilter = {
@@ -24,25 +25,9 @@ const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
  * and ending in id.
  */
 export async function listAuditEvents(db: Db, filter: AuditFilter, page: AuditPage) {
-  let query = db
-    .selectFrom('auditEvent')
-    .leftJoin('appUser', 'appUser.id', 'auditEvent.actorId')
-    .selectAll('auditEvent')
-    .select('appUser.displayName as actorName');
-  if (filter.projectId) query = query.where('auditEvent.projectId', '=', filter.projectId);
-  if (filter.entityType) query = query.where('auditEvent.entityType', '=', filter.entityType);
-  if (filter.action) query = query.where('auditEvent.action', '=', filter.action);
-  if (filter.actor) {
-    const actor = filter.actor;
-    query = isUuid(actor) ? query.where('auditEvent.actorId', '=', actor) : query.where('auditEvent.actorLabel', '=', actor);
-  }
-  if (filter.from) query = query.where('auditEvent.at', '>=', filter.from);
-  if (filter.to) query = query.where('auditEvent.at', '<', filter.to);
-  if (page.before !== null) query = query.where(sql<SqlBool>`audit_event.id < ${page.before}::bigint`);
-  const rows = await query
-    .orderBy('auditEvent.id', 'desc')
-    .limit(page.limit + 1)
-    .execute();
+  const { actor, ...rest } = filter;
+  const byActor = actor === undefined ? {} : isUuid(actor) ? { actorId: actor } : { actorLabel: actor };
+  const rows = await listAuditEventRows(db, { ...rest, ...byActor }, { limit: page.limit + 1, before: page.before });
   const hasMore = rows.length > page.limit;
   const items = (hasMore ? rows.slice(0, page.limit) : rows).map((r) => ({
     id: r.id,
@@ -64,8 +49,7 @@ export type AuditListResponse = Awaited<ReturnType<typeof listAuditEvents>>;
 
 /** One project's history: every audit event about it, readable by anyone who can read the project. */
 export async function listProjectHistory(ctx: Pick<DomainContext, 'db'>, projectId: string, page: AuditPage): Promise<AuditListResponse> {
-  const project = await ctx.db.selectFrom('project').select('id').where('id', '=', projectId).executeTakeFirst();
-  if (!project) throw notFound('Project');
+  if (!(await projectExists(ctx.db, projectId))) throw notFound('Project');
   return listAuditEvents(ctx.db, { projectId }, page);
 }
 

@@ -9,23 +9,27 @@ import {
   type TKpiForStatus,
   type TUpdateKpiRequest,
 } from '@psbook/core';
-import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { requireProjectWrite } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import {
+  deleteKpiRow,
+  deleteMeasurementRow,
   findMeasurement,
   findProjectKpi,
+  insertKpi,
+  insertMeasurement,
   type KpiRow,
   listKpiMeasurements,
   listKpiRows,
   listProjectMeasurements,
   type MeasurementRow,
+  updateKpiAtVersion,
 } from '../db/queries/kpis.ts';
 import { lockProject } from '../db/queries/projects.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { AppError, type FieldError, notFound, validationError, versionConflict } from '../errors.ts';
-import { inTransaction } from './lifecycle.ts';
 import { getProjectOrThrow, whoOf } from './projects.ts';
 
 const forStatus = (kpi: KpiRow): TKpiForStatus => ({
@@ -129,16 +133,11 @@ export async function createKpi(ctx: DomainContext, projectId: string, input: TC
     targetFiscalYear: input.targetFiscalYear,
   };
   checkPlan(values);
-  return inTransaction(ctx.db, async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     requireProjectWrite(ctx.actor, project.bureauCode);
-    const kpi = await tx
-      .insertInto('kpi')
-      // clock_timestamp, not now(): KPIs list in creation order, also when one transaction adds several.
-      .values({ ...values, projectId, createdAt: sql`clock_timestamp()`, updatedAt: sql`clock_timestamp()` })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const kpi = await insertKpi(tx, { ...values, projectId });
     await recordAudit(tx, whoOf(ctx), { action: 'kpi.create', entityType: 'kpi', entityId: kpi.id, projectId, after: auditKpiState(kpi) });
     return toKpiResponse(kpi, []);
   });
@@ -146,7 +145,7 @@ export async function createKpi(ctx: DomainContext, projectId: string, input: TC
 
 /** Change a KPI at the version the editor saw; a stale version is a 409 with the current KPI. */
 export async function updateKpi(ctx: DomainContext, projectId: string, kpiId: string, input: TUpdateKpiRequest): Promise<KpiResponse> {
-  return inTransaction(ctx.db, async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const before = await lockKpiForWrite(tx, ctx, projectId, kpiId);
     const measurements = await listKpiMeasurements(tx, kpiId);
     if (before.version !== input.version) throw versionConflict(before.version, toKpiResponse(before, measurements));
@@ -162,13 +161,7 @@ export async function updateKpi(ctx: DomainContext, projectId: string, kpiId: st
     if (input.targetFiscalYear !== undefined) changes.targetFiscalYear = input.targetFiscalYear;
     checkPlan({ ...before, ...changes });
 
-    const after = await tx
-      .updateTable('kpi')
-      .set({ ...changes, version: sql`version + 1`, updatedAt: new Date() })
-      .where('id', '=', kpiId)
-      .where('version', '=', input.version)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const after = await updateKpiAtVersion(tx, kpiId, input.version, changes);
     await recordAudit(tx, whoOf(ctx), {
       action: 'kpi.update',
       entityType: 'kpi',
@@ -183,13 +176,13 @@ export async function updateKpi(ctx: DomainContext, projectId: string, kpiId: st
 
 /** Remove a KPI and its measurements; with an expected version, a stale one is a 409. */
 export async function deleteKpi(ctx: DomainContext, projectId: string, kpiId: string, expectedVersion?: number): Promise<void> {
-  await inTransaction(ctx.db, async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const before = await lockKpiForWrite(tx, ctx, projectId, kpiId);
     const measurements = await listKpiMeasurements(tx, kpiId);
     if (expectedVersion !== undefined && before.version !== expectedVersion) {
       throw versionConflict(before.version, toKpiResponse(before, measurements));
     }
-    await tx.deleteFrom('kpi').where('id', '=', kpiId).execute();
+    await deleteKpiRow(tx, kpiId);
     await recordAudit(tx, whoOf(ctx), {
       action: 'kpi.delete',
       entityType: 'kpi',
@@ -211,7 +204,7 @@ export async function addMeasurement(
   input: TCreateMeasurementRequest,
   now = new Date(),
 ): Promise<KpiResponse> {
-  return inTransaction(ctx.db, async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const kpi = await lockKpiForWrite(tx, ctx, projectId, kpiId);
     const value = input.value ?? null;
     const achieved = input.achieved ?? null;
@@ -240,11 +233,7 @@ export async function addMeasurement(
         errors: [{ path: 'comment', message: 'the measurement misses the plan for this year: say why' }],
       });
     }
-    const row = await tx
-      .insertInto('kpiMeasurement')
-      .values({ kpiId, ...measurement, comment, recordedBy: ctx.actor.id })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertMeasurement(tx, { kpiId, ...measurement, comment, recordedBy: ctx.actor.id });
     await recordAudit(tx, whoOf(ctx), {
       action: 'kpi_measurement.create',
       entityType: 'kpi_measurement',
@@ -258,14 +247,9 @@ export async function addMeasurement(
 
 /** Remove one year's measurement (to correct a wrong entry: record it again afterwards). */
 export async function deleteMeasurement(ctx: DomainContext, projectId: string, kpiId: string, fiscalYear: number): Promise<KpiResponse> {
-  return inTransaction(ctx.db, async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const kpi = await lockKpiForWrite(tx, ctx, projectId, kpiId);
-    const row = await tx
-      .deleteFrom('kpiMeasurement')
-      .where('kpiId', '=', kpiId)
-      .where('fiscalYear', '=', fiscalYear)
-      .returningAll()
-      .executeTakeFirst();
+    const row = await deleteMeasurementRow(tx, kpiId, fiscalYear);
     if (!row) throw notFound(`Measurement for fiscal year ${fiscalYear}`);
     await recordAudit(tx, whoOf(ctx), {
       action: 'kpi_measurement.delete',

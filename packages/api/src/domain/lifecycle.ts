@@ -1,23 +1,14 @@
 import { fiscalYearOf, nextStageOf, type TGateStatus, type TProjectFacts, type TStage, type TTransitionRequest } from '@psbook/core';
-import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { requireProjectWrite } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
-import { listStageTransitions, selectProjectFacts } from '../db/queries/lifecycle.ts';
-import { lockProject } from '../db/queries/projects.ts';
+import { insertStageTransition, listStageTransitions, selectProjectFacts } from '../db/queries/lifecycle.ts';
+import { lockProject, projectExists, updateLockedProject } from '../db/queries/projects.ts';
 import type { ProjectRow } from '../db/schema.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { AppError, notFound, versionConflict } from '../errors.ts';
 import { auditProjectState, toProjectResponse, whoOf } from './projects.ts';
-
-/**
- * Run `work` in a transaction: a new one, or the caller's when `db` already is one. Domain verbs use
- * it so a caller (the demo seed, a bulk job) can compose several verbs into one transaction; opening
- * a second transaction inside one is not possible (Kysely refuses it, PGlite would hang).
- */
-export function inTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
-  return db.isTransaction ? work(db) : db.transaction().execute(work);
-}
 
 /**
  * The facts the lifecycle gates are judged on, for `fiscalYear` ("this fiscal year" for the yearly
@@ -62,7 +53,7 @@ export async function transitionProject(
   input: TTransitionRequest,
   expectedVersion?: number,
 ): Promise<ProjectRow> {
-  return inTransaction(ctx.db, async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const before = await lockProject(tx, projectId);
     if (!before) throw notFound('Project');
     requireProjectWrite(ctx.actor, before.bureauCode);
@@ -84,17 +75,15 @@ export async function transitionProject(
       throw new AppError(decision.code, decision.message, { from: before.stage, to: input.to, ...(errors ? { errors } : {}) });
     }
 
-    const after = await tx
-      .updateTable('project')
-      .set({ stage: input.to, version: sql`version + 1`, updatedAt: new Date(), updatedBy: ctx.actor.id })
-      .where('id', '=', projectId)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const transition = await tx
-      .insertInto('stageTransition')
-      .values({ projectId, fromStage: before.stage, toStage: input.to, direction: decision.direction, reason, actorId: ctx.actor.id })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const after = await updateLockedProject(tx, projectId, { stage: input.to }, ctx.actor.id);
+    const transition = await insertStageTransition(tx, {
+      projectId,
+      fromStage: before.stage,
+      toStage: input.to,
+      direction: decision.direction,
+      reason,
+      actorId: ctx.actor.id,
+    });
     await recordAudit(tx, whoOf(ctx), {
       action: 'project.transition',
       entityType: 'project',
@@ -108,8 +97,7 @@ export async function transitionProject(
 }
 
 export async function listTransitions(ctx: Pick<DomainContext, 'db'>, projectId: string) {
-  const project = await ctx.db.selectFrom('project').select('id').where('id', '=', projectId).executeTakeFirst();
-  if (!project) throw notFound('Project');
+  if (!(await projectExists(ctx.db, projectId))) throw notFound('Project');
   const rows = await listStageTransitions(ctx.db, projectId);
   return rows.map((r) => ({
     id: r.id,

@@ -1,5 +1,6 @@
 import { roleLabels, type TReviewerRole } from '@psbook/core';
 import type { Db } from '../db/database.ts';
+import { listActiveBureauMembers } from '../db/queries/users.ts';
 import { activeUser, activeUsersWithRole, notify } from './notifications.ts';
 import { designatedReviewers } from './reviewers.ts';
 
@@ -134,16 +135,7 @@ export async function notifyTechReviewsSubmitted(tx: Db, fiscalYear: number, cou
 
 /** The staff and bureau leads of a bureau: who act for it (`canWriteProject`), except one person. */
 export async function bureauMembers(tx: Db, bureauCode: string, exceptUserId?: string | null) {
-  let query = tx
-    .selectFrom('appUser')
-    .innerJoin('userBureau', 'userBureau.userId', 'appUser.id')
-    .select(['appUser.id', 'appUser.email'])
-    .where('appUser.isActive', '=', true)
-    .where('appUser.role', 'in', ['staff', 'bureau_lead'])
-    .where('userBureau.bureauCode', '=', bureauCode)
-    .orderBy('appUser.email');
-  if (exceptUserId) query = query.where('appUser.id', '<>', exceptUserId);
-  return query.execute();
+  return listActiveBureauMembers(tx, bureauCode, ['staff', 'bureau_lead'], exceptUserId);
 }
 
 const consultationPath = (projectId: string, id: string) => `/projects/${projectId}/consultations/${id}`;

@@ -15,6 +15,7 @@ import { recordAudit } from '../audit.ts';
 import { type Actor, auditActorOf, requirePermission } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { validationError } from '../errors.ts';
 
 /*
@@ -227,7 +228,7 @@ export async function listPreferences(db: Db, userId: string | null): Promise<(T
 }
 
 export async function savePreferences(ctx: DomainContext, input: TNotificationPreferencesRequest) {
-  await ctx.db.transaction().execute(async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     for (const item of input.items) {
       await tx
         .insertInto('notificationPreference')
@@ -249,7 +250,7 @@ export async function savePreferences(ctx: DomainContext, input: TNotificationPr
 /** The administrators' defaults: what every user gets for a kind they have not chosen themselves. */
 export async function saveDefaultPreferences(ctx: DomainContext, input: TNotificationPreferencesRequest) {
   requirePermission(ctx.actor, 'notificationDefaults.manage');
-  await ctx.db.transaction().execute(async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     for (const item of input.items) {
       await tx
         .insertInto('notificationDefault')

@@ -5,11 +5,20 @@
  * map to no role are refused, never given a default role.
  */
 import type { TRole } from '@psbook/core';
-import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import type { OidcIdentity } from '../auth/oidc.ts';
 import { type GroupMapping, mapClaimsToAccess } from '../auth/oidc-mapping.ts';
 import type { Db } from '../db/database.ts';
+import {
+  existingBureauCodes,
+  findEmailHolder,
+  insertOidcAccount,
+  lockAccountBySubject,
+  lockUnlinkedAccountByEmail,
+  replaceUserBureaus,
+  updateLockedOidcAccount,
+} from '../db/queries/users.ts';
+import { withTransaction } from '../db/transaction.ts';
 
 /** Roles that act for their own bureau: without one they could do nothing (as in domain/users.ts). */
 const bureauBoundRoles: readonly TRole[] = ['staff', 'bureau_lead'];
@@ -27,31 +36,12 @@ type AccountRow = {
   bureauCodes: string[];
 };
 
-const bureauCodesOf = sql<
-  string[]
->`coalesce((select array_agg(ub.bureau_code order by ub.bureau_code) from user_bureau ub where ub.user_id = app_user.id), '{}')`;
-
 async function findAccount(tx: Db, identity: OidcIdentity): Promise<AccountRow | undefined> {
-  const columns = ['id', 'email', 'displayName', 'role', 'isActive', 'oidcSubject'] as const;
-  const bySubject = await tx
-    .selectFrom('appUser')
-    .select(columns)
-    .select(bureauCodesOf.as('bureauCodes'))
-    .where('oidcIssuer', '=', identity.issuer)
-    .where('oidcSubject', '=', identity.subject)
-    .forUpdate()
-    .executeTakeFirst();
+  const bySubject = await lockAccountBySubject(tx, identity.issuer, identity.subject);
   if (bySubject || !identity.email) return bySubject;
   // An account an administrator created before single sign-on (same address, not yet linked) is
   // linked at its first sign-in: the organisation's provider vouches for its own users' addresses.
-  return tx
-    .selectFrom('appUser')
-    .select(columns)
-    .select(bureauCodesOf.as('bureauCodes'))
-    .where(sql`lower(email)`, '=', identity.email.toLowerCase())
-    .where('oidcSubject', 'is', null)
-    .forUpdate()
-    .executeTakeFirst();
+  return lockUnlinkedAccountByEmail(tx, identity.email);
 }
 
 const accountState = (row: { id: string; email: string; displayName: string; role: string; bureauCodes: string[] }) => ({
@@ -82,7 +72,7 @@ export async function signInWithOidc(
 }
 
 async function attemptSignIn(db: Db, identity: OidcIdentity, mapping: GroupMapping, requestId: string | null): Promise<OidcSignInOutcome> {
-  return db.transaction().execute(async (tx) => {
+  return withTransaction(db, async (tx) => {
     const refuse = async (reason: OidcRefusal, detail: Record<string, unknown> = {}): Promise<OidcSignInOutcome> => {
       // Refusals are audited too: an administrator asked "why can't X sign in?" finds the answer here.
       await recordAudit(
@@ -100,11 +90,7 @@ async function attemptSignIn(db: Db, identity: OidcIdentity, mapping: GroupMappi
 
     let account = await findAccount(tx, identity);
     if (!account && identity.email) {
-      const holder = await tx
-        .selectFrom('appUser')
-        .select(['id', 'oidcIssuer', 'oidcSubject'])
-        .where(sql`lower(email)`, '=', identity.email.toLowerCase())
-        .executeTakeFirst();
+      const holder = await findEmailHolder(tx, identity.email);
       // This very person, created by a sign-in that committed a moment ago (two tabs at once).
       if (holder && holder.oidcIssuer === identity.issuer && holder.oidcSubject === identity.subject)
         account = await findAccount(tx, identity);
@@ -117,9 +103,7 @@ async function attemptSignIn(db: Db, identity: OidcIdentity, mapping: GroupMappi
     const access = mapClaimsToAccess(identity.claims, mapping);
     if (!access) return refuse('no_role', { groups: identity.claims[mapping.claim] ?? null });
 
-    const known = access.bureauCodes.length
-      ? new Set((await tx.selectFrom('bureau').select('code').where('code', 'in', access.bureauCodes).execute()).map((b) => b.code))
-      : new Set<string>();
+    const known = await existingBureauCodes(tx, access.bureauCodes);
     const bureauCodes = access.bureauCodes.filter((code) => known.has(code));
     const unknownBureaus = access.bureauCodes.filter((code) => !known.has(code));
     if (bureauBoundRoles.includes(access.role) && !bureauCodes.length) {
@@ -129,23 +113,14 @@ async function attemptSignIn(db: Db, identity: OidcIdentity, mapping: GroupMappi
     const displayName = identity.displayName ?? account?.displayName ?? identity.email;
     const via = { source: 'oidc', issuer: identity.issuer, subject: identity.subject, groups: access.groups, unknownBureaus };
     if (!account) {
-      const row = await tx
-        .insertInto('appUser')
-        .values({
-          email: identity.email,
-          displayName,
-          role: access.role,
-          passwordHash: null,
-          oidcIssuer: identity.issuer,
-          oidcSubject: identity.subject,
-        })
-        .returning(['id', 'email', 'displayName', 'role'])
-        .executeTakeFirstOrThrow();
-      if (bureauCodes.length)
-        await tx
-          .insertInto('userBureau')
-          .values(bureauCodes.map((bureauCode) => ({ userId: row.id, bureauCode })))
-          .execute();
+      const row = await insertOidcAccount(tx, {
+        email: identity.email,
+        displayName,
+        role: access.role,
+        oidcIssuer: identity.issuer,
+        oidcSubject: identity.subject,
+      });
+      await replaceUserBureaus(tx, row.id, bureauCodes);
       await recordAudit(
         tx,
         { actor: { id: row.id, label: row.email }, requestId },
@@ -160,25 +135,13 @@ async function attemptSignIn(db: Db, identity: OidcIdentity, mapping: GroupMappi
       account.oidcSubject !== null &&
       account.bureauCodes.join(',') === bureauCodes.join(',');
     if (!isSame) {
-      await tx
-        .updateTable('appUser')
-        .set({
-          role: access.role,
-          displayName,
-          oidcIssuer: identity.issuer,
-          oidcSubject: identity.subject,
-          version: sql`version + 1`,
-          updatedAt: new Date(),
-        })
-        .where('id', '=', account.id)
-        .execute();
-      await tx.deleteFrom('userBureau').where('userId', '=', account.id).execute();
-      if (bureauCodes.length) {
-        await tx
-          .insertInto('userBureau')
-          .values(bureauCodes.map((bureauCode) => ({ userId: account.id, bureauCode })))
-          .execute();
-      }
+      await updateLockedOidcAccount(tx, account.id, {
+        role: access.role,
+        displayName,
+        oidcIssuer: identity.issuer,
+        oidcSubject: identity.subject,
+      });
+      await replaceUserBureaus(tx, account.id, bureauCodes);
       await recordAudit(
         tx,
         { actor: { id: account.id, label: account.email }, requestId },

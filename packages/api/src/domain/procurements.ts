@@ -13,18 +13,20 @@ import {
   tierReviewThresholdOf,
   ZProcurementMethod,
 } from '@psbook/core';
-import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { requireProjectWrite } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import {
   findDocumentOfProject,
   findProcurementProject,
+  insertProcurement,
   lockProcurement,
   type ProcurementProject,
   type ProcurementRow,
   procurementStatsByMethod,
+  updateProcurementAtVersion,
 } from '../db/queries/procurements.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { AppError, type FieldError, notFound, validationError, versionConflict } from '../errors.ts';
 import type { TableColumn } from '../xlsx.ts';
 import { whoOf } from './projects.ts';
@@ -104,28 +106,24 @@ export async function createProcurement(
   projectId: string,
   input: TCreateProcurementRequest,
 ): Promise<{ row: ProcurementRow; project: ProcurementProject }> {
-  return ctx.db.transaction().execute(async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const project = await projectOrThrow(tx, projectId);
     requireProjectWrite(ctx.actor, project.bureauCode);
     await checkReferences(tx, projectId, input);
-    const row = await tx
-      .insertInto('procurement')
-      .values({
-        projectId,
-        title: input.title,
-        method: input.method,
-        status: input.status,
-        specDocumentId: input.specDocumentId ?? null,
-        vendorName: input.vendorName ?? null,
-        corporateNumber: input.corporateNumber ?? null,
-        isStartup: input.isStartup ?? false,
-        contractAmountJpy: input.contractAmountJpy ?? null,
-        contractStart: input.contractStart ?? null,
-        contractEnd: input.contractEnd ?? null,
-        createdBy: ctx.actor.id,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertProcurement(tx, {
+      projectId,
+      title: input.title,
+      method: input.method,
+      status: input.status,
+      specDocumentId: input.specDocumentId ?? null,
+      vendorName: input.vendorName ?? null,
+      corporateNumber: input.corporateNumber ?? null,
+      isStartup: input.isStartup ?? false,
+      contractAmountJpy: input.contractAmountJpy ?? null,
+      contractStart: input.contractStart ?? null,
+      contractEnd: input.contractEnd ?? null,
+      createdBy: ctx.actor.id,
+    });
     await recordAudit(tx, whoOf(ctx), {
       action: 'procurement.create',
       entityType: 'procurement',
@@ -145,7 +143,7 @@ export async function updateProcurement(
   input: Omit<TUpdateProcurementRequest, 'version'>,
   expectedVersion: number,
 ): Promise<{ row: ProcurementRow; project: ProcurementProject }> {
-  return ctx.db.transaction().execute(async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const before = await lockProcurement(tx, procurementId);
     if (!before || before.projectId !== projectId) throw notFound('Procurement');
     const project = await projectOrThrow(tx, projectId);
@@ -167,13 +165,7 @@ export async function updateProcurement(
       contractStart: 'contractStart' in changes ? (changes.contractStart as string | null) : before.contractStart,
       contractEnd: 'contractEnd' in changes ? (changes.contractEnd as string | null) : before.contractEnd,
     });
-    const after = await tx
-      .updateTable('procurement')
-      .set({ ...changes, version: sql`version + 1`, updatedAt: new Date() })
-      .where('id', '=', procurementId)
-      .where('version', '=', expectedVersion)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const after = await updateProcurementAtVersion(tx, procurementId, expectedVersion, changes);
     await recordAudit(tx, whoOf(ctx), {
       action: 'procurement.update',
       entityType: 'procurement',

@@ -1,10 +1,18 @@
 import type { TCreateProjectRequest, TProjectResponse, TUpdateProjectRequest } from '@psbook/core';
-import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { auditActorOf, requireProjectWrite } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
-import { findProjectById, lockProject, projectSearchColumns, refreshProjectSearch } from '../db/queries/projects.ts';
+import {
+  findProjectById,
+  insertProject,
+  lockProject,
+  projectSearchColumns,
+  refreshProjectSearch,
+  updateProjectAtVersion,
+} from '../db/queries/projects.ts';
+import { existingBureauCodes } from '../db/queries/users.ts';
 import type { ProjectRow } from '../db/schema.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { AppError, notFound, versionConflict } from '../errors.ts';
 import { oversightColumns, oversightInputsOf, recordTierChange } from './oversight.ts';
 import { settleEvaluation } from './tier-decrease.ts';
@@ -56,28 +64,24 @@ export async function getProjectOrThrow(ctx: { db: DomainContext['db'] }, id: st
 export async function createProject(ctx: DomainContext, input: TCreateProjectRequest): Promise<ProjectRow> {
   requireProjectWrite(ctx.actor, input.bureauCode);
   const evaluation = await ctx.policy.evaluateOversight(input);
-  return ctx.db.transaction().execute(async (tx) => {
-    const bureau = await tx.selectFrom('bureau').select('code').where('code', '=', input.bureauCode).executeTakeFirst();
-    if (!bureau) throw new AppError('validation_failed', 'Unknown bureau', { errors: [{ path: 'bureauCode', message: 'no such bureau' }] });
-    const row = await tx
-      .insertInto('project')
-      .values({
-        name: input.name,
-        bureauCode: input.bureauCode,
-        fiscalYear: input.fiscalYear,
-        summary: input.summary ?? null,
-        isNew: input.isNew ?? true,
-        registrationTrigger: input.registrationTrigger ?? null,
-        budgetJpy: input.budgetJpy ?? null,
-        maxDowntimeHours: input.maxDowntimeHours ?? null,
-        confidentiality: input.confidentiality ?? null,
-        ...oversightColumns(evaluation),
-        ...projectSearchColumns(input.name, input.summary ?? null, null),
-        createdBy: ctx.actor.id,
-        updatedBy: ctx.actor.id,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+  return withTransaction(ctx.db, async (tx) => {
+    if (!(await existingBureauCodes(tx, [input.bureauCode])).has(input.bureauCode))
+      throw new AppError('validation_failed', 'Unknown bureau', { errors: [{ path: 'bureauCode', message: 'no such bureau' }] });
+    const row = await insertProject(tx, {
+      name: input.name,
+      bureauCode: input.bureauCode,
+      fiscalYear: input.fiscalYear,
+      summary: input.summary ?? null,
+      isNew: input.isNew ?? true,
+      registrationTrigger: input.registrationTrigger ?? null,
+      budgetJpy: input.budgetJpy ?? null,
+      maxDowntimeHours: input.maxDowntimeHours ?? null,
+      confidentiality: input.confidentiality ?? null,
+      ...oversightColumns(evaluation),
+      ...projectSearchColumns(input.name, input.summary ?? null, null),
+      createdBy: ctx.actor.id,
+      updatedBy: ctx.actor.id,
+    });
     await recordTierChange(
       tx,
       ctx.policy,
@@ -111,7 +115,7 @@ export async function updateProject(
   input: Omit<TUpdateProjectRequest, 'version'>,
   expectedVersion: number,
 ): Promise<ProjectRow> {
-  return ctx.db.transaction().execute(async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const before = await lockProject(tx, id);
     if (!before) throw notFound('Project');
     requireProjectWrite(ctx.actor, before.bureauCode);
@@ -120,13 +124,7 @@ export async function updateProject(
     const changes: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(input)) if (value !== undefined) changes[key] = value;
     const inputsChanged = oversightInputKeys.some((key) => key in changes && changes[key] !== before[key]);
-    let after = await tx
-      .updateTable('project')
-      .set({ ...changes, version: sql`version + 1`, updatedAt: new Date(), updatedBy: ctx.actor.id })
-      .where('id', '=', id)
-      .where('version', '=', expectedVersion)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    let after = await updateProjectAtVersion(tx, id, expectedVersion, changes, ctx.actor.id);
     if ('name' in changes || 'summary' in changes) await refreshProjectSearch(tx, id);
     if (inputsChanged) {
       // A lower tier waits for its reviewer's consent; the same tier or a higher one applies at once.

@@ -9,7 +9,6 @@ import {
   type TWithdrawReleaseRequest,
   ZTier,
 } from '@psbook/core';
-import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { requireProjectWrite } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
@@ -20,13 +19,15 @@ import {
   findPendingReleaseRequestOf,
   findReleaseRequest,
   findReleaseRequestProjectId,
+  insertReleaseRequest,
   listRoutingOf,
   lockReleaseRequest,
   type ReleaseRequestView,
+  updateLockedReleaseRequest,
 } from '../db/queries/releases.ts';
 import { listActiveChecklistExemptions } from '../db/queries/supervision.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { AppError, type FieldError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
-import { inTransaction } from './lifecycle.ts';
 import { notifyReleaseRequestDecided, notifyReleaseRequestRouted } from './notification-events.ts';
 import { whoOf } from './projects.ts';
 import { decisionRefusal, designatedReviewers } from './reviewers.ts';
@@ -120,7 +121,7 @@ function checkEvidenceItems(checklist: TChecklistItem[], evidence: Evidence[], t
  * filed (a tier change re-routes it with the new tier's checklist: domain/oversight.ts).
  */
 export async function createReleaseRequest(ctx: DomainContext, projectId: string, input: TCreateReleaseRequest): Promise<string> {
-  return inTransaction(ctx.db, async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     // The project lock serialises filings, so "one pending request per project" cannot race.
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
@@ -150,9 +151,9 @@ export async function createReleaseRequest(ctx: DomainContext, projectId: string
     if (await findPendingReleaseRequestOf(tx, projectId)) {
       throw new AppError('conflict', 'This project already has a pending release request: wait for its judgement first');
     }
-    const row = await tx
-      .insertInto('releaseRequest')
-      .values({
+    const row = await insertReleaseRequest(
+      tx,
+      {
         projectId,
         plannedReleaseDate: input.plannedReleaseDate,
         notes: input.notes ?? null,
@@ -162,10 +163,9 @@ export async function createReleaseRequest(ctx: DomainContext, projectId: string
         checklist: JSON.stringify(checklist),
         rulesetVersion: ctx.policy.rulesets['release-checklist'].version,
         requestedBy: ctx.actor.id,
-        dueAt: sql<Date>`now() + make_interval(days => ${releaseReviewDays})`,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+      },
+      releaseReviewDays,
+    );
     await recordAudit(tx, whoOf(ctx), {
       action: 'release_request.create',
       entityType: 'release_request',
@@ -232,7 +232,7 @@ export async function decideReleaseRequest(
   input: TReleaseDecisionRequest,
   expectedVersion?: number,
 ): Promise<void> {
-  await inTransaction(ctx.db, async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const ref = await findReleaseRequestProjectId(tx, id);
     if (!ref) throw notFound('Release request');
     const project = await lockProject(tx, ref.projectId);
@@ -249,19 +249,17 @@ export async function decideReleaseRequest(
     checkDecision(request.checklist as TChecklistItem[], input, exempt);
     if (input.decision === 'approved') await requireUserTestReport(tx, project.id, exempt);
 
-    const after = await tx
-      .updateTable('releaseRequest')
-      .set({
+    const after = await updateLockedReleaseRequest(
+      tx,
+      id,
+      {
         status: input.decision,
         decidedBy: ctx.actor.id,
-        decidedAt: sql<Date>`now()`,
         decisionComment: input.comment?.trim() ? input.comment : null,
         decisionItems: JSON.stringify(input.items),
-        version: sql<number>`version + 1`,
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+      },
+      { decided: true },
+    );
     await recordAudit(tx, whoOf(ctx), {
       action: input.decision === 'approved' ? 'release_request.approve' : 'release_request.return',
       entityType: 'release_request',
@@ -306,20 +304,14 @@ async function lockPendingForApplicant(ctx: DomainContext, tx: Db, id: string, e
  * reviewer and checklist stay: they follow the tier, not the applicant's wording.
  */
 export async function updateReleaseRequest(ctx: DomainContext, id: string, input: TUpdateReleaseRequest): Promise<void> {
-  await inTransaction(ctx.db, async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const { project, request } = await lockPendingForApplicant(ctx, tx, id, input.version);
     if (input.evidence) checkEvidenceItems(request.checklist as TChecklistItem[], input.evidence, request.tier);
-    const after = await tx
-      .updateTable('releaseRequest')
-      .set({
-        ...(input.plannedReleaseDate !== undefined ? { plannedReleaseDate: input.plannedReleaseDate } : {}),
-        ...(input.notes !== undefined ? { notes: input.notes.trim() ? input.notes : null } : {}),
-        ...(input.evidence !== undefined ? { evidence: JSON.stringify(input.evidence) } : {}),
-        version: sql<number>`version + 1`,
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const after = await updateLockedReleaseRequest(tx, id, {
+      ...(input.plannedReleaseDate !== undefined ? { plannedReleaseDate: input.plannedReleaseDate } : {}),
+      ...(input.notes !== undefined ? { notes: input.notes.trim() ? input.notes : null } : {}),
+      ...(input.evidence !== undefined ? { evidence: JSON.stringify(input.evidence) } : {}),
+    });
     await recordAudit(tx, whoOf(ctx), {
       action: 'release_request.update',
       entityType: 'release_request',
@@ -338,14 +330,9 @@ export async function updateReleaseRequest(ctx: DomainContext, id: string, input
 
 /** Withdraw a pending release request: it leaves the reviewer's inbox and a new one may be filed. */
 export async function withdrawReleaseRequest(ctx: DomainContext, id: string, input: TWithdrawReleaseRequest): Promise<void> {
-  await inTransaction(ctx.db, async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const { project, request } = await lockPendingForApplicant(ctx, tx, id, input.version);
-    const after = await tx
-      .updateTable('releaseRequest')
-      .set({ status: 'withdrawn', version: sql<number>`version + 1` })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const after = await updateLockedReleaseRequest(tx, id, { status: 'withdrawn' });
     await recordAudit(tx, whoOf(ctx), {
       action: 'release_request.withdraw',
       entityType: 'release_request',

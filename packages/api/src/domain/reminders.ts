@@ -1,6 +1,16 @@
 import type { Policy, TNotificationKind, TStage, TTier } from '@psbook/core';
-import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { insertOutboxMail } from '../db/queries/email-outbox.ts';
+import {
+  claimReminderKey,
+  listDueReleaseRequests,
+  listExpiringExemptions,
+  listLateConsultations,
+  listNotificationsBetween,
+  listSupervisedProjectsPage,
+  listUnsubmittedCycles,
+} from '../db/queries/reminders.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { bureauMembers } from './notification-events.ts';
 import { activeUser, activeUsersWithRole, notify, preferencesFor } from './notifications.ts';
 import { designatedReviewers } from './reviewers.ts';
@@ -25,13 +35,8 @@ export const exemptionExpiringDays = 7;
 
 /** Run `write` once for `key`: in one transaction with the key, or not at all if the key was taken. */
 async function once(db: Db, key: string, write: (tx: Db) => Promise<void>): Promise<boolean> {
-  return db.transaction().execute(async (tx) => {
-    const claimed = await tx
-      .insertInto('reminderSent')
-      .values({ key })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .returning('key')
-      .executeTakeFirst();
+  return withTransaction(db, async (tx) => {
+    const claimed = await claimReminderKey(tx, key);
     if (!claimed) return false;
     await write(tx);
     return true;
@@ -40,29 +45,7 @@ async function once(db: Db, key: string, write: (tx: Db) => Promise<void>): Prom
 
 async function remindReleaseRequests(db: Db, now: Date): Promise<number> {
   const soon = new Date(now.getTime() + releaseDueSoonDays * 86_400_000);
-  const due = await db
-    .selectFrom('releaseRequest as r')
-    .innerJoin('project as p', 'p.id', 'r.projectId')
-    .select(['r.id', 'r.tier', 'r.reviewerRole', 'r.requestedBy', 'r.dueAt', 'p.id as projectId', 'p.code', 'p.name', 'p.bureauCode'])
-    .where('r.status', '=', 'pending')
-    .where('r.dueAt', '<=', soon)
-    // Only those whose reminder for the current stage is not sent yet, so a long backlog cannot hide new ones.
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('reminderSent as k')
-            .select(sql`1`.as('one'))
-            .whereRef(
-              'k.key',
-              '=',
-              sql<string>`'release_request:' || r.id || case when r.due_at <= ${now} then ':overdue' else ':due' end`,
-            ),
-        ),
-      ),
-    )
-    .orderBy('r.dueAt')
-    .limit(1000)
-    .execute();
+  const due = await listDueReleaseRequests(db, now, soon);
   let sent = 0;
   for (const r of due) {
     const stage = r.dueAt.getTime() <= now.getTime() ? 'overdue' : 'due';
@@ -86,19 +69,7 @@ async function remindReleaseRequests(db: Db, now: Date): Promise<number> {
 }
 
 async function remindTechReviews(db: Db, now: Date): Promise<number> {
-  const cycles = await db
-    .selectFrom('budgetCycle as c')
-    .select(['c.fiscalYear', 'c.evaluationDeadline'])
-    .select((eb) =>
-      eb
-        .selectFrom('techReview as t')
-        .whereRef('t.fiscalYear', '=', 'c.fiscalYear')
-        .where('t.status', '<>', 'submitted')
-        .select((e) => e.fn.countAll<string>().as('n'))
-        .as('open'),
-    )
-    .where('c.submittedAt', 'is', null)
-    .execute();
+  const cycles = await listUnsubmittedCycles(db);
   let sent = 0;
   for (const c of cycles) {
     const open = Number(c.open ?? 0);
@@ -133,15 +104,7 @@ async function sendDigests(db: Db, now: Date): Promise<number> {
   const end = new Date(now.getFullYear(), now.getMonth(), now.getDate());
   const start = new Date(end.getFullYear(), end.getMonth(), end.getDate() - 1);
   const day = localDay(start);
-  const rows = await db
-    .selectFrom('notification as n')
-    .innerJoin('appUser as u', 'u.id', 'n.userId')
-    .select(['n.userId', 'u.email', 'n.kind', 'n.titleJa', 'n.titleEn'])
-    .where('u.isActive', '=', true)
-    .where('n.createdAt', '>=', start)
-    .where('n.createdAt', '<', end)
-    .orderBy('n.createdAt')
-    .execute();
+  const rows = await listNotificationsBetween(db, start, end);
   const byKind = new Map<TNotificationKind, Set<string>>();
   for (const row of rows) byKind.set(row.kind, (byKind.get(row.kind) ?? new Set()).add(row.userId));
   const wantsDigest = new Set<string>();
@@ -160,25 +123,22 @@ async function sendDigests(db: Db, now: Date): Promise<number> {
   let sent = 0;
   for (const [userId, entry] of perUser) {
     const done = await once(db, `digest:${userId}:${day}`, async (tx) => {
-      await tx
-        .insertInto('emailOutbox')
-        .values({
-          userId,
-          messageId: `<digest.${userId}.${day}@psbook>`,
-          toEmail: entry.email,
-          subject: `[PS Book] ${day} のお知らせ（${entry.lines.length}件） / Notifications of ${day}`,
-          body: [
-            `${day} のお知らせ（${entry.lines.length}件）`,
-            ...entry.lines.map((l) => `・${l.ja}`),
-            '',
-            '---',
-            '',
-            `Notifications of ${day} (${entry.lines.length})`,
-            ...entry.lines.map((l) => `- ${l.en}`),
-          ].join('\n'),
-          path: '/notifications',
-        })
-        .execute();
+      await insertOutboxMail(tx, {
+        userId,
+        messageId: `<digest.${userId}.${day}@psbook>`,
+        toEmail: entry.email,
+        subject: `[PS Book] ${day} のお知らせ（${entry.lines.length}件） / Notifications of ${day}`,
+        body: [
+          `${day} のお知らせ（${entry.lines.length}件）`,
+          ...entry.lines.map((l) => `・${l.ja}`),
+          '',
+          '---',
+          '',
+          `Notifications of ${day} (${entry.lines.length})`,
+          ...entry.lines.map((l) => `- ${l.en}`),
+        ].join('\n'),
+        path: '/notifications',
+      });
     });
     if (done) sent++;
   }
@@ -191,36 +151,13 @@ async function sendDigests(db: Db, now: Date): Promise<number> {
  * dies mid-scan leaves the rest to the next hour (each reminder still has its own key).
  */
 async function claimScan(db: Db, key: string): Promise<boolean> {
-  const claimed = await db
-    .insertInto('reminderSent')
-    .values({ key })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .returning('key')
-    .executeTakeFirst();
-  return claimed !== undefined;
+  return claimReminderKey(db, key);
 }
 
 /** Consultations still waiting on the consultee past their due day: the consultees, once per due day. */
 async function remindConsultations(db: Db, now: Date): Promise<number> {
   const today = localToday(now);
-  const late = await db
-    .selectFrom('consultation as c')
-    .innerJoin('project as p', 'p.id', 'c.projectId')
-    .select(['c.id', 'c.subject', 'c.reviewerRole', 'c.openedBy', 'c.dueOn', 'p.id as projectId', 'p.code', 'p.bureauCode'])
-    .where('c.status', '=', 'open')
-    .where('c.dueOn', '<', today)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('reminderSent as k')
-            .select(sql`1`.as('one'))
-            .whereRef('k.key', '=', sql<string>`'consultation:' || c.id || ':' || c.due_on::text || ':overdue'`),
-        ),
-      ),
-    )
-    .orderBy('c.dueOn')
-    .limit(1000)
-    .execute();
+  const late = await listLateConsultations(db, today);
   let sent = 0;
   for (const c of late) {
     // The due day is part of the key: a consultation asked again gets a new due day and a new reminder.
@@ -244,22 +181,7 @@ async function remindConsultations(db: Db, now: Date): Promise<number> {
 async function remindExemptions(db: Db, now: Date): Promise<number> {
   const today = localToday(now);
   const soon = localToday(new Date(now.getTime() + exemptionExpiringDays * 86_400_000));
-  const ending = await db
-    .selectFrom('exemption as e')
-    .innerJoin('project as p', 'p.id', 'e.projectId')
-    .select(['e.id', 'e.target', 'e.expiresOn', 'e.requestedBy', 'p.id as projectId', 'p.code'])
-    .where('e.status', '=', 'approved')
-    .where('e.expiresOn', '>=', today)
-    .where('e.expiresOn', '<=', soon)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('reminderSent as k').select(sql`1`.as('one')).whereRef('k.key', '=', sql<string>`'exemption:' || e.id || ':expiring'`),
-        ),
-      ),
-    )
-    .limit(1000)
-    .execute();
+  const ending = await listExpiringExemptions(db, today, soon);
   let sent = 0;
   for (const e of ending) {
     const done = await once(db, `exemption:${e.id}:expiring`, async (tx) => {
@@ -290,24 +212,7 @@ async function remindStatusReports(db: Db, policy: Policy, now: Date): Promise<n
   let sent = 0;
   let after: string | null = null;
   for (;;) {
-    let query = db
-      .selectFrom('project as p')
-      .select([
-        'p.id',
-        'p.code',
-        'p.name',
-        'p.bureauCode',
-        'p.stage',
-        'p.tier',
-        sql<string>`coalesce((select max(t.at) from stage_transition t where t.project_id = p.id and t.to_stage = p.stage), p.created_at)::date::text`.as(
-          'supervisedSince',
-        ),
-        sql<string | null>`(select max(r.period) from status_report r where r.project_id = p.id)`.as('latestPeriod'),
-      ])
-      .where('p.stage', 'in', [...stages])
-      .where('p.tier', 'is not', null);
-    if (after) query = query.where('p.id', '>', after);
-    const page = await query.orderBy('p.id').limit(500).execute();
+    const page = await listSupervisedProjectsPage(db, stages, after, 500);
     if (!page.length) return sent;
     after = page[page.length - 1]!.id;
     for (const p of page) {

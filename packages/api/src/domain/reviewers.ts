@@ -7,7 +7,6 @@ import {
   type TReviewerReach,
   type TReviewerRole,
 } from '@psbook/core';
-import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import type { Db } from '../db/database.ts';
 import { listPendingRetirementsForBureaus } from '../db/queries/lifecycle.ts';
@@ -19,6 +18,7 @@ import {
   listUnassessedReportsForReviewer,
 } from '../db/queries/supervision.ts';
 import { listOpenTechReviews } from '../db/queries/tech-reviews.ts';
+import { listActiveUsersOfRole } from '../db/queries/users.ts';
 import { listPendingDecreasesForReviewer } from './tier-decrease.ts';
 
 /**
@@ -52,24 +52,7 @@ export async function designatedReviewers(
 ): Promise<DesignatedReviewer[]> {
   const role = project.reviewerRole;
   if (!role) return [];
-  let query = db
-    .selectFrom('appUser')
-    .select(['id', 'email', 'displayName', 'role'])
-    .where('isActive', '=', true)
-    .where('role', '=', role)
-    .orderBy('email');
-  if (isBureauScopedReviewer(role)) {
-    query = query.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('userBureau')
-          .select(sql`1`.as('one'))
-          .whereRef('userBureau.userId', '=', 'appUser.id')
-          .where('userBureau.bureauCode', '=', project.bureauCode),
-      ),
-    );
-  }
-  if (exceptUserId) query = query.where('id', '<>', exceptUserId);
-  return query.execute();
+  return listActiveUsersOfRole(db, role, isBureauScopedReviewer(role) ? project.bureauCode : null, exceptUserId);
 }
 
 export type InboxItem = {

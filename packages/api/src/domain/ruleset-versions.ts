@@ -39,6 +39,7 @@ import { type AuditActor, auditActorOf, requirePermission, systemActor } from '.
 import { activateRulesets } from '../bootstrap.ts';
 import type { DomainContext, Services } from '../context.ts';
 import type { Db } from '../db/database.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { AppError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
 import { loadRulesets } from '../rules/load-rulesets.ts';
 import { checkCandidateShape, simulateOversightRuleset } from './rules-simulation.ts';
@@ -147,7 +148,7 @@ export async function startRulesets(db: Db, rulesDir: string, log: (message: str
         .join('; ')}. Fix the ruleset or its case file in rules/tests/ and start again.`,
     );
   }
-  await db.transaction().execute(async (tx) => {
+  await withTransaction(db, async (tx) => {
     for (const name of rulesetNames) {
       if (existing.has(name)) continue;
       const inserted = await tx
@@ -409,7 +410,7 @@ export async function proposeRulesetVersion(ctx: DomainContext, body: TRulesetPr
     const pendingReviews = await pendingReviewsMoving(ctx.db, candidate as LoadedRuleset<'oversight-tier'>);
     impact = { ...simulation, pendingReviews, simulatedAt: new Date().toISOString() };
   }
-  const id = await ctx.db.transaction().execute(async (tx) => {
+  const id = await withTransaction(ctx.db, async (tx) => {
     const row = await tx
       .insertInto('rulesetVersion')
       .values({
@@ -455,7 +456,7 @@ export const activationSteps = ['cases', 'switch', 'load', 'retier'] as const;
 export async function decideRulesetVersion(ctx: DomainContext, id: string, body: TRulesetDecisionRequest): Promise<TRulesetVersion> {
   requirePermission(ctx.actor, 'rules.decide');
   const who = { actor: auditActorOf(ctx.actor), requestId: ctx.requestId };
-  await ctx.db.transaction().execute(async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const row = await tx.selectFrom('rulesetVersion').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!row) throw notFound('Ruleset version');
     if (row.proposedBy === ctx.actor.id) throw forbidden('A second person decides a ruleset: not the one who proposed it');
@@ -547,7 +548,7 @@ export async function decideRulesetVersion(ctx: DomainContext, id: string, body:
  */
 export async function cancelRulesetVersion(ctx: DomainContext, id: string, body: TRulesetCancelRequest): Promise<TRulesetVersion> {
   requirePermission(ctx.actor, 'rules.decide');
-  await ctx.db.transaction().execute(async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const row = await tx.selectFrom('rulesetVersion').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!row) throw notFound('Ruleset version');
     if (row.revision !== body.revision) throw versionConflict(row.revision);
@@ -587,7 +588,7 @@ async function progress(db: Db, job: Job, step: string, stepsDone: number) {
 }
 
 async function failJob(db: Db, job: Job, message: string, markVersionFailed: boolean) {
-  await db.transaction().execute(async (tx) => {
+  await withTransaction(db, async (tx) => {
     await tx
       .updateTable('rulesetActivation')
       .set({ status: 'failed', error: message, finishedAt: new Date() })
@@ -633,7 +634,7 @@ async function runActivation(services: Services, job: Job, actor: AuditActor): P
       return;
     }
     await progress(db, job, 'switch', 1);
-    await db.transaction().execute(async (tx) => {
+    await withTransaction(db, async (tx) => {
       const previous = await tx
         .updateTable('rulesetVersion')
         .set({ status: 'superseded', supersededAt: new Date(), revision: sql`revision + 1` })

@@ -1,9 +1,10 @@
 import type { TRole } from '@psbook/core';
-import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { requirePermission } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
+import { findInstanceSetting, lockInstanceSetting, writeInstanceSetting } from '../db/queries/settings.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { AppError, versionConflict } from '../errors.ts';
 import { whoOf } from './projects.ts';
 
@@ -21,11 +22,7 @@ export const breakGlassRoles: readonly TRole[] = ['admin'];
 export type SignInSettings = { localPasswords: boolean; version: number; updatedAt: string | null };
 
 export async function getSignInSettings(db: Db): Promise<SignInSettings> {
-  const row = await db
-    .selectFrom('instanceSetting')
-    .select(['value', 'version', 'updatedAt'])
-    .where('key', '=', localPasswordsKey)
-    .executeTakeFirst();
+  const row = await findInstanceSetting(db, localPasswordsKey);
   // Never set: passwords are on, at version 0 (the first change must say 0).
   if (!row) return { localPasswords: true, version: 0, updatedAt: null };
   return { localPasswords: row.value !== false, version: row.version, updatedAt: new Date(row.updatedAt).toISOString() };
@@ -53,28 +50,11 @@ export async function updateSignInSettings(
       errors: [{ path: 'localPasswords', message: 'needs PSBOOK_OIDC_ISSUER and the other single sign-on settings' }],
     });
   }
-  return ctx.db.transaction().execute(async (tx) => {
-    const before = await tx
-      .selectFrom('instanceSetting')
-      .select(['value', 'version'])
-      .where('key', '=', localPasswordsKey)
-      .forUpdate()
-      .executeTakeFirst();
+  return withTransaction(ctx.db, async (tx) => {
+    const before = await lockInstanceSetting(tx, localPasswordsKey);
     const current = before?.version ?? 0;
     if (current !== input.version) throw versionConflict(current);
-    const value = JSON.stringify(input.localPasswords);
-    const row = before
-      ? await tx
-          .updateTable('instanceSetting')
-          .set({ value, version: sql`version + 1`, updatedAt: new Date(), updatedBy: ctx.actor.id })
-          .where('key', '=', localPasswordsKey)
-          .returning(['version', 'updatedAt'])
-          .executeTakeFirstOrThrow()
-      : await tx
-          .insertInto('instanceSetting')
-          .values({ key: localPasswordsKey, value, updatedBy: ctx.actor.id })
-          .returning(['version', 'updatedAt'])
-          .executeTakeFirstOrThrow();
+    const row = await writeInstanceSetting(tx, localPasswordsKey, input.localPasswords, ctx.actor.id, before !== undefined);
     await recordAudit(tx, whoOf(ctx), {
       action: 'settings.sign_in',
       entityType: 'setting',

@@ -16,17 +16,22 @@ import {
   type TTier,
   ZTier,
 } from '@psbook/core';
-import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { type Actor, canWriteProject, requireProjectWrite } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { lockProject } from '../db/queries/projects.ts';
 import {
+  assessLockedStatusReport,
   type ConsultationView,
   findConsultation,
   findConsultationProjectId,
   findStatusReport,
+  insertConsultation,
+  insertConsultationMessage,
+  insertStatusReport,
+  lastEnteredStageOn,
+  linkMessageAction,
   listConsultationRoutingOf,
   listKpisOf,
   listMessagesOf,
@@ -35,12 +40,14 @@ import {
   lockConsultation,
   lockStatusReport,
   type PortfolioScope,
+  projectDocumentIds,
   type StatusReportView,
+  updateLockedConsultation,
 } from '../db/queries/supervision.ts';
 import type { ProjectRow } from '../db/schema.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { AppError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
 import { insertFollowUpAction, requireBureauOwner } from './follow-up-actions.ts';
-import { inTransaction } from './lifecycle.ts';
 import { notifyConsultationReplied, notifyConsultationRouted } from './notification-events.ts';
 import { whoOf } from './projects.ts';
 import { decisionRefusal, designatedReviewers, reviewerReachOf } from './reviewers.ts';
@@ -123,42 +130,35 @@ const noConsultee = () =>
  * release requests. Due the rules' working days after today.
  */
 export async function openConsultation(ctx: DomainContext, projectId: string, input: TCreateConsultationRequest): Promise<string> {
-  return inTransaction(ctx.db, async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     requireProjectWrite(ctx.actor, project.bureauCode);
     if (project.tier === null || project.reviewerRole === null) throw noConsultee();
     const documentIds = [...new Set(input.documentIds ?? [])];
     if (documentIds.length) {
-      const found = new Set(
-        (await tx.selectFrom('document').select('id').where('projectId', '=', projectId).where('id', 'in', documentIds).execute()).map(
-          (d) => d.id,
-        ),
-      );
+      const found = await projectDocumentIds(tx, projectId, documentIds);
       const missing = (input.documentIds ?? []).flatMap((id, i) =>
         found.has(id) ? [] : [{ path: `documentIds.${i}`, message: 'not a document of this project' }],
       );
       if (missing.length) throw validationError(missing);
     }
-    const row = await tx
-      .insertInto('consultation')
-      .values({
-        projectId,
-        topic: input.topic,
-        subject: input.subject,
-        tier: project.tier,
-        reviewerRole: project.reviewerRole,
-        documentIds: JSON.stringify(documentIds),
-        openedBy: ctx.actor.id,
-        dueOn: ctx.policy.supervision.consultationDueOn(localToday()),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const message = await tx
-      .insertInto('consultationMessage')
-      .values({ consultationId: row.id, authorId: ctx.actor.id, side: 'bureau', body: input.body })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const row = await insertConsultation(tx, {
+      projectId,
+      topic: input.topic,
+      subject: input.subject,
+      tier: project.tier,
+      reviewerRole: project.reviewerRole,
+      documentIds: JSON.stringify(documentIds),
+      openedBy: ctx.actor.id,
+      dueOn: ctx.policy.supervision.consultationDueOn(localToday()),
+    });
+    const message = await insertConsultationMessage(tx, {
+      consultationId: row.id,
+      authorId: ctx.actor.id,
+      side: 'bureau',
+      body: input.body,
+    });
     await recordAudit(tx, whoOf(ctx), {
       action: 'consultation.create',
       entityType: 'consultation',
@@ -189,7 +189,7 @@ async function lockConsultationWithProject(tx: Db, id: string) {
  * does not answer for the consultee, so the consultation's status stays as it was.
  */
 export async function postConsultationMessage(ctx: DomainContext, id: string, input: TConsultationMessageRequest): Promise<void> {
-  await inTransaction(ctx.db, async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const { project, consultation } = await lockConsultationWithProject(tx, id);
     const isConsultee =
       decisionRefusal(ctx.actor, project, { ...consultation, requestedBy: consultation.openedBy }, 'consultation') === null;
@@ -201,37 +201,29 @@ export async function postConsultationMessage(ctx: DomainContext, id: string, in
     if (input.guidance && !isConsultee && !isTechnical) throw forbidden('Only the consultee and GovTech Tokyo record guidance (指導)');
 
     const side = isConsultee ? 'consultee' : isTechnical ? 'technical' : 'bureau';
-    const message = await tx
-      .insertInto('consultationMessage')
-      .values({ consultationId: id, authorId: ctx.actor.id, side, body: input.body })
-      .returning(['id'])
-      .executeTakeFirstOrThrow();
+    const message = await insertConsultationMessage(tx, { consultationId: id, authorId: ctx.actor.id, side, body: input.body });
     let actionId: string | null = null;
     if (input.guidance) {
       const ownerId = input.guidance.ownerId ?? consultation.openedBy;
       await requireBureauOwner(tx, project.bureauCode, ownerId, 'guidance.ownerId');
-      actionId = await insertFollowUpAction(tx, ctx, project.id, {
+      actionId = await insertFollowUpAction({ ...ctx, db: tx }, project.id, {
         title: input.guidance.title,
         ownerId,
         dueDate: input.guidance.dueDate,
         blocking: input.guidance.blocking,
         source: { kind: 'guidance', refId: id, detail: message.id },
       });
-      await tx.updateTable('consultationMessage').set({ actionId }).where('id', '=', message.id).execute();
+      await linkMessageAction(tx, message.id, actionId);
     }
     const status = isConsultee ? 'answered' : isTechnical ? consultation.status : 'open';
     // A bureau's follow-up to an answer is a new question: the consultee gets the full time again.
     const isReopened = side === 'bureau' && consultation.status === 'answered';
-    await tx
-      .updateTable('consultation')
-      .set({
-        status,
-        ...(isConsultee ? { answeredAt: sql<Date>`now()` } : {}),
-        ...(isReopened ? { dueOn: ctx.policy.supervision.consultationDueOn(localToday()) } : {}),
-        version: sql<number>`version + 1`,
-      })
-      .where('id', '=', id)
-      .execute();
+    await updateLockedConsultation(
+      tx,
+      id,
+      { status, ...(isReopened ? { dueOn: ctx.policy.supervision.consultationDueOn(localToday()) } : {}) },
+      { answered: isConsultee },
+    );
     await recordAudit(tx, whoOf(ctx), {
       action: 'consultation.message',
       entityType: 'consultation',
@@ -246,7 +238,7 @@ export async function postConsultationMessage(ctx: DomainContext, id: string, in
 
 /** Close a consultation: the bureau or the consultee, with the version they last saw. */
 export async function closeConsultation(ctx: DomainContext, id: string, expectedVersion: number): Promise<void> {
-  await inTransaction(ctx.db, async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const { project, consultation } = await lockConsultationWithProject(tx, id);
     const isConsultee =
       decisionRefusal(ctx.actor, project, { ...consultation, requestedBy: consultation.openedBy }, 'consultation') === null;
@@ -256,11 +248,7 @@ export async function closeConsultation(ctx: DomainContext, id: string, expected
     if (consultation.status === 'closed')
       throw new AppError('conflict', 'This consultation is already closed', { currentStatus: 'closed' });
     if (consultation.version !== expectedVersion) throw versionConflict(consultation.version);
-    await tx
-      .updateTable('consultation')
-      .set({ status: 'closed', closedBy: ctx.actor.id, closedAt: sql<Date>`now()`, version: sql<number>`version + 1` })
-      .where('id', '=', id)
-      .execute();
+    await updateLockedConsultation(tx, id, {}, { closedBy: ctx.actor.id });
     await recordAudit(tx, whoOf(ctx), {
       action: 'consultation.close',
       entityType: 'consultation',
@@ -304,7 +292,7 @@ export function toStatusReportResponse(row: StatusReportView) {
 
 /** File the status report (状況報告) of one period. One per project and period: a second is 409. */
 export async function fileStatusReport(ctx: DomainContext, projectId: string, input: TCreateStatusReportRequest): Promise<void> {
-  await inTransaction(ctx.db, async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     requireProjectWrite(ctx.actor, project.bureauCode);
@@ -327,25 +315,21 @@ export async function fileStatusReport(ctx: DomainContext, projectId: string, in
     if (await lockStatusReport(tx, projectId, input.period)) {
       throw new AppError('conflict', `A status report for ${input.period} has already been filed`, { period: input.period });
     }
-    const row = await tx
-      .insertInto('statusReport')
-      .values({
-        projectId,
-        period: input.period,
-        stage,
-        tier: project.tier,
-        milestones: JSON.stringify(input.milestones),
-        budgetJpy: input.cost.budgetJpy,
-        contractJpy: input.cost.contractJpy,
-        spentJpy: input.cost.spentJpy,
-        forecastJpy: input.cost.forecastJpy,
-        selfRating: JSON.stringify(input.selfRating),
-        risks: JSON.stringify(input.risks),
-        narrative: input.narrative,
-        filedBy: ctx.actor.id,
-      })
-      .returning(['id', 'version'])
-      .executeTakeFirstOrThrow();
+    const row = await insertStatusReport(tx, {
+      projectId,
+      period: input.period,
+      stage,
+      tier: project.tier,
+      milestones: JSON.stringify(input.milestones),
+      budgetJpy: input.cost.budgetJpy,
+      contractJpy: input.cost.contractJpy,
+      spentJpy: input.cost.spentJpy,
+      forecastJpy: input.cost.forecastJpy,
+      selfRating: JSON.stringify(input.selfRating),
+      risks: JSON.stringify(input.risks),
+      narrative: input.narrative,
+      filedBy: ctx.actor.id,
+    });
     await recordAudit(tx, whoOf(ctx), {
       action: 'status_report.create',
       entityType: 'status_report',
@@ -358,7 +342,7 @@ export async function fileStatusReport(ctx: DomainContext, projectId: string, in
 
 /** Record (or revise) the consultee's independent assessment of one report; only the consultee, never the filer. */
 export async function assessStatusReport(ctx: DomainContext, projectId: string, period: string, input: TAssessmentRequest): Promise<void> {
-  await inTransaction(ctx.db, async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     const report = await lockStatusReport(tx, projectId, period);
@@ -366,17 +350,11 @@ export async function assessStatusReport(ctx: DomainContext, projectId: string, 
     const refusal = consulteeRefusal(ctx.actor, project, report.filedBy, 'status report');
     if (refusal) throw forbidden(refusal);
     if (report.version !== input.version) throw versionConflict(report.version);
-    await tx
-      .updateTable('statusReport')
-      .set({
-        assessment: JSON.stringify(input.ratings),
-        assessmentComment: input.comment,
-        assessedBy: ctx.actor.id,
-        assessedAt: sql<Date>`now()`,
-        version: sql<number>`version + 1`,
-      })
-      .where('id', '=', report.id)
-      .execute();
+    await assessLockedStatusReport(tx, report.id, {
+      assessment: JSON.stringify(input.ratings),
+      assessmentComment: input.comment,
+      assessedBy: ctx.actor.id,
+    });
     await recordAudit(tx, whoOf(ctx), {
       action: 'status_report.assess',
       entityType: 'status_report',
@@ -425,12 +403,7 @@ export async function summariseReports(db: Db, policy: Policy, project: ProjectR
 
 /** When the project entered its current stage (its creation if it never moved): supervision starts there. */
 async function supervisedSinceOf(db: Db, project: ProjectRow): Promise<string> {
-  const moved = await db
-    .selectFrom('stageTransition')
-    .select(sql<string>`max(at)::date::text`.as('at'))
-    .where('projectId', '=', project.id)
-    .where('toStage', '=', project.stage)
-    .executeTakeFirst();
+  const moved = await lastEnteredStageOn(db, project.id, project.stage);
   return moved?.at ?? localToday(project.createdAt);
 }
 

@@ -5,7 +5,6 @@ import {
   type TTier,
   type TUpdateTechReviewRequest,
 } from '@psbook/core';
-import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { type Actor, requirePermission } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
@@ -20,7 +19,10 @@ import {
   type TechReviewCursor,
   type TechReviewFilter,
   type TechReviewView,
+  updateLockedTechReview,
+  writeTechReviewReflection,
 } from '../db/queries/tech-reviews.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { AppError, type FieldError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
 import { whoOf } from './projects.ts';
 
@@ -145,7 +147,7 @@ export async function getVisibleTechReview(db: Db, actor: Actor, id: string): Pr
  */
 export async function updateTechReview(ctx: DomainContext, id: string, input: TUpdateTechReviewRequest): Promise<void> {
   requirePermission(ctx.actor, 'techReview.manage');
-  await ctx.db.transaction().execute(async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const before = await lockTechReview(tx, id);
     if (!before) throw notFound('Tech review');
     if (before.status === 'submitted') {
@@ -177,12 +179,7 @@ export async function updateTechReview(ctx: DomainContext, id: string, input: TU
     const hasEvaluation = Object.keys(changes).length > 0;
     const status = input.status ?? (hasEvaluation && before.status === 'extracted' ? 'in_review' : before.status);
 
-    const after = await tx
-      .updateTable('techReview')
-      .set({ ...changes, status, reviewerId: ctx.actor.id, updatedAt: sql<Date>`now()`, version: sql<number>`version + 1` })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const after = await updateLockedTechReview(tx, id, { ...changes, status, reviewerId: ctx.actor.id });
     const state = (r: typeof before) => ({
       status: r.status,
       viewpoints: r.viewpoints,
@@ -207,7 +204,7 @@ export async function updateTechReview(ctx: DomainContext, id: string, input: TU
 export async function recordReflection(ctx: DomainContext, id: string, input: TTechReviewReflectionRequest): Promise<void> {
   requirePermission(ctx.actor, 'techReview.reflect');
   if (ctx.actor.via !== 'session') throw forbidden('Reflections are recorded by a signed-in person, not by an API token');
-  await ctx.db.transaction().execute(async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const review = await lockTechReview(tx, id);
     if (review?.status !== 'submitted') {
       // An unsubmitted review does not exist for the budget office (techReviewReadScope).
@@ -216,18 +213,7 @@ export async function recordReflection(ctx: DomainContext, id: string, input: TT
     const before = await lockTechReviewReflection(tx, id);
     if ((before?.version ?? 0) !== input.version) throw versionConflict(before?.version ?? 0);
     const values = { outcome: input.outcome, amountChangeJpy: input.amountChangeJpy, comment: input.comment, recordedBy: ctx.actor.id };
-    const after = before
-      ? await tx
-          .updateTable('techReviewReflection')
-          .set({ ...values, recordedAt: sql<Date>`now()`, version: sql<number>`version + 1` })
-          .where('techReviewId', '=', id)
-          .returningAll()
-          .executeTakeFirstOrThrow()
-      : await tx
-          .insertInto('techReviewReflection')
-          .values({ ...values, techReviewId: id })
-          .returningAll()
-          .executeTakeFirstOrThrow();
+    const after = await writeTechReviewReflection(tx, id, values, before !== undefined);
     const state = (r: NonNullable<typeof before>) => ({
       outcome: r.outcome,
       amountChangeJpy: r.amountChangeJpy,

@@ -14,6 +14,7 @@ import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { lockProject } from '../db/queries/projects.ts';
 import type { ProjectRow } from '../db/schema.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { AppError, forbidden, notFound, versionConflict } from '../errors.ts';
 import { notifyTierDecreaseDecided, notifyTierDecreaseWaiting } from './notification-events.ts';
 import { oversightColumns, oversightInputsOf, recordTierChange, tierRank } from './oversight.ts';
@@ -273,7 +274,7 @@ export function listPendingDecreasesForReviewer(db: Db, reach: ReviewerReach, ac
 export async function decideTierDecrease(ctx: DomainContext, id: string, body: TTierDecreaseDecisionRequest): Promise<TTierDecrease> {
   const { actor } = ctx;
   const who = { actor: { id: actor.id, label: actor.email }, requestId: ctx.requestId };
-  await ctx.db.transaction().execute(async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const found = await tx.selectFrom('tierDecrease').select('projectId').where('id', '=', id).executeTakeFirst();
     if (!found) throw notFound('Tier decrease');
     // Project first, then the request: the order every tier change locks in.

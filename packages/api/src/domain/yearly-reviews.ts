@@ -1,16 +1,18 @@
-import {
-  fiscalYearOf,
-  type TOutstandingResponse,
-  type TRetirementDecisionRequest,
-  type TReviewerRole,
-  type TYearlyReviewRequest,
-} from '@psbook/core';
-import { type Expression, type SqlBool, sql } from 'kysely';
+import { fiscalYearOf, type TOutstandingResponse, type TRetirementDecisionRequest, type TYearlyReviewRequest } from '@psbook/core';
 import { recordAudit } from '../audit.ts';
 import { type Actor, requireProjectWrite } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { lockProject } from '../db/queries/projects.ts';
+import {
+  decideLockedRetirement,
+  insertYearlyReviewOnce,
+  listOutstandingYearlyReviewRows,
+  listYearlyReviewRows,
+  lockYearlyReview,
+  type OutstandingRowScope,
+} from '../db/queries/yearly-reviews.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { AppError, forbidden, notFound, validationError } from '../errors.ts';
 import { transitionProject } from './lifecycle.ts';
 import { whoOf } from './projects.ts';
@@ -62,7 +64,7 @@ export async function createYearlyReview(ctx: DomainContext, projectId: string, 
   // bureaus decide continuation while compiling next year's budget.
   const latestYear = fiscalYearOf(new Date()) + 1;
   if (input.fiscalYear > latestYear) throw validationError([{ path: 'fiscalYear', message: `must be ${latestYear} or earlier` }]);
-  return ctx.db.transaction().execute(async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     // Locked so the decision and a concurrent stage change of the project cannot cross.
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
@@ -72,19 +74,14 @@ export async function createYearlyReview(ctx: DomainContext, projectId: string, 
         stage: project.stage,
       });
     }
-    const row = await tx
-      .insertInto('yearlyReview')
-      .values({
-        projectId,
-        fiscalYear: input.fiscalYear,
-        decision: input.decision,
-        rationale: input.rationale,
-        decidedBy: ctx.actor.id,
-        retirementStatus: input.decision === 'retire' ? 'pending' : null,
-      })
-      .onConflict((oc) => oc.columns(['projectId', 'fiscalYear']).doNothing())
-      .returningAll()
-      .executeTakeFirst();
+    const row = await insertYearlyReviewOnce(tx, {
+      projectId,
+      fiscalYear: input.fiscalYear,
+      decision: input.decision,
+      rationale: input.rationale,
+      decidedBy: ctx.actor.id,
+      retirementStatus: input.decision === 'retire' ? 'pending' : null,
+    });
     if (!row)
       throw new AppError('conflict', `The decision for fiscal year ${input.fiscalYear} is already recorded`, {
         fiscalYear: input.fiscalYear,
@@ -106,17 +103,11 @@ export async function createYearlyReview(ctx: DomainContext, projectId: string, 
  * in the same transaction, so the decision and the stage cannot disagree.
  */
 export async function decideRetirement(ctx: DomainContext, projectId: string, fiscalYear: number, input: TRetirementDecisionRequest) {
-  return inTransactionOf(ctx, async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     requireProjectWrite(ctx.actor, project.bureauCode);
-    const review = await tx
-      .selectFrom('yearlyReview')
-      .selectAll()
-      .where('projectId', '=', projectId)
-      .where('fiscalYear', '=', fiscalYear)
-      .forUpdate()
-      .executeTakeFirst();
+    const review = await lockYearlyReview(tx, projectId, fiscalYear);
     if (!review) throw notFound('Yearly review');
     if (review.retirementStatus !== 'pending') {
       throw new AppError(
@@ -130,18 +121,11 @@ export async function decideRetirement(ctx: DomainContext, projectId: string, fi
     if (input.decision === 'confirm') {
       await transitionProject({ ...ctx, db: tx }, projectId, { to: 'retired', reason: input.reason });
     }
-    const after = await tx
-      .updateTable('yearlyReview')
-      .set({
-        retirementStatus: input.decision === 'confirm' ? 'confirmed' : 'withdrawn',
-        retirementReason: input.reason,
-        retirementDecidedBy: ctx.actor.id,
-        retirementDecidedAt: sql<Date>`now()`,
-      })
-      .where('projectId', '=', projectId)
-      .where('fiscalYear', '=', fiscalYear)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const after = await decideLockedRetirement(tx, projectId, fiscalYear, {
+      retirementStatus: input.decision === 'confirm' ? 'confirmed' : 'withdrawn',
+      retirementReason: input.reason,
+      retirementDecidedBy: ctx.actor.id,
+    });
     await recordAudit(tx, whoOf(ctx), {
       action: input.decision === 'confirm' ? 'yearly_review.retirement_confirm' : 'yearly_review.retirement_withdraw',
       entityType: 'yearly_review',
@@ -154,19 +138,8 @@ export async function decideRetirement(ctx: DomainContext, projectId: string, fi
   });
 }
 
-const inTransactionOf = <T>(ctx: DomainContext, work: (tx: Db) => Promise<T>) =>
-  ctx.db.isTransaction ? work(ctx.db) : ctx.db.transaction().execute(work);
-
 export async function listYearlyReviews(db: Db, projectId: string) {
-  const rows = await db
-    .selectFrom('yearlyReview as y')
-    .leftJoin('appUser as u', 'u.id', 'y.decidedBy')
-    .leftJoin('appUser as r', 'r.id', 'y.retirementDecidedBy')
-    .selectAll('y')
-    .select(['u.displayName as decidedByName', 'r.displayName as retirementDecidedByName'])
-    .where('y.projectId', '=', projectId)
-    .orderBy('y.fiscalYear', 'desc')
-    .execute();
+  const rows = await listYearlyReviewRows(db, projectId);
   return rows.map(toYearlyReviewResponse);
 }
 
@@ -175,10 +148,7 @@ export async function listYearlyReviews(db: Db, projectId: string) {
  * bureaus' tier 1; CIO advisor: their bureaus' tier 2; chief: tier 3), staff their own bureaus' (they
  * are the ones who must record it), admin every one. Budget office and API tokens: none of this is theirs.
  */
-type OutstandingScope =
-  | { kind: 'all' }
-  | { kind: 'bureaus'; bureauCodes: string[] }
-  | { kind: 'reviewer'; reviewerRole: TReviewerRole; bureauCodes: string[] | 'all' };
+type OutstandingScope = OutstandingRowScope;
 
 function outstandingScopeOf(actor: Actor): OutstandingScope {
   if (actor.via !== 'session') throw forbidden('API tokens cannot read the yearly review follow-up');
@@ -203,35 +173,7 @@ export async function listOutstandingYearlyReviews(db: Db, actor: Actor, query: 
     return { fiscalYear, items: [], nextCursor: null };
   }
 
-  const unmeasured = sql<SqlBool>`exists (
-    select 1 from kpi k where k.project_id = p.id
-      and not exists (select 1 from kpi_measurement m where m.kpi_id = k.id and m.fiscal_year = ${fiscalYear}))`;
-  const decided = sql<boolean>`exists (select 1 from yearly_review y where y.project_id = p.id and y.fiscal_year = ${fiscalYear})`;
-
-  let q = db
-    .selectFrom('project as p')
-    .select(['p.id', 'p.code', 'p.name', 'p.bureauCode', 'p.tier', 'p.reviewerRole'])
-    .select([
-      sql<number>`(select count(*)::int from kpi k where k.project_id = p.id)`.as('kpiCount'),
-      sql<{ id: string; name: string }[]>`coalesce((
-        select jsonb_agg(jsonb_build_object('id', k.id, 'name', k.name) order by k.created_at, k.id) from kpi k
-        where k.project_id = p.id
-          and not exists (select 1 from kpi_measurement m where m.kpi_id = k.id and m.fiscal_year = ${fiscalYear})
-      ), '[]'::jsonb)`.as('unmeasuredKpis'),
-      decided.as('hasDecision'),
-    ])
-    .where('p.stage', '=', 'operation')
-    .where((eb) => eb.or([eb.not(decided as Expression<SqlBool>), unmeasured]));
-  if (scope.kind === 'bureaus') q = q.where('p.bureauCode', 'in', scope.bureauCodes);
-  if (scope.kind === 'reviewer') {
-    q = q.where('p.reviewerRole', '=', scope.reviewerRole);
-    if (scope.bureauCodes !== 'all') q = q.where('p.bureauCode', 'in', scope.bureauCodes);
-  }
-  if (query.cursor) q = q.where('p.code', '>', query.cursor);
-  const rows = await q
-    .orderBy('p.code')
-    .limit(limit + 1)
-    .execute();
+  const rows = await listOutstandingYearlyReviewRows(db, scope, fiscalYear, { limit: limit + 1, cursor: query.cursor });
   const page = rows.slice(0, limit);
   return {
     fiscalYear,

@@ -1,10 +1,8 @@
-import type { Selectable } from 'kysely';
-import { sql } from 'kysely';
 import nodemailer from 'nodemailer';
 import type { Config } from '../config.ts';
 import type { Services } from '../context.ts';
 import type { Db } from '../db/database.ts';
-import type { EmailOutboxTable } from '../db/schema.ts';
+import * as outbox from '../db/queries/email-outbox.ts';
 import { runReminders } from '../domain/reminders.ts';
 
 /*
@@ -15,8 +13,6 @@ import { runReminders } from '../domain/reminders.ts';
  * out twice is a crash after the SMTP server accepted it and before the row is marked sent; the second
  * copy carries the same Message-ID, which receiving systems use to recognise it.
  */
-
-type OutboxRow = Selectable<EmailOutboxTable>;
 
 /** A claimed row is not offered again for this long (longer than a send can take with the timeouts below). */
 const leaseSeconds = 300;
@@ -58,24 +54,8 @@ const describe = (error: unknown) => {
   return (e.response ? `${e.responseCode ?? ''} ${e.response}` : (e.message ?? String(error))).trim().slice(0, 1000);
 };
 
-/** Claim up to `limit` due mails for this process. */
-export async function claimDueMails(db: Db, limit: number): Promise<OutboxRow[]> {
-  const result = await sql<OutboxRow>`
-    update email_outbox
-    set next_attempt_at = now() + make_interval(secs => ${leaseSeconds}), attempts = attempts + 1
-    where id in (
-      select id from email_outbox
-      where status = 'pending' and next_attempt_at <= now()
-      order by next_attempt_at, id
-      limit ${limit}
-      for update skip locked
-    )
-    returning id, notification_id as "notificationId", user_id as "userId", message_id as "messageId", to_email as "toEmail",
-      subject, body, path, status, attempts, next_attempt_at as "nextAttemptAt", last_error as "lastError",
-      created_at as "createdAt", sent_at as "sentAt"
-  `.execute(db);
-  return result.rows;
-}
+/** Claim up to `limit` due mails for this process, under a lease (db/queries/email-outbox.ts). */
+export const claimDueMails = (db: Db, limit: number) => outbox.claimDueMails(db, limit, leaseSeconds);
 
 /** Send what is due, until nothing is. Returns how many were sent. */
 export async function deliverDueMails(db: Db, config: Pick<Config, 'publicUrl' | 'mailFrom' | 'mailRetrySeconds'>, send: MailSender) {
@@ -92,24 +72,16 @@ export async function deliverDueMails(db: Db, config: Pick<Config, 'publicUrl' |
           text: renderMailText(row, config.publicUrl),
           messageId: row.messageId,
         });
-        await db
-          .updateTable('emailOutbox')
-          .set({ status: 'sent', sentAt: sql<Date>`now()`, lastError: null })
-          .where('id', '=', row.id)
-          .execute();
+        await outbox.markMailSent(db, row.id);
         sent++;
       } catch (error) {
         const reason = describe(error);
         if (isPermanent(error) || row.attempts >= maxMailAttempts) {
           const lastError = isPermanent(error) ? reason : `gave up after ${row.attempts} attempts: ${reason}`;
-          await db.updateTable('emailOutbox').set({ status: 'failed', lastError }).where('id', '=', row.id).execute();
+          await outbox.markMailFailed(db, row.id, lastError);
         } else {
           const wait = Math.min(config.mailRetrySeconds * 2 ** (row.attempts - 1), maxBackoffSeconds);
-          await db
-            .updateTable('emailOutbox')
-            .set({ nextAttemptAt: sql<Date>`now() + make_interval(secs => ${wait})`, lastError: reason })
-            .where('id', '=', row.id)
-            .execute();
+          await outbox.retryMailLater(db, row.id, wait, reason);
         }
       }
     }

@@ -8,6 +8,7 @@ import { dummyPasswordHash, verifyPassword } from '../auth/passwords.ts';
 import { startSession } from '../auth/sessions.ts';
 import { recordSignInFailure, recordSignInSuccess, takeSignInAttempt } from '../auth/sign-in-throttle.ts';
 import { hashToken } from '../auth/tokens.ts';
+import { revokeSession } from '../db/queries/sessions.ts';
 import { findUserByEmail } from '../db/queries/users.ts';
 import { requireLocalPasswordAllowed } from '../domain/sign-in-settings.ts';
 import { AppError } from '../errors.ts';
@@ -104,7 +105,7 @@ export const authRoutes = createRouter()
     const actor = requireActor(c.var.actor);
     const token = c.req.header('authorization')?.replace(/^Bearer\s+/i, '') ?? getCookie(c, sessionCookieName);
     if (token && actor.via === 'session') {
-      await c.var.services.db.updateTable('session').set({ revokedAt: new Date() }).where('tokenHash', '=', hashToken(token)).execute();
+      await revokeSession(c.var.services.db, hashToken(token));
     }
     deleteCookie(c, sessionCookieName, { path: '/' });
     return c.body(null, 204);

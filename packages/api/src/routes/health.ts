@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { pendingMigrations } from '../db/database.ts';
+import { pingDatabase } from '../db/queries/health.ts';
 import { databaseRetrySeconds } from '../errors.ts';
 import { apiRoute, createRouter, jsonContent } from './openapi.ts';
 
@@ -40,7 +40,7 @@ export const healthRoutes = createRouter()
     // Only a 503 carries it; a load balancer reads it as when to ask again.
     const notReady = () => c.header('Retry-After', String(databaseRetrySeconds));
     try {
-      await sql`select 1`.execute(db);
+      await pingDatabase(db);
       const pending = await pendingMigrations(db);
       if (pending.length) {
         notReady();

@@ -7,13 +7,13 @@
  */
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { requireActor, requirePermission } from '../auth/actor.ts';
 import { oidcCallbackPath } from '../auth/oidc.ts';
 import { startSession } from '../auth/sessions.ts';
 import { hashToken } from '../auth/tokens.ts';
 import type { AppEnv } from '../context.ts';
+import { startOidcSignIn, takeOidcSignIn } from '../db/queries/sessions.ts';
 import { type OidcRefusal, signInWithOidc } from '../domain/oidc-sign-in.ts';
 import { getSignInSettings, updateSignInSettings } from '../domain/sign-in-settings.ts';
 import { AppError } from '../errors.ts';
@@ -261,17 +261,13 @@ export const oidcRoutes = createRouter()
     }
     const { url, checks } = request;
     const expiresAt = new Date(Date.now() + signInMinutes * 60_000);
-    await db.deleteFrom('oidcSignIn').where('expiresAt', '<', sql<Date>`now()`).execute();
-    await db
-      .insertInto('oidcSignIn')
-      .values({
-        stateHash: hashToken(checks.state),
-        nonce: checks.nonce,
-        codeVerifier: checks.codeVerifier,
-        returnTo: safeReturnTo(c.req.valid('query').returnTo),
-        expiresAt,
-      })
-      .execute();
+    await startOidcSignIn(db, {
+      stateHash: hashToken(checks.state),
+      nonce: checks.nonce,
+      codeVerifier: checks.codeVerifier,
+      returnTo: safeReturnTo(c.req.valid('query').returnTo),
+      expiresAt,
+    });
     // Lax, not Strict: the provider sends the browser back with a cross-site navigation.
     setCookie(c, stateCookieName, checks.state, {
       httpOnly: true,
@@ -294,7 +290,7 @@ export const oidcRoutes = createRouter()
       return page(c, 'failed') as never;
     }
     // Single use: the row goes whatever happens next, so a replayed callback finds nothing.
-    const pending = await db.deleteFrom('oidcSignIn').where('stateHash', '=', hashToken(state)).returningAll().executeTakeFirst();
+    const pending = await takeOidcSignIn(db, hashToken(state));
     if (!pending) return page(c, 'failed') as never;
     if (new Date(pending.expiresAt).getTime() < Date.now()) return page(c, 'expired') as never;
 

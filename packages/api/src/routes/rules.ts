@@ -1,6 +1,7 @@
 import { rulesetNames } from '@psbook/core';
 import { z } from 'zod';
 import { requireActor, requirePermission } from '../auth/actor.ts';
+import { listRulesetStates } from '../db/queries/rulesets.ts';
 import { simulateOversightRuleset, tierTableOf } from '../domain/rules-simulation.ts';
 import { apiRoute, createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
 
@@ -114,9 +115,7 @@ export const rulesRoutes = createRouter()
   .openapi(list, async (c) => {
     requireActor(c.var.actor);
     const { db, policy } = c.var.services;
-    const stored = new Map(
-      (await db.selectFrom('rulesetState').select(['name', 'version', 'activatedAt']).execute()).map((r) => [r.name, r]),
-    );
+    const stored = new Map((await listRulesetStates(db)).map((r) => [r.name, r]));
     const rulesets = rulesetNames.map((name) => {
       const ruleset = policy.rulesets[name];
       const state = stored.get(name);

@@ -1,7 +1,10 @@
-import { fiscalYearOf, type Policy, type TRole } from '@psbook/core';
+import { fiscalYearOf, type Policy } from '@psbook/core';
 import type { Actor } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
+import { backdateBudgetCycleSubmission, backdateReflections } from '../db/queries/demo-clock.ts';
+import { listTechReviews } from '../db/queries/tech-reviews.ts';
+import { listUsers } from '../db/queries/users.ts';
 import { createBudgetCycle, extractTechReviews, submitBudgetCycle } from '../domain/budget-cycles.ts';
 import { recordReflection, updateTechReview } from '../domain/tech-reviews.ts';
 
@@ -79,11 +82,11 @@ async function openCycleUnderWay(admin: DomainContext, today: Date): Promise<voi
 }
 
 export async function tellBudgetStory(db: Db, policy: Policy): Promise<void> {
-  const users = await db.selectFrom('appUser').select(['id', 'email', 'displayName', 'role']).execute();
+  const users = await listUsers(db);
   const actor = (email: string, bureauCodes: string[]): Actor => {
     const user = users.find((u) => u.email === email);
     if (!user) throw new Error(`no demo account ${email}`);
-    return { ...user, role: user.role as TRole, bureauCodes, via: 'session', scopes: [] };
+    return { id: user.id, email: user.email, displayName: user.displayName, role: user.role, bureauCodes, via: 'session', scopes: [] };
   };
   const as = (a: Actor) => ({ db, policy, actor: a, requestId: 'seed' });
   const admin = as(actor('admin@example.jp', ['DSB']));
@@ -99,12 +102,11 @@ export async function tellBudgetStory(db: Db, policy: Policy): Promise<void> {
     budgetAnnouncementDate: '2025-01-24',
   });
   await extractTechReviews(admin, fiscalYear);
-  const reviews = await db
-    .selectFrom('techReview as tr')
-    .innerJoin('project as p', 'p.id', 'tr.projectId')
-    .select(['tr.id', 'tr.version', 'p.name'])
-    .where('tr.fiscalYear', '=', fiscalYear)
-    .execute();
+  const reviews = (await listTechReviews(db, { fiscalYear }, { limit: 200, cursor: null })).rows.map((r) => ({
+    id: r.id,
+    version: r.version,
+    name: r.projectName,
+  }));
   for (const review of reviews) {
     const e = evaluations[review.name];
     if (!e) throw new Error(`the FY${fiscalYear} rules extracted ${review.name}, which the demo has no evaluation for`);
@@ -122,15 +124,11 @@ export async function tellBudgetStory(db: Db, policy: Policy): Promise<void> {
   }
   // The verbs stamp today; this story happened in FY2024's calendar, so its dates say so (the audit
   // events keep the real time the seed ran).
-  await db.updateTable('budgetCycle').set({ submittedAt: '2024-11-15T17:00:00+09:00' }).where('fiscalYear', '=', fiscalYear).execute();
-  await db
-    .updateTable('techReviewReflection')
-    .set({ recordedAt: '2025-01-20T10:00:00+09:00' })
-    .where(
-      'techReviewId',
-      'in',
-      reviews.map((r) => r.id),
-    )
-    .execute();
+  await backdateBudgetCycleSubmission(db, fiscalYear, '2024-11-15T17:00:00+09:00');
+  await backdateReflections(
+    db,
+    reviews.map((r) => r.id),
+    '2025-01-20T10:00:00+09:00',
+  );
   await openCycleUnderWay(admin, new Date());
 }

@@ -6,10 +6,10 @@
  * projects are dated a year back (registration and stage moves) so that their report cycles are owed.
  */
 import { type Policy, periodIndex, periodOfIndex, type TCreateStatusReportRequest, type TRatings, type TTier } from '@psbook/core';
-import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
+import { backdateConsultation, backdateExemptionExpiry, backdateProjectsOneYear } from '../db/queries/demo-clock.ts';
 import type { ProjectRow } from '../db/schema.ts';
 import { decideExemption, raiseFollowUpAction, requestExemption, updateFollowUpAction } from '../domain/follow-up-actions.ts';
 import { assessStatusReport, fileStatusReport, localToday, openConsultation, postConsultationMessage } from '../domain/supervision.ts';
@@ -83,8 +83,7 @@ export async function tellSupervisionStories(db: Db, policy: Policy, projects: M
 
   // Under supervision for a year, so their report cycles are owed.
   const supervised = [overseas.id, startup.id, care.id];
-  await db.updateTable('project').set({ createdAt: sql<Date>`created_at - interval '1 year'` }).where('id', 'in', supervised).execute();
-  await db.updateTable('stageTransition').set({ at: sql<Date>`at - interval '1 year'` }).where('projectId', 'in', supervised).execute();
+  await backdateProjectsOneYear(db, supervised);
 
   // 海外展開: two quarters self-rated green that the CIO advisor rates lower — divergent.
   const q = duePeriod(2);
@@ -122,11 +121,7 @@ export async function tellSupervisionStories(db: Db, policy: Policy, projects: M
     subject: '調達仕様書の評価基準について',
     body: '企画提案方式で調達する予定です。技術点と価格点の配分、UXの評価項目の書き方について助言をお願いします。',
   });
-  await db
-    .updateTable('consultation')
-    .set({ openedAt: sql<Date>`now() - interval '20 days'`, dueOn: addDays(-6) })
-    .where('id', '=', requirementsConsultation)
-    .execute();
+  await backdateConsultation(db, requirementsConsultation, 20, addDays(-6));
   // An exemption that has run out: approved once, its expiry has passed, so the gate is unmet again.
   const expired = await requestExemption(indStaff, overseas.id, {
     targetKind: 'gate',
@@ -135,11 +130,7 @@ export async function tellSupervisionStories(db: Db, policy: Policy, projects: M
     expiresOn: addDays(30),
   });
   await decideExemption(indAdvisor, expired, { version: 1, decision: 'approved', comment: '期限までに仕様書を登録すること' });
-  await db
-    .updateTable('exemption')
-    .set({ expiresOn: addDays(-14) })
-    .where('id', '=', expired)
-    .execute();
+  await backdateExemptionExpiry(db, expired, addDays(-14));
 
   // 創業支援: tier 1, reports half-yearly to its bureau lead; this half-year's report is missing (overdue).
   const half = duePeriod(1);

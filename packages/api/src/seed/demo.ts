@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { fiscalYearOf, type Policy, type TChecklistItem, type TCreateKpiRequest, type TRole } from '@psbook/core';
+import { fiscalYearOf, type Policy, type TChecklistItem, type TCreateKpiRequest } from '@psbook/core';
 import { parse } from 'csv-parse/sync';
 import { type Actor, setupActor } from '../auth/actor.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { Db } from '../db/database.ts';
+import { backdateRegistration } from '../db/queries/demo-clock.ts';
+import { findProjectById } from '../db/queries/projects.ts';
+import { findUserByEmail, hasAnyUser, listUsers } from '../db/queries/users.ts';
 import type { ProjectRow } from '../db/schema.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { saveCanvas } from '../domain/canvas.ts';
 import { createDocument } from '../domain/documents.ts';
 import { addMeasurement, createKpi } from '../domain/kpis.ts';
@@ -38,8 +42,7 @@ const dataFile = (name: string) => new URL(`./data/${name}`, import.meta.url);
  * the public budget documents. Refuses to touch a database that already has users.
  */
 export async function seedDemo(db: Db, policy: Policy, options: { projects?: boolean } = {}): Promise<{ users: number; projects: number }> {
-  const existing = await db.selectFrom('appUser').select('id').limit(1).executeTakeFirst();
-  if (existing) throw new Error('the database already has users: demo data is only created in an empty database');
+  if (await hasAnyUser(db)) throw new Error('the database already has users: demo data is only created in an empty database');
 
   // Through the domain verbs, as an administrator would create them: the same checks and audit events.
   const setup = { db, policy, actor: setupActor('seed'), requestId: 'seed' };
@@ -62,12 +65,17 @@ export async function seedDemo(db: Db, policy: Policy, options: { projects?: boo
 
   if (options.projects === false) return { users: demoAccounts.length, projects: 0 };
 
-  const admin = await db
-    .selectFrom('appUser')
-    .select(['id', 'email', 'displayName'])
-    .where('email', '=', 'admin@example.jp')
-    .executeTakeFirstOrThrow();
-  const actor: Actor = { ...admin, role: 'admin', bureauCodes: ['DSB'], via: 'session', scopes: [] };
+  const admin = await findUserByEmail(db, 'admin@example.jp');
+  if (!admin) throw new Error('no demo account admin@example.jp');
+  const actor: Actor = {
+    id: admin.id,
+    email: admin.email,
+    displayName: admin.displayName,
+    role: 'admin',
+    bureauCodes: ['DSB'],
+    via: 'session',
+    scopes: [],
+  };
   const ctx = { db, policy, actor, requestId: 'seed' };
 
   const lines = parse(readFileSync(dataFile('fy2021-strategy-office-budget-lines.csv')), { columns: true, bom: true }) as BudgetLine[];
@@ -105,7 +113,7 @@ export async function seedDemo(db: Db, policy: Policy, options: { projects?: boo
     }),
   );
   // One transaction for all the stories: fast on PGlite, and a failed seed leaves no half-told story.
-  await db.transaction().execute((tx) => tellStories(tx, policy, registered));
+  await withTransaction(db, (tx) => tellStories(tx, policy, registered));
   await awaitTierDecrease(db, policy, registered);
   await tellBudgetStory(db, policy);
   await awaitReleaseJudgement(db, policy, registered);
@@ -145,15 +153,7 @@ async function spreadRegistrations(db: Db, projects: ProjectRow[]): Promise<void
     const week = scaled.findIndex((n) => n > k);
     // Spread within the week so the registrations do not share one instant.
     const at = new Date(firstMonday.getTime() + (week * 7 - (k % 5)) * 86_400_000);
-    await db.updateTable('project').set({ createdAt: at }).where('id', '=', project.id).execute();
-    const first = await db
-      .selectFrom('tierHistory')
-      .select('id')
-      .where('projectId', '=', project.id)
-      .orderBy('id')
-      .limit(1)
-      .executeTakeFirstOrThrow();
-    await db.updateTable('tierHistory').set({ at }).where('id', '=', first.id).execute();
+    await backdateRegistration(db, project.id, at);
   }
 }
 
@@ -213,12 +213,11 @@ export function policyGoalKpis(): Map<string, TCreateKpiRequest> {
 }
 
 async function loadActors(db: Db): Promise<Map<string, Actor>> {
-  const users = await db.selectFrom('appUser').select(['id', 'email', 'displayName', 'role']).execute();
-  const bureausOf = new Map<string, readonly string[]>(demoAccounts.map((a) => [a.email, a.bureauCodes]));
+  const users = await listUsers(db);
   return new Map(
     users.map((u) => [
       u.email,
-      { ...u, role: u.role as TRole, bureauCodes: [...(bureausOf.get(u.email) ?? [])], via: 'session', scopes: [] },
+      { id: u.id, email: u.email, displayName: u.displayName, role: u.role, bureauCodes: u.bureauCodes, via: 'session', scopes: [] },
     ]),
   );
 }
@@ -271,7 +270,8 @@ async function awaitTierDecrease(db: Db, policy: Policy, projects: Map<string, P
   if (!project) throw new Error('no demo project 海外展開マッチングシステム');
   const actors = await loadActors(db);
   const ctx = { db, policy, actor: actors.get('staff.ind@example.jp')!, requestId: 'seed' };
-  const current = await db.selectFrom('project').select('version').where('id', '=', project.id).executeTakeFirstOrThrow();
+  const current = await findProjectById(db, project.id);
+  if (!current) throw new Error(`no project ${project.id}`);
   await updateProject(ctx, project.id, { budgetJpy: 9_500_000 }, current.version);
 }
 
@@ -301,7 +301,8 @@ async function tellStories(db: Db, policy: Policy, projects: Map<string, Project
     for (const document of story.documents) await createDocument(ctx, project.id, document);
     for (const move of story.moves) {
       if (move.to === 'operation' && story.release) {
-        const current = await db.selectFrom('project').selectAll().where('id', '=', project.id).executeTakeFirstOrThrow();
+        const current = await findProjectById(db, project.id);
+        if (!current) throw new Error(`no project ${project.id}`);
         await approveRelease(db, policy, current, keeper, actor(story.release.reviewer), story.release);
       }
       await transitionProject(ctx, project.id, move);

@@ -101,7 +101,7 @@ function InboxTasks() {
           </tbody>
         </table>
       </TableScroll>
-      {inbox.data.hasMore ? <p className="small">{t('home.inboxMore')}</p> : null}
+      {inbox.data.nextCursor !== null ? <p className="small">{t('home.inboxMore')}</p> : null}
     </>
   );
 }

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { DocumentTable } from '../schema.ts';
 
@@ -15,6 +15,19 @@ export const listDocumentRows = (db: Db, projectId: string) =>
     .orderBy('document.createdAt')
     .orderBy('document.id')
     .execute();
+
+export const insertDocument = (
+  tx: Db,
+  values: { projectId: string; kind: DocumentRow['kind']; title: string; url: string; createdBy: string },
+) =>
+  tx
+    .insertInto('document')
+    // clock_timestamp, not now(): documents list in creation order, also when one transaction adds several.
+    .values({ ...values, createdAt: sql`clock_timestamp()` })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+
+export const deleteDocumentRow = (tx: Db, documentId: string) => tx.deleteFrom('document').where('id', '=', documentId).execute();
 
 /** A document of this project: an id under another project's path is not found. */
 export const findProjectDocument = (db: Db, projectId: string, documentId: string) =>

@@ -1,6 +1,7 @@
 import type { TGateExemption, TProjectFacts, TStage } from '@psbook/core';
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { Db } from '../database.ts';
+import type { StageTransitionTable } from '../schema.ts';
 
 /**
  * Everything the lifecycle gates look at, in one round trip: each fact is a scalar subquery served by
@@ -77,3 +78,6 @@ export function listPendingRetirementsForBureaus(db: Db, bureauCodes: string[], 
     .limit(limit)
     .execute();
 }
+
+export const insertStageTransition = (tx: Db, values: Insertable<StageTransitionTable>) =>
+  tx.insertInto('stageTransition').values(values).returning('id').executeTakeFirstOrThrow();

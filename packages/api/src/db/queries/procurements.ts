@@ -1,5 +1,5 @@
 import type { TProcurementMethod, TProcurementStatus } from '@psbook/core';
-import { type Expression, type Selectable, type SqlBool, sql } from 'kysely';
+import { type Expression, type Insertable, type Selectable, type SqlBool, sql, type Updateable } from 'kysely';
 import type { Db } from '../database.ts';
 import type { ProcurementTable } from '../schema.ts';
 
@@ -23,6 +23,19 @@ export const findProcurement = (db: Db, id: string) => db.selectFrom('procuremen
 /** Lock the procurement row for the rest of the transaction (serialises edits of one procurement). */
 export const lockProcurement = (tx: Db, id: string) =>
   tx.selectFrom('procurement').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+
+export const insertProcurement = (tx: Db, values: Insertable<ProcurementTable>) =>
+  tx.insertInto('procurement').values(values).returningAll().executeTakeFirstOrThrow();
+
+/** Write `changes` at the version the caller checked under the row's lock, counting the version up. */
+export const updateProcurementAtVersion = (tx: Db, id: string, expectedVersion: number, changes: Updateable<ProcurementTable>) =>
+  tx
+    .updateTable('procurement')
+    .set({ ...changes, version: sql`version + 1`, updatedAt: new Date() })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 
 export const findProcurementProject = (db: Db, projectId: string): Promise<ProcurementProject | undefined> =>
   db

@@ -1,9 +1,61 @@
 import { normalizeSearchText, searchGrams, type TReviewerRole, type TStage, type TTier } from '@psbook/core';
-import { type Expression, type SqlBool, sql } from 'kysely';
+import { type Expression, type Insertable, type SqlBool, sql, type Updateable } from 'kysely';
 import type { Db } from '../database.ts';
-import type { ProjectRow } from '../schema.ts';
+import type { ProjectRow, ProjectTable } from '../schema.ts';
 
 export const findProjectById = (db: Db, id: string) => db.selectFrom('project').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const projectExists = async (db: Db, id: string) =>
+  (await db.selectFrom('project').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+
+export const insertProject = (tx: Db, values: Insertable<ProjectTable>) =>
+  tx.insertInto('project').values(values).returningAll().executeTakeFirstOrThrow();
+
+/**
+ * Write `changes` to the project at `expectedVersion` and count the version up; the caller holds the
+ * row's lock (`lockProject`) and has checked the version, so the row is there.
+ */
+export const updateProjectAtVersion = (tx: Db, id: string, expectedVersion: number, changes: Updateable<ProjectTable>, updatedBy: string) =>
+  tx
+    .updateTable('project')
+    .set({ ...changes, version: sql`version + 1`, updatedAt: new Date(), updatedBy })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+
+/**
+ * Write `changes` to a project the caller has locked, counting its version up (a stage move or a save
+ * elsewhere in the project, such as the canvas, is a change to it).
+ */
+export const updateLockedProject = (tx: Db, id: string, changes: Updateable<ProjectTable>, updatedBy: string) =>
+  tx
+    .updateTable('project')
+    .set({ ...changes, version: sql`version + 1`, updatedAt: new Date(), updatedBy })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+
+/** A project's tier changes, oldest first, with the name of who caused each. */
+export const listTierHistory = (db: Db, projectId: string) =>
+  db
+    .selectFrom('tierHistory as h')
+    .leftJoin('appUser as u', 'u.id', 'h.actorId')
+    .select([
+      'h.fromTier',
+      'h.toTier',
+      'h.fromReviewerRole',
+      'h.toReviewerRole',
+      'h.rulesetVersion',
+      'h.cause',
+      'h.actorId',
+      'u.displayName as actorName',
+      'h.tierDecreaseId',
+      'h.at',
+    ])
+    .where('h.projectId', '=', projectId)
+    .orderBy('h.id')
+    .execute();
 
 /** Lock the project row for the rest of the transaction (serialises writes to one project). */
 export const lockProject = (tx: Db, id: string) => tx.selectFrom('project').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();

@@ -1,7 +1,7 @@
-import { type SelectQueryBuilder, sql } from 'kysely';
+import { type Insertable, type SelectQueryBuilder, sql, type Updateable } from 'kysely';
 import type { ReviewerReach } from '../../domain/reviewers.ts';
 import type { Db } from '../database.ts';
-import type { Database } from '../schema.ts';
+import type { Database, ReleaseRequestTable } from '../schema.ts';
 
 /** A release request with what every view of it shows: its project and the names of the people involved. */
 function selectReleaseRequests(db: Db) {
@@ -82,3 +82,28 @@ export function listReturnedForBureaus(db: Db, bureauCodes: string[], limit: num
     .limit(limit)
     .execute();
 }
+
+/** A new release request, due `reviewDays` after the transaction's time. */
+export const insertReleaseRequest = (tx: Db, values: Omit<Insertable<ReleaseRequestTable>, 'dueAt'>, reviewDays: number) =>
+  tx
+    .insertInto('releaseRequest')
+    .values({ ...values, dueAt: sql<Date>`now() + make_interval(days => ${reviewDays})` })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+
+/**
+ * Write `changes` to a release request the caller has locked, counting its version up; `decided`
+ * stamps the decision with the transaction's time.
+ */
+export const updateLockedReleaseRequest = (
+  tx: Db,
+  id: string,
+  changes: Updateable<ReleaseRequestTable>,
+  options: { decided?: boolean } = {},
+) =>
+  tx
+    .updateTable('releaseRequest')
+    .set({ ...changes, ...(options.decided ? { decidedAt: sql<Date>`now()` } : {}), version: sql<number>`version + 1` })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();

@@ -100,3 +100,8 @@ export async function tierChangesByPoint(
     count: Number(r.count),
   }));
 }
+
+/** Fold the changes appended since the last fold into the statistics summaries (migration 20261122T0150). */
+export async function foldStatsChanges(db: Db): Promise<void> {
+  await sql`select stats.fold_changes()`.execute(db);
+}

@@ -1,8 +1,15 @@
 import type { TReviewerRole, TStage, TTier } from '@psbook/core';
-import { type SelectQueryBuilder, sql } from 'kysely';
+import { type Insertable, type SelectQueryBuilder, sql, type Updateable } from 'kysely';
 import type { ReviewerReach } from '../../domain/reviewers.ts';
 import type { Db } from '../database.ts';
-import type { Database } from '../schema.ts';
+import type {
+  ConsultationMessageTable,
+  ConsultationTable,
+  Database,
+  ExemptionTable,
+  FollowUpActionTable,
+  StatusReportTable,
+} from '../schema.ts';
 
 /* Consultations (協議) */
 
@@ -267,3 +274,121 @@ export async function listKpisOf(db: Db, projectIds: string[]) {
   ]);
   return { kpis, measurements };
 }
+
+/* Writes of follow-up actions and exemptions (domain/follow-up-actions.ts) */
+
+export const insertAction = (tx: Db, values: Insertable<FollowUpActionTable>) =>
+  tx.insertInto('followUpAction').values(values).returningAll().executeTakeFirstOrThrow();
+
+/**
+ * Write `changes` to an action the caller has locked, counting its version up; `done` and `verified`
+ * stamp who and the transaction's time, `reopened` clears the done stamp.
+ */
+export const updateLockedAction = (
+  tx: Db,
+  id: string,
+  changes: Updateable<FollowUpActionTable>,
+  step: { done?: string; verified?: string; reopened?: boolean } = {},
+) =>
+  tx
+    .updateTable('followUpAction')
+    .set({
+      ...changes,
+      ...(step.done ? { doneBy: step.done, doneAt: sql<Date>`now()` } : {}),
+      ...(step.verified ? { verifiedBy: step.verified, verifiedAt: sql<Date>`now()` } : {}),
+      ...(step.reopened ? { doneBy: null, doneAt: null } : {}),
+      version: sql<number>`version + 1`,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+
+/** The exemption of this gate or item still waiting for a decision, if any. */
+export const findRequestedExemption = (db: Db, projectId: string, targetKind: ExemptionTable['targetKind'], target: string) =>
+  db
+    .selectFrom('exemption')
+    .select('id')
+    .where('projectId', '=', projectId)
+    .where('targetKind', '=', targetKind)
+    .where('target', '=', target)
+    .where('status', '=', 'requested')
+    .executeTakeFirst();
+
+export const insertExemption = (tx: Db, values: Insertable<ExemptionTable>) =>
+  tx.insertInto('exemption').values(values).returningAll().executeTakeFirstOrThrow();
+
+/** Record the decision on an exemption the caller has locked, at the transaction's time. */
+export const decideLockedExemption = (
+  tx: Db,
+  id: string,
+  decision: { status: 'approved' | 'refused'; decidedBy: string; decisionComment: string | null },
+) =>
+  tx
+    .updateTable('exemption')
+    .set({ ...decision, decidedAt: sql<Date>`now()`, version: sql<number>`version + 1` })
+    .where('id', '=', id)
+    .execute();
+
+/* Writes of consultations and status reports (domain/supervision.ts) */
+
+/** Which of `documentIds` are documents of the project. */
+export async function projectDocumentIds(db: Db, projectId: string, documentIds: string[]): Promise<Set<string>> {
+  if (documentIds.length === 0) return new Set();
+  const rows = await db.selectFrom('document').select('id').where('projectId', '=', projectId).where('id', 'in', documentIds).execute();
+  return new Set(rows.map((d) => d.id));
+}
+
+export const insertConsultation = (tx: Db, values: Insertable<ConsultationTable>) =>
+  tx.insertInto('consultation').values(values).returningAll().executeTakeFirstOrThrow();
+
+export const insertConsultationMessage = (tx: Db, values: Insertable<ConsultationMessageTable>) =>
+  tx.insertInto('consultationMessage').values(values).returning('id').executeTakeFirstOrThrow();
+
+/** The follow-up action a message of guidance raised. */
+export const linkMessageAction = (tx: Db, messageId: string, actionId: string) =>
+  tx.updateTable('consultationMessage').set({ actionId }).where('id', '=', messageId).execute();
+
+/**
+ * Write `changes` to a consultation the caller has locked, counting its version up; `answered` and
+ * `closedBy` stamp the transaction's time.
+ */
+export const updateLockedConsultation = (
+  tx: Db,
+  id: string,
+  changes: Updateable<ConsultationTable>,
+  step: { answered?: boolean; closedBy?: string } = {},
+) =>
+  tx
+    .updateTable('consultation')
+    .set({
+      ...changes,
+      ...(step.answered ? { answeredAt: sql<Date>`now()` } : {}),
+      ...(step.closedBy ? { status: 'closed' as const, closedBy: step.closedBy, closedAt: sql<Date>`now()` } : {}),
+      version: sql<number>`version + 1`,
+    })
+    .where('id', '=', id)
+    .execute();
+
+export const insertStatusReport = (tx: Db, values: Insertable<StatusReportTable>) =>
+  tx.insertInto('statusReport').values(values).returning(['id', 'version']).executeTakeFirstOrThrow();
+
+/** Record the consultee's assessment on a report the caller has locked, at the transaction's time. */
+export const assessLockedStatusReport = (
+  tx: Db,
+  id: string,
+  assessment: { assessment: string; assessmentComment: string | null; assessedBy: string },
+) =>
+  tx
+    .updateTable('statusReport')
+    .set({ ...assessment, assessedAt: sql<Date>`now()`, version: sql<number>`version + 1` })
+    .where('id', '=', id)
+    .execute();
+
+/** The day (text, yyyy-mm-dd) the project last entered `stage`; undefined at when it never moved there. */
+export const lastEnteredStageOn = (db: Db, projectId: string, stage: TStage) =>
+  db
+    .selectFrom('stageTransition')
+    .select(sql<string>`max(at)::date::text`.as('at'))
+    .where('projectId', '=', projectId)
+    .where('toStage', '=', stage)
+    .executeTakeFirst();

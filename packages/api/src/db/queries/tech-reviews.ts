@@ -1,4 +1,4 @@
-import type { TTechReviewStatus } from '@psbook/core';
+import type { TReflectionOutcome, TTechReviewStatus } from '@psbook/core';
 import { type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { Database } from '../schema.ts';
@@ -172,3 +172,33 @@ export async function listReflectionOutcomesByYear(db: Db, bureauCodes: string[]
   if (bureauCodes) query = query.where('p.bureauCode', 'in', bureauCodes);
   return query.groupBy('tr.fiscalYear').orderBy('tr.fiscalYear', 'desc').execute();
 }
+
+/** Write an evaluation to a review the caller has locked, by `reviewerId`, counting its version up. */
+export const updateLockedTechReview = (
+  tx: Db,
+  id: string,
+  changes: { viewpoints?: string; overallOpinion?: string; status: TTechReviewStatus; reviewerId: string },
+) =>
+  tx
+    .updateTable('techReview')
+    .set({ ...changes, updatedAt: sql<Date>`now()`, version: sql<number>`version + 1` })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+
+export type ReflectionValues = { outcome: TReflectionOutcome; amountChangeJpy: number; comment: string; recordedBy: string };
+
+/** Record how a review was reflected in the budget: the first time, or a correction of the one locked. */
+export const writeTechReviewReflection = (tx: Db, techReviewId: string, values: ReflectionValues, exists: boolean) =>
+  exists
+    ? tx
+        .updateTable('techReviewReflection')
+        .set({ ...values, recordedAt: sql<Date>`now()`, version: sql<number>`version + 1` })
+        .where('techReviewId', '=', techReviewId)
+        .returningAll()
+        .executeTakeFirstOrThrow()
+    : tx
+        .insertInto('techReviewReflection')
+        .values({ ...values, techReviewId })
+        .returningAll()
+        .executeTakeFirstOrThrow();

@@ -1,0 +1,107 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Where things run (issue 11 §5, decision 0022): every SQL statement lives in db/ (db/queries/<entity>.ts),
+ * and nothing outside db/ opens a transaction itself — it goes through `withTransaction`
+ * (db/transaction.ts), which joins the caller's, so domain verbs compose.
+ */
+const srcDir = import.meta.dirname;
+
+/** A query builder's entry points, the raw `sql` tag and its helpers, and `.transaction()`. */
+const databaseWork = [
+  { name: 'a query builder statement', pattern: /\.(selectFrom|selectNoFrom|insertInto|updateTable|deleteFrom|mergeInto|replaceInto)\(/g },
+  { name: 'raw SQL', pattern: /\bsql(<[^`\n]*?>)?`|\bsql\.(raw|lit|ref|id|table|join|val)\(/g },
+  { name: 'a transaction of its own', pattern: /\.transaction\(\)/g },
+];
+
+/**
+ * Files that still hold SQL, waiting to be moved. The list only shrinks: a file that is clean must
+ * leave it (the test says so), and no other file may join it. oversight*.ts, expense-import.ts and
+ * rules-simulation.ts belong to the performance work's lane this session; backup.ts copies every table
+ * by name and moves with its own queries file (decision 0022).
+ */
+const notYetMoved = new Set([
+  'backup.ts',
+  'domain/budget-cycles.ts',
+  'domain/expense-import.ts',
+  'domain/notifications.ts',
+  'domain/oversight-table.ts',
+  'domain/oversight.ts',
+  'domain/rules-simulation.ts',
+  'domain/ruleset-versions.ts',
+  'domain/stats.ts',
+  'domain/tier-decrease.ts',
+]);
+
+/** Of those, the files that still open a transaction of their own instead of through `withTransaction`. */
+const ownTransactionNotYetMoved = new Set(['domain/expense-import.ts', 'domain/oversight.ts', 'domain/rules-simulation.ts']);
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+/** Outside db/ (migrations included) and the test harness. */
+const checked = sourceFiles(srcDir)
+  .map((path) => relative(srcDir, path).split(sep).join('/'))
+  .filter((path) => !path.startsWith('db/') && !path.startsWith('testing/'))
+  .sort();
+
+function findings(path: string, kinds = databaseWork): string[] {
+  const text = readFileSync(join(srcDir, path), 'utf8');
+  return kinds.flatMap(({ name, pattern }) =>
+    [...text.matchAll(pattern)].map((match) => `${path}:${text.slice(0, match.index).split('\n').length}: ${name} (${match[0]})`),
+  );
+}
+
+describe('where database work runs', () => {
+  it('finds the source files it checks', () => {
+    expect(checked).toContain('routes/projects.ts');
+    expect(checked).toContain('domain/projects.ts');
+    expect(checked).not.toContain('db/queries/projects.ts');
+  });
+
+  it('runs no SQL and opens no transaction outside db/, except in the files not yet moved', () => {
+    const offending = checked.filter((path) => !notYetMoved.has(path)).flatMap((path) => findings(path));
+    expect(offending, 'move the statement into db/queries/<entity>.ts; open transactions with withTransaction (db/transaction.ts)').toEqual(
+      [],
+    );
+  });
+
+  it('opens no transaction of its own in the files not yet moved either, except the three still listed for it', () => {
+    const transactions = databaseWork.filter(({ name }) => name === 'a transaction of its own');
+    const offending = [...notYetMoved]
+      .filter((path) => !ownTransactionNotYetMoved.has(path))
+      .flatMap((path) => findings(path, transactions));
+    expect(offending, 'open transactions with withTransaction (db/transaction.ts)').toEqual([]);
+    const clean = [...ownTransactionNotYetMoved].filter((path) => findings(path, transactions).length === 0);
+    expect(clean, 'these files open no transaction of their own: remove them from ownTransactionNotYetMoved').toEqual([]);
+  });
+
+  it('lists only files that still need moving, so the list shrinks', () => {
+    const clean = [...notYetMoved].filter((path) => !checked.includes(path) || findings(path).length === 0);
+    expect(clean, 'these files are clean (or gone): remove them from notYetMoved').toEqual([]);
+  });
+
+  it('recognises each kind of database work it forbids', () => {
+    const sample = [
+      'await tx.selectFrom("project").selectAll().execute();',
+      'await db.deleteFrom("session").execute();',
+      'const n = sql<number>`count(*)`;',
+      "sql.raw('select 1')",
+      'await db.transaction().execute(work);',
+    ];
+    for (const line of sample) {
+      expect(
+        databaseWork.some(({ pattern }) => new RegExp(pattern.source).test(line)),
+        line,
+      ).toBe(true);
+    }
+    expect(databaseWork.some(({ pattern }) => new RegExp(pattern.source).test('withTransaction(ctx.db, work)'))).toBe(false);
+  });
+});

@@ -1,0 +1,57 @@
+import { type SqlBool, sql } from 'kysely';
+import type { Db } from '../database.ts';
+
+export type AuditEventValues = {
+  actorId: string | null;
+  actorLabel: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  projectId: string | null;
+  before: unknown;
+  after: unknown;
+  requestId: string | null;
+};
+
+/** jsonb columns take JSON text; `undefined` (nothing recorded) is stored as null. */
+export async function insertAuditEvent(db: Db, event: AuditEventValues): Promise<void> {
+  await db
+    .insertInto('auditEvent')
+    .values({
+      ...event,
+      before: event.before === undefined ? null : JSON.stringify(event.before),
+      after: event.after === undefined ? null : JSON.stringify(event.after),
+    })
+    .execute();
+}
+
+export type AuditEventFilter = {
+  projectId?: string;
+  entityType?: string;
+  action?: string;
+  actorId?: string;
+  actorLabel?: string;
+  from?: Date;
+  to?: Date;
+};
+
+/**
+ * Audit events newest first, `limit` of them from before the event id `before`. Each filter is served
+ * by an index leading with it and ending in id.
+ */
+export function listAuditEventRows(db: Db, filter: AuditEventFilter, page: { limit: number; before: number | null }) {
+  let query = db
+    .selectFrom('auditEvent')
+    .leftJoin('appUser', 'appUser.id', 'auditEvent.actorId')
+    .selectAll('auditEvent')
+    .select('appUser.displayName as actorName');
+  if (filter.projectId) query = query.where('auditEvent.projectId', '=', filter.projectId);
+  if (filter.entityType) query = query.where('auditEvent.entityType', '=', filter.entityType);
+  if (filter.action) query = query.where('auditEvent.action', '=', filter.action);
+  if (filter.actorId) query = query.where('auditEvent.actorId', '=', filter.actorId);
+  if (filter.actorLabel) query = query.where('auditEvent.actorLabel', '=', filter.actorLabel);
+  if (filter.from) query = query.where('auditEvent.at', '>=', filter.from);
+  if (filter.to) query = query.where('auditEvent.at', '<', filter.to);
+  if (page.before !== null) query = query.where(sql<SqlBool>`audit_event.id < ${page.before}::bigint`);
+  return query.orderBy('auditEvent.id', 'desc').limit(page.limit).execute();
+}
