@@ -32,7 +32,6 @@ const notYetMoved = new Set([
   'domain/rules-simulation.ts',
   'domain/ruleset-versions.ts',
   'domain/stats.ts',
-  'domain/tier-decrease.ts',
 ]);
 
 /** Of those, the files that still open a transaction of their own instead of through `withTransaction`. */
