@@ -31,7 +31,6 @@ const notYetMoved = new Set([
   'domain/oversight.ts',
   'domain/rules-simulation.ts',
   'domain/ruleset-versions.ts',
-  'domain/stats.ts',
 ]);
 
 /** Of those, the files that still open a transaction of their own instead of through `withTransaction`. */
