@@ -29,7 +29,6 @@ const notYetMoved = new Set([
   'domain/notifications.ts',
   'domain/oversight-table.ts',
   'domain/oversight.ts',
-  'domain/ruleset-versions.ts',
 ]);
 
 /** Of those, the files that still open a transaction of their own instead of through `withTransaction`. */
