@@ -24,7 +24,6 @@ const databaseWork = [
  */
 const notYetMoved = new Set([
   'backup.ts',
-  'domain/budget-cycles.ts',
   'domain/expense-import.ts',
   'domain/notifications.ts',
   'domain/oversight-table.ts',
