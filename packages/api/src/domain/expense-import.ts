@@ -56,12 +56,12 @@ import {
   planNewProjects,
   writePlannedLines,
 } from '../db/queries/expenses.ts';
+import { prepareDecisionTable, withHashJoins } from '../db/queries/oversight-table.ts';
 import { lockProject, projectSearchColumns } from '../db/queries/projects.ts';
 import { AppError, forbidden } from '../errors.ts';
 import { checkSpec, type ImportEncoding, maxYen, openSource, type ProgressListener, type RowError, stageFile } from './expense-file.ts';
 import { notifyTierDecreaseWaiting } from './notification-events.ts';
 import { oversightInputsOf, recordTierChange, tierRank } from './oversight.ts';
-import { prepareDecisionTable, withHashJoins } from './oversight-table.ts';
 import { whoOf } from './projects.ts';
 import { settleEvaluation } from './tier-decrease.ts';
 

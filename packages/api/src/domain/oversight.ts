@@ -3,8 +3,8 @@ import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import type { AuditActor } from '../auth/actor.ts';
 import type { Db } from '../db/database.ts';
+import { recordTierChangesSql, tierFromDecisionTable } from '../db/queries/oversight-table.ts';
 import { notifyConsultationRouted, notifyReleaseRequestRouted } from './notification-events.ts';
-import { recordTierChangesSql, tierFromDecisionTable } from './oversight-table.ts';
 import { retierPendingDecreases } from './tier-decrease.ts';
 
 type TierState = { tier: number | null; reviewerRole: TReviewerRole | null };

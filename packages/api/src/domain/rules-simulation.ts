@@ -7,6 +7,7 @@
  */
 import { compileOversightRuleset, type LoadedRuleset, type Policy, parseRuleset, RulesetError, type TOversightInput } from '@psbook/core';
 import type { Db } from '../db/database.ts';
+import { bandKeySql } from '../db/queries/oversight-table.ts';
 import {
   countSimulationGroups,
   projectsOfSimulationGroups,
@@ -16,7 +17,6 @@ import {
 import { withReadOnlySnapshot } from '../db/transaction.ts';
 import { type FieldError, validationError } from '../errors.ts';
 import { tierRank } from './oversight.ts';
-import { bandKeySql } from './oversight-table.ts';
 
 /* ------------------------------------------------------------------ the tier table */
 
