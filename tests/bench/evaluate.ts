@@ -5,7 +5,7 @@
  */
 import { createRandom } from '../support/generated-project.ts';
 import type { BenchContext } from './context.ts';
-import { type BenchResult, closedLoop, machineLoad, round, summarizeRun } from './measure.ts';
+import { type BenchResult, closedLoop, machineLoad, round, summarizeRun, withServerCpu } from './measure.ts';
 import { hasRoute } from './routes.ts';
 
 const downtimes = [0.5, 1, 2, 4, 8, 12, 12.5, 24, 72, 168, null];
@@ -52,11 +52,12 @@ export async function benchEvaluate(ctx: BenchContext): Promise<BenchResult | { 
   await constant(1500);
   const loadBefore = machineLoad();
   const half = ctx.durationMs / 2;
-  const a1 = await ours(half);
-  const b1 = await constant(half);
-  const a2 = await ours(half);
-  const b2 = await constant(half);
-  const c1 = await signedIn(half);
+  const pid = ctx.api.pid;
+  const a1 = await withServerCpu(pid, () => ours(half));
+  const b1 = await withServerCpu(pid, () => constant(half));
+  const a2 = await withServerCpu(pid, () => ours(half));
+  const b2 = await withServerCpu(pid, () => constant(half));
+  const c1 = await withServerCpu(pid, () => signedIn(half));
   const oursRate = (a1.requests + a2.requests) / (a1.seconds + a2.seconds);
   const limitRate = (b1.requests + b2.requests) / (b1.seconds + b2.seconds);
   const ratio = oursRate / limitRate;
@@ -76,6 +77,12 @@ export async function benchEvaluate(ctx: BenchContext): Promise<BenchResult | { 
       ours: [summarizeRun(a1), summarizeRun(a2)],
       limit: [summarizeRun(b1), summarizeRun(b2)],
       signedInConstant: summarizeRun(c1),
+      // The server's CPU per request (µs): what the plumbing costs, less moved by a busy machine than the rates.
+      serverCpuUsPerRequest: {
+        ours: [a1.serverCpuUs, a2.serverCpuUs],
+        limit: [b1.serverCpuUs, b2.serverCpuUs],
+        signedInConstant: c1.serverCpuUs,
+      },
       loadBefore,
       loadAfter: machineLoad(),
     },

@@ -6,7 +6,7 @@
 import { createRandom } from '../support/generated-project.ts';
 import { benchBureaus } from '../support/vocabulary.ts';
 import type { BenchContext } from './context.ts';
-import { type BenchResult, closedLoop, type LoadRun, machineLoad, round, summarizeRun } from './measure.ts';
+import { type BenchResult, closedLoop, type LoadRun, machineLoad, round, summarizeRun, withServerCpu } from './measure.ts';
 
 const stages = ['planning', 'requirements', 'development', 'operation', 'retired'] as const;
 /** A client reads this many pages of one filter, then picks another filter. */
@@ -110,8 +110,11 @@ export async function benchList(ctx: BenchContext): Promise<BenchResult> {
   const loadBefore = machineLoad();
   const ours: LoadRun[] = [];
   const limit: LoadRun[] = [];
+  const serverCpuUs: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    ours.push(await measureApiList(ctx, roundMs, 100 + r));
+    const run = await withServerCpu(ctx.api.pid, () => measureApiList(ctx, roundMs, 100 + r));
+    serverCpuUs.push(run.serverCpuUs);
+    ours.push(run);
     limit.push(await measureSqlList(ctx, roundMs, 100 + r));
   }
   const api = combineRuns(ours);
@@ -134,6 +137,8 @@ export async function benchList(ctx: BenchContext): Promise<BenchResult> {
     details: {
       clients: ctx.clients,
       p99Ratio: round(p99Ratio, 3),
+      // The API server's CPU per list request (µs), per round.
+      serverCpuUsPerRequest: serverCpuUs,
       ours: summarizeRun(api),
       limit: summarizeRun(direct),
       loadBefore,

@@ -2,6 +2,7 @@
  * Measuring helpers: closed-loop load with a fixed number of clients for a fixed time, latency
  * percentiles, and the one result shape every benchmark reports.
  */
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 
 export type BenchResult = {
@@ -98,6 +99,25 @@ export const round = (value: number, digits = 2) => {
 
 /** The machine's 1-minute load average: the benchmarks share two cores with whatever else runs. */
 export const machineLoad = () => round(loadavg()[0] ?? 0, 2);
+
+/**
+ * CPU seconds (user + system, all threads) a process has used so far, from Linux /proc. Divided by the
+ * requests of a run it is the server's work per request, which a loaded machine stretches far less than
+ * throughput: the neighbours take wall-clock time, not our CPU time.
+ */
+export function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces); utime and stime are fields 14 and 15, in ticks of 1/100 s.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Runs `run` and adds the server's CPU microseconds per request over it. */
+export async function withServerCpu(pid: number, run: () => Promise<LoadRun>): Promise<LoadRun & { serverCpuUs: number }> {
+  const before = processCpuSeconds(pid);
+  const result = await run();
+  return { ...result, serverCpuUs: round(((processCpuSeconds(pid) - before) * 1e6) / Math.max(result.requests, 1), 0) };
+}
 
 export function summarizeRun(run: LoadRun) {
   return {

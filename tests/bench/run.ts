@@ -3,7 +3,7 @@
  *   BENCH <name> value=<n><unit> limit=<n><unit> ratio=<ours/limit>
  * All results go to tests/bench/results/latest.json.
  *
- *   npm run bench -- [--projects N] [--only list,search,...] [--duration-s 10] [--clients 16] [--server-heap-mb 256] [--strict]
+ *   npm run bench -- [--projects N] [--only list,search,...] [--duration-s 10] [--clients 16] [--server-heap-mb 256] [--server-cpu-prof DIR] [--strict]
  *
  * N defaults to 1,000,000 (CI=true: 20,000). The harness starts its own PostgreSQL server (initdb on a
  * free 127.0.0.1 port), loads a generated book set-based and starts the real server process on it.
@@ -47,6 +47,10 @@ const { values: args } = parseArgs({
     // The API server's heap, as docs/operations.md tells operators to run it (the 400 MB target of
     // import-1m holds only with a bounded heap: V8 otherwise collects lazily).
     'server-heap-mb': { type: 'string', default: '256' },
+    // A CPU profile of the API server for the whole run, written into this directory when it stops.
+    'server-cpu-prof': { type: 'string' },
+    // More V8 flags for the API server (e.g. `--max-semi-space-size=64`), appended to its NODE_OPTIONS.
+    'server-node-options': { type: 'string', default: '' },
     results: { type: 'string', default: new URL('./results/latest.json', import.meta.url).pathname },
   },
 });
@@ -129,9 +133,10 @@ async function main() {
     env: {
       DATABASE_URL: databaseUrl,
       PSBOOK_DB_POOL_SIZE: '10',
-      NODE_OPTIONS: `--max-old-space-size=${Number(args['server-heap-mb'])}`,
+      NODE_OPTIONS: `--max-old-space-size=${Number(args['server-heap-mb'])} ${args['server-node-options']}`.trim(),
     },
     readyTimeoutMs: 120_000,
+    nodeArgs: args['server-cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['server-cpu-prof']}`] : [],
   });
   const clients = Number(args.clients);
   sql = postgres(databaseUrl, { max: 10, onnotice: () => {}, connect_timeout: 10 });

@@ -21,6 +21,8 @@ export type ServerOptions = {
   waitForReady?: boolean;
   /** A port chosen beforehand (e.g. when an OpenID Provider must know the server's address first). */
   port?: number;
+  /** Node flags before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not allow). */
+  nodeArgs?: string[];
 };
 
 export type ServerProcess = {
@@ -71,7 +73,7 @@ export async function waitForReady(url: string, timeoutMs: number, isAlive: () =
 export async function startServer(options: ServerOptions = {}): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
   const started = performance.now();
-  const child = spawn(process.execPath, [psbookBin, 'serve'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), psbookBin, 'serve'], {
     cwd: tmpdir(),
     env: childEnv({ PSBOOK_DEMO: 'false', ...options.env, PORT: String(port), HOST: '127.0.0.1' }),
     stdio: ['ignore', 'pipe', 'pipe'],

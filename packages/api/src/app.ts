@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { matchedRoutes } from 'hono/route';
 import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from './auth/authenticate.ts';
 import type { AppEnv, Services } from './context.ts';
@@ -13,6 +14,7 @@ import { canvasRoutes } from './routes/canvas.ts';
 import { allowedMethods, documentHead, finishDocument, registerDocumentComponents, requireJsonBody } from './routes/conventions.ts';
 import { problemSchemas, ZProblem } from './routes/openapi.ts';
 import './routes/schema-names.ts';
+import { createMiddleware } from 'hono/factory';
 import { docsRoutes } from './routes/docs.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { exportRoutes } from './routes/exports.ts';
@@ -74,12 +76,16 @@ export function createApp(services: Services, options: AppOptions = {}) {
       referrerPolicy: 'same-origin',
     }),
   );
-  app.use('/api/*', async (c, next) => {
+  const noStore = createMiddleware(async (c, next) => {
     await next();
     // On the response's own headers: c.header() after the handler would rebuild the response around its
     // body as a stream, which @hono/node-server then writes chunk by chunk (a third of a small POST's CPU).
     c.res.headers.set('Cache-Control', 'no-store');
   });
+  app.use('/api/*', noStore);
+  // A probe's answer is as of now: the document declares no-store on it like on every API answer.
+  app.use('/healthz', noStore);
+  app.use('/readyz', noStore);
 
   app.onError((error, c) => {
     const appError = toAppError(error);
@@ -122,7 +128,12 @@ export function createApp(services: Services, options: AppOptions = {}) {
     return limitJsonBody(c, next);
   });
   v1.use('*', async (c, next) => {
-    // A method the path does not have is 405 before anything else, signed in or not.
+    // A method the path does not have is 405 before anything else, signed in or not. The router has
+    // already matched this request: when a route (not a `*` middleware) of its method is among the
+    // matches, the method is allowed, and the scan of all 448 routes' patterns (13 µs, a tenth of an
+    // evaluate's CPU) is skipped. Without such a match the scan answers as before: 405 with Allow, or 404.
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
+    if (matchedRoutes(c).some((route) => route.method === method && !route.path.includes('*'))) return next();
     const allow = allowedMethods(app.routes, c.req.path);
     if (allow.length && !allow.includes(c.req.method))
       throw new AppError('method_not_allowed', `${c.req.path} has no ${c.req.method}`, { allow }, { Allow: allow.join(', ') });

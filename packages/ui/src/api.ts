@@ -4,6 +4,7 @@
  * into an `ApiError` with a stable `code`, so screens never see raw JSON.
  */
 import type {
+  TActionOwner,
   TAdminUser,
   TBudgetCycle,
   TBureau,
@@ -34,7 +35,11 @@ import type {
   TProject,
   TReflectionOutcomeYear,
   TReleaseRequest,
+  TReleaseRequestDetail,
   TRulesResponse,
+  TSavedCanvas,
+  TSignInMethods,
+  TSignInSettings,
   TSimulationResult,
   TStageStats,
   TStatusReport,
@@ -207,23 +212,27 @@ export const put = <T>(path: string, body: unknown) => request<T>('PUT', path, {
 export const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, { body });
 export const del = <T = void>(path: string) => request<T>('DELETE', path);
 
-/** Lists come back as `{ items }`; some routes may answer with a bare array. */
-export function itemsOf<T>(value: unknown): T[] {
-  if (Array.isArray(value)) return value as T[];
-  if (value && typeof value === 'object' && Array.isArray((value as { items?: unknown }).items)) return (value as { items: T[] }).items;
-  return [];
-}
-const list = async <T>(path: string, query?: Query) => itemsOf<T>(await get<unknown>(path, query));
+/** A page of any list of the API (docs/api.md, "Lists and pagination"). */
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+/**
+ * Every item of a list the screen shows whole (a project's KPIs, documents …): the pages are read in
+ * turn, 200 at a time, until `nextCursor` is null.
+ */
+const list = async <T>(path: string, query?: Query): Promise<T[]> => {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await get<Page<T>>(path, { ...query, limit: 200, cursor });
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return items;
+};
 
 const enc = encodeURIComponent;
 
 export const xlsxContentType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-export type TSignInMethods = {
-  password: boolean;
-  oidc: { label: string | null; startUrl: string; endSessionUrl: string | null } | null;
-};
-export type TSignInSettings = { localPasswords: boolean; version: number; updatedAt: string | null; ssoConfigured: boolean };
 
 export type ProjectFilter = {
   bureau?: string;
@@ -279,7 +288,7 @@ export const api = {
   },
   canvas: {
     get: (id: string) => get<TCanvas>(`/projects/${enc(id)}/canvas`),
-    save: (id: string, body: unknown) => put<TCanvas>(`/projects/${enc(id)}/canvas`, body),
+    save: (id: string, body: unknown) => put<TSavedCanvas>(`/projects/${enc(id)}/canvas`, body),
     revisions: (id: string) => list<TCanvasRevisionSummary>(`/projects/${enc(id)}/canvas/revisions`),
     revision: (id: string, n: number) => get<TCanvas>(`/projects/${enc(id)}/canvas/revisions/${n}`),
   },
@@ -296,12 +305,12 @@ export const api = {
   },
   releases: {
     list: (projectId: string) => list<TReleaseRequest>(`/projects/${enc(projectId)}/release-requests`),
-    create: (projectId: string, body: unknown) => post<TReleaseRequest>(`/projects/${enc(projectId)}/release-requests`, body),
-    get: (id: string) => get<TReleaseRequest>(`/release-requests/${enc(id)}`),
-    decide: (id: string, body: unknown) => post<TReleaseRequest>(`/release-requests/${enc(id)}/decision`, body),
-    update: (id: string, body: unknown) => patch<TReleaseRequest>(`/release-requests/${enc(id)}`, body),
+    create: (projectId: string, body: unknown) => post<TReleaseRequestDetail>(`/projects/${enc(projectId)}/release-requests`, body),
+    get: (id: string) => get<TReleaseRequestDetail>(`/release-requests/${enc(id)}`),
+    decide: (id: string, body: unknown) => post<TReleaseRequestDetail>(`/release-requests/${enc(id)}/decision`, body),
+    update: (id: string, body: unknown) => patch<TReleaseRequestDetail>(`/release-requests/${enc(id)}`, body),
     withdraw: (id: string, body: { version: number; reason?: string }) =>
-      post<TReleaseRequest>(`/release-requests/${enc(id)}/withdraw`, body),
+      post<TReleaseRequestDetail>(`/release-requests/${enc(id)}/withdraw`, body),
   },
   notifications: {
     list: (query: { unread?: 'true' }, cursor?: string | null, limit = 50) =>
@@ -312,9 +321,9 @@ export const api = {
       }),
     unreadCount: () => get<{ unread: number }>('/notifications/unread-count'),
     markRead: (body: { ids: string[] } | { all: true }) => post<{ marked: number; unread: number }>('/notifications/read', body),
-    preferences: () => list<TNotificationSetting>('/notifications/preferences'),
+    preferences: () => get<{ items: TNotificationSetting[] }>('/notifications/preferences').then((r) => r.items),
     savePreferences: (items: TNotificationPreference[]) => put<{ items: TNotificationSetting[] }>('/notifications/preferences', { items }),
-    defaults: () => list<TNotificationSetting>('/admin/notification-defaults'),
+    defaults: () => get<{ items: TNotificationSetting[] }>('/admin/notification-defaults').then((r) => r.items),
     saveDefaults: (items: TNotificationPreference[]) => put<{ items: TNotificationSetting[] }>('/admin/notification-defaults', { items }),
     outbox: (query: { status?: string }, cursor?: string | null) =>
       get<{ items: TOutboxMail[]; nextCursor: string | null }>('/admin/outbox', { ...query, cursor: cursor ?? undefined, limit: 50 }),
@@ -332,7 +341,7 @@ export const api = {
     portfolio: (query: Query) => list<TPortfolioRow>('/supervision/portfolio', query),
     portfolioCsvUrl: (query: Query) => `${apiBase}/supervision/portfolio.csv${toQueryString(query)}`,
     actions: (projectId: string) => list<TFollowUpAction>(`/projects/${enc(projectId)}/actions`),
-    owners: (projectId: string) => list<{ id: string; displayName: string; role: string }>(`/projects/${enc(projectId)}/action-owners`),
+    owners: (projectId: string) => list<TActionOwner>(`/projects/${enc(projectId)}/action-owners`),
     raiseAction: (projectId: string, body: unknown) => post<TFollowUpAction>(`/projects/${enc(projectId)}/actions`, body),
     updateAction: (id: string, body: unknown) => patch<TFollowUpAction>(`/actions/${enc(id)}`, body),
     exemptions: (projectId: string) => list<TExemption>(`/projects/${enc(projectId)}/exemptions`),
@@ -340,7 +349,7 @@ export const api = {
     decideExemption: (id: string, body: unknown) => post<TExemption>(`/exemptions/${enc(id)}/decision`, body),
   },
   reviews: {
-    inbox: () => get<{ items: TInboxItem[]; hasMore: boolean }>('/reviews/inbox'),
+    inbox: () => get<Page<TInboxItem>>('/reviews/inbox'),
   },
   yearlyReviews: {
     list: (projectId: string) => list<TYearlyReview>(`/projects/${enc(projectId)}/yearly-reviews`),
@@ -354,7 +363,8 @@ export const api = {
     createCycle: (body: unknown) => post<TBudgetCycle>('/budget-cycles', body),
     extract: (fy: number) => post<TExtraction>(`/budget-cycles/${fy}/extract`),
     submit: (fy: number) => post<TBudgetCycle>(`/budget-cycles/${fy}/submit`),
-    techReviews: (query: Query) => get<{ items: TTechReview[]; nextCursor: string | null }>('/tech-reviews', query),
+    /** Every tech review the filter matches, all pages read. */
+    techReviews: async (query: Query) => ({ items: await list<TTechReview>('/tech-reviews', query) }),
     updateTechReview: (id: string, body: unknown) => patch<TTechReview>(`/tech-reviews/${enc(id)}`, body),
     comparison: (fy: number) => get<TComparison & { fiscalYear: number }>(`/budget-cycles/${fy}/comparison`),
     reflect: (id: string, body: unknown) => put<TTechReview>(`/tech-reviews/${enc(id)}/reflection`, body),
@@ -415,6 +425,8 @@ export const api = {
   users: {
     list: (query?: Query, cursor?: string | null) =>
       get<{ items: TAdminUser[]; nextCursor: string | null }>('/admin/users', { ...query, cursor: cursor ?? undefined }),
+    /** Every user the filter matches, all pages read. */
+    all: (query: Query) => list<TAdminUser>('/admin/users', query),
     create: (body: unknown) => post<TAdminUser>('/admin/users', body),
     update: (id: string, body: unknown) => patch<TAdminUser>(`/admin/users/${enc(id)}`, body),
   },

@@ -33,3 +33,7 @@ export const canWriteTechReviews = (user: Who) => isAllowed(user, 'techReview.ma
 export const canGiveTechnicalGuidance = (user: Who) => isAllowed(user, 'technicalGuidance.give');
 export const canRecordReflections = (user: Who) => isAllowed(user, 'techReview.reflect');
 export const isAdmin = (user: Pick<TUser, 'role'>) => user.role === 'admin';
+
+/** Who has a portfolio: reviewers and admins. (Here, not in supervision.tsx: the header needs it, and that module's schemas need zod.) */
+export const hasPortfolio = (user: Pick<TUser, 'role'>) =>
+  user.role === 'admin' || user.role === 'bureau_lead' || user.role === 'cio_advisor' || user.role === 'chief_cio_advisor';

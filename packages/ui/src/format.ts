@@ -1,4 +1,4 @@
-import { roleLabels } from '@core/projects/schemas.ts';
+import { roleLabels } from '@core/registry/roles-and-stages.ts';
 import { useTranslation } from 'react-i18next';
 
 export type Localized = { ja: string; en: string };

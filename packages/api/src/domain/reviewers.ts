@@ -6,6 +6,8 @@ import {
   type TDecidableRequest,
   type TReviewerReach,
   type TReviewerRole,
+  type TTier,
+  ZTier,
 } from '@psbook/core';
 import type { Actor } from '../auth/actor.ts';
 import type { Db } from '../db/database.ts';
@@ -55,6 +57,9 @@ export async function designatedReviewers(
   return listActiveUsersOfRole(db, role, isBureauScopedReviewer(role) ? project.bureauCode : null, exceptUserId);
 }
 
+/** An inbox item as gathered: the tier as the tables store it (an integer), checked on the way out. */
+type GatheredItem = Omit<InboxItem, 'tier'> & { tier: number | null };
+
 export type InboxItem = {
   kind:
     | 'release_request'
@@ -79,7 +84,7 @@ export type InboxItem = {
   projectCode: string;
   projectName: string;
   bureauCode: string;
-  tier: number | null;
+  tier: TTier | null;
   status: string;
   /** When it started waiting: filed, returned, or extracted. */
   since: string;
@@ -102,7 +107,7 @@ function endOfDay(date: string): Date {
  */
 export async function listInbox(db: Db, actor: Actor, limit: number): Promise<{ items: InboxItem[]; hasMore: boolean }> {
   const now = Date.now();
-  const items: InboxItem[] = [];
+  const items: GatheredItem[] = [];
   const reach = reviewerReachOf(actor);
   if (reach) {
     for (const r of await listPendingForReviewer(db, reach, actor.id, limit + 1)) {
@@ -239,7 +244,7 @@ export async function listInbox(db: Db, actor: Actor, limit: number): Promise<{ 
         projectCode: r.projectCode,
         projectName: r.projectName,
         bureauCode: r.bureauCode,
-        tier: r.tier as InboxItem['tier'],
+        tier: r.tier,
         status: 'pending',
         since: r.decidedAt.toISOString(),
         dueAt: null,
@@ -268,5 +273,6 @@ export async function listInbox(db: Db, actor: Actor, limit: number): Promise<{ 
     }
   }
   items.sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : a.id < b.id ? -1 : 1));
-  return { items: items.slice(0, limit), hasMore: items.length > limit };
+  const page = items.slice(0, limit).map((item) => ({ ...item, tier: item.tier === null ? null : ZTier.parse(item.tier) }));
+  return { items: page, hasMore: items.length > limit };
 }

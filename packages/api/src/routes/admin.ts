@@ -4,7 +4,8 @@ import { requireActor } from '../auth/actor.ts';
 import { createBureau, createUser, decodeUserCursor, getUser, listBureaus, listUsersPage, updateUser } from '../domain/users.ts';
 import { validationError } from '../errors.ts';
 import { domainContext } from './context.ts';
-import { allProblems, apiRoute, conflictProblems, createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
+import { allProblems, apiRoute, conflictProblems, createRouter, jsonBody, jsonContent, problems, queryBoolean } from './openapi.ts';
+import { innerCursor, outerCursor, pageOf, pageSchema, ZPageQuery } from './pagination.ts';
 
 export const ZBureauResponse = z.object({ code: z.string(), nameJa: z.string(), nameEn: z.string() });
 export const ZAdminUserResponse = z.object({
@@ -22,17 +23,18 @@ export const ZAdminUserResponse = z.object({
 export type TAdminUserResponse = z.infer<typeof ZAdminUserResponse>;
 
 export const ZUserIdParam = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
-export const ZUserListQuery = z.object({
+export const ZUserListQuery = ZPageQuery.extend({
   q: z.string().max(100).optional(),
   role: ZRole.optional(),
   bureau: z
     .string()
     .regex(/^[A-Z][A-Z0-9]{1,7}$/, 'a bureau code')
     .optional(),
-  isActive: z.enum(['true', 'false']).optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
-  cursor: z.string().max(400).optional(),
+  isActive: queryBoolean().optional(),
 });
+
+export const ZBureauListResponse = pageSchema(ZBureauResponse);
+export const ZAdminUserListResponse = pageSchema(ZAdminUserResponse);
 
 const bureaus = apiRoute({
   operationId: 'listBureaus',
@@ -40,7 +42,8 @@ const bureaus = apiRoute({
   path: '/bureaus',
   tags: ['reference'],
   summary: 'Every bureau (局), by code',
-  responses: { 200: jsonContent(z.object({ items: z.array(ZBureauResponse) }), 'Bureaus'), ...problems },
+  request: { query: ZPageQuery },
+  responses: { 200: jsonContent(ZBureauListResponse, 'A page of bureaus'), ...problems },
 });
 const addBureau = apiRoute({
   operationId: 'createBureau',
@@ -59,7 +62,7 @@ const users = apiRoute({
   summary: 'Users by email, with filters and keyset pages (administrators)',
   request: { query: ZUserListQuery },
   responses: {
-    200: jsonContent(z.object({ items: z.array(ZAdminUserResponse), nextCursor: z.string().nullable() }), 'A page of users'),
+    200: jsonContent(ZAdminUserListResponse, 'A page of users'),
     ...problems,
   },
 });
@@ -95,22 +98,27 @@ const changeUser = apiRoute({
 export const adminRoutes = createRouter()
   .openapi(bureaus, async (c) => {
     requireActor(c.var.actor);
-    return c.json({ items: await listBureaus(c.var.services.db) }, 200);
+    return c.json(
+      pageOf(await listBureaus(c.var.services.db), c.req.valid('query'), (b) => b.code),
+      200,
+    );
   })
   .openapi(addBureau, async (c) => {
     return c.json(await createBureau(domainContext(c), c.req.valid('json')), 201);
   })
   .openapi(users, async (c) => {
     const query = c.req.valid('query');
-    const after = query.cursor ? decodeUserCursor(query.cursor) : null;
-    if (query.cursor && !after) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
+    const inner = innerCursor(query);
+    const after = inner === undefined ? null : decodeUserCursor(inner);
+    if (inner !== undefined && !after) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
     const filter = {
       q: query.q,
       role: query.role,
       bureau: query.bureau,
-      isActive: query.isActive === undefined ? undefined : query.isActive === 'true',
+      isActive: query.isActive,
     };
-    return c.json(await listUsersPage(domainContext(c), filter, { limit: query.limit ?? 100, after }), 200);
+    const page = await listUsersPage(domainContext(c), filter, { limit: query.limit, after });
+    return c.json({ ...page, nextCursor: outerCursor(page.nextCursor) }, 200);
   })
   .openapi(user, async (c) => {
     return c.json(await getUser(domainContext(c), c.req.valid('param').id), 200);

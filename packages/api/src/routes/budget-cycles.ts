@@ -11,6 +11,7 @@ import {
 } from '../domain/budget-cycles.ts';
 import { domainContext } from './context.ts';
 import { allProblems, apiRoute, conflictProblems, createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
+import { pageOf, pageSchema, ZPageQuery } from './pagination.ts';
 
 const ZLocalizedText = z.object({ ja: z.string(), en: z.string() });
 export const ZBudgetCycleResponse = z.object({
@@ -72,13 +73,15 @@ const create = apiRoute({
   request: jsonBody(ZBudgetCycleRequest),
   responses: { 201: jsonContent(ZBudgetCycleResponse, 'The cycle'), ...conflictProblems },
 });
+export const ZBudgetCycleListResponse = pageSchema(ZBudgetCycleResponse);
 const list = apiRoute({
   operationId: 'listBudgetCycles',
   method: 'get',
   path: '/',
   tags: ['budget cycles'],
   summary: 'Every budget cycle with its tech review counts, latest first',
-  responses: { 200: jsonContent(z.object({ items: z.array(ZBudgetCycleResponse) }), 'Budget cycles'), ...problems },
+  request: { query: ZPageQuery },
+  responses: { 200: jsonContent(ZBudgetCycleListResponse, 'A page of budget cycles'), ...problems },
 });
 const get = apiRoute({
   operationId: 'getBudgetCycle',
@@ -126,7 +129,10 @@ export const budgetCycleRoutes = createRouter()
   .openapi(create, async (c) => c.json(await createBudgetCycle(domainContext(c), c.req.valid('json')), 201))
   .openapi(list, async (c) => {
     requireActor(c.var.actor);
-    return c.json({ items: await listBudgetCycles(c.var.services.db) }, 200);
+    return c.json(
+      pageOf(await listBudgetCycles(c.var.services.db), c.req.valid('query'), (cycle) => cycle.fiscalYear),
+      200,
+    );
   })
   .openapi(get, async (c) => {
     requireActor(c.var.actor);

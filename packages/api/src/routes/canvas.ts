@@ -4,6 +4,7 @@ import { requireActor } from '../auth/actor.ts';
 import { getCanvas, getCanvasRevision, listCanvasHistory, saveCanvas } from '../domain/canvas.ts';
 import { domainContext } from './context.ts';
 import { apiRoute, conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { pageOf, pageSchema, ZPageQuery } from './pagination.ts';
 
 export const ZCanvasResponse = z.object({
   projectId: z.string(),
@@ -55,14 +56,15 @@ const save = apiRoute({
   request: { params: ZIdParam, ...jsonBody(ZSaveCanvasRequest) },
   responses: { 200: jsonContent(ZSavedCanvasResponse, 'The saved revision and the new project version'), ...conflictProblems },
 });
+export const ZCanvasRevisionListResponse = pageSchema(ZCanvasRevisionSummary);
 const revisions = apiRoute({
   operationId: 'listCanvasRevisions',
   method: 'get',
   path: '/{id}/canvas/revisions',
   tags: ['canvas'],
   summary: 'Every saved revision of the canvas, newest first (without the cell texts)',
-  request: { params: ZIdParam },
-  responses: { 200: jsonContent(z.object({ items: z.array(ZCanvasRevisionSummary) }), 'Canvas revisions'), ...problems },
+  request: { params: ZIdParam, query: ZPageQuery },
+  responses: { 200: jsonContent(ZCanvasRevisionListResponse, 'A page of canvas revisions'), ...problems },
 });
 const revision = apiRoute({
   operationId: 'getCanvasRevision',
@@ -84,7 +86,10 @@ export const canvasRoutes = createRouter()
   })
   .openapi(revisions, async (c) => {
     requireActor(c.var.actor);
-    return c.json({ items: await listCanvasHistory(c.var.services, c.req.valid('param').id) }, 200);
+    return c.json(
+      pageOf(await listCanvasHistory(c.var.services, c.req.valid('param').id), c.req.valid('query'), (r) => r.revision),
+      200,
+    );
   })
   .openapi(revision, async (c) => {
     requireActor(c.var.actor);

@@ -2,6 +2,7 @@
  * What every operation shares and the document says once: names for core's schemas, the security
  * schemes, the common headers, tags, 405 with Allow, and 415 for a body that is not JSON.
  */
+import { readFileSync } from 'node:fs';
 import { type OpenAPIRegistry, zodToOpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
@@ -75,6 +76,15 @@ export function registerDocumentComponents(registry: OpenAPIRegistry) {
     'headers',
     'Retry-After',
     header('Seconds to wait before trying again', { type: 'integer', minimum: 0 }, databaseRetrySeconds),
+  );
+  registry.registerComponent(
+    'headers',
+    'Content-Disposition',
+    header(
+      'A download: attachment, with the file name in ASCII and, for a Japanese name, in UTF-8 (RFC 6266 filename*)',
+      { type: 'string' },
+      'attachment; filename="_2026.csv"; filename*=UTF-8\'\'%E6%8A%80%E8%A1%93%E7%9A%84%E9%96%A2%E4%B8%8E_2026.csv',
+    ),
   );
   registry.registerComponent(
     'headers',
@@ -163,6 +173,30 @@ export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
  * `allOf: [{ $ref }, { type: [T, 'null'] }]`, which no null satisfies (the $ref refuses it): it becomes
  * `anyOf: [{ $ref }, { type: 'null' }]`. An integer without a format gets int64.
  */
+type Recorded = { request?: unknown; status: number; response: unknown };
+/** The examples scripts/openapi-examples.ts recorded from the demo book, by operationId. */
+const recordedExamples = JSON.parse(readFileSync(new URL('./examples.json', import.meta.url), 'utf8')) as Record<string, Recorded>;
+
+type DocumentOperation = {
+  operationId?: string;
+  requestBody?: { content?: Record<string, { example?: unknown }> };
+  responses?: Record<string, { content?: Record<string, { example?: unknown }> }>;
+};
+
+/** Puts each operation's recorded request and answer on its JSON media types. */
+function attachExamples(paths: Record<string, Record<string, DocumentOperation>>) {
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      const recorded = operation.operationId ? recordedExamples[operation.operationId] : undefined;
+      if (!recorded) continue;
+      const answer = operation.responses?.[String(recorded.status)]?.content?.['application/json'];
+      if (answer) answer.example = recorded.response;
+      const request = operation.requestBody?.content?.['application/json'];
+      if (request && recorded.request !== undefined) request.example = recorded.request;
+    }
+  }
+}
+
 export function finishDocument<T>(doc: T): T {
   const visit = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(visit);
@@ -182,5 +216,7 @@ export function finishDocument<T>(doc: T): T {
     }
     return out;
   };
-  return visit(doc) as T;
+  const finished = visit(doc) as T & { paths?: Record<string, Record<string, DocumentOperation>> };
+  if (finished.paths) attachExamples(finished.paths);
+  return finished;
 }

@@ -4,6 +4,7 @@ import { requireActor } from '../auth/actor.ts';
 import { createDocument, deleteDocument, listDocuments } from '../domain/documents.ts';
 import { domainContext } from './context.ts';
 import { apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { pageOf, pageSchema, ZPageQuery } from './pagination.ts';
 
 export const ZDocumentResponse = z.object({
   id: z.string(),
@@ -19,14 +20,16 @@ export type TDocumentResponse = z.infer<typeof ZDocumentResponse>;
 
 export const ZDocumentParam = ZIdParam.extend({ docId: z.uuid({ message: 'must be a UUID' }) });
 
+export const ZDocumentListResponse = pageSchema(ZDocumentResponse);
+
 const list = apiRoute({
   operationId: 'listDocuments',
   method: 'get',
   path: '/{id}/documents',
   tags: ['documents'],
   summary: 'The project’s documents (requirements definition, procurement specification, …) by kind',
-  request: { params: ZIdParam },
-  responses: { 200: jsonContent(z.object({ items: z.array(ZDocumentResponse) }), 'Documents'), ...problems },
+  request: { params: ZIdParam, query: ZPageQuery },
+  responses: { 200: jsonContent(ZDocumentListResponse, 'A page of documents'), ...problems },
 });
 const create = apiRoute({
   operationId: 'createDocument',
@@ -50,7 +53,10 @@ const remove = apiRoute({
 export const documentRoutes = createRouter()
   .openapi(list, async (c) => {
     requireActor(c.var.actor);
-    return c.json({ items: await listDocuments(c.var.services, c.req.valid('param').id) }, 200);
+    return c.json(
+      pageOf(await listDocuments(c.var.services, c.req.valid('param').id), c.req.valid('query'), (doc) => doc.id),
+      200,
+    );
   })
   .openapi(create, async (c) => {
     return c.json(await createDocument(domainContext(c), c.req.valid('param').id, c.req.valid('json')), 201);

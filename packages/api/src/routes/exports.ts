@@ -26,9 +26,17 @@ export const xlsxContent = (description: string) => ({
   description,
   content: { [xlsxContentType]: { schema: z.string().describe('an Excel workbook (.xlsx)') } },
 });
+/** The whole book as one JSON document (streamed): what it is, when it was made, and every project. */
+export const ZBookExport = z.object({
+  dataset: z.string().meta({ description: 'What the file is: the book for staff, or its open data' }),
+  excludedFields: z.array(z.string()).optional().meta({ description: 'Open data only: the fields of the book left out' }),
+  budgetPolicy: z.string().optional().meta({ description: 'Open data only: when budgetJpy is withheld' }),
+  generatedAt: z.iso.datetime({ offset: true }),
+  items: z.array(z.record(z.string(), z.unknown())),
+});
 const jsonStreamContent = (description: string) => ({
   description,
-  content: { 'application/json': { schema: z.object({ generatedAt: z.string(), items: z.array(z.record(z.string(), z.unknown())) }) } },
+  content: { 'application/json': { schema: ZBookExport } },
 });
 
 const exportRoute = <T extends ReturnType<typeof csvContent> | ReturnType<typeof jsonStreamContent> | ReturnType<typeof xlsxContent>>(
@@ -47,6 +55,8 @@ const exportRoute = <T extends ReturnType<typeof csvContent> | ReturnType<typeof
     description,
     request: { query: ZExportQuery },
     responses: { 200: response, ...problems },
+    // Every export is a download, the JSON ones included.
+    successHeaders: ['Content-Disposition'],
   });
 
 const internalNote = 'Every field a signed-in user may read. Same filters as GET /projects; streamed, oldest first.';

@@ -3,6 +3,7 @@ import { requireActor } from '../auth/actor.ts';
 import { listAudit, listProjectHistory } from '../domain/history.ts';
 import { domainContext } from './context.ts';
 import { apiRoute, createRouter, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { cursorOf, encodeCursor, pageSchema, type TPageQuery, ZPageQuery } from './pagination.ts';
 
 export const ZAuditEvent = z.object({
   id: z.number().int(),
@@ -20,16 +21,9 @@ export const ZAuditEvent = z.object({
   after: z.unknown(),
   requestId: z.string().nullable(),
 });
-export const ZAuditListResponse = z.object({ items: z.array(ZAuditEvent), nextCursor: z.string().nullable() });
+export const ZAuditListResponse = pageSchema(ZAuditEvent);
 export type TAuditListResponse = z.infer<typeof ZAuditListResponse>;
 
-export const ZPageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z
-    .string()
-    .regex(/^\d{1,18}$/, 'not a cursor from this API')
-    .optional(),
-});
 export const ZInstant = z
   .string()
   .max(40)
@@ -44,7 +38,13 @@ export const ZAuditQuery = ZPageQuery.extend({
   to: ZInstant.optional(),
 });
 
-const page = (query: z.infer<typeof ZPageQuery>) => ({ limit: query.limit ?? 50, before: query.cursor ? Number(query.cursor) : null });
+/** The audit trail pages in SQL by event id, newest first. */
+const isEventId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
+const page = (query: TPageQuery) => ({ limit: query.limit, before: cursorOf(query, isEventId) });
+const withOpaqueCursor = <T extends { nextCursor: string | null }>(result: T): T => ({
+  ...result,
+  nextCursor: result.nextCursor === null ? null : encodeCursor(Number(result.nextCursor)),
+});
 
 const projectHistory = apiRoute({
   operationId: 'listProjectHistory',
@@ -69,7 +69,7 @@ const audit = apiRoute({
 export const historyRoutes = createRouter()
   .openapi(projectHistory, async (c) => {
     requireActor(c.var.actor);
-    return c.json(await listProjectHistory(c.var.services, c.req.valid('param').id, page(c.req.valid('query'))), 200);
+    return c.json(withOpaqueCursor(await listProjectHistory(c.var.services, c.req.valid('param').id, page(c.req.valid('query')))), 200);
   })
   .openapi(audit, async (c) => {
     const query = c.req.valid('query');
@@ -80,5 +80,5 @@ export const historyRoutes = createRouter()
       from: query.from ? new Date(query.from) : undefined,
       to: query.to ? new Date(query.to) : undefined,
     };
-    return c.json(await listAudit(domainContext(c), filter, page(query)), 200);
+    return c.json(withOpaqueCursor(await listAudit(domainContext(c), filter, page(query))), 200);
   });

@@ -5,7 +5,7 @@ import { workbookBodyLimitBytes } from '../domain/expense-workbook.ts';
 import { AppError, toAppError, validationError } from '../errors.ts';
 import { xlsxContentType } from '../xlsx.ts';
 import { domainContext } from './context.ts';
-import { apiRoute, createRouter, problems, ZProblem } from './openapi.ts';
+import { apiRoute, createRouter, problems, queryBoolean, ZProblem } from './openapi.ts';
 
 export const ZRowError = z.object({
   line: z.number().int().describe('the CSV line, or the row of the sheet'),
@@ -62,7 +62,7 @@ export const ZImportEvent = z
   });
 
 export const ZImportQuery = z.object({
-  dryRun: z.enum(['true', 'false']).optional().describe('check and report what would change, without writing'),
+  dryRun: queryBoolean().optional().describe('check and report what would change, without writing'),
   encoding: z
     .enum(['utf-8', 'utf8', 'shift_jis', 'sjis', 'cp932'])
     .optional()
@@ -140,7 +140,7 @@ export const importRoutes = createRouter().openapi(importRoute, async (c) => {
     throw new AppError('payload_too_large', `The file is larger than ${importBodyLimitBytes / 1024 / 1024} MB`);
   const body = c.req.raw.body;
   if (!body) throw new AppError('bad_request', 'The request has no body: send the file');
-  const options = { dryRun: query.dryRun === 'true', encoding: encodingOf(query.encoding), format, sheet: query.sheet } as const;
+  const options = { dryRun: query.dryRun === true, encoding: encodingOf(query.encoding), format, sheet: query.sheet } as const;
 
   if (!(c.req.header('accept') ?? '').includes('application/x-ndjson')) {
     const result = await importExpenses(ctx, body, options);

@@ -4,6 +4,7 @@ import { requireActor } from '../auth/actor.ts';
 import { addMeasurement, createKpi, deleteKpi, deleteMeasurement, listKpis, updateKpi } from '../domain/kpis.ts';
 import { domainContext } from './context.ts';
 import { allProblems, apiRoute, conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { pageOf, pageSchema, ZPageQuery } from './pagination.ts';
 import { ifMatchVersion } from './transitions.ts';
 
 export const ZKpiMeasurementResponse = z.object({
@@ -43,14 +44,16 @@ export const ZMeasurementParam = ZKpiParam.extend({
 });
 export const ZIfMatch = z.object({ 'if-match': z.string().max(20).optional() });
 
+export const ZKpiListResponse = pageSchema(ZKpiResponse);
+
 const list = apiRoute({
   operationId: 'listKpis',
   method: 'get',
   path: '/{id}/kpis',
   tags: ['kpis'],
   summary: 'The project’s KPIs, each with its measurements and computed status',
-  request: { params: ZIdParam },
-  responses: { 200: jsonContent(z.object({ items: z.array(ZKpiResponse) }), 'KPIs, oldest first'), ...problems },
+  request: { params: ZIdParam, query: ZPageQuery },
+  responses: { 200: jsonContent(ZKpiListResponse, 'A page of KPIs, oldest first'), ...problems },
 });
 const create = apiRoute({
   operationId: 'createKpi',
@@ -101,7 +104,10 @@ const unmeasure = apiRoute({
 export const kpiRoutes = createRouter()
   .openapi(list, async (c) => {
     requireActor(c.var.actor);
-    return c.json({ items: await listKpis(c.var.services, c.req.valid('param').id) }, 200);
+    return c.json(
+      pageOf(await listKpis(c.var.services, c.req.valid('param').id), c.req.valid('query'), (kpi) => kpi.id),
+      200,
+    );
   })
   .openapi(create, async (c) => {
     return c.json(await createKpi(domainContext(c), c.req.valid('param').id, c.req.valid('json')), 201);

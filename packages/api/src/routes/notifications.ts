@@ -20,14 +20,12 @@ import {
 import { forbidden } from '../errors.ts';
 import { renderMailText } from '../mail/mail.ts';
 import { domainContext } from './context.ts';
-import { apiRoute, createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
+import { apiRoute, createRouter, jsonBody, jsonContent, problems, queryBoolean } from './openapi.ts';
+import { innerCursor, outerCursor, pageSchema, ZPageQuery } from './pagination.ts';
 
-export const ZPageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().max(400).optional(),
-});
-export const ZNotificationQuery = ZPageQuery.extend({ unread: z.enum(['true', 'false']).optional() });
+export const ZNotificationQuery = ZPageQuery.extend({ unread: queryBoolean().optional() });
 export const ZOutboxQuery = ZPageQuery.extend({ status: ZOutboxStatus.optional() });
+export const ZOutboxMailListResponse = pageSchema(ZOutboxMail);
 export const ZPreferences = z.object({ items: z.array(ZNotificationPreference.extend({ isDefault: z.boolean() })) });
 
 /** Notifications are a person's own: machine tokens have none. */
@@ -106,7 +104,7 @@ const outbox = apiRoute({
   description: 'Without PSBOOK_SMTP_URL every mail stays pending here, readable as it would be sent.',
   request: { query: ZOutboxQuery },
   responses: {
-    200: jsonContent(z.object({ items: z.array(ZOutboxMail), nextCursor: z.string().nullable() }), 'A page of mails'),
+    200: jsonContent(ZOutboxMailListResponse, 'A page of mails'),
     ...problems,
   },
 });
@@ -115,10 +113,12 @@ export const notificationRoutes = createRouter()
   .openapi(list, async (c) => {
     const actor = requirePerson(c);
     const q = c.req.valid('query');
-    return c.json(
-      await listNotifications(c.var.services.db, actor, { limit: q.limit ?? 50, cursor: q.cursor, unreadOnly: q.unread === 'true' }),
-      200,
-    );
+    const page = await listNotifications(c.var.services.db, actor, {
+      limit: q.limit,
+      cursor: innerCursor(q),
+      unreadOnly: q.unread === true,
+    });
+    return c.json({ ...page, nextCursor: outerCursor(page.nextCursor) }, 200);
   })
   .openapi(unreadCount, async (c) => {
     const actor = requirePerson(c);
@@ -149,10 +149,8 @@ export const notificationRoutes = createRouter()
     const actor = requirePerson(c);
     const q = c.req.valid('query');
     const { db, config } = c.var.services;
-    return c.json(
-      await listOutbox(db, actor, { limit: q.limit ?? 50, cursor: q.cursor, status: q.status }, (row) =>
-        renderMailText(row, config.publicUrl),
-      ),
-      200,
+    const page = await listOutbox(db, actor, { limit: q.limit, cursor: innerCursor(q), status: q.status }, (row) =>
+      renderMailText(row, config.publicUrl),
     );
+    return c.json({ ...page, nextCursor: outerCursor(page.nextCursor) }, 200);
   });

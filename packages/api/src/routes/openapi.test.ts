@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentFile, generatedDocument, generatedTypes, typesFile } from '../../scripts/openapi-files.ts';
 import { createTestApp, type TestApp } from '../testing/harness.ts';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 
 /** Routes outside the API contract: static assets of the reference page, probes. */
 const undocumented = new Set(['GET /api/docs', 'GET /api/docs/init.js', 'GET /api/docs/assets/{file}', 'GET /api/openapi.json']);
@@ -113,7 +117,14 @@ describe('OpenAPI document', () => {
     expect(wrong.headers.get('allow')).toBe('GET, HEAD, POST');
     expect(await wrong.json()).toMatchObject({ code: 'method_not_allowed', status: 405, allow: ['GET', 'HEAD', 'POST'] });
     expect(wrong.headers.get('x-request-id')).toBeTruthy();
+    // A path with a parameter, and a method its routes do not have: still 405 with every method they do have.
+    const wrongOnOne = await t.app.request('/api/v1/projects/00000000-0000-4000-8000-000000000000', { method: 'PUT' });
+    expect(wrongOnOne.status).toBe(405);
+    expect(wrongOnOne.headers.get('allow')).toMatch(/^GET, HEAD, PATCH/);
     const token = await t.tokenFor('staff.ind@example.jp');
+    // A path no route has is 404, whatever the method (the router matched nothing, so the scan runs and finds nothing).
+    const unknown = await t.app.request('/api/v1/no-such-thing', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect(unknown.status).toBe(404);
     for (const [method, path] of [
       ['POST', '/api/v1/projects'],
       ['POST', '/api/v1/oversight/evaluate'],
@@ -127,6 +138,40 @@ describe('OpenAPI document', () => {
       expect(asText.status, `${method} ${path}`).toBe(415);
       expect(((await asText.json()) as { code: string }).code).toBe('unsupported_media_type');
     }
+  });
+
+  it('gives operations realistic examples recorded from the demo book, each valid against its schema', () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+    addFormats(ajv);
+    ajv.addSchema({ ...doc, $id: 'doc' });
+    const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+    const withExample = new Set<string>();
+    const invalid: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const media = [
+          ...Object.entries(op.requestBody?.content ?? {}).map(([type, m]) => [pointer('requestBody', 'content', type), m] as const),
+          ...Object.entries(op.responses as Record<string, any>).flatMap(([status, r]) =>
+            Object.entries(r.content ?? {}).map(([type, m]) => [pointer('responses', status, 'content', type), m] as const),
+          ),
+        ];
+        for (const [where, m] of media as [string, any][]) {
+          if (m.example === undefined) continue;
+          if (where.startsWith('responses/2')) withExample.add(op.operationId);
+          const validate = ajv.compile({ $ref: `doc#/paths/${pointer(path, method)}/${where}/schema` });
+          if (!validate(m.example)) invalid.push(`${op.operationId} ${where}: ${ajv.errorsText(validate.errors)}`);
+        }
+      }
+    }
+    expect(invalid).toEqual([]);
+    // Recorded from the demo book: a project's Japanese name, not a placeholder.
+    expect(JSON.stringify(doc.paths['/api/v1/projects'].post.requestBody.content['application/json'].example)).toContain('子育て支援');
+    for (const id of ['createProject', 'listProjects', 'getProject', 'listKpis', 'createKpi', 'listReleaseRequests', 'listInbox'])
+      expect(withExample.has(id), id).toBe(true);
+    // Every problem schema carries an example of its own code and status.
+    for (const [name, schema] of Object.entries(doc.components.schemas as Record<string, any>))
+      if (name.endsWith('Problem') && schema.properties?.code?.enum?.length === 1)
+        expect(schema.example?.code, name).toBe(schema.properties.code.enum[0]);
   });
 
   it('serves a browsable reference page', async () => {

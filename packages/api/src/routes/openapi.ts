@@ -85,15 +85,66 @@ const extensions: Partial<Record<ErrorCode, Record<string, z.ZodType>>> = {
   method_not_allowed: { allow: z.array(z.string()).meta({ description: 'The methods the path has (the Allow header)' }) },
 };
 
+/** A title as the server writes it, for each problem's example. */
+const exampleTitles: Record<ErrorCode, string> = {
+  bad_request: 'The request cannot be read',
+  malformed_json: 'The body is not valid JSON',
+  validation_failed: 'The request has invalid fields',
+  unauthenticated: 'Sign in first',
+  invalid_credentials: 'The e-mail address or password is wrong',
+  csrf_rejected: 'A write from another site was refused',
+  forbidden: 'Only the owning bureau or an admin can change this project',
+  not_found: 'Project not found',
+  method_not_allowed: 'PUT is not allowed here',
+  version_conflict: 'Someone else changed this first: reload and apply your change again',
+  conflict: 'This release request is already approved',
+  precondition_failed: 'Send If-Match with the version you read, or version in the body',
+  payload_too_large: 'The body is larger than the limit',
+  unsupported_media_type: 'Send the body as JSON, with Content-Type: application/json',
+  gate_unmet: 'The project cannot move to 要件定義 yet',
+  reason_required: 'Moving back needs a reason',
+  invalid_transition: 'A project in 企画 cannot move to 運用',
+  rule_violation: 'The expense file has 2 invalid lines',
+  too_many_requests: 'Too many sign-in attempts: wait and try again',
+  internal: 'Something went wrong on our side',
+  database_unavailable: 'The database is not reachable: try again shortly',
+};
+/** The members a problem's example needs beyond the common ones (its schema requires them). */
+const exampleExtensions: Partial<Record<ErrorCode, Record<string, unknown>>> = {
+  validation_failed: { errors: [{ path: 'bureauCode', message: 'must be a bureau code (e.g. IND)' }] },
+  version_conflict: { currentVersion: 4 },
+  conflict: { currentStatus: 'approved' },
+  gate_unmet: {
+    from: 'planning',
+    to: 'requirements',
+    unmet: [{ gate: 'canvas_written', message: 'サービスキャンバスの重要項目が未記入です' }],
+  },
+  reason_required: { from: 'development', to: 'requirements' },
+  invalid_transition: { from: 'planning', to: 'operation', allowed: ['requirements', 'retired'] },
+  rule_violation: { errors: [{ line: 12, column: '金額', message: '金額が整数ではありません' }], errorCount: 2 },
+  too_many_requests: { retryAfterSeconds: 60 },
+  method_not_allowed: { allow: ['GET', 'HEAD', 'POST'] },
+};
+
 const pascal = (code: string) => code.replace(/(^|_)(\w)/g, (_, _u, ch: string) => ch.toUpperCase());
 
 /** One named schema per problem code, its `code` an enum of that one value and its `status` that one number. */
 export const problemSchemas = Object.fromEntries(
   (Object.keys(errorStatus) as ErrorCode[]).map((code) => [
     code,
-    z
-      .object({ ...problemBase, code: z.enum([code]), status: z.literal(errorStatus[code]), ...extensions[code] })
-      .meta({ id: `${pascal(code)}Problem`, description: `The problem answered with code \`${code}\`` }),
+    z.object({ ...problemBase, code: z.enum([code]), status: z.literal(errorStatus[code]), ...extensions[code] }).meta({
+      id: `${pascal(code)}Problem`,
+      description: `The problem answered with code \`${code}\``,
+      example: {
+        type: `https://psbook.example/problems/${code}`,
+        code,
+        title: exampleTitles[code],
+        status: errorStatus[code],
+        instance: '/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13',
+        requestId: '4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23',
+        ...exampleExtensions[code],
+      },
+    }),
   ]),
 ) as unknown as Record<ErrorCode, z.ZodType>;
 
@@ -192,6 +243,16 @@ export const commaSeparatedEnum = <T extends Readonly<Record<string, string>>>(v
     .transform((list) => list.filter(isValue));
 };
 
+/**
+ * A true/false query parameter (`?isNew=true`): documented as a boolean, which a client sends as
+ * `true` or `false`; anything else is a 400 on the parameter.
+ */
+export const queryBoolean = () =>
+  z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .openapi({ type: 'boolean' });
+
 export const ZIdParam = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
 
 /** Refuses an API token whose scopes the operation does not accept; sessions are limited by role in the domain. */
@@ -212,7 +273,10 @@ const requireScope = (operationId: OperationId) =>
   });
 
 /** Headers a route sets on its own answers (not problems): ETag of what it read or wrote, Set-Cookie of a session or sign-on state. */
-type ResponseHeaderName = 'ETag' | 'Set-Cookie';
+type ResponseHeaderName = 'ETag' | 'Set-Cookie' | 'Content-Disposition';
+
+/** Media types answered as a download (Content-Disposition: attachment). */
+const fileTypes = /^(text\/csv|application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet)$/;
 
 /** Errors the gateway gives any authenticated operation, before it runs. */
 const everywhere = [400, 401, 403, 415, 500, 503] as const;
@@ -249,6 +313,10 @@ export function apiRoute<P extends string, R extends Omit<RouteConfig, 'path'> &
         'Cache-Control': { $ref: '#/components/headers/Cache-Control' },
         ...(code === 429 || code === 503 ? { 'Retry-After': { $ref: '#/components/headers/Retry-After' } } : {}),
         ...Object.fromEntries(successHeaders.map((h) => [h, { $ref: `#/components/headers/${h}` }])),
+        // A file (CSV, Excel) is sent as a download with its Japanese file name.
+        ...(code < 300 && 'content' in response && Object.keys(response.content ?? {}).some((type) => fileTypes.test(type))
+          ? { 'Content-Disposition': { $ref: '#/components/headers/Content-Disposition' } }
+          : {}),
       },
     };
   }

@@ -294,7 +294,7 @@ describeOnBothDatabases('procurements', (t) => {
     expect(page2.nextCursor).toBeNull();
     expect(page2.items[0].project).toMatchObject({ code: wel.code, bureauCode: 'WEL' });
 
-    const startups = await (await t().request('GET', '/api/v1/procurements?startup=true&bureau=WEL', { as: 'chief@example.jp' })).json();
+    const startups = await (await t().request('GET', '/api/v1/procurements?isStartup=true&bureau=WEL', { as: 'chief@example.jp' })).json();
     expect(startups.items).toHaveLength(2);
     const filtered = await (
       await t().request('GET', '/api/v1/procurements?method=general_competitive,best_value&status=planned,cancelled&bureau=WEL', {

@@ -27,8 +27,10 @@ import {
   jsonBody,
   jsonContent,
   problems,
+  queryBoolean,
   ZIdParam,
 } from './openapi.ts';
+import { innerCursor, outerCursor, pageOf, pageSchema, ZPageQuery } from './pagination.ts';
 
 export const ZLabel = z.object({ ja: z.string(), en: z.string() });
 
@@ -70,13 +72,11 @@ export const ZProcurementResponse = z.object({
   updatedAt: z.string(),
 });
 
-export const ZProcurementListQuery = z.object({
+export const ZProcurementListQuery = ZPageQuery.extend({
   method: commaSeparatedEnum(ZProcurementMethod, 'procurement methods, comma-separated').optional(),
   status: commaSeparatedEnum(ZProcurementStatus, 'procurement statuses, comma-separated').optional(),
-  startup: z.enum(['true', 'false']).optional(),
+  isStartup: queryBoolean().optional(),
   bureau: commaSeparated(/^[A-Z][A-Z0-9]{1,7}$/, 'bureau codes, comma-separated').optional(),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().max(200).optional(),
 });
 
 export const ZProcurementParams = ZIdParam.extend({ procurementId: z.uuid({ message: 'must be a UUID' }) });
@@ -126,14 +126,15 @@ const patch = apiRoute({
   request: { params: ZProcurementParams, ...jsonBody(ZUpdateProcurementRequest) },
   responses: { 200: jsonContent(ZProcurementResponse, 'The changed procurement'), ...allProblems },
 });
+export const ZProcurementListResponse = pageSchema(ZProcurementResponse);
 const listOfProject = apiRoute({
   operationId: 'listProjectProcurements',
   method: 'get',
   path: '/{id}/procurements',
   tags: ['procurements'],
   summary: 'The procurements of a project, oldest first',
-  request: { params: ZIdParam },
-  responses: { 200: jsonContent(z.object({ items: z.array(ZProcurementResponse) }), 'Procurements'), ...problems },
+  request: { params: ZIdParam, query: ZPageQuery },
+  responses: { 200: jsonContent(ZProcurementListResponse, 'A page of procurements'), ...problems },
 });
 const list = apiRoute({
   operationId: 'listProcurements',
@@ -143,7 +144,7 @@ const list = apiRoute({
   summary: 'Procurements across the book, newest first, with filters and keyset pagination',
   request: { query: ZProcurementListQuery },
   responses: {
-    200: jsonContent(z.object({ items: z.array(ZProcurementResponse), nextCursor: z.string().nullable() }), 'A page of procurements'),
+    200: jsonContent(ZProcurementListResponse, 'A page of procurements'),
     ...problems,
   },
 });
@@ -182,7 +183,11 @@ export const projectProcurementRoutes = createRouter()
     if (!project) throw notFound('Project');
     const threshold = procurementLimits(policy);
     const rows = await listProjectProcurements(db, project.id);
-    return c.json({ items: rows.map((row) => toProcurementResponse(row, project, threshold)) }, 200);
+    const items = rows.map((row) => toProcurementResponse(row, project, threshold));
+    return c.json(
+      pageOf(items, c.req.valid('query'), (p) => p.id),
+      200,
+    );
   });
 
 /** Mounted under /procurements: the register across the book. */
@@ -190,21 +195,23 @@ export const procurementRoutes = createRouter()
   .openapi(list, async (c) => {
     requireActor(c.var.actor);
     const query = c.req.valid('query');
-    const cursor = query.cursor ? decodeProcurementCursor(query.cursor) : null;
-    if (query.cursor && !cursor) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
+    const inner = innerCursor(query);
+    const cursor = inner === undefined ? null : decodeProcurementCursor(inner);
+    if (inner !== undefined && !cursor) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
     const { db, policy } = c.var.services;
     const { rows, nextCursor } = await listProcurements(
       db,
       {
         method: query.method,
         status: query.status,
-        isStartup: query.startup === undefined ? undefined : query.startup === 'true',
+        isStartup: query.isStartup,
         bureau: query.bureau,
       },
-      { limit: query.limit ?? 50, cursor },
+      { limit: query.limit, cursor },
     );
     const threshold = procurementLimits(policy);
-    return c.json({ items: rows.map((row) => toProcurementResponse(row, row.project, threshold)), nextCursor }, 200);
+    const items = rows.map((row) => toProcurementResponse(row, row.project, threshold));
+    return c.json({ items, nextCursor: outerCursor(nextCursor) }, 200);
   })
   .openapi(stats, async (c) => {
     requireActor(c.var.actor);
@@ -244,7 +251,7 @@ async function* allProcurements(c: Context<AppEnv>, query: TProcurementExportQue
   const filter = {
     method: query.method,
     status: query.status,
-    isStartup: query.startup === undefined ? undefined : query.startup === 'true',
+    isStartup: query.isStartup,
     bureau: query.bureau,
   };
   let cursor = null;

@@ -99,6 +99,25 @@ describeOnBothDatabases('projects', (t) => {
     expect(none.items).toEqual([]);
   });
 
+  it('lists each project exactly as GET /projects/{id} answers it (the list renames columns only)', async () => {
+    const created = await (
+      await create('staff.ind@example.jp', {
+        name: '工業統計オンライン',
+        bureauCode: 'IND',
+        fiscalYear: 2026,
+        summary: '事業所からの報告を受け付ける',
+        budgetJpy: 48_000_000,
+        maxDowntimeHours: 4,
+        confidentiality: 'A',
+      })
+    ).json();
+    const one = await (await t().request('GET', `/api/v1/projects/${created.id}`, { as: 'chief@example.jp' })).json();
+    const page = await (await t().request('GET', '/api/v1/projects?bureau=IND&limit=200', { as: 'chief@example.jp' })).json();
+    const listed = page.items.find((item: { id: string }) => item.id === created.id);
+    expect(listed).toEqual(one);
+    expect(listed.oversight.factors.length).toBeGreaterThan(0);
+  });
+
   it('needs a sign-in to read', async () => {
     expect((await t().request('GET', '/api/v1/projects')).status).toBe(401);
   });

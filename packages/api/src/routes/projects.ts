@@ -23,31 +23,31 @@ import {
   jsonBody,
   jsonContent,
   problems,
+  queryBoolean,
   ZIdParam,
 } from './openapi.ts';
+import { innerCursor, outerCursor, pageOf, pageSchema, ZPageQuery } from './pagination.ts';
 
-export const ZProjectListQuery = z.object({
+export const ZProjectListQuery = ZPageQuery.extend({
   bureau: commaSeparated(/^[A-Z][A-Z0-9]{1,7}$/, 'bureau codes, comma-separated').optional(),
   stage: commaSeparatedEnum(stageRegistry.schema, 'stages, comma-separated').optional(),
   tier: commaSeparated(/^([123]|unset)$/, '1, 2, 3 or unset, comma-separated').optional(),
   reviewerRole: commaSeparatedEnum(ZReviewerRole, 'reviewer roles, comma-separated').optional(),
   fiscalYear: commaSeparated(/^\d{4}$/, 'fiscal years, comma-separated').optional(),
-  isNew: z.enum(['true', 'false']).optional(),
+  isNew: queryBoolean().optional(),
   q: z.string().max(200).optional(),
   order: z.enum(['newest', 'oldest']).optional(),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().max(200).optional(),
 });
 export type TProjectListQuery = z.infer<typeof ZProjectListQuery>;
 
-export function toProjectFilter(query: TProjectListQuery) {
+export function toProjectFilter(query: Omit<TProjectListQuery, 'limit' | 'cursor' | 'order'>) {
   return {
     bureau: query.bureau,
     stage: query.stage,
     tier: query.tier?.map((t) => (t === 'unset' ? ('unset' as const) : ZTier.parse(Number(t)))),
     reviewerRole: query.reviewerRole,
     fiscalYear: query.fiscalYear?.map(Number),
-    isNew: query.isNew === undefined ? undefined : query.isNew === 'true',
+    isNew: query.isNew,
     q: query.q,
   };
 }
@@ -109,14 +109,15 @@ const patch = apiRoute({
   request: { params: ZIdParam, headers: ZIfMatch, ...jsonBody(ZUpdateProjectRequest) },
   responses: { 200: jsonContent(ZProjectResponse, 'The changed project'), ...conflictProblems },
 });
+export const ZTierHistoryListResponse = pageSchema(ZTierHistoryEntry);
 const tierHistory = apiRoute({
   operationId: 'listTierHistory',
   method: 'get',
   path: '/{id}/tier-history',
   tags: ['projects'],
   summary: 'Every change of the project’s tier or reviewer, and every tier decrease requested, agreed or refused, oldest first',
-  request: { params: ZIdParam },
-  responses: { 200: jsonContent(z.object({ items: z.array(ZTierHistoryEntry) }), 'Tier history'), ...problems },
+  request: { params: ZIdParam, query: ZPageQuery },
+  responses: { 200: jsonContent(ZTierHistoryListResponse, 'A page of the tier history'), ...problems },
 });
 
 export const projectRoutes = createRouter()
@@ -128,14 +129,15 @@ export const projectRoutes = createRouter()
   .openapi(list, async (c) => {
     requireActor(c.var.actor);
     const query = c.req.valid('query');
-    const cursor = query.cursor ? decodeCursor(query.cursor) : null;
-    if (query.cursor && !cursor) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
+    const inner = innerCursor(query);
+    const cursor = inner === undefined ? null : decodeCursor(inner);
+    if (inner !== undefined && !cursor) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
     const { rows, nextCursor } = await listProjects(c.var.services.db, toProjectFilter(query), {
-      limit: query.limit ?? 50,
+      limit: query.limit,
       cursor,
       order: query.order ?? 'newest',
     });
-    return c.json({ items: rows.map(toProjectResponse), nextCursor }, 200);
+    return c.json({ items: rows.map(toProjectResponse), nextCursor: outerCursor(nextCursor) }, 200);
   })
   .openapi(get, async (c) => {
     requireActor(c.var.actor);
@@ -162,5 +164,9 @@ export const projectRoutes = createRouter()
       toTier: ZTierOrNull.parse(r.toTier),
       at: r.at.toISOString(),
     }));
-    return c.json({ items }, 200);
+    // Entries are only ever appended, oldest first: the position is a stable key.
+    return c.json(
+      pageOf(items, c.req.valid('query'), (_, index) => index),
+      200,
+    );
   });

@@ -23,6 +23,7 @@ import {
 import { validationError } from '../errors.ts';
 import { domainContext } from './context.ts';
 import { allProblems, apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { pageOf, pageSchema, ZPageQuery } from './pagination.ts';
 
 export const ZChecklistItem = z.object({
   itemId: z.string(),
@@ -30,6 +31,8 @@ export const ZChecklistItem = z.object({
   label: z.string(),
   labelEn: z.string(),
   description: z.string(),
+  /** Absent on requests filed before the checklist carried English descriptions. */
+  descriptionEn: z.string().optional(),
   naAllowed: z.boolean(),
 });
 
@@ -89,14 +92,15 @@ const create = apiRoute({
   request: { params: ZIdParam, ...jsonBody(ZCreateReleaseRequest) },
   responses: { 201: jsonContent(ZReleaseRequestDetail, 'The pending release request with its checklist'), ...allProblems },
 });
+export const ZReleaseRequestListResponse = pageSchema(ZReleaseRequestResponse);
 const listOfProject = apiRoute({
   operationId: 'listReleaseRequests',
   method: 'get',
   path: '/projects/{id}/release-requests',
   tags: ['release requests'],
   summary: 'Every release request of a project, newest first',
-  request: { params: ZIdParam },
-  responses: { 200: jsonContent(z.object({ items: z.array(ZReleaseRequestResponse) }), 'Release requests'), ...problems },
+  request: { params: ZIdParam, query: ZPageQuery },
+  responses: { 200: jsonContent(ZReleaseRequestListResponse, 'A page of release requests'), ...problems },
 });
 const get = apiRoute({
   operationId: 'getReleaseRequest',
@@ -162,7 +166,14 @@ export const releaseRequestRoutes = createRouter()
     await getProjectOrThrow({ db }, id);
     const rows = await listReleaseRequestsOfProject(db, id);
     const now = Date.now();
-    return c.json({ items: rows.map((row) => toReleaseRequestResponse(row, now)) }, 200);
+    return c.json(
+      pageOf(
+        rows.map((row) => toReleaseRequestResponse(row, now)),
+        c.req.valid('query'),
+        (r) => r.id,
+      ),
+      200,
+    );
   })
   .openapi(get, async (c) => {
     requireActor(c.var.actor);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { listInbox } from '../domain/reviewers.ts';
 import { apiRoute, createRouter, jsonContent, problems } from './openapi.ts';
+import { pageOf, pageSchema, ZPageQuery } from './pagination.ts';
 
 export const ZInboxItem = z.object({
   kind: z.enum([
@@ -29,6 +30,14 @@ export const ZInboxItem = z.object({
   isOverdue: z.boolean(),
 });
 
+export const ZInboxPage = pageSchema(ZInboxItem);
+
+/**
+ * The inbox is gathered from eight kinds of waiting work and ordered in memory (oldest first), so it is
+ * read up to this many items of each kind and cut into pages here (decision 0023).
+ */
+const inboxDepth = 1000;
+
 const inbox = apiRoute({
   operationId: 'listInbox',
   method: 'get',
@@ -36,15 +45,18 @@ const inbox = apiRoute({
   tags: ['reviews'],
   summary:
     'What waits for you, oldest first: reviewers (bureau lead, CIO advisor, chief CIO advisor) the pending release requests they may judge, the tier decreases waiting for their consent, the consultations waiting on their answer, the status reports waiting for their assessment and the exemptions to decide; everyone the follow-up actions they own (act) or raised and must verify; staff and bureau leads their bureaus’ returned release requests to refile and the retirements a yearly decision opened (confirm); admins the tech reviews still extracted or in review (due at the cycle’s evaluation deadline); the budget office an empty list',
-  request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).optional() }) },
+  request: { query: ZPageQuery },
   responses: {
-    200: jsonContent(z.object({ items: z.array(ZInboxItem), hasMore: z.boolean() }), 'Inbox items with dueAt and isOverdue'),
+    200: jsonContent(ZInboxPage, 'A page of inbox items with dueAt and isOverdue'),
     ...problems,
   },
 });
 
 export const reviewRoutes = createRouter().openapi(inbox, async (c) => {
   const actor = requireActor(c.var.actor);
-  const result = await listInbox(c.var.services.db, actor, c.req.valid('query').limit ?? 100);
-  return c.json(result as { items: z.infer<typeof ZInboxItem>[]; hasMore: boolean }, 200);
+  const { items } = await listInbox(c.var.services.db, actor, inboxDepth);
+  return c.json(
+    pageOf(items, c.req.valid('query'), (item) => `${item.kind}:${item.id}`),
+    200,
+  );
 });

@@ -19,15 +19,17 @@ import {
 } from '../domain/ruleset-versions.ts';
 import { domainContext } from './context.ts';
 import { allProblems, apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { pageOf, pageSchema, ZPageQuery } from './pagination.ts';
 
+export const ZRulesetVersionListResponse = pageSchema(ZRulesetVersionSummary);
 const list = apiRoute({
   operationId: 'listRulesetVersions',
   method: 'get',
   path: '/versions',
   tags: ['rules'],
   summary: 'Every version of the rulesets, newest first: proposed, approved, active, superseded, rejected, failed',
-  request: { query: z.object({ ruleset: ZRulesetName.optional() }) },
-  responses: { 200: jsonContent(z.object({ items: z.array(ZRulesetVersionSummary) }), 'Ruleset versions'), ...problems },
+  request: { query: ZPageQuery.extend({ ruleset: ZRulesetName.optional() }) },
+  responses: { 200: jsonContent(ZRulesetVersionListResponse, 'A page of ruleset versions'), ...problems },
 });
 const get = apiRoute({
   operationId: 'getRulesetVersion',
@@ -82,7 +84,13 @@ const activation = apiRoute({
 });
 
 export const rulesetVersionRoutes = createRouter()
-  .openapi(list, async (c) => c.json({ items: await listRulesetVersions(domainContext(c), c.req.valid('query').ruleset) }, 200))
+  .openapi(list, async (c) => {
+    const query = c.req.valid('query');
+    return c.json(
+      pageOf(await listRulesetVersions(domainContext(c), query.ruleset), query, (v) => v.id),
+      200,
+    );
+  })
   .openapi(get, async (c) => c.json(await getRulesetVersion(domainContext(c), c.req.valid('param').id), 200))
   .openapi(propose, async (c) => c.json(await proposeRulesetVersion(domainContext(c), c.req.valid('json')), 201))
   .openapi(decide, async (c) => {

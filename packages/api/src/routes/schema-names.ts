@@ -19,6 +19,7 @@ import * as projects from './projects.ts';
 import * as releaseRequests from './release-requests.ts';
 import * as reviews from './reviews.ts';
 import * as rules from './rules.ts';
+import * as rulesetVersions from './ruleset-versions.ts';
 import * as stats from './stats.ts';
 import * as supervision from './supervision.ts';
 import * as techReviews from './tech-reviews.ts';
@@ -47,6 +48,7 @@ nameSchemas([
   releaseRequests,
   reviews,
   rules,
+  rulesetVersions,
   stats,
   supervision,
   techReviews,

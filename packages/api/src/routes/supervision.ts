@@ -71,9 +71,11 @@ import {
   jsonBody,
   jsonContent,
   problems,
+  queryBoolean,
   ruleProblems,
   ZIdParam,
 } from './openapi.ts';
+import { pageOf, pageSchema, ZPageQuery } from './pagination.ts';
 
 export const ZRatingsResponse = z.object(
   Object.fromEntries(ratingDimensions.map((d) => [d, ZRating])) as Record<(typeof ratingDimensions)[number], typeof ZRating>,
@@ -165,8 +167,8 @@ export const ZDivergenceReason = z.object({
   periods: z.array(z.string()),
   dimensions: z.array(z.enum(ratingDimensions)),
 });
-export const ZStatusReportList = z.object({
-  items: z.array(ZStatusReportResponse),
+/** A page of status reports; the reporting state is of all of them. */
+export const ZStatusReportList = pageSchema(ZStatusReportResponse).extend({
   supervised: z.boolean(),
   cadenceMonths: z.number().int().nullable(),
   divergent: z.boolean(),
@@ -256,14 +258,20 @@ export const ZPortfolioRow = z
 type TPortfolioRow = z.infer<typeof ZPortfolioRow>;
 
 export const ZPeriodParam = z.object({ id: z.uuid({ message: 'must be a UUID' }), period: ZPeriod });
-export const ZBooleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const ZPortfolioQuery = z.object({
   bureau: ZBureauCode.optional(),
   tier: z.coerce.number().pipe(ZTier).optional(),
   rating: ZRating.optional().openapi({ description: 'The latest overall rating: the assessment where there is one, else the self-rating' }),
-  divergent: ZBooleanQuery.optional(),
-  overdue: ZBooleanQuery.optional(),
+  divergent: queryBoolean().optional(),
+  overdue: queryBoolean().optional(),
 });
+
+export const ZConsultationListResponse = pageSchema(ZConsultationResponse);
+export const ZPortfolioPage = pageSchema(ZPortfolioRow);
+export const ZActionListResponse = pageSchema(ZActionResponse);
+export const ZActionOwner = z.object({ id: z.string(), displayName: z.string(), role: z.string() });
+export const ZActionOwnerListResponse = pageSchema(ZActionOwner);
+export const ZExemptionListResponse = pageSchema(ZExemptionResponse);
 
 const tags = ['supervision'];
 
@@ -285,8 +293,8 @@ const listConsultations = apiRoute({
   path: '/projects/{id}/consultations',
   tags,
   summary: 'The consultations of a project, newest first',
-  request: { params: ZIdParam },
-  responses: { 200: jsonContent(z.object({ items: z.array(ZConsultationResponse) }), 'Consultations'), ...problems },
+  request: { params: ZIdParam, query: ZPageQuery },
+  responses: { 200: jsonContent(ZConsultationListResponse, 'A page of consultations'), ...problems },
 });
 const getConsultation = apiRoute({
   operationId: 'getConsultation',
@@ -331,8 +339,8 @@ const listReports = apiRoute({
   path: '/projects/{id}/status-reports',
   tags,
   summary: 'The status reports of a project, newest period first, with its divergence flag and the report owed next',
-  request: { params: ZIdParam },
-  responses: { 200: jsonContent(ZStatusReportList, 'Reports'), ...problems },
+  request: { params: ZIdParam, query: ZPageQuery },
+  responses: { 200: jsonContent(ZStatusReportList, 'A page of status reports, with the project’s reporting state'), ...problems },
 });
 const assess = apiRoute({
   operationId: 'assessStatusReport',
@@ -350,8 +358,8 @@ const portfolio = apiRoute({
   path: '/supervision/portfolio',
   tags,
   summary: 'The signed-in reviewer’s supervised projects (every one for the chief CIO advisor and admins), divergent and overdue first',
-  request: { query: ZPortfolioQuery },
-  responses: { 200: jsonContent(z.object({ items: z.array(ZPortfolioRow) }), 'The portfolio'), ...problems },
+  request: { query: ZPortfolioQuery.extend(ZPageQuery.shape) },
+  responses: { 200: jsonContent(ZPortfolioPage, 'A page of the portfolio'), ...problems },
 });
 const portfolioCsv = apiRoute({
   operationId: 'exportSupervisionPortfolioCsv',
@@ -368,8 +376,8 @@ const listActions = apiRoute({
   path: '/projects/{id}/actions',
   tags,
   summary: 'The follow-up actions (フォローアップ措置) of a project, newest first',
-  request: { params: ZIdParam },
-  responses: { 200: jsonContent(z.object({ items: z.array(ZActionResponse) }), 'Actions'), ...problems },
+  request: { params: ZIdParam, query: ZPageQuery },
+  responses: { 200: jsonContent(ZActionListResponse, 'A page of follow-up actions'), ...problems },
 });
 const listOwners = apiRoute({
   operationId: 'listActionOwners',
@@ -377,9 +385,9 @@ const listOwners = apiRoute({
   path: '/projects/{id}/action-owners',
   tags,
   summary: 'Who may own a follow-up action of this project: the active staff and bureau leads of its bureau',
-  request: { params: ZIdParam },
+  request: { params: ZIdParam, query: ZPageQuery },
   responses: {
-    200: jsonContent(z.object({ items: z.array(z.object({ id: z.string(), displayName: z.string(), role: z.string() })) }), 'Owners'),
+    200: jsonContent(ZActionOwnerListResponse, 'A page of possible owners'),
     ...problems,
   },
 });
@@ -408,8 +416,8 @@ const listExemptions = apiRoute({
   path: '/projects/{id}/exemptions',
   tags,
   summary: 'The exemptions (免除) of a project, newest first; `isActive` when approved and unexpired',
-  request: { params: ZIdParam },
-  responses: { 200: jsonContent(z.object({ items: z.array(ZExemptionResponse) }), 'Exemptions'), ...problems },
+  request: { params: ZIdParam, query: ZPageQuery },
+  responses: { 200: jsonContent(ZExemptionListResponse, 'A page of exemptions'), ...problems },
 });
 const createExemption = apiRoute({
   operationId: 'createExemption',
@@ -475,7 +483,14 @@ export const supervisionRoutes = createRouter()
     await getProjectOrThrow({ db }, id);
     const today = localToday();
     const rows = await listConsultationsOfProject(db, id);
-    return c.json({ items: rows.map((r) => toConsultationResponse(r, today)) }, 200);
+    return c.json(
+      pageOf(
+        rows.map((r) => toConsultationResponse(r, today)),
+        c.req.valid('query'),
+        (r) => r.id,
+      ),
+      200,
+    );
   })
   .openapi(getConsultation, async (c) => {
     requireActor(c.var.actor);
@@ -507,7 +522,7 @@ export const supervisionRoutes = createRouter()
     const project = await getProjectOrThrow({ db }, id);
     const items = (await listStatusReportsOfProject(db, id)).map(toStatusReportResponse);
     const summary = await summariseReports(db, policy, project, items);
-    return c.json({ items, ...summary }, 200);
+    return c.json({ ...pageOf(items, c.req.valid('query'), (r) => r.period), ...summary }, 200);
   })
   .openapi(assess, async (c) => {
     const ctx = domainContext(c);
@@ -516,8 +531,12 @@ export const supervisionRoutes = createRouter()
     return c.json(await getStatusReport(ctx.db, id, period), 200);
   })
   .openapi(portfolio, async (c) => {
-    const page = await listPortfolio(domainContext(c), c.req.valid('query'));
-    return c.json(page, 200);
+    const query = c.req.valid('query');
+    const { items } = await listPortfolio(domainContext(c), query);
+    return c.json(
+      pageOf(items, query, (row) => row.projectId),
+      200,
+    );
   })
   .openapi(portfolioCsv, async (c) => {
     const { items } = await listPortfolio(domainContext(c), c.req.valid('query'));
@@ -528,13 +547,19 @@ export const supervisionRoutes = createRouter()
     const { db } = c.var.services;
     const { id } = c.req.valid('param');
     await getProjectOrThrow({ db }, id);
-    return c.json({ items: (await listActionsOfProject(db, id)).map(toActionResponse) }, 200);
+    return c.json(
+      pageOf((await listActionsOfProject(db, id)).map(toActionResponse), c.req.valid('query'), (a) => a.id),
+      200,
+    );
   })
   .openapi(listOwners, async (c) => {
     requireActor(c.var.actor);
     const { db } = c.var.services;
     const project = await getProjectOrThrow({ db }, c.req.valid('param').id);
-    return c.json({ items: await listBureauOwners(db, project.bureauCode) }, 200);
+    return c.json(
+      pageOf(await listBureauOwners(db, project.bureauCode), c.req.valid('query'), (u) => u.id),
+      200,
+    );
   })
   .openapi(createAction, async (c) => {
     const ctx = domainContext(c);
@@ -556,7 +581,10 @@ export const supervisionRoutes = createRouter()
     const { db } = c.var.services;
     const { id } = c.req.valid('param');
     await getProjectOrThrow({ db }, id);
-    return c.json({ items: (await listExemptionsOfProject(db, id)).map(toExemptionResponse) }, 200);
+    return c.json(
+      pageOf((await listExemptionsOfProject(db, id)).map(toExemptionResponse), c.req.valid('query'), (e) => e.id),
+      200,
+    );
   })
   .openapi(createExemption, async (c) => {
     const ctx = domainContext(c);

@@ -134,7 +134,11 @@ describeOnBothDatabases('tech reviews', (t) => {
     expect(await list(admin, `fiscalYear=${year}&status=submitted`)).toEqual([]);
     const bad = await t().request('GET', '/api/v1/tech-reviews?status=done&fiscalYear=x&cursor=@@', { as: admin });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).errors.map((e: { path: string }) => e.path).sort()).toEqual(['query.fiscalYear', 'query.status']);
+    expect((await bad.json()).errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'query.cursor',
+      'query.fiscalYear',
+      'query.status',
+    ]);
   });
 
   it('records the evaluation (GovTech Tokyo only, not admin) on the cycle’s viewpoints at the version seen, moving it into review', async () => {

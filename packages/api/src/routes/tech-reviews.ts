@@ -24,6 +24,7 @@ import { type CellKind, workbookStream, xlsxResponseHeaders } from '../xlsx.ts';
 import { domainContext } from './context.ts';
 import { exportConditions, xlsxContent } from './exports.ts';
 import { apiRoute, commaSeparatedEnum, conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { innerCursor, outerCursor, pageOf, pageSchema, ZPageQuery } from './pagination.ts';
 
 const ZLocalizedText = z.object({ ja: z.string(), en: z.string() });
 export const ZViewpointResponse = z.object({
@@ -64,28 +65,25 @@ export const ZTechReviewResponse = z.object({
   updatedAt: z.string(),
   version: z.number().int(),
 });
-const ZReflectionOutcomesResponse = z.object({
-  items: z.array(
-    z.object({
-      fiscalYear: z.number().int(),
-      submitted: z.number().int(),
-      reflected: z.number().int(),
-      partlyReflected: z.number().int(),
-      notReflected: z.number().int(),
-      unrecorded: z.number().int(),
-      amountChangeJpy: z.number().int(),
-    }),
-  ),
+export const ZReflectionOutcomeYear = z.object({
+  fiscalYear: z.number().int(),
+  submitted: z.number().int(),
+  reflected: z.number().int(),
+  partlyReflected: z.number().int(),
+  notReflected: z.number().int(),
+  unrecorded: z.number().int(),
+  amountChangeJpy: z.number().int(),
 });
+export const ZReflectionOutcomeYearListResponse = pageSchema(ZReflectionOutcomeYear);
 
 export const ZStatusList = commaSeparatedEnum(ZTechReviewStatus, 'tech review statuses, comma-separated');
-export const ZListQuery = z.object({
+export const ZListQuery = ZPageQuery.extend({
   fiscalYear: z.coerce.number().pipe(ZFiscalYear).optional(),
   status: ZStatusList.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-  cursor: z.string().max(200).optional(),
 });
 export const ZCsvQuery = z.object({ fiscalYear: z.coerce.number().pipe(ZFiscalYear), status: ZStatusList.optional() });
+
+export const ZTechReviewListResponse = pageSchema(ZTechReviewResponse);
 
 const readers =
   'Readable by admin, GovTech Tokyo and CIO advisors; by the budget office (also by an API token with tech_reviews:read) only once the cycle’s evaluation report is submitted (評価書提出), then all of it; staff and bureau leads see their own bureaus’ reviews.';
@@ -99,7 +97,7 @@ const list = apiRoute({
   description: readers,
   request: { query: ZListQuery },
   responses: {
-    200: jsonContent(z.object({ items: z.array(ZTechReviewResponse), nextCursor: z.string().nullable() }), 'A page of tech reviews'),
+    200: jsonContent(ZTechReviewListResponse, 'A page of tech reviews'),
     ...problems,
   },
 });
@@ -160,22 +158,24 @@ const reflectionOutcomes = apiRoute({
   tags: ['tech reviews'],
   summary: 'Reflection outcomes year on year: per submitted cycle, how many opinions were reflected, partly, not, or unrecorded',
   description: readers,
-  responses: { 200: jsonContent(ZReflectionOutcomesResponse, 'One row per fiscal year, latest first'), ...problems },
+  request: { query: ZPageQuery },
+  responses: { 200: jsonContent(ZReflectionOutcomeYearListResponse, 'A page of fiscal years, latest first'), ...problems },
 });
 
 export const techReviewRoutes = createRouter()
   .openapi(list, async (c) => {
     const actor = requireActor(c.var.actor);
     const query = c.req.valid('query');
-    const cursor = query.cursor ? decodeTechReviewCursor(query.cursor) : null;
-    if (query.cursor && !cursor) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
+    const inner = innerCursor(query);
+    const cursor = inner === undefined ? null : decodeTechReviewCursor(inner);
+    if (inner !== undefined && !cursor) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
     const page = await listVisibleTechReviews(
       c.var.services.db,
       actor,
       { fiscalYear: query.fiscalYear, status: query.status },
-      { limit: query.limit ?? 200, cursor },
+      { limit: query.limit, cursor },
     );
-    return c.json(page, 200);
+    return c.json({ ...page, nextCursor: outerCursor(page.nextCursor) }, 200);
   })
   .openapi(csv, async (c) => {
     const actor = requireActor(c.var.actor);
@@ -199,7 +199,10 @@ export const techReviewRoutes = createRouter()
   })
   .openapi(reflectionOutcomes, async (c) => {
     const actor = requireActor(c.var.actor);
-    return c.json({ items: await listReflectionOutcomes(c.var.services.db, actor) }, 200);
+    return c.json(
+      pageOf(await listReflectionOutcomes(c.var.services.db, actor), c.req.valid('query'), (year) => year.fiscalYear),
+      200,
+    );
   })
   .openapi(get, async (c) => {
     const actor = requireActor(c.var.actor);

@@ -1,9 +1,10 @@
 import { ZTierDecrease, ZTierDecreaseDecisionRequest } from '@psbook/core';
-import { z } from 'zod';
 import { decideTierDecrease, getTierDecrease, listTierDecreasesOfProject } from '../domain/tier-decrease.ts';
 import { domainContext } from './context.ts';
 import { allProblems, apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { pageOf, pageSchema, ZPageQuery } from './pagination.ts';
 
+export const ZTierDecreaseListResponse = pageSchema(ZTierDecrease);
 const listOfProject = apiRoute({
   operationId: 'listTierDecreases',
   method: 'get',
@@ -12,8 +13,8 @@ const listOfProject = apiRoute({
   summary: 'Every tier decrease of a project (区分の引下げ), newest first',
   description:
     'An edit or import that would lower a project’s tier keeps the tier in force and asks the reviewer of that tier to agree. At most one is pending per project; a later edit supersedes it.',
-  request: { params: ZIdParam },
-  responses: { 200: jsonContent(z.object({ items: z.array(ZTierDecrease) }), 'Tier decreases'), ...problems },
+  request: { params: ZIdParam, query: ZPageQuery },
+  responses: { 200: jsonContent(ZTierDecreaseListResponse, 'A page of tier decreases'), ...problems },
 });
 const get = apiRoute({
   operationId: 'getTierDecrease',
@@ -37,6 +38,11 @@ const decide = apiRoute({
 });
 
 export const tierDecreaseRoutes = createRouter()
-  .openapi(listOfProject, async (c) => c.json({ items: await listTierDecreasesOfProject(domainContext(c), c.req.valid('param').id) }, 200))
+  .openapi(listOfProject, async (c) =>
+    c.json(
+      pageOf(await listTierDecreasesOfProject(domainContext(c), c.req.valid('param').id), c.req.valid('query'), (d) => d.id),
+      200,
+    ),
+  )
   .openapi(get, async (c) => c.json(await getTierDecrease(domainContext(c), c.req.valid('param').id), 200))
   .openapi(decide, async (c) => c.json(await decideTierDecrease(domainContext(c), c.req.valid('param').id, c.req.valid('json')), 200));

@@ -4,6 +4,7 @@ import { requireActor } from '../auth/actor.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../domain/api-tokens.ts';
 import { domainContext } from './context.ts';
 import { apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { pageOf, pageSchema, ZPageQuery } from './pagination.ts';
 
 export const ZTokenResponse = z.object({
   id: z.string(),
@@ -30,13 +31,15 @@ const create = apiRoute({
   request: jsonBody(ZCreateTokenRequest),
   responses: { 201: jsonContent(ZCreatedTokenResponse, 'The token, with its secret'), ...problems },
 });
+export const ZTokenListResponse = pageSchema(ZTokenResponse);
 const list = apiRoute({
   operationId: 'listTokens',
   method: 'get',
   path: '/',
   tags: ['API tokens'],
   summary: 'Your API tokens (admin: everyone’s), newest first; never the secret',
-  responses: { 200: jsonContent(z.object({ items: z.array(ZTokenResponse) }), 'Tokens'), ...problems },
+  request: { query: ZPageQuery },
+  responses: { 200: jsonContent(ZTokenListResponse, 'A page of tokens'), ...problems },
 });
 const revoke = apiRoute({
   operationId: 'revokeToken',
@@ -50,7 +53,12 @@ const revoke = apiRoute({
 
 export const tokenRoutes = createRouter()
   .openapi(create, async (c) => c.json(await createApiToken(domainContext(c), c.req.valid('json')), 201))
-  .openapi(list, async (c) => c.json({ items: await listApiTokens(c.var.services.db, requireActor(c.var.actor)) }, 200))
+  .openapi(list, async (c) =>
+    c.json(
+      pageOf(await listApiTokens(c.var.services.db, requireActor(c.var.actor)), c.req.valid('query'), (t) => t.id),
+      200,
+    ),
+  )
   .openapi(revoke, async (c) => {
     await revokeApiToken(domainContext(c), c.req.valid('param').id);
     return c.body(null, 204);

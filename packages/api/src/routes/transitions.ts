@@ -6,6 +6,7 @@ import { toProjectResponse } from '../domain/projects.ts';
 import { validationError } from '../errors.ts';
 import { domainContext } from './context.ts';
 import { allProblems, apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { pageOf, pageSchema, ZPageQuery } from './pagination.ts';
 
 export const ZGateStatus = z.object({
   gate: z.string(),
@@ -64,14 +65,15 @@ const transition = apiRoute({
   request: { params: ZIdParam, headers: ZIfMatch, ...jsonBody(ZTransitionRequest) },
   responses: { 200: jsonContent(ZProjectResponse, 'The project in its new stage'), ...allProblems },
 });
+export const ZStageTransitionListResponse = pageSchema(ZStageTransitionResponse);
 const history = apiRoute({
   operationId: 'listTransitions',
   method: 'get',
   path: '/{id}/transitions',
   tags: ['lifecycle'],
   summary: 'The project’s stage moves, oldest first',
-  request: { params: ZIdParam },
-  responses: { 200: jsonContent(z.object({ items: z.array(ZStageTransitionResponse) }), 'Stage transitions'), ...problems },
+  request: { params: ZIdParam, query: ZPageQuery },
+  responses: { 200: jsonContent(ZStageTransitionListResponse, 'A page of stage transitions'), ...problems },
 });
 const gates = apiRoute({
   operationId: 'getGates',
@@ -101,7 +103,10 @@ export const transitionRoutes = createRouter()
   })
   .openapi(history, async (c) => {
     requireActor(c.var.actor);
-    return c.json({ items: await listTransitions(c.var.services, c.req.valid('param').id) }, 200);
+    return c.json(
+      pageOf(await listTransitions(c.var.services, c.req.valid('param').id), c.req.valid('query'), (move) => move.id),
+      200,
+    );
   })
   .openapi(gates, async (c) => {
     requireActor(c.var.actor);

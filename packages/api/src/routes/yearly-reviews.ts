@@ -12,6 +12,7 @@ import { getProjectOrThrow } from '../domain/projects.ts';
 import { createYearlyReview, decideRetirement, listOutstandingYearlyReviews, listYearlyReviews } from '../domain/yearly-reviews.ts';
 import { domainContext } from './context.ts';
 import { allProblems, apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { cursorOf, encodeCursor, pageOf, pageSchema, ZPageQuery } from './pagination.ts';
 
 export const ZYearlyReviewResponse = z.object({
   projectId: z.string(),
@@ -33,14 +34,9 @@ export const ZYearlyReviewResponse = z.object({
     .nullable(),
 });
 
-export const ZOutstandingQuery = z.object({
-  fiscalYear: z.coerce.number().pipe(ZFiscalYear).optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
-  cursor: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'not a cursor from this API')
-    .optional(),
-});
+export const ZOutstandingQuery = ZPageQuery.extend({ fiscalYear: z.coerce.number().pipe(ZFiscalYear).optional() });
+/** The outstanding list pages in SQL by project code. */
+const isProjectCode = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_-]{1,40}$/.test(v);
 const create = apiRoute({
   operationId: 'createYearlyReview',
   method: 'post',
@@ -50,14 +46,15 @@ const create = apiRoute({
   request: { params: ZIdParam, ...jsonBody(ZYearlyReviewRequest) },
   responses: { 201: jsonContent(ZYearlyReviewResponse, 'The recorded decision'), ...allProblems },
 });
+export const ZYearlyReviewListResponse = pageSchema(ZYearlyReviewResponse);
 const list = apiRoute({
   operationId: 'listYearlyReviews',
   method: 'get',
   path: '/projects/{id}/yearly-reviews',
   tags: ['yearly reviews'],
   summary: 'The yearly decisions of a project, latest fiscal year first',
-  request: { params: ZIdParam },
-  responses: { 200: jsonContent(z.object({ items: z.array(ZYearlyReviewResponse) }), 'Yearly decisions'), ...problems },
+  request: { params: ZIdParam, query: ZPageQuery },
+  responses: { 200: jsonContent(ZYearlyReviewListResponse, 'A page of yearly decisions'), ...problems },
 });
 const outstanding = apiRoute({
   operationId: 'listOutstandingYearlyReviews',
@@ -98,10 +95,15 @@ export const yearlyReviewRoutes = createRouter()
     const { db } = c.var.services;
     const { id } = c.req.valid('param');
     await getProjectOrThrow({ db }, id);
-    return c.json({ items: await listYearlyReviews(db, id) }, 200);
+    return c.json(
+      pageOf(await listYearlyReviews(db, id), c.req.valid('query'), (r) => r.fiscalYear),
+      200,
+    );
   })
   .openapi(outstanding, async (c) => {
     const actor = requireActor(c.var.actor);
-    const result = await listOutstandingYearlyReviews(c.var.services.db, actor, c.req.valid('query'));
-    return c.json(result, 200);
+    const query = c.req.valid('query');
+    const after = cursorOf(query, isProjectCode) ?? undefined;
+    const result = await listOutstandingYearlyReviews(c.var.services.db, actor, { ...query, cursor: after });
+    return c.json({ ...result, nextCursor: result.nextCursor === null ? null : encodeCursor(result.nextCursor) }, 200);
   });

@@ -9,7 +9,7 @@
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import OpenAPIBackend from 'openapi-backend';
+import { OpenAPIBackend } from 'openapi-backend';
 
 type Doc = { paths: Record<string, Record<string, any>>; components: Record<string, any> };
 type Fetch = (request: Request, ...rest: any[]) => Response | Promise<Response>;
@@ -17,7 +17,7 @@ type Fetch = (request: Request, ...rest: any[]) => Response | Promise<Response>;
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 
 /** Headers whose presence is part of the contract: sent only where documented, and always where documented. */
-const contractHeaders = ['etag', 'retry-after', 'set-cookie', 'x-request-id', 'cache-control', 'allow'];
+const contractHeaders = ['etag', 'retry-after', 'set-cookie', 'x-request-id', 'cache-control', 'allow', 'content-disposition'];
 /** Media types whose bodies are JSON documents (NDJSON is checked line by line). */
 const jsonTypes = new Set(['application/json', 'application/problem+json']);
 

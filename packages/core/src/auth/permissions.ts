@@ -6,8 +6,11 @@
  * Reviewer designation (who judges a release or answers a consultation) is not here: that follows the
  * project's tier (rules/oversight-tier.json), not the role alone.
  */
-import { defineRegistry, type KeyOf } from '../registry/define-registry.ts';
-import { roleRegistry, type TRole } from '../registry/domain-lists.ts';
+// Zod-free (define-list.ts, roles-and-stages.ts): the browser's entry script checks permissions to draw
+// the menu, before any form and its schemas load (performance §4.8).
+import { defineList, type KeyOf } from '../registry/define-list.ts';
+import type { TRole } from '../registry/domain-lists.ts';
+import { roleList } from '../registry/roles-and-stages.ts';
 
 export type TPermissionScope = 'own_bureau' | 'assigned_bureaus' | 'any';
 type Grants = Partial<Record<TRole, TPermissionScope>>;
@@ -15,7 +18,7 @@ type Grants = Partial<Record<TRole, TPermissionScope>>;
 const bureauWriters = { staff: 'own_bureau', bureau_lead: 'own_bureau', admin: 'any' } as const satisfies Grants;
 const adminOnly = { admin: 'any' } as const satisfies Grants;
 
-export const permissionRegistry = defineRegistry('action', [
+export const permissionRegistry = defineList('action', [
   { key: 'project.create', ja: 'プロジェクトを登録する', en: 'Register a project', grants: bureauWriters },
   {
     key: 'project.write',
@@ -75,7 +78,7 @@ export function permissionScope(role: TRole, action: TAction): TPermissionScope 
 }
 
 /** The roles that may take an action at all. */
-export const rolesAllowed = (action: TAction): TRole[] => roleRegistry.keys.filter((role) => permissionScope(role, action) !== null);
+export const rolesAllowed = (action: TAction): TRole[] => roleList.keys.filter((role) => permissionScope(role, action) !== null);
 
 /**
  * Whether someone may take `action` on a project of `bureauCode`; without a bureau, whether they may

@@ -2083,6 +2083,21 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ActionOwner: {
+            displayName: string;
+            id: string;
+            role: string;
+        };
+        ActionOwnerPage: {
+            items: components["schemas"]["ActionOwner"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        ActionPage: {
+            items: components["schemas"]["FollowUpAction"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         /** @enum {string} */
         ActionSourceKind: "checklist_item" | "guidance" | "tech_review" | "status_report_risk";
         /** @enum {string} */
@@ -2098,6 +2113,11 @@ export interface components {
             updatedAt: string;
             /** Format: int64 */
             version: number;
+        };
+        AdminUserPage: {
+            items: components["schemas"]["AdminUser"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         AssessmentRequest: {
             comment: string;
@@ -2122,9 +2142,20 @@ export interface components {
         };
         AuditPage: {
             items: components["schemas"]["AuditEvent"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
         };
-        /** @description The problem answered with code `bad_request` */
+        /**
+         * @description The problem answered with code `bad_request`
+         * @example {
+         *       "type": "https://psbook.example/problems/bad_request",
+         *       "code": "bad_request",
+         *       "title": "The request cannot be read",
+         *       "status": 400,
+         *       "instance": "/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13",
+         *       "requestId": "4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23"
+         *     }
+         */
         BadRequestProblem: {
             /** @enum {string} */
             code: "bad_request";
@@ -2139,8 +2170,19 @@ export interface components {
             /** @description A URI naming the problem kind; it ends with the code */
             type: string;
         };
-        /** @enum {string} */
-        BooleanQuery: "true" | "false";
+        BookExport: {
+            /** @description Open data only: when budgetJpy is withheld */
+            budgetPolicy?: string;
+            /** @description What the file is: the book for staff, or its open data */
+            dataset: string;
+            /** @description Open data only: the fields of the book left out */
+            excludedFields?: string[];
+            /** Format: date-time */
+            generatedAt: string;
+            items: {
+                [key: string]: unknown;
+            }[];
+        };
         BudgetCycle: {
             budgetAnnouncementDate: string;
             createdAt: string;
@@ -2203,6 +2245,11 @@ export interface components {
                 };
             }[];
         };
+        BudgetCyclePage: {
+            items: components["schemas"]["BudgetCycle"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         BudgetCycleRequest: {
             budgetAnnouncementDate?: components["schemas"]["IsoDate"];
             evaluationDeadline: components["schemas"]["IsoDate"];
@@ -2217,6 +2264,11 @@ export interface components {
             nameJa: string;
         };
         BureauCode: string;
+        BureauPage: {
+            items: components["schemas"]["Bureau"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         Canvas: {
             createdAt: string | null;
             createdBy: string | null;
@@ -2268,6 +2320,11 @@ export interface components {
             users?: string;
             userValue?: string;
         };
+        CanvasRevisionPage: {
+            items: components["schemas"]["CanvasRevisionSummary"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         CanvasRevisionSummary: {
             createdAt: string;
             createdBy: string | null;
@@ -2278,6 +2335,7 @@ export interface components {
         };
         ChecklistItem: {
             description: string;
+            descriptionEn?: string;
             itemId: string;
             label: string;
             labelEn: string;
@@ -2290,7 +2348,18 @@ export interface components {
         };
         /** @enum {string|null} */
         Confidentiality: "A" | "B" | "C" | null;
-        /** @description The problem answered with code `conflict` */
+        /**
+         * @description The problem answered with code `conflict`
+         * @example {
+         *       "type": "https://psbook.example/problems/conflict",
+         *       "code": "conflict",
+         *       "title": "This release request is already approved",
+         *       "status": 409,
+         *       "instance": "/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13",
+         *       "requestId": "4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23",
+         *       "currentStatus": "approved"
+         *     }
+         */
         ConflictProblem: {
             /** @enum {string} */
             code: "conflict";
@@ -2364,6 +2433,11 @@ export interface components {
         ConsultationMessageRequest: {
             body: string;
             guidance?: components["schemas"]["Guidance"];
+        };
+        ConsultationPage: {
+            items: components["schemas"]["Consultation"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         /** @enum {string} */
         ConsultationStatus: "open" | "answered" | "closed";
@@ -2502,7 +2576,17 @@ export interface components {
             password: components["schemas"]["Password"];
             role: components["schemas"]["Role"];
         };
-        /** @description The problem answered with code `csrf_rejected` */
+        /**
+         * @description The problem answered with code `csrf_rejected`
+         * @example {
+         *       "type": "https://psbook.example/problems/csrf_rejected",
+         *       "code": "csrf_rejected",
+         *       "title": "A write from another site was refused",
+         *       "status": 403,
+         *       "instance": "/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13",
+         *       "requestId": "4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23"
+         *     }
+         */
         CsrfRejectedProblem: {
             /** @enum {string} */
             code: "csrf_rejected";
@@ -2517,7 +2601,17 @@ export interface components {
             /** @description A URI naming the problem kind; it ends with the code */
             type: string;
         };
-        /** @description The problem answered with code `database_unavailable` */
+        /**
+         * @description The problem answered with code `database_unavailable`
+         * @example {
+         *       "type": "https://psbook.example/problems/database_unavailable",
+         *       "code": "database_unavailable",
+         *       "title": "The database is not reachable: try again shortly",
+         *       "status": 503,
+         *       "instance": "/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13",
+         *       "requestId": "4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23"
+         *     }
+         */
         DatabaseUnavailableProblem: {
             /** @enum {string} */
             code: "database_unavailable";
@@ -2553,6 +2647,11 @@ export interface components {
         };
         /** @enum {string} */
         DocumentKind: "requirements_definition" | "procurement_spec" | "user_test_report" | "other";
+        DocumentPage: {
+            items: components["schemas"]["Document"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         DowntimeHours: number | null;
         /** Format: email */
         Email: string;
@@ -2585,6 +2684,11 @@ export interface components {
             decision: "approved" | "refused";
             /** Format: int64 */
             version: number;
+        };
+        ExemptionPage: {
+            items: components["schemas"]["Exemption"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         /** @enum {string} */
         ExemptionStatus: "requested" | "approved" | "refused";
@@ -2652,7 +2756,17 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
-        /** @description The problem answered with code `forbidden` */
+        /**
+         * @description The problem answered with code `forbidden`
+         * @example {
+         *       "type": "https://psbook.example/problems/forbidden",
+         *       "code": "forbidden",
+         *       "title": "Only the owning bureau or an admin can change this project",
+         *       "status": 403,
+         *       "instance": "/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13",
+         *       "requestId": "4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23"
+         *     }
+         */
         ForbiddenProblem: {
             /** @enum {string} */
             code: "forbidden";
@@ -2712,7 +2826,25 @@ export interface components {
             met: boolean;
             stage: components["schemas"]["Stage"];
         };
-        /** @description The problem answered with code `gate_unmet` */
+        /**
+         * @description The problem answered with code `gate_unmet`
+         * @example {
+         *       "type": "https://psbook.example/problems/gate_unmet",
+         *       "code": "gate_unmet",
+         *       "title": "The project cannot move to 要件定義 yet",
+         *       "status": 422,
+         *       "instance": "/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13",
+         *       "requestId": "4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23",
+         *       "from": "planning",
+         *       "to": "requirements",
+         *       "unmet": [
+         *         {
+         *           "gate": "canvas_written",
+         *           "message": "サービスキャンバスの重要項目が未記入です"
+         *         }
+         *       ]
+         *     }
+         */
         GateUnmetProblem: {
             /** @enum {string} */
             code: "gate_unmet";
@@ -2911,8 +3043,23 @@ export interface components {
             status: string;
             tier: components["schemas"]["Tier"];
         };
+        InboxPage: {
+            items: components["schemas"]["InboxItem"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         Instant: string;
-        /** @description The problem answered with code `internal` */
+        /**
+         * @description The problem answered with code `internal`
+         * @example {
+         *       "type": "https://psbook.example/problems/internal",
+         *       "code": "internal",
+         *       "title": "Something went wrong on our side",
+         *       "status": 500,
+         *       "instance": "/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13",
+         *       "requestId": "4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23"
+         *     }
+         */
         InternalProblem: {
             /** @enum {string} */
             code: "internal";
@@ -2927,7 +3074,17 @@ export interface components {
             /** @description A URI naming the problem kind; it ends with the code */
             type: string;
         };
-        /** @description The problem answered with code `invalid_credentials` */
+        /**
+         * @description The problem answered with code `invalid_credentials`
+         * @example {
+         *       "type": "https://psbook.example/problems/invalid_credentials",
+         *       "code": "invalid_credentials",
+         *       "title": "The e-mail address or password is wrong",
+         *       "status": 401,
+         *       "instance": "/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13",
+         *       "requestId": "4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23"
+         *     }
+         */
         InvalidCredentialsProblem: {
             /** @enum {string} */
             code: "invalid_credentials";
@@ -2942,7 +3099,23 @@ export interface components {
             /** @description A URI naming the problem kind; it ends with the code */
             type: string;
         };
-        /** @description The problem answered with code `invalid_transition` */
+        /**
+         * @description The problem answered with code `invalid_transition`
+         * @example {
+         *       "type": "https://psbook.example/problems/invalid_transition",
+         *       "code": "invalid_transition",
+         *       "title": "A project in 企画 cannot move to 運用",
+         *       "status": 422,
+         *       "instance": "/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13",
+         *       "requestId": "4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23",
+         *       "from": "planning",
+         *       "to": "operation",
+         *       "allowed": [
+         *         "requirements",
+         *         "retired"
+         *       ]
+         *     }
+         */
         InvalidTransitionProblem: {
             /** @description Where it may move from here */
             allowed?: string[];
@@ -2999,6 +3172,11 @@ export interface components {
             recordedBy: string | null;
             value: number | null;
         };
+        KpiPage: {
+            items: components["schemas"]["Kpi"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         Label: {
             en: string;
             ja: string;
@@ -3021,7 +3199,17 @@ export interface components {
             email: components["schemas"]["SignInEmail"];
             password: string;
         };
-        /** @description The problem answered with code `malformed_json` */
+        /**
+         * @description The problem answered with code `malformed_json`
+         * @example {
+         *       "type": "https://psbook.example/problems/malformed_json",
+         *       "code": "malformed_json",
+         *       "title": "The body is not valid JSON",
+         *       "status": 400,
+         *       "instance": "/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13",
+         *       "requestId": "4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23"
+         *     }
+         */
         MalformedJsonProblem: {
             /** @enum {string} */
             code: "malformed_json";
@@ -3042,7 +3230,22 @@ export interface components {
             /** @enum {boolean} */
             all: true;
         };
-        /** @description The problem answered with code `method_not_allowed` */
+        /**
+         * @description The problem answered with code `method_not_allowed`
+         * @example {
+         *       "type": "https://psbook.example/problems/method_not_allowed",
+         *       "code": "method_not_allowed",
+         *       "title": "PUT is not allowed here",
+         *       "status": 405,
+         *       "instance": "/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13",
+         *       "requestId": "4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23",
+         *       "allow": [
+         *         "GET",
+         *         "HEAD",
+         *         "POST"
+         *       ]
+         *     }
+         */
         MethodNotAllowedProblem: {
             /** @description The methods the path has (the Allow header) */
             allow: string[];
@@ -3061,7 +3264,17 @@ export interface components {
         };
         /** @enum {string} */
         MilestoneKind: "requirements_done" | "procurement_awarded" | "release" | "operation_start";
-        /** @description The problem answered with code `not_found` */
+        /**
+         * @description The problem answered with code `not_found`
+         * @example {
+         *       "type": "https://psbook.example/problems/not_found",
+         *       "code": "not_found",
+         *       "title": "Project not found",
+         *       "status": 404,
+         *       "instance": "/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13",
+         *       "requestId": "4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23"
+         *     }
+         */
         NotFoundProblem: {
             /** @enum {string} */
             code: "not_found";
@@ -3122,6 +3335,11 @@ export interface components {
             subject: string;
             toEmail: string;
         };
+        OutboxMailPage: {
+            items: components["schemas"]["OutboxMail"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         /** @enum {string} */
         OutboxStatus: "pending" | "sent" | "failed";
         Outstanding: {
@@ -3173,7 +3391,17 @@ export interface components {
         /** @enum {string} */
         OversightInputName: "budgetJpy" | "maxDowntimeHours" | "confidentiality";
         Password: string;
-        /** @description The problem answered with code `payload_too_large` */
+        /**
+         * @description The problem answered with code `payload_too_large`
+         * @example {
+         *       "type": "https://psbook.example/problems/payload_too_large",
+         *       "code": "payload_too_large",
+         *       "title": "The body is larger than the limit",
+         *       "status": 413,
+         *       "instance": "/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13",
+         *       "requestId": "4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23"
+         *     }
+         */
         PayloadTooLargeProblem: {
             /** @enum {string} */
             code: "payload_too_large";
@@ -3189,6 +3417,11 @@ export interface components {
             type: string;
         };
         Period: string;
+        PortfolioPage: {
+            items: components["schemas"]["PortfolioRow"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         PortfolioRow: {
             assessedPeriod: string | null;
             assessment: components["schemas"]["Rating"] | null;
@@ -3218,7 +3451,17 @@ export interface components {
             stage: components["schemas"]["Stage"];
             tier: components["schemas"]["Tier"];
         };
-        /** @description The problem answered with code `precondition_failed` */
+        /**
+         * @description The problem answered with code `precondition_failed`
+         * @example {
+         *       "type": "https://psbook.example/problems/precondition_failed",
+         *       "code": "precondition_failed",
+         *       "title": "Send If-Match with the version you read, or version in the body",
+         *       "status": 412,
+         *       "instance": "/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13",
+         *       "requestId": "4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23"
+         *     }
+         */
         PreconditionFailedProblem: {
             /** @enum {string} */
             code: "precondition_failed";
@@ -3305,6 +3548,11 @@ export interface components {
         };
         /** @enum {string} */
         ProcurementMethod: "general_competitive" | "best_value" | "proposal" | "negotiated" | "policy_negotiated" | "other";
+        ProcurementPage: {
+            items: components["schemas"]["Procurement"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         ProcurementStats: {
             byMethod: {
                 /** Format: int64 */
@@ -3415,7 +3663,19 @@ export interface components {
             /** @enum {string} */
             status: "ready" | "migrations_pending" | "database_unavailable";
         };
-        /** @description The problem answered with code `reason_required` */
+        /**
+         * @description The problem answered with code `reason_required`
+         * @example {
+         *       "type": "https://psbook.example/problems/reason_required",
+         *       "code": "reason_required",
+         *       "title": "Moving back needs a reason",
+         *       "status": 422,
+         *       "instance": "/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13",
+         *       "requestId": "4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23",
+         *       "from": "development",
+         *       "to": "requirements"
+         *     }
+         */
         ReasonRequiredProblem: {
             /** @enum {string} */
             code: "reason_required";
@@ -3435,6 +3695,27 @@ export interface components {
         };
         /** @enum {string} */
         ReflectionOutcome: "reflected" | "partly_reflected" | "not_reflected";
+        ReflectionOutcomeYear: {
+            /** Format: int64 */
+            amountChangeJpy: number;
+            /** Format: int64 */
+            fiscalYear: number;
+            /** Format: int64 */
+            notReflected: number;
+            /** Format: int64 */
+            partlyReflected: number;
+            /** Format: int64 */
+            reflected: number;
+            /** Format: int64 */
+            submitted: number;
+            /** Format: int64 */
+            unrecorded: number;
+        };
+        ReflectionOutcomeYearPage: {
+            items: components["schemas"]["ReflectionOutcomeYear"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         /** @enum {string|null} */
         RegistrationTrigger: "measure_planned" | "initial_budget" | "supplementary_budget" | null;
         ReleaseDecisionRequest: {
@@ -3543,6 +3824,11 @@ export interface components {
             tier: components["schemas"]["Tier"];
             /** Format: int64 */
             version: number;
+        };
+        ReleaseRequestPage: {
+            items: components["schemas"]["ReleaseRequest"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         /** @enum {string} */
         ReleaseStatus: "pending" | "approved" | "returned" | "withdrawn";
@@ -3681,6 +3967,11 @@ export interface components {
             /** @description content hash, as GET /rules reports it */
             version: string;
         };
+        RulesetVersionPage: {
+            items: components["schemas"]["RulesetVersionSummary"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         /** @enum {string} */
         RulesetVersionStatus: "proposed" | "rejected" | "approved" | "cancelled" | "active" | "superseded" | "failed";
         RulesetVersionSummary: {
@@ -3714,7 +4005,25 @@ export interface components {
             /** @description content hash, as GET /rules reports it */
             version: string;
         };
-        /** @description The problem answered with code `rule_violation` */
+        /**
+         * @description The problem answered with code `rule_violation`
+         * @example {
+         *       "type": "https://psbook.example/problems/rule_violation",
+         *       "code": "rule_violation",
+         *       "title": "The expense file has 2 invalid lines",
+         *       "status": 422,
+         *       "instance": "/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13",
+         *       "requestId": "4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23",
+         *       "errors": [
+         *         {
+         *           "line": 12,
+         *           "column": "金額",
+         *           "message": "金額が整数ではありません"
+         *         }
+         *       ],
+         *       "errorCount": 2
+         *     }
+         */
         RuleViolationProblem: {
             /** @enum {string} */
             code: "rule_violation";
@@ -3830,6 +4139,11 @@ export interface components {
             reason: string | null;
             toStage: components["schemas"]["Stage"];
         };
+        StageTransitionPage: {
+            items: components["schemas"]["StageTransition"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         /** @description Any problem answered with HTTP 400: bad_request, malformed_json, validation_failed */
         Status400Problem: components["schemas"]["BadRequestProblem"] | components["schemas"]["MalformedJsonProblem"] | components["schemas"]["ValidationFailedProblem"];
         /** @description Any problem answered with HTTP 401: unauthenticated, invalid_credentials */
@@ -3907,6 +4221,8 @@ export interface components {
             divergent: boolean;
             duePeriod: string | null;
             items: components["schemas"]["StatusReport"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
             nextDeadline: string | null;
             nextPeriod: string | null;
             reportOverdue: boolean;
@@ -3947,6 +4263,11 @@ export interface components {
             /** Format: int64 */
             version: number;
             viewpoints: components["schemas"]["Viewpoint"][];
+        };
+        TechReviewPage: {
+            items: components["schemas"]["TechReview"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         TechReviewReflectionRequest: {
             /** Format: int64 */
@@ -4003,6 +4324,11 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        TierDecreasePage: {
+            items: components["schemas"]["TierDecrease"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         /** @enum {string} */
         TierDecreaseStatus: "pending" | "approved" | "refused" | "superseded";
         /** @enum {string|null} */
@@ -4020,6 +4346,11 @@ export interface components {
             tierDecreaseId: string | null;
             toReviewerRole: string | null;
             toTier: components["schemas"]["Tier"];
+        };
+        TierHistoryPage: {
+            items: components["schemas"]["TierHistoryEntry"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         TierTable: {
             factors: {
@@ -4090,9 +4421,25 @@ export interface components {
             tokenPrefix: string;
             userId: string;
         };
+        TokenPage: {
+            items: components["schemas"]["Token"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         /** @enum {string} */
         TokenScope: "tech_reviews:read" | "projects:read" | "stats:read";
-        /** @description The problem answered with code `too_many_requests` */
+        /**
+         * @description The problem answered with code `too_many_requests`
+         * @example {
+         *       "type": "https://psbook.example/problems/too_many_requests",
+         *       "code": "too_many_requests",
+         *       "title": "Too many sign-in attempts: wait and try again",
+         *       "status": 429,
+         *       "instance": "/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13",
+         *       "requestId": "4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23",
+         *       "retryAfterSeconds": 60
+         *     }
+         */
         TooManyRequestsProblem: {
             /** @enum {string} */
             code: "too_many_requests";
@@ -4116,7 +4463,17 @@ export interface components {
             reason?: string;
             to: components["schemas"]["Stage"];
         };
-        /** @description The problem answered with code `unauthenticated` */
+        /**
+         * @description The problem answered with code `unauthenticated`
+         * @example {
+         *       "type": "https://psbook.example/problems/unauthenticated",
+         *       "code": "unauthenticated",
+         *       "title": "Sign in first",
+         *       "status": 401,
+         *       "instance": "/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13",
+         *       "requestId": "4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23"
+         *     }
+         */
         UnauthenticatedProblem: {
             /** @enum {string} */
             code: "unauthenticated";
@@ -4131,7 +4488,17 @@ export interface components {
             /** @description A URI naming the problem kind; it ends with the code */
             type: string;
         };
-        /** @description The problem answered with code `unsupported_media_type` */
+        /**
+         * @description The problem answered with code `unsupported_media_type`
+         * @example {
+         *       "type": "https://psbook.example/problems/unsupported_media_type",
+         *       "code": "unsupported_media_type",
+         *       "title": "Send the body as JSON, with Content-Type: application/json",
+         *       "status": 415,
+         *       "instance": "/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13",
+         *       "requestId": "4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23"
+         *     }
+         */
         UnsupportedMediaTypeProblem: {
             /** @enum {string} */
             code: "unsupported_media_type";
@@ -4247,7 +4614,23 @@ export interface components {
         };
         /** Format: uuid */
         Uuid: string;
-        /** @description The problem answered with code `validation_failed` */
+        /**
+         * @description The problem answered with code `validation_failed`
+         * @example {
+         *       "type": "https://psbook.example/problems/validation_failed",
+         *       "code": "validation_failed",
+         *       "title": "The request has invalid fields",
+         *       "status": 400,
+         *       "instance": "/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13",
+         *       "requestId": "4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23",
+         *       "errors": [
+         *         {
+         *           "path": "bureauCode",
+         *           "message": "must be a bureau code (e.g. IND)"
+         *         }
+         *       ]
+         *     }
+         */
         ValidationFailedProblem: {
             /** @enum {string} */
             code: "validation_failed";
@@ -4264,7 +4647,18 @@ export interface components {
             /** @description A URI naming the problem kind; it ends with the code */
             type: string;
         };
-        /** @description The problem answered with code `version_conflict` */
+        /**
+         * @description The problem answered with code `version_conflict`
+         * @example {
+         *       "type": "https://psbook.example/problems/version_conflict",
+         *       "code": "version_conflict",
+         *       "title": "Someone else changed this first: reload and apply your change again",
+         *       "status": 409,
+         *       "instance": "/api/v1/projects/6f0c2a7e-3b1d-4c8e-9a51-2d7f0e4b8c13",
+         *       "requestId": "4f1c2a9e-7d3b-4c1e-9a2f-0b6d5e8c1a23",
+         *       "currentVersion": 4
+         *     }
+         */
         VersionConflictProblem: {
             /** @enum {string} */
             code: "version_conflict";
@@ -4327,6 +4721,11 @@ export interface components {
                 status: components["schemas"]["RetirementStatus"];
             } | null;
         };
+        YearlyReviewPage: {
+            items: components["schemas"]["YearlyReview"][];
+            /** @description Send it back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
         YearlyReviewRequest: {
             decision: components["schemas"]["YearlyDecision"];
             fiscalYear: components["schemas"]["FiscalYear"];
@@ -4344,6 +4743,11 @@ export interface components {
          * @example no-store
          */
         "Cache-Control": "no-store";
+        /**
+         * @description A download: attachment, with the file name in ASCII and, for a Japanese name, in UTF-8 (RFC 6266 filename*)
+         * @example attachment; filename="_2026.csv"; filename*=UTF-8''%E6%8A%80%E8%A1%93%E7%9A%84%E9%96%A2%E4%B8%8E_2026.csv
+         */
+        "Content-Disposition": string;
         /**
          * @description The version of the resource, quoted: send it back as If-Match to change it
          * @example "3"
@@ -4673,6 +5077,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "kind": "release_request_routed",
+                     *           "channel": "email",
+                     *           "cadence": "immediate",
+                     *           "isDefault": true
+                     *         },
+                     *         {
+                     *           "kind": "release_request_decided",
+                     *           "channel": "email",
+                     *           "cadence": "immediate",
+                     *           "isDefault": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Preferences"];
                 };
             };
@@ -4885,7 +5307,9 @@ export interface operations {
     listOutbox: {
         parameters: {
             query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
                 status?: components["schemas"]["OutboxStatus"];
             };
@@ -4903,10 +5327,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["OutboxMail"][];
-                        nextCursor: string | null;
-                    };
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "961dc57d-81db-4a1d-b00d-2c41ec8db0ea",
+                     *           "messageId": "<notification.7763f561-3fcb-47f4-b751-c382cae2876c@psbook>",
+                     *           "toEmail": "lead.ind@example.jp",
+                     *           "subject": "[PS Book] リリース判定の依頼 PS0000012 創業支援オンライン相談 / Release request to judge: PS0000012 創業支援オンライン相談",
+                     *           "body": "リリース判定の依頼 PS0000012 創業支援オンライン相談\n区分1の管理者として判定してください（期限14日）。\n\n---\n\nRelease request to judge: PS0000012 創業支援オンライン相談\nPlease judge it as the tier-1 bureau lead (due in 14 days).\n\n画面を開く / Open: http://localhost:8787/release-requests/3b3a0261-ddb9-41f8-8a0b-432408162ed9\n",
+                     *           "status": "pending",
+                     *           "attempts": 0,
+                     *           "nextAttemptAt": "2026-12-07T05:59:05.151Z",
+                     *           "lastError": null,
+                     *           "createdAt": "2026-12-07T05:59:05.151Z",
+                     *           "sentAt": null
+                     *         },
+                     *         {
+                     *           "id": "41c4a75c-02dd-4743-b25e-fa15994f7e99",
+                     *           "messageId": "<notification.4f69fc66-aec7-49a3-a1db-838f47b3360d@psbook>",
+                     *           "toEmail": "govtech@example.jp",
+                     *           "subject": "[PS Book] 2027年度 技術的評価の作成依頼（1件、期限 2026-12-27） / Fiscal 2027: 1 tech reviews to write (due 2026-12-27)",
+                     *           "body": "2027年度 技術的評価の作成依頼（1件、期限 2026-12-27）\n\n---\n\nFiscal 2027: 1 tech reviews to write (due 2026-12-27)\n\n画面を開く / Open: http://localhost:8787/budget-review\n",
+                     *           "status": "pending",
+                     *           "attempts": 0,
+                     *           "nextAttemptAt": "2026-12-07T05:59:05.099Z",
+                     *           "lastError": null,
+                     *           "createdAt": "2026-12-07T05:59:05.099Z",
+                     *           "sentAt": null
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OutboxMailPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -5004,8 +5458,10 @@ export interface operations {
         parameters: {
             query?: {
                 bureau?: string;
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
-                isActive?: "true" | "false";
+                isActive?: boolean;
+                /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
                 q?: string;
                 role?: components["schemas"]["Role"];
@@ -5024,10 +5480,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["AdminUser"][];
-                        nextCursor: string | null;
-                    };
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "4ec96796-f2d4-4551-a6f7-4b78d4eac414",
+                     *           "email": "admin@example.jp",
+                     *           "displayName": "デジタル 管理者",
+                     *           "role": "admin",
+                     *           "bureauCodes": [
+                     *             "DSB"
+                     *           ],
+                     *           "isActive": true,
+                     *           "version": 1,
+                     *           "createdAt": "2026-12-07T05:58:57.865Z",
+                     *           "updatedAt": "2026-12-07T05:58:57.865Z"
+                     *         },
+                     *         {
+                     *           "id": "e04660d8-b4ab-49f8-bc32-f48c55c5dea2",
+                     *           "email": "advisor.ind@example.jp",
+                     *           "displayName": "補佐 健太",
+                     *           "role": "cio_advisor",
+                     *           "bureauCodes": [
+                     *             "IND"
+                     *           ],
+                     *           "isActive": true,
+                     *           "version": 1,
+                     *           "createdAt": "2026-12-07T05:58:57.714Z",
+                     *           "updatedAt": "2026-12-07T05:58:57.714Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdminUserPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -5277,6 +5763,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "4ec96796-f2d4-4551-a6f7-4b78d4eac414",
+                     *       "email": "admin@example.jp",
+                     *       "displayName": "デジタル 管理者",
+                     *       "role": "admin",
+                     *       "bureauCodes": [
+                     *         "DSB"
+                     *       ],
+                     *       "isActive": true,
+                     *       "version": 1,
+                     *       "createdAt": "2026-12-07T05:58:57.865Z",
+                     *       "updatedAt": "2026-12-07T05:58:57.865Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminUser"];
                 };
             };
@@ -5526,9 +6027,11 @@ export interface operations {
             query?: {
                 action?: string;
                 actor?: string;
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
                 entityType?: string;
                 from?: components["schemas"]["Instant"];
+                /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
                 to?: components["schemas"]["Instant"];
             };
@@ -5546,6 +6049,63 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 249,
+                     *           "at": "2026-12-07T05:59:09.640Z",
+                     *           "actorId": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "actorLabel": "staff.ind@example.jp",
+                     *           "actorName": "産業 花子",
+                     *           "action": "canvas.save",
+                     *           "entityType": "canvas",
+                     *           "entityId": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *           "projectId": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *           "before": {
+                     *             "revision": 0,
+                     *             "isWritten": false
+                     *           },
+                     *           "after": {
+                     *             "revision": 1,
+                     *             "isWritten": false,
+                     *             "changedFields": [
+                     *               "projectName",
+                     *               "users"
+                     *             ],
+                     *             "missingKeyItems": [
+                     *               "department",
+                     *               "longTermAim"
+                     *             ]
+                     *           },
+                     *           "requestId": "627a426f-517d-47f1-af11-a545faa91825"
+                     *         },
+                     *         {
+                     *           "id": 248,
+                     *           "at": "2026-12-07T05:59:09.340Z",
+                     *           "actorId": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "actorLabel": "staff.ind@example.jp",
+                     *           "actorName": "産業 花子",
+                     *           "action": "document.create",
+                     *           "entityType": "document",
+                     *           "entityId": "74d8b3e7-b720-4c0d-9f50-dd9efea8e16f",
+                     *           "projectId": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *           "before": null,
+                     *           "after": {
+                     *             "id": "74d8b3e7-b720-4c0d-9f50-dd9efea8e16f",
+                     *             "url": "https://docs.example.jp/ind/kosodate/requirements-v1.pdf",
+                     *             "kind": "requirements_definition",
+                     *             "title": "要件定義書（第1版）",
+                     *             "createdAt": "2026-12-07T05:59:09.343Z",
+                     *             "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *             "projectId": "b698824d-2bcd-470a-9a2c-eae65afc4430"
+                     *           },
+                     *           "requestId": "92d446c1-e82c-4641-8220-3f11f7264c91"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "MjAw"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AuditPage"];
                 };
             };
@@ -5873,6 +6433,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "4ec96796-f2d4-4551-a6f7-4b78d4eac414",
+                     *       "email": "admin@example.jp",
+                     *       "displayName": "デジタル 管理者",
+                     *       "role": "admin",
+                     *       "bureauCodes": [
+                     *         "DSB"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["User"];
                 };
             };
@@ -5962,6 +6533,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "password": true,
+                     *       "oidc": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["SignInMethods"];
                 };
             };
@@ -6212,6 +6789,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "localPasswords": true,
+                     *       "version": 0,
+                     *       "updatedAt": null,
+                     *       "ssoConfigured": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["SignInSettings"];
                 };
             };
@@ -6456,14 +7041,19 @@ export interface operations {
     };
     listBudgetCycles: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Budget cycles */
+            /** @description A page of budget cycles */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -6471,9 +7061,180 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["BudgetCycle"][];
-                    };
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "fiscalYear": 2027,
+                     *           "requestDate": "2026-10-08",
+                     *           "requestDeadline": "2026-11-17",
+                     *           "evaluationDeadline": "2026-12-27",
+                     *           "submissionDate": "2027-01-06",
+                     *           "budgetAnnouncementDate": "2027-02-05",
+                     *           "submittedAt": null,
+                     *           "submittedBy": null,
+                     *           "isSubmitted": false,
+                     *           "techReviews": {
+                     *             "extracted": 1,
+                     *             "inReview": 0,
+                     *             "submitted": 0,
+                     *             "total": 1,
+                     *             "reflected": 0
+                     *           },
+                     *           "viewpoints": [
+                     *             {
+                     *               "id": "technical",
+                     *               "label": {
+                     *                 "en": "Technical",
+                     *                 "ja": "技術面"
+                     *               },
+                     *               "guidance": {
+                     *                 "en": "Does the architecture fit the purpose? Does it reuse shared platforms and cloud services? Extensibility, maintainability, vendor lock-in",
+                     *                 "ja": "方式・構成は目的に見合うか。既存の共通基盤やクラウドサービスを活用しているか。拡張性・運用保守性、特定事業者への依存（ベンダーロックイン）はどうか"
+                     *               }
+                     *             },
+                     *             {
+                     *               "id": "usability",
+                     *               "label": {
+                     *                 "en": "Usability",
+                     *                 "ja": "ユーザビリティ"
+                     *               },
+                     *               "guidance": {
+                     *                 "en": "Is it designed from the user's side (customer view, simple)? Is user testing planned and done before release (what is not tested is not released)?",
+                     *                 "ja": "利用者の立場で設計されているか（顧客視点・シンプル）。ユーザテストを計画し、リリース前に実施するか（テストしないものはリリースしない）"
+                     *               }
+                     *             }
+                     *           ],
+                     *           "ratingScale": [
+                     *             {
+                     *               "label": {
+                     *                 "en": "Serious issues",
+                     *                 "ja": "重大な課題あり"
+                     *               },
+                     *               "value": 1
+                     *             },
+                     *             {
+                     *               "label": {
+                     *                 "en": "Issues",
+                     *                 "ja": "課題あり"
+                     *               },
+                     *               "value": 2
+                     *             }
+                     *           ],
+                     *           "viewpointRulesetVersion": "sha256:ce6d675afd38b2b2",
+                     *           "milestones": [
+                     *             {
+                     *               "key": "request",
+                     *               "label": {
+                     *                 "ja": "依頼（予算見積依頼）",
+                     *                 "en": "Budget request issued"
+                     *               },
+                     *               "date": "2026-10-08",
+                     *               "status": "done",
+                     *               "warning": null
+                     *             },
+                     *             {
+                     *               "key": "requestDeadline",
+                     *               "label": {
+                     *                 "ja": "要求締切",
+                     *                 "en": "Budget request deadline"
+                     *               },
+                     *               "date": "2026-11-17",
+                     *               "status": "done",
+                     *               "warning": null
+                     *             }
+                     *           ],
+                     *           "version": 1,
+                     *           "createdAt": "2026-12-07T05:59:05.097Z"
+                     *         },
+                     *         {
+                     *           "fiscalYear": 2025,
+                     *           "requestDate": "2024-07-26",
+                     *           "requestDeadline": "2024-09-30",
+                     *           "evaluationDeadline": "2024-10-31",
+                     *           "submissionDate": "2024-11-15",
+                     *           "budgetAnnouncementDate": "2025-01-24",
+                     *           "submittedAt": "2024-11-15T08:00:00.000Z",
+                     *           "submittedBy": "4ec96796-f2d4-4551-a6f7-4b78d4eac414",
+                     *           "isSubmitted": true,
+                     *           "techReviews": {
+                     *             "extracted": 0,
+                     *             "inReview": 0,
+                     *             "submitted": 4,
+                     *             "total": 4,
+                     *             "reflected": 3
+                     *           },
+                     *           "viewpoints": [
+                     *             {
+                     *               "id": "technical",
+                     *               "label": {
+                     *                 "en": "Technical",
+                     *                 "ja": "技術面"
+                     *               },
+                     *               "guidance": {
+                     *                 "en": "Does the architecture fit the purpose? Does it reuse shared platforms and cloud services? Extensibility, maintainability, vendor lock-in",
+                     *                 "ja": "方式・構成は目的に見合うか。既存の共通基盤やクラウドサービスを活用しているか。拡張性・運用保守性、特定事業者への依存（ベンダーロックイン）はどうか"
+                     *               }
+                     *             },
+                     *             {
+                     *               "id": "usability",
+                     *               "label": {
+                     *                 "en": "Usability",
+                     *                 "ja": "ユーザビリティ"
+                     *               },
+                     *               "guidance": {
+                     *                 "en": "Is it designed from the user's side (customer view, simple)? Is user testing planned and done before release (what is not tested is not released)?",
+                     *                 "ja": "利用者の立場で設計されているか（顧客視点・シンプル）。ユーザテストを計画し、リリース前に実施するか（テストしないものはリリースしない）"
+                     *               }
+                     *             }
+                     *           ],
+                     *           "ratingScale": [
+                     *             {
+                     *               "label": {
+                     *                 "en": "Serious issues",
+                     *                 "ja": "重大な課題あり"
+                     *               },
+                     *               "value": 1
+                     *             },
+                     *             {
+                     *               "label": {
+                     *                 "en": "Issues",
+                     *                 "ja": "課題あり"
+                     *               },
+                     *               "value": 2
+                     *             }
+                     *           ],
+                     *           "viewpointRulesetVersion": "sha256:ce6d675afd38b2b2",
+                     *           "milestones": [
+                     *             {
+                     *               "key": "request",
+                     *               "label": {
+                     *                 "ja": "依頼（予算見積依頼）",
+                     *                 "en": "Budget request issued"
+                     *               },
+                     *               "date": "2024-07-26",
+                     *               "status": "done",
+                     *               "warning": null
+                     *             },
+                     *             {
+                     *               "key": "requestDeadline",
+                     *               "label": {
+                     *                 "ja": "要求締切",
+                     *                 "en": "Budget request deadline"
+                     *               },
+                     *               "date": "2024-09-30",
+                     *               "status": "done",
+                     *               "warning": null
+                     *             }
+                     *           ],
+                     *           "version": 2,
+                     *           "createdAt": "2026-12-07T05:59:04.839Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BudgetCyclePage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -6723,6 +7484,91 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "fiscalYear": 2027,
+                     *       "requestDate": "2026-10-08",
+                     *       "requestDeadline": "2026-11-17",
+                     *       "evaluationDeadline": "2026-12-27",
+                     *       "submissionDate": "2027-01-06",
+                     *       "budgetAnnouncementDate": "2027-02-05",
+                     *       "submittedAt": null,
+                     *       "submittedBy": null,
+                     *       "isSubmitted": false,
+                     *       "techReviews": {
+                     *         "extracted": 1,
+                     *         "inReview": 0,
+                     *         "submitted": 0,
+                     *         "total": 1,
+                     *         "reflected": 0
+                     *       },
+                     *       "viewpoints": [
+                     *         {
+                     *           "id": "technical",
+                     *           "label": {
+                     *             "en": "Technical",
+                     *             "ja": "技術面"
+                     *           },
+                     *           "guidance": {
+                     *             "en": "Does the architecture fit the purpose? Does it reuse shared platforms and cloud services? Extensibility, maintainability, vendor lock-in",
+                     *             "ja": "方式・構成は目的に見合うか。既存の共通基盤やクラウドサービスを活用しているか。拡張性・運用保守性、特定事業者への依存（ベンダーロックイン）はどうか"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "usability",
+                     *           "label": {
+                     *             "en": "Usability",
+                     *             "ja": "ユーザビリティ"
+                     *           },
+                     *           "guidance": {
+                     *             "en": "Is it designed from the user's side (customer view, simple)? Is user testing planned and done before release (what is not tested is not released)?",
+                     *             "ja": "利用者の立場で設計されているか（顧客視点・シンプル）。ユーザテストを計画し、リリース前に実施するか（テストしないものはリリースしない）"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "ratingScale": [
+                     *         {
+                     *           "label": {
+                     *             "en": "Serious issues",
+                     *             "ja": "重大な課題あり"
+                     *           },
+                     *           "value": 1
+                     *         },
+                     *         {
+                     *           "label": {
+                     *             "en": "Issues",
+                     *             "ja": "課題あり"
+                     *           },
+                     *           "value": 2
+                     *         }
+                     *       ],
+                     *       "viewpointRulesetVersion": "sha256:ce6d675afd38b2b2",
+                     *       "milestones": [
+                     *         {
+                     *           "key": "request",
+                     *           "label": {
+                     *             "ja": "依頼（予算見積依頼）",
+                     *             "en": "Budget request issued"
+                     *           },
+                     *           "date": "2026-10-08",
+                     *           "status": "done",
+                     *           "warning": null
+                     *         },
+                     *         {
+                     *           "key": "requestDeadline",
+                     *           "label": {
+                     *             "ja": "要求締切",
+                     *             "en": "Budget request deadline"
+                     *           },
+                     *           "date": "2026-11-17",
+                     *           "status": "done",
+                     *           "warning": null
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "createdAt": "2026-12-07T05:59:05.097Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["BudgetCycle"];
                 };
             };
@@ -6836,6 +7682,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "fiscalYear": 2027,
+                     *       "previousFiscalYear": 2025,
+                     *       "previousTotal": 4,
+                     *       "added": [
+                     *         "PS0000020"
+                     *       ],
+                     *       "continued": [],
+                     *       "dropped": [
+                     *         "PS0000013",
+                     *         "PS0000014"
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         added: string[];
                         continued: string[];
@@ -7223,14 +8084,19 @@ export interface operations {
     };
     listBureaus: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Bureaus */
+            /** @description A page of bureaus */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -7238,9 +8104,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["Bureau"][];
-                    };
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "code": "DSB",
+                     *           "nameJa": "デジタルサービス局",
+                     *           "nameEn": "Digital Service Bureau"
+                     *         },
+                     *         {
+                     *           "code": "FIN",
+                     *           "nameJa": "財務局",
+                     *           "nameEn": "Bureau of Finance"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BureauPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -7891,7 +8772,7 @@ export interface operations {
             query?: {
                 bureau?: string;
                 fiscalYear?: string;
-                isNew?: "true" | "false";
+                isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
                 reviewerRole?: string;
@@ -7909,6 +8790,7 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -8012,7 +8894,7 @@ export interface operations {
             query?: {
                 bureau?: string;
                 fiscalYear?: string;
-                isNew?: "true" | "false";
+                isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
                 reviewerRole?: string;
@@ -8030,16 +8912,57 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        generatedAt: string;
-                        items: {
-                            [key: string]: unknown;
-                        }[];
-                    };
+                    /**
+                     * @example {
+                     *       "dataset": "PS Book projects (open data)",
+                     *       "excludedFields": [
+                     *         "id",
+                     *         "maxDowntimeHours"
+                     *       ],
+                     *       "budgetPolicy": "budgetJpy is withheld (null, budgetWithheld: true) for projects whose data confidentiality is A",
+                     *       "generatedAt": "2026-12-07T05:59:13.782Z",
+                     *       "items": [
+                     *         {
+                     *           "code": "PS0000001",
+                     *           "name": "情報システム管理事務",
+                     *           "bureauCode": "DSB",
+                     *           "bureauName": "デジタルサービス局",
+                     *           "fiscalYear": 2021,
+                     *           "stage": "planning",
+                     *           "tier": 3,
+                     *           "budgetJpy": null,
+                     *           "budgetWithheld": true,
+                     *           "isNew": false,
+                     *           "registrationTrigger": "initial_budget",
+                     *           "canvasWritten": false,
+                     *           "summary": "令和3年度見積 989,760千円（前年度 997,656千円）。○ タブレット端末活用 [・職場ショーケーシング事業] | ○ オープンデータ推進 | ○ ＩＣＴ導入・活用支援 [・(新)東京都版新型コロナ見守りサービス（都立施設）の運用 ・ＩＣＴ導入・活用支援業務委託 ・ダッシュボードの構築 ・チャットボット共通基盤の拡張及び運用 等] | ○ 都内区市町村ＩＣＴ導入支援 [・(新)行政手続デジタル化モデル実証事業 ・(新)都・区市町村合同勉強会 等]",
+                     *           "registeredOn": "2025-10-13"
+                     *         },
+                     *         {
+                     *           "code": "PS0000002",
+                     *           "name": "電子都庁基盤の運用管理",
+                     *           "bureauCode": "DSB",
+                     *           "bureauName": "デジタルサービス局",
+                     *           "fiscalYear": 2021,
+                     *           "stage": "operation",
+                     *           "tier": 3,
+                     *           "budgetJpy": null,
+                     *           "budgetWithheld": true,
+                     *           "isNew": false,
+                     *           "registrationTrigger": "initial_budget",
+                     *           "canvasWritten": true,
+                     *           "summary": "令和3年度見積 11,023,761千円（前年度 10,593,775千円）。○ 電子都庁基盤の運用管理及び東京2020大会開催に向けたセキュリティ強化等",
+                     *           "registeredOn": "2025-10-19"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BookExport"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -8138,7 +9061,7 @@ export interface operations {
             query?: {
                 bureau?: string;
                 fiscalYear?: string;
-                isNew?: "true" | "false";
+                isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
                 reviewerRole?: string;
@@ -8156,6 +9079,7 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -8259,7 +9183,7 @@ export interface operations {
             query?: {
                 bureau?: string;
                 fiscalYear?: string;
-                isNew?: "true" | "false";
+                isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
                 reviewerRole?: string;
@@ -8277,6 +9201,7 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -8380,7 +9305,7 @@ export interface operations {
             query?: {
                 bureau?: string;
                 fiscalYear?: string;
-                isNew?: "true" | "false";
+                isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
                 reviewerRole?: string;
@@ -8398,16 +9323,60 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        generatedAt: string;
-                        items: {
-                            [key: string]: unknown;
-                        }[];
-                    };
+                    /**
+                     * @example {
+                     *       "dataset": "PS Book projects",
+                     *       "generatedAt": "2026-12-07T05:59:13.715Z",
+                     *       "items": [
+                     *         {
+                     *           "id": "6f641326-3e0b-4f34-b10b-61812522a034",
+                     *           "code": "PS0000001",
+                     *           "name": "情報システム管理事務",
+                     *           "bureauCode": "DSB",
+                     *           "bureauName": "デジタルサービス局",
+                     *           "fiscalYear": 2021,
+                     *           "stage": "planning",
+                     *           "tier": 3,
+                     *           "reviewerRole": "chief_cio_advisor",
+                     *           "budgetJpy": 989760000,
+                     *           "maxDowntimeHours": 8,
+                     *           "confidentiality": "A",
+                     *           "isNew": false,
+                     *           "registrationTrigger": "initial_budget",
+                     *           "canvasWritten": false,
+                     *           "summary": "令和3年度見積 989,760千円（前年度 997,656千円）。○ タブレット端末活用 [・職場ショーケーシング事業] | ○ オープンデータ推進 | ○ ＩＣＴ導入・活用支援 [・(新)東京都版新型コロナ見守りサービス（都立施設）の運用 ・ＩＣＴ導入・活用支援業務委託 ・ダッシュボードの構築 ・チャットボット共通基盤の拡張及び運用 等] | ○ 都内区市町村ＩＣＴ導入支援 [・(新)行政手続デジタル化モデル実証事業 ・(新)都・区市町村合同勉強会 等]",
+                     *           "registeredOn": "2025-10-13",
+                     *           "updatedAt": "2026-12-07T05:58:57.954Z"
+                     *         },
+                     *         {
+                     *           "id": "39670f36-09bc-4bf7-ad55-3d0ed1416359",
+                     *           "code": "PS0000002",
+                     *           "name": "電子都庁基盤の運用管理",
+                     *           "bureauCode": "DSB",
+                     *           "bureauName": "デジタルサービス局",
+                     *           "fiscalYear": 2021,
+                     *           "stage": "operation",
+                     *           "tier": 3,
+                     *           "reviewerRole": "chief_cio_advisor",
+                     *           "budgetJpy": 11023761000,
+                     *           "maxDowntimeHours": 2,
+                     *           "confidentiality": "A",
+                     *           "isNew": false,
+                     *           "registrationTrigger": "initial_budget",
+                     *           "canvasWritten": true,
+                     *           "summary": "令和3年度見積 11,023,761千円（前年度 10,593,775千円）。○ 電子都庁基盤の運用管理及び東京2020大会開催に向けたセキュリティ強化等",
+                     *           "registeredOn": "2025-10-19",
+                     *           "updatedAt": "2026-12-07T05:59:02.247Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BookExport"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -8506,7 +9475,7 @@ export interface operations {
             query?: {
                 bureau?: string;
                 fiscalYear?: string;
-                isNew?: "true" | "false";
+                isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
                 reviewerRole?: string;
@@ -8524,6 +9493,7 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -8626,7 +9596,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description check and report what would change, without writing */
-                dryRun?: "true" | "false";
+                dryRun?: boolean;
                 /** @description override the detection (a BOM means UTF-8; else valid UTF-8 means UTF-8; else Shift_JIS) */
                 encoding?: "utf-8" | "utf8" | "shift_jis" | "sjis" | "cp932";
                 /** @description for a workbook: the sheet to read (default: the first visible sheet) */
@@ -8771,9 +9741,11 @@ export interface operations {
     listNotifications: {
         parameters: {
             query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
-                unread?: "true" | "false";
+                unread?: boolean;
             };
             header?: never;
             path?: never;
@@ -8789,6 +9761,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "efe39a61-6996-461d-9b3b-eb38b944659d",
+                     *           "kind": "release_request_decided",
+                     *           "entityType": "release_request",
+                     *           "entityId": "48fa7740-8e15-4dea-9a17-c5493232458d",
+                     *           "projectId": "39670f36-09bc-4bf7-ad55-3d0ed1416359",
+                     *           "path": "/release-requests/48fa7740-8e15-4dea-9a17-c5493232458d",
+                     *           "titleJa": "リリース判定: 承認 PS0000002 電子都庁基盤の運用管理",
+                     *           "titleEn": "Release request approved: PS0000002 電子都庁基盤の運用管理",
+                     *           "createdAt": "2026-12-07T05:58:58.704Z",
+                     *           "readAt": null
+                     *         },
+                     *         {
+                     *           "id": "e1ab3e0d-aa6b-4697-8e53-f298579a0264",
+                     *           "kind": "release_request_decided",
+                     *           "entityType": "release_request",
+                     *           "entityId": "aae8eb82-2837-4c96-84ec-deeb4758f0d6",
+                     *           "projectId": "72cb30db-462c-4469-9037-914b63cb2a36",
+                     *           "path": "/release-requests/aae8eb82-2837-4c96-84ec-deeb4758f0d6",
+                     *           "titleJa": "リリース判定: 承認 PS0000004 東京都カードシステムの運用管理",
+                     *           "titleEn": "Release request approved: PS0000004 東京都カードシステムの運用管理",
+                     *           "createdAt": "2026-12-07T05:58:58.704Z",
+                     *           "readAt": null
+                     *         }
+                     *       ],
+                     *       "nextCursor": null,
+                     *       "unread": 6
+                     *     }
+                     */
                     "application/json": components["schemas"]["NotificationPage"];
                 };
             };
@@ -8900,6 +9904,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "kind": "release_request_routed",
+                     *           "channel": "email",
+                     *           "cadence": "immediate",
+                     *           "isDefault": true
+                     *         },
+                     *         {
+                     *           "kind": "release_request_decided",
+                     *           "channel": "email",
+                     *           "cadence": "immediate",
+                     *           "isDefault": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Preferences"];
                 };
             };
@@ -9246,6 +10268,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "unread": 6
+                     *     }
+                     */
                     "application/json": {
                         /** Format: int64 */
                         unread: number;
@@ -9462,11 +10489,13 @@ export interface operations {
         parameters: {
             query?: {
                 bureau?: string;
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
+                isStartup?: boolean;
+                /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
                 /** @description procurement methods, comma-separated: general_competitive, best_value, proposal, negotiated, policy_negotiated, other */
                 method?: string;
-                startup?: "true" | "false";
                 /** @description procurement statuses, comma-separated: planned, spec_published, awarded, contracted, completed, cancelled */
                 status?: string;
             };
@@ -9484,10 +10513,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["Procurement"][];
-                        nextCursor: string | null;
-                    };
+                    /**
+                     * @example {
+                     *       "items": [],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProcurementPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -9585,9 +10617,9 @@ export interface operations {
         parameters: {
             query?: {
                 bureau?: string;
+                isStartup?: boolean;
                 /** @description procurement methods, comma-separated: general_competitive, best_value, proposal, negotiated, policy_negotiated, other */
                 method?: string;
-                startup?: "true" | "false";
                 /** @description procurement statuses, comma-separated: planned, spec_published, awarded, contracted, completed, cancelled */
                 status?: string;
             };
@@ -9601,6 +10633,7 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -9703,9 +10736,9 @@ export interface operations {
         parameters: {
             query?: {
                 bureau?: string;
+                isStartup?: boolean;
                 /** @description procurement methods, comma-separated: general_competitive, best_value, proposal, negotiated, policy_negotiated, other */
                 method?: string;
-                startup?: "true" | "false";
                 /** @description procurement statuses, comma-separated: planned, spec_published, awarded, contracted, completed, cancelled */
                 status?: string;
             };
@@ -9719,6 +10752,7 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -9836,6 +10870,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "fiscalYear": null,
+                     *       "byMethod": [
+                     *         {
+                     *           "method": "general_competitive",
+                     *           "label": {
+                     *             "ja": "一般競争入札",
+                     *             "en": "General competitive tender"
+                     *           },
+                     *           "count": 0,
+                     *           "awardedCount": 0,
+                     *           "contractTotalJpy": 0,
+                     *           "startupAwardedCount": 0,
+                     *           "startupContractTotalJpy": 0
+                     *         },
+                     *         {
+                     *           "method": "best_value",
+                     *           "label": {
+                     *             "ja": "総合評価",
+                     *             "en": "Best-value tender"
+                     *           },
+                     *           "count": 0,
+                     *           "awardedCount": 0,
+                     *           "contractTotalJpy": 0,
+                     *           "startupAwardedCount": 0,
+                     *           "startupContractTotalJpy": 0
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "count": 0,
+                     *         "awardedCount": 0,
+                     *         "contractTotalJpy": 0
+                     *       },
+                     *       "startups": {
+                     *         "awardedCount": 0,
+                     *         "contractTotalJpy": 0,
+                     *         "countShare": null,
+                     *         "amountShare": null
+                     *       },
+                     *       "tierReviewThresholdJpy": 10000000,
+                     *       "tierReviewThresholdsJpy": {
+                     *         "tier1": 10000000,
+                     *         "tier2": 50000000
+                     *       },
+                     *       "needsTierReview": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["ProcurementStats"];
                 };
             };
@@ -9934,9 +11016,11 @@ export interface operations {
         parameters: {
             query?: {
                 bureau?: string;
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
                 fiscalYear?: string;
-                isNew?: "true" | "false";
+                isNew?: boolean;
+                /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
                 order?: "newest" | "oldest";
                 q?: string;
@@ -9960,6 +11044,151 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *           "code": "PS0000021",
+                     *           "name": "子育て支援給付オンライン申請",
+                     *           "bureauCode": "IND",
+                     *           "fiscalYear": 2026,
+                     *           "summary": "申請から給付までをオンラインで完結させる",
+                     *           "isNew": true,
+                     *           "registrationTrigger": "initial_budget",
+                     *           "stage": "planning",
+                     *           "budgetJpy": 48000000,
+                     *           "maxDowntimeHours": 24,
+                     *           "confidentiality": "B",
+                     *           "tier": 2,
+                     *           "reviewerRole": "cio_advisor",
+                     *           "oversight": {
+                     *             "tier": 2,
+                     *             "factors": [
+                     *               {
+                     *                 "band": {
+                     *                   "en": "below ¥50,000,000 (¥10,000,000 or more)",
+                     *                   "ja": "5,000万円未満（1,000万円以上）"
+                     *                 },
+                     *                 "tier": 2,
+                     *                 "input": "budgetJpy",
+                     *                 "value": 48000000,
+                     *                 "drives": true,
+                     *                 "factor": "budget",
+                     *                 "reason": "Budget size: ¥48,000,000 is below ¥50,000,000 (¥10,000,000 or more) → tier 2 — this factor decides the tier",
+                     *                 "reasonJa": "予算規模：48,000,000円は「5,000万円未満（1,000万円以上）」→ 区分2（この観点が区分を決定）",
+                     *                 "thresholds": [
+                     *                   {
+                     *                     "value": 10000000,
+                     *                     "operator": "greaterThanInclusive"
+                     *                   },
+                     *                   {
+                     *                     "value": 50000000,
+                     *                     "operator": "lessThan"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "band": {
+                     *                   "en": "more than 12 hours",
+                     *                   "ja": "12時間超"
+                     *                 },
+                     *                 "tier": 1,
+                     *                 "input": "maxDowntimeHours",
+                     *                 "value": 24,
+                     *                 "drives": false,
+                     *                 "factor": "downtime",
+                     *                 "reason": "Allowed service downtime: 24 h is more than 12 hours → tier 1 — lower than tier 2, so it does not decide",
+                     *                 "reasonJa": "業務不可欠性（サービス停止の許容時間）：24時間は「12時間超」→ 区分1（区分2より低いため決定要因ではありません）",
+                     *                 "thresholds": [
+                     *                   {
+                     *                     "value": 12,
+                     *                     "operator": "greaterThan"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "missing": [],
+                     *             "lowerBound": 2,
+                     *             "reviewerRole": "cio_advisor",
+                     *             "rulesetVersion": "sha256:3152addc81066fd6"
+                     *           },
+                     *           "canvasWritten": false,
+                     *           "version": 3,
+                     *           "createdAt": "2026-12-07T05:59:07.980Z",
+                     *           "updatedAt": "2026-12-07T05:59:09.674Z"
+                     *         },
+                     *         {
+                     *           "id": "a053a6b3-9d2e-4121-a365-f264e1a2b5e7",
+                     *           "code": "PS0000020",
+                     *           "name": "障害福祉サービス指導監査システム",
+                     *           "bureauCode": "WEL",
+                     *           "fiscalYear": 2027,
+                     *           "summary": "事業所への実地指導と監査の記録・指摘事項・改善報告を一元管理し、紙の調書をなくす",
+                     *           "isNew": true,
+                     *           "registrationTrigger": "initial_budget",
+                     *           "stage": "planning",
+                     *           "budgetJpy": 68000000,
+                     *           "maxDowntimeHours": 24,
+                     *           "confidentiality": "A",
+                     *           "tier": 3,
+                     *           "reviewerRole": "chief_cio_advisor",
+                     *           "oversight": {
+                     *             "tier": 3,
+                     *             "factors": [
+                     *               {
+                     *                 "band": {
+                     *                   "en": "¥50,000,000 or more",
+                     *                   "ja": "5,000万円以上"
+                     *                 },
+                     *                 "tier": 3,
+                     *                 "input": "budgetJpy",
+                     *                 "value": 68000000,
+                     *                 "drives": true,
+                     *                 "factor": "budget",
+                     *                 "reason": "Budget size: ¥68,000,000 is ¥50,000,000 or more → tier 3 — this factor decides the tier",
+                     *                 "reasonJa": "予算規模：68,000,000円は「5,000万円以上」→ 区分3（この観点が区分を決定）",
+                     *                 "thresholds": [
+                     *                   {
+                     *                     "value": 50000000,
+                     *                     "operator": "greaterThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "band": {
+                     *                   "en": "more than 12 hours",
+                     *                   "ja": "12時間超"
+                     *                 },
+                     *                 "tier": 1,
+                     *                 "input": "maxDowntimeHours",
+                     *                 "value": 24,
+                     *                 "drives": false,
+                     *                 "factor": "downtime",
+                     *                 "reason": "Allowed service downtime: 24 h is more than 12 hours → tier 1 — lower than tier 3, so it does not decide",
+                     *                 "reasonJa": "業務不可欠性（サービス停止の許容時間）：24時間は「12時間超」→ 区分1（区分3より低いため決定要因ではありません）",
+                     *                 "thresholds": [
+                     *                   {
+                     *                     "value": 12,
+                     *                     "operator": "greaterThan"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "missing": [],
+                     *             "lowerBound": 3,
+                     *             "reviewerRole": "chief_cio_advisor",
+                     *             "rulesetVersion": "sha256:3152addc81066fd6"
+                     *           },
+                     *           "canvasWritten": false,
+                     *           "version": 1,
+                     *           "createdAt": "2025-11-20T01:00:00.000Z",
+                     *           "updatedAt": "2026-12-07T05:58:58.688Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["ProjectPage"];
                 };
             };
@@ -10063,6 +11292,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "子育て支援給付オンライン申請",
+                 *       "bureauCode": "IND",
+                 *       "fiscalYear": 2026,
+                 *       "summary": "子育て世帯向け給付金の申請をスマートフォンで完結させる",
+                 *       "isNew": true,
+                 *       "registrationTrigger": "initial_budget",
+                 *       "budgetJpy": 48000000,
+                 *       "maxDowntimeHours": 24,
+                 *       "confidentiality": "B"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateProjectRequest"];
             };
         };
@@ -10076,6 +11318,79 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *       "code": "PS0000021",
+                     *       "name": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "fiscalYear": 2026,
+                     *       "summary": "子育て世帯向け給付金の申請をスマートフォンで完結させる",
+                     *       "isNew": true,
+                     *       "registrationTrigger": "initial_budget",
+                     *       "stage": "planning",
+                     *       "budgetJpy": 48000000,
+                     *       "maxDowntimeHours": 24,
+                     *       "confidentiality": "B",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "oversight": {
+                     *         "tier": 2,
+                     *         "factors": [
+                     *           {
+                     *             "band": {
+                     *               "en": "below ¥50,000,000 (¥10,000,000 or more)",
+                     *               "ja": "5,000万円未満（1,000万円以上）"
+                     *             },
+                     *             "tier": 2,
+                     *             "input": "budgetJpy",
+                     *             "value": 48000000,
+                     *             "drives": true,
+                     *             "factor": "budget",
+                     *             "reason": "Budget size: ¥48,000,000 is below ¥50,000,000 (¥10,000,000 or more) → tier 2 — this factor decides the tier",
+                     *             "reasonJa": "予算規模：48,000,000円は「5,000万円未満（1,000万円以上）」→ 区分2（この観点が区分を決定）",
+                     *             "thresholds": [
+                     *               {
+                     *                 "value": 10000000,
+                     *                 "operator": "greaterThanInclusive"
+                     *               },
+                     *               {
+                     *                 "value": 50000000,
+                     *                 "operator": "lessThan"
+                     *               }
+                     *             ]
+                     *           },
+                     *           {
+                     *             "band": {
+                     *               "en": "more than 12 hours",
+                     *               "ja": "12時間超"
+                     *             },
+                     *             "tier": 1,
+                     *             "input": "maxDowntimeHours",
+                     *             "value": 24,
+                     *             "drives": false,
+                     *             "factor": "downtime",
+                     *             "reason": "Allowed service downtime: 24 h is more than 12 hours → tier 1 — lower than tier 2, so it does not decide",
+                     *             "reasonJa": "業務不可欠性（サービス停止の許容時間）：24時間は「12時間超」→ 区分1（区分2より低いため決定要因ではありません）",
+                     *             "thresholds": [
+                     *               {
+                     *                 "value": 12,
+                     *                 "operator": "greaterThan"
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "missing": [],
+                     *         "lowerBound": 2,
+                     *         "reviewerRole": "cio_advisor",
+                     *         "rulesetVersion": "sha256:3152addc81066fd6"
+                     *       },
+                     *       "canvasWritten": false,
+                     *       "version": 1,
+                     *       "createdAt": "2026-12-07T05:59:07.980Z",
+                     *       "updatedAt": "2026-12-07T05:59:07.980Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Project"];
                 };
             };
@@ -10190,6 +11505,75 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *       "code": "PS0000012",
+                     *       "name": "創業支援オンライン相談",
+                     *       "bureauCode": "IND",
+                     *       "fiscalYear": 2024,
+                     *       "summary": "女性起業家を含む創業希望者への予約制オンライン相談",
+                     *       "isNew": true,
+                     *       "registrationTrigger": "measure_planned",
+                     *       "stage": "development",
+                     *       "budgetJpy": 4200000,
+                     *       "maxDowntimeHours": 72,
+                     *       "confidentiality": "C",
+                     *       "tier": 1,
+                     *       "reviewerRole": "bureau_lead",
+                     *       "oversight": {
+                     *         "tier": 1,
+                     *         "factors": [
+                     *           {
+                     *             "band": {
+                     *               "en": "below ¥10,000,000",
+                     *               "ja": "1,000万円未満"
+                     *             },
+                     *             "tier": 1,
+                     *             "input": "budgetJpy",
+                     *             "value": 4200000,
+                     *             "drives": true,
+                     *             "factor": "budget",
+                     *             "reason": "Budget size: ¥4,200,000 is below ¥10,000,000 → tier 1 — this factor decides the tier",
+                     *             "reasonJa": "予算規模：4,200,000円は「1,000万円未満」→ 区分1（この観点が区分を決定）",
+                     *             "thresholds": [
+                     *               {
+                     *                 "value": 10000000,
+                     *                 "operator": "lessThan"
+                     *               }
+                     *             ]
+                     *           },
+                     *           {
+                     *             "band": {
+                     *               "en": "more than 12 hours",
+                     *               "ja": "12時間超"
+                     *             },
+                     *             "tier": 1,
+                     *             "input": "maxDowntimeHours",
+                     *             "value": 72,
+                     *             "drives": true,
+                     *             "factor": "downtime",
+                     *             "reason": "Allowed service downtime: 72 h is more than 12 hours → tier 1 — this factor decides the tier",
+                     *             "reasonJa": "業務不可欠性（サービス停止の許容時間）：72時間は「12時間超」→ 区分1（この観点が区分を決定）",
+                     *             "thresholds": [
+                     *               {
+                     *                 "value": 12,
+                     *                 "operator": "greaterThan"
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "missing": [],
+                     *         "lowerBound": 1,
+                     *         "reviewerRole": "bureau_lead",
+                     *         "rulesetVersion": "sha256:3152addc81066fd6"
+                     *       },
+                     *       "canvasWritten": true,
+                     *       "version": 4,
+                     *       "createdAt": "2025-11-02T01:00:00.000Z",
+                     *       "updatedAt": "2026-12-07T05:59:00.231Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Project"];
                 };
             };
@@ -10297,6 +11681,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "summary": "申請から給付までをオンラインで完結させる",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateProjectRequest"];
             };
         };
@@ -10310,6 +11700,79 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *       "code": "PS0000021",
+                     *       "name": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "fiscalYear": 2026,
+                     *       "summary": "申請から給付までをオンラインで完結させる",
+                     *       "isNew": true,
+                     *       "registrationTrigger": "initial_budget",
+                     *       "stage": "planning",
+                     *       "budgetJpy": 48000000,
+                     *       "maxDowntimeHours": 24,
+                     *       "confidentiality": "B",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "oversight": {
+                     *         "tier": 2,
+                     *         "factors": [
+                     *           {
+                     *             "band": {
+                     *               "en": "below ¥50,000,000 (¥10,000,000 or more)",
+                     *               "ja": "5,000万円未満（1,000万円以上）"
+                     *             },
+                     *             "tier": 2,
+                     *             "input": "budgetJpy",
+                     *             "value": 48000000,
+                     *             "drives": true,
+                     *             "factor": "budget",
+                     *             "reason": "Budget size: ¥48,000,000 is below ¥50,000,000 (¥10,000,000 or more) → tier 2 — this factor decides the tier",
+                     *             "reasonJa": "予算規模：48,000,000円は「5,000万円未満（1,000万円以上）」→ 区分2（この観点が区分を決定）",
+                     *             "thresholds": [
+                     *               {
+                     *                 "value": 10000000,
+                     *                 "operator": "greaterThanInclusive"
+                     *               },
+                     *               {
+                     *                 "value": 50000000,
+                     *                 "operator": "lessThan"
+                     *               }
+                     *             ]
+                     *           },
+                     *           {
+                     *             "band": {
+                     *               "en": "more than 12 hours",
+                     *               "ja": "12時間超"
+                     *             },
+                     *             "tier": 1,
+                     *             "input": "maxDowntimeHours",
+                     *             "value": 24,
+                     *             "drives": false,
+                     *             "factor": "downtime",
+                     *             "reason": "Allowed service downtime: 24 h is more than 12 hours → tier 1 — lower than tier 2, so it does not decide",
+                     *             "reasonJa": "業務不可欠性（サービス停止の許容時間）：24時間は「12時間超」→ 区分1（区分2より低いため決定要因ではありません）",
+                     *             "thresholds": [
+                     *               {
+                     *                 "value": 12,
+                     *                 "operator": "greaterThan"
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "missing": [],
+                     *         "lowerBound": 2,
+                     *         "reviewerRole": "cio_advisor",
+                     *         "rulesetVersion": "sha256:3152addc81066fd6"
+                     *       },
+                     *       "canvasWritten": false,
+                     *       "version": 2,
+                     *       "createdAt": "2026-12-07T05:59:07.980Z",
+                     *       "updatedAt": "2026-12-07T05:59:08.513Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Project"];
                 };
             };
@@ -10428,7 +11891,12 @@ export interface operations {
     };
     listActionOwners: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -10437,7 +11905,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Owners */
+            /** @description A page of possible owners */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -10445,13 +11913,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: {
-                            displayName: string;
-                            id: string;
-                            role: string;
-                        }[];
-                    };
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "b5a1eddb-fe11-4d9e-8448-992eaa55f43a",
+                     *           "displayName": "産業 一郎",
+                     *           "role": "bureau_lead"
+                     *         },
+                     *         {
+                     *           "id": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "displayName": "産業 花子",
+                     *           "role": "staff"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ActionOwnerPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -10547,7 +12026,12 @@ export interface operations {
     };
     listFollowUpActions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -10556,7 +12040,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Actions */
+            /** @description A page of follow-up actions */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -10564,9 +12048,66 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["FollowUpAction"][];
-                    };
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "f85725ca-6787-4540-8c6c-494b6813db83",
+                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *           "projectCode": "PS0000012",
+                     *           "projectName": "創業支援オンライン相談",
+                     *           "bureauCode": "IND",
+                     *           "title": "予約画面の読み上げ順序を修正する",
+                     *           "ownerId": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "ownerName": "産業 花子",
+                     *           "dueDate": "2026-12-14",
+                     *           "isOverdue": false,
+                     *           "source": {
+                     *             "kind": "checklist_item",
+                     *             "refId": null,
+                     *             "detail": "accessibility"
+                     *           },
+                     *           "blocking": false,
+                     *           "status": "done",
+                     *           "note": "スクリーンリーダーで確認済み",
+                     *           "raisedBy": "b5a1eddb-fe11-4d9e-8448-992eaa55f43a",
+                     *           "raisedByName": "産業 一郎",
+                     *           "raisedAt": "2026-12-07T05:58:58.704Z",
+                     *           "doneAt": "2026-12-07T05:58:58.704Z",
+                     *           "verifiedAt": null,
+                     *           "version": 2
+                     *         },
+                     *         {
+                     *           "id": "dfea3720-f668-4644-a6aa-46362f0792e7",
+                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *           "projectCode": "PS0000012",
+                     *           "projectName": "創業支援オンライン相談",
+                     *           "bureauCode": "IND",
+                     *           "title": "スマートフォン利用者を含む5名でユーザテストを行い結果を登録する",
+                     *           "ownerId": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "ownerName": "産業 花子",
+                     *           "dueDate": "2026-12-28",
+                     *           "isOverdue": false,
+                     *           "source": {
+                     *             "kind": "guidance",
+                     *             "refId": "4506481e-711f-4788-91a9-b363d6c78718",
+                     *             "detail": "9b7fed58-0815-4381-9f1d-1b4f795ee150"
+                     *           },
+                     *           "blocking": true,
+                     *           "status": "open",
+                     *           "note": null,
+                     *           "raisedBy": "b5a1eddb-fe11-4d9e-8448-992eaa55f43a",
+                     *           "raisedByName": "産業 一郎",
+                     *           "raisedAt": "2026-12-07T05:58:58.704Z",
+                     *           "doneAt": null,
+                     *           "verifiedAt": null,
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ActionPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -10796,6 +12337,83 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *       "revision": 1,
+                     *       "fields": {
+                     *         "users": "都内で創業を目指す人（女性・若者・シニアを含む）と創業間もない事業者",
+                     *         "issues": "窓口の時間と場所の制約、相談記録の分散",
+                     *         "solution": "予約制のオンライン相談（ビデオ面談）と相談記録の共有",
+                     *         "providers": "創業支援拠点の相談員、中小企業診断士",
+                     *         "userGoals": "事業計画・資金調達・手続きを、空いた時間に専門家へ相談して前へ進めたい",
+                     *         "userPains": "平日の日中に窓口へ行けない。何を誰に相談すればよいか分からない",
+                     *         "userValue": "予約から面談までオンラインで完結し、同じ相談員に継続して相談できる",
+                     *         "department": "産業労働局 商工部",
+                     *         "longTermAim": "誰もが東京で起業に挑戦でき、開業率が米国・英国並みの10％台になること",
+                     *         "projectName": "創業支援オンライン相談",
+                     *         "spreadMeans": "SNS、区市町村の創業窓口、女性起業家向けイベントでの案内",
+                     *         "userDelights": "子育てや仕事の合間に、自宅からオンラインで相談できる",
+                     *         "providerGoals": "相談者の状況を把握し、適切な専門家と支援制度に早くつなげたい",
+                     *         "providerPains": "予約が電話と紙の台帳で管理され、相談の継続性が保てない",
+                     *         "providerValue": "相談履歴を共有でき、支援制度への橋渡しが確実になる",
+                     *         "targetOutcomes": "起業を目指す女性の増加、事業承継・再生の支援件数の増加、開業率の向上",
+                     *         "activityIndicators": "KPI「都内の開業率向上」「都の支援により起業を目指す女性数」ほか",
+                     *         "activitiesResources": "相談員20名、ビデオ面談サービス、予約管理システム"
+                     *       },
+                     *       "isWritten": true,
+                     *       "missingKeyItems": [],
+                     *       "keyItems": [
+                     *         "projectName",
+                     *         "department"
+                     *       ],
+                     *       "guidance": {
+                     *         "areas": {
+                     *           "header": {
+                     *             "ja": "行政が直面している課題を踏まえ「実現したい変化」を中長期的に目指すこととして書きます。",
+                     *             "en": "Write the change you want to bring about, in the light of the issues the administration faces."
+                     *           },
+                     *           "user": {
+                     *             "ja": "利用者が「本当に実現したいことは何か」を、利用者の立場で考えます。",
+                     *             "en": "Think from the users' side: what do they really want to achieve?"
+                     *           },
+                     *           "provider": {
+                     *             "ja": "サービスを提供する職員・事業者の困りごとと実現したいことを書きます。",
+                     *             "en": "The pains and goals of the staff and vendors who provide the service."
+                     *           },
+                     *           "value": {
+                     *             "ja": "提供すべき価値を把握します。利用者と提供者のそれぞれにとっての価値を書きます。",
+                     *             "en": "Grasp the value to provide: the value for users and for providers."
+                     *           },
+                     *           "solution": {
+                     *             "ja": "都が実施する意義、合理的な実現方法、普及策などを検討します。KPIを設定 ⇒ 効果測定 ⇒ 改善サイクルで成果を確かめます。",
+                     *             "en": "Consider why the city does it, a reasonable way to deliver it and how to spread it; set KPIs ⇒ measure ⇒ improve."
+                     *           }
+                     *         },
+                     *         "fields": {
+                     *           "longTermAim": {
+                     *             "ja": "行政が直面している課題を踏まえた「実現したい変化」",
+                     *             "en": "The change to bring about, given the issues the administration faces"
+                     *           },
+                     *           "users": {
+                     *             "ja": "できるだけ具体的に（年代・状況・利用の場面）",
+                     *             "en": "As concretely as you can (age, situation, when they use it)"
+                     *           },
+                     *           "userGoals": {
+                     *             "ja": "利用者が「本当に実現したいことは何か」を利用者の立場で",
+                     *             "en": "What the users really want to achieve, from their side"
+                     *           },
+                     *           "activityIndicators": {
+                     *             "ja": "KPIを設定 ⇒ 効果測定 ⇒ 改善サイクル（KPIはKPIタブで登録）",
+                     *             "en": "Set KPIs ⇒ measure ⇒ improve (KPIs are kept on the KPI tab)"
+                     *           }
+                     *         }
+                     *       },
+                     *       "createdAt": "2026-12-07T05:58:58.704Z",
+                     *       "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *       "createdByName": "産業 花子"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Canvas"];
                 };
             };
@@ -10901,6 +12519,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "baseRevision": 0,
+                 *       "fields": {
+                 *         "projectName": "子育て支援給付オンライン申請",
+                 *         "users": "子育て世帯（都内約60万世帯）",
+                 *         "userPains": "平日の日中に窓口へ出向く時間がない",
+                 *         "userGoals": "24時間どこからでもスマートフォンで申請したい"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["SaveCanvasRequest"];
             };
         };
@@ -10913,6 +12542,73 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "projectId": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *       "revision": 1,
+                     *       "fields": {
+                     *         "projectName": "子育て支援給付オンライン申請",
+                     *         "users": "子育て世帯（都内約60万世帯）",
+                     *         "userPains": "平日の日中に窓口へ出向く時間がない",
+                     *         "userGoals": "24時間どこからでもスマートフォンで申請したい"
+                     *       },
+                     *       "isWritten": false,
+                     *       "missingKeyItems": [
+                     *         "department",
+                     *         "longTermAim"
+                     *       ],
+                     *       "keyItems": [
+                     *         "projectName",
+                     *         "department"
+                     *       ],
+                     *       "guidance": {
+                     *         "areas": {
+                     *           "header": {
+                     *             "ja": "行政が直面している課題を踏まえ「実現したい変化」を中長期的に目指すこととして書きます。",
+                     *             "en": "Write the change you want to bring about, in the light of the issues the administration faces."
+                     *           },
+                     *           "user": {
+                     *             "ja": "利用者が「本当に実現したいことは何か」を、利用者の立場で考えます。",
+                     *             "en": "Think from the users' side: what do they really want to achieve?"
+                     *           },
+                     *           "provider": {
+                     *             "ja": "サービスを提供する職員・事業者の困りごとと実現したいことを書きます。",
+                     *             "en": "The pains and goals of the staff and vendors who provide the service."
+                     *           },
+                     *           "value": {
+                     *             "ja": "提供すべき価値を把握します。利用者と提供者のそれぞれにとっての価値を書きます。",
+                     *             "en": "Grasp the value to provide: the value for users and for providers."
+                     *           },
+                     *           "solution": {
+                     *             "ja": "都が実施する意義、合理的な実現方法、普及策などを検討します。KPIを設定 ⇒ 効果測定 ⇒ 改善サイクルで成果を確かめます。",
+                     *             "en": "Consider why the city does it, a reasonable way to deliver it and how to spread it; set KPIs ⇒ measure ⇒ improve."
+                     *           }
+                     *         },
+                     *         "fields": {
+                     *           "longTermAim": {
+                     *             "ja": "行政が直面している課題を踏まえた「実現したい変化」",
+                     *             "en": "The change to bring about, given the issues the administration faces"
+                     *           },
+                     *           "users": {
+                     *             "ja": "できるだけ具体的に（年代・状況・利用の場面）",
+                     *             "en": "As concretely as you can (age, situation, when they use it)"
+                     *           },
+                     *           "userGoals": {
+                     *             "ja": "利用者が「本当に実現したいことは何か」を利用者の立場で",
+                     *             "en": "What the users really want to achieve, from their side"
+                     *           },
+                     *           "activityIndicators": {
+                     *             "ja": "KPIを設定 ⇒ 効果測定 ⇒ 改善サイクル（KPIはKPIタブで登録）",
+                     *             "en": "Set KPIs ⇒ measure ⇒ improve (KPIs are kept on the KPI tab)"
+                     *           }
+                     *         }
+                     *       },
+                     *       "createdAt": "2026-12-07T05:59:09.640Z",
+                     *       "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *       "createdByName": "産業 花子",
+                     *       "projectVersion": 3
+                     *     }
+                     */
                     "application/json": components["schemas"]["SavedCanvas"];
                 };
             };
@@ -11031,7 +12727,12 @@ export interface operations {
     };
     listCanvasRevisions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -11040,7 +12741,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Canvas revisions */
+            /** @description A page of canvas revisions */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -11048,9 +12749,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["CanvasRevisionSummary"][];
-                    };
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "revision": 1,
+                     *           "isWritten": true,
+                     *           "createdAt": "2026-12-07T05:58:58.704Z",
+                     *           "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "createdByName": "産業 花子"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CanvasRevisionPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -11164,6 +12877,83 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *       "revision": 1,
+                     *       "fields": {
+                     *         "users": "都内で創業を目指す人（女性・若者・シニアを含む）と創業間もない事業者",
+                     *         "issues": "窓口の時間と場所の制約、相談記録の分散",
+                     *         "solution": "予約制のオンライン相談（ビデオ面談）と相談記録の共有",
+                     *         "providers": "創業支援拠点の相談員、中小企業診断士",
+                     *         "userGoals": "事業計画・資金調達・手続きを、空いた時間に専門家へ相談して前へ進めたい",
+                     *         "userPains": "平日の日中に窓口へ行けない。何を誰に相談すればよいか分からない",
+                     *         "userValue": "予約から面談までオンラインで完結し、同じ相談員に継続して相談できる",
+                     *         "department": "産業労働局 商工部",
+                     *         "longTermAim": "誰もが東京で起業に挑戦でき、開業率が米国・英国並みの10％台になること",
+                     *         "projectName": "創業支援オンライン相談",
+                     *         "spreadMeans": "SNS、区市町村の創業窓口、女性起業家向けイベントでの案内",
+                     *         "userDelights": "子育てや仕事の合間に、自宅からオンラインで相談できる",
+                     *         "providerGoals": "相談者の状況を把握し、適切な専門家と支援制度に早くつなげたい",
+                     *         "providerPains": "予約が電話と紙の台帳で管理され、相談の継続性が保てない",
+                     *         "providerValue": "相談履歴を共有でき、支援制度への橋渡しが確実になる",
+                     *         "targetOutcomes": "起業を目指す女性の増加、事業承継・再生の支援件数の増加、開業率の向上",
+                     *         "activityIndicators": "KPI「都内の開業率向上」「都の支援により起業を目指す女性数」ほか",
+                     *         "activitiesResources": "相談員20名、ビデオ面談サービス、予約管理システム"
+                     *       },
+                     *       "isWritten": true,
+                     *       "missingKeyItems": [],
+                     *       "keyItems": [
+                     *         "projectName",
+                     *         "department"
+                     *       ],
+                     *       "guidance": {
+                     *         "areas": {
+                     *           "header": {
+                     *             "ja": "行政が直面している課題を踏まえ「実現したい変化」を中長期的に目指すこととして書きます。",
+                     *             "en": "Write the change you want to bring about, in the light of the issues the administration faces."
+                     *           },
+                     *           "user": {
+                     *             "ja": "利用者が「本当に実現したいことは何か」を、利用者の立場で考えます。",
+                     *             "en": "Think from the users' side: what do they really want to achieve?"
+                     *           },
+                     *           "provider": {
+                     *             "ja": "サービスを提供する職員・事業者の困りごとと実現したいことを書きます。",
+                     *             "en": "The pains and goals of the staff and vendors who provide the service."
+                     *           },
+                     *           "value": {
+                     *             "ja": "提供すべき価値を把握します。利用者と提供者のそれぞれにとっての価値を書きます。",
+                     *             "en": "Grasp the value to provide: the value for users and for providers."
+                     *           },
+                     *           "solution": {
+                     *             "ja": "都が実施する意義、合理的な実現方法、普及策などを検討します。KPIを設定 ⇒ 効果測定 ⇒ 改善サイクルで成果を確かめます。",
+                     *             "en": "Consider why the city does it, a reasonable way to deliver it and how to spread it; set KPIs ⇒ measure ⇒ improve."
+                     *           }
+                     *         },
+                     *         "fields": {
+                     *           "longTermAim": {
+                     *             "ja": "行政が直面している課題を踏まえた「実現したい変化」",
+                     *             "en": "The change to bring about, given the issues the administration faces"
+                     *           },
+                     *           "users": {
+                     *             "ja": "できるだけ具体的に（年代・状況・利用の場面）",
+                     *             "en": "As concretely as you can (age, situation, when they use it)"
+                     *           },
+                     *           "userGoals": {
+                     *             "ja": "利用者が「本当に実現したいことは何か」を利用者の立場で",
+                     *             "en": "What the users really want to achieve, from their side"
+                     *           },
+                     *           "activityIndicators": {
+                     *             "ja": "KPIを設定 ⇒ 効果測定 ⇒ 改善サイクル（KPIはKPIタブで登録）",
+                     *             "en": "Set KPIs ⇒ measure ⇒ improve (KPIs are kept on the KPI tab)"
+                     *           }
+                     *         }
+                     *       },
+                     *       "createdAt": "2026-12-07T05:58:58.704Z",
+                     *       "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *       "createdByName": "産業 花子"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Canvas"];
                 };
             };
@@ -11260,7 +13050,12 @@ export interface operations {
     };
     listConsultations: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -11269,7 +13064,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Consultations */
+            /** @description A page of consultations */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -11277,9 +13072,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["Consultation"][];
-                    };
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "4506481e-711f-4788-91a9-b363d6c78718",
+                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *           "projectCode": "PS0000012",
+                     *           "projectName": "創業支援オンライン相談",
+                     *           "bureauCode": "IND",
+                     *           "topic": "ux",
+                     *           "subject": "相談予約画面のユーザテスト",
+                     *           "status": "answered",
+                     *           "tier": 1,
+                     *           "reviewerRole": "bureau_lead",
+                     *           "documentIds": [],
+                     *           "openedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "openedByName": "産業 花子",
+                     *           "openedAt": "2026-12-07T05:58:58.704Z",
+                     *           "dueOn": "2026-12-21",
+                     *           "isOverdue": false,
+                     *           "answeredAt": "2026-12-07T05:58:58.704Z",
+                     *           "closedAt": null,
+                     *           "version": 2
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConsultationPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -11503,7 +13324,12 @@ export interface operations {
     };
     listDocuments: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -11512,7 +13338,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Documents */
+            /** @description A page of documents */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -11520,9 +13346,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["Document"][];
-                    };
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "55318be0-dd34-4494-b929-f022991b6bf4",
+                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *           "kind": "procurement_spec",
+                     *           "title": "オンライン相談予約システム導入 調達仕様書",
+                     *           "url": "https://www.example.jp/psbook-demo/startup-consult/procurement-spec.pdf",
+                     *           "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "createdByName": "産業 花子",
+                     *           "createdAt": "2026-12-07T05:59:00.074Z"
+                     *         },
+                     *         {
+                     *           "id": "175088c4-7ddb-4eca-96d5-c3f227d6b161",
+                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *           "kind": "requirements_definition",
+                     *           "title": "創業支援オンライン相談 要件定義書",
+                     *           "url": "https://www.example.jp/psbook-demo/startup-consult/requirements.pdf",
+                     *           "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "createdByName": "産業 花子",
+                     *           "createdAt": "2026-12-07T05:59:00.046Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DocumentPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -11627,6 +13478,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "kind": "requirements_definition",
+                 *       "title": "要件定義書（第1版）",
+                 *       "url": "https://docs.example.jp/ind/kosodate/requirements-v1.pdf"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateDocumentRequest"];
             };
         };
@@ -11639,6 +13497,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "74d8b3e7-b720-4c0d-9f50-dd9efea8e16f",
+                     *       "projectId": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *       "kind": "requirements_definition",
+                     *       "title": "要件定義書（第1版）",
+                     *       "url": "https://docs.example.jp/ind/kosodate/requirements-v1.pdf",
+                     *       "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *       "createdByName": "産業 花子",
+                     *       "createdAt": "2026-12-07T05:59:09.343Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Document"];
                 };
             };
@@ -11847,7 +13717,12 @@ export interface operations {
     };
     listExemptions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -11856,7 +13731,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Exemptions */
+            /** @description A page of exemptions */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -11864,9 +13739,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["Exemption"][];
-                    };
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "d01a5243-6ad9-491f-be83-50d2d807c183",
+                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *           "projectCode": "PS0000012",
+                     *           "projectName": "創業支援オンライン相談",
+                     *           "bureauCode": "IND",
+                     *           "targetKind": "checklist_item",
+                     *           "target": "all_tokyo",
+                     *           "reason": "局単独の相談窓口で、他局・区市町村との連携対象がない",
+                     *           "expiresOn": "2027-06-05",
+                     *           "status": "approved",
+                     *           "isActive": true,
+                     *           "isExpired": false,
+                     *           "requestedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "requestedByName": "産業 花子",
+                     *           "requestedAt": "2026-12-07T05:58:58.704Z",
+                     *           "decidedBy": "b5a1eddb-fe11-4d9e-8448-992eaa55f43a",
+                     *           "decidedByName": "産業 一郎",
+                     *           "decidedAt": "2026-12-07T05:58:58.704Z",
+                     *           "decisionComment": "連携先ができた時点で見直すこと",
+                     *           "version": 2
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ExemptionPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -12129,6 +14031,48 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *       "stage": "development",
+                     *       "nextStage": "operation",
+                     *       "fiscalYear": 2026,
+                     *       "gates": [
+                     *         {
+                     *           "gate": "release_approved",
+                     *           "stage": "development",
+                     *           "label": "リリースの判断（承認）",
+                     *           "labelEn": "Release judged and approved",
+                     *           "met": false,
+                     *           "message": "承認されたリリース申請がありません",
+                     *           "messageEn": "No release request has been approved",
+                     *           "exemption": null
+                     *         },
+                     *         {
+                     *           "gate": "development_actions_verified",
+                     *           "stage": "development",
+                     *           "label": "指摘事項（阻止）の対応を確認",
+                     *           "labelEn": "Blocking follow-up actions verified",
+                     *           "met": false,
+                     *           "message": "確認されていない阻止扱いのフォローアップ措置があります",
+                     *           "messageEn": "Some blocking follow-up actions are not yet verified",
+                     *           "exemption": null
+                     *         }
+                     *       ],
+                     *       "canAdvance": false,
+                     *       "facts": {
+                     *         "canvasWritten": true,
+                     *         "kpiWithTargetCount": 3,
+                     *         "requirementsDefinitionCount": 1,
+                     *         "procurementSpecCount": 1,
+                     *         "approvedReleaseCount": 0,
+                     *         "kpisUnmeasuredThisYearCount": 3,
+                     *         "hasYearlyDecision": false,
+                     *         "openBlockingActionCount": 1,
+                     *         "exemptGates": []
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Gates"];
                 };
             };
@@ -12226,7 +14170,9 @@ export interface operations {
     listProjectHistory: {
         parameters: {
             query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
             };
             header?: never;
@@ -12245,6 +14191,88 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 243,
+                     *           "at": "2026-12-07T05:59:05.151Z",
+                     *           "actorId": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "actorLabel": "staff.ind@example.jp",
+                     *           "actorName": "産業 花子",
+                     *           "action": "release_request.create",
+                     *           "entityType": "release_request",
+                     *           "entityId": "3b3a0261-ddb9-41f8-8a0b-432408162ed9",
+                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *           "before": null,
+                     *           "after": {
+                     *             "id": "3b3a0261-ddb9-41f8-8a0b-432408162ed9",
+                     *             "tier": 1,
+                     *             "dueAt": "2026-12-21T05:59:05.151Z",
+                     *             "notes": "スマートフォン利用者を含む5名のユーザテストを実施し、結果を登録した",
+                     *             "status": "pending",
+                     *             "version": 1,
+                     *             "evidence": [],
+                     *             "checklist": [
+                     *               {
+                     *                 "label": "ユーザテストを実施し、結果を反映した",
+                     *                 "itemId": "user_test",
+                     *                 "labelEn": "User tests were run and their findings addressed",
+                     *                 "naAllowed": false,
+                     *                 "principle": "user_test",
+                     *                 "description": "テストしないものはリリースしない。ユーザテスト結果報告書を登録すること",
+                     *                 "descriptionEn": "What is not tested is not released. Register the user test report."
+                     *               },
+                     *               {
+                     *                 "label": "#1 顧客視点：利用者の困りごとと実現したいことに応えている",
+                     *                 "itemId": "customer_view",
+                     *                 "labelEn": "#1 Customer view: it answers the users' pain points and goals",
+                     *                 "naAllowed": false,
+                     *                 "principle": "1",
+                     *                 "description": "サービスキャンバスの利用者エリアとリリース内容が対応していること",
+                     *                 "descriptionEn": "The release matches the user area of the service canvas"
+                     *               }
+                     *             ],
+                     *             "decidedAt": null,
+                     *             "decidedBy": null,
+                     *             "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *             "requestedAt": "2026-12-07T05:59:05.151Z",
+                     *             "requestedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *             "reviewerRole": "bureau_lead",
+                     *             "decisionItems": null,
+                     *             "rulesetVersion": "sha256:1198d04ac6d60531",
+                     *             "decisionComment": null,
+                     *             "plannedReleaseDate": "2027-01-06"
+                     *           },
+                     *           "requestId": "seed"
+                     *         },
+                     *         {
+                     *           "id": 219,
+                     *           "at": "2026-12-07T05:58:58.704Z",
+                     *           "actorId": "b5a1eddb-fe11-4d9e-8448-992eaa55f43a",
+                     *           "actorLabel": "lead.ind@example.jp",
+                     *           "actorName": "産業 一郎",
+                     *           "action": "exemption.approve",
+                     *           "entityType": "exemption",
+                     *           "entityId": "d01a5243-6ad9-491f-be83-50d2d807c183",
+                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *           "before": {
+                     *             "status": "requested",
+                     *             "version": 1
+                     *           },
+                     *           "after": {
+                     *             "status": "approved",
+                     *             "target": "all_tokyo",
+                     *             "comment": "連携先ができた時点で見直すこと",
+                     *             "version": 2,
+                     *             "expiresOn": "2027-06-05"
+                     *           },
+                     *           "requestId": "seed"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["AuditPage"];
                 };
             };
@@ -12341,7 +14369,12 @@ export interface operations {
     };
     listKpis: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -12350,7 +14383,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description KPIs, oldest first */
+            /** @description A page of KPIs, oldest first */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -12358,9 +14391,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["Kpi"][];
-                    };
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "8f5fc110-4a66-46c9-8437-cccf02fe11fd",
+                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *           "name": "都内の開業率向上",
+                     *           "unit": "%",
+                     *           "direction": "increase",
+                     *           "baselineValue": null,
+                     *           "baselineYear": null,
+                     *           "targetValue": 10,
+                     *           "targetText": "10％台（米国・英国並み）",
+                     *           "targetFiscalYear": 2024,
+                     *           "status": "behind",
+                     *           "measurements": [
+                     *             {
+                     *               "id": "0279e541-304a-4d33-9fc1-b787fb323ca5",
+                     *               "fiscalYear": 2022,
+                     *               "value": 5.8,
+                     *               "achieved": null,
+                     *               "comment": "開業率は5％台で推移。オンライン相談の開始で創業準備層への周知を強化する",
+                     *               "expectedValue": 10,
+                     *               "isOnPlan": false,
+                     *               "recordedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *               "recordedAt": "2026-12-07T05:58:58.704Z"
+                     *             }
+                     *           ],
+                     *           "version": 1,
+                     *           "createdAt": "2026-12-07T05:58:59.961Z",
+                     *           "updatedAt": "2026-12-07T05:58:59.961Z"
+                     *         },
+                     *         {
+                     *           "id": "e5877d62-da4c-46c2-9f9b-6c5f2e1e19d8",
+                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *           "name": "都の支援により起業を目指す女性数",
+                     *           "unit": "人/年",
+                     *           "direction": "increase",
+                     *           "baselineValue": null,
+                     *           "baselineYear": null,
+                     *           "targetValue": 500,
+                     *           "targetText": null,
+                     *           "targetFiscalYear": 2020,
+                     *           "status": "no_data",
+                     *           "measurements": [],
+                     *           "version": 1,
+                     *           "createdAt": "2026-12-07T05:58:59.991Z",
+                     *           "updatedAt": "2026-12-07T05:58:59.991Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KpiPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -12465,6 +14549,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "オンライン申請率",
+                 *       "unit": "%",
+                 *       "direction": "increase",
+                 *       "baselineValue": 12,
+                 *       "baselineYear": 2025,
+                 *       "targetValue": 80,
+                 *       "targetFiscalYear": 2028
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateKpiRequest"];
             };
         };
@@ -12477,6 +14572,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "4e065e52-67b1-4335-b26c-1bf29ab9758a",
+                     *       "projectId": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *       "name": "オンライン申請率",
+                     *       "unit": "%",
+                     *       "direction": "increase",
+                     *       "baselineValue": 12,
+                     *       "baselineYear": 2025,
+                     *       "targetValue": 80,
+                     *       "targetText": null,
+                     *       "targetFiscalYear": 2028,
+                     *       "status": "no_data",
+                     *       "measurements": [],
+                     *       "version": 1,
+                     *       "createdAt": "2026-12-07T05:59:08.817Z",
+                     *       "updatedAt": "2026-12-07T05:59:08.817Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Kpi"];
                 };
             };
@@ -12859,6 +14973,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "fiscalYear": 2026,
+                 *       "value": 35,
+                 *       "comment": "電子申請の周知により増加"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateMeasurementRequest"];
             };
         };
@@ -12871,6 +14992,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "4e065e52-67b1-4335-b26c-1bf29ab9758a",
+                     *       "projectId": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *       "name": "オンライン申請率",
+                     *       "unit": "%",
+                     *       "direction": "increase",
+                     *       "baselineValue": 12,
+                     *       "baselineYear": 2025,
+                     *       "targetValue": 80,
+                     *       "targetText": null,
+                     *       "targetFiscalYear": 2028,
+                     *       "status": "on_track",
+                     *       "measurements": [
+                     *         {
+                     *           "id": "edd88b49-80a7-4c00-a547-65abdbc80136",
+                     *           "fiscalYear": 2026,
+                     *           "value": 35,
+                     *           "achieved": null,
+                     *           "comment": "電子申請の周知により増加",
+                     *           "expectedValue": 34.666666666666664,
+                     *           "isOnPlan": true,
+                     *           "recordedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "recordedAt": "2026-12-07T05:59:09.018Z"
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "createdAt": "2026-12-07T05:59:08.817Z",
+                     *       "updatedAt": "2026-12-07T05:59:08.817Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Kpi"];
                 };
             };
@@ -13115,7 +15267,12 @@ export interface operations {
     };
     listProjectProcurements: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -13124,7 +15281,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Procurements */
+            /** @description A page of procurements */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -13132,9 +15289,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["Procurement"][];
-                    };
+                    /**
+                     * @example {
+                     *       "items": [],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProcurementPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -13500,7 +15661,12 @@ export interface operations {
     };
     listReleaseRequests: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -13509,7 +15675,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Release requests */
+            /** @description A page of release requests */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -13517,9 +15683,55 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["ReleaseRequest"][];
-                    };
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "3b3a0261-ddb9-41f8-8a0b-432408162ed9",
+                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *           "projectCode": "PS0000012",
+                     *           "projectName": "創業支援オンライン相談",
+                     *           "bureauCode": "IND",
+                     *           "status": "pending",
+                     *           "tier": 1,
+                     *           "reviewerRole": "bureau_lead",
+                     *           "checklist": [
+                     *             {
+                     *               "label": "ユーザテストを実施し、結果を反映した",
+                     *               "itemId": "user_test",
+                     *               "labelEn": "User tests were run and their findings addressed",
+                     *               "naAllowed": false,
+                     *               "principle": "user_test",
+                     *               "description": "テストしないものはリリースしない。ユーザテスト結果報告書を登録すること",
+                     *               "descriptionEn": "What is not tested is not released. Register the user test report."
+                     *             },
+                     *             {
+                     *               "label": "#1 顧客視点：利用者の困りごとと実現したいことに応えている",
+                     *               "itemId": "customer_view",
+                     *               "labelEn": "#1 Customer view: it answers the users' pain points and goals",
+                     *               "naAllowed": false,
+                     *               "principle": "1",
+                     *               "description": "サービスキャンバスの利用者エリアとリリース内容が対応していること",
+                     *               "descriptionEn": "The release matches the user area of the service canvas"
+                     *             }
+                     *           ],
+                     *           "evidence": [],
+                     *           "plannedReleaseDate": "2027-01-06",
+                     *           "notes": "スマートフォン利用者を含む5名のユーザテストを実施し、結果を登録した",
+                     *           "rulesetVersion": "sha256:1198d04ac6d60531",
+                     *           "requestedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "requestedByName": "産業 花子",
+                     *           "requestedAt": "2026-12-07T05:59:05.151Z",
+                     *           "dueAt": "2026-12-21T05:59:05.151Z",
+                     *           "isOverdue": false,
+                     *           "decision": null,
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReleaseRequestPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -13765,7 +15977,12 @@ export interface operations {
     };
     listStatusReports: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -13774,7 +15991,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Reports */
+            /** @description A page of status reports, with the project’s reporting state */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -13782,6 +15999,84 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "27b5ead8-146f-47b9-ba83-c459bc589d39",
+                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *           "period": "2026-03",
+                     *           "stage": "development",
+                     *           "tier": 1,
+                     *           "milestones": [
+                     *             {
+                     *               "milestone": "requirements_done",
+                     *               "actualDate": "2026-08-19",
+                     *               "plannedDate": "2026-08-09",
+                     *               "forecastDate": null
+                     *             },
+                     *             {
+                     *               "milestone": "procurement_awarded",
+                     *               "actualDate": null,
+                     *               "plannedDate": "2026-11-07",
+                     *               "forecastDate": "2026-12-27"
+                     *             }
+                     *           ],
+                     *           "cost": {
+                     *             "budgetJpy": 4200000,
+                     *             "contractJpy": null,
+                     *             "spentJpy": 336000,
+                     *             "forecastJpy": 4830000
+                     *           },
+                     *           "selfRating": {
+                     *             "cost": "green",
+                     *             "scope": "green",
+                     *             "overall": "green",
+                     *             "schedule": "green",
+                     *             "security": "green",
+                     *             "qualityUsability": "green"
+                     *           },
+                     *           "risks": [
+                     *             {
+                     *               "owner": "事業担当課長",
+                     *               "title": "調達の遅れ",
+                     *               "impact": "high",
+                     *               "likelihood": "medium",
+                     *               "mitigation": "仕様書の確定を前倒しし、事業者への説明会を追加で開く"
+                     *             }
+                     *           ],
+                     *           "narrative": "設計を完了し、開発に着手した。",
+                     *           "filedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "filedByName": "産業 花子",
+                     *           "filedAt": "2026-12-07T05:58:58.704Z",
+                     *           "assessment": {
+                     *             "ratings": {
+                     *               "cost": "green",
+                     *               "scope": "green",
+                     *               "overall": "green",
+                     *               "schedule": "green",
+                     *               "security": "green",
+                     *               "qualityUsability": "green"
+                     *             },
+                     *             "comment": "計画どおり。ユーザテストの計画を早めに示すこと。",
+                     *             "assessedBy": "b5a1eddb-fe11-4d9e-8448-992eaa55f43a",
+                     *             "assessedByName": "産業 一郎",
+                     *             "assessedAt": "2026-12-07T05:58:58.704Z"
+                     *           },
+                     *           "version": 2
+                     *         }
+                     *       ],
+                     *       "nextCursor": null,
+                     *       "supervised": true,
+                     *       "cadenceMonths": 6,
+                     *       "divergent": false,
+                     *       "divergence": [],
+                     *       "reportOverdue": true,
+                     *       "duePeriod": "2026-09",
+                     *       "nextPeriod": "2027-03",
+                     *       "nextDeadline": "2027-04-14"
+                     *     }
+                     */
                     "application/json": components["schemas"]["StatusReportList"];
                 };
             };
@@ -14168,7 +16463,12 @@ export interface operations {
     };
     listTierDecreases: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -14177,7 +16477,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Tier decreases */
+            /** @description A page of tier decreases */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -14185,9 +16485,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["TierDecrease"][];
-                    };
+                    /**
+                     * @example {
+                     *       "items": [],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TierDecreasePage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -14283,7 +16587,12 @@ export interface operations {
     };
     listTierHistory: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -14292,7 +16601,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Tier history */
+            /** @description A page of the tier history */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -14300,9 +16609,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["TierHistoryEntry"][];
-                    };
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "fromTier": null,
+                     *           "toTier": 1,
+                     *           "fromReviewerRole": null,
+                     *           "toReviewerRole": "bureau_lead",
+                     *           "rulesetVersion": "sha256:3152addc81066fd6",
+                     *           "cause": "created",
+                     *           "actorId": "4ec96796-f2d4-4551-a6f7-4b78d4eac414",
+                     *           "actorName": "デジタル 管理者",
+                     *           "tierDecreaseId": null,
+                     *           "at": "2025-11-02T01:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TierHistoryPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -14398,7 +16724,12 @@ export interface operations {
     };
     listTransitions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -14407,7 +16738,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Stage transitions */
+            /** @description A page of stage transitions */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -14415,9 +16746,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["StageTransition"][];
-                    };
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 4,
+                     *           "fromStage": "planning",
+                     *           "toStage": "requirements",
+                     *           "direction": "forward",
+                     *           "reason": null,
+                     *           "actorId": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "actorName": "産業 花子",
+                     *           "at": "2025-12-07T05:58:58.704Z"
+                     *         },
+                     *         {
+                     *           "id": 5,
+                     *           "fromStage": "requirements",
+                     *           "toStage": "development",
+                     *           "direction": "forward",
+                     *           "reason": null,
+                     *           "actorId": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "actorName": "産業 花子",
+                     *           "at": "2025-12-07T05:58:58.704Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StageTransitionPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -14666,7 +17022,12 @@ export interface operations {
     };
     listYearlyReviews: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -14675,7 +17036,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Yearly decisions */
+            /** @description A page of yearly decisions */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -14683,9 +17044,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["YearlyReview"][];
-                    };
+                    /**
+                     * @example {
+                     *       "items": [],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["YearlyReviewPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -15099,6 +17464,64 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3b3a0261-ddb9-41f8-8a0b-432408162ed9",
+                     *       "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *       "projectCode": "PS0000012",
+                     *       "projectName": "創業支援オンライン相談",
+                     *       "bureauCode": "IND",
+                     *       "status": "pending",
+                     *       "tier": 1,
+                     *       "reviewerRole": "bureau_lead",
+                     *       "checklist": [
+                     *         {
+                     *           "label": "ユーザテストを実施し、結果を反映した",
+                     *           "itemId": "user_test",
+                     *           "labelEn": "User tests were run and their findings addressed",
+                     *           "naAllowed": false,
+                     *           "principle": "user_test",
+                     *           "description": "テストしないものはリリースしない。ユーザテスト結果報告書を登録すること",
+                     *           "descriptionEn": "What is not tested is not released. Register the user test report."
+                     *         },
+                     *         {
+                     *           "label": "#1 顧客視点：利用者の困りごとと実現したいことに応えている",
+                     *           "itemId": "customer_view",
+                     *           "labelEn": "#1 Customer view: it answers the users' pain points and goals",
+                     *           "naAllowed": false,
+                     *           "principle": "1",
+                     *           "description": "サービスキャンバスの利用者エリアとリリース内容が対応していること",
+                     *           "descriptionEn": "The release matches the user area of the service canvas"
+                     *         }
+                     *       ],
+                     *       "evidence": [],
+                     *       "plannedReleaseDate": "2027-01-06",
+                     *       "notes": "スマートフォン利用者を含む5名のユーザテストを実施し、結果を登録した",
+                     *       "rulesetVersion": "sha256:1198d04ac6d60531",
+                     *       "requestedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *       "requestedByName": "産業 花子",
+                     *       "requestedAt": "2026-12-07T05:59:05.151Z",
+                     *       "dueAt": "2026-12-21T05:59:05.151Z",
+                     *       "isOverdue": false,
+                     *       "decision": null,
+                     *       "version": 1,
+                     *       "routing": [],
+                     *       "reviewers": [
+                     *         {
+                     *           "id": "b5a1eddb-fe11-4d9e-8448-992eaa55f43a",
+                     *           "displayName": "産業 一郎",
+                     *           "email": "lead.ind@example.jp"
+                     *         }
+                     *       ],
+                     *       "exemptions": [
+                     *         {
+                     *           "itemId": "all_tokyo",
+                     *           "reason": "局単独の相談窓口で、他局・区市町村との連携対象がない",
+                     *           "expiresOn": "2027-06-05"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReleaseRequestDetail"];
                 };
             };
@@ -15648,6 +18071,9 @@ export interface operations {
     listInbox: {
         parameters: {
             query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
             };
             header?: never;
@@ -15656,7 +18082,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Inbox items with dueAt and isOverdue */
+            /** @description A page of inbox items with dueAt and isOverdue */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -15664,10 +18090,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        hasMore: boolean;
-                        items: components["schemas"]["InboxItem"][];
-                    };
+                    /**
+                     * @example {
+                     *       "items": [],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InboxPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -15778,6 +18207,356 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "rulesets": [
+                     *         {
+                     *           "name": "oversight-tier",
+                     *           "version": "sha256:3152addc81066fd6",
+                     *           "title": {
+                     *             "ja": "プロジェクト監理区分",
+                     *             "en": "Oversight tier"
+                     *           },
+                     *           "activatedAt": "2026-12-07T05:58:56.345Z",
+                     *           "content": {
+                     *             "ruleset": "oversight-tier",
+                     *             "title": {
+                     *               "ja": "プロジェクト監理区分",
+                     *               "en": "Oversight tier"
+                     *             },
+                     *             "source": "東京都 プロジェクト監理区分（予算規模・業務不可欠性・データの機密性）: the highest factor decides the tier",
+                     *             "maxTier": 3,
+                     *             "factors": [
+                     *               {
+                     *                 "factor": "budget",
+                     *                 "input": "budgetJpy",
+                     *                 "label": {
+                     *                   "ja": "予算規模",
+                     *                   "en": "Budget size"
+                     *                 },
+                     *                 "bands": [
+                     *                   {
+                     *                     "tier": 3,
+                     *                     "label": {
+                     *                       "ja": "5,000万円以上",
+                     *                       "en": "¥50,000,000 or more"
+                     *                     },
+                     *                     "conditions": [
+                     *                       {
+                     *                         "operator": "greaterThanInclusive",
+                     *                         "value": 50000000
+                     *                       }
+                     *                     ]
+                     *                   },
+                     *                   {
+                     *                     "tier": 2,
+                     *                     "label": {
+                     *                       "ja": "5,000万円未満（1,000万円以上）",
+                     *                       "en": "below ¥50,000,000 (¥10,000,000 or more)"
+                     *                     },
+                     *                     "conditions": [
+                     *                       {
+                     *                         "operator": "greaterThanInclusive",
+                     *                         "value": 10000000
+                     *                       },
+                     *                       {
+                     *                         "operator": "lessThan",
+                     *                         "value": 50000000
+                     *                       }
+                     *                     ]
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "factor": "downtime",
+                     *                 "input": "maxDowntimeHours",
+                     *                 "label": {
+                     *                   "ja": "業務不可欠性（サービス停止の許容時間）",
+                     *                   "en": "Allowed service downtime"
+                     *                 },
+                     *                 "bands": [
+                     *                   {
+                     *                     "tier": 3,
+                     *                     "label": {
+                     *                       "ja": "2時間以内",
+                     *                       "en": "2 hours or less"
+                     *                     },
+                     *                     "conditions": [
+                     *                       {
+                     *                         "operator": "lessThanInclusive",
+                     *                         "value": 2
+                     *                       }
+                     *                     ]
+                     *                   },
+                     *                   {
+                     *                     "tier": 2,
+                     *                     "label": {
+                     *                       "ja": "12時間以内（2時間超）",
+                     *                       "en": "12 hours or less (more than 2 hours)"
+                     *                     },
+                     *                     "conditions": [
+                     *                       {
+                     *                         "operator": "greaterThan",
+                     *                         "value": 2
+                     *                       },
+                     *                       {
+                     *                         "operator": "lessThanInclusive",
+                     *                         "value": 12
+                     *                       }
+                     *                     ]
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "reviewers": [
+                     *               {
+                     *                 "tier": 1,
+                     *                 "role": "bureau_lead",
+                     *                 "label": {
+                     *                   "ja": "各局（管理者）",
+                     *                   "en": "the bureau itself (bureau lead)"
+                     *                 }
+                     *               },
+                     *               {
+                     *                 "tier": 2,
+                     *                 "role": "cio_advisor",
+                     *                 "label": {
+                     *                   "ja": "各局CIO補佐官",
+                     *                   "en": "the bureau's CIO advisor"
+                     *                 }
+                     *               }
+                     *             ]
+                     *           }
+                     *         },
+                     *         {
+                     *           "name": "lifecycle-gates",
+                     *           "version": "sha256:8f808a700d8ee0d6",
+                     *           "title": {
+                     *             "ja": "ライフサイクルの関門",
+                     *             "en": "Lifecycle gates"
+                     *           },
+                     *           "activatedAt": "2026-12-07T05:58:56.345Z",
+                     *           "content": {
+                     *             "ruleset": "lifecycle-gates",
+                     *             "title": {
+                     *               "ja": "ライフサイクルの関門",
+                     *               "en": "Lifecycle gates"
+                     *             },
+                     *             "source": "PSブック: 企画（サービスキャンバス・KPI）→ 要件定義（要件定義書・調達仕様書）→ 設計開発（リリースの判断）→ 運用（年次KPI測定・存廃判断）→ 廃止。フォローアップ措置のうち阻止扱いのものは、確認されるまで次の段階に進めない（監理）",
+                     *             "stages": [
+                     *               "planning",
+                     *               "requirements"
+                     *             ],
+                     *             "gates": [
+                     *               {
+                     *                 "id": "canvas_written",
+                     *                 "stage": "planning",
+                     *                 "label": {
+                     *                   "ja": "サービスキャンバスを作成",
+                     *                   "en": "Service canvas written"
+                     *                 },
+                     *                 "message": {
+                     *                   "ja": "サービスキャンバスの重要項目がすべて記入されていません",
+                     *                   "en": "The service canvas is not written: every key item must be filled"
+                     *                 },
+                     *                 "conditions": {
+                     *                   "all": [
+                     *                     {
+                     *                       "fact": "canvasWritten",
+                     *                       "operator": "equal",
+                     *                       "value": true
+                     *                     }
+                     *                   ]
+                     *                 }
+                     *               },
+                     *               {
+                     *                 "id": "kpi_with_target",
+                     *                 "stage": "planning",
+                     *                 "label": {
+                     *                   "ja": "KPIを設定",
+                     *                   "en": "KPI with a target set"
+                     *                 },
+                     *                 "message": {
+                     *                   "ja": "目標値のあるKPIが1件以上必要です",
+                     *                   "en": "At least one KPI with a target is required"
+                     *                 },
+                     *                 "conditions": {
+                     *                   "all": [
+                     *                     {
+                     *                       "fact": "kpiWithTargetCount",
+                     *                       "operator": "greaterThanInclusive",
+                     *                       "value": 1
+                     *                     }
+                     *                   ]
+                     *                 }
+                     *               }
+                     *             ]
+                     *           }
+                     *         }
+                     *       ],
+                     *       "tierTable": {
+                     *         "version": "sha256:3152addc81066fd6",
+                     *         "title": {
+                     *           "ja": "プロジェクト監理区分",
+                     *           "en": "Oversight tier"
+                     *         },
+                     *         "tiers": [
+                     *           1,
+                     *           2
+                     *         ],
+                     *         "factors": [
+                     *           {
+                     *             "factor": "budget",
+                     *             "input": "budgetJpy",
+                     *             "label": {
+                     *               "ja": "予算規模",
+                     *               "en": "Budget size"
+                     *             },
+                     *             "bands": [
+                     *               {
+                     *                 "tier": 1,
+                     *                 "label": {
+                     *                   "ja": "1,000万円未満",
+                     *                   "en": "below ¥10,000,000"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "operator": "lessThan",
+                     *                     "value": 10000000
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "tier": 2,
+                     *                 "label": {
+                     *                   "ja": "5,000万円未満（1,000万円以上）",
+                     *                   "en": "below ¥50,000,000 (¥10,000,000 or more)"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "operator": "greaterThanInclusive",
+                     *                     "value": 10000000
+                     *                   },
+                     *                   {
+                     *                     "operator": "lessThan",
+                     *                     "value": 50000000
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ]
+                     *           },
+                     *           {
+                     *             "factor": "downtime",
+                     *             "input": "maxDowntimeHours",
+                     *             "label": {
+                     *               "ja": "業務不可欠性（サービス停止の許容時間）",
+                     *               "en": "Allowed service downtime"
+                     *             },
+                     *             "bands": [
+                     *               {
+                     *                 "tier": 1,
+                     *                 "label": {
+                     *                   "ja": "12時間超",
+                     *                   "en": "more than 12 hours"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "operator": "greaterThan",
+                     *                     "value": 12
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "tier": 2,
+                     *                 "label": {
+                     *                   "ja": "12時間以内（2時間超）",
+                     *                   "en": "12 hours or less (more than 2 hours)"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "operator": "greaterThan",
+                     *                     "value": 2
+                     *                   },
+                     *                   {
+                     *                     "operator": "lessThanInclusive",
+                     *                     "value": 12
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "reviewers": [
+                     *           {
+                     *             "tier": 1,
+                     *             "role": "bureau_lead",
+                     *             "label": {
+                     *               "ja": "各局（管理者）",
+                     *               "en": "the bureau itself (bureau lead)"
+                     *             }
+                     *           },
+                     *           {
+                     *             "tier": 2,
+                     *             "role": "cio_advisor",
+                     *             "label": {
+                     *               "ja": "各局CIO補佐官",
+                     *               "en": "the bureau's CIO advisor"
+                     *             }
+                     *           }
+                     *         ],
+                     *         "rows": [
+                     *           {
+                     *             "kind": "factor",
+                     *             "key": "budget",
+                     *             "label": {
+                     *               "ja": "予算規模",
+                     *               "en": "Budget size"
+                     *             },
+                     *             "cells": [
+                     *               {
+                     *                 "tier": 1,
+                     *                 "label": {
+                     *                   "ja": "1,000万円未満",
+                     *                   "en": "below ¥10,000,000"
+                     *                 }
+                     *               },
+                     *               {
+                     *                 "tier": 2,
+                     *                 "label": {
+                     *                   "ja": "5,000万円未満（1,000万円以上）",
+                     *                   "en": "below ¥50,000,000 (¥10,000,000 or more)"
+                     *                 }
+                     *               }
+                     *             ]
+                     *           },
+                     *           {
+                     *             "kind": "factor",
+                     *             "key": "downtime",
+                     *             "label": {
+                     *               "ja": "業務不可欠性（サービス停止の許容時間）",
+                     *               "en": "Allowed service downtime"
+                     *             },
+                     *             "cells": [
+                     *               {
+                     *                 "tier": 1,
+                     *                 "label": {
+                     *                   "ja": "12時間超",
+                     *                   "en": "more than 12 hours"
+                     *                 }
+                     *               },
+                     *               {
+                     *                 "tier": 2,
+                     *                 "label": {
+                     *                   "ja": "12時間以内（2時間超）",
+                     *                   "en": "12 hours or less (more than 2 hours)"
+                     *                 }
+                     *               }
+                     *             ]
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         rulesets: {
                             activatedAt: string | null;
@@ -16185,6 +18964,10 @@ export interface operations {
     listRulesetVersions: {
         parameters: {
             query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
                 ruleset?: components["schemas"]["RulesetName"];
             };
             header?: never;
@@ -16193,7 +18976,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ruleset versions */
+            /** @description A page of ruleset versions */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -16201,9 +18984,50 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["RulesetVersionSummary"][];
-                    };
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0be848ae-8530-4cd9-842f-f92f17d3256d",
+                     *           "ruleset": "supervision",
+                     *           "version": "sha256:14954515977ec03e",
+                     *           "status": "active",
+                     *           "note": "rules/supervision.json",
+                     *           "caseCount": 12,
+                     *           "proposedBy": null,
+                     *           "proposedAt": "2026-12-07T05:58:55.784Z",
+                     *           "decidedBy": null,
+                     *           "decidedAt": null,
+                     *           "decisionComment": null,
+                     *           "activateAt": null,
+                     *           "activatedAt": "2026-12-07T05:58:56.015Z",
+                     *           "supersededAt": null,
+                     *           "revision": 1,
+                     *           "activation": null
+                     *         },
+                     *         {
+                     *           "id": "35020446-7b30-4fbb-996d-5fac9dc1079a",
+                     *           "ruleset": "release-checklist",
+                     *           "version": "sha256:1198d04ac6d60531",
+                     *           "status": "active",
+                     *           "note": "rules/release-checklist.json",
+                     *           "caseCount": 3,
+                     *           "proposedBy": null,
+                     *           "proposedAt": "2026-12-07T05:58:55.784Z",
+                     *           "decidedBy": null,
+                     *           "decidedAt": null,
+                     *           "decisionComment": null,
+                     *           "activateAt": null,
+                     *           "activatedAt": "2026-12-07T05:58:55.933Z",
+                     *           "supersededAt": null,
+                     *           "revision": 1,
+                     *           "activation": null
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RulesetVersionPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -16464,6 +19288,102 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0be848ae-8530-4cd9-842f-f92f17d3256d",
+                     *       "ruleset": "supervision",
+                     *       "version": "sha256:14954515977ec03e",
+                     *       "status": "active",
+                     *       "note": "rules/supervision.json",
+                     *       "caseCount": 12,
+                     *       "proposedBy": null,
+                     *       "proposedAt": "2026-12-07T05:58:55.784Z",
+                     *       "decidedBy": null,
+                     *       "decidedAt": null,
+                     *       "decisionComment": null,
+                     *       "activateAt": null,
+                     *       "activatedAt": "2026-12-07T05:58:56.015Z",
+                     *       "supersededAt": null,
+                     *       "revision": 1,
+                     *       "activation": null,
+                     *       "content": {
+                     *         "title": {
+                     *           "en": "Supervision (consultations and status reports)",
+                     *           "ja": "監理（協議・状況報告）"
+                     *         },
+                     *         "source": "PSブック: 区分に応じて監理者または協議先を指定し、開発過程に関する技術的指導、監督を行う（スライド85）。報告頻度は区分に応じる（NSW の段階別アシュアランスに倣う）。",
+                     *         "cadence": [
+                     *           {
+                     *             "tier": 1,
+                     *             "label": {
+                     *               "en": "Half-yearly",
+                     *               "ja": "半期ごと"
+                     *             },
+                     *             "months": 6
+                     *           },
+                     *           {
+                     *             "tier": 2,
+                     *             "label": {
+                     *               "en": "Quarterly",
+                     *               "ja": "四半期ごと"
+                     *             },
+                     *             "months": 3
+                     *           }
+                     *         ],
+                     *         "ruleset": "supervision",
+                     *         "holidays": [
+                     *           "2026-01-01",
+                     *           "2026-01-02"
+                     *         ],
+                     *         "holidaysSource": "国民の祝日（内閣府）と都庁の年末年始の休日（12月29日〜1月3日）。週末は常に休日として数える。",
+                     *         "reportGraceDays": 14,
+                     *         "supervisedStages": [
+                     *           "requirements",
+                     *           "development"
+                     *         ],
+                     *         "consultationDueWorkingDays": 10,
+                     *         "procurementOverBudgetMarginRatio": 0.1
+                     *       },
+                     *       "cases": [
+                     *         {
+                     *           "name": "tier 3 reports monthly: September's report is due by 14 October",
+                     *           "input": {
+                     *             "tier": 3,
+                     *             "stage": "development",
+                     *             "today": "2026-10-14",
+                     *             "supervisedSince": "2026-04-01",
+                     *             "latestReportPeriod": "2026-08"
+                     *           },
+                     *           "expected": {
+                     *             "overdue": false,
+                     *             "duePeriod": "2026-08",
+                     *             "nextPeriod": "2026-09",
+                     *             "supervised": true,
+                     *             "nextDeadline": "2026-10-14",
+                     *             "cadenceMonths": 1
+                     *           }
+                     *         },
+                     *         {
+                     *           "name": "tier 3 without September's report is overdue on 15 October",
+                     *           "input": {
+                     *             "tier": 3,
+                     *             "stage": "development",
+                     *             "today": "2026-10-15",
+                     *             "supervisedSince": "2026-04-01",
+                     *             "latestReportPeriod": "2026-08"
+                     *           },
+                     *           "expected": {
+                     *             "overdue": true,
+                     *             "duePeriod": "2026-09",
+                     *             "supervised": true
+                     *           }
+                     *         }
+                     *       ],
+                     *       "baseVersionId": null,
+                     *       "impact": null,
+                     *       "canDecide": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["RulesetVersion"];
                 };
             };
@@ -16877,6 +19797,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "fiscalYear": null,
+                     *       "fiscalYears": [],
+                     *       "unit": "JPY",
+                     *       "lineCount": 0,
+                     *       "totalJpy": 0,
+                     *       "sumOfCategoriesJpy": 0,
+                     *       "overlapJpy": 0,
+                     *       "byCategory": [
+                     *         {
+                     *           "category": "system_maintenance",
+                     *           "label": {
+                     *             "ja": "システム維持管理等",
+                     *             "en": "System maintenance"
+                     *           },
+                     *           "lineCount": 0,
+                     *           "amountJpy": 0
+                     *         },
+                     *         {
+                     *           "category": "shin_tosei",
+                     *           "label": {
+                     *             "ja": "シン・トセイ",
+                     *             "en": "Shin-Tosei structural reform"
+                     *           },
+                     *           "lineCount": 0,
+                     *           "amountJpy": 0
+                     *         }
+                     *       ],
+                     *       "byBureau": []
+                     *     }
+                     */
                     "application/json": {
                         byBureau: {
                             /** Format: int64 */
@@ -17024,6 +19976,7 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -17137,6 +20090,7 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -17255,6 +20209,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "unit": "JPY",
+                     *       "years": []
+                     *     }
+                     */
                     "application/json": {
                         /** @enum {string} */
                         unit: "JPY";
@@ -17388,7 +20348,7 @@ export interface operations {
                 fiscalYear?: string;
                 from?: components["schemas"]["Day"];
                 interval?: "week" | "month";
-                isNew?: "true" | "false";
+                isNew?: boolean;
                 /** @description stages, comma-separated: planning, requirements, development, operation, retired */
                 stage?: string;
                 to?: components["schemas"]["Day"];
@@ -17407,6 +20367,62 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "interval": "week",
+                     *       "from": "2025-10-13",
+                     *       "to": "2026-12-07",
+                     *       "timeZone": "Asia/Tokyo",
+                     *       "tierBasis": "as_of_period_end",
+                     *       "total": {
+                     *         "tier1": 3,
+                     *         "tier2": 3,
+                     *         "tier3": 13,
+                     *         "unset": 2,
+                     *         "total": 21
+                     *       },
+                     *       "periods": [
+                     *         {
+                     *           "period": "2025-10-13",
+                     *           "start": null,
+                     *           "end": "2025-10-13",
+                     *           "added": {
+                     *             "tier1": 0,
+                     *             "tier2": 0,
+                     *             "tier3": 1,
+                     *             "unset": 0,
+                     *             "total": 1
+                     *           },
+                     *           "cumulative": {
+                     *             "tier1": 0,
+                     *             "tier2": 0,
+                     *             "tier3": 1,
+                     *             "unset": 0,
+                     *             "total": 1
+                     *           }
+                     *         },
+                     *         {
+                     *           "period": "2025-10-20",
+                     *           "start": "2025-10-14",
+                     *           "end": "2025-10-20",
+                     *           "added": {
+                     *             "tier1": 0,
+                     *             "tier2": 0,
+                     *             "tier3": 1,
+                     *             "unset": 0,
+                     *             "total": 1
+                     *           },
+                     *           "cumulative": {
+                     *             "tier1": 0,
+                     *             "tier2": 0,
+                     *             "tier3": 2,
+                     *             "unset": 0,
+                     *             "total": 2
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         from: string;
                         /** @enum {string} */
@@ -17570,7 +20586,7 @@ export interface operations {
             query?: {
                 bureau?: string;
                 fiscalYear?: string;
-                isNew?: "true" | "false";
+                isNew?: boolean;
             };
             header?: never;
             path?: never;
@@ -17586,6 +20602,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "stages": [
+                     *         {
+                     *           "stage": "planning",
+                     *           "label": {
+                     *             "ja": "企画",
+                     *             "en": "Planning"
+                     *           },
+                     *           "tier1": 0,
+                     *           "tier2": 1,
+                     *           "tier3": 4,
+                     *           "unset": 2,
+                     *           "total": 7
+                     *         },
+                     *         {
+                     *           "stage": "requirements",
+                     *           "label": {
+                     *             "ja": "要件定義",
+                     *             "en": "Requirements"
+                     *           },
+                     *           "tier1": 0,
+                     *           "tier2": 2,
+                     *           "tier3": 1,
+                     *           "unset": 0,
+                     *           "total": 3
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "tier1": 3,
+                     *         "tier2": 3,
+                     *         "tier3": 13,
+                     *         "unset": 2,
+                     *         "total": 21
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         stages: {
                             label: {
@@ -17720,8 +20773,12 @@ export interface operations {
         parameters: {
             query?: {
                 bureau?: components["schemas"]["BureauCode"];
-                divergent?: components["schemas"]["BooleanQuery"];
-                overdue?: components["schemas"]["BooleanQuery"];
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                divergent?: boolean;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+                overdue?: boolean;
                 /** @description The latest overall rating: the assessment where there is one, else the self-rating */
                 rating?: "green" | "amber" | "red";
                 tier?: number;
@@ -17732,7 +20789,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The portfolio */
+            /** @description A page of the portfolio */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -17740,9 +20797,83 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["PortfolioRow"][];
-                    };
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "projectId": "170ec863-a98c-4630-b481-c63d5ea17dc2",
+                     *           "projectCode": "PS0000013",
+                     *           "projectName": "海外展開マッチングシステム",
+                     *           "bureauCode": "IND",
+                     *           "tier": 2,
+                     *           "stage": "requirements",
+                     *           "latestPeriod": "2026-09",
+                     *           "selfRating": "green",
+                     *           "assessment": "amber",
+                     *           "assessedPeriod": "2026-09",
+                     *           "divergent": true,
+                     *           "divergence": [
+                     *             {
+                     *               "rule": "two_steps",
+                     *               "periods": [
+                     *                 "2026-09"
+                     *               ],
+                     *               "dimensions": [
+                     *                 "schedule"
+                     *               ]
+                     *             },
+                     *             {
+                     *               "rule": "two_periods",
+                     *               "periods": [
+                     *                 "2026-06",
+                     *                 "2026-09"
+                     *               ],
+                     *               "dimensions": [
+                     *                 "overall",
+                     *                 "schedule"
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "reportOverdue": false,
+                     *           "duePeriod": "2026-09",
+                     *           "nextPeriod": "2026-12",
+                     *           "nextDeadline": "2027-01-14",
+                     *           "awaitingAssessment": false,
+                     *           "openActions": 0,
+                     *           "openBlockingActions": 0,
+                     *           "openConsultations": 1,
+                     *           "overdueConsultations": 1,
+                     *           "kpiStatus": "no_data"
+                     *         },
+                     *         {
+                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *           "projectCode": "PS0000012",
+                     *           "projectName": "創業支援オンライン相談",
+                     *           "bureauCode": "IND",
+                     *           "tier": 1,
+                     *           "stage": "development",
+                     *           "latestPeriod": "2026-03",
+                     *           "selfRating": "green",
+                     *           "assessment": "green",
+                     *           "assessedPeriod": "2026-03",
+                     *           "divergent": false,
+                     *           "divergence": [],
+                     *           "reportOverdue": true,
+                     *           "duePeriod": "2026-09",
+                     *           "nextPeriod": "2027-03",
+                     *           "nextDeadline": "2027-04-14",
+                     *           "awaitingAssessment": false,
+                     *           "openActions": 2,
+                     *           "openBlockingActions": 1,
+                     *           "openConsultations": 1,
+                     *           "overdueConsultations": 0,
+                     *           "kpiStatus": "behind"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PortfolioPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -17840,8 +20971,8 @@ export interface operations {
         parameters: {
             query?: {
                 bureau?: components["schemas"]["BureauCode"];
-                divergent?: components["schemas"]["BooleanQuery"];
-                overdue?: components["schemas"]["BooleanQuery"];
+                divergent?: boolean;
+                overdue?: boolean;
                 /** @description The latest overall rating: the assessment where there is one, else the self-rating */
                 rating?: "green" | "amber" | "red";
                 tier?: number;
@@ -17856,6 +20987,7 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -17957,8 +21089,10 @@ export interface operations {
     listTechReviews: {
         parameters: {
             query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
                 fiscalYear?: number;
+                /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
                 /** @description tech review statuses, comma-separated: extracted, in_review, submitted */
                 status?: components["schemas"]["StatusList"];
@@ -17977,10 +21111,107 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["TechReview"][];
-                        nextCursor: string | null;
-                    };
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "74199a60-5e6b-405e-94d1-78349a351716",
+                     *           "fiscalYear": 2027,
+                     *           "projectId": "a053a6b3-9d2e-4121-a365-f264e1a2b5e7",
+                     *           "projectCode": "PS0000020",
+                     *           "projectName": "障害福祉サービス指導監査システム",
+                     *           "bureauCode": "WEL",
+                     *           "bureauName": "福祉局",
+                     *           "status": "extracted",
+                     *           "tierAtExtraction": 3,
+                     *           "budgetJpyAtExtraction": 68000000,
+                     *           "extractionRulesetVersion": "sha256:ce6d675afd38b2b2",
+                     *           "isTierNotSet": false,
+                     *           "isCanvasMissing": true,
+                     *           "viewpoints": [
+                     *             {
+                     *               "id": "technical",
+                     *               "label": {
+                     *                 "en": "Technical",
+                     *                 "ja": "技術面"
+                     *               },
+                     *               "rating": null,
+                     *               "comment": ""
+                     *             },
+                     *             {
+                     *               "id": "usability",
+                     *               "label": {
+                     *                 "en": "Usability",
+                     *                 "ja": "ユーザビリティ"
+                     *               },
+                     *               "rating": null,
+                     *               "comment": ""
+                     *             }
+                     *           ],
+                     *           "overallOpinion": "",
+                     *           "evaluationDeadline": "2026-12-27",
+                     *           "reviewerId": null,
+                     *           "reviewerName": null,
+                     *           "reflection": null,
+                     *           "extractedAt": "2026-12-07T05:59:05.099Z",
+                     *           "updatedAt": "2026-12-07T05:59:05.099Z",
+                     *           "version": 1
+                     *         },
+                     *         {
+                     *           "id": "8200b667-88a9-4662-967f-280e4fdb29da",
+                     *           "fiscalYear": 2025,
+                     *           "projectId": "170ec863-a98c-4630-b481-c63d5ea17dc2",
+                     *           "projectCode": "PS0000013",
+                     *           "projectName": "海外展開マッチングシステム",
+                     *           "bureauCode": "IND",
+                     *           "bureauName": "産業労働局",
+                     *           "status": "submitted",
+                     *           "tierAtExtraction": 2,
+                     *           "budgetJpyAtExtraction": 9500000,
+                     *           "extractionRulesetVersion": "sha256:ce6d675afd38b2b2",
+                     *           "isTierNotSet": false,
+                     *           "isCanvasMissing": false,
+                     *           "viewpoints": [
+                     *             {
+                     *               "id": "technical",
+                     *               "label": {
+                     *                 "en": "Technical",
+                     *                 "ja": "技術面"
+                     *               },
+                     *               "rating": 4,
+                     *               "comment": "既存の中小企業支援ポータルの認証・データ基盤を共用する構成で妥当。"
+                     *             },
+                     *             {
+                     *               "id": "usability",
+                     *               "label": {
+                     *                 "en": "Usability",
+                     *                 "ja": "ユーザビリティ"
+                     *               },
+                     *               "rating": 3,
+                     *               "comment": "海外バイヤー向け画面の多言語対応とユーザテストの計画が必要。"
+                     *             }
+                     *           ],
+                     *           "overallOpinion": "概ね妥当。多言語のユーザテストを要件に加えること。",
+                     *           "evaluationDeadline": "2024-10-31",
+                     *           "reviewerId": "f135d8da-8d26-4a57-8ab5-8732c18c8d39",
+                     *           "reviewerName": "技術 翔太",
+                     *           "reflection": {
+                     *             "outcome": "reflected",
+                     *             "amountChangeJpy": 0,
+                     *             "comment": "多言語ユーザテストの経費を要求額の範囲内で計上。",
+                     *             "recordedByName": "財務 直樹",
+                     *             "recordedAt": "2025-01-20T01:00:00.000Z",
+                     *             "version": 1
+                     *           },
+                     *           "extractedAt": "2026-12-07T05:59:04.850Z",
+                     *           "updatedAt": "2026-12-07T05:59:05.018Z",
+                     *           "version": 3
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TechReviewPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -18091,6 +21322,7 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -18206,6 +21438,7 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -18323,6 +21556,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "74199a60-5e6b-405e-94d1-78349a351716",
+                     *       "fiscalYear": 2027,
+                     *       "projectId": "a053a6b3-9d2e-4121-a365-f264e1a2b5e7",
+                     *       "projectCode": "PS0000020",
+                     *       "projectName": "障害福祉サービス指導監査システム",
+                     *       "bureauCode": "WEL",
+                     *       "bureauName": "福祉局",
+                     *       "status": "extracted",
+                     *       "tierAtExtraction": 3,
+                     *       "budgetJpyAtExtraction": 68000000,
+                     *       "extractionRulesetVersion": "sha256:ce6d675afd38b2b2",
+                     *       "isTierNotSet": false,
+                     *       "isCanvasMissing": true,
+                     *       "viewpoints": [
+                     *         {
+                     *           "id": "technical",
+                     *           "label": {
+                     *             "en": "Technical",
+                     *             "ja": "技術面"
+                     *           },
+                     *           "rating": null,
+                     *           "comment": ""
+                     *         },
+                     *         {
+                     *           "id": "usability",
+                     *           "label": {
+                     *             "en": "Usability",
+                     *             "ja": "ユーザビリティ"
+                     *           },
+                     *           "rating": null,
+                     *           "comment": ""
+                     *         }
+                     *       ],
+                     *       "overallOpinion": "",
+                     *       "evaluationDeadline": "2026-12-27",
+                     *       "reviewerId": null,
+                     *       "reviewerName": null,
+                     *       "reflection": null,
+                     *       "extractedAt": "2026-12-07T05:59:05.099Z",
+                     *       "updatedAt": "2026-12-07T05:59:05.099Z",
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["TechReview"];
                 };
             };
@@ -18697,14 +21975,19 @@ export interface operations {
     };
     listReflectionOutcomes: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description One row per fiscal year, latest first */
+            /** @description A page of fiscal years, latest first */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -18712,24 +21995,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: {
-                            /** Format: int64 */
-                            amountChangeJpy: number;
-                            /** Format: int64 */
-                            fiscalYear: number;
-                            /** Format: int64 */
-                            notReflected: number;
-                            /** Format: int64 */
-                            partlyReflected: number;
-                            /** Format: int64 */
-                            reflected: number;
-                            /** Format: int64 */
-                            submitted: number;
-                            /** Format: int64 */
-                            unrecorded: number;
-                        }[];
-                    };
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "fiscalYear": 2025,
+                     *           "submitted": 4,
+                     *           "reflected": 1,
+                     *           "partlyReflected": 1,
+                     *           "notReflected": 1,
+                     *           "unrecorded": 1,
+                     *           "amountChangeJpy": -5000000
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReflectionOutcomeYearPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -19088,14 +22370,19 @@ export interface operations {
     };
     listTokens: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
+                cursor?: string;
+                /** @description How many items a page holds: 1–200, 50 when left out */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Tokens */
+            /** @description A page of tokens */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -19103,9 +22390,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["Token"][];
-                    };
+                    /**
+                     * @example {
+                     *       "items": [],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokenPage"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */
@@ -19428,8 +22719,10 @@ export interface operations {
     listOutstandingYearlyReviews: {
         parameters: {
             query?: {
+                /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
                 fiscalYear?: number;
+                /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
             };
             header?: never;
@@ -19446,6 +22739,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "fiscalYear": 2026,
+                     *       "items": [
+                     *         {
+                     *           "projectId": "39670f36-09bc-4bf7-ad55-3d0ed1416359",
+                     *           "projectCode": "PS0000002",
+                     *           "projectName": "電子都庁基盤の運用管理",
+                     *           "bureauCode": "DSB",
+                     *           "tier": 3,
+                     *           "reviewerRole": "chief_cio_advisor",
+                     *           "kpiCount": 1,
+                     *           "unmeasuredKpis": [
+                     *             {
+                     *               "id": "b32d9304-3deb-4d6a-a1d6-d958f26449f3",
+                     *               "name": "電子都庁基盤の稼働率"
+                     *             }
+                     *           ],
+                     *           "hasDecision": false
+                     *         },
+                     *         {
+                     *           "projectId": "12626bee-8d46-4278-bcc2-ddac4b0e8a1b",
+                     *           "projectCode": "PS0000003",
+                     *           "projectName": "中央コンピュータ室の運用管理",
+                     *           "bureauCode": "DSB",
+                     *           "tier": 3,
+                     *           "reviewerRole": "chief_cio_advisor",
+                     *           "kpiCount": 1,
+                     *           "unmeasuredKpis": [
+                     *             {
+                     *               "id": "f747e3f9-c51e-4525-8a67-2fdb2fcec6c4",
+                     *               "name": "設備起因の計画外停止時間"
+                     *             }
+                     *           ],
+                     *           "hasDecision": false
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["Outstanding"];
                 };
             };
@@ -19557,6 +22890,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Liveness"];
                 };
             };
@@ -19624,6 +22962,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ready",
+                     *       "database": "pglite",
+                     *       "rulesets": {
+                     *         "lifecycle-gates": "sha256:8f808a700d8ee0d6",
+                     *         "oversight-tier": "sha256:3152addc81066fd6",
+                     *         "release-checklist": "sha256:1198d04ac6d60531",
+                     *         "service-canvas": "sha256:3f942bc96d11104c",
+                     *         "supervision": "sha256:14954515977ec03e",
+                     *         "tech-review-extraction": "sha256:ce6d675afd38b2b2"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Readiness"];
                 };
             };

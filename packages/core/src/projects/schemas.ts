@@ -4,15 +4,14 @@ import {
   oversightFactorRegistry,
   registrationTriggerRegistry,
   roleRegistry,
-  stageRegistry,
   type TDocumentKind,
   type TRegistrationTrigger,
   type TRole,
-  type TStage,
 } from '../registry/domain-lists.ts';
 import { ZStage } from '../rules/schemas.ts';
 
 export { ZConfidentiality, ZDowntimeHours, ZYen } from '../registry/domain-lists.ts';
+export { roleLabels, stageLabels } from '../registry/roles-and-stages.ts';
 export { type TStage, ZStage } from '../rules/schemas.ts';
 export type { TDocumentKind, TRegistrationTrigger, TRole };
 
@@ -83,10 +82,8 @@ export const ZHttpUrl = z
 export const ZCreateDocumentRequest = z.strictObject({ kind: ZDocumentKind, title: requiredText(200), url: ZHttpUrl });
 export type TCreateDocumentRequest = z.infer<typeof ZCreateDocumentRequest>;
 
-export const stageLabels: Record<TStage, { ja: string; en: string }> = stageRegistry.labels;
 export const documentKindLabels: Record<TDocumentKind, { ja: string; en: string }> = documentKindRegistry.labels;
 export const registrationTriggerLabels: Record<TRegistrationTrigger, { ja: string; en: string }> = registrationTriggerRegistry.labels;
-export const roleLabels: Record<TRole, { ja: string; en: string }> = roleRegistry.labels;
 
 /** Japanese fiscal year (年度): April to March, named by the year it starts in. */
 export function fiscalYearOf(date: Date): number {

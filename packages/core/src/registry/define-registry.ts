@@ -1,52 +1,29 @@
 import { z } from 'zod';
 
-/** Japanese and English text of a registry entry, as every list of the domain carries it. */
-export type TLabel = { ja: string; en: string };
-export type TLanguage = keyof TLabel;
+import { defineList, type List, type ListEntry } from './define-list.ts';
 
-type Entry = { key: string } & TLabel;
+export type { TLabel, TLanguage } from './define-list.ts';
 
 /** A domain list defined once: its keys, zod enum and labels are derived from the same entries. */
-export type Registry<E extends Entry> = {
-  readonly entries: readonly E[];
-  readonly keys: readonly [E['key'], ...E['key'][]];
+export type Registry<E extends ListEntry> = List<E> & {
   /** The zod enum of the keys: request validation, response schemas and the OpenAPI enums use it. */
   readonly schema: z.ZodEnum<{ [K in E['key']]: K }>;
-  readonly labels: Record<E['key'], TLabel>;
-  /** The entry of a key; throws for a key the registry does not hold (a programming error). */
-  get<K extends E['key']>(key: K): Extract<E, { key: K }>;
-  has(key: unknown): key is E['key'];
-  label(key: E['key'], language: TLanguage): string;
 };
+
+/** A list of define-list.ts with the zod enum of its keys beside it. */
+export function withSchema<E extends ListEntry>(list: List<E>): Registry<E> {
+  return {
+    ...list,
+    schema: z.enum(list.keys as unknown as [E['key'], ...E['key'][]]) as unknown as z.ZodEnum<{ [K in E['key']]: K }>,
+  };
+}
 
 /**
  * Build a registry from its entries (written `as const` so the keys stay literal types). Duplicate keys
  * and empty labels are refused when the module loads, so a bad entry cannot reach a migration or a screen.
  */
-export function defineRegistry<const L extends readonly [Entry, ...Entry[]]>(name: string, list: L): Registry<L[number]> {
-  type E = L[number];
-  const entries: readonly E[] = list;
-  const byKey = new Map<string, E>();
-  for (const entry of entries) {
-    if (byKey.has(entry.key)) throw new Error(`registry ${name}: key ${entry.key} is listed twice`);
-    if (!entry.ja.trim() || !entry.en.trim()) throw new Error(`registry ${name}: key ${entry.key} needs a Japanese and an English label`);
-    byKey.set(entry.key, entry);
-  }
-  const keys = entries.map((e) => e.key) as unknown as readonly [E['key'], ...E['key'][]];
-  const labels = Object.fromEntries(entries.map((e) => [e.key, { ja: e.ja, en: e.en }])) as Record<E['key'], TLabel>;
-  return {
-    entries,
-    keys,
-    schema: z.enum(keys as unknown as [E['key'], ...E['key'][]]) as unknown as z.ZodEnum<{ [K in E['key']]: K }>,
-    labels,
-    get(key) {
-      const entry = byKey.get(key);
-      if (!entry) throw new Error(`registry ${name}: no key ${key}`);
-      return entry as never;
-    },
-    has: (key): key is E['key'] => typeof key === 'string' && byKey.has(key),
-    label: (key, language) => labels[key][language],
-  };
+export function defineRegistry<const L extends readonly [ListEntry, ...ListEntry[]]>(name: string, list: L): Registry<L[number]> {
+  return withSchema(defineList(name, list));
 }
 
-export type KeyOf<R> = R extends Registry<infer E> ? E['key'] : never;
+export type { KeyOf } from './define-list.ts';

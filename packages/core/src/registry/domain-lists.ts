@@ -5,37 +5,17 @@
  * the behaviour that is really new.
  */
 import { z } from 'zod';
-import { defineRegistry, type KeyOf } from './define-registry.ts';
+import { defineRegistry, type KeyOf, withSchema } from './define-registry.ts';
+import { roleList, stageList } from './roles-and-stages.ts';
 
-/**
- * Who a role acts for: `own` roles belong to one bureau (staff need a bureau), `assigned` roles are
- * assigned to one or more bureaus they advise, `none` act for the whole city.
- */
-export type TBureauScope = 'own' | 'assigned' | 'none';
-
-/** Roles (DESIGN §1), in the order screens list them. */
-export const roleRegistry = defineRegistry('role', [
-  { key: 'staff', ja: '各局担当', en: 'Department staff', bureauScope: 'own' },
-  { key: 'bureau_lead', ja: '各局（管理者）', en: 'Bureau lead', bureauScope: 'own' },
-  { key: 'cio_advisor', ja: '各局CIO補佐官', en: 'CIO advisor', bureauScope: 'assigned' },
-  { key: 'chief_cio_advisor', ja: 'CIO統括補佐官', en: 'Chief CIO advisor', bureauScope: 'none' },
-  { key: 'budget_office', ja: '財務局', en: 'Budget office', bureauScope: 'none' },
-  { key: 'govtech', ja: 'GovTech東京（技術支援）', en: 'GovTech Tokyo (technical staff)', bureauScope: 'none' },
-  { key: 'admin', ja: 'システム管理者（デジタルサービス局）', en: 'Administrator', bureauScope: 'none' },
-] as const);
+/** Roles (DESIGN §1) and lifecycle stages (DESIGN §2.2): roles-and-stages.ts, with their zod enums here. */
+export const roleRegistry = withSchema(roleList);
 export type TRole = KeyOf<typeof roleRegistry>;
 /** Roles that act for their own bureau and so cannot exist without one. */
 export const bureauBoundRoles: readonly TRole[] = roleRegistry.entries.filter((r) => r.bureauScope === 'own').map((r) => r.key);
-
-/** Lifecycle stages (DESIGN §2.2), in lifecycle order; the last is terminal. */
-export const stageRegistry = defineRegistry('stage', [
-  { key: 'planning', ja: '企画', en: 'Planning' },
-  { key: 'requirements', ja: '要件定義', en: 'Requirements' },
-  { key: 'development', ja: '設計開発', en: 'Development' },
-  { key: 'operation', ja: '運用', en: 'Operation' },
-  { key: 'retired', ja: '廃止', en: 'Retired' },
-] as const);
+export const stageRegistry = withSchema(stageList);
 export type TStage = KeyOf<typeof stageRegistry>;
+export type { TBureauScope } from './roles-and-stages.ts';
 
 /**
  * The facts the lifecycle gates may name (rules/lifecycle-gates.json). The API gathers them from the

@@ -8,6 +8,7 @@ export type TChecklistItem = {
   label: string;
   labelEn: string;
   description: string;
+  descriptionEn: string;
   naAllowed: boolean;
 };
 
@@ -27,6 +28,7 @@ export function createReleaseChecklist(ruleset: LoadedRuleset<'release-checklist
         label: item.label.ja,
         labelEn: item.label.en,
         description: item.description.ja,
+        descriptionEn: item.description.en,
         naAllowed: item.naAllowed,
       }));
   };

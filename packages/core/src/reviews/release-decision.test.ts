@@ -8,6 +8,7 @@ const item = (itemId: string, naAllowed = false): TChecklistItem => ({
   label: `項目${itemId}`,
   labelEn: itemId,
   description: '',
+  descriptionEn: '',
   naAllowed,
 });
 const checklist = [item('customer'), item('open', true), item('user_test')];

@@ -1,17 +1,16 @@
-import { roleLabels } from '@core/projects/schemas.ts';
+import { roleLabels } from '@core/registry/roles-and-stages.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Suspense, useEffect, useRef, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from '../api.ts';
-import { canImport, canManageTokens, canRegisterProjects, canSeeBudgetReview, isAdmin, meKey, useMe } from '../auth.ts';
+import { canImport, canManageTokens, canRegisterProjects, canSeeBudgetReview, hasPortfolio, isAdmin, meKey, useMe } from '../auth.ts';
 import { useFormat } from '../format.ts';
 import { setLanguage } from '../i18n/index.ts';
 import type { TUser } from '../types.ts';
 import { useBureauName } from './bureaus.ts';
 import { ErrorAlert, Loading } from './common.tsx';
 import { RouteErrorBoundary } from './route-error.tsx';
-import { hasPortfolio } from './supervision.tsx';
 
 export function LanguageSwitch() {
   const { i18n } = useTranslation();

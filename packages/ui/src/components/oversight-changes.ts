@@ -45,7 +45,8 @@ export function holds(condition: TBandCondition, value: unknown): boolean {
  * alone drives the tier — the band below that would lower the tier.
  */
 export function whatWouldChange(evaluation: TOversightEvaluation, defs: readonly TFactorDef[]): TTierChange[] {
-  const current = evaluation.tier ?? evaluation.lowerBound;
+  // A lower bound is always a tier (the document's Tier also allows null, for a project without one).
+  const current = evaluation.tier ?? evaluation.lowerBound ?? 1;
   const factorOf = (def: TFactorDef) => evaluation.factors.find((f) => f.factor === def.factor);
   const drivers = evaluation.factors.filter((f) => f.drives);
   const changes: TTierChange[] = [];

@@ -72,7 +72,3 @@ export function isConsulteeOf(user: Pick<TUser, 'role' | 'bureauCodes'>, project
   if (!project.reviewerRole || user.role !== project.reviewerRole) return false;
   return user.role === 'chief_cio_advisor' || user.bureauCodes.includes(project.bureauCode);
 }
-
-/** Who has a portfolio: reviewers and admins. */
-export const hasPortfolio = (user: Pick<TUser, 'role'>) =>
-  user.role === 'admin' || user.role === 'bureau_lead' || user.role === 'cio_advisor' || user.role === 'chief_cio_advisor';

@@ -34,7 +34,7 @@ export function TierDecreasePanel({ project }: { project: TProject }) {
     );
   }
   if (!pending) return null;
-  const reviewer = f.label(roleLabels[pending.fromReviewerRole]);
+  const reviewer = pending.fromReviewerRole ? f.label(roleLabels[pending.fromReviewerRole]) : '';
   return (
     <section id="tier-decrease" className="alert alert-warning" aria-labelledby="tier-decrease-title">
       <h3 id="tier-decrease-title">{t('tierDecrease.title')}</h3>

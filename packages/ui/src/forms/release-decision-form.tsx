@@ -11,7 +11,7 @@ import { ErrorAlert } from '../components/common.tsx';
 import { controlProps, ErrorSummary, Field, FormErrors, optionalText } from '../components/field.tsx';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
-import type { TReleaseRequest } from '../types.ts';
+import type { TReleaseRequestDetail as TReleaseRequest } from '../types.ts';
 import { applyServerErrors } from './server-errors.ts';
 
 type Input = z.input<typeof ZDecisionForm>;
@@ -40,7 +40,7 @@ const ZDecisionForm = z.object({
  * item allows it), except items the project is exempted from (免除); returning needs a comment, and
  * the results chosen so far go with it.
  */
-export function decisionSchema(request: Pick<TReleaseRequest, 'checklist' | 'exemptions'>) {
+export function decisionSchema(request: Pick<TReleaseRequest, 'checklist'> & Partial<Pick<TReleaseRequest, 'exemptions'>>) {
   const exempt = new Set((request.exemptions ?? []).map((e) => e.itemId));
   return ZDecisionForm.superRefine((value, ctx) => {
     value.items.forEach((item, i) => {

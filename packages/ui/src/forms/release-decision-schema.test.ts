@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decisionSchema } from './release-decision-form.tsx';
 
 const checklist = [
-  { itemId: 'user_test', principle: 'p', label: 'ユーザテスト', description: '', naAllowed: false },
-  { itemId: 'all_tokyo', principle: 'p', label: 'オール東京', description: '', naAllowed: false },
+  { itemId: 'user_test', principle: 'p', label: 'ユーザテスト', labelEn: 'User test', description: '', naAllowed: false },
+  { itemId: 'all_tokyo', principle: 'p', label: 'オール東京', labelEn: 'All Tokyo', description: '', naAllowed: false },
 ];
 const approveWith = (allTokyo: 'ok' | 'ng' | 'na') => ({
   decision: 'approved' as const,

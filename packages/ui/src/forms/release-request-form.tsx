@@ -11,7 +11,7 @@ import { ErrorAlert } from '../components/common.tsx';
 import { controlProps, ErrorSummary, Field, FormErrors, optionalText } from '../components/field.tsx';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
-import type { TChecklistItem, TReleaseRequest } from '../types.ts';
+import type { TChecklistItem, TReleaseRequestDetail as TReleaseRequest } from '../types.ts';
 import { applyServerErrors } from './server-errors.ts';
 
 /** Matched by errors.ts, so the applicant reads it in their language. */

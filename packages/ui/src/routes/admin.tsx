@@ -231,11 +231,11 @@ function Advisors({ bureaus }: { bureaus: TBureau[] }) {
   const [editing, setEditing] = useState<string | null>(null);
   const advisors = useQuery({
     queryKey: ['admin-users', { role: 'cio_advisor' }],
-    queryFn: () => api.users.list({ role: 'cio_advisor', limit: 500 }),
+    queryFn: () => api.users.all({ role: 'cio_advisor' }),
   });
   if (advisors.isPending) return <Loading />;
   if (advisors.isError) return <ErrorAlert error={advisors.error} />;
-  const items = advisors.data.items;
+  const items = advisors.data;
   const byBureau = bureaus.map((b) => ({ bureau: b, advisors: items.filter((u) => u.isActive && u.bureauCodes.includes(b.code)) }));
   const editingUser = items.find((u) => u.id === editing);
   return (

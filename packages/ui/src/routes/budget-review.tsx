@@ -461,7 +461,7 @@ export default function BudgetReview() {
   }, [chosen, fiscalYear, setParams]);
   const reviews = useQuery({
     queryKey: ['tech-reviews', fiscalYear],
-    queryFn: () => api.budget.techReviews({ fiscalYear: fiscalYear!, limit: 1000 }),
+    queryFn: () => api.budget.techReviews({ fiscalYear: fiscalYear! }),
     enabled: fiscalYear !== null,
   });
   if (!canSeeBudgetReview(user)) return <Navigate to="/" replace />;

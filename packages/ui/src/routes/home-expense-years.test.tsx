@@ -13,7 +13,13 @@ import type { TExpenseYears, TUser } from '../types.ts';
 
 const oku = 100_000_000;
 const label = (ja: string, en: string) => ({ ja, en });
-const year = (fiscalYear: number, total: number, growthFromPrevious: number | null, growthFromFirst: number | null, overlap = 0) => ({
+const year = (
+  fiscalYear: number,
+  total: number,
+  growthFromPrevious: number | null,
+  growthFromFirst: number | null,
+  overlap = 0,
+): TExpenseYears['years'][number] => ({
   fiscalYear,
   lineCount: 3,
   totalJpy: total * oku,

@@ -5,7 +5,7 @@ import { lazy, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../api.ts';
-import { isReviewer, useUser } from '../auth.ts';
+import { hasPortfolio, isReviewer, useUser } from '../auth.ts';
 import { useBureauName } from '../components/bureaus.ts';
 import {
   ArriveTogether,
@@ -18,7 +18,6 @@ import {
   TableScroll,
   TierBadge,
 } from '../components/common.tsx';
-import { hasPortfolio } from '../components/supervision.tsx';
 import { useFormat } from '../format.ts';
 import { readExpenses, readRegistrations, readStageStats, tierKeys } from '../stats.ts';
 import type { TGateStatus, TInboxItem, TStage, TUser } from '../types.ts';
@@ -102,7 +101,7 @@ function InboxTasks() {
           </tbody>
         </table>
       </TableScroll>
-      {inbox.data.hasMore ? <p className="small">{t('home.inboxMore')}</p> : null}
+      {inbox.data.nextCursor !== null ? <p className="small">{t('home.inboxMore')}</p> : null}
     </>
   );
 }

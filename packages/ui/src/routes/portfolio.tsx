@@ -30,11 +30,11 @@ export function sortPortfolio(rows: readonly TPortfolioRow[], key: SortKey, dir:
   const compare = (a: TPortfolioRow, b: TPortfolioRow): number => {
     switch (key) {
       case 'attention':
-        return sign * (attention(b) - attention(a)) || b.tier - a.tier;
+        return sign * (attention(b) - attention(a)) || (b.tier ?? 0) - (a.tier ?? 0);
       case 'project':
         return sign * f.compare(a.projectName, b.projectName);
       case 'tier':
-        return sign * (a.tier - b.tier);
+        return sign * ((a.tier ?? 0) - (b.tier ?? 0));
       case 'rating':
         return sign * (rank(b) - rank(a));
       case 'latest':

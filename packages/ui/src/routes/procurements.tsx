@@ -8,7 +8,7 @@ import { Empty, ErrorAlert, Loading, PageHeader, TableScroll } from '../componen
 import { ProcurementTable } from '../components/procurement-table.tsx';
 import { useFormat } from '../format.ts';
 
-const keys = ['method', 'status', 'startup'] as const;
+const keys = ['method', 'status', 'isStartup'] as const;
 
 function Stats() {
   const { t } = useTranslation();
@@ -152,7 +152,7 @@ export default function Procurements() {
           </div>
           <div className="field">
             <label htmlFor={`${id}-startup`}>{t('procurement.startupFilter')}</label>
-            <select id={`${id}-startup`} value={filter.startup ?? ''} onChange={set('startup')}>
+            <select id={`${id}-startup`} value={filter.isStartup ?? ''} onChange={set('isStartup')}>
               <option value="">{t('common.all')}</option>
               <option value="true">{t('procurement.startupOnly')}</option>
               <option value="false">{t('procurement.notStartup')}</option>

@@ -13,7 +13,7 @@ import { controlProps, Field, optionalText } from '../components/field.tsx';
 import { useFormat } from '../format.ts';
 import { ReleaseDecisionForm } from '../forms/release-decision-form.tsx';
 import { ReleaseRequestForm } from '../forms/release-request-form.tsx';
-import type { TReleaseRequest } from '../types.ts';
+import type { TReleaseRequestDetail as TReleaseRequest } from '../types.ts';
 import { ReleaseStatusBadge } from './project/releases-tab.tsx';
 
 function DecisionView({ request }: { request: TReleaseRequest }) {

@@ -244,7 +244,7 @@ function stubApi(signedIn: boolean) {
     [`GET /projects/${project.id}/action-owners`]: { body: { items: [{ id: 'u1', displayName: '産業 花子', role: 'staff' }] } },
     'GET /supervision/portfolio': { body: { items: [portfolioRow] } },
     'POST /oversight/evaluate': { body: tier2ByBudget },
-    'GET /reviews/inbox': { body: { items: [], hasMore: false } },
+    'GET /reviews/inbox': { body: { items: [], nextCursor: null } },
     'GET /yearly-reviews/outstanding': { body: { fiscalYear: 2026, items: [], nextCursor: null } },
     'GET /stats/stages': { body: { stages: [{ stage: 'planning', tier1: 1, tier2: 1, tier3: 0, unset: 1, total: 3 }] } },
     'GET /stats/registrations': {

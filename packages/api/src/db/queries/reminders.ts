@@ -1,6 +1,7 @@
 import type { TStage } from '@psbook/core';
 import { sql } from 'kysely';
 import type { Db } from '../database.ts';
+import { supervisedSince } from './supervision.ts';
 
 /*
  * The reminder scheduler's statements (domain/reminders.ts): what is due or overdue and not yet
@@ -121,9 +122,7 @@ export function listSupervisedProjectsPage(db: Db, stages: readonly TStage[], af
       'p.bureauCode',
       'p.stage',
       'p.tier',
-      sql<string>`coalesce((select max(t.at) from stage_transition t where t.project_id = p.id and t.to_stage = p.stage), p.created_at)::date::text`.as(
-        'supervisedSince',
-      ),
+      supervisedSince.as('supervisedSince'),
       sql<string | null>`(select max(r.period) from status_report r where r.project_id = p.id)`.as('latestPeriod'),
     ])
     .where('p.stage', 'in', [...stages])

@@ -192,6 +192,9 @@ export function listRequestedExemptionsForReviewer(db: Db, reach: ReviewerReach,
   return query.orderBy('e.requestedAt').orderBy('e.id').limit(limit).execute();
 }
 
+/** When supervision of project `p` began: its last move into its current stage, else its registration (a date). */
+export const supervisedSince = sql<string>`coalesce((select max(t.at) from stage_transition t where t.project_id = p.id and t.to_stage = p.stage), p.created_at)::date::text`;
+
 /* Portfolio (ポートフォリオ) */
 
 export type PortfolioScope = { reviewerRole: TReviewerRole; bureauCodes: string[] | 'all' } | 'all';
@@ -212,9 +215,7 @@ export function listPortfolioProjects(db: Db, scope: PortfolioScope, stages: rea
       'p.stage',
       'p.tier',
       'p.reviewerRole',
-      sql<string>`coalesce((select max(t.at) from stage_transition t where t.project_id = p.id and t.to_stage = p.stage), p.created_at)::date::text`.as(
-        'supervisedSince',
-      ),
+      supervisedSince.as('supervisedSince'),
       sql<number>`(select count(*) from follow_up_action a where a.project_id = p.id and a.status <> 'verified')`.as('openActions'),
       sql<number>`(select count(*) from follow_up_action a where a.project_id = p.id and a.status <> 'verified' and a.blocking)`.as(
         'openBlockingActions',

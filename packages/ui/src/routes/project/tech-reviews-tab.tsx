@@ -17,7 +17,7 @@ export default function TechReviewsTab() {
   const headingId = useId();
   const reviews = useQuery({
     queryKey: ['tech-reviews', 'all'],
-    queryFn: () => api.budget.techReviews({ limit: 1000 }),
+    queryFn: () => api.budget.techReviews({}),
   });
   const mine = reviews.data?.items.filter((r) => r.projectId === project.id) ?? [];
   // Each year's reviews rate on that cycle's scale.

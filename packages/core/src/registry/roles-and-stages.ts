@@ -1,0 +1,36 @@
+/**
+ * Roles and lifecycle stages without zod (domain-lists.ts adds their zod enums): the browser's first
+ * screen names the user's role and a project's stage and checks permissions before any form loads,
+ * and reads them from here so its entry script needs no zod (performance §4.8).
+ */
+import { defineList } from './define-list.ts';
+
+/**
+ * Who a role acts for: `own` roles belong to one bureau (staff need a bureau), `assigned` roles are
+ * assigned to one or more bureaus they advise, `none` act for the whole city.
+ */
+export type TBureauScope = 'own' | 'assigned' | 'none';
+
+/** Roles (DESIGN §1), in the order screens list them. */
+export const roleList = defineList('role', [
+  { key: 'staff', ja: '各局担当', en: 'Department staff', bureauScope: 'own' },
+  { key: 'bureau_lead', ja: '各局（管理者）', en: 'Bureau lead', bureauScope: 'own' },
+  { key: 'cio_advisor', ja: '各局CIO補佐官', en: 'CIO advisor', bureauScope: 'assigned' },
+  { key: 'chief_cio_advisor', ja: 'CIO統括補佐官', en: 'Chief CIO advisor', bureauScope: 'none' },
+  { key: 'budget_office', ja: '財務局', en: 'Budget office', bureauScope: 'none' },
+  { key: 'govtech', ja: 'GovTech東京（技術支援）', en: 'GovTech Tokyo (technical staff)', bureauScope: 'none' },
+  { key: 'admin', ja: 'システム管理者（デジタルサービス局）', en: 'Administrator', bureauScope: 'none' },
+] as const);
+
+/** Lifecycle stages (DESIGN §2.2), in lifecycle order; the last is terminal. */
+export const stageList = defineList('stage', [
+  { key: 'planning', ja: '企画', en: 'Planning' },
+  { key: 'requirements', ja: '要件定義', en: 'Requirements' },
+  { key: 'development', ja: '設計開発', en: 'Development' },
+  { key: 'operation', ja: '運用', en: 'Operation' },
+  { key: 'retired', ja: '廃止', en: 'Retired' },
+] as const);
+
+/** Labels of the two lists, as screens show them. */
+export const roleLabels = roleList.labels;
+export const stageLabels = stageList.labels;
