@@ -23,12 +23,22 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { Config } from './config.ts';
 import { DataDirLockedError, type OpenDatabase, openDatabase } from './db/database.ts';
 import { syncEnumChecks } from './db/enum-checks.ts';
 import { migrations } from './db/migrations/index.ts';
+import {
+  appliedMigrations,
+  insertBatch,
+  readCatalog,
+  readSequences,
+  readTablePage,
+  setSequence,
+  startBackupSnapshot,
+  tableHasRows,
+} from './db/queries/backup.ts';
 import { withTransaction } from './db/transaction.ts';
 
 export const backupFormat = 'psbook-backup';
@@ -62,44 +72,19 @@ export class BackupError extends Error {
   }
 }
 
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
 /** User tables of the public schema with their columns, primary keys and foreign-key order. */
 export async function describeTables(db: Kysely<any>): Promise<BackupTable[]> {
-  const tables = await sql<{ name: string }>`
-    select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition order by c.relname
-  `.execute(db);
-  const columns = await sql<{ table: string; name: string; type: string }>`
-    select c.relname as table, a.attname as name, format_type(a.atttypid, a.atttypmod) as type
-    from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = 'public' and c.relkind in ('r', 'p') and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
-    order by c.relname, a.attnum
-  `.execute(db);
-  const keys = await sql<{ table: string; name: string }>`
-    select c.relname as table, a.attname as name
-    from pg_constraint k join pg_class c on c.oid = k.conrelid join pg_namespace n on n.oid = c.relnamespace
-    cross join lateral unnest(k.conkey) with ordinality as u(attnum, ord)
-    join pg_attribute a on a.attrelid = c.oid and a.attnum = u.attnum
-    where n.nspname = 'public' and k.contype = 'p'
-    order by c.relname, u.ord
-  `.execute(db);
-  const references = await sql<{ table: string; references: string }>`
-    select c.relname as table, r.relname as references
-    from pg_constraint k join pg_class c on c.oid = k.conrelid join pg_class r on r.oid = k.confrelid
-    join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = 'public' and k.contype = 'f'
-  `.execute(db);
+  const catalog = await readCatalog(db);
 
-  const names = tables.rows.map((t) => t.name).filter((name) => !migrationTables.has(name));
+  const names = catalog.tables.map((t) => t.name).filter((name) => !migrationTables.has(name));
   const byName = new Map<string, BackupTable>(names.map((name) => [name, { name, columns: [], primaryKey: [] }]));
-  for (const c of columns.rows) byName.get(c.table)?.columns.push({ name: c.name, type: c.type });
-  for (const k of keys.rows) byName.get(k.table)?.primaryKey.push(k.name);
+  for (const c of catalog.columns) byName.get(c.table)?.columns.push({ name: c.name, type: c.type });
+  for (const k of catalog.keys) byName.get(k.table)?.primaryKey.push(k.name);
 
   // Parents before children (Kahn's algorithm, alphabetical among equals so the order is stable).
   // A table referring to itself needs no ordering between tables; a cycle between tables is refused.
   const parents = new Map<string, Set<string>>(names.map((name) => [name, new Set()]));
-  for (const r of references.rows) if (r.table !== r.references && byName.has(r.references)) parents.get(r.table)?.add(r.references);
+  for (const r of catalog.references) if (r.table !== r.references && byName.has(r.references)) parents.get(r.table)?.add(r.references);
   const ordered: BackupTable[] = [];
   const done = new Set<string>();
   while (ordered.length < names.length) {
@@ -114,13 +99,6 @@ export async function describeTables(db: Kysely<any>): Promise<BackupTable[]> {
     }
   }
   return ordered;
-}
-
-export async function appliedMigrations(db: Kysely<any>): Promise<string[]> {
-  const exists = await sql<{ ok: boolean }>`select to_regclass('public.kysely_migration') is not null as ok`.execute(db);
-  if (!exists.rows[0]?.ok) return [];
-  const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
-  return rows.rows.map((r) => r.name);
 }
 
 async function writeLine(out: Writable, line: string): Promise<void> {
@@ -139,12 +117,8 @@ export async function writeBackup(db: Kysely<any>, out: Writable, options: { sou
   let sequenceCount = 0;
   let migrationNames: string[] = [];
   await withTransaction(db, async (tx) => {
-    // Must be the first statement of the transaction; PGlite has one connection, so this also
-    // documents the guarantee there.
-    await sql`set transaction isolation level repeatable read, read only`.execute(tx);
-    await sql`set local timezone = 'UTC'`.execute(tx);
-    await sql`set local datestyle = 'ISO, YMD'`.execute(tx);
-    await sql`set local extra_float_digits = 1`.execute(tx);
+    // Must be the first statement of the transaction.
+    await startBackupSnapshot(tx);
     migrationNames = await appliedMigrations(tx);
     if (!migrationNames.length) throw new BackupError('the database has no PS Book schema (no migrations applied): nothing to back up');
     const tables = await describeTables(tx);
@@ -176,45 +150,17 @@ export async function writeBackup(db: Kysely<any>, out: Writable, options: { sou
 
 /** Page through a table by its primary key (keyset), each row one JSON array of text values. */
 async function writeTableRows(tx: Kysely<any>, out: Writable, table: BackupTable): Promise<number> {
-  const values = sql.raw(table.columns.map((c) => `${quoteIdent(c.name)}::text`).join(', '));
-  const from = sql.raw(quoteIdent(table.name));
-  // Without a primary key the physical row id is a stable key inside one snapshot.
-  const key = table.primaryKey.length ? table.primaryKey : ['ctid'];
-  const keyTypes = table.primaryKey.length ? table.primaryKey.map((k) => table.columns.find((c) => c.name === k)?.type ?? 'text') : ['tid'];
-  const keyList = sql.raw(key.map((k) => (k === 'ctid' ? 'ctid' : quoteIdent(k))).join(', '));
-  const keySelect = sql.raw(key.map((k, i) => `${k === 'ctid' ? 'ctid' : quoteIdent(k)}::text as k${i}`).join(', '));
+  const keyCount = Math.max(table.primaryKey.length, 1);
   let after: (string | null)[] | null = null;
   let count = 0;
   for (;;) {
-    const where: RawBuilder<unknown> = after
-      ? sql`where (${keyList}) > (${sql.join(after.map((v, i) => sql`${v}::${sql.raw(keyTypes[i]!)}`))})`
-      : sql``;
-    const page = await sql<Record<string, string | null>>`
-      select json_build_array(${values})::text as line, ${keySelect}
-      from ${from} ${where} order by ${keyList} limit ${pageRows}
-    `.execute(tx);
-    for (const row of page.rows) await writeLine(out, row.line!);
-    count += page.rows.length;
-    if (page.rows.length < pageRows) return count;
-    const last = page.rows[page.rows.length - 1]!;
-    after = key.map((_k, i) => last[`k${i}`] ?? null);
+    const page = await readTablePage(tx, table, after, pageRows);
+    for (const row of page) await writeLine(out, row.line!);
+    count += page.length;
+    if (page.length < pageRows) return count;
+    const last = page[page.length - 1]!;
+    after = Array.from({ length: keyCount }, (_k, i) => last[`k${i}`] ?? null);
   }
-}
-
-async function readSequences(tx: Kysely<any>): Promise<BackupSequence[]> {
-  const names = await sql<{ name: string }>`
-    select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = 'public' and c.relkind = 'S' order by c.relname
-  `.execute(tx);
-  const sequences: BackupSequence[] = [];
-  for (const { name } of names.rows) {
-    const state = await sql<{ lastValue: string; isCalled: boolean }>`
-      select last_value::text as "lastValue", is_called as "isCalled" from ${sql.raw(quoteIdent(name))}
-    `.execute(tx);
-    const row = state.rows[0]!;
-    sequences.push({ name, lastValue: row.lastValue, isCalled: row.isCalled });
-  }
-  return sequences;
 }
 
 /** Back up into `file`, written beside it first and renamed at the end, so a failed run leaves no file that looks whole. */
@@ -310,8 +256,7 @@ async function prepareSchema(db: Kysely<any>, header: BackupHeader, file: string
 async function nonEmptyTables(tx: Kysely<any>, tables: BackupTable[]): Promise<string[]> {
   const found: string[] = [];
   for (const table of tables) {
-    const row = await sql<{ any: boolean }>`select exists (select from ${sql.raw(quoteIdent(table.name))}) as any`.execute(tx);
-    if (row.rows[0]?.any) found.push(table.name);
+    if (await tableHasRows(tx, table)) found.push(table.name);
   }
   return found;
 }
@@ -397,7 +342,7 @@ async function restoreLines(db: Kysely<any>, file: string, lines: AsyncGenerator
         current = null;
       } else if ('sequences' in control) {
         for (const s of control.sequences) {
-          await sql`select setval(${s.name}::regclass, ${s.lastValue}::bigint, ${s.isCalled})`.execute(tx);
+          await setSequence(tx, s);
         }
         sequenceCount = control.sequences.length;
       } else if ('complete' in control) {
@@ -414,16 +359,6 @@ async function restoreLines(db: Kysely<any>, file: string, lines: AsyncGenerator
   if (error) throw new Error(`restored, but applying newer migrations failed: ${(error as Error).message}`);
   await syncEnumChecks(db);
   return { tables: counts, sequences: sequenceCount, migrations: header.migrations };
-}
-
-/** One set-based INSERT for a batch: the rows travel as one JSON parameter and are cast in SQL. */
-async function insertBatch(tx: Kysely<any>, table: BackupTable, rowsJson: string): Promise<void> {
-  const columns = sql.raw(table.columns.map((c) => quoteIdent(c.name)).join(', '));
-  const values = sql.raw(table.columns.map((c, i) => `(r->>${i})::${c.type}`).join(', '));
-  await sql`
-    insert into ${sql.raw(quoteIdent(table.name))} (${columns}) overriding system value
-    select ${values} from json_array_elements(${rowsJson}::json) as r
-  `.execute(tx);
 }
 
 /** Open the configured database for a backup or restore; a data directory held by a server is a clear refusal. */

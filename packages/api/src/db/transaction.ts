@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './database.ts';
 
 /**
@@ -9,4 +10,17 @@ import type { Db } from './database.ts';
  */
 export function withTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
   return db.isTransaction ? work(db) : db.transaction().execute(work);
+}
+
+/**
+ * Run `work` in a new READ ONLY transaction at REPEATABLE READ: one consistent snapshot of the book, and
+ * the database itself refuses any write (the rules simulation). Setting the isolation level must be a
+ * transaction's first statement, so this never joins the caller's transaction: called inside one, it
+ * fails (Kysely refuses a transaction inside a transaction) rather than run on a snapshot it did not set.
+ */
+export function withReadOnlySnapshot<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (tx) => {
+    await sql`set transaction isolation level repeatable read, read only`.execute(tx);
+    return work(tx);
+  });
 }

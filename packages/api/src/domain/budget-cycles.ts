@@ -4,14 +4,24 @@ import {
   defaultBudgetAnnouncementDate,
   type TBudgetCycleRequest,
   type TConditionTree,
-  type TExtractionFact,
   type TExtractionFacts,
 } from '@psbook/core';
-import { type RawBuilder, sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { type Actor, requirePermission } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
+import {
+  type ExtractionFact,
+  extractionColumns,
+  extractionFactCombinations,
+  findPreviousBudgetCycle,
+  insertBudgetCycle,
+  insertExtractedTechReviews,
+  listBudgetCycleRows,
+  listProjectCodes,
+  lockTechReviewsOfYear,
+  submitLockedBudgetCycle,
+} from '../db/queries/budget-cycles.ts';
 import {
   budgetCycleProgress,
   type CycleProgress,
@@ -104,12 +114,7 @@ export async function createBudgetCycle(ctx: DomainContext, input: TBudgetCycleR
     ratingScale: ruleset.content.ratingScale,
   };
   return withTransaction(ctx.db, async (tx) => {
-    const row = await tx
-      .insertInto('budgetCycle')
-      .values({ ...values, viewpoints: JSON.stringify(viewpoints) })
-      .onConflict((oc) => oc.column('fiscalYear').doNothing())
-      .returningAll()
-      .executeTakeFirst();
+    const row = await insertBudgetCycle(tx, { ...values, viewpoints: JSON.stringify(viewpoints) });
     if (!row) throw new AppError('conflict', `The budget cycle of fiscal year ${input.fiscalYear} already exists`);
     await recordAudit(tx, whoOf(ctx), {
       action: 'budget_cycle.create',
@@ -122,7 +127,7 @@ export async function createBudgetCycle(ctx: DomainContext, input: TBudgetCycleR
 }
 
 export async function listBudgetCycles(db: Db): Promise<BudgetCycleResponse[]> {
-  const rows = await db.selectFrom('budgetCycle').selectAll().orderBy('fiscalYear', 'desc').execute();
+  const rows = await listBudgetCycleRows(db);
   const progress = await budgetCycleProgress(
     db,
     rows.map((r) => r.fiscalYear),
@@ -136,17 +141,6 @@ export async function getBudgetCycle(db: Db, fiscalYear: number): Promise<Budget
   const progress = await budgetCycleProgress(db, [fiscalYear]);
   return toBudgetCycleResponse(row, progress.get(fiscalYear));
 }
-
-/** The project columns behind each extraction fact (TExtractionFacts), with their SQL types. */
-const extractionColumns = {
-  isNew: { column: 'is_new', type: 'boolean' },
-  tier: { column: 'tier', type: 'smallint' },
-  tierLowerBound: { column: 'tier_lower_bound', type: 'smallint' },
-  budgetJpy: { column: 'budget_jpy', type: 'bigint' },
-  bureauCode: { column: 'bureau_code', type: 'text' },
-  stage: { column: 'stage', type: 'text' },
-} as const satisfies Record<TExtractionFact, { column: string; type: string }>;
-type ExtractionFact = keyof typeof extractionColumns;
 
 const factsOf = (tree: TConditionTree) => new Set(conditionLeaves(tree).map((leaf) => leaf.fact));
 
@@ -185,13 +179,7 @@ async function compareWithPreviousCycle(
   current: { id: string; code: string }[],
   inScope: (p: { bureauCode: string }) => boolean = () => true,
 ): Promise<Comparison> {
-  const previous = await db
-    .selectFrom('budgetCycle')
-    .select('fiscalYear')
-    .where('fiscalYear', '<', fiscalYear)
-    .orderBy('fiscalYear', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const previous = await findPreviousBudgetCycle(db, fiscalYear);
   const before = previous ? (await listExtractedProjects(db, previous.fiscalYear)).filter(inScope) : [];
   const beforeIds = new Set(before.map((p) => p.id));
   const currentIds = new Set(current.map((p) => p.id));
@@ -228,13 +216,7 @@ export async function extractTechReviews(ctx: DomainContext, fiscalYear: number)
       });
     }
 
-    const candidates = tx.selectFrom('project').where('fiscalYear', '=', fiscalYear).where('stage', '<>', 'retired');
-    const combos = referenced.length
-      ? ((await candidates
-          .select(referenced.map((f) => f))
-          .distinct()
-          .execute()) as Partial<TExtractionFacts>[])
-      : [{}];
+    const combos: Partial<TExtractionFacts>[] = referenced.length ? await extractionFactCombinations(tx, fiscalYear, referenced) : [{}];
     const outcomes = await Promise.all(combos.map((combo) => policy.isExtractedForTechReview(combo as TExtractionFacts)));
     const matching = combos.filter((_, i) => outcomes[i]);
 
@@ -243,45 +225,9 @@ export async function extractTechReviews(ctx: DomainContext, fiscalYear: number)
     // Chunks keep each statement well inside PostgreSQL's 65,535 parameters.
     for (let start = 0; start < matching.length; start += 2000) {
       const slice = matching.slice(start, start + 2000);
-      let join: RawBuilder<unknown>;
-      if (referenced.length) {
-        const values = sql.join(
-          slice.map((combo) => sql`(${sql.join(referenced.map((f) => sql`${combo[f] ?? null}::${sql.raw(extractionColumns[f].type)}`))})`),
-        );
-        const columns = sql.raw(referenced.map((f) => extractionColumns[f].column).join(', '));
-        const on = sql.join(
-          referenced.map((f) => sql.raw(`p.${extractionColumns[f].column} is not distinct from v.${extractionColumns[f].column}`)),
-          sql` and `,
-        );
-        join = sql`join (values ${values}) as v(${columns}) on ${on}`;
-      } else {
-        join = sql``;
-      }
-      const result = await sql<{ matched: number; inserted: number }>`
-        with matched as (
-          select p.id, p.tier, p.budget_jpy, p.canvas_written from project p ${join}
-          where p.fiscal_year = ${fiscalYear} and p.stage <> 'retired'
-        ),
-        ins as (
-          insert into tech_review (fiscal_year, project_id, tier_at_extraction, budget_jpy_at_extraction, extraction_ruleset_version,
-            is_tier_not_set, is_canvas_missing)
-          select ${fiscalYear}, id, tier, budget_jpy, ${ruleset.version}, tier is null, not canvas_written from matched
-          on conflict (fiscal_year, project_id) do nothing
-          returning id, project_id, tier_at_extraction, budget_jpy_at_extraction, is_tier_not_set, is_canvas_missing
-        ),
-        audit as (
-          insert into audit_event (actor_id, actor_label, action, entity_type, entity_id, project_id, after, request_id)
-          select ${who.actor.id}::uuid, ${who.actor.label}, 'tech_review.extract', 'tech_review', id::text, project_id,
-            jsonb_build_object('fiscalYear', ${fiscalYear}::int, 'tierAtExtraction', tier_at_extraction,
-              'budgetJpyAtExtraction', budget_jpy_at_extraction, 'rulesetVersion', ${ruleset.version}::text,
-              'isTierNotSet', is_tier_not_set, 'isCanvasMissing', is_canvas_missing),
-            ${who.requestId}::text
-          from ins
-        )
-        select (select count(*)::int from matched) as matched, (select count(*)::int from ins) as inserted
-      `.execute(tx);
-      matched += Number(result.rows[0]?.matched ?? 0);
-      inserted += Number(result.rows[0]?.inserted ?? 0);
+      const result = await insertExtractedTechReviews(tx, fiscalYear, referenced, slice, ruleset.version, who);
+      matched += result.matched;
+      inserted += result.inserted;
     }
 
     const list = await listExtractedProjects(tx, fiscalYear);
@@ -319,7 +265,7 @@ export async function submitBudgetCycle(ctx: DomainContext, fiscalYear: number):
         submittedAt: cycle.submittedAt.toISOString(),
       });
     }
-    const reviews = await tx.selectFrom('techReview').selectAll().where('fiscalYear', '=', fiscalYear).orderBy('id').forUpdate().execute();
+    const reviews = await lockTechReviewsOfYear(tx, fiscalYear);
     // Submitting before extraction would freeze an empty list for good.
     if (reviews.length === 0) {
       throw new AppError('rule_violation', `No projects are extracted for fiscal year ${fiscalYear}: run the extraction first`);
@@ -339,15 +285,10 @@ export async function submitBudgetCycle(ctx: DomainContext, fiscalYear: number):
     if (incompleteReviews.length) {
       const codes = new Map(
         (
-          await tx
-            .selectFrom('project')
-            .select(['id', 'code'])
-            .where(
-              'id',
-              'in',
-              incompleteReviews.map((r) => r.projectId),
-            )
-            .execute()
+          await listProjectCodes(
+            tx,
+            incompleteReviews.map((r) => r.projectId),
+          )
         ).map((p) => [p.id, p.code]),
       );
       const incomplete = incompleteReviews.map((r) => ({ ...r, projectCode: codes.get(r.projectId) ?? '' }));
@@ -360,17 +301,7 @@ export async function submitBudgetCycle(ctx: DomainContext, fiscalYear: number):
         },
       );
     }
-    await tx
-      .updateTable('techReview')
-      .set({ status: 'submitted', updatedAt: sql<Date>`now()`, version: sql<number>`version + 1` })
-      .where('fiscalYear', '=', fiscalYear)
-      .execute();
-    const after = await tx
-      .updateTable('budgetCycle')
-      .set({ submittedAt: sql<Date>`now()`, submittedBy: ctx.actor.id, version: sql<number>`version + 1` })
-      .where('fiscalYear', '=', fiscalYear)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const after = await submitLockedBudgetCycle(tx, fiscalYear, ctx.actor.id);
     await recordAudit(tx, whoOf(ctx), {
       action: 'budget_cycle.submit',
       entityType: 'budget_cycle',

@@ -32,6 +32,7 @@ import { bureausAllowed, permissionScope, rolesAllowed, type TOversightInput } f
 import { recordAudit } from '../audit.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
+import { insertExpenseImport, setExpenseImportSummary } from '../db/queries/expense-imports.ts';
 import {
   analyzeStage,
   applyBudgetChunk,
@@ -56,12 +57,13 @@ import {
   planNewProjects,
   writePlannedLines,
 } from '../db/queries/expenses.ts';
+import { prepareDecisionTable, withHashJoins } from '../db/queries/oversight-table.ts';
 import { lockProject, projectSearchColumns } from '../db/queries/projects.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { AppError, forbidden } from '../errors.ts';
 import { checkSpec, type ImportEncoding, maxYen, openSource, type ProgressListener, type RowError, stageFile } from './expense-file.ts';
 import { notifyTierDecreaseWaiting } from './notification-events.ts';
 import { oversightInputsOf, recordTierChange, tierRank } from './oversight.ts';
-import { prepareDecisionTable, withHashJoins } from './oversight-table.ts';
 import { whoOf } from './projects.ts';
 import { settleEvaluation } from './tier-decrease.ts';
 
@@ -281,7 +283,9 @@ export async function importExpenses(ctx: DomainContext, body: ReadableStream<Ui
   const source = await openSource(body, options);
 
   try {
-    return await ctx.db.transaction().execute(async (tx) => {
+    // A dry run rolls back by throwing out of its own transaction: joined to a caller's, it would not.
+    if (options.dryRun && ctx.db.isTransaction) throw new Error('a dry-run import needs a transaction of its own: call it outside one');
+    return await withTransaction(ctx.db, async (tx) => {
       await createImportStage(tx);
       const file = await stageFile(tx, source, options.onProgress);
       timing('read');
@@ -343,10 +347,13 @@ export async function importExpenses(ctx: DomainContext, body: ReadableStream<Ui
         : null;
       let projectsCreated = newProjects;
       if (context) {
-        await tx
-          .insertInto('expenseImport')
-          .values({ id: context.importId, fileSha256: file.sha256, lineCount: file.lineCount, summary: '{}', createdBy: ctx.actor.id })
-          .execute();
+        await insertExpenseImport(tx, {
+          id: context.importId,
+          fileSha256: file.sha256,
+          lineCount: file.lineCount,
+          summary: '{}',
+          createdBy: ctx.actor.id,
+        });
         // New projects get their final budget and tier at once: all their lines are in this file.
         projectsCreated = await createNewProjects(tx, policy, newProjects, context);
         timing('create projects');
@@ -384,11 +391,7 @@ export async function importExpenses(ctx: DomainContext, body: ReadableStream<Ui
         previousImportId: previous?.id ?? null,
       });
       const { errors: _e, ...summary } = result;
-      await tx
-        .updateTable('expenseImport')
-        .set({ summary: JSON.stringify(summary) })
-        .where('id', '=', context.importId)
-        .execute();
+      await setExpenseImportSummary(tx, context.importId, JSON.stringify(summary));
       await recordAudit(tx, who, {
         action: 'expense_import.create',
         entityType: 'expense_import',

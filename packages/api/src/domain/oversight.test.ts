@@ -2,10 +2,10 @@ import { isDeepStrictEqual } from 'node:util';
 import { createOversightEvaluator, createPolicy, type Policy, parseRuleset, type TOversightRuleset } from '@psbook/core';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { tierFromDecisionTable } from '../db/queries/oversight-table.ts';
 import { describeOnBothDatabases, type TestApp, testPolicy } from '../testing/harness.ts';
 import { oversightColumns, oversightInputsOf, retierAllProjects } from './oversight.ts';
 import { bandIndexSql, tierSql, UntranslatableRulesetError } from './oversight-bands.ts';
-import { tierFromDecisionTable } from './oversight-table.ts';
 
 /** mulberry32: the same projects on every run. */
 function random(seed: number) {

@@ -6,11 +6,17 @@
  * group's tier is the table's row (the engine only for a candidate the compiler cannot band).
  */
 import { compileOversightRuleset, type LoadedRuleset, type Policy, parseRuleset, RulesetError, type TOversightInput } from '@psbook/core';
-import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { bandKeySql } from '../db/queries/oversight-table.ts';
+import {
+  countSimulationGroups,
+  projectsOfSimulationGroups,
+  projectsWithBandKeys,
+  type SimulationGroup,
+} from '../db/queries/rules-simulation.ts';
+import { withReadOnlySnapshot } from '../db/transaction.ts';
 import { type FieldError, validationError } from '../errors.ts';
 import { tierRank } from './oversight.ts';
-import { bandKeySql } from './oversight-table.ts';
 
 /* ------------------------------------------------------------------ the tier table */
 
@@ -100,23 +106,7 @@ export function parseCandidate(content: unknown): LoadedRuleset<'oversight-tier'
 
 /* ------------------------------------------------------------------ simulation */
 
-type Group = {
-  /** The candidate's band key of each factor (0 for a candidate left to the engine). */
-  k0: number;
-  k1: number;
-  k2: number;
-  /** False when a key is not in the table (or there is no table): the group is then one input, given below. */
-  covered: boolean;
-  budgetJpy: number | null;
-  maxDowntimeHours: number | null;
-  confidentiality: string | null;
-  tier: number | null;
-  reviewerRole: string | null;
-  bureauCode: string;
-  /** The inputs the tier in force came from, when a tier decrease waits (decision 0008); JSON text. */
-  fromInputs: string | null;
-  projects: number;
-};
+type Group = SimulationGroup;
 type TierCounts = { tier1: number; tier2: number; tier3: number; unset: number };
 const tierKey = (tier: number | null): keyof TierCounts => (tier === 1 ? 'tier1' : tier === 2 ? 'tier2' : tier === 3 ? 'tier3' : 'unset');
 const inputKey = (g: Group) =>
@@ -133,28 +123,11 @@ export async function simulateOversightRuleset(db: Db, active: Policy, content: 
   const table = await compileOversightRuleset(candidate);
   const activeVersion = active.rulesets['oversight-tier'].version;
   // Per project: the candidate's band keys, and its inputs where the table does not cover them.
-  const keys = table.fallback === null ? bandKeySql(table, 'p') : ['0', '0', '0'];
-  const covered = table.fallback === null ? keys.map((k) => `${k} >= -2`).join(' and ') : 'false';
-  const projectKeys = sql.raw(
-    `${keys.map((k, i) => `${k} as k${i}`).join(', ')}, (${covered}) as covered, ` +
-      ['budget_jpy', 'max_downtime_hours', 'confidentiality']
-        .map((c) => `case when ${covered} then null else p.${c} end as ${c}`)
-        .join(', '),
-  );
+  const projectsWithKeys = projectsWithBandKeys(table.fallback === null ? bandKeySql(table, 'p') : null);
 
-  return db.transaction().execute(async (tx) => {
-    // First statement of the transaction: one consistent snapshot, and the database refuses writes.
-    await sql`set transaction isolation level repeatable read, read only`.execute(tx);
-    const projectsWithKeys = sql`
-      select p.id, p.code, p.name, p.tier, p.reviewer_role, p.bureau_code, d.from_inputs::text as from_inputs, ${projectKeys}
-      from project p left join tier_decrease d on d.project_id = p.id and d.status = 'pending'`;
-    const groups = (
-      await sql<Group>`
-        select k0, k1, k2, covered, budget_jpy, max_downtime_hours, confidentiality, tier, reviewer_role, bureau_code, from_inputs,
-          count(*)::bigint as projects
-        from (${projectsWithKeys}) s
-        group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`.execute(tx)
-    ).rows;
+  // One consistent snapshot, and the database refuses writes.
+  return withReadOnlySnapshot(db, async (tx) => {
+    const groups = await countSimulationGroups(tx, projectsWithKeys);
 
     const outcomes = new Map<string, { tier: number | null; reviewerRole: string | null }>();
     for (const g of groups) {
@@ -229,25 +202,8 @@ export async function simulateOversightRuleset(db: Db, active: Policy, content: 
       toReviewer: string | null;
     }[] = [];
     if (picked.length) {
-      const values = sql.join(
-        picked.map(
-          (g, i) =>
-            sql`(${i}::int, ${g.k0}::int, ${g.k1}::int, ${g.k2}::int, ${g.covered}::boolean, ${g.budgetJpy}::bigint, ${g.maxDowntimeHours}::double precision, ${g.confidentiality}::text, ${g.tier}::smallint, ${g.reviewerRole}::text, ${g.bureauCode}::text, ${g.fromInputs}::text)`,
-        ),
-      );
-      const rows = await sql<{ id: string; code: string; name: string; bureauCode: string; groupIndex: number }>`
-        with g(group_index, k0, k1, k2, covered, budget_jpy, max_downtime_hours, confidentiality, tier, reviewer_role, bureau_code, from_inputs) as (values ${values})
-        select s.id, s.code, s.name, s.bureau_code, g.group_index
-        from (${projectsWithKeys}) s
-        join g
-          on s.k0 = g.k0 and s.k1 = g.k1 and s.k2 = g.k2 and s.covered = g.covered
-          and s.budget_jpy is not distinct from g.budget_jpy and s.max_downtime_hours is not distinct from g.max_downtime_hours
-          and s.confidentiality is not distinct from g.confidentiality and s.tier is not distinct from g.tier
-          and s.reviewer_role is not distinct from g.reviewer_role and s.bureau_code = g.bureau_code
-          and s.from_inputs is not distinct from g.from_inputs
-        order by g.group_index, s.code
-        limit ${maxSample}`.execute(tx);
-      sample = rows.rows.map((r) => {
+      const rows = await projectsOfSimulationGroups(tx, projectsWithKeys, picked, maxSample);
+      sample = rows.map((r) => {
         const g = picked[r.groupIndex]!;
         return {
           // The id, so the screen can link each project.

@@ -33,12 +33,41 @@ import {
   type TRulesetVersionSummary,
   ZRuleCases,
 } from '@psbook/core';
-import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { type AuditActor, auditActorOf, requirePermission, systemActor } from '../auth/actor.ts';
 import { activateRulesets } from '../bootstrap.ts';
 import type { DomainContext, Services } from '../context.ts';
 import type { Db } from '../db/database.ts';
+import {
+  activateRulesetVersionRow,
+  approveLockedRulesetVersion,
+  cancelLockedRulesetVersion,
+  cancelQueuedActivation,
+  claimDueActivation,
+  failActivation,
+  failApprovedRulesetVersion,
+  findActiveRulesetVersion,
+  findApprovedRulesetVersion,
+  findRulesetVersionView,
+  findRulesetVersionViewByActivation,
+  finishActivation,
+  getRulesetVersionRow,
+  insertFirstActiveRulesetVersion,
+  insertRulesetActivation,
+  insertRulesetVersion,
+  interruptRunningActivations,
+  listActiveRulesetContents,
+  listActiveRulesetVersions,
+  listPendingReviewsWithInputs,
+  listRulesetsWithVersions,
+  listRulesetVersionViews,
+  lockActiveRulesetVersion,
+  lockRulesetVersion,
+  type RulesetVersionView,
+  rejectLockedRulesetVersion,
+  setActivationProgress,
+  supersedeActiveRulesetVersion,
+} from '../db/queries/ruleset-versions.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { AppError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
 import { loadRulesets } from '../rules/load-rulesets.ts';
@@ -95,7 +124,7 @@ const describeFailures = (run: CaseRun) =>
  * the rulesets in force (start-up, activation, and reload in other processes all call it).
  */
 export async function loadActivePolicy(db: Db): Promise<Policy> {
-  const rows = await db.selectFrom('rulesetVersion').select(['id', 'ruleset', 'content']).where('status', '=', 'active').execute();
+  const rows = await listActiveRulesetContents(db);
   const loaded: Partial<Record<TRulesetName, LoadedRuleset>> = {};
   for (const row of rows) loaded[row.ruleset] = parseRuleset(row.ruleset, `ruleset_version ${row.id}`, row.content);
   const missing = rulesetNames.filter((name) => !loaded[name]);
@@ -105,7 +134,7 @@ export async function loadActivePolicy(db: Db): Promise<Policy> {
 
 /** The active version of each ruleset, by content hash: cheap enough to ask every few seconds. */
 async function activeVersions(db: Db): Promise<Map<string, string>> {
-  const rows = await db.selectFrom('rulesetVersion').select(['ruleset', 'version']).where('status', '=', 'active').execute();
+  const rows = await listActiveRulesetVersions(db);
   return new Map(rows.map((r) => [r.ruleset, r.version]));
 }
 
@@ -134,9 +163,7 @@ export class RulesetCasesFailed extends Error {
 export async function startRulesets(db: Db, rulesDir: string, log: (message: string) => void = () => {}): Promise<Policy> {
   const repo = loadRulesets(rulesDir);
   const cases = loadRuleCaseFiles(rulesDir);
-  const existing = new Set(
-    (await db.selectFrom('rulesetVersion').select('ruleset').distinct().execute()).map((r) => r.ruleset as TRulesetName),
-  );
+  const existing = new Set((await listRulesetsWithVersions(db)).map((r) => r.ruleset as TRulesetName));
   const runs = new Map<TRulesetName, CaseRun>();
   for (const name of rulesetNames) runs.set(name, await runCasesOf(repo, repo[name], cases[name]));
 
@@ -151,23 +178,16 @@ export async function startRulesets(db: Db, rulesDir: string, log: (message: str
   await withTransaction(db, async (tx) => {
     for (const name of rulesetNames) {
       if (existing.has(name)) continue;
-      const inserted = await tx
-        .insertInto('rulesetVersion')
-        .values({
-          ruleset: name,
-          version: repo[name].version,
-          content: JSON.stringify(repo[name].content),
-          cases: JSON.stringify(cases[name]),
-          caseCount: cases[name].length,
-          status: 'active',
-          note: `rules/${name}.json`,
-          activatedAt: new Date(),
-        })
-        // Two processes starting on a new database: the first one's version stands.
-        // A literal, not a parameter: PostgreSQL must see the predicate to pick the partial unique index.
-        .onConflict((oc) => oc.column('ruleset').where('status', '=', sql.lit('active')).doNothing())
-        .returning('id')
-        .executeTakeFirst();
+      const inserted = await insertFirstActiveRulesetVersion(tx, {
+        ruleset: name,
+        version: repo[name].version,
+        content: JSON.stringify(repo[name].content),
+        cases: JSON.stringify(cases[name]),
+        caseCount: cases[name].length,
+        status: 'active',
+        note: `rules/${name}.json`,
+        activatedAt: new Date(),
+      });
       if (inserted)
         await recordAudit(
           tx,
@@ -193,11 +213,7 @@ export async function startRulesets(db: Db, rulesDir: string, log: (message: str
     );
   }
   // A job cut off by a stop: the start-up activation below finishes its re-tier.
-  await db
-    .updateTable('rulesetActivation')
-    .set({ status: 'interrupted', finishedAt: new Date(), error: 'the server stopped during the activation; the next start completed it' })
-    .where('status', '=', 'running')
-    .execute();
+  await interruptRunningActivations(db);
   return policy;
 }
 
@@ -205,29 +221,7 @@ export async function startRulesets(db: Db, rulesDir: string, log: (message: str
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-function versionQuery(db: Db) {
-  return db
-    .selectFrom('rulesetVersion as v')
-    .leftJoin('appUser as pu', 'pu.id', 'v.proposedBy')
-    .leftJoin('appUser as du', 'du.id', 'v.decidedBy')
-    .leftJoin('rulesetActivation as a', 'a.rulesetVersionId', 'v.id')
-    .selectAll('v')
-    .select([
-      'pu.displayName as proposerName',
-      'du.displayName as deciderName',
-      'a.id as activationId',
-      'a.status as activationStatus',
-      'a.runAt',
-      'a.step',
-      'a.stepsDone',
-      'a.stepsTotal',
-      'a.projectsChanged',
-      'a.error',
-      'a.startedAt',
-      'a.finishedAt',
-    ]);
-}
-type VersionRow = NonNullable<Awaited<ReturnType<ReturnType<typeof versionQuery>['executeTakeFirst']>>>;
+type VersionRow = RulesetVersionView;
 
 function activationOf(row: VersionRow): TRulesetActivation | null {
   if (!row.activationId) return null;
@@ -271,13 +265,11 @@ const mayDecide = (ctx: DomainContext, row: { status: string; proposedBy: string
 
 /** Every version, newest first (optionally of one ruleset). Anyone signed in may read the rules. */
 export async function listRulesetVersions(ctx: DomainContext, ruleset?: TRulesetName): Promise<TRulesetVersionSummary[]> {
-  let query = versionQuery(ctx.db).orderBy('v.proposedAt', 'desc').orderBy('v.id');
-  if (ruleset) query = query.where('v.ruleset', '=', ruleset);
-  return (await query.execute()).map(summaryOf);
+  return (await listRulesetVersionViews(ctx.db, ruleset)).map(summaryOf);
 }
 
 export async function getRulesetVersion(ctx: DomainContext, id: string): Promise<TRulesetVersion> {
-  const row = await versionQuery(ctx.db).where('v.id', '=', id).executeTakeFirst();
+  const row = await findRulesetVersionView(ctx.db, id);
   if (!row) throw notFound('Ruleset version');
   return {
     ...summaryOf(row),
@@ -290,7 +282,7 @@ export async function getRulesetVersion(ctx: DomainContext, id: string): Promise
 }
 
 export async function getRulesetActivation(ctx: DomainContext, id: string): Promise<TRulesetActivation & { rulesetVersionId: string }> {
-  const row = await versionQuery(ctx.db).where('a.id', '=', id).executeTakeFirst();
+  const row = await findRulesetVersionViewByActivation(ctx.db, id);
   if (!row) throw notFound('Ruleset activation');
   return { ...activationOf(row)!, rulesetVersionId: row.id };
 }
@@ -307,29 +299,7 @@ type Outcome = { tier: number | null; reviewerRole: string | null };
  */
 export async function pendingReviewsMoving(db: Db, candidate: LoadedRuleset<'oversight-tier'>, limit = 100) {
   const evaluate = createOversightEvaluator(candidate);
-  const { rows } = await sql<{
-    kind: 'release_request' | 'consultation';
-    id: string;
-    projectCode: string;
-    projectName: string;
-    bureauCode: string;
-    fromReviewer: string | null;
-    fromTier: number | null;
-    budgetJpy: number | null;
-    maxDowntimeHours: number | null;
-    confidentiality: string | null;
-    fromInputs: string | null;
-  }>`
-    select r.kind, r.id, p.code as project_code, p.name as project_name, p.bureau_code, r.reviewer_role as from_reviewer, r.tier as from_tier,
-      p.budget_jpy, p.max_downtime_hours, p.confidentiality, d.from_inputs::text as from_inputs
-    from (
-      select 'release_request' as kind, id, project_id, tier, reviewer_role from release_request where status = 'pending'
-      union all
-      select 'consultation', id, project_id, tier, reviewer_role from consultation where status <> 'closed'
-    ) r
-    join project p on p.id = r.project_id
-    left join tier_decrease d on d.project_id = p.id and d.status = 'pending'
-    order by p.bureau_code, p.code, r.kind, r.id`.execute(db);
+  const rows = await listPendingReviewsWithInputs(db);
   const outcomes = new Map<string, Outcome>();
   const outcomeOf = async (r: (typeof rows)[number]) => {
     const key = `${r.budgetJpy}|${r.maxDowntimeHours}|${r.confidentiality}|${r.fromInputs}`;
@@ -386,12 +356,7 @@ function parseProposed(name: TRulesetName, content: unknown): LoadedRuleset {
 export async function proposeRulesetVersion(ctx: DomainContext, body: TRulesetProposalRequest): Promise<TRulesetVersion> {
   requirePermission(ctx.actor, 'rules.manage');
   const candidate = parseProposed(body.ruleset, body.content);
-  const active = await ctx.db
-    .selectFrom('rulesetVersion')
-    .select(['id', 'version', 'cases'])
-    .where('ruleset', '=', body.ruleset)
-    .where('status', '=', 'active')
-    .executeTakeFirstOrThrow();
+  const active = await findActiveRulesetVersion(ctx.db, body.ruleset);
   if (candidate.version === active.version)
     throw new AppError('rule_violation', 'The proposal is the active version itself: change something first', { version: active.version });
   const cases = body.cases ?? (active.cases as RuleCase[]);
@@ -411,22 +376,18 @@ export async function proposeRulesetVersion(ctx: DomainContext, body: TRulesetPr
     impact = { ...simulation, pendingReviews, simulatedAt: new Date().toISOString() };
   }
   const id = await withTransaction(ctx.db, async (tx) => {
-    const row = await tx
-      .insertInto('rulesetVersion')
-      .values({
-        ruleset: candidate.name,
-        version: candidate.version,
-        content: JSON.stringify(candidate.content),
-        cases: JSON.stringify(cases),
-        caseCount: cases.length,
-        status: 'proposed',
-        note: body.note ?? '',
-        impact: impact === null ? null : JSON.stringify(impact),
-        baseVersionId: active.id,
-        proposedBy: ctx.actor.id,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const row = await insertRulesetVersion(tx, {
+      ruleset: candidate.name,
+      version: candidate.version,
+      content: JSON.stringify(candidate.content),
+      cases: JSON.stringify(cases),
+      caseCount: cases.length,
+      status: 'proposed',
+      note: body.note ?? '',
+      impact: impact === null ? null : JSON.stringify(impact),
+      baseVersionId: active.id,
+      proposedBy: ctx.actor.id,
+    });
     await recordAudit(
       tx,
       { actor: auditActorOf(ctx.actor), requestId: ctx.requestId },
@@ -457,7 +418,7 @@ export async function decideRulesetVersion(ctx: DomainContext, id: string, body:
   requirePermission(ctx.actor, 'rules.decide');
   const who = { actor: auditActorOf(ctx.actor), requestId: ctx.requestId };
   await withTransaction(ctx.db, async (tx) => {
-    const row = await tx.selectFrom('rulesetVersion').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    const row = await lockRulesetVersion(tx, id);
     if (!row) throw notFound('Ruleset version');
     if (row.proposedBy === ctx.actor.id) throw forbidden('A second person decides a ruleset: not the one who proposed it');
     if (row.revision !== body.revision) throw versionConflict(row.revision);
@@ -465,17 +426,7 @@ export async function decideRulesetVersion(ctx: DomainContext, id: string, body:
       throw new AppError('conflict', `This version is ${row.status}: it was decided already`, { status: row.status });
     const now = new Date();
     if (body.decision === 'rejected') {
-      await tx
-        .updateTable('rulesetVersion')
-        .set({
-          status: 'rejected',
-          decidedBy: ctx.actor.id,
-          decidedAt: now,
-          decisionComment: body.comment ?? null,
-          revision: sql`revision + 1`,
-        })
-        .where('id', '=', id)
-        .execute();
+      await rejectLockedRulesetVersion(tx, id, ctx.actor.id, now, body.comment ?? null);
       await recordAudit(tx, who, {
         action: 'ruleset_version.reject',
         entityType: 'ruleset_version',
@@ -486,13 +437,7 @@ export async function decideRulesetVersion(ctx: DomainContext, id: string, body:
       return;
     }
     // Lock the active version too: an activation running now cannot slip between the check and the approval.
-    const active = await tx
-      .selectFrom('rulesetVersion')
-      .select(['id', 'version'])
-      .where('ruleset', '=', row.ruleset)
-      .where('status', '=', 'active')
-      .forUpdate()
-      .executeTakeFirst();
+    const active = await lockActiveRulesetVersion(tx, row.ruleset);
     if (active?.id !== row.baseVersionId)
       throw new AppError(
         'conflict',
@@ -501,12 +446,7 @@ export async function decideRulesetVersion(ctx: DomainContext, id: string, body:
           activeVersion: active?.version ?? null,
         },
       );
-    const waiting = await tx
-      .selectFrom('rulesetVersion')
-      .select(['id', 'version', 'activateAt'])
-      .where('ruleset', '=', row.ruleset)
-      .where('status', '=', 'approved')
-      .executeTakeFirst();
+    const waiting = await findApprovedRulesetVersion(tx, row.ruleset);
     if (waiting)
       throw new AppError('conflict', `Another version of ${row.ruleset} is approved and waits for its date`, {
         waitingVersionId: waiting.id,
@@ -514,23 +454,13 @@ export async function decideRulesetVersion(ctx: DomainContext, id: string, body:
       });
     const requested = body.activateAt ? new Date(body.activateAt) : now;
     const activateAt = requested < now ? now : requested;
-    await tx
-      .updateTable('rulesetVersion')
-      .set({
-        status: 'approved',
-        decidedBy: ctx.actor.id,
-        decidedAt: now,
-        decisionComment: body.comment ?? null,
-        activateAt,
-        revision: sql`revision + 1`,
-      })
-      .where('id', '=', id)
-      .execute();
-    const job = await tx
-      .insertInto('rulesetActivation')
-      .values({ rulesetVersionId: id, runAt: activateAt, stepsTotal: activationSteps.length })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    await approveLockedRulesetVersion(tx, id, {
+      decidedBy: ctx.actor.id,
+      decidedAt: now,
+      decisionComment: body.comment ?? null,
+      activateAt,
+    });
+    const job = await insertRulesetActivation(tx, { rulesetVersionId: id, runAt: activateAt, stepsTotal: activationSteps.length });
     await recordAudit(tx, who, {
       action: 'ruleset_version.approve',
       entityType: 'ruleset_version',
@@ -549,21 +479,15 @@ export async function decideRulesetVersion(ctx: DomainContext, id: string, body:
 export async function cancelRulesetVersion(ctx: DomainContext, id: string, body: TRulesetCancelRequest): Promise<TRulesetVersion> {
   requirePermission(ctx.actor, 'rules.decide');
   await withTransaction(ctx.db, async (tx) => {
-    const row = await tx.selectFrom('rulesetVersion').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    const row = await lockRulesetVersion(tx, id);
     if (!row) throw notFound('Ruleset version');
     if (row.revision !== body.revision) throw versionConflict(row.revision);
     if (row.status !== 'approved')
       throw new AppError('conflict', `Only a scheduled version can be cancelled; this one is ${row.status}`, { status: row.status });
     // The job row is claimed by `runDueActivations` with an UPDATE: only a job still queued stops here.
-    const job = await tx
-      .updateTable('rulesetActivation')
-      .set({ status: 'cancelled', step: 'cancelled', finishedAt: new Date(), error: body.comment })
-      .where('rulesetVersionId', '=', id)
-      .where('status', '=', 'queued')
-      .returning('id')
-      .executeTakeFirst();
+    const job = await cancelQueuedActivation(tx, id, body.comment);
     if (!job) throw new AppError('conflict', 'Its activation has started already: it runs to its end', { status: 'activating' });
-    await tx.updateTable('rulesetVersion').set({ status: 'cancelled', revision: sql`revision + 1` }).where('id', '=', id).execute();
+    await cancelLockedRulesetVersion(tx, id);
     await recordAudit(
       tx,
       { actor: auditActorOf(ctx.actor), requestId: ctx.requestId },
@@ -584,23 +508,13 @@ export async function cancelRulesetVersion(ctx: DomainContext, id: string, body:
 type Job = { id: string; rulesetVersionId: string };
 
 async function progress(db: Db, job: Job, step: string, stepsDone: number) {
-  await db.updateTable('rulesetActivation').set({ step, stepsDone }).where('id', '=', job.id).execute();
+  await setActivationProgress(db, job.id, step, stepsDone);
 }
 
 async function failJob(db: Db, job: Job, message: string, markVersionFailed: boolean) {
   await withTransaction(db, async (tx) => {
-    await tx
-      .updateTable('rulesetActivation')
-      .set({ status: 'failed', error: message, finishedAt: new Date() })
-      .where('id', '=', job.id)
-      .execute();
-    if (markVersionFailed)
-      await tx
-        .updateTable('rulesetVersion')
-        .set({ status: 'failed', revision: sql`revision + 1` })
-        .where('id', '=', job.rulesetVersionId)
-        .where('status', '=', 'approved')
-        .execute();
+    await failActivation(tx, job.id, message);
+    if (markVersionFailed) await failApprovedRulesetVersion(tx, job.rulesetVersionId);
     await recordAudit(
       tx,
       { actor: systemActor, requestId: null },
@@ -622,7 +536,7 @@ async function failJob(db: Db, job: Job, message: string, markVersionFailed: boo
  */
 async function runActivation(services: Services, job: Job, actor: AuditActor): Promise<void> {
   const { db } = services;
-  const version = await db.selectFrom('rulesetVersion').selectAll().where('id', '=', job.rulesetVersionId).executeTakeFirstOrThrow();
+  const version = await getRulesetVersionRow(db, job.rulesetVersionId);
   let switched = false;
   try {
     await progress(db, job, 'cases', 0);
@@ -635,18 +549,8 @@ async function runActivation(services: Services, job: Job, actor: AuditActor): P
     }
     await progress(db, job, 'switch', 1);
     await withTransaction(db, async (tx) => {
-      const previous = await tx
-        .updateTable('rulesetVersion')
-        .set({ status: 'superseded', supersededAt: new Date(), revision: sql`revision + 1` })
-        .where('ruleset', '=', version.ruleset)
-        .where('status', '=', 'active')
-        .returning(['id', 'version'])
-        .executeTakeFirst();
-      await tx
-        .updateTable('rulesetVersion')
-        .set({ status: 'active', activatedAt: new Date(), revision: sql`revision + 1` })
-        .where('id', '=', version.id)
-        .execute();
+      const previous = await supersedeActiveRulesetVersion(tx, version.ruleset);
+      await activateRulesetVersionRow(tx, version.id);
       await recordAudit(
         tx,
         { actor, requestId: null },
@@ -664,11 +568,7 @@ async function runActivation(services: Services, job: Job, actor: AuditActor): P
     services.policy = await loadActivePolicy(db);
     await progress(db, job, 'retier', 3);
     const { retiered } = await activateRulesets(db, services.policy);
-    await db
-      .updateTable('rulesetActivation')
-      .set({ status: 'succeeded', step: 'finished', stepsDone: activationSteps.length, projectsChanged: retiered, finishedAt: new Date() })
-      .where('id', '=', job.id)
-      .execute();
+    await finishActivation(db, job.id, activationSteps.length, retiered);
   } catch (error) {
     // Before the switch nothing changed; after it the version is active and the next start re-tiers.
     await failJob(db, job, (error as Error).message, !switched);
@@ -676,31 +576,13 @@ async function runActivation(services: Services, job: Job, actor: AuditActor): P
 }
 
 /**
- * Run every activation whose time has come, one at a time. A job is claimed with SKIP LOCKED, so
- * several processes (or a request and the scheduler) never run the same one twice.
+ * Run every activation whose time has come, one at a time. A job is claimed with SKIP LOCKED
+ * (`claimDueActivation`), so several processes (or a request and the scheduler) never run the same one twice.
  */
 export async function runDueActivations(services: Services, actor: AuditActor = systemActor): Promise<number> {
   let ran = 0;
   for (;;) {
-    const job = await services.db
-      .updateTable('rulesetActivation')
-      .set({ status: 'running', startedAt: new Date(), step: 'cases' })
-      .where(
-        'id',
-        '=',
-        (eb) =>
-          eb
-            .selectFrom('rulesetActivation')
-            .select('id')
-            .where('status', '=', 'queued')
-            .where('runAt', '<=', new Date())
-            .orderBy('runAt')
-            .limit(1)
-            .forUpdate()
-            .skipLocked() as never,
-      )
-      .returning(['id', 'rulesetVersionId'])
-      .executeTakeFirst();
+    const job = await claimDueActivation(services.db);
     if (!job) return ran;
     await runActivation(services, job, actor);
     ran++;

@@ -1,8 +1,18 @@
 import { expenseCategoryLabels, stageLabels, ZExpenseCategory, ZStage } from '@psbook/core';
-import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import type { ProjectListFilter } from '../db/queries/projects.ts';
-import { jstOffsetHours, tierChangesByPoint } from '../db/queries/stats.ts';
+import {
+  expenseFiscalYearsInSummary,
+  expenseTotalsByYear,
+  expenseTotalsOfYear,
+  firstRegistrationDayInSummary,
+  foldSummaryChanges,
+  jstOffsetHours,
+  projectsByStageInSummary,
+  registrationsByBucket,
+  type StatsFilter,
+  type TierSums,
+  tierChangesByPoint,
+} from '../db/queries/stats.ts';
 import { validationError } from '../errors.ts';
 
 export type TierCounts = { tier1: number; tier2: number; tier3: number; unset: number; total: number };
@@ -11,75 +21,9 @@ const tierCountKeys = ['tier1', 'tier2', 'tier3', 'unset', 'total'] as const;
 
 /* ------------------------------------------------------------------ the summaries (migration 20261122T0150) */
 
-// Triggers keep projects counted by registration day × tier and expense lines totalled by fiscal year ×
-// bureau × category, appending each write's change; reads sum the totals and the changes not folded in
-// yet, so every answer is exact at the reading statement's snapshot, whatever the size of the book.
+// Read through db/queries/stats.ts, which says how the summaries stay exact; here, the points and tiers.
 
-/** The filters the statistics take: the ones the project summary keeps (not tier, reviewer or text search). */
-export type StatsFilter = Pick<ProjectListFilter, 'bureau' | 'fiscalYear' | 'isNew' | 'stage'>;
-
-/**
- * Fold the appended changes into the totals so reads stay small: one statement, nothing to do most of
- * the time, and skipped while another fold runs (the answer then sums the changes instead).
- */
-async function foldSummaryChanges(db: Db): Promise<void> {
-  // A read replica (or a read-only transaction) cannot fold; the answer sums the changes instead.
-  await sql`select stats.fold_changes() where current_setting('transaction_read_only') = 'off'`.execute(db);
-}
-
-/** A summary: its totals plus the changes not folded in yet (same columns). */
-const summaryChanges = { project_counts: 'project_count_changes', expense_totals: 'expense_total_changes' } as const;
-const summary = (table: keyof typeof summaryChanges) =>
-  sql`(select * from ${sql.table(`stats.${table}`)} union all select * from ${sql.table(`stats.${summaryChanges[table]}`)})`;
-
-/** The columns of stats.project_counts a filter can use, with their bit in `dims`. */
-const countDims = [
-  { bit: 1, column: 'bureau_code', condition: (f: StatsFilter) => (f.bureau?.length ? sql`in (${sql.join(f.bureau)})` : null) },
-  { bit: 2, column: 'fiscal_year', condition: (f: StatsFilter) => (f.fiscalYear?.length ? sql`in (${sql.join(f.fiscalYear)})` : null) },
-  { bit: 4, column: 'is_new', condition: (f: StatsFilter) => (f.isNew === undefined ? null : sql`= ${f.isNew}`) },
-  { bit: 8, column: 'stage', condition: (f: StatsFilter) => (f.stage?.length ? sql`in (${sql.join(f.stage)})` : null) },
-] as const;
-const stageDim = 8;
-/** The groupings stored, smallest first: the first that has the filters a request gives serves it. */
-const storedDims = [0, 1, 2, 4, 8, 14, 15];
-/** Per-tier sums of stats.project_counts rows, as tier counts. */
-const sumTiers = sql`sum(c.tier1)::bigint as tier1, sum(c.tier2)::bigint as tier2, sum(c.tier3)::bigint as tier3, sum(c.unset)::bigint as unset`;
-const anyProjects = sql`sum(c.tier1 + c.tier2 + c.tier3 + c.unset) <> 0`;
-type TierSums = { tier1: number; tier2: number; tier3: number; unset: number };
-const toTierCounts = (s: TierSums): TierCounts => {
-  const counts = { tier1: Number(s.tier1), tier2: Number(s.tier2), tier3: Number(s.tier3), unset: Number(s.unset) };
-  return { ...counts, total: counts.tier1 + counts.tier2 + counts.tier3 + counts.unset };
-};
-
-/**
- * The rows of stats.project_counts that count the projects matching `filter`: those of the grouping
- * that has the filter's columns (and `alsoDims`). One index range of about one row per day for one
- * filter or none, whatever the number of projects.
- */
-function countsMatching(filter: StatsFilter, alsoDims = 0) {
-  const needed = countDims.reduce((bits, d) => (d.condition(filter) ? bits | d.bit : bits), alsoDims);
-  const dims = storedDims.find((stored) => (stored & needed) === needed)!;
-  // A grouping's other columns are null: saying so lets the index range start at the first filtered one.
-  const conditions: RawBuilder<unknown>[] = [sql`c.dims = ${dims}`];
-  for (const d of countDims) {
-    const condition = d.condition(filter);
-    if (condition) conditions.push(sql`c.${sql.ref(d.column)} ${condition}`);
-    else if (!(dims & d.bit)) conditions.push(sql`c.${sql.ref(d.column)} is null`);
-  }
-  return sql.join(conditions, sql` and `);
-}
-
-/** The Japanese date of the first registration that matches the filter, or null when none does. */
-async function firstRegistrationDay(db: Db, filter: StatsFilter): Promise<string | null> {
-  const result = await sql<{ day: string }>`
-    select c.day from ${summary('project_counts')} c
-    where ${countsMatching(filter)}
-    group by c.day
-    having ${anyProjects}
-    order by c.day
-    limit 1`.execute(db);
-  return result.rows[0] ? String(result.rows[0].day) : null;
-}
+export type { StatsFilter };
 
 /**
  * Registrations by current tier for each of `points` (ascending Japanese dates): those after the
@@ -89,15 +33,15 @@ async function firstRegistrationDay(db: Db, filter: StatsFilter): Promise<string
 async function registrationsByPoint(db: Db, filter: StatsFilter, points: string[]): Promise<TierCounts[]> {
   // width_bucket numbers a day by the lower bounds it has reached: the day after each point but the last.
   const bounds = points.slice(0, -1).map((point) => toDay(new Date(parseDay(point).getTime() + dayMs)));
-  const result = await sql<TierSums & { point: number }>`
-    select width_bucket(c.day, ${bounds}::date[]) as point, ${sumTiers}
-    from ${summary('project_counts')} c
-    where ${countsMatching(filter)} and c.day <= ${points[points.length - 1]!}::date
-    group by 1`.execute(db);
   const added = points.map(emptyCounts);
-  for (const row of result.rows) added[row.point] = toTierCounts(row);
+  for (const row of await registrationsByBucket(db, filter, bounds, points[points.length - 1]!)) added[row.point] = toTierCounts(row);
   return added;
 }
+
+const toTierCounts = (s: TierSums): TierCounts => {
+  const counts = { tier1: Number(s.tier1), tier2: Number(s.tier2), tier3: Number(s.tier3), unset: Number(s.unset) };
+  return { ...counts, total: counts.tier1 + counts.tier2 + counts.tier3 + counts.unset };
+};
 
 const tierKeyOf = (tier: number | null): keyof TierSums => (tier === 1 ? 'tier1' : tier === 2 ? 'tier2' : tier === 3 ? 'tier3' : 'unset');
 
@@ -135,62 +79,8 @@ async function asOfEachPoint(db: Db, filter: StatsFilter, points: string[], adde
 
 /** Projects matching `filter` by stage and current tier. */
 async function projectsByStage(db: Db, filter: StatsFilter): Promise<Map<string, TierCounts>> {
-  const result = await sql<TierSums & { stage: string }>`
-    select c.stage, ${sumTiers}
-    from ${summary('project_counts')} c
-    where ${countsMatching(filter, stageDim)}
-    group by c.stage`.execute(db);
-  return new Map(result.rows.map((row) => [row.stage, toTierCounts(row)]));
-}
-
-/** Fiscal years with expense lines, latest first. */
-async function expenseFiscalYears(db: Db): Promise<number[]> {
-  const result = await sql<{ fiscalYear: number }>`
-    select t.fiscal_year from ${summary('expense_totals')} t
-    where t.category is null
-    group by t.fiscal_year
-    having sum(t.lines) <> 0
-    order by t.fiscal_year desc`.execute(db);
-  return result.rows.map((r) => r.fiscalYear);
-}
-
-/**
- * Totals of one fiscal year in thousand yen, by bureau (each line once, and the sum of line amounts
- * times their number of categories) and by category.
- */
-async function expenseTotals(db: Db, fiscalYear: number) {
-  const byBureau = await sql<{ bureauCode: string; nameJa: string | null; lines: number; amountKyen: number; categorySumKyen: number }>`
-    select t.bureau_code, b.name_ja, sum(t.lines)::bigint as lines, sum(t.amount_kyen)::bigint as amount_kyen,
-      sum(t.category_sum_kyen)::bigint as category_sum_kyen
-    from ${summary('expense_totals')} t left join bureau b on b.code = t.bureau_code
-    where t.fiscal_year = ${fiscalYear} and t.category is null
-    group by t.bureau_code, b.name_ja
-    having sum(t.lines) <> 0
-    order by t.bureau_code`.execute(db);
-  const byCategory = await sql<{ category: string; lines: number; amountKyen: number }>`
-    select t.category, sum(t.lines)::bigint as lines, sum(t.amount_kyen)::bigint as amount_kyen
-    from ${summary('expense_totals')} t
-    where t.fiscal_year = ${fiscalYear} and t.category is not null
-    group by t.category
-    having sum(t.lines) <> 0`.execute(db);
-  return { byBureau: byBureau.rows, byCategory: byCategory.rows };
-}
-
-/**
- * Totals of every fiscal year in one pass, in thousand yen: each line once (`category` null rows of
- * the summary) and by category.
- */
-async function expenseTotalsByYear(db: Db, from: number | undefined, to: number | undefined) {
-  const result = await sql<{ fiscalYear: number; category: string | null; lines: number; amountKyen: number; categorySumKyen: number }>`
-    select t.fiscal_year, t.category, sum(t.lines)::bigint as lines, sum(t.amount_kyen)::bigint as amount_kyen,
-      coalesce(sum(t.category_sum_kyen), 0)::bigint as category_sum_kyen
-    from ${summary('expense_totals')} t
-    where (${from ?? null}::int is null or t.fiscal_year >= ${from ?? null}::int)
-      and (${to ?? null}::int is null or t.fiscal_year <= ${to ?? null}::int)
-    group by t.fiscal_year, t.category
-    having sum(t.lines) <> 0
-    order by t.fiscal_year`.execute(db);
-  return result.rows;
+  const rows = await projectsByStageInSummary(db, filter);
+  return new Map(rows.map((row) => [row.stage, toTierCounts(row)]));
 }
 
 /* ------------------------------------------------------------------ dates (Japanese calendar days) */
@@ -226,7 +116,7 @@ export async function registrationStats(
 ) {
   await foldSummaryChanges(db);
   const to = query.to ?? todayInJapan(now);
-  const from = query.from ?? (await firstRegistrationDay(db, filter)) ?? to;
+  const from = query.from ?? (await firstRegistrationDayInSummary(db, filter)) ?? to;
   if (from > to) throw validationError([{ path: 'query.from', message: 'must not be after to' }]);
   const points: string[] = [];
   const anchor = parseDay(from).getUTCDate();
@@ -282,7 +172,7 @@ export async function stageStats(db: Db, filter: Omit<StatsFilter, 'stage'>) {
  */
 export async function expenseStats(db: Db, requestedYear: number | undefined) {
   await foldSummaryChanges(db);
-  const fiscalYears = await expenseFiscalYears(db);
+  const fiscalYears = await expenseFiscalYearsInSummary(db);
   const fiscalYear = requestedYear ?? fiscalYears[0] ?? null;
   const empty = { fiscalYear, fiscalYears, unit: 'JPY' as const, lineCount: 0, totalJpy: 0, sumOfCategoriesJpy: 0, overlapJpy: 0 };
   const categories = (amounts: Map<string, { lines: number; amountKyen: number }>) =>
@@ -293,7 +183,7 @@ export async function expenseStats(db: Db, requestedYear: number | undefined) {
       amountJpy: Number(amounts.get(category)?.amountKyen ?? 0) * 1000,
     }));
   if (fiscalYear === null) return { ...empty, byCategory: categories(new Map()), byBureau: [] };
-  const { byBureau, byCategory } = await expenseTotals(db, fiscalYear);
+  const { byBureau, byCategory } = await expenseTotalsOfYear(db, fiscalYear);
   const bureaus = byBureau.map((b) => ({
     bureauCode: b.bureauCode,
     nameJa: b.nameJa,

@@ -7,12 +7,27 @@ import {
   type TTierDecreaseDecisionRequest,
   tierDecreaseRefusal,
 } from '@psbook/core';
-import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import type { Actor, AuditActor } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
-import { lockProject } from '../db/queries/projects.ts';
+import { lockProject, projectExists, updateLockedProject } from '../db/queries/projects.ts';
+import {
+  findTierDecreaseProjectId,
+  findTierDecreaseView,
+  insertTierDecrease,
+  insertTierHistory,
+  listPendingTierDecreaseViewsFor,
+  listTierDecreaseViewsOfProject,
+  lockPendingTierDecreaseOfProject,
+  lockPendingTierDecreasesBehindRuleset,
+  lockTierDecrease,
+  recordTierDecreaseDecision,
+  rerouteTierDecrease,
+  setProjectOversight,
+  supersedeTierDecrease,
+  type TierDecreaseView,
+} from '../db/queries/tier-decreases.ts';
 import type { ProjectRow } from '../db/schema.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { AppError, forbidden, notFound, versionConflict } from '../errors.ts';
@@ -31,21 +46,8 @@ import type { ReviewerReach } from './reviewers.ts';
 type Who = { actor: AuditActor; requestId: string | null };
 type Cause = 'inputs_changed' | 'import';
 
-const pendingOf = (tx: Db, projectId: string) =>
-  tx
-    .selectFrom('tierDecrease')
-    .selectAll()
-    .where('projectId', '=', projectId)
-    .where('status', '=', 'pending')
-    .forUpdate()
-    .executeTakeFirst();
-
 async function supersede(tx: Db, who: Who, request: { id: string; projectId: string }, by: Cause | 'ruleset_changed') {
-  await tx
-    .updateTable('tierDecrease')
-    .set({ status: 'superseded', supersededBy: by, version: sql`version + 1` })
-    .where('id', '=', request.id)
-    .execute();
+  await supersedeTierDecrease(tx, request.id, by);
   await recordAudit(tx, who, {
     action: 'tier_decrease.supersede',
     entityType: 'tier_decrease',
@@ -71,51 +73,39 @@ export async function settleEvaluation(
   evaluation: TOversightEvaluation,
   cause: Cause,
 ): Promise<{ row: ProjectRow; tierChanged: boolean }> {
-  const pending = await pendingOf(tx, project.id);
+  const pending = await lockPendingTierDecreaseOfProject(tx, project.id);
   if (tierRank(evaluation.tier) >= tierRank(project.tier)) {
     if (pending) await supersede(tx, who, pending, cause);
-    const row = await tx
-      .updateTable('project')
-      .set(oversightColumns(evaluation))
-      .where('id', '=', project.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await setProjectOversight(tx, project.id, oversightColumns(evaluation));
     await recordTierChange(tx, policy, who, project.id, project, { ...row, rulesetVersion: row.rulesetVersion }, cause);
     return { row, tierChanged: project.tier !== row.tier || project.reviewerRole !== row.reviewerRole };
   }
   if (pending) await supersede(tx, who, pending, cause);
-  const request = await tx
-    .insertInto('tierDecrease')
-    .values({
-      projectId: project.id,
-      cause,
-      fromTier: project.tier!,
-      fromReviewerRole: project.reviewerRole!,
-      // The inputs the tier in force was evaluated from: those of the first edit in a row of edits.
-      fromInputs: JSON.stringify(pending ? pending.fromInputs : inputsInForce),
-      toTier: evaluation.tier,
-      toReviewerRole: evaluation.reviewerRole,
-      toEvaluation: JSON.stringify(evaluation),
-      rulesetVersion: evaluation.rulesetVersion,
-      requestedBy: who.actor.id,
-    })
-    .returning(['id', 'fromTier', 'fromReviewerRole', 'toTier', 'requestedBy'])
-    .executeTakeFirstOrThrow();
+  const request = await insertTierDecrease(tx, {
+    projectId: project.id,
+    cause,
+    fromTier: project.tier!,
+    fromReviewerRole: project.reviewerRole!,
+    // The inputs the tier in force was evaluated from: those of the first edit in a row of edits.
+    fromInputs: JSON.stringify(pending ? pending.fromInputs : inputsInForce),
+    toTier: evaluation.tier,
+    toReviewerRole: evaluation.reviewerRole,
+    toEvaluation: JSON.stringify(evaluation),
+    rulesetVersion: evaluation.rulesetVersion,
+    requestedBy: who.actor.id,
+  });
   await notifyTierDecreaseWaiting(tx, project, request);
-  await tx
-    .insertInto('tierHistory')
-    .values({
-      projectId: project.id,
-      fromTier: project.tier,
-      toTier: evaluation.tier,
-      fromReviewerRole: project.reviewerRole,
-      toReviewerRole: evaluation.reviewerRole,
-      rulesetVersion: evaluation.rulesetVersion,
-      cause: 'decrease_requested',
-      actorId: who.actor.id,
-      tierDecreaseId: request.id,
-    })
-    .execute();
+  await insertTierHistory(tx, {
+    projectId: project.id,
+    fromTier: project.tier,
+    toTier: evaluation.tier,
+    fromReviewerRole: project.reviewerRole,
+    toReviewerRole: evaluation.reviewerRole,
+    rulesetVersion: evaluation.rulesetVersion,
+    cause: 'decrease_requested',
+    actorId: who.actor.id,
+    tierDecreaseId: request.id,
+  });
   await recordAudit(tx, who, {
     action: 'tier_decrease.request',
     entityType: 'tier_decrease',
@@ -134,46 +124,28 @@ export async function settleEvaluation(
  * reviewer. Runs before the set-based re-tier, which then skips these projects (already on `version`).
  */
 export async function retierPendingDecreases(tx: Db, policy: Policy, who: Who, version: string): Promise<number> {
-  const pending = await tx
-    .selectFrom('tierDecrease as d')
-    .innerJoin('project as p', 'p.id', 'd.projectId')
-    .select(['d.id', 'd.projectId', 'd.fromInputs', 'd.fromReviewerRole', 'd.requestedBy'])
-    .where('d.status', '=', 'pending')
-    .where('p.rulesetVersion', '<>', version)
-    .orderBy('p.id')
-    .forUpdate()
-    .execute();
+  const pending = await lockPendingTierDecreasesBehindRuleset(tx, version);
   let changed = 0;
   for (const request of pending) {
     const project = (await lockProject(tx, request.projectId))!;
     const inForce = await policy.evaluateOversight(request.fromInputs);
     const current = await policy.evaluateOversight(oversightInputsOf(project));
     const applied = tierRank(current.tier) >= tierRank(inForce.tier) ? current : inForce;
-    const row = await tx
-      .updateTable('project')
-      .set(oversightColumns(applied))
-      .where('id', '=', project.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await setProjectOversight(tx, project.id, oversightColumns(applied));
     await recordTierChange(tx, policy, who, project.id, project, { ...row, rulesetVersion: version }, 'ruleset_changed');
     if (project.tier !== row.tier || project.reviewerRole !== row.reviewerRole) changed++;
     if (applied === current) {
       await supersede(tx, who, { id: request.id, projectId: project.id }, 'ruleset_changed');
       continue;
     }
-    await tx
-      .updateTable('tierDecrease')
-      .set({
-        fromTier: inForce.tier!,
-        fromReviewerRole: inForce.reviewerRole!,
-        toTier: current.tier,
-        toReviewerRole: current.reviewerRole,
-        toEvaluation: JSON.stringify(current),
-        rulesetVersion: version,
-        version: sql`version + 1`,
-      })
-      .where('id', '=', request.id)
-      .execute();
+    await rerouteTierDecrease(tx, request.id, {
+      fromTier: inForce.tier!,
+      fromReviewerRole: inForce.reviewerRole!,
+      toTier: current.tier,
+      toReviewerRole: current.reviewerRole,
+      toEvaluation: JSON.stringify(current),
+      rulesetVersion: version,
+    });
     await recordAudit(tx, who, {
       action: 'tier_decrease.reroute',
       entityType: 'tier_decrease',
@@ -197,23 +169,6 @@ export async function retierPendingDecreases(tx: Db, policy: Policy, who: Who, v
 
 // ---------------------------------------------------------------------------------------------------
 // Reading and deciding
-
-function selectTierDecreases(db: Db) {
-  return db
-    .selectFrom('tierDecrease as d')
-    .innerJoin('project as p', 'p.id', 'd.projectId')
-    .leftJoin('appUser as requester', 'requester.id', 'd.requestedBy')
-    .leftJoin('appUser as decider', 'decider.id', 'd.decidedBy')
-    .selectAll('d')
-    .select([
-      'p.code as projectCode',
-      'p.name as projectName',
-      'p.bureauCode',
-      'requester.displayName as requestedByName',
-      'decider.displayName as decidedByName',
-    ]);
-}
-type TierDecreaseView = Awaited<ReturnType<ReturnType<typeof selectTierDecreases>['executeTakeFirstOrThrow']>>;
 
 export function toTierDecreaseResponse(view: TierDecreaseView, actor: Actor): TTierDecrease {
   return {
@@ -243,14 +198,13 @@ export function toTierDecreaseResponse(view: TierDecreaseView, actor: Actor): TT
 }
 
 export async function listTierDecreasesOfProject(ctx: DomainContext, projectId: string): Promise<TTierDecrease[]> {
-  const project = await ctx.db.selectFrom('project').select('id').where('id', '=', projectId).executeTakeFirst();
-  if (!project) throw notFound('Project');
-  const rows = await selectTierDecreases(ctx.db).where('d.projectId', '=', projectId).orderBy('d.requestedAt', 'desc').execute();
+  if (!(await projectExists(ctx.db, projectId))) throw notFound('Project');
+  const rows = await listTierDecreaseViewsOfProject(ctx.db, projectId);
   return rows.map((row) => toTierDecreaseResponse(row, ctx.actor));
 }
 
 export async function getTierDecrease(ctx: DomainContext, id: string): Promise<TTierDecrease> {
-  const row = await selectTierDecreases(ctx.db).where('d.id', '=', id).executeTakeFirst();
+  const row = await findTierDecreaseView(ctx.db, id);
   if (!row) throw notFound('Tier decrease');
   return toTierDecreaseResponse(row, ctx.actor);
 }
@@ -258,12 +212,7 @@ export async function getTierDecrease(ctx: DomainContext, id: string): Promise<T
 /** Pending decreases an actor may decide, oldest first: the same rule as `tierDecreaseRefusal`, as SQL. */
 export function listPendingDecreasesForReviewer(db: Db, reach: ReviewerReach, actorId: string, limit: number) {
   if (reach.bureauCodes !== 'all' && reach.bureauCodes.length === 0) return Promise.resolve([]);
-  let query = selectTierDecreases(db)
-    .where('d.status', '=', 'pending')
-    .where('d.fromReviewerRole', '=', reach.reviewerRole)
-    .where((eb) => eb.or([eb('d.requestedBy', 'is', null), eb('d.requestedBy', '<>', actorId)]));
-  if (reach.bureauCodes !== 'all') query = query.where('p.bureauCode', 'in', reach.bureauCodes);
-  return query.orderBy('d.requestedAt').orderBy('d.id').limit(limit).execute();
+  return listPendingTierDecreaseViewsFor(db, reach.reviewerRole, reach.bureauCodes, actorId, limit);
 }
 
 /**
@@ -275,11 +224,11 @@ export async function decideTierDecrease(ctx: DomainContext, id: string, body: T
   const { actor } = ctx;
   const who = { actor: { id: actor.id, label: actor.email }, requestId: ctx.requestId };
   await withTransaction(ctx.db, async (tx) => {
-    const found = await tx.selectFrom('tierDecrease').select('projectId').where('id', '=', id).executeTakeFirst();
+    const found = await findTierDecreaseProjectId(tx, id);
     if (!found) throw notFound('Tier decrease');
     // Project first, then the request: the order every tier change locks in.
     const project = (await lockProject(tx, found.projectId))!;
-    const request = (await tx.selectFrom('tierDecrease').selectAll().where('id', '=', id).forUpdate().executeTakeFirst())!;
+    const request = (await lockTierDecrease(tx, id))!;
     const refusal = tierDecreaseRefusal(actor, { ...request, bureauCode: project.bureauCode });
     if (refusal) throw forbidden(refusal);
     if (request.status !== 'pending') {
@@ -294,33 +243,21 @@ export async function decideTierDecrease(ctx: DomainContext, id: string, body: T
         // Every edit replaces the waiting request, so this means the rules changed under it.
         throw new AppError('conflict', 'The project’s inputs or rules changed since this decrease was requested; reload it');
       }
-      const row = await tx
-        .updateTable('project')
-        .set({ ...oversightColumns(evaluation), version: sql`version + 1`, updatedAt: new Date(), updatedBy: actor.id })
-        .where('id', '=', project.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await updateLockedProject(tx, project.id, oversightColumns(evaluation), actor.id);
       after = { tier: row.tier, reviewerRole: row.reviewerRole };
     }
-    await tx
-      .updateTable('tierDecrease')
-      .set({ status: body.decision, decidedBy: actor.id, decidedAt: new Date(), decisionComment: comment, version: sql`version + 1` })
-      .where('id', '=', id)
-      .execute();
-    await tx
-      .insertInto('tierHistory')
-      .values({
-        projectId: project.id,
-        fromTier: project.tier,
-        toTier: request.toTier,
-        fromReviewerRole: project.reviewerRole,
-        toReviewerRole: request.toReviewerRole,
-        rulesetVersion: request.rulesetVersion,
-        cause: body.decision === 'approved' ? 'decrease_approved' : 'decrease_refused',
-        actorId: actor.id,
-        tierDecreaseId: id,
-      })
-      .execute();
+    await recordTierDecreaseDecision(tx, id, { status: body.decision, decidedBy: actor.id, decisionComment: comment });
+    await insertTierHistory(tx, {
+      projectId: project.id,
+      fromTier: project.tier,
+      toTier: request.toTier,
+      fromReviewerRole: project.reviewerRole,
+      toReviewerRole: request.toReviewerRole,
+      rulesetVersion: request.rulesetVersion,
+      cause: body.decision === 'approved' ? 'decrease_approved' : 'decrease_refused',
+      actorId: actor.id,
+      tierDecreaseId: id,
+    });
     await recordAudit(tx, who, {
       action: body.decision === 'approved' ? 'tier_decrease.approve' : 'tier_decrease.refuse',
       entityType: 'tier_decrease',

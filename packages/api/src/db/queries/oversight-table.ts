@@ -14,8 +14,8 @@ import {
   ZReviewerRole,
 } from '@psbook/core';
 import { type RawBuilder, sql } from 'kysely';
-import type { AuditActor } from '../auth/actor.ts';
-import type { Db } from '../db/database.ts';
+import type { AuditActor } from '../../auth/actor.ts';
+import type { Db } from '../database.ts';
 
 type Who = { actor: AuditActor; requestId: string | null };
 

@@ -1,0 +1,115 @@
+import type { TReviewerRole } from '@psbook/core';
+import { type Insertable, sql, type Updateable } from 'kysely';
+import type { Db } from '../database.ts';
+import type { ProjectTable, TierDecreaseTable, TierHistoryTable } from '../schema.ts';
+
+/** The decrease waiting on a project, locked (at most one waits at a time). */
+export const lockPendingTierDecreaseOfProject = (tx: Db, projectId: string) =>
+  tx
+    .selectFrom('tierDecrease')
+    .selectAll()
+    .where('projectId', '=', projectId)
+    .where('status', '=', 'pending')
+    .forUpdate()
+    .executeTakeFirst();
+
+export const supersedeTierDecrease = (tx: Db, id: string, by: NonNullable<TierDecreaseTable['supersededBy']>) =>
+  tx.updateTable('tierDecrease').set({ status: 'superseded', supersededBy: by, version: sql`version + 1` }).where('id', '=', id).execute();
+
+/** Write a new evaluation's columns to a project the caller has locked (not a user's edit: no version). */
+export const setProjectOversight = (tx: Db, projectId: string, columns: Updateable<ProjectTable>) =>
+  tx.updateTable('project').set(columns).where('id', '=', projectId).returningAll().executeTakeFirstOrThrow();
+
+export const insertTierDecrease = (tx: Db, values: Insertable<TierDecreaseTable>) =>
+  tx
+    .insertInto('tierDecrease')
+    .values(values)
+    .returning(['id', 'fromTier', 'fromReviewerRole', 'toTier', 'requestedBy'])
+    .executeTakeFirstOrThrow();
+
+export const insertTierHistory = (tx: Db, values: Insertable<TierHistoryTable>) => tx.insertInto('tierHistory').values(values).execute();
+
+/** Waiting decreases of projects not yet on ruleset `version`, locked, in project order. */
+export const lockPendingTierDecreasesBehindRuleset = (tx: Db, version: string) =>
+  tx
+    .selectFrom('tierDecrease as d')
+    .innerJoin('project as p', 'p.id', 'd.projectId')
+    .select(['d.id', 'd.projectId', 'd.fromInputs', 'd.fromReviewerRole', 'd.requestedBy'])
+    .where('d.status', '=', 'pending')
+    .where('p.rulesetVersion', '<>', version)
+    .orderBy('p.id')
+    .forUpdate()
+    .execute();
+
+/** A waiting decrease re-routed after a ruleset change (from, to and ruleset), counting its version up. */
+export const rerouteTierDecrease = (tx: Db, id: string, changes: Updateable<TierDecreaseTable>) =>
+  tx
+    .updateTable('tierDecrease')
+    .set({ ...changes, version: sql`version + 1` })
+    .where('id', '=', id)
+    .execute();
+
+function selectTierDecreases(db: Db) {
+  return db
+    .selectFrom('tierDecrease as d')
+    .innerJoin('project as p', 'p.id', 'd.projectId')
+    .leftJoin('appUser as requester', 'requester.id', 'd.requestedBy')
+    .leftJoin('appUser as decider', 'decider.id', 'd.decidedBy')
+    .selectAll('d')
+    .select([
+      'p.code as projectCode',
+      'p.name as projectName',
+      'p.bureauCode',
+      'requester.displayName as requestedByName',
+      'decider.displayName as decidedByName',
+    ]);
+}
+/** A tier decrease with its project's code, name and bureau and the names of who requested and decided it. */
+export type TierDecreaseView = Awaited<ReturnType<ReturnType<typeof selectTierDecreases>['executeTakeFirstOrThrow']>>;
+
+export const listTierDecreaseViewsOfProject = (db: Db, projectId: string) =>
+  selectTierDecreases(db).where('d.projectId', '=', projectId).orderBy('d.requestedAt', 'desc').execute();
+
+export const findTierDecreaseView = (db: Db, id: string) => selectTierDecreases(db).where('d.id', '=', id).executeTakeFirst();
+
+/**
+ * Pending decreases waiting for `reviewerRole` in `bureauCodes` (or every bureau) that `actorId` did not
+ * request, oldest first.
+ */
+export function listPendingTierDecreaseViewsFor(
+  db: Db,
+  reviewerRole: TReviewerRole,
+  bureauCodes: readonly string[] | 'all',
+  actorId: string,
+  limit: number,
+) {
+  let query = selectTierDecreases(db)
+    .where('d.status', '=', 'pending')
+    .where('d.fromReviewerRole', '=', reviewerRole)
+    .where((eb) => eb.or([eb('d.requestedBy', 'is', null), eb('d.requestedBy', '<>', actorId)]));
+  if (bureauCodes !== 'all') query = query.where('p.bureauCode', 'in', bureauCodes);
+  return query.orderBy('d.requestedAt').orderBy('d.id').limit(limit).execute();
+}
+
+export const findTierDecreaseProjectId = (db: Db, id: string) =>
+  db.selectFrom('tierDecrease').select('projectId').where('id', '=', id).executeTakeFirst();
+
+export const lockTierDecrease = (tx: Db, id: string) =>
+  tx.selectFrom('tierDecrease').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+
+export const recordTierDecreaseDecision = (
+  tx: Db,
+  id: string,
+  decision: { status: 'approved' | 'refused'; decidedBy: string; decisionComment: string | null },
+) =>
+  tx
+    .updateTable('tierDecrease')
+    .set({
+      status: decision.status,
+      decidedBy: decision.decidedBy,
+      decidedAt: new Date(),
+      decisionComment: decision.decisionComment,
+      version: sql`version + 1`,
+    })
+    .where('id', '=', id)
+    .execute();
