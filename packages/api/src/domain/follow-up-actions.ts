@@ -209,6 +209,15 @@ export function toExemptionResponse(row: ExemptionView) {
   };
 }
 
+/** The gate's or checklist item's own words, as the notification names what is waived (never its id). */
+function exemptionTargetLabel(ctx: DomainContext, kind: string, target: string): { ja: string; en: string } {
+  const found =
+    kind === 'gate'
+      ? ctx.policy.rulesets['lifecycle-gates'].content.gates.find((g) => g.id === target)
+      : ctx.policy.rulesets['release-checklist'].content.items.find((i) => i.id === target);
+  return found?.label ?? { ja: target, en: target };
+}
+
 /** Ask the consultee to waive one gate or one release-checklist item for this project until a date. */
 export async function requestExemption(ctx: DomainContext, projectId: string, input: TCreateExemptionRequest): Promise<string> {
   return withTransaction(ctx.db, async (tx) => {
@@ -238,7 +247,7 @@ export async function requestExemption(ctx: DomainContext, projectId: string, in
       projectId,
       after: { ...row, requestedAt: row.requestedAt.toISOString() },
     });
-    await notifyExemptionToDecide(tx, project, row);
+    await notifyExemptionToDecide(tx, project, { ...row, targetLabel: exemptionTargetLabel(ctx, row.targetKind, row.target) });
     return row.id;
   });
 }
@@ -281,6 +290,11 @@ export async function decideExemption(ctx: DomainContext, id: string, input: TEx
         expiresOn: exemption.expiresOn,
       },
     });
-    await notifyExemptionDecided(tx, project, exemption, input.decision);
+    await notifyExemptionDecided(
+      tx,
+      project,
+      { ...exemption, targetLabel: exemptionTargetLabel(ctx, exemption.targetKind, exemption.target) },
+      input.decision,
+    );
   });
 }

@@ -240,7 +240,7 @@ export async function notifyActionToVerify(
 export async function notifyExemptionToDecide(
   tx: Db,
   project: ProjectRef & { reviewerRole: TReviewerRole | null },
-  exemption: { id: string; target: string; expiresOn: string; requestedBy: string },
+  exemption: { id: string; targetLabel: { ja: string; en: string }; expiresOn: string; requestedBy: string },
 ) {
   await notify(
     tx,
@@ -251,8 +251,8 @@ export async function notifyExemptionToDecide(
       entityId: exemption.id,
       projectId: project.id,
       path: supervisionPath(project.id),
-      titleJa: `免除の判断依頼 ${project.code}（${exemption.target}、${exemption.expiresOn}まで）`,
-      titleEn: `Exemption to decide: ${project.code} (${exemption.target} until ${exemption.expiresOn})`,
+      titleJa: `免除の判断依頼 ${project.code}（${exemption.targetLabel.ja}、${exemption.expiresOn}まで）`,
+      titleEn: `Exemption to decide: ${project.code} (${exemption.targetLabel.en} until ${exemption.expiresOn})`,
     },
   );
 }
@@ -260,7 +260,7 @@ export async function notifyExemptionToDecide(
 export async function notifyExemptionDecided(
   tx: Db,
   project: ProjectRef,
-  exemption: { id: string; target: string; requestedBy: string },
+  exemption: { id: string; targetLabel: { ja: string; en: string }; requestedBy: string },
   decision: 'approved' | 'refused',
 ) {
   await notify(tx, await activeUser(tx, exemption.requestedBy), {
@@ -269,7 +269,7 @@ export async function notifyExemptionDecided(
     entityId: exemption.id,
     projectId: project.id,
     path: supervisionPath(project.id),
-    titleJa: `免除: ${decision === 'approved' ? '承認' : '不承認'} ${project.code}（${exemption.target}）`,
-    titleEn: `Exemption ${decision}: ${project.code} (${exemption.target})`,
+    titleJa: `免除: ${decision === 'approved' ? '承認' : '不承認'} ${project.code}（${exemption.targetLabel.ja}）`,
+    titleEn: `Exemption ${decision}: ${project.code} (${exemption.targetLabel.en})`,
   });
 }

@@ -392,6 +392,17 @@ describeOnBothDatabases('notifications', (t) => {
     expect(requested.status).toBe(201);
     const exemption = await requested.json();
     expect((await recipientsOf(t(), exemption.id, 'exemption_to_decide')).notified).toEqual([designated[2]]);
+    // The notice names the gate in its own words, never its id.
+    const gateLabel = t().policy.rulesets['lifecycle-gates'].content.gates.find((g) => g.id === 'procurement_spec')!.label;
+    const notice = await t()
+      .services.db.selectFrom('notification')
+      .select(['titleJa', 'titleEn'])
+      .where('entityId', '=', exemption.id)
+      .where('kind', '=', 'exemption_to_decide')
+      .executeTakeFirstOrThrow();
+    expect(notice.titleJa).toContain(gateLabel.ja);
+    expect(notice.titleEn).toContain(gateLabel.en);
+    expect(notice.titleJa).not.toContain('procurement_spec');
     const decided = await t().request('POST', `/api/v1/exemptions/${exemption.id}/decision`, {
       as: designated[2],
       body: { decision: 'approved', version: exemption.version },
