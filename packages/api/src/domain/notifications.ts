@@ -10,11 +10,27 @@ import {
   type TOutboxMail,
   type TRole,
 } from '@psbook/core';
-import { sql } from 'kysely';
 import { recordAudit } from '../audit.ts';
 import { type Actor, auditActorOf, requirePermission } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
+import {
+  countUnreadNotifications,
+  insertNotifications,
+  insertOutboxMails,
+  markUnreadNotificationsRead,
+  type PageAfter,
+  selectActiveUser,
+  selectActiveUsersWithRole,
+  selectNotificationDefault,
+  selectNotificationDefaults,
+  selectNotificationPage,
+  selectOutboxPage,
+  selectPreferencesForKind,
+  selectPreferencesOfUser,
+  upsertNotificationDefault,
+  upsertNotificationPreference,
+} from '../db/queries/notifications.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { validationError } from '../errors.ts';
 
@@ -48,16 +64,9 @@ export const messageIdOf = (notificationId: string) => `<notification.${notifica
 
 /** Each user's channel and cadence for `kind`: their own choice, else the administrators' default, else the kind's. */
 export async function preferencesFor(tx: Db, kind: TNotificationKind, userIds: string[]): Promise<Map<string, EffectivePreference>> {
-  const fallback = await tx.selectFrom('notificationDefault').select(['channel', 'cadence']).where('kind', '=', kind).executeTakeFirst();
+  const fallback = await selectNotificationDefault(tx, kind);
   const base: EffectivePreference = fallback ?? { channel: notificationKinds[kind].defaultChannel, cadence: 'immediate' };
-  const own = userIds.length
-    ? await tx
-        .selectFrom('notificationPreference')
-        .select(['userId', 'channel', 'cadence'])
-        .where('kind', '=', kind)
-        .where('userId', 'in', userIds)
-        .execute()
-    : [];
+  const own = userIds.length ? await selectPreferencesForKind(tx, kind, userIds) : [];
   const byUser = new Map(own.map((p) => [p.userId, { channel: p.channel, cadence: p.cadence }]));
   return new Map(userIds.map((id) => [id, byUser.get(id) ?? base]));
 }
@@ -74,22 +83,19 @@ function mailBody(event: NotificationEvent): string {
 export async function notify(tx: Db, recipients: Recipient[], event: NotificationEvent): Promise<void> {
   const unique = [...new Map(recipients.map((r) => [r.id, r])).values()];
   if (!unique.length) return;
-  const rows = await tx
-    .insertInto('notification')
-    .values(
-      unique.map((r) => ({
-        userId: r.id,
-        kind: event.kind,
-        entityType: event.entityType,
-        entityId: event.entityId,
-        projectId: event.projectId ?? null,
-        path: event.path,
-        titleJa: event.titleJa,
-        titleEn: event.titleEn,
-      })),
-    )
-    .returning(['id', 'userId'])
-    .execute();
+  const rows = await insertNotifications(
+    tx,
+    unique.map((r) => ({
+      userId: r.id,
+      kind: event.kind,
+      entityType: event.entityType,
+      entityId: event.entityId,
+      projectId: event.projectId ?? null,
+      path: event.path,
+      titleJa: event.titleJa,
+      titleEn: event.titleEn,
+    })),
+  );
   const preferences = await preferencesFor(
     tx,
     event.kind,
@@ -101,33 +107,29 @@ export async function notify(tx: Db, recipients: Recipient[], event: Notificatio
     return p.channel === 'email' && p.cadence === 'immediate';
   });
   if (!mails.length) return;
-  await tx
-    .insertInto('emailOutbox')
-    .values(
-      mails.map((row) => ({
-        notificationId: row.id,
-        userId: row.userId,
-        messageId: messageIdOf(row.id),
-        toEmail: emailOf.get(row.userId)!,
-        subject: `[PS Book] ${event.titleJa} / ${event.titleEn}`,
-        body: mailBody(event),
-        path: event.path,
-      })),
-    )
-    .execute();
+  await insertOutboxMails(
+    tx,
+    mails.map((row) => ({
+      notificationId: row.id,
+      userId: row.userId,
+      messageId: messageIdOf(row.id),
+      toEmail: emailOf.get(row.userId)!,
+      subject: `[PS Book] ${event.titleJa} / ${event.titleEn}`,
+      body: mailBody(event),
+      path: event.path,
+    })),
+  );
 }
 
 /** Active users of the given roles (e.g. every administrator), except one person (the one who acted). */
 export function activeUsersWithRole(db: Db, roles: TRole[], exceptUserId?: string | null): Promise<Recipient[]> {
-  let query = db.selectFrom('appUser').select(['id', 'email']).where('isActive', '=', true).where('role', 'in', roles).orderBy('email');
-  if (exceptUserId) query = query.where('id', '<>', exceptUserId);
-  return query.execute();
+  return selectActiveUsersWithRole(db, roles, exceptUserId);
 }
 
 /** One user, if still active: a decision on a request goes to the person who filed it. */
 export async function activeUser(db: Db, userId: string | null): Promise<Recipient[]> {
   if (!userId) return [];
-  return db.selectFrom('appUser').select(['id', 'email']).where('id', '=', userId).where('isActive', '=', true).execute();
+  return selectActiveUser(db, userId);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -152,17 +154,10 @@ export function decodeNotificationCursor(raw: string): Cursor | null {
   }
 }
 
-export const countUnread = async (db: Db, userId: string): Promise<number> =>
-  Number(
-    (
-      await db
-        .selectFrom('notification')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('userId', '=', userId)
-        .where('readAt', 'is', null)
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+export const countUnread = (db: Db, userId: string): Promise<number> => countUnreadNotifications(db, userId);
+
+/** The decoded cursor as the page query takes it. */
+const pageAfterOf = (cursor: Cursor | null): PageAfter | null => (cursor ? { createdAt: new Date(cursor.createdAt), id: cursor.id } : null);
 
 export async function listNotifications(
   db: Db,
@@ -171,17 +166,12 @@ export async function listNotifications(
 ): Promise<{ items: TNotification[]; nextCursor: string | null; unread: number }> {
   const after = page.cursor ? decodeNotificationCursor(page.cursor) : null;
   if (page.cursor && !after) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
-  let query = db.selectFrom('notification').selectAll().where('userId', '=', actor.id);
-  if (page.unreadOnly) query = query.where('readAt', 'is', null);
-  if (after) {
-    const at = new Date(after.createdAt);
-    query = query.where((eb) => eb.or([eb('createdAt', '<', at), eb.and([eb('createdAt', '=', at), eb('id', '<', after.id)])]));
-  }
-  const rows = await query
-    .orderBy('createdAt', 'desc')
-    .orderBy('id', 'desc')
-    .limit(page.limit + 1)
-    .execute();
+  // One row more than the page shows: its presence says there is a next page.
+  const rows = await selectNotificationPage(db, actor.id, {
+    limit: page.limit + 1,
+    after: pageAfterOf(after),
+    unreadOnly: page.unreadOnly ?? false,
+  });
   const items = rows.slice(0, page.limit);
   const last = items[items.length - 1];
   return {
@@ -205,20 +195,15 @@ export async function listNotifications(
 
 /** Mark the actor's own notices read (ids of someone else's are ignored, not revealed). Returns how many changed. */
 export async function markNotificationsRead(db: Db, actor: Actor, input: TMarkNotificationsReadRequest): Promise<number> {
-  let query = db.updateTable('notification').set({ readAt: sql<Date>`now()` }).where('userId', '=', actor.id).where('readAt', 'is', null);
-  if ('ids' in input) query = query.where('id', 'in', input.ids);
-  const result = await query.executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return markUnreadNotificationsRead(db, actor.id, 'ids' in input ? input.ids : null);
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Preferences
 
 export async function listPreferences(db: Db, userId: string | null): Promise<(TNotificationPreference & { isDefault: boolean })[]> {
-  const defaults = new Map((await db.selectFrom('notificationDefault').selectAll().execute()).map((d) => [d.kind, d]));
-  const own = userId
-    ? new Map((await db.selectFrom('notificationPreference').selectAll().where('userId', '=', userId).execute()).map((p) => [p.kind, p]))
-    : new Map();
+  const defaults = new Map((await selectNotificationDefaults(db)).map((d) => [d.kind, d]));
+  const own = userId ? new Map((await selectPreferencesOfUser(db, userId)).map((p) => [p.kind, p])) : new Map();
   return (Object.keys(notificationKinds) as TNotificationKind[]).map((kind) => {
     const mine = own.get(kind);
     const fallback = defaults.get(kind) ?? { channel: notificationKinds[kind].defaultChannel, cadence: 'immediate' as const };
@@ -230,13 +215,7 @@ export async function listPreferences(db: Db, userId: string | null): Promise<(T
 export async function savePreferences(ctx: DomainContext, input: TNotificationPreferencesRequest) {
   await withTransaction(ctx.db, async (tx) => {
     for (const item of input.items) {
-      await tx
-        .insertInto('notificationPreference')
-        .values({ userId: ctx.actor.id, kind: item.kind, channel: item.channel, cadence: item.cadence })
-        .onConflict((oc) =>
-          oc.columns(['userId', 'kind']).doUpdateSet({ channel: item.channel, cadence: item.cadence, updatedAt: new Date() }),
-        )
-        .execute();
+      await upsertNotificationPreference(tx, ctx.actor.id, item);
     }
     await recordAudit(
       tx,
@@ -252,13 +231,7 @@ export async function saveDefaultPreferences(ctx: DomainContext, input: TNotific
   requirePermission(ctx.actor, 'notificationDefaults.manage');
   await withTransaction(ctx.db, async (tx) => {
     for (const item of input.items) {
-      await tx
-        .insertInto('notificationDefault')
-        .values({ kind: item.kind, channel: item.channel, cadence: item.cadence, updatedBy: ctx.actor.id })
-        .onConflict((oc) =>
-          oc.column('kind').doUpdateSet({ channel: item.channel, cadence: item.cadence, updatedBy: ctx.actor.id, updatedAt: new Date() }),
-        )
-        .execute();
+      await upsertNotificationDefault(tx, ctx.actor.id, item);
     }
     await recordAudit(
       tx,
@@ -281,17 +254,8 @@ export async function listOutbox(
   requirePermission(actor, 'notificationDefaults.manage');
   const after = page.cursor ? decodeNotificationCursor(page.cursor) : null;
   if (page.cursor && !after) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
-  let query = db.selectFrom('emailOutbox').selectAll();
-  if (page.status) query = query.where('status', '=', page.status);
-  if (after) {
-    const at = new Date(after.createdAt);
-    query = query.where((eb) => eb.or([eb('createdAt', '<', at), eb.and([eb('createdAt', '=', at), eb('id', '<', after.id)])]));
-  }
-  const rows = await query
-    .orderBy('createdAt', 'desc')
-    .orderBy('id', 'desc')
-    .limit(page.limit + 1)
-    .execute();
+  // One row more than the page shows: its presence says there is a next page.
+  const rows = await selectOutboxPage(db, { limit: page.limit + 1, after: pageAfterOf(after), status: page.status });
   const items = rows.slice(0, page.limit);
   const last = items[items.length - 1];
   return {
