@@ -47,9 +47,15 @@ export async function requestStageChange(page: Page, projectId: string, to: Stag
   // The disclosure opens by itself when the gates are met, once the gate query has answered.
   await settle(page);
   const details = page.locator('details').filter({ has: page.locator('summary', { hasText: '段階を変更する' }) });
-  if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
   const form = details.locator('form');
-  await form.getByLabel('変更後の段階').selectOption({ label: `次の段階へ進む：${label}` });
+  const select = form.getByLabel('変更後の段階');
+  // The overview may still re-render once the project or the gates refresh (a closed disclosure again, or
+  // one that opened by itself): open it as a person would, until the choice is in view.
+  for (let attempt = 0; attempt < 3 && !(await select.isVisible()); attempt++) {
+    if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+    await select.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
+  }
+  await select.selectOption({ label: `次の段階へ進む：${label}` });
   await form.getByRole('button', { name: '段階を変更する' }).click();
   const refused = page.getByRole('alert').filter({ hasText: '次の条件を満たしていないため、段階を変更できません' });
   const otherError = form.getByRole('alert');
