@@ -4,6 +4,7 @@ import type {
   TCreateActionRequest,
   TCreateExemptionRequest,
   TExemptionDecisionRequest,
+  TExemptionTargetKind,
   TUpdateActionRequest,
 } from '@psbook/core';
 import { recordAudit } from '../audit.ts';
@@ -209,13 +210,14 @@ export function toExemptionResponse(row: ExemptionView) {
   };
 }
 
+/** What an exemption of `kind` may waive: the active rulesets' gates or release-checklist items, with their own words. */
+function exemptionTargets(ctx: DomainContext, kind: TExemptionTargetKind): readonly { id: string; label: { ja: string; en: string } }[] {
+  return kind === 'gate' ? ctx.policy.rulesets['lifecycle-gates'].content.gates : ctx.policy.rulesets['release-checklist'].content.items;
+}
+
 /** The gate's or checklist item's own words, as the notification names what is waived (never its id). */
-function exemptionTargetLabel(ctx: DomainContext, kind: string, target: string): { ja: string; en: string } {
-  const found =
-    kind === 'gate'
-      ? ctx.policy.rulesets['lifecycle-gates'].content.gates.find((g) => g.id === target)
-      : ctx.policy.rulesets['release-checklist'].content.items.find((i) => i.id === target);
-  return found?.label ?? { ja: target, en: target };
+function exemptionTargetLabel(ctx: DomainContext, kind: TExemptionTargetKind, target: string): { ja: string; en: string } {
+  return exemptionTargets(ctx, kind).find((t) => t.id === target)?.label ?? { ja: target, en: target };
 }
 
 /** Ask the consultee to waive one gate or one release-checklist item for this project until a date. */
@@ -224,11 +226,7 @@ export async function requestExemption(ctx: DomainContext, projectId: string, in
     const project = await lockProject(tx, projectId);
     if (!project) throw notFound('Project');
     requireProjectWrite(ctx.actor, project.bureauCode);
-    const known =
-      input.targetKind === 'gate'
-        ? ctx.policy.rulesets['lifecycle-gates'].content.gates.map((g) => g.id)
-        : ctx.policy.rulesets['release-checklist'].content.items.map((i) => i.id);
-    if (!known.includes(input.target)) {
+    if (!exemptionTargets(ctx, input.targetKind).some((t) => t.id === input.target)) {
       throw validationError([
         { path: 'target', message: `not a ${input.targetKind === 'gate' ? 'lifecycle gate' : 'release-checklist item'}` },
       ]);
