@@ -35,6 +35,7 @@ import {
   ZTierDecreaseSupersededBy,
   ZTierHistoryCause,
   ZTransitionDirection,
+  type TTier,
   ZYearlyDecision,
 } from '@psbook/core';
 import type { Selectable } from 'kysely';
@@ -95,4 +96,35 @@ export const enumColumns: readonly EnumColumn[] = [
   scalar('notificationDefault', 'cadence', ZNotificationCadence.options),
   scalar('notificationPreference', 'channel', ZNotificationChannel.options),
   scalar('notificationPreference', 'cadence', ZNotificationCadence.options),
+];
+
+/**
+ * Every column holding a tier. db/schema.ts types each with core's `TTier` (this list does not compile
+ * otherwise), and each has a check allowing 1 to 3 (migration 20261209T0100), so the type says what
+ * the database holds; tier-checks.test.ts compares this list with the database's columns and checks.
+ */
+function tierColumn<T extends keyof Database & string, C extends keyof Database[T] & string>(
+  table: T,
+  column: C,
+  // An extra argument is required (and cannot be given) when the column is typed wider than TTier.
+  ..._typedAsTier: ColumnValue<T, C> extends TTier ? [] : [never]
+): { table: string; column: string } {
+  return { table: snake(table), column: snake(column) };
+}
+
+export const tierColumns: readonly { table: string; column: string }[] = [
+  tierColumn('project', 'tier'),
+  tierColumn('project', 'tierLowerBound'),
+  tierColumn('tierHistory', 'fromTier'),
+  tierColumn('tierHistory', 'toTier'),
+  tierColumn('tierDecrease', 'fromTier'),
+  tierColumn('tierDecrease', 'toTier'),
+  tierColumn('releaseRequest', 'tier'),
+  tierColumn('releaseRequestRouting', 'fromTier'),
+  tierColumn('releaseRequestRouting', 'toTier'),
+  tierColumn('consultation', 'tier'),
+  tierColumn('consultationRouting', 'fromTier'),
+  tierColumn('consultationRouting', 'toTier'),
+  tierColumn('statusReport', 'tier'),
+  tierColumn('techReview', 'tierAtExtraction'),
 ];

@@ -153,8 +153,8 @@ export interface ProjectTable {
 export interface TierHistoryTable {
   id: Generated<number>;
   projectId: string;
-  fromTier: number | null;
-  toTier: number | null;
+  fromTier: TTier | null;
+  toTier: TTier | null;
   fromReviewerRole: TReviewerRole | null;
   toReviewerRole: TReviewerRole | null;
   rulesetVersion: string;
@@ -169,10 +169,10 @@ export interface TierDecreaseTable {
   projectId: string;
   status: Default<TTierDecreaseStatus>;
   cause: TTierDecreaseCause;
-  fromTier: number;
+  fromTier: TTier;
   fromReviewerRole: TReviewerRole;
   fromInputs: Json<TOversightInput>;
-  toTier: number | null;
+  toTier: TTier | null;
   toReviewerRole: TReviewerRole | null;
   toEvaluation: Json<TOversightEvaluation>;
   rulesetVersion: string;
@@ -250,7 +250,7 @@ export interface ReleaseRequestTable {
   plannedReleaseDate: DateString;
   notes: string | null;
   evidence: Json<{ itemId: string; url?: string; note?: string }[]>;
-  tier: number | null;
+  tier: TTier | null;
   reviewerRole: TReviewerRole | null;
   checklist: Json<unknown[]>;
   rulesetVersion: string;
@@ -267,8 +267,8 @@ export interface ReleaseRequestTable {
 export interface ReleaseRequestRoutingTable {
   id: Generated<number>;
   releaseRequestId: string;
-  fromTier: number | null;
-  toTier: number | null;
+  fromTier: TTier | null;
+  toTier: TTier | null;
   fromReviewerRole: TReviewerRole | null;
   toReviewerRole: TReviewerRole | null;
   at: Timestamp;
@@ -280,7 +280,7 @@ export interface ConsultationTable {
   topic: TConsultationTopic;
   subject: string;
   status: Default<TConsultationStatus>;
-  tier: number | null;
+  tier: TTier | null;
   reviewerRole: TReviewerRole | null;
   documentIds: Json<string[]>;
   openedBy: string;
@@ -295,8 +295,8 @@ export interface ConsultationTable {
 export interface ConsultationRoutingTable {
   id: Generated<number>;
   consultationId: string;
-  fromTier: number | null;
-  toTier: number | null;
+  fromTier: TTier | null;
+  toTier: TTier | null;
   fromReviewerRole: TReviewerRole | null;
   toReviewerRole: TReviewerRole | null;
   at: Timestamp;
@@ -317,7 +317,7 @@ export interface StatusReportTable {
   projectId: string;
   period: string;
   stage: TStage;
-  tier: number | null;
+  tier: TTier | null;
   milestones: Json<unknown[]>;
   budgetJpy: number | null;
   contractJpy: number | null;
@@ -399,7 +399,7 @@ export interface TechReviewTable {
   fiscalYear: number;
   projectId: string;
   status: Default<TTechReviewStatus>;
-  tierAtExtraction: number | null;
+  tierAtExtraction: TTier | null;
   budgetJpyAtExtraction: number | null;
   extractionRulesetVersion: string;
   /** Rating and comment by viewpoint id of the cycle's viewpoints. */

@@ -1,5 +1,5 @@
 import {
-  notificationKinds,
+  notificationKindRegistry,
   type TMarkNotificationsReadRequest,
   type TNotification,
   type TNotificationCadence,
@@ -62,10 +62,16 @@ export type EffectivePreference = { channel: TNotificationChannel; cadence: TNot
 /** The Message-ID of the mail for one notification: fixed when the notice is written, so a resend is the same message. */
 export const messageIdOf = (notificationId: string) => `<notification.${notificationId}@psbook>`;
 
+/** What a kind sends when no administrator default is stored: its registry channel, one mail a notice. */
+const kindDefault = (kind: TNotificationKind): EffectivePreference => ({
+  channel: notificationKindRegistry.get(kind).defaultChannel,
+  cadence: 'immediate',
+});
+
 /** Each user's channel and cadence for `kind`: their own choice, else the administrators' default, else the kind's. */
 export async function preferencesFor(tx: Db, kind: TNotificationKind, userIds: string[]): Promise<Map<string, EffectivePreference>> {
   const fallback = await selectNotificationDefault(tx, kind);
-  const base: EffectivePreference = fallback ?? { channel: notificationKinds[kind].defaultChannel, cadence: 'immediate' };
+  const base: EffectivePreference = fallback ?? kindDefault(kind);
   const own = userIds.length ? await selectPreferencesForKind(tx, kind, userIds) : [];
   const byUser = new Map(own.map((p) => [p.userId, { channel: p.channel, cadence: p.cadence }]));
   return new Map(userIds.map((id) => [id, byUser.get(id) ?? base]));
@@ -204,9 +210,9 @@ export async function markNotificationsRead(db: Db, actor: Actor, input: TMarkNo
 export async function listPreferences(db: Db, userId: string | null): Promise<(TNotificationPreference & { isDefault: boolean })[]> {
   const defaults = new Map((await selectNotificationDefaults(db)).map((d) => [d.kind, d]));
   const own = userId ? new Map((await selectPreferencesOfUser(db, userId)).map((p) => [p.kind, p])) : new Map();
-  return (Object.keys(notificationKinds) as TNotificationKind[]).map((kind) => {
+  return notificationKindRegistry.keys.map((kind) => {
     const mine = own.get(kind);
-    const fallback = defaults.get(kind) ?? { channel: notificationKinds[kind].defaultChannel, cadence: 'immediate' as const };
+    const fallback = defaults.get(kind) ?? kindDefault(kind);
     const chosen = mine ?? fallback;
     return { kind, channel: chosen.channel, cadence: chosen.cadence, isDefault: !mine };
   });

@@ -1,4 +1,4 @@
-import type { Policy, TOversightEvaluation, TOversightInput, TReviewerRole } from '@psbook/core';
+import type { Policy, TOversightEvaluation, TOversightInput, TReviewerRole, TTier } from '@psbook/core';
 import { recordAudit } from '../audit.ts';
 import type { AuditActor } from '../auth/actor.ts';
 import type { Db } from '../db/database.ts';
@@ -26,7 +26,7 @@ import { withTransaction } from '../db/transaction.ts';
 import { notifyConsultationRouted, notifyReleaseRequestRouted } from './notification-events.ts';
 import { retierPendingDecreases } from './tier-decrease.ts';
 
-type TierState = { tier: number | null; reviewerRole: TReviewerRole | null };
+type TierState = { tier: TTier | null; reviewerRole: TReviewerRole | null };
 
 /** Tiers in order of oversight; an unset tier (no reviewer) is the least. */
 export const tierRank = (tier: number | null) => tier ?? 0;
@@ -109,7 +109,7 @@ async function reroutePendingReviews(tx: Db, policy: Policy, who: Who, projectId
   const pending = await listPendingReleaseRequestsOfProject(tx, projectId);
   for (const request of pending) {
     if (staysPut(request)) continue;
-    const checklist = after.tier === null ? [] : await policy.releaseChecklist(after.tier as 1 | 2 | 3);
+    const checklist = after.tier === null ? [] : await policy.releaseChecklist(after.tier);
     await rerouteReleaseRequest(tx, request.id, {
       tier: after.tier,
       reviewerRole: after.reviewerRole,

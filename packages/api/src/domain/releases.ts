@@ -4,7 +4,6 @@ import {
   type TCreateReleaseRequest,
   type TOversightEvaluation,
   type TReleaseDecisionRequest,
-  type TTier,
   type TUpdateReleaseRequest,
   type TWithdrawReleaseRequest,
   ZTier,
@@ -48,7 +47,7 @@ export function toReleaseRequestResponse(row: ReleaseRequestView, now = Date.now
     projectName: row.projectName,
     bureauCode: row.bureauCode,
     status: row.status as 'pending' | 'approved' | 'returned' | 'withdrawn',
-    tier: row.tier as TTier | null,
+    tier: row.tier,
     reviewerRole: row.reviewerRole as 'bureau_lead' | 'cio_advisor' | 'chief_cio_advisor' | null,
     checklist: row.checklist as TChecklistItem[],
     evidence: row.evidence as Evidence[],
@@ -144,7 +143,7 @@ export async function createReleaseRequest(ctx: DomainContext, projectId: string
         },
       );
     }
-    const checklist = await ctx.policy.releaseChecklist(project.tier as TTier);
+    const checklist = await ctx.policy.releaseChecklist(project.tier);
     const evidence = input.evidence ?? [];
     checkEvidenceItems(checklist, evidence, project.tier);
 

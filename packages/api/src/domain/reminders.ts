@@ -1,4 +1,4 @@
-import type { Policy, TNotificationKind, TStage, TTier } from '@psbook/core';
+import type { Policy, TNotificationKind, TStage } from '@psbook/core';
 import type { Db } from '../db/database.ts';
 import { insertOutboxMail } from '../db/queries/email-outbox.ts';
 import {
@@ -218,7 +218,7 @@ async function remindStatusReports(db: Db, policy: Policy, now: Date): Promise<n
     for (const p of page) {
       const due = policy.supervision.reportDue({
         stage: p.stage as TStage,
-        tier: p.tier as TTier,
+        tier: p.tier,
         supervisedSince: p.supervisedSince,
         latestReportPeriod: p.latestPeriod,
         today,

@@ -74,7 +74,7 @@ export function toConsultationResponse(row: ConsultationView, today = localToday
     topic: row.topic as TCreateConsultationRequest['topic'],
     subject: row.subject,
     status: row.status as 'open' | 'answered' | 'closed',
-    tier: row.tier as TTier | null,
+    tier: row.tier,
     reviewerRole: row.reviewerRole as 'bureau_lead' | 'cio_advisor' | 'chief_cio_advisor' | null,
     documentIds: row.documentIds,
     openedBy: row.openedBy,
@@ -268,7 +268,7 @@ export function toStatusReportResponse(row: StatusReportView) {
     projectId: row.projectId,
     period: row.period,
     stage: row.stage as TStage,
-    tier: row.tier as TTier | null,
+    tier: row.tier,
     milestones: row.milestones as TCreateStatusReportRequest['milestones'],
     cost: { budgetJpy: row.budgetJpy, contractJpy: row.contractJpy, spentJpy: row.spentJpy, forecastJpy: row.forecastJpy },
     selfRating: row.selfRating as TRatings,
@@ -297,7 +297,7 @@ export async function fileStatusReport(ctx: DomainContext, projectId: string, in
     if (!project) throw notFound('Project');
     requireProjectWrite(ctx.actor, project.bureauCode);
     const stage = project.stage as TStage;
-    if (!ctx.policy.supervision.isSupervised(stage, project.tier as TTier | null)) {
+    if (!ctx.policy.supervision.isSupervised(stage, project.tier)) {
       throw new AppError(
         'rule_violation',
         project.tier === null
@@ -378,7 +378,7 @@ export async function getStatusReport(db: Db, projectId: string, period: string)
  */
 export async function summariseReports(db: Db, policy: Policy, project: ProjectRow, reports: ReturnType<typeof toStatusReportResponse>[]) {
   const stage = project.stage as TStage;
-  const tier = project.tier as TTier | null;
+  const tier = project.tier;
   const divergence = computeDivergence(
     reports.map((r) => ({ period: r.period, selfRating: r.selfRating, assessment: r.assessment?.ratings ?? null })),
   );
@@ -463,7 +463,7 @@ export async function listPortfolio(ctx: DomainContext, filter: PortfolioFilter)
     const divergence = computeDivergence(own);
     const due = policy.supervision.reportDue({
       stage: p.stage as TStage,
-      tier: p.tier as TTier,
+      tier: p.tier,
       supervisedSince: p.supervisedSince,
       latestReportPeriod: latest?.period ?? null,
       today,
@@ -473,7 +473,7 @@ export async function listPortfolio(ctx: DomainContext, filter: PortfolioFilter)
       projectCode: p.code,
       projectName: p.name,
       bureauCode: p.bureauCode,
-      tier: p.tier as TTier,
+      tier: p.tier,
       stage: p.stage as TStage,
       latestPeriod: latest?.period ?? null,
       selfRating: latest?.selfRating.overall ?? null,

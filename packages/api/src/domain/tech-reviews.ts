@@ -2,7 +2,6 @@ import {
   reflectionOutcomeLabels,
   type TReflectionOutcome,
   type TTechReviewReflectionRequest,
-  type TTier,
   type TUpdateTechReviewRequest,
 } from '@psbook/core';
 import { recordAudit } from '../audit.ts';
@@ -39,7 +38,7 @@ export function toTechReviewResponse(row: TechReviewView) {
     bureauCode: row.bureauCode,
     bureauName: row.bureauName,
     status: row.status as TechReviewStatus,
-    tierAtExtraction: row.tierAtExtraction as TTier | null,
+    tierAtExtraction: row.tierAtExtraction,
     budgetJpyAtExtraction: row.budgetJpyAtExtraction,
     extractionRulesetVersion: row.extractionRulesetVersion,
     /** 区分未設定: extracted because its known factors already give tier ≥ 2. */

@@ -1,36 +1,40 @@
 import { z } from 'zod';
+import { defineRegistry, type KeyOf } from '../registry/define-registry.ts';
 
 /**
  * Every kind of notification, once (DESIGN §2.8). The API's recipients, the preference screen, the
  * admin defaults and the test matrix all read this list. `defaultChannel` is what a user gets until
  * an administrator or the user changes it.
  */
-export const notificationKinds = {
-  release_request_routed: { ja: 'リリース判定の依頼', en: 'Release request to judge', defaultChannel: 'email' },
-  release_request_decided: { ja: 'リリース判定の結果', en: 'Release request judged', defaultChannel: 'email' },
-  release_request_due: { ja: 'リリース判定の期限が近い', en: 'Release request due soon', defaultChannel: 'email' },
-  release_request_overdue: { ja: 'リリース判定の期限超過', en: 'Release request overdue', defaultChannel: 'email' },
-  tier_decrease_waiting: { ja: '区分引下げの同意依頼', en: 'Tier decrease to consent to', defaultChannel: 'email' },
-  tier_decrease_decided: { ja: '区分引下げの判断', en: 'Tier decrease decided', defaultChannel: 'in_app' },
-  tech_reviews_to_write: { ja: '技術的評価の作成依頼', en: 'Tech reviews to write', defaultChannel: 'email' },
-  tech_reviews_due: { ja: '技術的評価の期限が近い', en: 'Tech reviews due soon', defaultChannel: 'email' },
-  tech_reviews_submitted: { ja: '評価書の提出', en: 'Evaluation report submitted', defaultChannel: 'email' },
-  consultation_routed: { ja: '協議の依頼', en: 'Consultation to answer', defaultChannel: 'email' },
-  consultation_replied: { ja: '協議への返信', en: 'Reply in a consultation', defaultChannel: 'email' },
-  consultation_overdue: { ja: '協議の回答期限超過', en: 'Consultation overdue', defaultChannel: 'email' },
-  guidance_recorded: { ja: '指導の記録', en: 'Guidance recorded', defaultChannel: 'email' },
-  action_assigned: { ja: '対応事項の割当て', en: 'Follow-up action assigned', defaultChannel: 'email' },
-  action_to_verify: { ja: '対応事項の確認依頼', en: 'Follow-up action to verify', defaultChannel: 'email' },
-  exemption_to_decide: { ja: '免除の判断依頼', en: 'Exemption to decide', defaultChannel: 'email' },
-  exemption_decided: { ja: '免除の判断', en: 'Exemption decided', defaultChannel: 'email' },
-  exemption_expiring: { ja: '免除の期限が近い', en: 'Exemption expiring', defaultChannel: 'email' },
-  status_report_due: { ja: '状況報告の期限が近い', en: 'Status report due soon', defaultChannel: 'email' },
-  status_report_overdue: { ja: '状況報告の期限超過', en: 'Status report overdue', defaultChannel: 'email' },
-} as const satisfies Record<string, { ja: string; en: string; defaultChannel: 'in_app' | 'email' }>;
+export const notificationKindRegistry = defineRegistry('notification kind', [
+  { key: 'release_request_routed', ja: 'リリース判定の依頼', en: 'Release request to judge', defaultChannel: 'email' },
+  { key: 'release_request_decided', ja: 'リリース判定の結果', en: 'Release request judged', defaultChannel: 'email' },
+  { key: 'release_request_due', ja: 'リリース判定の期限が近い', en: 'Release request due soon', defaultChannel: 'email' },
+  { key: 'release_request_overdue', ja: 'リリース判定の期限超過', en: 'Release request overdue', defaultChannel: 'email' },
+  { key: 'tier_decrease_waiting', ja: '区分引下げの同意依頼', en: 'Tier decrease to consent to', defaultChannel: 'email' },
+  { key: 'tier_decrease_decided', ja: '区分引下げの判断', en: 'Tier decrease decided', defaultChannel: 'in_app' },
+  { key: 'tech_reviews_to_write', ja: '技術的評価の作成依頼', en: 'Tech reviews to write', defaultChannel: 'email' },
+  { key: 'tech_reviews_due', ja: '技術的評価の期限が近い', en: 'Tech reviews due soon', defaultChannel: 'email' },
+  { key: 'tech_reviews_submitted', ja: '評価書の提出', en: 'Evaluation report submitted', defaultChannel: 'email' },
+  { key: 'consultation_routed', ja: '協議の依頼', en: 'Consultation to answer', defaultChannel: 'email' },
+  { key: 'consultation_replied', ja: '協議への返信', en: 'Reply in a consultation', defaultChannel: 'email' },
+  { key: 'consultation_overdue', ja: '協議の回答期限超過', en: 'Consultation overdue', defaultChannel: 'email' },
+  { key: 'guidance_recorded', ja: '指導の記録', en: 'Guidance recorded', defaultChannel: 'email' },
+  { key: 'action_assigned', ja: '対応事項の割当て', en: 'Follow-up action assigned', defaultChannel: 'email' },
+  { key: 'action_to_verify', ja: '対応事項の確認依頼', en: 'Follow-up action to verify', defaultChannel: 'email' },
+  { key: 'exemption_to_decide', ja: '免除の判断依頼', en: 'Exemption to decide', defaultChannel: 'email' },
+  { key: 'exemption_decided', ja: '免除の判断', en: 'Exemption decided', defaultChannel: 'email' },
+  { key: 'exemption_expiring', ja: '免除の期限が近い', en: 'Exemption expiring', defaultChannel: 'email' },
+  { key: 'status_report_due', ja: '状況報告の期限が近い', en: 'Status report due soon', defaultChannel: 'email' },
+  { key: 'status_report_overdue', ja: '状況報告の期限超過', en: 'Status report overdue', defaultChannel: 'email' },
+] as const satisfies readonly [NotificationKindEntry, ...NotificationKindEntry[]]);
 
-export type TNotificationKind = keyof typeof notificationKinds;
-export const notificationKindList = Object.keys(notificationKinds) as [TNotificationKind, ...TNotificationKind[]];
-export const ZNotificationKind = z.enum(notificationKindList);
+type NotificationKindEntry = { key: string; ja: string; en: string; defaultChannel: 'in_app' | 'email' };
+export type TNotificationKind = KeyOf<typeof notificationKindRegistry>;
+/** Each kind's Japanese and English name, as the inbox and the preference screen show it. */
+export const notificationKinds = notificationKindRegistry.labels;
+export const notificationKindList = notificationKindRegistry.keys;
+export const ZNotificationKind = notificationKindRegistry.schema;
 
 /** in_app: the bell only; email: the bell and a mail. */
 export const ZNotificationChannel = z.enum(['in_app', 'email']);

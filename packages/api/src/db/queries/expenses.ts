@@ -4,7 +4,7 @@
  * whatever the number of lines. Temporary tables live in the importing transaction (`on commit drop`),
  * so a dry run or a rejected file leaves nothing behind.
  */
-import { type TReviewerRole, ZExpenseCategory } from '@psbook/core';
+import { type TReviewerRole, type TTier, ZExpenseCategory } from '@psbook/core';
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../database.ts';
 
@@ -613,9 +613,9 @@ export async function lockBudgetProjects(tx: Db): Promise<void> {
 export type ComboEvaluation = Evaluated & { budgetJpy: number; maxDowntimeHours: number | null; confidentiality: string | null };
 export type RerouteRow = {
   id: string;
-  oldTier: number | null;
+  oldTier: TTier | null;
   oldReviewerRole: TReviewerRole | null;
-  tier: number | null;
+  tier: TTier | null;
   reviewerRole: TReviewerRole | null;
 };
 

@@ -1,4 +1,4 @@
-import type { TOversightEvaluation, TReviewerRole } from '@psbook/core';
+import type { TOversightEvaluation, TReviewerRole, TTier } from '@psbook/core';
 import { type Insertable, sql } from 'kysely';
 import type { AuditActor } from '../../auth/actor.ts';
 import type { Db } from '../database.ts';
@@ -23,7 +23,7 @@ export const listPendingReleaseRequestsOfProject = (tx: Db, projectId: string) =
 export const rerouteReleaseRequest = (
   tx: Db,
   id: string,
-  to: { tier: number | null; reviewerRole: TReviewerRole | null; checklist: string },
+  to: { tier: TTier | null; reviewerRole: TReviewerRole | null; checklist: string },
 ) =>
   tx
     .updateTable('releaseRequest')
@@ -46,7 +46,7 @@ export const listOpenConsultationsOfProject = (tx: Db, projectId: string) =>
     .where('status', '<>', 'closed')
     .execute();
 
-export const rerouteConsultation = (tx: Db, id: string, tier: number | null, reviewerRole: TReviewerRole | null) =>
+export const rerouteConsultation = (tx: Db, id: string, tier: TTier | null, reviewerRole: TReviewerRole | null) =>
   tx.updateTable('consultation').set({ tier, reviewerRole, version: sql`version + 1` }).where('id', '=', id).execute();
 
 export const insertConsultationRouting = (tx: Db, values: Insertable<ConsultationRoutingTable>) =>

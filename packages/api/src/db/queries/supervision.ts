@@ -1,5 +1,5 @@
 import type { TReviewerRole, TStage, TTier } from '@psbook/core';
-import { type Insertable, type SelectQueryBuilder, sql, type Updateable } from 'kysely';
+import { type Insertable, type NotNull, type SelectQueryBuilder, sql, type Updateable } from 'kysely';
 import type { ReviewerReach } from '../../domain/reviewers.ts';
 import type { Db } from '../database.ts';
 import type {
@@ -226,7 +226,8 @@ export function listPortfolioProjects(db: Db, scope: PortfolioScope, stages: rea
       ),
     ])
     .where('p.stage', 'in', [...stages])
-    .where('p.tier', 'is not', null);
+    .where('p.tier', 'is not', null)
+    .$narrowType<{ tier: NotNull }>();
   if (scope !== 'all') {
     query = query.where('p.reviewerRole', '=', scope.reviewerRole);
     if (scope.bureauCodes !== 'all') query = query.where('p.bureauCode', 'in', scope.bureauCodes);
