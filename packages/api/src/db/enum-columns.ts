@@ -17,6 +17,7 @@ import {
   registrationTriggerRegistry,
   roleRegistry,
   stageRegistry,
+  type TTier,
   ZConsultationSide,
   ZKpiDirection,
   ZNotificationCadence,
@@ -35,7 +36,6 @@ import {
   ZTierDecreaseSupersededBy,
   ZTierHistoryCause,
   ZTransitionDirection,
-  type TTier,
   ZYearlyDecision,
 } from '@psbook/core';
 import type { Selectable } from 'kysely';
