@@ -1,5 +1,5 @@
 import type { Policy } from '@psbook/core';
-import type { Actor } from './auth/actor.ts';
+import { type Actor, setupActor } from './auth/actor.ts';
 import { ActorCache } from './auth/actor-cache.ts';
 import { compileTrustedProxies, type TrustProxy } from './auth/client.ts';
 import { OidcSignIn } from './auth/oidc.ts';
@@ -27,6 +27,14 @@ export type DomainContext = {
   actor: Actor;
   requestId: string | null;
 };
+
+/**
+ * The context of work the server does on its own, with no request and no person (the reminder
+ * scheduler): it acts as the system, and its audit events carry no actor id but `label`.
+ */
+export function systemContext(services: { db: Db; policy: Policy }, label: string): DomainContext {
+  return { db: services.db, policy: services.policy, actor: setupActor(label), requestId: null };
+}
 
 export type AppEnv = {
   Variables: {

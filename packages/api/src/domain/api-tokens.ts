@@ -3,7 +3,6 @@ import { recordAudit } from '../audit.ts';
 import type { Actor } from '../auth/actor.ts';
 import { apiTokenPrefix, hashToken, newToken } from '../auth/tokens.ts';
 import type { DomainContext } from '../context.ts';
-import type { Db } from '../db/database.ts';
 import { insertApiToken, listApiTokenRows, lockApiToken, revokeApiTokenRow } from '../db/queries/api-tokens.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { AppError, forbidden, notFound, validationError } from '../errors.ts';
@@ -88,9 +87,10 @@ export async function createApiToken(ctx: DomainContext, input: TCreateTokenRequ
 }
 
 /** The signed-in user's tokens; an admin sees everyone's. Never the secret or its hash. */
-export async function listApiTokens(db: Db, actor: Actor) {
+export async function listApiTokens(ctx: DomainContext) {
+  const { actor } = ctx;
   requireSession(actor);
-  const rows = await listApiTokenRows(db, actor.role === 'admin' ? null : actor.id);
+  const rows = await listApiTokenRows(ctx.db, actor.role === 'admin' ? null : actor.id);
   const now = Date.now();
   return rows.map((row) => toTokenResponse(row, now));
 }

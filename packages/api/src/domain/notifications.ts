@@ -166,10 +166,10 @@ export const countUnread = (db: Db, userId: string): Promise<number> => countUnr
 const pageAfterOf = (cursor: Cursor | null): PageAfter | null => (cursor ? { createdAt: new Date(cursor.createdAt), id: cursor.id } : null);
 
 export async function listNotifications(
-  db: Db,
-  actor: Actor,
+  ctx: DomainContext,
   page: { limit: number; cursor?: string; unreadOnly?: boolean },
 ): Promise<{ items: TNotification[]; nextCursor: string | null; unread: number }> {
+  const { db, actor } = ctx;
   const after = page.cursor ? decodeNotificationCursor(page.cursor) : null;
   if (page.cursor && !after) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
   // One row more than the page shows: its presence says there is a next page.
@@ -200,14 +200,26 @@ export async function listNotifications(
 }
 
 /** Mark the actor's own notices read (ids of someone else's are ignored, not revealed). Returns how many changed. */
-export async function markNotificationsRead(db: Db, actor: Actor, input: TMarkNotificationsReadRequest): Promise<number> {
-  return markUnreadNotificationsRead(db, actor.id, 'ids' in input ? input.ids : null);
+export async function markNotificationsRead(ctx: DomainContext, input: TMarkNotificationsReadRequest): Promise<number> {
+  return markUnreadNotificationsRead(ctx.db, ctx.actor.id, 'ids' in input ? input.ids : null);
+}
+
+/** How many of the actor's own notices are unread (the bell's count). */
+export const countOwnUnread = (ctx: DomainContext): Promise<number> => countUnread(ctx.db, ctx.actor.id);
+
+/** The actor's channel and cadence for every kind, theirs or the default. */
+export const listOwnPreferences = (ctx: DomainContext) => listPreferences(ctx.db, ctx.actor.id);
+
+/** The administrators' defaults for every kind. */
+export function listDefaultPreferences(ctx: DomainContext) {
+  requirePermission(ctx.actor, 'notificationDefaults.manage');
+  return listPreferences(ctx.db, null);
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Preferences
 
-export async function listPreferences(db: Db, userId: string | null): Promise<(TNotificationPreference & { isDefault: boolean })[]> {
+async function listPreferences(db: Db, userId: string | null): Promise<(TNotificationPreference & { isDefault: boolean })[]> {
   const defaults = new Map((await selectNotificationDefaults(db)).map((d) => [d.kind, d]));
   const own = userId ? new Map((await selectPreferencesOfUser(db, userId)).map((p) => [p.kind, p])) : new Map();
   return notificationKindRegistry.keys.map((kind) => {

@@ -1,4 +1,5 @@
 import type { Policy, TNotificationKind, TStage } from '@psbook/core';
+import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { insertOutboxMail } from '../db/queries/email-outbox.ts';
 import {
@@ -259,7 +260,8 @@ async function remindStatusReports(db: Db, policy: Policy, now: Date): Promise<n
 }
 
 /** One pass of the scheduler: every reminder that is due and not yet sent, then yesterday's digests. */
-export async function runReminders(db: Db, policy: Policy, now = new Date()): Promise<{ reminders: number; digests: number }> {
+export async function runReminders(ctx: DomainContext, now = new Date()): Promise<{ reminders: number; digests: number }> {
+  const { db, policy } = ctx;
   const reminders =
     (await remindReleaseRequests(db, now)) +
     (await remindTechReviews(db, now)) +

@@ -2,7 +2,6 @@ import { fiscalYearOf, type TOutstandingResponse, type TRetirementDecisionReques
 import { recordAudit } from '../audit.ts';
 import { type Actor, requireProjectWrite } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
-import type { Db } from '../db/database.ts';
 import { lockProject } from '../db/queries/projects.ts';
 import {
   decideLockedRetirement,
@@ -15,7 +14,7 @@ import {
 import { withTransaction } from '../db/transaction.ts';
 import { AppError, forbidden, notFound, validationError } from '../errors.ts';
 import { transitionProject } from './lifecycle.ts';
-import { whoOf } from './projects.ts';
+import { getProjectOrThrow, whoOf } from './projects.ts';
 import { reviewerReachOf } from './reviewers.ts';
 
 /**
@@ -138,8 +137,10 @@ export async function decideRetirement(ctx: DomainContext, projectId: string, fi
   });
 }
 
-export async function listYearlyReviews(db: Db, projectId: string) {
-  const rows = await listYearlyReviewRows(db, projectId);
+/** A project's yearly reviews, newest first; any signed-in user may read them, as the project itself. */
+export async function listYearlyReviews(ctx: DomainContext, projectId: string) {
+  await getProjectOrThrow(ctx, projectId);
+  const rows = await listYearlyReviewRows(ctx.db, projectId);
   return rows.map(toYearlyReviewResponse);
 }
 
@@ -165,15 +166,15 @@ export type OutstandingQuery = { fiscalYear?: number; limit?: number; cursor?: s
  * Operation-stage projects whose yearly review for `fiscalYear` is incomplete: a KPI without a
  * measurement for that year, or no keep-or-retire decision. Keyset-paged by project code.
  */
-export async function listOutstandingYearlyReviews(db: Db, actor: Actor, query: OutstandingQuery): Promise<TOutstandingResponse> {
-  const scope = outstandingScopeOf(actor);
+export async function listOutstandingYearlyReviews(ctx: DomainContext, query: OutstandingQuery): Promise<TOutstandingResponse> {
+  const scope = outstandingScopeOf(ctx.actor);
   const fiscalYear = query.fiscalYear ?? fiscalYearOf(new Date());
   const limit = query.limit ?? 100;
   if (scope.kind !== 'all' && scope.bureauCodes !== 'all' && scope.bureauCodes.length === 0) {
     return { fiscalYear, items: [], nextCursor: null };
   }
 
-  const rows = await listOutstandingYearlyReviewRows(db, scope, fiscalYear, { limit: limit + 1, cursor: query.cursor });
+  const rows = await listOutstandingYearlyReviewRows(ctx.db, scope, fiscalYear, { limit: limit + 1, cursor: query.cursor });
   const page = rows.slice(0, limit);
   return {
     fiscalYear,

@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import type { Config } from '../config.ts';
-import type { Services } from '../context.ts';
+import { type Services, systemContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import * as outbox from '../db/queries/email-outbox.ts';
 import { runReminders } from '../domain/reminders.ts';
@@ -133,11 +133,11 @@ export function startMailWorker(db: Db, config: Config, log: (message: string) =
 
 /** The reminder scheduler of one API process (domain/reminders.ts); each reminder goes out once across processes. */
 export function startReminderScheduler(services: Services, log: (message: string) => void) {
-  const { db, config } = services;
+  const { config } = services;
   if (config.reminderIntervalSeconds <= 0) return null;
   return startLoop(
     // The policy is read at each pass: a rules reload applies to the next one.
-    () => runReminders(db, services.policy),
+    () => runReminders(systemContext(services, 'reminders')),
     config.reminderIntervalSeconds * 1000,
     (error) => log(`reminders: ${(error as Error).message}`),
   );

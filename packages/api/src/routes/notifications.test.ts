@@ -1,5 +1,6 @@
 import { notificationKindList, type TNotificationKind } from '@psbook/core';
 import { expect, it } from 'vitest';
+import { systemContext } from '../context.ts';
 import { notify } from '../domain/notifications.ts';
 import { runReminders } from '../domain/reminders.ts';
 import { demoAccounts } from '../seed/demo.ts';
@@ -208,15 +209,22 @@ describeOnBothDatabases('notifications', (t) => {
       .set({ dueAt: new Date(Date.now() + 86_400_000) })
       .where('id', '=', request.id)
       .execute();
-    await Promise.all([runReminders(db, t().policy), runReminders(db, t().policy), runReminders(db, t().policy)]);
+    await Promise.all([
+      runReminders(systemContext({ db, policy: t().policy }, 'reminders')),
+      runReminders(systemContext({ db, policy: t().policy }, 'reminders')),
+      runReminders(systemContext({ db, policy: t().policy }, 'reminders')),
+    ]);
     expect((await recipientsOf(t(), request.id, 'release_request_due')).notified).toEqual([designated[2]]);
     await db
       .updateTable('releaseRequest')
       .set({ dueAt: new Date(Date.now() - 60_000) })
       .where('id', '=', request.id)
       .execute();
-    await Promise.all([runReminders(db, t().policy), runReminders(db, t().policy)]);
-    await runReminders(db, t().policy);
+    await Promise.all([
+      runReminders(systemContext({ db, policy: t().policy }, 'reminders')),
+      runReminders(systemContext({ db, policy: t().policy }, 'reminders')),
+    ]);
+    await runReminders(systemContext({ db, policy: t().policy }, 'reminders'));
     const overdue = await recipientsOf(t(), request.id, 'release_request_overdue');
     expect(overdue.notified).toEqual([designated[2]]);
     expect(overdue.mailed).toEqual([designated[2]]);
@@ -291,7 +299,10 @@ describeOnBothDatabases('notifications', (t) => {
     expect((await recipientsOf(t(), digested.id, 'release_request_routed')).mailed).toEqual([]);
     const tomorrow = new Date(Date.now() + 86_400_000);
     await t().services.db.deleteFrom('reminderSent').where('key', 'like', 'scan:%').execute();
-    await Promise.all([runReminders(t().services.db, t().policy, tomorrow), runReminders(t().services.db, t().policy, tomorrow)]);
+    await Promise.all([
+      runReminders(systemContext(t().services, 'reminders'), tomorrow),
+      runReminders(systemContext(t().services, 'reminders'), tomorrow),
+    ]);
     const digests = await t()
       .services.db.selectFrom('emailOutbox')
       .selectAll()
@@ -437,8 +448,11 @@ describeOnBothDatabases('notifications', (t) => {
 
     // Earlier tests in this database already ran this hour's status-report scan (one process an hour does it).
     await db.deleteFrom('reminderSent').where('key', 'like', 'scan:%').execute();
-    await Promise.all([runReminders(db, t().policy), runReminders(db, t().policy)]);
-    await runReminders(db, t().policy);
+    await Promise.all([
+      runReminders(systemContext({ db, policy: t().policy }, 'reminders')),
+      runReminders(systemContext({ db, policy: t().policy }, 'reminders')),
+    ]);
+    await runReminders(systemContext({ db, policy: t().policy }, 'reminders'));
     expect(await db.selectFrom('reminderSent').select('key').where('key', 'like', 'scan:status_reports:%').execute()).toHaveLength(1);
     expect((await recipientsOf(t(), consultation.id, 'consultation_overdue')).notified).toEqual([designated[2]]);
     expect((await recipientsOf(t(), exemption.id, 'exemption_expiring')).notified).toEqual([staffInd]);
@@ -480,7 +494,10 @@ describeOnBothDatabases('notifications', (t) => {
     expect(p.status).toBe(201);
     expect((await t().request('POST', `/api/v1/budget-cycles/${fy}/extract`, { as: admin })).status).toBe(200);
     const { db } = t().services;
-    await Promise.all([runReminders(db, t().policy), runReminders(db, t().policy)]);
+    await Promise.all([
+      runReminders(systemContext({ db, policy: t().policy }, 'reminders')),
+      runReminders(systemContext({ db, policy: t().policy }, 'reminders')),
+    ]);
     const writers = (
       await db.selectFrom('appUser').select('email').where('role', '=', 'govtech').where('isActive', '=', true).execute()
     ).map((a) => a.email);

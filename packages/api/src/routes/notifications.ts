@@ -7,12 +7,13 @@ import {
   ZOutboxStatus,
 } from '@psbook/core';
 import { z } from 'zod';
-import { requireActor, requirePermission } from '../auth/actor.ts';
+import { requireActor } from '../auth/actor.ts';
 import {
-  countUnread,
+  countOwnUnread,
+  listDefaultPreferences,
   listNotifications,
   listOutbox,
-  listPreferences,
+  listOwnPreferences,
   markNotificationsRead,
   saveDefaultPreferences,
   savePreferences,
@@ -111,9 +112,9 @@ const outbox = apiRoute({
 
 export const notificationRoutes = createRouter()
   .openapi(list, async (c) => {
-    const actor = requirePerson(c);
+    requirePerson(c);
     const q = c.req.valid('query');
-    const page = await listNotifications(c.var.services.db, actor, {
+    const page = await listNotifications(domainContext(c), {
       limit: q.limit,
       cursor: innerCursor(q),
       unreadOnly: q.unread === true,
@@ -121,25 +122,26 @@ export const notificationRoutes = createRouter()
     return c.json({ ...page, nextCursor: outerCursor(page.nextCursor) }, 200);
   })
   .openapi(unreadCount, async (c) => {
-    const actor = requirePerson(c);
-    return c.json({ unread: await countUnread(c.var.services.db, actor.id) }, 200);
+    requirePerson(c);
+    return c.json({ unread: await countOwnUnread(domainContext(c)) }, 200);
   })
   .openapi(markRead, async (c) => {
-    const actor = requirePerson(c);
-    const marked = await markNotificationsRead(c.var.services.db, actor, c.req.valid('json'));
-    return c.json({ marked, unread: await countUnread(c.var.services.db, actor.id) }, 200);
+    requirePerson(c);
+    const ctx = domainContext(c);
+    const marked = await markNotificationsRead(ctx, c.req.valid('json'));
+    return c.json({ marked, unread: await countOwnUnread(ctx) }, 200);
   })
   .openapi(getPreferences, async (c) => {
-    const actor = requirePerson(c);
-    return c.json({ items: await listPreferences(c.var.services.db, actor.id) }, 200);
+    requirePerson(c);
+    return c.json({ items: await listOwnPreferences(domainContext(c)) }, 200);
   })
   .openapi(putPreferences, async (c) => {
     requirePerson(c);
     return c.json({ items: await savePreferences(domainContext(c), c.req.valid('json')) }, 200);
   })
   .openapi(getDefaults, async (c) => {
-    requirePermission(requirePerson(c), 'notificationDefaults.manage');
-    return c.json({ items: await listPreferences(c.var.services.db, null) }, 200);
+    requirePerson(c);
+    return c.json({ items: await listDefaultPreferences(domainContext(c)) }, 200);
   })
   .openapi(putDefaults, async (c) => {
     requirePerson(c);

@@ -1,6 +1,5 @@
 import { ZCreateTokenRequest, ZTokenScope } from '@psbook/core';
 import { z } from 'zod';
-import { requireActor } from '../auth/actor.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../domain/api-tokens.ts';
 import { domainContext } from './context.ts';
 import { apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
@@ -55,7 +54,7 @@ export const tokenRoutes = createRouter()
   .openapi(create, async (c) => c.json(await createApiToken(domainContext(c), c.req.valid('json')), 201))
   .openapi(list, async (c) =>
     c.json(
-      pageOf(await listApiTokens(c.var.services.db, requireActor(c.var.actor)), c.req.valid('query'), (t) => t.id),
+      pageOf(await listApiTokens(domainContext(c)), c.req.valid('query'), (t) => t.id),
       200,
     ),
   )

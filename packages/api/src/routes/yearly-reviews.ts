@@ -7,8 +7,6 @@ import {
   ZYearlyReviewRequest,
 } from '@psbook/core';
 import { z } from 'zod';
-import { requireActor } from '../auth/actor.ts';
-import { getProjectOrThrow } from '../domain/projects.ts';
 import { createYearlyReview, decideRetirement, listOutstandingYearlyReviews, listYearlyReviews } from '../domain/yearly-reviews.ts';
 import { domainContext } from './context.ts';
 import { allProblems, apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
@@ -91,19 +89,15 @@ export const yearlyReviewRoutes = createRouter()
     return c.json(await decideRetirement(domainContext(c), id, fiscalYear, c.req.valid('json')), 200);
   })
   .openapi(list, async (c) => {
-    requireActor(c.var.actor);
-    const { db } = c.var.services;
-    const { id } = c.req.valid('param');
-    await getProjectOrThrow({ db }, id);
     return c.json(
-      pageOf(await listYearlyReviews(db, id), c.req.valid('query'), (r) => r.fiscalYear),
+      pageOf(await listYearlyReviews(domainContext(c), c.req.valid('param').id), c.req.valid('query'), (r) => r.fiscalYear),
       200,
     );
   })
   .openapi(outstanding, async (c) => {
-    const actor = requireActor(c.var.actor);
+    const ctx = domainContext(c);
     const query = c.req.valid('query');
     const after = cursorOf(query, isProjectCode) ?? undefined;
-    const result = await listOutstandingYearlyReviews(c.var.services.db, actor, { ...query, cursor: after });
+    const result = await listOutstandingYearlyReviews(ctx, { ...query, cursor: after });
     return c.json({ ...result, nextCursor: result.nextCursor === null ? null : encodeCursor(result.nextCursor) }, 200);
   });
