@@ -7,7 +7,7 @@ import {
   type TExtractionFacts,
 } from '@psbook/core';
 import { recordAudit } from '../audit.ts';
-import { type Actor, requirePermission } from '../auth/actor.ts';
+import { requirePermission } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import {
@@ -126,7 +126,8 @@ export async function createBudgetCycle(ctx: DomainContext, input: TBudgetCycleR
   });
 }
 
-export async function listBudgetCycles(db: Db): Promise<BudgetCycleResponse[]> {
+export async function listBudgetCycles(ctx: DomainContext): Promise<BudgetCycleResponse[]> {
+  const { db } = ctx;
   const rows = await listBudgetCycleRows(db);
   const progress = await budgetCycleProgress(
     db,
@@ -135,7 +136,8 @@ export async function listBudgetCycles(db: Db): Promise<BudgetCycleResponse[]> {
   return rows.map((row) => toBudgetCycleResponse(row, progress.get(row.fiscalYear)));
 }
 
-export async function getBudgetCycle(db: Db, fiscalYear: number): Promise<BudgetCycleResponse> {
+export async function getBudgetCycle(ctx: DomainContext, fiscalYear: number): Promise<BudgetCycleResponse> {
+  const { db } = ctx;
   const row = await findBudgetCycle(db, fiscalYear);
   if (!row) throw notFound(`Budget cycle ${fiscalYear}`);
   const progress = await budgetCycleProgress(db, [fiscalYear]);
@@ -160,7 +162,8 @@ type Comparison = {
  * at submission). The budget office sees it only once the cycle's reviews were submitted, like the
  * reviews themselves; staff and bureau leads see their own bureaus' projects.
  */
-export async function getBudgetCycleComparison(db: Db, actor: Actor, fiscalYear: number): Promise<Comparison & { fiscalYear: number }> {
+export async function getBudgetCycleComparison(ctx: DomainContext, fiscalYear: number): Promise<Comparison & { fiscalYear: number }> {
+  const { db, actor } = ctx;
   const cycle = await findBudgetCycle(db, fiscalYear);
   if (!cycle) throw notFound(`Budget cycle ${fiscalYear}`);
   const scope = techReviewReadScope(actor);

@@ -75,7 +75,8 @@ export function toReleaseRequestResponse(row: ReleaseRequestView, now = Date.now
 export type ReleaseRequestResponse = ReturnType<typeof toReleaseRequestResponse>;
 
 /** One release request with its routing history and who may judge it now. */
-export async function getReleaseRequestDetail(db: Db, id: string) {
+export async function getReleaseRequestDetail(ctx: DomainContext, id: string) {
+  const { db } = ctx;
   const row = await findReleaseRequest(db, id);
   if (!row) throw notFound('Release request');
   const [routing, exemptions] = await Promise.all([listRoutingOf(db, id), listActiveChecklistExemptions(db, row.projectId)]);

@@ -10,6 +10,7 @@ import {
   ZTier,
 } from '@psbook/core';
 import type { Actor } from '../auth/actor.ts';
+import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { listPendingRetirementsForBureaus } from '../db/queries/lifecycle.ts';
 import { listPendingForReviewer, listReturnedForBureaus } from '../db/queries/releases.ts';
@@ -105,7 +106,8 @@ function endOfDay(date: string): Date {
  * refiled; admins (the DSB reviewers) the tech reviews still extracted or in review, due at the
  * cycle's evaluation deadline. Nothing waits on the budget office: its list is empty.
  */
-export async function listInbox(db: Db, actor: Actor, limit: number): Promise<{ items: InboxItem[]; hasMore: boolean }> {
+export async function listInbox(ctx: DomainContext, limit: number): Promise<{ items: InboxItem[]; hasMore: boolean }> {
+  const { db, actor } = ctx;
   const now = Date.now();
   const items: GatheredItem[] = [];
   const reach = reviewerReachOf(actor);

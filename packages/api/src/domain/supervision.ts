@@ -89,7 +89,8 @@ export function toConsultationResponse(row: ConsultationView, today = localToday
   };
 }
 
-export async function getConsultationDetail(db: Db, id: string) {
+export async function getConsultationDetail(ctx: DomainContext, id: string) {
+  const { db } = ctx;
   const row = await findConsultation(db, id);
   if (!row) throw notFound('Consultation');
   const [messages, routing, consultees] = await Promise.all([
@@ -366,8 +367,8 @@ export async function assessStatusReport(ctx: DomainContext, projectId: string, 
   });
 }
 
-export async function getStatusReport(db: Db, projectId: string, period: string) {
-  const row = await findStatusReport(db, projectId, period);
+export async function getStatusReport(ctx: DomainContext, projectId: string, period: string) {
+  const row = await findStatusReport(ctx.db, projectId, period);
   if (!row) throw notFound('Status report');
   return toStatusReportResponse(row);
 }

@@ -7,7 +7,6 @@ import {
 import { recordAudit } from '../audit.ts';
 import { type Actor, requirePermission } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
-import type { Db } from '../db/database.ts';
 import {
   findBudgetCycle,
   findTechReview,
@@ -104,18 +103,18 @@ export function techReviewReadScope(actor: Actor): TechReviewReadScope {
 }
 
 export async function listVisibleTechReviews(
-  db: Db,
-  actor: Actor,
+  ctx: DomainContext,
   filter: Omit<TechReviewFilter, 'bureauCodes' | 'submittedOnly'>,
   page: { limit: number; cursor: TechReviewCursor | null },
 ) {
-  const { rows, nextCursor } = await listTechReviews(db, { ...filter, ...techReviewReadScope(actor) }, page);
+  const { rows, nextCursor } = await listTechReviews(ctx.db, { ...filter, ...techReviewReadScope(ctx.actor) }, page);
   return { items: rows.map(toTechReviewResponse), nextCursor };
 }
 
 /** Every visible tech review matching the filter, read page by page (for the CSV report). */
-export async function listAllVisibleTechReviews(db: Db, actor: Actor, filter: Omit<TechReviewFilter, 'bureauCodes' | 'submittedOnly'>) {
-  const scope = techReviewReadScope(actor);
+export async function listAllVisibleTechReviews(ctx: DomainContext, filter: Omit<TechReviewFilter, 'bureauCodes' | 'submittedOnly'>) {
+  const { db } = ctx;
+  const scope = techReviewReadScope(ctx.actor);
   const all: TechReviewResponse[] = [];
   let cursor: TechReviewCursor | null = null;
   for (;;) {
@@ -127,9 +126,9 @@ export async function listAllVisibleTechReviews(db: Db, actor: Actor, filter: Om
   }
 }
 
-export async function getVisibleTechReview(db: Db, actor: Actor, id: string): Promise<TechReviewResponse> {
-  const { bureauCodes, submittedOnly } = techReviewReadScope(actor);
-  const row = await findTechReview(db, id);
+export async function getVisibleTechReview(ctx: DomainContext, id: string): Promise<TechReviewResponse> {
+  const { bureauCodes, submittedOnly } = techReviewReadScope(ctx.actor);
+  const row = await findTechReview(ctx.db, id);
   // Another bureau's review is "not found" to staff: they may not even learn which projects were picked.
   // So is an unsubmitted one to the budget office: before 評価書提出 it does not exist for them.
   if (!row || (bureauCodes && !bureauCodes.includes(row.bureauCode)) || (submittedOnly && row.status !== 'submitted')) {
@@ -231,9 +230,9 @@ export async function recordReflection(ctx: DomainContext, id: string, input: TT
 }
 
 /** The year-on-year list of reflection outcomes, over the submitted cycles the actor may read. */
-export async function listReflectionOutcomes(db: Db, actor: Actor) {
-  const { bureauCodes } = techReviewReadScope(actor);
-  return listReflectionOutcomesByYear(db, bureauCodes);
+export async function listReflectionOutcomes(ctx: DomainContext) {
+  const { bureauCodes } = techReviewReadScope(ctx.actor);
+  return listReflectionOutcomesByYear(ctx.db, bureauCodes);
 }
 
 /** The tech review report as Excel reads it: Japanese headers, one row per project, the cycle's viewpoints in order. */

@@ -130,17 +130,17 @@ export const budgetCycleRoutes = createRouter()
   .openapi(list, async (c) => {
     requireActor(c.var.actor);
     return c.json(
-      pageOf(await listBudgetCycles(c.var.services.db), c.req.valid('query'), (cycle) => cycle.fiscalYear),
+      pageOf(await listBudgetCycles(domainContext(c)), c.req.valid('query'), (cycle) => cycle.fiscalYear),
       200,
     );
   })
   .openapi(get, async (c) => {
     requireActor(c.var.actor);
-    return c.json(await getBudgetCycle(c.var.services.db, c.req.valid('param').fiscalYear), 200);
+    return c.json(await getBudgetCycle(domainContext(c), c.req.valid('param').fiscalYear), 200);
   })
   .openapi(comparison, async (c) => {
-    const actor = requireActor(c.var.actor);
-    return c.json(await getBudgetCycleComparison(c.var.services.db, actor, c.req.valid('param').fiscalYear), 200);
+    const ctx = domainContext(c);
+    return c.json(await getBudgetCycleComparison(ctx, c.req.valid('param').fiscalYear), 200);
   })
   .openapi(extract, async (c) => c.json(await extractTechReviews(domainContext(c), c.req.valid('param').fiscalYear), 200))
   .openapi(submit, async (c) => c.json(await submitBudgetCycle(domainContext(c), c.req.valid('param').fiscalYear), 200));

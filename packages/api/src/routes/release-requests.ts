@@ -156,7 +156,7 @@ export const releaseRequestRoutes = createRouter()
   .openapi(create, async (c) => {
     const ctx = domainContext(c);
     const id = await createReleaseRequest(ctx, c.req.valid('param').id, c.req.valid('json'));
-    const detail = await getReleaseRequestDetail(ctx.db, id);
+    const detail = await getReleaseRequestDetail(ctx, id);
     return c.json(detail, 201);
   })
   .openapi(listOfProject, async (c) => {
@@ -177,24 +177,24 @@ export const releaseRequestRoutes = createRouter()
   })
   .openapi(get, async (c) => {
     requireActor(c.var.actor);
-    const detail = await getReleaseRequestDetail(c.var.services.db, c.req.valid('param').id);
+    const detail = await getReleaseRequestDetail(domainContext(c), c.req.valid('param').id);
     return c.json(detail, 200);
   })
   .openapi(decide, async (c) => {
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');
     await decideReleaseRequest(ctx, id, c.req.valid('json'), ifMatchVersion(c.req.valid('header')['if-match']));
-    return c.json(await getReleaseRequestDetail(ctx.db, id), 200);
+    return c.json(await getReleaseRequestDetail(ctx, id), 200);
   })
   .openapi(update, async (c) => {
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');
     await updateReleaseRequest(ctx, id, c.req.valid('json'));
-    return c.json(await getReleaseRequestDetail(ctx.db, id), 200);
+    return c.json(await getReleaseRequestDetail(ctx, id), 200);
   })
   .openapi(withdraw, async (c) => {
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');
     await withdrawReleaseRequest(ctx, id, c.req.valid('json'));
-    return c.json(await getReleaseRequestDetail(ctx.db, id), 200);
+    return c.json(await getReleaseRequestDetail(ctx, id), 200);
   });

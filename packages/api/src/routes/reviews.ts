@@ -1,7 +1,7 @@
 import { ZTier } from '@psbook/core';
 import { z } from 'zod';
-import { requireActor } from '../auth/actor.ts';
 import { listInbox } from '../domain/reviewers.ts';
+import { domainContext } from './context.ts';
 import { apiRoute, createRouter, jsonContent, problems } from './openapi.ts';
 import { pageOf, pageSchema, ZPageQuery } from './pagination.ts';
 
@@ -53,8 +53,8 @@ const inbox = apiRoute({
 });
 
 export const reviewRoutes = createRouter().openapi(inbox, async (c) => {
-  const actor = requireActor(c.var.actor);
-  const { items } = await listInbox(c.var.services.db, actor, inboxDepth);
+  const ctx = domainContext(c);
+  const { items } = await listInbox(ctx, inboxDepth);
   return c.json(
     pageOf(items, c.req.valid('query'), (item) => `${item.kind}:${item.id}`),
     200,

@@ -474,7 +474,7 @@ export const supervisionRoutes = createRouter()
   .openapi(createConsultation, async (c) => {
     const ctx = domainContext(c);
     const id = await openConsultation(ctx, c.req.valid('param').id, c.req.valid('json'));
-    return c.json(await getConsultationDetail(ctx.db, id), 201);
+    return c.json(await getConsultationDetail(ctx, id), 201);
   })
   .openapi(listConsultations, async (c) => {
     requireActor(c.var.actor);
@@ -494,26 +494,26 @@ export const supervisionRoutes = createRouter()
   })
   .openapi(getConsultation, async (c) => {
     requireActor(c.var.actor);
-    return c.json(await getConsultationDetail(c.var.services.db, c.req.valid('param').id), 200);
+    return c.json(await getConsultationDetail(domainContext(c), c.req.valid('param').id), 200);
   })
   .openapi(postMessage, async (c) => {
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');
     await postConsultationMessage(ctx, id, c.req.valid('json'));
-    return c.json(await getConsultationDetail(ctx.db, id), 201);
+    return c.json(await getConsultationDetail(ctx, id), 201);
   })
   .openapi(close, async (c) => {
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');
     await closeConsultation(ctx, id, c.req.valid('json').version);
-    return c.json(await getConsultationDetail(ctx.db, id), 200);
+    return c.json(await getConsultationDetail(ctx, id), 200);
   })
   .openapi(fileReport, async (c) => {
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
     await fileStatusReport(ctx, id, input);
-    return c.json(await getStatusReport(ctx.db, id, input.period), 201);
+    return c.json(await getStatusReport(ctx, id, input.period), 201);
   })
   .openapi(listReports, async (c) => {
     requireActor(c.var.actor);
@@ -528,7 +528,7 @@ export const supervisionRoutes = createRouter()
     const ctx = domainContext(c);
     const { id, period } = c.req.valid('param');
     await assessStatusReport(ctx, id, period, c.req.valid('json'));
-    return c.json(await getStatusReport(ctx.db, id, period), 200);
+    return c.json(await getStatusReport(ctx, id, period), 200);
   })
   .openapi(portfolio, async (c) => {
     const query = c.req.valid('query');

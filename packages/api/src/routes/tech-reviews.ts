@@ -7,7 +7,6 @@ import {
   ZUpdateTechReviewRequest,
 } from '@psbook/core';
 import { z } from 'zod';
-import { requireActor } from '../auth/actor.ts';
 import { csvResponseHeaders, toExcelCsv } from '../csv.ts';
 import { decodeTechReviewCursor } from '../db/queries/tech-reviews.ts';
 import {
@@ -164,30 +163,25 @@ const reflectionOutcomes = apiRoute({
 
 export const techReviewRoutes = createRouter()
   .openapi(list, async (c) => {
-    const actor = requireActor(c.var.actor);
+    const ctx = domainContext(c);
     const query = c.req.valid('query');
     const inner = innerCursor(query);
     const cursor = inner === undefined ? null : decodeTechReviewCursor(inner);
     if (inner !== undefined && !cursor) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
-    const page = await listVisibleTechReviews(
-      c.var.services.db,
-      actor,
-      { fiscalYear: query.fiscalYear, status: query.status },
-      { limit: query.limit, cursor },
-    );
+    const page = await listVisibleTechReviews(ctx, { fiscalYear: query.fiscalYear, status: query.status }, { limit: query.limit, cursor });
     return c.json({ ...page, nextCursor: outerCursor(page.nextCursor) }, 200);
   })
   .openapi(csv, async (c) => {
-    const actor = requireActor(c.var.actor);
+    const ctx = domainContext(c);
     const { fiscalYear, status } = c.req.valid('query');
-    const reviews = await listAllVisibleTechReviews(c.var.services.db, actor, { fiscalYear, status });
+    const reviews = await listAllVisibleTechReviews(ctx, { fiscalYear, status });
     const { header, rows } = techReviewCsvRows(reviews);
     return c.body(toExcelCsv(header, rows), 200, csvResponseHeaders(`技術的関与_${fiscalYear}.csv`));
   })
   .openapi(xlsx, async (c) => {
-    const actor = requireActor(c.var.actor);
+    const ctx = domainContext(c);
     const query = c.req.valid('query');
-    const reviews = await listAllVisibleTechReviews(c.var.services.db, actor, query);
+    const reviews = await listAllVisibleTechReviews(ctx, query);
     const { header, rows } = techReviewCsvRows(reviews);
     const kinds = header.map(
       (h): CellKind =>
@@ -198,25 +192,25 @@ export const techReviewRoutes = createRouter()
     return c.body(body, 200, xlsxResponseHeaders(`技術的関与_${query.fiscalYear}.xlsx`)) as never;
   })
   .openapi(reflectionOutcomes, async (c) => {
-    const actor = requireActor(c.var.actor);
+    const ctx = domainContext(c);
     return c.json(
-      pageOf(await listReflectionOutcomes(c.var.services.db, actor), c.req.valid('query'), (year) => year.fiscalYear),
+      pageOf(await listReflectionOutcomes(ctx), c.req.valid('query'), (year) => year.fiscalYear),
       200,
     );
   })
   .openapi(get, async (c) => {
-    const actor = requireActor(c.var.actor);
-    return c.json(await getVisibleTechReview(c.var.services.db, actor, c.req.valid('param').id), 200);
+    const ctx = domainContext(c);
+    return c.json(await getVisibleTechReview(ctx, c.req.valid('param').id), 200);
   })
   .openapi(patch, async (c) => {
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');
     await updateTechReview(ctx, id, c.req.valid('json'));
-    return c.json(await getVisibleTechReview(ctx.db, ctx.actor, id), 200);
+    return c.json(await getVisibleTechReview(ctx, id), 200);
   })
   .openapi(reflect, async (c) => {
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');
     await recordReflection(ctx, id, c.req.valid('json'));
-    return c.json(await getVisibleTechReview(ctx.db, ctx.actor, id), 200);
+    return c.json(await getVisibleTechReview(ctx, id), 200);
   });

@@ -237,7 +237,7 @@ async function approveRelease(
   const id = await createReleaseRequest({ db, policy, actor: applicant, requestId: 'seed' }, project.id, {
     plannedReleaseDate: release.plannedReleaseDate,
   });
-  const request = await getReleaseRequestDetail(db, id);
+  const request = await getReleaseRequestDetail({ db, policy, actor: reviewer, requestId: 'seed' }, id);
   const checklist = request.checklist as TChecklistItem[];
   await decideReleaseRequest({ db, policy, actor: reviewer, requestId: 'seed' }, id, {
     decision: 'approved',
