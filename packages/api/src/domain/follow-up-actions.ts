@@ -16,11 +16,16 @@ import {
   type ActionView,
   decideLockedExemption,
   type ExemptionView,
+  findAction,
   findActionProjectId,
+  findExemption,
   findExemptionProjectId,
   findRequestedExemption,
   insertAction,
   insertExemption,
+  listActionsOfProject,
+  listBureauOwners,
+  listExemptionsOfProject,
   lockAction,
   lockExemption,
   updateLockedAction,
@@ -29,7 +34,7 @@ import { isActiveBureauMember } from '../db/queries/users.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { AppError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
 import { notifyActionAssigned, notifyActionToVerify, notifyExemptionDecided, notifyExemptionToDecide } from './notification-events.ts';
-import { whoOf } from './projects.ts';
+import { getProjectOrThrow, lockWithProject, whoOf } from './projects.ts';
 import { consulteeRefusal, localToday } from './supervision.ts';
 
 /* Follow-up actions (フォローアップ措置) */
@@ -57,6 +62,24 @@ export function toActionResponse(row: ActionView) {
     verifiedAt: row.verifiedAt?.toISOString() ?? null,
     version: row.version,
   };
+}
+
+/** A project's follow-up actions; any signed-in user reads them, as the project itself. */
+export async function listProjectActions(ctx: DomainContext, projectId: string) {
+  await getProjectOrThrow(ctx, projectId);
+  return (await listActionsOfProject(ctx.db, projectId)).map(toActionResponse);
+}
+
+export async function getFollowUpAction(ctx: DomainContext, id: string) {
+  const row = await findAction(ctx.db, id);
+  if (!row) throw notFound('Follow-up action');
+  return toActionResponse(row);
+}
+
+/** Who may own an action of the project: its bureau's active staff and bureau leads. */
+export async function listActionOwners(ctx: DomainContext, projectId: string) {
+  const project = await getProjectOrThrow(ctx, projectId);
+  return listBureauOwners(ctx.db, project.bureauCode);
 }
 
 /** An action's owner is a person of the bureau: an active staff member or bureau lead linked to it. */
@@ -120,11 +143,7 @@ export async function raiseFollowUpAction(ctx: DomainContext, projectId: string,
  */
 export async function updateFollowUpAction(ctx: DomainContext, id: string, input: TUpdateActionRequest): Promise<void> {
   await withTransaction(ctx.db, async (tx) => {
-    const ref = await findActionProjectId(tx, id);
-    if (!ref) throw notFound('Follow-up action');
-    const project = await lockProject(tx, ref.projectId);
-    const action = await lockAction(tx, id);
-    if (!project || !action) throw notFound('Follow-up action');
+    const { project, row: action } = await lockWithProject(tx, id, 'Follow-up action', findActionProjectId, lockAction);
     const isOwner = ctx.actor.via === 'session' && action.ownerId === ctx.actor.id;
     const isRaiser = ctx.actor.via === 'session' && action.raisedBy === ctx.actor.id;
     if (!isOwner && !isRaiser) throw forbidden('Only the action’s owner and the one who raised it change it');
@@ -210,6 +229,18 @@ export function toExemptionResponse(row: ExemptionView) {
   };
 }
 
+/** A project's exemptions, requested, decided and expired. */
+export async function listProjectExemptions(ctx: DomainContext, projectId: string) {
+  await getProjectOrThrow(ctx, projectId);
+  return (await listExemptionsOfProject(ctx.db, projectId)).map(toExemptionResponse);
+}
+
+export async function getExemption(ctx: DomainContext, id: string) {
+  const row = await findExemption(ctx.db, id);
+  if (!row) throw notFound('Exemption');
+  return toExemptionResponse(row);
+}
+
 /** What an exemption of `kind` may waive: the active rulesets' gates or release-checklist items, with their own words. */
 function exemptionTargets(ctx: DomainContext, kind: TExemptionTargetKind): readonly { id: string; label: { ja: string; en: string } }[] {
   return kind === 'gate' ? ctx.policy.rulesets['lifecycle-gates'].content.gates : ctx.policy.rulesets['release-checklist'].content.items;
@@ -253,11 +284,7 @@ export async function requestExemption(ctx: DomainContext, projectId: string, in
 /** Approve or refuse an exemption: the project's consultee only, never the requester; refusing says why. */
 export async function decideExemption(ctx: DomainContext, id: string, input: TExemptionDecisionRequest): Promise<void> {
   await withTransaction(ctx.db, async (tx) => {
-    const ref = await findExemptionProjectId(tx, id);
-    if (!ref) throw notFound('Exemption');
-    const project = await lockProject(tx, ref.projectId);
-    const exemption = await lockExemption(tx, id);
-    if (!project || !exemption) throw notFound('Exemption');
+    const { project, row: exemption } = await lockWithProject(tx, id, 'Exemption', findExemptionProjectId, lockExemption);
     const refusal = consulteeRefusal(ctx.actor, project, exemption.requestedBy, 'exemption');
     if (refusal) throw forbidden(refusal);
     if (exemption.status !== 'requested') {

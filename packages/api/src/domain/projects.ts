@@ -2,6 +2,7 @@ import type { TCreateProjectRequest, TProjectResponse, TUpdateProjectRequest } f
 import { recordAudit } from '../audit.ts';
 import { auditActorOf, requireProjectWrite } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
+import type { Db } from '../db/database.ts';
 import {
   findProjectById,
   insertProject,
@@ -59,6 +60,26 @@ export async function getProjectOrThrow(ctx: { db: DomainContext['db'] }, id: st
   const row = await findProjectById(ctx.db, id);
   if (!row) throw notFound('Project');
   return row;
+}
+
+/**
+ * Lock a row that belongs to a project (a release request, consultation, action, exemption), its
+ * project first: every writer locks in this order, the order a tier change locks in, so a decision
+ * and a re-routing cannot interleave or deadlock. `what` names the row in the 404.
+ */
+export async function lockWithProject<T>(
+  tx: Db,
+  id: string,
+  what: string,
+  projectIdOf: (tx: Db, id: string) => Promise<{ projectId: string } | undefined>,
+  lockRow: (tx: Db, id: string) => Promise<T | undefined>,
+): Promise<{ project: ProjectRow; row: T }> {
+  const ref = await projectIdOf(tx, id);
+  if (!ref) throw notFound(what);
+  const project = await lockProject(tx, ref.projectId);
+  const row = await lockRow(tx, id);
+  if (!project || !row) throw notFound(what);
+  return { project, row };
 }
 
 export async function createProject(ctx: DomainContext, input: TCreateProjectRequest): Promise<ProjectRow> {

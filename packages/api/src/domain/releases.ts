@@ -6,7 +6,6 @@ import {
   type TReleaseDecisionRequest,
   type TUpdateReleaseRequest,
   type TWithdrawReleaseRequest,
-  ZTier,
 } from '@psbook/core';
 import { recordAudit } from '../audit.ts';
 import { requireProjectWrite } from '../auth/actor.ts';
@@ -19,6 +18,7 @@ import {
   findReleaseRequest,
   findReleaseRequestProjectId,
   insertReleaseRequest,
+  listReleaseRequestsOfProject,
   listRoutingOf,
   lockReleaseRequest,
   type ReleaseRequestView,
@@ -28,8 +28,8 @@ import { listActiveChecklistExemptions } from '../db/queries/supervision.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { AppError, type FieldError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
 import { notifyReleaseRequestDecided, notifyReleaseRequestRouted } from './notification-events.ts';
-import { whoOf } from './projects.ts';
-import { decisionRefusal, designatedReviewers } from './reviewers.ts';
+import { getProjectOrThrow, lockWithProject, whoOf } from './projects.ts';
+import { decisionRefusal, designatedReviewers, toReviewerResponse, toRoutingResponse } from './reviewers.ts';
 
 /** A reviewer has this long to judge a release request (DESIGN §2.3; the inbox flags what is late). */
 export const releaseReviewDays = 14;
@@ -74,6 +74,13 @@ export function toReleaseRequestResponse(row: ReleaseRequestView, now = Date.now
 }
 export type ReleaseRequestResponse = ReturnType<typeof toReleaseRequestResponse>;
 
+/** A project's release requests, newest first; any signed-in user reads them, as the project itself. */
+export async function listProjectReleaseRequests(ctx: DomainContext, projectId: string) {
+  await getProjectOrThrow(ctx, projectId);
+  const now = Date.now();
+  return (await listReleaseRequestsOfProject(ctx.db, projectId)).map((row) => toReleaseRequestResponse(row, now));
+}
+
 /** One release request with its routing history and who may judge it now. */
 export async function getReleaseRequestDetail(ctx: DomainContext, id: string) {
   const { db } = ctx;
@@ -86,15 +93,8 @@ export async function getReleaseRequestDetail(ctx: DomainContext, id: string) {
       : [];
   return {
     ...toReleaseRequestResponse(row),
-    routing: routing.map((r) => ({
-      // Smallints checked to 1–3: parsed into tiers, not cast.
-      fromTier: ZTier.nullable().parse(r.fromTier),
-      toTier: ZTier.nullable().parse(r.toTier),
-      fromReviewerRole: r.fromReviewerRole,
-      toReviewerRole: r.toReviewerRole,
-      at: r.at.toISOString(),
-    })),
-    reviewers: reviewers.map((r) => ({ id: r.id, displayName: r.displayName, email: r.email })),
+    routing: routing.map(toRoutingResponse),
+    reviewers: reviewers.map(toReviewerResponse),
     /** Checklist items the project is exempted from today (免除): they count as met. */
     exemptions: exemptions.map((e) => ({ itemId: e.target, reason: e.reason, expiresOn: e.expiresOn })),
   };
@@ -233,11 +233,7 @@ export async function decideReleaseRequest(
   expectedVersion?: number,
 ): Promise<void> {
   await withTransaction(ctx.db, async (tx) => {
-    const ref = await findReleaseRequestProjectId(tx, id);
-    if (!ref) throw notFound('Release request');
-    const project = await lockProject(tx, ref.projectId);
-    const request = await lockReleaseRequest(tx, id);
-    if (!project || !request) throw notFound('Release request');
+    const { project, row: request } = await lockWithProject(tx, id, 'Release request', findReleaseRequestProjectId, lockReleaseRequest);
 
     const refusal = decisionRefusal(ctx.actor, project, request);
     if (refusal) throw forbidden(refusal);
@@ -284,11 +280,7 @@ export async function decideReleaseRequest(
  * Locks in the order a judgement does (project, then request), so the two cannot interleave.
  */
 async function lockPendingForApplicant(ctx: DomainContext, tx: Db, id: string, expectedVersion: number) {
-  const ref = await findReleaseRequestProjectId(tx, id);
-  if (!ref) throw notFound('Release request');
-  const project = await lockProject(tx, ref.projectId);
-  const request = await lockReleaseRequest(tx, id);
-  if (!project || !request) throw notFound('Release request');
+  const { project, row: request } = await lockWithProject(tx, id, 'Release request', findReleaseRequestProjectId, lockReleaseRequest);
   requireProjectWrite(ctx.actor, project.bureauCode);
   if (request.status !== 'pending') {
     throw new AppError('conflict', `This release request was already ${request.status}: only a pending request can be changed`, {

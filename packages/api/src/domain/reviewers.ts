@@ -58,6 +58,24 @@ export async function designatedReviewers(
   return listActiveUsersOfRole(db, role, isBureauScopedReviewer(role) ? project.bureauCode : null, exceptUserId);
 }
 
+/** Who may judge now, as a detail view lists them. */
+export const toReviewerResponse = (r: DesignatedReviewer) => ({ id: r.id, displayName: r.displayName, email: r.email });
+
+/** One move of a release request or a consultation to another tier's reviewer (its routing history). */
+export const toRoutingResponse = (r: {
+  fromTier: TTier | null;
+  toTier: TTier | null;
+  fromReviewerRole: TReviewerRole | null;
+  toReviewerRole: TReviewerRole | null;
+  at: Date;
+}) => ({
+  fromTier: r.fromTier,
+  toTier: r.toTier,
+  fromReviewerRole: r.fromReviewerRole,
+  toReviewerRole: r.toReviewerRole,
+  at: r.at.toISOString(),
+});
+
 /** An inbox item as gathered: the tier as the tables store it (an integer), checked on the way out. */
 type GatheredItem = Omit<InboxItem, 'tier'> & { tier: number | null };
 

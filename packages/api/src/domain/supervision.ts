@@ -14,7 +14,6 @@ import {
   type TRatings,
   type TStage,
   type TTier,
-  ZTier,
 } from '@psbook/core';
 import { recordAudit } from '../audit.ts';
 import { type Actor, canWriteProject, requireProjectWrite } from '../auth/actor.ts';
@@ -33,10 +32,12 @@ import {
   lastEnteredStageOn,
   linkMessageAction,
   listConsultationRoutingOf,
+  listConsultationsOfProject,
   listKpisOf,
   listMessagesOf,
   listPortfolioProjects,
   listReportRatingsOf,
+  listStatusReportsOfProject,
   lockConsultation,
   lockStatusReport,
   type PortfolioScope,
@@ -49,8 +50,8 @@ import { withTransaction } from '../db/transaction.ts';
 import { AppError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
 import { insertFollowUpAction, requireBureauOwner } from './follow-up-actions.ts';
 import { notifyConsultationReplied, notifyConsultationRouted } from './notification-events.ts';
-import { whoOf } from './projects.ts';
-import { decisionRefusal, designatedReviewers, reviewerReachOf } from './reviewers.ts';
+import { getProjectOrThrow, lockWithProject, whoOf } from './projects.ts';
+import { decisionRefusal, designatedReviewers, reviewerReachOf, toReviewerResponse, toRoutingResponse } from './reviewers.ts';
 
 /** Today in the server's time zone, the same clock as fiscal years and the inbox's due dates. */
 export function localToday(now = new Date()): string {
@@ -89,6 +90,13 @@ export function toConsultationResponse(row: ConsultationView, today = localToday
   };
 }
 
+/** A project's consultations, newest first; any signed-in user reads them, as the project itself. */
+export async function listProjectConsultations(ctx: DomainContext, projectId: string) {
+  await getProjectOrThrow(ctx, projectId);
+  const today = localToday();
+  return (await listConsultationsOfProject(ctx.db, projectId)).map((r) => toConsultationResponse(r, today));
+}
+
 export async function getConsultationDetail(ctx: DomainContext, id: string) {
   const { db } = ctx;
   const row = await findConsultation(db, id);
@@ -109,15 +117,8 @@ export async function getConsultationDetail(ctx: DomainContext, id: string) {
       actionId: m.actionId,
       createdAt: m.createdAt.toISOString(),
     })),
-    routing: routing.map((r) => ({
-      // Smallints checked to 1–3: parsed into tiers, not cast.
-      fromTier: ZTier.nullable().parse(r.fromTier),
-      toTier: ZTier.nullable().parse(r.toTier),
-      fromReviewerRole: r.fromReviewerRole,
-      toReviewerRole: r.toReviewerRole,
-      at: r.at.toISOString(),
-    })),
-    consultees: consultees.map((r) => ({ id: r.id, displayName: r.displayName, email: r.email })),
+    routing: routing.map(toRoutingResponse),
+    consultees: consultees.map(toReviewerResponse),
   };
 }
 
@@ -173,12 +174,7 @@ export async function openConsultation(ctx: DomainContext, projectId: string, in
 }
 
 async function lockConsultationWithProject(tx: Db, id: string) {
-  const ref = await findConsultationProjectId(tx, id);
-  if (!ref) throw notFound('Consultation');
-  // Project first, then the consultation: the order a tier change locks them in.
-  const project = await lockProject(tx, ref.projectId);
-  const consultation = await lockConsultation(tx, id);
-  if (!project || !consultation) throw notFound('Consultation');
+  const { project, row: consultation } = await lockWithProject(tx, id, 'Consultation', findConsultationProjectId, lockConsultation);
   return { project, consultation };
 }
 
@@ -377,7 +373,14 @@ export async function getStatusReport(ctx: DomainContext, projectId: string, per
  * What the report list shows beside the reports: whether the project is supervised, its cadence, the
  * divergence flag and the report owed next (overdue or not).
  */
-export async function summariseReports(db: Db, policy: Policy, project: ProjectRow, reports: ReturnType<typeof toStatusReportResponse>[]) {
+/** A project's status reports, with what the list shows beside them (summariseReports). */
+export async function listProjectStatusReports(ctx: DomainContext, projectId: string) {
+  const project = await getProjectOrThrow(ctx, projectId);
+  const items = (await listStatusReportsOfProject(ctx.db, projectId)).map(toStatusReportResponse);
+  return { items, summary: await summariseReports(ctx.db, ctx.policy, project, items) };
+}
+
+async function summariseReports(db: Db, policy: Policy, project: ProjectRow, reports: ReturnType<typeof toStatusReportResponse>[]) {
   const stage = project.stage as TStage;
   const tier = project.tier;
   const divergence = computeDivergence(

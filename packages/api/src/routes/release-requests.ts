@@ -9,14 +9,11 @@ import {
   ZWithdrawReleaseRequest,
 } from '@psbook/core';
 import { z } from 'zod';
-import { requireActor } from '../auth/actor.ts';
-import { listReleaseRequestsOfProject } from '../db/queries/releases.ts';
-import { getProjectOrThrow } from '../domain/projects.ts';
 import {
   createReleaseRequest,
   decideReleaseRequest,
   getReleaseRequestDetail,
-  toReleaseRequestResponse,
+  listProjectReleaseRequests,
   updateReleaseRequest,
   withdrawReleaseRequest,
 } from '../domain/releases.ts';
@@ -159,27 +156,13 @@ export const releaseRequestRoutes = createRouter()
     const detail = await getReleaseRequestDetail(ctx, id);
     return c.json(detail, 201);
   })
-  .openapi(listOfProject, async (c) => {
-    requireActor(c.var.actor);
-    const { db } = c.var.services;
-    const { id } = c.req.valid('param');
-    await getProjectOrThrow({ db }, id);
-    const rows = await listReleaseRequestsOfProject(db, id);
-    const now = Date.now();
-    return c.json(
-      pageOf(
-        rows.map((row) => toReleaseRequestResponse(row, now)),
-        c.req.valid('query'),
-        (r) => r.id,
-      ),
+  .openapi(listOfProject, async (c) =>
+    c.json(
+      pageOf(await listProjectReleaseRequests(domainContext(c), c.req.valid('param').id), c.req.valid('query'), (r) => r.id),
       200,
-    );
-  })
-  .openapi(get, async (c) => {
-    requireActor(c.var.actor);
-    const detail = await getReleaseRequestDetail(domainContext(c), c.req.valid('param').id);
-    return c.json(detail, 200);
-  })
+    ),
+  )
+  .openapi(get, async (c) => c.json(await getReleaseRequestDetail(domainContext(c), c.req.valid('param').id), 200))
   .openapi(decide, async (c) => {
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');

@@ -30,23 +30,16 @@ import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { csvResponseHeaders, toExcelCsv } from '../csv.ts';
 import {
-  findAction,
-  findExemption,
-  listActionsOfProject,
-  listBureauOwners,
-  listConsultationsOfProject,
-  listExemptionsOfProject,
-  listStatusReportsOfProject,
-} from '../db/queries/supervision.ts';
-import {
   decideExemption,
+  getExemption,
+  getFollowUpAction,
+  listActionOwners,
+  listProjectActions,
+  listProjectExemptions,
   raiseFollowUpAction,
   requestExemption,
-  toActionResponse,
-  toExemptionResponse,
   updateFollowUpAction,
 } from '../domain/follow-up-actions.ts';
-import { getProjectOrThrow } from '../domain/projects.ts';
 import {
   assessStatusReport,
   closeConsultation,
@@ -54,14 +47,12 @@ import {
   getConsultationDetail,
   getStatusReport,
   listPortfolio,
+  listProjectConsultations,
+  listProjectStatusReports,
   localToday,
   openConsultation,
   postConsultationMessage,
-  summariseReports,
-  toConsultationResponse,
-  toStatusReportResponse,
 } from '../domain/supervision.ts';
-import { notFound } from '../errors.ts';
 import { domainContext } from './context.ts';
 import {
   allProblems,
@@ -476,22 +467,12 @@ export const supervisionRoutes = createRouter()
     const id = await openConsultation(ctx, c.req.valid('param').id, c.req.valid('json'));
     return c.json(await getConsultationDetail(ctx, id), 201);
   })
-  .openapi(listConsultations, async (c) => {
-    requireActor(c.var.actor);
-    const { db } = c.var.services;
-    const { id } = c.req.valid('param');
-    await getProjectOrThrow({ db }, id);
-    const today = localToday();
-    const rows = await listConsultationsOfProject(db, id);
-    return c.json(
-      pageOf(
-        rows.map((r) => toConsultationResponse(r, today)),
-        c.req.valid('query'),
-        (r) => r.id,
-      ),
+  .openapi(listConsultations, async (c) =>
+    c.json(
+      pageOf(await listProjectConsultations(domainContext(c), c.req.valid('param').id), c.req.valid('query'), (r) => r.id),
       200,
-    );
-  })
+    ),
+  )
   .openapi(getConsultation, async (c) => {
     requireActor(c.var.actor);
     return c.json(await getConsultationDetail(domainContext(c), c.req.valid('param').id), 200);
@@ -516,12 +497,7 @@ export const supervisionRoutes = createRouter()
     return c.json(await getStatusReport(ctx, id, input.period), 201);
   })
   .openapi(listReports, async (c) => {
-    requireActor(c.var.actor);
-    const { db, policy } = c.var.services;
-    const { id } = c.req.valid('param');
-    const project = await getProjectOrThrow({ db }, id);
-    const items = (await listStatusReportsOfProject(db, id)).map(toStatusReportResponse);
-    const summary = await summariseReports(db, policy, project, items);
+    const { items, summary } = await listProjectStatusReports(domainContext(c), c.req.valid('param').id);
     return c.json({ ...pageOf(items, c.req.valid('query'), (r) => r.period), ...summary }, 200);
   })
   .openapi(assess, async (c) => {
@@ -542,62 +518,43 @@ export const supervisionRoutes = createRouter()
     const { items } = await listPortfolio(domainContext(c), c.req.valid('query'));
     return c.body(toExcelCsv(csvHeader, items.map(portfolioCsvRow)), 200, csvResponseHeaders(`監理ポートフォリオ_${localToday()}.csv`));
   })
-  .openapi(listActions, async (c) => {
-    requireActor(c.var.actor);
-    const { db } = c.var.services;
-    const { id } = c.req.valid('param');
-    await getProjectOrThrow({ db }, id);
-    return c.json(
-      pageOf((await listActionsOfProject(db, id)).map(toActionResponse), c.req.valid('query'), (a) => a.id),
+  .openapi(listActions, async (c) =>
+    c.json(
+      pageOf(await listProjectActions(domainContext(c), c.req.valid('param').id), c.req.valid('query'), (a) => a.id),
       200,
-    );
-  })
-  .openapi(listOwners, async (c) => {
-    requireActor(c.var.actor);
-    const { db } = c.var.services;
-    const project = await getProjectOrThrow({ db }, c.req.valid('param').id);
-    return c.json(
-      pageOf(await listBureauOwners(db, project.bureauCode), c.req.valid('query'), (u) => u.id),
+    ),
+  )
+  .openapi(listOwners, async (c) =>
+    c.json(
+      pageOf(await listActionOwners(domainContext(c), c.req.valid('param').id), c.req.valid('query'), (u) => u.id),
       200,
-    );
-  })
+    ),
+  )
   .openapi(createAction, async (c) => {
     const ctx = domainContext(c);
     const id = await raiseFollowUpAction(ctx, c.req.valid('param').id, c.req.valid('json'));
-    const row = await findAction(ctx.db, id);
-    if (!row) throw notFound('Follow-up action');
-    return c.json(toActionResponse(row), 201);
+    return c.json(await getFollowUpAction(ctx, id), 201);
   })
   .openapi(patchAction, async (c) => {
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');
     await updateFollowUpAction(ctx, id, c.req.valid('json'));
-    const row = await findAction(ctx.db, id);
-    if (!row) throw notFound('Follow-up action');
-    return c.json(toActionResponse(row), 200);
+    return c.json(await getFollowUpAction(ctx, id), 200);
   })
-  .openapi(listExemptions, async (c) => {
-    requireActor(c.var.actor);
-    const { db } = c.var.services;
-    const { id } = c.req.valid('param');
-    await getProjectOrThrow({ db }, id);
-    return c.json(
-      pageOf((await listExemptionsOfProject(db, id)).map(toExemptionResponse), c.req.valid('query'), (e) => e.id),
+  .openapi(listExemptions, async (c) =>
+    c.json(
+      pageOf(await listProjectExemptions(domainContext(c), c.req.valid('param').id), c.req.valid('query'), (e) => e.id),
       200,
-    );
-  })
+    ),
+  )
   .openapi(createExemption, async (c) => {
     const ctx = domainContext(c);
     const id = await requestExemption(ctx, c.req.valid('param').id, c.req.valid('json'));
-    const row = await findExemption(ctx.db, id);
-    if (!row) throw notFound('Exemption');
-    return c.json(toExemptionResponse(row), 201);
+    return c.json(await getExemption(ctx, id), 201);
   })
   .openapi(decideExemptionRoute, async (c) => {
     const ctx = domainContext(c);
     const { id } = c.req.valid('param');
     await decideExemption(ctx, id, c.req.valid('json'));
-    const row = await findExemption(ctx.db, id);
-    if (!row) throw notFound('Exemption');
-    return c.json(toExemptionResponse(row), 200);
+    return c.json(await getExemption(ctx, id), 200);
   });
