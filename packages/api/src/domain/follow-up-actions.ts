@@ -34,7 +34,7 @@ import { isActiveBureauMember } from '../db/queries/users.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { AppError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
 import { notifyActionAssigned, notifyActionToVerify, notifyExemptionDecided, notifyExemptionToDecide } from './notification-events.ts';
-import { getProjectOrThrow, lockWithProject, whoOf } from './projects.ts';
+import { getProjectOrThrow, lockWithProject, projectHeadingOf, projectRowReads, whoOf } from './projects.ts';
 import { consulteeRefusal, localToday } from './supervision.ts';
 
 /* Follow-up actions (フォローアップ措置) */
@@ -42,10 +42,7 @@ import { consulteeRefusal, localToday } from './supervision.ts';
 export function toActionResponse(row: ActionView) {
   return {
     id: row.id,
-    projectId: row.projectId,
-    projectCode: row.projectCode,
-    projectName: row.projectName,
-    bureauCode: row.bureauCode,
+    ...projectHeadingOf(row),
     title: row.title,
     ownerId: row.ownerId,
     ownerName: row.ownerName,
@@ -64,17 +61,9 @@ export function toActionResponse(row: ActionView) {
   };
 }
 
-/** A project's follow-up actions; any signed-in user reads them, as the project itself. */
-export async function listProjectActions(ctx: DomainContext, projectId: string) {
-  await getProjectOrThrow(ctx, projectId);
-  return (await listActionsOfProject(ctx.db, projectId)).map(toActionResponse);
-}
-
-export async function getFollowUpAction(ctx: DomainContext, id: string) {
-  const row = await findAction(ctx.db, id);
-  if (!row) throw notFound('Follow-up action');
-  return toActionResponse(row);
-}
+const actionReads = projectRowReads('Follow-up action', listActionsOfProject, findAction, toActionResponse);
+export const listProjectActions = actionReads.listOfProject;
+export const getFollowUpAction = actionReads.get;
 
 /** Who may own an action of the project: its bureau's active staff and bureau leads. */
 export async function listActionOwners(ctx: DomainContext, projectId: string) {
@@ -206,10 +195,7 @@ export function toExemptionResponse(row: ExemptionView) {
   const status = row.status as 'requested' | 'approved' | 'refused';
   return {
     id: row.id,
-    projectId: row.projectId,
-    projectCode: row.projectCode,
-    projectName: row.projectName,
-    bureauCode: row.bureauCode,
+    ...projectHeadingOf(row),
     targetKind: row.targetKind as TCreateExemptionRequest['targetKind'],
     target: row.target,
     reason: row.reason,
@@ -229,17 +215,10 @@ export function toExemptionResponse(row: ExemptionView) {
   };
 }
 
-/** A project's exemptions, requested, decided and expired. */
-export async function listProjectExemptions(ctx: DomainContext, projectId: string) {
-  await getProjectOrThrow(ctx, projectId);
-  return (await listExemptionsOfProject(ctx.db, projectId)).map(toExemptionResponse);
-}
-
-export async function getExemption(ctx: DomainContext, id: string) {
-  const row = await findExemption(ctx.db, id);
-  if (!row) throw notFound('Exemption');
-  return toExemptionResponse(row);
-}
+/** A project's exemptions (requested, decided and expired), and one exemption. */
+const exemptionReads = projectRowReads('Exemption', listExemptionsOfProject, findExemption, toExemptionResponse);
+export const listProjectExemptions = exemptionReads.listOfProject;
+export const getExemption = exemptionReads.get;
 
 /** What an exemption of `kind` may waive: the active rulesets' gates or release-checklist items, with their own words. */
 function exemptionTargets(ctx: DomainContext, kind: TExemptionTargetKind): readonly { id: string; label: { ja: string; en: string } }[] {

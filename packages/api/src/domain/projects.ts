@@ -62,6 +62,37 @@ export async function getProjectOrThrow(ctx: { db: DomainContext['db'] }, id: st
   return row;
 }
 
+/** Where a row of a project names its project: every list and view of a project's rows carries it. */
+export const projectHeadingOf = (row: { projectId: string; projectCode: string; projectName: string; bureauCode: string }) => ({
+  projectId: row.projectId,
+  projectCode: row.projectCode,
+  projectName: row.projectName,
+  bureauCode: row.bureauCode,
+});
+
+/**
+ * The two reads of a kind of row that belongs to a project, as the API shows them: the project's rows
+ * (404 for an unknown project; any signed-in user reads them, as the project itself) and one row by id.
+ */
+export function projectRowReads<Row, Response>(
+  what: string,
+  listOf: (db: Db, projectId: string) => Promise<Row[]>,
+  find: (db: Db, id: string) => Promise<Row | undefined>,
+  toResponse: (row: Row) => Response,
+) {
+  return {
+    async listOfProject(ctx: DomainContext, projectId: string): Promise<Response[]> {
+      await getProjectOrThrow(ctx, projectId);
+      return (await listOf(ctx.db, projectId)).map(toResponse);
+    },
+    async get(ctx: DomainContext, id: string): Promise<Response> {
+      const row = await find(ctx.db, id);
+      if (!row) throw notFound(what);
+      return toResponse(row);
+    },
+  };
+}
+
 /**
  * Lock a row that belongs to a project (a release request, consultation, action, exemption), its
  * project first: every writer locks in this order, the order a tier change locks in, so a decision

@@ -28,7 +28,7 @@ import { listActiveChecklistExemptions } from '../db/queries/supervision.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { AppError, type FieldError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
 import { notifyReleaseRequestDecided, notifyReleaseRequestRouted } from './notification-events.ts';
-import { getProjectOrThrow, lockWithProject, whoOf } from './projects.ts';
+import { getProjectOrThrow, lockWithProject, projectHeadingOf, whoOf } from './projects.ts';
 import { decisionRefusal, designatedReviewers, toReviewerResponse, toRoutingResponse } from './reviewers.ts';
 
 /** A reviewer has this long to judge a release request (DESIGN §2.3; the inbox flags what is late). */
@@ -42,10 +42,7 @@ export function toReleaseRequestResponse(row: ReleaseRequestView, now = Date.now
   const decided = row.status === 'approved' || row.status === 'returned';
   return {
     id: row.id,
-    projectId: row.projectId,
-    projectCode: row.projectCode,
-    projectName: row.projectName,
-    bureauCode: row.bureauCode,
+    ...projectHeadingOf(row),
     status: row.status as 'pending' | 'approved' | 'returned' | 'withdrawn',
     tier: row.tier,
     reviewerRole: row.reviewerRole as 'bureau_lead' | 'cio_advisor' | 'chief_cio_advisor' | null,

@@ -22,6 +22,7 @@ import {
 } from '../db/queries/supervision.ts';
 import { listOpenTechReviews } from '../db/queries/tech-reviews.ts';
 import { listActiveUsersOfRole } from '../db/queries/users.ts';
+import { projectHeadingOf } from './projects.ts';
 import { listPendingDecreasesForReviewer } from './tier-decrease.ts';
 
 /**
@@ -135,10 +136,7 @@ export async function listInbox(ctx: DomainContext, limit: number): Promise<{ it
         kind: 'release_request',
         action: 'judge',
         id: r.id,
-        projectId: r.projectId,
-        projectCode: r.projectCode,
-        projectName: r.projectName,
-        bureauCode: r.bureauCode,
+        ...projectHeadingOf(r),
         tier: r.tier,
         status: r.status,
         since: r.requestedAt.toISOString(),
@@ -187,10 +185,7 @@ export async function listInbox(ctx: DomainContext, limit: number): Promise<{ it
         kind: 'status_report',
         action: 'assess',
         id: r.period,
-        projectId: r.projectId,
-        projectCode: r.projectCode,
-        projectName: r.projectName,
-        bureauCode: r.bureauCode,
+        ...projectHeadingOf(r),
         tier: r.tier,
         status: 'filed',
         since: r.filedAt.toISOString(),
@@ -240,10 +235,7 @@ export async function listInbox(ctx: DomainContext, limit: number): Promise<{ it
         kind: 'release_request',
         action: 'resubmit',
         id: r.id,
-        projectId: r.projectId,
-        projectCode: r.projectCode,
-        projectName: r.projectName,
-        bureauCode: r.bureauCode,
+        ...projectHeadingOf(r),
         tier: r.tier,
         status: r.status,
         since: (r.decidedAt ?? r.requestedAt).toISOString(),
@@ -260,10 +252,7 @@ export async function listInbox(ctx: DomainContext, limit: number): Promise<{ it
         action: 'confirm',
         // The yearly review is keyed by project and fiscal year; its year is the item's id.
         id: String(r.fiscalYear),
-        projectId: r.projectId,
-        projectCode: r.projectCode,
-        projectName: r.projectName,
-        bureauCode: r.bureauCode,
+        ...projectHeadingOf(r),
         tier: r.tier,
         status: 'pending',
         since: r.decidedAt.toISOString(),
@@ -280,10 +269,7 @@ export async function listInbox(ctx: DomainContext, limit: number): Promise<{ it
         kind: 'tech_review',
         action: 'evaluate',
         id: r.id,
-        projectId: r.projectId,
-        projectCode: r.projectCode,
-        projectName: r.projectName,
-        bureauCode: r.bureauCode,
+        ...projectHeadingOf(r),
         tier: r.tierAtExtraction,
         status: r.status,
         since: r.extractedAt.toISOString(),

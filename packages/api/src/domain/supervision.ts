@@ -50,7 +50,7 @@ import { withTransaction } from '../db/transaction.ts';
 import { AppError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
 import { insertFollowUpAction, requireBureauOwner } from './follow-up-actions.ts';
 import { notifyConsultationReplied, notifyConsultationRouted } from './notification-events.ts';
-import { getProjectOrThrow, lockWithProject, whoOf } from './projects.ts';
+import { getProjectOrThrow, lockWithProject, projectHeadingOf, whoOf } from './projects.ts';
 import { decisionRefusal, designatedReviewers, reviewerReachOf, toReviewerResponse, toRoutingResponse } from './reviewers.ts';
 
 /** Today in the server's time zone, the same clock as fiscal years and the inbox's due dates. */
@@ -68,10 +68,7 @@ export const consulteeRefusal = (actor: Actor, project: ProjectRow, filedBy: str
 export function toConsultationResponse(row: ConsultationView, today = localToday()) {
   return {
     id: row.id,
-    projectId: row.projectId,
-    projectCode: row.projectCode,
-    projectName: row.projectName,
-    bureauCode: row.bureauCode,
+    ...projectHeadingOf(row),
     topic: row.topic as TCreateConsultationRequest['topic'],
     subject: row.subject,
     status: row.status as 'open' | 'answered' | 'closed',

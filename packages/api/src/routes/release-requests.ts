@@ -3,7 +3,9 @@ import {
   ZReleaseDecisionRequest,
   ZReleaseItemResult,
   ZReleaseStatus,
+  ZReviewerRef,
   ZReviewerRole,
+  ZRoutingStep,
   ZTier,
   ZUpdateReleaseRequest,
   ZWithdrawReleaseRequest,
@@ -65,16 +67,8 @@ export const ZReleaseRequestResponse = z.object({
   version: z.number().int(),
 });
 export const ZReleaseRequestDetail = ZReleaseRequestResponse.extend({
-  routing: z.array(
-    z.object({
-      fromTier: ZTier.nullable(),
-      toTier: ZTier.nullable(),
-      fromReviewerRole: z.string().nullable(),
-      toReviewerRole: z.string().nullable(),
-      at: z.string(),
-    }),
-  ),
-  reviewers: z.array(z.object({ id: z.string(), displayName: z.string(), email: z.string() })),
+  routing: z.array(ZRoutingStep),
+  reviewers: z.array(ZReviewerRef),
   exemptions: z.array(z.object({ itemId: z.string(), reason: z.string(), expiresOn: z.string() })),
 });
 

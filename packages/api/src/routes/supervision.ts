@@ -20,8 +20,10 @@ import {
   ZMilestoneKind,
   ZPeriod,
   ZRating,
+  ZReviewerRef,
   ZReviewerRole,
   ZRiskLevel,
+  ZRoutingStep,
   ZStage,
   ZTier,
   ZUpdateActionRequest,
@@ -107,16 +109,8 @@ export const ZConsultationDetail = ZConsultationResponse.extend({
       createdAt: z.string(),
     }),
   ),
-  routing: z.array(
-    z.object({
-      fromTier: ZTier.nullable(),
-      toTier: ZTier.nullable(),
-      fromReviewerRole: z.string().nullable(),
-      toReviewerRole: z.string().nullable(),
-      at: z.string(),
-    }),
-  ),
-  consultees: z.array(z.object({ id: z.string(), displayName: z.string(), email: z.string() })),
+  routing: z.array(ZRoutingStep),
+  consultees: z.array(ZReviewerRef),
 }).openapi('ConsultationDetail');
 
 export const ZDate = z.string().nullable();

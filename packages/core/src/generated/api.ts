@@ -2407,11 +2407,7 @@ export interface components {
             version: number;
         };
         ConsultationDetail: components["schemas"]["Consultation"] & {
-            consultees: {
-                displayName: string;
-                email: string;
-                id: string;
-            }[];
+            consultees: components["schemas"]["ReviewerRef"][];
             messages: {
                 actionId: string | null;
                 authorId: string;
@@ -2422,13 +2418,7 @@ export interface components {
                 /** @enum {string} */
                 side: "bureau" | "consultee" | "technical";
             }[];
-            routing: {
-                at: string;
-                fromReviewerRole: string | null;
-                fromTier: components["schemas"]["Tier"];
-                toReviewerRole: string | null;
-                toTier: components["schemas"]["Tier"];
-            }[];
+            routing: components["schemas"]["RoutingStep"][];
         };
         ConsultationMessageRequest: {
             body: string;
@@ -3807,18 +3797,8 @@ export interface components {
             requestedBy: string;
             requestedByName: string;
             reviewerRole: components["schemas"]["ReviewerRole"];
-            reviewers: {
-                displayName: string;
-                email: string;
-                id: string;
-            }[];
-            routing: {
-                at: string;
-                fromReviewerRole: string | null;
-                fromTier: components["schemas"]["Tier"];
-                toReviewerRole: string | null;
-                toTier: components["schemas"]["Tier"];
-            }[];
+            reviewers: components["schemas"]["ReviewerRef"][];
+            routing: components["schemas"]["RoutingStep"][];
             rulesetVersion: string;
             status: components["schemas"]["ReleaseStatus"];
             tier: components["schemas"]["Tier"];
@@ -3845,12 +3825,24 @@ export interface components {
         };
         /** @enum {string} */
         RetirementStatus: "pending" | "confirmed" | "withdrawn";
+        ReviewerRef: {
+            displayName: string;
+            email: string;
+            id: string;
+        };
         /** @enum {string|null} */
         ReviewerRole: "bureau_lead" | "cio_advisor" | "chief_cio_advisor" | null;
         /** @enum {string} */
         RiskLevel: "low" | "medium" | "high";
         /** @enum {string} */
         Role: "staff" | "bureau_lead" | "cio_advisor" | "chief_cio_advisor" | "budget_office" | "govtech" | "admin";
+        RoutingStep: {
+            at: string;
+            fromReviewerRole: string | null;
+            fromTier: components["schemas"]["Tier"];
+            toReviewerRole: string | null;
+            toTier: components["schemas"]["Tier"];
+        };
         RowError: {
             column: string | null;
             /**

@@ -53,6 +53,17 @@ export const ZTierDecreaseDecisionRequest = z
   });
 export type TTierDecreaseDecisionRequest = z.infer<typeof ZTierDecreaseDecisionRequest>;
 
+/** One move of a release request or a consultation to another tier's reviewer (its routing history). */
+export const ZRoutingStep = z.object({
+  fromTier: ZTier.nullable(),
+  toTier: ZTier.nullable(),
+  fromReviewerRole: z.string().nullable(),
+  toReviewerRole: z.string().nullable(),
+  at: z.string(),
+});
+/** A person who may judge or answer now, as a detail view names them. */
+export const ZReviewerRef = z.object({ id: z.string(), displayName: z.string(), email: z.string() });
+
 export const ZReleaseStatus = z.enum(['pending', 'approved', 'returned', 'withdrawn']);
 export type TReleaseStatus = z.infer<typeof ZReleaseStatus>;
 
