@@ -2,6 +2,7 @@ import type { TGateExemption, TProjectFacts, TStage } from '@psbook/core';
 import { type Insertable, sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { StageTransitionTable } from '../schema.ts';
+import { projectHeading } from './project-heading.ts';
 
 /**
  * Everything the lifecycle gates look at, in one round trip: each fact is a scalar subquery served by
@@ -70,7 +71,7 @@ export function listPendingRetirementsForBureaus(db: Db, bureauCodes: string[], 
   return db
     .selectFrom('yearlyReview as y')
     .innerJoin('project as p', 'p.id', 'y.projectId')
-    .select(['y.projectId', 'y.fiscalYear', 'y.decidedAt', 'p.code as projectCode', 'p.name as projectName', 'p.bureauCode', 'p.tier'])
+    .select(['y.projectId', 'y.fiscalYear', 'y.decidedAt', ...projectHeading, 'p.tier'])
     .where('y.retirementStatus', '=', 'pending')
     .where('p.bureauCode', 'in', bureauCodes)
     .orderBy('y.decidedAt')

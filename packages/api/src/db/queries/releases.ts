@@ -2,6 +2,7 @@ import { type Insertable, type SelectQueryBuilder, sql, type Updateable } from '
 import type { ReviewerReach } from '../../domain/reviewers.ts';
 import type { Db } from '../database.ts';
 import type { Database, ReleaseRequestTable } from '../schema.ts';
+import { projectHeading } from './project-heading.ts';
 
 /** A release request with what every view of it shows: its project and the names of the people involved. */
 function selectReleaseRequests(db: Db) {
@@ -11,13 +12,7 @@ function selectReleaseRequests(db: Db) {
     .innerJoin('appUser as applicant', 'applicant.id', 'rr.requestedBy')
     .leftJoin('appUser as decider', 'decider.id', 'rr.decidedBy')
     .selectAll('rr')
-    .select([
-      'p.code as projectCode',
-      'p.name as projectName',
-      'p.bureauCode',
-      'applicant.displayName as requestedByName',
-      'decider.displayName as decidedByName',
-    ]);
+    .select([...projectHeading, 'applicant.displayName as requestedByName', 'decider.displayName as decidedByName']);
 }
 
 type ReleaseQuery = ReturnType<typeof selectReleaseRequests>;

@@ -1,7 +1,7 @@
 import type { TStage } from '@psbook/core';
 import { sql } from 'kysely';
 import type { Db } from '../database.ts';
-import { supervisedSince } from './supervision.ts';
+import { selectSupervisedProjects } from './supervision.ts';
 
 /*
  * The reminder scheduler's statements (domain/reminders.ts): what is due or overdue and not yet
@@ -113,20 +113,9 @@ export const listExpiringExemptions = (db: Db, today: string, soon: string) =>
 
 /** Projects with a tier in the supervised stages, by id after `after`, with when supervision began and their latest report period. */
 export function listSupervisedProjectsPage(db: Db, stages: readonly TStage[], after: string | null, limit: number) {
-  let query = db
-    .selectFrom('project as p')
-    .select([
-      'p.id',
-      'p.code',
-      'p.name',
-      'p.bureauCode',
-      'p.stage',
-      'p.tier',
-      supervisedSince.as('supervisedSince'),
-      sql<string | null>`(select max(r.period) from status_report r where r.project_id = p.id)`.as('latestPeriod'),
-    ])
-    .where('p.stage', 'in', [...stages])
-    .where('p.tier', 'is not', null);
+  let query = selectSupervisedProjects(db, stages).select(
+    sql<string | null>`(select max(r.period) from status_report r where r.project_id = p.id)`.as('latestPeriod'),
+  );
   if (after) query = query.where('p.id', '>', after);
   return query.orderBy('p.id').limit(limit).execute();
 }

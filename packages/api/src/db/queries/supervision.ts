@@ -10,6 +10,7 @@ import type {
   FollowUpActionTable,
   StatusReportTable,
 } from '../schema.ts';
+import { projectHeading, requesterAndDecider } from './project-heading.ts';
 
 /* Consultations (協議) */
 
@@ -19,7 +20,7 @@ const selectConsultations = (db: Db) =>
     .innerJoin('project as p', 'p.id', 'c.projectId')
     .innerJoin('appUser as opener', 'opener.id', 'c.openedBy')
     .selectAll('c')
-    .select(['p.code as projectCode', 'p.name as projectName', 'p.bureauCode', 'opener.displayName as openedByName']);
+    .select([...projectHeading, 'opener.displayName as openedByName']);
 type ConsultationQuery = ReturnType<typeof selectConsultations>;
 export type ConsultationView = ConsultationQuery extends SelectQueryBuilder<Database, any, infer O> ? O : never;
 
@@ -81,7 +82,7 @@ export function listUnassessedReportsForReviewer(db: Db, reach: ReviewerReach, a
   let query = db
     .selectFrom('statusReport as r')
     .innerJoin('project as p', 'p.id', 'r.projectId')
-    .select(['r.id', 'r.projectId', 'r.period', 'r.filedAt', 'p.code as projectCode', 'p.name as projectName', 'p.bureauCode', 'p.tier'])
+    .select(['r.id', 'r.projectId', 'r.period', 'r.filedAt', ...projectHeading, 'p.tier'])
     .where('r.assessment', 'is', null)
     .where('p.reviewerRole', '=', reach.reviewerRole)
     .where('r.filedBy', '<>', actorId);
@@ -98,13 +99,7 @@ const selectActions = (db: Db) =>
     .innerJoin('appUser as owner', 'owner.id', 'a.ownerId')
     .innerJoin('appUser as raiser', 'raiser.id', 'a.raisedBy')
     .selectAll('a')
-    .select([
-      'p.code as projectCode',
-      'p.name as projectName',
-      'p.bureauCode',
-      'owner.displayName as ownerName',
-      'raiser.displayName as raisedByName',
-    ]);
+    .select([...projectHeading, 'owner.displayName as ownerName', 'raiser.displayName as raisedByName']);
 type ActionQuery = ReturnType<typeof selectActions>;
 export type ActionView = ActionQuery extends SelectQueryBuilder<Database, any, infer O> ? O : never;
 
@@ -152,11 +147,8 @@ const selectExemptions = (db: Db) =>
     .leftJoin('appUser as decider', 'decider.id', 'e.decidedBy')
     .selectAll('e')
     .select([
-      'p.code as projectCode',
-      'p.name as projectName',
-      'p.bureauCode',
-      'requester.displayName as requestedByName',
-      'decider.displayName as decidedByName',
+      ...projectHeading,
+      ...requesterAndDecider,
       sql<boolean>`e.status = 'approved' and e.expires_on >= current_date`.as('isActive'),
     ]);
 type ExemptionQuery = ReturnType<typeof selectExemptions>;
@@ -195,6 +187,18 @@ export function listRequestedExemptionsForReviewer(db: Db, reach: ReviewerReach,
 /** When supervision of project `p` began: its last move into its current stage, else its registration (a date). */
 export const supervisedSince = sql<string>`coalesce((select max(t.at) from stage_transition t where t.project_id = p.id and t.to_stage = p.stage), p.created_at)::date::text`;
 
+/**
+ * The projects under supervision: in a supervised stage and with a tier, with what names them and when
+ * supervision began. The portfolio and the status-report reminders both start from it.
+ */
+export const selectSupervisedProjects = (db: Db, stages: readonly TStage[]) =>
+  db
+    .selectFrom('project as p')
+    .select(['p.id', 'p.code', 'p.name', 'p.bureauCode', 'p.stage', 'p.tier', supervisedSince.as('supervisedSince')])
+    .where('p.stage', 'in', [...stages])
+    .where('p.tier', 'is not', null)
+    .$narrowType<{ tier: NotNull }>();
+
 /* Portfolio (ポートフォリオ) */
 
 export type PortfolioScope = { reviewerRole: TReviewerRole; bureauCodes: string[] | 'all' } | 'all';
@@ -205,29 +209,17 @@ export type PortfolioScope = { reviewerRole: TReviewerRole; bureauCodes: string[
  */
 export function listPortfolioProjects(db: Db, scope: PortfolioScope, stages: readonly TStage[], filter: { bureau?: string; tier?: TTier }) {
   if (scope !== 'all' && scope.bureauCodes !== 'all' && scope.bureauCodes.length === 0) return Promise.resolve([]);
-  let query = db
-    .selectFrom('project as p')
-    .select([
-      'p.id',
-      'p.code',
-      'p.name',
-      'p.bureauCode',
-      'p.stage',
-      'p.tier',
-      'p.reviewerRole',
-      supervisedSince.as('supervisedSince'),
-      sql<number>`(select count(*) from follow_up_action a where a.project_id = p.id and a.status <> 'verified')`.as('openActions'),
-      sql<number>`(select count(*) from follow_up_action a where a.project_id = p.id and a.status <> 'verified' and a.blocking)`.as(
-        'openBlockingActions',
-      ),
-      sql<number>`(select count(*) from consultation c where c.project_id = p.id and c.status <> 'closed')`.as('openConsultations'),
-      sql<number>`(select count(*) from consultation c where c.project_id = p.id and c.status = 'open' and c.due_on < current_date)`.as(
-        'overdueConsultations',
-      ),
-    ])
-    .where('p.stage', 'in', [...stages])
-    .where('p.tier', 'is not', null)
-    .$narrowType<{ tier: NotNull }>();
+  let query = selectSupervisedProjects(db, stages).select([
+    'p.reviewerRole',
+    sql<number>`(select count(*) from follow_up_action a where a.project_id = p.id and a.status <> 'verified')`.as('openActions'),
+    sql<number>`(select count(*) from follow_up_action a where a.project_id = p.id and a.status <> 'verified' and a.blocking)`.as(
+      'openBlockingActions',
+    ),
+    sql<number>`(select count(*) from consultation c where c.project_id = p.id and c.status <> 'closed')`.as('openConsultations'),
+    sql<number>`(select count(*) from consultation c where c.project_id = p.id and c.status = 'open' and c.due_on < current_date)`.as(
+      'overdueConsultations',
+    ),
+  ]);
   if (scope !== 'all') {
     query = query.where('p.reviewerRole', '=', scope.reviewerRole);
     if (scope.bureauCodes !== 'all') query = query.where('p.bureauCode', 'in', scope.bureauCodes);

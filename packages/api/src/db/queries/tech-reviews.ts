@@ -2,6 +2,7 @@ import type { TReflectionOutcome, TTechReviewStatus } from '@psbook/core';
 import { type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { Database } from '../schema.ts';
+import { projectHeading } from './project-heading.ts';
 
 /** A tech review with its project, bureau and reviewer names: what the list, the CSV and the inbox show. */
 function selectTechReviews(db: Db) {
@@ -15,9 +16,7 @@ function selectTechReviews(db: Db) {
     .leftJoin('appUser as recorder', 'recorder.id', 'rf.recordedBy')
     .selectAll('tr')
     .select([
-      'p.code as projectCode',
-      'p.name as projectName',
-      'p.bureauCode',
+      ...projectHeading,
       'b.nameJa as bureauName',
       'bc.evaluationDeadline',
       'bc.viewpoints as cycleViewpoints',

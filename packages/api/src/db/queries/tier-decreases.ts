@@ -2,6 +2,7 @@ import type { TReviewerRole } from '@psbook/core';
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Db } from '../database.ts';
 import type { ProjectTable, TierDecreaseTable, TierHistoryTable } from '../schema.ts';
+import { projectHeading, requesterAndDecider } from './project-heading.ts';
 
 /** The decrease waiting on a project, locked (at most one waits at a time). */
 export const lockPendingTierDecreaseOfProject = (tx: Db, projectId: string) =>
@@ -56,13 +57,7 @@ function selectTierDecreases(db: Db) {
     .leftJoin('appUser as requester', 'requester.id', 'd.requestedBy')
     .leftJoin('appUser as decider', 'decider.id', 'd.decidedBy')
     .selectAll('d')
-    .select([
-      'p.code as projectCode',
-      'p.name as projectName',
-      'p.bureauCode',
-      'requester.displayName as requestedByName',
-      'decider.displayName as decidedByName',
-    ]);
+    .select([...projectHeading, ...requesterAndDecider]);
 }
 /** A tier decrease with its project's code, name and bureau and the names of who requested and decided it. */
 export type TierDecreaseView = Awaited<ReturnType<ReturnType<typeof selectTierDecreases>['executeTakeFirstOrThrow']>>;
