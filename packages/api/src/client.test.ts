@@ -6,6 +6,7 @@
 import type { Api } from '@psbook/core';
 import createClient from 'openapi-fetch';
 import { expect, it } from 'vitest';
+import { writtenCanvas } from './testing/bodies.ts';
 import { describeOnBothDatabases, type TestApp } from './testing/harness.ts';
 
 type Client = ReturnType<typeof createClient<Api.paths>>;
@@ -49,19 +50,7 @@ describeOnBothDatabases('a generated client', (t) => {
     const canvas = await staff.PUT('/api/v1/projects/{id}/canvas', {
       params,
       body: {
-        fields: {
-          projectName: '子育て支援給付オンライン申請',
-          department: '産業労働局',
-          longTermAim: '申請に来庁しなくてよい都政',
-          users: '子育て世帯',
-          userPains: '平日に窓口へ行けない',
-          userGoals: 'スマートフォンで申請を終えたい',
-          userValue: '24時間いつでも申請できる',
-          providerValue: '入力内容の確認作業が減る',
-          issues: '紙の申請書の転記に時間がかかる',
-          solution: 'オンライン申請フォームと審査画面',
-          targetOutcomes: 'オンライン申請率80%',
-        },
+        fields: writtenCanvas,
       },
     });
     expect(canvas.data?.isWritten).toBe(true);

@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { getSignInSettings } from '../domain/sign-in-settings.ts';
 import { demoPassword } from '../seed/demo.ts';
+import { placeholderCanvas } from '../testing/bodies.ts';
 import { describeOnBothDatabases, type TestApp, unevaluatedOversight } from '../testing/harness.ts';
 import { publicAuthPaths } from './oidc.ts';
 
@@ -158,19 +159,7 @@ async function pendingDecrease(f: Fixtures): Promise<{ id: string; version: numb
   return items[0];
 }
 
-const fullCanvas = {
-  projectName: '権限表',
-  department: '産業労働局',
-  longTermAim: '目指すこと',
-  users: '都民',
-  userPains: '困りごと',
-  userGoals: '実現したいこと',
-  userValue: '価値',
-  providerValue: '価値',
-  issues: '課題',
-  solution: '解決策',
-  targetOutcomes: '成果',
-};
+const fullCanvas = placeholderCanvas('権限表');
 const kpiBody = { name: '利用件数', unit: '件', direction: 'increase', targetValue: 100, targetFiscalYear: 2027 };
 const consultationBody = { topic: 'design', subject: '画面設計', body: '画面設計について相談したい' };
 const rating = { overall: 'green', schedule: 'green', cost: 'green', scope: 'green', qualityUsability: 'green', security: 'green' };

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { placeholderCanvas } from '../testing/bodies.ts';
 import { describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
 
 const admin = 'admin@example.jp';
@@ -231,19 +232,7 @@ describeOnBothDatabases('budget cycles', (t) => {
 });
 
 describeOnBothDatabases('budget cycles: slide 83’s process', (t) => {
-  const fullCanvas = {
-    projectName: '抽出時に記入済',
-    department: '産業労働局',
-    longTermAim: '目指すこと',
-    users: '都民',
-    userPains: '困りごと',
-    userGoals: '実現したいこと',
-    userValue: '価値',
-    providerValue: '価値',
-    issues: '課題',
-    solution: '解決策',
-    targetOutcomes: '成果',
-  };
+  const fullCanvas = placeholderCanvas('抽出時に記入済');
 
   async function completeAll(fiscalYear: number, extra: Record<string, { rating: number; comment: string }> = {}) {
     for (const r of await reviewsOf(t(), fiscalYear)) {

@@ -4,17 +4,13 @@ import { systemContext } from '../context.ts';
 import { notify } from '../domain/notifications.ts';
 import { runReminders } from '../domain/reminders.ts';
 import { demoAccounts } from '../seed/demo.ts';
+import { tierInputs } from '../testing/bodies.ts';
 import { describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
 
 const staffInd = 'staff.ind@example.jp';
 const leadInd = 'lead.ind@example.jp';
 const admin = 'admin@example.jp';
 const designated = { 1: leadInd, 2: 'advisor.ind@example.jp', 3: 'chief@example.jp' } as const;
-const tierInputs = {
-  1: { budgetJpy: 1_000_000, maxDowntimeHours: 24, confidentiality: 'C' },
-  2: { budgetJpy: 10_000_000, maxDowntimeHours: 24, confidentiality: 'C' },
-  3: { budgetJpy: 50_000_000, maxDowntimeHours: 24, confidentiality: 'C' },
-} as const;
 
 async function userIds(t: TestApp): Promise<Map<string, string>> {
   const rows = await t.services.db.selectFrom('appUser').select(['id', 'email']).execute();
@@ -66,6 +62,13 @@ async function fileRequest(t: TestApp, projectId: string) {
   });
   expect(res.status).toBe(201);
   return (await res.json()) as { id: string; checklist: { itemId: string }[]; version: number };
+}
+
+/** A new tier-3 IND project of `fiscalYear` (¥80,000,000), picked by that budget cycle's extraction. */
+async function registerAndExtract(t: TestApp, name: string, fiscalYear: number) {
+  const body = { name, bureauCode: 'IND', fiscalYear, isNew: true, budgetJpy: 80_000_000, maxDowntimeHours: 24, confidentiality: 'C' };
+  expect((await t.request('POST', '/api/v1/projects', { as: staffInd, body })).status).toBe(201);
+  expect((await t.request('POST', `/api/v1/budget-cycles/${fiscalYear}/extract`, { as: admin })).status).toBe(200);
 }
 
 describeOnBothDatabases('notifications', (t) => {
@@ -159,20 +162,7 @@ describeOnBothDatabases('notifications', (t) => {
       submissionDate: `${fy - 1}-11-10`,
     };
     expect((await t().request('POST', '/api/v1/budget-cycles', { as: admin, body: cycle })).status).toBe(201);
-    const p = await t().request('POST', '/api/v1/projects', {
-      as: staffInd,
-      body: {
-        name: '抽出対象',
-        bureauCode: 'IND',
-        fiscalYear: fy,
-        isNew: true,
-        budgetJpy: 80_000_000,
-        maxDowntimeHours: 24,
-        confidentiality: 'C',
-      },
-    });
-    expect(p.status).toBe(201);
-    expect((await t().request('POST', `/api/v1/budget-cycles/${fy}/extract`, { as: admin })).status).toBe(200);
+    await registerAndExtract(t(), '抽出対象', fy);
     // Not the administrators any more: GovTech Tokyo writes the reviews.
     expect((await recipientsOf(t(), String(fy), 'tech_reviews_to_write')).notified.sort()).toEqual([
       'govtech2@example.jp',
@@ -479,20 +469,7 @@ describeOnBothDatabases('notifications', (t) => {
     const cycle = { fiscalYear: fy, requestDate: day(-60), requestDeadline: day(-30), evaluationDeadline: day(3), submissionDate: day(10) };
     const created = await t().request('POST', '/api/v1/budget-cycles', { as: admin, body: cycle });
     expect(created.status, await created.clone().text()).toBe(201);
-    const p = await t().request('POST', '/api/v1/projects', {
-      as: staffInd,
-      body: {
-        name: '評価期限',
-        bureauCode: 'IND',
-        fiscalYear: fy,
-        isNew: true,
-        budgetJpy: 80_000_000,
-        maxDowntimeHours: 24,
-        confidentiality: 'C',
-      },
-    });
-    expect(p.status).toBe(201);
-    expect((await t().request('POST', `/api/v1/budget-cycles/${fy}/extract`, { as: admin })).status).toBe(200);
+    await registerAndExtract(t(), '評価期限', fy);
     const { db } = t().services;
     await Promise.all([
       runReminders(systemContext({ db, policy: t().policy }, 'reminders')),

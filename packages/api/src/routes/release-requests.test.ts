@@ -1,17 +1,12 @@
 import { expect, it } from 'vitest';
 import { demoAccounts } from '../seed/demo.ts';
+import { tierInputs } from '../testing/bodies.ts';
 import { describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
 
 const staffInd = 'staff.ind@example.jp';
 const leadInd = 'lead.ind@example.jp';
 const everyone = demoAccounts.map((a) => a.email);
 
-/** Oversight inputs that put an IND project in each tier (DESIGN §2.1). */
-const tierInputs = {
-  1: { budgetJpy: 1_000_000, maxDowntimeHours: 24, confidentiality: 'C' },
-  2: { budgetJpy: 10_000_000, maxDowntimeHours: 24, confidentiality: 'C' },
-  3: { budgetJpy: 50_000_000, maxDowntimeHours: 24, confidentiality: 'C' },
-} as const;
 const designated = { 1: leadInd, 2: 'advisor.ind@example.jp', 3: 'chief@example.jp' } as const;
 
 type Checklist = { itemId: string; naAllowed: boolean }[];

@@ -1,15 +1,11 @@
 import { beforeAll, expect, it } from 'vitest';
 import { demoAccounts } from '../seed/demo.ts';
+import { tierInputs } from '../testing/bodies.ts';
 import { describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
 
 const admin = 'admin@example.jp';
 const govtech = 'govtech@example.jp';
 const everyone = demoAccounts.map((a) => a.email);
-const tierInputs = {
-  1: { budgetJpy: 1_000_000, maxDowntimeHours: 24, confidentiality: 'C' },
-  2: { budgetJpy: 10_000_000, maxDowntimeHours: 24, confidentiality: 'C' },
-  3: { budgetJpy: 50_000_000, maxDowntimeHours: 24, confidentiality: 'C' },
-} as const;
 
 type InboxItem = {
   kind: string;

@@ -2,17 +2,10 @@ import { createOversightEvaluator, defaultRulesets, parseRuleset, type TOversigh
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { checkCandidateShape } from '../domain/rules-simulation.ts';
+import { tier2BudgetThresholdAt } from '../testing/bodies.ts';
 import { describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
 
-/** The published ruleset with the tier-2 budget threshold moved from ¥10,000,000 to ¥20,000,000. */
-function raisedThreshold() {
-  const content = structuredClone(defaultRulesets['oversight-tier'].content);
-  const budget = content.factors.find((f) => f.factor === 'budget')!;
-  for (const band of budget.bands) {
-    for (const c of band.conditions) if (c.value === 10_000_000) (c as { value: unknown }).value = 20_000_000;
-  }
-  return content;
-}
+const raisedThreshold = () => tier2BudgetThresholdAt(20_000_000);
 
 /** Everything the simulation could touch, row by row. */
 async function snapshot(t: TestApp) {

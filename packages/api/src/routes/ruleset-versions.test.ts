@@ -13,27 +13,12 @@ import { loadConfig, repoRoot } from '../config.ts';
 import { migrateToLatest } from '../db/database.ts';
 import { loadActivePolicy, RulesetCasesFailed, runDueActivations, startRulesets } from '../domain/ruleset-versions.ts';
 import { demoPassword } from '../seed/demo.ts';
+import { tier2BudgetThresholdAt } from '../testing/bodies.ts';
 import { describeOnBothDatabases, openTestDatabase } from '../testing/harness.ts';
 
-/** The published oversight ruleset with the tier-2 budget threshold moved from ¥10,000,000 to ¥20,000,000. */
-function raisedThreshold() {
-  const content = structuredClone(defaultRulesets['oversight-tier'].content);
-  const budget = content.factors.find((f) => f.factor === 'budget')!;
-  for (const band of budget.bands) {
-    for (const c of band.conditions) if (c.value === 10_000_000) (c as { value: unknown }).value = 20_000_000;
-  }
-  return content;
-}
+const raisedThreshold = () => tier2BudgetThresholdAt(20_000_000);
 
-/** The published oversight ruleset with tier 2 starting at ¥5,000,000 instead of ¥10,000,000. */
-function loweredThreshold() {
-  const content = structuredClone(defaultRulesets['oversight-tier'].content);
-  const budget = content.factors.find((f) => f.factor === 'budget')!;
-  for (const band of budget.bands) {
-    for (const c of band.conditions) if (c.value === 10_000_000) (c as { value: unknown }).value = 5_000_000;
-  }
-  return content;
-}
+const loweredThreshold = () => tier2BudgetThresholdAt(5_000_000);
 
 const repoCases = (): RuleCase[] => JSON.parse(readFileSync(join(repoRoot, 'rules/tests/oversight-tier.cases.json'), 'utf8')).cases;
 

@@ -2,6 +2,7 @@ import type { TStage } from '@psbook/core';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { localToday } from '../domain/supervision.ts';
+import { tierInputs } from '../testing/bodies.ts';
 import { describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
 
 const staffInd = 'staff.ind@example.jp';
@@ -11,12 +12,6 @@ const advisorWel = 'advisor.wel@example.jp';
 const chief = 'chief@example.jp';
 const admin = 'admin@example.jp';
 
-/** Oversight inputs that put an IND project in each tier (DESIGN §2.1). */
-const tierInputs = {
-  1: { budgetJpy: 1_000_000, maxDowntimeHours: 24, confidentiality: 'C' },
-  2: { budgetJpy: 10_000_000, maxDowntimeHours: 24, confidentiality: 'C' },
-  3: { budgetJpy: 50_000_000, maxDowntimeHours: 24, confidentiality: 'C' },
-} as const;
 const consulteeOf = { 1: leadInd, 2: advisorInd, 3: chief } as const;
 
 async function project(t: TestApp, tier: 1 | 2 | 3, stage: TStage = 'development') {

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { beforeAll, expect, it } from 'vitest';
 import { hashToken } from '../auth/tokens.ts';
+import { tier3WelfareProject } from '../testing/bodies.ts';
 import { describeOnBothDatabases } from '../testing/harness.ts';
 
 const budget = 'budget@example.jp';
@@ -23,15 +24,7 @@ describeOnBothDatabases('API tokens', (t) => {
     });
     const project = await t().request('POST', '/api/v1/projects', {
       as: 'staff.wel@example.jp',
-      body: {
-        name: '介護人材マッチング',
-        bureauCode: 'WEL',
-        fiscalYear: year,
-        isNew: true,
-        budgetJpy: 40_000_000,
-        maxDowntimeHours: 12,
-        confidentiality: 'A',
-      },
+      body: tier3WelfareProject('介護人材マッチング', year),
     });
     expect(project.status).toBe(201);
     await t().request('POST', `/api/v1/budget-cycles/${year}/extract`, { as: admin });

@@ -1,20 +1,7 @@
 import { fiscalYearOf } from '@psbook/core';
 import { expect, it } from 'vitest';
+import { writtenCanvas } from '../testing/bodies.ts';
 import { describeOnBothDatabases } from '../testing/harness.ts';
-
-const writtenCanvas = {
-  projectName: '子育て支援給付オンライン申請',
-  department: '産業労働局',
-  longTermAim: '申請に来庁しなくてよい都政',
-  users: '子育て世帯',
-  userPains: '平日に窓口へ行けない',
-  userGoals: 'スマートフォンで申請を終えたい',
-  userValue: '24時間いつでも申請できる',
-  providerValue: '入力内容の確認作業が減る',
-  issues: '紙の申請書の転記に時間がかかる',
-  solution: 'オンライン申請フォームと審査画面',
-  targetOutcomes: 'オンライン申請率80%',
-};
 
 describeOnBothDatabases('lifecycle', (t) => {
   const staff = 'staff.ind@example.jp';

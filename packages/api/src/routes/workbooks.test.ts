@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as XLSX from 'xlsx';
+import { tier3WelfareProject } from '../testing/bodies.ts';
 import { createTestApp, describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
 import { cellAsCsv, parseCsv, type ReadCell, readWorkbook, sheetCells, workbookPart } from '../testing/workbook-reader.ts';
 import { xlsxContentType } from '../xlsx.ts';
@@ -63,15 +64,7 @@ describeOnBothDatabases(
       for (const name of ['=HYPERLINK("http://example.com","開く")', '@SUM(A1:A9)', '-1+2', '介護人材マッチング']) {
         const res = await t().request('POST', '/api/v1/projects', {
           as: 'staff.wel@example.jp',
-          body: {
-            name,
-            bureauCode: 'WEL',
-            fiscalYear: year,
-            isNew: true,
-            budgetJpy: 40_000_000,
-            maxDowntimeHours: 12,
-            confidentiality: 'A',
-          },
+          body: tier3WelfareProject(name, year),
         });
         expect(res.status).toBe(201);
       }

@@ -1,15 +1,10 @@
 import { fiscalYearOf, type TStage } from '@psbook/core';
 import { beforeAll, expect, it } from 'vitest';
+import { tierInputs } from '../testing/bodies.ts';
 import { describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
 
 const staffInd = 'staff.ind@example.jp';
 const fy = 2025;
-
-const tierInputs = {
-  1: { budgetJpy: 1_000_000, maxDowntimeHours: 24, confidentiality: 'C' },
-  2: { budgetJpy: 10_000_000, maxDowntimeHours: 24, confidentiality: 'C' },
-  3: { budgetJpy: 50_000_000, maxDowntimeHours: 24, confidentiality: 'C' },
-} as const;
 
 async function projectIn(t: TestApp, stage: TStage, bureauCode: 'IND' | 'WEL', tier: 1 | 2 | 3, name: string) {
   const as = bureauCode === 'IND' ? staffInd : 'staff.wel@example.jp';
