@@ -17,6 +17,10 @@ type ProjectRef = { id: string; code: string; name: string; bureauCode: string }
 const roleJa = (role: TReviewerRole | null) => (role ? roleLabels[role].ja : '');
 const roleEn = (role: TReviewerRole | null) => (role ? roleLabels[role].en : '');
 
+/** Who may act for the project's reviewer role now, except the person who asked (designatedReviewers). */
+const reviewersOf = (tx: Db, project: { bureauCode: string }, reviewerRole: TReviewerRole | null, except: string | null) =>
+  designatedReviewers(tx, { bureauCode: project.bureauCode, reviewerRole }, except ?? undefined);
+
 /** A release request waits for a reviewer: filed, or re-routed to another tier's reviewer. */
 export async function notifyReleaseRequestRouted(
   tx: Db,
@@ -24,11 +28,7 @@ export async function notifyReleaseRequestRouted(
   request: { id: string; tier: number | null; reviewerRole: TReviewerRole | null; requestedBy: string },
   rerouted: boolean,
 ) {
-  const reviewers = await designatedReviewers(
-    tx,
-    { bureauCode: project.bureauCode, reviewerRole: request.reviewerRole },
-    request.requestedBy,
-  );
+  const reviewers = await reviewersOf(tx, project, request.reviewerRole, request.requestedBy);
   await notify(tx, reviewers, {
     kind: 'release_request_routed',
     entityType: 'release_request',
@@ -67,11 +67,7 @@ export async function notifyTierDecreaseWaiting(
   project: ProjectRef,
   decrease: { id: string; fromTier: number; fromReviewerRole: TReviewerRole; toTier: number | null; requestedBy: string | null },
 ) {
-  const reviewers = await designatedReviewers(
-    tx,
-    { bureauCode: project.bureauCode, reviewerRole: decrease.fromReviewerRole },
-    decrease.requestedBy ?? undefined,
-  );
+  const reviewers = await reviewersOf(tx, project, decrease.fromReviewerRole, decrease.requestedBy);
   const to = decrease.toTier === null ? '未設定' : `区分${decrease.toTier}`;
   await notify(tx, reviewers, {
     kind: 'tier_decrease_waiting',
@@ -147,11 +143,7 @@ export async function notifyConsultationRouted(
   consultation: { id: string; subject: string; tier: number | null; reviewerRole: TReviewerRole | null; openedBy: string },
   how: 'opened' | 'rerouted',
 ) {
-  const consultees = await designatedReviewers(
-    tx,
-    { bureauCode: project.bureauCode, reviewerRole: consultation.reviewerRole },
-    consultation.openedBy,
-  );
+  const consultees = await reviewersOf(tx, project, consultation.reviewerRole, consultation.openedBy);
   await notify(tx, consultees, {
     kind: 'consultation_routed',
     entityType: 'consultation',
@@ -181,11 +173,9 @@ export async function notifyConsultationReplied(
   const recipients =
     side !== 'bureau'
       ? (await activeUser(tx, consultation.openedBy)).filter((r) => r.id !== authorId)
-      : await designatedReviewers(
-          tx,
-          { bureauCode: project.bureauCode, reviewerRole: consultation.reviewerRole },
-          consultation.openedBy,
-        ).then((list) => list.filter((r) => r.id !== authorId));
+      : await reviewersOf(tx, project, consultation.reviewerRole, consultation.openedBy).then((list) =>
+          list.filter((r) => r.id !== authorId),
+        );
   const guidance = side !== 'bureau' && hasGuidance;
   await notify(tx, recipients, {
     kind: guidance ? 'guidance_recorded' : 'consultation_replied',
@@ -242,19 +232,15 @@ export async function notifyExemptionToDecide(
   project: ProjectRef & { reviewerRole: TReviewerRole | null },
   exemption: { id: string; targetLabel: { ja: string; en: string }; expiresOn: string; requestedBy: string },
 ) {
-  await notify(
-    tx,
-    await designatedReviewers(tx, { bureauCode: project.bureauCode, reviewerRole: project.reviewerRole }, exemption.requestedBy),
-    {
-      kind: 'exemption_to_decide',
-      entityType: 'exemption',
-      entityId: exemption.id,
-      projectId: project.id,
-      path: supervisionPath(project.id),
-      titleJa: `免除の判断依頼 ${project.code}（${exemption.targetLabel.ja}、${exemption.expiresOn}まで）`,
-      titleEn: `Exemption to decide: ${project.code} (${exemption.targetLabel.en} until ${exemption.expiresOn})`,
-    },
-  );
+  await notify(tx, await reviewersOf(tx, project, project.reviewerRole, exemption.requestedBy), {
+    kind: 'exemption_to_decide',
+    entityType: 'exemption',
+    entityId: exemption.id,
+    projectId: project.id,
+    path: supervisionPath(project.id),
+    titleJa: `免除の判断依頼 ${project.code}（${exemption.targetLabel.ja}、${exemption.expiresOn}まで）`,
+    titleEn: `Exemption to decide: ${project.code} (${exemption.targetLabel.en} until ${exemption.expiresOn})`,
+  });
 }
 
 export async function notifyExemptionDecided(

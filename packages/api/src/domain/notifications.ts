@@ -11,7 +11,7 @@ import {
   type TRole,
 } from '@psbook/core';
 import { recordAudit } from '../audit.ts';
-import { type Actor, auditActorOf, requirePermission } from '../auth/actor.ts';
+import { auditActorOf, requirePermission } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import {
@@ -162,26 +162,35 @@ export function decodeNotificationCursor(raw: string): Cursor | null {
 
 export const countUnread = (db: Db, userId: string): Promise<number> => countUnreadNotifications(db, userId);
 
-/** The decoded cursor as the page query takes it. */
-const pageAfterOf = (cursor: Cursor | null): PageAfter | null => (cursor ? { createdAt: new Date(cursor.createdAt), id: cursor.id } : null);
+/**
+ * One page of rows kept newest first by (createdAt, id), the inbox's and the outbox's: the cursor
+ * decoded (a 400 when it is not one of ours), one row more read than the page shows (its presence says
+ * there is a next page), and the next cursor from the page's last row.
+ */
+async function keysetPage<Row extends { createdAt: Date; id: string }>(
+  page: { limit: number; cursor?: string },
+  readRows: (after: PageAfter | null, limit: number) => Promise<Row[]>,
+): Promise<{ rows: Row[]; nextCursor: string | null }> {
+  const cursor = page.cursor ? decodeNotificationCursor(page.cursor) : null;
+  if (page.cursor && !cursor) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
+  const read = await readRows(cursor ? { createdAt: new Date(cursor.createdAt), id: cursor.id } : null, page.limit + 1);
+  const rows = read.slice(0, page.limit);
+  const last = rows[rows.length - 1];
+  const nextCursor =
+    read.length > page.limit && last ? encodeNotificationCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null;
+  return { rows, nextCursor };
+}
 
 export async function listNotifications(
   ctx: DomainContext,
   page: { limit: number; cursor?: string; unreadOnly?: boolean },
 ): Promise<{ items: TNotification[]; nextCursor: string | null; unread: number }> {
   const { db, actor } = ctx;
-  const after = page.cursor ? decodeNotificationCursor(page.cursor) : null;
-  if (page.cursor && !after) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
-  // One row more than the page shows: its presence says there is a next page.
-  const rows = await selectNotificationPage(db, actor.id, {
-    limit: page.limit + 1,
-    after: pageAfterOf(after),
-    unreadOnly: page.unreadOnly ?? false,
-  });
-  const items = rows.slice(0, page.limit);
-  const last = items[items.length - 1];
+  const { rows, nextCursor } = await keysetPage(page, (after, limit) =>
+    selectNotificationPage(db, actor.id, { limit, after, unreadOnly: page.unreadOnly ?? false }),
+  );
   return {
-    items: items.map((n) => ({
+    items: rows.map((n) => ({
       id: n.id,
       kind: n.kind,
       entityType: n.entityType,
@@ -193,8 +202,7 @@ export async function listNotifications(
       createdAt: n.createdAt.toISOString(),
       readAt: n.readAt?.toISOString() ?? null,
     })),
-    nextCursor:
-      rows.length > page.limit && last ? encodeNotificationCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
+    nextCursor,
     unread: await countUnread(db, actor.id),
   };
 }
@@ -264,20 +272,14 @@ export async function saveDefaultPreferences(ctx: DomainContext, input: TNotific
 // The outbox, for administrators
 
 export async function listOutbox(
-  db: Db,
-  actor: Actor,
+  ctx: DomainContext,
   page: { limit: number; cursor?: string; status?: 'pending' | 'sent' | 'failed' },
   render: (row: { body: string; path: string }) => string,
 ): Promise<{ items: TOutboxMail[]; nextCursor: string | null }> {
-  requirePermission(actor, 'notificationDefaults.manage');
-  const after = page.cursor ? decodeNotificationCursor(page.cursor) : null;
-  if (page.cursor && !after) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
-  // One row more than the page shows: its presence says there is a next page.
-  const rows = await selectOutboxPage(db, { limit: page.limit + 1, after: pageAfterOf(after), status: page.status });
-  const items = rows.slice(0, page.limit);
-  const last = items[items.length - 1];
+  requirePermission(ctx.actor, 'notificationDefaults.manage');
+  const { rows, nextCursor } = await keysetPage(page, (after, limit) => selectOutboxPage(ctx.db, { limit, after, status: page.status }));
   return {
-    items: items.map((m) => ({
+    items: rows.map((m) => ({
       id: m.id,
       messageId: m.messageId,
       toEmail: m.toEmail,
@@ -290,7 +292,6 @@ export async function listOutbox(
       createdAt: m.createdAt.toISOString(),
       sentAt: m.sentAt?.toISOString() ?? null,
     })),
-    nextCursor:
-      rows.length > page.limit && last ? encodeNotificationCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
+    nextCursor,
   };
 }

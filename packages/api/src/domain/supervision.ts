@@ -218,15 +218,35 @@ export async function postConsultationMessage(ctx: DomainContext, id: string, in
       { status, ...(isReopened ? { dueOn: ctx.policy.supervision.consultationDueOn(localToday()) } : {}) },
       { answered: isConsultee },
     );
-    await recordAudit(tx, whoOf(ctx), {
-      action: 'consultation.message',
-      entityType: 'consultation',
-      entityId: id,
-      projectId: project.id,
-      before: { status: consultation.status, version: consultation.version },
-      after: { status, version: consultation.version + 1, messageId: message.id, side, body: input.body, actionId },
+    await auditConsultationStep(tx, ctx, project.id, id, consultation, 'message', {
+      status,
+      version: consultation.version + 1,
+      messageId: message.id,
+      side,
+      body: input.body,
+      actionId,
     });
     await notifyConsultationReplied(tx, project, consultation, side, ctx.actor.id, actionId !== null);
+  });
+}
+
+/** The audit event of a step of a locked consultation: its status and version before, and what it is after. */
+function auditConsultationStep(
+  tx: Db,
+  ctx: DomainContext,
+  projectId: string,
+  id: string,
+  before: { status: string; version: number },
+  step: 'message' | 'close',
+  after: Record<string, unknown>,
+) {
+  return recordAudit(tx, whoOf(ctx), {
+    action: `consultation.${step}`,
+    entityType: 'consultation',
+    entityId: id,
+    projectId,
+    before: { status: before.status, version: before.version },
+    after,
   });
 }
 
@@ -243,14 +263,7 @@ export async function closeConsultation(ctx: DomainContext, id: string, expected
       throw new AppError('conflict', 'This consultation is already closed', { currentStatus: 'closed' });
     if (consultation.version !== expectedVersion) throw versionConflict(consultation.version);
     await updateLockedConsultation(tx, id, {}, { closedBy: ctx.actor.id });
-    await recordAudit(tx, whoOf(ctx), {
-      action: 'consultation.close',
-      entityType: 'consultation',
-      entityId: id,
-      projectId: project.id,
-      before: { status: consultation.status, version: consultation.version },
-      after: { status: 'closed', version: consultation.version + 1 },
-    });
+    await auditConsultationStep(tx, ctx, project.id, id, consultation, 'close', { status: 'closed', version: consultation.version + 1 });
   });
 }
 

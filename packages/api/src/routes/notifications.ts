@@ -148,11 +148,11 @@ export const notificationRoutes = createRouter()
     return c.json({ items: await saveDefaultPreferences(domainContext(c), c.req.valid('json')) }, 200);
   })
   .openapi(outbox, async (c) => {
-    const actor = requirePerson(c);
+    requirePerson(c);
     const q = c.req.valid('query');
-    const { db, config } = c.var.services;
-    const page = await listOutbox(db, actor, { limit: q.limit, cursor: innerCursor(q), status: q.status }, (row) =>
-      renderMailText(row, config.publicUrl),
+    const { publicUrl } = c.var.services.config;
+    const page = await listOutbox(domainContext(c), { limit: q.limit, cursor: innerCursor(q), status: q.status }, (row) =>
+      renderMailText(row, publicUrl),
     );
     return c.json({ ...page, nextCursor: outerCursor(page.nextCursor) }, 200);
   });

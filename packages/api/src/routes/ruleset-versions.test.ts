@@ -10,7 +10,7 @@ import { createPolicy, defaultRulesets, parseRuleset, type RuleCase, rulesetName
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServices } from '../bootstrap.ts';
 import { loadConfig, repoRoot } from '../config.ts';
-import { migrateToLatest } from '../db/database.ts';
+import { type Db, migrateToLatest } from '../db/database.ts';
 import { loadActivePolicy, RulesetCasesFailed, runDueActivations, startRulesets } from '../domain/ruleset-versions.ts';
 import { demoPassword } from '../seed/demo.ts';
 import { tier2BudgetThresholdAt } from '../testing/bodies.ts';
@@ -19,6 +19,14 @@ import { describeOnBothDatabases, openTestDatabase } from '../testing/harness.ts
 const raisedThreshold = () => tier2BudgetThresholdAt(20_000_000);
 
 const loweredThreshold = () => tier2BudgetThresholdAt(5_000_000);
+
+/** The scheduled activation's date comes: its run time moves to a second ago. */
+const makeDue = (db: Db, activationId: string) =>
+  db
+    .updateTable('rulesetActivation')
+    .set({ runAt: new Date(Date.now() - 1000) })
+    .where('id', '=', activationId)
+    .execute();
 
 const repoCases = (): RuleCase[] => JSON.parse(readFileSync(join(repoRoot, 'rules/tests/oversight-tier.cases.json'), 'utf8')).cases;
 
@@ -236,11 +244,7 @@ describeOnBothDatabases('ruleset versions', (t) => {
     expect(await runDueActivations(t().services)).toBe(0);
     expect(t().services.policy.rulesets['oversight-tier'].version).toBe(newVersion);
     // The date comes.
-    await db
-      .updateTable('rulesetActivation')
-      .set({ runAt: new Date(Date.now() - 1000) })
-      .where('id', '=', scheduled.activation.id)
-      .execute();
+    await makeDue(db, scheduled.activation.id);
     expect(await runDueActivations(t().services)).toBe(1);
     expect(t().services.policy.rulesets['oversight-tier'].version).toBe(defaultRulesets['oversight-tier'].version);
     expect((await db.selectFrom('project').select('tier').where('id', '=', project.id).executeTakeFirstOrThrow()).tier).toBe(1);
@@ -274,11 +278,7 @@ describeOnBothDatabases('ruleset versions', (t) => {
       .set({ cases: JSON.stringify([...cases, failing]) })
       .where('id', '=', version.id)
       .execute();
-    await db
-      .updateTable('rulesetActivation')
-      .set({ runAt: new Date(Date.now() - 1000) })
-      .where('id', '=', scheduled.activation.id)
-      .execute();
+    await makeDue(db, scheduled.activation.id);
     expect(await runDueActivations(t().services)).toBe(1);
     const job = await (await t().request('GET', `/api/v1/rules/activations/${scheduled.activation.id}`, { as: admin })).json();
     expect(job.status).toBe('failed');
@@ -312,11 +312,7 @@ describeOnBothDatabases('ruleset versions', (t) => {
     expect(await cancelled.json()).toMatchObject({ status: 'cancelled', activation: { status: 'cancelled', error: '適用時期を見直す' } });
     expect((await cancel(admin, { revision: scheduled.revision + 1, comment: '再度' })).status).toBe(409);
     const { db } = t().services;
-    await db
-      .updateTable('rulesetActivation')
-      .set({ runAt: new Date(Date.now() - 1000) })
-      .where('id', '=', scheduled.activation.id)
-      .execute();
+    await makeDue(db, scheduled.activation.id);
     expect(await runDueActivations(t().services)).toBe(0);
     expect(t().services.policy.rulesets.supervision.version).toBe(defaultRulesets.supervision.version);
     const audit = await db.selectFrom('auditEvent').select('action').where('entityId', '=', version.id).orderBy('id').execute();

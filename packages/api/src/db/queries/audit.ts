@@ -1,17 +1,9 @@
 import { type SqlBool, sql } from 'kysely';
 import type { Db } from '../database.ts';
+import type { AuditEventTable } from '../schema.ts';
 
-export type AuditEventValues = {
-  actorId: string | null;
-  actorLabel: string;
-  action: string;
-  entityType: string;
-  entityId: string;
-  projectId: string | null;
-  before: unknown;
-  after: unknown;
-  requestId: string | null;
-};
+/** An audit event as the domain records it: the table's columns, with `before` and `after` as values, not JSON text. */
+export type AuditEventValues = Omit<AuditEventTable, 'id' | 'at' | 'before' | 'after'> & { before: unknown; after: unknown };
 
 /** jsonb columns take JSON text; `undefined` (nothing recorded) is stored as null. */
 export async function insertAuditEvent(db: Db, event: AuditEventValues): Promise<void> {
