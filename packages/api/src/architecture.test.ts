@@ -93,3 +93,34 @@ describe('where database work runs', () => {
     expect(databaseWork.some(({ pattern }) => new RegExp(pattern.source).test('withTransaction(ctx.db, work)'))).toBe(false);
   });
 });
+
+/**
+ * Every domain verb takes the same DomainContext (db, policy, actor, request id), so a route hands over
+ * `domainContext(c)` and never the bare database (issue 11 §5). Two routes run before anyone is signed
+ * in and so have no actor to put in a context; the others listed have not been given theirs yet: the
+ * list may only shrink.
+ */
+const bareDatabaseAllowed = new Map<string, string>([
+  ['routes/auth.ts', 'sign-out revokes the session it was handed, with no actor'],
+  ['routes/oidc.ts', 'the sign-in page reads the sign-in settings before anyone is signed in'],
+]);
+const notYetGivenContext = new Set<string>(['routes/projects.ts', 'routes/stats.ts']);
+
+describe('what routes hand the domain', () => {
+  const routeFiles = checked.filter((path) => path.startsWith('routes/'));
+  const handsBareDatabase = (path: string) => /\bservices\.db\b|\bctx\.db\b/.test(readFileSync(join(srcDir, path), 'utf8'));
+
+  it('is the DomainContext, never the bare database, outside the routes that have no actor', () => {
+    const offending = routeFiles.filter(
+      (path) => handsBareDatabase(path) && !bareDatabaseAllowed.has(path) && !notYetGivenContext.has(path),
+    );
+    expect(offending, 'pass domainContext(c) and let the verb take ctx: DomainContext').toEqual([]);
+  });
+
+  it('lists only routes that still hand over the database, so the list shrinks', () => {
+    const clean = [...bareDatabaseAllowed.keys(), ...notYetGivenContext].filter(
+      (path) => !routeFiles.includes(path) || !handsBareDatabase(path),
+    );
+    expect(clean, 'these routes no longer hand over the database: remove them from the list').toEqual([]);
+  });
+});

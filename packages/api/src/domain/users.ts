@@ -47,7 +47,7 @@ export type UserResponse = ReturnType<typeof toUserResponse>;
 /** What an audit event keeps of a user: the response shape, so no hash can reach the trail. */
 const auditUserState = toUserResponse;
 
-export const listBureaus = (db: Db) => listBureauRows(db);
+export const listBureaus = (ctx: DomainContext) => listBureauRows(ctx.db);
 
 export async function createBureau(ctx: DomainContext, input: TCreateBureauRequest) {
   requirePermission(ctx.actor, 'user.manage');

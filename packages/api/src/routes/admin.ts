@@ -1,6 +1,5 @@
 import { ZCreateBureauRequest, ZCreateUserRequest, ZRole, ZUpdateUserRequest } from '@psbook/core';
 import { z } from 'zod';
-import { requireActor } from '../auth/actor.ts';
 import { createBureau, createUser, decodeUserCursor, getUser, listBureaus, listUsersPage, updateUser } from '../domain/users.ts';
 import { validationError } from '../errors.ts';
 import { domainContext } from './context.ts';
@@ -97,9 +96,8 @@ const changeUser = apiRoute({
 
 export const adminRoutes = createRouter()
   .openapi(bureaus, async (c) => {
-    requireActor(c.var.actor);
     return c.json(
-      pageOf(await listBureaus(c.var.services.db), c.req.valid('query'), (b) => b.code),
+      pageOf(await listBureaus(domainContext(c)), c.req.valid('query'), (b) => b.code),
       200,
     );
   })

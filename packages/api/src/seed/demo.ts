@@ -46,7 +46,7 @@ export async function seedDemo(db: Db, policy: Policy, options: { projects?: boo
 
   // Through the domain verbs, as an administrator would create them: the same checks and audit events.
   const setup = { db, policy, actor: setupActor('seed'), requestId: 'seed' };
-  const knownBureaus = new Set((await listBureaus(db)).map((b) => b.code));
+  const knownBureaus = new Set((await listBureaus(setup)).map((b) => b.code));
   for (const bureau of demoBureaus) if (!knownBureaus.has(bureau.code)) await createBureau(setup, bureau);
   const passwordHash = await hashPassword(demoPassword);
   for (const account of demoAccounts) {
