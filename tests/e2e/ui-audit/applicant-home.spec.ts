@@ -1,40 +1,18 @@
-/**
- * [UI-AUDIT 8] The applicant learns on the home screen where their release request stands: while it
- * waits, 申請中 with the reviewer and the due date (not 「承認されたリリース申請がありません」 as a
- * missing step); once approved, 承認されました with the way on to 運用. At 390 px and at desktop width.
- */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BookApi } from '../support/api.ts';
+import { describe, expect, it } from 'vitest';
 import { arrangeProjectInDevelopment, fileReleaseRequest } from '../support/arrange.ts';
-import { demo, e2eRun, launchBrowser, newSession, type Session, screenshotOnFailure, signInQuickly } from '../support/browser.ts';
+import { demo, e2eRun } from '../support/browser.ts';
 import { textOf } from '../support/project-steps.ts';
 import { checkScreen } from '../support/screens.ts';
+import { browserSuite } from '../support/suite.ts';
 import { uiText } from '../support/ui-text.ts';
 
 const run = e2eRun();
 
 describe.skipIf(!run)('[UI-AUDIT] the applicant’s home says where the release request stands', () => {
-  let browser: Browser;
-  let api: BookApi;
-  let current: Page | undefined;
-  const sessions: Session[] = [];
-
-  beforeAll(async () => {
-    api = new BookApi(run!.baseUrl);
-    browser = await launchBrowser(run!);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    api?.close();
-  });
-  screenshotOnFailure(() => current);
+  const suite = browserSuite(run!);
 
   async function home(viewport: { width: number; height: number }) {
-    const session = await newSession(browser, run!, { viewport });
-    sessions.push(session);
-    await signInQuickly(session, demo.staffInd);
-    current = session.page;
+    const session = await suite.session(demo.staffInd, viewport);
     await session.page.goto('/');
     const section = session.page.getByRole('region', { name: uiText('home.tasksTitle') });
     await section.getByRole('heading', { name: uiText('home.releaseRequestsTitle') }).waitFor();
@@ -42,8 +20,8 @@ describe.skipIf(!run)('[UI-AUDIT] the applicant’s home says where the release 
   }
 
   it('[UI-AUDIT 8] pending: 申請中 with 協議先 and 審査期限 at 390 px; approved: 承認されました → 運用へ at desktop', async () => {
-    const project = await arrangeProjectInDevelopment(api);
-    const request = await fileReleaseRequest(api, project);
+    const project = await arrangeProjectInDevelopment(suite.api);
+    const request = await fileReleaseRequest(suite.api, project);
 
     const phone = await home({ width: 390, height: 844 });
     const pendingRow = phone.section.getByRole('listitem').filter({ hasText: project.name }).first();
@@ -54,7 +32,7 @@ describe.skipIf(!run)('[UI-AUDIT] the applicant’s home says where the release 
     expect(pendingText).not.toContain('承認されたリリース申請がありません');
     await checkScreen(phone.page, 'ui-audit-home-release-pending-390');
 
-    await api.call(demo.advisorInd, 'POST', `/release-requests/${request.id}/decision`, {
+    await suite.api.call(demo.advisorInd, 'POST', `/release-requests/${request.id}/decision`, {
       decision: 'approved',
       items: request.checklist.map((item) => ({ itemId: item.itemId, result: 'ok' })),
     });
@@ -67,6 +45,6 @@ describe.skipIf(!run)('[UI-AUDIT] the applicant’s home says where the release 
   });
 
   it('[UI-AUDIT] no script errors on the screens of this spec', () => {
-    expect(sessions.flatMap((s) => s.errors)).toEqual([]);
+    expect(suite.errors()).toEqual([]);
   });
 });

@@ -4,14 +4,15 @@
  * withdrawn, and the reviewer checks and confirms before 承認する / 差し戻す takes effect. The filing
  * is walked at 390 px, the rest at desktop width.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProject, BookApi } from '../support/api.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { ApiProject } from '../support/api.ts';
 import { arrangeProjectInDevelopment, checklistOfTier, type ReleaseRequest } from '../support/arrange.ts';
-import { demo, e2eRun, launchBrowser, newSession, type Session, screenshotOnFailure, signInQuickly } from '../support/browser.ts';
+import { demo, e2eRun } from '../support/browser.ts';
 import { openProjectTab, requireBuiltScreen, textOf, waitForText } from '../support/project-steps.ts';
 import { horizontalOverflow } from '../support/raw-text.ts';
 import { checkScreen } from '../support/screens.ts';
+import { browserSuite } from '../support/suite.ts';
 import { uiText } from '../support/ui-text.ts';
 
 const run = e2eRun();
@@ -21,33 +22,17 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 const boxName = (label: string, item: string) => new RegExp(`^${escapeRegExp(label)}\\s*（${escapeRegExp(item)}）`);
 
 describe.skipIf(!run)('[UI-AUDIT] release requests: refuse, warn, correct, withdraw, confirm', () => {
-  let browser: Browser;
-  let api: BookApi;
-  let current: Page | undefined;
-  const sessions: Session[] = [];
-
-  beforeAll(async () => {
-    api = new BookApi(run!.baseUrl);
-    browser = await launchBrowser(run!);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    api?.close();
-  });
-  screenshotOnFailure(() => current);
+  const suite = browserSuite(run!);
 
   async function pageOf(email: string, viewport?: { width: number; height: number }): Promise<Page> {
-    const session = await newSession(browser, run!, { viewport });
-    sessions.push(session);
-    await signInQuickly(session, email);
-    current = session.page;
+    const session = await suite.session(email, viewport);
     return session.page;
   }
   const requestsOf = (project: ApiProject) =>
-    api.call<{ items: ReleaseRequest[] }>(demo.staffInd, 'GET', `/projects/${project.id}/release-requests`);
+    suite.api.call<{ items: ReleaseRequest[] }>(demo.staffInd, 'GET', `/projects/${project.id}/release-requests`);
 
   it('[UI-AUDIT 1, 10] at 390 px: a past date is refused, missing evidence is named, then the request is filed', async () => {
-    const project = await arrangeProjectInDevelopment(api);
+    const project = await arrangeProjectInDevelopment(suite.api);
     const page = await pageOf(demo.staffInd, phone);
     await openProjectTab(page, project.id, 'リリース判定');
     await requireBuiltScreen(page, 'project releases tab (リリース判定)');
@@ -88,8 +73,8 @@ describe.skipIf(!run)('[UI-AUDIT] release requests: refuse, warn, correct, withd
   });
 
   it('[UI-AUDIT 1] the applicant corrects the pending request, then withdraws it', async () => {
-    const project = await arrangeProjectInDevelopment(api);
-    const request = await api.call<ReleaseRequest>(demo.staffInd, 'POST', `/projects/${project.id}/release-requests`, {
+    const project = await arrangeProjectInDevelopment(suite.api);
+    const request = await suite.api.call<ReleaseRequest>(demo.staffInd, 'POST', `/projects/${project.id}/release-requests`, {
       plannedReleaseDate: '2027-04-01',
     });
     const page = await pageOf(demo.staffInd);
@@ -107,7 +92,7 @@ describe.skipIf(!run)('[UI-AUDIT] release requests: refuse, warn, correct, withd
     await checkScreen(page, 'ui-audit-release-correct');
     await form.getByRole('button', { name: uiText('release.saveCorrection') }).click();
     await waitForText(page.getByRole('main'), uiText('release.corrected'));
-    const corrected = await api.call<ReleaseRequest & { plannedReleaseDate: string; evidence: unknown[] }>(
+    const corrected = await suite.api.call<ReleaseRequest & { plannedReleaseDate: string; evidence: unknown[] }>(
       demo.staffInd,
       'GET',
       `/release-requests/${request.id}`,
@@ -120,14 +105,14 @@ describe.skipIf(!run)('[UI-AUDIT] release requests: refuse, warn, correct, withd
     await page.getByRole('button', { name: uiText('release.withdrawConfirm') }).click();
     await waitForText(page.getByRole('main'), uiText('release.withdrawnNotice'));
     await checkScreen(page, 'ui-audit-release-withdrawn');
-    expect((await api.call<ReleaseRequest>(demo.staffInd, 'GET', `/release-requests/${request.id}`)).status).toBe('withdrawn');
+    expect((await suite.api.call<ReleaseRequest>(demo.staffInd, 'GET', `/release-requests/${request.id}`)).status).toBe('withdrawn');
     expect(await page.getByRole('button', { name: uiText('release.correct') }).count()).toBe(0);
   });
 
   it('[UI-AUDIT 1, 9] the reviewer sees every problem in one pass and confirms before the judgement is sent', async () => {
-    const project = await arrangeProjectInDevelopment(api);
+    const project = await arrangeProjectInDevelopment(suite.api);
     const items = checklistOfTier(2);
-    const request = await api.call<ReleaseRequest>(demo.staffInd, 'POST', `/projects/${project.id}/release-requests`, {
+    const request = await suite.api.call<ReleaseRequest>(demo.staffInd, 'POST', `/projects/${project.id}/release-requests`, {
       plannedReleaseDate: '2027-04-01',
       evidence: [{ itemId: items[0]!.id, url: 'https://docs.example.jp/e2e/user-test.pdf' }],
     });
@@ -157,15 +142,15 @@ describe.skipIf(!run)('[UI-AUDIT] release requests: refuse, warn, correct, withd
     await checkScreen(page, 'ui-audit-release-confirm');
     // Going back sends nothing.
     await check.getByRole('button', { name: uiText('judge.back') }).click();
-    expect((await api.call<ReleaseRequest>(demo.staffInd, 'GET', `/release-requests/${request.id}`)).status).toBe('pending');
+    expect((await suite.api.call<ReleaseRequest>(demo.staffInd, 'GET', `/release-requests/${request.id}`)).status).toBe('pending');
 
     await approve.click();
     await check.getByRole('button', { name: uiText('judge.confirmApprove') }).click();
     await page.getByRole('heading', { name: uiText('judge.decisionTitle') }).waitFor();
-    expect((await api.call<ReleaseRequest>(demo.staffInd, 'GET', `/release-requests/${request.id}`)).status).toBe('approved');
+    expect((await suite.api.call<ReleaseRequest>(demo.staffInd, 'GET', `/release-requests/${request.id}`)).status).toBe('approved');
   });
 
   it('[UI-AUDIT] no script errors on the screens of this spec', () => {
-    expect(sessions.flatMap((s) => s.errors)).toEqual([]);
+    expect(suite.errors()).toEqual([]);
   });
 });

@@ -5,13 +5,13 @@
  */
 import { request } from 'node:http';
 import { canvasFields } from '@psbook/core';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProject, BookApi, runTag } from '../support/api.ts';
-import { demo, e2eRun, launchBrowser, newSession, type Session, screenshotOnFailure, signInQuickly } from '../support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { type ApiProject, runTag } from '../support/api.ts';
+import { demo, e2eRun, type Session } from '../support/browser.ts';
 import { isKeyItem } from '../support/key-items.ts';
 import { currentStage, openProjectTab, textOf } from '../support/project-steps.ts';
 import { checkScreen, settle } from '../support/screens.ts';
+import { browserSuite } from '../support/suite.ts';
 import { uiText } from '../support/ui-text.ts';
 
 const run = e2eRun();
@@ -30,32 +30,16 @@ function rawGet(path: string, acceptEncoding: string): Promise<{ status: number;
 }
 
 describe.skipIf(!run)('[UI-AUDIT] stage change, offline, compression', () => {
-  let browser: Browser;
-  let api: BookApi;
-  let current: Page | undefined;
-  const sessions: Session[] = [];
-
-  beforeAll(async () => {
-    api = new BookApi(run!.baseUrl);
-    browser = await launchBrowser(run!);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    api?.close();
-  });
-  screenshotOnFailure(() => current);
+  const suite = browserSuite(run!);
 
   async function pageOf(email: string, viewport?: { width: number; height: number }): Promise<Session> {
-    const session = await newSession(browser, run!, { viewport });
-    sessions.push(session);
-    await signInQuickly(session, email);
-    current = session.page;
+    const session = await suite.session(email, viewport);
     return session;
   }
 
   /** A planning project whose gates to 要件定義 are met (canvas key items and a KPI), or all but the KPI. */
   async function readyPlanningProject(options: { withKpi?: boolean } = {}): Promise<ApiProject> {
-    const project = await api.call<ApiProject>(demo.staffInd, 'POST', '/projects', {
+    const project = await suite.api.call<ApiProject>(demo.staffInd, 'POST', '/projects', {
       name: `E2E 段階変更の確認（${runTag()}）`,
       bureauCode: 'IND',
       fiscalYear: 2026,
@@ -64,9 +48,9 @@ describe.skipIf(!run)('[UI-AUDIT] stage change, offline, compression', () => {
       confidentiality: 'B',
     });
     const fields = Object.fromEntries(canvasFields.filter((f) => isKeyItem(f.key)).map((f) => [f.key, `${f.ja}（E2E）`]));
-    await api.call(demo.staffInd, 'PUT', `/projects/${project.id}/canvas`, { fields, baseRevision: 0 });
+    await suite.api.call(demo.staffInd, 'PUT', `/projects/${project.id}/canvas`, { fields, baseRevision: 0 });
     if (options.withKpi === false) return project;
-    await api.call(demo.staffInd, 'POST', `/projects/${project.id}/kpis`, {
+    await suite.api.call(demo.staffInd, 'POST', `/projects/${project.id}/kpis`, {
       name: '申請の電子化率',
       unit: '％',
       direction: 'increase',
@@ -129,7 +113,7 @@ describe.skipIf(!run)('[UI-AUDIT] stage change, offline, compression', () => {
     await context.setOffline(false);
     await notice.waitFor({ state: 'detached' }).catch(() => undefined);
     expect(await notice.count()).toBe(0);
-    expect((await api.call<ApiProject>(demo.staffInd, 'GET', `/projects/${project.id}`)).stage).toBe('planning');
+    expect((await suite.api.call<ApiProject>(demo.staffInd, 'GET', `/projects/${project.id}`)).stage).toBe('planning');
   });
 
   it('[UI-AUDIT 7] the build is sent precompressed (brotli, else gzip) with Vary, and plain to who asks for nothing', async () => {
@@ -181,6 +165,6 @@ describe.skipIf(!run)('[UI-AUDIT] stage change, offline, compression', () => {
 
   it('[UI-AUDIT] no script errors on the screens of this spec', () => {
     // Offline, Chromium logs the refused fetch as a console error: that is the test's own doing.
-    expect(sessions.flatMap((s) => s.errors).filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(e))).toEqual([]);
+    expect(suite.errors().filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(e))).toEqual([]);
   });
 });

@@ -7,13 +7,14 @@
  * - ruleset versions are named 第N版, their content hash only under 詳細.
  * In Japanese, at 390 px and at desktop width.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProject, BookApi, runTag } from '../support/api.ts';
-import { demo, e2eRun, launchBrowser, newSession, type Session, screenshotOnFailure, signInQuickly } from '../support/browser.ts';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { type ApiProject, runTag } from '../support/api.ts';
+import { demo, e2eRun } from '../support/browser.ts';
 import { openProjectTab } from '../support/project-steps.ts';
 import { rawFragments, visibleText } from '../support/raw-text.ts';
 import { checkScreen, settle } from '../support/screens.ts';
+import { browserSuite } from '../support/suite.ts';
 import { uiText } from '../support/ui-text.ts';
 
 const run = e2eRun();
@@ -40,27 +41,10 @@ async function expectLinksToInvalidControls(page: Page, summary: Locator): Promi
 }
 
 describe.skipIf(!run)('[UI-AUDIT] error summaries, the budget office, ruleset version names', () => {
-  let browser: Browser;
-  let api: BookApi;
-  let current: Page | undefined;
-  const sessions: Session[] = [];
-
-  beforeAll(async () => {
-    api = new BookApi(run!.baseUrl);
-    browser = await launchBrowser(run!);
-  });
-  afterAll(async () => {
-    for (const s of sessions) await s.context.close().catch(() => undefined);
-    await browser?.close();
-    api?.close();
-  });
-  screenshotOnFailure(() => current);
+  const suite = browserSuite(run!);
 
   async function pageOf(who: string | null, viewport: { width: number; height: number }): Promise<Page> {
-    const session = await newSession(browser, run!, { viewport });
-    sessions.push(session);
-    if (who) await signInQuickly(session, who);
-    current = session.page;
+    const session = await suite.session(who, viewport);
     return session.page;
   }
 
@@ -83,7 +67,7 @@ describe.skipIf(!run)('[UI-AUDIT] error summaries, the budget office, ruleset ve
   });
 
   it('[UI-AUDIT 9] desktop: the KPI, document and stage forms name every problem in one press; optional fields stay unmarked', async () => {
-    const project = await api.call<ApiProject>(demo.staffInd, 'POST', '/projects', {
+    const project = await suite.api.call<ApiProject>(demo.staffInd, 'POST', '/projects', {
       name: `E2E 要約の確認（${runTag()}）`,
       bureauCode: 'IND',
       fiscalYear: 2026,
@@ -134,7 +118,7 @@ describe.skipIf(!run)('[UI-AUDIT] error summaries, the budget office, ruleset ve
     const forward = uiText('lifecycle.direction.forward', { stage: '要件定義' });
     await stage.selectOption({ label: forward });
     expect(await details.getByLabel(new RegExp(`^${uiText('lifecycle.reason')}`)).getAttribute('aria-invalid')).toBeNull();
-    expect((await api.call<ApiProject>(demo.staffInd, 'GET', `/projects/${project.id}`)).stage).toBe('planning');
+    expect((await suite.api.call<ApiProject>(demo.staffInd, 'GET', `/projects/${project.id}`)).stage).toBe('planning');
   });
 
   it('[UI-AUDIT 5] 390 px: the budget office reads a lead of its own, the year stays in the address, the extraction rule is shown', async () => {
