@@ -4,41 +4,30 @@
  * marking read (one by opening it, then all) brings the count down. The admin reads the same mail in
  * the outbox (the e2e server has no SMTP server, so it waits there).
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProject, BookApi } from '../support/api.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ApiProject } from '../support/api.ts';
 import { arrangeProjectInDevelopment, fileReleaseRequest, type ReleaseRequest } from '../support/arrange.ts';
-import { demo, e2eRun, launchBrowser, newSession, screenshotOnFailure, signInQuickly } from '../support/browser.ts';
+import { demo, e2eRun } from '../support/browser.ts';
 import { checkScreen } from '../support/screens.ts';
+import { browserSuite } from '../support/suite.ts';
 import { uiText } from '../support/ui-text.ts';
 
 const run = e2eRun();
 const phone = { width: 390, height: 844 };
 
 describe.skipIf(!run)('[NOTIFICATIONS] the bell, the list and marking read', () => {
-  let browser: Browser;
-  let api: BookApi;
+  const suite = browserSuite(run!);
   let project: ApiProject;
   let request: ReleaseRequest;
-  let current: Page | undefined;
 
   beforeAll(async () => {
-    api = new BookApi(run!.baseUrl);
-    project = await arrangeProjectInDevelopment(api);
-    request = await fileReleaseRequest(api, project);
-    browser = await launchBrowser(run!);
+    project = await arrangeProjectInDevelopment(suite.api);
+    request = await fileReleaseRequest(suite.api, project);
   });
-  afterAll(async () => {
-    await browser?.close();
-    api?.close();
-  });
-  screenshotOnFailure(() => current);
 
   async function pageOf(email: string, viewport?: { width: number; height: number }): Promise<Page> {
-    const session = await newSession(browser, run!, viewport ? { viewport } : {});
-    await signInQuickly(session, email);
-    current = session.page;
-    return session.page;
+    return (await suite.session(email, viewport)).page;
   }
   const unreadOf = async (page: Page) =>
     ((await (await page.context().request.get('/api/v1/notifications/unread-count')).json()) as { unread: number }).unread;

@@ -4,12 +4,12 @@
  * IND's CIO advisor agrees. The bureau sees that it waits; the advisor finds it among their tasks
  * on a phone and refuses it (a reason is required); the chief CIO advisor agrees to another one.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BookApi } from '../support/api.ts';
-import { demo, e2eRun, launchBrowser, newSession, screenshotOnFailure, signInQuickly } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { demo, e2eRun } from '../support/browser.ts';
 import { requireBuiltScreen, textOf, waitForText } from '../support/project-steps.ts';
 import { checkScreen } from '../support/screens.ts';
+import { browserSuite } from '../support/suite.ts';
 import { uiText } from '../support/ui-text.ts';
 
 const run = e2eRun();
@@ -18,29 +18,21 @@ const phone = { width: 390, height: 844 };
 type Project = { id: string; name: string; version: number; tier: number | null };
 
 describe.skipIf(!run)('[TIER DECREASE] a lower tier waits for the reviewer of the tier in force', () => {
-  let browser: Browser;
-  let api: BookApi;
+  const suite = browserSuite(run!);
   let matching: Project;
-  let current: Page | undefined;
 
   beforeAll(async () => {
-    api = new BookApi(run!.baseUrl);
-    const list = await api.call<{ items: Project[] }>(demo.staffInd, 'GET', `/projects?q=${encodeURIComponent('海外展開マッチング')}`);
+    const list = await suite.api.call<{ items: Project[] }>(
+      demo.staffInd,
+      'GET',
+      `/projects?q=${encodeURIComponent('海外展開マッチング')}`,
+    );
     matching = list.items[0]!;
     expect(matching, 'the demo book has the matching system').toBeTruthy();
-    browser = await launchBrowser(run!);
   });
-  afterAll(async () => {
-    await browser?.close();
-    api?.close();
-  });
-  screenshotOnFailure(() => current);
 
   async function pageOf(email: string, viewport?: { width: number; height: number }): Promise<Page> {
-    const session = await newSession(browser, run!, viewport ? { viewport } : {});
-    await signInQuickly(session, email);
-    current = session.page;
-    return session.page;
+    return (await suite.session(email, viewport)).page;
   }
 
   it('[TIER DECREASE] the bureau sees its budget cut saved and tier 2 kept until the advisor agrees', async () => {
@@ -79,12 +71,12 @@ describe.skipIf(!run)('[TIER DECREASE] a lower tier waits for the reviewer of th
     await waitForText(page.getByRole('main'), uiText('tierDecrease.refused', { from: 2 }));
     await checkScreen(page, 'tier-decrease-refused-390');
 
-    const after = await api.call<Project & { budgetJpy: number }>(demo.staffInd, 'GET', `/projects/${matching.id}`);
+    const after = await suite.api.call<Project & { budgetJpy: number }>(demo.staffInd, 'GET', `/projects/${matching.id}`);
     expect(after).toMatchObject({ tier: 2, budgetJpy: 9_500_000 });
   });
 
   it('[TIER DECREASE] the chief CIO advisor agrees to a tier-3 decrease and the project takes tier 1', async () => {
-    const created = await api.call<Project>(demo.staffInd, 'POST', '/projects', {
+    const created = await suite.api.call<Project>(demo.staffInd, 'POST', '/projects', {
       name: 'E2E 引下げの同意',
       bureauCode: 'IND',
       fiscalYear: 2026,
@@ -93,7 +85,7 @@ describe.skipIf(!run)('[TIER DECREASE] a lower tier waits for the reviewer of th
       confidentiality: 'B',
     });
     expect(created.tier).toBe(3);
-    await api.call(demo.staffInd, 'PATCH', `/projects/${created.id}`, { version: created.version, budgetJpy: 3_000_000 });
+    await suite.api.call(demo.staffInd, 'PATCH', `/projects/${created.id}`, { version: created.version, budgetJpy: 3_000_000 });
     const page = await pageOf(demo.chief);
     await page.goto(`/projects/${created.id}`);
     const panel = page.locator('#tier-decrease');
@@ -103,7 +95,7 @@ describe.skipIf(!run)('[TIER DECREASE] a lower tier waits for the reviewer of th
     await panel.getByRole('button', { name: uiText('tierDecrease.submit') }).click();
     await waitForText(page.getByRole('main'), uiText('tierDecrease.approved', { to: '区分1' }));
     await waitForText(page.getByRole('main'), uiText('project.causes.decrease_approved'));
-    const after = await api.call<Project>(demo.staffInd, 'GET', `/projects/${created.id}`);
+    const after = await suite.api.call<Project>(demo.staffInd, 'GET', `/projects/${created.id}`);
     expect(after.tier).toBe(1);
   });
 });

@@ -11,13 +11,14 @@
  * Only a project this spec registers has a downtime between 12 and 12.25 hours: the demo book and
  * the other specs' projects keep their tiers throughout.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProject, BookApi, runTag } from '../support/api.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type ApiProject, runTag } from '../support/api.ts';
 import { arrangeProjectInDevelopment, fileReleaseRequest, type ReleaseRequest } from '../support/arrange.ts';
-import { demo, e2eRun, launchBrowser, newSession, screenshotOnFailure, signInQuickly } from '../support/browser.ts';
+import { demo, e2eRun } from '../support/browser.ts';
 import { requireBuiltScreen, textOf, waitForText } from '../support/project-steps.ts';
 import { checkScreen } from '../support/screens.ts';
+import { browserSuite } from '../support/suite.ts';
 import { uiText } from '../support/ui-text.ts';
 
 const run = e2eRun();
@@ -50,41 +51,29 @@ async function horizontalOverflow(page: Page): Promise<number> {
 }
 
 describe.skipIf(!run)('[RULES] a ruleset version: propose → cases → impact → second approval → activation → history', () => {
-  let browser: Browser;
-  let api: BookApi;
+  const suite = browserSuite(run!);
   let project: ApiProject;
   let request: ReleaseRequest;
   let originalVersion: string;
   let proposedId: string;
-  let current: Page | undefined;
 
   beforeAll(async () => {
-    api = new BookApi(run!.baseUrl);
     // 12.1 hours: more than 12 (tier 1 today), 12.25 or less (tier 2 once the boundary moves).
-    project = await arrangeProjectInDevelopment(api, {
+    project = await arrangeProjectInDevelopment(suite.api, {
       name: `E2E ルール改定の確認（${runTag()}）`,
       budgetJpy: 3_000_000,
       maxDowntimeHours: 12.1,
       confidentiality: 'C',
     });
     expect(project.tier).toBe(1);
-    request = await fileReleaseRequest(api, project);
+    request = await fileReleaseRequest(suite.api, project);
     expect(request.reviewerRole).toBe('bureau_lead');
-    const rules = await api.call<{ rulesets: { name: string; version: string }[] }>(demo.admin, 'GET', '/rules');
+    const rules = await suite.api.call<{ rulesets: { name: string; version: string }[] }>(demo.admin, 'GET', '/rules');
     originalVersion = rules.rulesets.find((r) => r.name === 'oversight-tier')!.version;
-    browser = await launchBrowser(run!);
   });
-  afterAll(async () => {
-    await browser?.close();
-    api?.close();
-  });
-  screenshotOnFailure(() => current);
 
   async function pageOf(email: string, viewport?: { width: number; height: number }): Promise<Page> {
-    const session = await newSession(browser, run!, viewport ? { viewport } : {});
-    await signInQuickly(session, email);
-    current = session.page;
-    return session.page;
+    return (await suite.session(email, viewport)).page;
   }
 
   it('[RULES] the admin edits the active ruleset: failing cases are named and nothing is proposed; a passing edit shows its impact', async () => {
@@ -123,7 +112,7 @@ describe.skipIf(!run)('[RULES] a ruleset version: propose → cases → impact �
     expect(await page.getByRole('button', { name: uiText('ruleVersions.submit.approved') }).count()).toBe(0);
     await checkScreen(page, 'rule-version-proposed');
     // Nothing has changed yet.
-    expect((await api.call<ApiProject>(demo.staffInd, 'GET', `/projects/${project.id}`)).tier).toBe(1);
+    expect((await suite.api.call<ApiProject>(demo.staffInd, 'GET', `/projects/${project.id}`)).tier).toBe(1);
   });
 
   it('[RULES] the chief CIO advisor approves it on a phone and follows the re-tier to the end; the history says why', async () => {
@@ -143,9 +132,9 @@ describe.skipIf(!run)('[RULES] a ruleset version: propose → cases → impact �
     expect(await horizontalOverflow(page), 'no horizontal overflow at 390 px').toBeLessThanOrEqual(0);
     await checkScreen(page, 'rule-version-activated-390');
 
-    const after = await api.call<ApiProject & { reviewerRole: string }>(demo.staffInd, 'GET', `/projects/${project.id}`);
+    const after = await suite.api.call<ApiProject & { reviewerRole: string }>(demo.staffInd, 'GET', `/projects/${project.id}`);
     expect(after).toMatchObject({ tier: 2, reviewerRole: 'cio_advisor' });
-    const moved = await api.call<ReleaseRequest>(demo.advisorInd, 'GET', `/release-requests/${request.id}`);
+    const moved = await suite.api.call<ReleaseRequest>(demo.advisorInd, 'GET', `/release-requests/${request.id}`);
     expect(moved.reviewerRole).toBe('cio_advisor');
     // The tier history on the overview names the cause; the project's history lists the re-tier.
     await page.goto(`/projects/${project.id}`);
@@ -155,10 +144,10 @@ describe.skipIf(!run)('[RULES] a ruleset version: propose → cases → impact �
   });
 
   it('[RULES] rolling back is another approved version, proposed again from the earlier one’s page; a scheduled one can be stopped', async () => {
-    const versions = await api.call<{ items: Version[] }>(demo.admin, 'GET', '/rules/versions?ruleset=oversight-tier');
+    const versions = await suite.api.call<{ items: Version[] }>(demo.admin, 'GET', '/rules/versions?ruleset=oversight-tier');
     const earlierSummary = versions.items.find((v) => v.version === originalVersion && v.status === 'superseded')!;
     expect(earlierSummary, 'the version in force before is kept, readable').toBeTruthy();
-    const earlier = await api.call<Version>(demo.admin, 'GET', `/rules/versions/${earlierSummary.id}`);
+    const earlier = await suite.api.call<Version>(demo.admin, 'GET', `/rules/versions/${earlierSummary.id}`);
     const page = await pageOf(demo.admin);
     await page.goto(`/rules/versions/${earlier.id}`);
     await page.getByRole('link', { name: uiText('ruleVersions.proposeAgain') }).click();
@@ -176,7 +165,7 @@ describe.skipIf(!run)('[RULES] a ruleset version: propose → cases → impact �
 
     // Scheduled for tomorrow, then stopped on its page before it starts.
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
-    await api.call<Version>(demo.chief, 'POST', `/rules/versions/${rollbackId}/decision`, {
+    await suite.api.call<Version>(demo.chief, 'POST', `/rules/versions/${rollbackId}/decision`, {
       decision: 'approved',
       revision: 1,
       activateAt: tomorrow,
@@ -193,23 +182,26 @@ describe.skipIf(!run)('[RULES] a ruleset version: propose → cases → impact �
     await checkScreen(page, 'rule-version-cancelled');
 
     // The rollback itself, proposed and approved through the API, applies now.
-    const again = await api.call<Version>(demo.admin, 'POST', '/rules/versions', {
+    const again = await suite.api.call<Version>(demo.admin, 'POST', '/rules/versions', {
       ruleset: 'oversight-tier',
       content: earlier.content,
       cases: earlier.cases,
       note: '元に戻す（E2E）',
     });
-    const approved = await api.call<Version>(demo.chief, 'POST', `/rules/versions/${again.id}/decision`, {
+    const approved = await suite.api.call<Version>(demo.chief, 'POST', `/rules/versions/${again.id}/decision`, {
       decision: 'approved',
       revision: 1,
     });
     await expect
-      .poll(async () => (await api.call<{ status: string }>(demo.admin, 'GET', `/rules/activations/${approved.activation!.id}`)).status, {
-        timeout: 30_000,
-      })
+      .poll(
+        async () => (await suite.api.call<{ status: string }>(demo.admin, 'GET', `/rules/activations/${approved.activation!.id}`)).status,
+        {
+          timeout: 30_000,
+        },
+      )
       .toBe('succeeded');
-    const rules = await api.call<{ rulesets: { name: string; version: string }[] }>(demo.admin, 'GET', '/rules');
+    const rules = await suite.api.call<{ rulesets: { name: string; version: string }[] }>(demo.admin, 'GET', '/rules');
     expect(rules.rulesets.find((r) => r.name === 'oversight-tier')!.version).toBe(originalVersion);
-    expect((await api.call<ApiProject>(demo.staffInd, 'GET', `/projects/${project.id}`)).tier).toBe(1);
+    expect((await suite.api.call<ApiProject>(demo.staffInd, 'GET', `/projects/${project.id}`)).tier).toBe(1);
   });
 });

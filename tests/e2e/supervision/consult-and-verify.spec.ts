@@ -8,13 +8,14 @@
  *
  * The project is brought to 設計開発 through the API (the [PROJECTS] spec walks that part).
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProject, BookApi } from '../support/api.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ApiProject } from '../support/api.ts';
 import { arrangeProjectInDevelopment } from '../support/arrange.ts';
-import { demo, e2eRun, launchBrowser, newSession, type Session, screenshotOnFailure, signInQuickly } from '../support/browser.ts';
+import { demo, e2eRun } from '../support/browser.ts';
 import { openProjectTab, requestStageChange, requireBuiltScreen, textOf } from '../support/project-steps.ts';
 import { checkScreen, settle } from '../support/screens.ts';
+import { browserSuite } from '../support/suite.ts';
 import { uiText } from '../support/ui-text.ts';
 
 const run = e2eRun();
@@ -22,35 +23,21 @@ const run = e2eRun();
 type Action = { id: string; title: string; status: string; blocking: boolean; ownerName: string };
 
 describe.skipIf(!run)('[SUPERVISION] consultation → guidance → action → verified', () => {
-  let browser: Browser;
-  let api: BookApi;
+  const suite = browserSuite(run!);
   let project: ApiProject;
-  let current: Page | undefined;
-  const sessions: Session[] = [];
   const subject = `認証方式の相談（E2E ${Date.now().toString(36)}）`;
   const guidanceTitle = 'パスキーによる認証を設計に反映する';
 
   beforeAll(async () => {
-    api = new BookApi(run!.baseUrl);
-    project = await arrangeProjectInDevelopment(api, { name: `E2E 監理の対象（${Date.now().toString(36)}）` });
+    project = await arrangeProjectInDevelopment(suite.api, { name: `E2E 監理の対象（${Date.now().toString(36)}）` });
     expect(project.tier, 'budget ¥30,000,000 with 24 h and B is tier 2: consulted with IND’s CIO advisor').toBe(2);
-    browser = await launchBrowser(run!);
   });
-  afterAll(async () => {
-    await browser?.close();
-    api?.close();
-  });
-  screenshotOnFailure(() => current);
 
   async function pageOf(email: string, viewport?: { width: number; height: number }): Promise<Page> {
-    const session = await newSession(browser, run!, viewport ? { viewport } : {});
-    sessions.push(session);
-    await signInQuickly(session, email);
-    current = session.page;
-    return session.page;
+    return (await suite.session(email, viewport)).page;
   }
 
-  const actionsOf = () => api.call<{ items: Action[] }>(demo.staffInd, 'GET', `/projects/${project.id}/actions`).then((r) => r.items);
+  const actionsOf = () => suite.api.call<{ items: Action[] }>(demo.staffInd, 'GET', `/projects/${project.id}/actions`).then((r) => r.items);
 
   it('[SUPERVISION] the bureau opens a consultation with its consultee', async () => {
     const page = await pageOf(demo.staffInd);
@@ -147,7 +134,7 @@ describe.skipIf(!run)('[SUPERVISION] consultation → guidance → action → ve
     await checkScreen(advisor, 'supervision-actions-verified');
 
     expect(await actionsOf()).toEqual([expect.objectContaining({ title: guidanceTitle, status: 'verified' })]);
-    const gates = await api.call<{ gates: { gate: string; met: boolean }[] }>(demo.staffInd, 'GET', `/projects/${project.id}/gates`);
+    const gates = await suite.api.call<{ gates: { gate: string; met: boolean }[] }>(demo.staffInd, 'GET', `/projects/${project.id}/gates`);
     expect(gates.gates.find((g) => g.gate === 'development_actions_verified')?.met).toBe(true);
   });
 
@@ -248,6 +235,6 @@ describe.skipIf(!run)('[SUPERVISION] consultation → guidance → action → ve
   });
 
   it('[SUPERVISION] no script errors on the screens of this spec', () => {
-    expect(sessions.flatMap((s) => s.errors)).toEqual([]);
+    expect(suite.errors()).toEqual([]);
   });
 });
