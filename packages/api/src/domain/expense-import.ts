@@ -57,7 +57,7 @@ import {
   planNewProjects,
   writePlannedLines,
 } from '../db/queries/expenses.ts';
-import { prepareDecisionTable, withHashJoins } from '../db/queries/oversight-table.ts';
+import { prepareDecisionTable, storeExplanationsInForce, withHashJoins } from '../db/queries/oversight-table.ts';
 import { lockProject, projectSearchColumns } from '../db/queries/projects.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { AppError, forbidden } from '../errors.ts';
@@ -168,6 +168,19 @@ async function tierChangedBudgets(
     counts.updated += applied.updated;
     counts.tierChanged += applied.tierChanged;
     const started = performance.now();
+    // A tier in force keeps its explanation: stored now if it was rendered from the inputs just changed.
+    await storeExplanationsInForce(
+      tx,
+      applied.unstored.map((u) => ({
+        id: u.id,
+        rulesetVersion: u.rulesetVersion,
+        inputs: {
+          budgetJpy: u.budgetJpy === null ? null : Number(u.budgetJpy),
+          maxDowntimeHours: u.maxDowntimeHours,
+          confidentiality: u.confidentiality,
+        },
+      })),
+    );
     // Decreases the statement requested: their reviewers are told, as settleEvaluation tells them.
     for (const r of applied.requested) {
       await notifyTierDecreaseWaiting(tx, r.project, { ...r, requestedBy: who.actor.id });
