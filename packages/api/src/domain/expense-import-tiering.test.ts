@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import type { Actor } from '../auth/actor.ts';
 import { describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
 import { importExpenses } from './expense-import.ts';
+import { withExplanations } from '../db/queries/oversight-table.ts';
 import { oversightColumns, oversightInputsOf } from './oversight.ts';
 
 /*
@@ -119,7 +120,11 @@ const body = (text: string) => new Blob([text]).stream();
 /** What an import leaves on one bureau's projects, by name, with ids, codes and bureau taken out. */
 async function outcome(t: TestApp, bureau: string) {
   const db = t.services.db;
-  const projects = await db.selectFrom('project').selectAll().where('bureauCode', '=', bureau).where('fiscalYear', '=', 2026).execute();
+  // As every reader sees them: the explanation stored, or rendered from the version's table (decision 0028).
+  const projects = await withExplanations(
+    db,
+    await db.selectFrom('project').selectAll().where('bureauCode', '=', bureau).where('fiscalYear', '=', 2026).execute(),
+  );
   const byName = new Map<string, unknown>();
   for (const p of projects.filter((p) => p.name.startsWith('比較事業') || p.name.startsWith('新規事業') || p.name === '巨額事業')) {
     const history = await db
@@ -267,6 +272,7 @@ describeOnBothDatabases('the expense import tiers from the decision table as the
         'p.tierLowerBound',
         'p.reviewerRole',
         'p.oversight',
+        'p.rulesetVersion',
       ])
       .where('p.bureauCode', 'in', ['IND', 'WEL'])
       .where('p.fiscalYear', '=', 2026)
@@ -277,7 +283,8 @@ describeOnBothDatabases('the expense import tiers from the decision table as the
           ),
         ),
       )
-      .execute();
+      .execute()
+      .then((stored) => withExplanations(db, stored));
     expect(rows.length).toBeGreaterThan(inputs.length);
     for (const row of rows) {
       const e = await evaluate(oversightInputsOf(row));
