@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import type { Actor } from '../auth/actor.ts';
 import { describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
 import { importExpenses } from './expense-import.ts';
-import { withExplanations } from '../db/queries/oversight-table.ts';
+import { storeDecisionTable, withExplanations } from '../db/queries/oversight-table.ts';
 import { oversightColumns, oversightInputsOf } from './oversight.ts';
 
 /*
@@ -52,15 +52,29 @@ function enginePolicy(policy: Policy): Policy {
   return { ...policy, oversightTable, evaluateOversight: engine };
 }
 
-/** Projects of `bureau` as the API would have written them, with decreases waiting and release requests pending on some. */
-async function insertBook(t: TestApp, policy: Policy, bureau: string, inputs: Inputs[], requesterId: string) {
+/**
+ * Projects of `bureau` as the API would have written them, with decreases waiting and release requests
+ * pending on some. `rendered`: without a stored explanation where the re-tier leaves none (all but those
+ * whose decrease waits), so the import must keep the explanation in force of the decreases it requests.
+ */
+async function insertBook(t: TestApp, policy: Policy, bureau: string, inputs: Inputs[], requesterId: string, rendered = false) {
   const db = t.services.db;
   const ids: string[] = [];
+  if (rendered) await storeDecisionTable(db, await policy.oversightTable);
   for (const [i, input] of inputs.entries()) {
     const evaluation = await policy.evaluateOversight(input);
+    const waits = i % 7 === 3 && (evaluation.tier ?? 0) > 1;
+    const columns = oversightColumns(evaluation);
     const project = await db
       .insertInto('project')
-      .values({ name: `比較事業${i}`, bureauCode: bureau, fiscalYear: 2026, ...input, ...oversightColumns(evaluation) })
+      .values({
+        name: `比較事業${i}`,
+        bureauCode: bureau,
+        fiscalYear: 2026,
+        ...input,
+        ...columns,
+        oversight: rendered && !waits ? null : columns.oversight,
+      })
       .returning(['id', 'code', 'tier', 'reviewerRole', 'rulesetVersion'])
       .executeTakeFirstOrThrow();
     ids.push(project.code);
@@ -81,7 +95,7 @@ async function insertBook(t: TestApp, policy: Policy, bureau: string, inputs: In
         })
         .execute();
     }
-    if (i % 7 === 3 && project.tier > 1) {
+    if (waits) {
       // A decrease already waiting (an earlier edit lowered the inputs): the import settles it again.
       const lower = await policy.evaluateOversight({ ...input, budgetJpy: 0 });
       await db
@@ -201,7 +215,7 @@ describeOnBothDatabases('the expense import tiers from the decision table as the
     const tablePolicy = t().policy;
     const engine = enginePolicy(tablePolicy);
     const inputs = bookInputs();
-    const indCodes = await insertBook(t(), tablePolicy, 'IND', inputs, actor.id);
+    const indCodes = await insertBook(t(), tablePolicy, 'IND', inputs, actor.id, true);
     const welCodes = await insertBook(t(), tablePolicy, 'WEL', inputs, actor.id);
 
     // Count what the table run still evaluates in JavaScript: only decreases and inputs the table leaves.
