@@ -321,6 +321,11 @@ function remember(version: string, table: Promise<OversightDecisionTable>) {
   });
 }
 
+/** Forget every remembered table, as a restarted server starts (tests; a table is never wrong to keep). */
+export function forgetDecisionTables(): void {
+  tablesByVersion.clear();
+}
+
 /** Keep a compiled table for the reads that render its version's explanations (no compiling again). */
 export function rememberDecisionTable(table: OversightDecisionTable): void {
   if (table.fallback === null && !tablesByVersion.has(table.version)) remember(table.version, Promise.resolve(table));
