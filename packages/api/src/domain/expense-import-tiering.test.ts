@@ -1,9 +1,9 @@
 import { createOversightEvaluator, type Policy } from '@psbook/core';
 import { expect, it } from 'vitest';
 import type { Actor } from '../auth/actor.ts';
+import { storeDecisionTable, withExplanations } from '../db/queries/oversight-table.ts';
 import { describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
 import { importExpenses } from './expense-import.ts';
-import { storeDecisionTable, withExplanations } from '../db/queries/oversight-table.ts';
 import { oversightColumns, oversightInputsOf } from './oversight.ts';
 
 /*

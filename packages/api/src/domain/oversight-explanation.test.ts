@@ -15,7 +15,7 @@ import { useRoundTripFloats } from '../db/queries/oversight.ts';
 import { decisionJoinSql, forgetDecisionTables, tierFromDecisionTable } from '../db/queries/oversight-table.ts';
 import { findProjectById } from '../db/queries/projects.ts';
 import { withTransaction } from '../db/transaction.ts';
-import { describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
+import { describeOnBothDatabases } from '../testing/harness.ts';
 import { oversightColumns, oversightInputsOf, retierAllProjects } from './oversight.ts';
 
 /*
@@ -108,7 +108,15 @@ describeOnBothDatabases(
         .where('tier', '>=', 2)
         .where('bureauCode', '=', 'IND')
         .where((eb) =>
-          eb.not(eb.exists(eb.selectFrom('tierDecrease as d').select('d.id').whereRef('d.projectId', '=', 'project.id').where('d.status', '=', 'pending'))),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('tierDecrease as d')
+                .select('d.id')
+                .whereRef('d.projectId', '=', 'project.id')
+                .where('d.status', '=', 'pending'),
+            ),
+          ),
         )
         .orderBy('code')
         .executeTakeFirstOrThrow();
@@ -152,7 +160,15 @@ describeOnBothDatabases(
           const evaluations = await Promise.all(inputs.map((i) => other.evaluateOversight(i)));
           const inserted = await db
             .insertInto('project')
-            .values(inputs.map((i, j) => ({ name: `無作為${run}-${j}`, bureauCode: 'IND', fiscalYear: 2026, ...i, ...oversightColumns(evaluations[j]!) })))
+            .values(
+              inputs.map((i, j) => ({
+                name: `無作為${run}-${j}`,
+                bureauCode: 'IND',
+                fiscalYear: 2026,
+                ...i,
+                ...oversightColumns(evaluations[j]!),
+              })),
+            )
             .returning('id')
             .execute();
           const ids = inserted.map((r) => r.id);

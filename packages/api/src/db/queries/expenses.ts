@@ -629,7 +629,14 @@ export async function applyBudgetChunk(
   tx: Db,
   chunk: ComboEvaluation[],
   context: WriteContext,
-): Promise<{ updated: number; tierChanged: number; reroute: RerouteRow[]; settle: SettleRow[]; requested: RequestedDecrease[]; unstored: UnstoredInForce[] }> {
+): Promise<{
+  updated: number;
+  tierChanged: number;
+  reroute: RerouteRow[];
+  settle: SettleRow[];
+  requested: RequestedDecrease[];
+  unstored: UnstoredInForce[];
+}> {
   const values = sql.join(
     chunk.map(
       (e) =>
@@ -663,7 +670,14 @@ export async function applyBudgetsFromDecisions(
   decision: { on: RawBuilder<boolean>; exact: RawBuilder<boolean>; explanation: RawBuilder<unknown> },
   maxJpy: number,
   context: WriteContext,
-): Promise<{ updated: number; tierChanged: number; reroute: RerouteRow[]; settle: SettleRow[]; requested: RequestedDecrease[]; unstored: UnstoredInForce[] }> {
+): Promise<{
+  updated: number;
+  tierChanged: number;
+  reroute: RerouteRow[];
+  settle: SettleRow[];
+  requested: RequestedDecrease[];
+  unstored: UnstoredInForce[];
+}> {
   return applyBudgetEvaluations(
     tx,
     sql`
@@ -697,7 +711,14 @@ async function applyBudgetEvaluations(
   evaluated: RawBuilder<unknown>,
   context: WriteContext,
   options: { requestDecreases: boolean } = { requestDecreases: false },
-): Promise<{ updated: number; tierChanged: number; reroute: RerouteRow[]; settle: SettleRow[]; requested: RequestedDecrease[]; unstored: UnstoredInForce[] }> {
+): Promise<{
+  updated: number;
+  tierChanged: number;
+  reroute: RerouteRow[];
+  settle: SettleRow[];
+  requested: RequestedDecrease[];
+  unstored: UnstoredInForce[];
+}> {
   const changed = sql`(not u.settle and (u.old_tier is distinct from u.tier or u.old_reviewer_role is distinct from u.reviewer_role))`;
   // A lower tier with no decrease waiting yet: the request is made here (settleEvaluation's second
   // branch, set-based); the rest of `settle` goes project by project.

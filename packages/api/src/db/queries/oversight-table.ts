@@ -336,7 +336,11 @@ export function decisionTableOf(db: Db, version: string): Promise<OversightDecis
   const known = tablesByVersion.get(version);
   if (known) return known;
   const table = (async () => {
-    const source = await db.selectFrom('oversightDecisionSource').select('content').where('rulesetVersion', '=', version).executeTakeFirst();
+    const source = await db
+      .selectFrom('oversightDecisionSource')
+      .select('content')
+      .where('rulesetVersion', '=', version)
+      .executeTakeFirst();
     // storeDecisionTable writes the source in the transaction that first tiers a project from the version.
     if (!source) throw new Error(`the oversight ruleset ${version} is not stored: the explanations of its projects cannot be rendered`);
     const ruleset = parseRuleset('oversight-tier', `oversight_decision_source ${version}`, source.content);
