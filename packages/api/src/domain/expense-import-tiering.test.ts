@@ -169,7 +169,9 @@ async function outcome(t: TestApp, bureau: string) {
     const notifications = await db
       .selectFrom('notification as n')
       .innerJoin('appUser as u', 'u.id', 'n.userId')
-      .select(['u.role', 'n.kind', 'n.entityType', 'n.titleJa', 'n.titleEn'])
+      // And the mail each notice queued (the table side writes them all together: notifyEach).
+      .leftJoin('emailOutbox as m', 'm.notificationId', 'n.id')
+      .select(['u.role', 'n.kind', 'n.entityType', 'n.titleJa', 'n.titleEn', 'm.subject', 'm.body'])
       .where('n.projectId', '=', p.id)
       .orderBy('u.role')
       .orderBy('n.kind')
@@ -202,6 +204,8 @@ async function outcome(t: TestApp, bureau: string) {
         ...n,
         titleJa: n.titleJa.replace(p.code, 'CODE'),
         titleEn: n.titleEn.replace(p.code, 'CODE'),
+        subject: n.subject?.replaceAll(p.code, 'CODE') ?? null,
+        body: n.body?.replaceAll(p.code, 'CODE') ?? null,
       })),
     });
   }
@@ -269,6 +273,15 @@ describeOnBothDatabases('the expense import tiers from the decision table as the
       .where('n.kind', '=', 'tier_decrease_waiting')
       .executeTakeFirstOrThrow();
     expect(Number(told.n)).toBeGreaterThan(0);
+    const mailed = await db
+      .selectFrom('emailOutbox as m')
+      .innerJoin('notification as n', 'n.id', 'm.notificationId')
+      .innerJoin('project as p', 'p.id', 'n.projectId')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('p.bureauCode', '=', 'IND')
+      .where('n.kind', '=', 'tier_decrease_waiting')
+      .executeTakeFirstOrThrow();
+    expect(Number(mailed.n)).toBe(Number(told.n));
     // The engine path evaluates every distinct input (about one per project here).
     expect(evaluatedInJs).toBeLessThan(inputs.length / 2);
 

@@ -62,7 +62,7 @@ import { lockProject, projectSearchColumns } from '../db/queries/projects.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { AppError, forbidden } from '../errors.ts';
 import { checkSpec, type ImportEncoding, maxYen, openSource, type ProgressListener, type RowError, stageFile } from './expense-file.ts';
-import { notifyTierDecreaseWaiting } from './notification-events.ts';
+import { notifyTierDecreasesWaiting } from './notification-events.ts';
 import { oversightInputsOf, recordTierChange, tierRank } from './oversight.ts';
 import { whoOf } from './projects.ts';
 import { settleEvaluation } from './tier-decrease.ts';
@@ -182,9 +182,10 @@ async function tierChangedBudgets(
       })),
     );
     // Decreases the statement requested: their reviewers are told, as settleEvaluation tells them.
-    for (const r of applied.requested) {
-      await notifyTierDecreaseWaiting(tx, r.project, { ...r, requestedBy: who.actor.id });
-    }
+    await notifyTierDecreasesWaiting(
+      tx,
+      applied.requested.map((r) => ({ project: r.project, decrease: { ...r, requestedBy: who.actor.id } })),
+    );
     for (const r of applied.settle) {
       const project = (await lockProject(tx, r.id))!;
       const budgetBefore = r.oldBudgetJpy === null ? null : Number(r.oldBudgetJpy);
