@@ -264,8 +264,9 @@ export const recordTierChangesSql = (who: Who, version: string, cause: 'ruleset_
  * Tier the projects `where` selects (a condition on `p`) from the decision table, in one statement:
  * UPDATE project FROM oversight_decision joined on the band keys, writing tier, lower bound, reviewer
  * and the ruleset version, and tier history and audit for those whose tier or reviewer changed. The
- * explanation is not stored (null): readers render it from the version's table (`withExplanations`). Projects it cannot tier exactly (a value SQL writes otherwise than JavaScript, an input the
- * table does not cover) keep their row as it was; the caller finds them by their ruleset version.
+ * explanation is not stored (null): readers render it from the version's table (`withExplanations`).
+ * Projects it cannot tier exactly (a value SQL writes otherwise than JavaScript, an input the table does
+ * not cover) keep their row as it was; the caller finds them by their ruleset version.
  * Stores the table first. Returns how many changed tier or reviewer; nothing for a ruleset the
  * compiler left to the engine.
  */
