@@ -133,6 +133,7 @@ export async function fillEveryTable(db: Kysely<any>): Promise<void> {
     insert into oversight_decision (ruleset_version, budget_band, downtime_band, confidentiality_band, tier, lower_bound, reviewer_role, explanation)
     values ('sha256:fixture', -2, 0, 1, null, 2, null, ${sql.val(['{"given":false}', trickyText, '未設定'])}::text[])
   `.execute(db);
+  await sql`insert into oversight_decision_source (ruleset_version, content) values ('sha256:fixture', ${trickyText})`.execute(db);
   const rulesetVersion = await sql<{ id: string }>`
     insert into ruleset_version (ruleset, version, content, cases, case_count, status, note)
     values ('supervision', 'sha256:fixture', ${JSON.stringify({ title: { ja: trickyText } })}::jsonb, '[]'::jsonb, 0, 'rejected', ${trickyText})

@@ -137,8 +137,12 @@ export interface ProjectTable {
   tier: TTier | null;
   tierLowerBound: TTier;
   reviewerRole: TReviewerRole | null;
-  /** The evaluation that gave the tier, as the evaluator returned it (written by oversightColumns). */
-  oversight: Json<TOversightEvaluation>;
+  /**
+   * The evaluation that gave the tier, as the evaluator returned it (written by oversightColumns); null
+   * when the decision table of `rulesetVersion` renders it from the inputs (decision 0028): the query
+   * functions of db/queries/projects.ts fill it in, so a ProjectRow always has it.
+   */
+  oversight: Json<TOversightEvaluation> | null;
   rulesetVersion: string;
   canvasWritten: Default<boolean>;
   searchText: Default<string>;
@@ -538,6 +542,13 @@ export interface OversightDecisionTable {
   explanation: string[];
 }
 
+/** The ruleset each version's decision rows were compiled from, to render explanations (migration 20261209T0200). */
+export interface OversightDecisionSourceTable {
+  rulesetVersion: string;
+  /** The ruleset's JSON text. */
+  content: string;
+}
+
 export interface AuditEventTable {
   id: Generated<number>;
   at: Timestamp;
@@ -646,7 +657,11 @@ export interface Database {
   notificationPreference: NotificationPreferenceTable;
   reminderSent: ReminderSentTable;
   oversightDecision: OversightDecisionTable;
+  oversightDecisionSource: OversightDecisionSourceTable;
 }
 
-export type ProjectRow = Selectable<ProjectTable>;
+/** A project as read: its explanation stored or rendered (db/queries/projects.ts), never null. */
+export type ProjectRow = Omit<Selectable<ProjectTable>, 'oversight'> & { oversight: TOversightEvaluation };
+/** A project row as the table holds it: `oversight` null where it is rendered. */
+export type StoredProjectRow = Selectable<ProjectTable>;
 export type NewProject = Insertable<ProjectTable>;

@@ -1,6 +1,7 @@
 import { createOversightEvaluator, type Policy } from '@psbook/core';
 import { expect, it } from 'vitest';
 import type { Actor } from '../auth/actor.ts';
+import { storeDecisionTable, withExplanations } from '../db/queries/oversight-table.ts';
 import { describeOnBothDatabases, type TestApp } from '../testing/harness.ts';
 import { importExpenses } from './expense-import.ts';
 import { oversightColumns, oversightInputsOf } from './oversight.ts';
@@ -51,15 +52,29 @@ function enginePolicy(policy: Policy): Policy {
   return { ...policy, oversightTable, evaluateOversight: engine };
 }
 
-/** Projects of `bureau` as the API would have written them, with decreases waiting and release requests pending on some. */
-async function insertBook(t: TestApp, policy: Policy, bureau: string, inputs: Inputs[], requesterId: string) {
+/**
+ * Projects of `bureau` as the API would have written them, with decreases waiting and release requests
+ * pending on some. `rendered`: without a stored explanation where the re-tier leaves none (all but those
+ * whose decrease waits), so the import must keep the explanation in force of the decreases it requests.
+ */
+async function insertBook(t: TestApp, policy: Policy, bureau: string, inputs: Inputs[], requesterId: string, rendered = false) {
   const db = t.services.db;
   const ids: string[] = [];
+  if (rendered) await storeDecisionTable(db, await policy.oversightTable);
   for (const [i, input] of inputs.entries()) {
     const evaluation = await policy.evaluateOversight(input);
+    const waits = i % 7 === 3 && (evaluation.tier ?? 0) > 1;
+    const columns = oversightColumns(evaluation);
     const project = await db
       .insertInto('project')
-      .values({ name: `比較事業${i}`, bureauCode: bureau, fiscalYear: 2026, ...input, ...oversightColumns(evaluation) })
+      .values({
+        name: `比較事業${i}`,
+        bureauCode: bureau,
+        fiscalYear: 2026,
+        ...input,
+        ...columns,
+        oversight: rendered && !waits ? null : columns.oversight,
+      })
       .returning(['id', 'code', 'tier', 'reviewerRole', 'rulesetVersion'])
       .executeTakeFirstOrThrow();
     ids.push(project.code);
@@ -80,7 +95,7 @@ async function insertBook(t: TestApp, policy: Policy, bureau: string, inputs: In
         })
         .execute();
     }
-    if (i % 7 === 3 && project.tier > 1) {
+    if (waits) {
       // A decrease already waiting (an earlier edit lowered the inputs): the import settles it again.
       const lower = await policy.evaluateOversight({ ...input, budgetJpy: 0 });
       await db
@@ -119,7 +134,11 @@ const body = (text: string) => new Blob([text]).stream();
 /** What an import leaves on one bureau's projects, by name, with ids, codes and bureau taken out. */
 async function outcome(t: TestApp, bureau: string) {
   const db = t.services.db;
-  const projects = await db.selectFrom('project').selectAll().where('bureauCode', '=', bureau).where('fiscalYear', '=', 2026).execute();
+  // As every reader sees them: the explanation stored, or rendered from the version's table (decision 0028).
+  const projects = await withExplanations(
+    db,
+    await db.selectFrom('project').selectAll().where('bureauCode', '=', bureau).where('fiscalYear', '=', 2026).execute(),
+  );
   const byName = new Map<string, unknown>();
   for (const p of projects.filter((p) => p.name.startsWith('比較事業') || p.name.startsWith('新規事業') || p.name === '巨額事業')) {
     const history = await db
@@ -150,7 +169,9 @@ async function outcome(t: TestApp, bureau: string) {
     const notifications = await db
       .selectFrom('notification as n')
       .innerJoin('appUser as u', 'u.id', 'n.userId')
-      .select(['u.role', 'n.kind', 'n.entityType', 'n.titleJa', 'n.titleEn'])
+      // And the mail each notice queued (the table side writes them all together: notifyEach).
+      .leftJoin('emailOutbox as m', 'm.notificationId', 'n.id')
+      .select(['u.role', 'n.kind', 'n.entityType', 'n.titleJa', 'n.titleEn', 'm.subject', 'm.body'])
       .where('n.projectId', '=', p.id)
       .orderBy('u.role')
       .orderBy('n.kind')
@@ -183,6 +204,8 @@ async function outcome(t: TestApp, bureau: string) {
         ...n,
         titleJa: n.titleJa.replace(p.code, 'CODE'),
         titleEn: n.titleEn.replace(p.code, 'CODE'),
+        subject: n.subject?.replaceAll(p.code, 'CODE') ?? null,
+        body: n.body?.replaceAll(p.code, 'CODE') ?? null,
       })),
     });
   }
@@ -196,7 +219,7 @@ describeOnBothDatabases('the expense import tiers from the decision table as the
     const tablePolicy = t().policy;
     const engine = enginePolicy(tablePolicy);
     const inputs = bookInputs();
-    const indCodes = await insertBook(t(), tablePolicy, 'IND', inputs, actor.id);
+    const indCodes = await insertBook(t(), tablePolicy, 'IND', inputs, actor.id, true);
     const welCodes = await insertBook(t(), tablePolicy, 'WEL', inputs, actor.id);
 
     // Count what the table run still evaluates in JavaScript: only decreases and inputs the table leaves.
@@ -250,6 +273,15 @@ describeOnBothDatabases('the expense import tiers from the decision table as the
       .where('n.kind', '=', 'tier_decrease_waiting')
       .executeTakeFirstOrThrow();
     expect(Number(told.n)).toBeGreaterThan(0);
+    const mailed = await db
+      .selectFrom('emailOutbox as m')
+      .innerJoin('notification as n', 'n.id', 'm.notificationId')
+      .innerJoin('project as p', 'p.id', 'n.projectId')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('p.bureauCode', '=', 'IND')
+      .where('n.kind', '=', 'tier_decrease_waiting')
+      .executeTakeFirstOrThrow();
+    expect(Number(mailed.n)).toBe(Number(told.n));
     // The engine path evaluates every distinct input (about one per project here).
     expect(evaluatedInJs).toBeLessThan(inputs.length / 2);
 
@@ -267,6 +299,7 @@ describeOnBothDatabases('the expense import tiers from the decision table as the
         'p.tierLowerBound',
         'p.reviewerRole',
         'p.oversight',
+        'p.rulesetVersion',
       ])
       .where('p.bureauCode', 'in', ['IND', 'WEL'])
       .where('p.fiscalYear', '=', 2026)
@@ -277,7 +310,8 @@ describeOnBothDatabases('the expense import tiers from the decision table as the
           ),
         ),
       )
-      .execute();
+      .execute()
+      .then((stored) => withExplanations(db, stored));
     expect(rows.length).toBeGreaterThan(inputs.length);
     for (const row of rows) {
       const e = await evaluate(oversightInputsOf(row));

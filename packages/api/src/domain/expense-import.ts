@@ -57,12 +57,12 @@ import {
   planNewProjects,
   writePlannedLines,
 } from '../db/queries/expenses.ts';
-import { prepareDecisionTable, withHashJoins } from '../db/queries/oversight-table.ts';
+import { prepareDecisionTable, storeExplanationsInForce, withHashJoins } from '../db/queries/oversight-table.ts';
 import { lockProject, projectSearchColumns } from '../db/queries/projects.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { AppError, forbidden } from '../errors.ts';
 import { checkSpec, type ImportEncoding, maxYen, openSource, type ProgressListener, type RowError, stageFile } from './expense-file.ts';
-import { notifyTierDecreaseWaiting } from './notification-events.ts';
+import { notifyTierDecreasesWaiting } from './notification-events.ts';
 import { oversightInputsOf, recordTierChange, tierRank } from './oversight.ts';
 import { whoOf } from './projects.ts';
 import { settleEvaluation } from './tier-decrease.ts';
@@ -168,10 +168,24 @@ async function tierChangedBudgets(
     counts.updated += applied.updated;
     counts.tierChanged += applied.tierChanged;
     const started = performance.now();
+    // A tier in force keeps its explanation: stored now if it was rendered from the inputs just changed.
+    await storeExplanationsInForce(
+      tx,
+      applied.unstored.map((u) => ({
+        id: u.id,
+        rulesetVersion: u.rulesetVersion,
+        inputs: {
+          budgetJpy: u.budgetJpy === null ? null : Number(u.budgetJpy),
+          maxDowntimeHours: u.maxDowntimeHours,
+          confidentiality: u.confidentiality,
+        },
+      })),
+    );
     // Decreases the statement requested: their reviewers are told, as settleEvaluation tells them.
-    for (const r of applied.requested) {
-      await notifyTierDecreaseWaiting(tx, r.project, { ...r, requestedBy: who.actor.id });
-    }
+    await notifyTierDecreasesWaiting(
+      tx,
+      applied.requested.map((r) => ({ project: r.project, decrease: { ...r, requestedBy: who.actor.id } })),
+    );
     for (const r of applied.settle) {
       const project = (await lockProject(tx, r.id))!;
       const budgetBefore = r.oldBudgetJpy === null ? null : Number(r.oldBudgetJpy);

@@ -1,7 +1,7 @@
 import { roleLabels, type TReviewerRole } from '@psbook/core';
 import type { Db } from '../db/database.ts';
 import { listActiveBureauMembers } from '../db/queries/users.ts';
-import { activeUser, activeUsersWithRole, notify } from './notifications.ts';
+import { activeUser, activeUsersWithRole, type Delivery, notify, notifyEach, type Recipient } from './notifications.ts';
 import { designatedReviewers } from './reviewers.ts';
 
 /*
@@ -62,24 +62,43 @@ export async function notifyReleaseRequestDecided(
 }
 
 /** A tier decrease waits for the reviewer of the tier in force (the same rule as `tierDecreaseRefusal`). */
-export async function notifyTierDecreaseWaiting(
-  tx: Db,
-  project: ProjectRef,
-  decrease: { id: string; fromTier: number; fromReviewerRole: TReviewerRole; toTier: number | null; requestedBy: string | null },
-) {
-  const reviewers = await reviewersOf(tx, project, decrease.fromReviewerRole, decrease.requestedBy);
-  const to = decrease.toTier === null ? '未設定' : `区分${decrease.toTier}`;
-  await notify(tx, reviewers, {
-    kind: 'tier_decrease_waiting',
-    entityType: 'tier_decrease',
-    entityId: decrease.id,
-    projectId: project.id,
-    path: `/projects/${project.id}`,
-    titleJa: `区分引下げの同意依頼 ${project.code} ${project.name}（区分${decrease.fromTier}→${to}）`,
-    titleEn: `Tier decrease to consent to: ${project.code} ${project.name} (tier ${decrease.fromTier} → ${decrease.toTier ?? 'not set'})`,
-    detailJa: `現在の区分${decrease.fromTier}の${roleJa(decrease.fromReviewerRole)}として、同意または不同意を判断してください。`,
-    detailEn: `As the ${roleEn(decrease.fromReviewerRole)} of the tier in force, agree to it or refuse it.`,
-  });
+export async function notifyTierDecreaseWaiting(tx: Db, project: ProjectRef, decrease: WaitingDecrease) {
+  await notifyTierDecreasesWaiting(tx, [{ project, decrease }]);
+}
+
+type WaitingDecrease = { id: string; fromTier: number; fromReviewerRole: TReviewerRole; toTier: number | null; requestedBy: string | null };
+
+/**
+ * The same for many decreases (an import's): the reviewers looked up once per bureau, role and
+ * requester, every notice written together (notifyEach).
+ */
+export async function notifyTierDecreasesWaiting(tx: Db, waiting: { project: ProjectRef; decrease: WaitingDecrease }[]) {
+  const reviewersByKey = new Map<string, Recipient[]>();
+  const deliveries: Delivery[] = [];
+  for (const { project, decrease } of waiting) {
+    const key = JSON.stringify([project.bureauCode, decrease.fromReviewerRole, decrease.requestedBy]);
+    let reviewers = reviewersByKey.get(key);
+    if (!reviewers) {
+      reviewers = await reviewersOf(tx, project, decrease.fromReviewerRole, decrease.requestedBy);
+      reviewersByKey.set(key, reviewers);
+    }
+    const to = decrease.toTier === null ? '未設定' : `区分${decrease.toTier}`;
+    deliveries.push({
+      recipients: reviewers,
+      event: {
+        kind: 'tier_decrease_waiting',
+        entityType: 'tier_decrease',
+        entityId: decrease.id,
+        projectId: project.id,
+        path: `/projects/${project.id}`,
+        titleJa: `区分引下げの同意依頼 ${project.code} ${project.name}（区分${decrease.fromTier}→${to}）`,
+        titleEn: `Tier decrease to consent to: ${project.code} ${project.name} (tier ${decrease.fromTier} → ${decrease.toTier ?? 'not set'})`,
+        detailJa: `現在の区分${decrease.fromTier}の${roleJa(decrease.fromReviewerRole)}として、同意または不同意を判断してください。`,
+        detailEn: `As the ${roleEn(decrease.fromReviewerRole)} of the tier in force, agree to it or refuse it.`,
+      },
+    });
+  }
+  await notifyEach(tx, deliveries);
 }
 
 export async function notifyTierDecreaseDecided(

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { createOversightEvaluator, createPolicy, type Policy, parseRuleset, type TOversightRuleset } from '@psbook/core';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { tierFromDecisionTable } from '../db/queries/oversight-table.ts';
+import { tierFromDecisionTable, withExplanation, withExplanations } from '../db/queries/oversight-table.ts';
 import { describeOnBothDatabases, type TestApp, testPolicy } from '../testing/harness.ts';
 import { oversightColumns, oversightInputsOf, retierAllProjects } from './oversight.ts';
 import { bandIndexSql, tierSql, UntranslatableRulesetError } from './oversight-bands.ts';
@@ -199,7 +199,9 @@ async function expectEngineEverywhere(t: TestApp, policy: Policy) {
       'oversight',
       'rulesetVersion',
     ])
-    .execute();
+    .execute()
+    // What every reader returns: the stored explanation, or the one rendered from the version's table.
+    .then((stored) => withExplanations(t.services.db, stored));
   expect(rows.length).toBeGreaterThan(0);
   let wrong = 0;
   for (const row of rows) {
@@ -363,11 +365,13 @@ describeOnBothDatabases('re-tiering every project after the oversight ruleset ch
     expect(result.changed).toBe(await expectHistoryForChanges(t(), before, version, 'retier-ops'));
     const noConfidentiality = await t()
       .services.db.selectFrom('project')
-      .select('oversight')
+      .selectAll()
       .where('confidentiality', 'is', null)
       .where('budgetJpy', 'is not', null)
       .executeTakeFirstOrThrow();
-    expect((noConfidentiality.oversight as { factors: { tier: number | null }[] }).factors[2]!.tier).toBe(1);
+    // Stored by no one: rendered from the version's table when read.
+    expect(noConfidentiality.oversight).toBeNull();
+    expect((await withExplanation(t().services.db, noConfidentiality)).oversight.factors[2]!.tier).toBe(1);
   });
 
   it('takes the engine path, input by input, for a ruleset the compiler cannot band', async () => {

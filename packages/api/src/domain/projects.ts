@@ -176,6 +176,9 @@ export async function updateProject(
     const changes: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(input)) if (value !== undefined) changes[key] = value;
     const inputsChanged = oversightInputKeys.some((key) => key in changes && changes[key] !== before[key]);
+    // The explanation in force is stored with the new inputs: a decrease that waits keeps the tier, and
+    // its explanation, of the inputs before (one rendered from the inputs would describe the new ones).
+    if (inputsChanged) changes.oversight = JSON.stringify(before.oversight);
     let after = await updateProjectAtVersion(tx, id, expectedVersion, changes, ctx.actor.id);
     if ('name' in changes || 'summary' in changes) await refreshProjectSearch(tx, id);
     if (inputsChanged) {

@@ -15,6 +15,7 @@ import * as rulesetVersions from './20261207T0500-ruleset-versions.ts';
 import * as pendingRetirement from './20261207T0600-pending-retirement.ts';
 import * as tierHistoryRegistration from './20261208T0600-tier-history-registration.ts';
 import * as tierChecks from './20261209T0100-tier-checks.ts';
+import * as oversightExplanationRendered from './20261209T0200-oversight-explanation-rendered.ts';
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '20261207T0600-pending-retirement': pendingRetirement,
   '20261208T0600-tier-history-registration': tierHistoryRegistration,
   '20261209T0100-tier-checks': tierChecks,
+  '20261209T0200-oversight-explanation-rendered': oversightExplanationRendered,
 };

@@ -4,7 +4,7 @@
  * whatever the number of lines. Temporary tables live in the importing transaction (`on commit drop`),
  * so a dry run or a rejected file leaves nothing behind.
  */
-import { type TReviewerRole, type TTier, ZExpenseCategory } from '@psbook/core';
+import { type TConfidentiality, type TReviewerRole, type TTier, ZExpenseCategory } from '@psbook/core';
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../database.ts';
 
@@ -415,12 +415,12 @@ export async function insertImportedProjects(
     searchGrams: string;
   }[],
   evaluations: Map<number, Evaluated>,
-  decision: { on: RawBuilder<boolean>; exact: RawBuilder<boolean>; explanation: RawBuilder<unknown> } | null,
+  decision: { on: RawBuilder<boolean>; exact: RawBuilder<boolean> } | null,
   context: WriteContext,
 ): Promise<number> {
   if (!keys.length) return 0;
   // Without a decision relation every budget has its evaluation in `evaluations`.
-  const fromTable = decision ?? { on: sql<boolean>`false`, exact: sql<boolean>`false`, explanation: sql`null::jsonb` };
+  const fromTable = decision ?? { on: sql<boolean>`false`, exact: sql<boolean>`false` };
   const budgets = [...evaluations.keys()];
   const e = budgets.map((b) => evaluations.get(b)!);
   const result = await sql<{ created: number }>`
@@ -448,7 +448,8 @@ export async function insertImportedProjects(
       select k.ordinal, v.tier, v.lower_bound, v.reviewer_role, v.oversight::jsonb as oversight
       from k join v on v.budget_jpy = k.budget_jpy
       union all
-      select k.ordinal, d.tier, d.lower_bound, d.reviewer_role, ${fromTable.explanation}
+      -- No explanation stored: readers render it from the version's decision table (decision 0028).
+      select k.ordinal, d.tier, d.lower_bound, d.reviewer_role, null::jsonb
       from k
       cross join lateral (select k.budget_jpy, null::double precision as max_downtime_hours, null::text as confidentiality) n
       join oversight_decision d on ${fromTable.on}
@@ -628,7 +629,14 @@ export async function applyBudgetChunk(
   tx: Db,
   chunk: ComboEvaluation[],
   context: WriteContext,
-): Promise<{ updated: number; tierChanged: number; reroute: RerouteRow[]; settle: SettleRow[]; requested: RequestedDecrease[] }> {
+): Promise<{
+  updated: number;
+  tierChanged: number;
+  reroute: RerouteRow[];
+  settle: SettleRow[];
+  requested: RequestedDecrease[];
+  unstored: UnstoredInForce[];
+}> {
   const values = sql.join(
     chunk.map(
       (e) =>
@@ -638,7 +646,7 @@ export async function applyBudgetChunk(
   return applyBudgetEvaluations(
     tx,
     sql`
-      select b.project_id, v.tier, v.lower_bound, v.reviewer_role, v.oversight
+      select b.project_id, v.tier, v.lower_bound, v.reviewer_role, v.oversight, false as rendered
       from expense_budget b
       join project p on p.id = b.project_id
       join (values ${values}) as v(budget_jpy, max_downtime_hours, confidentiality, tier, lower_bound, reviewer_role, oversight)
@@ -662,11 +670,19 @@ export async function applyBudgetsFromDecisions(
   decision: { on: RawBuilder<boolean>; exact: RawBuilder<boolean>; explanation: RawBuilder<unknown> },
   maxJpy: number,
   context: WriteContext,
-): Promise<{ updated: number; tierChanged: number; reroute: RerouteRow[]; settle: SettleRow[]; requested: RequestedDecrease[] }> {
+): Promise<{
+  updated: number;
+  tierChanged: number;
+  reroute: RerouteRow[];
+  settle: SettleRow[];
+  requested: RequestedDecrease[];
+  unstored: UnstoredInForce[];
+}> {
   return applyBudgetEvaluations(
     tx,
     sql`
-      select b.project_id, d.tier, d.lower_bound, d.reviewer_role, ${decision.explanation} as oversight
+      -- The explanation goes to a decrease this statement requests; the project stores none (decision 0028).
+      select b.project_id, d.tier, d.lower_bound, d.reviewer_role, ${decision.explanation} as oversight, true as rendered
       from expense_budget b
       join project p on p.id = b.project_id
       -- The cast only where it fits: a total beyond it is a row error and never written.
@@ -695,7 +711,14 @@ async function applyBudgetEvaluations(
   evaluated: RawBuilder<unknown>,
   context: WriteContext,
   options: { requestDecreases: boolean } = { requestDecreases: false },
-): Promise<{ updated: number; tierChanged: number; reroute: RerouteRow[]; settle: SettleRow[]; requested: RequestedDecrease[] }> {
+): Promise<{
+  updated: number;
+  tierChanged: number;
+  reroute: RerouteRow[];
+  settle: SettleRow[];
+  requested: RequestedDecrease[];
+  unstored: UnstoredInForce[];
+}> {
   const changed = sql`(not u.settle and (u.old_tier is distinct from u.tier or u.old_reviewer_role is distinct from u.reviewer_role))`;
   // A lower tier with no decrease waiting yet: the request is made here (settleEvaluation's second
   // branch, set-based); the rest of `settle` goes project by project.
@@ -706,12 +729,14 @@ async function applyBudgetEvaluations(
     reroute: RerouteRow[] | string;
     settle: SettleRow[] | string;
     requested: RequestedDecrease[] | string;
+    unstored: UnstoredInForce[] | string;
   }>`
     with e as (${evaluated}),
     target0 as (
       select p.id, p.tier as old_tier, p.reviewer_role as old_reviewer_role, p.budget_jpy as old_budget_jpy,
         p.max_downtime_hours, p.confidentiality,
-        b.budget_jpy, e.tier, e.lower_bound, e.reviewer_role, e.oversight,
+        b.budget_jpy, e.tier, e.lower_bound, e.reviewer_role, e.oversight, e.rendered, p.oversight is null as unstored,
+        p.ruleset_version as old_ruleset_version,
         exists (select 1 from release_request rr where rr.project_id = p.id and rr.status = 'pending') as has_pending,
         coalesce(e.tier, 0) < coalesce(p.tier, 0) as lower,
         exists (select 1 from tier_decrease d where d.project_id = p.id and d.status = 'pending') as waiting
@@ -753,13 +778,14 @@ async function applyBudgetEvaluations(
         tier = case when t.settle then p.tier else t.tier end,
         tier_lower_bound = case when t.settle then p.tier_lower_bound else t.lower_bound end,
         reviewer_role = case when t.settle then p.reviewer_role else t.reviewer_role end,
-        oversight = case when t.settle then p.oversight else t.oversight end,
+        oversight = case when t.settle then p.oversight when t.rendered then null else t.oversight end,
         ruleset_version = case when t.settle then p.ruleset_version else ${context.rulesetVersion} end,
         version = p.version + 1, updated_at = now(), updated_by = ${context.actorId}::uuid
       from target t
       where p.id = t.id
       returning p.id, p.code, p.name, p.bureau_code, p.fiscal_year, p.budget_jpy, p.tier, p.reviewer_role, p.version, p.is_new,
-        p.registration_trigger, t.old_tier, t.old_reviewer_role, t.old_budget_jpy, t.has_pending, t.settle, t.request_here
+        p.registration_trigger, t.old_tier, t.old_reviewer_role, t.old_budget_jpy, t.has_pending, t.settle, t.request_here,
+        t.unstored, t.old_ruleset_version, t.max_downtime_hours, t.confidentiality
     ),
     history as (
       insert into tier_history (project_id, from_tier, to_tier, from_reviewer_role, to_reviewer_role, ruleset_version, cause, actor_id)
@@ -783,7 +809,11 @@ async function applyBudgetEvaluations(
       (select coalesce(json_agg(json_build_object('id', r.id, 'fromTier', r.from_tier, 'fromReviewerRole', r.from_reviewer_role,
           'toTier', r.to_tier, 'project', json_build_object('id', p.id, 'code', p.code, 'name', p.name, 'bureauCode', p.bureau_code))),
         '[]'::json)
-        from requested r join project p on p.id = r.project_id) as requested
+        from requested r join project p on p.id = r.project_id) as requested,
+      -- Projects keeping their tier in force whose explanation was rendered from the inputs now changed.
+      coalesce(json_agg(json_build_object('id', u.id, 'rulesetVersion', u.old_ruleset_version, 'budgetJpy', u.old_budget_jpy::text,
+        'maxDowntimeHours', u.max_downtime_hours, 'confidentiality', u.confidentiality)) filter (where u.settle and u.unstored), '[]'::json)
+        as unstored
     from upd u`.execute(tx);
   const row = result.rows[0]!;
   const parse = <T>(value: T[] | string): T[] => (typeof value === 'string' ? (JSON.parse(value) as T[]) : value);
@@ -793,6 +823,7 @@ async function applyBudgetEvaluations(
     reroute: parse(row.reroute),
     settle: parse(row.settle),
     requested: parse(row.requested),
+    unstored: parse(row.unstored),
   };
 }
 
@@ -803,6 +834,18 @@ export type RequestedDecrease = {
   fromReviewerRole: TReviewerRole;
   toTier: number | null;
   project: { id: string; code: string; name: string; bureauCode: string };
+};
+
+/**
+ * A project that keeps its tier in force (a decrease waits) while its budget changed, and stored no
+ * explanation: the caller stores the one of these inputs, its inputs in force (bigint as text).
+ */
+export type UnstoredInForce = {
+  id: string;
+  rulesetVersion: string;
+  budgetJpy: string | null;
+  maxDowntimeHours: number | null;
+  confidentiality: TConfidentiality | null;
 };
 
 /** A project of the import whose tier is settled one by one; its budget before the import (bigint as text). */

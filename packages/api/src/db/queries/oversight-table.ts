@@ -3,13 +3,18 @@
  * `oversight_decision`, the CASE that names each project's band combination from its inputs, and the
  * set-based tiering that joins the two — one UPDATE … FROM with tier history and audit written by the
  * same statement. The re-tier uses it; the expense import can call `tierFromDecisionTable` with its own
- * set of projects.
+ * set of projects. What the set-based tiering leaves out — the explanation — is rendered when a
+ * project is read, from the table of the project's ruleset version (`withExplanations`, decision 0028).
  */
 import {
   bandNotGiven,
+  compileOversightRuleset,
   decisionRowJsonPieces,
   type OversightDecisionTable,
   oversightValueAffixes,
+  parseRuleset,
+  type TConfidentiality,
+  type TOversightEvaluation,
   type TOversightInputName,
   ZReviewerRole,
 } from '@psbook/core';
@@ -118,9 +123,21 @@ export function exactValuesSql(table: OversightDecisionTable, alias = 'p'): stri
     .join(' and ');
 }
 
-/** Write the table's rows for its version, once (a version is a content hash, so its rows never change). */
+/**
+ * Write the table's rows for its version, once (a version is a content hash, so its rows never change),
+ * and the ruleset they were compiled from, which renders the explanations of the projects tiered from
+ * them (`withExplanations`).
+ */
 export async function storeDecisionTable(tx: Db, table: OversightDecisionTable): Promise<void> {
   if (table.fallback !== null) return;
+  // Also for rows stored before the source was kept (migration 20261209T0200): a project tiered from
+  // them now relies on it.
+  await tx
+    .insertInto('oversightDecisionSource')
+    .values({ rulesetVersion: table.version, content: JSON.stringify(table.ruleset.content) })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  rememberDecisionTable(table);
   const stored = await tx
     .selectFrom('oversightDecision')
     .select('rulesetVersion')
@@ -245,10 +262,11 @@ export const recordTierChangesSql = (who: Who, version: string, cause: 'ruleset_
 
 /**
  * Tier the projects `where` selects (a condition on `p`) from the decision table, in one statement:
- * UPDATE project FROM oversight_decision joined on the band keys, writing tier, lower bound, reviewer,
- * the explanation and the ruleset version, and tier history and audit for those whose tier or reviewer
- * changed. Projects it cannot tier exactly (a value SQL writes otherwise than JavaScript, an input the
- * table does not cover) keep their row as it was; the caller finds them by their ruleset version.
+ * UPDATE project FROM oversight_decision joined on the band keys, writing tier, lower bound, reviewer
+ * and the ruleset version, and tier history and audit for those whose tier or reviewer changed. The
+ * explanation is not stored (null): readers render it from the version's table (`withExplanations`).
+ * Projects it cannot tier exactly (a value SQL writes otherwise than JavaScript, an input the table does
+ * not cover) keep their row as it was; the caller finds them by their ruleset version.
  * Stores the table first. Returns how many changed tier or reviewer; nothing for a ruleset the
  * compiler left to the engine.
  */
@@ -269,7 +287,8 @@ export async function tierFromDecisionTable(
     with upd as (
       update project p set
         tier = d.tier, tier_lower_bound = d.lower_bound, reviewer_role = d.reviewer_role,
-        oversight = ${sql.raw(explanationSql(table))}, ruleset_version = ${table.version}, updated_at = now()
+        -- No explanation stored: it is rendered from this version's table when the project is read.
+        oversight = null, ruleset_version = ${table.version}, updated_at = now()
       from oversight_decision d cross join ${priorStates}
       where d.ruleset_version = ${table.version} and ${join}
         -- Equalities on values, not IS NOT DISTINCT FROM, so PostgreSQL hashes the few decision × prior rows.
@@ -281,4 +300,106 @@ export async function tierFromDecisionTable(
   `.execute(tx),
   );
   return { changed: Number(result.rows[0]?.changed ?? 0) };
+}
+
+/* ------------------------------------------------------------------ explanations rendered on read */
+
+/**
+ * Compiled tables by ruleset version. A version is a content hash, so its table never changes; a book
+ * holds projects of one version, or a few while a new ruleset is being applied.
+ */
+const tablesByVersion = new Map<string, Promise<OversightDecisionTable>>();
+const maxRememberedTables = 16;
+
+function remember(version: string, table: Promise<OversightDecisionTable>) {
+  if (!tablesByVersion.has(version) && tablesByVersion.size >= maxRememberedTables) {
+    tablesByVersion.delete(tablesByVersion.keys().next().value!);
+  }
+  tablesByVersion.set(version, table);
+  // A failed load is not remembered: the next read tries again.
+  table.catch(() => {
+    if (tablesByVersion.get(version) === table) tablesByVersion.delete(version);
+  });
+}
+
+/** Forget every remembered table, as a restarted server starts (tests; a table is never wrong to keep). */
+export function forgetDecisionTables(): void {
+  tablesByVersion.clear();
+}
+
+/** Keep a compiled table for the reads that render its version's explanations (no compiling again). */
+export function rememberDecisionTable(table: OversightDecisionTable): void {
+  if (table.fallback === null && !tablesByVersion.has(table.version)) remember(table.version, Promise.resolve(table));
+}
+
+/** The decision table of a ruleset version: remembered, or compiled from the ruleset stored with its rows. */
+export function decisionTableOf(db: Db, version: string): Promise<OversightDecisionTable> {
+  const known = tablesByVersion.get(version);
+  if (known) return known;
+  const table = (async () => {
+    const source = await db
+      .selectFrom('oversightDecisionSource')
+      .select('content')
+      .where('rulesetVersion', '=', version)
+      .executeTakeFirst();
+    // storeDecisionTable writes the source in the transaction that first tiers a project from the version.
+    if (!source) throw new Error(`the oversight ruleset ${version} is not stored: the explanations of its projects cannot be rendered`);
+    const ruleset = parseRuleset('oversight-tier', `oversight_decision_source ${version}`, source.content);
+    if (ruleset.version !== version) throw new Error(`the stored oversight ruleset ${version} hashes to ${ruleset.version}`);
+    return compileOversightRuleset(ruleset);
+  })();
+  remember(version, table);
+  return table;
+}
+
+type Explainable = {
+  oversight: TOversightEvaluation | null;
+  rulesetVersion: string;
+  budgetJpy: number | null;
+  maxDowntimeHours: number | null;
+  confidentiality: TConfidentiality | null;
+};
+
+/**
+ * The rows with their explanations: the stored one, or the one the decision table of the row's ruleset
+ * version gives its inputs — what the tiering that wrote the row without one computed (the tier of a
+ * project with a decrease waiting keeps its stored explanation: the explanation in force is not the one
+ * of its current inputs).
+ */
+export async function withExplanations<R extends Explainable>(
+  db: Db,
+  rows: R[],
+): Promise<(Omit<R, 'oversight'> & { oversight: TOversightEvaluation })[]> {
+  return Promise.all(rows.map((row) => withExplanation(db, row)));
+}
+
+export async function withExplanation<R extends Explainable>(
+  db: Db,
+  row: R,
+): Promise<Omit<R, 'oversight'> & { oversight: TOversightEvaluation }> {
+  if (row.oversight !== null) return { ...row, oversight: row.oversight };
+  const table = await decisionTableOf(db, row.rulesetVersion);
+  const inputs = { budgetJpy: row.budgetJpy, maxDowntimeHours: row.maxDowntimeHours, confidentiality: row.confidentiality };
+  return { ...row, oversight: table.evaluateFromTable(inputs) ?? (await table.evaluate(inputs)) };
+}
+
+/**
+ * Store, for each project, the explanation its inputs in force give under its ruleset version: for a
+ * project that keeps its tier while its inputs changed (a decrease waits), whose explanation was
+ * rendered from the inputs it no longer has. One statement for all of them.
+ */
+export async function storeExplanationsInForce(
+  tx: Db,
+  projects: { id: string; rulesetVersion: string; inputs: Omit<Explainable, 'oversight' | 'rulesetVersion'> }[],
+): Promise<void> {
+  if (!projects.length) return;
+  const explained = await withExplanations(
+    tx,
+    projects.map((p) => ({ ...p.inputs, rulesetVersion: p.rulesetVersion, oversight: null })),
+  );
+  await sql`
+    update project p set oversight = v.oversight::jsonb
+    from unnest(${sql.val(projects.map((p) => p.id))}::uuid[], ${sql.val(explained.map((e) => JSON.stringify(e.oversight)))}::text[])
+      as v(id, oversight)
+    where p.id = v.id`.execute(tx);
 }

@@ -1,40 +1,64 @@
 import { normalizeSearchText, searchGrams, type TReviewerRole, type TStage, type TTier } from '@psbook/core';
 import { CamelCasePlugin, type Expression, type Insertable, type SqlBool, sql, type Updateable } from 'kysely';
 import type { Db } from '../database.ts';
-import type { ProjectRow, ProjectTable } from '../schema.ts';
+import type { ProjectRow, ProjectTable, StoredProjectRow } from '../schema.ts';
+import { withExplanation, withExplanations } from './oversight-table.ts';
 
-export const findProjectById = (db: Db, id: string) => db.selectFrom('project').selectAll().where('id', '=', id).executeTakeFirst();
+/*
+ * Every function here that returns project rows returns them with their explanation (`oversight`):
+ * stored, or rendered from the decision table of the project's ruleset version when the tiering that
+ * wrote the row did not store one (withExplanation, decision 0028).
+ */
+
+/** The row with its explanation, or undefined. */
+const explained = async <R extends Parameters<typeof withExplanation>[1]>(db: Db, row: R | undefined) =>
+  row === undefined ? undefined : withExplanation(db, row);
+
+export const findProjectById = async (db: Db, id: string) =>
+  explained(db, await db.selectFrom('project').selectAll().where('id', '=', id).executeTakeFirst());
 
 export const projectExists = async (db: Db, id: string) =>
   (await db.selectFrom('project').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 
-export const insertProject = (tx: Db, values: Insertable<ProjectTable>) =>
-  tx.insertInto('project').values(values).returningAll().executeTakeFirstOrThrow();
+export const insertProject = async (tx: Db, values: Insertable<ProjectTable>) =>
+  withExplanation(tx, await tx.insertInto('project').values(values).returningAll().executeTakeFirstOrThrow());
 
 /**
  * Write `changes` to the project at `expectedVersion` and count the version up; the caller holds the
  * row's lock (`lockProject`) and has checked the version, so the row is there.
  */
-export const updateProjectAtVersion = (tx: Db, id: string, expectedVersion: number, changes: Updateable<ProjectTable>, updatedBy: string) =>
-  tx
-    .updateTable('project')
-    .set({ ...changes, version: sql`version + 1`, updatedAt: new Date(), updatedBy })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+export const updateProjectAtVersion = async (
+  tx: Db,
+  id: string,
+  expectedVersion: number,
+  changes: Updateable<ProjectTable>,
+  updatedBy: string,
+) =>
+  withExplanation(
+    tx,
+    await tx
+      .updateTable('project')
+      .set({ ...changes, version: sql`version + 1`, updatedAt: new Date(), updatedBy })
+      .where('id', '=', id)
+      .where('version', '=', expectedVersion)
+      .returningAll()
+      .executeTakeFirstOrThrow(),
+  );
 
 /**
  * Write `changes` to a project the caller has locked, counting its version up (a stage move or a save
  * elsewhere in the project, such as the canvas, is a change to it).
  */
-export const updateLockedProject = (tx: Db, id: string, changes: Updateable<ProjectTable>, updatedBy: string) =>
-  tx
-    .updateTable('project')
-    .set({ ...changes, version: sql`version + 1`, updatedAt: new Date(), updatedBy })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+export const updateLockedProject = async (tx: Db, id: string, changes: Updateable<ProjectTable>, updatedBy: string) =>
+  withExplanation(
+    tx,
+    await tx
+      .updateTable('project')
+      .set({ ...changes, version: sql`version + 1`, updatedAt: new Date(), updatedBy })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow(),
+  );
 
 /** A project's tier changes, oldest first, with the name of who caused each. */
 export const listTierHistory = (db: Db, projectId: string) =>
@@ -58,7 +82,8 @@ export const listTierHistory = (db: Db, projectId: string) =>
     .execute();
 
 /** Lock the project row for the rest of the transaction (serialises writes to one project). */
-export const lockProject = (tx: Db, id: string) => tx.selectFrom('project').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+export const lockProject = async (tx: Db, id: string) =>
+  explained(tx, await tx.selectFrom('project').selectAll().where('id', '=', id).forUpdate().executeTakeFirst());
 
 export type ProjectListFilter = {
   bureau?: string[];
@@ -72,6 +97,7 @@ export type ProjectListFilter = {
 };
 export type ProjectCursor = { createdAt: string; id: string };
 export type ProjectListRow = Omit<ProjectRow, 'searchText' | 'searchGrams'>;
+type StoredListRow = Omit<StoredProjectRow, 'searchText' | 'searchGrams'>;
 const projectListColumns = [
   'id',
   'code',
@@ -177,9 +203,9 @@ export async function listProjects(
     );
   };
   const projectsOf = (f: ProjectListFilter) => db.selectFrom('project').where(projectFilterConditions(f));
-  const toPage = (rows: (ProjectListRow & { cursorAt: string })[]) => {
+  const toPage = async (rows: (StoredListRow & { cursorAt: string })[]) => {
     const hasMore = rows.length > page.limit;
-    const items = hasMore ? rows.slice(0, page.limit) : rows;
+    const items = await withExplanations(database, hasMore ? rows.slice(0, page.limit) : rows);
     return { rows: items, nextCursor: hasMore ? encodeCursor(items[items.length - 1]!) : null };
   };
 

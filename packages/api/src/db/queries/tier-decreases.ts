@@ -3,6 +3,7 @@ import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Db } from '../database.ts';
 import type { ProjectTable, TierDecreaseTable, TierHistoryTable } from '../schema.ts';
 import { projectHeading, requesterAndDecider } from './project-heading.ts';
+import { withExplanation } from './oversight-table.ts';
 
 /** The decrease waiting on a project, locked (at most one waits at a time). */
 export const lockPendingTierDecreaseOfProject = (tx: Db, projectId: string) =>
@@ -18,8 +19,8 @@ export const supersedeTierDecrease = (tx: Db, id: string, by: NonNullable<TierDe
   tx.updateTable('tierDecrease').set({ status: 'superseded', supersededBy: by, version: sql`version + 1` }).where('id', '=', id).execute();
 
 /** Write a new evaluation's columns to a project the caller has locked (not a user's edit: no version). */
-export const setProjectOversight = (tx: Db, projectId: string, columns: Updateable<ProjectTable>) =>
-  tx.updateTable('project').set(columns).where('id', '=', projectId).returningAll().executeTakeFirstOrThrow();
+export const setProjectOversight = async (tx: Db, projectId: string, columns: Updateable<ProjectTable>) =>
+  withExplanation(tx, await tx.updateTable('project').set(columns).where('id', '=', projectId).returningAll().executeTakeFirstOrThrow());
 
 export const insertTierDecrease = (tx: Db, values: Insertable<TierDecreaseTable>) =>
   tx
