@@ -11,21 +11,18 @@ import {
   riskLevels,
   ZCreateStatusReportRequest,
 } from '@core/supervision/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
-import { useFieldArray, useForm } from 'react-hook-form';
+import { useFieldArray } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { ErrorAlert, TableScroll } from '../components/common.tsx';
 import { controlProps, ErrorSummary, Field, FieldSet, FormErrors, nullableNumber } from '../components/field.tsx';
+import { useSchemaForm } from '../components/form-parts.tsx';
 import { RatingLegend } from '../components/supervision.tsx';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
-import { applyServerErrors } from './server-errors.ts';
 
-type Input = z.input<typeof ZCreateStatusReportRequest>;
 type Output = z.output<typeof ZCreateStatusReportRequest>;
 
 const nullableDate = (value: unknown) => (value === '' || value === undefined ? null : value);
@@ -47,17 +44,8 @@ function lastMonth(): string {
 export function StatusReportForm({ projectId, budgetJpy, onFiled }: { projectId: string; budgetJpy: number | null; onFiled: () => void }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
-  const {
-    register,
-    control,
-    handleSubmit,
-    setError,
-    formState: { errors, isSubmitted },
-  } = useForm<Input, unknown, Output>({
-    resolver: zodResolver(ZCreateStatusReportRequest),
+  const form = useSchemaForm(ZCreateStatusReportRequest, {
     defaultValues: {
       period: lastMonth(),
       milestones: milestoneKinds.map((milestone) => ({ milestone, plannedDate: null, forecastDate: null, actualDate: null })),
@@ -66,6 +54,7 @@ export function StatusReportForm({ projectId, budgetJpy, onFiled }: { projectId:
       narrative: '',
     },
   });
+  const { id, register, control, handleSubmit, errors, unmatched } = form;
   const risks = useFieldArray({ control, name: 'risks' });
   const file = useMutation({
     mutationFn: (values: Output) => api.supervision.fileReport(projectId, values),
@@ -73,8 +62,7 @@ export function StatusReportForm({ projectId, budgetJpy, onFiled }: { projectId:
       void queryClient.invalidateQueries({ queryKey: ['project', projectId] });
       onFiled();
     },
-    onError: (error) =>
-      setUnmatched(applyServerErrors(error, setError, ['period', 'milestones', 'cost', 'selfRating', 'risks', 'narrative']).unmatched),
+    onError: form.serverErrors(['period', 'milestones', 'cost', 'selfRating', 'risks', 'narrative']),
   });
   const summary = [
     errors.period
@@ -99,7 +87,7 @@ export function StatusReportForm({ projectId, budgetJpy, onFiled }: { projectId:
       onSubmit={handleSubmit((v) => file.mutate(v))}
       aria-label={t('supervision.reports.fileTitle')}
     >
-      {isSubmitted && summary.length ? <ErrorSummary items={summary} /> : null}
+      {form.summary.isSubmitted && summary.length ? <ErrorSummary items={summary} /> : null}
       <Field
         id={`${id}-period`}
         label={t('supervision.reports.period')}

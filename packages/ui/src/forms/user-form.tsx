@@ -1,19 +1,16 @@
 import './zod-locale.ts';
 import { ZCreateUserRequest, ZUpdateUserRequest } from '@core/auth/schemas.ts';
 import { roleLabels, ZRole } from '@core/projects/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
-import { useId, useState } from 'react';
-import { type FieldErrors, type UseFormRegisterReturn, useController, useForm, useWatch } from 'react-hook-form';
+import { type FieldErrors, type UseFormRegisterReturn, useController, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api.ts';
 import { controlProps, Field, FieldSet, optionalText } from '../components/field.tsx';
-import { FormFooter, FormSummary, type SummaryField } from '../components/form-parts.tsx';
+import { FormFooter, FormSummary, type SummaryField, useSchemaForm } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
 import type { TAdminUser, TBureau } from '../types.ts';
-import { applyServerErrors } from './server-errors.ts';
 
 /** Which bureaus mean what for a role: own bureaus for staff and leads, advised bureaus for CIO advisors. */
 function BureauChecklist({
@@ -117,18 +114,10 @@ type CreateOutput = z.output<typeof ZCreateUserRequest>;
 
 export function CreateUserForm({ bureaus }: { bureaus: TBureau[] }) {
   const { t } = useTranslation();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
   const defaults: CreateInput = { email: '', displayName: '', role: 'staff', bureauCodes: [], password: '' };
-  const {
-    register,
-    control,
-    handleSubmit,
-    setError,
-    reset,
-    formState: { errors, isSubmitted },
-  } = useForm<CreateInput, unknown, CreateOutput>({ resolver: zodResolver(ZCreateUserRequest), defaultValues: defaults });
+  const form = useSchemaForm(ZCreateUserRequest, { defaultValues: defaults });
+  const { id, register, control, handleSubmit, reset, errors } = form;
   const role = useWatch({ control, name: 'role' });
   const { field: bureauCodes } = useController({ control, name: 'bureauCodes' });
   const create = useMutation({
@@ -137,15 +126,12 @@ export function CreateUserForm({ bureaus }: { bureaus: TBureau[] }) {
       reset(defaults);
       void queryClient.invalidateQueries({ queryKey: ['admin-users'] });
     },
-    onError: (error) =>
-      setUnmatched(applyServerErrors(error, setError, ['email', 'displayName', 'role', 'bureauCodes', 'password']).unmatched),
+    onError: form.serverErrors(['email', 'displayName', 'role', 'bureauCodes', 'password']),
   });
   return (
     <form className="form" noValidate onSubmit={handleSubmit((v) => create.mutate(v))} aria-label={t('admin.createUser')}>
       <FormSummary
-        errors={errors}
-        unmatched={unmatched}
-        isSubmitted={isSubmitted}
+        {...form.summary}
         fields={[
           { name: 'email', id: `${id}-email`, label: t('auth.email') },
           ...profileSummary(id, role, t),
@@ -177,22 +163,12 @@ export function CreateUserForm({ bureaus }: { bureaus: TBureau[] }) {
   );
 }
 
-type UpdateInput = z.input<typeof ZUpdateUserRequest>;
 type UpdateOutput = z.output<typeof ZUpdateUserRequest>;
 
 export function EditUserForm({ user, bureaus, onDone }: { user: TAdminUser; bureaus: TBureau[]; onDone: () => void }) {
   const { t } = useTranslation();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
-  const {
-    register,
-    control,
-    handleSubmit,
-    setError,
-    formState: { errors, isSubmitted },
-  } = useForm<UpdateInput, unknown, UpdateOutput>({
-    resolver: zodResolver(ZUpdateUserRequest),
+  const form = useSchemaForm(ZUpdateUserRequest, {
     defaultValues: {
       version: user.version,
       displayName: user.displayName,
@@ -201,6 +177,7 @@ export function EditUserForm({ user, bureaus, onDone }: { user: TAdminUser; bure
       isActive: user.isActive,
     },
   });
+  const { id, register, control, handleSubmit, errors } = form;
   const role = useWatch({ control, name: 'role' }) ?? user.role;
   const { field: bureauCodes } = useController({ control, name: 'bureauCodes' });
   const save = useMutation({
@@ -209,8 +186,7 @@ export function EditUserForm({ user, bureaus, onDone }: { user: TAdminUser; bure
       void queryClient.invalidateQueries({ queryKey: ['admin-users'] });
       onDone();
     },
-    onError: (error) =>
-      setUnmatched(applyServerErrors(error, setError, ['displayName', 'role', 'bureauCodes', 'isActive', 'password']).unmatched),
+    onError: form.serverErrors(['displayName', 'role', 'bureauCodes', 'isActive', 'password']),
   });
   return (
     <form
@@ -219,12 +195,7 @@ export function EditUserForm({ user, bureaus, onDone }: { user: TAdminUser; bure
       onSubmit={handleSubmit((v) => save.mutate(v))}
       aria-label={t('admin.editUser', { name: user.displayName })}
     >
-      <FormSummary
-        errors={errors}
-        unmatched={unmatched}
-        isSubmitted={isSubmitted}
-        fields={[...profileSummary(id, role, t), passwordSummary(id, t('admin.newPassword'))]}
-      />
+      <FormSummary {...form.summary} fields={[...profileSummary(id, role, t), passwordSummary(id, t('admin.newPassword'))]} />
       <ProfileFields
         id={id}
         bureaus={bureaus}
