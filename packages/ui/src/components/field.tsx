@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import type { UseFormRegisterReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { fieldMessage } from '../errors.ts';
 
@@ -123,6 +124,27 @@ export function ErrorSummary({ items, title }: { items: { id?: string; message: 
         ))}
       </ul>
     </div>
+  );
+}
+
+/** A required fiscal year (年度) typed as a number; `registration` is the form's `register('fiscalYear', …)`. */
+export function FiscalYearField({
+  id,
+  label,
+  hint,
+  error,
+  registration,
+}: {
+  id: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: FieldErrorLike;
+  registration: UseFormRegisterReturn;
+}) {
+  return (
+    <Field id={id} label={label} required error={error} hint={hint}>
+      <input type="number" className="input-short" {...controlProps(id, { error, hint })} {...registration} />
+    </Field>
   );
 }
 

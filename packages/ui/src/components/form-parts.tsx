@@ -122,16 +122,24 @@ export function FormFooter({
           {success}
         </p>
       ) : null}
-      <div className="button-row">
-        <button type="submit" className="button" disabled={save.isPending}>
-          {save.isPending ? t('common.saving') : submitLabel}
-        </button>
-        {onCancel ? (
-          <button type="button" className="button button-secondary" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-        ) : null}
-      </div>
+      <FormButtons pending={save.isPending} submitLabel={submitLabel} onCancel={onCancel} />
     </>
+  );
+}
+
+/** A form's submit, saying 保存中… while the save runs, and an optional cancel. */
+export function FormButtons({ pending, submitLabel, onCancel }: { pending: boolean; submitLabel: string; onCancel?: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="button-row">
+      <button type="submit" className="button" disabled={pending}>
+        {pending ? t('common.saving') : submitLabel}
+      </button>
+      {onCancel ? (
+        <button type="button" className="button button-secondary" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      ) : null}
+    </div>
   );
 }

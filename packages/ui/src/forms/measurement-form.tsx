@@ -8,7 +8,16 @@ import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, Field, FieldSet, FormErrors, nullableNumber, optionalText, requiredNumber } from '../components/field.tsx';
+import {
+  controlProps,
+  Field,
+  FieldSet,
+  FiscalYearField,
+  FormErrors,
+  nullableNumber,
+  optionalText,
+  requiredNumber,
+} from '../components/field.tsx';
 import { useSchemaForm } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
 import type { TKpi } from '../types.ts';
@@ -84,14 +93,12 @@ export function MeasurementForm({ kpi, onSaved, now = new Date() }: { kpi: TKpi;
       onSubmit={handleSubmit((v) => save.mutate(v))}
       aria-label={t('kpi.measureLabel', { name: kpi.name })}
     >
-      <Field id={`${id}-fy`} label={t('kpi.fiscalYear')} required error={errors.fiscalYear}>
-        <input
-          type="number"
-          className="input-short"
-          {...controlProps(`${id}-fy`, { error: errors.fiscalYear })}
-          {...register('fiscalYear', { setValueAs: requiredNumber })}
-        />
-      </Field>
+      <FiscalYearField
+        id={`${id}-fy`}
+        label={t('kpi.fiscalYear')}
+        error={errors.fiscalYear}
+        registration={register('fiscalYear', { setValueAs: requiredNumber })}
+      />
       {isNumeric ? (
         <Field
           id={`${id}-value`}

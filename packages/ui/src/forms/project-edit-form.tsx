@@ -13,22 +13,13 @@ import { cleanOversightInputs, OversightPreview } from '../components/oversight.
 import { useUnsavedChangesWarning } from '../components/unsaved.ts';
 import { useFormat } from '../format.ts';
 import type { TProject } from '../types.ts';
-import { ProjectFields } from './project-fields.tsx';
+import { ProjectFields, projectDetailFieldNames } from './project-fields.tsx';
 import { applyServerErrors } from './server-errors.ts';
 
 type Input = z.input<typeof ZUpdateProjectRequest>;
 type Output = z.output<typeof ZUpdateProjectRequest>;
 
-const editable = [
-  'name',
-  'summary',
-  'fiscalYear',
-  'registrationTrigger',
-  'isNew',
-  'budgetJpy',
-  'maxDowntimeHours',
-  'confidentiality',
-] as const;
+const editable = ['name', 'summary', ...projectDetailFieldNames] as const;
 type Editable = (typeof editable)[number];
 
 export function valuesOf(project: TProject): Input {

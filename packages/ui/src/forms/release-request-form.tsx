@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { ErrorAlert } from '../components/common.tsx';
 import { controlProps, ErrorSummary, Field, FormErrors, optionalText } from '../components/field.tsx';
+import { FormButtons } from '../components/form-parts.tsx';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
 import type { TChecklistItem, TReleaseRequestDetail as TReleaseRequest } from '../types.ts';
@@ -215,24 +216,19 @@ export function ReleaseRequestForm({
       ) : null}
       {file.isError && !(isApiError(file.error) && file.error.errors.length) ? <ErrorAlert error={file.error} /> : null}
       <FormErrors messages={unmatched} />
-      <div className="button-row">
-        <button type="submit" className="button" disabled={file.isPending}>
-          {file.isPending
-            ? t('common.saving')
-            : missingItems.length
-              ? existing
-                ? t('release.saveWithoutEvidence')
-                : t('release.fileWithoutEvidence')
-              : existing
-                ? t('release.saveCorrection')
-                : t('release.file')}
-        </button>
-        {onCancel ? (
-          <button type="button" className="button button-secondary" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-        ) : null}
-      </div>
+      <FormButtons
+        pending={file.isPending}
+        submitLabel={
+          missingItems.length
+            ? existing
+              ? t('release.saveWithoutEvidence')
+              : t('release.fileWithoutEvidence')
+            : existing
+              ? t('release.saveCorrection')
+              : t('release.file')
+        }
+        onCancel={onCancel}
+      />
     </form>
   );
 }

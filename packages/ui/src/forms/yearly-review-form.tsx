@@ -5,7 +5,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api.ts';
-import { controlProps, Field, FieldSet, requiredNumber } from '../components/field.tsx';
+import { controlProps, Field, FieldSet, FiscalYearField, requiredNumber } from '../components/field.tsx';
 import { FormFooter, FormSummary, useSchemaForm } from '../components/form-parts.tsx';
 
 type Output = z.output<typeof ZYearlyReviewRequest>;
@@ -36,14 +36,12 @@ export function YearlyReviewForm({ projectId }: { projectId: string }) {
           { name: 'rationale', id: `${id}-rationale`, label: t('yearly.rationale') },
         ]}
       />
-      <Field id={`${id}-fy`} label={t('yearly.fiscalYear')} required error={errors.fiscalYear}>
-        <input
-          type="number"
-          className="input-short"
-          {...controlProps(`${id}-fy`, { error: errors.fiscalYear })}
-          {...register('fiscalYear', { setValueAs: requiredNumber })}
-        />
-      </Field>
+      <FiscalYearField
+        id={`${id}-fy`}
+        label={t('yearly.fiscalYear')}
+        error={errors.fiscalYear}
+        registration={register('fiscalYear', { setValueAs: requiredNumber })}
+      />
       <FieldSet id={`${id}-decision`} legend={t('yearly.decision')} required error={errors.decision}>
         <div className="radio-stack">
           {(['continue', 'improve', 'retire'] as const).map((value) => (

@@ -1,10 +1,8 @@
 import '../forms/zod-locale.ts';
 import { ZCreateBureauRequest } from '@core/auth/schemas.ts';
 import { roleLabels, ZRole } from '@core/projects/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import type { z } from 'zod';
@@ -15,8 +13,8 @@ import { AuditTable } from '../components/audit-list.tsx';
 import { useBureauName, useBureaus } from '../components/bureaus.ts';
 import { Empty, ErrorAlert, Loading, PageHeader, TableScroll } from '../components/common.tsx';
 import { controlProps, Field, FormErrors } from '../components/field.tsx';
+import { useSchemaForm } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
-import { applyServerErrors } from '../forms/server-errors.ts';
 import { CreateUserForm, EditUserForm } from '../forms/user-form.tsx';
 import type { TBureau } from '../types.ts';
 import { TokenManager } from './tokens.tsx';
@@ -149,24 +147,17 @@ type BureauOutput = z.output<typeof ZCreateBureauRequest>;
 
 function Bureaus({ bureaus }: { bureaus: TBureau[] }) {
   const { t } = useTranslation();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
   const defaults: BureauInput = { code: '', nameJa: '', nameEn: '' };
-  const {
-    register,
-    handleSubmit,
-    setError,
-    reset,
-    formState: { errors },
-  } = useForm<BureauInput, unknown, BureauOutput>({ resolver: zodResolver(ZCreateBureauRequest), defaultValues: defaults });
+  const form = useSchemaForm(ZCreateBureauRequest, { defaultValues: defaults });
+  const { id, register, handleSubmit, reset, errors, unmatched } = form;
   const create = useMutation({
     mutationFn: (values: BureauOutput) => api.bureaus.create(values),
     onSuccess: () => {
       reset(defaults);
       void queryClient.invalidateQueries({ queryKey: ['bureaus'] });
     },
-    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['code', 'nameJa', 'nameEn']).unmatched),
+    onError: form.serverErrors(['code', 'nameJa', 'nameEn']),
   });
   return (
     <>
