@@ -37,29 +37,20 @@ function ErrorText({ id, error }: { id: string; error: FieldErrorLike }) {
   );
 }
 
-/** Label, hint, error and control of one form field; the control gets `controlProps(id, …)`. */
-export function Field({
-  id,
-  label,
-  required,
-  hint,
-  error,
-  children,
-  className,
-}: {
+/** What a field and a group of fields have alike: the id their hint and error hang on, and those. */
+type FieldFrame = {
   id: string;
-  label: ReactNode;
   required?: boolean;
   hint?: ReactNode;
   error?: FieldErrorLike;
   children: ReactNode;
   className?: string;
-}) {
+};
+
+/** The hint (if any), the error (if any) and the control(s), in the order every field shows them. */
+function FrameBody({ id, hint, error, children }: Pick<FieldFrame, 'id' | 'hint' | 'error' | 'children'>) {
   return (
-    <div className={['field', error ? 'field-invalid' : '', className ?? ''].filter(Boolean).join(' ')}>
-      <label htmlFor={id}>
-        {label} <Marker required={required} />
-      </label>
+    <>
       {hint ? (
         <div className="hint" id={`${id}-hint`}>
           {hint}
@@ -67,28 +58,26 @@ export function Field({
       ) : null}
       <ErrorText id={id} error={error} />
       {children}
+    </>
+  );
+}
+
+/** Label, hint, error and control of one form field; the control gets `controlProps(id, …)`. */
+export function Field({ id, label, required, hint, error, children, className }: FieldFrame & { label: ReactNode }) {
+  return (
+    <div className={['field', error ? 'field-invalid' : '', className ?? ''].filter(Boolean).join(' ')}>
+      <label htmlFor={id}>
+        {label} <Marker required={required} />
+      </label>
+      <FrameBody id={id} hint={hint} error={error}>
+        {children}
+      </FrameBody>
     </div>
   );
 }
 
 /** A group of radio buttons or checkboxes under one legend. */
-export function FieldSet({
-  id,
-  legend,
-  required,
-  hint,
-  error,
-  children,
-  className,
-}: {
-  id: string;
-  legend: ReactNode;
-  required?: boolean;
-  hint?: ReactNode;
-  error?: FieldErrorLike;
-  children: ReactNode;
-  className?: string;
-}) {
+export function FieldSet({ id, legend, required, hint, error, children, className }: FieldFrame & { legend: ReactNode }) {
   return (
     <fieldset
       className={['field', 'fieldset', error ? 'field-invalid' : '', className ?? ''].filter(Boolean).join(' ')}
@@ -99,13 +88,9 @@ export function FieldSet({
       <legend>
         {legend} <Marker required={required} />
       </legend>
-      {hint ? (
-        <div className="hint" id={`${id}-hint`}>
-          {hint}
-        </div>
-      ) : null}
-      <ErrorText id={id} error={error} />
-      {children}
+      <FrameBody id={id} hint={hint} error={error}>
+        {children}
+      </FrameBody>
     </fieldset>
   );
 }

@@ -19,7 +19,7 @@ import { api, isApiError } from '../api.ts';
 import { ErrorAlert, TableScroll } from '../components/common.tsx';
 import { controlProps, ErrorSummary, Field, FieldSet, FormErrors, nullableNumber } from '../components/field.tsx';
 import { useSchemaForm } from '../components/form-parts.tsx';
-import { RatingLegend } from '../components/supervision.tsx';
+import { MilestoneTableHead, RatingLegend } from '../components/supervision.tsx';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
 
@@ -105,15 +105,7 @@ export function StatusReportForm({ projectId, budgetJpy, onFiled }: { projectId:
 
       <TableScroll>
         <table className="table table-form">
-          <caption>{t('supervision.reports.milestones')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('supervision.reports.milestone')}</th>
-              <th scope="col">{t('supervision.reports.planned')}</th>
-              <th scope="col">{t('supervision.reports.forecast')}</th>
-              <th scope="col">{t('supervision.reports.actual')}</th>
-            </tr>
-          </thead>
+          <MilestoneTableHead />
           <tbody>
             {milestoneKinds.map((kind, i) => {
               const label = f.label(milestoneLabels[kind]);
