@@ -10,6 +10,7 @@ import { type Format, useFormat } from '../format.ts';
 import { useBureauName } from './bureaus.ts';
 import { ErrorAlert, Loading, TableScroll, TierBadge } from './common.tsx';
 import { controlProps, ErrorSummary, Field } from './field.tsx';
+import { MovesTable } from './moves-table.tsx';
 import { useRules } from './oversight.tsx';
 
 type Label = { ja: string; en: string };
@@ -278,35 +279,28 @@ export function SimulationResult({ result, changes = [] }: { result: TSimulation
       ) : null}
       {result.sample.length ? (
         <>
-          <TableScroll>
-            <table className="table table-compact">
-              <caption>{t('rules.sample')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('projects.colName')}</th>
-                  <th scope="col">{t('projects.bureau')}</th>
-                  <th scope="col">{t('rules.from')}</th>
-                  <th scope="col">{t('rules.to')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.sample.map((p) => (
-                  <tr key={p.id}>
-                    <td>
-                      <Link to={`/projects/${p.id}`}>{p.name}</Link> <span className="small muted">{p.code}</span>
-                    </td>
-                    <td>{bureauName(p.bureauCode)}</td>
-                    <td>
-                      <TierBadge tier={p.fromTier} /> {f.role(p.fromReviewer)}
-                    </td>
-                    <td>
-                      <TierBadge tier={p.toTier} /> {f.role(p.toReviewer)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
+          <MovesTable
+            caption={t('rules.sample')}
+            rows={result.sample.map((p) => ({
+              key: p.id,
+              project: (
+                <>
+                  <Link to={`/projects/${p.id}`}>{p.name}</Link> <span className="small muted">{p.code}</span>
+                </>
+              ),
+              bureauCode: p.bureauCode,
+              from: (
+                <>
+                  <TierBadge tier={p.fromTier} /> {f.role(p.fromReviewer)}
+                </>
+              ),
+              to: (
+                <>
+                  <TierBadge tier={p.toTier} /> {f.role(p.toReviewer)}
+                </>
+              ),
+            }))}
+          />
           {result.changed > result.sample.length ? (
             <p className="small">
               {t('rulesSim.sampleNote', { shown: f.number(result.sample.length), changed: f.number(result.changed) })}

@@ -4,9 +4,9 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { type ApiError, get, isApiError, post } from '../api.ts';
 import { isAdmin, useUser } from '../auth.ts';
-import { useBureauName } from '../components/bureaus.ts';
 import { DateText, Empty, ErrorAlert, Facts, Loading, Notice, PageHeader, TableScroll } from '../components/common.tsx';
 import { controlProps, Field } from '../components/field.tsx';
+import { MovesTable } from '../components/moves-table.tsx';
 import { useRules } from '../components/oversight.tsx';
 import { SimulationResult, type TSimulation } from '../components/rules-simulation.tsx';
 import { fieldMessage } from '../errors.ts';
@@ -400,39 +400,23 @@ export default function RuleVersions() {
 function PendingReviews({ impact }: { impact: TImpact['pendingReviews'] }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const bureauName = useBureauName();
   return (
     <section aria-label={t('ruleVersions.pendingReviewsTitle')}>
       <h3>{t('ruleVersions.pendingReviewsTitle')}</h3>
       <p>{t('ruleVersions.pendingReviewsSummary', { pending: f.number(impact.pending), moving: f.number(impact.moving) })}</p>
       {impact.items.length ? (
-        <TableScroll>
-          <table className="table table-compact">
-            <caption>{t('ruleVersions.pendingReviewsCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('ruleVersions.reviewKind')}</th>
-                <th scope="col">{t('projects.colCode')}</th>
-                <th scope="col">{t('projects.colName')}</th>
-                <th scope="col">{t('projects.bureau')}</th>
-                <th scope="col">{t('rules.from')}</th>
-                <th scope="col">{t('rules.to')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {impact.items.map((r) => (
-                <tr key={r.id}>
-                  <td>{t(`ruleVersions.kind.${r.kind}`)}</td>
-                  <td>{r.projectCode}</td>
-                  <td>{r.projectName}</td>
-                  <td>{bureauName(r.bureauCode)}</td>
-                  <td>{f.role(r.fromReviewer)}</td>
-                  <td>{f.role(r.toReviewer)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+        <MovesTable
+          caption={t('ruleVersions.pendingReviewsCaption')}
+          leadHeaders={[t('ruleVersions.reviewKind'), t('projects.colCode')]}
+          rows={impact.items.map((r) => ({
+            key: r.id,
+            lead: [t(`ruleVersions.kind.${r.kind}`), r.projectCode],
+            project: r.projectName,
+            bureauCode: r.bureauCode,
+            from: f.role(r.fromReviewer),
+            to: f.role(r.toReviewer),
+          }))}
+        />
       ) : null}
     </section>
   );
