@@ -90,6 +90,17 @@ export function LoadMore({
   );
 }
 
+/** Words only a screen reader hears after a row's button, saying which row it acts on (編集：山田 太郎). */
+export function HiddenTarget({ name }: { name: ReactNode }) {
+  const f = useFormat();
+  return (
+    <span className="visually-hidden">
+      {f.colon}
+      {name}
+    </span>
+  );
+}
+
 export function Empty({ children }: { children: ReactNode }) {
   return <p className="empty">{children}</p>;
 }

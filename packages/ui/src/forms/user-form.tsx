@@ -69,16 +69,15 @@ function ProfileFields({
   bureaus,
   role,
   errors,
-  nameInput,
-  roleInput,
+  register,
   bureauCodes,
 }: {
   id: string;
   bureaus: TBureau[];
   role: string;
   errors: FieldErrors<Profile>;
-  nameInput: UseFormRegisterReturn;
-  roleInput: UseFormRegisterReturn;
+  /** The form's `register`: the name and role inputs are the profile's own. */
+  register: (name: 'displayName' | 'role') => UseFormRegisterReturn;
   bureauCodes: { value?: string[] | undefined; onChange: (next: string[]) => void };
 }) {
   const { t } = useTranslation();
@@ -86,10 +85,10 @@ function ProfileFields({
   return (
     <>
       <Field id={`${id}-name`} label={t('admin.displayName')} required error={errors.displayName}>
-        <input type="text" {...controlProps(`${id}-name`, { error: errors.displayName })} {...nameInput} />
+        <input type="text" {...controlProps(`${id}-name`, { error: errors.displayName })} {...register('displayName')} />
       </Field>
       <Field id={`${id}-role`} label={t('admin.role')} required error={errors.role}>
-        <select {...controlProps(`${id}-role`, { error: errors.role })} {...roleInput}>
+        <select {...controlProps(`${id}-role`, { error: errors.role })} {...register('role')}>
           {ZRole.options.map((r) => (
             <option key={r} value={r}>
               {f.label(roleLabels[r])}
@@ -141,15 +140,7 @@ export function CreateUserForm({ bureaus }: { bureaus: TBureau[] }) {
       <Field id={`${id}-email`} label={t('auth.email')} required error={errors.email}>
         <input type="email" autoComplete="off" {...controlProps(`${id}-email`, { error: errors.email })} {...register('email')} />
       </Field>
-      <ProfileFields
-        id={id}
-        bureaus={bureaus}
-        role={role}
-        errors={errors}
-        nameInput={register('displayName')}
-        roleInput={register('role')}
-        bureauCodes={bureauCodes}
-      />
+      <ProfileFields id={id} bureaus={bureaus} role={role} errors={errors} register={register} bureauCodes={bureauCodes} />
       <Field id={`${id}-password`} label={t('admin.initialPassword')} required error={errors.password} hint={t('admin.passwordHint')}>
         <input
           type="password"
@@ -196,15 +187,7 @@ export function EditUserForm({ user, bureaus, onDone }: { user: TAdminUser; bure
       aria-label={t('admin.editUser', { name: user.displayName })}
     >
       <FormSummary {...form.summary} fields={[...profileSummary(id, role, t), passwordSummary(id, t('admin.newPassword'))]} />
-      <ProfileFields
-        id={id}
-        bureaus={bureaus}
-        role={role}
-        errors={errors}
-        nameInput={register('displayName')}
-        roleInput={register('role')}
-        bureauCodes={bureauCodes}
-      />
+      <ProfileFields id={id} bureaus={bureaus} role={role} errors={errors} register={register} bureauCodes={bureauCodes} />
       <div className="field">
         <label className="checkbox" htmlFor={`${id}-active`}>
           <input id={`${id}-active`} type="checkbox" {...register('isActive')} />

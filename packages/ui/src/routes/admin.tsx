@@ -11,7 +11,7 @@ import { isAdmin, useUser } from '../auth.ts';
 import { entityTypeLabels } from '../components/audit-labels.ts';
 import { AuditTable } from '../components/audit-list.tsx';
 import { useBureauName, useBureaus } from '../components/bureaus.ts';
-import { Empty, ErrorAlert, Loading, PageHeader, TableScroll } from '../components/common.tsx';
+import { Empty, ErrorAlert, HiddenTarget, Loading, PageHeader, TableScroll } from '../components/common.tsx';
 import { controlProps, Field, FormErrors } from '../components/field.tsx';
 import { useSchemaForm } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
@@ -114,10 +114,7 @@ function Users({ bureaus }: { bureaus: TBureau[] }) {
                     <td>
                       <button type="button" className="button button-small button-secondary" onClick={() => setEditing(u.id)}>
                         {t('common.edit')}
-                        <span className="visually-hidden">
-                          {f.colon}
-                          {u.displayName}
-                        </span>
+                        <HiddenTarget name={u.displayName} />
                       </button>
                     </td>
                   </tr>

@@ -9,7 +9,18 @@ import { Link, Navigate, useSearchParams } from 'react-router';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { canManageTokens, canRecordReflections, canSeeBudgetReview, canWriteTechReviews, isAdmin, useUser } from '../auth.ts';
-import { DateText, Empty, ErrorAlert, Facts, Loading, Notice, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
+import {
+  DateText,
+  Empty,
+  ErrorAlert,
+  Facts,
+  HiddenTarget,
+  Loading,
+  Notice,
+  PageHeader,
+  TableScroll,
+  TierBadge,
+} from '../components/common.tsx';
 import { controlProps, Field, FiscalYearField, FormErrors, requiredNumber } from '../components/field.tsx';
 import { useSchemaForm } from '../components/form-parts.tsx';
 import { useRules } from '../components/oversight.tsx';
@@ -398,10 +409,7 @@ function ReviewRow({
           {canEdit && review.status !== 'submitted' ? (
             <button type="button" className="button button-secondary" onClick={() => setEditing('review')}>
               {t('budget.editReview')}
-              <span className="visually-hidden">
-                {f.colon}
-                {review.projectName}
-              </span>
+              <HiddenTarget name={review.projectName} />
             </button>
           ) : null}
         </>
@@ -414,10 +422,7 @@ function ReviewRow({
           {canReflect && review.status === 'submitted' ? (
             <button type="button" className="button button-secondary" onClick={() => setEditing('reflection')}>
               {review.reflection ? t('budget.reflection.edit') : t('budget.reflection.record')}
-              <span className="visually-hidden">
-                {f.colon}
-                {review.projectName}
-              </span>
+              <HiddenTarget name={review.projectName} />
             </button>
           ) : null}
         </>

@@ -9,7 +9,7 @@ import { Navigate } from 'react-router';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { canManageTokens, isAdmin, useUser } from '../auth.ts';
-import { DateText, Empty, ErrorAlert, Loading, PageHeader, TableScroll } from '../components/common.tsx';
+import { DateText, Empty, ErrorAlert, HiddenTarget, Loading, PageHeader, TableScroll } from '../components/common.tsx';
 import { controlProps, Field, FieldSet, FormErrors, nullableNumber } from '../components/field.tsx';
 import { useFormat } from '../format.ts';
 import { applyServerErrors } from '../forms/server-errors.ts';
@@ -136,7 +136,6 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: TToken & { token: s
 
 function RevokeButton({ token }: { token: TToken }) {
   const { t } = useTranslation();
-  const f = useFormat();
   const queryClient = useQueryClient();
   const revoke = useMutation({
     mutationFn: () => api.tokens.revoke(token.id),
@@ -153,10 +152,7 @@ function RevokeButton({ token }: { token: TToken }) {
         }}
       >
         {t('tokens.revoke')}
-        <span className="visually-hidden">
-          {f.colon}
-          {token.name}
-        </span>
+        <HiddenTarget name={token.name} />
       </button>
       {revoke.isError ? <ErrorAlert error={revoke.error} /> : null}
     </>

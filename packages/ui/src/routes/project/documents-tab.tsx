@@ -7,7 +7,7 @@ import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../../api.ts';
-import { DateText, Empty, ErrorAlert, Loading, TableScroll } from '../../components/common.tsx';
+import { DateText, Empty, ErrorAlert, HiddenTarget, Loading, TableScroll } from '../../components/common.tsx';
 import { controlProps, Field } from '../../components/field.tsx';
 import { FormFooter, FormSummary } from '../../components/form-parts.tsx';
 import { SavedWithNextStep } from '../../components/stage-stepper.tsx';
@@ -80,7 +80,6 @@ function DocumentForm({ projectId, onAdded }: { projectId: string; onAdded: () =
 
 function DeleteButton({ document }: { document: TDocument }) {
   const { t } = useTranslation();
-  const f = useFormat();
   const queryClient = useQueryClient();
   const remove = useMutation({
     mutationFn: () => api.documents.remove(document.projectId, document.id),
@@ -97,10 +96,7 @@ function DeleteButton({ document }: { document: TDocument }) {
         }}
       >
         {t('common.delete')}
-        <span className="visually-hidden">
-          {f.colon}
-          {document.title}
-        </span>
+        <HiddenTarget name={document.title} />
       </button>
       {remove.isError ? <ErrorAlert error={remove.error} /> : null}
     </>
