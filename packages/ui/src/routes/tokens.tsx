@@ -1,9 +1,8 @@
 import '../forms/zod-locale.ts';
 import { ZCreateTokenRequest, ZTokenScope } from '@core/reviews/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState } from 'react';
-import { Controller, useForm } from 'react-hook-form';
+import { Controller } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Navigate } from 'react-router';
 import type { z } from 'zod';
@@ -11,8 +10,8 @@ import { api, isApiError } from '../api.ts';
 import { canManageTokens, isAdmin, useUser } from '../auth.ts';
 import { DateText, Empty, ErrorAlert, HiddenTarget, Loading, PageHeader, TableScroll } from '../components/common.tsx';
 import { controlProps, Field, FieldSet, FormErrors, nullableNumber } from '../components/field.tsx';
+import { useSchemaForm } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
-import { applyServerErrors } from '../forms/server-errors.ts';
 import type { TToken } from '../types.ts';
 
 type Input = z.input<typeof ZCreateTokenRequest>;
@@ -71,18 +70,10 @@ function NewToken({ token, onDismiss }: { token: TToken & { token: string }; onD
 
 function CreateTokenForm({ onCreated }: { onCreated: (token: TToken & { token: string }) => void }) {
   const { t } = useTranslation();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
   const defaults: Input = { name: '', scopes: ['tech_reviews:read'], expiresInDays: 365 };
-  const {
-    register,
-    control,
-    handleSubmit,
-    setError,
-    reset,
-    formState: { errors },
-  } = useForm<Input, unknown, Output>({ resolver: zodResolver(ZCreateTokenRequest), defaultValues: defaults });
+  const form = useSchemaForm(ZCreateTokenRequest, { defaultValues: defaults });
+  const { id, register, control, handleSubmit, reset, errors, unmatched } = form;
   const create = useMutation({
     mutationFn: (values: Output) => api.tokens.create(values),
     onSuccess: (token) => {
@@ -90,7 +81,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: TToken & { token: s
       void queryClient.invalidateQueries({ queryKey: ['tokens'] });
       onCreated(token);
     },
-    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['name', 'scopes', 'expiresInDays']).unmatched),
+    onError: form.serverErrors(['name', 'scopes', 'expiresInDays']),
   });
   return (
     <form className="form" noValidate onSubmit={handleSubmit((v) => create.mutate(v))} aria-label={t('tokens.createLabel')}>

@@ -1,18 +1,15 @@
 import '../../forms/zod-locale.ts';
 import { documentKindLabels, ZCreateDocumentRequest } from '@core/projects/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../../api.ts';
 import { DateText, Empty, ErrorAlert, HiddenTarget, Loading, TableScroll } from '../../components/common.tsx';
 import { controlProps, Field } from '../../components/field.tsx';
-import { FormFooter, FormSummary } from '../../components/form-parts.tsx';
+import { FormFooter, FormSummary, useSchemaForm } from '../../components/form-parts.tsx';
 import { SavedWithNextStep } from '../../components/stage-stepper.tsx';
 import { useFormat } from '../../format.ts';
-import { applyServerErrors } from '../../forms/server-errors.ts';
 import type { TDocument } from '../../types.ts';
 import { useProjectContext } from '../project-page.tsx';
 
@@ -26,17 +23,10 @@ export function useDocuments(projectId: string) {
 function DocumentForm({ projectId, onAdded }: { projectId: string; onAdded: () => void }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
   const defaults: Input = { kind: 'requirements_definition', title: '', url: '' };
-  const {
-    register,
-    handleSubmit,
-    setError,
-    reset,
-    formState: { errors, isSubmitted },
-  } = useForm<Input, unknown, Output>({ resolver: zodResolver(ZCreateDocumentRequest), defaultValues: defaults });
+  const form = useSchemaForm(ZCreateDocumentRequest, { defaultValues: defaults });
+  const { id, register, handleSubmit, reset, errors } = form;
   const save = useMutation({
     mutationFn: (values: Output) => api.documents.create(projectId, values),
     onSuccess: () => {
@@ -44,14 +34,12 @@ function DocumentForm({ projectId, onAdded }: { projectId: string; onAdded: () =
       void queryClient.invalidateQueries({ queryKey: ['project', projectId] });
       onAdded();
     },
-    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['kind', 'title', 'url']).unmatched),
+    onError: form.serverErrors(['kind', 'title', 'url']),
   });
   return (
     <form className="form" noValidate onSubmit={handleSubmit((v) => save.mutate(v))} aria-label={t('documents.addLabel')}>
       <FormSummary
-        errors={errors}
-        unmatched={unmatched}
-        isSubmitted={isSubmitted}
+        {...form.summary}
         fields={[
           { name: 'kind', id: `${id}-kind`, label: t('documents.kind') },
           { name: 'title', id: `${id}-title`, label: t('documents.docTitle') },
