@@ -8,9 +8,10 @@ import { Navigate } from 'react-router';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { canManageTokens, isAdmin, useUser } from '../auth.ts';
-import { DateText, Empty, ErrorAlert, HiddenTarget, Loading, PageHeader, TableScroll } from '../components/common.tsx';
+import { DateText, ErrorAlert, HiddenTarget, PageHeader } from '../components/common.tsx';
 import { controlProps, Field, FieldSet, FormErrors, nullableNumber } from '../components/field.tsx';
 import { useSchemaForm } from '../components/form-parts.tsx';
+import { QueryTable } from '../components/query-table.tsx';
 import { useFormat } from '../format.ts';
 import type { TToken } from '../types.ts';
 
@@ -167,57 +168,48 @@ export function TokenManager() {
       </section>
       <section aria-labelledby={headingId}>
         <h2 id={headingId}>{isAdmin(user) ? t('tokens.allTokens') : t('tokens.myTokens')}</h2>
-        {tokens.isPending ? (
-          <Loading />
-        ) : tokens.isError ? (
-          <ErrorAlert error={tokens.error} onRetry={() => void tokens.refetch()} />
-        ) : tokens.data.length === 0 ? (
-          <Empty>{t('tokens.empty')}</Empty>
-        ) : (
-          <TableScroll>
-            <table className="table">
-              <caption className="visually-hidden">{t('tokens.listCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('tokens.name')}</th>
-                  <th scope="col">{t('tokens.prefix')}</th>
-                  <th scope="col">{t('tokens.scopes')}</th>
-                  <th scope="col">{t('tokens.statusLabel')}</th>
-                  <th scope="col">{t('tokens.created')}</th>
-                  <th scope="col">{t('tokens.expires')}</th>
-                  <th scope="col">{t('tokens.lastUsed')}</th>
-                  {isAdmin(user) ? <th scope="col">{t('tokens.owner')}</th> : null}
-                  <th scope="col">{t('documents.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {tokens.data.map((token) => (
-                  <tr key={token.id}>
-                    <th scope="row">{token.name}</th>
-                    <td>
-                      <code>{token.tokenPrefix}…</code>
-                    </td>
-                    <td>
-                      {token.scopes.map((s) => t(`tokens.scopeLabels.${s.replace(':', '_') as 'tech_reviews_read'}`)).join(f.listSep)}
-                    </td>
-                    <td>
-                      <span className={`badge badge-${token.status === 'active' ? 'approved' : 'withdrawn'}`}>
-                        {t(`tokens.status.${token.status}`)}
-                      </span>
-                    </td>
-                    <td className="nowrap">
-                      <DateText value={token.createdAt} />
-                    </td>
-                    <td className="nowrap">{token.expiresAt ? <DateText value={token.expiresAt} /> : t('tokens.never')}</td>
-                    <td className="nowrap">{token.lastUsedAt ? <DateText value={token.lastUsedAt} withTime /> : t('tokens.notUsed')}</td>
-                    {isAdmin(user) ? <td>{token.ownerEmail ?? '—'}</td> : null}
-                    <td>{token.status === 'active' ? <RevokeButton token={token} /> : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
-        )}
+        <QueryTable
+          query={tokens}
+          empty={t('tokens.empty')}
+          caption={t('tokens.listCaption')}
+          head={
+            <>
+              <th scope="col">{t('tokens.name')}</th>
+              <th scope="col">{t('tokens.prefix')}</th>
+              <th scope="col">{t('tokens.scopes')}</th>
+              <th scope="col">{t('tokens.statusLabel')}</th>
+              <th scope="col">{t('tokens.created')}</th>
+              <th scope="col">{t('tokens.expires')}</th>
+              <th scope="col">{t('tokens.lastUsed')}</th>
+              {isAdmin(user) ? <th scope="col">{t('tokens.owner')}</th> : null}
+              <th scope="col">{t('documents.actions')}</th>
+            </>
+          }
+        >
+          {(items) =>
+            items.map((token) => (
+              <tr key={token.id}>
+                <th scope="row">{token.name}</th>
+                <td>
+                  <code>{token.tokenPrefix}…</code>
+                </td>
+                <td>{token.scopes.map((s) => t(`tokens.scopeLabels.${s.replace(':', '_') as 'tech_reviews_read'}`)).join(f.listSep)}</td>
+                <td>
+                  <span className={`badge badge-${token.status === 'active' ? 'approved' : 'withdrawn'}`}>
+                    {t(`tokens.status.${token.status}`)}
+                  </span>
+                </td>
+                <td className="nowrap">
+                  <DateText value={token.createdAt} />
+                </td>
+                <td className="nowrap">{token.expiresAt ? <DateText value={token.expiresAt} /> : t('tokens.never')}</td>
+                <td className="nowrap">{token.lastUsedAt ? <DateText value={token.lastUsedAt} withTime /> : t('tokens.notUsed')}</td>
+                {isAdmin(user) ? <td>{token.ownerEmail ?? '—'}</td> : null}
+                <td>{token.status === 'active' ? <RevokeButton token={token} /> : '—'}</td>
+              </tr>
+            ))
+          }
+        </QueryTable>
       </section>
     </>
   );

@@ -5,9 +5,10 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../../api.ts';
-import { DateText, Empty, ErrorAlert, HiddenTarget, Loading, TableScroll } from '../../components/common.tsx';
+import { DateText, ErrorAlert, HiddenTarget } from '../../components/common.tsx';
 import { controlProps, Field } from '../../components/field.tsx';
 import { FormFooter, FormSummary, useSchemaForm } from '../../components/form-parts.tsx';
+import { QueryTable } from '../../components/query-table.tsx';
 import { SavedWithNextStep } from '../../components/stage-stepper.tsx';
 import { useFormat } from '../../format.ts';
 import type { TDocument } from '../../types.ts';
@@ -102,50 +103,43 @@ export default function DocumentsTab() {
     <section aria-labelledby={headingId}>
       <h2 id={headingId}>{t('documents.title')}</h2>
       <p className="small muted">{t('documents.lead')}</p>
-      {documents.isPending ? (
-        <Loading />
-      ) : documents.isError ? (
-        <ErrorAlert error={documents.error} onRetry={() => void documents.refetch()} />
-      ) : documents.data.length === 0 ? (
-        <Empty>{t('documents.empty')}</Empty>
-      ) : (
-        <TableScroll>
-          <table className="table">
-            <caption className="visually-hidden">{t('documents.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('documents.kind')}</th>
-                <th scope="col">{t('documents.docTitle')}</th>
-                <th scope="col">{t('documents.addedBy')}</th>
-                <th scope="col">{t('history.at')}</th>
-                {canWrite ? <th scope="col">{t('documents.actions')}</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {documents.data.map((doc) => (
-                <tr key={doc.id}>
-                  <td>{f.label(documentKindLabels[doc.kind], doc.kind)}</td>
-                  <td>
-                    <a href={doc.url} target="_blank" rel="noopener noreferrer">
-                      {doc.title}
-                      <span className="visually-hidden">{t('common.opensNewWindow')}</span>
-                    </a>
-                  </td>
-                  <td>{doc.createdByName ?? '—'}</td>
-                  <td className="nowrap">
-                    <DateText value={doc.createdAt} />
-                  </td>
-                  {canWrite ? (
-                    <td>
-                      <DeleteButton document={doc} />
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
-      )}
+      <QueryTable
+        query={documents}
+        empty={t('documents.empty')}
+        caption={t('documents.title')}
+        head={
+          <>
+            <th scope="col">{t('documents.kind')}</th>
+            <th scope="col">{t('documents.docTitle')}</th>
+            <th scope="col">{t('documents.addedBy')}</th>
+            <th scope="col">{t('history.at')}</th>
+            {canWrite ? <th scope="col">{t('documents.actions')}</th> : null}
+          </>
+        }
+      >
+        {(items) =>
+          items.map((doc) => (
+            <tr key={doc.id}>
+              <td>{f.label(documentKindLabels[doc.kind], doc.kind)}</td>
+              <td>
+                <a href={doc.url} target="_blank" rel="noopener noreferrer">
+                  {doc.title}
+                  <span className="visually-hidden">{t('common.opensNewWindow')}</span>
+                </a>
+              </td>
+              <td>{doc.createdByName ?? '—'}</td>
+              <td className="nowrap">
+                <DateText value={doc.createdAt} />
+              </td>
+              {canWrite ? (
+                <td>
+                  <DeleteButton document={doc} />
+                </td>
+              ) : null}
+            </tr>
+          ))
+        }
+      </QueryTable>
       {canWrite ? (
         <section className="card" aria-labelledby={`${headingId}-add`}>
           <h3 id={`${headingId}-add`}>{t('documents.add')}</h3>

@@ -1,0 +1,36 @@
+import type { UseQueryResult } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { Empty, ErrorAlert, Loading, TableScroll } from './common.tsx';
+
+/**
+ * A list from the server as a table: loading, then the error (with 再試行), the empty note, or the table
+ * with its (visually hidden) caption, the header cells `head` and a row per item from `children`.
+ */
+export function QueryTable<T>({
+  query,
+  empty,
+  caption,
+  head,
+  children,
+}: {
+  query: UseQueryResult<T[]>;
+  empty: ReactNode;
+  caption: string;
+  head: ReactNode;
+  children: (items: T[]) => ReactNode;
+}) {
+  if (query.isPending) return <Loading />;
+  if (query.isError) return <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />;
+  if (query.data.length === 0) return <Empty>{empty}</Empty>;
+  return (
+    <TableScroll>
+      <table className="table">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>{head}</tr>
+        </thead>
+        <tbody>{children(query.data)}</tbody>
+      </table>
+    </TableScroll>
+  );
+}
