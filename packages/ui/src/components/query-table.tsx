@@ -23,13 +23,34 @@ export function QueryTable<T>({
   if (query.isError) return <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />;
   if (query.data.length === 0) return <Empty>{empty}</Empty>;
   return (
+    <DataTable caption={caption} head={head}>
+      {children(query.data)}
+    </DataTable>
+  );
+}
+
+/** A table that scrolls sideways on a narrow screen: its caption (for screen readers only unless told), one head row, the body rows. */
+export function DataTable({
+  className = 'table',
+  caption,
+  captionClassName = 'visually-hidden',
+  head,
+  children,
+}: {
+  className?: string;
+  caption: ReactNode;
+  captionClassName?: string;
+  head: ReactNode;
+  children: ReactNode;
+}) {
+  return (
     <TableScroll>
-      <table className="table">
-        <caption className="visually-hidden">{caption}</caption>
+      <table className={className}>
+        <caption className={captionClassName}>{caption}</caption>
         <thead>
           <tr>{head}</tr>
         </thead>
-        <tbody>{children(query.data)}</tbody>
+        <tbody>{children}</tbody>
       </table>
     </TableScroll>
   );

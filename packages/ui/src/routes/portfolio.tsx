@@ -9,6 +9,7 @@ import { api, type Query } from '../api.ts';
 import { BureauFilterOptions } from '../components/bureau-options.tsx';
 import { useBureauName } from '../components/bureaus.ts';
 import { Empty, ErrorAlert, Loading, PageHeader, TableScroll, TierBadge, useDocumentTitle } from '../components/common.tsx';
+import { DataTable } from '../components/query-table.tsx';
 import { SortHeader } from '../components/sort-header.tsx';
 import { RatingBadge } from '../components/supervision.tsx';
 import { type Format, useFormat } from '../format.ts';
@@ -60,46 +61,45 @@ function RatingGrid({ rows, onPick }: { rows: readonly TPortfolioRow[]; onPick: 
   return (
     <section aria-labelledby={id}>
       <h2 id={id}>{t('supervision.portfolio.gridTitle')}</h2>
-      <TableScroll>
-        <table className="table rating-grid">
-          <caption className="small">{t('supervision.portfolio.gridCaption')}</caption>
-          <thead>
-            <tr>
-              <td />
-              {ratings.map((r) => (
-                <th key={r} scope="col">
-                  {f.label(ratingLabels[r])}
-                </th>
-              ))}
-              <th scope="col">{t('supervision.notRated')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {[3, 2, 1].map((tier) => (
-              <tr key={tier}>
-                <th scope="row">{t('supervision.portfolio.tierRow', { tier })}</th>
-                {[...ratings, null].map((r) => {
-                  const n = count(tier, r);
-                  return (
-                    <td key={r ?? 'none'}>
-                      {n && r ? (
-                        <button type="button" className="button-link" onClick={() => onPick(tier, r)}>
-                          {n}
-                          <span className="visually-hidden">
-                            {f.paren(`${t('supervision.portfolio.tierRow', { tier })} ${f.label(ratingLabels[r])}`)}
-                          </span>
-                        </button>
-                      ) : (
-                        n
-                      )}
-                    </td>
-                  );
-                })}
-              </tr>
+      <DataTable
+        className="table rating-grid"
+        captionClassName="small"
+        caption={t('supervision.portfolio.gridCaption')}
+        head={
+          <>
+            <td />
+            {ratings.map((r) => (
+              <th key={r} scope="col">
+                {f.label(ratingLabels[r])}
+              </th>
             ))}
-          </tbody>
-        </table>
-      </TableScroll>
+            <th scope="col">{t('supervision.notRated')}</th>
+          </>
+        }
+      >
+        {[3, 2, 1].map((tier) => (
+          <tr key={tier}>
+            <th scope="row">{t('supervision.portfolio.tierRow', { tier })}</th>
+            {[...ratings, null].map((r) => {
+              const n = count(tier, r);
+              return (
+                <td key={r ?? 'none'}>
+                  {n && r ? (
+                    <button type="button" className="button-link" onClick={() => onPick(tier, r)}>
+                      {n}
+                      <span className="visually-hidden">
+                        {f.paren(`${t('supervision.portfolio.tierRow', { tier })} ${f.label(ratingLabels[r])}`)}
+                      </span>
+                    </button>
+                  ) : (
+                    n
+                  )}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }
