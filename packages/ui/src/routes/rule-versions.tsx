@@ -11,6 +11,7 @@ import { useRules } from '../components/oversight.tsx';
 import { SimulationResult, type TSimulation } from '../components/rules-simulation.tsx';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
+import type { TRulesetVersion, TRulesetVersionSummary } from '../types.ts';
 
 const rulesetNames = [
   'oversight-tier',
@@ -21,40 +22,9 @@ const rulesetNames = [
   'service-canvas',
 ] as const;
 type TRulesetName = (typeof rulesetNames)[number] | (string & {});
-type TStatus = 'proposed' | 'rejected' | 'approved' | 'cancelled' | 'active' | 'superseded' | 'failed';
-type TRuleCase = { name: string; input: Record<string, unknown>; expected: Record<string, unknown> };
+type TStatus = TRulesetVersionSummary['status'];
 type TStep = 'queued' | 'cases' | 'switch' | 'load' | 'retier' | 'finished' | 'cancelled';
-type TActivation = {
-  id: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted' | 'cancelled';
-  runAt: string;
-  step: string;
-  stepsDone: number;
-  stepsTotal: number;
-  projectsChanged: number | null;
-  error: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-};
-type TPerson = { id: string; displayName: string } | null;
-type TVersionSummary = {
-  id: string;
-  ruleset: TRulesetName;
-  version: string;
-  status: TStatus;
-  note: string;
-  caseCount: number;
-  proposedBy: TPerson;
-  proposedAt: string;
-  decidedBy: TPerson;
-  decidedAt: string | null;
-  decisionComment: string | null;
-  activateAt: string | null;
-  activatedAt: string | null;
-  supersededAt: string | null;
-  revision: number;
-  activation: TActivation | null;
-};
+type TActivation = NonNullable<TRulesetVersionSummary['activation']>;
 type TMovingReview = {
   kind: 'release_request' | 'consultation';
   id: string;
@@ -65,17 +35,12 @@ type TMovingReview = {
   toReviewer: string | null;
 };
 type TImpact = TSimulation & { pendingReviews: { pending: number; moving: number; items: TMovingReview[] }; simulatedAt: string };
-type TVersion = TVersionSummary & {
-  content: unknown;
-  cases: TRuleCase[];
-  baseVersionId: string | null;
-  impact: TImpact | null;
-  canDecide: boolean;
-};
+// The API documents a version's impact only as its simulation plus the pending reviews, untyped; this says what it holds.
+type TVersion = Omit<TRulesetVersion, 'impact'> & { impact: TImpact | null };
 type TCaseFailure = { name: string; mismatches: { key: string; expected: unknown; actual: unknown }[] };
 
 const versionsApi = {
-  list: (ruleset: TRulesetName) => get<{ items: TVersionSummary[] }>('/rules/versions', { ruleset }),
+  list: (ruleset: TRulesetName) => get<{ items: TRulesetVersionSummary[] }>('/rules/versions', { ruleset }),
   get: (id: string) => get<TVersion>(`/rules/versions/${encodeURIComponent(id)}`),
   propose: (body: unknown) => post<TVersion>('/rules/versions', body),
   decide: (id: string, body: unknown) => post<TVersion>(`/rules/versions/${encodeURIComponent(id)}/decision`, body),
