@@ -112,23 +112,32 @@ export function ErrorSummary({ items, title }: { items: { id?: string; message: 
   );
 }
 
-/** A required fiscal year (年度) typed as a number; `registration` is the form's `register('fiscalYear', …)`. */
-export function FiscalYearField({
-  id,
-  label,
-  hint,
-  error,
-  registration,
-}: {
-  id: string;
-  label: ReactNode;
-  hint?: ReactNode;
-  error?: FieldErrorLike;
-  registration: UseFormRegisterReturn;
-}) {
+/** A field whose control is one input of the form: its frame and words, and the form's `register(name, …)`. */
+type RegisteredField = Omit<FieldFrame, 'children' | 'className'> & { label: ReactNode; registration: UseFormRegisterReturn };
+
+/** A required fiscal year (年度) typed as a number. */
+export function FiscalYearField({ registration, ...field }: Omit<RegisteredField, 'required'>) {
   return (
-    <Field id={id} label={label} required error={error} hint={hint}>
-      <input type="number" className="input-short" {...controlProps(id, { error, hint })} {...registration} />
+    <Field {...field} required>
+      <input type="number" className="input-short" {...controlProps(field.id, field)} {...registration} />
+    </Field>
+  );
+}
+
+/** A text written out (a comment, a reason, a question) in a text area of `rows` lines. */
+export function TextAreaField({ rows, registration, ...field }: RegisteredField & { rows: number }) {
+  return (
+    <Field {...field}>
+      <textarea rows={rows} {...controlProps(field.id, field)} {...registration} />
+    </Field>
+  );
+}
+
+/** A date (due, expiry, planned release) as a short date input; `min`, when given, is the first date it offers. */
+export function DateField({ min, registration, ...field }: RegisteredField & { min?: string }) {
+  return (
+    <Field {...field}>
+      <input type="date" className="input-short" min={min} {...controlProps(field.id, field)} {...registration} />
     </Field>
   );
 }

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api.ts';
-import { controlProps, Field, optionalText } from '../components/field.tsx';
+import { controlProps, DateField, Field, optionalText } from '../components/field.tsx';
 import { FormFooter, FormSummary, useSchemaForm } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
 
@@ -53,9 +53,7 @@ export function ActionForm({ projectId }: { projectId: string }) {
           ))}
         </select>
       </Field>
-      <Field id={`${id}-due`} label={t('supervision.actions.due')} required error={errors.dueDate}>
-        <input type="date" className="input-short" {...controlProps(`${id}-due`, { error: errors.dueDate })} {...register('dueDate')} />
-      </Field>
+      <DateField id={`${id}-due`} label={t('supervision.actions.due')} required error={errors.dueDate} registration={register('dueDate')} />
       <Field id={`${id}-source`} label={t('supervision.actions.sourceKind')} required error={errors.source?.kind}>
         <select {...controlProps(`${id}-source`, { error: errors.source?.kind })} {...register('source.kind')}>
           {actionSourceKinds.map((kind) => (

@@ -11,7 +11,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api.ts';
-import { controlProps, Field, FieldSet } from '../components/field.tsx';
+import { FieldSet, TextAreaField } from '../components/field.tsx';
 import { FormFooter, FormSummary, useSchemaForm } from '../components/form-parts.tsx';
 import { RatingLegend } from '../components/supervision.tsx';
 import { useFormat } from '../format.ts';
@@ -68,9 +68,14 @@ export function AssessmentForm({ projectId, report }: { projectId: string; repor
           </div>
         </FieldSet>
       ))}
-      <Field id={`${id}-comment`} label={t('supervision.reports.comment')} required error={errors.comment}>
-        <textarea rows={3} {...controlProps(`${id}-comment`, { error: errors.comment })} {...register('comment')} />
-      </Field>
+      <TextAreaField
+        id={`${id}-comment`}
+        label={t('supervision.reports.comment')}
+        required
+        error={errors.comment}
+        rows={3}
+        registration={register('comment')}
+      />
       <FormFooter save={assess} submitLabel={t('supervision.reports.assess')} success={t('supervision.reports.assessed')} />
     </form>
   );

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api.ts';
-import { controlProps, Field, FieldSet } from '../components/field.tsx';
+import { controlProps, Field, FieldSet, TextAreaField } from '../components/field.tsx';
 import { FormFooter, FormSummary, useSchemaForm } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
 import type { TConsultationDetail } from '../types.ts';
@@ -54,9 +54,14 @@ export function ConsultationForm({ projectId, onOpened }: { projectId: string; o
       <Field id={`${id}-subject`} label={t('supervision.consultations.subject')} required error={errors.subject}>
         <input type="text" {...controlProps(`${id}-subject`, { error: errors.subject })} {...register('subject')} />
       </Field>
-      <Field id={`${id}-body`} label={t('supervision.consultations.body')} required error={errors.body}>
-        <textarea rows={5} {...controlProps(`${id}-body`, { error: errors.body })} {...register('body')} />
-      </Field>
+      <TextAreaField
+        id={`${id}-body`}
+        label={t('supervision.consultations.body')}
+        required
+        error={errors.body}
+        rows={5}
+        registration={register('body')}
+      />
       <FieldSet
         id={`${id}-docs`}
         legend={t('supervision.consultations.documents')}

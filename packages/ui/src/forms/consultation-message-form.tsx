@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, Field, FormErrors } from '../components/field.tsx';
+import { controlProps, DateField, Field, FormErrors, TextAreaField } from '../components/field.tsx';
 import { useSchemaForm } from '../components/form-parts.tsx';
 
 type Output = z.output<typeof ZConsultationMessageRequest>;
@@ -47,9 +47,14 @@ export function ConsultationMessageForm({
   const guidanceErrors = errors.guidance;
   return (
     <form className="form" noValidate onSubmit={handleSubmit((v) => post.mutate(v))} aria-label={t('supervision.consultations.reply')}>
-      <Field id={`${id}-body`} label={t('supervision.consultations.reply')} required error={errors.body}>
-        <textarea rows={4} {...controlProps(`${id}-body`, { error: errors.body })} {...register('body')} />
-      </Field>
+      <TextAreaField
+        id={`${id}-body`}
+        label={t('supervision.consultations.reply')}
+        required
+        error={errors.body}
+        rows={4}
+        registration={register('body')}
+      />
       {canGiveGuidance ? (
         <>
           <label className="checkbox">
@@ -62,14 +67,13 @@ export function ConsultationMessageForm({
               <Field id={`${id}-gtitle`} label={t('supervision.consultations.guidanceTitle')} required error={guidanceErrors?.title}>
                 <input type="text" {...controlProps(`${id}-gtitle`, { error: guidanceErrors?.title })} {...register('guidance.title')} />
               </Field>
-              <Field id={`${id}-gdue`} label={t('supervision.consultations.guidanceDue')} required error={guidanceErrors?.dueDate}>
-                <input
-                  type="date"
-                  className="input-short"
-                  {...controlProps(`${id}-gdue`, { error: guidanceErrors?.dueDate })}
-                  {...register('guidance.dueDate')}
-                />
-              </Field>
+              <DateField
+                id={`${id}-gdue`}
+                label={t('supervision.consultations.guidanceDue')}
+                required
+                error={guidanceErrors?.dueDate}
+                registration={register('guidance.dueDate')}
+              />
               <label className="checkbox">
                 <input type="checkbox" {...register('guidance.blocking')} />
                 {t('supervision.consultations.guidanceBlocking')}

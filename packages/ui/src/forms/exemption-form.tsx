@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api.ts';
 import { useReleaseChecklist } from '../components/checklist.ts';
-import { controlProps, Field, FieldSet } from '../components/field.tsx';
+import { controlProps, DateField, Field, FieldSet, TextAreaField } from '../components/field.tsx';
 import { FormFooter, FormSummary, useSchemaForm } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
 
@@ -85,17 +85,21 @@ export function ExemptionForm({ projectId, tier }: { projectId: string; tier: nu
           ))}
         </select>
       </Field>
-      <Field id={`${id}-reason`} label={t('supervision.exemptions.reason')} required error={errors.reason}>
-        <textarea rows={3} {...controlProps(`${id}-reason`, { error: errors.reason })} {...register('reason')} />
-      </Field>
-      <Field id={`${id}-expires`} label={t('supervision.exemptions.expiresOn')} required error={errors.expiresOn}>
-        <input
-          type="date"
-          className="input-short"
-          {...controlProps(`${id}-expires`, { error: errors.expiresOn })}
-          {...register('expiresOn')}
-        />
-      </Field>
+      <TextAreaField
+        id={`${id}-reason`}
+        label={t('supervision.exemptions.reason')}
+        required
+        error={errors.reason}
+        rows={3}
+        registration={register('reason')}
+      />
+      <DateField
+        id={`${id}-expires`}
+        label={t('supervision.exemptions.expiresOn')}
+        required
+        error={errors.expiresOn}
+        registration={register('expiresOn')}
+      />
       <FormFooter save={request} submitLabel={t('supervision.exemptions.request')} success={t('supervision.exemptions.requested')} />
     </form>
   );

@@ -17,6 +17,7 @@ import {
   nullableNumber,
   optionalText,
   requiredNumber,
+  TextAreaField,
 } from '../components/field.tsx';
 import { useSchemaForm } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
@@ -143,13 +144,15 @@ export function MeasurementForm({ kpi, onSaved, now = new Date() }: { kpi: TKpi;
           {t('kpi.behindNotice')}
         </p>
       ) : null}
-      <Field id={`${id}-comment`} label={t('kpi.comment')} required={behind} error={errors.comment} hint={t('kpi.commentHint')}>
-        <textarea
-          rows={2}
-          {...controlProps(`${id}-comment`, { error: errors.comment, hint: true })}
-          {...register('comment', { setValueAs: optionalText })}
-        />
-      </Field>
+      <TextAreaField
+        id={`${id}-comment`}
+        label={t('kpi.comment')}
+        required={behind}
+        error={errors.comment}
+        hint={t('kpi.commentHint')}
+        rows={2}
+        registration={register('comment', { setValueAs: optionalText })}
+      />
       {save.isError && !(isApiError(save.error) && save.error.errors.length) ? <ErrorAlert error={save.error} /> : null}
       <FormErrors messages={unmatched} />
       <button type="submit" className="button" disabled={save.isPending}>

@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api.ts';
-import { controlProps, Field, requiredNumber } from '../components/field.tsx';
+import { controlProps, Field, requiredNumber, TextAreaField } from '../components/field.tsx';
 import { FormFooter, FormSummary, useSchemaForm } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
 import type { TTechReview } from '../types.ts';
@@ -72,9 +72,13 @@ export function ReflectionForm({ review, onDone }: { review: TTechReview; onDone
           {...register('amountChangeJpy', { setValueAs: requiredNumber })}
         />
       </Field>
-      <Field id={`${id}-comment`} label={t('budget.reflection.comment')} error={errors.comment}>
-        <textarea rows={3} {...controlProps(`${id}-comment`, { error: errors.comment })} {...register('comment')} />
-      </Field>
+      <TextAreaField
+        id={`${id}-comment`}
+        label={t('budget.reflection.comment')}
+        error={errors.comment}
+        rows={3}
+        registration={register('comment')}
+      />
       <FormFooter
         save={save}
         submitLabel={t('budget.reflection.save')}

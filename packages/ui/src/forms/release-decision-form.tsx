@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, ErrorSummary, Field, FormErrors, optionalText } from '../components/field.tsx';
+import { controlProps, ErrorSummary, Field, FormErrors, optionalText, TextAreaField } from '../components/field.tsx';
 import { useSchemaForm } from '../components/form-parts.tsx';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
@@ -191,13 +191,14 @@ export function ReleaseDecisionForm({ request }: { request: TReleaseRequest }) {
           );
         })}
       </ul>
-      <Field id={`${id}-comment`} label={t('judge.comment')} error={errors.comment} hint={t('judge.commentHint')}>
-        <textarea
-          rows={4}
-          {...controlProps(`${id}-comment`, { error: errors.comment, hint: true })}
-          {...register('comment', { setValueAs: optionalText })}
-        />
-      </Field>
+      <TextAreaField
+        id={`${id}-comment`}
+        label={t('judge.comment')}
+        error={errors.comment}
+        hint={t('judge.commentHint')}
+        rows={4}
+        registration={register('comment', { setValueAs: optionalText })}
+      />
       {decide.isError && !(isApiError(decide.error) && decide.error.errors.length) ? (
         isApiError(decide.error) && decide.error.status === 403 ? (
           <div className="alert alert-error" role="alert">

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, ErrorSummary, Field, FormErrors, optionalText } from '../components/field.tsx';
+import { controlProps, ErrorSummary, Field, FormErrors, optionalText, TextAreaField } from '../components/field.tsx';
 import { FormButtons, useSchemaForm } from '../components/form-parts.tsx';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
@@ -129,9 +129,14 @@ export function ReleaseRequestForm({
           {...register('plannedReleaseDate')}
         />
       </Field>
-      <Field id={`${id}-notes`} label={t('release.notes')} required={false} error={errors.notes}>
-        <textarea rows={3} {...controlProps(`${id}-notes`, { error: errors.notes })} {...register('notes', { setValueAs: optionalText })} />
-      </Field>
+      <TextAreaField
+        id={`${id}-notes`}
+        label={t('release.notes')}
+        required={false}
+        error={errors.notes}
+        rows={3}
+        registration={register('notes', { setValueAs: optionalText })}
+      />
       <section className="fieldset-group" aria-labelledby={`${id}-evidence-title`}>
         <h3 id={`${id}-evidence-title`}>{t('release.evidenceTitle')}</h3>
         <p className="hint">{t('release.evidenceHint')}</p>

@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api.ts';
-import { controlProps, Field, FieldSet } from '../components/field.tsx';
+import { FieldSet, TextAreaField } from '../components/field.tsx';
 import { FormFooter, FormSummary, useSchemaForm } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
 
@@ -45,9 +45,14 @@ export function RetirementForm({ projectId, fiscalYear }: { projectId: string; f
           ))}
         </div>
       </FieldSet>
-      <Field id={`${id}-reason`} label={t('retirement.reason')} required error={errors.reason}>
-        <textarea rows={3} {...controlProps(`${id}-reason`, { error: errors.reason })} {...register('reason')} />
-      </Field>
+      <TextAreaField
+        id={`${id}-reason`}
+        label={t('retirement.reason')}
+        required
+        error={errors.reason}
+        rows={3}
+        registration={register('reason')}
+      />
       <FormFooter save={save} submitLabel={t('retirement.submit')} />
     </form>
   );

@@ -17,7 +17,7 @@ import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { ErrorAlert, TableScroll } from '../components/common.tsx';
-import { controlProps, ErrorSummary, Field, FieldSet, FormErrors, nullableNumber } from '../components/field.tsx';
+import { controlProps, ErrorSummary, Field, FieldSet, FormErrors, nullableNumber, TextAreaField } from '../components/field.tsx';
 import { useSchemaForm } from '../components/form-parts.tsx';
 import { MilestoneTableHead, RatingLegend } from '../components/supervision.tsx';
 import { fieldMessage } from '../errors.ts';
@@ -211,13 +211,14 @@ export function StatusReportForm({ projectId, budgetJpy, onFiled }: { projectId:
                   <input type="text" {...controlProps(`${id}-risk-${i}-owner`, { error: e?.owner })} {...register(`risks.${i}.owner`)} />
                 </Field>
               </div>
-              <Field id={`${id}-risk-${i}-mitigation`} label={t('supervision.reports.mitigation')} required error={e?.mitigation}>
-                <textarea
-                  rows={2}
-                  {...controlProps(`${id}-risk-${i}-mitigation`, { error: e?.mitigation })}
-                  {...register(`risks.${i}.mitigation`)}
-                />
-              </Field>
+              <TextAreaField
+                id={`${id}-risk-${i}-mitigation`}
+                label={t('supervision.reports.mitigation')}
+                required
+                error={e?.mitigation}
+                rows={2}
+                registration={register(`risks.${i}.mitigation`)}
+              />
               <button type="button" className="button button-secondary" onClick={() => risks.remove(i)}>
                 {t('supervision.reports.removeRisk')}
                 <span className="visually-hidden"> {n}</span>
@@ -234,9 +235,14 @@ export function StatusReportForm({ projectId, budgetJpy, onFiled }: { projectId:
         </button>
       </fieldset>
 
-      <Field id={`${id}-narrative`} label={t('supervision.reports.narrative')} required error={errors.narrative}>
-        <textarea rows={4} {...controlProps(`${id}-narrative`, { error: errors.narrative })} {...register('narrative')} />
-      </Field>
+      <TextAreaField
+        id={`${id}-narrative`}
+        label={t('supervision.reports.narrative')}
+        required
+        error={errors.narrative}
+        rows={4}
+        registration={register('narrative')}
+      />
       {file.isError && !(isApiError(file.error) && file.error.errors.length) ? <ErrorAlert error={file.error} /> : null}
       <FormErrors messages={unmatched} />
       <button type="submit" className="button" disabled={file.isPending}>

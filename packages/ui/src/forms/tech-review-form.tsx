@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api.ts';
-import { controlProps, Field } from '../components/field.tsx';
+import { controlProps, Field, TextAreaField } from '../components/field.tsx';
 import { FormFooter, FormSummary, useSchemaForm } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
 import type { TBudgetCycle, TTechReview } from '../types.ts';
@@ -82,20 +82,24 @@ export function TechReviewForm({ review, cycle, onDone }: { review: TTechReview;
                   ))}
                 </select>
               </Field>
-              <Field id={`${id}-${vp.id}-comment`} label={t('budget.comment')} error={error?.comment}>
-                <textarea
-                  rows={3}
-                  {...controlProps(`${id}-${vp.id}-comment`, { error: error?.comment })}
-                  {...register(`viewpoints.${vp.id}.comment`)}
-                />
-              </Field>
+              <TextAreaField
+                id={`${id}-${vp.id}-comment`}
+                label={t('budget.comment')}
+                error={error?.comment}
+                rows={3}
+                registration={register(`viewpoints.${vp.id}.comment`)}
+              />
             </fieldset>
           );
         })}
       </div>
-      <Field id={`${id}-overall`} label={t('budget.overallOpinion')} error={errors.overallOpinion}>
-        <textarea rows={4} {...controlProps(`${id}-overall`, { error: errors.overallOpinion })} {...register('overallOpinion')} />
-      </Field>
+      <TextAreaField
+        id={`${id}-overall`}
+        label={t('budget.overallOpinion')}
+        error={errors.overallOpinion}
+        rows={4}
+        registration={register('overallOpinion')}
+      />
       <FormFooter
         save={save}
         submitLabel={t('common.save')}

@@ -5,7 +5,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api.ts';
-import { controlProps, Field, FieldSet, FiscalYearField, requiredNumber } from '../components/field.tsx';
+import { FieldSet, FiscalYearField, requiredNumber, TextAreaField } from '../components/field.tsx';
 import { FormFooter, FormSummary, useSchemaForm } from '../components/form-parts.tsx';
 
 type Output = z.output<typeof ZYearlyReviewRequest>;
@@ -52,9 +52,15 @@ export function YearlyReviewForm({ projectId }: { projectId: string }) {
           ))}
         </div>
       </FieldSet>
-      <Field id={`${id}-rationale`} label={t('yearly.rationale')} required error={errors.rationale} hint={t('yearly.rationaleHint')}>
-        <textarea rows={4} {...controlProps(`${id}-rationale`, { error: errors.rationale, hint: true })} {...register('rationale')} />
-      </Field>
+      <TextAreaField
+        id={`${id}-rationale`}
+        label={t('yearly.rationale')}
+        required
+        error={errors.rationale}
+        hint={t('yearly.rationaleHint')}
+        rows={4}
+        registration={register('rationale')}
+      />
       <FormFooter save={save} submitLabel={t('yearly.submit')} success={t('yearly.saved')} />
     </form>
   );
