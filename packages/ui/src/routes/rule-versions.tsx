@@ -1,3 +1,4 @@
+import { rulesetNames } from '@core/rules/ruleset-names.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ChangeEvent, type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,14 +14,6 @@ import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
 import type { TRulesetVersion, TRulesetVersionSummary } from '../types.ts';
 
-const rulesetNames = [
-  'oversight-tier',
-  'lifecycle-gates',
-  'release-checklist',
-  'tech-review-extraction',
-  'supervision',
-  'service-canvas',
-] as const;
 type TRulesetName = (typeof rulesetNames)[number] | (string & {});
 type TStatus = TRulesetVersionSummary['status'];
 type TStep = 'queued' | 'cases' | 'switch' | 'load' | 'retier' | 'finished' | 'cancelled';
