@@ -1,8 +1,10 @@
 import { rulesetNames } from '@core/rules/ruleset-names.ts';
+import type { ZMovingReview } from '@core/rules/versions.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ChangeEvent, type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import type { z } from 'zod';
 import { type ApiError, get, isApiError, post } from '../api.ts';
 import { isAdmin, useUser } from '../auth.ts';
 import { DateText, Empty, ErrorAlert, Facts, Loading, Notice, PageHeader, TableScroll } from '../components/common.tsx';
@@ -18,15 +20,7 @@ type TRulesetName = (typeof rulesetNames)[number] | (string & {});
 type TStatus = TRulesetVersionSummary['status'];
 type TStep = 'queued' | 'cases' | 'switch' | 'load' | 'retier' | 'finished' | 'cancelled';
 type TActivation = NonNullable<TRulesetVersionSummary['activation']>;
-type TMovingReview = {
-  kind: 'release_request' | 'consultation';
-  id: string;
-  projectCode: string;
-  projectName: string;
-  bureauCode: string;
-  fromReviewer: string | null;
-  toReviewer: string | null;
-};
+type TMovingReview = z.infer<typeof ZMovingReview>;
 type TImpact = TSimulation & { pendingReviews: { pending: number; moving: number; items: TMovingReview[] }; simulatedAt: string };
 // The API documents a version's impact only as its simulation plus the pending reviews, untyped; this says what it holds.
 type TVersion = Omit<TRulesetVersion, 'impact'> & { impact: TImpact | null };
