@@ -81,6 +81,8 @@ export type TStageStats = Answer<'getStageStats'>;
 
 export type TRulesResponse = Answer<'listRulesets'>;
 export type TSimulationResult = Answer<'simulateRuleset'>;
+export type TRulesetVersionSummary = Schemas['RulesetVersionSummary'];
+export type TRulesetVersion = Schemas['RulesetVersion'];
 
 // Supervision (監理): consultations, status reports, follow-up actions, exemptions, the portfolio.
 export type TRatings = Schemas['Ratings'];

@@ -1,16 +1,9 @@
 import type { TTier } from '../oversight/evaluate-oversight.ts';
 import type { TExtractionFact } from '../registry/domain-lists.ts';
 import { compileRules, type LoadedRuleset } from '../rules/engine.ts';
+import { checklistItemOf, type TChecklistItem } from './checklist-item.ts';
 
-export type TChecklistItem = {
-  itemId: string;
-  principle: string;
-  label: string;
-  labelEn: string;
-  description: string;
-  descriptionEn: string;
-  naAllowed: boolean;
-};
+export type { TChecklistItem } from './checklist-item.ts';
 
 /** The release checklist items that apply to a project of `tier`, in the ruleset's order. */
 export function createReleaseChecklist(ruleset: LoadedRuleset<'release-checklist'>) {
@@ -20,17 +13,7 @@ export function createReleaseChecklist(ruleset: LoadedRuleset<'release-checklist
   );
   return async (tier: TTier): Promise<TChecklistItem[]> => {
     const outcome = await compiled.evaluate({ tier });
-    return items
-      .filter((item) => outcome.get(item.id))
-      .map((item) => ({
-        itemId: item.id,
-        principle: item.principle,
-        label: item.label.ja,
-        labelEn: item.label.en,
-        description: item.description.ja,
-        descriptionEn: item.description.en,
-        naAllowed: item.naAllowed,
-      }));
+    return items.filter((item) => outcome.get(item.id)).map(checklistItemOf);
   };
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { canvasFieldKeys } from '../canvas/fields.ts';
 import { oversightFactorRegistry, stageRegistry, type TOversightInputName as TOversightInput } from '../registry/domain-lists.ts';
 import { ZConditionOperator } from './operators.ts';
+import type { TRulesetName } from './ruleset-names.ts';
 
 /** Japanese and English text of a policy label. */
 export const ZLocalized = z.strictObject({ ja: z.string().min(1), en: z.string().min(1) });
@@ -224,6 +225,5 @@ export const rulesetSchemas = {
   'tech-review-extraction': ZTechReviewExtractionRuleset,
   supervision: ZSupervisionRuleset,
   'service-canvas': ZServiceCanvasRuleset,
-} as const;
-export type TRulesetName = keyof typeof rulesetSchemas;
-export const rulesetNames = Object.keys(rulesetSchemas) as TRulesetName[];
+} as const satisfies Record<TRulesetName, z.ZodType>;
+export { rulesetNames, type TRulesetName } from './ruleset-names.ts';

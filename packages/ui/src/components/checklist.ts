@@ -1,3 +1,4 @@
+import { checklistItemOf } from '@core/reviews/checklist-item.ts';
 import bundledChecklist from '@rules/release-checklist.json';
 import type { TChecklistItem } from '../types.ts';
 import { useRules } from './oversight.tsx';
@@ -39,17 +40,7 @@ export function checklistRulesetFrom(rules: unknown): ChecklistRuleset | null {
 
 /** The items that apply to a project of `tier`, in the ruleset's order (as the API copies them onto a request). */
 export function checklistForTier(ruleset: ChecklistRuleset, tier: number): TChecklistItem[] {
-  return ruleset.items
-    .filter((item) => item.tiers.includes(tier))
-    .map((item) => ({
-      itemId: item.id,
-      principle: item.principle,
-      label: item.label.ja,
-      labelEn: item.label.en,
-      description: item.description.ja,
-      descriptionEn: item.description.en,
-      naAllowed: item.naAllowed,
-    }));
+  return ruleset.items.filter((item) => item.tiers.includes(tier)).map(checklistItemOf);
 }
 
 export function useReleaseChecklist(tier: number | null): TChecklistItem[] {

@@ -70,6 +70,37 @@ export function Notice({ tone = 'info', children, role }: { tone?: 'info' | 'suc
   );
 }
 
+/** もっと見る under a paged list while the server has more; pressed again while a page loads, it waits. */
+export function LoadMore({
+  query,
+}: {
+  query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => Promise<unknown> };
+}) {
+  const { t } = useTranslation();
+  if (!query.hasNextPage) return null;
+  return (
+    <button
+      type="button"
+      className="button button-secondary"
+      onClick={() => void query.fetchNextPage()}
+      disabled={query.isFetchingNextPage}
+    >
+      {t('common.loadMore')}
+    </button>
+  );
+}
+
+/** Words only a screen reader hears after a row's button, saying which row it acts on (編集：山田 太郎). */
+export function HiddenTarget({ name }: { name: ReactNode }) {
+  const f = useFormat();
+  return (
+    <span className="visually-hidden">
+      {f.colon}
+      {name}
+    </span>
+  );
+}
+
 export function Empty({ children }: { children: ReactNode }) {
   return <p className="empty">{children}</p>;
 }

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import type { UseFormRegisterReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { fieldMessage } from '../errors.ts';
 
@@ -36,29 +37,20 @@ function ErrorText({ id, error }: { id: string; error: FieldErrorLike }) {
   );
 }
 
-/** Label, hint, error and control of one form field; the control gets `controlProps(id, …)`. */
-export function Field({
-  id,
-  label,
-  required,
-  hint,
-  error,
-  children,
-  className,
-}: {
+/** What a field and a group of fields have alike: the id their hint and error hang on, and those. */
+type FieldFrame = {
   id: string;
-  label: ReactNode;
   required?: boolean;
   hint?: ReactNode;
   error?: FieldErrorLike;
   children: ReactNode;
   className?: string;
-}) {
+};
+
+/** The hint (if any), the error (if any) and the control(s), in the order every field shows them. */
+function FrameBody({ id, hint, error, children }: Pick<FieldFrame, 'id' | 'hint' | 'error' | 'children'>) {
   return (
-    <div className={['field', error ? 'field-invalid' : '', className ?? ''].filter(Boolean).join(' ')}>
-      <label htmlFor={id}>
-        {label} <Marker required={required} />
-      </label>
+    <>
       {hint ? (
         <div className="hint" id={`${id}-hint`}>
           {hint}
@@ -66,28 +58,26 @@ export function Field({
       ) : null}
       <ErrorText id={id} error={error} />
       {children}
+    </>
+  );
+}
+
+/** Label, hint, error and control of one form field; the control gets `controlProps(id, …)`. */
+export function Field({ id, label, required, hint, error, children, className }: FieldFrame & { label: ReactNode }) {
+  return (
+    <div className={['field', error ? 'field-invalid' : '', className ?? ''].filter(Boolean).join(' ')}>
+      <label htmlFor={id}>
+        {label} <Marker required={required} />
+      </label>
+      <FrameBody id={id} hint={hint} error={error}>
+        {children}
+      </FrameBody>
     </div>
   );
 }
 
 /** A group of radio buttons or checkboxes under one legend. */
-export function FieldSet({
-  id,
-  legend,
-  required,
-  hint,
-  error,
-  children,
-  className,
-}: {
-  id: string;
-  legend: ReactNode;
-  required?: boolean;
-  hint?: ReactNode;
-  error?: FieldErrorLike;
-  children: ReactNode;
-  className?: string;
-}) {
+export function FieldSet({ id, legend, required, hint, error, children, className }: FieldFrame & { legend: ReactNode }) {
   return (
     <fieldset
       className={['field', 'fieldset', error ? 'field-invalid' : '', className ?? ''].filter(Boolean).join(' ')}
@@ -98,13 +88,9 @@ export function FieldSet({
       <legend>
         {legend} <Marker required={required} />
       </legend>
-      {hint ? (
-        <div className="hint" id={`${id}-hint`}>
-          {hint}
-        </div>
-      ) : null}
-      <ErrorText id={id} error={error} />
-      {children}
+      <FrameBody id={id} hint={hint} error={error}>
+        {children}
+      </FrameBody>
     </fieldset>
   );
 }
@@ -123,6 +109,36 @@ export function ErrorSummary({ items, title }: { items: { id?: string; message: 
         ))}
       </ul>
     </div>
+  );
+}
+
+/** A field whose control is one input of the form: its frame and words, and the form's `register(name, …)`. */
+type RegisteredField = Omit<FieldFrame, 'children' | 'className'> & { label: ReactNode; registration: UseFormRegisterReturn };
+
+/** A required fiscal year (年度) typed as a number. */
+export function FiscalYearField({ registration, ...field }: Omit<RegisteredField, 'required'>) {
+  return (
+    <Field {...field} required>
+      <input type="number" className="input-short" {...controlProps(field.id, field)} {...registration} />
+    </Field>
+  );
+}
+
+/** A text written out (a comment, a reason, a question) in a text area of `rows` lines. */
+export function TextAreaField({ rows, registration, ...field }: RegisteredField & { rows: number }) {
+  return (
+    <Field {...field}>
+      <textarea rows={rows} {...controlProps(field.id, field)} {...registration} />
+    </Field>
+  );
+}
+
+/** A date (due, expiry, planned release) as a short date input; `min`, when given, is the first date it offers. */
+export function DateField({ min, registration, ...field }: RegisteredField & { min?: string }) {
+  return (
+    <Field {...field}>
+      <input type="date" className="input-short" min={min} {...controlProps(field.id, field)} {...registration} />
+    </Field>
   );
 }
 

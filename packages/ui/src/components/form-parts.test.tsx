@@ -1,9 +1,13 @@
-import { screen, within } from '@testing-library/react';
+import '../forms/zod-locale.ts';
+import { useMutation } from '@tanstack/react-query';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { ApiError } from '../api.ts';
 import { renderWithProviders } from '../test/render.tsx';
-import { FormFooter, FormSummary } from './form-parts.tsx';
+import { controlProps, Field } from './field.tsx';
+import { FormFooter, FormSummary, useSchemaForm } from './form-parts.tsx';
 
 const idle = { isPending: false, isError: false, isSuccess: false, error: null };
 const failed = (error: unknown) => ({ ...idle, isError: true, error });
@@ -78,5 +82,57 @@ describe('FormSummary', () => {
       ['目標値：0以上の数を入力してください', '#f-target'],
     ]);
     expect(screen.getByRole('alert').textContent).toContain('同じ名前のKPIがあります');
+  });
+});
+
+describe('useSchemaForm', () => {
+  const ZThing = z.object({ title: z.string().min(1), count: z.number().int() });
+
+  /** The smallest form built the way every form here is: schema, summary, one field, footer. */
+  function ThingForm({ send }: { send: (values: z.output<typeof ZThing>) => Promise<unknown> }) {
+    const form = useSchemaForm(ZThing, { defaultValues: { title: '', count: 1 } });
+    const { id, register, errors } = form;
+    const save = useMutation({ mutationFn: send, onError: form.serverErrors(['title', 'count']) });
+    return (
+      <form noValidate onSubmit={form.handleSubmit((v) => save.mutate(v))}>
+        <FormSummary {...form.summary} fields={[{ name: 'title', id: `${id}-title`, label: '件名' }]} />
+        <Field id={`${id}-title`} label="件名" error={errors.title}>
+          <input type="text" {...controlProps(`${id}-title`, { error: errors.title })} {...register('title')} />
+        </Field>
+        <FormFooter save={save} submitLabel="保存する" />
+      </form>
+    );
+  }
+
+  it('checks with the schema before sending: an empty title is named in the summary, linking to its field, and nothing is sent', async () => {
+    const send = vi.fn(async () => ({}));
+    renderWithProviders(<ThingForm send={send} />);
+    await userEvent.setup().click(screen.getByRole('button', { name: '保存する' }));
+    const link = await within(await screen.findByRole('alert')).findByRole('link');
+    const input = screen.getByLabelText(/件名/);
+    expect(link.textContent?.startsWith('件名：')).toBe(true);
+    expect(link.getAttribute('href')).toBe(`#${input.id}`);
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    expect(send).not.toHaveBeenCalled();
+  });
+
+  it('puts the server’s field errors on their fields and keeps the ones that name no field for the summary', async () => {
+    const send = vi.fn(async () => {
+      throw new ApiError(400, 'validation', 'bad', {
+        errors: [
+          { path: 'body.title', message: '同じ件名があります' },
+          { path: 'body.owner', message: '担当者が見つかりません' },
+        ],
+      });
+    });
+    renderWithProviders(<ThingForm send={send} />);
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText(/件名/), '調達計画');
+    await user.click(screen.getByRole('button', { name: '保存する' }));
+    await waitFor(() => expect(send).toHaveBeenCalledOnce());
+    const summary = await screen.findByRole('alert');
+    await waitFor(() => expect(summary.textContent).toContain('担当者が見つかりません'));
+    expect(within(summary).getByRole('link').textContent).toBe('件名：同じ件名があります');
+    expect(screen.getByLabelText(/件名/).getAttribute('aria-invalid')).toBe('true');
   });
 });

@@ -1,9 +1,12 @@
-import type { ReactNode } from 'react';
-import { type FieldErrors, type FieldValues, get } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { type ReactNode, useId, useState } from 'react';
+import { type FieldErrors, type FieldValues, get, type UseFormProps, useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
 import { isApiError } from '../api.ts';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
+import { applyServerErrors } from '../forms/server-errors.ts';
 import { ErrorAlert } from './common.tsx';
 import { ErrorSummary } from './field.tsx';
 
@@ -12,6 +15,32 @@ export type SummaryField = { name: string; id: string; label: string };
 
 /** The state of a save the form footer reports on (a react-query mutation fits). */
 type SaveState = { isPending: boolean; isError: boolean; isSuccess: boolean; error: unknown };
+
+/**
+ * A form bound to one request schema, as every form here starts: react-hook-form checking with the
+ * schema, an id prefix for its controls, and the server's messages that name no field of the form.
+ * `summary` is what `FormSummary` needs besides its fields; `serverErrors(names)` is a mutation's
+ * `onError` that puts the API's field errors on those fields and keeps the rest for the summary.
+ */
+export function useSchemaForm<Input extends FieldValues, Output extends FieldValues>(
+  schema: z.ZodType<Output, Input>,
+  options: Omit<UseFormProps<Input, unknown, Output>, 'resolver'> = {},
+) {
+  const id = useId();
+  const [unmatched, setUnmatched] = useState<string[]>([]);
+  const form = useForm<Input, unknown, Output>({ ...options, resolver: zodResolver(schema) });
+  const { errors, isSubmitted } = form.formState;
+  return {
+    ...form,
+    id,
+    errors,
+    unmatched,
+    setUnmatched,
+    summary: { errors, unmatched, isSubmitted },
+    serverErrors: (fieldNames: readonly string[]) => (error: unknown) =>
+      setUnmatched(applyServerErrors(error, form.setError, fieldNames).unmatched),
+  };
+}
 
 /**
  * The items of an error summary: every field with an error (label: message, linking to the control,
@@ -93,16 +122,24 @@ export function FormFooter({
           {success}
         </p>
       ) : null}
-      <div className="button-row">
-        <button type="submit" className="button" disabled={save.isPending}>
-          {save.isPending ? t('common.saving') : submitLabel}
-        </button>
-        {onCancel ? (
-          <button type="button" className="button button-secondary" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-        ) : null}
-      </div>
+      <FormButtons pending={save.isPending} submitLabel={submitLabel} onCancel={onCancel} />
     </>
+  );
+}
+
+/** A form's submit, saying 保存中… while the save runs, and an optional cancel. */
+export function FormButtons({ pending, submitLabel, onCancel }: { pending: boolean; submitLabel: string; onCancel?: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="button-row">
+      <button type="submit" className="button" disabled={pending}>
+        {pending ? t('common.saving') : submitLabel}
+      </button>
+      {onCancel ? (
+        <button type="button" className="button button-secondary" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      ) : null}
+    </div>
   );
 }

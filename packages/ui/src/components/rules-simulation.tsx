@@ -7,9 +7,11 @@ import { Link } from 'react-router';
 import { api, isApiError } from '../api.ts';
 import { fieldMessage } from '../errors.ts';
 import { type Format, useFormat } from '../format.ts';
+import type { TSimulationResult } from '../types.ts';
 import { useBureauName } from './bureaus.ts';
 import { ErrorAlert, Loading, TableScroll, TierBadge } from './common.tsx';
 import { controlProps, ErrorSummary, Field } from './field.tsx';
+import { MovesTable } from './moves-table.tsx';
 import { useRules } from './oversight.tsx';
 
 type Label = { ja: string; en: string };
@@ -123,28 +125,8 @@ export function candidateOf(
   return { ...content, factors };
 }
 
-export type TSimulation = {
-  isSameAsActive: boolean;
-  projects: number;
-  changed: number;
-  byBureau: {
-    bureauCode: string;
-    total: number;
-    changed: number;
-    toTier: { tier1: number; tier2: number; tier3: number; unset: number };
-  }[];
-  transitions: { fromTier: number | null; toTier: number | null; fromReviewer: string | null; toReviewer: string | null; count: number }[];
-  sample: {
-    id: string;
-    code: string;
-    name: string;
-    bureauCode: string;
-    fromTier: number | null;
-    toTier: number | null;
-    fromReviewer: string | null;
-    toReviewer: string | null;
-  }[];
-};
+/** What a simulation's result shows: POST /rules/simulate's answer (a version's stored impact is the same). */
+export type TSimulation = Pick<TSimulationResult, 'isSameAsActive' | 'projects' | 'changed' | 'byBureau' | 'transitions' | 'sample'>;
 
 function useActiveContent(): { content: TOversightContent; pending: boolean } {
   const rules = useRules();
@@ -278,35 +260,28 @@ export function SimulationResult({ result, changes = [] }: { result: TSimulation
       ) : null}
       {result.sample.length ? (
         <>
-          <TableScroll>
-            <table className="table table-compact">
-              <caption>{t('rules.sample')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('projects.colName')}</th>
-                  <th scope="col">{t('projects.bureau')}</th>
-                  <th scope="col">{t('rules.from')}</th>
-                  <th scope="col">{t('rules.to')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.sample.map((p) => (
-                  <tr key={p.id}>
-                    <td>
-                      <Link to={`/projects/${p.id}`}>{p.name}</Link> <span className="small muted">{p.code}</span>
-                    </td>
-                    <td>{bureauName(p.bureauCode)}</td>
-                    <td>
-                      <TierBadge tier={p.fromTier} /> {f.role(p.fromReviewer)}
-                    </td>
-                    <td>
-                      <TierBadge tier={p.toTier} /> {f.role(p.toReviewer)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
+          <MovesTable
+            caption={t('rules.sample')}
+            rows={result.sample.map((p) => ({
+              key: p.id,
+              project: (
+                <>
+                  <Link to={`/projects/${p.id}`}>{p.name}</Link> <span className="small muted">{p.code}</span>
+                </>
+              ),
+              bureauCode: p.bureauCode,
+              from: (
+                <>
+                  <TierBadge tier={p.fromTier} /> {f.role(p.fromReviewer)}
+                </>
+              ),
+              to: (
+                <>
+                  <TierBadge tier={p.toTier} /> {f.role(p.toReviewer)}
+                </>
+              ),
+            }))}
+          />
           {result.changed > result.sample.length ? (
             <p className="small">
               {t('rulesSim.sampleNote', { shown: f.number(result.sample.length), changed: f.number(result.changed) })}
@@ -334,8 +309,7 @@ export function RulesSimulation() {
   const [submitted, setSubmitted] = useState<{ numbers: Record<string, number>; classTiers: Record<string, number> } | null>(null);
   const summaryRef = useRef<HTMLDivElement>(null);
   const simulate = useMutation({
-    mutationFn: (candidate: TOversightContent) =>
-      api.rules.simulate({ ruleset: 'oversight-tier', content: candidate }) as unknown as Promise<TSimulation>,
+    mutationFn: (candidate: TOversightContent) => api.rules.simulate({ ruleset: 'oversight-tier', content: candidate }),
   });
   const maxTier = content.maxTier ?? 3;
   const fieldId = (key: string) => `${id}-${key.replace(/[^A-Za-z0-9]/g, '-')}`;

@@ -35,6 +35,24 @@ export function RatingLegend() {
 }
 
 /** Self-rating beside the assessment, one row per dimension. */
+/** The caption and head of a report's milestone table (マイルストーン: 計画・見込・実績), as filed and as read. */
+export function MilestoneTableHead() {
+  const { t } = useTranslation();
+  return (
+    <>
+      <caption>{t('supervision.reports.milestones')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('supervision.reports.milestone')}</th>
+          <th scope="col">{t('supervision.reports.planned')}</th>
+          <th scope="col">{t('supervision.reports.forecast')}</th>
+          <th scope="col">{t('supervision.reports.actual')}</th>
+        </tr>
+      </thead>
+    </>
+  );
+}
+
 export function RatingsTable({ caption, self, assessed }: { caption: string; self: TRatings; assessed: TRatings | null }) {
   const { t } = useTranslation();
   const f = useFormat();

@@ -1,52 +1,37 @@
 import './zod-locale.ts';
 import { actionSourceKinds, actionSourceLabels, ZCreateActionRequest } from '@core/supervision/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api.ts';
-import { controlProps, Field, optionalText } from '../components/field.tsx';
-import { FormFooter, FormSummary } from '../components/form-parts.tsx';
+import { controlProps, DateField, Field, optionalText } from '../components/field.tsx';
+import { FormFooter, FormSummary, useSchemaForm } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
-import { applyServerErrors } from './server-errors.ts';
 
-type Input = z.input<typeof ZCreateActionRequest>;
 type Output = z.output<typeof ZCreateActionRequest>;
 
 /** Raise a follow-up action (フォローアップ措置) for a person of the bureau. */
 export function ActionForm({ projectId }: { projectId: string }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
   const owners = useQuery({ queryKey: ['project', projectId, 'action-owners'], queryFn: () => api.supervision.owners(projectId) });
-  const {
-    register,
-    handleSubmit,
-    setError,
-    reset,
-    formState: { errors, isSubmitted },
-  } = useForm<Input, unknown, Output>({
-    resolver: zodResolver(ZCreateActionRequest),
+  const form = useSchemaForm(ZCreateActionRequest, {
     defaultValues: { title: '', ownerId: '', dueDate: '', blocking: false, source: { kind: 'status_report_risk' } },
   });
+  const { id, register, errors } = form;
   const raise = useMutation({
     mutationFn: (values: Output) => api.supervision.raiseAction(projectId, values),
     onSuccess: () => {
-      reset();
+      form.reset();
       void queryClient.invalidateQueries({ queryKey: ['project', projectId] });
     },
-    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['title', 'ownerId', 'dueDate', 'blocking', 'source']).unmatched),
+    onError: form.serverErrors(['title', 'ownerId', 'dueDate', 'blocking', 'source']),
   });
   return (
-    <form className="form" noValidate onSubmit={handleSubmit((v) => raise.mutate(v))} aria-label={t('supervision.actions.raiseTitle')}>
+    <form className="form" noValidate onSubmit={form.handleSubmit((v) => raise.mutate(v))} aria-label={t('supervision.actions.raiseTitle')}>
       <FormSummary
-        errors={errors}
-        unmatched={unmatched}
-        isSubmitted={isSubmitted}
+        {...form.summary}
         fields={[
           { name: 'title', id: `${id}-title`, label: t('supervision.actions.action') },
           { name: 'ownerId', id: `${id}-owner`, label: t('supervision.actions.owner') },
@@ -68,9 +53,7 @@ export function ActionForm({ projectId }: { projectId: string }) {
           ))}
         </select>
       </Field>
-      <Field id={`${id}-due`} label={t('supervision.actions.due')} required error={errors.dueDate}>
-        <input type="date" className="input-short" {...controlProps(`${id}-due`, { error: errors.dueDate })} {...register('dueDate')} />
-      </Field>
+      <DateField id={`${id}-due`} label={t('supervision.actions.due')} required error={errors.dueDate} registration={register('dueDate')} />
       <Field id={`${id}-source`} label={t('supervision.actions.sourceKind')} required error={errors.source?.kind}>
         <select {...controlProps(`${id}-source`, { error: errors.source?.kind })} {...register('source.kind')}>
           {actionSourceKinds.map((kind) => (

@@ -7,50 +7,38 @@ import {
   ratings,
   ZAssessmentRequest,
 } from '@core/supervision/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api.ts';
-import { controlProps, Field, FieldSet } from '../components/field.tsx';
-import { FormFooter, FormSummary } from '../components/form-parts.tsx';
+import { FieldSet, TextAreaField } from '../components/field.tsx';
+import { FormFooter, FormSummary, useSchemaForm } from '../components/form-parts.tsx';
 import { RatingLegend } from '../components/supervision.tsx';
 import { useFormat } from '../format.ts';
 import type { TStatusReport } from '../types.ts';
-import { applyServerErrors } from './server-errors.ts';
 
-type Input = z.input<typeof ZAssessmentRequest>;
 type Output = z.output<typeof ZAssessmentRequest>;
 
 /** The consultee's independent assessment (独立評価) of one report, at the report's version. */
 export function AssessmentForm({ projectId, report }: { projectId: string; report: TStatusReport }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
-  const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors, isSubmitted },
-  } = useForm<Input, unknown, Output>({
-    resolver: zodResolver(ZAssessmentRequest),
+  const form = useSchemaForm(ZAssessmentRequest, {
     values: {
       version: report.version,
       ratings: report.assessment?.ratings ?? report.selfRating,
       comment: report.assessment?.comment ?? '',
     },
   });
+  const { id, register, handleSubmit, errors } = form;
   const assess = useMutation({
     mutationFn: (values: Output) => api.supervision.assess(projectId, report.period, values),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: ['project', projectId] });
       void queryClient.invalidateQueries({ queryKey: ['inbox'] });
     },
-    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['ratings', 'comment']).unmatched),
+    onError: form.serverErrors(['ratings', 'comment']),
   });
   return (
     <form
@@ -61,9 +49,7 @@ export function AssessmentForm({ projectId, report }: { projectId: string; repor
     >
       <p className="small">{t('supervision.reports.assessLead')}</p>
       <FormSummary
-        errors={errors}
-        unmatched={unmatched}
-        isSubmitted={isSubmitted}
+        {...form.summary}
         fields={[
           ...ratingDimensions.map((d) => ({ name: `ratings.${d}`, id: `${id}-${d}`, label: f.label(ratingDimensionLabels[d]) })),
           { name: 'comment', id: `${id}-comment`, label: t('supervision.reports.comment') },
@@ -82,9 +68,14 @@ export function AssessmentForm({ projectId, report }: { projectId: string; repor
           </div>
         </FieldSet>
       ))}
-      <Field id={`${id}-comment`} label={t('supervision.reports.comment')} required error={errors.comment}>
-        <textarea rows={3} {...controlProps(`${id}-comment`, { error: errors.comment })} {...register('comment')} />
-      </Field>
+      <TextAreaField
+        id={`${id}-comment`}
+        label={t('supervision.reports.comment')}
+        required
+        error={errors.comment}
+        rows={3}
+        registration={register('comment')}
+      />
       <FormFooter save={assess} submitLabel={t('supervision.reports.assess')} success={t('supervision.reports.assessed')} />
     </form>
   );

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { type CanvasEditing, CanvasGrid } from '../components/canvas-grid.tsx';
 import { ErrorAlert } from '../components/common.tsx';
+import { FormButtons } from '../components/form-parts.tsx';
 import { useUnsavedChangesWarning } from '../components/unsaved.ts';
 import { useFormat } from '../format.ts';
 import type { TCanvas, TKpi } from '../types.ts';
@@ -129,20 +130,13 @@ export function CanvasForm({
           ? t('canvas.missingKeyItems', { items: missing.map((key) => f.label(canvasFields.find((c) => c.key === key)!)).join(f.listSep) })
           : t('canvas.allKeyItems')}
       </div>
-      <div className="button-row">
-        <button type="submit" className="button" disabled={save.isPending}>
-          {save.isPending ? t('common.saving') : t('canvas.save')}
-        </button>
-        <button
-          type="button"
-          className="button button-secondary"
-          onClick={() => {
-            if (!isDirty || window.confirm(t('common.unsavedChanges'))) onCancel();
-          }}
-        >
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormButtons
+        pending={save.isPending}
+        submitLabel={t('canvas.save')}
+        onCancel={() => {
+          if (!isDirty || window.confirm(t('common.unsavedChanges'))) onCancel();
+        }}
+      />
     </form>
   );
 }

@@ -1,39 +1,26 @@
 import './zod-locale.ts';
 import { consultationTopicLabels, consultationTopics, ZCreateConsultationRequest } from '@core/supervision/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api.ts';
-import { controlProps, Field, FieldSet } from '../components/field.tsx';
-import { FormFooter, FormSummary } from '../components/form-parts.tsx';
+import { controlProps, Field, FieldSet, TextAreaField } from '../components/field.tsx';
+import { FormFooter, FormSummary, useSchemaForm } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
 import type { TConsultationDetail } from '../types.ts';
-import { applyServerErrors } from './server-errors.ts';
 
-type Input = z.input<typeof ZCreateConsultationRequest>;
 type Output = z.output<typeof ZCreateConsultationRequest>;
 
 /** Open a consultation (協議) with the project's consultee: topic, subject, question, documents of the project. */
 export function ConsultationForm({ projectId, onOpened }: { projectId: string; onOpened: (c: TConsultationDetail) => void }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
   const documents = useQuery({ queryKey: ['project', projectId, 'documents'], queryFn: () => api.documents.list(projectId) });
-  const {
-    register,
-    handleSubmit,
-    setError,
-    reset,
-    formState: { errors, isSubmitted },
-  } = useForm<Input, unknown, Output>({
-    resolver: zodResolver(ZCreateConsultationRequest),
+  const form = useSchemaForm(ZCreateConsultationRequest, {
     defaultValues: { topic: 'requirements', subject: '', body: '', documentIds: [] },
   });
+  const { id, register, handleSubmit, reset, errors } = form;
   const open = useMutation({
     mutationFn: (values: Output) => api.supervision.openConsultation(projectId, values),
     onSuccess: (consultation) => {
@@ -42,14 +29,12 @@ export function ConsultationForm({ projectId, onOpened }: { projectId: string; o
       void queryClient.invalidateQueries({ queryKey: ['inbox'] });
       onOpened(consultation);
     },
-    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['topic', 'subject', 'body', 'documentIds']).unmatched),
+    onError: form.serverErrors(['topic', 'subject', 'body', 'documentIds']),
   });
   return (
     <form className="form" noValidate onSubmit={handleSubmit((v) => open.mutate(v))} aria-label={t('supervision.consultations.openTitle')}>
       <FormSummary
-        errors={errors}
-        unmatched={unmatched}
-        isSubmitted={isSubmitted}
+        {...form.summary}
         fields={[
           { name: 'topic', id: `${id}-topic`, label: t('supervision.consultations.topic') },
           { name: 'subject', id: `${id}-subject`, label: t('supervision.consultations.subject') },
@@ -69,9 +54,14 @@ export function ConsultationForm({ projectId, onOpened }: { projectId: string; o
       <Field id={`${id}-subject`} label={t('supervision.consultations.subject')} required error={errors.subject}>
         <input type="text" {...controlProps(`${id}-subject`, { error: errors.subject })} {...register('subject')} />
       </Field>
-      <Field id={`${id}-body`} label={t('supervision.consultations.body')} required error={errors.body}>
-        <textarea rows={5} {...controlProps(`${id}-body`, { error: errors.body })} {...register('body')} />
-      </Field>
+      <TextAreaField
+        id={`${id}-body`}
+        label={t('supervision.consultations.body')}
+        required
+        error={errors.body}
+        rows={5}
+        registration={register('body')}
+      />
       <FieldSet
         id={`${id}-docs`}
         legend={t('supervision.consultations.documents')}

@@ -1,17 +1,14 @@
 import './zod-locale.ts';
 import { ZConsultationMessageRequest } from '@core/supervision/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
-import { useForm } from 'react-hook-form';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, Field, FormErrors } from '../components/field.tsx';
-import { applyServerErrors } from './server-errors.ts';
+import { controlProps, DateField, Field, FormErrors, TextAreaField } from '../components/field.tsx';
+import { useSchemaForm } from '../components/form-parts.tsx';
 
-type Input = z.input<typeof ZConsultationMessageRequest>;
 type Output = z.output<typeof ZConsultationMessageRequest>;
 
 /**
@@ -28,22 +25,14 @@ export function ConsultationMessageForm({
   canGiveGuidance: boolean;
 }) {
   const { t } = useTranslation();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
   const [isGuidance, setIsGuidance] = useState(false);
-  const {
-    register,
-    handleSubmit,
-    setError,
-    reset,
-    formState: { errors },
-  } = useForm<Input, unknown, Output>({
-    resolver: zodResolver(ZConsultationMessageRequest),
+  const form = useSchemaForm(ZConsultationMessageRequest, {
     defaultValues: { body: '' },
     // Guidance fields leave the form when the box is unticked, so a half-filled guidance is not validated.
     shouldUnregister: true,
   });
+  const { id, register, handleSubmit, reset, errors, unmatched } = form;
   const post = useMutation({
     mutationFn: (values: Output) => api.supervision.postMessage(consultationId, isGuidance ? values : { body: values.body }),
     onSuccess: (detail) => {
@@ -53,14 +42,19 @@ export function ConsultationMessageForm({
       void queryClient.invalidateQueries({ queryKey: ['project', projectId] });
       void queryClient.invalidateQueries({ queryKey: ['inbox'] });
     },
-    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['body', 'guidance']).unmatched),
+    onError: form.serverErrors(['body', 'guidance']),
   });
   const guidanceErrors = errors.guidance;
   return (
     <form className="form" noValidate onSubmit={handleSubmit((v) => post.mutate(v))} aria-label={t('supervision.consultations.reply')}>
-      <Field id={`${id}-body`} label={t('supervision.consultations.reply')} required error={errors.body}>
-        <textarea rows={4} {...controlProps(`${id}-body`, { error: errors.body })} {...register('body')} />
-      </Field>
+      <TextAreaField
+        id={`${id}-body`}
+        label={t('supervision.consultations.reply')}
+        required
+        error={errors.body}
+        rows={4}
+        registration={register('body')}
+      />
       {canGiveGuidance ? (
         <>
           <label className="checkbox">
@@ -73,14 +67,13 @@ export function ConsultationMessageForm({
               <Field id={`${id}-gtitle`} label={t('supervision.consultations.guidanceTitle')} required error={guidanceErrors?.title}>
                 <input type="text" {...controlProps(`${id}-gtitle`, { error: guidanceErrors?.title })} {...register('guidance.title')} />
               </Field>
-              <Field id={`${id}-gdue`} label={t('supervision.consultations.guidanceDue')} required error={guidanceErrors?.dueDate}>
-                <input
-                  type="date"
-                  className="input-short"
-                  {...controlProps(`${id}-gdue`, { error: guidanceErrors?.dueDate })}
-                  {...register('guidance.dueDate')}
-                />
-              </Field>
+              <DateField
+                id={`${id}-gdue`}
+                label={t('supervision.consultations.guidanceDue')}
+                required
+                error={guidanceErrors?.dueDate}
+                registration={register('guidance.dueDate')}
+              />
               <label className="checkbox">
                 <input type="checkbox" {...register('guidance.blocking')} />
                 {t('supervision.consultations.guidanceBlocking')}

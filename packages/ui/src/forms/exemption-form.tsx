@@ -1,20 +1,15 @@
 import './zod-locale.ts';
 import { ZCreateExemptionRequest } from '@core/supervision/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import lifecycleRules from '@rules/lifecycle-gates.json';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api.ts';
 import { useReleaseChecklist } from '../components/checklist.ts';
-import { controlProps, Field, FieldSet } from '../components/field.tsx';
-import { FormFooter, FormSummary } from '../components/form-parts.tsx';
+import { controlProps, DateField, Field, FieldSet, TextAreaField } from '../components/field.tsx';
+import { FormFooter, FormSummary, useSchemaForm } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
-import { applyServerErrors } from './server-errors.ts';
 
-type Input = z.input<typeof ZCreateExemptionRequest>;
 type Output = z.output<typeof ZCreateExemptionRequest>;
 
 /** The label of a gate or checklist item an exemption names, in the user's language. */
@@ -35,21 +30,12 @@ export function useExemptionTargetLabel(tier: number | null) {
 export function ExemptionForm({ projectId, tier }: { projectId: string; tier: number | null }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const id = useId();
   const queryClient = useQueryClient();
   const checklist = useReleaseChecklist(tier);
-  const [unmatched, setUnmatched] = useState<string[]>([]);
-  const {
-    register,
-    handleSubmit,
-    setError,
-    reset,
-    watch,
-    formState: { errors, isSubmitted },
-  } = useForm<Input, unknown, Output>({
-    resolver: zodResolver(ZCreateExemptionRequest),
+  const form = useSchemaForm(ZCreateExemptionRequest, {
     defaultValues: { targetKind: 'gate', target: '', reason: '', expiresOn: '' },
   });
+  const { id, register, handleSubmit, reset, watch, errors } = form;
   const kind = watch('targetKind');
   const request = useMutation({
     mutationFn: (values: Output) => api.supervision.requestExemption(projectId, values),
@@ -57,7 +43,7 @@ export function ExemptionForm({ projectId, tier }: { projectId: string; tier: nu
       reset();
       void queryClient.invalidateQueries({ queryKey: ['project', projectId] });
     },
-    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['targetKind', 'target', 'reason', 'expiresOn']).unmatched),
+    onError: form.serverErrors(['targetKind', 'target', 'reason', 'expiresOn']),
   });
   const options =
     kind === 'gate'
@@ -71,9 +57,7 @@ export function ExemptionForm({ projectId, tier }: { projectId: string; tier: nu
       aria-label={t('supervision.exemptions.requestTitle')}
     >
       <FormSummary
-        errors={errors}
-        unmatched={unmatched}
-        isSubmitted={isSubmitted}
+        {...form.summary}
         fields={[
           { name: 'targetKind', id: `${id}-kind`, label: t('supervision.exemptions.targetKind') },
           { name: 'target', id: `${id}-target`, label: t('supervision.exemptions.target') },
@@ -101,17 +85,21 @@ export function ExemptionForm({ projectId, tier }: { projectId: string; tier: nu
           ))}
         </select>
       </Field>
-      <Field id={`${id}-reason`} label={t('supervision.exemptions.reason')} required error={errors.reason}>
-        <textarea rows={3} {...controlProps(`${id}-reason`, { error: errors.reason })} {...register('reason')} />
-      </Field>
-      <Field id={`${id}-expires`} label={t('supervision.exemptions.expiresOn')} required error={errors.expiresOn}>
-        <input
-          type="date"
-          className="input-short"
-          {...controlProps(`${id}-expires`, { error: errors.expiresOn })}
-          {...register('expiresOn')}
-        />
-      </Field>
+      <TextAreaField
+        id={`${id}-reason`}
+        label={t('supervision.exemptions.reason')}
+        required
+        error={errors.reason}
+        rows={3}
+        registration={register('reason')}
+      />
+      <DateField
+        id={`${id}-expires`}
+        label={t('supervision.exemptions.expiresOn')}
+        required
+        error={errors.expiresOn}
+        registration={register('expiresOn')}
+      />
       <FormFooter save={request} submitLabel={t('supervision.exemptions.request')} success={t('supervision.exemptions.requested')} />
     </form>
   );

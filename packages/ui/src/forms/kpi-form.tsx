@@ -1,16 +1,12 @@
 import './zod-locale.ts';
 import { ZCreateKpiRequest } from '@core/kpis/schemas.ts';
 import { fiscalYearOf } from '@core/projects/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api.ts';
 import { controlProps, Field, FieldSet, nullableNumber, optionalText, requiredNumber } from '../components/field.tsx';
-import { FormFooter, FormSummary } from '../components/form-parts.tsx';
-import { applyServerErrors } from './server-errors.ts';
+import { FormFooter, FormSummary, useSchemaForm } from '../components/form-parts.tsx';
 
 type Input = z.input<typeof ZCreateKpiRequest>;
 type Output = z.output<typeof ZCreateKpiRequest>;
@@ -19,10 +15,7 @@ const names = ['name', 'unit', 'direction', 'baselineValue', 'baselineYear', 'ta
 /** Add a KPI (活動評価指標): a numeric target, or a text target such as 竣工. */
 export function KpiForm({ projectId, onDone }: { projectId: string; onDone?: () => void }) {
   const { t } = useTranslation();
-  const id = useId();
-  const fid = (name: string) => `${id}-${name}`;
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
   const defaults: Input = {
     name: '',
     unit: '',
@@ -33,13 +26,9 @@ export function KpiForm({ projectId, onDone }: { projectId: string; onDone?: () 
     targetText: null,
     targetFiscalYear: fiscalYearOf(new Date()) + 3,
   };
-  const {
-    register,
-    handleSubmit,
-    setError,
-    reset,
-    formState: { errors, isSubmitted },
-  } = useForm<Input, unknown, Output>({ resolver: zodResolver(ZCreateKpiRequest), defaultValues: defaults });
+  const form = useSchemaForm(ZCreateKpiRequest, { defaultValues: defaults });
+  const { id, register, handleSubmit, reset, errors } = form;
+  const fid = (name: string) => `${id}-${name}`;
   const save = useMutation({
     mutationFn: (values: Output) => api.kpis.create(projectId, values),
     onSuccess: () => {
@@ -47,16 +36,11 @@ export function KpiForm({ projectId, onDone }: { projectId: string; onDone?: () 
       void queryClient.invalidateQueries({ queryKey: ['project', projectId] });
       onDone?.();
     },
-    onError: (error) => setUnmatched(applyServerErrors(error, setError, names).unmatched),
+    onError: form.serverErrors(names),
   });
   return (
     <form className="form" noValidate onSubmit={handleSubmit((v) => save.mutate(v))} aria-label={t('kpi.addLabel')}>
-      <FormSummary
-        errors={errors}
-        unmatched={unmatched}
-        isSubmitted={isSubmitted}
-        fields={names.map((name) => ({ name, id: fid(name), label: t(`kpi.${name}`) }))}
-      />
+      <FormSummary {...form.summary} fields={names.map((name) => ({ name, id: fid(name), label: t(`kpi.${name}`) }))} />
       <Field id={fid('name')} label={t('kpi.name')} required error={errors.name} hint={t('kpi.nameHint')}>
         <input type="text" {...controlProps(fid('name'), { error: errors.name, hint: true })} {...register('name')} />
       </Field>

@@ -1,20 +1,28 @@
 import './zod-locale.ts';
 import { expectedValue, measurementNeedsComment, type TKpiForStatus, ZCreateMeasurementRequest } from '@core/kpis/schemas.ts';
 import { fiscalYearOf } from '@core/projects/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useMemo, useState } from 'react';
-import { Controller, useForm, useWatch } from 'react-hook-form';
+import { useMemo } from 'react';
+import { Controller, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, Field, FieldSet, FormErrors, nullableNumber, optionalText, requiredNumber } from '../components/field.tsx';
+import {
+  controlProps,
+  Field,
+  FieldSet,
+  FiscalYearField,
+  FormErrors,
+  nullableNumber,
+  optionalText,
+  requiredNumber,
+  TextAreaField,
+} from '../components/field.tsx';
+import { useSchemaForm } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
 import type { TKpi } from '../types.ts';
-import { applyServerErrors } from './server-errors.ts';
 
-type Input = z.input<typeof ZCreateMeasurementRequest>;
 type Output = z.output<typeof ZCreateMeasurementRequest>;
 
 /** Matched by errors.ts to the "say why" message in the user's language. */
@@ -49,22 +57,13 @@ export function measurementSchema(kpi: TKpi) {
 export function MeasurementForm({ kpi, onSaved, now = new Date() }: { kpi: TKpi; onSaved?: () => void; now?: Date }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const id = useId();
   const queryClient = useQueryClient();
   const isNumeric = kpi.targetValue !== null;
   const schema = useMemo(() => measurementSchema(kpi), [kpi]);
-  const [unmatched, setUnmatched] = useState<string[]>([]);
-  const {
-    register,
-    control,
-    handleSubmit,
-    setError,
-    reset,
-    formState: { errors },
-  } = useForm<Input, unknown, Output>({
-    resolver: zodResolver(schema),
+  const form = useSchemaForm(schema, {
     defaultValues: { fiscalYear: fiscalYearOf(now), value: null, comment: '' },
   });
+  const { id, register, control, handleSubmit, reset, errors, unmatched } = form;
   const [fiscalYear, value, achieved] = useWatch({ control, name: ['fiscalYear', 'value', 'achieved'] });
   const plan = planOf(kpi);
   const expected = typeof fiscalYear === 'number' ? expectedValue(plan, fiscalYear) : null;
@@ -85,7 +84,7 @@ export function MeasurementForm({ kpi, onSaved, now = new Date() }: { kpi: TKpi;
       void queryClient.invalidateQueries({ queryKey: ['project', kpi.projectId] });
       onSaved?.();
     },
-    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['fiscalYear', 'value', 'achieved', 'comment']).unmatched),
+    onError: form.serverErrors(['fiscalYear', 'value', 'achieved', 'comment']),
   });
 
   return (
@@ -95,14 +94,12 @@ export function MeasurementForm({ kpi, onSaved, now = new Date() }: { kpi: TKpi;
       onSubmit={handleSubmit((v) => save.mutate(v))}
       aria-label={t('kpi.measureLabel', { name: kpi.name })}
     >
-      <Field id={`${id}-fy`} label={t('kpi.fiscalYear')} required error={errors.fiscalYear}>
-        <input
-          type="number"
-          className="input-short"
-          {...controlProps(`${id}-fy`, { error: errors.fiscalYear })}
-          {...register('fiscalYear', { setValueAs: requiredNumber })}
-        />
-      </Field>
+      <FiscalYearField
+        id={`${id}-fy`}
+        label={t('kpi.fiscalYear')}
+        error={errors.fiscalYear}
+        registration={register('fiscalYear', { setValueAs: requiredNumber })}
+      />
       {isNumeric ? (
         <Field
           id={`${id}-value`}
@@ -147,13 +144,15 @@ export function MeasurementForm({ kpi, onSaved, now = new Date() }: { kpi: TKpi;
           {t('kpi.behindNotice')}
         </p>
       ) : null}
-      <Field id={`${id}-comment`} label={t('kpi.comment')} required={behind} error={errors.comment} hint={t('kpi.commentHint')}>
-        <textarea
-          rows={2}
-          {...controlProps(`${id}-comment`, { error: errors.comment, hint: true })}
-          {...register('comment', { setValueAs: optionalText })}
-        />
-      </Field>
+      <TextAreaField
+        id={`${id}-comment`}
+        label={t('kpi.comment')}
+        required={behind}
+        error={errors.comment}
+        hint={t('kpi.commentHint')}
+        rows={2}
+        registration={register('comment', { setValueAs: optionalText })}
+      />
       {save.isError && !(isApiError(save.error) && save.error.errors.length) ? <ErrorAlert error={save.error} /> : null}
       <FormErrors messages={unmatched} />
       <button type="submit" className="button" disabled={save.isPending}>

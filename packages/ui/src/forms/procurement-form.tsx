@@ -7,18 +7,15 @@ import {
   ZProcurementStatus,
   ZUpdateProcurementRequest,
 } from '@core/reviews/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
-import { useForm, useWatch } from 'react-hook-form';
+import { useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api.ts';
 import { controlProps, Field, nullableNumber } from '../components/field.tsx';
-import { FormFooter, FormSummary } from '../components/form-parts.tsx';
+import { FormFooter, FormSummary, useSchemaForm } from '../components/form-parts.tsx';
 import { formatManYen, useFormat } from '../format.ts';
 import type { TDocument, TProcurement } from '../types.ts';
-import { applyServerErrors } from './server-errors.ts';
 
 type Input = z.input<typeof ZCreateProcurementRequest>;
 type Output = z.output<typeof ZCreateProcurementRequest>;
@@ -66,18 +63,10 @@ export function ProcurementForm({
 }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const id = useId();
-  const fid = (name: string) => `${id}-${name}`;
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
-  const {
-    register,
-    control,
-    handleSubmit,
-    setError,
-    reset,
-    formState: { errors, isSubmitted },
-  } = useForm<Input, unknown, Output>({ resolver: zodResolver(ZCreateProcurementRequest), defaultValues: valuesOf(procurement) });
+  const form = useSchemaForm(ZCreateProcurementRequest, { defaultValues: valuesOf(procurement) });
+  const { id, register, control, handleSubmit, reset, errors } = form;
+  const fid = (name: string) => `${id}-${name}`;
   const amount = useWatch({ control, name: 'contractAmountJpy' });
   const save = useMutation({
     mutationFn: (values: Output) =>
@@ -90,7 +79,7 @@ export function ProcurementForm({
       void queryClient.invalidateQueries({ queryKey: ['procurements'] });
       onDone?.();
     },
-    onError: (error) => setUnmatched(applyServerErrors(error, setError, names).unmatched),
+    onError: form.serverErrors(names),
   });
   return (
     <form
@@ -100,9 +89,7 @@ export function ProcurementForm({
       aria-label={procurement ? t('procurement.editLabel') : t('procurement.addLabel')}
     >
       <FormSummary
-        errors={errors}
-        unmatched={unmatched}
-        isSubmitted={isSubmitted}
+        {...form.summary}
         fields={[
           { name: 'title', id: fid('title'), label: t('procurement.titleField') },
           { name: 'method', id: fid('method'), label: t('procurement.method') },

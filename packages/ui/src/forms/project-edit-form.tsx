@@ -8,27 +8,18 @@ import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { ErrorAlert } from '../components/common.tsx';
-import { FormSummary } from '../components/form-parts.tsx';
+import { FormButtons, FormSummary } from '../components/form-parts.tsx';
 import { cleanOversightInputs, OversightPreview } from '../components/oversight.tsx';
 import { useUnsavedChangesWarning } from '../components/unsaved.ts';
 import { useFormat } from '../format.ts';
 import type { TProject } from '../types.ts';
-import { ProjectFields } from './project-fields.tsx';
+import { ProjectFields, projectDetailFieldNames } from './project-fields.tsx';
 import { applyServerErrors } from './server-errors.ts';
 
 type Input = z.input<typeof ZUpdateProjectRequest>;
 type Output = z.output<typeof ZUpdateProjectRequest>;
 
-const editable = [
-  'name',
-  'summary',
-  'fiscalYear',
-  'registrationTrigger',
-  'isNew',
-  'budgetJpy',
-  'maxDowntimeHours',
-  'confidentiality',
-] as const;
+const editable = ['name', 'summary', ...projectDetailFieldNames] as const;
 type Editable = (typeof editable)[number];
 
 export function valuesOf(project: TProject): Input {
@@ -206,21 +197,14 @@ export function ProjectEditForm({ project, onDone }: { project: TProject; onDone
           ) : null}
 
           <ProjectFields idOf={fid} mode="edit" />
-          <div className="button-row">
-            <button type="submit" className="button" disabled={save.isPending}>
-              {save.isPending ? t('common.saving') : t('common.save')}
-            </button>
-            <button
-              type="button"
-              className="button button-secondary"
-              onClick={() => {
-                reset(valuesOf(project));
-                onDone();
-              }}
-            >
-              {t('common.cancel')}
-            </button>
-          </div>
+          <FormButtons
+            pending={save.isPending}
+            submitLabel={t('common.save')}
+            onCancel={() => {
+              reset(valuesOf(project));
+              onDone();
+            }}
+          />
         </form>
       </FormProvider>
       {inputsChanged ? (

@@ -18,6 +18,8 @@ export const projectFieldNames = [
   'confidentiality',
 ] as const;
 type SharedName = (typeof projectFieldNames)[number];
+/** The shared fields after the name and summary: error summaries name those two (and the bureau, when registering) first. */
+export const projectDetailFieldNames = projectFieldNames.filter((name) => name !== 'name' && name !== 'summary');
 // Editing allows null where registering leaves a field out; the shared fields take either.
 type ProjectFieldValues = { [K in SharedName]: z.input<typeof ZCreateProjectRequest>[K] | null };
 

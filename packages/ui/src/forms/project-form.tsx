@@ -13,23 +13,13 @@ import { FormSummary } from '../components/form-parts.tsx';
 import { cleanOversightInputs, OversightPreview } from '../components/oversight.tsx';
 import { useFormat } from '../format.ts';
 import type { TBureau, TProject, TUser } from '../types.ts';
-import { ProjectFields } from './project-fields.tsx';
+import { ProjectFields, projectDetailFieldNames } from './project-fields.tsx';
 import { applyServerErrors } from './server-errors.ts';
 
 type Input = z.input<typeof ZCreateProjectRequest>;
 type Output = z.output<typeof ZCreateProjectRequest>;
 
-const fieldNames = [
-  'name',
-  'summary',
-  'bureauCode',
-  'fiscalYear',
-  'registrationTrigger',
-  'isNew',
-  'budgetJpy',
-  'maxDowntimeHours',
-  'confidentiality',
-] as const;
+const fieldNames = ['name', 'summary', 'bureauCode', ...projectDetailFieldNames] as const;
 
 /** The bureaus a user may register for: their own, or all for an admin. */
 export function registrableBureaus(user: Pick<TUser, 'role' | 'bureauCodes'>, bureaus: readonly TBureau[]): TBureau[] {

@@ -1,35 +1,22 @@
 import './zod-locale.ts';
 import { reflectionOutcomeLabels, ZReflectionOutcome, ZTechReviewReflectionRequest } from '@core/reviews/budget-cycle.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api.ts';
-import { controlProps, Field, requiredNumber } from '../components/field.tsx';
-import { FormFooter, FormSummary } from '../components/form-parts.tsx';
+import { controlProps, Field, requiredNumber, TextAreaField } from '../components/field.tsx';
+import { FormFooter, FormSummary, useSchemaForm } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
 import type { TTechReview } from '../types.ts';
-import { applyServerErrors } from './server-errors.ts';
 
-type Input = z.input<typeof ZTechReviewReflectionRequest>;
 type Output = z.output<typeof ZTechReviewReflectionRequest>;
 
 /** The budget office records how one submitted review's opinion was reflected in the budget (反映 / 一部反映 / 未反映). */
 export function ReflectionForm({ review, onDone }: { review: TTechReview; onDone: () => void }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
-  const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors, isSubmitted },
-  } = useForm<Input, unknown, Output>({
-    resolver: zodResolver(ZTechReviewReflectionRequest),
+  const form = useSchemaForm(ZTechReviewReflectionRequest, {
     defaultValues: {
       outcome: review.reflection?.outcome ?? 'reflected',
       amountChangeJpy: review.reflection?.amountChangeJpy ?? 0,
@@ -37,6 +24,7 @@ export function ReflectionForm({ review, onDone }: { review: TTechReview; onDone
       version: review.reflection?.version ?? 0,
     },
   });
+  const { id, register, handleSubmit, errors } = form;
   const save = useMutation({
     mutationFn: (values: Output) => api.budget.reflect(review.id, values),
     onSuccess: () => {
@@ -45,7 +33,7 @@ export function ReflectionForm({ review, onDone }: { review: TTechReview; onDone
       void queryClient.invalidateQueries({ queryKey: ['reflection-outcomes'] });
       onDone();
     },
-    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['outcome', 'amountChangeJpy', 'comment']).unmatched),
+    onError: form.serverErrors(['outcome', 'amountChangeJpy', 'comment']),
   });
   return (
     <form
@@ -55,9 +43,7 @@ export function ReflectionForm({ review, onDone }: { review: TTechReview; onDone
       aria-label={t('budget.reflection.formLabel', { name: review.projectName })}
     >
       <FormSummary
-        errors={errors}
-        unmatched={unmatched}
-        isSubmitted={isSubmitted}
+        {...form.summary}
         fields={[
           { name: 'outcome', id: `${id}-outcome`, label: t('budget.reflection.outcome') },
           { name: 'amountChangeJpy', id: `${id}-amount`, label: t('budget.reflection.amountChange') },
@@ -86,9 +72,13 @@ export function ReflectionForm({ review, onDone }: { review: TTechReview; onDone
           {...register('amountChangeJpy', { setValueAs: requiredNumber })}
         />
       </Field>
-      <Field id={`${id}-comment`} label={t('budget.reflection.comment')} error={errors.comment}>
-        <textarea rows={3} {...controlProps(`${id}-comment`, { error: errors.comment })} {...register('comment')} />
-      </Field>
+      <TextAreaField
+        id={`${id}-comment`}
+        label={t('budget.reflection.comment')}
+        error={errors.comment}
+        rows={3}
+        registration={register('comment')}
+      />
       <FormFooter
         save={save}
         submitLabel={t('budget.reflection.save')}

@@ -1,20 +1,18 @@
 import './zod-locale.ts';
 import { ZReleaseItemResult } from '@core/reviews/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type Ref, useEffect, useId, useRef, useState } from 'react';
-import { useForm, useWatch } from 'react-hook-form';
+import { useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, ErrorSummary, Field, FormErrors, optionalText } from '../components/field.tsx';
+import { controlProps, ErrorSummary, Field, FormErrors, optionalText, TextAreaField } from '../components/field.tsx';
+import { useSchemaForm } from '../components/form-parts.tsx';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
 import type { TReleaseRequestDetail as TReleaseRequest } from '../types.ts';
-import { applyServerErrors } from './server-errors.ts';
 
-type Input = z.input<typeof ZDecisionForm>;
 type Output = z.output<typeof ZDecisionForm>;
 
 /** Matched by errors.ts; the reviewer reads them in their language. */
@@ -67,18 +65,8 @@ export function ReleaseDecisionForm({ request }: { request: TReleaseRequest }) {
   const exemptionOf = (itemId: string) => request.exemptions?.find((e) => e.itemId === itemId);
   const { t } = useTranslation();
   const f = useFormat();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
-  const {
-    register,
-    handleSubmit,
-    setValue,
-    setError,
-    control,
-    formState: { errors, isSubmitted },
-  } = useForm<Input, unknown, Output>({
-    resolver: zodResolver(decisionSchema(request)),
+  const form = useSchemaForm(decisionSchema(request), {
     defaultValues: {
       decision: 'approved',
       comment: '',
@@ -86,6 +74,7 @@ export function ReleaseDecisionForm({ request }: { request: TReleaseRequest }) {
       items: request.checklist.map((item) => ({ itemId: item.itemId, result: null, note: '' })),
     },
   });
+  const { id, register, handleSubmit, setValue, control, errors, unmatched, setUnmatched } = form;
   const items = useWatch({ control, name: 'items' });
   // The judgement that passed the checks, waiting for the reviewer to confirm it.
   const [toConfirm, setToConfirm] = useState<Output | null>(null);
@@ -108,7 +97,7 @@ export function ReleaseDecisionForm({ request }: { request: TReleaseRequest }) {
     },
     onError: (error) => {
       setToConfirm(null);
-      setUnmatched(applyServerErrors(error, setError, ['decision', 'comment', 'items']).unmatched);
+      form.serverErrors(['decision', 'comment', 'items'])(error);
     },
   });
   const submit = (decision: 'approved' | 'returned') => {
@@ -136,7 +125,7 @@ export function ReleaseDecisionForm({ request }: { request: TReleaseRequest }) {
 
   return (
     <form className="form form-wide" noValidate onSubmit={(e) => e.preventDefault()} aria-label={t('judge.formLabel')}>
-      {isSubmitted && summary.length ? <ErrorSummary items={summary} /> : null}
+      {form.formState.isSubmitted && summary.length ? <ErrorSummary items={summary} /> : null}
       <p aria-live="polite">{t('judge.progress', { done: okCount, total: request.checklist.length })}</p>
       <ul className="judge-list">
         {request.checklist.map((item, i) => {
@@ -202,13 +191,14 @@ export function ReleaseDecisionForm({ request }: { request: TReleaseRequest }) {
           );
         })}
       </ul>
-      <Field id={`${id}-comment`} label={t('judge.comment')} error={errors.comment} hint={t('judge.commentHint')}>
-        <textarea
-          rows={4}
-          {...controlProps(`${id}-comment`, { error: errors.comment, hint: true })}
-          {...register('comment', { setValueAs: optionalText })}
-        />
-      </Field>
+      <TextAreaField
+        id={`${id}-comment`}
+        label={t('judge.comment')}
+        error={errors.comment}
+        hint={t('judge.commentHint')}
+        rows={4}
+        registration={register('comment', { setValueAs: optionalText })}
+      />
       {decide.isError && !(isApiError(decide.error) && decide.error.errors.length) ? (
         isApiError(decide.error) && decide.error.status === 403 ? (
           <div className="alert alert-error" role="alert">

@@ -1,18 +1,16 @@
 import './zod-locale.ts';
 import { ZCreateReleaseRequest } from '@core/reviews/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useMemo, useState } from 'react';
-import { useForm } from 'react-hook-form';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { ErrorAlert } from '../components/common.tsx';
-import { controlProps, ErrorSummary, Field, FormErrors, optionalText } from '../components/field.tsx';
+import { controlProps, ErrorSummary, Field, FormErrors, optionalText, TextAreaField } from '../components/field.tsx';
+import { FormButtons, useSchemaForm } from '../components/form-parts.tsx';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
 import type { TChecklistItem, TReleaseRequestDetail as TReleaseRequest } from '../types.ts';
-import { applyServerErrors } from './server-errors.ts';
 
 /** Matched by errors.ts, so the applicant reads it in their language. */
 export const pastDateMessage = 'the planned release date must not be in the past';
@@ -32,7 +30,6 @@ export function releaseRequestSchema(today: string) {
 }
 
 type Schema = ReturnType<typeof releaseRequestSchema>;
-type Input = z.input<Schema>;
 type Output = z.output<Schema>;
 
 /**
@@ -55,19 +52,11 @@ export function ReleaseRequestForm({
 }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
   // The items without evidence the applicant was warned about; sending again with the same gaps confirms them.
   const [warnedMissing, setWarnedMissing] = useState<string[] | null>(null);
   const today = useMemo(() => todayInTokyo(), []);
-  const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors, isSubmitted },
-  } = useForm<Input, unknown, Output>({
-    resolver: zodResolver(releaseRequestSchema(today)),
+  const form = useSchemaForm(releaseRequestSchema(today), {
     defaultValues: {
       plannedReleaseDate: existing?.plannedReleaseDate ?? '',
       notes: existing?.notes ?? '',
@@ -77,6 +66,7 @@ export function ReleaseRequestForm({
       }),
     },
   });
+  const { id, register, handleSubmit, errors, unmatched, setUnmatched } = form;
   const labelOf = (item: TChecklistItem) => (f.lang === 'en' ? (item.labelEn ?? item.label) : item.label);
   const file = useMutation({
     mutationFn: (values: Output) => {
@@ -90,7 +80,7 @@ export function ReleaseRequestForm({
       queryClient.setQueryData(['release-request', request.id], request);
       onFiled(request);
     },
-    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['plannedReleaseDate', 'notes', 'evidence']).unmatched),
+    onError: form.serverErrors(['plannedReleaseDate', 'notes', 'evidence']),
   });
   const send = (values: Output) => {
     const missing = checklist.filter((_item, i) => {
@@ -123,7 +113,7 @@ export function ReleaseRequestForm({
       onSubmit={handleSubmit(send)}
       aria-label={existing ? t('release.correctLabel') : t('release.fileLabel')}
     >
-      {isSubmitted && summary.length ? <ErrorSummary items={summary} /> : null}
+      {form.formState.isSubmitted && summary.length ? <ErrorSummary items={summary} /> : null}
       <Field
         id={`${id}-date`}
         label={t('release.plannedDate')}
@@ -139,9 +129,14 @@ export function ReleaseRequestForm({
           {...register('plannedReleaseDate')}
         />
       </Field>
-      <Field id={`${id}-notes`} label={t('release.notes')} required={false} error={errors.notes}>
-        <textarea rows={3} {...controlProps(`${id}-notes`, { error: errors.notes })} {...register('notes', { setValueAs: optionalText })} />
-      </Field>
+      <TextAreaField
+        id={`${id}-notes`}
+        label={t('release.notes')}
+        required={false}
+        error={errors.notes}
+        rows={3}
+        registration={register('notes', { setValueAs: optionalText })}
+      />
       <section className="fieldset-group" aria-labelledby={`${id}-evidence-title`}>
         <h3 id={`${id}-evidence-title`}>{t('release.evidenceTitle')}</h3>
         <p className="hint">{t('release.evidenceHint')}</p>
@@ -215,24 +210,19 @@ export function ReleaseRequestForm({
       ) : null}
       {file.isError && !(isApiError(file.error) && file.error.errors.length) ? <ErrorAlert error={file.error} /> : null}
       <FormErrors messages={unmatched} />
-      <div className="button-row">
-        <button type="submit" className="button" disabled={file.isPending}>
-          {file.isPending
-            ? t('common.saving')
-            : missingItems.length
-              ? existing
-                ? t('release.saveWithoutEvidence')
-                : t('release.fileWithoutEvidence')
-              : existing
-                ? t('release.saveCorrection')
-                : t('release.file')}
-        </button>
-        {onCancel ? (
-          <button type="button" className="button button-secondary" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-        ) : null}
-      </div>
+      <FormButtons
+        pending={file.isPending}
+        submitLabel={
+          missingItems.length
+            ? existing
+              ? t('release.saveWithoutEvidence')
+              : t('release.fileWithoutEvidence')
+            : existing
+              ? t('release.saveCorrection')
+              : t('release.file')
+        }
+        onCancel={onCancel}
+      />
     </form>
   );
 }

@@ -11,21 +11,18 @@ import {
   riskLevels,
   ZCreateStatusReportRequest,
 } from '@core/supervision/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
-import { useFieldArray, useForm } from 'react-hook-form';
+import { useFieldArray } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { ErrorAlert, TableScroll } from '../components/common.tsx';
-import { controlProps, ErrorSummary, Field, FieldSet, FormErrors, nullableNumber } from '../components/field.tsx';
-import { RatingLegend } from '../components/supervision.tsx';
+import { controlProps, ErrorSummary, Field, FieldSet, FormErrors, nullableNumber, TextAreaField } from '../components/field.tsx';
+import { useSchemaForm } from '../components/form-parts.tsx';
+import { MilestoneTableHead, RatingLegend } from '../components/supervision.tsx';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
-import { applyServerErrors } from './server-errors.ts';
 
-type Input = z.input<typeof ZCreateStatusReportRequest>;
 type Output = z.output<typeof ZCreateStatusReportRequest>;
 
 const nullableDate = (value: unknown) => (value === '' || value === undefined ? null : value);
@@ -47,17 +44,8 @@ function lastMonth(): string {
 export function StatusReportForm({ projectId, budgetJpy, onFiled }: { projectId: string; budgetJpy: number | null; onFiled: () => void }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
-  const {
-    register,
-    control,
-    handleSubmit,
-    setError,
-    formState: { errors, isSubmitted },
-  } = useForm<Input, unknown, Output>({
-    resolver: zodResolver(ZCreateStatusReportRequest),
+  const form = useSchemaForm(ZCreateStatusReportRequest, {
     defaultValues: {
       period: lastMonth(),
       milestones: milestoneKinds.map((milestone) => ({ milestone, plannedDate: null, forecastDate: null, actualDate: null })),
@@ -66,6 +54,7 @@ export function StatusReportForm({ projectId, budgetJpy, onFiled }: { projectId:
       narrative: '',
     },
   });
+  const { id, register, control, handleSubmit, errors, unmatched } = form;
   const risks = useFieldArray({ control, name: 'risks' });
   const file = useMutation({
     mutationFn: (values: Output) => api.supervision.fileReport(projectId, values),
@@ -73,8 +62,7 @@ export function StatusReportForm({ projectId, budgetJpy, onFiled }: { projectId:
       void queryClient.invalidateQueries({ queryKey: ['project', projectId] });
       onFiled();
     },
-    onError: (error) =>
-      setUnmatched(applyServerErrors(error, setError, ['period', 'milestones', 'cost', 'selfRating', 'risks', 'narrative']).unmatched),
+    onError: form.serverErrors(['period', 'milestones', 'cost', 'selfRating', 'risks', 'narrative']),
   });
   const summary = [
     errors.period
@@ -99,7 +87,7 @@ export function StatusReportForm({ projectId, budgetJpy, onFiled }: { projectId:
       onSubmit={handleSubmit((v) => file.mutate(v))}
       aria-label={t('supervision.reports.fileTitle')}
     >
-      {isSubmitted && summary.length ? <ErrorSummary items={summary} /> : null}
+      {form.summary.isSubmitted && summary.length ? <ErrorSummary items={summary} /> : null}
       <Field
         id={`${id}-period`}
         label={t('supervision.reports.period')}
@@ -117,15 +105,7 @@ export function StatusReportForm({ projectId, budgetJpy, onFiled }: { projectId:
 
       <TableScroll>
         <table className="table table-form">
-          <caption>{t('supervision.reports.milestones')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('supervision.reports.milestone')}</th>
-              <th scope="col">{t('supervision.reports.planned')}</th>
-              <th scope="col">{t('supervision.reports.forecast')}</th>
-              <th scope="col">{t('supervision.reports.actual')}</th>
-            </tr>
-          </thead>
+          <MilestoneTableHead />
           <tbody>
             {milestoneKinds.map((kind, i) => {
               const label = f.label(milestoneLabels[kind]);
@@ -231,13 +211,14 @@ export function StatusReportForm({ projectId, budgetJpy, onFiled }: { projectId:
                   <input type="text" {...controlProps(`${id}-risk-${i}-owner`, { error: e?.owner })} {...register(`risks.${i}.owner`)} />
                 </Field>
               </div>
-              <Field id={`${id}-risk-${i}-mitigation`} label={t('supervision.reports.mitigation')} required error={e?.mitigation}>
-                <textarea
-                  rows={2}
-                  {...controlProps(`${id}-risk-${i}-mitigation`, { error: e?.mitigation })}
-                  {...register(`risks.${i}.mitigation`)}
-                />
-              </Field>
+              <TextAreaField
+                id={`${id}-risk-${i}-mitigation`}
+                label={t('supervision.reports.mitigation')}
+                required
+                error={e?.mitigation}
+                rows={2}
+                registration={register(`risks.${i}.mitigation`)}
+              />
               <button type="button" className="button button-secondary" onClick={() => risks.remove(i)}>
                 {t('supervision.reports.removeRisk')}
                 <span className="visually-hidden"> {n}</span>
@@ -254,9 +235,14 @@ export function StatusReportForm({ projectId, budgetJpy, onFiled }: { projectId:
         </button>
       </fieldset>
 
-      <Field id={`${id}-narrative`} label={t('supervision.reports.narrative')} required error={errors.narrative}>
-        <textarea rows={4} {...controlProps(`${id}-narrative`, { error: errors.narrative })} {...register('narrative')} />
-      </Field>
+      <TextAreaField
+        id={`${id}-narrative`}
+        label={t('supervision.reports.narrative')}
+        required
+        error={errors.narrative}
+        rows={4}
+        registration={register('narrative')}
+      />
       {file.isError && !(isApiError(file.error) && file.error.errors.length) ? <ErrorAlert error={file.error} /> : null}
       <FormErrors messages={unmatched} />
       <button type="submit" className="button" disabled={file.isPending}>

@@ -1,17 +1,13 @@
 import './zod-locale.ts';
 import { ZUpdateTechReviewRequest } from '@core/reviews/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api.ts';
-import { controlProps, Field } from '../components/field.tsx';
-import { FormFooter, FormSummary } from '../components/form-parts.tsx';
+import { controlProps, Field, TextAreaField } from '../components/field.tsx';
+import { FormFooter, FormSummary, useSchemaForm } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
 import type { TBudgetCycle, TTechReview } from '../types.ts';
-import { applyServerErrors } from './server-errors.ts';
 
 type Input = z.input<typeof ZUpdateTechReviewRequest>;
 type Output = z.output<typeof ZUpdateTechReviewRequest>;
@@ -30,16 +26,9 @@ const valuesOf = (review: TTechReview): Input => ({
 export function TechReviewForm({ review, cycle, onDone }: { review: TTechReview; cycle: TBudgetCycle; onDone: () => void }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
-  const {
-    register,
-    handleSubmit,
-    setError,
-    reset,
-    formState: { errors, isSubmitted },
-  } = useForm<Input, unknown, Output>({ resolver: zodResolver(ZUpdateTechReviewRequest), defaultValues: valuesOf(review) });
+  const form = useSchemaForm(ZUpdateTechReviewRequest, { defaultValues: valuesOf(review) });
+  const { id, register, handleSubmit, reset, errors } = form;
   const guidanceOf = new Map(cycle.viewpoints.map((v) => [v.id, v.guidance]));
   const scale = [...cycle.ratingScale].reverse();
   const save = useMutation({
@@ -50,10 +39,7 @@ export function TechReviewForm({ review, cycle, onDone }: { review: TTechReview;
       void queryClient.invalidateQueries({ queryKey: ['budget-cycles'] });
       onDone();
     },
-    onError: (error) =>
-      setUnmatched(
-        applyServerErrors(error, setError, [...review.viewpoints.map((v) => `viewpoints.${v.id}` as const), 'overallOpinion']).unmatched,
-      ),
+    onError: form.serverErrors([...review.viewpoints.map((v) => `viewpoints.${v.id}`), 'overallOpinion']),
   });
   return (
     <form
@@ -63,9 +49,7 @@ export function TechReviewForm({ review, cycle, onDone }: { review: TTechReview;
       aria-label={t('budget.reviewFormLabel', { name: review.projectName })}
     >
       <FormSummary
-        errors={errors}
-        unmatched={unmatched}
-        isSubmitted={isSubmitted}
+        {...form.summary}
         fields={[
           ...review.viewpoints.flatMap((vp) => [
             { name: `viewpoints.${vp.id}.rating`, id: `${id}-${vp.id}-rating`, label: `${f.label(vp.label)} ${t('budget.rating')}` },
@@ -98,20 +82,24 @@ export function TechReviewForm({ review, cycle, onDone }: { review: TTechReview;
                   ))}
                 </select>
               </Field>
-              <Field id={`${id}-${vp.id}-comment`} label={t('budget.comment')} error={error?.comment}>
-                <textarea
-                  rows={3}
-                  {...controlProps(`${id}-${vp.id}-comment`, { error: error?.comment })}
-                  {...register(`viewpoints.${vp.id}.comment`)}
-                />
-              </Field>
+              <TextAreaField
+                id={`${id}-${vp.id}-comment`}
+                label={t('budget.comment')}
+                error={error?.comment}
+                rows={3}
+                registration={register(`viewpoints.${vp.id}.comment`)}
+              />
             </fieldset>
           );
         })}
       </div>
-      <Field id={`${id}-overall`} label={t('budget.overallOpinion')} error={errors.overallOpinion}>
-        <textarea rows={4} {...controlProps(`${id}-overall`, { error: errors.overallOpinion })} {...register('overallOpinion')} />
-      </Field>
+      <TextAreaField
+        id={`${id}-overall`}
+        label={t('budget.overallOpinion')}
+        error={errors.overallOpinion}
+        rows={4}
+        registration={register('overallOpinion')}
+      />
       <FormFooter
         save={save}
         submitLabel={t('common.save')}

@@ -1,19 +1,16 @@
 import './zod-locale.ts';
 import { ZCreateUserRequest, ZUpdateUserRequest } from '@core/auth/schemas.ts';
 import { roleLabels, ZRole } from '@core/projects/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
-import { useId, useState } from 'react';
-import { type FieldErrors, type UseFormRegisterReturn, useController, useForm, useWatch } from 'react-hook-form';
+import { type FieldErrors, type UseFormRegisterReturn, useController, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api.ts';
 import { controlProps, Field, FieldSet, optionalText } from '../components/field.tsx';
-import { FormFooter, FormSummary, type SummaryField } from '../components/form-parts.tsx';
+import { FormFooter, FormSummary, type SummaryField, useSchemaForm } from '../components/form-parts.tsx';
 import { useFormat } from '../format.ts';
 import type { TAdminUser, TBureau } from '../types.ts';
-import { applyServerErrors } from './server-errors.ts';
 
 /** Which bureaus mean what for a role: own bureaus for staff and leads, advised bureaus for CIO advisors. */
 function BureauChecklist({
@@ -72,16 +69,15 @@ function ProfileFields({
   bureaus,
   role,
   errors,
-  nameInput,
-  roleInput,
+  register,
   bureauCodes,
 }: {
   id: string;
   bureaus: TBureau[];
   role: string;
   errors: FieldErrors<Profile>;
-  nameInput: UseFormRegisterReturn;
-  roleInput: UseFormRegisterReturn;
+  /** The form's `register`: the name and role inputs are the profile's own. */
+  register: (name: 'displayName' | 'role') => UseFormRegisterReturn;
   bureauCodes: { value?: string[] | undefined; onChange: (next: string[]) => void };
 }) {
   const { t } = useTranslation();
@@ -89,10 +85,10 @@ function ProfileFields({
   return (
     <>
       <Field id={`${id}-name`} label={t('admin.displayName')} required error={errors.displayName}>
-        <input type="text" {...controlProps(`${id}-name`, { error: errors.displayName })} {...nameInput} />
+        <input type="text" {...controlProps(`${id}-name`, { error: errors.displayName })} {...register('displayName')} />
       </Field>
       <Field id={`${id}-role`} label={t('admin.role')} required error={errors.role}>
-        <select {...controlProps(`${id}-role`, { error: errors.role })} {...roleInput}>
+        <select {...controlProps(`${id}-role`, { error: errors.role })} {...register('role')}>
           {ZRole.options.map((r) => (
             <option key={r} value={r}>
               {f.label(roleLabels[r])}
@@ -117,18 +113,10 @@ type CreateOutput = z.output<typeof ZCreateUserRequest>;
 
 export function CreateUserForm({ bureaus }: { bureaus: TBureau[] }) {
   const { t } = useTranslation();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
   const defaults: CreateInput = { email: '', displayName: '', role: 'staff', bureauCodes: [], password: '' };
-  const {
-    register,
-    control,
-    handleSubmit,
-    setError,
-    reset,
-    formState: { errors, isSubmitted },
-  } = useForm<CreateInput, unknown, CreateOutput>({ resolver: zodResolver(ZCreateUserRequest), defaultValues: defaults });
+  const form = useSchemaForm(ZCreateUserRequest, { defaultValues: defaults });
+  const { id, register, control, handleSubmit, reset, errors } = form;
   const role = useWatch({ control, name: 'role' });
   const { field: bureauCodes } = useController({ control, name: 'bureauCodes' });
   const create = useMutation({
@@ -137,15 +125,12 @@ export function CreateUserForm({ bureaus }: { bureaus: TBureau[] }) {
       reset(defaults);
       void queryClient.invalidateQueries({ queryKey: ['admin-users'] });
     },
-    onError: (error) =>
-      setUnmatched(applyServerErrors(error, setError, ['email', 'displayName', 'role', 'bureauCodes', 'password']).unmatched),
+    onError: form.serverErrors(['email', 'displayName', 'role', 'bureauCodes', 'password']),
   });
   return (
     <form className="form" noValidate onSubmit={handleSubmit((v) => create.mutate(v))} aria-label={t('admin.createUser')}>
       <FormSummary
-        errors={errors}
-        unmatched={unmatched}
-        isSubmitted={isSubmitted}
+        {...form.summary}
         fields={[
           { name: 'email', id: `${id}-email`, label: t('auth.email') },
           ...profileSummary(id, role, t),
@@ -155,15 +140,7 @@ export function CreateUserForm({ bureaus }: { bureaus: TBureau[] }) {
       <Field id={`${id}-email`} label={t('auth.email')} required error={errors.email}>
         <input type="email" autoComplete="off" {...controlProps(`${id}-email`, { error: errors.email })} {...register('email')} />
       </Field>
-      <ProfileFields
-        id={id}
-        bureaus={bureaus}
-        role={role}
-        errors={errors}
-        nameInput={register('displayName')}
-        roleInput={register('role')}
-        bureauCodes={bureauCodes}
-      />
+      <ProfileFields id={id} bureaus={bureaus} role={role} errors={errors} register={register} bureauCodes={bureauCodes} />
       <Field id={`${id}-password`} label={t('admin.initialPassword')} required error={errors.password} hint={t('admin.passwordHint')}>
         <input
           type="password"
@@ -177,22 +154,12 @@ export function CreateUserForm({ bureaus }: { bureaus: TBureau[] }) {
   );
 }
 
-type UpdateInput = z.input<typeof ZUpdateUserRequest>;
 type UpdateOutput = z.output<typeof ZUpdateUserRequest>;
 
 export function EditUserForm({ user, bureaus, onDone }: { user: TAdminUser; bureaus: TBureau[]; onDone: () => void }) {
   const { t } = useTranslation();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
-  const {
-    register,
-    control,
-    handleSubmit,
-    setError,
-    formState: { errors, isSubmitted },
-  } = useForm<UpdateInput, unknown, UpdateOutput>({
-    resolver: zodResolver(ZUpdateUserRequest),
+  const form = useSchemaForm(ZUpdateUserRequest, {
     defaultValues: {
       version: user.version,
       displayName: user.displayName,
@@ -201,6 +168,7 @@ export function EditUserForm({ user, bureaus, onDone }: { user: TAdminUser; bure
       isActive: user.isActive,
     },
   });
+  const { id, register, control, handleSubmit, errors } = form;
   const role = useWatch({ control, name: 'role' }) ?? user.role;
   const { field: bureauCodes } = useController({ control, name: 'bureauCodes' });
   const save = useMutation({
@@ -209,8 +177,7 @@ export function EditUserForm({ user, bureaus, onDone }: { user: TAdminUser; bure
       void queryClient.invalidateQueries({ queryKey: ['admin-users'] });
       onDone();
     },
-    onError: (error) =>
-      setUnmatched(applyServerErrors(error, setError, ['displayName', 'role', 'bureauCodes', 'isActive', 'password']).unmatched),
+    onError: form.serverErrors(['displayName', 'role', 'bureauCodes', 'isActive', 'password']),
   });
   return (
     <form
@@ -219,21 +186,8 @@ export function EditUserForm({ user, bureaus, onDone }: { user: TAdminUser; bure
       onSubmit={handleSubmit((v) => save.mutate(v))}
       aria-label={t('admin.editUser', { name: user.displayName })}
     >
-      <FormSummary
-        errors={errors}
-        unmatched={unmatched}
-        isSubmitted={isSubmitted}
-        fields={[...profileSummary(id, role, t), passwordSummary(id, t('admin.newPassword'))]}
-      />
-      <ProfileFields
-        id={id}
-        bureaus={bureaus}
-        role={role}
-        errors={errors}
-        nameInput={register('displayName')}
-        roleInput={register('role')}
-        bureauCodes={bureauCodes}
-      />
+      <FormSummary {...form.summary} fields={[...profileSummary(id, role, t), passwordSummary(id, t('admin.newPassword'))]} />
+      <ProfileFields id={id} bureaus={bureaus} role={role} errors={errors} register={register} bureauCodes={bureauCodes} />
       <div className="field">
         <label className="checkbox" htmlFor={`${id}-active`}>
           <input id={`${id}-active`} type="checkbox" {...register('isActive')} />

@@ -1,64 +1,47 @@
 import './zod-locale.ts';
 import { fiscalYearOf } from '@core/projects/schemas.ts';
 import { ZYearlyReviewRequest } from '@core/reviews/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api.ts';
-import { controlProps, Field, FieldSet, requiredNumber } from '../components/field.tsx';
-import { FormFooter, FormSummary } from '../components/form-parts.tsx';
-import { applyServerErrors } from './server-errors.ts';
+import { FieldSet, FiscalYearField, requiredNumber, TextAreaField } from '../components/field.tsx';
+import { FormFooter, FormSummary, useSchemaForm } from '../components/form-parts.tsx';
 
-type Input = z.input<typeof ZYearlyReviewRequest>;
 type Output = z.output<typeof ZYearlyReviewRequest>;
 
 /** 存廃判断: continue, improve or retire, once per fiscal year, with the reasoning. */
 export function YearlyReviewForm({ projectId }: { projectId: string }) {
   const { t } = useTranslation();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
-  const {
-    register,
-    handleSubmit,
-    setError,
-    reset,
-    formState: { errors, isSubmitted },
-  } = useForm<Input, unknown, Output>({
-    resolver: zodResolver(ZYearlyReviewRequest),
+  const form = useSchemaForm(ZYearlyReviewRequest, {
     defaultValues: { fiscalYear: fiscalYearOf(new Date()), rationale: '' },
   });
+  const { id, register, handleSubmit, reset, errors } = form;
   const save = useMutation({
     mutationFn: (values: Output) => api.yearlyReviews.create(projectId, values),
     onSuccess: () => {
       reset({ fiscalYear: fiscalYearOf(new Date()), rationale: '' });
       void queryClient.invalidateQueries({ queryKey: ['project', projectId] });
     },
-    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['fiscalYear', 'decision', 'rationale']).unmatched),
+    onError: form.serverErrors(['fiscalYear', 'decision', 'rationale']),
   });
   return (
     <form className="form" noValidate onSubmit={handleSubmit((v) => save.mutate(v))} aria-label={t('yearly.formLabel')}>
       <FormSummary
-        errors={errors}
-        unmatched={unmatched}
-        isSubmitted={isSubmitted}
+        {...form.summary}
         fields={[
           { name: 'fiscalYear', id: `${id}-fy`, label: t('yearly.fiscalYear') },
           { name: 'decision', id: `${id}-decision`, label: t('yearly.decision') },
           { name: 'rationale', id: `${id}-rationale`, label: t('yearly.rationale') },
         ]}
       />
-      <Field id={`${id}-fy`} label={t('yearly.fiscalYear')} required error={errors.fiscalYear}>
-        <input
-          type="number"
-          className="input-short"
-          {...controlProps(`${id}-fy`, { error: errors.fiscalYear })}
-          {...register('fiscalYear', { setValueAs: requiredNumber })}
-        />
-      </Field>
+      <FiscalYearField
+        id={`${id}-fy`}
+        label={t('yearly.fiscalYear')}
+        error={errors.fiscalYear}
+        registration={register('fiscalYear', { setValueAs: requiredNumber })}
+      />
       <FieldSet id={`${id}-decision`} legend={t('yearly.decision')} required error={errors.decision}>
         <div className="radio-stack">
           {(['continue', 'improve', 'retire'] as const).map((value) => (
@@ -69,9 +52,15 @@ export function YearlyReviewForm({ projectId }: { projectId: string }) {
           ))}
         </div>
       </FieldSet>
-      <Field id={`${id}-rationale`} label={t('yearly.rationale')} required error={errors.rationale} hint={t('yearly.rationaleHint')}>
-        <textarea rows={4} {...controlProps(`${id}-rationale`, { error: errors.rationale, hint: true })} {...register('rationale')} />
-      </Field>
+      <TextAreaField
+        id={`${id}-rationale`}
+        label={t('yearly.rationale')}
+        required
+        error={errors.rationale}
+        hint={t('yearly.rationaleHint')}
+        rows={4}
+        registration={register('rationale')}
+      />
       <FormFooter save={save} submitLabel={t('yearly.submit')} success={t('yearly.saved')} />
     </form>
   );

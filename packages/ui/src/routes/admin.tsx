@@ -1,10 +1,8 @@
 import '../forms/zod-locale.ts';
 import { ZCreateBureauRequest } from '@core/auth/schemas.ts';
 import { roleLabels, ZRole } from '@core/projects/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import type { z } from 'zod';
@@ -13,10 +11,11 @@ import { isAdmin, useUser } from '../auth.ts';
 import { entityTypeLabels } from '../components/audit-labels.ts';
 import { AuditTable } from '../components/audit-list.tsx';
 import { useBureauName, useBureaus } from '../components/bureaus.ts';
-import { Empty, ErrorAlert, Loading, PageHeader, TableScroll } from '../components/common.tsx';
+import { Empty, ErrorAlert, HiddenTarget, Loading, PageHeader, TableScroll } from '../components/common.tsx';
 import { controlProps, Field, FormErrors } from '../components/field.tsx';
+import { useSchemaForm } from '../components/form-parts.tsx';
+import { DataTable } from '../components/query-table.tsx';
 import { useFormat } from '../format.ts';
-import { applyServerErrors } from '../forms/server-errors.ts';
 import { CreateUserForm, EditUserForm } from '../forms/user-form.tsx';
 import type { TBureau } from '../types.ts';
 import { TokenManager } from './tokens.tsx';
@@ -78,56 +77,50 @@ function Users({ bureaus }: { bureaus: TBureau[] }) {
       ) : items.length === 0 ? (
         <Empty>{t('admin.noUsers')}</Empty>
       ) : (
-        <TableScroll>
-          <table className="table">
-            <caption className="visually-hidden">{t('admin.usersCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.displayName')}</th>
-                <th scope="col">{t('auth.email')}</th>
-                <th scope="col">{t('admin.role')}</th>
-                <th scope="col">{t('admin.bureaus')}</th>
-                <th scope="col">{t('admin.state')}</th>
-                <th scope="col">{t('documents.actions')}</th>
+        <DataTable
+          caption={t('admin.usersCaption')}
+          head={
+            <>
+              <th scope="col">{t('admin.displayName')}</th>
+              <th scope="col">{t('auth.email')}</th>
+              <th scope="col">{t('admin.role')}</th>
+              <th scope="col">{t('admin.bureaus')}</th>
+              <th scope="col">{t('admin.state')}</th>
+              <th scope="col">{t('documents.actions')}</th>
+            </>
+          }
+        >
+          {items.map((u) =>
+            editing === u.id ? (
+              <tr key={u.id}>
+                <td colSpan={6}>
+                  <h3>{t('admin.editUser', { name: u.displayName })}</h3>
+                  <EditUserForm user={u} bureaus={bureaus} onDone={() => setEditing(null)} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((u) =>
-                editing === u.id ? (
-                  <tr key={u.id}>
-                    <td colSpan={6}>
-                      <h3>{t('admin.editUser', { name: u.displayName })}</h3>
-                      <EditUserForm user={u} bureaus={bureaus} onDone={() => setEditing(null)} />
-                    </td>
-                  </tr>
-                ) : (
-                  <tr key={u.id}>
-                    <th scope="row">{u.displayName}</th>
-                    <td>{u.email}</td>
-                    <td>{f.label(roleLabels[u.role], u.role)}</td>
-                    <td>{u.bureauCodes.map(bureauName).join(f.listSep) || '—'}</td>
-                    <td>
-                      {u.isActive ? (
-                        <span className="badge badge-approved">{t('admin.active')}</span>
-                      ) : (
-                        <span className="badge badge-withdrawn">{t('admin.inactive')}</span>
-                      )}
-                    </td>
-                    <td>
-                      <button type="button" className="button button-small button-secondary" onClick={() => setEditing(u.id)}>
-                        {t('common.edit')}
-                        <span className="visually-hidden">
-                          {f.colon}
-                          {u.displayName}
-                        </span>
-                      </button>
-                    </td>
-                  </tr>
-                ),
-              )}
-            </tbody>
-          </table>
-        </TableScroll>
+            ) : (
+              <tr key={u.id}>
+                <th scope="row">{u.displayName}</th>
+                <td>{u.email}</td>
+                <td>{f.label(roleLabels[u.role], u.role)}</td>
+                <td>{u.bureauCodes.map(bureauName).join(f.listSep) || '—'}</td>
+                <td>
+                  {u.isActive ? (
+                    <span className="badge badge-approved">{t('admin.active')}</span>
+                  ) : (
+                    <span className="badge badge-withdrawn">{t('admin.inactive')}</span>
+                  )}
+                </td>
+                <td>
+                  <button type="button" className="button button-small button-secondary" onClick={() => setEditing(u.id)}>
+                    {t('common.edit')}
+                    <HiddenTarget name={u.displayName} />
+                  </button>
+                </td>
+              </tr>
+            ),
+          )}
+        </DataTable>
       )}
       {users.hasNextPage ? (
         <p className="load-more">
@@ -149,52 +142,42 @@ type BureauOutput = z.output<typeof ZCreateBureauRequest>;
 
 function Bureaus({ bureaus }: { bureaus: TBureau[] }) {
   const { t } = useTranslation();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
   const defaults: BureauInput = { code: '', nameJa: '', nameEn: '' };
-  const {
-    register,
-    handleSubmit,
-    setError,
-    reset,
-    formState: { errors },
-  } = useForm<BureauInput, unknown, BureauOutput>({ resolver: zodResolver(ZCreateBureauRequest), defaultValues: defaults });
+  const form = useSchemaForm(ZCreateBureauRequest, { defaultValues: defaults });
+  const { id, register, handleSubmit, reset, errors, unmatched } = form;
   const create = useMutation({
     mutationFn: (values: BureauOutput) => api.bureaus.create(values),
     onSuccess: () => {
       reset(defaults);
       void queryClient.invalidateQueries({ queryKey: ['bureaus'] });
     },
-    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['code', 'nameJa', 'nameEn']).unmatched),
+    onError: form.serverErrors(['code', 'nameJa', 'nameEn']),
   });
   return (
     <>
-      <TableScroll>
-        <table className="table">
-          <caption className="visually-hidden">{t('admin.bureausCaption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.bureauCode')}</th>
-              <th scope="col">{t('admin.nameJa')}</th>
-              <th scope="col">{t('admin.nameEn')}</th>
-              <th scope="col">{t('nav.projects')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {bureaus.map((b) => (
-              <tr key={b.code}>
-                <th scope="row">{b.code}</th>
-                <td lang="ja">{b.nameJa}</td>
-                <td lang="en">{b.nameEn}</td>
-                <td>
-                  <Link to={`/projects?bureau=${b.code}`}>{t('admin.bureauProjects')}</Link>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableScroll>
+      <DataTable
+        caption={t('admin.bureausCaption')}
+        head={
+          <>
+            <th scope="col">{t('admin.bureauCode')}</th>
+            <th scope="col">{t('admin.nameJa')}</th>
+            <th scope="col">{t('admin.nameEn')}</th>
+            <th scope="col">{t('nav.projects')}</th>
+          </>
+        }
+      >
+        {bureaus.map((b) => (
+          <tr key={b.code}>
+            <th scope="row">{b.code}</th>
+            <td lang="ja">{b.nameJa}</td>
+            <td lang="en">{b.nameEn}</td>
+            <td>
+              <Link to={`/projects?bureau=${b.code}`}>{t('admin.bureauProjects')}</Link>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       <details className="disclosure">
         <summary>{t('admin.createBureau')}</summary>
         <form className="form" noValidate onSubmit={handleSubmit((v) => create.mutate(v))} aria-label={t('admin.createBureau')}>

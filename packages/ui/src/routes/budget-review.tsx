@@ -2,22 +2,31 @@ import '../forms/zod-locale.ts';
 import { fiscalYearOf } from '@core/projects/schemas.ts';
 import { reflectionOutcomeLabels } from '@core/reviews/budget-cycle.ts';
 import { ZBudgetCycleRequest } from '@core/reviews/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { canManageTokens, canRecordReflections, canSeeBudgetReview, canWriteTechReviews, isAdmin, useUser } from '../auth.ts';
-import { DateText, Empty, ErrorAlert, Facts, Loading, Notice, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
-import { controlProps, Field, FormErrors, requiredNumber } from '../components/field.tsx';
+import {
+  DateText,
+  Empty,
+  ErrorAlert,
+  Facts,
+  HiddenTarget,
+  Loading,
+  Notice,
+  PageHeader,
+  TableScroll,
+  TierBadge,
+} from '../components/common.tsx';
+import { controlProps, Field, FiscalYearField, FormErrors, requiredNumber } from '../components/field.tsx';
+import { useSchemaForm } from '../components/form-parts.tsx';
 import { useRules } from '../components/oversight.tsx';
 import { ExtractionFlags, ReflectionView, ViewpointTable } from '../components/tech-review.tsx';
 import { useFormat } from '../format.ts';
 import { ReflectionForm } from '../forms/reflection-form.tsx';
-import { applyServerErrors } from '../forms/server-errors.ts';
 import { TechReviewForm } from '../forms/tech-review-form.tsx';
 import type { TBudgetCycle, TExtraction, TTechReview } from '../types.ts';
 
@@ -64,35 +73,25 @@ function defaultCycle(fiscalYear: number): CycleInput {
 /** Opens a cycle; the new year then becomes the one shown (and in the address). */
 function CycleForm({ onCreated }: { onCreated: (fiscalYear: number) => void }) {
   const { t } = useTranslation();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
-  const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors },
-  } = useForm<CycleInput, unknown, CycleOutput>({
-    resolver: zodResolver(ZBudgetCycleRequest),
+  const form = useSchemaForm(ZBudgetCycleRequest, {
     defaultValues: defaultCycle(fiscalYearOf(new Date()) + 1),
   });
+  const { id, register, handleSubmit, errors, unmatched } = form;
   const create = useMutation({
     mutationFn: (values: CycleOutput) => api.budget.createCycle(values),
     onSuccess: (_created, values) => {
       void queryClient.invalidateQueries({ queryKey: ['budget-cycles'] });
       onCreated(values.fiscalYear);
     },
-    onError: (error) =>
-      setUnmatched(
-        applyServerErrors(error, setError, [
-          'fiscalYear',
-          'requestDate',
-          'requestDeadline',
-          'evaluationDeadline',
-          'submissionDate',
-          'budgetAnnouncementDate',
-        ]).unmatched,
-      ),
+    onError: form.serverErrors([
+      'fiscalYear',
+      'requestDate',
+      'requestDeadline',
+      'evaluationDeadline',
+      'submissionDate',
+      'budgetAnnouncementDate',
+    ]),
   });
   const dateField = (name: 'requestDate' | 'requestDeadline' | 'evaluationDeadline' | 'submissionDate' | 'budgetAnnouncementDate') => (
     <Field id={`${id}-${name}`} label={t(`budget.dates.${name}`)} required error={errors[name]}>
@@ -101,14 +100,13 @@ function CycleForm({ onCreated }: { onCreated: (fiscalYear: number) => void }) {
   );
   return (
     <form className="form" noValidate onSubmit={handleSubmit((v) => create.mutate(v))} aria-label={t('budget.createCycle')}>
-      <Field id={`${id}-fy`} label={t('budget.fiscalYear')} required error={errors.fiscalYear} hint={t('budget.fiscalYearHint')}>
-        <input
-          type="number"
-          className="input-short"
-          {...controlProps(`${id}-fy`, { error: errors.fiscalYear, hint: true })}
-          {...register('fiscalYear', { setValueAs: requiredNumber })}
-        />
-      </Field>
+      <FiscalYearField
+        id={`${id}-fy`}
+        label={t('budget.fiscalYear')}
+        hint={t('budget.fiscalYearHint')}
+        error={errors.fiscalYear}
+        registration={register('fiscalYear', { setValueAs: requiredNumber })}
+      />
       <div className="field-row">
         {dateField('requestDate')}
         {dateField('requestDeadline')}
@@ -411,10 +409,7 @@ function ReviewRow({
           {canEdit && review.status !== 'submitted' ? (
             <button type="button" className="button button-secondary" onClick={() => setEditing('review')}>
               {t('budget.editReview')}
-              <span className="visually-hidden">
-                {f.colon}
-                {review.projectName}
-              </span>
+              <HiddenTarget name={review.projectName} />
             </button>
           ) : null}
         </>
@@ -427,10 +422,7 @@ function ReviewRow({
           {canReflect && review.status === 'submitted' ? (
             <button type="button" className="button button-secondary" onClick={() => setEditing('reflection')}>
               {review.reflection ? t('budget.reflection.edit') : t('budget.reflection.record')}
-              <span className="visually-hidden">
-                {f.colon}
-                {review.projectName}
-              </span>
+              <HiddenTarget name={review.projectName} />
             </button>
           ) : null}
         </>

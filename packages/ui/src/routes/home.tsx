@@ -296,6 +296,26 @@ function MyTasks({ user }: { user: TUser }) {
   );
 }
 
+/** The head of a table with a column a tier (1, 2, 3, 未設定) and the total, after the rows' own column. */
+function TierColumnsHead({ first }: { first: string }) {
+  const { t } = useTranslation();
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{first}</th>
+        {tierKeys.map((k) => (
+          <th scope="col" key={k} className="num">
+            {k === 'unset' ? t('tier.unset') : t('tier.label', { tier: k })}
+          </th>
+        ))}
+        <th scope="col" className="num">
+          {t('common.total')}
+        </th>
+      </tr>
+    </thead>
+  );
+}
+
 function StageCounts() {
   const { t } = useTranslation();
   const f = useFormat();
@@ -316,19 +336,7 @@ function StageCounts() {
         <TableScroll>
           <table className="table">
             <caption className="visually-hidden">{t('home.stagesCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('projects.stage')}</th>
-                {tierKeys.map((k) => (
-                  <th scope="col" key={k} className="num">
-                    {k === 'unset' ? t('tier.unset') : t('tier.label', { tier: k })}
-                  </th>
-                ))}
-                <th scope="col" className="num">
-                  {t('common.total')}
-                </th>
-              </tr>
-            </thead>
+            <TierColumnsHead first={t('projects.stage')} />
             <tbody>
               {rows.map((row) => (
                 <tr key={row.stage}>
@@ -410,19 +418,7 @@ function Registrations() {
             <TableScroll>
               <table className="table table-compact">
                 <caption>{t('common.chartTableCaption', { title: t('home.registrationsTitle') })}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('home.week')}</th>
-                    {tierKeys.map((k) => (
-                      <th scope="col" key={k} className="num">
-                        {names[k]}
-                      </th>
-                    ))}
-                    <th scope="col" className="num">
-                      {t('common.total')}
-                    </th>
-                  </tr>
-                </thead>
+                <TierColumnsHead first={t('home.week')} />
                 <tbody>
                   {points.map((p) => (
                     <tr key={p.period}>

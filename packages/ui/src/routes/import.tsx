@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { Navigate } from 'react-router';
 import { api, isApiError } from '../api.ts';
 import { canImport, useUser } from '../auth.ts';
-import { ErrorAlert, Facts, Notice, PageHeader, TableScroll } from '../components/common.tsx';
+import { ErrorAlert, Facts, Notice, PageHeader } from '../components/common.tsx';
+import { DataTable } from '../components/query-table.tsx';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
 import type { TImportResult, TImportRowError } from '../types.ts';
@@ -36,33 +37,31 @@ function RowErrors({ errors, total }: { errors: TImportRowError[]; total: number
     <section className="card" aria-labelledby="import-errors">
       <h2 id="import-errors">{t('import.errorsTitle', { count: total })}</h2>
       {total > errors.length ? <p className="small">{t('import.errorsTruncated', { shown: errors.length })}</p> : null}
-      <TableScroll>
-        <table className="table table-compact">
-          <caption className="visually-hidden">{t('import.errorsCaption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col" className="num">
-                {t('import.line')}
-              </th>
-              <th scope="col">{t('import.column')}</th>
-              <th scope="col">{t('import.message')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {errors.map((e, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: one line may have several errors
-              <tr key={i}>
-                <td className="num">{e.sheet ? t('import.sheetRow', { sheet: e.sheet, row: f.number(e.line) }) : f.number(e.line)}</td>
-                <td>{e.column ?? '—'}</td>
-                <td>
-                  {fieldMessage(e.message, t)}
-                  {f.lang === 'ja' && !/[぀-ヿ一-鿿]/.test(e.message) ? <span className="block small muted">{e.message}</span> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableScroll>
+      <DataTable
+        className="table table-compact"
+        caption={t('import.errorsCaption')}
+        head={
+          <>
+            <th scope="col" className="num">
+              {t('import.line')}
+            </th>
+            <th scope="col">{t('import.column')}</th>
+            <th scope="col">{t('import.message')}</th>
+          </>
+        }
+      >
+        {errors.map((e, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: one line may have several errors
+          <tr key={i}>
+            <td className="num">{e.sheet ? t('import.sheetRow', { sheet: e.sheet, row: f.number(e.line) }) : f.number(e.line)}</td>
+            <td>{e.column ?? '—'}</td>
+            <td>
+              {fieldMessage(e.message, t)}
+              {f.lang === 'ja' && !/[぀-ヿ一-鿿]/.test(e.message) ? <span className="block small muted">{e.message}</span> : null}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

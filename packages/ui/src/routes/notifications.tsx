@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import { api } from '../api.ts';
 import { isAdmin, useUser } from '../auth.ts';
-import { DateText, Empty, ErrorAlert, Loading, Notice, PageHeader, TableScroll } from '../components/common.tsx';
+import { DateText, Empty, ErrorAlert, Loading, LoadMore, Notice, PageHeader, TableScroll } from '../components/common.tsx';
 import { useFormat } from '../format.ts';
 import type { TNotification, TNotificationPreference, TNotificationSetting, TOutboxMail } from '../types.ts';
 
@@ -99,16 +99,7 @@ export function Notifications() {
           ))}
         </ul>
       )}
-      {query.hasNextPage ? (
-        <button
-          type="button"
-          className="button button-secondary"
-          onClick={() => void query.fetchNextPage()}
-          disabled={query.isFetchingNextPage}
-        >
-          {t('common.loadMore')}
-        </button>
-      ) : null}
+      <LoadMore query={query} />
     </>
   );
 }
@@ -325,16 +316,7 @@ export function Outbox() {
           </table>
         </TableScroll>
       )}
-      {query.hasNextPage ? (
-        <button
-          type="button"
-          className="button button-secondary"
-          onClick={() => void query.fetchNextPage()}
-          disabled={query.isFetchingNextPage}
-        >
-          {t('common.loadMore')}
-        </button>
-      ) : null}
+      <LoadMore query={query} />
     </>
   );
 }

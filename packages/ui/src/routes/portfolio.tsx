@@ -6,8 +6,11 @@ import { useId, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api, type Query } from '../api.ts';
-import { useBureauName, useBureaus } from '../components/bureaus.ts';
+import { BureauFilterOptions } from '../components/bureau-options.tsx';
+import { useBureauName } from '../components/bureaus.ts';
 import { Empty, ErrorAlert, Loading, PageHeader, TableScroll, TierBadge, useDocumentTitle } from '../components/common.tsx';
+import { DataTable } from '../components/query-table.tsx';
+import { SortHeader } from '../components/sort-header.tsx';
 import { RatingBadge } from '../components/supervision.tsx';
 import { type Format, useFormat } from '../format.ts';
 import type { TPortfolioRow } from '../types.ts';
@@ -58,46 +61,45 @@ function RatingGrid({ rows, onPick }: { rows: readonly TPortfolioRow[]; onPick: 
   return (
     <section aria-labelledby={id}>
       <h2 id={id}>{t('supervision.portfolio.gridTitle')}</h2>
-      <TableScroll>
-        <table className="table rating-grid">
-          <caption className="small">{t('supervision.portfolio.gridCaption')}</caption>
-          <thead>
-            <tr>
-              <td />
-              {ratings.map((r) => (
-                <th key={r} scope="col">
-                  {f.label(ratingLabels[r])}
-                </th>
-              ))}
-              <th scope="col">{t('supervision.notRated')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {[3, 2, 1].map((tier) => (
-              <tr key={tier}>
-                <th scope="row">{t('supervision.portfolio.tierRow', { tier })}</th>
-                {[...ratings, null].map((r) => {
-                  const n = count(tier, r);
-                  return (
-                    <td key={r ?? 'none'}>
-                      {n && r ? (
-                        <button type="button" className="button-link" onClick={() => onPick(tier, r)}>
-                          {n}
-                          <span className="visually-hidden">
-                            {f.paren(`${t('supervision.portfolio.tierRow', { tier })} ${f.label(ratingLabels[r])}`)}
-                          </span>
-                        </button>
-                      ) : (
-                        n
-                      )}
-                    </td>
-                  );
-                })}
-              </tr>
+      <DataTable
+        className="table rating-grid"
+        captionClassName="small"
+        caption={t('supervision.portfolio.gridCaption')}
+        head={
+          <>
+            <td />
+            {ratings.map((r) => (
+              <th key={r} scope="col">
+                {f.label(ratingLabels[r])}
+              </th>
             ))}
-          </tbody>
-        </table>
-      </TableScroll>
+            <th scope="col">{t('supervision.notRated')}</th>
+          </>
+        }
+      >
+        {[3, 2, 1].map((tier) => (
+          <tr key={tier}>
+            <th scope="row">{t('supervision.portfolio.tierRow', { tier })}</th>
+            {[...ratings, null].map((r) => {
+              const n = count(tier, r);
+              return (
+                <td key={r ?? 'none'}>
+                  {n && r ? (
+                    <button type="button" className="button-link" onClick={() => onPick(tier, r)}>
+                      {n}
+                      <span className="visually-hidden">
+                        {f.paren(`${t('supervision.portfolio.tierRow', { tier })} ${f.label(ratingLabels[r])}`)}
+                      </span>
+                    </button>
+                  ) : (
+                    n
+                  )}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }
@@ -110,7 +112,6 @@ export default function Portfolio() {
   const { t } = useTranslation();
   const f = useFormat();
   const id = useId();
-  const bureaus = useBureaus();
   const bureauName = useBureauName();
   useDocumentTitle(t('supervision.portfolio.title'));
   const [params, setParams] = useSearchParams();
@@ -141,22 +142,7 @@ export default function Portfolio() {
     next.set('dir', sort.key === key && sort.dir === 'asc' ? 'desc' : 'asc');
     setParams(next, { replace: true });
   };
-  const header = (key: SortKey, label: string) => {
-    const active = sort.key === key;
-    return (
-      <th scope="col" aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
-        <button type="button" className="sort-button" onClick={() => onSort(key)}>
-          {label}
-          <span aria-hidden="true" className="sort-indicator">
-            {active ? (sort.dir === 'asc' ? '▲' : '▼') : '↕'}
-          </span>
-          <span className="visually-hidden">
-            {active ? (sort.dir === 'asc' ? t('projects.sortedAsc') : t('projects.sortedDesc')) : t('projects.sortable')}
-          </span>
-        </button>
-      </th>
-    );
-  };
+  const header = (key: SortKey, label: string) => <SortHeader column={key} label={label} sort={sort} onSort={onSort} />;
   return (
     <>
       <PageHeader
@@ -173,12 +159,7 @@ export default function Portfolio() {
           <div className="field">
             <label htmlFor={`${id}-bureau`}>{t('supervision.portfolio.bureau')}</label>
             <select id={`${id}-bureau`} value={params.get('bureau') ?? ''} onChange={(e) => setFilter('bureau', e.target.value)}>
-              <option value="">{t('common.all')}</option>
-              {(bureaus.data ?? []).map((b) => (
-                <option key={b.code} value={b.code}>
-                  {f.label({ ja: b.nameJa, en: b.nameEn })}
-                </option>
-              ))}
+              <BureauFilterOptions />
             </select>
           </div>
           <div className="field">

@@ -5,9 +5,11 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api, type ProjectFilter } from '../api.ts';
 import { canRegisterProjects, useUser } from '../auth.ts';
-import { bureausQuery, useBureauName, useBureaus } from '../components/bureaus.ts';
+import { BureauFilterOptions } from '../components/bureau-options.tsx';
+import { bureausQuery, useBureauName } from '../components/bureaus.ts';
 import { Empty, ErrorAlert, Loading, PageHeader, StageBadge, TableScroll, TierBadge } from '../components/common.tsx';
 import { rulesQuery, useOversightTable } from '../components/oversight.tsx';
+import { SortHeader } from '../components/sort-header.tsx';
 import { type Format, useFormat } from '../format.ts';
 import type { TProject } from '../types.ts';
 
@@ -64,7 +66,6 @@ function FilterForm({ filter, onChange }: { filter: ProjectFilter; onChange: (ne
   const { t } = useTranslation();
   const f = useFormat();
   const id = useId();
-  const bureaus = useBureaus();
   const table = useOversightTable();
   const [q, setQ] = useState(filter.q ?? '');
   const currentFy = fiscalYearOf(new Date());
@@ -82,12 +83,7 @@ function FilterForm({ filter, onChange }: { filter: ProjectFilter; onChange: (ne
           <div className="field">
             <label htmlFor={`${id}-bureau`}>{t('projects.bureau')}</label>
             <select id={`${id}-bureau`} value={filter.bureau ?? ''} onChange={set('bureau')}>
-              <option value="">{t('common.all')}</option>
-              {(bureaus.data ?? []).map((b) => (
-                <option key={b.code} value={b.code}>
-                  {f.label({ ja: b.nameJa, en: b.nameEn })}
-                </option>
-              ))}
+              <BureauFilterOptions />
             </select>
           </div>
           <div className="field">
@@ -164,34 +160,6 @@ function FilterForm({ filter, onChange }: { filter: ProjectFilter; onChange: (ne
         ) : null}
       </form>
     </search>
-  );
-}
-
-function SortHeader({
-  column,
-  label,
-  sort,
-  onSort,
-}: {
-  column: SortKey;
-  label: string;
-  sort: { key: SortKey | null; dir: 'asc' | 'desc' };
-  onSort: (key: SortKey) => void;
-}) {
-  const { t } = useTranslation();
-  const active = sort.key === column;
-  return (
-    <th scope="col" aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
-      <button type="button" className="sort-button" onClick={() => onSort(column)}>
-        {label}
-        <span aria-hidden="true" className="sort-indicator">
-          {active ? (sort.dir === 'asc' ? '▲' : '▼') : '↕'}
-        </span>
-        <span className="visually-hidden">
-          {active ? (sort.dir === 'asc' ? t('projects.sortedAsc') : t('projects.sortedDesc')) : t('projects.sortable')}
-        </span>
-      </button>
-    </th>
   );
 }
 

@@ -1,4 +1,3 @@
-import { kpiStatusLabels } from '@core/kpis/schemas.ts';
 import { roleLabels } from '@core/projects/schemas.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
@@ -10,6 +9,7 @@ import { useBureauName } from '../components/bureaus.ts';
 import { CanvasGrid } from '../components/canvas-grid.tsx';
 import { DateText, ErrorAlert, Facts, Loading, Notice, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
 import { controlProps, Field, optionalText } from '../components/field.tsx';
+import { KpiSummaryTable } from '../components/kpi-table.tsx';
 import { useFormat } from '../format.ts';
 import { ReleaseDecisionForm } from '../forms/release-decision-form.tsx';
 import { ReleaseRequestForm } from '../forms/release-request-form.tsx';
@@ -101,7 +101,6 @@ function EvidenceTable({ request }: { request: TReleaseRequest }) {
 
 function ProjectAtAGlance({ request }: { request: TReleaseRequest }) {
   const { t } = useTranslation();
-  const f = useFormat();
   const bureauName = useBureauName();
   const headingId = useId();
   const canvas = useQuery({ queryKey: ['project', request.projectId, 'canvas'], queryFn: () => api.canvas.get(request.projectId) });
@@ -133,39 +132,7 @@ function ProjectAtAGlance({ request }: { request: TReleaseRequest }) {
       ) : kpis.data.length === 0 ? (
         <p className="muted">{t('kpi.empty')}</p>
       ) : (
-        <table className="table table-compact">
-          <caption className="visually-hidden">{t('kpi.summaryCaption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('kpi.name')}</th>
-              <th scope="col">{t('kpi.target')}</th>
-              <th scope="col">{t('kpi.latest')}</th>
-              <th scope="col">{t('kpi.status')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {kpis.data.map((kpi) => {
-              const latest = [...kpi.measurements].sort((a, b) => b.fiscalYear - a.fiscalYear)[0];
-              return (
-                <tr key={kpi.id}>
-                  <th scope="row">{kpi.name}</th>
-                  <td>
-                    {kpi.targetValue !== null ? `${f.number(kpi.targetValue)}${kpi.unit ?? ''}` : kpi.targetText}
-                    {f.paren(f.fiscalYear(kpi.targetFiscalYear))}
-                  </td>
-                  <td>
-                    {latest
-                      ? `${latest.value !== null ? f.number(latest.value) + (kpi.unit ?? '') : latest.achieved ? t('kpi.achievedYes') : t('kpi.achievedNo')}（${f.fiscalYear(latest.fiscalYear)}）`
-                      : t('kpi.notMeasured')}
-                  </td>
-                  <td>
-                    <span className={`badge badge-${kpi.status}`}>{f.label(kpiStatusLabels[kpi.status])}</span>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <KpiSummaryTable kpis={kpis.data} baseline={false} className="table table-compact" />
       )}
     </section>
   );

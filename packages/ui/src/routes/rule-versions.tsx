@@ -1,81 +1,33 @@
+import { rulesetNames } from '@core/rules/ruleset-names.ts';
+import type { ZMovingReview } from '@core/rules/versions.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ChangeEvent, type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import type { z } from 'zod';
 import { type ApiError, get, isApiError, post } from '../api.ts';
 import { isAdmin, useUser } from '../auth.ts';
-import { useBureauName } from '../components/bureaus.ts';
 import { DateText, Empty, ErrorAlert, Facts, Loading, Notice, PageHeader, TableScroll } from '../components/common.tsx';
 import { controlProps, Field } from '../components/field.tsx';
+import { MovesTable } from '../components/moves-table.tsx';
 import { useRules } from '../components/oversight.tsx';
 import { SimulationResult, type TSimulation } from '../components/rules-simulation.tsx';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
+import type { TRulesetVersion, TRulesetVersionSummary } from '../types.ts';
 
-const rulesetNames = [
-  'oversight-tier',
-  'lifecycle-gates',
-  'release-checklist',
-  'tech-review-extraction',
-  'supervision',
-  'service-canvas',
-] as const;
 type TRulesetName = (typeof rulesetNames)[number] | (string & {});
-type TStatus = 'proposed' | 'rejected' | 'approved' | 'cancelled' | 'active' | 'superseded' | 'failed';
-type TRuleCase = { name: string; input: Record<string, unknown>; expected: Record<string, unknown> };
+type TStatus = TRulesetVersionSummary['status'];
 type TStep = 'queued' | 'cases' | 'switch' | 'load' | 'retier' | 'finished' | 'cancelled';
-type TActivation = {
-  id: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted' | 'cancelled';
-  runAt: string;
-  step: string;
-  stepsDone: number;
-  stepsTotal: number;
-  projectsChanged: number | null;
-  error: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-};
-type TPerson = { id: string; displayName: string } | null;
-type TVersionSummary = {
-  id: string;
-  ruleset: TRulesetName;
-  version: string;
-  status: TStatus;
-  note: string;
-  caseCount: number;
-  proposedBy: TPerson;
-  proposedAt: string;
-  decidedBy: TPerson;
-  decidedAt: string | null;
-  decisionComment: string | null;
-  activateAt: string | null;
-  activatedAt: string | null;
-  supersededAt: string | null;
-  revision: number;
-  activation: TActivation | null;
-};
-type TMovingReview = {
-  kind: 'release_request' | 'consultation';
-  id: string;
-  projectCode: string;
-  projectName: string;
-  bureauCode: string;
-  fromReviewer: string | null;
-  toReviewer: string | null;
-};
+type TActivation = NonNullable<TRulesetVersionSummary['activation']>;
+type TMovingReview = z.infer<typeof ZMovingReview>;
 type TImpact = TSimulation & { pendingReviews: { pending: number; moving: number; items: TMovingReview[] }; simulatedAt: string };
-type TVersion = TVersionSummary & {
-  content: unknown;
-  cases: TRuleCase[];
-  baseVersionId: string | null;
-  impact: TImpact | null;
-  canDecide: boolean;
-};
+// The API documents a version's impact only as its simulation plus the pending reviews, untyped; this says what it holds.
+type TVersion = Omit<TRulesetVersion, 'impact'> & { impact: TImpact | null };
 type TCaseFailure = { name: string; mismatches: { key: string; expected: unknown; actual: unknown }[] };
 
 const versionsApi = {
-  list: (ruleset: TRulesetName) => get<{ items: TVersionSummary[] }>('/rules/versions', { ruleset }),
+  list: (ruleset: TRulesetName) => get<{ items: TRulesetVersionSummary[] }>('/rules/versions', { ruleset }),
   get: (id: string) => get<TVersion>(`/rules/versions/${encodeURIComponent(id)}`),
   propose: (body: unknown) => post<TVersion>('/rules/versions', body),
   decide: (id: string, body: unknown) => post<TVersion>(`/rules/versions/${encodeURIComponent(id)}/decision`, body),
@@ -400,39 +352,23 @@ export default function RuleVersions() {
 function PendingReviews({ impact }: { impact: TImpact['pendingReviews'] }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const bureauName = useBureauName();
   return (
     <section aria-label={t('ruleVersions.pendingReviewsTitle')}>
       <h3>{t('ruleVersions.pendingReviewsTitle')}</h3>
       <p>{t('ruleVersions.pendingReviewsSummary', { pending: f.number(impact.pending), moving: f.number(impact.moving) })}</p>
       {impact.items.length ? (
-        <TableScroll>
-          <table className="table table-compact">
-            <caption>{t('ruleVersions.pendingReviewsCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('ruleVersions.reviewKind')}</th>
-                <th scope="col">{t('projects.colCode')}</th>
-                <th scope="col">{t('projects.colName')}</th>
-                <th scope="col">{t('projects.bureau')}</th>
-                <th scope="col">{t('rules.from')}</th>
-                <th scope="col">{t('rules.to')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {impact.items.map((r) => (
-                <tr key={r.id}>
-                  <td>{t(`ruleVersions.kind.${r.kind}`)}</td>
-                  <td>{r.projectCode}</td>
-                  <td>{r.projectName}</td>
-                  <td>{bureauName(r.bureauCode)}</td>
-                  <td>{f.role(r.fromReviewer)}</td>
-                  <td>{f.role(r.toReviewer)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+        <MovesTable
+          caption={t('ruleVersions.pendingReviewsCaption')}
+          leadHeaders={[t('ruleVersions.reviewKind'), t('projects.colCode')]}
+          rows={impact.items.map((r) => ({
+            key: r.id,
+            lead: [t(`ruleVersions.kind.${r.kind}`), r.projectCode],
+            project: r.projectName,
+            bureauCode: r.bureauCode,
+            from: f.role(r.fromReviewer),
+            to: f.role(r.toReviewer),
+          }))}
+        />
       ) : null}
     </section>
   );

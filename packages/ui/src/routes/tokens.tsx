@@ -1,18 +1,18 @@
 import '../forms/zod-locale.ts';
 import { ZCreateTokenRequest, ZTokenScope } from '@core/reviews/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState } from 'react';
-import { Controller, useForm } from 'react-hook-form';
+import { Controller } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Navigate } from 'react-router';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { canManageTokens, isAdmin, useUser } from '../auth.ts';
-import { DateText, Empty, ErrorAlert, Loading, PageHeader, TableScroll } from '../components/common.tsx';
+import { DateText, ErrorAlert, HiddenTarget, PageHeader } from '../components/common.tsx';
 import { controlProps, Field, FieldSet, FormErrors, nullableNumber } from '../components/field.tsx';
+import { useSchemaForm } from '../components/form-parts.tsx';
+import { QueryTable } from '../components/query-table.tsx';
 import { useFormat } from '../format.ts';
-import { applyServerErrors } from '../forms/server-errors.ts';
 import type { TToken } from '../types.ts';
 
 type Input = z.input<typeof ZCreateTokenRequest>;
@@ -71,18 +71,10 @@ function NewToken({ token, onDismiss }: { token: TToken & { token: string }; onD
 
 function CreateTokenForm({ onCreated }: { onCreated: (token: TToken & { token: string }) => void }) {
   const { t } = useTranslation();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
   const defaults: Input = { name: '', scopes: ['tech_reviews:read'], expiresInDays: 365 };
-  const {
-    register,
-    control,
-    handleSubmit,
-    setError,
-    reset,
-    formState: { errors },
-  } = useForm<Input, unknown, Output>({ resolver: zodResolver(ZCreateTokenRequest), defaultValues: defaults });
+  const form = useSchemaForm(ZCreateTokenRequest, { defaultValues: defaults });
+  const { id, register, control, handleSubmit, reset, errors, unmatched } = form;
   const create = useMutation({
     mutationFn: (values: Output) => api.tokens.create(values),
     onSuccess: (token) => {
@@ -90,7 +82,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: TToken & { token: s
       void queryClient.invalidateQueries({ queryKey: ['tokens'] });
       onCreated(token);
     },
-    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['name', 'scopes', 'expiresInDays']).unmatched),
+    onError: form.serverErrors(['name', 'scopes', 'expiresInDays']),
   });
   return (
     <form className="form" noValidate onSubmit={handleSubmit((v) => create.mutate(v))} aria-label={t('tokens.createLabel')}>
@@ -136,7 +128,6 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: TToken & { token: s
 
 function RevokeButton({ token }: { token: TToken }) {
   const { t } = useTranslation();
-  const f = useFormat();
   const queryClient = useQueryClient();
   const revoke = useMutation({
     mutationFn: () => api.tokens.revoke(token.id),
@@ -153,10 +144,7 @@ function RevokeButton({ token }: { token: TToken }) {
         }}
       >
         {t('tokens.revoke')}
-        <span className="visually-hidden">
-          {f.colon}
-          {token.name}
-        </span>
+        <HiddenTarget name={token.name} />
       </button>
       {revoke.isError ? <ErrorAlert error={revoke.error} /> : null}
     </>
@@ -180,57 +168,48 @@ export function TokenManager() {
       </section>
       <section aria-labelledby={headingId}>
         <h2 id={headingId}>{isAdmin(user) ? t('tokens.allTokens') : t('tokens.myTokens')}</h2>
-        {tokens.isPending ? (
-          <Loading />
-        ) : tokens.isError ? (
-          <ErrorAlert error={tokens.error} onRetry={() => void tokens.refetch()} />
-        ) : tokens.data.length === 0 ? (
-          <Empty>{t('tokens.empty')}</Empty>
-        ) : (
-          <TableScroll>
-            <table className="table">
-              <caption className="visually-hidden">{t('tokens.listCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('tokens.name')}</th>
-                  <th scope="col">{t('tokens.prefix')}</th>
-                  <th scope="col">{t('tokens.scopes')}</th>
-                  <th scope="col">{t('tokens.statusLabel')}</th>
-                  <th scope="col">{t('tokens.created')}</th>
-                  <th scope="col">{t('tokens.expires')}</th>
-                  <th scope="col">{t('tokens.lastUsed')}</th>
-                  {isAdmin(user) ? <th scope="col">{t('tokens.owner')}</th> : null}
-                  <th scope="col">{t('documents.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {tokens.data.map((token) => (
-                  <tr key={token.id}>
-                    <th scope="row">{token.name}</th>
-                    <td>
-                      <code>{token.tokenPrefix}…</code>
-                    </td>
-                    <td>
-                      {token.scopes.map((s) => t(`tokens.scopeLabels.${s.replace(':', '_') as 'tech_reviews_read'}`)).join(f.listSep)}
-                    </td>
-                    <td>
-                      <span className={`badge badge-${token.status === 'active' ? 'approved' : 'withdrawn'}`}>
-                        {t(`tokens.status.${token.status}`)}
-                      </span>
-                    </td>
-                    <td className="nowrap">
-                      <DateText value={token.createdAt} />
-                    </td>
-                    <td className="nowrap">{token.expiresAt ? <DateText value={token.expiresAt} /> : t('tokens.never')}</td>
-                    <td className="nowrap">{token.lastUsedAt ? <DateText value={token.lastUsedAt} withTime /> : t('tokens.notUsed')}</td>
-                    {isAdmin(user) ? <td>{token.ownerEmail ?? '—'}</td> : null}
-                    <td>{token.status === 'active' ? <RevokeButton token={token} /> : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
-        )}
+        <QueryTable
+          query={tokens}
+          empty={t('tokens.empty')}
+          caption={t('tokens.listCaption')}
+          head={
+            <>
+              <th scope="col">{t('tokens.name')}</th>
+              <th scope="col">{t('tokens.prefix')}</th>
+              <th scope="col">{t('tokens.scopes')}</th>
+              <th scope="col">{t('tokens.statusLabel')}</th>
+              <th scope="col">{t('tokens.created')}</th>
+              <th scope="col">{t('tokens.expires')}</th>
+              <th scope="col">{t('tokens.lastUsed')}</th>
+              {isAdmin(user) ? <th scope="col">{t('tokens.owner')}</th> : null}
+              <th scope="col">{t('documents.actions')}</th>
+            </>
+          }
+        >
+          {(items) =>
+            items.map((token) => (
+              <tr key={token.id}>
+                <th scope="row">{token.name}</th>
+                <td>
+                  <code>{token.tokenPrefix}…</code>
+                </td>
+                <td>{token.scopes.map((s) => t(`tokens.scopeLabels.${s.replace(':', '_') as 'tech_reviews_read'}`)).join(f.listSep)}</td>
+                <td>
+                  <span className={`badge badge-${token.status === 'active' ? 'approved' : 'withdrawn'}`}>
+                    {t(`tokens.status.${token.status}`)}
+                  </span>
+                </td>
+                <td className="nowrap">
+                  <DateText value={token.createdAt} />
+                </td>
+                <td className="nowrap">{token.expiresAt ? <DateText value={token.expiresAt} /> : t('tokens.never')}</td>
+                <td className="nowrap">{token.lastUsedAt ? <DateText value={token.lastUsedAt} withTime /> : t('tokens.notUsed')}</td>
+                {isAdmin(user) ? <td>{token.ownerEmail ?? '—'}</td> : null}
+                <td>{token.status === 'active' ? <RevokeButton token={token} /> : '—'}</td>
+              </tr>
+            ))
+          }
+        </QueryTable>
       </section>
     </>
   );

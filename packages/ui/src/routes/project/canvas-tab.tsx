@@ -89,26 +89,23 @@ function Revisions({ projectId, latest }: { projectId: string; latest: number })
       </TableScroll>
       {list.length > 1 ? (
         <form className="inline-form" onSubmit={onCompare} aria-label={t('canvas.compareLabel')}>
-          <div className="field">
-            <label htmlFor={`${id}-a`}>{t('canvas.compareFrom')}</label>
-            <select id={`${id}-a`} value={valueA} onChange={(e) => setA(e.target.value)}>
-              {list.map((r) => (
-                <option key={r.revision} value={r.revision}>
-                  {t('canvas.revisionN', { n: r.revision })}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-b`}>{t('canvas.compareTo')}</label>
-            <select id={`${id}-b`} value={valueB} onChange={(e) => setB(e.target.value)}>
-              {list.map((r) => (
-                <option key={r.revision} value={r.revision}>
-                  {t('canvas.revisionN', { n: r.revision })}
-                </option>
-              ))}
-            </select>
-          </div>
+          {(
+            [
+              ['a', t('canvas.compareFrom'), valueA, setA],
+              ['b', t('canvas.compareTo'), valueB, setB],
+            ] as const
+          ).map(([side, label, value, set]) => (
+            <div key={side} className="field">
+              <label htmlFor={`${id}-${side}`}>{label}</label>
+              <select id={`${id}-${side}`} value={value} onChange={(e) => set(e.target.value)}>
+                {list.map((r) => (
+                  <option key={r.revision} value={r.revision}>
+                    {t('canvas.revisionN', { n: r.revision })}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ))}
           <button type="submit" className="button button-secondary">
             {t('canvas.compare')}
           </button>

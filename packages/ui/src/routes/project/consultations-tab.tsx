@@ -6,7 +6,8 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
-import { DateText, Empty, ErrorAlert, Loading, Notice, TableScroll } from '../../components/common.tsx';
+import { DateText, Notice } from '../../components/common.tsx';
+import { QueryTable } from '../../components/query-table.tsx';
 import { useFormat } from '../../format.ts';
 import { ConsultationForm } from '../../forms/consultation-form.tsx';
 import type { TConsultation, TConsultationDetail } from '../../types.ts';
@@ -43,49 +44,42 @@ export default function ConsultationsTab() {
           {t('supervision.consultations.opened')} <Link to={`/projects/${project.id}/consultations/${opened.id}`}>{opened.subject}</Link>
         </Notice>
       ) : null}
-      {consultations.isPending ? (
-        <Loading />
-      ) : consultations.isError ? (
-        <ErrorAlert error={consultations.error} onRetry={() => void consultations.refetch()} />
-      ) : consultations.data.length === 0 ? (
-        <Empty>{t('supervision.consultations.empty')}</Empty>
-      ) : (
-        <TableScroll>
-          <table className="table">
-            <caption className="visually-hidden">{t('supervision.consultations.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('supervision.consultations.subject')}</th>
-                <th scope="col">{t('supervision.consultations.topic')}</th>
-                <th scope="col">{t('supervision.consultations.status')}</th>
-                <th scope="col">{t('supervision.consultations.consultee')}</th>
-                <th scope="col">{t('supervision.consultations.due')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {consultations.data.map((c) => (
-                <tr key={c.id} className={c.isOverdue ? 'row-overdue' : undefined}>
-                  <td>
-                    <Link to={`/projects/${project.id}/consultations/${c.id}`}>{c.subject}</Link>
-                    <br />
-                    <span className="small muted">
-                      {c.openedByName} · <DateText value={c.openedAt} />
-                    </span>
-                  </td>
-                  <td>{f.label(consultationTopicLabels[c.topic])}</td>
-                  <td>
-                    <ConsultationStatusBadge consultation={c} />
-                  </td>
-                  <td>{c.reviewerRole ? f.label(roleLabels[c.reviewerRole as keyof typeof roleLabels], c.reviewerRole) : '—'}</td>
-                  <td className="nowrap">
-                    <DateText value={c.dueOn} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
-      )}
+      <QueryTable
+        query={consultations}
+        empty={t('supervision.consultations.empty')}
+        caption={t('supervision.consultations.caption')}
+        head={
+          <>
+            <th scope="col">{t('supervision.consultations.subject')}</th>
+            <th scope="col">{t('supervision.consultations.topic')}</th>
+            <th scope="col">{t('supervision.consultations.status')}</th>
+            <th scope="col">{t('supervision.consultations.consultee')}</th>
+            <th scope="col">{t('supervision.consultations.due')}</th>
+          </>
+        }
+      >
+        {(items) =>
+          items.map((c) => (
+            <tr key={c.id} className={c.isOverdue ? 'row-overdue' : undefined}>
+              <td>
+                <Link to={`/projects/${project.id}/consultations/${c.id}`}>{c.subject}</Link>
+                <br />
+                <span className="small muted">
+                  {c.openedByName} · <DateText value={c.openedAt} />
+                </span>
+              </td>
+              <td>{f.label(consultationTopicLabels[c.topic])}</td>
+              <td>
+                <ConsultationStatusBadge consultation={c} />
+              </td>
+              <td>{c.reviewerRole ? f.label(roleLabels[c.reviewerRole as keyof typeof roleLabels], c.reviewerRole) : '—'}</td>
+              <td className="nowrap">
+                <DateText value={c.dueOn} />
+              </td>
+            </tr>
+          ))
+        }
+      </QueryTable>
       {canWrite ? (
         <section className="card" aria-labelledby={`${headingId}-open`}>
           <h3 id={`${headingId}-open`}>{t('supervision.consultations.openTitle')}</h3>

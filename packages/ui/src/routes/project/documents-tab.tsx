@@ -1,18 +1,16 @@
 import '../../forms/zod-locale.ts';
 import { documentKindLabels, ZCreateDocumentRequest } from '@core/projects/schemas.ts';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../../api.ts';
-import { DateText, Empty, ErrorAlert, Loading, TableScroll } from '../../components/common.tsx';
+import { DateText, ErrorAlert, HiddenTarget } from '../../components/common.tsx';
 import { controlProps, Field } from '../../components/field.tsx';
-import { FormFooter, FormSummary } from '../../components/form-parts.tsx';
+import { FormFooter, FormSummary, useSchemaForm } from '../../components/form-parts.tsx';
+import { QueryTable } from '../../components/query-table.tsx';
 import { SavedWithNextStep } from '../../components/stage-stepper.tsx';
 import { useFormat } from '../../format.ts';
-import { applyServerErrors } from '../../forms/server-errors.ts';
 import type { TDocument } from '../../types.ts';
 import { useProjectContext } from '../project-page.tsx';
 
@@ -26,17 +24,10 @@ export function useDocuments(projectId: string) {
 function DocumentForm({ projectId, onAdded }: { projectId: string; onAdded: () => void }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const id = useId();
   const queryClient = useQueryClient();
-  const [unmatched, setUnmatched] = useState<string[]>([]);
   const defaults: Input = { kind: 'requirements_definition', title: '', url: '' };
-  const {
-    register,
-    handleSubmit,
-    setError,
-    reset,
-    formState: { errors, isSubmitted },
-  } = useForm<Input, unknown, Output>({ resolver: zodResolver(ZCreateDocumentRequest), defaultValues: defaults });
+  const form = useSchemaForm(ZCreateDocumentRequest, { defaultValues: defaults });
+  const { id, register, handleSubmit, reset, errors } = form;
   const save = useMutation({
     mutationFn: (values: Output) => api.documents.create(projectId, values),
     onSuccess: () => {
@@ -44,14 +35,12 @@ function DocumentForm({ projectId, onAdded }: { projectId: string; onAdded: () =
       void queryClient.invalidateQueries({ queryKey: ['project', projectId] });
       onAdded();
     },
-    onError: (error) => setUnmatched(applyServerErrors(error, setError, ['kind', 'title', 'url']).unmatched),
+    onError: form.serverErrors(['kind', 'title', 'url']),
   });
   return (
     <form className="form" noValidate onSubmit={handleSubmit((v) => save.mutate(v))} aria-label={t('documents.addLabel')}>
       <FormSummary
-        errors={errors}
-        unmatched={unmatched}
-        isSubmitted={isSubmitted}
+        {...form.summary}
         fields={[
           { name: 'kind', id: `${id}-kind`, label: t('documents.kind') },
           { name: 'title', id: `${id}-title`, label: t('documents.docTitle') },
@@ -80,7 +69,6 @@ function DocumentForm({ projectId, onAdded }: { projectId: string; onAdded: () =
 
 function DeleteButton({ document }: { document: TDocument }) {
   const { t } = useTranslation();
-  const f = useFormat();
   const queryClient = useQueryClient();
   const remove = useMutation({
     mutationFn: () => api.documents.remove(document.projectId, document.id),
@@ -97,10 +85,7 @@ function DeleteButton({ document }: { document: TDocument }) {
         }}
       >
         {t('common.delete')}
-        <span className="visually-hidden">
-          {f.colon}
-          {document.title}
-        </span>
+        <HiddenTarget name={document.title} />
       </button>
       {remove.isError ? <ErrorAlert error={remove.error} /> : null}
     </>
@@ -118,50 +103,43 @@ export default function DocumentsTab() {
     <section aria-labelledby={headingId}>
       <h2 id={headingId}>{t('documents.title')}</h2>
       <p className="small muted">{t('documents.lead')}</p>
-      {documents.isPending ? (
-        <Loading />
-      ) : documents.isError ? (
-        <ErrorAlert error={documents.error} onRetry={() => void documents.refetch()} />
-      ) : documents.data.length === 0 ? (
-        <Empty>{t('documents.empty')}</Empty>
-      ) : (
-        <TableScroll>
-          <table className="table">
-            <caption className="visually-hidden">{t('documents.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('documents.kind')}</th>
-                <th scope="col">{t('documents.docTitle')}</th>
-                <th scope="col">{t('documents.addedBy')}</th>
-                <th scope="col">{t('history.at')}</th>
-                {canWrite ? <th scope="col">{t('documents.actions')}</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {documents.data.map((doc) => (
-                <tr key={doc.id}>
-                  <td>{f.label(documentKindLabels[doc.kind], doc.kind)}</td>
-                  <td>
-                    <a href={doc.url} target="_blank" rel="noopener noreferrer">
-                      {doc.title}
-                      <span className="visually-hidden">{t('common.opensNewWindow')}</span>
-                    </a>
-                  </td>
-                  <td>{doc.createdByName ?? '—'}</td>
-                  <td className="nowrap">
-                    <DateText value={doc.createdAt} />
-                  </td>
-                  {canWrite ? (
-                    <td>
-                      <DeleteButton document={doc} />
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
-      )}
+      <QueryTable
+        query={documents}
+        empty={t('documents.empty')}
+        caption={t('documents.title')}
+        head={
+          <>
+            <th scope="col">{t('documents.kind')}</th>
+            <th scope="col">{t('documents.docTitle')}</th>
+            <th scope="col">{t('documents.addedBy')}</th>
+            <th scope="col">{t('history.at')}</th>
+            {canWrite ? <th scope="col">{t('documents.actions')}</th> : null}
+          </>
+        }
+      >
+        {(items) =>
+          items.map((doc) => (
+            <tr key={doc.id}>
+              <td>{f.label(documentKindLabels[doc.kind], doc.kind)}</td>
+              <td>
+                <a href={doc.url} target="_blank" rel="noopener noreferrer">
+                  {doc.title}
+                  <span className="visually-hidden">{t('common.opensNewWindow')}</span>
+                </a>
+              </td>
+              <td>{doc.createdByName ?? '—'}</td>
+              <td className="nowrap">
+                <DateText value={doc.createdAt} />
+              </td>
+              {canWrite ? (
+                <td>
+                  <DeleteButton document={doc} />
+                </td>
+              ) : null}
+            </tr>
+          ))
+        }
+      </QueryTable>
       {canWrite ? (
         <section className="card" aria-labelledby={`${headingId}-add`}>
           <h3 id={`${headingId}-add`}>{t('documents.add')}</h3>

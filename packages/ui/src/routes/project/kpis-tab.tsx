@@ -2,6 +2,7 @@ import { expectedValue, kpiStatusLabels } from '@core/kpis/schemas.ts';
 import { lazy, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Empty, ErrorAlert, Facts, LazyChart, Loading, TableScroll } from '../../components/common.tsx';
+import { KpiSummaryTable } from '../../components/kpi-table.tsx';
 import { SavedWithNextStep } from '../../components/stage-stepper.tsx';
 import { useFormat } from '../../format.ts';
 import { KpiForm } from '../../forms/kpi-form.tsx';
@@ -126,7 +127,6 @@ function KpiCard({ kpi, canWrite }: { kpi: TKpi; canWrite: boolean }) {
 
 export default function KpisTab() {
   const { t } = useTranslation();
-  const f = useFormat();
   const { project, canWrite } = useProjectContext();
   const kpis = useKpis(project.id);
   const headingId = useId();
@@ -144,46 +144,7 @@ export default function KpisTab() {
       ) : (
         <>
           <TableScroll>
-            <table className="table">
-              <caption className="visually-hidden">{t('kpi.summaryCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('kpi.name')}</th>
-                  <th scope="col">{t('kpi.baseline')}</th>
-                  <th scope="col">{t('kpi.target')}</th>
-                  <th scope="col">{t('kpi.latest')}</th>
-                  <th scope="col">{t('kpi.status')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {kpis.data.map((kpi) => {
-                  const latest = [...kpi.measurements].sort((a, b) => b.fiscalYear - a.fiscalYear)[0];
-                  const unit = kpi.unit ?? '';
-                  return (
-                    <tr key={kpi.id}>
-                      <th scope="row">{kpi.name}</th>
-                      <td>
-                        {kpi.baselineValue === null
-                          ? '—'
-                          : `${f.number(kpi.baselineValue)}${unit}${f.paren(f.fiscalYear(kpi.baselineYear))}`}
-                      </td>
-                      <td>
-                        {kpi.targetValue !== null ? `${f.number(kpi.targetValue)}${unit}` : kpi.targetText}
-                        {f.paren(f.fiscalYear(kpi.targetFiscalYear))}
-                      </td>
-                      <td>
-                        {latest
-                          ? `${latest.value !== null ? `${f.number(latest.value)}${unit}` : latest.achieved ? t('kpi.achievedYes') : t('kpi.achievedNo')}（${f.fiscalYear(latest.fiscalYear)}）`
-                          : t('kpi.notMeasured')}
-                      </td>
-                      <td>
-                        <span className={`badge badge-${kpi.status}`}>{f.label(kpiStatusLabels[kpi.status])}</span>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <KpiSummaryTable kpis={kpis.data} baseline className="table" />
           </TableScroll>
           {kpis.data.map((kpi) => (
             <KpiCard key={kpi.id} kpi={kpi} canWrite={canWrite} />

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
-import { Empty, ErrorAlert, Loading } from '../../components/common.tsx';
+import { Empty, ErrorAlert, HiddenTarget, Loading } from '../../components/common.tsx';
 import { ProcurementTable } from '../../components/procurement-table.tsx';
 import { useFormat } from '../../format.ts';
 import { ProcurementForm } from '../../forms/procurement-form.tsx';
@@ -51,10 +51,7 @@ export default function ProcurementsTab() {
               ? (p) => (
                   <button type="button" className="button button-small button-secondary" onClick={() => setEditing(p.id)}>
                     {t('common.edit')}
-                    <span className="visually-hidden">
-                      {f.colon}
-                      {p.title}
-                    </span>
+                    <HiddenTarget name={p.title} />
                   </button>
                 )
               : undefined

@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
 import { useReleaseChecklist } from '../../components/checklist.ts';
-import { DateText, Empty, ErrorAlert, Loading, Notice, TableScroll } from '../../components/common.tsx';
+import { DateText, Notice } from '../../components/common.tsx';
+import { QueryTable } from '../../components/query-table.tsx';
 import { useFormat } from '../../format.ts';
 import { ReleaseRequestForm } from '../../forms/release-request-form.tsx';
 import type { TReleaseRequest } from '../../types.ts';
@@ -45,54 +46,47 @@ export default function ReleasesTab() {
           {t('release.filed')} <Link to={`/release-requests/${filed.id}`}>{t('release.open')}</Link>
         </Notice>
       ) : null}
-      {requests.isPending ? (
-        <Loading />
-      ) : requests.isError ? (
-        <ErrorAlert error={requests.error} onRetry={() => void requests.refetch()} />
-      ) : requests.data.length === 0 ? (
-        <Empty>{t('release.empty')}</Empty>
-      ) : (
-        <TableScroll>
-          <table className="table">
-            <caption className="visually-hidden">{t('release.listCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('release.requestedAt')}</th>
-                <th scope="col">{t('release.plannedDate')}</th>
-                <th scope="col">{t('release.statusLabel')}</th>
-                <th scope="col">{t('release.reviewer')}</th>
-                <th scope="col">{t('release.due')}</th>
-                <th scope="col">{t('release.decisionComment')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {requests.data.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <Link to={`/release-requests/${r.id}`}>
-                      <DateText value={r.requestedAt} />
-                      <span className="visually-hidden">{t('release.openDetail')}</span>
-                    </Link>
-                    <br />
-                    <span className="small muted">{r.requestedByName}</span>
-                  </td>
-                  <td>
-                    <DateText value={r.plannedReleaseDate} />
-                  </td>
-                  <td>
-                    <ReleaseStatusBadge request={r} />
-                  </td>
-                  <td>{r.reviewerRole ? f.label(roleLabels[r.reviewerRole as keyof typeof roleLabels], r.reviewerRole) : '—'}</td>
-                  <td>
-                    <DateText value={r.dueAt} />
-                  </td>
-                  <td>{r.decision?.comment ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
-      )}
+      <QueryTable
+        query={requests}
+        empty={t('release.empty')}
+        caption={t('release.listCaption')}
+        head={
+          <>
+            <th scope="col">{t('release.requestedAt')}</th>
+            <th scope="col">{t('release.plannedDate')}</th>
+            <th scope="col">{t('release.statusLabel')}</th>
+            <th scope="col">{t('release.reviewer')}</th>
+            <th scope="col">{t('release.due')}</th>
+            <th scope="col">{t('release.decisionComment')}</th>
+          </>
+        }
+      >
+        {(items) =>
+          items.map((r) => (
+            <tr key={r.id}>
+              <td>
+                <Link to={`/release-requests/${r.id}`}>
+                  <DateText value={r.requestedAt} />
+                  <span className="visually-hidden">{t('release.openDetail')}</span>
+                </Link>
+                <br />
+                <span className="small muted">{r.requestedByName}</span>
+              </td>
+              <td>
+                <DateText value={r.plannedReleaseDate} />
+              </td>
+              <td>
+                <ReleaseStatusBadge request={r} />
+              </td>
+              <td>{r.reviewerRole ? f.label(roleLabels[r.reviewerRole as keyof typeof roleLabels], r.reviewerRole) : '—'}</td>
+              <td>
+                <DateText value={r.dueAt} />
+              </td>
+              <td>{r.decision?.comment ?? '—'}</td>
+            </tr>
+          ))
+        }
+      </QueryTable>
       {canWrite ? (
         <section className="card" aria-labelledby={`${headingId}-file`}>
           <h3 id={`${headingId}-file`}>{t('release.fileTitle')}</h3>

@@ -4,7 +4,7 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { DateText, Empty, ErrorAlert, Loading, Notice, TableScroll } from '../../components/common.tsx';
-import { isConsulteeOf, RatingBadge, RatingsTable } from '../../components/supervision.tsx';
+import { isConsulteeOf, MilestoneTableHead, RatingBadge, RatingsTable } from '../../components/supervision.tsx';
 import { useFormat } from '../../format.ts';
 import { AssessmentForm } from '../../forms/assessment-form.tsx';
 import { StatusReportForm } from '../../forms/status-report-form.tsx';
@@ -66,15 +66,7 @@ function ReportView({ report, canAssess, projectId }: { report: TStatusReport; c
       ) : null}
       <TableScroll>
         <table className="table">
-          <caption>{t('supervision.reports.milestones')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('supervision.reports.milestone')}</th>
-              <th scope="col">{t('supervision.reports.planned')}</th>
-              <th scope="col">{t('supervision.reports.forecast')}</th>
-              <th scope="col">{t('supervision.reports.actual')}</th>
-            </tr>
-          </thead>
+          <MilestoneTableHead />
           <tbody>
             {report.milestones.map((m) => (
               <tr key={m.milestone}>

@@ -4,7 +4,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
-import { DateText, Empty, ErrorAlert, Loading, TableScroll } from '../../components/common.tsx';
+import { DateText, ErrorAlert } from '../../components/common.tsx';
+import { QueryTable } from '../../components/query-table.tsx';
 import { GateChecklist } from '../../components/stage-stepper.tsx';
 import { isConsulteeOf } from '../../components/supervision.tsx';
 import { useFormat } from '../../format.ts';
@@ -106,62 +107,53 @@ export default function SupervisionTab() {
           <GateChecklist gates={gates.data.gates} projectId={project.id} />
         </>
       ) : null}
-      {actions.isPending ? (
-        <Loading />
-      ) : actions.isError ? (
-        <ErrorAlert error={actions.error} onRetry={() => void actions.refetch()} />
-      ) : actions.data.length === 0 ? (
-        <Empty>{t('supervision.actions.empty')}</Empty>
-      ) : (
-        <TableScroll>
-          <table className="table">
-            <caption className="visually-hidden">{t('supervision.actions.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('supervision.actions.action')}</th>
-                <th scope="col">{t('supervision.actions.source')}</th>
-                <th scope="col">{t('supervision.actions.owner')}</th>
-                <th scope="col">{t('supervision.actions.due')}</th>
-                <th scope="col">{t('supervision.actions.status')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('supervision.actions.status')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {actions.data.map((a) => (
-                <tr key={a.id} className={a.isOverdue ? 'row-overdue' : undefined}>
-                  <td>
-                    {a.title}
-                    {a.blocking ? <span className="badge badge-overdue">{t('supervision.blocking')}</span> : null}
-                    {a.note ? <p className="small muted">{a.note}</p> : null}
-                  </td>
-                  <td>
-                    {f.label(actionSourceLabels[a.source.kind])}
-                    {a.source.detail && a.source.kind !== 'guidance' ? (
-                      <span className="small muted">{f.paren(a.source.detail)}</span>
-                    ) : null}
-                    <br />
-                    <span className="small muted">
-                      {t('supervision.actions.raisedBy')}：{a.raisedByName}
-                    </span>
-                  </td>
-                  <td>{a.ownerName}</td>
-                  <td className="nowrap">
-                    <DateText value={a.dueDate} />
-                  </td>
-                  <td>
-                    <span className={`badge badge-${a.status}`}>{f.label(actionStatusLabels[a.status])}</span>
-                  </td>
-                  <td>
-                    <ActionButtons action={a} userId={user.id} projectId={project.id} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
-      )}
+      <QueryTable
+        query={actions}
+        empty={t('supervision.actions.empty')}
+        caption={t('supervision.actions.caption')}
+        head={
+          <>
+            <th scope="col">{t('supervision.actions.action')}</th>
+            <th scope="col">{t('supervision.actions.source')}</th>
+            <th scope="col">{t('supervision.actions.owner')}</th>
+            <th scope="col">{t('supervision.actions.due')}</th>
+            <th scope="col">{t('supervision.actions.status')}</th>
+            <th scope="col">
+              <span className="visually-hidden">{t('supervision.actions.status')}</span>
+            </th>
+          </>
+        }
+      >
+        {(items) =>
+          items.map((a) => (
+            <tr key={a.id} className={a.isOverdue ? 'row-overdue' : undefined}>
+              <td>
+                {a.title}
+                {a.blocking ? <span className="badge badge-overdue">{t('supervision.blocking')}</span> : null}
+                {a.note ? <p className="small muted">{a.note}</p> : null}
+              </td>
+              <td>
+                {f.label(actionSourceLabels[a.source.kind])}
+                {a.source.detail && a.source.kind !== 'guidance' ? <span className="small muted">{f.paren(a.source.detail)}</span> : null}
+                <br />
+                <span className="small muted">
+                  {t('supervision.actions.raisedBy')}：{a.raisedByName}
+                </span>
+              </td>
+              <td>{a.ownerName}</td>
+              <td className="nowrap">
+                <DateText value={a.dueDate} />
+              </td>
+              <td>
+                <span className={`badge badge-${a.status}`}>{f.label(actionStatusLabels[a.status])}</span>
+              </td>
+              <td>
+                <ActionButtons action={a} userId={user.id} projectId={project.id} />
+              </td>
+            </tr>
+          ))
+        }
+      </QueryTable>
       {canWrite || isConsultee ? (
         <details className="card">
           <summary>{t('supervision.actions.raiseTitle')}</summary>
@@ -171,63 +163,56 @@ export default function SupervisionTab() {
 
       <h2>{t('supervision.exemptions.title')}</h2>
       <p className="small muted">{t('supervision.exemptions.lead')}</p>
-      {exemptions.isPending ? (
-        <Loading />
-      ) : exemptions.isError ? (
-        <ErrorAlert error={exemptions.error} onRetry={() => void exemptions.refetch()} />
-      ) : exemptions.data.length === 0 ? (
-        <Empty>{t('supervision.exemptions.empty')}</Empty>
-      ) : (
-        <TableScroll>
-          <table className="table">
-            <caption className="visually-hidden">{t('supervision.exemptions.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('supervision.exemptions.target')}</th>
-                <th scope="col">{t('supervision.exemptions.reason')}</th>
-                <th scope="col">{t('supervision.exemptions.expiresOn')}</th>
-                <th scope="col">{t('supervision.exemptions.status')}</th>
+      <QueryTable
+        query={exemptions}
+        empty={t('supervision.exemptions.empty')}
+        caption={t('supervision.exemptions.caption')}
+        head={
+          <>
+            <th scope="col">{t('supervision.exemptions.target')}</th>
+            <th scope="col">{t('supervision.exemptions.reason')}</th>
+            <th scope="col">{t('supervision.exemptions.expiresOn')}</th>
+            <th scope="col">{t('supervision.exemptions.status')}</th>
+          </>
+        }
+      >
+        {(items) =>
+          items.map((e) => {
+            const status = e.isExpired ? 'expired' : e.status;
+            return (
+              <tr key={e.id}>
+                <td>
+                  {targetLabel(e.targetKind, e.target)}
+                  <br />
+                  <span className="small muted">{t(`supervision.exemptions.kinds.${e.targetKind}`)}</span>
+                </td>
+                <td>
+                  {e.reason}
+                  <br />
+                  <span className="small muted">{e.requestedByName}</span>
+                </td>
+                <td className="nowrap">
+                  <DateText value={e.expiresOn} />
+                </td>
+                <td>
+                  <span className={`badge ${e.isActive ? 'badge-exempt' : `badge-${e.status}`}`}>
+                    {f.label(exemptionStatusLabels[status])}
+                  </span>
+                  {e.decidedByName ? (
+                    <p className="small muted">
+                      {t('supervision.exemptions.decidedBy', { name: e.decidedByName })}
+                      {e.decisionComment ? f.paren(e.decisionComment) : ''}
+                    </p>
+                  ) : null}
+                  {e.status === 'requested' && isConsultee && e.requestedBy !== user.id ? (
+                    <ExemptionDecision exemption={e} projectId={project.id} />
+                  ) : null}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {exemptions.data.map((e) => {
-                const status = e.isExpired ? 'expired' : e.status;
-                return (
-                  <tr key={e.id}>
-                    <td>
-                      {targetLabel(e.targetKind, e.target)}
-                      <br />
-                      <span className="small muted">{t(`supervision.exemptions.kinds.${e.targetKind}`)}</span>
-                    </td>
-                    <td>
-                      {e.reason}
-                      <br />
-                      <span className="small muted">{e.requestedByName}</span>
-                    </td>
-                    <td className="nowrap">
-                      <DateText value={e.expiresOn} />
-                    </td>
-                    <td>
-                      <span className={`badge ${e.isActive ? 'badge-exempt' : `badge-${e.status}`}`}>
-                        {f.label(exemptionStatusLabels[status])}
-                      </span>
-                      {e.decidedByName ? (
-                        <p className="small muted">
-                          {t('supervision.exemptions.decidedBy', { name: e.decidedByName })}
-                          {e.decisionComment ? f.paren(e.decisionComment) : ''}
-                        </p>
-                      ) : null}
-                      {e.status === 'requested' && isConsultee && e.requestedBy !== user.id ? (
-                        <ExemptionDecision exemption={e} projectId={project.id} />
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </TableScroll>
-      )}
+            );
+          })
+        }
+      </QueryTable>
       {canWrite ? (
         <details className="card">
           <summary>{t('supervision.exemptions.requestTitle')}</summary>
