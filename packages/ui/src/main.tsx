@@ -7,6 +7,7 @@ import { api, isApiError } from './api.ts';
 import { createAppRouter, preloadScreensFor } from './app.tsx';
 
 import { meKey } from './auth.ts';
+import { bureausQuery } from './components/bureaus.ts';
 import { initI18n } from './i18n/index.ts';
 
 initI18n();
@@ -37,6 +38,9 @@ const router = createAppRouter();
 // The sign-in check and the screen's code are fetched together, and the app is first drawn when
 // that code is here (until then index.html's own loading indicator shows).
 void queryClient.prefetchQuery({ queryKey: meKey, queryFn: api.auth.me, staleTime: 5 * 60_000, retry: false });
+// The frame waits for the names of the user's bureaus (its header shows them), so they are asked
+// beside the sign-in check rather than after it. Not on the sign-in screen, where it would only be refused.
+if (window.location.pathname !== '/sign-in') void queryClient.prefetchQuery(bureausQuery);
 void preloadScreensFor(new URL(window.location.href), queryClient).finally(() => {
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
