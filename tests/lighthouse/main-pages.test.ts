@@ -17,8 +17,19 @@ import { audit, type Scores, sessionCookie, withChrome } from './lighthouse.ts';
 
 const run = e2eRun();
 
-type Levels = { performance: number; accessibility: number; bestPractices: number; desktopCls: number };
-export const targets: Levels = { performance: 80, accessibility: 100, bestPractices: 100, desktopCls: 0.1 };
+type Levels = { performance: number; accessibility: number; bestPractices: number; desktopCls: number; mobileCls: number };
+export const targets: Levels = { performance: 80, accessibility: 100, bestPractices: 100, desktopCls: 0.1, mobileCls: 0.1 };
+/**
+ * Mobile runs per page. Lighthouse's own advice for its run-to-run variance is the median of
+ * several runs; three keep the step within about five minutes on two cores.
+ */
+const mobileRuns = 3;
+
+/** The middle value (of an odd count; the lower middle of an even one). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
 type PageCase = {
   name: string;
   who: string;
@@ -45,7 +56,12 @@ const pages: PageCase[] = [
 describe.skipIf(!run)('[UI-AUDIT] Lighthouse on the main pages', () => {
   let api: BookApi;
   let ids: { project: string; release: string };
-  const results: { page: string; preset: string; scores: Scores }[] = [];
+  const results: { page: string; preset: string; scores: Scores; runs?: number[] }[] = [];
+  const cookies = new Map<string, string>();
+  const cookieOf = async (who: string) => {
+    if (!cookies.has(who)) cookies.set(who, await sessionCookie(run!.baseUrl, who));
+    return cookies.get(who)!;
+  };
 
   beforeAll(async () => {
     api = new BookApi(run!.baseUrl);
@@ -62,7 +78,7 @@ describe.skipIf(!run)('[UI-AUDIT] Lighthouse on the main pages', () => {
     api?.close();
     const rows = results.map(
       (r) =>
-        `${r.preset.padEnd(8)} ${r.page.padEnd(18)} perf ${String(r.scores.performance).padStart(3)}  a11y ${String(r.scores.accessibility).padStart(3)}  bp ${String(r.scores.bestPractices).padStart(3)}  CLS ${r.scores.cls.toFixed(3)}  LCP ${r.scores.lcpMs} ms`,
+        `${r.preset.padEnd(8)} ${r.page.padEnd(18)} perf ${String(r.scores.performance).padStart(3)}${r.runs ? ` (runs ${r.runs.join(', ')})` : ''}  a11y ${String(r.scores.accessibility).padStart(3)}  bp ${String(r.scores.bestPractices).padStart(3)}  CLS ${r.scores.cls.toFixed(3)}  LCP ${r.scores.lcpMs} ms`,
     );
     console.log(
       `Lighthouse (targets: ${JSON.stringify(targets)}; load average ${loadavg()
@@ -71,27 +87,45 @@ describe.skipIf(!run)('[UI-AUDIT] Lighthouse on the main pages', () => {
     );
   });
 
-  for (const preset of ['mobile', 'desktop'] as const) {
-    it(`[UI-AUDIT 7, 13] ${preset}: every main page at the targets`, { timeout: 600_000 }, async () => {
-      const cookies = new Map<string, string>();
-      await withChrome(run!.chromiumPath, async (port) => {
+  it(`[UI-AUDIT 7, 13] mobile: every main page at the targets, judged on the median of ${mobileRuns} runs`, { timeout: 900_000 }, async () => {
+    const runs = new Map<string, Scores[]>();
+    await withChrome(run!.chromiumPath, async (port) => {
+      // Round by round over all pages (not one page three times in a row), so a burst of load on
+      // the machine costs one run of several pages rather than every run of one page.
+      for (let round = 0; round < mobileRuns; round++) {
         for (const page of pages) {
-          let cookie = cookies.get(page.who);
-          if (!cookie) {
-            cookie = await sessionCookie(run!.baseUrl, page.who);
-            cookies.set(page.who, cookie);
-          }
-          const scores = await audit(port, `${run!.baseUrl}${page.path(ids)}`, cookie, preset);
-          results.push({ page: page.name, preset, scores });
-          const why = `${preset} ${page.name}: ${scores.failing.join(', ')}`;
-          const level = targets;
-          expect.soft(scores.accessibility, why).toBeGreaterThanOrEqual(level.accessibility);
-          expect.soft(scores.bestPractices, why).toBeGreaterThanOrEqual(level.bestPractices);
-          if (preset === 'mobile')
-            expect.soft(scores.performance, why).toBeGreaterThanOrEqual(Math.min(level.performance, page.performanceFloor));
-          else expect.soft(scores.cls, why).toBeLessThan(level.desktopCls);
+          const scores = await audit(port, `${run!.baseUrl}${page.path(ids)}`, await cookieOf(page.who), 'mobile');
+          runs.set(page.name, [...(runs.get(page.name) ?? []), scores]);
         }
-      });
+      }
     });
-  }
+    for (const page of pages) {
+      const all = runs.get(page.name)!;
+      const performance = median(all.map((s) => s.performance));
+      const cls = median(all.map((s) => s.cls));
+      const typical = all.find((s) => s.performance === performance)!;
+      results.push({ page: page.name, preset: 'mobile', scores: { ...typical, performance, cls }, runs: all.map((s) => s.performance) });
+      const why = `mobile ${page.name} (runs ${all.map((s) => s.performance).join(', ')}): ${typical.failing.join(', ')}`;
+      // Accessibility and best practices do not depend on the machine's speed: every run must meet them.
+      for (const scores of all) {
+        expect.soft(scores.accessibility, why).toBeGreaterThanOrEqual(targets.accessibility);
+        expect.soft(scores.bestPractices, why).toBeGreaterThanOrEqual(targets.bestPractices);
+      }
+      expect.soft(performance, why).toBeGreaterThanOrEqual(Math.min(targets.performance, page.performanceFloor));
+      expect.soft(cls, why).toBeLessThan(targets.mobileCls);
+    }
+  });
+
+  it('[UI-AUDIT 13] desktop: every main page at the targets', { timeout: 600_000 }, async () => {
+    await withChrome(run!.chromiumPath, async (port) => {
+      for (const page of pages) {
+        const scores = await audit(port, `${run!.baseUrl}${page.path(ids)}`, await cookieOf(page.who), 'desktop');
+        results.push({ page: page.name, preset: 'desktop', scores });
+        const why = `desktop ${page.name}: ${scores.failing.join(', ')}`;
+        expect.soft(scores.accessibility, why).toBeGreaterThanOrEqual(targets.accessibility);
+        expect.soft(scores.bestPractices, why).toBeGreaterThanOrEqual(targets.bestPractices);
+        expect.soft(scores.cls, why).toBeLessThan(targets.desktopCls);
+      }
+    });
+  });
 });
