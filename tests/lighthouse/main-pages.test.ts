@@ -87,7 +87,9 @@ describe.skipIf(!run)('[UI-AUDIT] Lighthouse on the main pages', () => {
     );
   });
 
-  it(`[UI-AUDIT 7, 13] mobile: every main page at the targets, judged on the median of ${mobileRuns} runs`, { timeout: 900_000 }, async () => {
+  it(`[UI-AUDIT 7, 13] mobile: every main page at the targets, judged on the median of ${mobileRuns} runs`, {
+    timeout: 900_000,
+  }, async () => {
     const runs = new Map<string, Scores[]>();
     await withChrome(run!.chromiumPath, async (port) => {
       // Round by round over all pages (not one page three times in a row), so a burst of load on

@@ -8,7 +8,7 @@ import { describeError } from '../errors.ts';
 import { formatManYen, useFormat } from '../format.ts';
 import type { TOversightEvaluation, TOversightFactor } from '../types.ts';
 import { TierBadge } from './common.tsx';
-import { describeCondition, type TFactorDef, type TReviewerDef, type TTierChange, whatWouldChange } from './oversight-changes.ts';
+import { describeCondition, type TFactorDef, type TTierChange, whatWouldChange } from './oversight-changes.ts';
 
 /** `sha256:3152a…` → `3152a1b2`: enough to tell rulesets apart. */
 export const shortVersion = (version: string) => version.replace(/^sha256:/, '').slice(0, 8);
