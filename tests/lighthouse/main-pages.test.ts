@@ -3,9 +3,10 @@
  * mobile preset (a mid-range phone on a slow 4G line, simulated) and the desktop preset, against the
  * built UI as `psbook serve` serves it (precompressed brotli/gzip, charts split off the first load).
  *
- * Every page must meet issue 18's targets for accessibility (100), best practices (100) and desktop
- * CLS (< 0.1); mobile performance (target ≥ 80) is held per page at the level it reached until it
- * meets the target (`performanceFloor`). Performance is a CPU measurement (the mobile preset multiplies
+ * Every page must meet issue 18's targets for accessibility (100) and best practices (100) in every
+ * run, and CLS (< 0.1) on desktop and mobile; mobile performance (target ≥ 80) is judged on the
+ * median of three runs and held per page at the level it reached until it meets the target
+ * (`performanceFloor`). Performance is a CPU measurement (the mobile preset multiplies
  * the page's CPU time by four): on a machine busy with other work it falls whatever the page does,
  * so run this check on a quiet machine (docs/performance.md §4.9 gives the load of each measured run).
  */
@@ -35,22 +36,25 @@ type PageCase = {
   who: string;
   path: (ids: { project: string; release: string }) => string;
   /**
-   * Mobile performance this page is held at while it is short of the target: 12 points under the
-   * lower of two quiet CI runs (the same page measured up to 13 points apart between them), so a
-   * real regression fails and Lighthouse's run-to-run spread does not. Accessibility, best practices and desktop CLS are at their targets on every page.
+   * The median mobile performance this page is held at while it is short of the target: 5 points
+   * under the lowest figure it has shown (two medians of three on a loaded machine, two single
+   * quiet CI runs), so a real regression fails and the machine's load does not. At load 20 and
+   * more no page could be shown at 80 here (docs/performance.md §4.9); raise a floor to 80 from a
+   * quiet run's median. Accessibility, best practices and CLS are at their targets on every page.
    */
   performanceFloor: number;
 };
-// Mobile performance of the two fresh-clone CI runs of 2026-12-07 in the comments.
+// In the comments: the medians of 2026-12-07 08:27 (load 13) and 08:47 (load 22–28), then the two
+// quiet fresh-clone CI runs of the same day (04:17, 04:38; one run each).
 const pages: PageCase[] = [
-  { name: 'home', who: demo.staffInd, path: () => '/', performanceFloor: 59 }, // 80, 71
-  { name: 'project list', who: demo.staffInd, path: () => '/projects', performanceFloor: 67 }, // 79, 79
-  { name: 'project overview', who: demo.staffInd, path: (ids) => `/projects/${ids.project}`, performanceFloor: 54 }, // 74, 66
-  { name: 'canvas', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/canvas`, performanceFloor: 60 }, // 72, 72
-  { name: 'KPI', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/kpis`, performanceFloor: 62 }, // 74, 76
-  { name: 'release judgement', who: demo.advisorInd, path: (ids) => `/release-requests/${ids.release}`, performanceFloor: 60 }, // 76, 72
-  { name: 'budget review', who: demo.budget, path: () => '/budget-review', performanceFloor: 56 }, // 81, 68
-  { name: 'rules', who: demo.admin, path: () => '/rules', performanceFloor: 65 }, // 85, 77
+  { name: 'home', who: demo.staffInd, path: () => '/', performanceFloor: 66 }, // 80, 78; 80, 71
+  { name: 'project list', who: demo.staffInd, path: () => '/projects', performanceFloor: 70 }, // 86, 75; 79, 79
+  { name: 'project overview', who: demo.staffInd, path: (ids) => `/projects/${ids.project}`, performanceFloor: 61 }, // 73, 77; 74, 66
+  { name: 'canvas', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/canvas`, performanceFloor: 67 }, // 77, 84; 72, 72
+  { name: 'KPI', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/kpis`, performanceFloor: 67 }, // 76, 72; 74, 76
+  { name: 'release judgement', who: demo.advisorInd, path: (ids) => `/release-requests/${ids.release}`, performanceFloor: 67 }, // 80, 72; 76, 72
+  { name: 'budget review', who: demo.budget, path: () => '/budget-review', performanceFloor: 63 }, // 74, 75; 81, 68
+  { name: 'rules', who: demo.admin, path: () => '/rules', performanceFloor: 65 }, // 87, 70; 85, 77
 ];
 
 describe.skipIf(!run)('[UI-AUDIT] Lighthouse on the main pages', () => {
