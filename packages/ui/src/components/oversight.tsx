@@ -9,11 +9,10 @@ import { formatManYen, useFormat } from '../format.ts';
 import type { TOversightEvaluation, TOversightFactor } from '../types.ts';
 import { TierBadge } from './common.tsx';
 import { describeCondition, type TFactorDef, type TTierChange, whatWouldChange } from './oversight-changes.ts';
+import { type TOversightTable, useOversightTable } from './oversight-table.ts';
 
 /** `sha256:3152a…` → `3152a1b2`: enough to tell rulesets apart. */
 export const shortVersion = (version: string) => version.replace(/^sha256:/, '').slice(0, 8);
-
-import { type TOversightTable, useOversightTable } from './oversight-table.ts';
 
 // Where screens and tests have always found them.
 export { oversightTableFrom, rulesQuery, type TOversightTable, useOversightTable, useRules } from './oversight-table.ts';
