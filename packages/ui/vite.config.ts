@@ -46,12 +46,40 @@ function precompress(): Plugin {
 }
 
 /**
+ * The stylesheet moves from <head> to just after the app's root element. In the head it held back
+ * every paint, so index.html's own loading indicator (styled inline) was first drawn only once the
+ * CSS had arrived — on a slow line together with the scripts, which Lighthouse counted into the
+ * first contentful paint. After #root it holds back only what follows it, and the parser stops at
+ * it, so the app's module scripts (deferred until the document is parsed) still never run before
+ * the styles are there.
+ */
+function stylesheetAfterRoot(): Plugin {
+  return {
+    name: 'psbook-stylesheet-after-root',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html) {
+        const links = html.match(/\s*<link rel="stylesheet"[^>]*>/g) ?? [];
+        if (!links.length) return html;
+        let out = html;
+        for (const link of links) out = out.replace(link, '');
+        const rootEnd = out.indexOf('</div>\n    <noscript>');
+        if (rootEnd < 0) throw new Error('index.html: the app root (#root followed by <noscript>) was not found');
+        const at = rootEnd + '</div>'.length;
+        return `${out.slice(0, at)}${links.map((l) => `\n    ${l.trim()}`).join('')}${out.slice(at)}`;
+      },
+    },
+  };
+}
+
+/**
  * `@core/*` imports single browser-safe modules of packages/core (zod schemas, label maps, pure
  * helpers). The package entry also re-exports the rules engine (json-rules-engine) and the
  * bundled rule files, which the browser never needs, so the UI does not import '@psbook/core'.
  */
 export default defineConfig({
-  plugins: [react(), precompress()],
+  plugins: [react(), stylesheetAfterRoot(), precompress()],
   resolve: {
     alias: [
       { find: '@core', replacement: here('../core/src') },

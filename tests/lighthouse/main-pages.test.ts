@@ -3,9 +3,10 @@
  * mobile preset (a mid-range phone on a slow 4G line, simulated) and the desktop preset, against the
  * built UI as `psbook serve` serves it (precompressed brotli/gzip, charts split off the first load).
  *
- * Every page must meet issue 18's targets for accessibility (100), best practices (100) and desktop
- * CLS (< 0.1); mobile performance (target ≥ 80) is held per page at the level it reached until it
- * meets the target (`performanceFloor`). Performance is a CPU measurement (the mobile preset multiplies
+ * Every page must meet issue 18's targets for accessibility (100) and best practices (100) in every
+ * run, and CLS (< 0.1) on desktop and mobile; mobile performance (target ≥ 80) is judged on the
+ * median of three runs and held per page at the level it reached until it meets the target
+ * (`performanceFloor`). Performance is a CPU measurement (the mobile preset multiplies
  * the page's CPU time by four): on a machine busy with other work it falls whatever the page does,
  * so run this check on a quiet machine (docs/performance.md §4.9 gives the load of each measured run).
  */
@@ -17,35 +18,54 @@ import { audit, type Scores, sessionCookie, withChrome } from './lighthouse.ts';
 
 const run = e2eRun();
 
-type Levels = { performance: number; accessibility: number; bestPractices: number; desktopCls: number };
-export const targets: Levels = { performance: 80, accessibility: 100, bestPractices: 100, desktopCls: 0.1 };
+type Levels = { performance: number; accessibility: number; bestPractices: number; desktopCls: number; mobileCls: number };
+export const targets: Levels = { performance: 80, accessibility: 100, bestPractices: 100, desktopCls: 0.1, mobileCls: 0.1 };
+/**
+ * Mobile runs per page. Lighthouse's own advice for its run-to-run variance is the median of
+ * several runs; three keep the step within about five minutes on two cores.
+ */
+const mobileRuns = 3;
+
+/** The middle value (of an odd count; the lower middle of an even one). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
 type PageCase = {
   name: string;
   who: string;
   path: (ids: { project: string; release: string }) => string;
   /**
-   * Mobile performance this page is held at while it is short of the target: 12 points under the
-   * lower of two quiet CI runs (the same page measured up to 13 points apart between them), so a
-   * real regression fails and Lighthouse's run-to-run spread does not. Accessibility, best practices and desktop CLS are at their targets on every page.
+   * The median mobile performance this page is held at while it is short of the target: 5 points
+   * under the lowest figure it has shown (two medians of three on a loaded machine, two single
+   * quiet CI runs), so a real regression fails and the machine's load does not. At load 20 and
+   * more no page could be shown at 80 here (docs/performance.md §4.9); raise a floor to 80 from a
+   * quiet run's median. Accessibility, best practices and CLS are at their targets on every page.
    */
   performanceFloor: number;
 };
-// Mobile performance of the two fresh-clone CI runs of 2026-12-07 in the comments.
+// In the comments: the medians of 2026-12-07 08:27 (load 13) and 08:47 (load 22–28), then the two
+// quiet fresh-clone CI runs of the same day (04:17, 04:38; one run each).
 const pages: PageCase[] = [
-  { name: 'home', who: demo.staffInd, path: () => '/', performanceFloor: 59 }, // 80, 71
-  { name: 'project list', who: demo.staffInd, path: () => '/projects', performanceFloor: 67 }, // 79, 79
-  { name: 'project overview', who: demo.staffInd, path: (ids) => `/projects/${ids.project}`, performanceFloor: 54 }, // 74, 66
-  { name: 'canvas', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/canvas`, performanceFloor: 60 }, // 72, 72
-  { name: 'KPI', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/kpis`, performanceFloor: 62 }, // 74, 76
-  { name: 'release judgement', who: demo.advisorInd, path: (ids) => `/release-requests/${ids.release}`, performanceFloor: 60 }, // 76, 72
-  { name: 'budget review', who: demo.budget, path: () => '/budget-review', performanceFloor: 56 }, // 81, 68
-  { name: 'rules', who: demo.admin, path: () => '/rules', performanceFloor: 65 }, // 85, 77
+  { name: 'home', who: demo.staffInd, path: () => '/', performanceFloor: 66 }, // 80, 78; 80, 71
+  { name: 'project list', who: demo.staffInd, path: () => '/projects', performanceFloor: 70 }, // 86, 75; 79, 79
+  { name: 'project overview', who: demo.staffInd, path: (ids) => `/projects/${ids.project}`, performanceFloor: 61 }, // 73, 77; 74, 66
+  { name: 'canvas', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/canvas`, performanceFloor: 67 }, // 77, 84; 72, 72
+  { name: 'KPI', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/kpis`, performanceFloor: 67 }, // 76, 72; 74, 76
+  { name: 'release judgement', who: demo.advisorInd, path: (ids) => `/release-requests/${ids.release}`, performanceFloor: 67 }, // 80, 72; 76, 72
+  { name: 'budget review', who: demo.budget, path: () => '/budget-review', performanceFloor: 63 }, // 74, 75; 81, 68
+  { name: 'rules', who: demo.admin, path: () => '/rules', performanceFloor: 65 }, // 87, 70; 85, 77
 ];
 
 describe.skipIf(!run)('[UI-AUDIT] Lighthouse on the main pages', () => {
   let api: BookApi;
   let ids: { project: string; release: string };
-  const results: { page: string; preset: string; scores: Scores }[] = [];
+  const results: { page: string; preset: string; scores: Scores; runs?: number[] }[] = [];
+  const cookies = new Map<string, string>();
+  const cookieOf = async (who: string) => {
+    if (!cookies.has(who)) cookies.set(who, await sessionCookie(run!.baseUrl, who));
+    return cookies.get(who)!;
+  };
 
   beforeAll(async () => {
     api = new BookApi(run!.baseUrl);
@@ -62,7 +82,7 @@ describe.skipIf(!run)('[UI-AUDIT] Lighthouse on the main pages', () => {
     api?.close();
     const rows = results.map(
       (r) =>
-        `${r.preset.padEnd(8)} ${r.page.padEnd(18)} perf ${String(r.scores.performance).padStart(3)}  a11y ${String(r.scores.accessibility).padStart(3)}  bp ${String(r.scores.bestPractices).padStart(3)}  CLS ${r.scores.cls.toFixed(3)}  LCP ${r.scores.lcpMs} ms`,
+        `${r.preset.padEnd(8)} ${r.page.padEnd(18)} perf ${String(r.scores.performance).padStart(3)}${r.runs ? ` (runs ${r.runs.join(', ')})` : ''}  a11y ${String(r.scores.accessibility).padStart(3)}  bp ${String(r.scores.bestPractices).padStart(3)}  CLS ${r.scores.cls.toFixed(3)}  LCP ${r.scores.lcpMs} ms`,
     );
     console.log(
       `Lighthouse (targets: ${JSON.stringify(targets)}; load average ${loadavg()
@@ -71,27 +91,47 @@ describe.skipIf(!run)('[UI-AUDIT] Lighthouse on the main pages', () => {
     );
   });
 
-  for (const preset of ['mobile', 'desktop'] as const) {
-    it(`[UI-AUDIT 7, 13] ${preset}: every main page at the targets`, { timeout: 600_000 }, async () => {
-      const cookies = new Map<string, string>();
-      await withChrome(run!.chromiumPath, async (port) => {
+  it(`[UI-AUDIT 7, 13] mobile: every main page at the targets, judged on the median of ${mobileRuns} runs`, {
+    timeout: 900_000,
+  }, async () => {
+    const runs = new Map<string, Scores[]>();
+    await withChrome(run!.chromiumPath, async (port) => {
+      // Round by round over all pages (not one page three times in a row), so a burst of load on
+      // the machine costs one run of several pages rather than every run of one page.
+      for (let round = 0; round < mobileRuns; round++) {
         for (const page of pages) {
-          let cookie = cookies.get(page.who);
-          if (!cookie) {
-            cookie = await sessionCookie(run!.baseUrl, page.who);
-            cookies.set(page.who, cookie);
-          }
-          const scores = await audit(port, `${run!.baseUrl}${page.path(ids)}`, cookie, preset);
-          results.push({ page: page.name, preset, scores });
-          const why = `${preset} ${page.name}: ${scores.failing.join(', ')}`;
-          const level = targets;
-          expect.soft(scores.accessibility, why).toBeGreaterThanOrEqual(level.accessibility);
-          expect.soft(scores.bestPractices, why).toBeGreaterThanOrEqual(level.bestPractices);
-          if (preset === 'mobile')
-            expect.soft(scores.performance, why).toBeGreaterThanOrEqual(Math.min(level.performance, page.performanceFloor));
-          else expect.soft(scores.cls, why).toBeLessThan(level.desktopCls);
+          const scores = await audit(port, `${run!.baseUrl}${page.path(ids)}`, await cookieOf(page.who), 'mobile');
+          runs.set(page.name, [...(runs.get(page.name) ?? []), scores]);
         }
-      });
+      }
     });
-  }
+    for (const page of pages) {
+      const all = runs.get(page.name)!;
+      const performance = median(all.map((s) => s.performance));
+      const cls = median(all.map((s) => s.cls));
+      const typical = all.find((s) => s.performance === performance)!;
+      results.push({ page: page.name, preset: 'mobile', scores: { ...typical, performance, cls }, runs: all.map((s) => s.performance) });
+      const why = `mobile ${page.name} (runs ${all.map((s) => s.performance).join(', ')}): ${typical.failing.join(', ')}`;
+      // Accessibility and best practices do not depend on the machine's speed: every run must meet them.
+      for (const scores of all) {
+        expect.soft(scores.accessibility, why).toBeGreaterThanOrEqual(targets.accessibility);
+        expect.soft(scores.bestPractices, why).toBeGreaterThanOrEqual(targets.bestPractices);
+      }
+      expect.soft(performance, why).toBeGreaterThanOrEqual(Math.min(targets.performance, page.performanceFloor));
+      expect.soft(cls, why).toBeLessThan(targets.mobileCls);
+    }
+  });
+
+  it('[UI-AUDIT 13] desktop: every main page at the targets', { timeout: 600_000 }, async () => {
+    await withChrome(run!.chromiumPath, async (port) => {
+      for (const page of pages) {
+        const scores = await audit(port, `${run!.baseUrl}${page.path(ids)}`, await cookieOf(page.who), 'desktop');
+        results.push({ page: page.name, preset: 'desktop', scores });
+        const why = `desktop ${page.name}: ${scores.failing.join(', ')}`;
+        expect.soft(scores.accessibility, why).toBeGreaterThanOrEqual(targets.accessibility);
+        expect.soft(scores.bestPractices, why).toBeGreaterThanOrEqual(targets.bestPractices);
+        expect.soft(scores.cls, why).toBeLessThan(targets.desktopCls);
+      }
+    });
+  });
 });

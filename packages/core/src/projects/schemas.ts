@@ -85,8 +85,4 @@ export type TCreateDocumentRequest = z.infer<typeof ZCreateDocumentRequest>;
 export const documentKindLabels: Record<TDocumentKind, { ja: string; en: string }> = documentKindRegistry.labels;
 export const registrationTriggerLabels: Record<TRegistrationTrigger, { ja: string; en: string }> = registrationTriggerRegistry.labels;
 
-/** Japanese fiscal year (年度): April to March, named by the year it starts in. */
-export function fiscalYearOf(date: Date): number {
-  const year = date.getFullYear();
-  return date.getMonth() < 3 ? year - 1 : year;
-}
+export { fiscalYearOf } from './fiscal-year.ts';

@@ -1,6 +1,5 @@
-import { roleLabels } from '@core/projects/schemas.ts';
+import { roleLabels } from '@core/registry/roles-and-stages.ts';
 import type { TReviewerRole } from '@core/rules/schemas.ts';
-import bundledTierRules from '@rules/oversight-tier.json';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,58 +8,14 @@ import { describeError } from '../errors.ts';
 import { formatManYen, useFormat } from '../format.ts';
 import type { TOversightEvaluation, TOversightFactor } from '../types.ts';
 import { TierBadge } from './common.tsx';
-import { describeCondition, type TFactorDef, type TReviewerDef, type TTierChange, whatWouldChange } from './oversight-changes.ts';
+import { describeCondition, type TFactorDef, type TTierChange, whatWouldChange } from './oversight-changes.ts';
+import { type TOversightTable, useOversightTable } from './oversight-table.ts';
 
 /** `sha256:3152a…` → `3152a1b2`: enough to tell rulesets apart. */
 export const shortVersion = (version: string) => version.replace(/^sha256:/, '').slice(0, 8);
 
-export type TOversightTable = { factors: TFactorDef[]; reviewers: TReviewerDef[]; version?: string };
-
-const bundled = bundledTierRules as unknown as TOversightTable;
-
-function isTable(value: unknown): value is TOversightTable {
-  const v = value as TOversightTable | null;
-  return Boolean(v && Array.isArray(v.factors) && v.factors.every((f) => Array.isArray(f.bands)) && Array.isArray(v.reviewers));
-}
-
-/**
- * Find the oversight-tier ruleset in GET /rules, whichever way the answer nests it; the copy of
- * rules/oversight-tier.json bundled at build time stands in until the route answers.
- */
-export function oversightTableFrom(rules: unknown): TOversightTable | null {
-  if (!rules || typeof rules !== 'object') return null;
-  const r = rules as Record<string, unknown>;
-  const candidates: unknown[] = [r.tierTable, r['oversight-tier'], r.oversight];
-  const rulesets = r.rulesets ?? r.items;
-  if (Array.isArray(rulesets)) {
-    const found = rulesets.find(
-      (x) =>
-        (x as { name?: string; ruleset?: string })?.name === 'oversight-tier' || (x as { ruleset?: string })?.ruleset === 'oversight-tier',
-    );
-    candidates.push(found, (found as { content?: unknown } | undefined)?.content);
-  } else if (rulesets && typeof rulesets === 'object') {
-    const found = (rulesets as Record<string, unknown>)['oversight-tier'];
-    candidates.push(found, (found as { content?: unknown } | undefined)?.content);
-  }
-  for (const c of candidates) {
-    if (isTable(c)) return c;
-    const content = (c as { content?: unknown } | undefined)?.content;
-    if (isTable(content)) return content;
-  }
-  return null;
-}
-
-/** The active rules, as every screen asks for them (also prefetched by screens that need them at once). */
-export const rulesQuery = { queryKey: ['rules'], queryFn: api.rules.get, staleTime: 5 * 60_000, retry: false };
-
-export function useRules() {
-  return useQuery(rulesQuery);
-}
-
-export function useOversightTable(): TOversightTable {
-  const { data } = useRules();
-  return oversightTableFrom(data) ?? bundled;
-}
+// Where screens and tests have always found them.
+export { oversightTableFrom, rulesQuery, type TOversightTable, useOversightTable, useRules } from './oversight-table.ts';
 
 export function useDebounced<T>(value: T, delayMs: number): T {
   const [debounced, setDebounced] = useState(value);

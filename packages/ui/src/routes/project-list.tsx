@@ -1,4 +1,5 @@
-import { fiscalYearOf, stageLabels } from '@core/projects/schemas.ts';
+import { fiscalYearOf } from '@core/projects/fiscal-year.ts';
+import { stageLabels } from '@core/registry/roles-and-stages.ts';
 import { type QueryClient, useInfiniteQuery } from '@tanstack/react-query';
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,7 +9,7 @@ import { canRegisterProjects, useUser } from '../auth.ts';
 import { BureauFilterOptions } from '../components/bureau-options.tsx';
 import { bureausQuery, useBureauName } from '../components/bureaus.ts';
 import { Empty, ErrorAlert, Loading, PageHeader, StageBadge, TableScroll, TierBadge } from '../components/common.tsx';
-import { rulesQuery, useOversightTable } from '../components/oversight.tsx';
+import { rulesQuery, useOversightTable } from '../components/oversight-table.ts';
 import { SortHeader } from '../components/sort-header.tsx';
 import { type Format, useFormat } from '../format.ts';
 import type { TProject } from '../types.ts';
