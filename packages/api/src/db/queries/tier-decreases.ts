@@ -2,8 +2,8 @@ import type { TReviewerRole } from '@psbook/core';
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Db } from '../database.ts';
 import type { ProjectTable, TierDecreaseTable, TierHistoryTable } from '../schema.ts';
-import { projectHeading, requesterAndDecider } from './project-heading.ts';
 import { withExplanation } from './oversight-table.ts';
+import { projectHeading, requesterAndDecider } from './project-heading.ts';
 
 /** The decrease waiting on a project, locked (at most one waits at a time). */
 export const lockPendingTierDecreaseOfProject = (tx: Db, projectId: string) =>
