@@ -174,6 +174,35 @@ describe('OpenAPI document', () => {
         expect(schema.example?.code, name).toBe(schema.properties.code.enum[0]);
   });
 
+  it('gives every operation a request example (when it has a body) and an example of each success answer it can send', () => {
+    const missing: string[] = [];
+    for (const ops of Object.values(doc.paths as Record<string, Record<string, any>>)) {
+      for (const op of Object.values(ops)) {
+        const bodies = [
+          ...Object.entries(op.requestBody?.content ?? {}).map(([type, m]) => [`request ${type}`, m] as const),
+          ...Object.entries(op.responses as Record<string, any>)
+            .filter(([status]) => status.startsWith('2'))
+            .flatMap(([status, r]) => Object.entries(r.content ?? {}).map(([type, m]) => [`${status} ${type}`, m] as const)),
+        ] as [string, any][];
+        for (const [where, m] of bodies) {
+          // A workbook is binary: the document says so instead of showing a made-up body.
+          if (m.schema?.format === 'binary') {
+            expect(m.schema.description, `${op.operationId} ${where}`).toMatch(/binary/);
+            continue;
+          }
+          if (m.example === undefined) missing.push(`${op.operationId} ${where}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+    // The Excel answers are binary; CSV answers are shown as text with their Japanese header.
+    const xlsx = doc.paths['/api/v1/exports/projects.xlsx'].get.responses['200'].content;
+    expect(Object.keys(xlsx)).toEqual(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']);
+    expect(doc.paths['/api/v1/exports/projects.csv'].get.responses['200'].content['text/csv'].example).toMatch(
+      /^ID,プロジェクト番号,事業名/,
+    );
+  });
+
   it('serves a browsable reference page', async () => {
     const page = await t.app.request('/api/docs');
     expect(page.status).toBe(200);

@@ -4784,6 +4784,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 1,
+                 *       "status": "done",
+                 *       "note": "実施計画書を文書に登録しました"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateActionRequest"];
             };
         };
@@ -4796,6 +4803,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "f1cb29d8-ceba-40c0-a2f9-523f7a7d3cd6",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "title": "脆弱性診断の実施計画を提出",
+                     *       "ownerId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "ownerName": "産業 花子",
+                     *       "dueDate": "2027-02-28",
+                     *       "isOverdue": false,
+                     *       "source": {
+                     *         "kind": "tech_review",
+                     *         "refId": null,
+                     *         "detail": "技術的関与での指摘"
+                     *       },
+                     *       "blocking": true,
+                     *       "status": "done",
+                     *       "note": "実施計画書を文書に登録しました",
+                     *       "raisedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *       "raisedByName": "補佐 健太",
+                     *       "raisedAt": "2026-12-07T08:11:20.590Z",
+                     *       "doneAt": "2026-12-07T08:11:21.009Z",
+                     *       "verifiedAt": null,
+                     *       "version": 2
+                     *     }
+                     */
                     "application/json": components["schemas"]["FollowUpAction"];
                 };
             };
@@ -4932,6 +4967,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "code": "CUL",
+                 *       "nameJa": "生活文化スポーツ局",
+                 *       "nameEn": "Bureau of Citizens, Culture and Sports"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateBureauRequest"];
             };
         };
@@ -4944,6 +4986,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "CUL",
+                     *       "nameJa": "生活文化スポーツ局",
+                     *       "nameEn": "Bureau of Citizens, Culture and Sports"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Bureau"];
                 };
             };
@@ -5198,6 +5247,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "kind": "release_request_routed",
+                 *           "channel": "email",
+                 *           "cadence": "immediate"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["NotificationPreferencesRequest"];
             };
         };
@@ -5210,6 +5270,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "kind": "release_request_routed",
+                     *           "channel": "email",
+                     *           "cadence": "immediate",
+                     *           "isDefault": true
+                     *         },
+                     *         {
+                     *           "kind": "release_request_decided",
+                     *           "channel": "email",
+                     *           "cadence": "immediate",
+                     *           "isDefault": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Preferences"];
                 };
             };
@@ -5331,29 +5409,29 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "961dc57d-81db-4a1d-b00d-2c41ec8db0ea",
-                     *           "messageId": "<notification.7763f561-3fcb-47f4-b751-c382cae2876c@psbook>",
-                     *           "toEmail": "lead.ind@example.jp",
-                     *           "subject": "[PS Book] リリース判定の依頼 PS0000012 創業支援オンライン相談 / Release request to judge: PS0000012 創業支援オンライン相談",
-                     *           "body": "リリース判定の依頼 PS0000012 創業支援オンライン相談\n区分1の管理者として判定してください（期限14日）。\n\n---\n\nRelease request to judge: PS0000012 創業支援オンライン相談\nPlease judge it as the tier-1 bureau lead (due in 14 days).\n\n画面を開く / Open: http://localhost:8787/release-requests/3b3a0261-ddb9-41f8-8a0b-432408162ed9\n",
+                     *           "id": "339b9142-9a0f-4455-b2de-87ed1238ef85",
+                     *           "messageId": "<notification.57fd76dc-c031-4886-8b39-4428e946191e@psbook>",
+                     *           "toEmail": "budget@example.jp",
+                     *           "subject": "[PS Book] 2028年度 評価書の提出（技術的評価 1件） / Fiscal 2028: evaluation report submitted (1 tech reviews)",
+                     *           "body": "2028年度 評価書の提出（技術的評価 1件）\n\n---\n\nFiscal 2028: evaluation report submitted (1 tech reviews)\n\n画面を開く / Open: http://localhost:8787/budget-review\n",
                      *           "status": "pending",
                      *           "attempts": 0,
-                     *           "nextAttemptAt": "2026-12-07T05:59:05.151Z",
+                     *           "nextAttemptAt": "2026-12-07T08:11:23.112Z",
                      *           "lastError": null,
-                     *           "createdAt": "2026-12-07T05:59:05.151Z",
+                     *           "createdAt": "2026-12-07T08:11:23.112Z",
                      *           "sentAt": null
                      *         },
                      *         {
-                     *           "id": "41c4a75c-02dd-4743-b25e-fa15994f7e99",
-                     *           "messageId": "<notification.4f69fc66-aec7-49a3-a1db-838f47b3360d@psbook>",
+                     *           "id": "18f31bb5-04c0-4cc7-919a-5280d3f7c0a1",
+                     *           "messageId": "<notification.8000fae4-59e0-4058-ad5c-26e113403182@psbook>",
                      *           "toEmail": "govtech@example.jp",
-                     *           "subject": "[PS Book] 2027年度 技術的評価の作成依頼（1件、期限 2026-12-27） / Fiscal 2027: 1 tech reviews to write (due 2026-12-27)",
-                     *           "body": "2027年度 技術的評価の作成依頼（1件、期限 2026-12-27）\n\n---\n\nFiscal 2027: 1 tech reviews to write (due 2026-12-27)\n\n画面を開く / Open: http://localhost:8787/budget-review\n",
+                     *           "subject": "[PS Book] 2028年度 技術的評価の作成依頼（1件、期限 2027-10-31） / Fiscal 2028: 1 tech reviews to write (due 2027-10-31)",
+                     *           "body": "2028年度 技術的評価の作成依頼（1件、期限 2027-10-31）\n\n---\n\nFiscal 2028: 1 tech reviews to write (due 2027-10-31)\n\n画面を開く / Open: http://localhost:8787/budget-review\n",
                      *           "status": "pending",
                      *           "attempts": 0,
-                     *           "nextAttemptAt": "2026-12-07T05:59:05.099Z",
+                     *           "nextAttemptAt": "2026-12-07T08:11:22.612Z",
                      *           "lastError": null,
-                     *           "createdAt": "2026-12-07T05:59:05.099Z",
+                     *           "createdAt": "2026-12-07T08:11:22.612Z",
                      *           "sentAt": null
                      *         }
                      *       ],
@@ -5484,7 +5562,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "4ec96796-f2d4-4551-a6f7-4b78d4eac414",
+                     *           "id": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
                      *           "email": "admin@example.jp",
                      *           "displayName": "デジタル 管理者",
                      *           "role": "admin",
@@ -5493,11 +5571,11 @@ export interface operations {
                      *           ],
                      *           "isActive": true,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T05:58:57.865Z",
-                     *           "updatedAt": "2026-12-07T05:58:57.865Z"
+                     *           "createdAt": "2026-12-07T08:11:14.385Z",
+                     *           "updatedAt": "2026-12-07T08:11:14.385Z"
                      *         },
                      *         {
-                     *           "id": "e04660d8-b4ab-49f8-bc32-f48c55c5dea2",
+                     *           "id": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
                      *           "email": "advisor.ind@example.jp",
                      *           "displayName": "補佐 健太",
                      *           "role": "cio_advisor",
@@ -5506,8 +5584,8 @@ export interface operations {
                      *           ],
                      *           "isActive": true,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T05:58:57.714Z",
-                     *           "updatedAt": "2026-12-07T05:58:57.714Z"
+                     *           "createdAt": "2026-12-07T08:11:14.367Z",
+                     *           "updatedAt": "2026-12-07T08:11:14.367Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -5616,6 +5694,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "kanri.2@example.jp",
+                 *       "displayName": "情報 次郎",
+                 *       "role": "admin",
+                 *       "bureauCodes": [
+                 *         "DSB"
+                 *       ],
+                 *       "password": "correct-horse-battery-staple"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateUserRequest"];
             };
         };
@@ -5628,6 +5717,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "2c290467-04f9-4bb4-a9e7-00e2cd9fc0ef",
+                     *       "email": "kanri.2@example.jp",
+                     *       "displayName": "情報 次郎",
+                     *       "role": "admin",
+                     *       "bureauCodes": [
+                     *         "DSB"
+                     *       ],
+                     *       "isActive": true,
+                     *       "version": 1,
+                     *       "createdAt": "2026-12-07T08:11:23.936Z",
+                     *       "updatedAt": "2026-12-07T08:11:23.936Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminUser"];
                 };
             };
@@ -5765,7 +5869,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "4ec96796-f2d4-4551-a6f7-4b78d4eac414",
+                     *       "id": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
                      *       "email": "admin@example.jp",
                      *       "displayName": "デジタル 管理者",
                      *       "role": "admin",
@@ -5774,8 +5878,8 @@ export interface operations {
                      *       ],
                      *       "isActive": true,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T05:58:57.865Z",
-                     *       "updatedAt": "2026-12-07T05:58:57.865Z"
+                     *       "createdAt": "2026-12-07T08:11:14.385Z",
+                     *       "updatedAt": "2026-12-07T08:11:14.385Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AdminUser"];
@@ -5883,6 +5987,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 1,
+                 *       "role": "bureau_lead"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateUserRequest"];
             };
         };
@@ -5895,6 +6005,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "1c1aafd7-7dcb-4b3d-be99-dceea9b9b38f",
+                     *       "email": "staff.cul@example.jp",
+                     *       "displayName": "文化 太郎",
+                     *       "role": "bureau_lead",
+                     *       "bureauCodes": [
+                     *         "CUL"
+                     *       ],
+                     *       "isActive": true,
+                     *       "version": 2,
+                     *       "createdAt": "2026-12-07T08:11:24.992Z",
+                     *       "updatedAt": "2026-12-07T08:11:25.018Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminUser"];
                 };
             };
@@ -6053,57 +6178,82 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": 249,
-                     *           "at": "2026-12-07T05:59:09.640Z",
-                     *           "actorId": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
-                     *           "actorLabel": "staff.ind@example.jp",
-                     *           "actorName": "産業 花子",
-                     *           "action": "canvas.save",
-                     *           "entityType": "canvas",
-                     *           "entityId": "b698824d-2bcd-470a-9a2c-eae65afc4430",
-                     *           "projectId": "b698824d-2bcd-470a-9a2c-eae65afc4430",
-                     *           "before": {
-                     *             "revision": 0,
-                     *             "isWritten": false
-                     *           },
-                     *           "after": {
-                     *             "revision": 1,
-                     *             "isWritten": false,
-                     *             "changedFields": [
-                     *               "projectName",
-                     *               "users"
-                     *             ],
-                     *             "missingKeyItems": [
-                     *               "department",
-                     *               "longTermAim"
-                     *             ]
-                     *           },
-                     *           "requestId": "627a426f-517d-47f1-af11-a545faa91825"
-                     *         },
-                     *         {
-                     *           "id": 248,
-                     *           "at": "2026-12-07T05:59:09.340Z",
-                     *           "actorId": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
-                     *           "actorLabel": "staff.ind@example.jp",
-                     *           "actorName": "産業 花子",
-                     *           "action": "document.create",
-                     *           "entityType": "document",
-                     *           "entityId": "74d8b3e7-b720-4c0d-9f50-dd9efea8e16f",
-                     *           "projectId": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *           "id": 310,
+                     *           "at": "2026-12-07T08:11:25.883Z",
+                     *           "actorId": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *           "actorLabel": "admin@example.jp",
+                     *           "actorName": "デジタル 管理者",
+                     *           "action": "expense_import.create",
+                     *           "entityType": "expense_import",
+                     *           "entityId": "1663ecc0-8976-47d4-8e0d-4662717492bf",
+                     *           "projectId": null,
                      *           "before": null,
                      *           "after": {
-                     *             "id": "74d8b3e7-b720-4c0d-9f50-dd9efea8e16f",
-                     *             "url": "https://docs.example.jp/ind/kosodate/requirements-v1.pdf",
-                     *             "kind": "requirements_definition",
-                     *             "title": "要件定義書（第1版）",
-                     *             "createdAt": "2026-12-07T05:59:09.343Z",
-                     *             "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
-                     *             "projectId": "b698824d-2bcd-470a-9a2c-eae65afc4430"
+                     *             "bytes": 1349,
+                     *             "lines": {
+                     *               "created": 14,
+                     *               "updated": 0,
+                     *               "unchanged": 0
+                     *             },
+                     *             "sheet": null,
+                     *             "dryRun": false,
+                     *             "format": "csv",
+                     *             "changes": 18,
+                     *             "encoding": "utf-8",
+                     *             "importId": "1663ecc0-8976-47d4-8e0d-4662717492bf",
+                     *             "projects": {
+                     *               "created": 4,
+                     *               "updated": 0,
+                     *               "tierChanged": 0
+                     *             },
+                     *             "lineCount": 14,
+                     *             "timingsMs": {
+                     *               "plan": 14,
+                     *               "read": 37,
+                     *               "tier": 42,
+                     *               "budgets": 3,
+                     *               "check rows": 53,
+                     *               "write lines": 13,
+                     *               "create projects": 49,
+                     *               "tier: one by one": 0,
+                     *               "check against the book": 32
+                     *             },
+                     *             "durationMs": 244,
+                     *             "errorCount": 0,
+                     *             "fileSha256": "75c7862412890649ec90afefe4d08892cd082baabe29a3ab129fdc12a248229a",
+                     *             "ignoredColumns": [],
+                     *             "previousImportId": null
                      *           },
-                     *           "requestId": "92d446c1-e82c-4641-8220-3f11f7264c91"
+                     *           "requestId": "3af78530-566d-47e8-a620-3d1318925ffb"
+                     *         },
+                     *         {
+                     *           "id": 309,
+                     *           "at": "2026-12-07T08:11:25.883Z",
+                     *           "actorId": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *           "actorLabel": "admin@example.jp",
+                     *           "actorName": "デジタル 管理者",
+                     *           "action": "project.create",
+                     *           "entityType": "project",
+                     *           "entityId": "946e8df3-fe5a-47e4-b610-595f25ce012e",
+                     *           "projectId": "946e8df3-fe5a-47e4-b610-595f25ce012e",
+                     *           "before": null,
+                     *           "after": {
+                     *             "code": "PS0000026",
+                     *             "name": "特区の推進",
+                     *             "tier": 3,
+                     *             "isNew": true,
+                     *             "version": 1,
+                     *             "budgetJpy": 1325598000,
+                     *             "bureauCode": "DSB",
+                     *             "fiscalYear": 2021,
+                     *             "reviewerRole": "chief_cio_advisor",
+                     *             "expenseImportId": "1663ecc0-8976-47d4-8e0d-4662717492bf",
+                     *             "registrationTrigger": "initial_budget"
+                     *           },
+                     *           "requestId": "3af78530-566d-47e8-a620-3d1318925ffb"
                      *         }
                      *       ],
-                     *       "nextCursor": "MjAw"
+                     *       "nextCursor": "MjYx"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditPage"];
@@ -6209,6 +6359,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "staff.ind@example.jp",
+                 *       "password": "psbook-demo"
+                 *     }
+                 */
                 "application/json": components["schemas"]["LoginRequest"];
             };
         };
@@ -6222,6 +6378,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "token": "pss_OsOyOFMepHchlqy6g4hERorjdBUosPXFbjo4mrsADag",
+                     *       "expiresAt": "2026-12-07T20:11:17.941Z",
+                     *       "user": {
+                     *         "id": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *         "email": "staff.ind@example.jp",
+                     *         "displayName": "産業 花子",
+                     *         "role": "staff",
+                     *         "bureauCodes": [
+                     *           "IND"
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Login"];
                 };
             };
@@ -6435,7 +6606,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "4ec96796-f2d4-4551-a6f7-4b78d4eac414",
+                     *       "id": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
                      *       "email": "admin@example.jp",
                      *       "displayName": "デジタル 管理者",
                      *       "role": "admin",
@@ -6792,8 +6963,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "localPasswords": true,
-                     *       "version": 0,
-                     *       "updatedAt": null,
+                     *       "version": 1,
+                     *       "updatedAt": "2026-12-07T08:11:25.281Z",
                      *       "ssoConfigured": false
                      *     }
                      */
@@ -6900,6 +7071,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "localPasswords": true,
+                 *       "version": 0
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateSignInSettings"];
             };
         };
@@ -6912,6 +7089,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "localPasswords": true,
+                     *       "version": 1,
+                     *       "updatedAt": "2026-12-07T08:11:25.281Z",
+                     *       "ssoConfigured": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["SignInSettings"];
                 };
             };
@@ -7065,6 +7250,89 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
+                     *           "fiscalYear": 2028,
+                     *           "requestDate": "2027-07-25",
+                     *           "requestDeadline": "2027-09-30",
+                     *           "evaluationDeadline": "2027-10-31",
+                     *           "submissionDate": "2027-11-20",
+                     *           "budgetAnnouncementDate": "2028-01-24",
+                     *           "submittedAt": "2026-12-07T08:11:23.112Z",
+                     *           "submittedBy": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *           "isSubmitted": true,
+                     *           "techReviews": {
+                     *             "extracted": 0,
+                     *             "inReview": 0,
+                     *             "submitted": 1,
+                     *             "total": 1,
+                     *             "reflected": 1
+                     *           },
+                     *           "viewpoints": [
+                     *             {
+                     *               "id": "technical",
+                     *               "label": {
+                     *                 "en": "Technical",
+                     *                 "ja": "技術面"
+                     *               },
+                     *               "guidance": {
+                     *                 "en": "Does the architecture fit the purpose? Does it reuse shared platforms and cloud services? Extensibility, maintainability, vendor lock-in",
+                     *                 "ja": "方式・構成は目的に見合うか。既存の共通基盤やクラウドサービスを活用しているか。拡張性・運用保守性、特定事業者への依存（ベンダーロックイン）はどうか"
+                     *               }
+                     *             },
+                     *             {
+                     *               "id": "usability",
+                     *               "label": {
+                     *                 "en": "Usability",
+                     *                 "ja": "ユーザビリティ"
+                     *               },
+                     *               "guidance": {
+                     *                 "en": "Is it designed from the user's side (customer view, simple)? Is user testing planned and done before release (what is not tested is not released)?",
+                     *                 "ja": "利用者の立場で設計されているか（顧客視点・シンプル）。ユーザテストを計画し、リリース前に実施するか（テストしないものはリリースしない）"
+                     *               }
+                     *             }
+                     *           ],
+                     *           "ratingScale": [
+                     *             {
+                     *               "label": {
+                     *                 "en": "Serious issues",
+                     *                 "ja": "重大な課題あり"
+                     *               },
+                     *               "value": 1
+                     *             },
+                     *             {
+                     *               "label": {
+                     *                 "en": "Issues",
+                     *                 "ja": "課題あり"
+                     *               },
+                     *               "value": 2
+                     *             }
+                     *           ],
+                     *           "viewpointRulesetVersion": "sha256:ce6d675afd38b2b2",
+                     *           "milestones": [
+                     *             {
+                     *               "key": "request",
+                     *               "label": {
+                     *                 "ja": "依頼（予算見積依頼）",
+                     *                 "en": "Budget request issued"
+                     *               },
+                     *               "date": "2027-07-25",
+                     *               "status": "upcoming",
+                     *               "warning": null
+                     *             },
+                     *             {
+                     *               "key": "requestDeadline",
+                     *               "label": {
+                     *                 "ja": "要求締切",
+                     *                 "en": "Budget request deadline"
+                     *               },
+                     *               "date": "2027-09-30",
+                     *               "status": "upcoming",
+                     *               "warning": null
+                     *             }
+                     *           ],
+                     *           "version": 2,
+                     *           "createdAt": "2026-12-07T08:11:22.526Z"
+                     *         },
+                     *         {
                      *           "fiscalYear": 2027,
                      *           "requestDate": "2026-10-08",
                      *           "requestDeadline": "2026-11-17",
@@ -7145,90 +7413,7 @@ export interface operations {
                      *             }
                      *           ],
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T05:59:05.097Z"
-                     *         },
-                     *         {
-                     *           "fiscalYear": 2025,
-                     *           "requestDate": "2024-07-26",
-                     *           "requestDeadline": "2024-09-30",
-                     *           "evaluationDeadline": "2024-10-31",
-                     *           "submissionDate": "2024-11-15",
-                     *           "budgetAnnouncementDate": "2025-01-24",
-                     *           "submittedAt": "2024-11-15T08:00:00.000Z",
-                     *           "submittedBy": "4ec96796-f2d4-4551-a6f7-4b78d4eac414",
-                     *           "isSubmitted": true,
-                     *           "techReviews": {
-                     *             "extracted": 0,
-                     *             "inReview": 0,
-                     *             "submitted": 4,
-                     *             "total": 4,
-                     *             "reflected": 3
-                     *           },
-                     *           "viewpoints": [
-                     *             {
-                     *               "id": "technical",
-                     *               "label": {
-                     *                 "en": "Technical",
-                     *                 "ja": "技術面"
-                     *               },
-                     *               "guidance": {
-                     *                 "en": "Does the architecture fit the purpose? Does it reuse shared platforms and cloud services? Extensibility, maintainability, vendor lock-in",
-                     *                 "ja": "方式・構成は目的に見合うか。既存の共通基盤やクラウドサービスを活用しているか。拡張性・運用保守性、特定事業者への依存（ベンダーロックイン）はどうか"
-                     *               }
-                     *             },
-                     *             {
-                     *               "id": "usability",
-                     *               "label": {
-                     *                 "en": "Usability",
-                     *                 "ja": "ユーザビリティ"
-                     *               },
-                     *               "guidance": {
-                     *                 "en": "Is it designed from the user's side (customer view, simple)? Is user testing planned and done before release (what is not tested is not released)?",
-                     *                 "ja": "利用者の立場で設計されているか（顧客視点・シンプル）。ユーザテストを計画し、リリース前に実施するか（テストしないものはリリースしない）"
-                     *               }
-                     *             }
-                     *           ],
-                     *           "ratingScale": [
-                     *             {
-                     *               "label": {
-                     *                 "en": "Serious issues",
-                     *                 "ja": "重大な課題あり"
-                     *               },
-                     *               "value": 1
-                     *             },
-                     *             {
-                     *               "label": {
-                     *                 "en": "Issues",
-                     *                 "ja": "課題あり"
-                     *               },
-                     *               "value": 2
-                     *             }
-                     *           ],
-                     *           "viewpointRulesetVersion": "sha256:ce6d675afd38b2b2",
-                     *           "milestones": [
-                     *             {
-                     *               "key": "request",
-                     *               "label": {
-                     *                 "ja": "依頼（予算見積依頼）",
-                     *                 "en": "Budget request issued"
-                     *               },
-                     *               "date": "2024-07-26",
-                     *               "status": "done",
-                     *               "warning": null
-                     *             },
-                     *             {
-                     *               "key": "requestDeadline",
-                     *               "label": {
-                     *                 "ja": "要求締切",
-                     *                 "en": "Budget request deadline"
-                     *               },
-                     *               "date": "2024-09-30",
-                     *               "status": "done",
-                     *               "warning": null
-                     *             }
-                     *           ],
-                     *           "version": 2,
-                     *           "createdAt": "2026-12-07T05:59:04.839Z"
+                     *           "createdAt": "2026-12-07T08:11:16.893Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -7337,6 +7522,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "fiscalYear": 2028,
+                 *       "requestDate": "2027-07-25",
+                 *       "requestDeadline": "2027-09-30",
+                 *       "evaluationDeadline": "2027-10-31",
+                 *       "submissionDate": "2027-11-20",
+                 *       "budgetAnnouncementDate": "2028-01-24"
+                 *     }
+                 */
                 "application/json": components["schemas"]["BudgetCycleRequest"];
             };
         };
@@ -7349,6 +7544,91 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "fiscalYear": 2028,
+                     *       "requestDate": "2027-07-25",
+                     *       "requestDeadline": "2027-09-30",
+                     *       "evaluationDeadline": "2027-10-31",
+                     *       "submissionDate": "2027-11-20",
+                     *       "budgetAnnouncementDate": "2028-01-24",
+                     *       "submittedAt": null,
+                     *       "submittedBy": null,
+                     *       "isSubmitted": false,
+                     *       "techReviews": {
+                     *         "extracted": 0,
+                     *         "inReview": 0,
+                     *         "submitted": 0,
+                     *         "total": 0,
+                     *         "reflected": 0
+                     *       },
+                     *       "viewpoints": [
+                     *         {
+                     *           "id": "technical",
+                     *           "label": {
+                     *             "en": "Technical",
+                     *             "ja": "技術面"
+                     *           },
+                     *           "guidance": {
+                     *             "en": "Does the architecture fit the purpose? Does it reuse shared platforms and cloud services? Extensibility, maintainability, vendor lock-in",
+                     *             "ja": "方式・構成は目的に見合うか。既存の共通基盤やクラウドサービスを活用しているか。拡張性・運用保守性、特定事業者への依存（ベンダーロックイン）はどうか"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "usability",
+                     *           "label": {
+                     *             "en": "Usability",
+                     *             "ja": "ユーザビリティ"
+                     *           },
+                     *           "guidance": {
+                     *             "en": "Is it designed from the user's side (customer view, simple)? Is user testing planned and done before release (what is not tested is not released)?",
+                     *             "ja": "利用者の立場で設計されているか（顧客視点・シンプル）。ユーザテストを計画し、リリース前に実施するか（テストしないものはリリースしない）"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "ratingScale": [
+                     *         {
+                     *           "label": {
+                     *             "en": "Serious issues",
+                     *             "ja": "重大な課題あり"
+                     *           },
+                     *           "value": 1
+                     *         },
+                     *         {
+                     *           "label": {
+                     *             "en": "Issues",
+                     *             "ja": "課題あり"
+                     *           },
+                     *           "value": 2
+                     *         }
+                     *       ],
+                     *       "viewpointRulesetVersion": "sha256:ce6d675afd38b2b2",
+                     *       "milestones": [
+                     *         {
+                     *           "key": "request",
+                     *           "label": {
+                     *             "ja": "依頼（予算見積依頼）",
+                     *             "en": "Budget request issued"
+                     *           },
+                     *           "date": "2027-07-25",
+                     *           "status": "upcoming",
+                     *           "warning": null
+                     *         },
+                     *         {
+                     *           "key": "requestDeadline",
+                     *           "label": {
+                     *             "ja": "要求締切",
+                     *             "en": "Budget request deadline"
+                     *           },
+                     *           "date": "2027-09-30",
+                     *           "status": "upcoming",
+                     *           "warning": null
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "createdAt": "2026-12-07T08:11:22.526Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["BudgetCycle"];
                 };
             };
@@ -7486,21 +7766,21 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "fiscalYear": 2027,
-                     *       "requestDate": "2026-10-08",
-                     *       "requestDeadline": "2026-11-17",
-                     *       "evaluationDeadline": "2026-12-27",
-                     *       "submissionDate": "2027-01-06",
-                     *       "budgetAnnouncementDate": "2027-02-05",
-                     *       "submittedAt": null,
-                     *       "submittedBy": null,
-                     *       "isSubmitted": false,
+                     *       "fiscalYear": 2028,
+                     *       "requestDate": "2027-07-25",
+                     *       "requestDeadline": "2027-09-30",
+                     *       "evaluationDeadline": "2027-10-31",
+                     *       "submissionDate": "2027-11-20",
+                     *       "budgetAnnouncementDate": "2028-01-24",
+                     *       "submittedAt": "2026-12-07T08:11:23.112Z",
+                     *       "submittedBy": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *       "isSubmitted": true,
                      *       "techReviews": {
-                     *         "extracted": 1,
+                     *         "extracted": 0,
                      *         "inReview": 0,
-                     *         "submitted": 0,
+                     *         "submitted": 1,
                      *         "total": 1,
-                     *         "reflected": 0
+                     *         "reflected": 1
                      *       },
                      *       "viewpoints": [
                      *         {
@@ -7550,8 +7830,8 @@ export interface operations {
                      *             "ja": "依頼（予算見積依頼）",
                      *             "en": "Budget request issued"
                      *           },
-                     *           "date": "2026-10-08",
-                     *           "status": "done",
+                     *           "date": "2027-07-25",
+                     *           "status": "upcoming",
                      *           "warning": null
                      *         },
                      *         {
@@ -7560,13 +7840,13 @@ export interface operations {
                      *             "ja": "要求締切",
                      *             "en": "Budget request deadline"
                      *           },
-                     *           "date": "2026-11-17",
-                     *           "status": "done",
+                     *           "date": "2027-09-30",
+                     *           "status": "upcoming",
                      *           "warning": null
                      *         }
                      *       ],
-                     *       "version": 1,
-                     *       "createdAt": "2026-12-07T05:59:05.097Z"
+                     *       "version": 2,
+                     *       "createdAt": "2026-12-07T08:11:22.526Z"
                      *     }
                      */
                     "application/json": components["schemas"]["BudgetCycle"];
@@ -7684,16 +7964,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "fiscalYear": 2027,
-                     *       "previousFiscalYear": 2025,
-                     *       "previousTotal": 4,
+                     *       "fiscalYear": 2028,
+                     *       "previousFiscalYear": 2027,
+                     *       "previousTotal": 1,
                      *       "added": [
-                     *         "PS0000020"
+                     *         "PS0000022"
                      *       ],
                      *       "continued": [],
                      *       "dropped": [
-                     *         "PS0000013",
-                     *         "PS0000014"
+                     *         "PS0000020"
                      *       ]
                      *     }
                      */
@@ -7820,6 +8099,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "fiscalYear": 2028,
+                     *       "extracted": 1,
+                     *       "alreadyExtracted": 0,
+                     *       "total": 1,
+                     *       "rulesetVersion": "sha256:ce6d675afd38b2b2",
+                     *       "comparison": {
+                     *         "previousFiscalYear": 2027,
+                     *         "previousTotal": 1,
+                     *         "added": [
+                     *           "PS0000022"
+                     *         ],
+                     *         "continued": [],
+                     *         "dropped": [
+                     *           "PS0000020"
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Extraction"];
                 };
             };
@@ -7955,6 +8254,91 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "fiscalYear": 2028,
+                     *       "requestDate": "2027-07-25",
+                     *       "requestDeadline": "2027-09-30",
+                     *       "evaluationDeadline": "2027-10-31",
+                     *       "submissionDate": "2027-11-20",
+                     *       "budgetAnnouncementDate": "2028-01-24",
+                     *       "submittedAt": "2026-12-07T08:11:23.112Z",
+                     *       "submittedBy": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *       "isSubmitted": true,
+                     *       "techReviews": {
+                     *         "extracted": 0,
+                     *         "inReview": 0,
+                     *         "submitted": 1,
+                     *         "total": 1,
+                     *         "reflected": 0
+                     *       },
+                     *       "viewpoints": [
+                     *         {
+                     *           "id": "technical",
+                     *           "label": {
+                     *             "en": "Technical",
+                     *             "ja": "技術面"
+                     *           },
+                     *           "guidance": {
+                     *             "en": "Does the architecture fit the purpose? Does it reuse shared platforms and cloud services? Extensibility, maintainability, vendor lock-in",
+                     *             "ja": "方式・構成は目的に見合うか。既存の共通基盤やクラウドサービスを活用しているか。拡張性・運用保守性、特定事業者への依存（ベンダーロックイン）はどうか"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "usability",
+                     *           "label": {
+                     *             "en": "Usability",
+                     *             "ja": "ユーザビリティ"
+                     *           },
+                     *           "guidance": {
+                     *             "en": "Is it designed from the user's side (customer view, simple)? Is user testing planned and done before release (what is not tested is not released)?",
+                     *             "ja": "利用者の立場で設計されているか（顧客視点・シンプル）。ユーザテストを計画し、リリース前に実施するか（テストしないものはリリースしない）"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "ratingScale": [
+                     *         {
+                     *           "label": {
+                     *             "en": "Serious issues",
+                     *             "ja": "重大な課題あり"
+                     *           },
+                     *           "value": 1
+                     *         },
+                     *         {
+                     *           "label": {
+                     *             "en": "Issues",
+                     *             "ja": "課題あり"
+                     *           },
+                     *           "value": 2
+                     *         }
+                     *       ],
+                     *       "viewpointRulesetVersion": "sha256:ce6d675afd38b2b2",
+                     *       "milestones": [
+                     *         {
+                     *           "key": "request",
+                     *           "label": {
+                     *             "ja": "依頼（予算見積依頼）",
+                     *             "en": "Budget request issued"
+                     *           },
+                     *           "date": "2027-07-25",
+                     *           "status": "upcoming",
+                     *           "warning": null
+                     *         },
+                     *         {
+                     *           "key": "requestDeadline",
+                     *           "label": {
+                     *             "ja": "要求締切",
+                     *             "en": "Budget request deadline"
+                     *           },
+                     *           "date": "2027-09-30",
+                     *           "status": "upcoming",
+                     *           "warning": null
+                     *         }
+                     *       ],
+                     *       "version": 2,
+                     *       "createdAt": "2026-12-07T08:11:22.526Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["BudgetCycle"];
                 };
             };
@@ -8108,14 +8492,14 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
+                     *           "code": "CUL",
+                     *           "nameJa": "生活文化スポーツ局",
+                     *           "nameEn": "Bureau of Citizens, Culture and Sports"
+                     *         },
+                     *         {
                      *           "code": "DSB",
                      *           "nameJa": "デジタルサービス局",
                      *           "nameEn": "Digital Service Bureau"
-                     *         },
-                     *         {
-                     *           "code": "FIN",
-                     *           "nameJa": "財務局",
-                     *           "nameEn": "Bureau of Finance"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -8234,6 +8618,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "787d4558-c436-4220-8d0a-219ff86f8a63",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "topic": "procurement_spec",
+                     *       "subject": "調達仕様書の非機能要件について",
+                     *       "status": "closed",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "documentIds": [
+                     *         "d316eb87-61e5-4a70-a947-2e95004e2e1a"
+                     *       ],
+                     *       "openedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "openedByName": "産業 花子",
+                     *       "openedAt": "2026-12-07T08:11:19.636Z",
+                     *       "dueOn": "2026-12-21",
+                     *       "isOverdue": false,
+                     *       "answeredAt": "2026-12-07T08:11:20.002Z",
+                     *       "closedAt": "2026-12-07T08:11:20.150Z",
+                     *       "version": 3,
+                     *       "messages": [
+                     *         {
+                     *           "id": "28b75ec7-ba18-4780-95a8-cec9dec8b2cc",
+                     *           "authorId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "authorName": "産業 花子",
+                     *           "side": "bureau",
+                     *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
+                     *           "actionId": null,
+                     *           "createdAt": "2026-12-07T08:11:19.636Z"
+                     *         },
+                     *         {
+                     *           "id": "07cea8ce-ac07-46fd-a537-ffe77a5ef9bc",
+                     *           "authorId": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "authorName": "補佐 健太",
+                     *           "side": "consultee",
+                     *           "body": "稼働率の目標を仕様書に数値で明記してください。申請の締切日前後の負荷も考慮が必要です。",
+                     *           "actionId": "d17cadc8-225c-4a78-83c3-4cd3cdd62b62",
+                     *           "createdAt": "2026-12-07T08:11:20.002Z"
+                     *         }
+                     *       ],
+                     *       "routing": [],
+                     *       "consultees": []
+                     *     }
+                     */
                     "application/json": components["schemas"]["ConsultationDetail"];
                 };
             };
@@ -8339,6 +8770,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 2
+                 *     }
+                 */
                 "application/json": components["schemas"]["CloseConsultationRequest"];
             };
         };
@@ -8351,6 +8787,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "787d4558-c436-4220-8d0a-219ff86f8a63",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "topic": "procurement_spec",
+                     *       "subject": "調達仕様書の非機能要件について",
+                     *       "status": "closed",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "documentIds": [
+                     *         "d316eb87-61e5-4a70-a947-2e95004e2e1a"
+                     *       ],
+                     *       "openedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "openedByName": "産業 花子",
+                     *       "openedAt": "2026-12-07T08:11:19.636Z",
+                     *       "dueOn": "2026-12-21",
+                     *       "isOverdue": false,
+                     *       "answeredAt": "2026-12-07T08:11:20.002Z",
+                     *       "closedAt": "2026-12-07T08:11:20.150Z",
+                     *       "version": 3,
+                     *       "messages": [
+                     *         {
+                     *           "id": "28b75ec7-ba18-4780-95a8-cec9dec8b2cc",
+                     *           "authorId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "authorName": "産業 花子",
+                     *           "side": "bureau",
+                     *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
+                     *           "actionId": null,
+                     *           "createdAt": "2026-12-07T08:11:19.636Z"
+                     *         },
+                     *         {
+                     *           "id": "07cea8ce-ac07-46fd-a537-ffe77a5ef9bc",
+                     *           "authorId": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "authorName": "補佐 健太",
+                     *           "side": "consultee",
+                     *           "body": "稼働率の目標を仕様書に数値で明記してください。申請の締切日前後の負荷も考慮が必要です。",
+                     *           "actionId": "d17cadc8-225c-4a78-83c3-4cd3cdd62b62",
+                     *           "createdAt": "2026-12-07T08:11:20.002Z"
+                     *         }
+                     *       ],
+                     *       "routing": [],
+                     *       "consultees": []
+                     *     }
+                     */
                     "application/json": components["schemas"]["ConsultationDetail"];
                 };
             };
@@ -8478,6 +8961,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "body": "稼働率の目標を仕様書に数値で明記してください。申請の締切日前後の負荷も考慮が必要です。",
+                 *       "guidance": {
+                 *         "title": "稼働率の目標値を調達仕様書に明記",
+                 *         "dueDate": "2027-01-31",
+                 *         "blocking": false
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["ConsultationMessageRequest"];
             };
         };
@@ -8490,6 +8983,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "787d4558-c436-4220-8d0a-219ff86f8a63",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "topic": "procurement_spec",
+                     *       "subject": "調達仕様書の非機能要件について",
+                     *       "status": "answered",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "documentIds": [
+                     *         "d316eb87-61e5-4a70-a947-2e95004e2e1a"
+                     *       ],
+                     *       "openedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "openedByName": "産業 花子",
+                     *       "openedAt": "2026-12-07T08:11:19.636Z",
+                     *       "dueOn": "2026-12-21",
+                     *       "isOverdue": false,
+                     *       "answeredAt": "2026-12-07T08:11:20.002Z",
+                     *       "closedAt": null,
+                     *       "version": 2,
+                     *       "messages": [
+                     *         {
+                     *           "id": "28b75ec7-ba18-4780-95a8-cec9dec8b2cc",
+                     *           "authorId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "authorName": "産業 花子",
+                     *           "side": "bureau",
+                     *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
+                     *           "actionId": null,
+                     *           "createdAt": "2026-12-07T08:11:19.636Z"
+                     *         },
+                     *         {
+                     *           "id": "07cea8ce-ac07-46fd-a537-ffe77a5ef9bc",
+                     *           "authorId": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "authorName": "補佐 健太",
+                     *           "side": "consultee",
+                     *           "body": "稼働率の目標を仕様書に数値で明記してください。申請の締切日前後の負荷も考慮が必要です。",
+                     *           "actionId": "d17cadc8-225c-4a78-83c3-4cd3cdd62b62",
+                     *           "createdAt": "2026-12-07T08:11:20.002Z"
+                     *         }
+                     *       ],
+                     *       "routing": [],
+                     *       "consultees": [
+                     *         {
+                     *           "id": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "displayName": "補佐 健太",
+                     *           "email": "advisor.ind@example.jp"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ConsultationDetail"];
                 };
             };
@@ -8628,6 +9174,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 1,
+                 *       "decision": "approved",
+                 *       "comment": "令和9年度末までに限り認めます"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ExemptionDecisionRequest"];
             };
         };
@@ -8640,6 +9193,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6b8e46b0-3978-4077-b22c-091efca466fb",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "targetKind": "checklist_item",
+                     *       "target": "all_tokyo",
+                     *       "reason": "局単独の給付事務で、他局のシステムとの連携がないため",
+                     *       "expiresOn": "2028-03-31",
+                     *       "status": "approved",
+                     *       "isActive": true,
+                     *       "isExpired": false,
+                     *       "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "requestedByName": "産業 花子",
+                     *       "requestedAt": "2026-12-07T08:11:21.161Z",
+                     *       "decidedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *       "decidedByName": "補佐 健太",
+                     *       "decidedAt": "2026-12-07T08:11:21.285Z",
+                     *       "decisionComment": "令和9年度末までに限り認めます",
+                     *       "version": 2
+                     *     }
+                     */
                     "application/json": components["schemas"]["Exemption"];
                 };
             };
@@ -8795,6 +9372,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example プロジェクト番号,事業名,局コード,局,年度,段階,区分,予算額（円）,予算額非公開,新規/継続,登録の契機,サービスキャンバス,概要,登録日
+                     *     PS0000001,情報システム管理事務,DSB,デジタルサービス局,2021,企画,3,,非公開,継続,当初予算要求時（デジタル関連経費情報）,未記入,"令和3年度見積 989,760千円（前年度 997,656千円）。○ タブレット端末活用 [・職場ショーケーシング事業] | ○ オープンデータ推進 | ○ ＩＣＴ導入・活用支援 [・(新)東京都版新型コロナ見守りサービス（都立施設）の運用 ・ＩＣＴ導入・活用支援業務委託 ・ダッシュボードの構築 ・チャットボット共通基盤の拡張及び運用 等] | ○ 都内区市町村ＩＣＴ導入支援 [・(新)行政手続デジタル化モデル実証事業 ・(新)都・区市町村合同勉強会 等]",2025-10-13
+                     *     PS0000002,電子都庁基盤の運用管理,DSB,デジタルサービス局,2021,運用,3,,非公開,継続,当初予算要求時（デジタル関連経費情報）,記入済,"令和3年度見積 11,023,761千円（前年度 10,593,775千円）。○ 電子都庁基盤の運用管理及び東京2020大会開催に向けたセキュリティ強化等",2025-10-19
+                     */
                     "text/csv": string;
                 };
             };
@@ -8925,7 +9507,7 @@ export interface operations {
                      *         "maxDowntimeHours"
                      *       ],
                      *       "budgetPolicy": "budgetJpy is withheld (null, budgetWithheld: true) for projects whose data confidentiality is A",
-                     *       "generatedAt": "2026-12-07T05:59:13.782Z",
+                     *       "generatedAt": "2026-12-07T08:11:27.322Z",
                      *       "items": [
                      *         {
                      *           "code": "PS0000001",
@@ -9206,6 +9788,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example ID,プロジェクト番号,事業名,局コード,局,年度,段階,区分,協議先,予算額（円）,停止許容時間（時間）,機密性,新規/継続,登録の契機,サービスキャンバス,概要,登録日,更新日時
+                     *     c63777aa-62df-452c-9202-990ee2aaf0b8,PS0000001,情報システム管理事務,DSB,デジタルサービス局,2021,企画,3,CIO統括補佐官,989760000,8,A,継続,当初予算要求時（デジタル関連経費情報）,未記入,"令和3年度見積 989,760千円（前年度 997,656千円）。○ タブレット端末活用 [・職場ショーケーシング事業] | ○ オープンデータ推進 | ○ ＩＣＴ導入・活用支援 [・(新)東京都版新型コロナ見守りサービス（都立施設）の運用 ・ＩＣＴ導入・活用支援業務委託 ・ダッシュボードの構築 ・チャットボット共通基盤の拡張及び運用 等] | ○ 都内区市町村ＩＣＴ導入支援 [・(新)行政手続デジタル化モデル実証事業 ・(新)都・区市町村合同勉強会 等]",2025-10-13,2026-12-07T08:11:14.407Z
+                     *     28ddaa4f-e6c5-44a9-9071-740e78402f00,PS0000002,電子都庁基盤の運用管理,DSB,デジタルサービス局,2021,運用,3,CIO統括補佐官,11023761000,2,A,継続,当初予算要求時（デジタル関連経費情報）,記入済,"令和3年度見積 11,023,761千円（前年度 10,593,775千円）。○ 電子都庁基盤の運用管理及び東京2020大会開催に向けたセキュリティ強化等",2025-10-19,2026-12-07T08:11:15.728Z
+                     */
                     "text/csv": string;
                 };
             };
@@ -9331,10 +9918,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "dataset": "PS Book projects",
-                     *       "generatedAt": "2026-12-07T05:59:13.715Z",
+                     *       "generatedAt": "2026-12-07T08:11:27.246Z",
                      *       "items": [
                      *         {
-                     *           "id": "6f641326-3e0b-4f34-b10b-61812522a034",
+                     *           "id": "c63777aa-62df-452c-9202-990ee2aaf0b8",
                      *           "code": "PS0000001",
                      *           "name": "情報システム管理事務",
                      *           "bureauCode": "DSB",
@@ -9351,10 +9938,10 @@ export interface operations {
                      *           "canvasWritten": false,
                      *           "summary": "令和3年度見積 989,760千円（前年度 997,656千円）。○ タブレット端末活用 [・職場ショーケーシング事業] | ○ オープンデータ推進 | ○ ＩＣＴ導入・活用支援 [・(新)東京都版新型コロナ見守りサービス（都立施設）の運用 ・ＩＣＴ導入・活用支援業務委託 ・ダッシュボードの構築 ・チャットボット共通基盤の拡張及び運用 等] | ○ 都内区市町村ＩＣＴ導入支援 [・(新)行政手続デジタル化モデル実証事業 ・(新)都・区市町村合同勉強会 等]",
                      *           "registeredOn": "2025-10-13",
-                     *           "updatedAt": "2026-12-07T05:58:57.954Z"
+                     *           "updatedAt": "2026-12-07T08:11:14.407Z"
                      *         },
                      *         {
-                     *           "id": "39670f36-09bc-4bf7-ad55-3d0ed1416359",
+                     *           "id": "28ddaa4f-e6c5-44a9-9071-740e78402f00",
                      *           "code": "PS0000002",
                      *           "name": "電子都庁基盤の運用管理",
                      *           "bureauCode": "DSB",
@@ -9371,7 +9958,7 @@ export interface operations {
                      *           "canvasWritten": true,
                      *           "summary": "令和3年度見積 11,023,761千円（前年度 10,593,775千円）。○ 電子都庁基盤の運用管理及び東京2020大会開催に向けたセキュリティ強化等",
                      *           "registeredOn": "2025-10-19",
-                     *           "updatedAt": "2026-12-07T05:59:02.247Z"
+                     *           "updatedAt": "2026-12-07T08:11:15.728Z"
                      *         }
                      *       ]
                      *     }
@@ -9609,6 +10196,11 @@ export interface operations {
         requestBody: {
             content: {
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                /**
+                 * @example 経費ID,局コード,事業名,年度,経費区分,金額（千円）
+                 *     R3-DSB-001,DSB,職員費,2021,その他,"2,313,012"
+                 *     R3-DSB-002,DSB,管理事務,2021,その他,"137,544"
+                 */
                 "text/csv": string;
             };
         };
@@ -9621,7 +10213,83 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "dryRun": true,
+                     *       "fileSha256": "75c7862412890649ec90afefe4d08892cd082baabe29a3ab129fdc12a248229a",
+                     *       "format": "csv",
+                     *       "sheet": null,
+                     *       "encoding": "utf-8",
+                     *       "bytes": 1349,
+                     *       "lineCount": 14,
+                     *       "ignoredColumns": [],
+                     *       "importId": null,
+                     *       "lines": {
+                     *         "created": 14,
+                     *         "updated": 0,
+                     *         "unchanged": 0
+                     *       },
+                     *       "projects": {
+                     *         "created": 4,
+                     *         "updated": 0,
+                     *         "tierChanged": 0
+                     *       },
+                     *       "changes": 18,
+                     *       "errorCount": 0,
+                     *       "errors": [],
+                     *       "previousImportId": null,
+                     *       "durationMs": 219,
+                     *       "timingsMs": {
+                     *         "read": 72,
+                     *         "check rows": 22,
+                     *         "check against the book": 20,
+                     *         "plan": 72,
+                     *         "budgets": 15,
+                     *         "tier": 13,
+                     *         "tier: one by one": 0
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImportResult"];
+                    /**
+                     * @example {
+                     *       "type": "result",
+                     *       "status": 200,
+                     *       "dryRun": true,
+                     *       "fileSha256": "75c7862412890649ec90afefe4d08892cd082baabe29a3ab129fdc12a248229a",
+                     *       "format": "csv",
+                     *       "sheet": null,
+                     *       "encoding": "utf-8",
+                     *       "bytes": 1349,
+                     *       "lineCount": 14,
+                     *       "ignoredColumns": [],
+                     *       "importId": null,
+                     *       "lines": {
+                     *         "created": 14,
+                     *         "updated": 0,
+                     *         "unchanged": 0
+                     *       },
+                     *       "projects": {
+                     *         "created": 4,
+                     *         "updated": 0,
+                     *         "tierChanged": 0
+                     *       },
+                     *       "changes": 18,
+                     *       "errorCount": 0,
+                     *       "errors": [],
+                     *       "previousImportId": null,
+                     *       "durationMs": 91,
+                     *       "timingsMs": {
+                     *         "read": 30,
+                     *         "check rows": 22,
+                     *         "check against the book": 16,
+                     *         "plan": 7,
+                     *         "budgets": 2,
+                     *         "tier": 1,
+                     *         "tier: one by one": 0
+                     *       }
+                     *     }
+                     */
                     "application/x-ndjson": components["schemas"]["ImportEvent"];
                 };
             };
@@ -9633,6 +10301,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "dryRun": false,
+                     *       "fileSha256": "75c7862412890649ec90afefe4d08892cd082baabe29a3ab129fdc12a248229a",
+                     *       "format": "csv",
+                     *       "sheet": null,
+                     *       "encoding": "utf-8",
+                     *       "bytes": 1349,
+                     *       "lineCount": 14,
+                     *       "ignoredColumns": [],
+                     *       "importId": "1663ecc0-8976-47d4-8e0d-4662717492bf",
+                     *       "lines": {
+                     *         "created": 14,
+                     *         "updated": 0,
+                     *         "unchanged": 0
+                     *       },
+                     *       "projects": {
+                     *         "created": 4,
+                     *         "updated": 0,
+                     *         "tierChanged": 0
+                     *       },
+                     *       "changes": 18,
+                     *       "errorCount": 0,
+                     *       "errors": [],
+                     *       "previousImportId": null,
+                     *       "durationMs": 244,
+                     *       "timingsMs": {
+                     *         "read": 37,
+                     *         "check rows": 53,
+                     *         "check against the book": 32,
+                     *         "create projects": 49,
+                     *         "plan": 14,
+                     *         "budgets": 3,
+                     *         "tier": 42,
+                     *         "tier: one by one": 0,
+                     *         "write lines": 13
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImportResult"];
                 };
             };
@@ -9765,27 +10472,27 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "efe39a61-6996-461d-9b3b-eb38b944659d",
+                     *           "id": "b52fdf55-29a5-4ff2-bfdb-031fde53588f",
                      *           "kind": "release_request_decided",
                      *           "entityType": "release_request",
-                     *           "entityId": "48fa7740-8e15-4dea-9a17-c5493232458d",
-                     *           "projectId": "39670f36-09bc-4bf7-ad55-3d0ed1416359",
-                     *           "path": "/release-requests/48fa7740-8e15-4dea-9a17-c5493232458d",
-                     *           "titleJa": "リリース判定: 承認 PS0000002 電子都庁基盤の運用管理",
-                     *           "titleEn": "Release request approved: PS0000002 電子都庁基盤の運用管理",
-                     *           "createdAt": "2026-12-07T05:58:58.704Z",
+                     *           "entityId": "dc80f96a-8f0c-47f2-86ec-fb68ca0cc131",
+                     *           "projectId": "4fb2adb1-2de1-49cc-833c-dcb97a655bfa",
+                     *           "path": "/release-requests/dc80f96a-8f0c-47f2-86ec-fb68ca0cc131",
+                     *           "titleJa": "リリース判定: 承認 PS0000003 中央コンピュータ室の運用管理",
+                     *           "titleEn": "Release request approved: PS0000003 中央コンピュータ室の運用管理",
+                     *           "createdAt": "2026-12-07T08:11:14.566Z",
                      *           "readAt": null
                      *         },
                      *         {
-                     *           "id": "e1ab3e0d-aa6b-4697-8e53-f298579a0264",
+                     *           "id": "a458dbbb-3ff3-485d-aa64-b654d3995065",
                      *           "kind": "release_request_decided",
                      *           "entityType": "release_request",
-                     *           "entityId": "aae8eb82-2837-4c96-84ec-deeb4758f0d6",
-                     *           "projectId": "72cb30db-462c-4469-9037-914b63cb2a36",
-                     *           "path": "/release-requests/aae8eb82-2837-4c96-84ec-deeb4758f0d6",
-                     *           "titleJa": "リリース判定: 承認 PS0000004 東京都カードシステムの運用管理",
-                     *           "titleEn": "Release request approved: PS0000004 東京都カードシステムの運用管理",
-                     *           "createdAt": "2026-12-07T05:58:58.704Z",
+                     *           "entityId": "e39c58fe-1da1-4dac-892f-acb3e0299b53",
+                     *           "projectId": "28ddaa4f-e6c5-44a9-9071-740e78402f00",
+                     *           "path": "/release-requests/e39c58fe-1da1-4dac-892f-acb3e0299b53",
+                     *           "titleJa": "リリース判定: 承認 PS0000002 電子都庁基盤の運用管理",
+                     *           "titleEn": "Release request approved: PS0000002 電子都庁基盤の運用管理",
+                     *           "createdAt": "2026-12-07T08:11:14.566Z",
                      *           "readAt": null
                      *         }
                      *       ],
@@ -10025,6 +10732,22 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "kind": "release_request_decided",
+                 *           "channel": "email",
+                 *           "cadence": "immediate"
+                 *         },
+                 *         {
+                 *           "kind": "action_assigned",
+                 *           "channel": "in_app",
+                 *           "cadence": "digest"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["NotificationPreferencesRequest"];
             };
         };
@@ -10037,6 +10760,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "kind": "release_request_routed",
+                     *           "channel": "email",
+                     *           "cadence": "immediate",
+                     *           "isDefault": true
+                     *         },
+                     *         {
+                     *           "kind": "release_request_decided",
+                     *           "channel": "email",
+                     *           "cadence": "immediate",
+                     *           "isDefault": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Preferences"];
                 };
             };
@@ -10140,6 +10881,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "all": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["MarkNotificationsReadRequest"];
             };
         };
@@ -10152,6 +10898,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "marked": 13,
+                     *       "unread": 0
+                     *     }
+                     */
                     "application/json": {
                         /** Format: int64 */
                         marked: number;
@@ -10379,6 +11131,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "budgetJpy": 48000000,
+                 *       "maxDowntimeHours": 24,
+                 *       "confidentiality": "B"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ProjectOversightInputs"];
             };
         };
@@ -10391,6 +11150,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tier": 2,
+                     *       "lowerBound": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "missing": [],
+                     *       "factors": [
+                     *         {
+                     *           "factor": "budget",
+                     *           "input": "budgetJpy",
+                     *           "value": 48000000,
+                     *           "tier": 2,
+                     *           "drives": true,
+                     *           "band": {
+                     *             "ja": "5,000万円未満（1,000万円以上）",
+                     *             "en": "below ¥50,000,000 (¥10,000,000 or more)"
+                     *           },
+                     *           "thresholds": [
+                     *             {
+                     *               "operator": "greaterThanInclusive",
+                     *               "value": 10000000
+                     *             },
+                     *             {
+                     *               "operator": "lessThan",
+                     *               "value": 50000000
+                     *             }
+                     *           ],
+                     *           "reason": "Budget size: ¥48,000,000 is below ¥50,000,000 (¥10,000,000 or more) → tier 2 — this factor decides the tier",
+                     *           "reasonJa": "予算規模：48,000,000円は「5,000万円未満（1,000万円以上）」→ 区分2（この観点が区分を決定）"
+                     *         },
+                     *         {
+                     *           "factor": "downtime",
+                     *           "input": "maxDowntimeHours",
+                     *           "value": 24,
+                     *           "tier": 1,
+                     *           "drives": false,
+                     *           "band": {
+                     *             "ja": "12時間超",
+                     *             "en": "more than 12 hours"
+                     *           },
+                     *           "thresholds": [
+                     *             {
+                     *               "operator": "greaterThan",
+                     *               "value": 12
+                     *             }
+                     *           ],
+                     *           "reason": "Allowed service downtime: 24 h is more than 12 hours → tier 1 — lower than tier 2, so it does not decide",
+                     *           "reasonJa": "業務不可欠性（サービス停止の許容時間）：24時間は「12時間超」→ 区分1（区分2より低いため決定要因ではありません）"
+                     *         }
+                     *       ],
+                     *       "rulesetVersion": "sha256:3152addc81066fd6"
+                     *     }
+                     */
                     "application/json": components["schemas"]["OversightEvaluation"];
                 };
             };
@@ -10515,7 +11327,42 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "items": [],
+                     *       "items": [
+                     *         {
+                     *           "id": "2348a5c8-0807-44d4-9aab-9528e3d4f833",
+                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "project": {
+                     *             "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *             "code": "PS0000021",
+                     *             "name": "子育て支援給付オンライン申請",
+                     *             "bureauCode": "IND",
+                     *             "tier": 1
+                     *           },
+                     *           "title": "子育て支援給付オンライン申請システム構築業務委託",
+                     *           "method": "proposal",
+                     *           "status": "contracted",
+                     *           "specDocumentId": "d316eb87-61e5-4a70-a947-2e95004e2e1a",
+                     *           "vendorName": "株式会社都市デジタルサービス",
+                     *           "corporateNumber": null,
+                     *           "isStartup": false,
+                     *           "contractAmountJpy": 42350000,
+                     *           "contractStart": "2027-04-01",
+                     *           "contractEnd": "2028-03-31",
+                     *           "budgetComparison": {
+                     *             "budgetJpy": 8000000,
+                     *             "contractAmountJpy": 42350000,
+                     *             "differenceJpy": 34350000,
+                     *             "ratio": 5.2938,
+                     *             "isOverBudget": true,
+                     *             "overBudgetMarginRatio": 0.1
+                     *           },
+                     *           "tierReviewThresholdJpy": 10000000,
+                     *           "needsTierReview": true,
+                     *           "version": 2,
+                     *           "createdAt": "2026-12-07T08:11:21.458Z",
+                     *           "updatedAt": "2026-12-07T08:11:21.479Z"
+                     *         }
+                     *       ],
                      *       "nextCursor": null
                      *     }
                      */
@@ -10638,6 +11485,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example プロジェクト番号,事業名,局コード,件名,調達方式,状況,事業者名,法人番号,スタートアップ,契約金額（円）,契約開始日,契約終了日,予算額（円）,差額（円）,契約額/予算,予算超過,区分見直し要,登録日時
+                     *     PS0000021,子育て支援給付オンライン申請,IND,子育て支援給付オンライン申請システム構築業務委託,企画提案,契約済,株式会社都市デジタルサービス,,いいえ,42350000,2027-04-01,2028-03-31,8000000,34350000,5.2938,はい,要,2026-12-07T08:11:21.458Z
+                     */
                     "text/csv": string;
                 };
             };
@@ -10900,22 +11751,22 @@ export interface operations {
                      *         }
                      *       ],
                      *       "total": {
-                     *         "count": 0,
-                     *         "awardedCount": 0,
-                     *         "contractTotalJpy": 0
+                     *         "count": 1,
+                     *         "awardedCount": 1,
+                     *         "contractTotalJpy": 42350000
                      *       },
                      *       "startups": {
                      *         "awardedCount": 0,
                      *         "contractTotalJpy": 0,
-                     *         "countShare": null,
-                     *         "amountShare": null
+                     *         "countShare": 0,
+                     *         "amountShare": 0
                      *       },
                      *       "tierReviewThresholdJpy": 10000000,
                      *       "tierReviewThresholdsJpy": {
                      *         "tier1": 10000000,
                      *         "tier2": 50000000
                      *       },
-                     *       "needsTierReview": 0
+                     *       "needsTierReview": 1
                      *     }
                      */
                     "application/json": components["schemas"]["ProcurementStats"];
@@ -11048,89 +11899,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "b698824d-2bcd-470a-9a2c-eae65afc4430",
-                     *           "code": "PS0000021",
-                     *           "name": "子育て支援給付オンライン申請",
-                     *           "bureauCode": "IND",
-                     *           "fiscalYear": 2026,
-                     *           "summary": "申請から給付までをオンラインで完結させる",
+                     *           "id": "d68de38d-d793-4d0c-a04e-77dd4d2c2842",
+                     *           "code": "PS0000024",
+                     *           "name": "管理事務",
+                     *           "bureauCode": "DSB",
+                     *           "fiscalYear": 2021,
+                     *           "summary": null,
                      *           "isNew": true,
                      *           "registrationTrigger": "initial_budget",
                      *           "stage": "planning",
-                     *           "budgetJpy": 48000000,
-                     *           "maxDowntimeHours": 24,
-                     *           "confidentiality": "B",
-                     *           "tier": 2,
-                     *           "reviewerRole": "cio_advisor",
-                     *           "oversight": {
-                     *             "tier": 2,
-                     *             "factors": [
-                     *               {
-                     *                 "band": {
-                     *                   "en": "below ¥50,000,000 (¥10,000,000 or more)",
-                     *                   "ja": "5,000万円未満（1,000万円以上）"
-                     *                 },
-                     *                 "tier": 2,
-                     *                 "input": "budgetJpy",
-                     *                 "value": 48000000,
-                     *                 "drives": true,
-                     *                 "factor": "budget",
-                     *                 "reason": "Budget size: ¥48,000,000 is below ¥50,000,000 (¥10,000,000 or more) → tier 2 — this factor decides the tier",
-                     *                 "reasonJa": "予算規模：48,000,000円は「5,000万円未満（1,000万円以上）」→ 区分2（この観点が区分を決定）",
-                     *                 "thresholds": [
-                     *                   {
-                     *                     "value": 10000000,
-                     *                     "operator": "greaterThanInclusive"
-                     *                   },
-                     *                   {
-                     *                     "value": 50000000,
-                     *                     "operator": "lessThan"
-                     *                   }
-                     *                 ]
-                     *               },
-                     *               {
-                     *                 "band": {
-                     *                   "en": "more than 12 hours",
-                     *                   "ja": "12時間超"
-                     *                 },
-                     *                 "tier": 1,
-                     *                 "input": "maxDowntimeHours",
-                     *                 "value": 24,
-                     *                 "drives": false,
-                     *                 "factor": "downtime",
-                     *                 "reason": "Allowed service downtime: 24 h is more than 12 hours → tier 1 — lower than tier 2, so it does not decide",
-                     *                 "reasonJa": "業務不可欠性（サービス停止の許容時間）：24時間は「12時間超」→ 区分1（区分2より低いため決定要因ではありません）",
-                     *                 "thresholds": [
-                     *                   {
-                     *                     "value": 12,
-                     *                     "operator": "greaterThan"
-                     *                   }
-                     *                 ]
-                     *               }
-                     *             ],
-                     *             "missing": [],
-                     *             "lowerBound": 2,
-                     *             "reviewerRole": "cio_advisor",
-                     *             "rulesetVersion": "sha256:3152addc81066fd6"
-                     *           },
-                     *           "canvasWritten": false,
-                     *           "version": 3,
-                     *           "createdAt": "2026-12-07T05:59:07.980Z",
-                     *           "updatedAt": "2026-12-07T05:59:09.674Z"
-                     *         },
-                     *         {
-                     *           "id": "a053a6b3-9d2e-4121-a365-f264e1a2b5e7",
-                     *           "code": "PS0000020",
-                     *           "name": "障害福祉サービス指導監査システム",
-                     *           "bureauCode": "WEL",
-                     *           "fiscalYear": 2027,
-                     *           "summary": "事業所への実地指導と監査の記録・指摘事項・改善報告を一元管理し、紙の調書をなくす",
-                     *           "isNew": true,
-                     *           "registrationTrigger": "initial_budget",
-                     *           "stage": "planning",
-                     *           "budgetJpy": 68000000,
-                     *           "maxDowntimeHours": 24,
-                     *           "confidentiality": "A",
+                     *           "budgetJpy": 137544000,
+                     *           "maxDowntimeHours": null,
+                     *           "confidentiality": null,
                      *           "tier": 3,
                      *           "reviewerRole": "chief_cio_advisor",
                      *           "oversight": {
@@ -11143,11 +11923,11 @@ export interface operations {
                      *                 },
                      *                 "tier": 3,
                      *                 "input": "budgetJpy",
-                     *                 "value": 68000000,
+                     *                 "value": 137544000,
                      *                 "drives": true,
                      *                 "factor": "budget",
-                     *                 "reason": "Budget size: ¥68,000,000 is ¥50,000,000 or more → tier 3 — this factor decides the tier",
-                     *                 "reasonJa": "予算規模：68,000,000円は「5,000万円以上」→ 区分3（この観点が区分を決定）",
+                     *                 "reason": "Budget size: ¥137,544,000 is ¥50,000,000 or more → tier 3 — this factor decides the tier",
+                     *                 "reasonJa": "予算規模：137,544,000円は「5,000万円以上」→ 区分3（この観点が区分を決定）",
                      *                 "thresholds": [
                      *                   {
                      *                     "value": 50000000,
@@ -11156,34 +11936,91 @@ export interface operations {
                      *                 ]
                      *               },
                      *               {
-                     *                 "band": {
-                     *                   "en": "more than 12 hours",
-                     *                   "ja": "12時間超"
-                     *                 },
-                     *                 "tier": 1,
+                     *                 "band": null,
+                     *                 "tier": null,
                      *                 "input": "maxDowntimeHours",
-                     *                 "value": 24,
+                     *                 "value": null,
                      *                 "drives": false,
                      *                 "factor": "downtime",
-                     *                 "reason": "Allowed service downtime: 24 h is more than 12 hours → tier 1 — lower than tier 3, so it does not decide",
-                     *                 "reasonJa": "業務不可欠性（サービス停止の許容時間）：24時間は「12時間超」→ 区分1（区分3より低いため決定要因ではありません）",
-                     *                 "thresholds": [
-                     *                   {
-                     *                     "value": 12,
-                     *                     "operator": "greaterThan"
-                     *                   }
-                     *                 ]
+                     *                 "reason": "Allowed service downtime: not given, but the other factors already reach the top tier",
+                     *                 "reasonJa": "業務不可欠性（サービス停止の許容時間）：未入力（他の観点で最上位の区分に達しています）",
+                     *                 "thresholds": []
                      *               }
                      *             ],
-                     *             "missing": [],
+                     *             "missing": [
+                     *               "maxDowntimeHours",
+                     *               "confidentiality"
+                     *             ],
                      *             "lowerBound": 3,
                      *             "reviewerRole": "chief_cio_advisor",
                      *             "rulesetVersion": "sha256:3152addc81066fd6"
                      *           },
                      *           "canvasWritten": false,
                      *           "version": 1,
-                     *           "createdAt": "2025-11-20T01:00:00.000Z",
-                     *           "updatedAt": "2026-12-07T05:58:58.688Z"
+                     *           "createdAt": "2026-12-07T08:11:25.883Z",
+                     *           "updatedAt": "2026-12-07T08:11:25.883Z"
+                     *         },
+                     *         {
+                     *           "id": "9d9a888b-26a2-40df-b69a-4f8b222f5879",
+                     *           "code": "PS0000023",
+                     *           "name": "職員費",
+                     *           "bureauCode": "DSB",
+                     *           "fiscalYear": 2021,
+                     *           "summary": null,
+                     *           "isNew": true,
+                     *           "registrationTrigger": "initial_budget",
+                     *           "stage": "planning",
+                     *           "budgetJpy": 2313012000,
+                     *           "maxDowntimeHours": null,
+                     *           "confidentiality": null,
+                     *           "tier": 3,
+                     *           "reviewerRole": "chief_cio_advisor",
+                     *           "oversight": {
+                     *             "tier": 3,
+                     *             "factors": [
+                     *               {
+                     *                 "band": {
+                     *                   "en": "¥50,000,000 or more",
+                     *                   "ja": "5,000万円以上"
+                     *                 },
+                     *                 "tier": 3,
+                     *                 "input": "budgetJpy",
+                     *                 "value": 2313012000,
+                     *                 "drives": true,
+                     *                 "factor": "budget",
+                     *                 "reason": "Budget size: ¥2,313,012,000 is ¥50,000,000 or more → tier 3 — this factor decides the tier",
+                     *                 "reasonJa": "予算規模：2,313,012,000円は「5,000万円以上」→ 区分3（この観点が区分を決定）",
+                     *                 "thresholds": [
+                     *                   {
+                     *                     "value": 50000000,
+                     *                     "operator": "greaterThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "band": null,
+                     *                 "tier": null,
+                     *                 "input": "maxDowntimeHours",
+                     *                 "value": null,
+                     *                 "drives": false,
+                     *                 "factor": "downtime",
+                     *                 "reason": "Allowed service downtime: not given, but the other factors already reach the top tier",
+                     *                 "reasonJa": "業務不可欠性（サービス停止の許容時間）：未入力（他の観点で最上位の区分に達しています）",
+                     *                 "thresholds": []
+                     *               }
+                     *             ],
+                     *             "missing": [
+                     *               "maxDowntimeHours",
+                     *               "confidentiality"
+                     *             ],
+                     *             "lowerBound": 3,
+                     *             "reviewerRole": "chief_cio_advisor",
+                     *             "rulesetVersion": "sha256:3152addc81066fd6"
+                     *           },
+                     *           "canvasWritten": false,
+                     *           "version": 1,
+                     *           "createdAt": "2026-12-07T08:11:25.883Z",
+                     *           "updatedAt": "2026-12-07T08:11:25.883Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -11320,7 +12157,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *       "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
                      *       "code": "PS0000021",
                      *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -11387,8 +12224,8 @@ export interface operations {
                      *       },
                      *       "canvasWritten": false,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T05:59:07.980Z",
-                     *       "updatedAt": "2026-12-07T05:59:07.980Z"
+                     *       "createdAt": "2026-12-07T08:11:18.448Z",
+                     *       "updatedAt": "2026-12-07T08:11:18.448Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -11507,18 +12344,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *       "code": "PS0000012",
-                     *       "name": "創業支援オンライン相談",
+                     *       "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "code": "PS0000021",
+                     *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
-                     *       "fiscalYear": 2024,
-                     *       "summary": "女性起業家を含む創業希望者への予約制オンライン相談",
+                     *       "fiscalYear": 2026,
+                     *       "summary": "申請から給付までをオンラインで完結させる",
                      *       "isNew": true,
-                     *       "registrationTrigger": "measure_planned",
+                     *       "registrationTrigger": "initial_budget",
                      *       "stage": "development",
-                     *       "budgetJpy": 4200000,
-                     *       "maxDowntimeHours": 72,
-                     *       "confidentiality": "C",
+                     *       "budgetJpy": 8000000,
+                     *       "maxDowntimeHours": 24,
+                     *       "confidentiality": "B",
                      *       "tier": 1,
                      *       "reviewerRole": "bureau_lead",
                      *       "oversight": {
@@ -11531,11 +12368,11 @@ export interface operations {
                      *             },
                      *             "tier": 1,
                      *             "input": "budgetJpy",
-                     *             "value": 4200000,
+                     *             "value": 8000000,
                      *             "drives": true,
                      *             "factor": "budget",
-                     *             "reason": "Budget size: ¥4,200,000 is below ¥10,000,000 → tier 1 — this factor decides the tier",
-                     *             "reasonJa": "予算規模：4,200,000円は「1,000万円未満」→ 区分1（この観点が区分を決定）",
+                     *             "reason": "Budget size: ¥8,000,000 is below ¥10,000,000 → tier 1 — this factor decides the tier",
+                     *             "reasonJa": "予算規模：8,000,000円は「1,000万円未満」→ 区分1（この観点が区分を決定）",
                      *             "thresholds": [
                      *               {
                      *                 "value": 10000000,
@@ -11550,11 +12387,11 @@ export interface operations {
                      *             },
                      *             "tier": 1,
                      *             "input": "maxDowntimeHours",
-                     *             "value": 72,
+                     *             "value": 24,
                      *             "drives": true,
                      *             "factor": "downtime",
-                     *             "reason": "Allowed service downtime: 72 h is more than 12 hours → tier 1 — this factor decides the tier",
-                     *             "reasonJa": "業務不可欠性（サービス停止の許容時間）：72時間は「12時間超」→ 区分1（この観点が区分を決定）",
+                     *             "reason": "Allowed service downtime: 24 h is more than 12 hours → tier 1 — this factor decides the tier",
+                     *             "reasonJa": "業務不可欠性（サービス停止の許容時間）：24時間は「12時間超」→ 区分1（この観点が区分を決定）",
                      *             "thresholds": [
                      *               {
                      *                 "value": 12,
@@ -11569,9 +12406,9 @@ export interface operations {
                      *         "rulesetVersion": "sha256:3152addc81066fd6"
                      *       },
                      *       "canvasWritten": true,
-                     *       "version": 4,
-                     *       "createdAt": "2025-11-02T01:00:00.000Z",
-                     *       "updatedAt": "2026-12-07T05:59:00.231Z"
+                     *       "version": 7,
+                     *       "createdAt": "2026-12-07T08:11:18.448Z",
+                     *       "updatedAt": "2026-12-07T08:11:22.038Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -11702,7 +12539,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *       "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
                      *       "code": "PS0000021",
                      *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -11769,8 +12606,8 @@ export interface operations {
                      *       },
                      *       "canvasWritten": false,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T05:59:07.980Z",
-                     *       "updatedAt": "2026-12-07T05:59:08.513Z"
+                     *       "createdAt": "2026-12-07T08:11:18.448Z",
+                     *       "updatedAt": "2026-12-07T08:11:18.668Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -11917,12 +12754,12 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "b5a1eddb-fe11-4d9e-8448-992eaa55f43a",
+                     *           "id": "17dd2ed1-18be-4f9a-94e1-dd7e2857b9b4",
                      *           "displayName": "産業 一郎",
                      *           "role": "bureau_lead"
                      *         },
                      *         {
-                     *           "id": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "id": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
                      *           "displayName": "産業 花子",
                      *           "role": "staff"
                      *         }
@@ -12052,53 +12889,53 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "f85725ca-6787-4540-8c6c-494b6813db83",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *           "projectCode": "PS0000012",
-                     *           "projectName": "創業支援オンライン相談",
+                     *           "id": "f1cb29d8-ceba-40c0-a2f9-523f7a7d3cd6",
+                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "projectCode": "PS0000021",
+                     *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
-                     *           "title": "予約画面の読み上げ順序を修正する",
-                     *           "ownerId": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "title": "脆弱性診断の実施計画を提出",
+                     *           "ownerId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
                      *           "ownerName": "産業 花子",
-                     *           "dueDate": "2026-12-14",
+                     *           "dueDate": "2027-02-28",
                      *           "isOverdue": false,
                      *           "source": {
-                     *             "kind": "checklist_item",
+                     *             "kind": "tech_review",
                      *             "refId": null,
-                     *             "detail": "accessibility"
+                     *             "detail": "技術的関与での指摘"
                      *           },
-                     *           "blocking": false,
-                     *           "status": "done",
-                     *           "note": "スクリーンリーダーで確認済み",
-                     *           "raisedBy": "b5a1eddb-fe11-4d9e-8448-992eaa55f43a",
-                     *           "raisedByName": "産業 一郎",
-                     *           "raisedAt": "2026-12-07T05:58:58.704Z",
-                     *           "doneAt": "2026-12-07T05:58:58.704Z",
-                     *           "verifiedAt": null,
-                     *           "version": 2
+                     *           "blocking": true,
+                     *           "status": "verified",
+                     *           "note": "実施計画書を文書に登録しました",
+                     *           "raisedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "raisedByName": "補佐 健太",
+                     *           "raisedAt": "2026-12-07T08:11:20.590Z",
+                     *           "doneAt": "2026-12-07T08:11:21.009Z",
+                     *           "verifiedAt": "2026-12-07T08:11:21.103Z",
+                     *           "version": 3
                      *         },
                      *         {
-                     *           "id": "dfea3720-f668-4644-a6aa-46362f0792e7",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *           "projectCode": "PS0000012",
-                     *           "projectName": "創業支援オンライン相談",
+                     *           "id": "d17cadc8-225c-4a78-83c3-4cd3cdd62b62",
+                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "projectCode": "PS0000021",
+                     *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
-                     *           "title": "スマートフォン利用者を含む5名でユーザテストを行い結果を登録する",
-                     *           "ownerId": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "title": "稼働率の目標値を調達仕様書に明記",
+                     *           "ownerId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
                      *           "ownerName": "産業 花子",
-                     *           "dueDate": "2026-12-28",
+                     *           "dueDate": "2027-01-31",
                      *           "isOverdue": false,
                      *           "source": {
                      *             "kind": "guidance",
-                     *             "refId": "4506481e-711f-4788-91a9-b363d6c78718",
-                     *             "detail": "9b7fed58-0815-4381-9f1d-1b4f795ee150"
+                     *             "refId": "787d4558-c436-4220-8d0a-219ff86f8a63",
+                     *             "detail": "07cea8ce-ac07-46fd-a537-ffe77a5ef9bc"
                      *           },
-                     *           "blocking": true,
+                     *           "blocking": false,
                      *           "status": "open",
                      *           "note": null,
-                     *           "raisedBy": "b5a1eddb-fe11-4d9e-8448-992eaa55f43a",
-                     *           "raisedByName": "産業 一郎",
-                     *           "raisedAt": "2026-12-07T05:58:58.704Z",
+                     *           "raisedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "raisedByName": "補佐 健太",
+                     *           "raisedAt": "2026-12-07T08:11:20.002Z",
                      *           "doneAt": null,
                      *           "verifiedAt": null,
                      *           "version": 1
@@ -12212,6 +13049,18 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "title": "脆弱性診断の実施計画を提出",
+                 *       "ownerId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                 *       "dueDate": "2027-02-28",
+                 *       "blocking": true,
+                 *       "source": {
+                 *         "kind": "tech_review",
+                 *         "detail": "技術的関与での指摘"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateActionRequest"];
             };
         };
@@ -12224,6 +13073,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "f1cb29d8-ceba-40c0-a2f9-523f7a7d3cd6",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "title": "脆弱性診断の実施計画を提出",
+                     *       "ownerId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "ownerName": "産業 花子",
+                     *       "dueDate": "2027-02-28",
+                     *       "isOverdue": false,
+                     *       "source": {
+                     *         "kind": "tech_review",
+                     *         "refId": null,
+                     *         "detail": "技術的関与での指摘"
+                     *       },
+                     *       "blocking": true,
+                     *       "status": "open",
+                     *       "note": null,
+                     *       "raisedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *       "raisedByName": "補佐 健太",
+                     *       "raisedAt": "2026-12-07T08:11:20.590Z",
+                     *       "doneAt": null,
+                     *       "verifiedAt": null,
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["FollowUpAction"];
                 };
             };
@@ -12339,27 +13216,20 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
                      *       "revision": 1,
                      *       "fields": {
-                     *         "users": "都内で創業を目指す人（女性・若者・シニアを含む）と創業間もない事業者",
-                     *         "issues": "窓口の時間と場所の制約、相談記録の分散",
-                     *         "solution": "予約制のオンライン相談（ビデオ面談）と相談記録の共有",
-                     *         "providers": "創業支援拠点の相談員、中小企業診断士",
-                     *         "userGoals": "事業計画・資金調達・手続きを、空いた時間に専門家へ相談して前へ進めたい",
-                     *         "userPains": "平日の日中に窓口へ行けない。何を誰に相談すればよいか分からない",
-                     *         "userValue": "予約から面談までオンラインで完結し、同じ相談員に継続して相談できる",
-                     *         "department": "産業労働局 商工部",
-                     *         "longTermAim": "誰もが東京で起業に挑戦でき、開業率が米国・英国並みの10％台になること",
-                     *         "projectName": "創業支援オンライン相談",
-                     *         "spreadMeans": "SNS、区市町村の創業窓口、女性起業家向けイベントでの案内",
-                     *         "userDelights": "子育てや仕事の合間に、自宅からオンラインで相談できる",
-                     *         "providerGoals": "相談者の状況を把握し、適切な専門家と支援制度に早くつなげたい",
-                     *         "providerPains": "予約が電話と紙の台帳で管理され、相談の継続性が保てない",
-                     *         "providerValue": "相談履歴を共有でき、支援制度への橋渡しが確実になる",
-                     *         "targetOutcomes": "起業を目指す女性の増加、事業承継・再生の支援件数の増加、開業率の向上",
-                     *         "activityIndicators": "KPI「都内の開業率向上」「都の支援により起業を目指す女性数」ほか",
-                     *         "activitiesResources": "相談員20名、ビデオ面談サービス、予約管理システム"
+                     *         "users": "子育て世帯（都内約60万世帯）",
+                     *         "issues": "申請の約7割が窓口と郵送で、受付から給付まで平均45日かかっている",
+                     *         "solution": "都の電子申請基盤とマイナンバーカードによる本人確認で、申請から給付までをオンライン化する",
+                     *         "userGoals": "24時間どこからでもスマートフォンで申請したい",
+                     *         "userPains": "平日の日中に窓口へ出向く時間がない",
+                     *         "userValue": "来庁せずに数分で申請が終わり、審査状況もいつでも確かめられる",
+                     *         "department": "産業労働局 子育て支援課",
+                     *         "longTermAim": "子育て世帯が手続きに時間を取られず、必要な支援を確実に受けられる都市にする",
+                     *         "projectName": "子育て支援給付オンライン申請",
+                     *         "providerValue": "紙の申請書の入力と確認作業がなくなり、審査に集中できる",
+                     *         "targetOutcomes": "オンライン申請率80%、受付から給付までの日数を15日以内に"
                      *       },
                      *       "isWritten": true,
                      *       "missingKeyItems": [],
@@ -12409,8 +13279,8 @@ export interface operations {
                      *           }
                      *         }
                      *       },
-                     *       "createdAt": "2026-12-07T05:58:58.704Z",
-                     *       "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *       "createdAt": "2026-12-07T08:11:19.350Z",
+                     *       "createdBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
                      *       "createdByName": "産業 花子"
                      *     }
                      */
@@ -12526,7 +13396,14 @@ export interface operations {
                  *         "projectName": "子育て支援給付オンライン申請",
                  *         "users": "子育て世帯（都内約60万世帯）",
                  *         "userPains": "平日の日中に窓口へ出向く時間がない",
-                 *         "userGoals": "24時間どこからでもスマートフォンで申請したい"
+                 *         "userGoals": "24時間どこからでもスマートフォンで申請したい",
+                 *         "department": "産業労働局 子育て支援課",
+                 *         "longTermAim": "子育て世帯が手続きに時間を取られず、必要な支援を確実に受けられる都市にする",
+                 *         "userValue": "来庁せずに数分で申請が終わり、審査状況もいつでも確かめられる",
+                 *         "providerValue": "紙の申請書の入力と確認作業がなくなり、審査に集中できる",
+                 *         "issues": "申請の約7割が窓口と郵送で、受付から給付まで平均45日かかっている",
+                 *         "solution": "都の電子申請基盤とマイナンバーカードによる本人確認で、申請から給付までをオンライン化する",
+                 *         "targetOutcomes": "オンライン申請率80%、受付から給付までの日数を15日以内に"
                  *       }
                  *     }
                  */
@@ -12544,19 +13421,23 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
                      *       "revision": 1,
                      *       "fields": {
                      *         "projectName": "子育て支援給付オンライン申請",
+                     *         "department": "産業労働局 子育て支援課",
+                     *         "longTermAim": "子育て世帯が手続きに時間を取られず、必要な支援を確実に受けられる都市にする",
                      *         "users": "子育て世帯（都内約60万世帯）",
                      *         "userPains": "平日の日中に窓口へ出向く時間がない",
-                     *         "userGoals": "24時間どこからでもスマートフォンで申請したい"
+                     *         "userGoals": "24時間どこからでもスマートフォンで申請したい",
+                     *         "userValue": "来庁せずに数分で申請が終わり、審査状況もいつでも確かめられる",
+                     *         "providerValue": "紙の申請書の入力と確認作業がなくなり、審査に集中できる",
+                     *         "issues": "申請の約7割が窓口と郵送で、受付から給付まで平均45日かかっている",
+                     *         "solution": "都の電子申請基盤とマイナンバーカードによる本人確認で、申請から給付までをオンライン化する",
+                     *         "targetOutcomes": "オンライン申請率80%、受付から給付までの日数を15日以内に"
                      *       },
-                     *       "isWritten": false,
-                     *       "missingKeyItems": [
-                     *         "department",
-                     *         "longTermAim"
-                     *       ],
+                     *       "isWritten": true,
+                     *       "missingKeyItems": [],
                      *       "keyItems": [
                      *         "projectName",
                      *         "department"
@@ -12603,8 +13484,8 @@ export interface operations {
                      *           }
                      *         }
                      *       },
-                     *       "createdAt": "2026-12-07T05:59:09.640Z",
-                     *       "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *       "createdAt": "2026-12-07T08:11:19.350Z",
+                     *       "createdBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
                      *       "createdByName": "産業 花子",
                      *       "projectVersion": 3
                      *     }
@@ -12755,8 +13636,8 @@ export interface operations {
                      *         {
                      *           "revision": 1,
                      *           "isWritten": true,
-                     *           "createdAt": "2026-12-07T05:58:58.704Z",
-                     *           "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "createdAt": "2026-12-07T08:11:19.350Z",
+                     *           "createdBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
                      *           "createdByName": "産業 花子"
                      *         }
                      *       ],
@@ -12879,27 +13760,20 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
                      *       "revision": 1,
                      *       "fields": {
-                     *         "users": "都内で創業を目指す人（女性・若者・シニアを含む）と創業間もない事業者",
-                     *         "issues": "窓口の時間と場所の制約、相談記録の分散",
-                     *         "solution": "予約制のオンライン相談（ビデオ面談）と相談記録の共有",
-                     *         "providers": "創業支援拠点の相談員、中小企業診断士",
-                     *         "userGoals": "事業計画・資金調達・手続きを、空いた時間に専門家へ相談して前へ進めたい",
-                     *         "userPains": "平日の日中に窓口へ行けない。何を誰に相談すればよいか分からない",
-                     *         "userValue": "予約から面談までオンラインで完結し、同じ相談員に継続して相談できる",
-                     *         "department": "産業労働局 商工部",
-                     *         "longTermAim": "誰もが東京で起業に挑戦でき、開業率が米国・英国並みの10％台になること",
-                     *         "projectName": "創業支援オンライン相談",
-                     *         "spreadMeans": "SNS、区市町村の創業窓口、女性起業家向けイベントでの案内",
-                     *         "userDelights": "子育てや仕事の合間に、自宅からオンラインで相談できる",
-                     *         "providerGoals": "相談者の状況を把握し、適切な専門家と支援制度に早くつなげたい",
-                     *         "providerPains": "予約が電話と紙の台帳で管理され、相談の継続性が保てない",
-                     *         "providerValue": "相談履歴を共有でき、支援制度への橋渡しが確実になる",
-                     *         "targetOutcomes": "起業を目指す女性の増加、事業承継・再生の支援件数の増加、開業率の向上",
-                     *         "activityIndicators": "KPI「都内の開業率向上」「都の支援により起業を目指す女性数」ほか",
-                     *         "activitiesResources": "相談員20名、ビデオ面談サービス、予約管理システム"
+                     *         "users": "子育て世帯（都内約60万世帯）",
+                     *         "issues": "申請の約7割が窓口と郵送で、受付から給付まで平均45日かかっている",
+                     *         "solution": "都の電子申請基盤とマイナンバーカードによる本人確認で、申請から給付までをオンライン化する",
+                     *         "userGoals": "24時間どこからでもスマートフォンで申請したい",
+                     *         "userPains": "平日の日中に窓口へ出向く時間がない",
+                     *         "userValue": "来庁せずに数分で申請が終わり、審査状況もいつでも確かめられる",
+                     *         "department": "産業労働局 子育て支援課",
+                     *         "longTermAim": "子育て世帯が手続きに時間を取られず、必要な支援を確実に受けられる都市にする",
+                     *         "projectName": "子育て支援給付オンライン申請",
+                     *         "providerValue": "紙の申請書の入力と確認作業がなくなり、審査に集中できる",
+                     *         "targetOutcomes": "オンライン申請率80%、受付から給付までの日数を15日以内に"
                      *       },
                      *       "isWritten": true,
                      *       "missingKeyItems": [],
@@ -12949,8 +13823,8 @@ export interface operations {
                      *           }
                      *         }
                      *       },
-                     *       "createdAt": "2026-12-07T05:58:58.704Z",
-                     *       "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *       "createdAt": "2026-12-07T08:11:19.350Z",
+                     *       "createdBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
                      *       "createdByName": "産業 花子"
                      *     }
                      */
@@ -13076,25 +13950,27 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "4506481e-711f-4788-91a9-b363d6c78718",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *           "projectCode": "PS0000012",
-                     *           "projectName": "創業支援オンライン相談",
+                     *           "id": "787d4558-c436-4220-8d0a-219ff86f8a63",
+                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "projectCode": "PS0000021",
+                     *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
-                     *           "topic": "ux",
-                     *           "subject": "相談予約画面のユーザテスト",
-                     *           "status": "answered",
-                     *           "tier": 1,
-                     *           "reviewerRole": "bureau_lead",
-                     *           "documentIds": [],
-                     *           "openedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "topic": "procurement_spec",
+                     *           "subject": "調達仕様書の非機能要件について",
+                     *           "status": "closed",
+                     *           "tier": 2,
+                     *           "reviewerRole": "cio_advisor",
+                     *           "documentIds": [
+                     *             "d316eb87-61e5-4a70-a947-2e95004e2e1a"
+                     *           ],
+                     *           "openedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
                      *           "openedByName": "産業 花子",
-                     *           "openedAt": "2026-12-07T05:58:58.704Z",
+                     *           "openedAt": "2026-12-07T08:11:19.636Z",
                      *           "dueOn": "2026-12-21",
                      *           "isOverdue": false,
-                     *           "answeredAt": "2026-12-07T05:58:58.704Z",
-                     *           "closedAt": null,
-                     *           "version": 2
+                     *           "answeredAt": "2026-12-07T08:11:20.002Z",
+                     *           "closedAt": "2026-12-07T08:11:20.150Z",
+                     *           "version": 3
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -13205,6 +14081,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "topic": "procurement_spec",
+                 *       "subject": "調達仕様書の非機能要件について",
+                 *       "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
+                 *       "documentIds": [
+                 *         "d316eb87-61e5-4a70-a947-2e95004e2e1a"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateConsultationRequest"];
             };
         };
@@ -13217,6 +14103,50 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "787d4558-c436-4220-8d0a-219ff86f8a63",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "topic": "procurement_spec",
+                     *       "subject": "調達仕様書の非機能要件について",
+                     *       "status": "open",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "documentIds": [
+                     *         "d316eb87-61e5-4a70-a947-2e95004e2e1a"
+                     *       ],
+                     *       "openedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "openedByName": "産業 花子",
+                     *       "openedAt": "2026-12-07T08:11:19.636Z",
+                     *       "dueOn": "2026-12-21",
+                     *       "isOverdue": false,
+                     *       "answeredAt": null,
+                     *       "closedAt": null,
+                     *       "version": 1,
+                     *       "messages": [
+                     *         {
+                     *           "id": "28b75ec7-ba18-4780-95a8-cec9dec8b2cc",
+                     *           "authorId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "authorName": "産業 花子",
+                     *           "side": "bureau",
+                     *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
+                     *           "actionId": null,
+                     *           "createdAt": "2026-12-07T08:11:19.636Z"
+                     *         }
+                     *       ],
+                     *       "routing": [],
+                     *       "consultees": [
+                     *         {
+                     *           "id": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "displayName": "補佐 健太",
+                     *           "email": "advisor.ind@example.jp"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ConsultationDetail"];
                 };
             };
@@ -13350,24 +14280,24 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "55318be0-dd34-4494-b929-f022991b6bf4",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *           "id": "d316eb87-61e5-4a70-a947-2e95004e2e1a",
+                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
                      *           "kind": "procurement_spec",
-                     *           "title": "オンライン相談予約システム導入 調達仕様書",
-                     *           "url": "https://www.example.jp/psbook-demo/startup-consult/procurement-spec.pdf",
-                     *           "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "title": "調達仕様書（システム構築業務）",
+                     *           "url": "https://docs.example.jp/ind/kosodate/procurement-spec.pdf",
+                     *           "createdBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
                      *           "createdByName": "産業 花子",
-                     *           "createdAt": "2026-12-07T05:59:00.074Z"
+                     *           "createdAt": "2026-12-07T08:11:19.625Z"
                      *         },
                      *         {
-                     *           "id": "175088c4-7ddb-4eca-96d5-c3f227d6b161",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *           "id": "62425e80-4110-49a4-ae60-da32f3f621d3",
+                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
                      *           "kind": "requirements_definition",
-                     *           "title": "創業支援オンライン相談 要件定義書",
-                     *           "url": "https://www.example.jp/psbook-demo/startup-consult/requirements.pdf",
-                     *           "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "title": "要件定義書（第1版）",
+                     *           "url": "https://docs.example.jp/ind/kosodate/requirements-v1.pdf",
+                     *           "createdBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
                      *           "createdByName": "産業 花子",
-                     *           "createdAt": "2026-12-07T05:59:00.046Z"
+                     *           "createdAt": "2026-12-07T08:11:19.286Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -13499,14 +14429,14 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "74d8b3e7-b720-4c0d-9f50-dd9efea8e16f",
-                     *       "projectId": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *       "id": "62425e80-4110-49a4-ae60-da32f3f621d3",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
                      *       "kind": "requirements_definition",
                      *       "title": "要件定義書（第1版）",
                      *       "url": "https://docs.example.jp/ind/kosodate/requirements-v1.pdf",
-                     *       "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *       "createdBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
                      *       "createdByName": "産業 花子",
-                     *       "createdAt": "2026-12-07T05:59:09.343Z"
+                     *       "createdAt": "2026-12-07T08:11:19.286Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Document"];
@@ -13743,25 +14673,25 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "d01a5243-6ad9-491f-be83-50d2d807c183",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *           "projectCode": "PS0000012",
-                     *           "projectName": "創業支援オンライン相談",
+                     *           "id": "6b8e46b0-3978-4077-b22c-091efca466fb",
+                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "projectCode": "PS0000021",
+                     *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
                      *           "targetKind": "checklist_item",
                      *           "target": "all_tokyo",
-                     *           "reason": "局単独の相談窓口で、他局・区市町村との連携対象がない",
-                     *           "expiresOn": "2027-06-05",
+                     *           "reason": "局単独の給付事務で、他局のシステムとの連携がないため",
+                     *           "expiresOn": "2028-03-31",
                      *           "status": "approved",
                      *           "isActive": true,
                      *           "isExpired": false,
-                     *           "requestedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
                      *           "requestedByName": "産業 花子",
-                     *           "requestedAt": "2026-12-07T05:58:58.704Z",
-                     *           "decidedBy": "b5a1eddb-fe11-4d9e-8448-992eaa55f43a",
-                     *           "decidedByName": "産業 一郎",
-                     *           "decidedAt": "2026-12-07T05:58:58.704Z",
-                     *           "decisionComment": "連携先ができた時点で見直すこと",
+                     *           "requestedAt": "2026-12-07T08:11:21.161Z",
+                     *           "decidedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "decidedByName": "補佐 健太",
+                     *           "decidedAt": "2026-12-07T08:11:21.285Z",
+                     *           "decisionComment": "令和9年度末までに限り認めます",
                      *           "version": 2
                      *         }
                      *       ],
@@ -13873,6 +14803,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "targetKind": "checklist_item",
+                 *       "target": "all_tokyo",
+                 *       "reason": "局単独の給付事務で、他局のシステムとの連携がないため",
+                 *       "expiresOn": "2028-03-31"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateExemptionRequest"];
             };
         };
@@ -13885,6 +14823,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6b8e46b0-3978-4077-b22c-091efca466fb",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "targetKind": "checklist_item",
+                     *       "target": "all_tokyo",
+                     *       "reason": "局単独の給付事務で、他局のシステムとの連携がないため",
+                     *       "expiresOn": "2028-03-31",
+                     *       "status": "requested",
+                     *       "isActive": false,
+                     *       "isExpired": false,
+                     *       "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "requestedByName": "産業 花子",
+                     *       "requestedAt": "2026-12-07T08:11:21.161Z",
+                     *       "decidedBy": null,
+                     *       "decidedByName": null,
+                     *       "decidedAt": null,
+                     *       "decisionComment": null,
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Exemption"];
                 };
             };
@@ -14033,7 +14995,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
                      *       "stage": "development",
                      *       "nextStage": "operation",
                      *       "fiscalYear": 2026,
@@ -14043,7 +15005,7 @@ export interface operations {
                      *           "stage": "development",
                      *           "label": "リリースの判断（承認）",
                      *           "labelEn": "Release judged and approved",
-                     *           "met": false,
+                     *           "met": true,
                      *           "message": "承認されたリリース申請がありません",
                      *           "messageEn": "No release request has been approved",
                      *           "exemption": null
@@ -14053,22 +15015,22 @@ export interface operations {
                      *           "stage": "development",
                      *           "label": "指摘事項（阻止）の対応を確認",
                      *           "labelEn": "Blocking follow-up actions verified",
-                     *           "met": false,
+                     *           "met": true,
                      *           "message": "確認されていない阻止扱いのフォローアップ措置があります",
                      *           "messageEn": "Some blocking follow-up actions are not yet verified",
                      *           "exemption": null
                      *         }
                      *       ],
-                     *       "canAdvance": false,
+                     *       "canAdvance": true,
                      *       "facts": {
                      *         "canvasWritten": true,
-                     *         "kpiWithTargetCount": 3,
+                     *         "kpiWithTargetCount": 1,
                      *         "requirementsDefinitionCount": 1,
                      *         "procurementSpecCount": 1,
-                     *         "approvedReleaseCount": 0,
-                     *         "kpisUnmeasuredThisYearCount": 3,
+                     *         "approvedReleaseCount": 1,
+                     *         "kpisUnmeasuredThisYearCount": 0,
                      *         "hasYearlyDecision": false,
-                     *         "openBlockingActionCount": 1,
+                     *         "openBlockingActionCount": 0,
                      *         "exemptGates": []
                      *       }
                      *     }
@@ -14195,79 +15157,48 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": 243,
-                     *           "at": "2026-12-07T05:59:05.151Z",
-                     *           "actorId": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "id": 305,
+                     *           "at": "2026-12-07T08:11:25.460Z",
+                     *           "actorId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
                      *           "actorLabel": "staff.ind@example.jp",
                      *           "actorName": "産業 花子",
-                     *           "action": "release_request.create",
-                     *           "entityType": "release_request",
-                     *           "entityId": "3b3a0261-ddb9-41f8-8a0b-432408162ed9",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *           "before": null,
-                     *           "after": {
-                     *             "id": "3b3a0261-ddb9-41f8-8a0b-432408162ed9",
-                     *             "tier": 1,
-                     *             "dueAt": "2026-12-21T05:59:05.151Z",
-                     *             "notes": "スマートフォン利用者を含む5名のユーザテストを実施し、結果を登録した",
-                     *             "status": "pending",
-                     *             "version": 1,
-                     *             "evidence": [],
-                     *             "checklist": [
-                     *               {
-                     *                 "label": "ユーザテストを実施し、結果を反映した",
-                     *                 "itemId": "user_test",
-                     *                 "labelEn": "User tests were run and their findings addressed",
-                     *                 "naAllowed": false,
-                     *                 "principle": "user_test",
-                     *                 "description": "テストしないものはリリースしない。ユーザテスト結果報告書を登録すること",
-                     *                 "descriptionEn": "What is not tested is not released. Register the user test report."
-                     *               },
-                     *               {
-                     *                 "label": "#1 顧客視点：利用者の困りごとと実現したいことに応えている",
-                     *                 "itemId": "customer_view",
-                     *                 "labelEn": "#1 Customer view: it answers the users' pain points and goals",
-                     *                 "naAllowed": false,
-                     *                 "principle": "1",
-                     *                 "description": "サービスキャンバスの利用者エリアとリリース内容が対応していること",
-                     *                 "descriptionEn": "The release matches the user area of the service canvas"
-                     *               }
-                     *             ],
-                     *             "decidedAt": null,
-                     *             "decidedBy": null,
-                     *             "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *             "requestedAt": "2026-12-07T05:59:05.151Z",
-                     *             "requestedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
-                     *             "reviewerRole": "bureau_lead",
-                     *             "decisionItems": null,
-                     *             "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *             "decisionComment": null,
-                     *             "plannedReleaseDate": "2027-01-06"
+                     *           "action": "document.delete",
+                     *           "entityType": "document",
+                     *           "entityId": "df6657bb-563c-47e1-89ab-cd647aafa434",
+                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "before": {
+                     *             "id": "df6657bb-563c-47e1-89ab-cd647aafa434",
+                     *             "url": "https://docs.example.jp/ind/kosodate/draft.pdf",
+                     *             "kind": "other",
+                     *             "title": "説明資料（案）",
+                     *             "createdAt": "2026-12-07T08:11:25.443Z",
+                     *             "createdBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *             "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d"
                      *           },
-                     *           "requestId": "seed"
+                     *           "after": null,
+                     *           "requestId": "a2dbf5b1-2b2d-45ed-822b-9a2b58b2bc48"
                      *         },
                      *         {
-                     *           "id": 219,
-                     *           "at": "2026-12-07T05:58:58.704Z",
-                     *           "actorId": "b5a1eddb-fe11-4d9e-8448-992eaa55f43a",
-                     *           "actorLabel": "lead.ind@example.jp",
-                     *           "actorName": "産業 一郎",
-                     *           "action": "exemption.approve",
-                     *           "entityType": "exemption",
-                     *           "entityId": "d01a5243-6ad9-491f-be83-50d2d807c183",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *           "before": {
-                     *             "status": "requested",
-                     *             "version": 1
-                     *           },
+                     *           "id": 304,
+                     *           "at": "2026-12-07T08:11:25.439Z",
+                     *           "actorId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "actorLabel": "staff.ind@example.jp",
+                     *           "actorName": "産業 花子",
+                     *           "action": "document.create",
+                     *           "entityType": "document",
+                     *           "entityId": "df6657bb-563c-47e1-89ab-cd647aafa434",
+                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "before": null,
                      *           "after": {
-                     *             "status": "approved",
-                     *             "target": "all_tokyo",
-                     *             "comment": "連携先ができた時点で見直すこと",
-                     *             "version": 2,
-                     *             "expiresOn": "2027-06-05"
+                     *             "id": "df6657bb-563c-47e1-89ab-cd647aafa434",
+                     *             "url": "https://docs.example.jp/ind/kosodate/draft.pdf",
+                     *             "kind": "other",
+                     *             "title": "説明資料（案）",
+                     *             "createdAt": "2026-12-07T08:11:25.443Z",
+                     *             "createdBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *             "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d"
                      *           },
-                     *           "requestId": "seed"
+                     *           "requestId": "65a983c6-255f-48f9-92d4-689551c7b652"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -14395,50 +15326,33 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "8f5fc110-4a66-46c9-8437-cccf02fe11fd",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *           "name": "都内の開業率向上",
+                     *           "id": "bf5ae29e-fb75-4fe2-8592-93a3cfda087d",
+                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "name": "オンライン申請率",
                      *           "unit": "%",
                      *           "direction": "increase",
-                     *           "baselineValue": null,
-                     *           "baselineYear": null,
-                     *           "targetValue": 10,
-                     *           "targetText": "10％台（米国・英国並み）",
-                     *           "targetFiscalYear": 2024,
-                     *           "status": "behind",
+                     *           "baselineValue": 12,
+                     *           "baselineYear": 2025,
+                     *           "targetValue": 85,
+                     *           "targetText": null,
+                     *           "targetFiscalYear": 2029,
+                     *           "status": "on_track",
                      *           "measurements": [
                      *             {
-                     *               "id": "0279e541-304a-4d33-9fc1-b787fb323ca5",
-                     *               "fiscalYear": 2022,
-                     *               "value": 5.8,
+                     *               "id": "6433af94-11b4-40f3-a0b5-add1a88c20e1",
+                     *               "fiscalYear": 2026,
+                     *               "value": 35,
                      *               "achieved": null,
-                     *               "comment": "開業率は5％台で推移。オンライン相談の開始で創業準備層への周知を強化する",
-                     *               "expectedValue": 10,
-                     *               "isOnPlan": false,
-                     *               "recordedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
-                     *               "recordedAt": "2026-12-07T05:58:58.704Z"
+                     *               "comment": "電子申請の周知により増加",
+                     *               "expectedValue": 30.25,
+                     *               "isOnPlan": true,
+                     *               "recordedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *               "recordedAt": "2026-12-07T08:11:18.911Z"
                      *             }
                      *           ],
-                     *           "version": 1,
-                     *           "createdAt": "2026-12-07T05:58:59.961Z",
-                     *           "updatedAt": "2026-12-07T05:58:59.961Z"
-                     *         },
-                     *         {
-                     *           "id": "e5877d62-da4c-46c2-9f9b-6c5f2e1e19d8",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *           "name": "都の支援により起業を目指す女性数",
-                     *           "unit": "人/年",
-                     *           "direction": "increase",
-                     *           "baselineValue": null,
-                     *           "baselineYear": null,
-                     *           "targetValue": 500,
-                     *           "targetText": null,
-                     *           "targetFiscalYear": 2020,
-                     *           "status": "no_data",
-                     *           "measurements": [],
-                     *           "version": 1,
-                     *           "createdAt": "2026-12-07T05:58:59.991Z",
-                     *           "updatedAt": "2026-12-07T05:58:59.991Z"
+                     *           "version": 2,
+                     *           "createdAt": "2026-12-07T08:11:18.840Z",
+                     *           "updatedAt": "2026-12-07T08:11:19.160Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -14574,8 +15488,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "4e065e52-67b1-4335-b26c-1bf29ab9758a",
-                     *       "projectId": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *       "id": "bf5ae29e-fb75-4fe2-8592-93a3cfda087d",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
                      *       "name": "オンライン申請率",
                      *       "unit": "%",
                      *       "direction": "increase",
@@ -14587,8 +15501,8 @@ export interface operations {
                      *       "status": "no_data",
                      *       "measurements": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T05:59:08.817Z",
-                     *       "updatedAt": "2026-12-07T05:59:08.817Z"
+                     *       "createdAt": "2026-12-07T08:11:18.840Z",
+                     *       "updatedAt": "2026-12-07T08:11:18.840Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Kpi"];
@@ -14833,6 +15747,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "targetValue": 85,
+                 *       "targetFiscalYear": 2029,
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateKpiRequest"];
             };
         };
@@ -14845,6 +15766,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "bf5ae29e-fb75-4fe2-8592-93a3cfda087d",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "name": "オンライン申請率",
+                     *       "unit": "%",
+                     *       "direction": "increase",
+                     *       "baselineValue": 12,
+                     *       "baselineYear": 2025,
+                     *       "targetValue": 85,
+                     *       "targetText": null,
+                     *       "targetFiscalYear": 2029,
+                     *       "status": "on_track",
+                     *       "measurements": [
+                     *         {
+                     *           "id": "6433af94-11b4-40f3-a0b5-add1a88c20e1",
+                     *           "fiscalYear": 2026,
+                     *           "value": 35,
+                     *           "achieved": null,
+                     *           "comment": "電子申請の周知により増加",
+                     *           "expectedValue": 30.25,
+                     *           "isOnPlan": true,
+                     *           "recordedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "recordedAt": "2026-12-07T08:11:18.911Z"
+                     *         }
+                     *       ],
+                     *       "version": 2,
+                     *       "createdAt": "2026-12-07T08:11:18.840Z",
+                     *       "updatedAt": "2026-12-07T08:11:19.160Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Kpi"];
                 };
             };
@@ -14994,8 +15946,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "4e065e52-67b1-4335-b26c-1bf29ab9758a",
-                     *       "projectId": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *       "id": "bf5ae29e-fb75-4fe2-8592-93a3cfda087d",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
                      *       "name": "オンライン申請率",
                      *       "unit": "%",
                      *       "direction": "increase",
@@ -15007,20 +15959,20 @@ export interface operations {
                      *       "status": "on_track",
                      *       "measurements": [
                      *         {
-                     *           "id": "edd88b49-80a7-4c00-a547-65abdbc80136",
+                     *           "id": "6433af94-11b4-40f3-a0b5-add1a88c20e1",
                      *           "fiscalYear": 2026,
                      *           "value": 35,
                      *           "achieved": null,
                      *           "comment": "電子申請の周知により増加",
                      *           "expectedValue": 34.666666666666664,
                      *           "isOnPlan": true,
-                     *           "recordedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
-                     *           "recordedAt": "2026-12-07T05:59:09.018Z"
+                     *           "recordedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "recordedAt": "2026-12-07T08:11:18.911Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T05:59:08.817Z",
-                     *       "updatedAt": "2026-12-07T05:59:08.817Z"
+                     *       "createdAt": "2026-12-07T08:11:18.840Z",
+                     *       "updatedAt": "2026-12-07T08:11:18.840Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Kpi"];
@@ -15171,6 +16123,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "7af56f3f-8465-4891-87be-b0b060aa716e",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "name": "窓口来庁者数",
+                     *       "unit": "人/月",
+                     *       "direction": "decrease",
+                     *       "baselineValue": null,
+                     *       "baselineYear": null,
+                     *       "targetValue": 500,
+                     *       "targetText": null,
+                     *       "targetFiscalYear": 2028,
+                     *       "status": "no_data",
+                     *       "measurements": [],
+                     *       "version": 1,
+                     *       "createdAt": "2026-12-07T08:11:25.327Z",
+                     *       "updatedAt": "2026-12-07T08:11:25.327Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Kpi"];
                 };
             };
@@ -15291,7 +16262,42 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "items": [],
+                     *       "items": [
+                     *         {
+                     *           "id": "2348a5c8-0807-44d4-9aab-9528e3d4f833",
+                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "project": {
+                     *             "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *             "code": "PS0000021",
+                     *             "name": "子育て支援給付オンライン申請",
+                     *             "bureauCode": "IND",
+                     *             "tier": 1
+                     *           },
+                     *           "title": "子育て支援給付オンライン申請システム構築業務委託",
+                     *           "method": "proposal",
+                     *           "status": "contracted",
+                     *           "specDocumentId": "d316eb87-61e5-4a70-a947-2e95004e2e1a",
+                     *           "vendorName": "株式会社都市デジタルサービス",
+                     *           "corporateNumber": null,
+                     *           "isStartup": false,
+                     *           "contractAmountJpy": 42350000,
+                     *           "contractStart": "2027-04-01",
+                     *           "contractEnd": "2028-03-31",
+                     *           "budgetComparison": {
+                     *             "budgetJpy": 8000000,
+                     *             "contractAmountJpy": 42350000,
+                     *             "differenceJpy": 34350000,
+                     *             "ratio": 5.2938,
+                     *             "isOverBudget": true,
+                     *             "overBudgetMarginRatio": 0.1
+                     *           },
+                     *           "tierReviewThresholdJpy": 10000000,
+                     *           "needsTierReview": true,
+                     *           "version": 2,
+                     *           "createdAt": "2026-12-07T08:11:21.458Z",
+                     *           "updatedAt": "2026-12-07T08:11:21.479Z"
+                     *         }
+                     *       ],
                      *       "nextCursor": null
                      *     }
                      */
@@ -15400,6 +16406,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "title": "子育て支援給付オンライン申請システム構築業務委託",
+                 *       "method": "proposal",
+                 *       "status": "spec_published",
+                 *       "specDocumentId": "d316eb87-61e5-4a70-a947-2e95004e2e1a"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateProcurementRequest"];
             };
         };
@@ -15413,6 +16427,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "2348a5c8-0807-44d4-9aab-9528e3d4f833",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "project": {
+                     *         "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *         "code": "PS0000021",
+                     *         "name": "子育て支援給付オンライン申請",
+                     *         "bureauCode": "IND",
+                     *         "tier": 2
+                     *       },
+                     *       "title": "子育て支援給付オンライン申請システム構築業務委託",
+                     *       "method": "proposal",
+                     *       "status": "spec_published",
+                     *       "specDocumentId": "d316eb87-61e5-4a70-a947-2e95004e2e1a",
+                     *       "vendorName": null,
+                     *       "corporateNumber": null,
+                     *       "isStartup": false,
+                     *       "contractAmountJpy": null,
+                     *       "contractStart": null,
+                     *       "contractEnd": null,
+                     *       "budgetComparison": {
+                     *         "budgetJpy": 48000000,
+                     *         "contractAmountJpy": null,
+                     *         "differenceJpy": null,
+                     *         "ratio": null,
+                     *         "isOverBudget": null,
+                     *         "overBudgetMarginRatio": 0.1
+                     *       },
+                     *       "tierReviewThresholdJpy": 50000000,
+                     *       "needsTierReview": false,
+                     *       "version": 1,
+                     *       "createdAt": "2026-12-07T08:11:21.458Z",
+                     *       "updatedAt": "2026-12-07T08:11:21.458Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Procurement"];
                 };
             };
@@ -15519,6 +16569,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "status": "contracted",
+                 *       "vendorName": "株式会社都市デジタルサービス",
+                 *       "isStartup": false,
+                 *       "contractAmountJpy": 42350000,
+                 *       "contractStart": "2027-04-01",
+                 *       "contractEnd": "2028-03-31",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateProcurementRequest"];
             };
         };
@@ -15532,6 +16593,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "2348a5c8-0807-44d4-9aab-9528e3d4f833",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "project": {
+                     *         "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *         "code": "PS0000021",
+                     *         "name": "子育て支援給付オンライン申請",
+                     *         "bureauCode": "IND",
+                     *         "tier": 2
+                     *       },
+                     *       "title": "子育て支援給付オンライン申請システム構築業務委託",
+                     *       "method": "proposal",
+                     *       "status": "contracted",
+                     *       "specDocumentId": "d316eb87-61e5-4a70-a947-2e95004e2e1a",
+                     *       "vendorName": "株式会社都市デジタルサービス",
+                     *       "corporateNumber": null,
+                     *       "isStartup": false,
+                     *       "contractAmountJpy": 42350000,
+                     *       "contractStart": "2027-04-01",
+                     *       "contractEnd": "2028-03-31",
+                     *       "budgetComparison": {
+                     *         "budgetJpy": 48000000,
+                     *         "contractAmountJpy": 42350000,
+                     *         "differenceJpy": -5650000,
+                     *         "ratio": 0.8823,
+                     *         "isOverBudget": false,
+                     *         "overBudgetMarginRatio": 0.1
+                     *       },
+                     *       "tierReviewThresholdJpy": 50000000,
+                     *       "needsTierReview": false,
+                     *       "version": 2,
+                     *       "createdAt": "2026-12-07T08:11:21.458Z",
+                     *       "updatedAt": "2026-12-07T08:11:21.479Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Procurement"];
                 };
             };
@@ -15687,14 +16784,14 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "3b3a0261-ddb9-41f8-8a0b-432408162ed9",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *           "projectCode": "PS0000012",
-                     *           "projectName": "創業支援オンライン相談",
+                     *           "id": "bdc2586d-320c-414e-bfb9-6f0ba9891510",
+                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "projectCode": "PS0000021",
+                     *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
-                     *           "status": "pending",
-                     *           "tier": 1,
-                     *           "reviewerRole": "bureau_lead",
+                     *           "status": "approved",
+                     *           "tier": 2,
+                     *           "reviewerRole": "cio_advisor",
                      *           "checklist": [
                      *             {
                      *               "label": "ユーザテストを実施し、結果を反映した",
@@ -15715,17 +16812,86 @@ export interface operations {
                      *               "descriptionEn": "The release matches the user area of the service canvas"
                      *             }
                      *           ],
-                     *           "evidence": [],
-                     *           "plannedReleaseDate": "2027-01-06",
-                     *           "notes": "スマートフォン利用者を含む5名のユーザテストを実施し、結果を登録した",
+                     *           "evidence": [
+                     *             {
+                     *               "url": "https://docs.example.jp/ind/kosodate/user-test.pdf",
+                     *               "note": "5名で実施",
+                     *               "itemId": "user_test"
+                     *             }
+                     *           ],
+                     *           "plannedReleaseDate": "2027-10-01",
+                     *           "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *           "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *           "requestedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
                      *           "requestedByName": "産業 花子",
-                     *           "requestedAt": "2026-12-07T05:59:05.151Z",
-                     *           "dueAt": "2026-12-21T05:59:05.151Z",
+                     *           "requestedAt": "2026-12-07T08:11:21.725Z",
+                     *           "dueAt": "2026-12-21T08:11:21.725Z",
+                     *           "isOverdue": false,
+                     *           "decision": {
+                     *             "decision": "approved",
+                     *             "decidedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *             "decidedByName": "補佐 健太",
+                     *             "decidedAt": "2026-12-07T08:11:21.735Z",
+                     *             "comment": "チェックリストの全項目を確認しました。リリースを承認します。",
+                     *             "items": [
+                     *               {
+                     *                 "itemId": "user_test",
+                     *                 "result": "ok"
+                     *               },
+                     *               {
+                     *                 "itemId": "customer_view",
+                     *                 "result": "ok"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "version": 2
+                     *         },
+                     *         {
+                     *           "id": "a3954610-ce3e-40c9-ba19-3cb0bdccf3e8",
+                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "projectCode": "PS0000021",
+                     *           "projectName": "子育て支援給付オンライン申請",
+                     *           "bureauCode": "IND",
+                     *           "status": "withdrawn",
+                     *           "tier": 2,
+                     *           "reviewerRole": "cio_advisor",
+                     *           "checklist": [
+                     *             {
+                     *               "label": "ユーザテストを実施し、結果を反映した",
+                     *               "itemId": "user_test",
+                     *               "labelEn": "User tests were run and their findings addressed",
+                     *               "naAllowed": false,
+                     *               "principle": "user_test",
+                     *               "description": "テストしないものはリリースしない。ユーザテスト結果報告書を登録すること",
+                     *               "descriptionEn": "What is not tested is not released. Register the user test report."
+                     *             },
+                     *             {
+                     *               "label": "#1 顧客視点：利用者の困りごとと実現したいことに応えている",
+                     *               "itemId": "customer_view",
+                     *               "labelEn": "#1 Customer view: it answers the users' pain points and goals",
+                     *               "naAllowed": false,
+                     *               "principle": "1",
+                     *               "description": "サービスキャンバスの利用者エリアとリリース内容が対応していること",
+                     *               "descriptionEn": "The release matches the user area of the service canvas"
+                     *             }
+                     *           ],
+                     *           "evidence": [
+                     *             {
+                     *               "url": "https://docs.example.jp/ind/kosodate/user-test.pdf",
+                     *               "note": "5名で実施",
+                     *               "itemId": "user_test"
+                     *             }
+                     *           ],
+                     *           "plannedReleaseDate": "2027-10-15",
+                     *           "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
+                     *           "rulesetVersion": "sha256:1198d04ac6d60531",
+                     *           "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "requestedByName": "産業 花子",
+                     *           "requestedAt": "2026-12-07T08:11:21.538Z",
+                     *           "dueAt": "2026-12-21T08:11:21.538Z",
                      *           "isOverdue": false,
                      *           "decision": null,
-                     *           "version": 1
+                     *           "version": 3
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -15836,6 +17002,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "plannedReleaseDate": "2027-10-01",
+                 *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
+                 *       "evidence": [
+                 *         {
+                 *           "itemId": "user_test",
+                 *           "url": "https://docs.example.jp/ind/kosodate/user-test.pdf",
+                 *           "note": "5名で実施"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateReleaseRequest"];
             };
         };
@@ -15848,6 +17027,70 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "bdc2586d-320c-414e-bfb9-6f0ba9891510",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "status": "pending",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "checklist": [
+                     *         {
+                     *           "label": "ユーザテストを実施し、結果を反映した",
+                     *           "itemId": "user_test",
+                     *           "labelEn": "User tests were run and their findings addressed",
+                     *           "naAllowed": false,
+                     *           "principle": "user_test",
+                     *           "description": "テストしないものはリリースしない。ユーザテスト結果報告書を登録すること",
+                     *           "descriptionEn": "What is not tested is not released. Register the user test report."
+                     *         },
+                     *         {
+                     *           "label": "#1 顧客視点：利用者の困りごとと実現したいことに応えている",
+                     *           "itemId": "customer_view",
+                     *           "labelEn": "#1 Customer view: it answers the users' pain points and goals",
+                     *           "naAllowed": false,
+                     *           "principle": "1",
+                     *           "description": "サービスキャンバスの利用者エリアとリリース内容が対応していること",
+                     *           "descriptionEn": "The release matches the user area of the service canvas"
+                     *         }
+                     *       ],
+                     *       "evidence": [
+                     *         {
+                     *           "url": "https://docs.example.jp/ind/kosodate/user-test.pdf",
+                     *           "note": "5名で実施",
+                     *           "itemId": "user_test"
+                     *         }
+                     *       ],
+                     *       "plannedReleaseDate": "2027-10-01",
+                     *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
+                     *       "rulesetVersion": "sha256:1198d04ac6d60531",
+                     *       "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "requestedByName": "産業 花子",
+                     *       "requestedAt": "2026-12-07T08:11:21.725Z",
+                     *       "dueAt": "2026-12-21T08:11:21.725Z",
+                     *       "isOverdue": false,
+                     *       "decision": null,
+                     *       "version": 1,
+                     *       "routing": [],
+                     *       "reviewers": [
+                     *         {
+                     *           "id": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "displayName": "補佐 健太",
+                     *           "email": "advisor.ind@example.jp"
+                     *         }
+                     *       ],
+                     *       "exemptions": [
+                     *         {
+                     *           "itemId": "all_tokyo",
+                     *           "reason": "局単独の給付事務で、他局のシステムとの連携がないため",
+                     *           "expiresOn": "2028-03-31"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReleaseRequestDetail"];
                 };
             };
@@ -16003,65 +17246,65 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "27b5ead8-146f-47b9-ba83-c459bc589d39",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *           "period": "2026-03",
-                     *           "stage": "development",
-                     *           "tier": 1,
+                     *           "id": "74f8feef-553e-4414-8b76-ac13945cb768",
+                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "period": "2026-10",
+                     *           "stage": "requirements",
+                     *           "tier": 2,
                      *           "milestones": [
                      *             {
                      *               "milestone": "requirements_done",
-                     *               "actualDate": "2026-08-19",
-                     *               "plannedDate": "2026-08-09",
-                     *               "forecastDate": null
+                     *               "actualDate": null,
+                     *               "plannedDate": "2026-12-25",
+                     *               "forecastDate": "2027-01-20"
                      *             },
                      *             {
                      *               "milestone": "procurement_awarded",
                      *               "actualDate": null,
-                     *               "plannedDate": "2026-11-07",
-                     *               "forecastDate": "2026-12-27"
+                     *               "plannedDate": "2027-03-15",
+                     *               "forecastDate": null
                      *             }
                      *           ],
                      *           "cost": {
-                     *             "budgetJpy": 4200000,
-                     *             "contractJpy": null,
-                     *             "spentJpy": 336000,
-                     *             "forecastJpy": 4830000
+                     *             "budgetJpy": 48000000,
+                     *             "contractJpy": 0,
+                     *             "spentJpy": 2400000,
+                     *             "forecastJpy": 46500000
                      *           },
                      *           "selfRating": {
                      *             "cost": "green",
                      *             "scope": "green",
-                     *             "overall": "green",
-                     *             "schedule": "green",
+                     *             "overall": "amber",
+                     *             "schedule": "amber",
                      *             "security": "green",
                      *             "qualityUsability": "green"
                      *           },
                      *           "risks": [
                      *             {
-                     *               "owner": "事業担当課長",
-                     *               "title": "調達の遅れ",
-                     *               "impact": "high",
+                     *               "owner": "産業 花子",
+                     *               "title": "要件定義の遅れ",
+                     *               "impact": "medium",
                      *               "likelihood": "medium",
-                     *               "mitigation": "仕様書の確定を前倒しし、事業者への説明会を追加で開く"
+                     *               "mitigation": "週次で論点を整理し局内で早期決定"
                      *             }
                      *           ],
-                     *           "narrative": "設計を完了し、開発に着手した。",
-                     *           "filedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "narrative": "要件定義は所管課との調整により約4週間遅れる見込み。費用は計画内。",
+                     *           "filedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
                      *           "filedByName": "産業 花子",
-                     *           "filedAt": "2026-12-07T05:58:58.704Z",
+                     *           "filedAt": "2026-12-07T08:11:21.389Z",
                      *           "assessment": {
                      *             "ratings": {
                      *               "cost": "green",
                      *               "scope": "green",
-                     *               "overall": "green",
-                     *               "schedule": "green",
+                     *               "overall": "amber",
+                     *               "schedule": "red",
                      *               "security": "green",
                      *               "qualityUsability": "green"
                      *             },
-                     *             "comment": "計画どおり。ユーザテストの計画を早めに示すこと。",
-                     *             "assessedBy": "b5a1eddb-fe11-4d9e-8448-992eaa55f43a",
-                     *             "assessedByName": "産業 一郎",
-                     *             "assessedAt": "2026-12-07T05:58:58.704Z"
+                     *             "comment": "要件定義の遅れがリリース日に響かないよう、調達の日程を再確認してください。",
+                     *             "assessedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *             "assessedByName": "補佐 健太",
+                     *             "assessedAt": "2026-12-07T08:11:21.429Z"
                      *           },
                      *           "version": 2
                      *         }
@@ -16071,10 +17314,10 @@ export interface operations {
                      *       "cadenceMonths": 6,
                      *       "divergent": false,
                      *       "divergence": [],
-                     *       "reportOverdue": true,
-                     *       "duePeriod": "2026-09",
-                     *       "nextPeriod": "2027-03",
-                     *       "nextDeadline": "2027-04-14"
+                     *       "reportOverdue": false,
+                     *       "duePeriod": null,
+                     *       "nextPeriod": "2027-09",
+                     *       "nextDeadline": "2027-10-14"
                      *     }
                      */
                     "application/json": components["schemas"]["StatusReportList"];
@@ -16182,6 +17425,61 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "period": "2026-10",
+                 *       "milestones": [
+                 *         {
+                 *           "milestone": "requirements_done",
+                 *           "plannedDate": "2026-12-25",
+                 *           "forecastDate": "2027-01-20",
+                 *           "actualDate": null
+                 *         },
+                 *         {
+                 *           "milestone": "procurement_awarded",
+                 *           "plannedDate": "2027-03-15",
+                 *           "forecastDate": null,
+                 *           "actualDate": null
+                 *         },
+                 *         {
+                 *           "milestone": "release",
+                 *           "plannedDate": "2027-10-01",
+                 *           "forecastDate": null,
+                 *           "actualDate": null
+                 *         },
+                 *         {
+                 *           "milestone": "operation_start",
+                 *           "plannedDate": "2027-11-01",
+                 *           "forecastDate": null,
+                 *           "actualDate": null
+                 *         }
+                 *       ],
+                 *       "cost": {
+                 *         "budgetJpy": 48000000,
+                 *         "contractJpy": 0,
+                 *         "spentJpy": 2400000,
+                 *         "forecastJpy": 46500000
+                 *       },
+                 *       "selfRating": {
+                 *         "overall": "amber",
+                 *         "schedule": "amber",
+                 *         "cost": "green",
+                 *         "scope": "green",
+                 *         "qualityUsability": "green",
+                 *         "security": "green"
+                 *       },
+                 *       "risks": [
+                 *         {
+                 *           "title": "要件定義の遅れ",
+                 *           "likelihood": "medium",
+                 *           "impact": "medium",
+                 *           "owner": "産業 花子",
+                 *           "mitigation": "週次で論点を整理し局内で早期決定"
+                 *         }
+                 *       ],
+                 *       "narrative": "要件定義は所管課との調整により約4週間遅れる見込み。費用は計画内。"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateStatusReportRequest"];
             };
         };
@@ -16194,6 +17492,58 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "74f8feef-553e-4414-8b76-ac13945cb768",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "period": "2026-10",
+                     *       "stage": "requirements",
+                     *       "tier": 2,
+                     *       "milestones": [
+                     *         {
+                     *           "milestone": "requirements_done",
+                     *           "actualDate": null,
+                     *           "plannedDate": "2026-12-25",
+                     *           "forecastDate": "2027-01-20"
+                     *         },
+                     *         {
+                     *           "milestone": "procurement_awarded",
+                     *           "actualDate": null,
+                     *           "plannedDate": "2027-03-15",
+                     *           "forecastDate": null
+                     *         }
+                     *       ],
+                     *       "cost": {
+                     *         "budgetJpy": 48000000,
+                     *         "contractJpy": 0,
+                     *         "spentJpy": 2400000,
+                     *         "forecastJpy": 46500000
+                     *       },
+                     *       "selfRating": {
+                     *         "cost": "green",
+                     *         "scope": "green",
+                     *         "overall": "amber",
+                     *         "schedule": "amber",
+                     *         "security": "green",
+                     *         "qualityUsability": "green"
+                     *       },
+                     *       "risks": [
+                     *         {
+                     *           "owner": "産業 花子",
+                     *           "title": "要件定義の遅れ",
+                     *           "impact": "medium",
+                     *           "likelihood": "medium",
+                     *           "mitigation": "週次で論点を整理し局内で早期決定"
+                     *         }
+                     *       ],
+                     *       "narrative": "要件定義は所管課との調整により約4週間遅れる見込み。費用は計画内。",
+                     *       "filedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "filedByName": "産業 花子",
+                     *       "filedAt": "2026-12-07T08:11:21.389Z",
+                     *       "assessment": null,
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["StatusReport"];
                 };
             };
@@ -16333,6 +17683,20 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 1,
+                 *       "ratings": {
+                 *         "overall": "amber",
+                 *         "schedule": "red",
+                 *         "cost": "green",
+                 *         "scope": "green",
+                 *         "qualityUsability": "green",
+                 *         "security": "green"
+                 *       },
+                 *       "comment": "要件定義の遅れがリリース日に響かないよう、調達の日程を再確認してください。"
+                 *     }
+                 */
                 "application/json": components["schemas"]["AssessmentRequest"];
             };
         };
@@ -16345,6 +17709,71 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "74f8feef-553e-4414-8b76-ac13945cb768",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "period": "2026-10",
+                     *       "stage": "requirements",
+                     *       "tier": 2,
+                     *       "milestones": [
+                     *         {
+                     *           "milestone": "requirements_done",
+                     *           "actualDate": null,
+                     *           "plannedDate": "2026-12-25",
+                     *           "forecastDate": "2027-01-20"
+                     *         },
+                     *         {
+                     *           "milestone": "procurement_awarded",
+                     *           "actualDate": null,
+                     *           "plannedDate": "2027-03-15",
+                     *           "forecastDate": null
+                     *         }
+                     *       ],
+                     *       "cost": {
+                     *         "budgetJpy": 48000000,
+                     *         "contractJpy": 0,
+                     *         "spentJpy": 2400000,
+                     *         "forecastJpy": 46500000
+                     *       },
+                     *       "selfRating": {
+                     *         "cost": "green",
+                     *         "scope": "green",
+                     *         "overall": "amber",
+                     *         "schedule": "amber",
+                     *         "security": "green",
+                     *         "qualityUsability": "green"
+                     *       },
+                     *       "risks": [
+                     *         {
+                     *           "owner": "産業 花子",
+                     *           "title": "要件定義の遅れ",
+                     *           "impact": "medium",
+                     *           "likelihood": "medium",
+                     *           "mitigation": "週次で論点を整理し局内で早期決定"
+                     *         }
+                     *       ],
+                     *       "narrative": "要件定義は所管課との調整により約4週間遅れる見込み。費用は計画内。",
+                     *       "filedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "filedByName": "産業 花子",
+                     *       "filedAt": "2026-12-07T08:11:21.389Z",
+                     *       "assessment": {
+                     *         "ratings": {
+                     *           "cost": "green",
+                     *           "scope": "green",
+                     *           "overall": "amber",
+                     *           "schedule": "red",
+                     *           "security": "green",
+                     *           "qualityUsability": "green"
+                     *         },
+                     *         "comment": "要件定義の遅れがリリース日に響かないよう、調達の日程を再確認してください。",
+                     *         "assessedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *         "assessedByName": "補佐 健太",
+                     *         "assessedAt": "2026-12-07T08:11:21.429Z"
+                     *       },
+                     *       "version": 2
+                     *     }
+                     */
                     "application/json": components["schemas"]["StatusReport"];
                 };
             };
@@ -16487,7 +17916,78 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "items": [],
+                     *       "items": [
+                     *         {
+                     *           "id": "90eec0a3-254d-4700-9112-b4296434d576",
+                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "projectCode": "PS0000021",
+                     *           "projectName": "子育て支援給付オンライン申請",
+                     *           "bureauCode": "IND",
+                     *           "status": "approved",
+                     *           "cause": "inputs_changed",
+                     *           "fromTier": 2,
+                     *           "fromReviewerRole": "cio_advisor",
+                     *           "toTier": 1,
+                     *           "toReviewerRole": "bureau_lead",
+                     *           "toEvaluation": {
+                     *             "tier": 1,
+                     *             "factors": [
+                     *               {
+                     *                 "band": {
+                     *                   "en": "below ¥10,000,000",
+                     *                   "ja": "1,000万円未満"
+                     *                 },
+                     *                 "tier": 1,
+                     *                 "input": "budgetJpy",
+                     *                 "value": 8000000,
+                     *                 "drives": true,
+                     *                 "factor": "budget",
+                     *                 "reason": "Budget size: ¥8,000,000 is below ¥10,000,000 → tier 1 — this factor decides the tier",
+                     *                 "reasonJa": "予算規模：8,000,000円は「1,000万円未満」→ 区分1（この観点が区分を決定）",
+                     *                 "thresholds": [
+                     *                   {
+                     *                     "value": 10000000,
+                     *                     "operator": "lessThan"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "band": {
+                     *                   "en": "more than 12 hours",
+                     *                   "ja": "12時間超"
+                     *                 },
+                     *                 "tier": 1,
+                     *                 "input": "maxDowntimeHours",
+                     *                 "value": 24,
+                     *                 "drives": true,
+                     *                 "factor": "downtime",
+                     *                 "reason": "Allowed service downtime: 24 h is more than 12 hours → tier 1 — this factor decides the tier",
+                     *                 "reasonJa": "業務不可欠性（サービス停止の許容時間）：24時間は「12時間超」→ 区分1（この観点が区分を決定）",
+                     *                 "thresholds": [
+                     *                   {
+                     *                     "value": 12,
+                     *                     "operator": "greaterThan"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "missing": [],
+                     *             "lowerBound": 1,
+                     *             "reviewerRole": "bureau_lead",
+                     *             "rulesetVersion": "sha256:3152addc81066fd6"
+                     *           },
+                     *           "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "requestedByName": "産業 花子",
+                     *           "requestedAt": "2026-12-07T08:11:21.877Z",
+                     *           "decidedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "decidedByName": "補佐 健太",
+                     *           "decidedAt": "2026-12-07T08:11:22.039Z",
+                     *           "comment": "契約額の確定により予算を見直したことを確認しました",
+                     *           "supersededBy": null,
+                     *           "canDecide": false,
+                     *           "version": 2
+                     *         }
+                     *       ],
                      *       "nextCursor": null
                      *     }
                      */
@@ -16614,15 +18114,27 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "fromTier": null,
-                     *           "toTier": 1,
+                     *           "toTier": 2,
                      *           "fromReviewerRole": null,
-                     *           "toReviewerRole": "bureau_lead",
+                     *           "toReviewerRole": "cio_advisor",
                      *           "rulesetVersion": "sha256:3152addc81066fd6",
                      *           "cause": "created",
-                     *           "actorId": "4ec96796-f2d4-4551-a6f7-4b78d4eac414",
-                     *           "actorName": "デジタル 管理者",
+                     *           "actorId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "actorName": "産業 花子",
                      *           "tierDecreaseId": null,
-                     *           "at": "2025-11-02T01:00:00.000Z"
+                     *           "at": "2026-12-07T08:11:18.448Z"
+                     *         },
+                     *         {
+                     *           "fromTier": 2,
+                     *           "toTier": 1,
+                     *           "fromReviewerRole": "cio_advisor",
+                     *           "toReviewerRole": "bureau_lead",
+                     *           "rulesetVersion": "sha256:3152addc81066fd6",
+                     *           "cause": "decrease_requested",
+                     *           "actorId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "actorName": "産業 花子",
+                     *           "tierDecreaseId": "90eec0a3-254d-4700-9112-b4296434d576",
+                     *           "at": "2026-12-07T08:11:21.877Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -16750,24 +18262,24 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": 4,
+                     *           "id": 35,
                      *           "fromStage": "planning",
                      *           "toStage": "requirements",
                      *           "direction": "forward",
-                     *           "reason": null,
-                     *           "actorId": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "reason": "要件定義に着手",
+                     *           "actorId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
                      *           "actorName": "産業 花子",
-                     *           "at": "2025-12-07T05:58:58.704Z"
+                     *           "at": "2026-12-07T08:11:19.528Z"
                      *         },
                      *         {
-                     *           "id": 5,
+                     *           "id": 36,
                      *           "fromStage": "requirements",
                      *           "toStage": "development",
                      *           "direction": "forward",
                      *           "reason": null,
-                     *           "actorId": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "actorId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
                      *           "actorName": "産業 花子",
-                     *           "at": "2025-12-07T05:58:58.704Z"
+                     *           "at": "2026-12-07T08:11:21.495Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -16880,6 +18392,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "to": "requirements",
+                 *       "reason": "要件定義に着手"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TransitionRequest"];
             };
         };
@@ -16893,6 +18411,79 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "code": "PS0000021",
+                     *       "name": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "fiscalYear": 2026,
+                     *       "summary": "申請から給付までをオンラインで完結させる",
+                     *       "isNew": true,
+                     *       "registrationTrigger": "initial_budget",
+                     *       "stage": "requirements",
+                     *       "budgetJpy": 48000000,
+                     *       "maxDowntimeHours": 24,
+                     *       "confidentiality": "B",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "oversight": {
+                     *         "tier": 2,
+                     *         "factors": [
+                     *           {
+                     *             "band": {
+                     *               "en": "below ¥50,000,000 (¥10,000,000 or more)",
+                     *               "ja": "5,000万円未満（1,000万円以上）"
+                     *             },
+                     *             "tier": 2,
+                     *             "input": "budgetJpy",
+                     *             "value": 48000000,
+                     *             "drives": true,
+                     *             "factor": "budget",
+                     *             "reason": "Budget size: ¥48,000,000 is below ¥50,000,000 (¥10,000,000 or more) → tier 2 — this factor decides the tier",
+                     *             "reasonJa": "予算規模：48,000,000円は「5,000万円未満（1,000万円以上）」→ 区分2（この観点が区分を決定）",
+                     *             "thresholds": [
+                     *               {
+                     *                 "value": 10000000,
+                     *                 "operator": "greaterThanInclusive"
+                     *               },
+                     *               {
+                     *                 "value": 50000000,
+                     *                 "operator": "lessThan"
+                     *               }
+                     *             ]
+                     *           },
+                     *           {
+                     *             "band": {
+                     *               "en": "more than 12 hours",
+                     *               "ja": "12時間超"
+                     *             },
+                     *             "tier": 1,
+                     *             "input": "maxDowntimeHours",
+                     *             "value": 24,
+                     *             "drives": false,
+                     *             "factor": "downtime",
+                     *             "reason": "Allowed service downtime: 24 h is more than 12 hours → tier 1 — lower than tier 2, so it does not decide",
+                     *             "reasonJa": "業務不可欠性（サービス停止の許容時間）：24時間は「12時間超」→ 区分1（区分2より低いため決定要因ではありません）",
+                     *             "thresholds": [
+                     *               {
+                     *                 "value": 12,
+                     *                 "operator": "greaterThan"
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "missing": [],
+                     *         "lowerBound": 2,
+                     *         "reviewerRole": "cio_advisor",
+                     *         "rulesetVersion": "sha256:3152addc81066fd6"
+                     *       },
+                     *       "canvasWritten": true,
+                     *       "version": 4,
+                     *       "createdAt": "2026-12-07T08:11:18.448Z",
+                     *       "updatedAt": "2026-12-07T08:11:19.535Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Project"];
                 };
             };
@@ -17155,6 +18746,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "fiscalYear": 2026,
+                 *       "decision": "retire",
+                 *       "rationale": "国の共通サービスへ移行し、利用者がいなくなるため"
+                 *     }
+                 */
                 "application/json": components["schemas"]["YearlyReviewRequest"];
             };
         };
@@ -17167,6 +18765,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "projectId": "6d665589-bb41-4395-81a2-9f8f7346b0fd",
+                     *       "fiscalYear": 2026,
+                     *       "decision": "retire",
+                     *       "rationale": "国の共通サービスへ移行し、利用者がいなくなるため",
+                     *       "decidedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "decidedByName": "産業 花子",
+                     *       "decidedAt": "2026-12-07T08:11:22.147Z",
+                     *       "retirement": {
+                     *         "status": "pending",
+                     *         "reason": null,
+                     *         "decidedBy": null,
+                     *         "decidedByName": null,
+                     *         "decidedAt": null
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["YearlyReview"];
                 };
             };
@@ -17306,6 +18922,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "decision": "confirm",
+                 *       "reason": "国の共通サービスへの移行が完了したため"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RetirementDecisionRequest"];
             };
         };
@@ -17318,6 +18940,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "projectId": "6d665589-bb41-4395-81a2-9f8f7346b0fd",
+                     *       "fiscalYear": 2026,
+                     *       "decision": "retire",
+                     *       "rationale": "国の共通サービスへ移行し、利用者がいなくなるため",
+                     *       "decidedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "decidedByName": null,
+                     *       "decidedAt": "2026-12-07T08:11:22.147Z",
+                     *       "retirement": {
+                     *         "status": "confirmed",
+                     *         "reason": "国の共通サービスへの移行が完了したため",
+                     *         "decidedBy": "17dd2ed1-18be-4f9a-94e1-dd7e2857b9b4",
+                     *         "decidedByName": "産業 一郎",
+                     *         "decidedAt": "2026-12-07T08:11:22.400Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["YearlyReview"];
                 };
             };
@@ -17466,14 +19106,14 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "3b3a0261-ddb9-41f8-8a0b-432408162ed9",
-                     *       "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *       "projectCode": "PS0000012",
-                     *       "projectName": "創業支援オンライン相談",
+                     *       "id": "bdc2586d-320c-414e-bfb9-6f0ba9891510",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
-                     *       "status": "pending",
-                     *       "tier": 1,
-                     *       "reviewerRole": "bureau_lead",
+                     *       "status": "approved",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
                      *       "checklist": [
                      *         {
                      *           "label": "ユーザテストを実施し、結果を反映した",
@@ -17494,30 +19134,46 @@ export interface operations {
                      *           "descriptionEn": "The release matches the user area of the service canvas"
                      *         }
                      *       ],
-                     *       "evidence": [],
-                     *       "plannedReleaseDate": "2027-01-06",
-                     *       "notes": "スマートフォン利用者を含む5名のユーザテストを実施し、結果を登録した",
-                     *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
-                     *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T05:59:05.151Z",
-                     *       "dueAt": "2026-12-21T05:59:05.151Z",
-                     *       "isOverdue": false,
-                     *       "decision": null,
-                     *       "version": 1,
-                     *       "routing": [],
-                     *       "reviewers": [
+                     *       "evidence": [
                      *         {
-                     *           "id": "b5a1eddb-fe11-4d9e-8448-992eaa55f43a",
-                     *           "displayName": "産業 一郎",
-                     *           "email": "lead.ind@example.jp"
+                     *           "url": "https://docs.example.jp/ind/kosodate/user-test.pdf",
+                     *           "note": "5名で実施",
+                     *           "itemId": "user_test"
                      *         }
                      *       ],
+                     *       "plannedReleaseDate": "2027-10-01",
+                     *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
+                     *       "rulesetVersion": "sha256:1198d04ac6d60531",
+                     *       "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "requestedByName": "産業 花子",
+                     *       "requestedAt": "2026-12-07T08:11:21.725Z",
+                     *       "dueAt": "2026-12-21T08:11:21.725Z",
+                     *       "isOverdue": false,
+                     *       "decision": {
+                     *         "decision": "approved",
+                     *         "decidedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *         "decidedByName": "補佐 健太",
+                     *         "decidedAt": "2026-12-07T08:11:21.735Z",
+                     *         "comment": "チェックリストの全項目を確認しました。リリースを承認します。",
+                     *         "items": [
+                     *           {
+                     *             "itemId": "user_test",
+                     *             "result": "ok"
+                     *           },
+                     *           {
+                     *             "itemId": "customer_view",
+                     *             "result": "ok"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "version": 2,
+                     *       "routing": [],
+                     *       "reviewers": [],
                      *       "exemptions": [
                      *         {
                      *           "itemId": "all_tokyo",
-                     *           "reason": "局単独の相談窓口で、他局・区市町村との連携対象がない",
-                     *           "expiresOn": "2027-06-05"
+                     *           "reason": "局単独の給付事務で、他局のシステムとの連携がないため",
+                     *           "expiresOn": "2028-03-31"
                      *         }
                      *       ]
                      *     }
@@ -17627,6 +19283,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "plannedReleaseDate": "2027-10-15",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateReleaseRequest"];
             };
         };
@@ -17639,6 +19301,70 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "a3954610-ce3e-40c9-ba19-3cb0bdccf3e8",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "status": "pending",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "checklist": [
+                     *         {
+                     *           "label": "ユーザテストを実施し、結果を反映した",
+                     *           "itemId": "user_test",
+                     *           "labelEn": "User tests were run and their findings addressed",
+                     *           "naAllowed": false,
+                     *           "principle": "user_test",
+                     *           "description": "テストしないものはリリースしない。ユーザテスト結果報告書を登録すること",
+                     *           "descriptionEn": "What is not tested is not released. Register the user test report."
+                     *         },
+                     *         {
+                     *           "label": "#1 顧客視点：利用者の困りごとと実現したいことに応えている",
+                     *           "itemId": "customer_view",
+                     *           "labelEn": "#1 Customer view: it answers the users' pain points and goals",
+                     *           "naAllowed": false,
+                     *           "principle": "1",
+                     *           "description": "サービスキャンバスの利用者エリアとリリース内容が対応していること",
+                     *           "descriptionEn": "The release matches the user area of the service canvas"
+                     *         }
+                     *       ],
+                     *       "evidence": [
+                     *         {
+                     *           "url": "https://docs.example.jp/ind/kosodate/user-test.pdf",
+                     *           "note": "5名で実施",
+                     *           "itemId": "user_test"
+                     *         }
+                     *       ],
+                     *       "plannedReleaseDate": "2027-10-15",
+                     *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
+                     *       "rulesetVersion": "sha256:1198d04ac6d60531",
+                     *       "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "requestedByName": "産業 花子",
+                     *       "requestedAt": "2026-12-07T08:11:21.538Z",
+                     *       "dueAt": "2026-12-21T08:11:21.538Z",
+                     *       "isOverdue": false,
+                     *       "decision": null,
+                     *       "version": 2,
+                     *       "routing": [],
+                     *       "reviewers": [
+                     *         {
+                     *           "id": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "displayName": "補佐 健太",
+                     *           "email": "advisor.ind@example.jp"
+                     *         }
+                     *       ],
+                     *       "exemptions": [
+                     *         {
+                     *           "itemId": "all_tokyo",
+                     *           "reason": "局単独の給付事務で、他局のシステムとの連携がないため",
+                     *           "expiresOn": "2028-03-31"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReleaseRequestDetail"];
                 };
             };
@@ -17779,6 +19505,46 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "decision": "approved",
+                 *       "comment": "チェックリストの全項目を確認しました。リリースを承認します。",
+                 *       "items": [
+                 *         {
+                 *           "itemId": "user_test",
+                 *           "result": "ok"
+                 *         },
+                 *         {
+                 *           "itemId": "customer_view",
+                 *           "result": "ok"
+                 *         },
+                 *         {
+                 *           "itemId": "simple",
+                 *           "result": "ok"
+                 *         },
+                 *         {
+                 *           "itemId": "accessibility",
+                 *           "result": "ok"
+                 *         },
+                 *         {
+                 *           "itemId": "data_use",
+                 *           "result": "ok"
+                 *         },
+                 *         {
+                 *           "itemId": "security",
+                 *           "result": "ok"
+                 *         },
+                 *         {
+                 *           "itemId": "all_tokyo",
+                 *           "result": "ok"
+                 *         },
+                 *         {
+                 *           "itemId": "learning",
+                 *           "result": "ok"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReleaseDecisionRequest"];
             };
         };
@@ -17791,6 +19557,80 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "bdc2586d-320c-414e-bfb9-6f0ba9891510",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "status": "approved",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "checklist": [
+                     *         {
+                     *           "label": "ユーザテストを実施し、結果を反映した",
+                     *           "itemId": "user_test",
+                     *           "labelEn": "User tests were run and their findings addressed",
+                     *           "naAllowed": false,
+                     *           "principle": "user_test",
+                     *           "description": "テストしないものはリリースしない。ユーザテスト結果報告書を登録すること",
+                     *           "descriptionEn": "What is not tested is not released. Register the user test report."
+                     *         },
+                     *         {
+                     *           "label": "#1 顧客視点：利用者の困りごとと実現したいことに応えている",
+                     *           "itemId": "customer_view",
+                     *           "labelEn": "#1 Customer view: it answers the users' pain points and goals",
+                     *           "naAllowed": false,
+                     *           "principle": "1",
+                     *           "description": "サービスキャンバスの利用者エリアとリリース内容が対応していること",
+                     *           "descriptionEn": "The release matches the user area of the service canvas"
+                     *         }
+                     *       ],
+                     *       "evidence": [
+                     *         {
+                     *           "url": "https://docs.example.jp/ind/kosodate/user-test.pdf",
+                     *           "note": "5名で実施",
+                     *           "itemId": "user_test"
+                     *         }
+                     *       ],
+                     *       "plannedReleaseDate": "2027-10-01",
+                     *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
+                     *       "rulesetVersion": "sha256:1198d04ac6d60531",
+                     *       "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "requestedByName": "産業 花子",
+                     *       "requestedAt": "2026-12-07T08:11:21.725Z",
+                     *       "dueAt": "2026-12-21T08:11:21.725Z",
+                     *       "isOverdue": false,
+                     *       "decision": {
+                     *         "decision": "approved",
+                     *         "decidedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *         "decidedByName": "補佐 健太",
+                     *         "decidedAt": "2026-12-07T08:11:21.735Z",
+                     *         "comment": "チェックリストの全項目を確認しました。リリースを承認します。",
+                     *         "items": [
+                     *           {
+                     *             "itemId": "user_test",
+                     *             "result": "ok"
+                     *           },
+                     *           {
+                     *             "itemId": "customer_view",
+                     *             "result": "ok"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "version": 2,
+                     *       "routing": [],
+                     *       "reviewers": [],
+                     *       "exemptions": [
+                     *         {
+                     *           "itemId": "all_tokyo",
+                     *           "reason": "局単独の給付事務で、他局のシステムとの連携がないため",
+                     *           "expiresOn": "2028-03-31"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReleaseRequestDetail"];
                 };
             };
@@ -17929,6 +19769,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 2,
+                 *       "reason": "給付要綱の改正にあわせてリリース日を見直すため"
+                 *     }
+                 */
                 "application/json": components["schemas"]["WithdrawReleaseRequest"];
             };
         };
@@ -17941,6 +19787,64 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "a3954610-ce3e-40c9-ba19-3cb0bdccf3e8",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "status": "withdrawn",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "checklist": [
+                     *         {
+                     *           "label": "ユーザテストを実施し、結果を反映した",
+                     *           "itemId": "user_test",
+                     *           "labelEn": "User tests were run and their findings addressed",
+                     *           "naAllowed": false,
+                     *           "principle": "user_test",
+                     *           "description": "テストしないものはリリースしない。ユーザテスト結果報告書を登録すること",
+                     *           "descriptionEn": "What is not tested is not released. Register the user test report."
+                     *         },
+                     *         {
+                     *           "label": "#1 顧客視点：利用者の困りごとと実現したいことに応えている",
+                     *           "itemId": "customer_view",
+                     *           "labelEn": "#1 Customer view: it answers the users' pain points and goals",
+                     *           "naAllowed": false,
+                     *           "principle": "1",
+                     *           "description": "サービスキャンバスの利用者エリアとリリース内容が対応していること",
+                     *           "descriptionEn": "The release matches the user area of the service canvas"
+                     *         }
+                     *       ],
+                     *       "evidence": [
+                     *         {
+                     *           "url": "https://docs.example.jp/ind/kosodate/user-test.pdf",
+                     *           "note": "5名で実施",
+                     *           "itemId": "user_test"
+                     *         }
+                     *       ],
+                     *       "plannedReleaseDate": "2027-10-15",
+                     *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
+                     *       "rulesetVersion": "sha256:1198d04ac6d60531",
+                     *       "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "requestedByName": "産業 花子",
+                     *       "requestedAt": "2026-12-07T08:11:21.538Z",
+                     *       "dueAt": "2026-12-21T08:11:21.538Z",
+                     *       "isOverdue": false,
+                     *       "decision": null,
+                     *       "version": 3,
+                     *       "routing": [],
+                     *       "reviewers": [],
+                     *       "exemptions": [
+                     *         {
+                     *           "itemId": "all_tokyo",
+                     *           "reason": "局単独の給付事務で、他局のシステムとの連携がないため",
+                     *           "expiresOn": "2028-03-31"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReleaseRequestDetail"];
                 };
             };
@@ -18217,7 +20121,7 @@ export interface operations {
                      *             "ja": "プロジェクト監理区分",
                      *             "en": "Oversight tier"
                      *           },
-                     *           "activatedAt": "2026-12-07T05:58:56.345Z",
+                     *           "activatedAt": "2026-12-07T08:11:13.854Z",
                      *           "content": {
                      *             "ruleset": "oversight-tier",
                      *             "title": {
@@ -18335,7 +20239,7 @@ export interface operations {
                      *             "ja": "ライフサイクルの関門",
                      *             "en": "Lifecycle gates"
                      *           },
-                     *           "activatedAt": "2026-12-07T05:58:56.345Z",
+                     *           "activatedAt": "2026-12-07T08:11:13.854Z",
                      *           "content": {
                      *             "ruleset": "lifecycle-gates",
                      *             "title": {
@@ -18682,6 +20586,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "9a3c9088-c13c-46b4-bb0c-2511af7b136b",
+                     *       "status": "queued",
+                     *       "runAt": "2027-03-31T15:00:00.000Z",
+                     *       "step": "queued",
+                     *       "stepsDone": 0,
+                     *       "stepsTotal": 4,
+                     *       "projectsChanged": null,
+                     *       "error": null,
+                     *       "startedAt": null,
+                     *       "finishedAt": null,
+                     *       "rulesetVersionId": "3a584d41-d856-46b5-a004-f8df960b8707"
+                     *     }
+                     */
                     "application/json": {
                         error: string | null;
                         finishedAt: string | null;
@@ -18806,6 +20725,193 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "ruleset": "oversight-tier",
+                 *       "content": {
+                 *         "ruleset": "oversight-tier",
+                 *         "title": {
+                 *           "ja": "プロジェクト監理区分",
+                 *           "en": "Oversight tier"
+                 *         },
+                 *         "source": "東京都 プロジェクト監理区分（予算規模・業務不可欠性・データの機密性）: the highest factor decides the tier",
+                 *         "maxTier": 3,
+                 *         "factors": [
+                 *           {
+                 *             "factor": "budget",
+                 *             "input": "budgetJpy",
+                 *             "label": {
+                 *               "ja": "予算規模",
+                 *               "en": "Budget size"
+                 *             },
+                 *             "bands": [
+                 *               {
+                 *                 "tier": 3,
+                 *                 "label": {
+                 *                   "ja": "5,000万円以上",
+                 *                   "en": "¥50,000,000 or more"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "greaterThanInclusive",
+                 *                     "value": 50000000
+                 *                   }
+                 *                 ]
+                 *               },
+                 *               {
+                 *                 "tier": 2,
+                 *                 "label": {
+                 *                   "ja": "5,000万円未満（1,000万円以上）",
+                 *                   "en": "below ¥50,000,000 (¥10,000,000 or more)"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "greaterThanInclusive",
+                 *                     "value": 5000000
+                 *                   },
+                 *                   {
+                 *                     "operator": "lessThan",
+                 *                     "value": 50000000
+                 *                   }
+                 *                 ]
+                 *               },
+                 *               {
+                 *                 "tier": 1,
+                 *                 "label": {
+                 *                   "ja": "1,000万円未満",
+                 *                   "en": "below ¥10,000,000"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "lessThan",
+                 *                     "value": 5000000
+                 *                   }
+                 *                 ]
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "factor": "downtime",
+                 *             "input": "maxDowntimeHours",
+                 *             "label": {
+                 *               "ja": "業務不可欠性（サービス停止の許容時間）",
+                 *               "en": "Allowed service downtime"
+                 *             },
+                 *             "bands": [
+                 *               {
+                 *                 "tier": 3,
+                 *                 "label": {
+                 *                   "ja": "2時間以内",
+                 *                   "en": "2 hours or less"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "lessThanInclusive",
+                 *                     "value": 2
+                 *                   }
+                 *                 ]
+                 *               },
+                 *               {
+                 *                 "tier": 2,
+                 *                 "label": {
+                 *                   "ja": "12時間以内（2時間超）",
+                 *                   "en": "12 hours or less (more than 2 hours)"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "greaterThan",
+                 *                     "value": 2
+                 *                   },
+                 *                   {
+                 *                     "operator": "lessThanInclusive",
+                 *                     "value": 12
+                 *                   }
+                 *                 ]
+                 *               },
+                 *               {
+                 *                 "tier": 1,
+                 *                 "label": {
+                 *                   "ja": "12時間超",
+                 *                   "en": "more than 12 hours"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "greaterThan",
+                 *                     "value": 12
+                 *                   }
+                 *                 ]
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "factor": "confidentiality",
+                 *             "input": "confidentiality",
+                 *             "label": {
+                 *               "ja": "データの機密性",
+                 *               "en": "Data confidentiality"
+                 *             },
+                 *             "bands": [
+                 *               {
+                 *                 "tier": 2,
+                 *                 "label": {
+                 *                   "ja": "A",
+                 *                   "en": "A"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "equal",
+                 *                     "value": "A"
+                 *                   }
+                 *                 ]
+                 *               },
+                 *               {
+                 *                 "tier": 1,
+                 *                 "label": {
+                 *                   "ja": "B又はC",
+                 *                   "en": "B or C"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "in",
+                 *                     "value": [
+                 *                       "B",
+                 *                       "C"
+                 *                     ]
+                 *                   }
+                 *                 ]
+                 *               }
+                 *             ]
+                 *           }
+                 *         ],
+                 *         "reviewers": [
+                 *           {
+                 *             "tier": 1,
+                 *             "role": "bureau_lead",
+                 *             "label": {
+                 *               "ja": "各局（管理者）",
+                 *               "en": "the bureau itself (bureau lead)"
+                 *             }
+                 *           },
+                 *           {
+                 *             "tier": 2,
+                 *             "role": "cio_advisor",
+                 *             "label": {
+                 *               "ja": "各局CIO補佐官",
+                 *               "en": "the bureau's CIO advisor"
+                 *             }
+                 *           },
+                 *           {
+                 *             "tier": 3,
+                 *             "role": "chief_cio_advisor",
+                 *             "label": {
+                 *               "ja": "CIO統括補佐官",
+                 *               "en": "the chief CIO advisor"
+                 *             }
+                 *           }
+                 *         ]
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["SimulateRequest"];
             };
         };
@@ -18818,6 +20924,72 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "ruleset": "oversight-tier",
+                     *       "candidateVersion": "sha256:5294ebeee2561a55",
+                     *       "activeVersion": "sha256:3152addc81066fd6",
+                     *       "isSameAsActive": false,
+                     *       "projects": 22,
+                     *       "combinations": 11,
+                     *       "changed": 3,
+                     *       "byBureau": [
+                     *         {
+                     *           "bureauCode": "DSB",
+                     *           "total": 10,
+                     *           "changed": 0,
+                     *           "toTier": {
+                     *             "tier1": 0,
+                     *             "tier2": 0,
+                     *             "tier3": 0,
+                     *             "unset": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "bureauCode": "HLT",
+                     *           "total": 1,
+                     *           "changed": 0,
+                     *           "toTier": {
+                     *             "tier1": 0,
+                     *             "tier2": 0,
+                     *             "tier3": 0,
+                     *             "unset": 0
+                     *           }
+                     *         }
+                     *       ],
+                     *       "transitions": [
+                     *         {
+                     *           "fromTier": 1,
+                     *           "toTier": 2,
+                     *           "fromReviewer": "bureau_lead",
+                     *           "toReviewer": "cio_advisor",
+                     *           "count": 3
+                     *         }
+                     *       ],
+                     *       "sample": [
+                     *         {
+                     *           "id": "6d665589-bb41-4395-81a2-9f8f7346b0fd",
+                     *           "code": "PS0000011",
+                     *           "name": "中小企業IoT化支援ポータル",
+                     *           "bureauCode": "IND",
+                     *           "fromTier": 1,
+                     *           "toTier": 2,
+                     *           "fromReviewer": "bureau_lead",
+                     *           "toReviewer": "cio_advisor"
+                     *         },
+                     *         {
+                     *           "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "code": "PS0000021",
+                     *           "name": "子育て支援給付オンライン申請",
+                     *           "bureauCode": "IND",
+                     *           "fromTier": 1,
+                     *           "toTier": 2,
+                     *           "fromReviewer": "bureau_lead",
+                     *           "toReviewer": "cio_advisor"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         activeVersion: string;
                         byBureau: {
@@ -18988,40 +21160,74 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "0be848ae-8530-4cd9-842f-f92f17d3256d",
-                     *           "ruleset": "supervision",
-                     *           "version": "sha256:14954515977ec03e",
-                     *           "status": "active",
-                     *           "note": "rules/supervision.json",
-                     *           "caseCount": 12,
-                     *           "proposedBy": null,
-                     *           "proposedAt": "2026-12-07T05:58:55.784Z",
-                     *           "decidedBy": null,
-                     *           "decidedAt": null,
-                     *           "decisionComment": null,
-                     *           "activateAt": null,
-                     *           "activatedAt": "2026-12-07T05:58:56.015Z",
+                     *           "id": "3a584d41-d856-46b5-a004-f8df960b8707",
+                     *           "ruleset": "oversight-tier",
+                     *           "version": "sha256:5294ebeee2561a55",
+                     *           "status": "approved",
+                     *           "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
+                     *           "caseCount": 22,
+                     *           "proposedBy": {
+                     *             "id": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *             "displayName": "デジタル 管理者"
+                     *           },
+                     *           "proposedAt": "2026-12-07T08:11:24.772Z",
+                     *           "decidedBy": {
+                     *             "id": "2c290467-04f9-4bb4-a9e7-00e2cd9fc0ef",
+                     *             "displayName": "情報 次郎"
+                     *           },
+                     *           "decidedAt": "2026-12-07T08:11:24.783Z",
+                     *           "decisionComment": "シミュレーションで影響を受ける事業を確認しました",
+                     *           "activateAt": "2027-03-31T15:00:00.000Z",
+                     *           "activatedAt": null,
                      *           "supersededAt": null,
-                     *           "revision": 1,
-                     *           "activation": null
+                     *           "revision": 2,
+                     *           "activation": {
+                     *             "id": "9a3c9088-c13c-46b4-bb0c-2511af7b136b",
+                     *             "status": "queued",
+                     *             "runAt": "2027-03-31T15:00:00.000Z",
+                     *             "step": "queued",
+                     *             "stepsDone": 0,
+                     *             "stepsTotal": 4,
+                     *             "projectsChanged": null,
+                     *             "error": null,
+                     *             "startedAt": null,
+                     *             "finishedAt": null
+                     *           }
                      *         },
                      *         {
-                     *           "id": "35020446-7b30-4fbb-996d-5fac9dc1079a",
-                     *           "ruleset": "release-checklist",
-                     *           "version": "sha256:1198d04ac6d60531",
-                     *           "status": "active",
-                     *           "note": "rules/release-checklist.json",
-                     *           "caseCount": 3,
-                     *           "proposedBy": null,
-                     *           "proposedAt": "2026-12-07T05:58:55.784Z",
-                     *           "decidedBy": null,
-                     *           "decidedAt": null,
+                     *           "id": "6b9fe2f3-5d81-4a24-98e1-3a64785b41be",
+                     *           "ruleset": "oversight-tier",
+                     *           "version": "sha256:220ae94770134917",
+                     *           "status": "cancelled",
+                     *           "note": "基準の引上げ案",
+                     *           "caseCount": 22,
+                     *           "proposedBy": {
+                     *             "id": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *             "displayName": "デジタル 管理者"
+                     *           },
+                     *           "proposedAt": "2026-12-07T08:11:24.551Z",
+                     *           "decidedBy": {
+                     *             "id": "2c290467-04f9-4bb4-a9e7-00e2cd9fc0ef",
+                     *             "displayName": "情報 次郎"
+                     *           },
+                     *           "decidedAt": "2026-12-07T08:11:24.635Z",
                      *           "decisionComment": null,
-                     *           "activateAt": null,
-                     *           "activatedAt": "2026-12-07T05:58:55.933Z",
+                     *           "activateAt": "2027-09-30T15:00:00.000Z",
+                     *           "activatedAt": null,
                      *           "supersededAt": null,
-                     *           "revision": 1,
-                     *           "activation": null
+                     *           "revision": 3,
+                     *           "activation": {
+                     *             "id": "f24eef5c-2e62-46ce-9847-f9f8dcf540b8",
+                     *             "status": "cancelled",
+                     *             "runAt": "2027-09-30T15:00:00.000Z",
+                     *             "step": "cancelled",
+                     *             "stepsDone": 0,
+                     *             "stepsTotal": 4,
+                     *             "projectsChanged": null,
+                     *             "error": "引下げ案と併せて検討し直すため取り下げ",
+                     *             "startedAt": null,
+                     *             "finishedAt": "2026-12-07T08:11:24.674Z"
+                     *           }
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -19130,6 +21336,482 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "ruleset": "oversight-tier",
+                 *       "content": {
+                 *         "ruleset": "oversight-tier",
+                 *         "title": {
+                 *           "ja": "プロジェクト監理区分",
+                 *           "en": "Oversight tier"
+                 *         },
+                 *         "source": "東京都 プロジェクト監理区分（予算規模・業務不可欠性・データの機密性）: the highest factor decides the tier",
+                 *         "maxTier": 3,
+                 *         "factors": [
+                 *           {
+                 *             "factor": "budget",
+                 *             "input": "budgetJpy",
+                 *             "label": {
+                 *               "ja": "予算規模",
+                 *               "en": "Budget size"
+                 *             },
+                 *             "bands": [
+                 *               {
+                 *                 "tier": 3,
+                 *                 "label": {
+                 *                   "ja": "5,000万円以上",
+                 *                   "en": "¥50,000,000 or more"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "greaterThanInclusive",
+                 *                     "value": 50000000
+                 *                   }
+                 *                 ]
+                 *               },
+                 *               {
+                 *                 "tier": 2,
+                 *                 "label": {
+                 *                   "ja": "5,000万円未満（1,000万円以上）",
+                 *                   "en": "below ¥50,000,000 (¥10,000,000 or more)"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "greaterThanInclusive",
+                 *                     "value": 5000000
+                 *                   },
+                 *                   {
+                 *                     "operator": "lessThan",
+                 *                     "value": 50000000
+                 *                   }
+                 *                 ]
+                 *               },
+                 *               {
+                 *                 "tier": 1,
+                 *                 "label": {
+                 *                   "ja": "1,000万円未満",
+                 *                   "en": "below ¥10,000,000"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "lessThan",
+                 *                     "value": 5000000
+                 *                   }
+                 *                 ]
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "factor": "downtime",
+                 *             "input": "maxDowntimeHours",
+                 *             "label": {
+                 *               "ja": "業務不可欠性（サービス停止の許容時間）",
+                 *               "en": "Allowed service downtime"
+                 *             },
+                 *             "bands": [
+                 *               {
+                 *                 "tier": 3,
+                 *                 "label": {
+                 *                   "ja": "2時間以内",
+                 *                   "en": "2 hours or less"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "lessThanInclusive",
+                 *                     "value": 2
+                 *                   }
+                 *                 ]
+                 *               },
+                 *               {
+                 *                 "tier": 2,
+                 *                 "label": {
+                 *                   "ja": "12時間以内（2時間超）",
+                 *                   "en": "12 hours or less (more than 2 hours)"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "greaterThan",
+                 *                     "value": 2
+                 *                   },
+                 *                   {
+                 *                     "operator": "lessThanInclusive",
+                 *                     "value": 12
+                 *                   }
+                 *                 ]
+                 *               },
+                 *               {
+                 *                 "tier": 1,
+                 *                 "label": {
+                 *                   "ja": "12時間超",
+                 *                   "en": "more than 12 hours"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "greaterThan",
+                 *                     "value": 12
+                 *                   }
+                 *                 ]
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "factor": "confidentiality",
+                 *             "input": "confidentiality",
+                 *             "label": {
+                 *               "ja": "データの機密性",
+                 *               "en": "Data confidentiality"
+                 *             },
+                 *             "bands": [
+                 *               {
+                 *                 "tier": 2,
+                 *                 "label": {
+                 *                   "ja": "A",
+                 *                   "en": "A"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "equal",
+                 *                     "value": "A"
+                 *                   }
+                 *                 ]
+                 *               },
+                 *               {
+                 *                 "tier": 1,
+                 *                 "label": {
+                 *                   "ja": "B又はC",
+                 *                   "en": "B or C"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "in",
+                 *                     "value": [
+                 *                       "B",
+                 *                       "C"
+                 *                     ]
+                 *                   }
+                 *                 ]
+                 *               }
+                 *             ]
+                 *           }
+                 *         ],
+                 *         "reviewers": [
+                 *           {
+                 *             "tier": 1,
+                 *             "role": "bureau_lead",
+                 *             "label": {
+                 *               "ja": "各局（管理者）",
+                 *               "en": "the bureau itself (bureau lead)"
+                 *             }
+                 *           },
+                 *           {
+                 *             "tier": 2,
+                 *             "role": "cio_advisor",
+                 *             "label": {
+                 *               "ja": "各局CIO補佐官",
+                 *               "en": "the bureau's CIO advisor"
+                 *             }
+                 *           },
+                 *           {
+                 *             "tier": 3,
+                 *             "role": "chief_cio_advisor",
+                 *             "label": {
+                 *               "ja": "CIO統括補佐官",
+                 *               "en": "the chief CIO advisor"
+                 *             }
+                 *           }
+                 *         ]
+                 *       },
+                 *       "cases": [
+                 *         {
+                 *           "name": "budget ¥9,999,999 is tier 2 once tier 2 starts at ¥5,000,000",
+                 *           "input": {
+                 *             "budgetJpy": 9999999,
+                 *             "maxDowntimeHours": 24,
+                 *             "confidentiality": "B"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 2,
+                 *             "reviewerRole": "cio_advisor"
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "budget exactly ¥10,000,000 is tier 2 (1,000万円未満 is strictly below)",
+                 *           "input": {
+                 *             "budgetJpy": 10000000,
+                 *             "maxDowntimeHours": 24,
+                 *             "confidentiality": "B"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 2,
+                 *             "reviewerRole": "cio_advisor",
+                 *             "drivers": [
+                 *               "budget"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "budget ¥49,999,999 is tier 2",
+                 *           "input": {
+                 *             "budgetJpy": 49999999,
+                 *             "maxDowntimeHours": 24,
+                 *             "confidentiality": "C"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 2
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "budget exactly ¥50,000,000 is tier 3 (5,000万円以上 is at or above)",
+                 *           "input": {
+                 *             "budgetJpy": 50000000,
+                 *             "maxDowntimeHours": 24,
+                 *             "confidentiality": "C"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 3,
+                 *             "reviewerRole": "chief_cio_advisor",
+                 *             "drivers": [
+                 *               "budget"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "budget ¥0 is tier 1",
+                 *           "input": {
+                 *             "budgetJpy": 0,
+                 *             "maxDowntimeHours": 100,
+                 *             "confidentiality": "C"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 1
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "downtime 12.5 h is tier 1 (12時間超)",
+                 *           "input": {
+                 *             "budgetJpy": 1000000,
+                 *             "maxDowntimeHours": 12.5,
+                 *             "confidentiality": "B"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 1
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "downtime exactly 12 h is tier 2 (12時間以内)",
+                 *           "input": {
+                 *             "budgetJpy": 1000000,
+                 *             "maxDowntimeHours": 12,
+                 *             "confidentiality": "B"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 2,
+                 *             "drivers": [
+                 *               "downtime"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "downtime 2.5 h is tier 2",
+                 *           "input": {
+                 *             "budgetJpy": 1000000,
+                 *             "maxDowntimeHours": 2.5,
+                 *             "confidentiality": "B"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 2
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "downtime exactly 2 h is tier 3 (2時間以内)",
+                 *           "input": {
+                 *             "budgetJpy": 1000000,
+                 *             "maxDowntimeHours": 2,
+                 *             "confidentiality": "B"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 3,
+                 *             "drivers": [
+                 *               "downtime"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "downtime 0 h is tier 3",
+                 *           "input": {
+                 *             "budgetJpy": 1000000,
+                 *             "maxDowntimeHours": 0,
+                 *             "confidentiality": "B"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 3
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "confidentiality A is tier 2",
+                 *           "input": {
+                 *             "budgetJpy": 1000000,
+                 *             "maxDowntimeHours": 24,
+                 *             "confidentiality": "A"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 2,
+                 *             "drivers": [
+                 *               "confidentiality"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "confidentiality B is tier 1",
+                 *           "input": {
+                 *             "budgetJpy": 1000000,
+                 *             "maxDowntimeHours": 24,
+                 *             "confidentiality": "B"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 1
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "confidentiality C is tier 1",
+                 *           "input": {
+                 *             "budgetJpy": 1000000,
+                 *             "maxDowntimeHours": 24,
+                 *             "confidentiality": "C"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 1
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "the highest factor wins: budget tier 2, downtime tier 3",
+                 *           "input": {
+                 *             "budgetJpy": 20000000,
+                 *             "maxDowntimeHours": 1,
+                 *             "confidentiality": "B"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 3,
+                 *             "drivers": [
+                 *               "downtime"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "several factors can drive together",
+                 *           "input": {
+                 *             "budgetJpy": 20000000,
+                 *             "maxDowntimeHours": 8,
+                 *             "confidentiality": "A"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 2,
+                 *             "drivers": [
+                 *               "budget",
+                 *               "downtime",
+                 *               "confidentiality"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "the reference case: ¥10,000,000, 24 h, B is tier 2 by budget",
+                 *           "input": {
+                 *             "budgetJpy": 10000000,
+                 *             "maxDowntimeHours": 24,
+                 *             "confidentiality": "B"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 2,
+                 *             "drivers": [
+                 *               "budget"
+                 *             ],
+                 *             "lowerBound": 2
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "nothing known: not set, lower bound 1",
+                 *           "input": {},
+                 *           "expected": {
+                 *             "tier": null,
+                 *             "lowerBound": 1,
+                 *             "reviewerRole": null,
+                 *             "missing": [
+                 *               "budgetJpy",
+                 *               "maxDowntimeHours",
+                 *               "confidentiality"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "budget alone at tier 3 sets the tier: nothing can raise it",
+                 *           "input": {
+                 *             "budgetJpy": 80000000
+                 *           },
+                 *           "expected": {
+                 *             "tier": 3,
+                 *             "reviewerRole": "chief_cio_advisor",
+                 *             "missing": [
+                 *               "maxDowntimeHours",
+                 *               "confidentiality"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "downtime alone at tier 3 sets the tier",
+                 *           "input": {
+                 *             "maxDowntimeHours": 1
+                 *           },
+                 *           "expected": {
+                 *             "tier": 3,
+                 *             "missing": [
+                 *               "budgetJpy",
+                 *               "confidentiality"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "budget tier 2 with the rest unknown is not set",
+                 *           "input": {
+                 *             "budgetJpy": 20000000
+                 *           },
+                 *           "expected": {
+                 *             "tier": null,
+                 *             "lowerBound": 2,
+                 *             "reviewerRole": null,
+                 *             "missing": [
+                 *               "maxDowntimeHours",
+                 *               "confidentiality"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "two known at tier 1, confidentiality missing: not set",
+                 *           "input": {
+                 *             "budgetJpy": 100000,
+                 *             "maxDowntimeHours": 48
+                 *           },
+                 *           "expected": {
+                 *             "tier": null,
+                 *             "lowerBound": 1,
+                 *             "missing": [
+                 *               "confidentiality"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "confidentiality A alone is not set (it cannot reach tier 3)",
+                 *           "input": {
+                 *             "confidentiality": "A"
+                 *           },
+                 *           "expected": {
+                 *             "tier": null,
+                 *             "lowerBound": 2
+                 *           }
+                 *         }
+                 *       ],
+                 *       "note": "第2区分の予算基準を1,000万円から500万円に引き下げる"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RulesetProposalRequest"];
             };
         };
@@ -19142,6 +21824,239 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3a584d41-d856-46b5-a004-f8df960b8707",
+                     *       "ruleset": "oversight-tier",
+                     *       "version": "sha256:5294ebeee2561a55",
+                     *       "status": "proposed",
+                     *       "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
+                     *       "caseCount": 22,
+                     *       "proposedBy": {
+                     *         "id": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *         "displayName": "デジタル 管理者"
+                     *       },
+                     *       "proposedAt": "2026-12-07T08:11:24.772Z",
+                     *       "decidedBy": null,
+                     *       "decidedAt": null,
+                     *       "decisionComment": null,
+                     *       "activateAt": null,
+                     *       "activatedAt": null,
+                     *       "supersededAt": null,
+                     *       "revision": 1,
+                     *       "activation": null,
+                     *       "content": {
+                     *         "title": {
+                     *           "en": "Oversight tier",
+                     *           "ja": "プロジェクト監理区分"
+                     *         },
+                     *         "source": "東京都 プロジェクト監理区分（予算規模・業務不可欠性・データの機密性）: the highest factor decides the tier",
+                     *         "factors": [
+                     *           {
+                     *             "bands": [
+                     *               {
+                     *                 "tier": 3,
+                     *                 "label": {
+                     *                   "en": "¥50,000,000 or more",
+                     *                   "ja": "5,000万円以上"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 50000000,
+                     *                     "operator": "greaterThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "tier": 2,
+                     *                 "label": {
+                     *                   "en": "below ¥50,000,000 (¥10,000,000 or more)",
+                     *                   "ja": "5,000万円未満（1,000万円以上）"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 5000000,
+                     *                     "operator": "greaterThanInclusive"
+                     *                   },
+                     *                   {
+                     *                     "value": 50000000,
+                     *                     "operator": "lessThan"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "input": "budgetJpy",
+                     *             "label": {
+                     *               "en": "Budget size",
+                     *               "ja": "予算規模"
+                     *             },
+                     *             "factor": "budget"
+                     *           },
+                     *           {
+                     *             "bands": [
+                     *               {
+                     *                 "tier": 3,
+                     *                 "label": {
+                     *                   "en": "2 hours or less",
+                     *                   "ja": "2時間以内"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 2,
+                     *                     "operator": "lessThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "tier": 2,
+                     *                 "label": {
+                     *                   "en": "12 hours or less (more than 2 hours)",
+                     *                   "ja": "12時間以内（2時間超）"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 2,
+                     *                     "operator": "greaterThan"
+                     *                   },
+                     *                   {
+                     *                     "value": 12,
+                     *                     "operator": "lessThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "input": "maxDowntimeHours",
+                     *             "label": {
+                     *               "en": "Allowed service downtime",
+                     *               "ja": "業務不可欠性（サービス停止の許容時間）"
+                     *             },
+                     *             "factor": "downtime"
+                     *           }
+                     *         ],
+                     *         "maxTier": 3,
+                     *         "ruleset": "oversight-tier",
+                     *         "reviewers": [
+                     *           {
+                     *             "role": "bureau_lead",
+                     *             "tier": 1,
+                     *             "label": {
+                     *               "en": "the bureau itself (bureau lead)",
+                     *               "ja": "各局（管理者）"
+                     *             }
+                     *           },
+                     *           {
+                     *             "role": "cio_advisor",
+                     *             "tier": 2,
+                     *             "label": {
+                     *               "en": "the bureau's CIO advisor",
+                     *               "ja": "各局CIO補佐官"
+                     *             }
+                     *           }
+                     *         ]
+                     *       },
+                     *       "cases": [
+                     *         {
+                     *           "name": "budget ¥9,999,999 is tier 2 once tier 2 starts at ¥5,000,000",
+                     *           "input": {
+                     *             "budgetJpy": 9999999,
+                     *             "confidentiality": "B",
+                     *             "maxDowntimeHours": 24
+                     *           },
+                     *           "expected": {
+                     *             "tier": 2,
+                     *             "reviewerRole": "cio_advisor"
+                     *           }
+                     *         },
+                     *         {
+                     *           "name": "budget exactly ¥10,000,000 is tier 2 (1,000万円未満 is strictly below)",
+                     *           "input": {
+                     *             "budgetJpy": 10000000,
+                     *             "confidentiality": "B",
+                     *             "maxDowntimeHours": 24
+                     *           },
+                     *           "expected": {
+                     *             "tier": 2,
+                     *             "drivers": [
+                     *               "budget"
+                     *             ],
+                     *             "reviewerRole": "cio_advisor"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "baseVersionId": "b75f61ed-dbf2-4f52-8d02-3a703423ea11",
+                     *       "impact": {
+                     *         "sample": [
+                     *           {
+                     *             "id": "6d665589-bb41-4395-81a2-9f8f7346b0fd",
+                     *             "code": "PS0000011",
+                     *             "name": "中小企業IoT化支援ポータル",
+                     *             "toTier": 2,
+                     *             "fromTier": 1,
+                     *             "bureauCode": "IND",
+                     *             "toReviewer": "cio_advisor",
+                     *             "fromReviewer": "bureau_lead"
+                     *           },
+                     *           {
+                     *             "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *             "code": "PS0000021",
+                     *             "name": "子育て支援給付オンライン申請",
+                     *             "toTier": 2,
+                     *             "fromTier": 1,
+                     *             "bureauCode": "IND",
+                     *             "toReviewer": "cio_advisor",
+                     *             "fromReviewer": "bureau_lead"
+                     *           }
+                     *         ],
+                     *         "changed": 3,
+                     *         "ruleset": "oversight-tier",
+                     *         "byBureau": [
+                     *           {
+                     *             "total": 10,
+                     *             "toTier": {
+                     *               "tier1": 0,
+                     *               "tier2": 0,
+                     *               "tier3": 0,
+                     *               "unset": 0
+                     *             },
+                     *             "changed": 0,
+                     *             "bureauCode": "DSB"
+                     *           },
+                     *           {
+                     *             "total": 1,
+                     *             "toTier": {
+                     *               "tier1": 0,
+                     *               "tier2": 0,
+                     *               "tier3": 0,
+                     *               "unset": 0
+                     *             },
+                     *             "changed": 0,
+                     *             "bureauCode": "HLT"
+                     *           }
+                     *         ],
+                     *         "projects": 22,
+                     *         "simulatedAt": "2026-12-07T08:11:24.772Z",
+                     *         "transitions": [
+                     *           {
+                     *             "count": 3,
+                     *             "toTier": 2,
+                     *             "fromTier": 1,
+                     *             "toReviewer": "cio_advisor",
+                     *             "fromReviewer": "bureau_lead"
+                     *           }
+                     *         ],
+                     *         "combinations": 11,
+                     *         "activeVersion": "sha256:3152addc81066fd6",
+                     *         "isSameAsActive": false,
+                     *         "pendingReviews": {
+                     *           "items": [],
+                     *           "moving": 0,
+                     *           "pending": 4
+                     *         },
+                     *         "candidateVersion": "sha256:5294ebeee2561a55"
+                     *       },
+                     *       "canDecide": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["RulesetVersion"];
                 };
             };
@@ -19290,97 +22205,248 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "0be848ae-8530-4cd9-842f-f92f17d3256d",
-                     *       "ruleset": "supervision",
-                     *       "version": "sha256:14954515977ec03e",
-                     *       "status": "active",
-                     *       "note": "rules/supervision.json",
-                     *       "caseCount": 12,
-                     *       "proposedBy": null,
-                     *       "proposedAt": "2026-12-07T05:58:55.784Z",
-                     *       "decidedBy": null,
-                     *       "decidedAt": null,
-                     *       "decisionComment": null,
-                     *       "activateAt": null,
-                     *       "activatedAt": "2026-12-07T05:58:56.015Z",
+                     *       "id": "3a584d41-d856-46b5-a004-f8df960b8707",
+                     *       "ruleset": "oversight-tier",
+                     *       "version": "sha256:5294ebeee2561a55",
+                     *       "status": "approved",
+                     *       "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
+                     *       "caseCount": 22,
+                     *       "proposedBy": {
+                     *         "id": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *         "displayName": "デジタル 管理者"
+                     *       },
+                     *       "proposedAt": "2026-12-07T08:11:24.772Z",
+                     *       "decidedBy": {
+                     *         "id": "2c290467-04f9-4bb4-a9e7-00e2cd9fc0ef",
+                     *         "displayName": "情報 次郎"
+                     *       },
+                     *       "decidedAt": "2026-12-07T08:11:24.783Z",
+                     *       "decisionComment": "シミュレーションで影響を受ける事業を確認しました",
+                     *       "activateAt": "2027-03-31T15:00:00.000Z",
+                     *       "activatedAt": null,
                      *       "supersededAt": null,
-                     *       "revision": 1,
-                     *       "activation": null,
+                     *       "revision": 2,
+                     *       "activation": {
+                     *         "id": "9a3c9088-c13c-46b4-bb0c-2511af7b136b",
+                     *         "status": "queued",
+                     *         "runAt": "2027-03-31T15:00:00.000Z",
+                     *         "step": "queued",
+                     *         "stepsDone": 0,
+                     *         "stepsTotal": 4,
+                     *         "projectsChanged": null,
+                     *         "error": null,
+                     *         "startedAt": null,
+                     *         "finishedAt": null
+                     *       },
                      *       "content": {
                      *         "title": {
-                     *           "en": "Supervision (consultations and status reports)",
-                     *           "ja": "監理（協議・状況報告）"
+                     *           "en": "Oversight tier",
+                     *           "ja": "プロジェクト監理区分"
                      *         },
-                     *         "source": "PSブック: 区分に応じて監理者または協議先を指定し、開発過程に関する技術的指導、監督を行う（スライド85）。報告頻度は区分に応じる（NSW の段階別アシュアランスに倣う）。",
-                     *         "cadence": [
+                     *         "source": "東京都 プロジェクト監理区分（予算規模・業務不可欠性・データの機密性）: the highest factor decides the tier",
+                     *         "factors": [
                      *           {
-                     *             "tier": 1,
+                     *             "bands": [
+                     *               {
+                     *                 "tier": 3,
+                     *                 "label": {
+                     *                   "en": "¥50,000,000 or more",
+                     *                   "ja": "5,000万円以上"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 50000000,
+                     *                     "operator": "greaterThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "tier": 2,
+                     *                 "label": {
+                     *                   "en": "below ¥50,000,000 (¥10,000,000 or more)",
+                     *                   "ja": "5,000万円未満（1,000万円以上）"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 5000000,
+                     *                     "operator": "greaterThanInclusive"
+                     *                   },
+                     *                   {
+                     *                     "value": 50000000,
+                     *                     "operator": "lessThan"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "input": "budgetJpy",
                      *             "label": {
-                     *               "en": "Half-yearly",
-                     *               "ja": "半期ごと"
+                     *               "en": "Budget size",
+                     *               "ja": "予算規模"
                      *             },
-                     *             "months": 6
+                     *             "factor": "budget"
                      *           },
                      *           {
-                     *             "tier": 2,
+                     *             "bands": [
+                     *               {
+                     *                 "tier": 3,
+                     *                 "label": {
+                     *                   "en": "2 hours or less",
+                     *                   "ja": "2時間以内"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 2,
+                     *                     "operator": "lessThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "tier": 2,
+                     *                 "label": {
+                     *                   "en": "12 hours or less (more than 2 hours)",
+                     *                   "ja": "12時間以内（2時間超）"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 2,
+                     *                     "operator": "greaterThan"
+                     *                   },
+                     *                   {
+                     *                     "value": 12,
+                     *                     "operator": "lessThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "input": "maxDowntimeHours",
                      *             "label": {
-                     *               "en": "Quarterly",
-                     *               "ja": "四半期ごと"
+                     *               "en": "Allowed service downtime",
+                     *               "ja": "業務不可欠性（サービス停止の許容時間）"
                      *             },
-                     *             "months": 3
+                     *             "factor": "downtime"
                      *           }
                      *         ],
-                     *         "ruleset": "supervision",
-                     *         "holidays": [
-                     *           "2026-01-01",
-                     *           "2026-01-02"
-                     *         ],
-                     *         "holidaysSource": "国民の祝日（内閣府）と都庁の年末年始の休日（12月29日〜1月3日）。週末は常に休日として数える。",
-                     *         "reportGraceDays": 14,
-                     *         "supervisedStages": [
-                     *           "requirements",
-                     *           "development"
-                     *         ],
-                     *         "consultationDueWorkingDays": 10,
-                     *         "procurementOverBudgetMarginRatio": 0.1
+                     *         "maxTier": 3,
+                     *         "ruleset": "oversight-tier",
+                     *         "reviewers": [
+                     *           {
+                     *             "role": "bureau_lead",
+                     *             "tier": 1,
+                     *             "label": {
+                     *               "en": "the bureau itself (bureau lead)",
+                     *               "ja": "各局（管理者）"
+                     *             }
+                     *           },
+                     *           {
+                     *             "role": "cio_advisor",
+                     *             "tier": 2,
+                     *             "label": {
+                     *               "en": "the bureau's CIO advisor",
+                     *               "ja": "各局CIO補佐官"
+                     *             }
+                     *           }
+                     *         ]
                      *       },
                      *       "cases": [
                      *         {
-                     *           "name": "tier 3 reports monthly: September's report is due by 14 October",
+                     *           "name": "budget ¥9,999,999 is tier 2 once tier 2 starts at ¥5,000,000",
                      *           "input": {
-                     *             "tier": 3,
-                     *             "stage": "development",
-                     *             "today": "2026-10-14",
-                     *             "supervisedSince": "2026-04-01",
-                     *             "latestReportPeriod": "2026-08"
+                     *             "budgetJpy": 9999999,
+                     *             "confidentiality": "B",
+                     *             "maxDowntimeHours": 24
                      *           },
                      *           "expected": {
-                     *             "overdue": false,
-                     *             "duePeriod": "2026-08",
-                     *             "nextPeriod": "2026-09",
-                     *             "supervised": true,
-                     *             "nextDeadline": "2026-10-14",
-                     *             "cadenceMonths": 1
+                     *             "tier": 2,
+                     *             "reviewerRole": "cio_advisor"
                      *           }
                      *         },
                      *         {
-                     *           "name": "tier 3 without September's report is overdue on 15 October",
+                     *           "name": "budget exactly ¥10,000,000 is tier 2 (1,000万円未満 is strictly below)",
                      *           "input": {
-                     *             "tier": 3,
-                     *             "stage": "development",
-                     *             "today": "2026-10-15",
-                     *             "supervisedSince": "2026-04-01",
-                     *             "latestReportPeriod": "2026-08"
+                     *             "budgetJpy": 10000000,
+                     *             "confidentiality": "B",
+                     *             "maxDowntimeHours": 24
                      *           },
                      *           "expected": {
-                     *             "overdue": true,
-                     *             "duePeriod": "2026-09",
-                     *             "supervised": true
+                     *             "tier": 2,
+                     *             "drivers": [
+                     *               "budget"
+                     *             ],
+                     *             "reviewerRole": "cio_advisor"
                      *           }
                      *         }
                      *       ],
-                     *       "baseVersionId": null,
-                     *       "impact": null,
+                     *       "baseVersionId": "b75f61ed-dbf2-4f52-8d02-3a703423ea11",
+                     *       "impact": {
+                     *         "sample": [
+                     *           {
+                     *             "id": "6d665589-bb41-4395-81a2-9f8f7346b0fd",
+                     *             "code": "PS0000011",
+                     *             "name": "中小企業IoT化支援ポータル",
+                     *             "toTier": 2,
+                     *             "fromTier": 1,
+                     *             "bureauCode": "IND",
+                     *             "toReviewer": "cio_advisor",
+                     *             "fromReviewer": "bureau_lead"
+                     *           },
+                     *           {
+                     *             "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *             "code": "PS0000021",
+                     *             "name": "子育て支援給付オンライン申請",
+                     *             "toTier": 2,
+                     *             "fromTier": 1,
+                     *             "bureauCode": "IND",
+                     *             "toReviewer": "cio_advisor",
+                     *             "fromReviewer": "bureau_lead"
+                     *           }
+                     *         ],
+                     *         "changed": 3,
+                     *         "ruleset": "oversight-tier",
+                     *         "byBureau": [
+                     *           {
+                     *             "total": 10,
+                     *             "toTier": {
+                     *               "tier1": 0,
+                     *               "tier2": 0,
+                     *               "tier3": 0,
+                     *               "unset": 0
+                     *             },
+                     *             "changed": 0,
+                     *             "bureauCode": "DSB"
+                     *           },
+                     *           {
+                     *             "total": 1,
+                     *             "toTier": {
+                     *               "tier1": 0,
+                     *               "tier2": 0,
+                     *               "tier3": 0,
+                     *               "unset": 0
+                     *             },
+                     *             "changed": 0,
+                     *             "bureauCode": "HLT"
+                     *           }
+                     *         ],
+                     *         "projects": 22,
+                     *         "simulatedAt": "2026-12-07T08:11:24.772Z",
+                     *         "transitions": [
+                     *           {
+                     *             "count": 3,
+                     *             "toTier": 2,
+                     *             "fromTier": 1,
+                     *             "toReviewer": "cio_advisor",
+                     *             "fromReviewer": "bureau_lead"
+                     *           }
+                     *         ],
+                     *         "combinations": 11,
+                     *         "activeVersion": "sha256:3152addc81066fd6",
+                     *         "isSameAsActive": false,
+                     *         "pendingReviews": {
+                     *           "items": [],
+                     *           "moving": 0,
+                     *           "pending": 4
+                     *         },
+                     *         "candidateVersion": "sha256:5294ebeee2561a55"
+                     *       },
                      *       "canDecide": false
                      *     }
                      */
@@ -19489,6 +22555,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "comment": "引下げ案と併せて検討し直すため取り下げ",
+                 *       "revision": 2
+                 *     }
+                 */
                 "application/json": components["schemas"]["RulesetCancelRequest"];
             };
         };
@@ -19501,6 +22573,225 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6b9fe2f3-5d81-4a24-98e1-3a64785b41be",
+                     *       "ruleset": "oversight-tier",
+                     *       "version": "sha256:220ae94770134917",
+                     *       "status": "cancelled",
+                     *       "note": "基準の引上げ案",
+                     *       "caseCount": 22,
+                     *       "proposedBy": {
+                     *         "id": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *         "displayName": "デジタル 管理者"
+                     *       },
+                     *       "proposedAt": "2026-12-07T08:11:24.551Z",
+                     *       "decidedBy": {
+                     *         "id": "2c290467-04f9-4bb4-a9e7-00e2cd9fc0ef",
+                     *         "displayName": "情報 次郎"
+                     *       },
+                     *       "decidedAt": "2026-12-07T08:11:24.635Z",
+                     *       "decisionComment": null,
+                     *       "activateAt": "2027-09-30T15:00:00.000Z",
+                     *       "activatedAt": null,
+                     *       "supersededAt": null,
+                     *       "revision": 3,
+                     *       "activation": {
+                     *         "id": "f24eef5c-2e62-46ce-9847-f9f8dcf540b8",
+                     *         "status": "cancelled",
+                     *         "runAt": "2027-09-30T15:00:00.000Z",
+                     *         "step": "cancelled",
+                     *         "stepsDone": 0,
+                     *         "stepsTotal": 4,
+                     *         "projectsChanged": null,
+                     *         "error": "引下げ案と併せて検討し直すため取り下げ",
+                     *         "startedAt": null,
+                     *         "finishedAt": "2026-12-07T08:11:24.674Z"
+                     *       },
+                     *       "content": {
+                     *         "title": {
+                     *           "en": "Oversight tier",
+                     *           "ja": "プロジェクト監理区分"
+                     *         },
+                     *         "source": "東京都 プロジェクト監理区分（予算規模・業務不可欠性・データの機密性）: the highest factor decides the tier",
+                     *         "factors": [
+                     *           {
+                     *             "bands": [
+                     *               {
+                     *                 "tier": 3,
+                     *                 "label": {
+                     *                   "en": "¥50,000,000 or more",
+                     *                   "ja": "5,000万円以上"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 50000000,
+                     *                     "operator": "greaterThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "tier": 2,
+                     *                 "label": {
+                     *                   "en": "below ¥50,000,000 (¥10,000,000 or more)",
+                     *                   "ja": "5,000万円未満（1,000万円以上）"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 20000000,
+                     *                     "operator": "greaterThanInclusive"
+                     *                   },
+                     *                   {
+                     *                     "value": 50000000,
+                     *                     "operator": "lessThan"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "input": "budgetJpy",
+                     *             "label": {
+                     *               "en": "Budget size",
+                     *               "ja": "予算規模"
+                     *             },
+                     *             "factor": "budget"
+                     *           },
+                     *           {
+                     *             "bands": [
+                     *               {
+                     *                 "tier": 3,
+                     *                 "label": {
+                     *                   "en": "2 hours or less",
+                     *                   "ja": "2時間以内"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 2,
+                     *                     "operator": "lessThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "tier": 2,
+                     *                 "label": {
+                     *                   "en": "12 hours or less (more than 2 hours)",
+                     *                   "ja": "12時間以内（2時間超）"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 2,
+                     *                     "operator": "greaterThan"
+                     *                   },
+                     *                   {
+                     *                     "value": 12,
+                     *                     "operator": "lessThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "input": "maxDowntimeHours",
+                     *             "label": {
+                     *               "en": "Allowed service downtime",
+                     *               "ja": "業務不可欠性（サービス停止の許容時間）"
+                     *             },
+                     *             "factor": "downtime"
+                     *           }
+                     *         ],
+                     *         "maxTier": 3,
+                     *         "ruleset": "oversight-tier",
+                     *         "reviewers": [
+                     *           {
+                     *             "role": "bureau_lead",
+                     *             "tier": 1,
+                     *             "label": {
+                     *               "en": "the bureau itself (bureau lead)",
+                     *               "ja": "各局（管理者）"
+                     *             }
+                     *           },
+                     *           {
+                     *             "role": "cio_advisor",
+                     *             "tier": 2,
+                     *             "label": {
+                     *               "en": "the bureau's CIO advisor",
+                     *               "ja": "各局CIO補佐官"
+                     *             }
+                     *           }
+                     *         ]
+                     *       },
+                     *       "cases": [
+                     *         {
+                     *           "name": "budget ¥9,999,999 is tier 1",
+                     *           "input": {
+                     *             "budgetJpy": 9999999,
+                     *             "confidentiality": "B",
+                     *             "maxDowntimeHours": 24
+                     *           },
+                     *           "expected": {
+                     *             "tier": 1,
+                     *             "reviewerRole": "bureau_lead"
+                     *           }
+                     *         },
+                     *         {
+                     *           "name": "budget exactly ¥10,000,000 is tier 2 (1,000万円未満 is strictly below)",
+                     *           "input": {
+                     *             "budgetJpy": 10000000,
+                     *             "confidentiality": "B",
+                     *             "maxDowntimeHours": 24
+                     *           },
+                     *           "expected": {
+                     *             "tier": 1,
+                     *             "drivers": [
+                     *               "budget",
+                     *               "downtime"
+                     *             ],
+                     *             "reviewerRole": "bureau_lead"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "baseVersionId": "b75f61ed-dbf2-4f52-8d02-3a703423ea11",
+                     *       "impact": {
+                     *         "sample": [],
+                     *         "changed": 0,
+                     *         "ruleset": "oversight-tier",
+                     *         "byBureau": [
+                     *           {
+                     *             "total": 10,
+                     *             "toTier": {
+                     *               "tier1": 0,
+                     *               "tier2": 0,
+                     *               "tier3": 0,
+                     *               "unset": 0
+                     *             },
+                     *             "changed": 0,
+                     *             "bureauCode": "DSB"
+                     *           },
+                     *           {
+                     *             "total": 1,
+                     *             "toTier": {
+                     *               "tier1": 0,
+                     *               "tier2": 0,
+                     *               "tier3": 0,
+                     *               "unset": 0
+                     *             },
+                     *             "changed": 0,
+                     *             "bureauCode": "HLT"
+                     *           }
+                     *         ],
+                     *         "projects": 22,
+                     *         "simulatedAt": "2026-12-07T08:11:24.551Z",
+                     *         "transitions": [],
+                     *         "combinations": 10,
+                     *         "activeVersion": "sha256:3152addc81066fd6",
+                     *         "isSameAsActive": false,
+                     *         "pendingReviews": {
+                     *           "items": [],
+                     *           "moving": 0,
+                     *           "pending": 4
+                     *         },
+                     *         "candidateVersion": "sha256:220ae94770134917"
+                     *       },
+                     *       "canDecide": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["RulesetVersion"];
                 };
             };
@@ -19639,6 +22930,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "decision": "approved",
+                 *       "comment": "シミュレーションで影響を受ける事業を確認しました",
+                 *       "activateAt": "2027-04-01T00:00:00+09:00",
+                 *       "revision": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["RulesetDecisionRequest"];
             };
         };
@@ -19651,6 +22950,253 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3a584d41-d856-46b5-a004-f8df960b8707",
+                     *       "ruleset": "oversight-tier",
+                     *       "version": "sha256:5294ebeee2561a55",
+                     *       "status": "approved",
+                     *       "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
+                     *       "caseCount": 22,
+                     *       "proposedBy": {
+                     *         "id": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *         "displayName": "デジタル 管理者"
+                     *       },
+                     *       "proposedAt": "2026-12-07T08:11:24.772Z",
+                     *       "decidedBy": {
+                     *         "id": "2c290467-04f9-4bb4-a9e7-00e2cd9fc0ef",
+                     *         "displayName": "情報 次郎"
+                     *       },
+                     *       "decidedAt": "2026-12-07T08:11:24.783Z",
+                     *       "decisionComment": "シミュレーションで影響を受ける事業を確認しました",
+                     *       "activateAt": "2027-03-31T15:00:00.000Z",
+                     *       "activatedAt": null,
+                     *       "supersededAt": null,
+                     *       "revision": 2,
+                     *       "activation": {
+                     *         "id": "9a3c9088-c13c-46b4-bb0c-2511af7b136b",
+                     *         "status": "queued",
+                     *         "runAt": "2027-03-31T15:00:00.000Z",
+                     *         "step": "queued",
+                     *         "stepsDone": 0,
+                     *         "stepsTotal": 4,
+                     *         "projectsChanged": null,
+                     *         "error": null,
+                     *         "startedAt": null,
+                     *         "finishedAt": null
+                     *       },
+                     *       "content": {
+                     *         "title": {
+                     *           "en": "Oversight tier",
+                     *           "ja": "プロジェクト監理区分"
+                     *         },
+                     *         "source": "東京都 プロジェクト監理区分（予算規模・業務不可欠性・データの機密性）: the highest factor decides the tier",
+                     *         "factors": [
+                     *           {
+                     *             "bands": [
+                     *               {
+                     *                 "tier": 3,
+                     *                 "label": {
+                     *                   "en": "¥50,000,000 or more",
+                     *                   "ja": "5,000万円以上"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 50000000,
+                     *                     "operator": "greaterThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "tier": 2,
+                     *                 "label": {
+                     *                   "en": "below ¥50,000,000 (¥10,000,000 or more)",
+                     *                   "ja": "5,000万円未満（1,000万円以上）"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 5000000,
+                     *                     "operator": "greaterThanInclusive"
+                     *                   },
+                     *                   {
+                     *                     "value": 50000000,
+                     *                     "operator": "lessThan"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "input": "budgetJpy",
+                     *             "label": {
+                     *               "en": "Budget size",
+                     *               "ja": "予算規模"
+                     *             },
+                     *             "factor": "budget"
+                     *           },
+                     *           {
+                     *             "bands": [
+                     *               {
+                     *                 "tier": 3,
+                     *                 "label": {
+                     *                   "en": "2 hours or less",
+                     *                   "ja": "2時間以内"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 2,
+                     *                     "operator": "lessThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "tier": 2,
+                     *                 "label": {
+                     *                   "en": "12 hours or less (more than 2 hours)",
+                     *                   "ja": "12時間以内（2時間超）"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 2,
+                     *                     "operator": "greaterThan"
+                     *                   },
+                     *                   {
+                     *                     "value": 12,
+                     *                     "operator": "lessThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "input": "maxDowntimeHours",
+                     *             "label": {
+                     *               "en": "Allowed service downtime",
+                     *               "ja": "業務不可欠性（サービス停止の許容時間）"
+                     *             },
+                     *             "factor": "downtime"
+                     *           }
+                     *         ],
+                     *         "maxTier": 3,
+                     *         "ruleset": "oversight-tier",
+                     *         "reviewers": [
+                     *           {
+                     *             "role": "bureau_lead",
+                     *             "tier": 1,
+                     *             "label": {
+                     *               "en": "the bureau itself (bureau lead)",
+                     *               "ja": "各局（管理者）"
+                     *             }
+                     *           },
+                     *           {
+                     *             "role": "cio_advisor",
+                     *             "tier": 2,
+                     *             "label": {
+                     *               "en": "the bureau's CIO advisor",
+                     *               "ja": "各局CIO補佐官"
+                     *             }
+                     *           }
+                     *         ]
+                     *       },
+                     *       "cases": [
+                     *         {
+                     *           "name": "budget ¥9,999,999 is tier 2 once tier 2 starts at ¥5,000,000",
+                     *           "input": {
+                     *             "budgetJpy": 9999999,
+                     *             "confidentiality": "B",
+                     *             "maxDowntimeHours": 24
+                     *           },
+                     *           "expected": {
+                     *             "tier": 2,
+                     *             "reviewerRole": "cio_advisor"
+                     *           }
+                     *         },
+                     *         {
+                     *           "name": "budget exactly ¥10,000,000 is tier 2 (1,000万円未満 is strictly below)",
+                     *           "input": {
+                     *             "budgetJpy": 10000000,
+                     *             "confidentiality": "B",
+                     *             "maxDowntimeHours": 24
+                     *           },
+                     *           "expected": {
+                     *             "tier": 2,
+                     *             "drivers": [
+                     *               "budget"
+                     *             ],
+                     *             "reviewerRole": "cio_advisor"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "baseVersionId": "b75f61ed-dbf2-4f52-8d02-3a703423ea11",
+                     *       "impact": {
+                     *         "sample": [
+                     *           {
+                     *             "id": "6d665589-bb41-4395-81a2-9f8f7346b0fd",
+                     *             "code": "PS0000011",
+                     *             "name": "中小企業IoT化支援ポータル",
+                     *             "toTier": 2,
+                     *             "fromTier": 1,
+                     *             "bureauCode": "IND",
+                     *             "toReviewer": "cio_advisor",
+                     *             "fromReviewer": "bureau_lead"
+                     *           },
+                     *           {
+                     *             "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *             "code": "PS0000021",
+                     *             "name": "子育て支援給付オンライン申請",
+                     *             "toTier": 2,
+                     *             "fromTier": 1,
+                     *             "bureauCode": "IND",
+                     *             "toReviewer": "cio_advisor",
+                     *             "fromReviewer": "bureau_lead"
+                     *           }
+                     *         ],
+                     *         "changed": 3,
+                     *         "ruleset": "oversight-tier",
+                     *         "byBureau": [
+                     *           {
+                     *             "total": 10,
+                     *             "toTier": {
+                     *               "tier1": 0,
+                     *               "tier2": 0,
+                     *               "tier3": 0,
+                     *               "unset": 0
+                     *             },
+                     *             "changed": 0,
+                     *             "bureauCode": "DSB"
+                     *           },
+                     *           {
+                     *             "total": 1,
+                     *             "toTier": {
+                     *               "tier1": 0,
+                     *               "tier2": 0,
+                     *               "tier3": 0,
+                     *               "unset": 0
+                     *             },
+                     *             "changed": 0,
+                     *             "bureauCode": "HLT"
+                     *           }
+                     *         ],
+                     *         "projects": 22,
+                     *         "simulatedAt": "2026-12-07T08:11:24.772Z",
+                     *         "transitions": [
+                     *           {
+                     *             "count": 3,
+                     *             "toTier": 2,
+                     *             "fromTier": 1,
+                     *             "toReviewer": "cio_advisor",
+                     *             "fromReviewer": "bureau_lead"
+                     *           }
+                     *         ],
+                     *         "combinations": 11,
+                     *         "activeVersion": "sha256:3152addc81066fd6",
+                     *         "isSameAsActive": false,
+                     *         "pendingReviews": {
+                     *           "items": [],
+                     *           "moving": 0,
+                     *           "pending": 4
+                     *         },
+                     *         "candidateVersion": "sha256:5294ebeee2561a55"
+                     *       },
+                     *       "canDecide": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["RulesetVersion"];
                 };
             };
@@ -19799,13 +23345,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "fiscalYear": null,
-                     *       "fiscalYears": [],
+                     *       "fiscalYear": 2021,
+                     *       "fiscalYears": [
+                     *         2021
+                     *       ],
                      *       "unit": "JPY",
-                     *       "lineCount": 0,
-                     *       "totalJpy": 0,
-                     *       "sumOfCategoriesJpy": 0,
-                     *       "overlapJpy": 0,
+                     *       "lineCount": 14,
+                     *       "totalJpy": 24444044000,
+                     *       "sumOfCategoriesJpy": 32040550000,
+                     *       "overlapJpy": 7596506000,
                      *       "byCategory": [
                      *         {
                      *           "category": "system_maintenance",
@@ -19813,8 +23361,8 @@ export interface operations {
                      *             "ja": "システム維持管理等",
                      *             "en": "System maintenance"
                      *           },
-                     *           "lineCount": 0,
-                     *           "amountJpy": 0
+                     *           "lineCount": 7,
+                     *           "amountJpy": 15660318000
                      *         },
                      *         {
                      *           "category": "shin_tosei",
@@ -19822,11 +23370,19 @@ export interface operations {
                      *             "ja": "シン・トセイ",
                      *             "en": "Shin-Tosei structural reform"
                      *           },
-                     *           "lineCount": 0,
-                     *           "amountJpy": 0
+                     *           "lineCount": 5,
+                     *           "amountJpy": 7596506000
                      *         }
                      *       ],
-                     *       "byBureau": []
+                     *       "byBureau": [
+                     *         {
+                     *           "bureauCode": "DSB",
+                     *           "nameJa": "デジタルサービス局",
+                     *           "lineCount": 14,
+                     *           "amountJpy": 24444044000,
+                     *           "sumOfCategoriesJpy": 32040550000
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": {
@@ -19981,6 +23537,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example 局コード,局,件数,金額（円・重複除く）,区分の合計（円）
+                     *     DSB,デジタルサービス局,14,24444044000,32040550000
+                     */
                     "text/csv": string;
                 };
             };
@@ -20212,7 +23772,39 @@ export interface operations {
                     /**
                      * @example {
                      *       "unit": "JPY",
-                     *       "years": []
+                     *       "years": [
+                     *         {
+                     *           "fiscalYear": 2021,
+                     *           "lineCount": 14,
+                     *           "totalJpy": 24444044000,
+                     *           "sumOfCategoriesJpy": 32040550000,
+                     *           "overlapJpy": 7596506000,
+                     *           "growthFromPrevious": null,
+                     *           "growthFromFirst": null,
+                     *           "byCategory": [
+                     *             {
+                     *               "category": "system_maintenance",
+                     *               "label": {
+                     *                 "ja": "システム維持管理等",
+                     *                 "en": "System maintenance"
+                     *               },
+                     *               "amountJpy": 15660318000,
+                     *               "growthFromPrevious": null,
+                     *               "growthFromFirst": null
+                     *             },
+                     *             {
+                     *               "category": "shin_tosei",
+                     *               "label": {
+                     *                 "ja": "シン・トセイ",
+                     *                 "en": "Shin-Tosei structural reform"
+                     *               },
+                     *               "amountJpy": 7596506000,
+                     *               "growthFromPrevious": null,
+                     *               "growthFromFirst": null
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": {
@@ -20375,11 +23967,11 @@ export interface operations {
                      *       "timeZone": "Asia/Tokyo",
                      *       "tierBasis": "as_of_period_end",
                      *       "total": {
-                     *         "tier1": 3,
-                     *         "tier2": 3,
-                     *         "tier3": 13,
+                     *         "tier1": 4,
+                     *         "tier2": 2,
+                     *         "tier3": 18,
                      *         "unset": 2,
-                     *         "total": 21
+                     *         "total": 26
                      *       },
                      *       "periods": [
                      *         {
@@ -20612,10 +24204,10 @@ export interface operations {
                      *             "en": "Planning"
                      *           },
                      *           "tier1": 0,
-                     *           "tier2": 1,
-                     *           "tier3": 4,
+                     *           "tier2": 0,
+                     *           "tier3": 9,
                      *           "unset": 2,
-                     *           "total": 7
+                     *           "total": 11
                      *         },
                      *         {
                      *           "stage": "requirements",
@@ -20631,11 +24223,11 @@ export interface operations {
                      *         }
                      *       ],
                      *       "total": {
-                     *         "tier1": 3,
-                     *         "tier2": 3,
-                     *         "tier3": 13,
+                     *         "tier1": 4,
+                     *         "tier2": 2,
+                     *         "tier3": 18,
                      *         "unset": 2,
-                     *         "total": 21
+                     *         "total": 26
                      *       }
                      *     }
                      */
@@ -20801,7 +24393,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "projectId": "170ec863-a98c-4630-b481-c63d5ea17dc2",
+                     *           "projectId": "e23fe72d-4307-4a56-b924-7e6b93bfbfdb",
                      *           "projectCode": "PS0000013",
                      *           "projectName": "海外展開マッチングシステム",
                      *           "bureauCode": "IND",
@@ -20846,7 +24438,7 @@ export interface operations {
                      *           "kpiStatus": "no_data"
                      *         },
                      *         {
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *           "projectId": "7adadd29-31b6-4100-89ee-16a94c9032ff",
                      *           "projectCode": "PS0000012",
                      *           "projectName": "創業支援オンライン相談",
                      *           "bureauCode": "IND",
@@ -20992,6 +24584,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example 事業番号,事業名,局,区分,段階,最新の報告月,自己評価,独立評価,乖離,報告遅延,未完了の措置,進行中の協議,KPI
+                     *     PS0000013,海外展開マッチングシステム,IND,2,要件定義,2026-09,緑,黄,乖離あり,,0,1,実績なし
+                     *     PS0000012,創業支援オンライン相談,IND,1,設計開発,2026-03,緑,緑,,遅延（2026-09）,2,1,遅れ
+                     */
                     "text/csv": string;
                 };
             };
@@ -21115,9 +24712,59 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "74199a60-5e6b-405e-94d1-78349a351716",
+                     *           "id": "82b6ada5-4e8e-4419-9c59-5b86919b5ff8",
+                     *           "fiscalYear": 2028,
+                     *           "projectId": "68723ba7-509b-4fda-878f-c543fc03180c",
+                     *           "projectCode": "PS0000022",
+                     *           "projectName": "中小企業DX支援補助金の電子申請",
+                     *           "bureauCode": "IND",
+                     *           "bureauName": "産業労働局",
+                     *           "status": "submitted",
+                     *           "tierAtExtraction": 3,
+                     *           "budgetJpyAtExtraction": 90000000,
+                     *           "extractionRulesetVersion": "sha256:ce6d675afd38b2b2",
+                     *           "isTierNotSet": false,
+                     *           "isCanvasMissing": true,
+                     *           "viewpoints": [
+                     *             {
+                     *               "id": "technical",
+                     *               "label": {
+                     *                 "en": "Technical",
+                     *                 "ja": "技術面"
+                     *               },
+                     *               "rating": 3,
+                     *               "comment": "申請受付を独自に構築する計画だが、都の電子申請基盤で代替できる"
+                     *             },
+                     *             {
+                     *               "id": "usability",
+                     *               "label": {
+                     *                 "en": "Usability",
+                     *                 "ja": "ユーザビリティ"
+                     *               },
+                     *               "rating": 4,
+                     *               "comment": "ユーザテストを要件定義段階から計画している"
+                     *             }
+                     *           ],
+                     *           "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
+                     *           "evaluationDeadline": "2027-10-31",
+                     *           "reviewerId": "0d881a39-206f-48dc-8053-3ebe5cceb7ea",
+                     *           "reviewerName": "技術 翔太",
+                     *           "reflection": {
+                     *             "outcome": "partly_reflected",
+                     *             "amountChangeJpy": -12000000,
+                     *             "comment": "共通基盤の利用を前提に構築費を減額して査定",
+                     *             "recordedByName": "財務 直樹",
+                     *             "recordedAt": "2026-12-07T08:11:23.530Z",
+                     *             "version": 1
+                     *           },
+                     *           "extractedAt": "2026-12-07T08:11:22.612Z",
+                     *           "updatedAt": "2026-12-07T08:11:23.112Z",
+                     *           "version": 3
+                     *         },
+                     *         {
+                     *           "id": "8d9470ae-91b4-49af-8fcd-007bb71fbda6",
                      *           "fiscalYear": 2027,
-                     *           "projectId": "a053a6b3-9d2e-4121-a365-f264e1a2b5e7",
+                     *           "projectId": "83b23f42-60e2-4b63-9934-18a528f8a6a4",
                      *           "projectCode": "PS0000020",
                      *           "projectName": "障害福祉サービス指導監査システム",
                      *           "bureauCode": "WEL",
@@ -21153,59 +24800,9 @@ export interface operations {
                      *           "reviewerId": null,
                      *           "reviewerName": null,
                      *           "reflection": null,
-                     *           "extractedAt": "2026-12-07T05:59:05.099Z",
-                     *           "updatedAt": "2026-12-07T05:59:05.099Z",
+                     *           "extractedAt": "2026-12-07T08:11:16.894Z",
+                     *           "updatedAt": "2026-12-07T08:11:16.894Z",
                      *           "version": 1
-                     *         },
-                     *         {
-                     *           "id": "8200b667-88a9-4662-967f-280e4fdb29da",
-                     *           "fiscalYear": 2025,
-                     *           "projectId": "170ec863-a98c-4630-b481-c63d5ea17dc2",
-                     *           "projectCode": "PS0000013",
-                     *           "projectName": "海外展開マッチングシステム",
-                     *           "bureauCode": "IND",
-                     *           "bureauName": "産業労働局",
-                     *           "status": "submitted",
-                     *           "tierAtExtraction": 2,
-                     *           "budgetJpyAtExtraction": 9500000,
-                     *           "extractionRulesetVersion": "sha256:ce6d675afd38b2b2",
-                     *           "isTierNotSet": false,
-                     *           "isCanvasMissing": false,
-                     *           "viewpoints": [
-                     *             {
-                     *               "id": "technical",
-                     *               "label": {
-                     *                 "en": "Technical",
-                     *                 "ja": "技術面"
-                     *               },
-                     *               "rating": 4,
-                     *               "comment": "既存の中小企業支援ポータルの認証・データ基盤を共用する構成で妥当。"
-                     *             },
-                     *             {
-                     *               "id": "usability",
-                     *               "label": {
-                     *                 "en": "Usability",
-                     *                 "ja": "ユーザビリティ"
-                     *               },
-                     *               "rating": 3,
-                     *               "comment": "海外バイヤー向け画面の多言語対応とユーザテストの計画が必要。"
-                     *             }
-                     *           ],
-                     *           "overallOpinion": "概ね妥当。多言語のユーザテストを要件に加えること。",
-                     *           "evaluationDeadline": "2024-10-31",
-                     *           "reviewerId": "f135d8da-8d26-4a57-8ab5-8732c18c8d39",
-                     *           "reviewerName": "技術 翔太",
-                     *           "reflection": {
-                     *             "outcome": "reflected",
-                     *             "amountChangeJpy": 0,
-                     *             "comment": "多言語ユーザテストの経費を要求額の範囲内で計上。",
-                     *             "recordedByName": "財務 直樹",
-                     *             "recordedAt": "2025-01-20T01:00:00.000Z",
-                     *             "version": 1
-                     *           },
-                     *           "extractedAt": "2026-12-07T05:59:04.850Z",
-                     *           "updatedAt": "2026-12-07T05:59:05.018Z",
-                     *           "version": 3
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -21327,6 +24924,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example 年度,プロジェクト番号,事業名,局,区分,予算額（円）,抽出時の注記,技術面 評価,技術面 コメント,ユーザビリティ 評価,ユーザビリティ コメント,セキュリティ 評価,セキュリティ コメント,総合意見,状況,反映状況,増減額（円）,反映についてのコメント
+                     *     2028,PS0000022,中小企業DX支援補助金の電子申請,産業労働局,3,90000000,キャンバス未記入,3,申請受付を独自に構築する計画だが、都の電子申請基盤で代替できる,4,ユーザテストを要件定義段階から計画している,4,本人確認にマイナンバーカードを用い、個人情報の保管を最小限にしている,既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。,提出済,一部反映,-12000000,共通基盤の利用を前提に構築費を減額して査定
+                     */
                     "text/csv": string;
                 };
             };
@@ -21558,16 +25159,16 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "74199a60-5e6b-405e-94d1-78349a351716",
-                     *       "fiscalYear": 2027,
-                     *       "projectId": "a053a6b3-9d2e-4121-a365-f264e1a2b5e7",
-                     *       "projectCode": "PS0000020",
-                     *       "projectName": "障害福祉サービス指導監査システム",
-                     *       "bureauCode": "WEL",
-                     *       "bureauName": "福祉局",
-                     *       "status": "extracted",
+                     *       "id": "82b6ada5-4e8e-4419-9c59-5b86919b5ff8",
+                     *       "fiscalYear": 2028,
+                     *       "projectId": "68723ba7-509b-4fda-878f-c543fc03180c",
+                     *       "projectCode": "PS0000022",
+                     *       "projectName": "中小企業DX支援補助金の電子申請",
+                     *       "bureauCode": "IND",
+                     *       "bureauName": "産業労働局",
+                     *       "status": "submitted",
                      *       "tierAtExtraction": 3,
-                     *       "budgetJpyAtExtraction": 68000000,
+                     *       "budgetJpyAtExtraction": 90000000,
                      *       "extractionRulesetVersion": "sha256:ce6d675afd38b2b2",
                      *       "isTierNotSet": false,
                      *       "isCanvasMissing": true,
@@ -21578,8 +25179,8 @@ export interface operations {
                      *             "en": "Technical",
                      *             "ja": "技術面"
                      *           },
-                     *           "rating": null,
-                     *           "comment": ""
+                     *           "rating": 3,
+                     *           "comment": "申請受付を独自に構築する計画だが、都の電子申請基盤で代替できる"
                      *         },
                      *         {
                      *           "id": "usability",
@@ -21587,18 +25188,25 @@ export interface operations {
                      *             "en": "Usability",
                      *             "ja": "ユーザビリティ"
                      *           },
-                     *           "rating": null,
-                     *           "comment": ""
+                     *           "rating": 4,
+                     *           "comment": "ユーザテストを要件定義段階から計画している"
                      *         }
                      *       ],
-                     *       "overallOpinion": "",
-                     *       "evaluationDeadline": "2026-12-27",
-                     *       "reviewerId": null,
-                     *       "reviewerName": null,
-                     *       "reflection": null,
-                     *       "extractedAt": "2026-12-07T05:59:05.099Z",
-                     *       "updatedAt": "2026-12-07T05:59:05.099Z",
-                     *       "version": 1
+                     *       "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
+                     *       "evaluationDeadline": "2027-10-31",
+                     *       "reviewerId": "0d881a39-206f-48dc-8053-3ebe5cceb7ea",
+                     *       "reviewerName": "技術 翔太",
+                     *       "reflection": {
+                     *         "outcome": "partly_reflected",
+                     *         "amountChangeJpy": -12000000,
+                     *         "comment": "共通基盤の利用を前提に構築費を減額して査定",
+                     *         "recordedByName": "財務 直樹",
+                     *         "recordedAt": "2026-12-07T08:11:23.530Z",
+                     *         "version": 1
+                     *       },
+                     *       "extractedAt": "2026-12-07T08:11:22.612Z",
+                     *       "updatedAt": "2026-12-07T08:11:23.112Z",
+                     *       "version": 3
                      *     }
                      */
                     "application/json": components["schemas"]["TechReview"];
@@ -21706,6 +25314,27 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 1,
+                 *       "status": "in_review",
+                 *       "viewpoints": {
+                 *         "technical": {
+                 *           "rating": 3,
+                 *           "comment": "申請受付を独自に構築する計画だが、都の電子申請基盤で代替できる"
+                 *         },
+                 *         "usability": {
+                 *           "rating": 4,
+                 *           "comment": "ユーザテストを要件定義段階から計画している"
+                 *         },
+                 *         "security": {
+                 *           "rating": 4,
+                 *           "comment": "本人確認にマイナンバーカードを用い、個人情報の保管を最小限にしている"
+                 *         }
+                 *       },
+                 *       "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateTechReviewRequest"];
             };
         };
@@ -21718,6 +25347,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "82b6ada5-4e8e-4419-9c59-5b86919b5ff8",
+                     *       "fiscalYear": 2028,
+                     *       "projectId": "68723ba7-509b-4fda-878f-c543fc03180c",
+                     *       "projectCode": "PS0000022",
+                     *       "projectName": "中小企業DX支援補助金の電子申請",
+                     *       "bureauCode": "IND",
+                     *       "bureauName": "産業労働局",
+                     *       "status": "in_review",
+                     *       "tierAtExtraction": 3,
+                     *       "budgetJpyAtExtraction": 90000000,
+                     *       "extractionRulesetVersion": "sha256:ce6d675afd38b2b2",
+                     *       "isTierNotSet": false,
+                     *       "isCanvasMissing": true,
+                     *       "viewpoints": [
+                     *         {
+                     *           "id": "technical",
+                     *           "label": {
+                     *             "en": "Technical",
+                     *             "ja": "技術面"
+                     *           },
+                     *           "rating": 3,
+                     *           "comment": "申請受付を独自に構築する計画だが、都の電子申請基盤で代替できる"
+                     *         },
+                     *         {
+                     *           "id": "usability",
+                     *           "label": {
+                     *             "en": "Usability",
+                     *             "ja": "ユーザビリティ"
+                     *           },
+                     *           "rating": 4,
+                     *           "comment": "ユーザテストを要件定義段階から計画している"
+                     *         }
+                     *       ],
+                     *       "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
+                     *       "evaluationDeadline": "2027-10-31",
+                     *       "reviewerId": "0d881a39-206f-48dc-8053-3ebe5cceb7ea",
+                     *       "reviewerName": "技術 翔太",
+                     *       "reflection": null,
+                     *       "extractedAt": "2026-12-07T08:11:22.612Z",
+                     *       "updatedAt": "2026-12-07T08:11:23.003Z",
+                     *       "version": 2
+                     *     }
+                     */
                     "application/json": components["schemas"]["TechReview"];
                 };
             };
@@ -21845,6 +25519,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "outcome": "partly_reflected",
+                 *       "amountChangeJpy": -12000000,
+                 *       "comment": "共通基盤の利用を前提に構築費を減額して査定",
+                 *       "version": 0
+                 *     }
+                 */
                 "application/json": components["schemas"]["TechReviewReflectionRequest"];
             };
         };
@@ -21857,6 +25539,58 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "82b6ada5-4e8e-4419-9c59-5b86919b5ff8",
+                     *       "fiscalYear": 2028,
+                     *       "projectId": "68723ba7-509b-4fda-878f-c543fc03180c",
+                     *       "projectCode": "PS0000022",
+                     *       "projectName": "中小企業DX支援補助金の電子申請",
+                     *       "bureauCode": "IND",
+                     *       "bureauName": "産業労働局",
+                     *       "status": "submitted",
+                     *       "tierAtExtraction": 3,
+                     *       "budgetJpyAtExtraction": 90000000,
+                     *       "extractionRulesetVersion": "sha256:ce6d675afd38b2b2",
+                     *       "isTierNotSet": false,
+                     *       "isCanvasMissing": true,
+                     *       "viewpoints": [
+                     *         {
+                     *           "id": "technical",
+                     *           "label": {
+                     *             "en": "Technical",
+                     *             "ja": "技術面"
+                     *           },
+                     *           "rating": 3,
+                     *           "comment": "申請受付を独自に構築する計画だが、都の電子申請基盤で代替できる"
+                     *         },
+                     *         {
+                     *           "id": "usability",
+                     *           "label": {
+                     *             "en": "Usability",
+                     *             "ja": "ユーザビリティ"
+                     *           },
+                     *           "rating": 4,
+                     *           "comment": "ユーザテストを要件定義段階から計画している"
+                     *         }
+                     *       ],
+                     *       "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
+                     *       "evaluationDeadline": "2027-10-31",
+                     *       "reviewerId": "0d881a39-206f-48dc-8053-3ebe5cceb7ea",
+                     *       "reviewerName": "技術 翔太",
+                     *       "reflection": {
+                     *         "outcome": "partly_reflected",
+                     *         "amountChangeJpy": -12000000,
+                     *         "comment": "共通基盤の利用を前提に構築費を減額して査定",
+                     *         "recordedByName": "財務 直樹",
+                     *         "recordedAt": "2026-12-07T08:11:23.530Z",
+                     *         "version": 1
+                     *       },
+                     *       "extractedAt": "2026-12-07T08:11:22.612Z",
+                     *       "updatedAt": "2026-12-07T08:11:23.112Z",
+                     *       "version": 3
+                     *     }
+                     */
                     "application/json": components["schemas"]["TechReview"];
                 };
             };
@@ -21999,6 +25733,15 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
+                     *           "fiscalYear": 2028,
+                     *           "submitted": 1,
+                     *           "reflected": 0,
+                     *           "partlyReflected": 1,
+                     *           "notReflected": 0,
+                     *           "unrecorded": 0,
+                     *           "amountChangeJpy": -12000000
+                     *         },
+                     *         {
                      *           "fiscalYear": 2025,
                      *           "submitted": 4,
                      *           "reflected": 1,
@@ -22124,6 +25867,78 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "90eec0a3-254d-4700-9112-b4296434d576",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "status": "approved",
+                     *       "cause": "inputs_changed",
+                     *       "fromTier": 2,
+                     *       "fromReviewerRole": "cio_advisor",
+                     *       "toTier": 1,
+                     *       "toReviewerRole": "bureau_lead",
+                     *       "toEvaluation": {
+                     *         "tier": 1,
+                     *         "factors": [
+                     *           {
+                     *             "band": {
+                     *               "en": "below ¥10,000,000",
+                     *               "ja": "1,000万円未満"
+                     *             },
+                     *             "tier": 1,
+                     *             "input": "budgetJpy",
+                     *             "value": 8000000,
+                     *             "drives": true,
+                     *             "factor": "budget",
+                     *             "reason": "Budget size: ¥8,000,000 is below ¥10,000,000 → tier 1 — this factor decides the tier",
+                     *             "reasonJa": "予算規模：8,000,000円は「1,000万円未満」→ 区分1（この観点が区分を決定）",
+                     *             "thresholds": [
+                     *               {
+                     *                 "value": 10000000,
+                     *                 "operator": "lessThan"
+                     *               }
+                     *             ]
+                     *           },
+                     *           {
+                     *             "band": {
+                     *               "en": "more than 12 hours",
+                     *               "ja": "12時間超"
+                     *             },
+                     *             "tier": 1,
+                     *             "input": "maxDowntimeHours",
+                     *             "value": 24,
+                     *             "drives": true,
+                     *             "factor": "downtime",
+                     *             "reason": "Allowed service downtime: 24 h is more than 12 hours → tier 1 — this factor decides the tier",
+                     *             "reasonJa": "業務不可欠性（サービス停止の許容時間）：24時間は「12時間超」→ 区分1（この観点が区分を決定）",
+                     *             "thresholds": [
+                     *               {
+                     *                 "value": 12,
+                     *                 "operator": "greaterThan"
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "missing": [],
+                     *         "lowerBound": 1,
+                     *         "reviewerRole": "bureau_lead",
+                     *         "rulesetVersion": "sha256:3152addc81066fd6"
+                     *       },
+                     *       "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "requestedByName": "産業 花子",
+                     *       "requestedAt": "2026-12-07T08:11:21.877Z",
+                     *       "decidedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *       "decidedByName": "補佐 健太",
+                     *       "decidedAt": "2026-12-07T08:11:22.039Z",
+                     *       "comment": "契約額の確定により予算を見直したことを確認しました",
+                     *       "supersededBy": null,
+                     *       "canDecide": false,
+                     *       "version": 2
+                     *     }
+                     */
                     "application/json": components["schemas"]["TierDecrease"];
                 };
             };
@@ -22229,6 +26044,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "decision": "approved",
+                 *       "comment": "契約額の確定により予算を見直したことを確認しました",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["TierDecreaseDecisionRequest"];
             };
         };
@@ -22241,6 +26063,78 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "90eec0a3-254d-4700-9112-b4296434d576",
+                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "status": "approved",
+                     *       "cause": "inputs_changed",
+                     *       "fromTier": 2,
+                     *       "fromReviewerRole": "cio_advisor",
+                     *       "toTier": 1,
+                     *       "toReviewerRole": "bureau_lead",
+                     *       "toEvaluation": {
+                     *         "tier": 1,
+                     *         "factors": [
+                     *           {
+                     *             "band": {
+                     *               "en": "below ¥10,000,000",
+                     *               "ja": "1,000万円未満"
+                     *             },
+                     *             "tier": 1,
+                     *             "input": "budgetJpy",
+                     *             "value": 8000000,
+                     *             "drives": true,
+                     *             "factor": "budget",
+                     *             "reason": "Budget size: ¥8,000,000 is below ¥10,000,000 → tier 1 — this factor decides the tier",
+                     *             "reasonJa": "予算規模：8,000,000円は「1,000万円未満」→ 区分1（この観点が区分を決定）",
+                     *             "thresholds": [
+                     *               {
+                     *                 "value": 10000000,
+                     *                 "operator": "lessThan"
+                     *               }
+                     *             ]
+                     *           },
+                     *           {
+                     *             "band": {
+                     *               "en": "more than 12 hours",
+                     *               "ja": "12時間超"
+                     *             },
+                     *             "tier": 1,
+                     *             "input": "maxDowntimeHours",
+                     *             "value": 24,
+                     *             "drives": true,
+                     *             "factor": "downtime",
+                     *             "reason": "Allowed service downtime: 24 h is more than 12 hours → tier 1 — this factor decides the tier",
+                     *             "reasonJa": "業務不可欠性（サービス停止の許容時間）：24時間は「12時間超」→ 区分1（この観点が区分を決定）",
+                     *             "thresholds": [
+                     *               {
+                     *                 "value": 12,
+                     *                 "operator": "greaterThan"
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "missing": [],
+                     *         "lowerBound": 1,
+                     *         "reviewerRole": "bureau_lead",
+                     *         "rulesetVersion": "sha256:3152addc81066fd6"
+                     *       },
+                     *       "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "requestedByName": "産業 花子",
+                     *       "requestedAt": "2026-12-07T08:11:21.877Z",
+                     *       "decidedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *       "decidedByName": "補佐 健太",
+                     *       "decidedAt": "2026-12-07T08:11:22.039Z",
+                     *       "comment": "契約額の確定により予算を見直したことを確認しました",
+                     *       "supersededBy": null,
+                     *       "canDecide": false,
+                     *       "version": 2
+                     *     }
+                     */
                     "application/json": components["schemas"]["TierDecrease"];
                 };
             };
@@ -22392,7 +26286,24 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "items": [],
+                     *       "items": [
+                     *         {
+                     *           "id": "dc9559c9-ea2f-4dc2-b788-a753d9c819b6",
+                     *           "name": "財務会計システム連携",
+                     *           "tokenPrefix": "psb_J8Ofno",
+                     *           "scopes": [
+                     *             "tech_reviews:read",
+                     *             "stats:read"
+                     *           ],
+                     *           "userId": "c103465a-a6af-490d-bc00-b88782460294",
+                     *           "ownerEmail": "budget@example.jp",
+                     *           "status": "revoked",
+                     *           "createdAt": "2026-12-07T08:11:25.058Z",
+                     *           "expiresAt": "2027-03-07T08:11:25.058Z",
+                     *           "revokedAt": "2026-12-07T08:11:25.091Z",
+                     *           "lastUsedAt": null
+                     *         }
+                     *       ],
                      *       "nextCursor": null
                      *     }
                      */
@@ -22499,6 +26410,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "財務会計システム連携",
+                 *       "scopes": [
+                 *         "tech_reviews:read",
+                 *         "stats:read"
+                 *       ],
+                 *       "expiresInDays": 90
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateTokenRequest"];
             };
         };
@@ -22511,6 +26432,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "dc9559c9-ea2f-4dc2-b788-a753d9c819b6",
+                     *       "name": "財務会計システム連携",
+                     *       "tokenPrefix": "psb_J8Ofno",
+                     *       "scopes": [
+                     *         "tech_reviews:read",
+                     *         "stats:read"
+                     *       ],
+                     *       "userId": "c103465a-a6af-490d-bc00-b88782460294",
+                     *       "ownerEmail": "budget@example.jp",
+                     *       "status": "active",
+                     *       "createdAt": "2026-12-07T08:11:25.058Z",
+                     *       "expiresAt": "2027-03-07T08:11:25.058Z",
+                     *       "revokedAt": null,
+                     *       "lastUsedAt": null,
+                     *       "token": "psb_J8OfnocBBZ6f_NihhaG8G4m6AITQYcSJWLnboaTMD_M"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreatedToken"];
                 };
             };
@@ -22744,7 +26684,7 @@ export interface operations {
                      *       "fiscalYear": 2026,
                      *       "items": [
                      *         {
-                     *           "projectId": "39670f36-09bc-4bf7-ad55-3d0ed1416359",
+                     *           "projectId": "28ddaa4f-e6c5-44a9-9071-740e78402f00",
                      *           "projectCode": "PS0000002",
                      *           "projectName": "電子都庁基盤の運用管理",
                      *           "bureauCode": "DSB",
@@ -22753,14 +26693,14 @@ export interface operations {
                      *           "kpiCount": 1,
                      *           "unmeasuredKpis": [
                      *             {
-                     *               "id": "b32d9304-3deb-4d6a-a1d6-d958f26449f3",
+                     *               "id": "4e616b57-fd2c-4b47-a4a1-3a42856676c9",
                      *               "name": "電子都庁基盤の稼働率"
                      *             }
                      *           ],
                      *           "hasDecision": false
                      *         },
                      *         {
-                     *           "projectId": "12626bee-8d46-4278-bcc2-ddac4b0e8a1b",
+                     *           "projectId": "4fb2adb1-2de1-49cc-833c-dcb97a655bfa",
                      *           "projectCode": "PS0000003",
                      *           "projectName": "中央コンピュータ室の運用管理",
                      *           "bureauCode": "DSB",
@@ -22769,7 +26709,7 @@ export interface operations {
                      *           "kpiCount": 1,
                      *           "unmeasuredKpis": [
                      *             {
-                     *               "id": "f747e3f9-c51e-4525-8a67-2fdb2fcec6c4",
+                     *               "id": "45416276-16da-4ada-a4ab-b6e3dd9857ac",
                      *               "name": "設備起因の計画外停止時間"
                      *             }
                      *           ],
