@@ -4154,8 +4154,6 @@ export interface components {
         Status409Problem: components["schemas"]["VersionConflictProblem"] | components["schemas"]["ConflictProblem"];
         /** @description Any problem answered with HTTP 422: gate_unmet, reason_required, invalid_transition, rule_violation */
         Status422Problem: components["schemas"]["GateUnmetProblem"] | components["schemas"]["ReasonRequiredProblem"] | components["schemas"]["InvalidTransitionProblem"] | components["schemas"]["RuleViolationProblem"];
-        /** @description tech review statuses, comma-separated: extracted, in_review, submitted */
-        StatusList: string;
         StatusReport: {
             assessment: {
                 assessedAt: string | null;
@@ -9347,15 +9345,18 @@ export interface operations {
     exportOpenDataCsv: {
         parameters: {
             query?: {
-                bureau?: string;
-                fiscalYear?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
+                /** @description fiscal years, comma-separated (1990–2100) */
+                fiscalYear?: number[];
                 isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
-                reviewerRole?: string;
+                reviewerRole?: ("bureau_lead" | "cio_advisor" | "chief_cio_advisor")[];
                 /** @description stages, comma-separated: planning, requirements, development, operation, retired */
-                stage?: string;
-                tier?: string;
+                stage?: ("planning" | "requirements" | "development" | "operation" | "retired")[];
+                /** @description tiers, comma-separated: 1, 2, 3, or unset (not yet set) */
+                tier?: ((1 | 2 | 3) | "unset")[];
             };
             header?: never;
             path?: never;
@@ -9474,15 +9475,18 @@ export interface operations {
     exportOpenDataJson: {
         parameters: {
             query?: {
-                bureau?: string;
-                fiscalYear?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
+                /** @description fiscal years, comma-separated (1990–2100) */
+                fiscalYear?: number[];
                 isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
-                reviewerRole?: string;
+                reviewerRole?: ("bureau_lead" | "cio_advisor" | "chief_cio_advisor")[];
                 /** @description stages, comma-separated: planning, requirements, development, operation, retired */
-                stage?: string;
-                tier?: string;
+                stage?: ("planning" | "requirements" | "development" | "operation" | "retired")[];
+                /** @description tiers, comma-separated: 1, 2, 3, or unset (not yet set) */
+                tier?: ((1 | 2 | 3) | "unset")[];
             };
             header?: never;
             path?: never;
@@ -9641,15 +9645,18 @@ export interface operations {
     exportOpenDataXlsx: {
         parameters: {
             query?: {
-                bureau?: string;
-                fiscalYear?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
+                /** @description fiscal years, comma-separated (1990–2100) */
+                fiscalYear?: number[];
                 isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
-                reviewerRole?: string;
+                reviewerRole?: ("bureau_lead" | "cio_advisor" | "chief_cio_advisor")[];
                 /** @description stages, comma-separated: planning, requirements, development, operation, retired */
-                stage?: string;
-                tier?: string;
+                stage?: ("planning" | "requirements" | "development" | "operation" | "retired")[];
+                /** @description tiers, comma-separated: 1, 2, 3, or unset (not yet set) */
+                tier?: ((1 | 2 | 3) | "unset")[];
             };
             header?: never;
             path?: never;
@@ -9763,15 +9770,18 @@ export interface operations {
     exportProjectsCsv: {
         parameters: {
             query?: {
-                bureau?: string;
-                fiscalYear?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
+                /** @description fiscal years, comma-separated (1990–2100) */
+                fiscalYear?: number[];
                 isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
-                reviewerRole?: string;
+                reviewerRole?: ("bureau_lead" | "cio_advisor" | "chief_cio_advisor")[];
                 /** @description stages, comma-separated: planning, requirements, development, operation, retired */
-                stage?: string;
-                tier?: string;
+                stage?: ("planning" | "requirements" | "development" | "operation" | "retired")[];
+                /** @description tiers, comma-separated: 1, 2, 3, or unset (not yet set) */
+                tier?: ((1 | 2 | 3) | "unset")[];
             };
             header?: never;
             path?: never;
@@ -9890,15 +9900,18 @@ export interface operations {
     exportProjectsJson: {
         parameters: {
             query?: {
-                bureau?: string;
-                fiscalYear?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
+                /** @description fiscal years, comma-separated (1990–2100) */
+                fiscalYear?: number[];
                 isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
-                reviewerRole?: string;
+                reviewerRole?: ("bureau_lead" | "cio_advisor" | "chief_cio_advisor")[];
                 /** @description stages, comma-separated: planning, requirements, development, operation, retired */
-                stage?: string;
-                tier?: string;
+                stage?: ("planning" | "requirements" | "development" | "operation" | "retired")[];
+                /** @description tiers, comma-separated: 1, 2, 3, or unset (not yet set) */
+                tier?: ((1 | 2 | 3) | "unset")[];
             };
             header?: never;
             path?: never;
@@ -10060,15 +10073,18 @@ export interface operations {
     exportProjectsXlsx: {
         parameters: {
             query?: {
-                bureau?: string;
-                fiscalYear?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
+                /** @description fiscal years, comma-separated (1990–2100) */
+                fiscalYear?: number[];
                 isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
-                reviewerRole?: string;
+                reviewerRole?: ("bureau_lead" | "cio_advisor" | "chief_cio_advisor")[];
                 /** @description stages, comma-separated: planning, requirements, development, operation, retired */
-                stage?: string;
-                tier?: string;
+                stage?: ("planning" | "requirements" | "development" | "operation" | "retired")[];
+                /** @description tiers, comma-separated: 1, 2, 3, or unset (not yet set) */
+                tier?: ((1 | 2 | 3) | "unset")[];
             };
             header?: never;
             path?: never;
@@ -11300,16 +11316,17 @@ export interface operations {
     listProcurements: {
         parameters: {
             query?: {
-                bureau?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
                 /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
                 isStartup?: boolean;
                 /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
                 /** @description procurement methods, comma-separated: general_competitive, best_value, proposal, negotiated, policy_negotiated, other */
-                method?: string;
+                method?: ("general_competitive" | "best_value" | "proposal" | "negotiated" | "policy_negotiated" | "other")[];
                 /** @description procurement statuses, comma-separated: planned, spec_published, awarded, contracted, completed, cancelled */
-                status?: string;
+                status?: ("planned" | "spec_published" | "awarded" | "contracted" | "completed" | "cancelled")[];
             };
             header?: never;
             path?: never;
@@ -11463,12 +11480,13 @@ export interface operations {
     exportProcurementsCsv: {
         parameters: {
             query?: {
-                bureau?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
                 isStartup?: boolean;
                 /** @description procurement methods, comma-separated: general_competitive, best_value, proposal, negotiated, policy_negotiated, other */
-                method?: string;
+                method?: ("general_competitive" | "best_value" | "proposal" | "negotiated" | "policy_negotiated" | "other")[];
                 /** @description procurement statuses, comma-separated: planned, spec_published, awarded, contracted, completed, cancelled */
-                status?: string;
+                status?: ("planned" | "spec_published" | "awarded" | "contracted" | "completed" | "cancelled")[];
             };
             header?: never;
             path?: never;
@@ -11586,12 +11604,13 @@ export interface operations {
     exportProcurementsXlsx: {
         parameters: {
             query?: {
-                bureau?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
                 isStartup?: boolean;
                 /** @description procurement methods, comma-separated: general_competitive, best_value, proposal, negotiated, policy_negotiated, other */
-                method?: string;
+                method?: ("general_competitive" | "best_value" | "proposal" | "negotiated" | "policy_negotiated" | "other")[];
                 /** @description procurement statuses, comma-separated: planned, spec_published, awarded, contracted, completed, cancelled */
-                status?: string;
+                status?: ("planned" | "spec_published" | "awarded" | "contracted" | "completed" | "cancelled")[];
             };
             header?: never;
             path?: never;
@@ -11866,20 +11885,23 @@ export interface operations {
     listProjects: {
         parameters: {
             query?: {
-                bureau?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
                 /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
-                fiscalYear?: string;
+                /** @description fiscal years, comma-separated (1990–2100) */
+                fiscalYear?: number[];
                 isNew?: boolean;
                 /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
                 order?: "newest" | "oldest";
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
-                reviewerRole?: string;
+                reviewerRole?: ("bureau_lead" | "cio_advisor" | "chief_cio_advisor")[];
                 /** @description stages, comma-separated: planning, requirements, development, operation, retired */
-                stage?: string;
-                tier?: string;
+                stage?: ("planning" | "requirements" | "development" | "operation" | "retired")[];
+                /** @description tiers, comma-separated: 1, 2, 3, or unset (not yet set) */
+                tier?: ((1 | 2 | 3) | "unset")[];
             };
             header?: never;
             path?: never;
@@ -23936,13 +23958,15 @@ export interface operations {
     getRegistrationStats: {
         parameters: {
             query?: {
-                bureau?: string;
-                fiscalYear?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
+                /** @description fiscal years, comma-separated (1990–2100) */
+                fiscalYear?: number[];
                 from?: components["schemas"]["Day"];
                 interval?: "week" | "month";
                 isNew?: boolean;
                 /** @description stages, comma-separated: planning, requirements, development, operation, retired */
-                stage?: string;
+                stage?: ("planning" | "requirements" | "development" | "operation" | "retired")[];
                 to?: components["schemas"]["Day"];
             };
             header?: never;
@@ -24176,8 +24200,10 @@ export interface operations {
     getStageStats: {
         parameters: {
             query?: {
-                bureau?: string;
-                fiscalYear?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
+                /** @description fiscal years, comma-separated (1990–2100) */
+                fiscalYear?: number[];
                 isNew?: boolean;
             };
             header?: never;
@@ -24692,7 +24718,7 @@ export interface operations {
                 /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
                 /** @description tech review statuses, comma-separated: extracted, in_review, submitted */
-                status?: components["schemas"]["StatusList"];
+                status?: ("extracted" | "in_review" | "submitted")[];
             };
             header?: never;
             path?: never;
@@ -24907,7 +24933,7 @@ export interface operations {
             query: {
                 fiscalYear: number;
                 /** @description tech review statuses, comma-separated: extracted, in_review, submitted */
-                status?: components["schemas"]["StatusList"];
+                status?: ("extracted" | "in_review" | "submitted")[];
             };
             header?: never;
             path?: never;
@@ -25027,7 +25053,7 @@ export interface operations {
             query: {
                 fiscalYear: number;
                 /** @description tech review statuses, comma-separated: extracted, in_review, submitted */
-                status?: components["schemas"]["StatusList"];
+                status?: ("extracted" | "in_review" | "submitted")[];
             };
             header?: never;
             path?: never;
