@@ -48,7 +48,8 @@ export function toReleaseRequestResponse(row: ReleaseRequestView, now = Date.now
     projectName: row.projectName,
     bureauCode: row.bureauCode,
     status: row.status as 'pending' | 'approved' | 'returned' | 'withdrawn',
-    tier: row.tier as TTier | null,
+    // Filed only with a tier, re-routed only upwards (domain/oversight.ts): never null.
+    tier: ZTier.parse(row.tier),
     reviewerRole: row.reviewerRole as 'bureau_lead' | 'cio_advisor' | 'chief_cio_advisor' | null,
     checklist: row.checklist as TChecklistItem[],
     evidence: row.evidence as Evidence[],
@@ -88,8 +89,8 @@ export async function getReleaseRequestDetail(db: Db, id: string) {
     ...toReleaseRequestResponse(row),
     routing: routing.map((r) => ({
       // Smallints checked to 1–3: parsed into tiers, not cast.
-      fromTier: ZTier.nullable().parse(r.fromTier),
-      toTier: ZTier.nullable().parse(r.toTier),
+      fromTier: ZTier.parse(r.fromTier),
+      toTier: ZTier.parse(r.toTier),
       fromReviewerRole: r.fromReviewerRole,
       toReviewerRole: r.toReviewerRole,
       at: r.at.toISOString(),

@@ -74,7 +74,8 @@ export function toConsultationResponse(row: ConsultationView, today = localToday
     topic: row.topic as TCreateConsultationRequest['topic'],
     subject: row.subject,
     status: row.status as 'open' | 'answered' | 'closed',
-    tier: row.tier as TTier | null,
+    // Opened only with a tier, re-routed only upwards (domain/oversight.ts): never null.
+    tier: ZTier.parse(row.tier),
     reviewerRole: row.reviewerRole as 'bureau_lead' | 'cio_advisor' | 'chief_cio_advisor' | null,
     documentIds: row.documentIds,
     openedBy: row.openedBy,
@@ -110,8 +111,8 @@ export async function getConsultationDetail(db: Db, id: string) {
     })),
     routing: routing.map((r) => ({
       // Smallints checked to 1–3: parsed into tiers, not cast.
-      fromTier: ZTier.nullable().parse(r.fromTier),
-      toTier: ZTier.nullable().parse(r.toTier),
+      fromTier: ZTier.parse(r.fromTier),
+      toTier: ZTier.parse(r.toTier),
       fromReviewerRole: r.fromReviewerRole,
       toReviewerRole: r.toReviewerRole,
       at: r.at.toISOString(),
@@ -268,7 +269,8 @@ export function toStatusReportResponse(row: StatusReportView) {
     projectId: row.projectId,
     period: row.period,
     stage: row.stage as TStage,
-    tier: row.tier as TTier | null,
+    // Filed only while the project is supervised, which needs a tier: never null.
+    tier: ZTier.parse(row.tier),
     milestones: row.milestones as TCreateStatusReportRequest['milestones'],
     cost: { budgetJpy: row.budgetJpy, contractJpy: row.contractJpy, spentJpy: row.spentJpy, forecastJpy: row.forecastJpy },
     selfRating: row.selfRating as TRatings,

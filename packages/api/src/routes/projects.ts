@@ -7,6 +7,7 @@ import {
   ZReviewerRole,
   ZTier,
   ZTierHistoryEntry,
+  ZTierOrNull,
   ZUpdateProjectRequest,
 } from '@psbook/core';
 import { z } from 'zod';
@@ -66,8 +67,6 @@ export function toProjectFilter(query: Omit<TProjectListQuery, 'limit' | 'cursor
     q: query.q,
   };
 }
-
-const ZTierOrNull = ZTier.nullable();
 
 export const ZIfMatch = z.object({ 'if-match': z.string().optional() });
 

@@ -43,7 +43,7 @@ export const ZReleaseRequestResponse = z.object({
   projectName: z.string(),
   bureauCode: z.string(),
   status: ZReleaseStatus,
-  tier: ZTier.nullable(),
+  tier: ZTier,
   reviewerRole: ZReviewerRole.nullable(),
   checklist: z.array(ZChecklistItem),
   evidence: z.array(z.object({ itemId: z.string(), url: z.string().optional(), note: z.string().optional() })),
@@ -70,8 +70,8 @@ export const ZReleaseRequestResponse = z.object({
 export const ZReleaseRequestDetail = ZReleaseRequestResponse.extend({
   routing: z.array(
     z.object({
-      fromTier: ZTier.nullable(),
-      toTier: ZTier.nullable(),
+      fromTier: ZTier,
+      toTier: ZTier,
       fromReviewerRole: z.string().nullable(),
       toReviewerRole: z.string().nullable(),
       at: z.string(),

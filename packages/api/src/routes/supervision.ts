@@ -91,7 +91,7 @@ export const ZConsultationResponse = z
     topic: ZConsultationTopic,
     subject: z.string(),
     status: ZConsultationStatus,
-    tier: ZTier.nullable(),
+    tier: ZTier,
     reviewerRole: ZReviewerRole.nullable(),
     documentIds: z.array(z.string()),
     openedBy: z.string(),
@@ -118,8 +118,8 @@ export const ZConsultationDetail = ZConsultationResponse.extend({
   ),
   routing: z.array(
     z.object({
-      fromTier: ZTier.nullable(),
-      toTier: ZTier.nullable(),
+      fromTier: ZTier,
+      toTier: ZTier,
       fromReviewerRole: z.string().nullable(),
       toReviewerRole: z.string().nullable(),
       at: z.string(),
@@ -135,7 +135,7 @@ export const ZStatusReportResponse = z
     projectId: z.string(),
     period: z.string(),
     stage: ZStage,
-    tier: ZTier.nullable(),
+    tier: ZTier,
     milestones: z.array(z.object({ milestone: ZMilestoneKind, plannedDate: ZDate, forecastDate: ZDate, actualDate: ZDate })),
     cost: z.object({
       budgetJpy: z.number().int().nullable(),

@@ -3041,7 +3041,7 @@ export interface components {
             projectName: string;
             since: string;
             status: string;
-            tier: components["schemas"]["Tier"];
+            tier: components["schemas"]["TierOrNull"];
         };
         InboxPage: {
             items: components["schemas"]["InboxItem"][];
@@ -3354,7 +3354,7 @@ export interface components {
                 projectId: string;
                 projectName: string;
                 reviewerRole: components["schemas"]["ReviewerRole"];
-                tier: components["schemas"]["Tier"];
+                tier: components["schemas"]["TierOrNull"];
                 unmeasuredKpis: {
                     id: string;
                     name: string;
@@ -3377,14 +3377,14 @@ export interface components {
                     operator: string;
                     value?: unknown;
                 }[];
-                tier: components["schemas"]["Tier"];
+                tier: components["schemas"]["TierOrNull"];
                 value: number | string | null;
             }[];
             lowerBound: components["schemas"]["Tier"];
             missing: components["schemas"]["OversightInputName"][];
             reviewerRole: components["schemas"]["ReviewerRole"];
             rulesetVersion: string;
-            tier: components["schemas"]["Tier"];
+            tier: components["schemas"]["TierOrNull"];
         };
         /** @enum {string} */
         OversightFactorName: "budget" | "downtime" | "confidentiality";
@@ -3618,7 +3618,7 @@ export interface components {
             reviewerRole: components["schemas"]["ReviewerRole"];
             stage: components["schemas"]["Stage"];
             summary: string | null;
-            tier: components["schemas"]["Tier"];
+            tier: components["schemas"]["TierOrNull"];
             updatedAt: string;
             /** Format: int64 */
             version: number;
@@ -4256,7 +4256,7 @@ export interface components {
             reviewerId: string | null;
             reviewerName: string | null;
             status: components["schemas"]["TechReviewStatus"];
-            tierAtExtraction: components["schemas"]["Tier"];
+            tierAtExtraction: components["schemas"]["TierOrNull"];
             updatedAt: string;
             /** Format: int64 */
             version: number;
@@ -4277,7 +4277,7 @@ export interface components {
         };
         /** @enum {string} */
         TechReviewStatus: "extracted" | "in_review" | "submitted";
-        Tier: 1 | 2 | 3 | null;
+        Tier: 1 | 2 | 3;
         TierCounts: {
             /** Format: int64 */
             tier1: number;
@@ -4309,7 +4309,7 @@ export interface components {
             supersededBy: components["schemas"]["TierDecreaseSupersededBy"];
             toEvaluation: components["schemas"]["OversightEvaluation"];
             toReviewerRole: components["schemas"]["ReviewerRole"];
-            toTier: components["schemas"]["Tier"];
+            toTier: components["schemas"]["TierOrNull"];
             /** Format: int64 */
             version: number;
         };
@@ -4339,17 +4339,18 @@ export interface components {
             at: string;
             cause: components["schemas"]["TierHistoryCause"];
             fromReviewerRole: string | null;
-            fromTier: components["schemas"]["Tier"];
+            fromTier: components["schemas"]["TierOrNull"];
             rulesetVersion: string;
             tierDecreaseId: string | null;
             toReviewerRole: string | null;
-            toTier: components["schemas"]["Tier"];
+            toTier: components["schemas"]["TierOrNull"];
         };
         TierHistoryPage: {
             items: components["schemas"]["TierHistoryEntry"][];
             /** @description Send it back as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
         };
+        TierOrNull: 1 | 2 | 3 | null;
         TierTable: {
             factors: {
                 bands: {
