@@ -32,7 +32,7 @@ const trimCsv = (text: string) =>
     .map((line) => `${line}\r\n`)
     .join('');
 
-const doc = openApiDocument() as {
+const doc = openApiDocument() as unknown as {
   paths: Record<string, Record<string, { operationId: string; responses: Record<string, { content?: Record<string, unknown> }> }>>;
 };
 const t = await createTestApp('pglite', { demoProjects: true });
@@ -327,15 +327,12 @@ await call('createUser', 'POST', '/api/v1/admin/users', admin, {
   bureauCodes: ['DSB'],
   password: 'correct-horse-battery-staple',
 });
-const secondAdminToken = (
-  await (
-    await t.app.request('/api/v1/auth/login', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: secondAdmin, password: 'correct-horse-battery-staple' }),
-    })
-  ).json()
-).token as string;
+const secondAdminSignIn = await t.app.request('/api/v1/auth/login', {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ email: secondAdmin, password: 'correct-horse-battery-staple' }),
+});
+const secondAdminToken: string = ((await secondAdminSignIn.json()) as { token: string }).token;
 const oversightContent = JSON.parse(readFileSync(new URL('../../../rules/oversight-tier.json', import.meta.url), 'utf8'));
 const lowered = structuredClone(oversightContent) as { factors: { factor: string; bands: { conditions: { value: unknown }[] }[] }[] };
 for (const band of lowered.factors.find((f) => f.factor === 'budget')?.bands ?? [])
@@ -349,7 +346,7 @@ for (const band of raised.factors.find((f) => f.factor === 'budget')?.bands ?? [
   for (const c of band.conditions) if (c.value === 10_000_000) c.value = 20_000_000;
 // The cases of the raised threshold: each repository case expects what the candidate answers.
 const trial = await t.request('POST', '/api/v1/rules/versions', { as: admin, body: { ruleset: 'oversight-tier', content: raised } });
-const failures = new Map(
+const failures = new Map<string, Record<string, unknown>>(
   ((await trial.json()).cases?.failures ?? []).map((f: { name: string; mismatches: { key: string; actual: unknown }[] }) => [
     f.name,
     Object.fromEntries(f.mismatches.map((m) => [m.key, m.actual])),

@@ -4804,13 +4804,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "f1cb29d8-ceba-40c0-a2f9-523f7a7d3cd6",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "e7aebcbd-3868-49f0-a9f9-b6d4fc167422",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
                      *       "title": "脆弱性診断の実施計画を提出",
-                     *       "ownerId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "ownerId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "ownerName": "産業 花子",
                      *       "dueDate": "2027-02-28",
                      *       "isOverdue": false,
@@ -4822,10 +4822,10 @@ export interface operations {
                      *       "blocking": true,
                      *       "status": "done",
                      *       "note": "実施計画書を文書に登録しました",
-                     *       "raisedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *       "raisedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *       "raisedByName": "補佐 健太",
-                     *       "raisedAt": "2026-12-07T08:11:20.590Z",
-                     *       "doneAt": "2026-12-07T08:11:21.009Z",
+                     *       "raisedAt": "2026-12-07T08:40:57.761Z",
+                     *       "doneAt": "2026-12-07T08:40:57.869Z",
                      *       "verifiedAt": null,
                      *       "version": 2
                      *     }
@@ -5408,29 +5408,29 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "339b9142-9a0f-4455-b2de-87ed1238ef85",
-                     *           "messageId": "<notification.57fd76dc-c031-4886-8b39-4428e946191e@psbook>",
+                     *           "id": "d87e1214-b5ae-4388-88d6-4c057f4d973e",
+                     *           "messageId": "<notification.c55109ed-f7e2-4104-a663-1282fa725d80@psbook>",
                      *           "toEmail": "budget@example.jp",
                      *           "subject": "[PS Book] 2028年度 評価書の提出（技術的評価 1件） / Fiscal 2028: evaluation report submitted (1 tech reviews)",
                      *           "body": "2028年度 評価書の提出（技術的評価 1件）\n\n---\n\nFiscal 2028: evaluation report submitted (1 tech reviews)\n\n画面を開く / Open: http://localhost:8787/budget-review\n",
                      *           "status": "pending",
                      *           "attempts": 0,
-                     *           "nextAttemptAt": "2026-12-07T08:11:23.112Z",
+                     *           "nextAttemptAt": "2026-12-07T08:41:01.115Z",
                      *           "lastError": null,
-                     *           "createdAt": "2026-12-07T08:11:23.112Z",
+                     *           "createdAt": "2026-12-07T08:41:01.115Z",
                      *           "sentAt": null
                      *         },
                      *         {
-                     *           "id": "18f31bb5-04c0-4cc7-919a-5280d3f7c0a1",
-                     *           "messageId": "<notification.8000fae4-59e0-4058-ad5c-26e113403182@psbook>",
+                     *           "id": "3bcbd53d-5a7e-4e51-b7c6-2f93c06df96e",
+                     *           "messageId": "<notification.9120eeeb-85ce-47b4-be89-f2d6c1a7353b@psbook>",
                      *           "toEmail": "govtech@example.jp",
                      *           "subject": "[PS Book] 2028年度 技術的評価の作成依頼（1件、期限 2027-10-31） / Fiscal 2028: 1 tech reviews to write (due 2027-10-31)",
                      *           "body": "2028年度 技術的評価の作成依頼（1件、期限 2027-10-31）\n\n---\n\nFiscal 2028: 1 tech reviews to write (due 2027-10-31)\n\n画面を開く / Open: http://localhost:8787/budget-review\n",
                      *           "status": "pending",
                      *           "attempts": 0,
-                     *           "nextAttemptAt": "2026-12-07T08:11:22.612Z",
+                     *           "nextAttemptAt": "2026-12-07T08:41:00.692Z",
                      *           "lastError": null,
-                     *           "createdAt": "2026-12-07T08:11:22.612Z",
+                     *           "createdAt": "2026-12-07T08:41:00.692Z",
                      *           "sentAt": null
                      *         }
                      *       ],
@@ -5561,7 +5561,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *           "id": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
                      *           "email": "admin@example.jp",
                      *           "displayName": "デジタル 管理者",
                      *           "role": "admin",
@@ -5570,11 +5570,11 @@ export interface operations {
                      *           ],
                      *           "isActive": true,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T08:11:14.385Z",
-                     *           "updatedAt": "2026-12-07T08:11:14.385Z"
+                     *           "createdAt": "2026-12-07T08:40:51.194Z",
+                     *           "updatedAt": "2026-12-07T08:40:51.194Z"
                      *         },
                      *         {
-                     *           "id": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "id": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *           "email": "advisor.ind@example.jp",
                      *           "displayName": "補佐 健太",
                      *           "role": "cio_advisor",
@@ -5583,8 +5583,8 @@ export interface operations {
                      *           ],
                      *           "isActive": true,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T08:11:14.367Z",
-                     *           "updatedAt": "2026-12-07T08:11:14.367Z"
+                     *           "createdAt": "2026-12-07T08:40:51.170Z",
+                     *           "updatedAt": "2026-12-07T08:40:51.170Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -5718,7 +5718,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "2c290467-04f9-4bb4-a9e7-00e2cd9fc0ef",
+                     *       "id": "ab7f1977-b878-4dd9-b760-db1dc49e55d2",
                      *       "email": "kanri.2@example.jp",
                      *       "displayName": "情報 次郎",
                      *       "role": "admin",
@@ -5727,8 +5727,8 @@ export interface operations {
                      *       ],
                      *       "isActive": true,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:11:23.936Z",
-                     *       "updatedAt": "2026-12-07T08:11:23.936Z"
+                     *       "createdAt": "2026-12-07T08:41:01.984Z",
+                     *       "updatedAt": "2026-12-07T08:41:01.984Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AdminUser"];
@@ -5868,7 +5868,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *       "id": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
                      *       "email": "admin@example.jp",
                      *       "displayName": "デジタル 管理者",
                      *       "role": "admin",
@@ -5877,8 +5877,8 @@ export interface operations {
                      *       ],
                      *       "isActive": true,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:11:14.385Z",
-                     *       "updatedAt": "2026-12-07T08:11:14.385Z"
+                     *       "createdAt": "2026-12-07T08:40:51.194Z",
+                     *       "updatedAt": "2026-12-07T08:40:51.194Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AdminUser"];
@@ -6006,7 +6006,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "1c1aafd7-7dcb-4b3d-be99-dceea9b9b38f",
+                     *       "id": "3389a112-78c1-4f72-9ebe-263d912ae33c",
                      *       "email": "staff.cul@example.jp",
                      *       "displayName": "文化 太郎",
                      *       "role": "bureau_lead",
@@ -6015,8 +6015,8 @@ export interface operations {
                      *       ],
                      *       "isActive": true,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:11:24.992Z",
-                     *       "updatedAt": "2026-12-07T08:11:25.018Z"
+                     *       "createdAt": "2026-12-07T08:41:03.697Z",
+                     *       "updatedAt": "2026-12-07T08:41:03.725Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AdminUser"];
@@ -6178,13 +6178,13 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": 310,
-                     *           "at": "2026-12-07T08:11:25.883Z",
-                     *           "actorId": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *           "at": "2026-12-07T08:41:05.085Z",
+                     *           "actorId": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
                      *           "actorLabel": "admin@example.jp",
                      *           "actorName": "デジタル 管理者",
                      *           "action": "expense_import.create",
                      *           "entityType": "expense_import",
-                     *           "entityId": "1663ecc0-8976-47d4-8e0d-4662717492bf",
+                     *           "entityId": "59c2fe84-dab1-4bc5-9c6a-c52de5cadc77",
                      *           "projectId": null,
                      *           "before": null,
                      *           "after": {
@@ -6199,7 +6199,7 @@ export interface operations {
                      *             "format": "csv",
                      *             "changes": 18,
                      *             "encoding": "utf-8",
-                     *             "importId": "1663ecc0-8976-47d4-8e0d-4662717492bf",
+                     *             "importId": "59c2fe84-dab1-4bc5-9c6a-c52de5cadc77",
                      *             "projects": {
                      *               "created": 4,
                      *               "updated": 0,
@@ -6207,34 +6207,34 @@ export interface operations {
                      *             },
                      *             "lineCount": 14,
                      *             "timingsMs": {
-                     *               "plan": 14,
-                     *               "read": 37,
-                     *               "tier": 42,
-                     *               "budgets": 3,
-                     *               "check rows": 53,
-                     *               "write lines": 13,
-                     *               "create projects": 49,
+                     *               "plan": 25,
+                     *               "read": 46,
+                     *               "tier": 44,
+                     *               "budgets": 11,
+                     *               "check rows": 36,
+                     *               "write lines": 28,
+                     *               "create projects": 69,
                      *               "tier: one by one": 0,
                      *               "check against the book": 32
                      *             },
-                     *             "durationMs": 244,
+                     *             "durationMs": 290,
                      *             "errorCount": 0,
                      *             "fileSha256": "75c7862412890649ec90afefe4d08892cd082baabe29a3ab129fdc12a248229a",
                      *             "ignoredColumns": [],
                      *             "previousImportId": null
                      *           },
-                     *           "requestId": "3af78530-566d-47e8-a620-3d1318925ffb"
+                     *           "requestId": "d1ac8a4a-4d6b-4f6a-8197-f8a404b41160"
                      *         },
                      *         {
                      *           "id": 309,
-                     *           "at": "2026-12-07T08:11:25.883Z",
-                     *           "actorId": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *           "at": "2026-12-07T08:41:05.085Z",
+                     *           "actorId": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
                      *           "actorLabel": "admin@example.jp",
                      *           "actorName": "デジタル 管理者",
                      *           "action": "project.create",
                      *           "entityType": "project",
-                     *           "entityId": "946e8df3-fe5a-47e4-b610-595f25ce012e",
-                     *           "projectId": "946e8df3-fe5a-47e4-b610-595f25ce012e",
+                     *           "entityId": "7a530486-a1ba-4e14-b4f9-3fdc7b602b79",
+                     *           "projectId": "7a530486-a1ba-4e14-b4f9-3fdc7b602b79",
                      *           "before": null,
                      *           "after": {
                      *             "code": "PS0000026",
@@ -6246,10 +6246,10 @@ export interface operations {
                      *             "bureauCode": "DSB",
                      *             "fiscalYear": 2021,
                      *             "reviewerRole": "chief_cio_advisor",
-                     *             "expenseImportId": "1663ecc0-8976-47d4-8e0d-4662717492bf",
+                     *             "expenseImportId": "59c2fe84-dab1-4bc5-9c6a-c52de5cadc77",
                      *             "registrationTrigger": "initial_budget"
                      *           },
-                     *           "requestId": "3af78530-566d-47e8-a620-3d1318925ffb"
+                     *           "requestId": "d1ac8a4a-4d6b-4f6a-8197-f8a404b41160"
                      *         }
                      *       ],
                      *       "nextCursor": "MjYx"
@@ -6379,10 +6379,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "token": "pss_OsOyOFMepHchlqy6g4hERorjdBUosPXFbjo4mrsADag",
-                     *       "expiresAt": "2026-12-07T20:11:17.941Z",
+                     *       "token": "pss_dZLJCoDJtE-JOC4U1QV9bETQezAVei_psXDB0VbH9rg",
+                     *       "expiresAt": "2026-12-07T20:40:54.970Z",
                      *       "user": {
-                     *         "id": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *         "id": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *         "email": "staff.ind@example.jp",
                      *         "displayName": "産業 花子",
                      *         "role": "staff",
@@ -6605,7 +6605,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *       "id": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
                      *       "email": "admin@example.jp",
                      *       "displayName": "デジタル 管理者",
                      *       "role": "admin",
@@ -6963,7 +6963,7 @@ export interface operations {
                      * @example {
                      *       "localPasswords": true,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T08:11:25.281Z",
+                     *       "updatedAt": "2026-12-07T08:41:04.220Z",
                      *       "ssoConfigured": false
                      *     }
                      */
@@ -7092,7 +7092,7 @@ export interface operations {
                      * @example {
                      *       "localPasswords": true,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T08:11:25.281Z",
+                     *       "updatedAt": "2026-12-07T08:41:04.220Z",
                      *       "ssoConfigured": false
                      *     }
                      */
@@ -7255,8 +7255,8 @@ export interface operations {
                      *           "evaluationDeadline": "2027-10-31",
                      *           "submissionDate": "2027-11-20",
                      *           "budgetAnnouncementDate": "2028-01-24",
-                     *           "submittedAt": "2026-12-07T08:11:23.112Z",
-                     *           "submittedBy": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *           "submittedAt": "2026-12-07T08:41:01.115Z",
+                     *           "submittedBy": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
                      *           "isSubmitted": true,
                      *           "techReviews": {
                      *             "extracted": 0,
@@ -7329,7 +7329,7 @@ export interface operations {
                      *             }
                      *           ],
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T08:11:22.526Z"
+                     *           "createdAt": "2026-12-07T08:41:00.550Z"
                      *         },
                      *         {
                      *           "fiscalYear": 2027,
@@ -7412,7 +7412,7 @@ export interface operations {
                      *             }
                      *           ],
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T08:11:16.893Z"
+                     *           "createdAt": "2026-12-07T08:40:53.767Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -7625,7 +7625,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:11:22.526Z"
+                     *       "createdAt": "2026-12-07T08:41:00.550Z"
                      *     }
                      */
                     "application/json": components["schemas"]["BudgetCycle"];
@@ -7771,8 +7771,8 @@ export interface operations {
                      *       "evaluationDeadline": "2027-10-31",
                      *       "submissionDate": "2027-11-20",
                      *       "budgetAnnouncementDate": "2028-01-24",
-                     *       "submittedAt": "2026-12-07T08:11:23.112Z",
-                     *       "submittedBy": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *       "submittedAt": "2026-12-07T08:41:01.115Z",
+                     *       "submittedBy": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
                      *       "isSubmitted": true,
                      *       "techReviews": {
                      *         "extracted": 0,
@@ -7845,7 +7845,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:11:22.526Z"
+                     *       "createdAt": "2026-12-07T08:41:00.550Z"
                      *     }
                      */
                     "application/json": components["schemas"]["BudgetCycle"];
@@ -8261,8 +8261,8 @@ export interface operations {
                      *       "evaluationDeadline": "2027-10-31",
                      *       "submissionDate": "2027-11-20",
                      *       "budgetAnnouncementDate": "2028-01-24",
-                     *       "submittedAt": "2026-12-07T08:11:23.112Z",
-                     *       "submittedBy": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *       "submittedAt": "2026-12-07T08:41:01.115Z",
+                     *       "submittedBy": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
                      *       "isSubmitted": true,
                      *       "techReviews": {
                      *         "extracted": 0,
@@ -8335,7 +8335,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:11:22.526Z"
+                     *       "createdAt": "2026-12-07T08:41:00.550Z"
                      *     }
                      */
                     "application/json": components["schemas"]["BudgetCycle"];
@@ -8619,8 +8619,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "787d4558-c436-4220-8d0a-219ff86f8a63",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "b103e916-34b8-47bc-9813-6fb070f95cd4",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -8630,34 +8630,34 @@ export interface operations {
                      *       "tier": 2,
                      *       "reviewerRole": "cio_advisor",
                      *       "documentIds": [
-                     *         "d316eb87-61e5-4a70-a947-2e95004e2e1a"
+                     *         "cc140f24-7692-4b8b-a944-a37d0f417a95"
                      *       ],
-                     *       "openedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "openedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "openedByName": "産業 花子",
-                     *       "openedAt": "2026-12-07T08:11:19.636Z",
+                     *       "openedAt": "2026-12-07T08:40:56.422Z",
                      *       "dueOn": "2026-12-21",
                      *       "isOverdue": false,
-                     *       "answeredAt": "2026-12-07T08:11:20.002Z",
-                     *       "closedAt": "2026-12-07T08:11:20.150Z",
+                     *       "answeredAt": "2026-12-07T08:40:56.835Z",
+                     *       "closedAt": "2026-12-07T08:40:57.243Z",
                      *       "version": 3,
                      *       "messages": [
                      *         {
-                     *           "id": "28b75ec7-ba18-4780-95a8-cec9dec8b2cc",
-                     *           "authorId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "id": "e80db296-4916-4777-a37b-7cb314625bfa",
+                     *           "authorId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "authorName": "産業 花子",
                      *           "side": "bureau",
                      *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
                      *           "actionId": null,
-                     *           "createdAt": "2026-12-07T08:11:19.636Z"
+                     *           "createdAt": "2026-12-07T08:40:56.422Z"
                      *         },
                      *         {
-                     *           "id": "07cea8ce-ac07-46fd-a537-ffe77a5ef9bc",
-                     *           "authorId": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "id": "c5531a91-ade1-4d5e-bd6f-150583a4ff4c",
+                     *           "authorId": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *           "authorName": "補佐 健太",
                      *           "side": "consultee",
                      *           "body": "稼働率の目標を仕様書に数値で明記してください。申請の締切日前後の負荷も考慮が必要です。",
-                     *           "actionId": "d17cadc8-225c-4a78-83c3-4cd3cdd62b62",
-                     *           "createdAt": "2026-12-07T08:11:20.002Z"
+                     *           "actionId": "15b93110-bdae-4391-9007-17bb52d529e6",
+                     *           "createdAt": "2026-12-07T08:40:56.835Z"
                      *         }
                      *       ],
                      *       "routing": [],
@@ -8788,8 +8788,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "787d4558-c436-4220-8d0a-219ff86f8a63",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "b103e916-34b8-47bc-9813-6fb070f95cd4",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -8799,34 +8799,34 @@ export interface operations {
                      *       "tier": 2,
                      *       "reviewerRole": "cio_advisor",
                      *       "documentIds": [
-                     *         "d316eb87-61e5-4a70-a947-2e95004e2e1a"
+                     *         "cc140f24-7692-4b8b-a944-a37d0f417a95"
                      *       ],
-                     *       "openedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "openedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "openedByName": "産業 花子",
-                     *       "openedAt": "2026-12-07T08:11:19.636Z",
+                     *       "openedAt": "2026-12-07T08:40:56.422Z",
                      *       "dueOn": "2026-12-21",
                      *       "isOverdue": false,
-                     *       "answeredAt": "2026-12-07T08:11:20.002Z",
-                     *       "closedAt": "2026-12-07T08:11:20.150Z",
+                     *       "answeredAt": "2026-12-07T08:40:56.835Z",
+                     *       "closedAt": "2026-12-07T08:40:57.243Z",
                      *       "version": 3,
                      *       "messages": [
                      *         {
-                     *           "id": "28b75ec7-ba18-4780-95a8-cec9dec8b2cc",
-                     *           "authorId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "id": "e80db296-4916-4777-a37b-7cb314625bfa",
+                     *           "authorId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "authorName": "産業 花子",
                      *           "side": "bureau",
                      *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
                      *           "actionId": null,
-                     *           "createdAt": "2026-12-07T08:11:19.636Z"
+                     *           "createdAt": "2026-12-07T08:40:56.422Z"
                      *         },
                      *         {
-                     *           "id": "07cea8ce-ac07-46fd-a537-ffe77a5ef9bc",
-                     *           "authorId": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "id": "c5531a91-ade1-4d5e-bd6f-150583a4ff4c",
+                     *           "authorId": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *           "authorName": "補佐 健太",
                      *           "side": "consultee",
                      *           "body": "稼働率の目標を仕様書に数値で明記してください。申請の締切日前後の負荷も考慮が必要です。",
-                     *           "actionId": "d17cadc8-225c-4a78-83c3-4cd3cdd62b62",
-                     *           "createdAt": "2026-12-07T08:11:20.002Z"
+                     *           "actionId": "15b93110-bdae-4391-9007-17bb52d529e6",
+                     *           "createdAt": "2026-12-07T08:40:56.835Z"
                      *         }
                      *       ],
                      *       "routing": [],
@@ -8984,8 +8984,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "787d4558-c436-4220-8d0a-219ff86f8a63",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "b103e916-34b8-47bc-9813-6fb070f95cd4",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -8995,40 +8995,40 @@ export interface operations {
                      *       "tier": 2,
                      *       "reviewerRole": "cio_advisor",
                      *       "documentIds": [
-                     *         "d316eb87-61e5-4a70-a947-2e95004e2e1a"
+                     *         "cc140f24-7692-4b8b-a944-a37d0f417a95"
                      *       ],
-                     *       "openedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "openedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "openedByName": "産業 花子",
-                     *       "openedAt": "2026-12-07T08:11:19.636Z",
+                     *       "openedAt": "2026-12-07T08:40:56.422Z",
                      *       "dueOn": "2026-12-21",
                      *       "isOverdue": false,
-                     *       "answeredAt": "2026-12-07T08:11:20.002Z",
+                     *       "answeredAt": "2026-12-07T08:40:56.835Z",
                      *       "closedAt": null,
                      *       "version": 2,
                      *       "messages": [
                      *         {
-                     *           "id": "28b75ec7-ba18-4780-95a8-cec9dec8b2cc",
-                     *           "authorId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "id": "e80db296-4916-4777-a37b-7cb314625bfa",
+                     *           "authorId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "authorName": "産業 花子",
                      *           "side": "bureau",
                      *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
                      *           "actionId": null,
-                     *           "createdAt": "2026-12-07T08:11:19.636Z"
+                     *           "createdAt": "2026-12-07T08:40:56.422Z"
                      *         },
                      *         {
-                     *           "id": "07cea8ce-ac07-46fd-a537-ffe77a5ef9bc",
-                     *           "authorId": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "id": "c5531a91-ade1-4d5e-bd6f-150583a4ff4c",
+                     *           "authorId": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *           "authorName": "補佐 健太",
                      *           "side": "consultee",
                      *           "body": "稼働率の目標を仕様書に数値で明記してください。申請の締切日前後の負荷も考慮が必要です。",
-                     *           "actionId": "d17cadc8-225c-4a78-83c3-4cd3cdd62b62",
-                     *           "createdAt": "2026-12-07T08:11:20.002Z"
+                     *           "actionId": "15b93110-bdae-4391-9007-17bb52d529e6",
+                     *           "createdAt": "2026-12-07T08:40:56.835Z"
                      *         }
                      *       ],
                      *       "routing": [],
                      *       "consultees": [
                      *         {
-                     *           "id": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "id": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *           "displayName": "補佐 健太",
                      *           "email": "advisor.ind@example.jp"
                      *         }
@@ -9194,8 +9194,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "6b8e46b0-3978-4077-b22c-091efca466fb",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "34bfd020-e7e6-4c53-872b-e8c0be0f1cbf",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -9206,12 +9206,12 @@ export interface operations {
                      *       "status": "approved",
                      *       "isActive": true,
                      *       "isExpired": false,
-                     *       "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:11:21.161Z",
-                     *       "decidedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *       "requestedAt": "2026-12-07T08:40:58.056Z",
+                     *       "decidedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *       "decidedByName": "補佐 健太",
-                     *       "decidedAt": "2026-12-07T08:11:21.285Z",
+                     *       "decidedAt": "2026-12-07T08:40:58.173Z",
                      *       "decisionComment": "令和9年度末までに限り認めます",
                      *       "version": 2
                      *     }
@@ -9512,7 +9512,7 @@ export interface operations {
                      *         "maxDowntimeHours"
                      *       ],
                      *       "budgetPolicy": "budgetJpy is withheld (null, budgetWithheld: true) for projects whose data confidentiality is A",
-                     *       "generatedAt": "2026-12-07T08:11:27.322Z",
+                     *       "generatedAt": "2026-12-07T08:41:06.929Z",
                      *       "items": [
                      *         {
                      *           "code": "PS0000001",
@@ -9801,8 +9801,8 @@ export interface operations {
                 content: {
                     /**
                      * @example ID,プロジェクト番号,事業名,局コード,局,年度,段階,区分,協議先,予算額（円）,停止許容時間（時間）,機密性,新規/継続,登録の契機,サービスキャンバス,概要,登録日,更新日時
-                     *     c63777aa-62df-452c-9202-990ee2aaf0b8,PS0000001,情報システム管理事務,DSB,デジタルサービス局,2021,企画,3,CIO統括補佐官,989760000,8,A,継続,当初予算要求時（デジタル関連経費情報）,未記入,"令和3年度見積 989,760千円（前年度 997,656千円）。○ タブレット端末活用 [・職場ショーケーシング事業] | ○ オープンデータ推進 | ○ ＩＣＴ導入・活用支援 [・(新)東京都版新型コロナ見守りサービス（都立施設）の運用 ・ＩＣＴ導入・活用支援業務委託 ・ダッシュボードの構築 ・チャットボット共通基盤の拡張及び運用 等] | ○ 都内区市町村ＩＣＴ導入支援 [・(新)行政手続デジタル化モデル実証事業 ・(新)都・区市町村合同勉強会 等]",2025-10-13,2026-12-07T08:11:14.407Z
-                     *     28ddaa4f-e6c5-44a9-9071-740e78402f00,PS0000002,電子都庁基盤の運用管理,DSB,デジタルサービス局,2021,運用,3,CIO統括補佐官,11023761000,2,A,継続,当初予算要求時（デジタル関連経費情報）,記入済,"令和3年度見積 11,023,761千円（前年度 10,593,775千円）。○ 電子都庁基盤の運用管理及び東京2020大会開催に向けたセキュリティ強化等",2025-10-19,2026-12-07T08:11:15.728Z
+                     *     3e241750-ac44-488a-b005-b3daecdc7507,PS0000001,情報システム管理事務,DSB,デジタルサービス局,2021,企画,3,CIO統括補佐官,989760000,8,A,継続,当初予算要求時（デジタル関連経費情報）,未記入,"令和3年度見積 989,760千円（前年度 997,656千円）。○ タブレット端末活用 [・職場ショーケーシング事業] | ○ オープンデータ推進 | ○ ＩＣＴ導入・活用支援 [・(新)東京都版新型コロナ見守りサービス（都立施設）の運用 ・ＩＣＴ導入・活用支援業務委託 ・ダッシュボードの構築 ・チャットボット共通基盤の拡張及び運用 等] | ○ 都内区市町村ＩＣＴ導入支援 [・(新)行政手続デジタル化モデル実証事業 ・(新)都・区市町村合同勉強会 等]",2025-10-13,2026-12-07T08:40:51.210Z
+                     *     7cb7075b-b174-4b2e-9dbc-30d601311e6d,PS0000002,電子都庁基盤の運用管理,DSB,デジタルサービス局,2021,運用,3,CIO統括補佐官,11023761000,2,A,継続,当初予算要求時（デジタル関連経費情報）,記入済,"令和3年度見積 11,023,761千円（前年度 10,593,775千円）。○ 電子都庁基盤の運用管理及び東京2020大会開催に向けたセキュリティ強化等",2025-10-19,2026-12-07T08:40:52.834Z
                      */
                     "text/csv": string;
                 };
@@ -9932,10 +9932,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "dataset": "PS Book projects",
-                     *       "generatedAt": "2026-12-07T08:11:27.246Z",
+                     *       "generatedAt": "2026-12-07T08:41:06.900Z",
                      *       "items": [
                      *         {
-                     *           "id": "c63777aa-62df-452c-9202-990ee2aaf0b8",
+                     *           "id": "3e241750-ac44-488a-b005-b3daecdc7507",
                      *           "code": "PS0000001",
                      *           "name": "情報システム管理事務",
                      *           "bureauCode": "DSB",
@@ -9952,10 +9952,10 @@ export interface operations {
                      *           "canvasWritten": false,
                      *           "summary": "令和3年度見積 989,760千円（前年度 997,656千円）。○ タブレット端末活用 [・職場ショーケーシング事業] | ○ オープンデータ推進 | ○ ＩＣＴ導入・活用支援 [・(新)東京都版新型コロナ見守りサービス（都立施設）の運用 ・ＩＣＴ導入・活用支援業務委託 ・ダッシュボードの構築 ・チャットボット共通基盤の拡張及び運用 等] | ○ 都内区市町村ＩＣＴ導入支援 [・(新)行政手続デジタル化モデル実証事業 ・(新)都・区市町村合同勉強会 等]",
                      *           "registeredOn": "2025-10-13",
-                     *           "updatedAt": "2026-12-07T08:11:14.407Z"
+                     *           "updatedAt": "2026-12-07T08:40:51.210Z"
                      *         },
                      *         {
-                     *           "id": "28ddaa4f-e6c5-44a9-9071-740e78402f00",
+                     *           "id": "7cb7075b-b174-4b2e-9dbc-30d601311e6d",
                      *           "code": "PS0000002",
                      *           "name": "電子都庁基盤の運用管理",
                      *           "bureauCode": "DSB",
@@ -9972,7 +9972,7 @@ export interface operations {
                      *           "canvasWritten": true,
                      *           "summary": "令和3年度見積 11,023,761千円（前年度 10,593,775千円）。○ 電子都庁基盤の運用管理及び東京2020大会開催に向けたセキュリティ強化等",
                      *           "registeredOn": "2025-10-19",
-                     *           "updatedAt": "2026-12-07T08:11:15.728Z"
+                     *           "updatedAt": "2026-12-07T08:40:52.834Z"
                      *         }
                      *       ]
                      *     }
@@ -10255,14 +10255,14 @@ export interface operations {
                      *       "errorCount": 0,
                      *       "errors": [],
                      *       "previousImportId": null,
-                     *       "durationMs": 219,
+                     *       "durationMs": 288,
                      *       "timingsMs": {
-                     *         "read": 72,
-                     *         "check rows": 22,
-                     *         "check against the book": 20,
-                     *         "plan": 72,
-                     *         "budgets": 15,
-                     *         "tier": 13,
+                     *         "read": 169,
+                     *         "check rows": 66,
+                     *         "check against the book": 19,
+                     *         "plan": 7,
+                     *         "budgets": 11,
+                     *         "tier": 14,
                      *         "tier: one by one": 0
                      *       }
                      *     }
@@ -10295,14 +10295,14 @@ export interface operations {
                      *       "errorCount": 0,
                      *       "errors": [],
                      *       "previousImportId": null,
-                     *       "durationMs": 91,
+                     *       "durationMs": 83,
                      *       "timingsMs": {
                      *         "read": 30,
-                     *         "check rows": 22,
-                     *         "check against the book": 16,
+                     *         "check rows": 25,
+                     *         "check against the book": 8,
                      *         "plan": 7,
                      *         "budgets": 2,
-                     *         "tier": 1,
+                     *         "tier": 10,
                      *         "tier: one by one": 0
                      *       }
                      *     }
@@ -10328,7 +10328,7 @@ export interface operations {
                      *       "bytes": 1349,
                      *       "lineCount": 14,
                      *       "ignoredColumns": [],
-                     *       "importId": "1663ecc0-8976-47d4-8e0d-4662717492bf",
+                     *       "importId": "59c2fe84-dab1-4bc5-9c6a-c52de5cadc77",
                      *       "lines": {
                      *         "created": 14,
                      *         "updated": 0,
@@ -10343,17 +10343,17 @@ export interface operations {
                      *       "errorCount": 0,
                      *       "errors": [],
                      *       "previousImportId": null,
-                     *       "durationMs": 244,
+                     *       "durationMs": 290,
                      *       "timingsMs": {
-                     *         "read": 37,
-                     *         "check rows": 53,
+                     *         "read": 46,
+                     *         "check rows": 36,
                      *         "check against the book": 32,
-                     *         "create projects": 49,
-                     *         "plan": 14,
-                     *         "budgets": 3,
-                     *         "tier": 42,
+                     *         "create projects": 69,
+                     *         "plan": 25,
+                     *         "budgets": 11,
+                     *         "tier": 44,
                      *         "tier: one by one": 0,
-                     *         "write lines": 13
+                     *         "write lines": 28
                      *       }
                      *     }
                      */
@@ -10489,27 +10489,27 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "b52fdf55-29a5-4ff2-bfdb-031fde53588f",
+                     *           "id": "e37964ab-5610-490c-826c-c549fa6bda0f",
                      *           "kind": "release_request_decided",
                      *           "entityType": "release_request",
-                     *           "entityId": "dc80f96a-8f0c-47f2-86ec-fb68ca0cc131",
-                     *           "projectId": "4fb2adb1-2de1-49cc-833c-dcb97a655bfa",
-                     *           "path": "/release-requests/dc80f96a-8f0c-47f2-86ec-fb68ca0cc131",
+                     *           "entityId": "518c2c0b-6fc7-4132-8230-f31ca5cd9595",
+                     *           "projectId": "16ea5bc9-beb7-4b74-8954-a076794452e7",
+                     *           "path": "/release-requests/518c2c0b-6fc7-4132-8230-f31ca5cd9595",
                      *           "titleJa": "リリース判定: 承認 PS0000003 中央コンピュータ室の運用管理",
                      *           "titleEn": "Release request approved: PS0000003 中央コンピュータ室の運用管理",
-                     *           "createdAt": "2026-12-07T08:11:14.566Z",
+                     *           "createdAt": "2026-12-07T08:40:51.507Z",
                      *           "readAt": null
                      *         },
                      *         {
-                     *           "id": "a458dbbb-3ff3-485d-aa64-b654d3995065",
+                     *           "id": "de8c3009-f87c-4075-8191-e51576b095eb",
                      *           "kind": "release_request_decided",
                      *           "entityType": "release_request",
-                     *           "entityId": "e39c58fe-1da1-4dac-892f-acb3e0299b53",
-                     *           "projectId": "28ddaa4f-e6c5-44a9-9071-740e78402f00",
-                     *           "path": "/release-requests/e39c58fe-1da1-4dac-892f-acb3e0299b53",
-                     *           "titleJa": "リリース判定: 承認 PS0000002 電子都庁基盤の運用管理",
-                     *           "titleEn": "Release request approved: PS0000002 電子都庁基盤の運用管理",
-                     *           "createdAt": "2026-12-07T08:11:14.566Z",
+                     *           "entityId": "ad4f98cf-30c7-4d44-9f11-42b85cd39bb4",
+                     *           "projectId": "2f20ab44-c18d-4a6d-aec0-2c6d480e473e",
+                     *           "path": "/release-requests/ad4f98cf-30c7-4d44-9f11-42b85cd39bb4",
+                     *           "titleJa": "リリース判定: 承認 PS0000019 感染症発生届のオンライン化",
+                     *           "titleEn": "Release request approved: PS0000019 感染症発生届のオンライン化",
+                     *           "createdAt": "2026-12-07T08:40:51.507Z",
                      *           "readAt": null
                      *         }
                      *       ],
@@ -11347,10 +11347,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "2348a5c8-0807-44d4-9aab-9528e3d4f833",
-                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "id": "2d14c9e1-31e0-4920-97d2-dcc3ace8c7a8",
+                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *           "project": {
-                     *             "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *             "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *             "code": "PS0000021",
                      *             "name": "子育て支援給付オンライン申請",
                      *             "bureauCode": "IND",
@@ -11359,7 +11359,7 @@ export interface operations {
                      *           "title": "子育て支援給付オンライン申請システム構築業務委託",
                      *           "method": "proposal",
                      *           "status": "contracted",
-                     *           "specDocumentId": "d316eb87-61e5-4a70-a947-2e95004e2e1a",
+                     *           "specDocumentId": "cc140f24-7692-4b8b-a944-a37d0f417a95",
                      *           "vendorName": "株式会社都市デジタルサービス",
                      *           "corporateNumber": null,
                      *           "isStartup": false,
@@ -11377,8 +11377,8 @@ export interface operations {
                      *           "tierReviewThresholdJpy": 10000000,
                      *           "needsTierReview": true,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T08:11:21.458Z",
-                     *           "updatedAt": "2026-12-07T08:11:21.479Z"
+                     *           "createdAt": "2026-12-07T08:40:58.602Z",
+                     *           "updatedAt": "2026-12-07T08:40:58.744Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -11506,7 +11506,7 @@ export interface operations {
                 content: {
                     /**
                      * @example プロジェクト番号,事業名,局コード,件名,調達方式,状況,事業者名,法人番号,スタートアップ,契約金額（円）,契約開始日,契約終了日,予算額（円）,差額（円）,契約額/予算,予算超過,区分見直し要,登録日時
-                     *     PS0000021,子育て支援給付オンライン申請,IND,子育て支援給付オンライン申請システム構築業務委託,企画提案,契約済,株式会社都市デジタルサービス,,いいえ,42350000,2027-04-01,2028-03-31,8000000,34350000,5.2938,はい,要,2026-12-07T08:11:21.458Z
+                     *     PS0000021,子育て支援給付オンライン申請,IND,子育て支援給付オンライン申請システム構築業務委託,企画提案,契約済,株式会社都市デジタルサービス,,いいえ,42350000,2027-04-01,2028-03-31,8000000,34350000,5.2938,はい,要,2026-12-07T08:40:58.602Z
                      */
                     "text/csv": string;
                 };
@@ -11922,7 +11922,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "d68de38d-d793-4d0c-a04e-77dd4d2c2842",
+                     *           "id": "e69597cd-5c48-40b5-acb9-7b84ef11d60a",
                      *           "code": "PS0000024",
                      *           "name": "管理事務",
                      *           "bureauCode": "DSB",
@@ -11980,20 +11980,20 @@ export interface operations {
                      *           },
                      *           "canvasWritten": false,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T08:11:25.883Z",
-                     *           "updatedAt": "2026-12-07T08:11:25.883Z"
+                     *           "createdAt": "2026-12-07T08:41:05.085Z",
+                     *           "updatedAt": "2026-12-07T08:41:05.085Z"
                      *         },
                      *         {
-                     *           "id": "9d9a888b-26a2-40df-b69a-4f8b222f5879",
-                     *           "code": "PS0000023",
-                     *           "name": "職員費",
+                     *           "id": "d606cbcb-27d6-473f-a22b-32c5d9b5ce98",
+                     *           "code": "PS0000025",
+                     *           "name": "成長戦略の推進",
                      *           "bureauCode": "DSB",
                      *           "fiscalYear": 2021,
                      *           "summary": null,
                      *           "isNew": true,
                      *           "registrationTrigger": "initial_budget",
                      *           "stage": "planning",
-                     *           "budgetJpy": 2313012000,
+                     *           "budgetJpy": 4325165000,
                      *           "maxDowntimeHours": null,
                      *           "confidentiality": null,
                      *           "tier": 3,
@@ -12008,11 +12008,11 @@ export interface operations {
                      *                 },
                      *                 "tier": 3,
                      *                 "input": "budgetJpy",
-                     *                 "value": 2313012000,
+                     *                 "value": 4325165000,
                      *                 "drives": true,
                      *                 "factor": "budget",
-                     *                 "reason": "Budget size: ¥2,313,012,000 is ¥50,000,000 or more → tier 3 — this factor decides the tier",
-                     *                 "reasonJa": "予算規模：2,313,012,000円は「5,000万円以上」→ 区分3（この観点が区分を決定）",
+                     *                 "reason": "Budget size: ¥4,325,165,000 is ¥50,000,000 or more → tier 3 — this factor decides the tier",
+                     *                 "reasonJa": "予算規模：4,325,165,000円は「5,000万円以上」→ 区分3（この観点が区分を決定）",
                      *                 "thresholds": [
                      *                   {
                      *                     "value": 50000000,
@@ -12042,8 +12042,8 @@ export interface operations {
                      *           },
                      *           "canvasWritten": false,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T08:11:25.883Z",
-                     *           "updatedAt": "2026-12-07T08:11:25.883Z"
+                     *           "createdAt": "2026-12-07T08:41:05.085Z",
+                     *           "updatedAt": "2026-12-07T08:41:05.085Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -12180,7 +12180,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "code": "PS0000021",
                      *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -12247,8 +12247,8 @@ export interface operations {
                      *       },
                      *       "canvasWritten": false,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:11:18.448Z",
-                     *       "updatedAt": "2026-12-07T08:11:18.448Z"
+                     *       "createdAt": "2026-12-07T08:40:55.338Z",
+                     *       "updatedAt": "2026-12-07T08:40:55.338Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -12367,7 +12367,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "code": "PS0000021",
                      *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -12430,8 +12430,8 @@ export interface operations {
                      *       },
                      *       "canvasWritten": true,
                      *       "version": 7,
-                     *       "createdAt": "2026-12-07T08:11:18.448Z",
-                     *       "updatedAt": "2026-12-07T08:11:22.038Z"
+                     *       "createdAt": "2026-12-07T08:40:55.338Z",
+                     *       "updatedAt": "2026-12-07T08:40:59.813Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -12562,7 +12562,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "code": "PS0000021",
                      *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -12629,8 +12629,8 @@ export interface operations {
                      *       },
                      *       "canvasWritten": false,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:11:18.448Z",
-                     *       "updatedAt": "2026-12-07T08:11:18.668Z"
+                     *       "createdAt": "2026-12-07T08:40:55.338Z",
+                     *       "updatedAt": "2026-12-07T08:40:55.637Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -12777,12 +12777,12 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "17dd2ed1-18be-4f9a-94e1-dd7e2857b9b4",
+                     *           "id": "c6972561-94bb-4dc1-a227-8fe2f2364ee5",
                      *           "displayName": "産業 一郎",
                      *           "role": "bureau_lead"
                      *         },
                      *         {
-                     *           "id": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "id": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "displayName": "産業 花子",
                      *           "role": "staff"
                      *         }
@@ -12912,13 +12912,13 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "f1cb29d8-ceba-40c0-a2f9-523f7a7d3cd6",
-                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "id": "e7aebcbd-3868-49f0-a9f9-b6d4fc167422",
+                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
                      *           "title": "脆弱性診断の実施計画を提出",
-                     *           "ownerId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "ownerId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "ownerName": "産業 花子",
                      *           "dueDate": "2027-02-28",
                      *           "isOverdue": false,
@@ -12930,35 +12930,35 @@ export interface operations {
                      *           "blocking": true,
                      *           "status": "verified",
                      *           "note": "実施計画書を文書に登録しました",
-                     *           "raisedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "raisedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *           "raisedByName": "補佐 健太",
-                     *           "raisedAt": "2026-12-07T08:11:20.590Z",
-                     *           "doneAt": "2026-12-07T08:11:21.009Z",
-                     *           "verifiedAt": "2026-12-07T08:11:21.103Z",
+                     *           "raisedAt": "2026-12-07T08:40:57.761Z",
+                     *           "doneAt": "2026-12-07T08:40:57.869Z",
+                     *           "verifiedAt": "2026-12-07T08:40:57.982Z",
                      *           "version": 3
                      *         },
                      *         {
-                     *           "id": "d17cadc8-225c-4a78-83c3-4cd3cdd62b62",
-                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "id": "15b93110-bdae-4391-9007-17bb52d529e6",
+                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
                      *           "title": "稼働率の目標値を調達仕様書に明記",
-                     *           "ownerId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "ownerId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "ownerName": "産業 花子",
                      *           "dueDate": "2027-01-31",
                      *           "isOverdue": false,
                      *           "source": {
                      *             "kind": "guidance",
-                     *             "refId": "787d4558-c436-4220-8d0a-219ff86f8a63",
-                     *             "detail": "07cea8ce-ac07-46fd-a537-ffe77a5ef9bc"
+                     *             "refId": "b103e916-34b8-47bc-9813-6fb070f95cd4",
+                     *             "detail": "c5531a91-ade1-4d5e-bd6f-150583a4ff4c"
                      *           },
                      *           "blocking": false,
                      *           "status": "open",
                      *           "note": null,
-                     *           "raisedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "raisedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *           "raisedByName": "補佐 健太",
-                     *           "raisedAt": "2026-12-07T08:11:20.002Z",
+                     *           "raisedAt": "2026-12-07T08:40:56.835Z",
                      *           "doneAt": null,
                      *           "verifiedAt": null,
                      *           "version": 1
@@ -13075,7 +13075,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "title": "脆弱性診断の実施計画を提出",
-                 *       "ownerId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                 *       "ownerId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                  *       "dueDate": "2027-02-28",
                  *       "blocking": true,
                  *       "source": {
@@ -13098,13 +13098,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "f1cb29d8-ceba-40c0-a2f9-523f7a7d3cd6",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "e7aebcbd-3868-49f0-a9f9-b6d4fc167422",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
                      *       "title": "脆弱性診断の実施計画を提出",
-                     *       "ownerId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "ownerId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "ownerName": "産業 花子",
                      *       "dueDate": "2027-02-28",
                      *       "isOverdue": false,
@@ -13116,9 +13116,9 @@ export interface operations {
                      *       "blocking": true,
                      *       "status": "open",
                      *       "note": null,
-                     *       "raisedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *       "raisedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *       "raisedByName": "補佐 健太",
-                     *       "raisedAt": "2026-12-07T08:11:20.590Z",
+                     *       "raisedAt": "2026-12-07T08:40:57.761Z",
                      *       "doneAt": null,
                      *       "verifiedAt": null,
                      *       "version": 1
@@ -13239,7 +13239,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "revision": 1,
                      *       "fields": {
                      *         "users": "子育て世帯（都内約60万世帯）",
@@ -13302,8 +13302,8 @@ export interface operations {
                      *           }
                      *         }
                      *       },
-                     *       "createdAt": "2026-12-07T08:11:19.350Z",
-                     *       "createdBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "createdAt": "2026-12-07T08:40:56.186Z",
+                     *       "createdBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "createdByName": "産業 花子"
                      *     }
                      */
@@ -13444,7 +13444,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "revision": 1,
                      *       "fields": {
                      *         "projectName": "子育て支援給付オンライン申請",
@@ -13507,8 +13507,8 @@ export interface operations {
                      *           }
                      *         }
                      *       },
-                     *       "createdAt": "2026-12-07T08:11:19.350Z",
-                     *       "createdBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "createdAt": "2026-12-07T08:40:56.186Z",
+                     *       "createdBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "createdByName": "産業 花子",
                      *       "projectVersion": 3
                      *     }
@@ -13659,8 +13659,8 @@ export interface operations {
                      *         {
                      *           "revision": 1,
                      *           "isWritten": true,
-                     *           "createdAt": "2026-12-07T08:11:19.350Z",
-                     *           "createdBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "createdAt": "2026-12-07T08:40:56.186Z",
+                     *           "createdBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "createdByName": "産業 花子"
                      *         }
                      *       ],
@@ -13783,7 +13783,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "revision": 1,
                      *       "fields": {
                      *         "users": "子育て世帯（都内約60万世帯）",
@@ -13846,8 +13846,8 @@ export interface operations {
                      *           }
                      *         }
                      *       },
-                     *       "createdAt": "2026-12-07T08:11:19.350Z",
-                     *       "createdBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "createdAt": "2026-12-07T08:40:56.186Z",
+                     *       "createdBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "createdByName": "産業 花子"
                      *     }
                      */
@@ -13973,8 +13973,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "787d4558-c436-4220-8d0a-219ff86f8a63",
-                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "id": "b103e916-34b8-47bc-9813-6fb070f95cd4",
+                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -13984,15 +13984,15 @@ export interface operations {
                      *           "tier": 2,
                      *           "reviewerRole": "cio_advisor",
                      *           "documentIds": [
-                     *             "d316eb87-61e5-4a70-a947-2e95004e2e1a"
+                     *             "cc140f24-7692-4b8b-a944-a37d0f417a95"
                      *           ],
-                     *           "openedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "openedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "openedByName": "産業 花子",
-                     *           "openedAt": "2026-12-07T08:11:19.636Z",
+                     *           "openedAt": "2026-12-07T08:40:56.422Z",
                      *           "dueOn": "2026-12-21",
                      *           "isOverdue": false,
-                     *           "answeredAt": "2026-12-07T08:11:20.002Z",
-                     *           "closedAt": "2026-12-07T08:11:20.150Z",
+                     *           "answeredAt": "2026-12-07T08:40:56.835Z",
+                     *           "closedAt": "2026-12-07T08:40:57.243Z",
                      *           "version": 3
                      *         }
                      *       ],
@@ -14110,7 +14110,7 @@ export interface operations {
                  *       "subject": "調達仕様書の非機能要件について",
                  *       "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
                  *       "documentIds": [
-                 *         "d316eb87-61e5-4a70-a947-2e95004e2e1a"
+                 *         "cc140f24-7692-4b8b-a944-a37d0f417a95"
                  *       ]
                  *     }
                  */
@@ -14128,8 +14128,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "787d4558-c436-4220-8d0a-219ff86f8a63",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "b103e916-34b8-47bc-9813-6fb070f95cd4",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -14139,11 +14139,11 @@ export interface operations {
                      *       "tier": 2,
                      *       "reviewerRole": "cio_advisor",
                      *       "documentIds": [
-                     *         "d316eb87-61e5-4a70-a947-2e95004e2e1a"
+                     *         "cc140f24-7692-4b8b-a944-a37d0f417a95"
                      *       ],
-                     *       "openedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "openedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "openedByName": "産業 花子",
-                     *       "openedAt": "2026-12-07T08:11:19.636Z",
+                     *       "openedAt": "2026-12-07T08:40:56.422Z",
                      *       "dueOn": "2026-12-21",
                      *       "isOverdue": false,
                      *       "answeredAt": null,
@@ -14151,19 +14151,19 @@ export interface operations {
                      *       "version": 1,
                      *       "messages": [
                      *         {
-                     *           "id": "28b75ec7-ba18-4780-95a8-cec9dec8b2cc",
-                     *           "authorId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "id": "e80db296-4916-4777-a37b-7cb314625bfa",
+                     *           "authorId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "authorName": "産業 花子",
                      *           "side": "bureau",
                      *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
                      *           "actionId": null,
-                     *           "createdAt": "2026-12-07T08:11:19.636Z"
+                     *           "createdAt": "2026-12-07T08:40:56.422Z"
                      *         }
                      *       ],
                      *       "routing": [],
                      *       "consultees": [
                      *         {
-                     *           "id": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "id": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *           "displayName": "補佐 健太",
                      *           "email": "advisor.ind@example.jp"
                      *         }
@@ -14303,24 +14303,24 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "d316eb87-61e5-4a70-a947-2e95004e2e1a",
-                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "id": "cc140f24-7692-4b8b-a944-a37d0f417a95",
+                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *           "kind": "procurement_spec",
                      *           "title": "調達仕様書（システム構築業務）",
                      *           "url": "https://docs.example.jp/ind/kosodate/procurement-spec.pdf",
-                     *           "createdBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "createdBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "createdByName": "産業 花子",
-                     *           "createdAt": "2026-12-07T08:11:19.625Z"
+                     *           "createdAt": "2026-12-07T08:40:56.409Z"
                      *         },
                      *         {
-                     *           "id": "62425e80-4110-49a4-ae60-da32f3f621d3",
-                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "id": "35ad1f6c-6420-4c0e-a6d9-cb3772a522be",
+                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *           "kind": "requirements_definition",
                      *           "title": "要件定義書（第1版）",
                      *           "url": "https://docs.example.jp/ind/kosodate/requirements-v1.pdf",
-                     *           "createdBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "createdBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "createdByName": "産業 花子",
-                     *           "createdAt": "2026-12-07T08:11:19.286Z"
+                     *           "createdAt": "2026-12-07T08:40:56.099Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -14452,14 +14452,14 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "62425e80-4110-49a4-ae60-da32f3f621d3",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "35ad1f6c-6420-4c0e-a6d9-cb3772a522be",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "kind": "requirements_definition",
                      *       "title": "要件定義書（第1版）",
                      *       "url": "https://docs.example.jp/ind/kosodate/requirements-v1.pdf",
-                     *       "createdBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "createdBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "createdByName": "産業 花子",
-                     *       "createdAt": "2026-12-07T08:11:19.286Z"
+                     *       "createdAt": "2026-12-07T08:40:56.099Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Document"];
@@ -14696,8 +14696,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "6b8e46b0-3978-4077-b22c-091efca466fb",
-                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "id": "34bfd020-e7e6-4c53-872b-e8c0be0f1cbf",
+                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -14708,12 +14708,12 @@ export interface operations {
                      *           "status": "approved",
                      *           "isActive": true,
                      *           "isExpired": false,
-                     *           "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "requestedByName": "産業 花子",
-                     *           "requestedAt": "2026-12-07T08:11:21.161Z",
-                     *           "decidedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "requestedAt": "2026-12-07T08:40:58.056Z",
+                     *           "decidedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *           "decidedByName": "補佐 健太",
-                     *           "decidedAt": "2026-12-07T08:11:21.285Z",
+                     *           "decidedAt": "2026-12-07T08:40:58.173Z",
                      *           "decisionComment": "令和9年度末までに限り認めます",
                      *           "version": 2
                      *         }
@@ -14848,8 +14848,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "6b8e46b0-3978-4077-b22c-091efca466fb",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "34bfd020-e7e6-4c53-872b-e8c0be0f1cbf",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -14860,9 +14860,9 @@ export interface operations {
                      *       "status": "requested",
                      *       "isActive": false,
                      *       "isExpired": false,
-                     *       "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:11:21.161Z",
+                     *       "requestedAt": "2026-12-07T08:40:58.056Z",
                      *       "decidedBy": null,
                      *       "decidedByName": null,
                      *       "decidedAt": null,
@@ -15018,7 +15018,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "stage": "development",
                      *       "nextStage": "operation",
                      *       "fiscalYear": 2026,
@@ -15181,47 +15181,47 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": 305,
-                     *           "at": "2026-12-07T08:11:25.460Z",
-                     *           "actorId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "at": "2026-12-07T08:41:04.543Z",
+                     *           "actorId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "actorLabel": "staff.ind@example.jp",
                      *           "actorName": "産業 花子",
                      *           "action": "document.delete",
                      *           "entityType": "document",
-                     *           "entityId": "df6657bb-563c-47e1-89ab-cd647aafa434",
-                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "entityId": "c747a8f2-719c-4efb-833a-e2f61491d983",
+                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *           "before": {
-                     *             "id": "df6657bb-563c-47e1-89ab-cd647aafa434",
+                     *             "id": "c747a8f2-719c-4efb-833a-e2f61491d983",
                      *             "url": "https://docs.example.jp/ind/kosodate/draft.pdf",
                      *             "kind": "other",
                      *             "title": "説明資料（案）",
-                     *             "createdAt": "2026-12-07T08:11:25.443Z",
-                     *             "createdBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
-                     *             "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d"
+                     *             "createdAt": "2026-12-07T08:41:04.528Z",
+                     *             "createdBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *             "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a"
                      *           },
                      *           "after": null,
-                     *           "requestId": "a2dbf5b1-2b2d-45ed-822b-9a2b58b2bc48"
+                     *           "requestId": "5f748bbe-b3da-4ef9-bec6-0e436f97270c"
                      *         },
                      *         {
                      *           "id": 304,
-                     *           "at": "2026-12-07T08:11:25.439Z",
-                     *           "actorId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "at": "2026-12-07T08:41:04.518Z",
+                     *           "actorId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "actorLabel": "staff.ind@example.jp",
                      *           "actorName": "産業 花子",
                      *           "action": "document.create",
                      *           "entityType": "document",
-                     *           "entityId": "df6657bb-563c-47e1-89ab-cd647aafa434",
-                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "entityId": "c747a8f2-719c-4efb-833a-e2f61491d983",
+                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *           "before": null,
                      *           "after": {
-                     *             "id": "df6657bb-563c-47e1-89ab-cd647aafa434",
+                     *             "id": "c747a8f2-719c-4efb-833a-e2f61491d983",
                      *             "url": "https://docs.example.jp/ind/kosodate/draft.pdf",
                      *             "kind": "other",
                      *             "title": "説明資料（案）",
-                     *             "createdAt": "2026-12-07T08:11:25.443Z",
-                     *             "createdBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
-                     *             "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d"
+                     *             "createdAt": "2026-12-07T08:41:04.528Z",
+                     *             "createdBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *             "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a"
                      *           },
-                     *           "requestId": "65a983c6-255f-48f9-92d4-689551c7b652"
+                     *           "requestId": "9bcd77b8-1560-4b62-b746-794089ee18c3"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -15349,8 +15349,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "bf5ae29e-fb75-4fe2-8592-93a3cfda087d",
-                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "id": "ef678b2d-66b4-43aa-9b2e-1f0d0a0c2521",
+                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *           "name": "オンライン申請率",
                      *           "unit": "%",
                      *           "direction": "increase",
@@ -15362,20 +15362,20 @@ export interface operations {
                      *           "status": "on_track",
                      *           "measurements": [
                      *             {
-                     *               "id": "6433af94-11b4-40f3-a0b5-add1a88c20e1",
+                     *               "id": "3e360325-eb68-4468-8d8f-824c8e7ec88b",
                      *               "fiscalYear": 2026,
                      *               "value": 35,
                      *               "achieved": null,
                      *               "comment": "電子申請の周知により増加",
                      *               "expectedValue": 30.25,
                      *               "isOnPlan": true,
-                     *               "recordedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
-                     *               "recordedAt": "2026-12-07T08:11:18.911Z"
+                     *               "recordedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *               "recordedAt": "2026-12-07T08:40:55.880Z"
                      *             }
                      *           ],
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T08:11:18.840Z",
-                     *           "updatedAt": "2026-12-07T08:11:19.160Z"
+                     *           "createdAt": "2026-12-07T08:40:55.753Z",
+                     *           "updatedAt": "2026-12-07T08:40:55.966Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -15511,8 +15511,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "bf5ae29e-fb75-4fe2-8592-93a3cfda087d",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "ef678b2d-66b4-43aa-9b2e-1f0d0a0c2521",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "name": "オンライン申請率",
                      *       "unit": "%",
                      *       "direction": "increase",
@@ -15524,8 +15524,8 @@ export interface operations {
                      *       "status": "no_data",
                      *       "measurements": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:11:18.840Z",
-                     *       "updatedAt": "2026-12-07T08:11:18.840Z"
+                     *       "createdAt": "2026-12-07T08:40:55.753Z",
+                     *       "updatedAt": "2026-12-07T08:40:55.753Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Kpi"];
@@ -15791,8 +15791,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "bf5ae29e-fb75-4fe2-8592-93a3cfda087d",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "ef678b2d-66b4-43aa-9b2e-1f0d0a0c2521",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "name": "オンライン申請率",
                      *       "unit": "%",
                      *       "direction": "increase",
@@ -15804,20 +15804,20 @@ export interface operations {
                      *       "status": "on_track",
                      *       "measurements": [
                      *         {
-                     *           "id": "6433af94-11b4-40f3-a0b5-add1a88c20e1",
+                     *           "id": "3e360325-eb68-4468-8d8f-824c8e7ec88b",
                      *           "fiscalYear": 2026,
                      *           "value": 35,
                      *           "achieved": null,
                      *           "comment": "電子申請の周知により増加",
                      *           "expectedValue": 30.25,
                      *           "isOnPlan": true,
-                     *           "recordedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
-                     *           "recordedAt": "2026-12-07T08:11:18.911Z"
+                     *           "recordedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "recordedAt": "2026-12-07T08:40:55.880Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:11:18.840Z",
-                     *       "updatedAt": "2026-12-07T08:11:19.160Z"
+                     *       "createdAt": "2026-12-07T08:40:55.753Z",
+                     *       "updatedAt": "2026-12-07T08:40:55.966Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Kpi"];
@@ -15969,8 +15969,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "bf5ae29e-fb75-4fe2-8592-93a3cfda087d",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "ef678b2d-66b4-43aa-9b2e-1f0d0a0c2521",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "name": "オンライン申請率",
                      *       "unit": "%",
                      *       "direction": "increase",
@@ -15982,20 +15982,20 @@ export interface operations {
                      *       "status": "on_track",
                      *       "measurements": [
                      *         {
-                     *           "id": "6433af94-11b4-40f3-a0b5-add1a88c20e1",
+                     *           "id": "3e360325-eb68-4468-8d8f-824c8e7ec88b",
                      *           "fiscalYear": 2026,
                      *           "value": 35,
                      *           "achieved": null,
                      *           "comment": "電子申請の周知により増加",
                      *           "expectedValue": 34.666666666666664,
                      *           "isOnPlan": true,
-                     *           "recordedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
-                     *           "recordedAt": "2026-12-07T08:11:18.911Z"
+                     *           "recordedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "recordedAt": "2026-12-07T08:40:55.880Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:11:18.840Z",
-                     *       "updatedAt": "2026-12-07T08:11:18.840Z"
+                     *       "createdAt": "2026-12-07T08:40:55.753Z",
+                     *       "updatedAt": "2026-12-07T08:40:55.753Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Kpi"];
@@ -16148,8 +16148,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "7af56f3f-8465-4891-87be-b0b060aa716e",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "4774846d-2db6-4cc5-a542-777a33734d5e",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "name": "窓口来庁者数",
                      *       "unit": "人/月",
                      *       "direction": "decrease",
@@ -16161,8 +16161,8 @@ export interface operations {
                      *       "status": "no_data",
                      *       "measurements": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:11:25.327Z",
-                     *       "updatedAt": "2026-12-07T08:11:25.327Z"
+                     *       "createdAt": "2026-12-07T08:41:04.302Z",
+                     *       "updatedAt": "2026-12-07T08:41:04.302Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Kpi"];
@@ -16287,10 +16287,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "2348a5c8-0807-44d4-9aab-9528e3d4f833",
-                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "id": "2d14c9e1-31e0-4920-97d2-dcc3ace8c7a8",
+                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *           "project": {
-                     *             "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *             "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *             "code": "PS0000021",
                      *             "name": "子育て支援給付オンライン申請",
                      *             "bureauCode": "IND",
@@ -16299,7 +16299,7 @@ export interface operations {
                      *           "title": "子育て支援給付オンライン申請システム構築業務委託",
                      *           "method": "proposal",
                      *           "status": "contracted",
-                     *           "specDocumentId": "d316eb87-61e5-4a70-a947-2e95004e2e1a",
+                     *           "specDocumentId": "cc140f24-7692-4b8b-a944-a37d0f417a95",
                      *           "vendorName": "株式会社都市デジタルサービス",
                      *           "corporateNumber": null,
                      *           "isStartup": false,
@@ -16317,8 +16317,8 @@ export interface operations {
                      *           "tierReviewThresholdJpy": 10000000,
                      *           "needsTierReview": true,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T08:11:21.458Z",
-                     *           "updatedAt": "2026-12-07T08:11:21.479Z"
+                     *           "createdAt": "2026-12-07T08:40:58.602Z",
+                     *           "updatedAt": "2026-12-07T08:40:58.744Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -16434,7 +16434,7 @@ export interface operations {
                  *       "title": "子育て支援給付オンライン申請システム構築業務委託",
                  *       "method": "proposal",
                  *       "status": "spec_published",
-                 *       "specDocumentId": "d316eb87-61e5-4a70-a947-2e95004e2e1a"
+                 *       "specDocumentId": "cc140f24-7692-4b8b-a944-a37d0f417a95"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateProcurementRequest"];
@@ -16452,10 +16452,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "2348a5c8-0807-44d4-9aab-9528e3d4f833",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "2d14c9e1-31e0-4920-97d2-dcc3ace8c7a8",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "project": {
-                     *         "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *         "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *         "code": "PS0000021",
                      *         "name": "子育て支援給付オンライン申請",
                      *         "bureauCode": "IND",
@@ -16464,7 +16464,7 @@ export interface operations {
                      *       "title": "子育て支援給付オンライン申請システム構築業務委託",
                      *       "method": "proposal",
                      *       "status": "spec_published",
-                     *       "specDocumentId": "d316eb87-61e5-4a70-a947-2e95004e2e1a",
+                     *       "specDocumentId": "cc140f24-7692-4b8b-a944-a37d0f417a95",
                      *       "vendorName": null,
                      *       "corporateNumber": null,
                      *       "isStartup": false,
@@ -16482,8 +16482,8 @@ export interface operations {
                      *       "tierReviewThresholdJpy": 50000000,
                      *       "needsTierReview": false,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:11:21.458Z",
-                     *       "updatedAt": "2026-12-07T08:11:21.458Z"
+                     *       "createdAt": "2026-12-07T08:40:58.602Z",
+                     *       "updatedAt": "2026-12-07T08:40:58.602Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Procurement"];
@@ -16618,10 +16618,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "2348a5c8-0807-44d4-9aab-9528e3d4f833",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "2d14c9e1-31e0-4920-97d2-dcc3ace8c7a8",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "project": {
-                     *         "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *         "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *         "code": "PS0000021",
                      *         "name": "子育て支援給付オンライン申請",
                      *         "bureauCode": "IND",
@@ -16630,7 +16630,7 @@ export interface operations {
                      *       "title": "子育て支援給付オンライン申請システム構築業務委託",
                      *       "method": "proposal",
                      *       "status": "contracted",
-                     *       "specDocumentId": "d316eb87-61e5-4a70-a947-2e95004e2e1a",
+                     *       "specDocumentId": "cc140f24-7692-4b8b-a944-a37d0f417a95",
                      *       "vendorName": "株式会社都市デジタルサービス",
                      *       "corporateNumber": null,
                      *       "isStartup": false,
@@ -16648,8 +16648,8 @@ export interface operations {
                      *       "tierReviewThresholdJpy": 50000000,
                      *       "needsTierReview": false,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:11:21.458Z",
-                     *       "updatedAt": "2026-12-07T08:11:21.479Z"
+                     *       "createdAt": "2026-12-07T08:40:58.602Z",
+                     *       "updatedAt": "2026-12-07T08:40:58.744Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Procurement"];
@@ -16807,8 +16807,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "bdc2586d-320c-414e-bfb9-6f0ba9891510",
-                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "id": "09ce3682-84d3-4c2e-a760-3bac515cfc40",
+                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -16845,16 +16845,16 @@ export interface operations {
                      *           "plannedReleaseDate": "2027-10-01",
                      *           "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *           "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *           "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "requestedByName": "産業 花子",
-                     *           "requestedAt": "2026-12-07T08:11:21.725Z",
-                     *           "dueAt": "2026-12-21T08:11:21.725Z",
+                     *           "requestedAt": "2026-12-07T08:40:59.276Z",
+                     *           "dueAt": "2026-12-21T08:40:59.276Z",
                      *           "isOverdue": false,
                      *           "decision": {
                      *             "decision": "approved",
-                     *             "decidedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *             "decidedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *             "decidedByName": "補佐 健太",
-                     *             "decidedAt": "2026-12-07T08:11:21.735Z",
+                     *             "decidedAt": "2026-12-07T08:40:59.359Z",
                      *             "comment": "チェックリストの全項目を確認しました。リリースを承認します。",
                      *             "items": [
                      *               {
@@ -16870,8 +16870,8 @@ export interface operations {
                      *           "version": 2
                      *         },
                      *         {
-                     *           "id": "a3954610-ce3e-40c9-ba19-3cb0bdccf3e8",
-                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "id": "1f40fc9a-a747-4c68-8db6-4d61d3fccdac",
+                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -16908,10 +16908,10 @@ export interface operations {
                      *           "plannedReleaseDate": "2027-10-15",
                      *           "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *           "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *           "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "requestedByName": "産業 花子",
-                     *           "requestedAt": "2026-12-07T08:11:21.538Z",
-                     *           "dueAt": "2026-12-21T08:11:21.538Z",
+                     *           "requestedAt": "2026-12-07T08:40:58.907Z",
+                     *           "dueAt": "2026-12-21T08:40:58.907Z",
                      *           "isOverdue": false,
                      *           "decision": null,
                      *           "version": 3
@@ -17052,8 +17052,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "bdc2586d-320c-414e-bfb9-6f0ba9891510",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "09ce3682-84d3-4c2e-a760-3bac515cfc40",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -17090,17 +17090,17 @@ export interface operations {
                      *       "plannedReleaseDate": "2027-10-01",
                      *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:11:21.725Z",
-                     *       "dueAt": "2026-12-21T08:11:21.725Z",
+                     *       "requestedAt": "2026-12-07T08:40:59.276Z",
+                     *       "dueAt": "2026-12-21T08:40:59.276Z",
                      *       "isOverdue": false,
                      *       "decision": null,
                      *       "version": 1,
                      *       "routing": [],
                      *       "reviewers": [
                      *         {
-                     *           "id": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "id": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *           "displayName": "補佐 健太",
                      *           "email": "advisor.ind@example.jp"
                      *         }
@@ -17269,8 +17269,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "74f8feef-553e-4414-8b76-ac13945cb768",
-                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "id": "a50e4bf4-0ef7-4beb-8ef9-75b6f158eeaf",
+                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *           "period": "2026-10",
                      *           "stage": "requirements",
                      *           "tier": 2,
@@ -17312,9 +17312,9 @@ export interface operations {
                      *             }
                      *           ],
                      *           "narrative": "要件定義は所管課との調整により約4週間遅れる見込み。費用は計画内。",
-                     *           "filedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "filedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "filedByName": "産業 花子",
-                     *           "filedAt": "2026-12-07T08:11:21.389Z",
+                     *           "filedAt": "2026-12-07T08:40:58.283Z",
                      *           "assessment": {
                      *             "ratings": {
                      *               "cost": "green",
@@ -17325,9 +17325,9 @@ export interface operations {
                      *               "qualityUsability": "green"
                      *             },
                      *             "comment": "要件定義の遅れがリリース日に響かないよう、調達の日程を再確認してください。",
-                     *             "assessedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *             "assessedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *             "assessedByName": "補佐 健太",
-                     *             "assessedAt": "2026-12-07T08:11:21.429Z"
+                     *             "assessedAt": "2026-12-07T08:40:58.430Z"
                      *           },
                      *           "version": 2
                      *         }
@@ -17517,8 +17517,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "74f8feef-553e-4414-8b76-ac13945cb768",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "a50e4bf4-0ef7-4beb-8ef9-75b6f158eeaf",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "period": "2026-10",
                      *       "stage": "requirements",
                      *       "tier": 2,
@@ -17560,9 +17560,9 @@ export interface operations {
                      *         }
                      *       ],
                      *       "narrative": "要件定義は所管課との調整により約4週間遅れる見込み。費用は計画内。",
-                     *       "filedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "filedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "filedByName": "産業 花子",
-                     *       "filedAt": "2026-12-07T08:11:21.389Z",
+                     *       "filedAt": "2026-12-07T08:40:58.283Z",
                      *       "assessment": null,
                      *       "version": 1
                      *     }
@@ -17734,8 +17734,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "74f8feef-553e-4414-8b76-ac13945cb768",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "a50e4bf4-0ef7-4beb-8ef9-75b6f158eeaf",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "period": "2026-10",
                      *       "stage": "requirements",
                      *       "tier": 2,
@@ -17777,9 +17777,9 @@ export interface operations {
                      *         }
                      *       ],
                      *       "narrative": "要件定義は所管課との調整により約4週間遅れる見込み。費用は計画内。",
-                     *       "filedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "filedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "filedByName": "産業 花子",
-                     *       "filedAt": "2026-12-07T08:11:21.389Z",
+                     *       "filedAt": "2026-12-07T08:40:58.283Z",
                      *       "assessment": {
                      *         "ratings": {
                      *           "cost": "green",
@@ -17790,9 +17790,9 @@ export interface operations {
                      *           "qualityUsability": "green"
                      *         },
                      *         "comment": "要件定義の遅れがリリース日に響かないよう、調達の日程を再確認してください。",
-                     *         "assessedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *         "assessedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *         "assessedByName": "補佐 健太",
-                     *         "assessedAt": "2026-12-07T08:11:21.429Z"
+                     *         "assessedAt": "2026-12-07T08:40:58.430Z"
                      *       },
                      *       "version": 2
                      *     }
@@ -17941,8 +17941,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "90eec0a3-254d-4700-9112-b4296434d576",
-                     *           "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "id": "fe29edb2-3691-4e62-af56-ae78e0d729c1",
+                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -17999,12 +17999,12 @@ export interface operations {
                      *             "reviewerRole": "bureau_lead",
                      *             "rulesetVersion": "sha256:3152addc81066fd6"
                      *           },
-                     *           "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "requestedByName": "産業 花子",
-                     *           "requestedAt": "2026-12-07T08:11:21.877Z",
-                     *           "decidedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "requestedAt": "2026-12-07T08:40:59.623Z",
+                     *           "decidedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *           "decidedByName": "補佐 健太",
-                     *           "decidedAt": "2026-12-07T08:11:22.039Z",
+                     *           "decidedAt": "2026-12-07T08:40:59.816Z",
                      *           "comment": "契約額の確定により予算を見直したことを確認しました",
                      *           "supersededBy": null,
                      *           "canDecide": false,
@@ -18142,10 +18142,10 @@ export interface operations {
                      *           "toReviewerRole": "cio_advisor",
                      *           "rulesetVersion": "sha256:3152addc81066fd6",
                      *           "cause": "created",
-                     *           "actorId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "actorId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "actorName": "産業 花子",
                      *           "tierDecreaseId": null,
-                     *           "at": "2026-12-07T08:11:18.448Z"
+                     *           "at": "2026-12-07T08:40:55.338Z"
                      *         },
                      *         {
                      *           "fromTier": 2,
@@ -18154,10 +18154,10 @@ export interface operations {
                      *           "toReviewerRole": "bureau_lead",
                      *           "rulesetVersion": "sha256:3152addc81066fd6",
                      *           "cause": "decrease_requested",
-                     *           "actorId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "actorId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "actorName": "産業 花子",
-                     *           "tierDecreaseId": "90eec0a3-254d-4700-9112-b4296434d576",
-                     *           "at": "2026-12-07T08:11:21.877Z"
+                     *           "tierDecreaseId": "fe29edb2-3691-4e62-af56-ae78e0d729c1",
+                     *           "at": "2026-12-07T08:40:59.623Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -18290,9 +18290,9 @@ export interface operations {
                      *           "toStage": "requirements",
                      *           "direction": "forward",
                      *           "reason": "要件定義に着手",
-                     *           "actorId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "actorId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "actorName": "産業 花子",
-                     *           "at": "2026-12-07T08:11:19.528Z"
+                     *           "at": "2026-12-07T08:40:56.311Z"
                      *         },
                      *         {
                      *           "id": 36,
@@ -18300,9 +18300,9 @@ export interface operations {
                      *           "toStage": "development",
                      *           "direction": "forward",
                      *           "reason": null,
-                     *           "actorId": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *           "actorId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *           "actorName": "産業 花子",
-                     *           "at": "2026-12-07T08:11:21.495Z"
+                     *           "at": "2026-12-07T08:40:58.834Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -18436,7 +18436,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "code": "PS0000021",
                      *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -18503,8 +18503,8 @@ export interface operations {
                      *       },
                      *       "canvasWritten": true,
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T08:11:18.448Z",
-                     *       "updatedAt": "2026-12-07T08:11:19.535Z"
+                     *       "createdAt": "2026-12-07T08:40:55.338Z",
+                     *       "updatedAt": "2026-12-07T08:40:56.326Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -18790,13 +18790,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "6d665589-bb41-4395-81a2-9f8f7346b0fd",
+                     *       "projectId": "de4379ef-1a2e-4694-b54d-ca6c2fabc18f",
                      *       "fiscalYear": 2026,
                      *       "decision": "retire",
                      *       "rationale": "国の共通サービスへ移行し、利用者がいなくなるため",
-                     *       "decidedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "decidedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "decidedByName": "産業 花子",
-                     *       "decidedAt": "2026-12-07T08:11:22.147Z",
+                     *       "decidedAt": "2026-12-07T08:41:00.069Z",
                      *       "retirement": {
                      *         "status": "pending",
                      *         "reason": null,
@@ -18965,19 +18965,19 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "6d665589-bb41-4395-81a2-9f8f7346b0fd",
+                     *       "projectId": "de4379ef-1a2e-4694-b54d-ca6c2fabc18f",
                      *       "fiscalYear": 2026,
                      *       "decision": "retire",
                      *       "rationale": "国の共通サービスへ移行し、利用者がいなくなるため",
-                     *       "decidedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "decidedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "decidedByName": null,
-                     *       "decidedAt": "2026-12-07T08:11:22.147Z",
+                     *       "decidedAt": "2026-12-07T08:41:00.069Z",
                      *       "retirement": {
                      *         "status": "confirmed",
                      *         "reason": "国の共通サービスへの移行が完了したため",
-                     *         "decidedBy": "17dd2ed1-18be-4f9a-94e1-dd7e2857b9b4",
+                     *         "decidedBy": "c6972561-94bb-4dc1-a227-8fe2f2364ee5",
                      *         "decidedByName": "産業 一郎",
-                     *         "decidedAt": "2026-12-07T08:11:22.400Z"
+                     *         "decidedAt": "2026-12-07T08:41:00.372Z"
                      *       }
                      *     }
                      */
@@ -19129,8 +19129,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "bdc2586d-320c-414e-bfb9-6f0ba9891510",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "09ce3682-84d3-4c2e-a760-3bac515cfc40",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -19167,16 +19167,16 @@ export interface operations {
                      *       "plannedReleaseDate": "2027-10-01",
                      *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:11:21.725Z",
-                     *       "dueAt": "2026-12-21T08:11:21.725Z",
+                     *       "requestedAt": "2026-12-07T08:40:59.276Z",
+                     *       "dueAt": "2026-12-21T08:40:59.276Z",
                      *       "isOverdue": false,
                      *       "decision": {
                      *         "decision": "approved",
-                     *         "decidedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *         "decidedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *         "decidedByName": "補佐 健太",
-                     *         "decidedAt": "2026-12-07T08:11:21.735Z",
+                     *         "decidedAt": "2026-12-07T08:40:59.359Z",
                      *         "comment": "チェックリストの全項目を確認しました。リリースを承認します。",
                      *         "items": [
                      *           {
@@ -19326,8 +19326,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "a3954610-ce3e-40c9-ba19-3cb0bdccf3e8",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "1f40fc9a-a747-4c68-8db6-4d61d3fccdac",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -19364,17 +19364,17 @@ export interface operations {
                      *       "plannedReleaseDate": "2027-10-15",
                      *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:11:21.538Z",
-                     *       "dueAt": "2026-12-21T08:11:21.538Z",
+                     *       "requestedAt": "2026-12-07T08:40:58.907Z",
+                     *       "dueAt": "2026-12-21T08:40:58.907Z",
                      *       "isOverdue": false,
                      *       "decision": null,
                      *       "version": 2,
                      *       "routing": [],
                      *       "reviewers": [
                      *         {
-                     *           "id": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *           "id": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *           "displayName": "補佐 健太",
                      *           "email": "advisor.ind@example.jp"
                      *         }
@@ -19582,8 +19582,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "bdc2586d-320c-414e-bfb9-6f0ba9891510",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "09ce3682-84d3-4c2e-a760-3bac515cfc40",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -19620,16 +19620,16 @@ export interface operations {
                      *       "plannedReleaseDate": "2027-10-01",
                      *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:11:21.725Z",
-                     *       "dueAt": "2026-12-21T08:11:21.725Z",
+                     *       "requestedAt": "2026-12-07T08:40:59.276Z",
+                     *       "dueAt": "2026-12-21T08:40:59.276Z",
                      *       "isOverdue": false,
                      *       "decision": {
                      *         "decision": "approved",
-                     *         "decidedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *         "decidedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *         "decidedByName": "補佐 健太",
-                     *         "decidedAt": "2026-12-07T08:11:21.735Z",
+                     *         "decidedAt": "2026-12-07T08:40:59.359Z",
                      *         "comment": "チェックリストの全項目を確認しました。リリースを承認します。",
                      *         "items": [
                      *           {
@@ -19812,8 +19812,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "a3954610-ce3e-40c9-ba19-3cb0bdccf3e8",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "1f40fc9a-a747-4c68-8db6-4d61d3fccdac",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -19850,10 +19850,10 @@ export interface operations {
                      *       "plannedReleaseDate": "2027-10-15",
                      *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:11:21.538Z",
-                     *       "dueAt": "2026-12-21T08:11:21.538Z",
+                     *       "requestedAt": "2026-12-07T08:40:58.907Z",
+                     *       "dueAt": "2026-12-21T08:40:58.907Z",
                      *       "isOverdue": false,
                      *       "decision": null,
                      *       "version": 3,
@@ -20144,7 +20144,7 @@ export interface operations {
                      *             "ja": "プロジェクト監理区分",
                      *             "en": "Oversight tier"
                      *           },
-                     *           "activatedAt": "2026-12-07T08:11:13.854Z",
+                     *           "activatedAt": "2026-12-07T08:40:50.087Z",
                      *           "content": {
                      *             "ruleset": "oversight-tier",
                      *             "title": {
@@ -20262,7 +20262,7 @@ export interface operations {
                      *             "ja": "ライフサイクルの関門",
                      *             "en": "Lifecycle gates"
                      *           },
-                     *           "activatedAt": "2026-12-07T08:11:13.854Z",
+                     *           "activatedAt": "2026-12-07T08:40:50.087Z",
                      *           "content": {
                      *             "ruleset": "lifecycle-gates",
                      *             "title": {
@@ -20611,7 +20611,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "9a3c9088-c13c-46b4-bb0c-2511af7b136b",
+                     *       "id": "c20c8460-297d-4276-9de3-c128bfb96b07",
                      *       "status": "queued",
                      *       "runAt": "2027-03-31T15:00:00.000Z",
                      *       "step": "queued",
@@ -20621,7 +20621,7 @@ export interface operations {
                      *       "error": null,
                      *       "startedAt": null,
                      *       "finishedAt": null,
-                     *       "rulesetVersionId": "3a584d41-d856-46b5-a004-f8df960b8707"
+                     *       "rulesetVersionId": "87ee06ef-f0f7-4874-a750-cd79a7e47d91"
                      *     }
                      */
                     "application/json": {
@@ -20991,7 +20991,7 @@ export interface operations {
                      *       ],
                      *       "sample": [
                      *         {
-                     *           "id": "6d665589-bb41-4395-81a2-9f8f7346b0fd",
+                     *           "id": "de4379ef-1a2e-4694-b54d-ca6c2fabc18f",
                      *           "code": "PS0000011",
                      *           "name": "中小企業IoT化支援ポータル",
                      *           "bureauCode": "IND",
@@ -21001,7 +21001,7 @@ export interface operations {
                      *           "toReviewer": "cio_advisor"
                      *         },
                      *         {
-                     *           "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *           "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *           "code": "PS0000021",
                      *           "name": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -21183,29 +21183,29 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "3a584d41-d856-46b5-a004-f8df960b8707",
+                     *           "id": "87ee06ef-f0f7-4874-a750-cd79a7e47d91",
                      *           "ruleset": "oversight-tier",
                      *           "version": "sha256:5294ebeee2561a55",
                      *           "status": "approved",
                      *           "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
                      *           "caseCount": 22,
                      *           "proposedBy": {
-                     *             "id": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *             "id": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
                      *             "displayName": "デジタル 管理者"
                      *           },
-                     *           "proposedAt": "2026-12-07T08:11:24.772Z",
+                     *           "proposedAt": "2026-12-07T08:41:03.295Z",
                      *           "decidedBy": {
-                     *             "id": "2c290467-04f9-4bb4-a9e7-00e2cd9fc0ef",
+                     *             "id": "ab7f1977-b878-4dd9-b760-db1dc49e55d2",
                      *             "displayName": "情報 次郎"
                      *           },
-                     *           "decidedAt": "2026-12-07T08:11:24.783Z",
+                     *           "decidedAt": "2026-12-07T08:41:03.332Z",
                      *           "decisionComment": "シミュレーションで影響を受ける事業を確認しました",
                      *           "activateAt": "2027-03-31T15:00:00.000Z",
                      *           "activatedAt": null,
                      *           "supersededAt": null,
                      *           "revision": 2,
                      *           "activation": {
-                     *             "id": "9a3c9088-c13c-46b4-bb0c-2511af7b136b",
+                     *             "id": "c20c8460-297d-4276-9de3-c128bfb96b07",
                      *             "status": "queued",
                      *             "runAt": "2027-03-31T15:00:00.000Z",
                      *             "step": "queued",
@@ -21218,29 +21218,29 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "6b9fe2f3-5d81-4a24-98e1-3a64785b41be",
+                     *           "id": "7283c87c-7409-4266-b390-8d286967e661",
                      *           "ruleset": "oversight-tier",
                      *           "version": "sha256:220ae94770134917",
                      *           "status": "cancelled",
                      *           "note": "基準の引上げ案",
                      *           "caseCount": 22,
                      *           "proposedBy": {
-                     *             "id": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *             "id": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
                      *             "displayName": "デジタル 管理者"
                      *           },
-                     *           "proposedAt": "2026-12-07T08:11:24.551Z",
+                     *           "proposedAt": "2026-12-07T08:41:02.914Z",
                      *           "decidedBy": {
-                     *             "id": "2c290467-04f9-4bb4-a9e7-00e2cd9fc0ef",
+                     *             "id": "ab7f1977-b878-4dd9-b760-db1dc49e55d2",
                      *             "displayName": "情報 次郎"
                      *           },
-                     *           "decidedAt": "2026-12-07T08:11:24.635Z",
+                     *           "decidedAt": "2026-12-07T08:41:03.013Z",
                      *           "decisionComment": null,
                      *           "activateAt": "2027-09-30T15:00:00.000Z",
                      *           "activatedAt": null,
                      *           "supersededAt": null,
                      *           "revision": 3,
                      *           "activation": {
-                     *             "id": "f24eef5c-2e62-46ce-9847-f9f8dcf540b8",
+                     *             "id": "4d861d42-22a8-4b22-af72-e7aa97233ccf",
                      *             "status": "cancelled",
                      *             "runAt": "2027-09-30T15:00:00.000Z",
                      *             "step": "cancelled",
@@ -21249,7 +21249,7 @@ export interface operations {
                      *             "projectsChanged": null,
                      *             "error": "引下げ案と併せて検討し直すため取り下げ",
                      *             "startedAt": null,
-                     *             "finishedAt": "2026-12-07T08:11:24.674Z"
+                     *             "finishedAt": "2026-12-07T08:41:03.104Z"
                      *           }
                      *         }
                      *       ],
@@ -21849,17 +21849,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "3a584d41-d856-46b5-a004-f8df960b8707",
+                     *       "id": "87ee06ef-f0f7-4874-a750-cd79a7e47d91",
                      *       "ruleset": "oversight-tier",
                      *       "version": "sha256:5294ebeee2561a55",
                      *       "status": "proposed",
                      *       "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
                      *       "caseCount": 22,
                      *       "proposedBy": {
-                     *         "id": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *         "id": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
                      *         "displayName": "デジタル 管理者"
                      *       },
-                     *       "proposedAt": "2026-12-07T08:11:24.772Z",
+                     *       "proposedAt": "2026-12-07T08:41:03.295Z",
                      *       "decidedBy": null,
                      *       "decidedAt": null,
                      *       "decisionComment": null,
@@ -22006,11 +22006,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "baseVersionId": "b75f61ed-dbf2-4f52-8d02-3a703423ea11",
+                     *       "baseVersionId": "90d24170-d2bb-417c-ab5f-2027b98757b9",
                      *       "impact": {
                      *         "sample": [
                      *           {
-                     *             "id": "6d665589-bb41-4395-81a2-9f8f7346b0fd",
+                     *             "id": "de4379ef-1a2e-4694-b54d-ca6c2fabc18f",
                      *             "code": "PS0000011",
                      *             "name": "中小企業IoT化支援ポータル",
                      *             "toTier": 2,
@@ -22020,7 +22020,7 @@ export interface operations {
                      *             "fromReviewer": "bureau_lead"
                      *           },
                      *           {
-                     *             "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *             "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *             "code": "PS0000021",
                      *             "name": "子育て支援給付オンライン申請",
                      *             "toTier": 2,
@@ -22057,7 +22057,7 @@ export interface operations {
                      *           }
                      *         ],
                      *         "projects": 22,
-                     *         "simulatedAt": "2026-12-07T08:11:24.772Z",
+                     *         "simulatedAt": "2026-12-07T08:41:03.295Z",
                      *         "transitions": [
                      *           {
                      *             "count": 3,
@@ -22228,29 +22228,29 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "3a584d41-d856-46b5-a004-f8df960b8707",
+                     *       "id": "87ee06ef-f0f7-4874-a750-cd79a7e47d91",
                      *       "ruleset": "oversight-tier",
                      *       "version": "sha256:5294ebeee2561a55",
                      *       "status": "approved",
                      *       "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
                      *       "caseCount": 22,
                      *       "proposedBy": {
-                     *         "id": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *         "id": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
                      *         "displayName": "デジタル 管理者"
                      *       },
-                     *       "proposedAt": "2026-12-07T08:11:24.772Z",
+                     *       "proposedAt": "2026-12-07T08:41:03.295Z",
                      *       "decidedBy": {
-                     *         "id": "2c290467-04f9-4bb4-a9e7-00e2cd9fc0ef",
+                     *         "id": "ab7f1977-b878-4dd9-b760-db1dc49e55d2",
                      *         "displayName": "情報 次郎"
                      *       },
-                     *       "decidedAt": "2026-12-07T08:11:24.783Z",
+                     *       "decidedAt": "2026-12-07T08:41:03.332Z",
                      *       "decisionComment": "シミュレーションで影響を受ける事業を確認しました",
                      *       "activateAt": "2027-03-31T15:00:00.000Z",
                      *       "activatedAt": null,
                      *       "supersededAt": null,
                      *       "revision": 2,
                      *       "activation": {
-                     *         "id": "9a3c9088-c13c-46b4-bb0c-2511af7b136b",
+                     *         "id": "c20c8460-297d-4276-9de3-c128bfb96b07",
                      *         "status": "queued",
                      *         "runAt": "2027-03-31T15:00:00.000Z",
                      *         "step": "queued",
@@ -22399,11 +22399,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "baseVersionId": "b75f61ed-dbf2-4f52-8d02-3a703423ea11",
+                     *       "baseVersionId": "90d24170-d2bb-417c-ab5f-2027b98757b9",
                      *       "impact": {
                      *         "sample": [
                      *           {
-                     *             "id": "6d665589-bb41-4395-81a2-9f8f7346b0fd",
+                     *             "id": "de4379ef-1a2e-4694-b54d-ca6c2fabc18f",
                      *             "code": "PS0000011",
                      *             "name": "中小企業IoT化支援ポータル",
                      *             "toTier": 2,
@@ -22413,7 +22413,7 @@ export interface operations {
                      *             "fromReviewer": "bureau_lead"
                      *           },
                      *           {
-                     *             "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *             "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *             "code": "PS0000021",
                      *             "name": "子育て支援給付オンライン申請",
                      *             "toTier": 2,
@@ -22450,7 +22450,7 @@ export interface operations {
                      *           }
                      *         ],
                      *         "projects": 22,
-                     *         "simulatedAt": "2026-12-07T08:11:24.772Z",
+                     *         "simulatedAt": "2026-12-07T08:41:03.295Z",
                      *         "transitions": [
                      *           {
                      *             "count": 3,
@@ -22598,29 +22598,29 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "6b9fe2f3-5d81-4a24-98e1-3a64785b41be",
+                     *       "id": "7283c87c-7409-4266-b390-8d286967e661",
                      *       "ruleset": "oversight-tier",
                      *       "version": "sha256:220ae94770134917",
                      *       "status": "cancelled",
                      *       "note": "基準の引上げ案",
                      *       "caseCount": 22,
                      *       "proposedBy": {
-                     *         "id": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *         "id": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
                      *         "displayName": "デジタル 管理者"
                      *       },
-                     *       "proposedAt": "2026-12-07T08:11:24.551Z",
+                     *       "proposedAt": "2026-12-07T08:41:02.914Z",
                      *       "decidedBy": {
-                     *         "id": "2c290467-04f9-4bb4-a9e7-00e2cd9fc0ef",
+                     *         "id": "ab7f1977-b878-4dd9-b760-db1dc49e55d2",
                      *         "displayName": "情報 次郎"
                      *       },
-                     *       "decidedAt": "2026-12-07T08:11:24.635Z",
+                     *       "decidedAt": "2026-12-07T08:41:03.013Z",
                      *       "decisionComment": null,
                      *       "activateAt": "2027-09-30T15:00:00.000Z",
                      *       "activatedAt": null,
                      *       "supersededAt": null,
                      *       "revision": 3,
                      *       "activation": {
-                     *         "id": "f24eef5c-2e62-46ce-9847-f9f8dcf540b8",
+                     *         "id": "4d861d42-22a8-4b22-af72-e7aa97233ccf",
                      *         "status": "cancelled",
                      *         "runAt": "2027-09-30T15:00:00.000Z",
                      *         "step": "cancelled",
@@ -22629,7 +22629,7 @@ export interface operations {
                      *         "projectsChanged": null,
                      *         "error": "引下げ案と併せて検討し直すため取り下げ",
                      *         "startedAt": null,
-                     *         "finishedAt": "2026-12-07T08:11:24.674Z"
+                     *         "finishedAt": "2026-12-07T08:41:03.104Z"
                      *       },
                      *       "content": {
                      *         "title": {
@@ -22770,7 +22770,7 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "baseVersionId": "b75f61ed-dbf2-4f52-8d02-3a703423ea11",
+                     *       "baseVersionId": "90d24170-d2bb-417c-ab5f-2027b98757b9",
                      *       "impact": {
                      *         "sample": [],
                      *         "changed": 0,
@@ -22800,7 +22800,7 @@ export interface operations {
                      *           }
                      *         ],
                      *         "projects": 22,
-                     *         "simulatedAt": "2026-12-07T08:11:24.551Z",
+                     *         "simulatedAt": "2026-12-07T08:41:02.913Z",
                      *         "transitions": [],
                      *         "combinations": 10,
                      *         "activeVersion": "sha256:3152addc81066fd6",
@@ -22975,29 +22975,29 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "3a584d41-d856-46b5-a004-f8df960b8707",
+                     *       "id": "87ee06ef-f0f7-4874-a750-cd79a7e47d91",
                      *       "ruleset": "oversight-tier",
                      *       "version": "sha256:5294ebeee2561a55",
                      *       "status": "approved",
                      *       "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
                      *       "caseCount": 22,
                      *       "proposedBy": {
-                     *         "id": "91b0c532-d6f8-4ed2-bf37-9d0ecb660250",
+                     *         "id": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
                      *         "displayName": "デジタル 管理者"
                      *       },
-                     *       "proposedAt": "2026-12-07T08:11:24.772Z",
+                     *       "proposedAt": "2026-12-07T08:41:03.295Z",
                      *       "decidedBy": {
-                     *         "id": "2c290467-04f9-4bb4-a9e7-00e2cd9fc0ef",
+                     *         "id": "ab7f1977-b878-4dd9-b760-db1dc49e55d2",
                      *         "displayName": "情報 次郎"
                      *       },
-                     *       "decidedAt": "2026-12-07T08:11:24.783Z",
+                     *       "decidedAt": "2026-12-07T08:41:03.332Z",
                      *       "decisionComment": "シミュレーションで影響を受ける事業を確認しました",
                      *       "activateAt": "2027-03-31T15:00:00.000Z",
                      *       "activatedAt": null,
                      *       "supersededAt": null,
                      *       "revision": 2,
                      *       "activation": {
-                     *         "id": "9a3c9088-c13c-46b4-bb0c-2511af7b136b",
+                     *         "id": "c20c8460-297d-4276-9de3-c128bfb96b07",
                      *         "status": "queued",
                      *         "runAt": "2027-03-31T15:00:00.000Z",
                      *         "step": "queued",
@@ -23146,11 +23146,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "baseVersionId": "b75f61ed-dbf2-4f52-8d02-3a703423ea11",
+                     *       "baseVersionId": "90d24170-d2bb-417c-ab5f-2027b98757b9",
                      *       "impact": {
                      *         "sample": [
                      *           {
-                     *             "id": "6d665589-bb41-4395-81a2-9f8f7346b0fd",
+                     *             "id": "de4379ef-1a2e-4694-b54d-ca6c2fabc18f",
                      *             "code": "PS0000011",
                      *             "name": "中小企業IoT化支援ポータル",
                      *             "toTier": 2,
@@ -23160,7 +23160,7 @@ export interface operations {
                      *             "fromReviewer": "bureau_lead"
                      *           },
                      *           {
-                     *             "id": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *             "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *             "code": "PS0000021",
                      *             "name": "子育て支援給付オンライン申請",
                      *             "toTier": 2,
@@ -23197,7 +23197,7 @@ export interface operations {
                      *           }
                      *         ],
                      *         "projects": 22,
-                     *         "simulatedAt": "2026-12-07T08:11:24.772Z",
+                     *         "simulatedAt": "2026-12-07T08:41:03.295Z",
                      *         "transitions": [
                      *           {
                      *             "count": 3,
@@ -24420,7 +24420,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "projectId": "e23fe72d-4307-4a56-b924-7e6b93bfbfdb",
+                     *           "projectId": "9dcfb663-e675-48a1-ac87-05083a16927c",
                      *           "projectCode": "PS0000013",
                      *           "projectName": "海外展開マッチングシステム",
                      *           "bureauCode": "IND",
@@ -24465,7 +24465,7 @@ export interface operations {
                      *           "kpiStatus": "no_data"
                      *         },
                      *         {
-                     *           "projectId": "7adadd29-31b6-4100-89ee-16a94c9032ff",
+                     *           "projectId": "0cb593b3-ba69-4c79-b608-d10f609d35a5",
                      *           "projectCode": "PS0000012",
                      *           "projectName": "創業支援オンライン相談",
                      *           "bureauCode": "IND",
@@ -24739,9 +24739,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "82b6ada5-4e8e-4419-9c59-5b86919b5ff8",
+                     *           "id": "953a989d-45da-45e9-a625-5cffe398e311",
                      *           "fiscalYear": 2028,
-                     *           "projectId": "68723ba7-509b-4fda-878f-c543fc03180c",
+                     *           "projectId": "9761b241-dba3-4ad6-bbea-9875f78bc5bb",
                      *           "projectCode": "PS0000022",
                      *           "projectName": "中小企業DX支援補助金の電子申請",
                      *           "bureauCode": "IND",
@@ -24774,24 +24774,24 @@ export interface operations {
                      *           ],
                      *           "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
                      *           "evaluationDeadline": "2027-10-31",
-                     *           "reviewerId": "0d881a39-206f-48dc-8053-3ebe5cceb7ea",
+                     *           "reviewerId": "8e6ad321-2284-4267-8116-c9ffb9dc8903",
                      *           "reviewerName": "技術 翔太",
                      *           "reflection": {
                      *             "outcome": "partly_reflected",
                      *             "amountChangeJpy": -12000000,
                      *             "comment": "共通基盤の利用を前提に構築費を減額して査定",
                      *             "recordedByName": "財務 直樹",
-                     *             "recordedAt": "2026-12-07T08:11:23.530Z",
+                     *             "recordedAt": "2026-12-07T08:41:01.462Z",
                      *             "version": 1
                      *           },
-                     *           "extractedAt": "2026-12-07T08:11:22.612Z",
-                     *           "updatedAt": "2026-12-07T08:11:23.112Z",
+                     *           "extractedAt": "2026-12-07T08:41:00.692Z",
+                     *           "updatedAt": "2026-12-07T08:41:01.115Z",
                      *           "version": 3
                      *         },
                      *         {
-                     *           "id": "8d9470ae-91b4-49af-8fcd-007bb71fbda6",
+                     *           "id": "60bf6dd1-dda1-4e81-a709-aeca6689fbb2",
                      *           "fiscalYear": 2027,
-                     *           "projectId": "83b23f42-60e2-4b63-9934-18a528f8a6a4",
+                     *           "projectId": "81b15572-69c0-4d42-a568-edb71557a6ba",
                      *           "projectCode": "PS0000020",
                      *           "projectName": "障害福祉サービス指導監査システム",
                      *           "bureauCode": "WEL",
@@ -24827,8 +24827,8 @@ export interface operations {
                      *           "reviewerId": null,
                      *           "reviewerName": null,
                      *           "reflection": null,
-                     *           "extractedAt": "2026-12-07T08:11:16.894Z",
-                     *           "updatedAt": "2026-12-07T08:11:16.894Z",
+                     *           "extractedAt": "2026-12-07T08:40:53.774Z",
+                     *           "updatedAt": "2026-12-07T08:40:53.774Z",
                      *           "version": 1
                      *         }
                      *       ],
@@ -25186,9 +25186,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "82b6ada5-4e8e-4419-9c59-5b86919b5ff8",
+                     *       "id": "953a989d-45da-45e9-a625-5cffe398e311",
                      *       "fiscalYear": 2028,
-                     *       "projectId": "68723ba7-509b-4fda-878f-c543fc03180c",
+                     *       "projectId": "9761b241-dba3-4ad6-bbea-9875f78bc5bb",
                      *       "projectCode": "PS0000022",
                      *       "projectName": "中小企業DX支援補助金の電子申請",
                      *       "bureauCode": "IND",
@@ -25221,18 +25221,18 @@ export interface operations {
                      *       ],
                      *       "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
                      *       "evaluationDeadline": "2027-10-31",
-                     *       "reviewerId": "0d881a39-206f-48dc-8053-3ebe5cceb7ea",
+                     *       "reviewerId": "8e6ad321-2284-4267-8116-c9ffb9dc8903",
                      *       "reviewerName": "技術 翔太",
                      *       "reflection": {
                      *         "outcome": "partly_reflected",
                      *         "amountChangeJpy": -12000000,
                      *         "comment": "共通基盤の利用を前提に構築費を減額して査定",
                      *         "recordedByName": "財務 直樹",
-                     *         "recordedAt": "2026-12-07T08:11:23.530Z",
+                     *         "recordedAt": "2026-12-07T08:41:01.462Z",
                      *         "version": 1
                      *       },
-                     *       "extractedAt": "2026-12-07T08:11:22.612Z",
-                     *       "updatedAt": "2026-12-07T08:11:23.112Z",
+                     *       "extractedAt": "2026-12-07T08:41:00.692Z",
+                     *       "updatedAt": "2026-12-07T08:41:01.115Z",
                      *       "version": 3
                      *     }
                      */
@@ -25376,9 +25376,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "82b6ada5-4e8e-4419-9c59-5b86919b5ff8",
+                     *       "id": "953a989d-45da-45e9-a625-5cffe398e311",
                      *       "fiscalYear": 2028,
-                     *       "projectId": "68723ba7-509b-4fda-878f-c543fc03180c",
+                     *       "projectId": "9761b241-dba3-4ad6-bbea-9875f78bc5bb",
                      *       "projectCode": "PS0000022",
                      *       "projectName": "中小企業DX支援補助金の電子申請",
                      *       "bureauCode": "IND",
@@ -25411,11 +25411,11 @@ export interface operations {
                      *       ],
                      *       "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
                      *       "evaluationDeadline": "2027-10-31",
-                     *       "reviewerId": "0d881a39-206f-48dc-8053-3ebe5cceb7ea",
+                     *       "reviewerId": "8e6ad321-2284-4267-8116-c9ffb9dc8903",
                      *       "reviewerName": "技術 翔太",
                      *       "reflection": null,
-                     *       "extractedAt": "2026-12-07T08:11:22.612Z",
-                     *       "updatedAt": "2026-12-07T08:11:23.003Z",
+                     *       "extractedAt": "2026-12-07T08:41:00.692Z",
+                     *       "updatedAt": "2026-12-07T08:41:01.075Z",
                      *       "version": 2
                      *     }
                      */
@@ -25568,9 +25568,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "82b6ada5-4e8e-4419-9c59-5b86919b5ff8",
+                     *       "id": "953a989d-45da-45e9-a625-5cffe398e311",
                      *       "fiscalYear": 2028,
-                     *       "projectId": "68723ba7-509b-4fda-878f-c543fc03180c",
+                     *       "projectId": "9761b241-dba3-4ad6-bbea-9875f78bc5bb",
                      *       "projectCode": "PS0000022",
                      *       "projectName": "中小企業DX支援補助金の電子申請",
                      *       "bureauCode": "IND",
@@ -25603,18 +25603,18 @@ export interface operations {
                      *       ],
                      *       "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
                      *       "evaluationDeadline": "2027-10-31",
-                     *       "reviewerId": "0d881a39-206f-48dc-8053-3ebe5cceb7ea",
+                     *       "reviewerId": "8e6ad321-2284-4267-8116-c9ffb9dc8903",
                      *       "reviewerName": "技術 翔太",
                      *       "reflection": {
                      *         "outcome": "partly_reflected",
                      *         "amountChangeJpy": -12000000,
                      *         "comment": "共通基盤の利用を前提に構築費を減額して査定",
                      *         "recordedByName": "財務 直樹",
-                     *         "recordedAt": "2026-12-07T08:11:23.530Z",
+                     *         "recordedAt": "2026-12-07T08:41:01.462Z",
                      *         "version": 1
                      *       },
-                     *       "extractedAt": "2026-12-07T08:11:22.612Z",
-                     *       "updatedAt": "2026-12-07T08:11:23.112Z",
+                     *       "extractedAt": "2026-12-07T08:41:00.692Z",
+                     *       "updatedAt": "2026-12-07T08:41:01.115Z",
                      *       "version": 3
                      *     }
                      */
@@ -25896,8 +25896,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "90eec0a3-254d-4700-9112-b4296434d576",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "fe29edb2-3691-4e62-af56-ae78e0d729c1",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -25954,12 +25954,12 @@ export interface operations {
                      *         "reviewerRole": "bureau_lead",
                      *         "rulesetVersion": "sha256:3152addc81066fd6"
                      *       },
-                     *       "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:11:21.877Z",
-                     *       "decidedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *       "requestedAt": "2026-12-07T08:40:59.623Z",
+                     *       "decidedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *       "decidedByName": "補佐 健太",
-                     *       "decidedAt": "2026-12-07T08:11:22.039Z",
+                     *       "decidedAt": "2026-12-07T08:40:59.816Z",
                      *       "comment": "契約額の確定により予算を見直したことを確認しました",
                      *       "supersededBy": null,
                      *       "canDecide": false,
@@ -26092,8 +26092,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "90eec0a3-254d-4700-9112-b4296434d576",
-                     *       "projectId": "44f933e5-4e79-4ec2-b5c9-bf500388986d",
+                     *       "id": "fe29edb2-3691-4e62-af56-ae78e0d729c1",
+                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -26150,12 +26150,12 @@ export interface operations {
                      *         "reviewerRole": "bureau_lead",
                      *         "rulesetVersion": "sha256:3152addc81066fd6"
                      *       },
-                     *       "requestedBy": "74aec9a5-0a1a-405c-95d1-78c10421ea1a",
+                     *       "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:11:21.877Z",
-                     *       "decidedBy": "173a3bfd-8e9a-489e-8699-e7eee60a2609",
+                     *       "requestedAt": "2026-12-07T08:40:59.623Z",
+                     *       "decidedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
                      *       "decidedByName": "補佐 健太",
-                     *       "decidedAt": "2026-12-07T08:11:22.039Z",
+                     *       "decidedAt": "2026-12-07T08:40:59.816Z",
                      *       "comment": "契約額の確定により予算を見直したことを確認しました",
                      *       "supersededBy": null,
                      *       "canDecide": false,
@@ -26315,19 +26315,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "dc9559c9-ea2f-4dc2-b788-a753d9c819b6",
+                     *           "id": "7f113521-54b6-46f9-b196-9dea289ae801",
                      *           "name": "財務会計システム連携",
-                     *           "tokenPrefix": "psb_J8Ofno",
+                     *           "tokenPrefix": "psb_lBWnYG",
                      *           "scopes": [
                      *             "tech_reviews:read",
                      *             "stats:read"
                      *           ],
-                     *           "userId": "c103465a-a6af-490d-bc00-b88782460294",
+                     *           "userId": "c4914c4e-0823-4d77-9211-e278a3f33ed2",
                      *           "ownerEmail": "budget@example.jp",
                      *           "status": "revoked",
-                     *           "createdAt": "2026-12-07T08:11:25.058Z",
-                     *           "expiresAt": "2027-03-07T08:11:25.058Z",
-                     *           "revokedAt": "2026-12-07T08:11:25.091Z",
+                     *           "createdAt": "2026-12-07T08:41:03.804Z",
+                     *           "expiresAt": "2027-03-07T08:41:03.804Z",
+                     *           "revokedAt": "2026-12-07T08:41:03.870Z",
                      *           "lastUsedAt": null
                      *         }
                      *       ],
@@ -26461,21 +26461,21 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "dc9559c9-ea2f-4dc2-b788-a753d9c819b6",
+                     *       "id": "7f113521-54b6-46f9-b196-9dea289ae801",
                      *       "name": "財務会計システム連携",
-                     *       "tokenPrefix": "psb_J8Ofno",
+                     *       "tokenPrefix": "psb_lBWnYG",
                      *       "scopes": [
                      *         "tech_reviews:read",
                      *         "stats:read"
                      *       ],
-                     *       "userId": "c103465a-a6af-490d-bc00-b88782460294",
+                     *       "userId": "c4914c4e-0823-4d77-9211-e278a3f33ed2",
                      *       "ownerEmail": "budget@example.jp",
                      *       "status": "active",
-                     *       "createdAt": "2026-12-07T08:11:25.058Z",
-                     *       "expiresAt": "2027-03-07T08:11:25.058Z",
+                     *       "createdAt": "2026-12-07T08:41:03.804Z",
+                     *       "expiresAt": "2027-03-07T08:41:03.804Z",
                      *       "revokedAt": null,
                      *       "lastUsedAt": null,
-                     *       "token": "psb_J8OfnocBBZ6f_NihhaG8G4m6AITQYcSJWLnboaTMD_M"
+                     *       "token": "psb_lBWnYG5RZgAMDnywMaeWie9pXvc1LF5sdjmueqydYq0"
                      *     }
                      */
                     "application/json": components["schemas"]["CreatedToken"];
@@ -26711,7 +26711,7 @@ export interface operations {
                      *       "fiscalYear": 2026,
                      *       "items": [
                      *         {
-                     *           "projectId": "28ddaa4f-e6c5-44a9-9071-740e78402f00",
+                     *           "projectId": "7cb7075b-b174-4b2e-9dbc-30d601311e6d",
                      *           "projectCode": "PS0000002",
                      *           "projectName": "電子都庁基盤の運用管理",
                      *           "bureauCode": "DSB",
@@ -26720,14 +26720,14 @@ export interface operations {
                      *           "kpiCount": 1,
                      *           "unmeasuredKpis": [
                      *             {
-                     *               "id": "4e616b57-fd2c-4b47-a4a1-3a42856676c9",
+                     *               "id": "4e694635-6202-4cee-a5e3-55ed67796a8b",
                      *               "name": "電子都庁基盤の稼働率"
                      *             }
                      *           ],
                      *           "hasDecision": false
                      *         },
                      *         {
-                     *           "projectId": "4fb2adb1-2de1-49cc-833c-dcb97a655bfa",
+                     *           "projectId": "16ea5bc9-beb7-4b74-8954-a076794452e7",
                      *           "projectCode": "PS0000003",
                      *           "projectName": "中央コンピュータ室の運用管理",
                      *           "bureauCode": "DSB",
@@ -26736,7 +26736,7 @@ export interface operations {
                      *           "kpiCount": 1,
                      *           "unmeasuredKpis": [
                      *             {
-                     *               "id": "45416276-16da-4ada-a4ab-b6e3dd9857ac",
+                     *               "id": "8b3f0c27-daac-4a3b-b358-a4cab015b880",
                      *               "name": "設備起因の計画外停止時間"
                      *             }
                      *           ],
