@@ -203,6 +203,30 @@ describe('OpenAPI document', () => {
     );
   });
 
+  it('documents the errors every operation can give by its shape: 409/412 with a version, 413 on a write, 401/403 behind sign-in', () => {
+    const schemas = doc.components.schemas as Record<string, any>;
+    const members = (schema: any): string[] => {
+      const s = schema?.$ref ? schemas[schema.$ref.split('/').pop()] : schema;
+      if (!s) return [];
+      return [...Object.keys(s.properties ?? {}), ...[...(s.allOf ?? []), ...(s.anyOf ?? []), ...(s.oneOf ?? [])].flatMap(members)];
+    };
+    const missing: string[] = [];
+    for (const ops of Object.values(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const statuses = new Set(Object.keys(op.responses));
+        const body = members(op.requestBody?.content?.['application/json']?.schema);
+        const ifMatch = (op.parameters ?? []).some((p: { name: string }) => p.name.toLowerCase() === 'if-match');
+        const expected = ['400', '415', '500', '503'];
+        if (op.security.length) expected.push('401', '403');
+        if (method !== 'get' && method !== 'delete') expected.push('413');
+        if (ifMatch || body.some((m) => m === 'version' || m === 'revision' || m === 'baseRevision')) expected.push('409');
+        if (ifMatch) expected.push('412');
+        for (const status of expected) if (!statuses.has(status)) missing.push(`${op.operationId} ${status}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('serves a browsable reference page', async () => {
     const page = await t.app.request('/api/docs');
     expect(page.status).toBe(200);
