@@ -4804,13 +4804,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "e7aebcbd-3868-49f0-a9f9-b6d4fc167422",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "5d438880-5bff-4b86-8d4a-0bc1404e3360",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
                      *       "title": "脆弱性診断の実施計画を提出",
-                     *       "ownerId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "ownerId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "ownerName": "産業 花子",
                      *       "dueDate": "2027-02-28",
                      *       "isOverdue": false,
@@ -4822,10 +4822,10 @@ export interface operations {
                      *       "blocking": true,
                      *       "status": "done",
                      *       "note": "実施計画書を文書に登録しました",
-                     *       "raisedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *       "raisedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *       "raisedByName": "補佐 健太",
-                     *       "raisedAt": "2026-12-07T08:40:57.761Z",
-                     *       "doneAt": "2026-12-07T08:40:57.869Z",
+                     *       "raisedAt": "2026-12-07T08:44:49.407Z",
+                     *       "doneAt": "2026-12-07T08:44:49.526Z",
                      *       "verifiedAt": null,
                      *       "version": 2
                      *     }
@@ -5408,29 +5408,29 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "d87e1214-b5ae-4388-88d6-4c057f4d973e",
-                     *           "messageId": "<notification.c55109ed-f7e2-4104-a663-1282fa725d80@psbook>",
+                     *           "id": "ea41e8da-9445-4345-b140-12aa39fdf6e0",
+                     *           "messageId": "<notification.b16fd978-d99d-41db-89ec-d6c79f7657ef@psbook>",
                      *           "toEmail": "budget@example.jp",
                      *           "subject": "[PS Book] 2028年度 評価書の提出（技術的評価 1件） / Fiscal 2028: evaluation report submitted (1 tech reviews)",
                      *           "body": "2028年度 評価書の提出（技術的評価 1件）\n\n---\n\nFiscal 2028: evaluation report submitted (1 tech reviews)\n\n画面を開く / Open: http://localhost:8787/budget-review\n",
                      *           "status": "pending",
                      *           "attempts": 0,
-                     *           "nextAttemptAt": "2026-12-07T08:41:01.115Z",
+                     *           "nextAttemptAt": "2026-12-07T08:44:52.054Z",
                      *           "lastError": null,
-                     *           "createdAt": "2026-12-07T08:41:01.115Z",
+                     *           "createdAt": "2026-12-07T08:44:52.054Z",
                      *           "sentAt": null
                      *         },
                      *         {
-                     *           "id": "3bcbd53d-5a7e-4e51-b7c6-2f93c06df96e",
-                     *           "messageId": "<notification.9120eeeb-85ce-47b4-be89-f2d6c1a7353b@psbook>",
+                     *           "id": "88ad97c9-4586-4188-a211-5f382e7323f1",
+                     *           "messageId": "<notification.6f05a244-147b-419d-a0f5-54f05cf981ab@psbook>",
                      *           "toEmail": "govtech@example.jp",
                      *           "subject": "[PS Book] 2028年度 技術的評価の作成依頼（1件、期限 2027-10-31） / Fiscal 2028: 1 tech reviews to write (due 2027-10-31)",
                      *           "body": "2028年度 技術的評価の作成依頼（1件、期限 2027-10-31）\n\n---\n\nFiscal 2028: 1 tech reviews to write (due 2027-10-31)\n\n画面を開く / Open: http://localhost:8787/budget-review\n",
                      *           "status": "pending",
                      *           "attempts": 0,
-                     *           "nextAttemptAt": "2026-12-07T08:41:00.692Z",
+                     *           "nextAttemptAt": "2026-12-07T08:44:51.659Z",
                      *           "lastError": null,
-                     *           "createdAt": "2026-12-07T08:41:00.692Z",
+                     *           "createdAt": "2026-12-07T08:44:51.659Z",
                      *           "sentAt": null
                      *         }
                      *       ],
@@ -5561,7 +5561,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
+                     *           "id": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
                      *           "email": "admin@example.jp",
                      *           "displayName": "デジタル 管理者",
                      *           "role": "admin",
@@ -5570,11 +5570,11 @@ export interface operations {
                      *           ],
                      *           "isActive": true,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T08:40:51.194Z",
-                     *           "updatedAt": "2026-12-07T08:40:51.194Z"
+                     *           "createdAt": "2026-12-07T08:44:42.143Z",
+                     *           "updatedAt": "2026-12-07T08:44:42.143Z"
                      *         },
                      *         {
-                     *           "id": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *           "id": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *           "email": "advisor.ind@example.jp",
                      *           "displayName": "補佐 健太",
                      *           "role": "cio_advisor",
@@ -5583,8 +5583,8 @@ export interface operations {
                      *           ],
                      *           "isActive": true,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T08:40:51.170Z",
-                     *           "updatedAt": "2026-12-07T08:40:51.170Z"
+                     *           "createdAt": "2026-12-07T08:44:42.104Z",
+                     *           "updatedAt": "2026-12-07T08:44:42.104Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -5718,7 +5718,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "ab7f1977-b878-4dd9-b760-db1dc49e55d2",
+                     *       "id": "0e48bdca-dd63-41e3-87cd-f01a302f7dd1",
                      *       "email": "kanri.2@example.jp",
                      *       "displayName": "情報 次郎",
                      *       "role": "admin",
@@ -5727,8 +5727,8 @@ export interface operations {
                      *       ],
                      *       "isActive": true,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:41:01.984Z",
-                     *       "updatedAt": "2026-12-07T08:41:01.984Z"
+                     *       "createdAt": "2026-12-07T08:44:52.728Z",
+                     *       "updatedAt": "2026-12-07T08:44:52.728Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AdminUser"];
@@ -5868,7 +5868,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
+                     *       "id": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
                      *       "email": "admin@example.jp",
                      *       "displayName": "デジタル 管理者",
                      *       "role": "admin",
@@ -5877,8 +5877,8 @@ export interface operations {
                      *       ],
                      *       "isActive": true,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:40:51.194Z",
-                     *       "updatedAt": "2026-12-07T08:40:51.194Z"
+                     *       "createdAt": "2026-12-07T08:44:42.143Z",
+                     *       "updatedAt": "2026-12-07T08:44:42.143Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AdminUser"];
@@ -6006,7 +6006,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "3389a112-78c1-4f72-9ebe-263d912ae33c",
+                     *       "id": "88fd34ab-1ecb-4d47-94db-540ce8b26cee",
                      *       "email": "staff.cul@example.jp",
                      *       "displayName": "文化 太郎",
                      *       "role": "bureau_lead",
@@ -6015,8 +6015,8 @@ export interface operations {
                      *       ],
                      *       "isActive": true,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:41:03.697Z",
-                     *       "updatedAt": "2026-12-07T08:41:03.725Z"
+                     *       "createdAt": "2026-12-07T08:44:54.365Z",
+                     *       "updatedAt": "2026-12-07T08:44:54.383Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AdminUser"];
@@ -6178,13 +6178,13 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": 310,
-                     *           "at": "2026-12-07T08:41:05.085Z",
-                     *           "actorId": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
+                     *           "at": "2026-12-07T08:44:55.317Z",
+                     *           "actorId": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
                      *           "actorLabel": "admin@example.jp",
                      *           "actorName": "デジタル 管理者",
                      *           "action": "expense_import.create",
                      *           "entityType": "expense_import",
-                     *           "entityId": "59c2fe84-dab1-4bc5-9c6a-c52de5cadc77",
+                     *           "entityId": "eb3a98e0-2757-4c0c-a971-36e1076f81f6",
                      *           "projectId": null,
                      *           "before": null,
                      *           "after": {
@@ -6199,7 +6199,7 @@ export interface operations {
                      *             "format": "csv",
                      *             "changes": 18,
                      *             "encoding": "utf-8",
-                     *             "importId": "59c2fe84-dab1-4bc5-9c6a-c52de5cadc77",
+                     *             "importId": "eb3a98e0-2757-4c0c-a971-36e1076f81f6",
                      *             "projects": {
                      *               "created": 4,
                      *               "updated": 0,
@@ -6207,34 +6207,34 @@ export interface operations {
                      *             },
                      *             "lineCount": 14,
                      *             "timingsMs": {
-                     *               "plan": 25,
-                     *               "read": 46,
-                     *               "tier": 44,
-                     *               "budgets": 11,
-                     *               "check rows": 36,
-                     *               "write lines": 28,
-                     *               "create projects": 69,
+                     *               "plan": 9,
+                     *               "read": 27,
+                     *               "tier": 24,
+                     *               "budgets": 3,
+                     *               "check rows": 23,
+                     *               "write lines": 15,
+                     *               "create projects": 62,
                      *               "tier: one by one": 0,
-                     *               "check against the book": 32
+                     *               "check against the book": 19
                      *             },
-                     *             "durationMs": 290,
+                     *             "durationMs": 182,
                      *             "errorCount": 0,
                      *             "fileSha256": "75c7862412890649ec90afefe4d08892cd082baabe29a3ab129fdc12a248229a",
                      *             "ignoredColumns": [],
                      *             "previousImportId": null
                      *           },
-                     *           "requestId": "d1ac8a4a-4d6b-4f6a-8197-f8a404b41160"
+                     *           "requestId": "86de3d44-ba77-4640-b4af-16fe191f3fa2"
                      *         },
                      *         {
                      *           "id": 309,
-                     *           "at": "2026-12-07T08:41:05.085Z",
-                     *           "actorId": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
+                     *           "at": "2026-12-07T08:44:55.317Z",
+                     *           "actorId": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
                      *           "actorLabel": "admin@example.jp",
                      *           "actorName": "デジタル 管理者",
                      *           "action": "project.create",
                      *           "entityType": "project",
-                     *           "entityId": "7a530486-a1ba-4e14-b4f9-3fdc7b602b79",
-                     *           "projectId": "7a530486-a1ba-4e14-b4f9-3fdc7b602b79",
+                     *           "entityId": "fbd639f1-c756-4cf8-a366-054e34b3495a",
+                     *           "projectId": "fbd639f1-c756-4cf8-a366-054e34b3495a",
                      *           "before": null,
                      *           "after": {
                      *             "code": "PS0000026",
@@ -6246,10 +6246,10 @@ export interface operations {
                      *             "bureauCode": "DSB",
                      *             "fiscalYear": 2021,
                      *             "reviewerRole": "chief_cio_advisor",
-                     *             "expenseImportId": "59c2fe84-dab1-4bc5-9c6a-c52de5cadc77",
+                     *             "expenseImportId": "eb3a98e0-2757-4c0c-a971-36e1076f81f6",
                      *             "registrationTrigger": "initial_budget"
                      *           },
-                     *           "requestId": "d1ac8a4a-4d6b-4f6a-8197-f8a404b41160"
+                     *           "requestId": "86de3d44-ba77-4640-b4af-16fe191f3fa2"
                      *         }
                      *       ],
                      *       "nextCursor": "MjYx"
@@ -6379,10 +6379,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "token": "pss_dZLJCoDJtE-JOC4U1QV9bETQezAVei_psXDB0VbH9rg",
-                     *       "expiresAt": "2026-12-07T20:40:54.970Z",
+                     *       "token": "pss_t7QT3ylsLUDS_wKBr9HIsyiXwNoTyOfX1QXo7x-pbHY",
+                     *       "expiresAt": "2026-12-07T20:44:46.053Z",
                      *       "user": {
-                     *         "id": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *         "id": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *         "email": "staff.ind@example.jp",
                      *         "displayName": "産業 花子",
                      *         "role": "staff",
@@ -6605,7 +6605,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
+                     *       "id": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
                      *       "email": "admin@example.jp",
                      *       "displayName": "デジタル 管理者",
                      *       "role": "admin",
@@ -6963,7 +6963,7 @@ export interface operations {
                      * @example {
                      *       "localPasswords": true,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T08:41:04.220Z",
+                     *       "updatedAt": "2026-12-07T08:44:54.722Z",
                      *       "ssoConfigured": false
                      *     }
                      */
@@ -7092,7 +7092,7 @@ export interface operations {
                      * @example {
                      *       "localPasswords": true,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T08:41:04.220Z",
+                     *       "updatedAt": "2026-12-07T08:44:54.722Z",
                      *       "ssoConfigured": false
                      *     }
                      */
@@ -7255,8 +7255,8 @@ export interface operations {
                      *           "evaluationDeadline": "2027-10-31",
                      *           "submissionDate": "2027-11-20",
                      *           "budgetAnnouncementDate": "2028-01-24",
-                     *           "submittedAt": "2026-12-07T08:41:01.115Z",
-                     *           "submittedBy": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
+                     *           "submittedAt": "2026-12-07T08:44:52.054Z",
+                     *           "submittedBy": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
                      *           "isSubmitted": true,
                      *           "techReviews": {
                      *             "extracted": 0,
@@ -7329,7 +7329,7 @@ export interface operations {
                      *             }
                      *           ],
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T08:41:00.550Z"
+                     *           "createdAt": "2026-12-07T08:44:51.583Z"
                      *         },
                      *         {
                      *           "fiscalYear": 2027,
@@ -7412,7 +7412,7 @@ export interface operations {
                      *             }
                      *           ],
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T08:40:53.767Z"
+                     *           "createdAt": "2026-12-07T08:44:44.974Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -7625,7 +7625,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:41:00.550Z"
+                     *       "createdAt": "2026-12-07T08:44:51.583Z"
                      *     }
                      */
                     "application/json": components["schemas"]["BudgetCycle"];
@@ -7771,8 +7771,8 @@ export interface operations {
                      *       "evaluationDeadline": "2027-10-31",
                      *       "submissionDate": "2027-11-20",
                      *       "budgetAnnouncementDate": "2028-01-24",
-                     *       "submittedAt": "2026-12-07T08:41:01.115Z",
-                     *       "submittedBy": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
+                     *       "submittedAt": "2026-12-07T08:44:52.054Z",
+                     *       "submittedBy": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
                      *       "isSubmitted": true,
                      *       "techReviews": {
                      *         "extracted": 0,
@@ -7845,7 +7845,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:41:00.550Z"
+                     *       "createdAt": "2026-12-07T08:44:51.583Z"
                      *     }
                      */
                     "application/json": components["schemas"]["BudgetCycle"];
@@ -8261,8 +8261,8 @@ export interface operations {
                      *       "evaluationDeadline": "2027-10-31",
                      *       "submissionDate": "2027-11-20",
                      *       "budgetAnnouncementDate": "2028-01-24",
-                     *       "submittedAt": "2026-12-07T08:41:01.115Z",
-                     *       "submittedBy": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
+                     *       "submittedAt": "2026-12-07T08:44:52.054Z",
+                     *       "submittedBy": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
                      *       "isSubmitted": true,
                      *       "techReviews": {
                      *         "extracted": 0,
@@ -8335,7 +8335,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:41:00.550Z"
+                     *       "createdAt": "2026-12-07T08:44:51.583Z"
                      *     }
                      */
                     "application/json": components["schemas"]["BudgetCycle"];
@@ -8619,8 +8619,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "b103e916-34b8-47bc-9813-6fb070f95cd4",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "904347ba-d37c-45e3-ad0b-372eef6bb03b",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -8630,34 +8630,34 @@ export interface operations {
                      *       "tier": 2,
                      *       "reviewerRole": "cio_advisor",
                      *       "documentIds": [
-                     *         "cc140f24-7692-4b8b-a944-a37d0f417a95"
+                     *         "305d2ffe-882b-497f-8e5e-65f378c11164"
                      *       ],
-                     *       "openedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "openedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "openedByName": "産業 花子",
-                     *       "openedAt": "2026-12-07T08:40:56.422Z",
+                     *       "openedAt": "2026-12-07T08:44:48.208Z",
                      *       "dueOn": "2026-12-21",
                      *       "isOverdue": false,
-                     *       "answeredAt": "2026-12-07T08:40:56.835Z",
-                     *       "closedAt": "2026-12-07T08:40:57.243Z",
+                     *       "answeredAt": "2026-12-07T08:44:48.839Z",
+                     *       "closedAt": "2026-12-07T08:44:49.101Z",
                      *       "version": 3,
                      *       "messages": [
                      *         {
-                     *           "id": "e80db296-4916-4777-a37b-7cb314625bfa",
-                     *           "authorId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "id": "7961f29e-5265-4f98-aa08-3d73f6d77b87",
+                     *           "authorId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "authorName": "産業 花子",
                      *           "side": "bureau",
                      *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
                      *           "actionId": null,
-                     *           "createdAt": "2026-12-07T08:40:56.422Z"
+                     *           "createdAt": "2026-12-07T08:44:48.208Z"
                      *         },
                      *         {
-                     *           "id": "c5531a91-ade1-4d5e-bd6f-150583a4ff4c",
-                     *           "authorId": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *           "id": "b4f5c9d8-8d90-4ecf-82ca-ad75f12bd02d",
+                     *           "authorId": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *           "authorName": "補佐 健太",
                      *           "side": "consultee",
                      *           "body": "稼働率の目標を仕様書に数値で明記してください。申請の締切日前後の負荷も考慮が必要です。",
-                     *           "actionId": "15b93110-bdae-4391-9007-17bb52d529e6",
-                     *           "createdAt": "2026-12-07T08:40:56.835Z"
+                     *           "actionId": "a6c78f1a-6ca7-4ca3-a5e7-562acf7184f1",
+                     *           "createdAt": "2026-12-07T08:44:48.839Z"
                      *         }
                      *       ],
                      *       "routing": [],
@@ -8788,8 +8788,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "b103e916-34b8-47bc-9813-6fb070f95cd4",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "904347ba-d37c-45e3-ad0b-372eef6bb03b",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -8799,34 +8799,34 @@ export interface operations {
                      *       "tier": 2,
                      *       "reviewerRole": "cio_advisor",
                      *       "documentIds": [
-                     *         "cc140f24-7692-4b8b-a944-a37d0f417a95"
+                     *         "305d2ffe-882b-497f-8e5e-65f378c11164"
                      *       ],
-                     *       "openedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "openedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "openedByName": "産業 花子",
-                     *       "openedAt": "2026-12-07T08:40:56.422Z",
+                     *       "openedAt": "2026-12-07T08:44:48.208Z",
                      *       "dueOn": "2026-12-21",
                      *       "isOverdue": false,
-                     *       "answeredAt": "2026-12-07T08:40:56.835Z",
-                     *       "closedAt": "2026-12-07T08:40:57.243Z",
+                     *       "answeredAt": "2026-12-07T08:44:48.839Z",
+                     *       "closedAt": "2026-12-07T08:44:49.101Z",
                      *       "version": 3,
                      *       "messages": [
                      *         {
-                     *           "id": "e80db296-4916-4777-a37b-7cb314625bfa",
-                     *           "authorId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "id": "7961f29e-5265-4f98-aa08-3d73f6d77b87",
+                     *           "authorId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "authorName": "産業 花子",
                      *           "side": "bureau",
                      *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
                      *           "actionId": null,
-                     *           "createdAt": "2026-12-07T08:40:56.422Z"
+                     *           "createdAt": "2026-12-07T08:44:48.208Z"
                      *         },
                      *         {
-                     *           "id": "c5531a91-ade1-4d5e-bd6f-150583a4ff4c",
-                     *           "authorId": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *           "id": "b4f5c9d8-8d90-4ecf-82ca-ad75f12bd02d",
+                     *           "authorId": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *           "authorName": "補佐 健太",
                      *           "side": "consultee",
                      *           "body": "稼働率の目標を仕様書に数値で明記してください。申請の締切日前後の負荷も考慮が必要です。",
-                     *           "actionId": "15b93110-bdae-4391-9007-17bb52d529e6",
-                     *           "createdAt": "2026-12-07T08:40:56.835Z"
+                     *           "actionId": "a6c78f1a-6ca7-4ca3-a5e7-562acf7184f1",
+                     *           "createdAt": "2026-12-07T08:44:48.839Z"
                      *         }
                      *       ],
                      *       "routing": [],
@@ -8984,8 +8984,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "b103e916-34b8-47bc-9813-6fb070f95cd4",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "904347ba-d37c-45e3-ad0b-372eef6bb03b",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -8995,40 +8995,40 @@ export interface operations {
                      *       "tier": 2,
                      *       "reviewerRole": "cio_advisor",
                      *       "documentIds": [
-                     *         "cc140f24-7692-4b8b-a944-a37d0f417a95"
+                     *         "305d2ffe-882b-497f-8e5e-65f378c11164"
                      *       ],
-                     *       "openedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "openedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "openedByName": "産業 花子",
-                     *       "openedAt": "2026-12-07T08:40:56.422Z",
+                     *       "openedAt": "2026-12-07T08:44:48.208Z",
                      *       "dueOn": "2026-12-21",
                      *       "isOverdue": false,
-                     *       "answeredAt": "2026-12-07T08:40:56.835Z",
+                     *       "answeredAt": "2026-12-07T08:44:48.839Z",
                      *       "closedAt": null,
                      *       "version": 2,
                      *       "messages": [
                      *         {
-                     *           "id": "e80db296-4916-4777-a37b-7cb314625bfa",
-                     *           "authorId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "id": "7961f29e-5265-4f98-aa08-3d73f6d77b87",
+                     *           "authorId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "authorName": "産業 花子",
                      *           "side": "bureau",
                      *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
                      *           "actionId": null,
-                     *           "createdAt": "2026-12-07T08:40:56.422Z"
+                     *           "createdAt": "2026-12-07T08:44:48.208Z"
                      *         },
                      *         {
-                     *           "id": "c5531a91-ade1-4d5e-bd6f-150583a4ff4c",
-                     *           "authorId": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *           "id": "b4f5c9d8-8d90-4ecf-82ca-ad75f12bd02d",
+                     *           "authorId": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *           "authorName": "補佐 健太",
                      *           "side": "consultee",
                      *           "body": "稼働率の目標を仕様書に数値で明記してください。申請の締切日前後の負荷も考慮が必要です。",
-                     *           "actionId": "15b93110-bdae-4391-9007-17bb52d529e6",
-                     *           "createdAt": "2026-12-07T08:40:56.835Z"
+                     *           "actionId": "a6c78f1a-6ca7-4ca3-a5e7-562acf7184f1",
+                     *           "createdAt": "2026-12-07T08:44:48.839Z"
                      *         }
                      *       ],
                      *       "routing": [],
                      *       "consultees": [
                      *         {
-                     *           "id": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *           "id": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *           "displayName": "補佐 健太",
                      *           "email": "advisor.ind@example.jp"
                      *         }
@@ -9194,8 +9194,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "34bfd020-e7e6-4c53-872b-e8c0be0f1cbf",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "8f4b58fb-ea9e-465f-959c-fe5f69aa80e8",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -9206,12 +9206,12 @@ export interface operations {
                      *       "status": "approved",
                      *       "isActive": true,
                      *       "isExpired": false,
-                     *       "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:40:58.056Z",
-                     *       "decidedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *       "requestedAt": "2026-12-07T08:44:49.698Z",
+                     *       "decidedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *       "decidedByName": "補佐 健太",
-                     *       "decidedAt": "2026-12-07T08:40:58.173Z",
+                     *       "decidedAt": "2026-12-07T08:44:49.995Z",
                      *       "decisionComment": "令和9年度末までに限り認めます",
                      *       "version": 2
                      *     }
@@ -9512,7 +9512,7 @@ export interface operations {
                      *         "maxDowntimeHours"
                      *       ],
                      *       "budgetPolicy": "budgetJpy is withheld (null, budgetWithheld: true) for projects whose data confidentiality is A",
-                     *       "generatedAt": "2026-12-07T08:41:06.929Z",
+                     *       "generatedAt": "2026-12-07T08:44:56.545Z",
                      *       "items": [
                      *         {
                      *           "code": "PS0000001",
@@ -9801,8 +9801,8 @@ export interface operations {
                 content: {
                     /**
                      * @example ID,プロジェクト番号,事業名,局コード,局,年度,段階,区分,協議先,予算額（円）,停止許容時間（時間）,機密性,新規/継続,登録の契機,サービスキャンバス,概要,登録日,更新日時
-                     *     3e241750-ac44-488a-b005-b3daecdc7507,PS0000001,情報システム管理事務,DSB,デジタルサービス局,2021,企画,3,CIO統括補佐官,989760000,8,A,継続,当初予算要求時（デジタル関連経費情報）,未記入,"令和3年度見積 989,760千円（前年度 997,656千円）。○ タブレット端末活用 [・職場ショーケーシング事業] | ○ オープンデータ推進 | ○ ＩＣＴ導入・活用支援 [・(新)東京都版新型コロナ見守りサービス（都立施設）の運用 ・ＩＣＴ導入・活用支援業務委託 ・ダッシュボードの構築 ・チャットボット共通基盤の拡張及び運用 等] | ○ 都内区市町村ＩＣＴ導入支援 [・(新)行政手続デジタル化モデル実証事業 ・(新)都・区市町村合同勉強会 等]",2025-10-13,2026-12-07T08:40:51.210Z
-                     *     7cb7075b-b174-4b2e-9dbc-30d601311e6d,PS0000002,電子都庁基盤の運用管理,DSB,デジタルサービス局,2021,運用,3,CIO統括補佐官,11023761000,2,A,継続,当初予算要求時（デジタル関連経費情報）,記入済,"令和3年度見積 11,023,761千円（前年度 10,593,775千円）。○ 電子都庁基盤の運用管理及び東京2020大会開催に向けたセキュリティ強化等",2025-10-19,2026-12-07T08:40:52.834Z
+                     *     765d6324-3c75-49b8-a86a-b48d4687d88f,PS0000001,情報システム管理事務,DSB,デジタルサービス局,2021,企画,3,CIO統括補佐官,989760000,8,A,継続,当初予算要求時（デジタル関連経費情報）,未記入,"令和3年度見積 989,760千円（前年度 997,656千円）。○ タブレット端末活用 [・職場ショーケーシング事業] | ○ オープンデータ推進 | ○ ＩＣＴ導入・活用支援 [・(新)東京都版新型コロナ見守りサービス（都立施設）の運用 ・ＩＣＴ導入・活用支援業務委託 ・ダッシュボードの構築 ・チャットボット共通基盤の拡張及び運用 等] | ○ 都内区市町村ＩＣＴ導入支援 [・(新)行政手続デジタル化モデル実証事業 ・(新)都・区市町村合同勉強会 等]",2025-10-13,2026-12-07T08:44:42.175Z
+                     *     604e70aa-00ac-4b91-8995-c3a1733950a9,PS0000002,電子都庁基盤の運用管理,DSB,デジタルサービス局,2021,運用,3,CIO統括補佐官,11023761000,2,A,継続,当初予算要求時（デジタル関連経費情報）,記入済,"令和3年度見積 11,023,761千円（前年度 10,593,775千円）。○ 電子都庁基盤の運用管理及び東京2020大会開催に向けたセキュリティ強化等",2025-10-19,2026-12-07T08:44:43.789Z
                      */
                     "text/csv": string;
                 };
@@ -9932,10 +9932,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "dataset": "PS Book projects",
-                     *       "generatedAt": "2026-12-07T08:41:06.900Z",
+                     *       "generatedAt": "2026-12-07T08:44:56.523Z",
                      *       "items": [
                      *         {
-                     *           "id": "3e241750-ac44-488a-b005-b3daecdc7507",
+                     *           "id": "765d6324-3c75-49b8-a86a-b48d4687d88f",
                      *           "code": "PS0000001",
                      *           "name": "情報システム管理事務",
                      *           "bureauCode": "DSB",
@@ -9952,10 +9952,10 @@ export interface operations {
                      *           "canvasWritten": false,
                      *           "summary": "令和3年度見積 989,760千円（前年度 997,656千円）。○ タブレット端末活用 [・職場ショーケーシング事業] | ○ オープンデータ推進 | ○ ＩＣＴ導入・活用支援 [・(新)東京都版新型コロナ見守りサービス（都立施設）の運用 ・ＩＣＴ導入・活用支援業務委託 ・ダッシュボードの構築 ・チャットボット共通基盤の拡張及び運用 等] | ○ 都内区市町村ＩＣＴ導入支援 [・(新)行政手続デジタル化モデル実証事業 ・(新)都・区市町村合同勉強会 等]",
                      *           "registeredOn": "2025-10-13",
-                     *           "updatedAt": "2026-12-07T08:40:51.210Z"
+                     *           "updatedAt": "2026-12-07T08:44:42.175Z"
                      *         },
                      *         {
-                     *           "id": "7cb7075b-b174-4b2e-9dbc-30d601311e6d",
+                     *           "id": "604e70aa-00ac-4b91-8995-c3a1733950a9",
                      *           "code": "PS0000002",
                      *           "name": "電子都庁基盤の運用管理",
                      *           "bureauCode": "DSB",
@@ -9972,7 +9972,7 @@ export interface operations {
                      *           "canvasWritten": true,
                      *           "summary": "令和3年度見積 11,023,761千円（前年度 10,593,775千円）。○ 電子都庁基盤の運用管理及び東京2020大会開催に向けたセキュリティ強化等",
                      *           "registeredOn": "2025-10-19",
-                     *           "updatedAt": "2026-12-07T08:40:52.834Z"
+                     *           "updatedAt": "2026-12-07T08:44:43.789Z"
                      *         }
                      *       ]
                      *     }
@@ -10255,14 +10255,14 @@ export interface operations {
                      *       "errorCount": 0,
                      *       "errors": [],
                      *       "previousImportId": null,
-                     *       "durationMs": 288,
+                     *       "durationMs": 183,
                      *       "timingsMs": {
-                     *         "read": 169,
-                     *         "check rows": 66,
-                     *         "check against the book": 19,
-                     *         "plan": 7,
-                     *         "budgets": 11,
-                     *         "tier": 14,
+                     *         "read": 85,
+                     *         "check rows": 49,
+                     *         "check against the book": 18,
+                     *         "plan": 12,
+                     *         "budgets": 8,
+                     *         "tier": 11,
                      *         "tier: one by one": 0
                      *       }
                      *     }
@@ -10295,14 +10295,14 @@ export interface operations {
                      *       "errorCount": 0,
                      *       "errors": [],
                      *       "previousImportId": null,
-                     *       "durationMs": 83,
+                     *       "durationMs": 104,
                      *       "timingsMs": {
-                     *         "read": 30,
-                     *         "check rows": 25,
-                     *         "check against the book": 8,
-                     *         "plan": 7,
+                     *         "read": 50,
+                     *         "check rows": 28,
+                     *         "check against the book": 12,
+                     *         "plan": 11,
                      *         "budgets": 2,
-                     *         "tier": 10,
+                     *         "tier": 1,
                      *         "tier: one by one": 0
                      *       }
                      *     }
@@ -10328,7 +10328,7 @@ export interface operations {
                      *       "bytes": 1349,
                      *       "lineCount": 14,
                      *       "ignoredColumns": [],
-                     *       "importId": "59c2fe84-dab1-4bc5-9c6a-c52de5cadc77",
+                     *       "importId": "eb3a98e0-2757-4c0c-a971-36e1076f81f6",
                      *       "lines": {
                      *         "created": 14,
                      *         "updated": 0,
@@ -10343,17 +10343,17 @@ export interface operations {
                      *       "errorCount": 0,
                      *       "errors": [],
                      *       "previousImportId": null,
-                     *       "durationMs": 290,
+                     *       "durationMs": 182,
                      *       "timingsMs": {
-                     *         "read": 46,
-                     *         "check rows": 36,
-                     *         "check against the book": 32,
-                     *         "create projects": 69,
-                     *         "plan": 25,
-                     *         "budgets": 11,
-                     *         "tier": 44,
+                     *         "read": 27,
+                     *         "check rows": 23,
+                     *         "check against the book": 19,
+                     *         "create projects": 62,
+                     *         "plan": 9,
+                     *         "budgets": 3,
+                     *         "tier": 24,
                      *         "tier: one by one": 0,
-                     *         "write lines": 28
+                     *         "write lines": 15
                      *       }
                      *     }
                      */
@@ -10489,27 +10489,27 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "e37964ab-5610-490c-826c-c549fa6bda0f",
+                     *           "id": "d5db1738-33ca-41f2-8568-7f8062ac2829",
                      *           "kind": "release_request_decided",
                      *           "entityType": "release_request",
-                     *           "entityId": "518c2c0b-6fc7-4132-8230-f31ca5cd9595",
-                     *           "projectId": "16ea5bc9-beb7-4b74-8954-a076794452e7",
-                     *           "path": "/release-requests/518c2c0b-6fc7-4132-8230-f31ca5cd9595",
-                     *           "titleJa": "リリース判定: 承認 PS0000003 中央コンピュータ室の運用管理",
-                     *           "titleEn": "Release request approved: PS0000003 中央コンピュータ室の運用管理",
-                     *           "createdAt": "2026-12-07T08:40:51.507Z",
+                     *           "entityId": "cf758827-767f-42ef-96b7-ed1c896bcf86",
+                     *           "projectId": "3f1d0200-f933-4d2a-ba78-d55540c399ee",
+                     *           "path": "/release-requests/cf758827-767f-42ef-96b7-ed1c896bcf86",
+                     *           "titleJa": "リリース判定: 承認 PS0000004 東京都カードシステムの運用管理",
+                     *           "titleEn": "Release request approved: PS0000004 東京都カードシステムの運用管理",
+                     *           "createdAt": "2026-12-07T08:44:42.390Z",
                      *           "readAt": null
                      *         },
                      *         {
-                     *           "id": "de8c3009-f87c-4075-8191-e51576b095eb",
+                     *           "id": "cb3f780d-ad2a-4105-aedd-045f008c6b0b",
                      *           "kind": "release_request_decided",
                      *           "entityType": "release_request",
-                     *           "entityId": "ad4f98cf-30c7-4d44-9f11-42b85cd39bb4",
-                     *           "projectId": "2f20ab44-c18d-4a6d-aec0-2c6d480e473e",
-                     *           "path": "/release-requests/ad4f98cf-30c7-4d44-9f11-42b85cd39bb4",
-                     *           "titleJa": "リリース判定: 承認 PS0000019 感染症発生届のオンライン化",
-                     *           "titleEn": "Release request approved: PS0000019 感染症発生届のオンライン化",
-                     *           "createdAt": "2026-12-07T08:40:51.507Z",
+                     *           "entityId": "54b15f15-286c-4f24-b1c4-eae25f4c97f0",
+                     *           "projectId": "f6d7c731-8d43-4bb5-8f93-2235f345d1a4",
+                     *           "path": "/release-requests/54b15f15-286c-4f24-b1c4-eae25f4c97f0",
+                     *           "titleJa": "リリース判定: 承認 PS0000003 中央コンピュータ室の運用管理",
+                     *           "titleEn": "Release request approved: PS0000003 中央コンピュータ室の運用管理",
+                     *           "createdAt": "2026-12-07T08:44:42.390Z",
                      *           "readAt": null
                      *         }
                      *       ],
@@ -11347,10 +11347,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "2d14c9e1-31e0-4920-97d2-dcc3ace8c7a8",
-                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *           "id": "948ed85a-0120-4fb0-a3af-435156a500be",
+                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *           "project": {
-                     *             "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *             "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *             "code": "PS0000021",
                      *             "name": "子育て支援給付オンライン申請",
                      *             "bureauCode": "IND",
@@ -11359,7 +11359,7 @@ export interface operations {
                      *           "title": "子育て支援給付オンライン申請システム構築業務委託",
                      *           "method": "proposal",
                      *           "status": "contracted",
-                     *           "specDocumentId": "cc140f24-7692-4b8b-a944-a37d0f417a95",
+                     *           "specDocumentId": "305d2ffe-882b-497f-8e5e-65f378c11164",
                      *           "vendorName": "株式会社都市デジタルサービス",
                      *           "corporateNumber": null,
                      *           "isStartup": false,
@@ -11377,8 +11377,8 @@ export interface operations {
                      *           "tierReviewThresholdJpy": 10000000,
                      *           "needsTierReview": true,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T08:40:58.602Z",
-                     *           "updatedAt": "2026-12-07T08:40:58.744Z"
+                     *           "createdAt": "2026-12-07T08:44:50.585Z",
+                     *           "updatedAt": "2026-12-07T08:44:50.665Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -11506,7 +11506,7 @@ export interface operations {
                 content: {
                     /**
                      * @example プロジェクト番号,事業名,局コード,件名,調達方式,状況,事業者名,法人番号,スタートアップ,契約金額（円）,契約開始日,契約終了日,予算額（円）,差額（円）,契約額/予算,予算超過,区分見直し要,登録日時
-                     *     PS0000021,子育て支援給付オンライン申請,IND,子育て支援給付オンライン申請システム構築業務委託,企画提案,契約済,株式会社都市デジタルサービス,,いいえ,42350000,2027-04-01,2028-03-31,8000000,34350000,5.2938,はい,要,2026-12-07T08:40:58.602Z
+                     *     PS0000021,子育て支援給付オンライン申請,IND,子育て支援給付オンライン申請システム構築業務委託,企画提案,契約済,株式会社都市デジタルサービス,,いいえ,42350000,2027-04-01,2028-03-31,8000000,34350000,5.2938,はい,要,2026-12-07T08:44:50.585Z
                      */
                     "text/csv": string;
                 };
@@ -11922,16 +11922,16 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "e69597cd-5c48-40b5-acb9-7b84ef11d60a",
-                     *           "code": "PS0000024",
-                     *           "name": "管理事務",
+                     *           "id": "fbd639f1-c756-4cf8-a366-054e34b3495a",
+                     *           "code": "PS0000026",
+                     *           "name": "特区の推進",
                      *           "bureauCode": "DSB",
                      *           "fiscalYear": 2021,
                      *           "summary": null,
                      *           "isNew": true,
                      *           "registrationTrigger": "initial_budget",
                      *           "stage": "planning",
-                     *           "budgetJpy": 137544000,
+                     *           "budgetJpy": 1325598000,
                      *           "maxDowntimeHours": null,
                      *           "confidentiality": null,
                      *           "tier": 3,
@@ -11946,11 +11946,11 @@ export interface operations {
                      *                 },
                      *                 "tier": 3,
                      *                 "input": "budgetJpy",
-                     *                 "value": 137544000,
+                     *                 "value": 1325598000,
                      *                 "drives": true,
                      *                 "factor": "budget",
-                     *                 "reason": "Budget size: ¥137,544,000 is ¥50,000,000 or more → tier 3 — this factor decides the tier",
-                     *                 "reasonJa": "予算規模：137,544,000円は「5,000万円以上」→ 区分3（この観点が区分を決定）",
+                     *                 "reason": "Budget size: ¥1,325,598,000 is ¥50,000,000 or more → tier 3 — this factor decides the tier",
+                     *                 "reasonJa": "予算規模：1,325,598,000円は「5,000万円以上」→ 区分3（この観点が区分を決定）",
                      *                 "thresholds": [
                      *                   {
                      *                     "value": 50000000,
@@ -11980,20 +11980,20 @@ export interface operations {
                      *           },
                      *           "canvasWritten": false,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T08:41:05.085Z",
-                     *           "updatedAt": "2026-12-07T08:41:05.085Z"
+                     *           "createdAt": "2026-12-07T08:44:55.317Z",
+                     *           "updatedAt": "2026-12-07T08:44:55.317Z"
                      *         },
                      *         {
-                     *           "id": "d606cbcb-27d6-473f-a22b-32c5d9b5ce98",
-                     *           "code": "PS0000025",
-                     *           "name": "成長戦略の推進",
+                     *           "id": "bd8c0467-71c1-46d4-937b-b7bd6929ef78",
+                     *           "code": "PS0000023",
+                     *           "name": "職員費",
                      *           "bureauCode": "DSB",
                      *           "fiscalYear": 2021,
                      *           "summary": null,
                      *           "isNew": true,
                      *           "registrationTrigger": "initial_budget",
                      *           "stage": "planning",
-                     *           "budgetJpy": 4325165000,
+                     *           "budgetJpy": 2313012000,
                      *           "maxDowntimeHours": null,
                      *           "confidentiality": null,
                      *           "tier": 3,
@@ -12008,11 +12008,11 @@ export interface operations {
                      *                 },
                      *                 "tier": 3,
                      *                 "input": "budgetJpy",
-                     *                 "value": 4325165000,
+                     *                 "value": 2313012000,
                      *                 "drives": true,
                      *                 "factor": "budget",
-                     *                 "reason": "Budget size: ¥4,325,165,000 is ¥50,000,000 or more → tier 3 — this factor decides the tier",
-                     *                 "reasonJa": "予算規模：4,325,165,000円は「5,000万円以上」→ 区分3（この観点が区分を決定）",
+                     *                 "reason": "Budget size: ¥2,313,012,000 is ¥50,000,000 or more → tier 3 — this factor decides the tier",
+                     *                 "reasonJa": "予算規模：2,313,012,000円は「5,000万円以上」→ 区分3（この観点が区分を決定）",
                      *                 "thresholds": [
                      *                   {
                      *                     "value": 50000000,
@@ -12042,8 +12042,8 @@ export interface operations {
                      *           },
                      *           "canvasWritten": false,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T08:41:05.085Z",
-                     *           "updatedAt": "2026-12-07T08:41:05.085Z"
+                     *           "createdAt": "2026-12-07T08:44:55.317Z",
+                     *           "updatedAt": "2026-12-07T08:44:55.317Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -12180,7 +12180,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "code": "PS0000021",
                      *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -12247,8 +12247,8 @@ export interface operations {
                      *       },
                      *       "canvasWritten": false,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:40:55.338Z",
-                     *       "updatedAt": "2026-12-07T08:40:55.338Z"
+                     *       "createdAt": "2026-12-07T08:44:46.384Z",
+                     *       "updatedAt": "2026-12-07T08:44:46.384Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -12367,7 +12367,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "code": "PS0000021",
                      *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -12430,8 +12430,8 @@ export interface operations {
                      *       },
                      *       "canvasWritten": true,
                      *       "version": 7,
-                     *       "createdAt": "2026-12-07T08:40:55.338Z",
-                     *       "updatedAt": "2026-12-07T08:40:59.813Z"
+                     *       "createdAt": "2026-12-07T08:44:46.384Z",
+                     *       "updatedAt": "2026-12-07T08:44:51.168Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -12562,7 +12562,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "code": "PS0000021",
                      *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -12629,8 +12629,8 @@ export interface operations {
                      *       },
                      *       "canvasWritten": false,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:40:55.338Z",
-                     *       "updatedAt": "2026-12-07T08:40:55.637Z"
+                     *       "createdAt": "2026-12-07T08:44:46.384Z",
+                     *       "updatedAt": "2026-12-07T08:44:46.781Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -12777,12 +12777,12 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "c6972561-94bb-4dc1-a227-8fe2f2364ee5",
+                     *           "id": "5a4ed1a4-0368-4002-89f8-2e7f8a387892",
                      *           "displayName": "産業 一郎",
                      *           "role": "bureau_lead"
                      *         },
                      *         {
-                     *           "id": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "id": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "displayName": "産業 花子",
                      *           "role": "staff"
                      *         }
@@ -12912,13 +12912,13 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "e7aebcbd-3868-49f0-a9f9-b6d4fc167422",
-                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *           "id": "5d438880-5bff-4b86-8d4a-0bc1404e3360",
+                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
                      *           "title": "脆弱性診断の実施計画を提出",
-                     *           "ownerId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "ownerId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "ownerName": "産業 花子",
                      *           "dueDate": "2027-02-28",
                      *           "isOverdue": false,
@@ -12930,35 +12930,35 @@ export interface operations {
                      *           "blocking": true,
                      *           "status": "verified",
                      *           "note": "実施計画書を文書に登録しました",
-                     *           "raisedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *           "raisedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *           "raisedByName": "補佐 健太",
-                     *           "raisedAt": "2026-12-07T08:40:57.761Z",
-                     *           "doneAt": "2026-12-07T08:40:57.869Z",
-                     *           "verifiedAt": "2026-12-07T08:40:57.982Z",
+                     *           "raisedAt": "2026-12-07T08:44:49.407Z",
+                     *           "doneAt": "2026-12-07T08:44:49.526Z",
+                     *           "verifiedAt": "2026-12-07T08:44:49.636Z",
                      *           "version": 3
                      *         },
                      *         {
-                     *           "id": "15b93110-bdae-4391-9007-17bb52d529e6",
-                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *           "id": "a6c78f1a-6ca7-4ca3-a5e7-562acf7184f1",
+                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
                      *           "title": "稼働率の目標値を調達仕様書に明記",
-                     *           "ownerId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "ownerId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "ownerName": "産業 花子",
                      *           "dueDate": "2027-01-31",
                      *           "isOverdue": false,
                      *           "source": {
                      *             "kind": "guidance",
-                     *             "refId": "b103e916-34b8-47bc-9813-6fb070f95cd4",
-                     *             "detail": "c5531a91-ade1-4d5e-bd6f-150583a4ff4c"
+                     *             "refId": "904347ba-d37c-45e3-ad0b-372eef6bb03b",
+                     *             "detail": "b4f5c9d8-8d90-4ecf-82ca-ad75f12bd02d"
                      *           },
                      *           "blocking": false,
                      *           "status": "open",
                      *           "note": null,
-                     *           "raisedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *           "raisedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *           "raisedByName": "補佐 健太",
-                     *           "raisedAt": "2026-12-07T08:40:56.835Z",
+                     *           "raisedAt": "2026-12-07T08:44:48.839Z",
                      *           "doneAt": null,
                      *           "verifiedAt": null,
                      *           "version": 1
@@ -13075,7 +13075,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "title": "脆弱性診断の実施計画を提出",
-                 *       "ownerId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                 *       "ownerId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                  *       "dueDate": "2027-02-28",
                  *       "blocking": true,
                  *       "source": {
@@ -13098,13 +13098,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "e7aebcbd-3868-49f0-a9f9-b6d4fc167422",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "5d438880-5bff-4b86-8d4a-0bc1404e3360",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
                      *       "title": "脆弱性診断の実施計画を提出",
-                     *       "ownerId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "ownerId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "ownerName": "産業 花子",
                      *       "dueDate": "2027-02-28",
                      *       "isOverdue": false,
@@ -13116,9 +13116,9 @@ export interface operations {
                      *       "blocking": true,
                      *       "status": "open",
                      *       "note": null,
-                     *       "raisedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *       "raisedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *       "raisedByName": "補佐 健太",
-                     *       "raisedAt": "2026-12-07T08:40:57.761Z",
+                     *       "raisedAt": "2026-12-07T08:44:49.407Z",
                      *       "doneAt": null,
                      *       "verifiedAt": null,
                      *       "version": 1
@@ -13239,7 +13239,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "revision": 1,
                      *       "fields": {
                      *         "users": "子育て世帯（都内約60万世帯）",
@@ -13302,8 +13302,8 @@ export interface operations {
                      *           }
                      *         }
                      *       },
-                     *       "createdAt": "2026-12-07T08:40:56.186Z",
-                     *       "createdBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "createdAt": "2026-12-07T08:44:47.883Z",
+                     *       "createdBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "createdByName": "産業 花子"
                      *     }
                      */
@@ -13444,7 +13444,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "revision": 1,
                      *       "fields": {
                      *         "projectName": "子育て支援給付オンライン申請",
@@ -13507,8 +13507,8 @@ export interface operations {
                      *           }
                      *         }
                      *       },
-                     *       "createdAt": "2026-12-07T08:40:56.186Z",
-                     *       "createdBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "createdAt": "2026-12-07T08:44:47.883Z",
+                     *       "createdBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "createdByName": "産業 花子",
                      *       "projectVersion": 3
                      *     }
@@ -13659,8 +13659,8 @@ export interface operations {
                      *         {
                      *           "revision": 1,
                      *           "isWritten": true,
-                     *           "createdAt": "2026-12-07T08:40:56.186Z",
-                     *           "createdBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "createdAt": "2026-12-07T08:44:47.883Z",
+                     *           "createdBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "createdByName": "産業 花子"
                      *         }
                      *       ],
@@ -13783,7 +13783,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "revision": 1,
                      *       "fields": {
                      *         "users": "子育て世帯（都内約60万世帯）",
@@ -13846,8 +13846,8 @@ export interface operations {
                      *           }
                      *         }
                      *       },
-                     *       "createdAt": "2026-12-07T08:40:56.186Z",
-                     *       "createdBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "createdAt": "2026-12-07T08:44:47.883Z",
+                     *       "createdBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "createdByName": "産業 花子"
                      *     }
                      */
@@ -13973,8 +13973,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "b103e916-34b8-47bc-9813-6fb070f95cd4",
-                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *           "id": "904347ba-d37c-45e3-ad0b-372eef6bb03b",
+                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -13984,15 +13984,15 @@ export interface operations {
                      *           "tier": 2,
                      *           "reviewerRole": "cio_advisor",
                      *           "documentIds": [
-                     *             "cc140f24-7692-4b8b-a944-a37d0f417a95"
+                     *             "305d2ffe-882b-497f-8e5e-65f378c11164"
                      *           ],
-                     *           "openedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "openedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "openedByName": "産業 花子",
-                     *           "openedAt": "2026-12-07T08:40:56.422Z",
+                     *           "openedAt": "2026-12-07T08:44:48.208Z",
                      *           "dueOn": "2026-12-21",
                      *           "isOverdue": false,
-                     *           "answeredAt": "2026-12-07T08:40:56.835Z",
-                     *           "closedAt": "2026-12-07T08:40:57.243Z",
+                     *           "answeredAt": "2026-12-07T08:44:48.839Z",
+                     *           "closedAt": "2026-12-07T08:44:49.101Z",
                      *           "version": 3
                      *         }
                      *       ],
@@ -14110,7 +14110,7 @@ export interface operations {
                  *       "subject": "調達仕様書の非機能要件について",
                  *       "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
                  *       "documentIds": [
-                 *         "cc140f24-7692-4b8b-a944-a37d0f417a95"
+                 *         "305d2ffe-882b-497f-8e5e-65f378c11164"
                  *       ]
                  *     }
                  */
@@ -14128,8 +14128,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "b103e916-34b8-47bc-9813-6fb070f95cd4",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "904347ba-d37c-45e3-ad0b-372eef6bb03b",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -14139,11 +14139,11 @@ export interface operations {
                      *       "tier": 2,
                      *       "reviewerRole": "cio_advisor",
                      *       "documentIds": [
-                     *         "cc140f24-7692-4b8b-a944-a37d0f417a95"
+                     *         "305d2ffe-882b-497f-8e5e-65f378c11164"
                      *       ],
-                     *       "openedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "openedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "openedByName": "産業 花子",
-                     *       "openedAt": "2026-12-07T08:40:56.422Z",
+                     *       "openedAt": "2026-12-07T08:44:48.208Z",
                      *       "dueOn": "2026-12-21",
                      *       "isOverdue": false,
                      *       "answeredAt": null,
@@ -14151,19 +14151,19 @@ export interface operations {
                      *       "version": 1,
                      *       "messages": [
                      *         {
-                     *           "id": "e80db296-4916-4777-a37b-7cb314625bfa",
-                     *           "authorId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "id": "7961f29e-5265-4f98-aa08-3d73f6d77b87",
+                     *           "authorId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "authorName": "産業 花子",
                      *           "side": "bureau",
                      *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
                      *           "actionId": null,
-                     *           "createdAt": "2026-12-07T08:40:56.422Z"
+                     *           "createdAt": "2026-12-07T08:44:48.208Z"
                      *         }
                      *       ],
                      *       "routing": [],
                      *       "consultees": [
                      *         {
-                     *           "id": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *           "id": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *           "displayName": "補佐 健太",
                      *           "email": "advisor.ind@example.jp"
                      *         }
@@ -14303,24 +14303,24 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "cc140f24-7692-4b8b-a944-a37d0f417a95",
-                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *           "id": "305d2ffe-882b-497f-8e5e-65f378c11164",
+                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *           "kind": "procurement_spec",
                      *           "title": "調達仕様書（システム構築業務）",
                      *           "url": "https://docs.example.jp/ind/kosodate/procurement-spec.pdf",
-                     *           "createdBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "createdBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "createdByName": "産業 花子",
-                     *           "createdAt": "2026-12-07T08:40:56.409Z"
+                     *           "createdAt": "2026-12-07T08:44:48.186Z"
                      *         },
                      *         {
-                     *           "id": "35ad1f6c-6420-4c0e-a6d9-cb3772a522be",
-                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *           "id": "4ea20e59-a9d5-46d9-b442-9de411403473",
+                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *           "kind": "requirements_definition",
                      *           "title": "要件定義書（第1版）",
                      *           "url": "https://docs.example.jp/ind/kosodate/requirements-v1.pdf",
-                     *           "createdBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "createdBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "createdByName": "産業 花子",
-                     *           "createdAt": "2026-12-07T08:40:56.099Z"
+                     *           "createdAt": "2026-12-07T08:44:47.653Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -14452,14 +14452,14 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "35ad1f6c-6420-4c0e-a6d9-cb3772a522be",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "4ea20e59-a9d5-46d9-b442-9de411403473",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "kind": "requirements_definition",
                      *       "title": "要件定義書（第1版）",
                      *       "url": "https://docs.example.jp/ind/kosodate/requirements-v1.pdf",
-                     *       "createdBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "createdBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "createdByName": "産業 花子",
-                     *       "createdAt": "2026-12-07T08:40:56.099Z"
+                     *       "createdAt": "2026-12-07T08:44:47.653Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Document"];
@@ -14696,8 +14696,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "34bfd020-e7e6-4c53-872b-e8c0be0f1cbf",
-                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *           "id": "8f4b58fb-ea9e-465f-959c-fe5f69aa80e8",
+                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -14708,12 +14708,12 @@ export interface operations {
                      *           "status": "approved",
                      *           "isActive": true,
                      *           "isExpired": false,
-                     *           "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "requestedByName": "産業 花子",
-                     *           "requestedAt": "2026-12-07T08:40:58.056Z",
-                     *           "decidedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *           "requestedAt": "2026-12-07T08:44:49.698Z",
+                     *           "decidedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *           "decidedByName": "補佐 健太",
-                     *           "decidedAt": "2026-12-07T08:40:58.173Z",
+                     *           "decidedAt": "2026-12-07T08:44:49.995Z",
                      *           "decisionComment": "令和9年度末までに限り認めます",
                      *           "version": 2
                      *         }
@@ -14848,8 +14848,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "34bfd020-e7e6-4c53-872b-e8c0be0f1cbf",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "8f4b58fb-ea9e-465f-959c-fe5f69aa80e8",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -14860,9 +14860,9 @@ export interface operations {
                      *       "status": "requested",
                      *       "isActive": false,
                      *       "isExpired": false,
-                     *       "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:40:58.056Z",
+                     *       "requestedAt": "2026-12-07T08:44:49.698Z",
                      *       "decidedBy": null,
                      *       "decidedByName": null,
                      *       "decidedAt": null,
@@ -15018,7 +15018,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "stage": "development",
                      *       "nextStage": "operation",
                      *       "fiscalYear": 2026,
@@ -15181,47 +15181,47 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": 305,
-                     *           "at": "2026-12-07T08:41:04.543Z",
-                     *           "actorId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "at": "2026-12-07T08:44:54.880Z",
+                     *           "actorId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "actorLabel": "staff.ind@example.jp",
                      *           "actorName": "産業 花子",
                      *           "action": "document.delete",
                      *           "entityType": "document",
-                     *           "entityId": "c747a8f2-719c-4efb-833a-e2f61491d983",
-                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *           "entityId": "d280dddd-c8a2-4c17-a8bb-e2986fe66b13",
+                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *           "before": {
-                     *             "id": "c747a8f2-719c-4efb-833a-e2f61491d983",
+                     *             "id": "d280dddd-c8a2-4c17-a8bb-e2986fe66b13",
                      *             "url": "https://docs.example.jp/ind/kosodate/draft.pdf",
                      *             "kind": "other",
                      *             "title": "説明資料（案）",
-                     *             "createdAt": "2026-12-07T08:41:04.528Z",
-                     *             "createdBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
-                     *             "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a"
+                     *             "createdAt": "2026-12-07T08:44:54.869Z",
+                     *             "createdBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *             "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d"
                      *           },
                      *           "after": null,
-                     *           "requestId": "5f748bbe-b3da-4ef9-bec6-0e436f97270c"
+                     *           "requestId": "47ed1e1b-5934-4bd4-b9dd-0678d15190de"
                      *         },
                      *         {
                      *           "id": 304,
-                     *           "at": "2026-12-07T08:41:04.518Z",
-                     *           "actorId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "at": "2026-12-07T08:44:54.864Z",
+                     *           "actorId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "actorLabel": "staff.ind@example.jp",
                      *           "actorName": "産業 花子",
                      *           "action": "document.create",
                      *           "entityType": "document",
-                     *           "entityId": "c747a8f2-719c-4efb-833a-e2f61491d983",
-                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *           "entityId": "d280dddd-c8a2-4c17-a8bb-e2986fe66b13",
+                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *           "before": null,
                      *           "after": {
-                     *             "id": "c747a8f2-719c-4efb-833a-e2f61491d983",
+                     *             "id": "d280dddd-c8a2-4c17-a8bb-e2986fe66b13",
                      *             "url": "https://docs.example.jp/ind/kosodate/draft.pdf",
                      *             "kind": "other",
                      *             "title": "説明資料（案）",
-                     *             "createdAt": "2026-12-07T08:41:04.528Z",
-                     *             "createdBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
-                     *             "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a"
+                     *             "createdAt": "2026-12-07T08:44:54.869Z",
+                     *             "createdBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *             "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d"
                      *           },
-                     *           "requestId": "9bcd77b8-1560-4b62-b746-794089ee18c3"
+                     *           "requestId": "a45e4ffa-8641-40f3-96aa-a4768c3b2172"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -15349,8 +15349,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "ef678b2d-66b4-43aa-9b2e-1f0d0a0c2521",
-                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *           "id": "bab54d09-3eec-4788-8c2f-4b49859f4e1d",
+                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *           "name": "オンライン申請率",
                      *           "unit": "%",
                      *           "direction": "increase",
@@ -15362,20 +15362,20 @@ export interface operations {
                      *           "status": "on_track",
                      *           "measurements": [
                      *             {
-                     *               "id": "3e360325-eb68-4468-8d8f-824c8e7ec88b",
+                     *               "id": "9f5b83bd-3149-4ba9-9f6f-d88c44fe5788",
                      *               "fiscalYear": 2026,
                      *               "value": 35,
                      *               "achieved": null,
                      *               "comment": "電子申請の周知により増加",
                      *               "expectedValue": 30.25,
                      *               "isOnPlan": true,
-                     *               "recordedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
-                     *               "recordedAt": "2026-12-07T08:40:55.880Z"
+                     *               "recordedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *               "recordedAt": "2026-12-07T08:44:47.237Z"
                      *             }
                      *           ],
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T08:40:55.753Z",
-                     *           "updatedAt": "2026-12-07T08:40:55.966Z"
+                     *           "createdAt": "2026-12-07T08:44:46.991Z",
+                     *           "updatedAt": "2026-12-07T08:44:47.518Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -15511,8 +15511,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "ef678b2d-66b4-43aa-9b2e-1f0d0a0c2521",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "bab54d09-3eec-4788-8c2f-4b49859f4e1d",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "name": "オンライン申請率",
                      *       "unit": "%",
                      *       "direction": "increase",
@@ -15524,8 +15524,8 @@ export interface operations {
                      *       "status": "no_data",
                      *       "measurements": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:40:55.753Z",
-                     *       "updatedAt": "2026-12-07T08:40:55.753Z"
+                     *       "createdAt": "2026-12-07T08:44:46.991Z",
+                     *       "updatedAt": "2026-12-07T08:44:46.991Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Kpi"];
@@ -15791,8 +15791,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "ef678b2d-66b4-43aa-9b2e-1f0d0a0c2521",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "bab54d09-3eec-4788-8c2f-4b49859f4e1d",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "name": "オンライン申請率",
                      *       "unit": "%",
                      *       "direction": "increase",
@@ -15804,20 +15804,20 @@ export interface operations {
                      *       "status": "on_track",
                      *       "measurements": [
                      *         {
-                     *           "id": "3e360325-eb68-4468-8d8f-824c8e7ec88b",
+                     *           "id": "9f5b83bd-3149-4ba9-9f6f-d88c44fe5788",
                      *           "fiscalYear": 2026,
                      *           "value": 35,
                      *           "achieved": null,
                      *           "comment": "電子申請の周知により増加",
                      *           "expectedValue": 30.25,
                      *           "isOnPlan": true,
-                     *           "recordedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
-                     *           "recordedAt": "2026-12-07T08:40:55.880Z"
+                     *           "recordedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "recordedAt": "2026-12-07T08:44:47.237Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:40:55.753Z",
-                     *       "updatedAt": "2026-12-07T08:40:55.966Z"
+                     *       "createdAt": "2026-12-07T08:44:46.991Z",
+                     *       "updatedAt": "2026-12-07T08:44:47.518Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Kpi"];
@@ -15969,8 +15969,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "ef678b2d-66b4-43aa-9b2e-1f0d0a0c2521",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "bab54d09-3eec-4788-8c2f-4b49859f4e1d",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "name": "オンライン申請率",
                      *       "unit": "%",
                      *       "direction": "increase",
@@ -15982,20 +15982,20 @@ export interface operations {
                      *       "status": "on_track",
                      *       "measurements": [
                      *         {
-                     *           "id": "3e360325-eb68-4468-8d8f-824c8e7ec88b",
+                     *           "id": "9f5b83bd-3149-4ba9-9f6f-d88c44fe5788",
                      *           "fiscalYear": 2026,
                      *           "value": 35,
                      *           "achieved": null,
                      *           "comment": "電子申請の周知により増加",
                      *           "expectedValue": 34.666666666666664,
                      *           "isOnPlan": true,
-                     *           "recordedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
-                     *           "recordedAt": "2026-12-07T08:40:55.880Z"
+                     *           "recordedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "recordedAt": "2026-12-07T08:44:47.237Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:40:55.753Z",
-                     *       "updatedAt": "2026-12-07T08:40:55.753Z"
+                     *       "createdAt": "2026-12-07T08:44:46.991Z",
+                     *       "updatedAt": "2026-12-07T08:44:46.991Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Kpi"];
@@ -16148,8 +16148,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "4774846d-2db6-4cc5-a542-777a33734d5e",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "f8cd6b97-280a-4116-a35a-aefe077e0474",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "name": "窓口来庁者数",
                      *       "unit": "人/月",
                      *       "direction": "decrease",
@@ -16161,8 +16161,8 @@ export interface operations {
                      *       "status": "no_data",
                      *       "measurements": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:41:04.302Z",
-                     *       "updatedAt": "2026-12-07T08:41:04.302Z"
+                     *       "createdAt": "2026-12-07T08:44:54.770Z",
+                     *       "updatedAt": "2026-12-07T08:44:54.770Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Kpi"];
@@ -16287,10 +16287,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "2d14c9e1-31e0-4920-97d2-dcc3ace8c7a8",
-                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *           "id": "948ed85a-0120-4fb0-a3af-435156a500be",
+                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *           "project": {
-                     *             "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *             "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *             "code": "PS0000021",
                      *             "name": "子育て支援給付オンライン申請",
                      *             "bureauCode": "IND",
@@ -16299,7 +16299,7 @@ export interface operations {
                      *           "title": "子育て支援給付オンライン申請システム構築業務委託",
                      *           "method": "proposal",
                      *           "status": "contracted",
-                     *           "specDocumentId": "cc140f24-7692-4b8b-a944-a37d0f417a95",
+                     *           "specDocumentId": "305d2ffe-882b-497f-8e5e-65f378c11164",
                      *           "vendorName": "株式会社都市デジタルサービス",
                      *           "corporateNumber": null,
                      *           "isStartup": false,
@@ -16317,8 +16317,8 @@ export interface operations {
                      *           "tierReviewThresholdJpy": 10000000,
                      *           "needsTierReview": true,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T08:40:58.602Z",
-                     *           "updatedAt": "2026-12-07T08:40:58.744Z"
+                     *           "createdAt": "2026-12-07T08:44:50.585Z",
+                     *           "updatedAt": "2026-12-07T08:44:50.665Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -16434,7 +16434,7 @@ export interface operations {
                  *       "title": "子育て支援給付オンライン申請システム構築業務委託",
                  *       "method": "proposal",
                  *       "status": "spec_published",
-                 *       "specDocumentId": "cc140f24-7692-4b8b-a944-a37d0f417a95"
+                 *       "specDocumentId": "305d2ffe-882b-497f-8e5e-65f378c11164"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateProcurementRequest"];
@@ -16452,10 +16452,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "2d14c9e1-31e0-4920-97d2-dcc3ace8c7a8",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "948ed85a-0120-4fb0-a3af-435156a500be",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "project": {
-                     *         "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *         "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *         "code": "PS0000021",
                      *         "name": "子育て支援給付オンライン申請",
                      *         "bureauCode": "IND",
@@ -16464,7 +16464,7 @@ export interface operations {
                      *       "title": "子育て支援給付オンライン申請システム構築業務委託",
                      *       "method": "proposal",
                      *       "status": "spec_published",
-                     *       "specDocumentId": "cc140f24-7692-4b8b-a944-a37d0f417a95",
+                     *       "specDocumentId": "305d2ffe-882b-497f-8e5e-65f378c11164",
                      *       "vendorName": null,
                      *       "corporateNumber": null,
                      *       "isStartup": false,
@@ -16482,8 +16482,8 @@ export interface operations {
                      *       "tierReviewThresholdJpy": 50000000,
                      *       "needsTierReview": false,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:40:58.602Z",
-                     *       "updatedAt": "2026-12-07T08:40:58.602Z"
+                     *       "createdAt": "2026-12-07T08:44:50.585Z",
+                     *       "updatedAt": "2026-12-07T08:44:50.585Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Procurement"];
@@ -16618,10 +16618,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "2d14c9e1-31e0-4920-97d2-dcc3ace8c7a8",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "948ed85a-0120-4fb0-a3af-435156a500be",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "project": {
-                     *         "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *         "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *         "code": "PS0000021",
                      *         "name": "子育て支援給付オンライン申請",
                      *         "bureauCode": "IND",
@@ -16630,7 +16630,7 @@ export interface operations {
                      *       "title": "子育て支援給付オンライン申請システム構築業務委託",
                      *       "method": "proposal",
                      *       "status": "contracted",
-                     *       "specDocumentId": "cc140f24-7692-4b8b-a944-a37d0f417a95",
+                     *       "specDocumentId": "305d2ffe-882b-497f-8e5e-65f378c11164",
                      *       "vendorName": "株式会社都市デジタルサービス",
                      *       "corporateNumber": null,
                      *       "isStartup": false,
@@ -16648,8 +16648,8 @@ export interface operations {
                      *       "tierReviewThresholdJpy": 50000000,
                      *       "needsTierReview": false,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:40:58.602Z",
-                     *       "updatedAt": "2026-12-07T08:40:58.744Z"
+                     *       "createdAt": "2026-12-07T08:44:50.585Z",
+                     *       "updatedAt": "2026-12-07T08:44:50.665Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Procurement"];
@@ -16807,8 +16807,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "09ce3682-84d3-4c2e-a760-3bac515cfc40",
-                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *           "id": "c1a87b08-1e9a-4b27-be9b-d8f900f8c1ed",
+                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -16845,16 +16845,16 @@ export interface operations {
                      *           "plannedReleaseDate": "2027-10-01",
                      *           "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *           "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *           "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "requestedByName": "産業 花子",
-                     *           "requestedAt": "2026-12-07T08:40:59.276Z",
-                     *           "dueAt": "2026-12-21T08:40:59.276Z",
+                     *           "requestedAt": "2026-12-07T08:44:50.876Z",
+                     *           "dueAt": "2026-12-21T08:44:50.876Z",
                      *           "isOverdue": false,
                      *           "decision": {
                      *             "decision": "approved",
-                     *             "decidedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *             "decidedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *             "decidedByName": "補佐 健太",
-                     *             "decidedAt": "2026-12-07T08:40:59.359Z",
+                     *             "decidedAt": "2026-12-07T08:44:50.887Z",
                      *             "comment": "チェックリストの全項目を確認しました。リリースを承認します。",
                      *             "items": [
                      *               {
@@ -16870,8 +16870,8 @@ export interface operations {
                      *           "version": 2
                      *         },
                      *         {
-                     *           "id": "1f40fc9a-a747-4c68-8db6-4d61d3fccdac",
-                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *           "id": "c711a965-d056-4e9a-a004-9f01214ef64a",
+                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -16908,10 +16908,10 @@ export interface operations {
                      *           "plannedReleaseDate": "2027-10-15",
                      *           "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *           "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *           "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "requestedByName": "産業 花子",
-                     *           "requestedAt": "2026-12-07T08:40:58.907Z",
-                     *           "dueAt": "2026-12-21T08:40:58.907Z",
+                     *           "requestedAt": "2026-12-07T08:44:50.711Z",
+                     *           "dueAt": "2026-12-21T08:44:50.711Z",
                      *           "isOverdue": false,
                      *           "decision": null,
                      *           "version": 3
@@ -17052,8 +17052,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "09ce3682-84d3-4c2e-a760-3bac515cfc40",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "c1a87b08-1e9a-4b27-be9b-d8f900f8c1ed",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -17090,17 +17090,17 @@ export interface operations {
                      *       "plannedReleaseDate": "2027-10-01",
                      *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:40:59.276Z",
-                     *       "dueAt": "2026-12-21T08:40:59.276Z",
+                     *       "requestedAt": "2026-12-07T08:44:50.876Z",
+                     *       "dueAt": "2026-12-21T08:44:50.876Z",
                      *       "isOverdue": false,
                      *       "decision": null,
                      *       "version": 1,
                      *       "routing": [],
                      *       "reviewers": [
                      *         {
-                     *           "id": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *           "id": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *           "displayName": "補佐 健太",
                      *           "email": "advisor.ind@example.jp"
                      *         }
@@ -17269,8 +17269,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "a50e4bf4-0ef7-4beb-8ef9-75b6f158eeaf",
-                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *           "id": "720a8977-bcc2-45fb-af89-10d54d890f63",
+                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *           "period": "2026-10",
                      *           "stage": "requirements",
                      *           "tier": 2,
@@ -17312,9 +17312,9 @@ export interface operations {
                      *             }
                      *           ],
                      *           "narrative": "要件定義は所管課との調整により約4週間遅れる見込み。費用は計画内。",
-                     *           "filedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "filedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "filedByName": "産業 花子",
-                     *           "filedAt": "2026-12-07T08:40:58.283Z",
+                     *           "filedAt": "2026-12-07T08:44:50.300Z",
                      *           "assessment": {
                      *             "ratings": {
                      *               "cost": "green",
@@ -17325,9 +17325,9 @@ export interface operations {
                      *               "qualityUsability": "green"
                      *             },
                      *             "comment": "要件定義の遅れがリリース日に響かないよう、調達の日程を再確認してください。",
-                     *             "assessedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *             "assessedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *             "assessedByName": "補佐 健太",
-                     *             "assessedAt": "2026-12-07T08:40:58.430Z"
+                     *             "assessedAt": "2026-12-07T08:44:50.468Z"
                      *           },
                      *           "version": 2
                      *         }
@@ -17517,8 +17517,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "a50e4bf4-0ef7-4beb-8ef9-75b6f158eeaf",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "720a8977-bcc2-45fb-af89-10d54d890f63",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "period": "2026-10",
                      *       "stage": "requirements",
                      *       "tier": 2,
@@ -17560,9 +17560,9 @@ export interface operations {
                      *         }
                      *       ],
                      *       "narrative": "要件定義は所管課との調整により約4週間遅れる見込み。費用は計画内。",
-                     *       "filedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "filedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "filedByName": "産業 花子",
-                     *       "filedAt": "2026-12-07T08:40:58.283Z",
+                     *       "filedAt": "2026-12-07T08:44:50.300Z",
                      *       "assessment": null,
                      *       "version": 1
                      *     }
@@ -17734,8 +17734,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "a50e4bf4-0ef7-4beb-8ef9-75b6f158eeaf",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "720a8977-bcc2-45fb-af89-10d54d890f63",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "period": "2026-10",
                      *       "stage": "requirements",
                      *       "tier": 2,
@@ -17777,9 +17777,9 @@ export interface operations {
                      *         }
                      *       ],
                      *       "narrative": "要件定義は所管課との調整により約4週間遅れる見込み。費用は計画内。",
-                     *       "filedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "filedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "filedByName": "産業 花子",
-                     *       "filedAt": "2026-12-07T08:40:58.283Z",
+                     *       "filedAt": "2026-12-07T08:44:50.300Z",
                      *       "assessment": {
                      *         "ratings": {
                      *           "cost": "green",
@@ -17790,9 +17790,9 @@ export interface operations {
                      *           "qualityUsability": "green"
                      *         },
                      *         "comment": "要件定義の遅れがリリース日に響かないよう、調達の日程を再確認してください。",
-                     *         "assessedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *         "assessedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *         "assessedByName": "補佐 健太",
-                     *         "assessedAt": "2026-12-07T08:40:58.430Z"
+                     *         "assessedAt": "2026-12-07T08:44:50.468Z"
                      *       },
                      *       "version": 2
                      *     }
@@ -17941,8 +17941,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "fe29edb2-3691-4e62-af56-ae78e0d729c1",
-                     *           "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *           "id": "0ef2bb38-f732-45e3-9962-542bdcaa56bc",
+                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -17999,12 +17999,12 @@ export interface operations {
                      *             "reviewerRole": "bureau_lead",
                      *             "rulesetVersion": "sha256:3152addc81066fd6"
                      *           },
-                     *           "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "requestedByName": "産業 花子",
-                     *           "requestedAt": "2026-12-07T08:40:59.623Z",
-                     *           "decidedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *           "requestedAt": "2026-12-07T08:44:51.071Z",
+                     *           "decidedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *           "decidedByName": "補佐 健太",
-                     *           "decidedAt": "2026-12-07T08:40:59.816Z",
+                     *           "decidedAt": "2026-12-07T08:44:51.169Z",
                      *           "comment": "契約額の確定により予算を見直したことを確認しました",
                      *           "supersededBy": null,
                      *           "canDecide": false,
@@ -18142,10 +18142,10 @@ export interface operations {
                      *           "toReviewerRole": "cio_advisor",
                      *           "rulesetVersion": "sha256:3152addc81066fd6",
                      *           "cause": "created",
-                     *           "actorId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "actorId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "actorName": "産業 花子",
                      *           "tierDecreaseId": null,
-                     *           "at": "2026-12-07T08:40:55.338Z"
+                     *           "at": "2026-12-07T08:44:46.384Z"
                      *         },
                      *         {
                      *           "fromTier": 2,
@@ -18154,10 +18154,10 @@ export interface operations {
                      *           "toReviewerRole": "bureau_lead",
                      *           "rulesetVersion": "sha256:3152addc81066fd6",
                      *           "cause": "decrease_requested",
-                     *           "actorId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "actorId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "actorName": "産業 花子",
-                     *           "tierDecreaseId": "fe29edb2-3691-4e62-af56-ae78e0d729c1",
-                     *           "at": "2026-12-07T08:40:59.623Z"
+                     *           "tierDecreaseId": "0ef2bb38-f732-45e3-9962-542bdcaa56bc",
+                     *           "at": "2026-12-07T08:44:51.071Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -18290,9 +18290,9 @@ export interface operations {
                      *           "toStage": "requirements",
                      *           "direction": "forward",
                      *           "reason": "要件定義に着手",
-                     *           "actorId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "actorId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "actorName": "産業 花子",
-                     *           "at": "2026-12-07T08:40:56.311Z"
+                     *           "at": "2026-12-07T08:44:48.067Z"
                      *         },
                      *         {
                      *           "id": 36,
@@ -18300,9 +18300,9 @@ export interface operations {
                      *           "toStage": "development",
                      *           "direction": "forward",
                      *           "reason": null,
-                     *           "actorId": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *           "actorId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *           "actorName": "産業 花子",
-                     *           "at": "2026-12-07T08:40:58.834Z"
+                     *           "at": "2026-12-07T08:44:50.696Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -18436,7 +18436,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "code": "PS0000021",
                      *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -18503,8 +18503,8 @@ export interface operations {
                      *       },
                      *       "canvasWritten": true,
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T08:40:55.338Z",
-                     *       "updatedAt": "2026-12-07T08:40:56.326Z"
+                     *       "createdAt": "2026-12-07T08:44:46.384Z",
+                     *       "updatedAt": "2026-12-07T08:44:48.093Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -18790,13 +18790,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "de4379ef-1a2e-4694-b54d-ca6c2fabc18f",
+                     *       "projectId": "53a59fae-a8d3-4e27-acbd-ccbc547ebbc8",
                      *       "fiscalYear": 2026,
                      *       "decision": "retire",
                      *       "rationale": "国の共通サービスへ移行し、利用者がいなくなるため",
-                     *       "decidedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "decidedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "decidedByName": "産業 花子",
-                     *       "decidedAt": "2026-12-07T08:41:00.069Z",
+                     *       "decidedAt": "2026-12-07T08:44:51.238Z",
                      *       "retirement": {
                      *         "status": "pending",
                      *         "reason": null,
@@ -18965,19 +18965,19 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "de4379ef-1a2e-4694-b54d-ca6c2fabc18f",
+                     *       "projectId": "53a59fae-a8d3-4e27-acbd-ccbc547ebbc8",
                      *       "fiscalYear": 2026,
                      *       "decision": "retire",
                      *       "rationale": "国の共通サービスへ移行し、利用者がいなくなるため",
-                     *       "decidedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "decidedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "decidedByName": null,
-                     *       "decidedAt": "2026-12-07T08:41:00.069Z",
+                     *       "decidedAt": "2026-12-07T08:44:51.238Z",
                      *       "retirement": {
                      *         "status": "confirmed",
                      *         "reason": "国の共通サービスへの移行が完了したため",
-                     *         "decidedBy": "c6972561-94bb-4dc1-a227-8fe2f2364ee5",
+                     *         "decidedBy": "5a4ed1a4-0368-4002-89f8-2e7f8a387892",
                      *         "decidedByName": "産業 一郎",
-                     *         "decidedAt": "2026-12-07T08:41:00.372Z"
+                     *         "decidedAt": "2026-12-07T08:44:51.453Z"
                      *       }
                      *     }
                      */
@@ -19129,8 +19129,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "09ce3682-84d3-4c2e-a760-3bac515cfc40",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "c1a87b08-1e9a-4b27-be9b-d8f900f8c1ed",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -19167,16 +19167,16 @@ export interface operations {
                      *       "plannedReleaseDate": "2027-10-01",
                      *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:40:59.276Z",
-                     *       "dueAt": "2026-12-21T08:40:59.276Z",
+                     *       "requestedAt": "2026-12-07T08:44:50.876Z",
+                     *       "dueAt": "2026-12-21T08:44:50.876Z",
                      *       "isOverdue": false,
                      *       "decision": {
                      *         "decision": "approved",
-                     *         "decidedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *         "decidedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *         "decidedByName": "補佐 健太",
-                     *         "decidedAt": "2026-12-07T08:40:59.359Z",
+                     *         "decidedAt": "2026-12-07T08:44:50.887Z",
                      *         "comment": "チェックリストの全項目を確認しました。リリースを承認します。",
                      *         "items": [
                      *           {
@@ -19326,8 +19326,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "1f40fc9a-a747-4c68-8db6-4d61d3fccdac",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "c711a965-d056-4e9a-a004-9f01214ef64a",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -19364,17 +19364,17 @@ export interface operations {
                      *       "plannedReleaseDate": "2027-10-15",
                      *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:40:58.907Z",
-                     *       "dueAt": "2026-12-21T08:40:58.907Z",
+                     *       "requestedAt": "2026-12-07T08:44:50.711Z",
+                     *       "dueAt": "2026-12-21T08:44:50.711Z",
                      *       "isOverdue": false,
                      *       "decision": null,
                      *       "version": 2,
                      *       "routing": [],
                      *       "reviewers": [
                      *         {
-                     *           "id": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *           "id": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *           "displayName": "補佐 健太",
                      *           "email": "advisor.ind@example.jp"
                      *         }
@@ -19582,8 +19582,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "09ce3682-84d3-4c2e-a760-3bac515cfc40",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "c1a87b08-1e9a-4b27-be9b-d8f900f8c1ed",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -19620,16 +19620,16 @@ export interface operations {
                      *       "plannedReleaseDate": "2027-10-01",
                      *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:40:59.276Z",
-                     *       "dueAt": "2026-12-21T08:40:59.276Z",
+                     *       "requestedAt": "2026-12-07T08:44:50.876Z",
+                     *       "dueAt": "2026-12-21T08:44:50.876Z",
                      *       "isOverdue": false,
                      *       "decision": {
                      *         "decision": "approved",
-                     *         "decidedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *         "decidedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *         "decidedByName": "補佐 健太",
-                     *         "decidedAt": "2026-12-07T08:40:59.359Z",
+                     *         "decidedAt": "2026-12-07T08:44:50.887Z",
                      *         "comment": "チェックリストの全項目を確認しました。リリースを承認します。",
                      *         "items": [
                      *           {
@@ -19812,8 +19812,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "1f40fc9a-a747-4c68-8db6-4d61d3fccdac",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "c711a965-d056-4e9a-a004-9f01214ef64a",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -19850,10 +19850,10 @@ export interface operations {
                      *       "plannedReleaseDate": "2027-10-15",
                      *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:40:58.907Z",
-                     *       "dueAt": "2026-12-21T08:40:58.907Z",
+                     *       "requestedAt": "2026-12-07T08:44:50.711Z",
+                     *       "dueAt": "2026-12-21T08:44:50.711Z",
                      *       "isOverdue": false,
                      *       "decision": null,
                      *       "version": 3,
@@ -20144,7 +20144,7 @@ export interface operations {
                      *             "ja": "プロジェクト監理区分",
                      *             "en": "Oversight tier"
                      *           },
-                     *           "activatedAt": "2026-12-07T08:40:50.087Z",
+                     *           "activatedAt": "2026-12-07T08:44:41.659Z",
                      *           "content": {
                      *             "ruleset": "oversight-tier",
                      *             "title": {
@@ -20262,7 +20262,7 @@ export interface operations {
                      *             "ja": "ライフサイクルの関門",
                      *             "en": "Lifecycle gates"
                      *           },
-                     *           "activatedAt": "2026-12-07T08:40:50.087Z",
+                     *           "activatedAt": "2026-12-07T08:44:41.659Z",
                      *           "content": {
                      *             "ruleset": "lifecycle-gates",
                      *             "title": {
@@ -20611,7 +20611,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "c20c8460-297d-4276-9de3-c128bfb96b07",
+                     *       "id": "ef06fd07-6c4b-443a-a526-3a0c38cccdf6",
                      *       "status": "queued",
                      *       "runAt": "2027-03-31T15:00:00.000Z",
                      *       "step": "queued",
@@ -20621,7 +20621,7 @@ export interface operations {
                      *       "error": null,
                      *       "startedAt": null,
                      *       "finishedAt": null,
-                     *       "rulesetVersionId": "87ee06ef-f0f7-4874-a750-cd79a7e47d91"
+                     *       "rulesetVersionId": "12e1b887-6376-4712-9f13-6e73185b23d3"
                      *     }
                      */
                     "application/json": {
@@ -20991,7 +20991,7 @@ export interface operations {
                      *       ],
                      *       "sample": [
                      *         {
-                     *           "id": "de4379ef-1a2e-4694-b54d-ca6c2fabc18f",
+                     *           "id": "53a59fae-a8d3-4e27-acbd-ccbc547ebbc8",
                      *           "code": "PS0000011",
                      *           "name": "中小企業IoT化支援ポータル",
                      *           "bureauCode": "IND",
@@ -21001,7 +21001,7 @@ export interface operations {
                      *           "toReviewer": "cio_advisor"
                      *         },
                      *         {
-                     *           "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *           "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *           "code": "PS0000021",
                      *           "name": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -21183,29 +21183,29 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "87ee06ef-f0f7-4874-a750-cd79a7e47d91",
+                     *           "id": "12e1b887-6376-4712-9f13-6e73185b23d3",
                      *           "ruleset": "oversight-tier",
                      *           "version": "sha256:5294ebeee2561a55",
                      *           "status": "approved",
                      *           "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
                      *           "caseCount": 22,
                      *           "proposedBy": {
-                     *             "id": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
+                     *             "id": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
                      *             "displayName": "デジタル 管理者"
                      *           },
-                     *           "proposedAt": "2026-12-07T08:41:03.295Z",
+                     *           "proposedAt": "2026-12-07T08:44:54.027Z",
                      *           "decidedBy": {
-                     *             "id": "ab7f1977-b878-4dd9-b760-db1dc49e55d2",
+                     *             "id": "0e48bdca-dd63-41e3-87cd-f01a302f7dd1",
                      *             "displayName": "情報 次郎"
                      *           },
-                     *           "decidedAt": "2026-12-07T08:41:03.332Z",
+                     *           "decidedAt": "2026-12-07T08:44:54.052Z",
                      *           "decisionComment": "シミュレーションで影響を受ける事業を確認しました",
                      *           "activateAt": "2027-03-31T15:00:00.000Z",
                      *           "activatedAt": null,
                      *           "supersededAt": null,
                      *           "revision": 2,
                      *           "activation": {
-                     *             "id": "c20c8460-297d-4276-9de3-c128bfb96b07",
+                     *             "id": "ef06fd07-6c4b-443a-a526-3a0c38cccdf6",
                      *             "status": "queued",
                      *             "runAt": "2027-03-31T15:00:00.000Z",
                      *             "step": "queued",
@@ -21218,29 +21218,29 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "7283c87c-7409-4266-b390-8d286967e661",
+                     *           "id": "fe295f17-0426-4b9e-98d4-475f05be896a",
                      *           "ruleset": "oversight-tier",
                      *           "version": "sha256:220ae94770134917",
                      *           "status": "cancelled",
                      *           "note": "基準の引上げ案",
                      *           "caseCount": 22,
                      *           "proposedBy": {
-                     *             "id": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
+                     *             "id": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
                      *             "displayName": "デジタル 管理者"
                      *           },
-                     *           "proposedAt": "2026-12-07T08:41:02.914Z",
+                     *           "proposedAt": "2026-12-07T08:44:53.659Z",
                      *           "decidedBy": {
-                     *             "id": "ab7f1977-b878-4dd9-b760-db1dc49e55d2",
+                     *             "id": "0e48bdca-dd63-41e3-87cd-f01a302f7dd1",
                      *             "displayName": "情報 次郎"
                      *           },
-                     *           "decidedAt": "2026-12-07T08:41:03.013Z",
+                     *           "decidedAt": "2026-12-07T08:44:53.801Z",
                      *           "decisionComment": null,
                      *           "activateAt": "2027-09-30T15:00:00.000Z",
                      *           "activatedAt": null,
                      *           "supersededAt": null,
                      *           "revision": 3,
                      *           "activation": {
-                     *             "id": "4d861d42-22a8-4b22-af72-e7aa97233ccf",
+                     *             "id": "86dbea03-8ec2-49ea-ae16-ec6e42a3073c",
                      *             "status": "cancelled",
                      *             "runAt": "2027-09-30T15:00:00.000Z",
                      *             "step": "cancelled",
@@ -21249,7 +21249,7 @@ export interface operations {
                      *             "projectsChanged": null,
                      *             "error": "引下げ案と併せて検討し直すため取り下げ",
                      *             "startedAt": null,
-                     *             "finishedAt": "2026-12-07T08:41:03.104Z"
+                     *             "finishedAt": "2026-12-07T08:44:53.903Z"
                      *           }
                      *         }
                      *       ],
@@ -21849,17 +21849,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "87ee06ef-f0f7-4874-a750-cd79a7e47d91",
+                     *       "id": "12e1b887-6376-4712-9f13-6e73185b23d3",
                      *       "ruleset": "oversight-tier",
                      *       "version": "sha256:5294ebeee2561a55",
                      *       "status": "proposed",
                      *       "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
                      *       "caseCount": 22,
                      *       "proposedBy": {
-                     *         "id": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
+                     *         "id": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
                      *         "displayName": "デジタル 管理者"
                      *       },
-                     *       "proposedAt": "2026-12-07T08:41:03.295Z",
+                     *       "proposedAt": "2026-12-07T08:44:54.027Z",
                      *       "decidedBy": null,
                      *       "decidedAt": null,
                      *       "decisionComment": null,
@@ -22006,11 +22006,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "baseVersionId": "90d24170-d2bb-417c-ab5f-2027b98757b9",
+                     *       "baseVersionId": "a7c21aed-8361-4992-a28f-ad75d8c715cd",
                      *       "impact": {
                      *         "sample": [
                      *           {
-                     *             "id": "de4379ef-1a2e-4694-b54d-ca6c2fabc18f",
+                     *             "id": "53a59fae-a8d3-4e27-acbd-ccbc547ebbc8",
                      *             "code": "PS0000011",
                      *             "name": "中小企業IoT化支援ポータル",
                      *             "toTier": 2,
@@ -22020,7 +22020,7 @@ export interface operations {
                      *             "fromReviewer": "bureau_lead"
                      *           },
                      *           {
-                     *             "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *             "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *             "code": "PS0000021",
                      *             "name": "子育て支援給付オンライン申請",
                      *             "toTier": 2,
@@ -22057,7 +22057,7 @@ export interface operations {
                      *           }
                      *         ],
                      *         "projects": 22,
-                     *         "simulatedAt": "2026-12-07T08:41:03.295Z",
+                     *         "simulatedAt": "2026-12-07T08:44:54.027Z",
                      *         "transitions": [
                      *           {
                      *             "count": 3,
@@ -22228,29 +22228,29 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "87ee06ef-f0f7-4874-a750-cd79a7e47d91",
+                     *       "id": "12e1b887-6376-4712-9f13-6e73185b23d3",
                      *       "ruleset": "oversight-tier",
                      *       "version": "sha256:5294ebeee2561a55",
                      *       "status": "approved",
                      *       "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
                      *       "caseCount": 22,
                      *       "proposedBy": {
-                     *         "id": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
+                     *         "id": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
                      *         "displayName": "デジタル 管理者"
                      *       },
-                     *       "proposedAt": "2026-12-07T08:41:03.295Z",
+                     *       "proposedAt": "2026-12-07T08:44:54.027Z",
                      *       "decidedBy": {
-                     *         "id": "ab7f1977-b878-4dd9-b760-db1dc49e55d2",
+                     *         "id": "0e48bdca-dd63-41e3-87cd-f01a302f7dd1",
                      *         "displayName": "情報 次郎"
                      *       },
-                     *       "decidedAt": "2026-12-07T08:41:03.332Z",
+                     *       "decidedAt": "2026-12-07T08:44:54.052Z",
                      *       "decisionComment": "シミュレーションで影響を受ける事業を確認しました",
                      *       "activateAt": "2027-03-31T15:00:00.000Z",
                      *       "activatedAt": null,
                      *       "supersededAt": null,
                      *       "revision": 2,
                      *       "activation": {
-                     *         "id": "c20c8460-297d-4276-9de3-c128bfb96b07",
+                     *         "id": "ef06fd07-6c4b-443a-a526-3a0c38cccdf6",
                      *         "status": "queued",
                      *         "runAt": "2027-03-31T15:00:00.000Z",
                      *         "step": "queued",
@@ -22399,11 +22399,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "baseVersionId": "90d24170-d2bb-417c-ab5f-2027b98757b9",
+                     *       "baseVersionId": "a7c21aed-8361-4992-a28f-ad75d8c715cd",
                      *       "impact": {
                      *         "sample": [
                      *           {
-                     *             "id": "de4379ef-1a2e-4694-b54d-ca6c2fabc18f",
+                     *             "id": "53a59fae-a8d3-4e27-acbd-ccbc547ebbc8",
                      *             "code": "PS0000011",
                      *             "name": "中小企業IoT化支援ポータル",
                      *             "toTier": 2,
@@ -22413,7 +22413,7 @@ export interface operations {
                      *             "fromReviewer": "bureau_lead"
                      *           },
                      *           {
-                     *             "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *             "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *             "code": "PS0000021",
                      *             "name": "子育て支援給付オンライン申請",
                      *             "toTier": 2,
@@ -22450,7 +22450,7 @@ export interface operations {
                      *           }
                      *         ],
                      *         "projects": 22,
-                     *         "simulatedAt": "2026-12-07T08:41:03.295Z",
+                     *         "simulatedAt": "2026-12-07T08:44:54.027Z",
                      *         "transitions": [
                      *           {
                      *             "count": 3,
@@ -22598,29 +22598,29 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "7283c87c-7409-4266-b390-8d286967e661",
+                     *       "id": "fe295f17-0426-4b9e-98d4-475f05be896a",
                      *       "ruleset": "oversight-tier",
                      *       "version": "sha256:220ae94770134917",
                      *       "status": "cancelled",
                      *       "note": "基準の引上げ案",
                      *       "caseCount": 22,
                      *       "proposedBy": {
-                     *         "id": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
+                     *         "id": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
                      *         "displayName": "デジタル 管理者"
                      *       },
-                     *       "proposedAt": "2026-12-07T08:41:02.914Z",
+                     *       "proposedAt": "2026-12-07T08:44:53.659Z",
                      *       "decidedBy": {
-                     *         "id": "ab7f1977-b878-4dd9-b760-db1dc49e55d2",
+                     *         "id": "0e48bdca-dd63-41e3-87cd-f01a302f7dd1",
                      *         "displayName": "情報 次郎"
                      *       },
-                     *       "decidedAt": "2026-12-07T08:41:03.013Z",
+                     *       "decidedAt": "2026-12-07T08:44:53.801Z",
                      *       "decisionComment": null,
                      *       "activateAt": "2027-09-30T15:00:00.000Z",
                      *       "activatedAt": null,
                      *       "supersededAt": null,
                      *       "revision": 3,
                      *       "activation": {
-                     *         "id": "4d861d42-22a8-4b22-af72-e7aa97233ccf",
+                     *         "id": "86dbea03-8ec2-49ea-ae16-ec6e42a3073c",
                      *         "status": "cancelled",
                      *         "runAt": "2027-09-30T15:00:00.000Z",
                      *         "step": "cancelled",
@@ -22629,7 +22629,7 @@ export interface operations {
                      *         "projectsChanged": null,
                      *         "error": "引下げ案と併せて検討し直すため取り下げ",
                      *         "startedAt": null,
-                     *         "finishedAt": "2026-12-07T08:41:03.104Z"
+                     *         "finishedAt": "2026-12-07T08:44:53.903Z"
                      *       },
                      *       "content": {
                      *         "title": {
@@ -22770,7 +22770,7 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "baseVersionId": "90d24170-d2bb-417c-ab5f-2027b98757b9",
+                     *       "baseVersionId": "a7c21aed-8361-4992-a28f-ad75d8c715cd",
                      *       "impact": {
                      *         "sample": [],
                      *         "changed": 0,
@@ -22800,7 +22800,7 @@ export interface operations {
                      *           }
                      *         ],
                      *         "projects": 22,
-                     *         "simulatedAt": "2026-12-07T08:41:02.913Z",
+                     *         "simulatedAt": "2026-12-07T08:44:53.659Z",
                      *         "transitions": [],
                      *         "combinations": 10,
                      *         "activeVersion": "sha256:3152addc81066fd6",
@@ -22975,29 +22975,29 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "87ee06ef-f0f7-4874-a750-cd79a7e47d91",
+                     *       "id": "12e1b887-6376-4712-9f13-6e73185b23d3",
                      *       "ruleset": "oversight-tier",
                      *       "version": "sha256:5294ebeee2561a55",
                      *       "status": "approved",
                      *       "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
                      *       "caseCount": 22,
                      *       "proposedBy": {
-                     *         "id": "1ef8a5a7-e4a3-48ec-83bb-448417efd797",
+                     *         "id": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
                      *         "displayName": "デジタル 管理者"
                      *       },
-                     *       "proposedAt": "2026-12-07T08:41:03.295Z",
+                     *       "proposedAt": "2026-12-07T08:44:54.027Z",
                      *       "decidedBy": {
-                     *         "id": "ab7f1977-b878-4dd9-b760-db1dc49e55d2",
+                     *         "id": "0e48bdca-dd63-41e3-87cd-f01a302f7dd1",
                      *         "displayName": "情報 次郎"
                      *       },
-                     *       "decidedAt": "2026-12-07T08:41:03.332Z",
+                     *       "decidedAt": "2026-12-07T08:44:54.052Z",
                      *       "decisionComment": "シミュレーションで影響を受ける事業を確認しました",
                      *       "activateAt": "2027-03-31T15:00:00.000Z",
                      *       "activatedAt": null,
                      *       "supersededAt": null,
                      *       "revision": 2,
                      *       "activation": {
-                     *         "id": "c20c8460-297d-4276-9de3-c128bfb96b07",
+                     *         "id": "ef06fd07-6c4b-443a-a526-3a0c38cccdf6",
                      *         "status": "queued",
                      *         "runAt": "2027-03-31T15:00:00.000Z",
                      *         "step": "queued",
@@ -23146,11 +23146,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "baseVersionId": "90d24170-d2bb-417c-ab5f-2027b98757b9",
+                     *       "baseVersionId": "a7c21aed-8361-4992-a28f-ad75d8c715cd",
                      *       "impact": {
                      *         "sample": [
                      *           {
-                     *             "id": "de4379ef-1a2e-4694-b54d-ca6c2fabc18f",
+                     *             "id": "53a59fae-a8d3-4e27-acbd-ccbc547ebbc8",
                      *             "code": "PS0000011",
                      *             "name": "中小企業IoT化支援ポータル",
                      *             "toTier": 2,
@@ -23160,7 +23160,7 @@ export interface operations {
                      *             "fromReviewer": "bureau_lead"
                      *           },
                      *           {
-                     *             "id": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *             "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *             "code": "PS0000021",
                      *             "name": "子育て支援給付オンライン申請",
                      *             "toTier": 2,
@@ -23197,7 +23197,7 @@ export interface operations {
                      *           }
                      *         ],
                      *         "projects": 22,
-                     *         "simulatedAt": "2026-12-07T08:41:03.295Z",
+                     *         "simulatedAt": "2026-12-07T08:44:54.027Z",
                      *         "transitions": [
                      *           {
                      *             "count": 3,
@@ -24420,7 +24420,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "projectId": "9dcfb663-e675-48a1-ac87-05083a16927c",
+                     *           "projectId": "197be515-7ee3-4783-94e4-e9003aded9b4",
                      *           "projectCode": "PS0000013",
                      *           "projectName": "海外展開マッチングシステム",
                      *           "bureauCode": "IND",
@@ -24465,7 +24465,7 @@ export interface operations {
                      *           "kpiStatus": "no_data"
                      *         },
                      *         {
-                     *           "projectId": "0cb593b3-ba69-4c79-b608-d10f609d35a5",
+                     *           "projectId": "44d357ae-f1e2-446b-ab0f-3b97a09fe778",
                      *           "projectCode": "PS0000012",
                      *           "projectName": "創業支援オンライン相談",
                      *           "bureauCode": "IND",
@@ -24739,9 +24739,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "953a989d-45da-45e9-a625-5cffe398e311",
+                     *           "id": "92f27ed9-bfc8-46c2-9670-e04ab8572d0c",
                      *           "fiscalYear": 2028,
-                     *           "projectId": "9761b241-dba3-4ad6-bbea-9875f78bc5bb",
+                     *           "projectId": "fc142793-907d-4df3-b3ff-8892396d1a09",
                      *           "projectCode": "PS0000022",
                      *           "projectName": "中小企業DX支援補助金の電子申請",
                      *           "bureauCode": "IND",
@@ -24774,24 +24774,24 @@ export interface operations {
                      *           ],
                      *           "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
                      *           "evaluationDeadline": "2027-10-31",
-                     *           "reviewerId": "8e6ad321-2284-4267-8116-c9ffb9dc8903",
+                     *           "reviewerId": "0433773c-66e9-4e79-95cb-ecc381c1218c",
                      *           "reviewerName": "技術 翔太",
                      *           "reflection": {
                      *             "outcome": "partly_reflected",
                      *             "amountChangeJpy": -12000000,
                      *             "comment": "共通基盤の利用を前提に構築費を減額して査定",
                      *             "recordedByName": "財務 直樹",
-                     *             "recordedAt": "2026-12-07T08:41:01.462Z",
+                     *             "recordedAt": "2026-12-07T08:44:52.377Z",
                      *             "version": 1
                      *           },
-                     *           "extractedAt": "2026-12-07T08:41:00.692Z",
-                     *           "updatedAt": "2026-12-07T08:41:01.115Z",
+                     *           "extractedAt": "2026-12-07T08:44:51.659Z",
+                     *           "updatedAt": "2026-12-07T08:44:52.054Z",
                      *           "version": 3
                      *         },
                      *         {
-                     *           "id": "60bf6dd1-dda1-4e81-a709-aeca6689fbb2",
+                     *           "id": "ed618710-153d-42d9-b8b5-aa271bf71255",
                      *           "fiscalYear": 2027,
-                     *           "projectId": "81b15572-69c0-4d42-a568-edb71557a6ba",
+                     *           "projectId": "b62cffd3-3892-41ed-9c2f-adbd02c61c5d",
                      *           "projectCode": "PS0000020",
                      *           "projectName": "障害福祉サービス指導監査システム",
                      *           "bureauCode": "WEL",
@@ -24827,8 +24827,8 @@ export interface operations {
                      *           "reviewerId": null,
                      *           "reviewerName": null,
                      *           "reflection": null,
-                     *           "extractedAt": "2026-12-07T08:40:53.774Z",
-                     *           "updatedAt": "2026-12-07T08:40:53.774Z",
+                     *           "extractedAt": "2026-12-07T08:44:44.975Z",
+                     *           "updatedAt": "2026-12-07T08:44:44.975Z",
                      *           "version": 1
                      *         }
                      *       ],
@@ -25186,9 +25186,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "953a989d-45da-45e9-a625-5cffe398e311",
+                     *       "id": "92f27ed9-bfc8-46c2-9670-e04ab8572d0c",
                      *       "fiscalYear": 2028,
-                     *       "projectId": "9761b241-dba3-4ad6-bbea-9875f78bc5bb",
+                     *       "projectId": "fc142793-907d-4df3-b3ff-8892396d1a09",
                      *       "projectCode": "PS0000022",
                      *       "projectName": "中小企業DX支援補助金の電子申請",
                      *       "bureauCode": "IND",
@@ -25221,18 +25221,18 @@ export interface operations {
                      *       ],
                      *       "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
                      *       "evaluationDeadline": "2027-10-31",
-                     *       "reviewerId": "8e6ad321-2284-4267-8116-c9ffb9dc8903",
+                     *       "reviewerId": "0433773c-66e9-4e79-95cb-ecc381c1218c",
                      *       "reviewerName": "技術 翔太",
                      *       "reflection": {
                      *         "outcome": "partly_reflected",
                      *         "amountChangeJpy": -12000000,
                      *         "comment": "共通基盤の利用を前提に構築費を減額して査定",
                      *         "recordedByName": "財務 直樹",
-                     *         "recordedAt": "2026-12-07T08:41:01.462Z",
+                     *         "recordedAt": "2026-12-07T08:44:52.377Z",
                      *         "version": 1
                      *       },
-                     *       "extractedAt": "2026-12-07T08:41:00.692Z",
-                     *       "updatedAt": "2026-12-07T08:41:01.115Z",
+                     *       "extractedAt": "2026-12-07T08:44:51.659Z",
+                     *       "updatedAt": "2026-12-07T08:44:52.054Z",
                      *       "version": 3
                      *     }
                      */
@@ -25376,9 +25376,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "953a989d-45da-45e9-a625-5cffe398e311",
+                     *       "id": "92f27ed9-bfc8-46c2-9670-e04ab8572d0c",
                      *       "fiscalYear": 2028,
-                     *       "projectId": "9761b241-dba3-4ad6-bbea-9875f78bc5bb",
+                     *       "projectId": "fc142793-907d-4df3-b3ff-8892396d1a09",
                      *       "projectCode": "PS0000022",
                      *       "projectName": "中小企業DX支援補助金の電子申請",
                      *       "bureauCode": "IND",
@@ -25411,11 +25411,11 @@ export interface operations {
                      *       ],
                      *       "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
                      *       "evaluationDeadline": "2027-10-31",
-                     *       "reviewerId": "8e6ad321-2284-4267-8116-c9ffb9dc8903",
+                     *       "reviewerId": "0433773c-66e9-4e79-95cb-ecc381c1218c",
                      *       "reviewerName": "技術 翔太",
                      *       "reflection": null,
-                     *       "extractedAt": "2026-12-07T08:41:00.692Z",
-                     *       "updatedAt": "2026-12-07T08:41:01.075Z",
+                     *       "extractedAt": "2026-12-07T08:44:51.659Z",
+                     *       "updatedAt": "2026-12-07T08:44:51.981Z",
                      *       "version": 2
                      *     }
                      */
@@ -25568,9 +25568,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "953a989d-45da-45e9-a625-5cffe398e311",
+                     *       "id": "92f27ed9-bfc8-46c2-9670-e04ab8572d0c",
                      *       "fiscalYear": 2028,
-                     *       "projectId": "9761b241-dba3-4ad6-bbea-9875f78bc5bb",
+                     *       "projectId": "fc142793-907d-4df3-b3ff-8892396d1a09",
                      *       "projectCode": "PS0000022",
                      *       "projectName": "中小企業DX支援補助金の電子申請",
                      *       "bureauCode": "IND",
@@ -25603,18 +25603,18 @@ export interface operations {
                      *       ],
                      *       "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
                      *       "evaluationDeadline": "2027-10-31",
-                     *       "reviewerId": "8e6ad321-2284-4267-8116-c9ffb9dc8903",
+                     *       "reviewerId": "0433773c-66e9-4e79-95cb-ecc381c1218c",
                      *       "reviewerName": "技術 翔太",
                      *       "reflection": {
                      *         "outcome": "partly_reflected",
                      *         "amountChangeJpy": -12000000,
                      *         "comment": "共通基盤の利用を前提に構築費を減額して査定",
                      *         "recordedByName": "財務 直樹",
-                     *         "recordedAt": "2026-12-07T08:41:01.462Z",
+                     *         "recordedAt": "2026-12-07T08:44:52.377Z",
                      *         "version": 1
                      *       },
-                     *       "extractedAt": "2026-12-07T08:41:00.692Z",
-                     *       "updatedAt": "2026-12-07T08:41:01.115Z",
+                     *       "extractedAt": "2026-12-07T08:44:51.659Z",
+                     *       "updatedAt": "2026-12-07T08:44:52.054Z",
                      *       "version": 3
                      *     }
                      */
@@ -25896,8 +25896,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "fe29edb2-3691-4e62-af56-ae78e0d729c1",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "0ef2bb38-f732-45e3-9962-542bdcaa56bc",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -25954,12 +25954,12 @@ export interface operations {
                      *         "reviewerRole": "bureau_lead",
                      *         "rulesetVersion": "sha256:3152addc81066fd6"
                      *       },
-                     *       "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:40:59.623Z",
-                     *       "decidedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *       "requestedAt": "2026-12-07T08:44:51.071Z",
+                     *       "decidedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *       "decidedByName": "補佐 健太",
-                     *       "decidedAt": "2026-12-07T08:40:59.816Z",
+                     *       "decidedAt": "2026-12-07T08:44:51.169Z",
                      *       "comment": "契約額の確定により予算を見直したことを確認しました",
                      *       "supersededBy": null,
                      *       "canDecide": false,
@@ -26092,8 +26092,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "fe29edb2-3691-4e62-af56-ae78e0d729c1",
-                     *       "projectId": "0d76661d-092b-41fb-bdfb-5136a85b201a",
+                     *       "id": "0ef2bb38-f732-45e3-9962-542bdcaa56bc",
+                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -26150,12 +26150,12 @@ export interface operations {
                      *         "reviewerRole": "bureau_lead",
                      *         "rulesetVersion": "sha256:3152addc81066fd6"
                      *       },
-                     *       "requestedBy": "febd12fd-4e58-424e-bcd7-1ef32965714d",
+                     *       "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:40:59.623Z",
-                     *       "decidedBy": "bae1af44-56db-43fd-a785-e573bf8866e9",
+                     *       "requestedAt": "2026-12-07T08:44:51.071Z",
+                     *       "decidedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
                      *       "decidedByName": "補佐 健太",
-                     *       "decidedAt": "2026-12-07T08:40:59.816Z",
+                     *       "decidedAt": "2026-12-07T08:44:51.169Z",
                      *       "comment": "契約額の確定により予算を見直したことを確認しました",
                      *       "supersededBy": null,
                      *       "canDecide": false,
@@ -26315,19 +26315,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "7f113521-54b6-46f9-b196-9dea289ae801",
+                     *           "id": "7ea38f65-5068-4f82-8c7d-486d1a24131e",
                      *           "name": "財務会計システム連携",
-                     *           "tokenPrefix": "psb_lBWnYG",
+                     *           "tokenPrefix": "psb_gbj321",
                      *           "scopes": [
                      *             "tech_reviews:read",
                      *             "stats:read"
                      *           ],
-                     *           "userId": "c4914c4e-0823-4d77-9211-e278a3f33ed2",
+                     *           "userId": "9f854156-7f6d-46c4-9c99-15a524e864e8",
                      *           "ownerEmail": "budget@example.jp",
                      *           "status": "revoked",
-                     *           "createdAt": "2026-12-07T08:41:03.804Z",
-                     *           "expiresAt": "2027-03-07T08:41:03.804Z",
-                     *           "revokedAt": "2026-12-07T08:41:03.870Z",
+                     *           "createdAt": "2026-12-07T08:44:54.431Z",
+                     *           "expiresAt": "2027-03-07T08:44:54.431Z",
+                     *           "revokedAt": "2026-12-07T08:44:54.505Z",
                      *           "lastUsedAt": null
                      *         }
                      *       ],
@@ -26461,21 +26461,21 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "7f113521-54b6-46f9-b196-9dea289ae801",
+                     *       "id": "7ea38f65-5068-4f82-8c7d-486d1a24131e",
                      *       "name": "財務会計システム連携",
-                     *       "tokenPrefix": "psb_lBWnYG",
+                     *       "tokenPrefix": "psb_gbj321",
                      *       "scopes": [
                      *         "tech_reviews:read",
                      *         "stats:read"
                      *       ],
-                     *       "userId": "c4914c4e-0823-4d77-9211-e278a3f33ed2",
+                     *       "userId": "9f854156-7f6d-46c4-9c99-15a524e864e8",
                      *       "ownerEmail": "budget@example.jp",
                      *       "status": "active",
-                     *       "createdAt": "2026-12-07T08:41:03.804Z",
-                     *       "expiresAt": "2027-03-07T08:41:03.804Z",
+                     *       "createdAt": "2026-12-07T08:44:54.431Z",
+                     *       "expiresAt": "2027-03-07T08:44:54.431Z",
                      *       "revokedAt": null,
                      *       "lastUsedAt": null,
-                     *       "token": "psb_lBWnYG5RZgAMDnywMaeWie9pXvc1LF5sdjmueqydYq0"
+                     *       "token": "psb_gbj321i-pk9dhoJd9OEgeAdfaEamteALym_WcKIMtnc"
                      *     }
                      */
                     "application/json": components["schemas"]["CreatedToken"];
@@ -26711,7 +26711,7 @@ export interface operations {
                      *       "fiscalYear": 2026,
                      *       "items": [
                      *         {
-                     *           "projectId": "7cb7075b-b174-4b2e-9dbc-30d601311e6d",
+                     *           "projectId": "604e70aa-00ac-4b91-8995-c3a1733950a9",
                      *           "projectCode": "PS0000002",
                      *           "projectName": "電子都庁基盤の運用管理",
                      *           "bureauCode": "DSB",
@@ -26720,14 +26720,14 @@ export interface operations {
                      *           "kpiCount": 1,
                      *           "unmeasuredKpis": [
                      *             {
-                     *               "id": "4e694635-6202-4cee-a5e3-55ed67796a8b",
+                     *               "id": "f51a3497-ebd4-4914-b41d-b9666e8c0f34",
                      *               "name": "電子都庁基盤の稼働率"
                      *             }
                      *           ],
                      *           "hasDecision": false
                      *         },
                      *         {
-                     *           "projectId": "16ea5bc9-beb7-4b74-8954-a076794452e7",
+                     *           "projectId": "f6d7c731-8d43-4bb5-8f93-2235f345d1a4",
                      *           "projectCode": "PS0000003",
                      *           "projectName": "中央コンピュータ室の運用管理",
                      *           "bureauCode": "DSB",
@@ -26736,7 +26736,7 @@ export interface operations {
                      *           "kpiCount": 1,
                      *           "unmeasuredKpis": [
                      *             {
-                     *               "id": "8b3f0c27-daac-4a3b-b358-a4cab015b880",
+                     *               "id": "4f310b46-069b-441d-953d-14561a420249",
                      *               "name": "設備起因の計画外停止時間"
                      *             }
                      *           ],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requiredText, text, ZFiscalYear, ZHttpUrl } from '../projects/schemas.ts';
 import { expenseCategoryRegistry, type TExpenseCategory } from '../registry/domain-lists.ts';
-import { ZReviewerRole, ZTier, ZTierOrNull } from '../rules/schemas.ts';
+import { ZReviewerRole, ZTierOrNull } from '../rules/schemas.ts';
 
 const ZItemId = z
   .string()
