@@ -4804,13 +4804,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "5d438880-5bff-4b86-8d4a-0bc1404e3360",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "331614db-bf10-4ad7-a8f5-7cfcf471dd48",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
                      *       "title": "脆弱性診断の実施計画を提出",
-                     *       "ownerId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "ownerId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "ownerName": "産業 花子",
                      *       "dueDate": "2027-02-28",
                      *       "isOverdue": false,
@@ -4822,10 +4822,10 @@ export interface operations {
                      *       "blocking": true,
                      *       "status": "done",
                      *       "note": "実施計画書を文書に登録しました",
-                     *       "raisedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *       "raisedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *       "raisedByName": "補佐 健太",
-                     *       "raisedAt": "2026-12-07T08:44:49.407Z",
-                     *       "doneAt": "2026-12-07T08:44:49.526Z",
+                     *       "raisedAt": "2026-12-07T08:55:03.301Z",
+                     *       "doneAt": "2026-12-07T08:55:03.393Z",
                      *       "verifiedAt": null,
                      *       "version": 2
                      *     }
@@ -5408,29 +5408,29 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "ea41e8da-9445-4345-b140-12aa39fdf6e0",
-                     *           "messageId": "<notification.b16fd978-d99d-41db-89ec-d6c79f7657ef@psbook>",
+                     *           "id": "23791f6a-0043-4d83-b890-9c2c04d0fcb8",
+                     *           "messageId": "<notification.15b7e228-a8f9-4f0d-b63a-778e03bb343c@psbook>",
                      *           "toEmail": "budget@example.jp",
                      *           "subject": "[PS Book] 2028年度 評価書の提出（技術的評価 1件） / Fiscal 2028: evaluation report submitted (1 tech reviews)",
                      *           "body": "2028年度 評価書の提出（技術的評価 1件）\n\n---\n\nFiscal 2028: evaluation report submitted (1 tech reviews)\n\n画面を開く / Open: http://localhost:8787/budget-review\n",
                      *           "status": "pending",
                      *           "attempts": 0,
-                     *           "nextAttemptAt": "2026-12-07T08:44:52.054Z",
+                     *           "nextAttemptAt": "2026-12-07T08:55:09.937Z",
                      *           "lastError": null,
-                     *           "createdAt": "2026-12-07T08:44:52.054Z",
+                     *           "createdAt": "2026-12-07T08:55:09.937Z",
                      *           "sentAt": null
                      *         },
                      *         {
-                     *           "id": "88ad97c9-4586-4188-a211-5f382e7323f1",
-                     *           "messageId": "<notification.6f05a244-147b-419d-a0f5-54f05cf981ab@psbook>",
+                     *           "id": "58f65ddf-cbe7-4ef4-baf8-af9c7abcec0b",
+                     *           "messageId": "<notification.8ea4606c-f1e7-47e0-909a-179c3194ff0d@psbook>",
                      *           "toEmail": "govtech@example.jp",
                      *           "subject": "[PS Book] 2028年度 技術的評価の作成依頼（1件、期限 2027-10-31） / Fiscal 2028: 1 tech reviews to write (due 2027-10-31)",
                      *           "body": "2028年度 技術的評価の作成依頼（1件、期限 2027-10-31）\n\n---\n\nFiscal 2028: 1 tech reviews to write (due 2027-10-31)\n\n画面を開く / Open: http://localhost:8787/budget-review\n",
                      *           "status": "pending",
                      *           "attempts": 0,
-                     *           "nextAttemptAt": "2026-12-07T08:44:51.659Z",
+                     *           "nextAttemptAt": "2026-12-07T08:55:08.617Z",
                      *           "lastError": null,
-                     *           "createdAt": "2026-12-07T08:44:51.659Z",
+                     *           "createdAt": "2026-12-07T08:55:08.617Z",
                      *           "sentAt": null
                      *         }
                      *       ],
@@ -5561,7 +5561,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
+                     *           "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
                      *           "email": "admin@example.jp",
                      *           "displayName": "デジタル 管理者",
                      *           "role": "admin",
@@ -5570,11 +5570,11 @@ export interface operations {
                      *           ],
                      *           "isActive": true,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T08:44:42.143Z",
-                     *           "updatedAt": "2026-12-07T08:44:42.143Z"
+                     *           "createdAt": "2026-12-07T08:54:40.619Z",
+                     *           "updatedAt": "2026-12-07T08:54:40.619Z"
                      *         },
                      *         {
-                     *           "id": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *           "id": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *           "email": "advisor.ind@example.jp",
                      *           "displayName": "補佐 健太",
                      *           "role": "cio_advisor",
@@ -5583,8 +5583,8 @@ export interface operations {
                      *           ],
                      *           "isActive": true,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T08:44:42.104Z",
-                     *           "updatedAt": "2026-12-07T08:44:42.104Z"
+                     *           "createdAt": "2026-12-07T08:54:40.425Z",
+                     *           "updatedAt": "2026-12-07T08:54:40.425Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -5718,7 +5718,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "0e48bdca-dd63-41e3-87cd-f01a302f7dd1",
+                     *       "id": "29e16c34-a1db-44eb-81f6-608cc7ea74db",
                      *       "email": "kanri.2@example.jp",
                      *       "displayName": "情報 次郎",
                      *       "role": "admin",
@@ -5727,8 +5727,8 @@ export interface operations {
                      *       ],
                      *       "isActive": true,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:44:52.728Z",
-                     *       "updatedAt": "2026-12-07T08:44:52.728Z"
+                     *       "createdAt": "2026-12-07T08:55:12.724Z",
+                     *       "updatedAt": "2026-12-07T08:55:12.724Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AdminUser"];
@@ -5868,7 +5868,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
+                     *       "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
                      *       "email": "admin@example.jp",
                      *       "displayName": "デジタル 管理者",
                      *       "role": "admin",
@@ -5877,8 +5877,8 @@ export interface operations {
                      *       ],
                      *       "isActive": true,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:44:42.143Z",
-                     *       "updatedAt": "2026-12-07T08:44:42.143Z"
+                     *       "createdAt": "2026-12-07T08:54:40.619Z",
+                     *       "updatedAt": "2026-12-07T08:54:40.619Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AdminUser"];
@@ -6006,7 +6006,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "88fd34ab-1ecb-4d47-94db-540ce8b26cee",
+                     *       "id": "ad62596e-8b54-4641-accd-cf2d7db2e60b",
                      *       "email": "staff.cul@example.jp",
                      *       "displayName": "文化 太郎",
                      *       "role": "bureau_lead",
@@ -6015,8 +6015,8 @@ export interface operations {
                      *       ],
                      *       "isActive": true,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:44:54.365Z",
-                     *       "updatedAt": "2026-12-07T08:44:54.383Z"
+                     *       "createdAt": "2026-12-07T08:55:16.411Z",
+                     *       "updatedAt": "2026-12-07T08:55:16.495Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AdminUser"];
@@ -6177,82 +6177,82 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": 310,
-                     *           "at": "2026-12-07T08:44:55.317Z",
-                     *           "actorId": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
+                     *           "id": 308,
+                     *           "at": "2026-12-07T08:55:19.320Z",
+                     *           "actorId": "c6012264-f58e-49bd-bb2d-9552312c0daa",
                      *           "actorLabel": "admin@example.jp",
                      *           "actorName": "デジタル 管理者",
                      *           "action": "expense_import.create",
                      *           "entityType": "expense_import",
-                     *           "entityId": "eb3a98e0-2757-4c0c-a971-36e1076f81f6",
+                     *           "entityId": "8a86dc40-fd00-4a3a-a605-ca84a9930c06",
                      *           "projectId": null,
                      *           "before": null,
                      *           "after": {
-                     *             "bytes": 1349,
+                     *             "bytes": 179,
                      *             "lines": {
-                     *               "created": 14,
+                     *               "created": 2,
                      *               "updated": 0,
                      *               "unchanged": 0
                      *             },
                      *             "sheet": null,
                      *             "dryRun": false,
                      *             "format": "csv",
-                     *             "changes": 18,
+                     *             "changes": 4,
                      *             "encoding": "utf-8",
-                     *             "importId": "eb3a98e0-2757-4c0c-a971-36e1076f81f6",
+                     *             "importId": "8a86dc40-fd00-4a3a-a605-ca84a9930c06",
                      *             "projects": {
-                     *               "created": 4,
+                     *               "created": 2,
                      *               "updated": 0,
                      *               "tierChanged": 0
                      *             },
-                     *             "lineCount": 14,
+                     *             "lineCount": 2,
                      *             "timingsMs": {
-                     *               "plan": 9,
-                     *               "read": 27,
-                     *               "tier": 24,
-                     *               "budgets": 3,
-                     *               "check rows": 23,
-                     *               "write lines": 15,
-                     *               "create projects": 62,
+                     *               "plan": 10,
+                     *               "read": 168,
+                     *               "tier": 31,
+                     *               "budgets": 9,
+                     *               "check rows": 99,
+                     *               "write lines": 26,
+                     *               "create projects": 96,
                      *               "tier: one by one": 0,
-                     *               "check against the book": 19
+                     *               "check against the book": 9
                      *             },
-                     *             "durationMs": 182,
+                     *             "durationMs": 448,
                      *             "errorCount": 0,
-                     *             "fileSha256": "75c7862412890649ec90afefe4d08892cd082baabe29a3ab129fdc12a248229a",
+                     *             "fileSha256": "9868b4800fe6bff059e5f656877938b7dc205513d786bd5a21105c2ff71a43c5",
                      *             "ignoredColumns": [],
                      *             "previousImportId": null
                      *           },
-                     *           "requestId": "86de3d44-ba77-4640-b4af-16fe191f3fa2"
+                     *           "requestId": "f4fa9ea0-ed37-48b9-b232-4e00095d1287"
                      *         },
                      *         {
-                     *           "id": 309,
-                     *           "at": "2026-12-07T08:44:55.317Z",
-                     *           "actorId": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
+                     *           "id": 307,
+                     *           "at": "2026-12-07T08:55:19.320Z",
+                     *           "actorId": "c6012264-f58e-49bd-bb2d-9552312c0daa",
                      *           "actorLabel": "admin@example.jp",
                      *           "actorName": "デジタル 管理者",
                      *           "action": "project.create",
                      *           "entityType": "project",
-                     *           "entityId": "fbd639f1-c756-4cf8-a366-054e34b3495a",
-                     *           "projectId": "fbd639f1-c756-4cf8-a366-054e34b3495a",
+                     *           "entityId": "341c64c0-a4e3-4e70-ac2f-ce972c7331b2",
+                     *           "projectId": "341c64c0-a4e3-4e70-ac2f-ce972c7331b2",
                      *           "before": null,
                      *           "after": {
-                     *             "code": "PS0000026",
-                     *             "name": "特区の推進",
+                     *             "code": "PS0000024",
+                     *             "name": "管理事務",
                      *             "tier": 3,
                      *             "isNew": true,
                      *             "version": 1,
-                     *             "budgetJpy": 1325598000,
+                     *             "budgetJpy": 137544000,
                      *             "bureauCode": "DSB",
                      *             "fiscalYear": 2021,
                      *             "reviewerRole": "chief_cio_advisor",
-                     *             "expenseImportId": "eb3a98e0-2757-4c0c-a971-36e1076f81f6",
+                     *             "expenseImportId": "8a86dc40-fd00-4a3a-a605-ca84a9930c06",
                      *             "registrationTrigger": "initial_budget"
                      *           },
-                     *           "requestId": "86de3d44-ba77-4640-b4af-16fe191f3fa2"
+                     *           "requestId": "f4fa9ea0-ed37-48b9-b232-4e00095d1287"
                      *         }
                      *       ],
-                     *       "nextCursor": "MjYx"
+                     *       "nextCursor": "MjU5"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditPage"];
@@ -6379,10 +6379,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "token": "pss_t7QT3ylsLUDS_wKBr9HIsyiXwNoTyOfX1QXo7x-pbHY",
-                     *       "expiresAt": "2026-12-07T20:44:46.053Z",
+                     *       "token": "pss_3fJX__G5RRwggdljMkyOUmaN4NRuHFrgJwzKq6OPnxw",
+                     *       "expiresAt": "2026-12-07T20:54:55.746Z",
                      *       "user": {
-                     *         "id": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *         "id": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *         "email": "staff.ind@example.jp",
                      *         "displayName": "産業 花子",
                      *         "role": "staff",
@@ -6605,7 +6605,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
+                     *       "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
                      *       "email": "admin@example.jp",
                      *       "displayName": "デジタル 管理者",
                      *       "role": "admin",
@@ -6963,7 +6963,7 @@ export interface operations {
                      * @example {
                      *       "localPasswords": true,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T08:44:54.722Z",
+                     *       "updatedAt": "2026-12-07T08:55:17.642Z",
                      *       "ssoConfigured": false
                      *     }
                      */
@@ -7092,7 +7092,7 @@ export interface operations {
                      * @example {
                      *       "localPasswords": true,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T08:44:54.722Z",
+                     *       "updatedAt": "2026-12-07T08:55:17.642Z",
                      *       "ssoConfigured": false
                      *     }
                      */
@@ -7255,8 +7255,8 @@ export interface operations {
                      *           "evaluationDeadline": "2027-10-31",
                      *           "submissionDate": "2027-11-20",
                      *           "budgetAnnouncementDate": "2028-01-24",
-                     *           "submittedAt": "2026-12-07T08:44:52.054Z",
-                     *           "submittedBy": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
+                     *           "submittedAt": "2026-12-07T08:55:09.937Z",
+                     *           "submittedBy": "c6012264-f58e-49bd-bb2d-9552312c0daa",
                      *           "isSubmitted": true,
                      *           "techReviews": {
                      *             "extracted": 0,
@@ -7329,7 +7329,7 @@ export interface operations {
                      *             }
                      *           ],
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T08:44:51.583Z"
+                     *           "createdAt": "2026-12-07T08:55:08.247Z"
                      *         },
                      *         {
                      *           "fiscalYear": 2027,
@@ -7412,7 +7412,7 @@ export interface operations {
                      *             }
                      *           ],
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T08:44:44.974Z"
+                     *           "createdAt": "2026-12-07T08:54:51.818Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -7625,7 +7625,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:44:51.583Z"
+                     *       "createdAt": "2026-12-07T08:55:08.247Z"
                      *     }
                      */
                     "application/json": components["schemas"]["BudgetCycle"];
@@ -7771,8 +7771,8 @@ export interface operations {
                      *       "evaluationDeadline": "2027-10-31",
                      *       "submissionDate": "2027-11-20",
                      *       "budgetAnnouncementDate": "2028-01-24",
-                     *       "submittedAt": "2026-12-07T08:44:52.054Z",
-                     *       "submittedBy": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
+                     *       "submittedAt": "2026-12-07T08:55:09.937Z",
+                     *       "submittedBy": "c6012264-f58e-49bd-bb2d-9552312c0daa",
                      *       "isSubmitted": true,
                      *       "techReviews": {
                      *         "extracted": 0,
@@ -7845,7 +7845,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:44:51.583Z"
+                     *       "createdAt": "2026-12-07T08:55:08.247Z"
                      *     }
                      */
                     "application/json": components["schemas"]["BudgetCycle"];
@@ -8261,8 +8261,8 @@ export interface operations {
                      *       "evaluationDeadline": "2027-10-31",
                      *       "submissionDate": "2027-11-20",
                      *       "budgetAnnouncementDate": "2028-01-24",
-                     *       "submittedAt": "2026-12-07T08:44:52.054Z",
-                     *       "submittedBy": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
+                     *       "submittedAt": "2026-12-07T08:55:09.937Z",
+                     *       "submittedBy": "c6012264-f58e-49bd-bb2d-9552312c0daa",
                      *       "isSubmitted": true,
                      *       "techReviews": {
                      *         "extracted": 0,
@@ -8335,7 +8335,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:44:51.583Z"
+                     *       "createdAt": "2026-12-07T08:55:08.247Z"
                      *     }
                      */
                     "application/json": components["schemas"]["BudgetCycle"];
@@ -8619,8 +8619,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "904347ba-d37c-45e3-ad0b-372eef6bb03b",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "456c1c7d-370e-4235-84ed-cf07d09608da",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -8630,34 +8630,34 @@ export interface operations {
                      *       "tier": 2,
                      *       "reviewerRole": "cio_advisor",
                      *       "documentIds": [
-                     *         "305d2ffe-882b-497f-8e5e-65f378c11164"
+                     *         "2a13db64-a94e-4766-baa1-c6d8c1b745af"
                      *       ],
-                     *       "openedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "openedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "openedByName": "産業 花子",
-                     *       "openedAt": "2026-12-07T08:44:48.208Z",
+                     *       "openedAt": "2026-12-07T08:55:00.753Z",
                      *       "dueOn": "2026-12-21",
                      *       "isOverdue": false,
-                     *       "answeredAt": "2026-12-07T08:44:48.839Z",
-                     *       "closedAt": "2026-12-07T08:44:49.101Z",
+                     *       "answeredAt": "2026-12-07T08:55:01.685Z",
+                     *       "closedAt": "2026-12-07T08:55:02.208Z",
                      *       "version": 3,
                      *       "messages": [
                      *         {
-                     *           "id": "7961f29e-5265-4f98-aa08-3d73f6d77b87",
-                     *           "authorId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "id": "fb46a098-4b7b-4b3e-b5c3-8170d553d750",
+                     *           "authorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "authorName": "産業 花子",
                      *           "side": "bureau",
                      *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
                      *           "actionId": null,
-                     *           "createdAt": "2026-12-07T08:44:48.208Z"
+                     *           "createdAt": "2026-12-07T08:55:00.753Z"
                      *         },
                      *         {
-                     *           "id": "b4f5c9d8-8d90-4ecf-82ca-ad75f12bd02d",
-                     *           "authorId": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *           "id": "0b80bbc5-d4cb-4b61-8fee-9ee04c80e42c",
+                     *           "authorId": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *           "authorName": "補佐 健太",
                      *           "side": "consultee",
                      *           "body": "稼働率の目標を仕様書に数値で明記してください。申請の締切日前後の負荷も考慮が必要です。",
-                     *           "actionId": "a6c78f1a-6ca7-4ca3-a5e7-562acf7184f1",
-                     *           "createdAt": "2026-12-07T08:44:48.839Z"
+                     *           "actionId": "d2614c28-1d70-44f4-9a3c-5b070edbe621",
+                     *           "createdAt": "2026-12-07T08:55:01.685Z"
                      *         }
                      *       ],
                      *       "routing": [],
@@ -8788,8 +8788,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "904347ba-d37c-45e3-ad0b-372eef6bb03b",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "456c1c7d-370e-4235-84ed-cf07d09608da",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -8799,34 +8799,34 @@ export interface operations {
                      *       "tier": 2,
                      *       "reviewerRole": "cio_advisor",
                      *       "documentIds": [
-                     *         "305d2ffe-882b-497f-8e5e-65f378c11164"
+                     *         "2a13db64-a94e-4766-baa1-c6d8c1b745af"
                      *       ],
-                     *       "openedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "openedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "openedByName": "産業 花子",
-                     *       "openedAt": "2026-12-07T08:44:48.208Z",
+                     *       "openedAt": "2026-12-07T08:55:00.753Z",
                      *       "dueOn": "2026-12-21",
                      *       "isOverdue": false,
-                     *       "answeredAt": "2026-12-07T08:44:48.839Z",
-                     *       "closedAt": "2026-12-07T08:44:49.101Z",
+                     *       "answeredAt": "2026-12-07T08:55:01.685Z",
+                     *       "closedAt": "2026-12-07T08:55:02.208Z",
                      *       "version": 3,
                      *       "messages": [
                      *         {
-                     *           "id": "7961f29e-5265-4f98-aa08-3d73f6d77b87",
-                     *           "authorId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "id": "fb46a098-4b7b-4b3e-b5c3-8170d553d750",
+                     *           "authorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "authorName": "産業 花子",
                      *           "side": "bureau",
                      *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
                      *           "actionId": null,
-                     *           "createdAt": "2026-12-07T08:44:48.208Z"
+                     *           "createdAt": "2026-12-07T08:55:00.753Z"
                      *         },
                      *         {
-                     *           "id": "b4f5c9d8-8d90-4ecf-82ca-ad75f12bd02d",
-                     *           "authorId": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *           "id": "0b80bbc5-d4cb-4b61-8fee-9ee04c80e42c",
+                     *           "authorId": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *           "authorName": "補佐 健太",
                      *           "side": "consultee",
                      *           "body": "稼働率の目標を仕様書に数値で明記してください。申請の締切日前後の負荷も考慮が必要です。",
-                     *           "actionId": "a6c78f1a-6ca7-4ca3-a5e7-562acf7184f1",
-                     *           "createdAt": "2026-12-07T08:44:48.839Z"
+                     *           "actionId": "d2614c28-1d70-44f4-9a3c-5b070edbe621",
+                     *           "createdAt": "2026-12-07T08:55:01.685Z"
                      *         }
                      *       ],
                      *       "routing": [],
@@ -8984,8 +8984,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "904347ba-d37c-45e3-ad0b-372eef6bb03b",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "456c1c7d-370e-4235-84ed-cf07d09608da",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -8995,40 +8995,40 @@ export interface operations {
                      *       "tier": 2,
                      *       "reviewerRole": "cio_advisor",
                      *       "documentIds": [
-                     *         "305d2ffe-882b-497f-8e5e-65f378c11164"
+                     *         "2a13db64-a94e-4766-baa1-c6d8c1b745af"
                      *       ],
-                     *       "openedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "openedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "openedByName": "産業 花子",
-                     *       "openedAt": "2026-12-07T08:44:48.208Z",
+                     *       "openedAt": "2026-12-07T08:55:00.753Z",
                      *       "dueOn": "2026-12-21",
                      *       "isOverdue": false,
-                     *       "answeredAt": "2026-12-07T08:44:48.839Z",
+                     *       "answeredAt": "2026-12-07T08:55:01.685Z",
                      *       "closedAt": null,
                      *       "version": 2,
                      *       "messages": [
                      *         {
-                     *           "id": "7961f29e-5265-4f98-aa08-3d73f6d77b87",
-                     *           "authorId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "id": "fb46a098-4b7b-4b3e-b5c3-8170d553d750",
+                     *           "authorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "authorName": "産業 花子",
                      *           "side": "bureau",
                      *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
                      *           "actionId": null,
-                     *           "createdAt": "2026-12-07T08:44:48.208Z"
+                     *           "createdAt": "2026-12-07T08:55:00.753Z"
                      *         },
                      *         {
-                     *           "id": "b4f5c9d8-8d90-4ecf-82ca-ad75f12bd02d",
-                     *           "authorId": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *           "id": "0b80bbc5-d4cb-4b61-8fee-9ee04c80e42c",
+                     *           "authorId": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *           "authorName": "補佐 健太",
                      *           "side": "consultee",
                      *           "body": "稼働率の目標を仕様書に数値で明記してください。申請の締切日前後の負荷も考慮が必要です。",
-                     *           "actionId": "a6c78f1a-6ca7-4ca3-a5e7-562acf7184f1",
-                     *           "createdAt": "2026-12-07T08:44:48.839Z"
+                     *           "actionId": "d2614c28-1d70-44f4-9a3c-5b070edbe621",
+                     *           "createdAt": "2026-12-07T08:55:01.685Z"
                      *         }
                      *       ],
                      *       "routing": [],
                      *       "consultees": [
                      *         {
-                     *           "id": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *           "id": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *           "displayName": "補佐 健太",
                      *           "email": "advisor.ind@example.jp"
                      *         }
@@ -9194,8 +9194,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "8f4b58fb-ea9e-465f-959c-fe5f69aa80e8",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "11f277d6-1805-4096-b8b9-6f485128fc4a",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -9206,12 +9206,12 @@ export interface operations {
                      *       "status": "approved",
                      *       "isActive": true,
                      *       "isExpired": false,
-                     *       "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:44:49.698Z",
-                     *       "decidedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *       "requestedAt": "2026-12-07T08:55:03.604Z",
+                     *       "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *       "decidedByName": "補佐 健太",
-                     *       "decidedAt": "2026-12-07T08:44:49.995Z",
+                     *       "decidedAt": "2026-12-07T08:55:03.750Z",
                      *       "decisionComment": "令和9年度末までに限り認めます",
                      *       "version": 2
                      *     }
@@ -9512,7 +9512,7 @@ export interface operations {
                      *         "maxDowntimeHours"
                      *       ],
                      *       "budgetPolicy": "budgetJpy is withheld (null, budgetWithheld: true) for projects whose data confidentiality is A",
-                     *       "generatedAt": "2026-12-07T08:44:56.545Z",
+                     *       "generatedAt": "2026-12-07T08:55:22.529Z",
                      *       "items": [
                      *         {
                      *           "code": "PS0000001",
@@ -9801,8 +9801,8 @@ export interface operations {
                 content: {
                     /**
                      * @example ID,プロジェクト番号,事業名,局コード,局,年度,段階,区分,協議先,予算額（円）,停止許容時間（時間）,機密性,新規/継続,登録の契機,サービスキャンバス,概要,登録日,更新日時
-                     *     765d6324-3c75-49b8-a86a-b48d4687d88f,PS0000001,情報システム管理事務,DSB,デジタルサービス局,2021,企画,3,CIO統括補佐官,989760000,8,A,継続,当初予算要求時（デジタル関連経費情報）,未記入,"令和3年度見積 989,760千円（前年度 997,656千円）。○ タブレット端末活用 [・職場ショーケーシング事業] | ○ オープンデータ推進 | ○ ＩＣＴ導入・活用支援 [・(新)東京都版新型コロナ見守りサービス（都立施設）の運用 ・ＩＣＴ導入・活用支援業務委託 ・ダッシュボードの構築 ・チャットボット共通基盤の拡張及び運用 等] | ○ 都内区市町村ＩＣＴ導入支援 [・(新)行政手続デジタル化モデル実証事業 ・(新)都・区市町村合同勉強会 等]",2025-10-13,2026-12-07T08:44:42.175Z
-                     *     604e70aa-00ac-4b91-8995-c3a1733950a9,PS0000002,電子都庁基盤の運用管理,DSB,デジタルサービス局,2021,運用,3,CIO統括補佐官,11023761000,2,A,継続,当初予算要求時（デジタル関連経費情報）,記入済,"令和3年度見積 11,023,761千円（前年度 10,593,775千円）。○ 電子都庁基盤の運用管理及び東京2020大会開催に向けたセキュリティ強化等",2025-10-19,2026-12-07T08:44:43.789Z
+                     *     b42400a2-bba1-4047-af76-890b53cd571d,PS0000001,情報システム管理事務,DSB,デジタルサービス局,2021,企画,3,CIO統括補佐官,989760000,8,A,継続,当初予算要求時（デジタル関連経費情報）,未記入,"令和3年度見積 989,760千円（前年度 997,656千円）。○ タブレット端末活用 [・職場ショーケーシング事業] | ○ オープンデータ推進 | ○ ＩＣＴ導入・活用支援 [・(新)東京都版新型コロナ見守りサービス（都立施設）の運用 ・ＩＣＴ導入・活用支援業務委託 ・ダッシュボードの構築 ・チャットボット共通基盤の拡張及び運用 等] | ○ 都内区市町村ＩＣＴ導入支援 [・(新)行政手続デジタル化モデル実証事業 ・(新)都・区市町村合同勉強会 等]",2025-10-13,2026-12-07T08:54:40.757Z
+                     *     46a9cd0b-5cde-47bd-9233-5d5f38a18ab7,PS0000002,電子都庁基盤の運用管理,DSB,デジタルサービス局,2021,運用,3,CIO統括補佐官,11023761000,2,A,継続,当初予算要求時（デジタル関連経費情報）,記入済,"令和3年度見積 11,023,761千円（前年度 10,593,775千円）。○ 電子都庁基盤の運用管理及び東京2020大会開催に向けたセキュリティ強化等",2025-10-19,2026-12-07T08:54:47.654Z
                      */
                     "text/csv": string;
                 };
@@ -9932,10 +9932,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "dataset": "PS Book projects",
-                     *       "generatedAt": "2026-12-07T08:44:56.523Z",
+                     *       "generatedAt": "2026-12-07T08:55:22.483Z",
                      *       "items": [
                      *         {
-                     *           "id": "765d6324-3c75-49b8-a86a-b48d4687d88f",
+                     *           "id": "b42400a2-bba1-4047-af76-890b53cd571d",
                      *           "code": "PS0000001",
                      *           "name": "情報システム管理事務",
                      *           "bureauCode": "DSB",
@@ -9952,10 +9952,10 @@ export interface operations {
                      *           "canvasWritten": false,
                      *           "summary": "令和3年度見積 989,760千円（前年度 997,656千円）。○ タブレット端末活用 [・職場ショーケーシング事業] | ○ オープンデータ推進 | ○ ＩＣＴ導入・活用支援 [・(新)東京都版新型コロナ見守りサービス（都立施設）の運用 ・ＩＣＴ導入・活用支援業務委託 ・ダッシュボードの構築 ・チャットボット共通基盤の拡張及び運用 等] | ○ 都内区市町村ＩＣＴ導入支援 [・(新)行政手続デジタル化モデル実証事業 ・(新)都・区市町村合同勉強会 等]",
                      *           "registeredOn": "2025-10-13",
-                     *           "updatedAt": "2026-12-07T08:44:42.175Z"
+                     *           "updatedAt": "2026-12-07T08:54:40.757Z"
                      *         },
                      *         {
-                     *           "id": "604e70aa-00ac-4b91-8995-c3a1733950a9",
+                     *           "id": "46a9cd0b-5cde-47bd-9233-5d5f38a18ab7",
                      *           "code": "PS0000002",
                      *           "name": "電子都庁基盤の運用管理",
                      *           "bureauCode": "DSB",
@@ -9972,7 +9972,7 @@ export interface operations {
                      *           "canvasWritten": true,
                      *           "summary": "令和3年度見積 11,023,761千円（前年度 10,593,775千円）。○ 電子都庁基盤の運用管理及び東京2020大会開催に向けたセキュリティ強化等",
                      *           "registeredOn": "2025-10-19",
-                     *           "updatedAt": "2026-12-07T08:44:43.789Z"
+                     *           "updatedAt": "2026-12-07T08:54:47.654Z"
                      *         }
                      *       ]
                      *     }
@@ -10233,36 +10233,36 @@ export interface operations {
                     /**
                      * @example {
                      *       "dryRun": true,
-                     *       "fileSha256": "75c7862412890649ec90afefe4d08892cd082baabe29a3ab129fdc12a248229a",
+                     *       "fileSha256": "9868b4800fe6bff059e5f656877938b7dc205513d786bd5a21105c2ff71a43c5",
                      *       "format": "csv",
                      *       "sheet": null,
                      *       "encoding": "utf-8",
-                     *       "bytes": 1349,
-                     *       "lineCount": 14,
+                     *       "bytes": 179,
+                     *       "lineCount": 2,
                      *       "ignoredColumns": [],
                      *       "importId": null,
                      *       "lines": {
-                     *         "created": 14,
+                     *         "created": 2,
                      *         "updated": 0,
                      *         "unchanged": 0
                      *       },
                      *       "projects": {
-                     *         "created": 4,
+                     *         "created": 2,
                      *         "updated": 0,
                      *         "tierChanged": 0
                      *       },
-                     *       "changes": 18,
+                     *       "changes": 4,
                      *       "errorCount": 0,
                      *       "errors": [],
                      *       "previousImportId": null,
-                     *       "durationMs": 183,
+                     *       "durationMs": 637,
                      *       "timingsMs": {
-                     *         "read": 85,
-                     *         "check rows": 49,
-                     *         "check against the book": 18,
-                     *         "plan": 12,
-                     *         "budgets": 8,
-                     *         "tier": 11,
+                     *         "read": 265,
+                     *         "check rows": 144,
+                     *         "check against the book": 127,
+                     *         "plan": 28,
+                     *         "budgets": 50,
+                     *         "tier": 22,
                      *         "tier: one by one": 0
                      *       }
                      *     }
@@ -10273,36 +10273,36 @@ export interface operations {
                      *       "type": "result",
                      *       "status": 200,
                      *       "dryRun": true,
-                     *       "fileSha256": "75c7862412890649ec90afefe4d08892cd082baabe29a3ab129fdc12a248229a",
+                     *       "fileSha256": "9868b4800fe6bff059e5f656877938b7dc205513d786bd5a21105c2ff71a43c5",
                      *       "format": "csv",
                      *       "sheet": null,
                      *       "encoding": "utf-8",
-                     *       "bytes": 1349,
-                     *       "lineCount": 14,
+                     *       "bytes": 179,
+                     *       "lineCount": 2,
                      *       "ignoredColumns": [],
                      *       "importId": null,
                      *       "lines": {
-                     *         "created": 14,
+                     *         "created": 2,
                      *         "updated": 0,
                      *         "unchanged": 0
                      *       },
                      *       "projects": {
-                     *         "created": 4,
+                     *         "created": 2,
                      *         "updated": 0,
                      *         "tierChanged": 0
                      *       },
-                     *       "changes": 18,
+                     *       "changes": 4,
                      *       "errorCount": 0,
                      *       "errors": [],
                      *       "previousImportId": null,
-                     *       "durationMs": 104,
+                     *       "durationMs": 254,
                      *       "timingsMs": {
-                     *         "read": 50,
-                     *         "check rows": 28,
-                     *         "check against the book": 12,
-                     *         "plan": 11,
+                     *         "read": 73,
+                     *         "check rows": 63,
+                     *         "check against the book": 35,
+                     *         "plan": 31,
                      *         "budgets": 2,
-                     *         "tier": 1,
+                     *         "tier": 49,
                      *         "tier: one by one": 0
                      *       }
                      *     }
@@ -10321,39 +10321,39 @@ export interface operations {
                     /**
                      * @example {
                      *       "dryRun": false,
-                     *       "fileSha256": "75c7862412890649ec90afefe4d08892cd082baabe29a3ab129fdc12a248229a",
+                     *       "fileSha256": "9868b4800fe6bff059e5f656877938b7dc205513d786bd5a21105c2ff71a43c5",
                      *       "format": "csv",
                      *       "sheet": null,
                      *       "encoding": "utf-8",
-                     *       "bytes": 1349,
-                     *       "lineCount": 14,
+                     *       "bytes": 179,
+                     *       "lineCount": 2,
                      *       "ignoredColumns": [],
-                     *       "importId": "eb3a98e0-2757-4c0c-a971-36e1076f81f6",
+                     *       "importId": "8a86dc40-fd00-4a3a-a605-ca84a9930c06",
                      *       "lines": {
-                     *         "created": 14,
+                     *         "created": 2,
                      *         "updated": 0,
                      *         "unchanged": 0
                      *       },
                      *       "projects": {
-                     *         "created": 4,
+                     *         "created": 2,
                      *         "updated": 0,
                      *         "tierChanged": 0
                      *       },
-                     *       "changes": 18,
+                     *       "changes": 4,
                      *       "errorCount": 0,
                      *       "errors": [],
                      *       "previousImportId": null,
-                     *       "durationMs": 182,
+                     *       "durationMs": 448,
                      *       "timingsMs": {
-                     *         "read": 27,
-                     *         "check rows": 23,
-                     *         "check against the book": 19,
-                     *         "create projects": 62,
-                     *         "plan": 9,
-                     *         "budgets": 3,
-                     *         "tier": 24,
+                     *         "read": 168,
+                     *         "check rows": 99,
+                     *         "check against the book": 9,
+                     *         "create projects": 96,
+                     *         "plan": 10,
+                     *         "budgets": 9,
+                     *         "tier": 31,
                      *         "tier: one by one": 0,
-                     *         "write lines": 15
+                     *         "write lines": 26
                      *       }
                      *     }
                      */
@@ -10489,27 +10489,27 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "d5db1738-33ca-41f2-8568-7f8062ac2829",
+                     *           "id": "a941b0f7-d1cd-4c62-96ae-fbe97856ff49",
                      *           "kind": "release_request_decided",
                      *           "entityType": "release_request",
-                     *           "entityId": "cf758827-767f-42ef-96b7-ed1c896bcf86",
-                     *           "projectId": "3f1d0200-f933-4d2a-ba78-d55540c399ee",
-                     *           "path": "/release-requests/cf758827-767f-42ef-96b7-ed1c896bcf86",
+                     *           "entityId": "3611d3e8-656e-4ee9-b56e-cd30f565c28e",
+                     *           "projectId": "d577c831-ff79-45b9-880e-b06044cd8e74",
+                     *           "path": "/release-requests/3611d3e8-656e-4ee9-b56e-cd30f565c28e",
                      *           "titleJa": "リリース判定: 承認 PS0000004 東京都カードシステムの運用管理",
                      *           "titleEn": "Release request approved: PS0000004 東京都カードシステムの運用管理",
-                     *           "createdAt": "2026-12-07T08:44:42.390Z",
+                     *           "createdAt": "2026-12-07T08:54:41.936Z",
                      *           "readAt": null
                      *         },
                      *         {
-                     *           "id": "cb3f780d-ad2a-4105-aedd-045f008c6b0b",
+                     *           "id": "9048108e-9752-48ea-a06d-a5d7b9925c1d",
                      *           "kind": "release_request_decided",
                      *           "entityType": "release_request",
-                     *           "entityId": "54b15f15-286c-4f24-b1c4-eae25f4c97f0",
-                     *           "projectId": "f6d7c731-8d43-4bb5-8f93-2235f345d1a4",
-                     *           "path": "/release-requests/54b15f15-286c-4f24-b1c4-eae25f4c97f0",
-                     *           "titleJa": "リリース判定: 承認 PS0000003 中央コンピュータ室の運用管理",
-                     *           "titleEn": "Release request approved: PS0000003 中央コンピュータ室の運用管理",
-                     *           "createdAt": "2026-12-07T08:44:42.390Z",
+                     *           "entityId": "1bd530a7-62b0-45b7-bc5b-0b77e3bc8690",
+                     *           "projectId": "f2b570dc-fbed-4540-89a5-a9ab92af03ea",
+                     *           "path": "/release-requests/1bd530a7-62b0-45b7-bc5b-0b77e3bc8690",
+                     *           "titleJa": "リリース判定: 承認 PS0000007 サイバーセキュリティ対策",
+                     *           "titleEn": "Release request approved: PS0000007 サイバーセキュリティ対策",
+                     *           "createdAt": "2026-12-07T08:54:41.936Z",
                      *           "readAt": null
                      *         }
                      *       ],
@@ -11347,10 +11347,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "948ed85a-0120-4fb0-a3af-435156a500be",
-                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *           "id": "79f44036-0196-4374-93d1-b541fdb22c17",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *           "project": {
-                     *             "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *             "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *             "code": "PS0000021",
                      *             "name": "子育て支援給付オンライン申請",
                      *             "bureauCode": "IND",
@@ -11359,7 +11359,7 @@ export interface operations {
                      *           "title": "子育て支援給付オンライン申請システム構築業務委託",
                      *           "method": "proposal",
                      *           "status": "contracted",
-                     *           "specDocumentId": "305d2ffe-882b-497f-8e5e-65f378c11164",
+                     *           "specDocumentId": "2a13db64-a94e-4766-baa1-c6d8c1b745af",
                      *           "vendorName": "株式会社都市デジタルサービス",
                      *           "corporateNumber": null,
                      *           "isStartup": false,
@@ -11377,8 +11377,8 @@ export interface operations {
                      *           "tierReviewThresholdJpy": 10000000,
                      *           "needsTierReview": true,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T08:44:50.585Z",
-                     *           "updatedAt": "2026-12-07T08:44:50.665Z"
+                     *           "createdAt": "2026-12-07T08:55:04.274Z",
+                     *           "updatedAt": "2026-12-07T08:55:04.371Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -11506,7 +11506,7 @@ export interface operations {
                 content: {
                     /**
                      * @example プロジェクト番号,事業名,局コード,件名,調達方式,状況,事業者名,法人番号,スタートアップ,契約金額（円）,契約開始日,契約終了日,予算額（円）,差額（円）,契約額/予算,予算超過,区分見直し要,登録日時
-                     *     PS0000021,子育て支援給付オンライン申請,IND,子育て支援給付オンライン申請システム構築業務委託,企画提案,契約済,株式会社都市デジタルサービス,,いいえ,42350000,2027-04-01,2028-03-31,8000000,34350000,5.2938,はい,要,2026-12-07T08:44:50.585Z
+                     *     PS0000021,子育て支援給付オンライン申請,IND,子育て支援給付オンライン申請システム構築業務委託,企画提案,契約済,株式会社都市デジタルサービス,,いいえ,42350000,2027-04-01,2028-03-31,8000000,34350000,5.2938,はい,要,2026-12-07T08:55:04.274Z
                      */
                     "text/csv": string;
                 };
@@ -11922,69 +11922,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "fbd639f1-c756-4cf8-a366-054e34b3495a",
-                     *           "code": "PS0000026",
-                     *           "name": "特区の推進",
-                     *           "bureauCode": "DSB",
-                     *           "fiscalYear": 2021,
-                     *           "summary": null,
-                     *           "isNew": true,
-                     *           "registrationTrigger": "initial_budget",
-                     *           "stage": "planning",
-                     *           "budgetJpy": 1325598000,
-                     *           "maxDowntimeHours": null,
-                     *           "confidentiality": null,
-                     *           "tier": 3,
-                     *           "reviewerRole": "chief_cio_advisor",
-                     *           "oversight": {
-                     *             "tier": 3,
-                     *             "factors": [
-                     *               {
-                     *                 "band": {
-                     *                   "en": "¥50,000,000 or more",
-                     *                   "ja": "5,000万円以上"
-                     *                 },
-                     *                 "tier": 3,
-                     *                 "input": "budgetJpy",
-                     *                 "value": 1325598000,
-                     *                 "drives": true,
-                     *                 "factor": "budget",
-                     *                 "reason": "Budget size: ¥1,325,598,000 is ¥50,000,000 or more → tier 3 — this factor decides the tier",
-                     *                 "reasonJa": "予算規模：1,325,598,000円は「5,000万円以上」→ 区分3（この観点が区分を決定）",
-                     *                 "thresholds": [
-                     *                   {
-                     *                     "value": 50000000,
-                     *                     "operator": "greaterThanInclusive"
-                     *                   }
-                     *                 ]
-                     *               },
-                     *               {
-                     *                 "band": null,
-                     *                 "tier": null,
-                     *                 "input": "maxDowntimeHours",
-                     *                 "value": null,
-                     *                 "drives": false,
-                     *                 "factor": "downtime",
-                     *                 "reason": "Allowed service downtime: not given, but the other factors already reach the top tier",
-                     *                 "reasonJa": "業務不可欠性（サービス停止の許容時間）：未入力（他の観点で最上位の区分に達しています）",
-                     *                 "thresholds": []
-                     *               }
-                     *             ],
-                     *             "missing": [
-                     *               "maxDowntimeHours",
-                     *               "confidentiality"
-                     *             ],
-                     *             "lowerBound": 3,
-                     *             "reviewerRole": "chief_cio_advisor",
-                     *             "rulesetVersion": "sha256:3152addc81066fd6"
-                     *           },
-                     *           "canvasWritten": false,
-                     *           "version": 1,
-                     *           "createdAt": "2026-12-07T08:44:55.317Z",
-                     *           "updatedAt": "2026-12-07T08:44:55.317Z"
-                     *         },
-                     *         {
-                     *           "id": "bd8c0467-71c1-46d4-937b-b7bd6929ef78",
+                     *           "id": "58bbe83f-ad27-4e5a-982f-3b3e80dc6187",
                      *           "code": "PS0000023",
                      *           "name": "職員費",
                      *           "bureauCode": "DSB",
@@ -12042,8 +11980,70 @@ export interface operations {
                      *           },
                      *           "canvasWritten": false,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T08:44:55.317Z",
-                     *           "updatedAt": "2026-12-07T08:44:55.317Z"
+                     *           "createdAt": "2026-12-07T08:55:19.320Z",
+                     *           "updatedAt": "2026-12-07T08:55:19.320Z"
+                     *         },
+                     *         {
+                     *           "id": "341c64c0-a4e3-4e70-ac2f-ce972c7331b2",
+                     *           "code": "PS0000024",
+                     *           "name": "管理事務",
+                     *           "bureauCode": "DSB",
+                     *           "fiscalYear": 2021,
+                     *           "summary": null,
+                     *           "isNew": true,
+                     *           "registrationTrigger": "initial_budget",
+                     *           "stage": "planning",
+                     *           "budgetJpy": 137544000,
+                     *           "maxDowntimeHours": null,
+                     *           "confidentiality": null,
+                     *           "tier": 3,
+                     *           "reviewerRole": "chief_cio_advisor",
+                     *           "oversight": {
+                     *             "tier": 3,
+                     *             "factors": [
+                     *               {
+                     *                 "band": {
+                     *                   "en": "¥50,000,000 or more",
+                     *                   "ja": "5,000万円以上"
+                     *                 },
+                     *                 "tier": 3,
+                     *                 "input": "budgetJpy",
+                     *                 "value": 137544000,
+                     *                 "drives": true,
+                     *                 "factor": "budget",
+                     *                 "reason": "Budget size: ¥137,544,000 is ¥50,000,000 or more → tier 3 — this factor decides the tier",
+                     *                 "reasonJa": "予算規模：137,544,000円は「5,000万円以上」→ 区分3（この観点が区分を決定）",
+                     *                 "thresholds": [
+                     *                   {
+                     *                     "value": 50000000,
+                     *                     "operator": "greaterThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "band": null,
+                     *                 "tier": null,
+                     *                 "input": "maxDowntimeHours",
+                     *                 "value": null,
+                     *                 "drives": false,
+                     *                 "factor": "downtime",
+                     *                 "reason": "Allowed service downtime: not given, but the other factors already reach the top tier",
+                     *                 "reasonJa": "業務不可欠性（サービス停止の許容時間）：未入力（他の観点で最上位の区分に達しています）",
+                     *                 "thresholds": []
+                     *               }
+                     *             ],
+                     *             "missing": [
+                     *               "maxDowntimeHours",
+                     *               "confidentiality"
+                     *             ],
+                     *             "lowerBound": 3,
+                     *             "reviewerRole": "chief_cio_advisor",
+                     *             "rulesetVersion": "sha256:3152addc81066fd6"
+                     *           },
+                     *           "canvasWritten": false,
+                     *           "version": 1,
+                     *           "createdAt": "2026-12-07T08:55:19.320Z",
+                     *           "updatedAt": "2026-12-07T08:55:19.320Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -12180,7 +12180,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "code": "PS0000021",
                      *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -12247,8 +12247,8 @@ export interface operations {
                      *       },
                      *       "canvasWritten": false,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:44:46.384Z",
-                     *       "updatedAt": "2026-12-07T08:44:46.384Z"
+                     *       "createdAt": "2026-12-07T08:54:56.854Z",
+                     *       "updatedAt": "2026-12-07T08:54:56.854Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -12367,7 +12367,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "code": "PS0000021",
                      *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -12430,8 +12430,8 @@ export interface operations {
                      *       },
                      *       "canvasWritten": true,
                      *       "version": 7,
-                     *       "createdAt": "2026-12-07T08:44:46.384Z",
-                     *       "updatedAt": "2026-12-07T08:44:51.168Z"
+                     *       "createdAt": "2026-12-07T08:54:56.854Z",
+                     *       "updatedAt": "2026-12-07T08:55:06.436Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -12562,7 +12562,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "code": "PS0000021",
                      *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -12629,8 +12629,8 @@ export interface operations {
                      *       },
                      *       "canvasWritten": false,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:44:46.384Z",
-                     *       "updatedAt": "2026-12-07T08:44:46.781Z"
+                     *       "createdAt": "2026-12-07T08:54:56.854Z",
+                     *       "updatedAt": "2026-12-07T08:54:57.618Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -12777,12 +12777,12 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "5a4ed1a4-0368-4002-89f8-2e7f8a387892",
+                     *           "id": "fd5a4536-4b95-4b1a-a2b2-66fab539cb77",
                      *           "displayName": "産業 一郎",
                      *           "role": "bureau_lead"
                      *         },
                      *         {
-                     *           "id": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "id": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "displayName": "産業 花子",
                      *           "role": "staff"
                      *         }
@@ -12912,13 +12912,13 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "5d438880-5bff-4b86-8d4a-0bc1404e3360",
-                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *           "id": "331614db-bf10-4ad7-a8f5-7cfcf471dd48",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
                      *           "title": "脆弱性診断の実施計画を提出",
-                     *           "ownerId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "ownerId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "ownerName": "産業 花子",
                      *           "dueDate": "2027-02-28",
                      *           "isOverdue": false,
@@ -12930,35 +12930,35 @@ export interface operations {
                      *           "blocking": true,
                      *           "status": "verified",
                      *           "note": "実施計画書を文書に登録しました",
-                     *           "raisedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *           "raisedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *           "raisedByName": "補佐 健太",
-                     *           "raisedAt": "2026-12-07T08:44:49.407Z",
-                     *           "doneAt": "2026-12-07T08:44:49.526Z",
-                     *           "verifiedAt": "2026-12-07T08:44:49.636Z",
+                     *           "raisedAt": "2026-12-07T08:55:03.301Z",
+                     *           "doneAt": "2026-12-07T08:55:03.393Z",
+                     *           "verifiedAt": "2026-12-07T08:55:03.539Z",
                      *           "version": 3
                      *         },
                      *         {
-                     *           "id": "a6c78f1a-6ca7-4ca3-a5e7-562acf7184f1",
-                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *           "id": "d2614c28-1d70-44f4-9a3c-5b070edbe621",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
                      *           "title": "稼働率の目標値を調達仕様書に明記",
-                     *           "ownerId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "ownerId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "ownerName": "産業 花子",
                      *           "dueDate": "2027-01-31",
                      *           "isOverdue": false,
                      *           "source": {
                      *             "kind": "guidance",
-                     *             "refId": "904347ba-d37c-45e3-ad0b-372eef6bb03b",
-                     *             "detail": "b4f5c9d8-8d90-4ecf-82ca-ad75f12bd02d"
+                     *             "refId": "456c1c7d-370e-4235-84ed-cf07d09608da",
+                     *             "detail": "0b80bbc5-d4cb-4b61-8fee-9ee04c80e42c"
                      *           },
                      *           "blocking": false,
                      *           "status": "open",
                      *           "note": null,
-                     *           "raisedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *           "raisedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *           "raisedByName": "補佐 健太",
-                     *           "raisedAt": "2026-12-07T08:44:48.839Z",
+                     *           "raisedAt": "2026-12-07T08:55:01.685Z",
                      *           "doneAt": null,
                      *           "verifiedAt": null,
                      *           "version": 1
@@ -13075,7 +13075,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "title": "脆弱性診断の実施計画を提出",
-                 *       "ownerId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                 *       "ownerId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                  *       "dueDate": "2027-02-28",
                  *       "blocking": true,
                  *       "source": {
@@ -13098,13 +13098,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "5d438880-5bff-4b86-8d4a-0bc1404e3360",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "331614db-bf10-4ad7-a8f5-7cfcf471dd48",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
                      *       "title": "脆弱性診断の実施計画を提出",
-                     *       "ownerId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "ownerId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "ownerName": "産業 花子",
                      *       "dueDate": "2027-02-28",
                      *       "isOverdue": false,
@@ -13116,9 +13116,9 @@ export interface operations {
                      *       "blocking": true,
                      *       "status": "open",
                      *       "note": null,
-                     *       "raisedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *       "raisedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *       "raisedByName": "補佐 健太",
-                     *       "raisedAt": "2026-12-07T08:44:49.407Z",
+                     *       "raisedAt": "2026-12-07T08:55:03.301Z",
                      *       "doneAt": null,
                      *       "verifiedAt": null,
                      *       "version": 1
@@ -13239,7 +13239,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "revision": 1,
                      *       "fields": {
                      *         "users": "子育て世帯（都内約60万世帯）",
@@ -13302,8 +13302,8 @@ export interface operations {
                      *           }
                      *         }
                      *       },
-                     *       "createdAt": "2026-12-07T08:44:47.883Z",
-                     *       "createdBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "createdAt": "2026-12-07T08:54:59.708Z",
+                     *       "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "createdByName": "産業 花子"
                      *     }
                      */
@@ -13444,7 +13444,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "revision": 1,
                      *       "fields": {
                      *         "projectName": "子育て支援給付オンライン申請",
@@ -13507,8 +13507,8 @@ export interface operations {
                      *           }
                      *         }
                      *       },
-                     *       "createdAt": "2026-12-07T08:44:47.883Z",
-                     *       "createdBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "createdAt": "2026-12-07T08:54:59.708Z",
+                     *       "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "createdByName": "産業 花子",
                      *       "projectVersion": 3
                      *     }
@@ -13659,8 +13659,8 @@ export interface operations {
                      *         {
                      *           "revision": 1,
                      *           "isWritten": true,
-                     *           "createdAt": "2026-12-07T08:44:47.883Z",
-                     *           "createdBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "createdAt": "2026-12-07T08:54:59.708Z",
+                     *           "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "createdByName": "産業 花子"
                      *         }
                      *       ],
@@ -13783,7 +13783,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "revision": 1,
                      *       "fields": {
                      *         "users": "子育て世帯（都内約60万世帯）",
@@ -13846,8 +13846,8 @@ export interface operations {
                      *           }
                      *         }
                      *       },
-                     *       "createdAt": "2026-12-07T08:44:47.883Z",
-                     *       "createdBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "createdAt": "2026-12-07T08:54:59.708Z",
+                     *       "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "createdByName": "産業 花子"
                      *     }
                      */
@@ -13973,8 +13973,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "904347ba-d37c-45e3-ad0b-372eef6bb03b",
-                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *           "id": "456c1c7d-370e-4235-84ed-cf07d09608da",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -13984,15 +13984,15 @@ export interface operations {
                      *           "tier": 2,
                      *           "reviewerRole": "cio_advisor",
                      *           "documentIds": [
-                     *             "305d2ffe-882b-497f-8e5e-65f378c11164"
+                     *             "2a13db64-a94e-4766-baa1-c6d8c1b745af"
                      *           ],
-                     *           "openedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "openedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "openedByName": "産業 花子",
-                     *           "openedAt": "2026-12-07T08:44:48.208Z",
+                     *           "openedAt": "2026-12-07T08:55:00.753Z",
                      *           "dueOn": "2026-12-21",
                      *           "isOverdue": false,
-                     *           "answeredAt": "2026-12-07T08:44:48.839Z",
-                     *           "closedAt": "2026-12-07T08:44:49.101Z",
+                     *           "answeredAt": "2026-12-07T08:55:01.685Z",
+                     *           "closedAt": "2026-12-07T08:55:02.208Z",
                      *           "version": 3
                      *         }
                      *       ],
@@ -14110,7 +14110,7 @@ export interface operations {
                  *       "subject": "調達仕様書の非機能要件について",
                  *       "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
                  *       "documentIds": [
-                 *         "305d2ffe-882b-497f-8e5e-65f378c11164"
+                 *         "2a13db64-a94e-4766-baa1-c6d8c1b745af"
                  *       ]
                  *     }
                  */
@@ -14128,8 +14128,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "904347ba-d37c-45e3-ad0b-372eef6bb03b",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "456c1c7d-370e-4235-84ed-cf07d09608da",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -14139,11 +14139,11 @@ export interface operations {
                      *       "tier": 2,
                      *       "reviewerRole": "cio_advisor",
                      *       "documentIds": [
-                     *         "305d2ffe-882b-497f-8e5e-65f378c11164"
+                     *         "2a13db64-a94e-4766-baa1-c6d8c1b745af"
                      *       ],
-                     *       "openedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "openedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "openedByName": "産業 花子",
-                     *       "openedAt": "2026-12-07T08:44:48.208Z",
+                     *       "openedAt": "2026-12-07T08:55:00.753Z",
                      *       "dueOn": "2026-12-21",
                      *       "isOverdue": false,
                      *       "answeredAt": null,
@@ -14151,19 +14151,19 @@ export interface operations {
                      *       "version": 1,
                      *       "messages": [
                      *         {
-                     *           "id": "7961f29e-5265-4f98-aa08-3d73f6d77b87",
-                     *           "authorId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "id": "fb46a098-4b7b-4b3e-b5c3-8170d553d750",
+                     *           "authorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "authorName": "産業 花子",
                      *           "side": "bureau",
                      *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
                      *           "actionId": null,
-                     *           "createdAt": "2026-12-07T08:44:48.208Z"
+                     *           "createdAt": "2026-12-07T08:55:00.753Z"
                      *         }
                      *       ],
                      *       "routing": [],
                      *       "consultees": [
                      *         {
-                     *           "id": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *           "id": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *           "displayName": "補佐 健太",
                      *           "email": "advisor.ind@example.jp"
                      *         }
@@ -14303,24 +14303,24 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "305d2ffe-882b-497f-8e5e-65f378c11164",
-                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *           "id": "2a13db64-a94e-4766-baa1-c6d8c1b745af",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *           "kind": "procurement_spec",
                      *           "title": "調達仕様書（システム構築業務）",
                      *           "url": "https://docs.example.jp/ind/kosodate/procurement-spec.pdf",
-                     *           "createdBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "createdByName": "産業 花子",
-                     *           "createdAt": "2026-12-07T08:44:48.186Z"
+                     *           "createdAt": "2026-12-07T08:55:00.733Z"
                      *         },
                      *         {
-                     *           "id": "4ea20e59-a9d5-46d9-b442-9de411403473",
-                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *           "id": "0cb37938-2df2-45e6-8d86-5ddf0f8538d7",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *           "kind": "requirements_definition",
                      *           "title": "要件定義書（第1版）",
                      *           "url": "https://docs.example.jp/ind/kosodate/requirements-v1.pdf",
-                     *           "createdBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "createdByName": "産業 花子",
-                     *           "createdAt": "2026-12-07T08:44:47.653Z"
+                     *           "createdAt": "2026-12-07T08:54:59.081Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -14452,14 +14452,14 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "4ea20e59-a9d5-46d9-b442-9de411403473",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "0cb37938-2df2-45e6-8d86-5ddf0f8538d7",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "kind": "requirements_definition",
                      *       "title": "要件定義書（第1版）",
                      *       "url": "https://docs.example.jp/ind/kosodate/requirements-v1.pdf",
-                     *       "createdBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "createdByName": "産業 花子",
-                     *       "createdAt": "2026-12-07T08:44:47.653Z"
+                     *       "createdAt": "2026-12-07T08:54:59.081Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Document"];
@@ -14696,8 +14696,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "8f4b58fb-ea9e-465f-959c-fe5f69aa80e8",
-                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *           "id": "11f277d6-1805-4096-b8b9-6f485128fc4a",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -14708,12 +14708,12 @@ export interface operations {
                      *           "status": "approved",
                      *           "isActive": true,
                      *           "isExpired": false,
-                     *           "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "requestedByName": "産業 花子",
-                     *           "requestedAt": "2026-12-07T08:44:49.698Z",
-                     *           "decidedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *           "requestedAt": "2026-12-07T08:55:03.604Z",
+                     *           "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *           "decidedByName": "補佐 健太",
-                     *           "decidedAt": "2026-12-07T08:44:49.995Z",
+                     *           "decidedAt": "2026-12-07T08:55:03.750Z",
                      *           "decisionComment": "令和9年度末までに限り認めます",
                      *           "version": 2
                      *         }
@@ -14848,8 +14848,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "8f4b58fb-ea9e-465f-959c-fe5f69aa80e8",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "11f277d6-1805-4096-b8b9-6f485128fc4a",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -14860,9 +14860,9 @@ export interface operations {
                      *       "status": "requested",
                      *       "isActive": false,
                      *       "isExpired": false,
-                     *       "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:44:49.698Z",
+                     *       "requestedAt": "2026-12-07T08:55:03.604Z",
                      *       "decidedBy": null,
                      *       "decidedByName": null,
                      *       "decidedAt": null,
@@ -15018,7 +15018,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "stage": "development",
                      *       "nextStage": "operation",
                      *       "fiscalYear": 2026,
@@ -15181,47 +15181,47 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": 305,
-                     *           "at": "2026-12-07T08:44:54.880Z",
-                     *           "actorId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "at": "2026-12-07T08:55:18.110Z",
+                     *           "actorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "actorLabel": "staff.ind@example.jp",
                      *           "actorName": "産業 花子",
                      *           "action": "document.delete",
                      *           "entityType": "document",
-                     *           "entityId": "d280dddd-c8a2-4c17-a8bb-e2986fe66b13",
-                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *           "entityId": "3fdb00de-935c-40e9-a503-3014689903a7",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *           "before": {
-                     *             "id": "d280dddd-c8a2-4c17-a8bb-e2986fe66b13",
+                     *             "id": "3fdb00de-935c-40e9-a503-3014689903a7",
                      *             "url": "https://docs.example.jp/ind/kosodate/draft.pdf",
                      *             "kind": "other",
                      *             "title": "説明資料（案）",
-                     *             "createdAt": "2026-12-07T08:44:54.869Z",
-                     *             "createdBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
-                     *             "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d"
+                     *             "createdAt": "2026-12-07T08:55:18.083Z",
+                     *             "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *             "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c"
                      *           },
                      *           "after": null,
-                     *           "requestId": "47ed1e1b-5934-4bd4-b9dd-0678d15190de"
+                     *           "requestId": "c68326c2-47b7-4ea3-a8cd-1f2c1a92b19f"
                      *         },
                      *         {
                      *           "id": 304,
-                     *           "at": "2026-12-07T08:44:54.864Z",
-                     *           "actorId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "at": "2026-12-07T08:55:18.055Z",
+                     *           "actorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "actorLabel": "staff.ind@example.jp",
                      *           "actorName": "産業 花子",
                      *           "action": "document.create",
                      *           "entityType": "document",
-                     *           "entityId": "d280dddd-c8a2-4c17-a8bb-e2986fe66b13",
-                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *           "entityId": "3fdb00de-935c-40e9-a503-3014689903a7",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *           "before": null,
                      *           "after": {
-                     *             "id": "d280dddd-c8a2-4c17-a8bb-e2986fe66b13",
+                     *             "id": "3fdb00de-935c-40e9-a503-3014689903a7",
                      *             "url": "https://docs.example.jp/ind/kosodate/draft.pdf",
                      *             "kind": "other",
                      *             "title": "説明資料（案）",
-                     *             "createdAt": "2026-12-07T08:44:54.869Z",
-                     *             "createdBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
-                     *             "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d"
+                     *             "createdAt": "2026-12-07T08:55:18.083Z",
+                     *             "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *             "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c"
                      *           },
-                     *           "requestId": "a45e4ffa-8641-40f3-96aa-a4768c3b2172"
+                     *           "requestId": "15bea70d-4934-4ac7-a373-5549f8be4cfa"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -15349,8 +15349,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "bab54d09-3eec-4788-8c2f-4b49859f4e1d",
-                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *           "id": "f9d4e0ad-2608-4b64-96fb-8d851370ef68",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *           "name": "オンライン申請率",
                      *           "unit": "%",
                      *           "direction": "increase",
@@ -15362,20 +15362,20 @@ export interface operations {
                      *           "status": "on_track",
                      *           "measurements": [
                      *             {
-                     *               "id": "9f5b83bd-3149-4ba9-9f6f-d88c44fe5788",
+                     *               "id": "da196aa8-fa06-4f30-80ed-d79dfff2dd13",
                      *               "fiscalYear": 2026,
                      *               "value": 35,
                      *               "achieved": null,
                      *               "comment": "電子申請の周知により増加",
                      *               "expectedValue": 30.25,
                      *               "isOnPlan": true,
-                     *               "recordedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
-                     *               "recordedAt": "2026-12-07T08:44:47.237Z"
+                     *               "recordedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *               "recordedAt": "2026-12-07T08:54:58.444Z"
                      *             }
                      *           ],
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T08:44:46.991Z",
-                     *           "updatedAt": "2026-12-07T08:44:47.518Z"
+                     *           "createdAt": "2026-12-07T08:54:58.167Z",
+                     *           "updatedAt": "2026-12-07T08:54:58.793Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -15511,8 +15511,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "bab54d09-3eec-4788-8c2f-4b49859f4e1d",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "f9d4e0ad-2608-4b64-96fb-8d851370ef68",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "name": "オンライン申請率",
                      *       "unit": "%",
                      *       "direction": "increase",
@@ -15524,8 +15524,8 @@ export interface operations {
                      *       "status": "no_data",
                      *       "measurements": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:44:46.991Z",
-                     *       "updatedAt": "2026-12-07T08:44:46.991Z"
+                     *       "createdAt": "2026-12-07T08:54:58.167Z",
+                     *       "updatedAt": "2026-12-07T08:54:58.167Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Kpi"];
@@ -15791,8 +15791,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "bab54d09-3eec-4788-8c2f-4b49859f4e1d",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "f9d4e0ad-2608-4b64-96fb-8d851370ef68",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "name": "オンライン申請率",
                      *       "unit": "%",
                      *       "direction": "increase",
@@ -15804,20 +15804,20 @@ export interface operations {
                      *       "status": "on_track",
                      *       "measurements": [
                      *         {
-                     *           "id": "9f5b83bd-3149-4ba9-9f6f-d88c44fe5788",
+                     *           "id": "da196aa8-fa06-4f30-80ed-d79dfff2dd13",
                      *           "fiscalYear": 2026,
                      *           "value": 35,
                      *           "achieved": null,
                      *           "comment": "電子申請の周知により増加",
                      *           "expectedValue": 30.25,
                      *           "isOnPlan": true,
-                     *           "recordedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
-                     *           "recordedAt": "2026-12-07T08:44:47.237Z"
+                     *           "recordedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "recordedAt": "2026-12-07T08:54:58.444Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:44:46.991Z",
-                     *       "updatedAt": "2026-12-07T08:44:47.518Z"
+                     *       "createdAt": "2026-12-07T08:54:58.167Z",
+                     *       "updatedAt": "2026-12-07T08:54:58.793Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Kpi"];
@@ -15969,8 +15969,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "bab54d09-3eec-4788-8c2f-4b49859f4e1d",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "f9d4e0ad-2608-4b64-96fb-8d851370ef68",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "name": "オンライン申請率",
                      *       "unit": "%",
                      *       "direction": "increase",
@@ -15982,20 +15982,20 @@ export interface operations {
                      *       "status": "on_track",
                      *       "measurements": [
                      *         {
-                     *           "id": "9f5b83bd-3149-4ba9-9f6f-d88c44fe5788",
+                     *           "id": "da196aa8-fa06-4f30-80ed-d79dfff2dd13",
                      *           "fiscalYear": 2026,
                      *           "value": 35,
                      *           "achieved": null,
                      *           "comment": "電子申請の周知により増加",
                      *           "expectedValue": 34.666666666666664,
                      *           "isOnPlan": true,
-                     *           "recordedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
-                     *           "recordedAt": "2026-12-07T08:44:47.237Z"
+                     *           "recordedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "recordedAt": "2026-12-07T08:54:58.444Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:44:46.991Z",
-                     *       "updatedAt": "2026-12-07T08:44:46.991Z"
+                     *       "createdAt": "2026-12-07T08:54:58.167Z",
+                     *       "updatedAt": "2026-12-07T08:54:58.167Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Kpi"];
@@ -16148,8 +16148,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "f8cd6b97-280a-4116-a35a-aefe077e0474",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "2f19568f-1ffd-459f-b2cb-82c2253bb6ee",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "name": "窓口来庁者数",
                      *       "unit": "人/月",
                      *       "direction": "decrease",
@@ -16161,8 +16161,8 @@ export interface operations {
                      *       "status": "no_data",
                      *       "measurements": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:44:54.770Z",
-                     *       "updatedAt": "2026-12-07T08:44:54.770Z"
+                     *       "createdAt": "2026-12-07T08:55:17.754Z",
+                     *       "updatedAt": "2026-12-07T08:55:17.754Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Kpi"];
@@ -16287,10 +16287,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "948ed85a-0120-4fb0-a3af-435156a500be",
-                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *           "id": "79f44036-0196-4374-93d1-b541fdb22c17",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *           "project": {
-                     *             "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *             "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *             "code": "PS0000021",
                      *             "name": "子育て支援給付オンライン申請",
                      *             "bureauCode": "IND",
@@ -16299,7 +16299,7 @@ export interface operations {
                      *           "title": "子育て支援給付オンライン申請システム構築業務委託",
                      *           "method": "proposal",
                      *           "status": "contracted",
-                     *           "specDocumentId": "305d2ffe-882b-497f-8e5e-65f378c11164",
+                     *           "specDocumentId": "2a13db64-a94e-4766-baa1-c6d8c1b745af",
                      *           "vendorName": "株式会社都市デジタルサービス",
                      *           "corporateNumber": null,
                      *           "isStartup": false,
@@ -16317,8 +16317,8 @@ export interface operations {
                      *           "tierReviewThresholdJpy": 10000000,
                      *           "needsTierReview": true,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T08:44:50.585Z",
-                     *           "updatedAt": "2026-12-07T08:44:50.665Z"
+                     *           "createdAt": "2026-12-07T08:55:04.274Z",
+                     *           "updatedAt": "2026-12-07T08:55:04.371Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -16434,7 +16434,7 @@ export interface operations {
                  *       "title": "子育て支援給付オンライン申請システム構築業務委託",
                  *       "method": "proposal",
                  *       "status": "spec_published",
-                 *       "specDocumentId": "305d2ffe-882b-497f-8e5e-65f378c11164"
+                 *       "specDocumentId": "2a13db64-a94e-4766-baa1-c6d8c1b745af"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateProcurementRequest"];
@@ -16452,10 +16452,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "948ed85a-0120-4fb0-a3af-435156a500be",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "79f44036-0196-4374-93d1-b541fdb22c17",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "project": {
-                     *         "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *         "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *         "code": "PS0000021",
                      *         "name": "子育て支援給付オンライン申請",
                      *         "bureauCode": "IND",
@@ -16464,7 +16464,7 @@ export interface operations {
                      *       "title": "子育て支援給付オンライン申請システム構築業務委託",
                      *       "method": "proposal",
                      *       "status": "spec_published",
-                     *       "specDocumentId": "305d2ffe-882b-497f-8e5e-65f378c11164",
+                     *       "specDocumentId": "2a13db64-a94e-4766-baa1-c6d8c1b745af",
                      *       "vendorName": null,
                      *       "corporateNumber": null,
                      *       "isStartup": false,
@@ -16482,8 +16482,8 @@ export interface operations {
                      *       "tierReviewThresholdJpy": 50000000,
                      *       "needsTierReview": false,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:44:50.585Z",
-                     *       "updatedAt": "2026-12-07T08:44:50.585Z"
+                     *       "createdAt": "2026-12-07T08:55:04.274Z",
+                     *       "updatedAt": "2026-12-07T08:55:04.274Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Procurement"];
@@ -16618,10 +16618,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "948ed85a-0120-4fb0-a3af-435156a500be",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "79f44036-0196-4374-93d1-b541fdb22c17",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "project": {
-                     *         "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *         "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *         "code": "PS0000021",
                      *         "name": "子育て支援給付オンライン申請",
                      *         "bureauCode": "IND",
@@ -16630,7 +16630,7 @@ export interface operations {
                      *       "title": "子育て支援給付オンライン申請システム構築業務委託",
                      *       "method": "proposal",
                      *       "status": "contracted",
-                     *       "specDocumentId": "305d2ffe-882b-497f-8e5e-65f378c11164",
+                     *       "specDocumentId": "2a13db64-a94e-4766-baa1-c6d8c1b745af",
                      *       "vendorName": "株式会社都市デジタルサービス",
                      *       "corporateNumber": null,
                      *       "isStartup": false,
@@ -16648,8 +16648,8 @@ export interface operations {
                      *       "tierReviewThresholdJpy": 50000000,
                      *       "needsTierReview": false,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:44:50.585Z",
-                     *       "updatedAt": "2026-12-07T08:44:50.665Z"
+                     *       "createdAt": "2026-12-07T08:55:04.274Z",
+                     *       "updatedAt": "2026-12-07T08:55:04.371Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Procurement"];
@@ -16807,8 +16807,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "c1a87b08-1e9a-4b27-be9b-d8f900f8c1ed",
-                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *           "id": "707956d7-92b5-4aa1-b8bf-7025113d08b8",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -16845,16 +16845,16 @@ export interface operations {
                      *           "plannedReleaseDate": "2027-10-01",
                      *           "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *           "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *           "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "requestedByName": "産業 花子",
-                     *           "requestedAt": "2026-12-07T08:44:50.876Z",
-                     *           "dueAt": "2026-12-21T08:44:50.876Z",
+                     *           "requestedAt": "2026-12-07T08:55:05.199Z",
+                     *           "dueAt": "2026-12-21T08:55:05.199Z",
                      *           "isOverdue": false,
                      *           "decision": {
                      *             "decision": "approved",
-                     *             "decidedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *             "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *             "decidedByName": "補佐 健太",
-                     *             "decidedAt": "2026-12-07T08:44:50.887Z",
+                     *             "decidedAt": "2026-12-07T08:55:05.227Z",
                      *             "comment": "チェックリストの全項目を確認しました。リリースを承認します。",
                      *             "items": [
                      *               {
@@ -16870,8 +16870,8 @@ export interface operations {
                      *           "version": 2
                      *         },
                      *         {
-                     *           "id": "c711a965-d056-4e9a-a004-9f01214ef64a",
-                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *           "id": "0f364f38-e9ed-4ccc-862b-3d4f6add9c03",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -16908,10 +16908,10 @@ export interface operations {
                      *           "plannedReleaseDate": "2027-10-15",
                      *           "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *           "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *           "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "requestedByName": "産業 花子",
-                     *           "requestedAt": "2026-12-07T08:44:50.711Z",
-                     *           "dueAt": "2026-12-21T08:44:50.711Z",
+                     *           "requestedAt": "2026-12-07T08:55:04.567Z",
+                     *           "dueAt": "2026-12-21T08:55:04.567Z",
                      *           "isOverdue": false,
                      *           "decision": null,
                      *           "version": 3
@@ -17052,8 +17052,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "c1a87b08-1e9a-4b27-be9b-d8f900f8c1ed",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "707956d7-92b5-4aa1-b8bf-7025113d08b8",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -17090,17 +17090,17 @@ export interface operations {
                      *       "plannedReleaseDate": "2027-10-01",
                      *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:44:50.876Z",
-                     *       "dueAt": "2026-12-21T08:44:50.876Z",
+                     *       "requestedAt": "2026-12-07T08:55:05.199Z",
+                     *       "dueAt": "2026-12-21T08:55:05.199Z",
                      *       "isOverdue": false,
                      *       "decision": null,
                      *       "version": 1,
                      *       "routing": [],
                      *       "reviewers": [
                      *         {
-                     *           "id": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *           "id": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *           "displayName": "補佐 健太",
                      *           "email": "advisor.ind@example.jp"
                      *         }
@@ -17269,8 +17269,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "720a8977-bcc2-45fb-af89-10d54d890f63",
-                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *           "id": "7fbd22ee-a951-46e5-b129-eaa7a5b8e461",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *           "period": "2026-10",
                      *           "stage": "requirements",
                      *           "tier": 2,
@@ -17312,9 +17312,9 @@ export interface operations {
                      *             }
                      *           ],
                      *           "narrative": "要件定義は所管課との調整により約4週間遅れる見込み。費用は計画内。",
-                     *           "filedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "filedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "filedByName": "産業 花子",
-                     *           "filedAt": "2026-12-07T08:44:50.300Z",
+                     *           "filedAt": "2026-12-07T08:55:03.918Z",
                      *           "assessment": {
                      *             "ratings": {
                      *               "cost": "green",
@@ -17325,9 +17325,9 @@ export interface operations {
                      *               "qualityUsability": "green"
                      *             },
                      *             "comment": "要件定義の遅れがリリース日に響かないよう、調達の日程を再確認してください。",
-                     *             "assessedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *             "assessedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *             "assessedByName": "補佐 健太",
-                     *             "assessedAt": "2026-12-07T08:44:50.468Z"
+                     *             "assessedAt": "2026-12-07T08:55:04.151Z"
                      *           },
                      *           "version": 2
                      *         }
@@ -17517,8 +17517,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "720a8977-bcc2-45fb-af89-10d54d890f63",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "7fbd22ee-a951-46e5-b129-eaa7a5b8e461",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "period": "2026-10",
                      *       "stage": "requirements",
                      *       "tier": 2,
@@ -17560,9 +17560,9 @@ export interface operations {
                      *         }
                      *       ],
                      *       "narrative": "要件定義は所管課との調整により約4週間遅れる見込み。費用は計画内。",
-                     *       "filedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "filedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "filedByName": "産業 花子",
-                     *       "filedAt": "2026-12-07T08:44:50.300Z",
+                     *       "filedAt": "2026-12-07T08:55:03.918Z",
                      *       "assessment": null,
                      *       "version": 1
                      *     }
@@ -17734,8 +17734,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "720a8977-bcc2-45fb-af89-10d54d890f63",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "7fbd22ee-a951-46e5-b129-eaa7a5b8e461",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "period": "2026-10",
                      *       "stage": "requirements",
                      *       "tier": 2,
@@ -17777,9 +17777,9 @@ export interface operations {
                      *         }
                      *       ],
                      *       "narrative": "要件定義は所管課との調整により約4週間遅れる見込み。費用は計画内。",
-                     *       "filedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "filedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "filedByName": "産業 花子",
-                     *       "filedAt": "2026-12-07T08:44:50.300Z",
+                     *       "filedAt": "2026-12-07T08:55:03.918Z",
                      *       "assessment": {
                      *         "ratings": {
                      *           "cost": "green",
@@ -17790,9 +17790,9 @@ export interface operations {
                      *           "qualityUsability": "green"
                      *         },
                      *         "comment": "要件定義の遅れがリリース日に響かないよう、調達の日程を再確認してください。",
-                     *         "assessedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *         "assessedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *         "assessedByName": "補佐 健太",
-                     *         "assessedAt": "2026-12-07T08:44:50.468Z"
+                     *         "assessedAt": "2026-12-07T08:55:04.151Z"
                      *       },
                      *       "version": 2
                      *     }
@@ -17941,8 +17941,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "0ef2bb38-f732-45e3-9962-542bdcaa56bc",
-                     *           "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *           "id": "1d04a908-009c-4fe2-a392-028bf923cfa2",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -17999,12 +17999,12 @@ export interface operations {
                      *             "reviewerRole": "bureau_lead",
                      *             "rulesetVersion": "sha256:3152addc81066fd6"
                      *           },
-                     *           "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "requestedByName": "産業 花子",
-                     *           "requestedAt": "2026-12-07T08:44:51.071Z",
-                     *           "decidedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *           "requestedAt": "2026-12-07T08:55:05.725Z",
+                     *           "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *           "decidedByName": "補佐 健太",
-                     *           "decidedAt": "2026-12-07T08:44:51.169Z",
+                     *           "decidedAt": "2026-12-07T08:55:06.438Z",
                      *           "comment": "契約額の確定により予算を見直したことを確認しました",
                      *           "supersededBy": null,
                      *           "canDecide": false,
@@ -18142,10 +18142,10 @@ export interface operations {
                      *           "toReviewerRole": "cio_advisor",
                      *           "rulesetVersion": "sha256:3152addc81066fd6",
                      *           "cause": "created",
-                     *           "actorId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "actorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "actorName": "産業 花子",
                      *           "tierDecreaseId": null,
-                     *           "at": "2026-12-07T08:44:46.384Z"
+                     *           "at": "2026-12-07T08:54:56.854Z"
                      *         },
                      *         {
                      *           "fromTier": 2,
@@ -18154,10 +18154,10 @@ export interface operations {
                      *           "toReviewerRole": "bureau_lead",
                      *           "rulesetVersion": "sha256:3152addc81066fd6",
                      *           "cause": "decrease_requested",
-                     *           "actorId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "actorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "actorName": "産業 花子",
-                     *           "tierDecreaseId": "0ef2bb38-f732-45e3-9962-542bdcaa56bc",
-                     *           "at": "2026-12-07T08:44:51.071Z"
+                     *           "tierDecreaseId": "1d04a908-009c-4fe2-a392-028bf923cfa2",
+                     *           "at": "2026-12-07T08:55:05.725Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -18290,9 +18290,9 @@ export interface operations {
                      *           "toStage": "requirements",
                      *           "direction": "forward",
                      *           "reason": "要件定義に着手",
-                     *           "actorId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "actorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "actorName": "産業 花子",
-                     *           "at": "2026-12-07T08:44:48.067Z"
+                     *           "at": "2026-12-07T08:55:00.509Z"
                      *         },
                      *         {
                      *           "id": 36,
@@ -18300,9 +18300,9 @@ export interface operations {
                      *           "toStage": "development",
                      *           "direction": "forward",
                      *           "reason": null,
-                     *           "actorId": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *           "actorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "actorName": "産業 花子",
-                     *           "at": "2026-12-07T08:44:50.696Z"
+                     *           "at": "2026-12-07T08:55:04.448Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -18436,7 +18436,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "code": "PS0000021",
                      *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -18503,8 +18503,8 @@ export interface operations {
                      *       },
                      *       "canvasWritten": true,
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T08:44:46.384Z",
-                     *       "updatedAt": "2026-12-07T08:44:48.093Z"
+                     *       "createdAt": "2026-12-07T08:54:56.854Z",
+                     *       "updatedAt": "2026-12-07T08:55:00.522Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -18790,13 +18790,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "53a59fae-a8d3-4e27-acbd-ccbc547ebbc8",
+                     *       "projectId": "6dc68d2d-d849-4f06-9ca1-2b7fcbb6fe38",
                      *       "fiscalYear": 2026,
                      *       "decision": "retire",
                      *       "rationale": "国の共通サービスへ移行し、利用者がいなくなるため",
-                     *       "decidedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "decidedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "decidedByName": "産業 花子",
-                     *       "decidedAt": "2026-12-07T08:44:51.238Z",
+                     *       "decidedAt": "2026-12-07T08:55:06.771Z",
                      *       "retirement": {
                      *         "status": "pending",
                      *         "reason": null,
@@ -18965,19 +18965,19 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "53a59fae-a8d3-4e27-acbd-ccbc547ebbc8",
+                     *       "projectId": "6dc68d2d-d849-4f06-9ca1-2b7fcbb6fe38",
                      *       "fiscalYear": 2026,
                      *       "decision": "retire",
                      *       "rationale": "国の共通サービスへ移行し、利用者がいなくなるため",
-                     *       "decidedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "decidedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "decidedByName": null,
-                     *       "decidedAt": "2026-12-07T08:44:51.238Z",
+                     *       "decidedAt": "2026-12-07T08:55:06.771Z",
                      *       "retirement": {
                      *         "status": "confirmed",
                      *         "reason": "国の共通サービスへの移行が完了したため",
-                     *         "decidedBy": "5a4ed1a4-0368-4002-89f8-2e7f8a387892",
+                     *         "decidedBy": "fd5a4536-4b95-4b1a-a2b2-66fab539cb77",
                      *         "decidedByName": "産業 一郎",
-                     *         "decidedAt": "2026-12-07T08:44:51.453Z"
+                     *         "decidedAt": "2026-12-07T08:55:07.687Z"
                      *       }
                      *     }
                      */
@@ -19129,8 +19129,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "c1a87b08-1e9a-4b27-be9b-d8f900f8c1ed",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "707956d7-92b5-4aa1-b8bf-7025113d08b8",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -19167,16 +19167,16 @@ export interface operations {
                      *       "plannedReleaseDate": "2027-10-01",
                      *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:44:50.876Z",
-                     *       "dueAt": "2026-12-21T08:44:50.876Z",
+                     *       "requestedAt": "2026-12-07T08:55:05.199Z",
+                     *       "dueAt": "2026-12-21T08:55:05.199Z",
                      *       "isOverdue": false,
                      *       "decision": {
                      *         "decision": "approved",
-                     *         "decidedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *         "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *         "decidedByName": "補佐 健太",
-                     *         "decidedAt": "2026-12-07T08:44:50.887Z",
+                     *         "decidedAt": "2026-12-07T08:55:05.227Z",
                      *         "comment": "チェックリストの全項目を確認しました。リリースを承認します。",
                      *         "items": [
                      *           {
@@ -19326,8 +19326,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "c711a965-d056-4e9a-a004-9f01214ef64a",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "0f364f38-e9ed-4ccc-862b-3d4f6add9c03",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -19364,17 +19364,17 @@ export interface operations {
                      *       "plannedReleaseDate": "2027-10-15",
                      *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:44:50.711Z",
-                     *       "dueAt": "2026-12-21T08:44:50.711Z",
+                     *       "requestedAt": "2026-12-07T08:55:04.567Z",
+                     *       "dueAt": "2026-12-21T08:55:04.567Z",
                      *       "isOverdue": false,
                      *       "decision": null,
                      *       "version": 2,
                      *       "routing": [],
                      *       "reviewers": [
                      *         {
-                     *           "id": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *           "id": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *           "displayName": "補佐 健太",
                      *           "email": "advisor.ind@example.jp"
                      *         }
@@ -19582,8 +19582,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "c1a87b08-1e9a-4b27-be9b-d8f900f8c1ed",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "707956d7-92b5-4aa1-b8bf-7025113d08b8",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -19620,16 +19620,16 @@ export interface operations {
                      *       "plannedReleaseDate": "2027-10-01",
                      *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:44:50.876Z",
-                     *       "dueAt": "2026-12-21T08:44:50.876Z",
+                     *       "requestedAt": "2026-12-07T08:55:05.199Z",
+                     *       "dueAt": "2026-12-21T08:55:05.199Z",
                      *       "isOverdue": false,
                      *       "decision": {
                      *         "decision": "approved",
-                     *         "decidedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *         "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *         "decidedByName": "補佐 健太",
-                     *         "decidedAt": "2026-12-07T08:44:50.887Z",
+                     *         "decidedAt": "2026-12-07T08:55:05.227Z",
                      *         "comment": "チェックリストの全項目を確認しました。リリースを承認します。",
                      *         "items": [
                      *           {
@@ -19812,8 +19812,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "c711a965-d056-4e9a-a004-9f01214ef64a",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "0f364f38-e9ed-4ccc-862b-3d4f6add9c03",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -19850,10 +19850,10 @@ export interface operations {
                      *       "plannedReleaseDate": "2027-10-15",
                      *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:44:50.711Z",
-                     *       "dueAt": "2026-12-21T08:44:50.711Z",
+                     *       "requestedAt": "2026-12-07T08:55:04.567Z",
+                     *       "dueAt": "2026-12-21T08:55:04.567Z",
                      *       "isOverdue": false,
                      *       "decision": null,
                      *       "version": 3,
@@ -20144,7 +20144,7 @@ export interface operations {
                      *             "ja": "プロジェクト監理区分",
                      *             "en": "Oversight tier"
                      *           },
-                     *           "activatedAt": "2026-12-07T08:44:41.659Z",
+                     *           "activatedAt": "2026-12-07T08:54:38.254Z",
                      *           "content": {
                      *             "ruleset": "oversight-tier",
                      *             "title": {
@@ -20262,7 +20262,7 @@ export interface operations {
                      *             "ja": "ライフサイクルの関門",
                      *             "en": "Lifecycle gates"
                      *           },
-                     *           "activatedAt": "2026-12-07T08:44:41.659Z",
+                     *           "activatedAt": "2026-12-07T08:54:38.254Z",
                      *           "content": {
                      *             "ruleset": "lifecycle-gates",
                      *             "title": {
@@ -20611,7 +20611,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "ef06fd07-6c4b-443a-a526-3a0c38cccdf6",
+                     *       "id": "1b56dbab-e308-4bd0-9683-e5ea4b1d70f2",
                      *       "status": "queued",
                      *       "runAt": "2027-03-31T15:00:00.000Z",
                      *       "step": "queued",
@@ -20621,7 +20621,7 @@ export interface operations {
                      *       "error": null,
                      *       "startedAt": null,
                      *       "finishedAt": null,
-                     *       "rulesetVersionId": "12e1b887-6376-4712-9f13-6e73185b23d3"
+                     *       "rulesetVersionId": "0a5d5a13-09ea-4883-9136-5b5adc50111f"
                      *     }
                      */
                     "application/json": {
@@ -20991,7 +20991,7 @@ export interface operations {
                      *       ],
                      *       "sample": [
                      *         {
-                     *           "id": "53a59fae-a8d3-4e27-acbd-ccbc547ebbc8",
+                     *           "id": "6dc68d2d-d849-4f06-9ca1-2b7fcbb6fe38",
                      *           "code": "PS0000011",
                      *           "name": "中小企業IoT化支援ポータル",
                      *           "bureauCode": "IND",
@@ -21001,7 +21001,7 @@ export interface operations {
                      *           "toReviewer": "cio_advisor"
                      *         },
                      *         {
-                     *           "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *           "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *           "code": "PS0000021",
                      *           "name": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -21183,29 +21183,29 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "12e1b887-6376-4712-9f13-6e73185b23d3",
+                     *           "id": "0a5d5a13-09ea-4883-9136-5b5adc50111f",
                      *           "ruleset": "oversight-tier",
                      *           "version": "sha256:5294ebeee2561a55",
                      *           "status": "approved",
                      *           "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
                      *           "caseCount": 22,
                      *           "proposedBy": {
-                     *             "id": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
+                     *             "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
                      *             "displayName": "デジタル 管理者"
                      *           },
-                     *           "proposedAt": "2026-12-07T08:44:54.027Z",
+                     *           "proposedAt": "2026-12-07T08:55:15.725Z",
                      *           "decidedBy": {
-                     *             "id": "0e48bdca-dd63-41e3-87cd-f01a302f7dd1",
+                     *             "id": "29e16c34-a1db-44eb-81f6-608cc7ea74db",
                      *             "displayName": "情報 次郎"
                      *           },
-                     *           "decidedAt": "2026-12-07T08:44:54.052Z",
+                     *           "decidedAt": "2026-12-07T08:55:15.768Z",
                      *           "decisionComment": "シミュレーションで影響を受ける事業を確認しました",
                      *           "activateAt": "2027-03-31T15:00:00.000Z",
                      *           "activatedAt": null,
                      *           "supersededAt": null,
                      *           "revision": 2,
                      *           "activation": {
-                     *             "id": "ef06fd07-6c4b-443a-a526-3a0c38cccdf6",
+                     *             "id": "1b56dbab-e308-4bd0-9683-e5ea4b1d70f2",
                      *             "status": "queued",
                      *             "runAt": "2027-03-31T15:00:00.000Z",
                      *             "step": "queued",
@@ -21218,29 +21218,29 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "fe295f17-0426-4b9e-98d4-475f05be896a",
+                     *           "id": "582ad19e-0c38-4daf-b86e-c5e4f43461d7",
                      *           "ruleset": "oversight-tier",
                      *           "version": "sha256:220ae94770134917",
                      *           "status": "cancelled",
                      *           "note": "基準の引上げ案",
                      *           "caseCount": 22,
                      *           "proposedBy": {
-                     *             "id": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
+                     *             "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
                      *             "displayName": "デジタル 管理者"
                      *           },
-                     *           "proposedAt": "2026-12-07T08:44:53.659Z",
+                     *           "proposedAt": "2026-12-07T08:55:14.983Z",
                      *           "decidedBy": {
-                     *             "id": "0e48bdca-dd63-41e3-87cd-f01a302f7dd1",
+                     *             "id": "29e16c34-a1db-44eb-81f6-608cc7ea74db",
                      *             "displayName": "情報 次郎"
                      *           },
-                     *           "decidedAt": "2026-12-07T08:44:53.801Z",
+                     *           "decidedAt": "2026-12-07T08:55:15.147Z",
                      *           "decisionComment": null,
                      *           "activateAt": "2027-09-30T15:00:00.000Z",
                      *           "activatedAt": null,
                      *           "supersededAt": null,
                      *           "revision": 3,
                      *           "activation": {
-                     *             "id": "86dbea03-8ec2-49ea-ae16-ec6e42a3073c",
+                     *             "id": "acb43fd3-ae9c-45fc-ae42-3efee6bd07a1",
                      *             "status": "cancelled",
                      *             "runAt": "2027-09-30T15:00:00.000Z",
                      *             "step": "cancelled",
@@ -21249,7 +21249,7 @@ export interface operations {
                      *             "projectsChanged": null,
                      *             "error": "引下げ案と併せて検討し直すため取り下げ",
                      *             "startedAt": null,
-                     *             "finishedAt": "2026-12-07T08:44:53.903Z"
+                     *             "finishedAt": "2026-12-07T08:55:15.357Z"
                      *           }
                      *         }
                      *       ],
@@ -21849,17 +21849,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "12e1b887-6376-4712-9f13-6e73185b23d3",
+                     *       "id": "0a5d5a13-09ea-4883-9136-5b5adc50111f",
                      *       "ruleset": "oversight-tier",
                      *       "version": "sha256:5294ebeee2561a55",
                      *       "status": "proposed",
                      *       "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
                      *       "caseCount": 22,
                      *       "proposedBy": {
-                     *         "id": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
+                     *         "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
                      *         "displayName": "デジタル 管理者"
                      *       },
-                     *       "proposedAt": "2026-12-07T08:44:54.027Z",
+                     *       "proposedAt": "2026-12-07T08:55:15.725Z",
                      *       "decidedBy": null,
                      *       "decidedAt": null,
                      *       "decisionComment": null,
@@ -22006,11 +22006,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "baseVersionId": "a7c21aed-8361-4992-a28f-ad75d8c715cd",
+                     *       "baseVersionId": "22b15399-2fd7-4ab2-aae5-24bfca51cd58",
                      *       "impact": {
                      *         "sample": [
                      *           {
-                     *             "id": "53a59fae-a8d3-4e27-acbd-ccbc547ebbc8",
+                     *             "id": "6dc68d2d-d849-4f06-9ca1-2b7fcbb6fe38",
                      *             "code": "PS0000011",
                      *             "name": "中小企業IoT化支援ポータル",
                      *             "toTier": 2,
@@ -22020,7 +22020,7 @@ export interface operations {
                      *             "fromReviewer": "bureau_lead"
                      *           },
                      *           {
-                     *             "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *             "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *             "code": "PS0000021",
                      *             "name": "子育て支援給付オンライン申請",
                      *             "toTier": 2,
@@ -22057,7 +22057,7 @@ export interface operations {
                      *           }
                      *         ],
                      *         "projects": 22,
-                     *         "simulatedAt": "2026-12-07T08:44:54.027Z",
+                     *         "simulatedAt": "2026-12-07T08:55:15.724Z",
                      *         "transitions": [
                      *           {
                      *             "count": 3,
@@ -22228,29 +22228,29 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "12e1b887-6376-4712-9f13-6e73185b23d3",
+                     *       "id": "0a5d5a13-09ea-4883-9136-5b5adc50111f",
                      *       "ruleset": "oversight-tier",
                      *       "version": "sha256:5294ebeee2561a55",
                      *       "status": "approved",
                      *       "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
                      *       "caseCount": 22,
                      *       "proposedBy": {
-                     *         "id": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
+                     *         "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
                      *         "displayName": "デジタル 管理者"
                      *       },
-                     *       "proposedAt": "2026-12-07T08:44:54.027Z",
+                     *       "proposedAt": "2026-12-07T08:55:15.725Z",
                      *       "decidedBy": {
-                     *         "id": "0e48bdca-dd63-41e3-87cd-f01a302f7dd1",
+                     *         "id": "29e16c34-a1db-44eb-81f6-608cc7ea74db",
                      *         "displayName": "情報 次郎"
                      *       },
-                     *       "decidedAt": "2026-12-07T08:44:54.052Z",
+                     *       "decidedAt": "2026-12-07T08:55:15.768Z",
                      *       "decisionComment": "シミュレーションで影響を受ける事業を確認しました",
                      *       "activateAt": "2027-03-31T15:00:00.000Z",
                      *       "activatedAt": null,
                      *       "supersededAt": null,
                      *       "revision": 2,
                      *       "activation": {
-                     *         "id": "ef06fd07-6c4b-443a-a526-3a0c38cccdf6",
+                     *         "id": "1b56dbab-e308-4bd0-9683-e5ea4b1d70f2",
                      *         "status": "queued",
                      *         "runAt": "2027-03-31T15:00:00.000Z",
                      *         "step": "queued",
@@ -22399,11 +22399,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "baseVersionId": "a7c21aed-8361-4992-a28f-ad75d8c715cd",
+                     *       "baseVersionId": "22b15399-2fd7-4ab2-aae5-24bfca51cd58",
                      *       "impact": {
                      *         "sample": [
                      *           {
-                     *             "id": "53a59fae-a8d3-4e27-acbd-ccbc547ebbc8",
+                     *             "id": "6dc68d2d-d849-4f06-9ca1-2b7fcbb6fe38",
                      *             "code": "PS0000011",
                      *             "name": "中小企業IoT化支援ポータル",
                      *             "toTier": 2,
@@ -22413,7 +22413,7 @@ export interface operations {
                      *             "fromReviewer": "bureau_lead"
                      *           },
                      *           {
-                     *             "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *             "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *             "code": "PS0000021",
                      *             "name": "子育て支援給付オンライン申請",
                      *             "toTier": 2,
@@ -22450,7 +22450,7 @@ export interface operations {
                      *           }
                      *         ],
                      *         "projects": 22,
-                     *         "simulatedAt": "2026-12-07T08:44:54.027Z",
+                     *         "simulatedAt": "2026-12-07T08:55:15.724Z",
                      *         "transitions": [
                      *           {
                      *             "count": 3,
@@ -22598,29 +22598,29 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "fe295f17-0426-4b9e-98d4-475f05be896a",
+                     *       "id": "582ad19e-0c38-4daf-b86e-c5e4f43461d7",
                      *       "ruleset": "oversight-tier",
                      *       "version": "sha256:220ae94770134917",
                      *       "status": "cancelled",
                      *       "note": "基準の引上げ案",
                      *       "caseCount": 22,
                      *       "proposedBy": {
-                     *         "id": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
+                     *         "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
                      *         "displayName": "デジタル 管理者"
                      *       },
-                     *       "proposedAt": "2026-12-07T08:44:53.659Z",
+                     *       "proposedAt": "2026-12-07T08:55:14.983Z",
                      *       "decidedBy": {
-                     *         "id": "0e48bdca-dd63-41e3-87cd-f01a302f7dd1",
+                     *         "id": "29e16c34-a1db-44eb-81f6-608cc7ea74db",
                      *         "displayName": "情報 次郎"
                      *       },
-                     *       "decidedAt": "2026-12-07T08:44:53.801Z",
+                     *       "decidedAt": "2026-12-07T08:55:15.147Z",
                      *       "decisionComment": null,
                      *       "activateAt": "2027-09-30T15:00:00.000Z",
                      *       "activatedAt": null,
                      *       "supersededAt": null,
                      *       "revision": 3,
                      *       "activation": {
-                     *         "id": "86dbea03-8ec2-49ea-ae16-ec6e42a3073c",
+                     *         "id": "acb43fd3-ae9c-45fc-ae42-3efee6bd07a1",
                      *         "status": "cancelled",
                      *         "runAt": "2027-09-30T15:00:00.000Z",
                      *         "step": "cancelled",
@@ -22629,7 +22629,7 @@ export interface operations {
                      *         "projectsChanged": null,
                      *         "error": "引下げ案と併せて検討し直すため取り下げ",
                      *         "startedAt": null,
-                     *         "finishedAt": "2026-12-07T08:44:53.903Z"
+                     *         "finishedAt": "2026-12-07T08:55:15.357Z"
                      *       },
                      *       "content": {
                      *         "title": {
@@ -22770,7 +22770,7 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "baseVersionId": "a7c21aed-8361-4992-a28f-ad75d8c715cd",
+                     *       "baseVersionId": "22b15399-2fd7-4ab2-aae5-24bfca51cd58",
                      *       "impact": {
                      *         "sample": [],
                      *         "changed": 0,
@@ -22800,7 +22800,7 @@ export interface operations {
                      *           }
                      *         ],
                      *         "projects": 22,
-                     *         "simulatedAt": "2026-12-07T08:44:53.659Z",
+                     *         "simulatedAt": "2026-12-07T08:55:14.983Z",
                      *         "transitions": [],
                      *         "combinations": 10,
                      *         "activeVersion": "sha256:3152addc81066fd6",
@@ -22975,29 +22975,29 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "12e1b887-6376-4712-9f13-6e73185b23d3",
+                     *       "id": "0a5d5a13-09ea-4883-9136-5b5adc50111f",
                      *       "ruleset": "oversight-tier",
                      *       "version": "sha256:5294ebeee2561a55",
                      *       "status": "approved",
                      *       "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
                      *       "caseCount": 22,
                      *       "proposedBy": {
-                     *         "id": "ec9afe76-479f-4ecb-b4ce-a1bd1915a2bf",
+                     *         "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
                      *         "displayName": "デジタル 管理者"
                      *       },
-                     *       "proposedAt": "2026-12-07T08:44:54.027Z",
+                     *       "proposedAt": "2026-12-07T08:55:15.725Z",
                      *       "decidedBy": {
-                     *         "id": "0e48bdca-dd63-41e3-87cd-f01a302f7dd1",
+                     *         "id": "29e16c34-a1db-44eb-81f6-608cc7ea74db",
                      *         "displayName": "情報 次郎"
                      *       },
-                     *       "decidedAt": "2026-12-07T08:44:54.052Z",
+                     *       "decidedAt": "2026-12-07T08:55:15.768Z",
                      *       "decisionComment": "シミュレーションで影響を受ける事業を確認しました",
                      *       "activateAt": "2027-03-31T15:00:00.000Z",
                      *       "activatedAt": null,
                      *       "supersededAt": null,
                      *       "revision": 2,
                      *       "activation": {
-                     *         "id": "ef06fd07-6c4b-443a-a526-3a0c38cccdf6",
+                     *         "id": "1b56dbab-e308-4bd0-9683-e5ea4b1d70f2",
                      *         "status": "queued",
                      *         "runAt": "2027-03-31T15:00:00.000Z",
                      *         "step": "queued",
@@ -23146,11 +23146,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "baseVersionId": "a7c21aed-8361-4992-a28f-ad75d8c715cd",
+                     *       "baseVersionId": "22b15399-2fd7-4ab2-aae5-24bfca51cd58",
                      *       "impact": {
                      *         "sample": [
                      *           {
-                     *             "id": "53a59fae-a8d3-4e27-acbd-ccbc547ebbc8",
+                     *             "id": "6dc68d2d-d849-4f06-9ca1-2b7fcbb6fe38",
                      *             "code": "PS0000011",
                      *             "name": "中小企業IoT化支援ポータル",
                      *             "toTier": 2,
@@ -23160,7 +23160,7 @@ export interface operations {
                      *             "fromReviewer": "bureau_lead"
                      *           },
                      *           {
-                     *             "id": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *             "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *             "code": "PS0000021",
                      *             "name": "子育て支援給付オンライン申請",
                      *             "toTier": 2,
@@ -23197,7 +23197,7 @@ export interface operations {
                      *           }
                      *         ],
                      *         "projects": 22,
-                     *         "simulatedAt": "2026-12-07T08:44:54.027Z",
+                     *         "simulatedAt": "2026-12-07T08:55:15.724Z",
                      *         "transitions": [
                      *           {
                      *             "count": 3,
@@ -23373,10 +23373,10 @@ export interface operations {
                      *         2021
                      *       ],
                      *       "unit": "JPY",
-                     *       "lineCount": 14,
-                     *       "totalJpy": 24444044000,
-                     *       "sumOfCategoriesJpy": 32040550000,
-                     *       "overlapJpy": 7596506000,
+                     *       "lineCount": 2,
+                     *       "totalJpy": 2450556000,
+                     *       "sumOfCategoriesJpy": 2450556000,
+                     *       "overlapJpy": 0,
                      *       "byCategory": [
                      *         {
                      *           "category": "system_maintenance",
@@ -23384,8 +23384,8 @@ export interface operations {
                      *             "ja": "システム維持管理等",
                      *             "en": "System maintenance"
                      *           },
-                     *           "lineCount": 7,
-                     *           "amountJpy": 15660318000
+                     *           "lineCount": 0,
+                     *           "amountJpy": 0
                      *         },
                      *         {
                      *           "category": "shin_tosei",
@@ -23393,17 +23393,17 @@ export interface operations {
                      *             "ja": "シン・トセイ",
                      *             "en": "Shin-Tosei structural reform"
                      *           },
-                     *           "lineCount": 5,
-                     *           "amountJpy": 7596506000
+                     *           "lineCount": 0,
+                     *           "amountJpy": 0
                      *         }
                      *       ],
                      *       "byBureau": [
                      *         {
                      *           "bureauCode": "DSB",
                      *           "nameJa": "デジタルサービス局",
-                     *           "lineCount": 14,
-                     *           "amountJpy": 24444044000,
-                     *           "sumOfCategoriesJpy": 32040550000
+                     *           "lineCount": 2,
+                     *           "amountJpy": 2450556000,
+                     *           "sumOfCategoriesJpy": 2450556000
                      *         }
                      *       ]
                      *     }
@@ -23562,7 +23562,7 @@ export interface operations {
                 content: {
                     /**
                      * @example 局コード,局,件数,金額（円・重複除く）,区分の合計（円）
-                     *     DSB,デジタルサービス局,14,24444044000,32040550000
+                     *     DSB,デジタルサービス局,2,2450556000,2450556000
                      */
                     "text/csv": string;
                 };
@@ -23798,10 +23798,10 @@ export interface operations {
                      *       "years": [
                      *         {
                      *           "fiscalYear": 2021,
-                     *           "lineCount": 14,
-                     *           "totalJpy": 24444044000,
-                     *           "sumOfCategoriesJpy": 32040550000,
-                     *           "overlapJpy": 7596506000,
+                     *           "lineCount": 2,
+                     *           "totalJpy": 2450556000,
+                     *           "sumOfCategoriesJpy": 2450556000,
+                     *           "overlapJpy": 0,
                      *           "growthFromPrevious": null,
                      *           "growthFromFirst": null,
                      *           "byCategory": [
@@ -23811,7 +23811,7 @@ export interface operations {
                      *                 "ja": "システム維持管理等",
                      *                 "en": "System maintenance"
                      *               },
-                     *               "amountJpy": 15660318000,
+                     *               "amountJpy": 0,
                      *               "growthFromPrevious": null,
                      *               "growthFromFirst": null
                      *             },
@@ -23821,7 +23821,7 @@ export interface operations {
                      *                 "ja": "シン・トセイ",
                      *                 "en": "Shin-Tosei structural reform"
                      *               },
-                     *               "amountJpy": 7596506000,
+                     *               "amountJpy": 0,
                      *               "growthFromPrevious": null,
                      *               "growthFromFirst": null
                      *             }
@@ -23994,9 +23994,9 @@ export interface operations {
                      *       "total": {
                      *         "tier1": 4,
                      *         "tier2": 2,
-                     *         "tier3": 18,
+                     *         "tier3": 16,
                      *         "unset": 2,
-                     *         "total": 26
+                     *         "total": 24
                      *       },
                      *       "periods": [
                      *         {
@@ -24232,9 +24232,9 @@ export interface operations {
                      *           },
                      *           "tier1": 0,
                      *           "tier2": 0,
-                     *           "tier3": 9,
+                     *           "tier3": 7,
                      *           "unset": 2,
-                     *           "total": 11
+                     *           "total": 9
                      *         },
                      *         {
                      *           "stage": "requirements",
@@ -24252,9 +24252,9 @@ export interface operations {
                      *       "total": {
                      *         "tier1": 4,
                      *         "tier2": 2,
-                     *         "tier3": 18,
+                     *         "tier3": 16,
                      *         "unset": 2,
-                     *         "total": 26
+                     *         "total": 24
                      *       }
                      *     }
                      */
@@ -24420,7 +24420,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "projectId": "197be515-7ee3-4783-94e4-e9003aded9b4",
+                     *           "projectId": "bf5cbdce-b96e-4177-9aba-264895562f9c",
                      *           "projectCode": "PS0000013",
                      *           "projectName": "海外展開マッチングシステム",
                      *           "bureauCode": "IND",
@@ -24465,7 +24465,7 @@ export interface operations {
                      *           "kpiStatus": "no_data"
                      *         },
                      *         {
-                     *           "projectId": "44d357ae-f1e2-446b-ab0f-3b97a09fe778",
+                     *           "projectId": "0e371f78-70fc-451a-b58e-03cbfda19732",
                      *           "projectCode": "PS0000012",
                      *           "projectName": "創業支援オンライン相談",
                      *           "bureauCode": "IND",
@@ -24739,9 +24739,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "92f27ed9-bfc8-46c2-9670-e04ab8572d0c",
+                     *           "id": "c7118d7d-68b6-4da5-865d-5cfcc78191c7",
                      *           "fiscalYear": 2028,
-                     *           "projectId": "fc142793-907d-4df3-b3ff-8892396d1a09",
+                     *           "projectId": "79308f01-b84a-408a-8221-f9eaeda0b835",
                      *           "projectCode": "PS0000022",
                      *           "projectName": "中小企業DX支援補助金の電子申請",
                      *           "bureauCode": "IND",
@@ -24774,24 +24774,24 @@ export interface operations {
                      *           ],
                      *           "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
                      *           "evaluationDeadline": "2027-10-31",
-                     *           "reviewerId": "0433773c-66e9-4e79-95cb-ecc381c1218c",
+                     *           "reviewerId": "4779866b-73fd-4f86-872b-d4e6bf74fd1d",
                      *           "reviewerName": "技術 翔太",
                      *           "reflection": {
                      *             "outcome": "partly_reflected",
                      *             "amountChangeJpy": -12000000,
                      *             "comment": "共通基盤の利用を前提に構築費を減額して査定",
                      *             "recordedByName": "財務 直樹",
-                     *             "recordedAt": "2026-12-07T08:44:52.377Z",
+                     *             "recordedAt": "2026-12-07T08:55:11.466Z",
                      *             "version": 1
                      *           },
-                     *           "extractedAt": "2026-12-07T08:44:51.659Z",
-                     *           "updatedAt": "2026-12-07T08:44:52.054Z",
+                     *           "extractedAt": "2026-12-07T08:55:08.617Z",
+                     *           "updatedAt": "2026-12-07T08:55:09.937Z",
                      *           "version": 3
                      *         },
                      *         {
-                     *           "id": "ed618710-153d-42d9-b8b5-aa271bf71255",
+                     *           "id": "5b0d6eca-fc57-4096-9cdf-119aaf6c19c4",
                      *           "fiscalYear": 2027,
-                     *           "projectId": "b62cffd3-3892-41ed-9c2f-adbd02c61c5d",
+                     *           "projectId": "73b28cbb-ddfe-43d6-8b0b-7310ad361d1e",
                      *           "projectCode": "PS0000020",
                      *           "projectName": "障害福祉サービス指導監査システム",
                      *           "bureauCode": "WEL",
@@ -24827,8 +24827,8 @@ export interface operations {
                      *           "reviewerId": null,
                      *           "reviewerName": null,
                      *           "reflection": null,
-                     *           "extractedAt": "2026-12-07T08:44:44.975Z",
-                     *           "updatedAt": "2026-12-07T08:44:44.975Z",
+                     *           "extractedAt": "2026-12-07T08:54:51.827Z",
+                     *           "updatedAt": "2026-12-07T08:54:51.827Z",
                      *           "version": 1
                      *         }
                      *       ],
@@ -25186,9 +25186,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "92f27ed9-bfc8-46c2-9670-e04ab8572d0c",
+                     *       "id": "c7118d7d-68b6-4da5-865d-5cfcc78191c7",
                      *       "fiscalYear": 2028,
-                     *       "projectId": "fc142793-907d-4df3-b3ff-8892396d1a09",
+                     *       "projectId": "79308f01-b84a-408a-8221-f9eaeda0b835",
                      *       "projectCode": "PS0000022",
                      *       "projectName": "中小企業DX支援補助金の電子申請",
                      *       "bureauCode": "IND",
@@ -25221,18 +25221,18 @@ export interface operations {
                      *       ],
                      *       "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
                      *       "evaluationDeadline": "2027-10-31",
-                     *       "reviewerId": "0433773c-66e9-4e79-95cb-ecc381c1218c",
+                     *       "reviewerId": "4779866b-73fd-4f86-872b-d4e6bf74fd1d",
                      *       "reviewerName": "技術 翔太",
                      *       "reflection": {
                      *         "outcome": "partly_reflected",
                      *         "amountChangeJpy": -12000000,
                      *         "comment": "共通基盤の利用を前提に構築費を減額して査定",
                      *         "recordedByName": "財務 直樹",
-                     *         "recordedAt": "2026-12-07T08:44:52.377Z",
+                     *         "recordedAt": "2026-12-07T08:55:11.466Z",
                      *         "version": 1
                      *       },
-                     *       "extractedAt": "2026-12-07T08:44:51.659Z",
-                     *       "updatedAt": "2026-12-07T08:44:52.054Z",
+                     *       "extractedAt": "2026-12-07T08:55:08.617Z",
+                     *       "updatedAt": "2026-12-07T08:55:09.937Z",
                      *       "version": 3
                      *     }
                      */
@@ -25376,9 +25376,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "92f27ed9-bfc8-46c2-9670-e04ab8572d0c",
+                     *       "id": "c7118d7d-68b6-4da5-865d-5cfcc78191c7",
                      *       "fiscalYear": 2028,
-                     *       "projectId": "fc142793-907d-4df3-b3ff-8892396d1a09",
+                     *       "projectId": "79308f01-b84a-408a-8221-f9eaeda0b835",
                      *       "projectCode": "PS0000022",
                      *       "projectName": "中小企業DX支援補助金の電子申請",
                      *       "bureauCode": "IND",
@@ -25411,11 +25411,11 @@ export interface operations {
                      *       ],
                      *       "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
                      *       "evaluationDeadline": "2027-10-31",
-                     *       "reviewerId": "0433773c-66e9-4e79-95cb-ecc381c1218c",
+                     *       "reviewerId": "4779866b-73fd-4f86-872b-d4e6bf74fd1d",
                      *       "reviewerName": "技術 翔太",
                      *       "reflection": null,
-                     *       "extractedAt": "2026-12-07T08:44:51.659Z",
-                     *       "updatedAt": "2026-12-07T08:44:51.981Z",
+                     *       "extractedAt": "2026-12-07T08:55:08.617Z",
+                     *       "updatedAt": "2026-12-07T08:55:09.517Z",
                      *       "version": 2
                      *     }
                      */
@@ -25568,9 +25568,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "92f27ed9-bfc8-46c2-9670-e04ab8572d0c",
+                     *       "id": "c7118d7d-68b6-4da5-865d-5cfcc78191c7",
                      *       "fiscalYear": 2028,
-                     *       "projectId": "fc142793-907d-4df3-b3ff-8892396d1a09",
+                     *       "projectId": "79308f01-b84a-408a-8221-f9eaeda0b835",
                      *       "projectCode": "PS0000022",
                      *       "projectName": "中小企業DX支援補助金の電子申請",
                      *       "bureauCode": "IND",
@@ -25603,18 +25603,18 @@ export interface operations {
                      *       ],
                      *       "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
                      *       "evaluationDeadline": "2027-10-31",
-                     *       "reviewerId": "0433773c-66e9-4e79-95cb-ecc381c1218c",
+                     *       "reviewerId": "4779866b-73fd-4f86-872b-d4e6bf74fd1d",
                      *       "reviewerName": "技術 翔太",
                      *       "reflection": {
                      *         "outcome": "partly_reflected",
                      *         "amountChangeJpy": -12000000,
                      *         "comment": "共通基盤の利用を前提に構築費を減額して査定",
                      *         "recordedByName": "財務 直樹",
-                     *         "recordedAt": "2026-12-07T08:44:52.377Z",
+                     *         "recordedAt": "2026-12-07T08:55:11.466Z",
                      *         "version": 1
                      *       },
-                     *       "extractedAt": "2026-12-07T08:44:51.659Z",
-                     *       "updatedAt": "2026-12-07T08:44:52.054Z",
+                     *       "extractedAt": "2026-12-07T08:55:08.617Z",
+                     *       "updatedAt": "2026-12-07T08:55:09.937Z",
                      *       "version": 3
                      *     }
                      */
@@ -25896,8 +25896,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "0ef2bb38-f732-45e3-9962-542bdcaa56bc",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "1d04a908-009c-4fe2-a392-028bf923cfa2",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -25954,12 +25954,12 @@ export interface operations {
                      *         "reviewerRole": "bureau_lead",
                      *         "rulesetVersion": "sha256:3152addc81066fd6"
                      *       },
-                     *       "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:44:51.071Z",
-                     *       "decidedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *       "requestedAt": "2026-12-07T08:55:05.725Z",
+                     *       "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *       "decidedByName": "補佐 健太",
-                     *       "decidedAt": "2026-12-07T08:44:51.169Z",
+                     *       "decidedAt": "2026-12-07T08:55:06.438Z",
                      *       "comment": "契約額の確定により予算を見直したことを確認しました",
                      *       "supersededBy": null,
                      *       "canDecide": false,
@@ -26092,8 +26092,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "0ef2bb38-f732-45e3-9962-542bdcaa56bc",
-                     *       "projectId": "ed486e0e-8ffe-44ed-a56d-27d9bfbbbb3d",
+                     *       "id": "1d04a908-009c-4fe2-a392-028bf923cfa2",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -26150,12 +26150,12 @@ export interface operations {
                      *         "reviewerRole": "bureau_lead",
                      *         "rulesetVersion": "sha256:3152addc81066fd6"
                      *       },
-                     *       "requestedBy": "f55edaf8-31a7-4fef-8969-3cabd632efd2",
+                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:44:51.071Z",
-                     *       "decidedBy": "a9705de4-a98f-4c54-b087-d4ed3164af05",
+                     *       "requestedAt": "2026-12-07T08:55:05.725Z",
+                     *       "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *       "decidedByName": "補佐 健太",
-                     *       "decidedAt": "2026-12-07T08:44:51.169Z",
+                     *       "decidedAt": "2026-12-07T08:55:06.438Z",
                      *       "comment": "契約額の確定により予算を見直したことを確認しました",
                      *       "supersededBy": null,
                      *       "canDecide": false,
@@ -26315,19 +26315,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "7ea38f65-5068-4f82-8c7d-486d1a24131e",
+                     *           "id": "cf21ab54-79ac-415a-ba0b-5e9993813a1b",
                      *           "name": "財務会計システム連携",
-                     *           "tokenPrefix": "psb_gbj321",
+                     *           "tokenPrefix": "psb_lW89Wq",
                      *           "scopes": [
                      *             "tech_reviews:read",
                      *             "stats:read"
                      *           ],
-                     *           "userId": "9f854156-7f6d-46c4-9c99-15a524e864e8",
+                     *           "userId": "4a9404f4-b9f4-4dfa-b9c0-ba9c9713b44f",
                      *           "ownerEmail": "budget@example.jp",
                      *           "status": "revoked",
-                     *           "createdAt": "2026-12-07T08:44:54.431Z",
-                     *           "expiresAt": "2027-03-07T08:44:54.431Z",
-                     *           "revokedAt": "2026-12-07T08:44:54.505Z",
+                     *           "createdAt": "2026-12-07T08:55:16.704Z",
+                     *           "expiresAt": "2027-03-07T08:55:16.704Z",
+                     *           "revokedAt": "2026-12-07T08:55:16.864Z",
                      *           "lastUsedAt": null
                      *         }
                      *       ],
@@ -26461,21 +26461,21 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "7ea38f65-5068-4f82-8c7d-486d1a24131e",
+                     *       "id": "cf21ab54-79ac-415a-ba0b-5e9993813a1b",
                      *       "name": "財務会計システム連携",
-                     *       "tokenPrefix": "psb_gbj321",
+                     *       "tokenPrefix": "psb_lW89Wq",
                      *       "scopes": [
                      *         "tech_reviews:read",
                      *         "stats:read"
                      *       ],
-                     *       "userId": "9f854156-7f6d-46c4-9c99-15a524e864e8",
+                     *       "userId": "4a9404f4-b9f4-4dfa-b9c0-ba9c9713b44f",
                      *       "ownerEmail": "budget@example.jp",
                      *       "status": "active",
-                     *       "createdAt": "2026-12-07T08:44:54.431Z",
-                     *       "expiresAt": "2027-03-07T08:44:54.431Z",
+                     *       "createdAt": "2026-12-07T08:55:16.704Z",
+                     *       "expiresAt": "2027-03-07T08:55:16.704Z",
                      *       "revokedAt": null,
                      *       "lastUsedAt": null,
-                     *       "token": "psb_gbj321i-pk9dhoJd9OEgeAdfaEamteALym_WcKIMtnc"
+                     *       "token": "psb_lW89WqTOURo9Xvyp6zxmkXnDmc8FWYRghjaGqSR_qE8"
                      *     }
                      */
                     "application/json": components["schemas"]["CreatedToken"];
@@ -26711,7 +26711,7 @@ export interface operations {
                      *       "fiscalYear": 2026,
                      *       "items": [
                      *         {
-                     *           "projectId": "604e70aa-00ac-4b91-8995-c3a1733950a9",
+                     *           "projectId": "46a9cd0b-5cde-47bd-9233-5d5f38a18ab7",
                      *           "projectCode": "PS0000002",
                      *           "projectName": "電子都庁基盤の運用管理",
                      *           "bureauCode": "DSB",
@@ -26720,14 +26720,14 @@ export interface operations {
                      *           "kpiCount": 1,
                      *           "unmeasuredKpis": [
                      *             {
-                     *               "id": "f51a3497-ebd4-4914-b41d-b9666e8c0f34",
+                     *               "id": "6a961210-e6c9-451d-a78a-5b1c770ad6f6",
                      *               "name": "電子都庁基盤の稼働率"
                      *             }
                      *           ],
                      *           "hasDecision": false
                      *         },
                      *         {
-                     *           "projectId": "f6d7c731-8d43-4bb5-8f93-2235f345d1a4",
+                     *           "projectId": "68b4e73a-68a3-4f8e-9889-434b2c6c4b6c",
                      *           "projectCode": "PS0000003",
                      *           "projectName": "中央コンピュータ室の運用管理",
                      *           "bureauCode": "DSB",
@@ -26736,7 +26736,7 @@ export interface operations {
                      *           "kpiCount": 1,
                      *           "unmeasuredKpis": [
                      *             {
-                     *               "id": "4f310b46-069b-441d-953d-14561a420249",
+                     *               "id": "5a3df1f3-41aa-4b68-9323-bc4411d826cc",
                      *               "name": "設備起因の計画外停止時間"
                      *             }
                      *           ],
