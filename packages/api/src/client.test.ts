@@ -11,13 +11,16 @@ import { describeOnBothDatabases, type TestApp } from './testing/harness.ts';
 
 type Client = ReturnType<typeof createClient<Api.paths>>;
 
-/** A client for one signed-in person, talking to the app in process through its fetch. */
-async function clientFor(t: TestApp, email: string): Promise<Client> {
+/** A client for one signed-in person, talking to the app in process through its fetch; `sent` collects the URLs it asked for. */
+async function clientFor(t: TestApp, email: string, sent: string[] = []): Promise<Client> {
   const token = await t.tokenFor(email);
   return createClient<Api.paths>({
     baseUrl: 'http://localhost',
     headers: { authorization: `Bearer ${token}` },
-    fetch: async (request) => t.app.fetch(request),
+    fetch: async (request) => {
+      sent.push(decodeURIComponent(request.url));
+      return t.app.fetch(request);
+    },
   });
 }
 
@@ -105,5 +108,39 @@ describeOnBothDatabases('a generated client', (t) => {
 
     const operation = await staff.POST('/api/v1/projects/{id}/transitions', { params, body: { to: 'operation' } });
     expect(operation.data?.stage).toBe('operation');
+  });
+
+  it('passes multi-value filters as typed arrays, exploded or as one comma-separated value', async () => {
+    const sent: string[] = [];
+    const staff = await clientFor(t(), 'staff.ind@example.jp', sent);
+    const query = {
+      bureau: ['IND'],
+      stage: ['planning', 'operation'],
+      tier: [1, 2, 'unset'],
+      fiscalYear: [2026],
+      limit: 200,
+    } satisfies NonNullable<Api.operations['listProjects']['parameters']['query']>;
+    // openapi-fetch repeats the parameter (?stage=planning&stage=operation) …
+    const exploded = await staff.GET('/api/v1/projects', { params: { query } });
+    if (!exploded.data) throw new Error(`list failed: ${JSON.stringify(exploded.error)}`);
+    // … and the document's own style (form, not exploded) joins the values with commas: the same list.
+    const joined = await staff.GET('/api/v1/projects', {
+      params: { query },
+      querySerializer: { array: { style: 'form', explode: false } },
+    });
+    expect(sent[0]).toContain('stage=planning&stage=operation');
+    expect(sent[1]).toContain('stage=planning,operation');
+    expect(sent[1]).toContain('tier=1,2,unset');
+    expect(joined.data?.items.map((p) => p.id)).toEqual(exploded.data.items.map((p) => p.id));
+    expect(exploded.data.items.length).toBeGreaterThan(0);
+    for (const p of exploded.data.items) {
+      expect(['planning', 'operation']).toContain(p.stage);
+      expect([1, 2, null]).toContain(p.tier);
+      expect(p.fiscalYear).toBe(2026);
+    }
+    // A value outside the enum is a 400 on the parameter, typed as a validation problem.
+    const bad = await staff.GET('/api/v1/projects', { params: { query: { stage: ['planning', 'launch' as 'planning'] } } });
+    expect(bad.response.status).toBe(400);
+    expect(bad.error).toMatchObject({ code: 'validation_failed', errors: [{ path: 'query.stage' }] });
   });
 });

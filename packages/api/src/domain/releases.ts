@@ -6,6 +6,7 @@ import {
   type TReleaseDecisionRequest,
   type TUpdateReleaseRequest,
   type TWithdrawReleaseRequest,
+  ZTier,
 } from '@psbook/core';
 import { recordAudit } from '../audit.ts';
 import { requireProjectWrite } from '../auth/actor.ts';
@@ -44,7 +45,8 @@ export function toReleaseRequestResponse(row: ReleaseRequestView, now = Date.now
     id: row.id,
     ...projectHeadingOf(row),
     status: row.status as 'pending' | 'approved' | 'returned' | 'withdrawn',
-    tier: row.tier,
+    // Filed only with a tier, re-routed only upwards (domain/oversight.ts): never null.
+    tier: ZTier.parse(row.tier),
     reviewerRole: row.reviewerRole as 'bureau_lead' | 'cio_advisor' | 'chief_cio_advisor' | null,
     checklist: row.checklist as TChecklistItem[],
     evidence: row.evidence as Evidence[],

@@ -70,8 +70,9 @@ export const toRoutingResponse = (r: {
   toReviewerRole: TReviewerRole | null;
   at: Date;
 }) => ({
-  fromTier: r.fromTier,
-  toTier: r.toTier,
+  // A request is filed only with a tier and re-routed only upwards (domain/oversight.ts): both are set.
+  fromTier: ZTier.parse(r.fromTier),
+  toTier: ZTier.parse(r.toTier),
   fromReviewerRole: r.fromReviewerRole,
   toReviewerRole: r.toReviewerRole,
   at: r.at.toISOString(),

@@ -14,6 +14,7 @@ import {
   type TRatings,
   type TStage,
   type TTier,
+  ZTier,
 } from '@psbook/core';
 import { recordAudit } from '../audit.ts';
 import { type Actor, canWriteProject, requireProjectWrite } from '../auth/actor.ts';
@@ -72,7 +73,8 @@ export function toConsultationResponse(row: ConsultationView, today = localToday
     topic: row.topic as TCreateConsultationRequest['topic'],
     subject: row.subject,
     status: row.status as 'open' | 'answered' | 'closed',
-    tier: row.tier,
+    // Opened only with a tier, re-routed only upwards (domain/oversight.ts): never null.
+    tier: ZTier.parse(row.tier),
     reviewerRole: row.reviewerRole as 'bureau_lead' | 'cio_advisor' | 'chief_cio_advisor' | null,
     documentIds: row.documentIds,
     openedBy: row.openedBy,
@@ -275,7 +277,8 @@ export function toStatusReportResponse(row: StatusReportView) {
     projectId: row.projectId,
     period: row.period,
     stage: row.stage as TStage,
-    tier: row.tier,
+    // Filed only while the project is supervised, which needs a tier: never null.
+    tier: ZTier.parse(row.tier),
     milestones: row.milestones as TCreateStatusReportRequest['milestones'],
     cost: { budgetJpy: row.budgetJpy, contractJpy: row.contractJpy, spentJpy: row.spentJpy, forecastJpy: row.forecastJpy },
     selfRating: row.selfRating as TRatings,

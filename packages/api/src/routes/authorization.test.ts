@@ -12,7 +12,7 @@ import { expect, it } from 'vitest';
 import { getSignInSettings } from '../domain/sign-in-settings.ts';
 import { demoPassword } from '../seed/demo.ts';
 import { placeholderCanvas } from '../testing/bodies.ts';
-import { describeOnBothDatabases, type TestApp, unevaluatedOversight } from '../testing/harness.ts';
+import { createTestApp, describeOnBothDatabases, type TestApp, unevaluatedOversight } from '../testing/harness.ts';
 import { publicAuthPaths } from './oidc.ts';
 
 const roles = ['staff.ind', 'lead.ind', 'advisor.ind', 'staff.wel', 'advisor.wel', 'chief', 'budget', 'govtech', 'admin'] as const;
@@ -1065,6 +1065,41 @@ describeOnBothDatabases('authorisation matrix', (t) => {
       expect(res.status, c.route).toBe(401);
     }
   }, 120_000);
+
+  it('lets an API token call exactly the operations whose document lists its scope', async () => {
+    // A database of its own: the matrix's fixtures number budget cycles by year in the shared one.
+    const own = await createTestApp(t().kind);
+    const doc = (await (await own.app.request('/api/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { operationId: string; security: Record<string, string[]>[] }>>;
+    };
+    const f = await makeFixtures(own, 2005);
+    const scopes = ['projects:read', 'stats:read', 'tech_reviews:read'] as const;
+    const tokens: Record<string, string> = {};
+    for (const scope of scopes)
+      tokens[scope] = (await f.api('admin', 'POST', '/api/v1/tokens', { name: `範囲 ${scope}`, scopes: [scope] })).token;
+    // The gateway's refusal (routes/openapi.ts requireScope), and any refusal of a token further in.
+    const byScope = /^(This operation needs an API token with the scope|API tokens are read-only and cannot call this operation)/;
+    const mismatches: string[] = [];
+    for (const c of cases) {
+      const [method, route] = c.route.split(' ') as [string, string];
+      const op = doc.paths[route]?.[method.toLowerCase()];
+      if (!op) throw new Error(`${c.route} is not in the document`);
+      const accepted = op.security.flatMap((requirement) => requirement.apiToken ?? []);
+      for (const scope of scopes) {
+        const { path, body, headers = {} } = await c.prepare(f, 'admin');
+        // The token, not a session a case brings (signing out sends its own).
+        const { authorization: _session, ...rest } = headers;
+        const res = await own.request(method, path, { as: tokens[scope], body, headers: rest });
+        const title = res.status === 403 ? ((await res.json()) as { title: string }).title : '';
+        if (accepted.includes(scope) ? /API token/.test(title) : !byScope.test(title))
+          mismatches.push(
+            `${op.operationId} with ${scope} (document accepts ${accepted.join(', ') || 'no token'}): ${res.status} ${title}`,
+          );
+      }
+    }
+    await own.close();
+    expect(mismatches).toEqual([]);
+  }, 300_000);
 
   it('answers each route for each demo account as the table says', async () => {
     const f = await makeFixtures(t(), 2005);

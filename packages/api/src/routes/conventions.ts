@@ -8,6 +8,7 @@ import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import type { AppEnv } from '../context.ts';
 import { AppError, databaseRetrySeconds } from '../errors.ts';
+import { xlsxContentType } from '../xlsx.ts';
 import { tags } from './operations.ts';
 
 /**
@@ -169,34 +170,65 @@ export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /**
- * Corrections to what the generator writes. A nullable named schema comes out as
- * `allOf: [{ $ref }, { type: [T, 'null'] }]`, which no null satisfies (the $ref refuses it): it becomes
- * `anyOf: [{ $ref }, { type: 'null' }]`. An integer without a format gets int64.
+ * What scripts/openapi-examples.ts recorded for one operation: its request body and its answers,
+ * by media type (and status). A CSV example is text; an Excel workbook is binary and has none.
  */
-type Recorded = { request?: unknown; status: number; response: unknown };
-/** The examples scripts/openapi-examples.ts recorded from the demo book, by operationId. */
+export type Recorded = { request?: Record<string, unknown>; responses: Record<string, Record<string, unknown>> };
+/** The examples recorded from the demo book, by operationId. */
 const recordedExamples = JSON.parse(readFileSync(new URL('./examples.json', import.meta.url), 'utf8')) as Record<string, Recorded>;
 
+type DocumentMedia = { example?: unknown; schema?: Record<string, unknown> };
 type DocumentOperation = {
   operationId?: string;
-  requestBody?: { content?: Record<string, { example?: unknown }> };
-  responses?: Record<string, { content?: Record<string, { example?: unknown }> }>;
+  requestBody?: { content?: Record<string, DocumentMedia> };
+  responses?: Record<string, { content?: Record<string, DocumentMedia> }>;
 };
 
-/** Puts each operation's recorded request and answer on its JSON media types. */
+/**
+ * An Excel workbook, sent or answered, is binary: `format: binary` tells a generated client to treat it
+ * as bytes (a Blob), and tells the reader why the document shows no example of it.
+ */
+function markWorkbooksBinary(paths: Record<string, Record<string, DocumentOperation>>) {
+  const mark = (content: Record<string, { schema?: Record<string, unknown> }> | undefined) => {
+    const media = content?.[xlsxContentType];
+    if (media)
+      media.schema = {
+        type: 'string',
+        format: 'binary',
+        description: 'An Excel workbook (.xlsx): binary, so no example is shown',
+      };
+  };
+  for (const operations of Object.values(paths))
+    for (const operation of Object.values(operations)) {
+      mark(operation.requestBody?.content);
+      for (const response of Object.values(operation.responses ?? {})) mark(response.content);
+    }
+}
+
+/** Puts each operation's recorded requests and answers on their media types. */
 function attachExamples(paths: Record<string, Record<string, DocumentOperation>>) {
   for (const operations of Object.values(paths)) {
     for (const operation of Object.values(operations)) {
       const recorded = operation.operationId ? recordedExamples[operation.operationId] : undefined;
       if (!recorded) continue;
-      const answer = operation.responses?.[String(recorded.status)]?.content?.['application/json'];
-      if (answer) answer.example = recorded.response;
-      const request = operation.requestBody?.content?.['application/json'];
-      if (request && recorded.request !== undefined) request.example = recorded.request;
+      for (const [status, byType] of Object.entries(recorded.responses ?? {}))
+        for (const [type, example] of Object.entries(byType)) {
+          const media = operation.responses?.[status]?.content?.[type];
+          if (media) media.example = example;
+        }
+      for (const [type, example] of Object.entries(recorded.request ?? {})) {
+        const media = operation.requestBody?.content?.[type];
+        if (media) media.example = example;
+      }
     }
   }
 }
 
+/**
+ * Corrections to what the generator writes. A nullable named schema comes out as
+ * `allOf: [{ $ref }, { type: [T, 'null'] }]`, which no null satisfies (the $ref refuses it): it becomes
+ * `anyOf: [{ $ref }, { type: 'null' }]`. An integer without a format gets int64.
+ */
 export function finishDocument<T>(doc: T): T {
   const visit = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(visit);
@@ -217,6 +249,9 @@ export function finishDocument<T>(doc: T): T {
     return out;
   };
   const finished = visit(doc) as T & { paths?: Record<string, Record<string, DocumentOperation>> };
-  if (finished.paths) attachExamples(finished.paths);
+  if (finished.paths) {
+    markWorkbooksBinary(finished.paths);
+    attachExamples(finished.paths);
+  }
   return finished;
 }

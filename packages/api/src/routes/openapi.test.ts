@@ -174,6 +174,59 @@ describe('OpenAPI document', () => {
         expect(schema.example?.code, name).toBe(schema.properties.code.enum[0]);
   });
 
+  it('gives every operation a request example (when it has a body) and an example of each success answer it can send', () => {
+    const missing: string[] = [];
+    for (const ops of Object.values(doc.paths as Record<string, Record<string, any>>)) {
+      for (const op of Object.values(ops)) {
+        const bodies = [
+          ...Object.entries(op.requestBody?.content ?? {}).map(([type, m]) => [`request ${type}`, m] as const),
+          ...Object.entries(op.responses as Record<string, any>)
+            .filter(([status]) => status.startsWith('2'))
+            .flatMap(([status, r]) => Object.entries(r.content ?? {}).map(([type, m]) => [`${status} ${type}`, m] as const)),
+        ] as [string, any][];
+        for (const [where, m] of bodies) {
+          // A workbook is binary: the document says so instead of showing a made-up body.
+          if (m.schema?.format === 'binary') {
+            expect(m.schema.description, `${op.operationId} ${where}`).toMatch(/binary/);
+            continue;
+          }
+          if (m.example === undefined) missing.push(`${op.operationId} ${where}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+    // The Excel answers are binary; CSV answers are shown as text with their Japanese header.
+    const xlsx = doc.paths['/api/v1/exports/projects.xlsx'].get.responses['200'].content;
+    expect(Object.keys(xlsx)).toEqual(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']);
+    expect(doc.paths['/api/v1/exports/projects.csv'].get.responses['200'].content['text/csv'].example).toMatch(
+      /^ID,プロジェクト番号,事業名/,
+    );
+  });
+
+  it('documents the errors every operation can give by its shape: 409/412 with a version, 413 on a write, 401/403 behind sign-in', () => {
+    const schemas = doc.components.schemas as Record<string, any>;
+    const members = (schema: any): string[] => {
+      const s = schema?.$ref ? schemas[schema.$ref.split('/').pop()] : schema;
+      if (!s) return [];
+      return [...Object.keys(s.properties ?? {}), ...[...(s.allOf ?? []), ...(s.anyOf ?? []), ...(s.oneOf ?? [])].flatMap(members)];
+    };
+    const missing: string[] = [];
+    for (const ops of Object.values(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const statuses = new Set(Object.keys(op.responses));
+        const body = members(op.requestBody?.content?.['application/json']?.schema);
+        const ifMatch = (op.parameters ?? []).some((p: { name: string }) => p.name.toLowerCase() === 'if-match');
+        const expected = ['400', '415', '500', '503'];
+        if (op.security.length) expected.push('401', '403');
+        if (method !== 'get' && method !== 'delete') expected.push('413');
+        if (ifMatch || body.some((m) => m === 'version' || m === 'revision' || m === 'baseRevision')) expected.push('409');
+        if (ifMatch) expected.push('412');
+        for (const status of expected) if (!statuses.has(status)) missing.push(`${op.operationId} ${status}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('serves a browsable reference page', async () => {
     const page = await t.app.request('/api/docs');
     expect(page.status).toBe(200);

@@ -210,38 +210,46 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description: string)
   content: { 'application/json': { schema } },
 });
 
-/** A query parameter holding a comma-separated list whose every item must match `pattern`. */
-export const commaSeparated = (pattern: RegExp, message: string) =>
-  z
-    .string()
-    .max(500)
-    .transform((value) =>
-      value
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .refine((list) => list.every((item) => pattern.test(item)), message);
-
 /**
- * A comma-separated list of one of core's enums, typed as that enum; the description lists the values.
- * A bad item is reported on the parameter itself, like `commaSeparated`.
+ * A query parameter that takes several values: one parameter, its values separated by commas
+ * (`?stage=development,operation`: OpenAPI's `style: form, explode: false`), documented as an array
+ * of `items` (a JSON schema), so a generated client passes an array. Repeating the parameter
+ * (`?stage=development&stage=operation`) is read the same way. A bad value is reported on the
+ * parameter itself (`query.stage`), with what is allowed.
  */
-export const commaSeparatedEnum = <T extends Readonly<Record<string, string>>>(values: z.ZodEnum<T>, message: string) => {
-  const isValue = (item: string): item is z.output<z.ZodEnum<T>> => values.safeParse(item).success;
+export function queryList<T extends string>(items: Record<string, unknown>, isItem: (item: string) => item is T, message: string) {
   return z
-    .string()
-    .max(500)
-    .describe(`${message}: ${values.options.join(', ')}`)
+    .union([z.string(), z.array(z.string())])
     .transform((value) =>
-      value
+      [value]
+        .flat()
+        .join(',')
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean),
     )
-    .refine((list) => list.every(isValue), `${message}: ${values.options.join(', ')}`)
-    .transform((list) => list.filter(isValue));
-};
+    .refine((list) => list.join(',').length <= 500, 'at most 500 characters')
+    .refine((list) => list.every(isItem), message)
+    .transform((list) => list.filter(isItem))
+    .openapi({
+      type: 'array',
+      items,
+      description: message,
+      param: { style: 'form', explode: false },
+    });
+}
+
+/** A multi-value query parameter whose every value must match `pattern` (bureau codes, fiscal years …). */
+export const commaSeparated = (pattern: RegExp, message: string) =>
+  queryList({ type: 'string', pattern: pattern.source }, (item): item is string => pattern.test(item), message);
+
+/** A multi-value query parameter of one of core's enums, typed as that enum; the document lists the values. */
+export const commaSeparatedEnum = <T extends Readonly<Record<string, string>>>(values: z.ZodEnum<T>, message: string) =>
+  queryList(
+    { type: 'string', enum: values.options },
+    (item): item is z.output<z.ZodEnum<T>> => values.safeParse(item).success,
+    `${message}: ${values.options.join(', ')}`,
+  );
 
 /**
  * A true/false query parameter (`?isNew=true`): documented as a boolean, which a client sends as

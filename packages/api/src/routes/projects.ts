@@ -1,11 +1,13 @@
 import {
   stageRegistry,
   ZCreateProjectRequest,
+  ZFiscalYear,
   ZProjectListResponse,
   ZProjectResponse,
   ZReviewerRole,
   ZTier,
   ZTierHistoryEntry,
+  ZTierOrNull,
   ZUpdateProjectRequest,
 } from '@psbook/core';
 import { z } from 'zod';
@@ -24,6 +26,7 @@ import {
   jsonContent,
   problems,
   queryBoolean,
+  queryList,
   ZIdParam,
 } from './openapi.ts';
 import { innerCursor, outerCursor, pageOf, pageSchema, ZPageQuery } from './pagination.ts';
@@ -31,9 +34,22 @@ import { innerCursor, outerCursor, pageOf, pageSchema, ZPageQuery } from './pagi
 export const ZProjectListQuery = ZPageQuery.extend({
   bureau: commaSeparated(/^[A-Z][A-Z0-9]{1,7}$/, 'bureau codes, comma-separated').optional(),
   stage: commaSeparatedEnum(stageRegistry.schema, 'stages, comma-separated').optional(),
-  tier: commaSeparated(/^([123]|unset)$/, '1, 2, 3 or unset, comma-separated').optional(),
+  tier: queryList(
+    {
+      anyOf: [
+        { type: 'integer', enum: [1, 2, 3] },
+        { type: 'string', enum: ['unset'] },
+      ],
+    },
+    (item): item is '1' | '2' | '3' | 'unset' => ['1', '2', '3', 'unset'].includes(item),
+    'tiers, comma-separated: 1, 2, 3, or unset (not yet set)',
+  ).optional(),
   reviewerRole: commaSeparatedEnum(ZReviewerRole, 'reviewer roles, comma-separated').optional(),
-  fiscalYear: commaSeparated(/^\d{4}$/, 'fiscal years, comma-separated').optional(),
+  fiscalYear: queryList(
+    { type: 'integer', minimum: 1990, maximum: 2100 },
+    (item): item is string => /^\d{4}$/.test(item) && ZFiscalYear.safeParse(Number(item)).success,
+    'fiscal years, comma-separated (1990–2100)',
+  ).optional(),
   isNew: queryBoolean().optional(),
   q: z.string().max(200).optional(),
   order: z.enum(['newest', 'oldest']).optional(),
@@ -51,8 +67,6 @@ export function toProjectFilter(query: Omit<TProjectListQuery, 'limit' | 'cursor
     q: query.q,
   };
 }
-
-const ZTierOrNull = ZTier.nullable();
 
 export const ZIfMatch = z.object({ 'if-match': z.string().optional() });
 

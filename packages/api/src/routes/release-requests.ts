@@ -42,7 +42,7 @@ export const ZReleaseRequestResponse = z.object({
   projectName: z.string(),
   bureauCode: z.string(),
   status: ZReleaseStatus,
-  tier: ZTier.nullable(),
+  tier: ZTier,
   reviewerRole: ZReviewerRole.nullable(),
   checklist: z.array(ZChecklistItem),
   evidence: z.array(z.object({ itemId: z.string(), url: z.string().optional(), note: z.string().optional() })),

@@ -1,4 +1,4 @@
-import { ZTier } from '@psbook/core';
+import { ZTierOrNull } from '@psbook/core';
 import { z } from 'zod';
 import { listInbox } from '../domain/reviewers.ts';
 import { domainContext } from './context.ts';
@@ -23,7 +23,7 @@ export const ZInboxItem = z.object({
   projectCode: z.string(),
   projectName: z.string(),
   bureauCode: z.string(),
-  tier: ZTier.nullable(),
+  tier: ZTierOrNull,
   status: z.string(),
   since: z.string(),
   dueAt: z.string().nullable(),

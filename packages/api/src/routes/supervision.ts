@@ -84,7 +84,7 @@ export const ZConsultationResponse = z
     topic: ZConsultationTopic,
     subject: z.string(),
     status: ZConsultationStatus,
-    tier: ZTier.nullable(),
+    tier: ZTier,
     reviewerRole: ZReviewerRole.nullable(),
     documentIds: z.array(z.string()),
     openedBy: z.string(),
@@ -120,7 +120,7 @@ export const ZStatusReportResponse = z
     projectId: z.string(),
     period: z.string(),
     stage: ZStage,
-    tier: ZTier.nullable(),
+    tier: ZTier,
     milestones: z.array(z.object({ milestone: ZMilestoneKind, plannedDate: ZDate, forecastDate: ZDate, actualDate: ZDate })),
     cost: z.object({
       budgetJpy: z.number().int().nullable(),

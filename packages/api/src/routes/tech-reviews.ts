@@ -3,7 +3,7 @@ import {
   ZReflectionOutcome,
   ZTechReviewReflectionRequest,
   ZTechReviewStatus,
-  ZTier,
+  ZTierOrNull,
   ZUpdateTechReviewRequest,
 } from '@psbook/core';
 import { z } from 'zod';
@@ -49,7 +49,7 @@ export const ZTechReviewResponse = z.object({
   bureauCode: z.string(),
   bureauName: z.string(),
   status: ZTechReviewStatus,
-  tierAtExtraction: ZTier.nullable(),
+  tierAtExtraction: ZTierOrNull,
   budgetJpyAtExtraction: z.number().int().nullable(),
   extractionRulesetVersion: z.string(),
   isTierNotSet: z.boolean(),

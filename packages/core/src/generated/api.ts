@@ -3031,7 +3031,7 @@ export interface components {
             projectName: string;
             since: string;
             status: string;
-            tier: components["schemas"]["Tier"];
+            tier: components["schemas"]["TierOrNull"];
         };
         InboxPage: {
             items: components["schemas"]["InboxItem"][];
@@ -3344,7 +3344,7 @@ export interface components {
                 projectId: string;
                 projectName: string;
                 reviewerRole: components["schemas"]["ReviewerRole"];
-                tier: components["schemas"]["Tier"];
+                tier: components["schemas"]["TierOrNull"];
                 unmeasuredKpis: {
                     id: string;
                     name: string;
@@ -3367,14 +3367,14 @@ export interface components {
                     operator: string;
                     value?: unknown;
                 }[];
-                tier: components["schemas"]["Tier"];
+                tier: components["schemas"]["TierOrNull"];
                 value: number | string | null;
             }[];
             lowerBound: components["schemas"]["Tier"];
             missing: components["schemas"]["OversightInputName"][];
             reviewerRole: components["schemas"]["ReviewerRole"];
             rulesetVersion: string;
-            tier: components["schemas"]["Tier"];
+            tier: components["schemas"]["TierOrNull"];
         };
         /** @enum {string} */
         OversightFactorName: "budget" | "downtime" | "confidentiality";
@@ -3608,7 +3608,7 @@ export interface components {
             reviewerRole: components["schemas"]["ReviewerRole"];
             stage: components["schemas"]["Stage"];
             summary: string | null;
-            tier: components["schemas"]["Tier"];
+            tier: components["schemas"]["TierOrNull"];
             updatedAt: string;
             /** Format: int64 */
             version: number;
@@ -4146,8 +4146,6 @@ export interface components {
         Status409Problem: components["schemas"]["VersionConflictProblem"] | components["schemas"]["ConflictProblem"];
         /** @description Any problem answered with HTTP 422: gate_unmet, reason_required, invalid_transition, rule_violation */
         Status422Problem: components["schemas"]["GateUnmetProblem"] | components["schemas"]["ReasonRequiredProblem"] | components["schemas"]["InvalidTransitionProblem"] | components["schemas"]["RuleViolationProblem"];
-        /** @description tech review statuses, comma-separated: extracted, in_review, submitted */
-        StatusList: string;
         StatusReport: {
             assessment: {
                 assessedAt: string | null;
@@ -4250,7 +4248,7 @@ export interface components {
             reviewerId: string | null;
             reviewerName: string | null;
             status: components["schemas"]["TechReviewStatus"];
-            tierAtExtraction: components["schemas"]["Tier"];
+            tierAtExtraction: components["schemas"]["TierOrNull"];
             updatedAt: string;
             /** Format: int64 */
             version: number;
@@ -4271,7 +4269,7 @@ export interface components {
         };
         /** @enum {string} */
         TechReviewStatus: "extracted" | "in_review" | "submitted";
-        Tier: 1 | 2 | 3 | null;
+        Tier: 1 | 2 | 3;
         TierCounts: {
             /** Format: int64 */
             tier1: number;
@@ -4303,7 +4301,7 @@ export interface components {
             supersededBy: components["schemas"]["TierDecreaseSupersededBy"];
             toEvaluation: components["schemas"]["OversightEvaluation"];
             toReviewerRole: components["schemas"]["ReviewerRole"];
-            toTier: components["schemas"]["Tier"];
+            toTier: components["schemas"]["TierOrNull"];
             /** Format: int64 */
             version: number;
         };
@@ -4333,17 +4331,18 @@ export interface components {
             at: string;
             cause: components["schemas"]["TierHistoryCause"];
             fromReviewerRole: string | null;
-            fromTier: components["schemas"]["Tier"];
+            fromTier: components["schemas"]["TierOrNull"];
             rulesetVersion: string;
             tierDecreaseId: string | null;
             toReviewerRole: string | null;
-            toTier: components["schemas"]["Tier"];
+            toTier: components["schemas"]["TierOrNull"];
         };
         TierHistoryPage: {
             items: components["schemas"]["TierHistoryEntry"][];
             /** @description Send it back as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
         };
+        TierOrNull: 1 | 2 | 3 | null;
         TierTable: {
             factors: {
                 bands: {
@@ -4776,6 +4775,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 1,
+                 *       "status": "done",
+                 *       "note": "実施計画書を文書に登録しました"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateActionRequest"];
             };
         };
@@ -4788,6 +4794,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "331614db-bf10-4ad7-a8f5-7cfcf471dd48",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "title": "脆弱性診断の実施計画を提出",
+                     *       "ownerId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "ownerName": "産業 花子",
+                     *       "dueDate": "2027-02-28",
+                     *       "isOverdue": false,
+                     *       "source": {
+                     *         "kind": "tech_review",
+                     *         "refId": null,
+                     *         "detail": "技術的関与での指摘"
+                     *       },
+                     *       "blocking": true,
+                     *       "status": "done",
+                     *       "note": "実施計画書を文書に登録しました",
+                     *       "raisedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *       "raisedByName": "補佐 健太",
+                     *       "raisedAt": "2026-12-07T08:55:03.301Z",
+                     *       "doneAt": "2026-12-07T08:55:03.393Z",
+                     *       "verifiedAt": null,
+                     *       "version": 2
+                     *     }
+                     */
                     "application/json": components["schemas"]["FollowUpAction"];
                 };
             };
@@ -4924,6 +4958,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "code": "CUL",
+                 *       "nameJa": "生活文化スポーツ局",
+                 *       "nameEn": "Bureau of Citizens, Culture and Sports"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateBureauRequest"];
             };
         };
@@ -4936,6 +4977,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "CUL",
+                     *       "nameJa": "生活文化スポーツ局",
+                     *       "nameEn": "Bureau of Citizens, Culture and Sports"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Bureau"];
                 };
             };
@@ -5190,6 +5238,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "kind": "release_request_routed",
+                 *           "channel": "email",
+                 *           "cadence": "immediate"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["NotificationPreferencesRequest"];
             };
         };
@@ -5202,6 +5261,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "kind": "release_request_routed",
+                     *           "channel": "email",
+                     *           "cadence": "immediate",
+                     *           "isDefault": true
+                     *         },
+                     *         {
+                     *           "kind": "release_request_decided",
+                     *           "channel": "email",
+                     *           "cadence": "immediate",
+                     *           "isDefault": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Preferences"];
                 };
             };
@@ -5323,29 +5400,29 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "961dc57d-81db-4a1d-b00d-2c41ec8db0ea",
-                     *           "messageId": "<notification.7763f561-3fcb-47f4-b751-c382cae2876c@psbook>",
-                     *           "toEmail": "lead.ind@example.jp",
-                     *           "subject": "[PS Book] リリース判定の依頼 PS0000012 創業支援オンライン相談 / Release request to judge: PS0000012 創業支援オンライン相談",
-                     *           "body": "リリース判定の依頼 PS0000012 創業支援オンライン相談\n区分1の管理者として判定してください（期限14日）。\n\n---\n\nRelease request to judge: PS0000012 創業支援オンライン相談\nPlease judge it as the tier-1 bureau lead (due in 14 days).\n\n画面を開く / Open: http://localhost:8787/release-requests/3b3a0261-ddb9-41f8-8a0b-432408162ed9\n",
+                     *           "id": "23791f6a-0043-4d83-b890-9c2c04d0fcb8",
+                     *           "messageId": "<notification.15b7e228-a8f9-4f0d-b63a-778e03bb343c@psbook>",
+                     *           "toEmail": "budget@example.jp",
+                     *           "subject": "[PS Book] 2028年度 評価書の提出（技術的評価 1件） / Fiscal 2028: evaluation report submitted (1 tech reviews)",
+                     *           "body": "2028年度 評価書の提出（技術的評価 1件）\n\n---\n\nFiscal 2028: evaluation report submitted (1 tech reviews)\n\n画面を開く / Open: http://localhost:8787/budget-review\n",
                      *           "status": "pending",
                      *           "attempts": 0,
-                     *           "nextAttemptAt": "2026-12-07T05:59:05.151Z",
+                     *           "nextAttemptAt": "2026-12-07T08:55:09.937Z",
                      *           "lastError": null,
-                     *           "createdAt": "2026-12-07T05:59:05.151Z",
+                     *           "createdAt": "2026-12-07T08:55:09.937Z",
                      *           "sentAt": null
                      *         },
                      *         {
-                     *           "id": "41c4a75c-02dd-4743-b25e-fa15994f7e99",
-                     *           "messageId": "<notification.4f69fc66-aec7-49a3-a1db-838f47b3360d@psbook>",
+                     *           "id": "58f65ddf-cbe7-4ef4-baf8-af9c7abcec0b",
+                     *           "messageId": "<notification.8ea4606c-f1e7-47e0-909a-179c3194ff0d@psbook>",
                      *           "toEmail": "govtech@example.jp",
-                     *           "subject": "[PS Book] 2027年度 技術的評価の作成依頼（1件、期限 2026-12-27） / Fiscal 2027: 1 tech reviews to write (due 2026-12-27)",
-                     *           "body": "2027年度 技術的評価の作成依頼（1件、期限 2026-12-27）\n\n---\n\nFiscal 2027: 1 tech reviews to write (due 2026-12-27)\n\n画面を開く / Open: http://localhost:8787/budget-review\n",
+                     *           "subject": "[PS Book] 2028年度 技術的評価の作成依頼（1件、期限 2027-10-31） / Fiscal 2028: 1 tech reviews to write (due 2027-10-31)",
+                     *           "body": "2028年度 技術的評価の作成依頼（1件、期限 2027-10-31）\n\n---\n\nFiscal 2028: 1 tech reviews to write (due 2027-10-31)\n\n画面を開く / Open: http://localhost:8787/budget-review\n",
                      *           "status": "pending",
                      *           "attempts": 0,
-                     *           "nextAttemptAt": "2026-12-07T05:59:05.099Z",
+                     *           "nextAttemptAt": "2026-12-07T08:55:08.617Z",
                      *           "lastError": null,
-                     *           "createdAt": "2026-12-07T05:59:05.099Z",
+                     *           "createdAt": "2026-12-07T08:55:08.617Z",
                      *           "sentAt": null
                      *         }
                      *       ],
@@ -5476,7 +5553,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "4ec96796-f2d4-4551-a6f7-4b78d4eac414",
+                     *           "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
                      *           "email": "admin@example.jp",
                      *           "displayName": "デジタル 管理者",
                      *           "role": "admin",
@@ -5485,11 +5562,11 @@ export interface operations {
                      *           ],
                      *           "isActive": true,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T05:58:57.865Z",
-                     *           "updatedAt": "2026-12-07T05:58:57.865Z"
+                     *           "createdAt": "2026-12-07T08:54:40.619Z",
+                     *           "updatedAt": "2026-12-07T08:54:40.619Z"
                      *         },
                      *         {
-                     *           "id": "e04660d8-b4ab-49f8-bc32-f48c55c5dea2",
+                     *           "id": "de6e7463-ceb2-486c-82a0-80635cf9a188",
                      *           "email": "advisor.ind@example.jp",
                      *           "displayName": "補佐 健太",
                      *           "role": "cio_advisor",
@@ -5498,8 +5575,8 @@ export interface operations {
                      *           ],
                      *           "isActive": true,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T05:58:57.714Z",
-                     *           "updatedAt": "2026-12-07T05:58:57.714Z"
+                     *           "createdAt": "2026-12-07T08:54:40.425Z",
+                     *           "updatedAt": "2026-12-07T08:54:40.425Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -5608,6 +5685,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "kanri.2@example.jp",
+                 *       "displayName": "情報 次郎",
+                 *       "role": "admin",
+                 *       "bureauCodes": [
+                 *         "DSB"
+                 *       ],
+                 *       "password": "correct-horse-battery-staple"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateUserRequest"];
             };
         };
@@ -5620,6 +5708,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "29e16c34-a1db-44eb-81f6-608cc7ea74db",
+                     *       "email": "kanri.2@example.jp",
+                     *       "displayName": "情報 次郎",
+                     *       "role": "admin",
+                     *       "bureauCodes": [
+                     *         "DSB"
+                     *       ],
+                     *       "isActive": true,
+                     *       "version": 1,
+                     *       "createdAt": "2026-12-07T08:55:12.724Z",
+                     *       "updatedAt": "2026-12-07T08:55:12.724Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminUser"];
                 };
             };
@@ -5757,7 +5860,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "4ec96796-f2d4-4551-a6f7-4b78d4eac414",
+                     *       "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
                      *       "email": "admin@example.jp",
                      *       "displayName": "デジタル 管理者",
                      *       "role": "admin",
@@ -5766,8 +5869,8 @@ export interface operations {
                      *       ],
                      *       "isActive": true,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T05:58:57.865Z",
-                     *       "updatedAt": "2026-12-07T05:58:57.865Z"
+                     *       "createdAt": "2026-12-07T08:54:40.619Z",
+                     *       "updatedAt": "2026-12-07T08:54:40.619Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AdminUser"];
@@ -5875,6 +5978,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 1,
+                 *       "role": "bureau_lead"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateUserRequest"];
             };
         };
@@ -5887,6 +5996,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "ad62596e-8b54-4641-accd-cf2d7db2e60b",
+                     *       "email": "staff.cul@example.jp",
+                     *       "displayName": "文化 太郎",
+                     *       "role": "bureau_lead",
+                     *       "bureauCodes": [
+                     *         "CUL"
+                     *       ],
+                     *       "isActive": true,
+                     *       "version": 2,
+                     *       "createdAt": "2026-12-07T08:55:16.411Z",
+                     *       "updatedAt": "2026-12-07T08:55:16.495Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AdminUser"];
                 };
             };
@@ -6045,57 +6169,82 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": 249,
-                     *           "at": "2026-12-07T05:59:09.640Z",
-                     *           "actorId": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
-                     *           "actorLabel": "staff.ind@example.jp",
-                     *           "actorName": "産業 花子",
-                     *           "action": "canvas.save",
-                     *           "entityType": "canvas",
-                     *           "entityId": "b698824d-2bcd-470a-9a2c-eae65afc4430",
-                     *           "projectId": "b698824d-2bcd-470a-9a2c-eae65afc4430",
-                     *           "before": {
-                     *             "revision": 0,
-                     *             "isWritten": false
-                     *           },
-                     *           "after": {
-                     *             "revision": 1,
-                     *             "isWritten": false,
-                     *             "changedFields": [
-                     *               "projectName",
-                     *               "users"
-                     *             ],
-                     *             "missingKeyItems": [
-                     *               "department",
-                     *               "longTermAim"
-                     *             ]
-                     *           },
-                     *           "requestId": "627a426f-517d-47f1-af11-a545faa91825"
-                     *         },
-                     *         {
-                     *           "id": 248,
-                     *           "at": "2026-12-07T05:59:09.340Z",
-                     *           "actorId": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
-                     *           "actorLabel": "staff.ind@example.jp",
-                     *           "actorName": "産業 花子",
-                     *           "action": "document.create",
-                     *           "entityType": "document",
-                     *           "entityId": "74d8b3e7-b720-4c0d-9f50-dd9efea8e16f",
-                     *           "projectId": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *           "id": 308,
+                     *           "at": "2026-12-07T08:55:19.320Z",
+                     *           "actorId": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *           "actorLabel": "admin@example.jp",
+                     *           "actorName": "デジタル 管理者",
+                     *           "action": "expense_import.create",
+                     *           "entityType": "expense_import",
+                     *           "entityId": "8a86dc40-fd00-4a3a-a605-ca84a9930c06",
+                     *           "projectId": null,
                      *           "before": null,
                      *           "after": {
-                     *             "id": "74d8b3e7-b720-4c0d-9f50-dd9efea8e16f",
-                     *             "url": "https://docs.example.jp/ind/kosodate/requirements-v1.pdf",
-                     *             "kind": "requirements_definition",
-                     *             "title": "要件定義書（第1版）",
-                     *             "createdAt": "2026-12-07T05:59:09.343Z",
-                     *             "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
-                     *             "projectId": "b698824d-2bcd-470a-9a2c-eae65afc4430"
+                     *             "bytes": 179,
+                     *             "lines": {
+                     *               "created": 2,
+                     *               "updated": 0,
+                     *               "unchanged": 0
+                     *             },
+                     *             "sheet": null,
+                     *             "dryRun": false,
+                     *             "format": "csv",
+                     *             "changes": 4,
+                     *             "encoding": "utf-8",
+                     *             "importId": "8a86dc40-fd00-4a3a-a605-ca84a9930c06",
+                     *             "projects": {
+                     *               "created": 2,
+                     *               "updated": 0,
+                     *               "tierChanged": 0
+                     *             },
+                     *             "lineCount": 2,
+                     *             "timingsMs": {
+                     *               "plan": 10,
+                     *               "read": 168,
+                     *               "tier": 31,
+                     *               "budgets": 9,
+                     *               "check rows": 99,
+                     *               "write lines": 26,
+                     *               "create projects": 96,
+                     *               "tier: one by one": 0,
+                     *               "check against the book": 9
+                     *             },
+                     *             "durationMs": 448,
+                     *             "errorCount": 0,
+                     *             "fileSha256": "9868b4800fe6bff059e5f656877938b7dc205513d786bd5a21105c2ff71a43c5",
+                     *             "ignoredColumns": [],
+                     *             "previousImportId": null
                      *           },
-                     *           "requestId": "92d446c1-e82c-4641-8220-3f11f7264c91"
+                     *           "requestId": "f4fa9ea0-ed37-48b9-b232-4e00095d1287"
+                     *         },
+                     *         {
+                     *           "id": 307,
+                     *           "at": "2026-12-07T08:55:19.320Z",
+                     *           "actorId": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *           "actorLabel": "admin@example.jp",
+                     *           "actorName": "デジタル 管理者",
+                     *           "action": "project.create",
+                     *           "entityType": "project",
+                     *           "entityId": "341c64c0-a4e3-4e70-ac2f-ce972c7331b2",
+                     *           "projectId": "341c64c0-a4e3-4e70-ac2f-ce972c7331b2",
+                     *           "before": null,
+                     *           "after": {
+                     *             "code": "PS0000024",
+                     *             "name": "管理事務",
+                     *             "tier": 3,
+                     *             "isNew": true,
+                     *             "version": 1,
+                     *             "budgetJpy": 137544000,
+                     *             "bureauCode": "DSB",
+                     *             "fiscalYear": 2021,
+                     *             "reviewerRole": "chief_cio_advisor",
+                     *             "expenseImportId": "8a86dc40-fd00-4a3a-a605-ca84a9930c06",
+                     *             "registrationTrigger": "initial_budget"
+                     *           },
+                     *           "requestId": "f4fa9ea0-ed37-48b9-b232-4e00095d1287"
                      *         }
                      *       ],
-                     *       "nextCursor": "MjAw"
+                     *       "nextCursor": "MjU5"
                      *     }
                      */
                     "application/json": components["schemas"]["AuditPage"];
@@ -6201,6 +6350,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "staff.ind@example.jp",
+                 *       "password": "psbook-demo"
+                 *     }
+                 */
                 "application/json": components["schemas"]["LoginRequest"];
             };
         };
@@ -6214,6 +6369,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "token": "pss_3fJX__G5RRwggdljMkyOUmaN4NRuHFrgJwzKq6OPnxw",
+                     *       "expiresAt": "2026-12-07T20:54:55.746Z",
+                     *       "user": {
+                     *         "id": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *         "email": "staff.ind@example.jp",
+                     *         "displayName": "産業 花子",
+                     *         "role": "staff",
+                     *         "bureauCodes": [
+                     *           "IND"
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Login"];
                 };
             };
@@ -6427,7 +6597,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "4ec96796-f2d4-4551-a6f7-4b78d4eac414",
+                     *       "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
                      *       "email": "admin@example.jp",
                      *       "displayName": "デジタル 管理者",
                      *       "role": "admin",
@@ -6784,8 +6954,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "localPasswords": true,
-                     *       "version": 0,
-                     *       "updatedAt": null,
+                     *       "version": 1,
+                     *       "updatedAt": "2026-12-07T08:55:17.642Z",
                      *       "ssoConfigured": false
                      *     }
                      */
@@ -6892,6 +7062,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "localPasswords": true,
+                 *       "version": 0
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateSignInSettings"];
             };
         };
@@ -6904,6 +7080,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "localPasswords": true,
+                     *       "version": 1,
+                     *       "updatedAt": "2026-12-07T08:55:17.642Z",
+                     *       "ssoConfigured": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["SignInSettings"];
                 };
             };
@@ -7057,6 +7241,89 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
+                     *           "fiscalYear": 2028,
+                     *           "requestDate": "2027-07-25",
+                     *           "requestDeadline": "2027-09-30",
+                     *           "evaluationDeadline": "2027-10-31",
+                     *           "submissionDate": "2027-11-20",
+                     *           "budgetAnnouncementDate": "2028-01-24",
+                     *           "submittedAt": "2026-12-07T08:55:09.937Z",
+                     *           "submittedBy": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *           "isSubmitted": true,
+                     *           "techReviews": {
+                     *             "extracted": 0,
+                     *             "inReview": 0,
+                     *             "submitted": 1,
+                     *             "total": 1,
+                     *             "reflected": 1
+                     *           },
+                     *           "viewpoints": [
+                     *             {
+                     *               "id": "technical",
+                     *               "label": {
+                     *                 "en": "Technical",
+                     *                 "ja": "技術面"
+                     *               },
+                     *               "guidance": {
+                     *                 "en": "Does the architecture fit the purpose? Does it reuse shared platforms and cloud services? Extensibility, maintainability, vendor lock-in",
+                     *                 "ja": "方式・構成は目的に見合うか。既存の共通基盤やクラウドサービスを活用しているか。拡張性・運用保守性、特定事業者への依存（ベンダーロックイン）はどうか"
+                     *               }
+                     *             },
+                     *             {
+                     *               "id": "usability",
+                     *               "label": {
+                     *                 "en": "Usability",
+                     *                 "ja": "ユーザビリティ"
+                     *               },
+                     *               "guidance": {
+                     *                 "en": "Is it designed from the user's side (customer view, simple)? Is user testing planned and done before release (what is not tested is not released)?",
+                     *                 "ja": "利用者の立場で設計されているか（顧客視点・シンプル）。ユーザテストを計画し、リリース前に実施するか（テストしないものはリリースしない）"
+                     *               }
+                     *             }
+                     *           ],
+                     *           "ratingScale": [
+                     *             {
+                     *               "label": {
+                     *                 "en": "Serious issues",
+                     *                 "ja": "重大な課題あり"
+                     *               },
+                     *               "value": 1
+                     *             },
+                     *             {
+                     *               "label": {
+                     *                 "en": "Issues",
+                     *                 "ja": "課題あり"
+                     *               },
+                     *               "value": 2
+                     *             }
+                     *           ],
+                     *           "viewpointRulesetVersion": "sha256:ce6d675afd38b2b2",
+                     *           "milestones": [
+                     *             {
+                     *               "key": "request",
+                     *               "label": {
+                     *                 "ja": "依頼（予算見積依頼）",
+                     *                 "en": "Budget request issued"
+                     *               },
+                     *               "date": "2027-07-25",
+                     *               "status": "upcoming",
+                     *               "warning": null
+                     *             },
+                     *             {
+                     *               "key": "requestDeadline",
+                     *               "label": {
+                     *                 "ja": "要求締切",
+                     *                 "en": "Budget request deadline"
+                     *               },
+                     *               "date": "2027-09-30",
+                     *               "status": "upcoming",
+                     *               "warning": null
+                     *             }
+                     *           ],
+                     *           "version": 2,
+                     *           "createdAt": "2026-12-07T08:55:08.247Z"
+                     *         },
+                     *         {
                      *           "fiscalYear": 2027,
                      *           "requestDate": "2026-10-08",
                      *           "requestDeadline": "2026-11-17",
@@ -7137,90 +7404,7 @@ export interface operations {
                      *             }
                      *           ],
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T05:59:05.097Z"
-                     *         },
-                     *         {
-                     *           "fiscalYear": 2025,
-                     *           "requestDate": "2024-07-26",
-                     *           "requestDeadline": "2024-09-30",
-                     *           "evaluationDeadline": "2024-10-31",
-                     *           "submissionDate": "2024-11-15",
-                     *           "budgetAnnouncementDate": "2025-01-24",
-                     *           "submittedAt": "2024-11-15T08:00:00.000Z",
-                     *           "submittedBy": "4ec96796-f2d4-4551-a6f7-4b78d4eac414",
-                     *           "isSubmitted": true,
-                     *           "techReviews": {
-                     *             "extracted": 0,
-                     *             "inReview": 0,
-                     *             "submitted": 4,
-                     *             "total": 4,
-                     *             "reflected": 3
-                     *           },
-                     *           "viewpoints": [
-                     *             {
-                     *               "id": "technical",
-                     *               "label": {
-                     *                 "en": "Technical",
-                     *                 "ja": "技術面"
-                     *               },
-                     *               "guidance": {
-                     *                 "en": "Does the architecture fit the purpose? Does it reuse shared platforms and cloud services? Extensibility, maintainability, vendor lock-in",
-                     *                 "ja": "方式・構成は目的に見合うか。既存の共通基盤やクラウドサービスを活用しているか。拡張性・運用保守性、特定事業者への依存（ベンダーロックイン）はどうか"
-                     *               }
-                     *             },
-                     *             {
-                     *               "id": "usability",
-                     *               "label": {
-                     *                 "en": "Usability",
-                     *                 "ja": "ユーザビリティ"
-                     *               },
-                     *               "guidance": {
-                     *                 "en": "Is it designed from the user's side (customer view, simple)? Is user testing planned and done before release (what is not tested is not released)?",
-                     *                 "ja": "利用者の立場で設計されているか（顧客視点・シンプル）。ユーザテストを計画し、リリース前に実施するか（テストしないものはリリースしない）"
-                     *               }
-                     *             }
-                     *           ],
-                     *           "ratingScale": [
-                     *             {
-                     *               "label": {
-                     *                 "en": "Serious issues",
-                     *                 "ja": "重大な課題あり"
-                     *               },
-                     *               "value": 1
-                     *             },
-                     *             {
-                     *               "label": {
-                     *                 "en": "Issues",
-                     *                 "ja": "課題あり"
-                     *               },
-                     *               "value": 2
-                     *             }
-                     *           ],
-                     *           "viewpointRulesetVersion": "sha256:ce6d675afd38b2b2",
-                     *           "milestones": [
-                     *             {
-                     *               "key": "request",
-                     *               "label": {
-                     *                 "ja": "依頼（予算見積依頼）",
-                     *                 "en": "Budget request issued"
-                     *               },
-                     *               "date": "2024-07-26",
-                     *               "status": "done",
-                     *               "warning": null
-                     *             },
-                     *             {
-                     *               "key": "requestDeadline",
-                     *               "label": {
-                     *                 "ja": "要求締切",
-                     *                 "en": "Budget request deadline"
-                     *               },
-                     *               "date": "2024-09-30",
-                     *               "status": "done",
-                     *               "warning": null
-                     *             }
-                     *           ],
-                     *           "version": 2,
-                     *           "createdAt": "2026-12-07T05:59:04.839Z"
+                     *           "createdAt": "2026-12-07T08:54:51.818Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -7329,6 +7513,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "fiscalYear": 2028,
+                 *       "requestDate": "2027-07-25",
+                 *       "requestDeadline": "2027-09-30",
+                 *       "evaluationDeadline": "2027-10-31",
+                 *       "submissionDate": "2027-11-20",
+                 *       "budgetAnnouncementDate": "2028-01-24"
+                 *     }
+                 */
                 "application/json": components["schemas"]["BudgetCycleRequest"];
             };
         };
@@ -7341,6 +7535,91 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "fiscalYear": 2028,
+                     *       "requestDate": "2027-07-25",
+                     *       "requestDeadline": "2027-09-30",
+                     *       "evaluationDeadline": "2027-10-31",
+                     *       "submissionDate": "2027-11-20",
+                     *       "budgetAnnouncementDate": "2028-01-24",
+                     *       "submittedAt": null,
+                     *       "submittedBy": null,
+                     *       "isSubmitted": false,
+                     *       "techReviews": {
+                     *         "extracted": 0,
+                     *         "inReview": 0,
+                     *         "submitted": 0,
+                     *         "total": 0,
+                     *         "reflected": 0
+                     *       },
+                     *       "viewpoints": [
+                     *         {
+                     *           "id": "technical",
+                     *           "label": {
+                     *             "en": "Technical",
+                     *             "ja": "技術面"
+                     *           },
+                     *           "guidance": {
+                     *             "en": "Does the architecture fit the purpose? Does it reuse shared platforms and cloud services? Extensibility, maintainability, vendor lock-in",
+                     *             "ja": "方式・構成は目的に見合うか。既存の共通基盤やクラウドサービスを活用しているか。拡張性・運用保守性、特定事業者への依存（ベンダーロックイン）はどうか"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "usability",
+                     *           "label": {
+                     *             "en": "Usability",
+                     *             "ja": "ユーザビリティ"
+                     *           },
+                     *           "guidance": {
+                     *             "en": "Is it designed from the user's side (customer view, simple)? Is user testing planned and done before release (what is not tested is not released)?",
+                     *             "ja": "利用者の立場で設計されているか（顧客視点・シンプル）。ユーザテストを計画し、リリース前に実施するか（テストしないものはリリースしない）"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "ratingScale": [
+                     *         {
+                     *           "label": {
+                     *             "en": "Serious issues",
+                     *             "ja": "重大な課題あり"
+                     *           },
+                     *           "value": 1
+                     *         },
+                     *         {
+                     *           "label": {
+                     *             "en": "Issues",
+                     *             "ja": "課題あり"
+                     *           },
+                     *           "value": 2
+                     *         }
+                     *       ],
+                     *       "viewpointRulesetVersion": "sha256:ce6d675afd38b2b2",
+                     *       "milestones": [
+                     *         {
+                     *           "key": "request",
+                     *           "label": {
+                     *             "ja": "依頼（予算見積依頼）",
+                     *             "en": "Budget request issued"
+                     *           },
+                     *           "date": "2027-07-25",
+                     *           "status": "upcoming",
+                     *           "warning": null
+                     *         },
+                     *         {
+                     *           "key": "requestDeadline",
+                     *           "label": {
+                     *             "ja": "要求締切",
+                     *             "en": "Budget request deadline"
+                     *           },
+                     *           "date": "2027-09-30",
+                     *           "status": "upcoming",
+                     *           "warning": null
+                     *         }
+                     *       ],
+                     *       "version": 1,
+                     *       "createdAt": "2026-12-07T08:55:08.247Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["BudgetCycle"];
                 };
             };
@@ -7478,21 +7757,21 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "fiscalYear": 2027,
-                     *       "requestDate": "2026-10-08",
-                     *       "requestDeadline": "2026-11-17",
-                     *       "evaluationDeadline": "2026-12-27",
-                     *       "submissionDate": "2027-01-06",
-                     *       "budgetAnnouncementDate": "2027-02-05",
-                     *       "submittedAt": null,
-                     *       "submittedBy": null,
-                     *       "isSubmitted": false,
+                     *       "fiscalYear": 2028,
+                     *       "requestDate": "2027-07-25",
+                     *       "requestDeadline": "2027-09-30",
+                     *       "evaluationDeadline": "2027-10-31",
+                     *       "submissionDate": "2027-11-20",
+                     *       "budgetAnnouncementDate": "2028-01-24",
+                     *       "submittedAt": "2026-12-07T08:55:09.937Z",
+                     *       "submittedBy": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *       "isSubmitted": true,
                      *       "techReviews": {
-                     *         "extracted": 1,
+                     *         "extracted": 0,
                      *         "inReview": 0,
-                     *         "submitted": 0,
+                     *         "submitted": 1,
                      *         "total": 1,
-                     *         "reflected": 0
+                     *         "reflected": 1
                      *       },
                      *       "viewpoints": [
                      *         {
@@ -7542,8 +7821,8 @@ export interface operations {
                      *             "ja": "依頼（予算見積依頼）",
                      *             "en": "Budget request issued"
                      *           },
-                     *           "date": "2026-10-08",
-                     *           "status": "done",
+                     *           "date": "2027-07-25",
+                     *           "status": "upcoming",
                      *           "warning": null
                      *         },
                      *         {
@@ -7552,13 +7831,13 @@ export interface operations {
                      *             "ja": "要求締切",
                      *             "en": "Budget request deadline"
                      *           },
-                     *           "date": "2026-11-17",
-                     *           "status": "done",
+                     *           "date": "2027-09-30",
+                     *           "status": "upcoming",
                      *           "warning": null
                      *         }
                      *       ],
-                     *       "version": 1,
-                     *       "createdAt": "2026-12-07T05:59:05.097Z"
+                     *       "version": 2,
+                     *       "createdAt": "2026-12-07T08:55:08.247Z"
                      *     }
                      */
                     "application/json": components["schemas"]["BudgetCycle"];
@@ -7676,16 +7955,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "fiscalYear": 2027,
-                     *       "previousFiscalYear": 2025,
-                     *       "previousTotal": 4,
+                     *       "fiscalYear": 2028,
+                     *       "previousFiscalYear": 2027,
+                     *       "previousTotal": 1,
                      *       "added": [
-                     *         "PS0000020"
+                     *         "PS0000022"
                      *       ],
                      *       "continued": [],
                      *       "dropped": [
-                     *         "PS0000013",
-                     *         "PS0000014"
+                     *         "PS0000020"
                      *       ]
                      *     }
                      */
@@ -7812,6 +8090,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "fiscalYear": 2028,
+                     *       "extracted": 1,
+                     *       "alreadyExtracted": 0,
+                     *       "total": 1,
+                     *       "rulesetVersion": "sha256:ce6d675afd38b2b2",
+                     *       "comparison": {
+                     *         "previousFiscalYear": 2027,
+                     *         "previousTotal": 1,
+                     *         "added": [
+                     *           "PS0000022"
+                     *         ],
+                     *         "continued": [],
+                     *         "dropped": [
+                     *           "PS0000020"
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Extraction"];
                 };
             };
@@ -7947,6 +8245,91 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "fiscalYear": 2028,
+                     *       "requestDate": "2027-07-25",
+                     *       "requestDeadline": "2027-09-30",
+                     *       "evaluationDeadline": "2027-10-31",
+                     *       "submissionDate": "2027-11-20",
+                     *       "budgetAnnouncementDate": "2028-01-24",
+                     *       "submittedAt": "2026-12-07T08:55:09.937Z",
+                     *       "submittedBy": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *       "isSubmitted": true,
+                     *       "techReviews": {
+                     *         "extracted": 0,
+                     *         "inReview": 0,
+                     *         "submitted": 1,
+                     *         "total": 1,
+                     *         "reflected": 0
+                     *       },
+                     *       "viewpoints": [
+                     *         {
+                     *           "id": "technical",
+                     *           "label": {
+                     *             "en": "Technical",
+                     *             "ja": "技術面"
+                     *           },
+                     *           "guidance": {
+                     *             "en": "Does the architecture fit the purpose? Does it reuse shared platforms and cloud services? Extensibility, maintainability, vendor lock-in",
+                     *             "ja": "方式・構成は目的に見合うか。既存の共通基盤やクラウドサービスを活用しているか。拡張性・運用保守性、特定事業者への依存（ベンダーロックイン）はどうか"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "usability",
+                     *           "label": {
+                     *             "en": "Usability",
+                     *             "ja": "ユーザビリティ"
+                     *           },
+                     *           "guidance": {
+                     *             "en": "Is it designed from the user's side (customer view, simple)? Is user testing planned and done before release (what is not tested is not released)?",
+                     *             "ja": "利用者の立場で設計されているか（顧客視点・シンプル）。ユーザテストを計画し、リリース前に実施するか（テストしないものはリリースしない）"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "ratingScale": [
+                     *         {
+                     *           "label": {
+                     *             "en": "Serious issues",
+                     *             "ja": "重大な課題あり"
+                     *           },
+                     *           "value": 1
+                     *         },
+                     *         {
+                     *           "label": {
+                     *             "en": "Issues",
+                     *             "ja": "課題あり"
+                     *           },
+                     *           "value": 2
+                     *         }
+                     *       ],
+                     *       "viewpointRulesetVersion": "sha256:ce6d675afd38b2b2",
+                     *       "milestones": [
+                     *         {
+                     *           "key": "request",
+                     *           "label": {
+                     *             "ja": "依頼（予算見積依頼）",
+                     *             "en": "Budget request issued"
+                     *           },
+                     *           "date": "2027-07-25",
+                     *           "status": "upcoming",
+                     *           "warning": null
+                     *         },
+                     *         {
+                     *           "key": "requestDeadline",
+                     *           "label": {
+                     *             "ja": "要求締切",
+                     *             "en": "Budget request deadline"
+                     *           },
+                     *           "date": "2027-09-30",
+                     *           "status": "upcoming",
+                     *           "warning": null
+                     *         }
+                     *       ],
+                     *       "version": 2,
+                     *       "createdAt": "2026-12-07T08:55:08.247Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["BudgetCycle"];
                 };
             };
@@ -8100,14 +8483,14 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
+                     *           "code": "CUL",
+                     *           "nameJa": "生活文化スポーツ局",
+                     *           "nameEn": "Bureau of Citizens, Culture and Sports"
+                     *         },
+                     *         {
                      *           "code": "DSB",
                      *           "nameJa": "デジタルサービス局",
                      *           "nameEn": "Digital Service Bureau"
-                     *         },
-                     *         {
-                     *           "code": "FIN",
-                     *           "nameJa": "財務局",
-                     *           "nameEn": "Bureau of Finance"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -8226,6 +8609,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "456c1c7d-370e-4235-84ed-cf07d09608da",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "topic": "procurement_spec",
+                     *       "subject": "調達仕様書の非機能要件について",
+                     *       "status": "closed",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "documentIds": [
+                     *         "2a13db64-a94e-4766-baa1-c6d8c1b745af"
+                     *       ],
+                     *       "openedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "openedByName": "産業 花子",
+                     *       "openedAt": "2026-12-07T08:55:00.753Z",
+                     *       "dueOn": "2026-12-21",
+                     *       "isOverdue": false,
+                     *       "answeredAt": "2026-12-07T08:55:01.685Z",
+                     *       "closedAt": "2026-12-07T08:55:02.208Z",
+                     *       "version": 3,
+                     *       "messages": [
+                     *         {
+                     *           "id": "fb46a098-4b7b-4b3e-b5c3-8170d553d750",
+                     *           "authorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "authorName": "産業 花子",
+                     *           "side": "bureau",
+                     *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
+                     *           "actionId": null,
+                     *           "createdAt": "2026-12-07T08:55:00.753Z"
+                     *         },
+                     *         {
+                     *           "id": "0b80bbc5-d4cb-4b61-8fee-9ee04c80e42c",
+                     *           "authorId": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "authorName": "補佐 健太",
+                     *           "side": "consultee",
+                     *           "body": "稼働率の目標を仕様書に数値で明記してください。申請の締切日前後の負荷も考慮が必要です。",
+                     *           "actionId": "d2614c28-1d70-44f4-9a3c-5b070edbe621",
+                     *           "createdAt": "2026-12-07T08:55:01.685Z"
+                     *         }
+                     *       ],
+                     *       "routing": [],
+                     *       "consultees": []
+                     *     }
+                     */
                     "application/json": components["schemas"]["ConsultationDetail"];
                 };
             };
@@ -8331,6 +8761,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 2
+                 *     }
+                 */
                 "application/json": components["schemas"]["CloseConsultationRequest"];
             };
         };
@@ -8343,6 +8778,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "456c1c7d-370e-4235-84ed-cf07d09608da",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "topic": "procurement_spec",
+                     *       "subject": "調達仕様書の非機能要件について",
+                     *       "status": "closed",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "documentIds": [
+                     *         "2a13db64-a94e-4766-baa1-c6d8c1b745af"
+                     *       ],
+                     *       "openedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "openedByName": "産業 花子",
+                     *       "openedAt": "2026-12-07T08:55:00.753Z",
+                     *       "dueOn": "2026-12-21",
+                     *       "isOverdue": false,
+                     *       "answeredAt": "2026-12-07T08:55:01.685Z",
+                     *       "closedAt": "2026-12-07T08:55:02.208Z",
+                     *       "version": 3,
+                     *       "messages": [
+                     *         {
+                     *           "id": "fb46a098-4b7b-4b3e-b5c3-8170d553d750",
+                     *           "authorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "authorName": "産業 花子",
+                     *           "side": "bureau",
+                     *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
+                     *           "actionId": null,
+                     *           "createdAt": "2026-12-07T08:55:00.753Z"
+                     *         },
+                     *         {
+                     *           "id": "0b80bbc5-d4cb-4b61-8fee-9ee04c80e42c",
+                     *           "authorId": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "authorName": "補佐 健太",
+                     *           "side": "consultee",
+                     *           "body": "稼働率の目標を仕様書に数値で明記してください。申請の締切日前後の負荷も考慮が必要です。",
+                     *           "actionId": "d2614c28-1d70-44f4-9a3c-5b070edbe621",
+                     *           "createdAt": "2026-12-07T08:55:01.685Z"
+                     *         }
+                     *       ],
+                     *       "routing": [],
+                     *       "consultees": []
+                     *     }
+                     */
                     "application/json": components["schemas"]["ConsultationDetail"];
                 };
             };
@@ -8470,6 +8952,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "body": "稼働率の目標を仕様書に数値で明記してください。申請の締切日前後の負荷も考慮が必要です。",
+                 *       "guidance": {
+                 *         "title": "稼働率の目標値を調達仕様書に明記",
+                 *         "dueDate": "2027-01-31",
+                 *         "blocking": false
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["ConsultationMessageRequest"];
             };
         };
@@ -8482,6 +8974,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "456c1c7d-370e-4235-84ed-cf07d09608da",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "topic": "procurement_spec",
+                     *       "subject": "調達仕様書の非機能要件について",
+                     *       "status": "answered",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "documentIds": [
+                     *         "2a13db64-a94e-4766-baa1-c6d8c1b745af"
+                     *       ],
+                     *       "openedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "openedByName": "産業 花子",
+                     *       "openedAt": "2026-12-07T08:55:00.753Z",
+                     *       "dueOn": "2026-12-21",
+                     *       "isOverdue": false,
+                     *       "answeredAt": "2026-12-07T08:55:01.685Z",
+                     *       "closedAt": null,
+                     *       "version": 2,
+                     *       "messages": [
+                     *         {
+                     *           "id": "fb46a098-4b7b-4b3e-b5c3-8170d553d750",
+                     *           "authorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "authorName": "産業 花子",
+                     *           "side": "bureau",
+                     *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
+                     *           "actionId": null,
+                     *           "createdAt": "2026-12-07T08:55:00.753Z"
+                     *         },
+                     *         {
+                     *           "id": "0b80bbc5-d4cb-4b61-8fee-9ee04c80e42c",
+                     *           "authorId": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "authorName": "補佐 健太",
+                     *           "side": "consultee",
+                     *           "body": "稼働率の目標を仕様書に数値で明記してください。申請の締切日前後の負荷も考慮が必要です。",
+                     *           "actionId": "d2614c28-1d70-44f4-9a3c-5b070edbe621",
+                     *           "createdAt": "2026-12-07T08:55:01.685Z"
+                     *         }
+                     *       ],
+                     *       "routing": [],
+                     *       "consultees": [
+                     *         {
+                     *           "id": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "displayName": "補佐 健太",
+                     *           "email": "advisor.ind@example.jp"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ConsultationDetail"];
                 };
             };
@@ -8620,6 +9165,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 1,
+                 *       "decision": "approved",
+                 *       "comment": "令和9年度末までに限り認めます"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ExemptionDecisionRequest"];
             };
         };
@@ -8632,6 +9184,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "11f277d6-1805-4096-b8b9-6f485128fc4a",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "targetKind": "checklist_item",
+                     *       "target": "all_tokyo",
+                     *       "reason": "局単独の給付事務で、他局のシステムとの連携がないため",
+                     *       "expiresOn": "2028-03-31",
+                     *       "status": "approved",
+                     *       "isActive": true,
+                     *       "isExpired": false,
+                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "requestedByName": "産業 花子",
+                     *       "requestedAt": "2026-12-07T08:55:03.604Z",
+                     *       "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *       "decidedByName": "補佐 健太",
+                     *       "decidedAt": "2026-12-07T08:55:03.750Z",
+                     *       "decisionComment": "令和9年度末までに限り認めます",
+                     *       "version": 2
+                     *     }
+                     */
                     "application/json": components["schemas"]["Exemption"];
                 };
             };
@@ -8762,15 +9338,18 @@ export interface operations {
     exportOpenDataCsv: {
         parameters: {
             query?: {
-                bureau?: string;
-                fiscalYear?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
+                /** @description fiscal years, comma-separated (1990–2100) */
+                fiscalYear?: number[];
                 isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
-                reviewerRole?: string;
+                reviewerRole?: ("bureau_lead" | "cio_advisor" | "chief_cio_advisor")[];
                 /** @description stages, comma-separated: planning, requirements, development, operation, retired */
-                stage?: string;
-                tier?: string;
+                stage?: ("planning" | "requirements" | "development" | "operation" | "retired")[];
+                /** @description tiers, comma-separated: 1, 2, 3, or unset (not yet set) */
+                tier?: ((1 | 2 | 3) | "unset")[];
             };
             header?: never;
             path?: never;
@@ -8787,6 +9366,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example プロジェクト番号,事業名,局コード,局,年度,段階,区分,予算額（円）,予算額非公開,新規/継続,登録の契機,サービスキャンバス,概要,登録日
+                     *     PS0000001,情報システム管理事務,DSB,デジタルサービス局,2021,企画,3,,非公開,継続,当初予算要求時（デジタル関連経費情報）,未記入,"令和3年度見積 989,760千円（前年度 997,656千円）。○ タブレット端末活用 [・職場ショーケーシング事業] | ○ オープンデータ推進 | ○ ＩＣＴ導入・活用支援 [・(新)東京都版新型コロナ見守りサービス（都立施設）の運用 ・ＩＣＴ導入・活用支援業務委託 ・ダッシュボードの構築 ・チャットボット共通基盤の拡張及び運用 等] | ○ 都内区市町村ＩＣＴ導入支援 [・(新)行政手続デジタル化モデル実証事業 ・(新)都・区市町村合同勉強会 等]",2025-10-13
+                     *     PS0000002,電子都庁基盤の運用管理,DSB,デジタルサービス局,2021,運用,3,,非公開,継続,当初予算要求時（デジタル関連経費情報）,記入済,"令和3年度見積 11,023,761千円（前年度 10,593,775千円）。○ 電子都庁基盤の運用管理及び東京2020大会開催に向けたセキュリティ強化等",2025-10-19
+                     */
                     "text/csv": string;
                 };
             };
@@ -8884,15 +9468,18 @@ export interface operations {
     exportOpenDataJson: {
         parameters: {
             query?: {
-                bureau?: string;
-                fiscalYear?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
+                /** @description fiscal years, comma-separated (1990–2100) */
+                fiscalYear?: number[];
                 isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
-                reviewerRole?: string;
+                reviewerRole?: ("bureau_lead" | "cio_advisor" | "chief_cio_advisor")[];
                 /** @description stages, comma-separated: planning, requirements, development, operation, retired */
-                stage?: string;
-                tier?: string;
+                stage?: ("planning" | "requirements" | "development" | "operation" | "retired")[];
+                /** @description tiers, comma-separated: 1, 2, 3, or unset (not yet set) */
+                tier?: ((1 | 2 | 3) | "unset")[];
             };
             header?: never;
             path?: never;
@@ -8917,7 +9504,7 @@ export interface operations {
                      *         "maxDowntimeHours"
                      *       ],
                      *       "budgetPolicy": "budgetJpy is withheld (null, budgetWithheld: true) for projects whose data confidentiality is A",
-                     *       "generatedAt": "2026-12-07T05:59:13.782Z",
+                     *       "generatedAt": "2026-12-07T08:55:22.529Z",
                      *       "items": [
                      *         {
                      *           "code": "PS0000001",
@@ -9051,15 +9638,18 @@ export interface operations {
     exportOpenDataXlsx: {
         parameters: {
             query?: {
-                bureau?: string;
-                fiscalYear?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
+                /** @description fiscal years, comma-separated (1990–2100) */
+                fiscalYear?: number[];
                 isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
-                reviewerRole?: string;
+                reviewerRole?: ("bureau_lead" | "cio_advisor" | "chief_cio_advisor")[];
                 /** @description stages, comma-separated: planning, requirements, development, operation, retired */
-                stage?: string;
-                tier?: string;
+                stage?: ("planning" | "requirements" | "development" | "operation" | "retired")[];
+                /** @description tiers, comma-separated: 1, 2, 3, or unset (not yet set) */
+                tier?: ((1 | 2 | 3) | "unset")[];
             };
             header?: never;
             path?: never;
@@ -9173,15 +9763,18 @@ export interface operations {
     exportProjectsCsv: {
         parameters: {
             query?: {
-                bureau?: string;
-                fiscalYear?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
+                /** @description fiscal years, comma-separated (1990–2100) */
+                fiscalYear?: number[];
                 isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
-                reviewerRole?: string;
+                reviewerRole?: ("bureau_lead" | "cio_advisor" | "chief_cio_advisor")[];
                 /** @description stages, comma-separated: planning, requirements, development, operation, retired */
-                stage?: string;
-                tier?: string;
+                stage?: ("planning" | "requirements" | "development" | "operation" | "retired")[];
+                /** @description tiers, comma-separated: 1, 2, 3, or unset (not yet set) */
+                tier?: ((1 | 2 | 3) | "unset")[];
             };
             header?: never;
             path?: never;
@@ -9198,6 +9791,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example ID,プロジェクト番号,事業名,局コード,局,年度,段階,区分,協議先,予算額（円）,停止許容時間（時間）,機密性,新規/継続,登録の契機,サービスキャンバス,概要,登録日,更新日時
+                     *     b42400a2-bba1-4047-af76-890b53cd571d,PS0000001,情報システム管理事務,DSB,デジタルサービス局,2021,企画,3,CIO統括補佐官,989760000,8,A,継続,当初予算要求時（デジタル関連経費情報）,未記入,"令和3年度見積 989,760千円（前年度 997,656千円）。○ タブレット端末活用 [・職場ショーケーシング事業] | ○ オープンデータ推進 | ○ ＩＣＴ導入・活用支援 [・(新)東京都版新型コロナ見守りサービス（都立施設）の運用 ・ＩＣＴ導入・活用支援業務委託 ・ダッシュボードの構築 ・チャットボット共通基盤の拡張及び運用 等] | ○ 都内区市町村ＩＣＴ導入支援 [・(新)行政手続デジタル化モデル実証事業 ・(新)都・区市町村合同勉強会 等]",2025-10-13,2026-12-07T08:54:40.757Z
+                     *     46a9cd0b-5cde-47bd-9233-5d5f38a18ab7,PS0000002,電子都庁基盤の運用管理,DSB,デジタルサービス局,2021,運用,3,CIO統括補佐官,11023761000,2,A,継続,当初予算要求時（デジタル関連経費情報）,記入済,"令和3年度見積 11,023,761千円（前年度 10,593,775千円）。○ 電子都庁基盤の運用管理及び東京2020大会開催に向けたセキュリティ強化等",2025-10-19,2026-12-07T08:54:47.654Z
+                     */
                     "text/csv": string;
                 };
             };
@@ -9295,15 +9893,18 @@ export interface operations {
     exportProjectsJson: {
         parameters: {
             query?: {
-                bureau?: string;
-                fiscalYear?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
+                /** @description fiscal years, comma-separated (1990–2100) */
+                fiscalYear?: number[];
                 isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
-                reviewerRole?: string;
+                reviewerRole?: ("bureau_lead" | "cio_advisor" | "chief_cio_advisor")[];
                 /** @description stages, comma-separated: planning, requirements, development, operation, retired */
-                stage?: string;
-                tier?: string;
+                stage?: ("planning" | "requirements" | "development" | "operation" | "retired")[];
+                /** @description tiers, comma-separated: 1, 2, 3, or unset (not yet set) */
+                tier?: ((1 | 2 | 3) | "unset")[];
             };
             header?: never;
             path?: never;
@@ -9323,10 +9924,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "dataset": "PS Book projects",
-                     *       "generatedAt": "2026-12-07T05:59:13.715Z",
+                     *       "generatedAt": "2026-12-07T08:55:22.483Z",
                      *       "items": [
                      *         {
-                     *           "id": "6f641326-3e0b-4f34-b10b-61812522a034",
+                     *           "id": "b42400a2-bba1-4047-af76-890b53cd571d",
                      *           "code": "PS0000001",
                      *           "name": "情報システム管理事務",
                      *           "bureauCode": "DSB",
@@ -9343,10 +9944,10 @@ export interface operations {
                      *           "canvasWritten": false,
                      *           "summary": "令和3年度見積 989,760千円（前年度 997,656千円）。○ タブレット端末活用 [・職場ショーケーシング事業] | ○ オープンデータ推進 | ○ ＩＣＴ導入・活用支援 [・(新)東京都版新型コロナ見守りサービス（都立施設）の運用 ・ＩＣＴ導入・活用支援業務委託 ・ダッシュボードの構築 ・チャットボット共通基盤の拡張及び運用 等] | ○ 都内区市町村ＩＣＴ導入支援 [・(新)行政手続デジタル化モデル実証事業 ・(新)都・区市町村合同勉強会 等]",
                      *           "registeredOn": "2025-10-13",
-                     *           "updatedAt": "2026-12-07T05:58:57.954Z"
+                     *           "updatedAt": "2026-12-07T08:54:40.757Z"
                      *         },
                      *         {
-                     *           "id": "39670f36-09bc-4bf7-ad55-3d0ed1416359",
+                     *           "id": "46a9cd0b-5cde-47bd-9233-5d5f38a18ab7",
                      *           "code": "PS0000002",
                      *           "name": "電子都庁基盤の運用管理",
                      *           "bureauCode": "DSB",
@@ -9363,7 +9964,7 @@ export interface operations {
                      *           "canvasWritten": true,
                      *           "summary": "令和3年度見積 11,023,761千円（前年度 10,593,775千円）。○ 電子都庁基盤の運用管理及び東京2020大会開催に向けたセキュリティ強化等",
                      *           "registeredOn": "2025-10-19",
-                     *           "updatedAt": "2026-12-07T05:59:02.247Z"
+                     *           "updatedAt": "2026-12-07T08:54:47.654Z"
                      *         }
                      *       ]
                      *     }
@@ -9465,15 +10066,18 @@ export interface operations {
     exportProjectsXlsx: {
         parameters: {
             query?: {
-                bureau?: string;
-                fiscalYear?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
+                /** @description fiscal years, comma-separated (1990–2100) */
+                fiscalYear?: number[];
                 isNew?: boolean;
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
-                reviewerRole?: string;
+                reviewerRole?: ("bureau_lead" | "cio_advisor" | "chief_cio_advisor")[];
                 /** @description stages, comma-separated: planning, requirements, development, operation, retired */
-                stage?: string;
-                tier?: string;
+                stage?: ("planning" | "requirements" | "development" | "operation" | "retired")[];
+                /** @description tiers, comma-separated: 1, 2, 3, or unset (not yet set) */
+                tier?: ((1 | 2 | 3) | "unset")[];
             };
             header?: never;
             path?: never;
@@ -9601,6 +10205,11 @@ export interface operations {
         requestBody: {
             content: {
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                /**
+                 * @example 経費ID,局コード,事業名,年度,経費区分,金額（千円）
+                 *     R3-DSB-001,DSB,職員費,2021,その他,"2,313,012"
+                 *     R3-DSB-002,DSB,管理事務,2021,その他,"137,544"
+                 */
                 "text/csv": string;
             };
         };
@@ -9613,7 +10222,83 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "dryRun": true,
+                     *       "fileSha256": "9868b4800fe6bff059e5f656877938b7dc205513d786bd5a21105c2ff71a43c5",
+                     *       "format": "csv",
+                     *       "sheet": null,
+                     *       "encoding": "utf-8",
+                     *       "bytes": 179,
+                     *       "lineCount": 2,
+                     *       "ignoredColumns": [],
+                     *       "importId": null,
+                     *       "lines": {
+                     *         "created": 2,
+                     *         "updated": 0,
+                     *         "unchanged": 0
+                     *       },
+                     *       "projects": {
+                     *         "created": 2,
+                     *         "updated": 0,
+                     *         "tierChanged": 0
+                     *       },
+                     *       "changes": 4,
+                     *       "errorCount": 0,
+                     *       "errors": [],
+                     *       "previousImportId": null,
+                     *       "durationMs": 637,
+                     *       "timingsMs": {
+                     *         "read": 265,
+                     *         "check rows": 144,
+                     *         "check against the book": 127,
+                     *         "plan": 28,
+                     *         "budgets": 50,
+                     *         "tier": 22,
+                     *         "tier: one by one": 0
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImportResult"];
+                    /**
+                     * @example {
+                     *       "type": "result",
+                     *       "status": 200,
+                     *       "dryRun": true,
+                     *       "fileSha256": "9868b4800fe6bff059e5f656877938b7dc205513d786bd5a21105c2ff71a43c5",
+                     *       "format": "csv",
+                     *       "sheet": null,
+                     *       "encoding": "utf-8",
+                     *       "bytes": 179,
+                     *       "lineCount": 2,
+                     *       "ignoredColumns": [],
+                     *       "importId": null,
+                     *       "lines": {
+                     *         "created": 2,
+                     *         "updated": 0,
+                     *         "unchanged": 0
+                     *       },
+                     *       "projects": {
+                     *         "created": 2,
+                     *         "updated": 0,
+                     *         "tierChanged": 0
+                     *       },
+                     *       "changes": 4,
+                     *       "errorCount": 0,
+                     *       "errors": [],
+                     *       "previousImportId": null,
+                     *       "durationMs": 254,
+                     *       "timingsMs": {
+                     *         "read": 73,
+                     *         "check rows": 63,
+                     *         "check against the book": 35,
+                     *         "plan": 31,
+                     *         "budgets": 2,
+                     *         "tier": 49,
+                     *         "tier: one by one": 0
+                     *       }
+                     *     }
+                     */
                     "application/x-ndjson": components["schemas"]["ImportEvent"];
                 };
             };
@@ -9625,6 +10310,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "dryRun": false,
+                     *       "fileSha256": "9868b4800fe6bff059e5f656877938b7dc205513d786bd5a21105c2ff71a43c5",
+                     *       "format": "csv",
+                     *       "sheet": null,
+                     *       "encoding": "utf-8",
+                     *       "bytes": 179,
+                     *       "lineCount": 2,
+                     *       "ignoredColumns": [],
+                     *       "importId": "8a86dc40-fd00-4a3a-a605-ca84a9930c06",
+                     *       "lines": {
+                     *         "created": 2,
+                     *         "updated": 0,
+                     *         "unchanged": 0
+                     *       },
+                     *       "projects": {
+                     *         "created": 2,
+                     *         "updated": 0,
+                     *         "tierChanged": 0
+                     *       },
+                     *       "changes": 4,
+                     *       "errorCount": 0,
+                     *       "errors": [],
+                     *       "previousImportId": null,
+                     *       "durationMs": 448,
+                     *       "timingsMs": {
+                     *         "read": 168,
+                     *         "check rows": 99,
+                     *         "check against the book": 9,
+                     *         "create projects": 96,
+                     *         "plan": 10,
+                     *         "budgets": 9,
+                     *         "tier": 31,
+                     *         "tier: one by one": 0,
+                     *         "write lines": 26
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImportResult"];
                 };
             };
@@ -9757,27 +10481,27 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "efe39a61-6996-461d-9b3b-eb38b944659d",
+                     *           "id": "a941b0f7-d1cd-4c62-96ae-fbe97856ff49",
                      *           "kind": "release_request_decided",
                      *           "entityType": "release_request",
-                     *           "entityId": "48fa7740-8e15-4dea-9a17-c5493232458d",
-                     *           "projectId": "39670f36-09bc-4bf7-ad55-3d0ed1416359",
-                     *           "path": "/release-requests/48fa7740-8e15-4dea-9a17-c5493232458d",
-                     *           "titleJa": "リリース判定: 承認 PS0000002 電子都庁基盤の運用管理",
-                     *           "titleEn": "Release request approved: PS0000002 電子都庁基盤の運用管理",
-                     *           "createdAt": "2026-12-07T05:58:58.704Z",
+                     *           "entityId": "3611d3e8-656e-4ee9-b56e-cd30f565c28e",
+                     *           "projectId": "d577c831-ff79-45b9-880e-b06044cd8e74",
+                     *           "path": "/release-requests/3611d3e8-656e-4ee9-b56e-cd30f565c28e",
+                     *           "titleJa": "リリース判定: 承認 PS0000004 東京都カードシステムの運用管理",
+                     *           "titleEn": "Release request approved: PS0000004 東京都カードシステムの運用管理",
+                     *           "createdAt": "2026-12-07T08:54:41.936Z",
                      *           "readAt": null
                      *         },
                      *         {
-                     *           "id": "e1ab3e0d-aa6b-4697-8e53-f298579a0264",
+                     *           "id": "9048108e-9752-48ea-a06d-a5d7b9925c1d",
                      *           "kind": "release_request_decided",
                      *           "entityType": "release_request",
-                     *           "entityId": "aae8eb82-2837-4c96-84ec-deeb4758f0d6",
-                     *           "projectId": "72cb30db-462c-4469-9037-914b63cb2a36",
-                     *           "path": "/release-requests/aae8eb82-2837-4c96-84ec-deeb4758f0d6",
-                     *           "titleJa": "リリース判定: 承認 PS0000004 東京都カードシステムの運用管理",
-                     *           "titleEn": "Release request approved: PS0000004 東京都カードシステムの運用管理",
-                     *           "createdAt": "2026-12-07T05:58:58.704Z",
+                     *           "entityId": "1bd530a7-62b0-45b7-bc5b-0b77e3bc8690",
+                     *           "projectId": "f2b570dc-fbed-4540-89a5-a9ab92af03ea",
+                     *           "path": "/release-requests/1bd530a7-62b0-45b7-bc5b-0b77e3bc8690",
+                     *           "titleJa": "リリース判定: 承認 PS0000007 サイバーセキュリティ対策",
+                     *           "titleEn": "Release request approved: PS0000007 サイバーセキュリティ対策",
+                     *           "createdAt": "2026-12-07T08:54:41.936Z",
                      *           "readAt": null
                      *         }
                      *       ],
@@ -10017,6 +10741,22 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "kind": "release_request_decided",
+                 *           "channel": "email",
+                 *           "cadence": "immediate"
+                 *         },
+                 *         {
+                 *           "kind": "action_assigned",
+                 *           "channel": "in_app",
+                 *           "cadence": "digest"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["NotificationPreferencesRequest"];
             };
         };
@@ -10029,6 +10769,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "kind": "release_request_routed",
+                     *           "channel": "email",
+                     *           "cadence": "immediate",
+                     *           "isDefault": true
+                     *         },
+                     *         {
+                     *           "kind": "release_request_decided",
+                     *           "channel": "email",
+                     *           "cadence": "immediate",
+                     *           "isDefault": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Preferences"];
                 };
             };
@@ -10132,6 +10890,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "all": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["MarkNotificationsReadRequest"];
             };
         };
@@ -10144,6 +10907,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "marked": 13,
+                     *       "unread": 0
+                     *     }
+                     */
                     "application/json": {
                         /** Format: int64 */
                         marked: number;
@@ -10371,6 +11140,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "budgetJpy": 48000000,
+                 *       "maxDowntimeHours": 24,
+                 *       "confidentiality": "B"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ProjectOversightInputs"];
             };
         };
@@ -10383,6 +11159,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tier": 2,
+                     *       "lowerBound": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "missing": [],
+                     *       "factors": [
+                     *         {
+                     *           "factor": "budget",
+                     *           "input": "budgetJpy",
+                     *           "value": 48000000,
+                     *           "tier": 2,
+                     *           "drives": true,
+                     *           "band": {
+                     *             "ja": "5,000万円未満（1,000万円以上）",
+                     *             "en": "below ¥50,000,000 (¥10,000,000 or more)"
+                     *           },
+                     *           "thresholds": [
+                     *             {
+                     *               "operator": "greaterThanInclusive",
+                     *               "value": 10000000
+                     *             },
+                     *             {
+                     *               "operator": "lessThan",
+                     *               "value": 50000000
+                     *             }
+                     *           ],
+                     *           "reason": "Budget size: ¥48,000,000 is below ¥50,000,000 (¥10,000,000 or more) → tier 2 — this factor decides the tier",
+                     *           "reasonJa": "予算規模：48,000,000円は「5,000万円未満（1,000万円以上）」→ 区分2（この観点が区分を決定）"
+                     *         },
+                     *         {
+                     *           "factor": "downtime",
+                     *           "input": "maxDowntimeHours",
+                     *           "value": 24,
+                     *           "tier": 1,
+                     *           "drives": false,
+                     *           "band": {
+                     *             "ja": "12時間超",
+                     *             "en": "more than 12 hours"
+                     *           },
+                     *           "thresholds": [
+                     *             {
+                     *               "operator": "greaterThan",
+                     *               "value": 12
+                     *             }
+                     *           ],
+                     *           "reason": "Allowed service downtime: 24 h is more than 12 hours → tier 1 — lower than tier 2, so it does not decide",
+                     *           "reasonJa": "業務不可欠性（サービス停止の許容時間）：24時間は「12時間超」→ 区分1（区分2より低いため決定要因ではありません）"
+                     *         }
+                     *       ],
+                     *       "rulesetVersion": "sha256:3152addc81066fd6"
+                     *     }
+                     */
                     "application/json": components["schemas"]["OversightEvaluation"];
                 };
             };
@@ -10480,16 +11309,17 @@ export interface operations {
     listProcurements: {
         parameters: {
             query?: {
-                bureau?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
                 /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
                 isStartup?: boolean;
                 /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
                 /** @description procurement methods, comma-separated: general_competitive, best_value, proposal, negotiated, policy_negotiated, other */
-                method?: string;
+                method?: ("general_competitive" | "best_value" | "proposal" | "negotiated" | "policy_negotiated" | "other")[];
                 /** @description procurement statuses, comma-separated: planned, spec_published, awarded, contracted, completed, cancelled */
-                status?: string;
+                status?: ("planned" | "spec_published" | "awarded" | "contracted" | "completed" | "cancelled")[];
             };
             header?: never;
             path?: never;
@@ -10507,7 +11337,42 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "items": [],
+                     *       "items": [
+                     *         {
+                     *           "id": "79f44036-0196-4374-93d1-b541fdb22c17",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "project": {
+                     *             "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *             "code": "PS0000021",
+                     *             "name": "子育て支援給付オンライン申請",
+                     *             "bureauCode": "IND",
+                     *             "tier": 1
+                     *           },
+                     *           "title": "子育て支援給付オンライン申請システム構築業務委託",
+                     *           "method": "proposal",
+                     *           "status": "contracted",
+                     *           "specDocumentId": "2a13db64-a94e-4766-baa1-c6d8c1b745af",
+                     *           "vendorName": "株式会社都市デジタルサービス",
+                     *           "corporateNumber": null,
+                     *           "isStartup": false,
+                     *           "contractAmountJpy": 42350000,
+                     *           "contractStart": "2027-04-01",
+                     *           "contractEnd": "2028-03-31",
+                     *           "budgetComparison": {
+                     *             "budgetJpy": 8000000,
+                     *             "contractAmountJpy": 42350000,
+                     *             "differenceJpy": 34350000,
+                     *             "ratio": 5.2938,
+                     *             "isOverBudget": true,
+                     *             "overBudgetMarginRatio": 0.1
+                     *           },
+                     *           "tierReviewThresholdJpy": 10000000,
+                     *           "needsTierReview": true,
+                     *           "version": 2,
+                     *           "createdAt": "2026-12-07T08:55:04.274Z",
+                     *           "updatedAt": "2026-12-07T08:55:04.371Z"
+                     *         }
+                     *       ],
                      *       "nextCursor": null
                      *     }
                      */
@@ -10608,12 +11473,13 @@ export interface operations {
     exportProcurementsCsv: {
         parameters: {
             query?: {
-                bureau?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
                 isStartup?: boolean;
                 /** @description procurement methods, comma-separated: general_competitive, best_value, proposal, negotiated, policy_negotiated, other */
-                method?: string;
+                method?: ("general_competitive" | "best_value" | "proposal" | "negotiated" | "policy_negotiated" | "other")[];
                 /** @description procurement statuses, comma-separated: planned, spec_published, awarded, contracted, completed, cancelled */
-                status?: string;
+                status?: ("planned" | "spec_published" | "awarded" | "contracted" | "completed" | "cancelled")[];
             };
             header?: never;
             path?: never;
@@ -10630,6 +11496,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example プロジェクト番号,事業名,局コード,件名,調達方式,状況,事業者名,法人番号,スタートアップ,契約金額（円）,契約開始日,契約終了日,予算額（円）,差額（円）,契約額/予算,予算超過,区分見直し要,登録日時
+                     *     PS0000021,子育て支援給付オンライン申請,IND,子育て支援給付オンライン申請システム構築業務委託,企画提案,契約済,株式会社都市デジタルサービス,,いいえ,42350000,2027-04-01,2028-03-31,8000000,34350000,5.2938,はい,要,2026-12-07T08:55:04.274Z
+                     */
                     "text/csv": string;
                 };
             };
@@ -10727,12 +11597,13 @@ export interface operations {
     exportProcurementsXlsx: {
         parameters: {
             query?: {
-                bureau?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
                 isStartup?: boolean;
                 /** @description procurement methods, comma-separated: general_competitive, best_value, proposal, negotiated, policy_negotiated, other */
-                method?: string;
+                method?: ("general_competitive" | "best_value" | "proposal" | "negotiated" | "policy_negotiated" | "other")[];
                 /** @description procurement statuses, comma-separated: planned, spec_published, awarded, contracted, completed, cancelled */
-                status?: string;
+                status?: ("planned" | "spec_published" | "awarded" | "contracted" | "completed" | "cancelled")[];
             };
             header?: never;
             path?: never;
@@ -10892,22 +11763,22 @@ export interface operations {
                      *         }
                      *       ],
                      *       "total": {
-                     *         "count": 0,
-                     *         "awardedCount": 0,
-                     *         "contractTotalJpy": 0
+                     *         "count": 1,
+                     *         "awardedCount": 1,
+                     *         "contractTotalJpy": 42350000
                      *       },
                      *       "startups": {
                      *         "awardedCount": 0,
                      *         "contractTotalJpy": 0,
-                     *         "countShare": null,
-                     *         "amountShare": null
+                     *         "countShare": 0,
+                     *         "amountShare": 0
                      *       },
                      *       "tierReviewThresholdJpy": 10000000,
                      *       "tierReviewThresholdsJpy": {
                      *         "tier1": 10000000,
                      *         "tier2": 50000000
                      *       },
-                     *       "needsTierReview": 0
+                     *       "needsTierReview": 1
                      *     }
                      */
                     "application/json": components["schemas"]["ProcurementStats"];
@@ -11007,20 +11878,23 @@ export interface operations {
     listProjects: {
         parameters: {
             query?: {
-                bureau?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
                 /** @description The `nextCursor` of the previous page, sent back unchanged; leave out for the first page */
                 cursor?: string;
-                fiscalYear?: string;
+                /** @description fiscal years, comma-separated (1990–2100) */
+                fiscalYear?: number[];
                 isNew?: boolean;
                 /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
                 order?: "newest" | "oldest";
                 q?: string;
                 /** @description reviewer roles, comma-separated: bureau_lead, cio_advisor, chief_cio_advisor */
-                reviewerRole?: string;
+                reviewerRole?: ("bureau_lead" | "cio_advisor" | "chief_cio_advisor")[];
                 /** @description stages, comma-separated: planning, requirements, development, operation, retired */
-                stage?: string;
-                tier?: string;
+                stage?: ("planning" | "requirements" | "development" | "operation" | "retired")[];
+                /** @description tiers, comma-separated: 1, 2, 3, or unset (not yet set) */
+                tier?: ((1 | 2 | 3) | "unset")[];
             };
             header?: never;
             path?: never;
@@ -11040,89 +11914,18 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "b698824d-2bcd-470a-9a2c-eae65afc4430",
-                     *           "code": "PS0000021",
-                     *           "name": "子育て支援給付オンライン申請",
-                     *           "bureauCode": "IND",
-                     *           "fiscalYear": 2026,
-                     *           "summary": "申請から給付までをオンラインで完結させる",
+                     *           "id": "58bbe83f-ad27-4e5a-982f-3b3e80dc6187",
+                     *           "code": "PS0000023",
+                     *           "name": "職員費",
+                     *           "bureauCode": "DSB",
+                     *           "fiscalYear": 2021,
+                     *           "summary": null,
                      *           "isNew": true,
                      *           "registrationTrigger": "initial_budget",
                      *           "stage": "planning",
-                     *           "budgetJpy": 48000000,
-                     *           "maxDowntimeHours": 24,
-                     *           "confidentiality": "B",
-                     *           "tier": 2,
-                     *           "reviewerRole": "cio_advisor",
-                     *           "oversight": {
-                     *             "tier": 2,
-                     *             "factors": [
-                     *               {
-                     *                 "band": {
-                     *                   "en": "below ¥50,000,000 (¥10,000,000 or more)",
-                     *                   "ja": "5,000万円未満（1,000万円以上）"
-                     *                 },
-                     *                 "tier": 2,
-                     *                 "input": "budgetJpy",
-                     *                 "value": 48000000,
-                     *                 "drives": true,
-                     *                 "factor": "budget",
-                     *                 "reason": "Budget size: ¥48,000,000 is below ¥50,000,000 (¥10,000,000 or more) → tier 2 — this factor decides the tier",
-                     *                 "reasonJa": "予算規模：48,000,000円は「5,000万円未満（1,000万円以上）」→ 区分2（この観点が区分を決定）",
-                     *                 "thresholds": [
-                     *                   {
-                     *                     "value": 10000000,
-                     *                     "operator": "greaterThanInclusive"
-                     *                   },
-                     *                   {
-                     *                     "value": 50000000,
-                     *                     "operator": "lessThan"
-                     *                   }
-                     *                 ]
-                     *               },
-                     *               {
-                     *                 "band": {
-                     *                   "en": "more than 12 hours",
-                     *                   "ja": "12時間超"
-                     *                 },
-                     *                 "tier": 1,
-                     *                 "input": "maxDowntimeHours",
-                     *                 "value": 24,
-                     *                 "drives": false,
-                     *                 "factor": "downtime",
-                     *                 "reason": "Allowed service downtime: 24 h is more than 12 hours → tier 1 — lower than tier 2, so it does not decide",
-                     *                 "reasonJa": "業務不可欠性（サービス停止の許容時間）：24時間は「12時間超」→ 区分1（区分2より低いため決定要因ではありません）",
-                     *                 "thresholds": [
-                     *                   {
-                     *                     "value": 12,
-                     *                     "operator": "greaterThan"
-                     *                   }
-                     *                 ]
-                     *               }
-                     *             ],
-                     *             "missing": [],
-                     *             "lowerBound": 2,
-                     *             "reviewerRole": "cio_advisor",
-                     *             "rulesetVersion": "sha256:3152addc81066fd6"
-                     *           },
-                     *           "canvasWritten": false,
-                     *           "version": 3,
-                     *           "createdAt": "2026-12-07T05:59:07.980Z",
-                     *           "updatedAt": "2026-12-07T05:59:09.674Z"
-                     *         },
-                     *         {
-                     *           "id": "a053a6b3-9d2e-4121-a365-f264e1a2b5e7",
-                     *           "code": "PS0000020",
-                     *           "name": "障害福祉サービス指導監査システム",
-                     *           "bureauCode": "WEL",
-                     *           "fiscalYear": 2027,
-                     *           "summary": "事業所への実地指導と監査の記録・指摘事項・改善報告を一元管理し、紙の調書をなくす",
-                     *           "isNew": true,
-                     *           "registrationTrigger": "initial_budget",
-                     *           "stage": "planning",
-                     *           "budgetJpy": 68000000,
-                     *           "maxDowntimeHours": 24,
-                     *           "confidentiality": "A",
+                     *           "budgetJpy": 2313012000,
+                     *           "maxDowntimeHours": null,
+                     *           "confidentiality": null,
                      *           "tier": 3,
                      *           "reviewerRole": "chief_cio_advisor",
                      *           "oversight": {
@@ -11135,11 +11938,11 @@ export interface operations {
                      *                 },
                      *                 "tier": 3,
                      *                 "input": "budgetJpy",
-                     *                 "value": 68000000,
+                     *                 "value": 2313012000,
                      *                 "drives": true,
                      *                 "factor": "budget",
-                     *                 "reason": "Budget size: ¥68,000,000 is ¥50,000,000 or more → tier 3 — this factor decides the tier",
-                     *                 "reasonJa": "予算規模：68,000,000円は「5,000万円以上」→ 区分3（この観点が区分を決定）",
+                     *                 "reason": "Budget size: ¥2,313,012,000 is ¥50,000,000 or more → tier 3 — this factor decides the tier",
+                     *                 "reasonJa": "予算規模：2,313,012,000円は「5,000万円以上」→ 区分3（この観点が区分を決定）",
                      *                 "thresholds": [
                      *                   {
                      *                     "value": 50000000,
@@ -11148,34 +11951,91 @@ export interface operations {
                      *                 ]
                      *               },
                      *               {
-                     *                 "band": {
-                     *                   "en": "more than 12 hours",
-                     *                   "ja": "12時間超"
-                     *                 },
-                     *                 "tier": 1,
+                     *                 "band": null,
+                     *                 "tier": null,
                      *                 "input": "maxDowntimeHours",
-                     *                 "value": 24,
+                     *                 "value": null,
                      *                 "drives": false,
                      *                 "factor": "downtime",
-                     *                 "reason": "Allowed service downtime: 24 h is more than 12 hours → tier 1 — lower than tier 3, so it does not decide",
-                     *                 "reasonJa": "業務不可欠性（サービス停止の許容時間）：24時間は「12時間超」→ 区分1（区分3より低いため決定要因ではありません）",
-                     *                 "thresholds": [
-                     *                   {
-                     *                     "value": 12,
-                     *                     "operator": "greaterThan"
-                     *                   }
-                     *                 ]
+                     *                 "reason": "Allowed service downtime: not given, but the other factors already reach the top tier",
+                     *                 "reasonJa": "業務不可欠性（サービス停止の許容時間）：未入力（他の観点で最上位の区分に達しています）",
+                     *                 "thresholds": []
                      *               }
                      *             ],
-                     *             "missing": [],
+                     *             "missing": [
+                     *               "maxDowntimeHours",
+                     *               "confidentiality"
+                     *             ],
                      *             "lowerBound": 3,
                      *             "reviewerRole": "chief_cio_advisor",
                      *             "rulesetVersion": "sha256:3152addc81066fd6"
                      *           },
                      *           "canvasWritten": false,
                      *           "version": 1,
-                     *           "createdAt": "2025-11-20T01:00:00.000Z",
-                     *           "updatedAt": "2026-12-07T05:58:58.688Z"
+                     *           "createdAt": "2026-12-07T08:55:19.320Z",
+                     *           "updatedAt": "2026-12-07T08:55:19.320Z"
+                     *         },
+                     *         {
+                     *           "id": "341c64c0-a4e3-4e70-ac2f-ce972c7331b2",
+                     *           "code": "PS0000024",
+                     *           "name": "管理事務",
+                     *           "bureauCode": "DSB",
+                     *           "fiscalYear": 2021,
+                     *           "summary": null,
+                     *           "isNew": true,
+                     *           "registrationTrigger": "initial_budget",
+                     *           "stage": "planning",
+                     *           "budgetJpy": 137544000,
+                     *           "maxDowntimeHours": null,
+                     *           "confidentiality": null,
+                     *           "tier": 3,
+                     *           "reviewerRole": "chief_cio_advisor",
+                     *           "oversight": {
+                     *             "tier": 3,
+                     *             "factors": [
+                     *               {
+                     *                 "band": {
+                     *                   "en": "¥50,000,000 or more",
+                     *                   "ja": "5,000万円以上"
+                     *                 },
+                     *                 "tier": 3,
+                     *                 "input": "budgetJpy",
+                     *                 "value": 137544000,
+                     *                 "drives": true,
+                     *                 "factor": "budget",
+                     *                 "reason": "Budget size: ¥137,544,000 is ¥50,000,000 or more → tier 3 — this factor decides the tier",
+                     *                 "reasonJa": "予算規模：137,544,000円は「5,000万円以上」→ 区分3（この観点が区分を決定）",
+                     *                 "thresholds": [
+                     *                   {
+                     *                     "value": 50000000,
+                     *                     "operator": "greaterThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "band": null,
+                     *                 "tier": null,
+                     *                 "input": "maxDowntimeHours",
+                     *                 "value": null,
+                     *                 "drives": false,
+                     *                 "factor": "downtime",
+                     *                 "reason": "Allowed service downtime: not given, but the other factors already reach the top tier",
+                     *                 "reasonJa": "業務不可欠性（サービス停止の許容時間）：未入力（他の観点で最上位の区分に達しています）",
+                     *                 "thresholds": []
+                     *               }
+                     *             ],
+                     *             "missing": [
+                     *               "maxDowntimeHours",
+                     *               "confidentiality"
+                     *             ],
+                     *             "lowerBound": 3,
+                     *             "reviewerRole": "chief_cio_advisor",
+                     *             "rulesetVersion": "sha256:3152addc81066fd6"
+                     *           },
+                     *           "canvasWritten": false,
+                     *           "version": 1,
+                     *           "createdAt": "2026-12-07T08:55:19.320Z",
+                     *           "updatedAt": "2026-12-07T08:55:19.320Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -11312,7 +12172,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *       "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "code": "PS0000021",
                      *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -11379,8 +12239,8 @@ export interface operations {
                      *       },
                      *       "canvasWritten": false,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T05:59:07.980Z",
-                     *       "updatedAt": "2026-12-07T05:59:07.980Z"
+                     *       "createdAt": "2026-12-07T08:54:56.854Z",
+                     *       "updatedAt": "2026-12-07T08:54:56.854Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -11499,18 +12359,18 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *       "code": "PS0000012",
-                     *       "name": "創業支援オンライン相談",
+                     *       "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "code": "PS0000021",
+                     *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
-                     *       "fiscalYear": 2024,
-                     *       "summary": "女性起業家を含む創業希望者への予約制オンライン相談",
+                     *       "fiscalYear": 2026,
+                     *       "summary": "申請から給付までをオンラインで完結させる",
                      *       "isNew": true,
-                     *       "registrationTrigger": "measure_planned",
+                     *       "registrationTrigger": "initial_budget",
                      *       "stage": "development",
-                     *       "budgetJpy": 4200000,
-                     *       "maxDowntimeHours": 72,
-                     *       "confidentiality": "C",
+                     *       "budgetJpy": 8000000,
+                     *       "maxDowntimeHours": 24,
+                     *       "confidentiality": "B",
                      *       "tier": 1,
                      *       "reviewerRole": "bureau_lead",
                      *       "oversight": {
@@ -11523,11 +12383,11 @@ export interface operations {
                      *             },
                      *             "tier": 1,
                      *             "input": "budgetJpy",
-                     *             "value": 4200000,
+                     *             "value": 8000000,
                      *             "drives": true,
                      *             "factor": "budget",
-                     *             "reason": "Budget size: ¥4,200,000 is below ¥10,000,000 → tier 1 — this factor decides the tier",
-                     *             "reasonJa": "予算規模：4,200,000円は「1,000万円未満」→ 区分1（この観点が区分を決定）",
+                     *             "reason": "Budget size: ¥8,000,000 is below ¥10,000,000 → tier 1 — this factor decides the tier",
+                     *             "reasonJa": "予算規模：8,000,000円は「1,000万円未満」→ 区分1（この観点が区分を決定）",
                      *             "thresholds": [
                      *               {
                      *                 "value": 10000000,
@@ -11542,11 +12402,11 @@ export interface operations {
                      *             },
                      *             "tier": 1,
                      *             "input": "maxDowntimeHours",
-                     *             "value": 72,
+                     *             "value": 24,
                      *             "drives": true,
                      *             "factor": "downtime",
-                     *             "reason": "Allowed service downtime: 72 h is more than 12 hours → tier 1 — this factor decides the tier",
-                     *             "reasonJa": "業務不可欠性（サービス停止の許容時間）：72時間は「12時間超」→ 区分1（この観点が区分を決定）",
+                     *             "reason": "Allowed service downtime: 24 h is more than 12 hours → tier 1 — this factor decides the tier",
+                     *             "reasonJa": "業務不可欠性（サービス停止の許容時間）：24時間は「12時間超」→ 区分1（この観点が区分を決定）",
                      *             "thresholds": [
                      *               {
                      *                 "value": 12,
@@ -11561,9 +12421,9 @@ export interface operations {
                      *         "rulesetVersion": "sha256:3152addc81066fd6"
                      *       },
                      *       "canvasWritten": true,
-                     *       "version": 4,
-                     *       "createdAt": "2025-11-02T01:00:00.000Z",
-                     *       "updatedAt": "2026-12-07T05:59:00.231Z"
+                     *       "version": 7,
+                     *       "createdAt": "2026-12-07T08:54:56.854Z",
+                     *       "updatedAt": "2026-12-07T08:55:06.436Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -11694,7 +12554,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *       "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "code": "PS0000021",
                      *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -11761,8 +12621,8 @@ export interface operations {
                      *       },
                      *       "canvasWritten": false,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T05:59:07.980Z",
-                     *       "updatedAt": "2026-12-07T05:59:08.513Z"
+                     *       "createdAt": "2026-12-07T08:54:56.854Z",
+                     *       "updatedAt": "2026-12-07T08:54:57.618Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -11909,12 +12769,12 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "b5a1eddb-fe11-4d9e-8448-992eaa55f43a",
+                     *           "id": "fd5a4536-4b95-4b1a-a2b2-66fab539cb77",
                      *           "displayName": "産業 一郎",
                      *           "role": "bureau_lead"
                      *         },
                      *         {
-                     *           "id": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "id": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "displayName": "産業 花子",
                      *           "role": "staff"
                      *         }
@@ -12044,53 +12904,53 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "f85725ca-6787-4540-8c6c-494b6813db83",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *           "projectCode": "PS0000012",
-                     *           "projectName": "創業支援オンライン相談",
+                     *           "id": "331614db-bf10-4ad7-a8f5-7cfcf471dd48",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "projectCode": "PS0000021",
+                     *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
-                     *           "title": "予約画面の読み上げ順序を修正する",
-                     *           "ownerId": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "title": "脆弱性診断の実施計画を提出",
+                     *           "ownerId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "ownerName": "産業 花子",
-                     *           "dueDate": "2026-12-14",
+                     *           "dueDate": "2027-02-28",
                      *           "isOverdue": false,
                      *           "source": {
-                     *             "kind": "checklist_item",
+                     *             "kind": "tech_review",
                      *             "refId": null,
-                     *             "detail": "accessibility"
+                     *             "detail": "技術的関与での指摘"
                      *           },
-                     *           "blocking": false,
-                     *           "status": "done",
-                     *           "note": "スクリーンリーダーで確認済み",
-                     *           "raisedBy": "b5a1eddb-fe11-4d9e-8448-992eaa55f43a",
-                     *           "raisedByName": "産業 一郎",
-                     *           "raisedAt": "2026-12-07T05:58:58.704Z",
-                     *           "doneAt": "2026-12-07T05:58:58.704Z",
-                     *           "verifiedAt": null,
-                     *           "version": 2
+                     *           "blocking": true,
+                     *           "status": "verified",
+                     *           "note": "実施計画書を文書に登録しました",
+                     *           "raisedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "raisedByName": "補佐 健太",
+                     *           "raisedAt": "2026-12-07T08:55:03.301Z",
+                     *           "doneAt": "2026-12-07T08:55:03.393Z",
+                     *           "verifiedAt": "2026-12-07T08:55:03.539Z",
+                     *           "version": 3
                      *         },
                      *         {
-                     *           "id": "dfea3720-f668-4644-a6aa-46362f0792e7",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *           "projectCode": "PS0000012",
-                     *           "projectName": "創業支援オンライン相談",
+                     *           "id": "d2614c28-1d70-44f4-9a3c-5b070edbe621",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "projectCode": "PS0000021",
+                     *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
-                     *           "title": "スマートフォン利用者を含む5名でユーザテストを行い結果を登録する",
-                     *           "ownerId": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "title": "稼働率の目標値を調達仕様書に明記",
+                     *           "ownerId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "ownerName": "産業 花子",
-                     *           "dueDate": "2026-12-28",
+                     *           "dueDate": "2027-01-31",
                      *           "isOverdue": false,
                      *           "source": {
                      *             "kind": "guidance",
-                     *             "refId": "4506481e-711f-4788-91a9-b363d6c78718",
-                     *             "detail": "9b7fed58-0815-4381-9f1d-1b4f795ee150"
+                     *             "refId": "456c1c7d-370e-4235-84ed-cf07d09608da",
+                     *             "detail": "0b80bbc5-d4cb-4b61-8fee-9ee04c80e42c"
                      *           },
-                     *           "blocking": true,
+                     *           "blocking": false,
                      *           "status": "open",
                      *           "note": null,
-                     *           "raisedBy": "b5a1eddb-fe11-4d9e-8448-992eaa55f43a",
-                     *           "raisedByName": "産業 一郎",
-                     *           "raisedAt": "2026-12-07T05:58:58.704Z",
+                     *           "raisedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "raisedByName": "補佐 健太",
+                     *           "raisedAt": "2026-12-07T08:55:01.685Z",
                      *           "doneAt": null,
                      *           "verifiedAt": null,
                      *           "version": 1
@@ -12204,6 +13064,18 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "title": "脆弱性診断の実施計画を提出",
+                 *       "ownerId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                 *       "dueDate": "2027-02-28",
+                 *       "blocking": true,
+                 *       "source": {
+                 *         "kind": "tech_review",
+                 *         "detail": "技術的関与での指摘"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateActionRequest"];
             };
         };
@@ -12216,6 +13088,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "331614db-bf10-4ad7-a8f5-7cfcf471dd48",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "title": "脆弱性診断の実施計画を提出",
+                     *       "ownerId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "ownerName": "産業 花子",
+                     *       "dueDate": "2027-02-28",
+                     *       "isOverdue": false,
+                     *       "source": {
+                     *         "kind": "tech_review",
+                     *         "refId": null,
+                     *         "detail": "技術的関与での指摘"
+                     *       },
+                     *       "blocking": true,
+                     *       "status": "open",
+                     *       "note": null,
+                     *       "raisedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *       "raisedByName": "補佐 健太",
+                     *       "raisedAt": "2026-12-07T08:55:03.301Z",
+                     *       "doneAt": null,
+                     *       "verifiedAt": null,
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["FollowUpAction"];
                 };
             };
@@ -12331,27 +13231,20 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "revision": 1,
                      *       "fields": {
-                     *         "users": "都内で創業を目指す人（女性・若者・シニアを含む）と創業間もない事業者",
-                     *         "issues": "窓口の時間と場所の制約、相談記録の分散",
-                     *         "solution": "予約制のオンライン相談（ビデオ面談）と相談記録の共有",
-                     *         "providers": "創業支援拠点の相談員、中小企業診断士",
-                     *         "userGoals": "事業計画・資金調達・手続きを、空いた時間に専門家へ相談して前へ進めたい",
-                     *         "userPains": "平日の日中に窓口へ行けない。何を誰に相談すればよいか分からない",
-                     *         "userValue": "予約から面談までオンラインで完結し、同じ相談員に継続して相談できる",
-                     *         "department": "産業労働局 商工部",
-                     *         "longTermAim": "誰もが東京で起業に挑戦でき、開業率が米国・英国並みの10％台になること",
-                     *         "projectName": "創業支援オンライン相談",
-                     *         "spreadMeans": "SNS、区市町村の創業窓口、女性起業家向けイベントでの案内",
-                     *         "userDelights": "子育てや仕事の合間に、自宅からオンラインで相談できる",
-                     *         "providerGoals": "相談者の状況を把握し、適切な専門家と支援制度に早くつなげたい",
-                     *         "providerPains": "予約が電話と紙の台帳で管理され、相談の継続性が保てない",
-                     *         "providerValue": "相談履歴を共有でき、支援制度への橋渡しが確実になる",
-                     *         "targetOutcomes": "起業を目指す女性の増加、事業承継・再生の支援件数の増加、開業率の向上",
-                     *         "activityIndicators": "KPI「都内の開業率向上」「都の支援により起業を目指す女性数」ほか",
-                     *         "activitiesResources": "相談員20名、ビデオ面談サービス、予約管理システム"
+                     *         "users": "子育て世帯（都内約60万世帯）",
+                     *         "issues": "申請の約7割が窓口と郵送で、受付から給付まで平均45日かかっている",
+                     *         "solution": "都の電子申請基盤とマイナンバーカードによる本人確認で、申請から給付までをオンライン化する",
+                     *         "userGoals": "24時間どこからでもスマートフォンで申請したい",
+                     *         "userPains": "平日の日中に窓口へ出向く時間がない",
+                     *         "userValue": "来庁せずに数分で申請が終わり、審査状況もいつでも確かめられる",
+                     *         "department": "産業労働局 子育て支援課",
+                     *         "longTermAim": "子育て世帯が手続きに時間を取られず、必要な支援を確実に受けられる都市にする",
+                     *         "projectName": "子育て支援給付オンライン申請",
+                     *         "providerValue": "紙の申請書の入力と確認作業がなくなり、審査に集中できる",
+                     *         "targetOutcomes": "オンライン申請率80%、受付から給付までの日数を15日以内に"
                      *       },
                      *       "isWritten": true,
                      *       "missingKeyItems": [],
@@ -12401,8 +13294,8 @@ export interface operations {
                      *           }
                      *         }
                      *       },
-                     *       "createdAt": "2026-12-07T05:58:58.704Z",
-                     *       "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *       "createdAt": "2026-12-07T08:54:59.708Z",
+                     *       "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "createdByName": "産業 花子"
                      *     }
                      */
@@ -12518,7 +13411,14 @@ export interface operations {
                  *         "projectName": "子育て支援給付オンライン申請",
                  *         "users": "子育て世帯（都内約60万世帯）",
                  *         "userPains": "平日の日中に窓口へ出向く時間がない",
-                 *         "userGoals": "24時間どこからでもスマートフォンで申請したい"
+                 *         "userGoals": "24時間どこからでもスマートフォンで申請したい",
+                 *         "department": "産業労働局 子育て支援課",
+                 *         "longTermAim": "子育て世帯が手続きに時間を取られず、必要な支援を確実に受けられる都市にする",
+                 *         "userValue": "来庁せずに数分で申請が終わり、審査状況もいつでも確かめられる",
+                 *         "providerValue": "紙の申請書の入力と確認作業がなくなり、審査に集中できる",
+                 *         "issues": "申請の約7割が窓口と郵送で、受付から給付まで平均45日かかっている",
+                 *         "solution": "都の電子申請基盤とマイナンバーカードによる本人確認で、申請から給付までをオンライン化する",
+                 *         "targetOutcomes": "オンライン申請率80%、受付から給付までの日数を15日以内に"
                  *       }
                  *     }
                  */
@@ -12536,19 +13436,23 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "revision": 1,
                      *       "fields": {
                      *         "projectName": "子育て支援給付オンライン申請",
+                     *         "department": "産業労働局 子育て支援課",
+                     *         "longTermAim": "子育て世帯が手続きに時間を取られず、必要な支援を確実に受けられる都市にする",
                      *         "users": "子育て世帯（都内約60万世帯）",
                      *         "userPains": "平日の日中に窓口へ出向く時間がない",
-                     *         "userGoals": "24時間どこからでもスマートフォンで申請したい"
+                     *         "userGoals": "24時間どこからでもスマートフォンで申請したい",
+                     *         "userValue": "来庁せずに数分で申請が終わり、審査状況もいつでも確かめられる",
+                     *         "providerValue": "紙の申請書の入力と確認作業がなくなり、審査に集中できる",
+                     *         "issues": "申請の約7割が窓口と郵送で、受付から給付まで平均45日かかっている",
+                     *         "solution": "都の電子申請基盤とマイナンバーカードによる本人確認で、申請から給付までをオンライン化する",
+                     *         "targetOutcomes": "オンライン申請率80%、受付から給付までの日数を15日以内に"
                      *       },
-                     *       "isWritten": false,
-                     *       "missingKeyItems": [
-                     *         "department",
-                     *         "longTermAim"
-                     *       ],
+                     *       "isWritten": true,
+                     *       "missingKeyItems": [],
                      *       "keyItems": [
                      *         "projectName",
                      *         "department"
@@ -12595,8 +13499,8 @@ export interface operations {
                      *           }
                      *         }
                      *       },
-                     *       "createdAt": "2026-12-07T05:59:09.640Z",
-                     *       "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *       "createdAt": "2026-12-07T08:54:59.708Z",
+                     *       "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "createdByName": "産業 花子",
                      *       "projectVersion": 3
                      *     }
@@ -12747,8 +13651,8 @@ export interface operations {
                      *         {
                      *           "revision": 1,
                      *           "isWritten": true,
-                     *           "createdAt": "2026-12-07T05:58:58.704Z",
-                     *           "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "createdAt": "2026-12-07T08:54:59.708Z",
+                     *           "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "createdByName": "産業 花子"
                      *         }
                      *       ],
@@ -12871,27 +13775,20 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "revision": 1,
                      *       "fields": {
-                     *         "users": "都内で創業を目指す人（女性・若者・シニアを含む）と創業間もない事業者",
-                     *         "issues": "窓口の時間と場所の制約、相談記録の分散",
-                     *         "solution": "予約制のオンライン相談（ビデオ面談）と相談記録の共有",
-                     *         "providers": "創業支援拠点の相談員、中小企業診断士",
-                     *         "userGoals": "事業計画・資金調達・手続きを、空いた時間に専門家へ相談して前へ進めたい",
-                     *         "userPains": "平日の日中に窓口へ行けない。何を誰に相談すればよいか分からない",
-                     *         "userValue": "予約から面談までオンラインで完結し、同じ相談員に継続して相談できる",
-                     *         "department": "産業労働局 商工部",
-                     *         "longTermAim": "誰もが東京で起業に挑戦でき、開業率が米国・英国並みの10％台になること",
-                     *         "projectName": "創業支援オンライン相談",
-                     *         "spreadMeans": "SNS、区市町村の創業窓口、女性起業家向けイベントでの案内",
-                     *         "userDelights": "子育てや仕事の合間に、自宅からオンラインで相談できる",
-                     *         "providerGoals": "相談者の状況を把握し、適切な専門家と支援制度に早くつなげたい",
-                     *         "providerPains": "予約が電話と紙の台帳で管理され、相談の継続性が保てない",
-                     *         "providerValue": "相談履歴を共有でき、支援制度への橋渡しが確実になる",
-                     *         "targetOutcomes": "起業を目指す女性の増加、事業承継・再生の支援件数の増加、開業率の向上",
-                     *         "activityIndicators": "KPI「都内の開業率向上」「都の支援により起業を目指す女性数」ほか",
-                     *         "activitiesResources": "相談員20名、ビデオ面談サービス、予約管理システム"
+                     *         "users": "子育て世帯（都内約60万世帯）",
+                     *         "issues": "申請の約7割が窓口と郵送で、受付から給付まで平均45日かかっている",
+                     *         "solution": "都の電子申請基盤とマイナンバーカードによる本人確認で、申請から給付までをオンライン化する",
+                     *         "userGoals": "24時間どこからでもスマートフォンで申請したい",
+                     *         "userPains": "平日の日中に窓口へ出向く時間がない",
+                     *         "userValue": "来庁せずに数分で申請が終わり、審査状況もいつでも確かめられる",
+                     *         "department": "産業労働局 子育て支援課",
+                     *         "longTermAim": "子育て世帯が手続きに時間を取られず、必要な支援を確実に受けられる都市にする",
+                     *         "projectName": "子育て支援給付オンライン申請",
+                     *         "providerValue": "紙の申請書の入力と確認作業がなくなり、審査に集中できる",
+                     *         "targetOutcomes": "オンライン申請率80%、受付から給付までの日数を15日以内に"
                      *       },
                      *       "isWritten": true,
                      *       "missingKeyItems": [],
@@ -12941,8 +13838,8 @@ export interface operations {
                      *           }
                      *         }
                      *       },
-                     *       "createdAt": "2026-12-07T05:58:58.704Z",
-                     *       "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *       "createdAt": "2026-12-07T08:54:59.708Z",
+                     *       "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "createdByName": "産業 花子"
                      *     }
                      */
@@ -13068,25 +13965,27 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "4506481e-711f-4788-91a9-b363d6c78718",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *           "projectCode": "PS0000012",
-                     *           "projectName": "創業支援オンライン相談",
+                     *           "id": "456c1c7d-370e-4235-84ed-cf07d09608da",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "projectCode": "PS0000021",
+                     *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
-                     *           "topic": "ux",
-                     *           "subject": "相談予約画面のユーザテスト",
-                     *           "status": "answered",
-                     *           "tier": 1,
-                     *           "reviewerRole": "bureau_lead",
-                     *           "documentIds": [],
-                     *           "openedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "topic": "procurement_spec",
+                     *           "subject": "調達仕様書の非機能要件について",
+                     *           "status": "closed",
+                     *           "tier": 2,
+                     *           "reviewerRole": "cio_advisor",
+                     *           "documentIds": [
+                     *             "2a13db64-a94e-4766-baa1-c6d8c1b745af"
+                     *           ],
+                     *           "openedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "openedByName": "産業 花子",
-                     *           "openedAt": "2026-12-07T05:58:58.704Z",
+                     *           "openedAt": "2026-12-07T08:55:00.753Z",
                      *           "dueOn": "2026-12-21",
                      *           "isOverdue": false,
-                     *           "answeredAt": "2026-12-07T05:58:58.704Z",
-                     *           "closedAt": null,
-                     *           "version": 2
+                     *           "answeredAt": "2026-12-07T08:55:01.685Z",
+                     *           "closedAt": "2026-12-07T08:55:02.208Z",
+                     *           "version": 3
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -13197,6 +14096,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "topic": "procurement_spec",
+                 *       "subject": "調達仕様書の非機能要件について",
+                 *       "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
+                 *       "documentIds": [
+                 *         "2a13db64-a94e-4766-baa1-c6d8c1b745af"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateConsultationRequest"];
             };
         };
@@ -13209,6 +14118,50 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "456c1c7d-370e-4235-84ed-cf07d09608da",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "topic": "procurement_spec",
+                     *       "subject": "調達仕様書の非機能要件について",
+                     *       "status": "open",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "documentIds": [
+                     *         "2a13db64-a94e-4766-baa1-c6d8c1b745af"
+                     *       ],
+                     *       "openedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "openedByName": "産業 花子",
+                     *       "openedAt": "2026-12-07T08:55:00.753Z",
+                     *       "dueOn": "2026-12-21",
+                     *       "isOverdue": false,
+                     *       "answeredAt": null,
+                     *       "closedAt": null,
+                     *       "version": 1,
+                     *       "messages": [
+                     *         {
+                     *           "id": "fb46a098-4b7b-4b3e-b5c3-8170d553d750",
+                     *           "authorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "authorName": "産業 花子",
+                     *           "side": "bureau",
+                     *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
+                     *           "actionId": null,
+                     *           "createdAt": "2026-12-07T08:55:00.753Z"
+                     *         }
+                     *       ],
+                     *       "routing": [],
+                     *       "consultees": [
+                     *         {
+                     *           "id": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "displayName": "補佐 健太",
+                     *           "email": "advisor.ind@example.jp"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ConsultationDetail"];
                 };
             };
@@ -13342,24 +14295,24 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "55318be0-dd34-4494-b929-f022991b6bf4",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *           "id": "2a13db64-a94e-4766-baa1-c6d8c1b745af",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *           "kind": "procurement_spec",
-                     *           "title": "オンライン相談予約システム導入 調達仕様書",
-                     *           "url": "https://www.example.jp/psbook-demo/startup-consult/procurement-spec.pdf",
-                     *           "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "title": "調達仕様書（システム構築業務）",
+                     *           "url": "https://docs.example.jp/ind/kosodate/procurement-spec.pdf",
+                     *           "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "createdByName": "産業 花子",
-                     *           "createdAt": "2026-12-07T05:59:00.074Z"
+                     *           "createdAt": "2026-12-07T08:55:00.733Z"
                      *         },
                      *         {
-                     *           "id": "175088c4-7ddb-4eca-96d5-c3f227d6b161",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *           "id": "0cb37938-2df2-45e6-8d86-5ddf0f8538d7",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *           "kind": "requirements_definition",
-                     *           "title": "創業支援オンライン相談 要件定義書",
-                     *           "url": "https://www.example.jp/psbook-demo/startup-consult/requirements.pdf",
-                     *           "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "title": "要件定義書（第1版）",
+                     *           "url": "https://docs.example.jp/ind/kosodate/requirements-v1.pdf",
+                     *           "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "createdByName": "産業 花子",
-                     *           "createdAt": "2026-12-07T05:59:00.046Z"
+                     *           "createdAt": "2026-12-07T08:54:59.081Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -13491,14 +14444,14 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "74d8b3e7-b720-4c0d-9f50-dd9efea8e16f",
-                     *       "projectId": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *       "id": "0cb37938-2df2-45e6-8d86-5ddf0f8538d7",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "kind": "requirements_definition",
                      *       "title": "要件定義書（第1版）",
                      *       "url": "https://docs.example.jp/ind/kosodate/requirements-v1.pdf",
-                     *       "createdBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *       "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *       "createdByName": "産業 花子",
-                     *       "createdAt": "2026-12-07T05:59:09.343Z"
+                     *       "createdAt": "2026-12-07T08:54:59.081Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Document"];
@@ -13735,25 +14688,25 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "d01a5243-6ad9-491f-be83-50d2d807c183",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *           "projectCode": "PS0000012",
-                     *           "projectName": "創業支援オンライン相談",
+                     *           "id": "11f277d6-1805-4096-b8b9-6f485128fc4a",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "projectCode": "PS0000021",
+                     *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
                      *           "targetKind": "checklist_item",
                      *           "target": "all_tokyo",
-                     *           "reason": "局単独の相談窓口で、他局・区市町村との連携対象がない",
-                     *           "expiresOn": "2027-06-05",
+                     *           "reason": "局単独の給付事務で、他局のシステムとの連携がないため",
+                     *           "expiresOn": "2028-03-31",
                      *           "status": "approved",
                      *           "isActive": true,
                      *           "isExpired": false,
-                     *           "requestedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "requestedByName": "産業 花子",
-                     *           "requestedAt": "2026-12-07T05:58:58.704Z",
-                     *           "decidedBy": "b5a1eddb-fe11-4d9e-8448-992eaa55f43a",
-                     *           "decidedByName": "産業 一郎",
-                     *           "decidedAt": "2026-12-07T05:58:58.704Z",
-                     *           "decisionComment": "連携先ができた時点で見直すこと",
+                     *           "requestedAt": "2026-12-07T08:55:03.604Z",
+                     *           "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "decidedByName": "補佐 健太",
+                     *           "decidedAt": "2026-12-07T08:55:03.750Z",
+                     *           "decisionComment": "令和9年度末までに限り認めます",
                      *           "version": 2
                      *         }
                      *       ],
@@ -13865,6 +14818,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "targetKind": "checklist_item",
+                 *       "target": "all_tokyo",
+                 *       "reason": "局単独の給付事務で、他局のシステムとの連携がないため",
+                 *       "expiresOn": "2028-03-31"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateExemptionRequest"];
             };
         };
@@ -13877,6 +14838,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "11f277d6-1805-4096-b8b9-6f485128fc4a",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "targetKind": "checklist_item",
+                     *       "target": "all_tokyo",
+                     *       "reason": "局単独の給付事務で、他局のシステムとの連携がないため",
+                     *       "expiresOn": "2028-03-31",
+                     *       "status": "requested",
+                     *       "isActive": false,
+                     *       "isExpired": false,
+                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "requestedByName": "産業 花子",
+                     *       "requestedAt": "2026-12-07T08:55:03.604Z",
+                     *       "decidedBy": null,
+                     *       "decidedByName": null,
+                     *       "decidedAt": null,
+                     *       "decisionComment": null,
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["Exemption"];
                 };
             };
@@ -14025,7 +15010,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "stage": "development",
                      *       "nextStage": "operation",
                      *       "fiscalYear": 2026,
@@ -14035,7 +15020,7 @@ export interface operations {
                      *           "stage": "development",
                      *           "label": "リリースの判断（承認）",
                      *           "labelEn": "Release judged and approved",
-                     *           "met": false,
+                     *           "met": true,
                      *           "message": "承認されたリリース申請がありません",
                      *           "messageEn": "No release request has been approved",
                      *           "exemption": null
@@ -14045,22 +15030,22 @@ export interface operations {
                      *           "stage": "development",
                      *           "label": "指摘事項（阻止）の対応を確認",
                      *           "labelEn": "Blocking follow-up actions verified",
-                     *           "met": false,
+                     *           "met": true,
                      *           "message": "確認されていない阻止扱いのフォローアップ措置があります",
                      *           "messageEn": "Some blocking follow-up actions are not yet verified",
                      *           "exemption": null
                      *         }
                      *       ],
-                     *       "canAdvance": false,
+                     *       "canAdvance": true,
                      *       "facts": {
                      *         "canvasWritten": true,
-                     *         "kpiWithTargetCount": 3,
+                     *         "kpiWithTargetCount": 1,
                      *         "requirementsDefinitionCount": 1,
                      *         "procurementSpecCount": 1,
-                     *         "approvedReleaseCount": 0,
-                     *         "kpisUnmeasuredThisYearCount": 3,
+                     *         "approvedReleaseCount": 1,
+                     *         "kpisUnmeasuredThisYearCount": 0,
                      *         "hasYearlyDecision": false,
-                     *         "openBlockingActionCount": 1,
+                     *         "openBlockingActionCount": 0,
                      *         "exemptGates": []
                      *       }
                      *     }
@@ -14187,79 +15172,48 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": 243,
-                     *           "at": "2026-12-07T05:59:05.151Z",
-                     *           "actorId": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "id": 305,
+                     *           "at": "2026-12-07T08:55:18.110Z",
+                     *           "actorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "actorLabel": "staff.ind@example.jp",
                      *           "actorName": "産業 花子",
-                     *           "action": "release_request.create",
-                     *           "entityType": "release_request",
-                     *           "entityId": "3b3a0261-ddb9-41f8-8a0b-432408162ed9",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *           "before": null,
-                     *           "after": {
-                     *             "id": "3b3a0261-ddb9-41f8-8a0b-432408162ed9",
-                     *             "tier": 1,
-                     *             "dueAt": "2026-12-21T05:59:05.151Z",
-                     *             "notes": "スマートフォン利用者を含む5名のユーザテストを実施し、結果を登録した",
-                     *             "status": "pending",
-                     *             "version": 1,
-                     *             "evidence": [],
-                     *             "checklist": [
-                     *               {
-                     *                 "label": "ユーザテストを実施し、結果を反映した",
-                     *                 "itemId": "user_test",
-                     *                 "labelEn": "User tests were run and their findings addressed",
-                     *                 "naAllowed": false,
-                     *                 "principle": "user_test",
-                     *                 "description": "テストしないものはリリースしない。ユーザテスト結果報告書を登録すること",
-                     *                 "descriptionEn": "What is not tested is not released. Register the user test report."
-                     *               },
-                     *               {
-                     *                 "label": "#1 顧客視点：利用者の困りごとと実現したいことに応えている",
-                     *                 "itemId": "customer_view",
-                     *                 "labelEn": "#1 Customer view: it answers the users' pain points and goals",
-                     *                 "naAllowed": false,
-                     *                 "principle": "1",
-                     *                 "description": "サービスキャンバスの利用者エリアとリリース内容が対応していること",
-                     *                 "descriptionEn": "The release matches the user area of the service canvas"
-                     *               }
-                     *             ],
-                     *             "decidedAt": null,
-                     *             "decidedBy": null,
-                     *             "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *             "requestedAt": "2026-12-07T05:59:05.151Z",
-                     *             "requestedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
-                     *             "reviewerRole": "bureau_lead",
-                     *             "decisionItems": null,
-                     *             "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *             "decisionComment": null,
-                     *             "plannedReleaseDate": "2027-01-06"
+                     *           "action": "document.delete",
+                     *           "entityType": "document",
+                     *           "entityId": "3fdb00de-935c-40e9-a503-3014689903a7",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "before": {
+                     *             "id": "3fdb00de-935c-40e9-a503-3014689903a7",
+                     *             "url": "https://docs.example.jp/ind/kosodate/draft.pdf",
+                     *             "kind": "other",
+                     *             "title": "説明資料（案）",
+                     *             "createdAt": "2026-12-07T08:55:18.083Z",
+                     *             "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *             "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c"
                      *           },
-                     *           "requestId": "seed"
+                     *           "after": null,
+                     *           "requestId": "c68326c2-47b7-4ea3-a8cd-1f2c1a92b19f"
                      *         },
                      *         {
-                     *           "id": 219,
-                     *           "at": "2026-12-07T05:58:58.704Z",
-                     *           "actorId": "b5a1eddb-fe11-4d9e-8448-992eaa55f43a",
-                     *           "actorLabel": "lead.ind@example.jp",
-                     *           "actorName": "産業 一郎",
-                     *           "action": "exemption.approve",
-                     *           "entityType": "exemption",
-                     *           "entityId": "d01a5243-6ad9-491f-be83-50d2d807c183",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *           "before": {
-                     *             "status": "requested",
-                     *             "version": 1
-                     *           },
+                     *           "id": 304,
+                     *           "at": "2026-12-07T08:55:18.055Z",
+                     *           "actorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "actorLabel": "staff.ind@example.jp",
+                     *           "actorName": "産業 花子",
+                     *           "action": "document.create",
+                     *           "entityType": "document",
+                     *           "entityId": "3fdb00de-935c-40e9-a503-3014689903a7",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "before": null,
                      *           "after": {
-                     *             "status": "approved",
-                     *             "target": "all_tokyo",
-                     *             "comment": "連携先ができた時点で見直すこと",
-                     *             "version": 2,
-                     *             "expiresOn": "2027-06-05"
+                     *             "id": "3fdb00de-935c-40e9-a503-3014689903a7",
+                     *             "url": "https://docs.example.jp/ind/kosodate/draft.pdf",
+                     *             "kind": "other",
+                     *             "title": "説明資料（案）",
+                     *             "createdAt": "2026-12-07T08:55:18.083Z",
+                     *             "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *             "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c"
                      *           },
-                     *           "requestId": "seed"
+                     *           "requestId": "15bea70d-4934-4ac7-a373-5549f8be4cfa"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -14387,50 +15341,33 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "8f5fc110-4a66-46c9-8437-cccf02fe11fd",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *           "name": "都内の開業率向上",
+                     *           "id": "f9d4e0ad-2608-4b64-96fb-8d851370ef68",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "name": "オンライン申請率",
                      *           "unit": "%",
                      *           "direction": "increase",
-                     *           "baselineValue": null,
-                     *           "baselineYear": null,
-                     *           "targetValue": 10,
-                     *           "targetText": "10％台（米国・英国並み）",
-                     *           "targetFiscalYear": 2024,
-                     *           "status": "behind",
+                     *           "baselineValue": 12,
+                     *           "baselineYear": 2025,
+                     *           "targetValue": 85,
+                     *           "targetText": null,
+                     *           "targetFiscalYear": 2029,
+                     *           "status": "on_track",
                      *           "measurements": [
                      *             {
-                     *               "id": "0279e541-304a-4d33-9fc1-b787fb323ca5",
-                     *               "fiscalYear": 2022,
-                     *               "value": 5.8,
+                     *               "id": "da196aa8-fa06-4f30-80ed-d79dfff2dd13",
+                     *               "fiscalYear": 2026,
+                     *               "value": 35,
                      *               "achieved": null,
-                     *               "comment": "開業率は5％台で推移。オンライン相談の開始で創業準備層への周知を強化する",
-                     *               "expectedValue": 10,
-                     *               "isOnPlan": false,
-                     *               "recordedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
-                     *               "recordedAt": "2026-12-07T05:58:58.704Z"
+                     *               "comment": "電子申請の周知により増加",
+                     *               "expectedValue": 30.25,
+                     *               "isOnPlan": true,
+                     *               "recordedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *               "recordedAt": "2026-12-07T08:54:58.444Z"
                      *             }
                      *           ],
-                     *           "version": 1,
-                     *           "createdAt": "2026-12-07T05:58:59.961Z",
-                     *           "updatedAt": "2026-12-07T05:58:59.961Z"
-                     *         },
-                     *         {
-                     *           "id": "e5877d62-da4c-46c2-9f9b-6c5f2e1e19d8",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *           "name": "都の支援により起業を目指す女性数",
-                     *           "unit": "人/年",
-                     *           "direction": "increase",
-                     *           "baselineValue": null,
-                     *           "baselineYear": null,
-                     *           "targetValue": 500,
-                     *           "targetText": null,
-                     *           "targetFiscalYear": 2020,
-                     *           "status": "no_data",
-                     *           "measurements": [],
-                     *           "version": 1,
-                     *           "createdAt": "2026-12-07T05:58:59.991Z",
-                     *           "updatedAt": "2026-12-07T05:58:59.991Z"
+                     *           "version": 2,
+                     *           "createdAt": "2026-12-07T08:54:58.167Z",
+                     *           "updatedAt": "2026-12-07T08:54:58.793Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -14566,8 +15503,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "4e065e52-67b1-4335-b26c-1bf29ab9758a",
-                     *       "projectId": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *       "id": "f9d4e0ad-2608-4b64-96fb-8d851370ef68",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "name": "オンライン申請率",
                      *       "unit": "%",
                      *       "direction": "increase",
@@ -14579,8 +15516,8 @@ export interface operations {
                      *       "status": "no_data",
                      *       "measurements": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T05:59:08.817Z",
-                     *       "updatedAt": "2026-12-07T05:59:08.817Z"
+                     *       "createdAt": "2026-12-07T08:54:58.167Z",
+                     *       "updatedAt": "2026-12-07T08:54:58.167Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Kpi"];
@@ -14825,6 +15762,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "targetValue": 85,
+                 *       "targetFiscalYear": 2029,
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateKpiRequest"];
             };
         };
@@ -14837,6 +15781,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "f9d4e0ad-2608-4b64-96fb-8d851370ef68",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "name": "オンライン申請率",
+                     *       "unit": "%",
+                     *       "direction": "increase",
+                     *       "baselineValue": 12,
+                     *       "baselineYear": 2025,
+                     *       "targetValue": 85,
+                     *       "targetText": null,
+                     *       "targetFiscalYear": 2029,
+                     *       "status": "on_track",
+                     *       "measurements": [
+                     *         {
+                     *           "id": "da196aa8-fa06-4f30-80ed-d79dfff2dd13",
+                     *           "fiscalYear": 2026,
+                     *           "value": 35,
+                     *           "achieved": null,
+                     *           "comment": "電子申請の周知により増加",
+                     *           "expectedValue": 30.25,
+                     *           "isOnPlan": true,
+                     *           "recordedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "recordedAt": "2026-12-07T08:54:58.444Z"
+                     *         }
+                     *       ],
+                     *       "version": 2,
+                     *       "createdAt": "2026-12-07T08:54:58.167Z",
+                     *       "updatedAt": "2026-12-07T08:54:58.793Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Kpi"];
                 };
             };
@@ -14986,8 +15961,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "4e065e52-67b1-4335-b26c-1bf29ab9758a",
-                     *       "projectId": "b698824d-2bcd-470a-9a2c-eae65afc4430",
+                     *       "id": "f9d4e0ad-2608-4b64-96fb-8d851370ef68",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
                      *       "name": "オンライン申請率",
                      *       "unit": "%",
                      *       "direction": "increase",
@@ -14999,20 +15974,20 @@ export interface operations {
                      *       "status": "on_track",
                      *       "measurements": [
                      *         {
-                     *           "id": "edd88b49-80a7-4c00-a547-65abdbc80136",
+                     *           "id": "da196aa8-fa06-4f30-80ed-d79dfff2dd13",
                      *           "fiscalYear": 2026,
                      *           "value": 35,
                      *           "achieved": null,
                      *           "comment": "電子申請の周知により増加",
                      *           "expectedValue": 34.666666666666664,
                      *           "isOnPlan": true,
-                     *           "recordedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
-                     *           "recordedAt": "2026-12-07T05:59:09.018Z"
+                     *           "recordedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "recordedAt": "2026-12-07T08:54:58.444Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T05:59:08.817Z",
-                     *       "updatedAt": "2026-12-07T05:59:08.817Z"
+                     *       "createdAt": "2026-12-07T08:54:58.167Z",
+                     *       "updatedAt": "2026-12-07T08:54:58.167Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Kpi"];
@@ -15163,6 +16138,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "2f19568f-1ffd-459f-b2cb-82c2253bb6ee",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "name": "窓口来庁者数",
+                     *       "unit": "人/月",
+                     *       "direction": "decrease",
+                     *       "baselineValue": null,
+                     *       "baselineYear": null,
+                     *       "targetValue": 500,
+                     *       "targetText": null,
+                     *       "targetFiscalYear": 2028,
+                     *       "status": "no_data",
+                     *       "measurements": [],
+                     *       "version": 1,
+                     *       "createdAt": "2026-12-07T08:55:17.754Z",
+                     *       "updatedAt": "2026-12-07T08:55:17.754Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Kpi"];
                 };
             };
@@ -15283,7 +16277,42 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "items": [],
+                     *       "items": [
+                     *         {
+                     *           "id": "79f44036-0196-4374-93d1-b541fdb22c17",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "project": {
+                     *             "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *             "code": "PS0000021",
+                     *             "name": "子育て支援給付オンライン申請",
+                     *             "bureauCode": "IND",
+                     *             "tier": 1
+                     *           },
+                     *           "title": "子育て支援給付オンライン申請システム構築業務委託",
+                     *           "method": "proposal",
+                     *           "status": "contracted",
+                     *           "specDocumentId": "2a13db64-a94e-4766-baa1-c6d8c1b745af",
+                     *           "vendorName": "株式会社都市デジタルサービス",
+                     *           "corporateNumber": null,
+                     *           "isStartup": false,
+                     *           "contractAmountJpy": 42350000,
+                     *           "contractStart": "2027-04-01",
+                     *           "contractEnd": "2028-03-31",
+                     *           "budgetComparison": {
+                     *             "budgetJpy": 8000000,
+                     *             "contractAmountJpy": 42350000,
+                     *             "differenceJpy": 34350000,
+                     *             "ratio": 5.2938,
+                     *             "isOverBudget": true,
+                     *             "overBudgetMarginRatio": 0.1
+                     *           },
+                     *           "tierReviewThresholdJpy": 10000000,
+                     *           "needsTierReview": true,
+                     *           "version": 2,
+                     *           "createdAt": "2026-12-07T08:55:04.274Z",
+                     *           "updatedAt": "2026-12-07T08:55:04.371Z"
+                     *         }
+                     *       ],
                      *       "nextCursor": null
                      *     }
                      */
@@ -15392,6 +16421,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "title": "子育て支援給付オンライン申請システム構築業務委託",
+                 *       "method": "proposal",
+                 *       "status": "spec_published",
+                 *       "specDocumentId": "2a13db64-a94e-4766-baa1-c6d8c1b745af"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateProcurementRequest"];
             };
         };
@@ -15405,6 +16442,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "79f44036-0196-4374-93d1-b541fdb22c17",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "project": {
+                     *         "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *         "code": "PS0000021",
+                     *         "name": "子育て支援給付オンライン申請",
+                     *         "bureauCode": "IND",
+                     *         "tier": 2
+                     *       },
+                     *       "title": "子育て支援給付オンライン申請システム構築業務委託",
+                     *       "method": "proposal",
+                     *       "status": "spec_published",
+                     *       "specDocumentId": "2a13db64-a94e-4766-baa1-c6d8c1b745af",
+                     *       "vendorName": null,
+                     *       "corporateNumber": null,
+                     *       "isStartup": false,
+                     *       "contractAmountJpy": null,
+                     *       "contractStart": null,
+                     *       "contractEnd": null,
+                     *       "budgetComparison": {
+                     *         "budgetJpy": 48000000,
+                     *         "contractAmountJpy": null,
+                     *         "differenceJpy": null,
+                     *         "ratio": null,
+                     *         "isOverBudget": null,
+                     *         "overBudgetMarginRatio": 0.1
+                     *       },
+                     *       "tierReviewThresholdJpy": 50000000,
+                     *       "needsTierReview": false,
+                     *       "version": 1,
+                     *       "createdAt": "2026-12-07T08:55:04.274Z",
+                     *       "updatedAt": "2026-12-07T08:55:04.274Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Procurement"];
                 };
             };
@@ -15511,6 +16584,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "status": "contracted",
+                 *       "vendorName": "株式会社都市デジタルサービス",
+                 *       "isStartup": false,
+                 *       "contractAmountJpy": 42350000,
+                 *       "contractStart": "2027-04-01",
+                 *       "contractEnd": "2028-03-31",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateProcurementRequest"];
             };
         };
@@ -15524,6 +16608,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "79f44036-0196-4374-93d1-b541fdb22c17",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "project": {
+                     *         "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *         "code": "PS0000021",
+                     *         "name": "子育て支援給付オンライン申請",
+                     *         "bureauCode": "IND",
+                     *         "tier": 2
+                     *       },
+                     *       "title": "子育て支援給付オンライン申請システム構築業務委託",
+                     *       "method": "proposal",
+                     *       "status": "contracted",
+                     *       "specDocumentId": "2a13db64-a94e-4766-baa1-c6d8c1b745af",
+                     *       "vendorName": "株式会社都市デジタルサービス",
+                     *       "corporateNumber": null,
+                     *       "isStartup": false,
+                     *       "contractAmountJpy": 42350000,
+                     *       "contractStart": "2027-04-01",
+                     *       "contractEnd": "2028-03-31",
+                     *       "budgetComparison": {
+                     *         "budgetJpy": 48000000,
+                     *         "contractAmountJpy": 42350000,
+                     *         "differenceJpy": -5650000,
+                     *         "ratio": 0.8823,
+                     *         "isOverBudget": false,
+                     *         "overBudgetMarginRatio": 0.1
+                     *       },
+                     *       "tierReviewThresholdJpy": 50000000,
+                     *       "needsTierReview": false,
+                     *       "version": 2,
+                     *       "createdAt": "2026-12-07T08:55:04.274Z",
+                     *       "updatedAt": "2026-12-07T08:55:04.371Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Procurement"];
                 };
             };
@@ -15679,14 +16799,14 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "3b3a0261-ddb9-41f8-8a0b-432408162ed9",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *           "projectCode": "PS0000012",
-                     *           "projectName": "創業支援オンライン相談",
+                     *           "id": "707956d7-92b5-4aa1-b8bf-7025113d08b8",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "projectCode": "PS0000021",
+                     *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
-                     *           "status": "pending",
-                     *           "tier": 1,
-                     *           "reviewerRole": "bureau_lead",
+                     *           "status": "approved",
+                     *           "tier": 2,
+                     *           "reviewerRole": "cio_advisor",
                      *           "checklist": [
                      *             {
                      *               "label": "ユーザテストを実施し、結果を反映した",
@@ -15707,17 +16827,86 @@ export interface operations {
                      *               "descriptionEn": "The release matches the user area of the service canvas"
                      *             }
                      *           ],
-                     *           "evidence": [],
-                     *           "plannedReleaseDate": "2027-01-06",
-                     *           "notes": "スマートフォン利用者を含む5名のユーザテストを実施し、結果を登録した",
+                     *           "evidence": [
+                     *             {
+                     *               "url": "https://docs.example.jp/ind/kosodate/user-test.pdf",
+                     *               "note": "5名で実施",
+                     *               "itemId": "user_test"
+                     *             }
+                     *           ],
+                     *           "plannedReleaseDate": "2027-10-01",
+                     *           "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *           "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *           "requestedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "requestedByName": "産業 花子",
-                     *           "requestedAt": "2026-12-07T05:59:05.151Z",
-                     *           "dueAt": "2026-12-21T05:59:05.151Z",
+                     *           "requestedAt": "2026-12-07T08:55:05.199Z",
+                     *           "dueAt": "2026-12-21T08:55:05.199Z",
+                     *           "isOverdue": false,
+                     *           "decision": {
+                     *             "decision": "approved",
+                     *             "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *             "decidedByName": "補佐 健太",
+                     *             "decidedAt": "2026-12-07T08:55:05.227Z",
+                     *             "comment": "チェックリストの全項目を確認しました。リリースを承認します。",
+                     *             "items": [
+                     *               {
+                     *                 "itemId": "user_test",
+                     *                 "result": "ok"
+                     *               },
+                     *               {
+                     *                 "itemId": "customer_view",
+                     *                 "result": "ok"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "version": 2
+                     *         },
+                     *         {
+                     *           "id": "0f364f38-e9ed-4ccc-862b-3d4f6add9c03",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "projectCode": "PS0000021",
+                     *           "projectName": "子育て支援給付オンライン申請",
+                     *           "bureauCode": "IND",
+                     *           "status": "withdrawn",
+                     *           "tier": 2,
+                     *           "reviewerRole": "cio_advisor",
+                     *           "checklist": [
+                     *             {
+                     *               "label": "ユーザテストを実施し、結果を反映した",
+                     *               "itemId": "user_test",
+                     *               "labelEn": "User tests were run and their findings addressed",
+                     *               "naAllowed": false,
+                     *               "principle": "user_test",
+                     *               "description": "テストしないものはリリースしない。ユーザテスト結果報告書を登録すること",
+                     *               "descriptionEn": "What is not tested is not released. Register the user test report."
+                     *             },
+                     *             {
+                     *               "label": "#1 顧客視点：利用者の困りごとと実現したいことに応えている",
+                     *               "itemId": "customer_view",
+                     *               "labelEn": "#1 Customer view: it answers the users' pain points and goals",
+                     *               "naAllowed": false,
+                     *               "principle": "1",
+                     *               "description": "サービスキャンバスの利用者エリアとリリース内容が対応していること",
+                     *               "descriptionEn": "The release matches the user area of the service canvas"
+                     *             }
+                     *           ],
+                     *           "evidence": [
+                     *             {
+                     *               "url": "https://docs.example.jp/ind/kosodate/user-test.pdf",
+                     *               "note": "5名で実施",
+                     *               "itemId": "user_test"
+                     *             }
+                     *           ],
+                     *           "plannedReleaseDate": "2027-10-15",
+                     *           "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
+                     *           "rulesetVersion": "sha256:1198d04ac6d60531",
+                     *           "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "requestedByName": "産業 花子",
+                     *           "requestedAt": "2026-12-07T08:55:04.567Z",
+                     *           "dueAt": "2026-12-21T08:55:04.567Z",
                      *           "isOverdue": false,
                      *           "decision": null,
-                     *           "version": 1
+                     *           "version": 3
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -15828,6 +17017,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "plannedReleaseDate": "2027-10-01",
+                 *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
+                 *       "evidence": [
+                 *         {
+                 *           "itemId": "user_test",
+                 *           "url": "https://docs.example.jp/ind/kosodate/user-test.pdf",
+                 *           "note": "5名で実施"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateReleaseRequest"];
             };
         };
@@ -15840,6 +17042,70 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "707956d7-92b5-4aa1-b8bf-7025113d08b8",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "status": "pending",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "checklist": [
+                     *         {
+                     *           "label": "ユーザテストを実施し、結果を反映した",
+                     *           "itemId": "user_test",
+                     *           "labelEn": "User tests were run and their findings addressed",
+                     *           "naAllowed": false,
+                     *           "principle": "user_test",
+                     *           "description": "テストしないものはリリースしない。ユーザテスト結果報告書を登録すること",
+                     *           "descriptionEn": "What is not tested is not released. Register the user test report."
+                     *         },
+                     *         {
+                     *           "label": "#1 顧客視点：利用者の困りごとと実現したいことに応えている",
+                     *           "itemId": "customer_view",
+                     *           "labelEn": "#1 Customer view: it answers the users' pain points and goals",
+                     *           "naAllowed": false,
+                     *           "principle": "1",
+                     *           "description": "サービスキャンバスの利用者エリアとリリース内容が対応していること",
+                     *           "descriptionEn": "The release matches the user area of the service canvas"
+                     *         }
+                     *       ],
+                     *       "evidence": [
+                     *         {
+                     *           "url": "https://docs.example.jp/ind/kosodate/user-test.pdf",
+                     *           "note": "5名で実施",
+                     *           "itemId": "user_test"
+                     *         }
+                     *       ],
+                     *       "plannedReleaseDate": "2027-10-01",
+                     *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
+                     *       "rulesetVersion": "sha256:1198d04ac6d60531",
+                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "requestedByName": "産業 花子",
+                     *       "requestedAt": "2026-12-07T08:55:05.199Z",
+                     *       "dueAt": "2026-12-21T08:55:05.199Z",
+                     *       "isOverdue": false,
+                     *       "decision": null,
+                     *       "version": 1,
+                     *       "routing": [],
+                     *       "reviewers": [
+                     *         {
+                     *           "id": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "displayName": "補佐 健太",
+                     *           "email": "advisor.ind@example.jp"
+                     *         }
+                     *       ],
+                     *       "exemptions": [
+                     *         {
+                     *           "itemId": "all_tokyo",
+                     *           "reason": "局単独の給付事務で、他局のシステムとの連携がないため",
+                     *           "expiresOn": "2028-03-31"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReleaseRequestDetail"];
                 };
             };
@@ -15995,65 +17261,65 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "27b5ead8-146f-47b9-ba83-c459bc589d39",
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *           "period": "2026-03",
-                     *           "stage": "development",
-                     *           "tier": 1,
+                     *           "id": "7fbd22ee-a951-46e5-b129-eaa7a5b8e461",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "period": "2026-10",
+                     *           "stage": "requirements",
+                     *           "tier": 2,
                      *           "milestones": [
                      *             {
                      *               "milestone": "requirements_done",
-                     *               "actualDate": "2026-08-19",
-                     *               "plannedDate": "2026-08-09",
-                     *               "forecastDate": null
+                     *               "actualDate": null,
+                     *               "plannedDate": "2026-12-25",
+                     *               "forecastDate": "2027-01-20"
                      *             },
                      *             {
                      *               "milestone": "procurement_awarded",
                      *               "actualDate": null,
-                     *               "plannedDate": "2026-11-07",
-                     *               "forecastDate": "2026-12-27"
+                     *               "plannedDate": "2027-03-15",
+                     *               "forecastDate": null
                      *             }
                      *           ],
                      *           "cost": {
-                     *             "budgetJpy": 4200000,
-                     *             "contractJpy": null,
-                     *             "spentJpy": 336000,
-                     *             "forecastJpy": 4830000
+                     *             "budgetJpy": 48000000,
+                     *             "contractJpy": 0,
+                     *             "spentJpy": 2400000,
+                     *             "forecastJpy": 46500000
                      *           },
                      *           "selfRating": {
                      *             "cost": "green",
                      *             "scope": "green",
-                     *             "overall": "green",
-                     *             "schedule": "green",
+                     *             "overall": "amber",
+                     *             "schedule": "amber",
                      *             "security": "green",
                      *             "qualityUsability": "green"
                      *           },
                      *           "risks": [
                      *             {
-                     *               "owner": "事業担当課長",
-                     *               "title": "調達の遅れ",
-                     *               "impact": "high",
+                     *               "owner": "産業 花子",
+                     *               "title": "要件定義の遅れ",
+                     *               "impact": "medium",
                      *               "likelihood": "medium",
-                     *               "mitigation": "仕様書の確定を前倒しし、事業者への説明会を追加で開く"
+                     *               "mitigation": "週次で論点を整理し局内で早期決定"
                      *             }
                      *           ],
-                     *           "narrative": "設計を完了し、開発に着手した。",
-                     *           "filedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "narrative": "要件定義は所管課との調整により約4週間遅れる見込み。費用は計画内。",
+                     *           "filedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "filedByName": "産業 花子",
-                     *           "filedAt": "2026-12-07T05:58:58.704Z",
+                     *           "filedAt": "2026-12-07T08:55:03.918Z",
                      *           "assessment": {
                      *             "ratings": {
                      *               "cost": "green",
                      *               "scope": "green",
-                     *               "overall": "green",
-                     *               "schedule": "green",
+                     *               "overall": "amber",
+                     *               "schedule": "red",
                      *               "security": "green",
                      *               "qualityUsability": "green"
                      *             },
-                     *             "comment": "計画どおり。ユーザテストの計画を早めに示すこと。",
-                     *             "assessedBy": "b5a1eddb-fe11-4d9e-8448-992eaa55f43a",
-                     *             "assessedByName": "産業 一郎",
-                     *             "assessedAt": "2026-12-07T05:58:58.704Z"
+                     *             "comment": "要件定義の遅れがリリース日に響かないよう、調達の日程を再確認してください。",
+                     *             "assessedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *             "assessedByName": "補佐 健太",
+                     *             "assessedAt": "2026-12-07T08:55:04.151Z"
                      *           },
                      *           "version": 2
                      *         }
@@ -16063,10 +17329,10 @@ export interface operations {
                      *       "cadenceMonths": 6,
                      *       "divergent": false,
                      *       "divergence": [],
-                     *       "reportOverdue": true,
-                     *       "duePeriod": "2026-09",
-                     *       "nextPeriod": "2027-03",
-                     *       "nextDeadline": "2027-04-14"
+                     *       "reportOverdue": false,
+                     *       "duePeriod": null,
+                     *       "nextPeriod": "2027-09",
+                     *       "nextDeadline": "2027-10-14"
                      *     }
                      */
                     "application/json": components["schemas"]["StatusReportList"];
@@ -16174,6 +17440,61 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "period": "2026-10",
+                 *       "milestones": [
+                 *         {
+                 *           "milestone": "requirements_done",
+                 *           "plannedDate": "2026-12-25",
+                 *           "forecastDate": "2027-01-20",
+                 *           "actualDate": null
+                 *         },
+                 *         {
+                 *           "milestone": "procurement_awarded",
+                 *           "plannedDate": "2027-03-15",
+                 *           "forecastDate": null,
+                 *           "actualDate": null
+                 *         },
+                 *         {
+                 *           "milestone": "release",
+                 *           "plannedDate": "2027-10-01",
+                 *           "forecastDate": null,
+                 *           "actualDate": null
+                 *         },
+                 *         {
+                 *           "milestone": "operation_start",
+                 *           "plannedDate": "2027-11-01",
+                 *           "forecastDate": null,
+                 *           "actualDate": null
+                 *         }
+                 *       ],
+                 *       "cost": {
+                 *         "budgetJpy": 48000000,
+                 *         "contractJpy": 0,
+                 *         "spentJpy": 2400000,
+                 *         "forecastJpy": 46500000
+                 *       },
+                 *       "selfRating": {
+                 *         "overall": "amber",
+                 *         "schedule": "amber",
+                 *         "cost": "green",
+                 *         "scope": "green",
+                 *         "qualityUsability": "green",
+                 *         "security": "green"
+                 *       },
+                 *       "risks": [
+                 *         {
+                 *           "title": "要件定義の遅れ",
+                 *           "likelihood": "medium",
+                 *           "impact": "medium",
+                 *           "owner": "産業 花子",
+                 *           "mitigation": "週次で論点を整理し局内で早期決定"
+                 *         }
+                 *       ],
+                 *       "narrative": "要件定義は所管課との調整により約4週間遅れる見込み。費用は計画内。"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateStatusReportRequest"];
             };
         };
@@ -16186,6 +17507,58 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "7fbd22ee-a951-46e5-b129-eaa7a5b8e461",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "period": "2026-10",
+                     *       "stage": "requirements",
+                     *       "tier": 2,
+                     *       "milestones": [
+                     *         {
+                     *           "milestone": "requirements_done",
+                     *           "actualDate": null,
+                     *           "plannedDate": "2026-12-25",
+                     *           "forecastDate": "2027-01-20"
+                     *         },
+                     *         {
+                     *           "milestone": "procurement_awarded",
+                     *           "actualDate": null,
+                     *           "plannedDate": "2027-03-15",
+                     *           "forecastDate": null
+                     *         }
+                     *       ],
+                     *       "cost": {
+                     *         "budgetJpy": 48000000,
+                     *         "contractJpy": 0,
+                     *         "spentJpy": 2400000,
+                     *         "forecastJpy": 46500000
+                     *       },
+                     *       "selfRating": {
+                     *         "cost": "green",
+                     *         "scope": "green",
+                     *         "overall": "amber",
+                     *         "schedule": "amber",
+                     *         "security": "green",
+                     *         "qualityUsability": "green"
+                     *       },
+                     *       "risks": [
+                     *         {
+                     *           "owner": "産業 花子",
+                     *           "title": "要件定義の遅れ",
+                     *           "impact": "medium",
+                     *           "likelihood": "medium",
+                     *           "mitigation": "週次で論点を整理し局内で早期決定"
+                     *         }
+                     *       ],
+                     *       "narrative": "要件定義は所管課との調整により約4週間遅れる見込み。費用は計画内。",
+                     *       "filedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "filedByName": "産業 花子",
+                     *       "filedAt": "2026-12-07T08:55:03.918Z",
+                     *       "assessment": null,
+                     *       "version": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["StatusReport"];
                 };
             };
@@ -16325,6 +17698,20 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 1,
+                 *       "ratings": {
+                 *         "overall": "amber",
+                 *         "schedule": "red",
+                 *         "cost": "green",
+                 *         "scope": "green",
+                 *         "qualityUsability": "green",
+                 *         "security": "green"
+                 *       },
+                 *       "comment": "要件定義の遅れがリリース日に響かないよう、調達の日程を再確認してください。"
+                 *     }
+                 */
                 "application/json": components["schemas"]["AssessmentRequest"];
             };
         };
@@ -16337,6 +17724,71 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "7fbd22ee-a951-46e5-b129-eaa7a5b8e461",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "period": "2026-10",
+                     *       "stage": "requirements",
+                     *       "tier": 2,
+                     *       "milestones": [
+                     *         {
+                     *           "milestone": "requirements_done",
+                     *           "actualDate": null,
+                     *           "plannedDate": "2026-12-25",
+                     *           "forecastDate": "2027-01-20"
+                     *         },
+                     *         {
+                     *           "milestone": "procurement_awarded",
+                     *           "actualDate": null,
+                     *           "plannedDate": "2027-03-15",
+                     *           "forecastDate": null
+                     *         }
+                     *       ],
+                     *       "cost": {
+                     *         "budgetJpy": 48000000,
+                     *         "contractJpy": 0,
+                     *         "spentJpy": 2400000,
+                     *         "forecastJpy": 46500000
+                     *       },
+                     *       "selfRating": {
+                     *         "cost": "green",
+                     *         "scope": "green",
+                     *         "overall": "amber",
+                     *         "schedule": "amber",
+                     *         "security": "green",
+                     *         "qualityUsability": "green"
+                     *       },
+                     *       "risks": [
+                     *         {
+                     *           "owner": "産業 花子",
+                     *           "title": "要件定義の遅れ",
+                     *           "impact": "medium",
+                     *           "likelihood": "medium",
+                     *           "mitigation": "週次で論点を整理し局内で早期決定"
+                     *         }
+                     *       ],
+                     *       "narrative": "要件定義は所管課との調整により約4週間遅れる見込み。費用は計画内。",
+                     *       "filedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "filedByName": "産業 花子",
+                     *       "filedAt": "2026-12-07T08:55:03.918Z",
+                     *       "assessment": {
+                     *         "ratings": {
+                     *           "cost": "green",
+                     *           "scope": "green",
+                     *           "overall": "amber",
+                     *           "schedule": "red",
+                     *           "security": "green",
+                     *           "qualityUsability": "green"
+                     *         },
+                     *         "comment": "要件定義の遅れがリリース日に響かないよう、調達の日程を再確認してください。",
+                     *         "assessedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *         "assessedByName": "補佐 健太",
+                     *         "assessedAt": "2026-12-07T08:55:04.151Z"
+                     *       },
+                     *       "version": 2
+                     *     }
+                     */
                     "application/json": components["schemas"]["StatusReport"];
                 };
             };
@@ -16479,7 +17931,78 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "items": [],
+                     *       "items": [
+                     *         {
+                     *           "id": "1d04a908-009c-4fe2-a392-028bf923cfa2",
+                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "projectCode": "PS0000021",
+                     *           "projectName": "子育て支援給付オンライン申請",
+                     *           "bureauCode": "IND",
+                     *           "status": "approved",
+                     *           "cause": "inputs_changed",
+                     *           "fromTier": 2,
+                     *           "fromReviewerRole": "cio_advisor",
+                     *           "toTier": 1,
+                     *           "toReviewerRole": "bureau_lead",
+                     *           "toEvaluation": {
+                     *             "tier": 1,
+                     *             "factors": [
+                     *               {
+                     *                 "band": {
+                     *                   "en": "below ¥10,000,000",
+                     *                   "ja": "1,000万円未満"
+                     *                 },
+                     *                 "tier": 1,
+                     *                 "input": "budgetJpy",
+                     *                 "value": 8000000,
+                     *                 "drives": true,
+                     *                 "factor": "budget",
+                     *                 "reason": "Budget size: ¥8,000,000 is below ¥10,000,000 → tier 1 — this factor decides the tier",
+                     *                 "reasonJa": "予算規模：8,000,000円は「1,000万円未満」→ 区分1（この観点が区分を決定）",
+                     *                 "thresholds": [
+                     *                   {
+                     *                     "value": 10000000,
+                     *                     "operator": "lessThan"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "band": {
+                     *                   "en": "more than 12 hours",
+                     *                   "ja": "12時間超"
+                     *                 },
+                     *                 "tier": 1,
+                     *                 "input": "maxDowntimeHours",
+                     *                 "value": 24,
+                     *                 "drives": true,
+                     *                 "factor": "downtime",
+                     *                 "reason": "Allowed service downtime: 24 h is more than 12 hours → tier 1 — this factor decides the tier",
+                     *                 "reasonJa": "業務不可欠性（サービス停止の許容時間）：24時間は「12時間超」→ 区分1（この観点が区分を決定）",
+                     *                 "thresholds": [
+                     *                   {
+                     *                     "value": 12,
+                     *                     "operator": "greaterThan"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "missing": [],
+                     *             "lowerBound": 1,
+                     *             "reviewerRole": "bureau_lead",
+                     *             "rulesetVersion": "sha256:3152addc81066fd6"
+                     *           },
+                     *           "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "requestedByName": "産業 花子",
+                     *           "requestedAt": "2026-12-07T08:55:05.725Z",
+                     *           "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "decidedByName": "補佐 健太",
+                     *           "decidedAt": "2026-12-07T08:55:06.438Z",
+                     *           "comment": "契約額の確定により予算を見直したことを確認しました",
+                     *           "supersededBy": null,
+                     *           "canDecide": false,
+                     *           "version": 2
+                     *         }
+                     *       ],
                      *       "nextCursor": null
                      *     }
                      */
@@ -16606,15 +18129,27 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "fromTier": null,
-                     *           "toTier": 1,
+                     *           "toTier": 2,
                      *           "fromReviewerRole": null,
-                     *           "toReviewerRole": "bureau_lead",
+                     *           "toReviewerRole": "cio_advisor",
                      *           "rulesetVersion": "sha256:3152addc81066fd6",
                      *           "cause": "created",
-                     *           "actorId": "4ec96796-f2d4-4551-a6f7-4b78d4eac414",
-                     *           "actorName": "デジタル 管理者",
+                     *           "actorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "actorName": "産業 花子",
                      *           "tierDecreaseId": null,
-                     *           "at": "2025-11-02T01:00:00.000Z"
+                     *           "at": "2026-12-07T08:54:56.854Z"
+                     *         },
+                     *         {
+                     *           "fromTier": 2,
+                     *           "toTier": 1,
+                     *           "fromReviewerRole": "cio_advisor",
+                     *           "toReviewerRole": "bureau_lead",
+                     *           "rulesetVersion": "sha256:3152addc81066fd6",
+                     *           "cause": "decrease_requested",
+                     *           "actorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "actorName": "産業 花子",
+                     *           "tierDecreaseId": "1d04a908-009c-4fe2-a392-028bf923cfa2",
+                     *           "at": "2026-12-07T08:55:05.725Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -16742,24 +18277,24 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": 4,
+                     *           "id": 35,
                      *           "fromStage": "planning",
                      *           "toStage": "requirements",
                      *           "direction": "forward",
-                     *           "reason": null,
-                     *           "actorId": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "reason": "要件定義に着手",
+                     *           "actorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "actorName": "産業 花子",
-                     *           "at": "2025-12-07T05:58:58.704Z"
+                     *           "at": "2026-12-07T08:55:00.509Z"
                      *         },
                      *         {
-                     *           "id": 5,
+                     *           "id": 36,
                      *           "fromStage": "requirements",
                      *           "toStage": "development",
                      *           "direction": "forward",
                      *           "reason": null,
-                     *           "actorId": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
+                     *           "actorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
                      *           "actorName": "産業 花子",
-                     *           "at": "2025-12-07T05:58:58.704Z"
+                     *           "at": "2026-12-07T08:55:04.448Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -16872,6 +18407,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "to": "requirements",
+                 *       "reason": "要件定義に着手"
+                 *     }
+                 */
                 "application/json": components["schemas"]["TransitionRequest"];
             };
         };
@@ -16885,6 +18426,79 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "code": "PS0000021",
+                     *       "name": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "fiscalYear": 2026,
+                     *       "summary": "申請から給付までをオンラインで完結させる",
+                     *       "isNew": true,
+                     *       "registrationTrigger": "initial_budget",
+                     *       "stage": "requirements",
+                     *       "budgetJpy": 48000000,
+                     *       "maxDowntimeHours": 24,
+                     *       "confidentiality": "B",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "oversight": {
+                     *         "tier": 2,
+                     *         "factors": [
+                     *           {
+                     *             "band": {
+                     *               "en": "below ¥50,000,000 (¥10,000,000 or more)",
+                     *               "ja": "5,000万円未満（1,000万円以上）"
+                     *             },
+                     *             "tier": 2,
+                     *             "input": "budgetJpy",
+                     *             "value": 48000000,
+                     *             "drives": true,
+                     *             "factor": "budget",
+                     *             "reason": "Budget size: ¥48,000,000 is below ¥50,000,000 (¥10,000,000 or more) → tier 2 — this factor decides the tier",
+                     *             "reasonJa": "予算規模：48,000,000円は「5,000万円未満（1,000万円以上）」→ 区分2（この観点が区分を決定）",
+                     *             "thresholds": [
+                     *               {
+                     *                 "value": 10000000,
+                     *                 "operator": "greaterThanInclusive"
+                     *               },
+                     *               {
+                     *                 "value": 50000000,
+                     *                 "operator": "lessThan"
+                     *               }
+                     *             ]
+                     *           },
+                     *           {
+                     *             "band": {
+                     *               "en": "more than 12 hours",
+                     *               "ja": "12時間超"
+                     *             },
+                     *             "tier": 1,
+                     *             "input": "maxDowntimeHours",
+                     *             "value": 24,
+                     *             "drives": false,
+                     *             "factor": "downtime",
+                     *             "reason": "Allowed service downtime: 24 h is more than 12 hours → tier 1 — lower than tier 2, so it does not decide",
+                     *             "reasonJa": "業務不可欠性（サービス停止の許容時間）：24時間は「12時間超」→ 区分1（区分2より低いため決定要因ではありません）",
+                     *             "thresholds": [
+                     *               {
+                     *                 "value": 12,
+                     *                 "operator": "greaterThan"
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "missing": [],
+                     *         "lowerBound": 2,
+                     *         "reviewerRole": "cio_advisor",
+                     *         "rulesetVersion": "sha256:3152addc81066fd6"
+                     *       },
+                     *       "canvasWritten": true,
+                     *       "version": 4,
+                     *       "createdAt": "2026-12-07T08:54:56.854Z",
+                     *       "updatedAt": "2026-12-07T08:55:00.522Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Project"];
                 };
             };
@@ -17147,6 +18761,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "fiscalYear": 2026,
+                 *       "decision": "retire",
+                 *       "rationale": "国の共通サービスへ移行し、利用者がいなくなるため"
+                 *     }
+                 */
                 "application/json": components["schemas"]["YearlyReviewRequest"];
             };
         };
@@ -17159,6 +18780,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "projectId": "6dc68d2d-d849-4f06-9ca1-2b7fcbb6fe38",
+                     *       "fiscalYear": 2026,
+                     *       "decision": "retire",
+                     *       "rationale": "国の共通サービスへ移行し、利用者がいなくなるため",
+                     *       "decidedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "decidedByName": "産業 花子",
+                     *       "decidedAt": "2026-12-07T08:55:06.771Z",
+                     *       "retirement": {
+                     *         "status": "pending",
+                     *         "reason": null,
+                     *         "decidedBy": null,
+                     *         "decidedByName": null,
+                     *         "decidedAt": null
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["YearlyReview"];
                 };
             };
@@ -17298,6 +18937,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "decision": "confirm",
+                 *       "reason": "国の共通サービスへの移行が完了したため"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RetirementDecisionRequest"];
             };
         };
@@ -17310,6 +18955,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "projectId": "6dc68d2d-d849-4f06-9ca1-2b7fcbb6fe38",
+                     *       "fiscalYear": 2026,
+                     *       "decision": "retire",
+                     *       "rationale": "国の共通サービスへ移行し、利用者がいなくなるため",
+                     *       "decidedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "decidedByName": null,
+                     *       "decidedAt": "2026-12-07T08:55:06.771Z",
+                     *       "retirement": {
+                     *         "status": "confirmed",
+                     *         "reason": "国の共通サービスへの移行が完了したため",
+                     *         "decidedBy": "fd5a4536-4b95-4b1a-a2b2-66fab539cb77",
+                     *         "decidedByName": "産業 一郎",
+                     *         "decidedAt": "2026-12-07T08:55:07.687Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["YearlyReview"];
                 };
             };
@@ -17458,14 +19121,14 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "3b3a0261-ddb9-41f8-8a0b-432408162ed9",
-                     *       "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
-                     *       "projectCode": "PS0000012",
-                     *       "projectName": "創業支援オンライン相談",
+                     *       "id": "707956d7-92b5-4aa1-b8bf-7025113d08b8",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
-                     *       "status": "pending",
-                     *       "tier": 1,
-                     *       "reviewerRole": "bureau_lead",
+                     *       "status": "approved",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
                      *       "checklist": [
                      *         {
                      *           "label": "ユーザテストを実施し、結果を反映した",
@@ -17486,30 +19149,46 @@ export interface operations {
                      *           "descriptionEn": "The release matches the user area of the service canvas"
                      *         }
                      *       ],
-                     *       "evidence": [],
-                     *       "plannedReleaseDate": "2027-01-06",
-                     *       "notes": "スマートフォン利用者を含む5名のユーザテストを実施し、結果を登録した",
-                     *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "fc1672ab-6a1b-4a36-8edf-a1c761c918be",
-                     *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T05:59:05.151Z",
-                     *       "dueAt": "2026-12-21T05:59:05.151Z",
-                     *       "isOverdue": false,
-                     *       "decision": null,
-                     *       "version": 1,
-                     *       "routing": [],
-                     *       "reviewers": [
+                     *       "evidence": [
                      *         {
-                     *           "id": "b5a1eddb-fe11-4d9e-8448-992eaa55f43a",
-                     *           "displayName": "産業 一郎",
-                     *           "email": "lead.ind@example.jp"
+                     *           "url": "https://docs.example.jp/ind/kosodate/user-test.pdf",
+                     *           "note": "5名で実施",
+                     *           "itemId": "user_test"
                      *         }
                      *       ],
+                     *       "plannedReleaseDate": "2027-10-01",
+                     *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
+                     *       "rulesetVersion": "sha256:1198d04ac6d60531",
+                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "requestedByName": "産業 花子",
+                     *       "requestedAt": "2026-12-07T08:55:05.199Z",
+                     *       "dueAt": "2026-12-21T08:55:05.199Z",
+                     *       "isOverdue": false,
+                     *       "decision": {
+                     *         "decision": "approved",
+                     *         "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *         "decidedByName": "補佐 健太",
+                     *         "decidedAt": "2026-12-07T08:55:05.227Z",
+                     *         "comment": "チェックリストの全項目を確認しました。リリースを承認します。",
+                     *         "items": [
+                     *           {
+                     *             "itemId": "user_test",
+                     *             "result": "ok"
+                     *           },
+                     *           {
+                     *             "itemId": "customer_view",
+                     *             "result": "ok"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "version": 2,
+                     *       "routing": [],
+                     *       "reviewers": [],
                      *       "exemptions": [
                      *         {
                      *           "itemId": "all_tokyo",
-                     *           "reason": "局単独の相談窓口で、他局・区市町村との連携対象がない",
-                     *           "expiresOn": "2027-06-05"
+                     *           "reason": "局単独の給付事務で、他局のシステムとの連携がないため",
+                     *           "expiresOn": "2028-03-31"
                      *         }
                      *       ]
                      *     }
@@ -17619,6 +19298,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "plannedReleaseDate": "2027-10-15",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateReleaseRequest"];
             };
         };
@@ -17631,6 +19316,70 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0f364f38-e9ed-4ccc-862b-3d4f6add9c03",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "status": "pending",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "checklist": [
+                     *         {
+                     *           "label": "ユーザテストを実施し、結果を反映した",
+                     *           "itemId": "user_test",
+                     *           "labelEn": "User tests were run and their findings addressed",
+                     *           "naAllowed": false,
+                     *           "principle": "user_test",
+                     *           "description": "テストしないものはリリースしない。ユーザテスト結果報告書を登録すること",
+                     *           "descriptionEn": "What is not tested is not released. Register the user test report."
+                     *         },
+                     *         {
+                     *           "label": "#1 顧客視点：利用者の困りごとと実現したいことに応えている",
+                     *           "itemId": "customer_view",
+                     *           "labelEn": "#1 Customer view: it answers the users' pain points and goals",
+                     *           "naAllowed": false,
+                     *           "principle": "1",
+                     *           "description": "サービスキャンバスの利用者エリアとリリース内容が対応していること",
+                     *           "descriptionEn": "The release matches the user area of the service canvas"
+                     *         }
+                     *       ],
+                     *       "evidence": [
+                     *         {
+                     *           "url": "https://docs.example.jp/ind/kosodate/user-test.pdf",
+                     *           "note": "5名で実施",
+                     *           "itemId": "user_test"
+                     *         }
+                     *       ],
+                     *       "plannedReleaseDate": "2027-10-15",
+                     *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
+                     *       "rulesetVersion": "sha256:1198d04ac6d60531",
+                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "requestedByName": "産業 花子",
+                     *       "requestedAt": "2026-12-07T08:55:04.567Z",
+                     *       "dueAt": "2026-12-21T08:55:04.567Z",
+                     *       "isOverdue": false,
+                     *       "decision": null,
+                     *       "version": 2,
+                     *       "routing": [],
+                     *       "reviewers": [
+                     *         {
+                     *           "id": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "displayName": "補佐 健太",
+                     *           "email": "advisor.ind@example.jp"
+                     *         }
+                     *       ],
+                     *       "exemptions": [
+                     *         {
+                     *           "itemId": "all_tokyo",
+                     *           "reason": "局単独の給付事務で、他局のシステムとの連携がないため",
+                     *           "expiresOn": "2028-03-31"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReleaseRequestDetail"];
                 };
             };
@@ -17771,6 +19520,46 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "decision": "approved",
+                 *       "comment": "チェックリストの全項目を確認しました。リリースを承認します。",
+                 *       "items": [
+                 *         {
+                 *           "itemId": "user_test",
+                 *           "result": "ok"
+                 *         },
+                 *         {
+                 *           "itemId": "customer_view",
+                 *           "result": "ok"
+                 *         },
+                 *         {
+                 *           "itemId": "simple",
+                 *           "result": "ok"
+                 *         },
+                 *         {
+                 *           "itemId": "accessibility",
+                 *           "result": "ok"
+                 *         },
+                 *         {
+                 *           "itemId": "data_use",
+                 *           "result": "ok"
+                 *         },
+                 *         {
+                 *           "itemId": "security",
+                 *           "result": "ok"
+                 *         },
+                 *         {
+                 *           "itemId": "all_tokyo",
+                 *           "result": "ok"
+                 *         },
+                 *         {
+                 *           "itemId": "learning",
+                 *           "result": "ok"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReleaseDecisionRequest"];
             };
         };
@@ -17783,6 +19572,80 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "707956d7-92b5-4aa1-b8bf-7025113d08b8",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "status": "approved",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "checklist": [
+                     *         {
+                     *           "label": "ユーザテストを実施し、結果を反映した",
+                     *           "itemId": "user_test",
+                     *           "labelEn": "User tests were run and their findings addressed",
+                     *           "naAllowed": false,
+                     *           "principle": "user_test",
+                     *           "description": "テストしないものはリリースしない。ユーザテスト結果報告書を登録すること",
+                     *           "descriptionEn": "What is not tested is not released. Register the user test report."
+                     *         },
+                     *         {
+                     *           "label": "#1 顧客視点：利用者の困りごとと実現したいことに応えている",
+                     *           "itemId": "customer_view",
+                     *           "labelEn": "#1 Customer view: it answers the users' pain points and goals",
+                     *           "naAllowed": false,
+                     *           "principle": "1",
+                     *           "description": "サービスキャンバスの利用者エリアとリリース内容が対応していること",
+                     *           "descriptionEn": "The release matches the user area of the service canvas"
+                     *         }
+                     *       ],
+                     *       "evidence": [
+                     *         {
+                     *           "url": "https://docs.example.jp/ind/kosodate/user-test.pdf",
+                     *           "note": "5名で実施",
+                     *           "itemId": "user_test"
+                     *         }
+                     *       ],
+                     *       "plannedReleaseDate": "2027-10-01",
+                     *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
+                     *       "rulesetVersion": "sha256:1198d04ac6d60531",
+                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "requestedByName": "産業 花子",
+                     *       "requestedAt": "2026-12-07T08:55:05.199Z",
+                     *       "dueAt": "2026-12-21T08:55:05.199Z",
+                     *       "isOverdue": false,
+                     *       "decision": {
+                     *         "decision": "approved",
+                     *         "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *         "decidedByName": "補佐 健太",
+                     *         "decidedAt": "2026-12-07T08:55:05.227Z",
+                     *         "comment": "チェックリストの全項目を確認しました。リリースを承認します。",
+                     *         "items": [
+                     *           {
+                     *             "itemId": "user_test",
+                     *             "result": "ok"
+                     *           },
+                     *           {
+                     *             "itemId": "customer_view",
+                     *             "result": "ok"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "version": 2,
+                     *       "routing": [],
+                     *       "reviewers": [],
+                     *       "exemptions": [
+                     *         {
+                     *           "itemId": "all_tokyo",
+                     *           "reason": "局単独の給付事務で、他局のシステムとの連携がないため",
+                     *           "expiresOn": "2028-03-31"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReleaseRequestDetail"];
                 };
             };
@@ -17921,6 +19784,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 2,
+                 *       "reason": "給付要綱の改正にあわせてリリース日を見直すため"
+                 *     }
+                 */
                 "application/json": components["schemas"]["WithdrawReleaseRequest"];
             };
         };
@@ -17933,6 +19802,64 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0f364f38-e9ed-4ccc-862b-3d4f6add9c03",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "status": "withdrawn",
+                     *       "tier": 2,
+                     *       "reviewerRole": "cio_advisor",
+                     *       "checklist": [
+                     *         {
+                     *           "label": "ユーザテストを実施し、結果を反映した",
+                     *           "itemId": "user_test",
+                     *           "labelEn": "User tests were run and their findings addressed",
+                     *           "naAllowed": false,
+                     *           "principle": "user_test",
+                     *           "description": "テストしないものはリリースしない。ユーザテスト結果報告書を登録すること",
+                     *           "descriptionEn": "What is not tested is not released. Register the user test report."
+                     *         },
+                     *         {
+                     *           "label": "#1 顧客視点：利用者の困りごとと実現したいことに応えている",
+                     *           "itemId": "customer_view",
+                     *           "labelEn": "#1 Customer view: it answers the users' pain points and goals",
+                     *           "naAllowed": false,
+                     *           "principle": "1",
+                     *           "description": "サービスキャンバスの利用者エリアとリリース内容が対応していること",
+                     *           "descriptionEn": "The release matches the user area of the service canvas"
+                     *         }
+                     *       ],
+                     *       "evidence": [
+                     *         {
+                     *           "url": "https://docs.example.jp/ind/kosodate/user-test.pdf",
+                     *           "note": "5名で実施",
+                     *           "itemId": "user_test"
+                     *         }
+                     *       ],
+                     *       "plannedReleaseDate": "2027-10-15",
+                     *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
+                     *       "rulesetVersion": "sha256:1198d04ac6d60531",
+                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "requestedByName": "産業 花子",
+                     *       "requestedAt": "2026-12-07T08:55:04.567Z",
+                     *       "dueAt": "2026-12-21T08:55:04.567Z",
+                     *       "isOverdue": false,
+                     *       "decision": null,
+                     *       "version": 3,
+                     *       "routing": [],
+                     *       "reviewers": [],
+                     *       "exemptions": [
+                     *         {
+                     *           "itemId": "all_tokyo",
+                     *           "reason": "局単独の給付事務で、他局のシステムとの連携がないため",
+                     *           "expiresOn": "2028-03-31"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReleaseRequestDetail"];
                 };
             };
@@ -18209,7 +20136,7 @@ export interface operations {
                      *             "ja": "プロジェクト監理区分",
                      *             "en": "Oversight tier"
                      *           },
-                     *           "activatedAt": "2026-12-07T05:58:56.345Z",
+                     *           "activatedAt": "2026-12-07T08:54:38.254Z",
                      *           "content": {
                      *             "ruleset": "oversight-tier",
                      *             "title": {
@@ -18327,7 +20254,7 @@ export interface operations {
                      *             "ja": "ライフサイクルの関門",
                      *             "en": "Lifecycle gates"
                      *           },
-                     *           "activatedAt": "2026-12-07T05:58:56.345Z",
+                     *           "activatedAt": "2026-12-07T08:54:38.254Z",
                      *           "content": {
                      *             "ruleset": "lifecycle-gates",
                      *             "title": {
@@ -18674,6 +20601,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "1b56dbab-e308-4bd0-9683-e5ea4b1d70f2",
+                     *       "status": "queued",
+                     *       "runAt": "2027-03-31T15:00:00.000Z",
+                     *       "step": "queued",
+                     *       "stepsDone": 0,
+                     *       "stepsTotal": 4,
+                     *       "projectsChanged": null,
+                     *       "error": null,
+                     *       "startedAt": null,
+                     *       "finishedAt": null,
+                     *       "rulesetVersionId": "0a5d5a13-09ea-4883-9136-5b5adc50111f"
+                     *     }
+                     */
                     "application/json": {
                         error: string | null;
                         finishedAt: string | null;
@@ -18798,6 +20740,193 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "ruleset": "oversight-tier",
+                 *       "content": {
+                 *         "ruleset": "oversight-tier",
+                 *         "title": {
+                 *           "ja": "プロジェクト監理区分",
+                 *           "en": "Oversight tier"
+                 *         },
+                 *         "source": "東京都 プロジェクト監理区分（予算規模・業務不可欠性・データの機密性）: the highest factor decides the tier",
+                 *         "maxTier": 3,
+                 *         "factors": [
+                 *           {
+                 *             "factor": "budget",
+                 *             "input": "budgetJpy",
+                 *             "label": {
+                 *               "ja": "予算規模",
+                 *               "en": "Budget size"
+                 *             },
+                 *             "bands": [
+                 *               {
+                 *                 "tier": 3,
+                 *                 "label": {
+                 *                   "ja": "5,000万円以上",
+                 *                   "en": "¥50,000,000 or more"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "greaterThanInclusive",
+                 *                     "value": 50000000
+                 *                   }
+                 *                 ]
+                 *               },
+                 *               {
+                 *                 "tier": 2,
+                 *                 "label": {
+                 *                   "ja": "5,000万円未満（1,000万円以上）",
+                 *                   "en": "below ¥50,000,000 (¥10,000,000 or more)"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "greaterThanInclusive",
+                 *                     "value": 5000000
+                 *                   },
+                 *                   {
+                 *                     "operator": "lessThan",
+                 *                     "value": 50000000
+                 *                   }
+                 *                 ]
+                 *               },
+                 *               {
+                 *                 "tier": 1,
+                 *                 "label": {
+                 *                   "ja": "1,000万円未満",
+                 *                   "en": "below ¥10,000,000"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "lessThan",
+                 *                     "value": 5000000
+                 *                   }
+                 *                 ]
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "factor": "downtime",
+                 *             "input": "maxDowntimeHours",
+                 *             "label": {
+                 *               "ja": "業務不可欠性（サービス停止の許容時間）",
+                 *               "en": "Allowed service downtime"
+                 *             },
+                 *             "bands": [
+                 *               {
+                 *                 "tier": 3,
+                 *                 "label": {
+                 *                   "ja": "2時間以内",
+                 *                   "en": "2 hours or less"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "lessThanInclusive",
+                 *                     "value": 2
+                 *                   }
+                 *                 ]
+                 *               },
+                 *               {
+                 *                 "tier": 2,
+                 *                 "label": {
+                 *                   "ja": "12時間以内（2時間超）",
+                 *                   "en": "12 hours or less (more than 2 hours)"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "greaterThan",
+                 *                     "value": 2
+                 *                   },
+                 *                   {
+                 *                     "operator": "lessThanInclusive",
+                 *                     "value": 12
+                 *                   }
+                 *                 ]
+                 *               },
+                 *               {
+                 *                 "tier": 1,
+                 *                 "label": {
+                 *                   "ja": "12時間超",
+                 *                   "en": "more than 12 hours"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "greaterThan",
+                 *                     "value": 12
+                 *                   }
+                 *                 ]
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "factor": "confidentiality",
+                 *             "input": "confidentiality",
+                 *             "label": {
+                 *               "ja": "データの機密性",
+                 *               "en": "Data confidentiality"
+                 *             },
+                 *             "bands": [
+                 *               {
+                 *                 "tier": 2,
+                 *                 "label": {
+                 *                   "ja": "A",
+                 *                   "en": "A"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "equal",
+                 *                     "value": "A"
+                 *                   }
+                 *                 ]
+                 *               },
+                 *               {
+                 *                 "tier": 1,
+                 *                 "label": {
+                 *                   "ja": "B又はC",
+                 *                   "en": "B or C"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "in",
+                 *                     "value": [
+                 *                       "B",
+                 *                       "C"
+                 *                     ]
+                 *                   }
+                 *                 ]
+                 *               }
+                 *             ]
+                 *           }
+                 *         ],
+                 *         "reviewers": [
+                 *           {
+                 *             "tier": 1,
+                 *             "role": "bureau_lead",
+                 *             "label": {
+                 *               "ja": "各局（管理者）",
+                 *               "en": "the bureau itself (bureau lead)"
+                 *             }
+                 *           },
+                 *           {
+                 *             "tier": 2,
+                 *             "role": "cio_advisor",
+                 *             "label": {
+                 *               "ja": "各局CIO補佐官",
+                 *               "en": "the bureau's CIO advisor"
+                 *             }
+                 *           },
+                 *           {
+                 *             "tier": 3,
+                 *             "role": "chief_cio_advisor",
+                 *             "label": {
+                 *               "ja": "CIO統括補佐官",
+                 *               "en": "the chief CIO advisor"
+                 *             }
+                 *           }
+                 *         ]
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["SimulateRequest"];
             };
         };
@@ -18810,6 +20939,72 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "ruleset": "oversight-tier",
+                     *       "candidateVersion": "sha256:5294ebeee2561a55",
+                     *       "activeVersion": "sha256:3152addc81066fd6",
+                     *       "isSameAsActive": false,
+                     *       "projects": 22,
+                     *       "combinations": 11,
+                     *       "changed": 3,
+                     *       "byBureau": [
+                     *         {
+                     *           "bureauCode": "DSB",
+                     *           "total": 10,
+                     *           "changed": 0,
+                     *           "toTier": {
+                     *             "tier1": 0,
+                     *             "tier2": 0,
+                     *             "tier3": 0,
+                     *             "unset": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "bureauCode": "HLT",
+                     *           "total": 1,
+                     *           "changed": 0,
+                     *           "toTier": {
+                     *             "tier1": 0,
+                     *             "tier2": 0,
+                     *             "tier3": 0,
+                     *             "unset": 0
+                     *           }
+                     *         }
+                     *       ],
+                     *       "transitions": [
+                     *         {
+                     *           "fromTier": 1,
+                     *           "toTier": 2,
+                     *           "fromReviewer": "bureau_lead",
+                     *           "toReviewer": "cio_advisor",
+                     *           "count": 3
+                     *         }
+                     *       ],
+                     *       "sample": [
+                     *         {
+                     *           "id": "6dc68d2d-d849-4f06-9ca1-2b7fcbb6fe38",
+                     *           "code": "PS0000011",
+                     *           "name": "中小企業IoT化支援ポータル",
+                     *           "bureauCode": "IND",
+                     *           "fromTier": 1,
+                     *           "toTier": 2,
+                     *           "fromReviewer": "bureau_lead",
+                     *           "toReviewer": "cio_advisor"
+                     *         },
+                     *         {
+                     *           "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "code": "PS0000021",
+                     *           "name": "子育て支援給付オンライン申請",
+                     *           "bureauCode": "IND",
+                     *           "fromTier": 1,
+                     *           "toTier": 2,
+                     *           "fromReviewer": "bureau_lead",
+                     *           "toReviewer": "cio_advisor"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         activeVersion: string;
                         byBureau: {
@@ -18980,40 +21175,74 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "0be848ae-8530-4cd9-842f-f92f17d3256d",
-                     *           "ruleset": "supervision",
-                     *           "version": "sha256:14954515977ec03e",
-                     *           "status": "active",
-                     *           "note": "rules/supervision.json",
-                     *           "caseCount": 12,
-                     *           "proposedBy": null,
-                     *           "proposedAt": "2026-12-07T05:58:55.784Z",
-                     *           "decidedBy": null,
-                     *           "decidedAt": null,
-                     *           "decisionComment": null,
-                     *           "activateAt": null,
-                     *           "activatedAt": "2026-12-07T05:58:56.015Z",
+                     *           "id": "0a5d5a13-09ea-4883-9136-5b5adc50111f",
+                     *           "ruleset": "oversight-tier",
+                     *           "version": "sha256:5294ebeee2561a55",
+                     *           "status": "approved",
+                     *           "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
+                     *           "caseCount": 22,
+                     *           "proposedBy": {
+                     *             "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *             "displayName": "デジタル 管理者"
+                     *           },
+                     *           "proposedAt": "2026-12-07T08:55:15.725Z",
+                     *           "decidedBy": {
+                     *             "id": "29e16c34-a1db-44eb-81f6-608cc7ea74db",
+                     *             "displayName": "情報 次郎"
+                     *           },
+                     *           "decidedAt": "2026-12-07T08:55:15.768Z",
+                     *           "decisionComment": "シミュレーションで影響を受ける事業を確認しました",
+                     *           "activateAt": "2027-03-31T15:00:00.000Z",
+                     *           "activatedAt": null,
                      *           "supersededAt": null,
-                     *           "revision": 1,
-                     *           "activation": null
+                     *           "revision": 2,
+                     *           "activation": {
+                     *             "id": "1b56dbab-e308-4bd0-9683-e5ea4b1d70f2",
+                     *             "status": "queued",
+                     *             "runAt": "2027-03-31T15:00:00.000Z",
+                     *             "step": "queued",
+                     *             "stepsDone": 0,
+                     *             "stepsTotal": 4,
+                     *             "projectsChanged": null,
+                     *             "error": null,
+                     *             "startedAt": null,
+                     *             "finishedAt": null
+                     *           }
                      *         },
                      *         {
-                     *           "id": "35020446-7b30-4fbb-996d-5fac9dc1079a",
-                     *           "ruleset": "release-checklist",
-                     *           "version": "sha256:1198d04ac6d60531",
-                     *           "status": "active",
-                     *           "note": "rules/release-checklist.json",
-                     *           "caseCount": 3,
-                     *           "proposedBy": null,
-                     *           "proposedAt": "2026-12-07T05:58:55.784Z",
-                     *           "decidedBy": null,
-                     *           "decidedAt": null,
+                     *           "id": "582ad19e-0c38-4daf-b86e-c5e4f43461d7",
+                     *           "ruleset": "oversight-tier",
+                     *           "version": "sha256:220ae94770134917",
+                     *           "status": "cancelled",
+                     *           "note": "基準の引上げ案",
+                     *           "caseCount": 22,
+                     *           "proposedBy": {
+                     *             "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *             "displayName": "デジタル 管理者"
+                     *           },
+                     *           "proposedAt": "2026-12-07T08:55:14.983Z",
+                     *           "decidedBy": {
+                     *             "id": "29e16c34-a1db-44eb-81f6-608cc7ea74db",
+                     *             "displayName": "情報 次郎"
+                     *           },
+                     *           "decidedAt": "2026-12-07T08:55:15.147Z",
                      *           "decisionComment": null,
-                     *           "activateAt": null,
-                     *           "activatedAt": "2026-12-07T05:58:55.933Z",
+                     *           "activateAt": "2027-09-30T15:00:00.000Z",
+                     *           "activatedAt": null,
                      *           "supersededAt": null,
-                     *           "revision": 1,
-                     *           "activation": null
+                     *           "revision": 3,
+                     *           "activation": {
+                     *             "id": "acb43fd3-ae9c-45fc-ae42-3efee6bd07a1",
+                     *             "status": "cancelled",
+                     *             "runAt": "2027-09-30T15:00:00.000Z",
+                     *             "step": "cancelled",
+                     *             "stepsDone": 0,
+                     *             "stepsTotal": 4,
+                     *             "projectsChanged": null,
+                     *             "error": "引下げ案と併せて検討し直すため取り下げ",
+                     *             "startedAt": null,
+                     *             "finishedAt": "2026-12-07T08:55:15.357Z"
+                     *           }
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -19122,6 +21351,482 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "ruleset": "oversight-tier",
+                 *       "content": {
+                 *         "ruleset": "oversight-tier",
+                 *         "title": {
+                 *           "ja": "プロジェクト監理区分",
+                 *           "en": "Oversight tier"
+                 *         },
+                 *         "source": "東京都 プロジェクト監理区分（予算規模・業務不可欠性・データの機密性）: the highest factor decides the tier",
+                 *         "maxTier": 3,
+                 *         "factors": [
+                 *           {
+                 *             "factor": "budget",
+                 *             "input": "budgetJpy",
+                 *             "label": {
+                 *               "ja": "予算規模",
+                 *               "en": "Budget size"
+                 *             },
+                 *             "bands": [
+                 *               {
+                 *                 "tier": 3,
+                 *                 "label": {
+                 *                   "ja": "5,000万円以上",
+                 *                   "en": "¥50,000,000 or more"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "greaterThanInclusive",
+                 *                     "value": 50000000
+                 *                   }
+                 *                 ]
+                 *               },
+                 *               {
+                 *                 "tier": 2,
+                 *                 "label": {
+                 *                   "ja": "5,000万円未満（1,000万円以上）",
+                 *                   "en": "below ¥50,000,000 (¥10,000,000 or more)"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "greaterThanInclusive",
+                 *                     "value": 5000000
+                 *                   },
+                 *                   {
+                 *                     "operator": "lessThan",
+                 *                     "value": 50000000
+                 *                   }
+                 *                 ]
+                 *               },
+                 *               {
+                 *                 "tier": 1,
+                 *                 "label": {
+                 *                   "ja": "1,000万円未満",
+                 *                   "en": "below ¥10,000,000"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "lessThan",
+                 *                     "value": 5000000
+                 *                   }
+                 *                 ]
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "factor": "downtime",
+                 *             "input": "maxDowntimeHours",
+                 *             "label": {
+                 *               "ja": "業務不可欠性（サービス停止の許容時間）",
+                 *               "en": "Allowed service downtime"
+                 *             },
+                 *             "bands": [
+                 *               {
+                 *                 "tier": 3,
+                 *                 "label": {
+                 *                   "ja": "2時間以内",
+                 *                   "en": "2 hours or less"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "lessThanInclusive",
+                 *                     "value": 2
+                 *                   }
+                 *                 ]
+                 *               },
+                 *               {
+                 *                 "tier": 2,
+                 *                 "label": {
+                 *                   "ja": "12時間以内（2時間超）",
+                 *                   "en": "12 hours or less (more than 2 hours)"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "greaterThan",
+                 *                     "value": 2
+                 *                   },
+                 *                   {
+                 *                     "operator": "lessThanInclusive",
+                 *                     "value": 12
+                 *                   }
+                 *                 ]
+                 *               },
+                 *               {
+                 *                 "tier": 1,
+                 *                 "label": {
+                 *                   "ja": "12時間超",
+                 *                   "en": "more than 12 hours"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "greaterThan",
+                 *                     "value": 12
+                 *                   }
+                 *                 ]
+                 *               }
+                 *             ]
+                 *           },
+                 *           {
+                 *             "factor": "confidentiality",
+                 *             "input": "confidentiality",
+                 *             "label": {
+                 *               "ja": "データの機密性",
+                 *               "en": "Data confidentiality"
+                 *             },
+                 *             "bands": [
+                 *               {
+                 *                 "tier": 2,
+                 *                 "label": {
+                 *                   "ja": "A",
+                 *                   "en": "A"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "equal",
+                 *                     "value": "A"
+                 *                   }
+                 *                 ]
+                 *               },
+                 *               {
+                 *                 "tier": 1,
+                 *                 "label": {
+                 *                   "ja": "B又はC",
+                 *                   "en": "B or C"
+                 *                 },
+                 *                 "conditions": [
+                 *                   {
+                 *                     "operator": "in",
+                 *                     "value": [
+                 *                       "B",
+                 *                       "C"
+                 *                     ]
+                 *                   }
+                 *                 ]
+                 *               }
+                 *             ]
+                 *           }
+                 *         ],
+                 *         "reviewers": [
+                 *           {
+                 *             "tier": 1,
+                 *             "role": "bureau_lead",
+                 *             "label": {
+                 *               "ja": "各局（管理者）",
+                 *               "en": "the bureau itself (bureau lead)"
+                 *             }
+                 *           },
+                 *           {
+                 *             "tier": 2,
+                 *             "role": "cio_advisor",
+                 *             "label": {
+                 *               "ja": "各局CIO補佐官",
+                 *               "en": "the bureau's CIO advisor"
+                 *             }
+                 *           },
+                 *           {
+                 *             "tier": 3,
+                 *             "role": "chief_cio_advisor",
+                 *             "label": {
+                 *               "ja": "CIO統括補佐官",
+                 *               "en": "the chief CIO advisor"
+                 *             }
+                 *           }
+                 *         ]
+                 *       },
+                 *       "cases": [
+                 *         {
+                 *           "name": "budget ¥9,999,999 is tier 2 once tier 2 starts at ¥5,000,000",
+                 *           "input": {
+                 *             "budgetJpy": 9999999,
+                 *             "maxDowntimeHours": 24,
+                 *             "confidentiality": "B"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 2,
+                 *             "reviewerRole": "cio_advisor"
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "budget exactly ¥10,000,000 is tier 2 (1,000万円未満 is strictly below)",
+                 *           "input": {
+                 *             "budgetJpy": 10000000,
+                 *             "maxDowntimeHours": 24,
+                 *             "confidentiality": "B"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 2,
+                 *             "reviewerRole": "cio_advisor",
+                 *             "drivers": [
+                 *               "budget"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "budget ¥49,999,999 is tier 2",
+                 *           "input": {
+                 *             "budgetJpy": 49999999,
+                 *             "maxDowntimeHours": 24,
+                 *             "confidentiality": "C"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 2
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "budget exactly ¥50,000,000 is tier 3 (5,000万円以上 is at or above)",
+                 *           "input": {
+                 *             "budgetJpy": 50000000,
+                 *             "maxDowntimeHours": 24,
+                 *             "confidentiality": "C"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 3,
+                 *             "reviewerRole": "chief_cio_advisor",
+                 *             "drivers": [
+                 *               "budget"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "budget ¥0 is tier 1",
+                 *           "input": {
+                 *             "budgetJpy": 0,
+                 *             "maxDowntimeHours": 100,
+                 *             "confidentiality": "C"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 1
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "downtime 12.5 h is tier 1 (12時間超)",
+                 *           "input": {
+                 *             "budgetJpy": 1000000,
+                 *             "maxDowntimeHours": 12.5,
+                 *             "confidentiality": "B"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 1
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "downtime exactly 12 h is tier 2 (12時間以内)",
+                 *           "input": {
+                 *             "budgetJpy": 1000000,
+                 *             "maxDowntimeHours": 12,
+                 *             "confidentiality": "B"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 2,
+                 *             "drivers": [
+                 *               "downtime"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "downtime 2.5 h is tier 2",
+                 *           "input": {
+                 *             "budgetJpy": 1000000,
+                 *             "maxDowntimeHours": 2.5,
+                 *             "confidentiality": "B"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 2
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "downtime exactly 2 h is tier 3 (2時間以内)",
+                 *           "input": {
+                 *             "budgetJpy": 1000000,
+                 *             "maxDowntimeHours": 2,
+                 *             "confidentiality": "B"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 3,
+                 *             "drivers": [
+                 *               "downtime"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "downtime 0 h is tier 3",
+                 *           "input": {
+                 *             "budgetJpy": 1000000,
+                 *             "maxDowntimeHours": 0,
+                 *             "confidentiality": "B"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 3
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "confidentiality A is tier 2",
+                 *           "input": {
+                 *             "budgetJpy": 1000000,
+                 *             "maxDowntimeHours": 24,
+                 *             "confidentiality": "A"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 2,
+                 *             "drivers": [
+                 *               "confidentiality"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "confidentiality B is tier 1",
+                 *           "input": {
+                 *             "budgetJpy": 1000000,
+                 *             "maxDowntimeHours": 24,
+                 *             "confidentiality": "B"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 1
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "confidentiality C is tier 1",
+                 *           "input": {
+                 *             "budgetJpy": 1000000,
+                 *             "maxDowntimeHours": 24,
+                 *             "confidentiality": "C"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 1
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "the highest factor wins: budget tier 2, downtime tier 3",
+                 *           "input": {
+                 *             "budgetJpy": 20000000,
+                 *             "maxDowntimeHours": 1,
+                 *             "confidentiality": "B"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 3,
+                 *             "drivers": [
+                 *               "downtime"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "several factors can drive together",
+                 *           "input": {
+                 *             "budgetJpy": 20000000,
+                 *             "maxDowntimeHours": 8,
+                 *             "confidentiality": "A"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 2,
+                 *             "drivers": [
+                 *               "budget",
+                 *               "downtime",
+                 *               "confidentiality"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "the reference case: ¥10,000,000, 24 h, B is tier 2 by budget",
+                 *           "input": {
+                 *             "budgetJpy": 10000000,
+                 *             "maxDowntimeHours": 24,
+                 *             "confidentiality": "B"
+                 *           },
+                 *           "expected": {
+                 *             "tier": 2,
+                 *             "drivers": [
+                 *               "budget"
+                 *             ],
+                 *             "lowerBound": 2
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "nothing known: not set, lower bound 1",
+                 *           "input": {},
+                 *           "expected": {
+                 *             "tier": null,
+                 *             "lowerBound": 1,
+                 *             "reviewerRole": null,
+                 *             "missing": [
+                 *               "budgetJpy",
+                 *               "maxDowntimeHours",
+                 *               "confidentiality"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "budget alone at tier 3 sets the tier: nothing can raise it",
+                 *           "input": {
+                 *             "budgetJpy": 80000000
+                 *           },
+                 *           "expected": {
+                 *             "tier": 3,
+                 *             "reviewerRole": "chief_cio_advisor",
+                 *             "missing": [
+                 *               "maxDowntimeHours",
+                 *               "confidentiality"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "downtime alone at tier 3 sets the tier",
+                 *           "input": {
+                 *             "maxDowntimeHours": 1
+                 *           },
+                 *           "expected": {
+                 *             "tier": 3,
+                 *             "missing": [
+                 *               "budgetJpy",
+                 *               "confidentiality"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "budget tier 2 with the rest unknown is not set",
+                 *           "input": {
+                 *             "budgetJpy": 20000000
+                 *           },
+                 *           "expected": {
+                 *             "tier": null,
+                 *             "lowerBound": 2,
+                 *             "reviewerRole": null,
+                 *             "missing": [
+                 *               "maxDowntimeHours",
+                 *               "confidentiality"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "two known at tier 1, confidentiality missing: not set",
+                 *           "input": {
+                 *             "budgetJpy": 100000,
+                 *             "maxDowntimeHours": 48
+                 *           },
+                 *           "expected": {
+                 *             "tier": null,
+                 *             "lowerBound": 1,
+                 *             "missing": [
+                 *               "confidentiality"
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "name": "confidentiality A alone is not set (it cannot reach tier 3)",
+                 *           "input": {
+                 *             "confidentiality": "A"
+                 *           },
+                 *           "expected": {
+                 *             "tier": null,
+                 *             "lowerBound": 2
+                 *           }
+                 *         }
+                 *       ],
+                 *       "note": "第2区分の予算基準を1,000万円から500万円に引き下げる"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RulesetProposalRequest"];
             };
         };
@@ -19134,6 +21839,239 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0a5d5a13-09ea-4883-9136-5b5adc50111f",
+                     *       "ruleset": "oversight-tier",
+                     *       "version": "sha256:5294ebeee2561a55",
+                     *       "status": "proposed",
+                     *       "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
+                     *       "caseCount": 22,
+                     *       "proposedBy": {
+                     *         "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *         "displayName": "デジタル 管理者"
+                     *       },
+                     *       "proposedAt": "2026-12-07T08:55:15.725Z",
+                     *       "decidedBy": null,
+                     *       "decidedAt": null,
+                     *       "decisionComment": null,
+                     *       "activateAt": null,
+                     *       "activatedAt": null,
+                     *       "supersededAt": null,
+                     *       "revision": 1,
+                     *       "activation": null,
+                     *       "content": {
+                     *         "title": {
+                     *           "en": "Oversight tier",
+                     *           "ja": "プロジェクト監理区分"
+                     *         },
+                     *         "source": "東京都 プロジェクト監理区分（予算規模・業務不可欠性・データの機密性）: the highest factor decides the tier",
+                     *         "factors": [
+                     *           {
+                     *             "bands": [
+                     *               {
+                     *                 "tier": 3,
+                     *                 "label": {
+                     *                   "en": "¥50,000,000 or more",
+                     *                   "ja": "5,000万円以上"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 50000000,
+                     *                     "operator": "greaterThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "tier": 2,
+                     *                 "label": {
+                     *                   "en": "below ¥50,000,000 (¥10,000,000 or more)",
+                     *                   "ja": "5,000万円未満（1,000万円以上）"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 5000000,
+                     *                     "operator": "greaterThanInclusive"
+                     *                   },
+                     *                   {
+                     *                     "value": 50000000,
+                     *                     "operator": "lessThan"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "input": "budgetJpy",
+                     *             "label": {
+                     *               "en": "Budget size",
+                     *               "ja": "予算規模"
+                     *             },
+                     *             "factor": "budget"
+                     *           },
+                     *           {
+                     *             "bands": [
+                     *               {
+                     *                 "tier": 3,
+                     *                 "label": {
+                     *                   "en": "2 hours or less",
+                     *                   "ja": "2時間以内"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 2,
+                     *                     "operator": "lessThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "tier": 2,
+                     *                 "label": {
+                     *                   "en": "12 hours or less (more than 2 hours)",
+                     *                   "ja": "12時間以内（2時間超）"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 2,
+                     *                     "operator": "greaterThan"
+                     *                   },
+                     *                   {
+                     *                     "value": 12,
+                     *                     "operator": "lessThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "input": "maxDowntimeHours",
+                     *             "label": {
+                     *               "en": "Allowed service downtime",
+                     *               "ja": "業務不可欠性（サービス停止の許容時間）"
+                     *             },
+                     *             "factor": "downtime"
+                     *           }
+                     *         ],
+                     *         "maxTier": 3,
+                     *         "ruleset": "oversight-tier",
+                     *         "reviewers": [
+                     *           {
+                     *             "role": "bureau_lead",
+                     *             "tier": 1,
+                     *             "label": {
+                     *               "en": "the bureau itself (bureau lead)",
+                     *               "ja": "各局（管理者）"
+                     *             }
+                     *           },
+                     *           {
+                     *             "role": "cio_advisor",
+                     *             "tier": 2,
+                     *             "label": {
+                     *               "en": "the bureau's CIO advisor",
+                     *               "ja": "各局CIO補佐官"
+                     *             }
+                     *           }
+                     *         ]
+                     *       },
+                     *       "cases": [
+                     *         {
+                     *           "name": "budget ¥9,999,999 is tier 2 once tier 2 starts at ¥5,000,000",
+                     *           "input": {
+                     *             "budgetJpy": 9999999,
+                     *             "confidentiality": "B",
+                     *             "maxDowntimeHours": 24
+                     *           },
+                     *           "expected": {
+                     *             "tier": 2,
+                     *             "reviewerRole": "cio_advisor"
+                     *           }
+                     *         },
+                     *         {
+                     *           "name": "budget exactly ¥10,000,000 is tier 2 (1,000万円未満 is strictly below)",
+                     *           "input": {
+                     *             "budgetJpy": 10000000,
+                     *             "confidentiality": "B",
+                     *             "maxDowntimeHours": 24
+                     *           },
+                     *           "expected": {
+                     *             "tier": 2,
+                     *             "drivers": [
+                     *               "budget"
+                     *             ],
+                     *             "reviewerRole": "cio_advisor"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "baseVersionId": "22b15399-2fd7-4ab2-aae5-24bfca51cd58",
+                     *       "impact": {
+                     *         "sample": [
+                     *           {
+                     *             "id": "6dc68d2d-d849-4f06-9ca1-2b7fcbb6fe38",
+                     *             "code": "PS0000011",
+                     *             "name": "中小企業IoT化支援ポータル",
+                     *             "toTier": 2,
+                     *             "fromTier": 1,
+                     *             "bureauCode": "IND",
+                     *             "toReviewer": "cio_advisor",
+                     *             "fromReviewer": "bureau_lead"
+                     *           },
+                     *           {
+                     *             "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *             "code": "PS0000021",
+                     *             "name": "子育て支援給付オンライン申請",
+                     *             "toTier": 2,
+                     *             "fromTier": 1,
+                     *             "bureauCode": "IND",
+                     *             "toReviewer": "cio_advisor",
+                     *             "fromReviewer": "bureau_lead"
+                     *           }
+                     *         ],
+                     *         "changed": 3,
+                     *         "ruleset": "oversight-tier",
+                     *         "byBureau": [
+                     *           {
+                     *             "total": 10,
+                     *             "toTier": {
+                     *               "tier1": 0,
+                     *               "tier2": 0,
+                     *               "tier3": 0,
+                     *               "unset": 0
+                     *             },
+                     *             "changed": 0,
+                     *             "bureauCode": "DSB"
+                     *           },
+                     *           {
+                     *             "total": 1,
+                     *             "toTier": {
+                     *               "tier1": 0,
+                     *               "tier2": 0,
+                     *               "tier3": 0,
+                     *               "unset": 0
+                     *             },
+                     *             "changed": 0,
+                     *             "bureauCode": "HLT"
+                     *           }
+                     *         ],
+                     *         "projects": 22,
+                     *         "simulatedAt": "2026-12-07T08:55:15.724Z",
+                     *         "transitions": [
+                     *           {
+                     *             "count": 3,
+                     *             "toTier": 2,
+                     *             "fromTier": 1,
+                     *             "toReviewer": "cio_advisor",
+                     *             "fromReviewer": "bureau_lead"
+                     *           }
+                     *         ],
+                     *         "combinations": 11,
+                     *         "activeVersion": "sha256:3152addc81066fd6",
+                     *         "isSameAsActive": false,
+                     *         "pendingReviews": {
+                     *           "items": [],
+                     *           "moving": 0,
+                     *           "pending": 4
+                     *         },
+                     *         "candidateVersion": "sha256:5294ebeee2561a55"
+                     *       },
+                     *       "canDecide": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["RulesetVersion"];
                 };
             };
@@ -19282,97 +22220,248 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "0be848ae-8530-4cd9-842f-f92f17d3256d",
-                     *       "ruleset": "supervision",
-                     *       "version": "sha256:14954515977ec03e",
-                     *       "status": "active",
-                     *       "note": "rules/supervision.json",
-                     *       "caseCount": 12,
-                     *       "proposedBy": null,
-                     *       "proposedAt": "2026-12-07T05:58:55.784Z",
-                     *       "decidedBy": null,
-                     *       "decidedAt": null,
-                     *       "decisionComment": null,
-                     *       "activateAt": null,
-                     *       "activatedAt": "2026-12-07T05:58:56.015Z",
+                     *       "id": "0a5d5a13-09ea-4883-9136-5b5adc50111f",
+                     *       "ruleset": "oversight-tier",
+                     *       "version": "sha256:5294ebeee2561a55",
+                     *       "status": "approved",
+                     *       "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
+                     *       "caseCount": 22,
+                     *       "proposedBy": {
+                     *         "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *         "displayName": "デジタル 管理者"
+                     *       },
+                     *       "proposedAt": "2026-12-07T08:55:15.725Z",
+                     *       "decidedBy": {
+                     *         "id": "29e16c34-a1db-44eb-81f6-608cc7ea74db",
+                     *         "displayName": "情報 次郎"
+                     *       },
+                     *       "decidedAt": "2026-12-07T08:55:15.768Z",
+                     *       "decisionComment": "シミュレーションで影響を受ける事業を確認しました",
+                     *       "activateAt": "2027-03-31T15:00:00.000Z",
+                     *       "activatedAt": null,
                      *       "supersededAt": null,
-                     *       "revision": 1,
-                     *       "activation": null,
+                     *       "revision": 2,
+                     *       "activation": {
+                     *         "id": "1b56dbab-e308-4bd0-9683-e5ea4b1d70f2",
+                     *         "status": "queued",
+                     *         "runAt": "2027-03-31T15:00:00.000Z",
+                     *         "step": "queued",
+                     *         "stepsDone": 0,
+                     *         "stepsTotal": 4,
+                     *         "projectsChanged": null,
+                     *         "error": null,
+                     *         "startedAt": null,
+                     *         "finishedAt": null
+                     *       },
                      *       "content": {
                      *         "title": {
-                     *           "en": "Supervision (consultations and status reports)",
-                     *           "ja": "監理（協議・状況報告）"
+                     *           "en": "Oversight tier",
+                     *           "ja": "プロジェクト監理区分"
                      *         },
-                     *         "source": "PSブック: 区分に応じて監理者または協議先を指定し、開発過程に関する技術的指導、監督を行う（スライド85）。報告頻度は区分に応じる（NSW の段階別アシュアランスに倣う）。",
-                     *         "cadence": [
+                     *         "source": "東京都 プロジェクト監理区分（予算規模・業務不可欠性・データの機密性）: the highest factor decides the tier",
+                     *         "factors": [
                      *           {
-                     *             "tier": 1,
+                     *             "bands": [
+                     *               {
+                     *                 "tier": 3,
+                     *                 "label": {
+                     *                   "en": "¥50,000,000 or more",
+                     *                   "ja": "5,000万円以上"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 50000000,
+                     *                     "operator": "greaterThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "tier": 2,
+                     *                 "label": {
+                     *                   "en": "below ¥50,000,000 (¥10,000,000 or more)",
+                     *                   "ja": "5,000万円未満（1,000万円以上）"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 5000000,
+                     *                     "operator": "greaterThanInclusive"
+                     *                   },
+                     *                   {
+                     *                     "value": 50000000,
+                     *                     "operator": "lessThan"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "input": "budgetJpy",
                      *             "label": {
-                     *               "en": "Half-yearly",
-                     *               "ja": "半期ごと"
+                     *               "en": "Budget size",
+                     *               "ja": "予算規模"
                      *             },
-                     *             "months": 6
+                     *             "factor": "budget"
                      *           },
                      *           {
-                     *             "tier": 2,
+                     *             "bands": [
+                     *               {
+                     *                 "tier": 3,
+                     *                 "label": {
+                     *                   "en": "2 hours or less",
+                     *                   "ja": "2時間以内"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 2,
+                     *                     "operator": "lessThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "tier": 2,
+                     *                 "label": {
+                     *                   "en": "12 hours or less (more than 2 hours)",
+                     *                   "ja": "12時間以内（2時間超）"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 2,
+                     *                     "operator": "greaterThan"
+                     *                   },
+                     *                   {
+                     *                     "value": 12,
+                     *                     "operator": "lessThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "input": "maxDowntimeHours",
                      *             "label": {
-                     *               "en": "Quarterly",
-                     *               "ja": "四半期ごと"
+                     *               "en": "Allowed service downtime",
+                     *               "ja": "業務不可欠性（サービス停止の許容時間）"
                      *             },
-                     *             "months": 3
+                     *             "factor": "downtime"
                      *           }
                      *         ],
-                     *         "ruleset": "supervision",
-                     *         "holidays": [
-                     *           "2026-01-01",
-                     *           "2026-01-02"
-                     *         ],
-                     *         "holidaysSource": "国民の祝日（内閣府）と都庁の年末年始の休日（12月29日〜1月3日）。週末は常に休日として数える。",
-                     *         "reportGraceDays": 14,
-                     *         "supervisedStages": [
-                     *           "requirements",
-                     *           "development"
-                     *         ],
-                     *         "consultationDueWorkingDays": 10,
-                     *         "procurementOverBudgetMarginRatio": 0.1
+                     *         "maxTier": 3,
+                     *         "ruleset": "oversight-tier",
+                     *         "reviewers": [
+                     *           {
+                     *             "role": "bureau_lead",
+                     *             "tier": 1,
+                     *             "label": {
+                     *               "en": "the bureau itself (bureau lead)",
+                     *               "ja": "各局（管理者）"
+                     *             }
+                     *           },
+                     *           {
+                     *             "role": "cio_advisor",
+                     *             "tier": 2,
+                     *             "label": {
+                     *               "en": "the bureau's CIO advisor",
+                     *               "ja": "各局CIO補佐官"
+                     *             }
+                     *           }
+                     *         ]
                      *       },
                      *       "cases": [
                      *         {
-                     *           "name": "tier 3 reports monthly: September's report is due by 14 October",
+                     *           "name": "budget ¥9,999,999 is tier 2 once tier 2 starts at ¥5,000,000",
                      *           "input": {
-                     *             "tier": 3,
-                     *             "stage": "development",
-                     *             "today": "2026-10-14",
-                     *             "supervisedSince": "2026-04-01",
-                     *             "latestReportPeriod": "2026-08"
+                     *             "budgetJpy": 9999999,
+                     *             "confidentiality": "B",
+                     *             "maxDowntimeHours": 24
                      *           },
                      *           "expected": {
-                     *             "overdue": false,
-                     *             "duePeriod": "2026-08",
-                     *             "nextPeriod": "2026-09",
-                     *             "supervised": true,
-                     *             "nextDeadline": "2026-10-14",
-                     *             "cadenceMonths": 1
+                     *             "tier": 2,
+                     *             "reviewerRole": "cio_advisor"
                      *           }
                      *         },
                      *         {
-                     *           "name": "tier 3 without September's report is overdue on 15 October",
+                     *           "name": "budget exactly ¥10,000,000 is tier 2 (1,000万円未満 is strictly below)",
                      *           "input": {
-                     *             "tier": 3,
-                     *             "stage": "development",
-                     *             "today": "2026-10-15",
-                     *             "supervisedSince": "2026-04-01",
-                     *             "latestReportPeriod": "2026-08"
+                     *             "budgetJpy": 10000000,
+                     *             "confidentiality": "B",
+                     *             "maxDowntimeHours": 24
                      *           },
                      *           "expected": {
-                     *             "overdue": true,
-                     *             "duePeriod": "2026-09",
-                     *             "supervised": true
+                     *             "tier": 2,
+                     *             "drivers": [
+                     *               "budget"
+                     *             ],
+                     *             "reviewerRole": "cio_advisor"
                      *           }
                      *         }
                      *       ],
-                     *       "baseVersionId": null,
-                     *       "impact": null,
+                     *       "baseVersionId": "22b15399-2fd7-4ab2-aae5-24bfca51cd58",
+                     *       "impact": {
+                     *         "sample": [
+                     *           {
+                     *             "id": "6dc68d2d-d849-4f06-9ca1-2b7fcbb6fe38",
+                     *             "code": "PS0000011",
+                     *             "name": "中小企業IoT化支援ポータル",
+                     *             "toTier": 2,
+                     *             "fromTier": 1,
+                     *             "bureauCode": "IND",
+                     *             "toReviewer": "cio_advisor",
+                     *             "fromReviewer": "bureau_lead"
+                     *           },
+                     *           {
+                     *             "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *             "code": "PS0000021",
+                     *             "name": "子育て支援給付オンライン申請",
+                     *             "toTier": 2,
+                     *             "fromTier": 1,
+                     *             "bureauCode": "IND",
+                     *             "toReviewer": "cio_advisor",
+                     *             "fromReviewer": "bureau_lead"
+                     *           }
+                     *         ],
+                     *         "changed": 3,
+                     *         "ruleset": "oversight-tier",
+                     *         "byBureau": [
+                     *           {
+                     *             "total": 10,
+                     *             "toTier": {
+                     *               "tier1": 0,
+                     *               "tier2": 0,
+                     *               "tier3": 0,
+                     *               "unset": 0
+                     *             },
+                     *             "changed": 0,
+                     *             "bureauCode": "DSB"
+                     *           },
+                     *           {
+                     *             "total": 1,
+                     *             "toTier": {
+                     *               "tier1": 0,
+                     *               "tier2": 0,
+                     *               "tier3": 0,
+                     *               "unset": 0
+                     *             },
+                     *             "changed": 0,
+                     *             "bureauCode": "HLT"
+                     *           }
+                     *         ],
+                     *         "projects": 22,
+                     *         "simulatedAt": "2026-12-07T08:55:15.724Z",
+                     *         "transitions": [
+                     *           {
+                     *             "count": 3,
+                     *             "toTier": 2,
+                     *             "fromTier": 1,
+                     *             "toReviewer": "cio_advisor",
+                     *             "fromReviewer": "bureau_lead"
+                     *           }
+                     *         ],
+                     *         "combinations": 11,
+                     *         "activeVersion": "sha256:3152addc81066fd6",
+                     *         "isSameAsActive": false,
+                     *         "pendingReviews": {
+                     *           "items": [],
+                     *           "moving": 0,
+                     *           "pending": 4
+                     *         },
+                     *         "candidateVersion": "sha256:5294ebeee2561a55"
+                     *       },
                      *       "canDecide": false
                      *     }
                      */
@@ -19481,6 +22570,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "comment": "引下げ案と併せて検討し直すため取り下げ",
+                 *       "revision": 2
+                 *     }
+                 */
                 "application/json": components["schemas"]["RulesetCancelRequest"];
             };
         };
@@ -19493,6 +22588,225 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "582ad19e-0c38-4daf-b86e-c5e4f43461d7",
+                     *       "ruleset": "oversight-tier",
+                     *       "version": "sha256:220ae94770134917",
+                     *       "status": "cancelled",
+                     *       "note": "基準の引上げ案",
+                     *       "caseCount": 22,
+                     *       "proposedBy": {
+                     *         "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *         "displayName": "デジタル 管理者"
+                     *       },
+                     *       "proposedAt": "2026-12-07T08:55:14.983Z",
+                     *       "decidedBy": {
+                     *         "id": "29e16c34-a1db-44eb-81f6-608cc7ea74db",
+                     *         "displayName": "情報 次郎"
+                     *       },
+                     *       "decidedAt": "2026-12-07T08:55:15.147Z",
+                     *       "decisionComment": null,
+                     *       "activateAt": "2027-09-30T15:00:00.000Z",
+                     *       "activatedAt": null,
+                     *       "supersededAt": null,
+                     *       "revision": 3,
+                     *       "activation": {
+                     *         "id": "acb43fd3-ae9c-45fc-ae42-3efee6bd07a1",
+                     *         "status": "cancelled",
+                     *         "runAt": "2027-09-30T15:00:00.000Z",
+                     *         "step": "cancelled",
+                     *         "stepsDone": 0,
+                     *         "stepsTotal": 4,
+                     *         "projectsChanged": null,
+                     *         "error": "引下げ案と併せて検討し直すため取り下げ",
+                     *         "startedAt": null,
+                     *         "finishedAt": "2026-12-07T08:55:15.357Z"
+                     *       },
+                     *       "content": {
+                     *         "title": {
+                     *           "en": "Oversight tier",
+                     *           "ja": "プロジェクト監理区分"
+                     *         },
+                     *         "source": "東京都 プロジェクト監理区分（予算規模・業務不可欠性・データの機密性）: the highest factor decides the tier",
+                     *         "factors": [
+                     *           {
+                     *             "bands": [
+                     *               {
+                     *                 "tier": 3,
+                     *                 "label": {
+                     *                   "en": "¥50,000,000 or more",
+                     *                   "ja": "5,000万円以上"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 50000000,
+                     *                     "operator": "greaterThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "tier": 2,
+                     *                 "label": {
+                     *                   "en": "below ¥50,000,000 (¥10,000,000 or more)",
+                     *                   "ja": "5,000万円未満（1,000万円以上）"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 20000000,
+                     *                     "operator": "greaterThanInclusive"
+                     *                   },
+                     *                   {
+                     *                     "value": 50000000,
+                     *                     "operator": "lessThan"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "input": "budgetJpy",
+                     *             "label": {
+                     *               "en": "Budget size",
+                     *               "ja": "予算規模"
+                     *             },
+                     *             "factor": "budget"
+                     *           },
+                     *           {
+                     *             "bands": [
+                     *               {
+                     *                 "tier": 3,
+                     *                 "label": {
+                     *                   "en": "2 hours or less",
+                     *                   "ja": "2時間以内"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 2,
+                     *                     "operator": "lessThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "tier": 2,
+                     *                 "label": {
+                     *                   "en": "12 hours or less (more than 2 hours)",
+                     *                   "ja": "12時間以内（2時間超）"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 2,
+                     *                     "operator": "greaterThan"
+                     *                   },
+                     *                   {
+                     *                     "value": 12,
+                     *                     "operator": "lessThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "input": "maxDowntimeHours",
+                     *             "label": {
+                     *               "en": "Allowed service downtime",
+                     *               "ja": "業務不可欠性（サービス停止の許容時間）"
+                     *             },
+                     *             "factor": "downtime"
+                     *           }
+                     *         ],
+                     *         "maxTier": 3,
+                     *         "ruleset": "oversight-tier",
+                     *         "reviewers": [
+                     *           {
+                     *             "role": "bureau_lead",
+                     *             "tier": 1,
+                     *             "label": {
+                     *               "en": "the bureau itself (bureau lead)",
+                     *               "ja": "各局（管理者）"
+                     *             }
+                     *           },
+                     *           {
+                     *             "role": "cio_advisor",
+                     *             "tier": 2,
+                     *             "label": {
+                     *               "en": "the bureau's CIO advisor",
+                     *               "ja": "各局CIO補佐官"
+                     *             }
+                     *           }
+                     *         ]
+                     *       },
+                     *       "cases": [
+                     *         {
+                     *           "name": "budget ¥9,999,999 is tier 1",
+                     *           "input": {
+                     *             "budgetJpy": 9999999,
+                     *             "confidentiality": "B",
+                     *             "maxDowntimeHours": 24
+                     *           },
+                     *           "expected": {
+                     *             "tier": 1,
+                     *             "reviewerRole": "bureau_lead"
+                     *           }
+                     *         },
+                     *         {
+                     *           "name": "budget exactly ¥10,000,000 is tier 2 (1,000万円未満 is strictly below)",
+                     *           "input": {
+                     *             "budgetJpy": 10000000,
+                     *             "confidentiality": "B",
+                     *             "maxDowntimeHours": 24
+                     *           },
+                     *           "expected": {
+                     *             "tier": 1,
+                     *             "drivers": [
+                     *               "budget",
+                     *               "downtime"
+                     *             ],
+                     *             "reviewerRole": "bureau_lead"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "baseVersionId": "22b15399-2fd7-4ab2-aae5-24bfca51cd58",
+                     *       "impact": {
+                     *         "sample": [],
+                     *         "changed": 0,
+                     *         "ruleset": "oversight-tier",
+                     *         "byBureau": [
+                     *           {
+                     *             "total": 10,
+                     *             "toTier": {
+                     *               "tier1": 0,
+                     *               "tier2": 0,
+                     *               "tier3": 0,
+                     *               "unset": 0
+                     *             },
+                     *             "changed": 0,
+                     *             "bureauCode": "DSB"
+                     *           },
+                     *           {
+                     *             "total": 1,
+                     *             "toTier": {
+                     *               "tier1": 0,
+                     *               "tier2": 0,
+                     *               "tier3": 0,
+                     *               "unset": 0
+                     *             },
+                     *             "changed": 0,
+                     *             "bureauCode": "HLT"
+                     *           }
+                     *         ],
+                     *         "projects": 22,
+                     *         "simulatedAt": "2026-12-07T08:55:14.983Z",
+                     *         "transitions": [],
+                     *         "combinations": 10,
+                     *         "activeVersion": "sha256:3152addc81066fd6",
+                     *         "isSameAsActive": false,
+                     *         "pendingReviews": {
+                     *           "items": [],
+                     *           "moving": 0,
+                     *           "pending": 4
+                     *         },
+                     *         "candidateVersion": "sha256:220ae94770134917"
+                     *       },
+                     *       "canDecide": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["RulesetVersion"];
                 };
             };
@@ -19631,6 +22945,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "decision": "approved",
+                 *       "comment": "シミュレーションで影響を受ける事業を確認しました",
+                 *       "activateAt": "2027-04-01T00:00:00+09:00",
+                 *       "revision": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["RulesetDecisionRequest"];
             };
         };
@@ -19643,6 +22965,253 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0a5d5a13-09ea-4883-9136-5b5adc50111f",
+                     *       "ruleset": "oversight-tier",
+                     *       "version": "sha256:5294ebeee2561a55",
+                     *       "status": "approved",
+                     *       "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
+                     *       "caseCount": 22,
+                     *       "proposedBy": {
+                     *         "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *         "displayName": "デジタル 管理者"
+                     *       },
+                     *       "proposedAt": "2026-12-07T08:55:15.725Z",
+                     *       "decidedBy": {
+                     *         "id": "29e16c34-a1db-44eb-81f6-608cc7ea74db",
+                     *         "displayName": "情報 次郎"
+                     *       },
+                     *       "decidedAt": "2026-12-07T08:55:15.768Z",
+                     *       "decisionComment": "シミュレーションで影響を受ける事業を確認しました",
+                     *       "activateAt": "2027-03-31T15:00:00.000Z",
+                     *       "activatedAt": null,
+                     *       "supersededAt": null,
+                     *       "revision": 2,
+                     *       "activation": {
+                     *         "id": "1b56dbab-e308-4bd0-9683-e5ea4b1d70f2",
+                     *         "status": "queued",
+                     *         "runAt": "2027-03-31T15:00:00.000Z",
+                     *         "step": "queued",
+                     *         "stepsDone": 0,
+                     *         "stepsTotal": 4,
+                     *         "projectsChanged": null,
+                     *         "error": null,
+                     *         "startedAt": null,
+                     *         "finishedAt": null
+                     *       },
+                     *       "content": {
+                     *         "title": {
+                     *           "en": "Oversight tier",
+                     *           "ja": "プロジェクト監理区分"
+                     *         },
+                     *         "source": "東京都 プロジェクト監理区分（予算規模・業務不可欠性・データの機密性）: the highest factor decides the tier",
+                     *         "factors": [
+                     *           {
+                     *             "bands": [
+                     *               {
+                     *                 "tier": 3,
+                     *                 "label": {
+                     *                   "en": "¥50,000,000 or more",
+                     *                   "ja": "5,000万円以上"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 50000000,
+                     *                     "operator": "greaterThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "tier": 2,
+                     *                 "label": {
+                     *                   "en": "below ¥50,000,000 (¥10,000,000 or more)",
+                     *                   "ja": "5,000万円未満（1,000万円以上）"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 5000000,
+                     *                     "operator": "greaterThanInclusive"
+                     *                   },
+                     *                   {
+                     *                     "value": 50000000,
+                     *                     "operator": "lessThan"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "input": "budgetJpy",
+                     *             "label": {
+                     *               "en": "Budget size",
+                     *               "ja": "予算規模"
+                     *             },
+                     *             "factor": "budget"
+                     *           },
+                     *           {
+                     *             "bands": [
+                     *               {
+                     *                 "tier": 3,
+                     *                 "label": {
+                     *                   "en": "2 hours or less",
+                     *                   "ja": "2時間以内"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 2,
+                     *                     "operator": "lessThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "tier": 2,
+                     *                 "label": {
+                     *                   "en": "12 hours or less (more than 2 hours)",
+                     *                   "ja": "12時間以内（2時間超）"
+                     *                 },
+                     *                 "conditions": [
+                     *                   {
+                     *                     "value": 2,
+                     *                     "operator": "greaterThan"
+                     *                   },
+                     *                   {
+                     *                     "value": 12,
+                     *                     "operator": "lessThanInclusive"
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "input": "maxDowntimeHours",
+                     *             "label": {
+                     *               "en": "Allowed service downtime",
+                     *               "ja": "業務不可欠性（サービス停止の許容時間）"
+                     *             },
+                     *             "factor": "downtime"
+                     *           }
+                     *         ],
+                     *         "maxTier": 3,
+                     *         "ruleset": "oversight-tier",
+                     *         "reviewers": [
+                     *           {
+                     *             "role": "bureau_lead",
+                     *             "tier": 1,
+                     *             "label": {
+                     *               "en": "the bureau itself (bureau lead)",
+                     *               "ja": "各局（管理者）"
+                     *             }
+                     *           },
+                     *           {
+                     *             "role": "cio_advisor",
+                     *             "tier": 2,
+                     *             "label": {
+                     *               "en": "the bureau's CIO advisor",
+                     *               "ja": "各局CIO補佐官"
+                     *             }
+                     *           }
+                     *         ]
+                     *       },
+                     *       "cases": [
+                     *         {
+                     *           "name": "budget ¥9,999,999 is tier 2 once tier 2 starts at ¥5,000,000",
+                     *           "input": {
+                     *             "budgetJpy": 9999999,
+                     *             "confidentiality": "B",
+                     *             "maxDowntimeHours": 24
+                     *           },
+                     *           "expected": {
+                     *             "tier": 2,
+                     *             "reviewerRole": "cio_advisor"
+                     *           }
+                     *         },
+                     *         {
+                     *           "name": "budget exactly ¥10,000,000 is tier 2 (1,000万円未満 is strictly below)",
+                     *           "input": {
+                     *             "budgetJpy": 10000000,
+                     *             "confidentiality": "B",
+                     *             "maxDowntimeHours": 24
+                     *           },
+                     *           "expected": {
+                     *             "tier": 2,
+                     *             "drivers": [
+                     *               "budget"
+                     *             ],
+                     *             "reviewerRole": "cio_advisor"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "baseVersionId": "22b15399-2fd7-4ab2-aae5-24bfca51cd58",
+                     *       "impact": {
+                     *         "sample": [
+                     *           {
+                     *             "id": "6dc68d2d-d849-4f06-9ca1-2b7fcbb6fe38",
+                     *             "code": "PS0000011",
+                     *             "name": "中小企業IoT化支援ポータル",
+                     *             "toTier": 2,
+                     *             "fromTier": 1,
+                     *             "bureauCode": "IND",
+                     *             "toReviewer": "cio_advisor",
+                     *             "fromReviewer": "bureau_lead"
+                     *           },
+                     *           {
+                     *             "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *             "code": "PS0000021",
+                     *             "name": "子育て支援給付オンライン申請",
+                     *             "toTier": 2,
+                     *             "fromTier": 1,
+                     *             "bureauCode": "IND",
+                     *             "toReviewer": "cio_advisor",
+                     *             "fromReviewer": "bureau_lead"
+                     *           }
+                     *         ],
+                     *         "changed": 3,
+                     *         "ruleset": "oversight-tier",
+                     *         "byBureau": [
+                     *           {
+                     *             "total": 10,
+                     *             "toTier": {
+                     *               "tier1": 0,
+                     *               "tier2": 0,
+                     *               "tier3": 0,
+                     *               "unset": 0
+                     *             },
+                     *             "changed": 0,
+                     *             "bureauCode": "DSB"
+                     *           },
+                     *           {
+                     *             "total": 1,
+                     *             "toTier": {
+                     *               "tier1": 0,
+                     *               "tier2": 0,
+                     *               "tier3": 0,
+                     *               "unset": 0
+                     *             },
+                     *             "changed": 0,
+                     *             "bureauCode": "HLT"
+                     *           }
+                     *         ],
+                     *         "projects": 22,
+                     *         "simulatedAt": "2026-12-07T08:55:15.724Z",
+                     *         "transitions": [
+                     *           {
+                     *             "count": 3,
+                     *             "toTier": 2,
+                     *             "fromTier": 1,
+                     *             "toReviewer": "cio_advisor",
+                     *             "fromReviewer": "bureau_lead"
+                     *           }
+                     *         ],
+                     *         "combinations": 11,
+                     *         "activeVersion": "sha256:3152addc81066fd6",
+                     *         "isSameAsActive": false,
+                     *         "pendingReviews": {
+                     *           "items": [],
+                     *           "moving": 0,
+                     *           "pending": 4
+                     *         },
+                     *         "candidateVersion": "sha256:5294ebeee2561a55"
+                     *       },
+                     *       "canDecide": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["RulesetVersion"];
                 };
             };
@@ -19791,12 +23360,14 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "fiscalYear": null,
-                     *       "fiscalYears": [],
+                     *       "fiscalYear": 2021,
+                     *       "fiscalYears": [
+                     *         2021
+                     *       ],
                      *       "unit": "JPY",
-                     *       "lineCount": 0,
-                     *       "totalJpy": 0,
-                     *       "sumOfCategoriesJpy": 0,
+                     *       "lineCount": 2,
+                     *       "totalJpy": 2450556000,
+                     *       "sumOfCategoriesJpy": 2450556000,
                      *       "overlapJpy": 0,
                      *       "byCategory": [
                      *         {
@@ -19818,7 +23389,15 @@ export interface operations {
                      *           "amountJpy": 0
                      *         }
                      *       ],
-                     *       "byBureau": []
+                     *       "byBureau": [
+                     *         {
+                     *           "bureauCode": "DSB",
+                     *           "nameJa": "デジタルサービス局",
+                     *           "lineCount": 2,
+                     *           "amountJpy": 2450556000,
+                     *           "sumOfCategoriesJpy": 2450556000
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": {
@@ -19973,6 +23552,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example 局コード,局,件数,金額（円・重複除く）,区分の合計（円）
+                     *     DSB,デジタルサービス局,2,2450556000,2450556000
+                     */
                     "text/csv": string;
                 };
             };
@@ -20204,7 +23787,39 @@ export interface operations {
                     /**
                      * @example {
                      *       "unit": "JPY",
-                     *       "years": []
+                     *       "years": [
+                     *         {
+                     *           "fiscalYear": 2021,
+                     *           "lineCount": 2,
+                     *           "totalJpy": 2450556000,
+                     *           "sumOfCategoriesJpy": 2450556000,
+                     *           "overlapJpy": 0,
+                     *           "growthFromPrevious": null,
+                     *           "growthFromFirst": null,
+                     *           "byCategory": [
+                     *             {
+                     *               "category": "system_maintenance",
+                     *               "label": {
+                     *                 "ja": "システム維持管理等",
+                     *                 "en": "System maintenance"
+                     *               },
+                     *               "amountJpy": 0,
+                     *               "growthFromPrevious": null,
+                     *               "growthFromFirst": null
+                     *             },
+                     *             {
+                     *               "category": "shin_tosei",
+                     *               "label": {
+                     *                 "ja": "シン・トセイ",
+                     *                 "en": "Shin-Tosei structural reform"
+                     *               },
+                     *               "amountJpy": 0,
+                     *               "growthFromPrevious": null,
+                     *               "growthFromFirst": null
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": {
@@ -20336,13 +23951,15 @@ export interface operations {
     getRegistrationStats: {
         parameters: {
             query?: {
-                bureau?: string;
-                fiscalYear?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
+                /** @description fiscal years, comma-separated (1990–2100) */
+                fiscalYear?: number[];
                 from?: components["schemas"]["Day"];
                 interval?: "week" | "month";
                 isNew?: boolean;
                 /** @description stages, comma-separated: planning, requirements, development, operation, retired */
-                stage?: string;
+                stage?: ("planning" | "requirements" | "development" | "operation" | "retired")[];
                 to?: components["schemas"]["Day"];
             };
             header?: never;
@@ -20367,11 +23984,11 @@ export interface operations {
                      *       "timeZone": "Asia/Tokyo",
                      *       "tierBasis": "as_of_period_end",
                      *       "total": {
-                     *         "tier1": 3,
-                     *         "tier2": 3,
-                     *         "tier3": 13,
+                     *         "tier1": 4,
+                     *         "tier2": 2,
+                     *         "tier3": 16,
                      *         "unset": 2,
-                     *         "total": 21
+                     *         "total": 24
                      *       },
                      *       "periods": [
                      *         {
@@ -20576,8 +24193,10 @@ export interface operations {
     getStageStats: {
         parameters: {
             query?: {
-                bureau?: string;
-                fiscalYear?: string;
+                /** @description bureau codes, comma-separated */
+                bureau?: string[];
+                /** @description fiscal years, comma-separated (1990–2100) */
+                fiscalYear?: number[];
                 isNew?: boolean;
             };
             header?: never;
@@ -20604,10 +24223,10 @@ export interface operations {
                      *             "en": "Planning"
                      *           },
                      *           "tier1": 0,
-                     *           "tier2": 1,
-                     *           "tier3": 4,
+                     *           "tier2": 0,
+                     *           "tier3": 7,
                      *           "unset": 2,
-                     *           "total": 7
+                     *           "total": 9
                      *         },
                      *         {
                      *           "stage": "requirements",
@@ -20623,11 +24242,11 @@ export interface operations {
                      *         }
                      *       ],
                      *       "total": {
-                     *         "tier1": 3,
-                     *         "tier2": 3,
-                     *         "tier3": 13,
+                     *         "tier1": 4,
+                     *         "tier2": 2,
+                     *         "tier3": 16,
                      *         "unset": 2,
-                     *         "total": 21
+                     *         "total": 24
                      *       }
                      *     }
                      */
@@ -20793,7 +24412,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "projectId": "170ec863-a98c-4630-b481-c63d5ea17dc2",
+                     *           "projectId": "bf5cbdce-b96e-4177-9aba-264895562f9c",
                      *           "projectCode": "PS0000013",
                      *           "projectName": "海外展開マッチングシステム",
                      *           "bureauCode": "IND",
@@ -20838,7 +24457,7 @@ export interface operations {
                      *           "kpiStatus": "no_data"
                      *         },
                      *         {
-                     *           "projectId": "03327bf6-4b8f-49b2-809b-7981469b493d",
+                     *           "projectId": "0e371f78-70fc-451a-b58e-03cbfda19732",
                      *           "projectCode": "PS0000012",
                      *           "projectName": "創業支援オンライン相談",
                      *           "bureauCode": "IND",
@@ -20984,6 +24603,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example 事業番号,事業名,局,区分,段階,最新の報告月,自己評価,独立評価,乖離,報告遅延,未完了の措置,進行中の協議,KPI
+                     *     PS0000013,海外展開マッチングシステム,IND,2,要件定義,2026-09,緑,黄,乖離あり,,0,1,実績なし
+                     *     PS0000012,創業支援オンライン相談,IND,1,設計開発,2026-03,緑,緑,,遅延（2026-09）,2,1,遅れ
+                     */
                     "text/csv": string;
                 };
             };
@@ -21087,7 +24711,7 @@ export interface operations {
                 /** @description How many items a page holds: 1–200, 50 when left out */
                 limit?: number;
                 /** @description tech review statuses, comma-separated: extracted, in_review, submitted */
-                status?: components["schemas"]["StatusList"];
+                status?: ("extracted" | "in_review" | "submitted")[];
             };
             header?: never;
             path?: never;
@@ -21107,9 +24731,59 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "74199a60-5e6b-405e-94d1-78349a351716",
+                     *           "id": "c7118d7d-68b6-4da5-865d-5cfcc78191c7",
+                     *           "fiscalYear": 2028,
+                     *           "projectId": "79308f01-b84a-408a-8221-f9eaeda0b835",
+                     *           "projectCode": "PS0000022",
+                     *           "projectName": "中小企業DX支援補助金の電子申請",
+                     *           "bureauCode": "IND",
+                     *           "bureauName": "産業労働局",
+                     *           "status": "submitted",
+                     *           "tierAtExtraction": 3,
+                     *           "budgetJpyAtExtraction": 90000000,
+                     *           "extractionRulesetVersion": "sha256:ce6d675afd38b2b2",
+                     *           "isTierNotSet": false,
+                     *           "isCanvasMissing": true,
+                     *           "viewpoints": [
+                     *             {
+                     *               "id": "technical",
+                     *               "label": {
+                     *                 "en": "Technical",
+                     *                 "ja": "技術面"
+                     *               },
+                     *               "rating": 3,
+                     *               "comment": "申請受付を独自に構築する計画だが、都の電子申請基盤で代替できる"
+                     *             },
+                     *             {
+                     *               "id": "usability",
+                     *               "label": {
+                     *                 "en": "Usability",
+                     *                 "ja": "ユーザビリティ"
+                     *               },
+                     *               "rating": 4,
+                     *               "comment": "ユーザテストを要件定義段階から計画している"
+                     *             }
+                     *           ],
+                     *           "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
+                     *           "evaluationDeadline": "2027-10-31",
+                     *           "reviewerId": "4779866b-73fd-4f86-872b-d4e6bf74fd1d",
+                     *           "reviewerName": "技術 翔太",
+                     *           "reflection": {
+                     *             "outcome": "partly_reflected",
+                     *             "amountChangeJpy": -12000000,
+                     *             "comment": "共通基盤の利用を前提に構築費を減額して査定",
+                     *             "recordedByName": "財務 直樹",
+                     *             "recordedAt": "2026-12-07T08:55:11.466Z",
+                     *             "version": 1
+                     *           },
+                     *           "extractedAt": "2026-12-07T08:55:08.617Z",
+                     *           "updatedAt": "2026-12-07T08:55:09.937Z",
+                     *           "version": 3
+                     *         },
+                     *         {
+                     *           "id": "5b0d6eca-fc57-4096-9cdf-119aaf6c19c4",
                      *           "fiscalYear": 2027,
-                     *           "projectId": "a053a6b3-9d2e-4121-a365-f264e1a2b5e7",
+                     *           "projectId": "73b28cbb-ddfe-43d6-8b0b-7310ad361d1e",
                      *           "projectCode": "PS0000020",
                      *           "projectName": "障害福祉サービス指導監査システム",
                      *           "bureauCode": "WEL",
@@ -21145,59 +24819,9 @@ export interface operations {
                      *           "reviewerId": null,
                      *           "reviewerName": null,
                      *           "reflection": null,
-                     *           "extractedAt": "2026-12-07T05:59:05.099Z",
-                     *           "updatedAt": "2026-12-07T05:59:05.099Z",
+                     *           "extractedAt": "2026-12-07T08:54:51.827Z",
+                     *           "updatedAt": "2026-12-07T08:54:51.827Z",
                      *           "version": 1
-                     *         },
-                     *         {
-                     *           "id": "8200b667-88a9-4662-967f-280e4fdb29da",
-                     *           "fiscalYear": 2025,
-                     *           "projectId": "170ec863-a98c-4630-b481-c63d5ea17dc2",
-                     *           "projectCode": "PS0000013",
-                     *           "projectName": "海外展開マッチングシステム",
-                     *           "bureauCode": "IND",
-                     *           "bureauName": "産業労働局",
-                     *           "status": "submitted",
-                     *           "tierAtExtraction": 2,
-                     *           "budgetJpyAtExtraction": 9500000,
-                     *           "extractionRulesetVersion": "sha256:ce6d675afd38b2b2",
-                     *           "isTierNotSet": false,
-                     *           "isCanvasMissing": false,
-                     *           "viewpoints": [
-                     *             {
-                     *               "id": "technical",
-                     *               "label": {
-                     *                 "en": "Technical",
-                     *                 "ja": "技術面"
-                     *               },
-                     *               "rating": 4,
-                     *               "comment": "既存の中小企業支援ポータルの認証・データ基盤を共用する構成で妥当。"
-                     *             },
-                     *             {
-                     *               "id": "usability",
-                     *               "label": {
-                     *                 "en": "Usability",
-                     *                 "ja": "ユーザビリティ"
-                     *               },
-                     *               "rating": 3,
-                     *               "comment": "海外バイヤー向け画面の多言語対応とユーザテストの計画が必要。"
-                     *             }
-                     *           ],
-                     *           "overallOpinion": "概ね妥当。多言語のユーザテストを要件に加えること。",
-                     *           "evaluationDeadline": "2024-10-31",
-                     *           "reviewerId": "f135d8da-8d26-4a57-8ab5-8732c18c8d39",
-                     *           "reviewerName": "技術 翔太",
-                     *           "reflection": {
-                     *             "outcome": "reflected",
-                     *             "amountChangeJpy": 0,
-                     *             "comment": "多言語ユーザテストの経費を要求額の範囲内で計上。",
-                     *             "recordedByName": "財務 直樹",
-                     *             "recordedAt": "2025-01-20T01:00:00.000Z",
-                     *             "version": 1
-                     *           },
-                     *           "extractedAt": "2026-12-07T05:59:04.850Z",
-                     *           "updatedAt": "2026-12-07T05:59:05.018Z",
-                     *           "version": 3
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -21302,7 +24926,7 @@ export interface operations {
             query: {
                 fiscalYear: number;
                 /** @description tech review statuses, comma-separated: extracted, in_review, submitted */
-                status?: components["schemas"]["StatusList"];
+                status?: ("extracted" | "in_review" | "submitted")[];
             };
             header?: never;
             path?: never;
@@ -21319,6 +24943,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example 年度,プロジェクト番号,事業名,局,区分,予算額（円）,抽出時の注記,技術面 評価,技術面 コメント,ユーザビリティ 評価,ユーザビリティ コメント,セキュリティ 評価,セキュリティ コメント,総合意見,状況,反映状況,増減額（円）,反映についてのコメント
+                     *     2028,PS0000022,中小企業DX支援補助金の電子申請,産業労働局,3,90000000,キャンバス未記入,3,申請受付を独自に構築する計画だが、都の電子申請基盤で代替できる,4,ユーザテストを要件定義段階から計画している,4,本人確認にマイナンバーカードを用い、個人情報の保管を最小限にしている,既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。,提出済,一部反映,-12000000,共通基盤の利用を前提に構築費を減額して査定
+                     */
                     "text/csv": string;
                 };
             };
@@ -21418,7 +25046,7 @@ export interface operations {
             query: {
                 fiscalYear: number;
                 /** @description tech review statuses, comma-separated: extracted, in_review, submitted */
-                status?: components["schemas"]["StatusList"];
+                status?: ("extracted" | "in_review" | "submitted")[];
             };
             header?: never;
             path?: never;
@@ -21550,16 +25178,16 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "74199a60-5e6b-405e-94d1-78349a351716",
-                     *       "fiscalYear": 2027,
-                     *       "projectId": "a053a6b3-9d2e-4121-a365-f264e1a2b5e7",
-                     *       "projectCode": "PS0000020",
-                     *       "projectName": "障害福祉サービス指導監査システム",
-                     *       "bureauCode": "WEL",
-                     *       "bureauName": "福祉局",
-                     *       "status": "extracted",
+                     *       "id": "c7118d7d-68b6-4da5-865d-5cfcc78191c7",
+                     *       "fiscalYear": 2028,
+                     *       "projectId": "79308f01-b84a-408a-8221-f9eaeda0b835",
+                     *       "projectCode": "PS0000022",
+                     *       "projectName": "中小企業DX支援補助金の電子申請",
+                     *       "bureauCode": "IND",
+                     *       "bureauName": "産業労働局",
+                     *       "status": "submitted",
                      *       "tierAtExtraction": 3,
-                     *       "budgetJpyAtExtraction": 68000000,
+                     *       "budgetJpyAtExtraction": 90000000,
                      *       "extractionRulesetVersion": "sha256:ce6d675afd38b2b2",
                      *       "isTierNotSet": false,
                      *       "isCanvasMissing": true,
@@ -21570,8 +25198,8 @@ export interface operations {
                      *             "en": "Technical",
                      *             "ja": "技術面"
                      *           },
-                     *           "rating": null,
-                     *           "comment": ""
+                     *           "rating": 3,
+                     *           "comment": "申請受付を独自に構築する計画だが、都の電子申請基盤で代替できる"
                      *         },
                      *         {
                      *           "id": "usability",
@@ -21579,18 +25207,25 @@ export interface operations {
                      *             "en": "Usability",
                      *             "ja": "ユーザビリティ"
                      *           },
-                     *           "rating": null,
-                     *           "comment": ""
+                     *           "rating": 4,
+                     *           "comment": "ユーザテストを要件定義段階から計画している"
                      *         }
                      *       ],
-                     *       "overallOpinion": "",
-                     *       "evaluationDeadline": "2026-12-27",
-                     *       "reviewerId": null,
-                     *       "reviewerName": null,
-                     *       "reflection": null,
-                     *       "extractedAt": "2026-12-07T05:59:05.099Z",
-                     *       "updatedAt": "2026-12-07T05:59:05.099Z",
-                     *       "version": 1
+                     *       "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
+                     *       "evaluationDeadline": "2027-10-31",
+                     *       "reviewerId": "4779866b-73fd-4f86-872b-d4e6bf74fd1d",
+                     *       "reviewerName": "技術 翔太",
+                     *       "reflection": {
+                     *         "outcome": "partly_reflected",
+                     *         "amountChangeJpy": -12000000,
+                     *         "comment": "共通基盤の利用を前提に構築費を減額して査定",
+                     *         "recordedByName": "財務 直樹",
+                     *         "recordedAt": "2026-12-07T08:55:11.466Z",
+                     *         "version": 1
+                     *       },
+                     *       "extractedAt": "2026-12-07T08:55:08.617Z",
+                     *       "updatedAt": "2026-12-07T08:55:09.937Z",
+                     *       "version": 3
                      *     }
                      */
                     "application/json": components["schemas"]["TechReview"];
@@ -21698,6 +25333,27 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 1,
+                 *       "status": "in_review",
+                 *       "viewpoints": {
+                 *         "technical": {
+                 *           "rating": 3,
+                 *           "comment": "申請受付を独自に構築する計画だが、都の電子申請基盤で代替できる"
+                 *         },
+                 *         "usability": {
+                 *           "rating": 4,
+                 *           "comment": "ユーザテストを要件定義段階から計画している"
+                 *         },
+                 *         "security": {
+                 *           "rating": 4,
+                 *           "comment": "本人確認にマイナンバーカードを用い、個人情報の保管を最小限にしている"
+                 *         }
+                 *       },
+                 *       "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateTechReviewRequest"];
             };
         };
@@ -21710,6 +25366,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "c7118d7d-68b6-4da5-865d-5cfcc78191c7",
+                     *       "fiscalYear": 2028,
+                     *       "projectId": "79308f01-b84a-408a-8221-f9eaeda0b835",
+                     *       "projectCode": "PS0000022",
+                     *       "projectName": "中小企業DX支援補助金の電子申請",
+                     *       "bureauCode": "IND",
+                     *       "bureauName": "産業労働局",
+                     *       "status": "in_review",
+                     *       "tierAtExtraction": 3,
+                     *       "budgetJpyAtExtraction": 90000000,
+                     *       "extractionRulesetVersion": "sha256:ce6d675afd38b2b2",
+                     *       "isTierNotSet": false,
+                     *       "isCanvasMissing": true,
+                     *       "viewpoints": [
+                     *         {
+                     *           "id": "technical",
+                     *           "label": {
+                     *             "en": "Technical",
+                     *             "ja": "技術面"
+                     *           },
+                     *           "rating": 3,
+                     *           "comment": "申請受付を独自に構築する計画だが、都の電子申請基盤で代替できる"
+                     *         },
+                     *         {
+                     *           "id": "usability",
+                     *           "label": {
+                     *             "en": "Usability",
+                     *             "ja": "ユーザビリティ"
+                     *           },
+                     *           "rating": 4,
+                     *           "comment": "ユーザテストを要件定義段階から計画している"
+                     *         }
+                     *       ],
+                     *       "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
+                     *       "evaluationDeadline": "2027-10-31",
+                     *       "reviewerId": "4779866b-73fd-4f86-872b-d4e6bf74fd1d",
+                     *       "reviewerName": "技術 翔太",
+                     *       "reflection": null,
+                     *       "extractedAt": "2026-12-07T08:55:08.617Z",
+                     *       "updatedAt": "2026-12-07T08:55:09.517Z",
+                     *       "version": 2
+                     *     }
+                     */
                     "application/json": components["schemas"]["TechReview"];
                 };
             };
@@ -21837,6 +25538,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "outcome": "partly_reflected",
+                 *       "amountChangeJpy": -12000000,
+                 *       "comment": "共通基盤の利用を前提に構築費を減額して査定",
+                 *       "version": 0
+                 *     }
+                 */
                 "application/json": components["schemas"]["TechReviewReflectionRequest"];
             };
         };
@@ -21849,6 +25558,58 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "c7118d7d-68b6-4da5-865d-5cfcc78191c7",
+                     *       "fiscalYear": 2028,
+                     *       "projectId": "79308f01-b84a-408a-8221-f9eaeda0b835",
+                     *       "projectCode": "PS0000022",
+                     *       "projectName": "中小企業DX支援補助金の電子申請",
+                     *       "bureauCode": "IND",
+                     *       "bureauName": "産業労働局",
+                     *       "status": "submitted",
+                     *       "tierAtExtraction": 3,
+                     *       "budgetJpyAtExtraction": 90000000,
+                     *       "extractionRulesetVersion": "sha256:ce6d675afd38b2b2",
+                     *       "isTierNotSet": false,
+                     *       "isCanvasMissing": true,
+                     *       "viewpoints": [
+                     *         {
+                     *           "id": "technical",
+                     *           "label": {
+                     *             "en": "Technical",
+                     *             "ja": "技術面"
+                     *           },
+                     *           "rating": 3,
+                     *           "comment": "申請受付を独自に構築する計画だが、都の電子申請基盤で代替できる"
+                     *         },
+                     *         {
+                     *           "id": "usability",
+                     *           "label": {
+                     *             "en": "Usability",
+                     *             "ja": "ユーザビリティ"
+                     *           },
+                     *           "rating": 4,
+                     *           "comment": "ユーザテストを要件定義段階から計画している"
+                     *         }
+                     *       ],
+                     *       "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
+                     *       "evaluationDeadline": "2027-10-31",
+                     *       "reviewerId": "4779866b-73fd-4f86-872b-d4e6bf74fd1d",
+                     *       "reviewerName": "技術 翔太",
+                     *       "reflection": {
+                     *         "outcome": "partly_reflected",
+                     *         "amountChangeJpy": -12000000,
+                     *         "comment": "共通基盤の利用を前提に構築費を減額して査定",
+                     *         "recordedByName": "財務 直樹",
+                     *         "recordedAt": "2026-12-07T08:55:11.466Z",
+                     *         "version": 1
+                     *       },
+                     *       "extractedAt": "2026-12-07T08:55:08.617Z",
+                     *       "updatedAt": "2026-12-07T08:55:09.937Z",
+                     *       "version": 3
+                     *     }
+                     */
                     "application/json": components["schemas"]["TechReview"];
                 };
             };
@@ -21991,6 +25752,15 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
+                     *           "fiscalYear": 2028,
+                     *           "submitted": 1,
+                     *           "reflected": 0,
+                     *           "partlyReflected": 1,
+                     *           "notReflected": 0,
+                     *           "unrecorded": 0,
+                     *           "amountChangeJpy": -12000000
+                     *         },
+                     *         {
                      *           "fiscalYear": 2025,
                      *           "submitted": 4,
                      *           "reflected": 1,
@@ -22116,6 +25886,78 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "1d04a908-009c-4fe2-a392-028bf923cfa2",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "status": "approved",
+                     *       "cause": "inputs_changed",
+                     *       "fromTier": 2,
+                     *       "fromReviewerRole": "cio_advisor",
+                     *       "toTier": 1,
+                     *       "toReviewerRole": "bureau_lead",
+                     *       "toEvaluation": {
+                     *         "tier": 1,
+                     *         "factors": [
+                     *           {
+                     *             "band": {
+                     *               "en": "below ¥10,000,000",
+                     *               "ja": "1,000万円未満"
+                     *             },
+                     *             "tier": 1,
+                     *             "input": "budgetJpy",
+                     *             "value": 8000000,
+                     *             "drives": true,
+                     *             "factor": "budget",
+                     *             "reason": "Budget size: ¥8,000,000 is below ¥10,000,000 → tier 1 — this factor decides the tier",
+                     *             "reasonJa": "予算規模：8,000,000円は「1,000万円未満」→ 区分1（この観点が区分を決定）",
+                     *             "thresholds": [
+                     *               {
+                     *                 "value": 10000000,
+                     *                 "operator": "lessThan"
+                     *               }
+                     *             ]
+                     *           },
+                     *           {
+                     *             "band": {
+                     *               "en": "more than 12 hours",
+                     *               "ja": "12時間超"
+                     *             },
+                     *             "tier": 1,
+                     *             "input": "maxDowntimeHours",
+                     *             "value": 24,
+                     *             "drives": true,
+                     *             "factor": "downtime",
+                     *             "reason": "Allowed service downtime: 24 h is more than 12 hours → tier 1 — this factor decides the tier",
+                     *             "reasonJa": "業務不可欠性（サービス停止の許容時間）：24時間は「12時間超」→ 区分1（この観点が区分を決定）",
+                     *             "thresholds": [
+                     *               {
+                     *                 "value": 12,
+                     *                 "operator": "greaterThan"
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "missing": [],
+                     *         "lowerBound": 1,
+                     *         "reviewerRole": "bureau_lead",
+                     *         "rulesetVersion": "sha256:3152addc81066fd6"
+                     *       },
+                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "requestedByName": "産業 花子",
+                     *       "requestedAt": "2026-12-07T08:55:05.725Z",
+                     *       "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *       "decidedByName": "補佐 健太",
+                     *       "decidedAt": "2026-12-07T08:55:06.438Z",
+                     *       "comment": "契約額の確定により予算を見直したことを確認しました",
+                     *       "supersededBy": null,
+                     *       "canDecide": false,
+                     *       "version": 2
+                     *     }
+                     */
                     "application/json": components["schemas"]["TierDecrease"];
                 };
             };
@@ -22221,6 +26063,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "decision": "approved",
+                 *       "comment": "契約額の確定により予算を見直したことを確認しました",
+                 *       "version": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["TierDecreaseDecisionRequest"];
             };
         };
@@ -22233,6 +26082,78 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "1d04a908-009c-4fe2-a392-028bf923cfa2",
+                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "projectCode": "PS0000021",
+                     *       "projectName": "子育て支援給付オンライン申請",
+                     *       "bureauCode": "IND",
+                     *       "status": "approved",
+                     *       "cause": "inputs_changed",
+                     *       "fromTier": 2,
+                     *       "fromReviewerRole": "cio_advisor",
+                     *       "toTier": 1,
+                     *       "toReviewerRole": "bureau_lead",
+                     *       "toEvaluation": {
+                     *         "tier": 1,
+                     *         "factors": [
+                     *           {
+                     *             "band": {
+                     *               "en": "below ¥10,000,000",
+                     *               "ja": "1,000万円未満"
+                     *             },
+                     *             "tier": 1,
+                     *             "input": "budgetJpy",
+                     *             "value": 8000000,
+                     *             "drives": true,
+                     *             "factor": "budget",
+                     *             "reason": "Budget size: ¥8,000,000 is below ¥10,000,000 → tier 1 — this factor decides the tier",
+                     *             "reasonJa": "予算規模：8,000,000円は「1,000万円未満」→ 区分1（この観点が区分を決定）",
+                     *             "thresholds": [
+                     *               {
+                     *                 "value": 10000000,
+                     *                 "operator": "lessThan"
+                     *               }
+                     *             ]
+                     *           },
+                     *           {
+                     *             "band": {
+                     *               "en": "more than 12 hours",
+                     *               "ja": "12時間超"
+                     *             },
+                     *             "tier": 1,
+                     *             "input": "maxDowntimeHours",
+                     *             "value": 24,
+                     *             "drives": true,
+                     *             "factor": "downtime",
+                     *             "reason": "Allowed service downtime: 24 h is more than 12 hours → tier 1 — this factor decides the tier",
+                     *             "reasonJa": "業務不可欠性（サービス停止の許容時間）：24時間は「12時間超」→ 区分1（この観点が区分を決定）",
+                     *             "thresholds": [
+                     *               {
+                     *                 "value": 12,
+                     *                 "operator": "greaterThan"
+                     *               }
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "missing": [],
+                     *         "lowerBound": 1,
+                     *         "reviewerRole": "bureau_lead",
+                     *         "rulesetVersion": "sha256:3152addc81066fd6"
+                     *       },
+                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "requestedByName": "産業 花子",
+                     *       "requestedAt": "2026-12-07T08:55:05.725Z",
+                     *       "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *       "decidedByName": "補佐 健太",
+                     *       "decidedAt": "2026-12-07T08:55:06.438Z",
+                     *       "comment": "契約額の確定により予算を見直したことを確認しました",
+                     *       "supersededBy": null,
+                     *       "canDecide": false,
+                     *       "version": 2
+                     *     }
+                     */
                     "application/json": components["schemas"]["TierDecrease"];
                 };
             };
@@ -22384,7 +26305,24 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "items": [],
+                     *       "items": [
+                     *         {
+                     *           "id": "cf21ab54-79ac-415a-ba0b-5e9993813a1b",
+                     *           "name": "財務会計システム連携",
+                     *           "tokenPrefix": "psb_lW89Wq",
+                     *           "scopes": [
+                     *             "tech_reviews:read",
+                     *             "stats:read"
+                     *           ],
+                     *           "userId": "4a9404f4-b9f4-4dfa-b9c0-ba9c9713b44f",
+                     *           "ownerEmail": "budget@example.jp",
+                     *           "status": "revoked",
+                     *           "createdAt": "2026-12-07T08:55:16.704Z",
+                     *           "expiresAt": "2027-03-07T08:55:16.704Z",
+                     *           "revokedAt": "2026-12-07T08:55:16.864Z",
+                     *           "lastUsedAt": null
+                     *         }
+                     *       ],
                      *       "nextCursor": null
                      *     }
                      */
@@ -22491,6 +26429,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "財務会計システム連携",
+                 *       "scopes": [
+                 *         "tech_reviews:read",
+                 *         "stats:read"
+                 *       ],
+                 *       "expiresInDays": 90
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateTokenRequest"];
             };
         };
@@ -22503,6 +26451,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "cf21ab54-79ac-415a-ba0b-5e9993813a1b",
+                     *       "name": "財務会計システム連携",
+                     *       "tokenPrefix": "psb_lW89Wq",
+                     *       "scopes": [
+                     *         "tech_reviews:read",
+                     *         "stats:read"
+                     *       ],
+                     *       "userId": "4a9404f4-b9f4-4dfa-b9c0-ba9c9713b44f",
+                     *       "ownerEmail": "budget@example.jp",
+                     *       "status": "active",
+                     *       "createdAt": "2026-12-07T08:55:16.704Z",
+                     *       "expiresAt": "2027-03-07T08:55:16.704Z",
+                     *       "revokedAt": null,
+                     *       "lastUsedAt": null,
+                     *       "token": "psb_lW89WqTOURo9Xvyp6zxmkXnDmc8FWYRghjaGqSR_qE8"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreatedToken"];
                 };
             };
@@ -22736,7 +26703,7 @@ export interface operations {
                      *       "fiscalYear": 2026,
                      *       "items": [
                      *         {
-                     *           "projectId": "39670f36-09bc-4bf7-ad55-3d0ed1416359",
+                     *           "projectId": "46a9cd0b-5cde-47bd-9233-5d5f38a18ab7",
                      *           "projectCode": "PS0000002",
                      *           "projectName": "電子都庁基盤の運用管理",
                      *           "bureauCode": "DSB",
@@ -22745,14 +26712,14 @@ export interface operations {
                      *           "kpiCount": 1,
                      *           "unmeasuredKpis": [
                      *             {
-                     *               "id": "b32d9304-3deb-4d6a-a1d6-d958f26449f3",
+                     *               "id": "6a961210-e6c9-451d-a78a-5b1c770ad6f6",
                      *               "name": "電子都庁基盤の稼働率"
                      *             }
                      *           ],
                      *           "hasDecision": false
                      *         },
                      *         {
-                     *           "projectId": "12626bee-8d46-4278-bcc2-ddac4b0e8a1b",
+                     *           "projectId": "68b4e73a-68a3-4f8e-9889-434b2c6c4b6c",
                      *           "projectCode": "PS0000003",
                      *           "projectName": "中央コンピュータ室の運用管理",
                      *           "bureauCode": "DSB",
@@ -22761,7 +26728,7 @@ export interface operations {
                      *           "kpiCount": 1,
                      *           "unmeasuredKpis": [
                      *             {
-                     *               "id": "f747e3f9-c51e-4525-8a67-2fdb2fcec6c4",
+                     *               "id": "5a3df1f3-41aa-4b68-9323-bc4411d826cc",
                      *               "name": "設備起因の計画外停止時間"
                      *             }
                      *           ],

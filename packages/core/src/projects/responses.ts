@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { ZOversightFactorName, ZOversightInputName } from '../registry/domain-lists.ts';
-import { ZReviewerRole, ZTier } from '../rules/schemas.ts';
+import { ZReviewerRole, ZTier, ZTierOrNull } from '../rules/schemas.ts';
 import { ZConfidentiality, ZRegistrationTrigger, ZStage } from './schemas.ts';
 
 /** Response shapes, shared by the API (OpenAPI) and the UI (types). */
 export const ZOversightEvaluation = z.object({
-  tier: ZTier.nullable(),
+  tier: ZTierOrNull,
   lowerBound: ZTier,
   reviewerRole: ZReviewerRole.nullable(),
   missing: z.array(ZOversightInputName),
@@ -14,7 +14,7 @@ export const ZOversightEvaluation = z.object({
       factor: ZOversightFactorName,
       input: ZOversightInputName,
       value: z.union([z.number(), z.string()]).nullable(),
-      tier: ZTier.nullable(),
+      tier: ZTierOrNull,
       drives: z.boolean(),
       band: z.object({ ja: z.string(), en: z.string() }).nullable(),
       thresholds: z.array(z.object({ operator: z.string(), value: z.unknown() })),
@@ -38,7 +38,7 @@ export const ZProjectResponse = z.object({
   budgetJpy: z.number().int().nullable(),
   maxDowntimeHours: z.number().nullable(),
   confidentiality: ZConfidentiality.nullable(),
-  tier: ZTier.nullable(),
+  tier: ZTierOrNull,
   reviewerRole: ZReviewerRole.nullable(),
   oversight: ZOversightEvaluation,
   canvasWritten: z.boolean(),
@@ -69,8 +69,8 @@ export const ZTierHistoryCause = z.enum([
 export type TTierHistoryCause = z.infer<typeof ZTierHistoryCause>;
 
 export const ZTierHistoryEntry = z.object({
-  fromTier: ZTier.nullable(),
-  toTier: ZTier.nullable(),
+  fromTier: ZTierOrNull,
+  toTier: ZTierOrNull,
   fromReviewerRole: z.string().nullable(),
   toReviewerRole: z.string().nullable(),
   rulesetVersion: z.string(),
@@ -102,7 +102,7 @@ export const ZTierDecrease = z.object({
   cause: ZTierDecreaseCause,
   fromTier: ZTier,
   fromReviewerRole: ZReviewerRole,
-  toTier: ZTier.nullable(),
+  toTier: ZTierOrNull,
   toReviewerRole: ZReviewerRole.nullable(),
   /** The evaluation of the project's current inputs: what applies once the reviewer agrees. */
   toEvaluation: ZOversightEvaluation,

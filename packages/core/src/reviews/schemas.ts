@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requiredText, text, ZFiscalYear, ZHttpUrl } from '../projects/schemas.ts';
 import { expenseCategoryRegistry, type TExpenseCategory } from '../registry/domain-lists.ts';
-import { ZReviewerRole, ZTier } from '../rules/schemas.ts';
+import { ZReviewerRole, ZTier, ZTierOrNull } from '../rules/schemas.ts';
 
 const ZItemId = z
   .string()
@@ -55,8 +55,8 @@ export type TTierDecreaseDecisionRequest = z.infer<typeof ZTierDecreaseDecisionR
 
 /** One move of a release request or a consultation to another tier's reviewer (its routing history). */
 export const ZRoutingStep = z.object({
-  fromTier: ZTier.nullable(),
-  toTier: ZTier.nullable(),
+  fromTier: ZTier,
+  toTier: ZTier,
   fromReviewerRole: z.string().nullable(),
   toReviewerRole: z.string().nullable(),
   at: z.string(),
@@ -124,7 +124,7 @@ export const ZOutstandingResponse = z.object({
       projectCode: z.string(),
       projectName: z.string(),
       bureauCode: z.string(),
-      tier: ZTier.nullable(),
+      tier: ZTierOrNull,
       reviewerRole: ZReviewerRole.nullable(),
       kpiCount: z.number().int(),
       unmeasuredKpis: z.array(z.object({ id: z.string(), name: z.string() })),

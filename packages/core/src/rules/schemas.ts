@@ -29,6 +29,12 @@ export const ZConditionTree: z.ZodType<TConditionTree> = z.lazy(() =>
 );
 
 export const ZTier = z.union([z.literal(1), z.literal(2), z.literal(3)]);
+/**
+ * A tier where it can be missing: a project's while it is 未設定 (decision 0002), and what follows it
+ * (an evaluation, a history row, a tier decrease's target). Named once so the document shows `Tier`
+ * without null wherever a tier is always set (a release request's, a consultation's, a portfolio row's).
+ */
+export const ZTierOrNull = ZTier.nullable();
 export const ZReviewerRole = z.enum(['bureau_lead', 'cio_advisor', 'chief_cio_advisor']);
 export type TReviewerRole = z.infer<typeof ZReviewerRole>;
 
