@@ -4796,13 +4796,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "331614db-bf10-4ad7-a8f5-7cfcf471dd48",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "be02e1e6-2a02-4af1-99ca-95b028ee396d",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
                      *       "title": "脆弱性診断の実施計画を提出",
-                     *       "ownerId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "ownerId": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "ownerName": "産業 花子",
                      *       "dueDate": "2027-02-28",
                      *       "isOverdue": false,
@@ -4814,10 +4814,10 @@ export interface operations {
                      *       "blocking": true,
                      *       "status": "done",
                      *       "note": "実施計画書を文書に登録しました",
-                     *       "raisedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *       "raisedBy": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *       "raisedByName": "補佐 健太",
-                     *       "raisedAt": "2026-12-07T08:55:03.301Z",
-                     *       "doneAt": "2026-12-07T08:55:03.393Z",
+                     *       "raisedAt": "2026-12-07T09:26:40.639Z",
+                     *       "doneAt": "2026-12-07T09:26:40.684Z",
                      *       "verifiedAt": null,
                      *       "version": 2
                      *     }
@@ -5400,29 +5400,29 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "23791f6a-0043-4d83-b890-9c2c04d0fcb8",
-                     *           "messageId": "<notification.15b7e228-a8f9-4f0d-b63a-778e03bb343c@psbook>",
+                     *           "id": "871def69-775f-45d0-87e4-baaa6ffc7656",
+                     *           "messageId": "<notification.3c144363-28b4-4fb6-97ef-3dc65896f513@psbook>",
                      *           "toEmail": "budget@example.jp",
                      *           "subject": "[PS Book] 2028年度 評価書の提出（技術的評価 1件） / Fiscal 2028: evaluation report submitted (1 tech reviews)",
                      *           "body": "2028年度 評価書の提出（技術的評価 1件）\n\n---\n\nFiscal 2028: evaluation report submitted (1 tech reviews)\n\n画面を開く / Open: http://localhost:8787/budget-review\n",
                      *           "status": "pending",
                      *           "attempts": 0,
-                     *           "nextAttemptAt": "2026-12-07T08:55:09.937Z",
+                     *           "nextAttemptAt": "2026-12-07T09:26:41.680Z",
                      *           "lastError": null,
-                     *           "createdAt": "2026-12-07T08:55:09.937Z",
+                     *           "createdAt": "2026-12-07T09:26:41.680Z",
                      *           "sentAt": null
                      *         },
                      *         {
-                     *           "id": "58f65ddf-cbe7-4ef4-baf8-af9c7abcec0b",
-                     *           "messageId": "<notification.8ea4606c-f1e7-47e0-909a-179c3194ff0d@psbook>",
+                     *           "id": "9d59a71e-40d0-4be6-aa7d-a2983ebaffe2",
+                     *           "messageId": "<notification.18c05c4d-f25a-40d0-80f3-dff70d742ec7@psbook>",
                      *           "toEmail": "govtech@example.jp",
                      *           "subject": "[PS Book] 2028年度 技術的評価の作成依頼（1件、期限 2027-10-31） / Fiscal 2028: 1 tech reviews to write (due 2027-10-31)",
                      *           "body": "2028年度 技術的評価の作成依頼（1件、期限 2027-10-31）\n\n---\n\nFiscal 2028: 1 tech reviews to write (due 2027-10-31)\n\n画面を開く / Open: http://localhost:8787/budget-review\n",
                      *           "status": "pending",
                      *           "attempts": 0,
-                     *           "nextAttemptAt": "2026-12-07T08:55:08.617Z",
+                     *           "nextAttemptAt": "2026-12-07T09:26:41.487Z",
                      *           "lastError": null,
-                     *           "createdAt": "2026-12-07T08:55:08.617Z",
+                     *           "createdAt": "2026-12-07T09:26:41.487Z",
                      *           "sentAt": null
                      *         }
                      *       ],
@@ -5553,7 +5553,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *           "id": "7d0c71a9-0028-41e4-b8fa-bd68fb8ef3f9",
                      *           "email": "admin@example.jp",
                      *           "displayName": "デジタル 管理者",
                      *           "role": "admin",
@@ -5562,11 +5562,11 @@ export interface operations {
                      *           ],
                      *           "isActive": true,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T08:54:40.619Z",
-                     *           "updatedAt": "2026-12-07T08:54:40.619Z"
+                     *           "createdAt": "2026-12-07T09:26:38.469Z",
+                     *           "updatedAt": "2026-12-07T09:26:38.469Z"
                      *         },
                      *         {
-                     *           "id": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "id": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *           "email": "advisor.ind@example.jp",
                      *           "displayName": "補佐 健太",
                      *           "role": "cio_advisor",
@@ -5575,8 +5575,8 @@ export interface operations {
                      *           ],
                      *           "isActive": true,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T08:54:40.425Z",
-                     *           "updatedAt": "2026-12-07T08:54:40.425Z"
+                     *           "createdAt": "2026-12-07T09:26:38.458Z",
+                     *           "updatedAt": "2026-12-07T09:26:38.458Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -5710,7 +5710,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "29e16c34-a1db-44eb-81f6-608cc7ea74db",
+                     *       "id": "092c5974-a251-4388-ae66-80f85c9902c9",
                      *       "email": "kanri.2@example.jp",
                      *       "displayName": "情報 次郎",
                      *       "role": "admin",
@@ -5719,8 +5719,8 @@ export interface operations {
                      *       ],
                      *       "isActive": true,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:55:12.724Z",
-                     *       "updatedAt": "2026-12-07T08:55:12.724Z"
+                     *       "createdAt": "2026-12-07T09:26:41.964Z",
+                     *       "updatedAt": "2026-12-07T09:26:41.964Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AdminUser"];
@@ -5860,7 +5860,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *       "id": "7d0c71a9-0028-41e4-b8fa-bd68fb8ef3f9",
                      *       "email": "admin@example.jp",
                      *       "displayName": "デジタル 管理者",
                      *       "role": "admin",
@@ -5869,8 +5869,8 @@ export interface operations {
                      *       ],
                      *       "isActive": true,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:54:40.619Z",
-                     *       "updatedAt": "2026-12-07T08:54:40.619Z"
+                     *       "createdAt": "2026-12-07T09:26:38.469Z",
+                     *       "updatedAt": "2026-12-07T09:26:38.469Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AdminUser"];
@@ -5998,7 +5998,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "ad62596e-8b54-4641-accd-cf2d7db2e60b",
+                     *       "id": "5da34dd8-a9ad-4fd6-bf69-bbbe2ece5b6b",
                      *       "email": "staff.cul@example.jp",
                      *       "displayName": "文化 太郎",
                      *       "role": "bureau_lead",
@@ -6007,8 +6007,8 @@ export interface operations {
                      *       ],
                      *       "isActive": true,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:55:16.411Z",
-                     *       "updatedAt": "2026-12-07T08:55:16.495Z"
+                     *       "createdAt": "2026-12-07T09:26:42.502Z",
+                     *       "updatedAt": "2026-12-07T09:26:42.515Z"
                      *     }
                      */
                     "application/json": components["schemas"]["AdminUser"];
@@ -6170,13 +6170,13 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": 308,
-                     *           "at": "2026-12-07T08:55:19.320Z",
-                     *           "actorId": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *           "at": "2026-12-07T09:26:42.911Z",
+                     *           "actorId": "7d0c71a9-0028-41e4-b8fa-bd68fb8ef3f9",
                      *           "actorLabel": "admin@example.jp",
                      *           "actorName": "デジタル 管理者",
                      *           "action": "expense_import.create",
                      *           "entityType": "expense_import",
-                     *           "entityId": "8a86dc40-fd00-4a3a-a605-ca84a9930c06",
+                     *           "entityId": "ef4d8734-5f47-4aac-ac85-b371ec5e7f76",
                      *           "projectId": null,
                      *           "before": null,
                      *           "after": {
@@ -6191,7 +6191,7 @@ export interface operations {
                      *             "format": "csv",
                      *             "changes": 4,
                      *             "encoding": "utf-8",
-                     *             "importId": "8a86dc40-fd00-4a3a-a605-ca84a9930c06",
+                     *             "importId": "ef4d8734-5f47-4aac-ac85-b371ec5e7f76",
                      *             "projects": {
                      *               "created": 2,
                      *               "updated": 0,
@@ -6199,34 +6199,34 @@ export interface operations {
                      *             },
                      *             "lineCount": 2,
                      *             "timingsMs": {
-                     *               "plan": 10,
-                     *               "read": 168,
-                     *               "tier": 31,
-                     *               "budgets": 9,
-                     *               "check rows": 99,
-                     *               "write lines": 26,
-                     *               "create projects": 96,
+                     *               "plan": 3,
+                     *               "read": 10,
+                     *               "tier": 10,
+                     *               "budgets": 3,
+                     *               "check rows": 8,
+                     *               "write lines": 4,
+                     *               "create projects": 19,
                      *               "tier: one by one": 0,
-                     *               "check against the book": 9
+                     *               "check against the book": 4
                      *             },
-                     *             "durationMs": 448,
+                     *             "durationMs": 61,
                      *             "errorCount": 0,
                      *             "fileSha256": "9868b4800fe6bff059e5f656877938b7dc205513d786bd5a21105c2ff71a43c5",
                      *             "ignoredColumns": [],
                      *             "previousImportId": null
                      *           },
-                     *           "requestId": "f4fa9ea0-ed37-48b9-b232-4e00095d1287"
+                     *           "requestId": "070f2ec8-a6c2-4115-8185-29c4ce0f2add"
                      *         },
                      *         {
                      *           "id": 307,
-                     *           "at": "2026-12-07T08:55:19.320Z",
-                     *           "actorId": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *           "at": "2026-12-07T09:26:42.911Z",
+                     *           "actorId": "7d0c71a9-0028-41e4-b8fa-bd68fb8ef3f9",
                      *           "actorLabel": "admin@example.jp",
                      *           "actorName": "デジタル 管理者",
                      *           "action": "project.create",
                      *           "entityType": "project",
-                     *           "entityId": "341c64c0-a4e3-4e70-ac2f-ce972c7331b2",
-                     *           "projectId": "341c64c0-a4e3-4e70-ac2f-ce972c7331b2",
+                     *           "entityId": "53582296-5751-4724-93a7-cbcca4c31f4e",
+                     *           "projectId": "53582296-5751-4724-93a7-cbcca4c31f4e",
                      *           "before": null,
                      *           "after": {
                      *             "code": "PS0000024",
@@ -6238,10 +6238,10 @@ export interface operations {
                      *             "bureauCode": "DSB",
                      *             "fiscalYear": 2021,
                      *             "reviewerRole": "chief_cio_advisor",
-                     *             "expenseImportId": "8a86dc40-fd00-4a3a-a605-ca84a9930c06",
+                     *             "expenseImportId": "ef4d8734-5f47-4aac-ac85-b371ec5e7f76",
                      *             "registrationTrigger": "initial_budget"
                      *           },
-                     *           "requestId": "f4fa9ea0-ed37-48b9-b232-4e00095d1287"
+                     *           "requestId": "070f2ec8-a6c2-4115-8185-29c4ce0f2add"
                      *         }
                      *       ],
                      *       "nextCursor": "MjU5"
@@ -6371,10 +6371,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "token": "pss_3fJX__G5RRwggdljMkyOUmaN4NRuHFrgJwzKq6OPnxw",
-                     *       "expiresAt": "2026-12-07T20:54:55.746Z",
+                     *       "token": "pss_P3mI1GTEGqEYGwUzJQC2TCo15RLIvQTFRGvRKkJjLCE",
+                     *       "expiresAt": "2026-12-07T21:26:39.736Z",
                      *       "user": {
-                     *         "id": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *         "id": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *         "email": "staff.ind@example.jp",
                      *         "displayName": "産業 花子",
                      *         "role": "staff",
@@ -6597,7 +6597,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *       "id": "7d0c71a9-0028-41e4-b8fa-bd68fb8ef3f9",
                      *       "email": "admin@example.jp",
                      *       "displayName": "デジタル 管理者",
                      *       "role": "admin",
@@ -6955,7 +6955,7 @@ export interface operations {
                      * @example {
                      *       "localPasswords": true,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T08:55:17.642Z",
+                     *       "updatedAt": "2026-12-07T09:26:42.705Z",
                      *       "ssoConfigured": false
                      *     }
                      */
@@ -7084,7 +7084,7 @@ export interface operations {
                      * @example {
                      *       "localPasswords": true,
                      *       "version": 1,
-                     *       "updatedAt": "2026-12-07T08:55:17.642Z",
+                     *       "updatedAt": "2026-12-07T09:26:42.705Z",
                      *       "ssoConfigured": false
                      *     }
                      */
@@ -7247,8 +7247,8 @@ export interface operations {
                      *           "evaluationDeadline": "2027-10-31",
                      *           "submissionDate": "2027-11-20",
                      *           "budgetAnnouncementDate": "2028-01-24",
-                     *           "submittedAt": "2026-12-07T08:55:09.937Z",
-                     *           "submittedBy": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *           "submittedAt": "2026-12-07T09:26:41.680Z",
+                     *           "submittedBy": "7d0c71a9-0028-41e4-b8fa-bd68fb8ef3f9",
                      *           "isSubmitted": true,
                      *           "techReviews": {
                      *             "extracted": 0,
@@ -7321,7 +7321,7 @@ export interface operations {
                      *             }
                      *           ],
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T08:55:08.247Z"
+                     *           "createdAt": "2026-12-07T09:26:41.441Z"
                      *         },
                      *         {
                      *           "fiscalYear": 2027,
@@ -7404,7 +7404,7 @@ export interface operations {
                      *             }
                      *           ],
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T08:54:51.818Z"
+                     *           "createdAt": "2026-12-07T09:26:39.366Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -7617,7 +7617,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:55:08.247Z"
+                     *       "createdAt": "2026-12-07T09:26:41.441Z"
                      *     }
                      */
                     "application/json": components["schemas"]["BudgetCycle"];
@@ -7763,8 +7763,8 @@ export interface operations {
                      *       "evaluationDeadline": "2027-10-31",
                      *       "submissionDate": "2027-11-20",
                      *       "budgetAnnouncementDate": "2028-01-24",
-                     *       "submittedAt": "2026-12-07T08:55:09.937Z",
-                     *       "submittedBy": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *       "submittedAt": "2026-12-07T09:26:41.680Z",
+                     *       "submittedBy": "7d0c71a9-0028-41e4-b8fa-bd68fb8ef3f9",
                      *       "isSubmitted": true,
                      *       "techReviews": {
                      *         "extracted": 0,
@@ -7837,7 +7837,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:55:08.247Z"
+                     *       "createdAt": "2026-12-07T09:26:41.441Z"
                      *     }
                      */
                     "application/json": components["schemas"]["BudgetCycle"];
@@ -8253,8 +8253,8 @@ export interface operations {
                      *       "evaluationDeadline": "2027-10-31",
                      *       "submissionDate": "2027-11-20",
                      *       "budgetAnnouncementDate": "2028-01-24",
-                     *       "submittedAt": "2026-12-07T08:55:09.937Z",
-                     *       "submittedBy": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *       "submittedAt": "2026-12-07T09:26:41.680Z",
+                     *       "submittedBy": "7d0c71a9-0028-41e4-b8fa-bd68fb8ef3f9",
                      *       "isSubmitted": true,
                      *       "techReviews": {
                      *         "extracted": 0,
@@ -8327,7 +8327,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:55:08.247Z"
+                     *       "createdAt": "2026-12-07T09:26:41.441Z"
                      *     }
                      */
                     "application/json": components["schemas"]["BudgetCycle"];
@@ -8611,8 +8611,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "456c1c7d-370e-4235-84ed-cf07d09608da",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "56781ecd-b1f7-4016-bdd2-6eb825d29716",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -8622,34 +8622,34 @@ export interface operations {
                      *       "tier": 2,
                      *       "reviewerRole": "cio_advisor",
                      *       "documentIds": [
-                     *         "2a13db64-a94e-4766-baa1-c6d8c1b745af"
+                     *         "b975d8c5-3608-4721-b205-8a37e8031669"
                      *       ],
-                     *       "openedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "openedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "openedByName": "産業 花子",
-                     *       "openedAt": "2026-12-07T08:55:00.753Z",
+                     *       "openedAt": "2026-12-07T09:26:40.291Z",
                      *       "dueOn": "2026-12-21",
                      *       "isOverdue": false,
-                     *       "answeredAt": "2026-12-07T08:55:01.685Z",
-                     *       "closedAt": "2026-12-07T08:55:02.208Z",
+                     *       "answeredAt": "2026-12-07T09:26:40.436Z",
+                     *       "closedAt": "2026-12-07T09:26:40.481Z",
                      *       "version": 3,
                      *       "messages": [
                      *         {
-                     *           "id": "fb46a098-4b7b-4b3e-b5c3-8170d553d750",
-                     *           "authorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "id": "69f007cc-88cd-44f3-b924-bfffdc15a7a0",
+                     *           "authorId": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "authorName": "産業 花子",
                      *           "side": "bureau",
                      *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
                      *           "actionId": null,
-                     *           "createdAt": "2026-12-07T08:55:00.753Z"
+                     *           "createdAt": "2026-12-07T09:26:40.291Z"
                      *         },
                      *         {
-                     *           "id": "0b80bbc5-d4cb-4b61-8fee-9ee04c80e42c",
-                     *           "authorId": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "id": "8e28caac-e80f-40fb-b554-c791d8cec2a3",
+                     *           "authorId": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *           "authorName": "補佐 健太",
                      *           "side": "consultee",
                      *           "body": "稼働率の目標を仕様書に数値で明記してください。申請の締切日前後の負荷も考慮が必要です。",
-                     *           "actionId": "d2614c28-1d70-44f4-9a3c-5b070edbe621",
-                     *           "createdAt": "2026-12-07T08:55:01.685Z"
+                     *           "actionId": "0af34a57-9225-4e5d-a08c-8875ae8ead24",
+                     *           "createdAt": "2026-12-07T09:26:40.436Z"
                      *         }
                      *       ],
                      *       "routing": [],
@@ -8780,8 +8780,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "456c1c7d-370e-4235-84ed-cf07d09608da",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "56781ecd-b1f7-4016-bdd2-6eb825d29716",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -8791,34 +8791,34 @@ export interface operations {
                      *       "tier": 2,
                      *       "reviewerRole": "cio_advisor",
                      *       "documentIds": [
-                     *         "2a13db64-a94e-4766-baa1-c6d8c1b745af"
+                     *         "b975d8c5-3608-4721-b205-8a37e8031669"
                      *       ],
-                     *       "openedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "openedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "openedByName": "産業 花子",
-                     *       "openedAt": "2026-12-07T08:55:00.753Z",
+                     *       "openedAt": "2026-12-07T09:26:40.291Z",
                      *       "dueOn": "2026-12-21",
                      *       "isOverdue": false,
-                     *       "answeredAt": "2026-12-07T08:55:01.685Z",
-                     *       "closedAt": "2026-12-07T08:55:02.208Z",
+                     *       "answeredAt": "2026-12-07T09:26:40.436Z",
+                     *       "closedAt": "2026-12-07T09:26:40.481Z",
                      *       "version": 3,
                      *       "messages": [
                      *         {
-                     *           "id": "fb46a098-4b7b-4b3e-b5c3-8170d553d750",
-                     *           "authorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "id": "69f007cc-88cd-44f3-b924-bfffdc15a7a0",
+                     *           "authorId": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "authorName": "産業 花子",
                      *           "side": "bureau",
                      *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
                      *           "actionId": null,
-                     *           "createdAt": "2026-12-07T08:55:00.753Z"
+                     *           "createdAt": "2026-12-07T09:26:40.291Z"
                      *         },
                      *         {
-                     *           "id": "0b80bbc5-d4cb-4b61-8fee-9ee04c80e42c",
-                     *           "authorId": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "id": "8e28caac-e80f-40fb-b554-c791d8cec2a3",
+                     *           "authorId": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *           "authorName": "補佐 健太",
                      *           "side": "consultee",
                      *           "body": "稼働率の目標を仕様書に数値で明記してください。申請の締切日前後の負荷も考慮が必要です。",
-                     *           "actionId": "d2614c28-1d70-44f4-9a3c-5b070edbe621",
-                     *           "createdAt": "2026-12-07T08:55:01.685Z"
+                     *           "actionId": "0af34a57-9225-4e5d-a08c-8875ae8ead24",
+                     *           "createdAt": "2026-12-07T09:26:40.436Z"
                      *         }
                      *       ],
                      *       "routing": [],
@@ -8976,8 +8976,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "456c1c7d-370e-4235-84ed-cf07d09608da",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "56781ecd-b1f7-4016-bdd2-6eb825d29716",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -8987,40 +8987,40 @@ export interface operations {
                      *       "tier": 2,
                      *       "reviewerRole": "cio_advisor",
                      *       "documentIds": [
-                     *         "2a13db64-a94e-4766-baa1-c6d8c1b745af"
+                     *         "b975d8c5-3608-4721-b205-8a37e8031669"
                      *       ],
-                     *       "openedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "openedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "openedByName": "産業 花子",
-                     *       "openedAt": "2026-12-07T08:55:00.753Z",
+                     *       "openedAt": "2026-12-07T09:26:40.291Z",
                      *       "dueOn": "2026-12-21",
                      *       "isOverdue": false,
-                     *       "answeredAt": "2026-12-07T08:55:01.685Z",
+                     *       "answeredAt": "2026-12-07T09:26:40.436Z",
                      *       "closedAt": null,
                      *       "version": 2,
                      *       "messages": [
                      *         {
-                     *           "id": "fb46a098-4b7b-4b3e-b5c3-8170d553d750",
-                     *           "authorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "id": "69f007cc-88cd-44f3-b924-bfffdc15a7a0",
+                     *           "authorId": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "authorName": "産業 花子",
                      *           "side": "bureau",
                      *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
                      *           "actionId": null,
-                     *           "createdAt": "2026-12-07T08:55:00.753Z"
+                     *           "createdAt": "2026-12-07T09:26:40.291Z"
                      *         },
                      *         {
-                     *           "id": "0b80bbc5-d4cb-4b61-8fee-9ee04c80e42c",
-                     *           "authorId": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "id": "8e28caac-e80f-40fb-b554-c791d8cec2a3",
+                     *           "authorId": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *           "authorName": "補佐 健太",
                      *           "side": "consultee",
                      *           "body": "稼働率の目標を仕様書に数値で明記してください。申請の締切日前後の負荷も考慮が必要です。",
-                     *           "actionId": "d2614c28-1d70-44f4-9a3c-5b070edbe621",
-                     *           "createdAt": "2026-12-07T08:55:01.685Z"
+                     *           "actionId": "0af34a57-9225-4e5d-a08c-8875ae8ead24",
+                     *           "createdAt": "2026-12-07T09:26:40.436Z"
                      *         }
                      *       ],
                      *       "routing": [],
                      *       "consultees": [
                      *         {
-                     *           "id": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "id": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *           "displayName": "補佐 健太",
                      *           "email": "advisor.ind@example.jp"
                      *         }
@@ -9186,8 +9186,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "11f277d6-1805-4096-b8b9-6f485128fc4a",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "693669a8-7633-436f-93df-fe2588f1cd8f",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -9198,12 +9198,12 @@ export interface operations {
                      *       "status": "approved",
                      *       "isActive": true,
                      *       "isExpired": false,
-                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "requestedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:55:03.604Z",
-                     *       "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *       "requestedAt": "2026-12-07T09:26:40.733Z",
+                     *       "decidedBy": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *       "decidedByName": "補佐 健太",
-                     *       "decidedAt": "2026-12-07T08:55:03.750Z",
+                     *       "decidedAt": "2026-12-07T09:26:40.767Z",
                      *       "decisionComment": "令和9年度末までに限り認めます",
                      *       "version": 2
                      *     }
@@ -9504,7 +9504,7 @@ export interface operations {
                      *         "maxDowntimeHours"
                      *       ],
                      *       "budgetPolicy": "budgetJpy is withheld (null, budgetWithheld: true) for projects whose data confidentiality is A",
-                     *       "generatedAt": "2026-12-07T08:55:22.529Z",
+                     *       "generatedAt": "2026-12-07T09:26:43.407Z",
                      *       "items": [
                      *         {
                      *           "code": "PS0000001",
@@ -9793,8 +9793,8 @@ export interface operations {
                 content: {
                     /**
                      * @example ID,プロジェクト番号,事業名,局コード,局,年度,段階,区分,協議先,予算額（円）,停止許容時間（時間）,機密性,新規/継続,登録の契機,サービスキャンバス,概要,登録日,更新日時
-                     *     b42400a2-bba1-4047-af76-890b53cd571d,PS0000001,情報システム管理事務,DSB,デジタルサービス局,2021,企画,3,CIO統括補佐官,989760000,8,A,継続,当初予算要求時（デジタル関連経費情報）,未記入,"令和3年度見積 989,760千円（前年度 997,656千円）。○ タブレット端末活用 [・職場ショーケーシング事業] | ○ オープンデータ推進 | ○ ＩＣＴ導入・活用支援 [・(新)東京都版新型コロナ見守りサービス（都立施設）の運用 ・ＩＣＴ導入・活用支援業務委託 ・ダッシュボードの構築 ・チャットボット共通基盤の拡張及び運用 等] | ○ 都内区市町村ＩＣＴ導入支援 [・(新)行政手続デジタル化モデル実証事業 ・(新)都・区市町村合同勉強会 等]",2025-10-13,2026-12-07T08:54:40.757Z
-                     *     46a9cd0b-5cde-47bd-9233-5d5f38a18ab7,PS0000002,電子都庁基盤の運用管理,DSB,デジタルサービス局,2021,運用,3,CIO統括補佐官,11023761000,2,A,継続,当初予算要求時（デジタル関連経費情報）,記入済,"令和3年度見積 11,023,761千円（前年度 10,593,775千円）。○ 電子都庁基盤の運用管理及び東京2020大会開催に向けたセキュリティ強化等",2025-10-19,2026-12-07T08:54:47.654Z
+                     *     2878d7ee-ce06-4bf6-a6a7-84fba8147399,PS0000001,情報システム管理事務,DSB,デジタルサービス局,2021,企画,3,CIO統括補佐官,989760000,8,A,継続,当初予算要求時（デジタル関連経費情報）,未記入,"令和3年度見積 989,760千円（前年度 997,656千円）。○ タブレット端末活用 [・職場ショーケーシング事業] | ○ オープンデータ推進 | ○ ＩＣＴ導入・活用支援 [・(新)東京都版新型コロナ見守りサービス（都立施設）の運用 ・ＩＣＴ導入・活用支援業務委託 ・ダッシュボードの構築 ・チャットボット共通基盤の拡張及び運用 等] | ○ 都内区市町村ＩＣＴ導入支援 [・(新)行政手続デジタル化モデル実証事業 ・(新)都・区市町村合同勉強会 等]",2025-10-13,2026-12-07T09:26:38.483Z
+                     *     b28ffb23-d7d8-454f-9abb-1cbc873aceb6,PS0000002,電子都庁基盤の運用管理,DSB,デジタルサービス局,2021,運用,3,CIO統括補佐官,11023761000,2,A,継続,当初予算要求時（デジタル関連経費情報）,記入済,"令和3年度見積 11,023,761千円（前年度 10,593,775千円）。○ 電子都庁基盤の運用管理及び東京2020大会開催に向けたセキュリティ強化等",2025-10-19,2026-12-07T09:26:38.969Z
                      */
                     "text/csv": string;
                 };
@@ -9924,10 +9924,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "dataset": "PS Book projects",
-                     *       "generatedAt": "2026-12-07T08:55:22.483Z",
+                     *       "generatedAt": "2026-12-07T09:26:43.384Z",
                      *       "items": [
                      *         {
-                     *           "id": "b42400a2-bba1-4047-af76-890b53cd571d",
+                     *           "id": "2878d7ee-ce06-4bf6-a6a7-84fba8147399",
                      *           "code": "PS0000001",
                      *           "name": "情報システム管理事務",
                      *           "bureauCode": "DSB",
@@ -9944,10 +9944,10 @@ export interface operations {
                      *           "canvasWritten": false,
                      *           "summary": "令和3年度見積 989,760千円（前年度 997,656千円）。○ タブレット端末活用 [・職場ショーケーシング事業] | ○ オープンデータ推進 | ○ ＩＣＴ導入・活用支援 [・(新)東京都版新型コロナ見守りサービス（都立施設）の運用 ・ＩＣＴ導入・活用支援業務委託 ・ダッシュボードの構築 ・チャットボット共通基盤の拡張及び運用 等] | ○ 都内区市町村ＩＣＴ導入支援 [・(新)行政手続デジタル化モデル実証事業 ・(新)都・区市町村合同勉強会 等]",
                      *           "registeredOn": "2025-10-13",
-                     *           "updatedAt": "2026-12-07T08:54:40.757Z"
+                     *           "updatedAt": "2026-12-07T09:26:38.483Z"
                      *         },
                      *         {
-                     *           "id": "46a9cd0b-5cde-47bd-9233-5d5f38a18ab7",
+                     *           "id": "b28ffb23-d7d8-454f-9abb-1cbc873aceb6",
                      *           "code": "PS0000002",
                      *           "name": "電子都庁基盤の運用管理",
                      *           "bureauCode": "DSB",
@@ -9964,7 +9964,7 @@ export interface operations {
                      *           "canvasWritten": true,
                      *           "summary": "令和3年度見積 11,023,761千円（前年度 10,593,775千円）。○ 電子都庁基盤の運用管理及び東京2020大会開催に向けたセキュリティ強化等",
                      *           "registeredOn": "2025-10-19",
-                     *           "updatedAt": "2026-12-07T08:54:47.654Z"
+                     *           "updatedAt": "2026-12-07T09:26:38.969Z"
                      *         }
                      *       ]
                      *     }
@@ -10247,14 +10247,14 @@ export interface operations {
                      *       "errorCount": 0,
                      *       "errors": [],
                      *       "previousImportId": null,
-                     *       "durationMs": 637,
+                     *       "durationMs": 52,
                      *       "timingsMs": {
-                     *         "read": 265,
-                     *         "check rows": 144,
-                     *         "check against the book": 127,
-                     *         "plan": 28,
-                     *         "budgets": 50,
-                     *         "tier": 22,
+                     *         "read": 22,
+                     *         "check rows": 15,
+                     *         "check against the book": 6,
+                     *         "plan": 4,
+                     *         "budgets": 2,
+                     *         "tier": 3,
                      *         "tier: one by one": 0
                      *       }
                      *     }
@@ -10287,14 +10287,14 @@ export interface operations {
                      *       "errorCount": 0,
                      *       "errors": [],
                      *       "previousImportId": null,
-                     *       "durationMs": 254,
+                     *       "durationMs": 29,
                      *       "timingsMs": {
-                     *         "read": 73,
-                     *         "check rows": 63,
-                     *         "check against the book": 35,
-                     *         "plan": 31,
+                     *         "read": 10,
+                     *         "check rows": 8,
+                     *         "check against the book": 3,
+                     *         "plan": 3,
                      *         "budgets": 2,
-                     *         "tier": 49,
+                     *         "tier": 2,
                      *         "tier: one by one": 0
                      *       }
                      *     }
@@ -10320,7 +10320,7 @@ export interface operations {
                      *       "bytes": 179,
                      *       "lineCount": 2,
                      *       "ignoredColumns": [],
-                     *       "importId": "8a86dc40-fd00-4a3a-a605-ca84a9930c06",
+                     *       "importId": "ef4d8734-5f47-4aac-ac85-b371ec5e7f76",
                      *       "lines": {
                      *         "created": 2,
                      *         "updated": 0,
@@ -10335,17 +10335,17 @@ export interface operations {
                      *       "errorCount": 0,
                      *       "errors": [],
                      *       "previousImportId": null,
-                     *       "durationMs": 448,
+                     *       "durationMs": 61,
                      *       "timingsMs": {
-                     *         "read": 168,
-                     *         "check rows": 99,
-                     *         "check against the book": 9,
-                     *         "create projects": 96,
-                     *         "plan": 10,
-                     *         "budgets": 9,
-                     *         "tier": 31,
+                     *         "read": 10,
+                     *         "check rows": 8,
+                     *         "check against the book": 4,
+                     *         "create projects": 19,
+                     *         "plan": 3,
+                     *         "budgets": 3,
+                     *         "tier": 10,
                      *         "tier: one by one": 0,
-                     *         "write lines": 26
+                     *         "write lines": 4
                      *       }
                      *     }
                      */
@@ -10481,27 +10481,27 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "a941b0f7-d1cd-4c62-96ae-fbe97856ff49",
+                     *           "id": "e2979709-bb37-4ca8-9cf2-9c5f92d108d2",
                      *           "kind": "release_request_decided",
                      *           "entityType": "release_request",
-                     *           "entityId": "3611d3e8-656e-4ee9-b56e-cd30f565c28e",
-                     *           "projectId": "d577c831-ff79-45b9-880e-b06044cd8e74",
-                     *           "path": "/release-requests/3611d3e8-656e-4ee9-b56e-cd30f565c28e",
-                     *           "titleJa": "リリース判定: 承認 PS0000004 東京都カードシステムの運用管理",
-                     *           "titleEn": "Release request approved: PS0000004 東京都カードシステムの運用管理",
-                     *           "createdAt": "2026-12-07T08:54:41.936Z",
+                     *           "entityId": "1bb5bac8-09e0-4148-b8ec-de938c030008",
+                     *           "projectId": "f724bd53-0342-498c-b57e-63c62e547234",
+                     *           "path": "/release-requests/1bb5bac8-09e0-4148-b8ec-de938c030008",
+                     *           "titleJa": "リリース判定: 承認 PS0000007 サイバーセキュリティ対策",
+                     *           "titleEn": "Release request approved: PS0000007 サイバーセキュリティ対策",
+                     *           "createdAt": "2026-12-07T09:26:38.558Z",
                      *           "readAt": null
                      *         },
                      *         {
-                     *           "id": "9048108e-9752-48ea-a06d-a5d7b9925c1d",
+                     *           "id": "cdab5d28-a3af-4b26-ae9f-dbf7c769be81",
                      *           "kind": "release_request_decided",
                      *           "entityType": "release_request",
-                     *           "entityId": "1bd530a7-62b0-45b7-bc5b-0b77e3bc8690",
-                     *           "projectId": "f2b570dc-fbed-4540-89a5-a9ab92af03ea",
-                     *           "path": "/release-requests/1bd530a7-62b0-45b7-bc5b-0b77e3bc8690",
-                     *           "titleJa": "リリース判定: 承認 PS0000007 サイバーセキュリティ対策",
-                     *           "titleEn": "Release request approved: PS0000007 サイバーセキュリティ対策",
-                     *           "createdAt": "2026-12-07T08:54:41.936Z",
+                     *           "entityId": "aaffe1ed-455a-4fc6-97ca-e0388db5d6d6",
+                     *           "projectId": "8b342795-cc53-49aa-a967-92b1bf7a5f3b",
+                     *           "path": "/release-requests/aaffe1ed-455a-4fc6-97ca-e0388db5d6d6",
+                     *           "titleJa": "リリース判定: 承認 PS0000019 感染症発生届のオンライン化",
+                     *           "titleEn": "Release request approved: PS0000019 感染症発生届のオンライン化",
+                     *           "createdAt": "2026-12-07T09:26:38.558Z",
                      *           "readAt": null
                      *         }
                      *       ],
@@ -11339,10 +11339,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "79f44036-0196-4374-93d1-b541fdb22c17",
-                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "id": "ab538bd1-d162-400e-8922-04648cce44cf",
+                     *           "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *           "project": {
-                     *             "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *             "id": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *             "code": "PS0000021",
                      *             "name": "子育て支援給付オンライン申請",
                      *             "bureauCode": "IND",
@@ -11351,7 +11351,7 @@ export interface operations {
                      *           "title": "子育て支援給付オンライン申請システム構築業務委託",
                      *           "method": "proposal",
                      *           "status": "contracted",
-                     *           "specDocumentId": "2a13db64-a94e-4766-baa1-c6d8c1b745af",
+                     *           "specDocumentId": "b975d8c5-3608-4721-b205-8a37e8031669",
                      *           "vendorName": "株式会社都市デジタルサービス",
                      *           "corporateNumber": null,
                      *           "isStartup": false,
@@ -11369,8 +11369,8 @@ export interface operations {
                      *           "tierReviewThresholdJpy": 10000000,
                      *           "needsTierReview": true,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T08:55:04.274Z",
-                     *           "updatedAt": "2026-12-07T08:55:04.371Z"
+                     *           "createdAt": "2026-12-07T09:26:40.885Z",
+                     *           "updatedAt": "2026-12-07T09:26:40.926Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -11498,7 +11498,7 @@ export interface operations {
                 content: {
                     /**
                      * @example プロジェクト番号,事業名,局コード,件名,調達方式,状況,事業者名,法人番号,スタートアップ,契約金額（円）,契約開始日,契約終了日,予算額（円）,差額（円）,契約額/予算,予算超過,区分見直し要,登録日時
-                     *     PS0000021,子育て支援給付オンライン申請,IND,子育て支援給付オンライン申請システム構築業務委託,企画提案,契約済,株式会社都市デジタルサービス,,いいえ,42350000,2027-04-01,2028-03-31,8000000,34350000,5.2938,はい,要,2026-12-07T08:55:04.274Z
+                     *     PS0000021,子育て支援給付オンライン申請,IND,子育て支援給付オンライン申請システム構築業務委託,企画提案,契約済,株式会社都市デジタルサービス,,いいえ,42350000,2027-04-01,2028-03-31,8000000,34350000,5.2938,はい,要,2026-12-07T09:26:40.885Z
                      */
                     "text/csv": string;
                 };
@@ -11914,7 +11914,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "58bbe83f-ad27-4e5a-982f-3b3e80dc6187",
+                     *           "id": "7fd7f6ac-f492-4b40-af65-9a37f08584ab",
                      *           "code": "PS0000023",
                      *           "name": "職員費",
                      *           "bureauCode": "DSB",
@@ -11930,53 +11930,53 @@ export interface operations {
                      *           "reviewerRole": "chief_cio_advisor",
                      *           "oversight": {
                      *             "tier": 3,
-                     *             "factors": [
-                     *               {
-                     *                 "band": {
-                     *                   "en": "¥50,000,000 or more",
-                     *                   "ja": "5,000万円以上"
-                     *                 },
-                     *                 "tier": 3,
-                     *                 "input": "budgetJpy",
-                     *                 "value": 2313012000,
-                     *                 "drives": true,
-                     *                 "factor": "budget",
-                     *                 "reason": "Budget size: ¥2,313,012,000 is ¥50,000,000 or more → tier 3 — this factor decides the tier",
-                     *                 "reasonJa": "予算規模：2,313,012,000円は「5,000万円以上」→ 区分3（この観点が区分を決定）",
-                     *                 "thresholds": [
-                     *                   {
-                     *                     "value": 50000000,
-                     *                     "operator": "greaterThanInclusive"
-                     *                   }
-                     *                 ]
-                     *               },
-                     *               {
-                     *                 "band": null,
-                     *                 "tier": null,
-                     *                 "input": "maxDowntimeHours",
-                     *                 "value": null,
-                     *                 "drives": false,
-                     *                 "factor": "downtime",
-                     *                 "reason": "Allowed service downtime: not given, but the other factors already reach the top tier",
-                     *                 "reasonJa": "業務不可欠性（サービス停止の許容時間）：未入力（他の観点で最上位の区分に達しています）",
-                     *                 "thresholds": []
-                     *               }
-                     *             ],
+                     *             "lowerBound": 3,
+                     *             "reviewerRole": "chief_cio_advisor",
                      *             "missing": [
                      *               "maxDowntimeHours",
                      *               "confidentiality"
                      *             ],
-                     *             "lowerBound": 3,
-                     *             "reviewerRole": "chief_cio_advisor",
+                     *             "factors": [
+                     *               {
+                     *                 "factor": "budget",
+                     *                 "input": "budgetJpy",
+                     *                 "value": 2313012000,
+                     *                 "tier": 3,
+                     *                 "drives": true,
+                     *                 "band": {
+                     *                   "ja": "5,000万円以上",
+                     *                   "en": "¥50,000,000 or more"
+                     *                 },
+                     *                 "thresholds": [
+                     *                   {
+                     *                     "operator": "greaterThanInclusive",
+                     *                     "value": 50000000
+                     *                   }
+                     *                 ],
+                     *                 "reason": "Budget size: ¥2,313,012,000 is ¥50,000,000 or more → tier 3 — this factor decides the tier",
+                     *                 "reasonJa": "予算規模：2,313,012,000円は「5,000万円以上」→ 区分3（この観点が区分を決定）"
+                     *               },
+                     *               {
+                     *                 "factor": "downtime",
+                     *                 "input": "maxDowntimeHours",
+                     *                 "value": null,
+                     *                 "tier": null,
+                     *                 "drives": false,
+                     *                 "band": null,
+                     *                 "thresholds": [],
+                     *                 "reason": "Allowed service downtime: not given, but the other factors already reach the top tier",
+                     *                 "reasonJa": "業務不可欠性（サービス停止の許容時間）：未入力（他の観点で最上位の区分に達しています）"
+                     *               }
+                     *             ],
                      *             "rulesetVersion": "sha256:3152addc81066fd6"
                      *           },
                      *           "canvasWritten": false,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T08:55:19.320Z",
-                     *           "updatedAt": "2026-12-07T08:55:19.320Z"
+                     *           "createdAt": "2026-12-07T09:26:42.911Z",
+                     *           "updatedAt": "2026-12-07T09:26:42.911Z"
                      *         },
                      *         {
-                     *           "id": "341c64c0-a4e3-4e70-ac2f-ce972c7331b2",
+                     *           "id": "53582296-5751-4724-93a7-cbcca4c31f4e",
                      *           "code": "PS0000024",
                      *           "name": "管理事務",
                      *           "bureauCode": "DSB",
@@ -11992,50 +11992,50 @@ export interface operations {
                      *           "reviewerRole": "chief_cio_advisor",
                      *           "oversight": {
                      *             "tier": 3,
-                     *             "factors": [
-                     *               {
-                     *                 "band": {
-                     *                   "en": "¥50,000,000 or more",
-                     *                   "ja": "5,000万円以上"
-                     *                 },
-                     *                 "tier": 3,
-                     *                 "input": "budgetJpy",
-                     *                 "value": 137544000,
-                     *                 "drives": true,
-                     *                 "factor": "budget",
-                     *                 "reason": "Budget size: ¥137,544,000 is ¥50,000,000 or more → tier 3 — this factor decides the tier",
-                     *                 "reasonJa": "予算規模：137,544,000円は「5,000万円以上」→ 区分3（この観点が区分を決定）",
-                     *                 "thresholds": [
-                     *                   {
-                     *                     "value": 50000000,
-                     *                     "operator": "greaterThanInclusive"
-                     *                   }
-                     *                 ]
-                     *               },
-                     *               {
-                     *                 "band": null,
-                     *                 "tier": null,
-                     *                 "input": "maxDowntimeHours",
-                     *                 "value": null,
-                     *                 "drives": false,
-                     *                 "factor": "downtime",
-                     *                 "reason": "Allowed service downtime: not given, but the other factors already reach the top tier",
-                     *                 "reasonJa": "業務不可欠性（サービス停止の許容時間）：未入力（他の観点で最上位の区分に達しています）",
-                     *                 "thresholds": []
-                     *               }
-                     *             ],
+                     *             "lowerBound": 3,
+                     *             "reviewerRole": "chief_cio_advisor",
                      *             "missing": [
                      *               "maxDowntimeHours",
                      *               "confidentiality"
                      *             ],
-                     *             "lowerBound": 3,
-                     *             "reviewerRole": "chief_cio_advisor",
+                     *             "factors": [
+                     *               {
+                     *                 "factor": "budget",
+                     *                 "input": "budgetJpy",
+                     *                 "value": 137544000,
+                     *                 "tier": 3,
+                     *                 "drives": true,
+                     *                 "band": {
+                     *                   "ja": "5,000万円以上",
+                     *                   "en": "¥50,000,000 or more"
+                     *                 },
+                     *                 "thresholds": [
+                     *                   {
+                     *                     "operator": "greaterThanInclusive",
+                     *                     "value": 50000000
+                     *                   }
+                     *                 ],
+                     *                 "reason": "Budget size: ¥137,544,000 is ¥50,000,000 or more → tier 3 — this factor decides the tier",
+                     *                 "reasonJa": "予算規模：137,544,000円は「5,000万円以上」→ 区分3（この観点が区分を決定）"
+                     *               },
+                     *               {
+                     *                 "factor": "downtime",
+                     *                 "input": "maxDowntimeHours",
+                     *                 "value": null,
+                     *                 "tier": null,
+                     *                 "drives": false,
+                     *                 "band": null,
+                     *                 "thresholds": [],
+                     *                 "reason": "Allowed service downtime: not given, but the other factors already reach the top tier",
+                     *                 "reasonJa": "業務不可欠性（サービス停止の許容時間）：未入力（他の観点で最上位の区分に達しています）"
+                     *               }
+                     *             ],
                      *             "rulesetVersion": "sha256:3152addc81066fd6"
                      *           },
                      *           "canvasWritten": false,
                      *           "version": 1,
-                     *           "createdAt": "2026-12-07T08:55:19.320Z",
-                     *           "updatedAt": "2026-12-07T08:55:19.320Z"
+                     *           "createdAt": "2026-12-07T09:26:42.911Z",
+                     *           "updatedAt": "2026-12-07T09:26:42.911Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -12172,7 +12172,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "code": "PS0000021",
                      *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -12239,8 +12239,8 @@ export interface operations {
                      *       },
                      *       "canvasWritten": false,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:54:56.854Z",
-                     *       "updatedAt": "2026-12-07T08:54:56.854Z"
+                     *       "createdAt": "2026-12-07T09:26:39.906Z",
+                     *       "updatedAt": "2026-12-07T09:26:39.906Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -12359,7 +12359,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "code": "PS0000021",
                      *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -12422,8 +12422,8 @@ export interface operations {
                      *       },
                      *       "canvasWritten": true,
                      *       "version": 7,
-                     *       "createdAt": "2026-12-07T08:54:56.854Z",
-                     *       "updatedAt": "2026-12-07T08:55:06.436Z"
+                     *       "createdAt": "2026-12-07T09:26:39.906Z",
+                     *       "updatedAt": "2026-12-07T09:26:41.203Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -12554,7 +12554,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "code": "PS0000021",
                      *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -12621,8 +12621,8 @@ export interface operations {
                      *       },
                      *       "canvasWritten": false,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:54:56.854Z",
-                     *       "updatedAt": "2026-12-07T08:54:57.618Z"
+                     *       "createdAt": "2026-12-07T09:26:39.906Z",
+                     *       "updatedAt": "2026-12-07T09:26:39.988Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -12769,12 +12769,12 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "fd5a4536-4b95-4b1a-a2b2-66fab539cb77",
+                     *           "id": "b9c6b957-18b5-4c89-b619-e9a1e5471e13",
                      *           "displayName": "産業 一郎",
                      *           "role": "bureau_lead"
                      *         },
                      *         {
-                     *           "id": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "id": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "displayName": "産業 花子",
                      *           "role": "staff"
                      *         }
@@ -12904,13 +12904,13 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "331614db-bf10-4ad7-a8f5-7cfcf471dd48",
-                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "id": "be02e1e6-2a02-4af1-99ca-95b028ee396d",
+                     *           "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
                      *           "title": "脆弱性診断の実施計画を提出",
-                     *           "ownerId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "ownerId": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "ownerName": "産業 花子",
                      *           "dueDate": "2027-02-28",
                      *           "isOverdue": false,
@@ -12922,35 +12922,35 @@ export interface operations {
                      *           "blocking": true,
                      *           "status": "verified",
                      *           "note": "実施計画書を文書に登録しました",
-                     *           "raisedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "raisedBy": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *           "raisedByName": "補佐 健太",
-                     *           "raisedAt": "2026-12-07T08:55:03.301Z",
-                     *           "doneAt": "2026-12-07T08:55:03.393Z",
-                     *           "verifiedAt": "2026-12-07T08:55:03.539Z",
+                     *           "raisedAt": "2026-12-07T09:26:40.639Z",
+                     *           "doneAt": "2026-12-07T09:26:40.684Z",
+                     *           "verifiedAt": "2026-12-07T09:26:40.721Z",
                      *           "version": 3
                      *         },
                      *         {
-                     *           "id": "d2614c28-1d70-44f4-9a3c-5b070edbe621",
-                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "id": "0af34a57-9225-4e5d-a08c-8875ae8ead24",
+                     *           "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
                      *           "title": "稼働率の目標値を調達仕様書に明記",
-                     *           "ownerId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "ownerId": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "ownerName": "産業 花子",
                      *           "dueDate": "2027-01-31",
                      *           "isOverdue": false,
                      *           "source": {
                      *             "kind": "guidance",
-                     *             "refId": "456c1c7d-370e-4235-84ed-cf07d09608da",
-                     *             "detail": "0b80bbc5-d4cb-4b61-8fee-9ee04c80e42c"
+                     *             "refId": "56781ecd-b1f7-4016-bdd2-6eb825d29716",
+                     *             "detail": "8e28caac-e80f-40fb-b554-c791d8cec2a3"
                      *           },
                      *           "blocking": false,
                      *           "status": "open",
                      *           "note": null,
-                     *           "raisedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "raisedBy": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *           "raisedByName": "補佐 健太",
-                     *           "raisedAt": "2026-12-07T08:55:01.685Z",
+                     *           "raisedAt": "2026-12-07T09:26:40.436Z",
                      *           "doneAt": null,
                      *           "verifiedAt": null,
                      *           "version": 1
@@ -13067,7 +13067,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "title": "脆弱性診断の実施計画を提出",
-                 *       "ownerId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                 *       "ownerId": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                  *       "dueDate": "2027-02-28",
                  *       "blocking": true,
                  *       "source": {
@@ -13090,13 +13090,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "331614db-bf10-4ad7-a8f5-7cfcf471dd48",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "be02e1e6-2a02-4af1-99ca-95b028ee396d",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
                      *       "title": "脆弱性診断の実施計画を提出",
-                     *       "ownerId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "ownerId": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "ownerName": "産業 花子",
                      *       "dueDate": "2027-02-28",
                      *       "isOverdue": false,
@@ -13108,9 +13108,9 @@ export interface operations {
                      *       "blocking": true,
                      *       "status": "open",
                      *       "note": null,
-                     *       "raisedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *       "raisedBy": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *       "raisedByName": "補佐 健太",
-                     *       "raisedAt": "2026-12-07T08:55:03.301Z",
+                     *       "raisedAt": "2026-12-07T09:26:40.639Z",
                      *       "doneAt": null,
                      *       "verifiedAt": null,
                      *       "version": 1
@@ -13231,7 +13231,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "revision": 1,
                      *       "fields": {
                      *         "users": "子育て世帯（都内約60万世帯）",
@@ -13294,8 +13294,8 @@ export interface operations {
                      *           }
                      *         }
                      *       },
-                     *       "createdAt": "2026-12-07T08:54:59.708Z",
-                     *       "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "createdAt": "2026-12-07T09:26:40.206Z",
+                     *       "createdBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "createdByName": "産業 花子"
                      *     }
                      */
@@ -13436,7 +13436,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "revision": 1,
                      *       "fields": {
                      *         "projectName": "子育て支援給付オンライン申請",
@@ -13499,8 +13499,8 @@ export interface operations {
                      *           }
                      *         }
                      *       },
-                     *       "createdAt": "2026-12-07T08:54:59.708Z",
-                     *       "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "createdAt": "2026-12-07T09:26:40.206Z",
+                     *       "createdBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "createdByName": "産業 花子",
                      *       "projectVersion": 3
                      *     }
@@ -13651,8 +13651,8 @@ export interface operations {
                      *         {
                      *           "revision": 1,
                      *           "isWritten": true,
-                     *           "createdAt": "2026-12-07T08:54:59.708Z",
-                     *           "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "createdAt": "2026-12-07T09:26:40.206Z",
+                     *           "createdBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "createdByName": "産業 花子"
                      *         }
                      *       ],
@@ -13775,7 +13775,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "revision": 1,
                      *       "fields": {
                      *         "users": "子育て世帯（都内約60万世帯）",
@@ -13838,8 +13838,8 @@ export interface operations {
                      *           }
                      *         }
                      *       },
-                     *       "createdAt": "2026-12-07T08:54:59.708Z",
-                     *       "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "createdAt": "2026-12-07T09:26:40.206Z",
+                     *       "createdBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "createdByName": "産業 花子"
                      *     }
                      */
@@ -13965,8 +13965,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "456c1c7d-370e-4235-84ed-cf07d09608da",
-                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "id": "56781ecd-b1f7-4016-bdd2-6eb825d29716",
+                     *           "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -13976,15 +13976,15 @@ export interface operations {
                      *           "tier": 2,
                      *           "reviewerRole": "cio_advisor",
                      *           "documentIds": [
-                     *             "2a13db64-a94e-4766-baa1-c6d8c1b745af"
+                     *             "b975d8c5-3608-4721-b205-8a37e8031669"
                      *           ],
-                     *           "openedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "openedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "openedByName": "産業 花子",
-                     *           "openedAt": "2026-12-07T08:55:00.753Z",
+                     *           "openedAt": "2026-12-07T09:26:40.291Z",
                      *           "dueOn": "2026-12-21",
                      *           "isOverdue": false,
-                     *           "answeredAt": "2026-12-07T08:55:01.685Z",
-                     *           "closedAt": "2026-12-07T08:55:02.208Z",
+                     *           "answeredAt": "2026-12-07T09:26:40.436Z",
+                     *           "closedAt": "2026-12-07T09:26:40.481Z",
                      *           "version": 3
                      *         }
                      *       ],
@@ -14102,7 +14102,7 @@ export interface operations {
                  *       "subject": "調達仕様書の非機能要件について",
                  *       "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
                  *       "documentIds": [
-                 *         "2a13db64-a94e-4766-baa1-c6d8c1b745af"
+                 *         "b975d8c5-3608-4721-b205-8a37e8031669"
                  *       ]
                  *     }
                  */
@@ -14120,8 +14120,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "456c1c7d-370e-4235-84ed-cf07d09608da",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "56781ecd-b1f7-4016-bdd2-6eb825d29716",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -14131,11 +14131,11 @@ export interface operations {
                      *       "tier": 2,
                      *       "reviewerRole": "cio_advisor",
                      *       "documentIds": [
-                     *         "2a13db64-a94e-4766-baa1-c6d8c1b745af"
+                     *         "b975d8c5-3608-4721-b205-8a37e8031669"
                      *       ],
-                     *       "openedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "openedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "openedByName": "産業 花子",
-                     *       "openedAt": "2026-12-07T08:55:00.753Z",
+                     *       "openedAt": "2026-12-07T09:26:40.291Z",
                      *       "dueOn": "2026-12-21",
                      *       "isOverdue": false,
                      *       "answeredAt": null,
@@ -14143,19 +14143,19 @@ export interface operations {
                      *       "version": 1,
                      *       "messages": [
                      *         {
-                     *           "id": "fb46a098-4b7b-4b3e-b5c3-8170d553d750",
-                     *           "authorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "id": "69f007cc-88cd-44f3-b924-bfffdc15a7a0",
+                     *           "authorId": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "authorName": "産業 花子",
                      *           "side": "bureau",
                      *           "body": "可用性とセキュリティの要求水準が事業の規模に見合っているか助言をお願いします。",
                      *           "actionId": null,
-                     *           "createdAt": "2026-12-07T08:55:00.753Z"
+                     *           "createdAt": "2026-12-07T09:26:40.291Z"
                      *         }
                      *       ],
                      *       "routing": [],
                      *       "consultees": [
                      *         {
-                     *           "id": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "id": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *           "displayName": "補佐 健太",
                      *           "email": "advisor.ind@example.jp"
                      *         }
@@ -14295,24 +14295,24 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "2a13db64-a94e-4766-baa1-c6d8c1b745af",
-                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "id": "b975d8c5-3608-4721-b205-8a37e8031669",
+                     *           "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *           "kind": "procurement_spec",
                      *           "title": "調達仕様書（システム構築業務）",
                      *           "url": "https://docs.example.jp/ind/kosodate/procurement-spec.pdf",
-                     *           "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "createdBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "createdByName": "産業 花子",
-                     *           "createdAt": "2026-12-07T08:55:00.733Z"
+                     *           "createdAt": "2026-12-07T09:26:40.285Z"
                      *         },
                      *         {
-                     *           "id": "0cb37938-2df2-45e6-8d86-5ddf0f8538d7",
-                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "id": "1d5c1f23-f274-420e-8691-abdaf1f6de18",
+                     *           "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *           "kind": "requirements_definition",
                      *           "title": "要件定義書（第1版）",
                      *           "url": "https://docs.example.jp/ind/kosodate/requirements-v1.pdf",
-                     *           "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "createdBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "createdByName": "産業 花子",
-                     *           "createdAt": "2026-12-07T08:54:59.081Z"
+                     *           "createdAt": "2026-12-07T09:26:40.179Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -14444,14 +14444,14 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "0cb37938-2df2-45e6-8d86-5ddf0f8538d7",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "1d5c1f23-f274-420e-8691-abdaf1f6de18",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "kind": "requirements_definition",
                      *       "title": "要件定義書（第1版）",
                      *       "url": "https://docs.example.jp/ind/kosodate/requirements-v1.pdf",
-                     *       "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "createdBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "createdByName": "産業 花子",
-                     *       "createdAt": "2026-12-07T08:54:59.081Z"
+                     *       "createdAt": "2026-12-07T09:26:40.179Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Document"];
@@ -14688,8 +14688,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "11f277d6-1805-4096-b8b9-6f485128fc4a",
-                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "id": "693669a8-7633-436f-93df-fe2588f1cd8f",
+                     *           "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -14700,12 +14700,12 @@ export interface operations {
                      *           "status": "approved",
                      *           "isActive": true,
                      *           "isExpired": false,
-                     *           "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "requestedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "requestedByName": "産業 花子",
-                     *           "requestedAt": "2026-12-07T08:55:03.604Z",
-                     *           "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "requestedAt": "2026-12-07T09:26:40.733Z",
+                     *           "decidedBy": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *           "decidedByName": "補佐 健太",
-                     *           "decidedAt": "2026-12-07T08:55:03.750Z",
+                     *           "decidedAt": "2026-12-07T09:26:40.767Z",
                      *           "decisionComment": "令和9年度末までに限り認めます",
                      *           "version": 2
                      *         }
@@ -14840,8 +14840,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "11f277d6-1805-4096-b8b9-6f485128fc4a",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "693669a8-7633-436f-93df-fe2588f1cd8f",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -14852,9 +14852,9 @@ export interface operations {
                      *       "status": "requested",
                      *       "isActive": false,
                      *       "isExpired": false,
-                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "requestedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:55:03.604Z",
+                     *       "requestedAt": "2026-12-07T09:26:40.733Z",
                      *       "decidedBy": null,
                      *       "decidedByName": null,
                      *       "decidedAt": null,
@@ -15010,7 +15010,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "stage": "development",
                      *       "nextStage": "operation",
                      *       "fiscalYear": 2026,
@@ -15173,47 +15173,47 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": 305,
-                     *           "at": "2026-12-07T08:55:18.110Z",
-                     *           "actorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "at": "2026-12-07T09:26:42.773Z",
+                     *           "actorId": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "actorLabel": "staff.ind@example.jp",
                      *           "actorName": "産業 花子",
                      *           "action": "document.delete",
                      *           "entityType": "document",
-                     *           "entityId": "3fdb00de-935c-40e9-a503-3014689903a7",
-                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "entityId": "49b45c40-c7bd-4da2-90ae-35820082399a",
+                     *           "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *           "before": {
-                     *             "id": "3fdb00de-935c-40e9-a503-3014689903a7",
+                     *             "id": "49b45c40-c7bd-4da2-90ae-35820082399a",
                      *             "url": "https://docs.example.jp/ind/kosodate/draft.pdf",
                      *             "kind": "other",
                      *             "title": "説明資料（案）",
-                     *             "createdAt": "2026-12-07T08:55:18.083Z",
-                     *             "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
-                     *             "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c"
+                     *             "createdAt": "2026-12-07T09:26:42.770Z",
+                     *             "createdBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
+                     *             "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d"
                      *           },
                      *           "after": null,
-                     *           "requestId": "c68326c2-47b7-4ea3-a8cd-1f2c1a92b19f"
+                     *           "requestId": "54891a6f-1b27-4cc3-9ef5-bb595f1608aa"
                      *         },
                      *         {
                      *           "id": 304,
-                     *           "at": "2026-12-07T08:55:18.055Z",
-                     *           "actorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "at": "2026-12-07T09:26:42.768Z",
+                     *           "actorId": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "actorLabel": "staff.ind@example.jp",
                      *           "actorName": "産業 花子",
                      *           "action": "document.create",
                      *           "entityType": "document",
-                     *           "entityId": "3fdb00de-935c-40e9-a503-3014689903a7",
-                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "entityId": "49b45c40-c7bd-4da2-90ae-35820082399a",
+                     *           "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *           "before": null,
                      *           "after": {
-                     *             "id": "3fdb00de-935c-40e9-a503-3014689903a7",
+                     *             "id": "49b45c40-c7bd-4da2-90ae-35820082399a",
                      *             "url": "https://docs.example.jp/ind/kosodate/draft.pdf",
                      *             "kind": "other",
                      *             "title": "説明資料（案）",
-                     *             "createdAt": "2026-12-07T08:55:18.083Z",
-                     *             "createdBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
-                     *             "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c"
+                     *             "createdAt": "2026-12-07T09:26:42.770Z",
+                     *             "createdBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
+                     *             "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d"
                      *           },
-                     *           "requestId": "15bea70d-4934-4ac7-a373-5549f8be4cfa"
+                     *           "requestId": "93016348-ba02-48fc-a2ee-283e3d70ae06"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -15341,8 +15341,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "f9d4e0ad-2608-4b64-96fb-8d851370ef68",
-                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "id": "662173aa-e588-4c43-b0ce-01b3f4cde846",
+                     *           "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *           "name": "オンライン申請率",
                      *           "unit": "%",
                      *           "direction": "increase",
@@ -15354,20 +15354,20 @@ export interface operations {
                      *           "status": "on_track",
                      *           "measurements": [
                      *             {
-                     *               "id": "da196aa8-fa06-4f30-80ed-d79dfff2dd13",
+                     *               "id": "4a2c13a8-53b7-409d-84d8-1b7ee25359a1",
                      *               "fiscalYear": 2026,
                      *               "value": 35,
                      *               "achieved": null,
                      *               "comment": "電子申請の周知により増加",
                      *               "expectedValue": 30.25,
                      *               "isOnPlan": true,
-                     *               "recordedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
-                     *               "recordedAt": "2026-12-07T08:54:58.444Z"
+                     *               "recordedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
+                     *               "recordedAt": "2026-12-07T09:26:40.097Z"
                      *             }
                      *           ],
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T08:54:58.167Z",
-                     *           "updatedAt": "2026-12-07T08:54:58.793Z"
+                     *           "createdAt": "2026-12-07T09:26:40.051Z",
+                     *           "updatedAt": "2026-12-07T09:26:40.135Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -15503,8 +15503,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "f9d4e0ad-2608-4b64-96fb-8d851370ef68",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "662173aa-e588-4c43-b0ce-01b3f4cde846",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "name": "オンライン申請率",
                      *       "unit": "%",
                      *       "direction": "increase",
@@ -15516,8 +15516,8 @@ export interface operations {
                      *       "status": "no_data",
                      *       "measurements": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:54:58.167Z",
-                     *       "updatedAt": "2026-12-07T08:54:58.167Z"
+                     *       "createdAt": "2026-12-07T09:26:40.051Z",
+                     *       "updatedAt": "2026-12-07T09:26:40.051Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Kpi"];
@@ -15783,8 +15783,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "f9d4e0ad-2608-4b64-96fb-8d851370ef68",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "662173aa-e588-4c43-b0ce-01b3f4cde846",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "name": "オンライン申請率",
                      *       "unit": "%",
                      *       "direction": "increase",
@@ -15796,20 +15796,20 @@ export interface operations {
                      *       "status": "on_track",
                      *       "measurements": [
                      *         {
-                     *           "id": "da196aa8-fa06-4f30-80ed-d79dfff2dd13",
+                     *           "id": "4a2c13a8-53b7-409d-84d8-1b7ee25359a1",
                      *           "fiscalYear": 2026,
                      *           "value": 35,
                      *           "achieved": null,
                      *           "comment": "電子申請の周知により増加",
                      *           "expectedValue": 30.25,
                      *           "isOnPlan": true,
-                     *           "recordedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
-                     *           "recordedAt": "2026-12-07T08:54:58.444Z"
+                     *           "recordedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
+                     *           "recordedAt": "2026-12-07T09:26:40.097Z"
                      *         }
                      *       ],
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:54:58.167Z",
-                     *       "updatedAt": "2026-12-07T08:54:58.793Z"
+                     *       "createdAt": "2026-12-07T09:26:40.051Z",
+                     *       "updatedAt": "2026-12-07T09:26:40.135Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Kpi"];
@@ -15961,8 +15961,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "f9d4e0ad-2608-4b64-96fb-8d851370ef68",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "662173aa-e588-4c43-b0ce-01b3f4cde846",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "name": "オンライン申請率",
                      *       "unit": "%",
                      *       "direction": "increase",
@@ -15974,20 +15974,20 @@ export interface operations {
                      *       "status": "on_track",
                      *       "measurements": [
                      *         {
-                     *           "id": "da196aa8-fa06-4f30-80ed-d79dfff2dd13",
+                     *           "id": "4a2c13a8-53b7-409d-84d8-1b7ee25359a1",
                      *           "fiscalYear": 2026,
                      *           "value": 35,
                      *           "achieved": null,
                      *           "comment": "電子申請の周知により増加",
                      *           "expectedValue": 34.666666666666664,
                      *           "isOnPlan": true,
-                     *           "recordedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
-                     *           "recordedAt": "2026-12-07T08:54:58.444Z"
+                     *           "recordedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
+                     *           "recordedAt": "2026-12-07T09:26:40.097Z"
                      *         }
                      *       ],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:54:58.167Z",
-                     *       "updatedAt": "2026-12-07T08:54:58.167Z"
+                     *       "createdAt": "2026-12-07T09:26:40.051Z",
+                     *       "updatedAt": "2026-12-07T09:26:40.051Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Kpi"];
@@ -16140,8 +16140,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "2f19568f-1ffd-459f-b2cb-82c2253bb6ee",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "67a6cf7a-f858-4faa-b762-fb21a29d5de7",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "name": "窓口来庁者数",
                      *       "unit": "人/月",
                      *       "direction": "decrease",
@@ -16153,8 +16153,8 @@ export interface operations {
                      *       "status": "no_data",
                      *       "measurements": [],
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:55:17.754Z",
-                     *       "updatedAt": "2026-12-07T08:55:17.754Z"
+                     *       "createdAt": "2026-12-07T09:26:42.727Z",
+                     *       "updatedAt": "2026-12-07T09:26:42.727Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Kpi"];
@@ -16279,10 +16279,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "79f44036-0196-4374-93d1-b541fdb22c17",
-                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "id": "ab538bd1-d162-400e-8922-04648cce44cf",
+                     *           "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *           "project": {
-                     *             "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *             "id": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *             "code": "PS0000021",
                      *             "name": "子育て支援給付オンライン申請",
                      *             "bureauCode": "IND",
@@ -16291,7 +16291,7 @@ export interface operations {
                      *           "title": "子育て支援給付オンライン申請システム構築業務委託",
                      *           "method": "proposal",
                      *           "status": "contracted",
-                     *           "specDocumentId": "2a13db64-a94e-4766-baa1-c6d8c1b745af",
+                     *           "specDocumentId": "b975d8c5-3608-4721-b205-8a37e8031669",
                      *           "vendorName": "株式会社都市デジタルサービス",
                      *           "corporateNumber": null,
                      *           "isStartup": false,
@@ -16309,8 +16309,8 @@ export interface operations {
                      *           "tierReviewThresholdJpy": 10000000,
                      *           "needsTierReview": true,
                      *           "version": 2,
-                     *           "createdAt": "2026-12-07T08:55:04.274Z",
-                     *           "updatedAt": "2026-12-07T08:55:04.371Z"
+                     *           "createdAt": "2026-12-07T09:26:40.885Z",
+                     *           "updatedAt": "2026-12-07T09:26:40.926Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -16426,7 +16426,7 @@ export interface operations {
                  *       "title": "子育て支援給付オンライン申請システム構築業務委託",
                  *       "method": "proposal",
                  *       "status": "spec_published",
-                 *       "specDocumentId": "2a13db64-a94e-4766-baa1-c6d8c1b745af"
+                 *       "specDocumentId": "b975d8c5-3608-4721-b205-8a37e8031669"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateProcurementRequest"];
@@ -16444,10 +16444,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "79f44036-0196-4374-93d1-b541fdb22c17",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "ab538bd1-d162-400e-8922-04648cce44cf",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "project": {
-                     *         "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *         "id": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *         "code": "PS0000021",
                      *         "name": "子育て支援給付オンライン申請",
                      *         "bureauCode": "IND",
@@ -16456,7 +16456,7 @@ export interface operations {
                      *       "title": "子育て支援給付オンライン申請システム構築業務委託",
                      *       "method": "proposal",
                      *       "status": "spec_published",
-                     *       "specDocumentId": "2a13db64-a94e-4766-baa1-c6d8c1b745af",
+                     *       "specDocumentId": "b975d8c5-3608-4721-b205-8a37e8031669",
                      *       "vendorName": null,
                      *       "corporateNumber": null,
                      *       "isStartup": false,
@@ -16474,8 +16474,8 @@ export interface operations {
                      *       "tierReviewThresholdJpy": 50000000,
                      *       "needsTierReview": false,
                      *       "version": 1,
-                     *       "createdAt": "2026-12-07T08:55:04.274Z",
-                     *       "updatedAt": "2026-12-07T08:55:04.274Z"
+                     *       "createdAt": "2026-12-07T09:26:40.885Z",
+                     *       "updatedAt": "2026-12-07T09:26:40.885Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Procurement"];
@@ -16610,10 +16610,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "79f44036-0196-4374-93d1-b541fdb22c17",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "ab538bd1-d162-400e-8922-04648cce44cf",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "project": {
-                     *         "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *         "id": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *         "code": "PS0000021",
                      *         "name": "子育て支援給付オンライン申請",
                      *         "bureauCode": "IND",
@@ -16622,7 +16622,7 @@ export interface operations {
                      *       "title": "子育て支援給付オンライン申請システム構築業務委託",
                      *       "method": "proposal",
                      *       "status": "contracted",
-                     *       "specDocumentId": "2a13db64-a94e-4766-baa1-c6d8c1b745af",
+                     *       "specDocumentId": "b975d8c5-3608-4721-b205-8a37e8031669",
                      *       "vendorName": "株式会社都市デジタルサービス",
                      *       "corporateNumber": null,
                      *       "isStartup": false,
@@ -16640,8 +16640,8 @@ export interface operations {
                      *       "tierReviewThresholdJpy": 50000000,
                      *       "needsTierReview": false,
                      *       "version": 2,
-                     *       "createdAt": "2026-12-07T08:55:04.274Z",
-                     *       "updatedAt": "2026-12-07T08:55:04.371Z"
+                     *       "createdAt": "2026-12-07T09:26:40.885Z",
+                     *       "updatedAt": "2026-12-07T09:26:40.926Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Procurement"];
@@ -16799,8 +16799,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "707956d7-92b5-4aa1-b8bf-7025113d08b8",
-                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "id": "6f4a73a5-3cd7-47a6-bd1d-49c8653c26fb",
+                     *           "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -16837,16 +16837,16 @@ export interface operations {
                      *           "plannedReleaseDate": "2027-10-01",
                      *           "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *           "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *           "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "requestedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "requestedByName": "産業 花子",
-                     *           "requestedAt": "2026-12-07T08:55:05.199Z",
-                     *           "dueAt": "2026-12-21T08:55:05.199Z",
+                     *           "requestedAt": "2026-12-07T09:26:41.085Z",
+                     *           "dueAt": "2026-12-21T09:26:41.085Z",
                      *           "isOverdue": false,
                      *           "decision": {
                      *             "decision": "approved",
-                     *             "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *             "decidedBy": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *             "decidedByName": "補佐 健太",
-                     *             "decidedAt": "2026-12-07T08:55:05.227Z",
+                     *             "decidedAt": "2026-12-07T09:26:41.096Z",
                      *             "comment": "チェックリストの全項目を確認しました。リリースを承認します。",
                      *             "items": [
                      *               {
@@ -16862,8 +16862,8 @@ export interface operations {
                      *           "version": 2
                      *         },
                      *         {
-                     *           "id": "0f364f38-e9ed-4ccc-862b-3d4f6add9c03",
-                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "id": "48c4cde9-8313-4fd7-8b4c-e9315726b9e9",
+                     *           "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -16900,10 +16900,10 @@ export interface operations {
                      *           "plannedReleaseDate": "2027-10-15",
                      *           "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *           "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *           "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "requestedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "requestedByName": "産業 花子",
-                     *           "requestedAt": "2026-12-07T08:55:04.567Z",
-                     *           "dueAt": "2026-12-21T08:55:04.567Z",
+                     *           "requestedAt": "2026-12-07T09:26:40.979Z",
+                     *           "dueAt": "2026-12-21T09:26:40.979Z",
                      *           "isOverdue": false,
                      *           "decision": null,
                      *           "version": 3
@@ -17044,8 +17044,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "707956d7-92b5-4aa1-b8bf-7025113d08b8",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "6f4a73a5-3cd7-47a6-bd1d-49c8653c26fb",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -17082,17 +17082,17 @@ export interface operations {
                      *       "plannedReleaseDate": "2027-10-01",
                      *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "requestedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:55:05.199Z",
-                     *       "dueAt": "2026-12-21T08:55:05.199Z",
+                     *       "requestedAt": "2026-12-07T09:26:41.085Z",
+                     *       "dueAt": "2026-12-21T09:26:41.085Z",
                      *       "isOverdue": false,
                      *       "decision": null,
                      *       "version": 1,
                      *       "routing": [],
                      *       "reviewers": [
                      *         {
-                     *           "id": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "id": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *           "displayName": "補佐 健太",
                      *           "email": "advisor.ind@example.jp"
                      *         }
@@ -17261,8 +17261,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "7fbd22ee-a951-46e5-b129-eaa7a5b8e461",
-                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "id": "38ea7643-9ccb-4a53-98e9-9e38bdedcac1",
+                     *           "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *           "period": "2026-10",
                      *           "stage": "requirements",
                      *           "tier": 2,
@@ -17304,9 +17304,9 @@ export interface operations {
                      *             }
                      *           ],
                      *           "narrative": "要件定義は所管課との調整により約4週間遅れる見込み。費用は計画内。",
-                     *           "filedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "filedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "filedByName": "産業 花子",
-                     *           "filedAt": "2026-12-07T08:55:03.918Z",
+                     *           "filedAt": "2026-12-07T09:26:40.804Z",
                      *           "assessment": {
                      *             "ratings": {
                      *               "cost": "green",
@@ -17317,9 +17317,9 @@ export interface operations {
                      *               "qualityUsability": "green"
                      *             },
                      *             "comment": "要件定義の遅れがリリース日に響かないよう、調達の日程を再確認してください。",
-                     *             "assessedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *             "assessedBy": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *             "assessedByName": "補佐 健太",
-                     *             "assessedAt": "2026-12-07T08:55:04.151Z"
+                     *             "assessedAt": "2026-12-07T09:26:40.846Z"
                      *           },
                      *           "version": 2
                      *         }
@@ -17509,8 +17509,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "7fbd22ee-a951-46e5-b129-eaa7a5b8e461",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "38ea7643-9ccb-4a53-98e9-9e38bdedcac1",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "period": "2026-10",
                      *       "stage": "requirements",
                      *       "tier": 2,
@@ -17552,9 +17552,9 @@ export interface operations {
                      *         }
                      *       ],
                      *       "narrative": "要件定義は所管課との調整により約4週間遅れる見込み。費用は計画内。",
-                     *       "filedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "filedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "filedByName": "産業 花子",
-                     *       "filedAt": "2026-12-07T08:55:03.918Z",
+                     *       "filedAt": "2026-12-07T09:26:40.804Z",
                      *       "assessment": null,
                      *       "version": 1
                      *     }
@@ -17726,8 +17726,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "7fbd22ee-a951-46e5-b129-eaa7a5b8e461",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "38ea7643-9ccb-4a53-98e9-9e38bdedcac1",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "period": "2026-10",
                      *       "stage": "requirements",
                      *       "tier": 2,
@@ -17769,9 +17769,9 @@ export interface operations {
                      *         }
                      *       ],
                      *       "narrative": "要件定義は所管課との調整により約4週間遅れる見込み。費用は計画内。",
-                     *       "filedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "filedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "filedByName": "産業 花子",
-                     *       "filedAt": "2026-12-07T08:55:03.918Z",
+                     *       "filedAt": "2026-12-07T09:26:40.804Z",
                      *       "assessment": {
                      *         "ratings": {
                      *           "cost": "green",
@@ -17782,9 +17782,9 @@ export interface operations {
                      *           "qualityUsability": "green"
                      *         },
                      *         "comment": "要件定義の遅れがリリース日に響かないよう、調達の日程を再確認してください。",
-                     *         "assessedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *         "assessedBy": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *         "assessedByName": "補佐 健太",
-                     *         "assessedAt": "2026-12-07T08:55:04.151Z"
+                     *         "assessedAt": "2026-12-07T09:26:40.846Z"
                      *       },
                      *       "version": 2
                      *     }
@@ -17933,8 +17933,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "1d04a908-009c-4fe2-a392-028bf923cfa2",
-                     *           "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "id": "084e68f3-11c4-4649-8bdb-29c2a7f05a6c",
+                     *           "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *           "projectCode": "PS0000021",
                      *           "projectName": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -17991,12 +17991,12 @@ export interface operations {
                      *             "reviewerRole": "bureau_lead",
                      *             "rulesetVersion": "sha256:3152addc81066fd6"
                      *           },
-                     *           "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "requestedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "requestedByName": "産業 花子",
-                     *           "requestedAt": "2026-12-07T08:55:05.725Z",
-                     *           "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "requestedAt": "2026-12-07T09:26:41.151Z",
+                     *           "decidedBy": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *           "decidedByName": "補佐 健太",
-                     *           "decidedAt": "2026-12-07T08:55:06.438Z",
+                     *           "decidedAt": "2026-12-07T09:26:41.206Z",
                      *           "comment": "契約額の確定により予算を見直したことを確認しました",
                      *           "supersededBy": null,
                      *           "canDecide": false,
@@ -18134,10 +18134,10 @@ export interface operations {
                      *           "toReviewerRole": "cio_advisor",
                      *           "rulesetVersion": "sha256:3152addc81066fd6",
                      *           "cause": "created",
-                     *           "actorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "actorId": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "actorName": "産業 花子",
                      *           "tierDecreaseId": null,
-                     *           "at": "2026-12-07T08:54:56.854Z"
+                     *           "at": "2026-12-07T09:26:39.906Z"
                      *         },
                      *         {
                      *           "fromTier": 2,
@@ -18146,10 +18146,10 @@ export interface operations {
                      *           "toReviewerRole": "bureau_lead",
                      *           "rulesetVersion": "sha256:3152addc81066fd6",
                      *           "cause": "decrease_requested",
-                     *           "actorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "actorId": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "actorName": "産業 花子",
-                     *           "tierDecreaseId": "1d04a908-009c-4fe2-a392-028bf923cfa2",
-                     *           "at": "2026-12-07T08:55:05.725Z"
+                     *           "tierDecreaseId": "084e68f3-11c4-4649-8bdb-29c2a7f05a6c",
+                     *           "at": "2026-12-07T09:26:41.151Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -18282,9 +18282,9 @@ export interface operations {
                      *           "toStage": "requirements",
                      *           "direction": "forward",
                      *           "reason": "要件定義に着手",
-                     *           "actorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "actorId": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "actorName": "産業 花子",
-                     *           "at": "2026-12-07T08:55:00.509Z"
+                     *           "at": "2026-12-07T09:26:40.241Z"
                      *         },
                      *         {
                      *           "id": 36,
@@ -18292,9 +18292,9 @@ export interface operations {
                      *           "toStage": "development",
                      *           "direction": "forward",
                      *           "reason": null,
-                     *           "actorId": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *           "actorId": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *           "actorName": "産業 花子",
-                     *           "at": "2026-12-07T08:55:04.448Z"
+                     *           "at": "2026-12-07T09:26:40.961Z"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -18428,7 +18428,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "code": "PS0000021",
                      *       "name": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -18495,8 +18495,8 @@ export interface operations {
                      *       },
                      *       "canvasWritten": true,
                      *       "version": 4,
-                     *       "createdAt": "2026-12-07T08:54:56.854Z",
-                     *       "updatedAt": "2026-12-07T08:55:00.522Z"
+                     *       "createdAt": "2026-12-07T09:26:39.906Z",
+                     *       "updatedAt": "2026-12-07T09:26:40.245Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Project"];
@@ -18782,13 +18782,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "6dc68d2d-d849-4f06-9ca1-2b7fcbb6fe38",
+                     *       "projectId": "2f4a80d6-e818-44c6-8860-8f76a8e28dcc",
                      *       "fiscalYear": 2026,
                      *       "decision": "retire",
                      *       "rationale": "国の共通サービスへ移行し、利用者がいなくなるため",
-                     *       "decidedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "decidedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "decidedByName": "産業 花子",
-                     *       "decidedAt": "2026-12-07T08:55:06.771Z",
+                     *       "decidedAt": "2026-12-07T09:26:41.257Z",
                      *       "retirement": {
                      *         "status": "pending",
                      *         "reason": null,
@@ -18957,19 +18957,19 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "projectId": "6dc68d2d-d849-4f06-9ca1-2b7fcbb6fe38",
+                     *       "projectId": "2f4a80d6-e818-44c6-8860-8f76a8e28dcc",
                      *       "fiscalYear": 2026,
                      *       "decision": "retire",
                      *       "rationale": "国の共通サービスへ移行し、利用者がいなくなるため",
-                     *       "decidedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "decidedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "decidedByName": null,
-                     *       "decidedAt": "2026-12-07T08:55:06.771Z",
+                     *       "decidedAt": "2026-12-07T09:26:41.257Z",
                      *       "retirement": {
                      *         "status": "confirmed",
                      *         "reason": "国の共通サービスへの移行が完了したため",
-                     *         "decidedBy": "fd5a4536-4b95-4b1a-a2b2-66fab539cb77",
+                     *         "decidedBy": "b9c6b957-18b5-4c89-b619-e9a1e5471e13",
                      *         "decidedByName": "産業 一郎",
-                     *         "decidedAt": "2026-12-07T08:55:07.687Z"
+                     *         "decidedAt": "2026-12-07T09:26:41.374Z"
                      *       }
                      *     }
                      */
@@ -19121,8 +19121,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "707956d7-92b5-4aa1-b8bf-7025113d08b8",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "6f4a73a5-3cd7-47a6-bd1d-49c8653c26fb",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -19159,16 +19159,16 @@ export interface operations {
                      *       "plannedReleaseDate": "2027-10-01",
                      *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "requestedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:55:05.199Z",
-                     *       "dueAt": "2026-12-21T08:55:05.199Z",
+                     *       "requestedAt": "2026-12-07T09:26:41.085Z",
+                     *       "dueAt": "2026-12-21T09:26:41.085Z",
                      *       "isOverdue": false,
                      *       "decision": {
                      *         "decision": "approved",
-                     *         "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *         "decidedBy": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *         "decidedByName": "補佐 健太",
-                     *         "decidedAt": "2026-12-07T08:55:05.227Z",
+                     *         "decidedAt": "2026-12-07T09:26:41.096Z",
                      *         "comment": "チェックリストの全項目を確認しました。リリースを承認します。",
                      *         "items": [
                      *           {
@@ -19318,8 +19318,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "0f364f38-e9ed-4ccc-862b-3d4f6add9c03",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "48c4cde9-8313-4fd7-8b4c-e9315726b9e9",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -19356,17 +19356,17 @@ export interface operations {
                      *       "plannedReleaseDate": "2027-10-15",
                      *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "requestedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:55:04.567Z",
-                     *       "dueAt": "2026-12-21T08:55:04.567Z",
+                     *       "requestedAt": "2026-12-07T09:26:40.979Z",
+                     *       "dueAt": "2026-12-21T09:26:40.979Z",
                      *       "isOverdue": false,
                      *       "decision": null,
                      *       "version": 2,
                      *       "routing": [],
                      *       "reviewers": [
                      *         {
-                     *           "id": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *           "id": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *           "displayName": "補佐 健太",
                      *           "email": "advisor.ind@example.jp"
                      *         }
@@ -19574,8 +19574,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "707956d7-92b5-4aa1-b8bf-7025113d08b8",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "6f4a73a5-3cd7-47a6-bd1d-49c8653c26fb",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -19612,16 +19612,16 @@ export interface operations {
                      *       "plannedReleaseDate": "2027-10-01",
                      *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "requestedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:55:05.199Z",
-                     *       "dueAt": "2026-12-21T08:55:05.199Z",
+                     *       "requestedAt": "2026-12-07T09:26:41.085Z",
+                     *       "dueAt": "2026-12-21T09:26:41.085Z",
                      *       "isOverdue": false,
                      *       "decision": {
                      *         "decision": "approved",
-                     *         "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *         "decidedBy": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *         "decidedByName": "補佐 健太",
-                     *         "decidedAt": "2026-12-07T08:55:05.227Z",
+                     *         "decidedAt": "2026-12-07T09:26:41.096Z",
                      *         "comment": "チェックリストの全項目を確認しました。リリースを承認します。",
                      *         "items": [
                      *           {
@@ -19804,8 +19804,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "0f364f38-e9ed-4ccc-862b-3d4f6add9c03",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "48c4cde9-8313-4fd7-8b4c-e9315726b9e9",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -19842,10 +19842,10 @@ export interface operations {
                      *       "plannedReleaseDate": "2027-10-15",
                      *       "notes": "子育て世帯5名によるユーザテストで申請完了率100%を確認",
                      *       "rulesetVersion": "sha256:1198d04ac6d60531",
-                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "requestedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:55:04.567Z",
-                     *       "dueAt": "2026-12-21T08:55:04.567Z",
+                     *       "requestedAt": "2026-12-07T09:26:40.979Z",
+                     *       "dueAt": "2026-12-21T09:26:40.979Z",
                      *       "isOverdue": false,
                      *       "decision": null,
                      *       "version": 3,
@@ -20136,7 +20136,7 @@ export interface operations {
                      *             "ja": "プロジェクト監理区分",
                      *             "en": "Oversight tier"
                      *           },
-                     *           "activatedAt": "2026-12-07T08:54:38.254Z",
+                     *           "activatedAt": "2026-12-07T09:26:38.276Z",
                      *           "content": {
                      *             "ruleset": "oversight-tier",
                      *             "title": {
@@ -20254,7 +20254,7 @@ export interface operations {
                      *             "ja": "ライフサイクルの関門",
                      *             "en": "Lifecycle gates"
                      *           },
-                     *           "activatedAt": "2026-12-07T08:54:38.254Z",
+                     *           "activatedAt": "2026-12-07T09:26:38.276Z",
                      *           "content": {
                      *             "ruleset": "lifecycle-gates",
                      *             "title": {
@@ -20603,7 +20603,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "1b56dbab-e308-4bd0-9683-e5ea4b1d70f2",
+                     *       "id": "a621db5f-503a-4e7a-9031-f0337f79d68d",
                      *       "status": "queued",
                      *       "runAt": "2027-03-31T15:00:00.000Z",
                      *       "step": "queued",
@@ -20613,7 +20613,7 @@ export interface operations {
                      *       "error": null,
                      *       "startedAt": null,
                      *       "finishedAt": null,
-                     *       "rulesetVersionId": "0a5d5a13-09ea-4883-9136-5b5adc50111f"
+                     *       "rulesetVersionId": "c3365a89-e599-4176-a894-1ecb27cc5ca1"
                      *     }
                      */
                     "application/json": {
@@ -20983,7 +20983,7 @@ export interface operations {
                      *       ],
                      *       "sample": [
                      *         {
-                     *           "id": "6dc68d2d-d849-4f06-9ca1-2b7fcbb6fe38",
+                     *           "id": "2f4a80d6-e818-44c6-8860-8f76a8e28dcc",
                      *           "code": "PS0000011",
                      *           "name": "中小企業IoT化支援ポータル",
                      *           "bureauCode": "IND",
@@ -20993,7 +20993,7 @@ export interface operations {
                      *           "toReviewer": "cio_advisor"
                      *         },
                      *         {
-                     *           "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *           "id": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *           "code": "PS0000021",
                      *           "name": "子育て支援給付オンライン申請",
                      *           "bureauCode": "IND",
@@ -21175,29 +21175,29 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "0a5d5a13-09ea-4883-9136-5b5adc50111f",
+                     *           "id": "c3365a89-e599-4176-a894-1ecb27cc5ca1",
                      *           "ruleset": "oversight-tier",
                      *           "version": "sha256:5294ebeee2561a55",
                      *           "status": "approved",
                      *           "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
                      *           "caseCount": 22,
                      *           "proposedBy": {
-                     *             "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *             "id": "7d0c71a9-0028-41e4-b8fa-bd68fb8ef3f9",
                      *             "displayName": "デジタル 管理者"
                      *           },
-                     *           "proposedAt": "2026-12-07T08:55:15.725Z",
+                     *           "proposedAt": "2026-12-07T09:26:42.377Z",
                      *           "decidedBy": {
-                     *             "id": "29e16c34-a1db-44eb-81f6-608cc7ea74db",
+                     *             "id": "092c5974-a251-4388-ae66-80f85c9902c9",
                      *             "displayName": "情報 次郎"
                      *           },
-                     *           "decidedAt": "2026-12-07T08:55:15.768Z",
+                     *           "decidedAt": "2026-12-07T09:26:42.385Z",
                      *           "decisionComment": "シミュレーションで影響を受ける事業を確認しました",
                      *           "activateAt": "2027-03-31T15:00:00.000Z",
                      *           "activatedAt": null,
                      *           "supersededAt": null,
                      *           "revision": 2,
                      *           "activation": {
-                     *             "id": "1b56dbab-e308-4bd0-9683-e5ea4b1d70f2",
+                     *             "id": "a621db5f-503a-4e7a-9031-f0337f79d68d",
                      *             "status": "queued",
                      *             "runAt": "2027-03-31T15:00:00.000Z",
                      *             "step": "queued",
@@ -21210,29 +21210,29 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "582ad19e-0c38-4daf-b86e-c5e4f43461d7",
+                     *           "id": "725b3585-88ee-4dfb-bbc7-4cd4aea3b65a",
                      *           "ruleset": "oversight-tier",
                      *           "version": "sha256:220ae94770134917",
                      *           "status": "cancelled",
                      *           "note": "基準の引上げ案",
                      *           "caseCount": 22,
                      *           "proposedBy": {
-                     *             "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *             "id": "7d0c71a9-0028-41e4-b8fa-bd68fb8ef3f9",
                      *             "displayName": "デジタル 管理者"
                      *           },
-                     *           "proposedAt": "2026-12-07T08:55:14.983Z",
+                     *           "proposedAt": "2026-12-07T09:26:42.254Z",
                      *           "decidedBy": {
-                     *             "id": "29e16c34-a1db-44eb-81f6-608cc7ea74db",
+                     *             "id": "092c5974-a251-4388-ae66-80f85c9902c9",
                      *             "displayName": "情報 次郎"
                      *           },
-                     *           "decidedAt": "2026-12-07T08:55:15.147Z",
+                     *           "decidedAt": "2026-12-07T09:26:42.278Z",
                      *           "decisionComment": null,
                      *           "activateAt": "2027-09-30T15:00:00.000Z",
                      *           "activatedAt": null,
                      *           "supersededAt": null,
                      *           "revision": 3,
                      *           "activation": {
-                     *             "id": "acb43fd3-ae9c-45fc-ae42-3efee6bd07a1",
+                     *             "id": "2315524c-9c88-4a20-bf2e-620dd91b563a",
                      *             "status": "cancelled",
                      *             "runAt": "2027-09-30T15:00:00.000Z",
                      *             "step": "cancelled",
@@ -21241,7 +21241,7 @@ export interface operations {
                      *             "projectsChanged": null,
                      *             "error": "引下げ案と併せて検討し直すため取り下げ",
                      *             "startedAt": null,
-                     *             "finishedAt": "2026-12-07T08:55:15.357Z"
+                     *             "finishedAt": "2026-12-07T09:26:42.317Z"
                      *           }
                      *         }
                      *       ],
@@ -21841,17 +21841,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "0a5d5a13-09ea-4883-9136-5b5adc50111f",
+                     *       "id": "c3365a89-e599-4176-a894-1ecb27cc5ca1",
                      *       "ruleset": "oversight-tier",
                      *       "version": "sha256:5294ebeee2561a55",
                      *       "status": "proposed",
                      *       "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
                      *       "caseCount": 22,
                      *       "proposedBy": {
-                     *         "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *         "id": "7d0c71a9-0028-41e4-b8fa-bd68fb8ef3f9",
                      *         "displayName": "デジタル 管理者"
                      *       },
-                     *       "proposedAt": "2026-12-07T08:55:15.725Z",
+                     *       "proposedAt": "2026-12-07T09:26:42.377Z",
                      *       "decidedBy": null,
                      *       "decidedAt": null,
                      *       "decisionComment": null,
@@ -21998,11 +21998,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "baseVersionId": "22b15399-2fd7-4ab2-aae5-24bfca51cd58",
+                     *       "baseVersionId": "9e4c9386-8812-4fcf-af95-dd6ecc773abe",
                      *       "impact": {
                      *         "sample": [
                      *           {
-                     *             "id": "6dc68d2d-d849-4f06-9ca1-2b7fcbb6fe38",
+                     *             "id": "2f4a80d6-e818-44c6-8860-8f76a8e28dcc",
                      *             "code": "PS0000011",
                      *             "name": "中小企業IoT化支援ポータル",
                      *             "toTier": 2,
@@ -22012,7 +22012,7 @@ export interface operations {
                      *             "fromReviewer": "bureau_lead"
                      *           },
                      *           {
-                     *             "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *             "id": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *             "code": "PS0000021",
                      *             "name": "子育て支援給付オンライン申請",
                      *             "toTier": 2,
@@ -22049,7 +22049,7 @@ export interface operations {
                      *           }
                      *         ],
                      *         "projects": 22,
-                     *         "simulatedAt": "2026-12-07T08:55:15.724Z",
+                     *         "simulatedAt": "2026-12-07T09:26:42.377Z",
                      *         "transitions": [
                      *           {
                      *             "count": 3,
@@ -22220,29 +22220,29 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "0a5d5a13-09ea-4883-9136-5b5adc50111f",
+                     *       "id": "c3365a89-e599-4176-a894-1ecb27cc5ca1",
                      *       "ruleset": "oversight-tier",
                      *       "version": "sha256:5294ebeee2561a55",
                      *       "status": "approved",
                      *       "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
                      *       "caseCount": 22,
                      *       "proposedBy": {
-                     *         "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *         "id": "7d0c71a9-0028-41e4-b8fa-bd68fb8ef3f9",
                      *         "displayName": "デジタル 管理者"
                      *       },
-                     *       "proposedAt": "2026-12-07T08:55:15.725Z",
+                     *       "proposedAt": "2026-12-07T09:26:42.377Z",
                      *       "decidedBy": {
-                     *         "id": "29e16c34-a1db-44eb-81f6-608cc7ea74db",
+                     *         "id": "092c5974-a251-4388-ae66-80f85c9902c9",
                      *         "displayName": "情報 次郎"
                      *       },
-                     *       "decidedAt": "2026-12-07T08:55:15.768Z",
+                     *       "decidedAt": "2026-12-07T09:26:42.385Z",
                      *       "decisionComment": "シミュレーションで影響を受ける事業を確認しました",
                      *       "activateAt": "2027-03-31T15:00:00.000Z",
                      *       "activatedAt": null,
                      *       "supersededAt": null,
                      *       "revision": 2,
                      *       "activation": {
-                     *         "id": "1b56dbab-e308-4bd0-9683-e5ea4b1d70f2",
+                     *         "id": "a621db5f-503a-4e7a-9031-f0337f79d68d",
                      *         "status": "queued",
                      *         "runAt": "2027-03-31T15:00:00.000Z",
                      *         "step": "queued",
@@ -22391,11 +22391,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "baseVersionId": "22b15399-2fd7-4ab2-aae5-24bfca51cd58",
+                     *       "baseVersionId": "9e4c9386-8812-4fcf-af95-dd6ecc773abe",
                      *       "impact": {
                      *         "sample": [
                      *           {
-                     *             "id": "6dc68d2d-d849-4f06-9ca1-2b7fcbb6fe38",
+                     *             "id": "2f4a80d6-e818-44c6-8860-8f76a8e28dcc",
                      *             "code": "PS0000011",
                      *             "name": "中小企業IoT化支援ポータル",
                      *             "toTier": 2,
@@ -22405,7 +22405,7 @@ export interface operations {
                      *             "fromReviewer": "bureau_lead"
                      *           },
                      *           {
-                     *             "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *             "id": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *             "code": "PS0000021",
                      *             "name": "子育て支援給付オンライン申請",
                      *             "toTier": 2,
@@ -22442,7 +22442,7 @@ export interface operations {
                      *           }
                      *         ],
                      *         "projects": 22,
-                     *         "simulatedAt": "2026-12-07T08:55:15.724Z",
+                     *         "simulatedAt": "2026-12-07T09:26:42.377Z",
                      *         "transitions": [
                      *           {
                      *             "count": 3,
@@ -22590,29 +22590,29 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "582ad19e-0c38-4daf-b86e-c5e4f43461d7",
+                     *       "id": "725b3585-88ee-4dfb-bbc7-4cd4aea3b65a",
                      *       "ruleset": "oversight-tier",
                      *       "version": "sha256:220ae94770134917",
                      *       "status": "cancelled",
                      *       "note": "基準の引上げ案",
                      *       "caseCount": 22,
                      *       "proposedBy": {
-                     *         "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *         "id": "7d0c71a9-0028-41e4-b8fa-bd68fb8ef3f9",
                      *         "displayName": "デジタル 管理者"
                      *       },
-                     *       "proposedAt": "2026-12-07T08:55:14.983Z",
+                     *       "proposedAt": "2026-12-07T09:26:42.254Z",
                      *       "decidedBy": {
-                     *         "id": "29e16c34-a1db-44eb-81f6-608cc7ea74db",
+                     *         "id": "092c5974-a251-4388-ae66-80f85c9902c9",
                      *         "displayName": "情報 次郎"
                      *       },
-                     *       "decidedAt": "2026-12-07T08:55:15.147Z",
+                     *       "decidedAt": "2026-12-07T09:26:42.278Z",
                      *       "decisionComment": null,
                      *       "activateAt": "2027-09-30T15:00:00.000Z",
                      *       "activatedAt": null,
                      *       "supersededAt": null,
                      *       "revision": 3,
                      *       "activation": {
-                     *         "id": "acb43fd3-ae9c-45fc-ae42-3efee6bd07a1",
+                     *         "id": "2315524c-9c88-4a20-bf2e-620dd91b563a",
                      *         "status": "cancelled",
                      *         "runAt": "2027-09-30T15:00:00.000Z",
                      *         "step": "cancelled",
@@ -22621,7 +22621,7 @@ export interface operations {
                      *         "projectsChanged": null,
                      *         "error": "引下げ案と併せて検討し直すため取り下げ",
                      *         "startedAt": null,
-                     *         "finishedAt": "2026-12-07T08:55:15.357Z"
+                     *         "finishedAt": "2026-12-07T09:26:42.317Z"
                      *       },
                      *       "content": {
                      *         "title": {
@@ -22762,7 +22762,7 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "baseVersionId": "22b15399-2fd7-4ab2-aae5-24bfca51cd58",
+                     *       "baseVersionId": "9e4c9386-8812-4fcf-af95-dd6ecc773abe",
                      *       "impact": {
                      *         "sample": [],
                      *         "changed": 0,
@@ -22792,7 +22792,7 @@ export interface operations {
                      *           }
                      *         ],
                      *         "projects": 22,
-                     *         "simulatedAt": "2026-12-07T08:55:14.983Z",
+                     *         "simulatedAt": "2026-12-07T09:26:42.254Z",
                      *         "transitions": [],
                      *         "combinations": 10,
                      *         "activeVersion": "sha256:3152addc81066fd6",
@@ -22967,29 +22967,29 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "0a5d5a13-09ea-4883-9136-5b5adc50111f",
+                     *       "id": "c3365a89-e599-4176-a894-1ecb27cc5ca1",
                      *       "ruleset": "oversight-tier",
                      *       "version": "sha256:5294ebeee2561a55",
                      *       "status": "approved",
                      *       "note": "第2区分の予算基準を1,000万円から500万円に引き下げる",
                      *       "caseCount": 22,
                      *       "proposedBy": {
-                     *         "id": "c6012264-f58e-49bd-bb2d-9552312c0daa",
+                     *         "id": "7d0c71a9-0028-41e4-b8fa-bd68fb8ef3f9",
                      *         "displayName": "デジタル 管理者"
                      *       },
-                     *       "proposedAt": "2026-12-07T08:55:15.725Z",
+                     *       "proposedAt": "2026-12-07T09:26:42.377Z",
                      *       "decidedBy": {
-                     *         "id": "29e16c34-a1db-44eb-81f6-608cc7ea74db",
+                     *         "id": "092c5974-a251-4388-ae66-80f85c9902c9",
                      *         "displayName": "情報 次郎"
                      *       },
-                     *       "decidedAt": "2026-12-07T08:55:15.768Z",
+                     *       "decidedAt": "2026-12-07T09:26:42.385Z",
                      *       "decisionComment": "シミュレーションで影響を受ける事業を確認しました",
                      *       "activateAt": "2027-03-31T15:00:00.000Z",
                      *       "activatedAt": null,
                      *       "supersededAt": null,
                      *       "revision": 2,
                      *       "activation": {
-                     *         "id": "1b56dbab-e308-4bd0-9683-e5ea4b1d70f2",
+                     *         "id": "a621db5f-503a-4e7a-9031-f0337f79d68d",
                      *         "status": "queued",
                      *         "runAt": "2027-03-31T15:00:00.000Z",
                      *         "step": "queued",
@@ -23138,11 +23138,11 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "baseVersionId": "22b15399-2fd7-4ab2-aae5-24bfca51cd58",
+                     *       "baseVersionId": "9e4c9386-8812-4fcf-af95-dd6ecc773abe",
                      *       "impact": {
                      *         "sample": [
                      *           {
-                     *             "id": "6dc68d2d-d849-4f06-9ca1-2b7fcbb6fe38",
+                     *             "id": "2f4a80d6-e818-44c6-8860-8f76a8e28dcc",
                      *             "code": "PS0000011",
                      *             "name": "中小企業IoT化支援ポータル",
                      *             "toTier": 2,
@@ -23152,7 +23152,7 @@ export interface operations {
                      *             "fromReviewer": "bureau_lead"
                      *           },
                      *           {
-                     *             "id": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *             "id": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *             "code": "PS0000021",
                      *             "name": "子育て支援給付オンライン申請",
                      *             "toTier": 2,
@@ -23189,7 +23189,7 @@ export interface operations {
                      *           }
                      *         ],
                      *         "projects": 22,
-                     *         "simulatedAt": "2026-12-07T08:55:15.724Z",
+                     *         "simulatedAt": "2026-12-07T09:26:42.377Z",
                      *         "transitions": [
                      *           {
                      *             "count": 3,
@@ -24412,7 +24412,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "projectId": "bf5cbdce-b96e-4177-9aba-264895562f9c",
+                     *           "projectId": "c4079ec1-2400-4a7f-988f-8b82f749e31d",
                      *           "projectCode": "PS0000013",
                      *           "projectName": "海外展開マッチングシステム",
                      *           "bureauCode": "IND",
@@ -24457,7 +24457,7 @@ export interface operations {
                      *           "kpiStatus": "no_data"
                      *         },
                      *         {
-                     *           "projectId": "0e371f78-70fc-451a-b58e-03cbfda19732",
+                     *           "projectId": "fa6ed6b8-16c7-47cb-a46e-ee0a109c3c86",
                      *           "projectCode": "PS0000012",
                      *           "projectName": "創業支援オンライン相談",
                      *           "bureauCode": "IND",
@@ -24731,9 +24731,9 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "c7118d7d-68b6-4da5-865d-5cfcc78191c7",
+                     *           "id": "b966e3d0-0146-4881-bfb8-76d3794a4411",
                      *           "fiscalYear": 2028,
-                     *           "projectId": "79308f01-b84a-408a-8221-f9eaeda0b835",
+                     *           "projectId": "89630b9b-8dd2-4852-ae6f-6923da76eb5b",
                      *           "projectCode": "PS0000022",
                      *           "projectName": "中小企業DX支援補助金の電子申請",
                      *           "bureauCode": "IND",
@@ -24766,24 +24766,24 @@ export interface operations {
                      *           ],
                      *           "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
                      *           "evaluationDeadline": "2027-10-31",
-                     *           "reviewerId": "4779866b-73fd-4f86-872b-d4e6bf74fd1d",
+                     *           "reviewerId": "42ea7a45-f952-48b7-945f-66bae1606914",
                      *           "reviewerName": "技術 翔太",
                      *           "reflection": {
                      *             "outcome": "partly_reflected",
                      *             "amountChangeJpy": -12000000,
                      *             "comment": "共通基盤の利用を前提に構築費を減額して査定",
                      *             "recordedByName": "財務 直樹",
-                     *             "recordedAt": "2026-12-07T08:55:11.466Z",
+                     *             "recordedAt": "2026-12-07T09:26:41.822Z",
                      *             "version": 1
                      *           },
-                     *           "extractedAt": "2026-12-07T08:55:08.617Z",
-                     *           "updatedAt": "2026-12-07T08:55:09.937Z",
+                     *           "extractedAt": "2026-12-07T09:26:41.487Z",
+                     *           "updatedAt": "2026-12-07T09:26:41.680Z",
                      *           "version": 3
                      *         },
                      *         {
-                     *           "id": "5b0d6eca-fc57-4096-9cdf-119aaf6c19c4",
+                     *           "id": "f83cae2c-c025-4eea-8761-65c412d2318d",
                      *           "fiscalYear": 2027,
-                     *           "projectId": "73b28cbb-ddfe-43d6-8b0b-7310ad361d1e",
+                     *           "projectId": "86dc5d52-4a2a-4c46-9eed-2720d56981b1",
                      *           "projectCode": "PS0000020",
                      *           "projectName": "障害福祉サービス指導監査システム",
                      *           "bureauCode": "WEL",
@@ -24819,8 +24819,8 @@ export interface operations {
                      *           "reviewerId": null,
                      *           "reviewerName": null,
                      *           "reflection": null,
-                     *           "extractedAt": "2026-12-07T08:54:51.827Z",
-                     *           "updatedAt": "2026-12-07T08:54:51.827Z",
+                     *           "extractedAt": "2026-12-07T09:26:39.368Z",
+                     *           "updatedAt": "2026-12-07T09:26:39.368Z",
                      *           "version": 1
                      *         }
                      *       ],
@@ -25178,9 +25178,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "c7118d7d-68b6-4da5-865d-5cfcc78191c7",
+                     *       "id": "b966e3d0-0146-4881-bfb8-76d3794a4411",
                      *       "fiscalYear": 2028,
-                     *       "projectId": "79308f01-b84a-408a-8221-f9eaeda0b835",
+                     *       "projectId": "89630b9b-8dd2-4852-ae6f-6923da76eb5b",
                      *       "projectCode": "PS0000022",
                      *       "projectName": "中小企業DX支援補助金の電子申請",
                      *       "bureauCode": "IND",
@@ -25213,18 +25213,18 @@ export interface operations {
                      *       ],
                      *       "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
                      *       "evaluationDeadline": "2027-10-31",
-                     *       "reviewerId": "4779866b-73fd-4f86-872b-d4e6bf74fd1d",
+                     *       "reviewerId": "42ea7a45-f952-48b7-945f-66bae1606914",
                      *       "reviewerName": "技術 翔太",
                      *       "reflection": {
                      *         "outcome": "partly_reflected",
                      *         "amountChangeJpy": -12000000,
                      *         "comment": "共通基盤の利用を前提に構築費を減額して査定",
                      *         "recordedByName": "財務 直樹",
-                     *         "recordedAt": "2026-12-07T08:55:11.466Z",
+                     *         "recordedAt": "2026-12-07T09:26:41.822Z",
                      *         "version": 1
                      *       },
-                     *       "extractedAt": "2026-12-07T08:55:08.617Z",
-                     *       "updatedAt": "2026-12-07T08:55:09.937Z",
+                     *       "extractedAt": "2026-12-07T09:26:41.487Z",
+                     *       "updatedAt": "2026-12-07T09:26:41.680Z",
                      *       "version": 3
                      *     }
                      */
@@ -25368,9 +25368,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "c7118d7d-68b6-4da5-865d-5cfcc78191c7",
+                     *       "id": "b966e3d0-0146-4881-bfb8-76d3794a4411",
                      *       "fiscalYear": 2028,
-                     *       "projectId": "79308f01-b84a-408a-8221-f9eaeda0b835",
+                     *       "projectId": "89630b9b-8dd2-4852-ae6f-6923da76eb5b",
                      *       "projectCode": "PS0000022",
                      *       "projectName": "中小企業DX支援補助金の電子申請",
                      *       "bureauCode": "IND",
@@ -25403,11 +25403,11 @@ export interface operations {
                      *       ],
                      *       "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
                      *       "evaluationDeadline": "2027-10-31",
-                     *       "reviewerId": "4779866b-73fd-4f86-872b-d4e6bf74fd1d",
+                     *       "reviewerId": "42ea7a45-f952-48b7-945f-66bae1606914",
                      *       "reviewerName": "技術 翔太",
                      *       "reflection": null,
-                     *       "extractedAt": "2026-12-07T08:55:08.617Z",
-                     *       "updatedAt": "2026-12-07T08:55:09.517Z",
+                     *       "extractedAt": "2026-12-07T09:26:41.487Z",
+                     *       "updatedAt": "2026-12-07T09:26:41.656Z",
                      *       "version": 2
                      *     }
                      */
@@ -25560,9 +25560,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "c7118d7d-68b6-4da5-865d-5cfcc78191c7",
+                     *       "id": "b966e3d0-0146-4881-bfb8-76d3794a4411",
                      *       "fiscalYear": 2028,
-                     *       "projectId": "79308f01-b84a-408a-8221-f9eaeda0b835",
+                     *       "projectId": "89630b9b-8dd2-4852-ae6f-6923da76eb5b",
                      *       "projectCode": "PS0000022",
                      *       "projectName": "中小企業DX支援補助金の電子申請",
                      *       "bureauCode": "IND",
@@ -25595,18 +25595,18 @@ export interface operations {
                      *       ],
                      *       "overallOpinion": "既存の電子申請基盤を利用すれば、構築費を2割程度抑えられる見込み。",
                      *       "evaluationDeadline": "2027-10-31",
-                     *       "reviewerId": "4779866b-73fd-4f86-872b-d4e6bf74fd1d",
+                     *       "reviewerId": "42ea7a45-f952-48b7-945f-66bae1606914",
                      *       "reviewerName": "技術 翔太",
                      *       "reflection": {
                      *         "outcome": "partly_reflected",
                      *         "amountChangeJpy": -12000000,
                      *         "comment": "共通基盤の利用を前提に構築費を減額して査定",
                      *         "recordedByName": "財務 直樹",
-                     *         "recordedAt": "2026-12-07T08:55:11.466Z",
+                     *         "recordedAt": "2026-12-07T09:26:41.822Z",
                      *         "version": 1
                      *       },
-                     *       "extractedAt": "2026-12-07T08:55:08.617Z",
-                     *       "updatedAt": "2026-12-07T08:55:09.937Z",
+                     *       "extractedAt": "2026-12-07T09:26:41.487Z",
+                     *       "updatedAt": "2026-12-07T09:26:41.680Z",
                      *       "version": 3
                      *     }
                      */
@@ -25888,8 +25888,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "1d04a908-009c-4fe2-a392-028bf923cfa2",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "084e68f3-11c4-4649-8bdb-29c2a7f05a6c",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -25946,12 +25946,12 @@ export interface operations {
                      *         "reviewerRole": "bureau_lead",
                      *         "rulesetVersion": "sha256:3152addc81066fd6"
                      *       },
-                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "requestedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:55:05.725Z",
-                     *       "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *       "requestedAt": "2026-12-07T09:26:41.151Z",
+                     *       "decidedBy": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *       "decidedByName": "補佐 健太",
-                     *       "decidedAt": "2026-12-07T08:55:06.438Z",
+                     *       "decidedAt": "2026-12-07T09:26:41.206Z",
                      *       "comment": "契約額の確定により予算を見直したことを確認しました",
                      *       "supersededBy": null,
                      *       "canDecide": false,
@@ -26084,8 +26084,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "1d04a908-009c-4fe2-a392-028bf923cfa2",
-                     *       "projectId": "25b16f9d-16dd-4755-8a24-14dd1249ea4c",
+                     *       "id": "084e68f3-11c4-4649-8bdb-29c2a7f05a6c",
+                     *       "projectId": "c218792c-e698-4ebb-9fab-1d98b9dc484d",
                      *       "projectCode": "PS0000021",
                      *       "projectName": "子育て支援給付オンライン申請",
                      *       "bureauCode": "IND",
@@ -26142,12 +26142,12 @@ export interface operations {
                      *         "reviewerRole": "bureau_lead",
                      *         "rulesetVersion": "sha256:3152addc81066fd6"
                      *       },
-                     *       "requestedBy": "59d1a771-7fc2-4bdd-9812-0c7a21f440c0",
+                     *       "requestedBy": "773e1ae2-cf88-4962-9831-86383d9d14d0",
                      *       "requestedByName": "産業 花子",
-                     *       "requestedAt": "2026-12-07T08:55:05.725Z",
-                     *       "decidedBy": "de6e7463-ceb2-486c-82a0-80635cf9a188",
+                     *       "requestedAt": "2026-12-07T09:26:41.151Z",
+                     *       "decidedBy": "4fe5228d-f26c-494e-b125-fa2ae483269d",
                      *       "decidedByName": "補佐 健太",
-                     *       "decidedAt": "2026-12-07T08:55:06.438Z",
+                     *       "decidedAt": "2026-12-07T09:26:41.206Z",
                      *       "comment": "契約額の確定により予算を見直したことを確認しました",
                      *       "supersededBy": null,
                      *       "canDecide": false,
@@ -26307,19 +26307,19 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "cf21ab54-79ac-415a-ba0b-5e9993813a1b",
+                     *           "id": "01aa666a-f739-477a-81d1-03ebbb8c8b28",
                      *           "name": "財務会計システム連携",
-                     *           "tokenPrefix": "psb_lW89Wq",
+                     *           "tokenPrefix": "psb_68JsAz",
                      *           "scopes": [
                      *             "tech_reviews:read",
                      *             "stats:read"
                      *           ],
-                     *           "userId": "4a9404f4-b9f4-4dfa-b9c0-ba9c9713b44f",
+                     *           "userId": "c47e5b0d-8da5-4e85-aca7-d7e9d20a587a",
                      *           "ownerEmail": "budget@example.jp",
                      *           "status": "revoked",
-                     *           "createdAt": "2026-12-07T08:55:16.704Z",
-                     *           "expiresAt": "2027-03-07T08:55:16.704Z",
-                     *           "revokedAt": "2026-12-07T08:55:16.864Z",
+                     *           "createdAt": "2026-12-07T09:26:42.549Z",
+                     *           "expiresAt": "2027-03-07T09:26:42.549Z",
+                     *           "revokedAt": "2026-12-07T09:26:42.581Z",
                      *           "lastUsedAt": null
                      *         }
                      *       ],
@@ -26453,21 +26453,21 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "cf21ab54-79ac-415a-ba0b-5e9993813a1b",
+                     *       "id": "01aa666a-f739-477a-81d1-03ebbb8c8b28",
                      *       "name": "財務会計システム連携",
-                     *       "tokenPrefix": "psb_lW89Wq",
+                     *       "tokenPrefix": "psb_68JsAz",
                      *       "scopes": [
                      *         "tech_reviews:read",
                      *         "stats:read"
                      *       ],
-                     *       "userId": "4a9404f4-b9f4-4dfa-b9c0-ba9c9713b44f",
+                     *       "userId": "c47e5b0d-8da5-4e85-aca7-d7e9d20a587a",
                      *       "ownerEmail": "budget@example.jp",
                      *       "status": "active",
-                     *       "createdAt": "2026-12-07T08:55:16.704Z",
-                     *       "expiresAt": "2027-03-07T08:55:16.704Z",
+                     *       "createdAt": "2026-12-07T09:26:42.549Z",
+                     *       "expiresAt": "2027-03-07T09:26:42.549Z",
                      *       "revokedAt": null,
                      *       "lastUsedAt": null,
-                     *       "token": "psb_lW89WqTOURo9Xvyp6zxmkXnDmc8FWYRghjaGqSR_qE8"
+                     *       "token": "psb_68JsAzz8L5ZLFG7sSsQamxAKEk2LHjU0M-P8ECNIMng"
                      *     }
                      */
                     "application/json": components["schemas"]["CreatedToken"];
@@ -26703,7 +26703,7 @@ export interface operations {
                      *       "fiscalYear": 2026,
                      *       "items": [
                      *         {
-                     *           "projectId": "46a9cd0b-5cde-47bd-9233-5d5f38a18ab7",
+                     *           "projectId": "b28ffb23-d7d8-454f-9abb-1cbc873aceb6",
                      *           "projectCode": "PS0000002",
                      *           "projectName": "電子都庁基盤の運用管理",
                      *           "bureauCode": "DSB",
@@ -26712,14 +26712,14 @@ export interface operations {
                      *           "kpiCount": 1,
                      *           "unmeasuredKpis": [
                      *             {
-                     *               "id": "6a961210-e6c9-451d-a78a-5b1c770ad6f6",
+                     *               "id": "250622ff-1c50-401a-93a7-75a509ed3f36",
                      *               "name": "電子都庁基盤の稼働率"
                      *             }
                      *           ],
                      *           "hasDecision": false
                      *         },
                      *         {
-                     *           "projectId": "68b4e73a-68a3-4f8e-9889-434b2c6c4b6c",
+                     *           "projectId": "e2a368f6-fd6a-4c24-975e-5c84a3a1ed1b",
                      *           "projectCode": "PS0000003",
                      *           "projectName": "中央コンピュータ室の運用管理",
                      *           "bureauCode": "DSB",
@@ -26728,7 +26728,7 @@ export interface operations {
                      *           "kpiCount": 1,
                      *           "unmeasuredKpis": [
                      *             {
-                     *               "id": "5a3df1f3-41aa-4b68-9323-bc4411d826cc",
+                     *               "id": "d085ddec-c544-493b-b026-43b7c487bfd5",
                      *               "name": "設備起因の計画外停止時間"
                      *             }
                      *           ],
