@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { getCanvas, getCanvasRevision, listCanvasHistory, saveCanvas } from '../domain/canvas.ts';
 import { domainContext } from './context.ts';
-import { apiRoute, conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
-import { pageOf, pageSchema, ZPageQuery } from './pagination.ts';
+import { apiRoute, conflictProblems, createRouter, jsonBody, jsonContent, problems, projectPageRoute, ZIdParam } from './openapi.ts';
+import { pageOf, pageSchema } from './pagination.ts';
 
 export const ZCanvasResponse = z.object({
   projectId: z.string(),
@@ -57,14 +57,12 @@ const save = apiRoute({
   responses: { 200: jsonContent(ZSavedCanvasResponse, 'The saved revision and the new project version'), ...conflictProblems },
 });
 export const ZCanvasRevisionListResponse = pageSchema(ZCanvasRevisionSummary);
-const revisions = apiRoute({
+const revisions = projectPageRoute({
   operationId: 'listCanvasRevisions',
-  method: 'get',
   path: '/{id}/canvas/revisions',
-  tags: ['canvas'],
   summary: 'Every saved revision of the canvas, newest first (without the cell texts)',
-  request: { params: ZIdParam, query: ZPageQuery },
-  responses: { 200: jsonContent(ZCanvasRevisionListResponse, 'A page of canvas revisions'), ...problems },
+  page: ZCanvasRevisionListResponse,
+  pageDescription: 'A page of canvas revisions',
 });
 const revision = apiRoute({
   operationId: 'getCanvasRevision',

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { createDocument, deleteDocument, listDocuments } from '../domain/documents.ts';
 import { domainContext } from './context.ts';
-import { apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
-import { pageOf, pageSchema, ZPageQuery } from './pagination.ts';
+import { apiRoute, createRouter, jsonBody, jsonContent, problems, projectPageRoute, ZIdParam } from './openapi.ts';
+import { pageOf, pageSchema } from './pagination.ts';
 
 export const ZDocumentResponse = z.object({
   id: z.string(),
@@ -22,14 +22,12 @@ export const ZDocumentParam = ZIdParam.extend({ docId: z.uuid({ message: 'must b
 
 export const ZDocumentListResponse = pageSchema(ZDocumentResponse);
 
-const list = apiRoute({
+const list = projectPageRoute({
   operationId: 'listDocuments',
-  method: 'get',
   path: '/{id}/documents',
-  tags: ['documents'],
   summary: 'The project’s documents (requirements definition, procurement specification, …) by kind',
-  request: { params: ZIdParam, query: ZPageQuery },
-  responses: { 200: jsonContent(ZDocumentListResponse, 'A page of documents'), ...problems },
+  page: ZDocumentListResponse,
+  pageDescription: 'A page of documents',
 });
 const create = apiRoute({
   operationId: 'createDocument',

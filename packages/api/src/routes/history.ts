@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { listAudit, listProjectHistory } from '../domain/history.ts';
 import { domainContext } from './context.ts';
-import { apiRoute, createRouter, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { apiRoute, createRouter, jsonContent, problems, projectPageRoute } from './openapi.ts';
 import { cursorOf, encodeCursor, pageSchema, type TPageQuery, ZPageQuery } from './pagination.ts';
 
 export const ZAuditEvent = z.object({
@@ -46,14 +46,12 @@ const withOpaqueCursor = <T extends { nextCursor: string | null }>(result: T): T
   nextCursor: result.nextCursor === null ? null : encodeCursor(Number(result.nextCursor)),
 });
 
-const projectHistory = apiRoute({
+const projectHistory = projectPageRoute({
   operationId: 'listProjectHistory',
-  method: 'get',
   path: '/projects/{id}/history',
-  tags: ['history'],
   summary: 'Everything that happened to the project (its audit events), newest first',
-  request: { params: ZIdParam, query: ZPageQuery },
-  responses: { 200: jsonContent(ZAuditListResponse, 'A page of audit events'), ...problems },
+  page: ZAuditListResponse,
+  pageDescription: 'A page of audit events',
 });
 const audit = apiRoute({
   operationId: 'listAuditEvents',

@@ -3,8 +3,18 @@ import { z } from 'zod';
 import { requireActor } from '../auth/actor.ts';
 import { addMeasurement, createKpi, deleteKpi, deleteMeasurement, listKpis, updateKpi } from '../domain/kpis.ts';
 import { domainContext } from './context.ts';
-import { allProblems, apiRoute, conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
-import { pageOf, pageSchema, ZPageQuery } from './pagination.ts';
+import {
+  allProblems,
+  apiRoute,
+  conflictProblems,
+  createRouter,
+  jsonBody,
+  jsonContent,
+  problems,
+  projectPageRoute,
+  ZIdParam,
+} from './openapi.ts';
+import { pageOf, pageSchema } from './pagination.ts';
 import { ifMatchVersion } from './transitions.ts';
 
 export const ZKpiMeasurementResponse = z.object({
@@ -46,14 +56,12 @@ export const ZIfMatch = z.object({ 'if-match': z.string().max(20).optional() });
 
 export const ZKpiListResponse = pageSchema(ZKpiResponse);
 
-const list = apiRoute({
+const list = projectPageRoute({
   operationId: 'listKpis',
-  method: 'get',
   path: '/{id}/kpis',
-  tags: ['kpis'],
   summary: 'The project’s KPIs, each with its measurements and computed status',
-  request: { params: ZIdParam, query: ZPageQuery },
-  responses: { 200: jsonContent(ZKpiListResponse, 'A page of KPIs, oldest first'), ...problems },
+  page: ZKpiListResponse,
+  pageDescription: 'A page of KPIs, oldest first',
 });
 const create = apiRoute({
   operationId: 'createKpi',

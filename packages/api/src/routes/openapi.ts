@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../context.ts';
 import { AppError, type ErrorCode, errorStatus, fieldErrors, validationError } from '../errors.ts';
 import { type OperationId, operations } from './operations.ts';
+import { ZPageQuery } from './pagination.ts';
 
 const ZFieldError = z
   .object({
@@ -354,3 +355,25 @@ export function createRouter() {
     },
   });
 }
+
+/**
+ * GET of a page of one project's rows (its documents, KPIs, consultations …): the project's id in the
+ * path, `limit` and `cursor` in the query (decision 0023), the page or the usual problems back.
+ */
+export const projectPageRoute = <P extends string, S extends z.ZodType>(config: {
+  operationId: OperationId;
+  path: P;
+  summary: string;
+  description?: string;
+  page: S;
+  pageDescription: string;
+}) =>
+  apiRoute({
+    operationId: config.operationId,
+    method: 'get',
+    path: config.path,
+    summary: config.summary,
+    description: config.description,
+    request: { params: ZIdParam, query: ZPageQuery },
+    responses: { 200: jsonContent(config.page, config.pageDescription), ...problems },
+  });

@@ -27,6 +27,7 @@ import {
   jsonBody,
   jsonContent,
   problems,
+  projectPageRoute,
   queryBoolean,
   ZIdParam,
 } from './openapi.ts';
@@ -127,14 +128,12 @@ const patch = apiRoute({
   responses: { 200: jsonContent(ZProcurementResponse, 'The changed procurement'), ...allProblems },
 });
 export const ZProcurementListResponse = pageSchema(ZProcurementResponse);
-const listOfProject = apiRoute({
+const listOfProject = projectPageRoute({
   operationId: 'listProjectProcurements',
-  method: 'get',
   path: '/{id}/procurements',
-  tags: ['procurements'],
   summary: 'The procurements of a project, oldest first',
-  request: { params: ZIdParam, query: ZPageQuery },
-  responses: { 200: jsonContent(ZProcurementListResponse, 'A page of procurements'), ...problems },
+  page: ZProcurementListResponse,
+  pageDescription: 'A page of procurements',
 });
 const list = apiRoute({
   operationId: 'listProcurements',

@@ -25,6 +25,7 @@ import {
   jsonBody,
   jsonContent,
   problems,
+  projectPageRoute,
   queryBoolean,
   queryList,
   ZIdParam,
@@ -124,14 +125,12 @@ const patch = apiRoute({
   responses: { 200: jsonContent(ZProjectResponse, 'The changed project'), ...conflictProblems },
 });
 export const ZTierHistoryListResponse = pageSchema(ZTierHistoryEntry);
-const tierHistory = apiRoute({
+const tierHistory = projectPageRoute({
   operationId: 'listTierHistory',
-  method: 'get',
   path: '/{id}/tier-history',
-  tags: ['projects'],
   summary: 'Every change of the project’s tier or reviewer, and every tier decrease requested, agreed or refused, oldest first',
-  request: { params: ZIdParam, query: ZPageQuery },
-  responses: { 200: jsonContent(ZTierHistoryListResponse, 'A page of the tier history'), ...problems },
+  page: ZTierHistoryListResponse,
+  pageDescription: 'A page of the tier history',
 });
 
 export const projectRoutes = createRouter()

@@ -21,8 +21,8 @@ import {
 } from '../domain/releases.ts';
 import { validationError } from '../errors.ts';
 import { domainContext } from './context.ts';
-import { allProblems, apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
-import { pageOf, pageSchema, ZPageQuery } from './pagination.ts';
+import { allProblems, apiRoute, createRouter, jsonBody, jsonContent, problems, projectPageRoute, ZIdParam } from './openapi.ts';
+import { pageOf, pageSchema } from './pagination.ts';
 
 export const ZChecklistItem = z.object({
   itemId: z.string(),
@@ -84,14 +84,12 @@ const create = apiRoute({
   responses: { 201: jsonContent(ZReleaseRequestDetail, 'The pending release request with its checklist'), ...allProblems },
 });
 export const ZReleaseRequestListResponse = pageSchema(ZReleaseRequestResponse);
-const listOfProject = apiRoute({
+const listOfProject = projectPageRoute({
   operationId: 'listReleaseRequests',
-  method: 'get',
   path: '/projects/{id}/release-requests',
-  tags: ['release requests'],
   summary: 'Every release request of a project, newest first',
-  request: { params: ZIdParam, query: ZPageQuery },
-  responses: { 200: jsonContent(ZReleaseRequestListResponse, 'A page of release requests'), ...problems },
+  page: ZReleaseRequestListResponse,
+  pageDescription: 'A page of release requests',
 });
 const get = apiRoute({
   operationId: 'getReleaseRequest',

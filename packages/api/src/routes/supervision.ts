@@ -64,6 +64,7 @@ import {
   jsonBody,
   jsonContent,
   problems,
+  projectPageRoute,
   queryBoolean,
   ruleProblems,
   ZIdParam,
@@ -272,14 +273,12 @@ const createConsultation = apiRoute({
   request: { params: ZIdParam, ...jsonBody(ZCreateConsultationRequest) },
   responses: { 201: jsonContent(ZConsultationDetail, 'The open consultation with its first message'), ...ruleProblems },
 });
-const listConsultations = apiRoute({
+const listConsultations = projectPageRoute({
   operationId: 'listConsultations',
-  method: 'get',
   path: '/projects/{id}/consultations',
-  tags,
   summary: 'The consultations of a project, newest first',
-  request: { params: ZIdParam, query: ZPageQuery },
-  responses: { 200: jsonContent(ZConsultationListResponse, 'A page of consultations'), ...problems },
+  page: ZConsultationListResponse,
+  pageDescription: 'A page of consultations',
 });
 const getConsultation = apiRoute({
   operationId: 'getConsultation',
@@ -318,14 +317,12 @@ const fileReport = apiRoute({
   request: { params: ZIdParam, ...jsonBody(ZCreateStatusReportRequest) },
   responses: { 201: jsonContent(ZStatusReportResponse, 'The report'), ...allProblems },
 });
-const listReports = apiRoute({
+const listReports = projectPageRoute({
   operationId: 'listStatusReports',
-  method: 'get',
   path: '/projects/{id}/status-reports',
-  tags,
   summary: 'The status reports of a project, newest period first, with its divergence flag and the report owed next',
-  request: { params: ZIdParam, query: ZPageQuery },
-  responses: { 200: jsonContent(ZStatusReportList, 'A page of status reports, with the project’s reporting state'), ...problems },
+  page: ZStatusReportList,
+  pageDescription: 'A page of status reports, with the project’s reporting state',
 });
 const assess = apiRoute({
   operationId: 'assessStatusReport',
@@ -355,26 +352,19 @@ const portfolioCsv = apiRoute({
   request: { query: ZPortfolioQuery },
   responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...problems },
 });
-const listActions = apiRoute({
+const listActions = projectPageRoute({
   operationId: 'listFollowUpActions',
-  method: 'get',
   path: '/projects/{id}/actions',
-  tags,
   summary: 'The follow-up actions (フォローアップ措置) of a project, newest first',
-  request: { params: ZIdParam, query: ZPageQuery },
-  responses: { 200: jsonContent(ZActionListResponse, 'A page of follow-up actions'), ...problems },
+  page: ZActionListResponse,
+  pageDescription: 'A page of follow-up actions',
 });
-const listOwners = apiRoute({
+const listOwners = projectPageRoute({
   operationId: 'listActionOwners',
-  method: 'get',
   path: '/projects/{id}/action-owners',
-  tags,
   summary: 'Who may own a follow-up action of this project: the active staff and bureau leads of its bureau',
-  request: { params: ZIdParam, query: ZPageQuery },
-  responses: {
-    200: jsonContent(ZActionOwnerListResponse, 'A page of possible owners'),
-    ...problems,
-  },
+  page: ZActionOwnerListResponse,
+  pageDescription: 'A page of possible owners',
 });
 const createAction = apiRoute({
   operationId: 'createFollowUpAction',
@@ -395,14 +385,12 @@ const patchAction = apiRoute({
   request: { params: ZIdParam, ...jsonBody(ZUpdateActionRequest) },
   responses: { 200: jsonContent(ZActionResponse, 'The action'), ...allProblems },
 });
-const listExemptions = apiRoute({
+const listExemptions = projectPageRoute({
   operationId: 'listExemptions',
-  method: 'get',
   path: '/projects/{id}/exemptions',
-  tags,
   summary: 'The exemptions (免除) of a project, newest first; `isActive` when approved and unexpired',
-  request: { params: ZIdParam, query: ZPageQuery },
-  responses: { 200: jsonContent(ZExemptionListResponse, 'A page of exemptions'), ...problems },
+  page: ZExemptionListResponse,
+  pageDescription: 'A page of exemptions',
 });
 const createExemption = apiRoute({
   operationId: 'createExemption',

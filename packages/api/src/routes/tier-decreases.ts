@@ -1,20 +1,18 @@
 import { ZTierDecrease, ZTierDecreaseDecisionRequest } from '@psbook/core';
 import { decideTierDecrease, getTierDecrease, listTierDecreasesOfProject } from '../domain/tier-decrease.ts';
 import { domainContext } from './context.ts';
-import { allProblems, apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
-import { pageOf, pageSchema, ZPageQuery } from './pagination.ts';
+import { allProblems, apiRoute, createRouter, jsonBody, jsonContent, problems, projectPageRoute, ZIdParam } from './openapi.ts';
+import { pageOf, pageSchema } from './pagination.ts';
 
 export const ZTierDecreaseListResponse = pageSchema(ZTierDecrease);
-const listOfProject = apiRoute({
+const listOfProject = projectPageRoute({
   operationId: 'listTierDecreases',
-  method: 'get',
   path: '/projects/{id}/tier-decreases',
-  tags: ['projects'],
   summary: 'Every tier decrease of a project (区分の引下げ), newest first',
   description:
     'An edit or import that would lower a project’s tier keeps the tier in force and asks the reviewer of that tier to agree. At most one is pending per project; a later edit supersedes it.',
-  request: { params: ZIdParam, query: ZPageQuery },
-  responses: { 200: jsonContent(ZTierDecreaseListResponse, 'A page of tier decreases'), ...problems },
+  page: ZTierDecreaseListResponse,
+  pageDescription: 'A page of tier decreases',
 });
 const get = apiRoute({
   operationId: 'getTierDecrease',

@@ -5,8 +5,8 @@ import { getGates, listTransitions, transitionProject } from '../domain/lifecycl
 import { toProjectResponse } from '../domain/projects.ts';
 import { validationError } from '../errors.ts';
 import { domainContext } from './context.ts';
-import { allProblems, apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
-import { pageOf, pageSchema, ZPageQuery } from './pagination.ts';
+import { allProblems, apiRoute, createRouter, jsonBody, jsonContent, problems, projectPageRoute, ZIdParam } from './openapi.ts';
+import { pageOf, pageSchema } from './pagination.ts';
 
 export const ZGateStatus = z.object({
   gate: z.string(),
@@ -66,14 +66,12 @@ const transition = apiRoute({
   responses: { 200: jsonContent(ZProjectResponse, 'The project in its new stage'), ...allProblems },
 });
 export const ZStageTransitionListResponse = pageSchema(ZStageTransitionResponse);
-const history = apiRoute({
+const history = projectPageRoute({
   operationId: 'listTransitions',
-  method: 'get',
   path: '/{id}/transitions',
-  tags: ['lifecycle'],
   summary: 'The project’s stage moves, oldest first',
-  request: { params: ZIdParam, query: ZPageQuery },
-  responses: { 200: jsonContent(ZStageTransitionListResponse, 'A page of stage transitions'), ...problems },
+  page: ZStageTransitionListResponse,
+  pageDescription: 'A page of stage transitions',
 });
 const gates = apiRoute({
   operationId: 'getGates',

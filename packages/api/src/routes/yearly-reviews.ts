@@ -9,7 +9,7 @@ import {
 import { z } from 'zod';
 import { createYearlyReview, decideRetirement, listOutstandingYearlyReviews, listYearlyReviews } from '../domain/yearly-reviews.ts';
 import { domainContext } from './context.ts';
-import { allProblems, apiRoute, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import { allProblems, apiRoute, createRouter, jsonBody, jsonContent, problems, projectPageRoute, ZIdParam } from './openapi.ts';
 import { cursorOf, encodeCursor, pageOf, pageSchema, ZPageQuery } from './pagination.ts';
 
 export const ZYearlyReviewResponse = z.object({
@@ -45,14 +45,12 @@ const create = apiRoute({
   responses: { 201: jsonContent(ZYearlyReviewResponse, 'The recorded decision'), ...allProblems },
 });
 export const ZYearlyReviewListResponse = pageSchema(ZYearlyReviewResponse);
-const list = apiRoute({
+const list = projectPageRoute({
   operationId: 'listYearlyReviews',
-  method: 'get',
   path: '/projects/{id}/yearly-reviews',
-  tags: ['yearly reviews'],
   summary: 'The yearly decisions of a project, latest fiscal year first',
-  request: { params: ZIdParam, query: ZPageQuery },
-  responses: { 200: jsonContent(ZYearlyReviewListResponse, 'A page of yearly decisions'), ...problems },
+  page: ZYearlyReviewListResponse,
+  pageDescription: 'A page of yearly decisions',
 });
 const outstanding = apiRoute({
   operationId: 'listOutstandingYearlyReviews',
