@@ -9,6 +9,7 @@ export * from './lifecycle/stages.ts';
 export * from './notifications/schemas.ts';
 export * from './oversight/decision-table.ts';
 export * from './oversight/evaluate-oversight.ts';
+export * from './oversight/ruleset-variants.ts';
 export * from './policy.ts';
 export * from './projects/open-data.ts';
 export * from './projects/responses.ts';

@@ -1,5 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
-import { createOversightEvaluator, createPolicy, type Policy, parseRuleset, type TOversightRuleset } from '@psbook/core';
+import {
+  addBandsOfEveryOperator,
+  createOversightEvaluator,
+  createPolicy,
+  type Policy,
+  parseRuleset,
+  reviseOversightThresholds,
+  type TOversightRuleset,
+} from '@psbook/core';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { tierFromDecisionTable, withExplanation, withExplanations } from '../db/queries/oversight-table.ts';
@@ -115,63 +123,11 @@ function policyWith(base: Policy, edit: (ruleset: TOversightRuleset) => void): P
 
 const factorOf = (ruleset: TOversightRuleset, name: string) => ruleset.factors.find((f) => f.factor === name)!;
 
-/**
- * The revision the retier benchmark measures (tier 2 from ¥8,000,000 instead of ¥10,000,000), plus
- * gaps: downtime above 720 h and confidentiality C now match no band, so some tiers cannot be set.
- */
-function revised(base: Policy): Policy {
-  return policyWith(base, (ruleset) => {
-    for (const band of factorOf(ruleset, 'budget').bands) {
-      for (const c of band.conditions) if (c.value === 10_000_000) c.value = 8_000_000;
-      band.label = { ja: band.label.ja.replace('1,000万円', '800万円'), en: band.label.en.replace('¥10,000,000', '¥8,000,000') };
-    }
-    factorOf(ruleset, 'downtime')
-      .bands.find((b) => b.tier === 1)!
-      .conditions.push({ operator: 'lessThanInclusive', value: 720 });
-    factorOf(ruleset, 'confidentiality').bands.find((b) => b.tier === 1)!.conditions[0]!.value = ['B'];
-  });
-}
+/** The revision the retier benchmark measures, with gaps (core's reviseOversightThresholds). */
+const revised = (base: Policy): Policy => policyWith(base, reviseOversightThresholds);
 
-/**
- * Every operator in a band: notIn and notEqual also hold for a missing input (undefined is in no list
- * and equals nothing), so a project without confidentiality falls in band 2 here.
- */
-function everyOperator(base: Policy): Policy {
-  return policyWith(base, (r) => {
-    factorOf(r, 'confidentiality').bands.push(
-      { tier: 1, label: { ja: 'x', en: 'x' }, conditions: [{ operator: 'notIn', value: ['A', 1] }] },
-      { tier: 1, label: { ja: 'y', en: 'y' }, conditions: [{ operator: 'contains', value: 'A' }] },
-      {
-        tier: 1,
-        label: { ja: 'z', en: 'z' },
-        conditions: [
-          { operator: 'doesNotContain', value: 'A' },
-          { operator: 'notEqual', value: 'B' },
-        ],
-      },
-    );
-    factorOf(r, 'downtime').bands.push({
-      tier: 1,
-      label: { ja: 'w', en: 'w' },
-      conditions: [
-        { operator: 'greaterThanInclusive', value: 0.25 },
-        { operator: 'in', value: [0.5, 'x', true] },
-        { operator: 'equal', value: 0.5 },
-      ],
-    });
-    // A tier-3 band for budgets that are not ¥0 and not in a list: notEqual / notIn on numbers.
-    factorOf(r, 'budget').bands.push({
-      tier: 3,
-      label: { ja: 'v', en: 'v' },
-      conditions: [
-        { operator: 'notEqual', value: 0 },
-        { operator: 'notIn', value: [1000, 9_999_999] },
-        { operator: 'lessThanInclusive', value: 1000 },
-        { operator: 'greaterThan', value: 0.5 },
-      ],
-    });
-  });
-}
+/** Every operator in a band (core's addBandsOfEveryOperator). */
+const everyOperator = (base: Policy): Policy => policyWith(base, addBandsOfEveryOperator);
 
 type Snapshot = Map<string, { tier: number | null; reviewerRole: string | null }>;
 

@@ -409,12 +409,7 @@ async function summariseReports(db: Db, policy: Policy, project: ProjectRow, rep
   return {
     supervised: due !== null,
     cadenceMonths: policy.supervision.cadenceOf(tier),
-    divergent: divergence.divergent,
-    divergence: divergence.reasons,
-    reportOverdue: due?.overdue ?? false,
-    duePeriod: due?.duePeriod ?? null,
-    nextPeriod: due?.nextPeriod ?? null,
-    nextDeadline: due?.nextDeadline ?? null,
+    ...reportingState(divergence, due),
   };
 }
 
@@ -496,12 +491,7 @@ export async function listPortfolio(ctx: DomainContext, filter: PortfolioFilter)
       selfRating: latest?.selfRating.overall ?? null,
       assessment: latestAssessed?.assessment?.overall ?? null,
       assessedPeriod: latestAssessed?.period ?? null,
-      divergent: divergence.divergent,
-      divergence: divergence.reasons,
-      reportOverdue: due?.overdue ?? false,
-      duePeriod: due?.duePeriod ?? null,
-      nextPeriod: due?.nextPeriod ?? null,
-      nextDeadline: due?.nextDeadline ?? null,
+      ...reportingState(divergence, due),
       awaitingAssessment: latest !== null && latest.assessment === null,
       openActions: Number(p.openActions),
       openBlockingActions: Number(p.openBlockingActions),
@@ -519,4 +509,16 @@ export async function listPortfolio(ctx: DomainContext, filter: PortfolioFilter)
   const urgency = (r: (typeof rows)[number]) => (r.divergent ? 2 : 0) + (r.reportOverdue ? 1 : 0);
   filtered.sort((a, b) => urgency(b) - urgency(a) || b.tier - a.tier || (a.projectCode < b.projectCode ? -1 : 1));
   return { items: filtered };
+}
+
+/** What the project's view and the portfolio both say of its reporting: divergence and the report due. */
+function reportingState(divergence: ReturnType<typeof computeDivergence>, due: ReturnType<Policy['supervision']['reportDue']>) {
+  return {
+    divergent: divergence.divergent,
+    divergence: divergence.reasons,
+    reportOverdue: due?.overdue ?? false,
+    duePeriod: due?.duePeriod ?? null,
+    nextPeriod: due?.nextPeriod ?? null,
+    nextDeadline: due?.nextDeadline ?? null,
+  };
 }

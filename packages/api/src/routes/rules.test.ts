@@ -1,4 +1,4 @@
-import { createOversightEvaluator, defaultRulesets, parseRuleset, type TOversightInput } from '@psbook/core';
+import { createOversightEvaluator, defaultRulesets, parseRuleset, rulesetNames, type TOversightInput } from '@psbook/core';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { checkCandidateShape } from '../domain/rules-simulation.ts';
@@ -43,14 +43,7 @@ describeOnBothDatabases(
       const res = await t().request('GET', '/api/v1/rules', { as: 'staff.wel@example.jp' });
       expect(res.status).toBe(200);
       const body = await res.json();
-      expect(body.rulesets.map((r: { name: string }) => r.name)).toEqual([
-        'oversight-tier',
-        'lifecycle-gates',
-        'release-checklist',
-        'tech-review-extraction',
-        'supervision',
-        'service-canvas',
-      ]);
+      expect(body.rulesets.map((r: { name: string }) => r.name)).toEqual([...rulesetNames]);
       for (const r of body.rulesets) {
         expect(r.version).toBe(t().policy.rulesets[r.name as keyof TestApp['policy']['rulesets']].version);
         expect(r.activatedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);

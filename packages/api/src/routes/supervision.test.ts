@@ -1,4 +1,4 @@
-import type { TStage } from '@psbook/core';
+import { ratingDimensions, type TRating, type TRatings, type TStage } from '@psbook/core';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { localToday } from '../domain/supervision.ts';
@@ -32,14 +32,8 @@ const consult = (t: TestApp, projectId: string, as = staffInd) =>
     body: { topic: 'security', subject: '認証方式の相談', body: '多要素認証の方式について相談したい' },
   });
 
-const all = (rating: 'green' | 'amber' | 'red') => ({
-  overall: rating,
-  schedule: rating,
-  cost: rating,
-  scope: rating,
-  qualityUsability: rating,
-  security: rating,
-});
+/** Every dimension rated alike. */
+const all = (rating: TRating): TRatings => Object.fromEntries(ratingDimensions.map((d) => [d, rating])) as TRatings;
 const reportBody = (period: string, selfRating = all('green')) => ({
   period,
   milestones: ['requirements_done', 'procurement_awarded', 'release', 'operation_start'].map((milestone) => ({

@@ -14,6 +14,7 @@ import {
   type ValueAffixes,
 } from './decision-table.ts';
 import { createOversightEvaluator, type TOversightInput } from './evaluate-oversight.ts';
+import { addBandsOfEveryOperator, reviseOversightThresholds } from './ruleset-variants.ts';
 
 const base = defaultRulesets['oversight-tier'];
 
@@ -27,50 +28,8 @@ const factorOf = (ruleset: TOversightRuleset, name: string) => ruleset.factors.f
 /** The rule variants the API tests re-tier with (domain/oversight.test.ts, routes/rules.test.ts), and a few harder ones. */
 const compilable = [
   ['default', base] as [string, LoadedRuleset<'oversight-tier'>],
-  variant('revised', (r) => {
-    // The retier benchmark's change (tier 2 from ¥8,000,000) plus gaps: above 720 h and confidentiality C rate nothing.
-    for (const band of factorOf(r, 'budget').bands) {
-      for (const c of band.conditions) if (c.value === 10_000_000) c.value = 8_000_000;
-      band.label = { ja: band.label.ja.replace('1,000万円', '800万円'), en: band.label.en.replace('¥10,000,000', '¥8,000,000') };
-    }
-    factorOf(r, 'downtime')
-      .bands.find((b) => b.tier === 1)!
-      .conditions.push({ operator: 'lessThanInclusive', value: 720 });
-    factorOf(r, 'confidentiality').bands.find((b) => b.tier === 1)!.conditions[0]!.value = ['B'];
-  }),
-  variant('every-operator', (r) => {
-    factorOf(r, 'confidentiality').bands.push(
-      { tier: 1, label: { ja: 'x', en: 'x' }, conditions: [{ operator: 'notIn', value: ['A', 1] }] },
-      { tier: 1, label: { ja: 'y', en: 'y' }, conditions: [{ operator: 'contains', value: 'A' }] },
-      {
-        tier: 1,
-        label: { ja: 'z', en: 'z' },
-        conditions: [
-          { operator: 'doesNotContain', value: 'A' },
-          { operator: 'notEqual', value: 'B' },
-        ],
-      },
-    );
-    factorOf(r, 'downtime').bands.push({
-      tier: 1,
-      label: { ja: 'w', en: 'w' },
-      conditions: [
-        { operator: 'greaterThanInclusive', value: 0.25 },
-        { operator: 'in', value: [0.5, 'x', true] },
-        { operator: 'equal', value: 0.5 },
-      ],
-    });
-    factorOf(r, 'budget').bands.push({
-      tier: 3,
-      label: { ja: 'v', en: 'v' },
-      conditions: [
-        { operator: 'notEqual', value: 0 },
-        { operator: 'notIn', value: [1000, 9_999_999] },
-        { operator: 'lessThanInclusive', value: 1000 },
-        { operator: 'greaterThan', value: 0.5 },
-      ],
-    });
-  }),
+  variant('revised', reviseOversightThresholds),
+  variant('every-operator', addBandsOfEveryOperator),
   variant('digits-in-labels', (r) => {
     // A label holding digits the value also has: the template must cut at the value, not at the label.
     factorOf(r, 'budget').label = { ja: '予算規模（2020年度基準）', en: 'Budget size (2020 basis)' };

@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type TRatings, ZCreateStatusReportRequest } from './schemas.ts';
+import { ratingDimensions, type TRating, type TRatings, ZCreateStatusReportRequest } from './schemas.ts';
 import { addWorkingDays, computeDivergence, isReportingPeriod, periodEnd, reportDue } from './supervision.ts';
 
 const noHolidays = new Set<string>();
-const all = (rating: 'green' | 'amber' | 'red'): TRatings => ({
-  overall: rating,
-  schedule: rating,
-  cost: rating,
-  scope: rating,
-  qualityUsability: rating,
-  security: rating,
-});
+/** Every dimension rated alike. */
+const all = (rating: TRating): TRatings => Object.fromEntries(ratingDimensions.map((d) => [d, rating])) as TRatings;
 
 describe('working days', () => {
   it('does not count the start day', () => expect(addWorkingDays('2026-11-09', 1, noHolidays)).toBe('2026-11-10'));

@@ -620,23 +620,22 @@ export type RerouteRow = {
   reviewerRole: TReviewerRole | null;
 };
 
-/**
- * Write new budgets and tiers of existing projects for one chunk of evaluated combinations in one
- * statement (see `applyBudgetEvaluations`). The path for inputs the decision relation does not tier
- * exactly, and for a ruleset the compiler left to the engine.
- */
-export async function applyBudgetChunk(
-  tx: Db,
-  chunk: ComboEvaluation[],
-  context: WriteContext,
-): Promise<{
+/** What a budget write did: counts, the requests to re-route, decreases settled or requested, explanations in force to keep. */
+type BudgetWrite = {
   updated: number;
   tierChanged: number;
   reroute: RerouteRow[];
   settle: SettleRow[];
   requested: RequestedDecrease[];
   unstored: UnstoredInForce[];
-}> {
+};
+
+/**
+ * Write new budgets and tiers of existing projects for one chunk of evaluated combinations in one
+ * statement (see `applyBudgetEvaluations`). The path for inputs the decision relation does not tier
+ * exactly, and for a ruleset the compiler left to the engine.
+ */
+export async function applyBudgetChunk(tx: Db, chunk: ComboEvaluation[], context: WriteContext): Promise<BudgetWrite> {
   const values = sql.join(
     chunk.map(
       (e) =>
@@ -670,14 +669,7 @@ export async function applyBudgetsFromDecisions(
   decision: { on: RawBuilder<boolean>; exact: RawBuilder<boolean>; explanation: RawBuilder<unknown> },
   maxJpy: number,
   context: WriteContext,
-): Promise<{
-  updated: number;
-  tierChanged: number;
-  reroute: RerouteRow[];
-  settle: SettleRow[];
-  requested: RequestedDecrease[];
-  unstored: UnstoredInForce[];
-}> {
+): Promise<BudgetWrite> {
   return applyBudgetEvaluations(
     tx,
     sql`
@@ -711,14 +703,7 @@ async function applyBudgetEvaluations(
   evaluated: RawBuilder<unknown>,
   context: WriteContext,
   options: { requestDecreases: boolean } = { requestDecreases: false },
-): Promise<{
-  updated: number;
-  tierChanged: number;
-  reroute: RerouteRow[];
-  settle: SettleRow[];
-  requested: RequestedDecrease[];
-  unstored: UnstoredInForce[];
-}> {
+): Promise<BudgetWrite> {
   const changed = sql`(not u.settle and (u.old_tier is distinct from u.tier or u.old_reviewer_role is distinct from u.reviewer_role))`;
   // A lower tier with no decrease waiting yet: the request is made here (settleEvaluation's second
   // branch, set-based); the rest of `settle` goes project by project.

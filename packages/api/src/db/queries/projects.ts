@@ -27,38 +27,25 @@ export const insertProject = async (tx: Db, values: Insertable<ProjectTable>) =>
  * Write `changes` to the project at `expectedVersion` and count the version up; the caller holds the
  * row's lock (`lockProject`) and has checked the version, so the row is there.
  */
-export const updateProjectAtVersion = async (
-  tx: Db,
-  id: string,
-  expectedVersion: number,
-  changes: Updateable<ProjectTable>,
-  updatedBy: string,
-) =>
-  withExplanation(
-    tx,
-    await tx
-      .updateTable('project')
-      .set({ ...changes, version: sql`version + 1`, updatedAt: new Date(), updatedBy })
-      .where('id', '=', id)
-      .where('version', '=', expectedVersion)
-      .returningAll()
-      .executeTakeFirstOrThrow(),
-  );
+export const updateProjectAtVersion = (tx: Db, id: string, expectedVersion: number, changes: Updateable<ProjectTable>, updatedBy: string) =>
+  writeProject(tx, id, changes, updatedBy, expectedVersion);
+
+/** One project's UPDATE, counting its version up; with `expectedVersion`, only at that version. */
+async function writeProject(tx: Db, id: string, changes: Updateable<ProjectTable>, updatedBy: string, expectedVersion?: number) {
+  let update = tx
+    .updateTable('project')
+    .set({ ...changes, version: sql`version + 1`, updatedAt: new Date(), updatedBy })
+    .where('id', '=', id);
+  if (expectedVersion !== undefined) update = update.where('version', '=', expectedVersion);
+  return withExplanation(tx, await update.returningAll().executeTakeFirstOrThrow());
+}
 
 /**
  * Write `changes` to a project the caller has locked, counting its version up (a stage move or a save
  * elsewhere in the project, such as the canvas, is a change to it).
  */
-export const updateLockedProject = async (tx: Db, id: string, changes: Updateable<ProjectTable>, updatedBy: string) =>
-  withExplanation(
-    tx,
-    await tx
-      .updateTable('project')
-      .set({ ...changes, version: sql`version + 1`, updatedAt: new Date(), updatedBy })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow(),
-  );
+export const updateLockedProject = (tx: Db, id: string, changes: Updateable<ProjectTable>, updatedBy: string) =>
+  writeProject(tx, id, changes, updatedBy);
 
 /** A project's tier changes, oldest first, with the name of who caused each. */
 export const listTierHistory = (db: Db, projectId: string) =>
