@@ -97,14 +97,12 @@ describe('where database work runs', () => {
 /**
  * Every domain verb takes the same DomainContext (db, policy, actor, request id), so a route hands over
  * `domainContext(c)` and never the bare database (issue 11 §5). Two routes run before anyone is signed
- * in and so have no actor to put in a context; the others listed have not been given theirs yet: the
- * list may only shrink.
+ * in and so have no actor to put in a context: the list may only shrink.
  */
 const bareDatabaseAllowed = new Map<string, string>([
   ['routes/auth.ts', 'sign-out revokes the session it was handed, with no actor'],
   ['routes/oidc.ts', 'the sign-in page reads the sign-in settings before anyone is signed in'],
 ]);
-const notYetGivenContext = new Set<string>(['routes/projects.ts', 'routes/stats.ts']);
 
 describe('what routes hand the domain', () => {
   const routeFiles = checked.filter((path) => path.startsWith('routes/'));
@@ -112,13 +110,13 @@ describe('what routes hand the domain', () => {
 
   it('is the DomainContext, never the bare database, outside the routes that have no actor', () => {
     const offending = routeFiles.filter(
-      (path) => handsBareDatabase(path) && !bareDatabaseAllowed.has(path) && !notYetGivenContext.has(path),
+      (path) => handsBareDatabase(path) && !bareDatabaseAllowed.has(path),
     );
     expect(offending, 'pass domainContext(c) and let the verb take ctx: DomainContext').toEqual([]);
   });
 
   it('lists only routes that still hand over the database, so the list shrinks', () => {
-    const clean = [...bareDatabaseAllowed.keys(), ...notYetGivenContext].filter(
+    const clean = [...bareDatabaseAllowed.keys()].filter(
       (path) => !routeFiles.includes(path) || !handsBareDatabase(path),
     );
     expect(clean, 'these routes no longer hand over the database: remove them from the list').toEqual([]);

@@ -1,12 +1,16 @@
-import type { TCreateProjectRequest, TProjectResponse, TUpdateProjectRequest } from '@psbook/core';
+import { type TCreateProjectRequest, type TProjectResponse, type TUpdateProjectRequest, ZTierOrNull } from '@psbook/core';
 import { recordAudit } from '../audit.ts';
 import { auditActorOf, requireProjectWrite } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import {
+  decodeCursor,
   findProjectById,
   insertProject,
+  listProjects,
+  listTierHistory,
   lockProject,
+  type ProjectListFilter,
   projectSearchColumns,
   refreshProjectSearch,
   updateProjectAtVersion,
@@ -14,7 +18,7 @@ import {
 import { existingBureauCodes } from '../db/queries/users.ts';
 import type { ProjectRow } from '../db/schema.ts';
 import { withTransaction } from '../db/transaction.ts';
-import { AppError, notFound, versionConflict } from '../errors.ts';
+import { AppError, notFound, validationError, versionConflict } from '../errors.ts';
 import { oversightColumns, oversightInputsOf, recordTierChange } from './oversight.ts';
 import { settleEvaluation } from './tier-decrease.ts';
 
@@ -60,6 +64,34 @@ export async function getProjectOrThrow(ctx: { db: DomainContext['db'] }, id: st
   const row = await findProjectById(ctx.db, id);
   if (!row) throw notFound('Project');
   return row;
+}
+
+/**
+ * A page of projects matching `filter`, newest or oldest first. `cursor` is the list's own cursor
+ * (db/queries/projects.ts); one it did not write is a 400 on `query.cursor`.
+ */
+export async function listProjectPage(
+  ctx: DomainContext,
+  filter: ProjectListFilter,
+  page: { limit: number; cursor: string | undefined; order: 'newest' | 'oldest' },
+): Promise<{ items: TProjectResponse[]; nextCursor: string | null }> {
+  const cursor = page.cursor === undefined ? null : decodeCursor(page.cursor);
+  if (page.cursor !== undefined && !cursor) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
+  const { rows, nextCursor } = await listProjects(ctx.db, filter, { limit: page.limit, cursor, order: page.order });
+  return { items: rows.map(toProjectResponse), nextCursor };
+}
+
+/** Every change of a project's tier or reviewer, oldest first (404 for an unknown project). */
+export async function tierHistoryOf(ctx: DomainContext, projectId: string) {
+  await getProjectOrThrow(ctx, projectId);
+  const rows = await listTierHistory(ctx.db, projectId);
+  // Tier history's tier columns are smallints checked to 1–3: parsed into tiers, not cast.
+  return rows.map((r) => ({
+    ...r,
+    fromTier: ZTierOrNull.parse(r.fromTier),
+    toTier: ZTierOrNull.parse(r.toTier),
+    at: r.at.toISOString(),
+  }));
 }
 
 /** Where a row of a project names its project: every list and view of a project's rows carries it. */

@@ -1,4 +1,5 @@
 import { expenseCategoryLabels, stageLabels, ZExpenseCategory, ZStage } from '@psbook/core';
+import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import {
   expenseFiscalYearsInSummary,
@@ -109,7 +110,7 @@ export const maxRegistrationPoints = 1000;
  * 16, 33, 118, 297, 360, … 418.
  */
 export async function registrationStats(
-  db: Db,
+  { db }: DomainContext,
   filter: StatsFilter,
   query: { from?: string; to?: string; interval: 'week' | 'month' },
   now = new Date(),
@@ -153,7 +154,7 @@ export async function registrationStats(
 }
 
 /** Projects by lifecycle stage × tier (every stage listed, zeros included). */
-export async function stageStats(db: Db, filter: Omit<StatsFilter, 'stage'>) {
+export async function stageStats({ db }: DomainContext, filter: Omit<StatsFilter, 'stage'>) {
   await foldSummaryChanges(db);
   const byStage = await projectsByStage(db, filter);
   const total = emptyCounts();
@@ -170,7 +171,7 @@ export async function stageStats(db: Db, filter: Omit<StatsFilter, 'stage'>) {
  * several categories counts in each of them, so the category totals add up to more than the total:
  * the overlap is that difference (Tokyo FY2023: 1,578 + 601 + 1,126 億円 − 547 億円 overlap = 2,758 億円).
  */
-export async function expenseStats(db: Db, requestedYear: number | undefined) {
+export async function expenseStats({ db }: DomainContext, requestedYear: number | undefined) {
   await foldSummaryChanges(db);
   const fiscalYears = await expenseFiscalYearsInSummary(db);
   const fiscalYear = requestedYear ?? fiscalYears[0] ?? null;
@@ -212,7 +213,7 @@ const growth = (value: number, base: number | undefined) => (base ? Math.round((
  * each year's de-duplicated total (a line in several categories counts once), its categories and their
  * overlap, and the growth against the year before and against the first year shown.
  */
-export async function expenseTrend(db: Db, query: { from?: number; to?: number }) {
+export async function expenseTrend({ db }: DomainContext, query: { from?: number; to?: number }) {
   if (query.from !== undefined && query.to !== undefined && query.from > query.to)
     throw validationError([{ path: 'query.from', message: 'must not be after to' }]);
   await foldSummaryChanges(db);

@@ -7,13 +7,10 @@ import {
   ZReviewerRole,
   ZTier,
   ZTierHistoryEntry,
-  ZTierOrNull,
   ZUpdateProjectRequest,
 } from '@psbook/core';
 import { z } from 'zod';
-import { requireActor } from '../auth/actor.ts';
-import { decodeCursor, listProjects, listTierHistory } from '../db/queries/projects.ts';
-import { createProject, getProjectOrThrow, toProjectResponse, updateProject } from '../domain/projects.ts';
+import { createProject, getProjectOrThrow, listProjectPage, tierHistoryOf, toProjectResponse, updateProject } from '../domain/projects.ts';
 import { AppError, validationError } from '../errors.ts';
 import { domainContext } from './context.ts';
 import {
@@ -140,21 +137,16 @@ export const projectRoutes = createRouter()
     return c.json(toProjectResponse(row), 201);
   })
   .openapi(list, async (c) => {
-    requireActor(c.var.actor);
     const query = c.req.valid('query');
-    const inner = innerCursor(query);
-    const cursor = inner === undefined ? null : decodeCursor(inner);
-    if (inner !== undefined && !cursor) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
-    const { rows, nextCursor } = await listProjects(c.var.services.db, toProjectFilter(query), {
+    const { items, nextCursor } = await listProjectPage(domainContext(c), toProjectFilter(query), {
       limit: query.limit,
-      cursor,
+      cursor: innerCursor(query),
       order: query.order ?? 'newest',
     });
-    return c.json({ items: rows.map(toProjectResponse), nextCursor: outerCursor(nextCursor) }, 200);
+    return c.json({ items, nextCursor: outerCursor(nextCursor) }, 200);
   })
   .openapi(get, async (c) => {
-    requireActor(c.var.actor);
-    const row = await getProjectOrThrow(c.var.services, c.req.valid('param').id);
+    const row = await getProjectOrThrow(domainContext(c), c.req.valid('param').id);
     c.header('ETag', `"${row.version}"`);
     return c.json(toProjectResponse(row), 200);
   })
@@ -166,17 +158,7 @@ export const projectRoutes = createRouter()
     return c.json(toProjectResponse(row), 200);
   })
   .openapi(tierHistory, async (c) => {
-    requireActor(c.var.actor);
-    const { id } = c.req.valid('param');
-    await getProjectOrThrow(c.var.services, id);
-    const rows = await listTierHistory(c.var.services.db, id);
-    // Tier history's tier columns are smallints checked to 1–3: parsed into tiers, not cast.
-    const items = rows.map((r) => ({
-      ...r,
-      fromTier: ZTierOrNull.parse(r.fromTier),
-      toTier: ZTierOrNull.parse(r.toTier),
-      at: r.at.toISOString(),
-    }));
+    const items = await tierHistoryOf(domainContext(c), c.req.valid('param').id);
     // Entries are only ever appended, oldest first: the position is a stable key.
     return c.json(
       pageOf(items, c.req.valid('query'), (_, index) => index),

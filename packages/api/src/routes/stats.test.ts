@@ -13,6 +13,7 @@ import { expenseFiscalYears, expenseTotals } from '../db/queries/expenses.ts';
 import { type ProjectListFilter, projectFilterConditions } from '../db/queries/projects.ts';
 import { projectsByStageAndTier, registrationsByDay } from '../db/queries/stats.ts';
 import type { Database } from '../db/schema.ts';
+import { systemContext } from '../context.ts';
 import { expenseStats, registrationStats, stageStats, todayInJapan } from '../domain/stats.ts';
 import { describeOnBothDatabases, openTestDatabase, type TestApp, testDatabases, unevaluatedOversight } from '../testing/harness.ts';
 
@@ -422,12 +423,14 @@ describeOnBothDatabases('statistics', (t) => {
       as: 'staff.ind@example.jp',
       body: { name: '読取専用の集計', bureauCode: 'IND', fiscalYear: 2026 },
     });
-    const db = t().services.db;
+    const { db, policy } = t().services;
     const readOnly = await db.transaction().execute(async (tx) => {
       await sql`set transaction read only`.execute(tx);
-      return [await registrationStats(tx, {}, { interval: 'month' }), await stageStats(tx, {}), await expenseStats(tx, 2026)];
+      const ctx = systemContext({ db: tx, policy }, 'read-replica test');
+      return [await registrationStats(ctx, {}, { interval: 'month' }), await stageStats(ctx, {}), await expenseStats(ctx, 2026)];
     });
-    const folded = [await registrationStats(db, {}, { interval: 'month' }), await stageStats(db, {}), await expenseStats(db, 2026)];
+    const ctx = systemContext({ db, policy }, 'fold test');
+    const folded = [await registrationStats(ctx, {}, { interval: 'month' }), await stageStats(ctx, {}), await expenseStats(ctx, 2026)];
     expect(readOnly).toEqual(folded);
   });
 

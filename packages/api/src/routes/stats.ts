@@ -1,9 +1,9 @@
 import { ZExpenseCategory, ZStage } from '@psbook/core';
 import { z } from 'zod';
-import { requireActor } from '../auth/actor.ts';
 import { csvResponseHeaders, toExcelCsv } from '../csv.ts';
 import { expenseStats, expenseTrend, registrationStats, stageStats } from '../domain/stats.ts';
 import { type TableColumn, tableHeader, tableRow, tableSheet, workbookStream, xlsxResponseHeaders } from '../xlsx.ts';
+import { domainContext } from './context.ts';
 import { exportConditions, xlsxContent } from './exports.ts';
 import { apiRoute, createRouter, jsonContent, problems } from './openapi.ts';
 import { toProjectFilter, ZProjectListQuery } from './projects.ts';
@@ -215,9 +215,8 @@ const expensesXlsx = apiRoute({
 
 export const statsRoutes = createRouter()
   .openapi(registrations, async (c) => {
-    requireActor(c.var.actor);
     const query = c.req.valid('query');
-    const result = await registrationStats(c.var.services.db, toProjectFilter(query), {
+    const result = await registrationStats(domainContext(c), toProjectFilter(query), {
       from: query.from,
       to: query.to,
       interval: query.interval ?? 'week',
@@ -225,21 +224,17 @@ export const statsRoutes = createRouter()
     return c.json(result, 200);
   })
   .openapi(stages, async (c) => {
-    requireActor(c.var.actor);
-    return c.json(await stageStats(c.var.services.db, toProjectFilter(c.req.valid('query'))), 200);
+    return c.json(await stageStats(domainContext(c), toProjectFilter(c.req.valid('query'))), 200);
   })
   .openapi(expenses, async (c) => {
-    requireActor(c.var.actor);
-    return c.json(await expenseStats(c.var.services.db, c.req.valid('query').fiscalYear), 200);
+    return c.json(await expenseStats(domainContext(c), c.req.valid('query').fiscalYear), 200);
   })
   .openapi(expenseYears, async (c) => {
-    requireActor(c.var.actor);
-    return c.json(await expenseTrend(c.var.services.db, c.req.valid('query')), 200);
+    return c.json(await expenseTrend(domainContext(c), c.req.valid('query')), 200);
   })
   .openapi(expensesCsv, async (c) => {
-    requireActor(c.var.actor);
     const query = c.req.valid('query');
-    const stats = await expenseStats(c.var.services.db, query.fiscalYear);
+    const stats = await expenseStats(domainContext(c), query.fiscalYear);
     const table = query.table ?? 'bureau';
     const csv =
       table === 'total'
@@ -256,9 +251,8 @@ export const statsRoutes = createRouter()
     return c.body(csv, 200, csvResponseHeaders(`デジタル関連経費_${stats.fiscalYear ?? 'なし'}_${expenseTables[table]}.csv`));
   })
   .openapi(expensesXlsx, async (c) => {
-    requireActor(c.var.actor);
     const query = c.req.valid('query');
-    const stats = await expenseStats(c.var.services.db, query.fiscalYear);
+    const stats = await expenseStats(domainContext(c), query.fiscalYear);
     const conditions = exportConditions(c, 'デジタル関連経費の集計', { fiscalYear: stats.fiscalYear ?? 'なし' }, { fiscalYear: '年度' });
     const sheets = [
       tableSheet(expenseTables.total, expenseTotalColumns, [[stats]]),
