@@ -19,6 +19,7 @@ import {
   type TRegistrationTrigger,
   type TStage,
 } from '@psbook/core';
+import type { DomainContext } from '../context.ts';
 import { excelSafe, toCsvLines, utf8Bom } from '../csv.ts';
 import type { Db } from '../db/database.ts';
 import { type ExportCursor, selectExportBatch } from '../db/queries/exports.ts';
@@ -191,8 +192,7 @@ const workbookKinds: Partial<Record<Column['key'], CellKind>> = {
 
 /** The same rows as the CSV, as an .xlsx workbook: a 条件 sheet, then one sheet of projects. */
 export function projectsXlsxStream(
-  db: Db,
-  policy: Policy,
+  { db, policy }: DomainContext,
   filter: ProjectListFilter,
   audience: ExportAudience,
   conditions: Conditions,
@@ -213,8 +213,7 @@ export function projectsXlsxStream(
 
 /** CSV for Excel (UTF-8 with BOM, CRLF), Japanese headers, streamed batch by batch. */
 export function projectsCsvStream(
-  db: Db,
-  policy: Policy,
+  { db, policy }: DomainContext,
   filter: ProjectListFilter,
   audience: ExportAudience,
   onError: (e: unknown) => void,
@@ -233,8 +232,7 @@ export function projectsCsvStream(
 
 /** JSON `{ …meta, items: [...] }`, streamed batch by batch. */
 export function projectsJsonStream(
-  db: Db,
-  policy: Policy,
+  { db, policy }: DomainContext,
   filter: ProjectListFilter,
   audience: ExportAudience,
   meta: Record<string, unknown>,

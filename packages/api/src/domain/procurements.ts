@@ -2,7 +2,6 @@ import {
   canMoveProcurementStatus,
   isOverBudgetBy,
   needsTierReview,
-  type Policy,
   type ProcurementLimits,
   procurementLimits,
   procurementMethodLabels,
@@ -17,10 +16,14 @@ import { recordAudit } from '../audit.ts';
 import { requireProjectWrite } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import {
+  decodeProcurementCursor,
   findDocumentOfProject,
   findProcurementProject,
   insertProcurement,
+  listProcurements,
+  listProjectProcurements,
   lockProcurement,
+  type ProcurementListFilter,
   type ProcurementProject,
   type ProcurementRow,
   procurementStatsByMethod,
@@ -99,6 +102,41 @@ async function projectOrThrow(db: DomainContext['db'], projectId: string): Promi
   const project = await findProcurementProject(db, projectId);
   if (!project) throw notFound('Project');
   return project;
+}
+
+/** A project's procurements, oldest first, as the API shows them (404 for an unknown project). */
+export async function listProcurementsOfProject(ctx: DomainContext, projectId: string): Promise<ProcurementResponse[]> {
+  const project = await projectOrThrow(ctx.db, projectId);
+  const limits = procurementLimits(ctx.policy);
+  return (await listProjectProcurements(ctx.db, project.id)).map((row) => toProcurementResponse(row, project, limits));
+}
+
+/**
+ * A page of the register across the book, newest first. `cursor` is the register's own cursor
+ * (db/queries/procurements.ts); one it did not write is a 400 on `query.cursor`.
+ */
+export async function listProcurementPage(
+  ctx: DomainContext,
+  filter: ProcurementListFilter,
+  page: { limit: number; cursor: string | undefined },
+): Promise<{ items: ProcurementResponse[]; nextCursor: string | null }> {
+  const cursor = page.cursor === undefined ? null : decodeProcurementCursor(page.cursor);
+  if (page.cursor !== undefined && !cursor) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
+  const { rows, nextCursor } = await listProcurements(ctx.db, filter, { limit: page.limit, cursor });
+  const limits = procurementLimits(ctx.policy);
+  return { items: rows.map((row) => toProcurementResponse(row, row.project, limits)), nextCursor };
+}
+
+/** Every procurement matching `filter`, newest first, page by page (keyset): the exports' rows. */
+export async function* allProcurements(ctx: DomainContext, filter: ProcurementListFilter) {
+  const limits = procurementLimits(ctx.policy);
+  let cursor = null;
+  for (;;) {
+    const page = await listProcurements(ctx.db, filter, { limit: 500, cursor });
+    yield page.rows.map((row) => toProcurementResponse(row, row.project, limits));
+    if (!page.nextCursor) return;
+    cursor = decodeProcurementCursor(page.nextCursor);
+  }
 }
 
 export async function createProcurement(
@@ -181,7 +219,7 @@ export async function updateProcurement(
 const share = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null);
 
 /** Counts and contract totals by method, and the share awarded to startups (count and amount). */
-export async function procurementStats(db: DomainContext['db'], policy: Policy, fiscalYear: number | null) {
+export async function procurementStats({ db, policy }: DomainContext, fiscalYear: number | null) {
   const limits = procurementLimits(policy);
   const rows = new Map((await procurementStatsByMethod(db, fiscalYear, limits.tierReviewJpy)).map((r) => [r.method, r]));
   const byMethod = ZProcurementMethod.options.map((method) => {

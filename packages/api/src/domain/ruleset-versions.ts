@@ -68,10 +68,11 @@ import {
   setActivationProgress,
   supersedeActiveRulesetVersion,
 } from '../db/queries/ruleset-versions.ts';
+import { listRulesetStates } from '../db/queries/rulesets.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { AppError, forbidden, notFound, validationError, versionConflict } from '../errors.ts';
 import { loadRulesets } from '../rules/load-rulesets.ts';
-import { checkCandidateShape, simulateOversightRuleset } from './rules-simulation.ts';
+import { checkCandidateShape, simulateOversightRuleset, tierTableOf } from './rules-simulation.ts';
 
 /* ------------------------------------------------------------------ cases */
 
@@ -262,6 +263,32 @@ function summaryOf(row: VersionRow): TRulesetVersionSummary {
 
 const mayDecide = (ctx: DomainContext, row: { status: string; proposedBy: string | null }) =>
   row.status === 'proposed' && isAllowed(ctx.actor, 'rules.decide') && row.proposedBy !== ctx.actor.id;
+
+/**
+ * The rulesets in force, each with when its version became active (null if the database has not
+ * recorded this version yet), and the oversight tier table they give. Anyone signed in may read them.
+ */
+export async function listActiveRulesets(ctx: DomainContext) {
+  const stored = new Map((await listRulesetStates(ctx.db)).map((r) => [r.name, r]));
+  const rulesets = rulesetNames.map((name) => {
+    const ruleset = ctx.policy.rulesets[name];
+    const state = stored.get(name);
+    return {
+      name,
+      version: ruleset.version,
+      title: ruleset.content.title,
+      activatedAt: state && state.version === ruleset.version ? state.activatedAt.toISOString() : null,
+      content: ruleset.content as unknown,
+    };
+  });
+  return { rulesets, tierTable: tierTableOf(ctx.policy.rulesets['oversight-tier']) };
+}
+
+/** What a candidate oversight ruleset would change in the book, against the one in force (rules managers only). */
+export async function simulateCandidateRuleset(ctx: DomainContext, content: unknown) {
+  requirePermission(ctx.actor, 'rules.manage');
+  return simulateOversightRuleset(ctx.db, ctx.policy, content);
+}
 
 /** Every version, newest first (optionally of one ruleset). Anyone signed in may read the rules. */
 export async function listRulesetVersions(ctx: DomainContext, ruleset?: TRulesetName): Promise<TRulesetVersionSummary[]> {

@@ -8,6 +8,7 @@ import { recordAudit } from '../audit.ts';
 import { type Actor, requirePermission } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import {
+  decodeTechReviewCursor,
   findBudgetCycle,
   findTechReview,
   listReflectionOutcomesByYear,
@@ -105,9 +106,13 @@ export function techReviewReadScope(actor: Actor): TechReviewReadScope {
 export async function listVisibleTechReviews(
   ctx: DomainContext,
   filter: Omit<TechReviewFilter, 'bureauCodes' | 'submittedOnly'>,
-  page: { limit: number; cursor: TechReviewCursor | null },
+  page: { limit: number; cursor: string | undefined },
 ) {
-  const { rows, nextCursor } = await listTechReviews(ctx.db, { ...filter, ...techReviewReadScope(ctx.actor) }, page);
+  // The list's own cursor (db/queries/tech-reviews.ts); one it did not write is a 400 on `query.cursor`.
+  const cursor = page.cursor === undefined ? null : decodeTechReviewCursor(page.cursor);
+  if (page.cursor !== undefined && !cursor) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
+  const scope = techReviewReadScope(ctx.actor);
+  const { rows, nextCursor } = await listTechReviews(ctx.db, { ...filter, ...scope }, { limit: page.limit, cursor });
   return { items: rows.map(toTechReviewResponse), nextCursor };
 }
 

@@ -7,6 +7,7 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
+import { systemContext } from '../context.ts';
 import { excelSafe, toExcelCsv } from '../csv.ts';
 import { openPglite } from '../db/database.ts';
 import { projectsCsvStream, projectsJsonStream } from '../domain/exports.ts';
@@ -68,8 +69,12 @@ it('fails an export before its first byte when the first query fails, so the rou
   const empty = await openPglite(null);
   try {
     const logged: unknown[] = [];
-    await expect(projectsCsvStream(empty.db, testPolicy(), {}, 'internal', (e) => logged.push(e))).rejects.toThrow(/project/);
-    await expect(projectsJsonStream(empty.db, testPolicy(), {}, 'open', {}, (e) => logged.push(e))).rejects.toThrow(/project/);
+    await expect(
+      projectsCsvStream(systemContext({ db: empty.db, policy: testPolicy() }, 'export test'), {}, 'internal', (e) => logged.push(e)),
+    ).rejects.toThrow(/project/);
+    await expect(
+      projectsJsonStream(systemContext({ db: empty.db, policy: testPolicy() }, 'export test'), {}, 'open', {}, (e) => logged.push(e)),
+    ).rejects.toThrow(/project/);
     expect(logged).toEqual([]);
   } finally {
     await empty.close();

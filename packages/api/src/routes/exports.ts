@@ -1,7 +1,6 @@
 import { stageLabels } from '@psbook/core';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { requireActor } from '../auth/actor.ts';
 import type { AppEnv } from '../context.ts';
 import { csvResponseHeaders } from '../csv.ts';
 import {
@@ -14,6 +13,7 @@ import {
 } from '../domain/exports.ts';
 import { todayInJapan } from '../domain/stats.ts';
 import { type Conditions, downloadTime, xlsxContentType, xlsxResponseHeaders } from '../xlsx.ts';
+import { domainContext } from './context.ts';
 import { apiRoute, createRouter, problems } from './openapi.ts';
 import type { OperationId } from './operations.ts';
 import { toProjectFilter, ZProjectListQuery } from './projects.ts';
@@ -152,19 +152,18 @@ export function exportConditions(
 }
 
 async function respond(c: Context<AppEnv>, query: ExportQuery, format: 'csv' | 'json' | 'xlsx', audience: ExportAudience) {
-  requireActor(c.var.actor);
-  const { db, policy } = c.var.services;
+  const ctx = domainContext(c);
   const filter = toProjectFilter(query);
   const logError = (error: unknown) => console.error('[export]', error);
   const name = `${audience === 'open' ? 'psbook-open-data' : 'psbook-projects'}-${todayInJapan()}.${format}`;
-  if (format === 'csv') return c.body(await projectsCsvStream(db, policy, filter, audience, logError), 200, csvResponseHeaders(name));
+  if (format === 'csv') return c.body(await projectsCsvStream(ctx, filter, audience, logError), 200, csvResponseHeaders(name));
   if (format === 'xlsx') {
     const title = audience === 'open' ? 'PS Book オープンデータ' : 'PS Book プロジェクト一覧';
     const conditions = exportConditions(c, title, query, filterLabels);
-    return c.body(projectsXlsxStream(db, policy, filter, audience, conditions, logError), 200, xlsxResponseHeaders(name));
+    return c.body(projectsXlsxStream(ctx, filter, audience, conditions, logError), 200, xlsxResponseHeaders(name));
   }
   const meta = audience === 'open' ? openDataDescription : { dataset: 'PS Book projects' };
-  return c.body(await projectsJsonStream(db, policy, filter, audience, meta, logError), 200, {
+  return c.body(await projectsJsonStream(ctx, filter, audience, meta, logError), 200, {
     'content-type': 'application/json; charset=utf-8',
     'content-disposition': `attachment; filename="${name}"`,
   });

@@ -1,12 +1,11 @@
 import { ZCreateProcurementRequest, ZProcurementMethod, ZProcurementStatus, ZUpdateProcurementRequest } from '@psbook/core';
-import type { Context } from 'hono';
 import { z } from 'zod';
-import { requireActor } from '../auth/actor.ts';
-import type { AppEnv } from '../context.ts';
 import { csvResponseHeaders, toExcelCsv } from '../csv.ts';
-import { decodeProcurementCursor, findProcurementProject, listProcurements, listProjectProcurements } from '../db/queries/procurements.ts';
 import {
+  allProcurements,
   createProcurement,
+  listProcurementPage,
+  listProcurementsOfProject,
   procurementLimits,
   procurementStats,
   procurementTableColumns,
@@ -14,7 +13,6 @@ import {
   updateProcurement,
 } from '../domain/procurements.ts';
 import { todayInJapan } from '../domain/stats.ts';
-import { notFound, validationError } from '../errors.ts';
 import { tableHeader, tableRow, tableSheet, workbookStream, xlsxResponseHeaders } from '../xlsx.ts';
 import { domainContext } from './context.ts';
 import { exportConditions, xlsxContent } from './exports.ts';
@@ -176,50 +174,37 @@ export const projectProcurementRoutes = createRouter()
     return c.json(toProcurementResponse(row, project, procurementLimits(ctx.policy)), 200);
   })
   .openapi(listOfProject, async (c) => {
-    requireActor(c.var.actor);
-    const { db, policy } = c.var.services;
-    const project = await findProcurementProject(db, c.req.valid('param').id);
-    if (!project) throw notFound('Project');
-    const threshold = procurementLimits(policy);
-    const rows = await listProjectProcurements(db, project.id);
-    const items = rows.map((row) => toProcurementResponse(row, project, threshold));
+    const items = await listProcurementsOfProject(domainContext(c), c.req.valid('param').id);
     return c.json(
       pageOf(items, c.req.valid('query'), (p) => p.id),
       200,
     );
   });
 
+/** The register's filters, as the list and its downloads take them. */
+const procurementFilterOf = (query: Omit<z.infer<typeof ZProcurementListQuery>, 'limit' | 'cursor'>) => ({
+  method: query.method,
+  status: query.status,
+  isStartup: query.isStartup,
+  bureau: query.bureau,
+});
+
 /** Mounted under /procurements: the register across the book. */
 export const procurementRoutes = createRouter()
   .openapi(list, async (c) => {
-    requireActor(c.var.actor);
+    const ctx = domainContext(c);
     const query = c.req.valid('query');
-    const inner = innerCursor(query);
-    const cursor = inner === undefined ? null : decodeProcurementCursor(inner);
-    if (inner !== undefined && !cursor) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
-    const { db, policy } = c.var.services;
-    const { rows, nextCursor } = await listProcurements(
-      db,
-      {
-        method: query.method,
-        status: query.status,
-        isStartup: query.isStartup,
-        bureau: query.bureau,
-      },
-      { limit: query.limit, cursor },
-    );
-    const threshold = procurementLimits(policy);
-    const items = rows.map((row) => toProcurementResponse(row, row.project, threshold));
+    const { items, nextCursor } = await listProcurementPage(ctx, procurementFilterOf(query), {
+      limit: query.limit,
+      cursor: innerCursor(query),
+    });
     return c.json({ items, nextCursor: outerCursor(nextCursor) }, 200);
   })
   .openapi(stats, async (c) => {
-    requireActor(c.var.actor);
-    const { db, policy } = c.var.services;
-    return c.json(await procurementStats(db, policy, c.req.valid('query').fiscalYear ?? null), 200);
+    return c.json(await procurementStats(domainContext(c), c.req.valid('query').fiscalYear ?? null), 200);
   });
 
 export const ZProcurementExportQuery = ZProcurementListQuery.omit({ limit: true, cursor: true });
-type TProcurementExportQuery = z.infer<typeof ZProcurementExportQuery>;
 const exportDescription =
   'Every procurement matching the filters of GET /procurements, newest first, one row each with the budget comparison. Readable by every signed-in user and by API tokens with projects:read.';
 const procurementsCsv = apiRoute({
@@ -243,41 +228,22 @@ const procurementsXlsx = apiRoute({
   responses: { 200: xlsxContent('Sheets 条件 and 調達'), ...problems },
 });
 
-/** Every matching procurement, page by page (keyset), as API responses. */
-async function* allProcurements(c: Context<AppEnv>, query: TProcurementExportQuery) {
-  const { db, policy } = c.var.services;
-  const threshold = procurementLimits(policy);
-  const filter = {
-    method: query.method,
-    status: query.status,
-    isStartup: query.isStartup,
-    bureau: query.bureau,
-  };
-  let cursor = null;
-  for (;;) {
-    const page = await listProcurements(db, filter, { limit: 500, cursor });
-    yield page.rows.map((row) => toProcurementResponse(row, row.project, threshold));
-    if (!page.nextCursor) return;
-    cursor = decodeProcurementCursor(page.nextCursor);
-  }
-}
-
 const procurementFilterLabels = { method: '調達方式', status: '状況', startup: 'スタートアップ', bureau: '局' };
 
 /** Mounted at the root of /api/v1: the register's downloads carry their full paths. */
 export const procurementExportRoutes = createRouter()
   .openapi(procurementsCsv, async (c) => {
-    requireActor(c.var.actor);
+    const ctx = domainContext(c);
     const rows: (string | number)[][] = [];
-    for await (const batch of allProcurements(c, c.req.valid('query')))
+    for await (const batch of allProcurements(ctx, procurementFilterOf(c.req.valid('query'))))
       for (const p of batch) rows.push(tableRow(procurementTableColumns, p));
     return c.body(toExcelCsv(tableHeader(procurementTableColumns), rows), 200, csvResponseHeaders(`調達_${todayInJapan()}.csv`));
   })
   .openapi(procurementsXlsx, (c) => {
-    requireActor(c.var.actor);
+    const ctx = domainContext(c);
     const query = c.req.valid('query');
     const conditions = exportConditions(c, 'PS Book 調達一覧', query, procurementFilterLabels);
-    const sheet = tableSheet('調達', procurementTableColumns, allProcurements(c, query));
+    const sheet = tableSheet('調達', procurementTableColumns, allProcurements(ctx, procurementFilterOf(query)));
     const body = workbookStream(conditions, [sheet], (e) => console.error('[export]', e));
     return c.body(body, 200, xlsxResponseHeaders(`調達_${todayInJapan()}.xlsx`)) as never;
   });

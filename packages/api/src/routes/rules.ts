@@ -1,8 +1,6 @@
-import { rulesetNames } from '@psbook/core';
 import { z } from 'zod';
-import { requireActor, requirePermission } from '../auth/actor.ts';
-import { listRulesetStates } from '../db/queries/rulesets.ts';
-import { simulateOversightRuleset, tierTableOf } from '../domain/rules-simulation.ts';
+import { listActiveRulesets, simulateCandidateRuleset } from '../domain/ruleset-versions.ts';
+import { domainContext } from './context.ts';
 import { apiRoute, createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
 
 export const ZLabel = z.object({ ja: z.string(), en: z.string() });
@@ -112,27 +110,5 @@ const simulate = apiRoute({
 });
 
 export const rulesRoutes = createRouter()
-  .openapi(list, async (c) => {
-    requireActor(c.var.actor);
-    const { db, policy } = c.var.services;
-    const stored = new Map((await listRulesetStates(db)).map((r) => [r.name, r]));
-    const rulesets = rulesetNames.map((name) => {
-      const ruleset = policy.rulesets[name];
-      const state = stored.get(name);
-      return {
-        name,
-        version: ruleset.version,
-        title: ruleset.content.title,
-        // When this version became active (null if the database has not recorded this version yet).
-        activatedAt: state && state.version === ruleset.version ? state.activatedAt.toISOString() : null,
-        content: ruleset.content as unknown,
-      };
-    });
-    return c.json({ rulesets, tierTable: tierTableOf(policy.rulesets['oversight-tier']) }, 200);
-  })
-  .openapi(simulate, async (c) => {
-    const actor = requireActor(c.var.actor);
-    requirePermission(actor, 'rules.manage');
-    const { db, policy } = c.var.services;
-    return c.json(await simulateOversightRuleset(db, policy, c.req.valid('json').content), 200);
-  });
+  .openapi(list, async (c) => c.json(await listActiveRulesets(domainContext(c)), 200))
+  .openapi(simulate, async (c) => c.json(await simulateCandidateRuleset(domainContext(c), c.req.valid('json').content), 200));

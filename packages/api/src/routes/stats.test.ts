@@ -7,13 +7,13 @@ import { Migrator } from 'kysely/migration';
 import { describe, expect, it } from 'vitest';
 import { backupToFile, restoreFromFile } from '../backup.ts';
 import { activateRulesets } from '../bootstrap.ts';
+import { systemContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { migrations } from '../db/migrations/index.ts';
 import { expenseFiscalYears, expenseTotals } from '../db/queries/expenses.ts';
 import { type ProjectListFilter, projectFilterConditions } from '../db/queries/projects.ts';
 import { projectsByStageAndTier, registrationsByDay } from '../db/queries/stats.ts';
 import type { Database } from '../db/schema.ts';
-import { systemContext } from '../context.ts';
 import { expenseStats, registrationStats, stageStats, todayInJapan } from '../domain/stats.ts';
 import { describeOnBothDatabases, openTestDatabase, type TestApp, testDatabases, unevaluatedOversight } from '../testing/harness.ts';
 

@@ -8,7 +8,6 @@ import {
 } from '@psbook/core';
 import { z } from 'zod';
 import { csvResponseHeaders, toExcelCsv } from '../csv.ts';
-import { decodeTechReviewCursor } from '../db/queries/tech-reviews.ts';
 import {
   getVisibleTechReview,
   listAllVisibleTechReviews,
@@ -18,7 +17,6 @@ import {
   techReviewCsvRows,
   updateTechReview,
 } from '../domain/tech-reviews.ts';
-import { validationError } from '../errors.ts';
 import { type CellKind, workbookStream, xlsxResponseHeaders } from '../xlsx.ts';
 import { domainContext } from './context.ts';
 import { exportConditions, xlsxContent } from './exports.ts';
@@ -165,10 +163,11 @@ export const techReviewRoutes = createRouter()
   .openapi(list, async (c) => {
     const ctx = domainContext(c);
     const query = c.req.valid('query');
-    const inner = innerCursor(query);
-    const cursor = inner === undefined ? null : decodeTechReviewCursor(inner);
-    if (inner !== undefined && !cursor) throw validationError([{ path: 'query.cursor', message: 'not a cursor from this API' }]);
-    const page = await listVisibleTechReviews(ctx, { fiscalYear: query.fiscalYear, status: query.status }, { limit: query.limit, cursor });
+    const page = await listVisibleTechReviews(
+      ctx,
+      { fiscalYear: query.fiscalYear, status: query.status },
+      { limit: query.limit, cursor: innerCursor(query) },
+    );
     return c.json({ ...page, nextCursor: outerCursor(page.nextCursor) }, 200);
   })
   .openapi(csv, async (c) => {
