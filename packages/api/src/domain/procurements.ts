@@ -11,6 +11,7 @@ import {
   type TUpdateProcurementRequest,
   tierReviewThresholdOf,
   ZProcurementMethod,
+  ZTierOrNull,
 } from '@psbook/core';
 import { recordAudit } from '../audit.ts';
 import { requireProjectWrite } from '../auth/actor.ts';
@@ -51,7 +52,14 @@ export function toProcurementResponse(row: ProcurementRow, project: ProcurementP
   return {
     id: row.id,
     projectId: row.projectId,
-    project: { id: project.id, code: project.code, name: project.name, bureauCode: project.bureauCode, tier: project.tier },
+    // The project's tier is read through a join as a smallint: parsed into a tier, not cast.
+    project: {
+      id: project.id,
+      code: project.code,
+      name: project.name,
+      bureauCode: project.bureauCode,
+      tier: ZTierOrNull.parse(project.tier),
+    },
     title: row.title,
     method: row.method,
     status: row.status,

@@ -6,6 +6,7 @@ import {
   type TReleaseDecisionRequest,
   type TUpdateReleaseRequest,
   type TWithdrawReleaseRequest,
+  ZReviewerRole,
   ZTier,
 } from '@psbook/core';
 import { recordAudit } from '../audit.ts';
@@ -45,9 +46,10 @@ export function toReleaseRequestResponse(row: ReleaseRequestView, now = Date.now
     id: row.id,
     ...projectHeadingOf(row),
     status: row.status as 'pending' | 'approved' | 'returned' | 'withdrawn',
-    // Filed only with a tier, re-routed only upwards (domain/oversight.ts): never null.
+    // Filed only with a tier, re-routed only upwards (domain/oversight.ts): never null, and so neither
+    // is its reviewer role (the ruleset names one reviewer for each tier).
     tier: ZTier.parse(row.tier),
-    reviewerRole: row.reviewerRole as 'bureau_lead' | 'cio_advisor' | 'chief_cio_advisor' | null,
+    reviewerRole: ZReviewerRole.parse(row.reviewerRole),
     checklist: row.checklist as TChecklistItem[],
     evidence: row.evidence as Evidence[],
     plannedReleaseDate: row.plannedReleaseDate,

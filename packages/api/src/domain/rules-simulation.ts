@@ -5,7 +5,17 @@
  * table, the projects are counted in one GROUP BY on the band keys its CASE gives them, and each
  * group's tier is the table's row (the engine only for a candidate the compiler cannot band).
  */
-import { compileOversightRuleset, type LoadedRuleset, type Policy, parseRuleset, RulesetError, type TOversightInput } from '@psbook/core';
+import {
+  compileOversightRuleset,
+  type LoadedRuleset,
+  type Policy,
+  parseRuleset,
+  RulesetError,
+  type TOversightInput,
+  type TTier,
+  ZReviewerRoleOrNull,
+  ZTierOrNull,
+} from '@psbook/core';
 import type { Db } from '../db/database.ts';
 import { bandKeySql } from '../db/queries/oversight-table.ts';
 import {
@@ -36,7 +46,7 @@ export function tierTableOf(ruleset: LoadedRuleset<'oversight-tier'>) {
     bands: [...f.bands].sort((a, b) => a.tier - b.tier).map((b) => ({ tier: b.tier, label: b.label, conditions: b.conditions })),
   }));
   const sortedReviewers = [...reviewers].sort((a, b) => a.tier - b.tier).map((r) => ({ tier: r.tier, role: r.role, label: r.label }));
-  const cell = (tier: number, label: Label | null) => ({ tier, label });
+  const cell = (tier: TTier, label: Label | null) => ({ tier, label });
   return {
     version: ruleset.version,
     title: ruleset.content.title,
@@ -113,6 +123,17 @@ const inputKey = (g: Group) =>
   g.covered ? `${g.k0},${g.k1},${g.k2}|${g.fromInputs}` : `|${g.budgetJpy}|${g.maxDowntimeHours}|${g.confidentiality}|${g.fromInputs}`;
 
 export const maxSample = 50;
+
+/** Tiers and reviewer roles come back from SQL as numbers and strings: parsed into core's types, not cast. */
+const parseRouting = <T extends { fromTier: number | null; toTier: number | null; fromReviewer: string | null; toReviewer: string | null }>(
+  row: T,
+) => ({
+  ...row,
+  fromTier: ZTierOrNull.parse(row.fromTier),
+  toTier: ZTierOrNull.parse(row.toTier),
+  fromReviewer: ZReviewerRoleOrNull.parse(row.fromReviewer),
+  toReviewer: ZReviewerRoleOrNull.parse(row.toReviewer),
+});
 
 /**
  * Evaluate every project under a candidate oversight ruleset and report what would change against
@@ -228,8 +249,8 @@ export async function simulateOversightRuleset(db: Db, active: Policy, content: 
       combinations: outcomes.size,
       changed,
       byBureau: [...bureaus.values()].sort((a, b) => a.bureauCode.localeCompare(b.bureauCode)),
-      transitions: [...transitions.values()].sort((a, b) => b.count - a.count),
-      sample,
+      transitions: [...transitions.values()].sort((a, b) => b.count - a.count).map(parseRouting),
+      sample: sample.map(parseRouting),
     };
   });
 }

@@ -14,6 +14,7 @@ import {
   type TRatings,
   type TStage,
   type TTier,
+  ZReviewerRole,
   ZTier,
 } from '@psbook/core';
 import { recordAudit } from '../audit.ts';
@@ -73,9 +74,10 @@ export function toConsultationResponse(row: ConsultationView, today = localToday
     topic: row.topic as TCreateConsultationRequest['topic'],
     subject: row.subject,
     status: row.status as 'open' | 'answered' | 'closed',
-    // Opened only with a tier, re-routed only upwards (domain/oversight.ts): never null.
+    // Opened only with a tier, re-routed only upwards (domain/oversight.ts): never null, and so neither
+    // is its reviewer role (the ruleset names one reviewer for each tier).
     tier: ZTier.parse(row.tier),
-    reviewerRole: row.reviewerRole as 'bureau_lead' | 'cio_advisor' | 'chief_cio_advisor' | null,
+    reviewerRole: ZReviewerRole.parse(row.reviewerRole),
     documentIds: row.documentIds,
     openedBy: row.openedBy,
     openedByName: row.openedByName,

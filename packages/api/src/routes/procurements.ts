@@ -1,4 +1,4 @@
-import { ZCreateProcurementRequest, ZProcurementMethod, ZProcurementStatus, ZUpdateProcurementRequest } from '@psbook/core';
+import { ZCreateProcurementRequest, ZProcurementMethod, ZProcurementStatus, ZTierOrNull, ZUpdateProcurementRequest } from '@psbook/core';
 import { z } from 'zod';
 import { csvResponseHeaders, toExcelCsv } from '../csv.ts';
 import {
@@ -36,7 +36,7 @@ export const ZLabel = z.object({ ja: z.string(), en: z.string() });
 export const ZProcurementResponse = z.object({
   id: z.string(),
   projectId: z.string(),
-  project: z.object({ id: z.string(), code: z.string(), name: z.string(), bureauCode: z.string(), tier: z.number().int().nullable() }),
+  project: z.object({ id: z.string(), code: z.string(), name: z.string(), bureauCode: z.string(), tier: ZTierOrNull }),
   title: z.string(),
   method: ZProcurementMethod,
   status: ZProcurementStatus,

@@ -43,7 +43,7 @@ export const ZReleaseRequestResponse = z.object({
   bureauCode: z.string(),
   status: ZReleaseStatus,
   tier: ZTier,
-  reviewerRole: ZReviewerRole.nullable(),
+  reviewerRole: ZReviewerRole,
   checklist: z.array(ZChecklistItem),
   evidence: z.array(z.object({ itemId: z.string(), url: z.string().optional(), note: z.string().optional() })),
   plannedReleaseDate: z.string(),

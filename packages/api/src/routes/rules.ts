@@ -1,3 +1,4 @@
+import { ZReviewerRole, ZReviewerRoleOrNull, ZTier, ZTierOrNull } from '@psbook/core';
 import { z } from 'zod';
 import { listActiveRulesets, simulateCandidateRuleset } from '../domain/ruleset-versions.ts';
 import { domainContext } from './context.ts';
@@ -9,25 +10,23 @@ export const ZTierCounts = z.object({ tier1: z.number().int(), tier2: z.number()
 export const ZTierTable = z.object({
   version: z.string(),
   title: ZLabel,
-  tiers: z.array(z.number().int()),
+  tiers: z.array(ZTier),
   factors: z.array(
     z.object({
       factor: z.string(),
       input: z.string(),
       label: ZLabel,
-      bands: z.array(
-        z.object({ tier: z.number().int(), label: ZLabel, conditions: z.array(z.object({ operator: z.string(), value: z.unknown() })) }),
-      ),
+      bands: z.array(z.object({ tier: ZTier, label: ZLabel, conditions: z.array(z.object({ operator: z.string(), value: z.unknown() })) })),
     }),
   ),
-  reviewers: z.array(z.object({ tier: z.number().int(), role: z.string(), label: ZLabel })),
+  reviewers: z.array(z.object({ tier: ZTier, role: ZReviewerRole, label: ZLabel })),
   rows: z
     .array(
       z.object({
         kind: z.enum(['factor', 'reviewer']),
         key: z.string(),
         label: ZLabel,
-        cells: z.array(z.object({ tier: z.number().int(), label: ZLabel.nullable() })),
+        cells: z.array(z.object({ tier: ZTier, label: ZLabel.nullable() })),
       }),
     )
     .describe('the tier table as displayed: one row per factor (band label per tier), then the consulted reviewer per tier'),
@@ -83,10 +82,10 @@ const simulate = apiRoute({
         byBureau: z.array(z.object({ bureauCode: z.string(), total: z.number().int(), changed: z.number().int(), toTier: ZTierCounts })),
         transitions: z.array(
           z.object({
-            fromTier: z.number().int().nullable(),
-            toTier: z.number().int().nullable(),
-            fromReviewer: z.string().nullable(),
-            toReviewer: z.string().nullable(),
+            fromTier: ZTierOrNull,
+            toTier: ZTierOrNull,
+            fromReviewer: ZReviewerRoleOrNull,
+            toReviewer: ZReviewerRoleOrNull,
             count: z.number().int(),
           }),
         ),
@@ -96,10 +95,10 @@ const simulate = apiRoute({
             code: z.string(),
             name: z.string(),
             bureauCode: z.string(),
-            fromTier: z.number().int().nullable(),
-            toTier: z.number().int().nullable(),
-            fromReviewer: z.string().nullable(),
-            toReviewer: z.string().nullable(),
+            fromTier: ZTierOrNull,
+            toTier: ZTierOrNull,
+            fromReviewer: ZReviewerRoleOrNull,
+            toReviewer: ZReviewerRoleOrNull,
           }),
         ),
       }),

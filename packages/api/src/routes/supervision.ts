@@ -86,7 +86,7 @@ export const ZConsultationResponse = z
     subject: z.string(),
     status: ZConsultationStatus,
     tier: ZTier,
-    reviewerRole: ZReviewerRole.nullable(),
+    reviewerRole: ZReviewerRole,
     documentIds: z.array(z.string()),
     openedBy: z.string(),
     openedByName: z.string(),

@@ -3343,7 +3343,7 @@ export interface components {
                 projectCode: string;
                 projectId: string;
                 projectName: string;
-                reviewerRole: components["schemas"]["ReviewerRole"];
+                reviewerRole: components["schemas"]["ReviewerRoleOrNull"];
                 tier: components["schemas"]["TierOrNull"];
                 unmeasuredKpis: {
                     id: string;
@@ -3372,7 +3372,7 @@ export interface components {
             }[];
             lowerBound: components["schemas"]["Tier"];
             missing: components["schemas"]["OversightInputName"][];
-            reviewerRole: components["schemas"]["ReviewerRole"];
+            reviewerRole: components["schemas"]["ReviewerRoleOrNull"];
             rulesetVersion: string;
             tier: components["schemas"]["TierOrNull"];
         };
@@ -3519,8 +3519,7 @@ export interface components {
                 code: string;
                 id: string;
                 name: string;
-                /** Format: int64 */
-                tier: number | null;
+                tier: components["schemas"]["TierOrNull"];
             };
             projectId: string;
             specDocumentId: string | null;
@@ -3605,7 +3604,7 @@ export interface components {
             name: string;
             oversight: components["schemas"]["OversightEvaluation"];
             registrationTrigger: components["schemas"]["RegistrationTrigger"];
-            reviewerRole: components["schemas"]["ReviewerRole"];
+            reviewerRole: components["schemas"]["ReviewerRoleOrNull"];
             stage: components["schemas"]["Stage"];
             summary: string | null;
             tier: components["schemas"]["TierOrNull"];
@@ -3830,8 +3829,10 @@ export interface components {
             email: string;
             id: string;
         };
+        /** @enum {string} */
+        ReviewerRole: "bureau_lead" | "cio_advisor" | "chief_cio_advisor";
         /** @enum {string|null} */
-        ReviewerRole: "bureau_lead" | "cio_advisor" | "chief_cio_advisor" | null;
+        ReviewerRoleOrNull: "bureau_lead" | "cio_advisor" | "chief_cio_advisor" | null;
         /** @enum {string} */
         RiskLevel: "low" | "medium" | "high";
         /** @enum {string} */
@@ -4300,7 +4301,7 @@ export interface components {
             status: components["schemas"]["TierDecreaseStatus"];
             supersededBy: components["schemas"]["TierDecreaseSupersededBy"];
             toEvaluation: components["schemas"]["OversightEvaluation"];
-            toReviewerRole: components["schemas"]["ReviewerRole"];
+            toReviewerRole: components["schemas"]["ReviewerRoleOrNull"];
             toTier: components["schemas"]["TierOrNull"];
             /** Format: int64 */
             version: number;
@@ -4354,8 +4355,7 @@ export interface components {
                         en: string;
                         ja: string;
                     };
-                    /** Format: int64 */
-                    tier: number;
+                    tier: components["schemas"]["Tier"];
                 }[];
                 factor: string;
                 input: string;
@@ -4369,9 +4369,8 @@ export interface components {
                     en: string;
                     ja: string;
                 };
-                role: string;
-                /** Format: int64 */
-                tier: number;
+                role: components["schemas"]["ReviewerRole"];
+                tier: components["schemas"]["Tier"];
             }[];
             /** @description the tier table as displayed: one row per factor (band label per tier), then the consulted reviewer per tier */
             rows: {
@@ -4380,8 +4379,7 @@ export interface components {
                         en: string;
                         ja: string;
                     } | null;
-                    /** Format: int64 */
-                    tier: number;
+                    tier: components["schemas"]["Tier"];
                 }[];
                 key: string;
                 /** @enum {string} */
@@ -4391,7 +4389,7 @@ export interface components {
                     ja: string;
                 };
             }[];
-            tiers: number[];
+            tiers: components["schemas"]["Tier"][];
             title: {
                 en: string;
                 ja: string;
@@ -21034,25 +21032,21 @@ export interface operations {
                         sample: {
                             bureauCode: string;
                             code: string;
-                            fromReviewer: string | null;
-                            /** Format: int64 */
-                            fromTier: number | null;
+                            fromReviewer: components["schemas"]["ReviewerRoleOrNull"];
+                            fromTier: components["schemas"]["TierOrNull"];
                             /** Format: uuid */
                             id: string;
                             name: string;
-                            toReviewer: string | null;
-                            /** Format: int64 */
-                            toTier: number | null;
+                            toReviewer: components["schemas"]["ReviewerRoleOrNull"];
+                            toTier: components["schemas"]["TierOrNull"];
                         }[];
                         transitions: {
                             /** Format: int64 */
                             count: number;
-                            fromReviewer: string | null;
-                            /** Format: int64 */
-                            fromTier: number | null;
-                            toReviewer: string | null;
-                            /** Format: int64 */
-                            toTier: number | null;
+                            fromReviewer: components["schemas"]["ReviewerRoleOrNull"];
+                            fromTier: components["schemas"]["TierOrNull"];
+                            toReviewer: components["schemas"]["ReviewerRoleOrNull"];
+                            toTier: components["schemas"]["TierOrNull"];
                         }[];
                     };
                 };

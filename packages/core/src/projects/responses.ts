@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { ZOversightFactorName, ZOversightInputName } from '../registry/domain-lists.ts';
-import { ZReviewerRole, ZTier, ZTierOrNull } from '../rules/schemas.ts';
+import { ZReviewerRole, ZReviewerRoleOrNull, ZTier, ZTierOrNull } from '../rules/schemas.ts';
 import { ZConfidentiality, ZRegistrationTrigger, ZStage } from './schemas.ts';
 
 /** Response shapes, shared by the API (OpenAPI) and the UI (types). */
 export const ZOversightEvaluation = z.object({
   tier: ZTierOrNull,
   lowerBound: ZTier,
-  reviewerRole: ZReviewerRole.nullable(),
+  reviewerRole: ZReviewerRoleOrNull,
   missing: z.array(ZOversightInputName),
   factors: z.array(
     z.object({
@@ -39,7 +39,7 @@ export const ZProjectResponse = z.object({
   maxDowntimeHours: z.number().nullable(),
   confidentiality: ZConfidentiality.nullable(),
   tier: ZTierOrNull,
-  reviewerRole: ZReviewerRole.nullable(),
+  reviewerRole: ZReviewerRoleOrNull,
   oversight: ZOversightEvaluation,
   canvasWritten: z.boolean(),
   version: z.number().int(),
@@ -103,7 +103,7 @@ export const ZTierDecrease = z.object({
   fromTier: ZTier,
   fromReviewerRole: ZReviewerRole,
   toTier: ZTierOrNull,
-  toReviewerRole: ZReviewerRole.nullable(),
+  toReviewerRole: ZReviewerRoleOrNull,
   /** The evaluation of the project's current inputs: what applies once the reviewer agrees. */
   toEvaluation: ZOversightEvaluation,
   requestedBy: z.string().nullable(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requiredText, text, ZFiscalYear, ZHttpUrl } from '../projects/schemas.ts';
 import { expenseCategoryRegistry, type TExpenseCategory } from '../registry/domain-lists.ts';
-import { ZReviewerRole, ZTier, ZTierOrNull } from '../rules/schemas.ts';
+import { ZReviewerRoleOrNull, ZTier, ZTierOrNull } from '../rules/schemas.ts';
 
 const ZItemId = z
   .string()
@@ -125,7 +125,7 @@ export const ZOutstandingResponse = z.object({
       projectName: z.string(),
       bureauCode: z.string(),
       tier: ZTierOrNull,
-      reviewerRole: ZReviewerRole.nullable(),
+      reviewerRole: ZReviewerRoleOrNull,
       kpiCount: z.number().int(),
       unmeasuredKpis: z.array(z.object({ id: z.string(), name: z.string() })),
       hasDecision: z.boolean(),

@@ -37,6 +37,13 @@ export const ZTier = z.union([z.literal(1), z.literal(2), z.literal(3)]);
 export const ZTierOrNull = ZTier.nullable();
 export const ZReviewerRole = z.enum(['bureau_lead', 'cio_advisor', 'chief_cio_advisor']);
 export type TReviewerRole = z.infer<typeof ZReviewerRole>;
+/**
+ * A reviewer role where it can be missing: exactly where the tier can (a project's while 未設定, an
+ * evaluation, a tier decrease's target), since every tier has one reviewer (the ruleset's `reviewers`).
+ * Named once, as `ZTierOrNull` is, so the document shows `ReviewerRole` without null where a role is
+ * always set (a release request's, a consultation's).
+ */
+export const ZReviewerRoleOrNull = ZReviewerRole.nullable();
 
 const ZBandCondition = z.strictObject({ operator: ZOperator, value: ZValue });
 
