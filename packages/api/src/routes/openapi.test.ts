@@ -111,6 +111,27 @@ describe('OpenAPI document', () => {
     for (const name of ['Project', 'ProjectPage', 'Kpi', 'Canvas', 'ReleaseRequest', 'Problem']) expect(schemas[name], name).toBeTruthy();
   });
 
+  it('writes every tier and reviewer role as a named schema, null only in the …OrNull ones (decision 0027)', () => {
+    const schemas = doc.components.schemas as Record<string, any>;
+    const allowsNull = (schema: any) => JSON.stringify(schema).includes('null');
+    expect(allowsNull(schemas.Tier)).toBe(false);
+    expect(allowsNull(schemas.ReviewerRole)).toBe(false);
+    expect(allowsNull(schemas.TierOrNull)).toBe(true);
+    expect(allowsNull(schemas.ReviewerRoleOrNull)).toBe(true);
+    // A property that holds a tier (tier, fromTier, toTier, tiers …), written inline instead of by name.
+    const inline: string[] = [];
+    const visit = (node: any, path: string) => {
+      if (Array.isArray(node)) return node.forEach((item, i) => visit(item, `${path}/${i}`));
+      if (!node || typeof node !== 'object') return;
+      for (const [key, value] of Object.entries<any>(node.properties ?? {})) {
+        const held = key === 'tiers' ? value?.items : value;
+        if (/^(tier|fromTier|toTier|tiers|tierAtExtraction)$/.test(key) && !held?.$ref) inline.push(`${path}/properties/${key}`);
+      }
+      for (const [key, value] of Object.entries(node)) visit(value, `${path}/${key}`);
+    };
+    visit(doc, '');
+    expect(inline, 'use ZTier or ZTierOrNull').toEqual([]);
+  });
   it('answers a wrong method with 405 and Allow, and a body that is not JSON with 415', async () => {
     const wrong = await t.app.request('/api/v1/projects', { method: 'PUT' });
     expect(wrong.status).toBe(405);
