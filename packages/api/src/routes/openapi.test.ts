@@ -120,8 +120,7 @@ describe('OpenAPI document', () => {
     expect(allowsNull(schemas.ReviewerRoleOrNull)).toBe(true);
     // A property that holds a tier (tier, fromTier, toTier, tiers …), written inline instead of by name.
     const inline: string[] = [];
-    const visit = (node: any, path: string) => {
-      if (Array.isArray(node)) return node.forEach((item, i) => visit(item, `${path}/${i}`));
+    const visit = (node: any, path: string): void => {
       if (!node || typeof node !== 'object') return;
       for (const [key, value] of Object.entries<any>(node.properties ?? {})) {
         const held = key === 'tiers' ? value?.items : value;
