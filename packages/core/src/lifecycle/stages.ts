@@ -2,9 +2,10 @@
  * The stage moves that need no rules: the order of the stages, the next stage, the direction of a move
  * and the moves a person is offered. Pure and free of the rules engine, so the UI imports it too.
  */
-import { stageRegistry, type TStage } from '../registry/domain-lists.ts';
+import type { TStage } from '../registry/domain-lists.ts';
+import { stageList } from '../registry/roles-and-stages.ts';
 
-export const stageOrder: readonly TStage[] = stageRegistry.keys;
+export const stageOrder: readonly TStage[] = stageList.keys;
 export type TTransitionDirectionName = 'forward' | 'backward' | 'retire';
 
 /**

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { defineRegistry, type KeyOf, withSchema } from './define-registry.ts';
-import { roleList, stageList } from './roles-and-stages.ts';
+import { registrationTriggerList, roleList, stageList } from './roles-and-stages.ts';
 
 /** Roles (DESIGN §1) and lifecycle stages (DESIGN §2.2): roles-and-stages.ts, with their zod enums here. */
 export const roleRegistry = withSchema(roleList);
@@ -49,12 +49,8 @@ export const documentKindRegistry = defineRegistry('document kind', [
 ]);
 export type TDocumentKind = KeyOf<typeof documentKindRegistry>;
 
-/** 登録の契機 (DESIGN §2.2): the three moments a project is registered. */
-export const registrationTriggerRegistry = defineRegistry('registration trigger', [
-  { key: 'measure_planned', ja: 'デジタル関連施策の立案時', en: 'When the digital measure is planned' },
-  { key: 'initial_budget', ja: '当初予算要求時（デジタル関連経費情報）', en: 'At the initial budget request' },
-  { key: 'supplementary_budget', ja: '補正予算による事業決定時', en: 'When decided by a supplementary budget' },
-] as const);
+/** 登録の契機 (DESIGN §2.2): roles-and-stages.ts, with its zod enum here. */
+export const registrationTriggerRegistry = withSchema(registrationTriggerList);
 export type TRegistrationTrigger = KeyOf<typeof registrationTriggerRegistry>;
 
 /** Expense categories of digital-related expense lines (DESIGN §2.6); a line may carry several. */

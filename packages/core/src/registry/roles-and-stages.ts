@@ -1,7 +1,7 @@
 /**
- * Roles and lifecycle stages without zod (domain-lists.ts adds their zod enums): the browser's first
- * screen names the user's role and a project's stage and checks permissions before any form loads,
- * and reads them from here so its entry script needs no zod (performance §4.8).
+ * Roles, lifecycle stages and registration triggers without zod (domain-lists.ts adds their zod
+ * enums): the browser's first screens name the user's role and a project's stage and trigger and check
+ * permissions before any form loads, and read them from here so they need no zod (performance §4.8).
  */
 import { defineList } from './define-list.ts';
 
@@ -31,6 +31,14 @@ export const stageList = defineList('stage', [
   { key: 'retired', ja: '廃止', en: 'Retired' },
 ] as const);
 
-/** Labels of the two lists, as screens show them. */
+/** 登録の契機 (DESIGN §2.2): the three moments a project is registered. */
+export const registrationTriggerList = defineList('registration trigger', [
+  { key: 'measure_planned', ja: 'デジタル関連施策の立案時', en: 'When the digital measure is planned' },
+  { key: 'initial_budget', ja: '当初予算要求時（デジタル関連経費情報）', en: 'At the initial budget request' },
+  { key: 'supplementary_budget', ja: '補正予算による事業決定時', en: 'When decided by a supplementary budget' },
+] as const);
+
+/** Labels of the lists, as screens show them. */
 export const roleLabels = roleList.labels;
 export const stageLabels = stageList.labels;
+export const registrationTriggerLabels = registrationTriggerList.labels;

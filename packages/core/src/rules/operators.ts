@@ -14,11 +14,13 @@
  *   value nobody means to write) a substring of a string; any other value makes the engine throw.
  * - `collection`: the fact must itself be a list, which an oversight input never is.
  */
-import { defineRegistry, type KeyOf } from '../registry/define-registry.ts';
+// A list without zod: the UI's "what would change it" runs `conditionHolds` on the overview, which
+// loads no schemas (schemas.ts adds the enum).
+import { defineList, type KeyOf } from '../registry/define-list.ts';
 
 export type TOperatorKind = 'order' | 'equality' | 'membership' | 'collection';
 
-export const conditionOperatorRegistry = defineRegistry('condition operator', [
+export const conditionOperatorRegistry = defineList('condition operator', [
   { key: 'equal', kind: 'equality', isNegated: false, sql: '=', ja: '等しい', en: 'equal to' },
   { key: 'notEqual', kind: 'equality', isNegated: true, sql: '<>', ja: '等しくない', en: 'not equal to' },
   { key: 'lessThan', kind: 'order', isNegated: false, sql: '<', ja: '未満', en: 'less than' },
@@ -32,7 +34,6 @@ export const conditionOperatorRegistry = defineRegistry('condition operator', [
 ] as const satisfies readonly [OperatorEntry, ...OperatorEntry[]]);
 type OperatorEntry = { key: string; kind: TOperatorKind; isNegated: boolean; sql: string | null; ja: string; en: string };
 export type TConditionOperator = KeyOf<typeof conditionOperatorRegistry>;
-export const ZConditionOperator = conditionOperatorRegistry.schema;
 
 /** The engine's test before an order comparison: the fact parses as a number (so `'12h'` does, `null` does not). */
 const parsesAsNumber = (fact: unknown) => Number.parseFloat(fact as string).toString() !== 'NaN';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { canvasFieldKeys } from '../canvas/fields.ts';
+import { withSchema } from '../registry/define-registry.ts';
 import { oversightFactorRegistry, stageRegistry, type TOversightInputName as TOversightInput } from '../registry/domain-lists.ts';
-import { ZConditionOperator } from './operators.ts';
+import { conditionOperatorRegistry } from './operators.ts';
 import type { TRulesetName } from './ruleset-names.ts';
 
 /** Japanese and English text of a policy label. */
@@ -9,7 +10,7 @@ export const ZLocalized = z.strictObject({ ja: z.string().min(1), en: z.string()
 export type TLocalized = z.infer<typeof ZLocalized>;
 
 /** The operators a condition may use: one registry (rules/operators.ts) with their engine semantics. */
-const ZOperator = ZConditionOperator;
+const ZOperator = withSchema(conditionOperatorRegistry).schema;
 const ZValue = z.union([z.number(), z.string(), z.boolean(), z.null(), z.array(z.union([z.number(), z.string(), z.boolean()]))]);
 
 /** A json-rules-engine condition tree: `all` / `any` / `not` over `{ fact, operator, value }` leaves. */
