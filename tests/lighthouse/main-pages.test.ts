@@ -5,8 +5,7 @@
  *
  * Every page must meet issue 18's targets for accessibility (100) and best practices (100) in every
  * run, and CLS (< 0.1) on desktop and mobile; mobile performance (target ≥ 80) is judged on the
- * median of three runs and held per page at the level it reached until it meets the target
- * (`performanceFloor`). Performance is a CPU measurement (the mobile preset multiplies
+ * median of five runs. Performance is a CPU measurement (the mobile preset multiplies
  * the page's CPU time by four): on a machine busy with other work it falls whatever the page does,
  * so run this check on a quiet machine (docs/performance.md §4.9 gives the load of each measured run).
  */
@@ -21,10 +20,11 @@ const run = e2eRun();
 type Levels = { performance: number; accessibility: number; bestPractices: number; desktopCls: number; mobileCls: number };
 export const targets: Levels = { performance: 80, accessibility: 100, bestPractices: 100, desktopCls: 0.1, mobileCls: 0.1 };
 /**
- * Mobile runs per page. Lighthouse's own advice for its run-to-run variance is the median of
- * several runs; three keep the step within about five minutes on two cores.
+ * Mobile runs per page. Lighthouse's own advice for its run-to-run variance is the median of five
+ * runs (a single run of the same page moved up to 15 points here); five keep the step within about
+ * five minutes on two cores.
  */
-const mobileRuns = 3;
+const mobileRuns = 5;
 
 /** The middle value (of an odd count; the lower middle of an even one). */
 export function median(values: readonly number[]): number {
@@ -35,26 +35,17 @@ type PageCase = {
   name: string;
   who: string;
   path: (ids: { project: string; release: string }) => string;
-  /**
-   * The median mobile performance this page is held at while it is short of the target: 5 points
-   * under the lowest figure it has shown (two medians of three on a loaded machine, two single
-   * quiet CI runs), so a real regression fails and the machine's load does not. At load 20 and
-   * more no page could be shown at 80 here (docs/performance.md §4.9); raise a floor to 80 from a
-   * quiet run's median. Accessibility, best practices and CLS are at their targets on every page.
-   */
-  performanceFloor: number;
 };
-// In the comments: the medians of 2026-12-07 08:27 (load 13) and 08:47 (load 22–28), then the two
-// quiet fresh-clone CI runs of the same day (04:17, 04:38; one run each).
+// Medians of five on this machine, 2026-12-07 (docs/performance.md §4.9): every page at 80 or more.
 const pages: PageCase[] = [
-  { name: 'home', who: demo.staffInd, path: () => '/', performanceFloor: 66 }, // 80, 78; 80, 71
-  { name: 'project list', who: demo.staffInd, path: () => '/projects', performanceFloor: 70 }, // 86, 75; 79, 79
-  { name: 'project overview', who: demo.staffInd, path: (ids) => `/projects/${ids.project}`, performanceFloor: 61 }, // 73, 77; 74, 66
-  { name: 'canvas', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/canvas`, performanceFloor: 67 }, // 77, 84; 72, 72
-  { name: 'KPI', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/kpis`, performanceFloor: 67 }, // 76, 72; 74, 76
-  { name: 'release judgement', who: demo.advisorInd, path: (ids) => `/release-requests/${ids.release}`, performanceFloor: 67 }, // 80, 72; 76, 72
-  { name: 'budget review', who: demo.budget, path: () => '/budget-review', performanceFloor: 63 }, // 74, 75; 81, 68
-  { name: 'rules', who: demo.admin, path: () => '/rules', performanceFloor: 65 }, // 87, 70; 85, 77
+  { name: 'home', who: demo.staffInd, path: () => '/' },
+  { name: 'project list', who: demo.staffInd, path: () => '/projects' },
+  { name: 'project overview', who: demo.staffInd, path: (ids) => `/projects/${ids.project}` },
+  { name: 'canvas', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/canvas` },
+  { name: 'KPI', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/kpis` },
+  { name: 'release judgement', who: demo.advisorInd, path: (ids) => `/release-requests/${ids.release}` },
+  { name: 'budget review', who: demo.budget, path: () => '/budget-review' },
+  { name: 'rules', who: demo.admin, path: () => '/rules' },
 ];
 
 describe.skipIf(!run)('[UI-AUDIT] Lighthouse on the main pages', () => {
@@ -96,7 +87,7 @@ describe.skipIf(!run)('[UI-AUDIT] Lighthouse on the main pages', () => {
   }, async () => {
     const runs = new Map<string, Scores[]>();
     await withChrome(run!.chromiumPath, async (port) => {
-      // Round by round over all pages (not one page three times in a row), so a burst of load on
+      // Round by round over all pages (not one page five times in a row), so a burst of load on
       // the machine costs one run of several pages rather than every run of one page.
       for (let round = 0; round < mobileRuns; round++) {
         for (const page of pages) {
@@ -117,7 +108,7 @@ describe.skipIf(!run)('[UI-AUDIT] Lighthouse on the main pages', () => {
         expect.soft(scores.accessibility, why).toBeGreaterThanOrEqual(targets.accessibility);
         expect.soft(scores.bestPractices, why).toBeGreaterThanOrEqual(targets.bestPractices);
       }
-      expect.soft(performance, why).toBeGreaterThanOrEqual(Math.min(targets.performance, page.performanceFloor));
+      expect.soft(performance, why).toBeGreaterThanOrEqual(targets.performance);
       expect.soft(cls, why).toBeLessThan(targets.mobileCls);
     }
   });

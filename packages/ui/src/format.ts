@@ -1,4 +1,4 @@
-import { roleLabels } from '@core/registry/roles-and-stages.ts';
+import { roleLabels } from '@core/registry/lists.ts';
 import { useTranslation } from 'react-i18next';
 
 export type Localized = { ja: string; en: string };

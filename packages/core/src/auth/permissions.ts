@@ -6,11 +6,11 @@
  * Reviewer designation (who judges a release or answers a consultation) is not here: that follows the
  * project's tier (rules/oversight-tier.json), not the role alone.
  */
-// Zod-free (define-list.ts, roles-and-stages.ts): the browser's entry script checks permissions to draw
+// Zod-free (define-list.ts, lists.ts): the browser's entry script checks permissions to draw
 // the menu, before any form and its schemas load (performance §4.8).
 import { defineList, type KeyOf } from '../registry/define-list.ts';
 import type { TRole } from '../registry/domain-lists.ts';
-import { roleList } from '../registry/roles-and-stages.ts';
+import { roleList } from '../registry/lists.ts';
 
 export type TPermissionScope = 'own_bureau' | 'assigned_bureaus' | 'any';
 type Grants = Partial<Record<TRole, TPermissionScope>>;

@@ -3,7 +3,7 @@
  * and the moves a person is offered. Pure and free of the rules engine, so the UI imports it too.
  */
 import type { TStage } from '../registry/domain-lists.ts';
-import { stageList } from '../registry/roles-and-stages.ts';
+import { stageList } from '../registry/lists.ts';
 
 export const stageOrder: readonly TStage[] = stageList.keys;
 export type TTransitionDirectionName = 'forward' | 'backward' | 'retire';

@@ -11,7 +11,7 @@ import {
 import { ZStage } from '../rules/schemas.ts';
 
 export { ZConfidentiality, ZDowntimeHours, ZYen } from '../registry/domain-lists.ts';
-export { roleLabels, stageLabels } from '../registry/roles-and-stages.ts';
+export { roleLabels, stageLabels } from '../registry/lists.ts';
 export { type TStage, ZStage } from '../rules/schemas.ts';
 export type { TDocumentKind, TRegistrationTrigger, TRole };
 

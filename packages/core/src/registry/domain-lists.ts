@@ -6,16 +6,16 @@
  */
 import { z } from 'zod';
 import { defineRegistry, type KeyOf, withSchema } from './define-registry.ts';
-import { registrationTriggerList, roleList, stageList } from './roles-and-stages.ts';
+import { expenseCategoryList, registrationTriggerList, roleList, stageList } from './lists.ts';
 
-/** Roles (DESIGN §1) and lifecycle stages (DESIGN §2.2): roles-and-stages.ts, with their zod enums here. */
+/** Roles (DESIGN §1) and lifecycle stages (DESIGN §2.2): lists.ts, with their zod enums here. */
 export const roleRegistry = withSchema(roleList);
 export type TRole = KeyOf<typeof roleRegistry>;
 /** Roles that act for their own bureau and so cannot exist without one. */
 export const bureauBoundRoles: readonly TRole[] = roleRegistry.entries.filter((r) => r.bureauScope === 'own').map((r) => r.key);
 export const stageRegistry = withSchema(stageList);
 export type TStage = KeyOf<typeof stageRegistry>;
-export type { TBureauScope } from './roles-and-stages.ts';
+export type { TBureauScope } from './lists.ts';
 
 /**
  * The facts the lifecycle gates may name (rules/lifecycle-gates.json). The API gathers them from the
@@ -49,17 +49,12 @@ export const documentKindRegistry = defineRegistry('document kind', [
 ]);
 export type TDocumentKind = KeyOf<typeof documentKindRegistry>;
 
-/** 登録の契機 (DESIGN §2.2): roles-and-stages.ts, with its zod enum here. */
+/** 登録の契機 (DESIGN §2.2): lists.ts, with its zod enum here. */
 export const registrationTriggerRegistry = withSchema(registrationTriggerList);
 export type TRegistrationTrigger = KeyOf<typeof registrationTriggerRegistry>;
 
-/** Expense categories of digital-related expense lines (DESIGN §2.6); a line may carry several. */
-export const expenseCategoryRegistry = defineRegistry('expense category', [
-  { key: 'system_maintenance', ja: 'システム維持管理等', en: 'System maintenance' },
-  { key: 'shin_tosei', ja: 'シン・トセイ', en: 'Shin-Tosei structural reform' },
-  { key: 'smart_tokyo', ja: 'スマート東京', en: 'Smart Tokyo' },
-  { key: 'other', ja: 'その他', en: 'Other' },
-] as const);
+/** Expense categories (DESIGN §2.6): lists.ts, with its zod enum here. */
+export const expenseCategoryRegistry = withSchema(expenseCategoryList);
 export type TExpenseCategory = KeyOf<typeof expenseCategoryRegistry>;
 
 /** Money is integer yen. 9e15 keeps every value exact in a JS number and in PostgreSQL bigint. */

@@ -1,4 +1,4 @@
-import { stageLabels } from '@core/registry/roles-and-stages.ts';
+import { stageLabels } from '@core/registry/lists.ts';
 import { useIsFetching } from '@tanstack/react-query';
 import { type ReactNode, Suspense, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';

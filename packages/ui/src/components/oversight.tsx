@@ -1,4 +1,4 @@
-import { roleLabels } from '@core/registry/roles-and-stages.ts';
+import { roleLabels } from '@core/registry/lists.ts';
 import type { TReviewerRole } from '@core/rules/schemas.ts';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';

@@ -1,5 +1,5 @@
 import { stageOrder } from '@core/lifecycle/stages.ts';
-import { stageLabels } from '@core/registry/roles-and-stages.ts';
+import { stageLabels } from '@core/registry/lists.ts';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';

@@ -1,4 +1,4 @@
-import { roleLabels } from '@core/registry/roles-and-stages.ts';
+import { roleLabels } from '@core/registry/lists.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';

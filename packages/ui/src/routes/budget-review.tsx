@@ -1,5 +1,5 @@
 import '../forms/zod-locale.ts';
-import { fiscalYearOf } from '@core/projects/schemas.ts';
+import { fiscalYearOf } from '@core/projects/fiscal-year.ts';
 import { reflectionOutcomeLabels } from '@core/reviews/budget-cycle.ts';
 import { ZBudgetCycleRequest } from '@core/reviews/schemas.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';

@@ -1,5 +1,4 @@
-import { stageLabels } from '@core/projects/schemas.ts';
-import { expenseCategoryLabels } from '@core/reviews/schemas.ts';
+import { expenseCategoryLabels, stageLabels } from '@core/registry/lists.ts';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { lazy, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';

@@ -1,5 +1,5 @@
 import { kpiStatusLabels } from '@core/kpis/schemas.ts';
-import { stageLabels } from '@core/projects/schemas.ts';
+import { stageLabels } from '@core/registry/lists.ts';
 import { ratingLabels, ratings } from '@core/supervision/schemas.ts';
 import { useQuery } from '@tanstack/react-query';
 import { useId, useMemo } from 'react';

@@ -1,5 +1,5 @@
 import { fiscalYearOf } from '@core/projects/fiscal-year.ts';
-import { stageLabels } from '@core/registry/roles-and-stages.ts';
+import { stageLabels } from '@core/registry/lists.ts';
 import { type QueryClient, useInfiniteQuery } from '@tanstack/react-query';
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';

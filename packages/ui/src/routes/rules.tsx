@@ -1,4 +1,4 @@
-import { roleLabels, stageLabels } from '@core/projects/schemas.ts';
+import { roleLabels, stageLabels } from '@core/registry/lists.ts';
 import supervisionRules from '@rules/supervision.json';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';

@@ -1,4 +1,4 @@
-import { roleLabels } from '@core/projects/schemas.ts';
+import { roleLabels } from '@core/registry/lists.ts';
 import { consultationTopicLabels } from '@core/supervision/schemas.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId } from 'react';

@@ -1,4 +1,4 @@
-import { roleLabels } from '@core/projects/schemas.ts';
+import { roleLabels } from '@core/registry/lists.ts';
 import { consultationStatusLabels, consultationTopicLabels } from '@core/supervision/schemas.ts';
 import rules from '@rules/supervision.json';
 import { useQuery } from '@tanstack/react-query';

@@ -1,4 +1,4 @@
-import { registrationTriggerLabels, roleLabels, stageLabels } from '@core/registry/roles-and-stages.ts';
+import { registrationTriggerLabels, roleLabels, stageLabels } from '@core/registry/lists.ts';
 import { type QueryClient, useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';

@@ -1,4 +1,4 @@
-import { stageLabels } from '@core/projects/schemas.ts';
+import { stageLabels } from '@core/registry/lists.ts';
 import { actionSourceLabels, actionStatusLabels, exemptionStatusLabels } from '@core/supervision/schemas.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';

@@ -1,7 +1,8 @@
 /**
- * Roles, lifecycle stages and registration triggers without zod (domain-lists.ts adds their zod
- * enums): the browser's first screens name the user's role and a project's stage and trigger and check
- * permissions before any form loads, and read them from here so they need no zod (performance §4.8).
+ * The lists the browser's first screens name before any form loads — roles, lifecycle stages,
+ * registration triggers, expense categories — without zod (domain-lists.ts adds their zod enums):
+ * the header, the home page and a project's overview read them from here, so they need no zod
+ * (performance §4.8, §4.9).
  */
 import { defineList } from './define-list.ts';
 
@@ -38,7 +39,16 @@ export const registrationTriggerList = defineList('registration trigger', [
   { key: 'supplementary_budget', ja: '補正予算による事業決定時', en: 'When decided by a supplementary budget' },
 ] as const);
 
+/** Expense categories of digital-related expense lines (DESIGN §2.6); a line may carry several. */
+export const expenseCategoryList = defineList('expense category', [
+  { key: 'system_maintenance', ja: 'システム維持管理等', en: 'System maintenance' },
+  { key: 'shin_tosei', ja: 'シン・トセイ', en: 'Shin-Tosei structural reform' },
+  { key: 'smart_tokyo', ja: 'スマート東京', en: 'Smart Tokyo' },
+  { key: 'other', ja: 'その他', en: 'Other' },
+] as const);
+
 /** Labels of the lists, as screens show them. */
 export const roleLabels = roleList.labels;
 export const stageLabels = stageList.labels;
 export const registrationTriggerLabels = registrationTriggerList.labels;
+export const expenseCategoryLabels = expenseCategoryList.labels;
