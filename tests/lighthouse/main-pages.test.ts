@@ -11,9 +11,10 @@
  */
 import { loadavg } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProject, BookApi } from '../e2e/support/api.ts';
-import { demo, e2eRun } from '../e2e/support/browser.ts';
+import { BookApi } from '../e2e/support/api.ts';
+import { e2eRun } from '../e2e/support/browser.ts';
 import { audit, type Scores, sessionCookie, withChrome } from './lighthouse.ts';
+import { type MainPageIds, mainPageIds, mainPages } from './main-pages.ts';
 
 const run = e2eRun();
 
@@ -31,26 +32,10 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
-type PageCase = {
-  name: string;
-  who: string;
-  path: (ids: { project: string; release: string }) => string;
-};
-// Medians of five on this machine, 2026-12-07 (docs/performance.md §4.9): every page at 80 or more.
-const pages: PageCase[] = [
-  { name: 'home', who: demo.staffInd, path: () => '/' },
-  { name: 'project list', who: demo.staffInd, path: () => '/projects' },
-  { name: 'project overview', who: demo.staffInd, path: (ids) => `/projects/${ids.project}` },
-  { name: 'canvas', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/canvas` },
-  { name: 'KPI', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/kpis` },
-  { name: 'release judgement', who: demo.advisorInd, path: (ids) => `/release-requests/${ids.release}` },
-  { name: 'budget review', who: demo.budget, path: () => '/budget-review' },
-  { name: 'rules', who: demo.admin, path: () => '/rules' },
-];
 
 describe.skipIf(!run)('[UI-AUDIT] Lighthouse on the main pages', () => {
   let api: BookApi;
-  let ids: { project: string; release: string };
+  let ids: MainPageIds;
   const results: { page: string; preset: string; scores: Scores; runs?: number[] }[] = [];
   const cookies = new Map<string, string>();
   const cookieOf = async (who: string) => {
@@ -60,14 +45,7 @@ describe.skipIf(!run)('[UI-AUDIT] Lighthouse on the main pages', () => {
 
   beforeAll(async () => {
     api = new BookApi(run!.baseUrl);
-    const found = await api.call<{ items: ApiProject[] }>(
-      demo.admin,
-      'GET',
-      `/projects?q=${encodeURIComponent('中小企業IoT化支援ポータル')}`,
-    );
-    const project = found.items.find((p) => p.name === '中小企業IoT化支援ポータル')!;
-    const releases = await api.call<{ items: { id: string }[] }>(demo.admin, 'GET', `/projects/${project.id}/release-requests`);
-    ids = { project: project.id, release: releases.items[0]!.id };
+    ids = await mainPageIds(api);
   });
   afterAll(() => {
     api?.close();
@@ -90,13 +68,13 @@ describe.skipIf(!run)('[UI-AUDIT] Lighthouse on the main pages', () => {
       // Round by round over all pages (not one page five times in a row), so a burst of load on
       // the machine costs one run of several pages rather than every run of one page.
       for (let round = 0; round < mobileRuns; round++) {
-        for (const page of pages) {
+        for (const page of mainPages) {
           const scores = await audit(port, `${run!.baseUrl}${page.path(ids)}`, await cookieOf(page.who), 'mobile');
           runs.set(page.name, [...(runs.get(page.name) ?? []), scores]);
         }
       }
     });
-    for (const page of pages) {
+    for (const page of mainPages) {
       const all = runs.get(page.name)!;
       const performance = median(all.map((s) => s.performance));
       const cls = median(all.map((s) => s.cls));
@@ -115,7 +93,7 @@ describe.skipIf(!run)('[UI-AUDIT] Lighthouse on the main pages', () => {
 
   it('[UI-AUDIT 13] desktop: every main page at the targets', { timeout: 600_000 }, async () => {
     await withChrome(run!.chromiumPath, async (port) => {
-      for (const page of pages) {
+      for (const page of mainPages) {
         const scores = await audit(port, `${run!.baseUrl}${page.path(ids)}`, await cookieOf(page.who), 'desktop');
         results.push({ page: page.name, preset: 'desktop', scores });
         const why = `desktop ${page.name}: ${scores.failing.join(', ')}`;

@@ -12,40 +12,22 @@
 import pa11y from 'pa11y';
 import puppeteer, { type Browser } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProject, BookApi } from '../e2e/support/api.ts';
-import { demo, e2eRun } from '../e2e/support/browser.ts';
+import { BookApi } from '../e2e/support/api.ts';
+import { e2eRun } from '../e2e/support/browser.ts';
 import { sessionCookie } from './lighthouse.ts';
+import { type MainPageIds, mainPageIds, mainPages } from './main-pages.ts';
 
 const run = e2eRun();
 
-type PageCase = { name: string; who: string; path: (ids: { project: string; release: string }) => string };
-const pages: PageCase[] = [
-  { name: 'home', who: demo.staffInd, path: () => '/' },
-  { name: 'project list', who: demo.staffInd, path: () => '/projects' },
-  { name: 'project overview', who: demo.staffInd, path: (ids) => `/projects/${ids.project}` },
-  { name: 'canvas', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/canvas` },
-  { name: 'KPI', who: demo.staffInd, path: (ids) => `/projects/${ids.project}/kpis` },
-  { name: 'release judgement', who: demo.advisorInd, path: (ids) => `/release-requests/${ids.release}` },
-  { name: 'budget review', who: demo.budget, path: () => '/budget-review' },
-  { name: 'rules', who: demo.admin, path: () => '/rules' },
-];
-
 describe.skipIf(!run)('[UI-AUDIT] pa11y (HTML_CodeSniffer and axe) on the main pages', () => {
   let api: BookApi;
-  let ids: { project: string; release: string };
+  let ids: MainPageIds;
   let browser: Browser;
   const report: string[] = [];
 
   beforeAll(async () => {
     api = new BookApi(run!.baseUrl);
-    const found = await api.call<{ items: ApiProject[] }>(
-      demo.admin,
-      'GET',
-      `/projects?q=${encodeURIComponent('中小企業IoT化支援ポータル')}`,
-    );
-    const project = found.items.find((p) => p.name === '中小企業IoT化支援ポータル')!;
-    const releases = await api.call<{ items: { id: string }[] }>(demo.admin, 'GET', `/projects/${project.id}/release-requests`);
-    ids = { project: project.id, release: releases.items[0]!.id };
+    ids = await mainPageIds(api);
     browser = await puppeteer.launch({
       executablePath: run!.chromiumPath,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--lang=ja'],
@@ -59,7 +41,7 @@ describe.skipIf(!run)('[UI-AUDIT] pa11y (HTML_CodeSniffer and axe) on the main p
 
   it('[UI-AUDIT] no page has an error', { timeout: 600_000 }, async () => {
     const cookies = new Map<string, string>();
-    for (const page of pages) {
+    for (const page of mainPages) {
       let cookie = cookies.get(page.who);
       if (!cookie) {
         cookie = await sessionCookie(run!.baseUrl, page.who);
