@@ -108,9 +108,10 @@ const bareDatabaseAllowed = new Map<string, string>([
 describe('what routes hand the domain', () => {
   // routes/context.ts is where the context is made from the services.
   const routeFiles = checked.filter((path) => path.startsWith('routes/') && path !== 'routes/context.ts');
-  // `services.db` or `ctx.db` handed over, `db` taken out of the services, or a query called directly.
+  // `services.db` or `ctx.db` handed over, the services themselves handed to a verb, `db` taken out of
+  // the services, or a query called directly.
   const handsBareDatabase = (path: string) =>
-    /\bservices\.db\b|\bctx\.db\b|\{[^}]*\bdb\b[^}]*\}\s*=\s*c\.var\.services\b|from '\.\.\/db\/queries\//.test(
+    /\bservices\.db\b|\bctx\.db\b|\(c\.var\.services[,)]|\{[^}]*\bdb\b[^}]*\}\s*=\s*c\.var\.services\b|from '\.\.\/db\/queries\//.test(
       readFileSync(join(srcDir, path), 'utf8'),
     );
 

@@ -77,7 +77,7 @@ const revision = apiRoute({
 export const canvasRoutes = createRouter()
   .openapi(get, async (c) => {
     requireActor(c.var.actor);
-    return c.json(await getCanvas(c.var.services, c.req.valid('param').id), 200);
+    return c.json(await getCanvas(domainContext(c), c.req.valid('param').id), 200);
   })
   .openapi(save, async (c) => {
     return c.json(await saveCanvas(domainContext(c), c.req.valid('param').id, c.req.valid('json')), 200);
@@ -85,12 +85,12 @@ export const canvasRoutes = createRouter()
   .openapi(revisions, async (c) => {
     requireActor(c.var.actor);
     return c.json(
-      pageOf(await listCanvasHistory(c.var.services, c.req.valid('param').id), c.req.valid('query'), (r) => r.revision),
+      pageOf(await listCanvasHistory(domainContext(c), c.req.valid('param').id), c.req.valid('query'), (r) => r.revision),
       200,
     );
   })
   .openapi(revision, async (c) => {
     requireActor(c.var.actor);
     const { id, n } = c.req.valid('param');
-    return c.json(await getCanvasRevision(c.var.services, id, n), 200);
+    return c.json(await getCanvasRevision(domainContext(c), id, n), 200);
   });

@@ -52,7 +52,7 @@ export const documentRoutes = createRouter()
   .openapi(list, async (c) => {
     requireActor(c.var.actor);
     return c.json(
-      pageOf(await listDocuments(c.var.services, c.req.valid('param').id), c.req.valid('query'), (doc) => doc.id),
+      pageOf(await listDocuments(domainContext(c), c.req.valid('param').id), c.req.valid('query'), (doc) => doc.id),
       200,
     );
   })

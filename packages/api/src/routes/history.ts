@@ -67,7 +67,7 @@ const audit = apiRoute({
 export const historyRoutes = createRouter()
   .openapi(projectHistory, async (c) => {
     requireActor(c.var.actor);
-    return c.json(withOpaqueCursor(await listProjectHistory(c.var.services, c.req.valid('param').id, page(c.req.valid('query')))), 200);
+    return c.json(withOpaqueCursor(await listProjectHistory(domainContext(c), c.req.valid('param').id, page(c.req.valid('query')))), 200);
   })
   .openapi(audit, async (c) => {
     const query = c.req.valid('query');

@@ -113,7 +113,7 @@ export const kpiRoutes = createRouter()
   .openapi(list, async (c) => {
     requireActor(c.var.actor);
     return c.json(
-      pageOf(await listKpis(c.var.services, c.req.valid('param').id), c.req.valid('query'), (kpi) => kpi.id),
+      pageOf(await listKpis(domainContext(c), c.req.valid('param').id), c.req.valid('query'), (kpi) => kpi.id),
       200,
     );
   })

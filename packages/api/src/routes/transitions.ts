@@ -102,11 +102,11 @@ export const transitionRoutes = createRouter()
   .openapi(history, async (c) => {
     requireActor(c.var.actor);
     return c.json(
-      pageOf(await listTransitions(c.var.services, c.req.valid('param').id), c.req.valid('query'), (move) => move.id),
+      pageOf(await listTransitions(domainContext(c), c.req.valid('param').id), c.req.valid('query'), (move) => move.id),
       200,
     );
   })
   .openapi(gates, async (c) => {
     requireActor(c.var.actor);
-    return c.json(await getGates(c.var.services, c.req.valid('param').id), 200);
+    return c.json(await getGates(domainContext(c), c.req.valid('param').id), 200);
   });
