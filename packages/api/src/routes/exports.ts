@@ -14,14 +14,13 @@ import {
 import { todayInJapan } from '../domain/stats.ts';
 import { type Conditions, downloadTime, xlsxContentType, xlsxResponseHeaders } from '../xlsx.ts';
 import { domainContext } from './context.ts';
-import { apiRoute, createRouter, problems } from './openapi.ts';
+import { apiRoute, createRouter, csvContent, problems } from './openapi.ts';
 import type { OperationId } from './operations.ts';
 import { toProjectFilter, ZProjectListQuery } from './projects.ts';
 
 /** The filters of GET /projects; an export has no pages. */
 export const ZExportQuery = ZProjectListQuery.omit({ limit: true, cursor: true, order: true });
 
-const csvContent = (description: string) => ({ description, content: { 'text/csv': { schema: z.string() } } });
 export const xlsxContent = (description: string) => ({
   description,
   content: { [xlsxContentType]: { schema: z.string().describe('an Excel workbook (.xlsx)') } },

@@ -206,6 +206,8 @@ export const allProblems = { ...conflictProblems, ...ruleProblems } as const;
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   body: { content: { 'application/json': { schema } }, required: true },
 });
+/** A CSV answer (UTF-8 with a BOM for Excel, written by src/csv.ts): its body is text. */
+export const csvContent = (description: string) => ({ description, content: { 'text/csv': { schema: z.string() } } });
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },

@@ -22,6 +22,7 @@ import {
   commaSeparated,
   commaSeparatedEnum,
   createRouter,
+  csvContent,
   jsonBody,
   jsonContent,
   problems,
@@ -215,7 +216,7 @@ const procurementsCsv = apiRoute({
   summary: 'The procurement register as Excel CSV (UTF-8 with BOM, Japanese headers)',
   description: exportDescription,
   request: { query: ZProcurementExportQuery },
-  responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...problems },
+  responses: { 200: csvContent('CSV'), ...problems },
 });
 const procurementsXlsx = apiRoute({
   operationId: 'exportProcurementsXlsx',

@@ -5,7 +5,7 @@ import { expenseStats, expenseTrend, registrationStats, stageStats } from '../do
 import { type TableColumn, tableHeader, tableRow, tableSheet, workbookStream, xlsxResponseHeaders } from '../xlsx.ts';
 import { domainContext } from './context.ts';
 import { exportConditions, xlsxContent } from './exports.ts';
-import { apiRoute, createRouter, jsonContent, problems } from './openapi.ts';
+import { apiRoute, createRouter, csvContent, jsonContent, problems } from './openapi.ts';
 import { toProjectFilter, ZProjectListQuery } from './projects.ts';
 
 export const ZLabel = z.object({ ja: z.string(), en: z.string() });
@@ -201,7 +201,7 @@ const expensesCsv = apiRoute({
   tags: ['stats'],
   summary: 'Expense statistics as Excel CSV: by bureau (default), by category, or the totals',
   request: { query: ZExpenseExportQuery },
-  responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...problems },
+  responses: { 200: csvContent('CSV'), ...problems },
 });
 const expensesXlsx = apiRoute({
   operationId: 'exportExpenseStatsXlsx',

@@ -61,6 +61,7 @@ import {
   apiRoute,
   conflictProblems,
   createRouter,
+  csvContent,
   jsonBody,
   jsonContent,
   problems,
@@ -350,7 +351,7 @@ const portfolioCsv = apiRoute({
   tags,
   summary: 'The portfolio as CSV for Excel (UTF-8 with BOM, Japanese headers), in the same order and with the same filters',
   request: { query: ZPortfolioQuery },
-  responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...problems },
+  responses: { 200: csvContent('CSV'), ...problems },
 });
 const listActions = projectPageRoute({
   operationId: 'listFollowUpActions',

@@ -20,7 +20,17 @@ import {
 import { type CellKind, workbookStream, xlsxResponseHeaders } from '../xlsx.ts';
 import { domainContext } from './context.ts';
 import { exportConditions, xlsxContent } from './exports.ts';
-import { apiRoute, commaSeparatedEnum, conflictProblems, createRouter, jsonBody, jsonContent, problems, ZIdParam } from './openapi.ts';
+import {
+  apiRoute,
+  commaSeparatedEnum,
+  conflictProblems,
+  createRouter,
+  csvContent,
+  jsonBody,
+  jsonContent,
+  problems,
+  ZIdParam,
+} from './openapi.ts';
 import { innerCursor, outerCursor, pageOf, pageSchema, ZPageQuery } from './pagination.ts';
 
 const ZLocalizedText = z.object({ ja: z.string(), en: z.string() });
@@ -106,7 +116,7 @@ const csv = apiRoute({
   summary: 'The tech review report of a fiscal year as Excel CSV (UTF-8 with BOM, Japanese headers)',
   description: readers,
   request: { query: ZCsvQuery },
-  responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...problems },
+  responses: { 200: csvContent('CSV'), ...problems },
 });
 const xlsx = apiRoute({
   operationId: 'exportTechReviewsXlsx',
