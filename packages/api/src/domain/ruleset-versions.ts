@@ -32,6 +32,7 @@ import {
   type TRulesetVersion,
   type TRulesetVersionSummary,
   ZRuleCases,
+  ZRulesetImpact,
 } from '@psbook/core';
 import { recordAudit } from '../audit.ts';
 import { type AuditActor, auditActorOf, requirePermission, systemActor } from '../auth/actor.ts';
@@ -303,7 +304,8 @@ export async function getRulesetVersion(ctx: DomainContext, id: string): Promise
     content: row.content,
     cases: row.cases as RuleCase[],
     baseVersionId: row.baseVersionId,
-    impact: row.impact,
+    // Written by proposeRulesetVersion from the simulation: parsed, so the answer is the documented shape.
+    impact: row.impact === null ? null : ZRulesetImpact.parse(row.impact),
     canDecide: mayDecide(ctx, row),
   };
 }

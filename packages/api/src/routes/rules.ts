@@ -1,11 +1,10 @@
-import { ZReviewerRole, ZReviewerRoleOrNull, ZTier, ZTierOrNull } from '@psbook/core';
+import { ZReviewerRole, ZRulesetSimulation, ZTier } from '@psbook/core';
 import { z } from 'zod';
 import { listActiveRulesets, simulateCandidateRuleset } from '../domain/ruleset-versions.ts';
 import { domainContext } from './context.ts';
 import { apiRoute, createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
 
 export const ZLabel = z.object({ ja: z.string(), en: z.string() });
-export const ZTierCounts = z.object({ tier1: z.number().int(), tier2: z.number().int(), tier3: z.number().int(), unset: z.number().int() });
 
 export const ZTierTable = z.object({
   version: z.string(),
@@ -70,40 +69,7 @@ const simulate = apiRoute({
     'The candidate is validated like a rules file (400 with the JSON path of each problem), then every project is evaluated under it — once per distinct combination of inputs — in a read-only transaction, and compared with its stored tier.',
   request: jsonBody(ZSimulateRequest),
   responses: {
-    200: jsonContent(
-      z.object({
-        ruleset: z.literal('oversight-tier'),
-        candidateVersion: z.string(),
-        activeVersion: z.string(),
-        isSameAsActive: z.boolean(),
-        projects: z.number().int(),
-        combinations: z.number().int().describe('distinct input combinations evaluated'),
-        changed: z.number().int().describe('projects whose tier or reviewer would change'),
-        byBureau: z.array(z.object({ bureauCode: z.string(), total: z.number().int(), changed: z.number().int(), toTier: ZTierCounts })),
-        transitions: z.array(
-          z.object({
-            fromTier: ZTierOrNull,
-            toTier: ZTierOrNull,
-            fromReviewer: ZReviewerRoleOrNull,
-            toReviewer: ZReviewerRoleOrNull,
-            count: z.number().int(),
-          }),
-        ),
-        sample: z.array(
-          z.object({
-            id: z.string().uuid(),
-            code: z.string(),
-            name: z.string(),
-            bureauCode: z.string(),
-            fromTier: ZTierOrNull,
-            toTier: ZTierOrNull,
-            fromReviewer: ZReviewerRoleOrNull,
-            toReviewer: ZReviewerRoleOrNull,
-          }),
-        ),
-      }),
-      'The simulation',
-    ),
+    200: jsonContent(ZRulesetSimulation, 'The simulation'),
     ...problems,
   },
 });

@@ -3254,6 +3254,17 @@ export interface components {
         };
         /** @enum {string} */
         MilestoneKind: "requirements_done" | "procurement_awarded" | "release" | "operation_start";
+        MovingReview: {
+            bureauCode: string;
+            fromReviewer: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "release_request" | "consultation";
+            projectCode: string;
+            projectName: string;
+            toReviewer: string | null;
+        };
         /**
          * @description The problem answered with code `not_found`
          * @example {
@@ -3921,6 +3932,52 @@ export interface components {
             note?: string;
             ruleset: components["schemas"]["RulesetName"];
         };
+        RulesetSimulation: {
+            activeVersion: string;
+            byBureau: {
+                bureauCode: string;
+                /** Format: int64 */
+                changed: number;
+                /** Format: int64 */
+                total: number;
+                toTier: components["schemas"]["TierCounts"];
+            }[];
+            candidateVersion: string;
+            /**
+             * Format: int64
+             * @description projects whose tier or reviewer would change
+             */
+            changed: number;
+            /**
+             * Format: int64
+             * @description distinct input combinations evaluated
+             */
+            combinations: number;
+            isSameAsActive: boolean;
+            /** Format: int64 */
+            projects: number;
+            /** @enum {string} */
+            ruleset: "oversight-tier";
+            sample: {
+                bureauCode: string;
+                code: string;
+                fromReviewer: components["schemas"]["ReviewerRoleOrNull"];
+                fromTier: components["schemas"]["TierOrNull"];
+                /** Format: uuid */
+                id: string;
+                name: string;
+                toReviewer: components["schemas"]["ReviewerRoleOrNull"];
+                toTier: components["schemas"]["TierOrNull"];
+            }[];
+            transitions: {
+                /** Format: int64 */
+                count: number;
+                fromReviewer: components["schemas"]["ReviewerRoleOrNull"];
+                fromTier: components["schemas"]["TierOrNull"];
+                toReviewer: components["schemas"]["ReviewerRoleOrNull"];
+                toTier: components["schemas"]["TierOrNull"];
+            }[];
+        };
         RulesetVersion: {
             activateAt: string | null;
             activatedAt: string | null;
@@ -3943,7 +4000,60 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @description the whole-book simulation at proposal time (POST /rules/simulate’s answer plus pendingReviews); oversight-tier only */
-            impact?: unknown;
+            impact: {
+                activeVersion: string;
+                byBureau: {
+                    bureauCode: string;
+                    /** Format: int64 */
+                    changed: number;
+                    /** Format: int64 */
+                    total: number;
+                    toTier: components["schemas"]["TierCounts"];
+                }[];
+                candidateVersion: string;
+                /**
+                 * Format: int64
+                 * @description projects whose tier or reviewer would change
+                 */
+                changed: number;
+                /**
+                 * Format: int64
+                 * @description distinct input combinations evaluated
+                 */
+                combinations: number;
+                isSameAsActive: boolean;
+                pendingReviews: {
+                    items: components["schemas"]["MovingReview"][];
+                    /** Format: int64 */
+                    moving: number;
+                    /** Format: int64 */
+                    pending: number;
+                };
+                /** Format: int64 */
+                projects: number;
+                /** @enum {string} */
+                ruleset: "oversight-tier";
+                sample: {
+                    bureauCode: string;
+                    code: string;
+                    fromReviewer: components["schemas"]["ReviewerRoleOrNull"];
+                    fromTier: components["schemas"]["TierOrNull"];
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    toReviewer: components["schemas"]["ReviewerRoleOrNull"];
+                    toTier: components["schemas"]["TierOrNull"];
+                }[];
+                simulatedAt: string;
+                transitions: {
+                    /** Format: int64 */
+                    count: number;
+                    fromReviewer: components["schemas"]["ReviewerRoleOrNull"];
+                    fromTier: components["schemas"]["TierOrNull"];
+                    toReviewer: components["schemas"]["ReviewerRoleOrNull"];
+                    toTier: components["schemas"]["TierOrNull"];
+                }[];
+            } | null;
             note: string;
             proposedAt: string;
             /** @description null for the first version, read from rules/ */
@@ -21003,52 +21113,7 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    "application/json": {
-                        activeVersion: string;
-                        byBureau: {
-                            bureauCode: string;
-                            /** Format: int64 */
-                            changed: number;
-                            /** Format: int64 */
-                            total: number;
-                            toTier: components["schemas"]["TierCounts"];
-                        }[];
-                        candidateVersion: string;
-                        /**
-                         * Format: int64
-                         * @description projects whose tier or reviewer would change
-                         */
-                        changed: number;
-                        /**
-                         * Format: int64
-                         * @description distinct input combinations evaluated
-                         */
-                        combinations: number;
-                        isSameAsActive: boolean;
-                        /** Format: int64 */
-                        projects: number;
-                        /** @enum {string} */
-                        ruleset: "oversight-tier";
-                        sample: {
-                            bureauCode: string;
-                            code: string;
-                            fromReviewer: components["schemas"]["ReviewerRoleOrNull"];
-                            fromTier: components["schemas"]["TierOrNull"];
-                            /** Format: uuid */
-                            id: string;
-                            name: string;
-                            toReviewer: components["schemas"]["ReviewerRoleOrNull"];
-                            toTier: components["schemas"]["TierOrNull"];
-                        }[];
-                        transitions: {
-                            /** Format: int64 */
-                            count: number;
-                            fromReviewer: components["schemas"]["ReviewerRoleOrNull"];
-                            fromTier: components["schemas"]["TierOrNull"];
-                            toReviewer: components["schemas"]["ReviewerRoleOrNull"];
-                            toTier: components["schemas"]["TierOrNull"];
-                        }[];
-                    };
+                    "application/json": components["schemas"]["RulesetSimulation"];
                 };
             };
             /** @description Malformed JSON, or invalid fields (`errors` lists each field path) */

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { text } from '../projects/schemas.ts';
-import { rulesetNames, type TRulesetName } from './schemas.ts';
+import { rulesetNames, type TRulesetName, ZReviewerRoleOrNull, ZTierOrNull } from './schemas.ts';
 
 export const ZRulesetName = z.enum(rulesetNames as [TRulesetName, ...TRulesetName[]]);
 
@@ -102,14 +102,57 @@ export const ZMovingReview = z.object({
   toReviewer: z.string().nullable(),
 });
 
+/** Projects by the tier they would have: 1, 2, 3 and 未設定. */
+export const ZTierCounts = z.object({ tier1: z.number().int(), tier2: z.number().int(), tier3: z.number().int(), unset: z.number().int() });
+
+/** What a candidate oversight ruleset would change in the book (POST /rules/simulate; writes nothing). */
+export const ZRulesetSimulation = z.object({
+  ruleset: z.literal('oversight-tier'),
+  candidateVersion: z.string(),
+  activeVersion: z.string(),
+  isSameAsActive: z.boolean(),
+  projects: z.number().int(),
+  combinations: z.number().int().describe('distinct input combinations evaluated'),
+  changed: z.number().int().describe('projects whose tier or reviewer would change'),
+  byBureau: z.array(z.object({ bureauCode: z.string(), total: z.number().int(), changed: z.number().int(), toTier: ZTierCounts })),
+  transitions: z.array(
+    z.object({
+      fromTier: ZTierOrNull,
+      toTier: ZTierOrNull,
+      fromReviewer: ZReviewerRoleOrNull,
+      toReviewer: ZReviewerRoleOrNull,
+      count: z.number().int(),
+    }),
+  ),
+  sample: z.array(
+    z.object({
+      id: z.uuid(),
+      code: z.string(),
+      name: z.string(),
+      bureauCode: z.string(),
+      fromTier: ZTierOrNull,
+      toTier: ZTierOrNull,
+      fromReviewer: ZReviewerRoleOrNull,
+      toReviewer: ZReviewerRoleOrNull,
+    }),
+  ),
+});
+export type TRulesetSimulation = z.infer<typeof ZRulesetSimulation>;
+
+/** A proposed oversight version's impact, kept with it: the simulation, the pending reviews it would move, when. */
+export const ZRulesetImpact = ZRulesetSimulation.extend({
+  pendingReviews: z.object({ pending: z.number().int(), moving: z.number().int(), items: z.array(ZMovingReview) }),
+  simulatedAt: z.string(),
+});
+export type TRulesetImpact = z.infer<typeof ZRulesetImpact>;
+
 export const ZRulesetVersion = ZRulesetVersionSummary.extend({
   content: z.unknown(),
   cases: z.array(ZRuleCase),
   baseVersionId: z.uuid().nullable(),
-  impact: z
-    .unknown()
-    .nullable()
-    .describe('the whole-book simulation at proposal time (POST /rules/simulate’s answer plus pendingReviews); oversight-tier only'),
+  impact: ZRulesetImpact.nullable().describe(
+    'the whole-book simulation at proposal time (POST /rules/simulate’s answer plus pendingReviews); oversight-tier only',
+  ),
   canDecide: z.boolean().describe('whether the signed-in user may approve or reject it now'),
 });
 export type TRulesetVersion = z.infer<typeof ZRulesetVersion>;

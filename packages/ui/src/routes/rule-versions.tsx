@@ -1,17 +1,15 @@
 import { rulesetNames } from '@core/rules/ruleset-names.ts';
-import type { ZMovingReview } from '@core/rules/versions.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ChangeEvent, type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import type { z } from 'zod';
 import { type ApiError, get, isApiError, post } from '../api.ts';
 import { isAdmin, useUser } from '../auth.ts';
 import { DateText, Empty, ErrorAlert, Facts, Loading, Notice, PageHeader, TableScroll } from '../components/common.tsx';
 import { controlProps, Field } from '../components/field.tsx';
 import { MovesTable } from '../components/moves-table.tsx';
 import { useRules } from '../components/oversight.tsx';
-import { SimulationResult, type TSimulation } from '../components/rules-simulation.tsx';
+import { SimulationResult } from '../components/rules-simulation.tsx';
 import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
 import type { TRulesetVersion, TRulesetVersionSummary } from '../types.ts';
@@ -20,18 +18,15 @@ type TRulesetName = (typeof rulesetNames)[number] | (string & {});
 type TStatus = TRulesetVersionSummary['status'];
 type TStep = 'queued' | 'cases' | 'switch' | 'load' | 'retier' | 'finished' | 'cancelled';
 type TActivation = NonNullable<TRulesetVersionSummary['activation']>;
-type TMovingReview = z.infer<typeof ZMovingReview>;
-type TImpact = TSimulation & { pendingReviews: { pending: number; moving: number; items: TMovingReview[] }; simulatedAt: string };
-// The API documents a version's impact only as its simulation plus the pending reviews, untyped; this says what it holds.
-type TVersion = Omit<TRulesetVersion, 'impact'> & { impact: TImpact | null };
+type TImpact = NonNullable<TRulesetVersion['impact']>;
 type TCaseFailure = { name: string; mismatches: { key: string; expected: unknown; actual: unknown }[] };
 
 const versionsApi = {
   list: (ruleset: TRulesetName) => get<{ items: TRulesetVersionSummary[] }>('/rules/versions', { ruleset }),
-  get: (id: string) => get<TVersion>(`/rules/versions/${encodeURIComponent(id)}`),
-  propose: (body: unknown) => post<TVersion>('/rules/versions', body),
-  decide: (id: string, body: unknown) => post<TVersion>(`/rules/versions/${encodeURIComponent(id)}/decision`, body),
-  cancel: (id: string, body: unknown) => post<TVersion>(`/rules/versions/${encodeURIComponent(id)}/cancel`, body),
+  get: (id: string) => get<TRulesetVersion>(`/rules/versions/${encodeURIComponent(id)}`),
+  propose: (body: unknown) => post<TRulesetVersion>('/rules/versions', body),
+  decide: (id: string, body: unknown) => post<TRulesetVersion>(`/rules/versions/${encodeURIComponent(id)}/decision`, body),
+  cancel: (id: string, body: unknown) => post<TRulesetVersion>(`/rules/versions/${encodeURIComponent(id)}/cancel`, body),
 };
 
 function useActiveRulesets() {
@@ -413,7 +408,7 @@ function conflictKind(error: ApiError): 'waiting' | 'baseChanged' | 'decided' | 
   return 'stale';
 }
 
-function DecisionForm({ version }: { version: TVersion }) {
+function DecisionForm({ version }: { version: TRulesetVersion }) {
   const { t } = useTranslation();
   const id = useId();
   const queryClient = useQueryClient();
@@ -515,7 +510,7 @@ function CommentField({
 }
 
 /** Stop a scheduled version before its activation starts. */
-function CancelForm({ version }: { version: TVersion }) {
+function CancelForm({ version }: { version: TRulesetVersion }) {
   const { t } = useTranslation();
   const id = useId();
   const queryClient = useQueryClient();
