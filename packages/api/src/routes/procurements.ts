@@ -1,4 +1,11 @@
-import { ZCreateProcurementRequest, ZProcurementMethod, ZProcurementStatus, ZTierOrNull, ZUpdateProcurementRequest } from '@psbook/core';
+import {
+  ZCreateProcurementRequest,
+  ZLabel,
+  ZProcurementMethod,
+  ZProcurementStatus,
+  ZTierOrNull,
+  ZUpdateProcurementRequest,
+} from '@psbook/core';
 import { z } from 'zod';
 import { csvResponseHeaders, toExcelCsv } from '../csv.ts';
 import {
@@ -31,8 +38,6 @@ import {
   ZIdParam,
 } from './openapi.ts';
 import { innerCursor, outerCursor, pageOf, pageSchema, ZPageQuery } from './pagination.ts';
-
-export const ZLabel = z.object({ ja: z.string(), en: z.string() });
 
 export const ZProcurementResponse = z.object({
   id: z.string(),

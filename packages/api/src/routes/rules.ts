@@ -1,10 +1,8 @@
-import { ZReviewerRole, ZRulesetSimulation, ZTier } from '@psbook/core';
+import { ZLabel, ZReviewerRole, ZRulesetSimulation, ZTier } from '@psbook/core';
 import { z } from 'zod';
 import { listActiveRulesets, simulateCandidateRuleset } from '../domain/ruleset-versions.ts';
 import { domainContext } from './context.ts';
 import { apiRoute, createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
-
-export const ZLabel = z.object({ ja: z.string(), en: z.string() });
 
 export const ZTierTable = z.object({
   version: z.string(),

@@ -1,4 +1,4 @@
-import { ZExpenseCategory, ZStage } from '@psbook/core';
+import { ZExpenseCategory, ZLabel, ZStage } from '@psbook/core';
 import { z } from 'zod';
 import { csvResponseHeaders, toExcelCsv } from '../csv.ts';
 import { expenseStats, expenseTrend, registrationStats, stageStats } from '../domain/stats.ts';
@@ -8,7 +8,6 @@ import { exportConditions, xlsxContent } from './exports.ts';
 import { apiRoute, createRouter, csvContent, jsonContent, problems } from './openapi.ts';
 import { toProjectFilter, ZProjectListQuery } from './projects.ts';
 
-export const ZLabel = z.object({ ja: z.string(), en: z.string() });
 export const ZTierCounts = z.object({
   tier1: z.number().int(),
   tier2: z.number().int(),

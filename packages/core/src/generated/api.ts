@@ -4461,49 +4461,31 @@ export interface components {
                         operator: string;
                         value?: unknown;
                     }[];
-                    label: {
-                        en: string;
-                        ja: string;
-                    };
+                    label: components["schemas"]["Label"];
                     tier: components["schemas"]["Tier"];
                 }[];
                 factor: string;
                 input: string;
-                label: {
-                    en: string;
-                    ja: string;
-                };
+                label: components["schemas"]["Label"];
             }[];
             reviewers: {
-                label: {
-                    en: string;
-                    ja: string;
-                };
+                label: components["schemas"]["Label"];
                 role: components["schemas"]["ReviewerRole"];
                 tier: components["schemas"]["Tier"];
             }[];
             /** @description the tier table as displayed: one row per factor (band label per tier), then the consulted reviewer per tier */
             rows: {
                 cells: {
-                    label: {
-                        en: string;
-                        ja: string;
-                    } | null;
+                    label: components["schemas"]["Label"] | null;
                     tier: components["schemas"]["Tier"];
                 }[];
                 key: string;
                 /** @enum {string} */
                 kind: "factor" | "reviewer";
-                label: {
-                    en: string;
-                    ja: string;
-                };
+                label: components["schemas"]["Label"];
             }[];
             tiers: components["schemas"]["Tier"][];
-            title: {
-                en: string;
-                ja: string;
-            };
+            title: components["schemas"]["Label"];
             version: string;
         };
         Token: {
@@ -20589,10 +20571,7 @@ export interface operations {
                             activatedAt: string | null;
                             content?: unknown;
                             name: string;
-                            title: {
-                                en: string;
-                                ja: string;
-                            };
+                            title: components["schemas"]["Label"];
                             version: string;
                         }[];
                         tierTable: components["schemas"]["TierTable"];
@@ -23474,10 +23453,7 @@ export interface operations {
                             /** Format: int64 */
                             amountJpy: number;
                             category: components["schemas"]["ExpenseCategory"];
-                            label: {
-                                en: string;
-                                ja: string;
-                            };
+                            label: components["schemas"]["Label"];
                             /** Format: int64 */
                             lineCount: number;
                         }[];
@@ -23893,10 +23869,7 @@ export interface operations {
                                 growthFromFirst: number | null;
                                 /** @description this amount ÷ the compared one, 4 decimals; null without a compared amount */
                                 growthFromPrevious: number | null;
-                                label: {
-                                    en: string;
-                                    ja: string;
-                                };
+                                label: components["schemas"]["Label"];
                             }[];
                             /** Format: int64 */
                             fiscalYear: number;
@@ -24311,10 +24284,7 @@ export interface operations {
                      */
                     "application/json": {
                         stages: {
-                            label: {
-                                en: string;
-                                ja: string;
-                            };
+                            label: components["schemas"]["Label"];
                             stage: components["schemas"]["Stage"];
                             /** Format: int64 */
                             tier1: number;

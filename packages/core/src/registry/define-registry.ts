@@ -4,6 +4,9 @@ import { defineList, type List, type ListEntry } from './define-list.ts';
 
 export type { TLabel, TLanguage } from './define-list.ts';
 
+/** Japanese and English text, as every registry entry and every label in an answer carries it. */
+export const ZLabel = z.object({ ja: z.string(), en: z.string() });
+
 /** A domain list defined once: its keys, zod enum and labels are derived from the same entries. */
 export type Registry<E extends ListEntry> = List<E> & {
   /** The zod enum of the keys: request validation, response schemas and the OpenAPI enums use it. */
