@@ -16,6 +16,7 @@ import * as pendingRetirement from './20261207T0600-pending-retirement.ts';
 import * as tierHistoryRegistration from './20261208T0600-tier-history-registration.ts';
 import * as tierChecks from './20261209T0100-tier-checks.ts';
 import * as oversightExplanationRendered from './20261209T0200-oversight-explanation-rendered.ts';
+import * as projectHotUpdates from './20261210T0100-project-hot-updates.ts';
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '20261208T0600-tier-history-registration': tierHistoryRegistration,
   '20261209T0100-tier-checks': tierChecks,
   '20261209T0200-oversight-explanation-rendered': oversightExplanationRendered,
+  '20261210T0100-project-hot-updates': projectHotUpdates,
 };

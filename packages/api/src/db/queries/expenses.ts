@@ -673,8 +673,11 @@ export async function applyBudgetsFromDecisions(
   return applyBudgetEvaluations(
     tx,
     sql`
-      -- The explanation goes to a decrease this statement requests; the project stores none (decision 0028).
-      select b.project_id, d.tier, d.lower_bound, d.reviewer_role, ${decision.explanation} as oversight, true as rendered
+      -- The explanation goes only to a decrease this statement requests (the project stores none, decision
+      -- 0028), so it is built only for a lower tier: a kilobyte per project, carried through the statement,
+      -- spilled to disk for every budget that changes (performance §4.6).
+      select b.project_id, d.tier, d.lower_bound, d.reviewer_role,
+        case when coalesce(d.tier, 0) < coalesce(p.tier, 0) then ${decision.explanation} end as oversight, true as rendered
       from expense_budget b
       join project p on p.id = b.project_id
       -- The cast only where it fits: a total beyond it is a row error and never written.
