@@ -23,24 +23,24 @@ import { executeScript } from '../sql-script.ts';
  * them out and a restore rebuilds them through these triggers as it inserts the rows.
  */
 const registrationDay = (row: string) => `((${row}.created_at at time zone 'UTC') + interval '9 hours')::date`;
-const projectKey = (row: string) =>
+export const projectKey = (row: string) =>
   `${registrationDay(row)}, ${row}.bureau_code, ${row}.fiscal_year, ${row}.is_new, ${row}.stage, ${row}.tier`;
-const projectCountColumns = 'dims, day, bureau_code, fiscal_year, is_new, stage, tier1, tier2, tier3, unset';
+export const projectCountColumns = 'dims, day, bureau_code, fiscal_year, is_new, stage, tier1, tier2, tier3, unset';
 const tierSums = ['tier = 1', 'tier = 2', 'tier = 3', 'tier is null'].map((t) => `coalesce(sum(projects) filter (where ${t}), 0)`);
 
 /** `delta` gives (day, bureau_code, fiscal_year, is_new, stage, tier, projects ±n): the rows of every stored grouping. */
-const groupProjectDelta = (delta: string) => `
+export const groupProjectDelta = (delta: string) => `
   select 15 - grouping(stage, is_new, fiscal_year, bureau_code), day, bureau_code, fiscal_year, is_new, stage, ${tierSums.join(', ')}
   from (${delta}) d (day, bureau_code, fiscal_year, is_new, stage, tier, projects)
   group by day, grouping sets (
     (), (bureau_code), (fiscal_year), (is_new), (stage), (fiscal_year, is_new, stage), (bureau_code, fiscal_year, is_new, stage))
   having ${tierSums.map((sum) => `${sum} <> 0`).join(' or ')}`;
 
-const expenseKey = (row: string) => `${row}.fiscal_year, ${row}.bureau_code, ${row}.categories, ${row}.amount_kyen`;
-const expenseTotalColumns = 'fiscal_year, bureau_code, category, lines, amount_kyen, category_sum_kyen';
+export const expenseKey = (row: string) => `${row}.fiscal_year, ${row}.bureau_code, ${row}.categories, ${row}.amount_kyen`;
+export const expenseTotalColumns = 'fiscal_year, bureau_code, category, lines, amount_kyen, category_sum_kyen';
 
 /** `delta` gives (fiscal_year, bureau_code, categories, amount_kyen, sign ±1): one row per line and one per category of it. */
-const groupExpenseDelta = (delta: string) => `
+export const groupExpenseDelta = (delta: string) => `
   with d (fiscal_year, bureau_code, categories, amount_kyen, sign) as (${delta})
   select fiscal_year, bureau_code, category, sum(sign), sum(sign * amount_kyen), sum(sign * category_kyen)
   from (

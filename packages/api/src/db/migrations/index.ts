@@ -17,6 +17,7 @@ import * as tierHistoryRegistration from './20261208T0600-tier-history-registrat
 import * as tierChecks from './20261209T0100-tier-checks.ts';
 import * as oversightExplanationRendered from './20261209T0200-oversight-explanation-rendered.ts';
 import * as projectHotUpdates from './20261210T0100-project-hot-updates.ts';
+import * as statsTriggersWithoutJoin from './20261210T0200-stats-triggers-without-join.ts';
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '20261209T0100-tier-checks': tierChecks,
   '20261209T0200-oversight-explanation-rendered': oversightExplanationRendered,
   '20261210T0100-project-hot-updates': projectHotUpdates,
+  '20261210T0200-stats-triggers-without-join': statsTriggersWithoutJoin,
 };
