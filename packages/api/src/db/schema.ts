@@ -24,6 +24,7 @@ import type {
   TReviewerRole,
   TRole,
   TRulesetActivationStatus,
+  TRulesetActivationStep,
   TRulesetName,
   TStage,
   TTechReviewStatus,
@@ -520,7 +521,7 @@ export interface RulesetActivationTable {
   rulesetVersionId: string;
   status: Default<TRulesetActivationStatus>;
   runAt: Timestamp;
-  step: Default<string>;
+  step: Default<TRulesetActivationStep>;
   stepsDone: Default<number>;
   stepsTotal: number;
   projectsChanged: number | null;

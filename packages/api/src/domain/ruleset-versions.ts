@@ -25,6 +25,7 @@ import {
   runRuleCases,
   type TOversightInput,
   type TRulesetActivation,
+  type TRulesetActivationStep,
   type TRulesetCancelRequest,
   type TRulesetDecisionRequest,
   type TRulesetName,
@@ -435,7 +436,7 @@ export async function proposeRulesetVersion(ctx: DomainContext, body: TRulesetPr
 /* ------------------------------------------------------------------ deciding */
 
 /** The steps of an activation job, in order. */
-export const activationSteps = ['cases', 'switch', 'load', 'retier'] as const;
+export const activationSteps = ['cases', 'switch', 'load', 'retier'] as const satisfies readonly TRulesetActivationStep[];
 
 /**
  * A second person decides a proposal: another admin or the chief CIO advisor, never its proposer.
@@ -536,7 +537,7 @@ export async function cancelRulesetVersion(ctx: DomainContext, id: string, body:
 
 type Job = { id: string; rulesetVersionId: string };
 
-async function progress(db: Db, job: Job, step: string, stepsDone: number) {
+async function progress(db: Db, job: Job, step: (typeof activationSteps)[number], stepsDone: number) {
   await setActivationProgress(db, job.id, step, stepsDone);
 }
 

@@ -3888,8 +3888,7 @@ export interface components {
             runAt: string;
             startedAt: string | null;
             status: components["schemas"]["RulesetActivationStatus"];
-            /** @description queued, cases, switch, load, retier, finished */
-            step: string;
+            step: components["schemas"]["RulesetActivationStep"];
             /** Format: int64 */
             stepsDone: number;
             /** Format: int64 */
@@ -3897,6 +3896,11 @@ export interface components {
         } | null;
         /** @enum {string} */
         RulesetActivationStatus: "queued" | "running" | "succeeded" | "failed" | "interrupted" | "cancelled";
+        /**
+         * @description queued; then cases, switch, load and retier in that order; finished or cancelled at the end (a failed job keeps the step it failed in)
+         * @enum {string}
+         */
+        RulesetActivationStep: "queued" | "cases" | "switch" | "load" | "retier" | "finished" | "cancelled";
         RulesetCancelRequest: {
             /** @description why the scheduled activation stops */
             comment: string;
@@ -20718,8 +20722,7 @@ export interface operations {
                         runAt: string;
                         startedAt: string | null;
                         status: components["schemas"]["RulesetActivationStatus"];
-                        /** @description queued, cases, switch, load, retier, finished */
-                        step: string;
+                        step: components["schemas"]["RulesetActivationStep"];
                         /** Format: int64 */
                         stepsDone: number;
                         /** Format: int64 */

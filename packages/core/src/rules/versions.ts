@@ -55,12 +55,22 @@ export type TRulesetCancelRequest = z.infer<typeof ZRulesetCancelRequest>;
 export const ZRulesetActivationStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'interrupted', 'cancelled']);
 export type TRulesetActivationStatus = z.infer<typeof ZRulesetActivationStatus>;
 export const ZRulesetVersionStatus = z.enum(['proposed', 'rejected', 'approved', 'cancelled', 'active', 'superseded', 'failed']);
+/**
+ * Where an activation job is in its work: queued, one of its four steps in order (the new version's
+ * case files run, the switch to it, the rules loaded, the re-tier), or ended (finished, cancelled).
+ */
+export const ZRulesetActivationStep = z
+  .enum(['queued', 'cases', 'switch', 'load', 'retier', 'finished', 'cancelled'])
+  .describe(
+    'queued; then cases, switch, load and retier in that order; finished or cancelled at the end (a failed job keeps the step it failed in)',
+  );
+export type TRulesetActivationStep = z.infer<typeof ZRulesetActivationStep>;
 
 export const ZRulesetActivation = z.object({
   id: z.uuid(),
   status: ZRulesetActivationStatus,
   runAt: z.string(),
-  step: z.string().describe('queued, cases, switch, load, retier, finished'),
+  step: ZRulesetActivationStep,
   stepsDone: z.number().int(),
   stepsTotal: z.number().int(),
   projectsChanged: z.number().int().nullable().describe('projects whose tier or reviewer the re-tier changed'),

@@ -16,7 +16,6 @@ import type { TRulesetVersion, TRulesetVersionSummary } from '../types.ts';
 
 type TRulesetName = (typeof rulesetNames)[number] | (string & {});
 type TStatus = TRulesetVersionSummary['status'];
-type TStep = 'queued' | 'cases' | 'switch' | 'load' | 'retier' | 'finished' | 'cancelled';
 type TActivation = NonNullable<TRulesetVersionSummary['activation']>;
 type TImpact = NonNullable<TRulesetVersion['impact']>;
 type TCaseFailure = { name: string; mismatches: { key: string; expected: unknown; actual: unknown }[] };
@@ -377,7 +376,7 @@ function ActivationProgress({ activation }: { activation: TActivation }) {
     <div className="activation" aria-live="polite">
       <p>
         <label htmlFor={`${id}-progress`}>{t(`ruleVersions.activation.${activation.status}`)}</label>{' '}
-        {activation.status === 'running' ? t('ruleVersions.step', { step: t(`ruleVersions.steps.${activation.step as TStep}`) }) : null}
+        {activation.status === 'running' ? t('ruleVersions.step', { step: t(`ruleVersions.steps.${activation.step}`) }) : null}
       </p>
       <progress id={`${id}-progress`} max={activation.stepsTotal} value={activation.stepsDone}>
         {activation.stepsDone}/{activation.stepsTotal}

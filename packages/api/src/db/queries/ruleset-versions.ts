@@ -1,4 +1,4 @@
-import type { TRulesetName } from '@psbook/core';
+import type { TRulesetActivationStep, TRulesetName } from '@psbook/core';
 import { type Insertable, sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { RulesetActivationTable, RulesetVersionTable } from '../schema.ts';
@@ -180,7 +180,7 @@ export const cancelLockedRulesetVersion = (tx: Db, id: string) =>
 
 /* ------------------------------------------------------------------ activating */
 
-export const setActivationProgress = (db: Db, jobId: string, step: string, stepsDone: number) =>
+export const setActivationProgress = (db: Db, jobId: string, step: TRulesetActivationStep, stepsDone: number) =>
   db.updateTable('rulesetActivation').set({ step, stepsDone }).where('id', '=', jobId).execute();
 
 export const failActivation = (tx: Db, jobId: string, message: string) =>
