@@ -19,58 +19,48 @@ import {
  * and the HAVING clause already drops groups that sum to nothing. Same rows appended, one pass over
  * each transition table, no join to plan.
  */
-const countChanges = (projectUpdate: string, expenseUpdate: string) => `
-  create or replace function stats.count_project_changes() returns trigger language plpgsql set jit = off as $$
-  begin
-    if tg_op = 'INSERT' then
-      insert into stats.project_count_changes (${projectCountColumns})
-      ${groupProjectDelta(`select ${projectKey('n')}, 1 from new_rows n`)};
-    elsif tg_op = 'DELETE' then
-      insert into stats.project_count_changes (${projectCountColumns})
-      ${groupProjectDelta(`select ${projectKey('o')}, -1 from old_rows o`)};
-    else
-      insert into stats.project_count_changes (${projectCountColumns})
-      ${groupProjectDelta(projectUpdate)};
-    end if;
-    return null;
-  end $$;
+type Summary = { name: string; changes: string; columns: string; group: (delta: string) => string; key: (row: string) => string };
 
-  create or replace function stats.total_expense_changes() returns trigger language plpgsql set jit = off as $$
+const projectCounts: Summary = {
+  name: 'count_project_changes',
+  changes: 'project_count_changes',
+  columns: projectCountColumns,
+  group: groupProjectDelta,
+  key: projectKey,
+};
+const expenseTotals: Summary = {
+  name: 'total_expense_changes',
+  changes: 'expense_total_changes',
+  columns: expenseTotalColumns,
+  group: groupExpenseDelta,
+  key: expenseKey,
+};
+
+/** The trigger function of a summary, counting an UPDATE from `update(key)`, a delta over old_rows and new_rows. */
+const countFunction = ({ name, changes, columns, group, key }: Summary, update: (key: Summary['key']) => string) => `
+  create or replace function stats.${name}() returns trigger language plpgsql set jit = off as $$
   begin
     if tg_op = 'INSERT' then
-      insert into stats.expense_total_changes (${expenseTotalColumns})
-      ${groupExpenseDelta(`select ${expenseKey('n')}, 1 from new_rows n`)};
+      insert into stats.${changes} (${columns}) ${group(`select ${key('n')}, 1 from new_rows n`)};
     elsif tg_op = 'DELETE' then
-      insert into stats.expense_total_changes (${expenseTotalColumns})
-      ${groupExpenseDelta(`select ${expenseKey('o')}, -1 from old_rows o`)};
+      insert into stats.${changes} (${columns}) ${group(`select ${key('o')}, -1 from old_rows o`)};
     else
-      insert into stats.expense_total_changes (${expenseTotalColumns})
-      ${groupExpenseDelta(expenseUpdate)};
+      insert into stats.${changes} (${columns}) ${group(update(key))};
     end if;
     return null;
   end $$;
 `;
 
+const withoutJoin = (key: Summary['key']) => `select ${key('o')}, -1 from old_rows o union all select ${key('n')}, 1 from new_rows n`;
+// As migration 20261122T0150 wrote it.
+const joined = (key: Summary['key']) => `select k.* from old_rows o join new_rows n on n.id = o.id
+  cross join lateral (values (${key('o')}, -1), (${key('n')}, 1)) k
+  where (${key('o')}) is distinct from (${key('n')})`;
+
 export async function up(db: Kysely<any>): Promise<void> {
-  await executeScript(
-    db,
-    countChanges(
-      `select ${projectKey('o')}, -1 from old_rows o union all select ${projectKey('n')}, 1 from new_rows n`,
-      `select ${expenseKey('o')}, -1 from old_rows o union all select ${expenseKey('n')}, 1 from new_rows n`,
-    ),
-  );
+  await executeScript(db, countFunction(projectCounts, withoutJoin) + countFunction(expenseTotals, withoutJoin));
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await executeScript(
-    db,
-    countChanges(
-      `select k.* from old_rows o join new_rows n on n.id = o.id
-        cross join lateral (values (${projectKey('o')}, -1), (${projectKey('n')}, 1)) k
-        where (${projectKey('o')}) is distinct from (${projectKey('n')})`,
-      `select k.* from old_rows o join new_rows n on n.id = o.id
-        cross join lateral (values (${expenseKey('o')}, -1), (${expenseKey('n')}, 1)) k
-        where (${expenseKey('o')}) is distinct from (${expenseKey('n')})`,
-    ),
-  );
+  await executeScript(db, countFunction(projectCounts, joined) + countFunction(expenseTotals, joined));
 }
