@@ -7,11 +7,11 @@ import {
   type TTierDecreaseDecisionRequest,
   tierDecreaseRefusal,
 } from '@psbook/core';
-import { recordAudit } from '../audit.ts';
+import { recordAudit, recordAudits } from '../audit.ts';
 import type { Actor, AuditActor } from '../auth/actor.ts';
 import type { DomainContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
-import { lockProject, projectExists, updateLockedProject } from '../db/queries/projects.ts';
+import { findProjectsByIds, lockProject, projectExists, updateLockedProject } from '../db/queries/projects.ts';
 import {
   findTierDecreaseProjectId,
   findTierDecreaseView,
@@ -24,6 +24,8 @@ import {
   lockTierDecrease,
   recordTierDecreaseDecision,
   rerouteTierDecrease,
+  rerouteTierDecreases,
+  setOversightOfProjects,
   setProjectOversight,
   supersedeTierDecrease,
   type TierDecreaseView,
@@ -122,15 +124,40 @@ export async function settleEvaluation(
  * inputs in force give under the new rules (applied directly, recorded as a ruleset change); if its
  * current inputs still give less, the decrease keeps waiting, now from that tier, for that tier's
  * reviewer. Runs before the set-based re-tier, which then skips these projects (already on `version`).
+ * Each project is evaluated here; the common case — the tier in force and its reviewer stay, the
+ * decrease keeps waiting for the same reviewer, only the explanations and the ruleset version change —
+ * is written in a few statements for all of them (an import can leave thousands waiting, performance
+ * §2.04), the rest project by project.
  */
 export async function retierPendingDecreases(tx: Db, policy: Policy, who: Who, version: string): Promise<number> {
   const pending = await lockPendingTierDecreasesBehindRuleset(tx, version);
+  if (!pending.length) return 0;
+  // The lock above holds the projects' rows too (FOR UPDATE of the join).
+  const projects = new Map(
+    (
+      await findProjectsByIds(
+        tx,
+        pending.map((request) => request.projectId),
+      )
+    ).map((p) => [p.id, p]),
+  );
   let changed = 0;
+  const unchanged: {
+    project: ProjectRow;
+    request: (typeof pending)[number];
+    inForce: TOversightEvaluation;
+    current: TOversightEvaluation;
+  }[] = [];
   for (const request of pending) {
-    const project = (await lockProject(tx, request.projectId))!;
+    const project = projects.get(request.projectId)!;
     const inForce = await policy.evaluateOversight(request.fromInputs);
     const current = await policy.evaluateOversight(oversightInputsOf(project));
     const applied = tierRank(current.tier) >= tierRank(inForce.tier) ? current : inForce;
+    const keeps = applied === inForce && project.tier === inForce.tier && project.reviewerRole === inForce.reviewerRole;
+    if (keeps && inForce.reviewerRole === request.fromReviewerRole) {
+      unchanged.push({ project, request, inForce, current });
+      continue;
+    }
     const row = await setProjectOversight(tx, project.id, oversightColumns(applied));
     await recordTierChange(tx, policy, who, project.id, project, { ...row, rulesetVersion: version }, 'ruleset_changed');
     if (project.tier !== row.tier || project.reviewerRole !== row.reviewerRole) changed++;
@@ -138,21 +165,8 @@ export async function retierPendingDecreases(tx: Db, policy: Policy, who: Who, v
       await supersede(tx, who, { id: request.id, projectId: project.id }, 'ruleset_changed');
       continue;
     }
-    await rerouteTierDecrease(tx, request.id, {
-      fromTier: inForce.tier!,
-      fromReviewerRole: inForce.reviewerRole!,
-      toTier: current.tier,
-      toReviewerRole: current.reviewerRole,
-      toEvaluation: JSON.stringify(current),
-      rulesetVersion: version,
-    });
-    await recordAudit(tx, who, {
-      action: 'tier_decrease.reroute',
-      entityType: 'tier_decrease',
-      entityId: request.id,
-      projectId: project.id,
-      after: { fromTier: inForce.tier, fromReviewerRole: inForce.reviewerRole, toTier: current.tier, rulesetVersion: version },
-    });
+    await rerouteTierDecrease(tx, request.id, rerouting(inForce, current, version));
+    await recordAudit(tx, who, rerouteAudit(request.id, project.id, inForce, current, version));
     // The decrease now waits for another reviewer: tell them, as a new request would.
     if (inForce.reviewerRole !== request.fromReviewerRole) {
       await notifyTierDecreaseWaiting(tx, project, {
@@ -164,8 +178,41 @@ export async function retierPendingDecreases(tx: Db, policy: Policy, who: Who, v
       });
     }
   }
+  // No tier history (nothing moved) and no notice (the same reviewer): the project's columns, the
+  // decrease's new sides and the audit, as above.
+  await setOversightOfProjects(
+    tx,
+    unchanged.map(({ project, inForce }) => ({ id: project.id, ...oversightColumns(inForce) })),
+  );
+  await rerouteTierDecreases(
+    tx,
+    unchanged.map(({ request, inForce, current }) => ({ id: request.id, ...rerouting(inForce, current, version) })),
+  );
+  await recordAudits(
+    tx,
+    who,
+    unchanged.map(({ project, request, inForce, current }) => rerouteAudit(request.id, project.id, inForce, current, version)),
+  );
   return changed;
 }
+
+/** A waiting decrease's sides under a new ruleset: from the tier its inputs in force give, to the current inputs' tier. */
+const rerouting = (inForce: TOversightEvaluation, current: TOversightEvaluation, version: string) => ({
+  fromTier: inForce.tier!,
+  fromReviewerRole: inForce.reviewerRole!,
+  toTier: current.tier,
+  toReviewerRole: current.reviewerRole,
+  toEvaluation: JSON.stringify(current),
+  rulesetVersion: version,
+});
+
+const rerouteAudit = (id: string, projectId: string, inForce: TOversightEvaluation, current: TOversightEvaluation, version: string) => ({
+  action: 'tier_decrease.reroute',
+  entityType: 'tier_decrease',
+  entityId: id,
+  projectId,
+  after: { fromTier: inForce.tier, fromReviewerRole: inForce.reviewerRole, toTier: current.tier, rulesetVersion: version },
+});
 
 // ---------------------------------------------------------------------------------------------------
 // Reading and deciding

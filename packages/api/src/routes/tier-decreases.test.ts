@@ -267,4 +267,64 @@ describeOnBothDatabases('tier decreases', (t) => {
       .execute();
     expect(history.at(-1)).toEqual({ fromTier: 2, toTier: 3, cause: 'ruleset_changed' });
   });
+
+  it('re-routes a waiting decrease whose tier in force stays: new explanations and ruleset, no history, no notice', async () => {
+    // In force: tier 2 at ¥12,000,000; lowered to ¥6,000,000 (tier 1), waiting — twice, as a batch.
+    const inputs = { budgetJpy: 12_000_000, maxDowntimeHours: 48, confidentiality: 'C' } as const;
+    const projects = [
+      await registerInDevelopment(t(), '規則改定と引下げ（据置き）一', inputs),
+      await registerInDevelopment(t(), '規則改定と引下げ（据置き）二', inputs),
+    ];
+    for (const project of projects) await patch(t(), project, { budgetJpy: 6_000_000 });
+    const before = await Promise.all(projects.map(async (p) => (await decreasesOf(t(), p.id))[0]!));
+    const { db } = t().services;
+    const ids = projects.map((p) => p.id);
+    const historyBefore = await db.selectFrom('tierHistory').select('id').where('projectId', 'in', ids).execute();
+    const notices = () => db.selectFrom('notification').select(['kind', 'entityId']).where('projectId', 'in', ids).orderBy('id').execute();
+    const noticesBefore = await notices();
+
+    // Tier 3 from ¥40,000,000 instead of ¥50,000,000: neither side's tier moves, every explanation does.
+    const candidate = structuredClone(t().policy.rulesets['oversight-tier'].content);
+    for (const band of candidate.factors.find((f) => f.factor === 'budget')!.bands)
+      for (const condition of band.conditions) if (condition.value === 50_000_000) condition.value = 40_000_000;
+    const policy = createPolicy({ ...t().policy.rulesets, 'oversight-tier': parseRuleset('oversight-tier', 'candidate.json', candidate) });
+    const version = policy.rulesets['oversight-tier'].version;
+    await activateRulesets(db, policy);
+
+    const json = (value: unknown) => JSON.parse(JSON.stringify(value));
+    const inForce = json(await policy.evaluateOversight(inputs));
+    const current = json(await policy.evaluateOversight({ ...inputs, budgetJpy: 6_000_000 }));
+    expect(inForce).toMatchObject({ tier: 2, rulesetVersion: version });
+    for (const [i, project] of projects.entries()) {
+      const row = await db.selectFrom('project').selectAll().where('id', '=', project.id).executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ tier: 2, tierLowerBound: inForce.lowerBound, reviewerRole: 'cio_advisor', rulesetVersion: version });
+      expect(row.oversight).toEqual(inForce);
+      const decrease = await db.selectFrom('tierDecrease').selectAll().where('id', '=', before[i]!.id).executeTakeFirstOrThrow();
+      expect(decrease).toMatchObject({
+        status: 'pending',
+        fromTier: 2,
+        fromReviewerRole: 'cio_advisor',
+        toTier: 1,
+        toReviewerRole: 'bureau_lead',
+        rulesetVersion: version,
+        version: before[i]!.version + 1,
+      });
+      expect(decrease.toEvaluation).toEqual(current);
+      const audit = await db
+        .selectFrom('auditEvent')
+        .select(['action', 'actorLabel', 'after'])
+        .where('entityId', '=', decrease.id)
+        .where('action', '=', 'tier_decrease.reroute')
+        .execute();
+      expect(audit).toEqual([
+        {
+          action: 'tier_decrease.reroute',
+          actorLabel: expect.any(String),
+          after: { fromTier: 2, fromReviewerRole: 'cio_advisor', toTier: 1, rulesetVersion: version },
+        },
+      ]);
+    }
+    expect(await db.selectFrom('tierHistory').select('id').where('projectId', 'in', ids).execute()).toEqual(historyBefore);
+    expect(await notices()).toEqual(noticesBefore);
+  });
 });

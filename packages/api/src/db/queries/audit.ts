@@ -5,16 +5,23 @@ import type { AuditEventTable } from '../schema.ts';
 /** An audit event as the domain records it: the table's columns, with `before` and `after` as values, not JSON text. */
 export type AuditEventValues = Omit<AuditEventTable, 'id' | 'at' | 'before' | 'after'> & { before: unknown; after: unknown };
 
-/** jsonb columns take JSON text; `undefined` (nothing recorded) is stored as null. */
-export async function insertAuditEvent(db: Db, event: AuditEventValues): Promise<void> {
-  await db
-    .insertInto('auditEvent')
-    .values({
-      ...event,
-      before: event.before === undefined ? null : JSON.stringify(event.before),
-      after: event.after === undefined ? null : JSON.stringify(event.after),
-    })
-    .execute();
+/**
+ * Audit events in a few statements (a thousand rows each), in the order given. jsonb columns take JSON
+ * text; `undefined` (nothing recorded) is stored as null.
+ */
+export async function insertAuditEvents(db: Db, events: AuditEventValues[]): Promise<void> {
+  for (let i = 0; i < events.length; i += 1000) {
+    await db
+      .insertInto('auditEvent')
+      .values(
+        events.slice(i, i + 1000).map((event) => ({
+          ...event,
+          before: event.before === undefined ? null : JSON.stringify(event.before),
+          after: event.after === undefined ? null : JSON.stringify(event.after),
+        })),
+      )
+      .execute();
+  }
 }
 
 export type AuditEventFilter = {

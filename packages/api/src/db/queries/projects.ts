@@ -17,6 +17,17 @@ const explained = async <R extends Parameters<typeof withExplanation>[1]>(db: Db
 export const findProjectById = async (db: Db, id: string) =>
   explained(db, await db.selectFrom('project').selectAll().where('id', '=', id).executeTakeFirst());
 
+/** Projects by id, with their explanations (in no set order). */
+export const findProjectsByIds = async (db: Db, ids: readonly string[]) =>
+  withExplanations(
+    db,
+    await db
+      .selectFrom('project')
+      .selectAll()
+      .where(sql<boolean>`id = any(${sql.val(ids)}::uuid[])`)
+      .execute(),
+  );
+
 export const projectExists = async (db: Db, id: string) =>
   (await db.selectFrom('project').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 

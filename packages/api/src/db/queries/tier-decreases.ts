@@ -1,4 +1,4 @@
-import type { TReviewerRole } from '@psbook/core';
+import type { TReviewerRole, TTier } from '@psbook/core';
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Db } from '../database.ts';
 import type { ProjectTable, TierDecreaseTable, TierHistoryTable } from '../schema.ts';
@@ -42,6 +42,62 @@ export const lockPendingTierDecreasesBehindRuleset = (tx: Db, version: string) =
     .orderBy('p.id')
     .forUpdate()
     .execute();
+
+/** Rows per statement of the set-based writes below: a few arrays of this length each. */
+const batchSize = 5_000;
+
+/** The oversight columns of many projects at once (a ruleset change's re-evaluation of waiting decreases). */
+export async function setOversightOfProjects(
+  tx: Db,
+  rows: {
+    id: string;
+    tier: TTier | null;
+    tierLowerBound: TTier;
+    reviewerRole: TReviewerRole | null;
+    oversight: string;
+    rulesetVersion: string;
+  }[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += batchSize) {
+    const batch = rows.slice(i, i + batchSize);
+    const column = <K extends keyof (typeof rows)[number]>(key: K) => sql.val(batch.map((row) => row[key]));
+    await sql`
+      update project p set tier = v.tier, tier_lower_bound = v.tier_lower_bound, reviewer_role = v.reviewer_role,
+        oversight = v.oversight::jsonb, ruleset_version = v.ruleset_version
+      from unnest(${column('id')}::uuid[], ${column('tier')}::smallint[], ${column('tierLowerBound')}::smallint[],
+        ${column('reviewerRole')}::text[], ${column('oversight')}::text[], ${column('rulesetVersion')}::text[])
+        as v(id, tier, tier_lower_bound, reviewer_role, oversight, ruleset_version)
+      where p.id = v.id`.execute(tx);
+  }
+}
+
+/** Many waiting decreases re-routed after a ruleset change at once, as `rerouteTierDecrease` does one. */
+export async function rerouteTierDecreases(
+  tx: Db,
+  rows: {
+    id: string;
+    fromTier: TTier;
+    fromReviewerRole: TReviewerRole;
+    toTier: TTier | null;
+    toReviewerRole: TReviewerRole | null;
+    toEvaluation: string;
+    rulesetVersion: string;
+  }[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += batchSize) {
+    const batch = rows.slice(i, i + batchSize);
+    const column = <K extends keyof (typeof rows)[number]>(key: K) => sql.val(batch.map((row) => row[key]));
+    await sql`
+      update tier_decrease d set from_tier = v.from_tier, from_reviewer_role = v.from_reviewer_role, to_tier = v.to_tier,
+        to_reviewer_role = v.to_reviewer_role, to_evaluation = v.to_evaluation::jsonb, ruleset_version = v.ruleset_version,
+        version = d.version + 1
+      from unnest(${column('id')}::uuid[], ${column('fromTier')}::smallint[], ${column('fromReviewerRole')}::text[],
+        ${column('toTier')}::smallint[], ${column('toReviewerRole')}::text[], ${column('toEvaluation')}::text[],
+        ${column('rulesetVersion')}::text[])
+        as v(id, from_tier, from_reviewer_role, to_tier, to_reviewer_role, to_evaluation, ruleset_version)
+      where d.id = v.id`.execute(tx);
+  }
+}
 
 /** A waiting decrease re-routed after a ruleset change (from, to and ruleset), counting its version up. */
 export const rerouteTierDecrease = (tx: Db, id: string, changes: Updateable<TierDecreaseTable>) =>
