@@ -1,5 +1,5 @@
 import type { TReviewerRole, TTier } from '@psbook/core';
-import { type Insertable, sql, type Updateable } from 'kysely';
+import { type Insertable, type RawBuilder, sql, type Updateable } from 'kysely';
 import type { Db } from '../database.ts';
 import type { ProjectTable, TierDecreaseTable, TierHistoryTable } from '../schema.ts';
 import { withExplanation } from './oversight-table.ts';
@@ -43,8 +43,16 @@ export const lockPendingTierDecreasesBehindRuleset = (tx: Db, version: string) =
     .forUpdate()
     .execute();
 
-/** Rows per statement of the set-based writes below: a few arrays of this length each. */
-const batchSize = 5_000;
+/**
+ * Run `statement` once per 5,000 rows, `column(key)` giving that batch's values of one key as one array
+ * parameter (for `unnest`): a few arrays per statement, whatever the number of rows.
+ */
+async function inBatches<R>(rows: R[], statement: (column: <K extends keyof R>(key: K) => RawBuilder<R[K][]>) => Promise<unknown>) {
+  for (let i = 0; i < rows.length; i += 5_000) {
+    const batch = rows.slice(i, i + 5_000);
+    await statement((key) => sql.val(batch.map((row) => row[key])));
+  }
+}
 
 /** The oversight columns of many projects at once (a ruleset change's re-evaluation of waiting decreases). */
 export async function setOversightOfProjects(
@@ -58,17 +66,15 @@ export async function setOversightOfProjects(
     rulesetVersion: string;
   }[],
 ): Promise<void> {
-  for (let i = 0; i < rows.length; i += batchSize) {
-    const batch = rows.slice(i, i + batchSize);
-    const column = <K extends keyof (typeof rows)[number]>(key: K) => sql.val(batch.map((row) => row[key]));
-    await sql`
+  await inBatches(rows, (column) =>
+    sql`
       update project p set tier = v.tier, tier_lower_bound = v.tier_lower_bound, reviewer_role = v.reviewer_role,
         oversight = v.oversight::jsonb, ruleset_version = v.ruleset_version
       from unnest(${column('id')}::uuid[], ${column('tier')}::smallint[], ${column('tierLowerBound')}::smallint[],
         ${column('reviewerRole')}::text[], ${column('oversight')}::text[], ${column('rulesetVersion')}::text[])
         as v(id, tier, tier_lower_bound, reviewer_role, oversight, ruleset_version)
-      where p.id = v.id`.execute(tx);
-  }
+      where p.id = v.id`.execute(tx),
+  );
 }
 
 /** Many waiting decreases re-routed after a ruleset change at once, as `rerouteTierDecrease` does one. */
@@ -84,10 +90,8 @@ export async function rerouteTierDecreases(
     rulesetVersion: string;
   }[],
 ): Promise<void> {
-  for (let i = 0; i < rows.length; i += batchSize) {
-    const batch = rows.slice(i, i + batchSize);
-    const column = <K extends keyof (typeof rows)[number]>(key: K) => sql.val(batch.map((row) => row[key]));
-    await sql`
+  await inBatches(rows, (column) =>
+    sql`
       update tier_decrease d set from_tier = v.from_tier, from_reviewer_role = v.from_reviewer_role, to_tier = v.to_tier,
         to_reviewer_role = v.to_reviewer_role, to_evaluation = v.to_evaluation::jsonb, ruleset_version = v.ruleset_version,
         version = d.version + 1
@@ -95,8 +99,8 @@ export async function rerouteTierDecreases(
         ${column('toTier')}::smallint[], ${column('toReviewerRole')}::text[], ${column('toEvaluation')}::text[],
         ${column('rulesetVersion')}::text[])
         as v(id, from_tier, from_reviewer_role, to_tier, to_reviewer_role, to_evaluation, ruleset_version)
-      where d.id = v.id`.execute(tx);
-  }
+      where d.id = v.id`.execute(tx),
+  );
 }
 
 /** A waiting decrease re-routed after a ruleset change (from, to and ruleset), counting its version up. */
