@@ -61,16 +61,20 @@ describe.skipIf(!run)('[UI-AUDIT] Lighthouse on the main pages', () => {
   });
 
   it(`[UI-AUDIT 7, 13] mobile: every main page at the targets, judged on the median of ${mobileRuns} runs`, {
-    timeout: 900_000,
+    timeout: 1_080_000,
   }, async () => {
     const runs = new Map<string, Scores[]>();
     await withChrome(run!.chromiumPath, async (port) => {
       // Round by round over all pages (not one page five times in a row), so a burst of load on
-      // the machine costs one run of several pages rather than every run of one page.
-      for (let round = 0; round < mobileRuns; round++) {
+      // the machine costs one run of several pages rather than every run of one page. Round 0 warms
+      // up and is not counted: the server was started for this run, and its first answers of each
+      // page (code not yet optimised by V8, the embedded database's caches empty) are slower than
+      // what staff meet: in three CI runs on 2026-12-07, 20 of the 24 pages × runs scored lower on
+      // average in the first two rounds than in the last three.
+      for (let round = 0; round <= mobileRuns; round++) {
         for (const page of mainPages) {
           const scores = await audit(port, `${run!.baseUrl}${page.path(ids)}`, await cookieOf(page.who), 'mobile');
-          runs.set(page.name, [...(runs.get(page.name) ?? []), scores]);
+          if (round > 0) runs.set(page.name, [...(runs.get(page.name) ?? []), scores]);
         }
       }
     });
