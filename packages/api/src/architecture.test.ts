@@ -111,7 +111,7 @@ describe('what routes hand the domain', () => {
   // `services.db` or `ctx.db` handed over, the services themselves handed to a verb, `db` taken out of
   // the services, or a query called directly.
   const handsBareDatabase = (path: string) =>
-    /\bservices\.db\b|\bctx\.db\b|\(c\.var\.services[,)]|\{[^}]*\bdb\b[^}]*\}\s*=\s*c\.var\.services\b|from '\.\.\/db\/queries\//.test(
+    /\bservices\.db\b|\bctx\.db\b|\(c\.get\('services'\)[,)]|\{[^}]*\bdb\b[^}]*\}\s*=\s*c\.get\('services'\)|from '\.\.\/db\/queries\//.test(
       readFileSync(join(srcDir, path), 'utf8'),
     );
 
@@ -123,5 +123,14 @@ describe('what routes hand the domain', () => {
   it('lists only routes that still hand over the database, so the list shrinks', () => {
     const clean = [...bareDatabaseAllowed.keys()].filter((path) => !routeFiles.includes(path) || !handsBareDatabase(path));
     expect(clean, 'these routes no longer hand over the database: remove them from the list').toEqual([]);
+  });
+});
+
+describe('how request variables are read', () => {
+  it("is c.get('name'): hono's c.var copies every variable into a new object on each access", () => {
+    const offending = sourceFiles(srcDir)
+      .map((path) => relative(srcDir, path).split(sep).join('/'))
+      .flatMap((path) => findings(path, [{ name: 'c.var', pattern: /\bc\.var\b/g }]));
+    expect(offending, "write c.get('services'), c.get('actor'), c.get('requestId')").toEqual([]);
   });
 });

@@ -36,6 +36,10 @@ export function systemContext(services: { db: Db; policy: Policy }, label: strin
   return { db: services.db, policy: services.policy, actor: setupActor(label), requestId: null };
 }
 
+/**
+ * Read with `c.get('services')`, never through the context's `var` getter: hono builds a new object of
+ * every variable on each access to it (architecture.test.ts keeps it out of the source).
+ */
 export type AppEnv = {
   Variables: {
     services: Services;

@@ -1,7 +1,7 @@
 import { createServiceCanvas, type ServiceCanvas } from './canvas/schemas.ts';
 import { createLifecycle, type Lifecycle } from './lifecycle/check-transition.ts';
 import { compileOversightRuleset, type OversightDecisionTable } from './oversight/decision-table.ts';
-import type { OversightEvaluator } from './oversight/evaluate-oversight.ts';
+import type { OversightEvaluator, TOversightInput } from './oversight/evaluate-oversight.ts';
 import { createReleaseChecklist, createTechReviewExtraction } from './reviews/release-checklist.ts';
 import type { Rulesets } from './rules/default-rulesets.ts';
 import { createSupervision, type Supervision } from './supervision/supervision.ts';
@@ -13,6 +13,8 @@ export type Policy = {
   oversightTable: Promise<OversightDecisionTable>;
   /** The evaluation json-rules-engine gives, read from the decision table. */
   evaluateOversight: OversightEvaluator;
+  /** The same evaluation as JSON text (`JSON.stringify` of it), written from the decision table's pieces. */
+  evaluateOversightJson: (input: TOversightInput) => Promise<string>;
   lifecycle: Lifecycle;
   releaseChecklist: ReturnType<typeof createReleaseChecklist>;
   isExtractedForTechReview: ReturnType<typeof createTechReviewExtraction>;
@@ -34,6 +36,7 @@ export function createPolicy(rulesets: Rulesets): Policy {
     rulesets,
     oversightTable,
     evaluateOversight: async (input) => (await oversightTable).evaluate(input),
+    evaluateOversightJson: async (input) => (await oversightTable).evaluateJson(input),
     lifecycle: createLifecycle(rulesets['lifecycle-gates']),
     releaseChecklist: createReleaseChecklist(rulesets['release-checklist']),
     isExtractedForTechReview: createTechReviewExtraction(rulesets['tech-review-extraction']),

@@ -22,12 +22,12 @@ function bearerToken(header: string | undefined): string | null {
 }
 
 /**
- * Resolves `c.var.actor` from `Authorization: Bearer` or the session cookie, and requires one.
+ * Resolves `c.get('actor')` from `Authorization: Bearer` or the session cookie, and requires one.
  * Cookie-authenticated writes must come from our own origin (CSRF): browsers always send Origin on
  * such requests, and a cross-site page cannot forge it.
  */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
-  const { db, config, actorCache } = c.var.services;
+  const { db, config, actorCache } = c.get('services');
   const bearer = bearerToken(c.req.header('authorization'));
   const cookie = bearer ? null : (getCookie(c, sessionCookieName) ?? null);
   const token = bearer ?? cookie;

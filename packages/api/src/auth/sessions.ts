@@ -12,7 +12,7 @@ import { hashToken, newToken, sessionTokenPrefix } from './tokens.ts';
  * signing in end in the same kind of session.
  */
 export async function startSession(c: Context<AppEnv>, userId: string): Promise<{ token: string; expiresAt: Date }> {
-  const { db, config, trustProxy } = c.var.services;
+  const { db, config, trustProxy } = c.get('services');
   const token = newToken(sessionTokenPrefix);
   const expiresAt = new Date(Date.now() + config.sessionTtlHours * 3600_000);
   await insertSession(db, { tokenHash: hashToken(token), userId, expiresAt });

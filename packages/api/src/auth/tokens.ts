@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** Session tokens start `pss_`, API tokens `psb_`; only their SHA-256 is stored. */
 export const sessionTokenPrefix = 'pss_';
@@ -9,5 +9,6 @@ export function newToken(prefix: string): string {
 }
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  // The one-shot hash: a third of createHash's CPU, and every signed-in request pays it (the actor cache's key).
+  return hash('sha256', token, 'hex');
 }

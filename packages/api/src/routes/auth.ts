@@ -67,7 +67,7 @@ const me = apiRoute({
 
 export const authRoutes = createRouter()
   .openapi(login, async (c) => {
-    const { db, trustProxy } = c.var.services;
+    const { db, trustProxy } = c.get('services');
     // The e-mail arrives canonical (ZSignInEmail): trimmed, case-folded, free of control characters.
     const { email, password } = c.req.valid('json');
     const client = clientOf(c, trustProxy);
@@ -102,16 +102,16 @@ export const authRoutes = createRouter()
     return c.json(body, 200);
   })
   .openapi(logout, async (c) => {
-    const actor = requireActor(c.var.actor);
+    const actor = requireActor(c.get('actor'));
     const token = c.req.header('authorization')?.replace(/^Bearer\s+/i, '') ?? getCookie(c, sessionCookieName);
     if (token && actor.via === 'session') {
-      await revokeSession(c.var.services.db, hashToken(token));
+      await revokeSession(c.get('services').db, hashToken(token));
     }
     deleteCookie(c, sessionCookieName, { path: '/' });
     return c.body(null, 204);
   })
   .openapi(me, (c) => {
-    const actor = requireActor(c.var.actor);
+    const actor = requireActor(c.get('actor'));
     return c.json(
       { id: actor.id, email: actor.email, displayName: actor.displayName, role: actor.role, bureauCodes: actor.bureauCodes },
       200,

@@ -128,14 +128,14 @@ const comparison = apiRoute({
 export const budgetCycleRoutes = createRouter()
   .openapi(create, async (c) => c.json(await createBudgetCycle(domainContext(c), c.req.valid('json')), 201))
   .openapi(list, async (c) => {
-    requireActor(c.var.actor);
+    requireActor(c.get('actor'));
     return c.json(
       pageOf(await listBudgetCycles(domainContext(c)), c.req.valid('query'), (cycle) => cycle.fiscalYear),
       200,
     );
   })
   .openapi(get, async (c) => {
-    requireActor(c.var.actor);
+    requireActor(c.get('actor'));
     return c.json(await getBudgetCycle(domainContext(c), c.req.valid('param').fiscalYear), 200);
   })
   .openapi(comparison, async (c) => {

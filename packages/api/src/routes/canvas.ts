@@ -76,21 +76,21 @@ const revision = apiRoute({
 
 export const canvasRoutes = createRouter()
   .openapi(get, async (c) => {
-    requireActor(c.var.actor);
+    requireActor(c.get('actor'));
     return c.json(await getCanvas(domainContext(c), c.req.valid('param').id), 200);
   })
   .openapi(save, async (c) => {
     return c.json(await saveCanvas(domainContext(c), c.req.valid('param').id, c.req.valid('json')), 200);
   })
   .openapi(revisions, async (c) => {
-    requireActor(c.var.actor);
+    requireActor(c.get('actor'));
     return c.json(
       pageOf(await listCanvasHistory(domainContext(c), c.req.valid('param').id), c.req.valid('query'), (r) => r.revision),
       200,
     );
   })
   .openapi(revision, async (c) => {
-    requireActor(c.var.actor);
+    requireActor(c.get('actor'));
     const { id, n } = c.req.valid('param');
     return c.json(await getCanvasRevision(domainContext(c), id, n), 200);
   });

@@ -50,7 +50,7 @@ const remove = apiRoute({
 
 export const documentRoutes = createRouter()
   .openapi(list, async (c) => {
-    requireActor(c.var.actor);
+    requireActor(c.get('actor'));
     return c.json(
       pageOf(await listDocuments(domainContext(c), c.req.valid('param').id), c.req.valid('query'), (doc) => doc.id),
       200,

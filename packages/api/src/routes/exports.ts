@@ -128,7 +128,7 @@ export function exportConditions(
   const conditions: Conditions = [
     { label: '内容', value: title },
     { label: '出力日時', value: downloadTime() },
-    { label: '出力者', value: c.var.actor?.email ?? '' },
+    { label: '出力者', value: c.get('actor')?.email ?? '' },
   ];
   for (const [key, raw] of Object.entries(query)) {
     if (raw === undefined || raw === '') continue;

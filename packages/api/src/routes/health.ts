@@ -36,7 +36,7 @@ const readiness = apiRoute({
 export const healthRoutes = createRouter()
   .openapi(liveness, (c) => c.json({ status: 'ok' as const }, 200))
   .openapi(readiness, async (c) => {
-    const { db, dbKind, policy } = c.var.services;
+    const { db, dbKind, policy } = c.get('services');
     // Only a 503 carries it; a load balancer reads it as when to ask again.
     const notReady = () => c.header('Retry-After', String(databaseRetrySeconds));
     try {

@@ -66,7 +66,7 @@ const audit = apiRoute({
 
 export const historyRoutes = createRouter()
   .openapi(projectHistory, async (c) => {
-    requireActor(c.var.actor);
+    requireActor(c.get('actor'));
     return c.json(withOpaqueCursor(await listProjectHistory(domainContext(c), c.req.valid('param').id, page(c.req.valid('query')))), 200);
   })
   .openapi(audit, async (c) => {

@@ -111,7 +111,7 @@ const unmeasure = apiRoute({
 
 export const kpiRoutes = createRouter()
   .openapi(list, async (c) => {
-    requireActor(c.var.actor);
+    requireActor(c.get('actor'));
     return c.json(
       pageOf(await listKpis(domainContext(c), c.req.valid('param').id), c.req.valid('query'), (kpi) => kpi.id),
       200,

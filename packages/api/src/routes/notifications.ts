@@ -30,8 +30,8 @@ export const ZOutboxMailListResponse = pageSchema(ZOutboxMail);
 export const ZPreferences = z.object({ items: z.array(ZNotificationPreference.extend({ isDefault: z.boolean() })) });
 
 /** Notifications are a person's own: machine tokens have none. */
-function requirePerson(c: { var: { actor: Parameters<typeof requireActor>[0] } }) {
-  const actor = requireActor(c.var.actor);
+function requirePerson(c: { get(key: 'actor'): Parameters<typeof requireActor>[0] }) {
+  const actor = requireActor(c.get('actor'));
   if (actor.via !== 'session') throw forbidden('Notifications belong to people: sign in to read them');
   return actor;
 }
@@ -150,7 +150,7 @@ export const notificationRoutes = createRouter()
   .openapi(outbox, async (c) => {
     requirePerson(c);
     const q = c.req.valid('query');
-    const { publicUrl } = c.var.services.config;
+    const { publicUrl } = c.get('services').config;
     const page = await listOutbox(domainContext(c), { limit: q.limit, cursor: innerCursor(q), status: q.status }, (row) =>
       renderMailText(row, publicUrl),
     );

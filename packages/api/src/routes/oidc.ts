@@ -209,7 +209,7 @@ function page(c: Context<AppEnv>, kind: PageKind) {
 <h1>${escapeHtml(ja[0])}</h1><p>${escapeHtml(ja[1])}</p>
 <div lang="en"><h2>${escapeHtml(en[0])}</h2><p>${escapeHtml(en[1])}</p></div>
 <p><a href="/">サインイン画面に戻る / Back to sign-in</a></p>
-<p><small>要求ID / Request ID: ${escapeHtml(c.var.requestId ?? '')}</small></p>
+<p><small>要求ID / Request ID: ${escapeHtml(c.get('requestId') ?? '')}</small></p>
 </main></body></html>`;
   return c.html(body, status);
 }
@@ -232,7 +232,7 @@ function logOidc(what: string, error: unknown) {
 
 export const oidcRoutes = createRouter()
   .openapi(methods, async (c) => {
-    const { db, oidc } = c.var.services;
+    const { db, oidc } = c.get('services');
     const { localPasswords } = await getSignInSettings(db);
     let endSessionUrl: string | null = null;
     if (oidc) {
@@ -250,7 +250,7 @@ export const oidcRoutes = createRouter()
     return c.json(body, 200);
   })
   .openapi(start, async (c) => {
-    const { db, oidc } = c.var.services;
+    const { db, oidc } = c.get('services');
     if (!oidc) throw notConfigured();
     let request: Awaited<ReturnType<typeof oidc.start>>;
     try {
@@ -279,7 +279,7 @@ export const oidcRoutes = createRouter()
     return c.redirect(url.toString(), 302);
   })
   .openapi(callback, async (c) => {
-    const { db, oidc } = c.var.services;
+    const { db, oidc } = c.get('services');
     if (!oidc) throw notConfigured();
     const url = new URL(c.req.url);
     const state = url.searchParams.get('state');
@@ -301,19 +301,19 @@ export const oidcRoutes = createRouter()
       logOidc('callback refused', error);
       return page(c, 'failed') as never;
     }
-    const outcome = await signInWithOidc(db, identity, oidc.mapping, c.var.requestId);
+    const outcome = await signInWithOidc(db, identity, oidc.mapping, c.get('requestId'));
     if (!outcome.ok) return page(c, outcome.reason) as never;
     await startSession(c, outcome.userId);
     return c.redirect(pending.returnTo, 302);
   })
   .openapi(getSettings, async (c) => {
-    const actor = requireActor(c.var.actor);
+    const actor = requireActor(c.get('actor'));
     requirePermission(actor, 'signInSettings.manage');
-    const settings = await getSignInSettings(c.var.services.db);
-    return c.json({ ...settings, ssoConfigured: c.var.services.oidc !== null }, 200);
+    const settings = await getSignInSettings(c.get('services').db);
+    return c.json({ ...settings, ssoConfigured: c.get('services').oidc !== null }, 200);
   })
   .openapi(putSettings, async (c) => {
     const ctx = domainContext(c);
-    const settings = await updateSignInSettings(ctx, c.var.services.oidc !== null, c.req.valid('json'));
-    return c.json({ ...settings, ssoConfigured: c.var.services.oidc !== null }, 200);
+    const settings = await updateSignInSettings(ctx, c.get('services').oidc !== null, c.req.valid('json'));
+    return c.json({ ...settings, ssoConfigured: c.get('services').oidc !== null }, 200);
   });

@@ -14,7 +14,12 @@ describeOnBothDatabases('oversight evaluation', (t) => {
     for (const as of ['staff.ind@example.jp', 'budget@example.jp', 'chief@example.jp', 'admin@example.jp']) {
       const res = await evaluate({ budgetJpy: 10_000_000, maxDowntimeHours: 12.5, confidentiality: 'B' }, as);
       expect(res.status).toBe(200);
-      const body = await res.json();
+      expect(res.headers.get('content-type')).toBe('application/json');
+      const text = await res.text();
+      // Written from the decision table's JSON pieces: the engine's evaluation, as JSON, to the character.
+      const input = { budgetJpy: 10_000_000, maxDowntimeHours: 12.5, confidentiality: 'B' } as const;
+      expect(text).toBe(JSON.stringify(await createOversightEvaluator(t().policy.rulesets['oversight-tier'])(input)));
+      const body = JSON.parse(text);
       expect(body).toMatchObject({ tier: 2, lowerBound: 2, reviewerRole: 'cio_advisor', missing: [] });
       expect(body.rulesetVersion).toBe(t().policy.rulesets['oversight-tier'].version);
       expect(body.factors.map((f: { factor: string; tier: number; drives: boolean }) => [f.factor, f.tier, f.drives])).toEqual([

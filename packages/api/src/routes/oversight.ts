@@ -1,6 +1,6 @@
 import { ZOversightEvaluation, ZProjectOversightInputs } from '@psbook/core';
 import { requireActor } from '../auth/actor.ts';
-import { apiRoute, createRouter, jsonBody, jsonContent, problems } from './openapi.ts';
+import { apiRoute, createRouter, jsonBody, jsonContent, jsonTextResponse, problems } from './openapi.ts';
 
 const evaluate = apiRoute({
   operationId: 'evaluateOversight',
@@ -15,7 +15,9 @@ const evaluate = apiRoute({
 });
 
 export const oversightRoutes = createRouter().openapi(evaluate, async (c) => {
-  requireActor(c.var.actor);
-  const evaluation = await c.var.services.policy.evaluateOversight(c.req.valid('json'));
-  return c.json(evaluation, 200);
+  requireActor(c.get('actor'));
+  // The evaluation's JSON text straight from the decision table: serialising the object cost more
+  // than everything else the route does (docs/decisions/0030-evaluate-json-from-the-table.md).
+  const json = await c.get('services').policy.evaluateOversightJson(c.req.valid('json'));
+  return jsonTextResponse(c, ZOversightEvaluation, json, 200);
 });

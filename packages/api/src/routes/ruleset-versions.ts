@@ -98,7 +98,7 @@ export const rulesetVersionRoutes = createRouter()
     const decided = await decideRulesetVersion(ctx, c.req.valid('param').id, c.req.valid('json'));
     if (decided.status === 'approved' && decided.activation && Date.parse(decided.activation.runAt) <= Date.now()) {
       // Due now: start the job in this process after answering; its progress is at /rules/activations/{id}.
-      const services = c.var.services;
+      const services = c.get('services');
       setImmediate(() => {
         runDueActivations(services).catch((error) => console.error('[psbook] ruleset activation', error));
       });

@@ -457,7 +457,7 @@ export const supervisionRoutes = createRouter()
     ),
   )
   .openapi(getConsultation, async (c) => {
-    requireActor(c.var.actor);
+    requireActor(c.get('actor'));
     return c.json(await getConsultationDetail(domainContext(c), c.req.valid('param').id), 200);
   })
   .openapi(postMessage, async (c) => {

@@ -100,13 +100,13 @@ export const transitionRoutes = createRouter()
     return c.json(toProjectResponse(row), 200);
   })
   .openapi(history, async (c) => {
-    requireActor(c.var.actor);
+    requireActor(c.get('actor'));
     return c.json(
       pageOf(await listTransitions(domainContext(c), c.req.valid('param').id), c.req.valid('query'), (move) => move.id),
       200,
     );
   })
   .openapi(gates, async (c) => {
-    requireActor(c.var.actor);
+    requireActor(c.get('actor'));
     return c.json(await getGates(domainContext(c), c.req.valid('param').id), 200);
   });

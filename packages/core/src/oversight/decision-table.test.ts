@@ -160,7 +160,10 @@ describe('the oversight decision table', () => {
             const fromTable = table.evaluateFromTable(input);
             expect(fromTable).not.toBeNull();
             // toEqual tells -0 from 0 and NaN from null, so the value shown is the input's own.
-            expect(fromTable).toEqual(await engine(input));
+            const expected = await engine(input);
+            expect(fromTable).toEqual(expected);
+            // The answer the API writes from the row's JSON pieces is the engine's evaluation as JSON.
+            expect(table.evaluateJsonFromTable(input)).toBe(JSON.stringify(expected));
           }),
           { numRuns: 3000 },
         );
@@ -180,7 +183,9 @@ describe('the oversight decision table', () => {
         await fc.assert(
           fc.asyncProperty(inputs(ruleset), async (input) => {
             expect(table.evaluateFromTable(input)).toBeNull();
+            expect(table.evaluateJsonFromTable(input)).toBeNull();
             expect(await table.evaluate(input)).toEqual(await engine(input));
+            expect(await table.evaluateJson(input)).toBe(JSON.stringify(await engine(input)));
           }),
           { numRuns: 300 },
         );
@@ -227,6 +232,7 @@ describe('the oversight decision table', () => {
     const odd = { budgetJpy: 1, maxDowntimeHours: 1, confidentiality: 'D' } as unknown as TOversightInput;
     expect(table.evaluateFromTable(odd)).toBeNull();
     expect(await table.evaluate(odd)).toEqual(await createOversightEvaluator(base)(odd));
+    expect(await table.evaluateJson(odd)).toBe(JSON.stringify(await createOversightEvaluator(base)(odd)));
   });
 
   it('is what a policy evaluates with', async () => {
@@ -234,5 +240,6 @@ describe('the oversight decision table', () => {
     expect((await policy.oversightTable).version).toBe(base.version);
     const input = { budgetJpy: 50_000_000, maxDowntimeHours: null, confidentiality: null };
     expect(await policy.evaluateOversight(input)).toEqual((await policy.oversightTable).evaluateFromTable(input));
+    expect(await policy.evaluateOversightJson(input)).toBe(JSON.stringify(await policy.evaluateOversight(input)));
   });
 });

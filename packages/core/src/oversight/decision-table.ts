@@ -93,6 +93,10 @@ export type OversightDecisionTable = {
   evaluate: OversightEvaluator;
   /** The same from the table alone: null when not compiled or the input is not covered. */
   evaluateFromTable(input: TOversightInput): TOversightEvaluation | null;
+  /** `JSON.stringify` of `evaluate(input)`, written from the row's JSON pieces when the table covers the input. */
+  evaluateJson(input: TOversightInput): Promise<string>;
+  /** The same from the table alone: null when not compiled or the input is not covered. */
+  evaluateJsonFromTable(input: TOversightInput): string | null;
 };
 
 class NotBandable extends Error {}
@@ -327,6 +331,30 @@ export async function compileOversightRuleset(ruleset: LoadedRuleset<'oversight-
     const row = bands && rowOf(bands);
     return row ? render(ruleset, row, oversightValuesOf(ruleset, input)) : null;
   };
+  // Serialising the evaluation object was most of an evaluate request's own CPU (decision 0030): the
+  // answer is written from the row's JSON pieces instead, cut once per row when first asked for.
+  const jsonPieces = new Map<DecisionRow, string[]>();
+  const evaluateJsonFromTable = (input: TOversightInput): string | null => {
+    const bands = bandsOf(input);
+    const row = bands && rowOf(bands);
+    if (!row) return null;
+    let pieces = jsonPieces.get(row);
+    if (!pieces) {
+      pieces = decisionRowJsonPieces(ruleset, row, () => noAffixes);
+      jsonPieces.set(row, pieces);
+    }
+    const values = oversightValuesOf(ruleset, input);
+    let json = pieces[0]!;
+    for (let f = 0; f < values.length; f++) {
+      const value = values[f]!;
+      const shown = value === null ? null : formatOversightValue(compiled[f]!.input, value);
+      json += shown
+        ? JSON.stringify(value) + pieces[3 * f + 1] + jsonText(shown.en) + pieces[3 * f + 2] + jsonText(shown.ja)
+        : pieces[3 * f + 1]! + pieces[3 * f + 2];
+      json += pieces[3 * f + 3];
+    }
+    return json;
+  };
   return {
     version: ruleset.version,
     ruleset,
@@ -337,6 +365,8 @@ export async function compileOversightRuleset(ruleset: LoadedRuleset<'oversight-
     rowOf,
     evaluateFromTable,
     evaluate: async (input) => evaluateFromTable(input) ?? engine(input),
+    evaluateJsonFromTable,
+    evaluateJson: async (input) => evaluateJsonFromTable(input) ?? JSON.stringify(await engine(input)),
   };
 }
 
@@ -344,6 +374,16 @@ export { render as renderDecisionRow };
 
 /** Text put on either side of a factor's value where the reasons show it, e.g. `['¥', '']` and `['', '円']`. */
 export type ValueAffixes = { en: readonly [string, string]; ja: readonly [string, string] };
+
+/** No text around the values: each hole takes the value as the reason shows it, whole. */
+const noAffixes: ValueAffixes = { en: ['', ''], ja: ['', ''] };
+
+/** What JSON.stringify escapes in a string: quotes, backslashes, controls and (lone) surrogates. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are among what JSON escapes
+const escapedInJson = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A string as it is written inside a JSON string literal (most values' texts need no escaping). */
+const jsonText = (s: string) => (escapedInJson.test(s) ? JSON.stringify(s).slice(1, -1) : s);
 
 /**
  * A row's evaluation as JSON text cut where each factor's value goes: 3 × factors + 1 pieces, and per
@@ -357,7 +397,7 @@ export function decisionRowJsonPieces(
   row: DecisionRow,
   affixes: (input: TOversightInputName) => ValueAffixes,
 ): string[] {
-  const text = (s: string) => JSON.stringify(s).slice(1, -1);
+  const text = jsonText;
   const json = JSON.stringify;
   const pieces: string[] = [];
   let piece = `{"tier":${json(row.tier)},"lowerBound":${row.lowerBound},"reviewerRole":${json(row.reviewerRole)},"missing":${json(row.missing)},"factors":[`;

@@ -36,7 +36,10 @@ const yen = new Intl.NumberFormat('ja-JP');
 /** How an input value reads inside a factor's reason, by the unit its registry entry gives: ¥/円, h/時間. */
 export function formatOversightValue(input: TOversightInputName, value: number | string): { en: string; ja: string } {
   const { unit } = factorOfInput(input);
-  if (unit === 'yen') return { en: `¥${yen.format(Number(value))}`, ja: `${yen.format(Number(value))}円` };
+  if (unit === 'yen') {
+    const written = yen.format(Number(value));
+    return { en: `¥${written}`, ja: `${written}円` };
+  }
   if (unit === 'hours') return { en: `${value} h`, ja: `${value}時間` };
   return { en: String(value), ja: String(value) };
 }
