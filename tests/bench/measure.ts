@@ -112,6 +112,36 @@ export function processCpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** The machine's CPU ticks so far, busy and all, over every core (Linux /proc/stat, first line). */
+function machineTicks(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  // idle and iowait are the idle time; steal counts as busy (a neighbour had the core).
+  return { busy: total - fields[3]! - fields[4]!, total };
+}
+
+/**
+ * Waits until the whole machine has been quiet (`busyBelow` of its cores) for `quietSeconds` in a row,
+ * at most `capSeconds`. After the book is loaded, PostgreSQL's autovacuum works through it, and the
+ * server's first reminder pass sends the generated book's reminders (its projects have no status
+ * reports yet); neither is what a benchmark measures. Returns how long it waited and how busy the
+ * machine was in the last second.
+ */
+export async function waitForQuietMachine(options: { busyBelow: number; quietSeconds: number; capSeconds: number }) {
+  const started = performance.now();
+  let quiet = 0;
+  let busy = 1;
+  let last = machineTicks();
+  while (quiet < options.quietSeconds && performance.now() - started < options.capSeconds * 1000) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const now = machineTicks();
+    busy = (now.busy - last.busy) / Math.max(now.total - last.total, 1);
+    last = now;
+    quiet = busy < options.busyBelow ? quiet + 1 : 0;
+  }
+  return { seconds: round((performance.now() - started) / 1000, 1), busy: round(busy, 3), quiet: quiet >= options.quietSeconds };
+}
+
 /** Runs `run` and adds the server's CPU microseconds per request over it. */
 export async function withServerCpu(pid: number, run: () => Promise<LoadRun>): Promise<LoadRun & { serverCpuUs: number }> {
   const before = processCpuSeconds(pid);

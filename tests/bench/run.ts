@@ -21,7 +21,7 @@ import { benchEvaluate } from './evaluate.ts';
 import { benchImport } from './import.ts';
 import { benchImportMillion } from './import-1m.ts';
 import { benchList } from './list.ts';
-import { type BenchResult, formatBenchLine, round } from './measure.ts';
+import { type BenchResult, formatBenchLine, round, waitForQuietMachine } from './measure.ts';
 import { benchRetier } from './retier.ts';
 import { benchSearch } from './search.ts';
 import { benchStartup } from './startup.ts';
@@ -154,6 +154,11 @@ async function main() {
     retierCapSeconds: Number(args['retier-cap-s']),
     log,
   };
+  // The benchmarks start on a quiet machine: autovacuum after the load and the server's first reminder
+  // pass (the book's reminders, sent once) would otherwise run under the first of them.
+  const settled = await waitForQuietMachine({ busyBelow: 0.1, quietSeconds: 3, capSeconds: 900 });
+  loadSeconds = { ...loadSeconds, settle: settled.seconds };
+  log(`SETTLE ${settled.quiet ? 'quiet' : 'still busy'} after ${settled.seconds} s (machine ${Math.round(settled.busy * 100)}% busy)`);
   const runners: Record<
     Exclude<BenchName, 'startup'>,
     (c: BenchContext) => Promise<BenchResult | BenchResult[] | { skipped: string; name: string }>

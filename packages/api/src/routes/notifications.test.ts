@@ -460,6 +460,53 @@ describeOnBothDatabases('notifications', (t) => {
     expect(reports[0]!.path).toBe(`/projects/${project.id}/status-reports`);
   });
 
+  it('writes a page of status-report reminders together, and skips in it those already sent', async () => {
+    const { db } = t().services;
+    const [first, second, third] = [
+      await projectInDevelopment(t(), tierInputs[2]),
+      await projectInDevelopment(t(), tierInputs[2]),
+      await projectInDevelopment(t(), tierInputs[2]),
+    ];
+    const supervisedFor400Days = (ids: string[]) =>
+      db
+        .updateTable('project')
+        .set({ createdAt: new Date(Date.now() - 400 * 86_400_000) })
+        .where('id', 'in', ids)
+        .execute();
+    const pass = async () => {
+      await db.deleteFrom('reminderSent').where('key', 'like', 'scan:%').execute();
+      await runReminders(systemContext({ db, policy: t().policy }, 'reminders'));
+    };
+    const overdueNotices = async (projectId: string) =>
+      (
+        await db
+          .selectFrom('notification as n')
+          .innerJoin('appUser as u', 'u.id', 'n.userId')
+          .select('u.email')
+          .where('n.projectId', '=', projectId)
+          .where('n.kind', '=', 'status_report_overdue')
+          .execute()
+      )
+        .map((r) => r.email)
+        .sort();
+    const members = demoAccounts
+      .filter((a) => (a.role === 'staff' || a.role === 'bureau_lead') && (a.bureauCodes as readonly string[]).includes('IND'))
+      .map((a) => a.email)
+      .sort();
+
+    // The second project's reminder goes out first; the next pass finds its key taken among the page's.
+    await supervisedFor400Days([second.id]);
+    await pass();
+    expect(await overdueNotices(second.id)).toEqual(members);
+    await supervisedFor400Days([first.id, third.id]);
+    await pass();
+    expect(await overdueNotices(first.id)).toEqual(members);
+    expect(await overdueNotices(second.id)).toEqual(members);
+    expect(await overdueNotices(third.id)).toEqual(members);
+    await pass();
+    expect(await overdueNotices(third.id)).toEqual(members);
+  });
+
   it('reminds every active GovTech Tokyo reviewer once when a cycle’s tech reviews are due within a week', async () => {
     const day = (offset: number) => {
       const d = new Date(Date.now() + offset * 86_400_000);

@@ -17,6 +17,22 @@ export const claimReminderKey = async (db: Db, key: string) =>
     .returning('key')
     .executeTakeFirst()) !== undefined;
 
+/**
+ * Claim many reminder keys at once: the ones this call inserted (a key already sent, or being sent by
+ * another process, is not among them). Keys are inserted in sorted order, so two processes claiming
+ * overlapping sets wait for each other instead of deadlocking.
+ */
+export async function claimReminderKeys(db: Db, keys: readonly string[]): Promise<Set<string>> {
+  if (!keys.length) return new Set();
+  const rows = await db
+    .insertInto('reminderSent')
+    .values([...new Set(keys)].sort().map((key) => ({ key })))
+    .onConflict((oc) => oc.column('key').doNothing())
+    .returning('key')
+    .execute();
+  return new Set(rows.map((row) => row.key));
+}
+
 /** Pending release requests due by `soon` whose reminder for their current stage (due, overdue) is not sent yet. */
 export const listDueReleaseRequests = (db: Db, now: Date, soon: Date) =>
   db
