@@ -111,7 +111,7 @@ describe('what routes hand the domain', () => {
   // `services.db` or `ctx.db` handed over, the services themselves handed to a verb, `db` taken out of
   // the services, or a query called directly.
   const handsBareDatabase = (path: string) =>
-    /\bservices\.db\b|\bctx\.db\b|\(c\.get\('services'\)[,)]|\{[^}]*\bdb\b[^}]*\}\s*=\s*c\.get\('services'\)|from '\.\.\/db\/queries\//.test(
+    /\bservices\.db\b|\bctx\.db\b|c\.get\('services'\)\.db\b|\(c\.get\('services'\)[,)]|\{[^}]*\bdb\b[^}]*\}\s*=\s*c\.get\('services'\)|from '\.\.\/db\/queries\//.test(
       readFileSync(join(srcDir, path), 'utf8'),
     );
 
