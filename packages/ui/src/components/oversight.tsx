@@ -7,7 +7,7 @@ import { api, isApiError } from '../api.ts';
 import { describeError } from '../errors.ts';
 import { formatManYen, useFormat } from '../format.ts';
 import type { TOversightEvaluation, TOversightFactor } from '../types.ts';
-import { TableScroll, TierBadge } from './common.tsx';
+import { TierBadge } from './common.tsx';
 import { describeCondition, type TFactorDef, type TTierChange, whatWouldChange } from './oversight-changes.ts';
 import { type TOversightTable, useOversightTable } from './oversight-table.ts';
 
@@ -130,33 +130,30 @@ export function OversightExplanation({
         </p>
       ) : null}
       <Heading className="oversight-subheading">{t('oversight.factors')}</Heading>
-      {/* The reasons are long: at 390 px the table scrolls inside its box instead of widening the page. */}
-      <TableScroll label={t('oversight.factorsCaption')}>
-        <table className="table table-compact">
-          <caption className="visually-hidden">{t('oversight.factorsCaption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('oversight.colFactor')}</th>
-              <th scope="col">{t('oversight.colValue')}</th>
-              <th scope="col">{t('oversight.colTier')}</th>
-              <th scope="col">{t('oversight.colReason')}</th>
+      <table className="table table-compact">
+        <caption className="visually-hidden">{t('oversight.factorsCaption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('oversight.colFactor')}</th>
+            <th scope="col">{t('oversight.colValue')}</th>
+            <th scope="col">{t('oversight.colTier')}</th>
+            <th scope="col">{t('oversight.colReason')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {evaluation.factors.map((factor) => (
+            <tr key={factor.factor} className={factor.drives && evaluation.tier !== null ? 'row-emphasis' : undefined}>
+              <th scope="row">
+                {factorName(t, factor.factor)}
+                {factor.drives && evaluation.tier !== null ? <span className="tag">{t('oversight.drives')}</span> : null}
+              </th>
+              <td>{factor.value === null ? t('oversight.notGiven') : formatValue(factor.input, factor.value)}</td>
+              <td>{factor.tier === null ? '—' : t('tier.label', { tier: factor.tier })}</td>
+              <td>{f.lang === 'en' ? factor.reason : factor.reasonJa}</td>
             </tr>
-          </thead>
-          <tbody>
-            {evaluation.factors.map((factor) => (
-              <tr key={factor.factor} className={factor.drives && evaluation.tier !== null ? 'row-emphasis' : undefined}>
-                <th scope="row">
-                  {factorName(t, factor.factor)}
-                  {factor.drives && evaluation.tier !== null ? <span className="tag">{t('oversight.drives')}</span> : null}
-                </th>
-                <td>{factor.value === null ? t('oversight.notGiven') : formatValue(factor.input, factor.value)}</td>
-                <td>{factor.tier === null ? '—' : t('tier.label', { tier: factor.tier })}</td>
-                <td>{f.lang === 'en' ? factor.reason : factor.reasonJa}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableScroll>
+          ))}
+        </tbody>
+      </table>
       {showChanges ? (
         <>
           <Heading className="oversight-subheading">{t('oversight.whatWouldChange')}</Heading>
