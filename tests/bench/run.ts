@@ -157,9 +157,8 @@ async function main() {
   // The benchmarks start on a quiet machine. The server's first reminder pass sends the generated
   // book's reminders once (its projects have no status reports: 79,000 notices at 200,000 projects);
   // then the database is vacuumed and analysed, as autovacuum would do a minute later under the first
-  // benchmark.
-  // At most a minute plus a second per thousand projects: a machine that stays busy (another job on it)
-  // is logged as such and measured anyway.
+  // benchmark. The wait is at most a minute plus a second per thousand projects: a machine that stays
+  // busy (another job on it) is logged as such and measured anyway.
   const settled = await waitForQuietMachine({ busyBelow: 0.1, quietSeconds: 3, capSeconds: 60 + n / 1000 });
   const vacuumStarted = performance.now();
   await sql`vacuum analyze`;

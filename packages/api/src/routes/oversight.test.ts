@@ -11,13 +11,13 @@ describeOnBothDatabases('oversight evaluation', (t) => {
       .services.db.selectFrom('auditEvent')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
+    const input = { budgetJpy: 10_000_000, maxDowntimeHours: 12.5, confidentiality: 'B' } as const;
     for (const as of ['staff.ind@example.jp', 'budget@example.jp', 'chief@example.jp', 'admin@example.jp']) {
-      const res = await evaluate({ budgetJpy: 10_000_000, maxDowntimeHours: 12.5, confidentiality: 'B' }, as);
+      const res = await evaluate(input, as);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/json');
       const text = await res.text();
       // Written from the decision table's JSON pieces: the engine's evaluation, as JSON, to the character.
-      const input = { budgetJpy: 10_000_000, maxDowntimeHours: 12.5, confidentiality: 'B' } as const;
       expect(text).toBe(JSON.stringify(await createOversightEvaluator(t().policy.rulesets['oversight-tier'])(input)));
       const body = JSON.parse(text);
       expect(body).toMatchObject({ tier: 2, lowerBound: 2, reviewerRole: 'cio_advisor', missing: [] });

@@ -397,7 +397,6 @@ export function decisionRowJsonPieces(
   row: DecisionRow,
   affixes: (input: TOversightInputName) => ValueAffixes,
 ): string[] {
-  const text = jsonText;
   const json = JSON.stringify;
   const pieces: string[] = [];
   let piece = `{"tier":${json(row.tier)},"lowerBound":${row.lowerBound},"reviewerRole":${json(row.reviewerRole)},"missing":${json(row.missing)},"factors":[`;
@@ -406,12 +405,12 @@ export function decisionRowJsonPieces(
     const around = affixes(f.input);
     piece += `${i ? ',' : ''}{"factor":${json(f.factor)},"input":${json(f.input)},"value":${isGiven ? '' : 'null'}`;
     pieces.push(piece);
-    piece = `,"tier":${json(f.tier)},"drives":${json(f.drives)},"band":${json(f.band)},"thresholds":${json(f.thresholds)},"reason":"${text(f.reason[0])}`;
-    pieces.push(isGiven ? piece + text(around.en[0]) : piece);
-    piece = isGiven ? text(around.en[1]) + text(f.reason[1]!) : '';
-    piece += `","reasonJa":"${text(f.reasonJa[0])}`;
-    pieces.push(isGiven ? piece + text(around.ja[0]) : piece);
-    piece = `${isGiven ? text(around.ja[1]) + text(f.reasonJa[1]!) : ''}"}`;
+    piece = `,"tier":${json(f.tier)},"drives":${json(f.drives)},"band":${json(f.band)},"thresholds":${json(f.thresholds)},"reason":"${jsonText(f.reason[0])}`;
+    pieces.push(isGiven ? piece + jsonText(around.en[0]) : piece);
+    piece = isGiven ? jsonText(around.en[1]) + jsonText(f.reason[1]!) : '';
+    piece += `","reasonJa":"${jsonText(f.reasonJa[0])}`;
+    pieces.push(isGiven ? piece + jsonText(around.ja[0]) : piece);
+    piece = `${isGiven ? jsonText(around.ja[1]) + jsonText(f.reasonJa[1]!) : ''}"}`;
   });
   pieces.push(`${piece}],"rulesetVersion":${json(table.version)}}`);
   return pieces;

@@ -8,15 +8,6 @@ import { selectSupervisedProjects } from './supervision.ts';
  * reminded, and the reminder_sent keys that let exactly one process send each reminder.
  */
 
-/** Take `key` for this process: false when another took it first (it waits for that one to commit). */
-export const claimReminderKey = async (db: Db, key: string) =>
-  (await db
-    .insertInto('reminderSent')
-    .values({ key })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .returning('key')
-    .executeTakeFirst()) !== undefined;
-
 /**
  * Claim many reminder keys at once: the ones this call inserted (a key already sent, or being sent by
  * another process, is not among them). Keys are inserted in sorted order, so two processes claiming
@@ -32,6 +23,9 @@ export async function claimReminderKeys(db: Db, keys: readonly string[]): Promis
     .execute();
   return new Set(rows.map((row) => row.key));
 }
+
+/** Take `key` for this process: false when another took it first (it waits for that one to commit). */
+export const claimReminderKey = async (db: Db, key: string) => (await claimReminderKeys(db, [key])).has(key);
 
 /** Pending release requests due by `soon` whose reminder for their current stage (due, overdue) is not sent yet. */
 export const listDueReleaseRequests = (db: Db, now: Date, soon: Date) =>
