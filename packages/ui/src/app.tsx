@@ -122,11 +122,22 @@ export const createAppRouter = () => createBrowserRouter(routes);
 type ScreenModule = { prefetchScreen?: (queryClient: QueryClient, url: URL) => Promise<void> };
 
 /**
- * Load the screens the address shows (the layout's child and, for a project, its tab), and start
+ * How long the first drawing waits for the screen's own data once its code is here. On a working
+ * line that data is back within a round trip, and drawing the screen once with it beats drawing it
+ * empty and again when each answer arrives: those later drawings are not sliced by the transition
+ * (React renders a query's answer in one task), and on a phone each blocked the page for 100–200 ms
+ * (performance §4.9). On a line too slow for this wait, the screen draws with its loading states.
+ */
+export const firstDataWaitMs = 1_500;
+
+/**
+ * Load the screens the address shows (the layout's child and, for a project, its tab) and start
  * fetching the data of those that say how (`prefetchScreen`). Resolves when their code is here (or
- * failed to come: rendering the screen then loads it again and reports the failure).
+ * failed to come: rendering the screen then loads it again and reports the failure) and their data
+ * too, or `firstDataWaitMs` after the code.
  */
 export async function preloadScreensFor(url: URL, queryClient: QueryClient): Promise<void> {
+  const data: Promise<unknown>[] = [];
   const loads = (matchRoutes(routes, url.pathname) ?? []).flatMap((match) => {
     const type = (match.route.element as { type?: unknown } | undefined)?.type;
     const load = type ? loaders.get(type) : undefined;
@@ -134,10 +145,14 @@ export async function preloadScreensFor(url: URL, queryClient: QueryClient): Pro
     return [
       load()
         .then((module) => {
-          void (module as ScreenModule).prefetchScreen?.(queryClient, url);
+          const prefetch = (module as ScreenModule).prefetchScreen?.(queryClient, url);
+          if (prefetch) data.push(prefetch.catch(() => undefined));
         })
         .catch(() => undefined),
     ];
   });
   await Promise.all(loads);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([Promise.all(data), new Promise((resolve) => (timer = setTimeout(resolve, firstDataWaitMs)))]);
+  clearTimeout(timer);
 }

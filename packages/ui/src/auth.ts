@@ -4,10 +4,11 @@ import { api } from './api.ts';
 import type { TRole, TUser } from './types.ts';
 
 export const meKey = ['me'] as const;
+export const meQuery = { queryKey: meKey, queryFn: api.auth.me, staleTime: 5 * 60_000, retry: false };
 
 /** The signed-in user: `null` when signed out, `undefined` while loading. */
 export function useMe() {
-  return useQuery({ queryKey: meKey, queryFn: api.auth.me, staleTime: 5 * 60_000, retry: false });
+  return useQuery(meQuery);
 }
 
 /** The signed-in user, for screens rendered inside the signed-in layout. */

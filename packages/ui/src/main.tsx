@@ -3,10 +3,10 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@ta
 import { StrictMode, startTransition } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
-import { api, isApiError } from './api.ts';
+import { isApiError } from './api.ts';
 import { createAppRouter, preloadScreensFor } from './app.tsx';
 
-import { meKey } from './auth.ts';
+import { meKey, meQuery } from './auth.ts';
 import { bureausQuery } from './components/bureaus.ts';
 import { initI18n } from './i18n/index.ts';
 
@@ -36,8 +36,9 @@ const queryClient = new QueryClient({
 
 const router = createAppRouter();
 // The sign-in check and the screen's code are fetched together, and the app is first drawn when
-// that code is here (until then index.html's own loading indicator shows).
-void queryClient.prefetchQuery({ queryKey: meKey, queryFn: api.auth.me, staleTime: 5 * 60_000, retry: false });
+// that code and the screen's first data are here (app.tsx preloadScreensFor; until then
+// index.html's own loading indicator shows).
+void queryClient.prefetchQuery(meQuery);
 // The frame waits for the names of the user's bureaus (its header shows them), so they are asked
 // beside the sign-in check rather than after it. Not on the sign-in screen, where it would only be refused.
 if (window.location.pathname !== '/sign-in') void queryClient.prefetchQuery(bureausQuery);

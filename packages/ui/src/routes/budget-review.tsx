@@ -2,13 +2,13 @@ import '../forms/zod-locale.ts';
 import { fiscalYearOf } from '@core/projects/fiscal-year.ts';
 import { reflectionOutcomeLabels } from '@core/reviews/budget-cycle.ts';
 import { ZBudgetCycleRequest } from '@core/reviews/schemas.ts';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
-import { canManageTokens, canRecordReflections, canSeeBudgetReview, canWriteTechReviews, isAdmin, useUser } from '../auth.ts';
+import { canManageTokens, canRecordReflections, canSeeBudgetReview, canWriteTechReviews, isAdmin, meQuery, useUser } from '../auth.ts';
 import {
   DateText,
   Empty,
@@ -23,7 +23,7 @@ import {
 } from '../components/common.tsx';
 import { controlProps, Field, FiscalYearField, FormErrors, requiredNumber } from '../components/field.tsx';
 import { useSchemaForm } from '../components/form-parts.tsx';
-import { useRules } from '../components/oversight.tsx';
+import { rulesQuery, useRules } from '../components/oversight.tsx';
 import { ExtractionFlags, ReflectionView, ViewpointTable } from '../components/tech-review.tsx';
 import { useFormat } from '../format.ts';
 import { ReflectionForm } from '../forms/reflection-form.tsx';
@@ -287,7 +287,7 @@ function Comparison({ fiscalYear }: { fiscalYear: number }) {
   const { t } = useTranslation();
   const f = useFormat();
   const headingId = useId();
-  const comparison = useQuery({ queryKey: ['tech-reviews', 'comparison', fiscalYear], queryFn: () => api.budget.comparison(fiscalYear) });
+  const comparison = useQuery(comparisonQuery(fiscalYear));
   if (comparison.isPending) return null;
   if (comparison.isError)
     return isApiError(comparison.error) && comparison.error.status === 403 ? null : <ErrorAlert error={comparison.error} />;
@@ -324,7 +324,7 @@ function ReflectionOutcomes() {
   const { t } = useTranslation();
   const f = useFormat();
   const headingId = useId();
-  const outcomes = useQuery({ queryKey: ['reflection-outcomes'], queryFn: api.budget.reflectionOutcomes });
+  const outcomes = useQuery(reflectionOutcomesQuery);
   if (outcomes.isPending) return <Loading />;
   if (outcomes.isError) return <ErrorAlert error={outcomes.error} onRetry={() => void outcomes.refetch()} />;
   if (outcomes.data.length === 0) return null;
@@ -431,6 +431,44 @@ function ReviewRow({
   );
 }
 
+const cyclesQuery = { queryKey: ['budget-cycles'], queryFn: api.budget.cycles };
+const techReviewsQuery = (fiscalYear: number) => ({
+  queryKey: ['tech-reviews', fiscalYear],
+  queryFn: () => api.budget.techReviews({ fiscalYear }),
+});
+const comparisonQuery = (fiscalYear: number) => ({
+  queryKey: ['tech-reviews', 'comparison', fiscalYear],
+  queryFn: () => api.budget.comparison(fiscalYear),
+});
+const reflectionOutcomesQuery = { queryKey: ['reflection-outcomes'], queryFn: api.budget.reflectionOutcomes };
+
+/** The year is in the address (?year=2027), so a link or a reload shows the same cycle. */
+const chosenYear = (params: URLSearchParams) => Number(params.get('year')) || null;
+
+/** The cycle the page shows: the one chosen, or else the budget office's latest submitted (評価書提出) cycle, or else the latest. */
+function yearShown(chosen: number | null, cycles: readonly TBudgetCycle[] | undefined, reflector: boolean): number | null {
+  const shownFirst = reflector ? (cycles?.find((c) => c.isSubmitted) ?? cycles?.[0]) : cycles?.[0];
+  return chosen ?? shownFirst?.fiscalYear ?? null;
+}
+
+/**
+ * The cycles, then the year's reviews and comparison, the reflection outcomes and the rules, fetched
+ * with the screen's code so that the page is first drawn with them (app.tsx preloadScreensFor,
+ * performance §4.9).
+ */
+export async function prefetchScreen(queryClient: QueryClient, url: URL): Promise<void> {
+  const [user, cycles] = await Promise.all([queryClient.fetchQuery(meQuery), queryClient.fetchQuery(cyclesQuery)]);
+  if (!user || !canSeeBudgetReview(user)) return;
+  const fiscalYear = yearShown(chosenYear(url.searchParams), cycles, canRecordReflections(user));
+  await Promise.all([
+    queryClient.prefetchQuery(rulesQuery),
+    queryClient.prefetchQuery(reflectionOutcomesQuery),
+    ...(fiscalYear === null ? [] : [queryClient.prefetchQuery(techReviewsQuery(fiscalYear))]),
+    // The comparison shows under a cycle that exists.
+    ...(cycles.some((c) => c.fiscalYear === fiscalYear) ? [queryClient.prefetchQuery(comparisonQuery(fiscalYear!))] : []),
+  ]);
+}
+
 export default function BudgetReview() {
   const { t } = useTranslation();
   const f = useFormat();
@@ -439,23 +477,16 @@ export default function BudgetReview() {
   const writer = canWriteTechReviews(user);
   const reflector = canRecordReflections(user);
   const id = useId();
-  const cycles = useQuery({ queryKey: ['budget-cycles'], queryFn: api.budget.cycles });
-  // The year is in the address (?year=2027), so a link or a reload shows the same cycle.
+  const cycles = useQuery(cyclesQuery);
   const [params, setParams] = useSearchParams();
-  const chosen = Number(params.get('year')) || null;
+  const chosen = chosenYear(params);
   const setChosen = (year: number) => setParams({ year: String(year) }, { replace: true });
-  // The budget office reads only submitted cycles (評価書提出), so its page opens on the latest of those.
-  const shownFirst = reflector ? (cycles.data?.find((c) => c.isSubmitted) ?? cycles.data?.[0]) : cycles.data?.[0];
-  const fiscalYear = chosen ?? shownFirst?.fiscalYear ?? null;
+  const fiscalYear = yearShown(chosen, cycles.data, reflector);
   // The year shown is always in the address, also when the page chose it, so a copied link shows the same cycle.
   useEffect(() => {
     if (chosen === null && fiscalYear !== null) setParams({ year: String(fiscalYear) }, { replace: true });
   }, [chosen, fiscalYear, setParams]);
-  const reviews = useQuery({
-    queryKey: ['tech-reviews', fiscalYear],
-    queryFn: () => api.budget.techReviews({ fiscalYear: fiscalYear! }),
-    enabled: fiscalYear !== null,
-  });
+  const reviews = useQuery({ ...techReviewsQuery(fiscalYear ?? 0), enabled: fiscalYear !== null });
   if (!canSeeBudgetReview(user)) return <Navigate to="/" replace />;
   const cycle = cycles.data?.find((c) => c.fiscalYear === fiscalYear) ?? null;
   const audience: Audience = admin ? 'admin' : writer ? 'govtech' : reflector ? 'budgetOffice' : 'reader';

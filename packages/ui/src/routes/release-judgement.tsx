@@ -1,5 +1,5 @@
 import { roleLabels } from '@core/registry/lists.ts';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -14,6 +14,7 @@ import { useFormat } from '../format.ts';
 import { ReleaseDecisionForm } from '../forms/release-decision-form.tsx';
 import { ReleaseRequestForm } from '../forms/release-request-form.tsx';
 import type { TReleaseRequestDetail as TReleaseRequest } from '../types.ts';
+import { canvasQuery, kpisQuery } from './project/project-queries.ts';
 import { ReleaseStatusBadge } from './project/releases-tab.tsx';
 
 function DecisionView({ request }: { request: TReleaseRequest }) {
@@ -103,8 +104,8 @@ function ProjectAtAGlance({ request }: { request: TReleaseRequest }) {
   const { t } = useTranslation();
   const bureauName = useBureauName();
   const headingId = useId();
-  const canvas = useQuery({ queryKey: ['project', request.projectId, 'canvas'], queryFn: () => api.canvas.get(request.projectId) });
-  const kpis = useQuery({ queryKey: ['project', request.projectId, 'kpis'], queryFn: () => api.kpis.list(request.projectId) });
+  const canvas = useQuery(canvasQuery(request.projectId));
+  const kpis = useQuery(kpisQuery(request.projectId));
   return (
     <section className="card" aria-labelledby={headingId}>
       <h2 id={headingId}>{t('judge.atAGlance')}</h2>
@@ -207,13 +208,26 @@ function ApplicantActions({ request, onDone }: { request: TReleaseRequest; onDon
   );
 }
 
+const releaseRequestQuery = (id: string) => ({ queryKey: ['release-request', id], queryFn: () => api.releases.get(id) });
+
+/**
+ * The request, then the project's canvas and KPIs beside it, fetched with the screen's code so that
+ * the page is first drawn with them (app.tsx preloadScreensFor, performance §4.9).
+ */
+export async function prefetchScreen(queryClient: QueryClient, url: URL): Promise<void> {
+  const id = /^\/release-requests\/([0-9a-f-]{36})$/i.exec(url.pathname)?.[1];
+  if (!id) return;
+  const request = await queryClient.fetchQuery(releaseRequestQuery(id));
+  await Promise.all([queryClient.prefetchQuery(canvasQuery(request.projectId)), queryClient.prefetchQuery(kpisQuery(request.projectId))]);
+}
+
 export default function ReleaseJudgement() {
   const { t } = useTranslation();
   const f = useFormat();
   const { id = '' } = useParams();
   const user = useUser();
   const bureauName = useBureauName();
-  const query = useQuery({ queryKey: ['release-request', id], queryFn: () => api.releases.get(id) });
+  const query = useQuery(releaseRequestQuery(id));
   const [done, setDone] = useState<string | null>(null);
 
   if (query.isPending) return <Loading />;

@@ -1,12 +1,13 @@
 import { roleLabels, stageLabels } from '@core/registry/lists.ts';
 import supervisionRules from '@rules/supervision.json';
+import type { QueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { isAdmin, useUser } from '../auth.ts';
 import { Loading, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
 import { nullableNumber } from '../components/field.tsx';
-import { cleanOversightInputs, OversightPreview, useOversightTable, useRules } from '../components/oversight.tsx';
+import { cleanOversightInputs, OversightPreview, rulesQuery, useOversightTable, useRules } from '../components/oversight.tsx';
 import { RulesSimulation } from '../components/rules-simulation.tsx';
 import { useFormat } from '../format.ts';
 import type { TStage } from '../types.ts';
@@ -184,6 +185,11 @@ function SupervisionRules() {
       </p>
     </>
   );
+}
+
+/** The rules, fetched with the screen's code so that the page is first drawn with them (app.tsx preloadScreensFor). */
+export async function prefetchScreen(queryClient: QueryClient): Promise<void> {
+  await queryClient.prefetchQuery(rulesQuery);
 }
 
 export default function Rules() {

@@ -12,12 +12,14 @@ import { useFormat } from '../../format.ts';
 import { CanvasForm } from '../../forms/canvas-form.tsx';
 import type { TProject } from '../../types.ts';
 import { useProjectContext } from '../project-page.tsx';
+import { canvasQuery, kpisQuery } from './project-queries.ts';
 
 export function useCanvas(projectId: string) {
-  return useQuery({ queryKey: ['project', projectId, 'canvas'], queryFn: () => api.canvas.get(projectId) });
+  return useQuery(canvasQuery(projectId));
 }
+
 export function useKpis(projectId: string) {
-  return useQuery({ queryKey: ['project', projectId, 'kpis'], queryFn: () => api.kpis.list(projectId) });
+  return useQuery(kpisQuery(projectId));
 }
 
 /** What the header cells show until someone writes them: the registered name and bureau. */

@@ -1,0 +1,8 @@
+import { api } from '../../api.ts';
+
+/** A project's canvas and KPIs, as its tabs and the release judgement ask for them (one cache entry each). */
+export const canvasQuery = (projectId: string) => ({
+  queryKey: ['project', projectId, 'canvas'],
+  queryFn: () => api.canvas.get(projectId),
+});
+export const kpisQuery = (projectId: string) => ({ queryKey: ['project', projectId, 'kpis'], queryFn: () => api.kpis.list(projectId) });
