@@ -1,4 +1,4 @@
-import { kpiStatusLabels } from '@core/kpis/schemas.ts';
+import { kpiStatusLabels } from '@core/kpis/status.ts';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../format.ts';
 import type { TKpi } from '../types.ts';

@@ -5,7 +5,8 @@ import { ErrorAlert, Loading, useDocumentTitle } from '../components/common.tsx'
 import { LanguageSwitch } from '../components/layout.tsx';
 import { useFormat } from '../format.ts';
 import type { TProject } from '../types.ts';
-import { useCanvas, useCanvasDefaults, useKpis } from './project/canvas-tab.tsx';
+import { useCanvasDefaults } from './project/canvas-tab.tsx';
+import { useCanvas, useKpis } from './project/project-queries.ts';
 import { useProject } from './project-page.tsx';
 
 function PrintBody({ project }: { project: TProject }) {

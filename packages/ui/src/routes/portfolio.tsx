@@ -1,4 +1,4 @@
-import { kpiStatusLabels } from '@core/kpis/schemas.ts';
+import { kpiStatusLabels } from '@core/kpis/status.ts';
 import { stageLabels } from '@core/registry/lists.ts';
 import { ratingLabels, ratings } from '@core/supervision/schemas.ts';
 import { useQuery } from '@tanstack/react-query';

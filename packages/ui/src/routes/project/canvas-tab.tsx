@@ -12,15 +12,7 @@ import { useFormat } from '../../format.ts';
 import { CanvasForm } from '../../forms/canvas-form.tsx';
 import type { TProject } from '../../types.ts';
 import { useProjectContext } from '../project-page.tsx';
-import { canvasQuery, kpisQuery } from './project-queries.ts';
-
-export function useCanvas(projectId: string) {
-  return useQuery(canvasQuery(projectId));
-}
-
-export function useKpis(projectId: string) {
-  return useQuery(kpisQuery(projectId));
-}
+import { useCanvas, useKpis } from './project-queries.ts';
 
 /** What the header cells show until someone writes them: the registered name and bureau. */
 export function useCanvasDefaults(project: TProject) {

@@ -1,19 +1,19 @@
-import { expectedValue, kpiStatusLabels } from '@core/kpis/schemas.ts';
+import { expectedValue, kpiStatusLabels } from '@core/kpis/status.ts';
 import type { QueryClient } from '@tanstack/react-query';
-import { lazy, useId, useState } from 'react';
+import { lazy, Suspense, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Empty, ErrorAlert, Facts, LazyChart, Loading, TableScroll } from '../../components/common.tsx';
 import { KpiSummaryTable } from '../../components/kpi-table.tsx';
 import { SavedWithNextStep } from '../../components/stage-stepper.tsx';
 import { useFormat } from '../../format.ts';
-import { KpiForm } from '../../forms/kpi-form.tsx';
-import { MeasurementForm } from '../../forms/measurement-form.tsx';
 import type { TKpi } from '../../types.ts';
 import { projectIdIn, useProjectContext } from '../project-page.tsx';
-import { useKpis } from './canvas-tab.tsx';
-import { kpisQuery } from './project-queries.ts';
+import { kpisQuery, useKpis } from './project-queries.ts';
 
 const KpiChart = lazy(() => import('../../components/charts/kpi-chart.tsx'));
+// The forms (and zod, which checks them) load after the tab is first drawn, not before it (performance §4.9).
+const KpiForm = lazy(() => import('../../forms/kpi-form.tsx').then((m) => ({ default: m.KpiForm })));
+const MeasurementForm = lazy(() => import('../../forms/measurement-form.tsx').then((m) => ({ default: m.MeasurementForm })));
 
 /** One row per fiscal year from the baseline to the target (and any measured year outside). */
 export function kpiSeries(kpi: TKpi) {
@@ -120,7 +120,9 @@ function KpiCard({ kpi, canWrite }: { kpi: TKpi; canWrite: boolean }) {
       {canWrite ? (
         <details className="disclosure">
           <summary>{t('kpi.addMeasurement')}</summary>
-          <MeasurementForm kpi={kpi} />
+          <Suspense fallback={<Loading />}>
+            <MeasurementForm kpi={kpi} />
+          </Suspense>
         </details>
       ) : null}
     </section>
@@ -164,7 +166,9 @@ export default function KpisTab() {
         <section className="card" aria-labelledby={`${headingId}-add`}>
           <h3 id={`${headingId}-add`}>{t('kpi.add')}</h3>
           {added ? <SavedWithNextStep projectId={project.id} version={project.version} saved={t('kpi.added')} /> : null}
-          <KpiForm projectId={project.id} onDone={() => setAdded(true)} />
+          <Suspense fallback={<Loading />}>
+            <KpiForm projectId={project.id} onDone={() => setAdded(true)} />
+          </Suspense>
         </section>
       ) : null}
     </section>

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api.ts';
 
 /** A project's canvas and KPIs, as its tabs and the release judgement ask for them (one cache entry each). */
@@ -6,3 +7,11 @@ export const canvasQuery = (projectId: string) => ({
   queryFn: () => api.canvas.get(projectId),
 });
 export const kpisQuery = (projectId: string) => ({ queryKey: ['project', projectId, 'kpis'], queryFn: () => api.kpis.list(projectId) });
+
+export function useCanvas(projectId: string) {
+  return useQuery(canvasQuery(projectId));
+}
+
+export function useKpis(projectId: string) {
+  return useQuery(kpisQuery(projectId));
+}
