@@ -1,4 +1,4 @@
-import { canvasFields } from '@core/canvas/schemas.ts';
+import { canvasFields } from '@core/canvas/fields.ts';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../format.ts';

@@ -1,4 +1,5 @@
-import { canvasFields, type TCanvasArea, type TCanvasFieldKey } from '@core/canvas/schemas.ts';
+import { canvasFields, type TCanvasArea } from '@core/canvas/fields.ts';
+import type { TCanvasFieldKey } from '@core/canvas/schemas.ts';
 import { kpiStatusLabels } from '@core/kpis/status.ts';
 import { type ReactNode, useId } from 'react';
 import { useTranslation } from 'react-i18next';
