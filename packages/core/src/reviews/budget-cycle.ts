@@ -1,18 +1,11 @@
 import { z } from 'zod';
 import { text } from '../projects/schemas.ts';
 import type { TLocalized } from '../rules/schemas.ts';
+import { reflectionOutcomes } from './reflection-outcomes.ts';
 
-/**
- * How the budget office reflected a submitted tech review's opinion in the budget (slide 83:
- * 「意見を付し、予算編成作業に反映」).
- */
-export const ZReflectionOutcome = z.enum(['reflected', 'partly_reflected', 'not_reflected']);
-export type TReflectionOutcome = z.infer<typeof ZReflectionOutcome>;
-export const reflectionOutcomeLabels: Record<TReflectionOutcome, TLocalized> = {
-  reflected: { ja: '反映', en: 'Reflected' },
-  partly_reflected: { ja: '一部反映', en: 'Partly reflected' },
-  not_reflected: { ja: '未反映', en: 'Not reflected' },
-};
+export { reflectionOutcomeLabels, type TReflectionOutcome } from './reflection-outcomes.ts';
+
+export const ZReflectionOutcome = z.enum(reflectionOutcomes);
 
 /** Integer yen, within JavaScript's safe integers so a bigint column round-trips exactly. */
 const ZYenChange = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);

@@ -1,4 +1,4 @@
-import { reflectionOutcomeLabels } from '@core/reviews/budget-cycle.ts';
+import { reflectionOutcomeLabels } from '@core/reviews/reflection-outcomes.ts';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../format.ts';
 import type { TTechReview } from '../types.ts';

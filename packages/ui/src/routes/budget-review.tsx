@@ -1,12 +1,8 @@
-import '../forms/zod-locale.ts';
-import { fiscalYearOf } from '@core/projects/fiscal-year.ts';
-import { reflectionOutcomeLabels } from '@core/reviews/budget-cycle.ts';
-import { ZBudgetCycleRequest } from '@core/reviews/schemas.ts';
+import { reflectionOutcomeLabels } from '@core/reviews/reflection-outcomes.ts';
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId, useState } from 'react';
+import { lazy, Suspense, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useSearchParams } from 'react-router';
-import type { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { canManageTokens, canRecordReflections, canSeeBudgetReview, canWriteTechReviews, isAdmin, meQuery, useUser } from '../auth.ts';
 import {
@@ -21,16 +17,10 @@ import {
   TableScroll,
   TierBadge,
 } from '../components/common.tsx';
-import { controlProps, Field, FiscalYearField, FormErrors, requiredNumber } from '../components/field.tsx';
-import { useSchemaForm } from '../components/form-parts.tsx';
-import { rulesQuery, useRules } from '../components/oversight.tsx';
+import { rulesQuery, useRules } from '../components/oversight-table.ts';
 import { ExtractionFlags, ReflectionView, ViewpointTable } from '../components/tech-review.tsx';
 import { useFormat } from '../format.ts';
-import { ReflectionForm } from '../forms/reflection-form.tsx';
-import { TechReviewForm } from '../forms/tech-review-form.tsx';
 import type { TBudgetCycle, TExtraction, TTechReview } from '../types.ts';
-
-type CycleInput = z.input<typeof ZBudgetCycleRequest>;
 
 /**
  * Who reads the page decides what it says first: the Digital Service Bureau's administrator opens
@@ -54,75 +44,6 @@ function useExtractionRule(): { text: string; activatedAt: string | null } | nul
   const source = content && typeof content === 'object' && 'source' in content ? content.source : null;
   if (!ruleset || typeof source !== 'string') return null;
   return { text: source, activatedAt: ruleset.activatedAt };
-}
-type CycleOutput = z.output<typeof ZBudgetCycleRequest>;
-
-/** Tokyo's calendar (DESIGN §2.4, slide 83): request late July, evaluation by late October, report in November, draft budget late January. */
-function defaultCycle(fiscalYear: number): CycleInput {
-  const y = fiscalYear - 1;
-  return {
-    fiscalYear,
-    requestDate: `${y}-07-28`,
-    requestDeadline: `${y}-09-30`,
-    evaluationDeadline: `${y}-10-31`,
-    submissionDate: `${y}-11-10`,
-    budgetAnnouncementDate: `${fiscalYear}-01-25`,
-  };
-}
-
-/** Opens a cycle; the new year then becomes the one shown (and in the address). */
-function CycleForm({ onCreated }: { onCreated: (fiscalYear: number) => void }) {
-  const { t } = useTranslation();
-  const queryClient = useQueryClient();
-  const form = useSchemaForm(ZBudgetCycleRequest, {
-    defaultValues: defaultCycle(fiscalYearOf(new Date()) + 1),
-  });
-  const { id, register, handleSubmit, errors, unmatched } = form;
-  const create = useMutation({
-    mutationFn: (values: CycleOutput) => api.budget.createCycle(values),
-    onSuccess: (_created, values) => {
-      void queryClient.invalidateQueries({ queryKey: ['budget-cycles'] });
-      onCreated(values.fiscalYear);
-    },
-    onError: form.serverErrors([
-      'fiscalYear',
-      'requestDate',
-      'requestDeadline',
-      'evaluationDeadline',
-      'submissionDate',
-      'budgetAnnouncementDate',
-    ]),
-  });
-  const dateField = (name: 'requestDate' | 'requestDeadline' | 'evaluationDeadline' | 'submissionDate' | 'budgetAnnouncementDate') => (
-    <Field id={`${id}-${name}`} label={t(`budget.dates.${name}`)} required error={errors[name]}>
-      <input type="date" {...controlProps(`${id}-${name}`, { error: errors[name] })} {...register(name)} />
-    </Field>
-  );
-  return (
-    <form className="form" noValidate onSubmit={handleSubmit((v) => create.mutate(v))} aria-label={t('budget.createCycle')}>
-      <FiscalYearField
-        id={`${id}-fy`}
-        label={t('budget.fiscalYear')}
-        hint={t('budget.fiscalYearHint')}
-        error={errors.fiscalYear}
-        registration={register('fiscalYear', { setValueAs: requiredNumber })}
-      />
-      <div className="field-row">
-        {dateField('requestDate')}
-        {dateField('requestDeadline')}
-      </div>
-      <div className="field-row">
-        {dateField('evaluationDeadline')}
-        {dateField('submissionDate')}
-      </div>
-      <div className="field-row">{dateField('budgetAnnouncementDate')}</div>
-      {create.isError && !(isApiError(create.error) && create.error.errors.length) ? <ErrorAlert error={create.error} /> : null}
-      <FormErrors messages={unmatched} />
-      <button type="submit" className="button" disabled={create.isPending}>
-        {t('budget.createCycle')}
-      </button>
-    </form>
-  );
 }
 
 function CycleStatus({ cycle, admin }: { cycle: TBudgetCycle; admin: boolean }) {
@@ -400,7 +321,9 @@ function ReviewRow({
       </p>
       <ExtractionFlags review={review} />
       {editing === 'review' ? (
-        <TechReviewForm review={review} cycle={cycle} onDone={() => setEditing(null)} />
+        <Suspense fallback={<Loading />}>
+          <TechReviewForm review={review} cycle={cycle} onDone={() => setEditing(null)} />
+        </Suspense>
       ) : (
         <>
           <ViewpointTable review={review} max={max} caption={t('budget.viewpointsCaption', { name: review.projectName })} />
@@ -415,7 +338,9 @@ function ReviewRow({
         </>
       )}
       {editing === 'reflection' ? (
-        <ReflectionForm review={review} onDone={() => setEditing(null)} />
+        <Suspense fallback={<Loading />}>
+          <ReflectionForm review={review} onDone={() => setEditing(null)} />
+        </Suspense>
       ) : (
         <>
           <ReflectionView review={review} />
@@ -430,6 +355,11 @@ function ReviewRow({
     </article>
   );
 }
+
+// The forms (and zod, which checks them) load when one opens, not before the page's first drawing (performance §4.9).
+const CycleForm = lazy(() => import('../forms/cycle-form.tsx').then((m) => ({ default: m.CycleForm })));
+const ReflectionForm = lazy(() => import('../forms/reflection-form.tsx').then((m) => ({ default: m.ReflectionForm })));
+const TechReviewForm = lazy(() => import('../forms/tech-review-form.tsx').then((m) => ({ default: m.TechReviewForm })));
 
 const cyclesQuery = { queryKey: ['budget-cycles'], queryFn: api.budget.cycles };
 const techReviewsQuery = (fiscalYear: number) => ({
@@ -534,7 +464,9 @@ export default function BudgetReview() {
           {admin ? (
             <details className="disclosure">
               <summary>{t('budget.createCycle')}</summary>
-              <CycleForm onCreated={setChosen} />
+              <Suspense fallback={<Loading />}>
+                <CycleForm onCreated={setChosen} />
+              </Suspense>
             </details>
           ) : null}
           {fiscalYear !== null ? (
