@@ -1,6 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { type ComponentProps, type ComponentType, createElement, lazy } from 'react';
-import { createBrowserRouter, matchRoutes, type RouteObject } from 'react-router';
+import { createBrowserRouter, matchRoutes, type Params, type RouteObject } from 'react-router';
 import { Layout, RequireSignIn } from './components/layout.tsx';
 import { RouterErrorPage } from './components/route-error.tsx';
 
@@ -119,7 +119,12 @@ export const routes: RouteObject[] = [
 
 export const createAppRouter = () => createBrowserRouter(routes);
 
-type ScreenModule = { prefetchScreen?: (queryClient: QueryClient, url: URL) => Promise<void> };
+/**
+ * What a screen's module may export: how to fetch its data from the address, with the route's
+ * parameters (`:id`) as the route table matched them, so no screen parses the path again.
+ */
+export type PrefetchScreen = (queryClient: QueryClient, url: URL, params: Params) => Promise<void>;
+type ScreenModule = { prefetchScreen?: PrefetchScreen };
 
 /**
  * How long the first drawing waits for the screen's own data once its code is here. On a working
@@ -145,7 +150,7 @@ export async function preloadScreensFor(url: URL, queryClient: QueryClient): Pro
     return [
       load()
         .then((module) => {
-          const prefetch = (module as ScreenModule).prefetchScreen?.(queryClient, url);
+          const prefetch = (module as ScreenModule).prefetchScreen?.(queryClient, url, match.params);
           if (prefetch) data.push(prefetch.catch(() => undefined));
         })
         .catch(() => undefined),

@@ -3,6 +3,7 @@ import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet, useLocation, useOutletContext, useParams } from 'react-router';
 import { api } from '../api.ts';
+import type { PrefetchScreen } from '../app.tsx';
 import { canWriteProject, useUser } from '../auth.ts';
 import { useBureauName } from '../components/bureaus.ts';
 import { ErrorAlert, Loading, Notice, StageBadge, TierBadge, useDocumentTitle } from '../components/common.tsx';
@@ -24,9 +25,6 @@ export function useProject(id: string) {
   return useQuery(projectQuery(id));
 }
 
-/** The project an address names (/projects/{id} and its tabs), or null. */
-export const projectIdIn = (url: URL) => /^\/projects\/([0-9a-f-]{36})(?:\/|$)/i.exec(url.pathname)?.[1] ?? null;
-
 /** The project, fetched once for the page and its tab (a tab's prefetch waits on the same request). */
 export const fetchProject = (queryClient: QueryClient, id: string) => queryClient.fetchQuery(projectQuery(id));
 
@@ -35,10 +33,9 @@ export const fetchProject = (queryClient: QueryClient, id: string) => queryClien
  * rather than after the page's first render: on a slow line, one round trip less before the project
  * shows (performance §4.9).
  */
-export async function prefetchScreen(queryClient: QueryClient, url: URL): Promise<void> {
-  const id = projectIdIn(url);
+export const prefetchScreen: PrefetchScreen = async (queryClient, _url, { id }) => {
   if (id) await fetchProject(queryClient, id).catch(() => undefined);
-}
+};
 
 const tabs = [
   { path: '', key: 'overview' },

@@ -1,9 +1,10 @@
 import { roleLabels } from '@core/registry/lists.ts';
-import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, isApiError } from '../api.ts';
+import type { PrefetchScreen } from '../app.tsx';
 import { canWriteProject, useUser } from '../auth.ts';
 import { useBureauName } from '../components/bureaus.ts';
 import { CanvasGrid } from '../components/canvas-grid.tsx';
@@ -214,12 +215,11 @@ const releaseRequestQuery = (id: string) => ({ queryKey: ['release-request', id]
  * The request, then the project's canvas and KPIs beside it, fetched with the screen's code so that
  * the page is first drawn with them (app.tsx preloadScreensFor, performance §4.9).
  */
-export async function prefetchScreen(queryClient: QueryClient, url: URL): Promise<void> {
-  const id = /^\/release-requests\/([0-9a-f-]{36})$/i.exec(url.pathname)?.[1];
+export const prefetchScreen: PrefetchScreen = async (queryClient, _url, { id }) => {
   if (!id) return;
   const request = await queryClient.fetchQuery(releaseRequestQuery(id));
   await Promise.all([queryClient.prefetchQuery(canvasQuery(request.projectId)), queryClient.prefetchQuery(kpisQuery(request.projectId))]);
-}
+};
 
 export default function ReleaseJudgement() {
   const { t } = useTranslation();

@@ -1,16 +1,17 @@
 import { canvasFields } from '@core/canvas/fields.ts';
-import { type QueryClient, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, lazy, Suspense, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
+import type { PrefetchScreen } from '../../app.tsx';
 import { useBureauName } from '../../components/bureaus.ts';
 import { CanvasDiff } from '../../components/canvas-diff.tsx';
 import { CanvasGrid } from '../../components/canvas-grid.tsx';
 import { DateText, Empty, ErrorAlert, Loading, Notice, TableScroll } from '../../components/common.tsx';
 import { useFormat } from '../../format.ts';
 import type { TProject } from '../../types.ts';
-import { projectIdIn, useProjectContext } from '../project-page.tsx';
+import { useProjectContext } from '../project-page.tsx';
 import { canvasQuery, kpisQuery, useCanvas, useKpis } from './project-queries.ts';
 
 /** What the header cells show until someone writes them: the registered name and bureau. */
@@ -118,10 +119,9 @@ function Revisions({ projectId, latest }: { projectId: string; latest: number })
 }
 
 /** The canvas and the KPIs it lists, fetched with the tab's code so that the tab is first drawn with them (performance §4.9). */
-export async function prefetchScreen(queryClient: QueryClient, url: URL): Promise<void> {
-  const id = projectIdIn(url);
+export const prefetchScreen: PrefetchScreen = async (queryClient, _url, { id }) => {
   if (id) await Promise.all([queryClient.prefetchQuery(canvasQuery(id)), queryClient.prefetchQuery(kpisQuery(id))]);
-}
+};
 
 // The editor (and zod, which checks it) loads when someone starts editing (performance §4.9).
 const CanvasForm = lazy(() => import('../../forms/canvas-form.tsx').then((m) => ({ default: m.CanvasForm })));

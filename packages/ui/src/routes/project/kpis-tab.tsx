@@ -1,13 +1,13 @@
 import { expectedValue, kpiStatusLabels } from '@core/kpis/status.ts';
-import type { QueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { PrefetchScreen } from '../../app.tsx';
 import { Empty, ErrorAlert, Facts, LazyChart, Loading, TableScroll } from '../../components/common.tsx';
 import { KpiSummaryTable } from '../../components/kpi-table.tsx';
 import { SavedWithNextStep } from '../../components/stage-stepper.tsx';
 import { useFormat } from '../../format.ts';
 import type { TKpi } from '../../types.ts';
-import { projectIdIn, useProjectContext } from '../project-page.tsx';
+import { useProjectContext } from '../project-page.tsx';
 import { kpisQuery, useKpis } from './project-queries.ts';
 
 const KpiChart = lazy(() => import('../../components/charts/kpi-chart.tsx'));
@@ -130,10 +130,9 @@ function KpiCard({ kpi, canWrite }: { kpi: TKpi; canWrite: boolean }) {
 }
 
 /** The KPIs, fetched with the tab's code so that the tab is first drawn with them (performance §4.9). */
-export async function prefetchScreen(queryClient: QueryClient, url: URL): Promise<void> {
-  const id = projectIdIn(url);
+export const prefetchScreen: PrefetchScreen = async (queryClient, _url, { id }) => {
   if (id) await queryClient.prefetchQuery(kpisQuery(id));
-}
+};
 
 export default function KpisTab() {
   const { t } = useTranslation();

@@ -1,8 +1,9 @@
 import { registrationTriggerLabels, roleLabels, stageLabels } from '@core/registry/lists.ts';
-import { type QueryClient, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import type { PrefetchScreen } from '../../app.tsx';
 import { useBureauName } from '../../components/bureaus.ts';
 import { ChangeArrow, DateText, Empty, ErrorAlert, Facts, Loading, Notice, TableScroll, TierBadge } from '../../components/common.tsx';
 import { OversightExplanation } from '../../components/oversight.tsx';
@@ -10,7 +11,7 @@ import { GateChecklist, StageStepper } from '../../components/stage-stepper.tsx'
 import { TierDecreasePanel } from '../../components/tier-decrease.tsx';
 import { useFormat } from '../../format.ts';
 import type { TProject, TStage } from '../../types.ts';
-import { fetchProject, projectIdIn, useProjectContext } from '../project-page.tsx';
+import { fetchProject, useProjectContext } from '../project-page.tsx';
 
 // The forms bring zod and the request schemas: they load when one is shown, after the overview has
 // drawn, not before it (performance §4.9, mobile Lighthouse).
@@ -32,12 +33,11 @@ const transitionsQuery = (project: Pick<TProject, 'id' | 'version'>) => ({
  * The gates and stage moves are asked as soon as the project has arrived (the page's own prefetch),
  * not after the overview first renders: a round trip less on a slow line (performance §4.9).
  */
-export async function prefetchScreen(queryClient: QueryClient, url: URL): Promise<void> {
-  const id = projectIdIn(url);
+export const prefetchScreen: PrefetchScreen = async (queryClient, _url, { id }) => {
   const project = id ? await fetchProject(queryClient, id).catch(() => null) : null;
   if (!project) return;
   await Promise.all([queryClient.prefetchQuery(gatesQuery(project)), queryClient.prefetchQuery(transitionsQuery(project))]);
-}
+};
 
 function Lifecycle({ project, canWrite }: { project: TProject; canWrite: boolean }) {
   const { t } = useTranslation();
