@@ -1,6 +1,5 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { type ReactNode, useId, useState } from 'react';
-import { type FieldErrors, type FieldValues, get, type UseFormProps, useForm } from 'react-hook-form';
+import { type ReactNode, useEffect, useId, useState } from 'react';
+import { type FieldErrors, type FieldValues, get, type Resolver, type UseFormProps, useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { isApiError } from '../api.ts';
@@ -16,6 +15,22 @@ export type SummaryField = { name: string; id: string; label: string };
 /** The state of a save the form footer reports on (a react-query mutation fits). */
 type SaveState = { isPending: boolean; isError: boolean; isSuccess: boolean; error: unknown };
 
+/** A form's schema, or a loader of it: a form shown on a page's first load passes a loader, so
+ * zod (about 60 kB and 20–40 ms of main thread to build the schemas) loads after the first drawing. */
+export type SchemaSource<Input extends FieldValues, Output extends FieldValues> =
+  | z.ZodType<Output, Input>
+  | (() => Promise<z.ZodType<Output, Input>>);
+
+const schemaOf = <Input extends FieldValues, Output extends FieldValues>(source: SchemaSource<Input, Output>) =>
+  typeof source === 'function' ? source() : Promise.resolve(source);
+/**
+ * zod's resolver for react-hook-form and the catalogue of zod's messages (forms/zod-locale.ts),
+ * imported when a form mounts rather than with this module: every check goes through it, so the
+ * messages are in place before the first one.
+ */
+const zodResolverModule = () =>
+  Promise.all([import('@hookform/resolvers/zod'), import('../forms/zod-locale.ts')]).then(([resolvers]) => resolvers);
+
 /**
  * A form bound to one request schema, as every form here starts: react-hook-form checking with the
  * schema, an id prefix for its controls, and the server's messages that name no field of the form.
@@ -23,12 +38,22 @@ type SaveState = { isPending: boolean; isError: boolean; isSuccess: boolean; err
  * `onError` that puts the API's field errors on those fields and keeps the rest for the summary.
  */
 export function useSchemaForm<Input extends FieldValues, Output extends FieldValues>(
-  schema: z.ZodType<Output, Input>,
+  schema: SchemaSource<Input, Output>,
   options: Omit<UseFormProps<Input, unknown, Output>, 'resolver'> = {},
 ) {
   const id = useId();
   const [unmatched, setUnmatched] = useState<string[]>([]);
-  const form = useForm<Input, unknown, Output>({ ...options, resolver: zodResolver(schema) });
+  // zod, the resolver and the schema are fetched while the reader reads, so a press (or a check while
+  // offline) rarely waits for them. The first render's source is enough to warm them.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per form, not per render
+  useEffect(() => void Promise.all([zodResolverModule(), schemaOf(schema)]).catch(() => undefined), []);
+  // A new resolver each render, as `zodResolver(schema)` was: react-hook-form checks with the
+  // latest one, so a schema built from changed data (a refetched request) is the one applied.
+  const resolver: Resolver<Input, unknown, Output> = async (values, context, resolverOptions) => {
+    const [{ zodResolver }, current] = await Promise.all([zodResolverModule(), schemaOf(schema)]);
+    return (zodResolver(current) as unknown as Resolver<Input, unknown, Output>)(values, context, resolverOptions);
+  };
+  const form = useForm<Input, unknown, Output>({ ...options, resolver });
   const { errors, isSubmitted } = form.formState;
   return {
     ...form,

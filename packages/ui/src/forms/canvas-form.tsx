@@ -1,4 +1,3 @@
-import './zod-locale.ts';
 import { canvasFields, missingKeyItems, type TCanvasFieldKey, ZSaveCanvasRequest } from '@core/canvas/schemas.ts';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';

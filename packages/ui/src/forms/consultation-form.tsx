@@ -1,4 +1,3 @@
-import './zod-locale.ts';
 import { consultationTopicLabels, consultationTopics, ZCreateConsultationRequest } from '@core/supervision/schemas.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';

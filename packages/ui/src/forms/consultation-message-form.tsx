@@ -1,4 +1,3 @@
-import './zod-locale.ts';
 import { ZConsultationMessageRequest } from '@core/supervision/schemas.ts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';

@@ -1,4 +1,3 @@
-import './zod-locale.ts';
 import { fiscalYearOf } from '@core/projects/fiscal-year.ts';
 import { ZBudgetCycleRequest } from '@core/reviews/schemas.ts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';

@@ -1,4 +1,3 @@
-import './zod-locale.ts';
 import { ZCreateExemptionRequest } from '@core/supervision/schemas.ts';
 import lifecycleRules from '@rules/lifecycle-gates.json';
 import { useMutation, useQueryClient } from '@tanstack/react-query';

@@ -1,4 +1,3 @@
-import './zod-locale.ts';
 import { ZCreateKpiRequest } from '@core/kpis/schemas.ts';
 import { fiscalYearOf } from '@core/projects/schemas.ts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';

@@ -1,4 +1,3 @@
-import './zod-locale.ts';
 import { registrationTriggerLabels, ZUpdateProjectRequest } from '@core/projects/schemas.ts';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';

@@ -1,4 +1,3 @@
-import './zod-locale.ts';
 import { fiscalYearOf, ZCreateProjectRequest } from '@core/projects/schemas.ts';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation } from '@tanstack/react-query';

@@ -1,4 +1,3 @@
-import './zod-locale.ts';
 import { reflectionOutcomeLabels, ZReflectionOutcome, ZTechReviewReflectionRequest } from '@core/reviews/budget-cycle.ts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';

@@ -1,10 +1,7 @@
-import './zod-locale.ts';
-import { ZReleaseItemResult } from '@core/reviews/schemas.ts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type Ref, useEffect, useId, useRef, useState } from 'react';
 import { useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 import { api, isApiError } from '../api.ts';
 import { ErrorAlert } from '../components/common.tsx';
 import { controlProps, ErrorSummary, Field, FormErrors, optionalText, TextAreaField } from '../components/field.tsx';
@@ -13,52 +10,7 @@ import { fieldMessage } from '../errors.ts';
 import { useFormat } from '../format.ts';
 import type { TReleaseRequestDetail as TReleaseRequest } from '../types.ts';
 
-type Output = z.output<typeof ZDecisionForm>;
-
-/** Matched by errors.ts; the reviewer reads them in their language. */
-export const decisionMessages = {
-  notAllOk: 'approval needs every item ok (or na where allowed)',
-  commentRequired: 'returning needs a comment',
-  resultRequired: 'no result for the item: choose one',
-};
-
-/**
- * The judgement as the form holds it: a result may still be unchosen. Every rule is checked in one
- * refinement, so one press shows every problem at once (a refinement after a failed base schema would
- * not run, and the comment a return needs would only surface on a second try).
- */
-const ZDecisionForm = z.object({
-  decision: z.enum(['approved', 'returned']),
-  comment: z.string().optional(),
-  items: z.array(z.object({ itemId: z.string(), result: ZReleaseItemResult.nullish(), note: z.string().optional() })),
-});
-
-/**
- * The judgement rules the API enforces: approving needs every item ok (or not applicable where the
- * item allows it), except items the project is exempted from (免除); returning needs a comment, and
- * the results chosen so far go with it.
- */
-export function decisionSchema(request: Pick<TReleaseRequest, 'checklist'> & Partial<Pick<TReleaseRequest, 'exemptions'>>) {
-  const exempt = new Set((request.exemptions ?? []).map((e) => e.itemId));
-  return ZDecisionForm.superRefine((value, ctx) => {
-    value.items.forEach((item, i) => {
-      if (exempt.has(item.itemId)) return;
-      const def = request.checklist.find((c) => c.itemId === item.itemId);
-      if (item.result === 'na' && def && !def.naAllowed) {
-        ctx.addIssue({ code: 'custom', path: ['items', i, 'result'], message: 'not applicable is not allowed for this item' });
-      }
-      if (value.decision === 'approved' && item.result === 'ng') {
-        ctx.addIssue({ code: 'custom', path: ['items', i, 'result'], message: decisionMessages.notAllOk });
-      }
-      if (value.decision === 'approved' && !item.result) {
-        ctx.addIssue({ code: 'custom', path: ['items', i, 'result'], message: decisionMessages.resultRequired });
-      }
-    });
-    if (value.decision === 'returned' && !value.comment?.trim()) {
-      ctx.addIssue({ code: 'custom', path: ['comment'], message: decisionMessages.commentRequired });
-    }
-  });
-}
+import type { DecisionFormOutput as Output } from './release-decision-schema.ts';
 
 export function ReleaseDecisionForm({ request }: { request: TReleaseRequest }) {
   // An exempted item (免除) counts as met whatever its result: the API accepts the approval.
@@ -66,7 +18,7 @@ export function ReleaseDecisionForm({ request }: { request: TReleaseRequest }) {
   const { t } = useTranslation();
   const f = useFormat();
   const queryClient = useQueryClient();
-  const form = useSchemaForm(decisionSchema(request), {
+  const form = useSchemaForm(() => import('./release-decision-schema.ts').then((m) => m.decisionSchema(request)), {
     defaultValues: {
       decision: 'approved',
       comment: '',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decisionSchema } from './release-decision-form.tsx';
+import { decisionSchema } from './release-decision-schema.ts';
 
 const checklist = [
   { itemId: 'user_test', principle: 'p', label: 'ユーザテスト', labelEn: 'User test', description: '', naAllowed: false },

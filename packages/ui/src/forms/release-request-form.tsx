@@ -1,4 +1,3 @@
-import './zod-locale.ts';
 import { ZCreateReleaseRequest } from '@core/reviews/schemas.ts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';

@@ -1,4 +1,3 @@
-import './zod-locale.ts';
 import { ZRetirementDecisionRequest } from '@core/reviews/schemas.ts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';

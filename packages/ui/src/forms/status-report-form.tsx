@@ -1,4 +1,3 @@
-import './zod-locale.ts';
 import {
   milestoneKinds,
   milestoneLabels,

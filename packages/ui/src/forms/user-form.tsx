@@ -1,4 +1,3 @@
-import './zod-locale.ts';
 import { ZCreateUserRequest, ZUpdateUserRequest } from '@core/auth/schemas.ts';
 import { roleLabels, ZRole } from '@core/projects/schemas.ts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';

@@ -1,4 +1,3 @@
-import '../forms/zod-locale.ts';
 import { ZCreateBureauRequest } from '@core/auth/schemas.ts';
 import { roleLabels, ZRole } from '@core/projects/schemas.ts';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';

@@ -1,6 +1,6 @@
 import { roleLabels } from '@core/registry/lists.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { lazy, Suspense, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, isApiError } from '../api.ts';
@@ -11,12 +11,14 @@ import { CanvasGrid } from '../components/canvas-grid.tsx';
 import { DateText, ErrorAlert, Facts, Loading, Notice, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
 import { controlProps, Field, optionalText } from '../components/field.tsx';
 import { KpiSummaryTable } from '../components/kpi-table.tsx';
+import { ReleaseStatusBadge } from '../components/release-status.tsx';
 import { useFormat } from '../format.ts';
 import { ReleaseDecisionForm } from '../forms/release-decision-form.tsx';
-import { ReleaseRequestForm } from '../forms/release-request-form.tsx';
 import type { TReleaseRequestDetail as TReleaseRequest } from '../types.ts';
 import { canvasQuery, kpisQuery } from './project/project-queries.ts';
-import { ReleaseStatusBadge } from './project/releases-tab.tsx';
+
+/** Only the applicant correcting a pending request opens it: not part of the page's first load. */
+const ReleaseRequestForm = lazy(() => import('../forms/release-request-form.tsx').then((m) => ({ default: m.ReleaseRequestForm })));
 
 function DecisionView({ request }: { request: TReleaseRequest }) {
   const { t } = useTranslation();
@@ -177,16 +179,18 @@ function ApplicantActions({ request, onDone }: { request: TReleaseRequest; onDon
           </div>
         </>
       ) : mode === 'correct' ? (
-        <ReleaseRequestForm
-          projectId={request.projectId}
-          checklist={request.checklist}
-          existing={request}
-          onCancel={() => setMode('idle')}
-          onFiled={() => {
-            setMode('idle');
-            onDone(t('release.corrected'));
-          }}
-        />
+        <Suspense fallback={<Loading />}>
+          <ReleaseRequestForm
+            projectId={request.projectId}
+            checklist={request.checklist}
+            existing={request}
+            onCancel={() => setMode('idle')}
+            onFiled={() => {
+              setMode('idle');
+              onDone(t('release.corrected'));
+            }}
+          />
+        </Suspense>
       ) : (
         <div className="confirm-panel">
           <h3>{t('release.withdrawTitle')}</h3>

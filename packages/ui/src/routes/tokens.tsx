@@ -1,4 +1,3 @@
-import '../forms/zod-locale.ts';
 import { ZCreateTokenRequest, ZTokenScope } from '@core/reviews/schemas.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState } from 'react';

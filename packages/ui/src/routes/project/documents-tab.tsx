@@ -1,4 +1,3 @@
-import '../../forms/zod-locale.ts';
 import { documentKindLabels, ZCreateDocumentRequest } from '@core/projects/schemas.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';

@@ -7,20 +7,11 @@ import { api } from '../../api.ts';
 import { useReleaseChecklist } from '../../components/checklist.ts';
 import { DateText, Notice } from '../../components/common.tsx';
 import { QueryTable } from '../../components/query-table.tsx';
+import { ReleaseStatusBadge } from '../../components/release-status.tsx';
 import { useFormat } from '../../format.ts';
 import { ReleaseRequestForm } from '../../forms/release-request-form.tsx';
 import type { TReleaseRequest } from '../../types.ts';
 import { useProjectContext } from '../project-page.tsx';
-
-export function ReleaseStatusBadge({ request }: { request: Pick<TReleaseRequest, 'status' | 'isOverdue'> }) {
-  const { t } = useTranslation();
-  return (
-    <>
-      <span className={`badge badge-${request.status}`}>{t(`release.status.${request.status}`)}</span>
-      {request.status === 'pending' && request.isOverdue ? <span className="badge badge-overdue">{t('release.overdue')}</span> : null}
-    </>
-  );
-}
 
 export default function ReleasesTab() {
   const { t } = useTranslation();
