@@ -92,6 +92,15 @@ describe.skipIf(!run)('[PROJECTS] a department registers a project and takes it 
       expect.soft(await textOf(preview)).toContain('予算規模');
     }
     await checkScreen(page, 'projects-flow-register');
+    // [UI-AUDIT 6] On a 390 px phone the filled preview (its table of factors) must not widen the
+    // form past the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const sideways = await page.evaluate(() => {
+      const root = (globalThis as any).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
+    expect.soft(sideways, 'px the registration form with a filled tier preview scrolls sideways at 390 px').toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // 登録する sits after the tier preview (outside the form element, tied to it by its form attribute).
     await page.getByRole('button', { name: '登録する', exact: true }).click();

@@ -130,29 +130,39 @@ export function OversightExplanation({
         </p>
       ) : null}
       <Heading className="oversight-subheading">{t('oversight.factors')}</Heading>
-      <table className="table table-compact">
+      {/* Each factor is two rows, its reason written under it across the table: a fourth column
+          squeezed the reason to a few characters a line in the registration form's preview, and on
+          a phone past the screen's edge. */}
+      <table className="table table-compact oversight-factors">
         <caption className="visually-hidden">{t('oversight.factorsCaption')}</caption>
         <thead>
           <tr>
             <th scope="col">{t('oversight.colFactor')}</th>
             <th scope="col">{t('oversight.colValue')}</th>
             <th scope="col">{t('oversight.colTier')}</th>
-            <th scope="col">{t('oversight.colReason')}</th>
           </tr>
         </thead>
-        <tbody>
-          {evaluation.factors.map((factor) => (
-            <tr key={factor.factor} className={factor.drives && evaluation.tier !== null ? 'row-emphasis' : undefined}>
+        {evaluation.factors.map((factor) => (
+          <tbody key={factor.factor} className={factor.drives && evaluation.tier !== null ? 'row-emphasis' : undefined}>
+            <tr>
               <th scope="row">
                 {factorName(t, factor.factor)}
                 {factor.drives && evaluation.tier !== null ? <span className="tag">{t('oversight.drives')}</span> : null}
               </th>
               <td>{factor.value === null ? t('oversight.notGiven') : formatValue(factor.input, factor.value)}</td>
               <td>{factor.tier === null ? '—' : t('tier.label', { tier: factor.tier })}</td>
-              <td>{f.lang === 'en' ? factor.reason : factor.reasonJa}</td>
             </tr>
-          ))}
-        </tbody>
+            <tr className="oversight-reason">
+              <td colSpan={3}>
+                <span className="visually-hidden">
+                  {t('oversight.colReason')}
+                  {f.colon}
+                </span>
+                {f.lang === 'en' ? factor.reason : factor.reasonJa}
+              </td>
+            </tr>
+          </tbody>
+        ))}
       </table>
       {showChanges ? (
         <>
