@@ -8,6 +8,12 @@ import type { TProject, TTierDecrease } from '../types.ts';
 import { ErrorAlert, Notice } from './common.tsx';
 import { controlProps, Field } from './field.tsx';
 
+/** A project's tier decreases (the overview asks for them with the project: its prefetchScreen). */
+export const tierDecreasesQuery = (project: Pick<TProject, 'id' | 'version'>) => ({
+  queryKey: ['project', project.id, 'tier-decreases', project.version],
+  queryFn: () => api.projects.tierDecreases(project.id),
+});
+
 /**
  * A tier decrease waiting for consent (issue 10 §1): everyone reading the project sees that the tier
  * in force stays until the reviewer of that tier agrees; that reviewer agrees or refuses here.
@@ -15,10 +21,7 @@ import { controlProps, Field } from './field.tsx';
 export function TierDecreasePanel({ project }: { project: TProject }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const decreases = useQuery({
-    queryKey: ['project', project.id, 'tier-decreases', project.version],
-    queryFn: () => api.projects.tierDecreases(project.id),
-  });
+  const decreases = useQuery(tierDecreasesQuery(project));
   // The decision just made, kept after the list reloads without the pending request.
   const [decided, setDecided] = useState<TTierDecrease | null>(null);
   const pending = decreases.data?.find((d) => d.status === 'pending');

@@ -6,9 +6,9 @@ import { api } from '../../api.ts';
 import type { PrefetchScreen } from '../../app.tsx';
 import { useBureauName } from '../../components/bureaus.ts';
 import { ChangeArrow, DateText, Empty, ErrorAlert, Facts, Loading, Notice, TableScroll, TierBadge } from '../../components/common.tsx';
-import { OversightExplanation } from '../../components/oversight.tsx';
+import { OversightExplanation, rulesQuery } from '../../components/oversight.tsx';
 import { GateChecklist, StageStepper } from '../../components/stage-stepper.tsx';
-import { TierDecreasePanel } from '../../components/tier-decrease.tsx';
+import { TierDecreasePanel, tierDecreasesQuery } from '../../components/tier-decrease.tsx';
 import { useFormat } from '../../format.ts';
 import type { TProject, TStage } from '../../types.ts';
 import { fetchProject, useProjectContext } from '../project-page.tsx';
@@ -28,15 +28,32 @@ const transitionsQuery = (project: Pick<TProject, 'id' | 'version'>) => ({
   queryKey: ['project', project.id, 'transitions', project.version],
   queryFn: () => api.projects.transitions(project.id),
 });
+const yearlyReviewsQuery = (project: Pick<TProject, 'id'>) => ({
+  queryKey: ['project', project.id, 'yearly-reviews'],
+  queryFn: () => api.yearlyReviews.list(project.id),
+});
+const tierHistoryQuery = (project: Pick<TProject, 'id' | 'version'>) => ({
+  queryKey: ['project', project.id, 'tier-history', project.version],
+  queryFn: () => api.projects.tierHistory(project.id),
+});
 
 /**
- * The gates and stage moves are asked as soon as the project has arrived (the page's own prefetch),
- * not after the overview first renders: a round trip less on a slow line (performance §4.9).
+ * Everything the overview's sections ask for is asked as soon as the project has arrived (the
+ * page's own prefetch), not after the overview first renders: a round trip less on a slow line,
+ * and the first drawing (which waits for this, app.tsx) shows the sections whole instead of
+ * drawing each again as its answer comes (performance §4.9).
  */
 export const prefetchScreen: PrefetchScreen = async (queryClient, _url, { id }) => {
   const project = id ? await fetchProject(queryClient, id).catch(() => null) : null;
   if (!project) return;
-  await Promise.all([queryClient.prefetchQuery(gatesQuery(project)), queryClient.prefetchQuery(transitionsQuery(project))]);
+  await Promise.all([
+    queryClient.prefetchQuery(gatesQuery(project)),
+    queryClient.prefetchQuery(transitionsQuery(project)),
+    queryClient.prefetchQuery(yearlyReviewsQuery(project)),
+    queryClient.prefetchQuery(tierHistoryQuery(project)),
+    queryClient.prefetchQuery(tierDecreasesQuery(project)),
+    queryClient.prefetchQuery(rulesQuery),
+  ]);
 };
 
 function Lifecycle({ project, canWrite }: { project: TProject; canWrite: boolean }) {
@@ -146,7 +163,7 @@ function YearlyReviews({ project, canWrite }: { project: TProject; canWrite: boo
   const f = useFormat();
   const headingId = useId();
   const [yearlyOpen, setYearlyOpen] = useState(false);
-  const reviews = useQuery({ queryKey: ['project', project.id, 'yearly-reviews'], queryFn: () => api.yearlyReviews.list(project.id) });
+  const reviews = useQuery(yearlyReviewsQuery(project));
   if (project.stage !== 'operation' && !reviews.data?.length) return null;
   return (
     <section className="card" aria-labelledby={headingId} id="yearly-reviews">
@@ -222,10 +239,7 @@ function YearlyReviews({ project, canWrite }: { project: TProject; canWrite: boo
 function OversightCard({ project }: { project: TProject }) {
   const { t } = useTranslation();
   const headingId = useId();
-  const history = useQuery({
-    queryKey: ['project', project.id, 'tier-history', project.version],
-    queryFn: () => api.projects.tierHistory(project.id),
-  });
+  const history = useQuery(tierHistoryQuery(project));
   return (
     <section className="card" aria-labelledby={headingId}>
       <h2 id={headingId}>{t('project.oversightTitle')}</h2>
