@@ -38,6 +38,9 @@ function KpiCard({ kpi, canWrite }: { kpi: TKpi; canWrite: boolean }) {
   const series = kpiSeries(kpi);
   const isNumeric = kpi.targetValue !== null;
   const withUnit = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${f.number(v)}${unit}`);
+  // The measurement form (and zod with it) is loaded when its disclosure is opened, not for every
+  // KPI card while the tab first draws (performance §4.9).
+  const [measuring, setMeasuring] = useState(false);
   return (
     <section className="card kpi-card" aria-labelledby={headingId}>
       <div className="card-header">
@@ -118,11 +121,13 @@ function KpiCard({ kpi, canWrite }: { kpi: TKpi; canWrite: boolean }) {
         </table>
       </TableScroll>
       {canWrite ? (
-        <details className="disclosure">
+        <details className="disclosure" open={measuring} onToggle={(e) => setMeasuring(e.currentTarget.open)}>
           <summary>{t('kpi.addMeasurement')}</summary>
-          <Suspense fallback={<Loading />}>
-            <MeasurementForm kpi={kpi} />
-          </Suspense>
+          {measuring ? (
+            <Suspense fallback={<Loading />}>
+              <MeasurementForm kpi={kpi} />
+            </Suspense>
+          ) : null}
         </details>
       ) : null}
     </section>
