@@ -1,8 +1,9 @@
 /**
  * zod's own messages (wrong type, too short, bad format…) from the UI's catalogue (the `validation`
  * keys of i18n/ja.ts and en.ts), so every form words them the same way, in the reader's language,
- * with no type names or English leaking through. Imported by every form module, so zod stays out of
- * the first page load.
+ * with no type names or English leaking through. Loaded with zod's resolver when a form mounts
+ * (`useSchemaForm` in components/form-parts.tsx), so it is in place before any check and stays out
+ * of the first page load.
  */
 import { z } from 'zod';
 import { i18n } from '../i18n/index.ts';
