@@ -202,6 +202,17 @@ export function cleanOversightInputs(raw: {
 }
 
 /** Live preview of the tier for inputs being typed: debounced POST /oversight/evaluate. */
+/**
+ * The preview's evaluation of some inputs, keyed by their JSON (`JSON.stringify` of
+ * `cleanOversightInputs`' result): a screen that opens with a preview asks for its first one with
+ * its code (the rules page's what-if, `prefetchScreen` in routes/rules.tsx).
+ */
+export const oversightPreviewQuery = (inputsKey: string) => ({
+  queryKey: ['oversight-preview', inputsKey],
+  queryFn: ({ signal }: { signal: AbortSignal }) => api.oversight.evaluate(JSON.parse(inputsKey) as TOversightInputs, signal),
+  staleTime: 5 * 60_000,
+});
+
 export function OversightPreview({
   inputs,
   title,
@@ -218,13 +229,7 @@ export function OversightPreview({
   // Compare by content: the inputs object is new on every render of the form.
   const key = JSON.stringify(inputs);
   const debouncedKey = useDebounced(key, 400);
-  const debounced = JSON.parse(debouncedKey) as TOversightInputs;
-  const query = useQuery({
-    queryKey: ['oversight-preview', debouncedKey],
-    queryFn: ({ signal }) => api.oversight.evaluate(debounced, signal),
-    placeholderData: keepPreviousData,
-    staleTime: 5 * 60_000,
-  });
+  const query = useQuery({ ...oversightPreviewQuery(debouncedKey), placeholderData: keepPreviousData });
   const isStale = query.isFetching || debouncedKey !== key;
   return (
     <section className="card oversight-preview" aria-labelledby={headingId} aria-busy={isStale}>

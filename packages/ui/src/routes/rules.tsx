@@ -7,7 +7,14 @@ import { Link } from 'react-router';
 import { isAdmin, useUser } from '../auth.ts';
 import { Loading, PageHeader, TableScroll, TierBadge } from '../components/common.tsx';
 import { nullableNumber } from '../components/field.tsx';
-import { cleanOversightInputs, OversightPreview, rulesQuery, useOversightTable, useRules } from '../components/oversight.tsx';
+import {
+  cleanOversightInputs,
+  OversightPreview,
+  oversightPreviewQuery,
+  rulesQuery,
+  useOversightTable,
+  useRules,
+} from '../components/oversight.tsx';
 import { RulesSimulation } from '../components/rules-simulation.tsx';
 import { useFormat } from '../format.ts';
 import type { TStage } from '../types.ts';
@@ -187,9 +194,15 @@ function SupervisionRules() {
   );
 }
 
-/** The rules, fetched with the screen's code so that the page is first drawn with them (app.tsx preloadScreensFor). */
+/**
+ * The rules and the what-if's first evaluation (every input empty), fetched with the screen's code
+ * so that the page is first drawn with them (app.tsx preloadScreensFor).
+ */
 export async function prefetchScreen(queryClient: QueryClient): Promise<void> {
-  await queryClient.prefetchQuery(rulesQuery);
+  await Promise.all([
+    queryClient.prefetchQuery(rulesQuery),
+    queryClient.prefetchQuery(oversightPreviewQuery(JSON.stringify(cleanOversightInputs({})))),
+  ]);
 }
 
 export default function Rules() {
