@@ -3,9 +3,10 @@ import { useTranslation } from 'react-i18next';
 
 export type Localized = { ja: string; en: string };
 
-// Each Intl object is made on first use, not with the format: the first of a kind loads the
-// browser's locale data (a yen NumberFormat took 28 ms on the KPI page's first render, a
-// DateTimeFormat 10 ms), which a screen that shows no amounts or dates should not pay.
+// Each Intl object (English, the collator, and the rare values the Japanese forms below leave to
+// Intl) is made on first use, not with the format: the first of a kind loads the browser's locale
+// data (a yen NumberFormat took 28 ms on the KPI page's first render), which a screen that shows no
+// amounts or dates should not pay.
 const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.Collator>();
 function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.Collator>(key: string, make: () => T): T {
   let value = cache.get(key) as T | undefined;
@@ -84,13 +85,13 @@ export const localeOf = (lang: string) => (lang === 'en' ? 'en-US' : 'ja-JP');
 export function formatManYen(yen: number, lang = 'ja'): string {
   const intl = () => cached(`man:${lang}`, () => new Intl.NumberFormat(localeOf(lang), { maximumFractionDigits: 4 }));
   if (lang === 'en') return `¥${intl().format(yen / 10_000)} ten-thousand (万円)`;
-  const number = { format: (x: number) => japaneseNumber(x, 4) ?? intl().format(x) };
+  const number = (x: number) => japaneseNumber(x, 4) ?? intl().format(x);
   if (yen >= 100_000_000) {
     const oku = Math.floor(yen / 100_000_000);
     const man = (yen - oku * 100_000_000) / 10_000;
-    return man ? `${number.format(oku)}億${number.format(man)}万円` : `${number.format(oku)}億円`;
+    return man ? `${number(oku)}億${number(man)}万円` : `${number(oku)}億円`;
   }
-  return `${number.format(yen / 10_000)}万円`;
+  return `${number(yen / 10_000)}万円`;
 }
 
 export function makeFormat(lang: string) {

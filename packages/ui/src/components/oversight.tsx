@@ -202,10 +202,12 @@ export function cleanOversightInputs(raw: {
 }
 
 /** Live preview of the tier for inputs being typed: debounced POST /oversight/evaluate. */
+/** The preview's cache key for some inputs: their JSON, so inputs equal in content share an answer. */
+export const oversightPreviewKey = (inputs: TOversightInputs) => JSON.stringify(inputs);
+
 /**
- * The preview's evaluation of some inputs, keyed by their JSON (`JSON.stringify` of
- * `cleanOversightInputs`' result): a screen that opens with a preview asks for its first one with
- * its code (the rules page's what-if, `prefetchScreen` in routes/rules.tsx).
+ * The preview's evaluation of the inputs a key names: a screen that opens with a preview asks for
+ * its first one with its code (the rules page's what-if, `prefetchScreen` in routes/rules.tsx).
  */
 export const oversightPreviewQuery = (inputsKey: string) => ({
   queryKey: ['oversight-preview', inputsKey],
@@ -227,7 +229,7 @@ export function OversightPreview({
   const f = useFormat();
   const headingId = useId();
   // Compare by content: the inputs object is new on every render of the form.
-  const key = JSON.stringify(inputs);
+  const key = oversightPreviewKey(inputs);
   const debouncedKey = useDebounced(key, 400);
   const query = useQuery({ ...oversightPreviewQuery(debouncedKey), placeholderData: keepPreviousData });
   const isStale = query.isFetching || debouncedKey !== key;

@@ -3,9 +3,9 @@ import { stageLabels } from '@core/registry/lists.ts';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api } from '../api.ts';
 import { useFormat } from '../format.ts';
 import type { TGateStatus, TStage } from '../types.ts';
+import { gatesQuery } from './gates-query.ts';
 
 export { stageOrder };
 
@@ -98,7 +98,7 @@ export function GateChecklist({ gates, projectId }: { gates: TGateStatus[]; proj
 export function SavedWithNextStep({ projectId, version, saved }: { projectId: string; version: number; saved: string }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const gates = useQuery({ queryKey: ['project', projectId, 'gates', version], queryFn: () => api.projects.gates(projectId) });
+  const gates = useQuery(gatesQuery({ id: projectId, version }));
   const next = gates.data?.canAdvance && gates.data.nextStage ? gates.data.nextStage : null;
   return (
     <div className="alert alert-success" role="status">

@@ -17,6 +17,7 @@ import {
   TableScroll,
   TierBadge,
 } from '../components/common.tsx';
+import { gatesQuery } from '../components/gates-query.ts';
 import { useFormat } from '../format.ts';
 import { readExpenses, readRegistrations, readStageStats, tierKeys } from '../stats.ts';
 import type { TGateStatus, TInboxItem, TStage, TUser } from '../types.ts';
@@ -46,10 +47,6 @@ const gatedProjectsQuery = (user: TUser) => ({
 const releaseRequestsQuery = (projectId: string) => ({
   queryKey: ['project', projectId, 'release-requests'],
   queryFn: () => api.releases.list(projectId),
-});
-const gatesQuery = (project: { id: string; version: number }) => ({
-  queryKey: ['project', project.id, 'gates', project.version],
-  queryFn: () => api.projects.gates(project.id),
 });
 
 /** Which of the task lists a person sees (MyTasks shows them; the prefetch asks for their data). */

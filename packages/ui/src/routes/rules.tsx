@@ -10,6 +10,7 @@ import { nullableNumber } from '../components/field.tsx';
 import {
   cleanOversightInputs,
   OversightPreview,
+  oversightPreviewKey,
   oversightPreviewQuery,
   rulesQuery,
   useOversightTable,
@@ -201,7 +202,7 @@ function SupervisionRules() {
 export async function prefetchScreen(queryClient: QueryClient): Promise<void> {
   await Promise.all([
     queryClient.prefetchQuery(rulesQuery),
-    queryClient.prefetchQuery(oversightPreviewQuery(JSON.stringify(cleanOversightInputs({})))),
+    queryClient.prefetchQuery(oversightPreviewQuery(oversightPreviewKey(cleanOversightInputs({})))),
   ]);
 }
 

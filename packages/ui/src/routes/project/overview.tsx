@@ -6,6 +6,7 @@ import { api } from '../../api.ts';
 import type { PrefetchScreen } from '../../app.tsx';
 import { useBureauName } from '../../components/bureaus.ts';
 import { ChangeArrow, DateText, Empty, ErrorAlert, Facts, Loading, Notice, TableScroll, TierBadge } from '../../components/common.tsx';
+import { gatesQuery } from '../../components/gates-query.ts';
 import { OversightExplanation, rulesQuery } from '../../components/oversight.tsx';
 import { GateChecklist, StageStepper } from '../../components/stage-stepper.tsx';
 import { TierDecreasePanel, tierDecreasesQuery } from '../../components/tier-decrease.tsx';
@@ -20,10 +21,6 @@ const RetirementForm = lazy(() => import('../../forms/retirement-form.tsx').then
 const TransitionForm = lazy(() => import('../../forms/transition-form.tsx').then((m) => ({ default: m.TransitionForm })));
 const YearlyReviewForm = lazy(() => import('../../forms/yearly-review-form.tsx').then((m) => ({ default: m.YearlyReviewForm })));
 
-const gatesQuery = (project: Pick<TProject, 'id' | 'version'>) => ({
-  queryKey: ['project', project.id, 'gates', project.version],
-  queryFn: () => api.projects.gates(project.id),
-});
 const transitionsQuery = (project: Pick<TProject, 'id' | 'version'>) => ({
   queryKey: ['project', project.id, 'transitions', project.version],
   queryFn: () => api.projects.transitions(project.id),

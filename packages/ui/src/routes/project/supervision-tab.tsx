@@ -5,6 +5,7 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { DateText, ErrorAlert } from '../../components/common.tsx';
+import { gatesQuery } from '../../components/gates-query.ts';
 import { QueryTable } from '../../components/query-table.tsx';
 import { GateChecklist } from '../../components/stage-stepper.tsx';
 import { isConsulteeOf } from '../../components/supervision.tsx';
@@ -94,7 +95,7 @@ export default function SupervisionTab() {
   const headingId = useId();
   const actions = useQuery({ queryKey: ['project', project.id, 'actions'], queryFn: () => api.supervision.actions(project.id) });
   const exemptions = useQuery({ queryKey: ['project', project.id, 'exemptions'], queryFn: () => api.supervision.exemptions(project.id) });
-  const gates = useQuery({ queryKey: ['project', project.id, 'gates'], queryFn: () => api.projects.gates(project.id) });
+  const gates = useQuery(gatesQuery(project));
   const targetLabel = useExemptionTargetLabel(project.tier);
   const isConsultee = isConsulteeOf(user, project);
   return (
